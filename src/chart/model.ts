@@ -1,0 +1,113 @@
+/**
+ * The chart model every rule is evaluated on (shared/spec/chart-format.md), whatever the
+ * source format. Each element keeps `ptr`, its JSON pointer inside the source document, so a
+ * finding can be located lazily (line and column are computed only for files with findings).
+ */
+
+/** A calendar date as a whole number of days since 1970-01-01 (UTC). */
+export type Day = number;
+
+export type Setting = 'outpatient' | 'inpatient' | 'emergency' | 'telehealth';
+export type DiagnosisStatus = 'confirmed' | 'suspected' | 'ruled-out' | 'history';
+export type Sex = 'female' | 'male' | 'other' | 'unknown';
+export type NoteSection = 'assessment' | 'plan' | 'hpi' | 'ros' | 'exam' | 'other';
+
+export const SETTINGS: readonly Setting[] = ['outpatient', 'inpatient', 'emergency', 'telehealth'];
+export const DIAGNOSIS_STATUSES: readonly DiagnosisStatus[] = ['confirmed', 'suspected', 'ruled-out', 'history'];
+export const SEXES: readonly Sex[] = ['female', 'male', 'other', 'unknown'];
+export const NOTE_SECTIONS: readonly NoteSection[] = ['assessment', 'plan', 'hpi', 'ros', 'exam', 'other'];
+
+export interface Patient {
+  id?: string;
+  birthDate?: Day;
+  birthDateText?: string;
+  sex?: Sex;
+  ptr: string;
+}
+
+export interface Diagnosis {
+  /** Normalized: trimmed, upper case, ICD-10-CM dot inserted (`D510` becomes `D51.0`). */
+  code: string;
+  /** As written in the chart. */
+  codeText: string;
+  description?: string;
+  status: DiagnosisStatus;
+  /** 1-based position in the encounter's list (1 is the first-listed diagnosis). */
+  rank: number;
+  ptr: string;
+  /** Set when the code was mapped from another system (e.g. SNOMED CT by the FHIR adapter). */
+  mappedFrom?: { system: string; code: string; display?: string };
+}
+
+export interface Dose {
+  value: number;
+  unit: string;
+}
+
+export interface Service {
+  code: string;
+  codeText: string;
+  units: number;
+  date: Day;
+  dateText: string;
+  dose?: Dose;
+  /** The diagnoses the line points to; `undefined` when the line has no pointers. */
+  linked?: Diagnosis[];
+  ptr: string;
+}
+
+export interface Note {
+  section: NoteSection;
+  text: string;
+  ptr: string;
+}
+
+export interface Encounter {
+  id: string;
+  date: Day;
+  dateText: string;
+  setting: Setting;
+  diagnoses: Diagnosis[];
+  services: Service[];
+  notes: Note[];
+  ptr: string;
+  /** Position in the chart's list of encounters. */
+  index: number;
+}
+
+export interface Lab {
+  loinc?: string;
+  test?: string;
+  /** The numeric value as written (before unit conversion), when there is one. */
+  value?: number;
+  /** `<` or `>` for censored values such as "<50". */
+  comparator?: '<' | '<=' | '>' | '>=';
+  /** The value exactly as written in the chart. */
+  valueText: string;
+  unit?: string;
+  date?: Day;
+  dateText?: string;
+  referenceRange?: { low?: number; high?: number };
+  /** An interpretation flag given by the source (H, L, N, ...), normalized to low | high | normal. */
+  interpretation?: 'low' | 'high' | 'normal';
+  ptr: string;
+}
+
+export interface Medication {
+  name?: string;
+  code?: string;
+  system?: string;
+  date?: Day;
+  dateText?: string;
+  ptr: string;
+}
+
+export interface Chart {
+  chartId: string;
+  patient: Patient;
+  encounters: Encounter[];
+  labs: Lab[];
+  medications: Medication[];
+  /** Pointer of the chart inside its document ('' for a whole document, '/3' for an array entry). */
+  ptr: string;
+}

@@ -1,0 +1,356 @@
+/**
+ * The native adapter: a parsed document (shared/spec/chart-format.md) becomes charts of the
+ * model, and whatever breaks the format becomes a `chart-format` finding at the exact place.
+ * A broken element is left out with a finding; the rest of the chart is still linted.
+ */
+import { ENGINE_RULES, type Severity, type UnlocatedFinding } from '../finding.js';
+import { escapePointerToken } from '../read/json-locate.js';
+import { parseLabValue } from './lab-value.js';
+import {
+  DIAGNOSIS_STATUSES, NOTE_SECTIONS, SETTINGS, SEXES,
+  type Chart, type Diagnosis, type DiagnosisStatus, type Encounter, type Lab, type Medication,
+  type Note, type NoteSection, type Patient, type Service, type Setting, type Sex,
+} from './model.js';
+import { normalizeIcd10, normalizeProcedureCode, parseDay } from './normalize.js';
+
+export interface AdaptResult {
+  charts: Chart[];
+  findings: UnlocatedFinding[];
+  /** Documents or list entries that stood where a chart should be but could not be read as one. */
+  refused: number;
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return v === '' ? 'an empty string' : `the text "${v.length > 30 ? `${v.slice(0, 30)}...` : v}"`;
+  return `the ${typeof v} ${String(v)}`;
+}
+
+/** Reports problems of one chart; every message is plain English for the person fixing the export. */
+class Problems {
+  readonly findings: UnlocatedFinding[] = [];
+  chartId?: string;
+  encounterId?: string;
+
+  add(pointer: string, message: string, severity: Severity = 'error'): void {
+    const f: UnlocatedFinding = { ruleId: ENGINE_RULES.chartFormat, severity, message, pointer, evidence: [] };
+    if (this.chartId !== undefined) f.chartId = this.chartId;
+    if (this.encounterId !== undefined) f.encounterId = this.encounterId;
+    this.findings.push(f);
+  }
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+function list(obj: Obj, key: string, ptr: string, p: Problems, required = false): unknown[] {
+  const v = obj[key];
+  if (v === undefined || v === null) {
+    if (required) p.add(ptr, `Missing \`${key}\`: expected a list.`);
+    return [];
+  }
+  if (!Array.isArray(v)) {
+    p.add(`${ptr}/${key}`, `\`${key}\` must be a list; found ${describe(v)}.`);
+    return [];
+  }
+  return v;
+}
+
+function enumValue<T extends string>(v: unknown, allowed: readonly T[], fallback: T, ptr: string, what: string, p: Problems): T {
+  if (v === undefined || v === null) return fallback;
+  const s = typeof v === 'string' ? v.trim().toLowerCase() : undefined;
+  if (s !== undefined && (allowed as readonly string[]).includes(s)) return s as T;
+  p.add(ptr, `Unknown ${what} ${describe(v)}: expected one of ${allowed.join(', ')}.`);
+  return fallback;
+}
+
+function day(v: unknown, ptr: string, what: string, p: Problems, required: boolean): { day: number; text: string } | undefined {
+  if (v === undefined || v === null) {
+    if (required) p.add(ptr.slice(0, ptr.lastIndexOf('/')), `Missing ${what}: expected a date written YYYY-MM-DD.`);
+    return undefined;
+  }
+  const text = typeof v === 'string' ? v.trim() : undefined;
+  const d = text !== undefined ? parseDay(text) : undefined;
+  if (d === undefined) {
+    p.add(ptr, `${what[0]!.toUpperCase()}${what.slice(1)} ${describe(v)} is not a date: expected YYYY-MM-DD.`);
+    return undefined;
+  }
+  return { day: d, text: text! };
+}
+
+function adaptPatient(v: unknown, ptr: string, p: Problems): Patient {
+  const patient: Patient = { ptr };
+  if (v === undefined || v === null) return patient;
+  if (!isObj(v)) {
+    p.add(ptr, `\`patient\` must be a mapping; found ${describe(v)}.`);
+    return patient;
+  }
+  const id = str(v.id);
+  if (id !== undefined) patient.id = id;
+  const bd = day(v.birthDate, `${ptr}/birthDate`, 'birth date', p, false);
+  if (bd) { patient.birthDate = bd.day; patient.birthDateText = bd.text; }
+  if (v.sex !== undefined && v.sex !== null) patient.sex = enumValue<Sex>(v.sex, SEXES, 'unknown', `${ptr}/sex`, 'sex', p);
+  return patient;
+}
+
+function adaptDiagnoses(raw: unknown[], ptr: string, p: Problems): Diagnosis[] {
+  const out: Diagnosis[] = [];
+  raw.forEach((d, i) => {
+    const dptr = `${ptr}/${i}`;
+    if (!isObj(d)) {
+      // A bare code in the list is accepted: `diagnoses: [D51.0, E53.8]`.
+      const code = str(d);
+      if (code && code.trim()) {
+        out.push({ code: normalizeIcd10(code), codeText: code, status: 'confirmed', rank: i + 1, ptr: dptr });
+      } else {
+        p.add(dptr, `A diagnosis must be a mapping with a \`code\`; found ${describe(d)}.`);
+      }
+      return;
+    }
+    const code = str(d.code);
+    if (!code || !code.trim()) {
+      p.add(dptr, d.code === undefined ? 'Diagnosis has no `code`.' : `Diagnosis code must be text; found ${describe(d.code)}.`);
+      return;
+    }
+    const diag: Diagnosis = {
+      code: normalizeIcd10(code),
+      codeText: code,
+      status: enumValue<DiagnosisStatus>(d.status, DIAGNOSIS_STATUSES, 'confirmed', `${dptr}/status`, 'diagnosis status', p),
+      rank: i + 1,
+      ptr: dptr,
+    };
+    if (typeof d.description === 'string') diag.description = d.description;
+    out.push(diag);
+  });
+  return out;
+}
+
+function resolvePointers(v: unknown, ptr: string, diagnoses: Diagnosis[], p: Problems): Diagnosis[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  const items = Array.isArray(v) ? v : [v];
+  const linked: Diagnosis[] = [];
+  items.forEach((item, i) => {
+    const iptr = Array.isArray(v) ? `${ptr}/${i}` : ptr;
+    if (typeof item === 'number') {
+      const d = Number.isInteger(item) ? diagnoses[item - 1] : undefined;
+      if (d) linked.push(d);
+      else p.add(iptr, `Diagnosis pointer ${item} does not point at a diagnosis of this encounter (it has ${diagnoses.length}).`);
+      return;
+    }
+    const code = str(item);
+    if (code === undefined) {
+      p.add(iptr, `A diagnosis pointer must be a code or a 1-based position; found ${describe(item)}.`);
+      return;
+    }
+    const wanted = normalizeIcd10(code);
+    const d = diagnoses.find((x) => x.code === wanted);
+    if (d) linked.push(d);
+    else p.add(iptr, `Diagnosis pointer ${code} is not among this encounter's diagnoses.`);
+  });
+  return linked;
+}
+
+function adaptServices(raw: unknown[], ptr: string, enc: { date: number; dateText: string }, diagnoses: Diagnosis[], p: Problems): Service[] {
+  const out: Service[] = [];
+  raw.forEach((s, i) => {
+    const sptr = `${ptr}/${i}`;
+    if (!isObj(s)) {
+      p.add(sptr, `A service must be a mapping with a \`code\`; found ${describe(s)}.`);
+      return;
+    }
+    const code = typeof s.code === 'string' || typeof s.code === 'number' ? normalizeProcedureCode(s.code) : '';
+    if (!code) {
+      p.add(sptr, s.code === undefined ? 'Service has no `code`.' : `Service code must be text; found ${describe(s.code)}.`);
+      return;
+    }
+    let units = 1;
+    if (s.units !== undefined && s.units !== null) {
+      if (typeof s.units === 'number' && Number.isFinite(s.units) && s.units > 0) units = s.units;
+      else p.add(`${sptr}/units`, `Units must be a positive number; found ${describe(s.units)}.`);
+    }
+    const d = day(s.date, `${sptr}/date`, 'service date', p, false);
+    const svc: Service = { code, codeText: String(s.code), units, date: d?.day ?? enc.date, dateText: d?.text ?? enc.dateText, ptr: sptr };
+    if (s.dose !== undefined && s.dose !== null) {
+      const dose = s.dose;
+      if (isObj(dose) && typeof dose.value === 'number' && Number.isFinite(dose.value) && typeof dose.unit === 'string') {
+        svc.dose = { value: dose.value, unit: dose.unit.trim() };
+      } else if (typeof dose === 'string' && parseLabValue(dose).value !== undefined && parseLabValue(dose).unit) {
+        const pv = parseLabValue(dose);
+        svc.dose = { value: pv.value!, unit: pv.unit! };
+      } else {
+        p.add(`${sptr}/dose`, `Dose must be written { value: <number>, unit: <unit> }; found ${describe(dose)}.`);
+      }
+    }
+    const linked = resolvePointers(s.diagnoses, `${sptr}/diagnoses`, diagnoses, p);
+    if (linked !== undefined) svc.linked = linked;
+    out.push(svc);
+  });
+  return out;
+}
+
+function adaptNotes(raw: unknown[], ptr: string, p: Problems): Note[] {
+  const out: Note[] = [];
+  raw.forEach((n, i) => {
+    const nptr = `${ptr}/${i}`;
+    if (typeof n === 'string') {
+      out.push({ section: 'other', text: n, ptr: nptr });
+      return;
+    }
+    if (!isObj(n) || typeof n.text !== 'string') {
+      p.add(nptr, isObj(n) ? 'Note has no `text`.' : `A note must be a mapping with \`section\` and \`text\`; found ${describe(n)}.`);
+      return;
+    }
+    const section = enumValue<NoteSection>(n.section, NOTE_SECTIONS, 'other', `${nptr}/section`, 'note section', p);
+    out.push({ section, text: n.text, ptr: nptr });
+  });
+  return out;
+}
+
+function adaptEncounters(raw: unknown[], ptr: string, p: Problems): Encounter[] {
+  const out: Encounter[] = [];
+  const seen = new Set<string>();
+  raw.forEach((e, i) => {
+    const eptr = `${ptr}/${i}`;
+    if (!isObj(e)) {
+      p.add(eptr, `An encounter must be a mapping with \`id\` and \`date\`; found ${describe(e)}.`);
+      return;
+    }
+    const id = str(e.id)?.trim();
+    p.encounterId = id || undefined;
+    if (!id) p.add(eptr, e.id === undefined ? 'Encounter has no `id`.' : `Encounter id must be text; found ${describe(e.id)}.`);
+    else if (seen.has(id)) p.add(`${eptr}/id`, `Duplicate encounter id "${id}": encounter ids must be unique within a chart.`);
+    if (id) seen.add(id);
+    const d = day(e.date, `${eptr}/date`, 'encounter date', p, true);
+    const setting = enumValue<Setting>(e.setting, SETTINGS, 'outpatient', `${eptr}/setting`, 'setting', p);
+    const diagnoses = adaptDiagnoses(list(e, 'diagnoses', eptr, p), `${eptr}/diagnoses`, p);
+    const encounterDate = { date: d?.day ?? Number.NaN, dateText: d?.text ?? '' };
+    const services = adaptServices(list(e, 'services', eptr, p), `${eptr}/services`, encounterDate, diagnoses, p);
+    const notes = adaptNotes(list(e, 'notes', eptr, p), `${eptr}/notes`, p);
+    p.encounterId = undefined;
+    // An encounter without a usable id or date cannot be placed in time: it is reported and left out.
+    if (!id || !d) return;
+    out.push({ id, date: d.day, dateText: d.text, setting, diagnoses, services, notes, ptr: eptr, index: out.length });
+  });
+  return out;
+}
+
+function adaptLabs(raw: unknown[], ptr: string, p: Problems): Lab[] {
+  const out: Lab[] = [];
+  raw.forEach((l, i) => {
+    const lptr = `${ptr}/${i}`;
+    if (!isObj(l)) {
+      p.add(lptr, `A lab result must be a mapping; found ${describe(l)}.`);
+      return;
+    }
+    const loinc = str(l.loinc)?.trim();
+    const test = str(l.test)?.trim();
+    if (!loinc && !test) {
+      p.add(lptr, 'Lab result has neither `loinc` nor `test`: no rule can tell what was measured.');
+      return;
+    }
+    const lab: Lab = { valueText: l.value === undefined || l.value === null ? '' : String(l.value), ptr: lptr };
+    if (loinc) lab.loinc = loinc;
+    if (test) lab.test = test;
+    const parsed = parseLabValue(l.value);
+    if (parsed.value !== undefined) lab.value = parsed.value;
+    else if (l.value !== undefined && l.value !== null) p.add(`${lptr}/value`, `Lab value ${describe(l.value)} has no number that can be read.`, 'warning');
+    if (parsed.comparator) lab.comparator = parsed.comparator;
+    const unit = str(l.unit)?.trim();
+    if (unit) lab.unit = unit;
+    else if (parsed.unit) lab.unit = parsed.unit;
+    const d = day(l.date, `${lptr}/date`, 'lab date', p, true);
+    if (d) { lab.date = d.day; lab.dateText = d.text; }
+    const rr = l.referenceRange;
+    if (isObj(rr)) {
+      const range: { low?: number; high?: number } = {};
+      const low = parseLabValue(rr.low).value;
+      const high = parseLabValue(rr.high).value;
+      if (low !== undefined) range.low = low;
+      if (high !== undefined) range.high = high;
+      lab.referenceRange = range;
+    } else if (rr !== undefined && rr !== null) {
+      p.add(`${lptr}/referenceRange`, `Reference range must be written { low, high }; found ${describe(rr)}.`, 'warning');
+    }
+    const flag = typeof l.flag === 'string' ? l.flag.trim().toLowerCase() : undefined;
+    if (flag === 'l' || flag === 'low' || flag === 'll') lab.interpretation = 'low';
+    else if (flag === 'h' || flag === 'high' || flag === 'hh') lab.interpretation = 'high';
+    else if (flag === 'n' || flag === 'normal') lab.interpretation = 'normal';
+    out.push(lab);
+  });
+  return out;
+}
+
+function adaptMedications(raw: unknown[], ptr: string, p: Problems): Medication[] {
+  const out: Medication[] = [];
+  raw.forEach((m, i) => {
+    const mptr = `${ptr}/${i}`;
+    if (typeof m === 'string') {
+      out.push({ name: m, ptr: mptr });
+      return;
+    }
+    if (!isObj(m)) {
+      p.add(mptr, `A medication must be a mapping; found ${describe(m)}.`);
+      return;
+    }
+    const med: Medication = { ptr: mptr };
+    const name = str(m.name);
+    const code = str(m.code);
+    const system = str(m.system);
+    if (name) med.name = name;
+    if (code) med.code = code.trim();
+    if (system) med.system = system.trim().toLowerCase();
+    const d = day(m.date, `${mptr}/date`, 'medication date', p, false);
+    if (d) { med.date = d.day; med.dateText = d.text; }
+    out.push(med);
+  });
+  return out;
+}
+
+/** One chart from one value at `ptr` ('' for a whole document). */
+export function adaptChart(value: unknown, ptr: string): AdaptResult {
+  const p = new Problems();
+  if (!isObj(value)) {
+    p.add(ptr, `Expected a chart (a mapping with \`chartId\` and \`encounters\`); found ${describe(value)}.`);
+    return { charts: [], findings: p.findings, refused: 1 };
+  }
+  const rawId = value.chartId;
+  const chartId = str(rawId)?.trim();
+  if (chartId) p.chartId = chartId;
+  else p.add(ptr, rawId === undefined ? 'Chart has no `chartId`.' : `\`chartId\` must be non-empty text; found ${describe(rawId)}.`);
+  const patient = adaptPatient(value.patient, `${ptr}/patient`, p);
+  const encRaw = list(value, 'encounters', ptr, p, true);
+  if (Array.isArray(value.encounters) && encRaw.length === 0) p.add(`${ptr}/encounters`, 'A chart needs at least one encounter.');
+  const encounters = adaptEncounters(encRaw, `${ptr}/encounters`, p);
+  const labs = adaptLabs(list(value, 'labs', ptr, p), `${ptr}/labs`, p);
+  const medications = adaptMedications(list(value, 'medications', ptr, p), `${ptr}/medications`, p);
+  const chart: Chart = { chartId: chartId ?? '', patient, encounters, labs, medications, ptr };
+  return { charts: [chart], findings: p.findings, refused: 0 };
+}
+
+/** Every chart of a document: one chart, or a list of charts (a JSON array, a YAML sequence). */
+export function adaptDocument(value: unknown): AdaptResult {
+  if (!Array.isArray(value)) return adaptChart(value, '');
+  const out: AdaptResult = { charts: [], findings: [], refused: 0 };
+  if (value.length === 0) {
+    out.findings.push({ ruleId: ENGINE_RULES.chartFormat, severity: 'error', message: 'Expected charts; found an empty list.', pointer: '', evidence: [] });
+    out.refused = 1;
+  }
+  value.forEach((item, i) => {
+    const r = adaptChart(item, `/${escapePointerToken(i)}`);
+    out.charts.push(...r.charts);
+    out.findings.push(...r.findings);
+    out.refused += r.refused;
+  });
+  return out;
+}

@@ -1,0 +1,247 @@
+/**
+ * The command line (shared/spec/cli.md). It parses options, sets up the ruleset, runs, writes the
+ * reports and turns the result into an exit code. Everything that can go wrong before linting
+ * (a bad option, config, ruleset or path) is exit 2 with one clear message and no stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { SEVERITIES } from '../finding.js';
+import { FORMATTERS } from '../report/index.js';
+import { summaryLine } from '../report/stylish.js';
+import type { FormatOptions, Report } from '../report/types.js';
+import { NoFilesError } from '../run/discover.js';
+import { findConfig, loadConfig, type Config } from '../run/config.js';
+import { exitCode, run, type FailOn } from '../run/run.js';
+import { setupRuleset } from '../run/setup.js';
+import { PACKAGE_ROOT, Problems, RulesetError } from '../rules/load.js';
+import { didYouMean } from '../rules/suggest.js';
+import type { CompiledRuleset } from '../rules/types.js';
+import { writeAtomic } from './output.js';
+
+/** A problem that stops the run before linting: exit 2, one message. */
+export class UsageError extends Error {}
+
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const processIo = (): Io => ({
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  isTTY: Boolean(process.stdout.isTTY),
+  env: process.env,
+  cwd: process.cwd(),
+});
+
+interface LintOpts {
+  ruleset?: string;
+  config?: string;
+  configLookup: boolean;
+  format: string[];
+  outputFile?: string;
+  failOn?: string;
+  maxWarnings?: string;
+  quiet?: boolean;
+  color?: boolean;
+  jobs?: string;
+  debug?: boolean;
+  icd10: string[];
+  maxFileSize?: string;
+}
+
+function collect(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}
+
+function useColor(opts: { color?: boolean }, io: Io): boolean {
+  if (opts.color === true) return true;
+  if (opts.color === false) return false;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.isTTY;
+}
+
+function loadRunConfig(opts: { config?: string; configLookup?: boolean }, io: Io): Config | undefined {
+  const path = opts.config ?? (opts.configLookup === false ? undefined : findConfig(io.cwd));
+  if (!path) return undefined;
+  const problems = new Problems();
+  const cfg = loadConfig(resolve(io.cwd, path), problems);
+  problems.throwIfAny();
+  return cfg;
+}
+
+function setup(opts: { ruleset?: string; config?: string; configLookup?: boolean; icd10?: string[] }, io: Io): { ruleset: CompiledRuleset; config: Config | undefined } {
+  const config = loadRunConfig(opts, io);
+  const ruleset = setupRuleset({
+    ...(opts.ruleset ? { ruleset: opts.ruleset } : {}),
+    ...(config ? { config } : {}),
+    icd10: opts.icd10 ?? [],
+    version: version(),
+  });
+  return { ruleset, config };
+}
+
+interface FormatTarget {
+  name: string;
+  path?: string;
+}
+
+function parseFormats(specs: readonly string[], outputFile: string | undefined): FormatTarget[] {
+  const list = specs.length ? specs : ['stylish'];
+  const targets = list.map((spec): FormatTarget => {
+    const i = spec.indexOf(':');
+    const name = i < 0 ? spec : spec.slice(0, i);
+    const path = i < 0 ? undefined : spec.slice(i + 1);
+    if (!FORMATTERS.has(name)) throw new UsageError(`unknown format "${name}": use one of ${[...FORMATTERS.keys()].join(', ')}.${didYouMean(name, FORMATTERS.keys())}`);
+    if (path !== undefined && path === '') throw new UsageError(`format "${spec}" names no file after the colon`);
+    return path !== undefined ? { name, path } : { name };
+  });
+  const toDefault = targets.filter((t) => t.path === undefined);
+  if (toDefault.length > 1) throw new UsageError(`only one format can go to ${outputFile ? '--output-file' : 'standard output'}; give the others a file (--format sarif:reports/b12.sarif)`);
+  if (outputFile && toDefault[0]) toDefault[0].path = outputFile;
+  return targets;
+}
+
+function intOption(v: string | undefined, name: string, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} takes a whole number${min > 0 ? ` of at least ${min}` : ''}; got "${v}"`);
+  return n;
+}
+
+async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<number> {
+  const failOn = opts.failOn;
+  const allowed = [...SEVERITIES, 'never'];
+  if (failOn !== undefined && !allowed.includes(failOn)) throw new UsageError(`--fail-on takes ${allowed.join(', ')}; got "${failOn}".${didYouMean(failOn, allowed)}`);
+  const maxWarnings = intOption(opts.maxWarnings, '--max-warnings', 0);
+  intOption(opts.jobs, '--jobs', 1);
+  const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
+  const targets = parseFormats(opts.format, opts.outputFile);
+  const { ruleset, config } = setup(opts, io);
+  const result = await run({
+    inputs: paths,
+    cwd: io.cwd,
+    ruleset,
+    version: version(),
+    ignore: config?.ignore ?? [],
+    quiet: opts.quiet ?? false,
+    debug: opts.debug ?? false,
+    ...(maxFileSizeMb ? { maxFileSize: maxFileSizeMb * 1024 * 1024 } : {}),
+  });
+  const color = useColor(opts, io);
+  const fmtOptions = (toTerminal: boolean): FormatOptions => ({
+    color: toTerminal && color,
+    chartsWithFindings: result.chartsWithFindings,
+    rules: ruleset.rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs })),
+  });
+  let stdoutUsed = false;
+  for (const t of targets) {
+    const text = FORMATTERS.get(t.name)!(result.report, fmtOptions(t.path === undefined));
+    if (t.path === undefined) {
+      io.stdout(text);
+      stdoutUsed = true;
+    } else {
+      writeAtomic(resolve(io.cwd, t.path), text);
+    }
+  }
+  if (!stdoutUsed) io.stdout(`${summaryLine(result.report, result.chartsWithFindings)}\n`);
+  return exitCode(result.report, (failOn ?? config?.failOn ?? 'error') as FailOn, maxWarnings ?? config?.maxWarnings);
+}
+
+function rulesCommand(opts: { ruleset?: string; config?: string; configLookup?: boolean }, io: Io): number {
+  const { ruleset } = setup(opts, io);
+  const rows = ruleset.allRules.map((r) => [r.id, r.severity, r.title]);
+  const w0 = Math.max(...rows.map((r) => r[0]!.length), 2);
+  const w1 = Math.max(...rows.map((r) => r[1]!.length), 8);
+  io.stdout(`${ruleset.name}: ${ruleset.rules.length} active of ${ruleset.allRules.length} rules\n\n`);
+  for (const [id, sev, title] of rows) io.stdout(`${id!.padEnd(w0)}  ${sev!.padEnd(w1)}  ${title}\n`);
+  return 0;
+}
+
+function explainCommand(id: string, opts: { ruleset?: string; config?: string; configLookup?: boolean }, io: Io): number {
+  const { ruleset } = setup(opts, io);
+  const rule = ruleset.allRules.find((r) => r.id === id);
+  if (!rule) throw new UsageError(`unknown rule "${id}".${didYouMean(id, ruleset.allRules.map((r) => r.id))} (b12lint rules lists them)`);
+  io.stdout(`${rule.id} (${rule.severity}): ${rule.title}\n\n${rule.docs || '(no docs)'}\n\nDefined in ${rule.file}:\n\n${rule.source}\n`);
+  return 0;
+}
+
+function addRulesetOptions(cmd: Command): Command {
+  return cmd
+    .option('-r, --ruleset <file>', 'a ruleset file or built-in name (default: the config\'s, else b12lint:recommended)')
+    .option('-c, --config <file>', 'a config file (default: the nearest b12lint.config.yaml or .b12lintrc.yaml)')
+    .option('--no-config-lookup', 'do not look for a config file')
+    .option('--icd10 <file>', 'a CMS ICD-10-CM order file (repeatable; one per fiscal year)', collect, []);
+}
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const debug = argv.includes('--debug');
+  let code = 0;
+  const program = new Command('b12lint');
+  program
+    .description('Lint clinical chart exports for vitamin B12 injection coding and documentation mismatches.')
+    .version(version(), '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s), outputError: (s, write) => write(`b12lint: ${s.replace(/^error: /, '')}`) })
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false);
+
+  addRulesetOptions(program
+    .argument('[paths...]', 'chart files, folders or globs (default: the current folder)'))
+    .addOption(new Option('-f, --format <name>', `report format (${[...FORMATTERS.keys()].join(', ')}); repeatable, name:path writes to a file`).argParser(collect).default([]))
+    .option('-o, --output-file <file>', 'write the report to this file (the summary still goes to the terminal)')
+    .option('--fail-on <severity>', 'lowest severity that fails the run: error, warning, info, never (default: error)')
+    .option('--max-warnings <n>', 'also fail when there are more than n warnings')
+    .option('--quiet', 'report errors only')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .option('--jobs <n>', 'worker threads (accepted; the run is single-threaded in this version)')
+    .option('--max-file-size <mb>', 'largest JSON or YAML file read whole, in MB (default 64)')
+    .option('--debug', 'show stack traces of internal errors')
+    .action(async (paths: string[], opts: LintOpts) => {
+      code = await lintCommand(paths, opts, io);
+    });
+
+  addRulesetOptions(program.command('rules').description('list the active rules: id, severity, title'))
+    .action((opts) => { code = rulesCommand(opts, io); });
+  addRulesetOptions(program.command('explain').argument('<rule-id>').description('print a rule\'s docs and its YAML'))
+    .action((id: string, opts) => { code = explainCommand(id, opts, io); });
+
+  try {
+    await program.parseAsync(argv as string[]);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2; // commander has already printed one line
+    }
+    if (err instanceof RulesetError) {
+      for (const p of err.problems) io.stderr(`${p.file}:${p.line}:${p.column}: ${p.message}\n`);
+      io.stderr(`b12lint: the ruleset or config has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}; nothing was linted\n`);
+      return 2;
+    }
+    if (err instanceof UsageError || err instanceof NoFilesError) {
+      io.stderr(`b12lint: ${err.message}\n`);
+      return 2;
+    }
+    io.stderr(`b12lint: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    return 2;
+  }
+}
+
+export type { Report };

@@ -1,0 +1,64 @@
+/**
+ * The vocabulary every stage shares: a finding, its evidence and its place in the file.
+ * Adapters and the engine produce findings with JSON pointers only; the run locates them
+ * (line and column) once per file, and only for files that have findings.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** Rule ids that the engine itself reports (they are not ruleset rules). */
+export const ENGINE_RULES = {
+  parseError: 'parse-error',
+  chartFormat: 'chart-format',
+  readError: 'read-error',
+  internalError: 'internal-error',
+} as const;
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export type EvidenceKind = 'diagnosis' | 'service' | 'lab' | 'note' | 'medication' | 'encounter' | 'patient';
+
+export interface Evidence {
+  kind: EvidenceKind;
+  /** Where the evidence stands, as a JSON pointer in the source document. */
+  pointer: string;
+  line?: number;
+  column?: number;
+  code?: string;
+  /** Set when the code was mapped from another code system. */
+  mappedFrom?: string;
+  date?: string;
+  test?: string;
+  value?: number | string;
+  unit?: string;
+  /** Lab value converted to the test's canonical unit. */
+  converted?: { value: number; unit: string };
+  section?: string;
+  term?: string;
+  /** A few words around a matched term, never the whole note. */
+  excerpt?: string;
+  name?: string;
+  setting?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  chartId?: string;
+  encounterId?: string;
+  line: number;
+  column: number;
+  pointer: string;
+  evidence: Evidence[];
+  /** Present for `internal-error` findings under `--debug`. */
+  stack?: string;
+}
+
+/** A finding before it has been located in its file. */
+export type UnlocatedFinding = Omit<Finding, 'line' | 'column'> & Partial<Position>;

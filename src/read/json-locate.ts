@@ -1,0 +1,175 @@
+/**
+ * Positions in JSON text, computed lazily. Charts are parsed with `JSON.parse` (fast, no
+ * positions); when a file has findings, one scan of its text finds the line and column of the
+ * JSON pointers the findings need. Files without findings are never scanned.
+ */
+import type { Position } from '../finding.js';
+
+export interface Locator {
+  /** Line and column (1-based) of the value at `pointer`, or of its nearest existing ancestor. */
+  locate(pointer: string): Position;
+  /** Locates many pointers at once (one scan for JSON). */
+  locateAll(pointers: Iterable<string>): Map<string, Position>;
+}
+
+/** Escapes one reference token of a JSON pointer (RFC 6901). */
+export function escapePointerToken(token: string | number): string {
+  const s = String(token);
+  return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
+}
+
+export function parentPointer(pointer: string): string {
+  const i = pointer.lastIndexOf('/');
+  return i <= 0 ? '' : pointer.slice(0, i);
+}
+
+/** Line and column of a character offset in text (1-based). */
+export function offsetToPosition(text: string, offset: number, baseLine = 1, baseColumn = 1): Position {
+  let line = baseLine;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: (line === baseLine ? baseColumn : 1) + (end - lineStart) };
+}
+
+const enum C {
+  LF = 10, SPACE = 32, QUOTE = 34, COMMA = 44, BACKSLASH = 92, LBRACKET = 91, RBRACKET = 93,
+  LBRACE = 123, RBRACE = 125, COLON = 58, TAB = 9, CR = 13,
+}
+
+/**
+ * A locator over JSON text that is already known to be valid (JSON.parse accepted it).
+ * `baseLine`/`baseColumn` place the text inside a larger file (a line of an NDJSON file).
+ */
+export class JsonLocator implements Locator {
+  private cache = new Map<string, Position>();
+
+  constructor(
+    private readonly text: string,
+    private readonly baseLine = 1,
+    private readonly baseColumn = 1,
+    /** Pointer prefix the text's root stands at (for a chart inside a JSON array: '/3'). */
+    private readonly rootPointer = '',
+  ) {}
+
+  locate(pointer: string): Position {
+    return this.locateAll([pointer]).get(pointer)!;
+  }
+
+  locateAll(pointers: Iterable<string>): Map<string, Position> {
+    const out = new Map<string, Position>();
+    const wanted = new Set<string>();
+    for (const p of pointers) {
+      const hit = this.cache.get(p);
+      if (hit) out.set(p, hit);
+      else wanted.add(p);
+    }
+    if (wanted.size === 0) return out;
+    // Every ancestor is wanted too, so a pointer to a missing member falls back to its parent.
+    const targets = new Set<string>();
+    for (const p of wanted) {
+      for (let q = p; ; q = parentPointer(q)) {
+        targets.add(q);
+        if (q === '' || q === this.rootPointer) break;
+      }
+    }
+    const found = this.scan(targets);
+    for (const p of wanted) {
+      let q = p;
+      while (!found.has(q) && q !== '') q = parentPointer(q);
+      const pos = found.get(q) ?? { line: this.baseLine, column: this.baseColumn };
+      this.cache.set(p, pos);
+      out.set(p, pos);
+    }
+    return out;
+  }
+
+  /** One pass over the text, recording the start of every value whose pointer is a target. */
+  private scan(targets: Set<string>): Map<string, Position> {
+    const text = this.text;
+    const found = new Map<string, Position>();
+    let line = this.baseLine;
+    let lineStart = -this.baseColumn; // column = i - lineStart, on the first line as on the others
+    // Stack of containers: pointer, kind, next array index.
+    const ptrs: string[] = [];
+    const isArr: boolean[] = [];
+    const idx: number[] = [];
+    let pendingKey: string | null = null;
+    let i = 0;
+    const n = text.length;
+    const mark = (ptr: string): void => {
+      if (targets.has(ptr) && !found.has(ptr)) found.set(ptr, { line, column: i - lineStart });
+    };
+    const valuePointer = (): string => {
+      const depth = ptrs.length;
+      if (depth === 0) return this.rootPointer;
+      const parent = ptrs[depth - 1]!;
+      if (isArr[depth - 1]) return `${parent}/${idx[depth - 1]}`;
+      return `${parent}/${escapePointerToken(pendingKey ?? '')}`;
+    };
+    let expectKey = false;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === C.LF) { line++; lineStart = i; i++; continue; }
+      if (c === C.SPACE || c === C.TAB || c === C.CR || c === C.COLON) { i++; continue; }
+      if (c === C.COMMA) {
+        const d = ptrs.length - 1;
+        if (d >= 0) {
+          if (isArr[d]) idx[d]!++;
+          else expectKey = true;
+        }
+        i++;
+        continue;
+      }
+      if (c === C.RBRACE || c === C.RBRACKET) {
+        ptrs.pop(); isArr.pop(); idx.pop();
+        expectKey = false;
+        i++;
+        continue;
+      }
+      if (c === C.QUOTE) {
+        // A string: either a key or a value.
+        let j = i + 1;
+        let escaped = false;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (d === C.BACKSLASH) { escaped = true; j += 2; continue; }
+          if (d === C.QUOTE) break;
+          j++;
+        }
+        if (expectKey) {
+          const raw = text.slice(i + 1, j);
+          pendingKey = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : raw;
+          expectKey = false;
+        } else {
+          mark(valuePointer());
+        }
+        i = j + 1;
+        continue;
+      }
+      if (c === C.LBRACE || c === C.LBRACKET) {
+        const ptr = valuePointer();
+        mark(ptr);
+        ptrs.push(ptr);
+        isArr.push(c === C.LBRACKET);
+        idx.push(0);
+        expectKey = c === C.LBRACE;
+        i++;
+        continue;
+      }
+      // A number, true, false or null.
+      mark(valuePointer());
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === C.COMMA || d === C.RBRACE || d === C.RBRACKET || d === C.SPACE || d === C.LF || d === C.CR || d === C.TAB) break;
+        i++;
+      }
+    }
+    return found;
+  }
+}

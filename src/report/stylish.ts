@@ -1,0 +1,63 @@
+/** The default terminal format: findings grouped by file, ESLint-style, with their evidence. */
+import { Chalk } from 'chalk';
+import type { Evidence, Finding } from '../finding.js';
+import type { Formatter, Report } from './types.js';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function at(e: { line?: number; column?: number }): string {
+  return e.line !== undefined ? ` at ${e.line}:${e.column}` : '';
+}
+
+export function describeEvidence(e: Evidence): string {
+  switch (e.kind) {
+    case 'diagnosis': return `diagnosis ${e.code}${e.mappedFrom ? ` (mapped from ${e.mappedFrom})` : ''}${at(e)}`;
+    case 'service': return `service ${e.code}${e.date ? ` on ${e.date}` : ''}${at(e)}`;
+    case 'lab': {
+      const written = `${e.value}${e.unit ? ` ${e.unit}` : ''}`;
+      const conv = e.converted && (e.converted.unit !== e.unit || String(e.converted.value) !== String(e.value)) ? ` (= ${e.converted.value} ${e.converted.unit})` : '';
+      return `lab ${e.test} ${written}${conv}${e.date ? ` on ${e.date}` : ''}${at(e)}`;
+    }
+    case 'note': return `${e.section} note "${e.excerpt}"${at(e)}`;
+    case 'medication': return `medication ${e.name ?? e.code ?? ''}${at(e)}`;
+    default: return `${e.kind}${at(e)}`;
+  }
+}
+
+export function summaryLine(report: Report, chartsWithFindings?: number): string {
+  const s = report.summary;
+  const total = s.errors + s.warnings + s.infos;
+  const charts = chartsWithFindings !== undefined ? ` in ${chartsWithFindings} of ${plural(s.charts, 'chart')}` : ` in ${plural(s.charts, 'chart')}`;
+  if (total === 0) return `✔ No problems${charts} (${plural(s.files, 'file')})`;
+  const parts = [plural(s.errors, 'error'), plural(s.warnings, 'warning')];
+  if (s.infos > 0) parts.push(plural(s.infos, 'info'));
+  return `✖ ${plural(total, 'problem')} (${parts.join(', ')})${charts}`;
+}
+
+export const stylish: Formatter = (report, options) => {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const sev = (f: Finding): string =>
+    f.severity === 'error' ? c.red('error') : f.severity === 'warning' ? c.yellow('warning') : c.blue('info');
+  const lines: string[] = [];
+  for (const r of report.results) {
+    if (r.findings.length === 0) continue;
+    lines.push(c.underline(r.file));
+    const posW = Math.max(...r.findings.map((f) => `${f.line}:${f.column}`.length));
+    const sevW = Math.max(...r.findings.map((f) => f.severity.length));
+    for (const f of r.findings) {
+      const pos = `${f.line}:${f.column}`.padEnd(posW);
+      const s = sev(f) + ' '.repeat(sevW - f.severity.length);
+      lines.push(`  ${c.dim(pos)}  ${s}  ${f.message}  ${c.dim(f.ruleId)}`);
+      const indent = ' '.repeat(2 + posW + 2 + sevW + 2);
+      for (const e of f.evidence) lines.push(c.dim(`${indent}↳ ${describeEvidence(e)}`));
+      if (f.stack) lines.push(c.dim(f.stack.split('\n').map((l) => indent + l).join('\n')));
+    }
+    lines.push('');
+  }
+  const total = report.summary.errors + report.summary.warnings + report.summary.infos;
+  const line = summaryLine(report, options.chartsWithFindings);
+  lines.push(total === 0 ? c.green(line) : report.summary.errors > 0 ? c.red.bold(line) : c.yellow.bold(line));
+  return `${lines.join('\n')}\n`;
+};

@@ -1,0 +1,90 @@
+/**
+ * The ICD-10-CM code table: the CMS order files (one per fiscal year, 1 October to 30 September),
+ * each line fixed-width: order number (5), code without dot (7), 0 header / 1 billable, short and
+ * long descriptor. A diagnosis is checked against the table in force on its encounter's date.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Day } from '../chart/model.js';
+import { normalizeIcd10, parseDay } from '../chart/normalize.js';
+
+export interface CodeEntry {
+  billable: boolean;
+  description: string;
+}
+
+export interface CodeTableYear {
+  /** The fiscal year (FY2026 runs from 2025-10-01 to 2026-09-30). */
+  fiscalYear: number;
+  from: Day;
+  to: Day;
+  file: string;
+  codes: Map<string, CodeEntry>;
+}
+
+export class CodeTable {
+  constructor(readonly years: readonly CodeTableYear[] = []) {}
+
+  get loaded(): boolean {
+    return this.years.length > 0;
+  }
+
+  /** The table in force on a day, if one was loaded for it. */
+  forDay(day: Day): CodeTableYear | undefined {
+    for (const y of this.years) if (day >= y.from && day <= y.to) return y;
+    return undefined;
+  }
+
+  /** `undefined` when no table covers the day: a code can then be neither valid nor invalid. */
+  lookup(code: string, day: Day): CodeEntry | null | undefined {
+    const y = this.forDay(day);
+    if (!y) return undefined;
+    return y.codes.get(code) ?? null;
+  }
+}
+
+export class CodeTableError extends Error {
+  constructor(readonly file: string, readonly line: number, message: string) {
+    super(message);
+  }
+}
+
+/** Parses one order file's text. */
+export function parseOrderFile(text: string, file: string): Map<string, CodeEntry> {
+  const codes = new Map<string, CodeEntry>();
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const m = /^(\d{5}) ([A-Z0-9]{3,7})\s+([01]) (.*)$/.exec(line);
+    if (!m) throw new CodeTableError(file, i + 1, `not an ICD-10-CM order file line (expected "00001 A000    1 Short description  Long description")`);
+    const rest = m[4]!;
+    const long = rest.length > 61 ? rest.slice(61).trim() : rest.trim();
+    codes.set(normalizeIcd10(m[2]!), { billable: m[3] === '1', description: long });
+  });
+  return codes;
+}
+
+/** The fiscal year an order file covers: `path@2026`, or a year in its name (icd10cm_order_2026.txt). */
+export function fiscalYearOf(spec: string): { path: string; year: number } {
+  const at = /^(.*)@(\d{4})$/.exec(spec);
+  if (at) return { path: at[1]!, year: Number(at[2]) };
+  const m = /(20\d\d)/.exec(basename(spec));
+  if (!m) throw new CodeTableError(spec, 0, 'cannot tell which fiscal year this order file covers: name it with the year (icd10cm_order_2026.txt) or write path@2026');
+  return { path: spec, year: Number(m[1]) };
+}
+
+export function loadCodeTable(specs: readonly string[]): CodeTable {
+  const years: CodeTableYear[] = [];
+  for (const spec of specs) {
+    const { path, year } = fiscalYearOf(spec);
+    let text: string;
+    try {
+      text = readFileSync(path, 'latin1');
+    } catch (err) {
+      throw new CodeTableError(path, 0, `cannot read the ICD-10-CM order file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    years.push({ fiscalYear: year, from: parseDay(`${year - 1}-10-01`)!, to: parseDay(`${year}-09-30`)!, file: path, codes: parseOrderFile(text, path) });
+  }
+  years.sort((a, b) => a.fiscalYear - b.fiscalYear);
+  return new CodeTable(years);
+}

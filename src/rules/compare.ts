@@ -1,0 +1,94 @@
+/** Comparisons written in rulesets: `{lt: 200}`, `{between: [200, 300]}`, `{eq: male}`, `{in: [a, b]}`. */
+
+export const OPERATORS = ['lt', 'lte', 'gt', 'gte', 'eq', 'ne', 'between', 'in'] as const;
+export type Operator = (typeof OPERATORS)[number];
+export type Comparison = Partial<Record<Operator, unknown>>;
+
+export type Interval = { value: number; comparator?: '<' | '<=' | '>' | '>=' | undefined };
+
+/** Checks the shape of a comparison; returns problems as plain messages keyed by operator. */
+export function comparisonProblems(c: Record<string, unknown>, numeric: boolean): { key: string; message: string }[] {
+  const out: { key: string; message: string }[] = [];
+  for (const [k, v] of Object.entries(c)) {
+    if (!(OPERATORS as readonly string[]).includes(k)) continue;
+    if (k === 'between') {
+      if (!Array.isArray(v) || v.length !== 2 || v.some((x) => typeof x !== 'number') || (v[0] as number) > (v[1] as number)) {
+        out.push({ key: k, message: '`between` takes two numbers, low first: [low, high]' });
+      }
+    } else if (k === 'in') {
+      if (!Array.isArray(v)) out.push({ key: k, message: '`in` takes a list of values' });
+    } else if (numeric && (k === 'lt' || k === 'lte' || k === 'gt' || k === 'gte') && typeof v !== 'number') {
+      out.push({ key: k, message: `\`${k}\` takes a number; found ${JSON.stringify(v)}` });
+    }
+  }
+  return out;
+}
+
+export function hasComparison(c: Record<string, unknown>): boolean {
+  return OPERATORS.some((k) => c[k] !== undefined);
+}
+
+/**
+ * Compares a numeric result with every operator given. A censored value ("<50") holds only when
+ * the comparison is true for every value it may stand for: "<50" is `lt 200` but not `gt 30`.
+ */
+export function compareNumber(x: Interval, c: Comparison): boolean {
+  const v = x.value;
+  const cmp = x.comparator;
+  const upper = cmp === '<' || cmp === '<=';
+  const lower = cmp === '>' || cmp === '>=';
+  const ok = (op: Operator, t: number): boolean => {
+    switch (op) {
+      case 'lt': return upper ? v <= t : lower ? false : v < t;
+      case 'lte': return upper ? v <= t : lower ? false : v <= t;
+      case 'gt': return lower ? v >= t : upper ? false : v > t;
+      case 'gte': return lower ? v >= t : upper ? false : v >= t;
+      case 'eq': return !cmp && v === t;
+      case 'ne': return cmp ? (upper ? v <= t : v >= t) : v !== t;
+      default: return false;
+    }
+  };
+  for (const op of OPERATORS) {
+    const t = c[op];
+    if (t === undefined) continue;
+    if (op === 'between') {
+      const [lo, hi] = t as [number, number];
+      if (!(ok('gte', lo) && ok('lte', hi))) return false;
+    } else if (op === 'in') {
+      if (cmp || !(t as unknown[]).includes(v)) return false;
+    } else if (!ok(op, t as number)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Compares any value (a field of a subject): numbers numerically, text case-insensitively. */
+export function compareValue(v: unknown, c: Comparison): boolean {
+  if (typeof v === 'number') {
+    for (const op of OPERATORS) {
+      const t = c[op];
+      if (t === undefined) continue;
+      if ((op === 'eq' || op === 'ne') && typeof t !== 'number') return op === 'ne';
+      if (op === 'in') {
+        if (!(t as unknown[]).some((x) => x === v || String(x) === String(v))) return false;
+        continue;
+      }
+    }
+    const numeric: Comparison = { ...c };
+    delete numeric.in;
+    return compareNumber({ value: v }, numeric);
+  }
+  const s = v === undefined || v === null ? undefined : String(v).toLowerCase();
+  for (const op of OPERATORS) {
+    const t = c[op];
+    if (t === undefined) continue;
+    switch (op) {
+      case 'eq': if (s !== String(t).toLowerCase()) return false; break;
+      case 'ne': if (s === String(t).toLowerCase()) return false; break;
+      case 'in': if (s === undefined || !(t as unknown[]).some((x) => String(x).toLowerCase() === s)) return false; break;
+      default: return false; // lt/gt/between on text or a missing value never hold
+    }
+  }
+  return true;
+}

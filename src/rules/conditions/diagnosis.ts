@@ -1,0 +1,50 @@
+import { DIAGNOSIS_STATUSES, type Diagnosis } from '../../chart/model.js';
+import { compareNumber, type Comparison } from '../compare.js';
+import { diagnosisEvidence } from '../evidence.js';
+import type { ConditionModule, Scope } from '../types.js';
+
+interface Options {
+  code?: unknown;
+  linked?: boolean;
+  status?: string | string[];
+  rank?: number | Comparison;
+  other?: boolean;
+}
+
+/** The candidate diagnoses of a scope: the encounter's, or the service's linked ones. */
+export function diagnosesOf(scope: Scope, linked: boolean): readonly Diagnosis[] {
+  if (!scope.encounter) return scope.chart.encounters.flatMap((e) => e.diagnoses);
+  if (linked && scope.service?.linked !== undefined) return scope.service.linked;
+  return scope.encounter.diagnoses;
+}
+
+export const diagnosis: ConditionModule<Options> = {
+  kind: 'diagnosis',
+  description: "The subject's encounter has a diagnosis matching every given field.",
+  options: {
+    code: { type: 'codes', description: 'A codeset name, a code, a pattern such as D51.*, or a list of them.' },
+    linked: { type: 'boolean', description: 'Only the diagnoses the current service points to (all of the encounter\'s when it has no pointers).' },
+    status: { type: 'enum-list', values: DIAGNOSIS_STATUSES, description: 'One status or a list.' },
+    rank: { type: 'comparison', description: '1-based position in the encounter\'s list: a number or a comparison ({lte: 4}).' },
+    other: { type: 'boolean', description: 'Leave out the subject diagnosis itself (for pairs of diagnoses).' },
+  },
+  compile(o, cc) {
+    const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
+    const statuses = o.status === undefined ? undefined : new Set(Array.isArray(o.status) ? o.status : [o.status]);
+    const rank: Comparison | undefined = typeof o.rank === 'number' ? { eq: o.rank } : o.rank;
+    const linked = o.linked === true;
+    const other = o.other === true;
+    return (scope) => {
+      const matched = diagnosesOf(scope, linked).filter((d) =>
+        (!codes || codes.matchesDiagnosis(d.code)) &&
+        (!statuses || statuses.has(d.status)) &&
+        (!rank || compareNumber({ value: d.rank }, rank)) &&
+        (!other || d !== scope.diagnosis));
+      if (matched.length === 0) return null;
+      return {
+        evidence: matched.map(diagnosisEvidence),
+        bindings: { 'diagnoses.matched': matched.map((d) => d.code).join(', '), 'diagnosis.matched': matched[0]!.code },
+      };
+    };
+  },
+};

@@ -1,0 +1,20 @@
+/**
+ * The registry of condition kinds. Each module declares its options and evaluates them; the
+ * engine adds only `all`, `any` and `not`. Adding a condition kind is adding a file and a line here.
+ */
+import type { ConditionModule } from '../types.js';
+import { code } from './code.js';
+import { count } from './count.js';
+import { diagnosis } from './diagnosis.js';
+import { encounter } from './encounter.js';
+import { field } from './field.js';
+import { lab } from './lab.js';
+import { patient } from './patient.js';
+import { service } from './service.js';
+import { text } from './text.js';
+
+export const CONDITIONS: ReadonlyMap<string, ConditionModule<never>> = new Map(
+  ([diagnosis, service, lab, text, patient, encounter, field, code, count] as ConditionModule<never>[]).map((m) => [m.kind, m]),
+);
+
+export const COMBINATORS = ['all', 'any', 'not'] as const;

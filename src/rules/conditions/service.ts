@@ -1,0 +1,59 @@
+import type { DatedService } from '../chart-context.js';
+import { shift } from '../duration.js';
+import { serviceEvidence } from '../evidence.js';
+import type { ConditionModule, Scope } from '../types.js';
+
+interface Options {
+  code?: unknown;
+  within?: string;
+  before?: boolean | string;
+  after?: boolean;
+  sameDay?: boolean;
+  other?: boolean;
+}
+
+export const service: ConditionModule<Options> = {
+  kind: 'service',
+  description: 'The encounter (or, with `within`, any encounter of the chart in that window) has a matching service.',
+  options: {
+    code: { type: 'codes', description: 'A codeset name, a code, a pattern, or a list of them.' },
+    within: { type: 'duration', description: 'Look at every encounter of the chart in this window around the subject\'s date (180d, 6m, 1y).' },
+    before: { type: 'anchor', description: '`true`: only services dated before the subject\'s date; a test name (b12): only services on or before the latest result of that test in the lookback window.' },
+    after: { type: 'boolean', description: 'Only services dated after the subject\'s date.' },
+    sameDay: { type: 'boolean', description: 'Only services on the subject\'s date, in any encounter of the chart.' },
+    other: { type: 'boolean', description: 'Leave out the subject service itself.' },
+  },
+  compile(o, cc) {
+    const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
+    const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
+    const anchorTest = typeof o.before === 'string' ? cc.test(o.before, [...cc.path, 'before']) : undefined;
+    const lookback = cc.lookback;
+    const wholeChart = within !== undefined || o.sameDay === true || anchorTest !== undefined || o.before === true || o.after === true;
+    return (scope: Scope) => {
+      let pool: readonly DatedService[];
+      if (!wholeChart && scope.encounter) pool = scope.encounter.services.map((s) => ({ service: s, encounter: scope.encounter! }));
+      else pool = scope.ctx.services();
+      let from = -Infinity;
+      let to = Infinity;
+      if (within) {
+        from = shift(scope.day, within, -1);
+        to = shift(scope.day, within, 1);
+      }
+      if (o.before === true) to = Math.min(to, scope.day - 1);
+      if (o.after === true) from = Math.max(from, scope.day + 1);
+      if (o.sameDay === true) { from = Math.max(from, scope.day); to = Math.min(to, scope.day); }
+      if (anchorTest) {
+        const latest = scope.ctx.resultsOf(anchorTest).find((r) => r.date <= scope.day && r.date >= shift(scope.day, lookback, -1));
+        if (!latest) return null;
+        to = Math.min(to, latest.date);
+      }
+      const matched = pool.filter(({ service: s }) =>
+        (!codes || codes.matchesProcedure(s.code)) && s.date >= from && s.date <= to && (o.other !== true || s !== scope.service));
+      if (matched.length === 0) return null;
+      return {
+        evidence: matched.map((m) => serviceEvidence(m.service)),
+        bindings: { 'services.matched': matched.map((m) => `${m.service.code} on ${m.service.dateText}`).join(', ') },
+      };
+    };
+  },
+};

@@ -1,0 +1,131 @@
+/**
+ * The engine: runs a compiled ruleset over one chart. Rules are grouped by subject, so each
+ * subject (service, diagnosis, ...) is visited once for all the rules that look at it.
+ */
+import type { Chart, Encounter } from '../chart/model.js';
+import { ENGINE_RULES, type UnlocatedFinding } from '../finding.js';
+import { ChartContext } from './chart-context.js';
+import { merge } from './evidence.js';
+import { parseTemplate, render, type TemplatePart } from './template.js';
+import type { CompiledRule, CompiledRuleset, EvidenceRef, Outcome, Scope, SubjectKind } from './types.js';
+
+interface PreparedRule {
+  rule: CompiledRule;
+  template: TemplatePart[];
+}
+
+/** Statistics per rule for `--stats`: time spent and findings produced. */
+export interface RuleStats {
+  evaluations: number;
+  findings: number;
+  ms: number;
+}
+
+export class Engine {
+  private readonly bySubject = new Map<SubjectKind, PreparedRule[]>();
+  readonly stats: Map<string, RuleStats> | undefined;
+
+  constructor(readonly ruleset: CompiledRuleset, options: { stats?: boolean } = {}) {
+    for (const rule of ruleset.rules) {
+      const list = this.bySubject.get(rule.on) ?? [];
+      list.push({ rule, template: parseTemplate(rule.message) });
+      this.bySubject.set(rule.on, list);
+    }
+    if (options.stats) {
+      this.stats = new Map(ruleset.rules.map((r) => [r.id, { evaluations: 0, findings: 0, ms: 0 }]));
+    }
+  }
+
+  /** Every finding of every rule for one chart. A rule that throws gives an `internal-error` finding. */
+  lint(chart: Chart, debug = false): UnlocatedFinding[] {
+    const ctx = new ChartContext(chart);
+    const out: UnlocatedFinding[] = [];
+    const run = (kind: SubjectKind, scope: Scope, pointer: string): void => {
+      const rules = this.bySubject.get(kind);
+      if (!rules) return;
+      for (const pr of rules) this.apply(pr, scope, pointer, out, debug);
+    };
+    run('chart', { ctx, chart, kind: 'chart', day: chart.encounters[0]?.date ?? 0 }, chart.ptr);
+    for (const encounter of chart.encounters) {
+      run('encounter', { ctx, chart, kind: 'encounter', encounter, day: encounter.date }, encounter.ptr);
+      for (const diagnosis of encounter.diagnoses) {
+        run('diagnosis', { ctx, chart, kind: 'diagnosis', encounter, diagnosis, day: encounter.date }, diagnosis.ptr);
+      }
+      for (const service of encounter.services) {
+        run('service', { ctx, chart, kind: 'service', encounter, service, day: service.date }, service.ptr);
+      }
+    }
+    if (this.bySubject.has('lab')) {
+      for (const lab of chart.labs) {
+        if (lab.date === undefined) continue;
+        const encounter = nearestEncounter(chart.encounters, lab.date);
+        const scope: Scope = { ctx, chart, kind: 'lab', lab, day: lab.date };
+        if (encounter) scope.encounter = encounter;
+        run('lab', scope, lab.ptr);
+      }
+    }
+    return out;
+  }
+
+  private apply(pr: PreparedRule, scope: Scope, pointer: string, out: UnlocatedFinding[], debug: boolean): void {
+    const { rule } = pr;
+    const stats = this.stats?.get(rule.id);
+    const t0 = stats ? performance.now() : 0;
+    try {
+      if (rule.match && !rule.match(scope)) return;
+      const outcome = rule.when(scope);
+      if (!outcome) return;
+      const cited: Outcome[] = [outcome];
+      for (const c of rule.cite) {
+        const o = c(scope);
+        if (o) cited.push(o);
+      }
+      const all = merge(cited);
+      const f: UnlocatedFinding = {
+        ruleId: rule.id,
+        severity: rule.severity,
+        message: render(pr.template, scope, all.bindings),
+        chartId: scope.chart.chartId,
+        pointer,
+        evidence: dedupe(all.evidence),
+      };
+      if (scope.encounter) f.encounterId = scope.encounter.id;
+      if (!f.chartId) delete f.chartId;
+      out.push(f);
+      if (stats) stats.findings++;
+    } catch (err) {
+      const f: UnlocatedFinding = {
+        ruleId: ENGINE_RULES.internalError,
+        severity: 'error',
+        message: `Rule ${rule.id} failed on this chart: ${err instanceof Error ? err.message : String(err)}`,
+        pointer,
+        evidence: [],
+      };
+      if (scope.chart.chartId) f.chartId = scope.chart.chartId;
+      if (debug && err instanceof Error && err.stack) f.stack = err.stack;
+      out.push(f);
+    } finally {
+      if (stats) {
+        stats.evaluations++;
+        stats.ms += performance.now() - t0;
+      }
+    }
+  }
+}
+
+function dedupe(evidence: EvidenceRef[]): EvidenceRef[] {
+  if (evidence.length < 2) return evidence;
+  const seen = new Set<string>();
+  return evidence.filter((e) => {
+    const k = `${e.kind}\u0000${e.pointer}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function nearestEncounter(encounters: readonly Encounter[], day: number): Encounter | undefined {
+  let best: Encounter | undefined;
+  for (const e of encounters) if (!best || Math.abs(e.date - day) < Math.abs(best.date - day)) best = e;
+  return best;
+}

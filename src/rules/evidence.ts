@@ -1,0 +1,57 @@
+/** Evidence and bindings for the elements conditions look at. */
+import type { Diagnosis, Lab, Note, Service } from '../chart/model.js';
+import type { TermHit } from './terms.js';
+import type { CompiledTest } from './tests.js';
+import { roundForDisplay } from './tests.js';
+import type { ResolvedLab } from './chart-context.js';
+import type { EvidenceRef, Outcome } from './types.js';
+
+export const HOLDS: Outcome = Object.freeze({ evidence: [], bindings: {} }) as Outcome;
+
+export function diagnosisEvidence(d: Diagnosis): EvidenceRef {
+  const e: EvidenceRef = { kind: 'diagnosis', code: d.code, pointer: d.ptr };
+  if (d.mappedFrom) e.mappedFrom = `${d.mappedFrom.system} ${d.mappedFrom.code}`;
+  return e;
+}
+
+export function serviceEvidence(s: Service): EvidenceRef {
+  return { kind: 'service', code: s.code, date: s.dateText, pointer: s.ptr };
+}
+
+export function labEvidence(test: CompiledTest, r: ResolvedLab): EvidenceRef {
+  const lab: Lab = r.lab;
+  const e: EvidenceRef = { kind: 'lab', test: test.name, value: lab.valueText, pointer: lab.ptr };
+  if (lab.unit !== undefined) e.unit = lab.unit;
+  if (lab.dateText !== undefined) e.date = lab.dateText;
+  if (test.unit !== undefined) e.converted = { value: roundForDisplay(r.value), unit: test.unit };
+  return e;
+}
+
+export function noteEvidence(note: Note, hit: TermHit): EvidenceRef {
+  return { kind: 'note', section: note.section, term: hit.term, excerpt: hit.excerpt, pointer: `${note.ptr}/text` };
+}
+
+/** What `{{lab.<test>.*}}` placeholders read. */
+export function labBinding(test: CompiledTest, r: ResolvedLab): Record<string, unknown> {
+  const prefix = r.comparator ?? '';
+  return {
+    value: `${prefix}${roundForDisplay(r.value)}`,
+    unit: test.unit ?? r.lab.unit ?? '',
+    date: r.lab.dateText ?? '',
+    written: r.lab.valueText,
+    writtenUnit: r.lab.unit ?? '',
+    test: test.name,
+  };
+}
+
+/** Joins outcomes of conditions that all hold. */
+export function merge(outcomes: readonly Outcome[]): Outcome {
+  if (outcomes.length === 1) return outcomes[0]!;
+  const evidence: EvidenceRef[] = [];
+  const bindings: Record<string, unknown> = {};
+  for (const o of outcomes) {
+    evidence.push(...o.evidence);
+    Object.assign(bindings, o.bindings);
+  }
+  return { evidence, bindings };
+}

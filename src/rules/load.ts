@@ -1,0 +1,364 @@
+/**
+ * Loading rulesets: YAML files with positions, `extends` (built-in names or paths relative to the
+ * file), merged in order (later wins), then `overrides`. Every problem is collected with its
+ * file, line and column; the ruleset is refused as a whole if there is any.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Position } from '../finding.js';
+import { yamlNodeAt } from '../read/yaml-locate.js';
+import { didYouMean } from './suggest.js';
+import type { TestDefinition } from './tests.js';
+import type { NodePath } from './types.js';
+
+export interface Problem extends Position {
+  file: string;
+  message: string;
+}
+
+export class RulesetError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n'));
+  }
+}
+
+export interface SourceFile {
+  /** As shown in messages (relative to the current folder when it can be). */
+  file: string;
+  /** Absolute path ('' for a ruleset given as text). */
+  path: string;
+  text: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+export interface Def<T> {
+  value: T;
+  src: SourceFile;
+  path: NodePath;
+}
+
+export interface RawRule {
+  id?: unknown;
+  severity?: unknown;
+  title?: unknown;
+  on?: unknown;
+  match?: unknown;
+  when?: unknown;
+  cite?: unknown;
+  message?: unknown;
+  docs?: unknown;
+  [k: string]: unknown;
+}
+
+export interface RawOverride {
+  rule?: unknown;
+  severity?: unknown;
+  message?: unknown;
+  [k: string]: unknown;
+}
+
+export interface Definitions {
+  name: string;
+  files: string[];
+  sources: SourceFile[];
+  lookback?: Def<unknown>;
+  negation?: Def<Record<string, unknown>>;
+  codesets: Map<string, Def<string[]>>;
+  tests: Map<string, Def<TestDefinition>>;
+  terms: Map<string, Def<string[]>>;
+  rules: Map<string, Def<RawRule>>;
+  overrides: Def<RawOverride>[];
+}
+
+export const RULESET_KEYS = ['$schema', 'ruleset', 'description', 'extends', 'lookback', 'codesets', 'tests', 'terms', 'negation', 'rules', 'overrides'] as const;
+export const RULE_KEYS = ['id', 'severity', 'title', 'on', 'match', 'when', 'cite', 'message', 'docs'] as const;
+export const OVERRIDE_KEYS = ['rule', 'severity', 'message', 'title'] as const;
+export const TEST_KEYS = ['loinc', 'names', 'unit', 'factors'] as const;
+
+/** The folder the package is installed in (for built-in rulesets). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BUILTIN_PREFIX = 'b12lint:';
+
+export function builtinPath(name: string): string | undefined {
+  if (!name.startsWith(BUILTIN_PREFIX)) return undefined;
+  const base = name.slice(BUILTIN_PREFIX.length);
+  if (!/^[a-z0-9-]+$/.test(base)) return undefined;
+  return join(PACKAGE_ROOT, 'rulesets', `${base}.yaml`);
+}
+
+export function positionOf(src: SourceFile, path: NodePath): Position {
+  const pointer = path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  const node = yamlNodeAt(src.doc.contents as Node | null, pointer);
+  const offset = node?.range?.[0] ?? 0;
+  const { line, col } = src.lines.linePos(offset);
+  return { line, column: col };
+}
+
+/** Collects problems, each placed in its file. */
+export class Problems {
+  readonly list: Problem[] = [];
+
+  at(src: SourceFile, path: NodePath, message: string): void {
+    this.list.push({ file: src.file, ...positionOf(src, path), message });
+  }
+
+  raw(file: string, line: number, column: number, message: string): void {
+    this.list.push({ file, line, column, message });
+  }
+
+  throwIfAny(): void {
+    if (this.list.length > 0) throw new RulesetError(this.list);
+  }
+}
+
+function displayPath(abs: string): string {
+  const rel = abs.startsWith(process.cwd() + '/') ? abs.slice(process.cwd().length + 1) : abs;
+  return rel.split('\\').join('/');
+}
+
+/** Reads and parses one YAML file (ruleset or config). Returns undefined after recording problems. */
+export function readSource(absPath: string, problems: Problems, shown = displayPath(absPath)): SourceFile | undefined {
+  let text: string;
+  try {
+    text = readFileSync(absPath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    problems.raw(shown, 1, 1, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})`);
+    return undefined;
+  }
+  return sourceFromText(text, absPath, problems, shown);
+}
+
+export function sourceFromText(text: string, absPath: string, problems: Problems, shown = displayPath(absPath)): SourceFile | undefined {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const { line, col } = lines.linePos(e.pos[0]);
+      problems.raw(shown, line, col, `invalid YAML: ${e.message.split('\n')[0]}`);
+    }
+    return undefined;
+  }
+  return { file: shown, path: absPath, text, doc, lines };
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function emptyDefinitions(): Definitions {
+  return { name: '', files: [], sources: [], codesets: new Map(), tests: new Map(), terms: new Map(), rules: new Map(), overrides: [] };
+}
+
+export interface LayerOptions {
+  /** Keys the caller handles itself (a config's `ignore`, `failOn`, ...). */
+  extraKeys?: readonly string[];
+  /** Extends to use when the file names none (a config extends its `ruleset`). */
+  defaultExtends?: string[];
+  /** A ruleset given on the command line, which replaces the file's own `extends`/`ruleset`. */
+  forcedExtends?: string[];
+}
+
+/** Loads a ruleset (path or built-in name) and everything it extends. */
+export function loadDefinitions(ref: string, problems: Problems, baseDir = process.cwd()): Definitions {
+  const defs = emptyDefinitions();
+  loadInto(defs, ref, baseDir, problems, []);
+  return defs;
+}
+
+function resolveRef(ref: string, baseDir: string): string {
+  return builtinPath(ref) ?? resolve(baseDir, ref);
+}
+
+function loadInto(defs: Definitions, ref: string, baseDir: string, problems: Problems, stack: string[], at?: { src: SourceFile; path: NodePath }): void {
+  const abs = resolveRef(ref, baseDir);
+  if (ref.startsWith(BUILTIN_PREFIX) && !builtinPath(ref)) {
+    if (at) problems.at(at.src, at.path, `unknown built-in ruleset "${ref}".${didYouMean(ref, ['b12lint:recommended'])}`);
+    else problems.raw(ref, 1, 1, `unknown built-in ruleset "${ref}".${didYouMean(ref, ['b12lint:recommended'])}`);
+    return;
+  }
+  if (stack.includes(abs)) {
+    const msg = `\`extends\` makes a cycle: ${[...stack, abs].map(displayPath).join(' -> ')}`;
+    if (at) problems.at(at.src, at.path, msg);
+    else problems.raw(displayPath(abs), 1, 1, msg);
+    return;
+  }
+  const shown = ref.startsWith(BUILTIN_PREFIX) ? ref : displayPath(abs);
+  const before = problems.list.length;
+  const src = readSource(abs, problems, shown);
+  if (!src) {
+    if (at && problems.list.length > before && problems.list[problems.list.length - 1]!.message === 'file not found') {
+      problems.list.pop();
+      problems.at(at.src, at.path, `extends "${ref}": file not found (${displayPath(abs)})`);
+    }
+    return;
+  }
+  applyLayer(defs, src, problems, [...stack, abs], {});
+}
+
+/** Merges one parsed file into the definitions (its `extends` first). */
+export function applyLayer(defs: Definitions, src: SourceFile, problems: Problems, stack: string[], options: LayerOptions): void {
+  const root: unknown = src.doc.toJS({ maxAliasCount: 100 });
+  if (root === null || root === undefined) {
+    if (!options.extraKeys) problems.at(src, [], 'the ruleset is empty');
+    return;
+  }
+  if (!isObj(root)) {
+    problems.at(src, [], `expected a mapping with \`rules\`, \`codesets\`, ...; found ${Array.isArray(root) ? 'a list' : typeof root}`);
+    return;
+  }
+  const known = [...RULESET_KEYS, ...(options.extraKeys ?? [])];
+  for (const k of Object.keys(root)) {
+    if (!known.includes(k)) problems.at(src, [k], `unknown key \`${k}\`.${didYouMean(k, known)}`);
+  }
+  // extends
+  const baseDir = dirname(src.path || resolve('.'));
+  let ext: { ref: string; path: NodePath }[] = [];
+  if (options.forcedExtends) {
+    ext = options.forcedExtends.map((ref) => ({ ref, path: [] }));
+  } else if (root.extends !== undefined) {
+    const list = Array.isArray(root.extends) ? root.extends : [root.extends];
+    list.forEach((r, i) => {
+      const path = Array.isArray(root.extends) ? ['extends', i] : ['extends'];
+      if (typeof r !== 'string' || r.trim() === '') problems.at(src, path, '`extends` takes ruleset names or paths');
+      else ext.push({ ref: r, path });
+    });
+  } else if (options.defaultExtends) {
+    ext = options.defaultExtends.map((ref) => ({ ref, path: [] }));
+  }
+  for (const e of ext) loadInto(defs, e.ref, baseDir, problems, stack, { src, path: e.path });
+
+  defs.sources.push(src);
+  defs.files.push(src.file);
+  if (root.ruleset !== undefined && !options.extraKeys) {
+    if (typeof root.ruleset !== 'string' || !root.ruleset.trim()) problems.at(src, ['ruleset'], '`ruleset` (the name) must be text');
+    else defs.name = root.ruleset;
+  }
+  if (!defs.name && !options.extraKeys) defs.name = src.file;
+  if (root.lookback !== undefined) defs.lookback = { value: root.lookback, src, path: ['lookback'] };
+  if (root.negation !== undefined) {
+    if (!isObj(root.negation)) problems.at(src, ['negation'], '`negation` takes { cues: [...], terminators: [...] }');
+    else defs.negation = { value: root.negation, src, path: ['negation'] };
+  }
+  mergeCodesets(defs, root.codesets, src, problems);
+  mergeNamed(defs.tests, root.tests, 'tests', src, problems, (v, path) => {
+    if (!isObj(v)) {
+      problems.at(src, path, 'a test takes { loinc: [...], unit: ..., names: [...] }');
+      return undefined;
+    }
+    for (const k of Object.keys(v)) if (!(TEST_KEYS as readonly string[]).includes(k)) problems.at(src, [...path, k], `unknown key \`${k}\` in a test.${didYouMean(k, TEST_KEYS)}`);
+    const def: TestDefinition = {};
+    const strList = (key: string): string[] | undefined => {
+      const x = v[key];
+      if (x === undefined) return undefined;
+      const arr = Array.isArray(x) ? x : [x];
+      if (arr.some((y) => typeof y !== 'string' && typeof y !== 'number')) {
+        problems.at(src, [...path, key], `\`${key}\` takes a list of text`);
+        return undefined;
+      }
+      return arr.map(String);
+    };
+    const loinc = strList('loinc');
+    const names = strList('names');
+    if (loinc) def.loinc = loinc;
+    if (names) def.names = names;
+    if (v.unit !== undefined) {
+      if (typeof v.unit !== 'string') problems.at(src, [...path, 'unit'], '`unit` must be text');
+      else def.unit = v.unit;
+    }
+    if (v.factors !== undefined) {
+      if (!isObj(v.factors) || Object.values(v.factors).some((f) => typeof f !== 'number' || !(f > 0))) {
+        problems.at(src, [...path, 'factors'], '`factors` maps a unit to the positive number that converts it to the test\'s unit');
+      } else def.factors = v.factors as Record<string, number>;
+    }
+    return def;
+  });
+  mergeNamed(defs.terms, root.terms, 'terms', src, problems, (v, path) => {
+    if (!Array.isArray(v) || v.length === 0 || v.some((t) => typeof t !== 'string' || !t.trim())) {
+      problems.at(src, path, 'a term list is a list of words or phrases');
+      return undefined;
+    }
+    return v as string[];
+  });
+  // rules
+  if (root.rules !== undefined) {
+    if (!Array.isArray(root.rules)) {
+      if (!(options.extraKeys && isObj(root.rules))) problems.at(src, ['rules'], '`rules` must be a list of rules');
+    } else {
+      const seen = new Set<string>();
+      root.rules.forEach((r, i) => {
+        const path: NodePath = ['rules', i];
+        if (!isObj(r)) {
+          problems.at(src, path, 'a rule must be a mapping with id, severity, title, on, when, message');
+          return;
+        }
+        const id = r.id;
+        if (typeof id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) {
+          problems.at(src, typeof id === 'string' ? [...path, 'id'] : path, typeof id === 'string' ? `rule id "${id}" must be kebab-case (lower case words joined by -)` : 'a rule needs an `id`');
+          return;
+        }
+        if (seen.has(id)) {
+          problems.at(src, [...path, 'id'], `rule id "${id}" is repeated: rule ids must be unique`);
+          return;
+        }
+        seen.add(id);
+        defs.rules.delete(id); // a later definition replaces the inherited one, and takes its place at the end
+        defs.rules.set(id, { value: r as RawRule, src, path });
+      });
+    }
+  }
+  if (root.overrides !== undefined) {
+    if (!Array.isArray(root.overrides)) problems.at(src, ['overrides'], '`overrides` must be a list of { rule, severity }');
+    else root.overrides.forEach((o, i) => {
+      if (!isObj(o)) problems.at(src, ['overrides', i], 'an override is { rule: <id>, severity: <severity> }');
+      else defs.overrides.push({ value: o as RawOverride, src, path: ['overrides', i] });
+    });
+  }
+}
+
+function mergeCodesets(defs: Definitions, raw: unknown, src: SourceFile, problems: Problems): void {
+  if (raw === undefined) return;
+  if (!isObj(raw)) {
+    problems.at(src, ['codesets'], '`codesets` maps names to lists of codes');
+    return;
+  }
+  for (const [name, v] of Object.entries(raw)) {
+    const path: NodePath = ['codesets', name];
+    const codes = (x: unknown, p: NodePath): string[] | undefined => {
+      if (!Array.isArray(x) || x.some((c) => typeof c !== 'string' && typeof c !== 'number')) {
+        problems.at(src, p, 'a codeset is a list of codes (patterns may end in *)');
+        return undefined;
+      }
+      return x.map((c) => String(c).trim());
+    };
+    if (isObj(v)) {
+      // Extending an inherited codeset: { add: [...], remove: [...] }
+      for (const k of Object.keys(v)) if (k !== 'add' && k !== 'remove') problems.at(src, [...path, k], `unknown key \`${k}\`: a codeset extension takes \`add\` and \`remove\`.${didYouMean(k, ['add', 'remove'])}`);
+      const base = defs.codesets.get(name)?.value ?? [];
+      const add = v.add !== undefined ? codes(v.add, [...path, 'add']) ?? [] : [];
+      const remove = new Set((v.remove !== undefined ? codes(v.remove, [...path, 'remove']) ?? [] : []).map((c) => c.toUpperCase()));
+      if (!defs.codesets.has(name) && v.remove !== undefined) problems.at(src, path, `codeset "${name}" is not defined by an extended ruleset, so there is nothing to remove from.${didYouMean(name, defs.codesets.keys())}`);
+      defs.codesets.set(name, { value: [...base.filter((c) => !remove.has(c.toUpperCase())), ...add], src, path });
+    } else {
+      const list = codes(v, path);
+      if (list) defs.codesets.set(name, { value: list, src, path });
+    }
+  }
+}
+
+function mergeNamed<T>(into: Map<string, Def<T>>, raw: unknown, key: string, src: SourceFile, problems: Problems, check: (v: unknown, path: NodePath) => T | undefined): void {
+  if (raw === undefined) return;
+  if (!isObj(raw)) {
+    problems.at(src, [key], `\`${key}\` maps names to definitions`);
+    return;
+  }
+  for (const [name, v] of Object.entries(raw)) {
+    const path: NodePath = [key, name];
+    const value = check(v, path);
+    if (value !== undefined) into.set(name, { value, src, path });
+  }
+}

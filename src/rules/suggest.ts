@@ -1,0 +1,40 @@
+/** "Did you mean ...?": the closest known name to a mistyped one. */
+
+export function distance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= m; i++) {
+    const cur = [i];
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      // Transposition ("daignosis")
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j]!, (prev[j - 2] ?? 0) + 1);
+    }
+    prev = cur;
+  }
+  return prev[n]!;
+}
+
+export function closest(name: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const lower = name.toLowerCase();
+  for (const k of known) {
+    const d = distance(lower, k.toLowerCase());
+    if (d < bestD || (d === bestD && best !== undefined && k < best)) {
+      best = k;
+      bestD = d;
+    }
+  }
+  if (best === undefined) return undefined;
+  const limit = Math.max(2, Math.floor(Math.max(name.length, best.length) / 3));
+  return bestD <= limit ? best : undefined;
+}
+
+/** " Did you mean `x`?" or an empty string. */
+export function didYouMean(name: string, known: Iterable<string>): string {
+  const c = closest(name, known);
+  return c === undefined ? '' : ` Did you mean \`${c}\`?`;
+}

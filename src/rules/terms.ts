@@ -1,0 +1,129 @@
+/**
+ * Terms in note text: whole words, case-insensitive, with negation detected inside the sentence
+ * (a cue such as "denies" or "no evidence of" before the term, not cut off by "but" or
+ * "however"). A negation never reaches into the next sentence. Term lists are compiled into one
+ * regular expression each, once per run.
+ */
+
+export interface NegationConfig {
+  cues: readonly string[];
+  terminators: readonly string[];
+}
+
+/** The default cues of the domain reference; a ruleset may replace them (`negation:`). */
+export const DEFAULT_NEGATION: NegationConfig = {
+  cues: ['no', 'not', 'denies', 'denied', 'deny', 'without', 'negative for', 'no evidence of', 'no signs of',
+    'no sign of', 'ruled out', 'free of', 'absence of', 'absent', 'never'],
+  terminators: ['but', 'however', 'although', 'though', 'except', 'aside from', 'apart from', 'yet'],
+};
+
+export interface TermHit {
+  term: string;
+  negated: boolean;
+  index: number;
+  length: number;
+  excerpt: string;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A phrase as a pattern: whole words, any run of spaces or hyphens between its words. */
+function phrasePattern(term: string): string {
+  const words = term.trim().toLowerCase().split(/\s+/).map(escapeRe);
+  return words.join('[\\s-]+');
+}
+
+function wordListPattern(terms: readonly string[]): string {
+  // Longest first, so "blood loss anemia" wins over "blood loss".
+  const sorted = [...new Set(terms.map((t) => t.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
+  return sorted.map(phrasePattern).join('|');
+}
+
+// Word boundaries that understand letters beyond ASCII and an apostrophe inside a word ("Crohn's").
+const B = "(?<![\\p{L}\\p{N}_])";
+const E = "(?![\\p{L}\\p{N}_])";
+
+export class TermMatcher {
+  private readonly re: RegExp;
+
+  constructor(readonly terms: readonly string[], private readonly negation: CompiledNegation) {
+    this.re = new RegExp(`${B}(?:${wordListPattern(terms)})${E}`, 'giu');
+  }
+
+  /** Every mention in the text, each marked negated or affirmed. */
+  find(text: string): TermHit[] {
+    const hits: TermHit[] = [];
+    this.re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = this.re.exec(text)) !== null) {
+      const index = m.index;
+      const start = sentenceStart(text, index);
+      const before = text.slice(start, index);
+      hits.push({
+        term: m[0],
+        negated: this.negation.negates(before),
+        index,
+        length: m[0].length,
+        excerpt: excerpt(text, index, m[0].length),
+      });
+    }
+    return hits;
+  }
+
+  /** The first mention with the wanted polarity, if any. */
+  first(text: string, negated: boolean): TermHit | undefined {
+    for (const h of this.find(text)) if (h.negated === negated) return h;
+    return undefined;
+  }
+}
+
+export class CompiledNegation {
+  private readonly cue: RegExp;
+  private readonly terminator: RegExp;
+
+  constructor(config: NegationConfig) {
+    this.cue = new RegExp(`${B}(?:${wordListPattern(config.cues)})${E}`, 'giu');
+    this.terminator = new RegExp(`${B}(?:${wordListPattern(config.terminators)})${E}`, 'giu');
+  }
+
+  /** True when the text before a term (within its sentence) negates it. */
+  negates(before: string): boolean {
+    let lastCue = -1;
+    this.cue.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = this.cue.exec(before)) !== null) lastCue = m.index;
+    if (lastCue < 0) return false;
+    this.terminator.lastIndex = lastCue;
+    return !this.terminator.test(before.slice(lastCue));
+  }
+}
+
+/** Sentences end at . ! ? ; or a line break (a period inside a number or code such as D51.0 does not). */
+function sentenceStart(text: string, index: number): number {
+  for (let i = index - 1; i >= 0; i--) {
+    const c = text[i]!;
+    if (c === '\n' || c === '!' || c === '?' || c === ';') return i + 1;
+    if (c === '.') {
+      const next = text[i + 1];
+      const prev = text[i - 1];
+      if (next !== undefined && /[0-9A-Za-z]/.test(next) && prev !== undefined && /[0-9A-Za-z]/.test(prev)) continue;
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+const EXCERPT_WORDS = 5;
+
+/** A few words on either side of a match, never the whole note. */
+export function excerpt(text: string, index: number, length: number): string {
+  const left = text.slice(Math.max(0, index - 80), index).split(/\s+/);
+  const right = text.slice(index + length, index + length + 80).split(/\s+/);
+  const l = left.slice(-EXCERPT_WORDS - 1).join(' ').trimStart();
+  const r = right.slice(0, EXCERPT_WORDS + 1).join(' ').trimEnd();
+  const pre = index - 80 > 0 || left.length > EXCERPT_WORDS + 1 ? '...' : '';
+  const post = index + length + 80 < text.length || right.length > EXCERPT_WORDS + 1 ? '...' : '';
+  return `${pre}${l}${text.slice(index, index + length)}${r}${post}`.replace(/\s+/g, ' ').trim();
+}

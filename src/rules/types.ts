@@ -1,0 +1,110 @@
+/** Types of the compiled ruleset and of the condition modules the engine is built from. */
+import type { Chart, Day, Diagnosis, Encounter, Lab, Service } from '../chart/model.js';
+import type { Evidence, Severity } from '../finding.js';
+import type { CodeMatcher } from './codes.js';
+import type { Duration } from './duration.js';
+import type { CompiledNegation, TermMatcher } from './terms.js';
+import type { ChartContext } from './chart-context.js';
+import type { CompiledTest } from './tests.js';
+import type { CodeTable } from './code-table.js';
+
+export type SubjectKind = 'chart' | 'encounter' | 'diagnosis' | 'service' | 'lab';
+export const SUBJECT_KINDS: readonly SubjectKind[] = ['chart', 'encounter', 'diagnosis', 'service', 'lab'];
+
+/** What one evaluation of a rule looks at. */
+export interface Scope {
+  ctx: ChartContext;
+  chart: Chart;
+  kind: SubjectKind;
+  encounter?: Encounter;
+  diagnosis?: Diagnosis;
+  service?: Service;
+  lab?: Lab;
+  /** The day the subject stands at: the service, encounter or lab date. */
+  day: Day;
+}
+
+/** Evidence before it is located: the pointer says where it is. */
+export type EvidenceRef = Omit<Evidence, 'line' | 'column'>;
+
+/** Values a condition looked at, for message placeholders (`{{lab.b12.value}}`). */
+export type Bindings = Record<string, unknown>;
+
+/** A condition that holds yields its evidence and bindings; one that does not yields null. */
+export interface Outcome {
+  evidence: EvidenceRef[];
+  bindings: Bindings;
+}
+
+export type Evaluator = (scope: Scope) => Outcome | null;
+
+export type OptionType =
+  | 'codes' | 'boolean' | 'duration' | 'comparison' | 'number' | 'string' | 'test' | 'terms'
+  | 'enum' | 'enum-list' | 'anchor';
+
+export interface OptionSpec {
+  type: OptionType;
+  description: string;
+  /** For enum and enum-list. */
+  values?: readonly string[];
+  required?: boolean;
+}
+
+/** A place in a ruleset file, as a path of keys and indexes from the file's root. */
+export type NodePath = readonly (string | number)[];
+
+export interface CompileContext {
+  /** Where this condition's options stand in the ruleset. */
+  readonly path: NodePath;
+  readonly lookback: Duration;
+  readonly subject: SubjectKind;
+  readonly codeTable: CodeTable;
+  codes(value: unknown, path: NodePath): CodeMatcher | undefined;
+  test(name: unknown, path: NodePath): CompiledTest | undefined;
+  terms(value: unknown, path: NodePath): TermMatcher | undefined;
+  duration(value: unknown, path: NodePath): Duration | undefined;
+  error(path: NodePath, message: string): void;
+}
+
+export interface ConditionModule<O = Record<string, unknown>> {
+  /** The key that names the condition in a ruleset: `diagnosis:`, `lab:`, ... */
+  readonly kind: string;
+  readonly description: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** True when comparison operators (`lt`, `gt`, ...) may stand beside the options. */
+  readonly comparison?: 'numeric' | 'any';
+  compile(options: O, cc: CompileContext): Evaluator;
+}
+
+export interface CompiledRule {
+  id: string;
+  severity: Severity;
+  title: string;
+  on: SubjectKind;
+  /** Filters the subjects the rule looks at. */
+  match: Evaluator | null;
+  when: Evaluator;
+  /** Looked at after the rule fires, for the message and evidence only. */
+  cite: Evaluator[];
+  message: string;
+  docs: string;
+  /** The rule as written in its ruleset (YAML text), for `explain`. */
+  source: string;
+  file: string;
+}
+
+export interface CompiledRuleset {
+  name: string;
+  files: string[];
+  lookback: Duration;
+  rules: CompiledRule[];
+  /** Every rule, including those turned off, for `rules` and `explain`. */
+  allRules: CompiledRule[];
+  tests: Map<string, CompiledTest>;
+  codesets: Map<string, CodeMatcher>;
+  terms: Map<string, TermMatcher>;
+  negation: CompiledNegation;
+  codeTable: CodeTable;
+  /** A hash of everything the results depend on (for the cache). */
+  fingerprint: string;
+}

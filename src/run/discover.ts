@@ -1,0 +1,86 @@
+/**
+ * Discovery: files, folders and globs become a sorted list of chart files. Folders are searched
+ * for the chart extensions, skipping node_modules, dot-folders, b12lint's own config files and
+ * whatever `.b12lintignore` (gitignore syntax) and the config's `ignore` list name.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import fg from 'fast-glob';
+import ignore, { type Ignore } from 'ignore';
+
+export const CHART_EXTENSIONS = ['json', 'yaml', 'yml', 'ndjson', 'jsonl'] as const;
+const CONFIG_NAMES = new Set(['b12lint.config.yaml', '.b12lintrc.yaml', 'b12lint-baseline.json', 'package.json', 'package-lock.json', 'tsconfig.json']);
+
+export class NoFilesError extends Error {}
+
+export interface DiscoverOptions {
+  cwd: string;
+  /** gitignore-style patterns from the config. */
+  ignore?: readonly string[];
+  /** Read `.b12lintignore` in cwd (default true). */
+  useIgnoreFile?: boolean;
+}
+
+function toPosix(p: string): string {
+  return p.split('\\').join('/');
+}
+
+function makeIgnore(options: DiscoverOptions): Ignore {
+  const ig = ignore();
+  if (options.useIgnoreFile !== false) {
+    const f = resolve(options.cwd, '.b12lintignore');
+    if (existsSync(f)) ig.add(readFileSync(f, 'utf8'));
+  }
+  if (options.ignore) ig.add([...options.ignore]);
+  return ig;
+}
+
+function isIgnored(ig: Ignore, abs: string, cwd: string): boolean {
+  const rel = toPosix(relative(cwd, abs));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return false;
+  return ig.ignores(rel);
+}
+
+/** Absolute paths of the chart files, sorted, each once. */
+export async function discover(inputs: readonly string[], options: DiscoverOptions): Promise<string[]> {
+  const cwd = options.cwd;
+  const ig = makeIgnore(options);
+  const found = new Set<string>();
+  const patterns = inputs.length ? inputs : ['.'];
+  for (const input of patterns) {
+    const abs = resolve(cwd, input);
+    let st: ReturnType<typeof statSync> | undefined;
+    try {
+      st = statSync(abs);
+    } catch {
+      st = undefined;
+    }
+    let matched: string[];
+    if (st?.isFile()) {
+      // A file named on the command line is linted whatever its extension, unless ignored.
+      matched = isIgnored(ig, abs, cwd) ? [] : [abs];
+      if (matched.length === 0) throw new NoFilesError(`"${input}" is ignored (.b12lintignore or the config's ignore list)`);
+    } else if (st?.isDirectory()) {
+      matched = await fg(`**/*.{${CHART_EXTENSIONS.join(',')}}`, {
+        cwd: abs, absolute: true, dot: false, onlyFiles: true, followSymbolicLinks: true,
+        ignore: ['**/node_modules/**'], suppressErrors: true, caseSensitiveMatch: false,
+      });
+      matched = matched.filter((f) => !CONFIG_NAMES.has(f.slice(f.lastIndexOf('/') + 1)) && !f.endsWith('.tests.yaml') && !isIgnored(ig, f, cwd));
+      if (matched.length === 0) throw new NoFilesError(`no chart files (${CHART_EXTENSIONS.map((e) => `*.${e}`).join(', ')}) found in "${input}"`);
+    } else if (fg.isDynamicPattern(toPosix(input))) {
+      matched = await fg(toPosix(input), { cwd, absolute: true, dot: false, onlyFiles: true, ignore: ['**/node_modules/**'], suppressErrors: true });
+      matched = matched.filter((f) => !isIgnored(ig, f, cwd));
+      if (matched.length === 0) throw new NoFilesError(`no files match "${input}"`);
+    } else {
+      throw new NoFilesError(`no such file or folder: "${input}"`);
+    }
+    for (const f of matched) found.add(resolve(f));
+  }
+  return [...found].sort();
+}
+
+/** A path as reports show it: relative to the current folder, with `/` separators. */
+export function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  return toPosix(rel === '' ? abs : rel);
+}

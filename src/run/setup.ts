@@ -1,0 +1,54 @@
+/**
+ * Setting up a run's ruleset: the `--ruleset` given, else the config's, else the built-in
+ * `b12lint:recommended`; then the config as the last layer; then compiled once.
+ */
+import { resolve } from 'node:path';
+import { CodeTable, CodeTableError, loadCodeTable } from '../rules/code-table.js';
+import { compileRuleset } from '../rules/compile.js';
+import { applyLayer, emptyDefinitions, loadDefinitions, Problems, RulesetError, type Definitions } from '../rules/load.js';
+import type { CompiledRuleset } from '../rules/types.js';
+import { CONFIG_KEYS, type Config } from './config.js';
+
+export const DEFAULT_RULESET = 'b12lint:recommended';
+
+export interface SetupOptions {
+  ruleset?: string;
+  config?: Config;
+  icd10?: readonly string[];
+  version: string;
+}
+
+export function setupRuleset(options: SetupOptions): CompiledRuleset {
+  const problems = new Problems();
+  const { config } = options;
+  let defs: Definitions;
+  if (options.ruleset) {
+    // A ruleset named on the command line runs as written; the config adds only run settings.
+    defs = loadDefinitions(options.ruleset, problems);
+  } else if (config) {
+    defs = emptyDefinitions();
+    const base = config.ruleset ?? DEFAULT_RULESET;
+    applyLayer(defs, config.src, problems, [], { extraKeys: CONFIG_KEYS, forcedExtends: [base] });
+    // applyLayer resolves the config's ruleset relative to the config file's folder.
+    for (const s of config.severityMap) defs.overrides.push({ value: { rule: s.rule, severity: s.severity }, src: config.src, path: s.path });
+  } else {
+    defs = loadDefinitions(DEFAULT_RULESET, problems);
+  }
+  problems.throwIfAny();
+  let codeTable = new CodeTable();
+  const tables = [...(options.icd10 ?? []).map((p) => (p.includes('@') ? p : resolve(p))), ...(options.icd10?.length ? [] : config?.icd10 ?? [])];
+  if (tables.length) {
+    try {
+      codeTable = loadCodeTable(tables);
+    } catch (err) {
+      if (err instanceof CodeTableError) throw new RulesetError([{ file: err.file, line: err.line || 1, column: 1, message: err.message }]);
+      throw err;
+    }
+  }
+  const compiled = compileRuleset(defs, problems, {
+    codeTable,
+    fingerprintExtra: `${options.version}\n${config ? config.src.text : ''}`,
+  });
+  problems.throwIfAny();
+  return compiled;
+}

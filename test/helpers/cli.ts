@@ -1,0 +1,38 @@
+/** Runs the built CLI (bin/b12lint.js) as a child process, as a user or CI would. */
+import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = resolve(ROOT, 'bin', 'b12lint.js');
+export const SHARED = resolve(ROOT, '..', 'shared');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: '1', ...options.env };
+  delete env.FORCE_COLOR;
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env,
+    encoding: 'utf8',
+    input: options.input ?? '',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function cliJson(args: readonly string[], options: { cwd?: string } = {}): { code: number; report: import('../../src/report/types.js').Report; stderr: string } {
+  const r = cli([...args, '--format', 'json'], options);
+  let report;
+  try {
+    report = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, report, stderr: r.stderr };
+}
