@@ -4,7 +4,7 @@
  * parsed is a finding, and so is an unexpected failure while linting one chart.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { adaptDocument } from '../chart/native.js';
+import { adapt } from '../chart/adapt.js';
 import { ENGINE_RULES, type Finding, type Position, type UnlocatedFinding } from '../finding.js';
 import { formatOf, parseText, type SourceDoc } from '../read/parse.js';
 import type { Engine } from '../rules/engine.js';
@@ -95,7 +95,7 @@ export function lintFile(abs: string, display: string, engine: Engine, options: 
 
 function lintDoc(doc: SourceDoc, engine: Engine, options: LintFileOptions, out: FileOutcome): void {
   const unlocated: UnlocatedFinding[] = [];
-  const adapted = adaptDocument(doc.value);
+  const adapted = adapt(doc.value);
   unlocated.push(...adapted.findings);
   out.charts += adapted.charts.length + adapted.refused;
   for (const chart of adapted.charts) {
