@@ -70,8 +70,11 @@ export function analyteFor(loinc: readonly string[], names: readonly string[]): 
 /** LOINC codes end in a mod-10 check digit (the Luhn algorithm over the digits before the hyphen). */
 export function loincCheckDigitValid(code: string): boolean {
   const m = /^(\d{1,7})-(\d)$/.exec(code.trim());
-  if (!m) return false;
-  const digits = m[1]!;
+  return m !== null && loincCheckDigit(m[1]!) === Number(m[2]);
+}
+
+/** The check digit a LOINC code's number part should end with. */
+export function loincCheckDigit(digits: string): number {
   let sum = 0;
   let double = true;
   for (let i = digits.length - 1; i >= 0; i--) {
@@ -83,5 +86,5 @@ export function loincCheckDigitValid(code: string): boolean {
     sum += d;
     double = !double;
   }
-  return (10 - (sum % 10)) % 10 === Number(m[2]);
+  return (10 - (sum % 10)) % 10;
 }

@@ -17,6 +17,9 @@ import { didYouMean } from './suggest.js';
 import { parseTemplate, templateNames, TemplateError } from './template.js';
 import { CompiledNegation, DEFAULT_NEGATION, TermMatcher, type NegationConfig } from './terms.js';
 import { CompiledTest } from './tests.js';
+import { MentionMap, type MentionEntry } from './mentions.js';
+import type { CodePair } from './pairs.js';
+import { parseDay } from '../chart/normalize.js';
 import {
   SUBJECT_KINDS, type CompileContext, type CompiledRule, type CompiledRuleset, type ConditionModule,
   type Evaluator, type NodePath, type OptionSpec, type Outcome, type SubjectKind,
@@ -29,7 +32,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 }
 
 /** Placeholder roots every message may use; `lab.<test>` also needs the test to exist. */
-const PLACEHOLDER_ROOTS = ['service', 'diagnosis', 'diagnoses', 'encounter', 'chart', 'lab', 'text', 'count', 'field', 'code', 'services'];
+const PLACEHOLDER_ROOTS = ['service', 'diagnosis', 'diagnoses', 'encounter', 'chart', 'lab', 'text', 'count', 'field', 'code', 'services', 'medication', 'pair', 'mention', 'dose'];
 
 /** What `match` may filter on, per subject. */
 const MATCH_KEYS: Record<SubjectKind, readonly string[]> = {
@@ -78,6 +81,49 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
   for (const [name, def] of defs.tests) tests.set(name, new CompiledTest(name, def.value));
   const terms = new Map<string, TermMatcher>();
   for (const [name, def] of defs.terms) terms.set(name, new TermMatcher(def.value, negation));
+  const values = new Map<string, number | string>();
+  for (const [name, def] of defs.values) values.set(name, def.value);
+  const base: Env = { problems, codesets, tests, terms, values, lookback, codeTable, negation, pairs: new Map(), mentions: new Map() };
+  for (const [name, def] of defs.pairs) {
+    const cc = makeContext(base, def.src, def.path, 'diagnosis');
+    const list: CodePair[] = [];
+    def.value.forEach((raw, i) => {
+      const at = [...def.path, i];
+      const code = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
+      const other = raw.with !== undefined ? cc.codes(raw.with, [...at, 'with']) : undefined;
+      if (raw.code === undefined || raw.with === undefined) problems.at(def.src, at, 'a pair needs `code` and `with`');
+      const day = (k: 'from' | 'until'): number | undefined => {
+        const v = raw[k];
+        if (v === undefined) return undefined;
+        const d = typeof v === 'string' ? parseDay(v) : undefined;
+        if (d === undefined) problems.at(def.src, [...at, k], `\`${k}\` takes a date written YYYY-MM-DD`);
+        return d;
+      };
+      const from = day('from');
+      const until = day('until');
+      if (!code || !other) return;
+      const pair: CodePair = { code, with: other, codeText: codeText(raw.code), withText: codeText(raw.with), note: typeof raw.note === 'string' ? raw.note.trim() : '' };
+      if (from !== undefined) pair.from = from;
+      if (until !== undefined) pair.until = until;
+      list.push(pair);
+    });
+    base.pairs.set(name, list);
+  }
+  for (const [name, def] of defs.mentions) {
+    const cc = makeContext(base, def.src, def.path, 'diagnosis');
+    const entries: MentionEntry[] = [];
+    def.value.forEach((raw, i) => {
+      const at = [...def.path, i];
+      if (raw.code === undefined || raw.terms === undefined) problems.at(def.src, at, 'a mention needs `code` and `terms`');
+      const codes = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
+      const words = raw.terms !== undefined ? cc.terms(raw.terms, [...at, 'terms']) : undefined;
+      if (!codes || !words) return;
+      const entry: MentionEntry = { codes, codeText: codeText(raw.code), terms: words.terms };
+      if (typeof raw.name === 'string') entry.name = raw.name;
+      entries.push(entry);
+    });
+    base.mentions.set(name, new MentionMap(entries, negation));
+  }
 
   // Apply overrides to the raw rules before compiling.
   const severities = new Map<string, { value: unknown; def: Def<unknown> }>();
@@ -101,9 +147,7 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     if (messages.has(id)) raw.message = messages.get(id);
     if (titles.has(id)) raw.title = titles.get(id);
     const sevOverride = severities.get(id);
-    const rule = compileRule(id, raw, def, sevOverride?.def, {
-      problems, codesets, tests, terms, lookback, codeTable, negation,
-    });
+    const rule = compileRule(id, raw, def, sevOverride?.def, base);
     if (rule) allRules.push(rule);
   }
 
@@ -122,10 +166,15 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     tests,
     codesets,
     terms,
+    values,
     negation,
     codeTable,
     fingerprint,
   };
+}
+
+function codeText(v: unknown): string {
+  return (Array.isArray(v) ? v : [v]).map(String).join(', ');
 }
 
 interface Env {
@@ -133,9 +182,12 @@ interface Env {
   codesets: Map<string, CodeMatcher>;
   tests: Map<string, CompiledTest>;
   terms: Map<string, TermMatcher>;
+  values: Map<string, number | string>;
   lookback: Duration;
   codeTable: CodeTable;
   negation: CompiledNegation;
+  pairs: Map<string, CodePair[]>;
+  mentions: Map<string, MentionMap>;
 }
 
 function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<unknown> | undefined, env: Env): CompiledRule | undefined {
@@ -162,9 +214,10 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
   let match: Evaluator | null = null;
   if (raw.match !== undefined) match = compileMatch(raw.match, [...path, 'match'], on, cc([...path, 'match']), src, p);
 
+  // A rule without `when` fires for every subject its `match` takes.
   let when: Evaluator = () => HOLDS;
-  if (raw.when === undefined) p.at(src, [...path, 'id'], `rule "${id}" needs a \`when\` condition`);
-  else when = compileCondition(raw.when, [...path, 'when'], src, env, on);
+  if (raw.when === undefined && raw.match === undefined) p.at(src, [...path, 'id'], `rule "${id}" needs a \`when\` condition (or a \`match\`)`);
+  else if (raw.when !== undefined) when = compileCondition(raw.when, [...path, 'when'], src, env, on);
 
   const cite: Evaluator[] = [];
   if (raw.cite !== undefined) {
@@ -262,7 +315,9 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
         if (known.length === 1) return env.terms.get(known[0]!);
         return new TermMatcher(known.flatMap((n) => env.terms.get(n)!.terms), env.negation);
       }
-      if (known.length === 0 && Array.isArray(value) && names.every((n) => !/^[a-z0-9]+(-[a-z0-9]+)+$/.test(n))) {
+      // A list that names no term list is a list of words, unless it looks like a mistyped name.
+      const mistyped = (n: string): boolean => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(n) && didYouMean(n, env.terms.keys()) !== '';
+      if (known.length === 0 && Array.isArray(value) && !names.some(mistyped)) {
         return new TermMatcher(names, env.negation);
       }
       for (const [i, n] of names.entries()) {
@@ -271,9 +326,25 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
       return undefined;
     },
     duration(value, at) {
-      const d = parseDuration(value);
-      if (!d) p.at(src, at, `bad duration ${JSON.stringify(value)}: write a number and d, w, m or y (180d, 6m, 1y)`);
+      const named = typeof value === 'string' ? env.values.get(value) : undefined;
+      const d = parseDuration(named ?? value);
+      if (!d) {
+        const hint = typeof value === 'string' && !/^\d/.test(value) ? didYouMean(value, [...env.values.keys()].filter((k) => typeof env.values.get(k) === 'string')) : '';
+        p.at(src, at, typeof named === 'number'
+          ? `value "${value}" is a number, not a duration`
+          : `bad duration ${JSON.stringify(value)}: write a number and d, w, m or y (180d, 6m, 1y), or name a duration in \`values\`.${hint}`);
+      }
       return d;
+    },
+    pairs(name, at) {
+      const list = typeof name === 'string' ? env.pairs.get(name) : undefined;
+      if (!list) p.at(src, at, `unknown pair list ${JSON.stringify(name)}.${typeof name === 'string' ? didYouMean(name, env.pairs.keys()) : ''}`);
+      return list;
+    },
+    mentions(name, at) {
+      const map = typeof name === 'string' ? env.mentions.get(name) : undefined;
+      if (!map) p.at(src, at, `unknown mention map ${JSON.stringify(name)}.${typeof name === 'string' ? didYouMean(name, env.mentions.keys()) : ''}`);
+      return map;
     },
   };
 }
@@ -361,9 +432,40 @@ export function compileCondition(raw: unknown, path: NodePath, src: SourceFile, 
     return never;
   }
   const before = p.list.length;
-  checkOptions(mod, body, bpath, src, p);
-  const ev = mod.compile(body, makeContext(env, src, bpath, on));
+  const options = resolveValues(mod, body, bpath, src, env);
+  checkOptions(mod, options, bpath, src, p);
+  const ev = mod.compile(options, makeContext(env, src, bpath, on));
   return p.list.length > before ? never : ev;
+}
+
+/** Replaces named values (`{gt: mcv-macrocytic}`) in comparisons by their numbers. */
+function resolveValues(mod: ConditionModule<Record<string, unknown>>, body: Record<string, unknown>, path: NodePath, src: SourceFile, env: Env): Record<string, unknown> {
+  const resolveCmp = (c: Record<string, unknown>, at: NodePath): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...c };
+    for (const op of OPERATORS) {
+      const v = c[op];
+      const fix = (x: unknown, xi: NodePath): unknown => {
+        if (typeof x !== 'string' || op === 'eq' || op === 'ne' || op === 'in') return x;
+        const named = env.values.get(x);
+        if (typeof named === 'number') return named;
+        env.problems.at(src, xi, `unknown value "${x}": name a number in \`values\`.${didYouMean(x, [...env.values.keys()].filter((k) => typeof env.values.get(k) === 'number'))}`);
+        return 0;
+      };
+      if (op === 'between' && Array.isArray(v)) out[op] = v.map((x, i) => fix(x, [...at, op, i]));
+      else if (v !== undefined) out[op] = fix(v, [...at, op]);
+    }
+    return out;
+  };
+  let out = body;
+  if (mod.comparison) out = resolveCmp(out, path);
+  for (const [k, spec] of Object.entries(mod.options)) {
+    if (spec.type === 'comparison' && isObj(out[k])) out = { ...out, [k]: resolveCmp(out[k] as Record<string, unknown>, [...path, k]) };
+    if (spec.type === 'number' && typeof out[k] === 'string') {
+      const named = env.values.get(out[k] as string);
+      if (typeof named === 'number') out = { ...out, [k]: named };
+    }
+  }
+  return out;
 }
 
 function checkOptions(mod: ConditionModule<Record<string, unknown>>, body: Record<string, unknown>, path: NodePath, src: SourceFile, p: Problems): void {

@@ -5,6 +5,7 @@
 import type { Chart, Encounter } from '../chart/model.js';
 import { ENGINE_RULES, type UnlocatedFinding } from '../finding.js';
 import { ChartContext } from './chart-context.js';
+import { labDataQuality } from './data-quality.js';
 import { merge } from './evidence.js';
 import { parseTemplate, render, type TemplatePart } from './template.js';
 import type { CompiledRule, CompiledRuleset, EvidenceRef, Outcome, Scope, SubjectKind } from './types.js';
@@ -39,7 +40,7 @@ export class Engine {
   /** Every finding of every rule for one chart. A rule that throws gives an `internal-error` finding. */
   lint(chart: Chart, debug = false): UnlocatedFinding[] {
     const ctx = new ChartContext(chart);
-    const out: UnlocatedFinding[] = [];
+    const out: UnlocatedFinding[] = chart.labs.length ? labDataQuality(chart, this.ruleset.tests.values()) : [];
     const run = (kind: SubjectKind, scope: Scope, pointer: string): void => {
       const rules = this.bySubject.get(kind);
       if (!rules) return;

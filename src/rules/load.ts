@@ -69,11 +69,31 @@ export interface Definitions {
   codesets: Map<string, Def<string[]>>;
   tests: Map<string, Def<TestDefinition>>;
   terms: Map<string, Def<string[]>>;
+  /** Named numbers and durations (thresholds, windows) that conditions use by name. */
+  values: Map<string, Def<number | string>>;
+  /** Named lists of diagnosis code pairs with the dates they are in force (Excludes1 notes). */
+  pairs: Map<string, Def<RawPair[]>>;
+  /** Named maps from codes to the words notes use for them. */
+  mentions: Map<string, Def<RawMention[]>>;
   rules: Map<string, Def<RawRule>>;
   overrides: Def<RawOverride>[];
 }
 
-export const RULESET_KEYS = ['$schema', 'ruleset', 'description', 'extends', 'lookback', 'codesets', 'tests', 'terms', 'negation', 'rules', 'overrides'] as const;
+export interface RawPair {
+  code?: unknown;
+  with?: unknown;
+  from?: unknown;
+  until?: unknown;
+  note?: unknown;
+}
+
+export interface RawMention {
+  code?: unknown;
+  terms?: unknown;
+  name?: unknown;
+}
+
+export const RULESET_KEYS = ['$schema', 'ruleset', 'description', 'extends', 'lookback', 'values', 'codesets', 'tests', 'terms', 'mentions', 'pairs', 'negation', 'rules', 'overrides'] as const;
 export const RULE_KEYS = ['id', 'severity', 'title', 'on', 'match', 'when', 'cite', 'message', 'docs'] as const;
 export const OVERRIDE_KEYS = ['rule', 'severity', 'message', 'title'] as const;
 export const TEST_KEYS = ['loinc', 'names', 'unit', 'factors'] as const;
@@ -151,7 +171,10 @@ function isObj(v: unknown): v is Record<string, unknown> {
 }
 
 export function emptyDefinitions(): Definitions {
-  return { name: '', files: [], sources: [], codesets: new Map(), tests: new Map(), terms: new Map(), rules: new Map(), overrides: [] };
+  return {
+    name: '', files: [], sources: [], codesets: new Map(), tests: new Map(), terms: new Map(),
+    values: new Map(), pairs: new Map(), mentions: new Map(), rules: new Map(), overrides: [],
+  };
 }
 
 export interface LayerOptions {
@@ -284,6 +307,24 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
     }
     return v as string[];
   });
+  mergeNamed(defs.values, root.values, 'values', src, problems, (v, path) => {
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    if (typeof v === 'string' && /^\d+\s*[dwmy]$/i.test(v.trim())) return v.trim();
+    problems.at(src, path, 'a value is a number (a threshold) or a duration such as 25d, 6m, 1y');
+    return undefined;
+  });
+  const listOf = <T>(key: string, keys: readonly string[], what: string) => (v: unknown, path: NodePath): T[] | undefined => {
+    if (!Array.isArray(v) || v.some((x) => !isObj(x))) {
+      problems.at(src, path, `${what} is a list of mappings`);
+      return undefined;
+    }
+    v.forEach((x, i) => {
+      for (const k of Object.keys(x as object)) if (!keys.includes(k)) problems.at(src, [...path, i, k], `unknown key \`${k}\` in ${key}.${didYouMean(k, keys)}`);
+    });
+    return v as T[];
+  };
+  mergeNamed(defs.pairs, root.pairs, 'pairs', src, problems, listOf<RawPair>('pairs', ['code', 'with', 'from', 'until', 'note'], 'a pair list'));
+  mergeNamed(defs.mentions, root.mentions, 'mentions', src, problems, listOf<RawMention>('mentions', ['code', 'terms', 'name'], 'a mention map'));
   // rules
   if (root.rules !== undefined) {
     if (!Array.isArray(root.rules)) {

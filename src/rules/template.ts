@@ -115,6 +115,10 @@ function present(v: unknown): boolean {
 }
 
 export function render(parts: readonly TemplatePart[], scope: Scope, bindings: Bindings): string {
+  return renderParts(parts, scope, bindings).replace(/\s+/g, ' ').replace(/\s+([.,;:)])/g, '$1').trim();
+}
+
+function renderParts(parts: readonly TemplatePart[], scope: Scope, bindings: Bindings): string {
   let out = '';
   for (const p of parts) {
     switch (p.kind) {
@@ -125,12 +129,12 @@ export function render(parts: readonly TemplatePart[], scope: Scope, bindings: B
         break;
       }
       case 'section':
-        if (present(lookup(p.name!, scope, bindings))) out += render(p.body!, scope, bindings);
+        if (present(lookup(p.name!, scope, bindings))) out += renderParts(p.body!, scope, bindings);
         break;
       case 'inverted':
-        if (!present(lookup(p.name!, scope, bindings))) out += render(p.body!, scope, bindings);
+        if (!present(lookup(p.name!, scope, bindings))) out += renderParts(p.body!, scope, bindings);
         break;
     }
   }
-  return out.replace(/\s+/g, ' ').trim();
+  return out;
 }

@@ -48,7 +48,7 @@ const E = "(?![\\p{L}\\p{N}_])";
 export class TermMatcher {
   private readonly re: RegExp;
 
-  constructor(readonly terms: readonly string[], private readonly negation: CompiledNegation) {
+  constructor(readonly terms: readonly string[], readonly negation: CompiledNegation) {
     this.re = new RegExp(`${B}(?:${wordListPattern(terms)})${E}`, 'giu');
   }
 
@@ -59,14 +59,14 @@ export class TermMatcher {
     let m: RegExpExecArray | null;
     while ((m = this.re.exec(text)) !== null) {
       const index = m.index;
-      const start = sentenceStart(text, index);
+      const [start, end] = sentenceBounds(text, index);
       const before = text.slice(start, index);
       hits.push({
         term: m[0],
         negated: this.negation.negates(before),
         index,
         length: m[0].length,
-        excerpt: excerpt(text, index, m[0].length),
+        excerpt: excerpt(text, index, m[0].length, start, end),
       });
     }
     return hits;
@@ -100,30 +100,46 @@ export class CompiledNegation {
   }
 }
 
+function isBoundary(text: string, i: number): boolean {
+  const c = text[i]!;
+  if (c === '\n' || c === '!' || c === '?' || c === ';') return true;
+  if (c !== '.') return false;
+  const next = text[i + 1];
+  const prev = text[i - 1];
+  // A period inside a number or a code (D51.0, 1.5) does not end a sentence.
+  return !(next !== undefined && /[0-9A-Za-z]/.test(next) && prev !== undefined && /[0-9A-Za-z]/.test(prev));
+}
+
+/** The sentence around an index: [start, end). */
+export function sentenceBounds(text: string, index: number): [number, number] {
+  const start = sentenceStart(text, index);
+  let end = index;
+  while (end < text.length && !isBoundary(text, end)) end++;
+  return [start, end];
+}
+
 /** Sentences end at . ! ? ; or a line break (a period inside a number or code such as D51.0 does not). */
 function sentenceStart(text: string, index: number): number {
-  for (let i = index - 1; i >= 0; i--) {
-    const c = text[i]!;
-    if (c === '\n' || c === '!' || c === '?' || c === ';') return i + 1;
-    if (c === '.') {
-      const next = text[i + 1];
-      const prev = text[i - 1];
-      if (next !== undefined && /[0-9A-Za-z]/.test(next) && prev !== undefined && /[0-9A-Za-z]/.test(prev)) continue;
-      return i + 1;
-    }
-  }
+  for (let i = index - 1; i >= 0; i--) if (isBoundary(text, i)) return i + 1;
   return 0;
 }
 
-const EXCERPT_WORDS = 5;
+const WORDS_BEFORE = 6;
+const WORDS_AFTER = 4;
 
-/** A few words on either side of a match, never the whole note. */
-export function excerpt(text: string, index: number, length: number): string {
-  const left = text.slice(Math.max(0, index - 80), index).split(/\s+/);
-  const right = text.slice(index + length, index + length + 80).split(/\s+/);
-  const l = left.slice(-EXCERPT_WORDS - 1).join(' ').trimStart();
-  const r = right.slice(0, EXCERPT_WORDS + 1).join(' ').trimEnd();
-  const pre = index - 80 > 0 || left.length > EXCERPT_WORDS + 1 ? '...' : '';
-  const post = index + length + 80 < text.length || right.length > EXCERPT_WORDS + 1 ? '...' : '';
-  return `${pre}${l}${text.slice(index, index + length)}${r}${post}`.replace(/\s+/g, ' ').trim();
+/**
+ * A few words on either side of a match, within its sentence: never the whole note. Enough to
+ * show the negation cue ("Denies melena, hematochezia or other bleeding"), no more.
+ */
+export function excerpt(text: string, index: number, length: number, start = 0, end = text.length): string {
+  const left = text.slice(start, index).split(/\s+/).filter(Boolean);
+  const right = text.slice(index + length, end).split(/\s+/).filter(Boolean);
+  const l = left.slice(-WORDS_BEFORE);
+  const r = right.slice(0, WORDS_AFTER);
+  const leftText = text.slice(start, index);
+  const sep = (s: string, atEnd: boolean): string => (atEnd ? (/\s$/.test(s) ? ' ' : '') : /^\s/.test(s) ? ' ' : '');
+  const pre = left.length > l.length ? '...' : '';
+  const post = right.length > r.length ? '...' : '';
+  const rightText = text.slice(index + length, end);
+  return `${pre}${l.join(' ')}${l.length ? sep(leftText, true) : ''}${text.slice(index, index + length)}${r.length ? sep(rightText, false) : ''}${r.join(' ')}${post}`.trim();
 }

@@ -7,6 +7,8 @@ import type { CompiledNegation, TermMatcher } from './terms.js';
 import type { ChartContext } from './chart-context.js';
 import type { CompiledTest } from './tests.js';
 import type { CodeTable } from './code-table.js';
+import type { MentionMap } from './mentions.js';
+import type { CodePair } from './pairs.js';
 
 export type SubjectKind = 'chart' | 'encounter' | 'diagnosis' | 'service' | 'lab';
 export const SUBJECT_KINDS: readonly SubjectKind[] = ['chart', 'encounter', 'diagnosis', 'service', 'lab'];
@@ -40,7 +42,7 @@ export type Evaluator = (scope: Scope) => Outcome | null;
 
 export type OptionType =
   | 'codes' | 'boolean' | 'duration' | 'comparison' | 'number' | 'string' | 'test' | 'terms'
-  | 'enum' | 'enum-list' | 'anchor';
+  | 'enum' | 'enum-list' | 'anchor' | 'pairs' | 'mentions';
 
 export interface OptionSpec {
   type: OptionType;
@@ -63,6 +65,8 @@ export interface CompileContext {
   test(name: unknown, path: NodePath): CompiledTest | undefined;
   terms(value: unknown, path: NodePath): TermMatcher | undefined;
   duration(value: unknown, path: NodePath): Duration | undefined;
+  pairs(name: unknown, path: NodePath): readonly CodePair[] | undefined;
+  mentions(name: unknown, path: NodePath): MentionMap | undefined;
   error(path: NodePath, message: string): void;
 }
 
@@ -103,6 +107,7 @@ export interface CompiledRuleset {
   tests: Map<string, CompiledTest>;
   codesets: Map<string, CodeMatcher>;
   terms: Map<string, TermMatcher>;
+  values: Map<string, number | string>;
   negation: CompiledNegation;
   codeTable: CodeTable;
   /** A hash of everything the results depend on (for the cache). */

@@ -1,11 +1,12 @@
 import { compareNumber, type Comparison } from '../compare.js';
-import { shift } from '../duration.js';
+import { windowAround, type Direction } from '../duration.js';
 import { serviceEvidence } from '../evidence.js';
 import type { ConditionModule } from '../types.js';
 
 interface Options extends Comparison {
   service: unknown;
   within?: string;
+  direction?: Direction;
 }
 
 export const count: ConditionModule<Options> = {
@@ -14,23 +15,23 @@ export const count: ConditionModule<Options> = {
   options: {
     service: { type: 'codes', required: true, description: 'The services to count: a codeset name, a code, a pattern, or a list.' },
     within: { type: 'duration', description: 'The window around the subject\'s date (default: the ruleset\'s lookback).' },
+    direction: { type: 'enum', values: ['before', 'after', 'around'], description: 'Where the window lies: around the subject\'s date (default), before it or after it (the subject\'s date included).' },
   },
   comparison: 'numeric',
   compile(o, cc) {
     const codes = cc.codes(o.service, [...cc.path, 'service']);
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : cc.lookback;
-    const { service: _s, within: _w, ...cmp } = o;
+    const { service: _s, within: _w, direction: _d, ...cmp } = o;
+    const direction = o.direction ?? 'around';
     return (scope) => {
       if (!codes || !within) return null;
-      const from = shift(scope.day, within, -1);
-      const to = shift(scope.day, within, 1);
+      const { from, to } = windowAround(scope.day, within, direction);
       const matched = scope.ctx.services().filter(({ service: s }) => s.date >= from && s.date <= to && codes.matchesProcedure(s.code));
-      let units = 0;
-      for (const m of matched) units += 1;
-      if (!compareNumber({ value: units }, cmp)) return null;
+      const n = matched.length;
+      if (!compareNumber({ value: n }, cmp)) return null;
       return {
         evidence: matched.map((m) => serviceEvidence(m.service)),
-        bindings: { 'count.value': units, 'count.dates': matched.map((m) => m.service.dateText).join(', ') },
+        bindings: { 'count.value': n, 'count.dates': matched.map((m) => m.service.dateText).join(', ') },
       };
     };
   },

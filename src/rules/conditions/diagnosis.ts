@@ -9,6 +9,7 @@ interface Options {
   status?: string | string[];
   rank?: number | Comparison;
   other?: boolean;
+  self?: boolean;
 }
 
 /** The candidate diagnoses of a scope: the encounter's, or the service's linked ones. */
@@ -27,6 +28,7 @@ export const diagnosis: ConditionModule<Options> = {
     status: { type: 'enum-list', values: DIAGNOSIS_STATUSES, description: 'One status or a list.' },
     rank: { type: 'comparison', description: '1-based position in the encounter\'s list: a number or a comparison ({lte: 4}).' },
     other: { type: 'boolean', description: 'Leave out the subject diagnosis itself (for pairs of diagnoses).' },
+    self: { type: 'boolean', description: 'Look only at the subject diagnosis itself (for rules `on: diagnosis`).' },
   },
   compile(o, cc) {
     const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
@@ -34,8 +36,10 @@ export const diagnosis: ConditionModule<Options> = {
     const rank: Comparison | undefined = typeof o.rank === 'number' ? { eq: o.rank } : o.rank;
     const linked = o.linked === true;
     const other = o.other === true;
+    const self = o.self === true;
     return (scope) => {
-      const matched = diagnosesOf(scope, linked).filter((d) =>
+      const pool = self ? (scope.diagnosis ? [scope.diagnosis] : []) : diagnosesOf(scope, linked);
+      const matched = pool.filter((d) =>
         (!codes || codes.matchesDiagnosis(d.code)) &&
         (!statuses || statuses.has(d.status)) &&
         (!rank || compareNumber({ value: d.rank }, rank)) &&

@@ -3,6 +3,7 @@ import type { ConditionModule } from '../types.js';
 
 interface Options {
   setting?: string | string[];
+  notes?: boolean;
 }
 
 export const encounter: ConditionModule<Options> = {
@@ -10,6 +11,7 @@ export const encounter: ConditionModule<Options> = {
   description: 'The subject\'s encounter has one of the given settings.',
   options: {
     setting: { type: 'enum-list', values: SETTINGS, description: 'One setting or a list.' },
+    notes: { type: 'boolean', description: '`true`: the encounter was exported with notes; `false`: without any.' },
   },
   compile(o) {
     const settings = o.setting === undefined ? undefined : new Set(Array.isArray(o.setting) ? o.setting : [o.setting]);
@@ -17,6 +19,7 @@ export const encounter: ConditionModule<Options> = {
       const e = scope.encounter;
       if (!e) return null;
       if (settings && !settings.has(e.setting)) return null;
+      if (o.notes !== undefined && (e.notes.length > 0) !== o.notes) return null;
       return { evidence: [], bindings: {} };
     };
   },

@@ -18,7 +18,7 @@ export const service: ConditionModule<Options> = {
   options: {
     code: { type: 'codes', description: 'A codeset name, a code, a pattern, or a list of them.' },
     within: { type: 'duration', description: 'Look at every encounter of the chart in this window around the subject\'s date (180d, 6m, 1y).' },
-    before: { type: 'anchor', description: '`true`: only services dated before the subject\'s date; a test name (b12): only services on or before the latest result of that test in the lookback window.' },
+    before: { type: 'anchor', description: '`true`: only services dated before the subject\'s date; a test name (b12): only services before the latest result of that test in the lookback window.' },
     after: { type: 'boolean', description: 'Only services dated after the subject\'s date.' },
     sameDay: { type: 'boolean', description: 'Only services on the subject\'s date, in any encounter of the chart.' },
     other: { type: 'boolean', description: 'Leave out the subject service itself.' },
@@ -45,7 +45,7 @@ export const service: ConditionModule<Options> = {
       if (anchorTest) {
         const latest = scope.ctx.resultsOf(anchorTest).find((r) => r.date <= scope.day && r.date >= shift(scope.day, lookback, -1));
         if (!latest) return null;
-        to = Math.min(to, latest.date);
+        to = Math.min(to, latest.date - 1);
       }
       const matched = pool.filter(({ service: s }) =>
         (!codes || codes.matchesProcedure(s.code)) && s.date >= from && s.date <= to && (o.other !== true || s !== scope.service));

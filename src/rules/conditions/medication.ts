@@ -1,0 +1,48 @@
+import type { Medication } from '../../chart/model.js';
+import { shift } from '../duration.js';
+import type { ConditionModule, EvidenceRef } from '../types.js';
+
+interface Options {
+  name?: unknown;
+  code?: unknown;
+  before?: boolean | string;
+}
+
+export const medication: ConditionModule<Options> = {
+  kind: 'medication',
+  description: 'The chart lists a matching medication (by name, as whole words, or by code). A medication without a date counts as current, so it is taken as given before any date.',
+  options: {
+    name: { type: 'terms', description: 'A term list name, or a list of names or words (cyanocobalamin, hydroxocobalamin).' },
+    code: { type: 'codes', description: 'Medication codes (RxNorm or other), a codeset name, or a list.' },
+    before: { type: 'anchor', description: '`true`: only medications dated before the subject\'s date; a test name (b12): only before the latest result of that test in the lookback window.' },
+  },
+  compile(o, cc) {
+    const names = o.name !== undefined ? cc.terms(o.name, [...cc.path, 'name']) : undefined;
+    const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
+    const anchorTest = typeof o.before === 'string' ? cc.test(o.before, [...cc.path, 'before']) : undefined;
+    if (o.name === undefined && o.code === undefined) cc.error(cc.path, '`medication` needs `name` or `code`');
+    const lookback = cc.lookback;
+    const matches = (m: Medication): boolean =>
+      (names !== undefined && m.name !== undefined && names.first(m.name, false) !== undefined) ||
+      (codes !== undefined && m.code !== undefined && codes.matchesProcedure(m.code.toUpperCase()));
+    return (scope) => {
+      let limit = Infinity;
+      if (o.before === true) limit = scope.day - 1;
+      if (anchorTest) {
+        const latest = scope.ctx.resultsOf(anchorTest).find((r) => r.date <= scope.day && r.date >= shift(scope.day, lookback, -1));
+        if (!latest) return null;
+        limit = latest.date - 1;
+      }
+      const found = scope.chart.medications.filter((m) => matches(m) && (m.date === undefined || m.date <= limit));
+      if (found.length === 0) return null;
+      const evidence: EvidenceRef[] = found.map((m) => {
+        const e: EvidenceRef = { kind: 'medication', pointer: m.ptr };
+        if (m.name !== undefined) e.name = m.name;
+        if (m.code !== undefined) e.code = m.code;
+        if (m.dateText !== undefined) e.date = m.dateText;
+        return e;
+      });
+      return { evidence, bindings: { 'medication.name': found[0]!.name ?? found[0]!.code ?? '' } };
+    };
+  },
+};
