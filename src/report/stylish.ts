@@ -29,8 +29,8 @@ export function describeEvidence(e: Evidence): string {
 export function summaryLine(report: Report, chartsWithFindings?: number): string {
   const s = report.summary;
   const total = s.errors + s.warnings + s.infos;
+  if (total === 0) return `✔ No problems in ${plural(s.charts, 'chart')} (${plural(s.files, 'file')})`;
   const charts = chartsWithFindings !== undefined ? ` in ${chartsWithFindings} of ${plural(s.charts, 'chart')}` : ` in ${plural(s.charts, 'chart')}`;
-  if (total === 0) return `✔ No problems${charts} (${plural(s.files, 'file')})`;
   const parts = [plural(s.errors, 'error'), plural(s.warnings, 'warning')];
   if (s.infos > 0) parts.push(plural(s.infos, 'info'));
   return `✖ ${plural(total, 'problem')} (${parts.join(', ')})${charts}`;

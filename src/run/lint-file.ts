@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { adapt } from '../chart/adapt.js';
 import { ENGINE_RULES, type Finding, type Position, type UnlocatedFinding } from '../finding.js';
-import { formatOf, parseText, type SourceDoc } from '../read/parse.js';
+import { formatOf, parseText, type SourceDoc, type SourceFormat } from '../read/parse.js';
 import type { Engine } from '../rules/engine.js';
 
 export interface LintFileOptions {
@@ -73,8 +73,14 @@ export function lintFile(abs: string, display: string, engine: Engine, options: 
     out.charts = 1;
     return out;
   }
+  const format = formatOf(abs) ?? (/^\s*[[{]/.test(text) ? 'json' : 'yaml');
+  return lintText(text, format, display, engine, options);
+}
+
+/** Lints the text of one file already read (the part of lintFile after reading). */
+export function lintText(text: string, format: SourceFormat, display: string, engine: Engine, options: LintFileOptions): FileOutcome {
+  const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartIds: [] };
   try {
-    const format = formatOf(abs) ?? (/^\s*[[{]/.test(text) ? 'json' : 'yaml');
     const parsed = parseText(text, format);
     for (const p of parsed.problems) out.findings.push(fileFinding(ENGINE_RULES.parseError, p.message, p));
     // A file that does not parse still stands for (at least) one chart that was not linted.

@@ -1,0 +1,122 @@
+/**
+ * The clinical catalog, rule by rule: every rule fires on its trigger charts and stays quiet on
+ * its near-misses (fixtures/catalog/<rule-id>.fires.yaml and .quiet.yaml), and the findings
+ * point at the right line with the right evidence.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { cliJson, ROOT } from './helpers/cli.js';
+import type { Finding } from '../src/finding.js';
+
+const CATALOG = join(ROOT, 'fixtures', 'catalog');
+const ICD10 = join('fixtures', 'icd10', 'icd10cm_order_2026.txt');
+
+function ruleIdsOfRuleset(): string[] {
+  const text = readFileSync(join(ROOT, 'rulesets', 'recommended.yaml'), 'utf8');
+  return [...text.matchAll(/^  - id: ([a-z0-9-]+)$/gm)].map((m) => m[1]!);
+}
+
+function chartIdsOf(file: string): string[] {
+  return parseAllDocuments(readFileSync(file, 'utf8')).map((d) => (d.toJS() as { chartId: string }).chartId);
+}
+
+function lintCatalog(file: string): Finding[] {
+  const r = cliJson(['--no-config-lookup', '--icd10', ICD10, join('fixtures', 'catalog', file)]);
+  expect(r.stderr).toBe('');
+  return r.report.results.flatMap((x) => x.findings);
+}
+
+const rules = ruleIdsOfRuleset();
+
+test('the built-in ruleset has the 19 catalog rules and the two code-table rules', () => {
+  expect(rules).toHaveLength(21);
+  const files = readdirSync(CATALOG);
+  for (const id of rules) {
+    expect(files).toContain(`${id}.fires.yaml`);
+    expect(files).toContain(`${id}.quiet.yaml`);
+  }
+});
+
+describe.each(rules)('%s', (id) => {
+  test('fires on every trigger chart, and no chart breaks the format', () => {
+    const findings = lintCatalog(`${id}.fires.yaml`);
+    const charts = chartIdsOf(join(CATALOG, `${id}.fires.yaml`));
+    expect(charts.length).toBeGreaterThan(0);
+    for (const chart of charts) {
+      expect(findings.filter((f) => f.ruleId === id && f.chartId === chart).map((f) => f.chartId)).toContain(chart);
+    }
+    expect(findings.filter((f) => ['parse-error', 'chart-format', 'internal-error'].includes(f.ruleId))).toEqual([]);
+  });
+
+  test('stays quiet on every near-miss chart', () => {
+    const findings = lintCatalog(`${id}.quiet.yaml`);
+    expect(findings.filter((f) => f.ruleId === id)).toEqual([]);
+    expect(findings.filter((f) => ['parse-error', 'chart-format', 'internal-error'].includes(f.ruleId))).toEqual([]);
+  });
+});
+
+describe('findings point at the subject and carry the evidence', () => {
+  const find = (file: string, id: string, chart: string): Finding => {
+    const f = lintCatalog(file).find((x) => x.ruleId === id && x.chartId === chart);
+    if (!f) throw new Error(`${id} did not fire on ${chart}`);
+    return f;
+  };
+
+  test('a J3420 line linked to D62 points at the service line, with the diagnosis as evidence', () => {
+    const f = find('b12-injection-blood-loss-dx.fires.yaml', 'b12-injection-blood-loss-dx', 'BLDX-F1');
+    expect(f).toMatchObject({ severity: 'error', encounterId: 'E1', line: 11, column: 9, pointer: '/encounters/0/services/0' });
+    expect(f.evidence).toEqual([{ kind: 'diagnosis', code: 'D62', line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' }]);
+  });
+
+  test('a lab in pmol/L is cited as written and converted to pg/mL', () => {
+    const f = find('b12-injection-anemia-unspecified.fires.yaml', 'b12-injection-anemia-unspecified', 'UNSPEC-F1');
+    expect(f.message).toContain('149 pg/mL on 2026-09-28');
+    expect(f.evidence).toContainEqual({
+      kind: 'lab', test: 'b12', value: '110', unit: 'pmol/L', date: '2026-09-28',
+      converted: { value: 149, unit: 'pg/mL' }, line: 15, column: 5, pointer: '/labs/0',
+    });
+  });
+
+  test('a value string "<50" is read as a censored value and cited', () => {
+    const f = find('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F2');
+    expect(f.message).toContain('<50 pg/mL on 2026-09-25');
+    expect(f.line).toBe(26);
+  });
+
+  test('a denial in the notes is cited as a short excerpt, not the whole note', () => {
+    const f = find('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes', 'BLC-F1');
+    expect(f).toMatchObject({ line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' });
+    expect(f.evidence).toEqual([
+      { kind: 'note', section: 'ros', term: 'melena', excerpt: 'Denies melena or hematochezia', line: 10, column: 31, pointer: '/encounters/0/notes/0/text' },
+    ]);
+  });
+
+  test('an Excludes1 pair reports the first code, with both diagnoses as evidence', () => {
+    const f = find('excludes1-conflict.fires.yaml', 'excludes1-conflict', 'EXC-F2');
+    expect(f.message).toContain('D51.0 and E53.8 are coded together on 2026-03-15');
+    expect(f.evidence.map((e) => e.code)).toEqual(['D51.0', 'E53.8']);
+  });
+
+  test('a documented cause names the cause and its code', () => {
+    const f = find('etiology-documented-not-coded.fires.yaml', 'etiology-documented-not-coded', 'ETIO-F1');
+    expect(f.severity).toBe('info');
+    expect(f.message).toContain('bariatric surgery ("Roux-en-Y gastric bypass")');
+    expect(f.message).toContain('Z98.84');
+  });
+
+  test('an uncertainty cue is tied to the diagnosis it qualifies', () => {
+    const f = find('uncertain-dx-coded-outpatient.fires.yaml', 'uncertain-dx-coded-outpatient', 'UNC-F1');
+    expect(f.message).toContain('"Probable"');
+    expect(f.evidence[0]).toMatchObject({ kind: 'note', section: 'assessment', term: 'Probable' });
+  });
+});
+
+describe('the one chart that is clean under every rule', () => {
+  test('gives no finding at all', () => {
+    const r = cliJson(['--no-config-lookup', '--icd10', ICD10, 'fixtures/charts/clean.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.report.results[0]!.findings).toEqual([]);
+    expect(r.report.ruleset).toEqual({ name: 'b12lint:recommended', rules: 21 });
+  });
+});
