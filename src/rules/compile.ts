@@ -70,7 +70,7 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
       }
       return v as string[];
     };
-    for (const k of Object.keys(n)) if (k !== 'cues' && k !== 'terminators') problems.at(defs.negation.src, [...defs.negation.path, k], `unknown key \`${k}\`.${didYouMean(k, ['cues', 'terminators'])}`);
+    for (const k of Object.keys(n)) if (k !== 'cues' && k !== 'terminators') problems.atKey(defs.negation.src, [...defs.negation.path, k], `unknown key \`${k}\`.${didYouMean(k, ['cues', 'terminators'])}`);
     negationConfig = { cues: list('cues'), terminators: list('terminators') };
   }
   const negation = new CompiledNegation(negationConfig);
@@ -131,7 +131,7 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
   const titles = new Map<string, unknown>();
   for (const o of defs.overrides) {
     const v = o.value;
-    for (const k of Object.keys(v)) if (!(OVERRIDE_KEYS as readonly string[]).includes(k)) problems.at(o.src, [...o.path, k], `unknown key \`${k}\` in an override.${didYouMean(k, OVERRIDE_KEYS)}`);
+    for (const k of Object.keys(v)) if (!(OVERRIDE_KEYS as readonly string[]).includes(k)) problems.atKey(o.src, [...o.path, k], `unknown key \`${k}\` in an override.${didYouMean(k, OVERRIDE_KEYS)}`);
     if (typeof v.rule !== 'string' || !defs.rules.has(v.rule)) {
       problems.at(o.src, [...o.path, 'rule'], typeof v.rule === 'string' ? `override of unknown rule "${v.rule}".${didYouMean(v.rule, defs.rules.keys())}` : 'an override needs `rule: <rule id>`');
       continue;
@@ -194,7 +194,7 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
   const { src, path } = def;
   const p = env.problems;
   const before = p.list.length;
-  for (const k of Object.keys(def.value)) if (!(RULE_KEYS as readonly string[]).includes(k)) p.at(src, [...path, k], `unknown key \`${k}\` in rule "${id}".${didYouMean(k, RULE_KEYS)}`);
+  for (const k of Object.keys(def.value)) if (!(RULE_KEYS as readonly string[]).includes(k)) p.atKey(src, [...path, k], `unknown key \`${k}\` in rule "${id}".${didYouMean(k, RULE_KEYS)}`);
 
   const sevValue = sevDef ? sevDef.value : raw.severity;
   const sevWhere = sevDef ?? { src, path: [...path, 'severity'] };
@@ -356,7 +356,7 @@ function compileMatch(raw: unknown, path: NodePath, on: SubjectKind, cc: Compile
   }
   const allowed = MATCH_KEYS[on];
   for (const k of Object.keys(raw)) {
-    if (!allowed.includes(k)) p.at(src, [...path, k], allowed.length === 0 ? `\`match\` has nothing to filter for \`on: ${on}\`` : `\`match\` for \`on: ${on}\` takes ${allowed.join(', ')}.${didYouMean(k, allowed)}`);
+    if (!allowed.includes(k)) p.atKey(src, [...path, k], allowed.length === 0 ? `\`match\` has nothing to filter for \`on: ${on}\`` : `\`match\` for \`on: ${on}\` takes ${allowed.join(', ')}.${didYouMean(k, allowed)}`);
   }
   const codes = raw.code !== undefined ? cc.codes(raw.code, [...path, 'code']) : undefined;
   const test = raw.test !== undefined ? cc.test(raw.test, [...path, 'test']) : undefined;
@@ -424,7 +424,7 @@ export function compileCondition(raw: unknown, path: NodePath, src: SourceFile, 
   }
   const mod = CONDITIONS.get(kind) as ConditionModule<Record<string, unknown>> | undefined;
   if (!mod) {
-    p.at(src, path, `unknown condition \`${kind}\`.${didYouMean(kind, kinds)}`);
+    p.atKey(src, [...path, kind], `unknown condition \`${kind}\`.${didYouMean(kind, kinds)}`);
     return never;
   }
   if (!isObj(body)) {
@@ -474,7 +474,7 @@ function checkOptions(mod: ConditionModule<Record<string, unknown>>, body: Recor
     const spec = mod.options[k];
     if (!spec) {
       if (mod.comparison && (OPERATORS as readonly string[]).includes(k)) continue;
-      p.at(src, [...path, k], `unknown option \`${k}\` of \`${mod.kind}\`.${didYouMean(k, known)}`);
+      p.atKey(src, [...path, k], `unknown option \`${k}\` of \`${mod.kind}\`.${didYouMean(k, known)}`);
       continue;
     }
     checkType(spec, k, v, [...path, k], src, p);
@@ -513,11 +513,12 @@ function checkType(spec: OptionSpec, key: string, v: unknown, path: NodePath, sr
     }
     case 'comparison':
       if (typeof v === 'number') break;
-      if (!isObj(v) || !hasComparison(v)) {
+      if (!isObj(v) || Object.keys(v).length === 0) {
         p.at(src, path, `\`${key}\` takes a comparison such as {lt: 200} (operators: ${OPERATORS.join(', ')})`);
         break;
       }
-      for (const k of Object.keys(v)) if (!(OPERATORS as readonly string[]).includes(k)) p.at(src, [...path, k], `bad operator \`${k}\`: use ${OPERATORS.join(', ')}.${didYouMean(k, OPERATORS)}`);
+      for (const k of Object.keys(v)) if (!(OPERATORS as readonly string[]).includes(k)) p.atKey(src, [...path, k], `bad operator \`${k}\`: use ${OPERATORS.join(', ')}.${didYouMean(k, OPERATORS)}`);
+      if (!hasComparison(v)) break;
       for (const c of comparisonProblems(v, true)) p.at(src, [...path, c.key], c.message);
       break;
     default:

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Position } from '../finding.js';
 import { yamlNodeAt } from '../read/yaml-locate.js';
 import { didYouMean } from './suggest.js';
@@ -109,9 +109,17 @@ export function builtinPath(name: string): string | undefined {
   return join(PACKAGE_ROOT, 'rulesets', `${base}.yaml`);
 }
 
-export function positionOf(src: SourceFile, path: NodePath): Position {
-  const pointer = path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-  const node = yamlNodeAt(src.doc.contents as Node | null, pointer);
+export function positionOf(src: SourceFile, path: NodePath, atKey = false): Position {
+  const toPointer = (parts: NodePath): string => parts.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  let node = yamlNodeAt(src.doc.contents as Node | null, toPointer(path));
+  if (atKey && path.length > 0) {
+    // Point at the key itself (an unknown key is the mistake, not its value).
+    const parent = yamlNodeAt(src.doc.contents as Node | null, toPointer(path.slice(0, -1)));
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1]));
+      if (pair && isScalar(pair.key)) node = pair.key;
+    }
+  }
   const offset = node?.range?.[0] ?? 0;
   const { line, col } = src.lines.linePos(offset);
   return { line, column: col };
@@ -123,6 +131,11 @@ export class Problems {
 
   at(src: SourceFile, path: NodePath, message: string): void {
     this.list.push({ file: src.file, ...positionOf(src, path), message });
+  }
+
+  /** A problem with a key (unknown, misspelt): placed at the key rather than its value. */
+  atKey(src: SourceFile, path: NodePath, message: string): void {
+    this.list.push({ file: src.file, ...positionOf(src, path, true), message });
   }
 
   raw(file: string, line: number, column: number, message: string): void {
@@ -236,7 +249,7 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
   }
   const known = [...RULESET_KEYS, ...(options.extraKeys ?? [])];
   for (const k of Object.keys(root)) {
-    if (!known.includes(k)) problems.at(src, [k], `unknown key \`${k}\`.${didYouMean(k, known)}`);
+    if (!known.includes(k)) problems.atKey(src, [k], `unknown key \`${k}\`.${didYouMean(k, known)}`);
   }
   // extends
   const baseDir = dirname(src.path || resolve('.'));
@@ -273,7 +286,7 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
       problems.at(src, path, 'a test takes { loinc: [...], unit: ..., names: [...] }');
       return undefined;
     }
-    for (const k of Object.keys(v)) if (!(TEST_KEYS as readonly string[]).includes(k)) problems.at(src, [...path, k], `unknown key \`${k}\` in a test.${didYouMean(k, TEST_KEYS)}`);
+    for (const k of Object.keys(v)) if (!(TEST_KEYS as readonly string[]).includes(k)) problems.atKey(src, [...path, k], `unknown key \`${k}\` in a test.${didYouMean(k, TEST_KEYS)}`);
     const def: TestDefinition = {};
     const strList = (key: string): string[] | undefined => {
       const x = v[key];
@@ -319,14 +332,14 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
       return undefined;
     }
     v.forEach((x, i) => {
-      for (const k of Object.keys(x as object)) if (!keys.includes(k)) problems.at(src, [...path, i, k], `unknown key \`${k}\` in ${key}.${didYouMean(k, keys)}`);
+      for (const k of Object.keys(x as object)) if (!keys.includes(k)) problems.atKey(src, [...path, i, k], `unknown key \`${k}\` in ${key}.${didYouMean(k, keys)}`);
     });
     return v as T[];
   };
   mergeNamed(defs.pairs, root.pairs, 'pairs', src, problems, listOf<RawPair>('pairs', ['code', 'with', 'from', 'until', 'note'], 'a pair list'));
   mergeNamed(defs.mentions, root.mentions, 'mentions', src, problems, listOf<RawMention>('mentions', ['code', 'terms', 'name'], 'a mention map'));
   // rules
-  if (root.rules !== undefined) {
+  if (root.rules !== undefined && root.rules !== null) {
     if (!Array.isArray(root.rules)) {
       if (!(options.extraKeys && isObj(root.rules))) problems.at(src, ['rules'], '`rules` must be a list of rules');
     } else {
@@ -378,7 +391,7 @@ function mergeCodesets(defs: Definitions, raw: unknown, src: SourceFile, problem
     };
     if (isObj(v)) {
       // Extending an inherited codeset: { add: [...], remove: [...] }
-      for (const k of Object.keys(v)) if (k !== 'add' && k !== 'remove') problems.at(src, [...path, k], `unknown key \`${k}\`: a codeset extension takes \`add\` and \`remove\`.${didYouMean(k, ['add', 'remove'])}`);
+      for (const k of Object.keys(v)) if (k !== 'add' && k !== 'remove') problems.atKey(src, [...path, k], `unknown key \`${k}\`: a codeset extension takes \`add\` and \`remove\`.${didYouMean(k, ['add', 'remove'])}`);
       const base = defs.codesets.get(name)?.value ?? [];
       const add = v.add !== undefined ? codes(v.add, [...path, 'add']) ?? [] : [];
       const remove = new Set((v.remove !== undefined ? codes(v.remove, [...path, 'remove']) ?? [] : []).map((c) => c.toUpperCase()));

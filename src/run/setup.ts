@@ -34,7 +34,7 @@ export function setupRuleset(options: SetupOptions): CompiledRuleset {
   } else {
     defs = loadDefinitions(DEFAULT_RULESET, problems);
   }
-  problems.throwIfAny();
+  // Compile whatever loaded, so the problems of loading and of compiling are listed together.
   let codeTable = new CodeTable();
   const tables = [...(options.icd10 ?? []).map((p) => (p.includes('@') ? p : resolve(p))), ...(options.icd10?.length ? [] : config?.icd10 ?? [])];
   if (tables.length) {

@@ -16,7 +16,6 @@ export function compileText(yaml: string, codeTable?: CodeTable): CompiledRulese
   if (!src) throw new RulesetError(problems.list);
   const defs = emptyDefinitions();
   applyLayer(defs, src, problems, [], {});
-  problems.throwIfAny();
   const rs = compileRuleset(defs, problems, codeTable ? { codeTable } : {});
   problems.throwIfAny();
   return rs;

@@ -1,0 +1,77 @@
+/** A ruleset that breaks the language is refused, every problem with line, column and a hint. */
+import { rulesetProblems } from './helpers/engine.js';
+
+const base = (rules: string, extra = '') => `ruleset: t
+codesets:
+  b12-injection: [J3420]
+tests:
+  b12: { loinc: [2132-9], unit: pg/mL }
+terms:
+  bleeding: [bleeding]
+${extra}rules:
+${rules}`;
+
+const oneRule = (when: string, more = '') => base(`  - id: r1
+    severity: error
+    title: t
+    on: service
+${more}    when: ${when}
+    message: m
+`);
+
+test('an unknown condition kind, with a suggestion', () => {
+  expect(rulesetProblems(oneRule('{ daignosis: { code: D62 } }'))).toEqual(['13:13 unknown condition `daignosis`. Did you mean `diagnosis`?']);
+});
+
+test('an unknown option, codeset, test and term list, each placed and suggested', () => {
+  expect(rulesetProblems(oneRule('{ diagnosis: { linkd: true } }'))).toEqual(['13:26 unknown option `linkd` of `diagnosis`. Did you mean `linked`?']);
+  expect(rulesetProblems(oneRule('{ service: { code: b12-injections } }'))).toEqual(['13:30 unknown codeset "b12-injections". Did you mean `b12-injection`?']);
+  expect(rulesetProblems(oneRule('{ lab: { test: b21, value: { lt: 200 } } }'))).toEqual(['13:26 unknown test "b21". Did you mean `b12`?']);
+  expect(rulesetProblems(oneRule('{ text: { terms: bleding } }'))).toEqual(['13:28 unknown term list "bleding". Did you mean `bleeding`?']);
+});
+
+test('a bad operator, a bad duration and a bad severity', () => {
+  expect(rulesetProblems(oneRule('{ lab: { test: b12, value: { less: 200 } } }'))).toContain('13:40 bad operator `less`: use lt, lte, gt, gte, eq, ne, between, in.');
+  expect(rulesetProblems(oneRule('{ lab: { test: b12, within: 6 months } }'))[0]).toMatch(/^13:35 bad duration "6 months"/);
+  expect(rulesetProblems(base('  - { id: r1, severity: critical, title: t, on: chart, when: { encounter: {} }, message: m }\n'))).toEqual([
+    '9:27 bad severity "critical": use error, warning, info or off.',
+  ]);
+});
+
+test('a repeated rule id', () => {
+  const rule = '  - { id: r1, severity: error, title: t, on: chart, when: { encounter: {} }, message: m }\n';
+  expect(rulesetProblems(base(rule + rule))).toEqual(['10:11 rule id "r1" is repeated: rule ids must be unique']);
+});
+
+test('a message placeholder that names nothing', () => {
+  const rs = base('  - { id: r1, severity: error, title: t, on: chart, when: { encounter: {} }, message: "{{lab.b21.value}} {{sevice.code}}" }\n');
+  expect(rulesetProblems(rs)).toEqual([
+    '9:87 placeholder {{lab.b21.value}} names no test of the ruleset. Did you mean `b12`?',
+    '9:87 unknown placeholder {{sevice.code}}. Did you mean `service`?',
+  ]);
+});
+
+test('several problems are all listed, not just the first', () => {
+  const rs = base(`  - id: Bad_Id
+    severity: error
+  - id: r2
+    severity: error
+    title: t
+    on: servce
+    when: { any: [] }
+    message: m
+`);
+  expect(rulesetProblems(rs)).toEqual([
+    '9:9 rule id "Bad_Id" must be kebab-case (lower case words joined by -)',
+    '14:9 bad subject "servce": `on` takes chart, encounter, diagnosis, service, lab. Did you mean `service`?',
+    '15:18 `any` takes a non-empty list of conditions',
+  ]);
+});
+
+test('invalid YAML is refused with its position', () => {
+  expect(rulesetProblems('rules:\n  - id: [unclosed\n')[0]).toMatch(/^3:1 invalid YAML/);
+});
+
+test('an override of an unknown rule', () => {
+  expect(rulesetProblems(base('', 'overrides:\n  - { rule: b12-nope, severity: off }\n'))).toEqual(['9:13 override of unknown rule "b12-nope".']);
+});

@@ -1,0 +1,51 @@
+/** Terms in notes: whole words, case-insensitive, negation inside the sentence only. */
+import { CompiledNegation, DEFAULT_NEGATION, TermMatcher } from '../src/rules/terms.js';
+
+const bleeding = new TermMatcher(['bleeding', 'melena', 'blood loss', 'heavy menses', 'hematochezia'], new CompiledNegation(DEFAULT_NEGATION));
+const verdicts = (text: string): [string, boolean][] => bleeding.find(text).map((h) => [h.term.toLowerCase(), h.negated]);
+
+describe('negation detection', () => {
+  test.each([
+    ['Denies melena.', [['melena', true]]],
+    ['No evidence of bleeding on exam.', [['bleeding', true]]],
+    ['Negative for melena or hematochezia.', [['melena', true], ['hematochezia', true]]],
+    ['Patient reports melena.', [['melena', false]]],
+    ['Denies melena. Heavy menses for months.', [['melena', true], ['heavy menses', false]]],
+    ['Denies melena; reports heavy menses.', [['melena', true], ['heavy menses', false]]],
+    ['No hematemesis but has had melena.', [['melena', false]]],
+    ['Without blood loss.', [['blood loss', true]]],
+    ['Bleeding ruled out? No. Melena yesterday.', [['bleeding', false], ['melena', false]]],
+  ])('%s', (text, expected) => {
+    expect(verdicts(text)).toEqual(expected);
+  });
+
+  test('a negation in one sentence never reaches the next', () => {
+    expect(verdicts('No anemia.\nMelena for 3 days.')).toEqual([['melena', false]]);
+  });
+
+  test('a period inside a code or number does not end the sentence', () => {
+    expect(verdicts('No D51.0 or bleeding noted.')).toEqual([['bleeding', true]]);
+  });
+});
+
+describe('whole words only', () => {
+  test('a term inside a longer word does not match', () => {
+    expect(verdicts('Nonbleeding ulcer. Bleedings none.')).toEqual([]);
+  });
+
+  test('phrases match across spaces, hyphens and line breaks', () => {
+    expect(verdicts('blood-loss anemia; blood\n loss')).toEqual([['blood-loss', false], ['blood\n loss', false]]);
+  });
+
+  test('case does not matter', () => {
+    expect(verdicts('MELENA')).toEqual([['melena', false]]);
+  });
+});
+
+describe('excerpts', () => {
+  test('show a few words around the term, within its sentence', () => {
+    const text = 'Long history of things that are not relevant at all here. Patient firmly denies any melena or other bleeding since last visit in June. Plan iron.';
+    const hit = bleeding.find(text)[0]!;
+    expect(hit.excerpt).toBe('Patient firmly denies any melena or other bleeding since...');
+  });
+});
