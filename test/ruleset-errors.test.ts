@@ -34,7 +34,7 @@ test('a bad operator, a bad duration and a bad severity', () => {
   expect(rulesetProblems(oneRule('{ lab: { test: b12, value: { less: 200 } } }'))).toContain('13:40 bad operator `less`: use lt, lte, gt, gte, eq, ne, between, in.');
   expect(rulesetProblems(oneRule('{ lab: { test: b12, within: 6 months } }'))[0]).toMatch(/^13:39 bad duration "6 months"/);
   expect(rulesetProblems(base('  - { id: r1, severity: critical, title: t, on: chart, when: { encounter: {} }, message: m }\n'))).toEqual([
-    '9:27 bad severity "critical": use error, warning, info or off.',
+    '9:25 bad severity "critical": use error, warning, info or off.',
   ]);
 });
 
