@@ -16,8 +16,8 @@ import { normalizeIcd10, normalizeProcedureCode, parseDay } from './normalize.js
 export interface AdaptResult {
   charts: Chart[];
   findings: UnlocatedFinding[];
-  /** Documents or list entries that stood where a chart should be but could not be read as one. */
-  refused: number;
+  /** Pointers of documents or list entries that stood where a chart should be but could not be read as one. */
+  refused: string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -322,7 +322,7 @@ export function adaptChart(value: unknown, ptr: string): AdaptResult {
   const p = new Problems();
   if (!isObj(value)) {
     p.add(ptr, `Expected a chart (a mapping with \`chartId\` and \`encounters\`); found ${describe(value)}.`);
-    return { charts: [], findings: p.findings, refused: 1 };
+    return { charts: [], findings: p.findings, refused: [ptr] };
   }
   const rawId = value.chartId;
   const chartId = str(rawId)?.trim();
@@ -335,22 +335,22 @@ export function adaptChart(value: unknown, ptr: string): AdaptResult {
   const labs = adaptLabs(list(value, 'labs', ptr, p), `${ptr}/labs`, p);
   const medications = adaptMedications(list(value, 'medications', ptr, p), `${ptr}/medications`, p);
   const chart: Chart = { chartId: chartId ?? '', patient, encounters, labs, medications, ptr };
-  return { charts: [chart], findings: p.findings, refused: 0 };
+  return { charts: [chart], findings: p.findings, refused: [] };
 }
 
 /** Every chart of a document: one chart, or a list of charts (a JSON array, a YAML sequence). */
 export function adaptDocument(value: unknown): AdaptResult {
   if (!Array.isArray(value)) return adaptChart(value, '');
-  const out: AdaptResult = { charts: [], findings: [], refused: 0 };
+  const out: AdaptResult = { charts: [], findings: [], refused: [] };
   if (value.length === 0) {
     out.findings.push({ ruleId: ENGINE_RULES.chartFormat, severity: 'error', message: 'Expected charts; found an empty list.', pointer: '', evidence: [] });
-    out.refused = 1;
+    out.refused.push('');
   }
   value.forEach((item, i) => {
     const r = adaptChart(item, `/${escapePointerToken(i)}`);
     out.charts.push(...r.charts);
     out.findings.push(...r.findings);
-    out.refused += r.refused;
+    out.refused.push(...r.refused);
   });
   return out;
 }

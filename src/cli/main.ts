@@ -74,23 +74,16 @@ function useColor(opts: { color?: boolean }, io: Io): boolean {
   return io.isTTY;
 }
 
-function loadRunConfig(opts: { config?: string; configLookup?: boolean }, io: Io): Config | undefined {
-  const path = opts.config ?? (opts.configLookup === false ? undefined : findConfig(io.cwd));
-  if (!path) return undefined;
-  const problems = new Problems();
-  const cfg = loadConfig(resolve(io.cwd, path), problems);
-  problems.throwIfAny();
-  return cfg;
-}
-
 function setup(opts: { ruleset?: string; config?: string; configLookup?: boolean; icd10?: string[] }, io: Io): { ruleset: CompiledRuleset; config: Config | undefined } {
-  const config = loadRunConfig(opts, io);
+  const path = opts.config ?? (opts.configLookup === false ? undefined : findConfig(io.cwd));
+  const problems = new Problems();
+  const config = path ? loadConfig(resolve(io.cwd, path), problems) : undefined;
   const ruleset = setupRuleset({
     ...(opts.ruleset ? { ruleset: opts.ruleset } : {}),
     ...(config ? { config } : {}),
     icd10: opts.icd10 ?? [],
     version: version(),
-  });
+  }, problems);
   return { ruleset, config };
 }
 

@@ -4,7 +4,8 @@
  * is checked here, so a broken ruleset is refused before any chart is read.
  */
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
+import { stringify, type Node } from 'yaml';
+import { yamlNodeAt } from '../read/yaml-locate.js';
 import { SEVERITIES, type Severity } from '../finding.js';
 import { CodeTable } from './code-table.js';
 import { CodeMatcher, looksLikeCode } from './codes.js';
@@ -133,7 +134,9 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     const v = o.value;
     for (const k of Object.keys(v)) if (!(OVERRIDE_KEYS as readonly string[]).includes(k)) problems.atKey(o.src, [...o.path, k], `unknown key \`${k}\` in an override.${didYouMean(k, OVERRIDE_KEYS)}`);
     if (typeof v.rule !== 'string' || !defs.rules.has(v.rule)) {
-      problems.at(o.src, [...o.path, 'rule'], typeof v.rule === 'string' ? `override of unknown rule "${v.rule}".${didYouMean(v.rule, defs.rules.keys())}` : 'an override needs `rule: <rule id>`');
+      // A config's `rules: {id: severity}` entry is placed at its key; an override at its `rule`.
+      const mapForm = o.path[o.path.length - 1] === v.rule;
+      (mapForm ? problems.atKey.bind(problems) : problems.at.bind(problems))(o.src, mapForm ? o.path : [...o.path, 'rule'], typeof v.rule === 'string' ? `override of unknown rule "${v.rule}".${didYouMean(v.rule, defs.rules.keys())}` : 'an override needs `rule: <rule id>`');
       continue;
     }
     if (v.severity !== undefined) severities.set(v.rule, { value: v.severity, def: { value: v.severity, src: o.src, path: [...o.path, 'severity'] } });
@@ -171,6 +174,17 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     codeTable,
     fingerprint,
   };
+}
+
+/** The rule exactly as written in its file (comments and layout kept), as a list item. */
+function sourceText(src: SourceFile, path: NodePath): string | undefined {
+  const pointer = path.map((p) => `/${p}`).join('');
+  const node = yamlNodeAt(src.doc.contents as Node | null, pointer);
+  if (!node?.range) return undefined;
+  const start = src.text.lastIndexOf('\n', node.range[0] - 1) + 1;
+  const lines = src.text.slice(start, node.range[1]).trimEnd().split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l) => l.slice(indent)).join('\n');
 }
 
 function codeText(v: unknown): string {
@@ -257,7 +271,7 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
     cite,
     message,
     docs: typeof raw.docs === 'string' ? raw.docs.trim() : '',
-    source: stringify([def.value], { lineWidth: 100 }).trimEnd(),
+    source: sourceText(src, path) ?? stringify([def.value], { lineWidth: 100 }).trimEnd(),
     file: src.file,
   };
 }

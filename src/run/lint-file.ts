@@ -13,11 +13,15 @@ export interface LintFileOptions {
   /** Largest file read whole, in bytes. */
   maxFileSize: number;
   debug: boolean;
+  /** Report errors only. */
+  quiet?: boolean;
 }
 
 export interface ChartRef extends Position {
   chartId: string;
   pointer: string;
+  /** The chart already has a finding (so a duplicate-id finding does not count it twice). */
+  flagged: boolean;
 }
 
 export interface FileOutcome {
@@ -25,6 +29,8 @@ export interface FileOutcome {
   findings: Finding[];
   charts: number;
   encounters: number;
+  /** Charts (or chart candidates that could not be read) with at least one finding. */
+  chartsWithFindings: number;
   /** Every chart id with its place, so the run can report ids repeated across files. */
   chartIds: ChartRef[];
 }
@@ -58,11 +64,12 @@ export function decode(buf: Buffer): string {
 }
 
 export function lintFile(abs: string, display: string, engine: Engine, options: LintFileOptions): FileOutcome {
-  const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartIds: [] };
+  const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartsWithFindings: 0, chartIds: [] };
   let text: string;
   try {
     const size = statSync(abs).size;
     if (size > options.maxFileSize) {
+      out.chartsWithFindings = 1;
       out.findings.push(fileFinding(ENGINE_RULES.readError, `File is ${(size / 1048576).toFixed(1)} MB, over the ${(options.maxFileSize / 1048576).toFixed(0)} MB limit for one file: raise it with --max-file-size, or export NDJSON (one chart per line).`));
       out.charts = 1;
       return out;
@@ -71,6 +78,7 @@ export function lintFile(abs: string, display: string, engine: Engine, options: 
   } catch (err) {
     out.findings.push(fileFinding(ENGINE_RULES.readError, `Cannot read the file: ${describeErrno(err)}.`));
     out.charts = 1;
+    out.chartsWithFindings = 1;
     return out;
   }
   const format = formatOf(abs) ?? (/^\s*[[{]/.test(text) ? 'json' : 'yaml');
@@ -79,15 +87,19 @@ export function lintFile(abs: string, display: string, engine: Engine, options: 
 
 /** Lints the text of one file already read (the part of lintFile after reading). */
 export function lintText(text: string, format: SourceFormat, display: string, engine: Engine, options: LintFileOptions): FileOutcome {
-  const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartIds: [] };
+  const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartsWithFindings: 0, chartIds: [] };
   try {
     const parsed = parseText(text, format);
     for (const p of parsed.problems) out.findings.push(fileFinding(ENGINE_RULES.parseError, p.message, p));
-    // A file that does not parse still stands for (at least) one chart that was not linted.
-    out.charts += parsed.problems.length > 0 && format !== 'ndjson' ? 1 : parsed.problems.length;
+    // A file that does not parse still stands for (at least) one chart that was not linted;
+    // in NDJSON each broken line is one chart.
+    const unparsed = parsed.problems.length > 0 && format !== 'ndjson' ? 1 : parsed.problems.length;
+    out.charts += unparsed;
+    out.chartsWithFindings += unparsed;
     if (parsed.docs.length === 0 && parsed.problems.length === 0) {
       out.findings.push({ ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'), severity: 'warning' });
       out.charts += 1;
+      out.chartsWithFindings += 1;
     }
     for (const doc of parsed.docs) lintDoc(doc, engine, options, out);
   } catch (err) {
@@ -100,14 +112,24 @@ export function lintText(text: string, format: SourceFormat, display: string, en
 }
 
 function lintDoc(doc: SourceDoc, engine: Engine, options: LintFileOptions, out: FileOutcome): void {
-  const unlocated: UnlocatedFinding[] = [];
+  let unlocated: UnlocatedFinding[] = [];
   const adapted = adapt(doc.value);
   unlocated.push(...adapted.findings);
-  out.charts += adapted.charts.length + adapted.refused;
+  out.charts += adapted.charts.length + adapted.refused.length;
   for (const chart of adapted.charts) {
     out.encounters += chart.encounters.length;
     unlocated.push(...engine.lint(chart, options.debug));
   }
+  if (options.quiet) unlocated = unlocated.filter((f) => f.severity === 'error');
+  // Which charts (and refused chart candidates) have findings: a finding belongs to the chart
+  // whose pointer is its prefix.
+  const flagged = new Set<string>();
+  const candidates = [...adapted.charts.map((c) => c.ptr), ...adapted.refused];
+  for (const f of unlocated) {
+    const owner = candidates.find((c) => c === '' || f.pointer === c || f.pointer.startsWith(`${c}/`));
+    flagged.add(owner ?? f.pointer);
+  }
+  out.chartsWithFindings += flagged.size;
   const ids = adapted.charts.filter((c) => c.chartId);
   const pointers = new Set<string>();
   for (const f of unlocated) {
@@ -115,7 +137,7 @@ function lintDoc(doc: SourceDoc, engine: Engine, options: LintFileOptions, out: 
     for (const e of f.evidence) pointers.add(e.pointer);
   }
   for (const c of ids) pointers.add(c.ptr);
-  if (pointers.size === 0) return;
+  if (pointers.size === 0) return; // nothing to locate (no findings, no chart ids)
   const pos = doc.locator.locateAll(pointers);
   for (const f of unlocated) {
     const p = pos.get(f.pointer)!;
@@ -126,7 +148,7 @@ function lintDoc(doc: SourceDoc, engine: Engine, options: LintFileOptions, out: 
     }
     out.findings.push(toFinding(f, p));
   }
-  for (const c of ids) out.chartIds.push({ chartId: c.chartId, pointer: c.ptr, ...pos.get(c.ptr)! });
+  for (const c of ids) out.chartIds.push({ chartId: c.chartId, pointer: c.ptr, flagged: flagged.has(c.ptr), ...pos.get(c.ptr)! });
 }
 
 /** Fixes the key order of a finding, so reports are byte-identical whatever produced them. */

@@ -31,28 +31,25 @@ export interface RunResult {
 export async function run(options: RunOptions): Promise<RunResult> {
   const files = await discover(options.inputs, { cwd: options.cwd, ignore: options.ignore ?? [] });
   const engine = new Engine(options.ruleset, { stats: options.stats ?? false });
-  const lintOptions = { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: options.debug ?? false };
+  const lintOptions = { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: options.debug ?? false, quiet: options.quiet ?? false };
   const outcomes: FileOutcome[] = files.map((abs) => lintFile(abs, displayPath(abs, options.cwd), engine, lintOptions));
   return { ...buildReport(outcomes, options), engine };
 }
 
 /** Merges file outcomes (in file order) into the report. Pure: the same outcomes give the same report. */
-export function buildReport(outcomes: readonly FileOutcome[], options: Pick<RunOptions, 'ruleset' | 'version' | 'quiet'>): Omit<RunResult, 'engine'> {
+export function buildReport(outcomes: readonly FileOutcome[], options: Pick<RunOptions, 'ruleset' | 'version'>): Omit<RunResult, 'engine'> {
   markDuplicateChartIds(outcomes);
   const results: FileResult[] = [];
   let charts = 0;
   let encounters = 0;
+  let chartsWithFindings = 0;
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  const flagged = new Set<string>();
   for (const o of [...outcomes].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
     charts += o.charts;
     encounters += o.encounters;
-    const findings = options.quiet ? o.findings.filter((f) => f.severity === 'error') : o.findings;
-    for (const f of findings) {
-      counts[f.severity]++;
-      flagged.add(`${o.file}\u0000${f.chartId ?? `@${f.line}`}`);
-    }
-    results.push({ file: o.file, findings });
+    chartsWithFindings += o.chartsWithFindings;
+    for (const f of o.findings) counts[f.severity]++;
+    results.push({ file: o.file, findings: o.findings });
   }
   return {
     report: {
@@ -61,7 +58,7 @@ export function buildReport(outcomes: readonly FileOutcome[], options: Pick<RunO
       summary: { files: outcomes.length, charts, encounters, errors: counts.error, warnings: counts.warning, infos: counts.info },
       results,
     },
-    chartsWithFindings: flagged.size,
+    chartsWithFindings,
   };
 }
 
@@ -82,6 +79,10 @@ function markDuplicateChartIds(outcomes: readonly FileOutcome[]): void {
         chartId: c.chartId, line: c.line, column: c.column, pointer: c.pointer, evidence: [],
       };
       o.findings.push(f);
+      if (!c.flagged) {
+        c.flagged = true;
+        o.chartsWithFindings++;
+      }
       added = true;
     }
     if (added) o.findings.sort(compareFindings);

@@ -18,8 +18,8 @@ export interface SetupOptions {
   version: string;
 }
 
-export function setupRuleset(options: SetupOptions): CompiledRuleset {
-  const problems = new Problems();
+/** `problems` may already hold the config's problems, so all are listed together. */
+export function setupRuleset(options: SetupOptions, problems = new Problems()): CompiledRuleset {
   const { config } = options;
   let defs: Definitions;
   if (options.ruleset) {

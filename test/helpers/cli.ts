@@ -14,8 +14,9 @@ export interface CliResult {
 }
 
 export function cli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: '1', ...options.env };
-  delete env.FORCE_COLOR;
+  const base = { ...(process.env as Record<string, string>) };
+  delete base.FORCE_COLOR;
+  const env: Record<string, string> = { ...base, NO_COLOR: '1', ...options.env };
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env,

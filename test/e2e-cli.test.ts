@@ -1,0 +1,284 @@
+/**
+ * The built CLI as a user runs it: a child process, checked on stdout, stderr and exit code.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, cliJson, ROOT } from './helpers/cli.js';
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'b12lint-'));
+}
+
+describe('exit codes', () => {
+  test('0 for clean charts, with a one-line summary', () => {
+    const r = cli(['fixtures/charts/clean.yaml']);
+    expect(r).toEqual({ code: 0, stdout: '✔ No problems in 1 chart (1 file)\n', stderr: '' });
+  });
+
+  test('1 when a finding fails the run', () => {
+    const r = cli(['fixtures/charts']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✖ 9 problems (3 errors, 5 warnings, 1 info) in 7 of 11 charts');
+  });
+
+  test('2 for a path that matches nothing, with one clear line and no stack trace', () => {
+    const r = cli(['no/such/folder']);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'b12lint: no such file or folder: "no/such/folder"\n' });
+    expect(cli(['fixtures/**/*.nothing']).stderr).toBe('b12lint: no files match "fixtures/**/*.nothing"\n');
+  });
+
+  test('2 for a bad option or format, with a suggestion', () => {
+    const bad = cli(['--fial-on', 'warning', 'fixtures/charts']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^b12lint: unknown option '--fial-on'\n\(Did you mean --fail-on\?\)\n$/);
+    const fmt = cli(['-f', 'jsno', 'fixtures/charts']);
+    expect(fmt).toEqual({ code: 2, stdout: '', stderr: 'b12lint: unknown format "jsno": use one of stylish, json. Did you mean `json`?\n' });
+    expect(cli(['--fail-on', 'sometimes', 'fixtures/charts']).code).toBe(2);
+    expect(cli(['--max-warnings', 'many', 'fixtures/charts']).stderr).toBe('b12lint: --max-warnings takes a whole number; got "many"\n');
+  });
+
+  test('2 for a broken ruleset: every problem with file, line and column, before any chart is read', () => {
+    const r = cli(['-r', 'fixtures/rulesets/broken.yaml', 'fixtures/charts']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')).toEqual([
+      'fixtures/rulesets/broken.yaml:6:15: bad severity "eror": use error, warning, info or off. Did you mean `error`?',
+      'fixtures/rulesets/broken.yaml:9:20: unknown codeset "b12-injecton". Did you mean `b12-injection`?',
+      'fixtures/rulesets/broken.yaml:12:11: unknown condition `daignosis`. Did you mean `diagnosis`?',
+      'fixtures/rulesets/broken.yaml:13:37: bad duration "6 months": write a number and d, w, m or y (180d, 6m, 1y), or name a duration in `values`.',
+      'b12lint: the ruleset or config has 4 problems; nothing was linted',
+      '',
+    ]);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  test('--fail-on and --max-warnings', () => {
+    // clinic-batch has warnings only.
+    const file = 'fixtures/charts/clinic-batch-2026-10-06.yaml';
+    expect(cli([file]).code).toBe(0);
+    expect(cli(['--fail-on', 'warning', file]).code).toBe(1);
+    expect(cli(['--max-warnings', '2', file]).code).toBe(1);
+    expect(cli(['--max-warnings', '3', file]).code).toBe(0);
+    expect(cli(['--fail-on', 'never', 'fixtures/charts']).code).toBe(0);
+  });
+});
+
+describe('bad input is a finding, and the run goes on', () => {
+  test('a truncated JSON file is a parse-error with line and column; the other files are linted', () => {
+    const r = cliJson(['fixtures/broken', 'fixtures/charts/p-0001.yaml']);
+    expect(r.code).toBe(1);
+    const byFile = Object.fromEntries(r.report.results.map((x) => [x.file, x.findings]));
+    expect(byFile['fixtures/broken/truncated.json']).toEqual([
+      { ruleId: 'parse-error', severity: 'error', message: "Invalid JSON: Expected ',' or ']' after array element", line: 5, column: 1, pointer: '', evidence: [] },
+    ]);
+    expect(byFile['fixtures/charts/p-0001.yaml']!.map((f) => f.ruleId)).toContain('b12-injection-blood-loss-dx');
+  });
+
+  test('a broken NDJSON line is one parse-error; the lines around it are linted', () => {
+    const r = cliJson(['fixtures/broken/mixed.ndjson']);
+    const findings = r.report.results[0]!.findings;
+    expect(findings.filter((f) => f.ruleId === 'parse-error').map((f) => f.line)).toEqual([2]);
+    expect(findings.filter((f) => f.ruleId === 'b12-injection-blood-loss-dx').map((f) => [f.chartId, f.line])).toEqual([['ND-1', 1]]);
+    expect(findings.filter((f) => f.ruleId === 'b12-injection-unsupported-dx').map((f) => [f.chartId, f.line])).toEqual([['ND-3', 3]]);
+    expect(r.report.summary.charts).toBe(3);
+  });
+
+  test('a chart that breaks the format gives chart-format findings at the exact places', () => {
+    const r = cliJson(['fixtures/broken/bad-chart.yaml']);
+    const got = r.report.results[0]!.findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.pointer}`);
+    expect(got).toEqual([
+      '2:1 error ',
+      '2:17 error /patient/sex',
+      '5:11 error /encounters/0/date',
+      '6:14 error /encounters/0/setting',
+      '10:36 error /encounters/0/services/0/diagnoses/0',
+      '10:43 error /encounters/0/services/0/diagnoses/1',
+      '11:9 error /encounters/1/id',
+      '14:5 error /labs/0',
+      '15:14 warning /labs/1/loinc',
+      '16:29 warning /labs/2/value',
+      '17:40 warning /labs/3/unit',
+    ]);
+    expect(r.report.results[0]!.findings.every((f) => f.ruleId === 'chart-format')).toBe(true);
+  });
+
+  test('a chart id used twice in a run is reported where it repeats', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.yaml'), 'chartId: SAME\nencounters: [{ id: E1, date: 2026-10-01 }]\n');
+    writeFileSync(join(dir, 'b.json'), '{"chartId": "SAME", "encounters": [{"id": "E1", "date": "2026-10-01"}]}');
+    const r = cliJson(['.'], { cwd: dir });
+    expect(r.report.results.map((x) => x.findings.map((f) => f.message))).toEqual([[], ['Duplicate chartId "SAME": the same id is used at a.yaml:1; chart ids must be unique within a run.']]);
+  });
+});
+
+describe('reports', () => {
+  test('the JSON report has the shape of cli.md and is byte-identical across runs', () => {
+    const a = cli(['-f', 'json', 'fixtures/charts']);
+    const b = cli(['-f', 'json', 'fixtures/charts']);
+    expect(a.stdout).toBe(b.stdout);
+    const report = JSON.parse(a.stdout);
+    expect(Object.keys(report)).toEqual(['tool', 'ruleset', 'summary', 'results']);
+    expect(report.tool).toEqual({ name: 'b12lint', version: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version });
+    expect(report.summary).toEqual({ files: 6, charts: 11, encounters: 11, errors: 3, warnings: 5, infos: 1 });
+    const f = report.results.find((x: { file: string }) => x.file === 'fixtures/charts/p-0001.yaml').findings[1];
+    expect(Object.keys(f)).toEqual(['ruleId', 'severity', 'message', 'chartId', 'encounterId', 'line', 'column', 'pointer', 'evidence']);
+  });
+
+  test('findings are sorted by file, line, column and rule id', () => {
+    const r = cliJson(['fixtures/charts', 'fixtures/catalog']);
+    const files = r.report.results.map((x) => x.file);
+    expect(files).toEqual([...files].sort());
+    for (const x of r.report.results) {
+      const keys = x.findings.map((f) => [f.line, f.column, f.ruleId] as const);
+      const sorted = [...keys].sort((p, q) => p[0] - q[0] || p[1] - q[1] || (p[2] < q[2] ? -1 : p[2] > q[2] ? 1 : 0));
+      expect(keys).toEqual(sorted);
+    }
+  });
+
+  test('--output-file writes the report and leaves the summary on the terminal', () => {
+    const dir = tmp();
+    const out = join(dir, 'reports', 'b12.json');
+    const r = cli(['-f', 'json', '-o', out, 'fixtures/charts']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('✖ 9 problems (3 errors, 5 warnings, 1 info) in 7 of 11 charts\n');
+    expect(JSON.parse(readFileSync(out, 'utf8')).summary.charts).toBe(11);
+    expect(readdirSync(join(dir, 'reports'))).toEqual(['b12.json']);
+  });
+
+  test('several formats in one run: one to the terminal, the others to files', () => {
+    const dir = tmp();
+    const r = cli(['-f', 'stylish', '-f', `json:${join(dir, 'r.json')}`, 'fixtures/charts']);
+    expect(r.stdout).toMatch(/^fixtures\/charts\/batch-2026-10-08\.json$/m);
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).summary.files).toBe(6);
+    expect(cli(['-f', 'json', '-f', 'stylish', 'fixtures/charts']).code).toBe(2);
+  });
+
+  test('--quiet reports errors only', () => {
+    const r = cliJson(['--quiet', 'fixtures/charts']);
+    expect(r.report.summary).toMatchObject({ errors: 3, warnings: 0, infos: 0 });
+    expect(r.report.results.flatMap((x) => x.findings).every((f) => f.severity === 'error')).toBe(true);
+  });
+
+  test('colour only when asked or on a terminal, never with NO_COLOR or --no-color', () => {
+    const esc = /\u001b\[/;
+    expect(cli(['fixtures/charts']).stdout).not.toMatch(esc); // a pipe, NO_COLOR set by the helper
+    expect(cli(['--color', 'fixtures/charts']).stdout).toMatch(esc);
+    expect(cli(['--no-color', 'fixtures/charts'], { env: { FORCE_COLOR: '1' } }).stdout).not.toMatch(esc);
+    expect(cli(['fixtures/charts'], { env: { NO_COLOR: '', FORCE_COLOR: '1' } }).stdout).toMatch(esc);
+  });
+
+  test('stylish shows each finding with its position, severity, message, rule id and evidence', () => {
+    const r = cli(['fixtures/charts/p-0001.yaml']);
+    expect(r.stdout).toBe([
+      'fixtures/charts/p-0001.yaml',
+      '  12:9  warning  D62 (blood-loss anemia) is coded, but the notes deny bleeding ("Denies melena, hematochezia or other...") and nothing in encounter E1 documents blood loss. Query the provider, or code the anemia the chart supports.  blood-loss-contradicted-by-notes',
+      '                 ↳ assessment note "Denies melena, hematochezia or other..." at 23:15',
+      '  15:9  error    J3420 is linked to D62: blood-loss anemia is an iron-deficiency pathway and does not support vitamin B12 therapy. Link the documented B12 deficiency (D51.x, E53.8) or malabsorption cause, or review the order.  b12-injection-blood-loss-dx',
+      '                 ↳ diagnosis D62 at 12:9',
+      '',
+      '✖ 2 problems (1 error, 1 warning) in 1 of 1 chart',
+      '',
+    ].join('\n'));
+  });
+});
+
+describe('rulesets and config', () => {
+  test('a user-written ruleset without extends runs only its own rules', () => {
+    const r = cliJson(['-r', 'fixtures/rulesets/acme-policy.yaml', '--icd10', 'fixtures/icd10/icd10cm_order_2026.txt', 'fixtures/rulesets/acme-charts.yaml']);
+    expect(r.report.ruleset).toEqual({ name: 'acme/b12-policy', rules: 11 });
+    const ids = new Set(r.report.results.flatMap((x) => x.findings.map((f) => f.ruleId)));
+    expect([...ids].sort()).toEqual([
+      'acme-admin-without-drug', 'acme-b12-for-hypertension', 'acme-cause-uncoded', 'acme-dose-units', 'acme-fatigue-only',
+      'acme-header-code', 'acme-injection-interval', 'acme-low-hgb-flag', 'acme-never-together', 'acme-oral-and-injected', 'acme-too-many-units',
+    ]);
+  });
+
+  test('a config found upwards from the current folder: ruleset overrides, values, ignore and failOn', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'charts', 'archive'), { recursive: true });
+    mkdirSync(join(dir, 'sub'));
+    copyFileSync(join(ROOT, 'fixtures/charts/p-0001.yaml'), join(dir, 'charts', 'p-0001.yaml'));
+    copyFileSync(join(ROOT, 'fixtures/charts/p-0001.yaml'), join(dir, 'charts', 'archive', 'old.yaml'));
+    writeFileSync(join(dir, 'b12lint.config.yaml'), [
+      'ruleset: b12lint:recommended',
+      'ignore: [charts/archive/]',
+      'failOn: warning',
+      'rules:',
+      '  b12-injection-blood-loss-dx: off',
+      '',
+    ].join('\n'));
+    const r = cliJson(['charts'], { cwd: dir });
+    expect(r.report.results.map((x) => x.file)).toEqual(['charts/p-0001.yaml']);
+    expect(r.report.results[0]!.findings.map((f) => f.ruleId)).toEqual(['blood-loss-contradicted-by-notes']);
+    expect(r.code).toBe(1); // a warning fails with failOn: warning
+    expect(cli(['../charts'], { cwd: join(dir, 'sub') }).code).toBe(1); // found upwards
+  });
+
+  test('a broken config is exit 2 with its place', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'b12lint.config.yaml'), 'failOn: warnings\nrules:\n  no-such-rule: off\n');
+    writeFileSync(join(dir, 'c.yaml'), 'chartId: C\nencounters: [{ id: E1, date: 2026-10-01 }]\n');
+    const r = cli(['.'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('b12lint.config.yaml:1:9: `failOn` takes error, warning, info, never. Did you mean `warning`?');
+    expect(r.stderr).toContain('b12lint.config.yaml:3:3: override of unknown rule "no-such-rule".');
+  });
+
+  test('.b12lintignore is read from the current folder', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, '.b12lintignore'), 'skip-*.yaml\n');
+    writeFileSync(join(dir, 'skip-me.yaml'), 'not: a chart\n');
+    writeFileSync(join(dir, 'keep.yaml'), 'chartId: K\nencounters: [{ id: E1, date: 2026-10-01 }]\n');
+    const r = cliJson(['.'], { cwd: dir });
+    expect(r.report.results.map((x) => x.file)).toEqual(['keep.yaml']);
+  });
+
+  test('folders skip node_modules and dot-folders; globs work', () => {
+    const dir = tmp();
+    for (const d of ['node_modules/x', '.git', 'data']) mkdirSync(join(dir, d), { recursive: true });
+    const chart = 'chartId: X\nencounters: [{ id: E1, date: 2026-10-01 }]\n';
+    writeFileSync(join(dir, 'node_modules/x/c.yaml'), chart.replace('X', 'A'));
+    writeFileSync(join(dir, '.git/c.yaml'), chart.replace('X', 'B'));
+    writeFileSync(join(dir, 'data/c.yml'), chart.replace('X', 'C'));
+    writeFileSync(join(dir, 'data/d.jsonl'), '{"chartId":"D","encounters":[{"id":"E1","date":"2026-10-01"}]}\n');
+    writeFileSync(join(dir, 'data/notes.txt'), 'not a chart');
+    expect(cliJson(['.'], { cwd: dir }).report.results.map((x) => x.file)).toEqual(['data/c.yml', 'data/d.jsonl']);
+    expect(cliJson(['data/*.yml'], { cwd: dir }).report.results.map((x) => x.file)).toEqual(['data/c.yml']);
+  });
+});
+
+describe('subcommands', () => {
+  test('rules lists the active rules', () => {
+    const r = cli(['rules']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^b12-injection-blood-loss-dx +error +B12 injection justified only by a blood-loss anemia diagnosis$/m);
+    expect(r.stdout.split('\n').filter((l) => /^[a-z0-9-]+ +(error|warning|info|off) /.test(l))).toHaveLength(21);
+  });
+
+  test('explain prints the docs and the YAML, and suggests a mistyped id', () => {
+    const r = cli(['explain', 'b12-injection-blood-loss-dx']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('**Why it matters.**');
+    // The rule's YAML as written in the ruleset, comments and layout kept.
+    expect(r.stdout).toContain('- id: b12-injection-blood-loss-dx\n  severity: error\n');
+    expect(r.stdout).toContain('  match: { code: b12-injection }\n');
+    expect(r.stdout).toContain('Defined in b12lint:recommended:');
+    const bad = cli(['explain', 'b12-injection-bloodloss-dx']);
+    expect(bad).toEqual({ code: 2, stdout: '', stderr: 'b12lint: unknown rule "b12-injection-bloodloss-dx". Did you mean `b12-injection-blood-loss-dx`? (b12lint rules lists them)\n' });
+  });
+
+  test('--version and --help', () => {
+    expect(cli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--fail-on <severity>');
+  });
+});
+
+test('no temporary files are left next to an output file', () => {
+  const dir = tmp();
+  cli(['-f', 'json', '-o', join(dir, 'r.json'), 'fixtures/charts']);
+  expect(existsSync(join(dir, 'r.json'))).toBe(true);
+  expect(readdirSync(dir)).toEqual(['r.json']);
+});
