@@ -1,0 +1,97 @@
+/** The native adapter: normalization, pointers, dates and positions. */
+import { adaptChart } from '../src/chart/native.js';
+import { normalizeIcd10, parseDay, formatDay, addMonths } from '../src/chart/normalize.js';
+import { JsonLocator } from '../src/read/json-locate.js';
+import { parseText } from '../src/read/parse.js';
+
+describe('code normalization', () => {
+  test.each([['D510', 'D51.0'], ['d51.0', 'D51.0'], [' D51 0 ', 'D51.0'], ['D62', 'D62'], ['e538', 'E53.8'], ['K2941', 'K29.41'], ['Z9884', 'Z98.84'], ['D51', 'D51']])('%p is %p', (raw, code) => {
+    expect(normalizeIcd10(raw)).toBe(code);
+  });
+
+  test('HCPCS and CPT codes are upper-cased; numbers written without quotes become text', () => {
+    const { charts } = adaptChart({ chartId: 'C', encounters: [{ id: 'E1', date: '2026-10-01', services: [{ code: 'j3420' }, { code: 96372 }] }] }, '');
+    expect(charts[0]!.encounters[0]!.services.map((s) => s.code)).toEqual(['J3420', '96372']);
+  });
+});
+
+describe('diagnosis pointers', () => {
+  const chart = (pointers: unknown) => adaptChart({
+    chartId: 'C',
+    encounters: [{ id: 'E1', date: '2026-10-01', diagnoses: [{ code: 'D62' }, { code: 'd510' }], services: [{ code: 'J3420', diagnoses: pointers }] }],
+  }, '');
+
+  test('codes (normalized) and 1-based positions resolve to the diagnoses', () => {
+    expect(chart(['D51.0', 1]).charts[0]!.encounters[0]!.services[0]!.linked!.map((d) => d.code)).toEqual(['D51.0', 'D62']);
+    expect(chart(['D510']).charts[0]!.encounters[0]!.services[0]!.linked!.map((d) => d.code)).toEqual(['D51.0']);
+  });
+
+  test('no pointers leaves the line linked to nothing in particular (the rules take all of the encounter\'s)', () => {
+    expect(chart(undefined).charts[0]!.encounters[0]!.services[0]!.linked).toBeUndefined();
+  });
+
+  test('a pointer to a diagnosis that is not on the encounter is a finding, not a crash', () => {
+    const r = chart([3, 'E53.8', 0, true]);
+    expect(r.findings.map((f) => [f.pointer, f.message])).toEqual([
+      ['/encounters/0/services/0/diagnoses/0', 'Diagnosis pointer 3 does not point at a diagnosis of this encounter (it has 2).'],
+      ['/encounters/0/services/0/diagnoses/1', 'Diagnosis pointer E53.8 is not among this encounter\'s diagnoses.'],
+      ['/encounters/0/services/0/diagnoses/2', 'Diagnosis pointer 0 does not point at a diagnosis of this encounter (it has 2).'],
+      ['/encounters/0/services/0/diagnoses/3', 'A diagnosis pointer must be a code or a 1-based position; found the boolean true.'],
+    ]);
+    expect(r.charts[0]!.encounters[0]!.services[0]!.linked).toEqual([]);
+  });
+});
+
+describe('dates', () => {
+  test('strict YYYY-MM-DD calendar dates', () => {
+    expect(parseDay('2026-02-28')).toBeDefined();
+    expect(parseDay('2026-02-29')).toBeUndefined();
+    expect(parseDay('2028-02-29')).toBeDefined();
+    expect(parseDay('10/02/2026')).toBeUndefined();
+    expect(formatDay(parseDay('2026-10-02')!)).toBe('2026-10-02');
+  });
+
+  test('calendar months clamp to the month\'s end', () => {
+    expect(formatDay(addMonths(parseDay('2026-03-31')!, -1))).toBe('2026-02-28');
+    expect(formatDay(addMonths(parseDay('2026-10-02')!, -12))).toBe('2025-10-02');
+  });
+
+  test('a missing or invalid encounter date is a finding, and the encounter is left out', () => {
+    const r = adaptChart({ chartId: 'C', encounters: [{ id: 'E1' }, { id: 'E2', date: '2026-10-01' }] }, '');
+    expect(r.findings.map((f) => f.message)).toEqual(['Missing encounter date: expected a date written YYYY-MM-DD.']);
+    expect(r.charts[0]!.encounters.map((e) => e.id)).toEqual(['E2']);
+  });
+});
+
+describe('positions', () => {
+  const json = '{\n  "chartId": "C",\n  "encounters": [\n    {"id": "E1", "date": "2026-10-01",\n     "services": [ {"code": "J3420"}, {"code": "96372", "diagnoses": [1]} ]}\n  ]\n}\n';
+
+  test('JSON pointers are located lazily by one scan of the text', () => {
+    const loc = new JsonLocator(json);
+    expect(loc.locate('/encounters/0/services/1')).toEqual({ line: 5, column: 39 });
+    expect(loc.locate('/encounters/0/services/1/diagnoses/0')).toEqual({ line: 5, column: 71 });
+    expect(loc.locate('/chartId')).toEqual({ line: 2, column: 14 });
+    expect(loc.locate('')).toEqual({ line: 1, column: 1 });
+  });
+
+  test('a pointer to a missing member falls back to its nearest ancestor', () => {
+    expect(new JsonLocator(json).locate('/encounters/0/setting')).toEqual({ line: 4, column: 5 });
+  });
+
+  test('keys with escapes, / and ~ are handled', () => {
+    const loc = new JsonLocator('{"a/b": {"c~d": [1, {"e\\"f": 2}]}}');
+    expect(loc.locate('/a~1b/c~0d/1/e"f')).toEqual({ line: 1, column: 30 });
+  });
+
+  test('YAML positions come from the yaml package\'s nodes, per document of a stream', () => {
+    const parsed = parseText('chartId: A\nencounters: []\n---\nchartId: B\nencounters:\n  - id: E1\n    date: 2026-10-01\n', 'yaml');
+    expect(parsed.docs).toHaveLength(2);
+    expect(parsed.docs[1]!.locator.locate('/encounters/0')).toEqual({ line: 6, column: 5 });
+    expect(parsed.docs[1]!.locator.locate('/encounters/0/date')).toEqual({ line: 7, column: 11 });
+  });
+
+  test('NDJSON positions are lines of the file', () => {
+    const parsed = parseText('{"chartId":"A"}\n\n{"chartId":"B","encounters":[{"id":"E1"}]}\n', 'ndjson');
+    expect(parsed.docs[1]!.locator.locate('/encounters/0')).toEqual({ line: 3, column: 30 });
+  });
+});
