@@ -3,7 +3,8 @@
  * its near-misses (fixtures/catalog/<rule-id>.fires.yaml and .quiet.yaml), and the findings
  * point at the right line with the right evidence.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { cliJson, ROOT } from './helpers/cli.js';
@@ -126,4 +127,28 @@ describe('the one chart that is clean under every rule', () => {
     expect(r.report.results[0]!.findings).toEqual([]);
     expect(r.report.ruleset).toEqual({ name: 'b12lint:recommended', rules: 21 });
   });
+});
+
+describe('ICD-10-CM tables by fiscal year', () => {
+  test('each diagnosis is checked against the table in force on its encounter date', () => {
+    const dir = join(ROOT, 'fixtures', 'icd10');
+    const chart = 'chartId: FY\nencounters:\n  - { id: E1, date: 2025-09-30, diagnoses: [{ code: K90.0 }] }\n  - { id: E2, date: 2025-10-01, diagnoses: [{ code: K90.0 }] }\n';
+    const tmp = mkdtempSync(join(tmpdir(), 'b12lint-fy-'));
+    writeFileSync(join(tmp, 'fy.yaml'), chart);
+    const r = cliJson(['--no-config-lookup', '--icd10', join(dir, 'icd10cm_order_2025.txt'), '--icd10', join(dir, 'icd10cm_order_2026.txt'), join(tmp, 'fy.yaml')]);
+    const unknown = r.report.results[0]!.findings.filter((f) => f.ruleId === 'unknown-icd10-code');
+    // K90.0 is in the FY2026 excerpt only: the FY2025 encounter (2025-09-30) is flagged, the FY2026 one is not.
+    expect(unknown.map((f) => [f.encounterId, f.message.includes('(FY2025)')])).toEqual([['E1', true]]);
+  });
+});
+
+test('every finding of the catalog is located, and so is its evidence', () => {
+  lintCatalog('b12-injection-unsupported-dx.fires.yaml');
+  for (const findings of byFile!.values()) {
+    for (const f of findings) {
+      expect(f.line).toBeGreaterThan(0);
+      expect(f.column).toBeGreaterThan(0);
+      for (const e of f.evidence) expect([e.line! > 0, e.column! > 0]).toEqual([true, true]);
+    }
+  }
 });
