@@ -42,6 +42,11 @@ export class ChartContext {
     return list;
   }
 
+  /** The latest result of a test dated within [from, to], if any. */
+  latestResult(test: CompiledTest, from: Day, to: Day): ResolvedLab | undefined {
+    return this.resultsOf(test).find((r) => r.date >= from && r.date <= to);
+  }
+
   /** Every service of the chart with its encounter, in date order. */
   services(): DatedService[] {
     if (this.servicesCache) return this.servicesCache;

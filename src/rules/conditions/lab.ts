@@ -44,8 +44,7 @@ export const lab: ConditionModule<Options> = {
     return (scope) => {
       if (!test || !within) return null;
       const w = windowAround(scope.day, within, direction);
-      // Latest first; "latest in the window" is the first one inside it.
-      const latest = scope.ctx.resultsOf(test).find((r) => r.date >= w.from && r.date <= w.to);
+      const latest = scope.ctx.latestResult(test, w.from, w.to);
       if (!latest) return o.present === false ? { evidence: [], bindings: {} } : null;
       if (o.present === false) return null;
       if (o.value && !compareNumber({ value: latest.value, comparator: latest.comparator }, o.value)) return null;

@@ -29,7 +29,7 @@ export const medication: ConditionModule<Options> = {
       let limit = Infinity;
       if (o.before === true) limit = scope.day - 1;
       if (anchorTest) {
-        const latest = scope.ctx.resultsOf(anchorTest).find((r) => r.date <= scope.day && r.date >= shift(scope.day, lookback, -1));
+        const latest = scope.ctx.latestResult(anchorTest, shift(scope.day, lookback, -1), scope.day);
         if (!latest) return null;
         limit = latest.date - 1;
       }

@@ -43,7 +43,7 @@ export const service: ConditionModule<Options> = {
       if (o.after === true) from = Math.max(from, scope.day + 1);
       if (o.sameDay === true) { from = Math.max(from, scope.day); to = Math.min(to, scope.day); }
       if (anchorTest) {
-        const latest = scope.ctx.resultsOf(anchorTest).find((r) => r.date <= scope.day && r.date >= shift(scope.day, lookback, -1));
+        const latest = scope.ctx.latestResult(anchorTest, shift(scope.day, lookback, -1), scope.day);
         if (!latest) return null;
         to = Math.min(to, latest.date - 1);
       }
