@@ -127,7 +127,7 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
   const targets = parseFormats(opts.format, opts.outputFile);
   const { ruleset, config } = setup(opts, io);
   const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
-  const runDate = new Date().toISOString();
+  const timestamp = new Date().toISOString().slice(0, 19);
   const result = await run({
     inputs: paths,
     cwd: io.cwd,
@@ -143,7 +143,7 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
     color: toTerminal && color,
     chartsWithFindings: result.chartsWithFindings,
     rules: ruleset.rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs })),
-    runDate,
+    timestamp,
     sources: fileSourceLines(io.cwd, maxFileSize),
   });
   let stdoutUsed = false;

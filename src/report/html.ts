@@ -44,10 +44,10 @@ function ranked(counts: Map<number, Tally>, names: readonly string[]): [number, 
   return [...counts].sort((a, b) => total(b[1]) - total(a[1]) || (names[a[0]]! < names[b[0]]! ? -1 : 1));
 }
 
-function runDate(iso: string): string {
-  const d = new Date(iso);
-  const shown = Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<time datetime="${esc(iso)}">${esc(shown)}</time>`;
+/** The run's time, `YYYY-MM-DDTHH:MM:SS` in UTC (FormatOptions.timestamp), to the minute; anything else as given. */
+function runTime(timestamp: string): string {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(timestamp)) return esc(timestamp);
+  return `<time datetime="${timestamp}Z">${timestamp.slice(0, 16).replace('T', ' ')} UTC</time>`;
 }
 
 function summary(report: Report, options: FormatOptions): string {
@@ -65,7 +65,7 @@ function summary(report: Report, options: FormatOptions): string {
     card('Encounters', num(s.encounters), 'encounters'),
     card('Ruleset', `${esc(report.ruleset.name)}<br>${num(report.ruleset.rules)} rules`, 'ruleset', 'text wide'),
     card('b12lint', esc(report.tool.version), 'version', 'text'),
-    options.runDate ? card('Run', runDate(options.runDate), 'runDate', 'text') : '',
+    options.timestamp ? card('Run', runTime(options.timestamp), 'timestamp', 'text') : '',
   ].join('')}</dl>`;
 }
 
@@ -142,7 +142,7 @@ export const html: Formatter = (report, opts) => {
 <a class="skip" href="#findings-heading">Skip to the findings</a>
 <header>
 <h1>b12lint report</h1>
-<p class="subtitle">Ruleset ${esc(report.ruleset.name)}, b12lint ${esc(report.tool.version)}${opts.runDate ? `, run ${runDate(opts.runDate)}` : ''}.${redacted}</p>
+<p class="subtitle">Ruleset ${esc(report.ruleset.name)}, b12lint ${esc(report.tool.version)}${opts.timestamp ? `, run ${runTime(opts.timestamp)}` : ''}.${redacted}</p>
 </header>
 <main>
 <section aria-labelledby="summary-heading"><h2 id="summary-heading">Summary</h2>${summary(report, opts)}</section>

@@ -42,8 +42,8 @@ export interface FormatOptions {
   /** Charts that had findings, for the stylish summary line ("in 2 of 40 charts"). */
   chartsWithFindings?: number;
   rules?: readonly RuleInfo[];
-  /** When the run happened (ISO 8601). Never in the JSON report, which is byte-identical across runs. */
-  runDate?: string;
+  /** When the run happened, `YYYY-MM-DDTHH:MM:SS` in UTC. Never in the JSON report, which is byte-identical across runs. */
+  timestamp?: string;
   /** Chart lines around findings (the HTML report). Ignored when `redact` is set. */
   sources?: SourceLines;
   /** The report was redacted: formats must show no chart text beyond what the report holds. */

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { parse } from 'yaml';
+import { SEVERITIES } from '../../src/finding.js';
 import { cli, cliJson, ROOT } from '../helpers/cli.js';
 import type { Report } from '../../src/report/types.js';
 
@@ -137,23 +138,47 @@ describe('the HTML report of fixtures/charts in Chromium', () => {
     await w.page.click('th[data-sort="severity"] button');
   });
 
+  /** Shows one file's findings; the first row is then the file's most severe finding, first in the file. */
+  async function onlyFile(file: string) {
+    const findings = report.results.find((r) => r.file === file)!.findings;
+    await w.page.selectOption('#f-file', { label: `${file} (${findings.length})` });
+    return [...findings].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity))[0]!;
+  }
+  const sourceLine = (file: string, line: number): string => readFileSync(resolve(ROOT, file), 'utf8').split('\n')[line - 1]!;
+
   test('a finding opens from the keyboard to its message, evidence, chart lines and rule doc', async () => {
-    const error = report.results.flatMap((r) => r.findings.map((f) => ({ ...f, file: r.file }))).find((f) => f.severity === 'error')!;
+    const file = 'fixtures/charts/p-0001.yaml';
+    const first = await onlyFile(file);
     await w.page.locator('#finding-rows button.toggle').first().focus();
     await w.page.keyboard.press('Enter');
     const detail = w.page.locator('#finding-rows tr.detail');
-    await expect(detail.locator('.message').innerText()).resolves.toBe(error.message);
-    await expect(detail.locator('.src .hit .ln').innerText()).resolves.toBe(String(error.line));
-    const sourceLine = readFileSync(resolve(ROOT, error.file), 'utf8').split('\n')[error.line - 1]!;
-    await expect(detail.locator('.src .hit .code').innerText()).resolves.toBe(sourceLine);
-    await expect(detail.locator('.src .line').count()).resolves.toBeLessThanOrEqual(5);
-    await expect(detail.locator('a').getAttribute('href')).resolves.toBe(`docs/rules/${error.ruleId}.md`);
-    if (error.evidence.length) await expect(detail.locator('.evidence li').count()).resolves.toBe(error.evidence.length);
+    await expect(detail.locator('.message').innerText()).resolves.toBe(first.message);
+    await expect(detail.locator('.src .hit .ln').innerText()).resolves.toBe(String(first.line));
+    await expect(detail.locator('.src .hit .code').innerText()).resolves.toBe(sourceLine(file, first.line));
+    await expect(detail.locator('.src .line').count()).resolves.toBe(5);
+    await expect(detail.locator('a').getAttribute('href')).resolves.toBe(`docs/rules/${first.ruleId}.md`);
+    await expect(detail.locator('.evidence li').count()).resolves.toBe(first.evidence.length);
     const second = await w.page.locator('#finding-rows button.toggle').nth(1).getAttribute('data-i');
     await w.page.keyboard.press('ArrowDown');
     await expect(w.page.evaluate(() => (document.activeElement as HTMLElement).dataset.i)).resolves.toBe(second);
+    await w.page.selectOption('#f-file', '');
     await w.page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);
+  });
+
+  test('in NDJSON only the finding\'s own line is shown (the others are other charts), cut around the finding', async () => {
+    const file = report.results.map((r) => r.file).find((f) => f.endsWith('.ndjson') && report.results.find((r) => r.file === f)!.findings.length)!;
+    const first = await onlyFile(file);
+    await w.page.locator('#finding-rows button.toggle').first().click();
+    const src = w.page.locator('#finding-rows tr.detail .src');
+    await expect(src.locator('.line').count()).resolves.toBe(1);
+    await expect(src.locator('.hit .ln').innerText()).resolves.toBe(String(first.line));
+    const shown = await src.locator('.hit .code').innerText();
+    const line = sourceLine(file, first.line);
+    expect(shown.length).toBeLessThan(line.length);
+    for (const part of shown.replace(/^…|…$/g, '').split(' … ')) expect(line).toContain(part);
+    await w.page.locator('#finding-rows button.toggle').first().click();
+    await w.page.selectOption('#f-file', '');
   });
 
   test('no request left the page and nothing went wrong', () => {
