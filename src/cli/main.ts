@@ -12,8 +12,10 @@ import { summaryLine } from '../report/stylish.js';
 import type { FormatOptions, Report } from '../report/types.js';
 import { NoFilesError } from '../run/discover.js';
 import { findConfig, loadConfig, type Config } from '../run/config.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../run/lint-file.js';
 import { exitCode, run, type FailOn } from '../run/run.js';
 import { setupRuleset } from '../run/setup.js';
+import { fileSourceLines } from '../run/sources.js';
 import { PACKAGE_ROOT, Problems, RulesetError } from '../rules/load.js';
 import { didYouMean } from '../rules/suggest.js';
 import type { CompiledRuleset } from '../rules/types.js';
@@ -124,6 +126,8 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
   const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
   const targets = parseFormats(opts.format, opts.outputFile);
   const { ruleset, config } = setup(opts, io);
+  const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
+  const timestamp = new Date().toISOString().slice(0, 19);
   const result = await run({
     inputs: paths,
     cwd: io.cwd,
@@ -132,13 +136,15 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
     ignore: config?.ignore ?? [],
     quiet: opts.quiet ?? false,
     debug: opts.debug ?? false,
-    ...(maxFileSizeMb ? { maxFileSize: maxFileSizeMb * 1024 * 1024 } : {}),
+    maxFileSize,
   });
   const color = useColor(opts, io);
   const fmtOptions = (toTerminal: boolean): FormatOptions => ({
     color: toTerminal && color,
     chartsWithFindings: result.chartsWithFindings,
     rules: ruleset.rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs })),
+    timestamp,
+    sources: fileSourceLines(io.cwd, maxFileSize),
   });
   let stdoutUsed = false;
   for (const t of targets) {

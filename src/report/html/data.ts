@@ -1,0 +1,161 @@
+/**
+ * The data the HTML report embeds for its findings table: the JSON report flattened into compact
+ * rows (files, rules and messages are indexes into lists, as a batch repeats them a lot), the
+ * evidence already put into words, and, unless redacted, the few chart lines around each finding.
+ * The types are shared with the page's script (client.ts), which reads this back.
+ */
+import { SEVERITIES, type Finding } from '../../finding.js';
+import { formatOf } from '../../read/parse.js';
+import { describeEvidence } from '../stylish.js';
+import type { FormatOptions, Report } from '../types.js';
+
+/**
+ * Lines shown above and below a finding's line; none in NDJSON, where each line is another chart
+ * (another patient), so only the finding's own line is shown.
+ */
+export const CONTEXT_LINES = 2;
+
+function contextLines(file: string): number {
+  return formatOf(file) === 'ndjson' ? 0 : CONTEXT_LINES;
+}
+
+/** Longest stretch of one chart line shown; a longer line (a one-line JSON chart) is cut around the findings. */
+export const MAX_LINE_CHARS = 160;
+
+export interface RuleRow {
+  id: string;
+  title?: string;
+  docs?: string;
+}
+
+export type FindingRow = [
+  severity: number, // index into SEVERITIES
+  rule: number, // index into HtmlData.rules
+  file: number, // index into HtmlData.files
+  line: number,
+  column: number,
+  chartId: string,
+  encounterId: string,
+  message: number, // index into HtmlData.messages
+  evidence: string[], // each put into words, as the terminal report does
+];
+
+export interface HtmlData {
+  severities: readonly string[];
+  files: string[];
+  rules: RuleRow[];
+  messages: string[];
+  findings: FindingRow[];
+  /** Chart lines by file index and line number: only lines within the file's context of a finding. */
+  sources: Record<number, Record<number, string>>;
+  /** Lines shown above and below a finding's line, by file index (contextLines). */
+  context: number[];
+  /** The report was redacted: no chart lines. */
+  redacted: boolean;
+  /** Where a rule's doc is, relative to the report; `{id}` stands for the rule id. */
+  docsHref: string;
+}
+
+const DOCS_HREF = 'docs/rules/{id}.md';
+
+/** Indexes strings in first-seen order. */
+class Interner {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
+
+/** Cuts a long line to windows around the given columns (1-based), joined by an ellipsis. */
+export function clipLine(text: string, columns: readonly number[]): string {
+  if (text.length <= MAX_LINE_CHARS) return text;
+  const before = MAX_LINE_CHARS / 3;
+  const windows = (columns.length ? [...columns].sort((a, b) => a - b) : [1])
+    .map((c) => {
+      const from = Math.max(0, Math.min(c - 1, text.length) - before);
+      return [from, Math.min(text.length, from + MAX_LINE_CHARS)] as [number, number];
+    })
+    .reduce<[number, number][]>((acc, w) => {
+      const prev = acc[acc.length - 1];
+      if (prev && w[0] <= prev[1]) prev[1] = Math.max(prev[1], w[1]);
+      else acc.push(w);
+      return acc;
+    }, []);
+  const parts = windows.map(([a, b]) => text.slice(a, b));
+  return `${windows[0]![0] > 0 ? '…' : ''}${parts.join(' … ')}${windows[windows.length - 1]![1] < text.length ? '…' : ''}`;
+}
+
+/** The lines to show (with the columns of the findings on each), `context` lines either side of each finding. */
+function linesAround(findings: readonly Finding[], context: number): Map<number, number[]> {
+  const columns = new Map<number, number[]>();
+  for (const f of findings) {
+    if (f.line < 1) continue;
+    for (let l = Math.max(1, f.line - context); l <= f.line + context; l++) {
+      if (!columns.has(l)) columns.set(l, []);
+    }
+    columns.get(f.line)!.push(f.column);
+  }
+  return columns;
+}
+
+export function htmlData(report: Report, options: FormatOptions): HtmlData {
+  const files = new Interner();
+  const rules = new Interner();
+  const messages = new Interner();
+  const context: number[] = [];
+  const findings: FindingRow[] = [];
+  const sources: HtmlData['sources'] = {};
+  const readLines = options.redact ? undefined : options.sources;
+  for (const r of report.results) {
+    if (r.findings.length === 0) continue;
+    const file = files.of(r.file);
+    context[file] = contextLines(r.file);
+    for (const f of r.findings) {
+      findings.push([
+        SEVERITIES.indexOf(f.severity), rules.of(f.ruleId), file, f.line, f.column,
+        f.chartId ?? '', f.encounterId ?? '', messages.of(f.message),
+        f.evidence.map(describeEvidence),
+      ]);
+    }
+    const wanted = linesAround(r.findings, context[file]!);
+    const got = readLines?.(r.file, new Set(wanted.keys()));
+    if (!got || got.size === 0) continue;
+    const lines: Record<number, string> = {};
+    for (const [n, columns] of wanted) {
+      const text = got.get(n);
+      if (text !== undefined) lines[n] = clipLine(text, columns);
+    }
+    sources[file] = lines;
+  }
+  const info = new Map((options.rules ?? []).map((r) => [r.id, r]));
+  return {
+    severities: SEVERITIES,
+    files: files.list,
+    rules: rules.list.map((id) => {
+      const r = info.get(id);
+      return { id, ...(r?.title ? { title: r.title } : {}), ...(r?.docs ? { docs: r.docs } : {}) };
+    }),
+    messages: messages.list,
+    findings,
+    sources,
+    context,
+    redacted: options.redact === true,
+    docsHref: DOCS_HREF,
+  };
+}
+
+/**
+ * JSON that can stand inside <script type="application/json">: every `<` (so `</script>` and
+ * `<!--` cannot end or confuse the element), `>`, `&` and the two JavaScript line separators are
+ * written as \u escapes, which JSON.parse reads back unchanged.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
