@@ -27,6 +27,8 @@ export interface Evidence {
   kind: EvidenceKind;
   /** Where the evidence stands, as a JSON pointer in the source document. */
   pointer: string;
+  /** The file it stands in, when not the finding's own (a Bulk Data export spans several files). */
+  file?: string;
   line?: number;
   column?: number;
   code?: string;

@@ -1,12 +1,25 @@
 /**
  * Choosing the adapter for a parsed document. Native charts (shared/spec/chart-format.md) are
- * the default; other formats plug in here and produce the same chart model, so no rule ever
- * knows where a chart came from.
+ * the default; FHIR R4 (a Bundle or a resource, told by its `resourceType`) goes through the
+ * FHIR adapter. Both produce the same chart model, so no rule ever knows where a chart came from.
  */
+import { adaptFhirDocument, isBulkManifest, isFhirResource } from './fhir/index.js';
+import { defaultConceptMap, type ConceptMap } from './fhir/concept-map.js';
 import { adaptDocument, type AdaptResult } from './native.js';
 
 export type InputFormat = 'auto' | 'native' | 'fhir';
+export const INPUT_FORMATS: readonly InputFormat[] = ['auto', 'native', 'fhir'];
 
-export function adapt(value: unknown, _format: InputFormat = 'auto'): AdaptResult {
+export interface AdaptOptions {
+  format?: InputFormat;
+  /** The FHIR concept map (default: the built-in rulesets/fhir-concept-map.yaml). */
+  conceptMap?: ConceptMap;
+}
+
+export function adapt(value: unknown, options: AdaptOptions = {}): AdaptResult {
+  const format = options.format ?? 'auto';
+  if (format === 'fhir' || (format === 'auto' && isFhirResource(value))) return adaptFhirDocument(value, options.conceptMap ?? defaultConceptMap());
+  // A Bulk Data export's manifest sits beside its NDJSON files: it lists them and holds no chart.
+  if (format === 'auto' && isBulkManifest(value)) return { charts: [], findings: [], refused: [] };
   return adaptDocument(value);
 }

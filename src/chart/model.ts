@@ -37,6 +37,8 @@ export interface Diagnosis {
   ptr: string;
   /** Set when the code was mapped from another system (e.g. SNOMED CT by the FHIR adapter). */
   mappedFrom?: { system: string; code: string; display?: string };
+  /** Set when the code is not ICD-10-CM (a SNOMED CT concept the FHIR concept map does not map). */
+  system?: string;
 }
 
 export interface Dose {

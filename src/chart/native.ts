@@ -18,6 +18,12 @@ export interface AdaptResult {
   findings: UnlocatedFinding[];
   /** Pointers of documents or list entries that stood where a chart should be but could not be read as one. */
   refused: string[];
+  /**
+   * Set by the FHIR adapter: chart ids derived from the patient, and charts spread over their
+   * document (a chart is not one subtree). The same patient may stand in several files, so such
+   * ids are not checked for duplicates, and a finding belongs to the chart its chartId names.
+   */
+  derivedIds?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -35,7 +41,7 @@ function describe(v: unknown): string {
 }
 
 /** Reports problems of one chart; every message is plain English for the person fixing the export. */
-class Problems {
+export class Problems {
   readonly findings: UnlocatedFinding[] = [];
   chartId?: string;
   encounterId?: string;

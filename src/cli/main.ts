@@ -6,10 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
+import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from '../chart/fhir/concept-map.js';
 import { SEVERITIES } from '../finding.js';
 import { FORMATTERS } from '../report/index.js';
 import { summaryLine } from '../report/stylish.js';
 import type { FormatOptions, Report } from '../report/types.js';
+import { convert, CONVERT_FORMATS, type ConvertFormat } from '../run/convert.js';
 import { NoFilesError } from '../run/discover.js';
 import { findConfig, loadConfig, type Config } from '../run/config.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../run/lint-file.js';
@@ -62,6 +65,8 @@ interface LintOpts {
   debug?: boolean;
   icd10: string[];
   maxFileSize?: string;
+  inputFormat?: string;
+  conceptMap?: string;
 }
 
 function collect(v: string, prev: string[] = []): string[] {
@@ -76,8 +81,12 @@ function useColor(opts: { color?: boolean }, io: Io): boolean {
   return io.isTTY;
 }
 
+function configPath(opts: { config?: string; configLookup?: boolean }, io: Io): string | undefined {
+  return opts.config ?? (opts.configLookup === false ? undefined : findConfig(io.cwd));
+}
+
 function setup(opts: { ruleset?: string; config?: string; configLookup?: boolean; icd10?: string[] }, io: Io): { ruleset: CompiledRuleset; config: Config | undefined } {
-  const path = opts.config ?? (opts.configLookup === false ? undefined : findConfig(io.cwd));
+  const path = configPath(opts, io);
   const problems = new Problems();
   const config = path ? loadConfig(resolve(io.cwd, path), problems) : undefined;
   const ruleset = setupRuleset({
@@ -117,6 +126,19 @@ function intOption(v: string | undefined, name: string, min: number): number | u
   return n;
 }
 
+interface InputOpts {
+  inputFormat?: string;
+  conceptMap?: string;
+}
+
+/** How inputs are read: `--input-format` (else the config's, else auto) and the FHIR concept map, loaded once. */
+function inputOptions(opts: InputOpts, config: Config | undefined, io: Io): { inputFormat: InputFormat; conceptMap: ConceptMap } {
+  const format = opts.inputFormat ?? config?.inputFormat ?? 'auto';
+  if (!(INPUT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--input-format takes ${INPUT_FORMATS.join(', ')}; got "${format}".${didYouMean(format, INPUT_FORMATS)}`);
+  const map = opts.conceptMap !== undefined ? resolve(io.cwd, opts.conceptMap) : config?.conceptMap ?? DEFAULT_CONCEPT_MAP;
+  return { inputFormat: format as InputFormat, conceptMap: loadConceptMap(map) };
+}
+
 async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<number> {
   const failOn = opts.failOn;
   const allowed = [...SEVERITIES, 'never'];
@@ -129,6 +151,7 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
   const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
   const timestamp = new Date().toISOString().slice(0, 19);
   const result = await run({
+    ...inputOptions(opts, config, io),
     inputs: paths,
     cwd: io.cwd,
     ruleset,
@@ -158,6 +181,36 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
   }
   if (!stdoutUsed) io.stdout(`${summaryLine(result.report, result.chartsWithFindings)}\n`);
   return exitCode(result.report, (failOn ?? config?.failOn ?? 'error') as FailOn, maxWarnings ?? config?.maxWarnings);
+}
+
+interface ConvertOpts extends InputOpts {
+  to: string;
+  config?: string;
+  configLookup?: boolean;
+  maxFileSize?: string;
+}
+
+async function convertCommand(paths: string[], opts: ConvertOpts, io: Io): Promise<number> {
+  const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
+  // `convert` runs no rules: only the config's inputFormat and conceptMap matter.
+  const path = configPath(opts, io);
+  const problems = new Problems();
+  const config = path ? loadConfig(resolve(io.cwd, path), problems) : undefined;
+  problems.throwIfAny();
+  const result = await convert(paths, {
+    ...inputOptions(opts, config, io),
+    cwd: io.cwd,
+    to: opts.to as ConvertFormat,
+    ...(maxFileSizeMb ? { maxFileSize: maxFileSizeMb * 1024 * 1024 } : {}),
+  }, io.stdout);
+  for (const { file, finding: f } of result.findings) io.stderr(`${file}:${f.line}:${f.column}: ${f.severity}: ${f.message} (${f.ruleId})\n`);
+  return result.findings.some((f) => f.finding.severity === 'error') ? 1 : 0;
+}
+
+function addInputOptions(cmd: Command): Command {
+  return cmd
+    .option('--input-format <format>', `how chart files are read: ${INPUT_FORMATS.join(', ')} (default: auto, FHIR told by its resourceType)`)
+    .option('--concept-map <file>', 'the FHIR concept map (default: the built-in rulesets/fhir-concept-map.yaml)');
 }
 
 function rulesCommand(opts: { ruleset?: string; config?: string; configLookup?: boolean }, io: Io): number {
@@ -199,8 +252,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .showSuggestionAfterError(true)
     .allowExcessArguments(false);
 
-  addRulesetOptions(program
-    .argument('[paths...]', 'chart files, folders or globs (default: the current folder)'))
+  addInputOptions(addRulesetOptions(program
+    .argument('[paths...]', 'chart files, folders or globs (default: the current folder)')))
     .addOption(new Option('-f, --format <name>', `report format (${[...FORMATTERS.keys()].join(', ')}); repeatable, name:path writes to a file`).argParser(collect).default([]))
     .option('-o, --output-file <file>', 'write the report to this file (the summary still goes to the terminal)')
     .option('--fail-on <severity>', 'lowest severity that fails the run: error, warning, info, never (default: error)')
@@ -214,6 +267,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .action(async (paths: string[], opts: LintOpts) => {
       code = await lintCommand(paths, opts, io);
     });
+
+  addInputOptions(program.command('convert')
+    .argument('<paths...>', 'chart files or folders: FHIR Bundles, Bulk Data exports, native charts')
+    .description('print the native charts an input becomes, to see what b12lint read')
+    .addOption(new Option('--to <format>', 'output format').choices([...CONVERT_FORMATS]).default('yaml'))
+    .option('-c, --config <file>', 'a config file (for inputFormat and conceptMap)')
+    .option('--no-config-lookup', 'do not look for a config file')
+    .option('--max-file-size <mb>', 'largest JSON or YAML file read whole, in MB (default 64)'))
+    .action(async (paths: string[], opts: ConvertOpts) => { code = await convertCommand(paths, opts, io); });
 
   addRulesetOptions(program.command('rules').description('list the active rules: id, severity, title'))
     .action((opts) => { code = rulesCommand(opts, io); });

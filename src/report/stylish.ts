@@ -7,8 +7,8 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function at(e: { line?: number; column?: number }): string {
-  return e.line !== undefined ? ` at ${e.line}:${e.column}` : '';
+function at(e: { file?: string; line?: number; column?: number }): string {
+  return e.line !== undefined ? ` at ${e.file ? `${e.file}:` : ''}${e.line}:${e.column}` : '';
 }
 
 export function describeEvidence(e: Evidence): string {

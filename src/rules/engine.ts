@@ -6,7 +6,7 @@ import type { Chart, Encounter } from '../chart/model.js';
 import { ENGINE_RULES, type UnlocatedFinding } from '../finding.js';
 import { ChartContext } from './chart-context.js';
 import { labDataQuality } from './data-quality.js';
-import { merge } from './evidence.js';
+import { diagnosisEvidence, merge } from './evidence.js';
 import { parseTemplate, render, type TemplatePart } from './template.js';
 import type { CompiledRule, CompiledRuleset, EvidenceRef, Outcome, Scope, SubjectKind } from './types.js';
 
@@ -81,6 +81,8 @@ export class Engine {
         const o = c(scope);
         if (o) cited.push(o);
       }
+      // A finding about a diagnosis read through a concept map says so in its evidence.
+      if (scope.kind === 'diagnosis' && scope.diagnosis?.mappedFrom) cited.unshift({ evidence: [diagnosisEvidence(scope.diagnosis)], bindings: {} });
       const all = merge(cited);
       const f: UnlocatedFinding = {
         ruleId: rule.id,

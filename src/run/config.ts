@@ -10,9 +10,10 @@ import { dirname, join, resolve } from 'node:path';
 import { Problems, readSource, type SourceFile } from '../rules/load.js';
 import { didYouMean } from '../rules/suggest.js';
 import { SEVERITIES } from '../finding.js';
+import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
 
 export const CONFIG_FILES = ['b12lint.config.yaml', '.b12lintrc.yaml'];
-export const CONFIG_KEYS = ['ruleset', 'ignore', 'failOn', 'maxWarnings', 'icd10', 'inputFormat', 'maxFileSize'] as const;
+export const CONFIG_KEYS = ['ruleset', 'ignore', 'failOn', 'maxWarnings', 'icd10', 'inputFormat', 'maxFileSize', 'conceptMap'] as const;
 
 export interface Config {
   src: SourceFile;
@@ -22,6 +23,9 @@ export interface Config {
   failOn?: string;
   maxWarnings?: number;
   icd10: string[];
+  inputFormat?: InputFormat;
+  /** The FHIR concept map, resolved against the config's folder. */
+  conceptMap?: string;
   /** `rules: {id: severity}` written as overrides. */
   severityMap: { rule: string; severity: unknown; path: (string | number)[] }[];
   raw: Record<string, unknown>;
@@ -73,6 +77,14 @@ export function loadConfig(path: string, problems: Problems): Config | undefined
   if (r.maxWarnings !== undefined) {
     if (typeof r.maxWarnings !== 'number' || !Number.isInteger(r.maxWarnings) || r.maxWarnings < 0) problems.at(src, ['maxWarnings'], '`maxWarnings` takes a whole number');
     else cfg.maxWarnings = r.maxWarnings;
+  }
+  if (r.inputFormat !== undefined) {
+    if (typeof r.inputFormat !== 'string' || !(INPUT_FORMATS as readonly string[]).includes(r.inputFormat)) problems.at(src, ['inputFormat'], `\`inputFormat\` takes ${INPUT_FORMATS.join(', ')}`);
+    else cfg.inputFormat = r.inputFormat as InputFormat;
+  }
+  if (r.conceptMap !== undefined) {
+    if (typeof r.conceptMap !== 'string') problems.at(src, ['conceptMap'], '`conceptMap` takes the path of a FHIR concept map file');
+    else cfg.conceptMap = resolve(dir, r.conceptMap);
   }
   if (r.rules !== undefined && typeof r.rules === 'object' && r.rules !== null && !Array.isArray(r.rules)) {
     for (const [rule, severity] of Object.entries(r.rules)) cfg.severityMap.push({ rule, severity, path: ['rules', rule] });

@@ -4,7 +4,8 @@
  * parsed is a finding, and so is an unexpected failure while linting one chart.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { adapt } from '../chart/adapt.js';
+import { adapt, type InputFormat } from '../chart/adapt.js';
+import type { ConceptMap } from '../chart/fhir/concept-map.js';
 import { ENGINE_RULES, type Finding, type Position, type UnlocatedFinding } from '../finding.js';
 import { formatOf, parseText, type SourceDoc, type SourceFormat } from '../read/parse.js';
 import type { Engine } from '../rules/engine.js';
@@ -15,6 +16,9 @@ export interface LintFileOptions {
   debug: boolean;
   /** Report errors only. */
   quiet?: boolean;
+  /** `auto` (default) tells FHIR from native charts by content. */
+  inputFormat?: InputFormat;
+  conceptMap?: ConceptMap;
 }
 
 export interface ChartRef extends Position {
@@ -36,6 +40,9 @@ export interface FileOutcome {
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+
+/** What lints a chart: the engine, or anything that takes charts the same way (`convert` collects them). */
+export type ChartLinter = Pick<Engine, 'lint'>;
 
 function fileFinding(ruleId: string, message: string, pos: Position = { line: 1, column: 1 }): Finding {
   return { ruleId, severity: 'error', message, line: pos.line, column: pos.column, pointer: '', evidence: [] };
@@ -63,7 +70,7 @@ export function decode(buf: Buffer): string {
   return buf.toString('utf8');
 }
 
-export function lintFile(abs: string, display: string, engine: Engine, options: LintFileOptions): FileOutcome {
+export function lintFile(abs: string, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
   const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartsWithFindings: 0, chartIds: [] };
   let text: string;
   try {
@@ -86,7 +93,7 @@ export function lintFile(abs: string, display: string, engine: Engine, options: 
 }
 
 /** Lints the text of one file already read (the part of lintFile after reading). */
-export function lintText(text: string, format: SourceFormat, display: string, engine: Engine, options: LintFileOptions): FileOutcome {
+export function lintText(text: string, format: SourceFormat, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
   const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartsWithFindings: 0, chartIds: [] };
   try {
     const parsed = parseText(text, format);
@@ -111,9 +118,9 @@ export function lintText(text: string, format: SourceFormat, display: string, en
   return out;
 }
 
-function lintDoc(doc: SourceDoc, engine: Engine, options: LintFileOptions, out: FileOutcome): void {
+function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOptions, out: FileOutcome): void {
   let unlocated: UnlocatedFinding[] = [];
-  const adapted = adapt(doc.value);
+  const adapted = adapt(doc.value, { format: options.inputFormat, conceptMap: options.conceptMap });
   unlocated.push(...adapted.findings);
   out.charts += adapted.charts.length + adapted.refused.length;
   for (const chart of adapted.charts) {
@@ -122,15 +129,15 @@ function lintDoc(doc: SourceDoc, engine: Engine, options: LintFileOptions, out: 
   }
   if (options.quiet) unlocated = unlocated.filter((f) => f.severity === 'error');
   // Which charts (and refused chart candidates) have findings: a finding belongs to the chart
-  // whose pointer is its prefix.
+  // whose pointer is its prefix (a FHIR chart, spread over its document, to the chart it names).
   const flagged = new Set<string>();
   const candidates = [...adapted.charts.map((c) => c.ptr), ...adapted.refused];
   for (const f of unlocated) {
-    const owner = candidates.find((c) => c === '' || f.pointer === c || f.pointer.startsWith(`${c}/`));
+    const owner = adapted.derivedIds && f.chartId !== undefined ? `#${f.chartId}` : candidates.find((c) => c === '' || f.pointer === c || f.pointer.startsWith(`${c}/`));
     flagged.add(owner ?? f.pointer);
   }
   out.chartsWithFindings += flagged.size;
-  const ids = adapted.charts.filter((c) => c.chartId);
+  const ids = adapted.derivedIds ? [] : adapted.charts.filter((c) => c.chartId);
   const pointers = new Set<string>();
   for (const f of unlocated) {
     pointers.add(f.pointer);
@@ -152,7 +159,7 @@ function lintDoc(doc: SourceDoc, engine: Engine, options: LintFileOptions, out: 
 }
 
 /** Fixes the key order of a finding, so reports are byte-identical whatever produced them. */
-function toFinding(f: UnlocatedFinding, p: Position): Finding {
+export function toFinding(f: UnlocatedFinding, p: Position): Finding {
   const out: Finding = { ruleId: f.ruleId, severity: f.severity, message: f.message } as Finding;
   if (f.chartId !== undefined) out.chartId = f.chartId;
   if (f.encounterId !== undefined) out.encounterId = f.encounterId;

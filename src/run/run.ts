@@ -2,12 +2,15 @@
  * A run: discover the files, lint each (in a fixed order), report chart ids repeated across
  * files, and build the JSON report. The CLI decides where reports go and what the exit code is.
  */
+import type { InputFormat } from '../chart/adapt.js';
+import type { ConceptMap } from '../chart/fhir/concept-map.js';
 import { ENGINE_RULES, SEVERITY_RANK, type Finding, type Severity } from '../finding.js';
 import { Engine } from '../rules/engine.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import type { FileResult, Report } from '../report/types.js';
 import { discover, displayPath } from './discover.js';
-import { compareFindings, lintFile, DEFAULT_MAX_FILE_SIZE, type FileOutcome } from './lint-file.js';
+import { lintInputs } from './lint-bulk.js';
+import { compareFindings, DEFAULT_MAX_FILE_SIZE, type FileOutcome } from './lint-file.js';
 
 export interface RunOptions {
   inputs: readonly string[];
@@ -19,6 +22,8 @@ export interface RunOptions {
   debug?: boolean;
   maxFileSize?: number;
   stats?: boolean;
+  inputFormat?: InputFormat;
+  conceptMap?: ConceptMap;
 }
 
 export interface RunResult {
@@ -31,8 +36,11 @@ export interface RunResult {
 export async function run(options: RunOptions): Promise<RunResult> {
   const files = await discover(options.inputs, { cwd: options.cwd, ignore: options.ignore ?? [] });
   const engine = new Engine(options.ruleset, { stats: options.stats ?? false });
-  const lintOptions = { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: options.debug ?? false, quiet: options.quiet ?? false };
-  const outcomes: FileOutcome[] = files.map((abs) => lintFile(abs, displayPath(abs, options.cwd), engine, lintOptions));
+  const lintOptions = {
+    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: options.debug ?? false, quiet: options.quiet ?? false,
+    inputFormat: options.inputFormat, conceptMap: options.conceptMap,
+  };
+  const outcomes = lintInputs(files, (abs) => displayPath(abs, options.cwd), engine, lintOptions);
   return { ...buildReport(outcomes, options), engine };
 }
 

@@ -1,0 +1,73 @@
+/**
+ * Diagnoses from FHIR: a Condition, or a Claim's `diagnosisCodeableConcept`. The ICD-10-CM (or
+ * ICD-10) coding is the code; a concept coded only in SNOMED CT is read through the concept map
+ * (and remembers it in `mappedFrom`), or kept as it is, with its system, when the map has no entry.
+ * `verificationStatus`: confirmed as confirmed; provisional, differential and unconfirmed as
+ * suspected; refuted as ruled-out.
+ */
+import type { Diagnosis, DiagnosisStatus } from '../model.js';
+import { normalizeIcd10, looksLikeIcd10 } from '../normalize.js';
+import type { ConceptMap } from './concept-map.js';
+import type { Context } from './context.js';
+import { codingIn, codings, conceptText } from './systems.js';
+import { enteredInError, type Entry } from './types.js';
+
+/** A diagnosis before it is placed on an encounter (rank is its place there). */
+export type DiagnosisDraft = Omit<Diagnosis, 'rank'>;
+
+const STATUS: Record<string, DiagnosisStatus> = {
+  confirmed: 'confirmed',
+  provisional: 'suspected',
+  differential: 'suspected',
+  unconfirmed: 'suspected',
+  refuted: 'ruled-out',
+};
+
+/** The code of a CodeableConcept as a diagnosis, or undefined when it has no coding. */
+export function codedDiagnosis(concept: unknown, ptr: string, map: ConceptMap): DiagnosisDraft | undefined {
+  const description = conceptText(concept);
+  const base = (code: string, codeText: string): DiagnosisDraft => {
+    const d: DiagnosisDraft = { code, codeText, status: 'confirmed', ptr };
+    if (description !== undefined) d.description = description;
+    return d;
+  };
+  const icd = codingIn(concept, ['icd-10-cm', 'icd-10']) ??
+    codings(concept).find((c) => c.system === undefined && looksLikeIcd10(normalizeIcd10(c.code)));
+  if (icd) return base(normalizeIcd10(icd.code), icd.code);
+  const snomed = codingIn(concept, ['snomed']);
+  if (snomed) {
+    const target = map.snomed.get(snomed.code);
+    if (!target) return { ...base(snomed.code, snomed.code), system: 'snomed' };
+    const d = base(target.icd10, snomed.code);
+    d.mappedFrom = { system: 'SNOMED CT', code: snomed.code };
+    if (snomed.display !== undefined) d.mappedFrom.display = snomed.display;
+    return d;
+  }
+  const other = codings(concept)[0];
+  if (!other) return undefined;
+  const d = base(other.code.toUpperCase(), other.code);
+  const system = other.name ?? other.system;
+  if (system !== undefined) d.system = system;
+  return d;
+}
+
+/**
+ * A Condition as a diagnosis. Undefined when it does not count (entered in error) or has no
+ * code (reported, since the chart then misses a diagnosis).
+ */
+export function conditionDiagnosis(entry: Entry, ctx: Context): DiagnosisDraft | undefined {
+  const r = entry.resource;
+  if (enteredInError(r) || verification(r) === 'entered-in-error') return undefined;
+  const d = codedDiagnosis(r.code, entry.ptr, ctx.map);
+  if (!d) {
+    ctx.p.add(entry.ptr, 'Condition has no coded `code`: it is left out of the diagnoses.', 'warning');
+    return undefined;
+  }
+  const status = STATUS[verification(r) ?? 'confirmed'];
+  if (status) d.status = status;
+  return d;
+}
+
+function verification(r: Record<string, unknown>): string | undefined {
+  return codings(r.verificationStatus)[0]?.code;
+}

@@ -1,0 +1,103 @@
+/**
+ * Encounters from FHIR: `period.start` is the date, `class` the setting (AMB outpatient; IMP,
+ * ACUTE, NONAC inpatient; EMER emergency; VR telehealth). A Claim that references no encounter
+ * becomes an encounter of its own (`Claim/<id>`). Diagnoses are placed on an encounter once per
+ * code; the rank is the place in the encounter's list.
+ */
+import type { Diagnosis, Encounter, Setting } from '../model.js';
+import type { DiagnosisDraft } from './condition.js';
+import { follow, type Context } from './context.js';
+import { codings, fhirDay, type FhirDay } from './systems.js';
+import { enteredInError, isObj, text, type Entry } from './types.js';
+
+const SETTINGS: Record<string, Setting> = {
+  AMB: 'outpatient', IMP: 'inpatient', ACUTE: 'inpatient', NONAC: 'inpatient', EMER: 'emergency', VR: 'telehealth',
+};
+
+export interface EncounterDraft extends Omit<Encounter, 'index'> {
+  /** True when a Claim or ExplanationOfBenefit covers it (its services come from the claim). */
+  claimed: boolean;
+}
+
+function settingOf(entry: Entry, ctx: Context): Setting {
+  const raw = entry.resource.class;
+  const code = codings(Array.isArray(raw) ? raw[0] : raw)[0]?.code;
+  if (code === undefined) return 'outpatient';
+  const setting = SETTINGS[code.toUpperCase()];
+  if (setting) return setting;
+  ctx.p.add(`${entry.ptr}/class`, `Encounter class "${code}" is none of AMB, IMP, ACUTE, NONAC, EMER, VR: the encounter is read as outpatient.`, 'warning');
+  return 'outpatient';
+}
+
+/** The encounters of one chart, found by the references that point at them. */
+export class Encounters {
+  readonly list: EncounterDraft[] = [];
+  private readonly byEntry = new Map<Entry, EncounterDraft>();
+  /** Encounters left out (reported once): references to them are not reported again. */
+  private readonly dropped = new Set<Entry>();
+
+  constructor(private readonly ctx: Context) {}
+
+  add(entry: Entry): void {
+    if (enteredInError(entry.resource)) {
+      this.dropped.add(entry);
+      return;
+    }
+    const id = text(entry.resource.id) ?? entry.fullUrl;
+    const period = entry.resource.period;
+    const day = fhirDay(isObj(period) ? period.start : undefined);
+    if (id === undefined || !day) {
+      this.ctx.p.add(entry.ptr, `Encounter has no ${id === undefined ? 'id' : '`period.start` date'}: it cannot be placed in time and is left out, with what points to it.`);
+      this.dropped.add(entry);
+      return;
+    }
+    this.push(entry, { id, date: day.day, dateText: day.text, setting: settingOf(entry, this.ctx), diagnoses: [], services: [], notes: [], ptr: entry.ptr, claimed: false });
+  }
+
+  /** An encounter standing for a resource that references none (a Claim without encounters). */
+  standIn(entry: Entry, day: FhirDay): EncounterDraft {
+    const existing = this.byEntry.get(entry);
+    if (existing) return existing;
+    const id = `${entry.type}/${text(entry.resource.id) ?? entry.ptr}`;
+    return this.push(entry, { id, date: day.day, dateText: day.text, setting: 'outpatient', diagnoses: [], services: [], notes: [], ptr: entry.ptr, claimed: false });
+  }
+
+  /** The encounter a Reference points to; one that does not resolve is reported at `ptr`. */
+  find(ref: unknown, from: Entry, ptr: string, consequence: string): EncounterDraft | undefined {
+    const target = follow(this.ctx, ref, from, ptr, 'Encounter', consequence);
+    if (!target || this.dropped.has(target)) return undefined;
+    const enc = this.byEntry.get(target);
+    if (!enc) this.ctx.p.add(ptr, `The encounter this points to belongs to another patient; ${consequence}.`);
+    return enc;
+  }
+
+  /** The only encounter on a day, if exactly one is. */
+  onDay(day: number): EncounterDraft | undefined {
+    const same = this.list.filter((e) => e.date === day);
+    return same.length === 1 ? same[0] : undefined;
+  }
+
+  /** The chart's encounters, in date order (the order of the source on the same day). */
+  finish(): Encounter[] {
+    const sorted = this.list.map((e, i) => ({ e, i })).sort((a, b) => a.e.date - b.e.date || a.i - b.i);
+    return sorted.map(({ e }, index) => {
+      const { claimed: _claimed, ...rest } = e;
+      return { ...rest, index };
+    });
+  }
+
+  private push(entry: Entry, draft: EncounterDraft): EncounterDraft {
+    this.byEntry.set(entry, draft);
+    this.list.push(draft);
+    return draft;
+  }
+}
+
+/** Places a diagnosis on an encounter, or returns the one already there with the same code. */
+export function placeDiagnosis(enc: EncounterDraft, draft: DiagnosisDraft): Diagnosis {
+  const same = enc.diagnoses.find((d) => d.code === draft.code && d.system === draft.system);
+  if (same) return same;
+  const d: Diagnosis = { ...draft, rank: enc.diagnoses.length + 1 };
+  enc.diagnoses.push(d);
+  return d;
+}

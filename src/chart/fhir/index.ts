@@ -1,0 +1,82 @@
+/**
+ * The FHIR R4 adapter: a Bundle (any type; nested Bundles are read too), a single resource, or
+ * the resources of one patient assembled from a Bulk Data export become charts of the model,
+ * one per patient, so every rule runs on them unchanged. Each element keeps the JSON pointer of
+ * the FHIR element it came from (`/entry/6/resource/item/0`).
+ */
+import { ENGINE_RULES } from '../../finding.js';
+import { Problems, type AdaptResult } from '../native.js';
+import { buildChart } from './chart.js';
+import type { ConceptMap } from './concept-map.js';
+import { groupByPatient } from './patient.js';
+import { ResourceIndex, type ExternalLookup } from './refs.js';
+import { isObj, objects, text, typedId, type Entry, type Obj } from './types.js';
+
+export function isFhirResource(value: unknown): value is Obj {
+  return isObj(value) && typeof value.resourceType === 'string' && value.resourceType !== '';
+}
+
+/** A Bulk Data export manifest (the `$export` status response): it lists files and holds no chart. */
+export function isBulkManifest(value: unknown): boolean {
+  return isObj(value) && value.resourceType === undefined && typeof value.transactionTime === 'string' && Array.isArray(value.output);
+}
+
+/** The resources of a document: a Bundle's entries (nested Bundles flattened), or the one resource. */
+export function documentEntries(value: Obj, ptr = ''): Entry[] {
+  if (value.resourceType !== 'Bundle') return [{ resource: value, type: String(value.resourceType), ptr }];
+  const out: Entry[] = [];
+  for (const [e, i] of objects(value.entry)) {
+    const resource = e.resource;
+    if (!isFhirResource(resource)) continue; // a transaction's DELETE or GET entry has none
+    const rptr = `${ptr}/entry/${i}/resource`;
+    if (resource.resourceType === 'Bundle') {
+      out.push(...documentEntries(resource, rptr));
+      continue;
+    }
+    const entry: Entry = { resource, type: resource.resourceType as string, ptr: rptr };
+    const fullUrl = text(e.fullUrl);
+    if (fullUrl !== undefined) entry.fullUrl = fullUrl;
+    out.push(entry);
+  }
+  return out;
+}
+
+export interface FhirOptions {
+  map: ConceptMap;
+  /** Where the resources came from, in messages: one file, or a Bulk Data export. */
+  where: 'file' | 'export';
+  /** Resources outside `entries` that references may need (a Bulk export's Medications). */
+  external?: ExternalLookup;
+}
+
+/** Charts from resources, one per patient. */
+export function adaptFhirEntries(entries: readonly Entry[], options: FhirOptions): AdaptResult {
+  const p = new Problems();
+  const index = new ResourceIndex(options.external);
+  const kept: Entry[] = [];
+  for (const e of entries) {
+    if (index.add(e)) p.add(e.ptr, `${typedId(e) ?? e.fullUrl} appears more than once in this ${options.where}: only the first is read.`, 'warning');
+    else kept.push(e);
+  }
+  const ctx = { map: options.map, index, p, where: options.where };
+  const charts = groupByPatient(kept, index).map((g) => buildChart(g, ctx));
+  return { charts, findings: p.findings, refused: [], derivedIds: true };
+}
+
+/** Charts from a parsed FHIR document (a Bundle or one resource). */
+export function adaptFhirDocument(value: unknown, map: ConceptMap): AdaptResult {
+  if (!isFhirResource(value)) {
+    return {
+      charts: [], refused: [''], derivedIds: true,
+      findings: [{ ruleId: ENGINE_RULES.chartFormat, severity: 'error', pointer: '', evidence: [], message: 'Not a FHIR resource: a FHIR document is a JSON object with a `resourceType`.' }],
+    };
+  }
+  const result = adaptFhirEntries(documentEntries(value), { map, where: 'file' });
+  if (result.charts.length === 0) {
+    result.findings.push({
+      ruleId: ENGINE_RULES.chartFormat, severity: 'warning', pointer: '', evidence: [],
+      message: `This ${value.resourceType} holds no resource about a patient: there is no chart to lint.`,
+    });
+  }
+  return result;
+}

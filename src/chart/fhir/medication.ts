@@ -1,0 +1,56 @@
+/**
+ * Medications from MedicationRequest, MedicationStatement and MedicationAdministration: the
+ * medication's name and code (RxNorm first) from `medicationCodeableConcept` or the Medication
+ * that `medicationReference` points to (in the input, or contained).
+ */
+import type { Medication } from '../model.js';
+import { follow, type Context } from './context.js';
+import { codingIn, codings, conceptText, firstDay } from './systems.js';
+import { enteredInError, type Entry } from './types.js';
+
+export const MEDICATION_TYPES = ['MedicationRequest', 'MedicationStatement', 'MedicationAdministration'] as const;
+
+const NOT_GIVEN = new Set(['not-done', 'not-taken', 'on-hold']);
+
+const DATE_FIELDS: Record<string, readonly string[]> = {
+  MedicationRequest: ['authoredOn'],
+  MedicationStatement: ['effectiveDateTime', 'effectivePeriod.start', 'dateAsserted'],
+  MedicationAdministration: ['effectiveDateTime', 'effectivePeriod.start'],
+};
+
+/** The CodeableConcept that says which medication a resource is about. */
+export function medicationConcept(entry: Entry, ctx: Context): unknown {
+  const r = entry.resource;
+  if (r.medicationCodeableConcept !== undefined) return r.medicationCodeableConcept;
+  const med = follow(ctx, r.medicationReference, entry, `${entry.ptr}/medicationReference`, 'Medication', 'the medication has no name or code', 'warning');
+  return med?.resource.code;
+}
+
+/** True when the resource records a medication that was (or is to be) given. */
+export function medicationCounts(entry: Entry): boolean {
+  return !enteredInError(entry.resource) && !NOT_GIVEN.has(String(entry.resource.status));
+}
+
+/** A medication resource with the concept it names (read once: its reference is reported once). */
+export interface MedicationEntry {
+  entry: Entry;
+  concept: unknown;
+}
+
+export function medicationOf({ entry, concept }: MedicationEntry): Medication {
+  const med: Medication = { ptr: entry.ptr };
+  const name = conceptText(concept);
+  if (name !== undefined) med.name = name;
+  const coding = codingIn(concept, ['rxnorm']) ?? codings(concept)[0];
+  if (coding) {
+    med.code = coding.code;
+    const system = coding.name ?? coding.system?.toLowerCase();
+    if (system !== undefined) med.system = system;
+  }
+  const day = firstDay(entry.resource, DATE_FIELDS[entry.type] ?? []);
+  if (day) {
+    med.date = day.day;
+    med.dateText = day.text;
+  }
+  return med;
+}

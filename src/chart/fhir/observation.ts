@@ -1,0 +1,98 @@
+/**
+ * Labs from Observations: the LOINC code, `valueQuantity` (with its comparator and UCUM unit),
+ * `valueString` ("<50", "142 pg/mL"), `valueInteger`, the first `referenceRange`, the
+ * `interpretation` flag and `effectiveDateTime`. A panel's components are results of their own.
+ * An Observation with no value (a panel header, `dataAbsentReason`) is not a result.
+ */
+import { parseLabValue } from '../lab-value.js';
+import type { Lab } from '../model.js';
+import { follow, type Context } from './context.js';
+import { codingIn, codings, conceptText, firstDay, quantityUnit, type FhirDay } from './systems.js';
+import { enteredInError, isObj, list, objects, type Entry, type Obj } from './types.js';
+
+const INTERPRETATION: Record<string, Lab['interpretation']> = {
+  L: 'low', LL: 'low', LU: 'low', H: 'high', HH: 'high', HU: 'high', N: 'normal',
+};
+
+const COMPARATORS = new Set(['<', '<=', '>', '>=']);
+
+/** One result: the Observation itself or one of its components. */
+function result(o: Obj, ptr: string, day: FhirDay | undefined): Lab | undefined {
+  const loinc = codingIn(o.code, ['loinc'])?.code;
+  const test = conceptText(o.code);
+  if (loinc === undefined && test === undefined) return undefined;
+  const lab: Lab = { valueText: '', ptr };
+  if (isObj(o.valueQuantity) && typeof o.valueQuantity.value === 'number') {
+    const q = o.valueQuantity;
+    const cmp = typeof q.comparator === 'string' && COMPARATORS.has(q.comparator) ? (q.comparator as Lab['comparator']) : undefined;
+    lab.value = q.value as number;
+    lab.valueText = `${cmp ?? ''}${String(q.value)}`;
+    if (cmp) lab.comparator = cmp;
+    const unit = quantityUnit(q);
+    if (unit !== undefined) lab.unit = unit;
+  } else if (typeof o.valueString === 'string' || typeof o.valueInteger === 'number') {
+    const raw = (o.valueString ?? o.valueInteger) as string | number;
+    const parsed = parseLabValue(raw);
+    lab.valueText = String(raw);
+    if (parsed.value !== undefined) lab.value = parsed.value;
+    if (parsed.comparator) lab.comparator = parsed.comparator;
+    if (parsed.unit) lab.unit = parsed.unit;
+  } else if (o.valueCodeableConcept !== undefined) {
+    lab.valueText = conceptText(o.valueCodeableConcept) ?? '';
+  } else {
+    return undefined;
+  }
+  if (loinc !== undefined) lab.loinc = loinc;
+  if (test !== undefined) lab.test = test;
+  if (day) {
+    lab.date = day.day;
+    lab.dateText = day.text;
+  }
+  const range = objects(o.referenceRange)[0]?.[0];
+  if (range) {
+    const rr: NonNullable<Lab['referenceRange']> = {};
+    if (isObj(range.low) && typeof range.low.value === 'number') rr.low = range.low.value;
+    if (isObj(range.high) && typeof range.high.value === 'number') rr.high = range.high.value;
+    if (rr.low !== undefined || rr.high !== undefined) lab.referenceRange = rr;
+  }
+  const flag = list(o.interpretation).flatMap((c) => codings(c)).map((c) => INTERPRETATION[c.code.toUpperCase()]).find((f) => f);
+  if (flag) lab.interpretation = flag;
+  return lab;
+}
+
+const DATE_FIELDS = ['effectiveDateTime', 'effectivePeriod.start', 'effectiveInstant', 'issued'];
+
+/** The date of the DiagnosticReport that lists each Observation among its results. */
+function reportDays(reports: readonly Entry[], ctx: Context): Map<Entry, FhirDay> {
+  const days = new Map<Entry, FhirDay>();
+  for (const report of reports) {
+    const day = firstDay(report.resource, DATE_FIELDS);
+    list(report.resource.result).forEach((ref, i) => {
+      const obs = follow(ctx, ref, report, `${report.ptr}/result/${i}`, 'Observation', 'the result is not among the labs', 'warning');
+      if (obs && day && !days.has(obs)) days.set(obs, day);
+    });
+  }
+  return days;
+}
+
+/** Labs from Observations; one without a date of its own takes the date of the report that lists it. */
+export function labsOf(entries: readonly Entry[], reports: readonly Entry[], ctx: Context): Lab[] {
+  const out: Lab[] = [];
+  const fromReports = reportDays(reports, ctx);
+  for (const entry of entries) {
+    const r = entry.resource;
+    if (enteredInError(r) || r.status === 'cancelled') continue;
+    const day = firstDay(r, DATE_FIELDS) ?? fromReports.get(entry);
+    const before = out.length;
+    const own = result(r, entry.ptr, day);
+    if (own) out.push(own);
+    for (const [c, i] of objects(r.component)) {
+      const lab = result(c, `${entry.ptr}/component/${i}`, day);
+      if (lab) out.push(lab);
+    }
+    if (!day && out.length > before) {
+      ctx.p.add(entry.ptr, 'Observation has no effective date: rules that look at when a result was taken skip it.', 'warning');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+/**
+ * `b12lint convert`: the native charts an input becomes, so a user can see what b12lint read.
+ * The input is read exactly as a lint run reads it (same discovery, parsing, adapters and Bulk
+ * Data joining); each chart is written out as soon as it is built, so a large export streams.
+ * What could not be read comes back as findings (parse-error, chart-format), as in a lint run.
+ */
+import { stringify } from 'yaml';
+import type { InputFormat } from '../chart/adapt.js';
+import type { ConceptMap } from '../chart/fhir/concept-map.js';
+import type { Chart } from '../chart/model.js';
+import { toNative } from '../chart/write-native.js';
+import type { Finding } from '../finding.js';
+import { discover, displayPath } from './discover.js';
+import { lintInputs } from './lint-bulk.js';
+import { DEFAULT_MAX_FILE_SIZE, type ChartLinter } from './lint-file.js';
+
+export const CONVERT_FORMATS = ['yaml', 'json'] as const;
+export type ConvertFormat = (typeof CONVERT_FORMATS)[number];
+
+export interface ConvertOptions {
+  cwd: string;
+  to: ConvertFormat;
+  inputFormat?: InputFormat;
+  conceptMap?: ConceptMap;
+  maxFileSize?: number;
+}
+
+export interface ConvertResult {
+  charts: number;
+  /** What could not be read, by file. */
+  findings: { file: string; finding: Finding }[];
+}
+
+/** Writes the charts of the inputs to `write`, one YAML document (or JSON array item) each. */
+export async function convert(inputs: readonly string[], options: ConvertOptions, write: (s: string) => void): Promise<ConvertResult> {
+  const files = await discover(inputs, { cwd: options.cwd });
+  let charts = 0;
+  const emit = (chart: Chart): void => {
+    const native = toNative(chart);
+    if (options.to === 'json') write(`${charts === 0 ? '[\n' : ',\n'}${JSON.stringify(native, null, 2)}`);
+    else write(`${charts === 0 ? '' : '---\n'}${stringify(native, { lineWidth: 0 })}`);
+    charts++;
+  };
+  const collector: ChartLinter = { lint: (chart) => { emit(chart); return []; } };
+  const lintOptions = { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: false, inputFormat: options.inputFormat, conceptMap: options.conceptMap };
+  const outcomes = lintInputs(files, (abs) => displayPath(abs, options.cwd), collector, lintOptions);
+  if (options.to === 'json') write(charts === 0 ? '[]\n' : '\n]\n');
+  return { charts, findings: outcomes.flatMap((o) => o.findings.map((finding) => ({ file: o.file, finding }))) };
+}

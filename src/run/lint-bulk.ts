@@ -1,0 +1,152 @@
+/**
+ * FHIR Bulk Data exports in a run. NDJSON files whose lines are FHIR resources (told by content)
+ * are grouped by folder: each folder is one export, its patients joined across its files. Each
+ * patient becomes one chart, linted like any other; each finding points at the file and line of
+ * the resource it is about (and the JSON pointer inside that line), and evidence standing in
+ * another file names it. The export's log (`log.ndjson`, as bulk-data clients write it) holds no
+ * resource and is passed over.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { InputFormat } from '../chart/adapt.js';
+import { BulkIndex, type BulkSource } from '../chart/fhir/bulk.js';
+import { defaultConceptMap } from '../chart/fhir/concept-map.js';
+import { adaptFhirEntries } from '../chart/fhir/index.js';
+import { ENGINE_RULES, type Finding, type UnlocatedFinding } from '../finding.js';
+import { JsonLocator } from '../read/json-locate.js';
+import { formatOf } from '../read/parse.js';
+import { compareFindings, lintFile, toFinding, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
+
+export type NdjsonKind = 'fhir' | 'export-log' | 'other';
+
+const SNIFF_BYTES = 64 * 1024;
+
+/** What an NDJSON file holds, from its first line: FHIR resources, a bulk export log, or charts. */
+export function sniffNdjson(path: string): NdjsonKind {
+  let head: string;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(SNIFF_BYTES);
+      head = buf.subarray(0, readSync(fd, buf, 0, SNIFF_BYTES, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 'other'; // lintFile reports the read error
+  }
+  const first = head.split('\n').find((l) => l.trim() !== '') ?? '';
+  if (/"resourceType"\s*:/.test(first)) return 'fhir';
+  if (/"exportId"\s*:/.test(first) && /"eventId"\s*:/.test(first)) return 'export-log';
+  return 'other';
+}
+
+export interface Inputs {
+  /** Files linted one by one (JSON, YAML, native NDJSON). */
+  files: string[];
+  /** Bulk Data exports: the FHIR NDJSON files of one folder each. */
+  exports: string[][];
+  /** Bulk export logs: listed in the report, with no chart. */
+  logs: string[];
+}
+
+/** Sorts discovered files into single files and Bulk Data exports. */
+export function partitionInputs(paths: readonly string[], format: InputFormat): Inputs {
+  const out: Inputs = { files: [], exports: [], logs: [] };
+  const byFolder = new Map<string, string[]>();
+  for (const p of paths) {
+    const kind = format !== 'native' && formatOf(p) === 'ndjson' ? sniffNdjson(p) : 'other';
+    if (kind === 'export-log') out.logs.push(p);
+    else if (kind === 'fhir' || (kind === 'other' && format === 'fhir' && formatOf(p) === 'ndjson')) {
+      const dir = dirname(p);
+      byFolder.set(dir, [...(byFolder.get(dir) ?? []), p]);
+    } else out.files.push(p);
+  }
+  out.exports = [...byFolder.values()];
+  return out;
+}
+
+function emptyOutcome(file: string): FileOutcome {
+  return { file, findings: [], charts: 0, encounters: 0, chartsWithFindings: 0, chartIds: [] };
+}
+
+/** Lints discovered files: single files one by one, Bulk Data exports folder by folder. */
+export function lintInputs(paths: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions): FileOutcome[] {
+  const inputs = partitionInputs(paths, options.inputFormat ?? 'auto');
+  return [
+    ...inputs.files.map((abs) => lintFile(abs, display(abs), engine, options)),
+    ...inputs.exports.flatMap((group) => lintBulk(group, display, engine, options)),
+    ...inputs.logs.map((abs) => emptyOutcome(display(abs))),
+  ];
+}
+
+const ENTRY = /^\/entry\/(\d+)\/resource(\/.*)?$/;
+
+/** Places findings on the files and lines their resources came from. */
+function locate(unlocated: readonly UnlocatedFinding[], sources: readonly BulkSource[], outcomes: readonly FileOutcome[]): void {
+  const locators = new Map<number, JsonLocator>();
+  const place = (pointer: string): { source: BulkSource; inner: string; line: number; column: number } => {
+    const m = ENTRY.exec(pointer);
+    const k = m ? Number(m[1]) : 0;
+    const source = sources[k] ?? sources[0]!;
+    const inner = m?.[2] ?? '';
+    let locator = locators.get(k);
+    if (!locator) {
+      locator = new JsonLocator(source.text, source.line);
+      locators.set(k, locator);
+    }
+    return { source, inner, ...locator.locate(inner) };
+  };
+  for (const f of unlocated) {
+    const at = place(f.pointer);
+    const evidence = f.evidence.map((e) => {
+      const ep = place(e.pointer);
+      const located = { ...e, pointer: ep.inner, line: ep.line, column: ep.column };
+      if (ep.source.file !== at.source.file) located.file = outcomes[ep.source.file]!.file;
+      return located;
+    });
+    outcomes[at.source.file]!.findings.push(toFinding({ ...f, pointer: at.inner, evidence }, at));
+  }
+}
+
+/** Lints one Bulk Data export: one outcome per file. */
+export function lintBulk(files: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions): FileOutcome[] {
+  const outcomes = files.map((f) => emptyOutcome(display(f)));
+  const index = new BulkIndex(files, options.maxFileSize);
+  const map = options.conceptMap ?? defaultConceptMap();
+  try {
+    for (const p of index.problems) {
+      outcomes[p.file]!.findings.push({ ruleId: p.ruleId, severity: p.severity, message: p.message, line: p.line, column: p.column, pointer: '', evidence: [] });
+    }
+    for (const patient of index.patients()) {
+      const home = outcomes[patient.home]!;
+      try {
+        const { entries, sources, external } = index.assemble(patient);
+        const adapted = adaptFhirEntries(entries, { map, where: 'export', external });
+        let unlocated: UnlocatedFinding[] = [...adapted.findings];
+        home.charts += adapted.charts.length;
+        for (const chart of adapted.charts) {
+          home.encounters += chart.encounters.length;
+          unlocated.push(...engine.lint(chart, options.debug));
+        }
+        if (options.quiet) unlocated = unlocated.filter((f) => f.severity === 'error');
+        // One chart, whichever files its findings stand in.
+        if (unlocated.length > 0) home.chartsWithFindings += 1;
+        locate(unlocated, sources, outcomes);
+      } catch (err) {
+        const first = patient.locations[0]!;
+        const f: Finding = {
+          ruleId: ENGINE_RULES.internalError, severity: 'error', line: first.line, column: 1, pointer: '', evidence: [],
+          message: `b12lint failed on the resources of ${patient.key}: ${err instanceof Error ? err.message : String(err)}`,
+        };
+        if (options.debug && err instanceof Error && err.stack) f.stack = err.stack;
+        outcomes[first.file]!.findings.push(f);
+        outcomes[first.file]!.chartsWithFindings += 1;
+      }
+    }
+  } finally {
+    index.close();
+  }
+  for (const o of outcomes) o.findings.sort(compareFindings);
+  return outcomes;
+}
