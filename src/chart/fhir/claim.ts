@@ -67,7 +67,7 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
   const itemEncounter = new Map<number, EncounterDraft>();
   for (const [item, k] of items) {
     for (const [j, ref] of list(item.encounter).entries()) {
-      const enc = encounters.find(ref, entry, `${entry.ptr}/item/${k}/encounter/${j}`, 'the line is placed on the claim\'s other encounter');
+      const enc = encounters.find(ref, entry, `${entry.ptr}/item/${k}/encounter/${j}`, 'the line goes to another encounter of the claim (or one made from the claim)');
       if (enc) {
         itemEncounter.set(k, enc);
         break;

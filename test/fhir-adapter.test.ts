@@ -1,0 +1,202 @@
+/**
+ * The FHIR adapter on the FHIR fixtures: what each resource becomes in the chart model, and the
+ * chart-format findings for what cannot be read. The charts are compared with the native twins
+ * read by the native adapter, so the two adapters are held to the same model.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { adapt } from '../src/chart/adapt.js';
+import { defaultConceptMap, loadConceptMap } from '../src/chart/fhir/concept-map.js';
+import type { Chart } from '../src/chart/model.js';
+import { toNative } from '../src/chart/write-native.js';
+import { parseText } from '../src/read/parse.js';
+import { RulesetError } from '../src/rules/load.js';
+import { ROOT } from './helpers/cli.js';
+
+function read(rel: string): unknown {
+  return JSON.parse(readFileSync(resolve(ROOT, rel), 'utf8'));
+}
+
+function nativeChart(rel: string): Chart {
+  const text = readFileSync(resolve(ROOT, rel), 'utf8');
+  const doc = parseText(text, rel.endsWith('.json') ? 'json' : 'yaml').docs[0]!;
+  return adapt(doc.value, { format: 'native' }).charts[0]!;
+}
+
+/** The encounters as the native format writes them: what a rule sees, without ids and pointers. */
+function clinical(chart: Chart): unknown {
+  return (toNative(chart).encounters as Record<string, unknown>[]).map(({ id: _id, diagnoses, ...rest }) => ({
+    ...rest,
+    diagnoses: (diagnoses as Record<string, unknown>[]).map(({ code, status }) => ({ code, status })),
+  }));
+}
+
+describe('FHIR twins read as the same clinical facts as their native charts', () => {
+  test.each([
+    ['fixtures/fhir/p-0001.json', 'fixtures/charts/p-0001.yaml'],
+    ['fixtures/fhir/p-0002.json', 'fixtures/charts/p-0002.json'],
+  ])('%s has the encounters of %s', (fhir, native) => {
+    const r = adapt(read(fhir));
+    expect(r.findings).toEqual([]);
+    expect(r.charts).toHaveLength(1);
+    expect(clinical(r.charts[0]!)).toEqual(clinical(nativeChart(native)));
+  });
+
+  test('patient demographics come from the Patient resource', () => {
+    const chart = adapt(read('fixtures/fhir/p-0001.json')).charts[0]!;
+    expect(chart.chartId).toBe('P-0001');
+    expect(chart.patient).toMatchObject({ id: 'P-0001', birthDateText: '1961-05-20', sex: 'female', ptr: '/entry/0/resource' });
+  });
+
+  test('a lab in pmol/L keeps its value, unit, range and flag as written', () => {
+    const labs = adapt(read('fixtures/fhir/p-0002.json')).charts[0]!.labs;
+    expect(labs[0]).toMatchObject({ loinc: '14685-2', value: 104.8, valueText: '104.8', unit: 'pmol/L', dateText: '2026-09-28', referenceRange: { low: 148, high: 664 }, interpretation: 'low' });
+  });
+
+  test('the note is read only from the base64 DocumentReference attachment, as an assessment', () => {
+    const enc = adapt(read('fixtures/fhir/p-0001.json')).charts[0]!.encounters[0]!;
+    expect(enc.notes).toEqual([{ section: 'assessment', text: expect.stringContaining('Denies melena, hematochezia'), ptr: '/entry/4/resource/content/0/attachment' }]);
+  });
+
+  test('claim lines point at the Claim items; diagnosis sequences become the lines\' pointers', () => {
+    const enc = adapt(read('fixtures/fhir/p-0001.json')).charts[0]!.encounters[0]!;
+    expect(enc.services.map((s) => [s.code, s.ptr, s.linked?.map((d) => d.code)])).toEqual([
+      ['J3420', '/entry/2/resource/item/0', ['D62']],
+      ['96372', '/entry/2/resource/item/1', ['D62']],
+    ]);
+    expect(enc.diagnoses[0]!.ptr).toBe('/entry/2/resource/diagnosis/0');
+  });
+
+  test('an ExplanationOfBenefit that adjudicates a Claim in the input adds no second copy of its lines', () => {
+    const enc = adapt(read('fixtures/fhir/p-0002.json')).charts[0]!.encounters[0]!;
+    expect(enc.services.map((s) => s.ptr)).toEqual(['/entry/3/resource/item/0', '/entry/3/resource/item/1']);
+  });
+});
+
+describe('SNOMED CT through the concept map', () => {
+  test('a Condition coded only in SNOMED CT is read as its ICD-10-CM code and remembers where it came from', () => {
+    const d = adapt(read('fixtures/fhir/p-0002.json')).charts[0]!.encounters[0]!.diagnoses[0]!;
+    expect(d).toMatchObject({ code: 'D51.0', codeText: '84027009', mappedFrom: { system: 'SNOMED CT', code: '84027009' }, ptr: '/entry/2/resource' });
+    expect(d.system).toBeUndefined();
+  });
+
+  test('a SNOMED CT concept the map does not know is kept with its system', () => {
+    const bundle = {
+      resourceType: 'Bundle', type: 'collection', entry: [
+        { resource: { resourceType: 'Patient', id: 'x' } },
+        { resource: { resourceType: 'Encounter', id: 'e', subject: { reference: 'Patient/x' }, period: { start: '2026-01-02' } } },
+        { resource: { resourceType: 'Condition', id: 'c', subject: { reference: 'Patient/x' }, encounter: { reference: 'Encounter/e' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003', display: 'Hypertension' }] } } },
+      ],
+    };
+    const d = adapt(bundle).charts[0]!.encounters[0]!.diagnoses[0]!;
+    expect(d).toMatchObject({ code: '38341003', system: 'snomed', description: 'Hypertension' });
+    expect(d.mappedFrom).toBeUndefined();
+  });
+
+  test('the built-in map is the YAML file, and a map with a mistake is refused with its place', () => {
+    expect(defaultConceptMap().snomed.get('84027009')).toEqual({ icd10: 'D51.0', display: 'Pernicious anemia (disorder)' });
+    let err: unknown;
+    try {
+      loadConceptMap(resolve(ROOT, 'fixtures/fhir/edge/bad-concept-map.yaml'));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(RulesetError);
+    expect((err as RulesetError).problems.map((p) => [p.line, p.message])).toEqual([
+      [4, 'SNOMED CT 84027009 needs `icd10:` with an ICD-10-CM code (D51.0)'],
+      [5, '"pernicious" is not a SNOMED CT concept id (6 to 18 digits)'],
+      [7, '`names` takes a list of text'],
+    ]);
+  });
+});
+
+describe('services no claim bills, notes, labs', () => {
+  const chart = adapt(read('fixtures/fhir/p-0003-snomed.json')).charts[0]!;
+  const enc = chart.encounters[0]!;
+
+  test('a Procedure in CPT and a cyanocobalamin MedicationAdministration are the services, linked by their reasons', () => {
+    expect(enc.services.map((s) => ({ code: s.code, ptr: s.ptr, dose: s.dose, linked: s.linked?.map((d) => d.code) }))).toEqual([
+      { code: '96372', ptr: '/entry/5/resource', dose: undefined, linked: ['D50.0'] },
+      { code: 'J3420', ptr: '/entry/4/resource', dose: { value: 1000, unit: 'mcg' }, linked: ['D50.0'] },
+    ]);
+  });
+
+  test('Composition sections are notes: XHTML stripped, section from the LOINC code', () => {
+    expect(enc.notes).toEqual([
+      { section: 'hpi', text: 'Fatigue for two months.\nNo melena & no hematochezia.', ptr: '/entry/0/resource/section/0' },
+      { section: 'assessment', text: 'Iron deficiency anemia. Plan: B12 injection today.', ptr: '/entry/0/resource/section/1' },
+    ]);
+  });
+
+  test('a panel\'s components are results of their own; a valueString is parsed', () => {
+    expect(chart.labs.map((l) => [l.loinc, l.value, l.unit, l.ptr, l.interpretation, l.referenceRange])).toEqual([
+      ['718-7', 9.8, 'g/dL', '/entry/6/resource/component/0', 'low', undefined],
+      ['787-2', 76, 'fL', '/entry/6/resource/component/1', undefined, { low: 80, high: 100 }],
+      ['2132-9', 412, 'pg/mL', '/entry/7/resource', undefined, undefined],
+    ]);
+  });
+
+  test('the administration is a medication of the chart too', () => {
+    expect(chart.medications).toEqual([{ name: 'Cyanocobalamin 1000 mcg/mL injection', date: expect.any(Number), dateText: '2026-11-03', ptr: '/entry/4/resource' }]);
+  });
+});
+
+describe('one chart per patient', () => {
+  test('a transaction with two patients (POST, no ids) is two charts; statuses and settings are mapped', () => {
+    const r = adapt(read('fixtures/fhir/edge/two-patients.json'));
+    expect(r.findings).toEqual([]);
+    expect(r.charts.map((c) => [c.chartId, c.patient.sex, c.encounters[0]!.setting, c.encounters[0]!.diagnoses[0]!.status])).toEqual([
+      ['urn:uuid:0f3c1c52-7a4e-4c55-9d0e-1b8a4c2f0a01', 'female', 'emergency', 'suspected'],
+      ['urn:uuid:0f3c1c52-7a4e-4c55-9d0e-1b8a4c2f0a02', 'male', 'telehealth', 'ruled-out'],
+    ]);
+  });
+
+  test('a single resource is read as a one-entry bundle; contained resources resolve by #id', () => {
+    const r = adapt(read('fixtures/fhir/edge/contained-claim.json'));
+    expect(r.findings).toEqual([]);
+    const c = r.charts[0]!;
+    expect(c.patient).toMatchObject({ id: 'pat', sex: 'female', ptr: '/contained/0' });
+    expect(c.encounters[0]).toMatchObject({ id: 'Claim/C-0950', dateText: '2026-02-10', ptr: '' });
+    expect(c.encounters[0]!.diagnoses[0]).toMatchObject({ code: 'E53.8', ptr: '/contained/1' });
+    expect(c.encounters[0]!.services[0]!.linked!.map((d) => d.code)).toEqual(['E53.8']);
+  });
+});
+
+describe('what cannot be read is a chart-format finding, never a crash', () => {
+  const r = adapt(read('fixtures/fhir/edge/broken-references.json'));
+
+  test('each broken reference and missing field is reported at its element', () => {
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.pointer, f.chartId])).toEqual([
+      ['chart-format', 'error', '/entry/2/resource', 'P-0901'],
+      ['chart-format', 'warning', '/entry/3/resource/class', 'P-0901'],
+      ['chart-format', 'error', '/entry/4/resource/diagnosis/0/diagnosisReference', 'P-0901'],
+      ['chart-format', 'error', '/entry/4/resource/item/0/encounter/0', 'P-0901'],
+      ['chart-format', 'error', '/entry/4/resource/item/0/diagnosisSequence/2', 'P-0901'],
+      ['chart-format', 'error', '/entry/5/resource/encounter', 'P-0901'],
+      ['chart-format', 'warning', '/entry/8/resource/medicationReference', 'P-0901'],
+      ['chart-format', 'warning', '/entry/6/resource', 'P-0901'],
+      ['chart-format', 'warning', '/entry/9/resource/subject', 'P-0999'],
+    ]);
+    expect(r.findings[2]!.message).toBe('Reference "Condition/missing" does not resolve to a Condition: no Condition with that id is in this file; the diagnosis is left out of the claim.');
+  });
+
+  test('the rest of the chart is still read: the claim line stands on an encounter made from the claim', () => {
+    const c = r.charts[0]!;
+    expect(c.encounters.map((e) => e.id)).toEqual(['enc-ok', 'Claim/C-0901', 'enc-home']);
+    expect(c.encounters[1]!.services[0]!.linked!.map((d) => d.code)).toEqual(['D51.0']);
+    expect(r.charts[1]!.patient).toEqual({ id: 'P-0999', ptr: '/entry/9/resource/subject' });
+  });
+
+  test('a document that is not FHIR, read with --input-format fhir, is refused with a finding', () => {
+    const n = adapt({ chartId: 'X', encounters: [] }, { format: 'fhir' });
+    expect(n.charts).toEqual([]);
+    expect(n.refused).toBe(1);
+    expect(n.findings[0]!.message).toMatch(/^Not a FHIR resource/);
+  });
+
+  test('a Bundle with no patient data says so instead of giving no chart silently', () => {
+    const n = adapt({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Organization', id: 'o' } }] });
+    expect(n.charts).toEqual([]);
+    expect(n.findings.map((f) => [f.severity, f.message])).toEqual([['warning', 'This Bundle holds no resource about a patient: there is no chart to lint.']]);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * FHIR Bulk Data exports through the built CLI: an NDJSON folder gives the same findings as the
+ * equivalent Bundles; findings point at the file and line of their resource; resources of one
+ * patient are joined across files (several per type); the streaming reader copes with long lines,
+ * BOMs and CRLF, a broken line, and the export's log.
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Evidence, Finding } from '../src/finding.js';
+import type { Report } from '../src/report/types.js';
+import { cliJson, ROOT } from './helpers/cli.js';
+
+const TMP = resolve(ROOT, 'test/.tmp/fhir-bulk');
+const BULK = 'fixtures/fhir/bulk';
+
+function findings(report: Report): (Finding & { file: string })[] {
+  return report.results.flatMap((r) => r.findings.map((f) => ({ ...f, file: r.file })));
+}
+
+/** A finding without its place: what it says, about which chart, on what evidence. */
+function meaning(f: Finding): unknown {
+  const evidence = f.evidence.map(({ line: _l, column: _c, pointer: _p, file: _f, ...rest }: Evidence) => rest);
+  return { chartId: f.chartId, encounterId: f.encounterId, ruleId: f.ruleId, severity: f.severity, message: f.message, evidence };
+}
+
+function meanings(report: Report): string[] {
+  return findings(report).map((f) => JSON.stringify(meaning(f))).sort();
+}
+
+/** A copy of the fixture export to change. */
+function exportCopy(name: string): string {
+  const dir = resolve(TMP, name);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(resolve(ROOT, BULK), dir, { recursive: true });
+  return dir;
+}
+
+beforeAll(() => mkdirSync(TMP, { recursive: true }));
+
+describe('a Bulk Data export is linted like the equivalent Bundles', () => {
+  test('same findings, charts and encounters as p-0001.json and p-0002.json', () => {
+    const bulk = cliJson([BULK]);
+    const bundles = cliJson(['fixtures/fhir/p-0001.json', 'fixtures/fhir/p-0002.json']);
+    expect(bulk.stderr).toBe('');
+    expect(bulk.code).toBe(bundles.code);
+    expect(meanings(bulk.report)).toEqual(meanings(bundles.report));
+    expect(meanings(bulk.report).length).toBeGreaterThan(0);
+    const { charts, encounters } = bundles.report.summary;
+    expect(bulk.report.summary).toMatchObject({ files: 10, charts, encounters });
+  });
+
+  test('findings point at the file and line of the resource, and the element inside it', () => {
+    const line = readFileSync(resolve(ROOT, BULK, 'Claim.000.ndjson'), 'utf8').split('\n')[0]!;
+    const f = findings(cliJson([BULK]).report).find((x) => x.ruleId === 'b12-injection-blood-loss-dx')!;
+    expect(f).toMatchObject({ file: `${BULK}/Claim.000.ndjson`, line: 1, column: line.indexOf('{"sequence":1,"productOrService"') + 1, pointer: '/item/0' });
+    expect(f.evidence).toEqual([{ kind: 'diagnosis', code: 'D62', line: 1, column: line.indexOf('{"sequence":1,"diagnosisCodeableConcept"') + 1, pointer: '/diagnosis/0' }]);
+  });
+
+  test('resources are joined across files: evidence in another file names that file', () => {
+    const dir = resolve(TMP, 'map');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(resolve(dir, 'map.yaml'), 'snomed:\n  "84027009": { icd10: D62 }\n');
+    const r = cliJson(['--concept-map', 'test/.tmp/fhir-bulk/map/map.yaml', BULK]);
+    const f = findings(r.report).find((x) => x.ruleId === 'b12-injection-blood-loss-dx' && x.chartId === 'P-0002')!;
+    expect(f).toMatchObject({ file: `${BULK}/Claim.001.ndjson`, line: 1, pointer: '/item/0' });
+    expect(f.evidence).toEqual([{ kind: 'diagnosis', code: 'D62', mappedFrom: 'SNOMED CT 84027009', file: `${BULK}/Condition.000.ndjson`, line: 1, column: 1, pointer: '' }]);
+  });
+});
+
+describe('reading an export', () => {
+  test('a line longer than the read buffer is read whole; BOM and CRLF are accepted; the log is passed over', () => {
+    const dir = exportCopy('long');
+    const filler = 'Stable. '.repeat(300_000); // 2.4 MB: the line spans several read chunks
+    const note = Buffer.from(`${filler}Recent melena reported today.`).toString('base64');
+    const doc = { resourceType: 'DocumentReference', id: 'DR-LONG', status: 'current', subject: { reference: 'Patient/P-0001' }, content: [{ attachment: { contentType: 'text/plain', data: note } }], context: { encounter: [{ reference: 'Encounter/enc-0001' }] } };
+    writeFileSync(resolve(dir, 'DocumentReference.001.ndjson'), `${JSON.stringify(doc)}\n`);
+    const patients = readFileSync(resolve(dir, 'Patient.000.ndjson'), 'utf8');
+    writeFileSync(resolve(dir, 'Patient.000.ndjson'), `\uFEFF${patients.replace(/\n/g, '\r\n')}`);
+    writeFileSync(resolve(dir, 'log.ndjson'), '{"exportId":"x","timestamp":"2026-10-21T08:00:00Z","eventId":"kickoff","eventDetail":{}}\n');
+    const r = cliJson(['test/.tmp/fhir-bulk/long']);
+    expect(r.stderr).toBe('');
+    const ids = findings(r.report).map((f) => `${f.chartId} ${f.ruleId}`);
+    // The affirmed bleeding at the end of the long note documents the blood loss.
+    expect(ids).toEqual(['P-0001 b12-injection-blood-loss-dx']);
+    expect(r.report.summary).toMatchObject({ files: 12, charts: 2 });
+  });
+
+  test('a line over --max-file-size is a read-error at that line; the rest is still linted', () => {
+    const dir = exportCopy('limit');
+    const doc = { resourceType: 'DocumentReference', id: 'DR-BIG', status: 'current', subject: { reference: 'Patient/P-0001' }, content: [{ attachment: { contentType: 'text/plain', data: 'A'.repeat(1_500_000) } }] };
+    writeFileSync(resolve(dir, 'DocumentReference.001.ndjson'), `${JSON.stringify(doc)}\n`);
+    const r = cliJson(['--max-file-size', '1', 'test/.tmp/fhir-bulk/limit']);
+    const big = findings(r.report).filter((f) => f.file.endsWith('DocumentReference.001.ndjson'));
+    expect(big.map((f) => [f.ruleId, f.line])).toEqual([['read-error', 1]]);
+    expect(meanings(r.report).filter((m) => !m.includes('read-error'))).toEqual(meanings(cliJson([BULK]).report));
+  });
+
+  test('a broken line is a parse-error at its line; the other lines are still read', () => {
+    const dir = exportCopy('broken');
+    const obs = readFileSync(resolve(dir, 'Observation.000.ndjson'), 'utf8');
+    writeFileSync(resolve(dir, 'Observation.000.ndjson'), `${obs}{"resourceType":"Observation","id":\n["not a resource"]\n`);
+    const r = cliJson(['test/.tmp/fhir-bulk/broken']);
+    const bad = findings(r.report).filter((f) => f.file.endsWith('Observation.000.ndjson'));
+    expect(bad.map((f) => [f.ruleId, f.line])).toEqual([['parse-error', 4], ['chart-format', 5]]);
+    expect(r.report.summary.charts).toBe(2);
+    expect(findings(r.report).some((f) => f.ruleId === 'b12-injection-blood-loss-dx')).toBe(true);
+  });
+
+  test('a patient whose Patient line is missing still gets a chart, with a warning at the resource that names it', () => {
+    const dir = exportCopy('orphan');
+    const patients = readFileSync(resolve(dir, 'Patient.000.ndjson'), 'utf8').split('\n');
+    writeFileSync(resolve(dir, 'Patient.000.ndjson'), `${patients[1]}\n`);
+    const r = cliJson(['test/.tmp/fhir-bulk/orphan']);
+    expect(r.report.summary.charts).toBe(2);
+    const w = findings(r.report).find((f) => f.message.startsWith('Patient reference "Patient/P-0001"'))!;
+    expect(w).toMatchObject({ severity: 'warning', chartId: 'P-0001', file: 'test/.tmp/fhir-bulk/orphan/Claim.000.ndjson', pointer: '/patient' });
+  });
+});
