@@ -9,7 +9,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InputFormat } from '../chart/adapt.js';
-import { BulkIndex, type BulkSource } from '../chart/fhir/bulk.js';
+import { BulkIndex, locationsOf, type BulkSource } from '../chart/fhir/bulk.js';
 import { defaultConceptMap } from '../chart/fhir/concept-map.js';
 import { adaptFhirEntries } from '../chart/fhir/index.js';
 import { ENGINE_RULES, type Finding, type UnlocatedFinding } from '../finding.js';
@@ -134,7 +134,7 @@ export function lintBulk(files: readonly string[], display: (abs: string) => str
         if (unlocated.length > 0) home.chartsWithFindings += 1;
         locate(unlocated, sources, outcomes);
       } catch (err) {
-        const first = patient.locations[0]!;
+        const first = locationsOf(patient)[0]!;
         const f: Finding = {
           ruleId: ENGINE_RULES.internalError, severity: 'error', line: first.line, column: 1, pointer: '', evidence: [],
           message: `b12lint failed on the resources of ${patient.key}: ${err instanceof Error ? err.message : String(err)}`,

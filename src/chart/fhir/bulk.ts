@@ -42,7 +42,16 @@ export interface BulkPatient {
   key: string;
   /** The file that stands for the patient in counts: its Patient's, else its first resource's. */
   home: number;
-  locations: BulkLocation[];
+  /** Where its resources stand, packed four numbers a resource (file, offset, length, line) to keep the index small. */
+  packed: number[];
+}
+
+/** The places of a patient's resources, in the order the export holds them. */
+export function locationsOf(patient: BulkPatient): BulkLocation[] {
+  const out: BulkLocation[] = [];
+  const p = patient.packed;
+  for (let i = 0; i < p.length; i += 4) out.push({ file: p[i]!, offset: p[i + 1]!, length: p[i + 2]!, line: p[i + 3]! });
+  return out;
 }
 
 export interface BulkSource {
@@ -154,7 +163,7 @@ export class BulkIndex {
       sources.push({ file: loc.file, line: loc.line, text: lineText });
       return { resource, type: String(resource.resourceType), ptr };
     };
-    for (const loc of patient.locations) entries.push(add(loc));
+    for (const loc of locationsOf(patient)) entries.push(add(loc));
     const external: ExternalLookup = (key) => {
       const loc = this.shared.get(key);
       return loc ? add(loc) : undefined;
@@ -204,22 +213,21 @@ export class BulkIndex {
           return;
         }
         const r = value as Obj;
-        const loc: BulkLocation = { file, offset, length: line.length, line: lineNo };
         if (SHARED_TYPES.has(type)) {
           const id = text(r.id);
-          if (id !== undefined && !this.shared.has(`${type}/${id}`)) this.shared.set(`${type}/${id}`, loc);
+          if (id !== undefined && !this.shared.has(`${type}/${id}`)) this.shared.set(`${type}/${id}`, { file, offset, length: line.length, line: lineNo });
           return;
         }
         const key = patientKey(r, type) ?? (type === 'Patient' ? `Patient@${file}:${lineNo}` : undefined);
         if (key === undefined) return;
         let patient = this.byPatient.get(key);
         if (!patient) {
-          patient = { key, home: file, locations: [] };
+          patient = { key, home: file, packed: [] };
           this.byPatient.set(key, patient);
         }
         if (type === 'Patient') patient.home = file;
         // Lines of types the adapter does not read only make sure their patient has a chart.
-        if (CHART_TYPES.has(type) || patient.locations.length === 0) patient.locations.push(loc);
+        if (CHART_TYPES.has(type) || patient.packed.length === 0) patient.packed.push(file, offset, line.length, lineNo);
       });
     } catch (err) {
       this.problem(file, 1, 1, ENGINE_RULES.readError, `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
