@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path';
 import type { Evidence, Finding } from '../src/finding.js';
 import type { Report } from '../src/report/types.js';
-import { cliJson, ROOT } from './helpers/cli.js';
+import { cli, cliJson, ROOT } from './helpers/cli.js';
 
 const TMP = resolve(ROOT, 'test/.tmp/fhir-bulk');
 const BULK = 'fixtures/fhir/bulk';
@@ -47,6 +47,8 @@ describe('a Bulk Data export is linted like the equivalent Bundles', () => {
     expect(meanings(bulk.report).length).toBeGreaterThan(0);
     const { charts, encounters } = bundles.report.summary;
     expect(bulk.report.summary).toMatchObject({ files: 10, charts, encounters });
+    // One chart's findings may stand in several files; it is still one chart with findings.
+    expect(cli([BULK]).stdout).toMatch(/in 1 of 2 charts\n$/);
   });
 
   test('findings point at the file and line of the resource, and the element inside it', () => {
@@ -64,6 +66,8 @@ describe('a Bulk Data export is linted like the equivalent Bundles', () => {
     const f = findings(r.report).find((x) => x.ruleId === 'b12-injection-blood-loss-dx' && x.chartId === 'P-0002')!;
     expect(f).toMatchObject({ file: `${BULK}/Claim.001.ndjson`, line: 1, pointer: '/item/0' });
     expect(f.evidence).toEqual([{ kind: 'diagnosis', code: 'D62', mappedFrom: 'SNOMED CT 84027009', file: `${BULK}/Condition.000.ndjson`, line: 1, column: 1, pointer: '' }]);
+    const stylish = cli(['--concept-map', 'test/.tmp/fhir-bulk/map/map.yaml', BULK]).stdout;
+    expect(stylish).toContain(`↳ diagnosis D62 (mapped from SNOMED CT 84027009) at ${BULK}/Condition.000.ndjson:1:1`);
   });
 });
 

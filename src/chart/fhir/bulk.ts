@@ -143,6 +143,7 @@ export class BulkIndex {
   private readonly shared = new Map<string, BulkLocation>();
   private readonly fds = new Map<number, number>();
 
+  /** Indexes the files: the first, streaming pass. */
   constructor(readonly files: readonly string[], private readonly maxLineBytes: number) {
     files.forEach((path, file) => this.indexFile(path, file));
   }
