@@ -17,12 +17,12 @@ import { JsonLocator } from '../read/json-locate.js';
 import { formatOf } from '../read/parse.js';
 import { compareFindings, lintFile, toFinding, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
 
-export type NdjsonKind = 'fhir' | 'export-log' | 'other';
+type NdjsonKind = 'fhir' | 'export-log' | 'other';
 
 const SNIFF_BYTES = 64 * 1024;
 
 /** What an NDJSON file holds, from its first line: FHIR resources, a bulk export log, or charts. */
-export function sniffNdjson(path: string): NdjsonKind {
+function sniffNdjson(path: string): NdjsonKind {
   let head: string;
   try {
     const fd = openSync(path, 'r');
@@ -41,7 +41,7 @@ export function sniffNdjson(path: string): NdjsonKind {
   return 'other';
 }
 
-export interface Inputs {
+interface Inputs {
   /** Files linted one by one (JSON, YAML, native NDJSON). */
   files: string[];
   /** Bulk Data exports: the FHIR NDJSON files of one folder each. */
@@ -51,15 +51,16 @@ export interface Inputs {
 }
 
 /** Sorts discovered files into single files and Bulk Data exports. */
-export function partitionInputs(paths: readonly string[], format: InputFormat): Inputs {
+function partitionInputs(paths: readonly string[], format: InputFormat): Inputs {
   const out: Inputs = { files: [], exports: [], logs: [] };
   const byFolder = new Map<string, string[]>();
   for (const p of paths) {
     const kind = format !== 'native' && formatOf(p) === 'ndjson' ? sniffNdjson(p) : 'other';
     if (kind === 'export-log') out.logs.push(p);
-    else if (kind === 'fhir' || (kind === 'other' && format === 'fhir' && formatOf(p) === 'ndjson')) {
-      const dir = dirname(p);
-      byFolder.set(dir, [...(byFolder.get(dir) ?? []), p]);
+    else if (kind === 'fhir' || (format === 'fhir' && formatOf(p) === 'ndjson')) {
+      const group = byFolder.get(dirname(p)) ?? [];
+      group.push(p);
+      byFolder.set(dirname(p), group);
     } else out.files.push(p);
   }
   out.exports = [...byFolder.values()];
@@ -110,7 +111,7 @@ function locate(unlocated: readonly UnlocatedFinding[], sources: readonly BulkSo
 }
 
 /** Lints one Bulk Data export: one outcome per file. */
-export function lintBulk(files: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions): FileOutcome[] {
+function lintBulk(files: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions): FileOutcome[] {
   const outcomes = files.map((f) => emptyOutcome(display(f)));
   const index = new BulkIndex(files, options.maxFileSize);
   const map = options.conceptMap ?? defaultConceptMap();

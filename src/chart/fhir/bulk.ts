@@ -14,7 +14,7 @@ import { canonicalRef, refText, refType, type ExternalLookup } from './refs.js';
 import { isObj, text, type Entry, type Obj } from './types.js';
 
 /** Resource types the adapter reads; the lines of other types about a patient are only counted. */
-export const CHART_TYPES = new Set([
+const CHART_TYPES = new Set([
   'Patient', 'Encounter', 'Condition', 'Claim', 'ExplanationOfBenefit', 'Procedure', 'Observation',
   'MedicationRequest', 'MedicationStatement', 'MedicationAdministration', 'DocumentReference', 'DiagnosticReport', 'Composition',
 ]);

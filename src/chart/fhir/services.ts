@@ -11,8 +11,8 @@ import { drugFor } from './concept-map.js';
 import { codedDiagnosis, conditionDiagnosis } from './condition.js';
 import { follow, type Context } from './context.js';
 import { placeDiagnosis, type EncounterDraft, type Encounters } from './encounter.js';
-import { medicationCounts, type MedicationEntry } from './medication.js';
-import { codingIn, codings, conceptText, firstDay, procedureCoding, quantityUnit } from './systems.js';
+import type { MedicationEntry } from './medication.js';
+import { codings, conceptText, firstDay, procedureCoding, quantityUnit } from './systems.js';
 import { enteredInError, isObj, list, objects, type Entry, type Obj } from './types.js';
 
 const PROCEDURE_NOT_DONE = new Set(['not-done', 'preparation']);
@@ -31,7 +31,7 @@ function drugCode(concept: unknown, ctx: Context): { code: string; codeText: str
   const coded = procedureCoding(concept);
   if (coded) return { code: normalizeProcedureCode(coded.code), codeText: coded.code };
   const rxnorm = codings(concept).filter((c) => c.name === 'rxnorm').map((c) => c.code);
-  const drug = drugFor(ctx.map, rxnorm, conceptText(concept) ?? codingIn(concept, ['rxnorm'])?.display);
+  const drug = drugFor(ctx.map, rxnorm, conceptText(concept));
   return drug ? { code: drug.code, codeText: drug.code } : undefined;
 }
 
@@ -52,7 +52,7 @@ function performed(procedures: readonly Entry[], administrations: readonly Medic
     out.push({ entry, code: normalizeProcedureCode(coding.code), codeText: coding.code, dateFields: ['performedDateTime', 'performedPeriod.start'], encounterRef: entry.resource.encounter });
   }
   for (const { entry, concept } of administrations) {
-    if (entry.type !== 'MedicationAdministration' || !medicationCounts(entry)) continue;
+    if (entry.type !== 'MedicationAdministration') continue;
     const drug = drugCode(concept, ctx);
     if (!drug) continue;
     const p: Performed = { entry, ...drug, dateFields: ['effectiveDateTime', 'effectivePeriod.start'], encounterRef: entry.resource.context };
@@ -80,6 +80,7 @@ function reasons(entry: Entry, enc: EncounterDraft, ctx: Context): Service['link
   return linked;
 }
 
+/** `administrations`: the medication resources that count (given, not in error), with their concepts. */
 export function applyServices(procedures: readonly Entry[], administrations: readonly MedicationEntry[], encounters: Encounters, ctx: Context): void {
   for (const p of performed(procedures, administrations, ctx)) {
     const day = firstDay(p.entry.resource, p.dateFields);

@@ -30,7 +30,7 @@ for (const [name, uris] of Object.entries(SYSTEMS) as [SystemName, readonly stri
   for (const uri of uris) BY_URI.set(uri.toLowerCase(), name);
 }
 
-export function systemName(uri: string | undefined): SystemName | undefined {
+function systemName(uri: string | undefined): SystemName | undefined {
   return uri === undefined ? undefined : BY_URI.get(uri.replace(/\/+$/, '').toLowerCase());
 }
 
