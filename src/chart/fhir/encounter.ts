@@ -47,7 +47,7 @@ export class Encounters {
     const period = entry.resource.period;
     const day = fhirDay(isObj(period) ? period.start : undefined);
     if (id === undefined || !day) {
-      this.ctx.p.add(entry.ptr, `Encounter has no ${id === undefined ? 'id' : '`period.start` date'}: it cannot be placed in time and is left out, with what points to it.`);
+      this.ctx.p.add(entry.ptr, `Encounter has no ${id === undefined ? 'id' : 'full date in `period.start`'}: it cannot be placed in time and is left out, with what points to it.`);
       this.dropped.add(entry);
       return;
     }
