@@ -3,8 +3,9 @@
  * point at the FHIR elements, evidence says when it rests on a mapped code, `convert` shows the
  * native charts an input becomes, and `--input-format` / `--concept-map` behave as documented.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../src/finding.js';
 import type { Report } from '../src/report/types.js';
@@ -32,23 +33,36 @@ beforeAll(() => {
 });
 
 describe('FHIR twins give the rule ids of their native charts', () => {
-  const twins = readdirSync(resolve(ROOT, 'fixtures/fhir'))
-    .map((f) => /^(p-\d{4})\.json$/.exec(f)?.[1])
-    .filter((base): base is string => base !== undefined)
-    .map((base) => [base, readdirSync(resolve(ROOT, 'fixtures/charts')).find((n) => n.startsWith(`${base}.`))] as const);
+  const natives = readdirSync(resolve(ROOT, 'fixtures/charts')).sort();
+  /** The hand-written twin (fixtures/fhir/<base>.json), else the generated one (fixtures/fhir/twins/). */
+  const twinOf = (native: string): string => {
+    const base = basename(native, extname(native));
+    return existsSync(resolve(ROOT, `fixtures/fhir/${base}.json`)) ? `fixtures/fhir/${base}.json` : `fixtures/fhir/twins/${base}.json`;
+  };
 
-  test('every twin has its native chart', () => {
-    expect(twins.length).toBeGreaterThanOrEqual(2);
-    for (const [, native] of twins) expect(native).toBeDefined();
+  test('every native chart file has a FHIR twin (node fixtures/fhir/make-twins.mjs --write writes the missing ones)', () => {
+    expect(natives.filter((n) => !existsSync(resolve(ROOT, twinOf(n))))).toEqual([]);
+    expect(natives.length).toBeGreaterThanOrEqual(2);
   });
 
-  test.each(twins)('%s', (base, native) => {
-    const fhir = cliJson([`fixtures/fhir/${base}.json`]);
+  test.each(natives)('%s', (native) => {
+    const fhir = cliJson([twinOf(native)]);
     const nat = cliJson([`fixtures/charts/${native}`]);
     expect(fhir.stderr).toBe('');
     expect(fhir.code).toBe(nat.code);
     expect(ruleIds(fhir.report)).toEqual(ruleIds(nat.report));
-    expect(fhir.report.summary).toMatchObject({ charts: 1, encounters: nat.report.summary.encounters });
+    expect(fhir.report.summary).toMatchObject({ charts: nat.report.summary.charts, encounters: nat.report.summary.encounters });
+  });
+
+  test('every catalog fixture, through its FHIR twin, gives the rule ids of the native charts', () => {
+    const dir = resolve(TMP, 'catalog');
+    const catalog = readdirSync(resolve(ROOT, 'fixtures/catalog')).filter((f) => f.endsWith('.yaml'));
+    const gen = spawnSync(process.execPath, ['fixtures/fhir/make-twins.mjs', '--out', dir, ...catalog.map((f) => `fixtures/catalog/${f}`)], { cwd: ROOT, encoding: 'utf8' });
+    expect(gen.stderr).toBe('');
+    const byFile = (report: Report): Record<string, string[]> => Object.fromEntries(report.results.map((r) => [basename(r.file, extname(r.file)), r.findings.map((f) => f.ruleId).sort()]));
+    const nat = byFile(cliJson(['fixtures/catalog']).report);
+    expect(Object.keys(nat)).toHaveLength(catalog.length);
+    expect(byFile(cliJson(['test/.tmp/fhir-cli/catalog']).report)).toEqual(nat);
   });
 });
 
@@ -71,20 +85,37 @@ describe('positions and evidence on FHIR input', () => {
     expect(byRule.get('b12-injection-blood-loss-dx')!.evidence).toEqual([
       expect.objectContaining({ kind: 'diagnosis', code: 'D50.0', mappedFrom: 'SNOMED CT 724556004', pointer: '/entry/3/resource' }),
     ]);
-    expect(byRule.get('blood-loss-anemia-undocumented')).toMatchObject({
-      pointer: '/entry/3/resource',
-      evidence: [expect.objectContaining({ code: 'D50.0', mappedFrom: 'SNOMED CT 724556004' })],
-    });
+    // Every finding about the mapped diagnosis itself (the Condition) cites it with its source.
+    const onCondition = findings(report).filter((f) => f.pointer === '/entry/3/resource');
+    expect(onCondition.length).toBeGreaterThan(0);
+    for (const f of onCondition) expect(f.evidence[0]).toMatchObject({ kind: 'diagnosis', code: 'D50.0', mappedFrom: 'SNOMED CT 724556004' });
     const r = cli(['fixtures/fhir/p-0003-snomed.json']);
     expect(r.stdout).toMatch(/↳ diagnosis D50\.0 \(mapped from SNOMED CT 724556004\) at \d+:\d+/);
+  });
+
+  test('a finding about a mapped diagnosis cites it even when its rule cites nothing; a native one does not', () => {
+    writeFileSync(resolve(TMP, 'mapped-rule.yaml'), [
+      'ruleset: test/mapped-evidence',
+      'rules:',
+      '  - { id: d50-coded, severity: warning, title: D50.0 is coded, on: diagnosis, match: { code: [D50.0] },',
+      '      when: { not: { diagnosis: { code: [K92.1] } } }, message: "{{diagnosis.code}} is coded." }',
+      '',
+    ].join('\n'));
+    const { report } = cliJson(['-r', 'test/.tmp/fhir-cli/mapped-rule.yaml', 'fixtures/fhir/p-0003-snomed.json', 'fixtures/charts/exports-2026-10-07.ndjson']);
+    const byFile = new Map(report.results.map((r) => [r.file, r.findings]));
+    expect(byFile.get('fixtures/fhir/p-0003-snomed.json')!.map((f) => f.evidence)).toEqual([
+      [expect.objectContaining({ kind: 'diagnosis', code: 'D50.0', mappedFrom: 'SNOMED CT 724556004', pointer: '/entry/3/resource' })],
+    ]);
+    expect(byFile.get('fixtures/charts/exports-2026-10-07.ndjson')!.map((f) => f.evidence)).toEqual([[]]);
   });
 
   test('broken references are chart-format findings: the run goes on, exit 1, no internal error', () => {
     const r = cliJson(['fixtures/fhir/edge/broken-references.json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
-    const ids = new Set(ruleIds(r.report));
-    expect(ids).toEqual(new Set(['chart-format']));
+    const ids = ruleIds(r.report);
+    expect(ids.filter((id) => id === 'chart-format')).toHaveLength(9);
+    expect(ids).not.toContain('internal-error');
     expect(r.report.summary.charts).toBe(2);
   });
 });

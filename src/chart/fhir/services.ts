@@ -3,7 +3,7 @@
  * MedicationAdministration coded in HCPCS or recognized as a drug of the concept map (cyanocobalamin
  * as J3420), become services of their encounter when no Claim covers that encounter. Their
  * `reasonReference` and `reasonCode` are the diagnosis pointers. Where a Claim does cover the
- * encounter, the administration only lends its dose to the claim's line for the same drug.
+ * encounter, the administration only lends its dose to a claim line for the same drug.
  */
 import type { Dose, Service } from '../model.js';
 import { normalizeProcedureCode } from '../normalize.js';
@@ -89,8 +89,10 @@ export function applyServices(procedures: readonly Entry[], administrations: rea
       : day && encounters.onDay(day.day);
     if (!enc) continue;
     if (enc.claimed) {
-      // The claim bills it; the administration documents the dose of the billed line.
-      if (p.dose) for (const s of enc.services) if (s.code === p.code && !s.dose && (!day || s.date === day.day)) s.dose = p.dose;
+      // The claim bills it; the administration documents the dose of one billed line: the first
+      // line for that drug on that day that has none yet (administrations and lines pair in order).
+      const line = p.dose && enc.services.find((s) => s.code === p.code && !s.dose && (!day || s.date === day.day));
+      if (line) line.dose = p.dose;
       continue;
     }
     const svc: Service = { code: p.code, codeText: p.codeText, units: 1, date: day?.day ?? enc.date, dateText: day?.text ?? enc.dateText, ptr: p.entry.ptr };
