@@ -17,7 +17,9 @@ export const code: ConditionModule<Options> = {
     const table = cc.codeTable;
     return (scope) => {
       const d = scope.diagnosis;
-      if (!d || !scope.encounter) return null;
+      // Only ICD-10-CM codes are looked up: a code kept in another system (an unmapped SNOMED CT
+      // concept from FHIR) is neither valid nor invalid ICD-10-CM.
+      if (!d || !scope.encounter || d.system !== undefined) return null;
       const entry = table.lookup(d.code, scope.encounter.date);
       if (entry === undefined) return null; // no table for this date
       if (o.valid !== undefined && (entry !== null) !== o.valid) return null;
