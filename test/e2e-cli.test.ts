@@ -221,7 +221,7 @@ describe('rulesets and config', () => {
     writeFileSync(join(dir, 'c.yaml'), 'chartId: C\nencounters: [{ id: E1, date: 2026-10-01 }]\n');
     const r = cli(['.'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('b12lint.config.yaml:1:9: `failOn` takes error, warning, info, never. Did you mean `warning`?');
+    expect(r.stderr).toContain('b12lint.config.yaml:1:9: bad fail-on severity "warnings": `failOn` takes error, warning, info or never. Did you mean `warning`?');
     expect(r.stderr).toContain('b12lint.config.yaml:3:3: override of unknown rule "no-such-rule".');
   });
 

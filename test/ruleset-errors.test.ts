@@ -62,8 +62,11 @@ test('several problems are all listed, not just the first', () => {
     message: m
 `);
   expect(rulesetProblems(rs)).toEqual([
+    '9:5 rule "Bad_Id" needs `title`',
+    '9:5 rule "Bad_Id" needs `on`: chart, encounter, diagnosis, service, lab',
+    '9:5 rule "Bad_Id" needs `message`',
     '9:9 rule id "Bad_Id" must be kebab-case (lower case words joined by -)',
-    '14:9 bad subject "servce": `on` takes chart, encounter, diagnosis, service, lab. Did you mean `service`?',
+    '14:9 bad subject "servce": `on` takes chart, encounter, diagnosis, service or lab. Did you mean `service`?',
     '15:18 `any` takes a non-empty list of conditions',
   ]);
 });

@@ -23,6 +23,7 @@ import { PACKAGE_ROOT, Problems, RulesetError } from '../rules/load.js';
 import { didYouMean } from '../rules/suggest.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { writeAtomic } from './output.js';
+import { registerAuthoringCommands, subcommandHint } from '../authoring/cli.js';
 
 /** A problem that stops the run before linting: exit 2, one message. */
 export class UsageError extends Error {}
@@ -250,6 +251,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s), outputError: (s, write) => write(`b12lint: ${s.replace(/^error: /, '')}`) })
     .showSuggestionAfterError(true)
+    .enablePositionalOptions() // a subcommand's -r, --ruleset are its own
     .allowExcessArguments(false);
 
   addInputOptions(addRulesetOptions(program
@@ -281,6 +283,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .action((opts) => { code = rulesCommand(opts, io); });
   addRulesetOptions(program.command('explain').argument('<rule-id>').description('print a rule\'s docs and its YAML'))
     .action((id: string, opts) => { code = explainCommand(id, opts, io); });
+  registerAuthoringCommands(program, io, addRulesetOptions, (c) => { code = c; });
 
   try {
     await program.parseAsync(argv as string[]);
@@ -296,7 +299,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       return 2;
     }
     if (err instanceof UsageError || err instanceof NoFilesError) {
-      io.stderr(`b12lint: ${err.message}\n`);
+      io.stderr(`b12lint: ${err.message}${err instanceof NoFilesError ? subcommandHint(program, program.args[0]) : ''}\n`);
       return 2;
     }
     io.stderr(`b12lint: internal error: ${err instanceof Error ? err.message : String(err)}\n`);

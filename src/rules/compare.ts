@@ -6,26 +6,10 @@ export type Comparison = Partial<Record<Operator, unknown>>;
 
 export type Interval = { value: number; comparator?: '<' | '<=' | '>' | '>=' | undefined };
 
-/** Checks the shape of a comparison; returns problems as plain messages keyed by operator. */
-export function comparisonProblems(c: Record<string, unknown>, numeric: boolean): { key: string; message: string }[] {
-  const out: { key: string; message: string }[] = [];
-  for (const [k, v] of Object.entries(c)) {
-    if (!(OPERATORS as readonly string[]).includes(k)) continue;
-    if (k === 'between') {
-      if (!Array.isArray(v) || v.length !== 2 || v.some((x) => typeof x !== 'number') || (v[0] as number) > (v[1] as number)) {
-        out.push({ key: k, message: '`between` takes two numbers, low first: [low, high]' });
-      }
-    } else if (k === 'in') {
-      if (!Array.isArray(v)) out.push({ key: k, message: '`in` takes a list of values' });
-    } else if (numeric && (k === 'lt' || k === 'lte' || k === 'gt' || k === 'gte') && typeof v !== 'number') {
-      out.push({ key: k, message: `\`${k}\` takes a number; found ${JSON.stringify(v)}` });
-    }
-  }
-  return out;
-}
-
-export function hasComparison(c: Record<string, unknown>): boolean {
-  return OPERATORS.some((k) => c[k] !== undefined);
+/** A `between` whose bounds are numbers but not low first (the ruleset schema checks the rest). */
+export function betweenProblem(v: unknown): string | undefined {
+  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'number' || typeof v[1] !== 'number' || v[0] <= v[1]) return undefined;
+  return '`between` takes two numbers, low first: [low, high]';
 }
 
 /**

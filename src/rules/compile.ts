@@ -1,7 +1,10 @@
 /**
  * Compiling a ruleset, once per run: codesets into lookup structures, term lists into patterns,
- * conditions into closures. Every reference (codeset, test, term list, condition kind, option)
- * is checked here, so a broken ruleset is refused before any chart is read.
+ * conditions into closures. The loader has checked the files' shape against the ruleset schema
+ * (condition kinds, options and their types, severities, subjects); every reference (codeset,
+ * test, term list, value, pair list, mention map, placeholder) and duration is checked here, so
+ * a broken ruleset is refused before any chart is read. Parts the schema refused compile to
+ * nothing, silently: the schema's problems already say what is wrong.
  */
 import { createHash } from 'node:crypto';
 import { stringify, type Node } from 'yaml';
@@ -9,11 +12,11 @@ import { yamlNodeAt } from '../read/yaml-locate.js';
 import { SEVERITIES, type Severity } from '../finding.js';
 import { CodeTable } from './code-table.js';
 import { CodeMatcher, looksLikeCode } from './codes.js';
-import { comparisonProblems, hasComparison, OPERATORS } from './compare.js';
+import { betweenProblem, OPERATORS } from './compare.js';
 import { COMBINATORS, CONDITIONS } from './conditions/index.js';
 import { parseDuration, type Duration } from './duration.js';
 import { merge, HOLDS } from './evidence.js';
-import { Problems, type Definitions, type Def, type RawRule, type SourceFile, RULE_KEYS, OVERRIDE_KEYS } from './load.js';
+import { Problems, type Definitions, type Def, type RawRule, type SourceFile } from './load.js';
 import { didYouMean } from './suggest.js';
 import { parseTemplate, templateNames, TemplateError } from './template.js';
 import { CompiledNegation, DEFAULT_NEGATION, TermMatcher, type NegationConfig } from './terms.js';
@@ -21,6 +24,7 @@ import { CompiledTest } from './tests.js';
 import { MentionMap, type MentionEntry } from './mentions.js';
 import type { CodePair } from './pairs.js';
 import { parseDay } from '../chart/normalize.js';
+import { DIAGNOSIS_STATUSES, SETTINGS } from '../chart/model.js';
 import {
   SUBJECT_KINDS, type CompileContext, type CompiledRule, type CompiledRuleset, type ConditionModule,
   type Evaluator, type NodePath, type OptionSpec, type Outcome, type SubjectKind,
@@ -35,13 +39,16 @@ function isObj(v: unknown): v is Record<string, unknown> {
 /** Placeholder roots every message may use; `lab.<test>` also needs the test to exist. */
 const PLACEHOLDER_ROOTS = ['service', 'diagnosis', 'diagnoses', 'encounter', 'chart', 'lab', 'text', 'count', 'field', 'code', 'services', 'medication', 'pair', 'mention', 'dose'];
 
-/** What `match` may filter on, per subject. */
-const MATCH_KEYS: Record<SubjectKind, readonly string[]> = {
-  service: ['code'],
-  diagnosis: ['code', 'status'],
-  lab: ['test'],
-  encounter: ['setting'],
-  chart: [],
+/** What `match` may filter on, per subject (the ruleset schema is generated from this). */
+export const MATCH_OPTIONS: Record<SubjectKind, Readonly<Record<string, OptionSpec>>> = {
+  service: { code: { type: 'codes', description: 'The service codes the rule looks at: a codeset name, a code, a pattern, or a list.' } },
+  diagnosis: {
+    code: { type: 'codes', description: 'The diagnosis codes the rule looks at: a codeset name, a code, a pattern, or a list.' },
+    status: { type: 'enum-list', values: DIAGNOSIS_STATUSES, description: 'Only diagnoses with this status (or one of a list).' },
+  },
+  lab: { test: { type: 'test', description: 'Only results of this test (named in `tests`).' } },
+  encounter: { setting: { type: 'enum-list', values: SETTINGS, description: 'Only encounters in this setting (or one of a list).' } },
+  chart: {},
 };
 
 export interface CompileOptions {
@@ -53,25 +60,16 @@ export interface CompileOptions {
 export function compileRuleset(defs: Definitions, problems: Problems, options: CompileOptions = {}): CompiledRuleset {
   const codeTable = options.codeTable ?? new CodeTable();
   let lookback = DEFAULT_LOOKBACK;
-  if (defs.lookback) {
-    const d = parseDuration(defs.lookback.value);
-    if (!d) problems.at(defs.lookback.src, defs.lookback.path, `bad duration ${JSON.stringify(defs.lookback.value)}: write a number and d, w, m or y (180d, 6m, 1y)`);
-    else lookback = d;
-  }
+  const lookbackValue = defs.lookback ? parseDuration(defs.lookback.value) : undefined;
+  if (lookbackValue) lookback = lookbackValue;
 
   let negationConfig: NegationConfig = DEFAULT_NEGATION;
   if (defs.negation) {
     const n = defs.negation.value;
     const list = (k: 'cues' | 'terminators'): string[] => {
       const v = n[k];
-      if (v === undefined) return [...DEFAULT_NEGATION[k]];
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-        problems.at(defs.negation!.src, [...defs.negation!.path, k], `\`negation.${k}\` takes a list of words`);
-        return [...DEFAULT_NEGATION[k]];
-      }
-      return v as string[];
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : [...DEFAULT_NEGATION[k]];
     };
-    for (const k of Object.keys(n)) if (k !== 'cues' && k !== 'terminators') problems.atKey(defs.negation.src, [...defs.negation.path, k], `unknown key \`${k}\`.${didYouMean(k, ['cues', 'terminators'])}`);
     negationConfig = { cues: list('cues'), terminators: list('terminators') };
   }
   const negation = new CompiledNegation(negationConfig);
@@ -92,12 +90,11 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
       const at = [...def.path, i];
       const code = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
       const other = raw.with !== undefined ? cc.codes(raw.with, [...at, 'with']) : undefined;
-      if (raw.code === undefined || raw.with === undefined) problems.at(def.src, at, 'a pair needs `code` and `with`');
       const day = (k: 'from' | 'until'): number | undefined => {
         const v = raw[k];
-        if (v === undefined) return undefined;
         const d = typeof v === 'string' ? parseDay(v) : undefined;
-        if (d === undefined) problems.at(def.src, [...at, k], `\`${k}\` takes a date written YYYY-MM-DD`);
+        // The schema refuses what is not written YYYY-MM-DD; this catches 2026-02-30.
+        if (d === undefined && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) problems.at(def.src, [...at, k], `\`${k}\`: ${v} is not a date`);
         return d;
       };
       const from = day('from');
@@ -115,7 +112,6 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     const entries: MentionEntry[] = [];
     def.value.forEach((raw, i) => {
       const at = [...def.path, i];
-      if (raw.code === undefined || raw.terms === undefined) problems.at(def.src, at, 'a mention needs `code` and `terms`');
       const codes = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
       const words = raw.terms !== undefined ? cc.terms(raw.terms, [...at, 'terms']) : undefined;
       if (!codes || !words) return;
@@ -132,11 +128,12 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
   const titles = new Map<string, unknown>();
   for (const o of defs.overrides) {
     const v = o.value;
-    for (const k of Object.keys(v)) if (!(OVERRIDE_KEYS as readonly string[]).includes(k)) problems.atKey(o.src, [...o.path, k], `unknown key \`${k}\` in an override.${didYouMean(k, OVERRIDE_KEYS)}`);
-    if (typeof v.rule !== 'string' || !defs.rules.has(v.rule)) {
+    if (typeof v.rule !== 'string') continue;
+    if (!defs.rules.has(v.rule)) {
       // A config's `rules: {id: severity}` entry is placed at its key; an override at its `rule`.
-      const mapForm = o.path[o.path.length - 1] === v.rule;
-      (mapForm ? problems.atKey.bind(problems) : problems.at.bind(problems))(o.src, mapForm ? o.path : [...o.path, 'rule'], typeof v.rule === 'string' ? `override of unknown rule "${v.rule}".${didYouMean(v.rule, defs.rules.keys())}` : 'an override needs `rule: <rule id>`');
+      const message = `override of unknown rule "${v.rule}".${didYouMean(v.rule, defs.rules.keys())}`;
+      if (o.path[o.path.length - 1] === v.rule) problems.atKey(o.src, o.path, message);
+      else problems.at(o.src, [...o.path, 'rule'], message);
       continue;
     }
     if (v.severity !== undefined) severities.set(v.rule, { value: v.severity, def: { value: v.severity, src: o.src, path: [...o.path, 'severity'] } });
@@ -208,25 +205,14 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
   const { src, path } = def;
   const p = env.problems;
   const before = p.list.length;
-  for (const k of Object.keys(def.value)) if (!(RULE_KEYS as readonly string[]).includes(k)) p.atKey(src, [...path, k], `unknown key \`${k}\` in rule "${id}".${didYouMean(k, RULE_KEYS)}`);
-
   const sevValue = sevDef ? sevDef.value : raw.severity;
-  const sevWhere = sevDef ?? { src, path: [...path, 'severity'] };
-  let severity: Severity | 'off' = 'error';
-  if (typeof sevValue !== 'string' || ![...SEVERITIES, 'off'].includes(sevValue)) {
-    p.at(sevWhere.src, sevWhere.path, sevValue === undefined ? `rule "${id}" needs a \`severity\` (error, warning, info or off)` : `bad severity ${JSON.stringify(sevValue)}: use error, warning, info or off.${typeof sevValue === 'string' ? didYouMean(sevValue, [...SEVERITIES, 'off']) : ''}`);
-  } else severity = sevValue as Severity | 'off';
-
-  if (typeof raw.title !== 'string' || !raw.title.trim()) p.at(src, [...path, raw.title === undefined ? 'id' : 'title'], `rule "${id}" needs a \`title\``);
-  let on: SubjectKind = 'chart';
-  if (typeof raw.on !== 'string' || !(SUBJECT_KINDS as readonly string[]).includes(raw.on)) {
-    p.at(src, [...path, raw.on === undefined ? 'id' : 'on'], raw.on === undefined ? `rule "${id}" needs \`on\`: ${SUBJECT_KINDS.join(', ')}` : `bad subject ${JSON.stringify(raw.on)}: \`on\` takes ${SUBJECT_KINDS.join(', ')}.${typeof raw.on === 'string' ? didYouMean(raw.on, SUBJECT_KINDS) : ''}`);
-  } else on = raw.on as SubjectKind;
+  const severity = typeof sevValue === 'string' && [...SEVERITIES, 'off'].includes(sevValue) ? sevValue as Severity | 'off' : 'error';
+  const on: SubjectKind = (SUBJECT_KINDS as readonly unknown[]).includes(raw.on) ? raw.on as SubjectKind : 'chart';
 
   const cc = (cpath: NodePath): CompileContext => makeContext(env, src, cpath, on);
 
   let match: Evaluator | null = null;
-  if (raw.match !== undefined) match = compileMatch(raw.match, [...path, 'match'], on, cc([...path, 'match']), src, p);
+  if (raw.match !== undefined) match = compileMatch(raw.match, [...path, 'match'], on, cc([...path, 'match']));
 
   // A rule without `when` fires for every subject its `match` takes.
   let when: Evaluator = () => HOLDS;
@@ -234,15 +220,10 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
   else if (raw.when !== undefined) when = compileCondition(raw.when, [...path, 'when'], src, env, on);
 
   const cite: Evaluator[] = [];
-  if (raw.cite !== undefined) {
-    if (!Array.isArray(raw.cite)) p.at(src, [...path, 'cite'], '`cite` takes a list of conditions');
-    else raw.cite.forEach((c, i) => cite.push(compileCondition(c, [...path, 'cite', i], src, env, on)));
-  }
+  if (Array.isArray(raw.cite)) raw.cite.forEach((c, i) => cite.push(compileCondition(c, [...path, 'cite', i], src, env, on)));
 
   let message = '';
-  if (typeof raw.message !== 'string' || !raw.message.trim()) {
-    p.at(src, [...path, raw.message === undefined ? 'id' : 'message'], `rule "${id}" needs a \`message\``);
-  } else {
+  if (typeof raw.message === 'string') {
     message = raw.message;
     try {
       for (const name of templateNames(parseTemplate(message))) {
@@ -258,7 +239,6 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
       else throw err;
     }
   }
-  if (raw.docs !== undefined && typeof raw.docs !== 'string') p.at(src, [...path, 'docs'], '`docs` must be text');
   if (p.list.length > before) return undefined;
 
   return {
@@ -291,8 +271,7 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
       items.forEach((item, i) => {
         const ipath = Array.isArray(value) ? [...at, i] : at;
         if (typeof item !== 'string' && typeof item !== 'number') {
-          p.at(src, ipath, 'expected a codeset name, a code or a pattern');
-          ok = false;
+          ok = false; // the schema says what a code may be
           return;
         }
         const s = String(item).trim();
@@ -308,10 +287,7 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
       return ok ? new CodeMatcher(entries) : undefined;
     },
     test(name, at) {
-      if (typeof name !== 'string') {
-        p.at(src, at, 'expected the name of a test from `tests`');
-        return undefined;
-      }
+      if (typeof name !== 'string') return undefined; // missing or not text: the schema says so
       const t = env.tests.get(name);
       if (!t) p.at(src, at, `unknown test "${name}".${didYouMean(name, env.tests.keys())}`);
       return t;
@@ -319,10 +295,7 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
     terms(value, at) {
       // A name, a list of names, or an inline list of words (anything that is not a known name).
       const items = Array.isArray(value) ? value : [value];
-      if (items.length === 0 || items.some((x) => typeof x !== 'string')) {
-        p.at(src, at, 'expected a term list name, a list of names, or a list of words');
-        return undefined;
-      }
+      if (items.length === 0 || items.some((x) => typeof x !== 'string')) return undefined; // the schema says so
       const names = items as string[];
       const known = names.filter((n) => env.terms.has(n));
       if (known.length === names.length) {
@@ -351,27 +324,22 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
       return d;
     },
     pairs(name, at) {
-      const list = typeof name === 'string' ? env.pairs.get(name) : undefined;
-      if (!list) p.at(src, at, `unknown pair list ${JSON.stringify(name)}.${typeof name === 'string' ? didYouMean(name, env.pairs.keys()) : ''}`);
+      if (typeof name !== 'string') return undefined;
+      const list = env.pairs.get(name);
+      if (!list) p.at(src, at, `unknown pair list "${name}".${didYouMean(name, env.pairs.keys())}`);
       return list;
     },
     mentions(name, at) {
-      const map = typeof name === 'string' ? env.mentions.get(name) : undefined;
-      if (!map) p.at(src, at, `unknown mention map ${JSON.stringify(name)}.${typeof name === 'string' ? didYouMean(name, env.mentions.keys()) : ''}`);
+      if (typeof name !== 'string') return undefined;
+      const map = env.mentions.get(name);
+      if (!map) p.at(src, at, `unknown mention map "${name}".${didYouMean(name, env.mentions.keys())}`);
       return map;
     },
   };
 }
 
-function compileMatch(raw: unknown, path: NodePath, on: SubjectKind, cc: CompileContext, src: SourceFile, p: Problems): Evaluator | null {
-  if (!isObj(raw)) {
-    p.at(src, path, '`match` takes a mapping such as { code: b12-injection }');
-    return null;
-  }
-  const allowed = MATCH_KEYS[on];
-  for (const k of Object.keys(raw)) {
-    if (!allowed.includes(k)) p.atKey(src, [...path, k], allowed.length === 0 ? `\`match\` has nothing to filter for \`on: ${on}\`` : `\`match\` for \`on: ${on}\` takes ${allowed.join(', ')}.${didYouMean(k, allowed)}`);
-  }
+function compileMatch(raw: unknown, path: NodePath, on: SubjectKind, cc: CompileContext): Evaluator | null {
+  if (!isObj(raw)) return null;
   const codes = raw.code !== undefined ? cc.codes(raw.code, [...path, 'code']) : undefined;
   const test = raw.test !== undefined ? cc.test(raw.test, [...path, 'test']) : undefined;
   const statuses = raw.status === undefined ? undefined : new Set((Array.isArray(raw.status) ? raw.status : [raw.status]).map(String));
@@ -390,26 +358,14 @@ function compileMatch(raw: unknown, path: NodePath, on: SubjectKind, cc: Compile
 
 /** Compiles one condition node: `all`, `any`, `not`, or a registered condition kind. */
 export function compileCondition(raw: unknown, path: NodePath, src: SourceFile, env: Env, on: SubjectKind): Evaluator {
-  const p = env.problems;
   const never: Evaluator = () => null;
-  const kinds = [...COMBINATORS, ...CONDITIONS.keys()];
-  if (!isObj(raw)) {
-    p.at(src, path, `expected a condition (${kinds.join(', ')})`);
-    return never;
-  }
-  const keys = Object.keys(raw);
-  if (keys.length !== 1) {
-    p.at(src, path, keys.length === 0 ? 'empty condition' : `a condition has exactly one kind; found ${keys.join(', ')} (combine them with \`all\` or \`any\`)`);
-    return never;
-  }
-  const kind = keys[0]!;
+  // One kind per condition, a list for all/any, a mapping of options: the schema's to report.
+  if (!isObj(raw) || Object.keys(raw).length !== 1) return never;
+  const kind = Object.keys(raw)[0]!;
   const body = raw[kind];
   const bpath = [...path, kind];
   if (kind === 'all' || kind === 'any') {
-    if (!Array.isArray(body) || body.length === 0) {
-      p.at(src, bpath, `\`${kind}\` takes a non-empty list of conditions`);
-      return never;
-    }
+    if (!Array.isArray(body) || body.length === 0) return never;
     const parts = body.map((c, i) => compileCondition(c, [...bpath, i], src, env, on));
     if (kind === 'all') {
       return (scope) => {
@@ -437,17 +393,11 @@ export function compileCondition(raw: unknown, path: NodePath, src: SourceFile, 
     return (scope) => (inner(scope) ? null : HOLDS);
   }
   const mod = CONDITIONS.get(kind) as ConditionModule<Record<string, unknown>> | undefined;
-  if (!mod) {
-    p.atKey(src, [...path, kind], `unknown condition \`${kind}\`.${didYouMean(kind, kinds)}`);
-    return never;
-  }
-  if (!isObj(body)) {
-    p.at(src, bpath, `\`${kind}\` takes a mapping of options: ${Object.keys(mod.options).join(', ')}`);
-    return never;
-  }
+  if (!mod || !isObj(body)) return never;
+  const p = env.problems;
   const before = p.list.length;
   const options = resolveValues(mod, body, bpath, src, env);
-  checkOptions(mod, options, bpath, src, p);
+  checkBetween(mod, options, bpath, src, p);
   const ev = mod.compile(options, makeContext(env, src, bpath, on));
   return p.list.length > before ? never : ev;
 }
@@ -482,61 +432,14 @@ function resolveValues(mod: ConditionModule<Record<string, unknown>>, body: Reco
   return out;
 }
 
-function checkOptions(mod: ConditionModule<Record<string, unknown>>, body: Record<string, unknown>, path: NodePath, src: SourceFile, p: Problems): void {
-  const known = [...Object.keys(mod.options), ...(mod.comparison ? OPERATORS : [])];
-  for (const [k, v] of Object.entries(body)) {
-    const spec = mod.options[k];
-    if (!spec) {
-      if (mod.comparison && (OPERATORS as readonly string[]).includes(k)) continue;
-      p.atKey(src, [...path, k], `unknown option \`${k}\` of \`${mod.kind}\`.${didYouMean(k, known)}`);
-      continue;
-    }
-    checkType(spec, k, v, [...path, k], src, p);
-  }
-  if (mod.comparison) {
-    for (const c of comparisonProblems(body, mod.comparison === 'numeric')) p.at(src, [...path, c.key], c.message);
-  }
+/** `between` takes its low bound first: the one thing about a comparison a schema cannot check. */
+function checkBetween(mod: ConditionModule<Record<string, unknown>>, body: Record<string, unknown>, path: NodePath, src: SourceFile, p: Problems): void {
+  const comparisons: [Record<string, unknown>, NodePath][] = mod.comparison ? [[body, path]] : [];
   for (const [k, spec] of Object.entries(mod.options)) {
-    if (spec.required && body[k] === undefined) p.at(src, path, `\`${mod.kind}\` needs \`${k}\`: ${spec.description}`);
+    if (spec.type === 'comparison' && isObj(body[k])) comparisons.push([body[k] as Record<string, unknown>, [...path, k]]);
   }
-}
-
-function checkType(spec: OptionSpec, key: string, v: unknown, path: NodePath, src: SourceFile, p: Problems): void {
-  switch (spec.type) {
-    case 'boolean':
-      if (typeof v !== 'boolean') p.at(src, path, `\`${key}\` takes true or false`);
-      break;
-    case 'number':
-      if (typeof v !== 'number') p.at(src, path, `\`${key}\` takes a number`);
-      break;
-    case 'string':
-      if (typeof v !== 'string' || !v.trim()) p.at(src, path, `\`${key}\` takes text`);
-      break;
-    case 'anchor':
-      if (typeof v !== 'boolean' && typeof v !== 'string') p.at(src, path, `\`${key}\` takes true or the name of a test`);
-      break;
-    case 'enum':
-    case 'enum-list': {
-      const items = spec.type === 'enum-list' && Array.isArray(v) ? v : [v];
-      for (const item of items) {
-        if (typeof item !== 'string' || !spec.values!.includes(item)) {
-          p.at(src, path, `bad ${key} ${JSON.stringify(item)}: use ${spec.type === 'enum-list' ? 'one or a list of ' : 'one of '}${spec.values!.join(', ')}.${typeof item === 'string' ? didYouMean(item, spec.values!) : ''}`);
-        }
-      }
-      break;
-    }
-    case 'comparison':
-      if (typeof v === 'number') break;
-      if (!isObj(v) || Object.keys(v).length === 0) {
-        p.at(src, path, `\`${key}\` takes a comparison such as {lt: 200} (operators: ${OPERATORS.join(', ')})`);
-        break;
-      }
-      for (const k of Object.keys(v)) if (!(OPERATORS as readonly string[]).includes(k)) p.atKey(src, [...path, k], `bad operator \`${k}\`: use ${OPERATORS.join(', ')}.${didYouMean(k, OPERATORS)}`);
-      if (!hasComparison(v)) break;
-      for (const c of comparisonProblems(v, true)) p.at(src, [...path, c.key], c.message);
-      break;
-    default:
-      // codes, test, terms and duration are checked when they are resolved.
-      break;
+  for (const [c, at] of comparisons) {
+    const problem = betweenProblem(c.between);
+    if (problem) p.at(src, [...at, 'between'], problem);
   }
 }

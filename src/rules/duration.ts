@@ -9,6 +9,8 @@ export interface Duration {
 }
 
 const DURATION = /^(\d+)\s*(d|w|m|y)$/;
+/** The same, as a JSON Schema pattern for the text as written (spaces and case allowed). */
+export const DURATION_PATTERN = '^\\s*\\d+\\s*[dwmyDWMY]\\s*$';
 
 export function parseDuration(v: unknown): Duration | undefined {
   const text = typeof v === 'number' ? `${v}d` : typeof v === 'string' ? v.trim().toLowerCase() : undefined;

@@ -1,7 +1,9 @@
 /**
- * Loading rulesets: YAML files with positions, `extends` (built-in names or paths relative to the
- * file), merged in order (later wins), then `overrides`. Every problem is collected with its
- * file, line and column; the ruleset is refused as a whole if there is any.
+ * Loading rulesets: YAML files with positions, checked against schemas/ruleset.schema.json,
+ * `extends` (built-in names or paths relative to the file), merged in order (later wins), then
+ * `overrides`. Every problem is collected with its file, line and column; the ruleset is
+ * refused as a whole if there is any. The shape of the file is the schema's to check; what is
+ * left here is what a schema cannot know (cycles, repeated ids, what an extension extends).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -9,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Position } from '../finding.js';
 import { yamlNodeAt } from '../read/yaml-locate.js';
+import { schemaProblems, type SchemaName } from './schema-check.js';
 import { didYouMean } from './suggest.js';
 import type { TestDefinition } from './tests.js';
 import type { NodePath } from './types.js';
@@ -50,6 +53,8 @@ export interface RawRule {
   cite?: unknown;
   message?: unknown;
   docs?: unknown;
+  /** The rule's own tests, for `b12lint test`. */
+  examples?: unknown;
   [k: string]: unknown;
 }
 
@@ -93,10 +98,8 @@ export interface RawMention {
   name?: unknown;
 }
 
-export const RULESET_KEYS = ['$schema', 'ruleset', 'description', 'extends', 'lookback', 'values', 'codesets', 'tests', 'terms', 'mentions', 'pairs', 'negation', 'rules', 'overrides'] as const;
-export const RULE_KEYS = ['id', 'severity', 'title', 'on', 'match', 'when', 'cite', 'message', 'docs'] as const;
-export const OVERRIDE_KEYS = ['rule', 'severity', 'message', 'title'] as const;
-export const TEST_KEYS = ['loinc', 'names', 'unit', 'factors'] as const;
+/** A rule id: kebab-case (a JSON Schema pattern). */
+export const RULE_ID_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
 
 /** The folder the package is installed in (for built-in rulesets). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -142,8 +145,20 @@ export class Problems {
     this.list.push({ file, line, column, message });
   }
 
+  /** Refuses the ruleset if there is any problem: listed by file (in the order met), line and column. */
   throwIfAny(): void {
-    if (this.list.length > 0) throw new RulesetError(this.list);
+    if (this.list.length === 0) return;
+    const files = [...new Set(this.list.map((p) => p.file))];
+    const sorted = [...this.list].sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.column - b.column);
+    throw new RulesetError(sorted);
+  }
+}
+
+/** Checks a file's root against its JSON Schema; each problem is placed at its key or value. */
+export function checkSchema(name: SchemaName, src: SourceFile, root: unknown, problems: Problems): void {
+  for (const p of schemaProblems(name, root)) {
+    if (p.atKey) problems.atKey(src, p.path, p.message);
+    else problems.at(src, p.path, p.message);
   }
 }
 
@@ -243,14 +258,9 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
     if (!options.extraKeys) problems.at(src, [], 'the ruleset is empty');
     return;
   }
-  if (!isObj(root)) {
-    problems.at(src, [], `expected a mapping with \`rules\`, \`codesets\`, ...; found ${Array.isArray(root) ? 'a list' : typeof root}`);
-    return;
-  }
-  const known = [...RULESET_KEYS, ...(options.extraKeys ?? [])];
-  for (const k of Object.keys(root)) {
-    if (!known.includes(k)) problems.atKey(src, [k], `unknown key \`${k}\`.${didYouMean(k, known)}`);
-  }
+  // A config is checked against its own schema when it is loaded (src/run/config.ts).
+  if (!options.extraKeys) checkSchema('ruleset', src, root, problems);
+  if (!isObj(root)) return;
   // extends
   const baseDir = dirname(src.path || resolve('.'));
   let ext: { ref: string; path: NodePath }[] = [];
@@ -259,9 +269,7 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
   } else if (root.extends !== undefined) {
     const list = Array.isArray(root.extends) ? root.extends : [root.extends];
     list.forEach((r, i) => {
-      const path = Array.isArray(root.extends) ? ['extends', i] : ['extends'];
-      if (typeof r !== 'string' || r.trim() === '') problems.at(src, path, '`extends` takes ruleset names or paths');
-      else ext.push({ ref: r, path });
+      if (typeof r === 'string' && r.trim() !== '') ext.push({ ref: r, path: Array.isArray(root.extends) ? ['extends', i] : ['extends'] });
     });
   } else if (options.defaultExtends) {
     ext = options.defaultExtends.map((ref) => ({ ref, path: [] }));
@@ -270,149 +278,77 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
 
   defs.sources.push(src);
   defs.files.push(src.file);
-  if (root.ruleset !== undefined && !options.extraKeys) {
-    if (typeof root.ruleset !== 'string' || !root.ruleset.trim()) problems.at(src, ['ruleset'], '`ruleset` (the name) must be text');
-    else defs.name = root.ruleset;
-  }
+  if (typeof root.ruleset === 'string' && root.ruleset.trim() && !options.extraKeys) defs.name = root.ruleset;
   if (!defs.name && !options.extraKeys) defs.name = src.file;
   if (root.lookback !== undefined) defs.lookback = { value: root.lookback, src, path: ['lookback'] };
-  if (root.negation !== undefined) {
-    if (!isObj(root.negation)) problems.at(src, ['negation'], '`negation` takes { cues: [...], terminators: [...] }');
-    else defs.negation = { value: root.negation, src, path: ['negation'] };
-  }
+  if (isObj(root.negation)) defs.negation = { value: root.negation, src, path: ['negation'] };
   mergeCodesets(defs, root.codesets, src, problems);
-  mergeNamed(defs.tests, root.tests, 'tests', src, problems, (v, path) => {
-    if (!isObj(v)) {
-      problems.at(src, path, 'a test takes { loinc: [...], unit: ..., names: [...] }');
-      return undefined;
-    }
-    for (const k of Object.keys(v)) if (!(TEST_KEYS as readonly string[]).includes(k)) problems.atKey(src, [...path, k], `unknown key \`${k}\` in a test.${didYouMean(k, TEST_KEYS)}`);
+  // Entries the schema refused are left out; the schema's problems say why.
+  const strList = (x: unknown): string[] | undefined => (x === undefined ? undefined : (Array.isArray(x) ? x : [x]).map(String));
+  mergeNamed(defs.tests, root.tests, 'tests', src, (v) => {
+    if (!isObj(v)) return undefined;
     const def: TestDefinition = {};
-    const strList = (key: string): string[] | undefined => {
-      const x = v[key];
-      if (x === undefined) return undefined;
-      const arr = Array.isArray(x) ? x : [x];
-      if (arr.some((y) => typeof y !== 'string' && typeof y !== 'number')) {
-        problems.at(src, [...path, key], `\`${key}\` takes a list of text`);
-        return undefined;
-      }
-      return arr.map(String);
-    };
-    const loinc = strList('loinc');
-    const names = strList('names');
+    const loinc = strList(v.loinc);
+    const names = strList(v.names);
     if (loinc) def.loinc = loinc;
     if (names) def.names = names;
-    if (v.unit !== undefined) {
-      if (typeof v.unit !== 'string') problems.at(src, [...path, 'unit'], '`unit` must be text');
-      else def.unit = v.unit;
-    }
-    if (v.factors !== undefined) {
-      if (!isObj(v.factors) || Object.values(v.factors).some((f) => typeof f !== 'number' || !(f > 0))) {
-        problems.at(src, [...path, 'factors'], '`factors` maps a unit to the positive number that converts it to the test\'s unit');
-      } else def.factors = v.factors as Record<string, number>;
-    }
+    if (typeof v.unit === 'string') def.unit = v.unit;
+    if (isObj(v.factors)) def.factors = v.factors as Record<string, number>;
     return def;
   });
-  mergeNamed(defs.terms, root.terms, 'terms', src, problems, (v, path) => {
-    if (!Array.isArray(v) || v.length === 0 || v.some((t) => typeof t !== 'string' || !t.trim())) {
-      problems.at(src, path, 'a term list is a list of words or phrases');
-      return undefined;
-    }
-    return v as string[];
-  });
-  mergeNamed(defs.values, root.values, 'values', src, problems, (v, path) => {
+  mergeNamed(defs.terms, root.terms, 'terms', src, (v) => (Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === 'string' && t.trim()) ? v as string[] : undefined));
+  mergeNamed(defs.values, root.values, 'values', src, (v) => {
     if (typeof v === 'number' && Number.isFinite(v)) return v;
     if (typeof v === 'string' && /^\d+\s*[dwmy]$/i.test(v.trim())) return v.trim();
-    problems.at(src, path, 'a value is a number (a threshold) or a duration such as 25d, 6m, 1y');
     return undefined;
   });
-  const listOf = <T>(key: string, keys: readonly string[], what: string) => (v: unknown, path: NodePath): T[] | undefined => {
-    if (!Array.isArray(v) || v.some((x) => !isObj(x))) {
-      problems.at(src, path, `${what} is a list of mappings`);
-      return undefined;
-    }
-    v.forEach((x, i) => {
-      for (const k of Object.keys(x as object)) if (!keys.includes(k)) problems.atKey(src, [...path, i, k], `unknown key \`${k}\` in ${key}.${didYouMean(k, keys)}`);
+  const mappings = <T>(v: unknown): T[] | undefined => (Array.isArray(v) && v.every(isObj) ? v as T[] : undefined);
+  mergeNamed(defs.pairs, root.pairs, 'pairs', src, mappings<RawPair>);
+  mergeNamed(defs.mentions, root.mentions, 'mentions', src, mappings<RawMention>);
+  // rules (a config's `rules:` may also be a map of severities, read by src/run/config.ts)
+  if (Array.isArray(root.rules)) {
+    const seen = new Set<string>();
+    root.rules.forEach((r, i) => {
+      const path: NodePath = ['rules', i];
+      if (!isObj(r) || typeof r.id !== 'string' || !new RegExp(RULE_ID_PATTERN).test(r.id)) return;
+      const id = r.id;
+      if (seen.has(id)) {
+        problems.at(src, [...path, 'id'], `rule id "${id}" is repeated: rule ids must be unique`);
+        return;
+      }
+      seen.add(id);
+      defs.rules.delete(id); // a later definition replaces the inherited one, and takes its place at the end
+      defs.rules.set(id, { value: r as RawRule, src, path });
     });
-    return v as T[];
-  };
-  mergeNamed(defs.pairs, root.pairs, 'pairs', src, problems, listOf<RawPair>('pairs', ['code', 'with', 'from', 'until', 'note'], 'a pair list'));
-  mergeNamed(defs.mentions, root.mentions, 'mentions', src, problems, listOf<RawMention>('mentions', ['code', 'terms', 'name'], 'a mention map'));
-  // rules
-  if (root.rules !== undefined && root.rules !== null) {
-    if (!Array.isArray(root.rules)) {
-      if (!(options.extraKeys && isObj(root.rules))) problems.at(src, ['rules'], '`rules` must be a list of rules');
-    } else {
-      const seen = new Set<string>();
-      root.rules.forEach((r, i) => {
-        const path: NodePath = ['rules', i];
-        if (!isObj(r)) {
-          problems.at(src, path, 'a rule must be a mapping with id, severity, title, on, when, message');
-          return;
-        }
-        const id = r.id;
-        if (typeof id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) {
-          problems.at(src, typeof id === 'string' ? [...path, 'id'] : path, typeof id === 'string' ? `rule id "${id}" must be kebab-case (lower case words joined by -)` : 'a rule needs an `id`');
-          return;
-        }
-        if (seen.has(id)) {
-          problems.at(src, [...path, 'id'], `rule id "${id}" is repeated: rule ids must be unique`);
-          return;
-        }
-        seen.add(id);
-        defs.rules.delete(id); // a later definition replaces the inherited one, and takes its place at the end
-        defs.rules.set(id, { value: r as RawRule, src, path });
-      });
-    }
   }
-  if (root.overrides !== undefined) {
-    if (!Array.isArray(root.overrides)) problems.at(src, ['overrides'], '`overrides` must be a list of { rule, severity }');
-    else root.overrides.forEach((o, i) => {
-      if (!isObj(o)) problems.at(src, ['overrides', i], 'an override is { rule: <id>, severity: <severity> }');
-      else defs.overrides.push({ value: o as RawOverride, src, path: ['overrides', i] });
+  if (Array.isArray(root.overrides)) {
+    root.overrides.forEach((o, i) => {
+      if (isObj(o)) defs.overrides.push({ value: o as RawOverride, src, path: ['overrides', i] });
     });
   }
 }
 
 function mergeCodesets(defs: Definitions, raw: unknown, src: SourceFile, problems: Problems): void {
-  if (raw === undefined) return;
-  if (!isObj(raw)) {
-    problems.at(src, ['codesets'], '`codesets` maps names to lists of codes');
-    return;
-  }
+  if (!isObj(raw)) return;
+  const codes = (x: unknown): string[] => (Array.isArray(x) ? x.filter((c) => typeof c === 'string' || typeof c === 'number').map((c) => String(c).trim()) : []);
   for (const [name, v] of Object.entries(raw)) {
     const path: NodePath = ['codesets', name];
-    const codes = (x: unknown, p: NodePath): string[] | undefined => {
-      if (!Array.isArray(x) || x.some((c) => typeof c !== 'string' && typeof c !== 'number')) {
-        problems.at(src, p, 'a codeset is a list of codes (patterns may end in *)');
-        return undefined;
-      }
-      return x.map((c) => String(c).trim());
-    };
     if (isObj(v)) {
       // Extending an inherited codeset: { add: [...], remove: [...] }
-      for (const k of Object.keys(v)) if (k !== 'add' && k !== 'remove') problems.atKey(src, [...path, k], `unknown key \`${k}\`: a codeset extension takes \`add\` and \`remove\`.${didYouMean(k, ['add', 'remove'])}`);
       const base = defs.codesets.get(name)?.value ?? [];
-      const add = v.add !== undefined ? codes(v.add, [...path, 'add']) ?? [] : [];
-      const remove = new Set((v.remove !== undefined ? codes(v.remove, [...path, 'remove']) ?? [] : []).map((c) => c.toUpperCase()));
+      const remove = new Set(codes(v.remove).map((c) => c.toUpperCase()));
       if (!defs.codesets.has(name) && v.remove !== undefined) problems.at(src, path, `codeset "${name}" is not defined by an extended ruleset, so there is nothing to remove from.${didYouMean(name, defs.codesets.keys())}`);
-      defs.codesets.set(name, { value: [...base.filter((c) => !remove.has(c.toUpperCase())), ...add], src, path });
-    } else {
-      const list = codes(v, path);
-      if (list) defs.codesets.set(name, { value: list, src, path });
+      defs.codesets.set(name, { value: [...base.filter((c) => !remove.has(c.toUpperCase())), ...codes(v.add)], src, path });
+    } else if (Array.isArray(v)) {
+      defs.codesets.set(name, { value: codes(v), src, path });
     }
   }
 }
 
-function mergeNamed<T>(into: Map<string, Def<T>>, raw: unknown, key: string, src: SourceFile, problems: Problems, check: (v: unknown, path: NodePath) => T | undefined): void {
-  if (raw === undefined) return;
-  if (!isObj(raw)) {
-    problems.at(src, [key], `\`${key}\` maps names to definitions`);
-    return;
-  }
+function mergeNamed<T>(into: Map<string, Def<T>>, raw: unknown, key: string, src: SourceFile, read: (v: unknown) => T | undefined): void {
+  if (!isObj(raw)) return;
   for (const [name, v] of Object.entries(raw)) {
-    const path: NodePath = [key, name];
-    const value = check(v, path);
-    if (value !== undefined) into.set(name, { value, src, path });
+    const value = read(v);
+    if (value !== undefined) into.set(name, { value, src, path: [key, name] });
   }
 }

@@ -18,35 +18,39 @@ export interface SetupOptions {
   version: string;
 }
 
+/** The ruleset's definitions after `extends`, with the config as the last layer. */
+export function resolveDefinitions(options: Pick<SetupOptions, 'ruleset' | 'config'>, problems: Problems): Definitions {
+  const { config } = options;
+  // A ruleset named on the command line runs as written; the config adds only run settings.
+  if (options.ruleset) return loadDefinitions(options.ruleset, problems);
+  if (!config) return loadDefinitions(DEFAULT_RULESET, problems);
+  const defs = emptyDefinitions();
+  const base = config.ruleset ?? DEFAULT_RULESET;
+  // applyLayer resolves the config's ruleset relative to the config file's folder.
+  applyLayer(defs, config.src, problems, [], { extraKeys: CONFIG_KEYS, forcedExtends: [base] });
+  for (const s of config.severityMap) defs.overrides.push({ value: { rule: s.rule, severity: s.severity }, src: config.src, path: s.path });
+  return defs;
+}
+
+/** The ICD-10-CM order files (absolute, or path@year) as one code table; a bad file is a problem of the run. */
+export function codeTableOf(files: readonly string[]): CodeTable {
+  if (!files.length) return new CodeTable();
+  try {
+    return loadCodeTable(files);
+  } catch (err) {
+    if (err instanceof CodeTableError) throw new RulesetError([{ file: err.file, line: err.line || 1, column: 1, message: err.message }]);
+    throw err;
+  }
+}
+
 /** `problems` may already hold the config's problems, so all are listed together. */
 export function setupRuleset(options: SetupOptions, problems = new Problems()): CompiledRuleset {
   const { config } = options;
-  let defs: Definitions;
-  if (options.ruleset) {
-    // A ruleset named on the command line runs as written; the config adds only run settings.
-    defs = loadDefinitions(options.ruleset, problems);
-  } else if (config) {
-    defs = emptyDefinitions();
-    const base = config.ruleset ?? DEFAULT_RULESET;
-    applyLayer(defs, config.src, problems, [], { extraKeys: CONFIG_KEYS, forcedExtends: [base] });
-    // applyLayer resolves the config's ruleset relative to the config file's folder.
-    for (const s of config.severityMap) defs.overrides.push({ value: { rule: s.rule, severity: s.severity }, src: config.src, path: s.path });
-  } else {
-    defs = loadDefinitions(DEFAULT_RULESET, problems);
-  }
+  const defs = resolveDefinitions(options, problems);
   // Compile whatever loaded, so the problems of loading and of compiling are listed together.
-  let codeTable = new CodeTable();
   const tables = [...(options.icd10 ?? []).map((p) => (p.includes('@') ? p : resolve(p))), ...(options.icd10?.length ? [] : config?.icd10 ?? [])];
-  if (tables.length) {
-    try {
-      codeTable = loadCodeTable(tables);
-    } catch (err) {
-      if (err instanceof CodeTableError) throw new RulesetError([{ file: err.file, line: err.line || 1, column: 1, message: err.message }]);
-      throw err;
-    }
-  }
   const compiled = compileRuleset(defs, problems, {
-    codeTable,
+    codeTable: codeTableOf(tables),
     fingerprintExtra: `${options.version}\n${config ? config.src.text : ''}`,
   });
   problems.throwIfAny();

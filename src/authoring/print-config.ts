@@ -1,0 +1,76 @@
+/**
+ * `b12lint print-config [file]`: the configuration a run from the current folder would use, as
+ * YAML: the config file found (or given), its run settings, and the ruleset resolved after
+ * `extends` and overrides (every named value, codeset, test, term list, mention map, pair list
+ * and rule, with each rule's severity in force). With a file, also whether such a run lints it.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { compileRuleset } from '../rules/compile.js';
+import { Problems, type Def } from '../rules/load.js';
+import { findConfig, loadConfig } from '../run/config.js';
+import { discover, displayPath, NoFilesError } from '../run/discover.js';
+import { codeTableOf, resolveDefinitions } from '../run/setup.js';
+import { AuthoringError } from './test-command.js';
+
+export interface PrintConfigOptions {
+  cwd: string;
+  ruleset?: string;
+  config?: string;
+  configLookup?: boolean;
+  icd10: readonly string[];
+}
+
+function valuesOf<T>(map: ReadonlyMap<string, Def<T>>): Record<string, T> {
+  return Object.fromEntries([...map].map(([k, d]) => [k, d.value]));
+}
+
+export async function printConfig(file: string | undefined, o: PrintConfigOptions): Promise<string> {
+  const configPath = o.config ?? (o.configLookup === false ? undefined : findConfig(o.cwd));
+  const problems = new Problems();
+  const config = configPath ? loadConfig(resolve(o.cwd, configPath), problems) : undefined;
+  const defs = resolveDefinitions({ ...(o.ruleset ? { ruleset: o.ruleset } : {}), ...(config ? { config } : {}) }, problems);
+  const icd10 = o.icd10.length ? o.icd10.map((f) => (f.includes('@') ? f : resolve(o.cwd, f))) : config?.icd10 ?? [];
+  const ruleset = compileRuleset(defs, problems, { codeTable: codeTableOf(icd10) });
+  problems.throwIfAny();
+
+  const out: Record<string, unknown> = {};
+  out.config = config ? displayPath(config.src.path, o.cwd) : null;
+  if (file !== undefined) {
+    if (!existsSync(resolve(o.cwd, file))) throw new AuthoringError(`no such file: "${file}"`);
+    let linted = true;
+    try {
+      await discover([file], { cwd: o.cwd, ignore: config?.ignore ?? [] });
+    } catch (err) {
+      if (!(err instanceof NoFilesError)) throw err;
+      linted = false;
+    }
+    out.file = { path: file, linted };
+  }
+  out.settings = {
+    failOn: config?.failOn ?? 'error',
+    maxWarnings: config?.maxWarnings ?? null,
+    ignore: config?.ignore ?? [],
+    icd10: icd10.map((f) => displayPath(f, o.cwd)),
+  };
+  const compiled = new Map(ruleset.allRules.map((r) => [r.id, r]));
+  out.ruleset = {
+    name: ruleset.name,
+    layers: defs.files,
+    lookback: ruleset.lookback.text,
+    values: valuesOf(defs.values),
+    codesets: valuesOf(defs.codesets),
+    tests: valuesOf(defs.tests),
+    terms: valuesOf(defs.terms),
+    mentions: valuesOf(defs.mentions),
+    pairs: valuesOf(defs.pairs),
+    ...(defs.negation ? { negation: defs.negation.value } : {}),
+    rules: [...defs.rules].map(([id, def]) => {
+      const r = compiled.get(id)!;
+      const { docs: _docs, examples: _examples, ...raw } = def.value;
+      return { ...raw, severity: r.severity, title: r.title, message: r.message, file: r.file };
+    }),
+  };
+  return `# The configuration in force (b12lint print-config): settings and the ruleset after extends and overrides.\n${stringify(out, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,516 @@
+/**
+ * The JSON Schemas (draft 2020-12) of b12lint's files, generated from the code that reads them:
+ * the condition modules' declared options, the subjects and their `match` filters, the severities,
+ * the chart model's enums and the config keys. `npm run schemas` writes them to schemas/; the
+ * ruleset and config loaders validate with those files (src/rules/schema-check.ts), editors use
+ * them for completion and hover docs, and a test fails when the files differ from what this
+ * module generates.
+ */
+import { DIAGNOSIS_STATUSES, NOTE_SECTIONS, SETTINGS, SEXES } from '../chart/model.js';
+import { SEVERITIES } from '../finding.js';
+import { OPERATORS } from '../rules/compare.js';
+import { MATCH_OPTIONS } from '../rules/compile.js';
+import { COMBINATORS, CONDITIONS } from '../rules/conditions/index.js';
+import { DURATION_PATTERN } from '../rules/duration.js';
+import { RULE_ID_PATTERN } from '../rules/load.js';
+import type { SchemaName } from '../rules/schema-check.js';
+import { SUBJECT_KINDS, type OptionSpec } from '../rules/types.js';
+import { CONFIG_KEYS } from '../run/config.js';
+
+export type Schema = { [key: string]: unknown };
+export const SCHEMA_NAMES: readonly SchemaName[] = ['chart', 'ruleset', 'config', 'tests'];
+
+const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
+const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
+const ref = (def: string): Schema => ({ $ref: `#/$defs/${def}` });
+const text = (description: string): Schema => ({ type: 'string', minLength: 1, description });
+const textOrList = (description: string): Schema => ({ type: ['string', 'array'], items: { type: 'string', minLength: 1 }, description });
+const orList = (items: readonly string[]): string => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`);
+
+// ---------------------------------------------------------------------------------------------
+// Conditions: one definition per condition module, from its declared options.
+// ---------------------------------------------------------------------------------------------
+
+const OPERATOR_SCHEMAS: Record<(typeof OPERATORS)[number], Schema> = {
+  lt: { type: ['number', 'string'], description: 'Less than: a number, or the name of one in `values`.' },
+  lte: { type: ['number', 'string'], description: 'Less than or equal: a number, or the name of one in `values`.' },
+  gt: { type: ['number', 'string'], description: 'Greater than: a number, or the name of one in `values`.' },
+  gte: { type: ['number', 'string'], description: 'Greater than or equal: a number, or the name of one in `values`.' },
+  eq: { type: ['number', 'string', 'boolean'], description: 'Equal (text is compared case-insensitively).' },
+  ne: { type: ['number', 'string', 'boolean'], description: 'Not equal.' },
+  between: {
+    type: 'array', items: { type: ['number', 'string'] }, minItems: 2, maxItems: 2,
+    description: 'Between two numbers, both included: [low, high].', errorMessage: '`between` takes two numbers, low first: [low, high]',
+  },
+  in: { type: 'array', description: 'One of the values listed.', errorMessage: '`in` takes a list of values' },
+};
+
+/** The schema of one declared option. */
+export function optionSchema(spec: OptionSpec): Schema {
+  const d = spec.description;
+  switch (spec.type) {
+    case 'codes':
+      return { type: ['string', 'number', 'array'], items: { type: ['string', 'number'] }, description: d };
+    case 'boolean':
+      return { type: 'boolean', description: d };
+    case 'duration':
+      return { type: ['string', 'integer'], description: `${d} A duration (180d, 6m, 1y) or the name of one in \`values\`.` };
+    case 'comparison':
+      return { type: ['number', 'object'], ...ref('comparison'), description: d };
+    case 'number':
+      return { type: ['number', 'string'], description: `${d} A number, or the name of one in \`values\`.` };
+    case 'string':
+      return text(d);
+    case 'test':
+      return text(d);
+    case 'terms':
+      return { type: ['string', 'array'], items: { type: 'string', minLength: 1 }, minItems: 1, description: d };
+    case 'enum':
+      return { type: 'string', enum: [...spec.values!], description: d };
+    case 'enum-list':
+      return { anyOf: [{ type: 'string', enum: [...spec.values!] }, { type: 'array', items: { type: 'string', enum: [...spec.values!] }, minItems: 1 }], description: d };
+    case 'anchor':
+      return { type: ['boolean', 'string'], description: d };
+    case 'pairs':
+    case 'mentions':
+      return text(d);
+  }
+}
+
+function optionsObject(options: Readonly<Record<string, OptionSpec>>, extra: Record<string, Schema> = {}): Schema {
+  const required = Object.entries(options).filter(([, s]) => s.required).map(([k]) => k);
+  return {
+    type: 'object',
+    properties: { ...Object.fromEntries(Object.entries(options).map(([k, s]) => [k, optionSchema(s)])), ...extra },
+    additionalProperties: false,
+    ...(required.length ? { required } : {}),
+  };
+}
+
+function conditionDefs(): Record<string, Schema> {
+  const defs: Record<string, Schema> = {};
+  const kinds: Record<string, Schema> = {
+    all: { type: 'array', minItems: 1, items: ref('condition'), description: 'Holds when every condition listed holds.', errorMessage: '`all` takes a non-empty list of conditions' },
+    any: { type: 'array', minItems: 1, items: ref('condition'), description: 'Holds when at least one condition listed holds.', errorMessage: '`any` takes a non-empty list of conditions' },
+    not: { ...ref('condition'), description: 'Holds when the condition does not.' },
+  };
+  for (const [kind, mod] of CONDITIONS) {
+    const ops = mod.comparison ? Object.fromEntries(OPERATORS.map((op) => [op, OPERATOR_SCHEMAS[op]])) : {};
+    defs[`condition-${kind}`] = { title: `\`${kind}\``, description: mod.description, ...optionsObject(mod.options, ops) };
+    kinds[kind] = { ...ref(`condition-${kind}`), description: mod.description };
+  }
+  defs.condition = {
+    title: 'condition',
+    description: `One condition: ${[...COMBINATORS, ...CONDITIONS.keys()].join(', ')}.`,
+    type: 'object',
+    minProperties: 1,
+    maxProperties: 1,
+    properties: kinds,
+    additionalProperties: false,
+  };
+  defs.comparison = {
+    title: 'comparison',
+    description: `A comparison: ${OPERATORS.join(', ')} (or a plain number for \`eq\`).`,
+    minProperties: 1,
+    properties: OPERATOR_SCHEMAS,
+    additionalProperties: false,
+  };
+  return defs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The chart format (shared/spec/chart-format.md). Extra fields are allowed: exports carry more.
+// ---------------------------------------------------------------------------------------------
+
+function chartDefs(): Record<string, Schema> {
+  const date = (description: string): Schema => ({ type: 'string', pattern: DATE_PATTERN, patternErrorMessage: 'is not a date written YYYY-MM-DD', description });
+  const enumOf = (values: readonly string[], description: string): Schema => ({ type: 'string', enum: [...values], description });
+  const code = (description: string): Schema => ({ type: ['string', 'number'], description });
+  return {
+    chart: {
+      title: 'chart',
+      description: 'One chart: a patient\'s encounters (diagnoses, billed services, notes), labs and medications.',
+      type: 'object',
+      required: ['chartId', 'encounters'],
+      properties: {
+        $schema: { type: 'string' },
+        chartId: text('Unique within a run.'),
+        patient: {
+          type: 'object',
+          properties: {
+            id: { type: ['string', 'number'], description: 'The patient id (optional).' },
+            birthDate: date('Birth date, YYYY-MM-DD.'),
+            sex: enumOf(SEXES, `${orList(SEXES)}.`),
+          },
+        },
+        encounters: { type: 'array', minItems: 1, items: ref('encounter'), description: 'At least one encounter.' },
+        labs: { type: 'array', items: ref('lab'), description: 'Lab results for this patient, any date.' },
+        medications: {
+          type: 'array',
+          items: {
+            type: ['string', 'object'],
+            properties: { name: { type: 'string' }, code: code('RxNorm or another system\'s code.'), system: { type: 'string' }, date: date('When it was started or given.') },
+          },
+        },
+      },
+    },
+    encounter: {
+      title: 'encounter',
+      type: 'object',
+      required: ['id', 'date'],
+      properties: {
+        id: { type: ['string', 'number'], description: 'Unique within the chart.' },
+        date: date('The date of service, YYYY-MM-DD.'),
+        setting: enumOf(SETTINGS, `${orList(SETTINGS)} (default: outpatient).`),
+        diagnoses: {
+          type: 'array',
+          description: 'ICD-10-CM, as coded for this encounter (the claim\'s diagnosis list).',
+          items: {
+            type: ['string', 'object'],
+            required: ['code'],
+            properties: {
+              code: code('With or without the dot; case and spaces are normalized.'),
+              description: { type: 'string' },
+              status: enumOf(DIAGNOSIS_STATUSES, `${orList(DIAGNOSIS_STATUSES)} (default: confirmed).`),
+            },
+          },
+        },
+        services: {
+          type: 'array',
+          description: 'Billed lines: HCPCS Level II or CPT codes.',
+          items: {
+            type: 'object',
+            required: ['code'],
+            properties: {
+              code: code('HCPCS or CPT code (quote CPT codes in YAML: "96372").'),
+              units: { type: 'number', exclusiveMinimum: 0, description: 'Default 1.' },
+              date: date('Default: the encounter date.'),
+              dose: {
+                type: ['object', 'string'],
+                required: ['value', 'unit'],
+                properties: { value: { type: 'number' }, unit: { type: 'string' } },
+                description: 'As documented: { value: 1000, unit: mcg }.',
+              },
+              diagnoses: {
+                type: ['string', 'integer', 'array'],
+                items: { type: ['string', 'integer'] },
+                description: 'Diagnosis pointers: codes, or 1-based positions in `diagnoses`.',
+              },
+            },
+          },
+        },
+        notes: {
+          type: 'array',
+          description: 'Clinician documentation for this encounter.',
+          items: {
+            type: ['string', 'object'],
+            required: ['text'],
+            properties: { section: enumOf(NOTE_SECTIONS, `${orList(NOTE_SECTIONS)}.`), text: { type: 'string' } },
+          },
+        },
+      },
+    },
+    lab: {
+      title: 'lab result',
+      type: 'object',
+      required: ['date'],
+      anyOf: [{ required: ['loinc'] }, { required: ['test'] }],
+      properties: {
+        loinc: { type: 'string', description: 'LOINC code, such as 2132-9.' },
+        test: { type: 'string', description: 'A common name (b12, mcv, ferritin, ...).' },
+        value: { type: ['number', 'string'], description: 'A number; a string such as "<50" or "142 pg/mL" is parsed where it can be.' },
+        unit: { type: 'string', description: 'UCUM or common spelling.' },
+        date: date('YYYY-MM-DD.'),
+        referenceRange: { type: 'object', properties: { low: { type: ['number', 'string'] }, high: { type: ['number', 'string'] } } },
+        flag: { type: 'string', description: 'The lab\'s own flag: L, H, N, low, high, normal.' },
+      },
+    },
+  };
+}
+
+export function chartSchema(): Schema {
+  return {
+    $schema: DRAFT,
+    title: 'b12lint chart',
+    description: 'A chart export in b12lint\'s native format (shared/spec/chart-format.md): one chart, or a list of charts.',
+    if: { type: 'array' },
+    then: { items: ref('chart') },
+    else: ref('chart'),
+    $defs: chartDefs(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rulesets, their rules' examples (the tests `b12lint test` runs), configs and tests files.
+// ---------------------------------------------------------------------------------------------
+
+const SEVERITY: Schema = { title: 'severity', enum: [...SEVERITIES, 'off'], description: 'error, warning, info, or off to turn the rule off.' };
+
+function examplesDefs(): Record<string, Schema> {
+  return {
+    examples: {
+      title: 'set of tests',
+      description: 'Example charts for `b12lint test`: `valid` charts must stay quiet, `invalid` charts must give the findings expected.',
+      type: 'object',
+      properties: {
+        valid: { type: 'array', items: ref('case'), description: 'Charts on which the rule must not fire.' },
+        invalid: { type: 'array', items: ref('case'), description: 'Charts on which the rule must fire.' },
+      },
+      additionalProperties: false,
+    },
+    case: {
+      title: 'test case',
+      description: 'A chart file path (relative to the file that names it; `file.yaml#CHART-ID` picks one chart of a multi-document file), or { name, chart, findings }.',
+      type: ['string', 'object'],
+      minLength: 1,
+      required: ['chart'],
+      properties: {
+        name: text('What the case shows.'),
+        chart: {
+          anyOf: [{ type: 'string', minLength: 1 }, ref('chart')],
+          description: 'The chart: a path (relative to this file, `#CHART-ID` picks one chart), or the chart written inline.',
+        },
+        findings: {
+          type: 'array',
+          items: ref('expected-finding'),
+          description: 'The rule\'s findings on this chart, exactly (invalid cases; when left out, the rule must fire at least once).',
+        },
+      },
+      additionalProperties: false,
+    },
+    'expected-finding': {
+      title: 'expected finding',
+      type: 'object',
+      properties: {
+        line: { type: 'integer', minimum: 1, description: 'The line the finding points at (in the chart file; for an inline chart, in this file).' },
+        column: { type: 'integer', minimum: 1 },
+        severity: { type: 'string', enum: [...SEVERITIES] },
+        chartId: { type: 'string' },
+        encounterId: { type: 'string' },
+        message: { type: 'string', description: 'Text the message contains, or /a regular expression/.' },
+        evidence: {
+          type: 'array',
+          description: 'Evidence the finding must carry; each item lists the fields to compare (kind, code, test, term, line, ...).',
+          items: {
+            type: 'object',
+            properties: {
+              kind: { type: 'string', enum: ['diagnosis', 'service', 'lab', 'note', 'medication', 'encounter', 'patient'] },
+              code: { type: 'string' }, test: { type: 'string' }, value: { type: ['string', 'number'] }, unit: { type: 'string' },
+              date: { type: 'string' }, section: { type: 'string' }, term: { type: 'string' }, excerpt: { type: 'string' },
+              name: { type: 'string' }, line: { type: 'integer' }, column: { type: 'integer' },
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+      additionalProperties: false,
+    },
+  };
+}
+
+function rulesetDefs(): Record<string, Schema> {
+  const matchDefs = Object.fromEntries(SUBJECT_KINDS.map((k) => [`match-${k}`, { title: `\`match\` for \`on: ${k}\``, ...optionsObject(MATCH_OPTIONS[k]) }]));
+  return {
+    rule: {
+      title: 'rule',
+      type: 'object',
+      required: ['id', 'severity', 'title', 'on', 'message'],
+      properties: {
+        id: { type: 'string', title: 'rule id', pattern: RULE_ID_PATTERN, patternErrorMessage: 'must be kebab-case (lower case words joined by -)', description: 'A stable id, kebab-case, unique.' },
+        severity: SEVERITY,
+        title: text('One line: what the rule finds.'),
+        on: { title: 'subject', enum: [...SUBJECT_KINDS], description: 'The subject the rule looks at, one by one.' },
+        match: { type: 'object', description: 'Which subjects the rule looks at: `code` (service, diagnosis), `status` (diagnosis), `test` (lab), `setting` (encounter).' },
+        when: { ...ref('condition'), description: 'The finding fires when this holds for the subject (may be left out when `match` says it all).' },
+        cite: { type: 'array', items: ref('condition'), description: 'Conditions looked at after the rule fires, for the message and the evidence only.', errorMessage: '`cite` takes a list of conditions' },
+        message: text('The finding\'s message, with {{placeholders}} and {{#sections}}.'),
+        docs: { type: 'string', description: 'Why it matters, what to check, what to code instead (Markdown).' },
+        examples: ref('examples'),
+      },
+      additionalProperties: false,
+      allOf: SUBJECT_KINDS.map((k) => ({
+        if: { properties: { on: { const: k } }, required: ['on'] },
+        then: { properties: { match: ref(`match-${k}`) } },
+      })),
+    },
+    override: {
+      title: 'override',
+      type: 'object',
+      required: ['rule'],
+      properties: {
+        rule: text('The id of a rule of the ruleset.'),
+        severity: SEVERITY,
+        message: text('A message that replaces the rule\'s.'),
+        title: text('A title that replaces the rule\'s.'),
+      },
+      additionalProperties: false,
+    },
+    codeset: {
+      title: 'codeset',
+      description: 'A list of codes (patterns may end in *), or { add, remove } to edit an inherited codeset.',
+      type: ['array', 'object'],
+      items: { type: ['string', 'number'] },
+      properties: {
+        add: { type: 'array', items: { type: ['string', 'number'] }, description: 'Codes added to the inherited list.' },
+        remove: { type: 'array', items: { type: ['string', 'number'] }, description: 'Codes removed from the inherited list.' },
+      },
+      additionalProperties: false,
+    },
+    test: {
+      title: 'test',
+      description: 'A lab test: LOINC codes, canonical unit, names.',
+      type: 'object',
+      properties: {
+        loinc: { type: ['string', 'array'], items: { type: ['string', 'number'] }, description: 'LOINC codes.' },
+        names: textOrList('Names the chart may use instead of a LOINC code (matched case-insensitively).'),
+        unit: text('The unit values are compared in; results in other units are converted.'),
+        factors: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 }, description: 'Unit -> factor to this test\'s unit, for units b12lint does not know.' },
+      },
+      additionalProperties: false,
+    },
+    'term-list': {
+      title: 'term list',
+      description: 'Words or phrases, matched as whole words, case-insensitively.',
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string', minLength: 1 },
+      errorMessage: 'a term list is a list of words or phrases',
+    },
+    mention: {
+      title: 'mention',
+      type: 'object',
+      required: ['code', 'terms'],
+      properties: {
+        code: { type: ['string', 'array'], items: { type: 'string' }, description: 'The codes the words stand for.' },
+        terms: { type: ['string', 'array'], items: { type: 'string', minLength: 1 }, description: 'A term list name, or the words.' },
+        name: text('What the words name, for messages.'),
+      },
+      additionalProperties: false,
+    },
+    pair: {
+      title: 'pair',
+      type: 'object',
+      required: ['code', 'with'],
+      properties: {
+        code: { type: ['string', 'array'], items: { type: 'string' }, description: 'The subject diagnosis side.' },
+        with: { type: ['string', 'array'], items: { type: 'string' }, description: 'The other side, coded on the same encounter.' },
+        from: { type: 'string', pattern: DATE_PATTERN, patternErrorMessage: 'is not a date written YYYY-MM-DD', description: 'First date of service the pair is in force.' },
+        until: { type: 'string', pattern: DATE_PATTERN, patternErrorMessage: 'is not a date written YYYY-MM-DD', description: 'Last date of service the pair is in force.' },
+        note: { type: 'string', description: 'The instructional note, for messages.' },
+      },
+      additionalProperties: false,
+    },
+    negation: {
+      title: 'negation',
+      description: 'Replaces the default negation cues and the words that end a negation\'s reach.',
+      type: 'object',
+      properties: {
+        cues: { type: 'array', items: { type: 'string' }, description: 'Words that negate what follows (no, denies, negative for, ...).' },
+        terminators: { type: 'array', items: { type: 'string' }, description: 'Words that end a negation (but, however, ...).' },
+      },
+      additionalProperties: false,
+    },
+    ...matchDefs,
+    ...conditionDefs(),
+    ...examplesDefs(),
+    ...chartDefs(),
+  };
+}
+
+/** The keys a ruleset and a config share: the ruleset layer. */
+function layerProperties(): Record<string, Schema> {
+  const named = (def: Schema, description: string): Schema => ({ type: 'object', additionalProperties: def, description });
+  return {
+    $schema: { type: 'string', description: 'The JSON Schema of this file (for editors).' },
+    description: { type: 'string' },
+    lookback: {
+      type: ['string', 'integer'], title: 'lookback', pattern: DURATION_PATTERN,
+      patternErrorMessage: 'is not a duration: write a number and d, w, m or y (180d, 6m, 1y)',
+      description: 'The default window for lab and history look-ups (180d, 6m, 1y).',
+    },
+    values: named({
+      type: ['number', 'string'], title: 'value', pattern: DURATION_PATTERN,
+      patternErrorMessage: 'is neither a number (a threshold) nor a duration such as 25d, 6m, 1y',
+    }, 'Named numbers (thresholds) and durations (windows), used by name in conditions.'),
+    codesets: named(ref('codeset'), 'Named sets of codes; entries may end in * (prefix match).'),
+    tests: named(ref('test'), 'Named lab tests.'),
+    terms: named(ref('term-list'), 'Named word lists for note text.'),
+    mentions: named({ type: 'array', items: ref('mention') }, 'Named maps from codes to the words notes use for them.'),
+    pairs: named({ type: 'array', items: ref('pair') }, 'Named lists of code pairs (Excludes1 notes) with the dates they are in force.'),
+    negation: ref('negation'),
+    overrides: { type: 'array', items: ref('override'), description: 'Per-project tuning without copying rules: { rule, severity }.' },
+  };
+}
+
+export function rulesetSchema(): Schema {
+  return {
+    $schema: DRAFT,
+    title: 'b12lint ruleset',
+    description: 'A b12lint ruleset (shared/spec/ruleset-language.md and the README).',
+    type: 'object',
+    properties: {
+      ruleset: text('The ruleset\'s name, shown in reports.'),
+      extends: textOrList('Built-in names (b12lint:recommended) or paths relative to this file; later wins.'),
+      ...layerProperties(),
+      rules: { type: ['array', 'null'], items: ref('rule'), description: 'The rules.' },
+    },
+    additionalProperties: false,
+    $defs: rulesetDefs(),
+  };
+}
+
+/** The run settings of a config; a key added to CONFIG_KEYS without an entry here is accepted untyped. */
+const RUN_SETTINGS: Record<string, Schema> = {
+  ruleset: text('The ruleset to run: a built-in name (b12lint:recommended) or a path relative to this file.'),
+  ignore: textOrList('Files and folders not to lint (gitignore syntax), relative to the current folder.'),
+  failOn: { title: 'fail-on severity', enum: [...SEVERITIES, 'never'], description: 'The lowest severity that fails the run (default: error).' },
+  maxWarnings: { type: 'integer', minimum: 0, description: 'Also fail when there are more than this many warnings.' },
+  icd10: textOrList('CMS ICD-10-CM order files (one per fiscal year), relative to this file; path@2026 names the year.'),
+  maxFileSize: { type: 'integer', minimum: 1, description: 'The largest JSON or YAML file read whole, in MB (default 64).' },
+};
+
+export function configSchema(): Schema {
+  const settings = Object.fromEntries(CONFIG_KEYS.map((k) => [k, RUN_SETTINGS[k] ?? { description: 'A run setting (see the README).' }]));
+  return {
+    $schema: DRAFT,
+    title: 'b12lint config',
+    description: 'b12lint.config.yaml: the run\'s settings, and the last ruleset layer on top of its `ruleset`.',
+    type: 'object',
+    properties: {
+      ...settings,
+      ...layerProperties(),
+      rules: {
+        type: ['object', 'array', 'null'],
+        additionalProperties: SEVERITY,
+        items: ref('rule'),
+        description: 'Severities by rule id ({ b12-drug-without-admin: off }), or a list of rules added to the ruleset.',
+      },
+    },
+    additionalProperties: false,
+    $defs: rulesetDefs(),
+  };
+}
+
+export function testsSchema(): Schema {
+  return {
+    $schema: DRAFT,
+    title: 'b12lint ruleset tests',
+    description: 'The tests of a ruleset (<ruleset>.tests.yaml), run by `b12lint test <ruleset>`.',
+    type: 'object',
+    required: ['tests'],
+    properties: {
+      $schema: { type: 'string' },
+      icd10: textOrList('CMS ICD-10-CM order files the tests need, relative to this file.'),
+      tests: { type: 'object', additionalProperties: ref('examples'), description: 'Rule id -> { valid: [...], invalid: [...] }.' },
+    },
+    additionalProperties: false,
+    $defs: { ...examplesDefs(), ...chartDefs() },
+  };
+}
+
+const GENERATORS: Record<SchemaName, () => Schema> = { chart: chartSchema, ruleset: rulesetSchema, config: configSchema, tests: testsSchema };
+
+/** The text of schemas/<name>.schema.json. */
+export function schemaText(name: SchemaName): string {
+  return `${JSON.stringify(GENERATORS[name](), null, 2)}\n`;
+}

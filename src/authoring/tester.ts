@@ -1,0 +1,82 @@
+/**
+ * Running a ruleset's test cases (`b12lint test`): each chart is linted by the real pipeline
+ * (read, adapt, engine, locate), and the rule's findings are compared with what the case expects:
+ * none for a valid case; for an invalid case at least one, or exactly the findings listed (line,
+ * column, severity, message text or /pattern/, evidence), in the order of the file.
+ */
+import type { Finding } from '../finding.js';
+import { ENGINE_RULES } from '../finding.js';
+import { Engine } from '../rules/engine.js';
+import type { CompiledRuleset } from '../rules/types.js';
+import { lintText } from '../run/lint-file.js';
+import type { ChartText, ExpectedFinding, TestCase } from './cases.js';
+
+export interface CaseResult {
+  case: TestCase;
+  passed: boolean;
+  /** The rule's findings on the case's chart. */
+  actual: Finding[];
+  /** Why it failed, in words (empty when it passed). */
+  reason: string;
+  /** Findings that make the chart unusable as a test (it does not parse, breaks the format). */
+  broken: Finding[];
+}
+
+const UNUSABLE: readonly string[] = [ENGINE_RULES.parseError, ENGINE_RULES.readError, ENGINE_RULES.internalError, ENGINE_RULES.chartFormat];
+
+/** Runs every case; the ruleset's rules turned off are tested too. */
+export function runCases(ruleset: CompiledRuleset, cases: readonly TestCase[]): CaseResult[] {
+  const engine = new Engine({ ...ruleset, rules: ruleset.allRules });
+  const linted = new Map<ChartText, Finding[]>();
+  const findingsOf = (chart: ChartText): Finding[] => {
+    let f = linted.get(chart);
+    if (!f) {
+      f = lintText(chart.text, chart.format, chart.file, engine, { maxFileSize: Infinity, debug: false }).findings;
+      linted.set(chart, f);
+    }
+    return f;
+  };
+  return cases.map((c) => judge(c, findingsOf(c.chart)));
+}
+
+function judge(c: TestCase, all: readonly Finding[]): CaseResult {
+  // A case about one chart of a file also sees the file's own problems (findings with no chart).
+  const mine = all.filter((f) => c.chartId === undefined || f.chartId === c.chartId || f.chartId === undefined);
+  const broken = mine.filter((f) => UNUSABLE.includes(f.ruleId) && f.severity === 'error');
+  const actual = mine.filter((f) => f.ruleId === c.ruleId);
+  const result = (reason: string): CaseResult => ({ case: c, passed: reason === '', actual, reason, broken });
+  if (broken.length) return result('the chart is not a usable chart');
+  if (c.kind === 'valid') return result(actual.length ? `expected no finding of ${c.ruleId}, got ${count(actual.length)}` : '');
+  if (!c.expected) return result(actual.length ? '' : `expected ${c.ruleId} to fire, got no finding`);
+  if (actual.length !== c.expected.length) return result(`expected ${count(c.expected.length)}, got ${count(actual.length)}`);
+  const bad = c.expected.findIndex((e, i) => mismatch(e, actual[i]!) !== '');
+  return result(bad < 0 ? '' : `finding ${bad + 1}: ${mismatch(c.expected[bad]!, actual[bad]!)}`);
+}
+
+function count(n: number): string {
+  return n === 1 ? '1 finding' : `${n} findings`;
+}
+
+/** A `/pattern/flags` or plain text the message must contain. */
+export function messageMatches(expected: string, message: string): boolean {
+  const re = /^\/(.*)\/([gimsuy]*)$/s.exec(expected);
+  return re ? new RegExp(re[1]!, re[2]).test(message) : message.includes(expected);
+}
+
+/** What differs between an expected finding and the actual one ('' when it matches). */
+function mismatch(e: ExpectedFinding, f: Finding): string {
+  const fields = ['line', 'column', 'severity', 'chartId', 'encounterId'] as const;
+  for (const k of fields) {
+    if (e[k] !== undefined && String(e[k]) !== String(f[k])) return `${k} ${String(f[k])}, expected ${String(e[k])}`;
+  }
+  if (e.message !== undefined && !messageMatches(e.message, f.message)) return `the message does not match ${JSON.stringify(e.message)}`;
+  for (const want of e.evidence ?? []) {
+    const found = f.evidence.some((ev) => Object.entries(want).every(([k, v]) => String((ev as unknown as Record<string, unknown>)[k]) === String(v)));
+    if (!found) return `no evidence ${describeEvidence(want)}`;
+  }
+  return '';
+}
+
+export function describeEvidence(e: Record<string, unknown>): string {
+  return `{ ${Object.entries(e).map(([k, v]) => `${k}: ${String(v)}`).join(', ')} }`;
+}
