@@ -78,3 +78,9 @@ test('invalid YAML is refused with its position', () => {
 test('an override of an unknown rule', () => {
   expect(rulesetProblems(base('', 'overrides:\n  - { rule: b12-nope, severity: off }\n'))).toEqual(['9:13 override of unknown rule "b12-nope".']);
 });
+
+test('a name cut short is completed', () => {
+  expect(rulesetProblems(base('  - { id: r1, severity: warn, title: t, on: chart, when: { encounter: {} }, message: m }\n'))).toEqual([
+    '9:25 bad severity "warn": use error, warning, info or off. Did you mean `warning`?',
+  ]);
+});

@@ -56,6 +56,12 @@ describe.each(rulesetFiles)('ruleset %s', (file) => {
   });
 });
 
+test('the tests files of the rulesets are valid for schemas/tests.schema.json', () => {
+  const files = readdirSync(join(ROOT, 'rulesets')).filter((f) => f.endsWith('.tests.yaml'));
+  expect(files).toContain('recommended.tests.yaml');
+  for (const f of files) expect(problemsOf('tests', parse(readFileSync(join(ROOT, 'rulesets', f), 'utf8')))).toEqual([]);
+});
+
 test('the broken fixtures are refused by the schemas', () => {
   expect(problemsOf('ruleset', parse(readFileSync(join(ROOT, 'fixtures/rulesets/broken.yaml'), 'utf8')))).toEqual([
     '/rules/0/severity bad severity "eror": use error, warning, info or off. Did you mean `error`?',

@@ -467,6 +467,7 @@ const RUN_SETTINGS: Record<string, Schema> = {
   maxWarnings: { type: 'integer', minimum: 0, description: 'Also fail when there are more than this many warnings.' },
   icd10: textOrList('CMS ICD-10-CM order files (one per fiscal year), relative to this file; path@2026 names the year.'),
   maxFileSize: { type: 'integer', minimum: 1, description: 'The largest JSON or YAML file read whole, in MB (default 64).' },
+  inputFormat: text('The format of the chart files: auto (default), native, or another format an adapter reads.'),
 };
 
 export function configSchema(): Schema {

@@ -13,7 +13,7 @@ import { SEVERITIES, type Severity } from '../finding.js';
 import { CodeTable } from './code-table.js';
 import { CodeMatcher, looksLikeCode } from './codes.js';
 import { betweenProblem, OPERATORS } from './compare.js';
-import { COMBINATORS, CONDITIONS } from './conditions/index.js';
+import { CONDITIONS } from './conditions/index.js';
 import { parseDuration, type Duration } from './duration.js';
 import { merge, HOLDS } from './evidence.js';
 import { Problems, type Definitions, type Def, type RawRule, type SourceFile } from './load.js';

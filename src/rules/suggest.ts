@@ -21,7 +21,8 @@ export function closest(name: string, known: Iterable<string>): string | undefin
   let best: string | undefined;
   let bestD = Infinity;
   const lower = name.toLowerCase();
-  for (const k of known) {
+  const list = [...known]; // an iterator (Map keys) can be read only once
+  for (const k of list) {
     const d = distance(lower, k.toLowerCase());
     if (d < bestD || (d === bestD && best !== undefined && k < best)) {
       best = k;
@@ -30,7 +31,10 @@ export function closest(name: string, known: Iterable<string>): string | undefin
   }
   if (best === undefined) return undefined;
   const limit = Math.max(2, Math.floor(Math.max(name.length, best.length) / 3));
-  return bestD <= limit ? best : undefined;
+  if (bestD <= limit) return best;
+  // A name cut short ("warn", "diag"): the shortest known name it begins.
+  if (name.length < 3) return undefined;
+  return list.filter((k) => k.toLowerCase().startsWith(lower)).sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0];
 }
 
 /** " Did you mean `x`?" or an empty string. */
