@@ -28,7 +28,8 @@ const chartFiles = [
   ...readdirSync(join(ROOT, 'fixtures/rulesets')).filter((f) => f.includes('charts')).map((f) => `fixtures/rulesets/${f}`),
 ];
 const rulesetFiles = [
-  ...readdirSync(join(ROOT, 'rulesets')).filter((f) => !f.endsWith('.tests.yaml')).map((f) => `rulesets/${f}`),
+  // rulesets/ also holds the rulesets' tests files and the FHIR concept map, which are not rulesets.
+  ...readdirSync(join(ROOT, 'rulesets')).filter((f) => !f.endsWith('.tests.yaml') && !f.includes('concept-map')).map((f) => `rulesets/${f}`),
   ...readdirSync(join(ROOT, 'fixtures/rulesets')).filter((f) => !f.includes('charts') && f !== 'broken.yaml').map((f) => `fixtures/rulesets/${f}`),
 ];
 

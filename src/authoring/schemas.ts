@@ -6,6 +6,7 @@
  * them for completion and hover docs, and a test fails when the files differ from what this
  * module generates.
  */
+import { INPUT_FORMATS } from '../chart/adapt.js';
 import { DIAGNOSIS_STATUSES, NOTE_SECTIONS, SETTINGS, SEXES } from '../chart/model.js';
 import { SEVERITIES } from '../finding.js';
 import { OPERATORS } from '../rules/compare.js';
@@ -467,7 +468,8 @@ const RUN_SETTINGS: Record<string, Schema> = {
   maxWarnings: { type: 'integer', minimum: 0, description: 'Also fail when there are more than this many warnings.' },
   icd10: textOrList('CMS ICD-10-CM order files (one per fiscal year), relative to this file; path@2026 names the year.'),
   maxFileSize: { type: 'integer', minimum: 1, description: 'The largest JSON or YAML file read whole, in MB (default 64).' },
-  inputFormat: text('The format of the chart files: auto (default), native, or another format an adapter reads.'),
+  inputFormat: { title: 'input format', enum: [...INPUT_FORMATS], description: 'The format of the chart files: auto (default: FHIR told by its resourceType), native or fhir.' },
+  conceptMap: text('The FHIR concept map file (SNOMED CT to ICD-10-CM), relative to this file.'),
 };
 
 export function configSchema(): Schema {
