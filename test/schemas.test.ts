@@ -112,6 +112,19 @@ describe('schema problems become placed messages with suggestions', () => {
     expect(rulesetProblems(rs)).toEqual(['2:64 `match` for `on: service` takes code. Did you mean `code`?']);
   });
 
+  test('an inline chart of a tests file is checked against the chart format', () => {
+    const inline = (chart: unknown): string[] => problemsOf('tests', { tests: { r: { invalid: [{ chart }] } } });
+    expect(inline({ encounters: [{ id: 'E1', date: '2026-1-01' }], labs: [{ value: 3, date: '2026-01-01' }] })).toEqual([
+      '/tests/r/invalid/0/chart a chart needs `chartId`',
+      '/tests/r/invalid/0/chart/encounters/0/date `date` "2026-1-01" is not a date written YYYY-MM-DD',
+      '/tests/r/invalid/0/chart/labs/0 a lab result needs `loinc` or `test`',
+    ]);
+    expect(inline(5)).toEqual(['/tests/r/invalid/0/chart `chart` takes text or a mapping; found the number 5']);
+    expect(problemsOf('tests', { tests: { r: { valid: [{ chart: 'x.yaml', findings: [{ lne: 3 }] }] } } })).toEqual([
+      '/tests/r/valid/0/findings/0/lne unknown key `lne` in an expected finding. Did you mean `line`?',
+    ]);
+  });
+
   test('an unknown key in a config, with a suggestion', () => {
     const problems = problemsOf('config', { failOn: 'error', maxWarning: 3, rules: { 'b12-drug-without-admin': 'of' } });
     expect(problems).toEqual([

@@ -14,6 +14,7 @@ import { yamlNodeAt } from '../read/yaml-locate.js';
 import { checkSchema, positionOf, Problems, readSource, type Definitions, type SourceFile } from '../rules/load.js';
 import { didYouMean } from '../rules/suggest.js';
 import type { NodePath } from '../rules/types.js';
+import { displayPath } from '../run/discover.js';
 import { decode } from '../run/lint-file.js';
 
 export interface ExpectedFinding {
@@ -61,11 +62,6 @@ export interface TestSuite {
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function display(abs: string): string {
-  const cwd = process.cwd();
-  return (abs.startsWith(cwd + '/') ? abs.slice(cwd.length + 1) : abs).split('\\').join('/');
 }
 
 /** `<ruleset>.tests.yaml` beside a ruleset file. */
@@ -200,7 +196,7 @@ class ChartFiles {
       text = decode(readFileSync(abs));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      this.problems.at(src, at, code === 'ENOENT' ? `chart file not found: ${display(abs)}` : `cannot read ${display(abs)} (${code ?? String(err)})`);
+      this.problems.at(src, at, code === 'ENOENT' ? `chart file not found: ${displayPath(abs, process.cwd())}` : `cannot read ${displayPath(abs, process.cwd())} (${code ?? String(err)})`);
       this.files.set(abs, undefined);
       return undefined;
     }
@@ -209,7 +205,7 @@ class ChartFiles {
     const ids = values.map((v) => (isObj(v) && typeof v.chartId === 'string' ? v.chartId : undefined));
     const chartIds = ids.every((id) => id !== undefined) ? ids as string[] : [];
     const loaded: LoadedCharts = {
-      chart: { file: display(abs), text, format },
+      chart: { file: displayPath(abs, process.cwd()), text, format },
       chartIds,
       excerpt: (id) => excerptOf(text, format, values, id),
     };

@@ -26,15 +26,11 @@ async function guarded(io: AuthoringIo, action: () => Promise<number> | number):
   }
 }
 
-function collect(v: string, prev: string[] = []): string[] {
-  return [...prev, v];
-}
-
 export function registerAuthoringCommands(program: Command, io: AuthoringIo, rulesetOptions: (cmd: Command) => Command, exit: (code: number) => void): void {
   program.command('test')
     .argument('<ruleset>', 'a ruleset file (its tests are in <ruleset>.tests.yaml beside it, or in its rules\' examples), or a built-in name')
     .description('run a ruleset\'s tests: valid charts must stay quiet, invalid charts must give the findings expected')
-    .option('--icd10 <file>', 'a CMS ICD-10-CM order file the tests need (repeatable)', collect, [])
+    .option('--icd10 <file>', 'a CMS ICD-10-CM order file the tests need (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (target: string, opts: { icd10: string[] }) => {
       exit(await guarded(io, () => {
         const r = runTestCommand(target, { cwd: io.cwd, icd10: opts.icd10 });

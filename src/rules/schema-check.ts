@@ -83,23 +83,50 @@ export function schemaProblems(name: SchemaName, value: unknown): SchemaProblem[
   return out;
 }
 
+/** The JSON Schema type of a value. */
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+function takesType(branch: Schema, type: string): boolean | undefined {
+  if (branch.type === undefined) return undefined;
+  const types = Array.isArray(branch.type) ? branch.type as string[] : [String(branch.type)];
+  return types.includes(type) || (type === 'integer' && types.includes('number'));
+}
+
 /**
  * `anyOf` reports the errors of every branch. Keep those of the branch meant for the value's
- * type (a list is meant for the branch that takes lists); when no branch takes the type, one
- * message says what the value may be.
+ * type (a list is meant for the branch that takes lists; a branch that names no type, such as a
+ * `$ref`, takes what the others do not); when no branch takes the value, the `anyOf` error alone
+ * says what it may be.
  */
 function chooseBranches(errors: readonly ErrorObject[]): ErrorObject[] {
   let out = errors.filter((e) => e.keyword !== 'if');
   for (const any of errors.filter((e) => e.keyword === 'anyOf')) {
-    const inside = (e: ErrorObject): boolean => e.schemaPath.startsWith(`${any.schemaPath}/`);
-    const branches = new Map<string, ErrorObject[]>();
-    for (const e of out.filter(inside)) {
-      const branch = e.schemaPath.slice(any.schemaPath.length + 1).split('/')[0]!;
-      branches.set(branch, [...(branches.get(branch) ?? []), e]);
+    const branches = (any.schema ?? []) as Schema[];
+    const type = typeOf(any.data);
+    const explicit = branches.findIndex((b) => takesType(b, type) === true);
+    const open = branches.findIndex((b) => takesType(b, type) === undefined);
+    const within = (e: ErrorObject): boolean => e.instancePath === any.instancePath || e.instancePath.startsWith(`${any.instancePath}/`);
+    const inBranch = (e: ErrorObject, i: number): boolean => e.schemaPath.startsWith(`${any.schemaPath}/${i}/`);
+    const inAny = (e: ErrorObject): boolean => branches.some((_, i) => inBranch(e, i));
+    if (branches.every((b) => b.type === undefined && Array.isArray(b.required))) {
+      out = out.filter((e) => !inAny(e)); // "one of these keys": the anyOf error says it
+      continue;
     }
-    const typeFits = [...branches.values()].filter((list) => !list.some((e) => e.keyword === 'type' && e.instancePath === any.instancePath));
-    const keep = typeFits.length === 1 ? typeFits[0]! : [];
-    out = out.filter((e) => e === any ? keep.length === 0 : !inside(e) || keep.includes(e));
+    // A `$ref` branch that refuses the value's type (reported from inside its definition) does not take it either.
+    const refRefuses = out.some((e) => e.keyword === 'type' && e.instancePath === any.instancePath && !inAny(e));
+    const chosen = explicit >= 0 ? explicit : refRefuses ? -1 : open;
+    out = out.filter((e) => {
+      if (e === any) return chosen < 0;
+      if (!within(e)) return true;
+      if (chosen < 0) return false;
+      // The chosen branch's own errors, and (for a `$ref` branch) those reported from inside its definition.
+      return inBranch(e, chosen) || (explicit < 0 && !inAny(e));
+    });
   }
   return out;
 }
@@ -113,7 +140,7 @@ const TYPE_WORDS: Record<string, string> = {
   object: 'a mapping', array: 'a list', string: 'text', number: 'a number', integer: 'a whole number', boolean: 'true or false', null: 'nothing',
 };
 
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === null) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
@@ -194,7 +221,12 @@ function describeError(e: ErrorObject, root: unknown): SchemaProblem {
       return at(`${label} takes ${orList(words)}; found ${describeValue(e.data)}`);
     }
     case 'anyOf': {
-      const words = ((e.schema ?? []) as Schema[]).map((b) => (typeof b.type === 'string' ? TYPE_WORDS[b.type] ?? b.type : 'a mapping'));
+      const branches = (e.schema ?? []) as Schema[];
+      if (branches.every((b) => Array.isArray(b.required))) {
+        const owner = typeof parent.title === 'string' ? article(parent.title) : label;
+        return at(`${owner} needs ${orList(branches.map((b) => `\`${(b.required as string[]).join('` and `')}\``))}`);
+      }
+      const words = branches.map((b) => (typeof b.type === 'string' ? TYPE_WORDS[b.type] ?? b.type : 'a mapping'));
       return at(`${label} takes ${orList([...new Set(words)])}; found ${describeValue(e.data)}`);
     }
     case 'pattern': {
