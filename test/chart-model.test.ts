@@ -84,14 +84,14 @@ describe('positions', () => {
   });
 
   test('YAML positions come from the yaml package\'s nodes, per document of a stream', () => {
-    const parsed = parseText('chartId: A\nencounters: []\n---\nchartId: B\nencounters:\n  - id: E1\n    date: 2026-10-01\n', 'yaml');
-    expect(parsed.docs).toHaveLength(2);
-    expect(parsed.docs[1]!.locator.locate('/encounters/0')).toEqual({ line: 6, column: 5 });
-    expect(parsed.docs[1]!.locator.locate('/encounters/0/date')).toEqual({ line: 7, column: 11 });
+    const docs = [...parseText('chartId: A\nencounters: []\n---\nchartId: B\nencounters:\n  - id: E1\n    date: 2026-10-01\n', 'yaml').docs];
+    expect(docs).toHaveLength(2);
+    expect(docs[1]!.locator.locate('/encounters/0')).toEqual({ line: 6, column: 5 });
+    expect(docs[1]!.locator.locate('/encounters/0/date')).toEqual({ line: 7, column: 11 });
   });
 
   test('NDJSON positions are lines of the file', () => {
-    const parsed = parseText('{"chartId":"A"}\n\n{"chartId":"B","encounters":[{"id":"E1"}]}\n', 'ndjson');
-    expect(parsed.docs[1]!.locator.locate('/encounters/0')).toEqual({ line: 3, column: 30 });
+    const docs = [...parseText('{"chartId":"A"}\n\n{"chartId":"B","encounters":[{"id":"E1"}]}\n', 'ndjson').docs];
+    expect(docs[1]!.locator.locate('/encounters/0')).toEqual({ line: 3, column: 30 });
   });
 });

@@ -70,7 +70,7 @@ describe('bad input is a finding, and the run goes on', () => {
     expect(r.code).toBe(1);
     const byFile = Object.fromEntries(r.report.results.map((x) => [x.file, x.findings]));
     expect(byFile['fixtures/broken/truncated.json']).toEqual([
-      { ruleId: 'parse-error', severity: 'error', message: "Invalid JSON: Expected ',' or ']' after array element", line: 5, column: 1, pointer: '', evidence: [] },
+      { ruleId: 'parse-error', severity: 'error', message: 'Invalid JSON: unexpected end of the file: the JSON is incomplete (a truncated file?)', line: 5, column: 1, pointer: '', evidence: [] },
     ]);
     expect(byFile['fixtures/charts/p-0001.yaml']!.map((f) => f.ruleId)).toContain('b12-injection-blood-loss-dx');
   });

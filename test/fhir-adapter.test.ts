@@ -19,7 +19,7 @@ function read(rel: string): unknown {
 
 function nativeChart(rel: string): Chart {
   const text = readFileSync(resolve(ROOT, rel), 'utf8');
-  const doc = parseText(text, rel.endsWith('.json') ? 'json' : 'yaml').docs[0]!;
+  const doc = [...parseText(text, rel.endsWith('.json') ? 'json' : 'yaml').docs][0]!;
   return adapt(doc.value, { format: 'native' }).charts[0]!;
 }
 

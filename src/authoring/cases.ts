@@ -15,7 +15,7 @@ import { checkSchema, positionOf, Problems, readSource, type Definitions, type S
 import { didYouMean } from '../rules/suggest.js';
 import type { NodePath } from '../rules/types.js';
 import { displayPath } from '../run/discover.js';
-import { decode } from '../run/lint-file.js';
+import { decode } from '../read/decode.js';
 
 export interface ExpectedFinding {
   line?: number;
@@ -193,7 +193,7 @@ class ChartFiles {
     if (this.files.has(abs)) return this.files.get(abs);
     let text: string;
     try {
-      text = decode(readFileSync(abs));
+      text = decode(readFileSync(abs)).text;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       this.problems.at(src, at, code === 'ENOENT' ? `chart file not found: ${displayPath(abs, process.cwd())}` : `cannot read ${displayPath(abs, process.cwd())} (${code ?? String(err)})`);
@@ -201,7 +201,7 @@ class ChartFiles {
       return undefined;
     }
     const format = formatOf(abs) ?? (/^\s*[[{]/.test(text) ? 'json' : 'yaml');
-    const values = parseText(text, format).docs.flatMap((d) => (Array.isArray(d.value) ? d.value : [d.value]));
+    const values = [...parseText(text, format).docs].flatMap((d) => (Array.isArray(d.value) ? d.value : [d.value]));
     const ids = values.map((v) => (isObj(v) && typeof v.chartId === 'string' ? v.chartId : undefined));
     const chartIds = ids.every((id) => id !== undefined) ? ids as string[] : [];
     const loaded: LoadedCharts = {
@@ -218,7 +218,7 @@ class ChartFiles {
 function excerptOf(text: string, format: SourceFormat, values: unknown[], id: string | undefined): string {
   if (id === undefined) return text.trim();
   if (format === 'yaml') {
-    const part = text.split(/^---[ \t]*$/m).find((p) => parseText(p, 'yaml').docs.some((d) => isObj(d.value) && d.value.chartId === id));
+    const part = text.split(/^---[ \t]*$/m).find((p) => [...parseText(p, 'yaml').docs].some((d) => isObj(d.value) && d.value.chartId === id));
     if (part !== undefined) return part.trim();
   }
   return JSON.stringify(values.find((v) => isObj(v) && v.chartId === id), null, 2);

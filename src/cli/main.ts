@@ -10,6 +10,7 @@ import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
 import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from '../chart/fhir/concept-map.js';
 import { SEVERITIES } from '../finding.js';
 import { FORMATTERS } from '../report/index.js';
+import { redact } from '../report/redact.js';
 import { summaryLine } from '../report/stylish.js';
 import type { FormatOptions, Report } from '../report/types.js';
 import { convert, CONVERT_FORMATS, type ConvertFormat } from '../run/convert.js';
@@ -24,6 +25,7 @@ import { didYouMean } from '../rules/suggest.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { writeAtomic } from './output.js';
 import { registerAuthoringCommands, subcommandHint } from '../authoring/cli.js';
+import { Interrupted, watchSignals } from './signals.js';
 
 /** A problem that stops the run before linting: exit 2, one message. */
 export class UsageError extends Error {}
@@ -42,14 +44,17 @@ export interface Io {
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Aborts the run (SIGINT, SIGTERM): no report is written. */
+  signal?: AbortSignal;
 }
 
-const processIo = (): Io => ({
+const processIo = (signal: AbortSignal): Io => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   isTTY: Boolean(process.stdout.isTTY),
   env: process.env,
   cwd: process.cwd(),
+  signal,
 });
 
 interface LintOpts {
@@ -68,6 +73,7 @@ interface LintOpts {
   maxFileSize?: string;
   inputFormat?: string;
   conceptMap?: string;
+  redact?: boolean;
 }
 
 function collect(v: string, prev: string[] = []): string[] {
@@ -161,18 +167,24 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
     quiet: opts.quiet ?? false,
     debug: opts.debug ?? false,
     maxFileSize,
+    collectSensitive: opts.redact ?? false,
+    ...(io.signal ? { signal: io.signal } : {}),
   });
+  const report = opts.redact ? redact(result.report, { sensitive: result.sensitive, ...(io.env.B12LINT_REDACT_KEY ? { key: io.env.B12LINT_REDACT_KEY } : {}) }) : result.report;
   const color = useColor(opts, io);
   const fmtOptions = (toTerminal: boolean): FormatOptions => ({
     color: toTerminal && color,
     chartsWithFindings: result.chartsWithFindings,
     rules: ruleset.rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs })),
     timestamp,
-    sources: fileSourceLines(io.cwd, maxFileSize),
+    // A redacted report shows no chart text: no source lines, and formats told so.
+    ...(opts.redact ? { redact: true } : { sources: fileSourceLines(io.cwd, maxFileSize) }),
   });
+  const texts = targets.map((t) => FORMATTERS.get(t.name)!(report, fmtOptions(t.path === undefined)));
+  io.signal?.throwIfAborted(); // once writing starts, every report is written whole
   let stdoutUsed = false;
-  for (const t of targets) {
-    const text = FORMATTERS.get(t.name)!(result.report, fmtOptions(t.path === undefined));
+  for (const [i, t] of targets.entries()) {
+    const text = texts[i]!;
     if (t.path === undefined) {
       io.stdout(text);
       stdoutUsed = true;
@@ -180,8 +192,8 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
       writeAtomic(resolve(io.cwd, t.path), text);
     }
   }
-  if (!stdoutUsed) io.stdout(`${summaryLine(result.report, result.chartsWithFindings)}\n`);
-  return exitCode(result.report, (failOn ?? config?.failOn ?? 'error') as FailOn, maxWarnings ?? config?.maxWarnings);
+  if (!stdoutUsed) io.stdout(`${summaryLine(report, result.chartsWithFindings)}\n`);
+  return exitCode(report, (failOn ?? config?.failOn ?? 'error') as FailOn, maxWarnings ?? config?.maxWarnings);
 }
 
 interface ConvertOpts extends InputOpts {
@@ -240,7 +252,17 @@ function addRulesetOptions(cmd: Command): Command {
     .option('--icd10 <file>', 'a CMS ICD-10-CM order file (repeatable; one per fiscal year)', collect, []);
 }
 
-export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: readonly string[], givenIo?: Io): Promise<number> {
+  const watch = givenIo ? undefined : watchSignals();
+  const io = givenIo ?? processIo(watch!.signal);
+  try {
+    return await runMain(argv, io);
+  } finally {
+    watch?.dispose();
+  }
+}
+
+async function runMain(argv: readonly string[], io: Io): Promise<number> {
   const debug = argv.includes('--debug');
   let code = 0;
   const program = new Command('b12lint');
@@ -265,6 +287,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     .option('--no-color', 'no colour')
     .option('--jobs <n>', 'worker threads (accepted; the run is single-threaded in this version)')
     .option('--max-file-size <mb>', 'largest JSON or YAML file read whole, in MB (default 64)')
+    .option('--redact', 'replace patient ids, names, birth dates, note text, chart ids and file paths in the report by stable hashes (key: B12LINT_REDACT_KEY)')
     .option('--debug', 'show stack traces of internal errors')
     .action(async (paths: string[], opts: LintOpts) => {
       code = await lintCommand(paths, opts, io);
@@ -297,6 +320,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       for (const p of err.problems) io.stderr(`${p.file}:${p.line}:${p.column}: ${p.message}\n`);
       io.stderr(`b12lint: the ruleset or config has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}; nothing was linted\n`);
       return 2;
+    }
+    if (err instanceof Interrupted) {
+      io.stderr(`b12lint: ${err.message}; no report was written\n`);
+      return err.exitCode;
     }
     if (err instanceof UsageError || err instanceof NoFilesError) {
       io.stderr(`b12lint: ${err.message}${err instanceof NoFilesError ? subcommandHint(program, program.args[0]) : ''}\n`);

@@ -18,6 +18,21 @@ export function escapePointerToken(token: string | number): string {
   return s.includes('~') || s.includes('/') ? s.replace(/~/g, '~0').replace(/\//g, '~1') : s;
 }
 
+/** The reference tokens of a JSON pointer, unescaped: '/a~1b/0' is ['a/b', '0']. */
+export function pointerTokens(pointer: string): string[] {
+  return pointer.split('/').slice(1).map((t) => (t.includes('~') ? t.replace(/~1/g, '/').replace(/~0/g, '~') : t));
+}
+
+/** The value at a JSON pointer in parsed data (own members only), or undefined. */
+export function valueAt(root: unknown, pointer: string): unknown {
+  let v = root;
+  for (const token of pointerTokens(pointer)) {
+    if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, token)) return undefined;
+    v = (v as Record<string, unknown>)[token];
+  }
+  return v;
+}
+
 export function parentPointer(pointer: string): string {
   const i = pointer.lastIndexOf('/');
   return i <= 0 ? '' : pointer.slice(0, i);
@@ -35,6 +50,18 @@ export function offsetToPosition(text: string, offset: number, baseLine = 1, bas
     }
   }
   return { line, column: (line === baseLine ? baseColumn : 1) + (end - lineStart) };
+}
+
+/** The index of the double quote that closes the JSON string opening at `i` (or the text's end). */
+function closingQuote(text: string, i: number): number {
+  let j = i + 1;
+  while (j < text.length) {
+    const d = text.charCodeAt(j);
+    if (d === C.BACKSLASH) j += 2;
+    else if (d === C.QUOTE) return j;
+    else j++;
+  }
+  return text.length;
 }
 
 const enum C {
@@ -134,17 +161,10 @@ export class JsonLocator implements Locator {
       }
       if (c === C.QUOTE) {
         // A string: either a key or a value.
-        let j = i + 1;
-        let escaped = false;
-        while (j < n) {
-          const d = text.charCodeAt(j);
-          if (d === C.BACKSLASH) { escaped = true; j += 2; continue; }
-          if (d === C.QUOTE) break;
-          j++;
-        }
+        const j = closingQuote(text, i);
         if (expectKey) {
           const raw = text.slice(i + 1, j);
-          pendingKey = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : raw;
+          pendingKey = raw.includes('\\') ? (JSON.parse(text.slice(i, j + 1)) as string) : raw;
           expectKey = false;
         } else {
           mark(valuePointer());
@@ -154,6 +174,19 @@ export class JsonLocator implements Locator {
       }
       if (c === C.LBRACE || c === C.LBRACKET) {
         const ptr = valuePointer();
+        if (!targets.has(ptr)) {
+          // No target lies inside: step over the whole container, counting its lines only.
+          let depth = 0;
+          do {
+            const d = text.charCodeAt(i);
+            if (d === C.QUOTE) i = closingQuote(text, i);
+            else if (d === C.LF) { line++; lineStart = i; }
+            else if (d === C.LBRACE || d === C.LBRACKET) depth++;
+            else if (d === C.RBRACE || d === C.RBRACKET) depth--;
+            i++;
+          } while (depth > 0 && i < n);
+          continue;
+        }
         mark(ptr);
         ptrs.push(ptr);
         isArr.push(c === C.LBRACKET);

@@ -1,11 +1,16 @@
 /**
  * Parsing a chart file into documents, each with a locator. JSON goes through `JSON.parse`
- * (positions are found later, only if needed); YAML through the `yaml` package with its line
+ * (positions are found later, only if needed; a file that fails is scanned once by
+ * json-syntax.ts for the place and the reason); YAML through the `yaml` package with its line
  * counter; NDJSON line by line, where a broken line is one problem and the others still count.
+ * A JSON or YAML file with a syntax error is refused whole, at its first error: what a parser
+ * makes of the text after an error is a guess, and a guess is no chart to bill on.
  */
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, type CST, type Document } from 'yaml';
 import type { Position } from '../finding.js';
+import type { Decoded } from './decode.js';
 import { JsonLocator, offsetToPosition, type Locator } from './json-locate.js';
+import { findJsonError } from './json-syntax.js';
 import { YamlLocator } from './yaml-locate.js';
 
 export type SourceFormat = 'json' | 'yaml' | 'ndjson';
@@ -23,13 +28,47 @@ export interface ParseProblem extends Position {
 
 export interface ParsedFile {
   format: SourceFormat;
-  docs: SourceDoc[];
+  /** The documents, read one at a time for NDJSON (so a big file is never held as values whole). */
+  docs: Iterable<SourceDoc>;
+  /** Syntax errors: `parse-error` findings (for NDJSON, complete once `docs` has been iterated). */
   problems: ParseProblem[];
+  /** Valid syntax that breaks the chart format (a YAML key given twice): `chart-format` findings. */
+  formatProblems: ParseProblem[];
 }
 
 export interface ParseOptions {
   /** The most YAML aliases resolved in one document (alias bombs are refused). */
   maxAliasCount?: number;
+  /**
+   * The most values one JSON document (or NDJSON line) may hold. Memory grows with values far
+   * faster than with bytes (`[1,1,1,...]`, `[{},{},...]`), so a file of millions of tiny values
+   * is refused rather than allowed to exhaust memory.
+   */
+  maxValues?: number;
+  /** The most tokens of one YAML file, for the same reason (the `yaml` package's nodes are larger). */
+  maxYamlTokens?: number;
+}
+
+/** A document holding more than `ParseOptions.maxValues`. */
+export class TooManyValues extends Error {
+  constructor(readonly limit: number, readonly what: 'values' | 'YAML tokens') {
+    super(`more than ${limit.toLocaleString('en-US')} ${what}`);
+  }
+}
+
+/** Throws TooManyValues when `root` holds more than `limit` values (counted without recursion). */
+function checkValueCount(root: unknown, limit: number | undefined): void {
+  if (limit === undefined) return;
+  let n = 0;
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++n > limit) throw new TooManyValues(limit, 'values');
+    const children = Array.isArray(v) ? v : v !== null && typeof v === 'object' ? Object.values(v) : undefined;
+    if (!children) continue;
+    if (n + stack.length + children.length > limit) throw new TooManyValues(limit, 'values');
+    for (const c of children) stack.push(c);
+  }
 }
 
 export function formatOf(path: string): SourceFormat | undefined {
@@ -40,90 +79,132 @@ export function formatOf(path: string): SourceFormat | undefined {
   return undefined;
 }
 
-/** A JSON.parse error as a plain message with the place it points at. */
+const TOO_DEEP = 'the document is nested too deeply to be read';
+
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && /call stack/i.test(err.message);
+}
+
+/** Why JSON.parse refused a text, and where (`baseLine` places an NDJSON line in its file). */
 export function jsonProblem(text: string, err: unknown, baseLine = 1): ParseProblem {
-  const raw = err instanceof Error ? err.message : String(err);
-  const m = /at position (\d+)/.exec(raw);
-  const offset = m ? Number(m[1]) : text.length;
-  const pos = offsetToPosition(text, offset, baseLine);
-  const message = raw
-    .replace(/ in JSON at position \d+( \(line \d+ column \d+\))?/, '')
-    .replace(/^Unexpected end of JSON input$/, 'Unexpected end of input: the JSON is incomplete (truncated file?)');
-  return { ...pos, message: `Invalid JSON: ${message}` };
+  const syntax = findJsonError(text);
+  if (syntax) return { ...offsetToPosition(text, syntax.offset, baseLine), message: `Invalid JSON: ${syntax.message}` };
+  // The text is valid JSON that JSON.parse still could not turn into values.
+  const why = isStackOverflow(err) ? TOO_DEEP : err instanceof Error ? err.message : String(err);
+  return { line: baseLine, column: 1, message: `Unreadable JSON: ${why}` };
 }
 
-export function parseJson(text: string): ParsedFile {
+function parsed(format: SourceFormat, docs: Iterable<SourceDoc> = [], problems: ParseProblem[] = [], formatProblems: ParseProblem[] = []): ParsedFile {
+  return { format, docs, problems, formatProblems };
+}
+
+export function parseJson(text: string, options: ParseOptions = {}): ParsedFile {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return { format: 'json', docs: [{ value, locator: new JsonLocator(text), start: { line: 1, column: 1 } }], problems: [] };
+    value = JSON.parse(text);
   } catch (err) {
-    return { format: 'json', docs: [], problems: [jsonProblem(text, err)] };
+    return parsed('json', [], [jsonProblem(text, err)]);
   }
+  checkValueCount(value, options.maxValues);
+  return parsed('json', [{ value, locator: new JsonLocator(text), start: { line: 1, column: 1 } }]);
 }
 
-export function parseNdjson(text: string): ParsedFile {
-  const docs: SourceDoc[] = [];
+/**
+ * NDJSON: one JSON value a line, parsed as `docs` is iterated. `broken` holds lines already known
+ * to be unreadable (by line number); a line over the value limit is a problem of its own.
+ */
+export function parseNdjson(text: string, broken: ReadonlyMap<number, ParseProblem> = new Map(), options: ParseOptions = {}): ParsedFile {
   const problems: ParseProblem[] = [];
-  let lineNo = 0;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    lineNo++;
-    const lineText = text.slice(start, end).replace(/\r$/, '');
-    start = end + 1;
-    if (lineText.trim() === '') {
+  function* lines(): Generator<SourceDoc> {
+    let lineNo = 0;
+    let start = 0;
+    while (start <= text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      lineNo++;
+      const lineText = text.slice(start, end).replace(/\r$/, '');
+      start = end + 1;
+      const known = broken.get(lineNo);
+      if (known) {
+        problems.push(known);
+      } else if (lineText.trim() !== '') {
+        let value: unknown;
+        try {
+          value = JSON.parse(lineText);
+          checkValueCount(value, options.maxValues);
+        } catch (err) {
+          problems.push(err instanceof TooManyValues ? { line: lineNo, column: 1, message: `The line holds ${err.message}, too many to lint safely in memory.` } : jsonProblem(lineText, err, lineNo));
+          continue;
+        }
+        yield { value, locator: new JsonLocator(lineText, lineNo), start: { line: lineNo, column: 1 } };
+      }
       if (end === text.length) break;
+    }
+  }
+  return parsed('ndjson', lines(), problems);
+}
+
+/**
+ * YAML 1.2 errors the `yaml` package lets through, added to its token stream: a second `%YAML`
+ * directive for one document.
+ */
+function* checkDirectives(tokens: Iterable<CST.Token>): Generator<CST.Token> {
+  let yamlDirectives = 0;
+  for (const token of tokens) {
+    if (token.type === 'directive' && /^%YAML(\s|$)/.test(token.source) && ++yamlDirectives > 1) {
+      yield { type: 'error', offset: token.offset, source: '', message: 'A document may have only one %YAML directive' };
       continue;
     }
-    try {
-      const value: unknown = JSON.parse(lineText);
-      docs.push({ value, locator: new JsonLocator(lineText, lineNo), start: { line: lineNo, column: 1 } });
-    } catch (err) {
-      problems.push(jsonProblem(lineText, err, lineNo));
-    }
-    if (end === text.length) break;
+    if (token.type === 'document') yamlDirectives = 0;
+    yield token;
   }
-  return { format: 'ndjson', docs, problems };
 }
 
 export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile {
   const lines = new LineCounter();
+  const at = (offset: number, message: string): ParseProblem => {
+    const { line, col } = lines.linePos(offset);
+    return { line, column: col, message };
+  };
+  const maxTokens = options.maxYamlTokens;
+  if (maxTokens !== undefined && text.length > maxTokens / 2) {
+    // Memory grows with tokens: count them first (one streaming pass) for any file big enough to matter.
+    let tokens = 0;
+    for (const _ of new Lexer().lex(text)) if (++tokens > maxTokens) throw new TooManyValues(maxTokens, 'YAML tokens');
+  }
+  let all: Document.Parsed[];
+  try {
+    // The core schema always: `%YAML 1.1` must not turn dates into Date objects or `!!set` into a Set.
+    const composer = new Composer({ lineCounter: lines, prettyErrors: false, uniqueKeys: true, schema: 'core', logLevel: 'error' });
+    all = [...composer.compose(checkDirectives(new Parser(lines.addNewLine).parse(text)), true, text.length)];
+  } catch (err) {
+    if (!isStackOverflow(err)) throw err;
+    return parsed('yaml', [], [{ line: 1, column: 1, message: `Invalid YAML: ${TOO_DEEP}` }]);
+  }
+  const syntax = all.flatMap((doc) => doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY'));
+  if (syntax.length > 0) {
+    const first = syntax.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
+    const message = /call stack/i.test(first.message) ? TOO_DEEP : firstLine(first.message);
+    return parsed('yaml', [], [at(first.pos[0], `Invalid YAML: ${message}`)]);
+  }
   const docs: SourceDoc[] = [];
   const problems: ParseProblem[] = [];
-  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const all = Array.isArray(parsed) ? parsed : [];
-  if (!Array.isArray(parsed)) {
-    // An empty stream: parseAllDocuments returns an EmptyStream with only errors, if any.
-    for (const e of (parsed as { errors: { pos: [number, number]; message: string }[] }).errors) {
-      const { line, col } = lines.linePos(e.pos[0]);
-      problems.push({ line, column: col, message: `Invalid YAML: ${e.message}` });
-    }
-  }
+  const formatProblems: ParseProblem[] = [];
   for (const doc of all) {
-    const docStart = lines.linePos(doc.range[0]);
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const { line, col } = lines.linePos(e.pos[0]);
-        problems.push({ line, column: col, message: `Invalid YAML: ${firstLine(e.message)}` });
-      }
-      continue;
-    }
-    if (doc.contents === null) continue; // an empty document (e.g. a trailing `---`)
+    for (const e of doc.errors) formatProblems.push(at(e.pos[0], 'Duplicate key: a mapping may name each key only once; b12lint reads the last value.'));
+    if (doc.contents === null) continue; // an empty document (an empty file, a trailing `---`)
+    const docStart = at(doc.range[0], '');
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
     } catch (err) {
-      problems.push({
-        line: docStart.line,
-        column: docStart.col,
-        message: `Invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err))}`,
-      });
+      const why = isStackOverflow(err) ? TOO_DEEP : firstLine(err instanceof Error ? err.message : String(err));
+      problems.push({ ...docStart, message: `Invalid YAML: ${why}` });
       continue;
     }
-    docs.push({ value, locator: new YamlLocator(doc, lines), start: { line: docStart.line, column: docStart.col } });
+    docs.push({ value, locator: new YamlLocator(doc, lines), start: { line: docStart.line, column: docStart.column } });
   }
-  return { format: 'yaml', docs, problems };
+  return parsed('yaml', docs, problems, formatProblems);
 }
 
 function firstLine(s: string): string {
@@ -132,10 +213,21 @@ function firstLine(s: string): string {
 }
 
 export function parseText(text: string, format: SourceFormat, options: ParseOptions = {}): ParsedFile {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // text read without decode() may keep a byte-order mark
   switch (format) {
-    case 'json': return parseJson(text);
-    case 'ndjson': return parseNdjson(text);
+    case 'json': return parseJson(text, options);
+    case 'ndjson': return parseNdjson(text, new Map(), options);
     case 'yaml': return parseYaml(text, options);
   }
+}
+
+/**
+ * Parses decoded file bytes. Undecodable bytes (see decode.ts) make a JSON or YAML file a parse
+ * error at the first of them; in NDJSON they make only their own lines parse errors.
+ */
+export function parseDecoded(decoded: Decoded, format: SourceFormat, options: ParseOptions = {}): ParsedFile {
+  const bad = decoded.undecodable;
+  if (bad.length === 0) return parseText(decoded.text, format, options);
+  if (format === 'ndjson') return parseNdjson(decoded.text, new Map(bad.map((b) => [b.line, b])), options);
+  return parsed(format, [], [bad[0]!]);
 }

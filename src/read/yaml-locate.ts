@@ -1,27 +1,20 @@
 /** Positions in YAML documents, from the `yaml` package's own node ranges and line counter. */
 import { isMap, isScalar, isSeq, isPair, type Document, type LineCounter, type Node } from 'yaml';
 import type { Position } from '../finding.js';
-import type { Locator } from './json-locate.js';
-
-function unescapeToken(token: string): string {
-  return token.includes('~') ? token.replace(/~1/g, '/').replace(/~0/g, '~') : token;
-}
+import { pointerTokens, type Locator } from './json-locate.js';
 
 /** The node at a JSON pointer, or the deepest existing node on its way. */
 export function yamlNodeAt(root: Node | null | undefined, pointer: string): Node | null {
   let node: Node | null = root ?? null;
   if (!node || pointer === '') return node;
-  const tokens = pointer.split('/').slice(1).map(unescapeToken);
-  for (const token of tokens) {
+  for (const token of pointerTokens(pointer)) {
     let next: Node | null = null;
     if (isMap(node)) {
+      // The last pair with the key: a key given twice is read with its last value, as toJS does.
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        if (key === token) {
-          next = (pair.value as Node | null) ?? (pair.key as Node);
-          break;
-        }
+        if (key === token) next = (pair.value as Node | null) ?? (pair.key as Node);
       }
     } else if (isSeq(node)) {
       const i = Number(token);

@@ -44,8 +44,9 @@ export const stylish: Formatter = (report, options) => {
   for (const r of report.results) {
     if (r.findings.length === 0) continue;
     lines.push(c.underline(r.file));
-    const posW = Math.max(...r.findings.map((f) => `${f.line}:${f.column}`.length));
-    const sevW = Math.max(...r.findings.map((f) => f.severity.length));
+    // reduce, not Math.max(...): a file may list a million findings, more than a call takes arguments.
+    const posW = r.findings.reduce((w, f) => Math.max(w, `${f.line}:${f.column}`.length), 0);
+    const sevW = r.findings.reduce((w, f) => Math.max(w, f.severity.length), 0);
     for (const f of r.findings) {
       const pos = `${f.line}:${f.column}`.padEnd(posW);
       const s = sev(f) + ' '.repeat(sevW - f.severity.length);

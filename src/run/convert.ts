@@ -43,7 +43,7 @@ export async function convert(inputs: readonly string[], options: ConvertOptions
   };
   const collector: ChartLinter = { lint: (chart) => { emit(chart); return []; } };
   const lintOptions = { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: false, inputFormat: options.inputFormat, conceptMap: options.conceptMap };
-  const outcomes = lintInputs(files, (abs) => displayPath(abs, options.cwd), collector, lintOptions);
+  const outcomes = await lintInputs(files, (abs) => displayPath(abs, options.cwd), collector, lintOptions);
   if (options.to === 'json') write(charts === 0 ? '[]\n' : '\n]\n');
   return { charts, findings: outcomes.flatMap((o) => o.findings.map((finding) => ({ file: o.file, finding }))) };
 }

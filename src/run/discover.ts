@@ -3,7 +3,7 @@
  * for the chart extensions, skipping node_modules, dot-folders, b12lint's own config files and
  * whatever `.b12lintignore` (gitignore syntax) and the config's `ignore` list name.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
@@ -46,6 +46,7 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
   const cwd = options.cwd;
   const ig = makeIgnore(options);
   const found = new Set<string>();
+  const links = new Set<string>();
   const patterns = inputs.length ? inputs : ['.'];
   for (const input of patterns) {
     const abs = resolve(cwd, input);
@@ -56,19 +57,18 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
       st = undefined;
     }
     let matched: string[];
-    if (st?.isFile()) {
-      // A file named on the command line is linted whatever its extension, unless ignored.
+    if (st && !st.isDirectory()) {
+      // A file named on the command line is linted whatever its extension, unless ignored
+      // (a pipe or device too: lint-file refuses it with a finding).
       matched = isIgnored(ig, abs, cwd) ? [] : [abs];
+      if (lstatSync(abs).isSymbolicLink()) links.add(abs);
       if (matched.length === 0) throw new NoFilesError(`"${input}" is ignored (.b12lintignore or the config's ignore list)`);
     } else if (st?.isDirectory()) {
-      matched = await fg(`**/*.{${CHART_EXTENSIONS.join(',')}}`, {
-        cwd: abs, absolute: true, dot: false, onlyFiles: true, followSymbolicLinks: true,
-        ignore: ['**/node_modules/**'], suppressErrors: true, caseSensitiveMatch: false,
-      });
+      matched = await walk(`**/*.{${CHART_EXTENSIONS.join(',')}}`, abs, links);
       matched = matched.filter((f) => !CONFIG_NAMES.has(f.slice(f.lastIndexOf('/') + 1)) && !f.endsWith('.tests.yaml') && !isIgnored(ig, f, cwd));
       if (matched.length === 0) throw new NoFilesError(`no chart files (${CHART_EXTENSIONS.map((e) => `*.${e}`).join(', ')}) found in "${input}"`);
     } else if (fg.isDynamicPattern(toPosix(input))) {
-      matched = await fg(toPosix(input), { cwd, absolute: true, dot: false, onlyFiles: true, ignore: ['**/node_modules/**'], suppressErrors: true });
+      matched = await walk(toPosix(input), cwd, links);
       matched = matched.filter((f) => !isIgnored(ig, f, cwd));
       if (matched.length === 0) throw new NoFilesError(`no files match "${input}"`);
     } else {
@@ -76,7 +76,52 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
     }
     for (const f of matched) found.add(resolve(f));
   }
-  return [...found].sort();
+  return dedupeLinks([...found].sort(), links);
+}
+
+/**
+ * Chart candidates under a glob. Symbolic links to folders are not followed (a link back up the
+ * tree would make the walk endless, or list every chart dozens of times); symbolic links to files
+ * are kept. Everything that is not a folder is a candidate: a link to nothing, a link loop, a
+ * pipe is reported by lint-file as a file that cannot be read, rather than silently left out.
+ */
+async function walk(pattern: string, cwd: string, links: Set<string>): Promise<string[]> {
+  const entries = await fg(pattern, {
+    cwd, absolute: true, dot: false, onlyFiles: false, objectMode: true, followSymbolicLinks: false,
+    ignore: ['**/node_modules/**'], suppressErrors: true, caseSensitiveMatch: false,
+  });
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.dirent.isDirectory() || (e.dirent.isSymbolicLink() && isFolder(e.path))) continue;
+    if (e.dirent.isSymbolicLink()) links.add(resolve(e.path));
+    out.push(e.path);
+  }
+  return out;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A file reached both directly and through a symbolic link is linted once, under its own path. */
+function dedupeLinks(files: readonly string[], links: ReadonlySet<string>): string[] {
+  const seen = new Set(files.filter((f) => !links.has(f)));
+  return files.filter((f) => {
+    if (!links.has(f)) return true;
+    let real: string;
+    try {
+      real = realpathSync(f);
+    } catch {
+      return true; // a link to nothing or a loop: lint-file reports it
+    }
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
 }
 
 /** A path as reports show it: relative to the current folder, with `/` separators. */

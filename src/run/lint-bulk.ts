@@ -71,14 +71,29 @@ function emptyOutcome(file: string): FileOutcome {
   return { file, findings: [], charts: 0, encounters: 0, chartsWithFindings: 0, chartIds: [] };
 }
 
-/** Lints discovered files: single files one by one, Bulk Data exports folder by folder. */
-export function lintInputs(paths: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions): FileOutcome[] {
+/**
+ * Lints discovered files: single files one by one, Bulk Data exports folder by folder. Given a
+ * signal, it lets the event loop run between two, so that Ctrl-C can stop the run: it then
+ * rejects with the signal's reason and nothing is reported.
+ */
+export async function lintInputs(paths: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions, signal?: AbortSignal): Promise<FileOutcome[]> {
   const inputs = partitionInputs(paths, options.inputFormat ?? 'auto');
-  return [
-    ...inputs.files.map((abs) => lintFile(abs, display(abs), engine, options)),
-    ...inputs.exports.flatMap((group) => lintBulk(group, display, engine, options)),
-    ...inputs.logs.map((abs) => emptyOutcome(display(abs))),
-  ];
+  const next = async (): Promise<void> => {
+    if (!signal) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    signal.throwIfAborted();
+  };
+  const out: FileOutcome[] = [];
+  for (const abs of inputs.files) {
+    await next();
+    out.push(lintFile(abs, display(abs), engine, options));
+  }
+  for (const group of inputs.exports) {
+    await next();
+    out.push(...lintBulk(group, display, engine, options));
+  }
+  for (const abs of inputs.logs) out.push(emptyOutcome(display(abs)));
+  return out;
 }
 
 const ENTRY = /^\/entry\/(\d+)\/resource(\/.*)?$/;

@@ -3,12 +3,16 @@
  * unit of work of a run (and of a worker thread). It never throws: a file that cannot be read or
  * parsed is a finding, and so is an unexpected failure while linting one chart.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { adapt, type InputFormat } from '../chart/adapt.js';
 import type { ConceptMap } from '../chart/fhir/concept-map.js';
-import { ENGINE_RULES, type Finding, type Position, type UnlocatedFinding } from '../finding.js';
-import { formatOf, parseText, type SourceDoc, type SourceFormat } from '../read/parse.js';
+import type { Chart } from '../chart/model.js';
+import { ENGINE_RULES, SEVERITY_RANK, type Finding, type Position, type Severity, type UnlocatedFinding } from '../finding.js';
+import { decode, type Decoded } from '../read/decode.js';
+import { parentPointer } from '../read/json-locate.js';
+import { formatOf, parseDecoded, TooManyValues, type SourceDoc, type SourceFormat } from '../read/parse.js';
 import type { Engine } from '../rules/engine.js';
+import { sensitiveStrings } from '../report/redact.js';
 
 export interface LintFileOptions {
   /** Largest file read whole, in bytes. */
@@ -19,6 +23,8 @@ export interface LintFileOptions {
   /** `auto` (default) tells FHIR from native charts by content. */
   inputFormat?: InputFormat;
   conceptMap?: ConceptMap;
+  /** Keep the patient-identifying strings of every chart, for `--redact`. */
+  collectSensitive?: boolean;
 }
 
 export interface ChartRef extends Position {
@@ -37,6 +43,8 @@ export interface FileOutcome {
   chartsWithFindings: number;
   /** Every chart id with its place, so the run can report ids repeated across files. */
   chartIds: ChartRef[];
+  /** Patient-identifying strings of the file's charts by chart id (only with `collectSensitive`). */
+  sensitive?: Map<string, string[]>;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
@@ -51,102 +59,209 @@ function fileFinding(ruleId: string, message: string, pos: Position = { line: 1,
 function describeErrno(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
-    case 'ENOENT': return 'the file disappeared before it could be read';
+    case 'ENOENT': return 'it no longer exists (deleted or moved after the run found it, or a symbolic link to nothing)';
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'this is a folder, not a file';
-    case 'ELOOP': return 'too many symbolic links (a symlink loop?)';
-    default: return e.code ? `${e.code}: ${e.message}` : String(err);
+    case 'ELOOP': return 'too many symbolic links (a symbolic link loop)';
+    default: return e.code ?? String(err);
   }
 }
 
-/** Decodes file bytes: UTF-8 (with or without a byte-order mark) or UTF-16 with a byte-order mark. */
-export function decode(buf: Buffer): string {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    const swapped = Buffer.from(buf.subarray(2));
-    swapped.swap16();
-    return swapped.toString('utf16le');
+const MB = 1024 * 1024;
+
+type ReadResult = { bytes: Buffer } | { refused: string };
+
+/**
+ * Reads a chart file whole. What is not a regular file (a pipe, a device) is refused before it is
+ * opened, so it can neither block nor stream forever; the size limit is checked on the bytes read,
+ * so a file that grows while it is read is refused too.
+ */
+function readChartFile(abs: string, maxFileSize: number): ReadResult {
+  if (!statSync(abs).isFile()) return { refused: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' };
+  const fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const size = fstatSync(fd).size;
+    const tooBig = (what: string): ReadResult => ({
+      refused: `File is ${what}, over the ${(maxFileSize / MB).toFixed(0)} MB limit for one file: raise it with --max-file-size <MB>, or split the export into smaller files.`,
+    });
+    if (size > maxFileSize) return tooBig(`${(size / MB).toFixed(1)} MB`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(size - total + 1, 64 * 1024), maxFileSize + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > maxFileSize) return tooBig(`${(total / MB).toFixed(1)} MB or more (it grew while it was read)`);
+    }
+  } finally {
+    closeSync(fd);
   }
-  return buf.toString('utf8');
 }
 
 export function lintFile(abs: string, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
-  const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartsWithFindings: 0, chartIds: [] };
-  let text: string;
+  const refused = (message: string): FileOutcome => ({
+    file: display, findings: [fileFinding(ENGINE_RULES.readError, message)], charts: 1, encounters: 0, chartsWithFindings: 1, chartIds: [],
+  });
+  let read: ReadResult;
   try {
-    const size = statSync(abs).size;
-    if (size > options.maxFileSize) {
-      out.chartsWithFindings = 1;
-      out.findings.push(fileFinding(ENGINE_RULES.readError, `File is ${(size / 1048576).toFixed(1)} MB, over the ${(options.maxFileSize / 1048576).toFixed(0)} MB limit for one file: raise it with --max-file-size, or export NDJSON (one chart per line).`));
-      out.charts = 1;
-      return out;
-    }
-    text = decode(readFileSync(abs));
+    read = readChartFile(abs, options.maxFileSize);
   } catch (err) {
-    out.findings.push(fileFinding(ENGINE_RULES.readError, `Cannot read the file: ${describeErrno(err)}.`));
-    out.charts = 1;
-    out.chartsWithFindings = 1;
-    return out;
+    return refused(`Cannot read the file: ${describeErrno(err)}.`);
   }
-  const format = formatOf(abs) ?? (/^\s*[[{]/.test(text) ? 'json' : 'yaml');
-  return lintText(text, format, display, engine, options);
+  if ('refused' in read) return refused(read.refused);
+  const decoded = decode(read.bytes);
+  return lintDecoded(decoded, formatOf(abs) ?? (/^\s*[[{]/.test(decoded.text) ? 'json' : 'yaml'), display, engine, options);
 }
 
-/** Lints the text of one file already read (the part of lintFile after reading). */
+/** Lints the text of one file already read (the part of lintFile after reading and decoding). */
 export function lintText(text: string, format: SourceFormat, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
+  return lintDecoded({ text, undecodable: [] }, format, display, engine, options);
+}
+
+/**
+ * What --max-file-size bounds besides bytes, because memory grows with them and not with bytes:
+ * the values of one JSON document or NDJSON line (one per 64 bytes of the limit), the tokens of
+ * one YAML file (one per 32 bytes), and the findings listed for one file (one per 64 bytes; the
+ * rest are counted). At the default 64 MB: 1,048,576 values, 2,097,152 tokens, 1,048,576 findings.
+ */
+export function limitsFor(maxFileSize: number): { maxValues: number; maxYamlTokens: number; maxFindings: number } {
+  return { maxValues: Math.floor(maxFileSize / 64), maxYamlTokens: Math.floor(maxFileSize / 32), maxFindings: Math.floor(maxFileSize / 64) };
+}
+
+/**
+ * The most elements in one list of a chart (diagnoses, services or notes of an encounter; the
+ * chart's encounters, labs, medications). Rules compare elements of a chart with one another, so
+ * their time grows with the square of a list's length; no real claim comes near this many.
+ */
+export const MAX_LIST = 1000;
+
+/** A finding refusing a chart with a list longer than MAX_LIST, which is then not evaluated. */
+function oversized(chart: Chart): UnlocatedFinding | undefined {
+  const lists: [string, number, string][] = [
+    ['encounters', chart.encounters.length, `${chart.ptr}/encounters`],
+    ['labs', chart.labs.length, `${chart.ptr}/labs`],
+    ['medications', chart.medications.length, `${chart.ptr}/medications`],
+  ];
+  for (const e of chart.encounters) {
+    for (const [name, list] of [['diagnoses', e.diagnoses], ['services', e.services], ['notes', e.notes]] as const) {
+      lists.push([`${name} of encounter ${e.id}`, list.length, `${e.ptr}/${name}`]);
+    }
+  }
+  const over = lists.find(([, n]) => n > MAX_LIST);
+  if (!over) return undefined;
+  const f: UnlocatedFinding = {
+    ruleId: ENGINE_RULES.chartFormat, severity: 'error', pointer: over[2], evidence: [],
+    message: `The chart was not evaluated: it has ${over[1].toLocaleString('en-US')} ${over[0]}, more than the ${MAX_LIST.toLocaleString('en-US')} b12lint reads in one list.`,
+  };
+  if (chart.chartId) f.chartId = chart.chartId;
+  return f;
+}
+
+/** Findings a file may still list, and those counted beyond. */
+interface Budget {
+  left: number;
+  unlisted: number;
+  severity: Severity;
+}
+
+/** A file's decoded text, from parsing to located findings. */
+export function lintDecoded(decoded: Decoded, format: SourceFormat, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
   const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartsWithFindings: 0, chartIds: [] };
+  if (options.collectSensitive) out.sensitive = new Map();
+  const { maxFindings, ...parseLimits } = limitsFor(options.maxFileSize);
+  const budget: Budget = { left: maxFindings, unlisted: 0, severity: 'info' };
   try {
-    const parsed = parseText(text, format);
+    const parsed = parseDecoded(decoded, format, parseLimits);
+    let docs = 0;
+    for (const doc of parsed.docs) {
+      docs++;
+      lintDoc(doc, engine, options, out, budget);
+    }
     for (const p of parsed.problems) out.findings.push(fileFinding(ENGINE_RULES.parseError, p.message, p));
+    for (const p of parsed.formatProblems) out.findings.push(fileFinding(ENGINE_RULES.chartFormat, p.message, p));
     // A file that does not parse still stands for (at least) one chart that was not linted;
     // in NDJSON each broken line is one chart.
     const unparsed = parsed.problems.length > 0 && format !== 'ndjson' ? 1 : parsed.problems.length;
     out.charts += unparsed;
     out.chartsWithFindings += unparsed;
-    if (parsed.docs.length === 0 && parsed.problems.length === 0) {
+    if (docs === 0 && parsed.problems.length === 0) {
       out.findings.push({ ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'), severity: 'warning' });
       out.charts += 1;
       out.chartsWithFindings += 1;
     }
-    for (const doc of parsed.docs) lintDoc(doc, engine, options, out);
   } catch (err) {
+    if (err instanceof TooManyValues) {
+      const per = err.what === 'values' ? 64 : 32;
+      const message = `The file holds ${err.message}, too many to lint safely in memory (one per ${per} bytes of --max-file-size): raise --max-file-size, or split the export into smaller files.`;
+      return { ...out, findings: [fileFinding(ENGINE_RULES.readError, message)], charts: 1, chartsWithFindings: 1, chartIds: [] };
+    }
     const f = fileFinding(ENGINE_RULES.internalError, `b12lint failed on this file: ${err instanceof Error ? err.message : String(err)}`);
     if (options.debug && err instanceof Error && err.stack) f.stack = err.stack;
     out.findings.push(f);
+    out.charts = Math.max(out.charts, 1); // the file stands for at least one chart, even unread
+    out.chartsWithFindings = Math.max(out.chartsWithFindings, 1);
   }
   out.findings.sort(compareFindings);
+  if (budget.unlisted > 0) {
+    const last = out.findings[out.findings.length - 1]!;
+    out.findings.push({
+      ...fileFinding(ENGINE_RULES.chartFormat, `${budget.unlisted.toLocaleString('en-US')} more findings in this file are not listed: only the first ${maxFindings.toLocaleString('en-US')} are (--max-file-size sets this bound too).`, last),
+      severity: budget.severity,
+    });
+  }
   return out;
 }
 
-function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOptions, out: FileOutcome): void {
-  let unlocated: UnlocatedFinding[] = [];
+function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOptions, out: FileOutcome, budget: Budget): void {
   const adapted = adapt(doc.value, { format: options.inputFormat, conceptMap: options.conceptMap });
-  unlocated.push(...adapted.findings);
+  let unlocated: UnlocatedFinding[] = adapted.findings;
   out.charts += adapted.charts.length + adapted.refused.length;
+  for (const chart of out.sensitive ? adapted.charts : []) {
+    out.sensitive!.set(chart.chartId, [...(out.sensitive!.get(chart.chartId) ?? []), ...sensitiveStrings(chart, doc.value)]);
+  }
   for (const chart of adapted.charts) {
     out.encounters += chart.encounters.length;
-    unlocated.push(...engine.lint(chart, options.debug));
+    const tooLarge = oversized(chart);
+    if (tooLarge) {
+      unlocated.push(tooLarge);
+      continue;
+    }
+    for (const f of engine.lint(chart, options.debug)) unlocated.push(f);
   }
   if (options.quiet) unlocated = unlocated.filter((f) => f.severity === 'error');
+  // Beyond the file's budget, findings are only counted (with the highest severity among them).
+  const listed = unlocated.slice(0, Math.max(budget.left, 0));
+  for (const f of unlocated.slice(listed.length)) {
+    budget.unlisted++;
+    if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[budget.severity]) budget.severity = f.severity;
+  }
+  budget.left -= listed.length;
   // Which charts (and refused chart candidates) have findings: a finding belongs to the chart
   // whose pointer is its prefix (a FHIR chart, spread over its document, to the chart it names).
   const flagged = new Set<string>();
-  const candidates = [...adapted.charts.map((c) => c.ptr), ...adapted.refused];
+  const candidates = new Set([...adapted.charts.map((c) => c.ptr), ...adapted.refused]);
+  const owner = (pointer: string): string | undefined => {
+    for (let q = pointer; ; q = parentPointer(q)) {
+      if (candidates.has(q)) return q;
+      if (q === '') return undefined;
+    }
+  };
   for (const f of unlocated) {
-    const owner = adapted.derivedIds && f.chartId !== undefined ? `#${f.chartId}` : candidates.find((c) => c === '' || f.pointer === c || f.pointer.startsWith(`${c}/`));
-    flagged.add(owner ?? f.pointer);
+    flagged.add((adapted.derivedIds && f.chartId !== undefined ? `#${f.chartId}` : owner(f.pointer)) ?? f.pointer);
   }
   out.chartsWithFindings += flagged.size;
   const ids = adapted.derivedIds ? [] : adapted.charts.filter((c) => c.chartId);
   const pointers = new Set<string>();
-  for (const f of unlocated) {
+  for (const f of listed) {
     pointers.add(f.pointer);
     for (const e of f.evidence) pointers.add(e.pointer);
   }
   for (const c of ids) pointers.add(c.ptr);
   if (pointers.size === 0) return; // nothing to locate (no findings, no chart ids)
   const pos = doc.locator.locateAll(pointers);
-  for (const f of unlocated) {
+  for (const f of listed) {
     const p = pos.get(f.pointer)!;
     for (const e of f.evidence) {
       const ep = pos.get(e.pointer)!;

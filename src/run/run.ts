@@ -9,6 +9,7 @@ import { Engine } from '../rules/engine.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import type { FileResult, Report } from '../report/types.js';
 import { discover, displayPath } from './discover.js';
+import { sensitiveKey } from '../report/redact.js';
 import { lintInputs } from './lint-bulk.js';
 import { compareFindings, DEFAULT_MAX_FILE_SIZE, type FileOutcome } from './lint-file.js';
 
@@ -24,6 +25,10 @@ export interface RunOptions {
   stats?: boolean;
   inputFormat?: InputFormat;
   conceptMap?: ConceptMap;
+  /** Keep each chart's identifying strings for `--redact` (RunResult.sensitive). */
+  collectSensitive?: boolean;
+  /** Stops the run between two files (Ctrl-C); the run then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -31,6 +36,8 @@ export interface RunResult {
   /** Charts with at least one reported finding. */
   chartsWithFindings: number;
   engine: Engine;
+  /** Identifying strings by `sensitiveKey(file, chartId)`, when asked for; never part of the report. */
+  sensitive: Map<string, string[]>;
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
@@ -38,14 +45,18 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const engine = new Engine(options.ruleset, { stats: options.stats ?? false });
   const lintOptions = {
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: options.debug ?? false, quiet: options.quiet ?? false,
-    inputFormat: options.inputFormat, conceptMap: options.conceptMap,
+    inputFormat: options.inputFormat, conceptMap: options.conceptMap, collectSensitive: options.collectSensitive ?? false,
   };
-  const outcomes = lintInputs(files, (abs) => displayPath(abs, options.cwd), engine, lintOptions);
-  return { ...buildReport(outcomes, options), engine };
+  const outcomes = await lintInputs(files, (abs) => displayPath(abs, options.cwd), engine, lintOptions, options.signal);
+  const sensitive = new Map<string, string[]>();
+  for (const o of outcomes) {
+    for (const [chartId, values] of o.sensitive ?? []) sensitive.set(sensitiveKey(o.file, chartId), values);
+  }
+  return { ...buildReport(outcomes, options), engine, sensitive };
 }
 
 /** Merges file outcomes (in file order) into the report. Pure: the same outcomes give the same report. */
-export function buildReport(outcomes: readonly FileOutcome[], options: Pick<RunOptions, 'ruleset' | 'version'>): Omit<RunResult, 'engine'> {
+export function buildReport(outcomes: readonly FileOutcome[], options: Pick<RunOptions, 'ruleset' | 'version'>): Pick<RunResult, 'report' | 'chartsWithFindings'> {
   markDuplicateChartIds(outcomes);
   const results: FileResult[] = [];
   let charts = 0;

@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SourceLines } from '../report/types.js';
-import { decode } from './lint-file.js';
+import { decode } from '../read/decode.js';
 
 export function fileSourceLines(cwd: string, maxFileSize: number): SourceLines {
   return (file, wanted) => {
@@ -16,13 +16,13 @@ export function fileSourceLines(cwd: string, maxFileSize: number): SourceLines {
     let text: string;
     try {
       if (statSync(abs).size > maxFileSize) return undefined;
-      text = decode(readFileSync(abs));
+      text = decode(readFileSync(abs)).text;
     } catch {
       return undefined;
     }
     const last = Math.max(...wanted);
     const out = new Map<number, string>();
-    let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    let start = 0;
     for (let line = 1; line <= last && start <= text.length; line++) {
       const nl = text.indexOf('\n', start);
       const end = nl < 0 ? text.length : nl;

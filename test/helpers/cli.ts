@@ -13,7 +13,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
+export function cli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string; uid?: number } = {}): CliResult {
   const base = { ...(process.env as Record<string, string>) };
   delete base.FORCE_COLOR;
   const env: Record<string, string> = { ...base, NO_COLOR: '1', ...options.env };
@@ -23,11 +23,12 @@ export function cli(args: readonly string[], options: { cwd?: string; env?: Reco
     encoding: 'utf8',
     input: options.input ?? '',
     maxBuffer: 64 * 1024 * 1024,
+    ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function cliJson(args: readonly string[], options: { cwd?: string } = {}): { code: number; report: import('../../src/report/types.js').Report; stderr: string } {
+export function cliJson(args: readonly string[], options: { cwd?: string; uid?: number } = {}): { code: number; report: import('../../src/report/types.js').Report; stderr: string } {
   const r = cli([...args, '--format', 'json'], options);
   let report;
   try {
