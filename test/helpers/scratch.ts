@@ -1,0 +1,42 @@
+/** Scratch folders for tests that generate their inputs (big or hostile files are made at test time, never committed). */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Scratch {
+  dir: string;
+  /** Writes a file (text or bytes) under the folder and returns its path. */
+  write(name: string, content: string | Uint8Array): string;
+  remove(): void;
+}
+
+export function scratch(prefix = 'b12lint-test-'): Scratch {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    dir,
+    write(name, content) {
+      const p = join(dir, name);
+      writeFileSync(p, content);
+      return p;
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A small valid native chart: J3420 linked to D62, which the recommended ruleset flags. */
+export function chart(chartId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    chartId,
+    patient: { id: `PT-${chartId}`, birthDate: '1950-01-02', sex: 'female' },
+    encounters: [{
+      id: 'E1',
+      date: '2026-10-02',
+      diagnoses: [{ code: 'D62' }],
+      services: [{ code: 'J3420', units: 1, diagnoses: ['D62'] }],
+      notes: [{ section: 'assessment', text: `Fatigue and pallor for ${chartId}. Denies melena. Plan B12 injection today.` }],
+    }],
+    ...extra,
+  };
+}

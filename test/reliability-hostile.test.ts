@@ -1,0 +1,311 @@
+/**
+ * Hostile inputs, each in its own run beside a good chart: each is refused with a finding (or
+ * read as plain data), the good chart is still linted exactly as on its own, and the run ends
+ * with exit 1, nothing on stderr. Big and hostile files are generated here, never committed.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { adapt } from '../src/chart/adapt.js';
+import type { Finding } from '../src/finding.js';
+import { parseText } from '../src/read/parse.js';
+import type { Report } from '../src/report/types.js';
+import { Engine } from '../src/rules/engine.js';
+import { discover, displayPath } from '../src/run/discover.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../src/run/lint-file.js';
+import { lintInputs } from '../src/run/lint-bulk.js';
+import { setupRuleset } from '../src/run/setup.js';
+import { cliJson } from './helpers/cli.js';
+import { chart, scratch, type Scratch } from './helpers/scratch.js';
+
+const GOOD = `${JSON.stringify(chart('GOOD-1'), null, 2)}\n`;
+const ENGINE_RULES = ['parse-error', 'chart-format', 'read-error', 'internal-error'];
+
+const made: Scratch[] = [];
+afterAll(() => { for (const s of made) s.remove(); });
+
+/** A folder with good.json and the given files, linted by the CLI from inside it. */
+function lintWith(files: Record<string, string | Uint8Array>, args: string[] = [], setUp?: (s: Scratch) => void): { code: number; report: Report; stderr: string } {
+  const s = scratch();
+  made.push(s);
+  s.write('good.json', GOOD);
+  for (const [name, content] of Object.entries(files)) s.write(name, content);
+  setUp?.(s);
+  return cliJson(['--no-config-lookup', ...args, '.'], { cwd: s.dir });
+}
+
+/** The findings of one file linted on its own. */
+function lintAlone(name: string, content: string | Uint8Array): Finding[] {
+  const s = scratch();
+  made.push(s);
+  s.write(name, content);
+  const r = cliJson(['--no-config-lookup', name], { cwd: s.dir });
+  expect(r.stderr).toBe('');
+  return findingsOf(r.report, name);
+}
+
+function findingsOf(report: Report, file: string): Finding[] {
+  const r = report.results.find((x) => x.file === file);
+  if (!r) throw new Error(`no result for ${file}: ${report.results.map((x) => x.file).join(', ')}`);
+  return r.findings;
+}
+
+let solo: Finding[];
+beforeAll(() => {
+  solo = lintAlone('good.json', GOOD);
+  expect(solo.some((f) => !ENGINE_RULES.includes(f.ruleId))).toBe(true);
+});
+
+/** The run finished normally and the good chart was linted as on its own. */
+function expectRunWentOn(r: { code: number; report: Report; stderr: string }): void {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(1);
+  expect(findingsOf(r.report, 'good.json')).toEqual(solo);
+}
+
+function only(report: Report, file: string): Finding {
+  const fs = findingsOf(report, file);
+  expect(fs).toHaveLength(1);
+  return fs[0]!;
+}
+
+test('a YAML alias bomb (billion laughs) is refused as a parse error', () => {
+  let yaml = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+  for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h'], ['h', 'i']]) {
+    yaml += `${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]\n`;
+  }
+  const r = lintWith({ 'bomb.yaml': yaml });
+  expectRunWentOn(r);
+  expect(only(r.report, 'bomb.yaml')).toMatchObject({ ruleId: 'parse-error', line: 1, column: 1, message: expect.stringMatching(/alias/i) });
+});
+
+test('JSON nested 100,000 levels deep is read without a stack overflow: not a chart', () => {
+  const r = lintWith({ 'deep.json': `${'['.repeat(100_000)}${']'.repeat(100_000)}` });
+  expectRunWentOn(r);
+  expect(only(r.report, 'deep.json')).toMatchObject({ ruleId: 'chart-format', line: 1, column: 2, message: expect.stringMatching(/^Expected a chart/) });
+});
+
+test('a finding next to 100,000 levels of nesting is located without scanning into them', () => {
+  const text = `{"chartId": "DEEP-1",\n "encounters": [${'['.repeat(100_000)}${']'.repeat(100_000)}]}`;
+  const r = lintWith({ 'deep-chart.json': text });
+  expectRunWentOn(r);
+  expect(only(r.report, 'deep-chart.json')).toMatchObject({ ruleId: 'chart-format', line: 2, column: 17, pointer: '/encounters/0' });
+});
+
+test('JSON opening 100,000 lists and never closing them is a parse error at the end', () => {
+  const r = lintWith({ 'open.json': '['.repeat(100_000) });
+  expectRunWentOn(r);
+  expect(only(r.report, 'open.json')).toMatchObject({ ruleId: 'parse-error', line: 1, column: 100_001, message: expect.stringMatching(/incomplete/) });
+});
+
+test('YAML nested 100,000 levels deep is a parse error, not a crash', () => {
+  const r = lintWith({ 'deep.yaml': `${'['.repeat(100_000)}${']'.repeat(100_000)}\n` });
+  expectRunWentOn(r);
+  expect(only(r.report, 'deep.yaml')).toMatchObject({ ruleId: 'parse-error', message: 'Invalid YAML: the document is nested too deeply to be read' });
+});
+
+// A file of several hundred MB takes the same path as this one over a lower limit: the size is
+// checked before the file is read (and again on the bytes read), so no test writes 300 MB.
+test('a file over --max-file-size is refused with the limit and the option to raise it; a higher limit reads it', () => {
+  const big = `[${Array.from({ length: 7000 }, (_, i) => JSON.stringify(chart(`BIG-${i}`))).join(',\n')}]`;
+  expect(big.length).toBeGreaterThan(2 * 1024 * 1024);
+  const refused = lintWith({ 'big.json': big }, ['--max-file-size', '1']);
+  expectRunWentOn(refused);
+  expect(only(refused.report, 'big.json')).toMatchObject({
+    ruleId: 'read-error', line: 1, column: 1,
+    message: expect.stringMatching(/^File is 2\.\d MB, over the 1 MB limit for one file: raise it with --max-file-size/),
+  });
+  expect(refused.report.summary.charts).toBe(2);
+  const read = lintWith({ 'big.json': big }, ['--max-file-size', '16']);
+  expect(findingsOf(read.report, 'big.json').some((f) => f.ruleId === 'read-error')).toBe(false);
+  expect(read.report.summary.charts).toBe(7001);
+});
+
+// Memory grows with values and findings, not with bytes, so --max-file-size bounds them too
+// (one JSON value or listed finding per 64 bytes, one YAML token per 32): at 1 MB, 16,384 values.
+describe('files of millions of tiny values are bounded, not allowed to exhaust memory', () => {
+  test('JSON with more values than the bound is refused with the bound and the option to raise it', () => {
+    const r = lintWith({ 'ones.json': `[${'1,'.repeat(20_000)}1]` }, ['--max-file-size', '1']);
+    expectRunWentOn(r);
+    expect(only(r.report, 'ones.json')).toMatchObject({
+      ruleId: 'read-error',
+      message: 'The file holds more than 16,384 values, too many to lint safely in memory (one per 64 bytes of --max-file-size): raise --max-file-size, or split the export into smaller files.',
+    });
+  });
+
+  test('YAML with more tokens than the bound is refused before it is parsed', () => {
+    const r = lintWith({ 'ones.yaml': `[${'1,'.repeat(20_000)}1]\n` }, ['--max-file-size', '1']);
+    expectRunWentOn(r);
+    expect(only(r.report, 'ones.yaml')).toMatchObject({ ruleId: 'read-error', message: expect.stringMatching(/^The file holds more than 32,768 YAML tokens/) });
+  });
+
+  test('beyond the bound on findings a file lists, the rest are counted in one finding of the highest severity', () => {
+    const r = lintWith({ 'empties.ndjson': '{}\n'.repeat(10_000) }, ['--max-file-size', '1']);
+    expectRunWentOn(r);
+    const fs = findingsOf(r.report, 'empties.ndjson');
+    expect(fs).toHaveLength(16_384 + 1);
+    expect(fs[fs.length - 1]).toMatchObject({
+      ruleId: 'chart-format', severity: 'error',
+      message: '3,616 more findings in this file are not listed: only the first 16,384 are (--max-file-size sets this bound too).',
+    });
+    expect(r.report.summary.charts).toBe(10_000 + 1);
+  });
+
+  test('a chart with a list of more than 1,000 elements is counted and reported, not evaluated (rules compare elements pairwise)', () => {
+    const huge = chart('HUGE-1');
+    (huge.encounters as { diagnoses: unknown[] }[])[0]!.diagnoses = Array(1001).fill('D62');
+    const r = lintWith({ 'huge.json': JSON.stringify(huge) });
+    expectRunWentOn(r);
+    expect(only(r.report, 'huge.json')).toMatchObject({
+      ruleId: 'chart-format', chartId: 'HUGE-1', pointer: '/encounters/0/diagnoses',
+      message: 'The chart was not evaluated: it has 1,001 diagnoses of encounter E1, more than the 1,000 b12lint reads in one list.',
+    });
+    expect(r.report.summary.charts).toBe(2);
+  });
+});
+
+describe('__proto__ and constructor keys are plain data', () => {
+  // JSON.stringify drops a `__proto__` own key, so the text is written by hand.
+  const json = `{"__proto__": {"chartId": "INHERITED", "polluted": true}, "constructor": {"prototype": {"polluted": true}}, "encounters": [{"id": "E1", "date": "2026-10-02"}]}`;
+  const yaml = '__proto__: {chartId: INHERITED, polluted: true}\nconstructor: {prototype: {polluted: true}}\nencounters: [{id: E1, date: 2026-10-02}]\n';
+
+  test.each([['proto.json', json], ['proto.yaml', yaml]])('%s: no chart id is inherited from a __proto__ key', (name, text) => {
+    const r = lintWith({ [name]: text });
+    expectRunWentOn(r);
+    expect(findingsOf(r.report, name).map((f) => f.message)).toContain('Chart has no `chartId`.');
+  });
+
+  test('parsing and adapting them pollutes no prototype', () => {
+    for (const [text, format] of [[json, 'json'], [yaml, 'yaml']] as const) {
+      const parsed = parseText(text, format);
+      const doc = [...parsed.docs][0]!.value as Record<string, unknown>;
+      expect(Object.getPrototypeOf(doc)).toBe(Object.prototype);
+      expect(Object.keys(doc)).toEqual(['__proto__', 'constructor', 'encounters']);
+      expect(adapt(doc).charts[0]!.chartId).toBe('');
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).chartId).toBeUndefined();
+  });
+});
+
+test('empty files: JSON is a parse error, YAML and NDJSON an empty-file warning; each counts as one chart', () => {
+  const r = lintWith({ 'empty.json': '', 'empty.yaml': '', 'empty.ndjson': '' });
+  expectRunWentOn(r);
+  expect(only(r.report, 'empty.json')).toMatchObject({ ruleId: 'parse-error', message: 'Invalid JSON: the file is empty (no JSON value)' });
+  for (const f of ['empty.yaml', 'empty.ndjson']) {
+    expect(only(r.report, f)).toMatchObject({ ruleId: 'chart-format', severity: 'warning', message: 'The file is empty: expected one or more charts.' });
+  }
+  expect(r.report.summary.charts).toBe(4);
+});
+
+test('a UTF-8 byte-order mark is accepted: same findings at the same places', () => {
+  expect(lintAlone('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(GOOD)]))).toEqual(solo);
+});
+
+test('UTF-16 with a byte-order mark, little- and big-endian, is decoded: same findings at the same places', () => {
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(GOOD, 'utf16le')]);
+  const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(GOOD, 'utf16le').swap16()]);
+  expect(lintAlone('le.json', le)).toEqual(solo);
+  expect(lintAlone('be.json', be)).toEqual(solo);
+});
+
+test('binary garbage is one parse error', () => {
+  let seed = 42;
+  const bytes = Uint8Array.from({ length: 4096 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 0xff);
+  const r = lintWith({ 'garbage.json': bytes, 'garbage.yaml': bytes });
+  expectRunWentOn(r);
+  expect(only(r.report, 'garbage.json').ruleId).toBe('parse-error');
+  expect(only(r.report, 'garbage.yaml').ruleId).toBe('parse-error');
+});
+
+test('Latin-1 bytes refuse a YAML file at the first of them, and only their own line of an NDJSON file', () => {
+  const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
+  const noteLine = '    notes: ["Seen by Dr. M\u00fcller"]';
+  const yaml = latin1(`chartId: L1\nencounters:\n  - id: E1\n    date: 2026-10-02\n${noteLine}\n`);
+  const ndjson = Buffer.concat([
+    Buffer.from(`${JSON.stringify(chart('ND-1'))}\n`),
+    latin1(`${JSON.stringify(chart('ND-2', { note: 'M\u00fcller' }))}\n`),
+    Buffer.from(`${JSON.stringify(chart('ND-3'))}\n`),
+  ]);
+  const r = lintWith({ 'latin1.yaml': yaml, 'latin1.ndjson': ndjson });
+  expectRunWentOn(r);
+  expect(only(r.report, 'latin1.yaml')).toMatchObject({
+    ruleId: 'parse-error', line: 5, column: noteLine.indexOf('\u00fc') + 1,
+    message: 'Not UTF-8 text: byte 0xFC cannot be decoded (is the file Latin-1 or Windows-1252?). Export the charts as UTF-8.',
+  });
+  const nd = findingsOf(r.report, 'latin1.ndjson');
+  expect(nd.filter((f) => f.ruleId === 'parse-error').map((f) => f.line)).toEqual([2]);
+  expect(new Set(nd.filter((f) => f.chartId).map((f) => f.chartId))).toEqual(new Set(['ND-1', 'ND-3']));
+  expect(r.report.summary.charts).toBe(1 + 1 + 3);
+});
+
+test('a bare scalar is a chart-format finding saying a chart was expected', () => {
+  const r = lintWith({ 'number.json': '42', 'text.yaml': 'just a line of text\n' });
+  expectRunWentOn(r);
+  expect(only(r.report, 'number.json').message).toBe('Expected a chart (a mapping with `chartId` and `encounters`); found the number 42.');
+  expect(only(r.report, 'text.yaml').message).toMatch(/^Expected a chart .*; found the text "just a line of text"\.$/);
+});
+
+test('symbolic link loops end discovery: folders linked back are not walked, a file linked twice is linted once, a looping link is a read error', () => {
+  const r = lintWith({}, [], (s) => {
+    mkdirSync(join(s.dir, 'sub'));
+    symlinkSync('..', join(s.dir, 'sub', 'up')); // two loops: the walk would grow exponentially
+    symlinkSync('.', join(s.dir, 'sub', 'here'));
+    symlinkSync('self.json', join(s.dir, 'self.json'));
+    symlinkSync('nowhere.json', join(s.dir, 'dangling.json'));
+    symlinkSync('../good.json', join(s.dir, 'sub', 'alias.json'));
+  });
+  expectRunWentOn(r);
+  expect(r.report.results.map((x) => x.file).sort()).toEqual(['dangling.json', 'good.json', 'self.json']);
+  expect(only(r.report, 'self.json')).toMatchObject({ ruleId: 'read-error', message: 'Cannot read the file: too many symbolic links (a symbolic link loop).' });
+  expect(only(r.report, 'dangling.json')).toMatchObject({ ruleId: 'read-error', message: expect.stringMatching(/no longer exists/) });
+});
+
+test('a named pipe is refused without being opened (it would block the run)', () => {
+  const r = lintWith({}, [], (s) => { execFileSync('mkfifo', [join(s.dir, 'pipe.json')]); });
+  expectRunWentOn(r);
+  expect(only(r.report, 'pipe.json')).toMatchObject({ ruleId: 'read-error', message: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' });
+});
+
+// chmod 000 does not stop root from reading. As root, the CLI runs as the unprivileged user
+// `nobody` (uid 65534), for whom the permission is real; otherwise it runs as the current user.
+test('an unreadable file is a read-error finding', () => {
+  const asRoot = process.getuid?.() === 0;
+  const s = scratch();
+  made.push(s);
+  s.write('good.json', GOOD);
+  s.write('locked.json', GOOD.replace('GOOD-1', 'LOCKED-1'));
+  chmodSync(join(s.dir, 'locked.json'), 0o000);
+  if (asRoot) chmodSync(s.dir, 0o755); // so that `nobody` can enter the folder
+  const r = cliJson(['--no-config-lookup', '.'], { cwd: s.dir, ...(asRoot ? { uid: 65534 } : {}) });
+  expectRunWentOn(r);
+  expect(only(r.report, 'locked.json')).toMatchObject({ ruleId: 'read-error', message: 'Cannot read the file: permission denied.' });
+});
+
+test('a file that disappears between discovery and reading is a read-error finding; the others are linted', async () => {
+  const s = scratch();
+  made.push(s);
+  s.write('good.json', GOOD);
+  s.write('gone.json', GOOD.replace('GOOD-1', 'GONE-1'));
+  const files = await discover(['.'], { cwd: s.dir });
+  expect(files.map((f) => f.slice(s.dir.length + 1))).toEqual(['gone.json', 'good.json']);
+  rmSync(join(s.dir, 'gone.json'));
+  const engine = new Engine(setupRuleset({ version: 'test' }));
+  const [gone, good] = await lintInputs(files, (abs) => displayPath(abs, s.dir), engine, { maxFileSize: DEFAULT_MAX_FILE_SIZE, debug: false });
+  expect(gone!.findings).toEqual([expect.objectContaining({ ruleId: 'read-error', message: expect.stringMatching(/^Cannot read the file: it no longer exists/) })]);
+  expect(gone!.charts).toBe(1);
+  expect(good!.findings).toEqual(solo);
+});
+
+test('%YAML 1.1 does not turn dates into Date objects: the chart reads as under YAML 1.2', () => {
+  const rules = (fs: Finding[]): string[] => fs.map((f) => `${f.ruleId}: ${f.message}`);
+  expect(rules(lintAlone('v11.yaml', `%YAML 1.1\n---\n${GOOD}`))).toEqual(rules(solo)); // JSON is YAML
+});
+
+test('a YAML key given twice is a chart-format finding at the second one, and the chart is still linted', () => {
+  const r = lintWith({ 'twice.yaml': 'chartId: T-1\nchartId: T-2\nencounters: [{id: E1, date: 2026-10-02, diagnoses: [D62], services: [{code: J3420, diagnoses: [D62]}]}]\n' });
+  expectRunWentOn(r);
+  const fs = findingsOf(r.report, 'twice.yaml');
+  expect(fs[0]).toMatchObject({ ruleId: 'chart-format', line: 2, column: 1, message: expect.stringMatching(/^Duplicate key/) });
+  expect(fs.some((f) => f.chartId === 'T-2' && !ENGINE_RULES.includes(f.ruleId))).toBe(true);
+});

@@ -1,0 +1,109 @@
+/**
+ * Reports appear whole or not at all: `--output-file` is written to a temporary file in the same
+ * folder and renamed; a write that fails leaves nothing behind; SIGINT and SIGTERM stop a run
+ * with exit 130 or 143 and write no report.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Interrupted } from '../src/cli/signals.js';
+import { writeAtomic } from '../src/cli/output.js';
+import { run } from '../src/run/run.js';
+import { setupRuleset } from '../src/run/setup.js';
+import { BIN, cli } from './helpers/cli.js';
+import { chart, scratch, type Scratch } from './helpers/scratch.js';
+
+const made: Scratch[] = [];
+afterAll(() => { for (const s of made) s.remove(); });
+function folder(): Scratch {
+  const s = scratch();
+  made.push(s);
+  return s;
+}
+
+describe('writeAtomic', () => {
+  test('writes the whole text under the name, replacing an older report, and leaves no temporary file', () => {
+    const s = folder();
+    const target = join(s.dir, 'reports', 'b12.json');
+    writeAtomic(target, 'old');
+    writeAtomic(target, 'new report\n');
+    expect(readFileSync(target, 'utf8')).toBe('new report\n');
+    expect(readdirSync(join(s.dir, 'reports'))).toEqual(['b12.json']);
+  });
+
+  test('a rename that fails throws and removes the temporary file', () => {
+    const s = folder();
+    mkdirSync(join(s.dir, 'taken'));
+    writeFileSync(join(s.dir, 'taken', 'inside'), 'x');
+    expect(() => writeAtomic(join(s.dir, 'taken'), 'report')).toThrow();
+    expect(readdirSync(s.dir)).toEqual(['taken']);
+  });
+});
+
+test('the CLI refuses an output path it cannot write: exit 2, one line, no temporary file', () => {
+  const s = folder();
+  s.write('c.json', JSON.stringify(chart('C-1')));
+  mkdirSync(join(s.dir, 'out.json'));
+  writeFileSync(join(s.dir, 'out.json', 'keep'), 'x');
+  const r = cli(['--no-config-lookup', '-o', 'out.json', 'c.json'], { cwd: s.dir });
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(readdirSync(s.dir).sort()).toEqual(['c.json', 'out.json']);
+});
+
+test('an aborted run rejects with the abort reason and reports nothing', async () => {
+  const s = folder();
+  s.write('c.json', JSON.stringify(chart('C-1')));
+  const controller = new AbortController();
+  controller.abort(new Interrupted('SIGTERM'));
+  const ruleset = setupRuleset({ version: 'test' });
+  await expect(run({ inputs: ['.'], cwd: s.dir, ruleset, version: 'test', signal: controller.signal })).rejects.toBeInstanceOf(Interrupted);
+});
+
+/** True once the process has a file of `dir` open: it is linting, so its signal handlers are in place. */
+function readingFrom(pid: number, dir: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(dir);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts a long run writing to report.json, waits until it is linting (seen in /proc: Linux), and
+ * sends the signal. A run of 3,000 charts lasts far longer than the wait for its first open file.
+ */
+async function interrupt(signal: 'SIGINT' | 'SIGTERM'): Promise<{ code: number | null; stderr: string; dir: string }> {
+  const s = folder();
+  mkdirSync(join(s.dir, 'charts'));
+  for (let i = 0; i < 3000; i++) s.write(`charts/c-${i}.json`, JSON.stringify(chart(`C-${i}`)));
+  s.write('report.json', 'the report of an earlier run\n');
+  const child = spawn(process.execPath, [BIN, '--no-config-lookup', '-f', 'json', '-o', 'report.json', 'charts'], { cwd: s.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let running = false;
+  const chartsDir = join(s.dir, 'charts');
+  for (let tries = 0; tries < 20_000 && child.exitCode === null && !running; tries++) {
+    running = readingFrom(child.pid!, chartsDir);
+    if (!running) await new Promise((r) => setTimeout(r, 1));
+  }
+  if (!running) throw new Error('the run was never seen reading its charts (not Linux, or it ended first)');
+  child.kill(signal);
+  return { code: await exited, stderr, dir: s.dir };
+}
+
+test.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops the run with exit %i and writes no report', async (signal, code) => {
+  const r = await interrupt(signal);
+  expect(r.code).toBe(code);
+  expect(r.stderr).toBe(`b12lint: interrupted by ${signal}; no report was written\n`);
+  expect(readFileSync(join(r.dir, 'report.json'), 'utf8')).toBe('the report of an earlier run\n');
+  expect(readdirSync(r.dir).sort()).toEqual(['charts', 'report.json']);
+  expect(existsSync(join(r.dir, 'charts', 'c-0.json'))).toBe(true);
+});

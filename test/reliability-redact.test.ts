@@ -1,0 +1,131 @@
+/**
+ * `--redact`: no patient-identifying string of the fixtures appears in a redacted report of any
+ * format, while the findings themselves (rules, places, codes) stay, and the hashes are stable.
+ * The charts are the bundled fixtures plus generated ones that put identifying text where
+ * messages quote it: a birth date that is not a date, patient names, a bare line of text, a
+ * chart id used twice. A test ruleset quotes ids, the birth date and note excerpts in messages.
+ */
+import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { FORMATTERS } from '../src/report/index.js';
+import type { Report } from '../src/report/types.js';
+import { cli, ROOT } from './helpers/cli.js';
+import { chart, scratch, type Scratch } from './helpers/scratch.js';
+
+interface Fixture {
+  chartId?: string;
+  patient?: { id?: string; birthDate?: string; name?: unknown };
+  encounters?: { notes?: ({ text?: string } | string)[] }[];
+}
+
+let s: Scratch;
+/** The unredacted JSON report. */
+let plain: string;
+const identifying = new Set<string>();
+const notes: string[] = [];
+
+beforeAll(() => {
+  s = scratch();
+  const charts = join(s.dir, 'charts');
+  mkdirSync(charts);
+  cpSync(join(ROOT, 'fixtures', 'charts'), charts, { recursive: true });
+  s.write('charts/named.json', JSON.stringify(chart('MRN-778899', {
+    patient: { id: 'PT-778899', birthDate: '1961-13-45', name: { given: ['Quincy'], family: 'Publicover' } },
+  }), null, 2));
+  s.write('charts/again.json', JSON.stringify(chart('MRN-778899'), null, 2));
+  s.write('charts/scalar.yaml', 'Jane Quincy, MRN 445566\n');
+  s.write('phi-rules.yaml', [
+    'ruleset: test/phi',
+    'extends: [b12lint:recommended]',
+    'rules:',
+    '  - id: quotes-the-note',
+    '    severity: warning',
+    '    title: Quotes a note',
+    '    on: encounter',
+    '    when: { text: { terms: [injection, injections, melena] } }',
+    '    message: "Chart {{chart.id}}, encounter {{encounter.id}}: \\"{{text.excerpt}}\\""',
+    '  - id: names-the-patient',
+    '    severity: info',
+    '    title: Names the patient',
+    '    on: chart',
+    '    when: { all: [{ field: { path: patient.id, exists: true } }, { field: { path: patient.birthDateText, exists: true } }] }',
+    '    message: "Patient {{field.patient.id}}, born {{field.patient.birthDateText}}, chart {{chart.id}}"',
+    '',
+  ].join('\n'));
+  for (const name of readdirSync(charts)) {
+    const text = readFileSync(join(charts, name), 'utf8');
+    const docs = name.endsWith('.json') ? [JSON.parse(text) as unknown]
+      : name.endsWith('.ndjson') ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown)
+        : parseAllDocuments(text).map((d) => d.toJS() as unknown);
+    for (const doc of docs.flat()) {
+      if (typeof doc === 'string') identifying.add(doc);
+      const c = doc as Fixture;
+      if (typeof c !== 'object' || c === null) continue;
+      for (const v of [c.chartId, c.patient?.id, c.patient?.birthDate]) if (v) identifying.add(v);
+      for (const n of JSON.stringify(c.patient?.name ?? []).match(/[A-Za-z]{4,}/g) ?? []) identifying.add(n);
+      for (const e of c.encounters ?? []) for (const n of e.notes ?? []) notes.push(typeof n === 'string' ? n : n.text ?? '');
+    }
+  }
+  identifying.add('445566');
+  expect(identifying.size).toBeGreaterThan(20); // every fixture chart was read
+  plain = lint(['--format', 'json']);
+  for (const r of (JSON.parse(plain) as Report).results) for (const f of r.findings) for (const e of f.evidence) if (e.term) matchedTerms.push(e.term);
+});
+afterAll(() => s.remove());
+
+function lint(args: string[], env: Record<string, string> = {}): string {
+  const r = cli(['--no-config-lookup', '--ruleset', join(s.dir, 'phi-rules.yaml'), ...args, 'charts'], { cwd: s.dir, env });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(1);
+  return r.stdout;
+}
+
+/** The rulesets' own words, which messages may share with a note ("vitamin B12 deficiency"). */
+const RULESET_WORDS = readdirSync(join(ROOT, 'rulesets')).map((f) => readFileSync(join(ROOT, 'rulesets', f), 'utf8')).join('\n').toLowerCase();
+/** The terms rules matched in notes ("Roux-en-Y gastric bypass"): what a finding is about, kept. */
+const matchedTerms: string[] = [];
+
+/** Every identifying string, and every 20-character window of a note that is neither the rulesets' words nor a matched term, that shows in `text`. */
+function leaks(text: string): string[] {
+  const lower = text.toLowerCase();
+  const out = [...identifying].filter((v) => lower.includes(v.toLowerCase()));
+  for (const n of notes) {
+    for (let i = 0; i + 20 <= n.length; i++) {
+      const w = n.slice(i, i + 20);
+      if (text.includes(w) && !RULESET_WORDS.includes(w.toLowerCase()) && !matchedTerms.some((t) => t.includes(w))) out.push(w);
+    }
+  }
+  return out;
+}
+
+test('without --redact the reports do show these strings (so the test below has something to find)', () => {
+  for (const v of ['ENC-2026-000101', 'P-0001', '1961-05-20', 'MRN-778899', '1961-13-45', '445566']) expect(plain).toContain(v);
+  expect(leaks(plain).some((l) => notes.some((n) => n.includes(l)))).toBe(true);
+});
+
+test.each([...FORMATTERS.keys()])('a redacted %s report shows no patient-identifying string', (format) => {
+  const out = lint(['--redact', '--format', format]);
+  expect(out).toMatch(/redacted/);
+  expect(leaks(out)).toEqual([]);
+});
+
+test('redaction keeps what the findings are about: rules, places, severities, codes', () => {
+  const before = JSON.parse(plain) as Report;
+  const redacted = JSON.parse(lint(['--format', 'json', '--redact'])) as Report;
+  const shape = (r: Report): string[] => r.results.flatMap((x) => x.findings.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column} ${f.pointer} ${f.evidence.map((e) => e.code ?? e.kind).join(',')}`)).sort();
+  expect(shape(redacted)).toEqual(shape(before));
+  expect(redacted.summary).toEqual(before.summary);
+});
+
+test('hashes are stable across runs and formats, and a key (B12LINT_REDACT_KEY) changes them', () => {
+  const first = lint(['--format', 'json', '--redact']);
+  expect(lint(['--format', 'json', '--redact'])).toBe(first);
+  const ids = (text: string): string[] => [...new Set((JSON.parse(text) as Report).results.flatMap((r) => r.findings.map((f) => f.chartId)).filter((x): x is string => !!x))].sort();
+  expect(ids(first).every((id) => /^redacted:[0-9a-f]{12}$/.test(id))).toBe(true);
+  const stylish = lint(['--redact']);
+  for (const file of (JSON.parse(first) as Report).results.filter((r) => r.findings.length > 0).map((r) => r.file)) expect(stylish).toContain(file);
+  const keyed = lint(['--format', 'json', '--redact'], { B12LINT_REDACT_KEY: 'a secret of the team' });
+  expect(ids(keyed)).toHaveLength(ids(first).length);
+  expect(ids(keyed).some((id) => ids(first).includes(id))).toBe(false);
+});
