@@ -64,11 +64,11 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
       if (lstatSync(abs).isSymbolicLink()) links.add(abs);
       if (matched.length === 0) throw new NoFilesError(`"${input}" is ignored (.b12lintignore or the config's ignore list)`);
     } else if (st?.isDirectory()) {
-      matched = await walk(`**/*.{${CHART_EXTENSIONS.join(',')}}`, abs, links);
+      matched = await walk(`**/*.{${CHART_EXTENSIONS.join(',')}}`, abs, links, false);
       matched = matched.filter((f) => !CONFIG_NAMES.has(f.slice(f.lastIndexOf('/') + 1)) && !f.endsWith('.tests.yaml') && !isIgnored(ig, f, cwd));
       if (matched.length === 0) throw new NoFilesError(`no chart files (${CHART_EXTENSIONS.map((e) => `*.${e}`).join(', ')}) found in "${input}"`);
     } else if (fg.isDynamicPattern(toPosix(input))) {
-      matched = await walk(toPosix(input), cwd, links);
+      matched = await walk(toPosix(input), cwd, links, true);
       matched = matched.filter((f) => !isIgnored(ig, f, cwd));
       if (matched.length === 0) throw new NoFilesError(`no files match "${input}"`);
     } else {
@@ -85,10 +85,10 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
  * are kept. Everything that is not a folder is a candidate: a link to nothing, a link loop, a
  * pipe is reported by lint-file as a file that cannot be read, rather than silently left out.
  */
-async function walk(pattern: string, cwd: string, links: Set<string>): Promise<string[]> {
+async function walk(pattern: string, cwd: string, links: Set<string>, caseSensitiveMatch: boolean): Promise<string[]> {
   const entries = await fg(pattern, {
     cwd, absolute: true, dot: false, onlyFiles: false, objectMode: true, followSymbolicLinks: false,
-    ignore: ['**/node_modules/**'], suppressErrors: true, caseSensitiveMatch: false,
+    ignore: ['**/node_modules/**'], suppressErrors: true, caseSensitiveMatch,
   });
   const out: string[] = [];
   for (const e of entries) {
