@@ -3,6 +3,7 @@
  * Adapters and the engine produce findings with JSON pointers only; the run locates them
  * (line and column) once per file, and only for files that have findings.
  */
+import { createHash } from 'node:crypto';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -57,10 +58,27 @@ export interface Finding {
   line: number;
   column: number;
   pointer: string;
+  /** What the finding is about, never where: see `fingerprintOf`. */
+  fingerprint: string;
   evidence: Evidence[];
   /** Present for `internal-error` findings under `--debug`. */
   stack?: string;
 }
 
-/** A finding before it has been located in its file. */
-export type UnlocatedFinding = Omit<Finding, 'line' | 'column'> & Partial<Position>;
+/**
+ * A finding before it has been located in its file. The engine sets `fingerprint` from the
+ * subject's content; findings without one (adapters, the run) get the pointer-based one.
+ */
+export type UnlocatedFinding = Omit<Finding, 'line' | 'column' | 'fingerprint'> & Partial<Position> & { fingerprint?: string };
+
+/**
+ * A finding's fingerprint: a short hash of its rule, chart, encounter and subject, never of its
+ * line, so that it survives an export that shifts lines (baselines, SARIF partialFingerprints,
+ * GitLab Code Quality). The subject is the content a rule looked at (its code and date); a
+ * finding about the file's format has none, and its JSON pointer, which names the element by
+ * structure rather than by line, stands in.
+ */
+export function fingerprintOf(f: Pick<Finding, 'ruleId' | 'chartId' | 'encounterId' | 'pointer'>, subject?: string): string {
+  const parts = [f.ruleId, f.chartId ?? '', f.encounterId ?? '', subject ?? `@${f.pointer}`];
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 16);
+}

@@ -33,7 +33,7 @@ describe('exit codes', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^b12lint: unknown option '--fial-on'\n\(Did you mean --fail-on\?\)\n$/);
     const fmt = cli(['-f', 'jsno', 'fixtures/charts']);
-    expect(fmt).toEqual({ code: 2, stdout: '', stderr: 'b12lint: unknown format "jsno": use one of stylish, json, html. Did you mean `json`?\n' });
+    expect(fmt).toEqual({ code: 2, stdout: '', stderr: 'b12lint: unknown format "jsno": use one of stylish, json, html, sarif, junit, github, codequality, csv. Did you mean `json`?\n' });
     expect(cli(['--fail-on', 'sometimes', 'fixtures/charts']).code).toBe(2);
     expect(cli(['--max-warnings', 'many', 'fixtures/charts']).stderr).toBe('b12lint: --max-warnings takes a whole number; got "many"\n');
   });
@@ -70,7 +70,7 @@ describe('bad input is a finding, and the run goes on', () => {
     expect(r.code).toBe(1);
     const byFile = Object.fromEntries(r.report.results.map((x) => [x.file, x.findings]));
     expect(byFile['fixtures/broken/truncated.json']).toEqual([
-      { ruleId: 'parse-error', severity: 'error', message: 'Invalid JSON: unexpected end of the file: the JSON is incomplete (a truncated file?)', line: 5, column: 1, pointer: '', evidence: [] },
+      { ruleId: 'parse-error', severity: 'error', message: 'Invalid JSON: unexpected end of the file: the JSON is incomplete (a truncated file?)', line: 5, column: 1, pointer: '', fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), evidence: [] },
     ]);
     expect(byFile['fixtures/charts/p-0001.yaml']!.map((f) => f.ruleId)).toContain('b12-injection-blood-loss-dx');
   });
@@ -122,7 +122,7 @@ describe('reports', () => {
     expect(report.tool).toEqual({ name: 'b12lint', version: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version });
     expect(report.summary).toEqual({ files: 6, charts: 11, encounters: 11, errors: 3, warnings: 5, infos: 1 });
     const f = report.results.find((x: { file: string }) => x.file === 'fixtures/charts/p-0001.yaml').findings[1];
-    expect(Object.keys(f)).toEqual(['ruleId', 'severity', 'message', 'chartId', 'encounterId', 'line', 'column', 'pointer', 'evidence']);
+    expect(Object.keys(f)).toEqual(['ruleId', 'severity', 'message', 'chartId', 'encounterId', 'line', 'column', 'pointer', 'fingerprint', 'evidence']);
   });
 
   test('findings are sorted by file, line, column and rule id', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SEVERITIES, type Finding, type Severity } from '../src/finding.js';
 import { html } from '../src/report/html.js';
 import { clipLine, CONTEXT_LINES, MAX_LINE_CHARS, type HtmlData } from '../src/report/html/data.js';
-import type { FormatOptions, Report, SourceLines } from '../src/report/types.js';
+import type { FileResult, FormatOptions, Report, SourceLines } from '../src/report/types.js';
 import { cli, cliJson } from './helpers/cli.js';
 
 function embedded(page: string): { raw: string; data: HtmlData } {
@@ -24,10 +24,11 @@ function summaryValues(page: string): Record<string, string> {
 }
 
 function finding(over: Partial<Finding> = {}): Finding {
-  return { ruleId: 'rule-a', severity: 'error', message: 'm', chartId: 'C1', encounterId: 'E1', line: 10, column: 3, pointer: '/x', evidence: [], ...over };
+  return { ruleId: 'rule-a', severity: 'error', message: 'm', chartId: 'C1', encounterId: 'E1', line: 10, column: 3, pointer: '/x', fingerprint: '0123456789abcdef', evidence: [], ...over };
 }
 
-function report(results: Report['results'], name = 'test:rules'): Report {
+function report(files: Omit<FileResult, 'charts'>[], name = 'test:rules'): Report {
+  const results = files.map((r) => ({ ...r, charts: [] }));
   const count = (s: Severity): number => results.reduce((n, r) => n + r.findings.filter((f) => f.severity === s).length, 0);
   return {
     tool: { name: 'b12lint', version: '9.9.9' },

@@ -43,7 +43,7 @@ function checkLint(bytes: Buffer | string, name: string): void {
     expect(f.line).toBeLessThanOrEqual(lines);
     expect(f.column).toBeGreaterThanOrEqual(1);
   }
-  const report = (o: FileOutcome): string => json(buildReport([o], { ruleset, version: 'test' }).report, { color: false });
+  const report = (o: FileOutcome): string => json(buildReport([o], { ruleset, version: 'test' }), { color: false });
   expect(report(lint(bytes, name))).toBe(report(first));
 }
 

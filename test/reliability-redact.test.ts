@@ -63,7 +63,8 @@ beforeAll(() => {
       const c = doc as Fixture;
       if (typeof c !== 'object' || c === null) continue;
       for (const v of [c.chartId, c.patient?.id, c.patient?.birthDate]) if (v) identifying.add(v);
-      for (const n of JSON.stringify(c.patient?.name ?? []).match(/[A-Za-z]{4,}/g) ?? []) identifying.add(n);
+      // The name's values (not its keys, `given` and `family`, which rule docs may use as words).
+      for (const n of leaves(c.patient?.name).join(' ').match(/[A-Za-z]{4,}/g) ?? []) identifying.add(n);
       for (const e of c.encounters ?? []) for (const n of e.notes ?? []) notes.push(typeof n === 'string' ? n : n.text ?? '');
     }
   }
@@ -73,6 +74,13 @@ beforeAll(() => {
   for (const r of (JSON.parse(plain) as Report).results) for (const f of r.findings) for (const e of f.evidence) if (e.term) matchedTerms.push(e.term);
 });
 afterAll(() => s.remove());
+
+/** The strings of a value, at any depth. */
+function leaves(v: unknown): string[] {
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v)) return v.flatMap(leaves);
+  return v !== null && typeof v === 'object' ? Object.values(v).flatMap(leaves) : [];
+}
 
 function lint(args: string[], env: Record<string, string> = {}): string {
   const r = cli(['--no-config-lookup', '--ruleset', join(s.dir, 'phi-rules.yaml'), ...args, 'charts'], { cwd: s.dir, env });

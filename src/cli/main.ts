@@ -3,29 +3,32 @@
  * reports and turns the result into an exit code. Everything that can go wrong before linting
  * (a bad option, config, ruleset or path) is exit 2 with one clear message and no stack trace.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import fg from 'fast-glob';
 import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
 import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from '../chart/fhir/concept-map.js';
 import { SEVERITIES } from '../finding.js';
 import { FORMATTERS } from '../report/index.js';
-import { redact } from '../report/redact.js';
-import { summaryLine } from '../report/stylish.js';
-import type { FormatOptions, Report } from '../report/types.js';
+import type { RedactOptions } from '../report/redact.js';
+import type { Report } from '../report/types.js';
+import { BaselineError, DEFAULT_BASELINE } from '../run/baseline.js';
 import { convert, CONVERT_FORMATS, type ConvertFormat } from '../run/convert.js';
-import { NoFilesError } from '../run/discover.js';
+import { displayPath, NoFilesError } from '../run/discover.js';
 import { findConfig, loadConfig, type Config } from '../run/config.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../run/lint-file.js';
-import { exitCode, run, type FailOn } from '../run/run.js';
+import { MergeError, mergeReports, parseShardReport } from '../run/merge.js';
+import { run, type FailOn } from '../run/run.js';
+import { parseShard, ShardError, type Shard } from '../run/shard.js';
 import { setupRuleset } from '../run/setup.js';
 import { fileSourceLines } from '../run/sources.js';
 import { PACKAGE_ROOT, Problems, RulesetError } from '../rules/load.js';
 import { didYouMean } from '../rules/suggest.js';
 import type { CompiledRuleset } from '../rules/types.js';
-import { writeAtomic } from './output.js';
 import { registerAuthoringCommands, subcommandHint } from '../authoring/cli.js';
 import { Interrupted, watchSignals } from './signals.js';
+import { finish, ownFiles, type BaselineOption, type FormatTarget } from './finish.js';
 
 /** A problem that stops the run before linting: exit 2, one message. */
 export class UsageError extends Error {}
@@ -57,23 +60,34 @@ const processIo = (signal: AbortSignal): Io => ({
   signal,
 });
 
-interface LintOpts {
+interface RulesetOpts {
   ruleset?: string;
   config?: string;
-  configLookup: boolean;
+  configLookup?: boolean;
+  icd10?: string[];
+}
+
+/** Options of every command that writes a report: lint and merge. */
+interface ReportOpts extends RulesetOpts {
   format: string[];
   outputFile?: string;
   failOn?: string;
   maxWarnings?: string;
   quiet?: boolean;
   color?: boolean;
+  baseline?: string;
+  updateBaseline?: boolean;
+  baselinePrune?: boolean;
+}
+
+interface LintOpts extends ReportOpts {
   jobs?: string;
   debug?: boolean;
-  icd10: string[];
   maxFileSize?: string;
   inputFormat?: string;
   conceptMap?: string;
   redact?: boolean;
+  shard?: string;
 }
 
 function collect(v: string, prev: string[] = []): string[] {
@@ -92,7 +106,7 @@ function configPath(opts: { config?: string; configLookup?: boolean }, io: Io): 
   return opts.config ?? (opts.configLookup === false ? undefined : findConfig(io.cwd));
 }
 
-function setup(opts: { ruleset?: string; config?: string; configLookup?: boolean; icd10?: string[] }, io: Io): { ruleset: CompiledRuleset; config: Config | undefined } {
+function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: Config | undefined } {
   const path = configPath(opts, io);
   const problems = new Problems();
   const config = path ? loadConfig(resolve(io.cwd, path), problems) : undefined;
@@ -103,11 +117,6 @@ function setup(opts: { ruleset?: string; config?: string; configLookup?: boolean
     version: version(),
   }, problems);
   return { ruleset, config };
-}
-
-interface FormatTarget {
-  name: string;
-  path?: string;
 }
 
 function parseFormats(specs: readonly string[], outputFile: string | undefined): FormatTarget[] {
@@ -146,54 +155,63 @@ function inputOptions(opts: InputOpts, config: Config | undefined, io: Io): { in
   return { inputFormat: format as InputFormat, conceptMap: loadConceptMap(map) };
 }
 
-async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<number> {
+/** The report options, checked before anything is read: a bad one is exit 2 with nothing linted. */
+function reportSettings(opts: ReportOpts, shard: Shard | undefined) {
   const failOn = opts.failOn;
   const allowed = [...SEVERITIES, 'never'];
   if (failOn !== undefined && !allowed.includes(failOn)) throw new UsageError(`--fail-on takes ${allowed.join(', ')}; got "${failOn}".${didYouMean(failOn, allowed)}`);
   const maxWarnings = intOption(opts.maxWarnings, '--max-warnings', 0);
+  const writes = opts.updateBaseline ? '--update-baseline' : opts.baselinePrune ? '--baseline-prune' : undefined;
+  if (shard && writes) throw new UsageError(`${writes} writes one baseline for the whole run: run it without --shard, or on b12lint merge`);
+  const baseline: BaselineOption | undefined = opts.baseline !== undefined || writes
+    ? { path: opts.baseline ?? DEFAULT_BASELINE, update: opts.updateBaseline ?? false, prune: opts.baselinePrune ?? false }
+    : undefined;
+  return { failOn, maxWarnings, baseline, targets: parseFormats(opts.format, opts.outputFile) };
+}
+
+/** The report to its formats and the exit code; `maxFileSize` bounds the chart files read again for their lines. */
+function finishReport(
+  report: Report, opts: ReportOpts, settings: ReturnType<typeof reportSettings>, ruleset: CompiledRuleset, config: Config | undefined,
+  io: Io, maxFileSize: number, shard?: Shard, redaction?: RedactOptions,
+): number {
+  return finish(report, {
+    cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr,
+    ...(io.signal ? { signal: io.signal } : {}),
+    sources: fileSourceLines(io.cwd, maxFileSize),
+    ...(redaction ? { redact: redaction } : {}),
+    targets: settings.targets,
+    color: useColor(opts, io),
+    rules: ruleset.rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs })),
+    failOn: (settings.failOn ?? config?.failOn ?? 'error') as FailOn,
+    maxWarnings: settings.maxWarnings ?? config?.maxWarnings,
+    quiet: opts.quiet ?? false,
+    ...(settings.baseline ? { baseline: settings.baseline } : {}),
+    ...(shard ? { shard } : {}),
+  });
+}
+
+async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<number> {
+  const shard = opts.shard !== undefined ? parseShard(opts.shard, io.env) : undefined;
+  const settings = reportSettings(opts, shard);
   intOption(opts.jobs, '--jobs', 1);
   const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
-  const targets = parseFormats(opts.format, opts.outputFile);
   const { ruleset, config } = setup(opts, io);
   const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
-  const timestamp = new Date().toISOString().slice(0, 19);
   const result = await run({
     ...inputOptions(opts, config, io),
     inputs: paths,
     cwd: io.cwd,
     ruleset,
     version: version(),
-    ignore: config?.ignore ?? [],
-    quiet: opts.quiet ?? false,
+    ignore: [...(config?.ignore ?? []), ...ownFiles(io.cwd, settings.targets, settings.baseline)],
     debug: opts.debug ?? false,
     maxFileSize,
     collectSensitive: opts.redact ?? false,
     ...(io.signal ? { signal: io.signal } : {}),
+    ...(shard ? { shard } : {}),
   });
-  const report = opts.redact ? redact(result.report, { sensitive: result.sensitive, ...(io.env.B12LINT_REDACT_KEY ? { key: io.env.B12LINT_REDACT_KEY } : {}) }) : result.report;
-  const color = useColor(opts, io);
-  const fmtOptions = (toTerminal: boolean): FormatOptions => ({
-    color: toTerminal && color,
-    chartsWithFindings: result.chartsWithFindings,
-    rules: ruleset.rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs })),
-    timestamp,
-    // A redacted report shows no chart text: no source lines, and formats told so.
-    ...(opts.redact ? { redact: true } : { sources: fileSourceLines(io.cwd, maxFileSize) }),
-  });
-  const texts = targets.map((t) => FORMATTERS.get(t.name)!(report, fmtOptions(t.path === undefined)));
-  io.signal?.throwIfAborted(); // once writing starts, every report is written whole
-  let stdoutUsed = false;
-  for (const [i, t] of targets.entries()) {
-    const text = texts[i]!;
-    if (t.path === undefined) {
-      io.stdout(text);
-      stdoutUsed = true;
-    } else {
-      writeAtomic(resolve(io.cwd, t.path), text);
-    }
-  }
-  if (!stdoutUsed) io.stdout(`${summaryLine(report, result.chartsWithFindings)}\n`);
-  return exitCode(report, (failOn ?? config?.failOn ?? 'error') as FailOn, maxWarnings ?? config?.maxWarnings);
+  const redaction = opts.redact ? { sensitive: result.sensitive, ...(io.env.B12LINT_REDACT_KEY ? { key: io.env.B12LINT_REDACT_KEY } : {}) } : undefined;
+  return finishReport(result.report, opts, settings, ruleset, config, io, maxFileSize, shard, redaction);
 }
 
 interface ConvertOpts extends InputOpts {
@@ -226,7 +244,31 @@ function addInputOptions(cmd: Command): Command {
     .option('--concept-map <file>', 'the FHIR concept map (default: the built-in rulesets/fhir-concept-map.yaml)');
 }
 
-function rulesCommand(opts: { ruleset?: string; config?: string; configLookup?: boolean }, io: Io): number {
+/** The report files named on the command line: paths, or globs where the shell did not expand them. */
+async function reportFiles(specs: readonly string[], cwd: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const spec of specs) {
+    let isFile = false;
+    try {
+      isFile = statSync(resolve(cwd, spec)).isFile();
+    } catch {
+      isFile = false;
+    }
+    const found = isFile ? [resolve(cwd, spec)] : fg.isDynamicPattern(spec) ? (await fg(spec, { cwd, absolute: true, onlyFiles: true })).sort() : [];
+    if (found.length === 0) throw new UsageError(`no report file matches "${spec}"`);
+    out.push(...found.filter((f) => !out.includes(f)));
+  }
+  return out;
+}
+
+async function mergeCommand(specs: string[], opts: ReportOpts, io: Io): Promise<number> {
+  const settings = reportSettings(opts, undefined);
+  const { ruleset, config } = setup(opts, io);
+  const shards = (await reportFiles(specs, io.cwd)).map((f) => parseShardReport(readFileSync(f, 'utf8'), displayPath(f, io.cwd)));
+  return finishReport(mergeReports(shards, ruleset.fingerprint), opts, settings, ruleset, config, io, DEFAULT_MAX_FILE_SIZE);
+}
+
+function rulesCommand(opts: RulesetOpts, io: Io): number {
   const { ruleset } = setup(opts, io);
   const rows = ruleset.allRules.map((r) => [r.id, r.severity, r.title]);
   const w0 = Math.max(...rows.map((r) => r[0]!.length), 2);
@@ -236,7 +278,7 @@ function rulesCommand(opts: { ruleset?: string; config?: string; configLookup?: 
   return 0;
 }
 
-function explainCommand(id: string, opts: { ruleset?: string; config?: string; configLookup?: boolean }, io: Io): number {
+function explainCommand(id: string, opts: RulesetOpts, io: Io): number {
   const { ruleset } = setup(opts, io);
   const rule = ruleset.allRules.find((r) => r.id === id);
   if (!rule) throw new UsageError(`unknown rule "${id}".${didYouMean(id, ruleset.allRules.map((r) => r.id))} (b12lint rules lists them)`);
@@ -250,6 +292,20 @@ function addRulesetOptions(cmd: Command): Command {
     .option('-c, --config <file>', 'a config file (default: the nearest b12lint.config.yaml or .b12lintrc.yaml)')
     .option('--no-config-lookup', 'do not look for a config file')
     .option('--icd10 <file>', 'a CMS ICD-10-CM order file (repeatable; one per fiscal year)', collect, []);
+}
+
+function addReportOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-f, --format <name>', `report format (${[...FORMATTERS.keys()].join(', ')}); repeatable, name:path writes to a file`).argParser(collect).default([]))
+    .option('-o, --output-file <file>', 'write the report to this file (the summary still goes to the terminal)')
+    .option('--fail-on <severity>', 'lowest severity that fails the run: error, warning, info, never (default: error)')
+    .option('--max-warnings <n>', 'also fail when there are more than n warnings')
+    .option('--quiet', 'report errors only')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .option('--baseline <file>', `report and fail on only the findings not in this baseline (default file: ${DEFAULT_BASELINE})`)
+    .option('--update-baseline', 'record the findings of this run in the baseline file')
+    .option('--baseline-prune', 'drop the baseline entries that are fixed');
 }
 
 export async function main(argv: readonly string[], givenIo?: Io): Promise<number> {
@@ -273,18 +329,12 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s), outputError: (s, write) => write(`b12lint: ${s.replace(/^error: /, '')}`) })
     .showSuggestionAfterError(true)
-    .enablePositionalOptions() // a subcommand's -r, --ruleset are its own
+    .enablePositionalOptions() // a subcommand's options are its own (`merge a.json -f sarif`)
     .allowExcessArguments(false);
 
-  addInputOptions(addRulesetOptions(program
-    .argument('[paths...]', 'chart files, folders or globs (default: the current folder)')))
-    .addOption(new Option('-f, --format <name>', `report format (${[...FORMATTERS.keys()].join(', ')}); repeatable, name:path writes to a file`).argParser(collect).default([]))
-    .option('-o, --output-file <file>', 'write the report to this file (the summary still goes to the terminal)')
-    .option('--fail-on <severity>', 'lowest severity that fails the run: error, warning, info, never (default: error)')
-    .option('--max-warnings <n>', 'also fail when there are more than n warnings')
-    .option('--quiet', 'report errors only')
-    .option('--color', 'force colour')
-    .option('--no-color', 'no colour')
+  addReportOptions(addInputOptions(addRulesetOptions(program
+    .argument('[paths...]', 'chart files, folders or globs (default: the current folder)'))))
+    .option('--shard <i/n>', 'lint only shard i of n (by a hash of each path); auto or auto/n reads the CI\'s parallel-job variables')
     .option('--jobs <n>', 'worker threads (accepted; the run is single-threaded in this version)')
     .option('--max-file-size <mb>', 'largest JSON or YAML file read whole, in MB (default 64)')
     .option('--redact', 'replace patient ids, names, birth dates, note text, chart ids and file paths in the report by stable hashes (key: B12LINT_REDACT_KEY)')
@@ -307,6 +357,10 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
   addRulesetOptions(program.command('explain').argument('<rule-id>').description('print a rule\'s docs and its YAML'))
     .action((id: string, opts) => { code = explainCommand(id, opts, io); });
   registerAuthoringCommands(program, io, addRulesetOptions, (c) => { code = c; });
+  addReportOptions(addRulesetOptions(program.command('merge')
+    .argument('<reports...>', 'the JSON reports of every shard (--shard i/n --format json)')
+    .description('merge the JSON reports of a sharded run into the report of the whole run')))
+    .action(async (reports: string[], opts: ReportOpts) => { code = await mergeCommand(reports, opts, io); });
 
   try {
     await program.parseAsync(argv as string[]);
@@ -325,7 +379,7 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
       io.stderr(`b12lint: ${err.message}; no report was written\n`);
       return err.exitCode;
     }
-    if (err instanceof UsageError || err instanceof NoFilesError) {
+    if (err instanceof UsageError || err instanceof NoFilesError || err instanceof ShardError || err instanceof BaselineError || err instanceof MergeError) {
       io.stderr(`b12lint: ${err.message}${err instanceof NoFilesError ? subcommandHint(program, program.args[0]) : ''}\n`);
       return 2;
     }

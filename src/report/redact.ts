@@ -7,7 +7,8 @@
  * findings still group and compare, and whoever holds the charts can find one by hashing its id.
  * With a key (B12LINT_REDACT_KEY) the hash is an HMAC, so an id cannot be confirmed by hashing
  * guesses. What a finding is about stays: rule ids, severities, positions, pointers, codes, lab
- * values, dates of service, the terms a rule matched and the ruleset's own words.
+ * values, dates of service, the terms a rule matched and the ruleset's own words. The chart ids
+ * of a file's `charts` and of a baseline's fixed entries are hashed like the findings'.
  */
 import { createHmac } from 'node:crypto';
 import type { Chart } from '../chart/model.js';
@@ -91,8 +92,17 @@ export function redact(report: Report, options: RedactOptions): Report {
       if (f.stack !== undefined) g.stack = text(f.stack);
       return g;
     }),
+    charts: r.charts.map((c) => (c.chartId === undefined ? c : { ...c, chartId: hash(c.chartId) })),
   }));
-  return { ...report, results };
+  const baseline = report.summary.baseline;
+  if (!baseline) return { ...report, results };
+  const fixed = baseline.fixed.map((e) => {
+    const g = { ...e, file: path(e.file) };
+    if (e.chartId !== undefined) g.chartId = hash(e.chartId);
+    if (e.encounterId !== undefined) g.encounterId = hash(e.encounterId);
+    return g;
+  });
+  return { ...report, summary: { ...report.summary, baseline: { ...baseline, fixed } }, results };
 }
 
 function redactEvidence(hash: (s: string) => string): (e: Evidence) => Evidence {

@@ -1,7 +1,7 @@
 /** The default terminal format: findings grouped by file, ESLint-style, with their evidence. */
 import { Chalk } from 'chalk';
 import type { Evidence, Finding } from '../finding.js';
-import type { Formatter, Report } from './types.js';
+import type { BaselineSummary, Formatter, Report } from './types.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -29,11 +29,18 @@ export function describeEvidence(e: Evidence): string {
 export function summaryLine(report: Report, chartsWithFindings?: number): string {
   const s = report.summary;
   const total = s.errors + s.warnings + s.infos;
-  if (total === 0) return `✔ No problems in ${plural(s.charts, 'chart')} (${plural(s.files, 'file')})`;
+  const known = s.baseline ? baselineNote(s.baseline) : '';
+  if (total === 0) return `✔ No problems in ${plural(s.charts, 'chart')} (${plural(s.files, 'file')})${known}`;
   const charts = chartsWithFindings !== undefined ? ` in ${chartsWithFindings} of ${plural(s.charts, 'chart')}` : ` in ${plural(s.charts, 'chart')}`;
   const parts = [plural(s.errors, 'error'), plural(s.warnings, 'warning')];
   if (s.infos > 0) parts.push(plural(s.infos, 'info'));
-  return `✖ ${plural(total, 'problem')} (${parts.join(', ')})${charts}`;
+  return `✖ ${plural(total, 'problem')} (${parts.join(', ')})${charts}${known}`;
+}
+
+/** What the baseline hid and what has been fixed since, after the summary line. */
+function baselineNote(b: BaselineSummary): string {
+  const fixed = b.fixed.length ? `, ${b.fixed.length} fixed since (--baseline-prune drops ${b.fixed.length === 1 ? 'it' : 'them'})` : '';
+  return `; ${b.suppressed} known in the baseline${fixed}`;
 }
 
 export const stylish: Formatter = (report, options) => {

@@ -1,9 +1,42 @@
 /** The JSON report (shared/spec/cli.md): the one shape every other format is built from. */
 import type { Finding } from '../finding.js';
 
+/**
+ * A chart of the file, where it starts (or a place that should have held a chart but could not be
+ * read as one): the findings under its pointer are its own. JUnit's test cases, the charts with
+ * findings of the summary line, and `merge`'s check of repeated chart ids.
+ */
+export interface ChartEntry {
+  /** Absent for a chart without a (usable) id. */
+  chartId?: string;
+  line: number;
+  column: number;
+  pointer: string;
+}
+
 export interface FileResult {
   file: string;
   findings: Finding[];
+  /** Every chart of the file, in file order (an extension of the spec's report). */
+  charts: ChartEntry[];
+}
+
+/** A finding recorded in a baseline file (src/run/baseline.ts): who and what, never where. */
+export interface BaselineEntry {
+  file: string;
+  chartId?: string;
+  encounterId?: string;
+  ruleId: string;
+  fingerprint: string;
+}
+
+/** Present when the run used `--baseline`: what the baseline hid, and what has been fixed since. */
+export interface BaselineSummary {
+  file: string;
+  /** Findings left out of the report because the baseline knows them. */
+  suppressed: number;
+  /** Baseline entries that no finding matches any more. */
+  fixed: BaselineEntry[];
 }
 
 export interface Summary {
@@ -13,11 +46,21 @@ export interface Summary {
   errors: number;
   warnings: number;
   infos: number;
+  baseline?: BaselineSummary;
+}
+
+/** Present in the report of a `--shard i/n` run: what `b12lint merge` checks before merging. */
+export interface ShardInfo {
+  index: number;
+  total: number;
+  /** The ruleset's fingerprint (rules, config and b12lint version): every shard must share it. */
+  ruleset: string;
 }
 
 export interface Report {
   tool: { name: 'b12lint'; version: string };
   ruleset: { name: string; rules: number };
+  shard?: ShardInfo;
   summary: Summary;
   results: FileResult[];
 }
@@ -48,6 +91,13 @@ export interface FormatOptions {
   sources?: SourceLines;
   /** The report was redacted: formats must show no chart text beyond what the report holds. */
   redact?: boolean;
+  /**
+   * The current folder relative to the repository root, with `/` ('' when they are the same).
+   * SARIF, GitHub and GitLab want paths from the repository root; reports have them from here.
+   */
+  pathPrefix?: string;
+  /** The machine's name (JUnit's hostname). */
+  hostname?: string;
 }
 
 /** A formatter is a pure function of the report. */

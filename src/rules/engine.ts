@@ -3,10 +3,11 @@
  * subject (service, diagnosis, ...) is visited once for all the rules that look at it.
  */
 import type { Chart, Encounter } from '../chart/model.js';
-import { ENGINE_RULES, type UnlocatedFinding } from '../finding.js';
+import { ENGINE_RULES, fingerprintOf, type UnlocatedFinding } from '../finding.js';
 import { ChartContext } from './chart-context.js';
 import { labDataQuality } from './data-quality.js';
 import { diagnosisEvidence, merge } from './evidence.js';
+import { subjectOf } from './subject.js';
 import { parseTemplate, render, type TemplatePart } from './template.js';
 import type { CompiledRule, CompiledRuleset, EvidenceRef, Outcome, Scope, SubjectKind } from './types.js';
 
@@ -94,6 +95,7 @@ export class Engine {
       };
       if (scope.encounter) f.encounterId = scope.encounter.id;
       if (!f.chartId) delete f.chartId;
+      f.fingerprint = fingerprintOf(f, subjectOf(scope));
       out.push(f);
       if (stats) stats.findings++;
     } catch (err) {

@@ -12,7 +12,7 @@ import type { InputFormat } from '../chart/adapt.js';
 import { BulkIndex, locationsOf, type BulkSource } from '../chart/fhir/bulk.js';
 import { defaultConceptMap } from '../chart/fhir/concept-map.js';
 import { adaptFhirEntries } from '../chart/fhir/index.js';
-import { ENGINE_RULES, type Finding, type UnlocatedFinding } from '../finding.js';
+import { ENGINE_RULES, fingerprintOf, type Finding, type UnlocatedFinding } from '../finding.js';
 import { JsonLocator } from '../read/json-locate.js';
 import { formatOf } from '../read/parse.js';
 import { compareFindings, lintFile, toFinding, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
@@ -68,16 +68,27 @@ function partitionInputs(paths: readonly string[], format: InputFormat): Inputs 
 }
 
 function emptyOutcome(file: string): FileOutcome {
-  return { file, findings: [], charts: 0, encounters: 0, chartsWithFindings: 0, chartIds: [] };
+  return { file, findings: [], charts: 0, encounters: 0, chartRefs: [] };
 }
 
 /**
  * Lints discovered files: single files one by one, Bulk Data exports folder by folder. Given a
  * signal, it lets the event loop run between two, so that Ctrl-C can stop the run: it then
- * rejects with the signal's reason and nothing is reported.
+ * rejects with the signal's reason and nothing is reported. `keep` (a shard) chooses the units to
+ * lint by their displayed path: a file, or an export's folder, whose files are linted together or
+ * not at all.
  */
-export async function lintInputs(paths: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions, signal?: AbortSignal): Promise<FileOutcome[]> {
-  const inputs = partitionInputs(paths, options.inputFormat ?? 'auto');
+export async function lintInputs(
+  paths: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions,
+  signal?: AbortSignal, keep: (unit: string) => boolean = () => true,
+): Promise<FileOutcome[]> {
+  const all = partitionInputs(paths, options.inputFormat ?? 'auto');
+  const folder = (abs: string): string => display(dirname(abs));
+  const inputs: Inputs = {
+    files: all.files.filter((abs) => keep(display(abs))),
+    exports: all.exports.filter((group) => keep(folder(group[0]!))),
+    logs: all.logs.filter((abs) => keep(folder(abs))),
+  };
   const next = async (): Promise<void> => {
     if (!signal) return;
     await new Promise((resolve) => setImmediate(resolve));
@@ -132,32 +143,29 @@ function lintBulk(files: readonly string[], display: (abs: string) => string, en
   const map = options.conceptMap ?? defaultConceptMap();
   try {
     for (const p of index.problems) {
-      outcomes[p.file]!.findings.push({ ruleId: p.ruleId, severity: p.severity, message: p.message, line: p.line, column: p.column, pointer: '', evidence: [] });
+      outcomes[p.file]!.findings.push({ ruleId: p.ruleId, severity: p.severity, message: p.message, line: p.line, column: p.column, pointer: '', fingerprint: fingerprintOf({ ruleId: p.ruleId, pointer: '' }), evidence: [] });
     }
     for (const patient of index.patients()) {
       const home = outcomes[patient.home]!;
       try {
         const { entries, sources, external } = index.assemble(patient);
         const adapted = adaptFhirEntries(entries, { map, where: 'export', external });
-        let unlocated: UnlocatedFinding[] = [...adapted.findings];
+        const unlocated: UnlocatedFinding[] = [...adapted.findings];
         home.charts += adapted.charts.length;
         for (const chart of adapted.charts) {
           home.encounters += chart.encounters.length;
           unlocated.push(...engine.lint(chart, options.debug));
         }
-        if (options.quiet) unlocated = unlocated.filter((f) => f.severity === 'error');
-        // One chart, whichever files its findings stand in.
-        if (unlocated.length > 0) home.chartsWithFindings += 1;
         locate(unlocated, sources, outcomes);
       } catch (err) {
         const first = locationsOf(patient)[0]!;
         const f: Finding = {
-          ruleId: ENGINE_RULES.internalError, severity: 'error', line: first.line, column: 1, pointer: '', evidence: [],
+          ruleId: ENGINE_RULES.internalError, severity: 'error', line: first.line, column: 1, pointer: '',
+          fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.internalError, pointer: patient.key }), evidence: [],
           message: `b12lint failed on the resources of ${patient.key}: ${err instanceof Error ? err.message : String(err)}`,
         };
         if (options.debug && err instanceof Error && err.stack) f.stack = err.stack;
         outcomes[first.file]!.findings.push(f);
-        outcomes[first.file]!.chartsWithFindings += 1;
       }
     }
   } finally {

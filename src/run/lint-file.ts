@@ -7,10 +7,10 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'n
 import { adapt, type InputFormat } from '../chart/adapt.js';
 import type { ConceptMap } from '../chart/fhir/concept-map.js';
 import type { Chart } from '../chart/model.js';
-import { ENGINE_RULES, SEVERITY_RANK, type Finding, type Position, type Severity, type UnlocatedFinding } from '../finding.js';
+import { ENGINE_RULES, fingerprintOf, SEVERITY_RANK, type Finding, type Position, type Severity, type UnlocatedFinding } from '../finding.js';
 import { decode, type Decoded } from '../read/decode.js';
-import { parentPointer } from '../read/json-locate.js';
 import { formatOf, parseDecoded, TooManyValues, type SourceDoc, type SourceFormat } from '../read/parse.js';
+import type { ChartEntry } from '../report/types.js';
 import type { Engine } from '../rules/engine.js';
 import { sensitiveStrings } from '../report/redact.js';
 
@@ -18,8 +18,6 @@ export interface LintFileOptions {
   /** Largest file read whole, in bytes. */
   maxFileSize: number;
   debug: boolean;
-  /** Report errors only. */
-  quiet?: boolean;
   /** `auto` (default) tells FHIR from native charts by content. */
   inputFormat?: InputFormat;
   conceptMap?: ConceptMap;
@@ -27,22 +25,18 @@ export interface LintFileOptions {
   collectSensitive?: boolean;
 }
 
-export interface ChartRef extends Position {
-  chartId: string;
-  pointer: string;
-  /** The chart already has a finding (so a duplicate-id finding does not count it twice). */
-  flagged: boolean;
-}
-
 export interface FileOutcome {
   file: string;
   findings: Finding[];
   charts: number;
   encounters: number;
-  /** Charts (or chart candidates that could not be read) with at least one finding. */
-  chartsWithFindings: number;
-  /** Every chart id with its place, so the run can report ids repeated across files. */
-  chartIds: ChartRef[];
+  /**
+   * Every chart of the file, and every place that should have held one but could not be read as
+   * one, in file order: the findings under a chart's pointer are its own (report/charts.ts), and
+   * chart ids are checked across the run. A FHIR chart, spread over its document, is known by its
+   * (derived) id alone and has no entry here.
+   */
+  chartRefs: ChartEntry[];
   /** Patient-identifying strings of the file's charts by chart id (only with `collectSensitive`). */
   sensitive?: Map<string, string[]>;
 }
@@ -53,7 +47,7 @@ export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
 export type ChartLinter = Pick<Engine, 'lint'>;
 
 function fileFinding(ruleId: string, message: string, pos: Position = { line: 1, column: 1 }): Finding {
-  return { ruleId, severity: 'error', message, line: pos.line, column: pos.column, pointer: '', evidence: [] };
+  return { ruleId, severity: 'error', message, line: pos.line, column: pos.column, pointer: '', fingerprint: fingerprintOf({ ruleId, pointer: '' }), evidence: [] };
 }
 
 function describeErrno(err: unknown): string {
@@ -102,7 +96,7 @@ function readChartFile(abs: string, maxFileSize: number): ReadResult {
 
 export function lintFile(abs: string, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
   const refused = (message: string): FileOutcome => ({
-    file: display, findings: [fileFinding(ENGINE_RULES.readError, message)], charts: 1, encounters: 0, chartsWithFindings: 1, chartIds: [],
+    file: display, findings: [fileFinding(ENGINE_RULES.readError, message)], charts: 1, encounters: 0, chartRefs: [],
   });
   let read: ReadResult;
   try {
@@ -168,7 +162,7 @@ interface Budget {
 
 /** A file's decoded text, from parsing to located findings. */
 export function lintDecoded(decoded: Decoded, format: SourceFormat, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
-  const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartsWithFindings: 0, chartIds: [] };
+  const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
   if (options.collectSensitive) out.sensitive = new Map();
   const { maxFindings, ...parseLimits } = limitsFor(options.maxFileSize);
   const budget: Budget = { left: maxFindings, unlisted: 0, severity: 'info' };
@@ -183,25 +177,21 @@ export function lintDecoded(decoded: Decoded, format: SourceFormat, display: str
     for (const p of parsed.formatProblems) out.findings.push(fileFinding(ENGINE_RULES.chartFormat, p.message, p));
     // A file that does not parse still stands for (at least) one chart that was not linted;
     // in NDJSON each broken line is one chart.
-    const unparsed = parsed.problems.length > 0 && format !== 'ndjson' ? 1 : parsed.problems.length;
-    out.charts += unparsed;
-    out.chartsWithFindings += unparsed;
+    out.charts += parsed.problems.length > 0 && format !== 'ndjson' ? 1 : parsed.problems.length;
     if (docs === 0 && parsed.problems.length === 0) {
       out.findings.push({ ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'), severity: 'warning' });
       out.charts += 1;
-      out.chartsWithFindings += 1;
     }
   } catch (err) {
     if (err instanceof TooManyValues) {
       const per = err.what === 'values' ? 64 : 32;
       const message = `The file holds ${err.message}, too many to lint safely in memory (one per ${per} bytes of --max-file-size): raise --max-file-size, or split the export into smaller files.`;
-      return { ...out, findings: [fileFinding(ENGINE_RULES.readError, message)], charts: 1, chartsWithFindings: 1, chartIds: [] };
+      return { ...out, findings: [fileFinding(ENGINE_RULES.readError, message)], charts: 1, chartRefs: [] };
     }
     const f = fileFinding(ENGINE_RULES.internalError, `b12lint failed on this file: ${err instanceof Error ? err.message : String(err)}`);
     if (options.debug && err instanceof Error && err.stack) f.stack = err.stack;
     out.findings.push(f);
     out.charts = Math.max(out.charts, 1); // the file stands for at least one chart, even unread
-    out.chartsWithFindings = Math.max(out.chartsWithFindings, 1);
   }
   out.findings.sort(compareFindings);
   if (budget.unlisted > 0) {
@@ -216,7 +206,7 @@ export function lintDecoded(decoded: Decoded, format: SourceFormat, display: str
 
 function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOptions, out: FileOutcome, budget: Budget): void {
   const adapted = adapt(doc.value, { format: options.inputFormat, conceptMap: options.conceptMap });
-  let unlocated: UnlocatedFinding[] = adapted.findings;
+  const unlocated: UnlocatedFinding[] = adapted.findings;
   out.charts += adapted.charts.length + adapted.refused.length;
   for (const chart of out.sensitive ? adapted.charts : []) {
     out.sensitive!.set(chart.chartId, [...(out.sensitive!.get(chart.chartId) ?? []), ...sensitiveStrings(chart, doc.value)]);
@@ -230,7 +220,6 @@ function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOptions, 
     }
     for (const f of engine.lint(chart, options.debug)) unlocated.push(f);
   }
-  if (options.quiet) unlocated = unlocated.filter((f) => f.severity === 'error');
   // Beyond the file's budget, findings are only counted (with the highest severity among them).
   const listed = unlocated.slice(0, Math.max(budget.left, 0));
   for (const f of unlocated.slice(listed.length)) {
@@ -238,28 +227,18 @@ function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOptions, 
     if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[budget.severity]) budget.severity = f.severity;
   }
   budget.left -= listed.length;
-  // Which charts (and refused chart candidates) have findings: a finding belongs to the chart
-  // whose pointer is its prefix (a FHIR chart, spread over its document, to the chart it names).
-  const flagged = new Set<string>();
-  const candidates = new Set([...adapted.charts.map((c) => c.ptr), ...adapted.refused]);
-  const owner = (pointer: string): string | undefined => {
-    for (let q = pointer; ; q = parentPointer(q)) {
-      if (candidates.has(q)) return q;
-      if (q === '') return undefined;
-    }
-  };
-  for (const f of unlocated) {
-    flagged.add((adapted.derivedIds && f.chartId !== undefined ? `#${f.chartId}` : owner(f.pointer)) ?? f.pointer);
-  }
-  out.chartsWithFindings += flagged.size;
-  const ids = adapted.derivedIds ? [] : adapted.charts.filter((c) => c.chartId);
+  // Charts without an id and refused candidates always have a finding, so they cost no extra locating.
+  const candidates = adapted.derivedIds ? [] : [
+    ...adapted.charts.map((c) => ({ chartId: c.chartId, pointer: c.ptr })),
+    ...adapted.refused.map((pointer) => ({ chartId: '', pointer })),
+  ];
   const pointers = new Set<string>();
   for (const f of listed) {
     pointers.add(f.pointer);
     for (const e of f.evidence) pointers.add(e.pointer);
   }
-  for (const c of ids) pointers.add(c.ptr);
-  if (pointers.size === 0) return; // nothing to locate (no findings, no chart ids)
+  for (const c of candidates) pointers.add(c.pointer);
+  if (pointers.size === 0) return; // nothing to locate (no findings, no charts)
   const pos = doc.locator.locateAll(pointers);
   for (const f of listed) {
     const p = pos.get(f.pointer)!;
@@ -270,7 +249,8 @@ function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOptions, 
     }
     out.findings.push(toFinding(f, p));
   }
-  for (const c of ids) out.chartIds.push({ chartId: c.chartId, pointer: c.ptr, flagged: flagged.has(c.ptr), ...pos.get(c.ptr)! });
+  const refs = candidates.map((c): ChartEntry => ({ ...(c.chartId ? { chartId: c.chartId } : {}), ...pos.get(c.pointer)!, pointer: c.pointer }));
+  out.chartRefs.push(...refs.sort((a, b) => a.line - b.line || a.column - b.column));
 }
 
 /** Fixes the key order of a finding, so reports are byte-identical whatever produced them. */
@@ -281,6 +261,7 @@ export function toFinding(f: UnlocatedFinding, p: Position): Finding {
   out.line = p.line;
   out.column = p.column;
   out.pointer = f.pointer;
+  out.fingerprint = f.fingerprint ?? fingerprintOf(f);
   out.evidence = f.evidence.map((e) => {
     const { kind, pointer, line, column, ...rest } = e;
     return { kind, ...rest, line, column, pointer };

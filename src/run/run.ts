@@ -1,17 +1,21 @@
 /**
- * A run: discover the files, lint each (in a fixed order), report chart ids repeated across
- * files, and build the JSON report. The CLI decides where reports go and what the exit code is.
+ * A run: discover the files, lint each in a fixed order (with `--shard`, only its shard's: a
+ * file, or a whole FHIR Bulk export), report chart ids repeated across files, and build the JSON
+ * report. `merge` ends the same way (assembleReport). The CLI decides where reports go and what
+ * the exit code is.
  */
 import type { InputFormat } from '../chart/adapt.js';
 import type { ConceptMap } from '../chart/fhir/concept-map.js';
-import { ENGINE_RULES, SEVERITY_RANK, type Finding, type Severity } from '../finding.js';
+import { ENGINE_RULES, fingerprintOf, SEVERITY_RANK, type Finding, type Severity } from '../finding.js';
 import { Engine } from '../rules/engine.js';
 import type { CompiledRuleset } from '../rules/types.js';
+import { countSeverities } from '../report/filter.js';
 import type { FileResult, Report } from '../report/types.js';
 import { discover, displayPath } from './discover.js';
 import { sensitiveKey } from '../report/redact.js';
 import { lintInputs } from './lint-bulk.js';
 import { compareFindings, DEFAULT_MAX_FILE_SIZE, type FileOutcome } from './lint-file.js';
+import { inShard, type Shard } from './shard.js';
 
 export interface RunOptions {
   inputs: readonly string[];
@@ -19,12 +23,13 @@ export interface RunOptions {
   ruleset: CompiledRuleset;
   version: string;
   ignore?: readonly string[];
-  quiet?: boolean;
   debug?: boolean;
   maxFileSize?: number;
   stats?: boolean;
   inputFormat?: InputFormat;
   conceptMap?: ConceptMap;
+  /** Lint only this shard's files (src/run/shard.ts). */
+  shard?: Shard;
   /** Keep each chart's identifying strings for `--redact` (RunResult.sensitive). */
   collectSensitive?: boolean;
   /** Stops the run between two files (Ctrl-C); the run then rejects with the signal's reason. */
@@ -33,8 +38,6 @@ export interface RunOptions {
 
 export interface RunResult {
   report: Report;
-  /** Charts with at least one reported finding. */
-  chartsWithFindings: number;
   engine: Engine;
   /** Identifying strings by `sensitiveKey(file, chartId)`, when asked for; never part of the report. */
   sensitive: Map<string, string[]>;
@@ -44,68 +47,76 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const files = await discover(options.inputs, { cwd: options.cwd, ignore: options.ignore ?? [] });
   const engine = new Engine(options.ruleset, { stats: options.stats ?? false });
   const lintOptions = {
-    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: options.debug ?? false, quiet: options.quiet ?? false,
+    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: options.debug ?? false,
     inputFormat: options.inputFormat, conceptMap: options.conceptMap, collectSensitive: options.collectSensitive ?? false,
   };
-  const outcomes = await lintInputs(files, (abs) => displayPath(abs, options.cwd), engine, lintOptions, options.signal);
+  const { shard } = options;
+  const outcomes = await lintInputs(files, (abs) => displayPath(abs, options.cwd), engine, lintOptions, options.signal, shard && ((unit) => inShard(unit, shard)));
   const sensitive = new Map<string, string[]>();
   for (const o of outcomes) {
     for (const [chartId, values] of o.sensitive ?? []) sensitive.set(sensitiveKey(o.file, chartId), values);
   }
-  return { ...buildReport(outcomes, options), engine, sensitive };
+  return { report: buildReport(outcomes, options), engine, sensitive };
 }
 
-/** Merges file outcomes (in file order) into the report. Pure: the same outcomes give the same report. */
-export function buildReport(outcomes: readonly FileOutcome[], options: Pick<RunOptions, 'ruleset' | 'version'>): Pick<RunResult, 'report' | 'chartsWithFindings'> {
-  markDuplicateChartIds(outcomes);
-  const results: FileResult[] = [];
-  let charts = 0;
-  let encounters = 0;
-  let chartsWithFindings = 0;
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const o of [...outcomes].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
-    charts += o.charts;
-    encounters += o.encounters;
-    chartsWithFindings += o.chartsWithFindings;
-    for (const f of o.findings) counts[f.severity]++;
-    results.push({ file: o.file, findings: o.findings });
-  }
-  return {
-    report: {
-      tool: { name: 'b12lint', version: options.version },
-      ruleset: { name: options.ruleset.name, rules: options.ruleset.rules.length },
-      summary: { files: outcomes.length, charts, encounters, errors: counts.error, warnings: counts.warning, infos: counts.info },
-      results,
-    },
-    chartsWithFindings,
+/** Merges file outcomes into the report. Pure: the same outcomes give the same report. */
+export function buildReport(outcomes: readonly FileOutcome[], options: Pick<RunOptions, 'ruleset' | 'version' | 'shard'>): Report {
+  const head: ReportHead = {
+    tool: { name: 'b12lint', version: options.version },
+    ruleset: { name: options.ruleset.name, rules: options.ruleset.rules.length },
   };
+  if (options.shard) head.shard = { ...options.shard, ruleset: options.ruleset.fingerprint };
+  const totals = { files: outcomes.length, charts: 0, encounters: 0 };
+  for (const o of outcomes) {
+    totals.charts += o.charts;
+    totals.encounters += o.encounters;
+  }
+  const results = outcomes.map((o): FileResult => ({
+    file: o.file,
+    findings: o.findings,
+    charts: o.chartRefs,
+  }));
+  return assembleReport(head, totals, results);
 }
 
-function markDuplicateChartIds(outcomes: readonly FileOutcome[]): void {
+export type ReportHead = Pick<Report, 'tool' | 'ruleset' | 'shard'>;
+
+/**
+ * The last step of a run, and of `merge`: sorts the files, adds a finding for each chart id
+ * already used earlier in the run, and counts. The results' findings arrays are extended in place.
+ */
+export function assembleReport(head: ReportHead, totals: { files: number; charts: number; encounters: number }, results: readonly FileResult[]): Report {
+  const sorted = [...results].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const [result, found] of duplicateChartIds(sorted)) {
+    result.findings.push(...found);
+    result.findings.sort(compareFindings);
+  }
+  return { ...head, summary: { ...totals, ...countSeverities(sorted) }, results: sorted };
+}
+
+/** The `chart-format` findings for chart ids used before in the run, by file (in the order given). */
+export function duplicateChartIds(results: readonly FileResult[]): Map<FileResult, Finding[]> {
   const first = new Map<string, { file: string; line: number }>();
-  for (const o of outcomes) {
-    let added = false;
-    for (const c of o.chartIds) {
+  const out = new Map<FileResult, Finding[]>();
+  for (const r of results) {
+    for (const c of r.charts) {
+      if (c.chartId === undefined) continue;
       const prev = first.get(c.chartId);
       if (!prev) {
-        first.set(c.chartId, { file: o.file, line: c.line });
+        first.set(c.chartId, { file: r.file, line: c.line });
         continue;
       }
-      const where = prev.file === o.file ? `line ${prev.line}` : `${prev.file}:${prev.line}`;
+      const where = prev.file === r.file ? `line ${prev.line}` : `${prev.file}:${prev.line}`;
       const f: Finding = {
         ruleId: ENGINE_RULES.chartFormat, severity: 'error',
         message: `Duplicate chartId "${c.chartId}": the same id is used at ${where}; chart ids must be unique within a run.`,
-        chartId: c.chartId, line: c.line, column: c.column, pointer: c.pointer, evidence: [],
+        chartId: c.chartId, line: c.line, column: c.column, pointer: c.pointer, fingerprint: '', evidence: [],
       };
-      o.findings.push(f);
-      if (!c.flagged) {
-        c.flagged = true;
-        o.chartsWithFindings++;
-      }
-      added = true;
+      f.fingerprint = fingerprintOf(f);
+      out.set(r, [...(out.get(r) ?? []), f]);
     }
-    if (added) o.findings.sort(compareFindings);
   }
+  return out;
 }
 
 export type FailOn = Severity | 'never';

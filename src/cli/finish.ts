@@ -1,0 +1,139 @@
+/**
+ * What a lint run and a merge both do with their report: apply the baseline (reading, updating
+ * or pruning its file), `--quiet` and `--redact`, write every requested format (each from the
+ * same report, so the charts are read once however many formats there are), print the summary
+ * line when no report went to the terminal, and turn the report into the exit code. Every text
+ * is made before anything is written, so an interrupted run writes nothing, and a finished one
+ * writes every file whole.
+ */
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { FORMATTERS } from '../report/index.js';
+import { chartsWithFindings } from '../report/charts.js';
+import { keepFindings } from '../report/filter.js';
+import { redact, type RedactOptions } from '../report/redact.js';
+import { summaryLine } from '../report/stylish.js';
+import type { FormatOptions, Report, RuleInfo, SourceLines } from '../report/types.js';
+import { applyBaseline, baselineScope, prunedBaseline, readBaseline, serializeBaseline, updatedBaseline } from '../run/baseline.js';
+import { exitCode, type FailOn } from '../run/run.js';
+import type { Shard } from '../run/shard.js';
+import { writeAtomic } from './output.js';
+
+export interface FormatTarget {
+  name: string;
+  path?: string;
+}
+
+export interface BaselineOption {
+  /** As given (relative to the current folder), for messages and the report. */
+  path: string;
+  update: boolean;
+  prune: boolean;
+}
+
+export interface FinishOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Chart lines around findings, for the formats that show them (HTML); never with `redact`. */
+  sources: SourceLines;
+  /** `--redact`: the report's identifying strings become hashes before any format sees it. */
+  redact?: RedactOptions;
+  /** Ctrl-C: checked once every text is made, before anything is written. */
+  signal?: AbortSignal;
+  targets: readonly FormatTarget[];
+  color: boolean;
+  rules: readonly RuleInfo[];
+  failOn: FailOn;
+  maxWarnings: number | undefined;
+  quiet: boolean;
+  baseline?: BaselineOption;
+  shard?: Shard;
+}
+
+/** The current folder relative to the repository root (the nearest folder with `.git`), with `/`. */
+export function pathPrefix(cwd: string): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) {
+      const rel = relative(dir, resolve(cwd)).split(sep).join('/');
+      return rel === '' ? '' : `${rel}/`;
+    }
+    if (dirname(dir) === dir) return '';
+  }
+}
+
+/** Now, as JUnit writes it; SOURCE_DATE_EPOCH (seconds) fixes it for reproducible reports. */
+function timestamp(env: NodeJS.ProcessEnv): string {
+  const fixed = env.SOURCE_DATE_EPOCH !== undefined && /^\d+$/.test(env.SOURCE_DATE_EPOCH) ? Number(env.SOURCE_DATE_EPOCH) * 1000 : undefined;
+  return new Date(fixed ?? Date.now()).toISOString().slice(0, 19);
+}
+
+/**
+ * Ignore patterns for the files this run writes (reports and the baseline), so that linting a
+ * folder never reads b12lint's own output as charts.
+ */
+export function ownFiles(cwd: string, targets: readonly FormatTarget[], baseline: BaselineOption | undefined): string[] {
+  const paths = [...targets.map((t) => t.path), baseline?.path].filter((p): p is string => p !== undefined);
+  return paths.map((p) => relative(cwd, resolve(cwd, p)).split(sep).join('/'))
+    .filter((rel) => rel !== '' && !rel.startsWith('..'))
+    .map((rel) => `/${rel.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ')}`);
+}
+
+/** The report through the baseline, and the baseline file to write, if any. */
+function withBaseline(report: Report, b: BaselineOption, o: FinishOptions): { report: Report; write?: () => void } {
+  const file = resolve(o.cwd, b.path);
+  const old = b.update && !existsSync(file) ? [] : readBaseline(file, b.path);
+  const inScope = baselineScope(report, o.cwd, o.shard);
+  const entries = b.update ? updatedBaseline(old, report, inScope) : old;
+  const applied = applyBaseline(report, entries, inScope, b.path);
+  const fixed = applied.summary.baseline!.fixed;
+  if (b.update) {
+    return {
+      report: applied,
+      write: () => {
+        writeAtomic(file, serializeBaseline(entries));
+        o.stderr(`b12lint: wrote ${entries.length} finding${entries.length === 1 ? '' : 's'} to the baseline ${b.path}\n`);
+      },
+    };
+  }
+  if (b.prune && fixed.length) {
+    return {
+      report: applied,
+      write: () => {
+        writeAtomic(file, serializeBaseline(prunedBaseline(old, fixed)));
+        o.stderr(`b12lint: pruned ${fixed.length} fixed finding${fixed.length === 1 ? '' : 's'} from the baseline ${b.path}\n`);
+      },
+    };
+  }
+  return { report: applied };
+}
+
+export function finish(input: Report, o: FinishOptions): number {
+  const baselined = o.baseline ? withBaseline(input, o.baseline, o) : { report: input };
+  let report = baselined.report;
+  if (o.quiet) report = keepFindings(report, (f) => f.severity === 'error');
+  if (o.redact) report = redact(report, o.redact);
+  const flagged = chartsWithFindings(report);
+  const shared = {
+    chartsWithFindings: flagged, rules: o.rules,
+    // A redacted report shows no chart text: no source lines, and formats told so.
+    ...(o.redact ? { redact: true } : { sources: o.sources }),
+    pathPrefix: pathPrefix(o.cwd), timestamp: timestamp(o.env), hostname: hostname(),
+  };
+  const texts = o.targets.map((t) => FORMATTERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));
+  o.signal?.throwIfAborted(); // once writing starts, every file is written whole
+  baselined.write?.();
+  let stdoutUsed = false;
+  for (const [i, t] of o.targets.entries()) {
+    if (t.path === undefined) {
+      o.stdout(texts[i]!);
+      stdoutUsed = true;
+    } else {
+      writeAtomic(resolve(o.cwd, t.path), texts[i]!);
+    }
+  }
+  if (!stdoutUsed) o.stdout(`${summaryLine(report, flagged)}\n`);
+  return exitCode(report, o.failOn, o.maxWarnings);
+}

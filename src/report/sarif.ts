@@ -1,0 +1,125 @@
+/**
+ * SARIF 2.1.0 (OASIS), as GitHub code scanning and other SARIF viewers read it: one run whose
+ * driver lists every active rule and the engine's own rules, and one result per finding with its
+ * place (a URI from the repository root, line and column), a fingerprint that survives shifted
+ * lines, and its evidence as related locations. No timestamps: the same report gives the same file.
+ */
+import { ENGINE_RULES, type Evidence, type Finding, type Severity } from '../finding.js';
+import { findingIds, repoPath } from './identity.js';
+import { describeEvidence } from './stylish.js';
+import type { Formatter, RuleInfo } from './types.js';
+
+/** The rules the engine reports itself, described for SARIF viewers. */
+export const ENGINE_RULE_INFO: readonly RuleInfo[] = [
+  {
+    id: ENGINE_RULES.parseError, severity: 'error', title: 'Chart file is not valid JSON or YAML',
+    docs: 'The file could not be parsed, so its charts were not linted. Fix the export at the line and column shown.',
+  },
+  {
+    id: ENGINE_RULES.chartFormat, severity: 'error', title: 'Chart breaks the chart format',
+    docs: 'An element of the chart does not follow the chart format (a missing chartId, a date that is not a date, a chart id used twice). The element is left out and the rest of the chart is still linted.',
+  },
+  {
+    id: ENGINE_RULES.readError, severity: 'error', title: 'Chart file cannot be read',
+    docs: 'The file could not be read (permissions, size limit), so its charts were not linted.',
+  },
+  {
+    id: ENGINE_RULES.internalError, severity: 'error', title: 'b12lint failed on this chart',
+    docs: 'An unexpected failure inside b12lint. The run fails (exit code 2) so that nothing passes unchecked; run again with --debug and report it.',
+  },
+];
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** A rule id as SARIF's `name`, an identifier in PascalCase: `b12-injection-x` is `B12InjectionX`. */
+function ruleName(id: string): string {
+  return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
+function toLevel(severity: string): 'error' | 'warning' | 'note' {
+  return LEVEL[severity as Severity] ?? 'warning';
+}
+
+/** A path as a URI reference: each segment percent-encoded, `/` kept. */
+export function pathToUri(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+/** Rule docs are Markdown; SARIF's `text` members are plain text. */
+function plain(markdown: string): string {
+  return markdown.replace(/\*\*(.+?)\*\*/gs, '$1');
+}
+
+function descriptor(r: RuleInfo): Record<string, unknown> {
+  const d: Record<string, unknown> = {
+    id: r.id,
+    name: ruleName(r.id),
+    shortDescription: { text: r.title },
+    fullDescription: { text: plain(r.docs) || r.title },
+    defaultConfiguration: { level: toLevel(r.severity) },
+  };
+  if (r.docs) d.help = { text: plain(r.docs), markdown: r.docs };
+  return d;
+}
+
+function region(p: { line?: number; column?: number }): Record<string, number> | undefined {
+  return p.line !== undefined && p.line > 0 ? { startLine: p.line, startColumn: Math.max(1, p.column ?? 1) } : undefined;
+}
+
+function location(uri: string, p: { line?: number; column?: number }): Record<string, unknown> {
+  const reg = region(p);
+  return { physicalLocation: { artifactLocation: { uri }, ...(reg ? { region: reg } : {}) } };
+}
+
+function relatedLocations(uri: string, evidence: readonly Evidence[]): Record<string, unknown>[] {
+  return evidence.map((e, id) => ({ id, ...location(uri, e), message: { text: describeEvidence(e) } }));
+}
+
+export const sarif: Formatter = (report, options) => {
+  const ruleset = options.rules ?? [];
+  const rules = [...ruleset, ...ENGINE_RULE_INFO.filter((e) => !ruleset.some((r) => r.id === e.id))];
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const ids = findingIds(report, options);
+  const results: Record<string, unknown>[] = [];
+  let internal = false;
+  for (const r of report.results) {
+    const uri = pathToUri(repoPath(r.file, options));
+    for (const f of r.findings) {
+      if (f.ruleId === ENGINE_RULES.internalError) internal = true;
+      results.push(result(f, uri, index.get(f.ruleId), ids.get(f)!));
+    }
+  }
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: report.tool.name,
+          version: report.tool.version,
+          semanticVersion: report.tool.version,
+          rules: rules.map(descriptor),
+        },
+      },
+      invocations: [{ executionSuccessful: !internal }],
+      columnKind: 'utf16CodeUnits',
+      results,
+    }],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+};
+
+function result(f: Finding, uri: string, ruleIndex: number | undefined, id: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ruleId: f.ruleId };
+  if (ruleIndex !== undefined) out.ruleIndex = ruleIndex;
+  out.level = toLevel(f.severity);
+  out.message = { text: f.message };
+  out.locations = [location(uri, f)];
+  out.partialFingerprints = { 'b12lintFinding/v1': id };
+  if (f.evidence.length) out.relatedLocations = relatedLocations(uri, f.evidence);
+  const props: Record<string, string> = {};
+  if (f.chartId !== undefined) props.chartId = f.chartId;
+  if (f.encounterId !== undefined) props.encounterId = f.encounterId;
+  if (Object.keys(props).length) out.properties = props;
+  return out;
+}
