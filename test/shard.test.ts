@@ -106,7 +106,7 @@ describe('--shard', () => {
 describe('merge', () => {
   test('of three shards equals the unsharded report, byte for byte, in JSON and every format', () => {
     const shards = shardReports([CHARTS], 3, 'merge3');
-    for (const format of ['json', 'sarif', 'junit', 'github', 'codequality', 'csv', 'stylish']) {
+    for (const format of ['json', 'sarif', 'junit', 'github', 'codequality', 'csv', 'stylish', 'html']) {
       const whole = lint([CHARTS, '-f', format]);
       const merged = cli(['merge', ...shards, ...RULESET, '-f', format], { env: FIXED_TIME });
       expect([merged.code, merged.stderr]).toEqual([1, '']);
