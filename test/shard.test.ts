@@ -114,6 +114,21 @@ describe('merge', () => {
     }
   });
 
+  test('keeps a FHIR Bulk export in one shard, and merges FHIR and native charts as the whole run', () => {
+    const inputs = ['fixtures/fhir', 'fixtures/charts'];
+    const shards = Array.from({ length: 3 }, (_, i) => {
+      const out = join(tmp.rel, 'fhir', `shard-${i + 1}.json`);
+      expect(cli([...inputs, '--shard', `${i + 1}/3`, '-f', `json:${out}`], { env: NO_CI }).stderr).toBe('');
+      return out;
+    });
+    const bulkFiles = shards.map((f) => (JSON.parse(read(f)) as Report).results.filter((r) => r.file.startsWith('fixtures/fhir/bulk/')).length);
+    expect(bulkFiles.filter((n) => n > 0)).toHaveLength(1);
+    for (const format of ['json', 'stylish', 'junit']) {
+      const merged = cli(['merge', ...shards, '-f', format], { env: FIXED_TIME });
+      expect(merged.stdout).toBe(cli([...inputs, '-f', format], { env: { ...NO_CI, ...FIXED_TIME } }).stdout);
+    }
+  });
+
   test('checks chart ids across shards as the whole run does', () => {
     // a-blood-loss.yaml and e-repeated-id.yaml share a chart id, and fall in different shards of 2.
     expect([shardOf(`${CHARTS}/a-blood-loss.yaml`, 2), shardOf(`${CHARTS}/e-repeated-id.yaml`, 2)]).toEqual([1, 2]);
