@@ -15,22 +15,65 @@ function startsBefore(c: ChartEntry, f: Finding): boolean {
   return c.line < f.line || (c.line === f.line && c.column <= f.column);
 }
 
-function contains(c: ChartEntry, f: Finding): boolean {
-  return c.pointer === '' || f.pointer === c.pointer || f.pointer.startsWith(`${c.pointer}/`);
+/** The JSON pointers a chart holding this pointer may have: '', '/a', '/a/b', ... */
+function prefixes(pointer: string): string[] {
+  const out = [''];
+  for (let i = pointer.indexOf('/', 1); i > 0; i = pointer.indexOf('/', i + 1)) out.push(pointer.slice(0, i));
+  if (pointer !== '') out.push(pointer);
+  return out;
 }
 
-/** The index in `charts` of the finding's chart, or -1 (a chart known by id alone, or the file itself). */
-export function ownerOf(charts: readonly ChartEntry[], f: Finding): number {
-  if (f.ruleId === ENGINE_RULES.parseError || f.ruleId === ENGINE_RULES.readError) return -1;
-  let fallback = -1;
-  for (let i = charts.length - 1; i >= 0; i--) {
-    const c = charts[i]!;
-    const match = f.chartId !== undefined ? c.chartId === f.chartId : contains(c, f);
-    if (!match) continue;
-    if (startsBefore(c, f)) return i;
-    fallback = i;
+function add(map: Map<string, number[]>, key: string, i: number): void {
+  const list = map.get(key);
+  if (list) list.push(i);
+  else map.set(key, [i]);
+}
+
+/** The charts of one file, indexed by id and by pointer, so that a file of many charts costs no more per finding. */
+export class ChartIndex {
+  private readonly byId = new Map<string, number[]>();
+  private readonly byPointer = new Map<string, number[]>();
+
+  constructor(private readonly charts: readonly ChartEntry[]) {
+    charts.forEach((c, i) => {
+      add(this.byPointer, c.pointer, i);
+      if (c.chartId !== undefined) add(this.byId, c.chartId, i);
+    });
   }
-  return f.chartId !== undefined ? fallback : -1;
+
+  /** The last of `list` (indexes in file order) that starts at or before the finding, or -1. */
+  private lastBefore(list: readonly number[], f: Finding): number {
+    let lo = 0;
+    let hi = list.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (startsBefore(this.charts[list[mid]!]!, f)) {
+        found = list[mid]!;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /** The index of the finding's chart, or -1 (a chart known by id alone, or the file itself). */
+  ownerOf(f: Finding): number {
+    if (f.ruleId === ENGINE_RULES.parseError || f.ruleId === ENGINE_RULES.readError) return -1;
+    if (f.chartId !== undefined) {
+      const list = this.byId.get(f.chartId);
+      if (!list) return -1;
+      const i = this.lastBefore(list, f);
+      return i >= 0 ? i : list[0]!;
+    }
+    let best = -1;
+    for (const p of prefixes(f.pointer)) {
+      const list = this.byPointer.get(p);
+      if (list) best = Math.max(best, this.lastBefore(list, f));
+    }
+    return best;
+  }
 }
 
 /**
@@ -38,8 +81,8 @@ export function ownerOf(charts: readonly ChartEntry[], f: Finding): number {
  * (one that cannot be read, or a JSON or YAML file that does not parse, stands for one chart that
  * was not linted; in NDJSON each broken line is one).
  */
-export function chartKey(r: FileResult, f: Finding): string {
-  const i = ownerOf(r.charts, f);
+function chartKey(r: FileResult, index: ChartIndex, f: Finding): string {
+  const i = index.ownerOf(f);
   if (i >= 0) return `${r.file}\u0000#${i}`;
   if (f.chartId !== undefined) return `id\u0000${f.chartId}`;
   if (f.ruleId === ENGINE_RULES.parseError) return formatOf(r.file) === 'ndjson' ? `${r.file}\u0000@${f.line}` : `${r.file}\u0000file`;
@@ -49,6 +92,9 @@ export function chartKey(r: FileResult, f: Finding): string {
 
 export function chartsWithFindings(report: Report): number {
   const keys = new Set<string>();
-  for (const r of report.results) for (const f of r.findings) keys.add(chartKey(r, f));
+  for (const r of report.results) {
+    const index = new ChartIndex(r.charts);
+    for (const f of r.findings) keys.add(chartKey(r, index, f));
+  }
   return keys.size;
 }

@@ -5,7 +5,7 @@
  * by its line; findings about the file itself (it cannot be read or parsed) are a testcase `(file)`.
  */
 import { ENGINE_RULES, SEVERITY_RANK, type Finding } from '../finding.js';
-import { ownerOf } from './charts.js';
+import { ChartIndex } from './charts.js';
 import { describeEvidence } from './stylish.js';
 import type { FileResult, Formatter } from './types.js';
 
@@ -40,8 +40,9 @@ function casesOf(r: FileResult): Case[] {
   const fileCase: Case = { name: FILE_CASE, findings: [] };
   const charts = r.charts.map((c): Case => ({ name: c.chartId ?? `chart at line ${c.line}`, findings: [] }));
   const byId = new Map<string, Case>();
+  const index = new ChartIndex(r.charts);
   for (const f of r.findings) {
-    const i = ownerOf(r.charts, f);
+    const i = index.ownerOf(f);
     if (i >= 0) charts[i]!.findings.push(f);
     else if (f.chartId === undefined) fileCase.findings.push(f);
     else {
