@@ -178,7 +178,7 @@ describe('field', () => {
 
 describe('code', () => {
   const table = new CodeTable([{
-    fiscalYear: 2026, from: parseDay('2025-10-01')!, to: parseDay('2026-09-30')!, file: 'x',
+    fiscalYear: 2026, from: parseDay('2025-10-01')!, to: parseDay('2026-09-30')!, file: 'x', digest: 'x',
     codes: parseOrderFile('00001 D51     0 Vitamin B12 deficiency anemia  Vitamin B12 deficiency anemia\n00002 D510    1 Pernicious  Pernicious\n', 'x'),
   }]);
   const c = (date: string) => chart(`encounters:\n  - id: E1\n    date: ${date}\n    diagnoses: [{ code: D51 }, { code: D51.0 }, { code: Q99.9 }]\n`);

@@ -9,11 +9,33 @@ const ICD10_WITH_DOT = /^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$/;
  * dot after the third character (`d510` and `D51 0` become `D51.0`, `D62` stays `D62`).
  */
 export function normalizeIcd10(raw: string): string {
+  let out = ICD10_SEEN.get(raw);
+  if (out === undefined) {
+    out = normalizeIcd10Once(raw);
+    remember(ICD10_SEEN, raw, out);
+  }
+  return out;
+}
+
+function normalizeIcd10Once(raw: string): string {
   const s = raw.trim().toUpperCase().replace(/\s+/g, '');
   if (ICD10_WITH_DOT.test(s)) return s;
   const m = ICD10_NO_DOT.exec(s);
   if (m) return `${m[1]}.${m[2]}`;
   return s;
+}
+
+/**
+ * Codes and dates repeat across charts (a day's batch has a handful of dates and a few dozen
+ * codes), so their normalized forms are remembered, up to a bound.
+ */
+const MEMO_LIMIT = 4096;
+const ICD10_SEEN = new Map<string, string>();
+const DAY_SEEN = new Map<string, Day | undefined>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
 }
 
 /** True when the text has the shape of an ICD-10-CM code (letter, digit, alphanumeric, optional extension). */
@@ -32,31 +54,63 @@ const MS_PER_DAY = 86_400_000;
 /** Parses a strict YYYY-MM-DD calendar date (a FHIR dateTime's date part is accepted too). */
 export function parseDay(text: string, allowTime = false): Day | undefined {
   const s = allowTime && text.length > 10 && text[10] === 'T' ? text.slice(0, 10) : text;
+  if (DAY_SEEN.has(s)) return DAY_SEEN.get(s);
   const m = DATE.exec(s);
-  if (!m) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
-  return Math.round(ms / MS_PER_DAY);
+  let day: Day | undefined;
+  if (m) {
+    const y = Number(m[1]);
+    const mo = Number(m[2]);
+    const d = Number(m[3]);
+    // Years before 100 are refused, as Date.UTC (which reads them as 19xx) always refused them.
+    if (y >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo)) day = daysFromCivil(y, mo, d);
+  }
+  remember(DAY_SEEN, s, day);
+  return day;
 }
 
 export function formatDay(day: Day): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-/** Adds calendar months (negative to go back), clamping to the month's last day. */
+/** Year, month (1-12) and day of a day number (Howard Hinnant's civil_from_days: no Date object). */
+function civil(day: Day): [number, number, number] {
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+/** The day number of a year, month (1-12) and day (days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): Day {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[m - 1]!;
+}
+
+/**
+ * Adds calendar months (negative to go back), clamping to the month's last day. Called for every
+ * window of every condition, so it is plain arithmetic rather than Date objects.
+ */
 export function addMonths(day: Day, months: number): Day {
-  const d = new Date(day * MS_PER_DAY);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() + months;
-  const target = new Date(Date.UTC(y, m, 1));
-  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d.getUTCDate(), last));
-  return Math.round(target.getTime() / MS_PER_DAY);
+  const [y, m, d] = civil(day);
+  const index = y * 12 + (m - 1) + months;
+  const ty = Math.floor(index / 12);
+  const tm = index - ty * 12 + 1;
+  return daysFromCivil(ty, tm, Math.min(d, daysInMonth(ty, tm)));
 }
 
 /** Whole years between two days (age at a date). */

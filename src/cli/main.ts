@@ -4,6 +4,7 @@
  * (a bad option, config, ruleset or path) is exit 2 with one clear message and no stack trace.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import fg from 'fast-glob';
@@ -14,14 +15,18 @@ import { FORMATTERS } from '../report/index.js';
 import type { RedactOptions } from '../report/redact.js';
 import type { Report } from '../report/types.js';
 import { BaselineError, DEFAULT_BASELINE } from '../run/baseline.js';
+import { CACHE_STRATEGIES, defaultCacheLocation, type CacheStrategy } from '../run/cache.js';
 import { convert, CONVERT_FORMATS, type ConvertFormat } from '../run/convert.js';
 import { displayPath, NoFilesError } from '../run/discover.js';
 import { findConfig, loadConfig, type Config } from '../run/config.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../run/lint-file.js';
 import { MergeError, mergeReports, parseShardReport } from '../run/merge.js';
+import { ProgressBar, progressAllowed } from '../run/progress.js';
 import { run, type FailOn } from '../run/run.js';
 import { parseShard, ShardError, type Shard } from '../run/shard.js';
-import { setupRuleset } from '../run/setup.js';
+import { setupFromSpec, type RulesetSpec } from '../run/setup.js';
+import { readBackSpools } from '../run/spool.js';
+import { DEFAULT_WORKER_THRESHOLD } from '../run/workers.js';
 import { fileSourceLines } from '../run/sources.js';
 import { PACKAGE_ROOT, Problems, RulesetError } from '../rules/load.js';
 import { didYouMean } from '../rules/suggest.js';
@@ -29,6 +34,7 @@ import type { CompiledRuleset } from '../rules/types.js';
 import { registerAuthoringCommands, subcommandHint } from '../authoring/cli.js';
 import { Interrupted, watchSignals } from './signals.js';
 import { finish, ownFiles, type BaselineOption, type FormatTarget } from './finish.js';
+import { formatStats } from './stats.js';
 
 /** A problem that stops the run before linting: exit 2, one message. */
 export class UsageError extends Error {}
@@ -45,6 +51,8 @@ export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTTY: boolean;
+  /** stderr is a terminal (the progress bar). */
+  stderrIsTTY?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Aborts the run (SIGINT, SIGTERM): no report is written. */
@@ -55,6 +63,7 @@ const processIo = (signal: AbortSignal): Io => ({
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   isTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
   env: process.env,
   cwd: process.cwd(),
   signal,
@@ -82,6 +91,10 @@ interface ReportOpts extends RulesetOpts {
 
 interface LintOpts extends ReportOpts {
   jobs?: string;
+  cache?: boolean;
+  cacheLocation?: string;
+  cacheStrategy?: string;
+  stats?: boolean;
   debug?: boolean;
   maxFileSize?: string;
   inputFormat?: string;
@@ -106,17 +119,15 @@ function configPath(opts: { config?: string; configLookup?: boolean }, io: Io): 
   return opts.config ?? (opts.configLookup === false ? undefined : findConfig(io.cwd));
 }
 
-function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: Config | undefined } {
+function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec } {
   const path = configPath(opts, io);
-  const problems = new Problems();
-  const config = path ? loadConfig(resolve(io.cwd, path), problems) : undefined;
-  const ruleset = setupRuleset({
+  const spec: RulesetSpec = {
     ...(opts.ruleset ? { ruleset: opts.ruleset } : {}),
-    ...(config ? { config } : {}),
+    ...(path ? { configPath: resolve(io.cwd, path) } : {}),
     icd10: opts.icd10 ?? [],
     version: version(),
-  }, problems);
-  return { ruleset, config };
+  };
+  return { ...setupFromSpec(spec), spec };
 }
 
 function parseFormats(specs: readonly string[], outputFile: string | undefined): FormatTarget[] {
@@ -193,10 +204,13 @@ function finishReport(
 async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<number> {
   const shard = opts.shard !== undefined ? parseShard(opts.shard, io.env) : undefined;
   const settings = reportSettings(opts, shard);
-  intOption(opts.jobs, '--jobs', 1);
+  const jobs = intOption(opts.jobs, '--jobs', 1) ?? availableParallelism();
+  const strategy = opts.cacheStrategy ?? 'content';
+  if (!(CACHE_STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`--cache-strategy takes ${CACHE_STRATEGIES.join(' or ')}; got "${strategy}".${didYouMean(strategy, CACHE_STRATEGIES)}`);
   const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
-  const { ruleset, config } = setup(opts, io);
+  const { ruleset, config, spec } = setup(opts, io);
   const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
+  const started = performance.now();
   const result = await run({
     ...inputOptions(opts, config, io),
     inputs: paths,
@@ -209,9 +223,22 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
     collectSensitive: opts.redact ?? false,
     ...(io.signal ? { signal: io.signal } : {}),
     ...(shard ? { shard } : {}),
+    stats: opts.stats ?? false,
+    schedule: {
+      jobs,
+      spec,
+      ...(opts.cache || opts.cacheLocation ? { cache: { location: resolve(io.cwd, opts.cacheLocation ?? defaultCacheLocation(io.cwd)), strategy: strategy as CacheStrategy } } : {}),
+      ...(progressAllowed(io.stderrIsTTY ?? false, io.env) ? { progress: (total: number) => new ProgressBar(total, io.stderr) } : {}),
+    },
   });
+  const wallMs = performance.now() - started;
+  if (result.stats.cacheProblem) io.stderr(`b12lint: warning: ${result.stats.cacheProblem}\n`);
+  // The report stage works on the whole report: a streamed file's findings are read back.
+  await readBackSpools(result.report);
   const redaction = opts.redact ? { sensitive: result.sensitive, ...(io.env.B12LINT_REDACT_KEY ? { key: io.env.B12LINT_REDACT_KEY } : {}) } : undefined;
-  return finishReport(result.report, opts, settings, ruleset, config, io, maxFileSize, shard, redaction);
+  const code = finishReport(result.report, opts, settings, ruleset, config, io, maxFileSize, shard, redaction);
+  if (opts.stats) io.stderr(formatStats(result.stats, result.report.summary.charts, wallMs));
+  return code;
 }
 
 interface ConvertOpts extends InputOpts {
@@ -335,7 +362,11 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
   addReportOptions(addInputOptions(addRulesetOptions(program
     .argument('[paths...]', 'chart files, folders or globs (default: the current folder)'))))
     .option('--shard <i/n>', 'lint only shard i of n (by a hash of each path); auto or auto/n reads the CI\'s parallel-job variables')
-    .option('--jobs <n>', 'worker threads (accepted; the run is single-threaded in this version)')
+    .option('--jobs <n>', `threads for large runs (default: the number of cores; workers from ${DEFAULT_WORKER_THRESHOLD} files up)`)
+    .option('--cache', 'keep each file\'s findings and re-lint only what changed')
+    .option('--cache-location <path>', 'the cache folder (default: node_modules/.cache/b12lint, else .b12lintcache); implies --cache')
+    .option('--cache-strategy <strategy>', 'how a changed file is told: content (hash, default) or metadata (size and time)')
+    .option('--stats', 'print per-rule evaluations, findings and time to stderr')
     .option('--max-file-size <mb>', 'largest JSON or YAML file read whole, in MB (default 64)')
     .option('--redact', 'replace patient ids, names, birth dates, note text, chart ids and file paths in the report by stable hashes (key: B12LINT_REDACT_KEY)')
     .option('--debug', 'show stack traces of internal errors')

@@ -2,18 +2,43 @@
  * Reports are written atomically: to a temporary file in the same folder, then renamed, so a
  * killed run never leaves a half-written report that a CI step would read as clean.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-export function writeAtomic(path: string, text: string): void {
+/** A report file being written: chunks go to a temporary file that `commit` renames into place. */
+export interface AtomicFile {
+  write(chunk: string): void;
+  commit(): void;
+  abort(): void;
+}
+
+export function openAtomic(path: string): AtomicFile {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = openSync(tmp, 'w');
+  let open = true;
+  const close = (): void => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  return {
+    write: (chunk) => {
+      const bytes = Buffer.from(chunk);
+      for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
+    },
+    commit: () => { close(); renameSync(tmp, path); },
+    abort: () => { close(); rmSync(tmp, { force: true }); },
+  };
+}
+
+export function writeAtomic(path: string, text: string): void {
+  const file = openAtomic(path);
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    file.write(text);
+    file.commit();
   } catch (err) {
-    rmSync(tmp, { force: true });
+    file.abort();
     throw err;
   }
 }

@@ -132,6 +132,9 @@ export class JsonLocator implements Locator {
     const mark = (ptr: string): void => {
       if (targets.has(ptr) && !found.has(ptr)) found.set(ptr, { line, column: i - lineStart });
     };
+    // Values appear in text order, so the scan stops at the last target (a chart's root is
+    // found at its first brace: a file whose only target is its chart costs almost nothing).
+    const done = (): boolean => found.size === targets.size;
     const valuePointer = (): string => {
       const depth = ptrs.length;
       if (depth === 0) return this.rootPointer;
@@ -140,7 +143,7 @@ export class JsonLocator implements Locator {
       return `${parent}/${escapePointerToken(pendingKey ?? '')}`;
     };
     let expectKey = false;
-    while (i < n) {
+    while (i < n && !done()) {
       const c = text.charCodeAt(i);
       if (c === C.LF) { line++; lineStart = i; i++; continue; }
       if (c === C.SPACE || c === C.TAB || c === C.CR || c === C.COLON) { i++; continue; }

@@ -128,20 +128,29 @@ export function parseNdjson(text: string, broken: ReadonlyMap<number, ParseProbl
       if (known) {
         problems.push(known);
       } else if (lineText.trim() !== '') {
-        let value: unknown;
-        try {
-          value = JSON.parse(lineText);
-          checkValueCount(value, options.maxValues);
-        } catch (err) {
-          problems.push(err instanceof TooManyValues ? { line: lineNo, column: 1, message: `The line holds ${err.message}, too many to lint safely in memory.` } : jsonProblem(lineText, err, lineNo));
+        const one = parseNdjsonLine(lineText, lineNo, options);
+        if ('problem' in one) {
+          problems.push(one.problem);
           continue;
         }
-        yield { value, locator: new JsonLocator(lineText, lineNo), start: { line: lineNo, column: 1 } };
+        yield one.doc;
       }
       if (end === text.length) break;
     }
   }
   return parsed('ndjson', lines(), problems);
+}
+
+/** One non-blank NDJSON line (without its line break): a document, or why it is not one. */
+export function parseNdjsonLine(lineText: string, lineNo: number, options: ParseOptions = {}): { doc: SourceDoc } | { problem: ParseProblem } {
+  let value: unknown;
+  try {
+    value = JSON.parse(lineText);
+    checkValueCount(value, options.maxValues);
+  } catch (err) {
+    return { problem: err instanceof TooManyValues ? { line: lineNo, column: 1, message: `The line holds ${err.message}, too many to lint safely in memory.` } : jsonProblem(lineText, err, lineNo) };
+  }
+  return { doc: { value, locator: new JsonLocator(lineText, lineNo), start: { line: lineNo, column: 1 } } };
 }
 
 /**

@@ -43,29 +43,52 @@ function baselineNote(b: BaselineSummary): string {
   return `; ${b.suppressed} known in the baseline${fixed}`;
 }
 
-export const stylish: Formatter = (report, options) => {
-  const c = new Chalk({ level: options.color ? 1 : 0 });
+/** The pieces of the stylish format, shared by the formatter and the streaming writer (src/cli/emit.ts). */
+export interface StylishParts {
+  /** A file's heading line. */
+  file(name: string): string;
+  /** The lines of one finding, given the widest position and severity in its file. */
+  finding(f: Finding, posWidth: number, sevWidth: number): string[];
+  /** The closing summary line. */
+  summary(report: Report, chartsWithFindings?: number): string;
+}
+
+export function stylishParts(color: boolean): StylishParts {
+  const c = new Chalk({ level: color ? 1 : 0 });
   const sev = (f: Finding): string =>
     f.severity === 'error' ? c.red('error') : f.severity === 'warning' ? c.yellow('warning') : c.blue('info');
-  const lines: string[] = [];
-  for (const r of report.results) {
-    if (r.findings.length === 0) continue;
-    lines.push(c.underline(r.file));
-    // reduce, not Math.max(...): a file may list a million findings, more than a call takes arguments.
-    const posW = r.findings.reduce((w, f) => Math.max(w, `${f.line}:${f.column}`.length), 0);
-    const sevW = r.findings.reduce((w, f) => Math.max(w, f.severity.length), 0);
-    for (const f of r.findings) {
+  return {
+    file: (name) => c.underline(name),
+    finding(f, posW, sevW) {
+      const lines: string[] = [];
       const pos = `${f.line}:${f.column}`.padEnd(posW);
       const s = sev(f) + ' '.repeat(sevW - f.severity.length);
       lines.push(`  ${c.dim(pos)}  ${s}  ${f.message}  ${c.dim(f.ruleId)}`);
       const indent = ' '.repeat(2 + posW + 2 + sevW + 2);
       for (const e of f.evidence) lines.push(c.dim(`${indent}↳ ${describeEvidence(e)}`));
       if (f.stack) lines.push(c.dim(f.stack.split('\n').map((l) => indent + l).join('\n')));
-    }
+      return lines;
+    },
+    summary(report, chartsWithFindings) {
+      const total = report.summary.errors + report.summary.warnings + report.summary.infos;
+      const line = summaryLine(report, chartsWithFindings);
+      return total === 0 ? c.green(line) : report.summary.errors > 0 ? c.red.bold(line) : c.yellow.bold(line);
+    },
+  };
+}
+
+export const stylish: Formatter = (report, options) => {
+  const parts = stylishParts(options.color);
+  const lines: string[] = [];
+  for (const r of report.results) {
+    if (r.findings.length === 0) continue;
+    lines.push(parts.file(r.file));
+    // reduce, not Math.max(...): a file may list a million findings, more than a call takes arguments.
+    const posW = r.findings.reduce((w, f) => Math.max(w, `${f.line}:${f.column}`.length), 0);
+    const sevW = r.findings.reduce((w, f) => Math.max(w, f.severity.length), 0);
+    for (const f of r.findings) lines.push(...parts.finding(f, posW, sevW));
     lines.push('');
   }
-  const total = report.summary.errors + report.summary.warnings + report.summary.infos;
-  const line = summaryLine(report, options.chartsWithFindings);
-  lines.push(total === 0 ? c.green(line) : report.summary.errors > 0 ? c.red.bold(line) : c.yellow.bold(line));
+  lines.push(parts.summary(report, options.chartsWithFindings));
   return `${lines.join('\n')}\n`;
 };

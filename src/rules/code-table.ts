@@ -3,6 +3,7 @@
  * each line fixed-width: order number (5), code without dot (7), 0 header / 1 billable, short and
  * long descriptor. A diagnosis is checked against the table in force on its encounter's date.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Day } from '../chart/model.js';
@@ -20,6 +21,8 @@ export interface CodeTableYear {
   to: Day;
   file: string;
   codes: Map<string, CodeEntry>;
+  /** A hash of the file's text, for the ruleset fingerprint (the cache). */
+  digest: string;
 }
 
 export class CodeTable {
@@ -83,7 +86,10 @@ export function loadCodeTable(specs: readonly string[]): CodeTable {
     } catch (err) {
       throw new CodeTableError(path, 0, `cannot read the ICD-10-CM order file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
-    years.push({ fiscalYear: year, from: parseDay(`${year - 1}-10-01`)!, to: parseDay(`${year}-09-30`)!, file: path, codes: parseOrderFile(text, path) });
+    years.push({
+      fiscalYear: year, from: parseDay(`${year - 1}-10-01`)!, to: parseDay(`${year}-09-30`)!, file: path,
+      codes: parseOrderFile(text, path), digest: createHash('sha256').update(text).digest('hex'),
+    });
   }
   years.sort((a, b) => a.fiscalYear - b.fiscalYear);
   return new CodeTable(years);

@@ -154,7 +154,7 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
   const fingerprint = createHash('sha256')
     .update(defs.sources.map((s) => `${s.file}\n${s.text}`).join('\n\u0000'))
     .update(options.fingerprintExtra ?? '')
-    .update(codeTable.years.map((y) => `${y.fiscalYear}:${y.file}:${y.codes.size}`).join(','))
+    .update(codeTable.years.map((y) => `${y.fiscalYear}:${y.file}:${y.digest}`).join(','))
     .digest('hex');
 
   return {
@@ -251,7 +251,10 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
     cite,
     message,
     docs: typeof raw.docs === 'string' ? raw.docs.trim() : '',
-    source: sourceText(src, path) ?? stringify([def.value], { lineWidth: 100 }).trimEnd(),
+    // The rule as written is for `explain` only: cut from the file when asked for.
+    get source() {
+      return sourceText(src, path) ?? stringify([def.value], { lineWidth: 100 }).trimEnd();
+    },
     file: src.file,
   };
 }

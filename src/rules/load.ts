@@ -5,8 +5,9 @@
  * refused as a whole if there is any. The shape of the file is the schema's to check; what is
  * left here is what a schema cannot know (cycles, repeated ids, what an extension extends).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Position } from '../finding.js';
@@ -33,8 +34,11 @@ export interface SourceFile {
   /** Absolute path ('' for a ruleset given as text). */
   path: string;
   text: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
+  /** The parsed document with its positions (parsed on first use when a snapshot gave the value). */
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+  /** The file's content as plain values. */
+  value(): unknown;
 }
 
 export interface Def<T> {
@@ -180,10 +184,35 @@ export function readSource(absPath: string, problems: Problems, shown = displayP
   return sourceFromText(text, absPath, problems, shown);
 }
 
+function parseYamlSource(text: string): { doc: Document.Parsed; lines: LineCounter } {
+  const lines = new LineCounter();
+  return { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
+}
+
+/**
+ * The values of a built-in ruleset, parsed at build time (scripts/snapshot-rulesets.mjs) into
+ * dist/rulesets/<name>.json with the hash of the text they came from: parsing the YAML is most of
+ * a one-chart run's start-up. The document itself is parsed only if a position is needed.
+ */
+function snapshotOf(absPath: string, text: string): unknown {
+  if (!absPath.startsWith(join(PACKAGE_ROOT, 'rulesets'))) return undefined;
+  try {
+    const snap = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'dist', 'rulesets', `${basename(absPath, '.yaml')}.json`), 'utf8')) as { sha256: string; value: unknown };
+    return snap.sha256 === createHash('sha256').update(text).digest('hex') ? snap.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function sourceFromText(text: string, absPath: string, problems: Problems, shown = displayPath(absPath)): SourceFile | undefined {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const snapshot = snapshotOf(absPath, text);
+  if (snapshot !== undefined) {
+    let parsed: ReturnType<typeof parseYamlSource> | undefined;
+    const get = (): ReturnType<typeof parseYamlSource> => (parsed ??= parseYamlSource(text));
+    return { file: shown, path: absPath, text, get doc() { return get().doc; }, get lines() { return get().lines; }, value: () => structuredClone(snapshot) };
+  }
+  const { doc, lines } = parseYamlSource(text);
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const { line, col } = lines.linePos(e.pos[0]);
@@ -191,7 +220,7 @@ export function sourceFromText(text: string, absPath: string, problems: Problems
     }
     return undefined;
   }
-  return { file: shown, path: absPath, text, doc, lines };
+  return { file: shown, path: absPath, text, doc, lines, value: () => doc.toJS({ maxAliasCount: 100 }) };
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -253,7 +282,7 @@ function loadInto(defs: Definitions, ref: string, baseDir: string, problems: Pro
 
 /** Merges one parsed file into the definitions (its `extends` first). */
 export function applyLayer(defs: Definitions, src: SourceFile, problems: Problems, stack: string[], options: LayerOptions): void {
-  const root: unknown = src.doc.toJS({ maxAliasCount: 100 });
+  const root: unknown = src.value();
   if (root === null || root === undefined) {
     if (!options.extraKeys) problems.at(src, [], 'the ruleset is empty');
     return;

@@ -18,11 +18,11 @@ export const DEFAULT_NEGATION: NegationConfig = {
 };
 
 export interface TermHit {
-  term: string;
-  negated: boolean;
-  index: number;
-  length: number;
-  excerpt: string;
+  readonly term: string;
+  readonly negated: boolean;
+  readonly index: number;
+  readonly length: number;
+  readonly excerpt: string;
 }
 
 function escapeRe(s: string): string {
@@ -45,30 +45,50 @@ function wordListPattern(terms: readonly string[]): string {
 const B = "(?<![\\p{L}\\p{N}_])";
 const E = "(?![\\p{L}\\p{N}_])";
 
+/** A hit whose excerpt is cut only when something reads it (evidence of a finding, mostly). */
+class Hit implements TermHit {
+  private cut: string | undefined;
+
+  constructor(
+    private readonly text: string,
+    readonly term: string,
+    readonly negated: boolean,
+    readonly index: number,
+    readonly length: number,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  get excerpt(): string {
+    return (this.cut ??= excerpt(this.text, this.index, this.length, this.start, this.end));
+  }
+}
+
+/** Texts remembered per matcher: many rules read the same notes of one chart. */
+const MEMO_LIMIT = 256;
+
 export class TermMatcher {
   private readonly re: RegExp;
+  private readonly memo = new Map<string, readonly TermHit[]>();
 
   constructor(readonly terms: readonly string[], readonly negation: CompiledNegation) {
     this.re = new RegExp(`${B}(?:${wordListPattern(terms)})${E}`, 'giu');
   }
 
   /** Every mention in the text, each marked negated or affirmed. */
-  find(text: string): TermHit[] {
+  find(text: string): readonly TermHit[] {
+    const known = this.memo.get(text);
+    if (known) return known;
     const hits: TermHit[] = [];
     this.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = this.re.exec(text)) !== null) {
       const index = m.index;
       const [start, end] = sentenceBounds(text, index);
-      const before = text.slice(start, index);
-      hits.push({
-        term: m[0],
-        negated: this.negation.negates(before),
-        index,
-        length: m[0].length,
-        excerpt: excerpt(text, index, m[0].length, start, end),
-      });
+      hits.push(new Hit(text, m[0], this.negation.negates(text.slice(start, index)), index, m[0].length, start, end));
     }
+    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+    this.memo.set(text, hits);
     return hits;
   }
 

@@ -42,7 +42,7 @@ export function findConfig(cwd: string): string | undefined {
 export function loadConfig(path: string, problems: Problems): Config | undefined {
   const src = readSource(resolve(path), problems);
   if (!src) return undefined;
-  const raw = src.doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const raw = src.value();
   if (raw === null || raw === undefined) return { src, dir: dirname(src.path), ignore: [], icd10: [], severityMap: [], raw: {} };
   checkSchema('config', src, raw, problems);
   if (typeof raw !== 'object' || Array.isArray(raw)) return undefined;

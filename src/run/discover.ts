@@ -4,9 +4,11 @@
  * whatever `.b12lintignore` (gitignore syntax) and the config's `ignore` list name.
  */
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
-import fg from 'fast-glob';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+
+/** fast-glob, loaded only for folders and globs: a run over named files starts without it. */
+const glob = async (): Promise<typeof import('fast-glob')> => (await import('fast-glob')).default;
 
 export const CHART_EXTENSIONS = ['json', 'yaml', 'yml', 'ndjson', 'jsonl'] as const;
 const CONFIG_NAMES = new Set(['b12lint.config.yaml', '.b12lintrc.yaml', 'b12lint-baseline.json', 'package.json', 'package-lock.json', 'tsconfig.json']);
@@ -25,18 +27,20 @@ function toPosix(p: string): string {
   return p.split('\\').join('/');
 }
 
-function makeIgnore(options: DiscoverOptions): Ignore {
-  const ig = ignore();
+/** The ignore matcher, or undefined when nothing is ignored (most runs: no per-file matching then). */
+function makeIgnore(options: DiscoverOptions): Ignore | undefined {
+  const patterns: string[] = [];
   if (options.useIgnoreFile !== false) {
     const f = resolve(options.cwd, '.b12lintignore');
-    if (existsSync(f)) ig.add(readFileSync(f, 'utf8'));
+    if (existsSync(f)) patterns.push(readFileSync(f, 'utf8'));
   }
-  if (options.ignore) ig.add([...options.ignore]);
-  return ig;
+  if (options.ignore) patterns.push(...options.ignore);
+  return patterns.some((p) => p.trim() !== '') ? ignore().add(patterns) : undefined;
 }
 
-function isIgnored(ig: Ignore, abs: string, cwd: string): boolean {
-  const rel = toPosix(relative(cwd, abs));
+function isIgnored(ig: Ignore | undefined, abs: string, cwd: string): boolean {
+  if (!ig) return false;
+  const rel = displayPath(abs, cwd);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return false;
   return ig.ignores(rel);
 }
@@ -67,7 +71,7 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
       matched = await walk(`**/*.{${CHART_EXTENSIONS.join(',')}}`, abs, links, false);
       matched = matched.filter((f) => !CONFIG_NAMES.has(f.slice(f.lastIndexOf('/') + 1)) && !f.endsWith('.tests.yaml') && !isIgnored(ig, f, cwd));
       if (matched.length === 0) throw new NoFilesError(`no chart files (${CHART_EXTENSIONS.map((e) => `*.${e}`).join(', ')}) found in "${input}"`);
-    } else if (fg.isDynamicPattern(toPosix(input))) {
+    } else if ((await glob()).isDynamicPattern(toPosix(input))) {
       matched = await walk(toPosix(input), cwd, links, true);
       matched = matched.filter((f) => !isIgnored(ig, f, cwd));
       if (matched.length === 0) throw new NoFilesError(`no files match "${input}"`);
@@ -86,6 +90,7 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
  * pipe is reported by lint-file as a file that cannot be read, rather than silently left out.
  */
 async function walk(pattern: string, cwd: string, links: Set<string>, caseSensitiveMatch: boolean): Promise<string[]> {
+  const fg = await glob();
   const entries = await fg(pattern, {
     cwd, absolute: true, dot: false, onlyFiles: false, objectMode: true, followSymbolicLinks: false,
     ignore: ['**/node_modules/**'], suppressErrors: true, caseSensitiveMatch,
@@ -126,6 +131,9 @@ function dedupeLinks(files: readonly string[], links: ReadonlySet<string>): stri
 
 /** A path as reports show it: relative to the current folder, with `/` separators. */
 export function displayPath(abs: string, cwd: string): string {
+  // The common case (a file under the current folder) without path.relative's normalization.
+  const prefix = cwd.endsWith(sep) ? cwd : cwd + sep;
+  if (abs.startsWith(prefix) && !abs.includes(`${sep}..${sep}`) && !abs.includes(`${sep}.${sep}`)) return toPosix(abs.slice(prefix.length));
   const rel = relative(cwd, abs);
   return toPosix(rel === '' ? abs : rel);
 }

@@ -81,6 +81,8 @@ function emptyOutcome(file: string): FileOutcome {
 export async function lintInputs(
   paths: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions,
   signal?: AbortSignal, keep: (unit: string) => boolean = () => true,
+  /** Lints the single files instead (a run's schedule: cache, threads, streaming), calling `next` between two. */
+  singles?: (files: readonly string[], next: () => Promise<void>) => Promise<FileOutcome[]>,
 ): Promise<FileOutcome[]> {
   const all = partitionInputs(paths, options.inputFormat ?? 'auto');
   const folder = (abs: string): string => display(dirname(abs));
@@ -95,9 +97,12 @@ export async function lintInputs(
     signal.throwIfAborted();
   };
   const out: FileOutcome[] = [];
-  for (const abs of inputs.files) {
-    await next();
-    out.push(lintFile(abs, display(abs), engine, options));
+  if (singles) out.push(...await singles(inputs.files, next));
+  else {
+    for (const abs of inputs.files) {
+      await next();
+      out.push(lintFile(abs, display(abs), engine, options));
+    }
   }
   for (const group of inputs.exports) {
     await next();

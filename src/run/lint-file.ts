@@ -46,7 +46,7 @@ export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
 /** What lints a chart: the engine, or anything that takes charts the same way (`convert` collects them). */
 export type ChartLinter = Pick<Engine, 'lint'>;
 
-function fileFinding(ruleId: string, message: string, pos: Position = { line: 1, column: 1 }): Finding {
+export function fileFinding(ruleId: string, message: string, pos: Position = { line: 1, column: 1 }): Finding {
   return { ruleId, severity: 'error', message, line: pos.line, column: pos.column, pointer: '', fingerprint: fingerprintOf({ ruleId, pointer: '' }), evidence: [] };
 }
 
@@ -154,7 +154,7 @@ function oversized(chart: Chart): UnlocatedFinding | undefined {
 }
 
 /** Findings a file may still list, and those counted beyond. */
-interface Budget {
+export interface Budget {
   left: number;
   unlisted: number;
   severity: Severity;
@@ -194,17 +194,19 @@ export function lintDecoded(decoded: Decoded, format: SourceFormat, display: str
     out.charts = Math.max(out.charts, 1); // the file stands for at least one chart, even unread
   }
   out.findings.sort(compareFindings);
-  if (budget.unlisted > 0) {
-    const last = out.findings[out.findings.length - 1]!;
-    out.findings.push({
-      ...fileFinding(ENGINE_RULES.chartFormat, `${budget.unlisted.toLocaleString('en-US')} more findings in this file are not listed: only the first ${maxFindings.toLocaleString('en-US')} are (--max-file-size sets this bound too).`, last),
-      severity: budget.severity,
-    });
-  }
+  if (budget.unlisted > 0) out.findings.push(unlistedFinding(budget, maxFindings, out.findings[out.findings.length - 1]!));
   return out;
 }
 
-function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOptions, out: FileOutcome, budget: Budget): void {
+/** The finding that stands, after a file's last listed finding, for those beyond its budget. */
+export function unlistedFinding(budget: Budget, maxFindings: number, last: Position): Finding {
+  return {
+    ...fileFinding(ENGINE_RULES.chartFormat, `${budget.unlisted.toLocaleString('en-US')} more findings in this file are not listed: only the first ${maxFindings.toLocaleString('en-US')} are (--max-file-size sets this bound too).`, last),
+    severity: budget.severity,
+  };
+}
+
+export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOptions, out: FileOutcome, budget: Budget): void {
   const adapted = adapt(doc.value, { format: options.inputFormat, conceptMap: options.conceptMap });
   const unlocated: UnlocatedFinding[] = adapted.findings;
   out.charts += adapted.charts.length + adapted.refused.length;

@@ -6,7 +6,7 @@
  */
 import type { InputFormat } from '../chart/adapt.js';
 import type { ConceptMap } from '../chart/fhir/concept-map.js';
-import { ENGINE_RULES, fingerprintOf, SEVERITY_RANK, type Finding, type Severity } from '../finding.js';
+import { ENGINE_RULES, fingerprintOf, SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from '../finding.js';
 import { Engine } from '../rules/engine.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { countSeverities } from '../report/filter.js';
@@ -15,7 +15,9 @@ import { discover, displayPath } from './discover.js';
 import { sensitiveKey } from '../report/redact.js';
 import { lintInputs } from './lint-bulk.js';
 import { compareFindings, DEFAULT_MAX_FILE_SIZE, type FileOutcome } from './lint-file.js';
+import { lintFiles, type ScheduleOptions, type ScheduleStats } from './schedule.js';
 import { inShard, type Shard } from './shard.js';
+import { spoolOf } from './spool.js';
 
 export interface RunOptions {
   inputs: readonly string[];
@@ -34,6 +36,8 @@ export interface RunOptions {
   collectSensitive?: boolean;
   /** Stops the run between two files (Ctrl-C); the run then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Worker threads, the cache and the progress bar (schedule.ts); default: one thread, no cache. */
+  schedule?: Partial<ScheduleOptions>;
 }
 
 export interface RunResult {
@@ -41,6 +45,8 @@ export interface RunResult {
   engine: Engine;
   /** Identifying strings by `sensitiveKey(file, chartId)`, when asked for; never part of the report. */
   sensitive: Map<string, string[]>;
+  /** Per-rule statistics (with `stats`) and where the outcomes came from. */
+  stats: ScheduleStats;
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
@@ -51,12 +57,18 @@ export async function run(options: RunOptions): Promise<RunResult> {
     inputFormat: options.inputFormat, conceptMap: options.conceptMap, collectSensitive: options.collectSensitive ?? false,
   };
   const { shard } = options;
-  const outcomes = await lintInputs(files, (abs) => displayPath(abs, options.cwd), engine, lintOptions, options.signal, shard && ((unit) => inShard(unit, shard)));
+  const display = (abs: string): string => displayPath(abs, options.cwd);
+  let stats: ScheduleStats | undefined;
+  const outcomes = await lintInputs(files, display, engine, lintOptions, options.signal, shard && ((unit) => inShard(unit, shard)), async (singles, next) => {
+    const scheduled = await lintFiles(singles.map((abs) => ({ abs, display: display(abs) })), engine, lintOptions, { jobs: 1, ...options.schedule, checkpoint: next });
+    stats = scheduled.stats;
+    return scheduled.outcomes;
+  });
   const sensitive = new Map<string, string[]>();
   for (const o of outcomes) {
     for (const [chartId, values] of o.sensitive ?? []) sensitive.set(sensitiveKey(o.file, chartId), values);
   }
-  return { report: buildReport(outcomes, options), engine, sensitive };
+  return { report: buildReport(outcomes, options), engine, sensitive, stats: stats! };
 }
 
 /** Merges file outcomes into the report. Pure: the same outcomes give the same report. */
@@ -91,7 +103,16 @@ export function assembleReport(head: ReportHead, totals: { files: number; charts
     result.findings.push(...found);
     result.findings.sort(compareFindings);
   }
-  return { ...head, summary: { ...totals, ...countSeverities(sorted) }, results: sorted };
+  const counts = countSeverities(sorted);
+  for (const r of sorted) {
+    const spool = spoolOf(r.findings); // a streamed file's findings are on disk
+    if (spool) {
+      counts.errors += spool.counts.error;
+      counts.warnings += spool.counts.warning;
+      counts.infos += spool.counts.info;
+    }
+  }
+  return { ...head, summary: { ...totals, ...counts }, results: sorted };
 }
 
 /** The `chart-format` findings for chart ids used before in the run, by file (in the order given). */
@@ -129,6 +150,11 @@ export function exitCode(report: Report, failOn: FailOn, maxWarnings: number | u
     for (const f of r.findings) {
       if (f.ruleId === ENGINE_RULES.internalError) internal = true;
       if (failOn !== 'never' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) failing = true;
+    }
+    const spool = spoolOf(r.findings);
+    if (spool) {
+      if (spool.internalErrors > 0) internal = true;
+      if (failOn !== 'never' && SEVERITIES.some((s) => spool.counts[s] > 0 && SEVERITY_RANK[s] >= SEVERITY_RANK[failOn])) failing = true;
     }
   }
   if (internal) return 2;

@@ -7,7 +7,7 @@ import { CodeTable, CodeTableError, loadCodeTable } from '../rules/code-table.js
 import { compileRuleset } from '../rules/compile.js';
 import { applyLayer, emptyDefinitions, loadDefinitions, Problems, RulesetError, type Definitions } from '../rules/load.js';
 import type { CompiledRuleset } from '../rules/types.js';
-import { CONFIG_KEYS, type Config } from './config.js';
+import { CONFIG_KEYS, loadConfig, type Config } from './config.js';
 
 export const DEFAULT_RULESET = 'b12lint:recommended';
 
@@ -55,4 +55,29 @@ export function setupRuleset(options: SetupOptions, problems = new Problems()): 
   });
   problems.throwIfAny();
   return compiled;
+}
+
+/**
+ * What a run's ruleset is made of, as plain data: a worker thread sets up the same ruleset from
+ * it (compiled rules are closures and cannot be sent), and the cache checks it by fingerprint.
+ */
+export interface RulesetSpec {
+  ruleset?: string;
+  /** The config file, absolute. */
+  configPath?: string;
+  icd10: readonly string[];
+  version: string;
+}
+
+/** Loads the config a spec names and sets up the ruleset on it (problems listed together). */
+export function setupFromSpec(spec: RulesetSpec): { ruleset: CompiledRuleset; config: Config | undefined } {
+  const problems = new Problems();
+  const config = spec.configPath ? loadConfig(spec.configPath, problems) : undefined;
+  const ruleset = setupRuleset({
+    ...(spec.ruleset ? { ruleset: spec.ruleset } : {}),
+    ...(config ? { config } : {}),
+    icd10: spec.icd10,
+    version: spec.version,
+  }, problems);
+  return { ruleset, config };
 }

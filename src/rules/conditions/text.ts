@@ -18,9 +18,22 @@ interface Options {
 function sentenceNames(sentence: string, d: Diagnosis, map: MentionMap): boolean {
   const lower = sentence.toLowerCase();
   if (d.description && lower.includes(d.description.toLowerCase())) return true;
-  const code = new RegExp(`(?<![A-Za-z0-9.])(${escape(d.code)}|${escape(d.codeText.trim())})(?![A-Za-z0-9])`, 'i');
-  if (code.test(sentence)) return true;
+  if (codePattern(d).test(sentence)) return true;
   return map.matchersFor(d.code).some((m) => m.find(sentence).some((h) => !h.negated));
+}
+
+const CODE_PATTERNS = new Map<string, RegExp>();
+
+/** The pattern of a diagnosis code as written in notes, compiled once per code (not per evaluation). */
+function codePattern(d: Diagnosis): RegExp {
+  const key = `${d.code}\u0000${d.codeText.trim()}`;
+  let re = CODE_PATTERNS.get(key);
+  if (!re) {
+    if (CODE_PATTERNS.size >= 1024) CODE_PATTERNS.clear();
+    re = new RegExp(`(?<![A-Za-z0-9.])(${escape(d.code)}|${escape(d.codeText.trim())})(?![A-Za-z0-9])`, 'i');
+    CODE_PATTERNS.set(key, re);
+  }
+  return re;
 }
 
 function escape(s: string): string {

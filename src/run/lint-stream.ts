@@ -1,0 +1,114 @@
+/**
+ * Large NDJSON files, streamed: read line by line with backpressure (ndjson-stream.ts), each line
+ * linted as it comes, and its located findings written to a spool (spool.ts) rather than kept.
+ * Only the counts and the chart ids (for ids repeated across the run) stay in memory. The outcome
+ * is the one lintFile gives for the same file, except that the findings are in the spool, an
+ * internal error is contained to its line, and no file-size limit applies (only a line-size one).
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { ENGINE_RULES, type Finding, type Position } from '../finding.js';
+import { decode } from '../read/decode.js';
+import { isUtf16, ndjsonLines } from '../read/ndjson-stream.js';
+import { formatOf, parseNdjsonLine } from '../read/parse.js';
+import { compareFindings, fileFinding, limitsFor, lintDoc, unlistedFinding, type Budget, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
+import { attachSpool, FindingSpool } from './spool.js';
+
+/** NDJSON files from this size up are streamed; `B12LINT_STREAM_THRESHOLD` (bytes) overrides it. */
+export const DEFAULT_STREAM_THRESHOLD = 16 * 1024 * 1024;
+
+export function streamThreshold(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.B12LINT_STREAM_THRESHOLD);
+  return env.B12LINT_STREAM_THRESHOLD !== undefined && Number.isInteger(v) && v >= 0 ? v : DEFAULT_STREAM_THRESHOLD;
+}
+
+function head(abs: string): Buffer {
+  const fd = openSync(abs, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    return b.subarray(0, readSync(fd, b, 0, 2, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** True for an NDJSON file (by extension) at or over the threshold, in UTF-8. */
+export function streamable(abs: string, threshold: number): boolean {
+  if (formatOf(abs) !== 'ndjson') return false;
+  try {
+    const st = statSync(abs);
+    return st.isFile() && st.size >= threshold && !isUtf16(head(abs));
+  } catch {
+    return false; // lintFile reports why it cannot be read
+  }
+}
+
+const MB = 1024 * 1024;
+
+/** Lines between two checkpoints (Ctrl-C) of a streamed file. */
+const CHECK_EVERY = 1024;
+
+export async function lintNdjsonStream(abs: string, display: string, engine: ChartLinter, options: LintFileOptions, checkpoint?: () => Promise<void>): Promise<FileOutcome> {
+  const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
+  const spool = new FindingSpool();
+  if (options.collectSensitive) out.sensitive = new Map();
+  const { maxFindings, ...parseLimits } = limitsFor(options.maxFileSize);
+  const budget: Budget = { left: maxFindings, unlisted: 0, severity: 'info' };
+  let last: Position = { line: 1, column: 1 };
+  const unread = async (f: Finding): Promise<void> => {
+    out.charts++;
+    last = f;
+    await spool.append([f]);
+  };
+  let lines = 0;
+  try {
+    for await (const l of ndjsonLines(abs, options.maxFileSize)) {
+      if ('tooLong' in l) {
+        lines++;
+        await unread(fileFinding(ENGINE_RULES.readError, `Line ${l.line} is ${(l.tooLong / MB).toFixed(1)} MB, over the ${(options.maxFileSize / MB).toFixed(0)} MB limit for one chart: raise it with --max-file-size.`, { line: l.line, column: 1 }));
+        continue;
+      }
+      const decoded = decode(l.bytes);
+      const bad = decoded.undecodable[decoded.undecodable.length - 1];
+      if (!bad && decoded.text.trim() === '') continue;
+      if (++lines % CHECK_EVERY === 0) await checkpoint?.();
+      if (bad) {
+        await unread(fileFinding(ENGINE_RULES.parseError, bad.message, { line: l.line, column: bad.column }));
+        continue;
+      }
+      const parsed = parseNdjsonLine(decoded.text, l.line, parseLimits);
+      if ('problem' in parsed) {
+        await unread(fileFinding(ENGINE_RULES.parseError, parsed.problem.message, parsed.problem));
+        continue;
+      }
+      const part: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
+      if (options.collectSensitive) part.sensitive = new Map();
+      try {
+        lintDoc(parsed.doc, engine, options, part, budget);
+      } catch (err) {
+        const f = fileFinding(ENGINE_RULES.internalError, `b12lint failed on this line: ${err instanceof Error ? err.message : String(err)}`, { line: l.line, column: 1 });
+        if (options.debug && err instanceof Error && err.stack) f.stack = err.stack;
+        part.findings.push(f);
+      }
+      out.charts += part.charts;
+      out.encounters += part.encounters;
+      for (const c of part.chartRefs) out.chartRefs.push(c);
+      for (const [id, values] of part.sensitive ?? []) out.sensitive!.set(id, [...(out.sensitive!.get(id) ?? []), ...values]);
+      if (part.findings.length > 0) {
+        part.findings.sort(compareFindings);
+        last = part.findings[part.findings.length - 1]!;
+        await spool.append(part.findings);
+      }
+    }
+    if (budget.unlisted > 0) await spool.append([unlistedFinding(budget, maxFindings, last)]);
+    if (lines === 0) await unread({ ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'), severity: 'warning' });
+  } catch (err) {
+    // The file went away or became unreadable part-way: what was read stands, the rest is one
+    // finding. Anything else (Ctrl-C at a checkpoint) stops the run.
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e.syscall !== 'string') throw err;
+    await unread(fileFinding(ENGINE_RULES.readError, `Cannot read the file to its end: ${e.code ?? String(err)}.`));
+  }
+  await spool.close();
+  attachSpool(out.findings, spool);
+  return out;
+}

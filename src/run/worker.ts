@@ -1,0 +1,30 @@
+/**
+ * The body of a `--jobs` worker thread (see workers.ts): sets up the run's ruleset from its spec,
+ * says which fingerprint it compiled, then lints the batches of files it is sent.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Engine } from '../rules/engine.js';
+import { lintFile } from './lint-file.js';
+import { setupFromSpec } from './setup.js';
+import type { FromWorker, ToWorker, WorkerData } from './workers.js';
+
+const port = parentPort!;
+const data = workerData as WorkerData;
+const post = (m: FromWorker): void => port.postMessage(m);
+
+let engine: Engine | undefined;
+try {
+  engine = new Engine(setupFromSpec(data.spec).ruleset, { stats: data.stats });
+  post({ type: 'ready', fingerprint: engine.ruleset.fingerprint });
+} catch (err) {
+  post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+}
+
+port.on('message', (m: ToWorker) => {
+  if (!engine) return;
+  if (m.type === 'batch') {
+    post({ type: 'done', id: m.id, outcomes: m.files.map((f) => lintFile(f.abs, f.display, engine!, data.lint)) });
+  } else {
+    post({ type: 'stats', stats: [...(engine.stats ?? [])] });
+  }
+});

@@ -1,0 +1,172 @@
+/**
+ * `--jobs N`: linting files in N threads, this one and N - 1 workers. Each worker sets up the same
+ * ruleset from its spec (compiled rules are closures and cannot be sent) and checks the
+ * fingerprint; files go out in small batches to whichever thread is free, and outcomes come back
+ * by batch number, so the run sees them in file order whatever the timing: `--jobs 1` and
+ * `--jobs N` give the same report.
+ * A small pool of our own: one task kind, ordered results and a start-up check are all it needs,
+ * which a general pool library (piscina, workerpool) would add a dependency for, not code.
+ */
+import { Worker } from 'node:worker_threads';
+import type { RuleStats } from '../rules/engine.js';
+import type { FileOutcome, LintFileOptions } from './lint-file.js';
+import type { RulesetSpec } from './setup.js';
+
+export interface FileTask {
+  abs: string;
+  display: string;
+}
+
+export interface WorkerData {
+  spec: RulesetSpec;
+  lint: LintFileOptions;
+  stats: boolean;
+}
+
+export type ToWorker = { type: 'batch'; id: number; files: FileTask[] } | { type: 'finish' };
+export type FromWorker =
+  | { type: 'ready'; fingerprint: string }
+  | { type: 'failed'; message: string }
+  | { type: 'done'; id: number; outcomes: FileOutcome[] }
+  | { type: 'stats'; stats: [string, RuleStats][] };
+
+/** Below this many files the threads' start-up (about a third of a second each) costs more than they save. */
+export const DEFAULT_WORKER_THRESHOLD = 2000;
+
+/** The threshold, which `B12LINT_WORKER_THRESHOLD` overrides (the tests force workers with 1). */
+export function workerThreshold(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.B12LINT_WORKER_THRESHOLD);
+  return Number.isInteger(v) && v >= 0 ? v : DEFAULT_WORKER_THRESHOLD;
+}
+
+export interface PoolOptions {
+  jobs: number;
+  spec: RulesetSpec;
+  lint: LintFileOptions;
+  /** The fingerprint of the main thread's ruleset: a worker that compiled another one is not used. */
+  fingerprint: string;
+  stats: boolean;
+  /** Called as batches come back (for the progress bar). */
+  onOutcomes?: (outcomes: readonly FileOutcome[]) => void;
+}
+
+/** Starts a worker and waits for its ruleset; rejects when it cannot set up the same one. */
+function startWorker(options: PoolOptions): Promise<Worker> {
+  const data: WorkerData = { spec: options.spec, lint: options.lint, stats: options.stats };
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
+  return new Promise((resolvePromise, reject) => {
+    const onError = (err: Error): void => reject(err);
+    worker.once('error', onError);
+    worker.once('message', (m: FromWorker) => {
+      worker.off('error', onError);
+      if (m.type === 'ready' && m.fingerprint === options.fingerprint) return resolvePromise(worker);
+      void worker.terminate();
+      reject(new Error(m.type === 'failed' ? m.message : 'a worker set up a different ruleset (a file changed during the run?)'));
+    });
+  });
+}
+
+/** Adds a worker's rule statistics into the run's. */
+function addStats(into: Map<string, RuleStats>, from: readonly [string, RuleStats][]): void {
+  for (const [id, s] of from) {
+    const t = into.get(id) ?? { evaluations: 0, findings: 0, ms: 0 };
+    t.evaluations += s.evaluations;
+    t.findings += s.findings;
+    t.ms += s.ms;
+    into.set(id, t);
+  }
+}
+
+/** Lets queued events (worker messages) run between two batches of this thread. */
+const breathe = (): Promise<void> => new Promise((resolvePromise) => setImmediate(resolvePromise));
+
+/**
+ * Lints the files with `jobs - 1` worker threads and this thread (which starts at once, while
+ * the workers are still setting up their rulesets); outcomes come back in the order of `files`.
+ * A worker that cannot start, or stops, leaves its batches to the others.
+ */
+export async function lintInWorkers(files: readonly FileTask[], options: PoolOptions & {
+  /** Lints one file in this thread. */
+  here: (file: FileTask) => FileOutcome;
+  /** The run's rule statistics, which the workers' are added to. */
+  ruleStats?: Map<string, RuleStats>;
+  /** Awaited between two batches of this thread (Ctrl-C). */
+  checkpoint?: () => Promise<void>;
+}): Promise<FileOutcome[]> {
+  // Batches small enough to balance the load, large enough that messages cost little.
+  const size = Math.max(1, Math.min(64, Math.ceil(files.length / (options.jobs * 16))));
+  const batches: FileTask[][] = [];
+  for (let i = 0; i < files.length; i += size) batches.push(files.slice(i, i + size));
+  const results: (FileOutcome[] | undefined)[] = new Array(batches.length);
+  const queue = batches.map((_, id) => id).reverse(); // taken from the end
+  const finish = (id: number, outcomes: FileOutcome[]): void => {
+    results[id] = outcomes;
+    options.onOutcomes?.(outcomes);
+  };
+
+  const started: Worker[] = [];
+  let stopped = false; // the run ended (or was stopped: Ctrl-C) before a worker was ready
+  const workersDone = Array.from({ length: options.jobs - 1 }, async () => {
+    let w: Worker;
+    try {
+      w = await startWorker(options);
+    } catch {
+      return; // this thread and the other workers take its share
+    }
+    if (stopped) {
+      await w.terminate();
+      return;
+    }
+    started.push(w);
+    const inFlight = new Set<number>();
+    await new Promise<void>((resolvePromise) => {
+      let finished = false;
+      const send = (): void => {
+        const id = queue.pop();
+        if (id !== undefined) {
+          inFlight.add(id);
+          w.postMessage({ type: 'batch', id, files: batches[id]! } satisfies ToWorker);
+        } else if (!finished) {
+          finished = true; // the worker answers after its last batch, with its rule statistics
+          w.postMessage({ type: 'finish' } satisfies ToWorker);
+        }
+      };
+      const lost = (): void => {
+        for (const id of inFlight) queue.push(id);
+        inFlight.clear();
+        resolvePromise();
+      };
+      w.on('error', lost);
+      w.on('exit', lost);
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'done') {
+          inFlight.delete(m.id);
+          finish(m.id, m.outcomes);
+          send();
+        } else if (m.type === 'stats') {
+          if (options.ruleStats) addStats(options.ruleStats, m.stats);
+          resolvePromise();
+        }
+      });
+      // Two batches in flight, so a worker never waits for this thread.
+      send();
+      send();
+    });
+  });
+
+  try {
+    for (;;) {
+      for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+        finish(id, batches[id]!.map(options.here));
+        await breathe();
+        await options.checkpoint?.();
+      }
+      await Promise.all(workersDone);
+      if (queue.length === 0) break; // else a worker stopped with batches in flight: lint them here
+    }
+  } finally {
+    stopped = true;
+    await Promise.all(started.map((w) => w.terminate()));
+  }
+  return results.flatMap((r) => r!);
+}

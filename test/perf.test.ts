@@ -1,0 +1,227 @@
+/**
+ * Performance features, checked for behaviour (never for speed: timing belongs to `npm run bench`):
+ * worker threads give the same report as one thread, the cache re-lints exactly what changed,
+ * the progress bar stays off pipes and CI, and --stats goes to stderr only.
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, ROOT } from './helpers/cli.js';
+import { progressAllowed, progressLine, ProgressBar } from '../src/run/progress.js';
+import { setupRuleset } from '../src/run/setup.js';
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'b12lint-perf-'));
+}
+
+/** Forces worker threads however few the files are. */
+const WORKERS = { B12LINT_WORKER_THRESHOLD: '1' };
+const INPUTS = ['fixtures/charts', 'fixtures/catalog', 'fixtures/broken'];
+
+/** "12 files (3 from the cache), ..." from the --stats footer. */
+function fromCache(stderr: string): number {
+  const m = /(\d+) files \((\d+) from the cache\)/.exec(stderr);
+  if (!m) throw new Error(`no --stats footer in:\n${stderr}`);
+  return Number(m[2]);
+}
+
+describe('--jobs', () => {
+  test('--jobs 1 and --jobs 3 give byte-identical reports, JSON and stylish', () => {
+    for (const format of ['json', 'stylish']) {
+      const one = cli([...INPUTS, '--jobs', '1', '-f', format], { env: WORKERS });
+      const three = cli([...INPUTS, '--jobs', '3', '-f', format, '--stats'], { env: WORKERS });
+      expect(three.stderr).toContain('linted in 3 threads');
+      expect(one.code).toBe(1);
+      expect(three.code).toBe(one.code);
+      expect(three.stdout).toBe(one.stdout);
+    }
+  });
+
+  test('a chart id repeated across files is found when the files are linted in different threads', () => {
+    const dir = tmp();
+    const chart = (id: string) => `{"chartId":"${id}","encounters":[{"id":"E1","date":"2026-10-01","diagnoses":[{"code":"I10"}]}]}\n`;
+    writeFileSync(join(dir, 'a.json'), chart('SAME-1'));
+    writeFileSync(join(dir, 'b.json'), chart('OTHER-2'));
+    writeFileSync(join(dir, 'c.json'), chart('SAME-1'));
+    const one = cli([dir, '--jobs', '1', '-f', 'json'], { env: WORKERS });
+    const two = cli([dir, '--jobs', '2', '-f', 'json'], { env: WORKERS });
+    expect(two.stdout).toBe(one.stdout);
+    const report = JSON.parse(two.stdout);
+    const dup = report.results.flatMap((r: { findings: { message: string }[] }) => r.findings).filter((f: { message: string }) => f.message.startsWith('Duplicate chartId "SAME-1"'));
+    expect(dup).toHaveLength(1);
+  });
+
+  test('--jobs takes a whole number of at least 1', () => {
+    expect(cli(['fixtures/charts', '--jobs', '0']).stderr).toBe('b12lint: --jobs takes a whole number of at least 1; got "0"\n');
+  });
+});
+
+describe('--cache', () => {
+  function project(): { dir: string; cache: string; run: (...extra: string[]) => ReturnType<typeof cli> } {
+    const dir = tmp();
+    cpSync(join(ROOT, 'fixtures', 'charts'), join(dir, 'charts'), { recursive: true });
+    const cache = join(dir, 'cache');
+    return { dir, cache, run: (...extra) => cli(['charts', '--cache-location', cache, '--stats', '-f', 'json', ...extra], { cwd: dir }) };
+  }
+
+  test('a second run reuses every file and gives the same report', () => {
+    const p = project();
+    const first = p.run();
+    expect(fromCache(first.stderr)).toBe(0);
+    const second = p.run();
+    expect(fromCache(second.stderr)).toBe(6);
+    expect(second.stdout).toBe(first.stdout);
+    expect(second.code).toBe(first.code);
+  });
+
+  test('a changed chart is re-linted, and only it', () => {
+    const p = project();
+    p.run();
+    const file = join(p.dir, 'charts', 'p-0002.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"D510"', '"D62"'));
+    const after = p.run();
+    expect(fromCache(after.stderr)).toBe(5);
+    const fresh = cli(['charts', '-f', 'json'], { cwd: p.dir });
+    expect(after.stdout).toBe(fresh.stdout);
+    expect(after.stdout).toContain('b12-injection-blood-loss-dx');
+  });
+
+  test('content strategy ignores a touched file; metadata strategy re-lints it', () => {
+    const p = project();
+    const file = join(p.dir, 'charts', 'clean.yaml');
+    p.run();
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    expect(fromCache(p.run().stderr)).toBe(6);
+    p.run('--cache-strategy', 'metadata');
+    utimesSync(file, new Date(), new Date(Date.now() + 10000));
+    expect(fromCache(p.run('--cache-strategy', 'metadata').stderr)).toBe(5);
+    expect(cli(['charts', '--cache', '--cache-strategy', 'size'], { cwd: p.dir }).stderr).toBe('b12lint: --cache-strategy takes content or metadata; got "size".\n');
+  });
+
+  test('a changed config or ruleset re-lints everything', () => {
+    const p = project();
+    p.run();
+    writeFileSync(join(p.dir, 'b12lint.config.yaml'), 'rules:\n  b12-drug-without-admin: off\n');
+    const withConfig = p.run();
+    expect(fromCache(withConfig.stderr)).toBe(0);
+    expect(fromCache(p.run().stderr)).toBe(6);
+    writeFileSync(join(p.dir, 'b12lint.config.yaml'), 'rules:\n  b12-drug-without-admin: warning\n');
+    expect(fromCache(p.run().stderr)).toBe(0);
+    const ruleset = join(p.dir, 'mine.yaml');
+    writeFileSync(ruleset, 'ruleset: mine\nextends: [b12lint:recommended]\n');
+    expect(fromCache(p.run('--ruleset', ruleset).stderr)).toBe(0);
+    expect(fromCache(p.run('--ruleset', ruleset).stderr)).toBe(6);
+    writeFileSync(ruleset, 'ruleset: mine\nextends: [b12lint:recommended]\noverrides: [{ rule: excludes1-conflict, severity: warning }]\n');
+    expect(fromCache(p.run('--ruleset', ruleset).stderr)).toBe(0);
+  });
+
+  test('options that change linting are part of the key; --quiet, a report filter, reuses the cache', () => {
+    const p = project();
+    p.run();
+    expect(fromCache(p.run('--max-file-size', '2').stderr)).toBe(0);
+    const quiet = p.run('--max-file-size', '2', '--quiet');
+    expect(fromCache(quiet.stderr)).toBe(6);
+    expect(quiet.stdout).toBe(cli(['charts', '-f', 'json', '--max-file-size', '2', '--quiet'], { cwd: p.dir }).stdout);
+  });
+
+  test('the fingerprint changes with the b12lint version and with a code table\'s content', () => {
+    const base = setupRuleset({ version: '1.0.0' }).fingerprint;
+    expect(setupRuleset({ version: '1.0.0' }).fingerprint).toBe(base);
+    expect(setupRuleset({ version: '1.0.1' }).fingerprint).not.toBe(base);
+    const dir = tmp();
+    const table = join(dir, 'icd10cm_order_2026.txt');
+    const text = readFileSync(join(ROOT, 'fixtures', 'icd10', 'icd10cm_order_2026.txt'), 'utf8');
+    writeFileSync(table, text);
+    const withTable = setupRuleset({ version: '1.0.0', icd10: [table] }).fingerprint;
+    // Same size, one billable flag changed: the old fingerprint (counting codes) missed this.
+    writeFileSync(table, text.replace(/^(\d{5} D510\s+)1/m, '$10'));
+    expect(readFileSync(table, 'utf8')).not.toBe(text);
+    expect(setupRuleset({ version: '1.0.0', icd10: [table] }).fingerprint).not.toBe(withTable);
+  });
+});
+
+describe('progress and --stats', () => {
+  test('the progress bar needs a terminal and no CI variable', () => {
+    expect(progressAllowed(true, {})).toBe(true);
+    expect(progressAllowed(false, {})).toBe(false);
+    expect(progressAllowed(true, { CI: 'true' })).toBe(false);
+    expect(progressAllowed(true, { CI: 'false' })).toBe(true);
+  });
+
+  test('the bar shows files done, charts per second and time left', () => {
+    expect(progressLine(500, 2000, 1000, 2000)).toBe('[======                  ] 500/2,000 files, 500 charts/s, 6s left');
+  });
+
+  test('nothing is drawn in the first second, and the line is cleared at the end', () => {
+    let t = 0;
+    const out: string[] = [];
+    const bar = new ProgressBar(10, (s) => out.push(s), () => t);
+    bar.update(1, 1);
+    t = 500;
+    bar.update(2, 2);
+    expect(out).toEqual([]);
+    t = 1500;
+    bar.update(5, 5);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(/^\r\[=+ *\] 5\/10 files/);
+    bar.done();
+    expect(out[1]).toBe('\r\x1b[K');
+  });
+
+  test('a piped run prints no progress; --stats goes to stderr and leaves the report unchanged', () => {
+    const plain = cli(['fixtures/charts', '-f', 'json']);
+    const stats = cli(['fixtures/charts', '-f', 'json', '--stats']);
+    expect(plain.stderr).toBe('');
+    expect(stats.stdout).toBe(plain.stdout);
+    expect(stats.stderr).toMatch(/^Rule +\| Evaluations \| Findings \| Time \(ms\) \| Relative\n/);
+    expect(stats.stderr).toMatch(/\nb12-injection-blood-loss-dx +\| +\d+ \| +1 \|/);
+    expect(stats.stderr).toContain('6 files (0 from the cache), 11 charts, linted in one thread');
+  });
+});
+
+describe('streamed NDJSON', () => {
+  /** Streams every NDJSON file, however small. */
+  const STREAM = { B12LINT_STREAM_THRESHOLD: '0' };
+
+  test('a streamed file gives byte-identical reports, JSON and stylish, to a file or to stdout', () => {
+    const dir = tmp();
+    for (const format of ['json', 'stylish']) {
+      const whole = cli([...INPUTS, '-f', format]);
+      const streamed = cli([...INPUTS, '-f', format], { env: STREAM });
+      expect(streamed.code).toBe(whole.code);
+      expect(streamed.stdout).toBe(whole.stdout);
+      const out = join(dir, `report.${format}`);
+      expect(cli([...INPUTS, '-f', `${format}:${out}`], { env: STREAM }).code).toBe(whole.code);
+      expect(readFileSync(out, 'utf8')).toBe(whole.stdout);
+    }
+  });
+
+  test('chart ids repeated inside a streamed file and across files are reported in place', () => {
+    const dir = tmp();
+    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8').split('\n').filter(Boolean);
+    writeFileSync(join(dir, 'a.ndjson'), `${[...lines, lines[0]].join('\n')}\n`);
+    writeFileSync(join(dir, 'b.ndjson'), `${lines[1]}\n`);
+    const whole = cli([dir, '-f', 'json']);
+    const streamed = cli([dir, '-f', 'json'], { env: STREAM });
+    expect(streamed.stdout).toBe(whole.stdout);
+    expect(streamed.stdout.match(/Duplicate chartId/g)).toHaveLength(2);
+  });
+
+  test('a line over the size limit is one read-error finding; the lines after it are still linted', () => {
+    const dir = tmp();
+    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8').split('\n').filter(Boolean);
+    const huge = `{"chartId":"BIG","notes":"${'x'.repeat(1024 * 1024 + 10)}"}`;
+    writeFileSync(join(dir, 'big.ndjson'), `${lines[0]}\n${huge}\n${lines[2]}\n`);
+    const r = cli([join(dir, 'big.ndjson'), '-f', 'json', '--max-file-size', '1'], { env: STREAM });
+    const findings = JSON.parse(r.stdout).results[0].findings as { ruleId: string; line: number; message: string }[];
+    expect(findings.filter((f) => f.ruleId === 'read-error')).toEqual([expect.objectContaining({ line: 2, message: 'Line 2 is 1.0 MB, over the 1 MB limit for one chart: raise it with --max-file-size.' })]);
+    expect(findings.some((f) => f.line === 3)).toBe(true);
+  });
+
+  test('the spool files are removed when the run ends', () => {
+    const before = new Set(readdirSync(tmpdir()));
+    cli(INPUTS, { env: STREAM });
+    const left = readdirSync(tmpdir()).filter((f) => !before.has(f) && /^b12lint-\d+-\d+\.ndjson$/.test(f));
+    expect(left).toEqual([]);
+  });
+});
