@@ -196,6 +196,43 @@ describe('streamed NDJSON', () => {
     }
   });
 
+  test('written from the spool: several formats at once, --quiet, the summary line and the exit code match the in-memory report', () => {
+    const dir = tmp();
+    for (const extra of [[], ['--quiet'], ['--fail-on', 'warning'], ['--quiet', '--fail-on', 'warning', '--max-warnings', '0']]) {
+      const whole = cli([...INPUTS, '-f', `json:${join(dir, 'w.json')}`, '-f', `stylish:${join(dir, 'w.txt')}`, ...extra]);
+      const streamed = cli([...INPUTS, '-f', `json:${join(dir, 's.json')}`, '-f', `stylish:${join(dir, 's.txt')}`, ...extra], { env: STREAM });
+      expect(streamed.code).toBe(whole.code);
+      expect(streamed.stderr).toBe(whole.stderr);
+      expect(streamed.stdout).toMatch(/^[✔✖] .+ charts?\b.*\n$/);
+      expect(streamed.stdout).toBe(whole.stdout);
+      expect(readFileSync(join(dir, 's.json'), 'utf8')).toBe(readFileSync(join(dir, 'w.json'), 'utf8'));
+      expect(readFileSync(join(dir, 's.txt'), 'utf8')).toBe(readFileSync(join(dir, 'w.txt'), 'utf8'));
+    }
+  });
+
+  test('formats that need the whole report (SARIF, JUnit) still read the spool back, byte-identical', () => {
+    for (const format of ['sarif', 'junit']) {
+      const env = { SOURCE_DATE_EPOCH: '1800000000' };
+      const whole = cli([...INPUTS, '-f', format, '-f', 'json'], { env });
+      const streamed = cli([...INPUTS, '-f', format, '-f', 'json'], { env: { ...STREAM, ...env } });
+      expect(streamed.code).toBe(whole.code);
+      expect(streamed.stdout).toBe(whole.stdout);
+    }
+  });
+
+  test('a streamed file with no findings and a run with no files write the same empty shapes', () => {
+    const dir = tmp();
+    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8').split('\n').filter(Boolean);
+    writeFileSync(join(dir, 'a.ndjson'), `${lines[0]}\n`);
+    writeFileSync(join(dir, 'empty.ndjson'), '');
+    for (const format of ['json', 'stylish']) {
+      const whole = cli([dir, '-f', format, '--quiet']);
+      const streamed = cli([dir, '-f', format, '--quiet'], { env: STREAM });
+      expect(streamed.code).toBe(whole.code);
+      expect(streamed.stdout).toBe(whole.stdout);
+    }
+  });
+
   test('chart ids repeated inside a streamed file and across files are reported in place', () => {
     const dir = tmp();
     const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8').split('\n').filter(Boolean);

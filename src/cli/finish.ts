@@ -5,6 +5,12 @@
  * line when no report went to the terminal, and turn the report into the exit code. Every text
  * is made before anything is written, so an interrupted run writes nothing, and a finished one
  * writes every file whole.
+ *
+ * A report with streamed files (findings in spools, src/run/spool.ts) goes through `finishRun`:
+ * when no baseline or `--redact` is asked for and every format can be written piece by piece
+ * (src/report/stream-writer.ts), the formats are written straight from the spools, so memory does
+ * not grow with the number of findings; otherwise the spools are read back and `finish` runs.
+ * Files are still written whole (atomically); what goes to stdout is written as it is made.
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -18,7 +24,11 @@ import type { FormatOptions, Report, RuleInfo, SourceLines } from '../report/typ
 import { applyBaseline, baselineScope, prunedBaseline, readBaseline, serializeBaseline, updatedBaseline } from '../run/baseline.js';
 import { exitCode, type FailOn } from '../run/run.js';
 import type { Shard } from '../run/shard.js';
-import { writeAtomic } from './output.js';
+import { PIECE_WRITERS, writePieces } from '../report/stream-writer.js';
+import { ExitCode } from '../run/run.js';
+import { findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
+import { SEVERITIES, type Finding, type Severity } from '../finding.js';
+import { openAtomic, writeAtomic, type AtomicFile } from './output.js';
 
 export interface FormatTarget {
   name: string;
@@ -110,18 +120,82 @@ function withBaseline(report: Report, b: BaselineOption, o: FinishOptions): { re
   return { report: applied };
 }
 
+/** The options every format shares. */
+function sharedOptions(flagged: number | undefined, o: FinishOptions): Omit<FormatOptions, 'color'> {
+  return {
+    ...(flagged !== undefined ? { chartsWithFindings: flagged } : {}), rules: o.rules,
+    // A redacted report shows no chart text: no source lines, and formats told so.
+    ...(o.redact ? { redact: true } : { sources: o.sources }),
+    pathPrefix: pathPrefix(o.cwd), timestamp: timestamp(o.env), hostname: hostname(),
+  };
+}
+
+/** The report stage of a run: from the spools when it can be (see the header), else `finish`. */
+export async function finishRun(report: Report, o: FinishOptions): Promise<number> {
+  if (hasSpools(report) && !o.baseline && !o.redact && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishFromSpools(report, o);
+  await readBackSpools(report);
+  return finish(report, o);
+}
+
+/** Text is handed to a sink in chunks of about this many characters. */
+const CHUNK = 1 << 20;
+
+function buffered(write: (s: string) => void): { write: (s: string) => void; flush: () => void } {
+  let pending: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (size > 0) write(pending.join(''));
+    pending = [];
+    size = 0;
+  };
+  return {
+    write: (s) => {
+      pending.push(s);
+      size += s.length;
+      if (size >= CHUNK) flush();
+    },
+    flush,
+  };
+}
+
+async function finishFromSpools(input: Report, o: FinishOptions): Promise<number> {
+  // `--quiet` keeps the errors: the counts follow, and each file's findings are filtered as they are read.
+  const keep: ReadonlySet<Severity> = new Set(o.quiet ? ['error'] : SEVERITIES);
+  const report: Report = o.quiet ? { ...input, summary: { ...input.summary, warnings: 0, infos: 0 } } : input;
+  const shared = sharedOptions(undefined, o);
+  o.signal?.throwIfAborted(); // nothing is written before this point
+  const files: AtomicFile[] = [];
+  const outputs = o.targets.map((t) => {
+    const file = t.path === undefined ? undefined : openAtomic(resolve(o.cwd, t.path));
+    if (file) files.push(file);
+    const sink = buffered(file ? file.write : o.stdout);
+    return { writer: PIECE_WRITERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared }), ...sink };
+  });
+  const exit = new ExitCode(o.failOn, o.maxWarnings);
+  let flagged: number;
+  try {
+    flagged = await writePieces(report, (r) => ({ shape: findingsShape(r, keep), findings: kept(findingsOf(r), keep) }), outputs, (f) => exit.see(f));
+    for (const out of outputs) out.flush();
+    for (const file of files) file.commit();
+  } catch (err) {
+    for (const file of files) file.abort();
+    throw err;
+  }
+  if (o.targets.every((t) => t.path !== undefined)) o.stdout(`${summaryLine(report, flagged)}\n`);
+  return exit.code(report.summary);
+}
+
+async function* kept(findings: AsyncIterable<Finding>, keep: ReadonlySet<Severity>): AsyncGenerator<Finding> {
+  for await (const f of findings) if (keep.has(f.severity)) yield f;
+}
+
 export function finish(input: Report, o: FinishOptions): number {
   const baselined = o.baseline ? withBaseline(input, o.baseline, o) : { report: input };
   let report = baselined.report;
   if (o.quiet) report = keepFindings(report, (f) => f.severity === 'error');
   if (o.redact) report = redact(report, o.redact);
   const flagged = chartsWithFindings(report);
-  const shared = {
-    chartsWithFindings: flagged, rules: o.rules,
-    // A redacted report shows no chart text: no source lines, and formats told so.
-    ...(o.redact ? { redact: true } : { sources: o.sources }),
-    pathPrefix: pathPrefix(o.cwd), timestamp: timestamp(o.env), hostname: hostname(),
-  };
+  const shared = sharedOptions(flagged, o);
   const texts = o.targets.map((t) => FORMATTERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));
   o.signal?.throwIfAborted(); // once writing starts, every file is written whole
   baselined.write?.();

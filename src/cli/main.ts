@@ -25,7 +25,6 @@ import { ProgressBar, progressAllowed } from '../run/progress.js';
 import { run, type FailOn } from '../run/run.js';
 import { parseShard, ShardError, type Shard } from '../run/shard.js';
 import { setupFromSpec, type RulesetSpec } from '../run/setup.js';
-import { readBackSpools } from '../run/spool.js';
 import { DEFAULT_WORKER_THRESHOLD } from '../run/workers.js';
 import { fileSourceLines } from '../run/sources.js';
 import { PACKAGE_ROOT, Problems, RulesetError } from '../rules/load.js';
@@ -33,7 +32,7 @@ import { didYouMean } from '../rules/suggest.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { registerAuthoringCommands, subcommandHint } from '../authoring/cli.js';
 import { Interrupted, watchSignals } from './signals.js';
-import { finish, ownFiles, type BaselineOption, type FormatTarget } from './finish.js';
+import { finishRun, ownFiles, type BaselineOption, type FormatTarget } from './finish.js';
 import { formatStats } from './stats.js';
 
 /** A problem that stops the run before linting: exit 2, one message. */
@@ -181,11 +180,11 @@ function reportSettings(opts: ReportOpts, shard: Shard | undefined) {
 }
 
 /** The report to its formats and the exit code; `maxFileSize` bounds the chart files read again for their lines. */
-function finishReport(
+async function finishReport(
   report: Report, opts: ReportOpts, settings: ReturnType<typeof reportSettings>, ruleset: CompiledRuleset, config: Config | undefined,
   io: Io, maxFileSize: number, shard?: Shard, redaction?: RedactOptions,
-): number {
-  return finish(report, {
+): Promise<number> {
+  return finishRun(report, {
     cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr,
     ...(io.signal ? { signal: io.signal } : {}),
     sources: fileSourceLines(io.cwd, maxFileSize),
@@ -233,10 +232,8 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
   });
   const wallMs = performance.now() - started;
   if (result.stats.cacheProblem) io.stderr(`b12lint: warning: ${result.stats.cacheProblem}\n`);
-  // The report stage works on the whole report: a streamed file's findings are read back.
-  await readBackSpools(result.report);
   const redaction = opts.redact ? { sensitive: result.sensitive, ...(io.env.B12LINT_REDACT_KEY ? { key: io.env.B12LINT_REDACT_KEY } : {}) } : undefined;
-  const code = finishReport(result.report, opts, settings, ruleset, config, io, maxFileSize, shard, redaction);
+  const code = await finishReport(result.report, opts, settings, ruleset, config, io, maxFileSize, shard, redaction);
   if (opts.stats) io.stderr(formatStats(result.stats, result.report.summary.charts, wallMs));
   return code;
 }

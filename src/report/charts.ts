@@ -77,24 +77,45 @@ export class ChartIndex {
 }
 
 /**
- * The chart of a finding as a key: a chart of the file, a chart known by id, or the file itself
- * (one that cannot be read, or a JSON or YAML file that does not parse, stands for one chart that
- * was not linted; in NDJSON each broken line is one).
+ * Counts the charts that have findings, a file at a time: the chart of a finding is a chart of its
+ * file, a chart known by id across the run, or the file itself (one that cannot be read, or a JSON
+ * or YAML file that does not parse, stands for one chart that was not linted; in NDJSON each
+ * broken line is one). A file's own charts are forgotten once the next file starts, so findings
+ * can come from a spool, in file order, without the report holding them.
  */
-function chartKey(r: FileResult, index: ChartIndex, f: Finding): string {
-  const i = index.ownerOf(f);
-  if (i >= 0) return `${r.file}\u0000#${i}`;
-  if (f.chartId !== undefined) return `id\u0000${f.chartId}`;
-  if (f.ruleId === ENGINE_RULES.parseError) return formatOf(r.file) === 'ndjson' ? `${r.file}\u0000@${f.line}` : `${r.file}\u0000file`;
-  if (f.ruleId === ENGINE_RULES.readError) return `${r.file}\u0000file`;
-  return `${r.file}\u0000@${f.pointer}`;
+export class FlaggedCharts {
+  private readonly byId = new Set<string>();
+  private readonly inFile = new Set<number | string>();
+  private done = 0;
+  private index = new ChartIndex([]);
+  private ndjson = false;
+
+  startFile(r: FileResult): void {
+    this.done += this.inFile.size;
+    this.inFile.clear();
+    this.index = new ChartIndex(r.charts);
+    this.ndjson = formatOf(r.file) === 'ndjson';
+  }
+
+  add(f: Finding): void {
+    const i = this.index.ownerOf(f);
+    if (i >= 0) this.inFile.add(i);
+    else if (f.chartId !== undefined) this.byId.add(f.chartId);
+    else if (f.ruleId === ENGINE_RULES.parseError) this.inFile.add(this.ndjson ? `@${f.line}` : 'file');
+    else if (f.ruleId === ENGINE_RULES.readError) this.inFile.add('file');
+    else this.inFile.add(`/${f.pointer}`);
+  }
+
+  get size(): number {
+    return this.done + this.inFile.size + this.byId.size;
+  }
 }
 
 export function chartsWithFindings(report: Report): number {
-  const keys = new Set<string>();
+  const flagged = new FlaggedCharts();
   for (const r of report.results) {
-    const index = new ChartIndex(r.charts);
-    for (const f of r.findings) keys.add(chartKey(r, index, f));
+    flagged.startFile(r);
+    for (const f of r.findings) flagged.add(f);
   }
-  return keys.size;
+  return flagged.size;
 }

@@ -43,7 +43,7 @@ function baselineNote(b: BaselineSummary): string {
   return `; ${b.suppressed} known in the baseline${fixed}`;
 }
 
-/** The pieces of the stylish format, shared by the formatter and the streaming writer (src/cli/emit.ts). */
+/** The pieces of the stylish format, shared by the formatter and the piece-by-piece writer (src/report/stream-writer.ts). */
 export interface StylishParts {
   /** A file's heading line. */
   file(name: string): string;

@@ -10,14 +10,14 @@ import { ENGINE_RULES, fingerprintOf, SEVERITIES, SEVERITY_RANK, type Finding, t
 import { Engine } from '../rules/engine.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { countSeverities } from '../report/filter.js';
-import type { FileResult, Report } from '../report/types.js';
+import type { FileResult, Report, Summary } from '../report/types.js';
 import { discover, displayPath } from './discover.js';
 import { sensitiveKey } from '../report/redact.js';
 import { lintInputs } from './lint-bulk.js';
 import { compareFindings, DEFAULT_MAX_FILE_SIZE, type FileOutcome } from './lint-file.js';
 import { lintFiles, type ScheduleOptions, type ScheduleStats } from './schedule.js';
 import { inShard, type Shard } from './shard.js';
-import { spoolOf } from './spool.js';
+import { spoolOf, type FindingSpool } from './spool.js';
 
 export interface RunOptions {
   inputs: readonly string[];
@@ -142,23 +142,42 @@ export function duplicateChartIds(results: readonly FileResult[]): Map<FileResul
 
 export type FailOn = Severity | 'never';
 
-/** The exit code of cli.md: 0 clean, 1 findings that fail the run, 2 when b12lint itself failed. */
-export function exitCode(report: Report, failOn: FailOn, maxWarnings: number | undefined): 0 | 1 | 2 {
-  let internal = false;
-  let failing = false;
-  for (const r of report.results) {
-    for (const f of r.findings) {
-      if (f.ruleId === ENGINE_RULES.internalError) internal = true;
-      if (failOn !== 'never' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) failing = true;
-    }
-    const spool = spoolOf(r.findings);
-    if (spool) {
-      if (spool.internalErrors > 0) internal = true;
-      if (failOn !== 'never' && SEVERITIES.some((s) => spool.counts[s] > 0 && SEVERITY_RANK[s] >= SEVERITY_RANK[failOn])) failing = true;
-    }
+/**
+ * The exit code of cli.md, from the findings seen one by one (a report written from its spools
+ * sees each finding once) or from a spool's counts: 0 clean, 1 findings that fail the run, 2 when
+ * b12lint itself failed.
+ */
+export class ExitCode {
+  private internal = false;
+  private failing = false;
+
+  constructor(private readonly failOn: FailOn, private readonly maxWarnings: number | undefined) {}
+
+  see(f: Finding): void {
+    if (f.ruleId === ENGINE_RULES.internalError) this.internal = true;
+    if (this.failOn !== 'never' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[this.failOn]) this.failing = true;
   }
-  if (internal) return 2;
-  if (failing) return 1;
-  if (maxWarnings !== undefined && report.summary.warnings > maxWarnings) return 1;
-  return 0;
+
+  seeSpool(spool: FindingSpool): void {
+    if (spool.internalErrors > 0) this.internal = true;
+    const failOn = this.failOn;
+    if (failOn !== 'never' && SEVERITIES.some((s) => spool.counts[s] > 0 && SEVERITY_RANK[s] >= SEVERITY_RANK[failOn])) this.failing = true;
+  }
+
+  code(summary: Summary): 0 | 1 | 2 {
+    if (this.internal) return 2;
+    if (this.failing) return 1;
+    if (this.maxWarnings !== undefined && summary.warnings > this.maxWarnings) return 1;
+    return 0;
+  }
+}
+
+export function exitCode(report: Report, failOn: FailOn, maxWarnings: number | undefined): 0 | 1 | 2 {
+  const exit = new ExitCode(failOn, maxWarnings);
+  for (const r of report.results) {
+    for (const f of r.findings) exit.see(f);
+    const spool = spoolOf(r.findings);
+    if (spool) exit.seeSpool(spool);
+  }
+  return exit.code(report.summary);
 }

@@ -1,8 +1,9 @@
 /**
  * Findings of a streamed file, written out as they are produced: to a private temporary file
  * (one finding a line, in report order), not kept in memory, so a 1 GB export with hundreds of
- * thousands of findings lints in flat memory. The report stage reads it back (readBackSpools)
- * once linting is done. The file holds what the report holds (patient data): it is created readable by
+ * thousands of findings lints in flat memory. The report stage either writes the formats that
+ * can be written piece by piece straight from it (src/report/stream-writer.ts, through
+ * `findingsOf`), or reads it back (readBackSpools) for those that need the whole report. The file holds what the report holds (patient data): it is created readable by
  * its owner only and removed when the run ends, whatever way it ends.
  */
 import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINE_RULES, type Finding, type Severity } from '../finding.js';
 import { ndjsonLines } from '../read/ndjson-stream.js';
-import type { Report } from '../report/types.js';
+import type { FileResult, Report } from '../report/types.js';
 import { compareFindings } from './lint-file.js';
 
 const open = new Set<string>();
@@ -25,9 +26,8 @@ export class FindingSpool {
   count = 0;
   internalErrors = 0;
   readonly counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  /** Widest `line:column` and severity, for the stylish columns. */
-  posWidth = 0;
-  sevWidth = 0;
+  /** Widest `line:column` by severity, for the stylish columns (with or without `--quiet`). */
+  readonly posWidths: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   private readonly out: WriteStream;
   private largestLine = 0;
 
@@ -44,8 +44,7 @@ export class FindingSpool {
       this.count++;
       this.counts[f.severity]++;
       if (f.ruleId === ENGINE_RULES.internalError) this.internalErrors++;
-      this.posWidth = Math.max(this.posWidth, `${f.line}:${f.column}`.length);
-      this.sevWidth = Math.max(this.sevWidth, f.severity.length);
+      this.posWidths[f.severity] = Math.max(this.posWidths[f.severity], `${f.line}:${f.column}`.length);
       if (!this.out.write(`${line}\n`)) await once(this.out, 'drain');
     }
   }
@@ -84,8 +83,13 @@ export function spoolOf(findings: readonly Finding[]): FindingSpool | undefined 
 }
 
 /** Forgets a spool whose findings were read back into the array. */
-export function detachSpool(findings: readonly Finding[]): void {
+function detachSpool(findings: readonly Finding[]): void {
   spools.delete(findings);
+}
+
+/** True when some file of the report has its findings in a spool. */
+export function hasSpools(report: Report): boolean {
+  return report.results.some((r) => spools.has(r.findings));
 }
 
 /** A streamed file's findings in report order: the spool merged with the findings added later. */
@@ -97,6 +101,37 @@ async function* merged(later: readonly Finding[], spool: FindingSpool): AsyncGen
     yield f;
   }
   while (k < rest.length) yield rest[k++]!;
+}
+
+/** A file's findings in report order, from its spool (merged with the later ones) or its array. */
+export async function* findingsOf(r: FileResult): AsyncGenerator<Finding> {
+  const spool = spoolOf(r.findings);
+  if (spool) yield* merged(r.findings, spool);
+  else yield* r.findings;
+}
+
+/**
+ * How many of a file's findings have a severity in `keep`, and the widest `line:column` among
+ * them, without reading a spool.
+ */
+export function findingsShape(r: FileResult, keep: ReadonlySet<Severity>): { count: number; posWidth: number; sevWidth: number } {
+  let count = 0;
+  let posWidth = 0;
+  let sevWidth = 0;
+  const spool = spoolOf(r.findings);
+  for (const s of spool ? keep : []) {
+    if (spool!.counts[s] === 0) continue;
+    count += spool!.counts[s];
+    posWidth = Math.max(posWidth, spool!.posWidths[s]);
+    sevWidth = Math.max(sevWidth, s.length);
+  }
+  for (const f of r.findings) {
+    if (!keep.has(f.severity)) continue;
+    count++;
+    posWidth = Math.max(posWidth, `${f.line}:${f.column}`.length);
+    sevWidth = Math.max(sevWidth, f.severity.length);
+  }
+  return { count, posWidth, sevWidth };
 }
 
 /** Reads every spool of a report back into its findings array (then removes the spool). */

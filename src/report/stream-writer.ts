@@ -1,0 +1,119 @@
+/**
+ * The formats that can be written piece by piece (json, stylish), for a report whose findings are
+ * not all in memory (a streamed file's are in its spool, src/run/spool.ts): each format is cut
+ * into the text before the files, each file's opening, each finding, each file's closing and the
+ * text after the files, so that joined they are byte for byte what its pure formatter gives for
+ * the whole report (tested). Findings are read once, in report order, for every format at once,
+ * and the charts with findings are counted on the way. The pure formatters stay the in-memory path.
+ */
+import type { Finding } from '../finding.js';
+import { FlaggedCharts } from './charts.js';
+import { stylishParts } from './stylish.js';
+import type { FileResult, FormatOptions, Report } from './types.js';
+
+/** What the writers must know of a file's findings before reading them. */
+export interface FileShape {
+  count: number;
+  /** Widest `line:column` and severity among them (stylish columns). */
+  posWidth: number;
+  sevWidth: number;
+}
+
+/** One format, in pieces. */
+export interface PieceWriter {
+  start(): string;
+  /** The file's opening (`index` among the report's files). */
+  file(r: FileResult, shape: FileShape, index: number): string;
+  /** A finding of the current file (`index` among the file's findings). */
+  finding(f: Finding, index: number): string;
+  endFile(): string;
+  end(chartsWithFindings: number): string;
+}
+
+/** Any string of the report is JSON-escaped, so this quoted NUL-string stands for a value that no report holds. */
+const HOLE = '\u0000b12lint-hole\u0000';
+
+/** `value` as JSON.stringify(_, null, 2) writes it, split where `key`'s value goes. */
+function around(value: object, key: string): [string, string] {
+  const text = JSON.stringify({ ...value, [key]: HOLE }, null, 2);
+  const at = text.indexOf(JSON.stringify(HOLE));
+  return [text.slice(0, at), text.slice(at + JSON.stringify(HOLE).length)];
+}
+
+function indent(text: string, by: string): string {
+  return by + text.split('\n').join(`\n${by}`);
+}
+
+/** src/report/json.ts, in pieces: results at depth 2 (4 spaces), findings at depth 4 (8 spaces). */
+function jsonWriter(report: Report): PieceWriter {
+  const [head, tail] = around(report, 'results');
+  const any = report.results.length > 0;
+  let after = '';
+  let empty = true;
+  return {
+    start: () => head + (any ? '[' : '[]'),
+    file(r, shape, index) {
+      const [open, close] = around(r, 'findings');
+      empty = shape.count === 0;
+      after = close;
+      return `${index > 0 ? ',' : ''}\n${indent(open, '    ')}${empty ? '[]' : '['}`;
+    },
+    finding: (f, index) => `${index > 0 ? ',' : ''}\n${indent(JSON.stringify(f, null, 2), '        ')}`,
+    endFile: () => `${empty ? '' : '\n      ]'}${indent(after, '    ').slice(4)}`,
+    end: () => `${any ? '\n  ]' : ''}${tail}\n`,
+  };
+}
+
+/** src/report/stylish.ts, in pieces: a file without findings writes nothing. */
+function stylishWriter(report: Report, options: FormatOptions): PieceWriter {
+  const parts = stylishParts(options.color);
+  let widths: FileShape = { count: 0, posWidth: 0, sevWidth: 0 };
+  return {
+    start: () => '',
+    file(r, shape) {
+      widths = shape;
+      return shape.count === 0 ? '' : `${parts.file(r.file)}\n`;
+    },
+    finding: (f) => `${parts.finding(f, widths.posWidth, widths.sevWidth).join('\n')}\n`,
+    endFile: () => (widths.count === 0 ? '' : '\n'),
+    end: (flagged) => `${parts.summary(report, flagged)}\n`,
+  };
+}
+
+export const PIECE_WRITERS: ReadonlyMap<string, (report: Report, options: FormatOptions) => PieceWriter> = new Map([
+  ['json', jsonWriter],
+  ['stylish', stylishWriter],
+]);
+
+/** A file's findings as the writers take them: their shape first, then the findings in report order. */
+export interface FileFindings {
+  shape: FileShape;
+  findings: AsyncIterable<Finding>;
+}
+
+/**
+ * Writes every format's pieces to its sink, reading each file's findings once; `seen` is told of
+ * every finding written. Returns the number of charts with findings.
+ */
+export async function writePieces(
+  report: Report, files: (r: FileResult) => FileFindings,
+  outputs: readonly { writer: PieceWriter; write: (s: string) => void }[], seen: (f: Finding) => void,
+): Promise<number> {
+  const flagged = new FlaggedCharts();
+  for (const o of outputs) o.write(o.writer.start());
+  for (const [i, r] of report.results.entries()) {
+    const { shape, findings } = files(r);
+    flagged.startFile(r);
+    for (const o of outputs) o.write(o.writer.file(r, shape, i));
+    let k = 0;
+    for await (const f of findings) {
+      flagged.add(f);
+      seen(f);
+      for (const o of outputs) o.write(o.writer.finding(f, k));
+      k++;
+    }
+    for (const o of outputs) o.write(o.writer.endFile());
+  }
+  for (const o of outputs) o.write(o.writer.end(flagged.size));
+  return flagged.size;
+}
