@@ -19,48 +19,68 @@ export interface FileShape {
   sevWidth: number;
 }
 
-/** One format, in pieces. */
+/** One format, in pieces (each piece as a few strings, so that no one of them holds a whole list). */
 export interface PieceWriter {
-  start(): string;
+  start(): Iterable<string>;
   /** The file's opening (`index` among the report's files). */
-  file(r: FileResult, shape: FileShape, index: number): string;
+  file(r: FileResult, shape: FileShape, index: number): Iterable<string>;
   /** A finding of the current file (`index` among the file's findings). */
   finding(f: Finding, index: number): string;
-  endFile(): string;
-  end(chartsWithFindings: number): string;
+  endFile(): Iterable<string>;
+  end(chartsWithFindings: number): Iterable<string>;
 }
 
 /** Any string of the report is JSON-escaped, so this quoted NUL-string stands for a value that no report holds. */
 const HOLE = '\u0000b12lint-hole\u0000';
+const QUOTED_HOLE = JSON.stringify(HOLE);
 
-/** `value` as JSON.stringify(_, null, 2) writes it, split where `key`'s value goes. */
-function around(value: object, key: string): [string, string] {
-  const text = JSON.stringify({ ...value, [key]: HOLE }, null, 2);
-  const at = text.indexOf(JSON.stringify(HOLE));
-  return [text.slice(0, at), text.slice(at + JSON.stringify(HOLE).length)];
+/** `value` as JSON.stringify(_, null, 2) writes it, cut where the values of `keys` go (in key order). */
+function around(value: object, keys: readonly string[]): string[] {
+  return JSON.stringify({ ...value, ...Object.fromEntries(keys.map((k) => [k, HOLE])) }, null, 2).split(QUOTED_HOLE);
 }
 
 function indent(text: string, by: string): string {
   return by + text.split('\n').join(`\n${by}`);
 }
 
-/** src/report/json.ts, in pieces: results at depth 2 (4 spaces), findings at depth 4 (8 spaces). */
+/** An array of a file result (findings or charts) item by item: `[`, each item, and `]` at depth 3. */
+function item(value: unknown, index: number): string {
+  return `${index > 0 ? ',' : ''}\n${indent(JSON.stringify(value, null, 2), '        ')}`;
+}
+
+function* items(values: readonly unknown[]): Generator<string> {
+  if (values.length === 0) return yield '[]';
+  yield '[';
+  for (const [i, v] of values.entries()) yield item(v, i);
+  yield '\n      ]';
+}
+
+/**
+ * src/report/json.ts, in pieces: results at depth 2 (4 spaces); each file's findings and charts
+ * (a huge export lists hundreds of thousands) item by item at depth 4 (8 spaces).
+ */
 function jsonWriter(report: Report): PieceWriter {
-  const [head, tail] = around(report, 'results');
+  const [head, tail] = around(report, ['results']) as [string, string];
   const any = report.results.length > 0;
-  let after = '';
+  let r: FileResult | undefined;
+  let cut: string[] = [];
   let empty = true;
   return {
-    start: () => head + (any ? '[' : '[]'),
-    file(r, shape, index) {
-      const [open, close] = around(r, 'findings');
+    start: () => [head + (any ? '[' : '[]')],
+    file(result, shape, index) {
+      r = result;
+      cut = around(result, ['findings', 'charts']).map((t) => indent(t, '    '));
       empty = shape.count === 0;
-      after = close;
-      return `${index > 0 ? ',' : ''}\n${indent(open, '    ')}${empty ? '[]' : '['}`;
+      return [`${index > 0 ? ',' : ''}\n${cut[0]}${empty ? '[]' : '['}`];
     },
-    finding: (f, index) => `${index > 0 ? ',' : ''}\n${indent(JSON.stringify(f, null, 2), '        ')}`,
-    endFile: () => `${empty ? '' : '\n      ]'}${indent(after, '    ').slice(4)}`,
-    end: () => `${any ? '\n  ]' : ''}${tail}\n`,
+    finding: item,
+    *endFile() {
+      if (!empty) yield '\n      ]';
+      yield cut[1]!.slice(4);
+      yield* items(r!.charts);
+      yield cut[2]!.slice(4);
+    },
+    end: () => [`${any ? '\n  ]' : ''}${tail}\n`],
   };
 }
 
@@ -69,14 +89,14 @@ function stylishWriter(report: Report, options: FormatOptions): PieceWriter {
   const parts = stylishParts(options.color);
   let widths: FileShape = { count: 0, posWidth: 0, sevWidth: 0 };
   return {
-    start: () => '',
+    start: () => [],
     file(r, shape) {
       widths = shape;
-      return shape.count === 0 ? '' : `${parts.file(r.file)}\n`;
+      return shape.count === 0 ? [] : [`${parts.file(r.file)}\n`];
     },
     finding: (f) => `${parts.finding(f, widths.posWidth, widths.sevWidth).join('\n')}\n`,
-    endFile: () => (widths.count === 0 ? '' : '\n'),
-    end: (flagged) => `${parts.summary(report, flagged)}\n`,
+    endFile: () => (widths.count === 0 ? [] : ['\n']),
+    end: (flagged) => [`${parts.summary(report, flagged)}\n`],
   };
 }
 
@@ -100,11 +120,14 @@ export async function writePieces(
   outputs: readonly { writer: PieceWriter; write: (s: string) => void }[], seen: (f: Finding) => void,
 ): Promise<number> {
   const flagged = new FlaggedCharts();
-  for (const o of outputs) o.write(o.writer.start());
+  const each = (pieces: (w: PieceWriter) => Iterable<string>): void => {
+    for (const o of outputs) for (const s of pieces(o.writer)) o.write(s);
+  };
+  each((w) => w.start());
   for (const [i, r] of report.results.entries()) {
     const { shape, findings } = files(r);
     flagged.startFile(r);
-    for (const o of outputs) o.write(o.writer.file(r, shape, i));
+    each((w) => w.file(r, shape, i));
     let k = 0;
     for await (const f of findings) {
       flagged.add(f);
@@ -112,8 +135,8 @@ export async function writePieces(
       for (const o of outputs) o.write(o.writer.finding(f, k));
       k++;
     }
-    for (const o of outputs) o.write(o.writer.endFile());
+    each((w) => w.endFile());
   }
-  for (const o of outputs) o.write(o.writer.end(flagged.size));
+  each((w) => w.end(flagged.size));
   return flagged.size;
 }
