@@ -23,16 +23,25 @@ function prefixes(pointer: string): string[] {
   return out;
 }
 
-function add(map: Map<string, number[]>, key: string, i: number): void {
+/** Indexes of charts by key; a key of one chart (most ids) keeps a number, not an array, so a file of many charts costs less. */
+type Lists = Map<string, number | number[]>;
+
+function add(map: Lists, key: string, i: number): void {
   const list = map.get(key);
-  if (list) list.push(i);
-  else map.set(key, [i]);
+  if (list === undefined) map.set(key, i);
+  else if (typeof list === 'number') map.set(key, [list, i]);
+  else list.push(i);
+}
+
+function listOf(map: Lists, key: string): readonly number[] | undefined {
+  const list = map.get(key);
+  return typeof list === 'number' ? [list] : list;
 }
 
 /** The charts of one file, indexed by id and by pointer, so that a file of many charts costs no more per finding. */
 export class ChartIndex {
-  private readonly byId = new Map<string, number[]>();
-  private readonly byPointer = new Map<string, number[]>();
+  private readonly byId: Lists = new Map();
+  private readonly byPointer: Lists = new Map();
 
   constructor(private readonly charts: readonly ChartEntry[]) {
     charts.forEach((c, i) => {
@@ -62,14 +71,14 @@ export class ChartIndex {
   ownerOf(f: Finding): number {
     if (f.ruleId === ENGINE_RULES.parseError || f.ruleId === ENGINE_RULES.readError) return -1;
     if (f.chartId !== undefined) {
-      const list = this.byId.get(f.chartId);
+      const list = listOf(this.byId, f.chartId);
       if (!list) return -1;
       const i = this.lastBefore(list, f);
       return i >= 0 ? i : list[0]!;
     }
     let best = -1;
     for (const p of prefixes(f.pointer)) {
-      const list = this.byPointer.get(p);
+      const list = listOf(this.byPointer, p);
       if (list) best = Math.max(best, this.lastBefore(list, f));
     }
     return best;
