@@ -1,5 +1,5 @@
 import type { Medication } from '../../chart/model.js';
-import { shift } from '../duration.js';
+import { compileBefore } from './before.js';
 import type { ConditionModule, EvidenceRef } from '../types.js';
 
 interface Options {
@@ -19,20 +19,14 @@ export const medication: ConditionModule<Options> = {
   compile(o, cc) {
     const names = o.name !== undefined ? cc.terms(o.name, [...cc.path, 'name']) : undefined;
     const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
-    const anchorTest = typeof o.before === 'string' ? cc.test(o.before, [...cc.path, 'before']) : undefined;
+    const beforeLimit = compileBefore(o.before, cc);
     if (o.name === undefined && o.code === undefined) cc.error(cc.path, '`medication` needs `name` or `code`');
-    const lookback = cc.lookback;
     const matches = (m: Medication): boolean =>
       (names !== undefined && m.name !== undefined && names.first(m.name, false) !== undefined) ||
       (codes !== undefined && m.code !== undefined && codes.matchesProcedure(m.code.toUpperCase()));
     return (scope) => {
-      let limit = Infinity;
-      if (o.before === true) limit = scope.day - 1;
-      if (anchorTest) {
-        const latest = scope.ctx.latestResult(anchorTest, shift(scope.day, lookback, -1), scope.day);
-        if (!latest) return null;
-        limit = latest.date - 1;
-      }
+      const limit = beforeLimit(scope);
+      if (limit === null) return null;
       const found = scope.chart.medications.filter((m) => matches(m) && (m.date === undefined || m.date <= limit));
       if (found.length === 0) return null;
       const evidence: EvidenceRef[] = found.map((m) => {

@@ -1,5 +1,6 @@
 import type { DatedService } from '../chart-context.js';
 import { shift } from '../duration.js';
+import { compileBefore } from './before.js';
 import { serviceEvidence } from '../evidence.js';
 import type { ConditionModule, Scope } from '../types.js';
 
@@ -26,9 +27,8 @@ export const service: ConditionModule<Options> = {
   compile(o, cc) {
     const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
-    const anchorTest = typeof o.before === 'string' ? cc.test(o.before, [...cc.path, 'before']) : undefined;
-    const lookback = cc.lookback;
-    const wholeChart = within !== undefined || o.sameDay === true || anchorTest !== undefined || o.before === true || o.after === true;
+    const beforeLimit = compileBefore(o.before, cc);
+    const wholeChart = within !== undefined || o.sameDay === true || (o.before !== undefined && o.before !== false) || o.after === true;
     return (scope: Scope) => {
       let pool: readonly DatedService[];
       if (!wholeChart && scope.encounter) pool = scope.encounter.services.map((s) => ({ service: s, encounter: scope.encounter! }));
@@ -39,14 +39,11 @@ export const service: ConditionModule<Options> = {
         from = shift(scope.day, within, -1);
         to = shift(scope.day, within, 1);
       }
-      if (o.before === true) to = Math.min(to, scope.day - 1);
+      const limit = beforeLimit(scope);
+      if (limit === null) return null;
+      to = Math.min(to, limit);
       if (o.after === true) from = Math.max(from, scope.day + 1);
       if (o.sameDay === true) { from = Math.max(from, scope.day); to = Math.min(to, scope.day); }
-      if (anchorTest) {
-        const latest = scope.ctx.latestResult(anchorTest, shift(scope.day, lookback, -1), scope.day);
-        if (!latest) return null;
-        to = Math.min(to, latest.date - 1);
-      }
       const matched = pool.filter(({ service: s }) =>
         (!codes || codes.matchesProcedure(s.code)) && s.date >= from && s.date <= to && (o.other !== true || s !== scope.service));
       if (matched.length === 0) return null;
