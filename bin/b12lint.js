@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The executable shim: runs the compiled CLI (npm run build, run by `prepare` on install).
-import { main } from '../dist/cli/main.js';
+// The executable shim: runs the bundled CLI (npm run build, run by `prepare` on install).
+import { main } from '../dist/bundle/main.js';
 
 main(process.argv).then(
   (code) => { process.exitCode = code; },

@@ -18,8 +18,11 @@ export type SchemaName = 'chart' | 'ruleset' | 'config' | 'tests';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 export const SCHEMA_DIR = join(HERE, '..', '..', 'schemas');
-/** Validators compiled from the schemas when b12lint is built (scripts/generate.mjs validators). */
-export const VALIDATOR_DIR = join(HERE, 'validators');
+/**
+ * Validators compiled from the schemas when b12lint is built (scripts/generate.mjs validators),
+ * found from dist/rules/ and from the bundle in dist/bundle/ (scripts/bundle.mjs) alike.
+ */
+export const VALIDATOR_DIR = join(HERE, '..', 'rules', 'validators');
 
 export interface SchemaProblem {
   path: NodePath;
