@@ -57,8 +57,10 @@ export class TooManyValues extends Error {
 }
 
 /** Throws TooManyValues when `root` holds more than `limit` values (counted without recursion). */
-function checkValueCount(root: unknown, limit: number | undefined): void {
-  if (limit === undefined) return;
+function checkValueCount(root: unknown, text: string, limit: number | undefined): void {
+  // Every value takes at least one character of its text: a text no longer than the limit cannot
+  // hold more values, and most charts are far shorter, so they are not walked at all.
+  if (limit === undefined || text.length <= limit) return;
   let n = 0;
   const stack: unknown[] = [root];
   while (stack.length > 0) {
@@ -105,7 +107,7 @@ export function parseJson(text: string, options: ParseOptions = {}): ParsedFile 
   } catch (err) {
     return parsed('json', [], [jsonProblem(text, err)]);
   }
-  checkValueCount(value, options.maxValues);
+  checkValueCount(value, text, options.maxValues);
   return parsed('json', [{ value, locator: new JsonLocator(text), start: { line: 1, column: 1 } }]);
 }
 
@@ -146,7 +148,7 @@ export function parseNdjsonLine(lineText: string, lineNo: number, options: Parse
   let value: unknown;
   try {
     value = JSON.parse(lineText);
-    checkValueCount(value, options.maxValues);
+    checkValueCount(value, lineText, options.maxValues);
   } catch (err) {
     return { problem: err instanceof TooManyValues ? { line: lineNo, column: 1, message: `The line holds ${err.message}, too many to lint safely in memory.` } : jsonProblem(lineText, err, lineNo) };
   }
