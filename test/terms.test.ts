@@ -1,4 +1,5 @@
 /** Terms in notes: whole words, case-insensitive, negation inside the sentence only. */
+import fc from 'fast-check';
 import { CompiledNegation, DEFAULT_NEGATION, TermMatcher } from '../src/rules/terms.js';
 
 const bleeding = new TermMatcher(['bleeding', 'melena', 'blood loss', 'heavy menses', 'hematochezia'], new CompiledNegation(DEFAULT_NEGATION));
@@ -39,6 +40,22 @@ describe('whole words only', () => {
 
   test('case does not matter', () => {
     expect(verdicts('MELENA')).toEqual([['melena', false]]);
+  });
+
+  test('a letter beyond the Basic Multilingual Plane before a term joins it to that word', () => {
+    expect(verdicts('\u{1D400}melena, then melena')).toEqual([['melena', false]]);
+  });
+
+  // The matcher checks the start of a word in code, not with a lookbehind in its pattern (for
+  // speed): on any text it must find what the plain pattern with a lookbehind finds.
+  test('finds exactly what a pattern with a word-start lookbehind finds, on any text', () => {
+    const reference = /(?<![\p{L}\p{N}_])(?:blood[\s-]+loss|hematochezia|heavy[\s-]+menses|bleeding|melena)(?![\p{L}\p{N}_])/giu;
+    const piece = fc.constantFrom('bleeding', 'Melena', 'blood', 'loss', 'heavy', ' menses', 'x', 'é', '\u{1D400}', '_', '1', ' ', '-', '.', 'no ', "'");
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+      const text = pieces.join('');
+      const expected = [...text.matchAll(reference)].map((m) => [m.index, m[0]]);
+      expect(bleeding.find(text).map((h) => [h.index, h.term])).toEqual(expected);
+    }), { numRuns: 2000 });
   });
 });
 

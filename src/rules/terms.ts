@@ -41,9 +41,55 @@ function wordListPattern(terms: readonly string[]): string {
   return sorted.map(phrasePattern).join('|');
 }
 
-// Word boundaries that understand letters beyond ASCII and an apostrophe inside a word ("Crohn's").
-const B = "(?<![\\p{L}\\p{N}_])";
+// The end of a word, for letters beyond ASCII too; an apostrophe inside a word ("Crohn's") ends none.
 const E = "(?![\\p{L}\\p{N}_])";
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/**
+ * Whole-word matches of a list of phrases, case-insensitive. The start of a word is checked
+ * here rather than by a lookbehind in the pattern: a pattern that starts with its phrases lets
+ * the regular expression engine skip ahead to the places where one could begin, which is about
+ * twice as fast on note text (the same matches: a rejected start moves one character on, as the
+ * engine itself would).
+ */
+class WordList {
+  private readonly re: RegExp;
+
+  constructor(terms: readonly string[]) {
+    this.re = new RegExp(`(?:${wordListPattern(terms)})${E}`, 'giu');
+  }
+
+  /** Calls `each` with every whole-word match, left to right, until it returns true. */
+  scan(text: string, each: (m: RegExpExecArray) => boolean | void): void {
+    const re = this.re;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      if (m.index > 0 && WORD_CHAR.test(codePointBefore(text, m.index))) {
+        re.lastIndex = m.index + (text.codePointAt(m.index)! > 0xffff ? 2 : 1);
+        continue;
+      }
+      if (each(m) === true) return;
+    }
+  }
+
+  /** True when the text holds a whole-word match. */
+  test(text: string): boolean {
+    let found = false;
+    this.scan(text, () => (found = true));
+    return found;
+  }
+}
+
+/** The character (a whole code point) before index i. */
+function codePointBefore(text: string, i: number): string {
+  const low = text.charCodeAt(i - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && i >= 2) {
+    const high = text.charCodeAt(i - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return text.slice(i - 2, i);
+  }
+  return text[i - 1]!;
+}
 
 /** A hit whose excerpt is cut only when something reads it (evidence of a finding, mostly). */
 class Hit implements TermHit {
@@ -68,11 +114,11 @@ class Hit implements TermHit {
 const MEMO_LIMIT = 256;
 
 export class TermMatcher {
-  private readonly re: RegExp;
+  private readonly words: WordList;
   private readonly memo = new Map<string, readonly TermHit[]>();
 
   constructor(readonly terms: readonly string[], readonly negation: CompiledNegation) {
-    this.re = new RegExp(`${B}(?:${wordListPattern(terms)})${E}`, 'giu');
+    this.words = new WordList(terms);
   }
 
   /** Every mention in the text, each marked negated or affirmed. */
@@ -80,13 +126,11 @@ export class TermMatcher {
     const known = this.memo.get(text);
     if (known) return known;
     const hits: TermHit[] = [];
-    this.re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = this.re.exec(text)) !== null) {
+    this.words.scan(text, (m) => {
       const index = m.index;
       const [start, end] = sentenceBounds(text, index);
       hits.push(new Hit(text, m[0], this.negation.negates(text.slice(start, index)), index, m[0].length, start, end));
-    }
+    });
     if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
     this.memo.set(text, hits);
     return hits;
@@ -100,22 +144,20 @@ export class TermMatcher {
 }
 
 export class CompiledNegation {
-  private readonly cue: RegExp;
-  private readonly terminator: RegExp;
+  private readonly cue: WordList;
+  private readonly terminator: WordList;
 
   constructor(config: NegationConfig) {
-    this.cue = new RegExp(`${B}(?:${wordListPattern(config.cues)})${E}`, 'giu');
-    this.terminator = new RegExp(`${B}(?:${wordListPattern(config.terminators)})${E}`, 'giu');
+    this.cue = new WordList(config.cues);
+    this.terminator = new WordList(config.terminators);
   }
 
   /** True when the text before a term (within its sentence) negates it. */
   negates(before: string): boolean {
     let lastCue = -1;
-    this.cue.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = this.cue.exec(before)) !== null) lastCue = m.index;
+    this.cue.scan(before, (m) => { lastCue = m.index; });
     if (lastCue < 0) return false;
-    this.terminator.lastIndex = lastCue;
+    // From the last cue on, so that a word ending just before it does not hide its start.
     return !this.terminator.test(before.slice(lastCue));
   }
 }

@@ -251,7 +251,10 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
     }
     out.findings.push(toFinding(f, p));
   }
-  const refs = candidates.map((c): ChartEntry => ({ ...(c.chartId ? { chartId: c.chartId } : {}), ...pos.get(c.pointer)!, pointer: c.pointer }));
+  const refs = candidates.map((c): ChartEntry => {
+    const { line, column } = pos.get(c.pointer)!;
+    return c.chartId ? { chartId: c.chartId, line, column, pointer: c.pointer } : { line, column, pointer: c.pointer };
+  });
   out.chartRefs.push(...refs.sort((a, b) => a.line - b.line || a.column - b.column));
 }
 
