@@ -33,7 +33,8 @@ const MEMO_LIMIT = 4096;
 const ICD10_SEEN = new Map<string, string>();
 const DAY_SEEN = new Map<string, Day | undefined>();
 
-function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+/** Keeps a normalized form in a memo, emptied when it reaches MEMO_LIMIT entries. */
+export function remember<V>(memo: Map<string, V>, key: string, value: V): void {
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(key, value);
 }
