@@ -3,7 +3,7 @@
  * unit of work of a run (and of a worker thread). It never throws: a file that cannot be read or
  * parsed is a finding, and so is an unexpected failure while linting one chart.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { adapt, type InputFormat } from '../chart/adapt.js';
 import type { ConceptMap } from '../chart/fhir/concept-map.js';
 import type { Chart } from '../chart/model.js';
@@ -66,15 +66,25 @@ const MB = 1024 * 1024;
 type ReadResult = { bytes: Buffer } | { refused: string };
 
 /**
- * Reads a chart file whole. What is not a regular file (a pipe, a device) is refused before it is
- * opened, so it can neither block nor stream forever; the size limit is checked on the bytes read,
- * so a file that grows while it is read is refused too.
+ * Reads a chart file whole, in as few system calls as reading it can take (open, fstat, read,
+ * close). It is opened without blocking, so what is not a regular file (a pipe, a device) is
+ * refused before anything is read from it, neither blocking nor streaming forever; what cannot
+ * even be opened so (a socket) is refused the same way. The size limit is checked on the bytes
+ * read, so a file that grows while it is read is refused too.
  */
 function readChartFile(abs: string, maxFileSize: number): ReadResult {
-  if (!statSync(abs).isFile()) return { refused: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' };
-  const fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const notAFile: ReadResult = { refused: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' };
+  let fd: number;
   try {
-    const size = fstatSync(fd).size;
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENXIO') return notAFile;
+    throw err;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return notAFile;
+    const size = st.size;
     const tooBig = (what: string): ReadResult => ({
       refused: `File is ${what}, over the ${(maxFileSize / MB).toFixed(0)} MB limit for one file: raise it with --max-file-size <MB>, or split the export into smaller files.`,
     });
@@ -84,10 +94,13 @@ function readChartFile(abs: string, maxFileSize: number): ReadResult {
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(Math.max(size - total + 1, 64 * 1024), maxFileSize + 1 - total));
       const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total > maxFileSize) return tooBig(`${(total / MB).toFixed(1)} MB or more (it grew while it was read)`);
+      if (n > 0) {
+        chunks.push(chunk.subarray(0, n));
+        total += n;
+        if (total > maxFileSize) return tooBig(`${(total / MB).toFixed(1)} MB or more (it grew while it was read)`);
+      }
+      // The end: nothing more, or the size fstat gave read in full by a read that asked for more.
+      if (n === 0 || (total === size && n < chunk.length)) return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
     }
   } finally {
     closeSync(fd);
