@@ -13,6 +13,7 @@ import type { Finding } from '../finding.js';
 import { discover, displayPath } from './discover.js';
 import { lintInputs } from './lint-bulk.js';
 import { DEFAULT_MAX_FILE_SIZE, type ChartLinter } from './lint-file.js';
+import { findingsOf } from './spool.js';
 
 export const CONVERT_FORMATS = ['yaml', 'json'] as const;
 export type ConvertFormat = (typeof CONVERT_FORMATS)[number];
@@ -45,5 +46,10 @@ export async function convert(inputs: readonly string[], options: ConvertOptions
   const lintOptions = { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: false, inputFormat: options.inputFormat, conceptMap: options.conceptMap };
   const outcomes = await lintInputs(files, (abs) => displayPath(abs, options.cwd), collector, lintOptions);
   if (options.to === 'json') write(charts === 0 ? '[]\n' : '\n]\n');
-  return { charts, findings: outcomes.flatMap((o) => o.findings.map((finding) => ({ file: o.file, finding }))) };
+  // A large Bulk export's findings are in a spool.
+  const findings: ConvertResult['findings'] = [];
+  for (const o of outcomes) {
+    for await (const finding of findingsOf({ file: o.file, findings: o.findings, charts: o.chartRefs })) findings.push({ file: o.file, finding });
+  }
+  return { charts, findings };
 }

@@ -4,18 +4,21 @@
  * patient becomes one chart, linted like any other; each finding points at the file and line of
  * the resource it is about (and the JSON pointer inside that line), and evidence standing in
  * another file names it. The export's log (`log.ndjson`, as bulk-data clients write it) holds no
- * resource and is passed over.
+ * resource and is passed over. An export as large as a streamed NDJSON file (lint-stream.ts) has
+ * its findings spooled to disk as they come (bulk-findings.ts), not kept in memory.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InputFormat } from '../chart/adapt.js';
-import { BulkIndex, locationsOf, type BulkSource } from '../chart/fhir/bulk.js';
+import { BulkIndex, type BulkSource } from '../chart/fhir/bulk.js';
 import { defaultConceptMap } from '../chart/fhir/concept-map.js';
 import { adaptFhirEntries } from '../chart/fhir/index.js';
 import { ENGINE_RULES, fingerprintOf, type Finding, type UnlocatedFinding } from '../finding.js';
 import { JsonLocator } from '../read/json-locate.js';
 import { formatOf } from '../read/parse.js';
-import { compareFindings, lintFile, toFinding, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
+import { BulkFindings } from './bulk-findings.js';
+import { lintFile, toFinding, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
+import { streamThreshold } from './lint-stream.js';
 
 type NdjsonKind = 'fhir' | 'export-log' | 'other';
 
@@ -106,7 +109,7 @@ export async function lintInputs(
   }
   for (const group of inputs.exports) {
     await next();
-    out.push(...lintBulk(group, display, engine, options));
+    out.push(...await lintBulk(group, display, engine, options, next));
   }
   for (const abs of inputs.logs) out.push(emptyOutcome(display(abs)));
   return out;
@@ -114,8 +117,8 @@ export async function lintInputs(
 
 const ENTRY = /^\/entry\/(\d+)\/resource(\/.*)?$/;
 
-/** Places findings on the files and lines their resources came from. */
-function locate(unlocated: readonly UnlocatedFinding[], sources: readonly BulkSource[], outcomes: readonly FileOutcome[]): void {
+/** Places findings on the files and lines their resources came from, and hands each to `found` with its file's number. */
+function locate(unlocated: readonly UnlocatedFinding[], sources: readonly BulkSource[], outcomes: readonly FileOutcome[], found: BulkFindings): void {
   const locators = new Map<number, JsonLocator>();
   const place = (pointer: string): { source: BulkSource; inner: string; line: number; column: number } => {
     const m = ENTRY.exec(pointer);
@@ -137,20 +140,40 @@ function locate(unlocated: readonly UnlocatedFinding[], sources: readonly BulkSo
       if (ep.source.file !== at.source.file) located.file = outcomes[ep.source.file]!.file;
       return located;
     });
-    outcomes[at.source.file]!.findings.push(toFinding({ ...f, pointer: at.inner, evidence }, at));
+    found.add(at.source.file, toFinding({ ...f, pointer: at.inner, evidence }, at));
   }
 }
 
+/** The size of an export in bytes (a file that cannot be read counts nothing: the index reports it). */
+function bytesOf(files: readonly string[]): number {
+  let total = 0;
+  for (const f of files) {
+    try {
+      total += statSync(f).size;
+    } catch {
+      // reported by the index
+    }
+  }
+  return total;
+}
+
+/** Patients between two checkpoints (Ctrl-C) of an export. */
+const CHECK_EVERY = 1024;
+
 /** Lints one Bulk Data export: one outcome per file. */
-function lintBulk(files: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions): FileOutcome[] {
+async function lintBulk(
+  files: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions, checkpoint: () => Promise<void>,
+): Promise<FileOutcome[]> {
   const outcomes = files.map((f) => emptyOutcome(display(f)));
+  const found = new BulkFindings(outcomes, bytesOf(files) >= streamThreshold());
   const index = new BulkIndex(files, options.maxFileSize);
   const map = options.conceptMap ?? defaultConceptMap();
   try {
     for (const p of index.problems) {
-      outcomes[p.file]!.findings.push({ ruleId: p.ruleId, severity: p.severity, message: p.message, line: p.line, column: p.column, pointer: '', fingerprint: fingerprintOf({ ruleId: p.ruleId, pointer: '' }), evidence: [] });
+      found.add(p.file, { ruleId: p.ruleId, severity: p.severity, message: p.message, line: p.line, column: p.column, pointer: '', fingerprint: fingerprintOf({ ruleId: p.ruleId, pointer: '' }), evidence: [] });
     }
     for (const patient of index.patients()) {
+      if (patient.id % CHECK_EVERY === CHECK_EVERY - 1) await checkpoint();
       const home = outcomes[patient.home]!;
       try {
         const { entries, sources, external } = index.assemble(patient);
@@ -161,21 +184,22 @@ function lintBulk(files: readonly string[], display: (abs: string) => string, en
           home.encounters += chart.encounters.length;
           unlocated.push(...engine.lint(chart, options.debug));
         }
-        locate(unlocated, sources, outcomes);
+        locate(unlocated, sources, outcomes, found);
       } catch (err) {
-        const first = locationsOf(patient)[0]!;
+        const first = index.locations(patient)[0]!;
         const f: Finding = {
           ruleId: ENGINE_RULES.internalError, severity: 'error', line: first.line, column: 1, pointer: '',
           fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.internalError, pointer: patient.key }), evidence: [],
           message: `b12lint failed on the resources of ${patient.key}: ${err instanceof Error ? err.message : String(err)}`,
         };
         if (options.debug && err instanceof Error && err.stack) f.stack = err.stack;
-        outcomes[first.file]!.findings.push(f);
+        found.add(first.file, f);
       }
+      await found.spill();
     }
   } finally {
     index.close();
   }
-  for (const o of outcomes) o.findings.sort(compareFindings);
+  await found.finish();
   return outcomes;
 }

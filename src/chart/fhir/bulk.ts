@@ -1,15 +1,20 @@
 /**
  * A FHIR Bulk Data export (`$export`): NDJSON files, one resource a line, named by resource type
  * and possibly several per type, joined into charts by patient reference. Memory stays bounded
- * whatever the export's size: a first streaming pass keeps, for each patient, only where its
- * resources stand (file, byte offset, length, line), never the resources; then each patient is
- * assembled alone, its lines read back from those places, and dropped before the next one.
+ * whatever the export's size: a first streaming pass keeps, for each resource, only where it
+ * stands (file, byte offset, length, line), never the resource; then each patient is assembled
+ * alone, its lines read back from those places, and dropped before the next one.
+ * The places are rows of typed-array columns (bulk-rows.ts), off the JS heap and 24 bytes a
+ * resource; a patient's rows are linked in export order, and the patients are numbered in the
+ * order the export first mentions them.
  * The assembled resources are numbered like the entries of a Bundle (`/entry/3/resource`), and
  * `sources` tells which file and line each entry came from, to point findings at them.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ENGINE_RULES, type Severity } from '../../finding.js';
 import { jsonProblem } from '../../read/parse.js';
+import { LineReader } from './bulk-read.js';
+import { Column } from './bulk-rows.js';
 import { canonicalRef, refText, refType, type ExternalLookup } from './refs.js';
 import { isObj, text, type Entry, type Obj } from './types.js';
 
@@ -39,19 +44,11 @@ export interface BulkProblem {
 }
 
 export interface BulkPatient {
+  /** Its number: patients are numbered in the order the export first mentions them. */
+  id: number;
   key: string;
   /** The file that stands for the patient in counts: its Patient's, else its first resource's. */
   home: number;
-  /** Where its resources stand, packed four numbers a resource (file, offset, length, line) to keep the index small. */
-  packed: number[];
-}
-
-/** The places of a patient's resources, in the order the export holds them. */
-export function locationsOf(patient: BulkPatient): BulkLocation[] {
-  const out: BulkLocation[] = [];
-  const p = patient.packed;
-  for (let i = 0; i < p.length; i += 4) out.push({ file: p[i]!, offset: p[i + 1]!, length: p[i + 2]!, line: p[i + 3]! });
-  return out;
 }
 
 export interface BulkSource {
@@ -70,7 +67,10 @@ export interface AssembledPatient {
 
 const CHUNK = 1 << 20;
 
-/** Calls `onLine` for every non-blank line of a file, streaming: only one line is held at a time. */
+/**
+ * Calls `onLine` for every non-blank line of a file, streaming: only one line is held at a time
+ * (its bytes may be the read buffer's: valid only during the call).
+ */
 function forEachLine(path: string, maxLineBytes: number, onLine: (line: Buffer | undefined, offset: number, lineNo: number) => void): void {
   const fd = openSync(path, 'r');
   try {
@@ -106,7 +106,8 @@ function forEachLine(path: string, maxLineBytes: number, onLine: (line: Buffer |
             parts = [];
             partBytes = 0;
           } else if (end > from) {
-            parts.push(Buffer.from(buf.subarray(from, end)));
+            // A line's end is handed over before the next read; only a part read on from is copied.
+            parts.push(end < n ? buf.subarray(from, end) : Buffer.from(buf.subarray(from, end)));
             partBytes += end - from;
           }
         }
@@ -137,20 +138,63 @@ function patientKey(r: Obj, type: string): string | undefined {
   return t === undefined || t === 'Patient' ? key : undefined;
 }
 
+/** The places of resources: one row each, in typed-array columns. */
+class Rows {
+  readonly file = new Column(Int32Array);
+  /** Byte offsets pass 2^31 in a large file: a Float64Array holds them exactly (to 2^53). */
+  readonly offset = new Column(Float64Array);
+  readonly length = new Column(Uint32Array);
+  readonly line = new Column(Uint32Array);
+  /** The patient's next row, -1 after its last. */
+  readonly next = new Column(Int32Array);
+  private count = 0;
+
+  add(file: number, offset: number, length: number, line: number): number {
+    const row = this.count++;
+    this.file.set(row, file);
+    this.offset.set(row, offset);
+    this.length.set(row, length);
+    this.line.set(row, line);
+    this.next.set(row, -1);
+    return row;
+  }
+
+  location(row: number): BulkLocation {
+    return { file: this.file.get(row), offset: this.offset.get(row), length: this.length.get(row), line: this.line.get(row) };
+  }
+}
+
 export class BulkIndex {
   readonly problems: BulkProblem[] = [];
-  private readonly byPatient = new Map<string, BulkPatient>();
-  private readonly shared = new Map<string, BulkLocation>();
-  private readonly fds = new Map<number, number>();
+  private readonly rows = new Rows();
+  /** Per patient (by number): its first and last row, and its home file. */
+  private readonly first = new Column(Int32Array);
+  private readonly last = new Column(Int32Array);
+  private readonly home = new Column(Int32Array);
+  private readonly keys: string[] = [];
+  /** Patient numbers by key, while indexing. */
+  private byKey: Map<string, number> | undefined = new Map();
+  /** Rows of the resources about no patient that patients point to, by `Type/id`. */
+  private readonly shared = new Map<string, number>();
+  private readonly lines: LineReader;
 
   /** Indexes the files: the first, streaming pass. */
   constructor(readonly files: readonly string[], private readonly maxLineBytes: number) {
+    this.lines = new LineReader(files);
     files.forEach((path, file) => this.indexFile(path, file));
+    this.byKey = undefined;
   }
 
   /** The patients, in the order the export first mentions them. */
-  patients(): IterableIterator<BulkPatient> {
-    return this.byPatient.values();
+  *patients(): Generator<BulkPatient> {
+    for (let id = 0; id < this.keys.length; id++) yield { id, key: this.keys[id]!, home: this.home.get(id) };
+  }
+
+  /** The places of a patient's resources, in the order the export holds them. */
+  locations(patient: BulkPatient): BulkLocation[] {
+    const out: BulkLocation[] = [];
+    for (let row = this.first.get(patient.id); row >= 0; row = this.rows.next.get(row)) out.push(this.rows.location(row));
+    return out;
   }
 
   /** Reads one patient's resources back from the files, numbered as Bundle entries. */
@@ -158,38 +202,45 @@ export class BulkIndex {
     const entries: Entry[] = [];
     const sources: BulkSource[] = [];
     const add = (loc: BulkLocation): Entry => {
-      const lineText = this.read(loc);
+      const lineText = this.lines.read(loc.file, loc.offset, loc.length);
       const resource = JSON.parse(lineText) as Obj;
       const ptr = `/entry/${sources.length}/resource`;
       sources.push({ file: loc.file, line: loc.line, text: lineText });
       return { resource, type: String(resource.resourceType), ptr };
     };
-    for (const loc of locationsOf(patient)) entries.push(add(loc));
+    for (const loc of this.locations(patient)) entries.push(add(loc));
     const external: ExternalLookup = (key) => {
-      const loc = this.shared.get(key);
-      return loc ? add(loc) : undefined;
+      const row = this.shared.get(key);
+      return row === undefined ? undefined : add(this.rows.location(row));
     };
     return { entries, sources, external };
   }
 
   close(): void {
-    for (const fd of this.fds.values()) closeSync(fd);
-    this.fds.clear();
-  }
-
-  private read(loc: BulkLocation): string {
-    let fd = this.fds.get(loc.file);
-    if (fd === undefined) {
-      fd = openSync(this.files[loc.file]!, 'r');
-      this.fds.set(loc.file, fd);
-    }
-    const buf = Buffer.allocUnsafe(loc.length);
-    readSync(fd, buf, 0, loc.length, loc.offset);
-    return buf.toString('utf8');
+    this.lines.close();
   }
 
   private problem(file: number, line: number, column: number, ruleId: string, message: string): void {
     this.problems.push({ file, line, column, ruleId, severity: 'error', message });
+  }
+
+  /** Adds a resource's place to its patient's rows (a new patient when the key is new). */
+  private addResource(key: string, type: string, file: number, offset: number, length: number, lineNo: number): void {
+    let id = this.byKey!.get(key);
+    if (id === undefined) {
+      id = this.keys.length;
+      this.byKey!.set(key, id);
+      this.keys.push(key);
+      this.first.set(id, -1);
+      this.home.set(id, file);
+    }
+    if (type === 'Patient') this.home.set(id, file);
+    // Lines of types the adapter does not read only make sure their patient has a chart.
+    if (!CHART_TYPES.has(type) && this.first.get(id) >= 0) return;
+    const row = this.rows.add(file, offset, length, lineNo);
+    if (this.first.get(id) < 0) this.first.set(id, row);
+    else this.rows.next.set(this.last.get(id), row);
+    this.last.set(id, row);
   }
 
   private indexFile(path: string, file: number): void {
@@ -216,19 +267,11 @@ export class BulkIndex {
         const r = value as Obj;
         if (SHARED_TYPES.has(type)) {
           const id = text(r.id);
-          if (id !== undefined && !this.shared.has(`${type}/${id}`)) this.shared.set(`${type}/${id}`, { file, offset, length: line.length, line: lineNo });
+          if (id !== undefined && !this.shared.has(`${type}/${id}`)) this.shared.set(`${type}/${id}`, this.rows.add(file, offset, line.length, lineNo));
           return;
         }
         const key = patientKey(r, type) ?? (type === 'Patient' ? `Patient@${file}:${lineNo}` : undefined);
-        if (key === undefined) return;
-        let patient = this.byPatient.get(key);
-        if (!patient) {
-          patient = { key, home: file, packed: [] };
-          this.byPatient.set(key, patient);
-        }
-        if (type === 'Patient') patient.home = file;
-        // Lines of types the adapter does not read only make sure their patient has a chart.
-        if (CHART_TYPES.has(type) || patient.packed.length === 0) patient.packed.push(file, offset, line.length, lineNo);
+        if (key !== undefined) this.addResource(key, type, file, offset, line.length, lineNo);
       });
     } catch (err) {
       this.problem(file, 1, 1, ENGINE_RULES.readError, `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
