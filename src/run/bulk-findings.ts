@@ -30,9 +30,10 @@ interface SpooledFile {
 
 export class BulkFindings {
   private readonly files: SpooledFile[];
-  private buffered = 0;
+  private held = 0;
 
-  constructor(private readonly outcomes: readonly FileOutcome[], private readonly spooled: boolean) {
+  /** `buffered`: findings held in all before runs are written (BUFFERED; a test sets fewer). */
+  constructor(private readonly outcomes: readonly FileOutcome[], private readonly spooled: boolean, private readonly buffered = BUFFERED) {
     this.files = outcomes.map(() => ({ buffer: [], runs: [] }));
   }
 
@@ -43,14 +44,14 @@ export class BulkFindings {
       return;
     }
     this.files[file]!.buffer.push(f);
-    this.buffered++;
+    this.held++;
   }
 
   /** Writes the buffers out as runs once they hold enough findings. */
   async spill(): Promise<void> {
-    if (this.buffered < BUFFERED) return;
+    if (this.held < this.buffered) return;
     for (const file of this.files) await this.flush(file);
-    this.buffered = 0;
+    this.held = 0;
   }
 
   /** Puts every file's findings in report order: sorted in memory, or merged into one spool attached to the file. */
