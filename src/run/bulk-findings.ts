@@ -4,8 +4,8 @@
  * keeps them in memory and sorts each file's at the end, as any file's are. A large one spools
  * them (an external merge sort): each file's findings are buffered, and when the buffers hold
  * BUFFERED findings in all, each is sorted and written out as a run (a FindingSpool, private and
- * removed at exit), or added to the file's last run when it all comes after it (the common case:
- * an export written patient by patient yields one run a file). At the end each file's runs are
+ * removed at exit), or added to the file's last run when it all comes after it (so an export
+ * whose files hold their patients in the same order yields one run a file). At the end each file's runs are
  * merged into one spool, which the report stage reads (src/cli/finish.ts). Ties keep the order the
  * findings came in (runs are consecutive, merged earliest first), so the order is exactly the one
  * of a stable sort in memory.

@@ -30,13 +30,15 @@ export class LineReader {
     const f = this.fileOf(file);
     const inOrder = offset >= f.next && offset - f.next < READ_AHEAD;
     f.next = offset + length;
+    if (length > READ_AHEAD) {
+      // A line longer than the window is read alone, into a buffer of its own.
+      const own = Buffer.allocUnsafe(length);
+      this.readAt(f.fd, own, length, offset, length);
+      return own.toString('utf8');
+    }
     if (offset < f.start || offset + length > f.end) {
-      const size = inOrder ? Math.max(READ_AHEAD, length) : length;
-      if (size > f.window.length) f.window = Buffer.allocUnsafeSlow(size);
-      const n = readSync(f.fd, f.window, 0, size, offset);
-      if (n < length) throw new Error(`${this.paths[file]} changed while it was linted: line at byte ${offset} is cut short`);
+      f.end = offset + this.readAt(f.fd, f.window, inOrder ? READ_AHEAD : length, offset, length);
       f.start = offset;
-      f.end = offset + n;
     }
     return f.window.toString('utf8', offset - f.start, offset - f.start + length);
   }
@@ -44,6 +46,13 @@ export class LineReader {
   close(): void {
     for (const f of this.open.values()) closeSync(f.fd);
     this.open.clear();
+  }
+
+  /** Reads `size` bytes at `offset` into `buf`, at least the line's `length`; returns the bytes read. */
+  private readAt(fd: number, buf: Buffer, size: number, offset: number, length: number): number {
+    const n = readSync(fd, buf, 0, size, offset);
+    if (n < length) throw new Error(`the file changed while it was linted: the line at byte ${offset} is cut short`);
+    return n;
   }
 
   private fileOf(file: number): OpenFile {
