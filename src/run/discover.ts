@@ -1,9 +1,11 @@
 /**
  * Discovery: files, folders and globs become a sorted list of chart files. Folders are searched
  * for the chart extensions, skipping node_modules, dot-folders, b12lint's own config files and
- * whatever `.b12lintignore` (gitignore syntax) and the config's `ignore` list name.
+ * whatever `.b12lintignore` (gitignore syntax) and the config's `ignore` list name. A folder is
+ * walked with readdir directly (a run over 20,000 files spends no time matching glob patterns);
+ * globs go through fast-glob.
  */
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -24,7 +26,7 @@ export interface DiscoverOptions {
 }
 
 function toPosix(p: string): string {
-  return p.split('\\').join('/');
+  return sep === '/' ? p : p.split(sep).join('/');
 }
 
 /** The ignore matcher, or undefined when nothing is ignored (most runs: no per-file matching then). */
@@ -68,19 +70,61 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
       if (lstatSync(abs).isSymbolicLink()) links.add(abs);
       if (matched.length === 0) throw new NoFilesError(`"${input}" is ignored (.b12lintignore or the config's ignore list)`);
     } else if (st?.isDirectory()) {
-      matched = await walk(`**/*.{${CHART_EXTENSIONS.join(',')}}`, abs, links, false);
-      matched = matched.filter((f) => !CONFIG_NAMES.has(f.slice(f.lastIndexOf('/') + 1)) && !f.endsWith('.tests.yaml') && !isIgnored(ig, f, cwd));
+      matched = walkFolder(abs, links).filter((f) => !isIgnored(ig, f, cwd));
       if (matched.length === 0) throw new NoFilesError(`no chart files (${CHART_EXTENSIONS.map((e) => `*.${e}`).join(', ')}) found in "${input}"`);
     } else if ((await glob()).isDynamicPattern(toPosix(input))) {
-      matched = await walk(toPosix(input), cwd, links, true);
+      matched = await walk(toPosix(input), cwd, links);
       matched = matched.filter((f) => !isIgnored(ig, f, cwd));
       if (matched.length === 0) throw new NoFilesError(`no files match "${input}"`);
     } else {
       throw new NoFilesError(`no such file or folder: "${input}"`);
     }
-    for (const f of matched) found.add(resolve(f));
+    for (const f of matched) found.add(f);
   }
   return dedupeLinks([...found].sort(), links);
+}
+
+const EXTENSIONS: ReadonlySet<string> = new Set(CHART_EXTENSIONS);
+
+/** A chart file's name: a chart extension (in any case), not a dot-file, not one of b12lint's own files. */
+function isChartName(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && name.charCodeAt(0) !== 46 && EXTENSIONS.has(name.slice(dot + 1).toLowerCase()) &&
+    !CONFIG_NAMES.has(name) && !name.endsWith('.tests.yaml');
+}
+
+/**
+ * The chart files under a folder (absolute, normalized paths, in no particular order). Dot-entries
+ * and node_modules folders (in any case) are skipped; symbolic links to folders are not followed,
+ * symbolic links to files are kept (and noted in `links`), as `walk` does for globs; a folder that
+ * cannot be read is passed over.
+ */
+function walkFolder(root: string, links: Set<string>): string[] {
+  const out: string[] = [];
+  const visit = (dir: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
+    for (const e of entries) {
+      const name = e.name;
+      if (e.isDirectory()) {
+        if (name.charCodeAt(0) !== 46 && name.toLowerCase() !== 'node_modules') visit(prefix + name);
+      } else if (isChartName(name)) {
+        const path = prefix + name;
+        if (e.isSymbolicLink()) {
+          if (isFolder(path)) continue;
+          links.add(path);
+        }
+        out.push(path);
+      }
+    }
+  };
+  visit(root);
+  return out;
 }
 
 /**
@@ -89,17 +133,18 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
  * are kept. Everything that is not a folder is a candidate: a link to nothing, a link loop, a
  * pipe is reported by lint-file as a file that cannot be read, rather than silently left out.
  */
-async function walk(pattern: string, cwd: string, links: Set<string>, caseSensitiveMatch: boolean): Promise<string[]> {
+async function walk(pattern: string, cwd: string, links: Set<string>): Promise<string[]> {
   const fg = await glob();
   const entries = await fg(pattern, {
     cwd, absolute: true, dot: false, onlyFiles: false, objectMode: true, followSymbolicLinks: false,
-    ignore: ['**/node_modules/**'], suppressErrors: true, caseSensitiveMatch,
+    ignore: ['**/node_modules/**'], suppressErrors: true, caseSensitiveMatch: true,
   });
   const out: string[] = [];
   for (const e of entries) {
     if (e.dirent.isDirectory() || (e.dirent.isSymbolicLink() && isFolder(e.path))) continue;
-    if (e.dirent.isSymbolicLink()) links.add(resolve(e.path));
-    out.push(e.path);
+    const path = resolve(e.path);
+    if (e.dirent.isSymbolicLink()) links.add(path);
+    out.push(path);
   }
   return out;
 }
@@ -113,7 +158,8 @@ function isFolder(path: string): boolean {
 }
 
 /** A file reached both directly and through a symbolic link is linted once, under its own path. */
-function dedupeLinks(files: readonly string[], links: ReadonlySet<string>): string[] {
+function dedupeLinks(files: string[], links: ReadonlySet<string>): string[] {
+  if (links.size === 0) return files;
   const seen = new Set(files.filter((f) => !links.has(f)));
   return files.filter((f) => {
     if (!links.has(f)) return true;
