@@ -3,43 +3,59 @@
  * `--cache-strategy metadata` its size and modification time) and by everything else its findings
  * depend on: the ruleset fingerprint (ruleset and config text, ICD-10-CM tables, b12lint version)
  * and the options that change findings. A changed chart re-lints that chart only; a changed
- * ruleset, config, code table or version re-lints everything. One JSON file, written atomically
- * at the end of the run, holding only the files of that run.
+ * ruleset, config, code table or version re-lints everything.
+ *
+ * One file, written atomically at the end of a run that changed something, holding only the
+ * files of that run. A run with nothing changed reads it, checks each file and writes nothing, so
+ * the file is made cheap to read: a one-line header (format, strategy, a hash of the key), read
+ * before anything else, so that a cache of another ruleset or version costs nothing to pass over;
+ * then one JSON array with one compact array per file (no repeated keys, no report path, the
+ * chart list as tuples; findings as the report has them, since the report needs each one). A
+ * cache that cannot be read, is not ours, of another format or damaged is started afresh.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../cli/output.js';
+import type { Finding } from '../finding.js';
+import type { ChartEntry } from '../report/types.js';
 import type { FileOutcome } from './lint-file.js';
 
 export const CACHE_STRATEGIES = ['content', 'metadata'] as const;
 export type CacheStrategy = (typeof CACHE_STRATEGIES)[number];
 
-/** Bump when the shape of FileOutcome or of this file changes. */
-const FORMAT = 2;
+/** Bump when the shape of FileOutcome, of ChartEntry or of this file changes. */
+export const CACHE_FORMAT = 3;
 export const CACHE_FILE = 'cache.json';
+
+/** The header line is this short; a file whose first line is longer is not a cache of this format. */
+const MAX_HEADER = 1024;
 
 /** `node_modules/.cache/b12lint` when the folder has a node_modules, else `.b12lintcache`. */
 export function defaultCacheLocation(cwd: string): string {
   return existsSync(join(cwd, 'node_modules')) ? join(cwd, 'node_modules', '.cache', 'b12lint') : join(cwd, '.b12lintcache');
 }
 
+interface Header {
+  format: number;
+  strategy: CacheStrategy;
+  /** sha256 of the cache key (base64). */
+  key: string;
+}
+
+/** A chart of the file: line, column, pointer, and the chart id when it has one. */
+type Ref = [number, number, string] | [number, number, string, string];
+
+/**
+ * One file's entry: its path, size, modification time (metadata) or content hash (content),
+ * then its outcome; `sensitive` only when the run keeps identifying strings (`--redact`).
+ */
+type Entry = [abs: string, size: number, stamp: number | string, charts: number, encounters: number, refs: Ref[], findings: Finding[], sensitive?: [string, string[]][]];
+
+/** What tells a file's version: its size, and its modification time or content hash. */
 interface Signature {
   size: number;
-  mtimeMs: number;
-  /** Content strategy only. */
-  hash?: string;
-}
-
-interface Entry extends Signature {
-  outcome: FileOutcome;
-}
-
-interface CacheDoc {
-  format: number;
-  key: string;
-  strategy: CacheStrategy;
-  entries: Record<string, Entry>;
+  stamp: number | string;
 }
 
 export interface CacheOptions {
@@ -50,39 +66,95 @@ export interface CacheOptions {
   key: string;
 }
 
+function isEntry(e: unknown): e is Entry {
+  return Array.isArray(e) && e.length >= 7 && typeof e[0] === 'string' && typeof e[1] === 'number' &&
+    (typeof e[2] === 'number' || typeof e[2] === 'string') && typeof e[3] === 'number' && typeof e[4] === 'number' &&
+    Array.isArray(e[5]) && Array.isArray(e[6]) && (e[7] === undefined || Array.isArray(e[7]));
+}
+
+function toRef(c: ChartEntry): Ref {
+  return c.chartId === undefined ? [c.line, c.column, c.pointer] : [c.line, c.column, c.pointer, c.chartId];
+}
+
+/** The chart entry of a ref, its keys in the order lint-file gives them (reports are compared byte for byte). */
+function fromRef(r: Ref): ChartEntry {
+  return r.length === 4 ? { chartId: r[3], line: r[0], column: r[1], pointer: r[2] } : { line: r[0], column: r[1], pointer: r[2] };
+}
+
+/** Reads the entries of a cache file, or none: missing, unreadable, foreign, of another format, strategy or key, or damaged. */
+function readEntries(path: string, strategy: CacheStrategy, keyHash: string): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return entries; // no cache yet
+  }
+  const eol = bytes.subarray(0, MAX_HEADER).indexOf(10);
+  if (eol < 0) return entries;
+  try {
+    const head = JSON.parse(bytes.toString('utf8', 0, eol)) as Partial<Header> | null;
+    if (head?.format !== CACHE_FORMAT || head.strategy !== strategy || head.key !== keyHash) return entries;
+    const list = JSON.parse(bytes.toString('utf8', eol + 1)) as unknown;
+    if (!Array.isArray(list)) return entries;
+    for (const e of list) {
+      if (!isEntry(e) || typeof e[2] !== (strategy === 'content' ? 'string' : 'number')) return new Map();
+      entries.set(e[0], e);
+    }
+  } catch {
+    return new Map(); // damaged: every file is linted
+  }
+  return entries;
+}
+
+/** Bytes are hashed from one buffer, rather than one per file: a file at most this size in one read. */
+const readBuffer = Buffer.allocUnsafe(1024 * 1024);
+
+/** A regular file's size and content hash; undefined for anything else (a pipe is never read). */
+function contentSignature(abs: string): Signature | undefined {
+  const fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    const hash = createHash('sha1');
+    let size = 0;
+    for (;;) {
+      const n = readSync(fd, readBuffer, 0, readBuffer.length, null);
+      if (n === 0) break;
+      hash.update(readBuffer.subarray(0, n));
+      size += n;
+      if (n < readBuffer.length && size >= st.size) break; // the end, without one more read to be told so
+    }
+    return { size, stamp: hash.digest('base64') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function metadataSignature(abs: string): Signature | undefined {
+  const st = statSync(abs);
+  return st.isFile() ? { size: st.size, stamp: st.mtimeMs } : undefined;
+}
+
 export class RunCache {
   hits = 0;
   misses = 0;
-  private readonly old: Record<string, Entry>;
-  private readonly next: Record<string, Entry> = {};
+  /** This run's entries, in the order asked for: kept ones, and fresh ones once `keep` has them. */
+  private readonly next: Entry[] = [];
+  /** Signatures of the files being linted afresh, taken before they are read. */
+  private readonly pending = new Map<string, Signature>();
 
-  private constructor(private readonly options: CacheOptions, old: Record<string, Entry>) {
-    this.old = old;
-  }
+  private constructor(private readonly options: CacheOptions, private readonly keyHash: string, private readonly old: Map<string, Entry>) {}
 
-  /** Opens the cache; an unreadable, foreign or outdated cache file is simply started afresh. */
+  /** Opens the cache; an unreadable, foreign, outdated or damaged cache file is simply started afresh. */
   static open(options: CacheOptions): RunCache {
-    let entries: Record<string, Entry> = {};
-    try {
-      const doc = JSON.parse(readFileSync(join(options.location, CACHE_FILE), 'utf8')) as CacheDoc;
-      if (doc.format === FORMAT && doc.key === options.key && doc.strategy === options.strategy && typeof doc.entries === 'object') entries = doc.entries;
-      for (const e of Object.values(entries)) {
-        const kept = e.outcome.sensitive as unknown;
-        if (Array.isArray(kept)) e.outcome.sensitive = new Map(kept as [string, string[]][]);
-      }
-    } catch {
-      // no cache yet, or not ours: every file is linted
-    }
-    return new RunCache(options, entries);
+    const keyHash = createHash('sha256').update(options.key).digest('base64');
+    return new RunCache(options, keyHash, readEntries(join(options.location, CACHE_FILE), options.strategy, keyHash));
   }
 
   private signature(abs: string): Signature | undefined {
     try {
-      const st = statSync(abs);
-      if (!st.isFile()) return undefined;
-      const sig: Signature = { size: st.size, mtimeMs: st.mtimeMs };
-      if (this.options.strategy === 'content') sig.hash = createHash('sha1').update(readFileSync(abs)).digest('base64');
-      return sig;
+      return this.options.strategy === 'content' ? contentSignature(abs) : metadataSignature(abs);
     } catch {
       return undefined; // lintFile reports why the file cannot be read; such an outcome is not kept
     }
@@ -90,25 +162,30 @@ export class RunCache {
 
   /**
    * The kept outcome of a file whose signature has not changed, shown under `display`. Otherwise
-   * undefined, and `remember` keeps the fresh outcome for the next run.
+   * undefined: the file is linted, and `keep` stores its outcome under the signature taken now.
    */
-  lookup(abs: string, display: string): { outcome?: FileOutcome; remember: (outcome: FileOutcome) => void } {
+  get(abs: string, display: string): FileOutcome | undefined {
     const sig = this.signature(abs);
-    const old = this.old[abs];
-    const same = sig !== undefined && old !== undefined && old.size === sig.size &&
-      (this.options.strategy === 'content' ? old.hash === sig.hash : old.mtimeMs === sig.mtimeMs);
-    if (same) {
+    const old = this.old.get(abs);
+    if (sig !== undefined && old !== undefined && old[1] === sig.size && old[2] === sig.stamp) {
       this.hits++;
-      this.next[abs] = old;
-      return { outcome: { ...old.outcome, file: display }, remember: () => undefined };
+      this.next.push(old);
+      const outcome: FileOutcome = { file: display, findings: old[6], charts: old[3], encounters: old[4], chartRefs: old[5].map(fromRef) };
+      if (old[7]) outcome.sensitive = new Map(old[7]);
+      return outcome;
     }
     this.misses++;
-    return {
-      remember: (outcome) => {
-        // Kept by reference: save() runs before the report is built (which adds duplicate-id findings).
-        if (sig) this.next[abs] = { ...sig, outcome };
-      },
-    };
+    if (sig) this.pending.set(abs, sig);
+    return undefined;
+  }
+
+  /** Keeps a fresh outcome of a file `get` did not have. Kept by reference: save() runs before the report adds to it. */
+  keep(abs: string, outcome: FileOutcome): void {
+    const sig = this.pending.get(abs);
+    if (!sig) return;
+    const e: Entry = [abs, sig.size, sig.stamp, outcome.charts, outcome.encounters, outcome.chartRefs.map(toRef), outcome.findings];
+    if (outcome.sensitive) e.push([...outcome.sensitive]);
+    this.next.push(e);
   }
 
   /**
@@ -117,13 +194,10 @@ export class RunCache {
    */
   save(): string | undefined {
     // Nothing linted afresh and no file gone: the file on disk already says all this.
-    if (this.misses === 0 && Object.keys(this.old).length === this.hits) return undefined;
-    // `--redact`'s identifying strings are a Map, which JSON would drop: kept as entries.
-    const entries = Object.fromEntries(Object.entries(this.next).map(([abs, e]) =>
-      [abs, e.outcome.sensitive ? { ...e, outcome: { ...e.outcome, sensitive: [...e.outcome.sensitive] } } : e]));
-    const doc = { format: FORMAT, key: this.options.key, strategy: this.options.strategy, entries };
+    if (this.misses === 0 && this.old.size === this.hits) return undefined;
+    const head: Header = { format: CACHE_FORMAT, strategy: this.options.strategy, key: this.keyHash };
     try {
-      writeAtomic(join(this.options.location, CACHE_FILE), JSON.stringify(doc));
+      writeAtomic(join(this.options.location, CACHE_FILE), `${JSON.stringify(head)}\n${JSON.stringify(this.next)}`);
       return undefined;
     } catch (err) {
       return `cannot write the cache in ${this.options.location}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;

@@ -51,20 +51,17 @@ export async function lintFiles(files: readonly FileTask[], engine: Engine, lint
   const outcomes: FileOutcome[] = new Array(files.length);
   const todo: number[] = [];
   const streamed: number[] = [];
-  const remember: ((o: FileOutcome) => void)[] = [];
   const threshold = streamThreshold();
-  files.forEach((f, i) => {
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i]!;
     if (streamable(f.abs, threshold)) {
       streamed.push(i); // never cached: hashing a huge export would cost what linting it does
-      return;
+      continue;
     }
-    const kept = cache?.lookup(f.abs, f.display);
-    if (kept?.outcome) outcomes[i] = kept.outcome;
-    else {
-      todo.push(i);
-      if (kept) remember[i] = kept.remember;
-    }
-  });
+    const kept = cache?.get(f.abs, f.display);
+    if (kept) outcomes[i] = kept;
+    else todo.push(i);
+  }
 
   const progress = options.progress?.(files.length);
   let filesDone = files.length - todo.length - streamed.length;
@@ -106,7 +103,7 @@ export async function lintFiles(files: readonly FileTask[], engine: Engine, lint
     progress?.done();
   }
   if (cache) {
-    for (const i of todo) remember[i]?.(outcomes[i]!);
+    for (const i of todo) cache.keep(files[i]!.abs, outcomes[i]!);
     const problem = cache.save();
     if (problem) stats.cacheProblem = problem;
   }

@@ -1,0 +1,145 @@
+/**
+ * The cache file itself (src/run/cache.ts): a damaged, foreign or outdated cache is started
+ * afresh, never a crash and never a wrong report; the content strategy tells any byte change,
+ * however large the file and whatever its size and modification time; a cache hit keeps what
+ * `--redact` needs; files gone drop out of the cache.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CACHE_FILE, CACHE_FORMAT } from '../src/run/cache.js';
+import { cli, ROOT } from './helpers/cli.js';
+
+/** "12 files (3 from the cache), ..." from the --stats footer. */
+function fromCache(stderr: string): number {
+  const m = /(\d+) files \((\d+) from the cache\)/.exec(stderr);
+  if (!m) throw new Error(`no --stats footer in:\n${stderr}`);
+  return Number(m[2]);
+}
+
+function project(): { dir: string; cacheFile: string; run: (...extra: string[]) => ReturnType<typeof cli>; fresh: (...extra: string[]) => ReturnType<typeof cli> } {
+  const dir = mkdtempSync(join(tmpdir(), 'b12lint-cache-'));
+  cpSync(join(ROOT, 'fixtures', 'charts'), join(dir, 'charts'), { recursive: true });
+  const cache = join(dir, 'cache');
+  return {
+    dir,
+    cacheFile: join(cache, CACHE_FILE),
+    run: (...extra) => cli(['charts', '--cache-location', cache, '--stats', '-f', 'json', ...extra], { cwd: dir }),
+    fresh: (...extra) => cli(['charts', '-f', 'json', ...extra], { cwd: dir }),
+  };
+}
+
+describe('a cache that is not usable is started afresh', () => {
+  const damaged: [string, (text: string) => string][] = [
+    ['cut short', (t) => t.slice(0, Math.floor(t.length / 2))],
+    ['binary garbage', () => '\u0000\u00ff\u0001garbage'],
+    ['empty', () => ''],
+    ['a good header over a broken body', (t) => `${t.slice(0, t.indexOf('\n'))}\n[[1, 2`],
+    ['a good header over entries of the wrong shape', (t) => `${t.slice(0, t.indexOf('\n'))}\n[{"charts/p-0001.yaml": 1}, ["x"]]`],
+    ['a good header over a body that is not a list', (t) => `${t.slice(0, t.indexOf('\n'))}\n{"entries": {}}`],
+    ['another program\'s JSON', () => '{"version": 1, "files": {}}\n'],
+  ];
+
+  test.each(damaged)('%s: every file is linted, the report is a fresh run\'s, and the cache is rewritten', (_name, damage) => {
+    const p = project();
+    const first = p.run();
+    writeFileSync(p.cacheFile, damage(readFileSync(p.cacheFile, 'utf8')));
+    const after = p.run();
+    expect(after.stderr).not.toContain('cannot write the cache');
+    expect(fromCache(after.stderr)).toBe(0);
+    expect(after.stdout).toBe(first.stdout);
+    expect(after.code).toBe(first.code);
+    expect(fromCache(p.run().stderr)).toBe(6);
+  });
+
+  test('a cache of the previous format (one JSON object, format 2) is passed over, then replaced', () => {
+    const p = project();
+    const first = p.run();
+    const abs = join(p.dir, 'charts', 'clean.yaml');
+    const st = statSync(abs);
+    const old = {
+      format: 2, key: 'whatever the key was', strategy: 'content',
+      entries: { [abs]: { size: st.size, mtimeMs: st.mtimeMs, hash: 'x', outcome: { file: 'charts/clean.yaml', findings: [], charts: 1, encounters: 1, chartRefs: [] } } },
+    };
+    writeFileSync(p.cacheFile, JSON.stringify(old));
+    const after = p.run();
+    expect(fromCache(after.stderr)).toBe(0);
+    expect(after.stdout).toBe(first.stdout);
+    expect(readFileSync(p.cacheFile, 'utf8')).toMatch(new RegExp(`^\\{"format":${CACHE_FORMAT},`));
+    expect(fromCache(p.run().stderr)).toBe(6);
+  });
+
+  test('a cache of the other strategy is passed over', () => {
+    const p = project();
+    p.run('--cache-strategy', 'metadata');
+    expect(fromCache(p.run('--cache-strategy', 'metadata').stderr)).toBe(6);
+    expect(fromCache(p.run('--cache-strategy', 'content').stderr)).toBe(0);
+    expect(fromCache(p.run('--cache-strategy', 'content').stderr)).toBe(6);
+  });
+});
+
+describe('what a cache entry tells', () => {
+  test('content: a byte changed with the size and modification time kept is re-linted; metadata misses it (as documented)', () => {
+    const p = project();
+    const file = join(p.dir, 'charts', 'p-0002.json');
+    const text = readFileSync(file, 'utf8');
+    const changed = text.replace('"D510"', '"D62 "');
+    expect(changed.length).toBe(text.length);
+    // A whole millisecond, which utimes sets exactly (a file's own time may have finer digits).
+    const when = new Date('2026-10-01T12:00:00.000Z');
+    const write = (t: string): void => {
+      writeFileSync(file, t);
+      utimesSync(file, when, when);
+    };
+    write(text);
+    p.run();
+    write(changed);
+    const content = p.run();
+    expect(fromCache(content.stderr)).toBe(5);
+    expect(content.stdout).toBe(p.fresh().stdout);
+
+    write(text);
+    p.run('--cache-strategy', 'metadata');
+    write(changed);
+    expect(fromCache(p.run('--cache-strategy', 'metadata').stderr)).toBe(6);
+  });
+
+  test('content: a change past the first megabyte of a large chart file is told', () => {
+    const p = project();
+    const file = join(p.dir, 'charts', 'big.json');
+    const note = 'Patient reports fatigue. '.repeat(60_000); // about 1.5 MB of note text
+    const chart = (tail: string): string => JSON.stringify({
+      chartId: 'BIG-1',
+      encounters: [{ id: 'E1', date: '2026-10-01', diagnoses: [{ code: 'D51.0' }], notes: [{ section: 'hpi', text: note + tail }] }],
+    });
+    writeFileSync(file, chart('Stable.'));
+    const first = p.run();
+    expect(fromCache(first.stderr)).toBe(0);
+    expect(fromCache(p.run().stderr)).toBe(7);
+    writeFileSync(file, chart('Stbale.'));
+    expect(fromCache(p.run().stderr)).toBe(6);
+  });
+
+  test('a cache hit keeps the identifying strings --redact replaces: the redacted report is a fresh run\'s', () => {
+    const p = project();
+    const fresh = p.fresh('--redact');
+    p.run('--redact');
+    const hit = p.run('--redact');
+    expect(fromCache(hit.stderr)).toBe(6);
+    expect(hit.stdout).toBe(fresh.stdout);
+    expect(hit.stdout).not.toContain('p-0001');
+  });
+
+  test('a file gone drops out of the cache; a new file is linted and kept', () => {
+    const p = project();
+    p.run();
+    expect(readFileSync(p.cacheFile, 'utf8')).toContain('clean.yaml');
+    rmSync(join(p.dir, 'charts', 'clean.yaml'));
+    cpSync(join(ROOT, 'fixtures', 'charts', 'clean.yaml'), join(p.dir, 'charts', 'clean-copy.yaml'));
+    const changed = p.run();
+    expect(fromCache(changed.stderr)).toBe(5);
+    expect(changed.stdout).toBe(p.fresh().stdout);
+    expect(readFileSync(p.cacheFile, 'utf8')).not.toContain('clean.yaml');
+    expect(fromCache(p.run().stderr)).toBe(6);
+  });
+});
