@@ -96,17 +96,23 @@ export class FlaggedCharts {
   private readonly byId = new Set<string>();
   private readonly inFile = new Set<number | string>();
   private done = 0;
-  private index = new ChartIndex([]);
+  private file: FileResult | undefined;
+  /** The current file's chart index, made at its first finding (most files have none). */
+  private index: ChartIndex | undefined;
   private ndjson = false;
 
   startFile(r: FileResult): void {
     this.done += this.inFile.size;
     this.inFile.clear();
-    this.index = new ChartIndex(r.charts);
-    this.ndjson = formatOf(r.file) === 'ndjson';
+    this.file = r;
+    this.index = undefined;
   }
 
   add(f: Finding): void {
+    if (!this.index) {
+      this.index = new ChartIndex(this.file?.charts ?? []);
+      this.ndjson = this.file !== undefined && formatOf(this.file.file) === 'ndjson';
+    }
     const i = this.index.ownerOf(f);
     if (i >= 0) this.inFile.add(i);
     else if (f.chartId !== undefined) this.byId.add(f.chartId);
