@@ -129,6 +129,7 @@ export class FlaggedCharts {
 export function chartsWithFindings(report: Report): number {
   const flagged = new FlaggedCharts();
   for (const r of report.results) {
+    if (r.findings.length === 0) continue; // nothing to count (a report's spools are read back by now)
     flagged.startFile(r);
     for (const f of r.findings) flagged.add(f);
   }

@@ -9,9 +9,10 @@
  * files of that run. A run with nothing changed reads it, checks each file and writes nothing, so
  * the file is made cheap to read: a one-line header (format, strategy, a hash of the key), read
  * before anything else, so that a cache of another ruleset or version costs nothing to pass over;
- * then one JSON array with one compact array per file (no repeated keys, no report path, the
- * chart list as tuples; findings as the report has them, since the report needs each one). A
- * cache that cannot be read, is not ours, of another format or damaged is started afresh.
+ * then one JSON array with one compact array per file (no repeated keys around it, no report
+ * path; the chart list and the findings as the report has them, since the report needs each one
+ * and JSON.parse makes objects faster than code copying them from tuples would). A cache that
+ * cannot be read, is not ours, of another format or damaged is started afresh.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
@@ -43,14 +44,11 @@ interface Header {
   key: string;
 }
 
-/** A chart of the file: line, column, pointer, and the chart id when it has one. */
-type Ref = [number, number, string] | [number, number, string, string];
-
 /**
  * One file's entry: its path, size, modification time (metadata) or content hash (content),
  * then its outcome; `sensitive` only when the run keeps identifying strings (`--redact`).
  */
-type Entry = [abs: string, size: number, stamp: number | string, charts: number, encounters: number, refs: Ref[], findings: Finding[], sensitive?: [string, string[]][]];
+type Entry = [abs: string, size: number, stamp: number | string, charts: number, encounters: number, chartRefs: ChartEntry[], findings: Finding[], sensitive?: [string, string[]][]];
 
 /** What tells a file's version: its size, and its modification time or content hash. */
 interface Signature {
@@ -72,15 +70,6 @@ function isEntry(e: unknown): e is Entry {
     Array.isArray(e[5]) && Array.isArray(e[6]) && (e[7] === undefined || Array.isArray(e[7]));
 }
 
-function toRef(c: ChartEntry): Ref {
-  return c.chartId === undefined ? [c.line, c.column, c.pointer] : [c.line, c.column, c.pointer, c.chartId];
-}
-
-/** The chart entry of a ref, its keys in the order lint-file gives them (reports are compared byte for byte). */
-function fromRef(r: Ref): ChartEntry {
-  return r.length === 4 ? { chartId: r[3], line: r[0], column: r[1], pointer: r[2] } : { line: r[0], column: r[1], pointer: r[2] };
-}
-
 /** Reads the entries of a cache file, or none: missing, unreadable, foreign, of another format, strategy or key, or damaged. */
 function readEntries(path: string, strategy: CacheStrategy, keyHash: string): Map<string, Entry> {
   const entries = new Map<string, Entry>();
@@ -97,8 +86,10 @@ function readEntries(path: string, strategy: CacheStrategy, keyHash: string): Ma
     if (head?.format !== CACHE_FORMAT || head.strategy !== strategy || head.key !== keyHash) return entries;
     const list = JSON.parse(bytes.toString('utf8', eol + 1)) as unknown;
     if (!Array.isArray(list)) return entries;
-    for (const e of list) {
-      if (!isEntry(e) || typeof e[2] !== (strategy === 'content' ? 'string' : 'number')) return new Map();
+    const stamp = strategy === 'content' ? 'string' : 'number';
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i] as unknown;
+      if (!isEntry(e) || typeof e[2] !== stamp) return new Map();
       entries.set(e[0], e);
     }
   } catch {
@@ -170,7 +161,7 @@ export class RunCache {
     if (sig !== undefined && old !== undefined && old[1] === sig.size && old[2] === sig.stamp) {
       this.hits++;
       this.next.push(old);
-      const outcome: FileOutcome = { file: display, findings: old[6], charts: old[3], encounters: old[4], chartRefs: old[5].map(fromRef) };
+      const outcome: FileOutcome = { file: display, findings: old[6], charts: old[3], encounters: old[4], chartRefs: old[5] };
       if (old[7]) outcome.sensitive = new Map(old[7]);
       return outcome;
     }
@@ -183,7 +174,7 @@ export class RunCache {
   keep(abs: string, outcome: FileOutcome): void {
     const sig = this.pending.get(abs);
     if (!sig) return;
-    const e: Entry = [abs, sig.size, sig.stamp, outcome.charts, outcome.encounters, outcome.chartRefs.map(toRef), outcome.findings];
+    const e: Entry = [abs, sig.size, sig.stamp, outcome.charts, outcome.encounters, outcome.chartRefs, outcome.findings];
     if (outcome.sensitive) e.push([...outcome.sensitive]);
     this.next.push(e);
   }
