@@ -73,18 +73,20 @@ function isEntry(e: unknown): e is Entry {
 /** Reads the entries of a cache file, or none: missing, unreadable, foreign, of another format, strategy or key, or damaged. */
 function readEntries(path: string, strategy: CacheStrategy, keyHash: string): Map<string, Entry> {
   const entries = new Map<string, Entry>();
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, 'r');
   } catch {
     return entries; // no cache yet
   }
-  const eol = bytes.subarray(0, MAX_HEADER).indexOf(10);
-  if (eol < 0) return entries;
   try {
-    const head = JSON.parse(bytes.toString('utf8', 0, eol)) as Partial<Header> | null;
-    if (head?.format !== CACHE_FORMAT || head.strategy !== strategy || head.key !== keyHash) return entries;
-    const list = JSON.parse(bytes.toString('utf8', eol + 1)) as unknown;
+    const head = Buffer.alloc(MAX_HEADER);
+    const eol = head.subarray(0, readSync(fd, head, 0, MAX_HEADER, 0)).indexOf(10);
+    if (eol < 0) return entries;
+    const h = JSON.parse(head.toString('utf8', 0, eol)) as Partial<Header> | null;
+    if (h?.format !== CACHE_FORMAT || h.strategy !== strategy || h.key !== keyHash) return entries;
+    const text = readFileSync(fd, 'utf8'); // from the start: the header was read at a position
+    const list = JSON.parse(text.slice(eol + 1)) as unknown;
     if (!Array.isArray(list)) return entries;
     const stamp = strategy === 'content' ? 'string' : 'number';
     for (let i = 0; i < list.length; i++) {
@@ -93,7 +95,9 @@ function readEntries(path: string, strategy: CacheStrategy, keyHash: string): Ma
       entries.set(e[0], e);
     }
   } catch {
-    return new Map(); // damaged: every file is linted
+    return new Map(); // unreadable or damaged: every file is linted
+  } finally {
+    closeSync(fd);
   }
   return entries;
 }
