@@ -38,16 +38,34 @@ function listOf(map: Lists, key: string): readonly number[] | undefined {
   return typeof list === 'number' ? [list] : list;
 }
 
-/** The charts of one file, indexed by id and by pointer, so that a file of many charts costs no more per finding. */
+/**
+ * The charts of one file, indexed by id and by pointer, so that a file of many charts costs no
+ * more per finding. Each index is made when first asked for (most findings carry a chart id, so
+ * the pointer index is seldom needed).
+ */
 export class ChartIndex {
-  private readonly byId: Lists = new Map();
-  private readonly byPointer: Lists = new Map();
+  private ids: Lists | undefined;
+  private pointers: Lists | undefined;
 
-  constructor(private readonly charts: readonly ChartEntry[]) {
-    charts.forEach((c, i) => {
-      add(this.byPointer, c.pointer, i);
-      if (c.chartId !== undefined) add(this.byId, c.chartId, i);
-    });
+  constructor(private readonly charts: readonly ChartEntry[]) {}
+
+  private get byId(): Lists {
+    if (!this.ids) {
+      this.ids = new Map();
+      for (let i = 0; i < this.charts.length; i++) {
+        const id = this.charts[i]!.chartId;
+        if (id !== undefined) add(this.ids, id, i);
+      }
+    }
+    return this.ids;
+  }
+
+  private get byPointer(): Lists {
+    if (!this.pointers) {
+      this.pointers = new Map();
+      for (let i = 0; i < this.charts.length; i++) add(this.pointers, this.charts[i]!.pointer, i);
+    }
+    return this.pointers;
   }
 
   /** The last of `list` (indexes in file order) that starts at or before the finding, or -1. */
