@@ -88,9 +88,10 @@ const EXTENSIONS: ReadonlySet<string> = new Set(CHART_EXTENSIONS);
 
 /** A chart file's name: a chart extension (in any case), not a dot-file, not one of b12lint's own files. */
 function isChartName(name: string): boolean {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 && name.charCodeAt(0) !== 46 && EXTENSIONS.has(name.slice(dot + 1).toLowerCase()) &&
-    !CONFIG_NAMES.has(name) && !name.endsWith('.tests.yaml');
+  if (name.charCodeAt(0) === 46) return false;
+  // Most names end in `.json` or `.yaml` as written: no need to cut and lower-case them.
+  const ext = name.endsWith('.json') || name.endsWith('.yaml') || EXTENSIONS.has(name.slice(name.lastIndexOf('.') + 1).toLowerCase());
+  return ext && name.lastIndexOf('.') > 0 && !CONFIG_NAMES.has(name) && !name.endsWith('.tests.yaml');
 }
 
 /**
