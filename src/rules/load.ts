@@ -39,6 +39,8 @@ export interface SourceFile {
   readonly lines: LineCounter;
   /** The file's content as plain values. */
   value(): unknown;
+  /** Set for a built-in file whose snapshot the build checked against this schema and found clean. */
+  readonly schemaClean?: SchemaName;
 }
 
 export interface Def<T> {
@@ -160,6 +162,7 @@ export class Problems {
 
 /** Checks a file's root against its JSON Schema; each problem is placed at its key or value. */
 export function checkSchema(name: SchemaName, src: SourceFile, root: unknown, problems: Problems): void {
+  if (src.schemaClean === name) return; // checked when b12lint was built, and the text is the same
   for (const p of schemaProblems(name, root)) {
     if (p.atKey) problems.atKey(src, p.path, p.message);
     else problems.at(src, p.path, p.message);
@@ -192,13 +195,21 @@ function parseYamlSource(text: string): { doc: Document.Parsed; lines: LineCount
 /**
  * The values of a built-in ruleset, parsed at build time (scripts/snapshot-rulesets.mjs) into
  * dist/rulesets/<name>.json with the hash of the text they came from: parsing the YAML is most of
- * a one-chart run's start-up. The document itself is parsed only if a position is needed.
+ * a one-chart run's start-up. The document itself is parsed only if a position is needed, and a
+ * snapshot the build found clean under the ruleset schema is not checked against it again.
  */
-function snapshotOf(absPath: string, text: string): unknown {
+interface Snapshot {
+  sha256: string;
+  value: unknown;
+  /** The schema the build checked the value against and found no problem with. */
+  schemaClean?: SchemaName;
+}
+
+function snapshotOf(absPath: string, text: string): Snapshot | undefined {
   if (!absPath.startsWith(join(PACKAGE_ROOT, 'rulesets'))) return undefined;
   try {
-    const snap = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'dist', 'rulesets', `${basename(absPath, '.yaml')}.json`), 'utf8')) as { sha256: string; value: unknown };
-    return snap.sha256 === createHash('sha256').update(text).digest('hex') ? snap.value : undefined;
+    const snap = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'dist', 'rulesets', `${basename(absPath, '.yaml')}.json`), 'utf8')) as Snapshot;
+    return snap.sha256 === createHash('sha256').update(text).digest('hex') ? snap : undefined;
   } catch {
     return undefined;
   }
@@ -210,7 +221,10 @@ export function sourceFromText(text: string, absPath: string, problems: Problems
   if (snapshot !== undefined) {
     let parsed: ReturnType<typeof parseYamlSource> | undefined;
     const get = (): ReturnType<typeof parseYamlSource> => (parsed ??= parseYamlSource(text));
-    return { file: shown, path: absPath, text, get doc() { return get().doc; }, get lines() { return get().lines; }, value: () => structuredClone(snapshot) };
+    return {
+      file: shown, path: absPath, text, get doc() { return get().doc; }, get lines() { return get().lines; },
+      value: () => structuredClone(snapshot.value), ...(snapshot.schemaClean ? { schemaClean: snapshot.schemaClean } : {}),
+    };
   }
   const { doc, lines } = parseYamlSource(text);
   if (doc.errors.length > 0) {

@@ -37,7 +37,7 @@ export function loadConceptMap(path: string = DEFAULT_CONCEPT_MAP): ConceptMap {
   const problems = new Problems();
   const src = readSource(path, problems);
   problems.throwIfAny();
-  const raw: unknown = src!.doc.toJS({ maxAliasCount: 100 });
+  const raw: unknown = src!.value(); // the built-in map's build-time snapshot: no YAML parsed unless a problem needs its place
   const snomed = new Map<string, SnomedTarget>();
   const drugs: DrugEntry[] = [];
   if (!isObj(raw)) {
