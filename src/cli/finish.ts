@@ -6,10 +6,11 @@
  * is made before anything is written, so an interrupted run writes nothing, and a finished one
  * writes every file whole.
  *
- * A report with streamed files (findings in spools, src/run/spool.ts) goes through `finishRun`:
- * when no baseline or `--redact` is asked for and every format can be written piece by piece
- * (src/report/stream-writer.ts), the formats are written straight from the spools, so memory does
- * not grow with the number of findings; otherwise the spools are read back and `finish` runs.
+ * A report with streamed files (findings and chart entries in spools, src/run/spool.ts) goes
+ * through `finishRun`: when no baseline or `--redact` is asked for and every format can be written
+ * piece by piece (src/report/stream-writer.ts), the formats are written straight from the spools,
+ * so memory does not grow with the number of findings or charts; otherwise the spools are read
+ * back and `finish` runs.
  * Files are still written whole (atomically); what goes to stdout is written as it is made.
  */
 import { existsSync } from 'node:fs';
@@ -20,13 +21,13 @@ import { chartsWithFindings } from '../report/charts.js';
 import { keepFindings } from '../report/filter.js';
 import { redact, type RedactOptions } from '../report/redact.js';
 import { summaryLine } from '../report/stylish.js';
-import type { FormatOptions, Report, RuleInfo, SourceLines } from '../report/types.js';
+import type { FileResult, FormatOptions, Report, RuleInfo, SourceLines } from '../report/types.js';
 import { applyBaseline, baselineScope, prunedBaseline, readBaseline, serializeBaseline, updatedBaseline } from '../run/baseline.js';
 import { exitCode, type FailOn } from '../run/run.js';
 import type { Shard } from '../run/shard.js';
-import { PIECE_WRITERS, writePieces } from '../report/stream-writer.js';
+import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-writer.js';
 import { ExitCode } from '../run/run.js';
-import { findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
+import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
 import { openAtomic, writeAtomic, type AtomicFile } from './output.js';
 
@@ -131,9 +132,9 @@ function sharedOptions(flagged: number | undefined, o: FinishOptions): Omit<Form
 }
 
 /** The report stage of a run: from the spools when it can be (see the header), else `finish`. */
-export async function finishRun(report: Report, o: FinishOptions): Promise<number> {
+export function finishRun(report: Report, o: FinishOptions): number {
   if (hasSpools(report) && !o.baseline && !o.redact && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishFromSpools(report, o);
-  await readBackSpools(report);
+  readBackSpools(report);
   return finish(report, o);
 }
 
@@ -158,7 +159,7 @@ function buffered(write: (s: string) => void): { write: (s: string) => void; flu
   };
 }
 
-async function finishFromSpools(input: Report, o: FinishOptions): Promise<number> {
+function finishFromSpools(input: Report, o: FinishOptions): number {
   // `--quiet` keeps the errors: the counts follow, and each file's findings are filtered as they are read.
   const keep: ReadonlySet<Severity> = new Set(o.quiet ? ['error'] : SEVERITIES);
   const report: Report = o.quiet ? { ...input, summary: { ...input.summary, warnings: 0, infos: 0 } } : input;
@@ -174,7 +175,8 @@ async function finishFromSpools(input: Report, o: FinishOptions): Promise<number
   const exit = new ExitCode(o.failOn, o.maxWarnings);
   let flagged: number;
   try {
-    flagged = await writePieces(report, (r) => ({ shape: findingsShape(r, keep), findings: kept(findingsOf(r), keep) }), outputs, (f) => exit.see(f));
+    const content = (r: FileResult): FileContent => ({ shape: findingsShape(r, keep), findings: kept(findingsOf(r), keep), charts: chartSpoolOf(r) });
+    flagged = writePieces(report, content, outputs, (f) => exit.see(f));
     for (const out of outputs) out.flush();
     for (const file of files) file.commit();
   } catch (err) {
@@ -185,8 +187,8 @@ async function finishFromSpools(input: Report, o: FinishOptions): Promise<number
   return exit.code(report.summary);
 }
 
-async function* kept(findings: AsyncIterable<Finding>, keep: ReadonlySet<Severity>): AsyncGenerator<Finding> {
-  for await (const f of findings) if (keep.has(f.severity)) yield f;
+function* kept(findings: Iterable<Finding>, keep: ReadonlySet<Severity>): Generator<Finding> {
+  for (const f of findings) if (keep.has(f.severity)) yield f;
 }
 
 export function finish(input: Report, o: FinishOptions): number {

@@ -9,7 +9,7 @@
  */
 import { ENGINE_RULES, type Finding } from '../finding.js';
 import { formatOf } from '../read/parse.js';
-import type { ChartEntry, FileResult, Report } from './types.js';
+import type { ChartEntry, ChartSource, FileResult, Report } from './types.js';
 
 function startsBefore(c: ChartEntry, f: Finding): boolean {
   return c.line < f.line || (c.line === f.line && c.column <= f.column);
@@ -36,6 +36,11 @@ function add(map: Lists, key: string, i: number): void {
 function listOf(map: Lists, key: string): readonly number[] | undefined {
   const list = map.get(key);
   return typeof list === 'number' ? [list] : list;
+}
+
+/** Findings of these rules stand for the file or a line of it, never for a chart entry. */
+function ownerless(f: Finding): boolean {
+  return f.ruleId === ENGINE_RULES.parseError || f.ruleId === ENGINE_RULES.readError;
 }
 
 /**
@@ -87,7 +92,7 @@ export class ChartIndex {
 
   /** The index of the finding's chart, or -1 (a chart known by id alone, or the file itself). */
   ownerOf(f: Finding): number {
-    if (f.ruleId === ENGINE_RULES.parseError || f.ruleId === ENGINE_RULES.readError) return -1;
+    if (ownerless(f)) return -1;
     if (f.chartId !== undefined) {
       const list = listOf(this.byId, f.chartId);
       if (!list) return -1;
@@ -103,44 +108,157 @@ export class ChartIndex {
   }
 }
 
+/** Charts passed by a StreamedOwners between two turns of its recent ids. */
+const RECENT = 4096;
+
+/**
+ * ChartIndex's answers for a file whose chart entries are read in file order (a spool), asked for
+ * findings in report order (by position), holding only a few thousand of them. Charts that start
+ * at or before a finding are passed, remembering the last index of each pointer (a file has few
+ * distinct pointers) and of each id among the last RECENT to 2 x RECENT charts: the last chart
+ * with the finding's id, when it is among those, is the answer ChartIndex gives. Otherwise (its
+ * chart is further back, later in the file, or not there) the answer is left open, and `rest`
+ * settles those with one more reading of the entries, looking only at the ids left open.
+ */
+class StreamedOwners {
+  private readonly it: Iterator<ChartEntry>;
+  private next: IteratorResult<ChartEntry>;
+  private passed = 0;
+  private recent = new Map<string, number>();
+  private older = new Map<string, number>();
+  private readonly byPointer = new Map<string, number>();
+  private open: Finding[] = [];
+
+  constructor(private readonly charts: ChartSource) {
+    this.it = charts.entries()[Symbol.iterator]();
+    this.next = this.it.next();
+  }
+
+  /** The index of the finding's chart, -1, or undefined when it is settled by `rest`. */
+  ownerOf(f: Finding): number | undefined {
+    if (ownerless(f)) return -1;
+    for (; !this.next.done && startsBefore(this.next.value, f); this.next = this.it.next()) this.pass(this.next.value);
+    if (f.chartId !== undefined) {
+      const i = this.recent.get(f.chartId) ?? this.older.get(f.chartId);
+      if (i === undefined) this.open.push(f);
+      return i;
+    }
+    let best = -1;
+    for (const p of prefixes(f.pointer)) best = Math.max(best, this.byPointer.get(p) ?? -1);
+    return best;
+  }
+
+  private pass(c: ChartEntry): void {
+    const i = this.passed++;
+    this.byPointer.set(c.pointer, i);
+    if (c.chartId === undefined) return;
+    if (this.recent.size >= RECENT) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.delete(c.chartId); // kept in insertion order: a re-set id moves to the end
+    this.recent.set(c.chartId, i);
+  }
+
+  /** The findings left open, each with the index ChartIndex gives it (once). */
+  *rest(): Generator<[Finding, number]> {
+    const open = this.open;
+    this.open = [];
+    if (open.length === 0) return;
+    const ids = new Set(open.map((f) => f.chartId!));
+    const some: ChartEntry[] = [];
+    const at: number[] = [];
+    let i = 0;
+    for (const c of this.charts.entries()) {
+      if (c.chartId !== undefined && ids.has(c.chartId)) {
+        some.push(c);
+        at.push(i);
+      }
+      i++;
+    }
+    // The index of only these charts answers as the whole file's does: a finding with an id looks at the charts with that id.
+    const index = new ChartIndex(some);
+    for (const f of open) {
+      const k = index.ownerOf(f);
+      yield [f, k < 0 ? -1 : at[k]!];
+    }
+  }
+}
+
+/** Chart indexes of one file, as bits. */
+class IndexSet {
+  private readonly bits: Uint8Array;
+  size = 0;
+
+  constructor(count: number) {
+    this.bits = new Uint8Array((count + 7) >> 3);
+  }
+
+  add(i: number): void {
+    const bit = 1 << (i & 7);
+    if ((this.bits[i >> 3]! & bit) === 0) {
+      this.bits[i >> 3]! |= bit;
+      this.size++;
+    }
+  }
+}
+
 /**
  * Counts the charts that have findings, a file at a time: the chart of a finding is a chart of its
  * file, a chart known by id across the run, or the file itself (one that cannot be read, or a JSON
  * or YAML file that does not parse, stands for one chart that was not linted; in NDJSON each
  * broken line is one). A file's own charts are forgotten once the next file starts, so findings
- * can come from a spool, in file order, without the report holding them.
+ * can come from a spool, in file order, without the report holding them; so can the chart
+ * entries, given as a ChartSource (then the findings must come in report order).
  */
 export class FlaggedCharts {
   private readonly byId = new Set<string>();
-  private readonly inFile = new Set<number | string>();
+  private readonly inFile = new Set<string>();
   private done = 0;
   private file: FileResult | undefined;
-  /** The current file's chart index, made at its first finding (most files have none). */
-  private index: ChartIndex | undefined;
+  private source: ChartSource | undefined;
+  /** The current file's chart finder and its charts with findings, made at its first finding (most files have none). */
+  private current: { owners: ChartIndex | StreamedOwners; charts: IndexSet } | undefined;
   private ndjson = false;
 
-  startFile(r: FileResult): void {
-    this.done += this.inFile.size;
+  startFile(r: FileResult, source?: ChartSource): void {
+    this.settle();
+    this.done += this.inFile.size + (this.current?.charts.size ?? 0);
     this.inFile.clear();
     this.file = r;
-    this.index = undefined;
+    this.source = source;
+    this.current = undefined;
   }
 
   add(f: Finding): void {
-    if (!this.index) {
-      this.index = new ChartIndex(this.file?.charts ?? []);
+    if (!this.current) {
+      const charts = this.file?.charts ?? [];
+      this.current = this.source
+        ? { owners: new StreamedOwners(this.source), charts: new IndexSet(this.source.count) }
+        : { owners: new ChartIndex(charts), charts: new IndexSet(charts.length) };
       this.ndjson = this.file !== undefined && formatOf(this.file.file) === 'ndjson';
     }
-    const i = this.index.ownerOf(f);
-    if (i >= 0) this.inFile.add(i);
+    const i = this.current.owners.ownerOf(f);
+    if (i !== undefined) this.count(f, i);
+  }
+
+  private count(f: Finding, i: number): void {
+    if (i >= 0) this.current!.charts.add(i);
     else if (f.chartId !== undefined) this.byId.add(f.chartId);
     else if (f.ruleId === ENGINE_RULES.parseError) this.inFile.add(this.ndjson ? `@${f.line}` : 'file');
     else if (f.ruleId === ENGINE_RULES.readError) this.inFile.add('file');
     else this.inFile.add(`/${f.pointer}`);
   }
 
+  /** Counts the current file's findings whose chart was left open. */
+  private settle(): void {
+    const owners = this.current?.owners;
+    if (owners instanceof StreamedOwners) for (const [f, i] of owners.rest()) this.count(f, i);
+  }
+
   get size(): number {
-    return this.done + this.inFile.size + this.byId.size;
+    this.settle();
+    return this.done + this.inFile.size + (this.current?.charts.size ?? 0) + this.byId.size;
   }
 }
 

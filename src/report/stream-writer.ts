@@ -9,7 +9,7 @@
 import type { Finding } from '../finding.js';
 import { FlaggedCharts } from './charts.js';
 import { stylishParts } from './stylish.js';
-import type { FileResult, FormatOptions, Report } from './types.js';
+import type { ChartSource, FileResult, FormatOptions, Report } from './types.js';
 
 /** What the writers must know of a file's findings before reading them. */
 export interface FileShape {
@@ -26,7 +26,8 @@ export interface PieceWriter {
   file(r: FileResult, shape: FileShape, index: number): Iterable<string>;
   /** A finding of the current file (`index` among the file's findings). */
   finding(f: Finding, index: number): string;
-  endFile(): Iterable<string>;
+  /** The file's closing, with its chart entries (read only by the formats that show them). */
+  endFile(charts: ChartSource): Iterable<string>;
   end(chartsWithFindings: number): Iterable<string>;
 }
 
@@ -48,11 +49,10 @@ function item(value: unknown, index: number): string {
   return `${index > 0 ? ',' : ''}\n${indent(JSON.stringify(value, null, 2), '        ')}`;
 }
 
-function* items(values: readonly unknown[]): Generator<string> {
-  if (values.length === 0) return yield '[]';
-  yield '[';
-  for (const [i, v] of values.entries()) yield item(v, i);
-  yield '\n      ]';
+function* items(values: Iterable<unknown>): Generator<string> {
+  let i = 0;
+  for (const v of values) yield `${i === 0 ? '[' : ''}${item(v, i++)}`;
+  yield i === 0 ? '[]' : '\n      ]';
 }
 
 /**
@@ -62,22 +62,20 @@ function* items(values: readonly unknown[]): Generator<string> {
 function jsonWriter(report: Report): PieceWriter {
   const [head, tail] = around(report, ['results']) as [string, string];
   const any = report.results.length > 0;
-  let r: FileResult | undefined;
   let cut: string[] = [];
   let empty = true;
   return {
     start: () => [head + (any ? '[' : '[]')],
     file(result, shape, index) {
-      r = result;
       cut = around(result, ['findings', 'charts']).map((t) => indent(t, '    '));
       empty = shape.count === 0;
       return [`${index > 0 ? ',' : ''}\n${cut[0]}${empty ? '[]' : '['}`];
     },
     finding: item,
-    *endFile() {
+    *endFile(charts) {
       if (!empty) yield '\n      ]';
       yield cut[1]!.slice(4);
-      yield* items(r!.charts);
+      yield* items(charts.entries());
       yield cut[2]!.slice(4);
     },
     end: () => [`${any ? '\n  ]' : ''}${tail}\n`],
@@ -105,37 +103,42 @@ export const PIECE_WRITERS: ReadonlyMap<string, (report: Report, options: Format
   ['stylish', stylishWriter],
 ]);
 
-/** A file's findings as the writers take them: their shape first, then the findings in report order. */
-export interface FileFindings {
+/**
+ * A file as the writers take it: its findings' shape first, then the findings in report order;
+ * its chart entries when they are not in `FileResult.charts` (then read in file order, alongside
+ * the findings to count the charts with findings, and once more by each format that shows them).
+ */
+export interface FileContent {
   shape: FileShape;
-  findings: AsyncIterable<Finding>;
+  findings: Iterable<Finding>;
+  charts?: ChartSource;
 }
 
 /**
  * Writes every format's pieces to its sink, reading each file's findings once; `seen` is told of
  * every finding written. Returns the number of charts with findings.
  */
-export async function writePieces(
-  report: Report, files: (r: FileResult) => FileFindings,
+export function writePieces(
+  report: Report, files: (r: FileResult) => FileContent,
   outputs: readonly { writer: PieceWriter; write: (s: string) => void }[], seen: (f: Finding) => void,
-): Promise<number> {
+): number {
   const flagged = new FlaggedCharts();
   const each = (pieces: (w: PieceWriter) => Iterable<string>): void => {
     for (const o of outputs) for (const s of pieces(o.writer)) o.write(s);
   };
   each((w) => w.start());
   for (const [i, r] of report.results.entries()) {
-    const { shape, findings } = files(r);
-    flagged.startFile(r);
+    const { shape, findings, charts } = files(r);
+    flagged.startFile(r, charts);
     each((w) => w.file(r, shape, i));
     let k = 0;
-    for await (const f of findings) {
+    for (const f of findings) {
       flagged.add(f);
       seen(f);
       for (const o of outputs) o.write(o.writer.finding(f, k));
       k++;
     }
-    each((w) => w.endFile());
+    each((w) => w.endFile(charts ?? { count: r.charts.length, entries: () => r.charts }));
   }
   each((w) => w.end(flagged.size));
   return flagged.size;

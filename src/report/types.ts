@@ -14,6 +14,16 @@ export interface ChartEntry {
   pointer: string;
 }
 
+/**
+ * A file's chart entries where the report does not hold them in `FileResult.charts` (a streamed
+ * file's are in a spool, src/run/spool.ts): how many, and a fresh reading of them, in file order,
+ * each time `entries` is called.
+ */
+export interface ChartSource {
+  readonly count: number;
+  entries(): Iterable<ChartEntry>;
+}
+
 export interface FileResult {
   file: string;
   findings: Finding[];

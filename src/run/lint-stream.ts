@@ -1,9 +1,10 @@
 /**
  * Large NDJSON files, streamed: read line by line with backpressure (ndjson-stream.ts), each line
- * linted as it comes, and its located findings written to a spool (spool.ts) rather than kept.
- * Only the counts and the chart ids (for ids repeated across the run) stay in memory. The outcome
- * is the one lintFile gives for the same file, except that the findings are in the spool, an
- * internal error is contained to its line, and no file-size limit applies (only a line-size one).
+ * linted as it comes, its located findings and its chart entries written to spools (spool.ts)
+ * rather than kept. Only the counts and one number a chart (the key of its id, for ids repeated
+ * across the run) stay in memory. The outcome is the one lintFile gives for the same file, except
+ * that the findings and chart entries are in spools, an internal error is contained to its line,
+ * and no file-size limit applies (only a line-size one).
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { ENGINE_RULES, type Finding, type Position } from '../finding.js';
@@ -11,7 +12,7 @@ import { decode } from '../read/decode.js';
 import { isUtf16, ndjsonLines } from '../read/ndjson-stream.js';
 import { formatOf, parseNdjsonLine } from '../read/parse.js';
 import { compareFindings, fileFinding, limitsFor, lintDoc, unlistedFinding, type Budget, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
-import { attachSpool, FindingSpool } from './spool.js';
+import { attachChartSpool, attachSpool, ChartSpool, FindingSpool } from './spool.js';
 
 /** NDJSON files from this size up are streamed; `B12LINT_STREAM_THRESHOLD` (bytes) overrides it. */
 export const DEFAULT_STREAM_THRESHOLD = 16 * 1024 * 1024;
@@ -50,6 +51,7 @@ const CHECK_EVERY = 1024;
 export async function lintNdjsonStream(abs: string, display: string, engine: ChartLinter, options: LintFileOptions, checkpoint?: () => Promise<void>): Promise<FileOutcome> {
   const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
   const spool = new FindingSpool();
+  const charts = new ChartSpool();
   if (options.collectSensitive) out.sensitive = new Map();
   const { maxFindings, ...parseLimits } = limitsFor(options.maxFileSize);
   const budget: Budget = { left: maxFindings, unlisted: 0, severity: 'info' };
@@ -91,7 +93,7 @@ export async function lintNdjsonStream(abs: string, display: string, engine: Cha
       }
       out.charts += part.charts;
       out.encounters += part.encounters;
-      for (const c of part.chartRefs) out.chartRefs.push(c);
+      await charts.append(part.chartRefs);
       for (const [id, values] of part.sensitive ?? []) out.sensitive!.set(id, [...(out.sensitive!.get(id) ?? []), ...values]);
       if (part.findings.length > 0) {
         part.findings.sort(compareFindings);
@@ -109,6 +111,8 @@ export async function lintNdjsonStream(abs: string, display: string, engine: Cha
     await unread(fileFinding(ENGINE_RULES.readError, `Cannot read the file to its end: ${e.code ?? String(err)}.`));
   }
   await spool.close();
+  await charts.close();
   attachSpool(out.findings, spool);
+  attachChartSpool(out.chartRefs, charts);
   return out;
 }

@@ -10,14 +10,15 @@ import { ENGINE_RULES, fingerprintOf, SEVERITIES, SEVERITY_RANK, type Finding, t
 import { Engine } from '../rules/engine.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { countSeverities } from '../report/filter.js';
-import type { FileResult, Report, Summary } from '../report/types.js';
+import type { ChartEntry, FileResult, Report, Summary } from '../report/types.js';
 import { discover, displayPath } from './discover.js';
 import { sensitiveKey } from '../report/redact.js';
 import { lintInputs } from './lint-bulk.js';
 import { compareFindings, DEFAULT_MAX_FILE_SIZE, type FileOutcome } from './lint-file.js';
 import { lintFiles, type ScheduleOptions, type ScheduleStats } from './schedule.js';
 import { inShard, type Shard } from './shard.js';
-import { spoolOf, type FindingSpool } from './spool.js';
+import { idKey, NO_ID, repeatedKeys } from './chart-ids.js';
+import { chartSpoolOf, spoolOf, type FindingSpool } from './spool.js';
 
 export interface RunOptions {
   inputs: readonly string[];
@@ -115,13 +116,24 @@ export function assembleReport(head: ReportHead, totals: { files: number; charts
   return { ...head, summary: { ...totals, ...counts }, results: sorted };
 }
 
-/** The `chart-format` findings for chart ids used before in the run, by file (in the order given). */
+/**
+ * The `chart-format` findings for chart ids used before in the run, by file (in the order given).
+ * Chart entries in a spool are read only when the file has a chart whose id key is met more than
+ * once in the run (chart-ids.ts); only charts with such keys are looked at, so memory holds one
+ * number a chart, and strings only for the candidates.
+ */
 export function duplicateChartIds(results: readonly FileResult[]): Map<FileResult, Finding[]> {
+  const files = results.map((r) => {
+    const spool = chartSpoolOf(r);
+    return { r, charts: spool ? spool.entries.bind(spool) : () => r.charts, keys: spool ? spool.keys : keysOf(r.charts) };
+  });
+  const repeated = repeatedKeys(files.map((f) => f.keys));
   const first = new Map<string, { file: string; line: number }>();
   const out = new Map<FileResult, Finding[]>();
-  for (const r of results) {
-    for (const c of r.charts) {
-      if (c.chartId === undefined) continue;
+  for (const { r, charts, keys } of repeated.size > 0 ? files : []) {
+    if (!keys.some((k) => repeated.has(k))) continue;
+    for (const c of charts()) {
+      if (c.chartId === undefined || !repeated.has(idKey(c.chartId))) continue;
       const prev = first.get(c.chartId);
       if (!prev) {
         first.set(c.chartId, { file: r.file, line: c.line });
@@ -138,6 +150,10 @@ export function duplicateChartIds(results: readonly FileResult[]): Map<FileResul
     }
   }
   return out;
+}
+
+function keysOf(charts: readonly ChartEntry[]): Float64Array {
+  return Float64Array.from(charts, (c) => (c.chartId === undefined ? NO_ID : idKey(c.chartId)));
 }
 
 export type FailOn = Severity | 'never';

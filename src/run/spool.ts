@@ -1,18 +1,20 @@
 /**
- * Findings of a streamed file, written out as they are produced: to a private temporary file
- * (one finding a line, in report order), not kept in memory, so a 1 GB export with hundreds of
- * thousands of findings lints in flat memory. The report stage either writes the formats that
- * can be written piece by piece straight from it (src/report/stream-writer.ts, through
- * `findingsOf`), or reads it back (readBackSpools) for those that need the whole report. The file holds what the report holds (patient data): it is created readable by
- * its owner only and removed when the run ends, whatever way it ends.
+ * What a streamed file's outcome keeps out of memory: its findings and its chart entries, written
+ * out as they are produced to private temporary files (one JSON value a line, in report order),
+ * so a 1 GB export with hundreds of thousands of charts and findings lints in flat memory. The
+ * report stage writes the formats that can be written piece by piece straight from them
+ * (src/report/stream-writer.ts, through `findingsOf` and `chartsOf`), or reads them back
+ * (readBackSpools) for those that need the whole report. The files hold what the report holds
+ * (patient data): they are created readable by their owner only and removed when the run ends,
+ * whatever way it ends. Any streamed outcome can use them (attachSpool, attachChartSpool).
  */
-import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINE_RULES, type Finding, type Severity } from '../finding.js';
-import { ndjsonLines } from '../read/ndjson-stream.js';
-import type { FileResult, Report } from '../report/types.js';
+import type { ChartEntry, ChartSource, FileResult, Report } from '../report/types.js';
+import { idKey, NO_ID } from './chart-ids.js';
 import { compareFindings } from './lint-file.js';
 
 const open = new Set<string>();
@@ -22,42 +24,66 @@ process.on('exit', () => {
 
 let serial = 0;
 
-export class FindingSpool {
+/** Lines are handed to the file in batches of about this many characters. */
+const BATCH = 64 * 1024;
+/** Bytes read at a time when a spool is read back. */
+const READ_CHUNK = 1 << 20;
+
+/** Lines of text in a private temporary file: appended in batches, read back in order as often as needed. */
+class LineSpool {
+  /** Lines appended. */
   count = 0;
-  internalErrors = 0;
-  readonly counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  /** Widest `line:column` by severity, for the stylish columns (with or without `--quiet`). */
-  readonly posWidths: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   private readonly out: WriteStream;
-  private largestLine = 0;
+  private batch: string[] = [];
+  private batchChars = 0;
 
   constructor(readonly path = join(tmpdir(), `b12lint-${process.pid}-${++serial}.ndjson`)) {
     this.out = createWriteStream(path, { mode: 0o600 });
     open.add(path);
   }
 
-  /** Appends findings (already in report order); waits when the disk is behind. */
-  async append(findings: readonly Finding[]): Promise<void> {
-    for (const f of findings) {
-      const line = JSON.stringify(f);
-      this.largestLine = Math.max(this.largestLine, line.length);
-      this.count++;
-      this.counts[f.severity]++;
-      if (f.ruleId === ENGINE_RULES.internalError) this.internalErrors++;
-      this.posWidths[f.severity] = Math.max(this.posWidths[f.severity], `${f.line}:${f.column}`.length);
-      if (!this.out.write(`${line}\n`)) await once(this.out, 'drain');
-    }
+  /** Appends one line (without its line break); waits when the disk is behind. */
+  protected async push(line: string): Promise<void> {
+    this.count++;
+    this.batch.push(line);
+    this.batchChars += line.length + 1;
+    if (this.batchChars >= BATCH) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const text = `${this.batch.join('\n')}\n`;
+    this.batch = [];
+    this.batchChars = 0;
+    if (!this.out.write(text)) await once(this.out, 'drain');
   }
 
   async close(): Promise<void> {
+    await this.flush();
     this.out.end();
     await once(this.out, 'finish');
   }
 
-  /** The findings, in the order they were appended. */
-  async *read(): AsyncGenerator<Finding> {
-    for await (const l of ndjsonLines(this.path, this.largestLine * 4 + 1024)) {
-      if ('bytes' in l && l.bytes.length > 0) yield JSON.parse(l.bytes.toString('utf8')) as Finding;
+  /** The lines, in the order they were appended (read synchronously: the report stage waits on nothing else). */
+  protected *lines(): Generator<string> {
+    const fd = openSync(this.path, 'r');
+    try {
+      let buf = Buffer.allocUnsafe(READ_CHUNK);
+      let filled = 0;
+      for (;;) {
+        if (filled === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]); // a line longer than the buffer
+        const n = readSync(fd, buf, filled, buf.length - filled, null);
+        if (n === 0) break;
+        filled += n;
+        const end = buf.lastIndexOf(10, filled - 1); // lines are cut on the newline byte, never inside a UTF-8 sequence
+        if (end < 0) continue;
+        const text = buf.toString('utf8', 0, end);
+        buf.copy(buf, 0, end + 1, filled);
+        filled -= end + 1;
+        yield* text.split('\n');
+      }
+    } finally {
+      closeSync(fd);
     }
   }
 
@@ -67,36 +93,95 @@ export class FindingSpool {
   }
 }
 
+export class FindingSpool extends LineSpool {
+  internalErrors = 0;
+  readonly counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  /** Widest `line:column` by severity, for the stylish columns (with or without `--quiet`). */
+  readonly posWidths: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+
+  /** Appends findings (already in report order). */
+  async append(findings: readonly Finding[]): Promise<void> {
+    for (const f of findings) {
+      this.counts[f.severity]++;
+      if (f.ruleId === ENGINE_RULES.internalError) this.internalErrors++;
+      this.posWidths[f.severity] = Math.max(this.posWidths[f.severity], `${f.line}:${f.column}`.length);
+      await this.push(JSON.stringify(f));
+    }
+  }
+
+  /** The findings, in the order they were appended. */
+  *read(): Generator<Finding> {
+    for (const l of this.lines()) yield JSON.parse(l) as Finding;
+  }
+}
+
 /**
- * The spool of a streamed file, found by the file's findings array (which then holds only the
- * findings added after streaming: chart ids repeated in other files). Keyed by the array, the
- * spool follows the findings from FileOutcome into the report without becoming part of either.
+ * The chart entries of a streamed file, in file order. Beside the file it keeps one number a
+ * chart in memory, the key of its id (chart-ids.ts), so chart ids repeated across the run are
+ * found without reading the entries back (run.ts, duplicateChartIds).
  */
-const spools = new WeakMap<readonly Finding[], FindingSpool>();
+export class ChartSpool extends LineSpool implements ChartSource {
+  private keyList = new Float64Array(1024);
+
+  /** Appends entries (already in file order). */
+  async append(charts: readonly ChartEntry[]): Promise<void> {
+    for (const c of charts) {
+      if (this.count === this.keyList.length) {
+        const grown = new Float64Array(this.keyList.length * 2);
+        grown.set(this.keyList);
+        this.keyList = grown;
+      }
+      this.keyList[this.count] = c.chartId === undefined ? NO_ID : idKey(c.chartId);
+      await this.push(JSON.stringify(c));
+    }
+  }
+
+  /** The key of each entry's chart id (NO_ID for none), in file order. */
+  get keys(): Float64Array {
+    return this.keyList.subarray(0, this.count);
+  }
+
+  *entries(): Generator<ChartEntry> {
+    for (const l of this.lines()) yield JSON.parse(l) as ChartEntry;
+  }
+}
+
+/**
+ * A streamed file's spools, found by the arrays of its outcome they stand for: the findings array
+ * (which then holds only the findings added after streaming: chart ids repeated in other files)
+ * and the chart entries array (then empty). Keyed by the arrays, the spools follow them from
+ * FileOutcome into the report without becoming part of either.
+ */
+const findingSpools = new WeakMap<readonly Finding[], FindingSpool>();
+const chartSpools = new WeakMap<readonly ChartEntry[], ChartSpool>();
 
 export function attachSpool(findings: readonly Finding[], spool: FindingSpool): void {
-  spools.set(findings, spool);
+  findingSpools.set(findings, spool);
+}
+
+export function attachChartSpool(charts: readonly ChartEntry[], spool: ChartSpool): void {
+  chartSpools.set(charts, spool);
 }
 
 export function spoolOf(findings: readonly Finding[]): FindingSpool | undefined {
-  return spools.get(findings);
+  return findingSpools.get(findings);
 }
 
-/** Forgets a spool whose findings were read back into the array. */
-function detachSpool(findings: readonly Finding[]): void {
-  spools.delete(findings);
+/** The file's chart entries when they are in a spool; undefined when they are in `r.charts`. */
+export function chartSpoolOf(r: FileResult): ChartSpool | undefined {
+  return chartSpools.get(r.charts);
 }
 
-/** True when some file of the report has its findings in a spool. */
+/** True when some file of the report has its findings or chart entries in a spool. */
 export function hasSpools(report: Report): boolean {
-  return report.results.some((r) => spools.has(r.findings));
+  return report.results.some((r) => findingSpools.has(r.findings) || chartSpools.has(r.charts));
 }
 
 /** A streamed file's findings in report order: the spool merged with the findings added later. */
-async function* merged(later: readonly Finding[], spool: FindingSpool): AsyncGenerator<Finding> {
+function* merged(later: readonly Finding[], spool: FindingSpool): Generator<Finding> {
   const rest = [...later].sort(compareFindings);
   let k = 0;
-  for await (const f of spool.read()) {
+  for (const f of spool.read()) {
     while (k < rest.length && compareFindings(rest[k]!, f) < 0) yield rest[k++]!;
     yield f;
   }
@@ -104,10 +189,9 @@ async function* merged(later: readonly Finding[], spool: FindingSpool): AsyncGen
 }
 
 /** A file's findings in report order, from its spool (merged with the later ones) or its array. */
-export async function* findingsOf(r: FileResult): AsyncGenerator<Finding> {
+export function findingsOf(r: FileResult): Iterable<Finding> {
   const spool = spoolOf(r.findings);
-  if (spool) yield* merged(r.findings, spool);
-  else yield* r.findings;
+  return spool ? merged(r.findings, spool) : r.findings;
 }
 
 /**
@@ -134,16 +218,22 @@ export function findingsShape(r: FileResult, keep: ReadonlySet<Severity>): { cou
   return { count, posWidth, sevWidth };
 }
 
-/** Reads every spool of a report back into its findings array (then removes the spool). */
-export async function readBackSpools(report: Report): Promise<void> {
+/** Reads every spool of a report back into its arrays (then removes the spool): for the formats that need the whole report. */
+export function readBackSpools(report: Report): void {
   for (const r of report.results) {
     const spool = spoolOf(r.findings);
-    if (!spool) continue;
-    const all: Finding[] = [];
-    for await (const f of merged(r.findings, spool)) all.push(f);
-    r.findings.length = 0;
-    for (const f of all) r.findings.push(f);
-    detachSpool(r.findings);
-    spool.dispose();
+    if (spool) {
+      const all = [...merged(r.findings, spool)];
+      r.findings.length = 0;
+      for (const f of all) r.findings.push(f);
+      findingSpools.delete(r.findings);
+      spool.dispose();
+    }
+    const charts = chartSpoolOf(r);
+    if (charts) {
+      for (const c of charts.entries()) r.charts.push(c);
+      chartSpools.delete(r.charts);
+      charts.dispose();
+    }
   }
 }
