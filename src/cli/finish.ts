@@ -139,7 +139,7 @@ export function finishRun(report: Report, o: FinishOptions): number {
 }
 
 /** Text is handed to a sink in chunks of about this many characters. */
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 16;
 
 function buffered(write: (s: string) => void): { write: (s: string) => void; flush: () => void } {
   let pending: string[] = [];

@@ -27,7 +27,7 @@ let serial = 0;
 /** Lines are handed to the file in batches of about this many characters. */
 const BATCH = 64 * 1024;
 /** Bytes read at a time when a spool is read back. */
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 1 << 16;
 
 /** Lines of text in a private temporary file: appended in batches, read back in order as often as needed. */
 class LineSpool {
