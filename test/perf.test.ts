@@ -5,7 +5,7 @@
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { cli, ROOT } from './helpers/cli.js';
 import { progressAllowed, progressLine, ProgressBar } from '../src/run/progress.js';
 import { setupRuleset } from '../src/run/setup.js';
@@ -244,6 +244,29 @@ describe('streamed NDJSON', () => {
     expect(streamed.stdout.match(/Duplicate chartId/g)).toHaveLength(2);
   });
 
+  test('chart ids repeated between a streamed file and files read whole, and within the streamed file, are reported as when nothing is streamed', () => {
+    const dir = tmp();
+    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8').split('\n').filter(Boolean);
+    writeFileSync(join(dir, '0.json'), `${lines[2]}\n`); // before the streamed file in the run: its id is used there first
+    writeFileSync(join(dir, 'a.ndjson'), `${[...lines, lines[0]].join('\n')}\n`);
+    writeFileSync(join(dir, 'b.json'), `${lines[1]}\n`); // after it: the repeat is in the file read whole
+    const env = { SOURCE_DATE_EPOCH: '1800000000' };
+    for (const format of ['json', 'stylish', 'junit']) {
+      const whole = cli([dir, '-f', format], { env });
+      const streamed = cli([dir, '-f', format], { env: { ...STREAM, ...env } });
+      expect(streamed.code).toBe(whole.code);
+      expect(streamed.stdout).toBe(whole.stdout);
+    }
+    const report = JSON.parse(cli([dir, '-f', 'json'], { env: STREAM }).stdout) as { results: { file: string; findings: { message: string; line: number }[] }[] };
+    const repeats = report.results.flatMap((r) => r.findings.filter((f) => f.message.startsWith('Duplicate chartId')).map((f) => `${r.file.split('/').pop()}:${f.line} ${f.message}`));
+    const at = (file: string): string => relative(ROOT, join(dir, file));
+    expect(repeats).toEqual([
+      `a.ndjson:3 Duplicate chartId "ENC-2026-000303": the same id is used at ${at('0.json')}:1; chart ids must be unique within a run.`,
+      'a.ndjson:4 Duplicate chartId "ENC-2026-000301": the same id is used at line 1; chart ids must be unique within a run.',
+      `b.json:1 Duplicate chartId "ENC-2026-000302": the same id is used at ${at('a.ndjson')}:2; chart ids must be unique within a run.`,
+    ]);
+  });
+
   test('a line over the size limit is one read-error finding; the lines after it are still linted', () => {
     const dir = tmp();
     const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8').split('\n').filter(Boolean);
@@ -255,9 +278,13 @@ describe('streamed NDJSON', () => {
     expect(findings.some((f) => f.line === 3)).toBe(true);
   });
 
-  test('the spool files are removed when the run ends', () => {
+  test('the spool files (findings and chart entries) are removed when the run ends, written from them, read back or failed', () => {
     const before = new Set(readdirSync(tmpdir()));
-    cli(INPUTS, { env: STREAM });
+    const dir = tmp();
+    writeFileSync(join(dir, 'folder.json'), '');
+    expect(cli(INPUTS, { env: STREAM }).code).toBe(1);
+    expect(cli([...INPUTS, '-f', 'junit'], { env: STREAM }).code).toBe(1);
+    expect(cli([...INPUTS, '-f', `json:${join(dir, 'folder.json', 'r.json')}`], { env: STREAM }).code).toBe(2); // the report cannot be written
     const left = readdirSync(tmpdir()).filter((f) => !before.has(f) && /^b12lint-\d+-\d+\.ndjson$/.test(f));
     expect(left).toEqual([]);
   });

@@ -156,7 +156,6 @@ class StreamedOwners {
       this.older = this.recent;
       this.recent = new Map();
     }
-    this.recent.delete(c.chartId); // kept in insertion order: a re-set id moves to the end
     this.recent.set(c.chartId, i);
   }
 

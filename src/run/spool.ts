@@ -42,11 +42,15 @@ class LineSpool {
     open.add(path);
   }
 
-  /** Appends one line (without its line break); waits when the disk is behind. */
-  protected async push(line: string): Promise<void> {
+  /** Adds one line (without its line break) to the batch; `written` hands a full batch to the file. */
+  protected push(line: string): void {
     this.count++;
     this.batch.push(line);
     this.batchChars += line.length + 1;
+  }
+
+  /** Writes the batch once it is full; waits when the disk is behind. */
+  protected async written(): Promise<void> {
     if (this.batchChars >= BATCH) await this.flush();
   }
 
@@ -105,8 +109,9 @@ export class FindingSpool extends LineSpool {
       this.counts[f.severity]++;
       if (f.ruleId === ENGINE_RULES.internalError) this.internalErrors++;
       this.posWidths[f.severity] = Math.max(this.posWidths[f.severity], `${f.line}:${f.column}`.length);
-      await this.push(JSON.stringify(f));
+      this.push(JSON.stringify(f));
     }
+    await this.written();
   }
 
   /** The findings, in the order they were appended. */
@@ -132,8 +137,9 @@ export class ChartSpool extends LineSpool implements ChartSource {
         this.keyList = grown;
       }
       this.keyList[this.count] = c.chartId === undefined ? NO_ID : idKey(c.chartId);
-      await this.push(JSON.stringify(c));
+      this.push(JSON.stringify(c));
     }
+    await this.written();
   }
 
   /** The key of each entry's chart id (NO_ID for none), in file order. */
