@@ -132,8 +132,9 @@ export function duplicateChartIds(results: readonly FileResult[]): Map<FileResul
   const out = new Map<FileResult, Finding[]>();
   for (const { r, charts, keys } of repeated.size > 0 ? files : []) {
     if (!keys.some((k) => repeated.has(k))) continue;
+    let i = 0;
     for (const c of charts()) {
-      if (c.chartId === undefined || !repeated.has(idKey(c.chartId))) continue;
+      if (!repeated.has(keys[i++]!) || c.chartId === undefined) continue;
       const prev = first.get(c.chartId);
       if (!prev) {
         first.set(c.chartId, { file: r.file, line: c.line });
