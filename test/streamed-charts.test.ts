@@ -122,10 +122,11 @@ describe('charts with findings, the entries read in file order', () => {
 });
 
 describe('chart ids repeated across the run', () => {
-  test('keys met more than once are the candidates; a chart without an id has none', () => {
+  test('keys met more than once, listed or made from chart entries, are the candidates; a chart without an id has none', () => {
     const keys = (ids: (string | undefined)[]): Float64Array => Float64Array.from(ids, (id) => (id === undefined ? NO_ID : idKey(id)));
     expect(repeatedKeys([keys(['a', undefined, 'b']), keys([undefined, 'c', 'a'])])).toEqual(new Set([idKey('a')]));
     expect(repeatedKeys([keys(['a', 'a', 'a']), keys([])])).toEqual(new Set([idKey('a')]));
+    expect(repeatedKeys([keys(['a', 'b']), [{ chartId: 'b' }, {}, { chartId: 'c' }]])).toEqual(new Set([idKey('b')]));
     expect(idKey('P-0001')).not.toBe(idKey('P-0002'));
   });
 

@@ -184,13 +184,18 @@ class StreamedOwners {
   }
 }
 
-/** Chart indexes of one file, as bits. */
+/** Chart indexes of one file, as bits (one buffer, cleared and reused from file to file). */
 class IndexSet {
-  private readonly bits: Uint8Array;
+  private bits = new Uint8Array(1024);
+  /** Indexes in the set. */
   size = 0;
 
-  constructor(count: number) {
-    this.bits = new Uint8Array((count + 7) >> 3);
+  /** Empties the set, to hold indexes below `count`. */
+  reset(count: number): void {
+    const bytes = (count + 7) >> 3;
+    if (bytes > this.bits.length) this.bits = new Uint8Array(Math.max(bytes, this.bits.length * 2));
+    else this.bits.fill(0, 0, bytes);
+    this.size = 0;
   }
 
   add(i: number): void {
@@ -213,36 +218,37 @@ class IndexSet {
 export class FlaggedCharts {
   private readonly byId = new Set<string>();
   private readonly inFile = new Set<string>();
+  private readonly charts = new IndexSet();
   private done = 0;
   private file: FileResult | undefined;
   private source: ChartSource | undefined;
-  /** The current file's chart finder and its charts with findings, made at its first finding (most files have none). */
-  private current: { owners: ChartIndex | StreamedOwners; charts: IndexSet } | undefined;
+  /** The current file's chart finder, made at its first finding (most files have none). */
+  private owners: ChartIndex | StreamedOwners | undefined;
   private ndjson = false;
 
   startFile(r: FileResult, source?: ChartSource): void {
     this.settle();
-    this.done += this.inFile.size + (this.current?.charts.size ?? 0);
+    this.done += this.inFile.size + this.charts.size;
     this.inFile.clear();
+    this.charts.reset(0);
     this.file = r;
     this.source = source;
-    this.current = undefined;
+    this.owners = undefined;
   }
 
   add(f: Finding): void {
-    if (!this.current) {
+    if (!this.owners) {
       const charts = this.file?.charts ?? [];
-      this.current = this.source
-        ? { owners: new StreamedOwners(this.source), charts: new IndexSet(this.source.count) }
-        : { owners: new ChartIndex(charts), charts: new IndexSet(charts.length) };
+      this.owners = this.source ? new StreamedOwners(this.source) : new ChartIndex(charts);
+      this.charts.reset(this.source ? this.source.count : charts.length);
       this.ndjson = this.file !== undefined && formatOf(this.file.file) === 'ndjson';
     }
-    const i = this.current.owners.ownerOf(f);
+    const i = this.owners.ownerOf(f);
     if (i !== undefined) this.count(f, i);
   }
 
   private count(f: Finding, i: number): void {
-    if (i >= 0) this.current!.charts.add(i);
+    if (i >= 0) this.charts.add(i);
     else if (f.chartId !== undefined) this.byId.add(f.chartId);
     else if (f.ruleId === ENGINE_RULES.parseError) this.inFile.add(this.ndjson ? `@${f.line}` : 'file');
     else if (f.ruleId === ENGINE_RULES.readError) this.inFile.add('file');
@@ -251,13 +257,12 @@ export class FlaggedCharts {
 
   /** Counts the current file's findings whose chart was left open. */
   private settle(): void {
-    const owners = this.current?.owners;
-    if (owners instanceof StreamedOwners) for (const [f, i] of owners.rest()) this.count(f, i);
+    if (this.owners instanceof StreamedOwners) for (const [f, i] of this.owners.rest()) this.count(f, i);
   }
 
   get size(): number {
     this.settle();
-    return this.done + this.inFile.size + (this.current?.charts.size ?? 0) + this.byId.size;
+    return this.done + this.inFile.size + this.charts.size + this.byId.size;
   }
 }
 

@@ -24,13 +24,20 @@ export function idKey(id: string): number {
   return 4294967296 * (h2 & 0x1fffff) + (h1 >>> 0);
 }
 
-/** The keys (NO_ID aside) met more than once in all the lists together. */
-export function repeatedKeys(lists: readonly Float64Array[]): Set<number> {
-  const all = new Float64Array(lists.reduce((n, l) => n + l.length, 0));
+/**
+ * The keys met more than once among the charts of all the files together: a file's keys as
+ * listed (a spool keeps them), or its chart entries, whose ids are keyed here.
+ */
+export function repeatedKeys(files: readonly (Float64Array | readonly { chartId?: string }[])[]): Set<number> {
+  const all = new Float64Array(files.reduce((n, f) => n + f.length, 0));
   let n = 0;
-  for (const l of lists) {
-    all.set(l, n);
-    n += l.length;
+  for (const f of files) {
+    if (f instanceof Float64Array) {
+      all.set(f, n);
+      n += f.length;
+    } else {
+      for (const c of f) all[n++] = c.chartId === undefined ? NO_ID : idKey(c.chartId);
+    }
   }
   all.sort();
   const out = new Set<number>();

@@ -10,14 +10,14 @@ import { ENGINE_RULES, fingerprintOf, SEVERITIES, SEVERITY_RANK, type Finding, t
 import { Engine } from '../rules/engine.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { countSeverities } from '../report/filter.js';
-import type { ChartEntry, FileResult, Report, Summary } from '../report/types.js';
+import type { FileResult, Report, Summary } from '../report/types.js';
 import { discover, displayPath } from './discover.js';
 import { sensitiveKey } from '../report/redact.js';
 import { lintInputs } from './lint-bulk.js';
 import { compareFindings, DEFAULT_MAX_FILE_SIZE, type FileOutcome } from './lint-file.js';
 import { lintFiles, type ScheduleOptions, type ScheduleStats } from './schedule.js';
 import { inShard, type Shard } from './shard.js';
-import { idKey, NO_ID, repeatedKeys } from './chart-ids.js';
+import { idKey, repeatedKeys } from './chart-ids.js';
 import { chartSpoolOf, spoolOf, type FindingSpool } from './spool.js';
 
 export interface RunOptions {
@@ -123,18 +123,15 @@ export function assembleReport(head: ReportHead, totals: { files: number; charts
  * number a chart, and strings only for the candidates.
  */
 export function duplicateChartIds(results: readonly FileResult[]): Map<FileResult, Finding[]> {
-  const files = results.map((r) => {
-    const spool = chartSpoolOf(r);
-    return { r, charts: spool ? spool.entries.bind(spool) : () => r.charts, keys: spool ? spool.keys : keysOf(r.charts) };
-  });
-  const repeated = repeatedKeys(files.map((f) => f.keys));
+  const spools = results.map(chartSpoolOf);
+  const repeated = repeatedKeys(results.map((r, k) => spools[k]?.keys ?? r.charts));
   const first = new Map<string, { file: string; line: number }>();
   const out = new Map<FileResult, Finding[]>();
-  for (const { r, charts, keys } of repeated.size > 0 ? files : []) {
-    if (!keys.some((k) => repeated.has(k))) continue;
-    let i = 0;
-    for (const c of charts()) {
-      if (!repeated.has(keys[i++]!) || c.chartId === undefined) continue;
+  for (const [k, r] of repeated.size > 0 ? results.entries() : []) {
+    const spool = spools[k];
+    if (spool && !spool.keys.some((key) => repeated.has(key))) continue;
+    for (const c of spool ? spool.entries() : r.charts) {
+      if (c.chartId === undefined || !repeated.has(idKey(c.chartId))) continue;
       const prev = first.get(c.chartId);
       if (!prev) {
         first.set(c.chartId, { file: r.file, line: c.line });
@@ -151,10 +148,6 @@ export function duplicateChartIds(results: readonly FileResult[]): Map<FileResul
     }
   }
   return out;
-}
-
-function keysOf(charts: readonly ChartEntry[]): Float64Array {
-  return Float64Array.from(charts, (c) => (c.chartId === undefined ? NO_ID : idKey(c.chartId)));
 }
 
 export type FailOn = Severity | 'never';
