@@ -118,20 +118,23 @@ export function assembleReport(head: ReportHead, totals: { files: number; charts
 
 /**
  * The `chart-format` findings for chart ids used before in the run, by file (in the order given).
- * Chart entries in a spool are read only when the file has a chart whose id key is met more than
- * once in the run (chart-ids.ts); only charts with such keys are looked at, so memory holds one
- * number a chart, and strings only for the candidates.
+ * When every file's chart entries are in memory, every id is looked at (a map of them costs
+ * little beside the entries). When some are in a spool, only charts whose id key is met more than
+ * once in the run are (chart-ids.ts), and a spool is read only when it holds such a chart: memory
+ * then holds one number a chart, and strings only for the candidates.
  */
 export function duplicateChartIds(results: readonly FileResult[]): Map<FileResult, Finding[]> {
   const spools = results.map(chartSpoolOf);
-  const repeated = repeatedKeys(results.map((r, k) => spools[k]?.keys ?? r.charts));
+  const repeated = spools.some((s) => s !== undefined) ? repeatedKeys(results.map((r, k) => spools[k]?.keys ?? r.charts)) : undefined;
   const first = new Map<string, { file: string; line: number }>();
   const out = new Map<FileResult, Finding[]>();
-  for (const [k, r] of repeated.size > 0 ? results.entries() : []) {
+  const files = repeated?.size === 0 ? 0 : results.length; // none: no chart id is met twice
+  for (let k = 0; k < files; k++) {
+    const r = results[k]!;
     const spool = spools[k];
-    if (spool && !spool.keys.some((key) => repeated.has(key))) continue;
+    if (spool && !spool.keys.some((key) => repeated!.has(key))) continue;
     for (const c of spool ? spool.entries() : r.charts) {
-      if (c.chartId === undefined || !repeated.has(idKey(c.chartId))) continue;
+      if (c.chartId === undefined || (repeated && !repeated.has(idKey(c.chartId)))) continue;
       const prev = first.get(c.chartId);
       if (!prev) {
         first.set(c.chartId, { file: r.file, line: c.line });
