@@ -1,15 +1,18 @@
 /**
  * The rule-authoring commands, run as a user runs them: `b12lint test`, `init`, `print-config`.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { schemaProblems } from '../src/rules/schema-check.js';
+import { scratches } from './helpers/scratch.js';
 import { cli, ROOT } from './helpers/cli.js';
 
+const scratch = scratches('b12lint-authoring-');
+
+/** A new folder in the system temp folder, removed after this file's tests. */
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'b12lint-authoring-'));
+  return scratch().dir;
 }
 
 const RULESET = `ruleset: t

@@ -4,11 +4,11 @@
  * however large the file and whatever its size and modification time; a cache hit keeps what
  * `--redact` needs; files gone drop out of the cache.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_FILE, CACHE_FORMAT } from '../src/run/cache.js';
 import { cli, ROOT } from './helpers/cli.js';
+import { scratches } from './helpers/scratch.js';
 
 /** "12 files (3 from the cache), ..." from the --stats footer. */
 function fromCache(stderr: string): number {
@@ -17,8 +17,10 @@ function fromCache(stderr: string): number {
   return Number(m[2]);
 }
 
+const scratch = scratches('b12lint-cache-');
+
 function project(): { dir: string; cacheFile: string; run: (...extra: string[]) => ReturnType<typeof cli>; fresh: (...extra: string[]) => ReturnType<typeof cli> } {
-  const dir = mkdtempSync(join(tmpdir(), 'b12lint-cache-'));
+  const dir = scratch().dir;
   cpSync(join(ROOT, 'fixtures', 'charts'), join(dir, 'charts'), { recursive: true });
   const cache = join(dir, 'cache');
   return {

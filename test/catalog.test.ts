@@ -3,11 +3,11 @@
  * its near-misses (fixtures/catalog/<rule-id>.fires.yaml and .quiet.yaml), and the findings
  * point at the right line with the right evidence.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { cliJson, ROOT } from './helpers/cli.js';
+import { scratches } from './helpers/scratch.js';
 import type { Finding } from '../src/finding.js';
 
 const CATALOG = join(ROOT, 'fixtures', 'catalog');
@@ -130,10 +130,12 @@ describe('the one chart that is clean under every rule', () => {
 });
 
 describe('ICD-10-CM tables by fiscal year', () => {
+  const scratch = scratches('b12lint-fy-');
+
   test('each diagnosis is checked against the table in force on its encounter date', () => {
     const dir = join(ROOT, 'fixtures', 'icd10');
     const chart = 'chartId: FY\nencounters:\n  - { id: E1, date: 2025-09-30, diagnoses: [{ code: K90.0 }] }\n  - { id: E2, date: 2025-10-01, diagnoses: [{ code: K90.0 }] }\n';
-    const tmp = mkdtempSync(join(tmpdir(), 'b12lint-fy-'));
+    const tmp = scratch().dir;
     writeFileSync(join(tmp, 'fy.yaml'), chart);
     const r = cliJson(['--no-config-lookup', '--icd10', join(dir, 'icd10cm_order_2025.txt'), '--icd10', join(dir, 'icd10cm_order_2026.txt'), join(tmp, 'fy.yaml')]);
     const unknown = r.report.results[0]!.findings.filter((f) => f.ruleId === 'unknown-icd10-code');

@@ -7,14 +7,12 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { discover } from '../src/run/discover.js';
-import { scratch, type Scratch } from './helpers/scratch.js';
+import { scratches, type Scratch } from './helpers/scratch.js';
 
-const made: Scratch[] = [];
-afterAll(() => { for (const s of made) s.remove(); });
+const newScratch = scratches();
 
 function tree(): Scratch {
-  const s = scratch();
-  made.push(s);
+  const s = newScratch();
   for (const d of ['Node_Modules/x', 'node_modules/y', 'a/node_modules/z', '.hid', 'vis/.deep', 'up.json', 'x.JSON.d']) mkdirSync(join(s.dir, d), { recursive: true });
   for (const f of [
     'Node_Modules/x/a.json', 'node_modules/y/b.json', 'a/node_modules/z/c.json', '.hid/d.json', 'vis/.deep/e.json',

@@ -1,13 +1,16 @@
 /**
  * The built CLI as a user runs it: a child process, checked on stdout, stderr and exit code.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratches } from './helpers/scratch.js';
 import { cli, cliJson, ROOT } from './helpers/cli.js';
 
+const scratch = scratches('b12lint-');
+
+/** A new folder in the system temp folder, removed after this file's tests. */
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'b12lint-'));
+  return scratch().dir;
 }
 
 describe('exit codes', () => {

@@ -6,7 +6,7 @@
  * resources; a spooled export's reports are byte-identical to the in-memory ones; no temporary
  * file is left behind.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LineReader } from '../src/chart/fhir/bulk-read.js';
@@ -16,6 +16,7 @@ import type { Report } from '../src/report/types.js';
 import { BulkFindings } from '../src/run/bulk-findings.js';
 import { compareFindings, type FileOutcome } from '../src/run/lint-file.js';
 import { spoolOf } from '../src/run/spool.js';
+import { scratches } from './helpers/scratch.js';
 import { cli, ROOT } from './helpers/cli.js';
 
 const BULK = resolve(ROOT, 'fixtures/fhir/bulk');
@@ -96,8 +97,11 @@ function byResource(report: Report, keep: (file: string) => boolean = () => true
   })).sort();
 }
 
+const scratch = scratches('b12lint-bulk-');
+
+/** A new folder in the system temp folder, removed after this file's tests. */
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'b12lint-bulk-'));
+  return scratch().dir;
 }
 
 /** Temporary spool files of b12lint runs (src/run/spool.ts names them so), optionally of one process. */
@@ -118,7 +122,6 @@ describe('an export whose patients are spread over files and out of order', () =
   // A concept map that puts evidence in another file than its finding.
   writeFileSync(map, 'snomed:\n  "84027009": { icd10: D62 }\n');
   const args = (input: string, ...more: string[]): string[] => ['--no-config-lookup', '--concept-map', map, input, ...more];
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('gives the same findings, at the same resources and columns, as the export written in order', () => {
     const a = JSON.parse(cli(args(ordered, '-f', 'json')).stdout) as Report;
@@ -151,7 +154,6 @@ describe('an export whose patients are spread over files and out of order', () =
     expect(spooled.stdout).toBe(whole.stdout);
     expect(readFileSync(join(out, 's.json'), 'utf8')).toBe(readFileSync(join(out, 'w.json'), 'utf8'));
     expect(readFileSync(join(out, 's.txt'), 'utf8')).toBe(readFileSync(join(out, 'w.txt'), 'utf8'));
-    rmSync(out, { recursive: true, force: true });
   });
 
   test('convert reports the same findings when they are spooled', () => {
@@ -266,6 +268,5 @@ describe('the index and its reads', () => {
     expect(() => fresh.read(0, places[1]![0], places[1]![1])).toThrow(/changed while it was linted/);
     reader.close();
     fresh.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -3,15 +3,19 @@
  * worker threads give the same report as one thread, the cache re-lints exactly what changed,
  * the progress bar stays off pipes and CI, and --stats goes to stderr only.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { scratches } from './helpers/scratch.js';
 import { cli, ROOT } from './helpers/cli.js';
 import { progressAllowed, progressLine, ProgressBar } from '../src/run/progress.js';
 import { setupRuleset } from '../src/run/setup.js';
 
+const scratch = scratches('b12lint-perf-');
+
+/** A new folder in the system temp folder, removed after this file's tests. */
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'b12lint-perf-'));
+  return scratch().dir;
 }
 
 /** Forces worker threads however few the files are. */

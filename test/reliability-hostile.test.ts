@@ -16,18 +16,16 @@ import { DEFAULT_MAX_FILE_SIZE } from '../src/run/lint-file.js';
 import { lintInputs } from '../src/run/lint-bulk.js';
 import { setupRuleset } from '../src/run/setup.js';
 import { cliJson } from './helpers/cli.js';
-import { chart, scratch, type Scratch } from './helpers/scratch.js';
+import { chart, scratches, type Scratch } from './helpers/scratch.js';
 
 const GOOD = `${JSON.stringify(chart('GOOD-1'), null, 2)}\n`;
 const ENGINE_RULES = ['parse-error', 'chart-format', 'read-error', 'internal-error'];
 
-const made: Scratch[] = [];
-afterAll(() => { for (const s of made) s.remove(); });
+const newScratch = scratches();
 
 /** A folder with good.json and the given files, linted by the CLI from inside it. */
 function lintWith(files: Record<string, string | Uint8Array>, args: string[] = [], setUp?: (s: Scratch) => void): { code: number; report: Report; stderr: string } {
-  const s = scratch();
-  made.push(s);
+  const s = newScratch();
   s.write('good.json', GOOD);
   for (const [name, content] of Object.entries(files)) s.write(name, content);
   setUp?.(s);
@@ -36,8 +34,7 @@ function lintWith(files: Record<string, string | Uint8Array>, args: string[] = [
 
 /** The findings of one file linted on its own. */
 function lintAlone(name: string, content: string | Uint8Array): Finding[] {
-  const s = scratch();
-  made.push(s);
+  const s = newScratch();
   s.write(name, content);
   const r = cliJson(['--no-config-lookup', name], { cwd: s.dir });
   expect(r.stderr).toBe('');
@@ -271,8 +268,7 @@ test('a named pipe is refused without being opened (it would block the run)', ()
 // `nobody` (uid 65534), for whom the permission is real; otherwise it runs as the current user.
 test('an unreadable file is a read-error finding', () => {
   const asRoot = process.getuid?.() === 0;
-  const s = scratch();
-  made.push(s);
+  const s = newScratch();
   s.write('good.json', GOOD);
   s.write('locked.json', GOOD.replace('GOOD-1', 'LOCKED-1'));
   chmodSync(join(s.dir, 'locked.json'), 0o000);
@@ -283,8 +279,7 @@ test('an unreadable file is a read-error finding', () => {
 });
 
 test('a file that disappears between discovery and reading is a read-error finding; the others are linted', async () => {
-  const s = scratch();
-  made.push(s);
+  const s = newScratch();
   s.write('good.json', GOOD);
   s.write('gone.json', GOOD.replace('GOOD-1', 'GONE-1'));
   const files = await discover(['.'], { cwd: s.dir });

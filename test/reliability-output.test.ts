@@ -11,15 +11,9 @@ import { writeAtomic } from '../src/cli/output.js';
 import { run } from '../src/run/run.js';
 import { setupRuleset } from '../src/run/setup.js';
 import { BIN, cli } from './helpers/cli.js';
-import { chart, scratch, type Scratch } from './helpers/scratch.js';
+import { chart, scratches } from './helpers/scratch.js';
 
-const made: Scratch[] = [];
-afterAll(() => { for (const s of made) s.remove(); });
-function folder(): Scratch {
-  const s = scratch();
-  made.push(s);
-  return s;
-}
+const folder = scratches();
 
 describe('writeAtomic', () => {
   test('writes the whole text under the name, replacing an older report, and leaves no temporary file', () => {

@@ -25,6 +25,21 @@ export function scratch(prefix = 'b12lint-test-'): Scratch {
   };
 }
 
+/**
+ * Makes scratch folders for one test file (or describe block) and removes every one it made
+ * after its tests, passed or failed, so a test run leaves nothing in the system temp folder.
+ * Call it at the top level of the file or block: it registers the afterAll.
+ */
+export function scratches(prefix?: string): () => Scratch {
+  const made: Scratch[] = [];
+  afterAll(() => { for (const s of made.splice(0)) s.remove(); });
+  return () => {
+    const s = scratch(prefix);
+    made.push(s);
+    return s;
+  };
+}
+
 /** A small valid native chart: J3420 linked to D62, which the recommended ruleset flags. */
 export function chart(chartId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
