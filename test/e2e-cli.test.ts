@@ -237,6 +237,20 @@ describe('rulesets and config', () => {
     expect(r.report.results.map((x) => x.file)).toEqual(['keep.yaml']);
   });
 
+  test('.b12lintignore: every line is a pattern (comments, blank lines, negation, Windows line ends)', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'drafts'));
+    writeFileSync(join(dir, '.b12lintignore'), '# not for billing\r\nskip-*.yaml\r\n\r\ndrafts/\n*.json\n!keep.json\n');
+    const chart = (id: string): string => `chartId: ${id}\nencounters: [{ id: E1, date: 2026-10-01 }]\n`;
+    writeFileSync(join(dir, 'skip-me.yaml'), chart('S'));
+    writeFileSync(join(dir, 'drafts', 'd.yaml'), chart('D'));
+    writeFileSync(join(dir, 'other.json'), '{"chartId": "O"}');
+    writeFileSync(join(dir, 'keep.json'), '{"chartId": "K", "encounters": []}');
+    writeFileSync(join(dir, 'keep.yaml'), chart('Y'));
+    const r = cliJson(['.'], { cwd: dir });
+    expect(r.report.results.map((x) => x.file)).toEqual(['keep.json', 'keep.yaml']);
+  });
+
   test('folders skip node_modules and dot-folders; globs work', () => {
     const dir = tmp();
     for (const d of ['node_modules/x', '.git', 'data']) mkdirSync(join(dir, d), { recursive: true });

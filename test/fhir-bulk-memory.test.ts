@@ -7,7 +7,6 @@
  * file is left behind.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LineReader } from '../src/chart/fhir/bulk-read.js';
 import { Column } from '../src/chart/fhir/bulk-rows.js';
@@ -15,7 +14,7 @@ import type { Finding } from '../src/finding.js';
 import type { Report } from '../src/report/types.js';
 import { BulkFindings } from '../src/run/bulk-findings.js';
 import { compareFindings, type FileOutcome } from '../src/run/lint-file.js';
-import { spoolOf } from '../src/run/spool.js';
+import { spoolFolder, spoolOf } from '../src/run/spool.js';
 import { scratches } from './helpers/scratch.js';
 import { cli, ROOT } from './helpers/cli.js';
 
@@ -104,9 +103,9 @@ function tmp(): string {
   return scratch().dir;
 }
 
-/** Temporary spool files of b12lint runs (src/run/spool.ts names them so), optionally of one process. */
-function spoolFiles(pid?: number): string[] {
-  return readdirSync(tmpdir()).filter((f) => new RegExp(`^b12lint-${pid ?? '\\d+'}-\\d+\\.ndjson$`).test(f));
+/** The spool files this process has now (src/run/spool.ts keeps them in a folder of the process's own). */
+function spoolFiles(): string[] {
+  return readdirSync(spoolFolder());
 }
 
 describe('an export whose patients are spread over files and out of order', () => {
@@ -213,9 +212,9 @@ describe('BulkFindings', () => {
       expect(spoolOf(o.findings)!.count).toBe(200);
     }
     // The runs are gone; only each file's merged spool is left, until it is disposed.
-    expect(spoolFiles(process.pid)).toHaveLength(2);
+    expect(spoolFiles()).toHaveLength(2);
     for (const o of disk) spoolOf(o.findings)!.dispose();
-    expect(spoolFiles(process.pid)).toEqual([]);
+    expect(spoolFiles()).toEqual([]);
   });
 
   test('findings that come in order stay in order, one spool a file with findings; a file without findings has none', async () => {
@@ -227,7 +226,7 @@ describe('BulkFindings', () => {
       await found.spill();
     }
     await found.finish();
-    expect(spoolFiles(process.pid)).toHaveLength(2);
+    expect(spoolFiles()).toHaveLength(2);
     expect(await spooled(outcomes[0]!)).toEqual(all.filter((_, i) => i % 2 === 0));
     expect(spoolOf(outcomes[2]!.findings)).toBeUndefined();
     for (const o of outcomes.slice(0, 2)) spoolOf(o.findings)!.dispose();

@@ -4,7 +4,7 @@
  * with exit 1, nothing on stderr. Big and hostile files are generated here, never committed.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { adapt } from '../src/chart/adapt.js';
 import type { Finding } from '../src/finding.js';
@@ -15,7 +15,7 @@ import { discover, displayPath } from '../src/run/discover.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../src/run/lint-file.js';
 import { lintInputs } from '../src/run/lint-bulk.js';
 import { setupRuleset } from '../src/run/setup.js';
-import { cliJson } from './helpers/cli.js';
+import { cli, cliJson } from './helpers/cli.js';
 import { chart, scratches, type Scratch } from './helpers/scratch.js';
 
 const GOOD = `${JSON.stringify(chart('GOOD-1'), null, 2)}\n`;
@@ -262,6 +262,16 @@ test('a named pipe is refused without being opened (it would block the run)', ()
   const r = lintWith({}, [], (s) => { execFileSync('mkfifo', [join(s.dir, 'pipe.json')]); });
   expectRunWentOn(r);
   expect(only(r.report, 'pipe.json')).toMatchObject({ ruleId: 'read-error', message: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' });
+});
+
+test('a named pipe does not block the HTML report, which shows the chart lines around findings', () => {
+  const s = newScratch();
+  s.write('good.json', GOOD);
+  execFileSync('mkfifo', [join(s.dir, 'pipe.json')]);
+  const r = cli(['--no-config-lookup', '-f', 'html:report.html', '-f', 'json', '.'], { cwd: s.dir, timeoutMs: 30_000 });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe('');
+  expect(readFileSync(join(s.dir, 'report.html'), 'utf8')).toContain('pipe.json');
 });
 
 // chmod 000 does not stop root from reading. As root, the CLI runs as the unprivileged user

@@ -4,14 +4,16 @@
  * entries in file order agree with the in-memory index, whatever the ids and positions; and chart
  * ids repeated across a run are found from their keys exactly as by comparing every id.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import type { Finding } from '../src/finding.js';
 import { FlaggedCharts } from '../src/report/charts.js';
 import type { ChartEntry, FileResult } from '../src/report/types.js';
 import { idKey, NO_ID, repeatedKeys } from '../src/run/chart-ids.js';
 import { duplicateChartIds } from '../src/run/run.js';
-import { attachChartSpool, ChartSpool } from '../src/run/spool.js';
+import { attachChartSpool, ChartSpool, spoolFolder } from '../src/run/spool.js';
 
 async function spooled(charts: readonly ChartEntry[]): Promise<ChartSpool> {
   const spool = new ChartSpool();
@@ -75,6 +77,27 @@ describe('the chart spool', () => {
       spool.dispose();
     }
     expect(existsSync(spool.path)).toBe(false);
+  });
+
+  test('lives in a folder of the process\'s own that only its owner can enter, under an unguessable name', () => {
+    const folder = spoolFolder();
+    expect(dirname(folder)).toBe(tmpdir());
+    expect(folder).toMatch(/b12lint-spool-[A-Za-z0-9]{6}$/);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    const spool = new ChartSpool();
+    try {
+      expect(dirname(spool.path)).toBe(folder);
+    } finally {
+      spool.dispose();
+    }
+  });
+
+  test('is never written through a file or link already in its place', async () => {
+    const planted = join(spoolFolder(), 'planted.txt');
+    writeFileSync(planted, 'not b12lint\'s');
+    symlinkSync(planted, join(spoolFolder(), 'link.ndjson'));
+    const spool = new ChartSpool(join(spoolFolder(), 'link.ndjson'));
+    await expect(spool.close()).rejects.toThrow(/EEXIST/);
   });
 });
 

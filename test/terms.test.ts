@@ -14,6 +14,8 @@ describe('negation detection', () => {
     ['Denies melena. Heavy menses for months.', [['melena', true], ['heavy menses', false]]],
     ['Denies melena; reports heavy menses.', [['melena', true], ['heavy menses', false]]],
     ['No hematemesis but has had melena.', [['melena', false]]],
+    // A cue far into a long sentence: the "but" after it still ends the negation.
+    ['Patient was seen in the clinic today and denies nausea but has had melena.', [['melena', false]]],
     ['Without blood loss.', [['blood loss', true]]],
     ['Bleeding ruled out? No. Melena yesterday.', [['bleeding', false], ['melena', false]]],
   ])('%s', (text, expected) => {

@@ -43,7 +43,7 @@ function wordListPattern(terms: readonly string[]): string {
 
 // The end of a word, for letters beyond ASCII too; an apostrophe inside a word ("Crohn's") ends none.
 const E = "(?![\\p{L}\\p{N}_])";
-const WORD_CHAR = /[\p{L}\p{N}_]/u;
+const WORD_CHAR = /[\p{L}\p{N}_]/iu; // `i` as in the pattern: case folding counts U+0345 as a letter
 
 /**
  * Whole-word matches of a list of phrases, case-insensitive. The start of a word is checked

@@ -37,7 +37,9 @@ function makeIgnore(options: DiscoverOptions): Ignore | undefined {
     if (existsSync(f)) patterns.push(readFileSync(f, 'utf8'));
   }
   if (options.ignore) patterns.push(...options.ignore);
-  return patterns.some((p) => p.trim() !== '') ? ignore().add(patterns) : undefined;
+  // One pattern a line: `ignore` splits a text into lines, but takes each item of a list whole.
+  const lines = patterns.flatMap((p) => p.split(/\r?\n/));
+  return lines.some((p) => p.trim() !== '') ? ignore().add(lines) : undefined;
 }
 
 function isIgnored(ig: Ignore | undefined, abs: string, cwd: string): boolean {

@@ -15,7 +15,9 @@ export function fileSourceLines(cwd: string, maxFileSize: number): SourceLines {
     const abs = resolve(cwd, file);
     let text: string;
     try {
-      if (statSync(abs).size > maxFileSize) return undefined;
+      const st = statSync(abs);
+      // Only a regular file: a pipe or device (refused by the run) would block the report forever.
+      if (!st.isFile() || st.size > maxFileSize) return undefined;
       text = decode(readFileSync(abs)).text;
     } catch {
       return undefined;

@@ -5,10 +5,12 @@
  * report stage writes the formats that can be written piece by piece straight from them
  * (src/report/stream-writer.ts, through `findingsOf` and `chartsOf`), or reads them back
  * (readBackSpools) for those that need the whole report. The files hold what the report holds
- * (patient data): they are created readable by their owner only and removed when the run ends,
+ * (patient data): they live in a folder of the process's own, made with a name no one can guess
+ * and readable by its owner only (mkdtemp), are created there only if new (never through a link
+ * planted in a shared temporary folder), and are removed with the folder when the run ends,
  * whatever way it ends. Any streamed outcome can use them (attachSpool, attachChartSpool).
  */
-import { closeSync, createWriteStream, openSync, readSync, rmSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +19,17 @@ import type { ChartEntry, ChartSource, FileResult, Report } from '../report/type
 import { idKey, NO_ID } from './chart-ids.js';
 import { compareFindings } from './lint-file.js';
 
-const open = new Set<string>();
-process.on('exit', () => {
-  for (const p of open) rmSync(p, { force: true });
-});
+let folder: string | undefined;
+
+/** The process's spool folder, made on first use (mode 700) and removed, with its spools, at exit. */
+export function spoolFolder(): string {
+  if (folder === undefined) {
+    folder = mkdtempSync(join(tmpdir(), 'b12lint-spool-'));
+    const made = folder;
+    process.on('exit', () => rmSync(made, { recursive: true, force: true }));
+  }
+  return folder;
+}
 
 let serial = 0;
 
@@ -37,9 +46,8 @@ class LineSpool {
   private batch: string[] = [];
   private batchChars = 0;
 
-  constructor(readonly path = join(tmpdir(), `b12lint-${process.pid}-${++serial}.ndjson`)) {
-    this.out = createWriteStream(path, { mode: 0o600 });
-    open.add(path);
+  constructor(readonly path = join(spoolFolder(), `${++serial}.ndjson`)) {
+    this.out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
   }
 
   /** Adds one line (without its line break) to the batch; `written` hands a full batch to the file. */
@@ -93,7 +101,6 @@ class LineSpool {
 
   dispose(): void {
     rmSync(this.path, { force: true });
-    open.delete(this.path);
   }
 }
 

@@ -13,7 +13,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string; uid?: number } = {}): CliResult {
+export function cli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string; uid?: number; timeoutMs?: number } = {}): CliResult {
   const base = { ...(process.env as Record<string, string>) };
   delete base.FORCE_COLOR;
   const env: Record<string, string> = { ...base, NO_COLOR: '1', ...options.env };
@@ -24,6 +24,7 @@ export function cli(args: readonly string[], options: { cwd?: string; env?: Reco
     input: options.input ?? '',
     maxBuffer: 64 * 1024 * 1024,
     ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
+    ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}), // killed then: code -1
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
