@@ -144,4 +144,10 @@ describe('what a cache entry tells', () => {
     expect(readFileSync(p.cacheFile, 'utf8')).not.toContain('clean.yaml');
     expect(fromCache(p.run().stderr)).toBe(6);
   });
+
+  test('the cache file is readable by its owner only: it holds findings, with excerpts of chart text', () => {
+    const p = project();
+    expect(p.run().code).toBe(1);
+    expect(statSync(p.cacheFile).mode & 0o777).toBe(0o600);
+  });
 });

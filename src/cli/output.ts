@@ -12,11 +12,12 @@ export interface AtomicFile {
   abort(): void;
 }
 
-export function openAtomic(path: string): AtomicFile {
+/** `mode` sets the file's permissions (0o600: its owner only); by default, what the umask leaves. */
+export function openAtomic(path: string, mode = 0o666): AtomicFile {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', mode);
   let open = true;
   const close = (): void => {
     if (open) closeSync(fd);
@@ -32,8 +33,8 @@ export function openAtomic(path: string): AtomicFile {
   };
 }
 
-export function writeAtomic(path: string, text: string): void {
-  const file = openAtomic(path);
+export function writeAtomic(path: string, text: string, mode?: number): void {
+  const file = openAtomic(path, mode);
   try {
     file.write(text);
     file.commit();

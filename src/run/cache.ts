@@ -192,7 +192,8 @@ export class RunCache {
     if (this.misses === 0 && this.old.size === this.hits) return undefined;
     const head: Header = { format: CACHE_FORMAT, strategy: this.options.strategy, key: this.keyHash };
     try {
-      writeAtomic(join(this.options.location, CACHE_FILE), `${JSON.stringify(head)}\n${JSON.stringify(this.next)}`);
+      // It holds findings, with their excerpts of chart text: readable by its owner only.
+      writeAtomic(join(this.options.location, CACHE_FILE), `${JSON.stringify(head)}\n${JSON.stringify(this.next)}`, 0o600);
       return undefined;
     } catch (err) {
       return `cannot write the cache in ${this.options.location}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
