@@ -5,39 +5,34 @@ const ICD10_NO_DOT = /^([A-TV-Z][0-9][0-9AB])([0-9A-TV-Z]{1,4})$/;
 const ICD10_WITH_DOT = /^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$/;
 
 /**
+ * Codes, dates and units repeat across charts (a day's batch has a handful of dates and a few
+ * dozen codes), so their normalized forms are remembered, up to a bound: `memoized(f)` is f with a
+ * memo of its results (undefined included), emptied when it reaches MEMO_LIMIT entries.
+ */
+const MEMO_LIMIT = 4096;
+
+export function memoized<V>(once: (key: string) => V): (key: string) => V {
+  const memo = new Map<string, V>();
+  return (key) => {
+    if (memo.has(key)) return memo.get(key) as V;
+    const value = once(key);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, value);
+    return value;
+  };
+}
+
+/**
  * An ICD-10-CM code as b12lint compares it: trimmed, upper case, inner spaces removed, with the
  * dot after the third character (`d510` and `D51 0` become `D51.0`, `D62` stays `D62`).
  */
-export function normalizeIcd10(raw: string): string {
-  let out = ICD10_SEEN.get(raw);
-  if (out === undefined) {
-    out = normalizeIcd10Once(raw);
-    remember(ICD10_SEEN, raw, out);
-  }
-  return out;
-}
-
-function normalizeIcd10Once(raw: string): string {
+export const normalizeIcd10: (raw: string) => string = memoized((raw) => {
   const s = raw.trim().toUpperCase().replace(/\s+/g, '');
   if (ICD10_WITH_DOT.test(s)) return s;
   const m = ICD10_NO_DOT.exec(s);
   if (m) return `${m[1]}.${m[2]}`;
   return s;
-}
-
-/**
- * Codes and dates repeat across charts (a day's batch has a handful of dates and a few dozen
- * codes), so their normalized forms are remembered, up to a bound.
- */
-const MEMO_LIMIT = 4096;
-const ICD10_SEEN = new Map<string, string>();
-const DAY_SEEN = new Map<string, Day | undefined>();
-
-/** Keeps a normalized form in a memo, emptied when it reaches MEMO_LIMIT entries. */
-export function remember<V>(memo: Map<string, V>, key: string, value: V): void {
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, value);
-}
+});
 
 /** True when the text has the shape of an ICD-10-CM code (letter, digit, alphanumeric, optional extension). */
 export function looksLikeIcd10(code: string): boolean {
@@ -52,21 +47,19 @@ export function normalizeProcedureCode(raw: string | number): string {
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
+const dayOf = memoized((s): Day | undefined => {
+  const m = DATE.exec(s);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  // Years before 100 are refused, as Date.UTC (which reads them as 19xx) always refused them.
+  return y >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) ? daysFromCivil(y, mo, d) : undefined;
+});
+
 /** Parses a strict YYYY-MM-DD calendar date (a FHIR dateTime's date part is accepted too). */
 export function parseDay(text: string, allowTime = false): Day | undefined {
-  const s = allowTime && text.length > 10 && text[10] === 'T' ? text.slice(0, 10) : text;
-  if (DAY_SEEN.has(s)) return DAY_SEEN.get(s);
-  const m = DATE.exec(s);
-  let day: Day | undefined;
-  if (m) {
-    const y = Number(m[1]);
-    const mo = Number(m[2]);
-    const d = Number(m[3]);
-    // Years before 100 are refused, as Date.UTC (which reads them as 19xx) always refused them.
-    if (y >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo)) day = daysFromCivil(y, mo, d);
-  }
-  remember(DAY_SEEN, s, day);
-  return day;
+  return dayOf(allowTime && text.length > 10 && text[10] === 'T' ? text.slice(0, 10) : text);
 }
 
 export function formatDay(day: Day): string {

@@ -4,7 +4,7 @@
  * Factors turn a value in the given unit into the analyte's base unit (the first listed).
  * A ruleset test may add or replace factors of its own (`factors: {"pmol/L": 1.355}`).
  */
-import { remember } from '../chart/normalize.js';
+import { memoized } from '../chart/normalize.js';
 
 export interface Analyte {
   key: string;
@@ -31,21 +31,12 @@ export const ANALYTES: readonly Analyte[] = [
     factors: { 'ug/dl': 1, 'umol/l': 5.585 } },
 ];
 
-const UNIT_SEEN = new Map<string, string>();
-
 /**
  * A unit as b12lint compares it: lower case, no spaces, micro written `u` (µ, μ, mc), cubic
  * written 3 (`µm³`, `um^3`), `mL` and `ml` alike, UCUM braces dropped. Remembered: a run sees a
  * handful of units, compared many times per chart.
  */
-export function normalizeUnit(unit: string): string {
-  let out = UNIT_SEEN.get(unit);
-  if (out === undefined) {
-    out = normalizeUnitOnce(unit);
-    remember(UNIT_SEEN, unit, out);
-  }
-  return out;
-}
+export const normalizeUnit: (unit: string) => string = memoized(normalizeUnitOnce);
 
 function normalizeUnitOnce(unit: string): string {
   return unit
