@@ -138,32 +138,28 @@ export function makeChart(i, r, idPrefix = 'ENC-B') {
   return chart;
 }
 
-/** Writes `count` charts as pretty-printed JSON files, 1,000 to a folder. */
-export function writeJsonCorpus(dir, count, seed = 1) {
+/** Writes `count` charts, one file each, 1,000 to a folder, each chart turned into text by `render`. */
+function writeChartFiles(dir, count, seed, extension, render) {
   const r = prng(seed);
   let bytes = 0;
   for (let i = 0; i < count; i++) {
     const sub = join(dir, `batch-${String(Math.floor(i / 1000)).padStart(3, '0')}`);
     if (i % 1000 === 0) mkdirSync(sub, { recursive: true });
-    const text = `${JSON.stringify(makeChart(i, r), null, 2)}\n`;
+    const text = render(makeChart(i, r));
     bytes += Buffer.byteLength(text);
-    writeFileSync(join(sub, `chart-${String(i).padStart(6, '0')}.json`), text);
+    writeFileSync(join(sub, `chart-${String(i).padStart(6, '0')}.${extension}`), text);
   }
   return { files: count, charts: count, bytes };
 }
 
+/** Writes `count` charts as pretty-printed JSON files. */
+export function writeJsonCorpus(dir, count, seed = 1) {
+  return writeChartFiles(dir, count, seed, 'json', (chart) => `${JSON.stringify(chart, null, 2)}\n`);
+}
+
 /** The same charts as YAML files (block style, as people write them). */
 export function writeYamlCorpus(dir, count, seed = 1) {
-  const r = prng(seed);
-  let bytes = 0;
-  for (let i = 0; i < count; i++) {
-    const sub = join(dir, `batch-${String(Math.floor(i / 1000)).padStart(3, '0')}`);
-    if (i % 1000 === 0) mkdirSync(sub, { recursive: true });
-    const text = stringify(makeChart(i, r), { lineWidth: 0 });
-    bytes += Buffer.byteLength(text);
-    writeFileSync(join(sub, `chart-${String(i).padStart(6, '0')}.yaml`), text);
-  }
-  return { files: count, charts: count, bytes };
+  return writeChartFiles(dir, count, seed, 'yaml', (chart) => stringify(chart, { lineWidth: 0 }));
 }
 
 /** Writes lines to a file with backpressure, so generating a 1 GB file needs no 1 GB of memory. */
