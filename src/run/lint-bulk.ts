@@ -83,13 +83,14 @@ function emptyOutcome(file: string): FileOutcome {
  */
 export async function lintInputs(
   paths: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions,
-  signal?: AbortSignal, keep: (unit: string) => boolean = () => true,
+  signal?: AbortSignal, keep?: (unit: string) => boolean,
   /** Lints the single files instead (a run's schedule: cache, threads, streaming), calling `next` between two. */
   singles?: (files: readonly string[], next: () => Promise<void>) => Promise<FileOutcome[]>,
 ): Promise<FileOutcome[]> {
   const all = partitionInputs(paths, options.inputFormat ?? 'auto');
   const folder = (abs: string): string => display(dirname(abs));
-  const inputs: Inputs = {
+  // Without a shard every unit is kept, and no path is worked out just to be kept.
+  const inputs: Inputs = !keep ? all : {
     files: all.files.filter((abs) => keep(display(abs))),
     exports: all.exports.filter((group) => keep(folder(group[0]!))),
     logs: all.logs.filter((abs) => keep(folder(abs))),
