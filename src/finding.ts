@@ -43,6 +43,8 @@ export interface Evidence {
   converted?: { value: number; unit: string };
   section?: string;
   term?: string;
+  /** How the note states the term: affirmed, negated, possible, hypothetical, historical or family. */
+  assertion?: string;
   /** A few words around a matched term, never the whole note. */
   excerpt?: string;
   name?: string;

@@ -96,7 +96,7 @@ describe('findings point at the subject and carry the evidence', () => {
     const f = find('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes', 'BLC-F1');
     expect(f).toMatchObject({ line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' });
     expect(f.evidence).toEqual([
-      { kind: 'note', section: 'ros', term: 'melena', excerpt: 'Denies melena or hematochezia', line: 10, column: 31, pointer: '/encounters/0/notes/0/text' },
+      { kind: 'note', section: 'ros', term: 'melena', assertion: 'negated', excerpt: 'Denies melena or hematochezia', line: 10, column: 31, pointer: '/encounters/0/notes/0/text' },
     ]);
   });
 
@@ -109,14 +109,17 @@ describe('findings point at the subject and carry the evidence', () => {
   test('a documented cause names the cause and its code', () => {
     const f = find('etiology-documented-not-coded.fires.yaml', 'etiology-documented-not-coded', 'ETIO-F1');
     expect(f.severity).toBe('info');
-    expect(f.message).toContain('bariatric surgery ("Roux-en-Y gastric bypass")');
-    expect(f.message).toContain('Z98.84');
+    expect(f.message).toContain('bariatric surgery status ("History of Roux-en-Y gastric bypass in 2019")');
+    expect(f.message).toContain('(Z98.84)');
+    // A finding never tells the coder to add a code: it asks to query.
+    expect(f.message).toContain('Query the provider');
+    expect(f.message).not.toMatch(/\badd it\b|\*/i);
   });
 
   test('an uncertainty cue is tied to the diagnosis it qualifies', () => {
     const f = find('uncertain-dx-coded-outpatient.fires.yaml', 'uncertain-dx-coded-outpatient', 'UNC-F1');
-    expect(f.message).toContain('"Probable"');
-    expect(f.evidence[0]).toMatchObject({ kind: 'note', section: 'assessment', term: 'Probable' });
+    expect(f.message).toContain('documented as possible, not confirmed ("Probable pernicious anemia');
+    expect(f.evidence[0]).toMatchObject({ kind: 'note', section: 'assessment', term: 'pernicious anemia', assertion: 'possible' });
   });
 });
 

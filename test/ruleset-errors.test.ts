@@ -84,3 +84,23 @@ test('a name cut short is completed', () => {
     '9:25 bad severity "warn": use error, warning, info or off. Did you mean `warning`?',
   ]);
 });
+
+test('a bad assertion name and a broken context cue list, each placed and suggested', () => {
+  expect(rulesetProblems(oneRule('{ text: { terms: bleeding, assertion: famly } }'))).toEqual([
+    '13:49 bad assertion "famly": use affirmed, negated, possible, hypothetical, historical or family. Did you mean `family`?',
+  ]);
+  expect(rulesetProblems(oneRule('{ text: { terms: bleeding, assertion: [negated, historic] } }'))[0]).toMatch(/^13:59 bad assertion "historic".*Did you mean `historical`\?$/);
+  expect(rulesetProblems(oneRule('{ text: { terms: bleeding, negated: true, assertion: negated } }'))).toEqual([
+    '13:47 `negated` and `assertion` say the same thing: keep `assertion`',
+  ]);
+  const context = 'context:\n  negaton: { before: [nope] }\n  family: { befor: [aunt] }\n  pseudo: { add: 3 }\n';
+  expect(rulesetProblems(base('  - { id: r1, severity: error, title: t, on: chart, when: { encounter: {} }, message: m }\n', context))).toEqual([
+    '9:3 unknown key `negaton` in a context. Did you mean `negation`?',
+    '10:13 unknown key `befor` in a cue set. Did you mean `before`?',
+    '11:18 `add` takes a list; found the number 3',
+  ]);
+});
+
+test('`text` needs terms or about', () => {
+  expect(rulesetProblems(oneRule('{ text: { assertion: negated } }'))).toEqual(['13:19 `text` needs `terms`, or `about` to look for the subject diagnosis']);
+});

@@ -8,6 +8,7 @@
  */
 import { INPUT_FORMATS } from '../chart/adapt.js';
 import { DIAGNOSIS_STATUSES, NOTE_SECTIONS, SETTINGS, SEXES } from '../chart/model.js';
+import { ASSERTIONS } from '../rules/context.js';
 import { SEVERITIES } from '../finding.js';
 import { OPERATORS } from '../rules/compare.js';
 import { MATCH_OPTIONS } from '../rules/compile.js';
@@ -297,7 +298,7 @@ function examplesDefs(): Record<string, Schema> {
             properties: {
               kind: { type: 'string', enum: ['diagnosis', 'service', 'lab', 'note', 'medication', 'encounter', 'patient'] },
               code: { type: 'string' }, test: { type: 'string' }, value: { type: ['string', 'number'] }, unit: { type: 'string' },
-              date: { type: 'string' }, section: { type: 'string' }, term: { type: 'string' }, excerpt: { type: 'string' },
+              date: { type: 'string' }, section: { type: 'string' }, term: { type: 'string' }, assertion: { type: 'string', enum: [...ASSERTIONS] }, excerpt: { type: 'string' },
               name: { type: 'string' }, line: { type: 'integer' }, column: { type: 'integer' },
             },
             additionalProperties: false,
@@ -385,6 +386,60 @@ function rulesetDefs(): Record<string, Schema> {
         code: { type: ['string', 'array'], items: { type: 'string' }, description: 'The codes the words stand for.' },
         terms: { type: ['string', 'array'], items: { type: 'string', minLength: 1 }, description: 'A term list name, or the words.' },
         name: text('What the words name, for messages.'),
+        note: text('A sentence messages add about these words ({{mention.note}}).'),
+        assertion: {
+          anyOf: [{ type: 'string', enum: [...ASSERTIONS] }, { type: 'array', items: { type: 'string', enum: [...ASSERTIONS] }, minItems: 1 }],
+          description: 'The assertions that count for these words (default: those of the condition, affirmed): a past surgery is a current status, so `[affirmed, historical]`.',
+        },
+      },
+      additionalProperties: false,
+    },
+    'context-list': {
+      title: 'context word list',
+      description: 'A list of cue words (replaces the inherited list), or { add, remove } to extend it.',
+      anyOf: [
+        { type: 'array', items: { type: 'string', minLength: 1 } },
+        {
+          type: 'object',
+          properties: { add: { type: 'array', items: { type: 'string', minLength: 1 } }, remove: { type: 'array', items: { type: 'string', minLength: 1 } } },
+          additionalProperties: false,
+        },
+      ],
+    },
+    'context-cues': {
+      title: 'cue set',
+      type: 'object',
+      properties: {
+        before: { ...ref('context-list'), description: 'Cues written before the mention they qualify ("denies melena").' },
+        after: { ...ref('context-list'), description: 'Cues written after it ("occult blood was negative").' },
+        sections: { ...ref('context-list'), description: 'Section headings ("Family history:") or note sections whose mentions all take this assertion.' },
+        termination: { ...ref('context-list'), description: 'Words that end the scope of these cues only (besides the common termination list).' },
+      },
+      additionalProperties: false,
+    },
+    context: {
+      title: 'context',
+      description: 'The cues that give each mention in a note its assertion (ConText). Every ruleset starts from the built-in lists (b12lint:context).',
+      type: 'object',
+      properties: {
+        window: {
+          type: 'object',
+          properties: {
+            forward: { type: 'integer', minimum: 1, description: 'Words a cue written before a mention reaches (default 8).' },
+            backward: { type: 'integer', minimum: 1, description: 'Words a cue written after a mention reaches back (default 5).' },
+          },
+          additionalProperties: false,
+        },
+        negation: { ...ref('context-cues'), description: 'Cues that make a mention negated.' },
+        uncertainty: { ...ref('context-cues'), description: 'Cues that make a mention possible (uncertain).' },
+        hypothetical: { ...ref('context-cues'), description: 'Cues that make a mention hypothetical (rule out, return if, risk of).' },
+        historical: { ...ref('context-cues'), description: 'Cues that make a mention historical (history of, resolved, in 2019).' },
+        family: { ...ref('context-cues'), description: 'Cues that make a mention someone else\'s (mother, family history of).' },
+        current: { ...ref('context-cues'), description: 'Cues that say a condition is current: they cancel historical.' },
+        patient: { ...ref('context-cues'), description: 'Cues that name the patient as the one who has the condition ("Pt has"): they cancel the family a section heading gave.' },
+        pseudo: { ...ref('context-list'), description: 'Phrases that look like cues and assert nothing (no change, gram negative).' },
+        termination: { ...ref('context-list'), description: 'Words that end a cue\'s scope (but, however).' },
+        headings: { ...ref('context-list'), description: 'Other section headings: they end a family or history section.' },
       },
       additionalProperties: false,
     },
@@ -403,7 +458,7 @@ function rulesetDefs(): Record<string, Schema> {
     },
     negation: {
       title: 'negation',
-      description: 'Replaces the default negation cues and the words that end a negation\'s reach.',
+      description: 'Older form of `context`: `cues` replaces context.negation.before, `terminators` replaces context.termination.',
       type: 'object',
       properties: {
         cues: { type: 'array', items: { type: 'string' }, description: 'Words that negate what follows (no, denies, negative for, ...).' },
@@ -439,6 +494,7 @@ function layerProperties(): Record<string, Schema> {
     mentions: named({ type: 'array', items: ref('mention') }, 'Named maps from codes to the words notes use for them.'),
     pairs: named({ type: 'array', items: ref('pair') }, 'Named lists of code pairs (Excludes1 notes) with the dates they are in force.'),
     negation: ref('negation'),
+    context: ref('context'),
     overrides: { type: 'array', items: ref('override'), description: 'Per-project tuning without copying rules: { rule, severity }.' },
   };
 }

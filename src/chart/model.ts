@@ -10,12 +10,14 @@ export type Day = number;
 export type Setting = 'outpatient' | 'inpatient' | 'emergency' | 'telehealth';
 export type DiagnosisStatus = 'confirmed' | 'suspected' | 'ruled-out' | 'history';
 export type Sex = 'female' | 'male' | 'other' | 'unknown';
-export type NoteSection = 'assessment' | 'plan' | 'hpi' | 'ros' | 'exam' | 'other';
+export type NoteSection = 'assessment' | 'plan' | 'hpi' | 'ros' | 'exam' | 'family-history' | 'past-history' | 'other';
 
 export const SETTINGS: readonly Setting[] = ['outpatient', 'inpatient', 'emergency', 'telehealth'];
 export const DIAGNOSIS_STATUSES: readonly DiagnosisStatus[] = ['confirmed', 'suspected', 'ruled-out', 'history'];
+/** The statuses of a current condition; `ruled-out` and `history` are not current. */
+export const CURRENT_STATUSES: ReadonlySet<DiagnosisStatus> = new Set(['confirmed', 'suspected']);
 export const SEXES: readonly Sex[] = ['female', 'male', 'other', 'unknown'];
-export const NOTE_SECTIONS: readonly NoteSection[] = ['assessment', 'plan', 'hpi', 'ros', 'exam', 'other'];
+export const NOTE_SECTIONS: readonly NoteSection[] = ['assessment', 'plan', 'hpi', 'ros', 'exam', 'family-history', 'past-history', 'other'];
 
 export interface Patient {
   id?: string;

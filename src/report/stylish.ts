@@ -3,6 +3,11 @@ import { Chalk } from 'chalk';
 import type { Evidence, Finding } from '../finding.js';
 import type { BaselineSummary, Formatter, Report } from './types.js';
 
+/** How a note's mention is shown when it is not affirmed: "(family history)", "(denied)". */
+const ASSERTION_WORDS: Record<string, string> = {
+  negated: 'denied', possible: 'uncertain', hypothetical: 'hypothetical', historical: 'history', family: 'family history',
+};
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -20,7 +25,7 @@ export function describeEvidence(e: Evidence): string {
       const conv = e.converted && (e.converted.unit !== e.unit || String(e.converted.value) !== String(e.value)) ? ` (= ${e.converted.value} ${e.converted.unit})` : '';
       return `lab ${e.test} ${written}${conv}${e.date ? ` on ${e.date}` : ''}${at(e)}`;
     }
-    case 'note': return `${e.section} note "${e.excerpt}"${at(e)}`;
+    case 'note': return `${e.section} note${e.assertion && e.assertion !== 'affirmed' ? ` (${ASSERTION_WORDS[e.assertion] ?? e.assertion})` : ''} "${e.excerpt}"${at(e)}`;
     case 'medication': return `medication ${e.name ?? e.code ?? ''}${at(e)}`;
     default: return `${e.kind}${at(e)}`;
   }

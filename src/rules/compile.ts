@@ -19,12 +19,13 @@ import { merge, HOLDS } from './evidence.js';
 import { Problems, type Definitions, type Def, type RawRule, type SourceFile } from './load.js';
 import { didYouMean } from './suggest.js';
 import { parseTemplate, templateNames, TemplateError } from './template.js';
-import { CompiledNegation, DEFAULT_NEGATION, TermMatcher, type NegationConfig } from './terms.js';
+import { TermMatcher } from './terms.js';
+import { ASSERTIONS, CompiledContext, CUE_CATEGORIES, type Assertion, type ContextConfig } from './context.js';
 import { CompiledTest } from './tests.js';
 import { MentionMap, type MentionEntry } from './mentions.js';
 import type { CodePair } from './pairs.js';
 import { parseDay } from '../chart/normalize.js';
-import { DIAGNOSIS_STATUSES, SETTINGS } from '../chart/model.js';
+import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, SETTINGS } from '../chart/model.js';
 import {
   SUBJECT_KINDS, type CompileContext, type CompiledRule, type CompiledRuleset, type ConditionModule,
   type Evaluator, type NodePath, type OptionSpec, type Outcome, type SubjectKind,
@@ -63,26 +64,17 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
   const lookbackValue = defs.lookback ? parseDuration(defs.lookback.value) : undefined;
   if (lookbackValue) lookback = lookbackValue;
 
-  let negationConfig: NegationConfig = DEFAULT_NEGATION;
-  if (defs.negation) {
-    const n = defs.negation.value;
-    const list = (k: 'cues' | 'terminators'): string[] => {
-      const v = n[k];
-      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : [...DEFAULT_NEGATION[k]];
-    };
-    negationConfig = { cues: list('cues'), terminators: list('terminators') };
-  }
-  const negation = new CompiledNegation(negationConfig);
+  const context = new CompiledContext(contextConfig(defs));
 
   const codesets = new Map<string, CodeMatcher>();
   for (const [name, def] of defs.codesets) codesets.set(name, new CodeMatcher(def.value));
   const tests = new Map<string, CompiledTest>();
   for (const [name, def] of defs.tests) tests.set(name, new CompiledTest(name, def.value));
   const terms = new Map<string, TermMatcher>();
-  for (const [name, def] of defs.terms) terms.set(name, new TermMatcher(def.value, negation));
+  for (const [name, def] of defs.terms) terms.set(name, new TermMatcher(def.value, context));
   const values = new Map<string, number | string>();
   for (const [name, def] of defs.values) values.set(name, def.value);
-  const base: Env = { problems, codesets, tests, terms, values, lookback, codeTable, negation, pairs: new Map(), mentions: new Map() };
+  const base: Env = { problems, codesets, tests, terms, values, lookback, codeTable, context, pairs: new Map(), mentions: new Map() };
   for (const [name, def] of defs.pairs) {
     const cc = makeContext(base, def.src, def.path, 'diagnosis');
     const list: CodePair[] = [];
@@ -115,11 +107,14 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
       const codes = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
       const words = raw.terms !== undefined ? cc.terms(raw.terms, [...at, 'terms']) : undefined;
       if (!codes || !words) return;
-      const entry: MentionEntry = { codes, codeText: codeText(raw.code), terms: words.terms };
+      const entry: MentionEntry = { codes, codeText: codeText(raw.code).replace(/\*/g, '-'), terms: words.terms };
       if (typeof raw.name === 'string') entry.name = raw.name;
+      if (typeof raw.note === 'string') entry.note = raw.note.trim();
+      // The schema refuses an assertion name it does not know; the loader places the error.
+      if (raw.assertion !== undefined) entry.assertions = new Set((Array.isArray(raw.assertion) ? raw.assertion : [raw.assertion]).filter((a): a is Assertion => (ASSERTIONS as readonly unknown[]).includes(a)));
       entries.push(entry);
     });
-    base.mentions.set(name, new MentionMap(entries, negation));
+    base.mentions.set(name, new MentionMap(entries, context));
   }
 
   // Apply overrides to the raw rules before compiling.
@@ -167,9 +162,22 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     codesets,
     terms,
     values,
-    negation,
+    context,
     codeTable,
     fingerprint,
+  };
+}
+
+/** The context cue lists the definitions hold (the built-in base and every layer on it). */
+function contextConfig(defs: Definitions): ContextConfig {
+  const list = (key: string): string[] => defs.context.get(key)?.value ?? [];
+  const categories = Object.fromEntries(CUE_CATEGORIES.map((c) => [c, { before: list(`${c}.before`), after: list(`${c}.after`), sections: list(`${c}.sections`), termination: list(`${c}.termination`) }]));
+  return {
+    categories: categories as unknown as ContextConfig['categories'],
+    pseudo: list('pseudo'),
+    termination: list('termination'),
+    headings: list('headings'),
+    window: { forward: defs.contextWindow.get('forward')?.value ?? 8, backward: defs.contextWindow.get('backward')?.value ?? 5 },
   };
 }
 
@@ -196,7 +204,7 @@ interface Env {
   values: Map<string, number | string>;
   lookback: Duration;
   codeTable: CodeTable;
-  negation: CompiledNegation;
+  context: CompiledContext;
   pairs: Map<string, CodePair[]>;
   mentions: Map<string, MentionMap>;
 }
@@ -213,6 +221,12 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
 
   let match: Evaluator | null = null;
   if (raw.match !== undefined) match = compileMatch(raw.match, [...path, 'match'], on, cc([...path, 'match']));
+  // A diagnosis ruled out or in the past is not a current condition: a rule about diagnoses looks
+  // at it only when its `match` names that status.
+  if (on === 'diagnosis' && !(isObj(raw.match) && raw.match.status !== undefined)) {
+    const inner = match;
+    match = (scope) => (scope.diagnosis && CURRENT_STATUSES.has(scope.diagnosis.status) ? (inner ? inner(scope) : HOLDS) : null);
+  }
 
   // A rule without `when` fires for every subject its `match` takes.
   let when: Evaluator = () => HOLDS;
@@ -303,12 +317,12 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
       const known = names.filter((n) => env.terms.has(n));
       if (known.length === names.length) {
         if (known.length === 1) return env.terms.get(known[0]!);
-        return new TermMatcher(known.flatMap((n) => env.terms.get(n)!.terms), env.negation);
+        return new TermMatcher(known.flatMap((n) => env.terms.get(n)!.terms), env.context);
       }
       // A list that names no term list is a list of words, unless it looks like a mistyped name.
       const mistyped = (n: string): boolean => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(n) && didYouMean(n, env.terms.keys()) !== '';
       if (known.length === 0 && Array.isArray(value) && !names.some(mistyped)) {
-        return new TermMatcher(names, env.negation);
+        return new TermMatcher(names, env.context);
       }
       for (const [i, n] of names.entries()) {
         if (!env.terms.has(n)) p.at(src, Array.isArray(value) ? [...at, i] : at, `unknown term list "${n}".${didYouMean(n, env.terms.keys())}`);

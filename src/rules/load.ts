@@ -77,6 +77,10 @@ export interface Definitions {
   sources: SourceFile[];
   lookback?: Def<unknown>;
   negation?: Def<Record<string, unknown>>;
+  /** The context cue lists (`context:`), each key a list: `negation.before`, `pseudo`, ... */
+  context: Map<string, Def<string[]>>;
+  /** The context's word window (`context.window`). */
+  contextWindow: Map<'forward' | 'backward', Def<number>>;
   codesets: Map<string, Def<string[]>>;
   tests: Map<string, Def<TestDefinition>>;
   terms: Map<string, Def<string[]>>;
@@ -102,6 +106,8 @@ export interface RawMention {
   code?: unknown;
   terms?: unknown;
   name?: unknown;
+  assertion?: unknown;
+  note?: unknown;
 }
 
 /** A rule id: kebab-case (a JSON Schema pattern). */
@@ -243,7 +249,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 export function emptyDefinitions(): Definitions {
   return {
-    name: '', files: [], sources: [], codesets: new Map(), tests: new Map(), terms: new Map(),
+    name: '', files: [], sources: [], context: new Map(), contextWindow: new Map(), codesets: new Map(), tests: new Map(), terms: new Map(),
     values: new Map(), pairs: new Map(), mentions: new Map(), rules: new Map(), overrides: [],
   };
 }
@@ -255,11 +261,25 @@ export interface LayerOptions {
   defaultExtends?: string[];
   /** A ruleset given on the command line, which replaces the file's own `extends`/`ruleset`. */
   forcedExtends?: string[];
+  /** The base layer every ruleset starts from (the context cues): it names no ruleset. */
+  base?: boolean;
+}
+
+/** The built-in layer under every ruleset: the context cue lists of rulesets/context.yaml. */
+export const CONTEXT_BASE = 'b12lint:context';
+
+/** Empty definitions with the base layer (the built-in context cues) applied. */
+export function baseDefinitions(problems: Problems): Definitions {
+  const defs = emptyDefinitions();
+  const abs = builtinPath(CONTEXT_BASE)!;
+  const src = readSource(abs, problems, CONTEXT_BASE);
+  if (src) applyLayer(defs, src, problems, [abs], { base: true });
+  return defs;
 }
 
 /** Loads a ruleset (path or built-in name) and everything it extends. */
 export function loadDefinitions(ref: string, problems: Problems, baseDir = process.cwd()): Definitions {
-  const defs = emptyDefinitions();
+  const defs = baseDefinitions(problems);
   loadInto(defs, ref, baseDir, problems, []);
   return defs;
 }
@@ -320,11 +340,22 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
   for (const e of ext) loadInto(defs, e.ref, baseDir, problems, stack, { src, path: e.path });
 
   defs.sources.push(src);
-  defs.files.push(src.file);
-  if (typeof root.ruleset === 'string' && root.ruleset.trim() && !options.extraKeys) defs.name = root.ruleset;
-  if (!defs.name && !options.extraKeys) defs.name = src.file;
+  if (!options.base) {
+    defs.files.push(src.file);
+    if (typeof root.ruleset === 'string' && root.ruleset.trim() && !options.extraKeys) defs.name = root.ruleset;
+    if (!defs.name && !options.extraKeys) defs.name = src.file;
+  }
   if (root.lookback !== undefined) defs.lookback = { value: root.lookback, src, path: ['lookback'] };
-  if (isObj(root.negation)) defs.negation = { value: root.negation, src, path: ['negation'] };
+  if (isObj(root.negation)) {
+    // The older `negation:` setting: its cues and terminators replace the context's lists.
+    defs.negation = { value: root.negation, src, path: ['negation'] };
+    const legacy: [string, string][] = [['cues', 'negation.before'], ['terminators', 'termination']];
+    for (const [k, key] of legacy) {
+      const v = root.negation[k];
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) defs.context.set(key, { value: v, src, path: ['negation', k] });
+    }
+  }
+  mergeContext(defs, root.context, src, problems);
   mergeCodesets(defs, root.codesets, src, problems);
   // Entries the schema refused are left out; the schema's problems say why.
   const strList = (x: unknown): string[] | undefined => (x === undefined ? undefined : (Array.isArray(x) ? x : [x]).map(String));
@@ -384,6 +415,37 @@ function mergeCodesets(defs: Definitions, raw: unknown, src: SourceFile, problem
       defs.codesets.set(name, { value: [...base.filter((c) => !remove.has(c.toUpperCase())), ...codes(v.add)], src, path });
     } else if (Array.isArray(v)) {
       defs.codesets.set(name, { value: codes(v), src, path });
+    }
+  }
+}
+
+/** Context cue lists: a list replaces the inherited one; `{ add, remove }` extends it. */
+function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems: Problems): void {
+  if (!isObj(raw)) return;
+  const words = (x: unknown): string[] => (Array.isArray(x) ? x.filter((w): w is string => typeof w === 'string' && w.trim() !== '') : []);
+  const list = (key: string, v: unknown, path: NodePath): void => {
+    if (Array.isArray(v)) {
+      defs.context.set(key, { value: words(v), src, path });
+    } else if (isObj(v)) {
+      const inherited = defs.context.get(key);
+      if (!inherited && v.remove !== undefined) problems.at(src, [...path, 'remove'], `context list "${key}" has no inherited words to remove`);
+      const remove = new Set(words(v.remove).map((w) => w.toLowerCase()));
+      const kept = (inherited?.value ?? []).filter((w) => !remove.has(w.toLowerCase()));
+      defs.context.set(key, { value: [...kept, ...words(v.add)], src, path });
+    }
+  };
+  for (const [name, v] of Object.entries(raw)) {
+    const path: NodePath = ['context', name];
+    if (name === 'window') {
+      if (!isObj(v)) continue;
+      for (const k of ['forward', 'backward'] as const) {
+        const n = v[k];
+        if (typeof n === 'number' && Number.isInteger(n) && n > 0) defs.contextWindow.set(k, { value: n, src, path: [...path, k] });
+      }
+    } else if (name === 'pseudo' || name === 'termination' || name === 'headings') {
+      list(name, v, path);
+    } else if (isObj(v)) {
+      for (const part of ['before', 'after', 'sections', 'termination']) if (v[part] !== undefined) list(`${name}.${part}`, v[part], [...path, part]);
     }
   }
 }

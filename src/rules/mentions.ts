@@ -5,14 +5,19 @@
  * "sleeve gastrectomy" is one mention and not also "gastrectomy".
  */
 import type { CodeMatcher } from './codes.js';
-import { TermMatcher, type CompiledNegation, type TermHit } from './terms.js';
+import type { Assertion, CompiledContext } from './context.js';
+import { TermMatcher, type TermHit } from './terms.js';
 
 export interface MentionEntry {
   codes: CodeMatcher;
-  /** The codes as written in the ruleset, for messages. */
+  /** The codes as written for messages: a prefix pattern in the ICD-10-CM form (K50.* as K50.-). */
   codeText: string;
+  /** A sentence the messages add about this entry. */
+  note?: string;
   name?: string;
   terms: readonly string[];
+  /** The assertions that count for this entry (a past surgery is a current status: historical counts). */
+  assertions?: ReadonlySet<Assertion>;
 }
 
 export interface MentionHit {
@@ -23,31 +28,41 @@ export interface MentionHit {
 export class MentionMap {
   private readonly matcher: TermMatcher;
   private readonly byTerm = new Map<string, MentionEntry>();
-  private readonly perEntry = new Map<MentionEntry, TermMatcher>();
+  private readonly perDiagnosis = new Map<string, TermMatcher>();
 
-  constructor(readonly entries: readonly MentionEntry[], negation: CompiledNegation) {
+  constructor(readonly entries: readonly MentionEntry[], private readonly context: CompiledContext) {
     for (const e of entries) {
       for (const t of e.terms) if (!this.byTerm.has(key(t))) this.byTerm.set(key(t), e);
-      this.perEntry.set(e, new TermMatcher(e.terms, negation));
     }
-    this.matcher = new TermMatcher(entries.flatMap((e) => e.terms), negation);
+    this.matcher = new TermMatcher(entries.flatMap((e) => e.terms), context);
   }
 
   /** Every mention in the text, with the entry it stands for. */
-  find(text: string): MentionHit[] {
+  find(text: string, section = ''): MentionHit[] {
     const out: MentionHit[] = [];
-    for (const hit of this.matcher.find(text)) {
+    for (const hit of this.matcher.find(text, section)) {
       const entry = this.byTerm.get(key(hit.term));
       if (entry) out.push({ entry, hit });
     }
     return out;
   }
 
-  /** The words that mention a diagnosis code, as one matcher per entry whose codes take it. */
-  matchersFor(code: string): TermMatcher[] {
-    const out: TermMatcher[] = [];
-    for (const e of this.entries) if (e.codes.matchesDiagnosis(code)) out.push(this.perEntry.get(e)!);
-    return out;
+  /**
+   * The words that mention one diagnosis: the map's terms for its code, its description and its
+   * code as written (D51.0, D510), as one matcher, made once per code and description.
+   */
+  matcherForDiagnosis(d: { code: string; codeText: string; description?: string }): TermMatcher {
+    const k = `${d.code}\u0000${d.codeText}\u0000${d.description ?? ''}`;
+    let m = this.perDiagnosis.get(k);
+    if (!m) {
+      const words = new Set<string>([d.code, d.codeText.trim()]);
+      if (d.description?.trim()) words.add(d.description.trim());
+      for (const e of this.entries) if (e.codes.matchesDiagnosis(d.code)) for (const t of e.terms) words.add(t);
+      if (this.perDiagnosis.size >= 1024) this.perDiagnosis.clear();
+      m = new TermMatcher([...words].filter(Boolean), this.context);
+      this.perDiagnosis.set(k, m);
+    }
+    return m;
   }
 }
 

@@ -3,7 +3,8 @@ import type { Chart, Day, Diagnosis, Encounter, Lab, Service } from '../chart/mo
 import type { Evidence, Severity } from '../finding.js';
 import type { CodeMatcher } from './codes.js';
 import type { Duration } from './duration.js';
-import type { CompiledNegation, TermMatcher } from './terms.js';
+import type { TermMatcher } from './terms.js';
+import type { CompiledContext } from './context.js';
 import type { ChartContext } from './chart-context.js';
 import type { CompiledTest } from './tests.js';
 import type { CodeTable } from './code-table.js';
@@ -108,7 +109,7 @@ export interface CompiledRuleset {
   codesets: Map<string, CodeMatcher>;
   terms: Map<string, TermMatcher>;
   values: Map<string, number | string>;
-  negation: CompiledNegation;
+  context: CompiledContext;
   codeTable: CodeTable;
   /** A hash of everything the results depend on (for the cache). */
   fingerprint: string;

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { CodeTable, CodeTableError, loadCodeTable } from '../rules/code-table.js';
 import { compileRuleset } from '../rules/compile.js';
-import { applyLayer, emptyDefinitions, loadDefinitions, Problems, RulesetError, type Definitions } from '../rules/load.js';
+import { applyLayer, baseDefinitions, loadDefinitions, Problems, RulesetError, type Definitions } from '../rules/load.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { CONFIG_KEYS, loadConfig, type Config } from './config.js';
 
@@ -24,7 +24,7 @@ export function resolveDefinitions(options: Pick<SetupOptions, 'ruleset' | 'conf
   // A ruleset named on the command line runs as written; the config adds only run settings.
   if (options.ruleset) return loadDefinitions(options.ruleset, problems);
   if (!config) return loadDefinitions(DEFAULT_RULESET, problems);
-  const defs = emptyDefinitions();
+  const defs = baseDefinitions(problems);
   const base = config.ruleset ?? DEFAULT_RULESET;
   // applyLayer resolves the config's ruleset relative to the config file's folder.
   applyLayer(defs, config.src, problems, [], { extraKeys: CONFIG_KEYS, forcedExtends: [base] });

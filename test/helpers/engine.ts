@@ -4,7 +4,7 @@
  */
 import { Engine } from '../../src/rules/engine.js';
 import { compileRuleset } from '../../src/rules/compile.js';
-import { applyLayer, emptyDefinitions, Problems, RulesetError, sourceFromText } from '../../src/rules/load.js';
+import { applyLayer, baseDefinitions, Problems, RulesetError, sourceFromText } from '../../src/rules/load.js';
 import type { CompiledRuleset } from '../../src/rules/types.js';
 import { CodeTable } from '../../src/rules/code-table.js';
 import { lintText } from '../../src/run/lint-file.js';
@@ -14,7 +14,7 @@ export function compileText(yaml: string, codeTable?: CodeTable): CompiledRulese
   const problems = new Problems();
   const src = sourceFromText(yaml, '', problems, 'test-ruleset.yaml');
   if (!src) throw new RulesetError(problems.list);
-  const defs = emptyDefinitions();
+  const defs = baseDefinitions(problems);
   applyLayer(defs, src, problems, [], {});
   const rs = compileRuleset(defs, problems, codeTable ? { codeTable } : {});
   problems.throwIfAny();
@@ -40,4 +40,9 @@ export function lint(ruleset: CompiledRuleset | string, chart: string, format: '
 /** The rule ids found, sorted, without duplicates. */
 export function ruleIds(findings: readonly Finding[]): string[] {
   return [...new Set(findings.map((f) => f.ruleId))].sort();
+}
+
+/** The built-in context cues (rulesets/context.yaml), compiled as every run compiles them. */
+export function builtinContext(): CompiledRuleset['context'] {
+  return compileText('ruleset: context-only\nrules: []\n').context;
 }

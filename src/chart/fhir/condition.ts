@@ -3,7 +3,8 @@
  * ICD-10) coding is the code; a concept coded only in SNOMED CT is read through the concept map
  * (and remembers it in `mappedFrom`), or kept as it is, with its system, when the map has no entry.
  * `verificationStatus`: confirmed as confirmed; provisional, differential and unconfirmed as
- * suspected; refuted as ruled-out.
+ * suspected; refuted as ruled-out (entered-in-error is left out). `clinicalStatus` resolved,
+ * inactive or remission makes a condition that is not refuted a `history` (not current).
  */
 import type { Diagnosis, DiagnosisStatus } from '../model.js';
 import { normalizeIcd10, looksLikeIcd10 } from '../normalize.js';
@@ -65,8 +66,12 @@ export function conditionDiagnosis(entry: Entry, ctx: Context): DiagnosisDraft |
   }
   const status = STATUS[verification(r) ?? 'confirmed'];
   if (status) d.status = status;
+  if (d.status !== 'ruled-out' && PAST.has(codings(r.clinicalStatus)[0]?.code ?? '')) d.status = 'history';
   return d;
 }
+
+/** Clinical statuses of a condition that is no longer current. */
+const PAST = new Set(['resolved', 'inactive', 'remission']);
 
 function verification(r: Record<string, unknown>): string | undefined {
   return codings(r.verificationStatus)[0]?.code;

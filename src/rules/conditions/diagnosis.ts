@@ -1,4 +1,4 @@
-import { DIAGNOSIS_STATUSES, type Diagnosis } from '../../chart/model.js';
+import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, type Diagnosis } from '../../chart/model.js';
 import { compareNumber, type Comparison } from '../compare.js';
 import { diagnosisEvidence } from '../evidence.js';
 import type { ConditionModule, Scope } from '../types.js';
@@ -25,14 +25,14 @@ export const diagnosis: ConditionModule<Options> = {
   options: {
     code: { type: 'codes', description: 'A codeset name, a code, a pattern such as D51.*, or a list of them.' },
     linked: { type: 'boolean', description: 'Only the diagnoses the current service points to (all of the encounter\'s when it has no pointers).' },
-    status: { type: 'enum-list', values: DIAGNOSIS_STATUSES, description: 'One status or a list.' },
+    status: { type: 'enum-list', values: DIAGNOSIS_STATUSES, description: 'One status or a list. Without it, only current diagnoses (confirmed, suspected) match: a ruled-out or history diagnosis never supports a line.' },
     rank: { type: 'comparison', description: '1-based position in the encounter\'s list: a number or a comparison ({lte: 4}).' },
     other: { type: 'boolean', description: 'Leave out the subject diagnosis itself (for pairs of diagnoses).' },
     self: { type: 'boolean', description: 'Look only at the subject diagnosis itself (for rules `on: diagnosis`).' },
   },
   compile(o, cc) {
     const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
-    const statuses = o.status === undefined ? undefined : new Set(Array.isArray(o.status) ? o.status : [o.status]);
+    const statuses: ReadonlySet<string> = o.status === undefined ? CURRENT_STATUSES : new Set(Array.isArray(o.status) ? o.status : [o.status]);
     const rank: Comparison | undefined = typeof o.rank === 'number' ? { eq: o.rank } : o.rank;
     const linked = o.linked === true;
     const other = o.other === true;
@@ -41,7 +41,7 @@ export const diagnosis: ConditionModule<Options> = {
       const pool = self ? (scope.diagnosis ? [scope.diagnosis] : []) : diagnosesOf(scope, linked);
       const matched = pool.filter((d) =>
         (!codes || codes.matchesDiagnosis(d.code)) &&
-        (!statuses || statuses.has(d.status)) &&
+        statuses.has(d.status) &&
         (!rank || compareNumber({ value: d.rank }, rank)) &&
         (!other || d !== scope.diagnosis));
       if (matched.length === 0) return null;

@@ -1,5 +1,6 @@
 import type { Medication } from '../../chart/model.js';
 import { compileBefore } from './before.js';
+import { AFFIRMED } from '../context.js';
 import type { ConditionModule, EvidenceRef } from '../types.js';
 
 interface Options {
@@ -22,7 +23,7 @@ export const medication: ConditionModule<Options> = {
     const beforeLimit = compileBefore(o.before, cc);
     if (o.name === undefined && o.code === undefined) cc.error(cc.path, '`medication` needs `name` or `code`');
     const matches = (m: Medication): boolean =>
-      (names !== undefined && m.name !== undefined && names.first(m.name, false) !== undefined) ||
+      (names !== undefined && m.name !== undefined && names.first(m.name, AFFIRMED) !== undefined) ||
       (codes !== undefined && m.code !== undefined && codes.matchesProcedure(m.code.toUpperCase()));
     return (scope) => {
       const limit = beforeLimit(scope);

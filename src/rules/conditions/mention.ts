@@ -1,3 +1,5 @@
+import { CURRENT_STATUSES, NOTE_SECTIONS } from '../../chart/model.js';
+import { ASSERTIONS, type Assertion } from '../context.js';
 import { noteEvidence } from '../evidence.js';
 import type { ConditionModule } from '../types.js';
 
@@ -5,31 +7,41 @@ interface Options {
   map: string;
   coded?: boolean;
   sections?: string | string[];
+  assertion?: Assertion | Assertion[];
 }
 
 export const mention: ConditionModule<Options> = {
   kind: 'mention',
-  description: 'The encounter\'s notes affirm a term of the named mention map; with `coded: false`, only terms whose codes the encounter does not code (with `coded: true`, only those it does).',
+  description: 'The encounter\'s notes affirm a term of the named mention map (or state it with an assertion its entry or `assertion` accepts); with `coded: false`, only terms whose codes the encounter does not code as current (with `coded: true`, only those it does).',
   options: {
     map: { type: 'mentions', required: true, description: 'A mention map named in `mentions` (e.g. etiologies).' },
     coded: { type: 'boolean', description: 'false: the mentioned code is not coded on the encounter; true: it is.' },
-    sections: { type: 'enum-list', values: ['assessment', 'plan', 'hpi', 'ros', 'exam', 'other'], description: 'Only these note sections.' },
+    sections: { type: 'enum-list', values: NOTE_SECTIONS, description: 'Only these note sections.' },
+    assertion: { type: 'enum-list', values: ASSERTIONS, description: 'The assertions that count (default affirmed); an entry of the map may name its own (`assertion:` beside its terms).' },
   },
   compile(o, cc) {
     const map = cc.mentions(o.map, [...cc.path, 'map']);
     const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
+    const wanted = new Set<Assertion>(o.assertion === undefined ? ['affirmed'] : Array.isArray(o.assertion) ? o.assertion : [o.assertion]);
     return (scope) => {
       const e = scope.encounter;
       if (!map || !e) return null;
       for (const note of e.notes) {
         if (sections && !sections.has(note.section)) continue;
-        for (const m of map.find(note.text)) {
-          if (m.hit.negated) continue;
-          const isCoded = e.diagnoses.some((d) => m.entry.codes.matchesDiagnosis(d.code));
+        for (const m of map.find(note.text, note.section)) {
+          if (!(m.entry.assertions ?? wanted).has(m.hit.assertion)) continue;
+          const isCoded = e.diagnoses.some((d) => CURRENT_STATUSES.has(d.status) && m.entry.codes.matchesDiagnosis(d.code));
           if (o.coded !== undefined && isCoded !== o.coded) continue;
           return {
             evidence: [noteEvidence(note, m.hit)],
-            bindings: { 'mention.term': m.hit.term, 'mention.code': m.entry.codeText, 'mention.name': m.entry.name ?? m.hit.term },
+            bindings: {
+              'mention.term': m.hit.term,
+              'mention.excerpt': m.hit.excerpt,
+              'mention.assertion': m.hit.assertion,
+              'mention.code': m.entry.codeText,
+              'mention.name': m.entry.name ?? m.hit.term,
+              'mention.note': m.entry.note ?? '',
+            },
           };
         }
       }

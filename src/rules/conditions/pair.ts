@@ -1,3 +1,4 @@
+import { CURRENT_STATUSES } from '../../chart/model.js';
 import { diagnosisEvidence } from '../evidence.js';
 import { inForce } from '../pairs.js';
 import type { ConditionModule } from '../types.js';
@@ -21,7 +22,7 @@ export const pair: ConditionModule<Options> = {
       if (!list || !d || !e) return null;
       for (const p of list) {
         if (!p.code.matchesDiagnosis(d.code) || !inForce(p, e.date)) continue;
-        const other = e.diagnoses.find((x) => x !== d && p.with.matchesDiagnosis(x.code));
+        const other = e.diagnoses.find((x) => x !== d && CURRENT_STATUSES.has(x.status) && p.with.matchesDiagnosis(x.code));
         if (!other) continue;
         return {
           evidence: [diagnosisEvidence(d), diagnosisEvidence(other)],

@@ -1,62 +1,49 @@
 import { NOTE_SECTIONS, type Diagnosis, type Encounter } from '../../chart/model.js';
+import { ASSERTIONS, type Assertion } from '../context.js';
 import { shift } from '../duration.js';
 import { noteEvidence } from '../evidence.js';
-import type { MentionMap } from '../mentions.js';
-import { sentenceBounds, type TermHit } from '../terms.js';
+import type { TermHit, TermMatcher } from '../terms.js';
 import type { ConditionModule, EvidenceRef, Scope } from '../types.js';
 
 interface Options {
-  terms: unknown;
+  terms?: unknown;
   sections?: string | string[];
+  assertion?: Assertion | Assertion[];
   negated?: boolean;
   scope?: 'encounter' | 'chart';
   within?: string;
   about?: string;
-}
-
-/** True when the sentence names the diagnosis: its code, its description, or a mention-map term for it. */
-function sentenceNames(sentence: string, d: Diagnosis, map: MentionMap): boolean {
-  const lower = sentence.toLowerCase();
-  if (d.description && lower.includes(d.description.toLowerCase())) return true;
-  if (codePattern(d).test(sentence)) return true;
-  return map.matchersFor(d.code).some((m) => m.find(sentence).some((h) => !h.negated));
-}
-
-const CODE_PATTERNS = new Map<string, RegExp>();
-
-/** The pattern of a diagnosis code as written in notes, compiled once per code (not per evaluation). */
-function codePattern(d: Diagnosis): RegExp {
-  const key = `${d.code}\u0000${d.codeText.trim()}`;
-  let re = CODE_PATTERNS.get(key);
-  if (!re) {
-    if (CODE_PATTERNS.size >= 1024) CODE_PATTERNS.clear();
-    re = new RegExp(`(?<![A-Za-z0-9.])(${escape(d.code)}|${escape(d.codeText.trim())})(?![A-Za-z0-9])`, 'i');
-    CODE_PATTERNS.set(key, re);
-  }
-  return re;
-}
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  near?: unknown;
 }
 
 export const text: ConditionModule<Options> = {
   kind: 'text',
-  description: 'The encounter\'s notes mention one of the terms, affirmed (default) or negated.',
+  description: 'The encounter\'s notes mention one of the terms with the given assertion (affirmed by default: present, current, the patient\'s, certain).',
   options: {
-    terms: { type: 'terms', required: true, description: 'A term list named in `terms`, a list of names, or a list of words.' },
+    terms: { type: 'terms', description: 'A term list named in `terms`, a list of names, or a list of words. Without it, `about` looks for the subject diagnosis itself.' },
     sections: { type: 'enum-list', values: NOTE_SECTIONS, description: 'Only these note sections.' },
-    negated: { type: 'boolean', description: '`false` (default): affirmed mentions only; `true`: negated mentions only ("denies melena").' },
+    assertion: {
+      type: 'enum-list', values: ASSERTIONS,
+      description: 'How the note states the mention, one or a list: affirmed (default), negated ("denies melena"), possible ("probable pernicious anemia"), hypothetical ("rule out GI bleed"), historical ("history of GI bleed, resolved"), family ("mother had pernicious anemia").',
+    },
+    negated: { type: 'boolean', description: 'Kept for older rulesets: `true` is `assertion: negated`, `false` is `assertion: affirmed`.' },
     scope: { type: 'enum', values: ['encounter', 'chart'], description: 'The notes of the subject\'s encounter (default) or of every encounter of the chart.' },
     within: { type: 'duration', description: 'The notes of every encounter of the chart in this window around the subject\'s date.' },
-    about: { type: 'mentions', description: 'Only terms in the same sentence as a mention of the subject diagnosis (its code, its description, or a term the named mention map gives for it).' },
+    about: {
+      type: 'mentions',
+      description: 'The subject diagnosis, through a mention map: without `terms`, the mentions of the diagnosis itself (its code, its description or a term the map gives for it), each with its own assertion; with `terms`, only terms in a sentence that mentions the diagnosis.',
+    },
+    near: { type: 'terms', description: 'Only mentions in a sentence that also mentions one of these terms ("PA" only where the sentence names B12).' },
   },
   compile(o, cc) {
-    const matcher = cc.terms(o.terms, [...cc.path, 'terms']);
+    const matcher = o.terms !== undefined ? cc.terms(o.terms, [...cc.path, 'terms']) : undefined;
+    const near = o.near !== undefined ? cc.terms(o.near, [...cc.path, 'near']) : undefined;
+    const about = o.about !== undefined ? cc.mentions(o.about, [...cc.path, 'about']) : undefined;
+    if (o.terms === undefined && o.about === undefined) cc.error(cc.path, '`text` needs `terms`, or `about` to look for the subject diagnosis');
+    if (o.negated !== undefined && o.assertion !== undefined) cc.error([...cc.path, 'negated'], '`negated` and `assertion` say the same thing: keep `assertion`');
     const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
-    const about = o.about !== undefined ? cc.mentions(o.about, [...cc.path, 'about']) : undefined;
-    const negated = o.negated === true;
+    const wanted = new Set<Assertion>(o.assertion !== undefined ? (Array.isArray(o.assertion) ? o.assertion : [o.assertion]) : [o.negated === true ? 'negated' : 'affirmed']);
     const encountersOf = (scope: Scope): readonly Encounter[] => {
       if (within) {
         const from = shift(scope.day, within, -1);
@@ -65,32 +52,33 @@ export const text: ConditionModule<Options> = {
       }
       return o.scope === 'chart' || !scope.encounter ? scope.chart.encounters : [scope.encounter];
     };
+    /** The sentences (by start) of a note that mention one of the words. */
+    const sentencesWith = (m: TermMatcher, note: { text: string; section: string }): Set<number> =>
+      new Set(m.find(note.text, note.section).map((h) => h.sentence[0]));
     return (scope) => {
-      if (!matcher) return null;
+      const d: Diagnosis | undefined = scope.diagnosis;
+      if (about && !d) return null;
+      const self = about && d ? about.matcherForDiagnosis(d) : undefined;
+      const words = matcher ?? self;
+      if (!words) return null;
       const evidence: EvidenceRef[] = [];
       let first: TermHit | undefined;
       for (const e of encountersOf(scope)) {
         for (const note of e.notes) {
           if (sections && !sections.has(note.section)) continue;
-          let hit: TermHit | undefined;
-          if (about) {
-            const d = scope.diagnosis;
-            if (!d) continue;
-            hit = matcher.find(note.text).find((h) => {
-              if (h.negated !== negated) return false;
-              const [s, end] = sentenceBounds(note.text, h.index);
-              return sentenceNames(note.text.slice(s, end), d, about);
-            });
-          } else {
-            hit = matcher.first(note.text, negated);
-          }
+          const hits = words.find(note.text, note.section);
+          if (hits.length === 0) continue;
+          const aboutD = matcher && self ? sentencesWith(self, note) : undefined;
+          const nearBy = near ? sentencesWith(near, note) : undefined;
+          const hit = hits.find((h) => wanted.has(h.assertion) &&
+            (!aboutD || aboutD.has(h.sentence[0])) && (!nearBy || nearBy.has(h.sentence[0])));
           if (!hit) continue;
           evidence.push(noteEvidence(note, hit));
           first ??= hit;
         }
       }
       if (!first) return null;
-      return { evidence, bindings: { 'text.term': first.term, 'text.excerpt': first.excerpt } };
+      return { evidence, bindings: { 'text.term': first.term, 'text.excerpt': first.excerpt, 'text.assertion': first.assertion } };
     };
   },
 };

@@ -1,0 +1,354 @@
+/**
+ * Assertions: how a note states each mention, read the way ConText does (Chapman, Chu and
+ * Dowling 2007; Harkema et al. 2009): cues with a direction (before the term or after it) whose
+ * scope runs to the end of the clause, a termination cue ("but", "however") or a word limit;
+ * pseudo-cues that look like cues and assert nothing ("no change", "gram negative"); and section
+ * headings ("Family history:") that qualify everything under them. Every word list is ruleset data
+ * (`context:`); this module knows only the algorithm.
+ *
+ * The work is linear in the length of a note: one scan for sentences, one for cues, and each
+ * cue's scope is bounded by a number of words, so a mention looks at a bounded number of cues.
+ */
+import { isWordChar, phraseKey, WordList } from './words.js';
+
+export const ASSERTIONS = ['affirmed', 'negated', 'possible', 'hypothetical', 'historical', 'family'] as const;
+export type Assertion = (typeof ASSERTIONS)[number];
+export const AFFIRMED: ReadonlySet<Assertion> = new Set(['affirmed']);
+
+/**
+ * The cue categories of a `context:` section, and the assertion each gives. Two say what a
+ * mention is not: `current` cancels `historical` ("diagnosed in 2015, on maintenance B12"), and
+ * `patient` names the patient as the one who has the condition, which cancels the `family` a
+ * section heading gave ("FH: none. Pt has celiac disease."; a family cue itself still wins).
+ */
+export const CUE_CATEGORIES = ['negation', 'uncertainty', 'hypothetical', 'historical', 'family', 'current', 'patient'] as const;
+export type CueCategory = (typeof CUE_CATEGORIES)[number];
+const ASSERTION_OF: Record<Exclude<CueCategory, 'current' | 'patient'>, Assertion> = {
+  negation: 'negated', uncertainty: 'possible', hypothetical: 'hypothetical', historical: 'historical', family: 'family',
+};
+
+/** When several cues reach one mention, the first of these wins. */
+const PRECEDENCE: readonly Assertion[] = ['family', 'negated', 'hypothetical', 'historical', 'possible'];
+
+export interface CueLists {
+  /** Cues that stand before the mention they qualify ("denies melena"). */
+  before: readonly string[];
+  /** Cues that stand after it ("occult blood was negative"). */
+  after: readonly string[];
+  /** Section headings (in the text, "Family history:", or a note's own section) that give the assertion to all under them. */
+  sections: readonly string[];
+  /** Words that end the scope of this category's cues only (besides the common `termination`). */
+  termination: readonly string[];
+}
+
+export interface ContextConfig {
+  readonly categories: Readonly<Record<CueCategory, CueLists>>;
+  /** Look like cues, assert nothing ("no change", "not only"). */
+  readonly pseudo: readonly string[];
+  /** End a cue's scope ("but", "however"). */
+  readonly termination: readonly string[];
+  /** Other section headings: they end the section a qualifying heading began. */
+  readonly headings: readonly string[];
+  /** How many words a cue reaches: forward from a cue before the mention, backward from one after it. */
+  readonly window: { readonly forward: number; readonly backward: number };
+}
+
+export const EMPTY_CUES: CueLists = { before: [], after: [], sections: [], termination: [] };
+
+const enum Dir { Forward, Backward, Termination }
+
+const FAMILY = CUE_CATEGORIES.indexOf('family');
+const PATIENT = CUE_CATEGORIES.indexOf('patient');
+const CURRENT = CUE_CATEGORIES.indexOf('current');
+const HISTORICAL = CUE_CATEGORIES.indexOf('historical');
+
+interface Role {
+  /** Index into CUE_CATEGORIES; for a termination, the category it ends (-1: every category). */
+  cat: number;
+  dir: Dir;
+}
+
+interface Cue {
+  start: number;
+  end: number;
+  cat: number;
+  dir: Dir;
+  /** Forward cues: where the scope ends; backward cues: where it starts. */
+  reach: number;
+}
+
+/** A note read once: its sentences, cues and section headings. */
+export interface NoteAnalysis {
+  readonly text: string;
+  /** Sorted indexes of the characters that end a sentence (or begin one, after a heading's colon). */
+  readonly bounds: readonly number[];
+  readonly cues: readonly Cue[];
+  /** Sorted section starts: [index, category index or -1 for a heading that qualifies nothing]. */
+  readonly sections: readonly (readonly [number, number])[];
+  /** The category the note's own section gives, or -1. */
+  readonly noteSection: number;
+}
+
+const ANALYSIS_LIMIT = 256;
+
+export class CompiledContext {
+  private readonly cues: WordList;
+  private readonly roles = new Map<string, Role[]>();
+  private readonly pseudo = new Set<string>();
+  private readonly headingWords: WordList;
+  private readonly headingCat = new Map<string, number>();
+  private readonly memo = new Map<string, Map<string, NoteAnalysis>>();
+  private memoSize = 0;
+
+  constructor(readonly config: ContextConfig) {
+    const all: string[] = [];
+    const add = (phrase: string, role: Role | undefined): void => {
+      const key = phraseKey(phrase);
+      if (!key) return;
+      all.push(phrase);
+      if (!role) {
+        this.pseudo.add(key);
+        return;
+      }
+      const list = this.roles.get(key) ?? [];
+      if (!list.some((r) => r.cat === role.cat && r.dir === role.dir)) list.push(role);
+      this.roles.set(key, list);
+    };
+    CUE_CATEGORIES.forEach((name, cat) => {
+      const lists = config.categories[name];
+      for (const p of lists.before) add(p, { cat, dir: Dir.Forward });
+      for (const p of lists.after) add(p, { cat, dir: Dir.Backward });
+      for (const h of lists.sections) this.headingCat.set(sectionKey(h), cat);
+      for (const p of lists.termination) add(p, { cat, dir: Dir.Termination });
+    });
+    for (const p of config.termination) add(p, { cat: -1, dir: Dir.Termination });
+    for (const p of config.pseudo) add(p, undefined);
+    // A phrase that is both a pseudo-cue and a cue is a pseudo-cue.
+    for (const k of this.pseudo) this.roles.delete(k);
+    this.cues = new WordList(all);
+    const headings = [...this.headingCat.keys(), ...config.headings.map(sectionKey)];
+    for (const h of config.headings) if (!this.headingCat.has(sectionKey(h))) this.headingCat.set(sectionKey(h), -1);
+    this.headingWords = new WordList(headings.map((h) => h.replace(/-/g, ' ')));
+  }
+
+  /** The note read once per text and section (many rules read the same notes). */
+  analyse(text: string, section = ''): NoteAnalysis {
+    let bySection = this.memo.get(section);
+    const known = bySection?.get(text);
+    if (known) return known;
+    if (this.memoSize >= ANALYSIS_LIMIT) {
+      this.memo.clear();
+      this.memoSize = 0;
+      bySection = undefined;
+    }
+    const a = this.read(text, section);
+    if (!bySection) this.memo.set(section, (bySection = new Map()));
+    bySection.set(text, a);
+    this.memoSize++;
+    return a;
+  }
+
+  /** The assertion of the mention at [start, end) of an analysed note. */
+  assertion(a: NoteAnalysis, start: number, end: number): Assertion {
+    const [sStart, sEnd] = sentenceAt(a, start);
+    const found = new Set<number>();
+    const cues = a.cues;
+    // Cues before the mention that reach forward to it; a bounded number can (each is a word).
+    const limit = 3 * (Math.max(this.config.window.forward, this.config.window.backward) + 2);
+    let k = firstCueAtOrAfter(cues, start);
+    for (let j = k - 1, steps = 0; j >= 0 && steps < limit; j--, steps++) {
+      const c = cues[j]!;
+      if (c.start < sStart) break;
+      if (c.dir === Dir.Forward && c.end <= start && start < c.reach) found.add(c.cat);
+    }
+    // Cues after it that reach back to it.
+    k = firstCueAtOrAfter(cues, end);
+    for (let j = k, steps = 0; j < cues.length && steps < limit; j++, steps++) {
+      const c = cues[j]!;
+      if (c.start >= sEnd) break;
+      if (c.dir === Dir.Backward && c.reach <= start) found.add(c.cat);
+    }
+    const section = sectionAt(a, start);
+    // A section gives its assertion, but "Pt has ..." under a family heading is the patient's.
+    if (section >= 0 && !(section === FAMILY && found.has(PATIENT))) found.add(section);
+    if (found.has(CURRENT)) found.delete(HISTORICAL);
+    if (found.size === 0) return 'affirmed';
+    const asserted = new Set<Assertion>();
+    for (const cat of found) {
+      const name = CUE_CATEGORIES[cat]!;
+      if (name !== 'current' && name !== 'patient') asserted.add(ASSERTION_OF[name]);
+    }
+    for (const p of PRECEDENCE) if (asserted.has(p)) return p;
+    return 'affirmed';
+  }
+
+  private read(text: string, section: string): NoteAnalysis {
+    const headings = this.findHeadings(text);
+    const bounds = sentenceBoundaries(text, headings.map((h) => h.colon));
+    const raw: { start: number; end: number; role: Role }[] = [];
+    this.cues.scan(text, (m) => {
+      const roles = this.roles.get(phraseKey(m[0]));
+      if (roles) for (const role of roles) raw.push({ start: m.index, end: m.index + m[0].length, role });
+    });
+    // Terminations by the category they end (-1: all): sorted starts and ends.
+    const ends = new Map<number, { starts: number[]; ends: number[] }>();
+    for (const c of raw) {
+      if (c.role.dir !== Dir.Termination) continue;
+      const t = ends.get(c.role.cat) ?? { starts: [], ends: [] };
+      t.starts.push(c.start);
+      t.ends.push(c.end);
+      ends.set(c.role.cat, t);
+    }
+    const common = ends.get(-1) ?? { starts: [], ends: [] };
+    const a = { text, bounds, cues: [] as Cue[], sections: headings.map((h) => [h.start, h.cat] as const), noteSection: this.headingCat.get(sectionKey(section)) ?? -1 };
+    const { forward, backward } = this.config.window;
+    for (const c of raw) {
+      const [sStart, sEnd] = sentenceAt(a, c.start);
+      let reach = 0;
+      const own = ends.get(c.role.cat);
+      if (c.role.dir === Dir.Forward) {
+        let limit = sEnd;
+        for (const t of [common, own]) {
+          const next = t?.starts[lowerBound(t.starts, c.end)];
+          if (next !== undefined && next < limit) limit = next;
+        }
+        reach = Math.min(limit, wordsForward(text, c.end, limit, forward));
+      } else if (c.role.dir === Dir.Backward) {
+        let limit = sStart;
+        for (const t of [common, own]) {
+          if (!t) continue;
+          const i = lowerBound(t.ends, c.start + 1) - 1;
+          const prev = i >= 0 ? t.ends[i]! : -1;
+          if (prev > limit && prev <= c.start) limit = prev;
+        }
+        reach = wordsBackward(text, c.start, limit, backward);
+        // A backward scope also ends at a comma or bracket: "Anemia, B12 deficiency ruled out".
+        // A cue that says the condition is current reaches over them ("diagnosed in 2015, on maintenance").
+        if (CUE_CATEGORIES[c.role.cat] !== 'current') reach = clauseStart(text, c.start, reach);
+      }
+      a.cues.push({ start: c.start, end: c.end, cat: c.role.cat, dir: c.role.dir, reach });
+    }
+    return a;
+  }
+
+  /** Headings: a known section name at the start of a line or sentence, followed by a colon. */
+  private findHeadings(text: string): { start: number; colon: number; cat: number }[] {
+    const out: { start: number; colon: number; cat: number }[] = [];
+    this.headingWords.scan(text, (m) => {
+      let i = m.index + m[0].length;
+      while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+      if (text[i] !== ':') return;
+      let b = m.index - 1;
+      while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+      if (b >= 0 && !'\n\r.;!?'.includes(text[b]!)) return;
+      out.push({ start: m.index, colon: i, cat: this.headingCat.get(sectionKey(m[0])) ?? -1 });
+    });
+    return out;
+  }
+}
+
+function sectionKey(name: string): string {
+  return name.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+}
+
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function firstCueAtOrAfter(cues: readonly Cue[], index: number): number {
+  let lo = 0;
+  let hi = cues.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cues[mid]!.start < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The sentence around an index: [start, end). */
+export function sentenceAt(a: Pick<NoteAnalysis, 'bounds' | 'text'>, index: number): [number, number] {
+  const i = lowerBound(a.bounds, index);
+  const start = i > 0 ? a.bounds[i - 1]! + 1 : 0;
+  const end = i < a.bounds.length ? a.bounds[i]! : a.text.length;
+  return [start, end];
+}
+
+function sectionAt(a: NoteAnalysis, index: number): number {
+  let lo = 0;
+  let hi = a.sections.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a.sections[mid]![0] <= index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? a.sections[lo - 1]![1] : a.noteSection;
+}
+
+function isBoundary(text: string, i: number): boolean {
+  const c = text[i]!;
+  if (c === '\n' || c === '!' || c === '?' || c === ';') return true;
+  if (c !== '.') return false;
+  const next = text[i + 1];
+  const prev = text[i - 1];
+  // A period inside a number or a code (D51.0, 1.5) does not end a sentence.
+  return !(next !== undefined && /[0-9A-Za-z]/.test(next) && prev !== undefined && /[0-9A-Za-z]/.test(prev));
+}
+
+/** Sentences end at . ! ? ; or a line break (not a period inside D51.0 or 1.5), and after a heading's colon. */
+export function sentenceBoundaries(text: string, extra: readonly number[] = []): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) if (isBoundary(text, i)) out.push(i);
+  if (extra.length === 0) return out;
+  return [...new Set([...out, ...extra])].sort((x, y) => x - y);
+}
+
+/** Where the word limit ends a forward scope: the start of the (n+1)th word after `from`. */
+function wordsForward(text: string, from: number, limit: number, n: number): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = from; i < limit; i++) {
+    const w = isWordChar(text[i]!);
+    if (w && !inWord) {
+      if (words === n) return i;
+      words++;
+    }
+    inWord = w;
+  }
+  return limit;
+}
+
+/** Where the word limit ends a backward scope: the start of the nth word before `from`. */
+function wordsBackward(text: string, from: number, limit: number, n: number): number {
+  let words = 0;
+  let inWord = false;
+  let start = from;
+  for (let i = from - 1; i >= limit; i--) {
+    const w = isWordChar(text[i]!);
+    if (w) start = i;
+    if (!w && inWord) {
+      words++;
+      if (words === n) return start;
+    }
+    inWord = w;
+  }
+  return limit;
+}
+
+/** The start of the clause a backward cue stands in: after the last comma, bracket or spaced dash ("Hematochezia: denies" keeps its colon). */
+function clauseStart(text: string, from: number, limit: number): number {
+  for (let i = from - 1; i >= limit; i--) {
+    const c = text[i];
+    if (c === ',' || c === '(' || c === ')') return i + 1;
+    // A dash between spaces separates clauses too: "Macrocytosis - B12 deficiency vs MDS".
+    if ((c === '-' || c === '\u2013' || c === '\u2014') && text[i - 1] === ' ' && text[i + 1] === ' ') return i + 1;
+  }
+  return limit;
+}

@@ -1,0 +1,155 @@
+/**
+ * Assertions read the way a coder reads a note: each mention is affirmed, negated, possible,
+ * hypothetical, historical or a relative's (family). The sentences of the coder's review come
+ * first, then the traps a careful annotator wrote (fixtures/assertions/traps.yaml, each with why).
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import type { Assertion } from '../src/rules/context.js';
+import { TermMatcher } from '../src/rules/terms.js';
+import { builtinContext } from './helpers/engine.js';
+
+const context = builtinContext();
+
+/** The assertion of each occurrence of a term in a text (in order). */
+function read(text: string, term: string, section = ''): Assertion[] {
+  return new TermMatcher([term], context).find(text, section).map((h) => h.assertion);
+}
+
+describe("the coder's review: sentences that were misread", () => {
+  test.each<[string, string, Assertion]>([
+    // Scope: "No" belongs to "new complaints".
+    ['No new complaints, pernicious anemia stable on monthly B12 injections.', 'pernicious anemia', 'affirmed'],
+    // Negation after the term.
+    ['B12 deficiency ruled out: B12 612 pg/mL.', 'B12 deficiency', 'negated'],
+    ['B12 deficiency unlikely.', 'B12 deficiency', 'negated'],
+    ['Fecal occult blood was negative.', 'occult blood', 'negated'],
+    // Historical.
+    ['History of GI bleed 2019, resolved.', 'GI bleed', 'historical'],
+    ['Patient no longer has melena.', 'melena', 'historical'],
+    // Hypothetical.
+    ['Rule out GI bleed.', 'GI bleed', 'hypothetical'],
+    ['Return if bleeding recurs.', 'bleeding', 'hypothetical'],
+    ['Risks include bleeding and infection.', 'bleeding', 'hypothetical'],
+    // Experiencer.
+    ['Mother had pernicious anemia.', 'pernicious anemia', 'family'],
+    ["Her sister has Crohn's disease.", "Crohn's disease", 'family'],
+    // Uncertainty attached to another concept.
+    ['B12 deficiency anemia, likely dietary.', 'B12 deficiency anemia', 'affirmed'],
+    ['B12 deficiency anemia, likely dietary.', 'dietary', 'possible'],
+    ['PA confirmed; will likely need lifelong injections.', 'PA', 'affirmed'],
+    ['Rule out pernicious anemia.', 'pernicious anemia', 'hypothetical'],
+  ])('%s  [%s: %s]', (text, term, expected) => {
+    expect(read(text, term)).toEqual([expected]);
+  });
+});
+
+describe('scope', () => {
+  test('a termination cue ends a negation: "Denies melena but reports hematochezia"', () => {
+    expect(read('Denies melena but reports hematochezia.', 'melena')).toEqual(['negated']);
+    expect(read('Denies melena but reports hematochezia.', 'hematochezia')).toEqual(['affirmed']);
+  });
+
+  test('a negation never reaches the next sentence or clause after a semicolon', () => {
+    expect(read('No fever; anemia stable.', 'anemia')).toEqual(['affirmed']);
+    expect(read('No fever.\nAnemia stable.', 'anemia')).toEqual(['affirmed']);
+  });
+
+  test('a cue before a term reaches a list of terms within its window', () => {
+    const text = 'Denies melena, hematochezia, hematemesis or other bleeding.';
+    expect(read(text, 'bleeding')).toEqual(['negated']);
+    expect(read(text, 'hematemesis')).toEqual(['negated']);
+  });
+
+  test('a cue reaches no further than its window of words', () => {
+    expect(read('No zeta kappa omicron sigma tau upsilon phi bleeding.', 'bleeding')).toEqual(['negated']);
+    expect(read('No zeta kappa omicron sigma tau upsilon phi chi bleeding.', 'bleeding')).toEqual(['affirmed']);
+  });
+
+  test('a cue after a term stops at a comma: "Iron deficiency, B12 deficiency ruled out"', () => {
+    expect(read('Iron deficiency, B12 deficiency ruled out.', 'iron deficiency')).toEqual(['affirmed']);
+    expect(read('Iron deficiency, B12 deficiency ruled out.', 'B12 deficiency')).toEqual(['negated']);
+  });
+
+  test('a period inside a code or a number does not end the sentence', () => {
+    expect(read('No D51.0 or bleeding noted.', 'bleeding')).toEqual(['negated']);
+  });
+
+  test('pseudo-cues negate nothing', () => {
+    expect(read('No change in bleeding pattern.', 'bleeding')).toEqual(['affirmed']);
+    expect(read('Gram negative rods; bleeding from the line site.', 'bleeding')).toEqual(['affirmed']);
+    expect(read('Not only fatigue but also bleeding gums.', 'bleeding')).toEqual(['affirmed']);
+  });
+});
+
+describe('sections', () => {
+  test('a "Family history:" heading makes the mentions under it family, until the next heading', () => {
+    const note = 'Family history: pernicious anemia.\nColon cancer.\nAssessment: pernicious anemia, on monthly B12.';
+    expect(read(note, 'pernicious anemia')).toEqual(['family', 'affirmed']);
+  });
+
+  test('a past medical history section is historical unless the sentence says current', () => {
+    expect(read('PMH: GI bleed.', 'GI bleed')).toEqual(['historical']);
+    expect(read('PMH: pernicious anemia, currently on maintenance B12.', 'pernicious anemia')).toEqual(['affirmed']);
+  });
+
+  test("a note's own section counts like a heading", () => {
+    expect(read('Pernicious anemia.', 'pernicious anemia', 'family-history')).toEqual(['family']);
+    expect(read('GI bleed.', 'GI bleed', 'past-history')).toEqual(['historical']);
+  });
+
+  test('a heading counts only at the start of a line or sentence, before a colon', () => {
+    expect(read('Discussed family history: none. Bleeding today.', 'bleeding')).toEqual(['affirmed']);
+  });
+});
+
+describe('precedence when several cues reach one mention', () => {
+  test.each<[string, string, Assertion]>([
+    ['No family history of pernicious anemia.', 'pernicious anemia', 'family'],
+    ['No history of GI bleed.', 'GI bleed', 'negated'],
+    ['History of possible GI bleed.', 'GI bleed', 'historical'],
+    ['Pernicious anemia diagnosed in 2015, on monthly B12 injections.', 'pernicious anemia', 'affirmed'],
+    ['Gastric bypass in 2019.', 'gastric bypass', 'historical'],
+    ['Metformin stopped in 2022.', 'metformin', 'historical'],
+    ['Referred for bariatric surgery evaluation.', 'bariatric surgery', 'hypothetical'],
+  ])('%s  [%s: %s]', (text, term, expected) => {
+    expect(read(text, term)).toEqual([expected]);
+  });
+});
+
+describe('traps written by an annotator (fixtures/assertions/traps.yaml)', () => {
+  interface Trap { text: string; section?: string; why?: string; mentions: { term: string; assertion: Assertion }[] }
+  const traps = parse(readFileSync(new URL('../fixtures/assertions/traps.yaml', import.meta.url), 'utf8')) as Trap[];
+
+  test('the file holds at least 60 traps covering every assertion', () => {
+    expect(traps.length).toBeGreaterThanOrEqual(60);
+    const classes = new Set(traps.flatMap((t) => t.mentions.map((m) => m.assertion)));
+    expect([...classes].sort()).toEqual(['affirmed', 'family', 'historical', 'hypothetical', 'negated', 'possible']);
+  });
+
+  test.each(traps.map((t) => [t.text, t]))('%s', (_text, trap) => {
+    const got: Record<string, Assertion[]> = {};
+    const want: Record<string, Assertion[]> = {};
+    for (const m of trap.mentions) {
+      const key = m.term.toLowerCase();
+      (want[key] ??= []).push(m.assertion);
+      got[key] ??= read(trap.text, m.term, trap.section ?? '');
+    }
+    expect({ why: trap.why, got }).toEqual({ why: trap.why, got: want });
+  });
+});
+
+describe('matching stays linear in the length of a note', () => {
+  // No timing here (a busy machine would fail it): the work is counted instead. Every mention
+  // looks at a bounded number of cues, so doubling a sentence doubles the cues it holds and the
+  // mentions found, never more. The 1 MB note's time is a row of `npm run bench`.
+  test('a sentence of many cues and mentions is read completely and consistently', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2000 }), (n) => {
+      const text = 'no melena, '.repeat(n) + 'bleeding.';
+      const hits = new TermMatcher(['melena', 'bleeding'], context).find(text);
+      expect(hits.length).toBe(n + 1);
+      expect(hits.every((h) => h.assertion === 'negated')).toBe(true);
+    }), { numRuns: 20 });
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Every entry of the built-in context cue lists (rulesets/context.yaml) earns its place: for each
+ * one, a sentence built around it is read with the entry and without it, and the two readings
+ * differ. A cue that another cue already covers fails here, so the lists hold no dead words.
+ */
+import { CompiledContext, CUE_CATEGORIES, type Assertion, type ContextConfig, type CueCategory } from '../src/rules/context.js';
+import { TermMatcher } from '../src/rules/terms.js';
+import { builtinContext } from './helpers/engine.js';
+
+const base = builtinContext().config;
+const FILLER = ['zeta', 'kappa', 'omicron', 'sigma', 'tau', 'upsilon', 'phi', 'chi'];
+const words = (n: number): string => FILLER.slice(0, n).join(' ');
+const concrete = (cue: string): string => cue.replace(/<year>/g, '2019');
+
+/** The assertion of "bleeding" in a text read with a context. */
+function reading(config: ContextConfig, text: string, section = ''): Assertion | undefined {
+  return new TermMatcher(['bleeding'], new CompiledContext(config)).find(text, section)[0]?.assertion;
+}
+
+function without(kind: 'list' | 'cue', name: string, entry: string, part?: 'before' | 'after' | 'sections' | 'termination'): ContextConfig {
+  if (kind === 'list') {
+    const key = name as 'pseudo' | 'termination' | 'headings';
+    return { ...base, [key]: base[key].filter((w) => w !== entry) };
+  }
+  const cat = name as CueCategory;
+  const lists = base.categories[cat];
+  return { ...base, categories: { ...base.categories, [cat]: { ...lists, [part!]: lists[part!].filter((w) => w !== entry) } } };
+}
+
+const EXPECTED: Record<Exclude<CueCategory, 'current' | 'patient'>, Assertion> = {
+  negation: 'negated', uncertainty: 'possible', hypothetical: 'hypothetical', historical: 'historical', family: 'family',
+};
+
+/** Sentences in which an entry should decide the reading: the first that does so counts. */
+function probes(name: string, part: string, cue: string): { text: string; section?: string }[] {
+  const c = concrete(cue);
+  if (name === 'patient') return [{ text: `Family history: sister healthy.\n${c} bleeding.` }];
+  if (name === 'current') {
+    return part === 'before'
+      ? [{ text: `History of ${c} bleeding.` }, { text: `Prior ${c} bleeding.` }]
+      : [{ text: `History of bleeding, ${c}.` }, { text: `History of bleeding ${c}.` }];
+  }
+  if (part === 'termination') {
+    // A cue of the category, the termination, then the term: the term is out of the cue's scope.
+    const lists = base.categories[name as CueCategory];
+    return [...lists.before.map((b) => ({ text: `${concrete(b)} ${c} bleeding.` })), ...lists.after.map((a) => ({ text: `bleeding ${c} ${concrete(a)}.` }))];
+  }
+  if (part === 'sections') return [{ text: `${c}:\nbleeding.` }, { text: 'bleeding.', section: cue }];
+  return part === 'before'
+    ? [{ text: `${c} ${words(7)} bleeding.` }, { text: `${c} bleeding.` }]
+    : [{ text: `bleeding ${words(4)} ${c}.` }, { text: `bleeding ${c}.` }];
+}
+
+describe('every cue of the built-in context decides a reading that is different without it', () => {
+  for (const name of CUE_CATEGORIES) {
+    for (const part of ['before', 'after', 'sections', 'termination'] as const) {
+      const entries = base.categories[name][part];
+      if (entries.length === 0) continue;
+      test.each(entries.map((e) => [e]))(`${name}.${part}: %s`, (cue) => {
+        const want: Assertion = name === 'current' || name === 'patient' || part === 'termination' ? 'affirmed' : EXPECTED[name as keyof typeof EXPECTED];
+        const smaller = without('cue', name, cue, part);
+        const decisive = probes(name, part, cue).find((p) => reading(base, p.text, p.section) === want && reading(smaller, p.text, p.section) !== want);
+        expect(decisive ?? `no sentence where "${cue}" makes "bleeding" ${want}`).toEqual(expect.objectContaining({ text: expect.any(String) }));
+      });
+    }
+  }
+
+  test.each(base.pseudo.map((e) => [e]))('pseudo: %s', (cue) => {
+    const c = concrete(cue);
+    const smaller = without('list', 'pseudo', cue);
+    const texts = [`${c} bleeding.`, `bleeding ${c}.`, `${c} in bleeding.`, `bleeding, ${c}.`];
+    const decisive = texts.find((t) => reading(base, t) === 'affirmed' && reading(smaller, t) !== 'affirmed');
+    expect(decisive ?? `no sentence where "${cue}" keeps "bleeding" affirmed`).toEqual(expect.stringContaining('bleeding'));
+  });
+
+  test.each(base.termination.map((e) => [e]))('termination: %s', (cue) => {
+    const smaller = without('list', 'termination', cue);
+    const texts = [`No melena ${concrete(cue)} bleeding.`, `Mother ${concrete(cue)} bleeding.`];
+    const decisive = texts.find((t) => reading(base, t) === 'affirmed' && reading(smaller, t) !== 'affirmed');
+    expect(decisive ?? `no sentence where "${cue}" ends a scope before "bleeding"`).toEqual(expect.stringContaining('bleeding'));
+  });
+
+  test.each(base.headings.map((e) => [e]))('headings: %s', (heading) => {
+    const smaller = without('list', 'headings', heading);
+    const text = `Family history: sister healthy.\n${concrete(heading)}: bleeding.`;
+    expect([reading(base, text), reading(smaller, text)]).toEqual(['affirmed', 'family']);
+  });
+});
