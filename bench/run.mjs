@@ -8,7 +8,7 @@
  *   --charts N      JSON and YAML charts (default 20000)
  *   --ndjson-mb M   size of the NDJSON file and of the FHIR Bulk export (default 1024)
  *   --repeat R      timed runs per case (default 5; the large streaming cases run max(1, R-2) times)
- *   --only a,b      run only these cases (json, cache, yaml, cold, ndjson, fhir)
+ *   --only a,b      run only these cases (json, cache, yaml, cold, note, ndjson, fhir)
  *   --jobs N        the --jobs of the worker case (default: the number of cores)
  */
 import { spawnSync } from 'node:child_process';
@@ -160,6 +160,28 @@ if (want('cold')) {
   ], Math.max(REPEAT, 10)).map((x) => [x.name, x]));
   record(row('cold start: node -e 0', m.node, { files: 0, charts: 0 }));
   record(row('cold start: b12lint one.yaml', m.b12lint, { files: 1, charts: 1 }, { seconds: m.b12lint.ms / 1000, target: 0.3 }));
+}
+
+if (want('note')) {
+  // One chart whose note is 1 MB written as a single sentence, full of cues and mentions: note
+  // matching is linear in the note's length, so this stays well under a second.
+  const dir = join(OUT, 'corpus', 'note-1mb-v1');
+  const file = join(dir, 'note.json');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const unit = 'denies melena or bleeding, history of gi bleed, mother had pernicious anemia, rule out b12 deficiency, ';
+    const text = unit.repeat(Math.ceil((1 << 20) / unit.length)).slice(0, 1 << 20);
+    const chart = {
+      chartId: 'NOTE-1MB', patient: { sex: 'female', birthDate: '1960-01-01' },
+      encounters: [{ id: 'E1', date: '2026-10-01', diagnoses: [{ code: 'D62' }, { code: 'D51.0' }], services: [{ code: 'J3420', diagnoses: [1, 2] }], notes: [{ section: 'assessment', text }] }],
+    };
+    writeFileSync(file, JSON.stringify(chart));
+  }
+  const m = Object.fromEntries(sideBySide([
+    { name: 'node', argv: ['-e', '0'] },
+    { name: 'b12lint', argv: lint(file, 'note.json') },
+  ]).map((x) => [x.name, x]));
+  record(row('one chart, a 1 MB note in one sentence', m.b12lint, { files: 1, charts: 1 }, { seconds: m.b12lint.ms / 1000, target: 1 }));
 }
 
 const bigRepeat = Math.max(1, REPEAT - 2);

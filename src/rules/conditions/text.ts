@@ -78,7 +78,9 @@ export const text: ConditionModule<Options> = {
         }
       }
       if (!first) return null;
-      return { evidence, bindings: { 'text.term': first.term, 'text.excerpt': first.excerpt, 'text.assertion': first.assertion } };
+      // `{{text.family}}`, `{{text.negated}}`, ...: the excerpt under the name of its assertion, so
+      // a message can say what the note does document ("a relative's: ...").
+      return { evidence, bindings: { 'text.term': first.term, 'text.excerpt': first.excerpt, 'text.assertion': first.assertion, [`text.${first.assertion}`]: first.excerpt } };
     };
   },
 };
