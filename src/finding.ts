@@ -22,7 +22,8 @@ export interface Position {
   column: number;
 }
 
-export type EvidenceKind = 'diagnosis' | 'service' | 'lab' | 'note' | 'medication' | 'encounter' | 'patient';
+export const EVIDENCE_KINDS = ['diagnosis', 'service', 'lab', 'note', 'medication', 'encounter', 'patient'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 export interface Evidence {
   kind: EvidenceKind;

@@ -104,7 +104,7 @@ describe('SNOMED CT through the concept map', () => {
     expect(err).toBeInstanceOf(RulesetError);
     expect((err as RulesetError).problems.map((p) => [p.line, p.message])).toEqual([
       [4, 'SNOMED CT 84027009 needs `icd10:` with an ICD-10-CM code (D51.0)'],
-      [5, '"pernicious" is not a SNOMED CT concept id (6 to 18 digits)'],
+      [5, '`pernicious` is not a SNOMED CT concept id (6 to 18 digits)'],
       [7, '`names` takes a list of text'],
     ]);
   });

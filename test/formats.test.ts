@@ -2,10 +2,12 @@
  * The CI report formats, end to end: one run of the built CLI writes every format, each is
  * checked against its official schema where there is one (SARIF, JUnit) and against the JSON
  * report of the same run, on the CI fixture charts plus a chart whose text and file name hold
- * every character a format must escape.
+ * every character a format must escape. The text formats show control characters of chart text
+ * and file names as visible escapes (src/report/printable.ts; test/security/ has the hostile cases).
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { printable, printableDeep } from '../src/report/printable.js';
 import { describeEvidence } from '../src/report/stylish.js';
 import type { Report } from '../src/report/types.js';
 import { cli, ROOT } from './helpers/cli.js';
@@ -138,7 +140,7 @@ describe('junit', () => {
 
   test('has one testsuite per file, with the attributes the schema requires', () => {
     const suites = attributes(out.junit, 'testsuite');
-    expect(suites.map((s) => s.name)).toEqual(report.results.map((r) => r.file));
+    expect(suites.map((s) => s.name)).toEqual(report.results.map((r) => printable(r.file)));
     for (const [i, s] of suites.entries()) {
       expect(s).toMatchObject({ package: 'b12lint', id: String(i), time: '0' });
       expect(s.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
@@ -172,17 +174,17 @@ describe('junit', () => {
 
   test('escapes the special characters of paths, chart ids and messages', () => {
     const odd = out.junit.split('<testsuite ').slice(1).find((s) => s.includes('odd, 100%'))!;
-    expect(attributes(`<testsuite ${odd}`, 'testsuite')[0]!.name).toBe(oddFile);
+    expect(attributes(`<testsuite ${odd}`, 'testsuite')[0]!.name).toBe(printable(oddFile));
     expect(attributes(odd, 'testcase')[0]!.name).toBe('=HYPERLINK("http://x","y")');
-    expect(odd).toContain('Duplicate encounter id "E1, 100% &lt;b&gt;&amp;amp;&lt;/b&gt; "q" \'a\':x&#13;\nnext line"');
+    expect(odd).toContain('Duplicate encounter id "E1, 100% &lt;b&gt;&amp;amp;&lt;/b&gt; "q" \'a\':x\\r\\nnext line"');
   });
 
-  test('replaces characters XML cannot hold, so the report stays valid', async () => {
+  test('shows control characters as visible escapes, so the report stays valid XML', async () => {
     const dir = join(tmp.abs, 'control');
     mkdirSync(dir);
     writeFileSync(join(dir, 'ctl.yaml'), readFileSync(join(ROOT, 'fixtures/ci/charts/a-blood-loss.yaml'), 'utf8').replace('id: E1', 'id: "E\\x01\\x1b1"'));
     const r = cli([...RULESET, join(tmp.rel, 'control'), '-f', 'junit']);
-    expect(r.stdout).toContain('J3420 in encounter E\uFFFD\uFFFD1 is not linked');
+    expect(r.stdout).toContain('J3420 in encounter E\\x01\\x1b1 is not linked');
     const problems = await junitProblems(r.stdout);
     if (!problems) return;
     expect(problems).toEqual([]);
@@ -202,14 +204,14 @@ describe('github', () => {
       const f = findings[i]!;
       const m = /^::(\w+) file=([^,]*),line=(\d+),col=(\d+),title=([^,:]*)::(.*)$/.exec(line)!;
       expect(m).not.toBeNull();
-      expect([m[1], unescapeGithub(m[2]!), Number(m[3]), Number(m[4]), m[5]]).toEqual([command[f.severity], f.file, f.line, f.column, f.ruleId]);
-      expect(unescapeGithub(m[6]!)).toBe([f.message, ...f.evidence.map((e) => `↳ ${describeEvidence(e)}`)].join('\n'));
+      expect([m[1], unescapeGithub(m[2]!), Number(m[3]), Number(m[4]), m[5]]).toEqual([command[f.severity], printable(f.file), f.line, f.column, f.ruleId]);
+      expect(unescapeGithub(m[6]!)).toBe([printable(f.message), ...f.evidence.map((e) => `↳ ${describeEvidence(printableDeep(e))}`)].join('\n'));
     });
   });
 
-  test('escapes % CR LF in messages, and : , too in properties, as GitHub documents', () => {
-    const file = `${oddDir}/odd%2C 100%25 <&> "q" 'a' #1%3Ax%0Aline [=1+1].yaml`.replace(/:/g, '%3A').replace(/,/g, '%2C');
-    expect(out.github).toContain(`::error file=${file},line=16,col=9,title=chart-format::Duplicate encounter id "E1, 100%25 <b>&amp;</b> "q" 'a':x%0D%0Anext line": encounter ids must be unique within a chart.\n`);
+  test('escapes % CR LF in messages, and : , too in properties, as GitHub documents; chart line ends are visible escapes', () => {
+    const file = `${oddDir}/odd%2C 100%25 <&> "q" 'a' #1%3Ax\\nline [=1+1].yaml`.replace(/:/g, '%3A').replace(/,/g, '%2C');
+    expect(out.github).toContain(`::error file=${file},line=16,col=9,title=chart-format::Duplicate encounter id "E1, 100%25 <b>&amp;</b> "q" 'a':x\\r\\nnext line": encounter ids must be unique within a chart.\n`);
     expect(out.github).toContain('::notice file=fixtures/ci/charts/c-two-charts.yaml,line=5,col=5,title=telehealth-injection-visit::Encounter V1 is a telehealth visit with an injection billed.%0A↳ service J3420 on 2026-10-03 at 9:16\n');
   });
 });
@@ -255,26 +257,27 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('csv', () => {
-  test('is a header row and one RFC 4180 row per finding, with a byte-order mark and CRLF', () => {
-    expect(out.csv.startsWith('\uFEFFfile,line,column,severity,rule,chartId,encounterId,message,evidence\r\n')).toBe(true);
+  test('is a header row and one RFC 4180 row per finding, every field quoted, with a byte-order mark and CRLF', () => {
+    expect(out.csv.startsWith('\uFEFF"file","line","column","severity","rule","chartId","encounterId","message","evidence"\r\n')).toBe(true);
+    expect(out.csv.slice(1).split('\r\n').filter(Boolean).every((row) => /^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*$/.test(row))).toBe(true);
     const [header, ...rows] = parseCsv(out.csv.slice(1));
     expect(header).toEqual(['file', 'line', 'column', 'severity', 'rule', 'chartId', 'encounterId', 'message', 'evidence']);
     const findings = allFindings();
     expect(rows).toHaveLength(findings.length);
     rows.forEach((row, i) => {
       const f = findings[i]!;
-      expect(row.slice(0, 5)).toEqual([f.file, String(f.line), String(f.column), f.severity, f.ruleId]);
+      expect(row.slice(0, 5)).toEqual([printable(f.file), String(f.line), String(f.column), f.severity, f.ruleId]);
     });
     const telehealth = rows.find((r) => r[4] === 'telehealth-injection-visit')!;
     expect(telehealth[8]).toBe('service J3420 on 2026-10-03 at 9:16');
   });
 
-  test('keeps quotes, commas and line ends in their cells, and guards cells a spreadsheet would run', () => {
-    const rows = parseCsv(out.csv.slice(1)).filter((r) => r[0] === oddFile);
+  test('keeps quotes and commas in their cells, shows line ends as escapes, and guards cells a spreadsheet would run', () => {
+    const rows = parseCsv(out.csv.slice(1)).filter((r) => r[0] === printable(oddFile));
     expect(rows).toHaveLength(3);
     expect(rows.map((r) => r[5])).toEqual(Array(3).fill('\'=HYPERLINK("http://x","y")'));
-    expect(rows.map((r) => r[6])).toEqual(['E1, 100% <b>&amp;</b> "q" \'a\':x\r\nnext line', '\'@cmd|\' /C calc\'!A0', 'E1, 100% <b>&amp;</b> "q" \'a\':x\r\nnext line']);
-    expect(rows[2]![7]).toBe('Duplicate encounter id "E1, 100% <b>&amp;</b> "q" \'a\':x\r\nnext line": encounter ids must be unique within a chart.');
+    expect(rows.map((r) => r[6])).toEqual(['E1, 100% <b>&amp;</b> "q" \'a\':x\\r\\nnext line', '\'@cmd|\' /C calc\'!A0', 'E1, 100% <b>&amp;</b> "q" \'a\':x\\r\\nnext line']);
+    expect(rows[2]![7]).toBe('Duplicate encounter id "E1, 100% <b>&amp;</b> "q" \'a\':x\\r\\nnext line": encounter ids must be unique within a chart.');
   });
 });
 
@@ -289,6 +292,6 @@ describe('paths from the repository root', () => {
     expect(r.stdout).toMatch(/^::warning file=exports\/today\/a\.yaml,line=9,col=9,/);
     expect(JSON.parse(readFileSync(join(cwd, 's.sarif'), 'utf8')).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('exports/today/a.yaml');
     expect(JSON.parse(readFileSync(join(cwd, 'cq.json'), 'utf8'))[0].location.path).toBe('exports/today/a.yaml');
-    expect(readFileSync(join(cwd, 'r.csv'), 'utf8')).toContain('\r\ntoday/a.yaml,9,9,');
+    expect(readFileSync(join(cwd, 'r.csv'), 'utf8')).toContain('\r\n"today/a.yaml","9","9",');
   });
 });

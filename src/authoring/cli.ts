@@ -5,6 +5,7 @@
  * file is thrown to the CLI, which lists its problems (exit 2).
  */
 import type { Command } from 'commander';
+import { printable } from '../report/printable.js';
 import { closest } from '../rules/suggest.js';
 import { init } from './init.js';
 import { printConfig } from './print-config.js';
@@ -21,7 +22,7 @@ async function guarded(io: AuthoringIo, action: () => Promise<number> | number):
     return await action();
   } catch (err) {
     if (!(err instanceof AuthoringError)) throw err;
-    io.stderr(`b12lint: ${err.message}\n`);
+    io.stderr(`b12lint: ${printable(err.message)}\n`);
     return 2;
   }
 }

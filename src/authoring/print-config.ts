@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { yamlText } from '../report/printable.js';
 import { compileRuleset } from '../rules/compile.js';
 import { Problems, type Def } from '../rules/load.js';
 import { findConfig, loadConfig } from '../run/config.js';
@@ -72,5 +72,5 @@ export async function printConfig(file: string | undefined, o: PrintConfigOption
       return { ...raw, severity: r.severity, title: r.title, message: r.message, file: r.file };
     }),
   };
-  return `# The configuration in force (b12lint print-config): settings and the ruleset after extends and overrides.\n${stringify(out, { lineWidth: 0 })}`;
+  return `# The configuration in force (b12lint print-config): settings and the ruleset after extends and overrides.\n${yamlText(out)}`;
 }

@@ -18,9 +18,10 @@ import { RULE_ID_PATTERN } from '../rules/load.js';
 import type { SchemaName } from '../rules/schema-check.js';
 import { SUBJECT_KINDS, type OptionSpec } from '../rules/types.js';
 import { CONFIG_KEYS } from '../run/config.js';
+import { reportSchema } from './report-schema.js';
 
 export type Schema = { [key: string]: unknown };
-export const SCHEMA_NAMES: readonly SchemaName[] = ['chart', 'ruleset', 'config', 'tests'];
+export const SCHEMA_NAMES: readonly SchemaName[] = ['chart', 'ruleset', 'config', 'tests', 'report'];
 
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
@@ -567,7 +568,7 @@ export function testsSchema(): Schema {
   };
 }
 
-const GENERATORS: Record<SchemaName, () => Schema> = { chart: chartSchema, ruleset: rulesetSchema, config: configSchema, tests: testsSchema };
+const GENERATORS: Record<SchemaName, () => Schema> = { chart: chartSchema, ruleset: rulesetSchema, config: configSchema, tests: testsSchema, report: reportSchema };
 
 /** The text of schemas/<name>.schema.json. */
 export function schemaText(name: SchemaName): string {

@@ -1,8 +1,11 @@
 /**
  * The report of `b12lint test`, as a test runner prints it: each case passed (✓) or failed (✗),
  * and for a failed case what was expected (-) and what the rule found (+), then one summary line.
+ * Names, messages and evidence come from the test charts: each line is made printable
+ * (src/report/printable.ts), and the lines that start with a path or a rule id start with it shown safe.
  */
 import type { Finding } from '../finding.js';
+import { printable, shownPath } from '../report/printable.js';
 import type { ExpectedFinding } from './cases.js';
 import { describeEvidence, type CaseResult } from './tester.js';
 
@@ -41,13 +44,13 @@ function details(r: CaseResult): string[] {
 }
 
 export function formatTestReport(s: TestSummary): string {
-  const lines: string[] = [`${s.ruleset}${s.testsFile ? ` (tests: ${s.testsFile})` : ''}`, ''];
+  const lines: string[] = [`${shownPath(s.ruleset)}${s.testsFile ? ` (tests: ${s.testsFile})` : ''}`, ''];
   const byRule = new Map<string, CaseResult[]>();
   for (const r of s.results) byRule.set(r.case.ruleId, [...(byRule.get(r.case.ruleId) ?? []), r]);
   for (const id of s.rules) {
     const results = byRule.get(id);
     if (!results) continue;
-    lines.push(id);
+    lines.push(shownPath(id));
     for (const r of results) {
       lines.push(`  ${r.passed ? '✓' : '✗'} ${r.case.kind}: ${r.case.name}${r.passed ? '' : `  (${r.case.where})`}`);
       if (!r.passed) lines.push(...details(r));
@@ -58,5 +61,5 @@ export function formatTestReport(s: TestSummary): string {
   const untested = s.rules.filter((id) => !byRule.has(id));
   if (untested.length) lines.push(`Rules with no tests: ${untested.join(', ')}`);
   lines.push(`Tests: ${s.results.length - failed} passed, ${failed} failed`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }

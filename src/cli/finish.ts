@@ -16,9 +16,10 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { FORMATTERS } from '../report/index.js';
+import { formatReport, pieceWriter } from '../report/encode.js';
 import { chartsWithFindings } from '../report/charts.js';
 import { keepFindings } from '../report/filter.js';
+import { printable } from '../report/printable.js';
 import { redact, type RedactOptions } from '../report/redact.js';
 import { summaryLine } from '../report/stylish.js';
 import type { FileResult, FormatOptions, Report, RuleInfo, SourceLines } from '../report/types.js';
@@ -105,7 +106,7 @@ function withBaseline(report: Report, b: BaselineOption, o: FinishOptions): { re
       report: applied,
       write: () => {
         writeAtomic(file, serializeBaseline(entries));
-        o.stderr(`b12lint: wrote ${entries.length} finding${entries.length === 1 ? '' : 's'} to the baseline ${b.path}\n`);
+        o.stderr(`b12lint: wrote ${entries.length} finding${entries.length === 1 ? '' : 's'} to the baseline ${printable(b.path)}\n`);
       },
     };
   }
@@ -114,7 +115,7 @@ function withBaseline(report: Report, b: BaselineOption, o: FinishOptions): { re
       report: applied,
       write: () => {
         writeAtomic(file, serializeBaseline(prunedBaseline(old, fixed)));
-        o.stderr(`b12lint: pruned ${fixed.length} fixed finding${fixed.length === 1 ? '' : 's'} from the baseline ${b.path}\n`);
+        o.stderr(`b12lint: pruned ${fixed.length} fixed finding${fixed.length === 1 ? '' : 's'} from the baseline ${printable(b.path)}\n`);
       },
     };
   }
@@ -170,7 +171,7 @@ function finishFromSpools(input: Report, o: FinishOptions): number {
     const file = t.path === undefined ? undefined : openAtomic(resolve(o.cwd, t.path));
     if (file) files.push(file);
     const sink = buffered(file ? file.write : o.stdout);
-    return { writer: PIECE_WRITERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared }), ...sink };
+    return { writer: pieceWriter(t.name, report, { color: t.path === undefined && o.color, ...shared }), ...sink };
   });
   const exit = new ExitCode(o.failOn, o.maxWarnings);
   let flagged: number;
@@ -198,7 +199,7 @@ export function finish(input: Report, o: FinishOptions): number {
   if (o.redact) report = redact(report, o.redact);
   const flagged = chartsWithFindings(report);
   const shared = sharedOptions(flagged, o);
-  const texts = o.targets.map((t) => FORMATTERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));
+  const texts = o.targets.map((t) => formatReport(t.name, report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));
   o.signal?.throwIfAborted(); // once writing starts, every file is written whole
   baselined.write?.();
   let stdoutUsed = false;

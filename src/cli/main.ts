@@ -12,6 +12,7 @@ import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
 import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from '../chart/fhir/concept-map.js';
 import { SEVERITIES } from '../finding.js';
 import { FORMATTERS } from '../report/index.js';
+import { printable, printableBlock, printableStack, shownPath } from '../report/printable.js';
 import type { RedactOptions } from '../report/redact.js';
 import type { Report } from '../report/types.js';
 import { BaselineError, DEFAULT_BASELINE } from '../run/baseline.js';
@@ -34,6 +35,20 @@ import { registerAuthoringCommands, subcommandHint } from '../authoring/cli.js';
 import { Interrupted, watchSignals } from './signals.js';
 import { finishRun, ownFiles, type BaselineOption, type FormatTarget } from './finish.js';
 import { formatStats } from './stats.js';
+
+/**
+ * A message on stderr: one line, `b12lint: ` first. Messages name files and quote what b12lint
+ * read, so the whole text is printable (src/report/printable.ts): nothing in it drives the
+ * terminal or starts a line of a CI log.
+ */
+export function say(io: Pick<Io, 'stderr'>, text: string): void {
+  io.stderr(`b12lint: ${printable(text)}\n`);
+}
+
+/** `file:line:column`, the start of a line that places a problem in a file. */
+function placed(file: string, line: number, column: number): string {
+  return `${shownPath(file)}:${line}:${column}`;
+}
 
 /** A problem that stops the run before linting: exit 2, one message. */
 export class UsageError extends Error {}
@@ -231,7 +246,7 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
     },
   });
   const wallMs = performance.now() - started;
-  if (result.stats.cacheProblem) io.stderr(`b12lint: warning: ${result.stats.cacheProblem}\n`);
+  if (result.stats.cacheProblem) say(io, `warning: ${result.stats.cacheProblem}`);
   const redaction = opts.redact ? { sensitive: result.sensitive, ...(io.env.B12LINT_REDACT_KEY ? { key: io.env.B12LINT_REDACT_KEY } : {}) } : undefined;
   const code = await finishReport(result.report, opts, settings, ruleset, config, io, maxFileSize, shard, redaction);
   if (opts.stats) io.stderr(formatStats(result.stats, result.report.summary.charts, wallMs));
@@ -258,7 +273,7 @@ async function convertCommand(paths: string[], opts: ConvertOpts, io: Io): Promi
     to: opts.to as ConvertFormat,
     ...(maxFileSizeMb ? { maxFileSize: maxFileSizeMb * 1024 * 1024 } : {}),
   }, io.stdout);
-  for (const { file, finding: f } of result.findings) io.stderr(`${file}:${f.line}:${f.column}: ${f.severity}: ${f.message} (${f.ruleId})\n`);
+  for (const { file, finding: f } of result.findings) io.stderr(`${placed(file, f.line, f.column)}: ${printable(`${f.severity}: ${f.message} (${f.ruleId})`)}\n`);
   return result.findings.some((f) => f.finding.severity === 'error') ? 1 : 0;
 }
 
@@ -289,7 +304,8 @@ async function mergeCommand(specs: string[], opts: ReportOpts, io: Io): Promise<
   const settings = reportSettings(opts, undefined);
   const { ruleset, config } = setup(opts, io);
   const shards = (await reportFiles(specs, io.cwd)).map((f) => parseShardReport(readFileSync(f, 'utf8'), displayPath(f, io.cwd)));
-  return finishReport(mergeReports(shards, ruleset.fingerprint), opts, settings, ruleset, config, io, DEFAULT_MAX_FILE_SIZE);
+  const merged = mergeReports(shards, { fingerprint: ruleset.fingerprint, severities: new Map(ruleset.rules.map((r) => [r.id, r.severity])) });
+  return finishReport(merged, opts, settings, ruleset, config, io, DEFAULT_MAX_FILE_SIZE);
 }
 
 function rulesCommand(opts: RulesetOpts, io: Io): number {
@@ -297,8 +313,8 @@ function rulesCommand(opts: RulesetOpts, io: Io): number {
   const rows = ruleset.allRules.map((r) => [r.id, r.severity, r.title]);
   const w0 = Math.max(...rows.map((r) => r[0]!.length), 2);
   const w1 = Math.max(...rows.map((r) => r[1]!.length), 8);
-  io.stdout(`${ruleset.name}: ${ruleset.rules.length} active of ${ruleset.allRules.length} rules\n\n`);
-  for (const [id, sev, title] of rows) io.stdout(`${id!.padEnd(w0)}  ${sev!.padEnd(w1)}  ${title}\n`);
+  io.stdout(`${printable(ruleset.name)}: ${ruleset.rules.length} active of ${ruleset.allRules.length} rules\n\n`);
+  for (const [id, sev, title] of rows) io.stdout(`${printable(id!).padEnd(w0)}  ${sev!.padEnd(w1)}  ${printable(title!)}\n`);
   return 0;
 }
 
@@ -306,7 +322,7 @@ function explainCommand(id: string, opts: RulesetOpts, io: Io): number {
   const { ruleset } = setup(opts, io);
   const rule = ruleset.allRules.find((r) => r.id === id);
   if (!rule) throw new UsageError(`unknown rule "${id}".${didYouMean(id, ruleset.allRules.map((r) => r.id))} (b12lint rules lists them)`);
-  io.stdout(`${rule.id} (${rule.severity}): ${rule.title}\n\n${rule.docs || '(no docs)'}\n\nDefined in ${rule.file}:\n\n${rule.source}\n`);
+  io.stdout(`${printable(rule.id)} (${rule.severity}): ${printable(rule.title)}\n\n${printableBlock(rule.docs || '(no docs)')}\n\nDefined in ${shownPath(rule.file)}:\n\n${printableBlock(rule.source)}\n`);
   return 0;
 }
 
@@ -351,7 +367,7 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
     .version(version(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s), outputError: (s, write) => write(`b12lint: ${s.replace(/^error: /, '')}`) })
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s), outputError: (s, write) => write(`b12lint: ${s.replace(/^error: /, '').replace(/\n$/, '').split('\n').map(printable).join('\n')}\n`) })
     .showSuggestionAfterError(true)
     .enablePositionalOptions() // a subcommand's options are its own (`merge a.json -f sarif`)
     .allowExcessArguments(false);
@@ -399,20 +415,20 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
       return 2; // commander has already printed one line
     }
     if (err instanceof RulesetError) {
-      for (const p of err.problems) io.stderr(`${p.file}:${p.line}:${p.column}: ${p.message}\n`);
+      for (const p of err.problems) io.stderr(`${placed(p.file, p.line, p.column)}: ${printable(p.message)}\n`);
       io.stderr(`b12lint: the ruleset or config has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}; nothing was linted\n`);
       return 2;
     }
     if (err instanceof Interrupted) {
-      io.stderr(`b12lint: ${err.message}; no report was written\n`);
+      say(io, `${err.message}; no report was written`);
       return err.exitCode;
     }
     if (err instanceof UsageError || err instanceof NoFilesError || err instanceof ShardError || err instanceof BaselineError || err instanceof MergeError) {
-      io.stderr(`b12lint: ${err.message}${err instanceof NoFilesError ? subcommandHint(program, program.args[0]) : ''}\n`);
+      say(io, `${err.message}${err instanceof NoFilesError ? subcommandHint(program, program.args[0]) : ''}`);
       return 2;
     }
-    io.stderr(`b12lint: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    say(io, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+    if (debug && err instanceof Error && err.stack) io.stderr(`${printableStack(err.stack)}\n`);
     return 2;
   }
 }

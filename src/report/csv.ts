@@ -1,8 +1,10 @@
 /**
- * CSV for spreadsheets: a header row, then one row per finding. RFC 4180 quoting (CRLF row ends,
- * fields with a comma, quote or line end quoted, quotes doubled), a UTF-8 byte-order mark so
- * that Excel reads accents right, and cells that a spreadsheet would run as a formula (starting
- * with =, +, -, @, tab or CR) prefixed with a single quote (OWASP's CSV-injection advice).
+ * CSV for spreadsheets: a header row, then one row per finding. RFC 4180 (CRLF row ends, quotes
+ * doubled), with every field quoted: a spreadsheet whose list separator is `;` (most of Europe)
+ * splits an unquoted `a;=1+1` into a cell that it runs as a formula. Cells that a spreadsheet
+ * would run (starting with =, +, -, @, tab or CR) are prefixed with a single quote (OWASP's
+ * CSV-injection advice), and a UTF-8 byte-order mark makes Excel read accents right. The text
+ * comes through src/report/encode.ts, so line ends in chart text are already visible escapes.
  */
 import type { Finding } from '../finding.js';
 import { describeEvidence } from './stylish.js';
@@ -20,15 +22,14 @@ const COLUMNS: readonly [string, (f: Finding, file: string) => string | number][
   ['evidence', (f) => f.evidence.map(describeEvidence).join('; ')],
 ];
 
-/** One cell: numbers as written, text guarded against formulas and quoted when it must be. */
+/** One cell, quoted, and guarded against formulas. */
 export function csvCell(v: string | number): string {
-  if (typeof v === 'number') return String(v);
-  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const s = String(v);
+  return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
 }
 
 export const csv: Formatter = (report) => {
-  const rows = [COLUMNS.map(([name]) => name).join(',')];
+  const rows = [COLUMNS.map(([name]) => csvCell(name)).join(',')];
   for (const r of report.results) {
     for (const f of r.findings) rows.push(COLUMNS.map(([, get]) => csvCell(get(f, r.file))).join(','));
   }

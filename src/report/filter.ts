@@ -7,7 +7,8 @@ import type { FileResult, Report } from './types.js';
 
 export function countSeverities(results: readonly FileResult[]): Record<'errors' | 'warnings' | 'infos', number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const r of results) for (const f of r.findings) counts[f.severity]++;
+  // A severity that is none of these (a report b12lint did not write) counts as an error, never as less.
+  for (const r of results) for (const f of r.findings) counts[Object.hasOwn(counts, f.severity) ? f.severity : 'error']++;
   return { errors: counts.error, warnings: counts.warning, infos: counts.info };
 }
 

@@ -72,7 +72,7 @@ function testcase(c: Case, classname: string): string {
   const tag = internal ? 'error' : 'failure';
   const type = internal ? ENGINE_RULES.internalError : worst.severity;
   const body = c.findings.map(findingText).join('\n');
-  return `${open}>\n      <${tag} message="${xmlAttr(message)}" type="${type}">${xmlText(body)}</${tag}>\n    </testcase>`;
+  return `${open}>\n      <${tag} message="${xmlAttr(message)}" type="${xmlAttr(type)}">${xmlText(body)}</${tag}>\n    </testcase>`;
 }
 
 /** The class name CI tabs group by: the file without its extension (dots would read as packages). */
@@ -88,7 +88,7 @@ export const junit: Formatter = (report, options) => {
     const cases = casesOf(r);
     const errors = cases.filter((c) => c.findings.some((f) => f.ruleId === ENGINE_RULES.internalError)).length;
     const failures = cases.filter((c) => c.findings.length > 0).length - errors;
-    out.push(`  <testsuite package="${xmlAttr(report.tool.name)}" id="${id}" name="${xmlAttr(r.file)}" timestamp="${timestamp}" hostname="${xmlAttr(hostname)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="0">`);
+    out.push(`  <testsuite package="${xmlAttr(report.tool.name)}" id="${id}" name="${xmlAttr(r.file)}" timestamp="${xmlAttr(timestamp)}" hostname="${xmlAttr(hostname)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="0">`);
     out.push('    <properties>');
     out.push(`      <property name="ruleset" value="${xmlAttr(report.ruleset.name)}"/>`);
     out.push(`      <property name="b12lint.version" value="${xmlAttr(report.tool.version)}"/>`);

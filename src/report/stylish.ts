@@ -1,6 +1,7 @@
 /** The default terminal format: findings grouped by file, ESLint-style, with their evidence. */
 import { Chalk } from 'chalk';
 import type { Evidence, Finding } from '../finding.js';
+import { lineStart } from './printable.js';
 import type { BaselineSummary, Formatter, Report } from './types.js';
 
 /** How a note's mention is shown when it is not affirmed: "(family history)", "(denied)". */
@@ -63,7 +64,7 @@ export function stylishParts(color: boolean): StylishParts {
   const sev = (f: Finding): string =>
     f.severity === 'error' ? c.red('error') : f.severity === 'warning' ? c.yellow('warning') : c.blue('info');
   return {
-    file: (name) => c.underline(name),
+    file: (name) => c.underline(lineStart(name)),
     finding(f, posW, sevW) {
       const lines: string[] = [];
       const pos = `${f.line}:${f.column}`.padEnd(posW);

@@ -10,10 +10,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { isShortIdentifier, keyName } from '../report/printable.js';
 import { didYouMean } from './suggest.js';
 import type { NodePath } from './types.js';
 
-export type SchemaName = 'chart' | 'ruleset' | 'config' | 'tests';
+export type SchemaName = 'chart' | 'ruleset' | 'config' | 'tests' | 'report';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -143,11 +144,24 @@ const TYPE_WORDS: Record<string, string> = {
   object: 'a mapping', array: 'a list', string: 'text', number: 'a number', integer: 'a whole number', boolean: 'true or false', null: 'nothing',
 };
 
-function describeValue(v: unknown): string {
+/**
+ * A value of the file as a message may quote it: a short one-line text under a key b12lint knows
+ * (a mistyped severity). Never the file's root, never a long text: the file may not be a b12lint
+ * file at all (`-c /etc/shadow`), and its lines must not end up in a CI log.
+ */
+function quotable(v: unknown, path: NodePath): string | undefined {
+  return typeof v === 'string' && path.length > 0 && v.length <= 40 && !/[\u0000-\u001f\u007f-\u009f]/.test(v) ? JSON.stringify(v) : undefined;
+}
+
+function describeValue(v: unknown, path: NodePath): string {
   if (v === null) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 30 ? `${v.slice(0, 30)}...` : v)}`;
+  if (typeof v === 'string') {
+    const q = quotable(v, path);
+    return q ? `the text ${q}` : 'text';
+  }
+  if (path.length === 0) return `a ${typeof v}`;
   return `the ${typeof v} ${String(v)}`;
 }
 
@@ -166,7 +180,7 @@ function ruleIdAt(root: unknown, path: readonly string[]): string | undefined {
   const rules = (root as { rules?: unknown }).rules;
   const rule: unknown = Array.isArray(rules) ? rules[Number(path[1])] : undefined;
   const id = (rule as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' ? id : undefined;
+  return typeof id === 'string' && isShortIdentifier(id) ? id : undefined;
 }
 
 function describeError(e: ErrorObject, root: unknown): SchemaProblem {
@@ -174,7 +188,7 @@ function describeError(e: ErrorObject, root: unknown): SchemaProblem {
   const key = path[path.length - 1];
   const parent = (e.parentSchema ?? {}) as Schema;
   const def = typeof parent.title === 'string' ? defByTitle.get(parent.title) ?? '' : '';
-  const label = key === undefined ? 'the file' : /^\d+$/.test(key) ? `entry ${Number(key) + 1} of \`${path[path.length - 2] ?? ''}\`` : `\`${key}\``;
+  const label = key === undefined ? 'the file' : /^\d+$/.test(key) ? `entry ${Number(key) + 1} of ${path.length < 2 ? 'the file' : keyName(String(path[path.length - 2]))}` : keyName(key);
   const at = (message: string, atKey = false, where: string[] = path): SchemaProblem => ({ path: where, atKey, message });
   if (typeof parent.errorMessage === 'string' && e.keyword !== 'additionalProperties' && e.keyword !== 'required') return at(parent.errorMessage);
 
@@ -184,16 +198,17 @@ function describeError(e: ErrorObject, root: unknown): SchemaProblem {
       const known = Object.keys((parent.properties ?? {}) as Schema);
       const hint = didYouMean(name, known);
       const where = [...path, name];
-      if (def === 'condition') return at(`unknown condition \`${name}\`.${hint}`, true, where);
-      if (def.startsWith('condition-')) return at(`unknown option \`${name}\` of \`${def.slice('condition-'.length)}\`.${hint}`, true, where);
-      if (def === 'comparison') return at(`bad operator \`${name}\`: use ${known.join(', ')}.${hint}`, true, where);
+      const shown = keyName(name);
+      if (def === 'condition') return at(`unknown condition ${shown}.${hint}`, true, where);
+      if (def.startsWith('condition-')) return at(`unknown option ${shown} of \`${def.slice('condition-'.length)}\`.${hint}`, true, where);
+      if (def === 'comparison') return at(`bad operator ${shown}: use ${known.join(', ')}.${hint}`, true, where);
       if (def.startsWith('match-')) {
         const on = def.slice('match-'.length);
         return at(known.length ? `\`match\` for \`on: ${on}\` takes ${known.join(', ')}.${hint}` : `\`match\` has nothing to filter for \`on: ${on}\``, true, where);
       }
-      if (def === 'codeset') return at(`unknown key \`${name}\`: a codeset extension takes \`add\` and \`remove\`.${hint}`, true, where);
-      if (def === 'rule') return at(`unknown key \`${name}\` in rule "${ruleIdAt(root, path) ?? '?'}".${hint}`, true, where);
-      return at(`unknown key \`${name}\`${def && typeof parent.title === 'string' ? ` in ${article(parent.title)}` : ''}.${hint}`, true, where);
+      if (def === 'codeset') return at(`unknown key ${shown}: a codeset extension takes \`add\` and \`remove\`.${hint}`, true, where);
+      if (def === 'rule') return at(`unknown key ${shown} in rule "${ruleIdAt(root, path) ?? '?'}".${hint}`, true, where);
+      return at(`unknown key ${shown}${def && typeof parent.title === 'string' ? ` in ${article(parent.title)}` : ''}.${hint}`, true, where);
     }
     case 'required': {
       const missing = String((e.params as { missingProperty: string }).missingProperty);
@@ -213,15 +228,16 @@ function describeError(e: ErrorObject, root: unknown): SchemaProblem {
       const own = key !== undefined && /^\d+$/.test(key) ? path[path.length - 2] : key; // a list's item is named by the list
       const title = typeof parent.title === 'string' ? parent.title : own ?? 'value';
       const hint = typeof data === 'string' ? didYouMean(data, allowed.map(String)) : '';
+      const value = typeof data === 'string' ? quotable(data, path) : data === null || typeof data === 'object' ? undefined : String(data);
       // "bad subject "servce": `on` takes ..." when the key does not say what the value is.
       const named = key !== undefined && title !== key && e.schemaPath.includes(`/properties/${key}/`);
       const takes = named ? `\`${key}\` takes` : 'use';
-      return at(`bad ${title} ${JSON.stringify(data)}: ${takes} ${orList(allowed)}.${hint}`);
+      return at(`bad ${title}${value !== undefined ? ` ${value}` : ''}: ${takes} ${orList(allowed)}.${hint}`);
     }
     case 'type': {
       const want = (e.params as { type: string | string[] }).type;
       const words = (Array.isArray(want) ? want : String(want).split(',')).map((t) => TYPE_WORDS[t] ?? t);
-      return at(`${label} takes ${orList(words)}; found ${describeValue(e.data)}`);
+      return at(`${label} takes ${orList(words)}; found ${describeValue(e.data, path)}`);
     }
     case 'anyOf': {
       const branches = (e.schema ?? []) as Schema[];
@@ -230,17 +246,18 @@ function describeError(e: ErrorObject, root: unknown): SchemaProblem {
         return at(`${owner} needs ${orList(branches.map((b) => `\`${(b.required as string[]).join('` and `')}\``))}`);
       }
       const words = branches.map((b) => (typeof b.type === 'string' ? TYPE_WORDS[b.type] ?? b.type : 'a mapping'));
-      return at(`${label} takes ${orList([...new Set(words)])}; found ${describeValue(e.data)}`);
+      return at(`${label} takes ${orList([...new Set(words)])}; found ${describeValue(e.data, path)}`);
     }
     case 'pattern': {
       const title = typeof parent.title === 'string' ? parent.title : label;
-      return at(`${title} ${JSON.stringify(e.data)} ${typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `does not match ${String(e.schema)}`}`);
+      const value = quotable(e.data, path);
+      return at(`${title}${value !== undefined ? ` ${value}` : ''} ${typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `does not match ${String(e.schema)}`}`);
     }
     case 'minProperties':
       if (def === 'condition') return at('empty condition');
       return at(`${label} must not be empty`);
     case 'maxProperties':
-      if (def === 'condition') return at(`a condition has exactly one kind; found ${Object.keys(e.data as object).join(', ')} (combine them with \`all\` or \`any\`)`);
+      if (def === 'condition') return at(`a condition has exactly one kind; found ${Object.keys(e.data as object).map((k) => (isShortIdentifier(k) ? k : keyName(k))).join(', ')} (combine them with \`all\` or \`any\`)`);
       return at(`${label} ${e.message ?? ''}`);
     case 'minItems':
       return at(Number((e.params as { limit: number }).limit) === 1 ? `${label} takes a non-empty list` : `${label} ${e.message ?? ''}`);

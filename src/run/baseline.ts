@@ -43,7 +43,8 @@ export function readBaseline(path: string, shown: string): BaselineEntry[] {
     const e = err as NodeJS.ErrnoException;
     throw new BaselineError(e.code === 'ENOENT'
       ? `no baseline file "${shown}": create it with --update-baseline`
-      : `cannot read the baseline "${shown}": ${e.code ?? e.message}`);
+      // Never JSON.parse's message: it quotes the file's text, which may be any file's (docs/security.md).
+      : `cannot read the baseline "${shown}": ${e.code ?? 'it is not JSON'}`);
   }
   const d = data as { b12lintBaseline?: unknown; findings?: unknown };
   if (typeof d !== 'object' || d === null || d.b12lintBaseline !== FORMAT_VERSION || !Array.isArray(d.findings)) {

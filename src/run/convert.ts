@@ -4,12 +4,12 @@
  * Data joining); each chart is written out as soon as it is built, so a large export streams.
  * What could not be read comes back as findings (parse-error, chart-format), as in a lint run.
  */
-import { stringify } from 'yaml';
 import type { InputFormat } from '../chart/adapt.js';
 import type { ConceptMap } from '../chart/fhir/concept-map.js';
 import type { Chart } from '../chart/model.js';
 import { toNative } from '../chart/write-native.js';
 import type { Finding } from '../finding.js';
+import { jsonSafe, yamlText } from '../report/printable.js';
 import { discover, displayPath } from './discover.js';
 import { lintInputs } from './lint-bulk.js';
 import { DEFAULT_MAX_FILE_SIZE, type ChartLinter } from './lint-file.js';
@@ -38,8 +38,9 @@ export async function convert(inputs: readonly string[], options: ConvertOptions
   let charts = 0;
   const emit = (chart: Chart): void => {
     const native = toNative(chart);
-    if (options.to === 'json') write(`${charts === 0 ? '[\n' : ',\n'}${JSON.stringify(native, null, 2)}`);
-    else write(`${charts === 0 ? '' : '---\n'}${stringify(native, { lineWidth: 0 })}`);
+    // Chart text goes to a terminal or a CI log: escaped so that it drives neither (src/report/printable.ts).
+    if (options.to === 'json') write(`${charts === 0 ? '[\n' : ',\n'}${jsonSafe(JSON.stringify(native, null, 2))}`);
+    else write(`${charts === 0 ? '' : '---\n'}${yamlText(native)}`);
     charts++;
   };
   const collector: ChartLinter = { lint: (chart) => { emit(chart); return []; } };

@@ -4,8 +4,21 @@
  * files; merge takes those checks back and checks the ids across every file, as a run does.
  * It refuses reports that cannot add up to one run: a missing or repeated shard, another
  * ruleset or b12lint version, a file in two shards, a shard already filtered by a baseline.
+ *
+ * A shard report is a file b12lint did not necessarily write (a CI artifact anyone with the
+ * pipeline's rights could replace), so nothing of it is trusted before it is checked: it must be
+ * valid for the JSON report schema (schemas/report.schema.json: severities, whole-number
+ * positions, no unknown keys), its summary must count its findings, and every finding must be
+ * of a rule the merge's ruleset runs, at that rule's severity. A report that is not is refused
+ * by name and reason (exit 2): a tampered shard can never be merged with a severity no format
+ * knows, counted as less than it is, or written raw into a format. (A shard that leaves findings
+ * out cannot be told from one that had none: docs/security.md.)
  */
+import { ENGINE_RULES, type Severity } from '../finding.js';
+import { jsonProblem } from '../read/parse.js';
+import { countSeverities } from '../report/filter.js';
 import type { FileResult, Report } from '../report/types.js';
+import { schemaProblems } from '../rules/schema-check.js';
 import { assembleReport, duplicateChartIds } from './run.js';
 
 export class MergeError extends Error {}
@@ -16,21 +29,61 @@ export interface ShardReport {
   report: Report;
 }
 
-/** Parses one shard report, checking the members merge relies on. */
+/** What merge knows of its ruleset: its fingerprint, and the severity of each rule it runs. */
+export interface MergeRuleset {
+  fingerprint: string;
+  severities: ReadonlyMap<string, Severity>;
+}
+
+/** A JSON pointer as messages show it. */
+function pointer(path: readonly (string | number)[]): string {
+  return `/${path.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+}
+
+/** Parses one shard report and checks it against the report schema and its own summary. */
 export function parseShardReport(text: string, name: string): ShardReport {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new MergeError(`${name} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+    // The reason in words and the place; never the text (the file may be anything: never echo it).
+    const p = jsonProblem(text, err);
+    throw new MergeError(`${name} is not JSON: ${p.message.replace(/^\w+ JSON: /, '')} (line ${p.line}, column ${p.column})`);
   }
-  const r = data as Partial<Report>;
-  const ok = typeof r === 'object' && r !== null && r.tool?.name === 'b12lint' && typeof r.summary === 'object' &&
-    Array.isArray(r.results) && r.results.every((x) => typeof x?.file === 'string' && Array.isArray(x.findings) && Array.isArray(x.charts));
-  if (!ok) throw new MergeError(`${name} is not a b12lint JSON report (--format json) of this version`);
-  if (!r.shard) throw new MergeError(`${name} is not the report of a sharded run (--shard i/n)`);
-  if (r.summary!.baseline) throw new MergeError(`${name} was filtered by a baseline; lint the shards without --baseline and give it to merge`);
-  return { name, report: r as Report };
+  const r = data as Partial<Report> | null;
+  if (typeof r !== 'object' || r === null || Array.isArray(r) || (r.tool as { name?: unknown } | undefined)?.name !== 'b12lint') {
+    throw new MergeError(`${name} is not a b12lint JSON report (--format json)`);
+  }
+  const problems = schemaProblems('report', data);
+  if (problems.length) {
+    const first = problems[0]!;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+    throw new MergeError(`${name} is not a valid b12lint JSON report: at ${pointer(first.path)}, ${first.message}${more}`);
+  }
+  const report = data as Report;
+  if (!report.shard) throw new MergeError(`${name} is not the report of a sharded run (--shard i/n)`);
+  if (report.shard.index > report.shard.total) throw new MergeError(`${name} says it is shard ${report.shard.index} of ${report.shard.total}, which does not exist`);
+  if (report.summary.baseline) throw new MergeError(`${name} was filtered by a baseline; lint the shards without --baseline and give it to merge`);
+  const counts = countSeverities(report.results);
+  const s = report.summary;
+  if (counts.errors !== s.errors || counts.warnings !== s.warnings || counts.infos !== s.infos) {
+    throw new MergeError(`${name} does not add up: its summary counts ${s.errors}/${s.warnings}/${s.infos} errors/warnings/infos, its findings ${counts.errors}/${counts.warnings}/${counts.infos}`);
+  }
+  return { name, report };
+}
+
+const ENGINE_RULE_IDS: ReadonlySet<string> = new Set(Object.values(ENGINE_RULES));
+
+/** Every finding of the shard is of a rule the ruleset runs, at that rule's severity (the engine's own rules at any). */
+function checkRules({ name, report }: ShardReport, ruleset: MergeRuleset): void {
+  for (const r of report.results) {
+    for (const f of r.findings) {
+      if (ENGINE_RULE_IDS.has(f.ruleId)) continue;
+      const severity = ruleset.severities.get(f.ruleId);
+      if (severity === undefined) throw new MergeError(`${name} has a finding of rule "${f.ruleId}" in ${r.file}, which the ruleset does not run`);
+      if (f.severity !== severity) throw new MergeError(`${name} has a finding of ${f.ruleId} in ${r.file} at severity ${f.severity}, but the rule's severity is ${severity}`);
+    }
+  }
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -38,10 +91,10 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Merges the shards of one run. `rulesetFingerprint` is that of the ruleset merge itself set up
- * (it describes the rules in SARIF): it must be the one the shards ran.
+ * Merges the shards of one run. `ruleset` is the one merge itself set up (it describes the rules
+ * in SARIF): it must be the one the shards ran.
  */
-export function mergeReports(shards: readonly ShardReport[], rulesetFingerprint: string): Report {
+export function mergeReports(shards: readonly ShardReport[], ruleset: MergeRuleset): Report {
   if (shards.length === 0) throw new MergeError('no reports to merge');
   const [first] = shards;
   const head = first!.report;
@@ -59,9 +112,10 @@ export function mergeReports(shards: readonly ShardReport[], rulesetFingerprint:
   }
   const missing = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length) throw new MergeError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${total}`).join(', ')} missing: merge needs every shard of the run`);
-  if (head.shard!.ruleset !== rulesetFingerprint) {
+  if (head.shard!.ruleset !== ruleset.fingerprint) {
     throw new MergeError(`the shards were linted with another ruleset or config (${head.ruleset.name}); give merge the same --ruleset, --config and --icd10 options`);
   }
+  for (const shard of shards) checkRules(shard, ruleset);
 
   const files = new Map<string, string>();
   const results: FileResult[] = [];

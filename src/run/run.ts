@@ -168,7 +168,9 @@ export class ExitCode {
 
   see(f: Finding): void {
     if (f.ruleId === ENGINE_RULES.internalError) this.internal = true;
-    if (this.failOn !== 'never' && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[this.failOn]) this.failing = true;
+    // A severity b12lint does not know (a report it did not write) ranks as an error, never lower.
+    const rank = Object.hasOwn(SEVERITY_RANK, f.severity) ? SEVERITY_RANK[f.severity] : SEVERITY_RANK.error;
+    if (this.failOn !== 'never' && rank >= SEVERITY_RANK[this.failOn]) this.failing = true;
   }
 
   seeSpool(spool: FindingSpool): void {

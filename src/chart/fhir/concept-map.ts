@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { looksLikeIcd10, normalizeIcd10, normalizeProcedureCode } from '../normalize.js';
+import { keyName } from '../../report/printable.js';
 import { PACKAGE_ROOT, Problems, readSource } from '../../rules/load.js';
 import { isObj, text } from './types.js';
 
@@ -45,12 +46,12 @@ export function loadConceptMap(path: string = DEFAULT_CONCEPT_MAP): ConceptMap {
     problems.throwIfAny();
   }
   const root = raw as Record<string, unknown>;
-  for (const key of Object.keys(root)) if (!KEYS.includes(key)) problems.at(src!, [key], `unknown key \`${key}\`: a concept map has ${KEYS.join(' and ')}`);
+  for (const key of Object.keys(root)) if (!KEYS.includes(key)) problems.at(src!, [key], `unknown key ${keyName(key)}: a concept map has ${KEYS.join(' and ')}`);
   if (root.snomed !== undefined && root.snomed !== null) {
     if (!isObj(root.snomed)) problems.at(src!, ['snomed'], '`snomed` maps SNOMED CT concept ids to { icd10, display }');
     else for (const [id, v] of Object.entries(root.snomed)) {
       const icd = isObj(v) ? text(v.icd10) : undefined;
-      if (!/^[0-9]{6,18}$/.test(id)) problems.at(src!, ['snomed', id], `"${id}" is not a SNOMED CT concept id (6 to 18 digits)`);
+      if (!/^[0-9]{6,18}$/.test(id)) problems.at(src!, ['snomed', id], `${keyName(id)} is not a SNOMED CT concept id (6 to 18 digits)`);
       else if (icd === undefined || !looksLikeIcd10(normalizeIcd10(icd))) problems.at(src!, ['snomed', id], `SNOMED CT ${id} needs \`icd10:\` with an ICD-10-CM code (D51.0)`);
       else snomed.set(id, { icd10: normalizeIcd10(icd), ...(isObj(v) && text(v.display) ? { display: text(v.display)! } : {}) });
     }
@@ -59,7 +60,7 @@ export function loadConceptMap(path: string = DEFAULT_CONCEPT_MAP): ConceptMap {
     if (!isObj(root.drugs)) problems.at(src!, ['drugs'], '`drugs` maps HCPCS codes to { rxnorm, names }');
     else for (const [code, v] of Object.entries(root.drugs)) {
       if (!isObj(v)) {
-        problems.at(src!, ['drugs', code], `drug ${code} takes { rxnorm: [...], names: [...] }`);
+        problems.at(src!, ['drugs', code], `drug ${keyName(code)} takes { rxnorm: [...], names: [...] }`);
         continue;
       }
       const strings = (key: string): string[] => {

@@ -4,7 +4,7 @@
  * evidence already put into words, and, unless redacted, the few chart lines around each finding.
  * The types are shared with the page's script (client.ts), which reads this back.
  */
-import { SEVERITIES, type Finding } from '../../finding.js';
+import { SEVERITIES, type Finding, type Severity } from '../../finding.js';
 import { formatOf } from '../../read/parse.js';
 import { describeEvidence } from '../stylish.js';
 import type { FormatOptions, Report } from '../types.js';
@@ -96,13 +96,18 @@ export function clipLine(text: string, columns: readonly number[]): string {
 function linesAround(findings: readonly Finding[], context: number): Map<number, number[]> {
   const columns = new Map<number, number[]>();
   for (const f of findings) {
-    if (f.line < 1) continue;
+    if (!Number.isInteger(f.line) || f.line < 1) continue; // a report from elsewhere may hold anything
     for (let l = Math.max(1, f.line - context); l <= f.line + context; l++) {
       if (!columns.has(l)) columns.set(l, []);
     }
     columns.get(f.line)!.push(f.column);
   }
   return columns;
+}
+
+/** A severity's index; one the page does not know (a report from elsewhere) is shown as an error, never as less. */
+function severityIndex(severity: string): number {
+  return Math.max(0, SEVERITIES.indexOf(severity as Severity));
 }
 
 export function htmlData(report: Report, options: FormatOptions): HtmlData {
@@ -119,7 +124,7 @@ export function htmlData(report: Report, options: FormatOptions): HtmlData {
     context[file] = contextLines(r.file);
     for (const f of r.findings) {
       findings.push([
-        SEVERITIES.indexOf(f.severity), rules.of(f.ruleId), file, f.line, f.column,
+        severityIndex(f.severity), rules.of(f.ruleId), file, f.line, f.column,
         f.chartId ?? '', f.encounterId ?? '', messages.of(f.message),
         f.evidence.map(describeEvidence),
       ]);
