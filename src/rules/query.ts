@@ -268,7 +268,9 @@ function labName(lab: Lab, e: EvidenceRef, tests: ReadonlyMap<string, CompiledTe
   if (lab.test?.trim()) return lab.test.trim();
   const test = e.test !== undefined ? tests.get(e.test) : undefined;
   const names = test ? [...test.names] : [];
-  return names[1] ?? names[0] ?? (lab.loinc !== undefined ? `LOINC ${lab.loinc}` : 'lab');
+  const name = names[1] ?? names[0];
+  // A result written with its LOINC code only: named by the ruleset's test ("Vitamin b12").
+  return name ? `${name[0]!.toUpperCase()}${name.slice(1)}` : lab.loinc !== undefined ? `LOINC ${lab.loinc}` : 'Lab';
 }
 
 function labText(lab: Lab, name: string): string {
