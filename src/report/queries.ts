@@ -88,7 +88,7 @@ function draft(d: Draft, n: number, total: number): string[] {
   return lines;
 }
 
-export const queries: Formatter = (report: Report) => {
+export const queries: Formatter = (report: Report, options) => {
   const drafts: Draft[] = [];
   for (const r of report.results) for (const f of r.findings) if (f.query) drafts.push({ file: r.file, finding: f });
   const out = [
@@ -100,6 +100,7 @@ export const queries: Formatter = (report: Report) => {
       + 'The clinical indicators come from the chart the finding is about, and the options end with "Other" and "Clinically undetermined".',
     '',
   ];
+  if (options.redact) out.push('This report is redacted: note quotes and identifiers are hashed. Its drafts are for a ticket, not for a provider.', '');
   if (drafts.length === 0) {
     out.push('No finding of this run asks for a provider query.', '');
     return out.join('\n');
