@@ -96,7 +96,7 @@ export class Engine {
         pointer,
         evidence: dedupe(all.evidence),
       };
-      if (rule.query) f.query = buildQuery(rule.query, scope, all.bindings, indicators, this.ruleset.tests);
+      if (rule.query) f.query = buildQuery(rule.query, scope, all.bindings, indicators, this.ruleset);
       if (scope.encounter) f.encounterId = scope.encounter.id;
       if (!f.chartId) delete f.chartId;
       f.fingerprint = fingerprintOf(f, subjectOf(scope));

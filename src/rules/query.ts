@@ -17,7 +17,10 @@ import { positionOf, type Problems, type SourceFile } from './load.js';
 import { render, templateNames, type TemplatePart } from './template.js';
 import { CompiledNegation, DEFAULT_NEGATION, excerpt, sentenceBounds, TermMatcher } from './terms.js';
 import type { CompiledTest } from './tests.js';
-import type { Bindings, EvidenceRef, Evaluator, NodePath, Scope } from './types.js';
+import type { Bindings, CompiledRuleset, EvidenceRef, Evaluator, NodePath, Scope } from './types.js';
+
+/** What building a query reads from the ruleset: test names (a result written with its LOINC code only) and the code table. */
+type QueryData = Pick<CompiledRuleset, 'tests' | 'codeTable'>;
 
 export const OTHER_OPTION = 'Other (please specify)';
 export const UNDETERMINED_OPTION = 'Clinically undetermined';
@@ -283,10 +286,12 @@ function labText(lab: Lab, name: string): string {
   } else if (lab.interpretation) {
     range = ` (flagged ${lab.interpretation})`;
   }
-  return `${name} ${lab.valueText}${unit}${range}`;
+  // A value written with its unit ("352 pmol/L") keeps it once.
+  const value = unit && lab.valueText.trim().endsWith(unit.trim()) ? lab.valueText.trim() : `${lab.valueText.trim()}${unit}`;
+  return `${name} ${value}${range}`;
 }
 
-function indicator(e: EvidenceRef, el: Element | undefined, tests: ReadonlyMap<string, CompiledTest>): QueryIndicator | undefined {
+function indicator(e: EvidenceRef, el: Element | undefined, data: QueryData): QueryIndicator | undefined {
   const make = (text: string, source: IndicatorSource, date: string | undefined, section?: string): QueryIndicator => {
     const out: QueryIndicator = { text, source, pointer: e.pointer };
     if (section !== undefined) out.section = section;
@@ -297,7 +302,7 @@ function indicator(e: EvidenceRef, el: Element | undefined, tests: ReadonlyMap<s
   switch (el.kind) {
     case 'lab': {
       const date = el.lab.dateText ?? (el.lab.date !== undefined ? formatDay(el.lab.date) : undefined);
-      return make(labText(el.lab, labName(el.lab, e, tests)), 'lab', date);
+      return make(labText(el.lab, labName(el.lab, e, data.tests)), 'lab', date);
     }
     case 'note':
       return make(quoteOf(el.note, e), 'note', el.encounter.dateText, el.note.section);
@@ -312,20 +317,21 @@ function indicator(e: EvidenceRef, el: Element | undefined, tests: ReadonlyMap<s
       return make(`${s.codeText.trim() || s.code}${dose}`, 'service', s.dateText);
     }
     case 'diagnosis': {
+      // In words where the record (or the loaded ICD-10-CM table) has them: the code is the coder's.
       const d = el.diagnosis;
-      const words = d.description?.trim() || d.mappedFrom?.display?.trim();
-      return make(words ? `${words} (${d.codeText.trim() || d.code})` : d.codeText.trim() || d.code, 'diagnosis', el.encounter.dateText);
+      const words = d.description?.trim() || d.mappedFrom?.display?.trim() || data.codeTable.lookup(d.code, el.encounter.date)?.description;
+      return make(words || d.code, 'diagnosis', el.encounter.dateText);
     }
   }
 }
 
 /** The query of a finding: the question and the options that apply, rendered; the indicators from the cited evidence. */
-export function buildQuery(q: CompiledQuery, scope: Scope, bindings: Bindings, cited: readonly EvidenceRef[], tests: ReadonlyMap<string, CompiledTest>): UnlocatedQuery {
+export function buildQuery(q: CompiledQuery, scope: Scope, bindings: Bindings, cited: readonly EvidenceRef[], data: QueryData): UnlocatedQuery {
   const elements = cited.length ? elementsOf(scope.chart) : undefined;
   const indicators: QueryIndicator[] = [];
   const seen = new Set<string>();
   for (const e of cited) {
-    const ind = indicator(e, elements!.get(e.pointer), tests);
+    const ind = indicator(e, elements!.get(e.pointer), data);
     if (!ind) continue;
     const key = `${ind.pointer}\u0000${ind.text}`;
     if (seen.has(key)) continue;
