@@ -297,6 +297,15 @@ describe('chart text in a draft cannot become markup', () => {
   });
 });
 
+test('print-config shows a rule with the query and cite its override gives it', () => {
+  const r = cli(['print-config', '--no-config-lookup', '-r', RULESET]);
+  expect(r.code).toBe(0);
+  const printed = parse(r.stdout) as { ruleset: { rules: { id: string; cite?: unknown[]; query?: { form?: string } }[] } };
+  const etio = printed.ruleset.rules.find((x) => x.id === 'etiology-documented-not-coded')!;
+  expect(etio.query?.form).toBe('yes-no');
+  expect(etio.cite).toHaveLength(3);
+});
+
 describe('b12lint test asserts on drafts', () => {
   test('the fixture ruleset\'s tests pin question, options and indicators', () => {
     const r = cli(['test', RULESET]);
