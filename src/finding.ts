@@ -52,6 +52,35 @@ export interface Evidence {
   setting?: string;
 }
 
+/** Where a query's clinical indicator comes from in the record. */
+export type IndicatorSource = 'lab' | 'note' | 'medication' | 'service' | 'diagnosis';
+
+/** One clinical indicator of a provider query: what the record says, where and when (docs/queries.md). */
+export interface QueryIndicator {
+  /** A lab with its value, unit and reference range; a note's sentence verbatim; a medication, service or diagnosis as written. */
+  text: string;
+  source: IndicatorSource;
+  /** The note's section (notes only). */
+  section?: string;
+  /** The lab's, medication's or service's date; a note's or diagnosis's encounter date. */
+  date?: string;
+  /** The file it stands in, when not the finding's own (a Bulk Data export spans several files). */
+  file?: string;
+  line?: number;
+  column?: number;
+  pointer: string;
+}
+
+/** A draft provider query built from a rule's `query:` template, for a person to review and send. */
+export interface Query {
+  question: string;
+  /** The date of service the query is about (its encounter's date), when the finding has an encounter. */
+  encounterDate?: string;
+  indicators: QueryIndicator[];
+  /** The options that apply, then "Other (please specify)" and "Clinically undetermined" (none for an open question). */
+  options: string[];
+}
+
 export interface Finding {
   ruleId: string;
   severity: Severity;
@@ -64,6 +93,8 @@ export interface Finding {
   /** What the finding is about, never where: see `fingerprintOf`. */
   fingerprint: string;
   evidence: Evidence[];
+  /** A draft provider query, for rules that carry a `query:` template. */
+  query?: Query;
   /** Present for `internal-error` findings under `--debug`. */
   stack?: string;
 }

@@ -30,7 +30,7 @@ const chartFiles = [
 const rulesetFiles = [
   // rulesets/ also holds the rulesets' tests files and the FHIR concept map, which are not rulesets.
   ...readdirSync(join(ROOT, 'rulesets')).filter((f) => !f.endsWith('.tests.yaml') && !f.includes('concept-map')).map((f) => `rulesets/${f}`),
-  ...readdirSync(join(ROOT, 'fixtures/rulesets')).filter((f) => !f.includes('charts') && f !== 'broken.yaml').map((f) => `fixtures/rulesets/${f}`),
+  ...readdirSync(join(ROOT, 'fixtures/rulesets')).filter((f) => !f.includes('charts') && f !== 'broken.yaml' && !f.endsWith('.tests.yaml')).map((f) => `fixtures/rulesets/${f}`),
 ];
 
 test('the committed schemas are the ones the code generates (npm run schemas)', () => {
@@ -61,6 +61,9 @@ test('the tests files of the rulesets are valid for schemas/tests.schema.json', 
   const files = readdirSync(join(ROOT, 'rulesets')).filter((f) => f.endsWith('.tests.yaml'));
   expect(files).toContain('recommended.tests.yaml');
   for (const f of files) expect(problemsOf('tests', parse(readFileSync(join(ROOT, 'rulesets', f), 'utf8')))).toEqual([]);
+  for (const f of readdirSync(join(ROOT, 'fixtures/rulesets')).filter((x) => x.endsWith('.tests.yaml'))) {
+    expect(problemsOf('tests', parse(readFileSync(join(ROOT, 'fixtures/rulesets', f), 'utf8')))).toEqual([]);
+  }
 });
 
 test('the broken fixtures are refused by the schemas', () => {

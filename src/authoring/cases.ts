@@ -26,6 +26,8 @@ export interface ExpectedFinding {
   /** Text the message contains, or `/a regular expression/flags`. */
   message?: string;
   evidence?: Record<string, unknown>[];
+  /** The finding's provider query: question (text or /pattern/), options (exactly), indicators (each found). */
+  query?: { question?: string; options?: string[]; indicators?: Record<string, unknown>[] };
 }
 
 /** A chart to lint: a whole file's text (a case may pick one chart of it). */

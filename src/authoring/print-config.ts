@@ -55,6 +55,15 @@ export async function printConfig(file: string | undefined, o: PrintConfigOption
     icd10: icd10.map((f) => displayPath(f, o.cwd)),
   };
   const compiled = new Map(ruleset.allRules.map((r) => [r.id, r]));
+  // An override's query and cite replace the rule's (the compiler applies them the same way).
+  const overridden = new Map<string, Record<string, unknown>>();
+  for (const { value: v } of defs.overrides) {
+    if (typeof v.rule !== 'string') continue;
+    const parts = overridden.get(v.rule) ?? {};
+    if (v.cite !== undefined) parts.cite = v.cite;
+    if (v.query !== undefined) parts.query = v.query;
+    overridden.set(v.rule, parts);
+  }
   out.ruleset = {
     name: ruleset.name,
     layers: defs.files,
@@ -66,10 +75,13 @@ export async function printConfig(file: string | undefined, o: PrintConfigOption
     mentions: valuesOf(defs.mentions),
     pairs: valuesOf(defs.pairs),
     ...(defs.negation ? { negation: defs.negation.value } : {}),
+    ...(defs.queryWords.size || defs.queryAllowed.length
+      ? { queryWords: { forbidden: valuesOf(defs.queryWords), allowed: defs.queryAllowed.flatMap((d) => d.value) } }
+      : {}),
     rules: [...defs.rules].map(([id, def]) => {
       const r = compiled.get(id)!;
       const { docs: _docs, examples: _examples, ...raw } = def.value;
-      return { ...raw, severity: r.severity, title: r.title, message: r.message, file: r.file };
+      return { ...raw, ...overridden.get(id), severity: r.severity, title: r.title, message: r.message, file: r.file };
     }),
   };
   return `# The configuration in force (b12lint print-config): settings and the ruleset after extends and overrides.\n${yamlText(out)}`;

@@ -4,7 +4,8 @@
  * and consumers of the report can too. Each object's properties are listed as a record over the
  * keys of its TypeScript type, so a field added to the report without a schema does not compile.
  */
-import { EVIDENCE_KINDS, SEVERITIES, type Evidence, type Finding } from '../finding.js';
+import { EVIDENCE_KINDS, SEVERITIES, type Evidence, type Finding, type Query, type QueryIndicator } from '../finding.js';
+import { ASSERTIONS } from '../rules/context.js';
 import type { BaselineEntry, BaselineSummary, ChartEntry, FileResult, Report, ShardInfo, Summary } from '../report/types.js';
 
 type Schema = { [key: string]: unknown };
@@ -36,10 +37,29 @@ const evidence = object<Evidence>('evidence', {
   converted: object<{ value: number; unit: string }>('converted value', { value: { type: 'number' }, unit: { type: 'string' } }),
   section: str('A note\'s section.'),
   term: str('The term matched in a note.'),
+  assertion: { title: 'assertion', enum: [...ASSERTIONS], description: 'How the note states the term.' },
   excerpt: str('A few words around the term.'),
   name: str('A medication\'s name.'),
   setting: str('An encounter\'s setting.'),
-}, ['file', 'line', 'column', 'code', 'mappedFrom', 'date', 'test', 'value', 'unit', 'converted', 'section', 'term', 'excerpt', 'name', 'setting']);
+}, ['file', 'line', 'column', 'code', 'mappedFrom', 'date', 'test', 'value', 'unit', 'converted', 'section', 'term', 'assertion', 'excerpt', 'name', 'setting']);
+
+const indicator = object<QueryIndicator>('query indicator', {
+  text: str('The indicator as the record has it: a lab with its value, unit, range and date; a note sentence verbatim; a medication, service or diagnosis.'),
+  source: { title: 'indicator source', enum: ['lab', 'note', 'medication', 'service', 'diagnosis'], description: 'Where in the record it comes from.' },
+  section: str('A note\'s section.'),
+  date: str('Its date.'),
+  file: str('The file it stands in, when not the finding\'s own.'),
+  line: position('Its line (1-based).'),
+  column: position('Its column (1-based).'),
+  pointer: str('Where it stands, as a JSON pointer in its file.'),
+}, ['section', 'date', 'file', 'line', 'column']);
+
+const query = object<Query>('query', {
+  question: str('The question to the provider.'),
+  encounterDate: str('The date of service the query is about.'),
+  indicators: { type: 'array', items: ref('query-indicator'), description: 'The clinical indicators from this record.' },
+  options: { type: 'array', items: { type: 'string' }, description: 'The options, ending with "Other (please specify)" and "Clinically undetermined" (none for an open question).' },
+}, ['encounterDate']);
 
 const finding = object<Finding>('finding', {
   ruleId: { type: 'string', minLength: 1, description: 'The rule, or one of the engine\'s own (parse-error, chart-format, read-error, internal-error).' },
@@ -52,8 +72,9 @@ const finding = object<Finding>('finding', {
   pointer: str('The JSON pointer of what the finding is about.'),
   fingerprint: str('What the finding is about, never where: the same across runs.'),
   evidence: { type: 'array', items: ref('evidence'), description: 'What the finding rests on.' },
+  query: ref('query'),
   stack: str('Where b12lint failed (internal-error findings under --debug).'),
-}, ['chartId', 'encounterId', 'stack']);
+}, ['chartId', 'encounterId', 'query', 'stack']);
 
 const chartEntry = object<ChartEntry>('chart entry', {
   chartId: str('The chart\'s id.'),
@@ -113,6 +134,8 @@ export function reportSchema(): Schema {
       'file-result': fileResult,
       finding,
       evidence,
+      query,
+      'query-indicator': indicator,
       'chart-entry': chartEntry,
       summary,
       'baseline-summary': baselineSummary,

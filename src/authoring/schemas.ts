@@ -15,6 +15,7 @@ import { MATCH_OPTIONS } from '../rules/compile.js';
 import { COMBINATORS, CONDITIONS } from '../rules/conditions/index.js';
 import { DURATION_PATTERN } from '../rules/duration.js';
 import { RULE_ID_PATTERN } from '../rules/load.js';
+import { QUERY_FORMS } from '../rules/query.js';
 import type { SchemaName } from '../rules/schema-check.js';
 import { SUBJECT_KINDS, type OptionSpec } from '../rules/types.js';
 import { CONFIG_KEYS } from '../run/config.js';
@@ -291,6 +292,27 @@ function examplesDefs(): Record<string, Schema> {
         chartId: { type: 'string' },
         encounterId: { type: 'string' },
         message: { type: 'string', description: 'Text the message contains, or /a regular expression/.' },
+        query: {
+          type: 'object',
+          description: 'The finding\'s provider query: question (text it contains, or /a regular expression/), options (exactly, in order; the two b12lint adds may be left out), indicators (each listed must be found).',
+          properties: {
+            question: { type: 'string' },
+            options: { type: 'array', items: { type: 'string' } },
+            indicators: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  text: { type: 'string', description: 'Text the indicator contains, or /a regular expression/.' },
+                  source: { type: 'string', enum: ['lab', 'note', 'medication', 'service', 'diagnosis'] },
+                  section: { type: 'string' }, date: { type: 'string' }, line: { type: 'integer' }, column: { type: 'integer' },
+                },
+                additionalProperties: false,
+              },
+            },
+          },
+          additionalProperties: false,
+        },
         evidence: {
           type: 'array',
           description: 'Evidence the finding must carry; each item lists the fields to compare (kind, code, test, term, line, ...).',
@@ -327,6 +349,7 @@ function rulesetDefs(): Record<string, Schema> {
         when: { ...ref('condition'), description: 'The finding fires when this holds for the subject (may be left out when `match` says it all).' },
         cite: { type: 'array', items: ref('condition'), description: 'Conditions looked at after the rule fires, for the message and the evidence only.', errorMessage: '`cite` takes a list of conditions' },
         message: text('The finding\'s message, with {{placeholders}} and {{#sections}}.'),
+        query: ref('query'),
         docs: { type: 'string', description: 'Why it matters, what to check, what to code instead (Markdown).' },
         examples: ref('examples'),
       },
@@ -345,6 +368,8 @@ function rulesetDefs(): Record<string, Schema> {
         severity: SEVERITY,
         message: text('A message that replaces the rule\'s.'),
         title: text('A title that replaces the rule\'s.'),
+        query: { ...ref('query'), description: 'A provider query that replaces the rule\'s (or gives it one).' },
+        cite: { type: 'array', items: ref('condition'), description: 'Cited conditions that replace the rule\'s: the query\'s clinical indicators.', errorMessage: '`cite` takes a list of conditions' },
       },
       additionalProperties: false,
     },
@@ -457,6 +482,34 @@ function rulesetDefs(): Record<string, Schema> {
       },
       additionalProperties: false,
     },
+    query: {
+      title: 'query',
+      description: 'A draft provider query for each finding (docs/queries.md): a non-leading question and clinically credible options, with the clinical indicators `cite:` finds in the record. b12lint adds "Other (please specify)" and "Clinically undetermined".',
+      type: 'object',
+      required: ['question'],
+      properties: {
+        question: text('The question, ending in "?", with {{placeholders}} (clinical facts only: no code, no word of payment, coverage, audits, billing or quality measures).'),
+        form: {
+          enum: [...QUERY_FORMS],
+          description: 'multiple-choice (the default with `options`), open (the default without), or yes-no: only to confirm what the notes already document (the rule\'s `when` must require an affirmed `text` or `mention`).',
+        },
+        options: {
+          type: 'array',
+          items: {
+            type: ['string', 'object'],
+            minLength: 1,
+            required: ['text'],
+            properties: {
+              text: text('The option, with {{placeholders}}.'),
+              when: { ...ref('condition'), description: 'The option is offered only where this holds for the finding\'s subject.' },
+            },
+            additionalProperties: false,
+          },
+          description: 'The clinically credible answers, in no suggestive order: text, or { text, when }.',
+        },
+      },
+      additionalProperties: false,
+    },
     negation: {
       title: 'negation',
       description: 'Older form of `context`: `cues` replaces context.negation.before, `terminators` replaces context.termination.',
@@ -496,6 +549,20 @@ function layerProperties(): Record<string, Schema> {
     pairs: named({ type: 'array', items: ref('pair') }, 'Named lists of code pairs (Excludes1 notes) with the dates they are in force.'),
     negation: ref('negation'),
     context: ref('context'),
+    queryWords: {
+      type: 'object',
+      title: 'query words',
+      description: 'What a provider query must not say, on top of the built-in lists (rulesets/query-words.yaml).',
+      properties: {
+        forbidden: {
+          type: 'object',
+          additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } },
+          description: 'Words by category; a category replaces the built-in one of its name ([] turns it off).',
+        },
+        allowed: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Words shaped like a code that are not codes (B12).' },
+      },
+      additionalProperties: false,
+    },
     overrides: { type: 'array', items: ref('override'), description: 'Per-project tuning without copying rules: { rule, severity }.' },
   };
 }

@@ -21,6 +21,7 @@ function actualLine(f: Finding, mark: string): string[] {
   return [
     `      ${mark} ${f.line}:${f.column}  ${f.severity}  ${f.message}`,
     ...f.evidence.map((e) => `          ↳ ${describeEvidence(Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'pointer')))}`),
+    ...(f.query ? queryLines(f.query.question, f.query.options, f.query.indicators.map((i) => Object.fromEntries(Object.entries(i).filter(([k]) => k !== 'pointer')))) : []),
   ];
 }
 
@@ -29,6 +30,15 @@ function expectedLine(e: ExpectedFinding): string[] {
   return [
     `      - ${where}  ${e.severity ?? '*'}  ${e.message ?? '*'}`,
     ...(e.evidence ?? []).map((ev) => `          ↳ ${describeEvidence(ev)}`),
+    ...(e.query ? queryLines(e.query.question ?? '*', e.query.options, e.query.indicators ?? []) : []),
+  ];
+}
+
+function queryLines(question: string, options: readonly string[] | undefined, indicators: readonly Record<string, unknown>[]): string[] {
+  return [
+    `          ? ${question}`,
+    ...indicators.map((i) => `            • ${describeEvidence(i)}`),
+    ...(options ? [`            [${options.join(' | ')}]`] : []),
   ];
 }
 

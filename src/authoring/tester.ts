@@ -7,6 +7,7 @@
 import type { Finding } from '../finding.js';
 import { ENGINE_RULES } from '../finding.js';
 import { Engine } from '../rules/engine.js';
+import { OTHER_OPTION, UNDETERMINED_OPTION } from '../rules/query.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { lintText } from '../run/lint-file.js';
 import type { ChartText, ExpectedFinding, TestCase } from './cases.js';
@@ -73,6 +74,31 @@ function mismatch(e: ExpectedFinding, f: Finding): string {
   for (const want of e.evidence ?? []) {
     const found = f.evidence.some((ev) => Object.entries(want).every(([k, v]) => String((ev as unknown as Record<string, unknown>)[k]) === String(v)));
     if (!found) return `no evidence ${describeEvidence(want)}`;
+  }
+  return e.query !== undefined ? queryMismatch(e.query, f) : '';
+}
+
+/** What differs between an expected query and the finding's ('' when it matches). */
+function queryMismatch(e: NonNullable<ExpectedFinding['query']>, f: Finding): string {
+  const q = f.query;
+  if (!q) return 'the finding has no query';
+  if (e.question !== undefined && !messageMatches(e.question, q.question)) return `the query's question does not match ${JSON.stringify(e.question)}`;
+  if (e.options !== undefined) {
+    // The two options b12lint adds to every list may be left out of the expectation.
+    const added = [OTHER_OPTION, UNDETERMINED_OPTION];
+    const tail = q.options.slice(-2);
+    const mentionsAdded = e.options.some((o) => added.includes(o));
+    const actual = !mentionsAdded && tail.length === 2 && tail.every((o, i) => o === added[i]) ? q.options.slice(0, -2) : q.options;
+    if (actual.length !== e.options.length || actual.some((o, i) => o !== e.options![i])) {
+      return `the query's options are ${JSON.stringify(actual)}, expected ${JSON.stringify(e.options)}`;
+    }
+  }
+  for (const want of e.indicators ?? []) {
+    const found = q.indicators.some((ind) => Object.entries(want).every(([k, v]) => {
+      const got = (ind as unknown as Record<string, unknown>)[k];
+      return k === 'text' ? typeof got === 'string' && messageMatches(String(v), got) : String(got) === String(v);
+    }));
+    if (!found) return `the query has no indicator ${describeEvidence(want)}`;
   }
   return '';
 }

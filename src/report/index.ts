@@ -5,6 +5,7 @@ import { github } from './github.js';
 import { html } from './html.js';
 import { json } from './json.js';
 import { junit } from './junit.js';
+import { queries } from './queries.js';
 import { sarif } from './sarif.js';
 import { stylish } from './stylish.js';
 import type { Formatter } from './types.js';
@@ -18,4 +19,5 @@ export const FORMATTERS: ReadonlyMap<string, Formatter> = new Map<string, Format
   ['github', github],
   ['codequality', codequality],
   ['csv', csv],
+  ['queries', queries],
 ]);

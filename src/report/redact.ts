@@ -7,7 +7,9 @@
  * findings still group and compare, and whoever holds the charts can find one by hashing its id.
  * With a key (B12LINT_REDACT_KEY) the hash is an HMAC, so an id cannot be confirmed by hashing
  * guesses. What a finding is about stays: rule ids, severities, positions, pointers, codes, lab
- * values, dates of service, the terms a rule matched and the ruleset's own words. The chart ids
+ * values, dates of service, the terms a rule matched and the ruleset's own words. A provider
+ * query's note quotes are hashed like excerpts; its question and options keep the ruleset's words
+ * with any identifying value in them hashed. The chart ids
  * of a file's `charts` and of a baseline's fixed entries are hashed like the findings'.
  */
 import { createHmac } from 'node:crypto';
@@ -76,6 +78,7 @@ export function redact(report: Report, options: RedactOptions): Report {
         ...(options.sensitive.get(sensitiveKey(r.file, f.chartId)) ?? []),
         ...[f.chartId, f.encounterId].filter((v): v is string => v !== undefined),
         ...f.evidence.flatMap((e) => (e.excerpt !== undefined ? [e.excerpt] : [])),
+        ...(f.query?.indicators ?? []).flatMap((i) => (i.source === 'note' ? [i.text] : [])),
       ];
       const re = replacer(values);
       const text = (s: string): string => {
@@ -90,6 +93,11 @@ export function redact(report: Report, options: RedactOptions): Report {
       if (f.chartId !== undefined) g.chartId = hash(f.chartId);
       if (f.encounterId !== undefined) g.encounterId = hash(f.encounterId);
       if (f.stack !== undefined) g.stack = text(f.stack);
+      if (f.query !== undefined) {
+        // A note quote is chart text: hashed whole, like an excerpt. Labs, medications and dates stay.
+        const indicators = f.query.indicators.map((i) => ({ ...i, text: i.source === 'note' ? hash(i.text) : text(i.text) }));
+        g.query = { ...f.query, question: text(f.query.question), indicators, options: f.query.options.map(text) };
+      }
       return g;
     }),
     charts: r.charts.map((c) => (c.chartId === undefined ? c : { ...c, chartId: hash(c.chartId) })),

@@ -16,9 +16,10 @@ import { betweenProblem, OPERATORS } from './compare.js';
 import { CONDITIONS } from './conditions/index.js';
 import { parseDuration, type Duration } from './duration.js';
 import { merge, HOLDS } from './evidence.js';
-import { Problems, type Definitions, type Def, type RawRule, type SourceFile } from './load.js';
+import { builtinPath, Problems, readSource, applyLayer, emptyDefinitions, type Definitions, type Def, type RawRule, type SourceFile } from './load.js';
+import { compileQuery, QueryPolicy } from './query.js';
 import { didYouMean } from './suggest.js';
-import { parseTemplate, templateNames, TemplateError } from './template.js';
+import { parseTemplate, templateNames, TemplateError, type TemplatePart } from './template.js';
 import { TermMatcher } from './terms.js';
 import { ASSERTIONS, CompiledContext, CUE_CATEGORIES, type Assertion, type ContextConfig } from './context.js';
 import { CompiledTest } from './tests.js';
@@ -121,6 +122,9 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
   const severities = new Map<string, { value: unknown; def: Def<unknown> }>();
   const messages = new Map<string, unknown>();
   const titles = new Map<string, unknown>();
+  // An override's `query` and `cite` replace the rule's, and their problems are placed in the override.
+  const queries = new Map<string, Def<unknown>>();
+  const cites = new Map<string, Def<unknown>>();
   for (const o of defs.overrides) {
     const v = o.value;
     if (typeof v.rule !== 'string') continue;
@@ -134,7 +138,11 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     if (v.severity !== undefined) severities.set(v.rule, { value: v.severity, def: { value: v.severity, src: o.src, path: [...o.path, 'severity'] } });
     if (v.message !== undefined) messages.set(v.rule, v.message);
     if (v.title !== undefined) titles.set(v.rule, v.title);
+    if (v.query !== undefined) queries.set(v.rule, { value: v.query, src: o.src, path: [...o.path, 'query'] });
+    if (v.cite !== undefined) cites.set(v.rule, { value: v.cite, src: o.src, path: [...o.path, 'cite'] });
   }
+  let policy: QueryPolicy | undefined;
+  const queryPolicy = (): QueryPolicy => (policy ??= loadQueryPolicy(defs, problems));
 
   const allRules: CompiledRule[] = [];
   for (const [id, def] of defs.rules) {
@@ -142,7 +150,9 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     if (messages.has(id)) raw.message = messages.get(id);
     if (titles.has(id)) raw.title = titles.get(id);
     const sevOverride = severities.get(id);
-    const rule = compileRule(id, raw, def, sevOverride?.def, base);
+    const query = queries.get(id) ?? (raw.query !== undefined ? { value: raw.query, src: def.src, path: [...def.path, 'query'] } : undefined);
+    const cite = cites.get(id) ?? (raw.cite !== undefined ? { value: raw.cite, src: def.src, path: [...def.path, 'cite'] } : undefined);
+    const rule = compileRule(id, raw, def, sevOverride?.def, base, { query, cite, policy: queryPolicy });
     if (rule) allRules.push(rule);
   }
 
@@ -209,7 +219,54 @@ interface Env {
   mentions: Map<string, MentionMap>;
 }
 
-function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<unknown> | undefined, env: Env): CompiledRule | undefined {
+/**
+ * The words a provider query must not use: the built-in lists (rulesets/query-words.yaml), then
+ * each layer's `queryWords` (a category replaces the built-in one of its name). Read only for a
+ * ruleset that has queries.
+ */
+function loadQueryPolicy(defs: Definitions, problems: Problems): QueryPolicy {
+  const builtin = emptyDefinitions();
+  const src = readSource(builtinPath('b12lint:query-words')!, problems, 'b12lint:query-words');
+  if (src) applyLayer(builtin, src, problems, [], {});
+  const forbidden = new Map<string, readonly string[]>();
+  for (const words of [builtin.queryWords, defs.queryWords]) for (const [name, d] of words) forbidden.set(name, d.value);
+  const allowed = [...builtin.queryAllowed, ...defs.queryAllowed].flatMap((d) => d.value);
+  return new QueryPolicy(forbidden, allowed);
+}
+
+/** A rule's query and cite, each from the rule or from an override of it. */
+interface RuleParts {
+  query: Def<unknown> | undefined;
+  cite: Def<unknown> | undefined;
+  policy: () => QueryPolicy;
+}
+
+/** Parses a message (or query) template and checks that each placeholder names something; undefined after a problem. */
+function checkedTemplate(text: string, src: SourceFile, at: NodePath, on: SubjectKind, env: Env, what: string): TemplatePart[] | undefined {
+  const p = env.problems;
+  const before = p.list.length;
+  let parts: TemplatePart[];
+  try {
+    parts = parseTemplate(text);
+  } catch (err) {
+    if (err instanceof TemplateError) {
+      p.at(src, at, `bad ${what}: ${err.message}`);
+      return undefined;
+    }
+    throw err;
+  }
+  for (const name of templateNames(parts)) {
+    const root = name.split('.')[0]!;
+    if (!PLACEHOLDER_ROOTS.includes(root)) p.at(src, at, `unknown placeholder {{${name}}}.${didYouMean(root, PLACEHOLDER_ROOTS)}`);
+    else if (root === 'lab' && on !== 'lab') {
+      const test = name.split('.')[1];
+      if (test === undefined || !env.tests.has(test)) p.at(src, at, `placeholder {{${name}}} names no test of the ruleset.${test ? didYouMean(test, env.tests.keys()) : ''}`);
+    }
+  }
+  return p.list.length > before ? undefined : parts;
+}
+
+function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<unknown> | undefined, env: Env, parts: RuleParts): CompiledRule | undefined {
   const { src, path } = def;
   const p = env.problems;
   const before = p.list.length;
@@ -234,25 +291,20 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
   else if (raw.when !== undefined) when = compileCondition(raw.when, [...path, 'when'], src, env, on);
 
   const cite: Evaluator[] = [];
-  if (Array.isArray(raw.cite)) raw.cite.forEach((c, i) => cite.push(compileCondition(c, [...path, 'cite', i], src, env, on)));
+  const citeDef = parts.cite;
+  if (citeDef && Array.isArray(citeDef.value)) citeDef.value.forEach((c, i) => cite.push(compileCondition(c, [...citeDef.path, i], citeDef.src, env, on)));
 
   let message = '';
   if (typeof raw.message === 'string') {
     message = raw.message;
-    try {
-      for (const name of templateNames(parseTemplate(message))) {
-        const root = name.split('.')[0]!;
-        if (!PLACEHOLDER_ROOTS.includes(root)) p.at(src, [...path, 'message'], `unknown placeholder {{${name}}}.${didYouMean(root, PLACEHOLDER_ROOTS)}`);
-        else if (root === 'lab' && on !== 'lab') {
-          const test = name.split('.')[1];
-          if (test === undefined || !env.tests.has(test)) p.at(src, [...path, 'message'], `placeholder {{${name}}} names no test of the ruleset.${test ? didYouMean(test, env.tests.keys()) : ''}`);
-        }
-      }
-    } catch (err) {
-      if (err instanceof TemplateError) p.at(src, [...path, 'message'], `bad message: ${err.message}`);
-      else throw err;
-    }
+    checkedTemplate(message, src, [...path, 'message'], on, env, 'message');
   }
+  const query = parts.query && compileQuery(parts.query.value, {
+    ruleId: id, src: parts.query.src, path: parts.query.path, when: raw.when, cites: cite.length,
+    policy: parts.policy(), problems: p,
+    template: (text, qsrc, at) => checkedTemplate(text, qsrc, at, on, env, 'query text'),
+    condition: (c, qsrc, at) => compileCondition(c, at, qsrc, env, on),
+  });
   if (p.list.length > before) return undefined;
 
   return {
@@ -264,6 +316,7 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
     when,
     cite,
     message,
+    ...(query ? { query } : {}),
     docs: typeof raw.docs === 'string' ? raw.docs.trim() : '',
     // The rule as written is for `explain` only: cut from the file when asked for.
     get source() {

@@ -55,6 +55,12 @@ export interface ContextConfig {
 
 export const EMPTY_CUES: CueLists = { before: [], after: [], sections: [], termination: [] };
 
+/** A context without cues: every mention is affirmed (for word lists that only find words). */
+export function emptyContext(): CompiledContext {
+  const categories = Object.fromEntries(CUE_CATEGORIES.map((c) => [c, EMPTY_CUES])) as unknown as ContextConfig['categories'];
+  return new CompiledContext({ categories, pseudo: [], termination: [], headings: [], window: { forward: 8, backward: 5 } });
+}
+
 const enum Dir { Forward, Backward, Termination }
 
 const FAMILY = CUE_CATEGORIES.indexOf('family');

@@ -8,6 +8,7 @@ import { ChartContext } from './chart-context.js';
 import { labDataQuality } from './data-quality.js';
 import { diagnosisEvidence, merge } from './evidence.js';
 import { subjectOf } from './subject.js';
+import { buildQuery } from './query.js';
 import { parseTemplate, render, type TemplatePart } from './template.js';
 import type { CompiledRule, CompiledRuleset, EvidenceRef, Outcome, Scope, SubjectKind } from './types.js';
 
@@ -82,6 +83,8 @@ export class Engine {
         const o = c(scope);
         if (o) cited.push(o);
       }
+      // The cited conditions are a query's clinical indicators (the `when` outcome is cited[0]).
+      const indicators = rule.query ? cited.slice(1).flatMap((o) => o.evidence) : [];
       // A finding about a diagnosis read through a concept map says so in its evidence.
       if (scope.kind === 'diagnosis' && scope.diagnosis?.mappedFrom) cited.unshift({ evidence: [diagnosisEvidence(scope.diagnosis)], bindings: {} });
       const all = merge(cited);
@@ -93,6 +96,7 @@ export class Engine {
         pointer,
         evidence: dedupe(all.evidence),
       };
+      if (rule.query) f.query = buildQuery(rule.query, scope, all.bindings, indicators, this.ruleset);
       if (scope.encounter) f.encounterId = scope.encounter.id;
       if (!f.chartId) delete f.chartId;
       f.fingerprint = fingerprintOf(f, subjectOf(scope));

@@ -61,6 +61,8 @@ export interface RawRule {
   docs?: unknown;
   /** The rule's own tests, for `b12lint test`. */
   examples?: unknown;
+  /** A draft provider query (docs/queries.md). */
+  query?: unknown;
   [k: string]: unknown;
 }
 
@@ -92,6 +94,10 @@ export interface Definitions {
   mentions: Map<string, Def<RawMention[]>>;
   rules: Map<string, Def<RawRule>>;
   overrides: Def<RawOverride>[];
+  /** Words a provider query must not use, by category (`queryWords.forbidden`; a later layer's category replaces). */
+  queryWords: Map<string, Def<string[]>>;
+  /** Words shaped like codes that a query may use (`queryWords.allowed`, every layer's). */
+  queryAllowed: Def<string[]>[];
 }
 
 export interface RawPair {
@@ -251,6 +257,7 @@ export function emptyDefinitions(): Definitions {
   return {
     name: '', files: [], sources: [], context: new Map(), contextWindow: new Map(), codesets: new Map(), tests: new Map(), terms: new Map(),
     values: new Map(), pairs: new Map(), mentions: new Map(), rules: new Map(), overrides: [],
+    queryWords: new Map(), queryAllowed: [],
   };
 }
 
@@ -379,6 +386,17 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
   const mappings = <T>(v: unknown): T[] | undefined => (Array.isArray(v) && v.every(isObj) ? v as T[] : undefined);
   mergeNamed(defs.pairs, root.pairs, 'pairs', src, mappings<RawPair>);
   mergeNamed(defs.mentions, root.mentions, 'mentions', src, mappings<RawMention>);
+  if (isObj(root.queryWords)) {
+    const words = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((t) => typeof t === 'string' && t.trim()) ? v as string[] : undefined);
+    if (isObj(root.queryWords.forbidden)) {
+      for (const [name, v] of Object.entries(root.queryWords.forbidden)) {
+        const list = words(v);
+        if (list) defs.queryWords.set(name, { value: list, src, path: ['queryWords', 'forbidden', name] });
+      }
+    }
+    const allowed = words(root.queryWords.allowed);
+    if (allowed) defs.queryAllowed.push({ value: allowed, src, path: ['queryWords', 'allowed'] });
+  }
   // rules (a config's `rules:` may also be a map of severities, read by src/run/config.ts)
   if (Array.isArray(root.rules)) {
     const seen = new Set<string>();

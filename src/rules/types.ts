@@ -10,6 +10,7 @@ import type { CompiledTest } from './tests.js';
 import type { CodeTable } from './code-table.js';
 import type { MentionMap } from './mentions.js';
 import type { CodePair } from './pairs.js';
+import type { CompiledQuery } from './query.js';
 
 export type SubjectKind = 'chart' | 'encounter' | 'diagnosis' | 'service' | 'lab';
 export const SUBJECT_KINDS: readonly SubjectKind[] = ['chart', 'encounter', 'diagnosis', 'service', 'lab'];
@@ -92,6 +93,8 @@ export interface CompiledRule {
   /** Looked at after the rule fires, for the message and evidence only. */
   cite: Evaluator[];
   message: string;
+  /** A draft provider query, built for each finding of the rule (docs/queries.md). */
+  query?: CompiledQuery;
   docs: string;
   /** The rule as written in its ruleset (YAML text), for `explain`. */
   source: string;

@@ -135,13 +135,15 @@ function locate(unlocated: readonly UnlocatedFinding[], sources: readonly BulkSo
   };
   for (const f of unlocated) {
     const at = place(f.pointer);
-    const evidence = f.evidence.map((e) => {
+    const located = <T extends { pointer: string; file?: string }>(e: T): T => {
       const ep = place(e.pointer);
-      const located = { ...e, pointer: ep.inner, line: ep.line, column: ep.column };
-      if (ep.source.file !== at.source.file) located.file = outcomes[ep.source.file]!.file;
-      return located;
-    });
-    found.add(at.source.file, toFinding({ ...f, pointer: at.inner, evidence }, at));
+      const out = { ...e, pointer: ep.inner, line: ep.line, column: ep.column };
+      if (ep.source.file !== at.source.file) out.file = outcomes[ep.source.file]!.file;
+      return out;
+    };
+    const evidence = f.evidence.map(located);
+    const query = f.query ? { ...f.query, indicators: f.query.indicators.map(located) } : undefined;
+    found.add(at.source.file, toFinding({ ...f, pointer: at.inner, evidence, ...(query ? { query } : {}) }, at));
   }
 }
 

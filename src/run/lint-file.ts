@@ -7,7 +7,7 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { adapt, type InputFormat } from '../chart/adapt.js';
 import type { ConceptMap } from '../chart/fhir/concept-map.js';
 import type { Chart } from '../chart/model.js';
-import { ENGINE_RULES, fingerprintOf, SEVERITY_RANK, type Finding, type Position, type Severity, type UnlocatedFinding } from '../finding.js';
+import { ENGINE_RULES, fingerprintOf, SEVERITY_RANK, type Finding, type Position, type Query, type QueryIndicator, type Severity, type UnlocatedFinding } from '../finding.js';
 import { decode, type Decoded } from '../read/decode.js';
 import { formatOf, parseDecoded, TooManyValues, type SourceDoc, type SourceFormat } from '../read/parse.js';
 import type { ChartEntry } from '../report/types.js';
@@ -251,13 +251,14 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
   for (const f of listed) {
     pointers.add(f.pointer);
     for (const e of f.evidence) pointers.add(e.pointer);
+    for (const i of f.query?.indicators ?? []) pointers.add(i.pointer);
   }
   for (const c of candidates) pointers.add(c.pointer);
   if (pointers.size === 0) return; // nothing to locate (no findings, no charts)
   const pos = doc.locator.locateAll(pointers);
   for (const f of listed) {
     const p = pos.get(f.pointer)!;
-    for (const e of f.evidence) {
+    for (const e of [...f.evidence, ...f.query?.indicators ?? []]) {
       const ep = pos.get(e.pointer)!;
       e.line = ep.line;
       e.column = ep.column;
@@ -284,7 +285,24 @@ export function toFinding(f: UnlocatedFinding, p: Position): Finding {
     const { kind, pointer, line, column, ...rest } = e;
     return { kind, ...rest, line, column, pointer };
   });
+  if (f.query) out.query = orderedQuery(f.query);
   if (f.stack) out.stack = f.stack;
+  return out;
+}
+
+/** A query with its keys in the report's order: question, encounter date, indicators, options. */
+function orderedQuery(q: Query): Query {
+  const out: Query = { question: q.question } as Query;
+  if (q.encounterDate !== undefined) out.encounterDate = q.encounterDate;
+  out.indicators = q.indicators.map((i) => {
+    const { text, source, section, date, file, line, column, pointer } = i;
+    const o: QueryIndicator = { text, source } as QueryIndicator;
+    if (section !== undefined) o.section = section;
+    if (date !== undefined) o.date = date;
+    if (file !== undefined) o.file = file;
+    return Object.assign(o, { line, column, pointer });
+  });
+  out.options = q.options;
   return out;
 }
 

@@ -232,3 +232,25 @@ test('50,000 findings: one page of rows, and the filters work over all of them',
   expectQuiet(w);
   await w.page.close();
 });
+
+test('a finding\'s detail view shows its provider query draft: indicators, question and options', async () => {
+  const args = ['-r', 'fixtures/rulesets/queries-recommended.yaml', 'fixtures/queries/charts.yaml'];
+  const report = cliJson(args).report;
+  const withQuery = report.results.flatMap((r) => r.findings).filter((f) => f.query);
+  expect(withQuery.length).toBeGreaterThan(0);
+  const w = await open(writeHtml(args, 'queries.html'));
+  await w.page.fill('#f-text', 'Q-ETIO-1');
+  await w.page.waitForFunction(() => document.querySelectorAll('#finding-rows tr.finding').length === 1);
+  await w.page.locator('#finding-rows button.toggle').first().click();
+  const q = withQuery.find((f) => f.chartId === 'Q-ETIO-1')!.query!;
+  const box = w.page.locator('#finding-rows tr.detail section.query');
+  await expect(box.locator('h3').innerText()).resolves.toBe('Provider query draft');
+  await expect(box.locator('.question').innerText()).resolves.toBe(`Question: ${q.question}`);
+  await expect(box.locator('.indicators li').allInnerTexts()).resolves.toEqual([
+    'Assessment note, 2026-10-09: “Roux-en-Y gastric bypass in 2019.” (line 78)',
+    'Lab result, 2026-09-15: Vitamin B12 160 pg/mL (line 80)',
+  ]);
+  await expect(box.locator('.options li').allInnerTexts()).resolves.toEqual(q.options);
+  expectQuiet(w);
+  await w.page.close();
+});

@@ -139,6 +139,23 @@ export function clientMain(): void {
       for (const text of r[8]) list.append(el('li', { text }));
       body.append(el('h3', { text: 'Evidence' }), list);
     }
+    const q = r[9];
+    if (q) {
+      const box = el('section', { className: 'query' },
+        el('h3', { text: 'Provider query draft' }),
+        el('p', { className: 'note', text: 'For a person to review against the record, edit and send; b12lint sends nothing.' }),
+        el('h4', { text: 'Clinical indicators' }));
+      const inds = el('ul', { className: 'indicators' });
+      for (const text of q.indicators) inds.append(el('li', { text }));
+      if (!q.indicators.length) inds.append(el('li', { text: 'None found in the record: do not send this draft without them.' }));
+      box.append(inds, el('p', { className: 'question' }, el('strong', { text: 'Question: ' }), document.createTextNode(q.question)));
+      if (q.options.length) {
+        const opts = el('ul', { className: 'options' });
+        for (const text of q.options) opts.append(el('li', { text }));
+        box.append(opts);
+      }
+      body.append(box);
+    }
     const src = sourceBlock(r);
     if (src) body.append(el('h3', { text: 'Chart' }), src);
     else if (data.redacted) body.append(el('p', { className: 'note', text: 'Chart lines are not shown in a redacted report.' }));

@@ -6,6 +6,7 @@
  */
 import { SEVERITIES, type Finding, type Severity } from '../../finding.js';
 import { formatOf } from '../../read/parse.js';
+import { describeIndicator } from '../queries.js';
 import { describeEvidence } from '../stylish.js';
 import type { FormatOptions, Report } from '../types.js';
 
@@ -38,7 +39,15 @@ export type FindingRow = [
   encounterId: string,
   message: number, // index into HtmlData.messages
   evidence: string[], // each put into words, as the terminal report does
+  query?: QueryRow, // the finding's provider query draft, when its rule has one
 ];
+
+/** A provider query draft, its indicators put into words (with their line in the file). */
+export interface QueryRow {
+  question: string;
+  indicators: string[];
+  options: string[];
+}
 
 export interface HtmlData {
   severities: readonly string[];
@@ -123,11 +132,16 @@ export function htmlData(report: Report, options: FormatOptions): HtmlData {
     const file = files.of(r.file);
     context[file] = contextLines(r.file);
     for (const f of r.findings) {
-      findings.push([
+      const row: FindingRow = [
         severityIndex(f.severity), rules.of(f.ruleId), file, f.line, f.column,
         f.chartId ?? '', f.encounterId ?? '', messages.of(f.message),
         f.evidence.map(describeEvidence),
-      ]);
+      ];
+      if (f.query) {
+        const at = (i: { file?: string; line?: number }): string => (i.line !== undefined ? ` (${i.file ? `${i.file}:` : 'line '}${i.line})` : '');
+        row.push({ question: f.query.question, indicators: f.query.indicators.map((i) => `${describeIndicator(i)}${at(i)}`), options: f.query.options });
+      }
+      findings.push(row);
     }
     const wanted = linesAround(r.findings, context[file]!);
     const got = readLines?.(r.file, new Set(wanted.keys()));

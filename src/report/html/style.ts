@@ -67,6 +67,11 @@ tr.detail > td { background: var(--panel); }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
 .docs { white-space: pre-wrap; }
 .evidence { margin: 0; padding-left: 1.2em; }
+.query { margin: 10px 0; padding: 4px 12px 8px; background: var(--bg); border: 1px solid var(--line); border-radius: 4px; }
+.query h4 { margin: 8px 0 2px; font-size: .95rem; }
+.query .indicators { margin: 0; padding-left: 1.2em; }
+.query .options { margin: 0; padding-left: 0; list-style: none; }
+.query .options li::before { content: "\\2610\\00A0"; }
 figure.source { margin: 0; }
 figure.source figcaption { color: var(--muted); font-size: .85rem; }
 pre.src { margin: 4px 0 0; padding: 6px 0; background: var(--bg); border: 1px solid var(--line); border-radius: 4px; overflow-x: auto; font: 13px/1.5 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }

@@ -1,0 +1,354 @@
+/**
+ * Provider query drafts (docs/queries.md). A rule's `query:` is a question and its options,
+ * templated like the message, compiled once per run and checked as the ruleset loads: a question
+ * or option that names a code, speaks of money, coverage, audits, billing or quality measures, or
+ * leads (the word lists are data: rulesets/query-words.yaml and each ruleset's `queryWords`), is
+ * a ruleset error, and so is a yes/no query on a diagnosis the rule does not require documented.
+ * A query is built only when its rule fires: the options whose `when` holds, then "Other (please
+ * specify)" and "Clinically undetermined"; the clinical indicators are what the rule's `cite:`
+ * found in the record, each put into words from the chart itself.
+ */
+import type { Chart, Encounter, Lab, Medication, Note, Service, Diagnosis } from '../chart/model.js';
+import { formatDay } from '../chart/normalize.js';
+import type { IndicatorSource, Query, QueryIndicator } from '../finding.js';
+import type { Node } from 'yaml';
+import { yamlNodeAt } from '../read/yaml-locate.js';
+import { positionOf, type Problems, type SourceFile } from './load.js';
+import { render, templateNames, type TemplatePart } from './template.js';
+import { emptyContext, sentenceAt, sentenceBoundaries } from './context.js';
+import { excerpt, TermMatcher } from './terms.js';
+import type { CompiledTest } from './tests.js';
+import type { Bindings, CompiledRuleset, EvidenceRef, Evaluator, NodePath, Scope } from './types.js';
+
+/** What building a query reads from the ruleset: test names (a result written with its LOINC code only) and the code table. */
+type QueryData = Pick<CompiledRuleset, 'tests' | 'codeTable'>;
+
+export const OTHER_OPTION = 'Other (please specify)';
+export const UNDETERMINED_OPTION = 'Clinically undetermined';
+
+export const QUERY_FORMS = ['multiple-choice', 'yes-no', 'open'] as const;
+export type QueryForm = (typeof QUERY_FORMS)[number];
+
+/** A query as the engine keeps it: templates parsed, option conditions compiled. */
+export interface CompiledQuery {
+  form: QueryForm;
+  question: TemplatePart[];
+  options: { text: TemplatePart[]; when?: Evaluator }[];
+}
+
+/** A query before its indicators are placed in the file (line and column). */
+export type UnlocatedQuery = Query;
+
+/**
+ * Placeholders a query may use: clinical facts and dates. The others write codes (service.code,
+ * diagnoses.linked, pair.other, mention.code, ...) or billing detail (dose.units) into the text.
+ */
+const QUERY_PLACEHOLDERS = new Set([
+  'service.date', 'service.dose', 'diagnosis.description', 'diagnosis.status', 'encounter.date', 'encounter.id',
+  'encounter.setting', 'chart.id', 'text.term', 'text.excerpt', 'mention.name', 'mention.term', 'medication.name',
+  'count.value', 'count.dates', 'dose.written', 'code.description',
+]);
+
+function queryPlaceholder(name: string): boolean {
+  return QUERY_PLACEHOLDERS.has(name) || name === 'lab' || name.startsWith('lab.');
+}
+
+/**
+ * Shapes of the codes a query must not name, as whole tokens: ICD-10-CM (D62, D51.0, D51.-, K5701),
+ * HCPCS Level II (J3420) and CPT (96372, 0001F). Words of the same shape (B12) are `allowed` data.
+ */
+const CODE_SHAPE = /(?<![\p{L}\p{N}])(?:[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z-]{1,4}|[0-9A-Z]{1,4})?|[0-9]{4}[0-9FTU])(?![\p{L}\p{N}])/giu;
+
+/** What a query must not say: the forbidden words by category, and the code shapes not in `allowed`. */
+export class QueryPolicy {
+  private readonly categories: { name: string; matcher: TermMatcher }[] = [];
+  private readonly allowed: Set<string>;
+
+  constructor(forbidden: ReadonlyMap<string, readonly string[]>, allowed: readonly string[]) {
+    // No cues: a negated "no payment" still speaks of payment.
+    const context = emptyContext();
+    for (const [name, words] of forbidden) {
+      if (words.length > 0) this.categories.push({ name, matcher: new TermMatcher(words, context) });
+    }
+    this.allowed = new Set(allowed.map(normal));
+  }
+
+  /** Each forbidden thing the text says, with why, left to right. */
+  problems(text: string): { word: string; index: number; why: 'code' | 'dollar' | string }[] {
+    const out: { word: string; index: number; why: string }[] = [];
+    for (const m of text.matchAll(CODE_SHAPE)) {
+      if (!this.allowed.has(normal(m[0]))) out.push({ word: m[0], index: m.index, why: 'code' });
+    }
+    for (const m of text.matchAll(/\$/g)) out.push({ word: '$', index: m.index, why: 'dollar' });
+    for (const { name, matcher } of this.categories) {
+      for (const h of matcher.find(text)) if (!this.allowed.has(normal(h.term))) out.push({ word: h.term, index: h.index, why: name });
+    }
+    return out.sort((a, b) => a.index - b.index);
+  }
+}
+
+function normal(s: string): string {
+  return s.trim().toLowerCase().replace(/[\s-]+/g, ' ');
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** What compiling a query needs from the ruleset compiler. */
+export interface QueryCompileContext {
+  ruleId: string;
+  /** Where the query is written (the rule, or an override of it). */
+  src: SourceFile;
+  path: NodePath;
+  /** The rule's `when`, as written: a yes/no query needs it to require documentation. */
+  when: unknown;
+  /** How many `cite:` conditions the rule has: they give the indicators. */
+  cites: number;
+  policy: QueryPolicy;
+  problems: Problems;
+  /** Parses a template and checks its placeholders as for a message (undefined after a problem). */
+  template(text: string, src: SourceFile, path: NodePath): TemplatePart[] | undefined;
+  condition(raw: unknown, src: SourceFile, path: NodePath): Evaluator;
+}
+
+/** Compiles a rule's `query:`; undefined (after recording problems) when it is not a compliant query. */
+export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQuery | undefined {
+  if (!isObj(raw)) return undefined; // the schema says what a query is
+  const { src, path, problems: p, ruleId } = cc;
+  const before = p.list.length;
+  const rule = `rule "${ruleId}"`;
+  const options = Array.isArray(raw.options) ? raw.options : undefined;
+  const form: QueryForm = (QUERY_FORMS as readonly unknown[]).includes(raw.form) ? raw.form as QueryForm : options ? 'multiple-choice' : 'open';
+
+  if (cc.cites === 0) {
+    p.at(src, path, `${rule}: a query shows the provider the clinical indicators that prompted it: give the rule a \`cite:\` list (the labs, note text, medications or services to quote)`);
+  }
+  const checkText = (text: string, at: NodePath, what: string): TemplatePart[] | undefined => {
+    const parts = cc.template(text, src, at);
+    if (!parts) return undefined;
+    for (const name of templateNames(parts)) {
+      if (!queryPlaceholder(name)) {
+        p.at(src, at, `${rule}: the query's ${what} uses {{${name}}}, which writes a code or a billing detail into it: a query speaks of clinical facts in words (it may use lab.*, encounter.date, service.date, text.term, mention.name and the others of docs/queries.md)`);
+      }
+    }
+    const words = text.replace(/\{\{[^}]*\}\}/g, (t) => ' '.repeat(t.length));
+    for (const bad of cc.policy.problems(words)) {
+      const pos = wordPosition(src, at, bad.word) ?? positionOf(src, at);
+      const says = bad.why === 'code'
+        ? `names a code ("${bad.word}"): providers document diagnoses in words; the codes are the coder's (a word shaped like a code goes in \`queryWords: { allowed }\`)`
+        : bad.why === 'dollar'
+          ? 'speaks of money ("$"): a provider query asks about the clinical picture only'
+          : `uses "${bad.word}" (\`queryWords\` ${bad.why}): a provider query speaks only of the clinical picture, never of money, coverage, audits, billing, quality measures or codes, and never leads (docs/queries.md)`;
+      p.raw(src.file, pos.line, pos.column, `${rule}: the query's ${what} ${says}`);
+    }
+    return parts;
+  };
+
+  let question: TemplatePart[] | undefined;
+  if (typeof raw.question === 'string') {
+    question = checkText(raw.question, [...path, 'question'], 'question');
+    if (!raw.question.trim().endsWith('?')) p.at(src, [...path, 'question'], `${rule}: the query's question must be a question: end it with "?"`);
+  }
+
+  const compiled: CompiledQuery['options'] = [];
+  if (form === 'yes-no') {
+    if (options) p.atKey(src, [...path, 'options'], `${rule}: a yes/no query's options are Yes and No (then "${OTHER_OPTION}" and "${UNDETERMINED_OPTION}"): leave \`options\` out`);
+    if (!requiresDocumentation(cc.when)) {
+      p.at(src, [...path, 'form'], `${rule}: a yes/no query may only confirm a condition the record already documents (or a cause-and-effect link it implies), but the rule's \`when\` requires no affirmed \`text\` or \`mention\` in the notes: ask a multiple-choice question instead`);
+    }
+  } else if (form === 'multiple-choice') {
+    if (!options || options.length < 2) {
+      p.at(src, options ? [...path, 'options'] : path, `${rule}: a multiple-choice query offers at least two clinically credible options (one option beside "Other" leads like a yes/no question)`);
+    }
+  } else if (options) {
+    p.atKey(src, [...path, 'options'], `${rule}: an open question has no options: leave \`options\` out, or write \`form: multiple-choice\``);
+  }
+  if (form === 'multiple-choice' && options) {
+    options.forEach((o, i) => {
+      const at: NodePath = isObj(o) ? [...path, 'options', i, 'text'] : [...path, 'options', i];
+      const text = isObj(o) ? o.text : o;
+      if (typeof text !== 'string') return; // the schema says so
+      const what = `option ${i + 1}`;
+      if (/^\s*(other\b|clinically undetermined|undetermined|unable to determine)/i.test(text)) {
+        p.at(src, at, `${rule}: the query's ${what} "${text.trim()}" is added by b12lint to every query ("${OTHER_OPTION}", "${UNDETERMINED_OPTION}"): leave it out`);
+        return;
+      }
+      const parts = checkText(text, at, what);
+      const when = isObj(o) && o.when !== undefined ? cc.condition(o.when, src, [...path, 'options', i, 'when']) : undefined;
+      if (parts) compiled.push(when ? { text: parts, when } : { text: parts });
+    });
+  }
+  if (p.list.length > before || !question) return undefined;
+  return { form, question, options: compiled };
+}
+
+/**
+ * True when the condition requires, whatever else holds, an affirmed mention in the notes (`text`
+ * not negated, or `mention`): what a yes/no query may confirm.
+ */
+export function requiresDocumentation(raw: unknown): boolean {
+  if (!isObj(raw) || Object.keys(raw).length !== 1) return false;
+  const [kind, body] = Object.entries(raw)[0]!;
+  if (kind === 'all') return Array.isArray(body) && body.some(requiresDocumentation);
+  if (kind === 'any') return Array.isArray(body) && body.length > 0 && body.every(requiresDocumentation);
+  if (kind === 'mention') return isObj(body);
+  if (kind === 'text') {
+    if (!isObj(body) || body.negated === true) return false;
+    const a = body.assertion;
+    return a === undefined || a === 'affirmed' || (Array.isArray(a) && a.length > 0 && a.every((x) => x === 'affirmed'));
+  }
+  return false;
+}
+
+/** Where a word stands in the YAML text of a template (placeholders skipped), if it can be found. */
+function wordPosition(src: SourceFile, path: NodePath, word: string): { line: number; column: number } | undefined {
+  const pointer = path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  const node = yamlNodeAt(src.doc.contents as Node | null, pointer);
+  if (!node?.range) return undefined;
+  const [start, end] = node.range;
+  const text = src.text.slice(start, end).replace(/\{\{[^}]*\}\}/g, (t) => ' '.repeat(t.length));
+  const parts = word.trim().split(/[\s-]+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const m = new RegExp(`(?<![\\p{L}\\p{N}])${parts.join('[\\s-]+')}`, 'iu').exec(text);
+  if (!m) return undefined;
+  const { line, col } = src.lines.linePos(start + m.index);
+  return { line, column: col };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building a query for a finding.
+// ---------------------------------------------------------------------------------------------
+
+type Element =
+  | { kind: 'lab'; lab: Lab }
+  | { kind: 'note'; note: Note; encounter: Encounter }
+  | { kind: 'medication'; medication: Medication }
+  | { kind: 'service'; service: Service }
+  | { kind: 'diagnosis'; diagnosis: Diagnosis; encounter: Encounter };
+
+/** The chart's elements by pointer, built once per chart that has a query to build. */
+const ELEMENTS = new WeakMap<Chart, Map<string, Element>>();
+
+function elementsOf(chart: Chart): Map<string, Element> {
+  let map = ELEMENTS.get(chart);
+  if (map) return map;
+  map = new Map();
+  for (const lab of chart.labs) map.set(lab.ptr, { kind: 'lab', lab });
+  for (const medication of chart.medications) map.set(medication.ptr, { kind: 'medication', medication });
+  for (const encounter of chart.encounters) {
+    for (const note of encounter.notes) map.set(`${note.ptr}/text`, { kind: 'note', note, encounter });
+    for (const service of encounter.services) map.set(service.ptr, { kind: 'service', service });
+    for (const diagnosis of encounter.diagnoses) map.set(diagnosis.ptr, { kind: 'diagnosis', diagnosis, encounter });
+  }
+  ELEMENTS.set(chart, map);
+  return map;
+}
+
+/** The longest note sentence quoted whole; a longer one is quoted as the few words around the term. */
+const MAX_QUOTE = 300;
+
+/** The sentence of a note that holds the evidence's term, verbatim (runs of spaces made one). */
+function quoteOf(note: Note, e: EvidenceRef): string {
+  const text = note.text;
+  const term = e.term ?? '';
+  let chosen: [number, number] | undefined;
+  if (term) {
+    const sentences = { text, bounds: sentenceBoundaries(text) };
+    for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + 1)) {
+      const [s, end] = sentenceAt(sentences, i);
+      chosen ??= [s, end];
+      if (excerpt(text, i, term.length, s, end) === e.excerpt) {
+        chosen = [s, end];
+        break;
+      }
+    }
+  }
+  if (!chosen) return e.excerpt ?? '';
+  const [s, end] = chosen;
+  const stop = /[.!?]/.test(text[end] ?? '') ? text[end]! : '';
+  const sentence = `${text.slice(s, end).trim()}${stop}`.replace(/\s+/g, ' ');
+  return sentence.length <= MAX_QUOTE ? sentence : (e.excerpt ?? sentence.slice(0, MAX_QUOTE));
+}
+
+function labName(lab: Lab, e: EvidenceRef, tests: ReadonlyMap<string, CompiledTest>): string {
+  if (lab.test?.trim()) return lab.test.trim();
+  const test = e.test !== undefined ? tests.get(e.test) : undefined;
+  const names = test ? [...test.names] : [];
+  const name = names[1] ?? names[0];
+  // A result written with its LOINC code only: named by the ruleset's test ("Vitamin b12").
+  return name ? `${name[0]!.toUpperCase()}${name.slice(1)}` : lab.loinc !== undefined ? `LOINC ${lab.loinc}` : 'Lab';
+}
+
+function labText(lab: Lab, name: string): string {
+  const unit = lab.unit?.trim() ? ` ${lab.unit.trim()}` : '';
+  const rr = lab.referenceRange;
+  let range = '';
+  if (rr && (rr.low !== undefined || rr.high !== undefined)) {
+    const r = rr.low !== undefined && rr.high !== undefined ? `${rr.low}-${rr.high}` : rr.low !== undefined ? `${rr.low} or more` : `${rr.high} or less`;
+    range = ` (reference range ${r}${unit})`;
+  } else if (lab.interpretation) {
+    range = ` (flagged ${lab.interpretation})`;
+  }
+  // A value written with its unit ("352 pmol/L") keeps it once.
+  const value = unit && lab.valueText.trim().endsWith(unit.trim()) ? lab.valueText.trim() : `${lab.valueText.trim()}${unit}`;
+  return `${name} ${value}${range}`;
+}
+
+function indicator(e: EvidenceRef, el: Element | undefined, data: QueryData): QueryIndicator | undefined {
+  const make = (text: string, source: IndicatorSource, date: string | undefined, section?: string): QueryIndicator => {
+    const out: QueryIndicator = { text, source, pointer: e.pointer };
+    if (section !== undefined) out.section = section;
+    if (date !== undefined && date !== '') out.date = date;
+    return out;
+  };
+  if (!el) return undefined;
+  switch (el.kind) {
+    case 'lab': {
+      const date = el.lab.dateText ?? (el.lab.date !== undefined ? formatDay(el.lab.date) : undefined);
+      return make(labText(el.lab, labName(el.lab, e, data.tests)), 'lab', date);
+    }
+    case 'note':
+      return make(quoteOf(el.note, e), 'note', el.encounter.dateText, el.note.section);
+    case 'medication': {
+      const m = el.medication;
+      const name = m.name?.trim() || [m.system, m.code].filter(Boolean).join(' ') || 'medication';
+      return make(name, 'medication', m.dateText);
+    }
+    case 'service': {
+      const s = el.service;
+      const dose = s.dose ? `, ${s.dose.value} ${s.dose.unit}` : '';
+      return make(`${s.codeText.trim() || s.code}${dose}`, 'service', s.dateText);
+    }
+    case 'diagnosis': {
+      // In words where the record (or the loaded ICD-10-CM table) has them: the code is the coder's.
+      const d = el.diagnosis;
+      const words = d.description?.trim() || d.mappedFrom?.display?.trim() || data.codeTable.lookup(d.code, el.encounter.date)?.description;
+      return make(words || d.code, 'diagnosis', el.encounter.dateText);
+    }
+  }
+}
+
+/** The query of a finding: the question and the options that apply, rendered; the indicators from the cited evidence. */
+export function buildQuery(q: CompiledQuery, scope: Scope, bindings: Bindings, cited: readonly EvidenceRef[], data: QueryData): UnlocatedQuery {
+  const elements = cited.length ? elementsOf(scope.chart) : undefined;
+  const indicators: QueryIndicator[] = [];
+  const seen = new Set<string>();
+  for (const e of cited) {
+    const ind = indicator(e, elements!.get(e.pointer), data);
+    if (!ind) continue;
+    const key = `${ind.pointer}\u0000${ind.text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    indicators.push(ind);
+  }
+  let options: string[] = [];
+  if (q.form === 'yes-no') options = ['Yes', 'No', OTHER_OPTION, UNDETERMINED_OPTION];
+  else if (q.form === 'multiple-choice') {
+    options = q.options.filter((o) => !o.when || o.when(scope) !== null).map((o) => render(o.text, scope, bindings));
+    options = [...new Set(options.filter((o) => o !== ''))];
+    options.push(OTHER_OPTION, UNDETERMINED_OPTION);
+  }
+  const out: UnlocatedQuery = { question: render(q.question, scope, bindings), indicators, options };
+  if (scope.encounter) out.encounterDate = scope.encounter.dateText;
+  return out;
+}
