@@ -233,7 +233,7 @@ describe('drafts through the CLI (fixtures/rulesets/queries-recommended.yaml)', 
     expect(rows.map((f) => `${f[5]} ${data.rules[f[1]]!.id}`)).toEqual([...drafts.keys()]);
     const etio = rows.find((f) => f[5] === 'Q-ETIO-1')!;
     expect(etio[9]).toEqual({
-      question: 'The notes of the 2026-10-09 visit mention bariatric surgery. Is it a current condition of this patient?',
+      question: 'The notes of the 2026-10-09 visit mention bariatric surgery status. Is it a current condition of this patient?',
       indicators: ['Assessment note, 2026-10-09: “Roux-en-Y gastric bypass in 2019.” (line 78)', 'Lab result, 2026-09-15: Vitamin B12 160 pg/mL (line 80)'],
       options: ['Yes', 'No', 'Other (please specify)', 'Clinically undetermined'],
     });
@@ -269,7 +269,7 @@ describe('--redact applies to the indicators', () => {
 });
 
 describe('chart text in a draft cannot become markup', () => {
-  test('--format queries escapes quotes, ids and paths; control and bidi characters are dropped', () => {
+  test('--format queries escapes quotes, ids and paths; control and bidi characters are shown as visible escapes', () => {
     const s = scratch();
     const hostile = 'Anemia <img src=x onerror=alert(1)> **bold** [link](javascript:alert(1)) http://evil.example www.evil.example '
       + '`tick` | a | b | R&D ~~x~~ @user #tag\u2028## not a heading\u202e reversed \u001b[31m red';
@@ -292,7 +292,7 @@ describe('chart text in a draft cannot become markup', () => {
     expect(md).toContain('File: hostile \\*chart\\*.json\n');
     const line = md.split('\n').find((l) => l.startsWith('- Assessment note'))!;
     expect(line).toBe('- Assessment note, 2026-10-02: “Anemia \\<img src=x onerror=alert(1)\\> \\*\\*bold\\*\\* \\[link\\](javascript\\:alert(1)) '
-      + 'http\\://evil.example www\\.evil.example \\`tick\\` \\| a \\| b \\| R\\&D \\~\\~x\\~\\~ \\@user \\#tag \\#\\# not a heading reversed \\[31m red”');
+      + 'http\\://evil.example www\\.evil.example \\`tick\\` \\| a \\| b \\| R\\&D \\~\\~x\\~\\~ \\@user \\#tag \\#\\# not a heading\\\\u202e reversed \\\\x1b\\[31m red”');
     expect(md).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2028\u2029]/);
   });
 });

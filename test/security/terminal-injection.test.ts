@@ -46,7 +46,7 @@ describe('every report format', () => {
     expect(lines).toContain('./::error::plain.yaml');
     expect(out).toContain('encounter E\\u0085::add-mask::x');
     expect(out).toContain('Duplicate encounter id "E\\u0085::add-mask::x\\u2028#\\x23[error]mid\\u202e"');
-    expect(out).toContain('note "#\\x23[error]mid-line \\u009b31m Denies melena"');
+    expect(out).toContain('note (denied) "#\\x23[error]mid-line \\u009b31m Denies melena"');
   });
 
   test('csv and junit show the same escapes', () => {
