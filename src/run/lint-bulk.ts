@@ -198,6 +198,11 @@ async function lintBulk(
       }
       await found.spill();
     }
+    if (outcomes.every((o) => o.charts === 0)) {
+      // An export that gives no chart says so, rather than "no problems in 0 charts".
+      const message = `This Bulk Data export (${files.length === 1 ? '1 file' : `${files.length} files`}) holds no resource about a patient: there is no chart to lint.`;
+      found.add(0, { ruleId: ENGINE_RULES.chartFormat, severity: 'warning', message, line: 1, column: 1, pointer: '', fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.chartFormat, pointer: '' }), evidence: [] });
+    }
   } finally {
     index.close();
   }
