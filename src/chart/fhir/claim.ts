@@ -17,6 +17,7 @@
  * - An ExplanationOfBenefit whose `claim` is in the input adds nothing (it adjudicates that Claim,
  *   whose lines are read), except a line the Claim does not have, which is reported. A
  *   ClaimResponse adds nothing either: its items name lines by number only.
+ * - A claim's `procedure` list (ICD-10-PCS on inpatient claims) is not its billed lines: reported.
  * - A claim that is cancelled, entered in error, or not a claim (`use` preauthorization,
  *   predetermination) is left out by its status, with a finding.
  */
@@ -258,6 +259,24 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
     enc.services.push(svc);
   }
   reportLines(left, ctx);
+  const added = itemsOf(entry, 'addItem').map((it) => ({ ...leftOutLine(it), label: codeLabel(it).label.replace(/^line/, 'added line') }));
+  reportLeftOut(ctx.p, added, 'info', (n) => `${several(n, 'line')} added by the payer not linted (b12lint lints the lines billed)`);
+  reportProcedures(entry, ctx);
+}
+
+const CLAIM_PROCEDURES = (n: number): string => `${several(n, 'claim procedure')} not linted (a claim's procedure codes are not its billed lines)`;
+
+/** A claim's `procedure` list (an inpatient claim's ICD-10-PCS codes) is reported, not read. */
+function reportProcedures(entry: Entry, ctx: Context): void {
+  const items: LeftOutItem[] = [];
+  for (const [pr, i] of objects(entry.resource.procedure)) {
+    const name = `procedure ${sequenceOf(pr.sequence) ?? i + 1}`;
+    const c = codings(pr.procedureCodeableConcept)[0];
+    const ref = isObj(pr.procedureReference) ? text(pr.procedureReference.reference) : undefined;
+    const label = c ? `${name} (${quoted(c.code)} in ${systemLabel(c)})` : ref !== undefined ? `${name} (${quoted(ref)})` : `${name} (no code)`;
+    items.push(c ? { ptr: `${entry.ptr}/procedure/${i}`, label, kind: 'service', code: c.code } : { ptr: `${entry.ptr}/procedure/${i}`, label, kind: 'service' });
+  }
+  reportLeftOut(ctx.p, items, 'info', CLAIM_PROCEDURES);
 }
 
 /** The code a line bills, as b12lint compares it (undefined when it has none). */
