@@ -7,11 +7,11 @@
  * (fixtures/fhir/medicare/native/) gives, plus the chart-format findings that name what was left
  * out; `convert` shows the same charts as the twin, and every line or why not.
  */
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../src/finding.js';
 import type { Report } from '../src/report/types.js';
-import { cli, cliJson } from './helpers/cli.js';
+import { cli, cliJson, ROOT } from './helpers/cli.js';
 import { scratches } from './helpers/scratch.js';
 import { sharedFolder } from './helpers/shared-corpora.js';
 
@@ -46,7 +46,9 @@ const CASES: [string, string, string[]][] = [
     'warning: Patient reference "Patient/-10000010254656" does not resolve: the Patient is not in this file, so the chart has no birth date or sex.',
     'info: 1 diagnosis not linted, coded only in ICD-9-CM (b12lint reads ICD-10-CM): diagnosis 3 (2851).',
   ]],
-  [`${DIR}/bcda`, `${DIR}/native/bcda.yaml`, []],
+  [`${DIR}/bcda`, `${DIR}/native/bcda.yaml`, [
+    'info: 1 line not linted, not coded in HCPCS or CPT: line 1 (00071015523 in NDC).',
+  ]],
   [`${DIR}/unknown-system-line.json`, `${DIR}/native/unknown-system-line.yaml`, [
     'warning: 1 line not linted, coded in a system b12lint does not know (not HCPCS or CPT): line 2 (CDM-88412 in https://ehr.example.org/fhir/CodeSystem/chargemaster).',
   ]],
@@ -121,5 +123,22 @@ describe('b12lint convert shows every line, or says why not', () => {
     const r = cli(['convert', join(corpus, 'eobReadCarrierWithMultipleLines.json'), '--to', 'json']);
     const charts = JSON.parse(r.stdout) as { encounters: { services: { code: string }[] }[] }[];
     expect(charts[0]!.encounters[0]!.services.map((s) => s.code)).toEqual(['92999', '92998', '92997', '92996', '92995', '92994', '92993']);
+  });
+});
+
+describe('the Medicare claims recipe of docs/fhir.md', () => {
+  test('its config, on the BCDA-shaped export, reports what the page shows, and exits 1', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'fhir.md'), 'utf8');
+    const recipe = doc.slice(doc.indexOf('## A Medicare claims recipe'));
+    const config = /`b12lint\.config\.yaml`, beside the script:\n\n```yaml\n([\s\S]*?)```/.exec(recipe)![1]!;
+    const shown = /What it reports[\s\S]*?\n```\n([\s\S]*?)```/.exec(recipe)![1]!;
+    const s = scratch();
+    mkdirSync(join(s.dir, 'codes'));
+    cpSync(join(ROOT, 'fixtures', 'icd10', 'icd10cm_order_2026.txt'), join(s.dir, 'codes', 'icd10cm_order_2026.txt'));
+    s.write('b12lint.config.yaml', config);
+    cpSync(join(ROOT, DIR, 'bcda'), join(s.dir, 'exports', '2026-11-02'), { recursive: true });
+    const r = cli(['exports/2026-11-02'], { cwd: s.dir });
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    expect(r.stdout).toBe(shown);
   });
 });

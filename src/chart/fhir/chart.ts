@@ -57,7 +57,7 @@ export function buildChart(g: PatientGroup, ctx: Context): Chart {
     const c = codings(entry.resource.code)[0];
     ctx.leftOut.add('problem-list', 'info', PROBLEM_LIST, leftOutResource(entry, c && `${quoted(c.code)} in ${systemLabel(c)}`, c?.code));
   }
-  const contained = g.entries.flatMap((e) => ctx.index.containedOf(e)).filter((e) => e.type === 'Observation');
+  const contained = g.entries.filter((e) => Array.isArray(e.resource.contained)).flatMap((e) => ctx.index.containedOf(e)).filter((e) => e.type === 'Observation');
   const chart: Chart = {
     chartId,
     patient: patientOf(g),

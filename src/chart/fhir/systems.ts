@@ -13,7 +13,7 @@ export type SystemName =
   | 'icd-10-cm' | 'icd-10' | 'icd-9-cm' | 'icd-10-pcs' | 'snomed' | 'loinc' | 'cpt' | 'hcpcs' | 'rxnorm' | 'ndc'
   | 'cvx' | 'revenue' | 'hipps' | 'cdt' | 'data-absent' | 'place-of-service' | 'ucum';
 
-interface SystemEntry {
+export interface SystemEntry {
   /** How messages name the system. */
   label: string;
   /** Canonical URLs, OIDs and the other spellings exports use (compared case-insensitively, without a trailing slash). */
@@ -21,7 +21,7 @@ interface SystemEntry {
 }
 
 /** The code systems b12lint knows. A claim line is linted when it is coded in HCPCS or CPT. */
-const SYSTEMS: Record<SystemName, SystemEntry> = {
+export const SYSTEMS: Readonly<Record<SystemName, SystemEntry>> = {
   'icd-10-cm': { label: 'ICD-10-CM', uris: ['http://hl7.org/fhir/sid/icd-10-cm', 'urn:oid:2.16.840.1.113883.6.90', 'ICD-10-CM', 'ICD10CM'] },
   // WHO ICD-10's URI: CMS's claims APIs (Blue Button, BCDA, AB2D, DPC) write ICD-10-CM codes under it too.
   'icd-10': { label: 'ICD-10', uris: ['http://hl7.org/fhir/sid/icd-10', 'urn:oid:2.16.840.1.113883.6.3'] },
