@@ -108,6 +108,32 @@ describe('Medicare claims shapes give the findings of the native charts with the
   });
 });
 
+describe('a Bulk export of partially adjudicated claims', () => {
+  test('claims whose contained Patients carry the same MBI are one chart across lines and files; another MBI is another chart', () => {
+    const s = scratch();
+    const line = readFileSync(`${DIR}/bcda/Claim.ndjson`, 'utf8').trim();
+    const other = (id: string, mbi: string, day: string): string => line
+      .replace('"id":"m-2026101400001"', `"id":"${id}"`).replaceAll('1S00E00AA11', mbi).replaceAll('2026-10-14', day);
+    s.write('Claim.000.ndjson', `${line}\n${other('m-2', '1S00E00AA99', '2026-10-20')}\n`);
+    s.write('Claim.001.ndjson', `${other('m-3', '1S00E00AA11', '2026-11-14')}\n`);
+    const r = cli(['convert', '.', '--to', 'json'], { cwd: s.dir });
+    expect(r.stderr).toBe('');
+    const charts = JSON.parse(r.stdout) as { chartId: string; encounters: { id: string }[] }[];
+    expect(charts.map((c) => [c.chartId, c.encounters.map((e) => e.id)])).toEqual([
+      ['1S00E00AA11', ['Claim/m-2026101400001', 'Claim/m-3']],
+      ['1S00E00AA99', ['Claim/m-2']],
+    ]);
+  });
+
+  test('an export log alone says that the export it logs is not there', () => {
+    const s = scratch();
+    s.write('log.ndjson', `${JSON.stringify({ exportId: 'x', timestamp: '2026-11-02T02:00:00Z', eventId: 'kickoff', eventDetail: {} })}\n`);
+    const r = cli(['--no-config-lookup', '.'], { cwd: s.dir });
+    expect(r.stdout).not.toMatch(/No problems/);
+    expect(r.stdout).toMatch(/warning {2}This is a Bulk Data export log: it holds no chart, and no file of the export it logs is in its folder\./);
+  });
+});
+
 describe('b12lint convert shows every line, or says why not', () => {
   test('the line in a local chargemaster is named on stderr with its position, code and system; the J3420 line is printed', () => {
     const r = cli(['convert', `${DIR}/unknown-system-line.json`]);
