@@ -155,7 +155,9 @@ describe('one chart per patient', () => {
     const r = adapt(read('fixtures/fhir/edge/contained-claim.json'));
     expect(r.findings).toEqual([]);
     const c = r.charts[0]!;
-    expect(c.patient).toMatchObject({ id: 'pat', sex: 'female', ptr: '/contained/0' });
+    // A contained Patient with no identifier is named by the resource that contains it.
+    expect(c.chartId).toBe('Claim/C-0950#pat');
+    expect(c.patient).toMatchObject({ id: 'Claim/C-0950#pat', sex: 'female', ptr: '/contained/0' });
     expect(c.encounters[0]).toMatchObject({ id: 'Claim/C-0950', dateText: '2026-02-10', ptr: '' });
     expect(c.encounters[0]!.diagnoses[0]).toMatchObject({ code: 'E53.8', ptr: '/contained/1' });
     expect(c.encounters[0]!.services[0]!.linked!.map((d) => d.code)).toEqual(['E53.8']);

@@ -18,15 +18,20 @@ function at(e: { file?: string; line?: number; column?: number }): string {
 }
 
 export function describeEvidence(e: Evidence): string {
+  // Evidence of what an adapter left out may have no code, value or excerpt: it is named by kind.
+  const code = e.code !== undefined ? ` ${e.code}` : '';
   switch (e.kind) {
-    case 'diagnosis': return `diagnosis ${e.code}${e.mappedFrom ? ` (mapped from ${e.mappedFrom})` : ''}${at(e)}`;
-    case 'service': return `service ${e.code}${e.date ? ` on ${e.date}` : ''}${at(e)}`;
+    case 'diagnosis': return `diagnosis${code}${e.mappedFrom ? ` (mapped from ${e.mappedFrom})` : ''}${at(e)}`;
+    case 'service': return `service${code}${e.date ? ` on ${e.date}` : ''}${at(e)}`;
     case 'lab': {
+      if (e.test === undefined && e.value === undefined) return `lab${code}${at(e)}`;
       const written = `${e.value}${e.unit ? ` ${e.unit}` : ''}`;
       const conv = e.converted && (e.converted.unit !== e.unit || String(e.converted.value) !== String(e.value)) ? ` (= ${e.converted.value} ${e.converted.unit})` : '';
       return `lab ${e.test} ${written}${conv}${e.date ? ` on ${e.date}` : ''}${at(e)}`;
     }
-    case 'note': return `${e.section} note${e.assertion && e.assertion !== 'affirmed' ? ` (${ASSERTION_WORDS[e.assertion] ?? e.assertion})` : ''} "${e.excerpt}"${at(e)}`;
+    case 'note': return e.excerpt === undefined
+      ? `note${at(e)}`
+      : `${e.section} note${e.assertion && e.assertion !== 'affirmed' ? ` (${ASSERTION_WORDS[e.assertion] ?? e.assertion})` : ''} "${e.excerpt}"${at(e)}`;
     case 'medication': return `medication ${e.name ?? e.code ?? ''}${at(e)}`;
     default: return `${e.kind}${at(e)}`;
   }

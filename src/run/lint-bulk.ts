@@ -112,7 +112,16 @@ export async function lintInputs(
     await next();
     out.push(...await lintBulk(group, display, engine, options, next));
   }
-  for (const abs of inputs.logs) out.push(emptyOutcome(display(abs)));
+  const exportFolders = new Set(all.exports.map((group) => dirname(group[0]!)));
+  for (const abs of inputs.logs) {
+    const o = emptyOutcome(display(abs));
+    // A log with no export beside it: the export's files are missing, and nothing was linted.
+    if (!exportFolders.has(dirname(abs))) {
+      const message = 'This is a Bulk Data export log: it holds no chart, and no file of the export it logs is in its folder.';
+      o.findings.push({ ruleId: ENGINE_RULES.chartFormat, severity: 'warning', message, line: 1, column: 1, pointer: '', fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.chartFormat, pointer: '' }), evidence: [] });
+    }
+    out.push(o);
+  }
   return out;
 }
 
@@ -199,6 +208,11 @@ async function lintBulk(
         found.add(first.file, f);
       }
       await found.spill();
+    }
+    if (outcomes.every((o) => o.charts === 0)) {
+      // An export that gives no chart says so, rather than "no problems in 0 charts".
+      const message = `This Bulk Data export (${files.length === 1 ? '1 file' : `${files.length} files`}) holds no resource about a patient: there is no chart to lint.`;
+      found.add(0, { ruleId: ENGINE_RULES.chartFormat, severity: 'warning', message, line: 1, column: 1, pointer: '', fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.chartFormat, pointer: '' }), evidence: [] });
     }
   } finally {
     index.close();

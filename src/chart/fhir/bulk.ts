@@ -16,13 +16,12 @@ import { jsonProblem } from '../../read/parse.js';
 import { LineReader } from './bulk-read.js';
 import { Column } from './bulk-rows.js';
 import { canonicalRef, refText, refType, type ExternalLookup } from './refs.js';
-import { isObj, text, type Entry, type Obj } from './types.js';
+import { shown } from './systems.js';
+import { containedIdentity } from './patient.js';
+import { CHART_TYPES, isObj, objects, text, type Entry, type Obj } from './types.js';
 
-/** Resource types the adapter reads; the lines of other types about a patient are only counted. */
-const CHART_TYPES = new Set([
-  'Patient', 'Encounter', 'Condition', 'Claim', 'ExplanationOfBenefit', 'Procedure', 'Observation',
-  'MedicationRequest', 'MedicationStatement', 'MedicationAdministration', 'DocumentReference', 'DiagnosticReport', 'Composition',
-]);
+/** Resource types the adapter reads (CHART_TYPES and Patient); the lines of other types about a patient are only counted. */
+const READ_TYPES: ReadonlySet<string> = new Set(['Patient', ...CHART_TYPES]);
 
 /** Resource types about no patient that a patient's resources point to (read on demand). */
 const SHARED_TYPES = new Set(['Medication']);
@@ -125,17 +124,37 @@ function forEachLine(path: string, maxLineBytes: number, onLine: (line: Buffer |
   }
 }
 
-/** The patient a resource is about, as a key; undefined when it is about no patient. */
-function patientKey(r: Obj, type: string): string | undefined {
+/**
+ * The patient a resource is about, as a key; undefined when it is about no patient. A Patient
+ * the resource contains (`#patient`) is keyed by its first identifier, so that the resources of
+ * one beneficiary that each contain a copy of the Patient are one patient (patient.ts groups them
+ * alike); one with no identifier is a patient of its own (`at`, the line's place).
+ */
+function patientKey(r: Obj, type: string, at: string): string | undefined {
   if (type === 'Patient') {
     const id = text(r.id);
     return id === undefined ? undefined : `Patient/${id}`;
   }
   const ref = refText(r.subject) ?? refText(r.patient);
-  if (ref === undefined || ref.startsWith('#')) return undefined;
+  if (ref === undefined) return undefined;
+  if (ref.startsWith('#')) {
+    const contained = objects(r.contained).find(([c]) => c.resourceType === 'Patient' && text(c.id) === ref.slice(1))?.[0];
+    if (!contained) return undefined;
+    const identity = containedIdentity(contained);
+    return identity === undefined ? `Patient@${at}${ref}` : `Patient?identifier=${identity}`;
+  }
   const key = canonicalRef(ref);
   const t = refType(key);
   return t === undefined || t === 'Patient' ? key : undefined;
+}
+
+/** Why a resource of a chart's kind has no patient key. */
+function aboutNoPatient(r: Obj): string {
+  const field = r.subject !== undefined ? 'subject' : 'patient';
+  const ref = refText(r[field]);
+  if (ref === undefined) return `it names no patient (\`${field}\`)`;
+  if (ref.startsWith('#')) return `its \`${field}\` "${shown(ref)}" names a contained resource it does not contain`;
+  return `its \`${field}\` is ${/^[AEIOU]/.test(refType(canonicalRef(ref)) ?? '') ? 'an' : 'a'} ${refType(canonicalRef(ref))}, not a patient`;
 }
 
 /** The places of resources: one row each, in typed-array columns. */
@@ -236,7 +255,7 @@ export class BulkIndex {
     }
     if (type === 'Patient') this.home.set(id, file);
     // Lines of types the adapter does not read only make sure their patient has a chart.
-    if (!CHART_TYPES.has(type) && this.first.get(id) >= 0) return;
+    if (!READ_TYPES.has(type) && this.first.get(id) >= 0) return;
     const row = this.rows.add(file, offset, length, lineNo);
     if (this.first.get(id) < 0) this.first.set(id, row);
     else this.rows.next.set(this.last.get(id), row);
@@ -270,8 +289,9 @@ export class BulkIndex {
           if (id !== undefined && !this.shared.has(`${type}/${id}`)) this.shared.set(`${type}/${id}`, this.rows.add(file, offset, line.length, lineNo));
           return;
         }
-        const key = patientKey(r, type) ?? (type === 'Patient' ? `Patient@${file}:${lineNo}` : undefined);
+        const key = patientKey(r, type, `${file}:${lineNo}`) ?? (type === 'Patient' ? `Patient@${file}:${lineNo}` : undefined);
         if (key !== undefined) this.addResource(key, type, file, offset, line.length, lineNo);
+        else if (CHART_TYPES.has(type)) this.problems.push({ file, line: lineNo, column: 1, ruleId: ENGINE_RULES.chartFormat, severity: 'warning', message: `${type}${text(r.id) === undefined ? '' : `/${shown(text(r.id)!)}`} is not linted, belonging to no chart: ${aboutNoPatient(r)}.` });
       });
     } catch (err) {
       this.problem(file, 1, 1, ENGINE_RULES.readError, `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);

@@ -1,71 +1,211 @@
 /**
- * Claims and ExplanationOfBenefits: `diagnosis[]` (ordered by `sequence`; a code, or a reference
- * to a Condition) are the coded diagnoses of the encounters the items reference; each item coded
- * in HCPCS or CPT is a service (`quantity` as units, `servicedDate`, `diagnosisSequence` as its
- * diagnosis pointers). An ExplanationOfBenefit whose `claim` is in the input adds nothing: it
- * adjudicates that Claim. Items coded otherwise (SNOMED CT encounter types, as Synthea writes
- * them) are not billed lines b12lint can check, and are skipped.
+ * Claims and ExplanationOfBenefits, as EHRs and CMS's claims APIs (Blue Button 2.0, BCDA, AB2D,
+ * DPC; CARIN Blue Button shapes) write them, R4 and STU3 alike.
+ *
+ * - `diagnosis[]` (a code, or a reference to a Condition) are the coded diagnoses of the encounters
+ *   the items reference: the one typed `principal` first, then by `sequence` (which may start at
+ *   0). A diagnosis coded only in ICD-9-CM is left out, with a finding.
+ * - Each item (`productOrService`, STU3 `service`) coded in HCPCS or CPT is a service: `quantity`
+ *   the units, `servicedDate` or `servicedPeriod` the date, `diagnosisSequence` (STU3
+ *   `diagnosisLinkId`) the diagnosis pointers. Every other item is left out with a finding that
+ *   names its line, code and system: `info` for a system that is not for billed procedures
+ *   (SNOMED CT, NDC, revenue codes), `warning` for a system b12lint does not know or no code.
+ * - A claim that references no encounter becomes an encounter of its own, dated by its
+ *   `billablePeriod` (else its lines' dates, else `created`), inpatient when its type says so
+ *   (Blue Button INPATIENT, SNF; CARIN inpatient), else in the setting of its lines' place of
+ *   service (21 inpatient hospital, 23 emergency room, 02 and 10 telehealth).
+ * - An ExplanationOfBenefit whose `claim` is in the input adds nothing (it adjudicates that Claim,
+ *   whose lines are read), except a line the Claim does not have, which is reported. A
+ *   ClaimResponse adds nothing either: its items name lines by number only.
+ * - A claim's `procedure` list (ICD-10-PCS on inpatient claims) is not its billed lines: reported.
+ * - A claim that is cancelled, entered in error, or not a claim (`use` preauthorization,
+ *   predetermination) is left out by its status, with a finding.
  */
-import type { Diagnosis, Service } from '../model.js';
+import type { Diagnosis, Service, Setting } from '../model.js';
 import { normalizeProcedureCode } from '../normalize.js';
-import { codedDiagnosis, conditionDiagnosis, type DiagnosisDraft } from './condition.js';
+import { codedDiagnosis, type DiagnosisDraft } from './condition.js';
 import { follow, type Context } from './context.js';
+import { icd9Only, ICD9_LEFT_OUT, readCondition } from './diagnoses.js';
 import { placeDiagnosis, type EncounterDraft, type Encounters } from './encounter.js';
-import { fhirDay, firstDay, procedureCoding, type FhirDay } from './systems.js';
-import { isObj, list, objects, type Entry, type Obj } from './types.js';
+import { leftOutByStatus, quoted, reportLeftOut, resourceName, several, type LeftOutItem } from './left-out.js';
+import { codings, fhirDay, firstDay, lineCode, looksLikeProcedureCode, systemLabel, type FhirDay } from './systems.js';
+import { isObj, list, objects, text, type Entry, type Obj } from './types.js';
 
 const IGNORED_STATUS = new Set(['entered-in-error', 'cancelled']);
 
-function counts(e: Entry): boolean {
+/** `use` of a billed claim: R4 `claim`, STU3 `complete`; a claim without `use` is read as billed. */
+const BILLED_USE = new Set(['claim', 'complete']);
+
+/** Why a claim does not count, if it does not. */
+function notCounted(e: Entry): string | undefined {
   const r = e.resource;
-  return !IGNORED_STATUS.has(String(r.status)) && (r.use === undefined || r.use === 'claim');
+  const status = text(r.status);
+  if (status !== undefined && IGNORED_STATUS.has(status)) return status;
+  const use = text(r.use);
+  if (use !== undefined && !BILLED_USE.has(use)) return `use ${quoted(use)}: not a billed claim`;
+  return undefined;
 }
 
 export function applyClaims(entries: readonly Entry[], encounters: Encounters, ctx: Context): void {
   for (const e of entries) {
-    if (!counts(e)) continue;
-    if (e.type === 'Claim') applyClaim(e, encounters, ctx);
-    else if (e.type === 'ExplanationOfBenefit' && ctx.index.resolve(e.resource.claim, e)?.type !== 'Claim') applyClaim(e, encounters, ctx);
+    const why = notCounted(e);
+    if (why !== undefined) {
+      const lines = objects(e.resource.item).length;
+      leftOutByStatus(e, lines ? `${why}; ${lines} line${lines === 1 ? '' : 's'}` : why, ctx);
+      continue;
+    }
+    if (e.type === 'ClaimResponse') {
+      applyResponse(e, ctx);
+      continue;
+    }
+    const claim = e.type === 'ExplanationOfBenefit' ? ctx.index.resolve(e.resource.claim, e) : undefined;
+    if (claim?.type === 'Claim') checkAdjudicated(e, claim, ctx);
+    else applyClaim(e, encounters, ctx);
   }
+}
+
+/** The items of a claim: STU3 names the code `service` and the pointers `diagnosisLinkId`. */
+interface Item {
+  item: Obj;
+  k: number;
+  ptr: string;
+  /** "line 2": the claim's own numbering (`sequence`), else the position. */
+  line: string;
+  concept: unknown;
+  pointers?: { values: unknown[]; field: string };
+}
+
+function itemsOf(entry: Entry, field = 'item'): Item[] {
+  return objects(entry.resource[field]).map(([item, k]) => {
+    const seq = typeof item.sequence === 'number' ? item.sequence : typeof item.itemSequence === 'number' ? item.itemSequence : undefined;
+    const it: Item = { item, k, ptr: `${entry.ptr}/${field}/${k}`, line: `line ${seq ?? k + 1}`, concept: item.productOrService ?? item.service };
+    for (const pf of ['diagnosisSequence', 'diagnosisLinkId']) {
+      if (Array.isArray(item[pf])) {
+        it.pointers = { values: item[pf] as unknown[], field: pf };
+        break;
+      }
+    }
+    return it;
+  });
+}
+
+/** What a message says of an item's code: "J3420 in HCPCS". */
+function codeLabel(it: Item): { label: string; code?: string } {
+  const lc = lineCode(it.concept);
+  if (lc.kind === 'none') {
+    // An institutional line may code only its details (a drug's NDC).
+    const details = objects(it.item.detail).flatMap(([d]) => codings(d.productOrService ?? d.service).slice(0, 1));
+    const coded = details.length ? ` (only its detail is coded: ${details.map((c) => `${quoted(c.code)} in ${systemLabel(c)}`).join(', ')})` : ' (no code)';
+    return { label: `${it.line}${coded}` };
+  }
+  const c = lc.coding;
+  if (c.name === 'data-absent') return { label: `${it.line} (no procedure code: ${systemLabel(c)} ${quoted(c.code)})` };
+  return { label: `${it.line} (${quoted(c.code)} in ${systemLabel(c)})`, code: c.code };
+}
+
+function leftOutLine(it: Item): LeftOutItem {
+  const { label, code } = codeLabel(it);
+  return code === undefined ? { ptr: it.ptr, label, kind: 'service' } : { ptr: it.ptr, label, kind: 'service', code };
+}
+
+const NOT_PROCEDURE = (n: number): string => `${several(n, 'line')} not linted, not coded in HCPCS or CPT`;
+const UNKNOWN_SYSTEM = (n: number): string => `${several(n, 'line')} not linted, coded in a system b12lint does not know (not HCPCS or CPT)`;
+const NO_CODE = (n: number): string => `${several(n, 'line')} not linted, with no procedure code`;
+
+/** Reports the lines of a claim that are not services, one finding per reason. */
+function reportLines(lines: { other: Item[]; unknown: Item[]; none: Item[] }, ctx: Context): void {
+  reportLeftOut(ctx.p, lines.other.map(leftOutLine), 'info', NOT_PROCEDURE);
+  const shaped = lines.unknown.some((it) => { const lc = lineCode(it.concept); return lc.kind === 'unknown' && looksLikeProcedureCode(lc.coding.code); });
+  const hint = shaped ? ' If a code is HCPCS or CPT, export it under https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets or http://www.ama-assn.org/go/cpt.' : '';
+  reportLeftOut(ctx.p, lines.unknown.map(leftOutLine), 'warning', UNKNOWN_SYSTEM, hint);
+  reportLeftOut(ctx.p, lines.none.map(leftOutLine), 'warning', NO_CODE);
 }
 
 interface ClaimDiagnosis {
   sequence?: number;
+  principal: boolean;
   draft: DiagnosisDraft;
+}
+
+function sequenceOf(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  return typeof v === 'string' && /^\d{1,9}$/.test(v.trim()) ? Number(v) : undefined;
+}
+
+function isPrincipal(d: Obj): boolean {
+  return list(d.type).some((t) => codings(t).some((c) => c.code.toLowerCase() === 'principal'));
 }
 
 function claimDiagnoses(entry: Entry, ctx: Context): { diagnoses: ClaimDiagnosis[]; dropped: Set<number> } {
   const diagnoses: ClaimDiagnosis[] = [];
   const dropped = new Set<number>();
+  const icd9: LeftOutItem[] = [];
   for (const [d, i] of objects(entry.resource.diagnosis)) {
     const ptr = `${entry.ptr}/diagnosis/${i}`;
-    const sequence = typeof d.sequence === 'number' ? d.sequence : undefined;
+    const sequence = sequenceOf(d.sequence);
+    const name = `diagnosis ${sequence ?? i + 1}`;
     let draft: DiagnosisDraft | undefined;
     if (d.diagnosisReference !== undefined) {
       const condition = follow(ctx, d.diagnosisReference, entry, `${ptr}/diagnosisReference`, 'Condition', 'the diagnosis is left out of the claim');
-      draft = condition ? conditionDiagnosis(condition, ctx) : undefined;
+      draft = condition ? readCondition(condition, ctx) : undefined;
     } else {
-      draft = codedDiagnosis(d.diagnosisCodeableConcept, ptr, ctx.map);
-      if (!draft) ctx.p.add(ptr, 'Claim diagnosis has neither a coded `diagnosisCodeableConcept` nor a `diagnosisReference`: it is left out.');
+      const nine = icd9Only(d.diagnosisCodeableConcept);
+      if (nine) icd9.push({ ptr, label: `${name} (${quoted(nine.code)})`, kind: 'diagnosis', code: nine.code });
+      else {
+        draft = codedDiagnosis(d.diagnosisCodeableConcept, ptr, ctx.map);
+        if (!draft) ctx.p.add(ptr, 'Claim diagnosis has neither a coded `diagnosisCodeableConcept` nor a `diagnosisReference`: it is left out.');
+      }
     }
-    if (draft) diagnoses.push(sequence === undefined ? { draft } : { sequence, draft });
+    if (draft) diagnoses.push({ ...(sequence === undefined ? {} : { sequence }), principal: isPrincipal(d), draft });
     else if (sequence !== undefined) dropped.add(sequence);
   }
-  diagnoses.sort((a, b) => (a.sequence ?? Infinity) - (b.sequence ?? Infinity));
+  reportLeftOut(ctx.p, icd9, 'info', ICD9_LEFT_OUT);
+  // The principal diagnosis is listed first, whatever its sequence (an institutional claim numbers
+  // its admitting diagnosis first); the others follow by sequence.
+  diagnoses.sort((a, b) => Number(b.principal) - Number(a.principal) || (a.sequence ?? Infinity) - (b.sequence ?? Infinity));
   return { diagnoses, dropped };
 }
 
+/** The first day of a claim: its billable period, else the first of its lines' dates, else `created`. */
 function claimDay(r: Obj): FhirDay | undefined {
-  const item = objects(r.item)[0]?.[0];
-  return firstDay(r, ['billablePeriod.start']) ?? (item ? firstDay(item, ['servicedDate', 'servicedPeriod.start']) : undefined) ?? fhirDay(r.created);
+  const billable = firstDay(r, ['billablePeriod.start', 'billablePeriod.end']);
+  if (billable) return billable;
+  for (const [item] of objects(r.item)) {
+    const d = lineDay(item);
+    if (d) return d;
+  }
+  return fhirDay(r.created);
+}
+
+function lineDay(item: Obj): FhirDay | undefined {
+  return firstDay(item, ['servicedDate', 'servicedPeriod.start', 'servicedPeriod.end']);
+}
+
+/** Claim types that are inpatient stays, by the code of `type` or `subType` (Blue Button eob-type, CARIN). */
+const INPATIENT_TYPES = new Set(['inpatient', 'snf', 'inpatient-facility']);
+
+/** Settings by place of service (CMS place-of-service codes, on each line). */
+const SETTING_BY_PLACE: Record<string, Setting> = {
+  '21': 'inpatient', '51': 'inpatient', '61': 'inpatient', '23': 'emergency', '02': 'telehealth', '10': 'telehealth',
+};
+
+/** The setting of the encounter made from a claim that references none. */
+function claimSetting(r: Obj): Setting {
+  const types = [r.type, ...list(r.subType), r.subType].flatMap((t) => codings(t)).map((c) => c.code.toLowerCase());
+  if (types.some((t) => INPATIENT_TYPES.has(t))) return 'inpatient';
+  for (const [item] of objects(r.item)) {
+    const place = codings(item.locationCodeableConcept).find((c) => c.name === 'place-of-service');
+    if (place) return SETTING_BY_PLACE[place.code.padStart(2, '0')] ?? 'outpatient';
+  }
+  return 'outpatient';
 }
 
 function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
   const { diagnoses, dropped } = claimDiagnoses(entry, ctx);
-  const items = objects(entry.resource.item);
+  const items = itemsOf(entry);
   // The encounter of each item: the first of its references that resolves.
   const itemEncounter = new Map<number, EncounterDraft>();
-  for (const [item, k] of items) {
+  for (const { item, k } of items) {
     for (const [j, ref] of list(item.encounter).entries()) {
       const enc = encounters.find(ref, entry, `${entry.ptr}/item/${k}/encounter/${j}`, 'the line goes to another encounter of the claim (or one made from the claim)');
       if (enc) {
@@ -78,10 +218,11 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
   if (encs.length === 0) {
     const day = claimDay(entry.resource);
     if (!day) {
-      ctx.p.add(entry.ptr, `${entry.type} references no encounter and has no billablePeriod, servicedDate or created date: it cannot be placed in time and is left out.`);
+      const lines = items.length ? `, with its ${items.length === 1 ? 'line' : `${items.length} lines`} and diagnoses` : '';
+      ctx.p.add(entry.ptr, `${entry.type} references no encounter and has no billablePeriod, servicedDate or created date: it cannot be placed in time and is left out${lines}.`);
       return;
     }
-    encs.push(encounters.standIn(entry, day));
+    encs.push(encounters.standIn(entry, day, claimSetting(entry.resource)));
   }
   const bySequence = new Map<EncounterDraft, Map<number, Diagnosis>>();
   for (const enc of encs) {
@@ -93,26 +234,93 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
     }
     bySequence.set(enc, seq);
   }
-  for (const [item, k] of items) {
-    const ptr = `${entry.ptr}/item/${k}`;
-    const coding = procedureCoding(item.productOrService);
-    if (!coding) continue;
-    const enc = itemEncounter.get(k) ?? encs[0]!;
-    const day = firstDay(item, ['servicedDate', 'servicedPeriod.start']) ?? { day: enc.date, text: enc.dateText };
-    const svc: Service = { code: normalizeProcedureCode(coding.code), codeText: coding.code, units: units(item, ptr, ctx), date: day.day, dateText: day.text, ptr };
-    if (Array.isArray(item.diagnosisSequence)) {
+  const left = { other: [] as Item[], unknown: [] as Item[], none: [] as Item[] };
+  for (const it of items) {
+    const lc = lineCode(it.concept);
+    if (lc.kind !== 'procedure') {
+      left[lc.kind].push(it);
+      continue;
+    }
+    const enc = itemEncounter.get(it.k) ?? encs[0]!;
+    const day = lineDay(it.item) ?? { day: enc.date, text: enc.dateText };
+    const svc: Service = { code: normalizeProcedureCode(lc.coding.code), codeText: lc.coding.code, units: units(it.item, it.ptr, ctx), date: day.day, dateText: day.text, ptr: it.ptr };
+    if (it.pointers) {
       const seq = bySequence.get(enc)!;
       svc.linked = [];
-      item.diagnosisSequence.forEach((s, m) => {
-        const d = typeof s === 'number' ? seq.get(s) : undefined;
+      it.pointers.values.forEach((s, m) => {
+        const n = sequenceOf(s);
+        const d = n === undefined ? undefined : seq.get(n);
         if (d) svc.linked!.push(d);
-        else if (!(typeof s === 'number' && dropped.has(s))) {
-          ctx.p.add(`${ptr}/diagnosisSequence/${m}`, `Diagnosis sequence ${JSON.stringify(s)} is not among this claim's diagnoses (${[...seq.keys()].join(', ') || 'none'}).`);
+        else if (!(n !== undefined && dropped.has(n))) {
+          ctx.p.add(`${it.ptr}/${it.pointers!.field}/${m}`, `Diagnosis sequence ${JSON.stringify(s)} is not among this claim's diagnoses (${[...seq.keys()].join(', ') || 'none'}).`);
         }
       });
     }
     enc.services.push(svc);
   }
+  reportLines(left, ctx);
+  const added = itemsOf(entry, 'addItem').map((it) => ({ ...leftOutLine(it), label: codeLabel(it).label.replace(/^line/, 'added line') }));
+  reportLeftOut(ctx.p, added, 'info', (n) => `${several(n, 'line')} added by the payer not linted (b12lint lints the lines billed)`);
+  reportProcedures(entry, ctx);
+}
+
+const CLAIM_PROCEDURES = (n: number): string => `${several(n, 'claim procedure')} not linted (a claim's procedure codes are not its billed lines)`;
+
+/** A claim's `procedure` list (an inpatient claim's ICD-10-PCS codes) is reported, not read. */
+function reportProcedures(entry: Entry, ctx: Context): void {
+  const items: LeftOutItem[] = [];
+  for (const [pr, i] of objects(entry.resource.procedure)) {
+    const name = `procedure ${sequenceOf(pr.sequence) ?? i + 1}`;
+    const c = codings(pr.procedureCodeableConcept)[0];
+    const ref = isObj(pr.procedureReference) ? text(pr.procedureReference.reference) : undefined;
+    const label = c ? `${name} (${quoted(c.code)} in ${systemLabel(c)})` : ref !== undefined ? `${name} (${quoted(ref)})` : `${name} (no code)`;
+    items.push(c ? { ptr: `${entry.ptr}/procedure/${i}`, label, kind: 'service', code: c.code } : { ptr: `${entry.ptr}/procedure/${i}`, label, kind: 'service' });
+  }
+  reportLeftOut(ctx.p, items, 'info', CLAIM_PROCEDURES);
+}
+
+/** The code a line bills, as b12lint compares it (undefined when it has none). */
+function billedCode(concept: unknown): string | undefined {
+  const lc = lineCode(concept);
+  return lc.kind === 'none' ? undefined : normalizeProcedureCode(lc.coding.code);
+}
+
+/**
+ * An ExplanationOfBenefit of a Claim in the input: the Claim's lines are read. A line of the
+ * ExplanationOfBenefit the Claim does not have (no line with its number and code) is reported.
+ */
+function checkAdjudicated(eob: Entry, claim: Entry, ctx: Context): void {
+  const claimLines = itemsOf(claim);
+  const missing = itemsOf(eob).filter((it) => {
+    const seq = it.item.sequence;
+    const code = billedCode(it.concept);
+    return !claimLines.some((c) => c.item.sequence === seq && billedCode(c.concept) === code);
+  });
+  reportLeftOut(ctx.p, missing.map(leftOutLine), 'warning',
+    (n) => `${several(n, 'line')} not linted: this ExplanationOfBenefit adjudicates ${resourceName(claim)}, whose lines are read, and ${n === 1 ? 'it is' : 'they are'} not among them`);
+}
+
+/**
+ * A ClaimResponse: its items answer the lines of its `request` Claim by number and carry no code.
+ * When that Claim is in the input its lines are read; when it is not, nothing is there to lint,
+ * and the finding says so (with the lines the payer added, `addItem`, which do carry codes).
+ */
+function applyResponse(e: Entry, ctx: Context): void {
+  const request = ctx.index.resolve(e.resource.request, e);
+  if (request?.type === 'Claim') return;
+  const lines = [...itemsOf(e), ...itemsOf(e, 'addItem')].map((it): LeftOutItem => {
+    if (it.concept === undefined) return { ptr: it.ptr, label: it.line, kind: 'service' };
+    return { ...leftOutLine(it), label: codeLabel(it).label.replace(/^line/, 'added line') };
+  });
+  const claim = isObj(e.resource.request) ? text(e.resource.request.reference) : undefined;
+  const whose = claim === undefined
+    ? 'This ClaimResponse names no Claim'
+    : `This ClaimResponse answers "${quoted(claim)}", which is not in this ${ctx.where}`;
+  if (lines.length === 0) {
+    ctx.p.add(e.ptr, `${whose}: the lines it adjudicates are on that Claim, so nothing here is linted.`, 'info');
+    return;
+  }
+  reportLeftOut(ctx.p, lines, 'info', (n) => `${several(n, 'line')} not linted: ${whose.replace(/^This/, 'this')}, and names the lines it adjudicates by number only`);
 }
 
 function units(item: Obj, ptr: string, ctx: Context): number {
@@ -123,3 +331,4 @@ function units(item: Obj, ptr: string, ctx: Context): number {
   ctx.p.add(`${ptr}/quantity`, 'Item quantity must have a positive `value`: the line is read as 1 unit.', 'warning');
   return 1;
 }
+

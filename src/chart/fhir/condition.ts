@@ -44,7 +44,8 @@ export function codedDiagnosis(concept: unknown, ptr: string, map: ConceptMap): 
     if (snomed.display !== undefined) d.mappedFrom.display = snomed.display;
     return d;
   }
-  const other = codings(concept)[0];
+  // ICD-9-CM is never read as a diagnosis code (diagnoses.ts says why one is left out).
+  const other = codings(concept).find((c) => c.name !== 'icd-9-cm');
   if (!other) return undefined;
   const d = base(other.code.toUpperCase(), other.code);
   const system = other.name ?? other.system;

@@ -1,11 +1,13 @@
 /**
  * What every resource mapping of one chart shares: the concept map, the reference index, the
- * chart's problem list, and a word for where the resources came from ("file" or "export"), so
- * that a reference that does not resolve is reported in the user's terms.
+ * chart's problem list, what the chart leaves out (reported when it is built), and a word for
+ * where the resources came from ("file" or "export"), so that a reference that does not resolve
+ * is reported in the user's terms.
  */
 import type { Severity } from '../../finding.js';
 import type { Problems } from '../native.js';
 import type { ConceptMap } from './concept-map.js';
+import type { LeftOut } from './left-out.js';
 import { refText, refType, type ResourceIndex } from './refs.js';
 import type { Entry } from './types.js';
 
@@ -13,6 +15,7 @@ export interface Context {
   map: ConceptMap;
   index: ResourceIndex;
   p: Problems;
+  leftOut: LeftOut;
   where: 'file' | 'export';
 }
 

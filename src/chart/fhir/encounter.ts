@@ -7,6 +7,7 @@
 import type { Diagnosis, Encounter, Setting } from '../model.js';
 import type { DiagnosisDraft } from './condition.js';
 import { follow, type Context } from './context.js';
+import { leftOutByStatus } from './left-out.js';
 import { codings, fhirDay, type FhirDay } from './systems.js';
 import { enteredInError, isObj, text, type Entry } from './types.js';
 
@@ -40,6 +41,7 @@ export class Encounters {
 
   add(entry: Entry): void {
     if (enteredInError(entry.resource)) {
+      leftOutByStatus(entry, 'entered-in-error', this.ctx);
       this.dropped.add(entry);
       return;
     }
@@ -55,11 +57,11 @@ export class Encounters {
   }
 
   /** An encounter standing for a resource that references none (a Claim without encounters). */
-  standIn(entry: Entry, day: FhirDay): EncounterDraft {
+  standIn(entry: Entry, day: FhirDay, setting: Setting = 'outpatient'): EncounterDraft {
     const existing = this.byEntry.get(entry);
     if (existing) return existing;
     const id = `${entry.type}/${text(entry.resource.id) ?? entry.ptr}`;
-    return this.push(entry, { id, date: day.day, dateText: day.text, setting: 'outpatient', diagnoses: [], services: [], notes: [], ptr: entry.ptr, claimed: false });
+    return this.push(entry, { id, date: day.day, dateText: day.text, setting, diagnoses: [], services: [], notes: [], ptr: entry.ptr, claimed: false });
   }
 
   /** The encounter a Reference points to; one that does not resolve is reported at `ptr`. */
@@ -75,6 +77,11 @@ export class Encounters {
   onDay(day: number): EncounterDraft | undefined {
     const same = this.list.filter((e) => e.date === day);
     return same.length === 1 ? same[0] : undefined;
+  }
+
+  /** How many encounters are on a day. */
+  onDayCount(day: number): number {
+    return this.list.filter((e) => e.date === day).length;
   }
 
   /** The chart's encounters, in date order (the order of the source on the same day). */

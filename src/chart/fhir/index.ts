@@ -7,6 +7,8 @@
 import { ENGINE_RULES } from '../../finding.js';
 import { Problems, type AdaptResult } from '../native.js';
 import { buildChart } from './chart.js';
+import type { Context } from './context.js';
+import { LeftOut, leftOutResource, several } from './left-out.js';
 import type { ConceptMap } from './concept-map.js';
 import { groupByPatient } from './patient.js';
 import { ResourceIndex, type ExternalLookup } from './refs.js';
@@ -49,7 +51,9 @@ export interface FhirOptions {
   external?: ExternalLookup;
 }
 
-/** Charts from resources, one per patient. */
+const OUTSIDE = (n: number): string => `${several(n, 'resource')} not linted, belonging to no chart`;
+
+/** Charts from resources, one per patient; resources of a chart's kind that belong to none are reported. */
 export function adaptFhirEntries(entries: readonly Entry[], options: FhirOptions): AdaptResult {
   const p = new Problems();
   const index = new ResourceIndex(options.external);
@@ -58,8 +62,11 @@ export function adaptFhirEntries(entries: readonly Entry[], options: FhirOptions
     if (index.add(e)) p.add(e.ptr, `${typedId(e) ?? e.fullUrl} appears more than once in this ${options.where}: only the first is read.`, 'warning');
     else kept.push(e);
   }
-  const ctx = { map: options.map, index, p, where: options.where };
-  const charts = groupByPatient(kept, index).map((g) => buildChart(g, ctx));
+  const ctx: Context = { map: options.map, index, p, leftOut: new LeftOut(), where: options.where };
+  const { groups, outside } = groupByPatient(kept, index);
+  for (const o of outside) ctx.leftOut.add('outside', 'warning', OUTSIDE, leftOutResource(o.entry, o.why));
+  ctx.leftOut.report(p);
+  const charts = groups.map((g) => buildChart(g, ctx));
   return { charts, findings: p.findings, refused: [], derivedIds: true };
 }
 

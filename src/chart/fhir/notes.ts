@@ -2,12 +2,16 @@
  * Notes from FHIR: DocumentReference attachments and DiagnosticReport `presentedForm` (text/plain
  * or HTML, inline base64 `data`; an attachment given only by `url` is not fetched: nothing leaves
  * the machine), and Composition sections (their XHTML narrative as text). A note goes to the
- * encounter it references, else to the encounter of its date when exactly one is on that day.
- * The section (assessment, plan, ...) comes from the LOINC document or section code, else the title.
+ * encounter it references, else to the encounter of its date when exactly one is on that day;
+ * a note with no encounter to go to, and a document that holds no text b12lint reads (a PDF, an
+ * attachment by url), are reported. The section (assessment, plan, ...) comes from the LOINC
+ * document or section code, else the title.
  */
 import type { Note, NoteSection } from '../model.js';
+import type { Context } from './context.js';
 import type { Encounters } from './encounter.js';
-import { codingIn, firstDay } from './systems.js';
+import { leftOutByStatus, leftOutResource, several } from './left-out.js';
+import { codingIn, firstDay, shown } from './systems.js';
 import { enteredInError, isObj, list, objects, text, type Entry, type Obj } from './types.js';
 
 const SECTION_BY_LOINC: Record<string, NoteSection> = {
@@ -79,9 +83,19 @@ function compositionSections(sections: unknown, ptr: string, out: Note[]): void 
 
 interface Documented {
   notes: Note[];
+  /** Why the resource gave no note, when it gave none but holds something that might be one. */
+  unread?: string;
   encounterRef: unknown;
   encounterPtr: string;
   dateFields: readonly string[];
+}
+
+/** Why an attachment is not read as text: its type, or that it is given only by `url`. */
+function unreadAttachment(att: unknown): string {
+  if (!isObj(att)) return 'no attachment';
+  const type = text(att.contentType);
+  if (text(att.data) === undefined) return text(att.url) !== undefined ? 'attachment given by url only: nothing is fetched' : 'attachment with no data';
+  return `attachment of type ${shown(type ?? 'unknown')}, not text`;
 }
 
 function documented(entry: Entry): Documented | undefined {
@@ -89,26 +103,35 @@ function documented(entry: Entry): Documented | undefined {
   const notes: Note[] = [];
   switch (entry.type) {
     case 'DocumentReference': {
-      if (r.docStatus === 'entered-in-error') return undefined;
       const section = sectionOf(r.type);
-      for (const [c, i] of objects(r.content)) {
+      const content = objects(r.content);
+      for (const [c, i] of content) {
         const body = attachmentText(c.attachment);
         if (body !== undefined) notes.push({ section, text: body, ptr: `${entry.ptr}/content/${i}/attachment` });
       }
       const ctxObj = isObj(r.context) ? r.context : {};
-      return { notes, encounterRef: list(ctxObj.encounter)[0], encounterPtr: `${entry.ptr}/context/encounter/0`, dateFields: ['context.period.start', 'date'] };
+      const doc: Documented = { notes, encounterRef: list(ctxObj.encounter)[0], encounterPtr: `${entry.ptr}/context/encounter/0`, dateFields: ['context.period.start', 'date'] };
+      if (notes.length === 0) doc.unread = content.length ? unreadAttachment(content[0]![0].attachment) : 'no content';
+      return doc;
     }
     case 'DiagnosticReport': {
       const section = sectionOf(r.code);
-      for (const [att, i] of objects(r.presentedForm)) {
+      const forms = objects(r.presentedForm);
+      for (const [att, i] of forms) {
         const body = attachmentText(att);
         if (body !== undefined) notes.push({ section, text: body, ptr: `${entry.ptr}/presentedForm/${i}` });
       }
-      return { notes, encounterRef: r.encounter, encounterPtr: `${entry.ptr}/encounter`, dateFields: ['effectiveDateTime', 'effectivePeriod.start', 'issued'] };
+      // A report with no presentedForm is a lab report: its results are Observations, read as labs.
+      const doc: Documented = { notes, encounterRef: r.encounter, encounterPtr: `${entry.ptr}/encounter`, dateFields: ['effectiveDateTime', 'effectivePeriod.start', 'issued'] };
+      if (notes.length === 0 && forms.length > 0) doc.unread = unreadAttachment(forms[0]![0]);
+      return doc;
     }
-    case 'Composition':
+    case 'Composition': {
       compositionSections(r.section, entry.ptr, notes);
-      return { notes, encounterRef: r.encounter, encounterPtr: `${entry.ptr}/encounter`, dateFields: ['date'] };
+      const doc: Documented = { notes, encounterRef: r.encounter, encounterPtr: `${entry.ptr}/encounter`, dateFields: ['date'] };
+      if (notes.length === 0) doc.unread = 'no section has text';
+      return doc;
+    }
     default:
       return undefined;
   }
@@ -116,15 +139,33 @@ function documented(entry: Entry): Documented | undefined {
 
 export const NOTE_TYPES = ['DocumentReference', 'DiagnosticReport', 'Composition'] as const;
 
-export function applyNotes(entries: readonly Entry[], encounters: Encounters): void {
+const UNREAD = (n: number): string => `${several(n, 'document')} not read as ${n === 1 ? 'a note' : 'notes'}, holding no text b12lint reads`;
+const UNPLACED = (n: number): string => `${several(n, 'document')} not linted, with no encounter to place ${n === 1 ? 'its notes' : 'their notes'} on`;
+
+export function applyNotes(entries: readonly Entry[], encounters: Encounters, ctx: Context): void {
   for (const entry of entries) {
-    if (enteredInError(entry.resource)) continue;
+    if (enteredInError(entry.resource) || entry.resource.docStatus === 'entered-in-error') {
+      leftOutByStatus(entry, 'entered-in-error', ctx);
+      continue;
+    }
     const doc = documented(entry);
-    if (!doc || doc.notes.length === 0) continue;
+    if (!doc) continue;
+    if (doc.notes.length === 0) {
+      if (doc.unread !== undefined) ctx.leftOut.add('notes-unread', 'info', UNREAD, leftOutResource(entry, doc.unread));
+      continue;
+    }
     const day = firstDay(entry.resource, doc.dateFields);
-    const enc = doc.encounterRef !== undefined
-      ? encounters.find(doc.encounterRef, entry, doc.encounterPtr, 'its notes are not placed on an encounter')
-      : day && encounters.onDay(day.day);
+    if (doc.encounterRef !== undefined) {
+      // A reference that does not resolve is reported where it stands.
+      const enc = encounters.find(doc.encounterRef, entry, doc.encounterPtr, 'its notes are not placed on an encounter');
+      if (enc) enc.notes.push(...doc.notes);
+      continue;
+    }
+    const enc = day && encounters.onDay(day.day);
     if (enc) enc.notes.push(...doc.notes);
+    else {
+      const why = !day ? 'it names no encounter and has no date' : `it names no encounter, and ${encounters.onDayCount(day.day) === 0 ? 'none is' : 'more than one is'} on ${day.text}`;
+      ctx.leftOut.add('notes-unplaced', 'warning', UNPLACED, leftOutResource(entry, why));
+    }
   }
 }

@@ -2,12 +2,14 @@
  * Labs from Observations: the LOINC code, `valueQuantity` (with its comparator and UCUM unit),
  * `valueString` ("<50", "142 pg/mL"), `valueInteger`, the first `referenceRange`, the
  * `interpretation` flag and `effectiveDateTime`. A panel's components are results of their own.
- * An Observation with no value (a panel header, `dataAbsentReason`) is not a result.
+ * An Observation with no value (a panel header, `dataAbsentReason`) is not a result, and is
+ * reported as left out; so is one cancelled or entered in error.
  */
 import { parseLabValue } from '../lab-value.js';
 import type { Lab } from '../model.js';
 import { follow, type Context } from './context.js';
-import { codingIn, codings, conceptText, firstDay, quantityUnit, type FhirDay } from './systems.js';
+import { leftOutByStatus, leftOutResource, quoted, several } from './left-out.js';
+import { codingIn, codings, conceptText, firstDay, quantityUnit, shown, type FhirDay } from './systems.js';
 import { enteredInError, isObj, list, objects, type Entry, type Obj } from './types.js';
 
 const INTERPRETATION: Record<string, Lab['interpretation']> = {
@@ -75,14 +77,34 @@ function reportDays(reports: readonly Entry[], ctx: Context): Map<Entry, FhirDay
   return days;
 }
 
-/** Labs from Observations; one without a date of its own takes the date of the report that lists it. */
+const NOT_LABS = (n: number): string => `${several(n, 'Observation')} not read as ${n === 1 ? 'a lab' : 'labs'}`;
+
+/** Why an Observation gave no lab: it has no code or name, or no value. */
+function whyNoLab(r: Obj): string {
+  if (codingIn(r.code, ['loinc']) === undefined && conceptText(r.code) === undefined) return 'no LOINC code or name';
+  const absent = conceptText(r.dataAbsentReason) ?? codings(r.dataAbsentReason)[0]?.code;
+  return absent === undefined ? 'no value' : `no value: ${shown(absent)}`;
+}
+
+/** The date of the resource that contains an Observation (a claim carries its lines' results). */
+function containerDay(e: Entry): FhirDay | undefined {
+  return e.container ? firstDay(e.container.resource, [...DATE_FIELDS, 'billablePeriod.start', 'period.start', 'created']) : undefined;
+}
+
+/**
+ * Labs from Observations; one without a date of its own takes the date of the report that lists
+ * it, else of the resource that contains it. An Observation that gives no lab is reported.
+ */
 export function labsOf(entries: readonly Entry[], reports: readonly Entry[], ctx: Context): Lab[] {
   const out: Lab[] = [];
   const fromReports = reportDays(reports, ctx);
   for (const entry of entries) {
     const r = entry.resource;
-    if (enteredInError(r) || r.status === 'cancelled') continue;
-    const day = firstDay(r, DATE_FIELDS) ?? fromReports.get(entry);
+    if (enteredInError(r) || r.status === 'cancelled') {
+      leftOutByStatus(entry, String(r.status), ctx);
+      continue;
+    }
+    const day = firstDay(r, DATE_FIELDS) ?? fromReports.get(entry) ?? containerDay(entry);
     const before = out.length;
     const own = result(r, entry.ptr, day);
     if (own) out.push(own);
@@ -90,7 +112,12 @@ export function labsOf(entries: readonly Entry[], reports: readonly Entry[], ctx
       const lab = result(c, `${entry.ptr}/component/${i}`, day);
       if (lab) out.push(lab);
     }
-    if (!day && out.length > before) {
+    if (out.length === before) {
+      // A panel that only groups its members (`hasMember`) holds nothing of its own: its members are read.
+      if (objects(r.hasMember).length > 0) continue;
+      const c = codingIn(r.code, ['loinc']) ?? codings(r.code)[0];
+      ctx.leftOut.add('observation', 'info', NOT_LABS, leftOutResource(entry, c ? `${quoted(c.code)}: ${whyNoLab(r)}` : whyNoLab(r), c?.code));
+    } else if (!day) {
       ctx.p.add(entry.ptr, 'Observation has no effective date: rules that look at when a result was taken skip it.', 'warning');
     }
   }

@@ -1,33 +1,63 @@
 /**
  * One chart per patient: resources are grouped by the patient their `subject` (or `patient`)
- * references: a Patient in the input (top level or contained), or, when the Patient itself is not
- * in the input, the reference as written (the chart then has no birth date or sex). Resources
- * about no patient (Organization, Medication, a Group's Observation) belong to no chart.
+ * references: a Patient in the input, or, when the Patient itself is not in the input, the
+ * reference as written (the chart then has no birth date or sex). A Patient contained in the
+ * resource that names it (`#patient`, as CMS's partially adjudicated Claims carry theirs) is the
+ * same patient as every other contained Patient with the same first identifier (the Medicare
+ * beneficiary identifier), so one beneficiary's claims are one chart, whose id is that
+ * identifier's value. A patient whose resources hold no encounter is a chart too.
+ * Resources of the kinds a chart is made of that name no patient, or a Group or a Location
+ * instead, belong to no chart: the caller reports them (`outside`). Resources of other kinds
+ * (Organization, Practitioner, Coverage) are about no patient and are not chart content.
  */
 import type { Patient } from '../model.js';
 import { canonicalRef, refText, refType, type ResourceIndex } from './refs.js';
-import { fhirDay } from './systems.js';
-import { text, type Entry } from './types.js';
+import { fhirDay, shown } from './systems.js';
+import { CHART_TYPES, objects, text, typedId, type Entry } from './types.js';
 
 export interface PatientGroup {
   /** The Patient resource, when the input holds it. */
   patient?: Entry;
+  /** Other Patient resources of the same patient (contained Patients with the same identifier). */
+  also: Entry[];
   /** The reference its resources use, when the Patient is not in the input. */
   orphan?: { ref: string; ptr: string };
   entries: Entry[];
 }
 
-export function groupByPatient(entries: readonly Entry[], index: ResourceIndex): PatientGroup[] {
+/** A resource of a chart's kind that belongs to no chart, and why. */
+export interface Outside {
+  entry: Entry;
+  why: string;
+}
+
+/** The identity of a contained Patient: its first identifier (`system|value`), if it has one. */
+export function containedIdentity(patient: { identifier?: unknown }): string | undefined {
+  for (const [id] of objects(patient.identifier)) {
+    const value = text(id.value);
+    if (value !== undefined) return `${text(id.system) ?? ''}|${value}`;
+  }
+  return undefined;
+}
+
+export function groupByPatient(entries: readonly Entry[], index: ResourceIndex): { groups: PatientGroup[]; outside: Outside[] } {
   const groups: PatientGroup[] = [];
+  const outside: Outside[] = [];
   const byPatient = new Map<Entry, PatientGroup>();
+  const byIdentity = new Map<string, PatientGroup>();
   const byRef = new Map<string, PatientGroup>();
   const groupOf = (patient: Entry): PatientGroup => {
     let g = byPatient.get(patient);
-    if (!g) {
-      g = { patient, entries: [] };
-      byPatient.set(patient, g);
+    if (g) return g;
+    const identity = patient.container ? containedIdentity(patient.resource) : undefined;
+    g = identity === undefined ? undefined : byIdentity.get(identity);
+    if (g) g.also.push(patient);
+    else {
+      g = { patient, also: [], entries: [] };
+      if (identity !== undefined) byIdentity.set(identity, g);
       groups.push(g);
     }
+    byPatient.set(patient, g);
     return g;
   };
   for (const e of entries) {
@@ -37,44 +67,72 @@ export function groupByPatient(entries: readonly Entry[], index: ResourceIndex):
     }
     const field = e.resource.subject !== undefined ? 'subject' : 'patient';
     const written = refText(e.resource[field]);
-    if (written === undefined) continue;
+    if (written === undefined) {
+      if (CHART_TYPES.has(e.type)) outside.push({ entry: e, why: `it names no patient (\`${field}\`)` });
+      continue;
+    }
     const hit = index.resolve(e.resource[field], e);
     if (hit) {
       if (hit.type === 'Patient') groupOf(hit).entries.push(e);
+      else if (CHART_TYPES.has(e.type)) outside.push({ entry: e, why: `its \`${field}\` is ${article(hit.type)}, not a patient` });
+      continue;
+    }
+    if (written.startsWith('#')) {
+      if (CHART_TYPES.has(e.type)) outside.push({ entry: e, why: `its \`${field}\` "${shown(written)}" names a contained resource it does not contain` });
       continue;
     }
     const type = refType(written);
-    if (type !== undefined && type !== 'Patient') continue;
+    if (type !== undefined && type !== 'Patient') {
+      if (CHART_TYPES.has(e.type)) outside.push({ entry: e, why: `its \`${field}\` is ${article(type)}, not a patient` });
+      continue;
+    }
     const key = canonicalRef(written);
     let g = byRef.get(key);
     if (!g) {
-      g = { orphan: { ref: written, ptr: `${e.ptr}/${field}` }, entries: [] };
+      g = { orphan: { ref: written, ptr: `${e.ptr}/${field}` }, also: [], entries: [] };
       byRef.set(key, g);
       groups.push(g);
     }
     g.entries.push(e);
   }
-  return groups;
+  return { groups, outside };
 }
 
-/** The chart id of a patient: the Patient's id, else its fullUrl, else the id its references use. */
+function article(type: string): string {
+  return `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
+}
+
+/**
+ * The chart id of a patient: the Patient's id (else its fullUrl); for a contained Patient, its
+ * identifier's value (else the resource that contains it, `Claim/x#patient`); for a Patient not in
+ * the input, the id its references use.
+ */
 export function chartIdOf(g: PatientGroup): string {
-  if (g.patient) return text(g.patient.resource.id) ?? g.patient.fullUrl ?? g.patient.ptr;
+  const p = g.patient;
+  if (p?.container) {
+    const identity = containedIdentity(p.resource);
+    if (identity !== undefined) return identity.slice(identity.indexOf('|') + 1);
+    return `${typedId(p.container) ?? p.container.type}#${text(p.resource.id) ?? ''}`;
+  }
+  if (p) return text(p.resource.id) ?? p.fullUrl ?? p.ptr;
   const ref = canonicalRef(g.orphan!.ref);
   return ref.startsWith('Patient/') ? ref.slice('Patient/'.length) : ref;
 }
 
+const SEXES = new Set(['female', 'male', 'other', 'unknown']);
+
 export function patientOf(g: PatientGroup): Patient {
   const id = chartIdOf(g);
   if (!g.patient) return { id, ptr: g.orphan!.ptr };
-  const r = g.patient.resource;
   const patient: Patient = { id, ptr: g.patient.ptr };
-  const born = fhirDay(r.birthDate);
+  // Contained copies of one patient may each carry part of the demographics: the first that has one counts.
+  const all = [g.patient, ...g.also];
+  const born = all.map((e) => fhirDay(e.resource.birthDate)).find((d) => d);
   if (born) {
     patient.birthDate = born.day;
     patient.birthDateText = born.text;
   }
-  const gender = text(r.gender);
-  if (gender === 'female' || gender === 'male' || gender === 'other' || gender === 'unknown') patient.sex = gender;
+  const gender = all.map((e) => text(e.resource.gender)).find((s) => s !== undefined && SEXES.has(s));
+  if (gender !== undefined) patient.sex = gender as Patient['sex'];
   return patient;
 }

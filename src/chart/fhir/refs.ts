@@ -62,9 +62,18 @@ export class ResourceIndex {
     return ext;
   }
 
+  /** The resources a root resource contains. */
+  containedOf(root: Entry): Entry[] {
+    return [...this.containedMap(root).values()];
+  }
+
   /** Contained resources of a root resource, by id ('' is the root itself). */
   private containedIn(root: Entry, id: string): Entry | undefined {
     if (id === '') return root;
+    return this.containedMap(root).get(id);
+  }
+
+  private containedMap(root: Entry): Map<string, Entry> {
     let map = this.contained.get(root);
     if (!map) {
       map = new Map();
@@ -75,7 +84,7 @@ export class ResourceIndex {
       }
       this.contained.set(root, map);
     }
-    return map.get(id);
+    return map;
   }
 }
 

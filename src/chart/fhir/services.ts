@@ -3,24 +3,30 @@
  * MedicationAdministration coded in HCPCS or recognized as a drug of the concept map (cyanocobalamin
  * as J3420), become services of their encounter when no Claim covers that encounter. Their
  * `reasonReference` and `reasonCode` are the diagnosis pointers. Where a Claim does cover the
- * encounter, the administration only lends its dose to a claim line for the same drug.
+ * encounter, the administration only lends its dose to a claim line for the same drug. A
+ * Procedure coded otherwise (SNOMED CT) on an encounter no claim covers, and a service with no
+ * encounter to go to, are reported.
  */
 import type { Dose, Service } from '../model.js';
 import { normalizeProcedureCode } from '../normalize.js';
 import { drugFor } from './concept-map.js';
-import { codedDiagnosis, conditionDiagnosis } from './condition.js';
+import { codedDiagnosis } from './condition.js';
 import { follow, type Context } from './context.js';
+import { icd9Only, ICD9_LEFT_OUT, readCondition } from './diagnoses.js';
 import { placeDiagnosis, type EncounterDraft, type Encounters } from './encounter.js';
+import { leftOutByStatus, leftOutResource, quoted, resourceName, several } from './left-out.js';
 import type { MedicationEntry } from './medication.js';
-import { codings, conceptText, firstDay, procedureCoding, quantityUnit } from './systems.js';
+import { codings, conceptText, firstDay, lineCode, procedureCoding, quantityUnit, systemLabel, type LineCode } from './systems.js';
 import { enteredInError, isObj, list, objects, type Entry, type Obj } from './types.js';
 
 const PROCEDURE_NOT_DONE = new Set(['not-done', 'preparation']);
 
 interface Performed {
   entry: Entry;
-  code: string;
-  codeText: string;
+  /** The code it is billed under; undefined for a Procedure not coded in HCPCS or CPT. */
+  billed?: { code: string; codeText: string };
+  /** What a Procedure's code is (for the finding when it is not billed). */
+  lineCode?: LineCode;
   dose?: Dose;
   dateFields: readonly string[];
   encounterRef: unknown;
@@ -46,21 +52,44 @@ function doseOf(r: Obj): Dose | undefined {
 function performed(procedures: readonly Entry[], administrations: readonly MedicationEntry[], ctx: Context): Performed[] {
   const out: Performed[] = [];
   for (const entry of procedures) {
-    if (enteredInError(entry.resource) || PROCEDURE_NOT_DONE.has(String(entry.resource.status))) continue;
-    const coding = procedureCoding(entry.resource.code);
-    if (!coding) continue;
-    out.push({ entry, code: normalizeProcedureCode(coding.code), codeText: coding.code, dateFields: ['performedDateTime', 'performedPeriod.start'], encounterRef: entry.resource.encounter });
+    const status = String(entry.resource.status);
+    if (enteredInError(entry.resource) || PROCEDURE_NOT_DONE.has(status)) {
+      leftOutByStatus(entry, status, ctx);
+      continue;
+    }
+    const lc = lineCode(entry.resource.code);
+    const p: Performed = { entry, lineCode: lc, dateFields: ['performedDateTime', 'performedPeriod.start'], encounterRef: entry.resource.encounter };
+    if (lc.kind === 'procedure') p.billed = { code: normalizeProcedureCode(lc.coding.code), codeText: lc.coding.code };
+    out.push(p);
   }
   for (const { entry, concept } of administrations) {
     if (entry.type !== 'MedicationAdministration') continue;
+    // An administration of a drug b12lint does not bill is a medication of the chart, not a service.
     const drug = drugCode(concept, ctx);
     if (!drug) continue;
-    const p: Performed = { entry, ...drug, dateFields: ['effectiveDateTime', 'effectivePeriod.start'], encounterRef: entry.resource.context };
+    const p: Performed = { entry, billed: drug, dateFields: ['effectiveDateTime', 'effectivePeriod.start'], encounterRef: entry.resource.context };
     const dose = doseOf(entry.resource);
     if (dose) p.dose = dose;
     out.push(p);
   }
   return out;
+}
+
+const NOT_BILLED = (n: number): string => `${several(n, 'procedure')} not linted as ${n === 1 ? 'a service' : 'services'}, not coded in HCPCS or CPT`;
+const UNKNOWN_SYSTEM = (n: number): string => `${several(n, 'procedure')} not linted as ${n === 1 ? 'a service' : 'services'}, coded in a system b12lint does not know (not HCPCS or CPT)`;
+const NO_CODE = (n: number): string => `${several(n, 'procedure')} not linted as ${n === 1 ? 'a service' : 'services'}, with no code`;
+const UNPLACED = (n: number): string => `${several(n, 'service')} not linted, with no encounter to place ${n === 1 ? 'it' : 'them'} on`;
+
+/** A Procedure not coded in HCPCS or CPT, on an encounter no claim covers. */
+function notBilled(p: Performed, ctx: Context): void {
+  const lc = p.lineCode!;
+  if (lc.kind === 'none') {
+    ctx.leftOut.add('procedure-none', 'warning', NO_CODE, leftOutResource(p.entry));
+    return;
+  }
+  const item = leftOutResource(p.entry, `${quoted(lc.coding.code)} in ${systemLabel(lc.coding)}`, lc.coding.code);
+  if (lc.kind === 'other') ctx.leftOut.add('procedure-other', 'info', NOT_BILLED, item);
+  else ctx.leftOut.add('procedure-unknown', 'warning', UNKNOWN_SYSTEM, item);
 }
 
 /** The diagnoses a procedure or administration was done for, placed on its encounter. */
@@ -70,11 +99,17 @@ function reasons(entry: Entry, enc: EncounterDraft, ctx: Context): Service['link
   const linked: NonNullable<Service['linked']> = [];
   list(r.reasonReference).forEach((ref, i) => {
     const condition = follow(ctx, ref, entry, `${entry.ptr}/reasonReference/${i}`, 'Condition', 'the service is not linked to it');
-    const draft = condition ? conditionDiagnosis(condition, ctx) : undefined;
+    const draft = condition ? readCondition(condition, ctx) : undefined;
     if (draft) linked.push(placeDiagnosis(enc, draft));
   });
   for (const [concept, i] of objects(r.reasonCode)) {
-    const draft = codedDiagnosis(concept, `${entry.ptr}/reasonCode/${i}`, ctx.map);
+    const ptr = `${entry.ptr}/reasonCode/${i}`;
+    const nine = icd9Only(concept);
+    if (nine) {
+      ctx.leftOut.add('icd-9', 'info', ICD9_LEFT_OUT, { ptr, label: `${resourceName(entry)} reason (${quoted(nine.code)})`, kind: 'diagnosis', code: nine.code });
+      continue;
+    }
+    const draft = codedDiagnosis(concept, ptr, ctx.map);
     if (draft) linked.push(placeDiagnosis(enc, draft));
   }
   return linked;
@@ -87,15 +122,27 @@ export function applyServices(procedures: readonly Entry[], administrations: rea
     const enc = p.encounterRef !== undefined
       ? encounters.find(p.encounterRef, p.entry, `${p.entry.ptr}/${p.entry.type === 'Procedure' ? 'encounter' : 'context'}`, `the ${p.entry.type} is not placed on an encounter`)
       : day && encounters.onDay(day.day);
-    if (!enc) continue;
+    if (!p.billed) {
+      // Where a claim covers the encounter, the claim's lines are what is billed.
+      if (!enc?.claimed) notBilled(p, ctx);
+      continue;
+    }
+    if (!enc) {
+      // A reference that does not resolve was reported where it stands.
+      if (p.encounterRef === undefined) {
+        const why = !day ? 'it names no encounter and has no date' : `it names no encounter, and ${encounters.onDayCount(day.day) === 0 ? 'none is' : 'more than one is'} on ${day.text}`;
+        ctx.leftOut.add('service-unplaced', 'warning', UNPLACED, leftOutResource(p.entry, `${quoted(p.billed.codeText)}: ${why}`, p.billed.codeText));
+      }
+      continue;
+    }
     if (enc.claimed) {
       // The claim bills it; the administration documents the dose of one billed line: the first
       // line for that drug on that day that has none yet (administrations and lines pair in order).
-      const line = p.dose && enc.services.find((s) => s.code === p.code && !s.dose && (!day || s.date === day.day));
+      const line = p.dose && enc.services.find((s) => s.code === p.billed!.code && !s.dose && (!day || s.date === day.day));
       if (line) line.dose = p.dose;
       continue;
     }
-    const svc: Service = { code: p.code, codeText: p.codeText, units: 1, date: day?.day ?? enc.date, dateText: day?.text ?? enc.dateText, ptr: p.entry.ptr };
+    const svc: Service = { code: p.billed.code, codeText: p.billed.codeText, units: 1, date: day?.day ?? enc.date, dateText: day?.text ?? enc.dateText, ptr: p.entry.ptr };
     if (p.dose) svc.dose = p.dose;
     const linked = reasons(p.entry, enc, ctx);
     if (linked !== undefined) svc.linked = linked;

@@ -1,37 +1,93 @@
 /**
- * Code systems and data types as FHIR writes them: which coding of a CodeableConcept is ICD-10,
- * SNOMED CT, LOINC, CPT, HCPCS or RxNorm (by canonical URL or OID), and FHIR dates and
- * dateTimes read as calendar days (the date as written, in its own time zone).
+ * Code systems and data types as FHIR writes them. Which coding of a CodeableConcept is ICD-10-CM,
+ * SNOMED CT, LOINC, CPT, HCPCS, RxNorm, ... is told by its `system`, looked up in one table
+ * (SYSTEMS, below): each system with the URIs and OIDs exports write it under, the Blue Button and
+ * CARIN spellings of CMS's claims APIs among them. Adding a spelling is adding a string to the
+ * table. FHIR dates and dateTimes are read as calendar days (the date as written, in its own
+ * time zone).
  */
-import { parseDay } from '../normalize.js';
+import { normalizeProcedureCode, parseDay } from '../normalize.js';
 import { isObj, objects, text, type Obj } from './types.js';
 
-export type SystemName = 'icd-10-cm' | 'icd-10' | 'snomed' | 'loinc' | 'cpt' | 'hcpcs' | 'rxnorm' | 'ucum';
+export type SystemName =
+  | 'icd-10-cm' | 'icd-10' | 'icd-9-cm' | 'icd-10-pcs' | 'snomed' | 'loinc' | 'cpt' | 'hcpcs' | 'rxnorm' | 'ndc'
+  | 'cvx' | 'revenue' | 'hipps' | 'cdt' | 'data-absent' | 'place-of-service' | 'ucum';
 
-const SYSTEMS: Record<SystemName, readonly string[]> = {
-  'icd-10-cm': ['http://hl7.org/fhir/sid/icd-10-cm', 'urn:oid:2.16.840.1.113883.6.90'],
-  'icd-10': ['http://hl7.org/fhir/sid/icd-10', 'urn:oid:2.16.840.1.113883.6.3'],
-  snomed: ['http://snomed.info/sct', 'urn:oid:2.16.840.1.113883.6.96'],
-  loinc: ['http://loinc.org', 'urn:oid:2.16.840.1.113883.6.1'],
-  cpt: ['http://www.ama-assn.org/go/cpt', 'urn:oid:2.16.840.1.113883.6.12'],
-  hcpcs: [
-    'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets',
-    'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets',
-    'http://terminology.hl7.org/CodeSystem/HCPCS-all-codes',
-    'urn:oid:2.16.840.1.113883.6.285',
-    'urn:oid:2.16.840.1.113883.6.14',
-  ],
-  rxnorm: ['http://www.nlm.nih.gov/research/umls/rxnorm', 'urn:oid:2.16.840.1.113883.6.88'],
-  ucum: ['http://unitsofmeasure.org'],
+export interface SystemEntry {
+  /** How messages name the system. */
+  label: string;
+  /** Canonical URLs, OIDs and the other spellings exports use (compared case-insensitively, without a trailing slash). */
+  uris: readonly string[];
+}
+
+/** The code systems b12lint knows. A claim line is linted when it is coded in HCPCS or CPT. */
+export const SYSTEMS: Readonly<Record<SystemName, SystemEntry>> = {
+  'icd-10-cm': { label: 'ICD-10-CM', uris: ['http://hl7.org/fhir/sid/icd-10-cm', 'urn:oid:2.16.840.1.113883.6.90', 'ICD-10-CM', 'ICD10CM'] },
+  // WHO ICD-10's URI: CMS's claims APIs (Blue Button, BCDA, AB2D, DPC) write ICD-10-CM codes under it too.
+  'icd-10': { label: 'ICD-10', uris: ['http://hl7.org/fhir/sid/icd-10', 'urn:oid:2.16.840.1.113883.6.3'] },
+  'icd-9-cm': {
+    label: 'ICD-9-CM',
+    uris: [
+      'http://hl7.org/fhir/sid/icd-9-cm', 'http://hl7.org/fhir/sid/icd-9', 'urn:oid:2.16.840.1.113883.6.103',
+      'urn:oid:2.16.840.1.113883.6.104', 'urn:oid:2.16.840.1.113883.6.42', 'http://www.cms.gov/Medicare/Coding/ICD9', 'ICD-9-CM', 'ICD9CM',
+    ],
+  },
+  'icd-10-pcs': { label: 'ICD-10-PCS', uris: ['http://www.cms.gov/Medicare/Coding/ICD10', 'urn:oid:2.16.840.1.113883.6.4', 'ICD-10-PCS'] },
+  snomed: { label: 'SNOMED CT', uris: ['http://snomed.info/sct', 'urn:oid:2.16.840.1.113883.6.96', 'SNOMED', 'SNOMED-CT', 'SNOMEDCT', 'SCT'] },
+  loinc: { label: 'LOINC', uris: ['http://loinc.org', 'urn:oid:2.16.840.1.113883.6.1', 'LOINC', 'LN'] },
+  cpt: { label: 'CPT', uris: ['http://www.ama-assn.org/go/cpt', 'urn:oid:2.16.840.1.113883.6.12', 'CPT', 'CPT-4', 'CPT4'] },
+  hcpcs: {
+    label: 'HCPCS',
+    uris: [
+      'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets',
+      'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets',
+      'http://terminology.hl7.org/CodeSystem/HCPCS-all-codes',
+      'http://terminology.hl7.org/CodeSystem/HCPCS',
+      // Blue Button 2.0 and the BFD-based APIs (BCDA, AB2D, DPC): HCPCS, CPT included, under one system.
+      'https://bluebutton.cms.gov/resources/codesystem/hcpcs',
+      'https://bluebutton.cms.gov/resources/variables/hcpcs_cd',
+      'urn:oid:2.16.840.1.113883.6.285',
+      'urn:oid:2.16.840.1.113883.6.14',
+      'HCPCS',
+    ],
+  },
+  rxnorm: { label: 'RxNorm', uris: ['http://www.nlm.nih.gov/research/umls/rxnorm', 'urn:oid:2.16.840.1.113883.6.88', 'RxNorm'] },
+  ndc: { label: 'NDC', uris: ['http://hl7.org/fhir/sid/ndc', 'urn:oid:2.16.840.1.113883.6.69', 'NDC'] },
+  cvx: { label: 'CVX', uris: ['http://hl7.org/fhir/sid/cvx', 'urn:oid:2.16.840.1.113883.12.292', 'CVX'] },
+  revenue: {
+    label: 'NUBC revenue codes',
+    uris: ['https://www.nubc.org/CodeSystem/RevenueCodes', 'urn:oid:2.16.840.1.113883.13.18', 'urn:oid:2.16.840.1.113883.6.301.3', 'https://bluebutton.cms.gov/resources/variables/rev_cntr'],
+  },
+  hipps: { label: 'HIPPS', uris: ['https://www.cms.gov/Medicare/Medicare-Fee-for-Service-Payment/ProspMedicareFeeSvcPmtGen/HIPPSCodes', 'urn:oid:2.16.840.1.113883.6.301.13'] },
+  cdt: { label: 'CDT (dental)', uris: ['http://www.ada.org/cdt', 'http://ada.org/cdt', 'urn:oid:2.16.840.1.113883.6.13'] },
+  'data-absent': { label: 'data-absent-reason', uris: ['http://terminology.hl7.org/CodeSystem/data-absent-reason'] },
+  'place-of-service': {
+    label: 'place of service',
+    uris: [
+      'https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set',
+      'https://bluebutton.cms.gov/resources/variables/line_place_of_srvc_cd',
+      'http://terminology.hl7.org/CodeSystem/ex-serviceplace',
+    ],
+  },
+  ucum: { label: 'UCUM', uris: ['http://unitsofmeasure.org'] },
 };
 
+/** Systems whose codes are billed procedures b12lint lints: a claim line coded otherwise is left out. */
+export const PROCEDURE_SYSTEMS: readonly SystemName[] = ['hcpcs', 'cpt'];
+
 const BY_URI = new Map<string, SystemName>();
-for (const [name, uris] of Object.entries(SYSTEMS) as [SystemName, readonly string[]][]) {
-  for (const uri of uris) BY_URI.set(uri.toLowerCase(), name);
+for (const [name, entry] of Object.entries(SYSTEMS) as [SystemName, SystemEntry][]) {
+  for (const uri of entry.uris) BY_URI.set(uri.toLowerCase(), name);
 }
 
 function systemName(uri: string | undefined): SystemName | undefined {
   return uri === undefined ? undefined : BY_URI.get(uri.replace(/\/+$/, '').toLowerCase());
+}
+
+/** How messages name a system: its label when b12lint knows it, else the URI as written. */
+export function systemLabel(c: Pick<Coding, 'name' | 'system'>): string {
+  if (c.name !== undefined) return SYSTEMS[c.name].label;
+  return c.system === undefined ? 'no system' : shown(c.system, 80);
 }
 
 export interface Coding {
@@ -82,11 +138,43 @@ export function conceptText(concept: unknown): string | undefined {
 const HCPCS_SHAPE = /^[A-V][0-9]{4}$/;
 const CPT_SHAPE = /^[0-9]{4}[0-9AFMTU]$/;
 
+/** True when a code has the shape of a HCPCS Level II or CPT code (J3420, 96372, 0001U). */
+export function looksLikeProcedureCode(code: string): boolean {
+  const c = normalizeProcedureCode(code);
+  return HCPCS_SHAPE.test(c) || CPT_SHAPE.test(c);
+}
+
 /** A billable procedure code (HCPCS Level II or CPT): by system, or by shape when no system is given. */
 export function procedureCoding(concept: unknown): Coding | undefined {
-  const known = codingIn(concept, ['hcpcs', 'cpt']);
+  const known = codingIn(concept, PROCEDURE_SYSTEMS);
   if (known) return known;
-  return codings(concept).find((c) => c.system === undefined && (HCPCS_SHAPE.test(c.code.toUpperCase()) || CPT_SHAPE.test(c.code)));
+  return codings(concept).find((c) => c.system === undefined && looksLikeProcedureCode(c.code));
+}
+
+/**
+ * What a claim line's (or a Procedure's) code is to b12lint: a billed procedure it lints; a code
+ * of a system it knows that is not a billed procedure (SNOMED CT, NDC, a revenue code); a code of
+ * a system it does not know; or no code at all.
+ */
+export type LineCode =
+  | { kind: 'procedure'; coding: Coding }
+  | { kind: 'other'; coding: Coding }
+  | { kind: 'unknown'; coding: Coding }
+  | { kind: 'none' };
+
+export function lineCode(concept: unknown): LineCode {
+  const procedure = procedureCoding(concept);
+  if (procedure) return { kind: 'procedure', coding: procedure };
+  const all = codings(concept);
+  const known = all.find((c) => c.name !== undefined);
+  if (known) return { kind: 'other', coding: known };
+  return all[0] ? { kind: 'unknown', coding: all[0] } : { kind: 'none' };
+}
+
+/** Chart text as a message quotes it: one line, at most `max` characters. */
+export function shown(s: string, max = 40): string {
+  const one = s.replace(/\s+/g, ' ');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
 export interface FhirDay {

@@ -1,0 +1,123 @@
+/**
+ * Nothing of an input is dropped in silence: what the adapter does not put in a chart (a claim
+ * line coded in SNOMED CT, an ICD-9-CM diagnosis, an Observation with no value, a note with no
+ * encounter to go to) is a `chart-format` finding that names it, with its code and system, and
+ * says why. Things left out for the same reason in the same place (the lines of one claim, the
+ * problem-list Conditions of one chart) share one finding, which lists each and cites each as
+ * evidence (its own line and column), so that a claim of twenty SNOMED CT lines is one finding,
+ * not twenty. `info` when the thing is of a kind b12lint does not lint (a SNOMED CT line),
+ * `warning` when it may be what b12lint lints but cannot read (a system it does not know).
+ */
+import { ENGINE_RULES, type Evidence, type EvidenceKind, type Severity, type UnlocatedFinding } from '../../finding.js';
+import type { Problems } from '../native.js';
+import { shown } from './systems.js';
+import { text, typedId, type Entry } from './types.js';
+
+export interface LeftOutItem {
+  /** JSON pointer of the element left out. */
+  ptr: string;
+  /** How the message names it: "line 2: 50849002 in SNOMED CT". */
+  label: string;
+  kind: EvidenceKind;
+  code?: string;
+}
+
+/** How a message names a resource: `Type/id`, else its fullUrl, else its type. */
+export function resourceName(e: Entry): string {
+  const name = typedId(e) ?? e.fullUrl;
+  return name === undefined ? e.type : shown(name, 60);
+}
+
+/** Evidence kinds by resource type, for resources left out whole. */
+const KIND: Record<string, EvidenceKind> = {
+  Encounter: 'encounter', Condition: 'diagnosis', Observation: 'lab', Procedure: 'service',
+  Claim: 'service', ExplanationOfBenefit: 'service', ClaimResponse: 'service',
+  MedicationAdministration: 'medication', MedicationRequest: 'medication', MedicationStatement: 'medication',
+  DocumentReference: 'note', DiagnosticReport: 'note', Composition: 'note', Patient: 'patient',
+};
+
+export function kindOf(e: Entry): EvidenceKind {
+  return KIND[e.type] ?? 'encounter';
+}
+
+/** A resource left out whole, named in messages by `Type/id`. */
+export function leftOutResource(e: Entry, detail?: string, code?: string): LeftOutItem {
+  const item: LeftOutItem = { ptr: e.ptr, label: detail === undefined ? resourceName(e) : `${resourceName(e)} (${detail})`, kind: kindOf(e) };
+  if (code !== undefined) item.code = code;
+  return item;
+}
+
+/**
+ * One finding for several things left out for one reason. `what` says it for one thing and for
+ * several ("is not linted" / "are not linted"), the items follow: "<what>: <item>; <item>."
+ */
+export function reportLeftOut(p: Problems, items: readonly LeftOutItem[], severity: Severity, what: (n: number) => string, hint = ''): void {
+  if (items.length === 0) return;
+  const evidence: Evidence[] = items.map((it) => (it.code === undefined ? { kind: it.kind, pointer: it.ptr } : { kind: it.kind, pointer: it.ptr, code: shown(it.code, 64) }));
+  const f: UnlocatedFinding = {
+    ruleId: ENGINE_RULES.chartFormat,
+    severity,
+    message: `${what(items.length)}: ${items.map((it) => it.label).join('; ')}.${hint}`,
+    pointer: items[0]!.ptr,
+    evidence,
+  };
+  if (p.chartId !== undefined) f.chartId = p.chartId;
+  p.findings.push(f);
+}
+
+/**
+ * What a chart leaves out, gathered while it is built and reported when it is done: one finding
+ * per reason (each reason a key with its severity and wording).
+ */
+export class LeftOut {
+  private readonly groups = new Map<string, { severity: Severity; what: (n: number) => string; hint: string; items: LeftOutItem[] }>();
+  /** Elements already reported (a Condition that a claim and its encounter both point to is reported once). */
+  private readonly seen = new Set<string>();
+
+  /** Resources read into the chart by some path (a Condition a claim points to), by pointer. */
+  private readonly read = new Set<string>();
+
+  markRead(e: Entry): void {
+    this.read.add(e.ptr);
+  }
+
+  wasRead(e: Entry): boolean {
+    return this.read.has(e.ptr);
+  }
+
+  add(reason: string, severity: Severity, what: (n: number) => string, item: LeftOutItem, hint = ''): void {
+    if (this.seen.has(item.ptr)) return;
+    this.seen.add(item.ptr);
+    let g = this.groups.get(reason);
+    if (!g) {
+      g = { severity, what, hint, items: [] };
+      this.groups.set(reason, g);
+    }
+    g.items.push(item);
+  }
+
+  report(p: Problems): void {
+    for (const g of this.groups.values()) reportLeftOut(p, g.items, g.severity, g.what, g.hint);
+    this.groups.clear();
+    this.seen.clear();
+    this.read.clear();
+  }
+}
+
+const STATUS_LEFT_OUT = (n: number): string => `${several(n, 'resource')} not linted, left out by ${n === 1 ? 'its' : 'their'} status`;
+
+/** A resource that does not count by its status (entered in error, cancelled, not done). */
+export function leftOutByStatus(entry: Entry, why: string, ctx: { leftOut: LeftOut }): void {
+  ctx.leftOut.add('status', 'info', STATUS_LEFT_OUT, leftOutResource(entry, why));
+}
+
+/** "1 line" / "3 lines". */
+export function several(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** A code as messages quote it. */
+export function quoted(code: unknown): string {
+  const t = text(code);
+  return t === undefined ? '(no code)' : shown(t);
+}
