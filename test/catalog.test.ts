@@ -120,6 +120,49 @@ describe('findings point at the subject and carry the evidence', () => {
   });
 });
 
+describe('the words providers write, and what each code states', () => {
+  const find = (file: string, id: string, chart: string): Finding[] => lintCatalog(file).filter((x) => x.ruleId === id && x.chartId === chart);
+
+  test('"macrocytic anemia" alone does not document B12 deficiency: the message says it is coded in D53', () => {
+    const [f] = find('b12-deficiency-undocumented.fires.yaml', 'b12-deficiency-undocumented', 'B12U-F3');
+    expect(f!.message).toContain('The notes name "Macrocytic anemia": with no cause documented, that anemia is coded in D53 (D53.1, D53.9), not D51.');
+    expect(f!.message).toContain('query the provider');
+  });
+
+  test('E53.8 is never called vitamin B12 deficiency: its message names every deficiency it codes', () => {
+    const [f] = find('b12-deficiency-undocumented.fires.yaml', 'b12-deficiency-undocumented', 'B12U-F5');
+    expect(f!.message).toContain('a deficiency E53.8 codes (vitamin B12, folate, biotin or pantothenic acid deficiency)');
+    for (const findings of byFile!.values()) {
+      for (const x of findings) expect(x.message).not.toMatch(/E53\.8 \(vitamin B12 deficiency\)/);
+    }
+  });
+
+  test('B12 def, deficiency of vitamin B12, Addisonian and Biermer anemia, and a folate deficiency for E53.8 document the code', () => {
+    for (const chart of ['B12U-Q4', 'B12U-Q5', 'B12U-Q6', 'B12U-Q7', 'B12U-Q8']) {
+      expect(find('b12-deficiency-undocumented.quiet.yaml', 'b12-deficiency-undocumented', chart)).toEqual([]);
+    }
+  });
+});
+
+describe('a documented history of a low B12 (L33967), not a level within a year', () => {
+  const find = (file: string, chart: string): Finding[] => lintCatalog(file).filter((x) => x.ruleId === 'b12-deficiency-no-lab' && x.chartId === chart);
+
+  test('a low B12 years before, a raised MMA, a lab-flagged low, or a note recording the history satisfies it', () => {
+    for (const chart of ['NOLAB-Q1', 'NOLAB-Q2', 'NOLAB-Q3', 'NOLAB-Q4', 'NOLAB-Q5']) expect(find('b12-deficiency-no-lab.quiet.yaml', chart)).toEqual([]);
+  });
+
+  test('a level drawn only after the date of service still fires', () => {
+    const [f] = find('b12-deficiency-no-lab.fires.yaml', 'NOLAB-F2');
+    expect(f!.message).toContain('no B12 or methylmalonic acid result is dated on or before that date');
+  });
+
+  test('a normal level before a new diagnosis is cited as not low', () => {
+    const [f] = find('b12-deficiency-no-lab.fires.yaml', 'NOLAB-F3');
+    expect(f!.message).toContain('no B12 on or before that date is low (the latest, on 2026-09-20, is 420 pg/mL)');
+    expect(f!.message).toMatch(/^E53\.8 is coded on 2026-10-10, but/);
+  });
+});
+
 describe('the one chart that is clean under every rule', () => {
   test('gives no finding at all', () => {
     const r = cliJson(['--no-config-lookup', '--icd10', ICD10, 'fixtures/charts/clean.yaml']);

@@ -374,3 +374,14 @@ describe('count binds its window in words', () => {
     expect(lint(r, c).map((f) => f.message)).toEqual(['2 in 20 days']);
   });
 });
+
+describe('lab result: any', () => {
+  test('any result in the window compares, not only the latest; the one cited is the most recent that does', () => {
+    const r = withMessage('encounter', '{ lab: { test: b12, within: 10y, result: any, value: { lt: low-b12 } } }', '{{lab.b12.value}} on {{lab.b12.date}}');
+    const c = (labs: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\nlabs: [${labs}]\n`);
+    const labs = '{ loinc: 2132-9, value: 150, unit: pg/mL, date: 2019-01-01 }, { loinc: 2132-9, value: 180, unit: pg/mL, date: 2020-01-01 }, { loinc: 2132-9, value: 600, unit: pg/mL, date: 2026-09-01 }';
+    expect(lint(r, c(labs)).map((f) => f.message)).toEqual(['180 on 2020-01-01']);
+    expect(fires(rule('encounter', '{ lab: { test: b12, within: 10y, value: { lt: low-b12 } } }'), c(labs))).toBe(false); // the latest is normal
+    expect(fires(r, c('{ loinc: 2132-9, value: 150, unit: pg/mL, date: 2026-10-02 }'))).toBe(false); // after the date
+  });
+});
