@@ -163,6 +163,24 @@ describe('a documented history of a low B12 (L33967), not a level within a year'
   });
 });
 
+describe('hemoglobin cutoffs by age on the date of the result and by pregnancy (WHO 2024), and treated patients', () => {
+  const fired = (file: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === 'b12-anemia-no-anemia-evidence').map((x) => x.chartId!))].sort();
+
+  test('fires for a child, a second-trimester pregnancy, an unknown sex above both cutoffs, a 14-year-old on the day of the result, and an injection given after the result', () => {
+    expect(fired('b12-anemia-no-anemia-evidence.fires.yaml')).toEqual(['NOAN-F1', 'NOAN-F2', 'NOAN-F3', 'NOAN-F4', 'NOAN-F5', 'NOAN-F6', 'NOAN-F7']);
+  });
+
+  test('quiet for a treated patient, a value between the two adult cutoffs with no sex, a pregnancy of unknown trimester, an infant', () => {
+    expect(fired('b12-anemia-no-anemia-evidence.quiet.yaml')).toEqual([]);
+  });
+
+  test('the message asks for a query and names E53.8 for what it is', () => {
+    const f = lintCatalog('b12-anemia-no-anemia-evidence.fires.yaml').find((x) => x.ruleId === 'b12-anemia-no-anemia-evidence' && x.chartId === 'NOAN-F4')!;
+    expect(f.message).toContain('(10.7 g/dL on 2026-10-01, at or above the WHO cutoff for the patient\'s age, sex and pregnancy)');
+    expect(f.message).toContain('Query the provider: if the patient has B12 deficiency without anemia, that is E53.8 (deficiency of other specified B group vitamins), not D51.');
+  });
+});
+
 describe('the one chart that is clean under every rule', () => {
   test('gives no finding at all', () => {
     const r = cliJson(['--no-config-lookup', '--icd10', ICD10, 'fixtures/charts/clean.yaml']);
