@@ -181,6 +181,18 @@ describe('hemoglobin cutoffs by age on the date of the result and by pregnancy (
   });
 });
 
+describe('a normal B12 against a borderline level with macrocytosis, and B12 therapy in all its forms', () => {
+  const fired = (file: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === 'b12-deficiency-lab-normal').map((x) => x.chartId!))].sort();
+
+  test('a borderline level with a macrocytic MCV or a macrocytic anemia in the notes is quiet; hydroxocobalamin, CaloMist or a note saying the patient is on B12 is therapy', () => {
+    expect(fired('b12-deficiency-lab-normal.quiet.yaml')).toEqual([]);
+  });
+
+  test('a borderline level with a normal MCV fires, and so does therapy started only after the result', () => {
+    expect(fired('b12-deficiency-lab-normal.fires.yaml')).toEqual(['LABN-F1', 'LABN-F2', 'LABN-F3', 'LABN-F4']);
+  });
+});
+
 describe('the one chart that is clean under every rule', () => {
   test('gives no finding at all', () => {
     const r = cliJson(['--no-config-lookup', '--icd10', ICD10, 'fixtures/charts/clean.yaml']);
