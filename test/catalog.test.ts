@@ -193,6 +193,15 @@ describe('a normal B12 against a borderline level with macrocytosis, and B12 the
   });
 });
 
+describe('a microcytic MCV beside an iron-deficiency anemia is a documented combined deficiency', () => {
+  test('quiet with D50.9 or D50.0 coded beside D51.x; the finding otherwise asks for a query', () => {
+    expect(lintCatalog('b12-anemia-microcytic.quiet.yaml').filter((x) => x.ruleId === 'b12-anemia-microcytic')).toEqual([]);
+    const f = lintCatalog('b12-anemia-microcytic.fires.yaml').find((x) => x.ruleId === 'b12-anemia-microcytic' && x.chartId === 'MICRO-F2')!;
+    expect(f.message).toContain('71 fL on 2026-10-01 (microcytic), and no iron-deficiency anemia is coded beside it');
+    expect(f.message).toContain('query the provider');
+  });
+});
+
 describe('the one chart that is clean under every rule', () => {
   test('gives no finding at all', () => {
     const r = cliJson(['--no-config-lookup', '--icd10', ICD10, 'fixtures/charts/clean.yaml']);
