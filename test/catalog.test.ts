@@ -202,6 +202,21 @@ describe('a microcytic MCV beside an iron-deficiency anemia is a documented comb
   });
 });
 
+describe('a high ferritin argues against iron deficiency only without inflammation', () => {
+  const fired = (file: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === 'blood-loss-anemia-lab-mismatch').map((x) => x.chartId!))].sort();
+
+  test('quiet with CKD, rheumatoid arthritis or cancer coded, a raised CRP (mg/dL converted), or a transferrin saturation below 20 %', () => {
+    expect(fired('blood-loss-anemia-lab-mismatch.quiet.yaml')).toEqual([]);
+  });
+
+  test('fires on a high ferritin with none of those, and on macrocytosis whatever is coded', () => {
+    expect(fired('blood-loss-anemia-lab-mismatch.fires.yaml')).toEqual(['BLM-F1', 'BLM-F2', 'BLM-F3', 'BLM-F4']);
+    const f = lintCatalog('blood-loss-anemia-lab-mismatch.fires.yaml').find((x) => x.ruleId === 'blood-loss-anemia-lab-mismatch' && x.chartId === 'BLM-F4')!;
+    expect(f.message).toContain('MCV 109 fL on 2026-10-01 (macrocytic).');
+    expect(f.message).not.toContain('ferritin');
+  });
+});
+
 describe('the one chart that is clean under every rule', () => {
   test('gives no finding at all', () => {
     const r = cliJson(['--no-config-lookup', '--icd10', ICD10, 'fixtures/charts/clean.yaml']);
