@@ -217,6 +217,24 @@ describe('a high ferritin argues against iron deficiency only without inflammati
   });
 });
 
+describe('what documents blood loss: the new bleeding-source codes, a measured loss, the D62 title', () => {
+  const fired = (file: string, id: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === id).map((x) => x.chartId!))].sort();
+
+  test('K55.21, K31.811, K29.x1, I85.x1, K50.x11, K51.x11, K63.81, K31.82, N95.0 and O72.x, "EBL 1200 mL", "estimated blood loss 900 mL", "acute posthemorrhagic anemia" each document it', () => {
+    expect(fired('blood-loss-anemia-undocumented.quiet.yaml', 'blood-loss-anemia-undocumented')).toEqual([]);
+    expect(fired('blood-loss-contradicted-by-notes.quiet.yaml', 'blood-loss-contradicted-by-notes')).toEqual([]);
+  });
+
+  test('"estimated blood loss: minimal" and "EBL less than 5 mL" document none, and the finding quotes the amount', () => {
+    const f = lintCatalog('blood-loss-anemia-undocumented.fires.yaml').filter((x) => x.ruleId === 'blood-loss-anemia-undocumented');
+    expect(f.map((x) => x.chartId)).toEqual(['BLU-F1', 'BLU-F2', 'BLU-F3', 'BLU-F4']);
+    expect(f[2]!.message).toContain('its notes do not document bleeding (the measured blood loss is minimal). Query the provider');
+    expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');
+    expect(f[2]!.evidence).toContainEqual(expect.objectContaining({ kind: 'note', term: 'Estimated blood loss' }));
+    expect(fired('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes')).toEqual(['BLC-F1', 'BLC-F2', 'BLC-F3']);
+  });
+});
+
 describe('the one chart that is clean under every rule', () => {
   test('gives no finding at all', () => {
     const r = cliJson(['--no-config-lookup', '--icd10', ICD10, 'fixtures/charts/clean.yaml']);
