@@ -235,6 +235,53 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
   });
 });
 
+describe('J3420 lines: re-point instead of code again, the iron pathway, premedication, headers', () => {
+  const one = (file: string, id: string, chart: string): Finding => {
+    const f = lintCatalog(file).filter((x) => x.ruleId === id && x.chartId === chart);
+    expect(f).toHaveLength(1);
+    return f[0]!;
+  };
+
+  test('a supporting diagnosis already on the encounter: the line is re-pointed, nothing is coded again', () => {
+    expect(one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F3').message)
+      .toBe('J3420 is linked to I10: no diagnosis the line points at supports vitamin B12 therapy. The encounter codes D51.0, which supports it: re-point the line to it.');
+    expect(one('b12-injection-anemia-unspecified.fires.yaml', 'b12-injection-anemia-unspecified', 'UNSPEC-F3').message).toContain('The encounter codes D51.9, which supports B12 therapy: re-point the line to it.');
+    expect(one('b12-injection-blood-loss-dx.fires.yaml', 'b12-injection-blood-loss-dx', 'BLDX-F2').message).toContain('The encounter codes D51.0, which does: re-point the line to it.');
+  });
+
+  test('a line with no diagnosis says so, without "none of which"', () => {
+    const f = one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F4');
+    expect(f.message).toMatch(/^J3420 is linked to no diagnosis\. Link the documented reason/);
+    for (const findings of byFile!.values()) for (const x of findings) expect(x.message).not.toContain('none of which');
+  });
+
+  test('D50.8 and D50.9 on a J3420 line are the iron pathway: an error that names it', () => {
+    for (const [chart, code] of [['BLDX-F3', 'D50.9'], ['BLDX-F4', 'D50.8']]) {
+      const f = one('b12-injection-blood-loss-dx.fires.yaml', 'b12-injection-blood-loss-dx', chart!);
+      expect(f.severity).toBe('error');
+      expect(f.message).toContain(`J3420 is linked to ${code}: blood-loss and iron-deficiency anemia are the iron pathway, treated with iron`);
+    }
+    expect(lintCatalog('b12-injection-anemia-unspecified.quiet.yaml').filter((x) => x.ruleId === 'b12-injection-anemia-unspecified')).toEqual([]);
+  });
+
+  test('B12 premedication for pemetrexed or pralatrexate (a service, a medication, or the note) is quiet', () => {
+    for (const chart of ['UNSUP-Q5', 'UNSUP-Q6', 'UNSUP-Q7']) {
+      expect(lintCatalog('b12-injection-unsupported-dx.quiet.yaml').filter((x) => x.chartId === chart && x.ruleId.startsWith('b12-injection-'))).toEqual([]);
+    }
+  });
+
+  test('a header linked to J3420 gives the header finding only, naming the subcodes that exist', () => {
+    const findings = lintCatalog('header-code-not-billable.fires.yaml').filter((x) => x.chartId === 'HDR-F4');
+    expect(findings.map((x) => x.ruleId)).toEqual(['header-code-not-billable']);
+    expect(findings[0]!.message).toBe('D51 is a category header, not a billable code: code the subcode the documentation supports (D51.0, D51.1, D51.2, D51.3, D51.8, D51.9).');
+    const d63 = lintCatalog('header-code-not-billable.fires.yaml').filter((x) => x.chartId === 'HDR-F3').map((x) => x.message);
+    expect(d63).toEqual([
+      'D63 is a category header, not a billable code: code the subcode the documentation supports (D63.0, D63.1, D63.8).',
+      'D64.8 is a category header, not a billable code: code the subcode the documentation supports (D64.81, D64.89).',
+    ]);
+  });
+});
+
 describe('the one chart that is clean under every rule', () => {
   test('gives no finding at all', () => {
     const r = cliJson(['--no-config-lookup', '--icd10', ICD10, 'fixtures/charts/clean.yaml']);

@@ -30,7 +30,7 @@ export const diagnosis: ConditionModule<Options> = {
     rank: { type: 'comparison', description: '1-based position in the encounter\'s list: a number or a comparison ({lte: 4}).' },
     other: { type: 'boolean', description: 'Leave out the subject diagnosis itself (for pairs of diagnoses).' },
     self: { type: 'boolean', description: 'Look only at the subject diagnosis itself (for rules `on: diagnosis`).' },
-    unlinked: { type: 'boolean', description: 'Only the encounter\'s diagnoses the current service does not point to (none when it has no pointers); binds `{{diagnoses.unlinked}}`, for a message that says to re-point the line.' },
+    unlinked: { type: 'boolean', description: 'Only the encounter\'s diagnoses the current service does not point to (none when it has no pointers); binds `{{diagnoses.unlinked}}` (and not `{{diagnoses.matched}}`), for a message that says to re-point the line.' },
   },
   compile(o, cc) {
     const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
@@ -52,8 +52,9 @@ export const diagnosis: ConditionModule<Options> = {
         (!rank || compareNumber({ value: d.rank }, rank)) &&
         (!other || d !== scope.diagnosis));
       if (matched.length === 0) return null;
-      const bindings: Record<string, unknown> = { 'diagnoses.matched': matched.map((d) => d.code).join(', '), 'diagnosis.matched': matched[0]!.code };
-      if (unlinked) bindings['diagnoses.unlinked'] = bindings['diagnoses.matched'];
+      const list = matched.map((d) => d.code).join(', ');
+      // `unlinked` binds only its own name, so a cited re-point does not hide what the line is linked to.
+      const bindings: Record<string, unknown> = unlinked ? { 'diagnoses.unlinked': list } : { 'diagnoses.matched': list, 'diagnosis.matched': matched[0]!.code };
       return { evidence: matched.map(diagnosisEvidence), bindings };
     };
   },
