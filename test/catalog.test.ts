@@ -282,6 +282,28 @@ describe('J3420 lines: re-point instead of code again, the iron pathway, premedi
   });
 });
 
+describe('doses written as a volume with its concentration, and the configured injection interval', () => {
+  const scratch = scratches('b12lint-interval-');
+
+  test('"1 mL of 1000 mcg/mL" on the line, and "1 mL (1000 mcg/mL)" in the note, are 1000 mcg', () => {
+    const f = lintCatalog('b12-units-dose-mismatch.fires.yaml').filter((x) => x.ruleId === 'b12-units-dose-mismatch');
+    expect(f.map((x) => x.chartId)).toEqual(['UNITS-F1', 'UNITS-F2', 'UNITS-F3', 'UNITS-F4']);
+    expect(f[2]!.message).toBe('J3420 is billed with 2 unit(s), but the documented dose of 1 mL of 1000 mcg/mL (1000 mcg) is 1 unit(s) of J3420 (up to 1000 mcg each). Correct the units.');
+    expect(f[3]!.message).toContain('written in the notes ("Cyanocobalamin 1 mL (1000 mcg/mL)...")');
+    expect(f[3]!.evidence.map((e) => e.kind)).toEqual(['service', 'note']);
+    expect(lintCatalog('b12-units-dose-mismatch.quiet.yaml').filter((x) => x.ruleId === 'b12-units-dose-mismatch')).toEqual([]);
+  });
+
+  test('the frequency message prints the interval the ruleset sets', () => {
+    const [f] = lintCatalog('b12-injection-frequency.fires.yaml').filter((x) => x.ruleId === 'b12-injection-frequency');
+    expect(f!.message).toContain('makes 2 B12 injections within 25 days (2026-09-10, 2026-09-24)');
+    const config = scratch().write('b12lint.config.yaml', 'values: { injection-interval: 6w }\n');
+    const r = cliJson(['--config', config, join('fixtures', 'catalog', 'b12-injection-frequency.fires.yaml')]);
+    const g = r.report.results[0]!.findings.find((x) => x.ruleId === 'b12-injection-frequency')!;
+    expect(g.message).toContain('within 6 weeks');
+  });
+});
+
 describe('the one chart that is clean under every rule', () => {
   test('gives no finding at all', () => {
     const r = cliJson(['--no-config-lookup', '--icd10', ICD10, 'fixtures/charts/clean.yaml']);

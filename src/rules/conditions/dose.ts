@@ -87,6 +87,7 @@ export const dose: ConditionModule<Options> = {
           'dose.units': s.units,
           'dose.amount': d.concentration ? `${amount} ${o.unit}` : '',
           'dose.note': fromNote ? fromNote.hit.excerpt : '',
+          'dose.per': `${o.per} ${o.unit}`,
         },
       };
     };
