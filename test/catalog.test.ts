@@ -37,8 +37,8 @@ function lintCatalog(file: string): Finding[] {
 
 const rules = ruleIdsOfRuleset();
 
-test('the built-in ruleset has the 19 catalog rules and the two code-table rules', () => {
-  expect(rules).toHaveLength(21);
+test('the built-in ruleset has the 22 catalog rules and the two code-table rules', () => {
+  expect(rules).toHaveLength(24);
   const files = readdirSync(CATALOG);
   for (const id of rules) {
     expect(files).toContain(`${id}.fires.yaml`);
@@ -304,12 +304,42 @@ describe('doses written as a volume with its concentration, and the configured i
   });
 });
 
+describe('the rules the coder review added', () => {
+  const only = (file: string, id: string): Finding[] => lintCatalog(file).filter((x) => x.ruleId === id);
+
+  test('diagnosis-not-current: a ruled-out or history diagnosis on the claim, with the lines that point at it', () => {
+    const f = only('diagnosis-not-current.fires.yaml', 'diagnosis-not-current');
+    expect(f.map((x) => [x.chartId, x.severity, x.pointer])).toEqual([
+      ['NOTCUR-F1', 'warning', '/encounters/0/diagnoses/0'],
+      ['NOTCUR-F2', 'warning', '/encounters/0/diagnoses/0'],
+    ]);
+    expect(f[0]!.message).toBe('D51.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20, 96372 on 2026-10-20), but the record marks it ruled out: a condition ruled out is not coded. Take it off the claim and its lines, or query the provider if it is current.');
+    expect(f[0]!.evidence.map((e) => e.kind)).toEqual(['diagnosis', 'service', 'service']);
+    expect(f[1]!.message).toContain('marks it as history: a condition no longer present is not coded as current');
+    expect(only('diagnosis-not-current.quiet.yaml', 'diagnosis-not-current')).toEqual([]);
+  });
+
+  test('b12-drug-code-mismatch: hydroxocobalamin or methylcobalamin billed as J3420; bill it under its own code', () => {
+    const f = only('b12-drug-code-mismatch.fires.yaml', 'b12-drug-code-mismatch');
+    expect(f.map((x) => x.chartId)).toEqual(['DRUG-F1', 'DRUG-F2']);
+    expect(f[0]!.message).toContain('the B12 documented is Hydroxocobalamin: J3420 is cyanocobalamin only. Bill the drug given under its own code (usually J3490, unclassified drugs, with the NDC) and check the payer\'s policy');
+    expect(f[0]!.evidence).toContainEqual(expect.objectContaining({ kind: 'medication' }));
+    expect(f[1]!.message).toContain('the B12 documented is Methylcobalamin');
+    expect(only('b12-drug-code-mismatch.quiet.yaml', 'b12-drug-code-mismatch')).toEqual([]);
+  });
+
+  test('injection-billed-on-telehealth: 96372 and J3420 on a telehealth encounter, not on the nurse visit that gave it', () => {
+    expect(only('injection-billed-on-telehealth.fires.yaml', 'injection-billed-on-telehealth').map((x) => x.pointer)).toEqual(['/encounters/0/services/0', '/encounters/0/services/1']);
+    expect(only('injection-billed-on-telehealth.quiet.yaml', 'injection-billed-on-telehealth')).toEqual([]);
+  });
+});
+
 describe('the one chart that is clean under every rule', () => {
   test('gives no finding at all', () => {
     const r = cliJson(['--no-config-lookup', '--icd10', ICD10, 'fixtures/charts/clean.yaml']);
     expect(r.code).toBe(0);
     expect(r.report.results[0]!.findings).toEqual([]);
-    expect(r.report.ruleset).toEqual({ name: 'b12lint:recommended', rules: 21 });
+    expect(r.report.ruleset).toEqual({ name: 'b12lint:recommended', rules: 24 });
   });
 });
 

@@ -13,7 +13,7 @@ interface Options {
 
 export const medication: ConditionModule<Options> = {
   kind: 'medication',
-  description: 'The chart lists a matching medication (by name, as whole words, or by code). A medication without a date counts as current, so it is taken as given before any date.',
+  description: 'The chart lists a matching medication (by name, as whole words, or by code). A medication without a date counts as current, so it is taken as given before any date. Binds `{{medication.name}}` (as the chart writes it) and `{{medication.term}}` (the word of `name` it matched).',
   options: {
     name: { type: 'terms', description: 'A term list name, or a list of names or words (cyanocobalamin, hydroxocobalamin).' },
     code: { type: 'codes', description: 'Medication codes (RxNorm or other), a codeset name, or a list.' },
@@ -45,7 +45,9 @@ export const medication: ConditionModule<Options> = {
         if (m.dateText !== undefined) e.date = m.dateText;
         return e;
       });
-      return { evidence, bindings: { 'medication.name': found[0]!.name ?? found[0]!.code ?? '' } };
+      const first = found[0]!;
+      const term = names !== undefined && first.name !== undefined ? names.first(first.name, false)?.term : undefined;
+      return { evidence, bindings: { 'medication.name': first.name ?? first.code ?? '', 'medication.term': term ?? first.code ?? '' } };
     };
   },
 };
