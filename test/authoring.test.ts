@@ -46,7 +46,7 @@ describe('b12lint test', () => {
     expect(r.stdout).not.toContain('✗');
     expect(r.stdout).not.toContain('Rules with no tests');
     const rules = [...readFileSync(join(ROOT, 'rulesets/recommended.yaml'), 'utf8').matchAll(/^  - id: ([a-z0-9-]+)$/gm)].map((m) => m[1]!);
-    expect(rules).toHaveLength(21);
+    expect(rules).toHaveLength(24);
     const sections = new Map(r.stdout.split('\n\n').map((block) => [block.split('\n')[0]!, block]));
     for (const id of rules) {
       expect(sections.get(id)).toMatch(/^ {2}✓ valid: /m);
@@ -174,7 +174,7 @@ describe('b12lint init', () => {
     const t = cli(['test', 'b12lint-rules.yaml'], { cwd: dir });
     expect(t.stdout).toContain('Tests: 2 passed, 0 failed');
     expect(t.code).toBe(0);
-    expect(cli(['rules'], { cwd: dir }).stdout).toMatch(/^my-team\/b12-rules: 22 active of 22 rules/);
+    expect(cli(['rules'], { cwd: dir }).stdout).toMatch(/^my-team\/b12-rules: 25 active of 25 rules/);
     writeFileSync(join(dir, 'c.yaml'), chart('C1', 'I10'));
     const lint = cli(['.', '-f', 'json'], { cwd: dir });
     expect(JSON.parse(lint.stdout).results.map((x: { file: string }) => x.file)).toEqual(['c.yaml']);
@@ -201,7 +201,7 @@ describe('b12lint print-config', () => {
     expect(out.ruleset.values['injection-interval']).toBe('28d');
     expect(out.ruleset.values['b12-normal-above']).toBe(300);
     expect(out.ruleset.codesets['b12-supporting']).toContain('K91.89');
-    expect(out.ruleset.rules).toHaveLength(21);
+    expect(out.ruleset.rules).toHaveLength(24);
     expect(out.ruleset.rules.find((x) => x.id === 'b12-drug-without-admin')).toMatchObject({ severity: 'off', on: 'service' });
   });
 

@@ -37,8 +37,8 @@ function lintCatalog(file: string): Finding[] {
 
 const rules = ruleIdsOfRuleset();
 
-test('the built-in ruleset has the 19 catalog rules and the two code-table rules', () => {
-  expect(rules).toHaveLength(21);
+test('the built-in ruleset has the 22 catalog rules and the two code-table rules', () => {
+  expect(rules).toHaveLength(24);
   const files = readdirSync(CATALOG);
   for (const id of rules) {
     expect(files).toContain(`${id}.fires.yaml`);
@@ -123,12 +123,226 @@ describe('findings point at the subject and carry the evidence', () => {
   });
 });
 
+describe('the words providers write, and what each code states', () => {
+  const find = (file: string, id: string, chart: string): Finding[] => lintCatalog(file).filter((x) => x.ruleId === id && x.chartId === chart);
+
+  test('"macrocytic anemia" alone does not document B12 deficiency: the message says it is coded in D53', () => {
+    const [f] = find('b12-deficiency-undocumented.fires.yaml', 'b12-deficiency-undocumented', 'B12U-F3');
+    expect(f!.message).toContain('The notes name "Macrocytic anemia": with no cause documented, that anemia is coded in D53 (D53.1, D53.9), not D51.');
+    expect(f!.message).toContain('query the provider');
+  });
+
+  test('E53.8 is never called vitamin B12 deficiency: its message names every deficiency it codes', () => {
+    const [f] = find('b12-deficiency-undocumented.fires.yaml', 'b12-deficiency-undocumented', 'B12U-F5');
+    expect(f!.message).toContain('a deficiency E53.8 codes (vitamin B12, folate, biotin or pantothenic acid deficiency)');
+    for (const findings of byFile!.values()) {
+      for (const x of findings) expect(x.message).not.toMatch(/E53\.8 \(vitamin B12 deficiency\)/);
+    }
+  });
+
+  test('B12 def, deficiency of vitamin B12, Addisonian and Biermer anemia, and a folate deficiency for E53.8 document the code', () => {
+    for (const chart of ['B12U-Q4', 'B12U-Q5', 'B12U-Q6', 'B12U-Q7', 'B12U-Q8']) {
+      expect(find('b12-deficiency-undocumented.quiet.yaml', 'b12-deficiency-undocumented', chart)).toEqual([]);
+    }
+  });
+});
+
+describe('a documented history of a low B12 (L33967), not a level within a year', () => {
+  const find = (file: string, chart: string): Finding[] => lintCatalog(file).filter((x) => x.ruleId === 'b12-deficiency-no-lab' && x.chartId === chart);
+
+  test('a low B12 years before, a raised MMA, a lab-flagged low, or a note recording the history satisfies it', () => {
+    for (const chart of ['NOLAB-Q1', 'NOLAB-Q2', 'NOLAB-Q3', 'NOLAB-Q4', 'NOLAB-Q5']) expect(find('b12-deficiency-no-lab.quiet.yaml', chart)).toEqual([]);
+  });
+
+  test('a level drawn only after the date of service still fires', () => {
+    const [f] = find('b12-deficiency-no-lab.fires.yaml', 'NOLAB-F2');
+    expect(f!.message).toContain('no B12 or methylmalonic acid result is dated on or before that date');
+  });
+
+  test('a normal level before a new diagnosis is cited as not low', () => {
+    const [f] = find('b12-deficiency-no-lab.fires.yaml', 'NOLAB-F3');
+    expect(f!.message).toContain('no B12 on or before that date is low (the latest, on 2026-09-20, is 420 pg/mL)');
+    expect(f!.message).toMatch(/^E53\.8 is coded on 2026-10-10, but/);
+  });
+});
+
+describe('hemoglobin cutoffs by age on the date of the result and by pregnancy (WHO 2024), and treated patients', () => {
+  const fired = (file: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === 'b12-anemia-no-anemia-evidence').map((x) => x.chartId!))].sort();
+
+  test('fires for a child, a second-trimester pregnancy, an unknown sex above both cutoffs, a 14-year-old on the day of the result, and an injection given after the result', () => {
+    expect(fired('b12-anemia-no-anemia-evidence.fires.yaml')).toEqual(['NOAN-F1', 'NOAN-F2', 'NOAN-F3', 'NOAN-F4', 'NOAN-F5', 'NOAN-F6', 'NOAN-F7']);
+  });
+
+  test('quiet for a treated patient, a value between the two adult cutoffs with no sex, a pregnancy of unknown trimester, an infant', () => {
+    expect(fired('b12-anemia-no-anemia-evidence.quiet.yaml')).toEqual([]);
+  });
+
+  test('the message asks for a query and names E53.8 for what it is', () => {
+    const f = lintCatalog('b12-anemia-no-anemia-evidence.fires.yaml').find((x) => x.ruleId === 'b12-anemia-no-anemia-evidence' && x.chartId === 'NOAN-F4')!;
+    expect(f.message).toContain('(10.7 g/dL on 2026-10-01, at or above the WHO cutoff for the patient\'s age, sex and pregnancy)');
+    expect(f.message).toContain('Query the provider: if the patient has B12 deficiency without anemia, that is E53.8 (deficiency of other specified B group vitamins), not D51.');
+  });
+});
+
+describe('a normal B12 against a borderline level with macrocytosis, and B12 therapy in all its forms', () => {
+  const fired = (file: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === 'b12-deficiency-lab-normal').map((x) => x.chartId!))].sort();
+
+  test('a borderline level with a macrocytic MCV or a macrocytic anemia in the notes is quiet; hydroxocobalamin, CaloMist or a note saying the patient is on B12 is therapy', () => {
+    expect(fired('b12-deficiency-lab-normal.quiet.yaml')).toEqual([]);
+  });
+
+  test('a borderline level with a normal MCV fires, and so does therapy started only after the result', () => {
+    expect(fired('b12-deficiency-lab-normal.fires.yaml')).toEqual(['LABN-F1', 'LABN-F2', 'LABN-F3', 'LABN-F4']);
+  });
+});
+
+describe('a microcytic MCV beside an iron-deficiency anemia is a documented combined deficiency', () => {
+  test('quiet with D50.9 or D50.0 coded beside D51.x; the finding otherwise asks for a query', () => {
+    expect(lintCatalog('b12-anemia-microcytic.quiet.yaml').filter((x) => x.ruleId === 'b12-anemia-microcytic')).toEqual([]);
+    const f = lintCatalog('b12-anemia-microcytic.fires.yaml').find((x) => x.ruleId === 'b12-anemia-microcytic' && x.chartId === 'MICRO-F2')!;
+    expect(f.message).toContain('71 fL on 2026-10-01 (microcytic), and no iron-deficiency anemia is coded beside it');
+    expect(f.message).toContain('query the provider');
+  });
+});
+
+describe('a high ferritin argues against iron deficiency only without inflammation', () => {
+  const fired = (file: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === 'blood-loss-anemia-lab-mismatch').map((x) => x.chartId!))].sort();
+
+  test('quiet with CKD, rheumatoid arthritis or cancer coded, a raised CRP (mg/dL converted), or a transferrin saturation below 20 %', () => {
+    expect(fired('blood-loss-anemia-lab-mismatch.quiet.yaml')).toEqual([]);
+  });
+
+  test('fires on a high ferritin with none of those, and on macrocytosis whatever is coded', () => {
+    expect(fired('blood-loss-anemia-lab-mismatch.fires.yaml')).toEqual(['BLM-F1', 'BLM-F2', 'BLM-F3', 'BLM-F4']);
+    const f = lintCatalog('blood-loss-anemia-lab-mismatch.fires.yaml').find((x) => x.ruleId === 'blood-loss-anemia-lab-mismatch' && x.chartId === 'BLM-F4')!;
+    expect(f.message).toContain('MCV 109 fL on 2026-10-01 (macrocytic).');
+    expect(f.message).not.toContain('ferritin');
+  });
+});
+
+describe('what documents blood loss: the new bleeding-source codes, a measured loss, the D62 title', () => {
+  const fired = (file: string, id: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === id).map((x) => x.chartId!))].sort();
+
+  test('K55.21, K31.811, K29.x1, I85.x1, K50.x11, K51.x11, K63.81, K31.82, N95.0 and O72.x, "EBL 1200 mL", "estimated blood loss 900 mL", "acute posthemorrhagic anemia" each document it', () => {
+    expect(fired('blood-loss-anemia-undocumented.quiet.yaml', 'blood-loss-anemia-undocumented')).toEqual([]);
+    expect(fired('blood-loss-contradicted-by-notes.quiet.yaml', 'blood-loss-contradicted-by-notes')).toEqual([]);
+  });
+
+  test('"estimated blood loss: minimal" and "EBL less than 5 mL" document none, and the finding quotes the amount', () => {
+    const f = lintCatalog('blood-loss-anemia-undocumented.fires.yaml').filter((x) => x.ruleId === 'blood-loss-anemia-undocumented');
+    expect(f.map((x) => x.chartId)).toEqual(['BLU-F1', 'BLU-F2', 'BLU-F3', 'BLU-F4']);
+    expect(f[2]!.message).toContain('its notes do not document bleeding (the measured blood loss is minimal). Query the provider');
+    expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');
+    expect(f[2]!.evidence).toContainEqual(expect.objectContaining({ kind: 'note', term: 'Estimated blood loss' }));
+    expect(fired('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes')).toEqual(['BLC-F1', 'BLC-F2', 'BLC-F3']);
+  });
+});
+
+describe('J3420 lines: re-point instead of code again, the iron pathway, premedication, headers', () => {
+  const one = (file: string, id: string, chart: string): Finding => {
+    const f = lintCatalog(file).filter((x) => x.ruleId === id && x.chartId === chart);
+    expect(f).toHaveLength(1);
+    return f[0]!;
+  };
+
+  test('a supporting diagnosis already on the encounter: the line is re-pointed, nothing is coded again', () => {
+    expect(one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F3').message)
+      .toBe('J3420 is linked to I10: no diagnosis the line points at supports vitamin B12 therapy. The encounter codes D51.0, which supports it: re-point the line to it.');
+    expect(one('b12-injection-anemia-unspecified.fires.yaml', 'b12-injection-anemia-unspecified', 'UNSPEC-F3').message).toContain('The encounter codes D51.9, which supports B12 therapy: re-point the line to it.');
+    expect(one('b12-injection-blood-loss-dx.fires.yaml', 'b12-injection-blood-loss-dx', 'BLDX-F2').message).toContain('The encounter codes D51.0, which does: re-point the line to it.');
+  });
+
+  test('a line with no diagnosis says so, without "none of which"', () => {
+    const f = one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F4');
+    expect(f.message).toMatch(/^J3420 is linked to no diagnosis\. Link the documented reason/);
+    for (const findings of byFile!.values()) for (const x of findings) expect(x.message).not.toContain('none of which');
+  });
+
+  test('D50.8 and D50.9 on a J3420 line are the iron pathway: an error that names it', () => {
+    for (const [chart, code] of [['BLDX-F3', 'D50.9'], ['BLDX-F4', 'D50.8']]) {
+      const f = one('b12-injection-blood-loss-dx.fires.yaml', 'b12-injection-blood-loss-dx', chart!);
+      expect(f.severity).toBe('error');
+      expect(f.message).toContain(`J3420 is linked to ${code}: blood-loss and iron-deficiency anemia are the iron pathway, treated with iron`);
+    }
+    expect(lintCatalog('b12-injection-anemia-unspecified.quiet.yaml').filter((x) => x.ruleId === 'b12-injection-anemia-unspecified')).toEqual([]);
+  });
+
+  test('B12 premedication for pemetrexed or pralatrexate (a service, a medication, or the note) is quiet', () => {
+    for (const chart of ['UNSUP-Q5', 'UNSUP-Q6', 'UNSUP-Q7']) {
+      expect(lintCatalog('b12-injection-unsupported-dx.quiet.yaml').filter((x) => x.chartId === chart && x.ruleId.startsWith('b12-injection-'))).toEqual([]);
+    }
+  });
+
+  test('a header linked to J3420 gives the header finding only, naming the subcodes that exist', () => {
+    const findings = lintCatalog('header-code-not-billable.fires.yaml').filter((x) => x.chartId === 'HDR-F4');
+    expect(findings.map((x) => x.ruleId)).toEqual(['header-code-not-billable']);
+    expect(findings[0]!.message).toBe('D51 is a category header, not a billable code: code the subcode the documentation supports (D51.0, D51.1, D51.2, D51.3, D51.8, D51.9).');
+    const d63 = lintCatalog('header-code-not-billable.fires.yaml').filter((x) => x.chartId === 'HDR-F3').map((x) => x.message);
+    expect(d63).toEqual([
+      'D63 is a category header, not a billable code: code the subcode the documentation supports (D63.0, D63.1, D63.8).',
+      'D64.8 is a category header, not a billable code: code the subcode the documentation supports (D64.81, D64.89).',
+    ]);
+  });
+});
+
+describe('doses written as a volume with its concentration, and the configured injection interval', () => {
+  const scratch = scratches('b12lint-interval-');
+
+  test('"1 mL of 1000 mcg/mL" on the line, and "1 mL (1000 mcg/mL)" in the note, are 1000 mcg', () => {
+    const f = lintCatalog('b12-units-dose-mismatch.fires.yaml').filter((x) => x.ruleId === 'b12-units-dose-mismatch');
+    expect(f.map((x) => x.chartId)).toEqual(['UNITS-F1', 'UNITS-F2', 'UNITS-F3', 'UNITS-F4']);
+    expect(f[2]!.message).toBe('J3420 is billed with 2 unit(s), but the documented dose of 1 mL of 1000 mcg/mL (1000 mcg) is 1 unit(s) of J3420 (up to 1000 mcg each). Correct the units.');
+    expect(f[3]!.message).toContain('written in the notes ("Cyanocobalamin 1 mL (1000 mcg/mL)...")');
+    expect(f[3]!.evidence.map((e) => e.kind)).toEqual(['service', 'note']);
+    expect(lintCatalog('b12-units-dose-mismatch.quiet.yaml').filter((x) => x.ruleId === 'b12-units-dose-mismatch')).toEqual([]);
+  });
+
+  test('the frequency message prints the interval the ruleset sets', () => {
+    const [f] = lintCatalog('b12-injection-frequency.fires.yaml').filter((x) => x.ruleId === 'b12-injection-frequency');
+    expect(f!.message).toContain('makes 2 B12 injections within 25 days (2026-09-10, 2026-09-24)');
+    const config = scratch().write('b12lint.config.yaml', 'values: { injection-interval: 6w }\n');
+    const r = cliJson(['--config', config, join('fixtures', 'catalog', 'b12-injection-frequency.fires.yaml')]);
+    const g = r.report.results[0]!.findings.find((x) => x.ruleId === 'b12-injection-frequency')!;
+    expect(g.message).toContain('within 6 weeks');
+  });
+});
+
+describe('the rules the coder review added', () => {
+  const only = (file: string, id: string): Finding[] => lintCatalog(file).filter((x) => x.ruleId === id);
+
+  test('diagnosis-not-current: a ruled-out or history diagnosis on the claim, with the lines that point at it', () => {
+    const f = only('diagnosis-not-current.fires.yaml', 'diagnosis-not-current');
+    expect(f.map((x) => [x.chartId, x.severity, x.pointer])).toEqual([
+      ['NOTCUR-F1', 'warning', '/encounters/0/diagnoses/0'],
+      ['NOTCUR-F2', 'warning', '/encounters/0/diagnoses/0'],
+    ]);
+    expect(f[0]!.message).toBe('D51.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20, 96372 on 2026-10-20), but the record marks it ruled out: a condition ruled out is not coded. Take it off the claim and its lines, or query the provider if it is current.');
+    expect(f[0]!.evidence.map((e) => e.kind)).toEqual(['diagnosis', 'service', 'service']);
+    expect(f[1]!.message).toContain('marks it as history: a condition no longer present is not coded as current');
+    expect(only('diagnosis-not-current.quiet.yaml', 'diagnosis-not-current')).toEqual([]);
+  });
+
+  test('b12-drug-code-mismatch: hydroxocobalamin or methylcobalamin billed as J3420; bill it under its own code', () => {
+    const f = only('b12-drug-code-mismatch.fires.yaml', 'b12-drug-code-mismatch');
+    expect(f.map((x) => x.chartId)).toEqual(['DRUG-F1', 'DRUG-F2']);
+    expect(f[0]!.message).toContain('the B12 documented is Hydroxocobalamin: J3420 is cyanocobalamin only. Bill the drug given under its own code (usually J3490, unclassified drugs, with the NDC) and check the payer\'s policy');
+    expect(f[0]!.evidence).toContainEqual(expect.objectContaining({ kind: 'medication' }));
+    expect(f[1]!.message).toContain('the B12 documented is Methylcobalamin');
+    expect(only('b12-drug-code-mismatch.quiet.yaml', 'b12-drug-code-mismatch')).toEqual([]);
+  });
+
+  test('injection-billed-on-telehealth: 96372 and J3420 on a telehealth encounter, not on the nurse visit that gave it', () => {
+    expect(only('injection-billed-on-telehealth.fires.yaml', 'injection-billed-on-telehealth').map((x) => x.pointer)).toEqual(['/encounters/0/services/0', '/encounters/0/services/1']);
+    expect(only('injection-billed-on-telehealth.quiet.yaml', 'injection-billed-on-telehealth')).toEqual([]);
+  });
+});
+
 describe('the one chart that is clean under every rule', () => {
   test('gives no finding at all', () => {
     const r = cliJson(['--no-config-lookup', '--icd10', ICD10, 'fixtures/charts/clean.yaml']);
     expect(r.code).toBe(0);
     expect(r.report.results[0]!.findings).toEqual([]);
-    expect(r.report.ruleset).toEqual({ name: 'b12lint:recommended', rules: 21 });
+    expect(r.report.ruleset).toEqual({ name: 'b12lint:recommended', rules: 24 });
   });
 });
 

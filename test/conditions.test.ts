@@ -268,3 +268,120 @@ describe('all, any, not, match and cite', () => {
     expect(f[0]!.evidence.map((e) => e.kind)).toEqual(['diagnosis', 'lab']);
   });
 });
+
+/** A ruleset with one rule `r` whose message is the given template. */
+function withMessage(on: string, when: string, message: string, extra = ''): string {
+  return rule(on, when, extra).replace('message: "fired {{encounter.id}}"', `message: "${message}"`);
+}
+
+describe('patient: age in months, and the age on the date of a result', () => {
+  const c = (birth: string, labDate: string) => `chartId: C1\npatient: { sex: female, birthDate: ${birth} }\nencounters:\n  - id: E1\n    date: 2026-10-01\nlabs: [{ loinc: 718-7, value: 11, unit: g/dL, date: ${labDate} }]\n`;
+  test('ageMonths counts whole calendar months', () => {
+    const r = rule('encounter', '{ patient: { ageMonths: { gte: 6, lt: 24 } } }');
+    expect(fires(r, c('2026-04-01', '2026-09-01'))).toBe(true); // 6 months on 2026-10-01
+    expect(fires(r, c('2026-04-02', '2026-09-01'))).toBe(false); // 5 months: the day has not come
+    expect(fires(r, c('2024-10-01', '2026-09-01'))).toBe(false); // 24 months
+  });
+  test('at: the age is taken on the date of the latest result of the test', () => {
+    // 15 on 2026-09-15: 14 on the day of the result (2026-09-01), 15 at the encounter.
+    const r = rule('encounter', '{ patient: { age: { lt: 15 }, at: hgb } }');
+    expect(fires(r, c('2011-09-15', '2026-09-01'))).toBe(true);
+    expect(fires(rule('encounter', '{ patient: { age: { lt: 15 } } }'), c('2011-09-15', '2026-09-01'))).toBe(false);
+    expect(fires(r, c('2011-09-15', '2026-10-05'))).toBe(false); // no result before the encounter
+  });
+});
+
+describe('subcodes', () => {
+  test('lists the codes that extend the subject code, from the codes given', () => {
+    const r = withMessage('diagnosis', '{ subcodes: { in: [D63.0, D63.1, D63.8, D64.81, D64.89, D64.9, D63.*] } }', '{{diagnosis.code}}: {{subcodes.list}}');
+    const c = chart('encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D63 }, { code: D64.8 }, { code: D630 }, { code: D52 }]\n');
+    expect(lint(r, c).map((f) => f.message)).toEqual(['D63: D63.0, D63.1, D63.8', 'D64.8: D64.81, D64.89']);
+  });
+});
+
+describe('measure', () => {
+  const c = (text: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    notes: [{ section: other, text: "${text}" }]\n`);
+  const r = withMessage('encounter', '{ measure: { terms: [estimated blood loss, ebl], unit: mL, none: [minimal, none], value: { gte: 100 } } }', '{{measure.term}} {{measure.amount}}');
+  const none = rule('encounter', '{ measure: { terms: [estimated blood loss, ebl], unit: mL, none: [minimal, none], value: { lt: 100 } } }');
+  test('an amount after a label, converted to the unit, compared', () => {
+    expect(lint(r, c('EBL 1200 mL.')).map((f) => f.message)).toEqual(['EBL 1200 mL']);
+    expect(lint(r, c('Estimated blood loss was approximately 1.2 L')).map((f) => f.message)).toEqual(['Estimated blood loss 1.2 L']);
+    expect(fires(r, c('EBL: 1,500 cc'))).toBe(true);
+    expect(fires(r, c('EBL 300'))).toBe(true); // no unit: in mL
+    expect(fires(r, c('EBL 50 mL'))).toBe(false);
+    expect(fires(r, c('EBL 300 units of something'))).toBe(false); // not a volume
+    expect(fires(r, c('EBL 3 days ago'))).toBe(false);
+  });
+  test('a none word and a censored amount are small amounts', () => {
+    expect(fires(none, c('Estimated blood loss: minimal.'))).toBe(true);
+    expect(fires(none, c('EBL less than 5 mL'))).toBe(true);
+    expect(fires(none, c('EBL <5 mL'))).toBe(true);
+    expect(fires(r, c('EBL less than 500 mL'))).toBe(false); // may be anything below 500
+    expect(fires(none, c('EBL 1200 mL'))).toBe(false);
+    expect(fires(none, c('Blood loss: minimal'))).toBe(false); // not a label of the list
+  });
+});
+
+describe('dose: a volume with its concentration, and doses in notes', () => {
+  const r = withMessage('service', '{ dose: { per: 1000, unit: mcg, notes: [cyanocobalamin, b12] } }', '{{dose.written}}|{{dose.amount}}|{{dose.expected}}');
+  const c = (svc: string, note = 'Seen.') => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    services: [${svc}]\n    notes: [{ section: plan, text: "${note}" }]\n`);
+  test('a dose written as a volume of a concentration', () => {
+    expect(lint(r, c('{ code: J3420, units: 2, dose: "1 mL of 1000 mcg/mL" }')).map((f) => f.message)).toEqual(['1 mL of 1000 mcg/mL|1000 mcg|1']);
+    expect(fires(r, c('{ code: J3420, units: 1, dose: "1 mL (1000 mcg/mL)" }'))).toBe(false);
+    expect(fires(r, c('{ code: J3420, units: 1, dose: "2 mL (1000 mcg/mL)" }'))).toBe(true);
+    expect(fires(r, c('{ code: J3420, units: 2, dose: { value: 2, unit: mL, concentration: 1000 mcg/mL } }'))).toBe(false);
+    expect(fires(r, c('{ code: J3420, units: 2, dose: { value: 1, unit: mL, concentration: { value: 1, unit: mg/mL } } }'))).toBe(true);
+  });
+  test('a line without a dose takes the first dose its notes write after the drug', () => {
+    expect(lint(r, c('{ code: J3420, units: 2 }', 'Cyanocobalamin 1 mL (1000 mcg/mL) IM given. Metformin 1000 mg.')).map((f) => f.message)).toEqual(['1 mL of 1000 mcg/mL|1000 mcg|1']);
+    expect(fires(r, c('{ code: J3420, units: 1 }', 'B12 1000 mcg/mL, 2 mL IM today.'))).toBe(true);
+    expect(fires(r, c('{ code: J3420, units: 2 }', 'Metformin 1000 mg. B12 level 150 pg/mL.'))).toBe(false); // no B12 dose written
+    expect(fires(r, c('{ code: J3420, units: 2, dose: { value: 2000, unit: mcg } }', 'Cyanocobalamin 1000 mcg.'))).toBe(false); // the line's own dose wins
+  });
+});
+
+describe('service linked, diagnosis unlinked', () => {
+  const c = chart('encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D51.0 }, { code: I10 }]\n    services: [{ code: J3420, diagnoses: [I10] }, { code: "96372" }]\n');
+  test('service linked: the lines that point at the subject diagnosis', () => {
+    const r = rule('diagnosis', '{ service: { linked: true } }');
+    expect(lint(r, c).map((f) => f.pointer)).toEqual(['/encounters/0/diagnoses/1']);
+  });
+  test('diagnosis unlinked: the encounter\'s diagnoses the line does not point to', () => {
+    const r = withMessage('service', '{ diagnosis: { unlinked: true, code: D51.* } }', '{{diagnoses.unlinked}}');
+    expect(lint(r, c).map((f) => [f.pointer, f.message])).toEqual([['/encounters/0/services/0', 'D51.0']]);
+  });
+});
+
+describe('medication within and sameDay', () => {
+  const c = (med: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\nmedications: [${med}]\n`);
+  test('within a window around the subject date; undated counts as current', () => {
+    const r = rule('encounter', '{ medication: { name: [pemetrexed], within: 10w } }');
+    expect(fires(r, c('{ name: pemetrexed, date: 2026-11-15 }'))).toBe(true);
+    expect(fires(r, c('{ name: pemetrexed, date: 2027-01-15 }'))).toBe(false);
+    expect(fires(r, c('{ name: pemetrexed }'))).toBe(true);
+  });
+  test('sameDay: dated on the subject date only', () => {
+    const r = rule('encounter', '{ medication: { name: [hydroxocobalamin], sameDay: true } }');
+    expect(fires(r, c('{ name: hydroxocobalamin 1 mg IM, date: 2026-10-01 }'))).toBe(true);
+    expect(fires(r, c('{ name: hydroxocobalamin }'))).toBe(false);
+  });
+});
+
+describe('count binds its window in words', () => {
+  test('{{count.within}}', () => {
+    const r = withMessage('service', '{ count: { service: b12-injection, within: short, direction: before, gt: 1 } }', '{{count.value}} in {{count.within}}');
+    const c = chart('encounters:\n  - { id: E1, date: 2026-09-01, services: [{ code: J3420 }] }\n  - { id: E2, date: 2026-09-15, services: [{ code: J3420 }] }\n');
+    expect(lint(r, c).map((f) => f.message)).toEqual(['2 in 20 days']);
+  });
+});
+
+describe('lab result: any', () => {
+  test('any result in the window compares, not only the latest; the one cited is the most recent that does', () => {
+    const r = withMessage('encounter', '{ lab: { test: b12, within: 10y, result: any, value: { lt: low-b12 } } }', '{{lab.b12.value}} on {{lab.b12.date}}');
+    const c = (labs: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\nlabs: [${labs}]\n`);
+    const labs = '{ loinc: 2132-9, value: 150, unit: pg/mL, date: 2019-01-01 }, { loinc: 2132-9, value: 180, unit: pg/mL, date: 2020-01-01 }, { loinc: 2132-9, value: 600, unit: pg/mL, date: 2026-09-01 }';
+    expect(lint(r, c(labs)).map((f) => f.message)).toEqual(['180 on 2020-01-01']);
+    expect(fires(rule('encounter', '{ lab: { test: b12, within: 10y, value: { lt: low-b12 } } }'), c(labs))).toBe(false); // the latest is normal
+    expect(fires(r, c('{ loinc: 2132-9, value: 150, unit: pg/mL, date: 2026-10-02 }'))).toBe(false); // after the date
+  });
+});

@@ -185,7 +185,7 @@ describe('reports', () => {
       'fixtures/charts/p-0001.yaml',
       '  12:9  warning  D62 (blood-loss anemia) is coded, but the notes deny bleeding ("Denies melena, hematochezia or other...") and nothing in encounter E1 documents blood loss. Query the provider, or code the anemia the chart supports.  blood-loss-contradicted-by-notes',
       '                 ↳ assessment note (denied) "Denies melena, hematochezia or other..." at 23:15',
-      '  15:9  error    J3420 is linked to D62: blood-loss anemia is an iron-deficiency pathway and does not support vitamin B12 therapy. Link the documented B12 deficiency (D51.x, E53.8) or malabsorption cause, or review the order.  b12-injection-blood-loss-dx',
+      '  15:9  error    J3420 is linked to D62: blood-loss and iron-deficiency anemia are the iron pathway, treated with iron, and do not support vitamin B12 therapy. Link the documented reason for B12 therapy (a B12 deficiency or a malabsorption cause), or query the provider.  b12-injection-blood-loss-dx',
       '                 ↳ diagnosis D62 at 12:9',
       '',
       '✖ 2 problems (1 error, 1 warning) in 1 of 1 chart',
@@ -277,8 +277,20 @@ describe('subcommands', () => {
   test('rules lists the active rules', () => {
     const r = cli(['rules']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^b12-injection-blood-loss-dx +error +B12 injection justified only by a blood-loss anemia diagnosis$/m);
-    expect(r.stdout.split('\n').filter((l) => /^[a-z0-9-]+ +(error|warning|info|off) /.test(l))).toHaveLength(21);
+    expect(r.stdout).toMatch(/^b12-injection-blood-loss-dx +error +B12 injection justified only by an iron-pathway anemia \(blood loss or iron deficiency\)$/m);
+    expect(r.stdout.split('\n').filter((l) => /^[a-z0-9-]+ +(error|warning|info|off) /.test(l))).toHaveLength(24);
+    expect(r.stdout).toMatch(/^diagnosis-not-current +warning +A ruled-out or resolved diagnosis is coded as current$/m);
+    expect(r.stdout).toMatch(/^b12-drug-code-mismatch +warning +J3420 billed for a B12 other than cyanocobalamin$/m);
+    expect(r.stdout).toMatch(/^injection-billed-on-telehealth +warning +An injection billed on a telehealth encounter$/m);
+  });
+
+  test('explain shows the rules the coder review added', () => {
+    for (const id of ['diagnosis-not-current', 'b12-drug-code-mismatch', 'injection-billed-on-telehealth']) {
+      const r = cli(['explain', id]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('**Why it matters.**');
+      expect(r.stdout).toContain(`- id: ${id}\n`);
+    }
   });
 
   test('explain prints the docs and the YAML, and suggests a mistyped id', () => {

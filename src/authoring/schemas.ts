@@ -192,8 +192,12 @@ function chartDefs(): Record<string, Schema> {
               dose: {
                 type: ['object', 'string'],
                 required: ['value', 'unit'],
-                properties: { value: { type: 'number' }, unit: { type: 'string' } },
-                description: 'As documented: { value: 1000, unit: mcg }.',
+                properties: {
+                  value: { type: 'number' },
+                  unit: { type: 'string' },
+                  concentration: { type: ['string', 'object'], description: 'For a dose given as a volume: the concentration, "1000 mcg/mL" or { value: 1000, unit: mcg/mL }.' },
+                },
+                description: 'As documented: { value: 1000, unit: mcg }, { value: 1, unit: mL, concentration: "1000 mcg/mL" }, or text such as "1 mL of 1000 mcg/mL".',
               },
               diagnoses: {
                 type: ['string', 'integer', 'array'],

@@ -46,6 +46,8 @@ export interface Diagnosis {
 export interface Dose {
   value: number;
   unit: string;
+  /** For a dose written as a volume: the concentration it was drawn from (1000 mcg/mL). */
+  concentration?: { value: number; unit: string };
 }
 
 export interface Service {

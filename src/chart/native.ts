@@ -6,9 +6,10 @@
 import { ENGINE_RULES, type Severity, type UnlocatedFinding } from '../finding.js';
 import { escapePointerToken } from '../read/json-locate.js';
 import { parseLabValue } from './lab-value.js';
+import { parseConcentration, parseDose } from './dose.js';
 import {
   DIAGNOSIS_STATUSES, NOTE_SECTIONS, SETTINGS, SEXES,
-  type Chart, type Diagnosis, type DiagnosisStatus, type Encounter, type Lab, type Medication,
+  type Chart, type Diagnosis, type DiagnosisStatus, type Dose, type Encounter, type Lab, type Medication,
   type Note, type NoteSection, type Patient, type Service, type Setting, type Sex,
 } from './model.js';
 import { normalizeIcd10, normalizeProcedureCode, parseDay } from './normalize.js';
@@ -167,6 +168,29 @@ function resolvePointers(v: unknown, ptr: string, diagnoses: Diagnosis[], p: Pro
   return linked;
 }
 
+/**
+ * A documented dose: `{ value, unit }` (with `concentration` for a volume), or text such as
+ * "1000 mcg", "1 mL of 1000 mcg/mL", "1 mL (1000 mcg/mL)".
+ */
+function doseOf(dose: unknown): Dose | undefined {
+  if (isObj(dose) && typeof dose.value === 'number' && Number.isFinite(dose.value) && typeof dose.unit === 'string') {
+    const unit = dose.unit.trim();
+    const c = dose.concentration;
+    const concentration = typeof c === 'string' ? parseConcentration(c)
+      : isObj(c) && typeof c.value === 'number' && Number.isFinite(c.value) && typeof c.unit === 'string' ? parseConcentration(`${c.value} ${c.unit}`) : undefined;
+    if (c !== undefined && c !== null && !concentration) return undefined;
+    if (concentration) return { value: dose.value, unit, concentration };
+    // A unit that carries its concentration ("mL of 1000 mcg/mL") is read as written.
+    if (/\d/.test(unit)) return parseDose(`${dose.value} ${unit}`);
+    return { value: dose.value, unit };
+  }
+  if (typeof dose !== 'string') return undefined;
+  const parsed = parseDose(dose);
+  if (parsed) return parsed;
+  const pv = parseLabValue(dose);
+  return pv.value !== undefined && pv.unit ? { value: pv.value, unit: pv.unit } : undefined;
+}
+
 function adaptServices(raw: unknown[], ptr: string, enc: { date: number; dateText: string }, diagnoses: Diagnosis[], p: Problems): Service[] {
   const out: Service[] = [];
   raw.forEach((s, i) => {
@@ -189,14 +213,9 @@ function adaptServices(raw: unknown[], ptr: string, enc: { date: number; dateTex
     const svc: Service = { code, codeText: String(s.code), units, date: d?.day ?? enc.date, dateText: d?.text ?? enc.dateText, ptr: sptr };
     if (s.dose !== undefined && s.dose !== null) {
       const dose = s.dose;
-      if (isObj(dose) && typeof dose.value === 'number' && Number.isFinite(dose.value) && typeof dose.unit === 'string') {
-        svc.dose = { value: dose.value, unit: dose.unit.trim() };
-      } else if (typeof dose === 'string' && parseLabValue(dose).value !== undefined && parseLabValue(dose).unit) {
-        const pv = parseLabValue(dose);
-        svc.dose = { value: pv.value!, unit: pv.unit! };
-      } else {
-        p.add(`${sptr}/dose`, `Dose must be written { value: <number>, unit: <unit> }; found ${describe(dose)}.`);
-      }
+      const parsed = doseOf(dose);
+      if (parsed) svc.dose = parsed;
+      else p.add(`${sptr}/dose`, `Dose must be written { value: <number>, unit: <unit> } (a volume may add \`concentration: "1000 mcg/mL"\`), or as text such as "1000 mcg" or "1 mL of 1000 mcg/mL"; found ${describe(dose)}.`);
     }
     const linked = resolvePointers(s.diagnoses, `${sptr}/diagnoses`, diagnoses, p);
     if (linked !== undefined) svc.linked = linked;

@@ -115,3 +115,12 @@ export function yearsBetween(from: Day, to: Day): number {
   if (b.getUTCMonth() < a.getUTCMonth() || (b.getUTCMonth() === a.getUTCMonth() && b.getUTCDate() < a.getUTCDate())) years--;
   return years;
 }
+
+/** Whole calendar months between two days (age in months at a date). */
+export function monthsBetween(from: Day, to: Day): number {
+  const [fy, fm, fd] = civil(from);
+  const [ty, tm, td] = civil(to);
+  let months = (ty - fy) * 12 + (tm - fm);
+  if (td < fd) months--;
+  return months;
+}

@@ -39,7 +39,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 }
 
 /** Placeholder roots every message may use; `lab.<test>` also needs the test to exist. */
-const PLACEHOLDER_ROOTS = ['service', 'diagnosis', 'diagnoses', 'encounter', 'chart', 'lab', 'text', 'count', 'field', 'code', 'services', 'medication', 'pair', 'mention', 'dose'];
+const PLACEHOLDER_ROOTS = ['service', 'diagnosis', 'diagnoses', 'encounter', 'chart', 'lab', 'text', 'count', 'field', 'code', 'services', 'medication', 'pair', 'mention', 'dose', 'subcodes', 'measure'];
 
 /** What `match` may filter on, per subject (the ruleset schema is generated from this). */
 export const MATCH_OPTIONS: Record<SubjectKind, Readonly<Record<string, OptionSpec>>> = {

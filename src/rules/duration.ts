@@ -44,3 +44,10 @@ export function windowAround(ref: Day, d: Duration, direction: Direction): Windo
     to: direction === 'before' ? ref : shift(ref, d, 1),
   };
 }
+
+const UNIT_WORDS: Record<Duration['unit'], string> = { d: 'day', w: 'week', m: 'month', y: 'year' };
+
+/** A duration in words, for messages: `25d` is "25 days", `1m` is "1 month". */
+export function describeDuration(d: Duration): string {
+  return `${d.amount} ${UNIT_WORDS[d.unit]}${d.amount === 1 ? '' : 's'}`;
+}

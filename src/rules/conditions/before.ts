@@ -4,15 +4,15 @@
  * lookback window (therapy given before a lab, so a normal level is expected).
  */
 import { shift } from '../duration.js';
-import type { CompileContext, Scope } from '../types.js';
+import type { CompileContext, NodePath, Scope } from '../types.js';
 
 /** The last day allowed for the scope (Infinity: no limit), or null when the anchoring result is absent. */
 export type BeforeLimit = (scope: Scope) => number | null;
 
-export function compileBefore(before: boolean | string | undefined, cc: CompileContext): BeforeLimit {
+export function compileBefore(before: boolean | string | undefined, cc: CompileContext, at: NodePath = [...cc.path, 'before']): BeforeLimit {
   if (before === true) return (scope) => scope.day - 1;
   if (typeof before !== 'string') return () => Infinity;
-  const test = cc.test(before, [...cc.path, 'before']);
+  const test = cc.test(before, at);
   const lookback = cc.lookback;
   return (scope) => {
     if (!test) return null;

@@ -1,5 +1,5 @@
 import { compareNumber, type Comparison } from '../compare.js';
-import { windowAround, type Direction } from '../duration.js';
+import { describeDuration, windowAround, type Direction } from '../duration.js';
 import { serviceEvidence } from '../evidence.js';
 import type { ConditionModule } from '../types.js';
 
@@ -11,7 +11,7 @@ interface Options extends Comparison {
 
 export const count: ConditionModule<Options> = {
   kind: 'count',
-  description: 'How many matching services the chart holds in the window around the subject\'s date compares as given.',
+  description: 'How many matching services the chart holds in the window around the subject\'s date compares as given. Binds `{{count.value}}`, `{{count.dates}}` and `{{count.within}}` (the window in words: "25 days").',
   options: {
     service: { type: 'codes', required: true, description: 'The services to count: a codeset name, a code, a pattern, or a list.' },
     within: { type: 'duration', description: 'The window around the subject\'s date (default: the ruleset\'s lookback).' },
@@ -31,7 +31,7 @@ export const count: ConditionModule<Options> = {
       if (!compareNumber({ value: n }, cmp)) return null;
       return {
         evidence: matched.map((m) => serviceEvidence(m.service)),
-        bindings: { 'count.value': n, 'count.dates': matched.map((m) => m.service.dateText).join(', ') },
+        bindings: { 'count.value': n, 'count.dates': matched.map((m) => m.service.dateText).join(', '), 'count.within': describeDuration(within) },
       };
     };
   },

@@ -10,6 +10,7 @@ interface Options {
   rank?: number | Comparison;
   other?: boolean;
   self?: boolean;
+  unlinked?: boolean;
 }
 
 /** The candidate diagnoses of a scope: the encounter's, or the service's linked ones. */
@@ -29,6 +30,7 @@ export const diagnosis: ConditionModule<Options> = {
     rank: { type: 'comparison', description: '1-based position in the encounter\'s list: a number or a comparison ({lte: 4}).' },
     other: { type: 'boolean', description: 'Leave out the subject diagnosis itself (for pairs of diagnoses).' },
     self: { type: 'boolean', description: 'Look only at the subject diagnosis itself (for rules `on: diagnosis`).' },
+    unlinked: { type: 'boolean', description: 'Only the encounter\'s diagnoses the current service does not point to (none when it has no pointers); binds `{{diagnoses.unlinked}}` (and not `{{diagnoses.matched}}`), for a message that says to re-point the line.' },
   },
   compile(o, cc) {
     const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
@@ -37,18 +39,23 @@ export const diagnosis: ConditionModule<Options> = {
     const linked = o.linked === true;
     const other = o.other === true;
     const self = o.self === true;
+    const unlinked = o.unlinked === true;
     return (scope) => {
-      const pool = self ? (scope.diagnosis ? [scope.diagnosis] : []) : diagnosesOf(scope, linked);
+      let pool = self ? (scope.diagnosis ? [scope.diagnosis] : []) : diagnosesOf(scope, linked);
+      if (unlinked) {
+        const pointers = scope.service?.linked;
+        pool = pointers === undefined || !scope.encounter ? [] : scope.encounter.diagnoses.filter((d) => !pointers.includes(d));
+      }
       const matched = pool.filter((d) =>
         (!codes || codes.matchesDiagnosis(d.code)) &&
         statuses.has(d.status) &&
         (!rank || compareNumber({ value: d.rank }, rank)) &&
         (!other || d !== scope.diagnosis));
       if (matched.length === 0) return null;
-      return {
-        evidence: matched.map(diagnosisEvidence),
-        bindings: { 'diagnoses.matched': matched.map((d) => d.code).join(', '), 'diagnosis.matched': matched[0]!.code },
-      };
+      const list = matched.map((d) => d.code).join(', ');
+      // `unlinked` binds only its own name, so a cited re-point does not hide what the line is linked to.
+      const bindings: Record<string, unknown> = unlinked ? { 'diagnoses.unlinked': list } : { 'diagnoses.matched': list, 'diagnosis.matched': matched[0]!.code };
+      return { evidence: matched.map(diagnosisEvidence), bindings };
     };
   },
 };

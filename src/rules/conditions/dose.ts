@@ -1,39 +1,94 @@
+import type { Dose, Note } from '../../chart/model.js';
+import { formatDose, parseDose } from '../../chart/dose.js';
 import { normalizeUnit } from '../analytes.js';
-import { serviceEvidence } from '../evidence.js';
-import type { ConditionModule } from '../types.js';
+import { noteEvidence, serviceEvidence } from '../evidence.js';
+import type { TermHit } from '../terms.js';
+import type { ConditionModule, EvidenceRef } from '../types.js';
 
 interface Options {
   per: number;
   unit: string;
   matches?: boolean;
+  notes?: unknown;
 }
 
 /** Mass units a documented dose may be written in, as factors to micrograms. */
 const TO_UG: Record<string, number> = { ug: 1, mg: 1000, g: 1_000_000, ng: 0.001 };
+/** Volume units, as factors to millilitres. */
+const TO_ML: Record<string, number> = { ml: 1, cc: 1, l: 1000 };
+
+/** The mass of a dose in micrograms: a mass as written, or a volume times its concentration. */
+function micrograms(d: Dose): number | undefined {
+  if (d.concentration) {
+    const [mass, volume] = d.concentration.unit.split('/');
+    const perVolume = TO_UG[normalizeUnit(mass ?? '')];
+    const volumeUnit = TO_ML[normalizeUnit(volume ?? '')];
+    const given = TO_ML[normalizeUnit(d.unit)];
+    if (perVolume === undefined || volumeUnit === undefined || given === undefined) return undefined;
+    return ((d.value * given) / volumeUnit) * d.concentration.value * perVolume;
+  }
+  const f = TO_UG[normalizeUnit(d.unit)];
+  return f === undefined ? undefined : d.value * f;
+}
+
+/** The first dose a note writes after a mention of the drug, in the same sentence. */
+function doseInNotes(notes: readonly Note[], find: (text: string) => readonly TermHit[]): { dose: Dose; note: Note; hit: TermHit } | undefined {
+  for (const note of notes) {
+    for (const hit of find(note.text)) {
+      if (hit.negated) continue;
+      const [, end] = hit.sentence;
+      const dose = parseDose(note.text.slice(hit.index + hit.length, end));
+      if (dose && micrograms(dose) !== undefined) return { dose, note, hit };
+    }
+  }
+  return undefined;
+}
 
 export const dose: ConditionModule<Options> = {
   kind: 'dose',
-  description: 'Compares the service\'s billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. A service without a documented dose never holds.',
+  description: 'Compares the service\'s billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. The dose is the line\'s own, a mass or a volume with its concentration (1 mL of 1000 mcg/mL is 1000 mcg); with `notes`, a line without one takes the first dose the encounter\'s notes write after one of those words in the same sentence. A service without a documented dose never holds.',
   options: {
     per: { type: 'number', required: true, description: 'The amount one billing unit covers (J3420: 1000).' },
     unit: { type: 'string', required: true, description: 'The unit of `per` (mcg).' },
     matches: { type: 'boolean', description: 'false (default): units differ from the dose; true: they agree.' },
+    notes: { type: 'terms', description: 'Read the dose of a line that has none from the encounter\'s notes: the first dose written after one of these words (a term list name, or a list of words) in the same sentence, such as "cyanocobalamin 1 mL (1000 mcg/mL) IM".' },
   },
   compile(o, cc) {
     const perUnit = TO_UG[normalizeUnit(o.unit ?? '')];
     if (o.unit !== undefined && perUnit === undefined) cc.error([...cc.path, 'unit'], `unknown dose unit "${o.unit}": use mcg, mg, g or ng`);
     if (typeof o.per === 'number' && !(o.per > 0)) cc.error([...cc.path, 'per'], '`per` must be a positive number');
+    const words = o.notes !== undefined ? cc.terms(o.notes, [...cc.path, 'notes']) : undefined;
     const wantMatch = o.matches === true;
     return (scope) => {
       const s = scope.service;
-      if (!s?.dose || perUnit === undefined) return null;
-      const f = TO_UG[normalizeUnit(s.dose.unit)];
-      if (f === undefined) return null;
-      const expected = Math.max(1, Math.ceil((s.dose.value * f) / (o.per * perUnit) - 1e-9));
+      if (!s || perUnit === undefined) return null;
+      let d = s.dose;
+      let fromNote: { note: Note; hit: TermHit } | undefined;
+      if (!d && words && scope.encounter) {
+        const found = doseInNotes(scope.encounter.notes, (t) => words.find(t));
+        if (found) {
+          d = found.dose;
+          fromNote = found;
+        }
+      }
+      if (!d) return null;
+      const ug = micrograms(d);
+      if (ug === undefined) return null;
+      const expected = Math.max(1, Math.ceil(ug / (o.per * perUnit) - 1e-9));
       if ((s.units === expected) !== wantMatch) return null;
+      const evidence: EvidenceRef[] = [serviceEvidence(s)];
+      if (fromNote) evidence.push(noteEvidence(fromNote.note, fromNote.hit));
+      const amount = Math.round((ug / perUnit) * 1000) / 1000;
       return {
-        evidence: [serviceEvidence(s)],
-        bindings: { 'dose.expected': expected, 'dose.written': `${s.dose.value} ${s.dose.unit}`, 'dose.units': s.units },
+        evidence,
+        bindings: {
+          'dose.expected': expected,
+          'dose.written': formatDose(d),
+          'dose.units': s.units,
+          'dose.amount': d.concentration ? `${amount} ${o.unit}` : '',
+          'dose.note': fromNote ? fromNote.hit.excerpt : '',
+          'dose.per': `${o.per} ${o.unit}`,
+        },
       };
     };
   },

@@ -1,4 +1,5 @@
 import type { Lab } from '../../chart/model.js';
+import type { ResolvedLab } from '../chart-context.js';
 import { compareNumber, type Comparison } from '../compare.js';
 import { windowAround, type Direction } from '../duration.js';
 import { labBinding, labEvidence } from '../evidence.js';
@@ -11,6 +12,7 @@ interface Options {
   value?: Comparison;
   present?: boolean;
   flag?: 'low' | 'high' | 'normal';
+  result?: 'latest' | 'any';
 }
 
 /** The result's own verdict: its reference range (in the unit it was written in), else its flag. */
@@ -36,6 +38,7 @@ export const lab: ConditionModule<Options> = {
     value: { type: 'comparison', description: 'Compare the value in the test\'s unit: {lt: 200}, {between: [200, 300]}.' },
     present: { type: 'boolean', description: '`false` holds when there is no result in the window; `true` when there is one.' },
     flag: { type: 'enum', values: ['low', 'high', 'normal'], description: 'Compare with the result\'s own reference range (or the lab\'s flag).' },
+    result: { type: 'enum', values: ['latest', 'any'], description: '`latest` (default): the most recent result in the window compares; `any`: any result in the window does (the most recent of those is cited), such as a low B12 at any earlier date.' },
   },
   compile(o, cc) {
     const test = cc.test(o.test, [...cc.path, 'test']);
@@ -47,9 +50,13 @@ export const lab: ConditionModule<Options> = {
       const latest = scope.ctx.latestResult(test, w.from, w.to);
       if (!latest) return o.present === false ? { evidence: [], bindings: {} } : null;
       if (o.present === false) return null;
-      if (o.value && !compareNumber({ value: latest.value, comparator: latest.comparator }, o.value)) return null;
-      if (o.flag && labFlag(latest.lab) !== o.flag) return null;
-      return { evidence: [labEvidence(test, latest)], bindings: { [`lab.${test.name}`]: labBinding(test, latest) } };
+      const compares = (r: ResolvedLab): boolean =>
+        (!o.value || compareNumber({ value: r.value, comparator: r.comparator }, o.value)) && (!o.flag || labFlag(r.lab) === o.flag);
+      const found = o.result === 'any'
+        ? scope.ctx.resultsOf(test).find((r) => r.date >= w.from && r.date <= w.to && compares(r))
+        : compares(latest) ? latest : undefined;
+      if (!found) return null;
+      return { evidence: [labEvidence(test, found)], bindings: { [`lab.${test.name}`]: labBinding(test, found) } };
     };
   },
 };

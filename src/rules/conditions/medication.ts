@@ -1,4 +1,5 @@
 import type { Medication } from '../../chart/model.js';
+import { shift } from '../duration.js';
 import { compileBefore } from './before.js';
 import { AFFIRMED } from '../context.js';
 import type { ConditionModule, EvidenceRef } from '../types.js';
@@ -7,20 +8,25 @@ interface Options {
   name?: unknown;
   code?: unknown;
   before?: boolean | string;
+  within?: string;
+  sameDay?: boolean;
 }
 
 export const medication: ConditionModule<Options> = {
   kind: 'medication',
-  description: 'The chart lists a matching medication (by name, as whole words, or by code). A medication without a date counts as current, so it is taken as given before any date.',
+  description: 'The chart lists a matching medication (by name, as whole words, or by code). A medication without a date counts as current, so it is taken as given before any date. Binds `{{medication.name}}` (as the chart writes it) and `{{medication.term}}` (the word of `name` it matched).',
   options: {
     name: { type: 'terms', description: 'A term list name, or a list of names or words (cyanocobalamin, hydroxocobalamin).' },
     code: { type: 'codes', description: 'Medication codes (RxNorm or other), a codeset name, or a list.' },
     before: { type: 'anchor', description: '`true`: only medications dated before the subject\'s date; a test name (b12): only before the latest result of that test in the lookback window.' },
+    within: { type: 'duration', description: 'Only medications dated in this window around the subject\'s date (an undated medication counts as current).' },
+    sameDay: { type: 'boolean', description: 'Only medications dated on the subject\'s date (an administration that day); undated ones do not count.' },
   },
   compile(o, cc) {
     const names = o.name !== undefined ? cc.terms(o.name, [...cc.path, 'name']) : undefined;
     const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
     const beforeLimit = compileBefore(o.before, cc);
+    const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
     if (o.name === undefined && o.code === undefined) cc.error(cc.path, '`medication` needs `name` or `code`');
     const matches = (m: Medication): boolean =>
       (names !== undefined && m.name !== undefined && names.first(m.name, AFFIRMED) !== undefined) ||
@@ -28,7 +34,10 @@ export const medication: ConditionModule<Options> = {
     return (scope) => {
       const limit = beforeLimit(scope);
       if (limit === null) return null;
-      const found = scope.chart.medications.filter((m) => matches(m) && (m.date === undefined || m.date <= limit));
+      const from = within ? shift(scope.day, within, -1) : -Infinity;
+      const to = within ? shift(scope.day, within, 1) : Infinity;
+      const found = scope.chart.medications.filter((m) => matches(m) &&
+        (o.sameDay === true ? m.date === scope.day : m.date === undefined || (m.date <= limit && m.date >= from && m.date <= to)));
       if (found.length === 0) return null;
       const evidence: EvidenceRef[] = found.map((m) => {
         const e: EvidenceRef = { kind: 'medication', pointer: m.ptr };
@@ -37,7 +46,9 @@ export const medication: ConditionModule<Options> = {
         if (m.dateText !== undefined) e.date = m.dateText;
         return e;
       });
-      return { evidence, bindings: { 'medication.name': found[0]!.name ?? found[0]!.code ?? '' } };
+      const first = found[0]!;
+      const term = names !== undefined && first.name !== undefined ? names.first(first.name, AFFIRMED)?.term : undefined;
+      return { evidence, bindings: { 'medication.name': first.name ?? first.code ?? '', 'medication.term': term ?? first.code ?? '' } };
     };
   },
 };

@@ -11,6 +11,7 @@ interface Options {
   after?: boolean;
   sameDay?: boolean;
   other?: boolean;
+  linked?: boolean;
 }
 
 export const service: ConditionModule<Options> = {
@@ -23,6 +24,7 @@ export const service: ConditionModule<Options> = {
     after: { type: 'boolean', description: 'Only services dated after the subject\'s date.' },
     sameDay: { type: 'boolean', description: 'Only services on the subject\'s date, in any encounter of the chart.' },
     other: { type: 'boolean', description: 'Leave out the subject service itself.' },
+    linked: { type: 'boolean', description: 'Only services whose diagnosis pointers point at the subject diagnosis (for rules `on: diagnosis`).' },
   },
   compile(o, cc) {
     const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
@@ -44,8 +46,11 @@ export const service: ConditionModule<Options> = {
       to = Math.min(to, limit);
       if (o.after === true) from = Math.max(from, scope.day + 1);
       if (o.sameDay === true) { from = Math.max(from, scope.day); to = Math.min(to, scope.day); }
+      const d = scope.diagnosis;
+      if (o.linked === true && !d) return null;
       const matched = pool.filter(({ service: s }) =>
-        (!codes || codes.matchesProcedure(s.code)) && s.date >= from && s.date <= to && (o.other !== true || s !== scope.service));
+        (!codes || codes.matchesProcedure(s.code)) && s.date >= from && s.date <= to && (o.other !== true || s !== scope.service) &&
+        (o.linked !== true || (s.linked !== undefined && s.linked.includes(d!))));
       if (matched.length === 0) return null;
       return {
         evidence: matched.map((m) => serviceEvidence(m.service)),

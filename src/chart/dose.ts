@@ -1,0 +1,85 @@
+/**
+ * Doses as they are documented: a mass ("1000 mcg", "1 mg"), or a volume with the concentration
+ * it was drawn from ("1 mL of 1000 mcg/mL", "1 mL (1000 mcg/mL)", "1000 mcg/mL, 1 mL"). Read from
+ * a dose written as text in a chart and from note sentences; the `dose` condition turns a volume
+ * and its concentration into a mass. Only numbers and units are kept, never the text around them.
+ */
+import type { Dose } from './model.js';
+
+const NUM = String.raw`(?<![\p{L}\p{N}_.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)`;
+const MASS = String.raw`(mcg|µg|μg|ug|mg|ng|g|micrograms?|milligrams?|grams?)`;
+const VOLUME = String.raw`(ml|mls|cc|l|milliliters?|millilitres?|liters?|litres?)`;
+const END = String.raw`(?![\p{L}\p{N}_])`;
+
+/** "1000 mcg/mL", "1 mg per mL", "1000 mcg/1 mL". */
+const CONCENTRATION = new RegExp(String.raw`${NUM}\s*${MASS}\s*(?:/|per\s+)\s*(?:1\s*)?${VOLUME}${END}`, 'giu');
+/** "1 mL": a volume not followed by a slash (that would be a concentration's mass). */
+const VOLUME_AMOUNT = new RegExp(String.raw`${NUM}\s*${VOLUME}${END}(?!\s*/)`, 'giu');
+/** "1000 mcg": a mass not followed by "/" or "per" (that would be a concentration). */
+const MASS_AMOUNT = new RegExp(String.raw`${NUM}\s*${MASS}${END}(?!\s*(?:/|per\s))`, 'giu');
+
+const MASS_UNITS: Record<string, string> = {
+  mcg: 'mcg', 'µg': 'mcg', 'μg': 'mcg', ug: 'mcg', microgram: 'mcg', micrograms: 'mcg',
+  mg: 'mg', milligram: 'mg', milligrams: 'mg', g: 'g', gram: 'g', grams: 'g', ng: 'ng',
+};
+const VOLUME_UNITS: Record<string, string> = {
+  ml: 'mL', mls: 'mL', cc: 'mL', milliliter: 'mL', milliliters: 'mL', millilitre: 'mL', millilitres: 'mL',
+  l: 'L', liter: 'L', liters: 'L', litre: 'L', litres: 'L',
+};
+
+function num(s: string): number {
+  return Number(s.replace(/,/g, ''));
+}
+
+interface Found {
+  start: number;
+  end: number;
+  m: RegExpExecArray;
+}
+
+function all(re: RegExp, text: string): Found[] {
+  const out: Found[] = [];
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) out.push({ start: m.index, end: m.index + m[0].length, m });
+  return out;
+}
+
+const overlaps = (a: Found, b: Found): boolean => a.start < b.end && b.start < a.end;
+
+/**
+ * The first dose written in a text: a volume with a concentration beside it (in either order), else
+ * a mass. Undefined when the text holds neither (a concentration alone is not a dose).
+ */
+export function parseDose(text: string): Dose | undefined {
+  if (text.length > 2000) text = text.slice(0, 2000);
+  const concentration = all(CONCENTRATION, text)[0];
+  if (concentration) {
+    const volume = all(VOLUME_AMOUNT, text).find((v) => !overlaps(v, concentration));
+    if (volume) {
+      const [, v, vu] = volume.m;
+      const [, c, cm, cv] = concentration.m;
+      return {
+        value: num(v!),
+        unit: VOLUME_UNITS[vu!.toLowerCase()]!,
+        concentration: { value: num(c!), unit: `${MASS_UNITS[cm!.toLowerCase()]!}/${VOLUME_UNITS[cv!.toLowerCase()]!}` },
+      };
+    }
+  }
+  const mass = all(MASS_AMOUNT, text).find((x) => !concentration || !overlaps(x, concentration));
+  if (!mass) return undefined;
+  return { value: num(mass.m[1]!), unit: MASS_UNITS[mass.m[2]!.toLowerCase()]! };
+}
+
+/** A concentration written on its own ("1000 mcg/mL"), for a dose given as a volume. */
+export function parseConcentration(text: string): { value: number; unit: string } | undefined {
+  const c = all(CONCENTRATION, text)[0];
+  if (!c) return undefined;
+  const [, v, m, vol] = c.m;
+  return { value: num(v!), unit: `${MASS_UNITS[m!.toLowerCase()]!}/${VOLUME_UNITS[vol!.toLowerCase()]!}` };
+}
+
+/** A dose as text: "1000 mcg", "1 mL of 1000 mcg/mL". */
+export function formatDose(d: Dose): string {
+  return d.concentration ? `${d.value} ${d.unit} of ${d.concentration.value} ${d.concentration.unit}` : `${d.value} ${d.unit}`;
+}
