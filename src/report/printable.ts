@@ -21,6 +21,8 @@ const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2
 const MARKER = '##(?=(?:vso|teamcity)?\\[)';
 
 const UNSAFE = new RegExp(`[${CONTROL}]|${MARKER}`, 'i');
+/** A quick first look: most text has neither a control character nor a `#`. */
+const MAYBE_UNSAFE = new RegExp(`[${CONTROL}#]`);
 const UNSAFE_ALL = new RegExp(`[${CONTROL}]|${MARKER}`, 'gi');
 /** The same, but tab and line feed kept (multi-line text a user wrote: rule docs, chart source lines). */
 const UNSAFE_IN_BLOCK = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]|${MARKER}`, 'gi');
@@ -37,7 +39,7 @@ function escapeOne(m: string): string {
 
 /** One line's worth of text that b12lint did not write, with every control character as a visible escape. */
 export function printable(s: string): string {
-  return UNSAFE.test(s) ? s.replace(UNSAFE_ALL, escapeOne) : s;
+  return MAYBE_UNSAFE.test(s) && UNSAFE.test(s) ? s.replace(UNSAFE_ALL, escapeOne) : s;
 }
 
 /** Multi-line text: line feeds and tabs kept (a CR LF line end becomes LF), every other control escaped. */
@@ -84,17 +86,20 @@ export function printableDeep<T>(value: T): T {
   if (typeof value === 'string') return printable(value) as T;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
-    value.forEach((v, i) => {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
       const p = printableDeep(v);
       if (p !== v) (out ??= [...value])[i] = p;
-    });
+    }
     return (out ?? value) as T;
   }
   if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
     let out: Record<string, unknown> | undefined;
-    for (const [k, v] of Object.entries(value)) {
+    for (const k of Object.keys(o)) {
+      const v = o[k];
       const p = k === 'stack' && typeof v === 'string' ? printableStack(v) : printableDeep(v);
-      if (p !== v) (out ??= { ...value as Record<string, unknown> })[k] = p;
+      if (p !== v) (out ??= { ...o })[k] = p;
     }
     return (out ?? value) as T;
   }

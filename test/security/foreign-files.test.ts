@@ -27,19 +27,23 @@ const { dir } = scratch();
 for (const [name, text] of Object.entries(FOREIGN)) writeFileSync(join(dir, name), text);
 writeFileSync(join(dir, 'chart.yaml'), 'chartId: C1\nencounters: []\n');
 
-/** Every way a file reaches b12lint as one of its own. */
-const USES: [string, (file: string) => string[]][] = [
-  ['-c', (f) => ['-c', f, 'chart.yaml']],
-  ['-r', (f) => ['-r', f, 'chart.yaml']],
-  ['--concept-map', (f) => ['--concept-map', f, 'chart.yaml']],
-  ['--baseline', (f) => ['--baseline', f, 'chart.yaml']],
-  ['merge', (f) => ['merge', f]],
-  ['print-config -c', (f) => ['print-config', '-c', f]],
-  ['convert -c', (f) => ['convert', '-c', f, 'chart.yaml']],
+const ALL = Object.keys(FOREIGN);
+/** A line-per-record file, one of YAML keys, one of JSON keys and values: the shapes the other readers take. */
+const SOME = ['shadow', 'credentials', 'tokens.json'];
+
+/** Every way a file reaches b12lint as one of its own, with the files tried that way. */
+const USES: [string, (file: string) => string[], string[]][] = [
+  ['-c', (f) => ['-c', f, 'chart.yaml'], ALL],
+  ['-r', (f) => ['-r', f, 'chart.yaml'], ALL],
+  ['--concept-map', (f) => ['--concept-map', f, 'chart.yaml'], SOME],
+  ['--baseline', (f) => ['--baseline', f, 'chart.yaml'], SOME],
+  ['merge', (f) => ['merge', f], SOME],
+  ['print-config -c', (f) => ['print-config', '-c', f], SOME],
+  ['convert -c', (f) => ['convert', '-c', f, 'chart.yaml'], SOME],
 ];
 
-describe.each(USES)('%s', (_use, args) => {
-  test.each(Object.keys(FOREIGN))('%s is refused by name (exit 2), without a word of its content', (file) => {
+describe.each(USES)('%s', (_use, args, files) => {
+  test.each(files)('%s is refused by name (exit 2), without a word of its content', (file) => {
     const r = cli(args(file), { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');

@@ -88,6 +88,24 @@ describe('every report format', () => {
   });
 });
 
+describe('a streamed NDJSON file (its findings written from a spool, piece by piece)', () => {
+  test('stylish and json escape it the same way', () => {
+    const { dir } = scratch();
+    const name = FORGED_NAME.replace(/\.yaml$/, '.ndjson');
+    writeFileSync(join(dir, name), `${JSON.stringify(hostileChart())}\n`);
+    const env = { B12LINT_STREAM_THRESHOLD: '0' };
+    const stylish = cli(['.'], { cwd: dir, env });
+    expect(stylish.code).toBe(1);
+    expect(unsafeLines(stylish.stdout)).toEqual([]);
+    expect(stylish.stdout.split('\n')).toContain('x\\x1b[2J\\x1b[31mevil\\n::error::forged.ndjson');
+    const json = cli(['-f', 'json', '.'], { cwd: dir, env });
+    expect(unsafeLines(json.stdout)).toEqual([]);
+    const report = JSON.parse(json.stdout) as Report;
+    expect(report.results[0]!.file).toBe(name);
+    expect(report.results[0]!.findings[0]!.chartId).toBe(CHART_ID);
+  });
+});
+
 describe('messages on stderr', () => {
   test('convert: its messages and its YAML and JSON output escape chart text, and the output reads back exact', () => {
     const dir = hostileFolder();
