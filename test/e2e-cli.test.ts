@@ -36,7 +36,7 @@ describe('exit codes', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^b12lint: unknown option '--fial-on'\n\(Did you mean --fail-on\?\)\n$/);
     const fmt = cli(['-f', 'jsno', 'fixtures/charts']);
-    expect(fmt).toEqual({ code: 2, stdout: '', stderr: 'b12lint: unknown format "jsno": use one of stylish, json, html, sarif, junit, github, codequality, csv. Did you mean `json`?\n' });
+    expect(fmt).toEqual({ code: 2, stdout: '', stderr: 'b12lint: unknown format "jsno": use one of stylish, json, html, sarif, junit, github, codequality, csv, queries. Did you mean `json`?\n' });
     expect(cli(['--fail-on', 'sometimes', 'fixtures/charts']).code).toBe(2);
     expect(cli(['--max-warnings', 'many', 'fixtures/charts']).stderr).toBe('b12lint: --max-warnings takes a whole number; got "many"\n');
   });
