@@ -274,6 +274,29 @@ encounters:
   ]);
 });
 
+test('an open question has no options; a yes/no one has Yes, No and the two b12lint adds', () => {
+  const rs = (query: string): string => `ruleset: t
+terms:
+  fatigue: [fatigue]
+rules:
+  - id: r1
+    severity: info
+    title: t
+    on: encounter
+    when: { text: { terms: fatigue } }
+    cite:
+      - text: { terms: fatigue }
+    message: m
+    query:
+${query}`;
+  const chart = 'chartId: C1\nencounters:\n  - { id: E1, date: 2026-10-02, notes: [{ section: hpi, text: Fatigue for a month. }] }\n';
+  const open = lint(rs('      question: What is the cause of the fatigue documented on {{encounter.date}}?\n'), chart)[0]!.query!;
+  expect(open).toMatchObject({ question: 'What is the cause of the fatigue documented on 2026-10-02?', options: [] });
+  const yesNo = lint(rs('      form: yes-no\n      question: Is the documented fatigue a current problem?\n'), chart)[0]!.query!;
+  expect(yesNo.options).toEqual(['Yes', 'No', 'Other (please specify)', 'Clinically undetermined']);
+  expect(yesNo.indicators.map((i) => i.text)).toEqual(['Fatigue for a month.']);
+});
+
 describe('--redact applies to the indicators', () => {
   const notes = ['Fatigue for three months', 'Anemia, macrocytic', 'Heavy menses for six months', 'Denies melena or hematochezia', 'Roux-en-Y gastric bypass in 2019'];
 
