@@ -262,17 +262,13 @@ function quoteOf(note: Note, e: EvidenceRef): string {
   const text = note.text;
   const term = e.term ?? '';
   let chosen: [number, number] | undefined;
-  const first = term ? text.indexOf(term) : -1;
-  if (first >= 0) {
-    chosen = sentenceBounds(text, first);
-    // A term written more than once in the note: the occurrence whose excerpt is the evidence's.
-    if (text.indexOf(term, first + 1) >= 0) {
-      for (let i = first; i >= 0; i = text.indexOf(term, i + 1)) {
-        const [s, end] = sentenceBounds(text, i);
-        if (excerpt(text, i, term.length, s, end) === e.excerpt) {
-          chosen = [s, end];
-          break;
-        }
+  if (term) {
+    for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + 1)) {
+      const [s, end] = sentenceBounds(text, i);
+      chosen ??= [s, end];
+      if (excerpt(text, i, term.length, s, end) === e.excerpt) {
+        chosen = [s, end];
+        break;
       }
     }
   }
