@@ -12,7 +12,7 @@ import type { HtmlData } from '../src/report/html/data.js';
 import type { Report } from '../src/report/types.js';
 import { QueryPolicy } from '../src/rules/query.js';
 import { cli, cliJson, ROOT } from './helpers/cli.js';
-import { rulesetProblems } from './helpers/engine.js';
+import { lint, rulesetProblems } from './helpers/engine.js';
 import { scratches } from './helpers/scratch.js';
 
 const RULESET = 'fixtures/rulesets/queries-recommended.yaml';
@@ -239,6 +239,62 @@ describe('drafts through the CLI (fixtures/rulesets/queries-recommended.yaml)', 
     });
     expect(data.findings.filter((f) => f[9] === undefined).every((f) => f.length === 9)).toBe(true);
   });
+});
+
+test('a note is quoted by the sentence that holds the cited mention, not an earlier one with the same word', () => {
+  const rs = `ruleset: t
+terms:
+  bleeding: [bleeding]
+rules:
+  - id: r1
+    severity: info
+    title: t
+    on: encounter
+    when: { text: { terms: bleeding } }
+    cite:
+      - text: { terms: bleeding }
+    message: m
+    query:
+      question: Which best describes the bleeding?
+      options: [Acute, Chronic]
+`;
+  const chart = `chartId: C1
+encounters:
+  - id: E1
+    date: 2026-10-02
+    notes:
+      - section: hpi
+        text: "No bleeding   today.   Heavy bleeding
+          since Monday, soaking pads.
+          Plan iron."
+`;
+  const [f] = lint(rs, chart);
+  expect(f!.query!.indicators).toEqual([
+    { text: 'Heavy bleeding since Monday, soaking pads.', source: 'note', section: 'hpi', date: '2026-10-02', line: 7, column: 15, pointer: '/encounters/0/notes/0/text' },
+  ]);
+});
+
+test('an open question has no options; a yes/no one has Yes, No and the two b12lint adds', () => {
+  const rs = (query: string): string => `ruleset: t
+terms:
+  fatigue: [fatigue]
+rules:
+  - id: r1
+    severity: info
+    title: t
+    on: encounter
+    when: { text: { terms: fatigue } }
+    cite:
+      - text: { terms: fatigue }
+    message: m
+    query:
+${query}`;
+  const chart = 'chartId: C1\nencounters:\n  - { id: E1, date: 2026-10-02, notes: [{ section: hpi, text: Fatigue for a month. }] }\n';
+  const open = lint(rs('      question: What is the cause of the fatigue documented on {{encounter.date}}?\n'), chart)[0]!.query!;
+  expect(open).toMatchObject({ question: 'What is the cause of the fatigue documented on 2026-10-02?', options: [] });
+  const yesNo = lint(rs('      form: yes-no\n      question: Is the documented fatigue a current problem?\n'), chart)[0]!.query!;
+  expect(yesNo.options).toEqual(['Yes', 'No', 'Other (please specify)', 'Clinically undetermined']);
+  expect(yesNo.indicators.map((i) => i.text)).toEqual(['Fatigue for a month.']);
 });
 
 describe('--redact applies to the indicators', () => {

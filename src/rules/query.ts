@@ -29,11 +29,22 @@ export const UNDETERMINED_OPTION = 'Clinically undetermined';
 export const QUERY_FORMS = ['multiple-choice', 'yes-no', 'open'] as const;
 export type QueryForm = (typeof QUERY_FORMS)[number];
 
+/** A template: parsed, or already rendered when it has no placeholder (most options). */
+export type QueryText = TemplatePart[] | string;
+
 /** A query as the engine keeps it: templates parsed, option conditions compiled. */
 export interface CompiledQuery {
   form: QueryForm;
-  question: TemplatePart[];
-  options: { text: TemplatePart[]; when?: Evaluator }[];
+  question: QueryText;
+  options: { text: QueryText; when?: Evaluator }[];
+}
+
+function prepared(parts: TemplatePart[]): QueryText {
+  return templateNames(parts).length === 0 ? render(parts, undefined as unknown as Scope, {}) : parts;
+}
+
+function rendered(t: QueryText, scope: Scope, bindings: Bindings): string {
+  return typeof t === 'string' ? t : render(t, scope, bindings);
 }
 
 /** A query before its indicators are placed in the file (line and column). */
@@ -145,9 +156,10 @@ export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQue
     return parts;
   };
 
-  let question: TemplatePart[] | undefined;
+  let question: QueryText | undefined;
   if (typeof raw.question === 'string') {
-    question = checkText(raw.question, [...path, 'question'], 'question');
+    const parts = checkText(raw.question, [...path, 'question'], 'question');
+    if (parts) question = prepared(parts);
     if (!raw.question.trim().endsWith('?')) p.at(src, [...path, 'question'], `${rule}: the query's question must be a question: end it with "?"`);
   }
 
@@ -176,7 +188,7 @@ export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQue
       }
       const parts = checkText(text, at, what);
       const when = isObj(o) && o.when !== undefined ? cc.condition(o.when, src, [...path, 'options', i, 'when']) : undefined;
-      if (parts) compiled.push(when ? { text: parts, when } : { text: parts });
+      if (parts) compiled.push(when ? { text: prepared(parts), when } : { text: prepared(parts) });
     });
   }
   if (p.list.length > before || !question) return undefined;
@@ -344,11 +356,11 @@ export function buildQuery(q: CompiledQuery, scope: Scope, bindings: Bindings, c
   let options: string[] = [];
   if (q.form === 'yes-no') options = ['Yes', 'No', OTHER_OPTION, UNDETERMINED_OPTION];
   else if (q.form === 'multiple-choice') {
-    options = q.options.filter((o) => !o.when || o.when(scope) !== null).map((o) => render(o.text, scope, bindings));
+    options = q.options.filter((o) => !o.when || o.when(scope) !== null).map((o) => rendered(o.text, scope, bindings));
     options = [...new Set(options.filter((o) => o !== ''))];
     options.push(OTHER_OPTION, UNDETERMINED_OPTION);
   }
-  const out: UnlocatedQuery = { question: render(q.question, scope, bindings), indicators, options };
+  const out: UnlocatedQuery = { question: rendered(q.question, scope, bindings), indicators, options };
   if (scope.encounter) out.encounterDate = scope.encounter.dateText;
   return out;
 }
