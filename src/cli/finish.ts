@@ -29,7 +29,7 @@ import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-w
 import { ExitCode } from '../run/run.js';
 import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
-import { openAtomic, writeAtomic, type AtomicFile } from './output.js';
+import { openOutput, outputError, type OutputFile } from './output.js';
 
 export interface FormatTarget {
   name: string;
@@ -62,6 +62,8 @@ export interface FinishOptions {
   quiet: boolean;
   baseline?: BaselineOption;
   shard?: Shard;
+  /** The largest baseline file read (--max-file-size), in bytes. */
+  maxInputSize?: number;
 }
 
 /** The current folder relative to the repository root (the nearest folder with `.git`), with `/`. */
@@ -92,33 +94,58 @@ export function ownFiles(cwd: string, targets: readonly FormatTarget[], baseline
     .map((rel) => `/${rel.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ')}`);
 }
 
+/** The baseline file to write, and what to say once it is written. */
+interface BaselineWrite {
+  path: string;
+  shown: string;
+  text: string;
+  note: string;
+}
+
 /** The report through the baseline, and the baseline file to write, if any. */
-function withBaseline(report: Report, b: BaselineOption, o: FinishOptions): { report: Report; write?: () => void } {
+function withBaseline(report: Report, b: BaselineOption, o: FinishOptions): { report: Report; write?: BaselineWrite } {
   const file = resolve(o.cwd, b.path);
-  const old = b.update && !existsSync(file) ? [] : readBaseline(file, b.path);
+  const old = b.update && !existsSync(file) ? [] : readBaseline(file, b.path, o.maxInputSize);
   const inScope = baselineScope(report, o.cwd, o.shard);
   const entries = b.update ? updatedBaseline(old, report, inScope) : old;
   const applied = applyBaseline(report, entries, inScope, b.path);
   const fixed = applied.summary.baseline!.fixed;
   if (b.update) {
-    return {
-      report: applied,
-      write: () => {
-        writeAtomic(file, serializeBaseline(entries));
-        o.stderr(`b12lint: wrote ${entries.length} finding${entries.length === 1 ? '' : 's'} to the baseline ${b.path}\n`);
-      },
-    };
+    const note = `b12lint: wrote ${entries.length} finding${entries.length === 1 ? '' : 's'} to the baseline ${b.path}\n`;
+    return { report: applied, write: { path: file, shown: b.path, text: serializeBaseline(entries), note } };
   }
   if (b.prune && fixed.length) {
-    return {
-      report: applied,
-      write: () => {
-        writeAtomic(file, serializeBaseline(prunedBaseline(old, fixed)));
-        o.stderr(`b12lint: pruned ${fixed.length} fixed finding${fixed.length === 1 ? '' : 's'} from the baseline ${b.path}\n`);
-      },
-    };
+    const note = `b12lint: pruned ${fixed.length} fixed finding${fixed.length === 1 ? '' : 's'} from the baseline ${b.path}\n`;
+    return { report: applied, write: { path: file, shown: b.path, text: serializeBaseline(prunedBaseline(old, fixed)), note } };
   }
   return { report: applied };
+}
+
+/** Opens a report file and writes its text, or throws an OutputError naming it. */
+function reportFile(path: string, shown: string, cwd: string): OutputFile {
+  try {
+    return openOutput(resolve(cwd, path));
+  } catch (err) {
+    throw outputError('the report', shown, err);
+  }
+}
+
+/** Puts every written file in place (renames first: they cannot wait on a reader); on a failure, the rest are removed. */
+async function commitAll(files: readonly { file: OutputFile; what: string; shown: string }[], signal?: AbortSignal): Promise<void> {
+  let k = 0;
+  try {
+    for (; k < files.length; k++) {
+      const f = files[k]!;
+      try {
+        await f.file.commit(signal);
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        throw outputError(f.what, f.shown, err);
+      }
+    }
+  } finally {
+    for (k++; k < files.length; k++) files[k]!.file.abort();
+  }
 }
 
 /** The options every format shares. */
@@ -132,7 +159,7 @@ function sharedOptions(flagged: number | undefined, o: FinishOptions): Omit<Form
 }
 
 /** The report stage of a run: from the spools when it can be (see the header), else `finish`. */
-export function finishRun(report: Report, o: FinishOptions): number {
+export async function finishRun(report: Report, o: FinishOptions): Promise<number> {
   if (hasSpools(report) && !o.baseline && !o.redact && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishFromSpools(report, o);
   readBackSpools(report);
   return finish(report, o);
@@ -159,30 +186,40 @@ function buffered(write: (s: string) => void): { write: (s: string) => void; flu
   };
 }
 
-function finishFromSpools(input: Report, o: FinishOptions): number {
+async function finishFromSpools(input: Report, o: FinishOptions): Promise<number> {
   // `--quiet` keeps the errors: the counts follow, and each file's findings are filtered as they are read.
   const keep: ReadonlySet<Severity> = new Set(o.quiet ? ['error'] : SEVERITIES);
   const report: Report = o.quiet ? { ...input, summary: { ...input.summary, warnings: 0, infos: 0 } } : input;
   const shared = sharedOptions(undefined, o);
   o.signal?.throwIfAborted(); // nothing is written before this point
-  const files: AtomicFile[] = [];
-  const outputs = o.targets.map((t) => {
-    const file = t.path === undefined ? undefined : openAtomic(resolve(o.cwd, t.path));
-    if (file) files.push(file);
-    const sink = buffered(file ? file.write : o.stdout);
-    return { writer: PIECE_WRITERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared }), ...sink };
-  });
+  const files: { file: OutputFile; what: string; shown: string }[] = [];
   const exit = new ExitCode(o.failOn, o.maxWarnings);
   let flagged: number;
   try {
+    const outputs = o.targets.map((t) => {
+      let write = o.stdout;
+      if (t.path !== undefined) {
+        const shown = t.path;
+        const file = reportFile(t.path, shown, o.cwd);
+        files.push({ file, what: 'the report', shown });
+        write = (s) => {
+          try {
+            file.write(s);
+          } catch (err) {
+            throw outputError('the report', shown, err);
+          }
+        };
+      }
+      return { writer: PIECE_WRITERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared }), ...buffered(write) };
+    });
     const content = (r: FileResult): FileContent => ({ shape: findingsShape(r, keep), findings: kept(findingsOf(r), keep), charts: chartSpoolOf(r) });
     flagged = writePieces(report, content, outputs, (f) => exit.see(f));
     for (const out of outputs) out.flush();
-    for (const file of files) file.commit();
   } catch (err) {
-    for (const file of files) file.abort();
+    for (const f of files) f.file.abort();
     throw err;
   }
+  await commitAll(files, o.signal);
   if (o.targets.every((t) => t.path !== undefined)) o.stdout(`${summaryLine(report, flagged)}\n`);
   return exit.code(report.summary);
 }
@@ -191,7 +228,7 @@ function* kept(findings: Iterable<Finding>, keep: ReadonlySet<Severity>): Genera
   for (const f of findings) if (keep.has(f.severity)) yield f;
 }
 
-export function finish(input: Report, o: FinishOptions): number {
+export async function finish(input: Report, o: FinishOptions): Promise<number> {
   const baselined = o.baseline ? withBaseline(input, o.baseline, o) : { report: input };
   let report = baselined.report;
   if (o.quiet) report = keepFindings(report, (f) => f.severity === 'error');
@@ -200,15 +237,41 @@ export function finish(input: Report, o: FinishOptions): number {
   const shared = sharedOptions(flagged, o);
   const texts = o.targets.map((t) => FORMATTERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));
   o.signal?.throwIfAborted(); // once writing starts, every file is written whole
-  baselined.write?.();
+  // Every file is written to its temporary file first: one that cannot be written stops the run
+  // before any is put in place (the baseline first, which a report does not need).
+  const files: { file: OutputFile; what: string; shown: string }[] = [];
+  try {
+    const b = baselined.write;
+    if (b) {
+      try {
+        const file = openOutput(b.path);
+        files.push({ file, what: 'the baseline', shown: b.shown });
+        file.write(b.text);
+      } catch (err) {
+        throw outputError('the baseline', b.shown, err);
+      }
+    }
+    for (const [i, t] of o.targets.entries()) {
+      if (t.path === undefined) continue;
+      const file = reportFile(t.path, t.path, o.cwd);
+      files.push({ file, what: 'the report', shown: t.path });
+      try {
+        file.write(texts[i]!);
+      } catch (err) {
+        throw outputError('the report', t.path, err);
+      }
+    }
+  } catch (err) {
+    for (const f of files) f.file.abort();
+    throw err;
+  }
+  await commitAll(files, o.signal);
+  if (baselined.write) o.stderr(baselined.write.note);
   let stdoutUsed = false;
   for (const [i, t] of o.targets.entries()) {
-    if (t.path === undefined) {
-      o.stdout(texts[i]!);
-      stdoutUsed = true;
-    } else {
-      writeAtomic(resolve(o.cwd, t.path), texts[i]!);
-    }
+    if (t.path !== undefined) continue;
+    o.stdout(texts[i]!);
+    stdoutUsed = true;
   }
   if (!stdoutUsed) o.stdout(`${summaryLine(report, flagged)}\n`);
   return exitCode(report, o.failOn, o.maxWarnings);

@@ -19,7 +19,7 @@ import { CACHE_STRATEGIES, defaultCacheLocation, type CacheStrategy } from '../r
 import { convert, CONVERT_FORMATS, type ConvertFormat } from '../run/convert.js';
 import { displayPath, NoFilesError } from '../run/discover.js';
 import { findConfig, loadConfig, type Config } from '../run/config.js';
-import { DEFAULT_MAX_FILE_SIZE } from '../run/lint-file.js';
+import { DEFAULT_MAX_FILE_SIZE, readSideInput, SideInputError } from '../read/bounded.js';
 import { MergeError, mergeReports, parseShardReport } from '../run/merge.js';
 import { ProgressBar, progressAllowed } from '../run/progress.js';
 import { run, type FailOn } from '../run/run.js';
@@ -33,6 +33,7 @@ import type { CompiledRuleset } from '../rules/types.js';
 import { registerAuthoringCommands, subcommandHint } from '../authoring/cli.js';
 import { Interrupted, watchSignals } from './signals.js';
 import { finishRun, ownFiles, type BaselineOption, type FormatTarget } from './finish.js';
+import { OutputError } from './output.js';
 import { formatStats } from './stats.js';
 
 /** A problem that stops the run before linting: exit 2, one message. */
@@ -129,6 +130,9 @@ function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: C
   return { ...setupFromSpec(spec), spec };
 }
 
+/** Names of standard output: a report sent there is written to it, as without a file (never by opening the path). */
+const STDOUT_PATHS: ReadonlySet<string> = new Set(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
+
 function parseFormats(specs: readonly string[], outputFile: string | undefined): FormatTarget[] {
   const list = specs.length ? specs : ['stylish'];
   const targets = list.map((spec): FormatTarget => {
@@ -139,9 +143,10 @@ function parseFormats(specs: readonly string[], outputFile: string | undefined):
     if (path !== undefined && path === '') throw new UsageError(`format "${spec}" names no file after the colon`);
     return path !== undefined ? { name, path } : { name };
   });
+  for (const t of targets) if (t.path !== undefined && STDOUT_PATHS.has(t.path)) delete t.path;
   const toDefault = targets.filter((t) => t.path === undefined);
   if (toDefault.length > 1) throw new UsageError(`only one format can go to ${outputFile ? '--output-file' : 'standard output'}; give the others a file (--format sarif:reports/b12.sarif)`);
-  if (outputFile && toDefault[0]) toDefault[0].path = outputFile;
+  if (outputFile && toDefault[0] && !STDOUT_PATHS.has(outputFile)) toDefault[0].path = outputFile;
   return targets;
 }
 
@@ -197,6 +202,7 @@ async function finishReport(
     quiet: opts.quiet ?? false,
     ...(settings.baseline ? { baseline: settings.baseline } : {}),
     ...(shard ? { shard } : {}),
+    maxInputSize: maxFileSize,
   });
 }
 
@@ -226,7 +232,7 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
     schedule: {
       jobs,
       spec,
-      ...(opts.cache || opts.cacheLocation ? { cache: { location: resolve(io.cwd, opts.cacheLocation ?? defaultCacheLocation(io.cwd)), strategy: strategy as CacheStrategy } } : {}),
+      ...(opts.cache || opts.cacheLocation ? { cache: { location: resolve(io.cwd, opts.cacheLocation ?? defaultCacheLocation(io.cwd)), strategy: strategy as CacheStrategy, ...(io.env.B12LINT_CACHE_KEY ? { secret: io.env.B12LINT_CACHE_KEY } : {}) } } : {}),
       ...(progressAllowed(io.stderrIsTTY ?? false, io.env) ? { progress: (total: number) => new ProgressBar(total, io.stderr) } : {}),
     },
   });
@@ -285,11 +291,26 @@ async function reportFiles(specs: readonly string[], cwd: string): Promise<strin
   return out;
 }
 
-async function mergeCommand(specs: string[], opts: ReportOpts, io: Io): Promise<number> {
+/** A shard report's text, under the size limit of chart files. */
+function shardReportText(abs: string, shown: string, maxSize: number): string {
+  try {
+    return readSideInput(abs, maxSize);
+  } catch (err) {
+    if (err instanceof SideInputError) throw new MergeError(`cannot read the report ${shown}: ${err.message}`);
+    throw err;
+  }
+}
+
+async function mergeCommand(specs: string[], opts: ReportOpts & { maxFileSize?: string }, io: Io): Promise<number> {
   const settings = reportSettings(opts, undefined);
+  const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
+  const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
   const { ruleset, config } = setup(opts, io);
-  const shards = (await reportFiles(specs, io.cwd)).map((f) => parseShardReport(readFileSync(f, 'utf8'), displayPath(f, io.cwd)));
-  return finishReport(mergeReports(shards, ruleset.fingerprint), opts, settings, ruleset, config, io, DEFAULT_MAX_FILE_SIZE);
+  const shards = (await reportFiles(specs, io.cwd)).map((f) => {
+    const shown = displayPath(f, io.cwd);
+    return parseShardReport(shardReportText(f, shown, maxFileSize), shown);
+  });
+  return finishReport(mergeReports(shards, ruleset.fingerprint), opts, settings, ruleset, config, io, maxFileSize);
 }
 
 function rulesCommand(opts: RulesetOpts, io: Io): number {
@@ -387,8 +408,9 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
   registerAuthoringCommands(program, io, addRulesetOptions, (c) => { code = c; });
   addReportOptions(addRulesetOptions(program.command('merge')
     .argument('<reports...>', 'the JSON reports of every shard (--shard i/n --format json)')
-    .description('merge the JSON reports of a sharded run into the report of the whole run')))
-    .action(async (reports: string[], opts: ReportOpts) => { code = await mergeCommand(reports, opts, io); });
+    .description('merge the JSON reports of a sharded run into the report of the whole run'))
+    .option('--max-file-size <mb>', 'largest shard report (and chart file read for the HTML report) read, in MB (default 64)'))
+    .action(async (reports: string[], opts: ReportOpts & { maxFileSize?: string }) => { code = await mergeCommand(reports, opts, io); });
 
   try {
     await program.parseAsync(argv as string[]);
@@ -407,7 +429,7 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
       io.stderr(`b12lint: ${err.message}; no report was written\n`);
       return err.exitCode;
     }
-    if (err instanceof UsageError || err instanceof NoFilesError || err instanceof ShardError || err instanceof BaselineError || err instanceof MergeError) {
+    if (err instanceof UsageError || err instanceof NoFilesError || err instanceof ShardError || err instanceof BaselineError || err instanceof MergeError || err instanceof OutputError || err instanceof SideInputError) {
       io.stderr(`b12lint: ${err.message}${err instanceof NoFilesError ? subcommandHint(program, program.args[0]) : ''}\n`);
       return 2;
     }

@@ -3,11 +3,11 @@
  * unit of work of a run (and of a worker thread). It never throws: a file that cannot be read or
  * parsed is a finding, and so is an unexpected failure while linting one chart.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { adapt, type InputFormat } from '../chart/adapt.js';
 import type { ConceptMap } from '../chart/fhir/concept-map.js';
 import type { Chart } from '../chart/model.js';
 import { ENGINE_RULES, fingerprintOf, SEVERITY_RANK, type Finding, type Position, type Severity, type UnlocatedFinding } from '../finding.js';
+import { readBounded, DEFAULT_MAX_FILE_SIZE } from '../read/bounded.js';
 import { decode, type Decoded } from '../read/decode.js';
 import { formatOf, parseDecoded, TooManyValues, type SourceDoc, type SourceFormat } from '../read/parse.js';
 import type { ChartEntry } from '../report/types.js';
@@ -41,7 +41,7 @@ export interface FileOutcome {
   sensitive?: Map<string, string[]>;
 }
 
-export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+export { DEFAULT_MAX_FILE_SIZE };
 
 /** What lints a chart: the engine, or anything that takes charts the same way (`convert` collects them). */
 export type ChartLinter = Pick<Engine, 'lint'>;
@@ -65,46 +65,13 @@ const MB = 1024 * 1024;
 
 type ReadResult = { bytes: Buffer } | { refused: string };
 
-/**
- * Reads a chart file whole, in as few system calls as reading it can take (open, fstat, read,
- * close). It is opened without blocking, so what is not a regular file (a pipe, a device) is
- * refused before anything is read from it, neither blocking nor streaming forever; what cannot
- * even be opened so (a socket) is refused the same way. The size limit is checked on the bytes
- * read, so a file that grows while it is read is refused too.
- */
+/** Reads a chart file whole under the size limit (src/read/bounded.ts); what is refused, in words. */
 function readChartFile(abs: string, maxFileSize: number): ReadResult {
-  const notAFile: ReadResult = { refused: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' };
-  let fd: number;
-  try {
-    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENXIO') return notAFile;
-    throw err;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return notAFile;
-    const size = st.size;
-    const tooBig = (what: string): ReadResult => ({
-      refused: `File is ${what}, over the ${(maxFileSize / MB).toFixed(0)} MB limit for one file: raise it with --max-file-size <MB>, or split the export into smaller files.`,
-    });
-    if (size > maxFileSize) return tooBig(`${(size / MB).toFixed(1)} MB`);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(Math.max(size - total + 1, 64 * 1024), maxFileSize + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n > 0) {
-        chunks.push(chunk.subarray(0, n));
-        total += n;
-        if (total > maxFileSize) return tooBig(`${(total / MB).toFixed(1)} MB or more (it grew while it was read)`);
-      }
-      // The end: nothing more, or the size fstat gave read in full by a read that asked for more.
-      if (n === 0 || (total === size && n < chunk.length)) return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
-    }
-  } finally {
-    closeSync(fd);
-  }
+  const r = readBounded(abs, maxFileSize);
+  if ('bytes' in r) return r;
+  if (r.refused === 'not-a-file') return { refused: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' };
+  const what = r.grew ? `${(r.size / MB).toFixed(1)} MB or more (it grew while it was read)` : `${(r.size / MB).toFixed(1)} MB`;
+  return { refused: `File is ${what}, over the ${(maxFileSize / MB).toFixed(0)} MB limit for one file: raise it with --max-file-size <MB>, or split the export into smaller files.` };
 }
 
 export function lintFile(abs: string, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {

@@ -16,7 +16,7 @@ export interface ScheduleOptions {
   jobs: number;
   /** How workers set up the same ruleset; without it the run stays in this thread. */
   spec?: RulesetSpec;
-  cache?: { location: string; strategy: CacheStrategy };
+  cache?: { location: string; strategy: CacheStrategy; secret?: string };
   /** Makes the progress display for a run of `total` files. */
   progress?: (total: number) => ProgressSink;
   /** Awaited between two files (and every so many lines of a streamed one): Ctrl-C stops the run there. */
@@ -46,7 +46,7 @@ function lintKey(lint: LintFileOptions): string {
 
 export async function lintFiles(files: readonly FileTask[], engine: Engine, lint: LintFileOptions, options: ScheduleOptions): Promise<Scheduled> {
   const cache = options.cache
-    ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}` })
+    ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}`, maxSize: lint.maxFileSize })
     : undefined;
   const outcomes: FileOutcome[] = new Array(files.length);
   const todo: number[] = [];
@@ -104,8 +104,8 @@ export async function lintFiles(files: readonly FileTask[], engine: Engine, lint
   }
   if (cache) {
     for (const i of todo) cache.keep(files[i]!.abs, outcomes[i]!);
-    const problem = cache.save();
-    if (problem) stats.cacheProblem = problem;
+    const problems = [cache.refused, cache.save()].filter((p): p is string => p !== undefined);
+    if (problems.length) stats.cacheProblem = problems.join('; ');
   }
   return { outcomes, stats };
 }
