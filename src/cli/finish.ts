@@ -7,11 +7,12 @@
  * writes every file whole.
  *
  * A report with streamed files (findings and chart entries in spools, src/run/spool.ts) goes
- * through `finishRun`: when no baseline or `--redact` is asked for and every format can be written
- * piece by piece (src/report/stream-writer.ts), the formats are written straight from the spools,
- * so memory does not grow with the number of findings or charts; otherwise the spools are read
- * back and `finish` runs.
- * Files are still written whole (atomically); what goes to stdout is written as it is made.
+ * through `finishRun`: when no baseline is asked for and every format can be written
+ * piece by piece (src/report/stream-writer.ts), the formats are written straight from the spools
+ * (redacted on the way with `--redact`), so memory does not grow with the number of findings or
+ * charts; otherwise the spools are read back and `finish` runs.
+ * Files are still written whole (atomically, or into a FIFO or device: src/cli/output.ts); what
+ * goes to stdout is written as it is made.
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -19,9 +20,9 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { FORMATTERS } from '../report/index.js';
 import { chartsWithFindings } from '../report/charts.js';
 import { keepFindings } from '../report/filter.js';
-import { redact, type RedactOptions } from '../report/redact.js';
+import { Redactor, type RedactOptions } from '../report/redact.js';
 import { summaryLine } from '../report/stylish.js';
-import type { FileResult, FormatOptions, Report, RuleInfo, SourceLines } from '../report/types.js';
+import type { ChartSource, FileResult, FormatOptions, Report, RuleInfo, SourceLines } from '../report/types.js';
 import { applyBaseline, baselineScope, prunedBaseline, readBaseline, serializeBaseline, updatedBaseline } from '../run/baseline.js';
 import { exitCode, type FailOn } from '../run/run.js';
 import type { Shard } from '../run/shard.js';
@@ -160,7 +161,7 @@ function sharedOptions(flagged: number | undefined, o: FinishOptions): Omit<Form
 
 /** The report stage of a run: from the spools when it can be (see the header), else `finish`. */
 export async function finishRun(report: Report, o: FinishOptions): Promise<number> {
-  if (hasSpools(report) && !o.baseline && !o.redact && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishFromSpools(report, o);
+  if (hasSpools(report) && !o.baseline && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishFromSpools(report, o);
   readBackSpools(report);
   return finish(report, o);
 }
@@ -189,7 +190,11 @@ function buffered(write: (s: string) => void): { write: (s: string) => void; flu
 async function finishFromSpools(input: Report, o: FinishOptions): Promise<number> {
   // `--quiet` keeps the errors: the counts follow, and each file's findings are filtered as they are read.
   const keep: ReadonlySet<Severity> = new Set(o.quiet ? ['error'] : SEVERITIES);
-  const report: Report = o.quiet ? { ...input, summary: { ...input.summary, warnings: 0, infos: 0 } } : input;
+  const counted: Report = o.quiet ? { ...input, summary: { ...input.summary, warnings: 0, infos: 0 } } : input;
+  // `--redact`: each file's path, findings and chart entries are redacted as they are written.
+  const red = o.redact ? new Redactor(o.redact) : undefined;
+  const report: Report = red ? { ...counted, results: counted.results.map((r) => ({ ...r, file: red.path(r.file) })) } : counted;
+  const fileOf = new Map(report.results.map((r, k) => [r, counted.results[k]!.file]));
   const shared = sharedOptions(undefined, o);
   o.signal?.throwIfAborted(); // nothing is written before this point
   const files: { file: OutputFile; what: string; shown: string }[] = [];
@@ -212,7 +217,17 @@ async function finishFromSpools(input: Report, o: FinishOptions): Promise<number
       }
       return { writer: PIECE_WRITERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared }), ...buffered(write) };
     });
-    const content = (r: FileResult): FileContent => ({ shape: findingsShape(r, keep), findings: kept(findingsOf(r), keep), charts: chartSpoolOf(r) });
+    const content = (r: FileResult): FileContent => {
+      const findings = kept(findingsOf(r), keep);
+      if (!red) return { shape: findingsShape(r, keep), findings, charts: chartSpoolOf(r) };
+      const file = fileOf.get(r)!;
+      const charts: ChartSource = chartSpoolOf(r) ?? { count: r.charts.length, entries: () => r.charts };
+      return {
+        shape: findingsShape(r, keep),
+        findings: mapped(findings, (f) => red.finding(file, f)),
+        charts: { count: charts.count, entries: () => mapped(charts.entries(), (c) => red.chart(c)) },
+      };
+    };
     flagged = writePieces(report, content, outputs, (f) => exit.see(f));
     for (const out of outputs) out.flush();
   } catch (err) {
@@ -228,11 +243,15 @@ function* kept(findings: Iterable<Finding>, keep: ReadonlySet<Severity>): Genera
   for (const f of findings) if (keep.has(f.severity)) yield f;
 }
 
+function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const x of items) yield f(x);
+}
+
 export async function finish(input: Report, o: FinishOptions): Promise<number> {
   const baselined = o.baseline ? withBaseline(input, o.baseline, o) : { report: input };
   let report = baselined.report;
   if (o.quiet) report = keepFindings(report, (f) => f.severity === 'error');
-  if (o.redact) report = redact(report, o.redact);
+  if (o.redact) report = new Redactor(o.redact).report(report);
   const flagged = chartsWithFindings(report);
   const shared = sharedOptions(flagged, o);
   const texts = o.targets.map((t) => FORMATTERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));

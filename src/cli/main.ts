@@ -119,7 +119,7 @@ function configPath(opts: { config?: string; configLookup?: boolean }, io: Io): 
   return opts.config ?? (opts.configLookup === false ? undefined : findConfig(io.cwd));
 }
 
-function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec } {
+function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec; configFile?: string } {
   const path = configPath(opts, io);
   const spec: RulesetSpec = {
     ...(opts.ruleset ? { ruleset: opts.ruleset } : {}),
@@ -127,7 +127,16 @@ function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: C
     icd10: opts.icd10 ?? [],
     version: version(),
   };
-  return { ...setupFromSpec(spec), spec };
+  return { ...setupFromSpec(spec), spec, ...(path ? { configFile: displayPath(resolve(io.cwd, path), io.cwd) } : {}) };
+}
+
+/**
+ * A config the lookup found outside the current folder (in a parent folder of the repository)
+ * is named on stderr, so no one is surprised by settings they did not see; the report names it too.
+ */
+function noteConfig(opts: RulesetOpts, configFile: string | undefined, io: Io): void {
+  if (configFile === undefined || opts.config !== undefined || !configFile.includes('/')) return;
+  io.stderr(`b12lint: using the config ${configFile} (found above the current folder)\n`);
 }
 
 /** Names of standard output: a report sent there is written to it, as without a file (never by opening the path). */
@@ -206,6 +215,9 @@ async function finishReport(
   });
 }
 
+/** What `--redact` without a key gives away: one line on stderr. */
+export const REDACT_PUBLIC_KEY = '--redact without B12LINT_REDACT_KEY hashes ids and fingerprints with a public key: a short id (an MRN, a birth date) can be recovered by hashing guesses; set B12LINT_REDACT_KEY to a secret';
+
 async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<number> {
   const shard = opts.shard !== undefined ? parseShard(opts.shard, io.env) : undefined;
   const settings = reportSettings(opts, shard);
@@ -213,7 +225,9 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
   const strategy = opts.cacheStrategy ?? 'content';
   if (!(CACHE_STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`--cache-strategy takes ${CACHE_STRATEGIES.join(' or ')}; got "${strategy}".${didYouMean(strategy, CACHE_STRATEGIES)}`);
   const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
-  const { ruleset, config, spec } = setup(opts, io);
+  const { ruleset, config, spec, configFile } = setup(opts, io);
+  noteConfig(opts, configFile, io);
+  if (opts.redact && !io.env.B12LINT_REDACT_KEY) io.stderr(`b12lint: warning: ${REDACT_PUBLIC_KEY}\n`);
   const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
   const started = performance.now();
   const result = await run({
@@ -228,6 +242,7 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
     collectSensitive: opts.redact ?? false,
     ...(io.signal ? { signal: io.signal } : {}),
     ...(shard ? { shard } : {}),
+    ...(configFile !== undefined ? { config: configFile } : {}),
     stats: opts.stats ?? false,
     schedule: {
       jobs,
@@ -305,12 +320,13 @@ async function mergeCommand(specs: string[], opts: ReportOpts & { maxFileSize?: 
   const settings = reportSettings(opts, undefined);
   const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
   const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
-  const { ruleset, config } = setup(opts, io);
+  const { ruleset, config, configFile } = setup(opts, io);
+  noteConfig(opts, configFile, io);
   const shards = (await reportFiles(specs, io.cwd)).map((f) => {
     const shown = displayPath(f, io.cwd);
     return parseShardReport(shardReportText(f, shown, maxFileSize), shown);
   });
-  return finishReport(mergeReports(shards, ruleset.fingerprint), opts, settings, ruleset, config, io, maxFileSize);
+  return finishReport(mergeReports(shards, ruleset.fingerprint, configFile), opts, settings, ruleset, config, io, maxFileSize);
 }
 
 function rulesCommand(opts: RulesetOpts, io: Io): number {

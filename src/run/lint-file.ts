@@ -12,7 +12,7 @@ import { decode, type Decoded } from '../read/decode.js';
 import { formatOf, parseDecoded, TooManyValues, type SourceDoc, type SourceFormat } from '../read/parse.js';
 import type { ChartEntry } from '../report/types.js';
 import type { Engine } from '../rules/engine.js';
-import { sensitiveStrings } from '../report/redact.js';
+import { findingTexts, quotedStrings, sensitiveStrings } from '../report/redact.js';
 
 export interface LintFileOptions {
   /** Largest file read whole, in bytes. */
@@ -21,7 +21,7 @@ export interface LintFileOptions {
   /** `auto` (default) tells FHIR from native charts by content. */
   inputFormat?: InputFormat;
   conceptMap?: ConceptMap;
-  /** Keep the patient-identifying strings of every chart, for `--redact`. */
+  /** Keep the patient-identifying strings that findings quote, for `--redact`. */
   collectSensitive?: boolean;
 }
 
@@ -37,7 +37,7 @@ export interface FileOutcome {
    * (derived) id alone and has no entry here.
    */
   chartRefs: ChartEntry[];
-  /** Patient-identifying strings of the file's charts by chart id (only with `collectSensitive`). */
+  /** Patient-identifying strings of the file's charts that their findings quote, by chart id (only with `collectSensitive`). */
   sensitive?: Map<string, string[]>;
 }
 
@@ -190,9 +190,6 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
   const adapted = adapt(doc.value, { format: options.inputFormat, conceptMap: options.conceptMap });
   const unlocated: UnlocatedFinding[] = adapted.findings;
   out.charts += adapted.charts.length + adapted.refused.length;
-  for (const chart of out.sensitive ? adapted.charts : []) {
-    out.sensitive!.set(chart.chartId, [...(out.sensitive!.get(chart.chartId) ?? []), ...sensitiveStrings(chart, doc.value)]);
-  }
   for (const chart of adapted.charts) {
     out.encounters += chart.encounters.length;
     const tooLarge = oversized(chart);
@@ -209,6 +206,7 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
     if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[budget.severity]) budget.severity = f.severity;
   }
   budget.left -= listed.length;
+  if (out.sensitive) keepQuoted(out.sensitive, adapted.charts, listed, doc.value);
   // Charts without an id and refused candidates always have a finding, so they cost no extra locating.
   const candidates = adapted.derivedIds ? [] : [
     ...adapted.charts.map((c) => ({ chartId: c.chartId, pointer: c.ptr })),
@@ -236,6 +234,26 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
     return c.chartId ? { chartId: c.chartId, line, column, pointer: c.pointer } : { line, column, pointer: c.pointer };
   });
   out.chartRefs.push(...refs.sort((a, b) => a.line - b.line || a.column - b.column));
+}
+
+/**
+ * For `--redact`: the identifying strings of each chart that its listed findings quote (message,
+ * stack, evidence), by chart id. A chart without findings keeps nothing.
+ */
+function keepQuoted(into: Map<string, string[]>, charts: readonly Chart[], listed: readonly UnlocatedFinding[], doc: unknown): void {
+  const texts = new Map<string, string[]>();
+  for (const f of listed) {
+    const key = f.chartId ?? '';
+    const list = texts.get(key) ?? [];
+    list.push(...findingTexts(f));
+    texts.set(key, list);
+  }
+  for (const chart of charts) {
+    const quoting = texts.get(chart.chartId);
+    if (!quoting) continue;
+    const kept = quotedStrings(sensitiveStrings(chart, doc), quoting);
+    if (kept.length) into.set(chart.chartId, [...(into.get(chart.chartId) ?? []), ...kept]);
+  }
 }
 
 /** Fixes the key order of a finding, so reports are byte-identical whatever produced them. */

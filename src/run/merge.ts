@@ -39,9 +39,10 @@ function same(a: unknown, b: unknown): boolean {
 
 /**
  * Merges the shards of one run. `rulesetFingerprint` is that of the ruleset merge itself set up
- * (it describes the rules in SARIF): it must be the one the shards ran.
+ * (it describes the rules in SARIF): it must be the one the shards ran; `config`, the config file
+ * merge used, is the one the merged report names.
  */
-export function mergeReports(shards: readonly ShardReport[], rulesetFingerprint: string): Report {
+export function mergeReports(shards: readonly ShardReport[], rulesetFingerprint: string, config?: string): Report {
   if (shards.length === 0) throw new MergeError('no reports to merge');
   const [first] = shards;
   const head = first!.report;
@@ -78,7 +79,7 @@ export function mergeReports(shards: readonly ShardReport[], rulesetFingerprint:
     totals.charts += report.summary.charts;
     totals.encounters += report.summary.encounters;
   }
-  return assembleReport({ tool: head.tool, ruleset: head.ruleset }, totals, results);
+  return assembleReport({ tool: head.tool, ruleset: head.ruleset, ...(config !== undefined ? { config } : {}) }, totals, results);
 }
 
 /** The shard's results without the repeated-chart-id findings it made among its own files. */
