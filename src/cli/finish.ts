@@ -162,8 +162,19 @@ function sharedOptions(flagged: number | undefined, o: FinishOptions): Omit<Form
 /** The report stage of a run: from the spools when it can be (see the header), else `finish`. */
 export async function finishRun(report: Report, o: FinishOptions): Promise<number> {
   if (hasSpools(report) && !o.baseline && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishFromSpools(report, o);
-  readBackSpools(report);
+  await readBackSpools(report, pauser(o.signal));
   return finish(report, o);
+}
+
+/**
+ * What the report stage awaits between two pieces of work: the event loop runs (a signal's handler
+ * with it), and an aborted run stops there. The formats themselves are made in one go each.
+ */
+function pauser(signal: AbortSignal | undefined): () => Promise<void> {
+  return async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
+  };
 }
 
 /** Text is handed to a sink in chunks of about this many characters. */
@@ -228,7 +239,7 @@ async function finishFromSpools(input: Report, o: FinishOptions): Promise<number
         charts: { count: charts.count, entries: () => mapped(charts.entries(), (c) => red.chart(c)) },
       };
     };
-    flagged = writePieces(report, content, outputs, (f) => exit.see(f));
+    flagged = await writePieces(report, content, outputs, (f) => exit.see(f), pauser(o.signal));
     for (const out of outputs) out.flush();
   } catch (err) {
     for (const f of files) f.file.abort();
@@ -254,8 +265,13 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
   if (o.redact) report = new Redactor(o.redact).report(report);
   const flagged = chartsWithFindings(report);
   const shared = sharedOptions(flagged, o);
-  const texts = o.targets.map((t) => FORMATTERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));
-  o.signal?.throwIfAborted(); // once writing starts, every file is written whole
+  const pause = pauser(o.signal);
+  await pause();
+  const texts: string[] = [];
+  for (const t of o.targets) {
+    texts.push(FORMATTERS.get(t.name)!(report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));
+    await pause(); // once writing starts, every file is written whole
+  }
   // Every file is written to its temporary file first: one that cannot be written stops the run
   // before any is put in place (the baseline first, which a report does not need).
   const files: { file: OutputFile; what: string; shown: string }[] = [];

@@ -19,8 +19,13 @@ export type Bounded =
   | { refused: 'not-a-file' }
   | { refused: 'too-large'; size: number; grew: boolean };
 
-/** Reads a regular file whole, or tells why not; an error opening or reading it is thrown (errno). */
-export function readBounded(path: string, limit: number): Bounded {
+/**
+ * Reads a regular file whole, or tells why not; an error opening or reading it is thrown (errno).
+ * A file larger than `deferAbove` (and within the limit) is not read: `{ deferred: size }`.
+ */
+export function readBounded(path: string, limit: number): Bounded;
+export function readBounded(path: string, limit: number, deferAbove: number): Bounded | { deferred: number };
+export function readBounded(path: string, limit: number, deferAbove = Infinity): Bounded | { deferred: number } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -34,6 +39,7 @@ export function readBounded(path: string, limit: number): Bounded {
     if (!st.isFile()) return { refused: 'not-a-file' };
     const size = st.size;
     if (size > limit) return { refused: 'too-large', size, grew: false };
+    if (size > deferAbove) return { deferred: size };
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {

@@ -63,27 +63,45 @@ function describeErrno(err: unknown): string {
 
 const MB = 1024 * 1024;
 
-type ReadResult = { bytes: Buffer } | { refused: string };
+type ReadResult = { bytes: Buffer } | { refused: string } | { deferred: number };
 
 /** Reads a chart file whole under the size limit (src/read/bounded.ts); what is refused, in words. */
-function readChartFile(abs: string, maxFileSize: number): ReadResult {
-  const r = readBounded(abs, maxFileSize);
-  if ('bytes' in r) return r;
+function readChartFile(abs: string, maxFileSize: number, deferAbove = Infinity): ReadResult {
+  const r = readBounded(abs, maxFileSize, deferAbove);
+  if ('bytes' in r || 'deferred' in r) return r;
   if (r.refused === 'not-a-file') return { refused: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' };
   const what = r.grew ? `${(r.size / MB).toFixed(1)} MB or more (it grew while it was read)` : `${(r.size / MB).toFixed(1)} MB`;
   return { refused: `File is ${what}, over the ${(maxFileSize / MB).toFixed(0)} MB limit for one file: raise it with --max-file-size <MB>, or split the export into smaller files.` };
 }
 
 export function lintFile(abs: string, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
+  return lintFileUpTo(abs, display, engine, options, Infinity)!;
+}
+
+/** Chart files from this size up are linted in a worker thread when the run has the means (schedule.ts). */
+export const DEFAULT_INLINE_LIMIT = 2 * 1024 * 1024;
+
+/** The inline limit, which `B12LINT_INLINE_LIMIT` (bytes) overrides (the tests send small files to a worker with 0). */
+export function inlineLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.B12LINT_INLINE_LIMIT);
+  return env.B12LINT_INLINE_LIMIT !== undefined && Number.isInteger(v) && v >= 0 ? v : DEFAULT_INLINE_LIMIT;
+}
+
+/**
+ * lintFile for a file of at most `limit` bytes; a larger one is not read (undefined), for a
+ * worker thread to lint: the thread that handles Ctrl-C never spends seconds on one file.
+ */
+export function lintFileUpTo(abs: string, display: string, engine: ChartLinter, options: LintFileOptions, limit: number): FileOutcome | undefined {
   const refused = (message: string): FileOutcome => ({
     file: display, findings: [fileFinding(ENGINE_RULES.readError, message)], charts: 1, encounters: 0, chartRefs: [],
   });
   let read: ReadResult;
   try {
-    read = readChartFile(abs, options.maxFileSize);
+    read = readChartFile(abs, options.maxFileSize, limit);
   } catch (err) {
     return refused(`Cannot read the file: ${describeErrno(err)}.`);
   }
+  if ('deferred' in read) return undefined;
   if ('refused' in read) return refused(read.refused);
   const decoded = decode(read.bytes);
   return lintDecoded(decoded, formatOf(abs) ?? (/^\s*[[{]/.test(decoded.text) ? 'json' : 'yaml'), display, engine, options);

@@ -63,7 +63,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const display = (abs: string): string => displayPath(abs, options.cwd);
   let stats: ScheduleStats | undefined;
   const outcomes = await lintInputs(files, display, engine, lintOptions, options.signal, shard && ((unit) => inShard(unit, shard)), async (singles, next) => {
-    const scheduled = await lintFiles(singles.map((abs) => ({ abs, display: display(abs) })), engine, lintOptions, { jobs: 1, ...options.schedule, checkpoint: next });
+    const scheduled = await lintFiles(singles.map((abs) => ({ abs, display: display(abs) })), engine, lintOptions, { jobs: 1, ...options.schedule, checkpoint: next, ...(options.signal ? { signal: options.signal } : {}) });
     stats = scheduled.stats;
     return scheduled.outcomes;
   });

@@ -276,12 +276,23 @@ export function findingsShape(r: FileResult, keep: ReadonlySet<Severity>): { cou
   return { count, posWidth, sevWidth };
 }
 
-/** Reads every spool of a report back into its arrays (then removes the spool): for the formats that need the whole report. */
-export function readBackSpools(report: Report): void {
+/** Lines read back between two pauses. */
+const PAUSE_EVERY = 4096;
+
+/**
+ * Reads every spool of a report back into its arrays (then removes the spool): for the formats
+ * that need the whole report. `pause` is awaited every few thousand lines (Ctrl-C stops there).
+ */
+export async function readBackSpools(report: Report, pause: () => Promise<void> = async () => {}): Promise<void> {
+  let lines = 0;
   for (const r of report.results) {
     const spool = spoolOf(r.findings);
     if (spool) {
-      const all = [...merged(r.findings, spool)];
+      const all: Finding[] = [];
+      for (const f of merged(r.findings, spool)) {
+        all.push(f);
+        if (++lines % PAUSE_EVERY === 0) await pause();
+      }
       r.findings.length = 0;
       for (const f of all) r.findings.push(f);
       findingSpools.delete(r.findings);
@@ -289,7 +300,10 @@ export function readBackSpools(report: Report): void {
     }
     const charts = chartSpoolOf(r);
     if (charts) {
-      for (const c of charts.entries()) r.charts.push(c);
+      for (const c of charts.entries()) {
+        r.charts.push(c);
+        if (++lines % PAUSE_EVERY === 0) await pause();
+      }
       chartSpools.delete(r.charts);
       charts.dispose();
     }
