@@ -21,6 +21,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Chart } from '../chart/model.js';
 import { ENGINE_RULES, type Evidence, type Finding } from '../finding.js';
 import { valueAt } from '../read/json-locate.js';
+import { spacing } from '../rules/template.js';
 import type { BaselineEntry, ChartEntry, Report } from './types.js';
 
 export interface RedactOptions {
@@ -57,7 +58,21 @@ export function sensitiveStrings(chart: Chart, doc: unknown): string[] {
       for (const [k, x] of Object.entries(v)) if (!NOT_IDENTIFYING.has(k)) stack.push(x);
     }
   }
-  return out.filter((s) => s.trim().length >= 2);
+  return withSpacing(out.filter((s) => s.trim().length >= 2));
+}
+
+/**
+ * The values, each also as a message writes it (src/rules/template.ts: whitespace collapsed and
+ * trimmed), so that `  Quincy   O'Neil ` is found in "Patient Quincy O'Neil, ...".
+ */
+function withSpacing(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    out.push(v);
+    const spaced = spacing(v);
+    if (spaced !== v && spaced.length >= 2) out.push(spaced);
+  }
+  return out;
 }
 
 /** Evidence members that are the rule's own or places: never chart text to look through. */
@@ -132,7 +147,7 @@ export class Redactor {
     if (f.chartId !== undefined) values.push(f.chartId);
     if (f.encounterId !== undefined) values.push(f.encounterId);
     for (const e of f.evidence) if (e.excerpt !== undefined) values.push(e.excerpt);
-    const patterns = orderedValues(values);
+    const patterns = orderedValues(withSpacing(values));
     const quoting = QUOTING_RULES.has(f.ruleId);
     const text = (s: string): string => {
       let out = replaceValues(s, patterns, this.hash);
