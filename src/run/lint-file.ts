@@ -258,7 +258,7 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
  * For `--redact`: the identifying strings of each chart that its listed findings quote (message,
  * stack, evidence), by chart id. A chart without findings keeps nothing.
  */
-function keepQuoted(into: Map<string, string[]>, charts: readonly Chart[], listed: readonly UnlocatedFinding[], doc: unknown): void {
+export function keepQuoted(into: Map<string, string[]>, charts: readonly Chart[], listed: readonly UnlocatedFinding[], doc: unknown): void {
   const texts = new Map<string, string[]>();
   for (const f of listed) {
     const key = f.chartId ?? '';
