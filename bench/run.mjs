@@ -8,7 +8,7 @@
  *   --charts N      JSON and YAML charts (default 20000)
  *   --ndjson-mb M   size of the NDJSON file and of the FHIR Bulk export (default 1024)
  *   --repeat R      timed runs per case (default 5; the large streaming cases run max(1, R-2) times)
- *   --only a,b      run only these cases (json, cache, yaml, cold, note, ndjson, fhir)
+ *   --only a,b      run only these cases (json, redact, cache, yaml, cold, note, ndjson, fhir)
  *   --jobs N        the --jobs of the worker case (default: the number of cores)
  */
 import { spawnSync } from 'node:child_process';
@@ -108,13 +108,13 @@ function row(caseName, m, info, extra = {}) {
 mkdirSync(OUT, { recursive: true });
 const b12lintHelp = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' }).stdout;
 
-if (want('json') || want('cache')) {
+if (want('json') || want('cache') || want('redact')) {
   const json = await corpus('json', CHARTS, (d) => writeJsonCorpus(d, CHARTS));
   const commands = [{ name: 'floor', argv: [join(ROOT, 'bench/floor/json.mjs'), json.dir] }];
-  if (want('json')) {
-    commands.push({ name: 'b12lint', argv: lint(json.dir, 'json.json', ['--jobs', args.jobs]) });
-    commands.push({ name: 'one', argv: lint(json.dir, 'json-1.json', ['--jobs', '1']) });
-  }
+  if (want('json') || want('redact')) commands.push({ name: 'b12lint', argv: lint(json.dir, 'json.json', ['--jobs', args.jobs]) });
+  if (want('json')) commands.push({ name: 'one', argv: lint(json.dir, 'json-1.json', ['--jobs', '1']) });
+  // --redact against the same run without it: the price of a report that names no patient.
+  if (want('redact')) commands.push({ name: 'redact', argv: lint(json.dir, 'json-redact.json', ['--jobs', args.jobs, '--redact']) });
   const cacheDir = join(OUT, 'cache');
   const cached = (strategy) => lint(json.dir, 'json-cache.json', ['--cache-location', cacheDir, '--cache-strategy', strategy, '--jobs', args.jobs]);
   const fresh = () => rmSync(cacheDir, { recursive: true, force: true });
@@ -127,9 +127,12 @@ if (want('json') || want('cache')) {
   const m = Object.fromEntries(sideBySide(commands).map((x) => [x.name, x]));
   const info = { files: json.files, charts: json.charts };
   record(row('json floor (list, read, JSON.parse)', m.floor, info, { mb: json.bytes / 1048576 }));
-  if (m.b12lint) {
-    record(row(`json b12lint (--jobs ${args.jobs}, the default)`, m.b12lint, info, { ratio: m.b12lint.ms / m.floor.ms, of: 'floor', target: 1.3 }));
-    record(row('json b12lint --jobs 1', m.one, info, { ratio: m.one.ms / m.floor.ms, of: 'floor' }));
+  if (m.b12lint) record(row(`json b12lint (--jobs ${args.jobs}, the default)`, m.b12lint, info, { ratio: m.b12lint.ms / m.floor.ms, of: 'floor', target: 1.3 }));
+  if (m.one) record(row('json b12lint --jobs 1', m.one, info, { ratio: m.one.ms / m.floor.ms, of: 'floor' }));
+  if (m.redact) {
+    record(row('json b12lint --redact', m.redact, info, {
+      ratio: m.redact.ms / m.floor.ms, of: 'floor', vsPlain: m.redact.ms / m.b12lint.ms, rssVsPlain: m.redact.rss / m.b12lint.rss, plainTarget: 1.3,
+    }));
   }
   for (const s of want('cache') ? ['content', 'metadata'] : []) {
     const first = m[`${s}-first`];
@@ -218,6 +221,7 @@ const head = ['case', 'median s', 'vs floor', 'CPU s', 'files/s', 'charts/s', 'p
 const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? '' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 const target = (r) => {
   if (r.pending) return `pending: ${r.pending}`;
+  if (r.plainTarget !== undefined) return `${r.vsPlain.toFixed(2)}x the time and ${r.rssVsPlain.toFixed(2)}x the memory of the run without --redact (target <= ${r.plainTarget}x)`;
   if (r.speedup !== undefined) return `${r.speedup.toFixed(1)}x faster than the first run (target >= ${r.target}x)`;
   if (r.seconds !== undefined) return `target < ${r.target} s`;
   if (r.rssTarget !== undefined) return `${fmt(r.mbPerS, 1)} MB/s; RSS target < ${r.rssTarget} MB`;

@@ -126,9 +126,10 @@ export function reportSchema(): Schema {
       tool: object<Report['tool']>('tool', { name: { const: 'b12lint' }, version: str('The b12lint version.') }),
       ruleset: object<Report['ruleset']>('ruleset', { name: str('The ruleset\'s name.'), rules: count('Its active rules.') }),
       shard: ref('shard'),
+      config: str('The config file the run used, relative to the current folder.'),
       summary: ref('summary'),
       results: { type: 'array', items: ref('file-result') },
-    }, ['shard']),
+    }, ['shard', 'config']),
     description: 'The JSON report of a b12lint run (--format json; shared/spec/cli.md).',
     $defs: {
       'file-result': fileResult,

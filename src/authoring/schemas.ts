@@ -590,6 +590,7 @@ export function rulesetSchema(): Schema {
 
 /** The run settings of a config; a key added to CONFIG_KEYS without an entry here is accepted untyped. */
 const RUN_SETTINGS: Record<string, Schema> = {
+  root: { type: 'boolean', description: 'The project\'s top folder: the config lookup stops here (as it does at the first config it finds, and at the first folder with .git).' },
   ruleset: text('The ruleset to run: a built-in name (b12lint:recommended) or a path relative to this file.'),
   ignore: textOrList('Files and folders not to lint (gitignore syntax), relative to the current folder.'),
   failOn: { title: 'fail-on severity', enum: [...SEVERITIES, 'never'], description: 'The lowest severity that fails the run (default: error).' },

@@ -7,11 +7,12 @@
  * writes every file whole.
  *
  * A report with streamed files (findings and chart entries in spools, src/run/spool.ts) goes
- * through `finishRun`: when no baseline or `--redact` is asked for and every format can be written
- * piece by piece (src/report/stream-writer.ts), the formats are written straight from the spools,
- * so memory does not grow with the number of findings or charts; otherwise the spools are read
- * back and `finish` runs.
- * Files are still written whole (atomically); what goes to stdout is written as it is made.
+ * through `finishRun`: when no baseline is asked for and every format can be written
+ * piece by piece (src/report/stream-writer.ts), the formats are written straight from the spools
+ * (redacted on the way with `--redact`), so memory does not grow with the number of findings or
+ * charts; otherwise the spools are read back and `finish` runs.
+ * Files are still written whole (atomically, or into a FIFO or device: src/cli/output.ts); what
+ * goes to stdout is written as it is made.
  */
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -20,9 +21,9 @@ import { formatReport, pieceWriter } from '../report/encode.js';
 import { chartsWithFindings } from '../report/charts.js';
 import { keepFindings } from '../report/filter.js';
 import { printable } from '../report/printable.js';
-import { redact, type RedactOptions } from '../report/redact.js';
+import { Redactor, type RedactOptions } from '../report/redact.js';
 import { summaryLine } from '../report/stylish.js';
-import type { FileResult, FormatOptions, Report, RuleInfo, SourceLines } from '../report/types.js';
+import type { ChartSource, FileResult, FormatOptions, Report, RuleInfo, SourceLines } from '../report/types.js';
 import { applyBaseline, baselineScope, prunedBaseline, readBaseline, serializeBaseline, updatedBaseline } from '../run/baseline.js';
 import { exitCode, type FailOn } from '../run/run.js';
 import type { Shard } from '../run/shard.js';
@@ -30,7 +31,7 @@ import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-w
 import { ExitCode } from '../run/run.js';
 import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
-import { openAtomic, writeAtomic, type AtomicFile } from './output.js';
+import { openOutput, outputError, type OutputFile } from './output.js';
 
 export interface FormatTarget {
   name: string;
@@ -63,6 +64,8 @@ export interface FinishOptions {
   quiet: boolean;
   baseline?: BaselineOption;
   shard?: Shard;
+  /** The largest baseline file read (--max-file-size), in bytes. */
+  maxInputSize?: number;
 }
 
 /** The current folder relative to the repository root (the nearest folder with `.git`), with `/`. */
@@ -93,33 +96,58 @@ export function ownFiles(cwd: string, targets: readonly FormatTarget[], baseline
     .map((rel) => `/${rel.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ')}`);
 }
 
+/** The baseline file to write, and what to say once it is written. */
+interface BaselineWrite {
+  path: string;
+  shown: string;
+  text: string;
+  note: string;
+}
+
 /** The report through the baseline, and the baseline file to write, if any. */
-function withBaseline(report: Report, b: BaselineOption, o: FinishOptions): { report: Report; write?: () => void } {
+function withBaseline(report: Report, b: BaselineOption, o: FinishOptions): { report: Report; write?: BaselineWrite } {
   const file = resolve(o.cwd, b.path);
-  const old = b.update && !existsSync(file) ? [] : readBaseline(file, b.path);
+  const old = b.update && !existsSync(file) ? [] : readBaseline(file, b.path, o.maxInputSize);
   const inScope = baselineScope(report, o.cwd, o.shard);
   const entries = b.update ? updatedBaseline(old, report, inScope) : old;
   const applied = applyBaseline(report, entries, inScope, b.path);
   const fixed = applied.summary.baseline!.fixed;
   if (b.update) {
-    return {
-      report: applied,
-      write: () => {
-        writeAtomic(file, serializeBaseline(entries));
-        o.stderr(`b12lint: wrote ${entries.length} finding${entries.length === 1 ? '' : 's'} to the baseline ${printable(b.path)}\n`);
-      },
-    };
+    const note = `b12lint: wrote ${entries.length} finding${entries.length === 1 ? '' : 's'} to the baseline ${printable(b.path)}\n`;
+    return { report: applied, write: { path: file, shown: b.path, text: serializeBaseline(entries), note } };
   }
   if (b.prune && fixed.length) {
-    return {
-      report: applied,
-      write: () => {
-        writeAtomic(file, serializeBaseline(prunedBaseline(old, fixed)));
-        o.stderr(`b12lint: pruned ${fixed.length} fixed finding${fixed.length === 1 ? '' : 's'} from the baseline ${printable(b.path)}\n`);
-      },
-    };
+    const note = `b12lint: pruned ${fixed.length} fixed finding${fixed.length === 1 ? '' : 's'} from the baseline ${printable(b.path)}\n`;
+    return { report: applied, write: { path: file, shown: b.path, text: serializeBaseline(prunedBaseline(old, fixed)), note } };
   }
   return { report: applied };
+}
+
+/** Opens a report file and writes its text, or throws an OutputError naming it. */
+function reportFile(path: string, shown: string, cwd: string): OutputFile {
+  try {
+    return openOutput(resolve(cwd, path));
+  } catch (err) {
+    throw outputError('the report', shown, err);
+  }
+}
+
+/** Puts every written file in place (renames first: they cannot wait on a reader); on a failure, the rest are removed. */
+async function commitAll(files: readonly { file: OutputFile; what: string; shown: string }[], signal?: AbortSignal): Promise<void> {
+  let k = 0;
+  try {
+    for (; k < files.length; k++) {
+      const f = files[k]!;
+      try {
+        await f.file.commit(signal);
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        throw outputError(f.what, f.shown, err);
+      }
+    }
+  } finally {
+    for (k++; k < files.length; k++) files[k]!.file.abort();
+  }
 }
 
 /** The options every format shares. */
@@ -133,10 +161,21 @@ function sharedOptions(flagged: number | undefined, o: FinishOptions): Omit<Form
 }
 
 /** The report stage of a run: from the spools when it can be (see the header), else `finish`. */
-export function finishRun(report: Report, o: FinishOptions): number {
-  if (hasSpools(report) && !o.baseline && !o.redact && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishFromSpools(report, o);
-  readBackSpools(report);
+export async function finishRun(report: Report, o: FinishOptions): Promise<number> {
+  if (hasSpools(report) && !o.baseline && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishFromSpools(report, o);
+  await readBackSpools(report, pauser(o.signal));
   return finish(report, o);
+}
+
+/**
+ * What the report stage awaits between two pieces of work: the event loop runs (a signal's handler
+ * with it), and an aborted run stops there. The formats themselves are made in one go each.
+ */
+function pauser(signal: AbortSignal | undefined): () => Promise<void> {
+  return async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
+  };
 }
 
 /** Text is handed to a sink in chunks of about this many characters. */
@@ -160,30 +199,54 @@ function buffered(write: (s: string) => void): { write: (s: string) => void; flu
   };
 }
 
-function finishFromSpools(input: Report, o: FinishOptions): number {
+async function finishFromSpools(input: Report, o: FinishOptions): Promise<number> {
   // `--quiet` keeps the errors: the counts follow, and each file's findings are filtered as they are read.
   const keep: ReadonlySet<Severity> = new Set(o.quiet ? ['error'] : SEVERITIES);
-  const report: Report = o.quiet ? { ...input, summary: { ...input.summary, warnings: 0, infos: 0 } } : input;
+  const counted: Report = o.quiet ? { ...input, summary: { ...input.summary, warnings: 0, infos: 0 } } : input;
+  // `--redact`: each file's path, findings and chart entries are redacted as they are written.
+  const red = o.redact ? new Redactor(o.redact) : undefined;
+  const report: Report = red ? { ...counted, results: counted.results.map((r) => ({ ...r, file: red.path(r.file) })) } : counted;
+  const fileOf = new Map(report.results.map((r, k) => [r, counted.results[k]!.file]));
   const shared = sharedOptions(undefined, o);
   o.signal?.throwIfAborted(); // nothing is written before this point
-  const files: AtomicFile[] = [];
-  const outputs = o.targets.map((t) => {
-    const file = t.path === undefined ? undefined : openAtomic(resolve(o.cwd, t.path));
-    if (file) files.push(file);
-    const sink = buffered(file ? file.write : o.stdout);
-    return { writer: pieceWriter(t.name, report, { color: t.path === undefined && o.color, ...shared }), ...sink };
-  });
+  const files: { file: OutputFile; what: string; shown: string }[] = [];
   const exit = new ExitCode(o.failOn, o.maxWarnings);
   let flagged: number;
   try {
-    const content = (r: FileResult): FileContent => ({ shape: findingsShape(r, keep), findings: kept(findingsOf(r), keep), charts: chartSpoolOf(r) });
-    flagged = writePieces(report, content, outputs, (f) => exit.see(f));
+    const outputs = o.targets.map((t) => {
+      let write = o.stdout;
+      if (t.path !== undefined) {
+        const shown = t.path;
+        const file = reportFile(t.path, shown, o.cwd);
+        files.push({ file, what: 'the report', shown });
+        write = (s) => {
+          try {
+            file.write(s);
+          } catch (err) {
+            throw outputError('the report', shown, err);
+          }
+        };
+      }
+      return { writer: pieceWriter(t.name, report, { color: t.path === undefined && o.color, ...shared }), ...buffered(write) };
+    });
+    const content = (r: FileResult): FileContent => {
+      const findings = kept(findingsOf(r), keep);
+      if (!red) return { shape: findingsShape(r, keep), findings, charts: chartSpoolOf(r) };
+      const file = fileOf.get(r)!;
+      const charts: ChartSource = chartSpoolOf(r) ?? { count: r.charts.length, entries: () => r.charts };
+      return {
+        shape: findingsShape(r, keep),
+        findings: mapped(findings, (f) => red.finding(file, f)),
+        charts: { count: charts.count, entries: () => mapped(charts.entries(), (c) => red.chart(c)) },
+      };
+    };
+    flagged = await writePieces(report, content, outputs, (f) => exit.see(f), pauser(o.signal));
     for (const out of outputs) out.flush();
-    for (const file of files) file.commit();
   } catch (err) {
-    for (const file of files) file.abort();
+    for (const f of files) f.file.abort();
     throw err;
   }
+  await commitAll(files, o.signal);
   if (o.targets.every((t) => t.path !== undefined)) o.stdout(`${summaryLine(report, flagged)}\n`);
   return exit.code(report.summary);
 }
@@ -192,24 +255,59 @@ function* kept(findings: Iterable<Finding>, keep: ReadonlySet<Severity>): Genera
   for (const f of findings) if (keep.has(f.severity)) yield f;
 }
 
-export function finish(input: Report, o: FinishOptions): number {
+function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const x of items) yield f(x);
+}
+
+export async function finish(input: Report, o: FinishOptions): Promise<number> {
   const baselined = o.baseline ? withBaseline(input, o.baseline, o) : { report: input };
   let report = baselined.report;
   if (o.quiet) report = keepFindings(report, (f) => f.severity === 'error');
-  if (o.redact) report = redact(report, o.redact);
+  if (o.redact) report = new Redactor(o.redact).report(report);
   const flagged = chartsWithFindings(report);
   const shared = sharedOptions(flagged, o);
-  const texts = o.targets.map((t) => formatReport(t.name, report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));
-  o.signal?.throwIfAborted(); // once writing starts, every file is written whole
-  baselined.write?.();
+  const pause = pauser(o.signal);
+  await pause();
+  const texts: string[] = [];
+  for (const t of o.targets) {
+    texts.push(formatReport(t.name, report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));
+    await pause(); // once writing starts, every file is written whole
+  }
+  // Every file is written to its temporary file first: one that cannot be written stops the run
+  // before any is put in place (the baseline first, which a report does not need).
+  const files: { file: OutputFile; what: string; shown: string }[] = [];
+  try {
+    const b = baselined.write;
+    if (b) {
+      try {
+        const file = openOutput(b.path);
+        files.push({ file, what: 'the baseline', shown: b.shown });
+        file.write(b.text);
+      } catch (err) {
+        throw outputError('the baseline', b.shown, err);
+      }
+    }
+    for (const [i, t] of o.targets.entries()) {
+      if (t.path === undefined) continue;
+      const file = reportFile(t.path, t.path, o.cwd);
+      files.push({ file, what: 'the report', shown: t.path });
+      try {
+        file.write(texts[i]!);
+      } catch (err) {
+        throw outputError('the report', t.path, err);
+      }
+    }
+  } catch (err) {
+    for (const f of files) f.file.abort();
+    throw err;
+  }
+  await commitAll(files, o.signal);
+  if (baselined.write) o.stderr(baselined.write.note);
   let stdoutUsed = false;
   for (const [i, t] of o.targets.entries()) {
-    if (t.path === undefined) {
-      o.stdout(texts[i]!);
-      stdoutUsed = true;
-    } else {
-      writeAtomic(resolve(o.cwd, t.path), texts[i]!);
-    }
+    if (t.path !== undefined) continue;
+    o.stdout(texts[i]!);
+    stdoutUsed = true;
   }
   if (!stdoutUsed) o.stdout(`${summaryLine(report, flagged)}\n`);
   return exitCode(report, o.failOn, o.maxWarnings);

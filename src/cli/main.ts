@@ -20,7 +20,7 @@ import { CACHE_STRATEGIES, defaultCacheLocation, type CacheStrategy } from '../r
 import { convert, CONVERT_FORMATS, type ConvertFormat } from '../run/convert.js';
 import { displayPath, NoFilesError } from '../run/discover.js';
 import { findConfig, loadConfig, type Config } from '../run/config.js';
-import { DEFAULT_MAX_FILE_SIZE } from '../run/lint-file.js';
+import { DEFAULT_MAX_FILE_SIZE, readSideInput, SideInputError } from '../read/bounded.js';
 import { MergeError, mergeReports, parseShardReport } from '../run/merge.js';
 import { ProgressBar, progressAllowed } from '../run/progress.js';
 import { run, type FailOn } from '../run/run.js';
@@ -34,6 +34,7 @@ import type { CompiledRuleset } from '../rules/types.js';
 import { registerAuthoringCommands, subcommandHint } from '../authoring/cli.js';
 import { Interrupted, watchSignals } from './signals.js';
 import { finishRun, ownFiles, type BaselineOption, type FormatTarget } from './finish.js';
+import { OutputError } from './output.js';
 import { formatStats } from './stats.js';
 
 /**
@@ -133,7 +134,7 @@ function configPath(opts: { config?: string; configLookup?: boolean }, io: Io): 
   return opts.config ?? (opts.configLookup === false ? undefined : findConfig(io.cwd));
 }
 
-function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec } {
+function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec; configFile?: string } {
   const path = configPath(opts, io);
   const spec: RulesetSpec = {
     ...(opts.ruleset ? { ruleset: opts.ruleset } : {}),
@@ -141,8 +142,20 @@ function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: C
     icd10: opts.icd10 ?? [],
     version: version(),
   };
-  return { ...setupFromSpec(spec), spec };
+  return { ...setupFromSpec(spec), spec, ...(path ? { configFile: displayPath(resolve(io.cwd, path), io.cwd) } : {}) };
 }
+
+/**
+ * A config the lookup found outside the current folder (in a parent folder of the repository)
+ * is named on stderr, so no one is surprised by settings they did not see; the report names it too.
+ */
+function noteConfig(opts: RulesetOpts, configFile: string | undefined, io: Io): void {
+  if (configFile === undefined || opts.config !== undefined || !configFile.includes('/')) return;
+  io.stderr(`b12lint: using the config ${configFile} (found above the current folder)\n`);
+}
+
+/** Names of standard output: a report sent there is written to it, as without a file (never by opening the path). */
+const STDOUT_PATHS: ReadonlySet<string> = new Set(['/dev/stdout', '/dev/fd/1', '/proc/self/fd/1']);
 
 function parseFormats(specs: readonly string[], outputFile: string | undefined): FormatTarget[] {
   const list = specs.length ? specs : ['stylish'];
@@ -154,9 +167,10 @@ function parseFormats(specs: readonly string[], outputFile: string | undefined):
     if (path !== undefined && path === '') throw new UsageError(`format "${spec}" names no file after the colon`);
     return path !== undefined ? { name, path } : { name };
   });
+  for (const t of targets) if (t.path !== undefined && STDOUT_PATHS.has(t.path)) delete t.path;
   const toDefault = targets.filter((t) => t.path === undefined);
   if (toDefault.length > 1) throw new UsageError(`only one format can go to ${outputFile ? '--output-file' : 'standard output'}; give the others a file (--format sarif:reports/b12.sarif)`);
-  if (outputFile && toDefault[0]) toDefault[0].path = outputFile;
+  if (outputFile && toDefault[0] && !STDOUT_PATHS.has(outputFile)) toDefault[0].path = outputFile;
   return targets;
 }
 
@@ -212,8 +226,12 @@ async function finishReport(
     quiet: opts.quiet ?? false,
     ...(settings.baseline ? { baseline: settings.baseline } : {}),
     ...(shard ? { shard } : {}),
+    maxInputSize: maxFileSize,
   });
 }
+
+/** What `--redact` without a key gives away: one line on stderr. */
+export const REDACT_PUBLIC_KEY = '--redact without B12LINT_REDACT_KEY hashes ids and fingerprints with a public key: a short id (an MRN, a birth date) can be recovered by hashing guesses; set B12LINT_REDACT_KEY to a secret';
 
 async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<number> {
   const shard = opts.shard !== undefined ? parseShard(opts.shard, io.env) : undefined;
@@ -222,7 +240,9 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
   const strategy = opts.cacheStrategy ?? 'content';
   if (!(CACHE_STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`--cache-strategy takes ${CACHE_STRATEGIES.join(' or ')}; got "${strategy}".${didYouMean(strategy, CACHE_STRATEGIES)}`);
   const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
-  const { ruleset, config, spec } = setup(opts, io);
+  const { ruleset, config, spec, configFile } = setup(opts, io);
+  noteConfig(opts, configFile, io);
+  if (opts.redact && !io.env.B12LINT_REDACT_KEY) io.stderr(`b12lint: warning: ${REDACT_PUBLIC_KEY}\n`);
   const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
   const started = performance.now();
   const result = await run({
@@ -237,11 +257,12 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
     collectSensitive: opts.redact ?? false,
     ...(io.signal ? { signal: io.signal } : {}),
     ...(shard ? { shard } : {}),
+    ...(configFile !== undefined ? { config: configFile } : {}),
     stats: opts.stats ?? false,
     schedule: {
       jobs,
       spec,
-      ...(opts.cache || opts.cacheLocation ? { cache: { location: resolve(io.cwd, opts.cacheLocation ?? defaultCacheLocation(io.cwd)), strategy: strategy as CacheStrategy } } : {}),
+      ...(opts.cache || opts.cacheLocation ? { cache: { location: resolve(io.cwd, opts.cacheLocation ?? defaultCacheLocation(io.cwd)), strategy: strategy as CacheStrategy, ...(io.env.B12LINT_CACHE_KEY ? { secret: io.env.B12LINT_CACHE_KEY } : {}) } } : {}),
       ...(progressAllowed(io.stderrIsTTY ?? false, io.env) ? { progress: (total: number) => new ProgressBar(total, io.stderr) } : {}),
     },
   });
@@ -300,12 +321,28 @@ async function reportFiles(specs: readonly string[], cwd: string): Promise<strin
   return out;
 }
 
-async function mergeCommand(specs: string[], opts: ReportOpts, io: Io): Promise<number> {
+/** A shard report's text, under the size limit of chart files. */
+function shardReportText(abs: string, shown: string, maxSize: number): string {
+  try {
+    return readSideInput(abs, maxSize);
+  } catch (err) {
+    if (err instanceof SideInputError) throw new MergeError(`cannot read the report ${shown}: ${err.message}`);
+    throw err;
+  }
+}
+
+async function mergeCommand(specs: string[], opts: ReportOpts & { maxFileSize?: string }, io: Io): Promise<number> {
   const settings = reportSettings(opts, undefined);
-  const { ruleset, config } = setup(opts, io);
-  const shards = (await reportFiles(specs, io.cwd)).map((f) => parseShardReport(readFileSync(f, 'utf8'), displayPath(f, io.cwd)));
-  const merged = mergeReports(shards, { fingerprint: ruleset.fingerprint, severities: new Map(ruleset.rules.map((r) => [r.id, r.severity])) });
-  return finishReport(merged, opts, settings, ruleset, config, io, DEFAULT_MAX_FILE_SIZE);
+  const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
+  const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
+  const { ruleset, config, configFile } = setup(opts, io);
+  noteConfig(opts, configFile, io);
+  const shards = (await reportFiles(specs, io.cwd)).map((f) => {
+    const shown = displayPath(f, io.cwd);
+    return parseShardReport(shardReportText(f, shown, maxFileSize), shown);
+  });
+  const merged = mergeReports(shards, { fingerprint: ruleset.fingerprint, severities: new Map(ruleset.rules.map((r) => [r.id, r.severity])) }, configFile);
+  return finishReport(merged, opts, settings, ruleset, config, io, maxFileSize);
 }
 
 function rulesCommand(opts: RulesetOpts, io: Io): number {
@@ -403,8 +440,9 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
   registerAuthoringCommands(program, io, addRulesetOptions, (c) => { code = c; });
   addReportOptions(addRulesetOptions(program.command('merge')
     .argument('<reports...>', 'the JSON reports of every shard (--shard i/n --format json)')
-    .description('merge the JSON reports of a sharded run into the report of the whole run')))
-    .action(async (reports: string[], opts: ReportOpts) => { code = await mergeCommand(reports, opts, io); });
+    .description('merge the JSON reports of a sharded run into the report of the whole run'))
+    .option('--max-file-size <mb>', 'largest shard report (and chart file read for the HTML report) read, in MB (default 64)'))
+    .action(async (reports: string[], opts: ReportOpts & { maxFileSize?: string }) => { code = await mergeCommand(reports, opts, io); });
 
   try {
     await program.parseAsync(argv as string[]);
@@ -423,7 +461,7 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
       say(io, `${err.message}; no report was written`);
       return err.exitCode;
     }
-    if (err instanceof UsageError || err instanceof NoFilesError || err instanceof ShardError || err instanceof BaselineError || err instanceof MergeError) {
+    if (err instanceof UsageError || err instanceof NoFilesError || err instanceof ShardError || err instanceof BaselineError || err instanceof MergeError || err instanceof OutputError || err instanceof SideInputError) {
       say(io, `${err.message}${err instanceof NoFilesError ? subcommandHint(program, program.args[0]) : ''}`);
       return 2;
     }

@@ -1,45 +1,247 @@
 /**
- * Reports are written atomically: to a temporary file in the same folder, then renamed, so a
- * killed run never leaves a half-written report that a CI step would read as clean.
+ * How b12lint writes its files (reports, the baseline, the cache). A regular file, or a new
+ * path, is written atomically: to a temporary file in the same folder, then renamed, so a killed
+ * run never leaves a half-written report that a CI step would read as clean. What is not a
+ * regular file (a FIFO, a character device such as /dev/null or /dev/full, a terminal, or a link
+ * to one, and anything reached through /proc such as /dev/stderr) is written into, never replaced:
+ * the report is made in a private temporary file first and then copied in, without ever
+ * blocking the process (so Ctrl-C still works while a FIFO waits for its reader).
+ *
+ * Temporary files get a random name and are created only if new (O_EXCL: never through a link
+ * planted under that name), readable by their owner only until renamed when asked (the cache).
+ * Those a killed run left behind next to a file are removed the next time that file is written.
+ * Every failure is an OutputError naming the file and the cause in words (exit 2).
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmSync, statSync, writeSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { IoProblem, ioCause } from '../read/bounded.js';
+import { alive, spoolFolder } from '../run/spool.js';
 
-/** A report file being written: chunks go to a temporary file that `commit` renames into place. */
-export interface AtomicFile {
+export { ioCause };
+
+/** A file b12lint could not write: exit 2, one line naming what, where and why. */
+export class OutputError extends Error {}
+
+/** `cannot write the report to out/b12.json: permission denied` */
+export function outputError(what: string, shown: string, err: unknown): OutputError {
+  if (err instanceof OutputError) return err;
+  return new OutputError(`cannot write ${what} to ${shown}: ${ioCause(err)}`);
+}
+
+/** A file being written: chunks go to a private temporary file; `commit` puts it in place. */
+export interface OutputFile {
   write(chunk: string): void;
-  commit(): void;
+  /** Renames the temporary file into place, or copies it into a FIFO or device; stops at an aborted `signal`. */
+  commit(signal?: AbortSignal): Promise<void>;
   abort(): void;
 }
 
-/** `mode` sets the file's permissions (0o600: its owner only); by default, what the umask leaves. */
-export function openAtomic(path: string, mode = 0o666): AtomicFile {
+/** How a path is written: atomically (a regular file, a new path, a link to nothing), or into (anything else). */
+export function writesInto(path: string): boolean {
+  let p = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    if (p.startsWith('/proc/')) return true; // /dev/stderr, /dev/fd/N: the kernel's links to open files
+    let st;
+    try {
+      st = lstatSync(p);
+    } catch {
+      return false; // a new path (or a link to nothing): made by rename
+    }
+    if (!st.isSymbolicLink()) return !st.isFile() && !st.isDirectory();
+    p = resolve(dirname(p), readlinkSync(p));
+  }
+  return false; // a link loop: the open fails and says so
+}
+
+/** Temporary files a run makes next to `base`: `.base.<pid>.<random>.tmp` (and the older `.base.<pid>.<ms>.tmp`). */
+function tempPattern(base: string): RegExp {
+  return new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.(?:[0-9a-f]{16}|\\d{10,})\\.tmp$`);
+}
+
+/** Temporary files of this process still being written: never swept (its others are leftovers of a failed write). */
+const live = new Set<string>();
+/** A leftover of a process still running is swept only once it is this old. */
+const STALE_MS = 60 * 60 * 1000;
+
+
+/** Removes the temporary files a killed run left next to `path` (of a process that is gone, or stale). */
+export function sweepLeftovers(path: string): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w', mode);
+  const pattern = tempPattern(basename(path));
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = pattern.exec(name);
+    const p = join(dir, name);
+    if (!m || live.has(p)) continue;
+    try {
+      const st = lstatSync(p);
+      if (st.isFile() && (Number(m[1]) === process.pid || !alive(Number(m[1])) || Date.now() - st.mtimeMs > STALE_MS)) rmSync(p, { force: true });
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+}
+
+/** Creates a new temporary file next to `path` under a random name, only if new: its descriptor and name. */
+function createTemp(dir: string, base: string, mode: number): { fd: number; tmp: string } {
+  for (let tries = 0; ; tries++) {
+    const tmp = join(dir, `.${base}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
+    try {
+      const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode);
+      live.add(tmp);
+      return { fd, tmp };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 8) throw err;
+    }
+  }
+}
+
+/** A path for a message: from the current folder when inside it. */
+function shown(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : p;
+}
+
+/** Makes the folder of `path`; a file in the way is named. */
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw err;
+    for (let d = dir; dirname(d) !== d; d = dirname(d)) {
+      try {
+        if (!statSync(d).isDirectory()) throw new IoProblem(`${shown(d)} is a file, not a folder`);
+        break;
+      } catch (e) {
+        if (e instanceof IoProblem) throw e;
+      }
+    }
+    throw err;
+  }
+}
+
+function writeAll(fd: number, chunk: string): void {
+  const bytes = Buffer.from(chunk);
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Copies the temporary file into the FIFO or device at `path`, opened without blocking: a FIFO
+ * with no reader yet is waited for, and a full one written again once it drains, by polling, so
+ * the process always stays responsive to signals.
+ */
+async function copyInto(tmp: string, path: string, signal?: AbortSignal): Promise<void> {
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK | (constants.O_NOCTTY ?? 0);
+  let out: number | undefined;
+  while (out === undefined) {
+    signal?.throwIfAborted();
+    try {
+      out = openSync(path, flags);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENXIO' || !statSync(path).isFIFO()) throw err;
+      await sleep(20); // a FIFO nobody reads yet
+    }
+  }
+  const fd = openSync(tmp, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 16);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      for (let done = 0; done < n;) {
+        try {
+          done += writeSync(out, buf, done, n - done);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+          signal?.throwIfAborted();
+          await sleep(5); // the reader is behind
+        }
+      }
+    }
+  } finally {
+    closeSync(fd);
+    closeSync(out);
+  }
+}
+
+/**
+ * Opens `path` for writing (see the header). `mode` sets a new file's permissions (0o600: its
+ * owner only); by default, what the umask leaves. `into: false` never writes into what is there
+ * (the cache: its own file, always replaced).
+ */
+export function openOutput(path: string, options: { mode?: number; into?: boolean } = {}): OutputFile {
+  const target = resolve(path);
+  const into = (options.into ?? true) && writesInto(target);
+  if (!into && existsFolder(target)) throw new IoProblem('it is a folder');
+  const dir = into ? spoolFolder() : dirname(target);
+  if (!into) {
+    makeFolder(dir);
+    sweepLeftovers(target);
+  }
+  const { fd, tmp } = createTemp(dir, basename(target), options.mode ?? 0o666);
   let open = true;
   const close = (): void => {
     if (open) closeSync(fd);
     open = false;
   };
+  const remove = (): void => {
+    close();
+    rmSync(tmp, { force: true });
+    live.delete(tmp);
+  };
   return {
-    write: (chunk) => {
-      const bytes = Buffer.from(chunk);
-      for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
+    write: (chunk) => writeAll(fd, chunk),
+    commit: async (signal) => {
+      close();
+      try {
+        if (into) await copyInto(tmp, target, signal);
+        else renameSync(tmp, target);
+      } finally {
+        remove();
+      }
     },
-    commit: () => { close(); renameSync(tmp, path); },
-    abort: () => { close(); rmSync(tmp, { force: true }); },
+    abort: remove,
   };
 }
 
-export function writeAtomic(path: string, text: string, mode?: number): void {
-  const file = openAtomic(path, mode);
+function existsFolder(p: string): boolean {
   try {
-    file.write(text);
-    file.commit();
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Writes a whole text atomically to a file of b12lint's own (the cache): never into what is there. */
+export function writeAtomic(path: string, text: string, mode?: number): void {
+  const target = resolve(path);
+  if (existsFolder(target)) throw new IoProblem('it is a folder');
+  const dir = dirname(target);
+  makeFolder(dir);
+  sweepLeftovers(target);
+  const { fd, tmp } = createTemp(dir, basename(target), mode ?? 0o666);
+  try {
+    try {
+      writeAll(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
   } catch (err) {
-    file.abort();
+    rmSync(tmp, { force: true });
     throw err;
+  } finally {
+    live.delete(tmp);
   }
 }

@@ -1,22 +1,30 @@
 /**
- * `--redact`: a report that can be attached to a ticket. A pure transform of the report, applied
- * before every formatter. What can identify a patient becomes a stable hash (`redacted:3f9a1c0b7d2e`):
- * chart and encounter ids (claim and visit numbers), file paths (exports are often named after
- * the patient), note excerpts, and, wherever they appear in a message, the patient's ids, names,
- * birth date and note text. The same value gives the same hash in every format and every run, so
- * findings still group and compare, and whoever holds the charts can find one by hashing its id.
- * With a key (B12LINT_REDACT_KEY) the hash is an HMAC, so an id cannot be confirmed by hashing
- * guesses. What a finding is about stays: rule ids, severities, positions, pointers, codes, lab
- * values, dates of service, the terms a rule matched and the ruleset's own words. A provider
- * query's note quotes are hashed like excerpts; its question and options keep the ruleset's words
- * with any identifying value in them hashed. The chart ids
- * of a file's `charts` and of a baseline's fixed entries are hashed like the findings'.
+ * `--redact`: a report that can be attached to a ticket. Applied before every formatter (or, for a
+ * report written from its spools, to each finding as it is written). What can identify a patient
+ * becomes a stable hash (`redacted:3f9a1c0b7d2e`): chart and encounter ids (claim and visit
+ * numbers), file paths (exports are often named after the patient), note excerpts, and, wherever
+ * they appear in a message or in the words of the evidence (a lab value written as text, a note
+ * section), the patient's ids, names, birth date and note text. The same value gives the same hash
+ * in every format and every run, so findings still group and compare, and whoever holds the charts
+ * can find one by hashing its id. Fingerprints, which hash a chart and encounter id with words the
+ * report shows, are hashed again the same way. With a key (B12LINT_REDACT_KEY) every hash is an
+ * HMAC with it, so an id cannot be confirmed by hashing guesses; without one the key is public,
+ * and the CLI says so. What a finding is about stays: rule ids, severities, positions, pointers,
+ * codes, lab values, dates of service, the terms a rule matched and the ruleset's own words. The
+ * chart ids of a file's `charts` and of a baseline's fixed entries are hashed like the findings'. A
+ * provider query's note quotes are hashed like excerpts; its question and options keep the
+ * ruleset's words with any identifying value in them hashed.
+ *
+ * The run keeps, of each chart's identifying strings, only those its findings quote (lint-file.ts,
+ * `quotedStrings`), so `--redact` costs memory in proportion to the findings, not to the charts.
  */
-import { createHmac } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Chart } from '../chart/model.js';
 import { ENGINE_RULES, type Evidence, type Finding } from '../finding.js';
 import { valueAt } from '../read/json-locate.js';
-import type { Report } from './types.js';
+import { spacing } from '../rules/template.js';
+import type { BaselineEntry, ChartEntry, Report } from './types.js';
 
 export interface RedactOptions {
   /** Identifying strings of each chart (sensitiveStrings), by `sensitiveKey(file, chartId)`. */
@@ -52,85 +60,228 @@ export function sensitiveStrings(chart: Chart, doc: unknown): string[] {
       for (const [k, x] of Object.entries(v)) if (!NOT_IDENTIFYING.has(k)) stack.push(x);
     }
   }
-  return out.filter((s) => s.trim().length >= 2);
+  return withSpacing(out.filter((s) => s.trim().length >= 2));
+}
+
+/**
+ * The values, each also as a message writes it (src/rules/template.ts: whitespace collapsed and
+ * trimmed), so that `  Quincy   O'Neil ` is found in "Patient Quincy O'Neil, ...".
+ */
+function withSpacing(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    out.push(v);
+    const spaced = spacing(v);
+    if (spaced !== v && spaced.length >= 2) out.push(spaced);
+  }
+  return out;
+}
+
+/** Evidence members that are the rule's own or places: never chart text to look through. */
+const EVIDENCE_KEPT = new Set(['kind', 'pointer', 'line', 'column', 'term', 'excerpt', 'file', 'converted']);
+
+/** The texts of a finding that may quote its chart: its message, its stack, and its evidence's words. */
+export function findingTexts(f: Pick<Finding, 'message' | 'stack' | 'evidence'>): string[] {
+  const out = [f.message];
+  if (f.stack !== undefined) out.push(f.stack);
+  for (const e of f.evidence) {
+    for (const [k, v] of Object.entries(e)) if (typeof v === 'string' && !EVIDENCE_KEPT.has(k)) out.push(v);
+  }
+  return out;
+}
+
+/**
+ * Of a chart's identifying strings, those that one of its findings' texts holds: all `redact`
+ * will look for (the ids and excerpts it hashes anyway come with each finding). Kept instead of
+ * every string of every chart, memory for `--redact` grows with the text of the findings, like
+ * the report, not with the charts.
+ */
+export function quotedStrings(values: readonly string[], texts: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const v of values) if (!out.has(v) && v.trim().length >= 2 && texts.some((t) => t.includes(v))) out.add(v);
+  return [...out];
 }
 
 /** Rules whose messages quote chart text in double quotes (`found the text "..."`). */
 const QUOTING_RULES = new Set<string>([ENGINE_RULES.chartFormat, ENGINE_RULES.parseError, ENGINE_RULES.readError, ENGINE_RULES.internalError]);
 const PATH_LIKE = /[^\s"'`]*[^\s"'`:]\.(?:json|ya?ml|ndjson|jsonl)\b/gi;
+/** Hashes remembered at most (the same chart id comes with each finding and chart entry of a chart). */
+const MEMO_LIMIT = 100_000;
+
+/**
+ * The redaction of one run: `finding`, `chart` and `path` work one at a time, so a report written
+ * piece by piece from its spools is redacted as it is written (finish.ts), in flat memory.
+ */
+export class Redactor {
+  private readonly memo = new Map<string, string>();
+
+  constructor(private readonly options: RedactOptions) {
+    this.mac = hmacSha256(options.key ?? 'b12lint-redact');
+  }
+
+  /** `redacted:3f9a1c0b7d2e`: an HMAC of the value (keyed with B12LINT_REDACT_KEY, else with a public key). */
+  hash = (s: string): string => {
+    let h = this.memo.get(s);
+    if (h === undefined) {
+      h = `redacted:${this.mac(s).slice(0, 12)}`;
+      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+      this.memo.set(s, h);
+    }
+    return h;
+  };
+
+  private readonly mac: (s: string) => string;
+
+  /** A path as `redacted-<hash>.<extension>`. */
+  path = (p: string): string => {
+    const ext = /\.[A-Za-z0-9]{1,8}$/.exec(p)?.[0] ?? '';
+    return `${this.hash(p).replace(':', '-')}${ext}`;
+  };
+
+  /** A fingerprint hashes a chart and encounter id with words anyone can read: it is keyed like the ids. */
+  fingerprint(fp: string): string {
+    return this.mac(`fingerprint\u0000${fp}`).slice(0, fp.length || 16);
+  }
+
+  /** A finding of the file `file` (as the report had it, before its path is hashed). */
+  finding(file: string, f: Finding): Finding {
+    const values = [...(this.options.sensitive.get(sensitiveKey(file, f.chartId)) ?? [])];
+    if (f.chartId !== undefined) values.push(f.chartId);
+    if (f.encounterId !== undefined) values.push(f.encounterId);
+    for (const e of f.evidence) if (e.excerpt !== undefined) values.push(e.excerpt);
+    for (const i of f.query?.indicators ?? []) if (i.source === 'note') values.push(i.text);
+    const patterns = orderedValues(withSpacing(values));
+    const quoting = QUOTING_RULES.has(f.ruleId);
+    const text = (s: string): string => {
+      let out = replaceValues(s, patterns, this.hash);
+      if (quoting) {
+        out = out.replace(/"([^"]*)"/g, (m, inner: string) => (inner.startsWith('redacted:') ? m : `"${this.hash(inner)}"`));
+        out = out.replace(PATH_LIKE, (p) => (p.startsWith('redacted-') ? p : this.path(p)));
+      }
+      return out;
+    };
+    const g: Finding = { ...f, message: text(f.message), fingerprint: this.fingerprint(f.fingerprint), evidence: f.evidence.map((e) => this.evidence(e, text)) };
+    if (f.chartId !== undefined) g.chartId = this.hash(f.chartId);
+    if (f.encounterId !== undefined) g.encounterId = this.hash(f.encounterId);
+    if (f.stack !== undefined) g.stack = text(f.stack);
+    if (f.query !== undefined) {
+      // A note quote is chart text: hashed whole, like an excerpt. Labs, medications and dates stay.
+      const indicators = f.query.indicators.map((i) => ({ ...i, text: i.source === 'note' ? this.hash(i.text) : text(i.text) }));
+      g.query = { ...f.query, question: text(f.query.question), indicators, options: f.query.options.map(text) };
+    }
+    return g;
+  }
+
+  private evidence(e: Evidence, text: (s: string) => string): Evidence {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(e)) {
+      out[k] = k === 'excerpt' ? this.hash(v as string) : k === 'file' ? this.path(v as string) : typeof v === 'string' && !EVIDENCE_KEPT.has(k) ? text(v) : v;
+    }
+    return out as unknown as Evidence;
+  }
+
+  chart(c: ChartEntry): ChartEntry {
+    return c.chartId === undefined ? c : { ...c, chartId: this.hash(c.chartId) };
+  }
+
+  baselineEntry(e: BaselineEntry): BaselineEntry {
+    const g: BaselineEntry = { ...e, file: this.path(e.file), fingerprint: this.fingerprint(e.fingerprint) };
+    if (e.chartId !== undefined) g.chartId = this.hash(e.chartId);
+    if (e.encounterId !== undefined) g.encounterId = this.hash(e.encounterId);
+    return g;
+  }
+
+  report(report: Report): Report {
+    const results = report.results.map((r) => ({
+      file: this.path(r.file),
+      findings: r.findings.map((f) => this.finding(r.file, f)),
+      charts: r.charts.map((c) => this.chart(c)),
+    }));
+    const baseline = report.summary.baseline;
+    if (!baseline) return { ...report, results };
+    const fixed = baseline.fixed.map((e) => this.baselineEntry(e));
+    return { ...report, summary: { ...report.summary, baseline: { ...baseline, fixed } }, results };
+  }
+}
+
+type OneShot = (algorithm: string, data: Buffer, encoding: 'buffer' | 'hex') => Buffer | string;
+/** `crypto.hash` (Node 20.12 and later): a digest without a Hash object, several times cheaper for short values. */
+const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
+
+/**
+ * HMAC-SHA256 (RFC 2104) of short strings, as hex: `createHmac` costs an object and a key schedule
+ * per value, which for the tens of thousands of ids and paths of a large run is most of what
+ * `--redact` costs; with the padded keys made once, two one-shot digests give the same bytes.
+ */
+export function hmacSha256(key: string): (s: string) => string {
+  if (!oneShot) return (s) => createHmac('sha256', key).update(s).digest('hex');
+  const block = Buffer.alloc(64);
+  const k = Buffer.from(key, 'utf8');
+  (k.length > 64 ? createHash('sha256').update(k).digest() : k).copy(block);
+  const ipad = Buffer.from(block.map((b) => b ^ 0x36));
+  const opad = Buffer.from(block.map((b) => b ^ 0x5c));
+  return (s) => {
+    const inner = oneShot('sha256', Buffer.concat([ipad, Buffer.from(s, 'utf8')]), 'buffer') as Buffer;
+    return oneShot('sha256', Buffer.concat([opad, inner]), 'hex') as string;
+  };
+}
 
 export function redact(report: Report, options: RedactOptions): Report {
-  const hash = (s: string): string => `redacted:${createHmac('sha256', options.key ?? 'b12lint-redact').update(s).digest('hex').slice(0, 12)}`;
-  const path = (p: string): string => {
-    const ext = /\.[A-Za-z0-9]{1,8}$/.exec(p)?.[0] ?? '';
-    return `${hash(p).replace(':', '-')}${ext}`;
-  };
-  const patterns = new Map<string, RegExp | null>();
-  const replacer = (values: readonly string[]): RegExp | null => {
-    const key = values.join('\u0000');
-    if (!patterns.has(key)) patterns.set(key, alternation(values));
-    return patterns.get(key)!;
-  };
-  const results = report.results.map((r) => ({
-    file: path(r.file),
-    findings: r.findings.map((f) => {
-      const values = [
-        ...(options.sensitive.get(sensitiveKey(r.file, f.chartId)) ?? []),
-        ...[f.chartId, f.encounterId].filter((v): v is string => v !== undefined),
-        ...f.evidence.flatMap((e) => (e.excerpt !== undefined ? [e.excerpt] : [])),
-        ...(f.query?.indicators ?? []).flatMap((i) => (i.source === 'note' ? [i.text] : [])),
-      ];
-      const re = replacer(values);
-      const text = (s: string): string => {
-        let out = re ? s.replace(re, hash) : s;
-        if (QUOTING_RULES.has(f.ruleId)) {
-          out = out.replace(/"([^"]*)"/g, (m, inner: string) => (inner.startsWith('redacted:') ? m : `"${hash(inner)}"`));
-          out = out.replace(PATH_LIKE, (p) => (p.startsWith('redacted-') ? p : path(p)));
-        }
-        return out;
-      };
-      const g: Finding = { ...f, message: text(f.message), evidence: f.evidence.map(redactEvidence(hash)) };
-      if (f.chartId !== undefined) g.chartId = hash(f.chartId);
-      if (f.encounterId !== undefined) g.encounterId = hash(f.encounterId);
-      if (f.stack !== undefined) g.stack = text(f.stack);
-      if (f.query !== undefined) {
-        // A note quote is chart text: hashed whole, like an excerpt. Labs, medications and dates stay.
-        const indicators = f.query.indicators.map((i) => ({ ...i, text: i.source === 'note' ? hash(i.text) : text(i.text) }));
-        g.query = { ...f.query, question: text(f.query.question), indicators, options: f.query.options.map(text) };
-      }
-      return g;
-    }),
-    charts: r.charts.map((c) => (c.chartId === undefined ? c : { ...c, chartId: hash(c.chartId) })),
-  }));
-  const baseline = report.summary.baseline;
-  if (!baseline) return { ...report, results };
-  const fixed = baseline.fixed.map((e) => {
-    const g = { ...e, file: path(e.file) };
-    if (e.chartId !== undefined) g.chartId = hash(e.chartId);
-    if (e.encounterId !== undefined) g.encounterId = hash(e.encounterId);
-    return g;
-  });
-  return { ...report, summary: { ...report.summary, baseline: { ...baseline, fixed } }, results };
-}
-
-function redactEvidence(hash: (s: string) => string): (e: Evidence) => Evidence {
-  return (e) => (e.excerpt === undefined ? e : { ...e, excerpt: hash(e.excerpt) });
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new Redactor(options).report(report);
 }
 
 const WORD_EDGE = /[\p{L}\p{N}]/u;
 
-/** One pattern for every value, longest first, matching whole words only where a value starts or ends with one. */
-function alternation(values: readonly string[]): RegExp | null {
-  const unique = [...new Set(values.filter((v) => v.trim().length >= 2))].sort((a, b) => b.length - a.length);
-  if (unique.length === 0) return null;
-  const parts = unique.map((v) => {
-    const before = WORD_EDGE.test(v[0]!) ? '(?<![\\p{L}\\p{N}])' : '';
-    const after = WORD_EDGE.test(v[v.length - 1]!) ? '(?![\\p{L}\\p{N}])' : '';
-    return `${before}${escapeRegExp(v)}${after}`;
-  });
-  return new RegExp(parts.join('|'), 'gu');
+interface Pattern {
+  value: string;
+  /** The value starts (ends) with a letter or digit: it must not be preceded (followed) by one. */
+  wordStart: boolean;
+  wordEnd: boolean;
+}
+
+/** The values to replace, each once, longest first (at one place the longest wins), of two characters or more. */
+function orderedValues(values: readonly string[]): Pattern[] {
+  const unique = [...new Set(values)].filter((v) => v.trim().length >= 2).sort((a, b) => b.length - a.length);
+  return unique.map((value) => ({ value, wordStart: WORD_EDGE.test(value[0]!), wordEnd: WORD_EDGE.test(value[value.length - 1]!) }));
+}
+
+/** True when the code point ending just before `i` is a letter or digit. */
+function wordBefore(s: string, i: number): boolean {
+  if (i <= 0) return false;
+  const low = s.charCodeAt(i - 1);
+  const at = low >= 0xdc00 && low <= 0xdfff && i >= 2 ? i - 2 : i - 1;
+  return WORD_EDGE.test(String.fromCodePoint(s.codePointAt(at)!));
+}
+
+/** True when the code point at `i` is a letter or digit. */
+function wordAt(s: string, i: number): boolean {
+  return i < s.length && WORD_EDGE.test(String.fromCodePoint(s.codePointAt(i)!));
+}
+
+/**
+ * `s` with every occurrence of the values replaced by its hash, scanning left to right: at each
+ * place the longest value that occurs there (as a whole word where it starts or ends with a letter
+ * or digit) is replaced, and the scan goes on after it. Plain substring search: a message is
+ * short, and a regular expression of every value would cost more to build than to run.
+ */
+function replaceValues(s: string, patterns: readonly Pattern[], hash: (v: string) => string): string {
+  let found: { start: number; end: number; rank: number }[] | undefined;
+  for (let rank = 0; rank < patterns.length; rank++) {
+    const { value, wordStart, wordEnd } = patterns[rank]!;
+    if (value.length > s.length) continue;
+    for (let i = s.indexOf(value); i >= 0; i = s.indexOf(value, i + 1)) {
+      if ((wordStart && wordBefore(s, i)) || (wordEnd && wordAt(s, i + value.length))) continue;
+      (found ??= []).push({ start: i, end: i + value.length, rank });
+    }
+  }
+  if (!found) return s;
+  found.sort((a, b) => a.start - b.start || a.rank - b.rank);
+  let out = '';
+  let pos = 0;
+  for (const m of found) {
+    if (m.start < pos) continue;
+    out += s.slice(pos, m.start) + hash(s.slice(m.start, m.end));
+    pos = m.end;
+  }
+  return out + s.slice(pos);
 }

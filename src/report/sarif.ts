@@ -104,6 +104,8 @@ export const sarif: Formatter = (report, options) => {
       invocations: [{ executionSuccessful: !internal }],
       columnKind: 'utf16CodeUnits',
       results,
+      // The config file the run used (as the JSON report names it): a reviewer sees which settings judged the charts.
+      ...(report.config !== undefined ? { properties: { config: report.config } } : {}),
     }],
   };
   return `${JSON.stringify(log, null, 2)}\n`;

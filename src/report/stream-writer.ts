@@ -114,14 +114,20 @@ export interface FileContent {
   charts?: ChartSource;
 }
 
+/** Findings (and files) written between two pauses. */
+const PAUSE_EVERY = 4096;
+
 /**
  * Writes every format's pieces to its sink, reading each file's findings once; `seen` is told of
- * every finding written. Returns the number of charts with findings.
+ * every finding written. `pause` is awaited every few thousand findings (Ctrl-C stops there).
+ * Returns the number of charts with findings.
  */
-export function writePieces(
+export async function writePieces(
   report: Report, files: (r: FileResult) => FileContent,
   outputs: readonly { writer: PieceWriter; write: (s: string) => void }[], seen: (f: Finding) => void,
-): number {
+  pause: () => Promise<void> = async () => {},
+): Promise<number> {
+  let work = 0;
   const flagged = new FlaggedCharts();
   const each = (pieces: (w: PieceWriter) => Iterable<string>): void => {
     for (const o of outputs) for (const s of pieces(o.writer)) o.write(s);
@@ -137,7 +143,9 @@ export function writePieces(
       seen(f);
       for (const o of outputs) o.write(o.writer.finding(f, k));
       k++;
+      if (++work % PAUSE_EVERY === 0) await pause();
     }
+    if (++work % PAUSE_EVERY === 0) await pause();
     each((w) => w.endFile(charts ?? { count: r.charts.length, entries: () => r.charts }));
   }
   each((w) => w.end(flagged.size));

@@ -70,6 +70,11 @@ export interface ShardInfo {
 export interface Report {
   tool: { name: 'b12lint'; version: string };
   ruleset: { name: string; rules: number };
+  /**
+   * The config file the run used (found by the lookup or given with --config), relative to the
+   * current folder like every path of the report; absent when none was (an extension of the spec's report).
+   */
+  config?: string;
   shard?: ShardInfo;
   summary: Summary;
   results: FileResult[];

@@ -4,7 +4,7 @@
  * long descriptor. A diagnosis is checked against the table in force on its encounter's date.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { DEFAULT_MAX_FILE_SIZE, ioCause, readBounded, refusal } from '../read/bounded.js';
 import { basename } from 'node:path';
 import type { Day } from '../chart/model.js';
 import { normalizeIcd10, parseDay } from '../chart/normalize.js';
@@ -82,9 +82,12 @@ export function loadCodeTable(specs: readonly string[]): CodeTable {
     const { path, year } = fiscalYearOf(spec);
     let text: string;
     try {
-      text = readFileSync(path, 'latin1');
+      const r = readBounded(path, DEFAULT_MAX_FILE_SIZE); // a regular file under the size limit of chart files
+      if ('refused' in r) throw new CodeTableError(path, 0, `cannot read the ICD-10-CM order file: ${refusal(r, DEFAULT_MAX_FILE_SIZE)}`);
+      text = r.bytes.toString('latin1');
     } catch (err) {
-      throw new CodeTableError(path, 0, `cannot read the ICD-10-CM order file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      if (err instanceof CodeTableError) throw err;
+      throw new CodeTableError(path, 0, `cannot read the ICD-10-CM order file: ${ioCause(err)}`);
     }
     years.push({
       fiscalYear: year, from: parseDay(`${year - 1}-10-01`)!, to: parseDay(`${year}-09-30`)!, file: path,

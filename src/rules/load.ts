@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { ioCause, readSideInput, SideInputError } from '../read/bounded.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
@@ -186,14 +187,17 @@ function displayPath(abs: string): string {
   return rel.split('\\').join('/');
 }
 
+const NOT_FOUND = 'file not found';
+
 /** Reads and parses one YAML file (ruleset or config). Returns undefined after recording problems. */
 export function readSource(absPath: string, problems: Problems, shown = displayPath(absPath)): SourceFile | undefined {
   let text: string;
   try {
-    text = readFileSync(absPath, 'utf8');
+    // Under the size limit of chart files, and a regular file only (never a pipe or device read without end).
+    text = readSideInput(absPath, undefined, (err) => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? NOT_FOUND : ioCause(err)));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    problems.raw(shown, 1, 1, code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(err)})`);
+    if (!(err instanceof SideInputError)) throw err;
+    problems.raw(shown, 1, 1, err.message === NOT_FOUND ? NOT_FOUND : `cannot read the file: ${err.message}`);
     return undefined;
   }
   return sourceFromText(text, absPath, problems, shown);

@@ -115,7 +115,12 @@ function present(v: unknown): boolean {
 }
 
 export function render(parts: readonly TemplatePart[], scope: Scope, bindings: Bindings): string {
-  return renderParts(parts, scope, bindings).replace(/\s+/g, ' ').replace(/\s+([.,;:)])/g, '$1').trim();
+  return spacing(renderParts(parts, scope, bindings));
+}
+
+/** The spacing of a message: one space between words, none before `.,;:)`, none at the ends (what a value becomes in it). */
+export function spacing(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\s+([.,;:)])/g, '$1').trim();
 }
 
 function renderParts(parts: readonly TemplatePart[], scope: Scope, bindings: Bindings): string {

@@ -10,7 +10,8 @@
  * they are. Files that cannot be read or parsed, and b12lint's own failures, are never baselined:
  * they would hide a whole file.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { DEFAULT_MAX_FILE_SIZE, readSideInput, SideInputError } from '../read/bounded.js';
 import { resolve } from 'node:path';
 import { ENGINE_RULES } from '../finding.js';
 import { keepFindings } from '../report/filter.js';
@@ -34,17 +35,24 @@ function isEntry(v: unknown): v is BaselineEntry {
     optional('chartId') && optional('encounterId');
 }
 
-/** Reads a baseline file; anything that is not one is a BaselineError naming the file. */
-export function readBaseline(path: string, shown: string): BaselineEntry[] {
+/**
+ * Reads a baseline file, under the size limit of chart files (a regular file only: never a pipe
+ * or device read without end); anything that is not a baseline is a BaselineError naming the file.
+ */
+export function readBaseline(path: string, shown: string, maxSize = DEFAULT_MAX_FILE_SIZE): BaselineEntry[] {
+  if (!existsSync(path)) throw new BaselineError(`no baseline file "${shown}": create it with --update-baseline`);
+  let text: string;
+  try {
+    text = readSideInput(path, maxSize);
+  } catch (err) {
+    if (!(err instanceof SideInputError)) throw err;
+    throw new BaselineError(`cannot read the baseline "${shown}": ${err.message}`);
+  }
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new BaselineError(e.code === 'ENOENT'
-      ? `no baseline file "${shown}": create it with --update-baseline`
-      // Never JSON.parse's message: it quotes the file's text, which may be any file's (docs/security.md).
-      : `cannot read the baseline "${shown}": ${e.code ?? 'it is not JSON'}`);
+    data = JSON.parse(text);
+  } catch {
+    data = undefined; // never quoted: the parser's message shows the file's first characters
   }
   const d = data as { b12lintBaseline?: unknown; findings?: unknown };
   if (typeof d !== 'object' || d === null || d.b12lintBaseline !== FORMAT_VERSION || !Array.isArray(d.findings)) {

@@ -9,15 +9,24 @@
  * files of that run. A run with nothing changed reads it, checks each file and writes nothing, so
  * the file is made cheap to read: a one-line header (format, strategy, a hash of the key), read
  * before anything else, so that a cache of another ruleset or version costs nothing to pass over;
- * then one JSON array with one compact array per file (no repeated keys around it, no report
- * path; the chart list and the findings as the report has them, since the report needs each one
- * and JSON.parse makes objects faster than code copying them from tuples would). A cache that
- * cannot be read, is not ours, of another format or damaged is started afresh.
+ * then one line per file: a checksum of the entry, and the entry as one compact JSON array (no
+ * repeated keys around it, no report path; the chart list and the findings as the report has
+ * them, since the report needs each one and JSON.parse makes objects faster than code copying
+ * them from tuples would).
+ *
+ * The cache is trusted no more than a chart: it is read only if it is a regular file within the
+ * size limit of chart files (--max-file-size), and an entry whose checksum does not verify (an
+ * edited entry that would turn findings off, a line cut short) is dropped, so its file is linted
+ * again. The checksum is an HMAC of the entry and of the cache key, keyed with
+ * B12LINT_CACHE_KEY when set (then no one without the secret can forge an entry), else with a
+ * public key (which catches damage and hand edits). A cache that cannot be read, is not ours, of
+ * another format or damaged as a whole is started afresh.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../cli/output.js';
+import { ioCause } from '../read/bounded.js';
 import type { Finding } from '../finding.js';
 import type { ChartEntry } from '../report/types.js';
 import type { FileOutcome } from './lint-file.js';
@@ -26,7 +35,7 @@ export const CACHE_STRATEGIES = ['content', 'metadata'] as const;
 export type CacheStrategy = (typeof CACHE_STRATEGIES)[number];
 
 /** Bump when the shape of FileOutcome, of ChartEntry or of this file changes. */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 export const CACHE_FILE = 'cache.json';
 
 /** The header line is this short; a file whose first line is longer is not a cache of this format. */
@@ -62,7 +71,18 @@ export interface CacheOptions {
   strategy: CacheStrategy;
   /** What every entry depends on besides its file: the ruleset fingerprint and the lint options. */
   key: string;
+  /** The largest cache file read, in bytes (the size limit of chart files). */
+  maxSize: number;
+  /** A secret for the entries' checksums (B12LINT_CACHE_KEY); without it the key is public. */
+  secret?: string;
 }
+
+/** The checksum of one entry line: an HMAC (base64, 128 bits) of the cache key's hash and the entry's JSON. */
+function checksum(secret: string | undefined, keyHash: string, json: string): string {
+  return createHmac('sha256', secret ?? 'b12lint-cache').update(keyHash).update('\n').update(json).digest('base64').slice(0, 22);
+}
+
+const CHECKSUM_LENGTH = 22;
 
 function isEntry(e: unknown): e is Entry {
   return Array.isArray(e) && e.length >= 7 && typeof e[0] === 'string' && typeof e[1] === 'number' &&
@@ -70,36 +90,60 @@ function isEntry(e: unknown): e is Entry {
     Array.isArray(e[5]) && Array.isArray(e[6]) && (e[7] === undefined || Array.isArray(e[7]));
 }
 
-/** Reads the entries of a cache file, or none: missing, unreadable, foreign, of another format, strategy or key, or damaged. */
-function readEntries(path: string, strategy: CacheStrategy, keyHash: string): Map<string, Entry> {
+/**
+ * Reads the entries of a cache file, or none: missing, not a regular file, over the size limit,
+ * unreadable, foreign, of another format, strategy or key. An entry that is damaged or does not
+ * verify is dropped; `dropped` counts them.
+ */
+function readEntries(path: string, options: CacheOptions, keyHash: string): { entries: Map<string, Entry>; dropped: number; refused?: string } {
   const entries = new Map<string, Entry>();
+  let dropped = 0;
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); // never blocks on a planted FIFO
   } catch {
-    return entries; // no cache yet
+    return { entries, dropped }; // no cache yet
   }
   try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { entries, dropped, refused: `the cache ${path} is not a regular file; it is not read` };
     const head = Buffer.alloc(MAX_HEADER);
     const eol = head.subarray(0, readSync(fd, head, 0, MAX_HEADER, 0)).indexOf(10);
-    if (eol < 0) return entries;
+    if (eol < 0) return { entries, dropped };
     const h = JSON.parse(head.toString('utf8', 0, eol)) as Partial<Header> | null;
-    if (h?.format !== CACHE_FORMAT || h.strategy !== strategy || h.key !== keyHash) return entries;
-    const text = readFileSync(fd, 'utf8'); // from the start: the header was read at a position
-    const list = JSON.parse(text.slice(eol + 1)) as unknown;
-    if (!Array.isArray(list)) return entries;
-    const stamp = strategy === 'content' ? 'string' : 'number';
-    for (let i = 0; i < list.length; i++) {
-      const e = list[i] as unknown;
-      if (!isEntry(e) || typeof e[2] !== stamp) return new Map();
-      entries.set(e[0], e);
+    if (h?.format !== CACHE_FORMAT || h.strategy !== options.strategy || h.key !== keyHash) return { entries, dropped };
+    if (st.size > options.maxSize) {
+      const mb = (n: number): string => (n / (1024 * 1024)).toFixed(0);
+      return { entries, dropped, refused: `the cache ${path} is ${mb(st.size)} MB, over the ${mb(options.maxSize)} MB limit (--max-file-size): every file is linted; raise the limit to keep using it` };
+    }
+    // The body as fstat measured it (a file that grows meanwhile is read no further).
+    const body = Buffer.allocUnsafe(Math.max(0, st.size - eol - 1));
+    let filled = 0;
+    for (let n = -1; n !== 0 && filled < body.length; filled += n) n = readSync(fd, body, filled, body.length - filled, eol + 1 + filled);
+    const text = body.toString('utf8', 0, filled);
+    const stamp = options.strategy === 'content' ? 'string' : 'number';
+    for (let start = 0; start < text.length;) {
+      const nl = text.indexOf('\n', start);
+      const end = nl < 0 ? text.length : nl;
+      const line = text.slice(start, end);
+      start = end + 1;
+      if (line === '') continue;
+      const json = line.slice(CHECKSUM_LENGTH + 1);
+      let e: unknown;
+      try {
+        e = line[CHECKSUM_LENGTH] === ' ' && line.slice(0, CHECKSUM_LENGTH) === checksum(options.secret, keyHash, json) ? JSON.parse(json) : undefined;
+      } catch {
+        e = undefined;
+      }
+      if (isEntry(e) && typeof e[2] === stamp) entries.set(e[0], e);
+      else dropped++;
     }
   } catch {
-    return new Map(); // unreadable or damaged: every file is linted
+    return { entries: new Map(), dropped }; // unreadable or damaged: every file is linted
   } finally {
     closeSync(fd);
   }
-  return entries;
+  return { entries, dropped };
 }
 
 /** Bytes are hashed from one buffer, rather than one per file: a file at most this size in one read. */
@@ -139,12 +183,22 @@ export class RunCache {
   /** Signatures of the files being linted afresh, taken before they are read. */
   private readonly pending = new Map<string, Signature>();
 
-  private constructor(private readonly options: CacheOptions, private readonly keyHash: string, private readonly old: Map<string, Entry>) {}
+  /** Entries dropped because their checksum did not verify or they were damaged. */
+  readonly dropped: number;
+  /** Why the cache file was not read, when that is worth a word (not a regular file, over the limit). */
+  readonly refused: string | undefined;
+  private readonly old: Map<string, Entry>;
+
+  private constructor(private readonly options: CacheOptions, private readonly keyHash: string) {
+    const read = readEntries(join(options.location, CACHE_FILE), options, keyHash);
+    this.old = read.entries;
+    this.dropped = read.dropped;
+    this.refused = read.refused;
+  }
 
   /** Opens the cache; an unreadable, foreign, outdated or damaged cache file is simply started afresh. */
   static open(options: CacheOptions): RunCache {
-    const keyHash = createHash('sha256').update(options.key).digest('base64');
-    return new RunCache(options, keyHash, readEntries(join(options.location, CACHE_FILE), options.strategy, keyHash));
+    return new RunCache(options, createHash('sha256').update(options.key).digest('base64'));
   }
 
   private signature(abs: string): Signature | undefined {
@@ -188,15 +242,20 @@ export class RunCache {
    * that cannot be written costs the next run time, not this run its report: the reason is returned.
    */
   save(): string | undefined {
-    // Nothing linted afresh and no file gone: the file on disk already says all this.
-    if (this.misses === 0 && this.old.size === this.hits) return undefined;
+    // Nothing linted afresh, no file gone and no entry dropped: the file on disk already says all this.
+    if (this.misses === 0 && this.old.size === this.hits && this.dropped === 0) return undefined;
     const head: Header = { format: CACHE_FORMAT, strategy: this.options.strategy, key: this.keyHash };
+    const lines = [JSON.stringify(head)];
+    for (const e of this.next) {
+      const json = JSON.stringify(e);
+      lines.push(`${checksum(this.options.secret, this.keyHash, json)} ${json}`);
+    }
     try {
       // It holds findings, with their excerpts of chart text: readable by its owner only.
-      writeAtomic(join(this.options.location, CACHE_FILE), `${JSON.stringify(head)}\n${JSON.stringify(this.next)}`, 0o600);
+      writeAtomic(join(this.options.location, CACHE_FILE), `${lines.join('\n')}\n`, 0o600);
       return undefined;
     } catch (err) {
-      return `cannot write the cache in ${this.options.location}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+      return `cannot write the cache in ${this.options.location}: ${ioCause(err)}`;
     }
   }
 }

@@ -1,6 +1,9 @@
 /**
  * The config file: `b12lint.config.yaml` or `.b12lintrc.yaml`, found from the current folder
- * upwards, or given with `--config`. Besides the run's settings (ruleset, ignore, failOn,
+ * upwards to the repository root (the first folder with `.git`), or given with `--config`. The
+ * lookup never goes above the repository: a config planted in a folder around it (a shared
+ * /tmp, a CI runner's work folder) is not used. The nearest config wins and ends the lookup
+ * (configs do not cascade); `root: true` says so in the file, for a project without `.git`. Besides the run's settings (ruleset, ignore, failOn,
  * maxWarnings, icd10) it is the last ruleset layer: its codesets, tests, terms, rules and
  * overrides apply on top of the ruleset it names. `rules:` may also be written ESLint's way,
  * as a map of rule id to severity. The file is checked against schemas/config.schema.json.
@@ -11,7 +14,7 @@ import { checkSchema, Problems, readSource, type SourceFile } from '../rules/loa
 import type { InputFormat } from '../chart/adapt.js';
 
 export const CONFIG_FILES = ['b12lint.config.yaml', '.b12lintrc.yaml'];
-export const CONFIG_KEYS = ['ruleset', 'ignore', 'failOn', 'maxWarnings', 'icd10', 'inputFormat', 'maxFileSize', 'conceptMap'] as const;
+export const CONFIG_KEYS = ['root', 'ruleset', 'ignore', 'failOn', 'maxWarnings', 'icd10', 'inputFormat', 'maxFileSize', 'conceptMap'] as const;
 
 export interface Config {
   src: SourceFile;
@@ -29,13 +32,14 @@ export interface Config {
   raw: Record<string, unknown>;
 }
 
+/** The nearest config from `cwd` up to the repository root (`.git`, a folder or, in a worktree or submodule, a file). */
 export function findConfig(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     for (const name of CONFIG_FILES) {
       const f = join(dir, name);
       if (existsSync(f)) return f;
     }
-    if (dirname(dir) === dir) return undefined;
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return undefined;
   }
 }
 

@@ -5,7 +5,8 @@
  * walked with readdir directly (a run over 20,000 files spends no time matching glob patterns);
  * globs go through fast-glob.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { readSideInput, SideInputError } from '../read/bounded.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -34,7 +35,13 @@ function makeIgnore(options: DiscoverOptions): Ignore | undefined {
   const patterns: string[] = [];
   if (options.useIgnoreFile !== false) {
     const f = resolve(options.cwd, '.b12lintignore');
-    if (existsSync(f)) patterns.push(readFileSync(f, 'utf8'));
+    if (existsSync(f)) {
+      try {
+        patterns.push(readSideInput(f)); // a regular file under the size limit: never a planted pipe
+      } catch (err) {
+        throw err instanceof SideInputError ? new SideInputError(`cannot read .b12lintignore: ${err.message}`) : err;
+      }
+    }
   }
   if (options.ignore) patterns.push(...options.ignore);
   // One pattern a line: `ignore` splits a text into lines, but takes each item of a list whole.

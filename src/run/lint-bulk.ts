@@ -17,7 +17,8 @@ import { ENGINE_RULES, fingerprintOf, type Finding, type UnlocatedFinding } from
 import { JsonLocator } from '../read/json-locate.js';
 import { formatOf } from '../read/parse.js';
 import { BulkFindings } from './bulk-findings.js';
-import { lintFile, toFinding, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
+import { keepQuoted, lintFile, toFinding, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
+import type { Chart } from '../chart/model.js';
 import { streamThreshold } from './lint-stream.js';
 
 type NdjsonKind = 'fhir' | 'export-log' | 'other';
@@ -156,6 +157,21 @@ function locate(unlocated: readonly UnlocatedFinding[], sources: readonly BulkSo
   }
 }
 
+/**
+ * For `--redact`: the identifying strings of the patient's charts that its findings quote, kept
+ * for each file the patient's resources (so its findings) stand in.
+ */
+function keepQuotedInExport(charts: readonly Chart[], unlocated: readonly UnlocatedFinding[], entries: readonly { resource: unknown }[], sources: readonly BulkSource[], outcomes: readonly FileOutcome[]): void {
+  const kept = new Map<string, string[]>();
+  keepQuoted(kept, charts, unlocated, { entry: entries.map((e) => ({ resource: e.resource })) });
+  if (kept.size === 0) return;
+  for (const file of new Set(sources.map((s) => s.file))) {
+    const outcome = outcomes[file]!;
+    outcome.sensitive ??= new Map();
+    for (const [id, values] of kept) outcome.sensitive.set(id, [...(outcome.sensitive.get(id) ?? []), ...values]);
+  }
+}
+
 /** The size of an export in bytes (a file that cannot be read counts nothing: the index reports it). */
 function bytesOf(files: readonly string[]): number {
   let total = 0;
@@ -196,6 +212,7 @@ async function lintBulk(
           home.encounters += chart.encounters.length;
           unlocated.push(...engine.lint(chart, options.debug));
         }
+        if (options.collectSensitive) keepQuotedInExport(adapted.charts, unlocated, entries, sources, outcomes);
         locate(unlocated, sources, outcomes, found);
       } catch (err) {
         const first = index.locations(patient)[0]!;

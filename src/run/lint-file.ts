@@ -3,16 +3,16 @@
  * unit of work of a run (and of a worker thread). It never throws: a file that cannot be read or
  * parsed is a finding, and so is an unexpected failure while linting one chart.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { adapt, type InputFormat } from '../chart/adapt.js';
 import type { ConceptMap } from '../chart/fhir/concept-map.js';
 import type { Chart } from '../chart/model.js';
 import { ENGINE_RULES, fingerprintOf, SEVERITY_RANK, type Finding, type Position, type Query, type QueryIndicator, type Severity, type UnlocatedFinding } from '../finding.js';
+import { readBounded, DEFAULT_MAX_FILE_SIZE } from '../read/bounded.js';
 import { decode, type Decoded } from '../read/decode.js';
 import { formatOf, parseDecoded, TooManyValues, type SourceDoc, type SourceFormat } from '../read/parse.js';
 import type { ChartEntry } from '../report/types.js';
 import type { Engine } from '../rules/engine.js';
-import { sensitiveStrings } from '../report/redact.js';
+import { findingTexts, quotedStrings, sensitiveStrings } from '../report/redact.js';
 
 export interface LintFileOptions {
   /** Largest file read whole, in bytes. */
@@ -21,7 +21,7 @@ export interface LintFileOptions {
   /** `auto` (default) tells FHIR from native charts by content. */
   inputFormat?: InputFormat;
   conceptMap?: ConceptMap;
-  /** Keep the patient-identifying strings of every chart, for `--redact`. */
+  /** Keep the patient-identifying strings that findings quote, for `--redact`. */
   collectSensitive?: boolean;
 }
 
@@ -37,11 +37,11 @@ export interface FileOutcome {
    * (derived) id alone and has no entry here.
    */
   chartRefs: ChartEntry[];
-  /** Patient-identifying strings of the file's charts by chart id (only with `collectSensitive`). */
+  /** Patient-identifying strings of the file's charts that their findings quote, by chart id (only with `collectSensitive`). */
   sensitive?: Map<string, string[]>;
 }
 
-export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+export { DEFAULT_MAX_FILE_SIZE };
 
 /** What lints a chart: the engine, or anything that takes charts the same way (`convert` collects them). */
 export type ChartLinter = Pick<Engine, 'lint'>;
@@ -63,60 +63,45 @@ function describeErrno(err: unknown): string {
 
 const MB = 1024 * 1024;
 
-type ReadResult = { bytes: Buffer } | { refused: string };
+type ReadResult = { bytes: Buffer } | { refused: string } | { deferred: number };
 
-/**
- * Reads a chart file whole, in as few system calls as reading it can take (open, fstat, read,
- * close). It is opened without blocking, so what is not a regular file (a pipe, a device) is
- * refused before anything is read from it, neither blocking nor streaming forever; what cannot
- * even be opened so (a socket) is refused the same way. The size limit is checked on the bytes
- * read, so a file that grows while it is read is refused too.
- */
-function readChartFile(abs: string, maxFileSize: number): ReadResult {
-  const notAFile: ReadResult = { refused: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' };
-  let fd: number;
-  try {
-    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENXIO') return notAFile;
-    throw err;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return notAFile;
-    const size = st.size;
-    const tooBig = (what: string): ReadResult => ({
-      refused: `File is ${what}, over the ${(maxFileSize / MB).toFixed(0)} MB limit for one file: raise it with --max-file-size <MB>, or split the export into smaller files.`,
-    });
-    if (size > maxFileSize) return tooBig(`${(size / MB).toFixed(1)} MB`);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(Math.max(size - total + 1, 64 * 1024), maxFileSize + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n > 0) {
-        chunks.push(chunk.subarray(0, n));
-        total += n;
-        if (total > maxFileSize) return tooBig(`${(total / MB).toFixed(1)} MB or more (it grew while it was read)`);
-      }
-      // The end: nothing more, or the size fstat gave read in full by a read that asked for more.
-      if (n === 0 || (total === size && n < chunk.length)) return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
-    }
-  } finally {
-    closeSync(fd);
-  }
+/** Reads a chart file whole under the size limit (src/read/bounded.ts); what is refused, in words. */
+function readChartFile(abs: string, maxFileSize: number, deferAbove = Infinity): ReadResult {
+  const r = readBounded(abs, maxFileSize, deferAbove);
+  if ('bytes' in r || 'deferred' in r) return r;
+  if (r.refused === 'not-a-file') return { refused: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' };
+  const what = r.grew ? `${(r.size / MB).toFixed(1)} MB or more (it grew while it was read)` : `${(r.size / MB).toFixed(1)} MB`;
+  return { refused: `File is ${what}, over the ${(maxFileSize / MB).toFixed(0)} MB limit for one file: raise it with --max-file-size <MB>, or split the export into smaller files.` };
 }
 
 export function lintFile(abs: string, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
+  return lintFileUpTo(abs, display, engine, options, Infinity)!;
+}
+
+/** Chart files from this size up are linted in a worker thread when the run has the means (schedule.ts). */
+export const DEFAULT_INLINE_LIMIT = 2 * 1024 * 1024;
+
+/** The inline limit, which `B12LINT_INLINE_LIMIT` (bytes) overrides (the tests send small files to a worker with 0). */
+export function inlineLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.B12LINT_INLINE_LIMIT);
+  return env.B12LINT_INLINE_LIMIT !== undefined && Number.isInteger(v) && v >= 0 ? v : DEFAULT_INLINE_LIMIT;
+}
+
+/**
+ * lintFile for a file of at most `limit` bytes; a larger one is not read (undefined), for a
+ * worker thread to lint: the thread that handles Ctrl-C never spends seconds on one file.
+ */
+export function lintFileUpTo(abs: string, display: string, engine: ChartLinter, options: LintFileOptions, limit: number): FileOutcome | undefined {
   const refused = (message: string): FileOutcome => ({
     file: display, findings: [fileFinding(ENGINE_RULES.readError, message)], charts: 1, encounters: 0, chartRefs: [],
   });
   let read: ReadResult;
   try {
-    read = readChartFile(abs, options.maxFileSize);
+    read = readChartFile(abs, options.maxFileSize, limit);
   } catch (err) {
     return refused(`Cannot read the file: ${describeErrno(err)}.`);
   }
+  if ('deferred' in read) return undefined;
   if ('refused' in read) return refused(read.refused);
   const decoded = decode(read.bytes);
   return lintDecoded(decoded, formatOf(abs) ?? (/^\s*[[{]/.test(decoded.text) ? 'json' : 'yaml'), display, engine, options);
@@ -223,9 +208,6 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
   const adapted = adapt(doc.value, { format: options.inputFormat, conceptMap: options.conceptMap });
   const unlocated: UnlocatedFinding[] = adapted.findings;
   out.charts += adapted.charts.length + adapted.refused.length;
-  for (const chart of out.sensitive ? adapted.charts : []) {
-    out.sensitive!.set(chart.chartId, [...(out.sensitive!.get(chart.chartId) ?? []), ...sensitiveStrings(chart, doc.value)]);
-  }
   for (const chart of adapted.charts) {
     out.encounters += chart.encounters.length;
     const tooLarge = oversized(chart);
@@ -242,6 +224,7 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
     if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[budget.severity]) budget.severity = f.severity;
   }
   budget.left -= listed.length;
+  if (out.sensitive) keepQuoted(out.sensitive, adapted.charts, listed, doc.value);
   // Charts without an id and refused candidates always have a finding, so they cost no extra locating.
   const candidates = adapted.derivedIds ? [] : [
     ...adapted.charts.map((c) => ({ chartId: c.chartId, pointer: c.ptr })),
@@ -270,6 +253,26 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
     return c.chartId ? { chartId: c.chartId, line, column, pointer: c.pointer } : { line, column, pointer: c.pointer };
   });
   out.chartRefs.push(...refs.sort((a, b) => a.line - b.line || a.column - b.column));
+}
+
+/**
+ * For `--redact`: the identifying strings of each chart that its listed findings quote (message,
+ * stack, evidence), by chart id. A chart without findings keeps nothing.
+ */
+export function keepQuoted(into: Map<string, string[]>, charts: readonly Chart[], listed: readonly UnlocatedFinding[], doc: unknown): void {
+  const texts = new Map<string, string[]>();
+  for (const f of listed) {
+    const key = f.chartId ?? '';
+    const list = texts.get(key) ?? [];
+    list.push(...findingTexts(f));
+    texts.set(key, list);
+  }
+  for (const chart of charts) {
+    const quoting = texts.get(chart.chartId);
+    if (!quoting) continue;
+    const kept = quotedStrings(sensitiveStrings(chart, doc), quoting);
+    if (kept.length) into.set(chart.chartId, [...(into.get(chart.chartId) ?? []), ...kept]);
+  }
 }
 
 /** Fixes the key order of a finding, so reports are byte-identical whatever produced them. */

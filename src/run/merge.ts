@@ -92,9 +92,10 @@ function same(a: unknown, b: unknown): boolean {
 
 /**
  * Merges the shards of one run. `ruleset` is the one merge itself set up (it describes the rules
- * in SARIF): it must be the one the shards ran.
+ * in SARIF): it must be the one the shards ran; `config`, the config file merge used, is the one
+ * the merged report names.
  */
-export function mergeReports(shards: readonly ShardReport[], ruleset: MergeRuleset): Report {
+export function mergeReports(shards: readonly ShardReport[], ruleset: MergeRuleset, config?: string): Report {
   if (shards.length === 0) throw new MergeError('no reports to merge');
   const [first] = shards;
   const head = first!.report;
@@ -132,7 +133,7 @@ export function mergeReports(shards: readonly ShardReport[], ruleset: MergeRules
     totals.charts += report.summary.charts;
     totals.encounters += report.summary.encounters;
   }
-  return assembleReport({ tool: head.tool, ruleset: head.ruleset }, totals, results);
+  return assembleReport({ tool: head.tool, ruleset: head.ruleset, ...(config !== undefined ? { config } : {}) }, totals, results);
 }
 
 /** The shard's results without the repeated-chart-id findings it made among its own files. */

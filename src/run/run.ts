@@ -33,6 +33,8 @@ export interface RunOptions {
   conceptMap?: ConceptMap;
   /** Lint only this shard's files (src/run/shard.ts). */
   shard?: Shard;
+  /** The config file used, as the report shows it (Report.config). */
+  config?: string;
   /** Keep each chart's identifying strings for `--redact` (RunResult.sensitive). */
   collectSensitive?: boolean;
   /** Stops the run between two files (Ctrl-C); the run then rejects with the signal's reason. */
@@ -61,7 +63,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const display = (abs: string): string => displayPath(abs, options.cwd);
   let stats: ScheduleStats | undefined;
   const outcomes = await lintInputs(files, display, engine, lintOptions, options.signal, shard && ((unit) => inShard(unit, shard)), async (singles, next) => {
-    const scheduled = await lintFiles(singles.map((abs) => ({ abs, display: display(abs) })), engine, lintOptions, { jobs: 1, ...options.schedule, checkpoint: next });
+    const scheduled = await lintFiles(singles.map((abs) => ({ abs, display: display(abs) })), engine, lintOptions, { jobs: 1, ...options.schedule, checkpoint: next, ...(options.signal ? { signal: options.signal } : {}) });
     stats = scheduled.stats;
     return scheduled.outcomes;
   });
@@ -73,11 +75,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
 }
 
 /** Merges file outcomes into the report. Pure: the same outcomes give the same report. */
-export function buildReport(outcomes: readonly FileOutcome[], options: Pick<RunOptions, 'ruleset' | 'version' | 'shard'>): Report {
+export function buildReport(outcomes: readonly FileOutcome[], options: Pick<RunOptions, 'ruleset' | 'version' | 'shard' | 'config'>): Report {
   const head: ReportHead = {
     tool: { name: 'b12lint', version: options.version },
     ruleset: { name: options.ruleset.name, rules: options.ruleset.rules.length },
   };
+  if (options.config !== undefined) head.config = options.config;
   if (options.shard) head.shard = { ...options.shard, ruleset: options.ruleset.fingerprint };
   const totals = { files: outcomes.length, charts: 0, encounters: 0 };
   for (const o of outcomes) {
@@ -92,7 +95,7 @@ export function buildReport(outcomes: readonly FileOutcome[], options: Pick<RunO
   return assembleReport(head, totals, results);
 }
 
-export type ReportHead = Pick<Report, 'tool' | 'ruleset' | 'shard'>;
+export type ReportHead = Pick<Report, 'tool' | 'ruleset' | 'config' | 'shard'>;
 
 /**
  * The last step of a run, and of `merge`: sorts the files, adds a finding for each chart id

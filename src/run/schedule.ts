@@ -1,11 +1,17 @@
 /**
  * How a run's files get linted: outcomes kept by the cache are reused, the rest are linted in
  * this thread or, when there are enough of them, in `--jobs` worker threads; large NDJSON files
- * are streamed in this thread (lint-stream.ts); the progress bar follows along. Whatever the route, outcomes come back in file order, so the report is the same.
+ * are streamed in this thread (lint-stream.ts); the progress bar follows along. Whatever the
+ * route, outcomes come back in file order, so the report is the same.
+ *
+ * This thread is the one that handles Ctrl-C (SIGINT, SIGTERM): it never spends long on one piece
+ * of work. It stops at a checkpoint between two files (and every so many files it checks against
+ * the cache); a chart file over the inline limit (lint-file.ts) is linted by a worker thread even
+ * with `--jobs 1`, this thread only waiting for it, so a signal ends the run at once.
  */
 import type { Engine, RuleStats } from '../rules/engine.js';
 import { RunCache, type CacheStrategy } from './cache.js';
-import { lintFile, type FileOutcome, type LintFileOptions } from './lint-file.js';
+import { inlineLimit, lintFile, lintFileUpTo, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
 import type { ProgressSink } from './progress.js';
 import type { RulesetSpec } from './setup.js';
@@ -16,12 +22,17 @@ export interface ScheduleOptions {
   jobs: number;
   /** How workers set up the same ruleset; without it the run stays in this thread. */
   spec?: RulesetSpec;
-  cache?: { location: string; strategy: CacheStrategy };
+  cache?: { location: string; strategy: CacheStrategy; secret?: string };
   /** Makes the progress display for a run of `total` files. */
   progress?: (total: number) => ProgressSink;
   /** Awaited between two files (and every so many lines of a streamed one): Ctrl-C stops the run there. */
   checkpoint?: () => Promise<void>;
+  /** Ctrl-C: ends the wait for a worker thread at once. */
+  signal?: AbortSignal;
 }
+
+/** Files checked against the cache between two checkpoints (Ctrl-C). */
+const CHECK_EVERY = 256;
 
 /** What `--stats` shows besides the rules: where the outcomes came from. */
 export interface ScheduleStats {
@@ -46,13 +57,14 @@ function lintKey(lint: LintFileOptions): string {
 
 export async function lintFiles(files: readonly FileTask[], engine: Engine, lint: LintFileOptions, options: ScheduleOptions): Promise<Scheduled> {
   const cache = options.cache
-    ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}` })
+    ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}`, maxSize: lint.maxFileSize })
     : undefined;
   const outcomes: FileOutcome[] = new Array(files.length);
   const todo: number[] = [];
   const streamed: number[] = [];
   const threshold = streamThreshold();
   for (let i = 0; i < files.length; i++) {
+    if (i % CHECK_EVERY === CHECK_EVERY - 1) await options.checkpoint?.(); // hashing files for the cache takes a while
     const f = files[i]!;
     if (streamable(f.abs, threshold)) {
       streamed.push(i); // never cached: hashing a huge export would cost what linting it does
@@ -72,26 +84,51 @@ export async function lintFiles(files: readonly FileTask[], engine: Engine, lint
     progress?.update(filesDone, charts);
   };
   const stats: ScheduleStats = { rules: engine.stats ?? new Map(), files: files.length, cached: filesDone, threads: 1 };
+  // Without a spec no worker can set up the ruleset: every file is linted here.
+  const limit = options.spec !== undefined ? inlineLimit() : Infinity;
+  /** Files over the inline limit, for a worker: their outcome is a placeholder until then. */
+  const heavy = new Map<FileOutcome, number>();
+  const here = (i: number): FileOutcome => {
+    const f = files[i]!;
+    const o = lintFileUpTo(f.abs, f.display, engine, lint, limit);
+    if (o) return o;
+    const placeholder: FileOutcome = { file: f.display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
+    heavy.set(placeholder, i);
+    return placeholder;
+  };
+  const pool = {
+    spec: options.spec!, lint, fingerprint: engine.ruleset.fingerprint, stats: engine.stats !== undefined,
+    onOutcomes: (list: readonly FileOutcome[]) => list.forEach((o) => { if (!heavy.has(o)) advance(o); }),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(engine.stats ? { ruleStats: engine.stats } : {}),
+  };
   try {
     const useWorkers = options.spec !== undefined && options.jobs > 1 && todo.length >= Math.max(2, workerThreshold());
     if (useWorkers) {
+      const index = new Map(todo.map((i) => [files[i]!, i]));
       const linted = await lintInWorkers(todo.map((i) => files[i]!), {
-        jobs: options.jobs, spec: options.spec!, lint, fingerprint: engine.ruleset.fingerprint,
-        stats: engine.stats !== undefined, onOutcomes: (list) => list.forEach(advance),
-        here: (f) => lintFile(f.abs, f.display, engine, lint),
+        ...pool, jobs: options.jobs, here: (f) => here(index.get(f)!),
         ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
-        ...(engine.stats ? { ruleStats: engine.stats } : {}),
       });
       linted.forEach((o, k) => { outcomes[todo[k]!] = o; });
       stats.threads = options.jobs;
     } else {
       for (const i of todo) {
         await options.checkpoint?.();
-        const f = files[i]!;
-        const o = lintFile(f.abs, f.display, engine, lint);
+        const o = here(i);
         outcomes[i] = o;
-        advance(o);
+        if (!heavy.has(o)) advance(o);
       }
+    }
+    if (heavy.size > 0) {
+      // The large files, each in a worker thread while this one waits (and stays ready for Ctrl-C).
+      const waiting = [...heavy.values()];
+      const linted = await lintInWorkers(waiting.map((i) => files[i]!), {
+        ...pool, jobs: 1 + Math.min(Math.max(1, options.jobs - 1), waiting.length),
+        fallback: (f) => lintFile(f.abs, f.display, engine, lint),
+      });
+      linted.forEach((o, k) => { outcomes[waiting[k]!] = o; });
+      stats.threads = Math.max(stats.threads, 2);
     }
     for (const i of streamed) {
       const f = files[i]!;
@@ -104,8 +141,8 @@ export async function lintFiles(files: readonly FileTask[], engine: Engine, lint
   }
   if (cache) {
     for (const i of todo) cache.keep(files[i]!.abs, outcomes[i]!);
-    const problem = cache.save();
-    if (problem) stats.cacheProblem = problem;
+    const problems = [cache.refused, cache.save()].filter((p): p is string => p !== undefined);
+    if (problems.length) stats.cacheProblem = problems.join('; ');
   }
   return { outcomes, stats };
 }

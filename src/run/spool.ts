@@ -8,9 +8,10 @@
  * (patient data): they live in a folder of the process's own, made with a name no one can guess
  * and readable by its owner only (mkdtemp), are created there only if new (never through a link
  * planted in a shared temporary folder), and are removed with the folder when the run ends,
- * whatever way it ends. Any streamed outcome can use them (attachSpool, attachChartSpool).
+ * whatever way it ends; a folder a killed run left (SIGKILL, a crash) is removed by the next run
+ * that spools. Any streamed outcome can use them (attachSpool, attachChartSpool).
  */
-import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, lstatSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,10 +22,54 @@ import { compareFindings } from './lint-file.js';
 
 let folder: string | undefined;
 
-/** The process's spool folder, made on first use (mode 700) and removed, with its spools, at exit. */
+const SPOOL_PREFIX = 'b12lint-spool-';
+/** A spool folder named without its process (older versions) is removed once this old. */
+const OLD_STALE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes the spool folders that killed runs of this user left behind (they hold patient data):
+ * those of a process that is gone (`b12lint-spool-<pid>-XXXXXX`), and unnamed ones a day old.
+ */
+function sweepSpoolFolders(root: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(SPOOL_PREFIX)) continue;
+    const p = join(root, name);
+    try {
+      const st = lstatSync(p);
+      if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
+      const pid = /^b12lint-spool-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1];
+      const stale = pid !== undefined ? Number(pid) !== process.pid && !alive(Number(pid)) : /^b12lint-spool-[A-Za-z0-9]{6}$/.test(name) && Date.now() - st.mtimeMs > OLD_STALE_MS;
+      if (stale) rmSync(p, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+}
+
+/** True when a process of that id runs (one of another user counts). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The process's spool folder, made on first use (mode 700) and removed, with its spools, at exit;
+ * the folders of killed runs are removed then.
+ */
 export function spoolFolder(): string {
   if (folder === undefined) {
-    folder = mkdtempSync(join(tmpdir(), 'b12lint-spool-'));
+    sweepSpoolFolders(tmpdir());
+    folder = mkdtempSync(join(tmpdir(), `${SPOOL_PREFIX}${process.pid}-`));
     const made = folder;
     process.on('exit', () => rmSync(made, { recursive: true, force: true }));
   }
@@ -231,12 +276,23 @@ export function findingsShape(r: FileResult, keep: ReadonlySet<Severity>): { cou
   return { count, posWidth, sevWidth };
 }
 
-/** Reads every spool of a report back into its arrays (then removes the spool): for the formats that need the whole report. */
-export function readBackSpools(report: Report): void {
+/** Lines read back between two pauses. */
+const PAUSE_EVERY = 4096;
+
+/**
+ * Reads every spool of a report back into its arrays (then removes the spool): for the formats
+ * that need the whole report. `pause` is awaited every few thousand lines (Ctrl-C stops there).
+ */
+export async function readBackSpools(report: Report, pause: () => Promise<void> = async () => {}): Promise<void> {
+  let lines = 0;
   for (const r of report.results) {
     const spool = spoolOf(r.findings);
     if (spool) {
-      const all = [...merged(r.findings, spool)];
+      const all: Finding[] = [];
+      for (const f of merged(r.findings, spool)) {
+        all.push(f);
+        if (++lines % PAUSE_EVERY === 0) await pause();
+      }
       r.findings.length = 0;
       for (const f of all) r.findings.push(f);
       findingSpools.delete(r.findings);
@@ -244,7 +300,10 @@ export function readBackSpools(report: Report): void {
     }
     const charts = chartSpoolOf(r);
     if (charts) {
-      for (const c of charts.entries()) r.charts.push(c);
+      for (const c of charts.entries()) {
+        r.charts.push(c);
+        if (++lines % PAUSE_EVERY === 0) await pause();
+      }
       chartSpools.delete(r.charts);
       charts.dispose();
     }

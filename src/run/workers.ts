@@ -77,6 +77,18 @@ function addStats(into: Map<string, RuleStats>, from: readonly [string, RuleStat
   }
 }
 
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
 /** Lets queued events (worker messages) run between two batches of this thread. */
 const breathe = (): Promise<void> => new Promise((resolvePromise) => setImmediate(resolvePromise));
 
@@ -86,12 +98,16 @@ const breathe = (): Promise<void> => new Promise((resolvePromise) => setImmediat
  * A worker that cannot start, or stops, leaves its batches to the others.
  */
 export async function lintInWorkers(files: readonly FileTask[], options: PoolOptions & {
-  /** Lints one file in this thread. */
-  here: (file: FileTask) => FileOutcome;
+  /** Lints one file in this thread; without it this thread only waits, and lints only what no worker could. */
+  here?: (file: FileTask) => FileOutcome;
+  /** Lints one file in this thread when no worker could start (given when `here` is not). */
+  fallback?: (file: FileTask) => FileOutcome;
   /** The run's rule statistics, which the workers' are added to. */
   ruleStats?: Map<string, RuleStats>;
   /** Awaited between two batches of this thread (Ctrl-C). */
   checkpoint?: () => Promise<void>;
+  /** Stops the wait for the workers at once (Ctrl-C): they are terminated, and this rejects with its reason. */
+  signal?: AbortSignal;
 }): Promise<FileOutcome[]> {
   // Batches small enough to balance the load, large enough that messages cost little.
   const size = Math.max(1, Math.min(64, Math.ceil(files.length / (options.jobs * 16))));
@@ -154,15 +170,17 @@ export async function lintInWorkers(files: readonly FileTask[], options: PoolOpt
     });
   });
 
+  let here = options.here;
   try {
     for (;;) {
-      for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
-        finish(id, batches[id]!.map(options.here));
+      for (let id = here ? queue.pop() : undefined; id !== undefined; id = queue.pop()) {
+        finish(id, batches[id]!.map(here!));
         await breathe();
         await options.checkpoint?.();
       }
-      await Promise.all(workersDone);
+      await untilAborted(Promise.all(workersDone), options.signal);
       if (queue.length === 0) break; // else a worker stopped with batches in flight: lint them here
+      here ??= options.fallback ?? ((): never => { throw new Error('no worker thread could lint the files'); });
     }
   } finally {
     stopped = true;

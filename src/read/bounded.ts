@@ -1,0 +1,110 @@
+/**
+ * Reading a whole file under a size limit: chart files, and the side inputs a run trusts no more
+ * than its charts (the baseline, the cache, the shard reports of `merge`, configs and rulesets).
+ * The file is opened without blocking, so what is not a regular file (a pipe, a device such as
+ * /dev/zero, a socket) is refused before anything is read from it, neither blocking nor growing
+ * memory forever; the limit is checked on the bytes read too, so a file that grows while it is
+ * read is refused as well. A file takes as few system calls as reading it can (open, fstat, read,
+ * close).
+ */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+/** The limit charts and side inputs are read under unless told otherwise (--max-file-size). */
+export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
+
+const MB = 1024 * 1024;
+
+export type Bounded =
+  | { bytes: Buffer }
+  | { refused: 'not-a-file' }
+  | { refused: 'too-large'; size: number; grew: boolean };
+
+/**
+ * Reads a regular file whole, or tells why not; an error opening or reading it is thrown (errno).
+ * A file larger than `deferAbove` (and within the limit) is not read: `{ deferred: size }`.
+ */
+export function readBounded(path: string, limit: number): Bounded;
+export function readBounded(path: string, limit: number, deferAbove: number): Bounded | { deferred: number };
+export function readBounded(path: string, limit: number, deferAbove = Infinity): Bounded | { deferred: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENXIO') return { refused: 'not-a-file' }; // a socket
+    throw err;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: ${path}`), { code: 'EISDIR' });
+    if (!st.isFile()) return { refused: 'not-a-file' };
+    const size = st.size;
+    if (size > limit) return { refused: 'too-large', size, grew: false };
+    if (size > deferAbove) return { deferred: size };
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(size - total + 1, 64 * 1024), limit + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n > 0) {
+        chunks.push(chunk.subarray(0, n));
+        total += n;
+        if (total > limit) return { refused: 'too-large', size: total, grew: true };
+      }
+      // The end: nothing more, or the size fstat gave read in full by a read that asked for more.
+      if (n === 0 || (total === size && n < chunk.length)) return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Why a side input was refused, in words: `it is 70.0 MB, over the 64 MB limit (--max-file-size)`. */
+export function refusal(r: Exclude<Bounded, { bytes: Buffer }>, limit: number): string {
+  if (r.refused === 'not-a-file') return 'it is not a regular file (a pipe, socket or device)';
+  return `it is ${(r.size / MB).toFixed(1)} MB${r.grew ? ' or more (it grew while it was read)' : ''}, over the ${(limit / MB).toFixed(0)} MB limit for one file (--max-file-size)`;
+}
+
+/** A cause already in words (a file where a folder should be). */
+export class IoProblem extends Error {}
+
+/** An I/O failure in words, for messages: `permission denied`, `no space left on the device`. */
+export function ioCause(err: unknown): string {
+  if (err instanceof IoProblem) return err.message;
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOENT': return 'no such file or folder';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'the file system is read-only';
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EDQUOT': return 'the disk quota is used up';
+    case 'EFBIG': return 'the file is too large for the file system';
+    case 'EISDIR': return 'it is a folder';
+    case 'ENOTDIR': return 'a part of the path is a file, not a folder';
+    case 'EEXIST': return 'a file is in the way';
+    case 'ENAMETOOLONG': return 'the name is too long';
+    case 'ELOOP': return 'too many symbolic links (a symbolic link loop)';
+    case 'EPIPE': return 'the reading end was closed';
+    case 'ENXIO': return 'there is nothing on the other end (a socket or an unconnected device)';
+    case 'EMFILE': case 'ENFILE': return 'too many open files';
+    case 'EIO': return 'an input/output error of the device';
+    case 'EBUSY': return 'the file is busy';
+    case 'ETXTBSY': return 'the file is a running program';
+    default: return e?.code ?? (err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** A side input that could not be read: the caller says which and what to do. */
+export class SideInputError extends Error {}
+
+/** A side input's text (UTF-8, a byte-order mark dropped), or a SideInputError with the cause in words. */
+export function readSideInput(path: string, limit = DEFAULT_MAX_FILE_SIZE, describe: (err: unknown) => string = ioCause): string {
+  let r: Bounded;
+  try {
+    r = readBounded(path, limit);
+  } catch (err) {
+    throw new SideInputError(describe(err));
+  }
+  if ('refused' in r) throw new SideInputError(refusal(r, limit));
+  const text = r.bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

@@ -1,0 +1,130 @@
+/**
+ * Issue 19, item 2 (signals): SIGINT and SIGTERM end a run, whatever it is doing, with exit 130
+ * or 143, the one line that says so, no report and nothing left behind: with --jobs workers, with
+ * the cache, with findings spooled to disk (a streamed NDJSON file, a FHIR Bulk export), with a
+ * large file linted by a worker thread while the main thread waits, and while a FIFO report waits
+ * for its reader. (That the main thread never spends long on one piece of work is the design:
+ * src/run/schedule.ts; how soon a run ends is measured, not asserted.)
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, ROOT } from '../helpers/cli.js';
+import { chart, scratches, type Scratch } from '../helpers/scratch.js';
+
+const folder = scratches('b12lint-io-signals-');
+
+/** True once the process has a file under `dir` open. */
+function reading(pid: number, dir: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(dir);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+interface Stopped {
+  code: number | null;
+  stderr: string;
+}
+
+/** Starts the CLI in `s`, waits until `ready(pid)`, sends the signal, and waits for the end. */
+async function stop(s: Scratch, args: string[], signal: 'SIGINT' | 'SIGTERM', ready: (pid: number) => boolean, env: Record<string, string> = {}): Promise<Stopped> {
+  const child = spawn(process.execPath, [BIN, '--no-config-lookup', ...args], { cwd: s.dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let started = false;
+  for (let tries = 0; tries < 30_000 && child.exitCode === null && !started; tries++) {
+    started = ready(child.pid!);
+    if (!started) await new Promise((r) => setTimeout(r, 1));
+  }
+  if (!started) throw new Error(`the run was never seen at work (not Linux, or it ended first):\n${stderr}`);
+  child.kill(signal);
+  return { code: await exited, stderr };
+}
+
+const EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** The run said it was interrupted and wrote nothing: no report, no temporary file, no spool folder of its own. */
+function expectStopped(r: Stopped, signal: 'SIGINT' | 'SIGTERM', s: Scratch, before: readonly string[]): void {
+  expect([r.code, r.stderr]).toEqual([EXIT[signal], `b12lint: interrupted by ${signal}; no report was written\n`]);
+  expect(readdirSync(s.dir).sort()).toEqual([...before].sort());
+}
+
+function charts(s: Scratch, n: number): void {
+  mkdirSync(join(s.dir, 'charts'));
+  for (let i = 0; i < n; i++) s.write(`charts/c-${i}.json`, JSON.stringify(chart(`C-${i}`)));
+}
+
+test.each(['SIGINT', 'SIGTERM'] as const)('%s with --jobs worker threads', async (signal) => {
+  const s = folder();
+  charts(s, 3000);
+  const r = await stop(s, ['--jobs', '2', '-f', 'json', '-o', 'report.json', 'charts'], signal, (pid) => reading(pid, join(s.dir, 'charts')), { B12LINT_WORKER_THRESHOLD: '1' });
+  expectStopped(r, signal, s, ['charts']);
+});
+
+test('SIGTERM with the cache: no cache is written, no temporary file either', async () => {
+  const s = folder();
+  charts(s, 3000);
+  const r = await stop(s, ['--cache-location', 'cache', '-f', 'json', '-o', 'report.json', 'charts'], 'SIGTERM', (pid) => reading(pid, join(s.dir, 'charts')));
+  expectStopped(r, 'SIGTERM', s, ['charts']);
+});
+
+test('SIGTERM while a large file is linted by a worker thread (the main thread only waits)', async () => {
+  const s = folder();
+  mkdirSync(join(s.dir, 'charts'));
+  // Every file goes to a worker (the inline limit at 0), as one over 2 MB would.
+  for (let i = 0; i < 200; i++) s.write(`charts/big-${i}.json`, JSON.stringify(Array.from({ length: 20 }, (_, k) => chart(`B-${i}-${k}`))));
+  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'charts'], 'SIGTERM', (pid) => reading(pid, join(s.dir, 'charts')), { B12LINT_INLINE_LIMIT: '0' });
+  expectStopped(r, 'SIGTERM', s, ['charts']);
+});
+
+/** The spool folders of a process (`b12lint-spool-<pid>-XXXXXX`). */
+function spoolFolders(pid: number): string[] {
+  return readdirSync(tmpdir()).filter((n) => n.startsWith(`b12lint-spool-${pid}-`));
+}
+
+test('SIGINT while a streamed NDJSON file spools its findings: the spools go with the run', async () => {
+  const s = folder();
+  const line = (i: number): string => JSON.stringify(chart(`N-${i}`));
+  writeFileSync(join(s.dir, 'charts.ndjson'), `${Array.from({ length: 30_000 }, (_, i) => line(i)).join('\n')}\n`);
+  let pid = 0;
+  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'charts.ndjson'], 'SIGINT', (p) => {
+    pid = p;
+    return spoolFolders(p).length > 0;
+  }, { B12LINT_STREAM_THRESHOLD: '0' });
+  expectStopped(r, 'SIGINT', s, ['charts.ndjson']);
+  expect(spoolFolders(pid)).toEqual([]);
+});
+
+test('SIGTERM while a FHIR Bulk export is linted', async () => {
+  const s = folder();
+  const bulk = join(ROOT, 'fixtures', 'fhir', 'bulk');
+  mkdirSync(join(s.dir, 'export'));
+  // The fixture export's patients, 2,000 times over (ids made unique), so the run lasts.
+  for (const name of readdirSync(bulk)) {
+    const lines = readFileSync(join(bulk, name), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const copies = Array.from({ length: 2000 }, (_, k) => lines.map((l) => l.replace(/-(\d{4})\b/g, `-${k}-$1`)).join('\n'));
+    writeFileSync(join(s.dir, 'export', name), `${copies.join('\n')}\n`);
+  }
+  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'export'], 'SIGTERM', (pid) => reading(pid, join(s.dir, 'export')), { B12LINT_STREAM_THRESHOLD: '0' });
+  expectStopped(r, 'SIGTERM', s, ['export']);
+});
+
+test('SIGTERM while the report waits for a FIFO\'s reader: the FIFO stays a FIFO', async () => {
+  const s = folder();
+  s.write('c.json', JSON.stringify(chart('C-1')));
+  execFileSync('mkfifo', [join(s.dir, 'report.fifo')]);
+  // Waiting for a reader: the run has its report made and polls the FIFO.
+  const r = await stop(s, ['-f', 'json', '-o', 'report.fifo', 'c.json'], 'SIGTERM', (pid) => spoolFolders(pid).length > 0);
+  expectStopped(r, 'SIGTERM', s, ['c.json', 'report.fifo']);
+  expect(lstatSync(join(s.dir, 'report.fifo')).isFIFO()).toBe(true);
+});
