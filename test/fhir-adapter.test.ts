@@ -164,6 +164,29 @@ describe('one chart per patient', () => {
   });
 });
 
+describe('a resolved Condition is history on the encounters from the day it abated', () => {
+  const bundle = (condition: Record<string, unknown>) => ({
+    resourceType: 'Bundle', type: 'collection',
+    entry: [
+      { resource: { resourceType: 'Patient', id: 'p' } },
+      { resource: { resourceType: 'Encounter', id: 'e1', status: 'finished', subject: { reference: 'Patient/p' }, period: { start: '2026-10-20' } } },
+      { resource: { resourceType: 'Condition', id: 'c', subject: { reference: 'Patient/p' }, encounter: { reference: 'Encounter/e1' }, code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'D62' }] }, ...condition } },
+    ],
+  });
+  const resolved = { clinicalStatus: { coding: [{ code: 'resolved' }] } };
+  const status = (condition: Record<string, unknown>): string => adapt(bundle(condition)).charts[0]!.encounters[0]!.diagnoses[0]!.status;
+
+  test('abated on or before the encounter: history; abated later, or no abatement date: as its verification says', () => {
+    expect(status({ ...resolved, abatementDateTime: '2026-03-01' })).toBe('history');
+    expect(status({ ...resolved, abatementDateTime: '2026-10-20T09:00:00Z' })).toBe('history');
+    expect(status({ clinicalStatus: { coding: [{ code: 'inactive' }] }, abatementPeriod: { start: '2025-01-01' } })).toBe('history');
+    expect(status({ ...resolved, abatementDateTime: '2026-11-01' })).toBe('confirmed'); // still present at the encounter
+    expect(status(resolved)).toBe('confirmed');
+    expect(status({ clinicalStatus: { coding: [{ code: 'remission' }] }, abatementDateTime: '2026-03-01' })).toBe('confirmed');
+    expect(status({ ...resolved, abatementDateTime: '2026-03-01', verificationStatus: { coding: [{ code: 'refuted' }] } })).toBe('ruled-out');
+  });
+});
+
 describe('what cannot be read is a chart-format finding, never a crash', () => {
   const r = adapt(read('fixtures/fhir/edge/broken-references.json'));
 

@@ -3,18 +3,24 @@
  * ICD-10) coding is the code; a concept coded only in SNOMED CT is read through the concept map
  * (and remembers it in `mappedFrom`), or kept as it is, with its system, when the map has no entry.
  * `verificationStatus`: confirmed as confirmed; provisional, differential and unconfirmed as
- * suspected; refuted as ruled-out (entered-in-error is left out). `clinicalStatus` resolved,
- * inactive or remission makes a condition that is not refuted a `history` (not current).
+  const clinical = codings(r.clinicalStatus)[0]?.code;
+  const abated = clinical === 'resolved' || clinical === 'inactive' ? firstDay(r, ['abatementDateTime', 'abatementPeriod.start']) : undefined;
+  // Abated on a known day: history from that day on (the encounter decides); no day: not current.
+  if (abated && d.status === 'confirmed') d.abated = abated.day;
+  else if (d.status !== 'ruled-out' && PAST.has(clinical ?? '')) d.status = 'history';
  */
 import type { Diagnosis, DiagnosisStatus } from '../model.js';
 import { normalizeIcd10, looksLikeIcd10 } from '../normalize.js';
 import type { ConceptMap } from './concept-map.js';
 import type { Context } from './context.js';
-import { codingIn, codings, conceptText } from './systems.js';
+import { codingIn, codings, conceptText, firstDay } from './systems.js';
 import { enteredInError, type Entry } from './types.js';
 
-/** A diagnosis before it is placed on an encounter (rank is its place there). */
-export type DiagnosisDraft = Omit<Diagnosis, 'rank'>;
+/**
+ * A diagnosis before it is placed on an encounter (rank is its place there); `abated`: the day a
+ * resolved or inactive Condition abated, so that it is history on encounters from that day.
+ */
+export type DiagnosisDraft = Omit<Diagnosis, 'rank'> & { abated?: number };
 
 const STATUS: Record<string, DiagnosisStatus> = {
   confirmed: 'confirmed',
@@ -67,7 +73,11 @@ export function conditionDiagnosis(entry: Entry, ctx: Context): DiagnosisDraft |
   }
   const status = STATUS[verification(r) ?? 'confirmed'];
   if (status) d.status = status;
-  if (d.status !== 'ruled-out' && PAST.has(codings(r.clinicalStatus)[0]?.code ?? '')) d.status = 'history';
+  const clinical = codings(r.clinicalStatus)[0]?.code;
+  const abated = clinical === 'resolved' || clinical === 'inactive' ? firstDay(r, ['abatementDateTime', 'abatementPeriod.start']) : undefined;
+  // Abated on a known day: history from that day on (the encounter decides); no day: not current.
+  if (abated && d.status === 'confirmed') d.abated = abated.day;
+  else if (d.status !== 'ruled-out' && PAST.has(clinical ?? '')) d.status = 'history';
   return d;
 }
 

@@ -104,7 +104,10 @@ export class Encounters {
 export function placeDiagnosis(enc: EncounterDraft, draft: DiagnosisDraft): Diagnosis {
   const same = enc.diagnoses.find((d) => d.code === draft.code && d.system === draft.system);
   if (same) return same;
-  const d: Diagnosis = { ...draft, rank: enc.diagnoses.length + 1 };
+  const { abated, ...rest } = draft;
+  const d: Diagnosis = { ...rest, rank: enc.diagnoses.length + 1 };
+  // A condition that had abated by the encounter's date was no longer present there.
+  if (abated !== undefined && abated <= enc.date) d.status = 'history';
   enc.diagnoses.push(d);
   return d;
 }
