@@ -133,7 +133,8 @@ function reportFile(path: string, shown: string, cwd: string): OutputFile {
 }
 
 /** Puts every written file in place (renames first: they cannot wait on a reader); on a failure, the rest are removed. */
-async function commitAll(files: readonly { file: OutputFile; what: string; shown: string }[], signal?: AbortSignal): Promise<void> {
+async function commitAll(written: readonly { file: OutputFile; what: string; shown: string }[], signal?: AbortSignal): Promise<void> {
+  const files = [...written].sort((a, b) => Number(a.file.into) - Number(b.file.into));
   let k = 0;
   try {
     for (; k < files.length; k++) {
@@ -263,7 +264,8 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
   const baselined = o.baseline ? withBaseline(input, o.baseline, o) : { report: input };
   let report = baselined.report;
   if (o.quiet) report = keepFindings(report, (f) => f.severity === 'error');
-  if (o.redact) report = new Redactor(o.redact).report(report);
+  // The run's report is not read after this stage (its summary, which redaction keeps, aside).
+  if (o.redact) report = new Redactor(o.redact).reportInPlace(report);
   const flagged = chartsWithFindings(report);
   const shared = sharedOptions(flagged, o);
   const pause = pauser(o.signal);

@@ -33,6 +33,8 @@ export function outputError(what: string, shown: string, err: unknown): OutputEr
 
 /** A file being written: chunks go to a private temporary file; `commit` puts it in place. */
 export interface OutputFile {
+  /** Written into what is there (a FIFO, a device) rather than renamed into place. */
+  readonly into: boolean;
   write(chunk: string): void;
   /** Renames the temporary file into place, or copies it into a FIFO or device; stops at an aborted `signal`. */
   commit(signal?: AbortSignal): Promise<void>;
@@ -201,6 +203,7 @@ export function openOutput(path: string, options: { mode?: number; into?: boolea
     live.delete(tmp);
   };
   return {
+    into,
     write: (chunk) => writeAll(fd, chunk),
     commit: async (signal) => {
       close();

@@ -105,8 +105,8 @@ export function quotedStrings(values: readonly string[], texts: readonly string[
 /** Rules whose messages quote chart text in double quotes (`found the text "..."`). */
 const QUOTING_RULES = new Set<string>([ENGINE_RULES.chartFormat, ENGINE_RULES.parseError, ENGINE_RULES.readError, ENGINE_RULES.internalError]);
 const PATH_LIKE = /[^\s"'`]*[^\s"'`:]\.(?:json|ya?ml|ndjson|jsonl)\b/gi;
-/** Hashes remembered at most (the same chart id comes with each finding and chart entry of a chart). */
-const MEMO_LIMIT = 100_000;
+/** Hashes remembered at most: the same chart id comes with each finding and chart entry of a chart, all of one file. */
+const MEMO_LIMIT = 4096;
 
 /**
  * The redaction of one run: `finding`, `chart` and `path` work one at a time, so a report written
@@ -189,6 +189,23 @@ export class Redactor {
     if (e.chartId !== undefined) g.chartId = this.hash(e.chartId);
     if (e.encounterId !== undefined) g.encounterId = this.hash(e.encounterId);
     return g;
+  }
+
+  /**
+   * The report redacted in place: each finding and chart entry is replaced as it is redacted, so
+   * the unredacted ones can go as the redacted ones come (a report's findings are most of a run's
+   * memory). For a report no one reads afterwards; `report` makes a copy.
+   */
+  reportInPlace(report: Report): Report {
+    for (const r of report.results) {
+      const file = r.file;
+      for (let i = 0; i < r.findings.length; i++) r.findings[i] = this.finding(file, r.findings[i]!);
+      for (let i = 0; i < r.charts.length; i++) r.charts[i] = this.chart(r.charts[i]!);
+      r.file = this.path(file);
+    }
+    const baseline = report.summary.baseline;
+    if (baseline) report.summary = { ...report.summary, baseline: { ...baseline, fixed: baseline.fixed.map((e) => this.baselineEntry(e)) } };
+    return report;
   }
 
   report(report: Report): Report {

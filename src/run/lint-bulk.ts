@@ -162,9 +162,10 @@ function locate(unlocated: readonly UnlocatedFinding[], sources: readonly BulkSo
  * for each file the patient's resources (so its findings) stand in.
  */
 function keepQuotedInExport(charts: readonly Chart[], unlocated: readonly UnlocatedFinding[], entries: readonly { resource: unknown }[], sources: readonly BulkSource[], outcomes: readonly FileOutcome[]): void {
-  const kept = new Map<string, string[]>();
-  keepQuoted(kept, charts, unlocated, { entry: entries.map((e) => ({ resource: e.resource })) });
-  if (kept.size === 0) return;
+  const found: Pick<FileOutcome, 'sensitive'> = {};
+  keepQuoted(found, charts, unlocated, { entry: entries.map((e) => ({ resource: e.resource })) });
+  const kept = found.sensitive;
+  if (!kept) return;
   for (const file of new Set(sources.map((s) => s.file))) {
     const outcome = outcomes[file]!;
     outcome.sensitive ??= new Map();

@@ -37,7 +37,7 @@ export interface FileOutcome {
    * (derived) id alone and has no entry here.
    */
   chartRefs: ChartEntry[];
-  /** Patient-identifying strings of the file's charts that their findings quote, by chart id (only with `collectSensitive`). */
+  /** Patient-identifying strings of the file's charts that their findings quote, by chart id (only with `collectSensitive`, and when there are some). */
   sensitive?: Map<string, string[]>;
 }
 
@@ -161,7 +161,6 @@ export interface Budget {
 /** A file's decoded text, from parsing to located findings. */
 export function lintDecoded(decoded: Decoded, format: SourceFormat, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
   const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
-  if (options.collectSensitive) out.sensitive = new Map();
   const { maxFindings, ...parseLimits } = limitsFor(options.maxFileSize);
   const budget: Budget = { left: maxFindings, unlisted: 0, severity: 'info' };
   try {
@@ -224,7 +223,7 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
     if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[budget.severity]) budget.severity = f.severity;
   }
   budget.left -= listed.length;
-  if (out.sensitive) keepQuoted(out.sensitive, adapted.charts, listed, doc.value);
+  if (options.collectSensitive) keepQuoted(out, adapted.charts, listed, doc.value);
   // Charts without an id and refused candidates always have a finding, so they cost no extra locating.
   const candidates = adapted.derivedIds ? [] : [
     ...adapted.charts.map((c) => ({ chartId: c.chartId, pointer: c.ptr })),
@@ -257,9 +256,10 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
 
 /**
  * For `--redact`: the identifying strings of each chart that its listed findings quote (message,
- * stack, evidence), by chart id. A chart without findings keeps nothing.
+ * stack, evidence), by chart id, in `out.sensitive` (made only when something is kept). A chart
+ * without findings keeps nothing.
  */
-export function keepQuoted(into: Map<string, string[]>, charts: readonly Chart[], listed: readonly UnlocatedFinding[], doc: unknown): void {
+export function keepQuoted(out: Pick<FileOutcome, 'sensitive'>, charts: readonly Chart[], listed: readonly UnlocatedFinding[], doc: unknown): void {
   const texts = new Map<string, string[]>();
   for (const f of listed) {
     const key = f.chartId ?? '';
@@ -271,7 +271,9 @@ export function keepQuoted(into: Map<string, string[]>, charts: readonly Chart[]
     const quoting = texts.get(chart.chartId);
     if (!quoting) continue;
     const kept = quotedStrings(sensitiveStrings(chart, doc), quoting);
-    if (kept.length) into.set(chart.chartId, [...(into.get(chart.chartId) ?? []), ...kept]);
+    if (kept.length === 0) continue;
+    out.sensitive ??= new Map();
+    out.sensitive.set(chart.chartId, [...(out.sensitive.get(chart.chartId) ?? []), ...kept]);
   }
 }
 

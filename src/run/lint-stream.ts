@@ -52,7 +52,6 @@ export async function lintNdjsonStream(abs: string, display: string, engine: Cha
   const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
   const spool = new FindingSpool();
   const charts = new ChartSpool();
-  if (options.collectSensitive) out.sensitive = new Map();
   const { maxFindings, ...parseLimits } = limitsFor(options.maxFileSize);
   const budget: Budget = { left: maxFindings, unlisted: 0, severity: 'info' };
   let last: Position = { line: 1, column: 1 };
@@ -83,7 +82,6 @@ export async function lintNdjsonStream(abs: string, display: string, engine: Cha
         continue;
       }
       const part: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
-      if (options.collectSensitive) part.sensitive = new Map();
       try {
         lintDoc(parsed.doc, engine, options, part, budget);
       } catch (err) {
@@ -94,7 +92,7 @@ export async function lintNdjsonStream(abs: string, display: string, engine: Cha
       out.charts += part.charts;
       out.encounters += part.encounters;
       await charts.append(part.chartRefs);
-      for (const [id, values] of part.sensitive ?? []) out.sensitive!.set(id, [...(out.sensitive!.get(id) ?? []), ...values]);
+      for (const [id, values] of part.sensitive ?? []) (out.sensitive ??= new Map()).set(id, [...(out.sensitive.get(id) ?? []), ...values]);
       if (part.findings.length > 0) {
         part.findings.sort(compareFindings);
         last = part.findings[part.findings.length - 1]!;
