@@ -3,11 +3,11 @@
  * ICD-10) coding is the code; a concept coded only in SNOMED CT is read through the concept map
  * (and remembers it in `mappedFrom`), or kept as it is, with its system, when the map has no entry.
  * `verificationStatus`: confirmed as confirmed; provisional, differential and unconfirmed as
-  const clinical = codings(r.clinicalStatus)[0]?.code;
-  const abated = clinical === 'resolved' || clinical === 'inactive' ? firstDay(r, ['abatementDateTime', 'abatementPeriod.start']) : undefined;
-  // Abated on a known day: history from that day on (the encounter decides); no day: not current.
-  if (abated && d.status === 'confirmed') d.abated = abated.day;
-  else if (d.status !== 'ruled-out' && PAST.has(clinical ?? '')) d.status = 'history';
+ * suspected; refuted as ruled-out. A Condition whose `clinicalStatus` is resolved or inactive and
+ * that abated (`abatementDateTime`, `abatementPeriod.start`) on or before the date of an encounter
+ * it is placed on is history there: it was no longer present (placeDiagnosis compares the dates).
+ * The clinical status is the condition's state when the export was made, so one with no abatement
+ * date is read as its verification says for the encounters it is placed on.
  */
 import type { Diagnosis, DiagnosisStatus } from '../model.js';
 import { normalizeIcd10, looksLikeIcd10 } from '../normalize.js';
@@ -75,14 +75,9 @@ export function conditionDiagnosis(entry: Entry, ctx: Context): DiagnosisDraft |
   if (status) d.status = status;
   const clinical = codings(r.clinicalStatus)[0]?.code;
   const abated = clinical === 'resolved' || clinical === 'inactive' ? firstDay(r, ['abatementDateTime', 'abatementPeriod.start']) : undefined;
-  // Abated on a known day: history from that day on (the encounter decides); no day: not current.
   if (abated && d.status === 'confirmed') d.abated = abated.day;
-  else if (d.status !== 'ruled-out' && PAST.has(clinical ?? '')) d.status = 'history';
   return d;
 }
-
-/** Clinical statuses of a condition that is no longer current. */
-const PAST = new Set(['resolved', 'inactive', 'remission']);
 
 function verification(r: Record<string, unknown>): string | undefined {
   return codings(r.verificationStatus)[0]?.code;
