@@ -397,32 +397,3 @@ describe('b12lint test asserts on drafts', () => {
     expect(r.stdout).toContain('Tests: 0 passed, 3 failed');
   });
 });
-
-describe('the templates proposed for the catalog (fixtures/rulesets/queries-catalog.yaml) on every trigger chart', () => {
-  const CATALOG = 'fixtures/rulesets/queries-catalog.yaml';
-  const fires = readdirSync(join(ROOT, 'fixtures/catalog')).filter((f) => f.endsWith('.fires.yaml')).map((f) => `fixtures/catalog/${f}`);
-  const withQueries = cliJson(['-r', CATALOG, ...fires]).report;
-  const asIs = cliJson(fires).report;
-  const ruleIds = (parse(readFileSync(join(ROOT, CATALOG), 'utf8')) as { overrides: { rule: string }[] }).overrides.map((o) => o.rule);
-  const words = (parse(readFileSync(join(ROOT, 'rulesets/query-words.yaml'), 'utf8')) as { queryWords: { forbidden: Record<string, string[]>; allowed: string[] } }).queryWords;
-  const policy = new QueryPolicy(new Map(Object.entries(words.forbidden)), words.allowed);
-
-  test('every finding of those rules carries a compliant draft', () => {
-    const findings = withQueries.results.flatMap((r) => r.findings).filter((f) => ruleIds.includes(f.ruleId));
-    expect(new Set(findings.map((f) => f.ruleId))).toEqual(new Set(ruleIds));
-    for (const f of findings) {
-      const q = f.query!;
-      expect(q.question).toMatch(/\?$/);
-      expect(q.indicators.length).toBeGreaterThan(0);
-      for (const i of q.indicators) expect({ rule: f.ruleId, date: i.date }).toEqual({ rule: f.ruleId, date: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) });
-      expect(q.options.slice(-2)).toEqual(['Other (please specify)', 'Clinically undetermined']);
-      expect(q.options.length).toBeGreaterThanOrEqual(3);
-      for (const text of [q.question, ...q.options]) expect({ rule: f.ruleId, text, problems: policy.problems(text) }).toEqual({ rule: f.ruleId, text, problems: [] });
-    }
-  });
-
-  test('the cites the queries add change no finding and no message', () => {
-    const shape = (r: Report): string[] => r.results.flatMap((x) => x.findings.map((f) => `${f.ruleId} ${f.chartId} ${f.line}:${f.column} ${f.message}`));
-    expect(shape(withQueries)).toEqual(shape(asIs));
-  });
-});

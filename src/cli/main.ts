@@ -151,7 +151,7 @@ function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: C
  */
 function noteConfig(opts: RulesetOpts, configFile: string | undefined, io: Io): void {
   if (configFile === undefined || opts.config !== undefined || !configFile.includes('/')) return;
-  io.stderr(`b12lint: using the config ${configFile} (found above the current folder)\n`);
+  say(io, `using the config ${configFile} (found above the current folder)`);
 }
 
 /** Names of standard output: a report sent there is written to it, as without a file (never by opening the path). */
