@@ -186,6 +186,7 @@ export function openOutput(path: string, options: { mode?: number; into?: boolea
   const target = resolve(path);
   const into = (options.into ?? true) && writesInto(target);
   if (!into && existsFolder(target)) throw new IoProblem('it is a folder');
+  if (into && isBlockDevice(target)) throw new IoProblem('it is a disk (a block device): b12lint writes no report into one');
   const dir = into ? spoolFolder() : dirname(target);
   if (!into) {
     makeFolder(dir);
@@ -216,6 +217,14 @@ export function openOutput(path: string, options: { mode?: number; into?: boolea
     },
     abort: remove,
   };
+}
+
+function isBlockDevice(p: string): boolean {
+  try {
+    return statSync(p).isBlockDevice();
+  } catch {
+    return false;
+  }
 }
 
 function existsFolder(p: string): boolean {
