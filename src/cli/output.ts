@@ -65,11 +65,15 @@ function tempPattern(base: string): RegExp {
 
 /** Temporary files of this process still being written: never swept (its others are leftovers of a failed write). */
 const live = new Set<string>();
-/** A leftover of a process still running is swept only once it is this old. */
+/**
+ * A leftover is swept once untouched this long when its process is gone (a process of another
+ * PID namespace sharing the folder looks gone: a file it is writing is never this old)...
+ */
+const QUIET_MS = 10 * 60 * 1000;
+/** ... and once this old whatever its process id says (ids are reused). */
 const STALE_MS = 60 * 60 * 1000;
 
-
-/** Removes the temporary files a killed run left next to `path` (of a process that is gone, or stale). */
+/** Removes the temporary files a killed run left next to `path` (untouched for a while, of a process that is gone, or old). */
 export function sweepLeftovers(path: string): void {
   const dir = dirname(path);
   const pattern = tempPattern(basename(path));
@@ -85,7 +89,9 @@ export function sweepLeftovers(path: string): void {
     if (!m || live.has(p)) continue;
     try {
       const st = lstatSync(p);
-      if (st.isFile() && (Number(m[1]) === process.pid || !alive(Number(m[1])) || Date.now() - st.mtimeMs > STALE_MS)) rmSync(p, { force: true });
+      const age = Date.now() - st.mtimeMs;
+      const gone = Number(m[1]) === process.pid || !alive(Number(m[1]));
+      if (st.isFile() && ((gone && age > QUIET_MS) || age > STALE_MS)) rmSync(p, { force: true });
     } catch {
       // gone meanwhile, or not ours to remove
     }
@@ -186,6 +192,7 @@ export function openOutput(path: string, options: { mode?: number; into?: boolea
   const target = resolve(path);
   const into = (options.into ?? true) && writesInto(target);
   if (!into && existsFolder(target)) throw new IoProblem('it is a folder');
+  if (into && isBlockDevice(target)) throw new IoProblem('it is a disk (a block device): b12lint writes no report into one');
   const dir = into ? spoolFolder() : dirname(target);
   if (!into) {
     makeFolder(dir);
@@ -216,6 +223,14 @@ export function openOutput(path: string, options: { mode?: number; into?: boolea
     },
     abort: remove,
   };
+}
+
+function isBlockDevice(p: string): boolean {
+  try {
+    return statSync(p).isBlockDevice();
+  } catch {
+    return false;
+  }
 }
 
 function existsFolder(p: string): boolean {

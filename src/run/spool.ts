@@ -23,12 +23,32 @@ import { compareFindings } from './lint-file.js';
 let folder: string | undefined;
 
 const SPOOL_PREFIX = 'b12lint-spool-';
-/** A spool folder named without its process (older versions) is removed once this old. */
-const OLD_STALE_MS = 24 * 60 * 60 * 1000;
+/**
+ * A spool folder of a process that is gone is removed once nothing in it has changed for this
+ * long: a process of another PID namespace sharing the temporary folder looks gone, and a run
+ * writes its spools as it lints.
+ */
+const QUIET_MS = 60 * 60 * 1000;
+/** Any spool folder (one named without its process, by older versions; a reused id) is removed once untouched this long. */
+const STALE_MS = 24 * 60 * 60 * 1000;
+
+/** When anything in a folder last changed: the folder's own time and its files'. */
+function lastChange(dir: string, own: number): number {
+  let last = own;
+  for (const name of readdirSync(dir)) {
+    try {
+      last = Math.max(last, lstatSync(join(dir, name)).mtimeMs);
+    } catch {
+      // removed meanwhile
+    }
+  }
+  return last;
+}
 
 /**
  * Removes the spool folders that killed runs of this user left behind (they hold patient data):
- * those of a process that is gone (`b12lint-spool-<pid>-XXXXXX`), and unnamed ones a day old.
+ * those of a process that is gone (`b12lint-spool-<pid>-XXXXXX`) untouched for an hour, and any
+ * untouched for a day.
  */
 function sweepSpoolFolders(root: string): void {
   let names: string[];
@@ -44,8 +64,11 @@ function sweepSpoolFolders(root: string): void {
       const st = lstatSync(p);
       if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) continue;
       const pid = /^b12lint-spool-(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1];
-      const stale = pid !== undefined ? Number(pid) !== process.pid && !alive(Number(pid)) : /^b12lint-spool-[A-Za-z0-9]{6}$/.test(name) && Date.now() - st.mtimeMs > OLD_STALE_MS;
-      if (stale) rmSync(p, { recursive: true, force: true });
+      if (pid === undefined && !/^b12lint-spool-[A-Za-z0-9]{6}$/.test(name)) continue;
+      const gone = pid !== undefined && Number(pid) !== process.pid && !alive(Number(pid));
+      if (Date.now() - st.mtimeMs < QUIET_MS) continue; // most folders: nothing more to look at
+      const age = Date.now() - lastChange(p, st.mtimeMs);
+      if ((gone && age > QUIET_MS) || age > STALE_MS) rmSync(p, { recursive: true, force: true });
     } catch {
       // gone meanwhile, or not ours to remove
     }

@@ -10,7 +10,7 @@
  * link, never /dev/null or /dev/full themselves.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT, BIN, cli } from '../helpers/cli.js';
 import { chart, scratches, type Scratch } from '../helpers/scratch.js';
@@ -143,13 +143,17 @@ describe('temporary files', () => {
   const deadPid = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8')) + 1;
 
   test('a killed run\'s leftovers next to the report and in the cache folder are removed by the next run; a live run\'s are kept', () => {
+    const twentyMinutesAgo = new Date(Date.now() - 20 * 60 * 1000);
     const s = project();
     mkdirSync(join(s.dir, 'cache'));
     const leftovers = [
       `.report.json.${deadPid}.0123456789abcdef.tmp`,
       `cache/.cache.json.${deadPid}.1733300000000.tmp`, // an older version's name, 0 bytes as a kill leaves it
     ];
-    for (const name of leftovers) writeFileSync(join(s.dir, name), '');
+    for (const name of leftovers) {
+      writeFileSync(join(s.dir, name), '');
+      utimesSync(join(s.dir, name), twentyMinutesAgo, twentyMinutesAgo); // untouched since the kill
+    }
     const live = `.report.json.${process.pid}.fedcba9876543210.tmp`;
     writeFileSync(join(s.dir, live), 'being written by a run that is still going');
     const r = lint(s, ['-f', 'json', '-o', 'report.json', '--cache-location', 'cache']);
