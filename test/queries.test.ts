@@ -111,6 +111,15 @@ ${query}`;
     expect(problems(yesNo, '{ not: { not: { text: { terms: bleeding } } } }')).toHaveLength(1);
   });
 
+  test('a query\'s own `when` is a condition like any other, and a yes/no query may rest on it', () => {
+    const yesNo = '      form: yes-no\n      question: Is the anemia due to the documented blood loss?\n';
+    expect(rulesetProblems(rule(`      when: { text: { terms: bleeding } }\n${yesNo}`))).toEqual([]);
+    expect(rulesetProblems(rule(`      when: { not: { text: { terms: bleeding } } }\n${yesNo}`))[0]).toMatch(/a yes\/no query may only confirm a condition the record already documents .* neither the rule's `when` nor the query's requires/);
+    expect(rulesetProblems(rule(`      when: { lab: { test: folate } }\n${mc('What is the cause of the anemia?')}`))).toEqual([
+      '16:28 unknown test "folate".',
+    ]);
+  });
+
   test('a query needs the cite list its indicators come from', () => {
     const rs = rule(mc('What is the cause of the anemia?')).replace('    cite:\n      - lab: { test: b12 }\n', '');
     expect(rulesetProblems(rs)).toEqual(['14:7 rule "r1": a query shows the provider the clinical indicators that prompted it: give the rule a `cite:` list (the labs, note text, medications or services to quote)']);
@@ -342,31 +351,54 @@ describe('b12lint test asserts on drafts', () => {
   });
 });
 
-describe('the templates proposed for the catalog (fixtures/rulesets/queries-catalog.yaml) on every trigger chart', () => {
-  const CATALOG = 'fixtures/rulesets/queries-catalog.yaml';
+describe('the built-in ruleset\'s drafts (rulesets/recommended.yaml) on every trigger chart and the sample charts', () => {
   const fires = readdirSync(join(ROOT, 'fixtures/catalog')).filter((f) => f.endsWith('.fires.yaml')).map((f) => `fixtures/catalog/${f}`);
-  const withQueries = cliJson(['-r', CATALOG, ...fires]).report;
-  const asIs = cliJson(fires).report;
-  const ruleIds = (parse(readFileSync(join(ROOT, CATALOG), 'utf8')) as { overrides: { rule: string }[] }).overrides.map((o) => o.rule);
+  const run = cliJson(['--no-config-lookup', ...fires, 'fixtures/charts']);
+  const findings = run.report.results.flatMap((r) => r.findings);
+  const drafted = findings.filter((f) => f.query);
+  const builtin = parse(readFileSync(join(ROOT, 'rulesets/recommended.yaml'), 'utf8')) as { rules: { id: string; message: string; query?: unknown }[] };
   const words = (parse(readFileSync(join(ROOT, 'rulesets/query-words.yaml'), 'utf8')) as { queryWords: { forbidden: Record<string, string[]>; allowed: string[] } }).queryWords;
   const policy = new QueryPolicy(new Map(Object.entries(words.forbidden)), words.allowed);
 
-  test('every finding of those rules carries a compliant draft', () => {
-    const findings = withQueries.results.flatMap((r) => r.findings).filter((f) => ruleIds.includes(f.ruleId));
-    expect(new Set(findings.map((f) => f.ruleId))).toEqual(new Set(ruleIds));
+  test('every finding whose message asks to query the provider carries a draft, and no other finding does', () => {
+    expect(run.stderr).toBe('');
+    expect(drafted.length).toBeGreaterThan(60);
+    // A J3420 line whose supporting diagnosis is already coded is re-pointed, not queried: the query's own `when`.
+    for (const [rule, chart] of [['b12-injection-unsupported-dx', 'UNSUP-F3'], ['b12-injection-blood-loss-dx', 'BLDX-F2'], ['b12-injection-anemia-unspecified', 'UNSPEC-F3']]) {
+      const f = findings.find((x) => x.ruleId === rule && x.chartId === chart)!;
+      expect(f.message).toMatch(/re-point the line to it\.$/);
+      expect(f.query).toBeUndefined();
+    }
     for (const f of findings) {
-      const q = f.query!;
-      expect(q.question).toMatch(/\?$/);
-      expect(q.indicators.length).toBeGreaterThan(0);
-      for (const i of q.indicators) expect({ rule: f.ruleId, date: i.date }).toEqual({ rule: f.ruleId, date: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) });
-      expect(q.options.slice(-2)).toEqual(['Other (please specify)', 'Clinically undetermined']);
-      expect(q.options.length).toBeGreaterThanOrEqual(3);
-      for (const text of [q.question, ...q.options]) expect({ rule: f.ruleId, text, problems: policy.problems(text) }).toEqual({ rule: f.ruleId, text, problems: [] });
+      expect({ rule: f.ruleId, chart: f.chartId, message: f.message, draft: f.query !== undefined })
+        .toEqual({ rule: f.ruleId, chart: f.chartId, message: f.message, draft: /\bquery\b/i.test(f.message) });
     }
   });
 
-  test('the cites the queries add change no finding and no message', () => {
-    const shape = (r: Report): string[] => r.results.flatMap((x) => x.findings.map((f) => `${f.ruleId} ${f.chartId} ${f.line}:${f.column} ${f.message}`));
-    expect(shape(withQueries)).toEqual(shape(asIs));
+  test('every built-in rule whose message asks to query has a template, and each gives drafts on its trigger charts', () => {
+    const asking = builtin.rules.filter((r) => /\bquery\b/i.test(r.message)).map((r) => r.id).sort();
+    expect(builtin.rules.filter((r) => r.query).map((r) => r.id).sort()).toEqual(asking);
+    expect(asking).toHaveLength(14);
+    for (const id of asking) {
+      expect({ id, drafts: drafted.some((f) => f.ruleId === id) }).toEqual({ id, drafts: true });
+    }
+    // A rule whose message never asks to query gives no draft (b12-injection-frequency asks to document the loading phase).
+    expect(builtin.rules.find((r) => r.id === 'b12-injection-frequency')!.query).toBeUndefined();
+  });
+
+  test('each draft: a question, at least one indicator with its date, options ending with Other and Clinically undetermined, no code and no money', () => {
+    for (const f of drafted) {
+      const q = f.query!;
+      const where = { rule: f.ruleId, chart: f.chartId };
+      expect({ ...where, question: q.question.endsWith('?') }).toEqual({ ...where, question: true });
+      expect({ ...where, dated: q.indicators.filter((i) => i.date !== undefined).length > 0 }).toEqual({ ...where, dated: true });
+      for (const i of q.indicators) if (i.date !== undefined) expect(i.date).toMatch(/^\d{4}-\d\d-\d\d$/);
+      expect(q.options.slice(-2)).toEqual(['Other (please specify)', 'Clinically undetermined']);
+      expect(q.options.length).toBeGreaterThanOrEqual(3);
+      for (const text of [q.question, ...q.options]) {
+        expect({ ...where, text, problems: policy.problems(text) }).toEqual({ ...where, text, problems: [] });
+        expect(text.replace(/\bB12\b/g, '')).not.toMatch(/\b[A-Z]\d\d(?:\.[0-9A-Z-]{1,4})?\b|\bJ\d{4}\b|\b\d{5}\b|\$|payment|reimburs|denial|coverage|covered|audit|billing|billed|claim|quality measure|\bcode[sd]?\b/i);
+      }
+    }
   });
 });
