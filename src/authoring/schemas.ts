@@ -493,9 +493,10 @@ function rulesetDefs(): Record<string, Schema> {
       required: ['question'],
       properties: {
         question: text('The question, ending in "?", with {{placeholders}} (clinical facts only: no code, no word of payment, coverage, audits, billing or quality measures).'),
+        when: { ...ref('condition'), description: 'The draft is built only for a finding whose subject this holds for: where the rule\'s message asks to query (a message that says to re-point a line asks nothing of the provider).' },
         form: {
           enum: [...QUERY_FORMS],
-          description: 'multiple-choice (the default with `options`), open (the default without), or yes-no: only to confirm what the notes already document (the rule\'s `when` must require an affirmed `text` or `mention`).',
+          description: 'multiple-choice (the default with `options`), open (the default without), or yes-no: only to confirm what the notes already document (the rule\'s `when`, or the query\'s, must require an affirmed `text` or `mention`).',
         },
         options: {
           type: 'array',

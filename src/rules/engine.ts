@@ -83,8 +83,10 @@ export class Engine {
         const o = c(scope);
         if (o) cited.push(o);
       }
-      // The cited conditions are a query's clinical indicators (the `when` outcome is cited[0]).
-      const indicators = rule.query ? cited.slice(1).flatMap((o) => o.evidence) : [];
+      // A draft only where the rule asks for one; the cited conditions are its clinical indicators
+      // (the `when` outcome is cited[0]).
+      const query = rule.query && (!rule.query.when || rule.query.when(scope)) ? rule.query : undefined;
+      const indicators = query ? cited.slice(1).flatMap((o) => o.evidence) : [];
       // A finding about a diagnosis read through a concept map says so in its evidence.
       if (scope.kind === 'diagnosis' && scope.diagnosis?.mappedFrom) cited.unshift({ evidence: [diagnosisEvidence(scope.diagnosis)], bindings: {} });
       const all = merge(cited);
@@ -96,7 +98,7 @@ export class Engine {
         pointer,
         evidence: dedupe(all.evidence),
       };
-      if (rule.query) f.query = buildQuery(rule.query, scope, all.bindings, indicators, this.ruleset);
+      if (query) f.query = buildQuery(query, scope, all.bindings, indicators, this.ruleset);
       if (scope.encounter) f.encounterId = scope.encounter.id;
       if (!f.chartId) delete f.chartId;
       f.fingerprint = fingerprintOf(f, subjectOf(scope));

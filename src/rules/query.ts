@@ -35,6 +35,8 @@ export type QueryText = TemplatePart[] | string;
 /** A query as the engine keeps it: templates parsed, option conditions compiled. */
 export interface CompiledQuery {
   form: QueryForm;
+  /** The draft is built only for a finding whose subject this holds for (the rule's message asks to query only then). */
+  when?: Evaluator;
   question: QueryText;
   options: { text: QueryText; when?: Evaluator }[];
 }
@@ -45,6 +47,7 @@ function prepared(parts: TemplatePart[]): QueryText {
 
 function rendered(t: QueryText, scope: Scope, bindings: Bindings): string {
   return typeof t === 'string' ? t : render(t, scope, bindings);
+
 }
 
 /** A query before its indicators are placed in the file (line and column). */
@@ -112,7 +115,7 @@ export interface QueryCompileContext {
   /** Where the query is written (the rule, or an override of it). */
   src: SourceFile;
   path: NodePath;
-  /** The rule's `when`, as written: a yes/no query needs it to require documentation. */
+  /** The rule's `when`, as written: a yes/no query needs it (or the query's own `when`) to require documentation. */
   when: unknown;
   /** How many `cite:` conditions the rule has: they give the indicators. */
   cites: number;
@@ -166,8 +169,8 @@ export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQue
   const compiled: CompiledQuery['options'] = [];
   if (form === 'yes-no') {
     if (options) p.atKey(src, [...path, 'options'], `${rule}: a yes/no query's options are Yes and No (then "${OTHER_OPTION}" and "${UNDETERMINED_OPTION}"): leave \`options\` out`);
-    if (!requiresDocumentation(cc.when)) {
-      p.at(src, [...path, 'form'], `${rule}: a yes/no query may only confirm a condition the record already documents (or a cause-and-effect link it implies), but the rule's \`when\` requires no affirmed \`text\` or \`mention\` in the notes: ask a multiple-choice question instead`);
+    if (!requiresDocumentation(cc.when) && !requiresDocumentation(raw.when)) {
+      p.at(src, [...path, 'form'], `${rule}: a yes/no query may only confirm a condition the record already documents (or a cause-and-effect link it implies), but neither the rule's \`when\` nor the query's requires an affirmed \`text\` or \`mention\` in the notes: ask a multiple-choice question instead`);
     }
   } else if (form === 'multiple-choice') {
     if (!options || options.length < 2) {
@@ -191,8 +194,9 @@ export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQue
       if (parts) compiled.push(when ? { text: prepared(parts), when } : { text: prepared(parts) });
     });
   }
+  const when = raw.when !== undefined ? cc.condition(raw.when, src, [...path, 'when']) : undefined;
   if (p.list.length > before || !question) return undefined;
-  return { form, question, options: compiled };
+  return when ? { form, when, question, options: compiled } : { form, question, options: compiled };
 }
 
 /**
