@@ -71,10 +71,14 @@ describe('findings point at the subject and carry the evidence', () => {
     return f;
   };
 
-  test('a J3420 line linked to D62 points at the service line, with the diagnosis as evidence', () => {
+  test('a J3420 line linked to D62 points at the service line, with the diagnosis as evidence (then what its provider query cites)', () => {
     const f = find('b12-injection-blood-loss-dx.fires.yaml', 'b12-injection-blood-loss-dx', 'BLDX-F1');
     expect(f).toMatchObject({ severity: 'error', encounterId: 'E1', line: 11, column: 9, pointer: '/encounters/0/services/0' });
-    expect(f.evidence).toEqual([{ kind: 'diagnosis', code: 'D62', line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' }]);
+    expect(f.evidence).toEqual([
+      { kind: 'diagnosis', code: 'D62', line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' },
+      { kind: 'service', code: 'J3420', date: '2026-10-02', line: 11, column: 9, pointer: '/encounters/0/services/0' },
+      { kind: 'note', section: 'assessment', term: 'B12', assertion: 'affirmed', excerpt: 'B12 injection given', line: 14, column: 38, pointer: '/encounters/0/notes/0/text' },
+    ]);
   });
 
   test('a lab in pmol/L is cited as written and converted to pg/mL', () => {
@@ -97,6 +101,8 @@ describe('findings point at the subject and carry the evidence', () => {
     expect(f).toMatchObject({ line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' });
     expect(f.evidence).toEqual([
       { kind: 'note', section: 'ros', term: 'melena', assertion: 'negated', excerpt: 'Denies melena or hematochezia', line: 10, column: 31, pointer: '/encounters/0/notes/0/text' },
+      // The diagnosis the provider query is about (its first indicator).
+      { kind: 'diagnosis', code: 'D62', line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' },
     ]);
   });
 
@@ -317,7 +323,8 @@ describe('the rules the coder review added', () => {
       ['NOTCUR-F2', 'warning', '/encounters/0/diagnoses/0'],
     ]);
     expect(f[0]!.message).toBe('D51.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20, 96372 on 2026-10-20), but the record marks it ruled out: a condition ruled out is not coded. Take it off the claim and its lines, or query the provider if it is current.');
-    expect(f[0]!.evidence.map((e) => e.kind)).toEqual(['diagnosis', 'service', 'service']);
+    // The diagnosis, the lines that point at it, and the note that rules it out (quoted in the provider query).
+    expect(f[0]!.evidence.map((e) => e.kind)).toEqual(['diagnosis', 'service', 'service', 'note']);
     expect(f[1]!.message).toContain('marks it as history: a condition no longer present is not coded as current');
     expect(only('diagnosis-not-current.quiet.yaml', 'diagnosis-not-current')).toEqual([]);
   });

@@ -12,7 +12,7 @@ import type { HtmlData } from '../src/report/html/data.js';
 import type { Report } from '../src/report/types.js';
 import { QueryPolicy } from '../src/rules/query.js';
 import { cli, cliJson, ROOT } from './helpers/cli.js';
-import { lint, rulesetProblems } from './helpers/engine.js';
+import { rulesetProblems } from './helpers/engine.js';
 import { scratches } from './helpers/scratch.js';
 
 const RULESET = 'fixtures/rulesets/queries-recommended.yaml';
@@ -109,6 +109,15 @@ ${query}`;
     expect(problems(yesNo, '{ any: [{ text: { terms: bleeding } }, { diagnosis: { code: D62 } }] }')).toHaveLength(1);
     expect(problems(yesNo, '{ text: { terms: bleeding, negated: true } }')).toHaveLength(1);
     expect(problems(yesNo, '{ not: { not: { text: { terms: bleeding } } } }')).toHaveLength(1);
+  });
+
+  test('a query\'s own `when` is a condition like any other, and a yes/no query may rest on it', () => {
+    const yesNo = '      form: yes-no\n      question: Is the anemia due to the documented blood loss?\n';
+    expect(rulesetProblems(rule(`      when: { text: { terms: bleeding } }\n${yesNo}`))).toEqual([]);
+    expect(rulesetProblems(rule(`      when: { not: { text: { terms: bleeding } } }\n${yesNo}`))[0]).toMatch(/a yes\/no query may only confirm a condition the record already documents .* neither the rule's `when` nor the query's requires/);
+    expect(rulesetProblems(rule(`      when: { lab: { test: folate } }\n${mc('What is the cause of the anemia?')}`))).toEqual([
+      '16:28 unknown test "folate".',
+    ]);
   });
 
   test('a query needs the cite list its indicators come from', () => {
@@ -241,62 +250,6 @@ describe('drafts through the CLI (fixtures/rulesets/queries-recommended.yaml)', 
   });
 });
 
-test('a note is quoted by the sentence that holds the cited mention, not an earlier one with the same word', () => {
-  const rs = `ruleset: t
-terms:
-  bleeding: [bleeding]
-rules:
-  - id: r1
-    severity: info
-    title: t
-    on: encounter
-    when: { text: { terms: bleeding } }
-    cite:
-      - text: { terms: bleeding }
-    message: m
-    query:
-      question: Which best describes the bleeding?
-      options: [Acute, Chronic]
-`;
-  const chart = `chartId: C1
-encounters:
-  - id: E1
-    date: 2026-10-02
-    notes:
-      - section: hpi
-        text: "No bleeding   today.   Heavy bleeding
-          since Monday, soaking pads.
-          Plan iron."
-`;
-  const [f] = lint(rs, chart);
-  expect(f!.query!.indicators).toEqual([
-    { text: 'Heavy bleeding since Monday, soaking pads.', source: 'note', section: 'hpi', date: '2026-10-02', line: 7, column: 15, pointer: '/encounters/0/notes/0/text' },
-  ]);
-});
-
-test('an open question has no options; a yes/no one has Yes, No and the two b12lint adds', () => {
-  const rs = (query: string): string => `ruleset: t
-terms:
-  fatigue: [fatigue]
-rules:
-  - id: r1
-    severity: info
-    title: t
-    on: encounter
-    when: { text: { terms: fatigue } }
-    cite:
-      - text: { terms: fatigue }
-    message: m
-    query:
-${query}`;
-  const chart = 'chartId: C1\nencounters:\n  - { id: E1, date: 2026-10-02, notes: [{ section: hpi, text: Fatigue for a month. }] }\n';
-  const open = lint(rs('      question: What is the cause of the fatigue documented on {{encounter.date}}?\n'), chart)[0]!.query!;
-  expect(open).toMatchObject({ question: 'What is the cause of the fatigue documented on 2026-10-02?', options: [] });
-  const yesNo = lint(rs('      form: yes-no\n      question: Is the documented fatigue a current problem?\n'), chart)[0]!.query!;
-  expect(yesNo.options).toEqual(['Yes', 'No', 'Other (please specify)', 'Clinically undetermined']);
-  expect(yesNo.indicators.map((i) => i.text)).toEqual(['Fatigue for a month.']);
-});
-
 describe('--redact applies to the indicators', () => {
   const notes = ['Fatigue for three months', 'Anemia, macrocytic', 'Heavy menses for six months', 'Denies melena or hematochezia', 'Roux-en-Y gastric bypass in 2019'];
 
@@ -395,5 +348,57 @@ describe('b12lint test asserts on drafts', () => {
     expect(r.stdout).toContain('finding 1: the query has no indicator { source: lab, text: Folate }');
     expect(r.stdout).toContain('finding 1: the finding has no query');
     expect(r.stdout).toContain('Tests: 0 passed, 3 failed');
+  });
+});
+
+describe('the built-in ruleset\'s drafts (rulesets/recommended.yaml) on every trigger chart and the sample charts', () => {
+  const fires = readdirSync(join(ROOT, 'fixtures/catalog')).filter((f) => f.endsWith('.fires.yaml')).map((f) => `fixtures/catalog/${f}`);
+  const run = cliJson(['--no-config-lookup', ...fires, 'fixtures/charts']);
+  const findings = run.report.results.flatMap((r) => r.findings);
+  const drafted = findings.filter((f) => f.query);
+  const builtin = parse(readFileSync(join(ROOT, 'rulesets/recommended.yaml'), 'utf8')) as { rules: { id: string; message: string; query?: unknown }[] };
+  const words = (parse(readFileSync(join(ROOT, 'rulesets/query-words.yaml'), 'utf8')) as { queryWords: { forbidden: Record<string, string[]>; allowed: string[] } }).queryWords;
+  const policy = new QueryPolicy(new Map(Object.entries(words.forbidden)), words.allowed);
+
+  test('every finding whose message asks to query the provider carries a draft, and no other finding does', () => {
+    expect(run.stderr).toBe('');
+    expect(drafted.length).toBeGreaterThan(60);
+    // A J3420 line whose supporting diagnosis is already coded is re-pointed, not queried: the query's own `when`.
+    for (const [rule, chart] of [['b12-injection-unsupported-dx', 'UNSUP-F3'], ['b12-injection-blood-loss-dx', 'BLDX-F2'], ['b12-injection-anemia-unspecified', 'UNSPEC-F3']]) {
+      const f = findings.find((x) => x.ruleId === rule && x.chartId === chart)!;
+      expect(f.message).toMatch(/re-point the line to it\.$/);
+      expect(f.query).toBeUndefined();
+    }
+    for (const f of findings) {
+      expect({ rule: f.ruleId, chart: f.chartId, message: f.message, draft: f.query !== undefined })
+        .toEqual({ rule: f.ruleId, chart: f.chartId, message: f.message, draft: /\bquery\b/i.test(f.message) });
+    }
+  });
+
+  test('every built-in rule whose message asks to query has a template, and each gives drafts on its trigger charts', () => {
+    const asking = builtin.rules.filter((r) => /\bquery\b/i.test(r.message)).map((r) => r.id).sort();
+    expect(builtin.rules.filter((r) => r.query).map((r) => r.id).sort()).toEqual(asking);
+    expect(asking).toHaveLength(14);
+    for (const id of asking) {
+      expect({ id, drafts: drafted.some((f) => f.ruleId === id) }).toEqual({ id, drafts: true });
+    }
+    // A rule whose message never asks to query gives no draft (b12-injection-frequency asks to document the loading phase).
+    expect(builtin.rules.find((r) => r.id === 'b12-injection-frequency')!.query).toBeUndefined();
+  });
+
+  test('each draft: a question, at least one indicator with its date, options ending with Other and Clinically undetermined, no code and no money', () => {
+    for (const f of drafted) {
+      const q = f.query!;
+      const where = { rule: f.ruleId, chart: f.chartId };
+      expect({ ...where, question: q.question.endsWith('?') }).toEqual({ ...where, question: true });
+      expect({ ...where, dated: q.indicators.filter((i) => i.date !== undefined).length > 0 }).toEqual({ ...where, dated: true });
+      for (const i of q.indicators) if (i.date !== undefined) expect(i.date).toMatch(/^\d{4}-\d\d-\d\d$/);
+      expect(q.options.slice(-2)).toEqual(['Other (please specify)', 'Clinically undetermined']);
+      expect(q.options.length).toBeGreaterThanOrEqual(3);
+      for (const text of [q.question, ...q.options]) {
+        expect({ ...where, text, problems: policy.problems(text) }).toEqual({ ...where, text, problems: [] });
+        expect(text.replace(/\bB12\b/g, '')).not.toMatch(/\b[A-Z]\d\d(?:\.[0-9A-Z-]{1,4})?\b|\bJ\d{4}\b|\b\d{5}\b|\$|payment|reimburs|denial|coverage|covered|audit|billing|billed|claim|quality measure|\bcode[sd]?\b/i);
+      }
+    }
   });
 });

@@ -1,10 +1,12 @@
 /**
  * The rule docs: docs/rules/<rule-id>.md for every rule of the built-in ruleset, and an index,
  * generated from the ruleset and its tests (`npm run docs`): the title, severity and subject,
- * the docs, the rule as written, and a chart that fires (with what b12lint reports on it) and one
- * that stays quiet, each the first case of its kind in the rule's tests.
+ * the docs, the rule as written, and a chart that fires (with what b12lint reports on it, and the
+ * provider query draft when the rule has a template) and one that stays quiet, each the first case
+ * of its kind in the rule's tests.
  */
-import type { Finding } from '../finding.js';
+import type { Finding, Query } from '../finding.js';
+import { describeIndicator } from '../report/queries.js';
 import { builtinPath } from '../rules/load.js';
 import type { CompiledRule } from '../rules/types.js';
 import { loadSuite } from './test-command.js';
@@ -21,6 +23,17 @@ function reported(findings: readonly Finding[]): string {
   return findings.map((f) => `${f.severity}  ${f.message}${f.evidence.map((e) => `\n  ↳ ${e.kind}${e.code ? ` ${e.code}` : ''}${e.test ? ` ${e.test} ${String(e.value)} ${e.unit ?? ''}`.trimEnd() : ''}${e.term ? ` "${e.excerpt ?? e.term}"` : ''}`).join('')}`).join('\n');
 }
 
+/** A finding's query draft as plain text: the indicators, the question and its options (docs/queries.md). */
+function draftText(q: Query): string {
+  return [
+    'Clinical indicators:',
+    ...q.indicators.map((i) => `- ${describeIndicator(i)}`),
+    '',
+    `Question: ${q.question}`,
+    ...q.options.map((o) => `[ ] ${o}`),
+  ].join('\n');
+}
+
 function rulePage(rule: CompiledRule, results: readonly CaseResult[]): string {
   const fires = results.find((r) => r.case.kind === 'invalid' && r.passed);
   const quiet = results.find((r) => r.case.kind === 'valid' && r.passed);
@@ -32,7 +45,11 @@ function rulePage(rule: CompiledRule, results: readonly CaseResult[]): string {
     rule.docs || '(no docs)',
     `## The rule\n\n${fence('yaml', rule.source)}`,
   ];
-  if (fires) parts.push(`## A chart it fires on\n\n${fence('yaml', fires.case.excerpt)}\n\nb12lint reports:\n\n${fence('text', reported(fires.actual))}`);
+  if (fires) {
+    parts.push(`## A chart it fires on\n\n${fence('yaml', fires.case.excerpt)}\n\nb12lint reports:\n\n${fence('text', reported(fires.actual))}`);
+    const drafted = fires.actual.find((f) => f.query);
+    if (drafted) parts.push(`With the draft of a provider query ([docs/queries.md](../queries.md)), to review and send:\n\n${fence('text', draftText(drafted.query!))}`);
+  }
   if (quiet) parts.push(`## A chart it stays quiet on\n\n${fence('yaml', quiet.case.excerpt)}`);
   parts.push('[All rules](README.md)');
   return `${parts.join('\n\n')}\n`;
