@@ -76,7 +76,6 @@ describe('findings point at the subject and carry the evidence', () => {
     expect(f).toMatchObject({ severity: 'error', encounterId: 'E1', line: 11, column: 9, pointer: '/encounters/0/services/0' });
     expect(f.evidence).toEqual([
       { kind: 'diagnosis', code: 'D62', line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' },
-      { kind: 'service', code: 'J3420', date: '2026-10-02', line: 11, column: 9, pointer: '/encounters/0/services/0' },
       { kind: 'note', section: 'assessment', term: 'B12', assertion: 'affirmed', excerpt: 'B12 injection given', line: 14, column: 38, pointer: '/encounters/0/notes/0/text' },
     ]);
   });
@@ -101,8 +100,9 @@ describe('findings point at the subject and carry the evidence', () => {
     expect(f).toMatchObject({ line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' });
     expect(f.evidence).toEqual([
       { kind: 'note', section: 'ros', term: 'melena', assertion: 'negated', excerpt: 'Denies melena or hematochezia', line: 10, column: 31, pointer: '/encounters/0/notes/0/text' },
-      // The diagnosis the provider query is about (its first indicator).
+      // The diagnosis the provider query is about, and the anemia as the assessment states it.
       { kind: 'diagnosis', code: 'D62', line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' },
+      { kind: 'note', section: 'assessment', term: 'Anemia', assertion: 'affirmed', excerpt: 'Anemia, start iron', line: 11, column: 38, pointer: '/encounters/0/notes/1/text' },
     ]);
   });
 

@@ -132,7 +132,8 @@ describe('reports', () => {
     const count = (s: string): number => all.filter((f: { severity: string }) => f.severity === s).length;
     expect(report.summary).toMatchObject({ errors: count('error'), warnings: count('warning'), infos: count('info') });
     const f = report.results.find((x: { file: string }) => x.file === 'fixtures/charts/p-0001.yaml').findings[1];
-    expect(Object.keys(f)).toEqual(['ruleId', 'severity', 'message', 'chartId', 'encounterId', 'line', 'column', 'pointer', 'fingerprint', 'evidence']);
+    // A finding whose message asks to query the provider carries the draft last (docs/queries.md).
+    expect(Object.keys(f)).toEqual(['ruleId', 'severity', 'message', 'chartId', 'encounterId', 'line', 'column', 'pointer', 'fingerprint', 'evidence', 'query']);
   });
 
   test('findings are sorted by file, line, column and rule id', () => {
@@ -185,8 +186,12 @@ describe('reports', () => {
       'fixtures/charts/p-0001.yaml',
       '  12:9  warning  D62 (blood-loss anemia) is coded, but the notes deny bleeding ("Denies melena, hematochezia or other...") and nothing in encounter E1 documents blood loss. Query the provider, or code the anemia the chart supports.  blood-loss-contradicted-by-notes',
       '                 ↳ assessment note (denied) "Denies melena, hematochezia or other..." at 23:15',
+      '                 ↳ diagnosis D62 at 12:9',
+      '                 ↳ lab hemoglobin 10.1 g/dL on 2026-09-28 at 27:5',
       '  15:9  error    J3420 is linked to D62: blood-loss and iron-deficiency anemia are the iron pathway, treated with iron, and do not support vitamin B12 therapy. Link the documented reason for B12 therapy (a B12 deficiency or a malabsorption cause), or query the provider.  b12-injection-blood-loss-dx',
       '                 ↳ diagnosis D62 at 12:9',
+      '                 ↳ lab hemoglobin 10.1 g/dL on 2026-09-28 at 27:5',
+      '                 ↳ assessment note "Plan B12 injection today" at 23:15',
       '',
       '✖ 2 problems (1 error, 1 warning) in 1 of 1 chart',
       '',

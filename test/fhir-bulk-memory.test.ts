@@ -86,13 +86,14 @@ function resourceAt(file: string, line: number, cache: Map<string, string[]>): s
   }
 }
 
-/** Each finding of the files kept, with its file and line replaced by the resource standing there (evidence too), sorted. */
+/** Each finding of the files kept, with its file and line replaced by the resource standing there (evidence and query indicators too), sorted. */
 function byResource(report: Report, keep: (file: string) => boolean = () => true): string[] {
   const cache = new Map<string, string[]>();
   return report.results.filter((r) => keep(r.file)).flatMap((r) => r.findings.map((f) => {
     const { line, ...rest } = f;
     const evidence = f.evidence.map(({ line: l, file, ...e }) => ({ ...e, at: resourceAt(file ?? r.file, l!, cache) }));
-    return JSON.stringify({ ...rest, at: resourceAt(r.file, line, cache), evidence });
+    const query = f.query && { ...f.query, indicators: f.query.indicators.map(({ line: l, file, ...i }) => ({ ...i, at: resourceAt(file ?? r.file, l!, cache) })) };
+    return JSON.stringify({ ...rest, at: resourceAt(r.file, line, cache), evidence, ...(query ? { query } : {}) });
   })).sort();
 }
 

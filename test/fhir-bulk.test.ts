@@ -55,7 +55,11 @@ describe('a Bulk Data export is linted like the equivalent Bundles', () => {
     const line = readFileSync(resolve(ROOT, BULK, 'Claim.000.ndjson'), 'utf8').split('\n')[0]!;
     const f = findings(cliJson([BULK]).report).find((x) => x.ruleId === 'b12-injection-blood-loss-dx')!;
     expect(f).toMatchObject({ file: `${BULK}/Claim.000.ndjson`, line: 1, column: line.indexOf('{"sequence":1,"productOrService"') + 1, pointer: '/item/0' });
-    expect(f.evidence).toEqual([{ kind: 'diagnosis', code: 'D62', line: 1, column: line.indexOf('{"sequence":1,"diagnosisCodeableConcept"') + 1, pointer: '/diagnosis/0' }]);
+    expect(f.evidence[0]).toEqual({ kind: 'diagnosis', code: 'D62', line: 1, column: line.indexOf('{"sequence":1,"diagnosisCodeableConcept"') + 1, pointer: '/diagnosis/0' });
+    // Then what the rule's provider query cites, each in the file and on the line of its resource.
+    expect(f.evidence.slice(1).map((e) => [e.kind, e.file, e.line])).toEqual([
+      ['lab', `${BULK}/Observation.000.ndjson`, 1], ['note', `${BULK}/DocumentReference.000.ndjson`, 1], ['medication', `${BULK}/MedicationAdministration.000.ndjson`, 1],
+    ]);
   });
 
   test('resources are joined across files: evidence in another file names that file', () => {
@@ -65,7 +69,11 @@ describe('a Bulk Data export is linted like the equivalent Bundles', () => {
     const r = cliJson(['--concept-map', 'test/.tmp/fhir-bulk/map/map.yaml', BULK]);
     const f = findings(r.report).find((x) => x.ruleId === 'b12-injection-blood-loss-dx' && x.chartId === 'P-0002')!;
     expect(f).toMatchObject({ file: `${BULK}/Claim.001.ndjson`, line: 1, pointer: '/item/0' });
-    expect(f.evidence).toEqual([{ kind: 'diagnosis', code: 'D62', mappedFrom: 'SNOMED CT 84027009', file: `${BULK}/Condition.000.ndjson`, line: 1, column: 1, pointer: '' }]);
+    expect(f.evidence[0]).toEqual({ kind: 'diagnosis', code: 'D62', mappedFrom: 'SNOMED CT 84027009', file: `${BULK}/Condition.000.ndjson`, line: 1, column: 1, pointer: '' });
+    // The labs, note and medication its provider query cites stand in other files, and name them.
+    expect(f.evidence.slice(1).map((e) => [e.kind, e.file])).toEqual([
+      ['lab', `${BULK}/Observation.000.ndjson`], ['lab', `${BULK}/Observation.000.ndjson`], ['note', `${BULK}/DocumentReference.000.ndjson`], ['medication', `${BULK}/MedicationAdministration.000.ndjson`],
+    ]);
     const stylish = cli(['--concept-map', 'test/.tmp/fhir-bulk/map/map.yaml', BULK]).stdout;
     expect(stylish).toContain(`↳ diagnosis D62 (mapped from SNOMED CT 84027009) at ${BULK}/Condition.000.ndjson:1:1`);
   });

@@ -76,15 +76,20 @@ describe('positions and evidence on FHIR input', () => {
     const f = findings(report).find((x) => x.ruleId === 'b12-injection-blood-loss-dx')!;
     expect(report.results[0]!.file).toBe('fixtures/fhir/p-0001.json');
     expect(f).toMatchObject({ chartId: 'P-0001', encounterId: 'enc-0001', pointer: '/entry/2/resource/item/0', ...positionAt(text, item0) });
-    expect(f.evidence).toEqual([{ kind: 'diagnosis', code: 'D62', ...positionAt(text, dx0), pointer: '/entry/2/resource/diagnosis/0' }]);
+    expect(f.evidence[0]).toEqual({ kind: 'diagnosis', code: 'D62', ...positionAt(text, dx0), pointer: '/entry/2/resource/diagnosis/0' });
+    // Then what the rule's provider query cites, each at its resource in the Bundle.
+    expect(f.evidence.slice(1).map((e) => [e.kind, e.pointer])).toEqual([
+      ['lab', '/entry/5/resource'], ['note', '/entry/4/resource/content/0/attachment/text'], ['medication', '/entry/3/resource'],
+    ]);
   });
 
   test('a finding that rests on a SNOMED CT code says so, in the JSON report and on the terminal', () => {
     const { report } = cliJson(['fixtures/fhir/p-0003-snomed.json']);
     const byRule = new Map(findings(report).map((f) => [f.ruleId, f]));
-    expect(byRule.get('b12-injection-blood-loss-dx')!.evidence).toEqual([
-      expect.objectContaining({ kind: 'diagnosis', code: 'D50.0', mappedFrom: 'SNOMED CT 724556004', pointer: '/entry/3/resource' }),
-    ]);
+    const bloodLossDx = byRule.get('b12-injection-blood-loss-dx')!.evidence;
+    expect(bloodLossDx[0]).toEqual(expect.objectContaining({ kind: 'diagnosis', code: 'D50.0', mappedFrom: 'SNOMED CT 724556004', pointer: '/entry/3/resource' }));
+    // The rest is what its provider query cites, none of it a diagnosis.
+    expect(bloodLossDx.slice(1).filter((e) => e.kind === 'diagnosis')).toEqual([]);
     // Every finding about the mapped diagnosis itself (the Condition) cites it with its source.
     const onCondition = findings(report).filter((f) => f.pointer === '/entry/3/resource');
     expect(onCondition.length).toBeGreaterThan(0);
