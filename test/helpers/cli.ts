@@ -22,7 +22,7 @@ export function cli(args: readonly string[], options: { cwd?: string; env?: Reco
     env,
     encoding: 'utf8',
     input: options.input ?? '',
-    maxBuffer: 64 * 1024 * 1024,
+    maxBuffer: 256 * 1024 * 1024, // a JSON report of 50,000 findings with query drafts is over 64 MB
     ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
     ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}), // killed then: code -1
   });
