@@ -6,6 +6,7 @@
  */
 import { cpSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Report } from '../src/report/types.js';
 import { CACHE_FILE, CACHE_FORMAT } from '../src/run/cache.js';
 import { cli, ROOT } from './helpers/cli.js';
 import { scratches } from './helpers/scratch.js';
@@ -149,5 +150,23 @@ describe('what a cache entry tells', () => {
     const p = project();
     expect(p.run().code).toBe(1);
     expect(statSync(p.cacheFile).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('provider query drafts and the cache', () => {
+  test('a run whose reports show no draft (stylish) builds none, and a later JSON run does not take its drafts-less findings from the cache', () => {
+    const p = project();
+    const withDrafts = p.fresh();
+    const drafts = (stdout: string): number => (JSON.parse(stdout) as Report).results.flatMap((r) => r.findings).filter((f) => f.query).length;
+    expect(drafts(withDrafts.stdout)).toBeGreaterThan(0);
+    const stylish = p.run('-f', 'stylish');
+    expect(stylish.stdout).not.toContain('Clinically undetermined');
+    // The JSON run lints again (another cache key): its report is a fresh run's, drafts and all.
+    const json = p.run();
+    expect(fromCache(json.stderr)).toBe(0);
+    expect(json.stdout).toBe(withDrafts.stdout);
+    const again = p.run();
+    expect(fromCache(again.stderr)).toBe(6);
+    expect(again.stdout).toBe(withDrafts.stdout);
   });
 });

@@ -10,9 +10,12 @@ import { parse } from 'yaml';
 import type { Query } from '../src/finding.js';
 import type { HtmlData } from '../src/report/html/data.js';
 import type { Report } from '../src/report/types.js';
+import { SHOWS_QUERIES } from '../src/report/index.js';
 import { QueryPolicy } from '../src/rules/query.js';
 import { cli, cliJson, ROOT } from './helpers/cli.js';
-import { rulesetProblems } from './helpers/engine.js';
+import { compileText, rulesetProblems } from './helpers/engine.js';
+import { Engine } from '../src/rules/engine.js';
+import { lintText } from '../src/run/lint-file.js';
 import { scratches } from './helpers/scratch.js';
 
 const RULESET = 'fixtures/rulesets/queries-recommended.yaml';
@@ -132,6 +135,26 @@ ${query}`;
     expect(rulesetProblems(rule(q, extra))).toEqual([
       '21:60 rule "r1": the query\'s question uses "acme health" (`queryWords` payer-names): a provider query speaks only of the clinical picture, never of money, coverage, audits, billing, quality measures or codes, and never leads (docs/queries.md)',
     ]);
+  });
+});
+
+describe('drafts are built only for reports that show them', () => {
+  test('without `queries` the engine builds no draft and every finding is otherwise the same', () => {
+    const ruleset = compileText(readFileSync(join(ROOT, 'rulesets', 'recommended.yaml'), 'utf8'));
+    const charts = readFileSync(join(ROOT, CHARTS), 'utf8');
+    const lint = (queries: boolean) => lintText(charts, 'yaml', 'charts.yaml', new Engine(ruleset), { maxFileSize: Infinity, debug: false, queries }).findings;
+    const withDrafts = lint(true);
+    const without = lint(false);
+    expect(withDrafts.filter((f) => f.query).length).toBeGreaterThan(0);
+    expect(without.filter((f) => f.query)).toEqual([]);
+    expect(without).toEqual(withDrafts.map(({ query: _query, ...rest }) => rest));
+  });
+
+  test('the formats that show drafts are json, html and queries', () => {
+    expect([...SHOWS_QUERIES].sort()).toEqual(['html', 'json', 'queries']);
+    const stylish = cli(['-r', RULESET, CHARTS]);
+    expect(stylish.stdout).not.toContain('Clinically undetermined');
+    expect(cli(['-r', RULESET, CHARTS, '-f', 'queries']).stdout).toContain('Clinically undetermined');
   });
 });
 

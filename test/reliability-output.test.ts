@@ -3,14 +3,14 @@
  * folder and renamed; a write that fails leaves nothing behind; SIGINT and SIGTERM stop a run
  * with exit 130 or 143 and write no report.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Interrupted } from '../src/cli/signals.js';
 import { writeAtomic } from '../src/cli/output.js';
 import { run } from '../src/run/run.js';
 import { setupRuleset } from '../src/run/setup.js';
-import { BIN, cli } from './helpers/cli.js';
+import { BIN, cli, ROOT } from './helpers/cli.js';
 import { chart, scratches } from './helpers/scratch.js';
 
 const folder = scratches();
@@ -100,4 +100,24 @@ test.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops the run with e
   expect(readFileSync(join(r.dir, 'report.json'), 'utf8')).toBe('the report of an earlier run\n');
   expect(readdirSync(r.dir).sort()).toEqual(['charts', 'report.json']);
   expect(existsSync(join(r.dir, 'charts', 'c-0.json'))).toBe(true);
+});
+
+describe('standard output that goes away', () => {
+  const shell = (command: string) => spawnSync('bash', ['-c', `${command}; echo "exit=\${PIPESTATUS[0]}" >&2`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+  test.each([
+    ['lint', `"${process.execPath}" "${BIN}" fixtures/charts -f json`, 1],
+    ['rules', `"${process.execPath}" "${BIN}" rules`, 0],
+  ])('a reader that stops early (%s | true) costs no crash and no stack trace; the exit code is the run\'s', (_name, command, code) => {
+    const r = shell(`${command} | true`);
+    expect(r.stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(r.stderr.trim()).toBe(`exit=${code}`);
+  });
+
+  test('a full disk behind a redirection says the report is incomplete and exits 2', () => {
+    const r = shell(`"${process.execPath}" "${BIN}" fixtures/charts > /dev/full`);
+    expect(r.stderr).toContain('b12lint: cannot write to standard output: no space left on the device; the report is incomplete');
+    expect(r.stderr).not.toMatch(/at .*\.js/);
+    expect(r.stderr.trim().split('\n').pop()).toBe('exit=2');
+  });
 });

@@ -11,7 +11,7 @@ import fg from 'fast-glob';
 import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
 import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from '../chart/fhir/concept-map.js';
 import { SEVERITIES } from '../finding.js';
-import { FORMATTERS } from '../report/index.js';
+import { FORMATTERS, SHOWS_QUERIES } from '../report/index.js';
 import { printable, printableBlock, printableStack, shownPath } from '../report/printable.js';
 import type { RedactOptions } from '../report/redact.js';
 import type { Report } from '../report/types.js';
@@ -20,7 +20,7 @@ import { CACHE_STRATEGIES, defaultCacheLocation, type CacheStrategy } from '../r
 import { convert, CONVERT_FORMATS, type ConvertFormat } from '../run/convert.js';
 import { displayPath, NoFilesError } from '../run/discover.js';
 import { findConfig, loadConfig, type Config } from '../run/config.js';
-import { DEFAULT_MAX_FILE_SIZE, readSideInput, SideInputError } from '../read/bounded.js';
+import { DEFAULT_MAX_FILE_SIZE, ioCause, readSideInput, SideInputError } from '../read/bounded.js';
 import { MergeError, mergeReports, parseShardReport } from '../run/merge.js';
 import { ProgressBar, progressAllowed } from '../run/progress.js';
 import { run, type FailOn } from '../run/run.js';
@@ -74,8 +74,25 @@ export interface Io {
   signal?: AbortSignal;
 }
 
-const processIo = (signal: AbortSignal): Io => ({
-  stdout: (s) => process.stdout.write(s),
+/**
+ * Standard output's write errors. A reader that stops early (`b12lint rules | head`) closes the
+ * pipe: the rest is not written and the exit code is the run's. Any other failure (a full disk
+ * behind a redirection) loses the report, which is said on stderr, and the exit code becomes 2.
+ */
+let stdoutClosed = false;
+function watchStdout(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (stdoutClosed) return;
+    stdoutClosed = true;
+    if (err.code === 'EPIPE') return;
+    process.stderr.write(`b12lint: cannot write to standard output: ${ioCause(err)}; the report is incomplete\n`);
+    process.exitCode = 2;
+  });
+}
+
+const processIo = (signal: AbortSignal): Io => (watchStdout(), {
+  stdout: (s) => { if (!stdoutClosed) process.stdout.write(s); },
   stderr: (s) => process.stderr.write(s),
   isTTY: Boolean(process.stdout.isTTY),
   stderrIsTTY: Boolean(process.stderr.isTTY),
@@ -255,6 +272,7 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
     debug: opts.debug ?? false,
     maxFileSize,
     collectSensitive: opts.redact ?? false,
+    queries: settings.targets.some((t) => SHOWS_QUERIES.has(t.name)),
     ...(io.signal ? { signal: io.signal } : {}),
     ...(shard ? { shard } : {}),
     ...(configFile !== undefined ? { config: configFile } : {}),

@@ -20,12 +20,27 @@ export type Bounded =
   | { refused: 'too-large'; size: number; grew: boolean };
 
 /**
+ * The buffer chart files are read into when the caller only decodes the bytes before its next
+ * read (`transient`): one allocation for a run of small files instead of one per file, which the
+ * profile of a 5,000-chart run put at 4 % of its time. Files above TRANSIENT_MAX get their own.
+ */
+let scratch: Buffer | undefined;
+const TRANSIENT_MAX = 4 * MB;
+
+function transientBuffer(size: number): Buffer {
+  if (!scratch || scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(size))));
+  return scratch;
+}
+
+/**
  * Reads a regular file whole, or tells why not; an error opening or reading it is thrown (errno).
  * A file larger than `deferAbove` (and within the limit) is not read: `{ deferred: size }`.
+ * With `transient`, the bytes returned may share a buffer that the next transient read overwrites:
+ * for a caller that decodes them at once and keeps nothing of them.
  */
 export function readBounded(path: string, limit: number): Bounded;
-export function readBounded(path: string, limit: number, deferAbove: number): Bounded | { deferred: number };
-export function readBounded(path: string, limit: number, deferAbove = Infinity): Bounded | { deferred: number } {
+export function readBounded(path: string, limit: number, deferAbove: number, transient?: boolean): Bounded | { deferred: number };
+export function readBounded(path: string, limit: number, deferAbove = Infinity, transient = false): Bounded | { deferred: number } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -43,7 +58,9 @@ export function readBounded(path: string, limit: number, deferAbove = Infinity):
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(Math.max(size - total + 1, 64 * 1024), limit + 1 - total));
+      const want = Math.min(Math.max(size - total + 1, 64 * 1024), limit + 1 - total);
+      // The first read of a small file goes to the shared buffer; a file that grows past it, to its own.
+      const chunk = transient && total === 0 && want <= TRANSIENT_MAX ? transientBuffer(want).subarray(0, want) : Buffer.allocUnsafe(want);
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n > 0) {
         chunks.push(chunk.subarray(0, n));

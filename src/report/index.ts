@@ -21,3 +21,9 @@ export const FORMATTERS: ReadonlyMap<string, Formatter> = new Map<string, Format
   ['csv', csv],
   ['queries', queries],
 ]);
+
+/**
+ * The formats that show a finding's provider query draft. A run whose reports are all of other
+ * formats builds no draft (the drafts are a third of a findings-heavy run's work).
+ */
+export const SHOWS_QUERIES: ReadonlySet<string> = new Set(['json', 'html', 'queries']);

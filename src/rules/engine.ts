@@ -39,14 +39,17 @@ export class Engine {
     }
   }
 
-  /** Every finding of every rule for one chart. A rule that throws gives an `internal-error` finding. */
-  lint(chart: Chart, debug = false): UnlocatedFinding[] {
+  /**
+   * Every finding of every rule for one chart. A rule that throws gives an `internal-error` finding.
+   * Without `queries`, no provider query draft is built: for a run whose reports show none.
+   */
+  lint(chart: Chart, debug = false, queries = true): UnlocatedFinding[] {
     const ctx = new ChartContext(chart);
     const out: UnlocatedFinding[] = chart.labs.length ? labDataQuality(chart, this.ruleset.tests.values()) : [];
     const run = (kind: SubjectKind, scope: Scope, pointer: string): void => {
       const rules = this.bySubject.get(kind);
       if (!rules) return;
-      for (const pr of rules) this.apply(pr, scope, pointer, out, debug);
+      for (const pr of rules) this.apply(pr, scope, pointer, out, debug, queries);
     };
     run('chart', { ctx, chart, kind: 'chart', day: chart.encounters[0]?.date ?? 0 }, chart.ptr);
     for (const encounter of chart.encounters) {
@@ -70,7 +73,7 @@ export class Engine {
     return out;
   }
 
-  private apply(pr: PreparedRule, scope: Scope, pointer: string, out: UnlocatedFinding[], debug: boolean): void {
+  private apply(pr: PreparedRule, scope: Scope, pointer: string, out: UnlocatedFinding[], debug: boolean, queries: boolean): void {
     const { rule } = pr;
     const stats = this.stats?.get(rule.id);
     const t0 = stats ? performance.now() : 0;
@@ -85,7 +88,7 @@ export class Engine {
       }
       // A draft only where the rule asks for one; the cited conditions are its clinical indicators
       // (the `when` outcome is cited[0]).
-      const query = rule.query && (!rule.query.when || rule.query.when(scope)) ? rule.query : undefined;
+      const query = queries && rule.query && (!rule.query.when || rule.query.when(scope)) ? rule.query : undefined;
       const indicators = query ? cited.slice(1).flatMap((o) => o.evidence) : [];
       // A finding about a diagnosis read through a concept map says so in its evidence.
       if (scope.kind === 'diagnosis' && scope.diagnosis?.mappedFrom) cited.unshift({ evidence: [diagnosisEvidence(scope.diagnosis)], bindings: {} });

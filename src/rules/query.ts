@@ -270,7 +270,10 @@ function quoteOf(note: Note, e: EvidenceRef): string {
   let chosen: [number, number] | undefined;
   if (term) {
     const sentences = { text, bounds: sentenceBoundaries(text) };
-    for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + 1)) {
+    const first = text.indexOf(term);
+    // A term found once is the evidence's; only a repeated one needs its excerpt compared.
+    if (first >= 0 && text.indexOf(term, first + 1) < 0) chosen = sentenceAt(sentences, first);
+    else for (let i = first; i >= 0; i = text.indexOf(term, i + 1)) {
       const [s, end] = sentenceAt(sentences, i);
       chosen ??= [s, end];
       if (excerpt(text, i, term.length, s, end) === e.excerpt) {

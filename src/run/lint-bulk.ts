@@ -211,7 +211,7 @@ async function lintBulk(
         home.charts += adapted.charts.length;
         for (const chart of adapted.charts) {
           home.encounters += chart.encounters.length;
-          unlocated.push(...engine.lint(chart, options.debug));
+          unlocated.push(...engine.lint(chart, options.debug, options.queries !== false));
         }
         if (options.collectSensitive) keepQuotedInExport(adapted.charts, unlocated, entries, sources, outcomes);
         locate(unlocated, sources, outcomes, found);

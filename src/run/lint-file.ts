@@ -23,6 +23,8 @@ export interface LintFileOptions {
   conceptMap?: ConceptMap;
   /** Keep the patient-identifying strings that findings quote, for `--redact`. */
   collectSensitive?: boolean;
+  /** Build provider query drafts (default); false when no report of the run shows them. */
+  queries?: boolean;
 }
 
 export interface FileOutcome {
@@ -67,7 +69,7 @@ type ReadResult = { bytes: Buffer } | { refused: string } | { deferred: number }
 
 /** Reads a chart file whole under the size limit (src/read/bounded.ts); what is refused, in words. */
 function readChartFile(abs: string, maxFileSize: number, deferAbove = Infinity): ReadResult {
-  const r = readBounded(abs, maxFileSize, deferAbove);
+  const r = readBounded(abs, maxFileSize, deferAbove, true);
   if ('bytes' in r || 'deferred' in r) return r;
   if (r.refused === 'not-a-file') return { refused: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' };
   const what = r.grew ? `${(r.size / MB).toFixed(1)} MB or more (it grew while it was read)` : `${(r.size / MB).toFixed(1)} MB`;
@@ -214,7 +216,7 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
       unlocated.push(tooLarge);
       continue;
     }
-    for (const f of engine.lint(chart, options.debug)) unlocated.push(f);
+    for (const f of engine.lint(chart, options.debug, options.queries !== false)) unlocated.push(f);
   }
   // Beyond the file's budget, findings are only counted (with the highest severity among them).
   const listed = unlocated.slice(0, Math.max(budget.left, 0));

@@ -37,6 +37,8 @@ export interface RunOptions {
   config?: string;
   /** Keep each chart's identifying strings for `--redact` (RunResult.sensitive). */
   collectSensitive?: boolean;
+  /** Build provider query drafts (default true); false when no report of the run shows them. */
+  queries?: boolean;
   /** Stops the run between two files (Ctrl-C); the run then rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Worker threads, the cache and the progress bar (schedule.ts); default: one thread, no cache. */
@@ -58,6 +60,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const lintOptions = {
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: options.debug ?? false,
     inputFormat: options.inputFormat, conceptMap: options.conceptMap, collectSensitive: options.collectSensitive ?? false,
+    // Only when off, so that the cache key of a run that builds them is what it was.
+    ...(options.queries === false ? { queries: false } : {}),
   };
   const { shard } = options;
   const display = (abs: string): string => displayPath(abs, options.cwd);
