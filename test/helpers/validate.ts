@@ -3,17 +3,27 @@
  * draft-04, which Ajv reads through ajv-draft-04, with ajv-formats for its uri and date-time
  * formats) and the Ant JUnit XSD (libxml2's xmllint, compiled to WebAssembly by xmllint-wasm,
  * so nothing has to be installed on the machine). Each returns the list of problems, or
- * undefined when the schema is absent (see sharedFile).
+ * undefined when the schema is absent (a test that is about validity is declared with
+ * testShared, test/helpers/shared.ts, so it is reported as skipped then); under CI=true an
+ * absent schema is an error.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { validateXML } from 'xmllint-wasm';
-import { sharedFile } from './shared.js';
+import { SHARED } from './cli.js';
 
 // Both packages are CommonJS whose module.exports is the function itself.
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
 const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
+
+function sharedFile(rel: string): string | undefined {
+  const path = resolve(SHARED, rel);
+  if (existsSync(path)) return path;
+  if (process.env.CI === 'true') throw new Error(`../shared/${rel} is absent, and CI=true requires it`);
+  return undefined;
+}
 
 export function sarifProblems(text: string): string[] | undefined {
   const path = sharedFile('schemas/sarif-schema-2.1.0.json');
