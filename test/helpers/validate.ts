@@ -7,23 +7,15 @@
  * testShared, test/helpers/shared.ts, so it is reported as skipped then); under CI=true an
  * absent schema is an error.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import { validateXML } from 'xmllint-wasm';
-import { SHARED } from './cli.js';
+import { sharedFile } from './shared.js';
 
 // Both packages are CommonJS whose module.exports is the function itself.
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
 const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
-
-function sharedFile(rel: string): string | undefined {
-  const path = resolve(SHARED, rel);
-  if (existsSync(path)) return path;
-  if (process.env.CI === 'true') throw new Error(`../shared/${rel} is absent, and CI=true requires it`);
-  return undefined;
-}
 
 export function sarifProblems(text: string): string[] | undefined {
   const path = sharedFile('schemas/sarif-schema-2.1.0.json');
