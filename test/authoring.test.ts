@@ -6,9 +6,19 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { schemaProblems } from '../src/rules/schema-check.js';
 import { scratches } from './helpers/scratch.js';
-import { cli, ROOT } from './helpers/cli.js';
+import { cli } from './helpers/cli.js';
 
 const scratch = scratches('b12lint-authoring-');
+
+/**
+ * The rule ids of the built-in ruleset, as `b12lint rules` lists them. Tests compare with these,
+ * not with a count, so adding a rule to the catalog breaks none of them.
+ */
+function builtinRuleIds(): string[] {
+  const r = cli(['rules', '--no-config-lookup']);
+  expect(r.code).toBe(0);
+  return r.stdout.split('\n').slice(2).filter((l) => l !== '').map((l) => l.split(' ')[0]!);
+}
 
 /** A new folder in the system temp folder, removed after this file's tests. */
 function tmp(): string {
@@ -45,8 +55,8 @@ describe('b12lint test', () => {
     expect(r.stdout).toMatch(/^Tests: \d+ passed, 0 failed$/m);
     expect(r.stdout).not.toContain('✗');
     expect(r.stdout).not.toContain('Rules with no tests');
-    const rules = [...readFileSync(join(ROOT, 'rulesets/recommended.yaml'), 'utf8').matchAll(/^  - id: ([a-z0-9-]+)$/gm)].map((m) => m[1]!);
-    expect(rules).toHaveLength(24);
+    const rules = builtinRuleIds();
+    expect(rules.length).toBeGreaterThan(0);
     const sections = new Map(r.stdout.split('\n\n').map((block) => [block.split('\n')[0]!, block]));
     for (const id of rules) {
       expect(sections.get(id)).toMatch(/^ {2}✓ valid: /m);
@@ -174,7 +184,8 @@ describe('b12lint init', () => {
     const t = cli(['test', 'b12lint-rules.yaml'], { cwd: dir });
     expect(t.stdout).toContain('Tests: 2 passed, 0 failed');
     expect(t.code).toBe(0);
-    expect(cli(['rules'], { cwd: dir }).stdout).toMatch(/^my-team\/b12-rules: 25 active of 25 rules/);
+    const n = builtinRuleIds().length + 1; // the starter's own rule on top of the built-in ones
+    expect(cli(['rules'], { cwd: dir }).stdout).toMatch(new RegExp(`^my-team/b12-rules: ${n} active of ${n} rules`));
     writeFileSync(join(dir, 'c.yaml'), chart('C1', 'I10'));
     const lint = cli(['.', '-f', 'json'], { cwd: dir });
     expect(JSON.parse(lint.stdout).results.map((x: { file: string }) => x.file)).toEqual(['c.yaml']);
@@ -201,7 +212,7 @@ describe('b12lint print-config', () => {
     expect(out.ruleset.values['injection-interval']).toBe('28d');
     expect(out.ruleset.values['b12-normal-above']).toBe(300);
     expect(out.ruleset.codesets['b12-supporting']).toContain('K91.89');
-    expect(out.ruleset.rules).toHaveLength(24);
+    expect(out.ruleset.rules.map((x) => x.id).sort()).toEqual(builtinRuleIds().sort());
     expect(out.ruleset.rules.find((x) => x.id === 'b12-drug-without-admin')).toMatchObject({ severity: 'off', on: 'service' });
   });
 

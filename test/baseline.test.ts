@@ -7,17 +7,17 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import type { Report } from '../src/report/types.js';
 import { cli, ROOT } from './helpers/cli.js';
-import { scratch } from './helpers/tmp.js';
+import { repoScratch } from './helpers/scratch.js';
 
 const RULESET = join(ROOT, 'fixtures/rulesets/ci-formats.yaml');
 const CHARTS = ['a-blood-loss.yaml', 'c-two-charts.yaml', 'd-lines.ndjson', 'g-no-id.yaml'];
-const tmp = scratch('baseline');
+const tmp = repoScratch('baseline');
 afterAll(() => tmp.remove());
 
 let n = 0;
 /** A fresh folder with copies of the charts; the baseline lives beside the charts folder. */
 function workspace(extra: string[] = []): { dir: string; lint: (...args: string[]) => ReturnType<typeof cli>; json: (...args: string[]) => Report; chart: (name: string) => string } {
-  const dir = join(tmp.abs, `w${++n}`);
+  const dir = join(tmp.dir, `w${++n}`);
   mkdirSync(join(dir, 'charts'), { recursive: true });
   for (const c of [...CHARTS, ...extra]) copyFileSync(join(ROOT, 'fixtures/ci/charts', c), join(dir, 'charts', c));
   const lint = (...args: string[]) => cli(['-r', RULESET, ...args], { cwd: dir });

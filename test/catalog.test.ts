@@ -37,13 +37,10 @@ function lintCatalog(file: string): Finding[] {
 
 const rules = ruleIdsOfRuleset();
 
-test('the built-in ruleset has the 22 catalog rules and the two code-table rules', () => {
-  expect(rules).toHaveLength(24);
-  const files = readdirSync(CATALOG);
-  for (const id of rules) {
-    expect(files).toContain(`${id}.fires.yaml`);
-    expect(files).toContain(`${id}.quiet.yaml`);
-  }
+test('every rule of the built-in ruleset has its trigger and near-miss charts, and every chart file here is a rule\'s', () => {
+  expect(rules.length).toBeGreaterThan(0);
+  const files = readdirSync(CATALOG).sort();
+  expect(files).toEqual(rules.flatMap((id) => [`${id}.fires.yaml`, `${id}.quiet.yaml`]).sort());
 });
 
 describe.each(rules)('%s', (id) => {

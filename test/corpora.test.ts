@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Finding } from '../src/finding.js';
 import type { Report } from '../src/report/types.js';
 import { cliJson } from './helpers/cli.js';
-import { sharedFolder } from './helpers/shared-corpora.js';
+import { describeShared } from './helpers/shared.js';
 
 const runs = new Map<string, { code: number; report: Report; stderr: string }>();
 
@@ -37,10 +37,8 @@ function expectChartFormatNotParseError(name: string, findings: Finding[] | unde
   expect({ name, saysWhatWasExpected: findings!.some((f) => /expected|has no `chartId`/i.test(f.message)) }).toEqual({ name, saysWhatWasExpected: true });
 }
 
-describe('JSONTestSuite (../shared/corpora/json-test-suite)', () => {
+describeShared('corpora/json-test-suite', 'JSONTestSuite (../shared/corpora/json-test-suite)', (dir) => {
   test('every file answered: n_ exactly parse-error with its place, y_ never parse-error, exit 1, nothing on stderr', () => {
-    const dir = sharedFolder('corpora/json-test-suite');
-    if (!dir) return;
     const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
     const { code, report, stderr } = lintSuite(dir);
     expect(code).toBe(1);
@@ -58,8 +56,6 @@ describe('JSONTestSuite (../shared/corpora/json-test-suite)', () => {
   });
 
   test('parse errors point at the offending character, not at the end of the file', () => {
-    const dir = sharedFolder('corpora/json-test-suite');
-    if (!dir) return;
     const results = byName(lintSuite(dir).report, 'json-test-suite/');
     const at = (name: string): string => {
       const f = results.get(name)![0]!;
@@ -78,10 +74,8 @@ describe('JSONTestSuite (../shared/corpora/json-test-suite)', () => {
   });
 });
 
-describe('YAML test suite (../shared/corpora/yaml-test-suite)', () => {
+describeShared('corpora/yaml-test-suite', 'YAML test suite (../shared/corpora/yaml-test-suite)', (dir) => {
   test('every file answered: error/ exactly parse-error with its place, valid/ never parse-error, exit 1, nothing on stderr', () => {
-    const dir = sharedFolder('corpora/yaml-test-suite');
-    if (!dir) return;
     const errors = readdirSync(join(dir, 'error')).filter((n) => /\.ya?ml$/.test(n));
     const valid = readdirSync(join(dir, 'valid')).filter((n) => /\.ya?ml$/.test(n));
     const { code, report, stderr } = lintSuite(dir);
@@ -94,8 +88,6 @@ describe('YAML test suite (../shared/corpora/yaml-test-suite)', () => {
   });
 
   test('YAML errors the yaml package lets through are parse errors too, at their line', () => {
-    const dir = sharedFolder('corpora/yaml-test-suite');
-    if (!dir) return;
     const results = byName(lintSuite(join(dir, 'error')).report, 'error/');
     const first = (name: string): Finding => results.get(name)![0]!;
     // A directive with no document after it, and a second %YAML directive.

@@ -4,13 +4,15 @@
  * patient are joined across files (several per type); the streaming reader copes with long lines,
  * BOMs and CRLF, a broken line, and the export's log.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Evidence, Finding } from '../src/finding.js';
 import type { Report } from '../src/report/types.js';
 import { cli, cliJson, ROOT } from './helpers/cli.js';
+import { repoScratch } from './helpers/scratch.js';
 
-const TMP = resolve(ROOT, 'test/.tmp/fhir-bulk');
+const tmp = repoScratch('fhir-bulk');
+afterAll(() => tmp.remove());
 const BULK = 'fixtures/fhir/bulk';
 
 function findings(report: Report): (Finding & { file: string })[] {
@@ -29,13 +31,10 @@ function meanings(report: Report): string[] {
 
 /** A copy of the fixture export to change. */
 function exportCopy(name: string): string {
-  const dir = resolve(TMP, name);
-  rmSync(dir, { recursive: true, force: true });
+  const dir = resolve(tmp.dir, name);
   cpSync(resolve(ROOT, BULK), dir, { recursive: true });
   return dir;
 }
-
-beforeAll(() => mkdirSync(TMP, { recursive: true }));
 
 describe('a Bulk Data export is linted like the equivalent Bundles', () => {
   test('same findings, charts and encounters as p-0001.json and p-0002.json', () => {
@@ -63,10 +62,10 @@ describe('a Bulk Data export is linted like the equivalent Bundles', () => {
   });
 
   test('resources are joined across files: evidence in another file names that file', () => {
-    const dir = resolve(TMP, 'map');
-    mkdirSync(dir, { recursive: true });
+    const dir = resolve(tmp.dir, 'map');
+    mkdirSync(dir);
     writeFileSync(resolve(dir, 'map.yaml'), 'snomed:\n  "84027009": { icd10: D62 }\n');
-    const r = cliJson(['--concept-map', 'test/.tmp/fhir-bulk/map/map.yaml', BULK]);
+    const r = cliJson(['--concept-map', `${tmp.rel}/map/map.yaml`, BULK]);
     const f = findings(r.report).find((x) => x.ruleId === 'b12-injection-blood-loss-dx' && x.chartId === 'P-0002')!;
     expect(f).toMatchObject({ file: `${BULK}/Claim.001.ndjson`, line: 1, pointer: '/item/0' });
     expect(f.evidence[0]).toEqual({ kind: 'diagnosis', code: 'D62', mappedFrom: 'SNOMED CT 84027009', file: `${BULK}/Condition.000.ndjson`, line: 1, column: 1, pointer: '' });
@@ -74,7 +73,7 @@ describe('a Bulk Data export is linted like the equivalent Bundles', () => {
     expect(f.evidence.slice(1).map((e) => [e.kind, e.file])).toEqual([
       ['lab', `${BULK}/Observation.000.ndjson`], ['lab', `${BULK}/Observation.000.ndjson`], ['note', `${BULK}/DocumentReference.000.ndjson`], ['medication', `${BULK}/MedicationAdministration.000.ndjson`],
     ]);
-    const stylish = cli(['--concept-map', 'test/.tmp/fhir-bulk/map/map.yaml', BULK]).stdout;
+    const stylish = cli(['--concept-map', `${tmp.rel}/map/map.yaml`, BULK]).stdout;
     expect(stylish).toContain(`↳ diagnosis D62 (mapped from SNOMED CT 84027009) at ${BULK}/Condition.000.ndjson:1:1`);
   });
 });
@@ -89,7 +88,7 @@ describe('reading an export', () => {
     const patients = readFileSync(resolve(dir, 'Patient.000.ndjson'), 'utf8');
     writeFileSync(resolve(dir, 'Patient.000.ndjson'), `\uFEFF${patients.replace(/\n/g, '\r\n')}`);
     writeFileSync(resolve(dir, 'log.ndjson'), '{"exportId":"x","timestamp":"2026-10-21T08:00:00Z","eventId":"kickoff","eventDetail":{}}\n');
-    const r = cliJson(['test/.tmp/fhir-bulk/long']);
+    const r = cliJson([`${tmp.rel}/long`]);
     expect(r.stderr).toBe('');
     const ids = findings(r.report).map((f) => `${f.chartId} ${f.ruleId}`);
     // The affirmed bleeding at the end of the long note documents the blood loss.
@@ -101,7 +100,7 @@ describe('reading an export', () => {
     const dir = exportCopy('limit');
     const doc = { resourceType: 'DocumentReference', id: 'DR-BIG', status: 'current', subject: { reference: 'Patient/P-0001' }, content: [{ attachment: { contentType: 'text/plain', data: 'A'.repeat(1_500_000) } }] };
     writeFileSync(resolve(dir, 'DocumentReference.001.ndjson'), `${JSON.stringify(doc)}\n`);
-    const r = cliJson(['--max-file-size', '1', 'test/.tmp/fhir-bulk/limit']);
+    const r = cliJson(['--max-file-size', '1', `${tmp.rel}/limit`]);
     const big = findings(r.report).filter((f) => f.file.endsWith('DocumentReference.001.ndjson'));
     expect(big.map((f) => [f.ruleId, f.line])).toEqual([['read-error', 1]]);
     expect(meanings(r.report).filter((m) => !m.includes('read-error'))).toEqual(meanings(cliJson([BULK]).report));
@@ -111,7 +110,7 @@ describe('reading an export', () => {
     const dir = exportCopy('broken');
     const obs = readFileSync(resolve(dir, 'Observation.000.ndjson'), 'utf8');
     writeFileSync(resolve(dir, 'Observation.000.ndjson'), `${obs}{"resourceType":"Observation","id":\n["not a resource"]\n`);
-    const r = cliJson(['test/.tmp/fhir-bulk/broken']);
+    const r = cliJson([`${tmp.rel}/broken`]);
     const bad = findings(r.report).filter((f) => f.file.endsWith('Observation.000.ndjson'));
     expect(bad.map((f) => [f.ruleId, f.line])).toEqual([['parse-error', 4], ['chart-format', 5]]);
     expect(r.report.summary.charts).toBe(2);
@@ -122,9 +121,9 @@ describe('reading an export', () => {
     const dir = exportCopy('orphan');
     const patients = readFileSync(resolve(dir, 'Patient.000.ndjson'), 'utf8').split('\n');
     writeFileSync(resolve(dir, 'Patient.000.ndjson'), `${patients[1]}\n`);
-    const r = cliJson(['test/.tmp/fhir-bulk/orphan']);
+    const r = cliJson([`${tmp.rel}/orphan`]);
     expect(r.report.summary.charts).toBe(2);
     const w = findings(r.report).find((f) => f.message.startsWith('Patient reference "Patient/P-0001"'))!;
-    expect(w).toMatchObject({ severity: 'warning', chartId: 'P-0001', file: 'test/.tmp/fhir-bulk/orphan/Claim.000.ndjson', pointer: '/patient' });
+    expect(w).toMatchObject({ severity: 'warning', chartId: 'P-0001', file: `${tmp.rel}/orphan/Claim.000.ndjson`, pointer: '/patient' });
   });
 });

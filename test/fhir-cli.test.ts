@@ -4,14 +4,16 @@
  * native charts an input becomes, and `--input-format` / `--concept-map` behave as documented.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../src/finding.js';
 import type { Report } from '../src/report/types.js';
 import { cli, cliJson, ROOT } from './helpers/cli.js';
+import { repoScratch } from './helpers/scratch.js';
 
-const TMP = resolve(ROOT, 'test/.tmp/fhir-cli');
+const tmp = repoScratch('fhir-cli');
+afterAll(() => tmp.remove());
 
 function findings(report: Report): Finding[] {
   return report.results.flatMap((r) => r.findings);
@@ -26,11 +28,6 @@ function positionAt(text: string, offset: number): { line: number; column: numbe
   const before = text.slice(0, offset).split('\n');
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }
-
-beforeAll(() => {
-  rmSync(TMP, { recursive: true, force: true });
-  mkdirSync(TMP, { recursive: true });
-});
 
 describe('FHIR twins give the rule ids of their native charts', () => {
   const natives = readdirSync(resolve(ROOT, 'fixtures/charts')).sort();
@@ -55,14 +52,14 @@ describe('FHIR twins give the rule ids of their native charts', () => {
   });
 
   test('every catalog fixture, through its FHIR twin, gives the rule ids of the native charts', () => {
-    const dir = resolve(TMP, 'catalog');
+    const dir = resolve(tmp.dir, 'catalog');
     const catalog = readdirSync(resolve(ROOT, 'fixtures/catalog')).filter((f) => f.endsWith('.yaml'));
     const gen = spawnSync(process.execPath, ['fixtures/fhir/make-twins.mjs', '--out', dir, ...catalog.map((f) => `fixtures/catalog/${f}`)], { cwd: ROOT, encoding: 'utf8' });
     expect(gen.stderr).toBe('');
     const byFile = (report: Report): Record<string, string[]> => Object.fromEntries(report.results.map((r) => [basename(r.file, extname(r.file)), r.findings.map((f) => f.ruleId).sort()]));
     const nat = byFile(cliJson(['fixtures/catalog']).report);
     expect(Object.keys(nat)).toHaveLength(catalog.length);
-    expect(byFile(cliJson(['test/.tmp/fhir-cli/catalog']).report)).toEqual(nat);
+    expect(byFile(cliJson([`${tmp.rel}/catalog`]).report)).toEqual(nat);
   });
 });
 
@@ -99,14 +96,14 @@ describe('positions and evidence on FHIR input', () => {
   });
 
   test('a finding about a mapped diagnosis cites it even when its rule cites nothing; a native one does not', () => {
-    writeFileSync(resolve(TMP, 'mapped-rule.yaml'), [
+    writeFileSync(resolve(tmp.dir, 'mapped-rule.yaml'), [
       'ruleset: test/mapped-evidence',
       'rules:',
       '  - { id: d50-coded, severity: warning, title: D50.0 is coded, on: diagnosis, match: { code: [D50.0] },',
       '      when: { not: { diagnosis: { code: [K92.1] } } }, message: "{{diagnosis.code}} is coded." }',
       '',
     ].join('\n'));
-    const { report } = cliJson(['-r', 'test/.tmp/fhir-cli/mapped-rule.yaml', 'fixtures/fhir/p-0003-snomed.json', 'fixtures/charts/exports-2026-10-07.ndjson']);
+    const { report } = cliJson(['-r', `${tmp.rel}/mapped-rule.yaml`, 'fixtures/fhir/p-0003-snomed.json', 'fixtures/charts/exports-2026-10-07.ndjson']);
     const byFile = new Map(report.results.map((r) => [r.file, r.findings]));
     expect(byFile.get('fixtures/fhir/p-0003-snomed.json')!.map((f) => f.evidence)).toEqual([
       [expect.objectContaining({ kind: 'diagnosis', code: 'D50.0', mappedFrom: 'SNOMED CT 724556004', pointer: '/entry/3/resource' })],
@@ -133,8 +130,8 @@ describe('b12lint convert', () => {
       expect(r.stderr).toBe('');
       const docs = parseAllDocuments(r.stdout);
       expect(Array.isArray(docs) && docs.length).toBe(1);
-      writeFileSync(resolve(TMP, `${base}.yaml`), r.stdout);
-      expect(ruleIds(cliJson([`test/.tmp/fhir-cli/${base}.yaml`]).report)).toEqual(ruleIds(cliJson([`fixtures/fhir/${base}.json`]).report));
+      writeFileSync(resolve(tmp.dir, `${base}.yaml`), r.stdout);
+      expect(ruleIds(cliJson([`${tmp.rel}/${base}.yaml`]).report)).toEqual(ruleIds(cliJson([`fixtures/fhir/${base}.json`]).report));
     }
   });
 
@@ -179,7 +176,7 @@ describe('--input-format and --concept-map', () => {
   });
 
   test('the config may set inputFormat and conceptMap', () => {
-    const dir = resolve(TMP, 'config');
+    const dir = resolve(tmp.dir, 'config');
     mkdirSync(dir, { recursive: true });
     writeFileSync(resolve(dir, 'map.yaml'), 'snomed:\n  "84027009": { icd10: D62, display: deliberately wrong }\n');
     writeFileSync(resolve(dir, 'b12lint.config.yaml'), 'conceptMap: map.yaml\n');

@@ -11,9 +11,7 @@ import type { Chart } from '../src/chart/model.js';
 import type { Finding } from '../src/finding.js';
 import { lintFile, type ChartLinter } from '../src/run/lint-file.js';
 import { cliJson } from './helpers/cli.js';
-import { sharedFolder } from './helpers/shared-corpora.js';
-
-const CORPUS = sharedFolder('corpora/fhir/cms-bfd');
+import { describeShared } from './helpers/shared.js';
 
 interface Expected {
   charts: number;
@@ -95,10 +93,10 @@ const EXPECTED: Record<string, Expected> = {
 };
 
 /** What one file yields through the real pipeline (read, parse, adapt), charts kept. */
-function read(file: string): { charts: Chart[]; findings: Finding[]; encounters: number } {
+function read(corpus: string, file: string): { charts: Chart[]; findings: Finding[]; encounters: number } {
   const charts: Chart[] = [];
   const collector: ChartLinter = { lint: (chart) => { charts.push(chart); return []; } };
-  const out = lintFile(join(CORPUS!, file), file, collector, { maxFileSize: 64 * 1024 * 1024, debug: true });
+  const out = lintFile(join(corpus, file), file, collector, { maxFileSize: 64 * 1024 * 1024, debug: true });
   return { charts, findings: out.findings, encounters: out.encounters };
 }
 
@@ -110,20 +108,16 @@ function othersOf(findings: readonly Finding[]): string[] {
   return findings.filter((f) => f.evidence.length === 0).map((f) => `${f.severity} ${f.message}`);
 }
 
-describe('CMS claims API responses (cms-bfd)', () => {
-  if (!CORPUS) {
-    test('skipped: ../shared/corpora/fhir/cms-bfd is absent', () => undefined);
-    return;
-  }
-  const files = readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort();
+describeShared('corpora/fhir/cms-bfd', 'CMS claims API responses (cms-bfd)', (corpus) => {
+  const files = Object.keys(EXPECTED).sort();
 
   test('every file of the corpus has its expectations here', () => {
-    expect(files).toEqual(Object.keys(EXPECTED).sort());
+    expect(readdirSync(corpus).filter((f) => f.endsWith('.json')).sort()).toEqual(files);
   });
 
   test.each(files)('%s: charts, encounters, services and what is left out', (file) => {
     const want = EXPECTED[file]!;
-    const got = read(file);
+    const got = read(corpus, file);
     expect(got.findings.filter((f) => f.ruleId !== 'chart-format')).toEqual([]);
     expect(got.charts).toHaveLength(want.charts);
     expect(got.encounters).toBe(want.encounters);
@@ -136,7 +130,7 @@ describe('CMS claims API responses (cms-bfd)', () => {
   });
 
   test('through the CLI: no parse, read or internal error, no stderr, and the charts counted above', () => {
-    const { code, report, stderr } = cliJson([CORPUS]);
+    const { code, report, stderr } = cliJson([corpus]);
     expect(stderr).toBe('');
     expect(code).toBe(0); // what is left out is a warning or an info, and nothing here breaks a rule
     const broken = report.results.flatMap((r) => r.findings.filter((f) => ['parse-error', 'read-error', 'internal-error'].includes(f.ruleId)));
@@ -146,9 +140,9 @@ describe('CMS claims API responses (cms-bfd)', () => {
   });
 
   test('each left-out line names its position, code and system', () => {
-    const pde = read('eobReadPde.json').findings.find((f) => f.evidence.length > 0)!;
+    const pde = read(corpus, 'eobReadPde.json').findings.find((f) => f.evidence.length > 0)!;
     expect(pde.message).toBe('1 line not linted, not coded in HCPCS or CPT: line 1 (000000000 in NDC).');
-    const fiss = read('claimFissRead.json').findings.filter((f) => f.evidence.length > 0).map((f) => f.message);
+    const fiss = read(corpus, 'claimFissRead.json').findings.filter((f) => f.evidence.length > 0).map((f) => f.message);
     expect(fiss).toContain('1 line not linted, with no procedure code: line 2 (only its detail is coded: 00777310502 in NDC).');
     expect(fiss).toContain('3 diagnoses not linted, coded only in ICD-9-CM (b12lint reads ICD-10-CM): diagnosis 1 (admitcd); diagnosis 2 (other); diagnosis 3 (princcd).');
   });

@@ -5,13 +5,10 @@
  * raw JSON, independently of the adapter: every Patient resource (in a Bundle, alone, contained,
  * or a line of a Bulk file), plus every patient that resources reference but the input lacks.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { cliJson, SHARED } from './helpers/cli.js';
-
-const CORPUS = resolve(SHARED, 'corpora/fhir');
-const have = existsSync(CORPUS);
-if (!have && process.env.CI === 'true') throw new Error('../shared/corpora/fhir is absent: CI must run the public corpus test');
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliJson } from './helpers/cli.js';
+import { describeShared } from './helpers/shared.js';
 
 type Json = Record<string, any>;
 
@@ -46,33 +43,29 @@ function bundleResources(doc: Json): { r: Json; fullUrl?: string }[] {
     e.resource.resourceType === 'Bundle' ? bundleResources(e.resource) : [{ r: e.resource, fullUrl: e.fullUrl }]);
 }
 
-function patientsInCorpus(): number {
+function patientsInCorpus(corpus: string): number {
   let n = 0;
   for (const part of ['synthea', 'hl7-r4-examples']) {
-    for (const f of readdirSync(join(CORPUS, part)).filter((x) => x.endsWith('.json') && x !== 'package.json')) {
-      n += countPatients(bundleResources(JSON.parse(readFileSync(join(CORPUS, part, f), 'utf8'))));
+    for (const f of readdirSync(join(corpus, part)).filter((x) => x.endsWith('.json') && x !== 'package.json')) {
+      n += countPatients(bundleResources(JSON.parse(readFileSync(join(corpus, part, f), 'utf8'))));
     }
   }
-  const lines = readdirSync(join(CORPUS, 'bulk')).filter((x) => x.endsWith('.ndjson'))
-    .flatMap((f) => readFileSync(join(CORPUS, 'bulk', f), 'utf8').split('\n').filter((l) => l.trim()))
+  const lines = readdirSync(join(corpus, 'bulk')).filter((x) => x.endsWith('.ndjson'))
+    .flatMap((f) => readFileSync(join(corpus, 'bulk', f), 'utf8').split('\n').filter((l) => l.trim()))
     .map((l) => JSON.parse(l) as Json)
     .filter((r) => r.resourceType);
   return n + countPatients(lines.map((r) => ({ r })));
 }
 
-describe('the public FHIR corpus', () => {
+describeShared('corpora/fhir', 'the public FHIR corpus', (corpus) => {
   test('lints without parse-error or internal-error, one chart per patient', () => {
-    if (!have) {
-      console.warn('skipped: ../shared/corpora/fhir absent');
-      return;
-    }
-    const parts = ['synthea', 'hl7-r4-examples', 'bulk'].map((p) => join(CORPUS, p));
+    const parts = ['synthea', 'hl7-r4-examples', 'bulk'].map((p) => join(corpus, p));
     const { code, report, stderr } = cliJson(parts);
     expect(stderr).toBe('');
     expect(code).not.toBe(2);
     const engineFailures = report.results.flatMap((r) => r.findings.filter((f) => f.ruleId === 'parse-error' || f.ruleId === 'internal-error').map((f) => `${r.file}:${f.line}: ${f.message}`));
     expect(engineFailures).toEqual([]);
-    const patients = patientsInCorpus();
+    const patients = patientsInCorpus(corpus);
     expect(patients).toBeGreaterThan(20);
     expect(report.summary.charts).toBe(patients);
   });

@@ -13,7 +13,7 @@ import type { Finding } from '../src/finding.js';
 import type { Report } from '../src/report/types.js';
 import { cli, cliJson, ROOT } from './helpers/cli.js';
 import { scratches } from './helpers/scratch.js';
-import { sharedFolder } from './helpers/shared-corpora.js';
+import { testShared } from './helpers/shared.js';
 
 const DIR = 'fixtures/fhir/medicare';
 const scratch = scratches('b12lint-medicare-');
@@ -143,9 +143,7 @@ describe('b12lint convert shows every line, or says why not', () => {
     expect(r.stderr).toMatch(/^fixtures\/fhir\/medicare\/unknown-system-line\.json:\d+:\d+: warning: 1 line not linted, coded in a system b12lint does not know \(not HCPCS or CPT\): line 2 \(CDM-88412 in https:\/\/ehr\.example\.org\/fhir\/CodeSystem\/chargemaster\)\. \(chart-format\)\n$/);
   });
 
-  test('a Blue Button carrier claim of seven lines prints seven services (cms-bfd)', () => {
-    const corpus = sharedFolder('corpora/fhir/cms-bfd');
-    if (!corpus) return;
+  testShared('corpora/fhir/cms-bfd', 'a Blue Button carrier claim of seven lines prints seven services (cms-bfd)', (corpus) => {
     const r = cli(['convert', join(corpus, 'eobReadCarrierWithMultipleLines.json'), '--to', 'json']);
     const charts = JSON.parse(r.stdout) as { encounters: { services: { code: string }[] }[] }[];
     expect(charts[0]!.encounters[0]!.services.map((s) => s.code)).toEqual(['92999', '92998', '92997', '92996', '92995', '92994', '92993']);

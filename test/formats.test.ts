@@ -11,7 +11,8 @@ import { printable, printableDeep } from '../src/report/printable.js';
 import { describeEvidence } from '../src/report/stylish.js';
 import type { Report } from '../src/report/types.js';
 import { cli, ROOT } from './helpers/cli.js';
-import { scratch } from './helpers/tmp.js';
+import { repoScratch } from './helpers/scratch.js';
+import { testShared } from './helpers/shared.js';
 import { junitProblems, sarifProblems } from './helpers/validate.js';
 
 const RULESET = ['-r', 'fixtures/rulesets/ci-formats.yaml'];
@@ -19,7 +20,7 @@ const RULESET = ['-r', 'fixtures/rulesets/ci-formats.yaml'];
 const ODD_NAME = `odd, 100% <&> "q" 'a' #1:x\nline [=1+1].yaml`;
 const FORMATS = ['json', 'sarif', 'junit', 'github', 'codequality', 'csv'] as const;
 
-const tmp = scratch('formats');
+const tmp = repoScratch('formats');
 const oddDir = join(tmp.rel, 'odd');
 const oddFile = `${oddDir}/${ODD_NAME}`;
 const out: Record<(typeof FORMATS)[number], string> = {} as never;
@@ -35,7 +36,7 @@ beforeAll(() => {
   const r = cli(args);
   code = r.code;
   stdout = r.stdout;
-  for (const f of FORMATS) out[f] = readFileSync(join(tmp.abs, 'out', `report.${f}`), 'utf8');
+  for (const f of FORMATS) out[f] = readFileSync(join(tmp.dir, 'out', `report.${f}`), 'utf8');
   report = JSON.parse(out.json) as Report;
 });
 afterAll(() => tmp.remove());
@@ -68,10 +69,8 @@ describe('several formats from one run', () => {
 });
 
 describe('sarif', () => {
-  test('is valid SARIF 2.1.0 (the OASIS schema)', () => {
-    const problems = sarifProblems(out.sarif);
-    if (!problems) return;
-    expect(problems).toEqual([]);
+  testShared('schemas/sarif-schema-2.1.0.json', 'is valid SARIF 2.1.0 (the OASIS schema)', () => {
+    expect(sarifProblems(out.sarif)).toEqual([]);
   });
 
   test('describes every active rule and the engine\'s own rules in the driver', () => {
@@ -132,10 +131,8 @@ function attributes(xml: string, tag: string): Record<string, string>[] {
 }
 
 describe('junit', () => {
-  test('is valid against the Ant JUnit schema', async () => {
-    const problems = await junitProblems(out.junit);
-    if (!problems) return;
-    expect(problems).toEqual([]);
+  testShared('schemas/junit-windyroad.xsd', 'is valid against the Ant JUnit schema', async () => {
+    expect(await junitProblems(out.junit)).toEqual([]);
   });
 
   test('has one testsuite per file, with the attributes the schema requires', () => {
@@ -179,15 +176,23 @@ describe('junit', () => {
     expect(odd).toContain('Duplicate encounter id "E1, 100% &lt;b&gt;&amp;amp;&lt;/b&gt; "q" \'a\':x\\r\\nnext line"');
   });
 
-  test('shows control characters as visible escapes, so the report stays valid XML', async () => {
-    const dir = join(tmp.abs, 'control');
+  /** The JUnit report of a chart whose encounter id holds control characters (made once). */
+  let control: string | undefined;
+  const controlJunit = (): string => {
+    if (control !== undefined) return control;
+    const dir = join(tmp.dir, 'control');
     mkdirSync(dir);
     writeFileSync(join(dir, 'ctl.yaml'), readFileSync(join(ROOT, 'fixtures/ci/charts/a-blood-loss.yaml'), 'utf8').replace('id: E1', 'id: "E\\x01\\x1b1"'));
-    const r = cli([...RULESET, join(tmp.rel, 'control'), '-f', 'junit']);
-    expect(r.stdout).toContain('J3420 in encounter E\\x01\\x1b1 is not linked');
-    const problems = await junitProblems(r.stdout);
-    if (!problems) return;
-    expect(problems).toEqual([]);
+    control = cli([...RULESET, join(tmp.rel, 'control'), '-f', 'junit']).stdout;
+    return control;
+  };
+
+  test('shows control characters as visible escapes', () => {
+    expect(controlJunit()).toContain('J3420 in encounter E\\x01\\x1b1 is not linked');
+  });
+
+  testShared('schemas/junit-windyroad.xsd', 'with control characters in chart text, the report stays valid XML', async () => {
+    expect(await junitProblems(controlJunit())).toEqual([]);
   });
 });
 
@@ -283,7 +288,7 @@ describe('csv', () => {
 
 describe('paths from the repository root', () => {
   test('SARIF, GitHub and GitLab name files from the repository root when run in a subfolder', () => {
-    const repo = join(tmp.abs, 'repo');
+    const repo = join(tmp.dir, 'repo');
     mkdirSync(join(repo, '.git'), { recursive: true });
     mkdirSync(join(repo, 'exports', 'today'), { recursive: true });
     copyFileSync(join(ROOT, 'fixtures/ci/charts/a-blood-loss.yaml'), join(repo, 'exports', 'today', 'a.yaml'));

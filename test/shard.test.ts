@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Report } from '../src/report/types.js';
 import { parseShard, shardOf } from '../src/run/shard.js';
 import { cli, ROOT } from './helpers/cli.js';
-import { scratch } from './helpers/tmp.js';
+import { repoScratch } from './helpers/scratch.js';
 
 const RULESET = ['-r', 'fixtures/rulesets/ci-formats.yaml'];
 const CHARTS = 'fixtures/ci/charts';
@@ -17,7 +17,7 @@ const FIXED_TIME = { SOURCE_DATE_EPOCH: '1790000000' };
 /** No CI shard variables, whatever CI runs these tests. */
 const NO_CI = { CI_NODE_INDEX: '', CI_NODE_TOTAL: '', BUILDKITE_PARALLEL_JOB: '', BUILDKITE_PARALLEL_JOB_COUNT: '', JOB_COMPLETION_INDEX: '' };
 
-const tmp = scratch('shard');
+const tmp = repoScratch('shard');
 afterAll(() => tmp.remove());
 
 function lint(args: string[], env: Record<string, string> = {}) {

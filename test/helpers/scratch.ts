@@ -1,7 +1,12 @@
-/** Scratch folders for tests that generate their inputs (big or hostile files are made at test time, never committed). */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+/**
+ * Scratch folders for tests that generate their inputs (big or hostile files are made at test
+ * time, never committed). Every folder has a name of its own (mkdtemp), so two runs, or two test
+ * files, never share one; each is removed after its tests.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { ROOT } from './cli.js';
 
 export interface Scratch {
   dir: string;
@@ -11,7 +16,20 @@ export interface Scratch {
 }
 
 export function scratch(prefix = 'b12lint-test-'): Scratch {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return scratchIn(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+/**
+ * A scratch folder inside the checkout, under test/.tmp (ignored by git), for tests whose reports
+ * must name the files by a path from the repository root (the CLI runs there): `rel` is that path.
+ */
+export function repoScratch(prefix: string): Scratch & { rel: string } {
+  mkdirSync(join(ROOT, 'test', '.tmp'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, 'test', '.tmp', `${prefix}-`));
+  return { ...scratchIn(dir), rel: relative(ROOT, dir) };
+}
+
+function scratchIn(dir: string): Scratch {
   return {
     dir,
     write(name, content) {

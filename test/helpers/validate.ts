@@ -3,7 +3,9 @@
  * draft-04, which Ajv reads through ajv-draft-04, with ajv-formats for its uri and date-time
  * formats) and the Ant JUnit XSD (libxml2's xmllint, compiled to WebAssembly by xmllint-wasm,
  * so nothing has to be installed on the machine). Each returns the list of problems, or
- * undefined when the schema is absent (see sharedFile).
+ * undefined when the schema is absent (a test that is about validity is declared with
+ * testShared, test/helpers/shared.ts, so it is reported as skipped then); under CI=true an
+ * absent schema is an error.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
