@@ -63,8 +63,92 @@ function b12Labs(r, day, low = true) {
   ];
 }
 
-/** One chart of the native format (shared/spec/chart-format.md), number `i` of the corpus. */
-export function makeChart(i, r, idPrefix = 'ENC-B') {
+/**
+ * Visits that bill no B12, code no anemia and draw no lab a B12 rule reads: what most of a
+ * practice's day is. Each has notes, labs, medications and services like a real chart; none holds
+ * a code, lab or term the built-in ruleset can match (test/relevance.test.ts checks that).
+ */
+const ROUTINE = [
+  {
+    name: 'hypertension and diabetes follow-up',
+    dx: [{ code: 'I10', description: 'Essential (primary) hypertension' }, { code: 'E11.9', description: 'Type 2 diabetes mellitus without complications' }, { code: 'E78.5', description: 'Hyperlipidemia, unspecified' }],
+    services: (r) => [{ code: r.next() < 0.6 ? '99213' : '99214', diagnoses: [1, 2, 3] }, { code: '36415', diagnoses: [2] }],
+    notes: (who) => [
+      { section: 'hpi', text: 'Follow-up of blood pressure, diabetes and cholesterol. No chest pain, no shortness of breath, no edema. Home readings in the 130s over 80s. Walking 30 minutes most days.' },
+      { section: 'assessment', text: `Hypertension, well controlled on lisinopril. Type 2 diabetes, A1c near goal on glipizide. Hyperlipidemia on atorvastatin. Seen by ${who}.` },
+      { section: 'plan', text: 'Continue current medications. Repeat A1c and lipid panel in three months. Diabetic foot exam done, normal.' },
+    ],
+    labs: (r, d) => [
+      { loinc: '4548-4', test: 'Hemoglobin A1c', value: r.round(6.2, 7.8, 1), unit: '%', date: d, referenceRange: { high: 5.6 } },
+      { loinc: '13457-7', test: 'LDL cholesterol', value: r.int(70, 160), unit: 'mg/dL', date: d },
+      { loinc: '2160-0', test: 'Creatinine', value: r.round(0.7, 1.3, 2), unit: 'mg/dL', date: d, referenceRange: { low: 0.6, high: 1.3 } },
+      { loinc: '2823-3', test: 'Potassium', value: r.round(3.6, 5.0, 1), unit: 'mmol/L', date: d, referenceRange: { low: 3.5, high: 5.1 } },
+    ],
+    meds: [{ name: 'lisinopril', code: '29046', system: 'rxnorm' }, { name: 'glipizide', code: '4821', system: 'rxnorm' }, { name: 'atorvastatin', code: '83367', system: 'rxnorm' }],
+  },
+  {
+    name: 'annual wellness visit',
+    dx: [{ code: 'Z00.00', description: 'Encounter for general adult medical examination without abnormal findings' }, { code: 'Z23', description: 'Encounter for immunization' }],
+    services: () => [{ code: '99396', diagnoses: [1] }, { code: '90686', diagnoses: [2] }, { code: '90471', diagnoses: [2] }],
+    notes: (who) => [
+      { section: 'hpi', text: 'Annual physical. Feels well. Exercises three times a week, non-smoker, drinks socially.' },
+      { section: 'assessment', text: `Healthy adult. Age-appropriate screening reviewed; influenza vaccine given today. Seen by ${who}.` },
+      { section: 'plan', text: 'Screening colonoscopy referral. Return in one year or as needed.' },
+    ],
+    labs: (r, d) => [
+      { loinc: '2093-3', test: 'Cholesterol, total', value: r.int(150, 230), unit: 'mg/dL', date: d },
+      { loinc: '2345-7', test: 'Glucose', value: r.int(78, 105), unit: 'mg/dL', date: d, referenceRange: { low: 70, high: 99 } },
+    ],
+    meds: [],
+  },
+  {
+    name: 'upper respiratory infection',
+    dx: [{ code: 'J06.9', description: 'Acute upper respiratory infection, unspecified' }],
+    services: () => [{ code: '99212', diagnoses: [1] }],
+    notes: (who) => [
+      { section: 'hpi', text: 'Sore throat, runny nose and cough for three days. No fever at home. Eating and drinking well.' },
+      { section: 'assessment', text: `Viral upper respiratory infection. Lungs clear, rapid strep negative. Seen by ${who}.` },
+      { section: 'plan', text: 'Fluids, rest, honey for cough. Return if fever or symptoms beyond ten days.' },
+    ],
+    labs: () => [],
+    meds: [],
+  },
+  {
+    name: 'low back pain',
+    dx: [{ code: 'M54.50', description: 'Low back pain, unspecified' }],
+    services: () => [{ code: '99213', diagnoses: [1] }, { code: '97110', diagnoses: [1] }],
+    notes: (who) => [
+      { section: 'hpi', text: 'Low back pain for one week after moving furniture. No radiation to the legs, no bladder or bowel change.' },
+      { section: 'assessment', text: `Mechanical low back strain. Straight leg raise negative. Seen by ${who}.` },
+      { section: 'plan', text: 'Ibuprofen as needed, home exercises, physical therapy referral.' },
+    ],
+    labs: () => [],
+    meds: [{ name: 'ibuprofen', code: '5640', system: 'rxnorm' }],
+  },
+];
+
+/** A routine visit (ROUTINE), number `i` of the corpus: the same shape as makeChart's charts. */
+function makeRoutineChart(i, r, idPrefix) {
+  const kind = r.pick(ROUTINE);
+  const sex = r.next() < 0.52 ? 'female' : 'male';
+  const birth = iso(Date.UTC(r.int(1940, 2004), r.int(0, 11), r.int(1, 28)));
+  const day = BASE + r.int(0, 150) * DAY;
+  const who = r.pick(CLINICIANS);
+  const e = { id: 'E1', date: iso(day), setting: 'outpatient', diagnoses: kind.dx.map((d) => ({ ...d })), services: kind.services(r), notes: kind.notes(who) };
+  const chart = { chartId: `${idPrefix}-${String(i).padStart(7, '0')}`, patient: { id: `P-${String(i).padStart(7, '0')}`, birthDate: birth, sex }, encounters: [e] };
+  const labs = kind.labs(r, iso(day - r.int(2, 10) * DAY));
+  if (labs.length) chart.labs = labs;
+  if (kind.meds.length) chart.medications = kind.meds.map((m) => ({ ...m }));
+  return chart;
+}
+
+/**
+ * One chart of the native format, number `i` of the corpus. With `relevantShare` under 1, that
+ * share of charts are B12 or anemia visits (the scenarios above) and the others routine visits.
+ */
+export function makeChart(i, r, idPrefix = 'ENC-B', relevantShare = 1) {
+  // The all-relevant corpus draws no extra number, so it stays what it was.
+  if (relevantShare < 1 && r.next() >= relevantShare) return makeRoutineChart(i, r, idPrefix);
   const kind = scenario(r);
   const sex = r.next() < 0.56 ? 'female' : 'male';
   const birth = iso(Date.UTC(r.int(1936, 1990), r.int(0, 11), r.int(1, 28)));
@@ -139,22 +223,22 @@ export function makeChart(i, r, idPrefix = 'ENC-B') {
 }
 
 /** Writes `count` charts, one file each, 1,000 to a folder, each chart turned into text by `render`. */
-function writeChartFiles(dir, count, seed, extension, render) {
+function writeChartFiles(dir, count, seed, extension, render, relevantShare = 1) {
   const r = prng(seed);
   let bytes = 0;
   for (let i = 0; i < count; i++) {
     const sub = join(dir, `batch-${String(Math.floor(i / 1000)).padStart(3, '0')}`);
     if (i % 1000 === 0) mkdirSync(sub, { recursive: true });
-    const text = render(makeChart(i, r));
+    const text = render(makeChart(i, r, 'ENC-B', relevantShare));
     bytes += Buffer.byteLength(text);
     writeFileSync(join(sub, `chart-${String(i).padStart(6, '0')}.${extension}`), text);
   }
   return { files: count, charts: count, bytes };
 }
 
-/** Writes `count` charts as pretty-printed JSON files. */
-export function writeJsonCorpus(dir, count, seed = 1) {
-  return writeChartFiles(dir, count, seed, 'json', (chart) => `${JSON.stringify(chart, null, 2)}\n`);
+/** Writes `count` charts as pretty-printed JSON files; `relevantShare` of them about B12 or anemia (default all). */
+export function writeJsonCorpus(dir, count, seed = 1, relevantShare = 1) {
+  return writeChartFiles(dir, count, seed, 'json', (chart) => `${JSON.stringify(chart, null, 2)}\n`, relevantShare);
 }
 
 /** The same charts as YAML files (block style, as people write them). */

@@ -17,6 +17,7 @@ import { CONDITIONS } from './conditions/index.js';
 import { parseDuration, type Duration } from './duration.js';
 import { merge, HOLDS } from './evidence.js';
 import { builtinPath, Problems, readSource, applyLayer, emptyDefinitions, type Definitions, type Def, type RawRule, type SourceFile } from './load.js';
+import { allOf, anyOf, gateOf, someDiagnosis, someEncounter, someLab, someService, withGate, type ChartGate } from './relevance.js';
 import { compileQuery, QueryPolicy } from './query.js';
 import { didYouMean } from './suggest.js';
 import { parseTemplate, templateNames, TemplateError, type TemplatePart } from './template.js';
@@ -26,7 +27,7 @@ import { CompiledTest } from './tests.js';
 import { MentionMap, type MentionEntry } from './mentions.js';
 import type { CodePair } from './pairs.js';
 import { parseDay } from '../chart/normalize.js';
-import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, SETTINGS } from '../chart/model.js';
+import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, SETTINGS, type Chart } from '../chart/model.js';
 import {
   SUBJECT_KINDS, type CompileContext, type CompiledRule, type CompiledRuleset, type ConditionModule,
   type Evaluator, type NodePath, type OptionSpec, type Outcome, type SubjectKind,
@@ -278,6 +279,7 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
 
   let match: Evaluator | null = null;
   if (raw.match !== undefined) match = compileMatch(raw.match, [...path, 'match'], on, cc([...path, 'match']));
+  const matchGate = gateOf(match);
   // A diagnosis ruled out or in the past is not a current condition: a rule about diagnoses looks
   // at it only when its `match` names that status.
   if (on === 'diagnosis' && !(isObj(raw.match) && raw.match.status !== undefined)) {
@@ -307,12 +309,17 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
   });
   if (p.list.length > before) return undefined;
 
+  // What a chart must hold for the rule to fire (relevance.ts): its match, and its when.
+  const current = on === 'diagnosis' && !(isObj(raw.match) && raw.match.status !== undefined)
+    ? (chart: Chart) => someDiagnosis(chart, (d) => CURRENT_STATUSES.has(d.status)) : undefined;
+  const gate = allOf([matchGate, current, gateOf(when)]);
   return {
     id,
     severity: severity as Severity,
     title: String(raw.title),
     on,
     match,
+    ...(gate ? { gate } : {}),
     when,
     cite,
     message,
@@ -414,7 +421,15 @@ function compileMatch(raw: unknown, path: NodePath, on: SubjectKind, cc: Compile
   const test = raw.test !== undefined ? cc.test(raw.test, [...path, 'test']) : undefined;
   const statuses = raw.status === undefined ? undefined : new Set((Array.isArray(raw.status) ? raw.status : [raw.status]).map(String));
   const settings = raw.setting === undefined ? undefined : new Set((Array.isArray(raw.setting) ? raw.setting : [raw.setting]).map(String));
-  return (scope) => {
+  // The subject must be one of the chart's elements with the code, status, setting or test named.
+  const gates: (ChartGate | undefined)[] = [
+    codes && on === 'service' ? (chart) => someService(chart, (s) => codes.matchesProcedure(s.code)) : undefined,
+    codes && on === 'diagnosis' ? (chart) => someDiagnosis(chart, (d) => codes.matchesDiagnosis(d.code)) : undefined,
+    statuses ? (chart) => someDiagnosis(chart, (d) => statuses.has(d.status)) : undefined,
+    settings ? (chart) => someEncounter(chart, (e) => settings.has(e.setting)) : undefined,
+    test ? (chart) => someLab(chart, (l) => test.takes(l)) : undefined,
+  ];
+  return withGate((scope) => {
     if (codes) {
       if (on === 'service' && !(scope.service && codes.matchesProcedure(scope.service.code))) return null;
       if (on === 'diagnosis' && !(scope.diagnosis && codes.matchesDiagnosis(scope.diagnosis.code))) return null;
@@ -423,7 +438,7 @@ function compileMatch(raw: unknown, path: NodePath, on: SubjectKind, cc: Compile
     if (settings && !(scope.encounter && settings.has(scope.encounter.setting))) return null;
     if (test && !(scope.lab && test.takes(scope.lab))) return null;
     return HOLDS;
-  };
+  }, allOf(gates));
 }
 
 /** Compiles one condition node: `all`, `any`, `not`, or a registered condition kind. */
@@ -437,8 +452,9 @@ export function compileCondition(raw: unknown, path: NodePath, src: SourceFile, 
   if (kind === 'all' || kind === 'any') {
     if (!Array.isArray(body) || body.length === 0) return never;
     const parts = body.map((c, i) => compileCondition(c, [...bpath, i], src, env, on));
+    const gate = kind === 'all' ? allOf(parts.map(gateOf)) : anyOf(parts.map(gateOf));
     if (kind === 'all') {
-      return (scope) => {
+      return withGate((scope) => {
         const outs: Outcome[] = [];
         for (const part of parts) {
           const o = part(scope);
@@ -446,9 +462,9 @@ export function compileCondition(raw: unknown, path: NodePath, src: SourceFile, 
           outs.push(o);
         }
         return merge(outs);
-      };
+      }, gate);
     }
-    return (scope) => {
+    return withGate((scope) => {
       // Every branch that holds contributes its evidence.
       const outs: Outcome[] = [];
       for (const part of parts) {
@@ -456,7 +472,7 @@ export function compileCondition(raw: unknown, path: NodePath, src: SourceFile, 
         if (o) outs.push(o);
       }
       return outs.length ? merge(outs) : null;
-    };
+    }, gate);
   }
   if (kind === 'not') {
     const inner = compileCondition(body, bpath, src, env, on);

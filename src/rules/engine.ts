@@ -28,7 +28,14 @@ export class Engine {
   private readonly bySubject = new Map<SubjectKind, PreparedRule[]>();
   readonly stats: Map<string, RuleStats> | undefined;
 
-  constructor(readonly ruleset: CompiledRuleset, options: { stats?: boolean } = {}) {
+  private readonly relevance: boolean;
+
+  /**
+   * `relevance: false` asks every rule about every chart, as if no rule had a gate (relevance.ts):
+   * the same findings, more slowly; the tests compare the two.
+   */
+  constructor(readonly ruleset: CompiledRuleset, options: { stats?: boolean; relevance?: boolean } = {}) {
+    this.relevance = options.relevance ?? true;
     for (const rule of ruleset.rules) {
       const list = this.bySubject.get(rule.on) ?? [];
       list.push({ rule, template: parseTemplate(rule.message) });
@@ -46,8 +53,10 @@ export class Engine {
   lint(chart: Chart, debug = false, queries = true): UnlocatedFinding[] {
     const ctx = new ChartContext(chart);
     const out: UnlocatedFinding[] = chart.labs.length ? labDataQuality(chart, this.ruleset.tests.values()) : [];
+    const active = this.relevance ? this.relevantRules(chart) : this.bySubject;
+    if (active.size === 0) return out; // nothing any rule could fire on: the chart's checks are done
     const run = (kind: SubjectKind, scope: Scope, pointer: string): void => {
-      const rules = this.bySubject.get(kind);
+      const rules = active.get(kind);
       if (!rules) return;
       for (const pr of rules) this.apply(pr, scope, pointer, out, debug, queries);
     };
@@ -61,7 +70,7 @@ export class Engine {
         run('service', { ctx, chart, kind: 'service', encounter, service, day: service.date }, service.ptr);
       }
     }
-    if (this.bySubject.has('lab')) {
+    if (active.has('lab')) {
       for (const lab of chart.labs) {
         if (lab.date === undefined) continue;
         const encounter = nearestEncounter(chart.encounters, lab.date);
@@ -69,6 +78,16 @@ export class Engine {
         if (encounter) scope.encounter = encounter;
         run('lab', scope, lab.ptr);
       }
+    }
+    return out;
+  }
+
+  /** The rules whose gate the chart passes, by subject, in ruleset order; subjects with none left out. */
+  private relevantRules(chart: Chart): Map<SubjectKind, PreparedRule[]> {
+    const out = new Map<SubjectKind, PreparedRule[]>();
+    for (const [kind, rules] of this.bySubject) {
+      const kept = rules.filter((pr) => !pr.rule.gate || pr.rule.gate(chart));
+      if (kept.length) out.set(kind, kept);
     }
     return out;
   }

@@ -11,6 +11,7 @@ import type { CodeTable } from './code-table.js';
 import type { MentionMap } from './mentions.js';
 import type { CodePair } from './pairs.js';
 import type { CompiledQuery } from './query.js';
+import type { ChartGate } from './relevance.js';
 
 export type SubjectKind = 'chart' | 'encounter' | 'diagnosis' | 'service' | 'lab';
 export const SUBJECT_KINDS: readonly SubjectKind[] = ['chart', 'encounter', 'diagnosis', 'service', 'lab'];
@@ -89,6 +90,8 @@ export interface CompiledRule {
   on: SubjectKind;
   /** Filters the subjects the rule looks at. */
   match: Evaluator | null;
+  /** What a chart must hold for the rule to fire (relevance.ts); without it, the rule may fire on any chart. */
+  gate?: ChartGate;
   when: Evaluator;
   /** Looked at after the rule fires, for the message and evidence only. */
   cite: Evaluator[];

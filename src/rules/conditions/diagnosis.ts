@@ -1,6 +1,7 @@
 import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, type Diagnosis } from '../../chart/model.js';
 import { compareNumber, type Comparison } from '../compare.js';
 import { diagnosisEvidence } from '../evidence.js';
+import { someDiagnosis, withGate } from '../relevance.js';
 import type { ConditionModule, Scope } from '../types.js';
 
 interface Options {
@@ -40,7 +41,9 @@ export const diagnosis: ConditionModule<Options> = {
     const other = o.other === true;
     const self = o.self === true;
     const unlinked = o.unlinked === true;
-    return (scope) => {
+    // Every pool is some of the chart's diagnoses: one of them must have the code and status.
+    const gate = (chart: Parameters<typeof someDiagnosis>[0]): boolean => someDiagnosis(chart, (d) => (!codes || codes.matchesDiagnosis(d.code)) && statuses.has(d.status));
+    return withGate((scope) => {
       let pool = self ? (scope.diagnosis ? [scope.diagnosis] : []) : diagnosesOf(scope, linked);
       if (unlinked) {
         const pointers = scope.service?.linked;
@@ -56,6 +59,6 @@ export const diagnosis: ConditionModule<Options> = {
       // `unlinked` binds only its own name, so a cited re-point does not hide what the line is linked to.
       const bindings: Record<string, unknown> = unlinked ? { 'diagnoses.unlinked': list } : { 'diagnoses.matched': list, 'diagnosis.matched': matched[0]!.code };
       return { evidence: matched.map(diagnosisEvidence), bindings };
-    };
+    }, gate);
   },
 };

@@ -1,4 +1,5 @@
 import { SETTINGS } from '../../chart/model.js';
+import { someEncounter, withGate } from '../relevance.js';
 import type { ConditionModule } from '../types.js';
 
 interface Options {
@@ -15,12 +16,12 @@ export const encounter: ConditionModule<Options> = {
   },
   compile(o) {
     const settings = o.setting === undefined ? undefined : new Set(Array.isArray(o.setting) ? o.setting : [o.setting]);
-    return (scope) => {
+    return withGate((scope) => {
       const e = scope.encounter;
       if (!e) return null;
       if (settings && !settings.has(e.setting)) return null;
       if (o.notes !== undefined && (e.notes.length > 0) !== o.notes) return null;
       return { evidence: [], bindings: {} };
-    };
+    }, settings && ((chart) => someEncounter(chart, (e) => settings.has(e.setting))));
   },
 };

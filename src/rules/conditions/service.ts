@@ -2,6 +2,7 @@ import type { DatedService } from '../chart-context.js';
 import { shift } from '../duration.js';
 import { compileBefore } from './before.js';
 import { serviceEvidence } from '../evidence.js';
+import { someService, withGate } from '../relevance.js';
 import type { ConditionModule, Scope } from '../types.js';
 
 interface Options {
@@ -31,7 +32,8 @@ export const service: ConditionModule<Options> = {
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
     const beforeLimit = compileBefore(o.before, cc);
     const wholeChart = within !== undefined || o.sameDay === true || (o.before !== undefined && o.before !== false) || o.after === true;
-    return (scope: Scope) => {
+    // The pool is some of the chart's services: with a code, one of them must have it.
+    return withGate((scope: Scope) => {
       let pool: readonly DatedService[];
       if (!wholeChart && scope.encounter) pool = scope.encounter.services.map((s) => ({ service: s, encounter: scope.encounter! }));
       else pool = scope.ctx.services();
@@ -56,6 +58,6 @@ export const service: ConditionModule<Options> = {
         evidence: matched.map((m) => serviceEvidence(m.service)),
         bindings: { 'services.matched': matched.map((m) => `${m.service.code} on ${m.service.dateText}`).join(', ') },
       };
-    };
+    }, codes && ((chart) => someService(chart, (s) => codes.matchesProcedure(s.code))));
   },
 };

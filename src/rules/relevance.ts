@@ -1,0 +1,68 @@
+/**
+ * Relevance: what a chart must hold for a rule to have anything to say about it, worked out from
+ * the compiled ruleset. Most of a night's charts bill no B12 and code no anemia; for them the rules
+ * that `match` B12 lines or anemia codes are skipped once per chart instead of being asked about
+ * every diagnosis, line and lab.
+ *
+ * A gate is a *necessary* condition, never a guess: a rule is skipped only on a chart where it
+ * could not fire. A gate is derived from
+ *   - the rule's `match` (the subject must be one of the codes, statuses, tests or settings named),
+ *   - the conditions of its `when` that declare one (a condition module's `gate`), combined as
+ *     `all` (every gate that is known must pass) and `any` (one of them must, and only when every
+ *     branch has one); `not` and a condition without a gate give none, and the rule is asked as before.
+ * test/relevance.test.ts runs the engine with and without gates over generated charts and
+ * compares the reports byte for byte, in every format.
+ */
+import type { Chart, Diagnosis, Encounter, Lab, Service } from '../chart/model.js';
+import type { Evaluator } from './types.js';
+
+/** True when a chart may hold something the rule (or condition) can fire on. */
+export type ChartGate = (chart: Chart) => boolean;
+
+const GATES = new WeakMap<Evaluator, ChartGate>();
+
+/** Declares the gate of a compiled condition (the evaluator stays as it is). */
+export function withGate(ev: Evaluator, gate: ChartGate | undefined): Evaluator {
+  if (gate) GATES.set(ev, gate);
+  return ev;
+}
+
+export function gateOf(ev: Evaluator | null | undefined): ChartGate | undefined {
+  return ev ? GATES.get(ev) : undefined;
+}
+
+/** Every known gate must pass; none known: no gate. */
+export function allOf(gates: readonly (ChartGate | undefined)[]): ChartGate | undefined {
+  const known = gates.filter((g): g is ChartGate => g !== undefined);
+  if (known.length === 0) return undefined;
+  if (known.length === 1) return known[0];
+  return (chart) => known.every((g) => g(chart));
+}
+
+/** One branch's gate must pass; a branch without one may hold anywhere, and so may the whole. */
+export function anyOf(gates: readonly (ChartGate | undefined)[]): ChartGate | undefined {
+  if (gates.length === 0 || gates.some((g) => g === undefined)) return undefined;
+  const known = gates as readonly ChartGate[];
+  if (known.length === 1) return known[0];
+  return (chart) => known.some((g) => g(chart));
+}
+
+export function someDiagnosis(chart: Chart, test: (d: Diagnosis, e: Encounter) => boolean): boolean {
+  for (const e of chart.encounters) for (const d of e.diagnoses) if (test(d, e)) return true;
+  return false;
+}
+
+export function someService(chart: Chart, test: (s: Service, e: Encounter) => boolean): boolean {
+  for (const e of chart.encounters) for (const s of e.services) if (test(s, e)) return true;
+  return false;
+}
+
+export function someLab(chart: Chart, test: (l: Lab) => boolean): boolean {
+  for (const l of chart.labs) if (test(l)) return true;
+  return false;
+}
+
+export function someEncounter(chart: Chart, test: (e: Encounter) => boolean): boolean {
+  for (const e of chart.encounters) if (test(e)) return true;
+  return false;
+}
