@@ -17,7 +17,7 @@ import { CONDITIONS } from './conditions/index.js';
 import { parseDuration, type Duration } from './duration.js';
 import { merge, HOLDS } from './evidence.js';
 import { builtinPath, Problems, readSource, applyLayer, emptyDefinitions, type Definitions, type Def, type RawRule, type SourceFile } from './load.js';
-import { allOf, anyOf, gateOf, someDiagnosis, someEncounter, someLab, someService, withGate, type ChartGate } from './relevance.js';
+import { allOf, anyOf, gateOf, someDiagnosis, someLab, someService, someSetting, withGate, type ChartFacts, type ChartGate } from './relevance.js';
 import { compileQuery, QueryPolicy } from './query.js';
 import { didYouMean } from './suggest.js';
 import { parseTemplate, templateNames, TemplateError, type TemplatePart } from './template.js';
@@ -311,7 +311,7 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
 
   // What a chart must hold for the rule to fire (relevance.ts): its match, and its when.
   const current = on === 'diagnosis' && !(isObj(raw.match) && raw.match.status !== undefined)
-    ? (chart: Chart) => someDiagnosis(chart, (d) => CURRENT_STATUSES.has(d.status)) : undefined;
+    ? (facts: ChartFacts) => someDiagnosis(facts, (d) => CURRENT_STATUSES.has(d.status)) : undefined;
   const gate = allOf([matchGate, current, gateOf(when)]);
   return {
     id,
@@ -423,11 +423,11 @@ function compileMatch(raw: unknown, path: NodePath, on: SubjectKind, cc: Compile
   const settings = raw.setting === undefined ? undefined : new Set((Array.isArray(raw.setting) ? raw.setting : [raw.setting]).map(String));
   // The subject must be one of the chart's elements with the code, status, setting or test named.
   const gates: (ChartGate | undefined)[] = [
-    codes && on === 'service' ? (chart) => someService(chart, (s) => codes.matchesProcedure(s.code)) : undefined,
-    codes && on === 'diagnosis' ? (chart) => someDiagnosis(chart, (d) => codes.matchesDiagnosis(d.code)) : undefined,
-    statuses ? (chart) => someDiagnosis(chart, (d) => statuses.has(d.status)) : undefined,
-    settings ? (chart) => someEncounter(chart, (e) => settings.has(e.setting)) : undefined,
-    test ? (chart) => someLab(chart, (l) => test.takes(l)) : undefined,
+    codes && on === 'service' ? (facts) => someService(facts, (code) => codes.matchesProcedure(code)) : undefined,
+    codes && on === 'diagnosis' ? (facts) => someDiagnosis(facts, (d) => codes.matchesDiagnosis(d.code)) : undefined,
+    statuses ? (facts) => someDiagnosis(facts, (d) => statuses.has(d.status)) : undefined,
+    settings ? (facts) => someSetting(facts, settings) : undefined,
+    test ? (facts) => someLab(facts, (l) => test.takes(l)) : undefined,
   ];
   return withGate((scope) => {
     if (codes) {

@@ -2,6 +2,7 @@
  * The engine: runs a compiled ruleset over one chart. Rules are grouped by subject, so each
  * subject (service, diagnosis, ...) is visited once for all the rules that look at it.
  */
+import { chartFacts } from './relevance.js';
 import type { Chart, Encounter } from '../chart/model.js';
 import { ENGINE_RULES, fingerprintOf, type UnlocatedFinding } from '../finding.js';
 import { ChartContext } from './chart-context.js';
@@ -85,8 +86,9 @@ export class Engine {
   /** The rules whose gate the chart passes, by subject, in ruleset order; subjects with none left out. */
   private relevantRules(chart: Chart): Map<SubjectKind, PreparedRule[]> {
     const out = new Map<SubjectKind, PreparedRule[]>();
+    const facts = chartFacts(chart);
     for (const [kind, rules] of this.bySubject) {
-      const kept = rules.filter((pr) => !pr.rule.gate || pr.rule.gate(chart));
+      const kept = rules.filter((pr) => !pr.rule.gate || pr.rule.gate(facts));
       if (kept.length) out.set(kind, kept);
     }
     return out;

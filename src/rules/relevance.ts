@@ -13,11 +13,35 @@
  * test/relevance.test.ts runs the engine with and without gates over generated charts and
  * compares the reports byte for byte, in every format.
  */
-import type { Chart, Diagnosis, Encounter, Lab, Service } from '../chart/model.js';
+import type { Chart, DiagnosisStatus, Lab, Setting } from '../chart/model.js';
 import type { Evaluator } from './types.js';
 
-/** True when a chart may hold something the rule (or condition) can fire on. */
-export type ChartGate = (chart: Chart) => boolean;
+/**
+ * What gates look at, gathered once per chart: its distinct diagnosis codes (with status),
+ * service codes and settings, and its labs. A routine visit has a handful of each, so a gate is a
+ * few set lookups however many rules ask.
+ */
+export interface ChartFacts {
+  readonly diagnoses: readonly { readonly code: string; readonly status: DiagnosisStatus }[];
+  readonly services: readonly string[];
+  readonly settings: readonly Setting[];
+  readonly labs: readonly Lab[];
+}
+
+export function chartFacts(chart: Chart): ChartFacts {
+  const dx = new Map<string, { code: string; status: DiagnosisStatus }>();
+  const services = new Set<string>();
+  const settings = new Set<Setting>();
+  for (const e of chart.encounters) {
+    settings.add(e.setting);
+    for (const d of e.diagnoses) dx.set(`${d.code}\u0000${d.status}`, { code: d.code, status: d.status });
+    for (const s of e.services) services.add(s.code);
+  }
+  return { diagnoses: [...dx.values()], services: [...services], settings: [...settings], labs: chart.labs };
+}
+
+/** True when a chart (its facts) may hold something the rule (or condition) can fire on. */
+export type ChartGate = (facts: ChartFacts) => boolean;
 
 const GATES = new WeakMap<Evaluator, ChartGate>();
 
@@ -47,22 +71,18 @@ export function anyOf(gates: readonly (ChartGate | undefined)[]): ChartGate | un
   return (chart) => known.some((g) => g(chart));
 }
 
-export function someDiagnosis(chart: Chart, test: (d: Diagnosis, e: Encounter) => boolean): boolean {
-  for (const e of chart.encounters) for (const d of e.diagnoses) if (test(d, e)) return true;
-  return false;
+export function someDiagnosis(facts: ChartFacts, test: (d: { code: string; status: DiagnosisStatus }) => boolean): boolean {
+  return facts.diagnoses.some(test);
 }
 
-export function someService(chart: Chart, test: (s: Service, e: Encounter) => boolean): boolean {
-  for (const e of chart.encounters) for (const s of e.services) if (test(s, e)) return true;
-  return false;
+export function someService(facts: ChartFacts, test: (code: string) => boolean): boolean {
+  return facts.services.some(test);
 }
 
-export function someLab(chart: Chart, test: (l: Lab) => boolean): boolean {
-  for (const l of chart.labs) if (test(l)) return true;
-  return false;
+export function someLab(facts: ChartFacts, test: (l: Lab) => boolean): boolean {
+  return facts.labs.some(test);
 }
 
-export function someEncounter(chart: Chart, test: (e: Encounter) => boolean): boolean {
-  for (const e of chart.encounters) if (test(e)) return true;
-  return false;
+export function someSetting(facts: ChartFacts, settings: ReadonlySet<string>): boolean {
+  return facts.settings.some((s) => settings.has(s));
 }

@@ -1,7 +1,7 @@
 import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, type Diagnosis } from '../../chart/model.js';
 import { compareNumber, type Comparison } from '../compare.js';
 import { diagnosisEvidence } from '../evidence.js';
-import { someDiagnosis, withGate } from '../relevance.js';
+import { someDiagnosis, withGate, type ChartFacts } from '../relevance.js';
 import type { ConditionModule, Scope } from '../types.js';
 
 interface Options {
@@ -42,7 +42,7 @@ export const diagnosis: ConditionModule<Options> = {
     const self = o.self === true;
     const unlinked = o.unlinked === true;
     // Every pool is some of the chart's diagnoses: one of them must have the code and status.
-    const gate = (chart: Parameters<typeof someDiagnosis>[0]): boolean => someDiagnosis(chart, (d) => (!codes || codes.matchesDiagnosis(d.code)) && statuses.has(d.status));
+    const gate = (facts: ChartFacts): boolean => someDiagnosis(facts, (d) => (!codes || codes.matchesDiagnosis(d.code)) && statuses.has(d.status));
     return withGate((scope) => {
       let pool = self ? (scope.diagnosis ? [scope.diagnosis] : []) : diagnosesOf(scope, linked);
       if (unlinked) {

@@ -1,5 +1,5 @@
 import { SETTINGS } from '../../chart/model.js';
-import { someEncounter, withGate } from '../relevance.js';
+import { someSetting, withGate } from '../relevance.js';
 import type { ConditionModule } from '../types.js';
 
 interface Options {
@@ -22,6 +22,6 @@ export const encounter: ConditionModule<Options> = {
       if (settings && !settings.has(e.setting)) return null;
       if (o.notes !== undefined && (e.notes.length > 0) !== o.notes) return null;
       return { evidence: [], bindings: {} };
-    }, settings && ((chart) => someEncounter(chart, (e) => settings.has(e.setting))));
+    }, settings && ((facts) => someSetting(facts, settings)));
   },
 };

@@ -1,7 +1,7 @@
 import { CURRENT_STATUSES } from '../../chart/model.js';
 import { diagnosisEvidence } from '../evidence.js';
 import { inForce } from '../pairs.js';
-import { someDiagnosis, withGate } from '../relevance.js';
+import { someDiagnosis, withGate, type ChartFacts } from '../relevance.js';
 import type { ConditionModule } from '../types.js';
 import { formatDay } from '../../chart/normalize.js';
 
@@ -18,8 +18,8 @@ export const pair: ConditionModule<Options> = {
   compile(o, cc) {
     const list = cc.pairs(o.list, [...cc.path, 'list']);
     // Both sides of one of the list's pairs must be among the chart's diagnoses.
-    const gate = list && ((chart: Parameters<typeof someDiagnosis>[0]): boolean =>
-      list.some((p) => someDiagnosis(chart, (d) => p.code.matchesDiagnosis(d.code)) && someDiagnosis(chart, (d) => p.with.matchesDiagnosis(d.code))));
+    const gate = list && ((facts: ChartFacts): boolean =>
+      list.some((p) => someDiagnosis(facts, (d) => p.code.matchesDiagnosis(d.code)) && someDiagnosis(facts, (d) => p.with.matchesDiagnosis(d.code))));
     return withGate((scope) => {
       const d = scope.diagnosis;
       const e = scope.encounter;

@@ -58,6 +58,6 @@ export const service: ConditionModule<Options> = {
         evidence: matched.map((m) => serviceEvidence(m.service)),
         bindings: { 'services.matched': matched.map((m) => `${m.service.code} on ${m.service.dateText}`).join(', ') },
       };
-    }, codes && ((chart) => someService(chart, (s) => codes.matchesProcedure(s.code))));
+    }, codes && ((facts) => someService(facts, (code) => codes.matchesProcedure(code))));
   },
 };
