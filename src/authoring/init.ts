@@ -21,8 +21,8 @@ function modeline(cwd: string, schema: string): string {
 
 function configText(cwd: string, withRuleset: boolean): string {
   return `${modeline(cwd, 'config')}
-# b12lint's configuration, found from the current folder upwards. Every key is in the README
-# ("Config"); \`b12lint print-config\` shows the configuration in force after extends and overrides.
+# b12lint's configuration, found from the current folder upwards. The editor describes every key
+# (hover over it); \`b12lint print-config\` shows the configuration in force after extends and overrides.
 ruleset: ${withRuleset ? `${STARTER_RULESET}          # your rules, on top of b12lint:recommended` : 'b12lint:recommended'}
 
 # Files and folders not to lint (gitignore syntax, relative to the folder b12lint runs in).

@@ -1,5 +1,5 @@
 /**
- * The JSON Schema of the JSON report (shared/spec/cli.md), schemas/report.schema.json. `b12lint
+ * The JSON Schema of the JSON report (docs/reports.md), schemas/report.schema.json. `b12lint
  * merge` validates every shard report with it before trusting a value of it (src/run/merge.ts),
  * and consumers of the report can too. Each object's properties are listed as a record over the
  * keys of its TypeScript type, so a field added to the report without a schema does not compile.
@@ -130,7 +130,7 @@ export function reportSchema(): Schema {
       summary: ref('summary'),
       results: { type: 'array', items: ref('file-result') },
     }, ['shard', 'config']),
-    description: 'The JSON report of a b12lint run (--format json; shared/spec/cli.md).',
+    description: 'The JSON report of a b12lint run (--format json).',
     $defs: {
       'file-result': fileResult,
       finding,

@@ -123,7 +123,7 @@ function conditionDefs(): Record<string, Schema> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The chart format (shared/spec/chart-format.md). Extra fields are allowed: exports carry more.
+// The native chart format (docs/chart-format.md). Extra fields are allowed: exports carry more.
 // ---------------------------------------------------------------------------------------------
 
 function chartDefs(): Record<string, Schema> {
@@ -240,7 +240,7 @@ export function chartSchema(): Schema {
   return {
     $schema: DRAFT,
     title: 'b12lint chart',
-    description: 'A chart export in b12lint\'s native format (shared/spec/chart-format.md): one chart, or a list of charts.',
+    description: 'A chart export in b12lint\'s native format: one chart, or a list of charts. Unknown fields are allowed.',
     if: { type: 'array' },
     then: { items: ref('chart') },
     else: ref('chart'),
@@ -576,7 +576,7 @@ export function rulesetSchema(): Schema {
   return {
     $schema: DRAFT,
     title: 'b12lint ruleset',
-    description: 'A b12lint ruleset (shared/spec/ruleset-language.md and the README).',
+    description: 'A b12lint ruleset: named code sets, lab tests, word lists and values, and rules written as conditions over a chart.',
     type: 'object',
     properties: {
       ruleset: text('The ruleset\'s name, shown in reports.'),
@@ -603,7 +603,7 @@ const RUN_SETTINGS: Record<string, Schema> = {
 };
 
 export function configSchema(): Schema {
-  const settings = Object.fromEntries(CONFIG_KEYS.map((k) => [k, RUN_SETTINGS[k] ?? { description: 'A run setting (see the README).' }]));
+  const settings = Object.fromEntries(CONFIG_KEYS.map((k) => [k, RUN_SETTINGS[k] ?? { description: 'A run setting.' }]));
   return {
     $schema: DRAFT,
     title: 'b12lint config',

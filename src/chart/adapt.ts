@@ -1,5 +1,5 @@
 /**
- * Choosing the adapter for a parsed document. Native charts (shared/spec/chart-format.md) are
+ * Choosing the adapter for a parsed document. Native charts (docs/chart-format.md) are
  * the default; FHIR R4 (a Bundle or a resource, told by its `resourceType`) goes through the
  * FHIR adapter. Both produce the same chart model, so no rule ever knows where a chart came from.
  */

@@ -1,5 +1,5 @@
 /**
- * The chart model every rule is evaluated on (shared/spec/chart-format.md), whatever the
+ * The chart model every rule is evaluated on (docs/chart-format.md), whatever the
  * source format. Each element keeps `ptr`, its JSON pointer inside the source document, so a
  * finding can be located lazily (line and column are computed only for files with findings).
  */

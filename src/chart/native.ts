@@ -1,5 +1,5 @@
 /**
- * The native adapter: a parsed document (shared/spec/chart-format.md) becomes charts of the
+ * The native adapter: a parsed document (docs/chart-format.md) becomes charts of the
  * model, and whatever breaks the format becomes a `chart-format` finding at the exact place.
  * A broken element is left out with a finding; the rest of the chart is still linted.
  */

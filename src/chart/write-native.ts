@@ -1,5 +1,5 @@
 /**
- * A chart of the model written in the native format (shared/spec/chart-format.md), for
+ * A chart of the model written in the native format (docs/chart-format.md), for
  * `b12lint convert`: what b12lint read from an input, in the format people write charts in.
  * Read back as a native chart it is the same chart, so it gives the same findings. What the
  * native format has no field for is kept as extra fields, which the format allows and ignores:

@@ -1,5 +1,5 @@
 /**
- * The command line (shared/spec/cli.md). It parses options, sets up the ruleset, runs, writes the
+ * The command line (docs/usage.md). It parses options, sets up the ruleset, runs, writes the
  * reports and turns the result into an exit code. Everything that can go wrong before linting
  * (a bad option, config, ruleset or path) is exit 2 with one clear message and no stack trace.
  */

@@ -1,4 +1,4 @@
-/** The JSON report (shared/spec/cli.md): the one shape every other format is built from. */
+/** The JSON report (docs/reports.md): the one shape every other format is built from. */
 import type { Finding } from '../finding.js';
 
 /**
