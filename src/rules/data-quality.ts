@@ -26,7 +26,9 @@ export function labDataQuality(chart: Chart, tests: Iterable<CompiledTest>): Unl
       }
     }
     if (lab.value === undefined) continue;
-    const test = testList.find((t) => t.takes(lab));
+    // As CompiledTest.takes, with the name lowered once for all the tests.
+    const lower = lab.test?.toLowerCase();
+    const test = testList.find((t) => (lab.loinc !== undefined && t.loinc.has(lab.loinc)) || (lower !== undefined && t.names.has(lower)));
     if (!test || test.unit === undefined) continue;
     const name = lab.test ?? lab.loinc ?? test.name;
     if (lab.unit === undefined) add(`${lab.ptr}/value`, `${name} result ${lab.valueText} has no unit, so no rule can compare it with ${test.unit} thresholds. Export the unit.`);

@@ -25,11 +25,15 @@ export interface RuleStats {
   ms: number;
 }
 
+/** The most combinations of chart facts whose relevant rules are remembered (then forgotten at once). */
+const FACTS_MEMO = 4096;
+
 export class Engine {
   private readonly bySubject = new Map<SubjectKind, PreparedRule[]>();
   readonly stats: Map<string, RuleStats> | undefined;
 
   private readonly relevance: boolean;
+  private readonly byFacts = new Map<string, Map<SubjectKind, PreparedRule[]>>();
 
   /**
    * `relevance: false` asks every rule about every chart, as if no rule had a gate (relevance.ts):
@@ -83,10 +87,18 @@ export class Engine {
     return out;
   }
 
-  /** The rules whose gate the chart passes, by subject, in ruleset order; subjects with none left out. */
+  /**
+   * The rules whose gate the chart passes, by subject, in ruleset order; subjects with none left
+   * out. Gates read only the chart's facts, so charts with the same facts share the answer: a
+   * night's routine visits come in a few hundred combinations of codes, settings and tests.
+   */
   private relevantRules(chart: Chart): Map<SubjectKind, PreparedRule[]> {
-    const out = new Map<SubjectKind, PreparedRule[]>();
     const facts = chartFacts(chart);
+    const known = this.byFacts.get(facts.key);
+    if (known) return known;
+    const out = new Map<SubjectKind, PreparedRule[]>();
+    if (this.byFacts.size >= FACTS_MEMO) this.byFacts.clear();
+    this.byFacts.set(facts.key, out);
     for (const [kind, rules] of this.bySubject) {
       const kept = rules.filter((pr) => !pr.rule.gate || pr.rule.gate(facts));
       if (kept.length) out.set(kind, kept);

@@ -22,6 +22,8 @@ import type { Evaluator } from './types.js';
  * few set lookups however many rules ask.
  */
 export interface ChartFacts {
+  /** Everything below, as one string: charts with the same key pass the same gates. */
+  readonly key: string;
   readonly diagnoses: readonly { readonly code: string; readonly status: DiagnosisStatus }[];
   readonly services: readonly string[];
   readonly settings: readonly Setting[];
@@ -34,10 +36,14 @@ export function chartFacts(chart: Chart): ChartFacts {
   const settings = new Set<Setting>();
   for (const e of chart.encounters) {
     settings.add(e.setting);
-    for (const d of e.diagnoses) dx.set(`${d.code}\u0000${d.status}`, { code: d.code, status: d.status });
+    // JSON-quoted, so that no code (chart text) can make two different charts share a key.
+    for (const d of e.diagnoses) dx.set(`${JSON.stringify(d.code)}${d.status}`, { code: d.code, status: d.status });
     for (const s of e.services) services.add(s.code);
   }
-  return { diagnoses: [...dx.values()], services: [...services], settings: [...settings], labs: chart.labs };
+  // A lab gate reads a result's LOINC code and test name (CompiledTest.takes), nothing else.
+  const labs = chart.labs.map((l) => JSON.stringify([l.loinc ?? null, l.test ?? null]));
+  const key = JSON.stringify([[...dx.keys()].sort(), [...services].sort(), [...settings].sort(), labs.sort()]);
+  return { key, diagnoses: [...dx.values()], services: [...services], settings: [...settings], labs: chart.labs };
 }
 
 /** True when a chart (its facts) may hold something the rule (or condition) can fire on. */
