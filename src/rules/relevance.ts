@@ -41,8 +41,13 @@ export function chartFacts(chart: Chart): ChartFacts {
     for (const s of e.services) services.add(s.code);
   }
   // A lab gate reads a result's LOINC code and test name (CompiledTest.takes), nothing else.
-  const labs = chart.labs.map((l) => JSON.stringify([l.loinc ?? null, l.test ?? null]));
-  const key = JSON.stringify([[...dx.keys()].sort(), [...services].sort(), [...settings].sort(), labs.sort()]);
+  // JSON strings delimit themselves, so the parts joined cannot run into one another. (Two
+  // charts with the same facts in another order get two keys: a memo miss, never a wrong answer.)
+  let labs = '';
+  for (const l of chart.labs) labs += `${JSON.stringify(l.loinc ?? '')}${JSON.stringify(l.test ?? '')}${l.loinc === undefined ? 0 : 1}${l.test === undefined ? 0 : 1}`;
+  let codes = '';
+  for (const c of services) codes += JSON.stringify(c);
+  const key = `${[...dx.keys()].join('')};${codes};${[...settings].join(',')};${labs}`;
   return { key, diagnoses: [...dx.values()], services: [...services], settings: [...settings], labs: chart.labs };
 }
 
