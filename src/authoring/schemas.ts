@@ -388,6 +388,19 @@ function rulesetDefs(): Record<string, Schema> {
       },
       additionalProperties: false,
     },
+    analyte: {
+      title: 'analyte',
+      description: 'An analyte\'s units: LOINC codes and names it is known by, its base unit and the factors of other units to it.',
+      type: 'object',
+      required: ['unit'],
+      properties: {
+        loinc: { type: ['string', 'array'], items: { type: ['string', 'number'] }, description: 'LOINC codes of the analyte (a lab test naming one takes these units).' },
+        names: textOrList('Names of the analyte (a lab test whose name or `names` include one takes these units; case-insensitive).'),
+        unit: text('The base unit, which the factors convert to.'),
+        factors: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 }, description: 'Unit -> factor to the base unit: a value in that unit times the factor is the value in the base unit.' },
+      },
+      additionalProperties: false,
+    },
     test: {
       title: 'test',
       description: 'A lab test: LOINC codes, canonical unit, names.',
@@ -549,6 +562,7 @@ function layerProperties(): Record<string, Schema> {
     }, 'Named numbers (thresholds) and durations (windows), used by name in conditions.'),
     codesets: named(ref('codeset'), 'Named sets of codes; entries may end in * (prefix match).'),
     tests: named(ref('test'), 'Named lab tests.'),
+    analytes: named(ref('analyte'), 'The units of each analyte, known by LOINC code and name, so a lab test naming one converts them without declaring factors (built in: rulesets/analytes.yaml; a key here adds or replaces one).'),
     terms: named(ref('term-list'), 'Named word lists for note text.'),
     mentions: named({ type: 'array', items: ref('mention') }, 'Named maps from codes to the words notes use for them.'),
     pairs: named({ type: 'array', items: ref('pair') }, 'Named lists of code pairs (Excludes1 notes) with the dates they are in force.'),

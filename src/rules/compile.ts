@@ -22,7 +22,7 @@ import { didYouMean } from './suggest.js';
 import { parseTemplate, templateNames, TemplateError, type TemplatePart } from './template.js';
 import { TermMatcher } from './terms.js';
 import { ASSERTIONS, CompiledContext, CUE_CATEGORIES, type Assertion, type ContextConfig } from './context.js';
-import { CompiledTest } from './tests.js';
+import { AnalyteCatalog, CompiledTest } from './tests.js';
 import { MentionMap, type MentionEntry } from './mentions.js';
 import type { CodePair } from './pairs.js';
 import { parseDay } from '../chart/normalize.js';
@@ -69,8 +69,9 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
 
   const codesets = new Map<string, CodeMatcher>();
   for (const [name, def] of defs.codesets) codesets.set(name, new CodeMatcher(def.value));
+  const analytes = new AnalyteCatalog([...defs.analytes.values()].map((d) => d.value));
   const tests = new Map<string, CompiledTest>();
-  for (const [name, def] of defs.tests) tests.set(name, new CompiledTest(name, def.value));
+  for (const [name, def] of defs.tests) tests.set(name, new CompiledTest(name, def.value, analytes));
   const terms = new Map<string, TermMatcher>();
   for (const [name, def] of defs.terms) terms.set(name, new TermMatcher(def.value, context));
   const values = new Map<string, number | string>();

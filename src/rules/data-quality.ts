@@ -6,7 +6,7 @@
  */
 import type { Chart } from '../chart/model.js';
 import { ENGINE_RULES, type UnlocatedFinding } from '../finding.js';
-import { loincCheckDigit } from './analytes.js';
+import { loincCheckDigit } from './loinc.js';
 import type { CompiledTest } from './tests.js';
 
 export function labDataQuality(chart: Chart, tests: Iterable<CompiledTest>): UnlocatedFinding[] {

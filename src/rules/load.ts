@@ -15,7 +15,7 @@ import type { Position } from '../finding.js';
 import { yamlNodeAt } from '../read/yaml-locate.js';
 import { schemaProblems, type SchemaName } from './schema-check.js';
 import { didYouMean } from './suggest.js';
-import type { TestDefinition } from './tests.js';
+import type { AnalyteDefinition, TestDefinition } from './tests.js';
 import type { NodePath } from './types.js';
 
 export interface Problem extends Position {
@@ -86,6 +86,8 @@ export interface Definitions {
   contextWindow: Map<'forward' | 'backward', Def<number>>;
   codesets: Map<string, Def<string[]>>;
   tests: Map<string, Def<TestDefinition>>;
+  /** The units of each analyte, known by LOINC code and name (`analytes:`, built in from rulesets/analytes.yaml). */
+  analytes: Map<string, Def<AnalyteDefinition>>;
   terms: Map<string, Def<string[]>>;
   /** Named numbers and durations (thresholds, windows) that conditions use by name. */
   values: Map<string, Def<number | string>>;
@@ -259,7 +261,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 export function emptyDefinitions(): Definitions {
   return {
-    name: '', files: [], sources: [], context: new Map(), contextWindow: new Map(), codesets: new Map(), tests: new Map(), terms: new Map(),
+    name: '', files: [], sources: [], context: new Map(), contextWindow: new Map(), codesets: new Map(), tests: new Map(), analytes: new Map(), terms: new Map(),
     values: new Map(), pairs: new Map(), mentions: new Map(), rules: new Map(), overrides: [],
     queryWords: new Map(), queryAllowed: [],
   };
@@ -276,15 +278,18 @@ export interface LayerOptions {
   base?: boolean;
 }
 
-/** The built-in layer under every ruleset: the context cue lists of rulesets/context.yaml. */
+/** The built-in layers under every ruleset: the context cue lists and the analytes' units. */
 export const CONTEXT_BASE = 'b12lint:context';
+export const ANALYTES_BASE = 'b12lint:analytes';
 
-/** Empty definitions with the base layer (the built-in context cues) applied. */
+/** Empty definitions with the base layers (the built-in context cues and analytes) applied. */
 export function baseDefinitions(problems: Problems): Definitions {
   const defs = emptyDefinitions();
-  const abs = builtinPath(CONTEXT_BASE)!;
-  const src = readSource(abs, problems, CONTEXT_BASE);
-  if (src) applyLayer(defs, src, problems, [abs], { base: true });
+  for (const name of [CONTEXT_BASE, ANALYTES_BASE]) {
+    const abs = builtinPath(name)!;
+    const src = readSource(abs, problems, name);
+    if (src) applyLayer(defs, src, problems, [abs], { base: true });
+  }
   return defs;
 }
 
@@ -378,6 +383,16 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
     if (loinc) def.loinc = loinc;
     if (names) def.names = names;
     if (typeof v.unit === 'string') def.unit = v.unit;
+    if (isObj(v.factors)) def.factors = v.factors as Record<string, number>;
+    return def;
+  });
+  mergeNamed(defs.analytes, root.analytes, 'analytes', src, (v) => {
+    if (!isObj(v) || typeof v.unit !== 'string') return undefined;
+    const def: AnalyteDefinition = { unit: v.unit };
+    const loinc = strList(v.loinc);
+    const names = strList(v.names);
+    if (loinc) def.loinc = loinc;
+    if (names) def.names = names;
     if (isObj(v.factors)) def.factors = v.factors as Record<string, number>;
     return def;
   });

@@ -1,6 +1,6 @@
 /** Named lab tests, compiled: which results they take, and how each unit converts to theirs. */
 import type { Lab } from '../chart/model.js';
-import { analyteFor, normalizeUnit } from './analytes.js';
+import { normalizeUnit } from './units.js';
 
 export interface TestDefinition {
   loinc?: string[];
@@ -8,6 +8,46 @@ export interface TestDefinition {
   unit?: string;
   factors?: Record<string, number>;
 }
+
+/** An analyte of the ruleset's `analytes:` catalogue: how its units convert, known by LOINC code and name. */
+export interface AnalyteDefinition {
+  loinc?: string[];
+  names?: string[];
+  unit: string;
+  /** Unit -> factor to `unit`. */
+  factors?: Record<string, number>;
+}
+
+/** The analytes a ruleset knows (the built-in catalogue, rulesets/analytes.yaml, and its own). */
+export class AnalyteCatalog {
+  private readonly byLoinc = new Map<string, ReadonlyMap<string, number>>();
+  private readonly byName = new Map<string, ReadonlyMap<string, number>>();
+
+  constructor(analytes: Iterable<AnalyteDefinition>) {
+    for (const a of analytes) {
+      const factors = new Map<string, number>();
+      for (const [u, f] of Object.entries(a.factors ?? {})) factors.set(normalizeUnit(u), f);
+      factors.set(normalizeUnit(a.unit), 1);
+      for (const l of a.loinc ?? []) this.byLoinc.set(l.trim(), factors);
+      for (const n of a.names ?? []) this.byName.set(n.trim().toLowerCase(), factors);
+    }
+  }
+
+  /** Normalized unit -> factor to the analyte's base unit, for the first LOINC code (else name) known. */
+  factorsFor(loinc: Iterable<string>, names: Iterable<string>): ReadonlyMap<string, number> | undefined {
+    for (const l of loinc) {
+      const f = this.byLoinc.get(l);
+      if (f) return f;
+    }
+    for (const n of names) {
+      const f = this.byName.get(n);
+      if (f) return f;
+    }
+    return undefined;
+  }
+}
+
+const NO_ANALYTES = new AnalyteCatalog([]);
 
 export type Conversion =
   | { ok: true; value: number }
@@ -20,17 +60,15 @@ export class CompiledTest {
   private readonly unitKey: string | undefined;
   private readonly factors = new Map<string, number>();
 
-  constructor(readonly name: string, def: TestDefinition) {
+  constructor(readonly name: string, def: TestDefinition, analytes: AnalyteCatalog = NO_ANALYTES) {
     this.loinc = new Set((def.loinc ?? []).map((l) => l.trim()));
     this.names = new Set([name, ...(def.names ?? [])].map((n) => n.trim().toLowerCase()));
     this.unit = def.unit;
     this.unitKey = def.unit !== undefined ? normalizeUnit(def.unit) : undefined;
-    const analyte = analyteFor([...this.loinc], [...this.names]);
-    if (analyte && this.unitKey !== undefined) {
-      const toBase = analyte.factors[this.unitKey];
-      if (toBase !== undefined) {
-        for (const [u, f] of Object.entries(analyte.factors)) this.factors.set(u, f / toBase);
-      }
+    const known = this.unitKey !== undefined ? analytes.factorsFor(this.loinc, this.names) : undefined;
+    const toBase = this.unitKey !== undefined ? known?.get(this.unitKey) : undefined;
+    if (known && toBase !== undefined) {
+      for (const [u, f] of known) this.factors.set(u, f / toBase);
     }
     for (const [u, f] of Object.entries(def.factors ?? {})) this.factors.set(normalizeUnit(u), f);
     if (this.unitKey !== undefined) this.factors.set(this.unitKey, 1);
