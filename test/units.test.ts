@@ -1,5 +1,5 @@
 /** Unit conversion per analyte, known by LOINC code and name, and lab values written as text. */
-import { AnalyteCatalog, CompiledTest, roundForDisplay } from '../src/rules/tests.js';
+import { AnalyteCatalog, CompiledLab, roundForDisplay } from '../src/rules/labs.js';
 import { normalizeUnit } from '../src/rules/units.js';
 import { loincCheckDigitValid } from '../src/rules/loinc.js';
 import { baseDefinitions, Problems } from '../src/rules/load.js';
@@ -15,8 +15,8 @@ const builtin = (): AnalyteCatalog => {
 };
 const analytes = builtin();
 
-const convert = (def: ConstructorParameters<typeof CompiledTest>[1], value: number, unit?: string, catalog = analytes): number | string => {
-  const c = new CompiledTest('t', def, catalog).convert(value, unit);
+const convert = (def: ConstructorParameters<typeof CompiledLab>[1], value: number, unit?: string, catalog = analytes): number | string => {
+  const c = new CompiledLab('t', def, catalog).convert(value, unit);
   return c.ok ? roundForDisplay(c.value) : c.reason;
 };
 
@@ -72,7 +72,7 @@ describe('analytes a ruleset declares (`analytes:`)', () => {
   const ruleset = (analytes: string): string => `ruleset: t
 analytes:
 ${analytes}
-tests:
+labs:
   glucose: { loinc: [2345-7], unit: mmol/L }
   b12: { loinc: [2132-9], unit: pg/mL }
 rules: []
@@ -80,15 +80,15 @@ rules: []
 
   test('a ruleset\'s analyte converts its tests, and the built-in ones stay', () => {
     const rs = compileText(ruleset('  glucose: { loinc: [2345-7], unit: mg/dL, factors: { mmol/L: 18.016 } }'));
-    const glucose = rs.tests.get('glucose')!.convert(90.08, 'mg/dL');
+    const glucose = rs.labs.get('glucose')!.convert(90.08, 'mg/dL');
     expect(glucose.ok && roundForDisplay(glucose.value)).toBe(5);
-    const b12 = rs.tests.get('b12')!.convert(100, 'pmol/L');
+    const b12 = rs.labs.get('b12')!.convert(100, 'pmol/L');
     expect(b12.ok && roundForDisplay(b12.value)).toBe(136);
   });
 
   test('a ruleset\'s analyte replaces the built-in one of its key', () => {
     const rs = compileText(ruleset('  b12: { loinc: [2132-9], unit: pg/mL }'));
-    expect(rs.tests.get('b12')!.convert(100, 'pmol/L')).toEqual({ ok: false, reason: 'unknown-unit' });
+    expect(rs.labs.get('b12')!.convert(100, 'pmol/L')).toEqual({ ok: false, reason: 'unknown-unit' });
   });
 
   test('an analyte without a base unit, or with a factor that is not positive, is refused with its place', () => {

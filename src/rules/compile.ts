@@ -22,7 +22,7 @@ import { didYouMean } from './suggest.js';
 import { parseTemplate, templateNames, TemplateError, type TemplatePart } from './template.js';
 import { TermMatcher } from './terms.js';
 import { ASSERTIONS, CompiledContext, CUE_CATEGORIES, type Assertion, type ContextConfig } from './context.js';
-import { AnalyteCatalog, CompiledTest } from './tests.js';
+import { AnalyteCatalog, CompiledLab } from './labs.js';
 import { MentionMap, type MentionEntry } from './mentions.js';
 import type { CodePair } from './pairs.js';
 import { parseDay } from '../chart/normalize.js';
@@ -38,7 +38,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Placeholder roots every message may use; `lab.<test>` also needs the test to exist. */
+/** Placeholder roots every message may use; `lab.<test>` also needs the lab test to exist. */
 const PLACEHOLDER_ROOTS = ['service', 'diagnosis', 'diagnoses', 'encounter', 'chart', 'lab', 'text', 'count', 'field', 'code', 'services', 'medication', 'pair', 'mention', 'dose', 'subcodes', 'measure'];
 
 /** What `match` may filter on, per subject (the ruleset schema is generated from this). */
@@ -48,7 +48,7 @@ export const MATCH_OPTIONS: Record<SubjectKind, Readonly<Record<string, OptionSp
     code: { type: 'codes', description: 'The diagnosis codes the rule looks at: a codeset name, a code, a pattern, or a list.' },
     status: { type: 'enum-list', values: DIAGNOSIS_STATUSES, description: 'Only diagnoses with this status (or one of a list).' },
   },
-  lab: { test: { type: 'test', description: 'Only results of this test (named in `tests`).' } },
+  lab: { test: { type: 'lab', description: 'Only results of this lab test (named in `labs`).' } },
   encounter: { setting: { type: 'enum-list', values: SETTINGS, description: 'Only encounters in this setting (or one of a list).' } },
   chart: {},
 };
@@ -70,13 +70,13 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
   const codesets = new Map<string, CodeMatcher>();
   for (const [name, def] of defs.codesets) codesets.set(name, new CodeMatcher(def.value));
   const analytes = new AnalyteCatalog([...defs.analytes.values()].map((d) => d.value));
-  const tests = new Map<string, CompiledTest>();
-  for (const [name, def] of defs.tests) tests.set(name, new CompiledTest(name, def.value, analytes));
+  const labs = new Map<string, CompiledLab>();
+  for (const [name, def] of defs.labs) labs.set(name, new CompiledLab(name, def.value, analytes));
   const terms = new Map<string, TermMatcher>();
   for (const [name, def] of defs.terms) terms.set(name, new TermMatcher(def.value, context));
   const values = new Map<string, number | string>();
   for (const [name, def] of defs.values) values.set(name, def.value);
-  const base: Env = { problems, codesets, tests, terms, values, lookback, codeTable, context, pairs: new Map(), mentions: new Map() };
+  const base: Env = { problems, codesets, labs, terms, values, lookback, codeTable, context, pairs: new Map(), mentions: new Map() };
   for (const [name, def] of defs.pairs) {
     const cc = makeContext(base, def.src, def.path, 'diagnosis');
     const list: CodePair[] = [];
@@ -169,13 +169,14 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     lookback,
     rules: allRules.filter((r) => r.severity !== ('off' as Severity)),
     allRules,
-    tests,
+    labs,
     codesets,
     terms,
     values,
     context,
     codeTable,
     fingerprint,
+    warnings: problems.warnings,
   };
 }
 
@@ -210,7 +211,7 @@ function codeText(v: unknown): string {
 interface Env {
   problems: Problems;
   codesets: Map<string, CodeMatcher>;
-  tests: Map<string, CompiledTest>;
+  labs: Map<string, CompiledLab>;
   terms: Map<string, TermMatcher>;
   values: Map<string, number | string>;
   lookback: Duration;
@@ -261,7 +262,7 @@ function checkedTemplate(text: string, src: SourceFile, at: NodePath, on: Subjec
     if (!PLACEHOLDER_ROOTS.includes(root)) p.at(src, at, `unknown placeholder {{${name}}}.${didYouMean(root, PLACEHOLDER_ROOTS)}`);
     else if (root === 'lab' && on !== 'lab') {
       const test = name.split('.')[1];
-      if (test === undefined || !env.tests.has(test)) p.at(src, at, `placeholder {{${name}}} names no test of the ruleset.${test ? didYouMean(test, env.tests.keys()) : ''}`);
+      if (test === undefined || !env.labs.has(test)) p.at(src, at, `placeholder {{${name}}} names no lab test of the ruleset.${test ? didYouMean(test, env.labs.keys()) : ''}`);
     }
   }
   return p.list.length > before ? undefined : parts;
@@ -357,10 +358,10 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
       });
       return ok ? new CodeMatcher(entries) : undefined;
     },
-    test(name, at) {
+    lab(name, at) {
       if (typeof name !== 'string') return undefined; // missing or not text: the schema says so
-      const t = env.tests.get(name);
-      if (!t) p.at(src, at, `unknown test "${name}".${didYouMean(name, env.tests.keys())}`);
+      const t = env.labs.get(name);
+      if (!t) p.at(src, at, `unknown lab test "${name}".${didYouMean(name, env.labs.keys())}`);
       return t;
     },
     terms(value, at) {
@@ -412,7 +413,7 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
 function compileMatch(raw: unknown, path: NodePath, on: SubjectKind, cc: CompileContext): Evaluator | null {
   if (!isObj(raw)) return null;
   const codes = raw.code !== undefined ? cc.codes(raw.code, [...path, 'code']) : undefined;
-  const test = raw.test !== undefined ? cc.test(raw.test, [...path, 'test']) : undefined;
+  const test = raw.test !== undefined ? cc.lab(raw.test, [...path, 'test']) : undefined;
   const statuses = raw.status === undefined ? undefined : new Set((Array.isArray(raw.status) ? raw.status : [raw.status]).map(String));
   const settings = raw.setting === undefined ? undefined : new Set((Array.isArray(raw.setting) ? raw.setting : [raw.setting]).map(String));
   return (scope) => {

@@ -45,7 +45,7 @@ export class Engine {
    */
   lint(chart: Chart, debug = false, queries = true): UnlocatedFinding[] {
     const ctx = new ChartContext(chart);
-    const out: UnlocatedFinding[] = chart.labs.length ? labDataQuality(chart, this.ruleset.tests.values()) : [];
+    const out: UnlocatedFinding[] = chart.labs.length ? labDataQuality(chart, this.ruleset.labs.values()) : [];
     const run = (kind: SubjectKind, scope: Scope, pointer: string): void => {
       const rules = this.bySubject.get(kind);
       if (!rules) return;

@@ -15,7 +15,7 @@ import type { Position } from '../finding.js';
 import { yamlNodeAt } from '../read/yaml-locate.js';
 import { schemaProblems, type SchemaName } from './schema-check.js';
 import { didYouMean } from './suggest.js';
-import type { AnalyteDefinition, TestDefinition } from './tests.js';
+import type { AnalyteDefinition, LabDefinition } from './labs.js';
 import type { NodePath } from './types.js';
 
 export interface Problem extends Position {
@@ -85,7 +85,8 @@ export interface Definitions {
   /** The context's word window (`context.window`). */
   contextWindow: Map<'forward' | 'backward', Def<number>>;
   codesets: Map<string, Def<string[]>>;
-  tests: Map<string, Def<TestDefinition>>;
+  /** Named lab tests (`labs:`, formerly `tests:`). */
+  labs: Map<string, Def<LabDefinition>>;
   /** The units of each analyte, known by LOINC code and name (`analytes:`, built in from rulesets/analytes.yaml). */
   analytes: Map<string, Def<AnalyteDefinition>>;
   terms: Map<string, Def<string[]>>;
@@ -149,9 +150,16 @@ export function positionOf(src: SourceFile, path: NodePath, atKey = false): Posi
   return { line, column: col };
 }
 
-/** Collects problems, each placed in its file. */
+/** Collects problems, each placed in its file, and warnings (the file loads, but should change). */
 export class Problems {
   readonly list: Problem[] = [];
+  readonly warnings: Problem[] = [];
+
+  /** A warning placed at a key (a deprecated one); said once per file, place and message. */
+  warnAtKey(src: SourceFile, path: NodePath, message: string): void {
+    const w: Problem = { file: src.file, ...positionOf(src, path, true), message };
+    if (!this.warnings.some((x) => x.file === w.file && x.line === w.line && x.column === w.column && x.message === w.message)) this.warnings.push(w);
+  }
 
   at(src: SourceFile, path: NodePath, message: string): void {
     this.list.push({ file: src.file, ...positionOf(src, path), message });
@@ -261,7 +269,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 export function emptyDefinitions(): Definitions {
   return {
-    name: '', files: [], sources: [], context: new Map(), contextWindow: new Map(), codesets: new Map(), tests: new Map(), analytes: new Map(), terms: new Map(),
+    name: '', files: [], sources: [], context: new Map(), contextWindow: new Map(), codesets: new Map(), labs: new Map(), analytes: new Map(), terms: new Map(),
     values: new Map(), pairs: new Map(), mentions: new Map(), rules: new Map(), overrides: [],
     queryWords: new Map(), queryAllowed: [],
   };
@@ -375,9 +383,10 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
   mergeCodesets(defs, root.codesets, src, problems);
   // Entries the schema refused are left out; the schema's problems say why.
   const strList = (x: unknown): string[] | undefined => (x === undefined ? undefined : (Array.isArray(x) ? x : [x]).map(String));
-  mergeNamed(defs.tests, root.tests, 'tests', src, (v) => {
+  const labs = labsKey(root, src, problems);
+  mergeNamed(defs.labs, root[labs], labs, src, (v) => {
     if (!isObj(v)) return undefined;
-    const def: TestDefinition = {};
+    const def: LabDefinition = {};
     const loinc = strList(v.loinc);
     const names = strList(v.names);
     if (loinc) def.loinc = loinc;
@@ -437,6 +446,20 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
       if (isObj(o)) defs.overrides.push({ value: o as RawOverride, src, path: ['overrides', i] });
     });
   }
+}
+
+/**
+ * The key that holds a layer's lab tests: `labs`, or the older `tests` (a warning: a tests file's
+ * `tests:` are rule tests, a ruleset's were lab tests). Both at once is a problem.
+ */
+function labsKey(root: Record<string, unknown>, src: SourceFile, problems: Problems): 'labs' | 'tests' {
+  if (root.tests === undefined) return 'labs';
+  if (root.labs !== undefined) {
+    problems.atKey(src, ['tests'], '`tests` and `labs` both name lab tests: move the entries of `tests` (the older name) into `labs`');
+    return 'labs';
+  }
+  problems.warnAtKey(src, ['tests'], '`tests` is deprecated for lab tests: rename the key `labs` (b12lint reads both for now)');
+  return 'tests';
 }
 
 function mergeCodesets(defs: Definitions, raw: unknown, src: SourceFile, problems: Problems): void {

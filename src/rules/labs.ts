@@ -1,8 +1,8 @@
-/** Named lab tests, compiled: which results they take, and how each unit converts to theirs. */
+/** Named lab tests (a ruleset's `labs:`), compiled: which results they take, and how each unit converts to theirs. */
 import type { Lab } from '../chart/model.js';
 import { normalizeUnit } from './units.js';
 
-export interface TestDefinition {
+export interface LabDefinition {
   loinc?: string[];
   names?: string[];
   unit?: string;
@@ -53,14 +53,14 @@ export type Conversion =
   | { ok: true; value: number }
   | { ok: false; reason: 'no-unit' | 'unknown-unit' };
 
-export class CompiledTest {
+export class CompiledLab {
   readonly loinc: Set<string>;
   readonly names: Set<string>;
   readonly unit: string | undefined;
   private readonly unitKey: string | undefined;
   private readonly factors = new Map<string, number>();
 
-  constructor(readonly name: string, def: TestDefinition, analytes: AnalyteCatalog = NO_ANALYTES) {
+  constructor(readonly name: string, def: LabDefinition, analytes: AnalyteCatalog = NO_ANALYTES) {
     this.loinc = new Set((def.loinc ?? []).map((l) => l.trim()));
     this.names = new Set([name, ...(def.names ?? [])].map((n) => n.trim().toLowerCase()));
     this.unit = def.unit;
