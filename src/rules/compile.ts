@@ -16,7 +16,7 @@ import { betweenProblem, OPERATORS } from './compare.js';
 import { CONDITIONS } from './conditions/index.js';
 import { parseDuration, type Duration } from './duration.js';
 import { merge, HOLDS } from './evidence.js';
-import { builtinPath, Problems, readSource, applyLayer, emptyDefinitions, type Definitions, type Def, type RawRule, type SourceFile } from './load.js';
+import { builtinPath, Problems, readSource, applyLayer, emptyDefinitions, type Definitions, type Def, type RawMention, type RawPair, type RawRule, type SourceFile } from './load.js';
 import { compileQuery, QueryPolicy } from './query.js';
 import { didYouMean } from './suggest.js';
 import { parseTemplate, templateNames, TemplateError, type TemplatePart } from './template.js';
@@ -61,12 +61,38 @@ export interface CompileOptions {
 
 export function compileRuleset(defs: Definitions, problems: Problems, options: CompileOptions = {}): CompiledRuleset {
   const codeTable = options.codeTable ?? new CodeTable();
-  let lookback = DEFAULT_LOOKBACK;
-  const lookbackValue = defs.lookback ? parseDuration(defs.lookback.value) : undefined;
-  if (lookbackValue) lookback = lookbackValue;
+  const env = namedParts(defs, problems, codeTable);
+  for (const [name, def] of defs.pairs) env.pairs.set(name, compilePairs(def, env));
+  for (const [name, def] of defs.mentions) env.mentions.set(name, compileMentions(def, env));
+  const overrides = collectOverrides(defs, problems);
+  let policy: QueryPolicy | undefined;
+  const queryPolicy = (): QueryPolicy => (policy ??= loadQueryPolicy(defs, problems));
+  const allRules: CompiledRule[] = [];
+  for (const [id, def] of defs.rules) {
+    const rule = compileOverridden(id, def, overrides, env, queryPolicy);
+    if (rule) allRules.push(rule);
+  }
+  return {
+    name: defs.name || 'b12lint:recommended',
+    files: defs.files,
+    lookback: env.lookback,
+    rules: allRules.filter((r) => r.severity !== ('off' as Severity)),
+    allRules,
+    labs: env.labs,
+    codesets: env.codesets,
+    terms: env.terms,
+    values: env.values,
+    context: env.context,
+    codeTable,
+    fingerprint: fingerprintOf(defs, options.fingerprintExtra ?? '', codeTable),
+    warnings: problems.warnings,
+  };
+}
 
+/** The lookback, context, codesets, lab tests, term lists and values: what rules refer to by name. */
+function namedParts(defs: Definitions, problems: Problems, codeTable: CodeTable): Env {
+  const lookback = (defs.lookback ? parseDuration(defs.lookback.value) : undefined) ?? DEFAULT_LOOKBACK;
   const context = new CompiledContext(contextConfig(defs));
-
   const codesets = new Map<string, CodeMatcher>();
   for (const [name, def] of defs.codesets) codesets.set(name, new CodeMatcher(def.value));
   const analytes = new AnalyteCatalog([...defs.analytes.values()].map((d) => d.value));
@@ -76,108 +102,100 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
   for (const [name, def] of defs.terms) terms.set(name, new TermMatcher(def.value, context));
   const values = new Map<string, number | string>();
   for (const [name, def] of defs.values) values.set(name, def.value);
-  const base: Env = { problems, codesets, labs, terms, values, lookback, codeTable, context, pairs: new Map(), mentions: new Map() };
-  for (const [name, def] of defs.pairs) {
-    const cc = makeContext(base, def.src, def.path, 'diagnosis');
-    const list: CodePair[] = [];
-    def.value.forEach((raw, i) => {
-      const at = [...def.path, i];
-      const code = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
-      const other = raw.with !== undefined ? cc.codes(raw.with, [...at, 'with']) : undefined;
-      const day = (k: 'from' | 'until'): number | undefined => {
-        const v = raw[k];
-        const d = typeof v === 'string' ? parseDay(v) : undefined;
-        // The schema refuses what is not written YYYY-MM-DD; this catches 2026-02-30.
-        if (d === undefined && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) problems.at(def.src, [...at, k], `\`${k}\`: ${v} is not a date`);
-        return d;
-      };
-      const from = day('from');
-      const until = day('until');
-      if (!code || !other) return;
-      const pair: CodePair = { code, with: other, codeText: codeText(raw.code), withText: codeText(raw.with), note: typeof raw.note === 'string' ? raw.note.trim() : '' };
-      if (from !== undefined) pair.from = from;
-      if (until !== undefined) pair.until = until;
-      list.push(pair);
-    });
-    base.pairs.set(name, list);
-  }
-  for (const [name, def] of defs.mentions) {
-    const cc = makeContext(base, def.src, def.path, 'diagnosis');
-    const entries: MentionEntry[] = [];
-    def.value.forEach((raw, i) => {
-      const at = [...def.path, i];
-      const codes = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
-      const words = raw.terms !== undefined ? cc.terms(raw.terms, [...at, 'terms']) : undefined;
-      if (!codes || !words) return;
-      const entry: MentionEntry = { codes, codeText: codeText(raw.code).replace(/\*/g, '-'), terms: words.terms };
-      if (typeof raw.name === 'string') entry.name = raw.name;
-      if (typeof raw.note === 'string') entry.note = raw.note.trim();
-      // The schema refuses an assertion name it does not know; the loader places the error.
-      if (raw.assertion !== undefined) entry.assertions = new Set((Array.isArray(raw.assertion) ? raw.assertion : [raw.assertion]).filter((a): a is Assertion => (ASSERTIONS as readonly unknown[]).includes(a)));
-      entries.push(entry);
-    });
-    base.mentions.set(name, new MentionMap(entries, context));
-  }
+  return { problems, codesets, labs, terms, values, lookback, codeTable, context, pairs: new Map(), mentions: new Map() };
+}
 
-  // Apply overrides to the raw rules before compiling.
-  const severities = new Map<string, { value: unknown; def: Def<unknown> }>();
-  const messages = new Map<string, unknown>();
-  const titles = new Map<string, unknown>();
-  // An override's `query` and `cite` replace the rule's, and their problems are placed in the override.
-  const queries = new Map<string, Def<unknown>>();
-  const cites = new Map<string, Def<unknown>>();
-  for (const o of defs.overrides) {
-    const v = o.value;
+/** One named pair list: each pair's codes, note and the dates it is in force. */
+function compilePairs(def: Def<RawPair[]>, env: Env): CodePair[] {
+  const cc = makeContext(env, def.src, def.path, 'diagnosis');
+  const list: CodePair[] = [];
+  def.value.forEach((raw, i) => {
+    const at = [...def.path, i];
+    const code = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
+    const other = raw.with !== undefined ? cc.codes(raw.with, [...at, 'with']) : undefined;
+    const day = (k: 'from' | 'until'): number | undefined => {
+      const v = raw[k];
+      const d = typeof v === 'string' ? parseDay(v) : undefined;
+      // The schema refuses what is not written YYYY-MM-DD; this catches 2026-02-30.
+      if (d === undefined && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) env.problems.at(def.src, [...at, k], `\`${k}\`: ${v} is not a date`);
+      return d;
+    };
+    const from = day('from');
+    const until = day('until');
+    if (!code || !other) return;
+    const pair: CodePair = { code, with: other, codeText: codeText(raw.code), withText: codeText(raw.with), note: typeof raw.note === 'string' ? raw.note.trim() : '' };
+    if (from !== undefined) pair.from = from;
+    if (until !== undefined) pair.until = until;
+    list.push(pair);
+  });
+  return list;
+}
+
+/** One named mention map: each entry's codes, words, name, note and assertions. */
+function compileMentions(def: Def<RawMention[]>, env: Env): MentionMap {
+  const cc = makeContext(env, def.src, def.path, 'diagnosis');
+  const entries: MentionEntry[] = [];
+  def.value.forEach((raw, i) => {
+    const at = [...def.path, i];
+    const codes = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
+    const words = raw.terms !== undefined ? cc.terms(raw.terms, [...at, 'terms']) : undefined;
+    if (!codes || !words) return;
+    const entry: MentionEntry = { codes, codeText: codeText(raw.code).replace(/\*/g, '-'), terms: words.terms };
+    if (typeof raw.name === 'string') entry.name = raw.name;
+    if (typeof raw.note === 'string') entry.note = raw.note.trim();
+    // The schema refuses an assertion name it does not know; the loader places the error.
+    if (raw.assertion !== undefined) entry.assertions = new Set((Array.isArray(raw.assertion) ? raw.assertion : [raw.assertion]).filter((a): a is Assertion => (ASSERTIONS as readonly unknown[]).includes(a)));
+    entries.push(entry);
+  });
+  return new MentionMap(entries, env.context);
+}
+
+/** What overrides change, by rule id. An override's `query` and `cite` replace the rule's, and their problems are placed in the override. */
+interface Overrides {
+  severities: Map<string, Def<unknown>>;
+  messages: Map<string, unknown>;
+  titles: Map<string, unknown>;
+  queries: Map<string, Def<unknown>>;
+  cites: Map<string, Def<unknown>>;
+}
+
+function collectOverrides(defs: Definitions, problems: Problems): Overrides {
+  const o: Overrides = { severities: new Map(), messages: new Map(), titles: new Map(), queries: new Map(), cites: new Map() };
+  for (const { value: v, src, path } of defs.overrides) {
     if (typeof v.rule !== 'string') continue;
     if (!defs.rules.has(v.rule)) {
       // A config's `rules: {id: severity}` entry is placed at its key; an override at its `rule`.
       const message = `override of unknown rule "${v.rule}".${didYouMean(v.rule, defs.rules.keys())}`;
-      if (o.path[o.path.length - 1] === v.rule) problems.atKey(o.src, o.path, message);
-      else problems.at(o.src, [...o.path, 'rule'], message);
+      if (path[path.length - 1] === v.rule) problems.atKey(src, path, message);
+      else problems.at(src, [...path, 'rule'], message);
       continue;
     }
-    if (v.severity !== undefined) severities.set(v.rule, { value: v.severity, def: { value: v.severity, src: o.src, path: [...o.path, 'severity'] } });
-    if (v.message !== undefined) messages.set(v.rule, v.message);
-    if (v.title !== undefined) titles.set(v.rule, v.title);
-    if (v.query !== undefined) queries.set(v.rule, { value: v.query, src: o.src, path: [...o.path, 'query'] });
-    if (v.cite !== undefined) cites.set(v.rule, { value: v.cite, src: o.src, path: [...o.path, 'cite'] });
+    if (v.severity !== undefined) o.severities.set(v.rule, { value: v.severity, src, path: [...path, 'severity'] });
+    if (v.message !== undefined) o.messages.set(v.rule, v.message);
+    if (v.title !== undefined) o.titles.set(v.rule, v.title);
+    if (v.query !== undefined) o.queries.set(v.rule, { value: v.query, src, path: [...path, 'query'] });
+    if (v.cite !== undefined) o.cites.set(v.rule, { value: v.cite, src, path: [...path, 'cite'] });
   }
-  let policy: QueryPolicy | undefined;
-  const queryPolicy = (): QueryPolicy => (policy ??= loadQueryPolicy(defs, problems));
+  return o;
+}
 
-  const allRules: CompiledRule[] = [];
-  for (const [id, def] of defs.rules) {
-    const raw: RawRule = { ...def.value };
-    if (messages.has(id)) raw.message = messages.get(id);
-    if (titles.has(id)) raw.title = titles.get(id);
-    const sevOverride = severities.get(id);
-    const query = queries.get(id) ?? (raw.query !== undefined ? { value: raw.query, src: def.src, path: [...def.path, 'query'] } : undefined);
-    const cite = cites.get(id) ?? (raw.cite !== undefined ? { value: raw.cite, src: def.src, path: [...def.path, 'cite'] } : undefined);
-    const rule = compileRule(id, raw, def, sevOverride?.def, base, { query, cite, policy: queryPolicy });
-    if (rule) allRules.push(rule);
-  }
+/** A rule with what overrides change in it applied, compiled; undefined after a problem. */
+function compileOverridden(id: string, def: Def<RawRule>, o: Overrides, env: Env, policy: () => QueryPolicy): CompiledRule | undefined {
+  const raw: RawRule = { ...def.value };
+  if (o.messages.has(id)) raw.message = o.messages.get(id);
+  if (o.titles.has(id)) raw.title = o.titles.get(id);
+  const query = o.queries.get(id) ?? (raw.query !== undefined ? { value: raw.query, src: def.src, path: [...def.path, 'query'] } : undefined);
+  const cite = o.cites.get(id) ?? (raw.cite !== undefined ? { value: raw.cite, src: def.src, path: [...def.path, 'cite'] } : undefined);
+  return compileRule(id, raw, def, o.severities.get(id), env, { query, cite, policy });
+}
 
-  const fingerprint = createHash('sha256')
+/** A hash of everything the results depend on: the ruleset's files, the extra text, the code tables. */
+function fingerprintOf(defs: Definitions, extra: string, codeTable: CodeTable): string {
+  return createHash('sha256')
     .update(defs.sources.map((s) => `${s.file}\n${s.text}`).join('\n\u0000'))
-    .update(options.fingerprintExtra ?? '')
+    .update(extra)
     .update(codeTable.years.map((y) => `${y.fiscalYear}:${y.file}:${y.digest}`).join(','))
     .digest('hex');
-
-  return {
-    name: defs.name || 'b12lint:recommended',
-    files: defs.files,
-    lookback,
-    rules: allRules.filter((r) => r.severity !== ('off' as Severity)),
-    allRules,
-    labs,
-    codesets,
-    terms,
-    values,
-    context,
-    codeTable,
-    fingerprint,
-    warnings: problems.warnings,
-  };
 }
 
 /** The context cue lists the definitions hold (the built-in base and every layer on it). */

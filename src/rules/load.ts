@@ -348,20 +348,8 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
   // A config is checked against its own schema when it is loaded (src/run/config.ts).
   if (!options.extraKeys) checkSchema('ruleset', src, root, problems);
   if (!isObj(root)) return;
-  // extends
   const baseDir = dirname(src.path || resolve('.'));
-  let ext: { ref: string; path: NodePath }[] = [];
-  if (options.forcedExtends) {
-    ext = options.forcedExtends.map((ref) => ({ ref, path: [] }));
-  } else if (root.extends !== undefined) {
-    const list = Array.isArray(root.extends) ? root.extends : [root.extends];
-    list.forEach((r, i) => {
-      if (typeof r === 'string' && r.trim() !== '') ext.push({ ref: r, path: Array.isArray(root.extends) ? ['extends', i] : ['extends'] });
-    });
-  } else if (options.defaultExtends) {
-    ext = options.defaultExtends.map((ref) => ({ ref, path: [] }));
-  }
-  for (const e of ext) loadInto(defs, e.ref, baseDir, problems, stack, { src, path: e.path });
+  for (const e of extendsOf(root, options)) loadInto(defs, e.ref, baseDir, problems, stack, { src, path: e.path });
 
   defs.sources.push(src);
   if (!options.base) {
@@ -370,17 +358,45 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
     if (!defs.name && !options.extraKeys) defs.name = src.file;
   }
   if (root.lookback !== undefined) defs.lookback = { value: root.lookback, src, path: ['lookback'] };
-  if (isObj(root.negation)) {
-    // The older `negation:` setting: its cues and terminators replace the context's lists.
-    defs.negation = { value: root.negation, src, path: ['negation'] };
-    const legacy: [string, string][] = [['cues', 'negation.before'], ['terminators', 'termination']];
-    for (const [k, key] of legacy) {
-      const v = root.negation[k];
-      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) defs.context.set(key, { value: v, src, path: ['negation', k] });
-    }
-  }
+  mergeLegacyNegation(defs, root.negation, src);
   mergeContext(defs, root.context, src, problems);
   mergeCodesets(defs, root.codesets, src, problems);
+  mergeNamedLists(defs, root, src, problems);
+  mergeQueryWords(defs, root.queryWords, src);
+  // rules (a config's `rules:` may also be a map of severities, read by src/run/config.ts)
+  if (Array.isArray(root.rules)) mergeRules(defs, root.rules, src, problems);
+  if (Array.isArray(root.overrides)) {
+    root.overrides.forEach((o, i) => {
+      if (isObj(o)) defs.overrides.push({ value: o as RawOverride, src, path: ['overrides', i] });
+    });
+  }
+}
+
+/** The rulesets a layer extends, each with where it is named: forced, its own `extends`, or the default. */
+function extendsOf(root: Record<string, unknown>, options: LayerOptions): { ref: string; path: NodePath }[] {
+  if (options.forcedExtends) return options.forcedExtends.map((ref) => ({ ref, path: [] }));
+  if (root.extends === undefined) return (options.defaultExtends ?? []).map((ref) => ({ ref, path: [] }));
+  const list = Array.isArray(root.extends) ? root.extends : [root.extends];
+  const ext: { ref: string; path: NodePath }[] = [];
+  list.forEach((r, i) => {
+    if (typeof r === 'string' && r.trim() !== '') ext.push({ ref: r, path: Array.isArray(root.extends) ? ['extends', i] : ['extends'] });
+  });
+  return ext;
+}
+
+/** The older `negation:` setting: its cues and terminators replace the context's lists. */
+function mergeLegacyNegation(defs: Definitions, raw: unknown, src: SourceFile): void {
+  if (!isObj(raw)) return;
+  defs.negation = { value: raw, src, path: ['negation'] };
+  const legacy: [string, string][] = [['cues', 'negation.before'], ['terminators', 'termination']];
+  for (const [k, key] of legacy) {
+    const v = raw[k];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) defs.context.set(key, { value: v, src, path: ['negation', k] });
+  }
+}
+
+/** Lab tests, analytes, term lists, values, pair lists and mention maps: a later layer's entry replaces. */
+function mergeNamedLists(defs: Definitions, root: Record<string, unknown>, src: SourceFile, problems: Problems): void {
   // Entries the schema refused are left out; the schema's problems say why.
   const strList = (x: unknown): string[] | undefined => (x === undefined ? undefined : (Array.isArray(x) ? x : [x]).map(String));
   const labs = labsKey(root, src, problems);
@@ -414,38 +430,37 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
   const mappings = <T>(v: unknown): T[] | undefined => (Array.isArray(v) && v.every(isObj) ? v as T[] : undefined);
   mergeNamed(defs.pairs, root.pairs, 'pairs', src, mappings<RawPair>);
   mergeNamed(defs.mentions, root.mentions, 'mentions', src, mappings<RawMention>);
-  if (isObj(root.queryWords)) {
-    const words = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((t) => typeof t === 'string' && t.trim()) ? v as string[] : undefined);
-    if (isObj(root.queryWords.forbidden)) {
-      for (const [name, v] of Object.entries(root.queryWords.forbidden)) {
-        const list = words(v);
-        if (list) defs.queryWords.set(name, { value: list, src, path: ['queryWords', 'forbidden', name] });
-      }
+}
+
+/** `queryWords`: a forbidden category replaces the inherited one of its name; allowed words add up. */
+function mergeQueryWords(defs: Definitions, raw: unknown, src: SourceFile): void {
+  if (!isObj(raw)) return;
+  const words = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((t) => typeof t === 'string' && t.trim()) ? v as string[] : undefined);
+  if (isObj(raw.forbidden)) {
+    for (const [name, v] of Object.entries(raw.forbidden)) {
+      const list = words(v);
+      if (list) defs.queryWords.set(name, { value: list, src, path: ['queryWords', 'forbidden', name] });
     }
-    const allowed = words(root.queryWords.allowed);
-    if (allowed) defs.queryAllowed.push({ value: allowed, src, path: ['queryWords', 'allowed'] });
   }
-  // rules (a config's `rules:` may also be a map of severities, read by src/run/config.ts)
-  if (Array.isArray(root.rules)) {
-    const seen = new Set<string>();
-    root.rules.forEach((r, i) => {
-      const path: NodePath = ['rules', i];
-      if (!isObj(r) || typeof r.id !== 'string' || !new RegExp(RULE_ID_PATTERN).test(r.id)) return;
-      const id = r.id;
-      if (seen.has(id)) {
-        problems.at(src, [...path, 'id'], `rule id "${id}" is repeated: rule ids must be unique`);
-        return;
-      }
-      seen.add(id);
-      defs.rules.delete(id); // a later definition replaces the inherited one, and takes its place at the end
-      defs.rules.set(id, { value: r as RawRule, src, path });
-    });
-  }
-  if (Array.isArray(root.overrides)) {
-    root.overrides.forEach((o, i) => {
-      if (isObj(o)) defs.overrides.push({ value: o as RawOverride, src, path: ['overrides', i] });
-    });
-  }
+  const allowed = words(raw.allowed);
+  if (allowed) defs.queryAllowed.push({ value: allowed, src, path: ['queryWords', 'allowed'] });
+}
+
+/** A layer's rules: a repeated id is a problem; a rule replaces the inherited one of its id and takes its place at the end. */
+function mergeRules(defs: Definitions, rules: unknown[], src: SourceFile, problems: Problems): void {
+  const seen = new Set<string>();
+  rules.forEach((r, i) => {
+    const path: NodePath = ['rules', i];
+    if (!isObj(r) || typeof r.id !== 'string' || !new RegExp(RULE_ID_PATTERN).test(r.id)) return;
+    const id = r.id;
+    if (seen.has(id)) {
+      problems.at(src, [...path, 'id'], `rule id "${id}" is repeated: rule ids must be unique`);
+      return;
+    }
+    seen.add(id);
+    defs.rules.delete(id);
+    defs.rules.set(id, { value: r as RawRule, src, path });
+  });
 }
 
 /**
