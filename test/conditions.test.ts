@@ -14,7 +14,7 @@ codesets:
   b12-injection: [J3420]
   b12-supporting: [D51.*, E53.8]
   blood-loss: [D50.0, D62]
-tests:
+labs:
   b12: { loinc: [2132-9], unit: pg/mL, names: [vitamin b12] }
   hgb: { loinc: [718-7], unit: g/dL }
 terms:

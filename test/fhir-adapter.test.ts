@@ -12,6 +12,7 @@ import { toNative } from '../src/chart/write-native.js';
 import { parseText } from '../src/read/parse.js';
 import { RulesetError } from '../src/rules/load.js';
 import { ROOT } from './helpers/cli.js';
+import { scratch } from './helpers/scratch.js';
 
 function read(rel: string): unknown {
   return JSON.parse(readFileSync(resolve(ROOT, rel), 'utf8'));
@@ -106,7 +107,26 @@ describe('SNOMED CT through the concept map', () => {
       [4, 'SNOMED CT 84027009 needs `icd10:` with an ICD-10-CM code (D51.0)'],
       [5, '`pernicious` is not a SNOMED CT concept id (6 to 18 digits)'],
       [7, '`names` takes a list of text'],
+      [9, 'LOINC 51848-0 needs a note section: assessment, plan, hpi, ros, exam, family-history, past-history, other'],
+      [10, '`51848` is not a LOINC code (digits, a hyphen and a check digit)'],
     ]);
+  });
+
+  test('note sections by LOINC code are the map\'s `noteSections`; a map without them keeps the built-in ones', () => {
+    expect(defaultConceptMap().noteSections.get('51848-0')).toBe('assessment');
+    const own = loadConceptMap(resolve(ROOT, 'fixtures/fhir/edge/note-sections-concept-map.yaml'));
+    expect([...own.noteSections]).toEqual([['10164-2', 'ros']]);
+    // The section's code wins over its title ("History of present illness").
+    const sections = (map: ReturnType<typeof loadConceptMap>): string[] => adapt(read('fixtures/fhir/p-0003-snomed.json'), { conceptMap: map }).charts[0]!.encounters[0]!.notes.map((n) => n.section);
+    expect(sections(own)).toEqual(['ros', 'assessment']);
+    const s = scratch();
+    try {
+      const without = loadConceptMap(s.write('map.yaml', 'snomed:\n  "84027009": { icd10: D62 }\n'));
+      expect(without.noteSections).toBe(defaultConceptMap().noteSections);
+      expect(sections(without)).toEqual(['hpi', 'assessment']);
+    } finally {
+      s.remove();
+    }
   });
 });
 

@@ -58,7 +58,7 @@ describe('a query template is checked when the ruleset loads', () => {
   });
 
   const rule = (query: string, extra = '', when = '{ diagnosis: { code: D64.9 } }'): string => `ruleset: t
-tests:
+labs:
   b12: { loinc: [2132-9], unit: pg/mL }
 terms:
   bleeding: [bleeding]
@@ -119,7 +119,7 @@ ${query}`;
     expect(rulesetProblems(rule(`      when: { text: { terms: bleeding } }\n${yesNo}`))).toEqual([]);
     expect(rulesetProblems(rule(`      when: { not: { text: { terms: bleeding } } }\n${yesNo}`))[0]).toMatch(/a yes\/no query may only confirm a condition the record already documents .* neither the rule's `when` nor the query's requires/);
     expect(rulesetProblems(rule(`      when: { lab: { test: folate } }\n${mc('What is the cause of the anemia?')}`))).toEqual([
-      '16:28 unknown test "folate".',
+      '16:28 unknown lab test "folate".',
     ]);
   });
 

@@ -4,7 +4,7 @@ import { rulesetProblems } from './helpers/engine.js';
 const base = (rules: string, extra = '') => `ruleset: t
 codesets:
   b12-injection: [J3420]
-tests:
+labs:
   b12: { loinc: [2132-9], unit: pg/mL }
 terms:
   bleeding: [bleeding]
@@ -26,7 +26,7 @@ test('an unknown condition kind, with a suggestion', () => {
 test('an unknown option, codeset, test and term list, each placed and suggested', () => {
   expect(rulesetProblems(oneRule('{ diagnosis: { linkd: true } }'))).toEqual(['13:26 unknown option `linkd` of `diagnosis`. Did you mean `linked`?']);
   expect(rulesetProblems(oneRule('{ service: { code: b12-injections } }'))).toEqual(['13:30 unknown codeset "b12-injections". Did you mean `b12-injection`?']);
-  expect(rulesetProblems(oneRule('{ lab: { test: b21, value: { lt: 200 } } }'))).toEqual(['13:26 unknown test "b21". Did you mean `b12`?']);
+  expect(rulesetProblems(oneRule('{ lab: { test: b21, value: { lt: 200 } } }'))).toEqual(['13:26 unknown lab test "b21". Did you mean `b12`?']);
   expect(rulesetProblems(oneRule('{ text: { terms: bleding } }'))).toEqual(['13:28 unknown term list "bleding". Did you mean `bleeding`?']);
 });
 
@@ -46,7 +46,7 @@ test('a repeated rule id', () => {
 test('a message placeholder that names nothing', () => {
   const rs = base('  - { id: r1, severity: error, title: t, on: chart, when: { encounter: {} }, message: "{{lab.b21.value}} {{sevice.code}}" }\n');
   expect(rulesetProblems(rs)).toEqual([
-    '9:87 placeholder {{lab.b21.value}} names no test of the ruleset. Did you mean `b12`?',
+    '9:87 placeholder {{lab.b21.value}} names no lab test of the ruleset. Did you mean `b12`?',
     '9:87 unknown placeholder {{sevice.code}}. Did you mean `service`?',
   ]);
 });

@@ -100,7 +100,7 @@ describe('schema problems become placed messages with suggestions', () => {
   });
 
   test('a missing required option names what it is for', () => {
-    expect(rulesetProblems(rule('{ lab: { value: { lt: 200 } } }'))).toEqual(['6:18 `lab` needs `test`: A test named in the ruleset\'s `tests`.']);
+    expect(rulesetProblems(rule('{ lab: { value: { lt: 200 } } }'))).toEqual(['6:18 `lab` needs `test`: A lab test named in the ruleset\'s `labs`.']);
   });
 
   test('a condition with two kinds, and an empty one', () => {

@@ -1,10 +1,22 @@
 /** Unit conversion per analyte, known by LOINC code and name, and lab values written as text. */
-import { CompiledTest, roundForDisplay } from '../src/rules/tests.js';
-import { normalizeUnit, loincCheckDigitValid } from '../src/rules/analytes.js';
+import { AnalyteCatalog, CompiledLab, roundForDisplay } from '../src/rules/labs.js';
+import { normalizeUnit } from '../src/rules/units.js';
+import { loincCheckDigitValid } from '../src/rules/loinc.js';
+import { baseDefinitions, Problems } from '../src/rules/load.js';
 import { parseLabValue } from '../src/chart/lab-value.js';
+import { compileText, rulesetProblems } from './helpers/engine.js';
 
-const convert = (def: ConstructorParameters<typeof CompiledTest>[1], value: number, unit?: string): number | string => {
-  const c = new CompiledTest('t', def).convert(value, unit);
+/** The built-in analytes (rulesets/analytes.yaml), as every ruleset starts with them. */
+const builtin = (): AnalyteCatalog => {
+  const problems = new Problems();
+  const defs = baseDefinitions(problems);
+  expect(problems.list).toEqual([]);
+  return new AnalyteCatalog([...defs.analytes.values()].map((d) => d.value));
+};
+const analytes = builtin();
+
+const convert = (def: ConstructorParameters<typeof CompiledLab>[1], value: number, unit?: string, catalog = analytes): number | string => {
+  const c = new CompiledLab('t', def, catalog).convert(value, unit);
   return c.ok ? roundForDisplay(c.value) : c.reason;
 };
 
@@ -22,6 +34,9 @@ describe('conversions a user-written test gets from its LOINC code, without decl
     ['MCV um^3 to fL', { loinc: ['30428-7'], unit: 'fL' }, 104, 'um^3', 104],
     ['MMA nmol/L to µmol/L', { loinc: ['13964-2'], unit: 'umol/L' }, 620, 'nmol/L', 0.62],
     ['folate nmol/L to ng/mL', { loinc: ['2284-8'], unit: 'ng/mL' }, 22.66, 'nmol/L', 10],
+    ['iron µmol/L to µg/dL', { loinc: ['2498-4'], unit: 'ug/dL' }, 10, 'µmol/L', 55.9],
+    ['CRP mg/dL to mg/L', { loinc: ['1988-5'], unit: 'mg/L' }, 1.2, 'mg/dL', 12],
+    ['hs-CRP mg/dL to mg/L', { loinc: ['30522-7'], unit: 'mg/L' }, 0.3, 'mg/dL', 3],
     ['unit spelled in another case', { loinc: ['2132-9'], unit: 'pg/mL' }, 300, 'PG/ML', 300],
   ])('%s', (_name, def, value, unit, expected) => {
     expect(convert(def, value, unit)).toBe(expected);
@@ -31,6 +46,18 @@ describe('conversions a user-written test gets from its LOINC code, without decl
     expect(convert({ names: ['cobalamin'], unit: 'pg/mL' }, 100, 'pmol/L')).toBe(136);
   });
 
+  test('without the analytes catalogue, only the test\'s own unit and factors convert', () => {
+    const none = new AnalyteCatalog([]);
+    expect(convert({ loinc: ['2132-9'], unit: 'pg/mL' }, 100, 'pmol/L', none)).toBe('unknown-unit');
+    expect(convert({ loinc: ['2132-9'], unit: 'pg/mL' }, 100, 'pg/mL', none)).toBe(100);
+  });
+
+  test('an analyte a ruleset declares converts like a built-in one', () => {
+    const own = new AnalyteCatalog([{ loinc: ['2345-7'], names: ['glucose'], unit: 'mg/dL', factors: { 'mmol/L': 18.016 } }]);
+    expect(convert({ loinc: ['2345-7'], unit: 'mmol/L' }, 180.16, 'mg/dL', own)).toBe(10);
+    expect(convert({ names: ['glucose'], unit: 'mg/dL' }, 5, 'mmol/L', own)).toBe(90.1);
+  });
+
   test('a test may declare its own factors', () => {
     expect(convert({ names: ['widget'], unit: 'mg/dL', factors: { 'mmol/L': 18 } }, 5, 'mmol/L')).toBe(90);
   });
@@ -38,6 +65,35 @@ describe('conversions a user-written test gets from its LOINC code, without decl
   test('a missing unit and an unknown unit are refused, not guessed', () => {
     expect(convert({ loinc: ['2132-9'], unit: 'pg/mL' }, 100)).toBe('no-unit');
     expect(convert({ loinc: ['2132-9'], unit: 'pg/mL' }, 100, 'mg/dL')).toBe('unknown-unit');
+  });
+});
+
+describe('analytes a ruleset declares (`analytes:`)', () => {
+  const ruleset = (analytes: string): string => `ruleset: t
+analytes:
+${analytes}
+labs:
+  glucose: { loinc: [2345-7], unit: mmol/L }
+  b12: { loinc: [2132-9], unit: pg/mL }
+rules: []
+`;
+
+  test('a ruleset\'s analyte converts its tests, and the built-in ones stay', () => {
+    const rs = compileText(ruleset('  glucose: { loinc: [2345-7], unit: mg/dL, factors: { mmol/L: 18.016 } }'));
+    const glucose = rs.labs.get('glucose')!.convert(90.08, 'mg/dL');
+    expect(glucose.ok && roundForDisplay(glucose.value)).toBe(5);
+    const b12 = rs.labs.get('b12')!.convert(100, 'pmol/L');
+    expect(b12.ok && roundForDisplay(b12.value)).toBe(136);
+  });
+
+  test('a ruleset\'s analyte replaces the built-in one of its key', () => {
+    const rs = compileText(ruleset('  b12: { loinc: [2132-9], unit: pg/mL }'));
+    expect(rs.labs.get('b12')!.convert(100, 'pmol/L')).toEqual({ ok: false, reason: 'unknown-unit' });
+  });
+
+  test('an analyte without a base unit, or with a factor that is not positive, is refused with its place', () => {
+    expect(rulesetProblems(ruleset('  glucose: { loinc: [2345-7] }'))).toEqual([expect.stringMatching(/^3:12 .*unit/)]);
+    expect(rulesetProblems(ruleset('  glucose: { unit: mg/dL, factors: { mmol/L: 0 } }'))).toEqual([expect.stringMatching(/^3:46 /)]);
   });
 });
 

@@ -5,7 +5,8 @@
  * file is thrown to the CLI, which lists its problems (exit 2).
  */
 import type { Command } from 'commander';
-import { printable } from '../report/printable.js';
+import { printable, shownPath } from '../report/printable.js';
+import type { CompiledRuleset } from '../rules/types.js';
 import { closest } from '../rules/suggest.js';
 import { init } from './init.js';
 import { printConfig } from './print-config.js';
@@ -15,6 +16,11 @@ export interface AuthoringIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   cwd: string;
+}
+
+/** The loader's warnings (a deprecated key), one line each on stderr: `file:line:column: warning: ...`. */
+export function rulesetWarnings(warnings: CompiledRuleset['warnings']): string {
+  return warnings.map((w) => `${shownPath(w.file)}:${w.line}:${w.column}: warning: ${printable(w.message)}\n`).join('');
 }
 
 async function guarded(io: AuthoringIo, action: () => Promise<number> | number): Promise<number> {
@@ -35,6 +41,7 @@ export function registerAuthoringCommands(program: Command, io: AuthoringIo, rul
     .action(async (target: string, opts: { icd10: string[] }) => {
       exit(await guarded(io, () => {
         const r = runTestCommand(target, { cwd: io.cwd, icd10: opts.icd10 });
+        if (r.warnings.length) io.stderr(rulesetWarnings(r.warnings));
         io.stdout(r.output);
         return r.code;
       }));
@@ -54,7 +61,7 @@ export function registerAuthoringCommands(program: Command, io: AuthoringIo, rul
     .description('print the configuration in force, and the ruleset after extends and overrides, as YAML'))
     .action(async (file: string | undefined, opts: { ruleset?: string; config?: string; configLookup?: boolean; icd10: string[] }) => {
       exit(await guarded(io, async () => {
-        io.stdout(await printConfig(file, { ...opts, cwd: io.cwd }));
+        io.stdout(await printConfig(file, { ...opts, cwd: io.cwd, warn: (w) => io.stderr(rulesetWarnings(w)) }));
         return 0;
       }));
     });

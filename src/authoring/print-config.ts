@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { yamlText } from '../report/printable.js';
 import { compileRuleset } from '../rules/compile.js';
+import type { CompiledRuleset } from '../rules/types.js';
 import { Problems, type Def } from '../rules/load.js';
 import { findConfig, loadConfig } from '../run/config.js';
 import { discover, displayPath, NoFilesError } from '../run/discover.js';
@@ -20,6 +21,8 @@ export interface PrintConfigOptions {
   config?: string;
   configLookup?: boolean;
   icd10: readonly string[];
+  /** Told the loader's warnings (a deprecated key), if any. */
+  warn?: (warnings: CompiledRuleset['warnings']) => void;
 }
 
 function valuesOf<T>(map: ReadonlyMap<string, Def<T>>): Record<string, T> {
@@ -34,6 +37,7 @@ export async function printConfig(file: string | undefined, o: PrintConfigOption
   const icd10 = o.icd10.length ? o.icd10.map((f) => (f.includes('@') ? f : resolve(o.cwd, f))) : config?.icd10 ?? [];
   const ruleset = compileRuleset(defs, problems, { codeTable: codeTableOf(icd10) });
   problems.throwIfAny();
+  if (ruleset.warnings.length) o.warn?.(ruleset.warnings);
 
   const out: Record<string, unknown> = {};
   out.config = config ? displayPath(config.src.path, o.cwd) : null;
@@ -70,7 +74,7 @@ export async function printConfig(file: string | undefined, o: PrintConfigOption
     lookback: ruleset.lookback.text,
     values: valuesOf(defs.values),
     codesets: valuesOf(defs.codesets),
-    tests: valuesOf(defs.tests),
+    labs: valuesOf(defs.labs),
     terms: valuesOf(defs.terms),
     mentions: valuesOf(defs.mentions),
     pairs: valuesOf(defs.pairs),

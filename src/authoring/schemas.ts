@@ -65,7 +65,7 @@ export function optionSchema(spec: OptionSpec): Schema {
       return { type: ['number', 'string'], description: `${d} A number, or the name of one in \`values\`.` };
     case 'string':
       return text(d);
-    case 'test':
+    case 'lab':
       return text(d);
     case 'terms':
       return { type: ['string', 'array'], items: { type: 'string', minLength: 1 }, minItems: 1, description: d };
@@ -388,15 +388,28 @@ function rulesetDefs(): Record<string, Schema> {
       },
       additionalProperties: false,
     },
-    test: {
-      title: 'test',
+    analyte: {
+      title: 'analyte',
+      description: 'An analyte\'s units: LOINC codes and names it is known by, its base unit and the factors of other units to it.',
+      type: 'object',
+      required: ['unit'],
+      properties: {
+        loinc: { type: ['string', 'array'], items: { type: ['string', 'number'] }, description: 'LOINC codes of the analyte (a lab test naming one takes these units).' },
+        names: textOrList('Names of the analyte (a lab test whose name or `names` include one takes these units; case-insensitive).'),
+        unit: text('The base unit, which the factors convert to.'),
+        factors: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 }, description: 'Unit -> factor to the base unit: a value in that unit times the factor is the value in the base unit.' },
+      },
+      additionalProperties: false,
+    },
+    'lab-test': {
+      title: 'lab test',
       description: 'A lab test: LOINC codes, canonical unit, names.',
       type: 'object',
       properties: {
         loinc: { type: ['string', 'array'], items: { type: ['string', 'number'] }, description: 'LOINC codes.' },
         names: textOrList('Names the chart may use instead of a LOINC code (matched case-insensitively).'),
         unit: text('The unit values are compared in; results in other units are converted.'),
-        factors: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 }, description: 'Unit -> factor to this test\'s unit, for units b12lint does not know.' },
+        factors: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 }, description: 'Unit -> factor to this test\'s unit, for units its analyte (`analytes`) does not list.' },
       },
       additionalProperties: false,
     },
@@ -548,7 +561,9 @@ function layerProperties(): Record<string, Schema> {
       patternErrorMessage: 'is neither a number (a threshold) nor a duration such as 25d, 6m, 1y',
     }, 'Named numbers (thresholds) and durations (windows), used by name in conditions.'),
     codesets: named(ref('codeset'), 'Named sets of codes; entries may end in * (prefix match).'),
-    tests: named(ref('test'), 'Named lab tests.'),
+    labs: named(ref('lab-test'), 'Named lab tests: LOINC codes, names, the unit results are compared in.'),
+    tests: { ...named(ref('lab-test'), 'Deprecated: the older name of `labs` (b12lint reads it with a warning).'), deprecated: true },
+    analytes: named(ref('analyte'), 'The units of each analyte, known by LOINC code and name, so a lab test naming one converts them without declaring factors (built in: rulesets/analytes.yaml; a key here adds or replaces one).'),
     terms: named(ref('term-list'), 'Named word lists for note text.'),
     mentions: named({ type: 'array', items: ref('mention') }, 'Named maps from codes to the words notes use for them.'),
     pairs: named({ type: 'array', items: ref('pair') }, 'Named lists of code pairs (Excludes1 notes) with the dates they are in force.'),

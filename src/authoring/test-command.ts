@@ -52,7 +52,7 @@ export function loadSuite(ref: string, abs: string, cwd: string, icd10: readonly
   return { defs, suite, ruleset };
 }
 
-export function runTestCommand(target: string, options: TestOptions): { code: number; output: string } {
+export function runTestCommand(target: string, options: TestOptions): { code: number; output: string; warnings: CompiledRuleset['warnings'] } {
   const { ref, abs } = rulesetOf(target, options.cwd);
   const { defs, suite, ruleset } = loadSuite(ref, abs, options.cwd, options.icd10);
   if (suite.cases.length === 0) {
@@ -65,5 +65,5 @@ export function runTestCommand(target: string, options: TestOptions): { code: nu
     rules: [...new Set([...ownRules(defs, abs), ...suite.cases.map((c) => c.ruleId)])],
     results,
   });
-  return { code: results.every((r) => r.passed) ? 0 : 1, output };
+  return { code: results.every((r) => r.passed) ? 0 : 1, output, warnings: ruleset.warnings };
 }

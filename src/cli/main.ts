@@ -31,7 +31,7 @@ import { fileSourceLines } from '../run/sources.js';
 import { PACKAGE_ROOT, Problems, RulesetError } from '../rules/load.js';
 import { didYouMean } from '../rules/suggest.js';
 import type { CompiledRuleset } from '../rules/types.js';
-import { registerAuthoringCommands, subcommandHint } from '../authoring/cli.js';
+import { registerAuthoringCommands, rulesetWarnings, subcommandHint } from '../authoring/cli.js';
 import { Interrupted, watchSignals } from './signals.js';
 import { finishRun, ownFiles, type BaselineOption, type FormatTarget } from './finish.js';
 import { OutputError } from './output.js';
@@ -159,7 +159,9 @@ function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: C
     icd10: opts.icd10 ?? [],
     version: version(),
   };
-  return { ...setupFromSpec(spec), spec, ...(path ? { configFile: displayPath(resolve(io.cwd, path), io.cwd) } : {}) };
+  const loaded = setupFromSpec(spec);
+  if (loaded.ruleset.warnings.length) io.stderr(rulesetWarnings(loaded.ruleset.warnings));
+  return { ...loaded, spec, ...(path ? { configFile: displayPath(resolve(io.cwd, path), io.cwd) } : {}) };
 }
 
 /**

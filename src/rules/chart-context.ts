@@ -3,7 +3,7 @@
  * named test (converted to the test's unit, latest first) and every service of the chart.
  */
 import type { Chart, Day, Encounter, Lab, Service } from '../chart/model.js';
-import type { CompiledTest } from './tests.js';
+import type { CompiledLab } from './labs.js';
 
 export interface ResolvedLab {
   lab: Lab;
@@ -25,7 +25,7 @@ export class ChartContext {
   constructor(readonly chart: Chart) {}
 
   /** Results of a test that can be compared (a number, a date, a convertible unit), latest first. */
-  resultsOf(test: CompiledTest): ResolvedLab[] {
+  resultsOf(test: CompiledLab): ResolvedLab[] {
     let list = this.labs.get(test.name);
     if (list) return list;
     list = [];
@@ -43,7 +43,7 @@ export class ChartContext {
   }
 
   /** The latest result of a test dated within [from, to], if any. */
-  latestResult(test: CompiledTest, from: Day, to: Day): ResolvedLab | undefined {
+  latestResult(test: CompiledLab, from: Day, to: Day): ResolvedLab | undefined {
     return this.resultsOf(test).find((r) => r.date >= from && r.date <= to);
   }
 

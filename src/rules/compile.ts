@@ -16,14 +16,14 @@ import { betweenProblem, OPERATORS } from './compare.js';
 import { CONDITIONS } from './conditions/index.js';
 import { parseDuration, type Duration } from './duration.js';
 import { merge, HOLDS } from './evidence.js';
-import { builtinPath, Problems, readSource, applyLayer, emptyDefinitions, type Definitions, type Def, type RawRule, type SourceFile } from './load.js';
+import { builtinPath, Problems, readSource, applyLayer, emptyDefinitions, type Definitions, type Def, type RawMention, type RawPair, type RawRule, type SourceFile } from './load.js';
 import { allOf, anyOf, gateOf, someDiagnosis, someLab, someService, someSetting, withGate, type ChartFacts, type ChartGate } from './relevance.js';
 import { compileQuery, QueryPolicy } from './query.js';
 import { didYouMean } from './suggest.js';
 import { parseTemplate, templateNames, TemplateError, type TemplatePart } from './template.js';
 import { TermMatcher } from './terms.js';
 import { ASSERTIONS, CompiledContext, CUE_CATEGORIES, type Assertion, type ContextConfig } from './context.js';
-import { CompiledTest } from './tests.js';
+import { AnalyteCatalog, CompiledLab } from './labs.js';
 import { MentionMap, type MentionEntry } from './mentions.js';
 import type { CodePair } from './pairs.js';
 import { parseDay } from '../chart/normalize.js';
@@ -39,7 +39,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Placeholder roots every message may use; `lab.<test>` also needs the test to exist. */
+/** Placeholder roots every message may use; `lab.<test>` also needs the lab test to exist. */
 const PLACEHOLDER_ROOTS = ['service', 'diagnosis', 'diagnoses', 'encounter', 'chart', 'lab', 'text', 'count', 'field', 'code', 'services', 'medication', 'pair', 'mention', 'dose', 'subcodes', 'measure'];
 
 /** What `match` may filter on, per subject (the ruleset schema is generated from this). */
@@ -49,7 +49,7 @@ export const MATCH_OPTIONS: Record<SubjectKind, Readonly<Record<string, OptionSp
     code: { type: 'codes', description: 'The diagnosis codes the rule looks at: a codeset name, a code, a pattern, or a list.' },
     status: { type: 'enum-list', values: DIAGNOSIS_STATUSES, description: 'Only diagnoses with this status (or one of a list).' },
   },
-  lab: { test: { type: 'test', description: 'Only results of this test (named in `tests`).' } },
+  lab: { test: { type: 'lab', description: 'Only results of this lab test (named in `labs`).' } },
   encounter: { setting: { type: 'enum-list', values: SETTINGS, description: 'Only encounters in this setting (or one of a list).' } },
   chart: {},
 };
@@ -62,121 +62,141 @@ export interface CompileOptions {
 
 export function compileRuleset(defs: Definitions, problems: Problems, options: CompileOptions = {}): CompiledRuleset {
   const codeTable = options.codeTable ?? new CodeTable();
-  let lookback = DEFAULT_LOOKBACK;
-  const lookbackValue = defs.lookback ? parseDuration(defs.lookback.value) : undefined;
-  if (lookbackValue) lookback = lookbackValue;
+  const env = namedParts(defs, problems, codeTable);
+  for (const [name, def] of defs.pairs) env.pairs.set(name, compilePairs(def, env));
+  for (const [name, def] of defs.mentions) env.mentions.set(name, compileMentions(def, env));
+  const overrides = collectOverrides(defs, problems);
+  let policy: QueryPolicy | undefined;
+  const queryPolicy = (): QueryPolicy => (policy ??= loadQueryPolicy(defs, problems));
+  const allRules: CompiledRule[] = [];
+  for (const [id, def] of defs.rules) {
+    const rule = compileOverridden(id, def, overrides, env, queryPolicy);
+    if (rule) allRules.push(rule);
+  }
+  return {
+    name: defs.name || 'b12lint:recommended',
+    files: defs.files,
+    lookback: env.lookback,
+    rules: allRules.filter((r) => r.severity !== ('off' as Severity)),
+    allRules,
+    labs: env.labs,
+    codesets: env.codesets,
+    terms: env.terms,
+    values: env.values,
+    context: env.context,
+    codeTable,
+    fingerprint: fingerprintOf(defs, options.fingerprintExtra ?? '', codeTable),
+    warnings: problems.warnings,
+  };
+}
 
+/** The lookback, context, codesets, lab tests, term lists and values: what rules refer to by name. */
+function namedParts(defs: Definitions, problems: Problems, codeTable: CodeTable): Env {
+  const lookback = (defs.lookback ? parseDuration(defs.lookback.value) : undefined) ?? DEFAULT_LOOKBACK;
   const context = new CompiledContext(contextConfig(defs));
-
   const codesets = new Map<string, CodeMatcher>();
   for (const [name, def] of defs.codesets) codesets.set(name, new CodeMatcher(def.value));
-  const tests = new Map<string, CompiledTest>();
-  for (const [name, def] of defs.tests) tests.set(name, new CompiledTest(name, def.value));
+  const analytes = new AnalyteCatalog([...defs.analytes.values()].map((d) => d.value));
+  const labs = new Map<string, CompiledLab>();
+  for (const [name, def] of defs.labs) labs.set(name, new CompiledLab(name, def.value, analytes));
   const terms = new Map<string, TermMatcher>();
   for (const [name, def] of defs.terms) terms.set(name, new TermMatcher(def.value, context));
   const values = new Map<string, number | string>();
   for (const [name, def] of defs.values) values.set(name, def.value);
-  const base: Env = { problems, codesets, tests, terms, values, lookback, codeTable, context, pairs: new Map(), mentions: new Map() };
-  for (const [name, def] of defs.pairs) {
-    const cc = makeContext(base, def.src, def.path, 'diagnosis');
-    const list: CodePair[] = [];
-    def.value.forEach((raw, i) => {
-      const at = [...def.path, i];
-      const code = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
-      const other = raw.with !== undefined ? cc.codes(raw.with, [...at, 'with']) : undefined;
-      const day = (k: 'from' | 'until'): number | undefined => {
-        const v = raw[k];
-        const d = typeof v === 'string' ? parseDay(v) : undefined;
-        // The schema refuses what is not written YYYY-MM-DD; this catches 2026-02-30.
-        if (d === undefined && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) problems.at(def.src, [...at, k], `\`${k}\`: ${v} is not a date`);
-        return d;
-      };
-      const from = day('from');
-      const until = day('until');
-      if (!code || !other) return;
-      const pair: CodePair = { code, with: other, codeText: codeText(raw.code), withText: codeText(raw.with), note: typeof raw.note === 'string' ? raw.note.trim() : '' };
-      if (from !== undefined) pair.from = from;
-      if (until !== undefined) pair.until = until;
-      list.push(pair);
-    });
-    base.pairs.set(name, list);
-  }
-  for (const [name, def] of defs.mentions) {
-    const cc = makeContext(base, def.src, def.path, 'diagnosis');
-    const entries: MentionEntry[] = [];
-    def.value.forEach((raw, i) => {
-      const at = [...def.path, i];
-      const codes = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
-      const words = raw.terms !== undefined ? cc.terms(raw.terms, [...at, 'terms']) : undefined;
-      if (!codes || !words) return;
-      const entry: MentionEntry = { codes, codeText: codeText(raw.code).replace(/\*/g, '-'), terms: words.terms };
-      if (typeof raw.name === 'string') entry.name = raw.name;
-      if (typeof raw.note === 'string') entry.note = raw.note.trim();
-      // The schema refuses an assertion name it does not know; the loader places the error.
-      if (raw.assertion !== undefined) entry.assertions = new Set((Array.isArray(raw.assertion) ? raw.assertion : [raw.assertion]).filter((a): a is Assertion => (ASSERTIONS as readonly unknown[]).includes(a)));
-      entries.push(entry);
-    });
-    base.mentions.set(name, new MentionMap(entries, context));
-  }
+  return { problems, codesets, labs, terms, values, lookback, codeTable, context, pairs: new Map(), mentions: new Map() };
+}
 
-  // Apply overrides to the raw rules before compiling.
-  const severities = new Map<string, { value: unknown; def: Def<unknown> }>();
-  const messages = new Map<string, unknown>();
-  const titles = new Map<string, unknown>();
-  // An override's `query` and `cite` replace the rule's, and their problems are placed in the override.
-  const queries = new Map<string, Def<unknown>>();
-  const cites = new Map<string, Def<unknown>>();
-  for (const o of defs.overrides) {
-    const v = o.value;
+/** One named pair list: each pair's codes, note and the dates it is in force. */
+function compilePairs(def: Def<RawPair[]>, env: Env): CodePair[] {
+  const cc = makeContext(env, def.src, def.path, 'diagnosis');
+  const list: CodePair[] = [];
+  def.value.forEach((raw, i) => {
+    const at = [...def.path, i];
+    const code = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
+    const other = raw.with !== undefined ? cc.codes(raw.with, [...at, 'with']) : undefined;
+    const day = (k: 'from' | 'until'): number | undefined => {
+      const v = raw[k];
+      const d = typeof v === 'string' ? parseDay(v) : undefined;
+      // The schema refuses what is not written YYYY-MM-DD; this catches 2026-02-30.
+      if (d === undefined && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) env.problems.at(def.src, [...at, k], `\`${k}\`: ${v} is not a date`);
+      return d;
+    };
+    const from = day('from');
+    const until = day('until');
+    if (!code || !other) return;
+    const pair: CodePair = { code, with: other, codeText: codeText(raw.code), withText: codeText(raw.with), note: typeof raw.note === 'string' ? raw.note.trim() : '' };
+    if (from !== undefined) pair.from = from;
+    if (until !== undefined) pair.until = until;
+    list.push(pair);
+  });
+  return list;
+}
+
+/** One named mention map: each entry's codes, words, name, note and assertions. */
+function compileMentions(def: Def<RawMention[]>, env: Env): MentionMap {
+  const cc = makeContext(env, def.src, def.path, 'diagnosis');
+  const entries: MentionEntry[] = [];
+  def.value.forEach((raw, i) => {
+    const at = [...def.path, i];
+    const codes = raw.code !== undefined ? cc.codes(raw.code, [...at, 'code']) : undefined;
+    const words = raw.terms !== undefined ? cc.terms(raw.terms, [...at, 'terms']) : undefined;
+    if (!codes || !words) return;
+    const entry: MentionEntry = { codes, codeText: codeText(raw.code).replace(/\*/g, '-'), terms: words.terms };
+    if (typeof raw.name === 'string') entry.name = raw.name;
+    if (typeof raw.note === 'string') entry.note = raw.note.trim();
+    // The schema refuses an assertion name it does not know; the loader places the error.
+    if (raw.assertion !== undefined) entry.assertions = new Set((Array.isArray(raw.assertion) ? raw.assertion : [raw.assertion]).filter((a): a is Assertion => (ASSERTIONS as readonly unknown[]).includes(a)));
+    entries.push(entry);
+  });
+  return new MentionMap(entries, env.context);
+}
+
+/** What overrides change, by rule id. An override's `query` and `cite` replace the rule's, and their problems are placed in the override. */
+interface Overrides {
+  severities: Map<string, Def<unknown>>;
+  messages: Map<string, unknown>;
+  titles: Map<string, unknown>;
+  queries: Map<string, Def<unknown>>;
+  cites: Map<string, Def<unknown>>;
+}
+
+function collectOverrides(defs: Definitions, problems: Problems): Overrides {
+  const o: Overrides = { severities: new Map(), messages: new Map(), titles: new Map(), queries: new Map(), cites: new Map() };
+  for (const { value: v, src, path } of defs.overrides) {
     if (typeof v.rule !== 'string') continue;
     if (!defs.rules.has(v.rule)) {
       // A config's `rules: {id: severity}` entry is placed at its key; an override at its `rule`.
       const message = `override of unknown rule "${v.rule}".${didYouMean(v.rule, defs.rules.keys())}`;
-      if (o.path[o.path.length - 1] === v.rule) problems.atKey(o.src, o.path, message);
-      else problems.at(o.src, [...o.path, 'rule'], message);
+      if (path[path.length - 1] === v.rule) problems.atKey(src, path, message);
+      else problems.at(src, [...path, 'rule'], message);
       continue;
     }
-    if (v.severity !== undefined) severities.set(v.rule, { value: v.severity, def: { value: v.severity, src: o.src, path: [...o.path, 'severity'] } });
-    if (v.message !== undefined) messages.set(v.rule, v.message);
-    if (v.title !== undefined) titles.set(v.rule, v.title);
-    if (v.query !== undefined) queries.set(v.rule, { value: v.query, src: o.src, path: [...o.path, 'query'] });
-    if (v.cite !== undefined) cites.set(v.rule, { value: v.cite, src: o.src, path: [...o.path, 'cite'] });
+    if (v.severity !== undefined) o.severities.set(v.rule, { value: v.severity, src, path: [...path, 'severity'] });
+    if (v.message !== undefined) o.messages.set(v.rule, v.message);
+    if (v.title !== undefined) o.titles.set(v.rule, v.title);
+    if (v.query !== undefined) o.queries.set(v.rule, { value: v.query, src, path: [...path, 'query'] });
+    if (v.cite !== undefined) o.cites.set(v.rule, { value: v.cite, src, path: [...path, 'cite'] });
   }
-  let policy: QueryPolicy | undefined;
-  const queryPolicy = (): QueryPolicy => (policy ??= loadQueryPolicy(defs, problems));
+  return o;
+}
 
-  const allRules: CompiledRule[] = [];
-  for (const [id, def] of defs.rules) {
-    const raw: RawRule = { ...def.value };
-    if (messages.has(id)) raw.message = messages.get(id);
-    if (titles.has(id)) raw.title = titles.get(id);
-    const sevOverride = severities.get(id);
-    const query = queries.get(id) ?? (raw.query !== undefined ? { value: raw.query, src: def.src, path: [...def.path, 'query'] } : undefined);
-    const cite = cites.get(id) ?? (raw.cite !== undefined ? { value: raw.cite, src: def.src, path: [...def.path, 'cite'] } : undefined);
-    const rule = compileRule(id, raw, def, sevOverride?.def, base, { query, cite, policy: queryPolicy });
-    if (rule) allRules.push(rule);
-  }
+/** A rule with what overrides change in it applied, compiled; undefined after a problem. */
+function compileOverridden(id: string, def: Def<RawRule>, o: Overrides, env: Env, policy: () => QueryPolicy): CompiledRule | undefined {
+  const raw: RawRule = { ...def.value };
+  if (o.messages.has(id)) raw.message = o.messages.get(id);
+  if (o.titles.has(id)) raw.title = o.titles.get(id);
+  const query = o.queries.get(id) ?? (raw.query !== undefined ? { value: raw.query, src: def.src, path: [...def.path, 'query'] } : undefined);
+  const cite = o.cites.get(id) ?? (raw.cite !== undefined ? { value: raw.cite, src: def.src, path: [...def.path, 'cite'] } : undefined);
+  return compileRule(id, raw, def, o.severities.get(id), env, { query, cite, policy });
+}
 
-  const fingerprint = createHash('sha256')
+/** A hash of everything the results depend on: the ruleset's files, the extra text, the code tables. */
+function fingerprintOf(defs: Definitions, extra: string, codeTable: CodeTable): string {
+  return createHash('sha256')
     .update(defs.sources.map((s) => `${s.file}\n${s.text}`).join('\n\u0000'))
-    .update(options.fingerprintExtra ?? '')
+    .update(extra)
     .update(codeTable.years.map((y) => `${y.fiscalYear}:${y.file}:${y.digest}`).join(','))
     .digest('hex');
-
-  return {
-    name: defs.name || 'b12lint:recommended',
-    files: defs.files,
-    lookback,
-    rules: allRules.filter((r) => r.severity !== ('off' as Severity)),
-    allRules,
-    tests,
-    codesets,
-    terms,
-    values,
-    context,
-    codeTable,
-    fingerprint,
-  };
 }
 
 /** The context cue lists the definitions hold (the built-in base and every layer on it). */
@@ -210,7 +230,7 @@ function codeText(v: unknown): string {
 interface Env {
   problems: Problems;
   codesets: Map<string, CodeMatcher>;
-  tests: Map<string, CompiledTest>;
+  labs: Map<string, CompiledLab>;
   terms: Map<string, TermMatcher>;
   values: Map<string, number | string>;
   lookback: Duration;
@@ -261,7 +281,7 @@ function checkedTemplate(text: string, src: SourceFile, at: NodePath, on: Subjec
     if (!PLACEHOLDER_ROOTS.includes(root)) p.at(src, at, `unknown placeholder {{${name}}}.${didYouMean(root, PLACEHOLDER_ROOTS)}`);
     else if (root === 'lab' && on !== 'lab') {
       const test = name.split('.')[1];
-      if (test === undefined || !env.tests.has(test)) p.at(src, at, `placeholder {{${name}}} names no test of the ruleset.${test ? didYouMean(test, env.tests.keys()) : ''}`);
+      if (test === undefined || !env.labs.has(test)) p.at(src, at, `placeholder {{${name}}} names no lab test of the ruleset.${test ? didYouMean(test, env.labs.keys()) : ''}`);
     }
   }
   return p.list.length > before ? undefined : parts;
@@ -363,10 +383,10 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
       });
       return ok ? new CodeMatcher(entries) : undefined;
     },
-    test(name, at) {
+    lab(name, at) {
       if (typeof name !== 'string') return undefined; // missing or not text: the schema says so
-      const t = env.tests.get(name);
-      if (!t) p.at(src, at, `unknown test "${name}".${didYouMean(name, env.tests.keys())}`);
+      const t = env.labs.get(name);
+      if (!t) p.at(src, at, `unknown lab test "${name}".${didYouMean(name, env.labs.keys())}`);
       return t;
     },
     terms(value, at) {
@@ -418,7 +438,7 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
 function compileMatch(raw: unknown, path: NodePath, on: SubjectKind, cc: CompileContext): Evaluator | null {
   if (!isObj(raw)) return null;
   const codes = raw.code !== undefined ? cc.codes(raw.code, [...path, 'code']) : undefined;
-  const test = raw.test !== undefined ? cc.test(raw.test, [...path, 'test']) : undefined;
+  const test = raw.test !== undefined ? cc.lab(raw.test, [...path, 'test']) : undefined;
   const statuses = raw.status === undefined ? undefined : new Set((Array.isArray(raw.status) ? raw.status : [raw.status]).map(String));
   const settings = raw.setting === undefined ? undefined : new Set((Array.isArray(raw.setting) ? raw.setting : [raw.setting]).map(String));
   // The subject must be one of the chart's elements with the code, status, setting or test named.

@@ -6,12 +6,12 @@
  */
 import type { Chart } from '../chart/model.js';
 import { ENGINE_RULES, type UnlocatedFinding } from '../finding.js';
-import { loincCheckDigit } from './analytes.js';
-import type { CompiledTest } from './tests.js';
+import { loincCheckDigit } from './loinc.js';
+import type { CompiledLab } from './labs.js';
 
-export function labDataQuality(chart: Chart, tests: Iterable<CompiledTest>): UnlocatedFinding[] {
+export function labDataQuality(chart: Chart, labs: Iterable<CompiledLab>): UnlocatedFinding[] {
   const out: UnlocatedFinding[] = [];
-  const testList = [...tests];
+  const testList = [...labs];
   const add = (pointer: string, message: string): void => {
     const f: UnlocatedFinding = { ruleId: ENGINE_RULES.chartFormat, severity: 'warning', message, pointer, evidence: [] };
     if (chart.chartId) f.chartId = chart.chartId;

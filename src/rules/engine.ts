@@ -57,7 +57,7 @@ export class Engine {
    */
   lint(chart: Chart, debug = false, queries = true): UnlocatedFinding[] {
     const ctx = new ChartContext(chart);
-    const out: UnlocatedFinding[] = chart.labs.length ? labDataQuality(chart, this.ruleset.tests.values()) : [];
+    const out: UnlocatedFinding[] = chart.labs.length ? labDataQuality(chart, this.ruleset.labs.values()) : [];
     const active = this.relevance ? this.relevantRules(chart) : this.bySubject;
     if (active.size === 0) return out; // nothing any rule could fire on: the chart's checks are done
     const run = (kind: SubjectKind, scope: Scope, pointer: string): void => {

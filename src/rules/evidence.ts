@@ -1,8 +1,8 @@
 /** Evidence and bindings for the elements conditions look at. */
 import type { Diagnosis, Lab, Note, Service } from '../chart/model.js';
 import type { TermHit } from './terms.js';
-import type { CompiledTest } from './tests.js';
-import { roundForDisplay } from './tests.js';
+import type { CompiledLab } from './labs.js';
+import { roundForDisplay } from './labs.js';
 import type { ResolvedLab } from './chart-context.js';
 import type { EvidenceRef, Outcome } from './types.js';
 
@@ -18,7 +18,7 @@ export function serviceEvidence(s: Service): EvidenceRef {
   return { kind: 'service', code: s.code, date: s.dateText, pointer: s.ptr };
 }
 
-export function labEvidence(test: CompiledTest, r: ResolvedLab): EvidenceRef {
+export function labEvidence(test: CompiledLab, r: ResolvedLab): EvidenceRef {
   const lab: Lab = r.lab;
   const e: EvidenceRef = { kind: 'lab', test: test.name, value: lab.valueText, pointer: lab.ptr };
   if (lab.unit !== undefined) e.unit = lab.unit;
@@ -32,7 +32,7 @@ export function noteEvidence(note: Note, hit: TermHit): EvidenceRef {
 }
 
 /** What `{{lab.<test>.*}}` placeholders read. */
-export function labBinding(test: CompiledTest, r: ResolvedLab): Record<string, unknown> {
+export function labBinding(test: CompiledLab, r: ResolvedLab): Record<string, unknown> {
   const prefix = r.comparator ?? '';
   return {
     value: `${prefix}${roundForDisplay(r.value)}`,

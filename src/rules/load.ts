@@ -15,7 +15,7 @@ import type { Position } from '../finding.js';
 import { yamlNodeAt } from '../read/yaml-locate.js';
 import { schemaProblems, type SchemaName } from './schema-check.js';
 import { didYouMean } from './suggest.js';
-import type { TestDefinition } from './tests.js';
+import type { AnalyteDefinition, LabDefinition } from './labs.js';
 import type { NodePath } from './types.js';
 
 export interface Problem extends Position {
@@ -85,7 +85,10 @@ export interface Definitions {
   /** The context's word window (`context.window`). */
   contextWindow: Map<'forward' | 'backward', Def<number>>;
   codesets: Map<string, Def<string[]>>;
-  tests: Map<string, Def<TestDefinition>>;
+  /** Named lab tests (`labs:`, formerly `tests:`). */
+  labs: Map<string, Def<LabDefinition>>;
+  /** The units of each analyte, known by LOINC code and name (`analytes:`, built in from rulesets/analytes.yaml). */
+  analytes: Map<string, Def<AnalyteDefinition>>;
   terms: Map<string, Def<string[]>>;
   /** Named numbers and durations (thresholds, windows) that conditions use by name. */
   values: Map<string, Def<number | string>>;
@@ -147,9 +150,16 @@ export function positionOf(src: SourceFile, path: NodePath, atKey = false): Posi
   return { line, column: col };
 }
 
-/** Collects problems, each placed in its file. */
+/** Collects problems, each placed in its file, and warnings (the file loads, but should change). */
 export class Problems {
   readonly list: Problem[] = [];
+  readonly warnings: Problem[] = [];
+
+  /** A warning placed at a key (a deprecated one); said once per file, place and message. */
+  warnAtKey(src: SourceFile, path: NodePath, message: string): void {
+    const w: Problem = { file: src.file, ...positionOf(src, path, true), message };
+    if (!this.warnings.some((x) => x.file === w.file && x.line === w.line && x.column === w.column && x.message === w.message)) this.warnings.push(w);
+  }
 
   at(src: SourceFile, path: NodePath, message: string): void {
     this.list.push({ file: src.file, ...positionOf(src, path), message });
@@ -259,7 +269,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 export function emptyDefinitions(): Definitions {
   return {
-    name: '', files: [], sources: [], context: new Map(), contextWindow: new Map(), codesets: new Map(), tests: new Map(), terms: new Map(),
+    name: '', files: [], sources: [], context: new Map(), contextWindow: new Map(), codesets: new Map(), labs: new Map(), analytes: new Map(), terms: new Map(),
     values: new Map(), pairs: new Map(), mentions: new Map(), rules: new Map(), overrides: [],
     queryWords: new Map(), queryAllowed: [],
   };
@@ -276,15 +286,18 @@ export interface LayerOptions {
   base?: boolean;
 }
 
-/** The built-in layer under every ruleset: the context cue lists of rulesets/context.yaml. */
+/** The built-in layers under every ruleset: the context cue lists and the analytes' units. */
 export const CONTEXT_BASE = 'b12lint:context';
+export const ANALYTES_BASE = 'b12lint:analytes';
 
-/** Empty definitions with the base layer (the built-in context cues) applied. */
+/** Empty definitions with the base layers (the built-in context cues and analytes) applied. */
 export function baseDefinitions(problems: Problems): Definitions {
   const defs = emptyDefinitions();
-  const abs = builtinPath(CONTEXT_BASE)!;
-  const src = readSource(abs, problems, CONTEXT_BASE);
-  if (src) applyLayer(defs, src, problems, [abs], { base: true });
+  for (const name of [CONTEXT_BASE, ANALYTES_BASE]) {
+    const abs = builtinPath(name)!;
+    const src = readSource(abs, problems, name);
+    if (src) applyLayer(defs, src, problems, [abs], { base: true });
+  }
   return defs;
 }
 
@@ -335,20 +348,8 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
   // A config is checked against its own schema when it is loaded (src/run/config.ts).
   if (!options.extraKeys) checkSchema('ruleset', src, root, problems);
   if (!isObj(root)) return;
-  // extends
   const baseDir = dirname(src.path || resolve('.'));
-  let ext: { ref: string; path: NodePath }[] = [];
-  if (options.forcedExtends) {
-    ext = options.forcedExtends.map((ref) => ({ ref, path: [] }));
-  } else if (root.extends !== undefined) {
-    const list = Array.isArray(root.extends) ? root.extends : [root.extends];
-    list.forEach((r, i) => {
-      if (typeof r === 'string' && r.trim() !== '') ext.push({ ref: r, path: Array.isArray(root.extends) ? ['extends', i] : ['extends'] });
-    });
-  } else if (options.defaultExtends) {
-    ext = options.defaultExtends.map((ref) => ({ ref, path: [] }));
-  }
-  for (const e of ext) loadInto(defs, e.ref, baseDir, problems, stack, { src, path: e.path });
+  for (const e of extendsOf(root, options)) loadInto(defs, e.ref, baseDir, problems, stack, { src, path: e.path });
 
   defs.sources.push(src);
   if (!options.base) {
@@ -357,27 +358,66 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
     if (!defs.name && !options.extraKeys) defs.name = src.file;
   }
   if (root.lookback !== undefined) defs.lookback = { value: root.lookback, src, path: ['lookback'] };
-  if (isObj(root.negation)) {
-    // The older `negation:` setting: its cues and terminators replace the context's lists.
-    defs.negation = { value: root.negation, src, path: ['negation'] };
-    const legacy: [string, string][] = [['cues', 'negation.before'], ['terminators', 'termination']];
-    for (const [k, key] of legacy) {
-      const v = root.negation[k];
-      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) defs.context.set(key, { value: v, src, path: ['negation', k] });
-    }
-  }
+  mergeLegacyNegation(defs, root.negation, src);
   mergeContext(defs, root.context, src, problems);
   mergeCodesets(defs, root.codesets, src, problems);
+  mergeNamedLists(defs, root, src, problems);
+  mergeQueryWords(defs, root.queryWords, src);
+  // rules (a config's `rules:` may also be a map of severities, read by src/run/config.ts)
+  if (Array.isArray(root.rules)) mergeRules(defs, root.rules, src, problems);
+  if (Array.isArray(root.overrides)) {
+    root.overrides.forEach((o, i) => {
+      if (isObj(o)) defs.overrides.push({ value: o as RawOverride, src, path: ['overrides', i] });
+    });
+  }
+}
+
+/** The rulesets a layer extends, each with where it is named: forced, its own `extends`, or the default. */
+function extendsOf(root: Record<string, unknown>, options: LayerOptions): { ref: string; path: NodePath }[] {
+  if (options.forcedExtends) return options.forcedExtends.map((ref) => ({ ref, path: [] }));
+  if (root.extends === undefined) return (options.defaultExtends ?? []).map((ref) => ({ ref, path: [] }));
+  const list = Array.isArray(root.extends) ? root.extends : [root.extends];
+  const ext: { ref: string; path: NodePath }[] = [];
+  list.forEach((r, i) => {
+    if (typeof r === 'string' && r.trim() !== '') ext.push({ ref: r, path: Array.isArray(root.extends) ? ['extends', i] : ['extends'] });
+  });
+  return ext;
+}
+
+/** The older `negation:` setting: its cues and terminators replace the context's lists. */
+function mergeLegacyNegation(defs: Definitions, raw: unknown, src: SourceFile): void {
+  if (!isObj(raw)) return;
+  defs.negation = { value: raw, src, path: ['negation'] };
+  const legacy: [string, string][] = [['cues', 'negation.before'], ['terminators', 'termination']];
+  for (const [k, key] of legacy) {
+    const v = raw[k];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) defs.context.set(key, { value: v, src, path: ['negation', k] });
+  }
+}
+
+/** Lab tests, analytes, term lists, values, pair lists and mention maps: a later layer's entry replaces. */
+function mergeNamedLists(defs: Definitions, root: Record<string, unknown>, src: SourceFile, problems: Problems): void {
   // Entries the schema refused are left out; the schema's problems say why.
   const strList = (x: unknown): string[] | undefined => (x === undefined ? undefined : (Array.isArray(x) ? x : [x]).map(String));
-  mergeNamed(defs.tests, root.tests, 'tests', src, (v) => {
+  const labs = labsKey(root, src, problems);
+  mergeNamed(defs.labs, root[labs], labs, src, (v) => {
     if (!isObj(v)) return undefined;
-    const def: TestDefinition = {};
+    const def: LabDefinition = {};
     const loinc = strList(v.loinc);
     const names = strList(v.names);
     if (loinc) def.loinc = loinc;
     if (names) def.names = names;
     if (typeof v.unit === 'string') def.unit = v.unit;
+    if (isObj(v.factors)) def.factors = v.factors as Record<string, number>;
+    return def;
+  });
+  mergeNamed(defs.analytes, root.analytes, 'analytes', src, (v) => {
+    if (!isObj(v) || typeof v.unit !== 'string') return undefined;
+    const def: AnalyteDefinition = { unit: v.unit };
+    const loinc = strList(v.loinc);
+    const names = strList(v.names);
+    if (loinc) def.loinc = loinc;
+    if (names) def.names = names;
     if (isObj(v.factors)) def.factors = v.factors as Record<string, number>;
     return def;
   });
@@ -390,38 +430,51 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
   const mappings = <T>(v: unknown): T[] | undefined => (Array.isArray(v) && v.every(isObj) ? v as T[] : undefined);
   mergeNamed(defs.pairs, root.pairs, 'pairs', src, mappings<RawPair>);
   mergeNamed(defs.mentions, root.mentions, 'mentions', src, mappings<RawMention>);
-  if (isObj(root.queryWords)) {
-    const words = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((t) => typeof t === 'string' && t.trim()) ? v as string[] : undefined);
-    if (isObj(root.queryWords.forbidden)) {
-      for (const [name, v] of Object.entries(root.queryWords.forbidden)) {
-        const list = words(v);
-        if (list) defs.queryWords.set(name, { value: list, src, path: ['queryWords', 'forbidden', name] });
-      }
+}
+
+/** `queryWords`: a forbidden category replaces the inherited one of its name; allowed words add up. */
+function mergeQueryWords(defs: Definitions, raw: unknown, src: SourceFile): void {
+  if (!isObj(raw)) return;
+  const words = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((t) => typeof t === 'string' && t.trim()) ? v as string[] : undefined);
+  if (isObj(raw.forbidden)) {
+    for (const [name, v] of Object.entries(raw.forbidden)) {
+      const list = words(v);
+      if (list) defs.queryWords.set(name, { value: list, src, path: ['queryWords', 'forbidden', name] });
     }
-    const allowed = words(root.queryWords.allowed);
-    if (allowed) defs.queryAllowed.push({ value: allowed, src, path: ['queryWords', 'allowed'] });
   }
-  // rules (a config's `rules:` may also be a map of severities, read by src/run/config.ts)
-  if (Array.isArray(root.rules)) {
-    const seen = new Set<string>();
-    root.rules.forEach((r, i) => {
-      const path: NodePath = ['rules', i];
-      if (!isObj(r) || typeof r.id !== 'string' || !new RegExp(RULE_ID_PATTERN).test(r.id)) return;
-      const id = r.id;
-      if (seen.has(id)) {
-        problems.at(src, [...path, 'id'], `rule id "${id}" is repeated: rule ids must be unique`);
-        return;
-      }
-      seen.add(id);
-      defs.rules.delete(id); // a later definition replaces the inherited one, and takes its place at the end
-      defs.rules.set(id, { value: r as RawRule, src, path });
-    });
+  const allowed = words(raw.allowed);
+  if (allowed) defs.queryAllowed.push({ value: allowed, src, path: ['queryWords', 'allowed'] });
+}
+
+/** A layer's rules: a repeated id is a problem; a rule replaces the inherited one of its id and takes its place at the end. */
+function mergeRules(defs: Definitions, rules: unknown[], src: SourceFile, problems: Problems): void {
+  const seen = new Set<string>();
+  rules.forEach((r, i) => {
+    const path: NodePath = ['rules', i];
+    if (!isObj(r) || typeof r.id !== 'string' || !new RegExp(RULE_ID_PATTERN).test(r.id)) return;
+    const id = r.id;
+    if (seen.has(id)) {
+      problems.at(src, [...path, 'id'], `rule id "${id}" is repeated: rule ids must be unique`);
+      return;
+    }
+    seen.add(id);
+    defs.rules.delete(id);
+    defs.rules.set(id, { value: r as RawRule, src, path });
+  });
+}
+
+/**
+ * The key that holds a layer's lab tests: `labs`, or the older `tests` (a warning: a tests file's
+ * `tests:` are rule tests, a ruleset's were lab tests). Both at once is a problem.
+ */
+function labsKey(root: Record<string, unknown>, src: SourceFile, problems: Problems): 'labs' | 'tests' {
+  if (root.tests === undefined) return 'labs';
+  if (root.labs !== undefined) {
+    problems.atKey(src, ['tests'], '`tests` and `labs` both name lab tests: move the entries of `tests` (the older name) into `labs`');
+    return 'labs';
   }
-  if (Array.isArray(root.overrides)) {
-    root.overrides.forEach((o, i) => {
-      if (isObj(o)) defs.overrides.push({ value: o as RawOverride, src, path: ['overrides', i] });
-    });
-  }
+  problems.warnAtKey(src, ['tests'], '`tests` is deprecated for lab tests: rename the key `labs` (b12lint reads both for now)');
+  return 'tests';
 }
 
 function mergeCodesets(defs: Definitions, raw: unknown, src: SourceFile, problems: Problems): void {

@@ -17,11 +17,11 @@ import { positionOf, type Problems, type SourceFile } from './load.js';
 import { render, templateNames, type TemplatePart } from './template.js';
 import { emptyContext, sentenceAt, sentenceBoundaries } from './context.js';
 import { excerpt, TermMatcher } from './terms.js';
-import type { CompiledTest } from './tests.js';
+import type { CompiledLab } from './labs.js';
 import type { Bindings, CompiledRuleset, EvidenceRef, Evaluator, NodePath, Scope } from './types.js';
 
 /** What building a query reads from the ruleset: test names (a result written with its LOINC code only) and the code table. */
-type QueryData = Pick<CompiledRuleset, 'tests' | 'codeTable'>;
+type QueryData = Pick<CompiledRuleset, 'labs' | 'codeTable'>;
 
 export const OTHER_OPTION = 'Other (please specify)';
 export const UNDETERMINED_OPTION = 'Clinically undetermined';
@@ -289,9 +289,9 @@ function quoteOf(note: Note, e: EvidenceRef): string {
   return sentence.length <= MAX_QUOTE ? sentence : (e.excerpt ?? sentence.slice(0, MAX_QUOTE));
 }
 
-function labName(lab: Lab, e: EvidenceRef, tests: ReadonlyMap<string, CompiledTest>): string {
+function labName(lab: Lab, e: EvidenceRef, labs: ReadonlyMap<string, CompiledLab>): string {
   if (lab.test?.trim()) return lab.test.trim();
-  const test = e.test !== undefined ? tests.get(e.test) : undefined;
+  const test = e.test !== undefined ? labs.get(e.test) : undefined;
   const names = test ? [...test.names] : [];
   const name = names[1] ?? names[0];
   // A result written with its LOINC code only: named by the ruleset's test ("Vitamin b12").
@@ -324,7 +324,7 @@ function indicator(e: EvidenceRef, el: Element | undefined, data: QueryData): Qu
   switch (el.kind) {
     case 'lab': {
       const date = el.lab.dateText ?? (el.lab.date !== undefined ? formatDay(el.lab.date) : undefined);
-      return make(labText(el.lab, labName(el.lab, e, data.tests)), 'lab', date);
+      return make(labText(el.lab, labName(el.lab, e, data.labs)), 'lab', date);
     }
     case 'note':
       return make(quoteOf(el.note, e), 'note', el.encounter.dateText, el.note.section);

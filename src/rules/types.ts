@@ -1,12 +1,12 @@
 /** Types of the compiled ruleset and of the condition modules the engine is built from. */
 import type { Chart, Day, Diagnosis, Encounter, Lab, Service } from '../chart/model.js';
-import type { Evidence, Severity } from '../finding.js';
+import type { Evidence, Position, Severity } from '../finding.js';
 import type { CodeMatcher } from './codes.js';
 import type { Duration } from './duration.js';
 import type { TermMatcher } from './terms.js';
 import type { CompiledContext } from './context.js';
 import type { ChartContext } from './chart-context.js';
-import type { CompiledTest } from './tests.js';
+import type { CompiledLab } from './labs.js';
 import type { CodeTable } from './code-table.js';
 import type { MentionMap } from './mentions.js';
 import type { CodePair } from './pairs.js';
@@ -44,7 +44,7 @@ export interface Outcome {
 export type Evaluator = (scope: Scope) => Outcome | null;
 
 export type OptionType =
-  | 'codes' | 'boolean' | 'duration' | 'comparison' | 'number' | 'string' | 'test' | 'terms'
+  | 'codes' | 'boolean' | 'duration' | 'comparison' | 'number' | 'string' | 'lab' | 'terms'
   | 'enum' | 'enum-list' | 'anchor' | 'pairs' | 'mentions';
 
 export interface OptionSpec {
@@ -65,7 +65,7 @@ export interface CompileContext {
   readonly subject: SubjectKind;
   readonly codeTable: CodeTable;
   codes(value: unknown, path: NodePath): CodeMatcher | undefined;
-  test(name: unknown, path: NodePath): CompiledTest | undefined;
+  lab(name: unknown, path: NodePath): CompiledLab | undefined;
   terms(value: unknown, path: NodePath): TermMatcher | undefined;
   duration(value: unknown, path: NodePath): Duration | undefined;
   pairs(name: unknown, path: NodePath): readonly CodePair[] | undefined;
@@ -111,7 +111,8 @@ export interface CompiledRuleset {
   rules: CompiledRule[];
   /** Every rule, including those turned off, for `rules` and `explain`. */
   allRules: CompiledRule[];
-  tests: Map<string, CompiledTest>;
+  /** The ruleset's lab tests (`labs:`), by name. */
+  labs: Map<string, CompiledLab>;
   codesets: Map<string, CodeMatcher>;
   terms: Map<string, TermMatcher>;
   values: Map<string, number | string>;
@@ -119,4 +120,6 @@ export interface CompiledRuleset {
   codeTable: CodeTable;
   /** A hash of everything the results depend on (for the cache). */
   fingerprint: string;
+  /** What the loader warned of (a deprecated key): the ruleset runs, but its files should change. */
+  warnings: readonly (Position & { file: string; message: string })[];
 }

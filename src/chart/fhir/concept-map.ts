@@ -1,10 +1,12 @@
 /**
  * The FHIR concept map (rulesets/fhir-concept-map.yaml, or a file of the user's): SNOMED CT
- * concepts read as ICD-10-CM codes, and HCPCS drug codes recognized by RxNorm code or name.
+ * concepts read as ICD-10-CM codes, HCPCS drug codes recognized by RxNorm code or name, and the
+ * note section each LOINC document or section code stands for.
  * It is data, loaded at run time, so a team extends it without touching the adapter. A map that
  * breaks its format stops the run before any chart is read (exit 2), each problem with its place.
  */
 import { join } from 'node:path';
+import { NOTE_SECTIONS, type NoteSection } from '../model.js';
 import { looksLikeIcd10, normalizeIcd10, normalizeProcedureCode } from '../normalize.js';
 import { keyName } from '../../report/printable.js';
 import { PACKAGE_ROOT, Problems, readSource } from '../../rules/load.js';
@@ -29,9 +31,11 @@ export interface ConceptMap {
   file: string;
   snomed: ReadonlyMap<string, SnomedTarget>;
   drugs: readonly DrugEntry[];
+  /** LOINC document or section code -> the note section (a map without `noteSections` takes the built-in one's). */
+  noteSections: ReadonlyMap<string, NoteSection>;
 }
 
-const KEYS = ['snomed', 'drugs'];
+const KEYS = ['snomed', 'drugs', 'noteSections'];
 
 /** Reads and checks a concept map file; throws a RulesetError listing every problem. */
 export function loadConceptMap(path: string = DEFAULT_CONCEPT_MAP): ConceptMap {
@@ -46,7 +50,7 @@ export function loadConceptMap(path: string = DEFAULT_CONCEPT_MAP): ConceptMap {
     problems.throwIfAny();
   }
   const root = raw as Record<string, unknown>;
-  for (const key of Object.keys(root)) if (!KEYS.includes(key)) problems.at(src!, [key], `unknown key ${keyName(key)}: a concept map has ${KEYS.join(' and ')}`);
+  for (const key of Object.keys(root)) if (!KEYS.includes(key)) problems.at(src!, [key], `unknown key ${keyName(key)}: a concept map has ${KEYS.slice(0, -1).join(', ')} and ${KEYS[KEYS.length - 1]}`);
   if (root.snomed !== undefined && root.snomed !== null) {
     if (!isObj(root.snomed)) problems.at(src!, ['snomed'], '`snomed` maps SNOMED CT concept ids to { icd10, display }');
     else for (const [id, v] of Object.entries(root.snomed)) {
@@ -75,8 +79,25 @@ export function loadConceptMap(path: string = DEFAULT_CONCEPT_MAP): ConceptMap {
       drugs.push({ code: normalizeProcedureCode(code), rxnorm: new Set(strings('rxnorm')), names: strings('names').map((n) => n.toLowerCase()) });
     }
   }
+  const noteSections = root.noteSections === undefined || root.noteSections === null
+    ? (path === DEFAULT_CONCEPT_MAP ? new Map<string, NoteSection>() : defaultConceptMap().noteSections)
+    : readNoteSections(root.noteSections, src!, problems);
   problems.throwIfAny();
-  return { file: src!.file, snomed, drugs };
+  return { file: src!.file, snomed, drugs, noteSections };
+}
+
+function readNoteSections(raw: unknown, src: NonNullable<ReturnType<typeof readSource>>, problems: Problems): Map<string, NoteSection> {
+  const out = new Map<string, NoteSection>();
+  if (!isObj(raw)) {
+    problems.at(src, ['noteSections'], '`noteSections` maps LOINC codes to note sections');
+    return out;
+  }
+  for (const [code, v] of Object.entries(raw)) {
+    if (!/^\d{1,7}-\d$/.test(code)) problems.at(src, ['noteSections', code], `${keyName(code)} is not a LOINC code (digits, a hyphen and a check digit)`);
+    else if (!(NOTE_SECTIONS as readonly unknown[]).includes(v)) problems.at(src, ['noteSections', code], `LOINC ${code} needs a note section: ${NOTE_SECTIONS.join(', ')}`);
+    else out.set(code, v as NoteSection);
+  }
+  return out;
 }
 
 let defaultMap: ConceptMap | undefined;

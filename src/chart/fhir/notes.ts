@@ -14,15 +14,6 @@ import { leftOutByStatus, leftOutResource, several } from './left-out.js';
 import { codingIn, firstDay, shown } from './systems.js';
 import { enteredInError, isObj, list, objects, text, type Entry, type Obj } from './types.js';
 
-const SECTION_BY_LOINC: Record<string, NoteSection> = {
-  '51848-0': 'assessment', // Assessment (evaluation) note
-  '51847-2': 'assessment', // Evaluation + Plan note
-  '18776-5': 'plan', // Plan of care note
-  '10164-2': 'hpi', // History of present illness
-  '10187-3': 'ros', // Review of systems
-  '29545-1': 'exam', // Physical findings
-};
-
 const SECTION_BY_TITLE: [RegExp, NoteSection][] = [
   [/assessment/i, 'assessment'],
   [/\bplan\b/i, 'plan'],
@@ -31,9 +22,10 @@ const SECTION_BY_TITLE: [RegExp, NoteSection][] = [
   [/\bexam|physical findings/i, 'exam'],
 ];
 
-function sectionOf(concept: unknown, title?: string): NoteSection {
+/** The section by LOINC document or section code (the concept map's `noteSections`), else by title. */
+function sectionOf(byLoinc: ReadonlyMap<string, NoteSection>, concept: unknown, title?: string): NoteSection {
   const loinc = codingIn(concept, ['loinc'])?.code;
-  const byCode = loinc !== undefined ? SECTION_BY_LOINC[loinc] : undefined;
+  const byCode = loinc !== undefined ? byLoinc.get(loinc) : undefined;
   if (byCode) return byCode;
   const t = title ?? (isObj(concept) ? text(concept.text) : undefined);
   return (t !== undefined && SECTION_BY_TITLE.find(([re]) => re.test(t))?.[1]) || 'other';
@@ -71,13 +63,13 @@ function attachmentText(att: unknown): string | undefined {
   return t === '' ? undefined : t;
 }
 
-function compositionSections(sections: unknown, ptr: string, out: Note[]): void {
+function compositionSections(byLoinc: ReadonlyMap<string, NoteSection>, sections: unknown, ptr: string, out: Note[]): void {
   for (const [s, i] of objects(sections)) {
     const sptr = `${ptr}/section/${i}`;
     const div = isObj(s.text) ? text(s.text.div) : undefined;
     const body = div !== undefined ? stripXhtml(div) : '';
-    if (body !== '') out.push({ section: sectionOf(s.code, text(s.title)), text: body, ptr: sptr });
-    compositionSections(s.section, sptr, out);
+    if (body !== '') out.push({ section: sectionOf(byLoinc, s.code, text(s.title)), text: body, ptr: sptr });
+    compositionSections(byLoinc, s.section, sptr, out);
   }
 }
 
@@ -98,12 +90,12 @@ function unreadAttachment(att: unknown): string {
   return `attachment of type ${shown(type ?? 'unknown')}, not text`;
 }
 
-function documented(entry: Entry): Documented | undefined {
+function documented(entry: Entry, byLoinc: ReadonlyMap<string, NoteSection>): Documented | undefined {
   const r: Obj = entry.resource;
   const notes: Note[] = [];
   switch (entry.type) {
     case 'DocumentReference': {
-      const section = sectionOf(r.type);
+      const section = sectionOf(byLoinc, r.type);
       const content = objects(r.content);
       for (const [c, i] of content) {
         const body = attachmentText(c.attachment);
@@ -115,7 +107,7 @@ function documented(entry: Entry): Documented | undefined {
       return doc;
     }
     case 'DiagnosticReport': {
-      const section = sectionOf(r.code);
+      const section = sectionOf(byLoinc, r.code);
       const forms = objects(r.presentedForm);
       for (const [att, i] of forms) {
         const body = attachmentText(att);
@@ -127,7 +119,7 @@ function documented(entry: Entry): Documented | undefined {
       return doc;
     }
     case 'Composition': {
-      compositionSections(r.section, entry.ptr, notes);
+      compositionSections(byLoinc, r.section, entry.ptr, notes);
       const doc: Documented = { notes, encounterRef: r.encounter, encounterPtr: `${entry.ptr}/encounter`, dateFields: ['date'] };
       if (notes.length === 0) doc.unread = 'no section has text';
       return doc;
@@ -148,7 +140,7 @@ export function applyNotes(entries: readonly Entry[], encounters: Encounters, ct
       leftOutByStatus(entry, 'entered-in-error', ctx);
       continue;
     }
-    const doc = documented(entry);
+    const doc = documented(entry, ctx.map.noteSections);
     if (!doc) continue;
     if (doc.notes.length === 0) {
       if (doc.unread !== undefined) ctx.leftOut.add('notes-unread', 'info', UNREAD, leftOutResource(entry, doc.unread));

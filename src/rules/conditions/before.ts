@@ -12,7 +12,7 @@ export type BeforeLimit = (scope: Scope) => number | null;
 export function compileBefore(before: boolean | string | undefined, cc: CompileContext, at: NodePath = [...cc.path, 'before']): BeforeLimit {
   if (before === true) return (scope) => scope.day - 1;
   if (typeof before !== 'string') return () => Infinity;
-  const test = cc.test(before, at);
+  const test = cc.lab(before, at);
   const lookback = cc.lookback;
   return (scope) => {
     if (!test) return null;

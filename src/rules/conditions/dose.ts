@@ -1,6 +1,6 @@
 import type { Dose, Note } from '../../chart/model.js';
 import { formatDose, parseDose } from '../../chart/dose.js';
-import { normalizeUnit } from '../analytes.js';
+import { normalizeUnit } from '../units.js';
 import { noteEvidence, serviceEvidence } from '../evidence.js';
 import type { TermHit } from '../terms.js';
 import type { ConditionModule, EvidenceRef } from '../types.js';

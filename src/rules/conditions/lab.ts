@@ -32,7 +32,7 @@ export const lab: ConditionModule<Options> = {
   kind: 'lab',
   description: 'The most recent result of a test in the window compares as given, after conversion to the test\'s unit.',
   options: {
-    test: { type: 'test', required: true, description: 'A test named in the ruleset\'s `tests`.' },
+    test: { type: 'lab', required: true, description: 'A lab test named in the ruleset\'s `labs`.' },
     within: { type: 'duration', description: 'The window (default: the ruleset\'s lookback).' },
     direction: { type: 'enum', values: ['before', 'after', 'around'], description: 'Where the window lies: before the subject\'s date (default), after it, or on both sides.' },
     value: { type: 'comparison', description: 'Compare the value in the test\'s unit: {lt: 200}, {between: [200, 300]}.' },
@@ -41,7 +41,7 @@ export const lab: ConditionModule<Options> = {
     result: { type: 'enum', values: ['latest', 'any'], description: '`latest` (default): the most recent result in the window compares; `any`: any result in the window does (the most recent of those is cited), such as a low B12 at any earlier date.' },
   },
   compile(o, cc) {
-    const test = cc.test(o.test, [...cc.path, 'test']);
+    const test = cc.lab(o.test, [...cc.path, 'test']);
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : cc.lookback;
     const direction = o.direction ?? 'before';
     return (scope) => {

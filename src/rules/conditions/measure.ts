@@ -1,6 +1,6 @@
 import { NOTE_SECTIONS, type Note } from '../../chart/model.js';
 import { compareNumber, type Comparison, type Interval } from '../compare.js';
-import { normalizeUnit } from '../analytes.js';
+import { normalizeUnit } from '../units.js';
 import { noteEvidence } from '../evidence.js';
 import type { TermHit, TermMatcher } from '../terms.js';
 import type { ConditionModule, EvidenceRef } from '../types.js';

@@ -18,7 +18,7 @@ export const patient: ConditionModule<Options> = {
     age: { type: 'comparison', description: 'Age in whole years: a number or a comparison ({gte: 65}).' },
     ageMonths: { type: 'comparison', description: 'Age in whole months: a number or a comparison ({gte: 6, lt: 24}).' },
     sex: { type: 'enum-list', values: SEXES, description: 'One sex or a list.' },
-    at: { type: 'test', description: 'Take the age on the date of the latest result of this test in the lookback window before the subject\'s date (a threshold that depends on the age at the result); never holds when there is no such result.' },
+    at: { type: 'lab', description: 'Take the age on the date of the latest result of this test in the lookback window before the subject\'s date (a threshold that depends on the age at the result); never holds when there is no such result.' },
   },
   compile(o, cc) {
     const age: Comparison | undefined = typeof o.age === 'number' ? { eq: o.age } : o.age;

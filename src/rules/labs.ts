@@ -1,0 +1,102 @@
+/** Named lab tests (a ruleset's `labs:`), compiled: which results they take, and how each unit converts to theirs. */
+import type { Lab } from '../chart/model.js';
+import { normalizeUnit } from './units.js';
+
+export interface LabDefinition {
+  loinc?: string[];
+  names?: string[];
+  unit?: string;
+  factors?: Record<string, number>;
+}
+
+/** An analyte of the ruleset's `analytes:` catalogue: how its units convert, known by LOINC code and name. */
+export interface AnalyteDefinition {
+  loinc?: string[];
+  names?: string[];
+  unit: string;
+  /** Unit -> factor to `unit`. */
+  factors?: Record<string, number>;
+}
+
+/** The analytes a ruleset knows (the built-in catalogue, rulesets/analytes.yaml, and its own). */
+export class AnalyteCatalog {
+  private readonly byLoinc = new Map<string, ReadonlyMap<string, number>>();
+  private readonly byName = new Map<string, ReadonlyMap<string, number>>();
+
+  constructor(analytes: Iterable<AnalyteDefinition>) {
+    for (const a of analytes) {
+      const factors = new Map<string, number>();
+      for (const [u, f] of Object.entries(a.factors ?? {})) factors.set(normalizeUnit(u), f);
+      factors.set(normalizeUnit(a.unit), 1);
+      for (const l of a.loinc ?? []) this.byLoinc.set(l.trim(), factors);
+      for (const n of a.names ?? []) this.byName.set(n.trim().toLowerCase(), factors);
+    }
+  }
+
+  /** Normalized unit -> factor to the analyte's base unit, for the first LOINC code (else name) known. */
+  factorsFor(loinc: Iterable<string>, names: Iterable<string>): ReadonlyMap<string, number> | undefined {
+    for (const l of loinc) {
+      const f = this.byLoinc.get(l);
+      if (f) return f;
+    }
+    for (const n of names) {
+      const f = this.byName.get(n);
+      if (f) return f;
+    }
+    return undefined;
+  }
+}
+
+const NO_ANALYTES = new AnalyteCatalog([]);
+
+export type Conversion =
+  | { ok: true; value: number }
+  | { ok: false; reason: 'no-unit' | 'unknown-unit' };
+
+export class CompiledLab {
+  readonly loinc: Set<string>;
+  readonly names: Set<string>;
+  readonly unit: string | undefined;
+  private readonly unitKey: string | undefined;
+  private readonly factors = new Map<string, number>();
+
+  constructor(readonly name: string, def: LabDefinition, analytes: AnalyteCatalog = NO_ANALYTES) {
+    this.loinc = new Set((def.loinc ?? []).map((l) => l.trim()));
+    this.names = new Set([name, ...(def.names ?? [])].map((n) => n.trim().toLowerCase()));
+    this.unit = def.unit;
+    this.unitKey = def.unit !== undefined ? normalizeUnit(def.unit) : undefined;
+    const known = this.unitKey !== undefined ? analytes.factorsFor(this.loinc, this.names) : undefined;
+    const toBase = this.unitKey !== undefined ? known?.get(this.unitKey) : undefined;
+    if (known && toBase !== undefined) {
+      for (const [u, f] of known) this.factors.set(u, f / toBase);
+    }
+    for (const [u, f] of Object.entries(def.factors ?? {})) this.factors.set(normalizeUnit(u), f);
+    if (this.unitKey !== undefined) this.factors.set(this.unitKey, 1);
+  }
+
+  /** True when the lab result is a result of this test (by LOINC code, else by name). */
+  takes(lab: Lab): boolean {
+    if (lab.loinc !== undefined && this.loinc.has(lab.loinc)) return true;
+    return lab.test !== undefined && this.names.has(lab.test.toLowerCase());
+  }
+
+  /** The lab value in this test's canonical unit. */
+  convert(value: number, unit: string | undefined): Conversion {
+    if (this.unitKey === undefined) return { ok: true, value };
+    if (unit === undefined || unit.trim() === '') return { ok: false, reason: 'no-unit' };
+    const f = this.factors.get(normalizeUnit(unit));
+    if (f === undefined) return { ok: false, reason: 'unknown-unit' };
+    return { ok: true, value: value * f };
+  }
+
+  knowsUnit(unit: string): boolean {
+    return this.factors.has(normalizeUnit(unit));
+  }
+}
+
+/** Values rounded sensibly for messages: three significant digits, no trailing zeros. */
+export function roundForDisplay(v: number): number {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(v))));
+  return Number(v.toFixed(Math.min(digits, 3)));
+}
