@@ -34,7 +34,7 @@ export type { BaselineSummary, ChartEntry, FileResult, Report, RuleInfo, ShardIn
 export type { InputFormat } from './chart/adapt.js';
 export type { FailOn } from './run/run.js';
 /** Thrown when a ruleset, config, ICD-10-CM table or concept map has problems: `problems` lists each with its place. */
-export { RulesetError, type Problem } from './rules/load.js';
+export { RulesetError, type Problem } from './read/problems.js';
 /** Thrown by `lintFiles` when a path matches no file. */
 export { NoFilesError } from './run/discover.js';
 

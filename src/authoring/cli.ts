@@ -5,7 +5,7 @@
  * file is thrown to the CLI, which lists its problems (exit 2).
  */
 import type { Command } from 'commander';
-import { printable } from '../report/printable.js';
+import { printable } from '../core/printable.js';
 import { closest } from '../rules/suggest.js';
 import { init } from './init.js';
 import { printConfig } from './print-config.js';

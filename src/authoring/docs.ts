@@ -7,7 +7,7 @@
  */
 import type { Finding, Query } from '../finding.js';
 import { describeIndicator } from '../report/queries.js';
-import { builtinPath } from '../rules/load.js';
+import { builtinPath } from '../core/package.js';
 import type { CompiledRule } from '../rules/types.js';
 import { loadSuite } from './test-command.js';
 import { runCases, type CaseResult } from './tester.js';

@@ -6,9 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { yamlText } from '../report/printable.js';
+import { yamlText } from '../core/printable.js';
 import { compileRuleset } from '../rules/compile.js';
-import { Problems, type Def } from '../rules/load.js';
+import { Problems } from '../read/problems.js';
+import { type Def } from '../rules/load.js';
 import { findConfig, loadConfig } from '../run/config.js';
 import { discover, displayPath, NoFilesError } from '../run/discover.js';
 import { codeTableOf, resolveDefinitions } from '../run/setup.js';

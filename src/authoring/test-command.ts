@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileRuleset } from '../rules/compile.js';
-import { builtinPath, loadDefinitions, Problems, type Definitions } from '../rules/load.js';
+import { builtinPath } from '../core/package.js';
+import { loadDefinitions, type Definitions } from '../rules/load.js';
+import { Problems } from '../read/problems.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { codeTableOf } from '../run/setup.js';
 import { collectCases, ownRules, testsFileFor, type TestSuite } from './cases.js';

@@ -12,7 +12,7 @@ import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
 import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from '../chart/fhir/concept-map.js';
 import { SEVERITIES } from '../finding.js';
 import { FORMATTERS, SHOWS_QUERIES } from '../report/index.js';
-import { printable, printableBlock, printableStack, shownPath } from '../report/printable.js';
+import { printable, printableBlock, printableStack, shownPath } from '../core/printable.js';
 import type { RedactOptions } from '../report/redact.js';
 import type { Report } from '../report/types.js';
 import { BaselineError, DEFAULT_BASELINE } from '../run/baseline.js';
@@ -20,7 +20,8 @@ import { CACHE_STRATEGIES, defaultCacheLocation, type CacheStrategy } from '../r
 import { convert, CONVERT_FORMATS, type ConvertFormat } from '../run/convert.js';
 import { displayPath, NoFilesError } from '../run/discover.js';
 import { findConfig, loadConfig, type Config } from '../run/config.js';
-import { DEFAULT_MAX_FILE_SIZE, ioCause, readSideInput, SideInputError } from '../read/bounded.js';
+import { DEFAULT_MAX_FILE_SIZE, readSideInput, SideInputError } from '../read/bounded.js';
+import { ioCause, OutputError } from '../core/io.js';
 import { MergeError, mergeReports, parseShardReport } from '../run/merge.js';
 import { ProgressBar, progressAllowed } from '../run/progress.js';
 import { run, type FailOn } from '../run/run.js';
@@ -28,18 +29,18 @@ import { parseShard, ShardError, type Shard } from '../run/shard.js';
 import { setupFromSpec, type RulesetSpec } from '../run/setup.js';
 import { DEFAULT_WORKER_THRESHOLD } from '../run/workers.js';
 import { fileSourceLines } from '../run/sources.js';
-import { PACKAGE_ROOT, Problems, RulesetError } from '../rules/load.js';
+import { PACKAGE_ROOT } from '../core/package.js';
+import { Problems, RulesetError } from '../read/problems.js';
 import { didYouMean } from '../rules/suggest.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { registerAuthoringCommands, subcommandHint } from '../authoring/cli.js';
 import { Interrupted, watchSignals } from './signals.js';
 import { finishRun, ownFiles, type BaselineOption, type FormatTarget } from './finish.js';
-import { OutputError } from './output.js';
 import { formatStats } from './stats.js';
 
 /**
  * A message on stderr: one line, `b12lint: ` first. Messages name files and quote what b12lint
- * read, so the whole text is printable (src/report/printable.ts): nothing in it drives the
+ * read, so the whole text is printable (src/core/printable.ts): nothing in it drives the
  * terminal or starts a line of a CI log.
  */
 export function say(io: Pick<Io, 'stderr'>, text: string): void {

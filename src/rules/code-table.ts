@@ -4,7 +4,8 @@
  * long descriptor. A diagnosis is checked against the table in force on its encounter's date.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_MAX_FILE_SIZE, ioCause, readBounded, refusal } from '../read/bounded.js';
+import { DEFAULT_MAX_FILE_SIZE, readBounded, refusal } from '../read/bounded.js';
+import { ioCause } from '../core/io.js';
 import { basename } from 'node:path';
 import type { Day } from '../chart/model.js';
 import { normalizeIcd10, parseDay } from '../chart/normalize.js';

@@ -10,7 +10,9 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { checkSchema, Problems, readSource, type SourceFile } from '../rules/load.js';
+import { checkSchema } from '../rules/load.js';
+import { Problems } from '../read/problems.js';
+import { readSource, type SourceFile } from '../read/source.js';
 import type { InputFormat } from '../chart/adapt.js';
 
 export const CONFIG_FILES = ['b12lint.config.yaml', '.b12lintrc.yaml'];

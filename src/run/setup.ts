@@ -5,7 +5,8 @@
 import { resolve } from 'node:path';
 import { CodeTable, CodeTableError, loadCodeTable } from '../rules/code-table.js';
 import { compileRuleset } from '../rules/compile.js';
-import { applyLayer, baseDefinitions, loadDefinitions, Problems, RulesetError, type Definitions } from '../rules/load.js';
+import { applyLayer, baseDefinitions, loadDefinitions, type Definitions } from '../rules/load.js';
+import { Problems, RulesetError } from '../read/problems.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { CONFIG_KEYS, loadConfig, type Config } from './config.js';
 
