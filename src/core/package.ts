@@ -10,6 +10,9 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 
 export const BUILTIN_PREFIX = 'b12lint:';
 
+/** The ruleset a run uses when neither the command line, the API nor the config names one. */
+export const DEFAULT_RULESET = 'b12lint:recommended';
+
 /** The file of a built-in ruleset name (`b12lint:recommended`), or undefined for anything else. */
 export function builtinPath(name: string): string | undefined {
   if (!name.startsWith(BUILTIN_PREFIX)) return undefined;

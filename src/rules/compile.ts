@@ -16,7 +16,7 @@ import { betweenProblem, OPERATORS } from './compare.js';
 import { CONDITIONS } from './conditions/index.js';
 import { parseDuration, type Duration } from './duration.js';
 import { merge, HOLDS } from './evidence.js';
-import { builtinPath } from '../core/package.js';
+import { builtinPath, DEFAULT_RULESET } from '../core/package.js';
 import { Problems } from '../read/problems.js';
 import { readSource, type SourceFile } from '../read/source.js';
 import { applyLayer, emptyDefinitions, type Definitions, type Def, type RawRule } from './load.js';
@@ -166,7 +166,7 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     .digest('hex');
 
   return {
-    name: defs.name || 'b12lint:recommended',
+    name: defs.name || DEFAULT_RULESET,
     files: defs.files,
     lookback,
     rules: allRules.filter((r) => r.severity !== ('off' as Severity)),

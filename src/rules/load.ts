@@ -6,7 +6,7 @@
  * left here is what a schema cannot know (cycles, repeated ids, what an extension extends).
  */
 import { dirname, resolve } from 'node:path';
-import { BUILTIN_PREFIX, builtinPath } from '../core/package.js';
+import { BUILTIN_PREFIX, builtinPath, DEFAULT_RULESET } from '../core/package.js';
 import type { Problems } from '../read/problems.js';
 import { displayPath, readSource, type NodePath, type SourceFile } from '../read/source.js';
 import { schemaProblems, type SchemaName } from './schema-check.js';
@@ -147,8 +147,8 @@ function resolveRef(ref: string, baseDir: string): string {
 function loadInto(defs: Definitions, ref: string, baseDir: string, problems: Problems, stack: string[], at?: { src: SourceFile; path: NodePath }): void {
   const abs = resolveRef(ref, baseDir);
   if (ref.startsWith(BUILTIN_PREFIX) && !builtinPath(ref)) {
-    if (at) problems.at(at.src, at.path, `unknown built-in ruleset "${ref}".${didYouMean(ref, ['b12lint:recommended'])}`);
-    else problems.raw(ref, 1, 1, `unknown built-in ruleset "${ref}".${didYouMean(ref, ['b12lint:recommended'])}`);
+    if (at) problems.at(at.src, at.path, `unknown built-in ruleset "${ref}".${didYouMean(ref, [DEFAULT_RULESET])}`);
+    else problems.raw(ref, 1, 1, `unknown built-in ruleset "${ref}".${didYouMean(ref, [DEFAULT_RULESET])}`);
     return;
   }
   if (stack.includes(abs)) {
