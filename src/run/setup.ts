@@ -22,7 +22,7 @@ export interface SetupOptions {
 }
 
 /** The ruleset's definitions after `extends`, with the config as the last layer. */
-export function resolveDefinitions(options: Pick<SetupOptions, 'ruleset' | 'config'>, problems: Problems): Definitions {
+function resolveDefinitions(options: Pick<SetupOptions, 'ruleset' | 'config'>, problems: Problems): Definitions {
   const { config } = options;
   // A ruleset named on the command line runs as written; the config adds only run settings.
   if (options.ruleset) return loadDefinitions(options.ruleset, problems);
