@@ -22,10 +22,11 @@ import { redact, sensitiveKey } from './report/redact.js';
 import type { Report, RuleInfo } from './report/types.js';
 import { Engine } from './rules/engine.js';
 import type { CompiledRuleset } from './rules/types.js';
-import { findConfig, type Config } from './run/config.js';
+import type { Config } from './run/config.js';
 import { DEFAULT_MAX_FILE_SIZE, lintText as lintOneText, type LintFileOptions } from './run/lint-file.js';
 import { buildReport, exitCode as exitCodeOf, run, type FailOn } from './run/run.js';
 import { setupFromSpec } from './run/setup.js';
+import { failOnOf, rulesetSpecOf } from './run/settings.js';
 import { fileSourceLines } from './run/sources.js';
 import { readBackSpools } from './run/spool.js';
 
@@ -34,7 +35,7 @@ export type { BaselineSummary, ChartEntry, FileResult, Report, RuleInfo, ShardIn
 export type { InputFormat } from './chart/adapt.js';
 export type { FailOn } from './run/run.js';
 /** Thrown when a ruleset, config, ICD-10-CM table or concept map has problems: `problems` lists each with its place. */
-export { RulesetError, type Problem } from './rules/load.js';
+export { RulesetError, type Problem } from './read/problems.js';
 /** Thrown by `lintFiles` when a path matches no file. */
 export { NoFilesError } from './run/discover.js';
 
@@ -113,13 +114,12 @@ export class B12Lint {
   /** Sets up the ruleset; throws `RulesetError` when it, the config or a table has problems. */
   constructor(options: B12LintOptions = {}) {
     this.cwd = resolve(options.cwd ?? process.cwd());
-    const configPath = options.config === false ? undefined : options.config !== undefined ? resolve(this.cwd, options.config) : findConfig(this.cwd);
-    const { ruleset, config } = setupFromSpec({
+    const { ruleset, config } = setupFromSpec(rulesetSpecOf({
+      cwd: this.cwd,
       ...(options.ruleset !== undefined ? { ruleset: options.ruleset } : {}),
-      ...(configPath ? { configPath } : {}),
-      icd10: (options.icd10 ?? []).map((p) => (p.includes('@') ? p : resolve(this.cwd, p))),
-      version: VERSION,
-    });
+      ...(options.config !== undefined ? { config: options.config } : {}),
+      ...(options.icd10 !== undefined ? { icd10: options.icd10 } : {}),
+    }, VERSION));
     this.compiled = ruleset;
     this.config = config;
     this.engine = new Engine(ruleset);
@@ -208,7 +208,7 @@ export class B12Lint {
 
   /** The CLI's exit code for the report: 0 clean, 1 findings that fail the run, 2 an internal error. */
   exitCode(report: Report, options: ExitCodeOptions = {}): 0 | 1 | 2 {
-    const failOn = options.failOn ?? (this.config?.failOn as FailOn | undefined) ?? 'error';
+    const failOn = failOnOf(options.failOn, this.config);
     if (failOn !== 'never' && !SEVERITIES.includes(failOn)) throw new TypeError(`failOn takes ${[...SEVERITIES, 'never'].join(', ')}; got "${String(failOn)}"`);
     return exitCodeOf(report, failOn, options.maxWarnings ?? this.config?.maxWarnings);
   }

@@ -10,7 +10,7 @@ import { defaultConceptMap, loadConceptMap } from '../src/chart/fhir/concept-map
 import type { Chart } from '../src/chart/model.js';
 import { toNative } from '../src/chart/write-native.js';
 import { parseText } from '../src/read/parse.js';
-import { RulesetError } from '../src/rules/load.js';
+import { RulesetError } from '../src/read/problems.js';
 import { ROOT } from './helpers/cli.js';
 import { scratch } from './helpers/scratch.js';
 

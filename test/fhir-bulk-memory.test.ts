@@ -14,7 +14,8 @@ import type { Finding } from '../src/finding.js';
 import type { Report } from '../src/report/types.js';
 import { BulkFindings } from '../src/run/bulk-findings.js';
 import { compareFindings, type FileOutcome } from '../src/run/lint-file.js';
-import { spoolFolder, spoolOf } from '../src/run/spool.js';
+import { spoolFolder } from '../src/core/temp.js';
+import { spoolOf } from '../src/run/spool.js';
 import { scratches } from './helpers/scratch.js';
 import { cli, ROOT } from './helpers/cli.js';
 
@@ -104,7 +105,7 @@ function tmp(): string {
   return scratch().dir;
 }
 
-/** The spool files this process has now (src/run/spool.ts keeps them in a folder of the process's own). */
+/** The spool files this process has now (src/core/temp.ts keeps them in a folder of the process's own). */
 function spoolFiles(): string[] {
   return readdirSync(spoolFolder());
 }

@@ -3,11 +3,11 @@
  * checked against its official schema where there is one (SARIF, JUnit) and against the JSON
  * report of the same run, on the CI fixture charts plus a chart whose text and file name hold
  * every character a format must escape. The text formats show control characters of chart text
- * and file names as visible escapes (src/report/printable.ts; test/security/ has the hostile cases).
+ * and file names as visible escapes (src/core/printable.ts; test/security/ has the hostile cases).
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printable, printableDeep } from '../src/report/printable.js';
+import { printable, printableDeep } from '../src/core/printable.js';
 import { describeEvidence } from '../src/report/stylish.js';
 import type { Report } from '../src/report/types.js';
 import { cli, ROOT } from './helpers/cli.js';

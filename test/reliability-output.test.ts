@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Interrupted } from '../src/cli/signals.js';
-import { writeAtomic } from '../src/cli/output.js';
+import { writeAtomic } from '../src/core/io.js';
 import { run } from '../src/run/run.js';
 import { setupRuleset } from '../src/run/setup.js';
 import { BIN, cli, ROOT } from './helpers/cli.js';

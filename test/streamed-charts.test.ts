@@ -13,7 +13,8 @@ import { FlaggedCharts } from '../src/report/charts.js';
 import type { ChartEntry, FileResult } from '../src/report/types.js';
 import { idKey, NO_ID, repeatedKeys } from '../src/run/chart-ids.js';
 import { duplicateChartIds } from '../src/run/run.js';
-import { attachChartSpool, ChartSpool, spoolFolder } from '../src/run/spool.js';
+import { attachChartSpool, ChartSpool } from '../src/run/spool.js';
+import { spoolFolder } from '../src/core/temp.js';
 
 async function spooled(charts: readonly ChartEntry[]): Promise<ChartSpool> {
   const spool = new ChartSpool();

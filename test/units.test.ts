@@ -2,7 +2,8 @@
 import { AnalyteCatalog, CompiledLab, roundForDisplay } from '../src/rules/labs.js';
 import { normalizeUnit } from '../src/rules/units.js';
 import { loincCheckDigitValid } from '../src/rules/loinc.js';
-import { baseDefinitions, Problems } from '../src/rules/load.js';
+import { baseDefinitions } from '../src/rules/load.js';
+import { Problems } from '../src/read/problems.js';
 import { parseLabValue } from '../src/chart/lab-value.js';
 import { compileText, rulesetProblems } from './helpers/engine.js';
 

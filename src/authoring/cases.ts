@@ -11,7 +11,10 @@ import { dirname, resolve } from 'node:path';
 import { isMap, type Node } from 'yaml';
 import { formatOf, parseText, type SourceFormat } from '../read/parse.js';
 import { yamlNodeAt } from '../read/yaml-locate.js';
-import { checkSchema, positionOf, Problems, readSource, type Definitions, type SourceFile } from '../rules/load.js';
+import { checkSchema, type Definitions } from '../rules/load.js';
+import { positionOf, readSource, type SourceFile } from '../read/source.js';
+import { Problems } from '../read/problems.js';
+import { resolveTableSpec } from '../rules/code-table.js';
 import { didYouMean } from '../rules/suggest.js';
 import type { NodePath } from '../rules/types.js';
 import { displayPath } from '../run/discover.js';
@@ -94,7 +97,7 @@ export function collectCases(defs: Definitions, rulesetPath: string, testsPath: 
     checkSchema('tests', src, root, problems);
     if (!isObj(root)) return suite;
     const icd10 = root.icd10 === undefined ? [] : Array.isArray(root.icd10) ? root.icd10 : [root.icd10];
-    suite.icd10 = icd10.filter((f): f is string => typeof f === 'string').map((f) => (f.includes('@') ? `${resolve(dirname(src.path), f.split('@')[0]!)}@${f.split('@')[1]}` : resolve(dirname(src.path), f)));
+    suite.icd10 = icd10.filter((f): f is string => typeof f === 'string').map((f) => resolveTableSpec(f, dirname(src.path)));
     if (isObj(root.tests)) {
       for (const [id, examples] of Object.entries(root.tests)) {
         if (!defs.rules.has(id)) {

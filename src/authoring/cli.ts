@@ -5,7 +5,7 @@
  * file is thrown to the CLI, which lists its problems (exit 2).
  */
 import type { Command } from 'commander';
-import { printable, shownPath } from '../report/printable.js';
+import { printable, shownPath } from '../core/printable.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { closest } from '../rules/suggest.js';
 import { init } from './init.js';

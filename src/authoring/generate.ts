@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { PACKAGE_ROOT } from '../rules/load.js';
+import { PACKAGE_ROOT } from '../core/package.js';
 import { newAjv, readSchema, VALIDATOR_DIR } from '../rules/schema-check.js';
 import { ruleDocs } from './docs.js';
 import { SCHEMA_NAMES, schemaText } from './schemas.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PACKAGE_ROOT } from '../rules/load.js';
+import { PACKAGE_ROOT } from '../core/package.js';
 import { SCHEMA_DIR } from '../rules/schema-check.js';
 import { AuthoringError } from './test-command.js';
 

@@ -6,13 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { yamlText } from '../report/printable.js';
-import { compileRuleset } from '../rules/compile.js';
+import { yamlText } from '../core/printable.js';
+import type { Def } from '../rules/load.js';
 import type { CompiledRuleset } from '../rules/types.js';
-import { Problems, type Def } from '../rules/load.js';
-import { findConfig, loadConfig } from '../run/config.js';
 import { discover, displayPath, NoFilesError } from '../run/discover.js';
-import { codeTableOf, resolveDefinitions } from '../run/setup.js';
+import { failOnOf, rulesetSpecOf, tablesInForce } from '../run/settings.js';
+import { setupFromSpec } from '../run/setup.js';
 import { AuthoringError } from './test-command.js';
 
 export interface PrintConfigOptions {
@@ -30,13 +29,14 @@ function valuesOf<T>(map: ReadonlyMap<string, Def<T>>): Record<string, T> {
 }
 
 export async function printConfig(file: string | undefined, o: PrintConfigOptions): Promise<string> {
-  const configPath = o.config ?? (o.configLookup === false ? undefined : findConfig(o.cwd));
-  const problems = new Problems();
-  const config = configPath ? loadConfig(resolve(o.cwd, configPath), problems) : undefined;
-  const defs = resolveDefinitions({ ...(o.ruleset ? { ruleset: o.ruleset } : {}), ...(config ? { config } : {}) }, problems);
-  const icd10 = o.icd10.length ? o.icd10.map((f) => (f.includes('@') ? f : resolve(o.cwd, f))) : config?.icd10 ?? [];
-  const ruleset = compileRuleset(defs, problems, { codeTable: codeTableOf(icd10) });
-  problems.throwIfAny();
+  const spec = rulesetSpecOf({
+    cwd: o.cwd,
+    ...(o.ruleset ? { ruleset: o.ruleset } : {}),
+    ...(o.config !== undefined ? { config: o.config } : o.configLookup === false ? { config: false as const } : {}),
+    icd10: o.icd10,
+  }, '');
+  const { ruleset, defs, config } = setupFromSpec(spec);
+  const icd10 = tablesInForce(spec.icd10, config);
   if (ruleset.warnings.length) o.warn?.(ruleset.warnings);
 
   const out: Record<string, unknown> = {};
@@ -53,7 +53,7 @@ export async function printConfig(file: string | undefined, o: PrintConfigOption
     out.file = { path: file, linted };
   }
   out.settings = {
-    failOn: config?.failOn ?? 'error',
+    failOn: failOnOf(undefined, config),
     maxWarnings: config?.maxWarnings ?? null,
     ignore: config?.ignore ?? [],
     icd10: icd10.map((f) => displayPath(f, o.cwd)),

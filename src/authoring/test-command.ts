@@ -6,8 +6,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileRuleset } from '../rules/compile.js';
-import { builtinPath, loadDefinitions, Problems, type Definitions } from '../rules/load.js';
+import { builtinPath } from '../core/package.js';
+import { loadDefinitions, type Definitions } from '../rules/load.js';
+import { Problems } from '../read/problems.js';
 import type { CompiledRuleset } from '../rules/types.js';
+import { givenTables } from '../run/settings.js';
 import { codeTableOf } from '../run/setup.js';
 import { collectCases, ownRules, testsFileFor, type TestSuite } from './cases.js';
 import { formatTestReport } from './test-report.js';
@@ -46,7 +49,7 @@ export function loadSuite(ref: string, abs: string, cwd: string, icd10: readonly
   const problems = new Problems();
   const defs = loadDefinitions(ref, problems, cwd);
   const suite = collectCases(defs, abs, testsFileFor(abs), problems);
-  const tables = [...icd10.map((f) => (f.includes('@') ? f : resolve(cwd, f))), ...suite.icd10];
+  const tables = [...givenTables(cwd, icd10), ...suite.icd10];
   const ruleset = compileRuleset(defs, problems, { codeTable: codeTableOf(tables) });
   problems.throwIfAny();
   return { defs, suite, ruleset };

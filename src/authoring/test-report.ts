@@ -2,10 +2,10 @@
  * The report of `b12lint test`, as a test runner prints it: each case passed (✓) or failed (✗),
  * and for a failed case what was expected (-) and what the rule found (+), then one summary line.
  * Names, messages and evidence come from the test charts: each line is made printable
- * (src/report/printable.ts), and the lines that start with a path or a rule id start with it shown safe.
+ * (src/core/printable.ts), and the lines that start with a path or a rule id start with it shown safe.
  */
 import type { Finding } from '../finding.js';
-import { printable, shownPath } from '../report/printable.js';
+import { printable, shownPath } from '../core/printable.js';
 import type { ExpectedFinding } from './cases.js';
 import { describeEvidence, type CaseResult } from './tester.js';
 

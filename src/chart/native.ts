@@ -41,8 +41,12 @@ function describe(v: unknown): string {
   return `the ${typeof v} ${String(v)}`;
 }
 
-/** Reports problems of one chart; every message is plain English for the person fixing the export. */
-export class Problems {
+/**
+ * Collects what breaks the chart format in one chart, as `chart-format` findings of the report
+ * (a chart is linted, never refused). Every message is plain English for the person fixing the
+ * export. Problems of the files that configure a run refuse the run instead: read/problems.ts.
+ */
+export class ChartProblems {
   readonly findings: UnlocatedFinding[] = [];
   chartId?: string;
   encounterId?: string;
@@ -61,7 +65,7 @@ function str(v: unknown): string | undefined {
   return undefined;
 }
 
-function list(obj: Obj, key: string, ptr: string, p: Problems, required = false): unknown[] {
+function list(obj: Obj, key: string, ptr: string, p: ChartProblems, required = false): unknown[] {
   const v = obj[key];
   if (v === undefined || v === null) {
     if (required) p.add(ptr, `Missing \`${key}\`: expected a list.`);
@@ -74,7 +78,7 @@ function list(obj: Obj, key: string, ptr: string, p: Problems, required = false)
   return v;
 }
 
-function enumValue<T extends string>(v: unknown, allowed: readonly T[], fallback: T, ptr: string, what: string, p: Problems): T {
+function enumValue<T extends string>(v: unknown, allowed: readonly T[], fallback: T, ptr: string, what: string, p: ChartProblems): T {
   if (v === undefined || v === null) return fallback;
   const s = typeof v === 'string' ? v.trim().toLowerCase() : undefined;
   if (s !== undefined && (allowed as readonly string[]).includes(s)) return s as T;
@@ -82,7 +86,7 @@ function enumValue<T extends string>(v: unknown, allowed: readonly T[], fallback
   return fallback;
 }
 
-function day(v: unknown, ptr: string, what: string, p: Problems, required: boolean): { day: number; text: string } | undefined {
+function day(v: unknown, ptr: string, what: string, p: ChartProblems, required: boolean): { day: number; text: string } | undefined {
   if (v === undefined || v === null) {
     if (required) p.add(ptr.slice(0, ptr.lastIndexOf('/')), `Missing ${what}: expected a date written YYYY-MM-DD.`);
     return undefined;
@@ -96,7 +100,7 @@ function day(v: unknown, ptr: string, what: string, p: Problems, required: boole
   return { day: d, text: text! };
 }
 
-function adaptPatient(v: unknown, ptr: string, p: Problems): Patient {
+function adaptPatient(v: unknown, ptr: string, p: ChartProblems): Patient {
   const patient: Patient = { ptr };
   if (v === undefined || v === null) return patient;
   if (!isObj(v)) {
@@ -111,7 +115,7 @@ function adaptPatient(v: unknown, ptr: string, p: Problems): Patient {
   return patient;
 }
 
-function adaptDiagnoses(raw: unknown[], ptr: string, p: Problems): Diagnosis[] {
+function adaptDiagnoses(raw: unknown[], ptr: string, p: ChartProblems): Diagnosis[] {
   const out: Diagnosis[] = [];
   raw.forEach((d, i) => {
     const dptr = `${ptr}/${i}`;
@@ -143,7 +147,7 @@ function adaptDiagnoses(raw: unknown[], ptr: string, p: Problems): Diagnosis[] {
   return out;
 }
 
-function resolvePointers(v: unknown, ptr: string, diagnoses: Diagnosis[], p: Problems): Diagnosis[] | undefined {
+function resolvePointers(v: unknown, ptr: string, diagnoses: Diagnosis[], p: ChartProblems): Diagnosis[] | undefined {
   if (v === undefined || v === null) return undefined;
   const items = Array.isArray(v) ? v : [v];
   const linked: Diagnosis[] = [];
@@ -191,7 +195,7 @@ function doseOf(dose: unknown): Dose | undefined {
   return pv.value !== undefined && pv.unit ? { value: pv.value, unit: pv.unit } : undefined;
 }
 
-function adaptServices(raw: unknown[], ptr: string, enc: { date: number; dateText: string }, diagnoses: Diagnosis[], p: Problems): Service[] {
+function adaptServices(raw: unknown[], ptr: string, enc: { date: number; dateText: string }, diagnoses: Diagnosis[], p: ChartProblems): Service[] {
   const out: Service[] = [];
   raw.forEach((s, i) => {
     const sptr = `${ptr}/${i}`;
@@ -224,7 +228,7 @@ function adaptServices(raw: unknown[], ptr: string, enc: { date: number; dateTex
   return out;
 }
 
-function adaptNotes(raw: unknown[], ptr: string, p: Problems): Note[] {
+function adaptNotes(raw: unknown[], ptr: string, p: ChartProblems): Note[] {
   const out: Note[] = [];
   raw.forEach((n, i) => {
     const nptr = `${ptr}/${i}`;
@@ -242,7 +246,7 @@ function adaptNotes(raw: unknown[], ptr: string, p: Problems): Note[] {
   return out;
 }
 
-function adaptEncounters(raw: unknown[], ptr: string, p: Problems): Encounter[] {
+function adaptEncounters(raw: unknown[], ptr: string, p: ChartProblems): Encounter[] {
   const out: Encounter[] = [];
   const seen = new Set<string>();
   raw.forEach((e, i) => {
@@ -270,7 +274,7 @@ function adaptEncounters(raw: unknown[], ptr: string, p: Problems): Encounter[] 
   return out;
 }
 
-function adaptLabs(raw: unknown[], ptr: string, p: Problems): Lab[] {
+function adaptLabs(raw: unknown[], ptr: string, p: ChartProblems): Lab[] {
   const out: Lab[] = [];
   raw.forEach((l, i) => {
     const lptr = `${ptr}/${i}`;
@@ -316,7 +320,7 @@ function adaptLabs(raw: unknown[], ptr: string, p: Problems): Lab[] {
   return out;
 }
 
-function adaptMedications(raw: unknown[], ptr: string, p: Problems): Medication[] {
+function adaptMedications(raw: unknown[], ptr: string, p: ChartProblems): Medication[] {
   const out: Medication[] = [];
   raw.forEach((m, i) => {
     const mptr = `${ptr}/${i}`;
@@ -344,7 +348,7 @@ function adaptMedications(raw: unknown[], ptr: string, p: Problems): Medication[
 
 /** One chart from one value at `ptr` ('' for a whole document). */
 export function adaptChart(value: unknown, ptr: string): AdaptResult {
-  const p = new Problems();
+  const p = new ChartProblems();
   if (!isObj(value)) {
     p.add(ptr, `Expected a chart (a mapping with \`chartId\` and \`encounters\`); found ${describe(value)}.`);
     return { charts: [], findings: p.findings, refused: [ptr] };

@@ -11,7 +11,7 @@
  * piece by piece (src/report/stream-writer.ts), the formats are written straight from the spools
  * (redacted on the way with `--redact`), so memory does not grow with the number of findings or
  * charts; otherwise the spools are read back and `finish` runs.
- * Files are still written whole (atomically, or into a FIFO or device: src/cli/output.ts); what
+ * Files are still written whole (atomically, or into a FIFO or device: src/core/io.ts); what
  * goes to stdout is written as it is made.
  */
 import { existsSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { formatReport, pieceWriter } from '../report/encode.js';
 import { chartsWithFindings } from '../report/charts.js';
 import { keepFindings } from '../report/filter.js';
-import { printable } from '../report/printable.js';
+import { printable } from '../core/printable.js';
 import { Redactor, type RedactOptions } from '../report/redact.js';
 import { summaryLine } from '../report/stylish.js';
 import type { ChartSource, FileResult, FormatOptions, Report, RuleInfo, SourceLines } from '../report/types.js';
@@ -31,7 +31,7 @@ import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-w
 import { ExitCode } from '../run/run.js';
 import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
-import { openOutput, outputError, type OutputFile } from './output.js';
+import { openOutput, outputError, type OutputFile } from '../core/io.js';
 
 export interface FormatTarget {
   name: string;

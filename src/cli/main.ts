@@ -12,34 +12,36 @@ import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
 import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from '../chart/fhir/concept-map.js';
 import { SEVERITIES } from '../finding.js';
 import { FORMATTERS, SHOWS_QUERIES } from '../report/index.js';
-import { printable, printableBlock, printableStack, shownPath } from '../report/printable.js';
+import { printable, printableBlock, printableStack, shownPath } from '../core/printable.js';
 import type { RedactOptions } from '../report/redact.js';
 import type { Report } from '../report/types.js';
 import { BaselineError, DEFAULT_BASELINE } from '../run/baseline.js';
 import { CACHE_STRATEGIES, defaultCacheLocation, type CacheStrategy } from '../run/cache.js';
 import { convert, CONVERT_FORMATS, type ConvertFormat } from '../run/convert.js';
 import { displayPath, NoFilesError } from '../run/discover.js';
-import { findConfig, loadConfig, type Config } from '../run/config.js';
-import { DEFAULT_MAX_FILE_SIZE, ioCause, readSideInput, SideInputError } from '../read/bounded.js';
+import { loadConfig, type Config } from '../run/config.js';
+import { DEFAULT_MAX_FILE_SIZE, readSideInput, SideInputError } from '../read/bounded.js';
+import { ioCause, OutputError } from '../core/io.js';
 import { MergeError, mergeReports, parseShardReport } from '../run/merge.js';
 import { ProgressBar, progressAllowed } from '../run/progress.js';
-import { run, type FailOn } from '../run/run.js';
+import { run } from '../run/run.js';
 import { parseShard, ShardError, type Shard } from '../run/shard.js';
 import { setupFromSpec, type RulesetSpec } from '../run/setup.js';
+import { configFileOf, failOnOf, rulesetSpecOf, type SettingsInput } from '../run/settings.js';
 import { DEFAULT_WORKER_THRESHOLD } from '../run/workers.js';
 import { fileSourceLines } from '../run/sources.js';
-import { PACKAGE_ROOT, Problems, RulesetError } from '../rules/load.js';
+import { DEFAULT_RULESET, PACKAGE_ROOT } from '../core/package.js';
+import { Problems, RulesetError } from '../read/problems.js';
 import { didYouMean } from '../rules/suggest.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { registerAuthoringCommands, rulesetWarnings, subcommandHint } from '../authoring/cli.js';
 import { Interrupted, watchSignals } from './signals.js';
 import { finishRun, ownFiles, type BaselineOption, type FormatTarget } from './finish.js';
-import { OutputError } from './output.js';
 import { formatStats } from './stats.js';
 
 /**
  * A message on stderr: one line, `b12lint: ` first. Messages name files and quote what b12lint
- * read, so the whole text is printable (src/report/printable.ts): nothing in it drives the
+ * read, so the whole text is printable (src/core/printable.ts): nothing in it drives the
  * terminal or starts a line of a CI log.
  */
 export function say(io: Pick<Io, 'stderr'>, text: string): void {
@@ -147,21 +149,21 @@ function useColor(opts: { color?: boolean }, io: Io): boolean {
   return io.isTTY;
 }
 
-function configPath(opts: { config?: string; configLookup?: boolean }, io: Io): string | undefined {
-  return opts.config ?? (opts.configLookup === false ? undefined : findConfig(io.cwd));
+/** The settings as given on the command line (run/settings.ts works them out). */
+function settingsInput(opts: RulesetOpts, io: Io): SettingsInput {
+  return {
+    cwd: io.cwd,
+    ...(opts.ruleset ? { ruleset: opts.ruleset } : {}),
+    ...(opts.config !== undefined ? { config: opts.config } : opts.configLookup === false ? { config: false as const } : {}),
+    icd10: opts.icd10 ?? [],
+  };
 }
 
 function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec; configFile?: string } {
-  const path = configPath(opts, io);
-  const spec: RulesetSpec = {
-    ...(opts.ruleset ? { ruleset: opts.ruleset } : {}),
-    ...(path ? { configPath: resolve(io.cwd, path) } : {}),
-    icd10: opts.icd10 ?? [],
-    version: version(),
-  };
+  const spec = rulesetSpecOf(settingsInput(opts, io), version());
   const loaded = setupFromSpec(spec);
   if (loaded.ruleset.warnings.length) io.stderr(rulesetWarnings(loaded.ruleset.warnings));
-  return { ...loaded, spec, ...(path ? { configFile: displayPath(resolve(io.cwd, path), io.cwd) } : {}) };
+  return { ruleset: loaded.ruleset, config: loaded.config, spec, ...(spec.configPath ? { configFile: displayPath(spec.configPath, io.cwd) } : {}) };
 }
 
 /**
@@ -240,7 +242,7 @@ async function finishReport(
     targets: settings.targets,
     color: useColor(opts, io),
     rules: ruleset.rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs })),
-    failOn: (settings.failOn ?? config?.failOn ?? 'error') as FailOn,
+    failOn: failOnOf(settings.failOn, config),
     maxWarnings: settings.maxWarnings ?? config?.maxWarnings,
     quiet: opts.quiet ?? false,
     ...(settings.baseline ? { baseline: settings.baseline } : {}),
@@ -304,9 +306,9 @@ interface ConvertOpts extends InputOpts {
 async function convertCommand(paths: string[], opts: ConvertOpts, io: Io): Promise<number> {
   const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
   // `convert` runs no rules: only the config's inputFormat and conceptMap matter.
-  const path = configPath(opts, io);
+  const path = configFileOf(io.cwd, settingsInput(opts, io).config);
   const problems = new Problems();
-  const config = path ? loadConfig(resolve(io.cwd, path), problems) : undefined;
+  const config = path ? loadConfig(path, problems) : undefined;
   problems.throwIfAny();
   const result = await convert(paths, {
     ...inputOptions(opts, config, io),
@@ -385,7 +387,7 @@ function explainCommand(id: string, opts: RulesetOpts, io: Io): number {
 
 function addRulesetOptions(cmd: Command): Command {
   return cmd
-    .option('-r, --ruleset <file>', 'a ruleset file or built-in name (default: the config\'s, else b12lint:recommended)')
+    .option('-r, --ruleset <file>', `a ruleset file or built-in name (default: the config's, else ${DEFAULT_RULESET})`)
     .option('-c, --config <file>', 'a config file (default: the nearest b12lint.config.yaml or .b12lintrc.yaml)')
     .option('--no-config-lookup', 'do not look for a config file')
     .option('--icd10 <file>', 'a CMS ICD-10-CM order file (repeatable; one per fiscal year)', collect, []);

@@ -8,6 +8,7 @@
  * close).
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { ioCause } from '../core/io.js';
 
 /** The limit charts and side inputs are read under unless told otherwise (--max-file-size). */
 export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
@@ -79,35 +80,6 @@ export function readBounded(path: string, limit: number, deferAbove = Infinity, 
 export function refusal(r: Exclude<Bounded, { bytes: Buffer }>, limit: number): string {
   if (r.refused === 'not-a-file') return 'it is not a regular file (a pipe, socket or device)';
   return `it is ${(r.size / MB).toFixed(1)} MB${r.grew ? ' or more (it grew while it was read)' : ''}, over the ${(limit / MB).toFixed(0)} MB limit for one file (--max-file-size)`;
-}
-
-/** A cause already in words (a file where a folder should be). */
-export class IoProblem extends Error {}
-
-/** An I/O failure in words, for messages: `permission denied`, `no space left on the device`. */
-export function ioCause(err: unknown): string {
-  if (err instanceof IoProblem) return err.message;
-  const e = err as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'ENOENT': return 'no such file or folder';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'the file system is read-only';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EDQUOT': return 'the disk quota is used up';
-    case 'EFBIG': return 'the file is too large for the file system';
-    case 'EISDIR': return 'it is a folder';
-    case 'ENOTDIR': return 'a part of the path is a file, not a folder';
-    case 'EEXIST': return 'a file is in the way';
-    case 'ENAMETOOLONG': return 'the name is too long';
-    case 'ELOOP': return 'too many symbolic links (a symbolic link loop)';
-    case 'EPIPE': return 'the reading end was closed';
-    case 'ENXIO': return 'there is nothing on the other end (a socket or an unconnected device)';
-    case 'EMFILE': case 'ENFILE': return 'too many open files';
-    case 'EIO': return 'an input/output error of the device';
-    case 'EBUSY': return 'the file is busy';
-    case 'ETXTBSY': return 'the file is a running program';
-    default: return e?.code ?? (err instanceof Error ? err.message : String(err));
-  }
 }
 
 /** A side input that could not be read: the caller says which and what to do. */

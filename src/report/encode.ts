@@ -1,5 +1,5 @@
 /**
- * The one layer between the report and every format's text (src/report/printable.ts says why):
+ * The one layer between the report and every format's text (src/core/printable.ts says why):
  * the CLI writes no format but through here. The data formats (JSON, SARIF, GitLab Code Quality)
  * get the report as it is, and their JSON text goes through `jsonSafe`, so a reader gets the
  * exact data back. Every other format, and any format added later unless it is listed as data,
@@ -9,7 +9,7 @@
  */
 import type { Finding } from '../finding.js';
 import { FORMATTERS } from './index.js';
-import { jsonSafe, printable, printableBlock, printableDeep } from './printable.js';
+import { jsonSafe, printable, printableBlock, printableDeep } from '../core/printable.js';
 import { PIECE_WRITERS, type PieceWriter } from './stream-writer.js';
 import type { ChartSource, FormatOptions, Report, SourceLines } from './types.js';
 

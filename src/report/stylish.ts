@@ -1,7 +1,7 @@
 /** The default terminal format: findings grouped by file, ESLint-style, with their evidence. */
 import { Chalk } from 'chalk';
 import type { Evidence, Finding } from '../finding.js';
-import { lineStart } from './printable.js';
+import { lineStart } from '../core/printable.js';
 import type { BaselineSummary, Formatter, Report } from './types.js';
 
 /** How a note's mention is shown when it is not affirmed: "(family history)", "(denied)". */

@@ -4,8 +4,9 @@
  * long descriptor. A diagnosis is checked against the table in force on its encounter's date.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_MAX_FILE_SIZE, ioCause, readBounded, refusal } from '../read/bounded.js';
-import { basename } from 'node:path';
+import { DEFAULT_MAX_FILE_SIZE, readBounded, refusal } from '../read/bounded.js';
+import { ioCause } from '../core/io.js';
+import { basename, resolve } from 'node:path';
 import type { Day } from '../chart/model.js';
 import { normalizeIcd10, parseDay } from '../chart/normalize.js';
 
@@ -74,6 +75,16 @@ export function fiscalYearOf(spec: string): { path: string; year: number } {
   const m = /(20\d\d)/.exec(basename(spec));
   if (!m) throw new CodeTableError(spec, 0, 'cannot tell which fiscal year this order file covers: name it with the year (icd10cm_order_2026.txt) or write path@2026');
   return { path: spec, year: Number(m[1]) };
+}
+
+/**
+ * An order file as written (`path`, or `path@2026` for a file whose name has no year) with its
+ * path made absolute against `baseDir`: the run's folder for a file given on the command line or
+ * to the API, the file's own folder for one a config or tests file names.
+ */
+export function resolveTableSpec(spec: string, baseDir: string): string {
+  const at = /^(.*)@(\d{4})$/.exec(spec);
+  return at ? `${resolve(baseDir, at[1]!)}@${at[2]}` : resolve(baseDir, spec);
 }
 
 export function loadCodeTable(specs: readonly string[]): CodeTable {

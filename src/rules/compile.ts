@@ -16,7 +16,10 @@ import { betweenProblem, OPERATORS } from './compare.js';
 import { CONDITIONS } from './conditions/index.js';
 import { parseDuration, type Duration } from './duration.js';
 import { merge, HOLDS } from './evidence.js';
-import { builtinPath, Problems, readSource, applyLayer, emptyDefinitions, type Definitions, type Def, type RawMention, type RawPair, type RawRule, type SourceFile } from './load.js';
+import { builtinPath, DEFAULT_RULESET } from '../core/package.js';
+import { Problems } from '../read/problems.js';
+import { readSource, type SourceFile } from '../read/source.js';
+import { applyLayer, emptyDefinitions, type Definitions, type Def, type RawMention, type RawPair, type RawRule } from './load.js';
 import { allOf, anyOf, gateOf, someDiagnosis, someLab, someService, someSetting, withGate, type ChartFacts, type ChartGate } from './relevance.js';
 import { compileQuery, QueryPolicy } from './query.js';
 import { didYouMean } from './suggest.js';
@@ -74,7 +77,7 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     if (rule) allRules.push(rule);
   }
   return {
-    name: defs.name || 'b12lint:recommended',
+    name: defs.name || DEFAULT_RULESET,
     files: defs.files,
     lookback: env.lookback,
     rules: allRules.filter((r) => r.severity !== ('off' as Severity)),

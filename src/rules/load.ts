@@ -1,48 +1,17 @@
 /**
- * Loading rulesets: YAML files with positions, checked against schemas/ruleset.schema.json,
+ * Loading rulesets: YAML files with positions (read/source.ts), checked against schemas/ruleset.schema.json,
  * `extends` (built-in names or paths relative to the file), merged in order (later wins), then
  * `overrides`. Every problem is collected with its file, line and column; the ruleset is
  * refused as a whole if there is any. The shape of the file is the schema's to check; what is
  * left here is what a schema cannot know (cycles, repeated ids, what an extension extends).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { ioCause, readSideInput, SideInputError } from '../read/bounded.js';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { Position } from '../finding.js';
-import { yamlNodeAt } from '../read/yaml-locate.js';
+import { dirname, resolve } from 'node:path';
+import { BUILTIN_PREFIX, builtinPath, DEFAULT_RULESET } from '../core/package.js';
+import type { Problems } from '../read/problems.js';
+import { displayPath, readSource, type NodePath, type SourceFile } from '../read/source.js';
 import { schemaProblems, type SchemaName } from './schema-check.js';
 import { didYouMean } from './suggest.js';
 import type { AnalyteDefinition, LabDefinition } from './labs.js';
-import type { NodePath } from './types.js';
-
-export interface Problem extends Position {
-  file: string;
-  message: string;
-}
-
-export class RulesetError extends Error {
-  constructor(readonly problems: Problem[]) {
-    super(problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('\n'));
-  }
-}
-
-export interface SourceFile {
-  /** As shown in messages (relative to the current folder when it can be). */
-  file: string;
-  /** Absolute path ('' for a ruleset given as text). */
-  path: string;
-  text: string;
-  /** The parsed document with its positions (parsed on first use when a snapshot gave the value). */
-  readonly doc: Document.Parsed;
-  readonly lines: LineCounter;
-  /** The file's content as plain values. */
-  value(): unknown;
-  /** Set for a built-in file whose snapshot the build checked against this schema and found clean. */
-  readonly schemaClean?: SchemaName;
-}
 
 export interface Def<T> {
   value: T;
@@ -123,66 +92,6 @@ export interface RawMention {
 /** A rule id: kebab-case (a JSON Schema pattern). */
 export const RULE_ID_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
 
-/** The folder the package is installed in (for built-in rulesets). */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BUILTIN_PREFIX = 'b12lint:';
-
-export function builtinPath(name: string): string | undefined {
-  if (!name.startsWith(BUILTIN_PREFIX)) return undefined;
-  const base = name.slice(BUILTIN_PREFIX.length);
-  if (!/^[a-z0-9-]+$/.test(base)) return undefined;
-  return join(PACKAGE_ROOT, 'rulesets', `${base}.yaml`);
-}
-
-export function positionOf(src: SourceFile, path: NodePath, atKey = false): Position {
-  const toPointer = (parts: NodePath): string => parts.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-  let node = yamlNodeAt(src.doc.contents as Node | null, toPointer(path));
-  if (atKey && path.length > 0) {
-    // Point at the key itself (an unknown key is the mistake, not its value).
-    const parent = yamlNodeAt(src.doc.contents as Node | null, toPointer(path.slice(0, -1)));
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1]));
-      if (pair && isScalar(pair.key)) node = pair.key;
-    }
-  }
-  const offset = node?.range?.[0] ?? 0;
-  const { line, col } = src.lines.linePos(offset);
-  return { line, column: col };
-}
-
-/** Collects problems, each placed in its file, and warnings (the file loads, but should change). */
-export class Problems {
-  readonly list: Problem[] = [];
-  readonly warnings: Problem[] = [];
-
-  /** A warning placed at a key (a deprecated one); said once per file, place and message. */
-  warnAtKey(src: SourceFile, path: NodePath, message: string): void {
-    const w: Problem = { file: src.file, ...positionOf(src, path, true), message };
-    if (!this.warnings.some((x) => x.file === w.file && x.line === w.line && x.column === w.column && x.message === w.message)) this.warnings.push(w);
-  }
-
-  at(src: SourceFile, path: NodePath, message: string): void {
-    this.list.push({ file: src.file, ...positionOf(src, path), message });
-  }
-
-  /** A problem with a key (unknown, misspelt): placed at the key rather than its value. */
-  atKey(src: SourceFile, path: NodePath, message: string): void {
-    this.list.push({ file: src.file, ...positionOf(src, path, true), message });
-  }
-
-  raw(file: string, line: number, column: number, message: string): void {
-    this.list.push({ file, line, column, message });
-  }
-
-  /** Refuses the ruleset if there is any problem: listed by file (in the order met), line and column. */
-  throwIfAny(): void {
-    if (this.list.length === 0) return;
-    const files = [...new Set(this.list.map((p) => p.file))];
-    const sorted = [...this.list].sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.line - b.line || a.column - b.column);
-    throw new RulesetError(sorted);
-  }
-}
-
 /** Checks a file's root against its JSON Schema; each problem is placed at its key or value. */
 export function checkSchema(name: SchemaName, src: SourceFile, root: unknown, problems: Problems): void {
   if (src.schemaClean === name) return; // checked when b12lint was built, and the text is the same
@@ -190,77 +99,6 @@ export function checkSchema(name: SchemaName, src: SourceFile, root: unknown, pr
     if (p.atKey) problems.atKey(src, p.path, p.message);
     else problems.at(src, p.path, p.message);
   }
-}
-
-function displayPath(abs: string): string {
-  const rel = abs.startsWith(process.cwd() + '/') ? abs.slice(process.cwd().length + 1) : abs;
-  return rel.split('\\').join('/');
-}
-
-const NOT_FOUND = 'file not found';
-
-/** Reads and parses one YAML file (ruleset or config). Returns undefined after recording problems. */
-export function readSource(absPath: string, problems: Problems, shown = displayPath(absPath)): SourceFile | undefined {
-  let text: string;
-  try {
-    // Under the size limit of chart files, and a regular file only (never a pipe or device read without end).
-    text = readSideInput(absPath, undefined, (err) => ((err as NodeJS.ErrnoException).code === 'ENOENT' ? NOT_FOUND : ioCause(err)));
-  } catch (err) {
-    if (!(err instanceof SideInputError)) throw err;
-    problems.raw(shown, 1, 1, err.message === NOT_FOUND ? NOT_FOUND : `cannot read the file: ${err.message}`);
-    return undefined;
-  }
-  return sourceFromText(text, absPath, problems, shown);
-}
-
-function parseYamlSource(text: string): { doc: Document.Parsed; lines: LineCounter } {
-  const lines = new LineCounter();
-  return { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
-}
-
-/**
- * The values of a built-in ruleset, parsed at build time (scripts/snapshot-rulesets.mjs) into
- * dist/rulesets/<name>.json with the hash of the text they came from: parsing the YAML is most of
- * a one-chart run's start-up. The document itself is parsed only if a position is needed, and a
- * snapshot the build found clean under the ruleset schema is not checked against it again.
- */
-interface Snapshot {
-  sha256: string;
-  value: unknown;
-  /** The schema the build checked the value against and found no problem with. */
-  schemaClean?: SchemaName;
-}
-
-function snapshotOf(absPath: string, text: string): Snapshot | undefined {
-  if (!absPath.startsWith(join(PACKAGE_ROOT, 'rulesets'))) return undefined;
-  try {
-    const snap = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'dist', 'rulesets', `${basename(absPath, '.yaml')}.json`), 'utf8')) as Snapshot;
-    return snap.sha256 === createHash('sha256').update(text).digest('hex') ? snap : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function sourceFromText(text: string, absPath: string, problems: Problems, shown = displayPath(absPath)): SourceFile | undefined {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const snapshot = snapshotOf(absPath, text);
-  if (snapshot !== undefined) {
-    let parsed: ReturnType<typeof parseYamlSource> | undefined;
-    const get = (): ReturnType<typeof parseYamlSource> => (parsed ??= parseYamlSource(text));
-    return {
-      file: shown, path: absPath, text, get doc() { return get().doc; }, get lines() { return get().lines; },
-      value: () => structuredClone(snapshot.value), ...(snapshot.schemaClean ? { schemaClean: snapshot.schemaClean } : {}),
-    };
-  }
-  const { doc, lines } = parseYamlSource(text);
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      const { line, col } = lines.linePos(e.pos[0]);
-      problems.raw(shown, line, col, `invalid YAML: ${e.message.split('\n')[0]}`);
-    }
-    return undefined;
-  }
-  return { file: shown, path: absPath, text, doc, lines, value: () => doc.toJS({ maxAliasCount: 100 }) };
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -315,8 +153,8 @@ function resolveRef(ref: string, baseDir: string): string {
 function loadInto(defs: Definitions, ref: string, baseDir: string, problems: Problems, stack: string[], at?: { src: SourceFile; path: NodePath }): void {
   const abs = resolveRef(ref, baseDir);
   if (ref.startsWith(BUILTIN_PREFIX) && !builtinPath(ref)) {
-    if (at) problems.at(at.src, at.path, `unknown built-in ruleset "${ref}".${didYouMean(ref, ['b12lint:recommended'])}`);
-    else problems.raw(ref, 1, 1, `unknown built-in ruleset "${ref}".${didYouMean(ref, ['b12lint:recommended'])}`);
+    if (at) problems.at(at.src, at.path, `unknown built-in ruleset "${ref}".${didYouMean(ref, [DEFAULT_RULESET])}`);
+    else problems.raw(ref, 1, 1, `unknown built-in ruleset "${ref}".${didYouMean(ref, [DEFAULT_RULESET])}`);
     return;
   }
   if (stack.includes(abs)) {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { isShortIdentifier, keyName } from '../report/printable.js';
+import { isShortIdentifier, keyName } from '../core/printable.js';
 import { didYouMean } from './suggest.js';
 import type { NodePath } from './types.js';
 

@@ -1,6 +1,7 @@
 /** Types of the compiled ruleset and of the condition modules the engine is built from. */
 import type { Chart, Day, Diagnosis, Encounter, Lab, Service } from '../chart/model.js';
 import type { Evidence, Position, Severity } from '../finding.js';
+import type { NodePath } from '../read/source.js';
 import type { CodeMatcher } from './codes.js';
 import type { Duration } from './duration.js';
 import type { TermMatcher } from './terms.js';
@@ -56,7 +57,7 @@ export interface OptionSpec {
 }
 
 /** A place in a ruleset file, as a path of keys and indexes from the file's root. */
-export type NodePath = readonly (string | number)[];
+export type { NodePath };
 
 export interface CompileContext {
   /** Where this condition's options stand in the ruleset. */

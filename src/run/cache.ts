@@ -25,8 +25,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic } from '../cli/output.js';
-import { ioCause } from '../read/bounded.js';
+import { ioCause, writeAtomic } from '../core/io.js';
 import type { Finding } from '../finding.js';
 import type { ChartEntry } from '../report/types.js';
 import type { FileOutcome } from './lint-file.js';

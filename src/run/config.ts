@@ -10,7 +10,10 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { checkSchema, Problems, readSource, type SourceFile } from '../rules/load.js';
+import { resolveTableSpec } from '../rules/code-table.js';
+import { checkSchema } from '../rules/load.js';
+import { Problems } from '../read/problems.js';
+import { readSource, type SourceFile } from '../read/source.js';
 import type { InputFormat } from '../chart/adapt.js';
 
 export const CONFIG_FILES = ['b12lint.config.yaml', '.b12lintrc.yaml'];
@@ -61,7 +64,7 @@ export function loadConfig(path: string, problems: Problems): Config | undefined
     return list.filter((x): x is string => typeof x === 'string');
   };
   cfg.ignore = strings('ignore');
-  cfg.icd10 = strings('icd10').map((p) => (p.includes('@') ? `${resolve(dir, p.split('@')[0]!)}@${p.split('@')[1]}` : resolve(dir, p)));
+  cfg.icd10 = strings('icd10').map((p) => resolveTableSpec(p, dir));
   if (typeof r.failOn === 'string') cfg.failOn = r.failOn;
   if (typeof r.maxWarnings === 'number' && Number.isInteger(r.maxWarnings) && r.maxWarnings >= 0) cfg.maxWarnings = r.maxWarnings;
   if (typeof r.inputFormat === 'string') cfg.inputFormat = r.inputFormat as InputFormat;

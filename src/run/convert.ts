@@ -9,7 +9,7 @@ import type { ConceptMap } from '../chart/fhir/concept-map.js';
 import type { Chart } from '../chart/model.js';
 import { toNative } from '../chart/write-native.js';
 import type { Finding } from '../finding.js';
-import { jsonSafe, yamlText } from '../report/printable.js';
+import { jsonSafe, yamlText } from '../core/printable.js';
 import { discover, displayPath } from './discover.js';
 import { lintInputs } from './lint-bulk.js';
 import { DEFAULT_MAX_FILE_SIZE, type ChartLinter } from './lint-file.js';
@@ -38,7 +38,7 @@ export async function convert(inputs: readonly string[], options: ConvertOptions
   let charts = 0;
   const emit = (chart: Chart): void => {
     const native = toNative(chart);
-    // Chart text goes to a terminal or a CI log: escaped so that it drives neither (src/report/printable.ts).
+    // Chart text goes to a terminal or a CI log: escaped so that it drives neither (src/core/printable.ts).
     if (options.to === 'json') write(`${charts === 0 ? '[\n' : ',\n'}${jsonSafe(JSON.stringify(native, null, 2))}`);
     else write(`${charts === 0 ? '' : '---\n'}${yamlText(native)}`);
     charts++;

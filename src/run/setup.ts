@@ -1,25 +1,28 @@
 /**
  * Setting up a run's ruleset: the `--ruleset` given, else the config's, else the built-in
- * `b12lint:recommended`; then the config as the last layer; then compiled once.
+ * `b12lint:recommended`; then the config as the last layer; then compiled once. What is given
+ * is worked out first, the same way for every command (run/settings.ts).
  */
-import { resolve } from 'node:path';
+import { DEFAULT_RULESET } from '../core/package.js';
 import { CodeTable, CodeTableError, loadCodeTable } from '../rules/code-table.js';
 import { compileRuleset } from '../rules/compile.js';
-import { applyLayer, baseDefinitions, loadDefinitions, Problems, RulesetError, type Definitions } from '../rules/load.js';
+import { applyLayer, baseDefinitions, loadDefinitions, type Definitions } from '../rules/load.js';
+import { Problems, RulesetError } from '../read/problems.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { CONFIG_KEYS, loadConfig, type Config } from './config.js';
-
-export const DEFAULT_RULESET = 'b12lint:recommended';
+import { tablesInForce } from './settings.js';
 
 export interface SetupOptions {
+  /** A built-in name or an absolute path (run/settings.ts). */
   ruleset?: string;
   config?: Config;
+  /** Order files given (absolute, or absolute@year); they replace the config's. */
   icd10?: readonly string[];
   version: string;
 }
 
 /** The ruleset's definitions after `extends`, with the config as the last layer. */
-export function resolveDefinitions(options: Pick<SetupOptions, 'ruleset' | 'config'>, problems: Problems): Definitions {
+function resolveDefinitions(options: Pick<SetupOptions, 'ruleset' | 'config'>, problems: Problems): Definitions {
   const { config } = options;
   // A ruleset named on the command line runs as written; the config adds only run settings.
   if (options.ruleset) return loadDefinitions(options.ruleset, problems);
@@ -43,18 +46,28 @@ export function codeTableOf(files: readonly string[]): CodeTable {
   }
 }
 
+/** The ruleset set up, with its definitions (what print-config shows) and the config it was set up with. */
+export interface SetUp {
+  ruleset: CompiledRuleset;
+  defs: Definitions;
+  config: Config | undefined;
+}
+
 /** `problems` may already hold the config's problems, so all are listed together. */
 export function setupRuleset(options: SetupOptions, problems = new Problems()): CompiledRuleset {
+  return setup(options, problems).ruleset;
+}
+
+function setup(options: SetupOptions, problems: Problems): SetUp {
   const { config } = options;
   const defs = resolveDefinitions(options, problems);
   // Compile whatever loaded, so the problems of loading and of compiling are listed together.
-  const tables = [...(options.icd10 ?? []).map((p) => (p.includes('@') ? p : resolve(p))), ...(options.icd10?.length ? [] : config?.icd10 ?? [])];
-  const compiled = compileRuleset(defs, problems, {
-    codeTable: codeTableOf(tables),
+  const ruleset = compileRuleset(defs, problems, {
+    codeTable: codeTableOf(tablesInForce(options.icd10 ?? [], config)),
     fingerprintExtra: `${options.version}\n${config ? config.src.text : ''}`,
   });
   problems.throwIfAny();
-  return compiled;
+  return { ruleset, defs, config };
 }
 
 /**
@@ -65,19 +78,19 @@ export interface RulesetSpec {
   ruleset?: string;
   /** The config file, absolute. */
   configPath?: string;
+  /** Order files given (absolute); empty: the config's. */
   icd10: readonly string[];
   version: string;
 }
 
 /** Loads the config a spec names and sets up the ruleset on it (problems listed together). */
-export function setupFromSpec(spec: RulesetSpec): { ruleset: CompiledRuleset; config: Config | undefined } {
+export function setupFromSpec(spec: RulesetSpec): SetUp {
   const problems = new Problems();
   const config = spec.configPath ? loadConfig(spec.configPath, problems) : undefined;
-  const ruleset = setupRuleset({
+  return setup({
     ...(spec.ruleset ? { ruleset: spec.ruleset } : {}),
     ...(config ? { config } : {}),
     icd10: spec.icd10,
     version: spec.version,
   }, problems);
-  return { ruleset, config };
 }

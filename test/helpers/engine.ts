@@ -4,7 +4,9 @@
  */
 import { Engine } from '../../src/rules/engine.js';
 import { compileRuleset } from '../../src/rules/compile.js';
-import { applyLayer, baseDefinitions, Problems, RulesetError, sourceFromText } from '../../src/rules/load.js';
+import { applyLayer, baseDefinitions } from '../../src/rules/load.js';
+import { Problems, RulesetError } from '../../src/read/problems.js';
+import { sourceFromText } from '../../src/read/source.js';
 import type { CompiledRuleset } from '../../src/rules/types.js';
 import { CodeTable } from '../../src/rules/code-table.js';
 import { lintText } from '../../src/run/lint-file.js';

@@ -8,8 +8,10 @@
 import { join } from 'node:path';
 import { NOTE_SECTIONS, type NoteSection } from '../model.js';
 import { looksLikeIcd10, normalizeIcd10, normalizeProcedureCode } from '../normalize.js';
-import { keyName } from '../../report/printable.js';
-import { PACKAGE_ROOT, Problems, readSource } from '../../rules/load.js';
+import { keyName } from '../../core/printable.js';
+import { PACKAGE_ROOT } from '../../core/package.js';
+import { Problems } from '../../read/problems.js';
+import { readSource } from '../../read/source.js';
 import { isObj, text } from './types.js';
 
 export const DEFAULT_CONCEPT_MAP = join(PACKAGE_ROOT, 'rulesets', 'fhir-concept-map.yaml');

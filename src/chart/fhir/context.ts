@@ -5,7 +5,7 @@
  * is reported in the user's terms.
  */
 import type { Severity } from '../../finding.js';
-import type { Problems } from '../native.js';
+import type { ChartProblems } from '../native.js';
 import type { ConceptMap } from './concept-map.js';
 import type { LeftOut } from './left-out.js';
 import { refText, refType, type ResourceIndex } from './refs.js';
@@ -14,7 +14,7 @@ import type { Entry } from './types.js';
 export interface Context {
   map: ConceptMap;
   index: ResourceIndex;
-  p: Problems;
+  p: ChartProblems;
   leftOut: LeftOut;
   where: 'file' | 'export';
 }

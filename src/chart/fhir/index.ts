@@ -5,7 +5,7 @@
  * the FHIR element it came from (`/entry/6/resource/item/0`).
  */
 import { ENGINE_RULES } from '../../finding.js';
-import { Problems, type AdaptResult } from '../native.js';
+import { ChartProblems, type AdaptResult } from '../native.js';
 import { buildChart } from './chart.js';
 import type { Context } from './context.js';
 import { LeftOut, leftOutResource, several } from './left-out.js';
@@ -55,7 +55,7 @@ const OUTSIDE = (n: number): string => `${several(n, 'resource')} not linted, be
 
 /** Charts from resources, one per patient; resources of a chart's kind that belong to none are reported. */
 export function adaptFhirEntries(entries: readonly Entry[], options: FhirOptions): AdaptResult {
-  const p = new Problems();
+  const p = new ChartProblems();
   const index = new ResourceIndex(options.external);
   const kept: Entry[] = [];
   for (const e of entries) {

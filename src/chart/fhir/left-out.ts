@@ -9,7 +9,7 @@
  * `warning` when it may be what b12lint lints but cannot read (a system it does not know).
  */
 import { ENGINE_RULES, type Evidence, type EvidenceKind, type Severity, type UnlocatedFinding } from '../../finding.js';
-import type { Problems } from '../native.js';
+import type { ChartProblems } from '../native.js';
 import { shown } from './systems.js';
 import { text, typedId, type Entry } from './types.js';
 
@@ -51,7 +51,7 @@ export function leftOutResource(e: Entry, detail?: string, code?: string): LeftO
  * One finding for several things left out for one reason. `what` says it for one thing and for
  * several ("is not linted" / "are not linted"), the items follow: "<what>: <item>; <item>."
  */
-export function reportLeftOut(p: Problems, items: readonly LeftOutItem[], severity: Severity, what: (n: number) => string, hint = ''): void {
+export function reportLeftOut(p: ChartProblems, items: readonly LeftOutItem[], severity: Severity, what: (n: number) => string, hint = ''): void {
   if (items.length === 0) return;
   const evidence: Evidence[] = items.map((it) => (it.code === undefined ? { kind: it.kind, pointer: it.ptr } : { kind: it.kind, pointer: it.ptr, code: shown(it.code, 64) }));
   const f: UnlocatedFinding = {
@@ -96,7 +96,7 @@ export class LeftOut {
     g.items.push(item);
   }
 
-  report(p: Problems): void {
+  report(p: ChartProblems): void {
     for (const g of this.groups.values()) reportLeftOut(p, g.items, g.severity, g.what, g.hint);
     this.groups.clear();
     this.seen.clear();
