@@ -78,7 +78,10 @@ const median = (xs) => {
  * rounds in which every command runs once, so a burst of load from elsewhere hits all of them.
  */
 function sideBySide(commands, repeat = REPEAT) {
-  for (const c of commands) (c.before?.(), measure(c.argv));
+  for (const c of commands) {
+    c.before?.();
+    measure(c.argv);
+  }
   const runs = commands.map(() => []);
   for (let i = 0; i < repeat; i++) {
     commands.forEach((c, k) => {

@@ -126,6 +126,7 @@ function conditionDefs(): Record<string, Schema> {
 // The chart format (shared/spec/chart-format.md). Extra fields are allowed: exports carry more.
 // ---------------------------------------------------------------------------------------------
 
+// eslint-disable-next-line max-lines-per-function -- a JSON Schema written out as one object literal: data, not steps
 function chartDefs(): Record<string, Schema> {
   const date = (description: string): Schema => ({ type: 'string', pattern: DATE_PATTERN, patternErrorMessage: 'is not a date written YYYY-MM-DD', description });
   const enumOf = (values: readonly string[], description: string): Schema => ({ type: 'string', enum: [...values], description });
@@ -254,6 +255,7 @@ export function chartSchema(): Schema {
 
 const SEVERITY: Schema = { title: 'severity', enum: [...SEVERITIES, 'off'], description: 'error, warning, info, or off to turn the rule off.' };
 
+// eslint-disable-next-line max-lines-per-function -- a JSON Schema written out as one object literal: data, not steps
 function examplesDefs(): Record<string, Schema> {
   return {
     examples: {
@@ -337,6 +339,7 @@ function examplesDefs(): Record<string, Schema> {
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- a JSON Schema written out as one object literal: data, not steps
 function rulesetDefs(): Record<string, Schema> {
   const matchDefs = Object.fromEntries(SUBJECT_KINDS.map((k) => [`match-${k}`, { title: `\`match\` for \`on: ${k}\``, ...optionsObject(MATCH_OPTIONS[k]) }]));
   return {

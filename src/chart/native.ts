@@ -270,6 +270,29 @@ function adaptEncounters(raw: unknown[], ptr: string, p: Problems): Encounter[] 
   return out;
 }
 
+/** A lab's `referenceRange: { low, high }`; anything else is reported. */
+function labRange(rr: unknown, ptr: string, p: Problems): Lab['referenceRange'] {
+  if (isObj(rr)) {
+    const range: { low?: number; high?: number } = {};
+    const low = parseLabValue(rr.low).value;
+    const high = parseLabValue(rr.high).value;
+    if (low !== undefined) range.low = low;
+    if (high !== undefined) range.high = high;
+    return range;
+  }
+  if (rr !== undefined && rr !== null) p.add(ptr, `Reference range must be written { low, high }; found ${describe(rr)}.`, 'warning');
+  return undefined;
+}
+
+/** A lab's `flag` (L, LL, low, H, HH, high, N, normal, any case). */
+function labFlag(v: unknown): Lab['interpretation'] {
+  const flag = typeof v === 'string' ? v.trim().toLowerCase() : undefined;
+  if (flag === 'l' || flag === 'low' || flag === 'll') return 'low';
+  if (flag === 'h' || flag === 'high' || flag === 'hh') return 'high';
+  if (flag === 'n' || flag === 'normal') return 'normal';
+  return undefined;
+}
+
 function adaptLabs(raw: unknown[], ptr: string, p: Problems): Lab[] {
   const out: Lab[] = [];
   raw.forEach((l, i) => {
@@ -296,21 +319,10 @@ function adaptLabs(raw: unknown[], ptr: string, p: Problems): Lab[] {
     else if (parsed.unit) lab.unit = parsed.unit;
     const d = day(l.date, `${lptr}/date`, 'lab date', p, true);
     if (d) { lab.date = d.day; lab.dateText = d.text; }
-    const rr = l.referenceRange;
-    if (isObj(rr)) {
-      const range: { low?: number; high?: number } = {};
-      const low = parseLabValue(rr.low).value;
-      const high = parseLabValue(rr.high).value;
-      if (low !== undefined) range.low = low;
-      if (high !== undefined) range.high = high;
-      lab.referenceRange = range;
-    } else if (rr !== undefined && rr !== null) {
-      p.add(`${lptr}/referenceRange`, `Reference range must be written { low, high }; found ${describe(rr)}.`, 'warning');
-    }
-    const flag = typeof l.flag === 'string' ? l.flag.trim().toLowerCase() : undefined;
-    if (flag === 'l' || flag === 'low' || flag === 'll') lab.interpretation = 'low';
-    else if (flag === 'h' || flag === 'high' || flag === 'hh') lab.interpretation = 'high';
-    else if (flag === 'n' || flag === 'normal') lab.interpretation = 'normal';
+    const range = labRange(l.referenceRange, `${lptr}/referenceRange`, p);
+    if (range) lab.referenceRange = range;
+    const flag = labFlag(l.flag);
+    if (flag) lab.interpretation = flag;
     out.push(lab);
   });
   return out;

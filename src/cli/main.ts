@@ -326,7 +326,7 @@ function addInputOptions(cmd: Command): Command {
 async function reportFiles(specs: readonly string[], cwd: string): Promise<string[]> {
   const out: string[] = [];
   for (const spec of specs) {
-    let isFile = false;
+    let isFile: boolean;
     try {
       isFile = statSync(resolve(cwd, spec)).isFile();
     } catch {

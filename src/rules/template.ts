@@ -69,6 +69,11 @@ export function lookup(name: string, scope: Scope, bindings: Bindings): unknown 
     }
   }
   const [root, key] = [name.slice(0, name.indexOf('.') < 0 ? name.length : name.indexOf('.')), name.slice(name.indexOf('.') + 1)];
+  return scopeValue(root, key, scope);
+}
+
+/** `root.key` read from the finding's scope (`service.date`, `lab.value`, `chart.id`, ...). */
+function scopeValue(root: string, key: string, scope: Scope): unknown {
   switch (root) {
     case 'service': {
       const s = scope.service;

@@ -55,16 +55,14 @@ function lintKey(lint: LintFileOptions): string {
   return JSON.stringify(lint, (_k, v: unknown) => (v instanceof Map || v instanceof Set ? [...v] : v));
 }
 
-export async function lintFiles(files: readonly FileTask[], engine: Engine, lint: LintFileOptions, options: ScheduleOptions): Promise<Scheduled> {
-  const cache = options.cache
-    ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}`, maxSize: lint.maxFileSize })
-    : undefined;
+/** Each file's way: its outcome from the cache, to lint (`todo`), or to stream (a huge NDJSON export). */
+async function sortFiles(files: readonly FileTask[], cache: RunCache | undefined, checkpoint: (() => Promise<void>) | undefined): Promise<{ outcomes: FileOutcome[]; todo: number[]; streamed: number[] }> {
   const outcomes: FileOutcome[] = new Array(files.length);
   const todo: number[] = [];
   const streamed: number[] = [];
   const threshold = streamThreshold();
   for (let i = 0; i < files.length; i++) {
-    if (i % CHECK_EVERY === CHECK_EVERY - 1) await options.checkpoint?.(); // hashing files for the cache takes a while
+    if (i % CHECK_EVERY === CHECK_EVERY - 1) await checkpoint?.(); // hashing files for the cache takes a while
     const f = files[i]!;
     if (streamable(f.abs, threshold)) {
       streamed.push(i); // never cached: hashing a huge export would cost what linting it does
@@ -74,6 +72,14 @@ export async function lintFiles(files: readonly FileTask[], engine: Engine, lint
     if (kept) outcomes[i] = kept;
     else todo.push(i);
   }
+  return { outcomes, todo, streamed };
+}
+
+export async function lintFiles(files: readonly FileTask[], engine: Engine, lint: LintFileOptions, options: ScheduleOptions): Promise<Scheduled> {
+  const cache = options.cache
+    ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}`, maxSize: lint.maxFileSize })
+    : undefined;
+  const { outcomes, todo, streamed } = await sortFiles(files, cache, options.checkpoint);
 
   const progress = options.progress?.(files.length);
   let filesDone = files.length - todo.length - streamed.length;

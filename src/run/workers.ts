@@ -93,6 +93,48 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 const breathe = (): Promise<void> => new Promise((resolvePromise) => setImmediate(resolvePromise));
 
 /**
+ * Feeds one worker batches from the queue (taken from the end) until it is empty; resolves when
+ * the worker has sent its rule statistics after its last batch, or stopped (its batches in
+ * flight go back on the queue).
+ */
+function drain(w: Worker, queue: number[], batches: readonly FileTask[][], finish: (id: number, outcomes: FileOutcome[]) => void, ruleStats: Map<string, RuleStats> | undefined): Promise<void> {
+  const inFlight = new Set<number>();
+  return new Promise<void>((resolvePromise) => {
+    let finished = false;
+    const send = (): void => {
+      const id = queue.pop();
+      if (id !== undefined) {
+        inFlight.add(id);
+        w.postMessage({ type: 'batch', id, files: batches[id]! } satisfies ToWorker);
+      } else if (!finished) {
+        finished = true; // the worker answers after its last batch, with its rule statistics
+        w.postMessage({ type: 'finish' } satisfies ToWorker);
+      }
+    };
+    const lost = (): void => {
+      for (const id of inFlight) queue.push(id);
+      inFlight.clear();
+      resolvePromise();
+    };
+    w.on('error', lost);
+    w.on('exit', lost);
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'done') {
+        inFlight.delete(m.id);
+        finish(m.id, m.outcomes);
+        send();
+      } else if (m.type === 'stats') {
+        if (ruleStats) addStats(ruleStats, m.stats);
+        resolvePromise();
+      }
+    });
+    // Two batches in flight, so a worker never waits for this thread.
+    send();
+    send();
+  });
+}
+
+/**
  * Lints the files with `jobs - 1` worker threads and this thread (which starts at once, while
  * the workers are still setting up their rulesets); outcomes come back in the order of `files`.
  * A worker that cannot start, or stops, leaves its batches to the others.
@@ -134,40 +176,7 @@ export async function lintInWorkers(files: readonly FileTask[], options: PoolOpt
       return;
     }
     started.push(w);
-    const inFlight = new Set<number>();
-    await new Promise<void>((resolvePromise) => {
-      let finished = false;
-      const send = (): void => {
-        const id = queue.pop();
-        if (id !== undefined) {
-          inFlight.add(id);
-          w.postMessage({ type: 'batch', id, files: batches[id]! } satisfies ToWorker);
-        } else if (!finished) {
-          finished = true; // the worker answers after its last batch, with its rule statistics
-          w.postMessage({ type: 'finish' } satisfies ToWorker);
-        }
-      };
-      const lost = (): void => {
-        for (const id of inFlight) queue.push(id);
-        inFlight.clear();
-        resolvePromise();
-      };
-      w.on('error', lost);
-      w.on('exit', lost);
-      w.on('message', (m: FromWorker) => {
-        if (m.type === 'done') {
-          inFlight.delete(m.id);
-          finish(m.id, m.outcomes);
-          send();
-        } else if (m.type === 'stats') {
-          if (options.ruleStats) addStats(options.ruleStats, m.stats);
-          resolvePromise();
-        }
-      });
-      // Two batches in flight, so a worker never waits for this thread.
-      send();
-      send();
-    });
+    await drain(w, queue, batches, finish, options.ruleStats);
   });
 
   let here = options.here;

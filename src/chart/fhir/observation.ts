@@ -18,6 +18,16 @@ const INTERPRETATION: Record<string, Lab['interpretation']> = {
 
 const COMPARATORS = new Set(['<', '<=', '>', '>=']);
 
+/** The first reference range's numeric bounds, if it has either. */
+function referenceRange(o: Obj): Lab['referenceRange'] {
+  const range = objects(o.referenceRange)[0]?.[0];
+  if (!range) return undefined;
+  const rr: NonNullable<Lab['referenceRange']> = {};
+  if (isObj(range.low) && typeof range.low.value === 'number') rr.low = range.low.value;
+  if (isObj(range.high) && typeof range.high.value === 'number') rr.high = range.high.value;
+  return rr.low !== undefined || rr.high !== undefined ? rr : undefined;
+}
+
 /** One result: the Observation itself or one of its components. */
 function result(o: Obj, ptr: string, day: FhirDay | undefined): Lab | undefined {
   const loinc = codingIn(o.code, ['loinc'])?.code;
@@ -50,13 +60,8 @@ function result(o: Obj, ptr: string, day: FhirDay | undefined): Lab | undefined 
     lab.date = day.day;
     lab.dateText = day.text;
   }
-  const range = objects(o.referenceRange)[0]?.[0];
-  if (range) {
-    const rr: NonNullable<Lab['referenceRange']> = {};
-    if (isObj(range.low) && typeof range.low.value === 'number') rr.low = range.low.value;
-    if (isObj(range.high) && typeof range.high.value === 'number') rr.high = range.high.value;
-    if (rr.low !== undefined || rr.high !== undefined) lab.referenceRange = rr;
-  }
+  const rr = referenceRange(o);
+  if (rr) lab.referenceRange = rr;
   const flag = list(o.interpretation).flatMap((c) => codings(c)).map((c) => INTERPRETATION[c.code.toUpperCase()]).find((f) => f);
   if (flag) lab.interpretation = flag;
   return lab;
