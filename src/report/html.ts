@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { SEVERITIES } from '../finding.js';
 import { barChart, total, type Bar, type Tally } from './html/chart.js';
-import { clientMain } from './html/client.js';
+import { CLIENT_SCRIPT } from './html/client-script.js';
 import { htmlData, scriptJson, type HtmlData } from './html/data.js';
 import { esc } from './html/escape.js';
 import { STYLE } from './html/style.js';
@@ -22,7 +22,8 @@ const TOP_FILES = 10;
 const PAGE_SIZES = [50, 100, 250, 1000];
 const DEFAULT_PAGE_SIZE = 100;
 
-const SCRIPT = `(${clientMain.toString()})();`;
+/** The page's script, bundled from src/report/html/client/ at build time (scripts/bundle.mjs). */
+const SCRIPT = CLIENT_SCRIPT;
 const sha256 = (s: string): string => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 const CSP = `default-src 'none'; script-src ${sha256(SCRIPT)}; style-src ${sha256(STYLE)}; base-uri 'none'; form-action 'none'`;
 

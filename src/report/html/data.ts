@@ -2,7 +2,7 @@
  * The data the HTML report embeds for its findings table: the JSON report flattened into compact
  * rows (files, rules and messages are indexes into lists, as a batch repeats them a lot), the
  * evidence already put into words, and, unless redacted, the few chart lines around each finding.
- * The types are shared with the page's script (client.ts), which reads this back.
+ * The types are shared with the page's script (html/client/), which reads this back.
  */
 import { SEVERITIES, type Finding, type Severity } from '../../finding.js';
 import { formatOf } from '../../read/parse.js';
