@@ -466,27 +466,32 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync(argv as string[]);
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return 2; // commander has already printed one line
-    }
-    if (err instanceof RulesetError) {
-      for (const p of err.problems) io.stderr(`${placed(p.file, p.line, p.column)}: ${printable(p.message)}\n`);
-      io.stderr(`b12lint: the ruleset or config has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}; nothing was linted\n`);
-      return 2;
-    }
-    if (err instanceof Interrupted) {
-      say(io, `${err.message}; no report was written`);
-      return err.exitCode;
-    }
-    if (err instanceof UsageError || err instanceof NoFilesError || err instanceof ShardError || err instanceof BaselineError || err instanceof MergeError || err instanceof OutputError || err instanceof SideInputError) {
-      say(io, `${err.message}${err instanceof NoFilesError ? subcommandHint(program, program.args[0]) : ''}`);
-      return 2;
-    }
-    say(io, `internal error: ${err instanceof Error ? err.message : String(err)}`);
-    if (debug && err instanceof Error && err.stack) io.stderr(`${printableStack(err.stack)}\n`);
+    return failed(err, program, io, debug);
+  }
+}
+
+/** The exit code of a run that threw, after saying why on stderr (a stack trace only with --debug). */
+function failed(err: unknown, program: Command, io: Io, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return 2; // commander has already printed one line
+  }
+  if (err instanceof RulesetError) {
+    for (const p of err.problems) io.stderr(`${placed(p.file, p.line, p.column)}: ${printable(p.message)}\n`);
+    io.stderr(`b12lint: the ruleset or config has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}; nothing was linted\n`);
     return 2;
   }
+  if (err instanceof Interrupted) {
+    say(io, `${err.message}; no report was written`);
+    return err.exitCode;
+  }
+  if (err instanceof UsageError || err instanceof NoFilesError || err instanceof ShardError || err instanceof BaselineError || err instanceof MergeError || err instanceof OutputError || err instanceof SideInputError) {
+    say(io, `${err.message}${err instanceof NoFilesError ? subcommandHint(program, program.args[0]) : ''}`);
+    return 2;
+  }
+  say(io, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+  if (debug && err instanceof Error && err.stack) io.stderr(`${printableStack(err.stack)}\n`);
+  return 2;
 }
 
 export type { Report };

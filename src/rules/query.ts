@@ -126,47 +126,9 @@ export interface QueryCompileContext {
   condition(raw: unknown, src: SourceFile, path: NodePath): Evaluator;
 }
 
-/** Compiles a rule's `query:`; undefined (after recording problems) when it is not a compliant query. */
-export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQuery | undefined {
-  if (!isObj(raw)) return undefined; // the schema says what a query is
-  const { src, path, problems: p, ruleId } = cc;
-  const before = p.list.length;
-  const rule = `rule "${ruleId}"`;
-  const options = Array.isArray(raw.options) ? raw.options : undefined;
-  const form: QueryForm = (QUERY_FORMS as readonly unknown[]).includes(raw.form) ? raw.form as QueryForm : options ? 'multiple-choice' : 'open';
-
-  if (cc.cites === 0) {
-    p.at(src, path, `${rule}: a query shows the provider the clinical indicators that prompted it: give the rule a \`cite:\` list (the labs, note text, medications or services to quote)`);
-  }
-  const checkText = (text: string, at: NodePath, what: string): TemplatePart[] | undefined => {
-    const parts = cc.template(text, src, at);
-    if (!parts) return undefined;
-    for (const name of templateNames(parts)) {
-      if (!queryPlaceholder(name)) {
-        p.at(src, at, `${rule}: the query's ${what} uses {{${name}}}, which writes a code or a billing detail into it: a query speaks of clinical facts in words (it may use lab.*, encounter.date, service.date, text.term, mention.name and the others of docs/queries.md)`);
-      }
-    }
-    const words = text.replace(/\{\{[^}]*\}\}/g, (t) => ' '.repeat(t.length));
-    for (const bad of cc.policy.problems(words)) {
-      const pos = wordPosition(src, at, bad.word) ?? positionOf(src, at);
-      const says = bad.why === 'code'
-        ? `names a code ("${bad.word}"): providers document diagnoses in words; the codes are the coder's (a word shaped like a code goes in \`queryWords: { allowed }\`)`
-        : bad.why === 'dollar'
-          ? 'speaks of money ("$"): a provider query asks about the clinical picture only'
-          : `uses "${bad.word}" (\`queryWords\` ${bad.why}): a provider query speaks only of the clinical picture, never of money, coverage, audits, billing, quality measures or codes, and never leads (docs/queries.md)`;
-      p.raw(src.file, pos.line, pos.column, `${rule}: the query's ${what} ${says}`);
-    }
-    return parts;
-  };
-
-  let question: QueryText | undefined;
-  if (typeof raw.question === 'string') {
-    const parts = checkText(raw.question, [...path, 'question'], 'question');
-    if (parts) question = prepared(parts);
-    if (!raw.question.trim().endsWith('?')) p.at(src, [...path, 'question'], `${rule}: the query's question must be a question: end it with "?"`);
-  }
-
-  const compiled: CompiledQuery['options'] = [];
+/** What the query's form asks of its options, and a yes/no query of the rule's condition. */
+function checkForm(cc: QueryCompileContext, raw: Record<string, unknown>, form: QueryForm, options: unknown[] | undefined, rule: string): void {
+  const { src, path, problems: p } = cc;
   if (form === 'yes-no') {
     if (options) p.atKey(src, [...path, 'options'], `${rule}: a yes/no query's options are Yes and No (then "${OTHER_OPTION}" and "${UNDETERMINED_OPTION}"): leave \`options\` out`);
     if (!requiresDocumentation(cc.when) && !requiresDocumentation(raw.when)) {
@@ -179,6 +141,54 @@ export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQue
   } else if (options) {
     p.atKey(src, [...path, 'options'], `${rule}: an open question has no options: leave \`options\` out, or write \`form: multiple-choice\``);
   }
+}
+
+/** A query text (question or option) as template parts, its placeholders and words checked against the query policy. */
+function checkQueryText(cc: QueryCompileContext, rule: string, text: string, at: NodePath, what: string): TemplatePart[] | undefined {
+  const { src, problems: p } = cc;
+  const parts = cc.template(text, src, at);
+  if (!parts) return undefined;
+  for (const name of templateNames(parts)) {
+    if (!queryPlaceholder(name)) {
+      p.at(src, at, `${rule}: the query's ${what} uses {{${name}}}, which writes a code or a billing detail into it: a query speaks of clinical facts in words (it may use lab.*, encounter.date, service.date, text.term, mention.name and the others of docs/queries.md)`);
+    }
+  }
+  const words = text.replace(/\{\{[^}]*\}\}/g, (t) => ' '.repeat(t.length));
+  for (const bad of cc.policy.problems(words)) {
+    const pos = wordPosition(src, at, bad.word) ?? positionOf(src, at);
+    const says = bad.why === 'code'
+      ? `names a code ("${bad.word}"): providers document diagnoses in words; the codes are the coder's (a word shaped like a code goes in \`queryWords: { allowed }\`)`
+      : bad.why === 'dollar'
+        ? 'speaks of money ("$"): a provider query asks about the clinical picture only'
+        : `uses "${bad.word}" (\`queryWords\` ${bad.why}): a provider query speaks only of the clinical picture, never of money, coverage, audits, billing, quality measures or codes, and never leads (docs/queries.md)`;
+    p.raw(src.file, pos.line, pos.column, `${rule}: the query's ${what} ${says}`);
+  }
+  return parts;
+}
+
+/** Compiles a rule's `query:`; undefined (after recording problems) when it is not a compliant query. */
+export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQuery | undefined {
+  if (!isObj(raw)) return undefined; // the schema says what a query is
+  const { src, path, problems: p, ruleId } = cc;
+  const before = p.list.length;
+  const rule = `rule "${ruleId}"`;
+  const options = Array.isArray(raw.options) ? raw.options : undefined;
+  const form: QueryForm = (QUERY_FORMS as readonly unknown[]).includes(raw.form) ? raw.form as QueryForm : options ? 'multiple-choice' : 'open';
+
+  if (cc.cites === 0) {
+    p.at(src, path, `${rule}: a query shows the provider the clinical indicators that prompted it: give the rule a \`cite:\` list (the labs, note text, medications or services to quote)`);
+  }
+  const checkText = (text: string, at: NodePath, what: string): TemplatePart[] | undefined => checkQueryText(cc, rule, text, at, what);
+
+  let question: QueryText | undefined;
+  if (typeof raw.question === 'string') {
+    const parts = checkText(raw.question, [...path, 'question'], 'question');
+    if (parts) question = prepared(parts);
+    if (!raw.question.trim().endsWith('?')) p.at(src, [...path, 'question'], `${rule}: the query's question must be a question: end it with "?"`);
+  }
+
+  checkForm(cc, raw, form, options, rule);
+  const compiled: CompiledQuery['options'] = [];
   if (form === 'multiple-choice' && options) {
     options.forEach((o, i) => {
       const at: NodePath = isObj(o) ? [...path, 'options', i, 'text'] : [...path, 'options', i];

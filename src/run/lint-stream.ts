@@ -48,6 +48,19 @@ const MB = 1024 * 1024;
 /** Lines between two checkpoints (Ctrl-C) of a streamed file. */
 const CHECK_EVERY = 1024;
 
+/** One line's chart linted; an engine fault is a finding on the line, and the stream goes on. */
+function lintLine(doc: Parameters<typeof lintDoc>[0], line: number, display: string, engine: ChartLinter, options: LintFileOptions, budget: Budget): FileOutcome {
+  const part: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
+  try {
+    lintDoc(doc, engine, options, part, budget);
+  } catch (err) {
+    const f = fileFinding(ENGINE_RULES.internalError, `b12lint failed on this line: ${err instanceof Error ? err.message : String(err)}`, { line, column: 1 });
+    if (options.debug && err instanceof Error && err.stack) f.stack = err.stack;
+    part.findings.push(f);
+  }
+  return part;
+}
+
 export async function lintNdjsonStream(abs: string, display: string, engine: ChartLinter, options: LintFileOptions, checkpoint?: () => Promise<void>): Promise<FileOutcome> {
   const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
   const spool = new FindingSpool();
@@ -81,14 +94,7 @@ export async function lintNdjsonStream(abs: string, display: string, engine: Cha
         await unread(fileFinding(ENGINE_RULES.parseError, parsed.problem.message, parsed.problem));
         continue;
       }
-      const part: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
-      try {
-        lintDoc(parsed.doc, engine, options, part, budget);
-      } catch (err) {
-        const f = fileFinding(ENGINE_RULES.internalError, `b12lint failed on this line: ${err instanceof Error ? err.message : String(err)}`, { line: l.line, column: 1 });
-        if (options.debug && err instanceof Error && err.stack) f.stack = err.stack;
-        part.findings.push(f);
-      }
+      const part = lintLine(parsed.doc, l.line, display, engine, options, budget);
       out.charts += part.charts;
       out.encounters += part.encounters;
       await charts.append(part.chartRefs);

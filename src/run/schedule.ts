@@ -75,6 +75,7 @@ async function sortFiles(files: readonly FileTask[], cache: RunCache | undefined
   return { outcomes, todo, streamed };
 }
 
+// eslint-disable-next-line max-lines-per-function -- the run's one schedule (cache, this thread or workers, heavy files, streams, cache save), read top to bottom
 export async function lintFiles(files: readonly FileTask[], engine: Engine, lint: LintFileOptions, options: ScheduleOptions): Promise<Scheduled> {
   const cache = options.cache
     ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}`, maxSize: lint.maxFileSize })
