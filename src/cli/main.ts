@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import fg from 'fast-glob';
 import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
 import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from '../chart/fhir/concept-map.js';
@@ -413,6 +413,15 @@ export async function main(argv: readonly string[], givenIo?: Io): Promise<numbe
   }
 }
 
+/** Commander's own output: help and version to stdout, its errors to stderr as b12lint's, printable. */
+function commanderOutput(io: Io): OutputConfiguration {
+  return {
+    writeOut: (s) => io.stdout(s),
+    writeErr: (s) => io.stderr(s),
+    outputError: (s, write) => write(`b12lint: ${s.replace(/^error: /, '').replace(/\n$/, '').split('\n').map(printable).join('\n')}\n`),
+  };
+}
+
 async function runMain(argv: readonly string[], io: Io): Promise<number> {
   const debug = argv.includes('--debug');
   let code = 0;
@@ -422,7 +431,7 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
     .version(version(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s), outputError: (s, write) => write(`b12lint: ${s.replace(/^error: /, '').replace(/\n$/, '').split('\n').map(printable).join('\n')}\n`) })
+    .configureOutput(commanderOutput(io))
     .showSuggestionAfterError(true)
     .enablePositionalOptions() // a subcommand's options are its own (`merge a.json -f sarif`)
     .allowExcessArguments(false);
