@@ -66,7 +66,10 @@ function measure(argv, { okCodes = [0, 1] } = {}) {
   rmSync(rssFile, { force: true });
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', HOOK, ...argv], {
-    cwd: ROOT, env: { ...process.env, B12_BENCH_RSS: rssFile, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20,
+    cwd: ROOT,
+    env: { ...process.env, B12_BENCH_RSS: rssFile, CI: 'true' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 << 20,
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (!okCodes.includes(r.status)) throw new Error(`${argv.join(' ')} exited ${r.status}:\n${r.stderr}`);
@@ -84,7 +87,10 @@ const median = (xs) => {
  * rounds in which every command runs once, so a burst of load from elsewhere hits all of them.
  */
 function sideBySide(commands, repeat = REPEAT) {
-  for (const c of commands) (c.before?.(), measure(c.argv));
+  for (const c of commands) {
+    c.before?.();
+    measure(c.argv);
+  }
   const runs = commands.map(() => []);
   for (let i = 0; i < repeat; i++) {
     commands.forEach((c, k) => {
@@ -105,10 +111,21 @@ const lint = (input, report, extra = []) => [BIN, input, '--no-config-lookup', '
 const results = [];
 const record = (row) => {
   results.push(row);
-  process.stderr.write(`  ${row.case}: ${row.ms.toFixed(0)} ms (CPU ${row.cpuMs.toFixed(0)} ms)${row.ratio !== undefined ? `, ${row.ratio.toFixed(2)}x ${row.of}` : ''}, ${row.rss.toFixed(0)} MB\n`);
+  process.stderr.write(
+    `  ${row.case}: ${row.ms.toFixed(0)} ms (CPU ${row.cpuMs.toFixed(0)} ms)${row.ratio !== undefined ? `, ${row.ratio.toFixed(2)}x ${row.of}` : ''}, ${row.rss.toFixed(0)} MB\n`,
+  );
 };
 function row(caseName, m, info, extra = {}) {
-  return { case: caseName, ms: m.ms, min: m.min, cpuMs: m.cpuMs, rss: m.rss, filesPerS: info.files / (m.ms / 1000), chartsPerS: info.charts / (m.ms / 1000), ...extra };
+  return {
+    case: caseName,
+    ms: m.ms,
+    min: m.min,
+    cpuMs: m.cpuMs,
+    rss: m.rss,
+    filesPerS: info.files / (m.ms / 1000),
+    chartsPerS: info.charts / (m.ms / 1000),
+    ...extra,
+  };
 }
 
 mkdirSync(OUT, { recursive: true });
@@ -124,12 +141,20 @@ if (want('json') || want('redact')) {
   const m = Object.fromEntries(sideBySide(commands).map((x) => [x.name, x]));
   const info = { files: json.files, charts: json.charts };
   record(row('json floor (list, read, JSON.parse)', m.floor, info, { mb: json.bytes / 1048576 }));
-  record(row(`json b12lint (--jobs ${args.jobs}, the default)`, m.b12lint, info, { ratio: m.b12lint.ms / m.floor.ms, of: 'floor', target: 1.3 }));
+  record(
+    row(`json b12lint (--jobs ${args.jobs}, the default)`, m.b12lint, info, { ratio: m.b12lint.ms / m.floor.ms, of: 'floor', target: 1.3 }),
+  );
   if (m.one) record(row('json b12lint --jobs 1', m.one, info, { ratio: m.one.ms / m.floor.ms, of: 'floor' }));
   if (m.redact) {
-    record(row('json b12lint --redact', m.redact, info, {
-      ratio: m.redact.ms / m.floor.ms, of: 'floor', vsPlain: m.redact.ms / m.b12lint.ms, rssVsPlain: m.redact.rss / m.b12lint.rss, plainTarget: 1.3,
-    }));
+    record(
+      row('json b12lint --redact', m.redact, info, {
+        ratio: m.redact.ms / m.floor.ms,
+        of: 'floor',
+        vsPlain: m.redact.ms / m.b12lint.ms,
+        rssVsPlain: m.redact.rss / m.b12lint.rss,
+        plainTarget: 1.3,
+      }),
+    );
   }
 }
 
@@ -143,7 +168,8 @@ if (want('realistic') || want('cache')) {
     commands.push({ name: 'one', argv: lint(json.dir, 'realistic-1.json', ['--jobs', '1']) });
   }
   const cacheDir = join(OUT, 'cache');
-  const cached = (strategy) => lint(json.dir, 'realistic-cache.json', ['--cache-location', cacheDir, '--cache-strategy', strategy, '--jobs', args.jobs]);
+  const cached = (strategy) =>
+    lint(json.dir, 'realistic-cache.json', ['--cache-location', cacheDir, '--cache-strategy', strategy, '--jobs', args.jobs]);
   const fresh = () => rmSync(cacheDir, { recursive: true, force: true });
   if (want('cache')) {
     for (const s of ['content', 'metadata']) {
@@ -155,35 +181,58 @@ if (want('realistic') || want('cache')) {
   const info = { files: json.files, charts: json.charts };
   const label = `realistic (${RELEVANT} % relevant)`;
   record(row(`${label} floor`, m.floor, info, { mb: json.bytes / 1048576, relevant: RELEVANT }));
-  if (m.b12lint) record(row(`${label} b12lint (--jobs ${args.jobs}, the default)`, m.b12lint, info, { ratio: m.b12lint.ms / m.floor.ms, of: 'floor', target: 1.5 }));
+  if (m.b12lint)
+    record(
+      row(`${label} b12lint (--jobs ${args.jobs}, the default)`, m.b12lint, info, {
+        ratio: m.b12lint.ms / m.floor.ms,
+        of: 'floor',
+        target: 1.5,
+      }),
+    );
   if (m.one) record(row(`${label} b12lint --jobs 1`, m.one, info, { ratio: m.one.ms / m.floor.ms, of: 'floor', target: 1.5 }));
   for (const s of want('cache') ? ['content', 'metadata'] : []) {
     const first = m[`${s}-first`];
     const second = m[`${s}-second`];
     record(row(`${label} --cache-strategy ${s}: first run`, first, info, { ratio: first.ms / m.floor.ms, of: 'floor' }));
-    record(row(`${label} --cache-strategy ${s}: nothing changed`, second, info, { ratio: second.ms / m.floor.ms, of: 'floor', speedup: first.ms / second.ms, target: 5 }));
+    record(
+      row(`${label} --cache-strategy ${s}: nothing changed`, second, info, {
+        ratio: second.ms / m.floor.ms,
+        of: 'floor',
+        speedup: first.ms / second.ms,
+        target: 5,
+      }),
+    );
   }
 }
 
 if (want('yaml')) {
   const yaml = await corpus('yaml', CHARTS, (d) => writeYamlCorpus(d, CHARTS));
-  const m = Object.fromEntries(sideBySide([
-    { name: 'floor', argv: [join(ROOT, 'bench/floor/yaml.mjs'), yaml.dir] },
-    { name: 'b12lint', argv: lint(yaml.dir, 'yaml.json', ['--jobs', args.jobs]) },
-    { name: 'one', argv: lint(yaml.dir, 'yaml-1.json', ['--jobs', '1']) },
-  ]).map((x) => [x.name, x]));
+  const m = Object.fromEntries(
+    sideBySide([
+      { name: 'floor', argv: [join(ROOT, 'bench/floor/yaml.mjs'), yaml.dir] },
+      { name: 'b12lint', argv: lint(yaml.dir, 'yaml.json', ['--jobs', args.jobs]) },
+      { name: 'one', argv: lint(yaml.dir, 'yaml-1.json', ['--jobs', '1']) },
+    ]).map((x) => [x.name, x]),
+  );
   const info = { files: yaml.files, charts: yaml.charts };
   record(row('yaml floor (list, read, yaml parse)', m.floor, info, { mb: yaml.bytes / 1048576 }));
-  record(row(`yaml b12lint (--jobs ${args.jobs}, the default)`, m.b12lint, info, { ratio: m.b12lint.ms / m.floor.ms, of: 'floor', target: 1.3 }));
+  record(
+    row(`yaml b12lint (--jobs ${args.jobs}, the default)`, m.b12lint, info, { ratio: m.b12lint.ms / m.floor.ms, of: 'floor', target: 1.3 }),
+  );
   record(row('yaml b12lint --jobs 1', m.one, info, { ratio: m.one.ms / m.floor.ms, of: 'floor' }));
 }
 
 if (want('cold')) {
   const one = join(ROOT, 'fixtures', 'charts', 'p-0001.yaml');
-  const m = Object.fromEntries(sideBySide([
-    { name: 'node', argv: ['-e', '0'] },
-    { name: 'b12lint', argv: [BIN, one, '--no-config-lookup'] },
-  ], Math.max(REPEAT, 10)).map((x) => [x.name, x]));
+  const m = Object.fromEntries(
+    sideBySide(
+      [
+        { name: 'node', argv: ['-e', '0'] },
+        { name: 'b12lint', argv: [BIN, one, '--no-config-lookup'] },
+      ],
+      Math.max(REPEAT, 10),
+    ).map((x) => [x.name, x]),
+  );
   record(row('cold start: node -e 0', m.node, { files: 0, charts: 0 }));
   record(row('cold start: b12lint one.yaml', m.b12lint, { files: 1, charts: 1 }, { seconds: m.b12lint.ms / 1000, target: 0.3 }));
 }
@@ -198,15 +247,26 @@ if (want('note')) {
     const unit = 'denies melena or bleeding, history of gi bleed, mother had pernicious anemia, rule out b12 deficiency, ';
     const text = unit.repeat(Math.ceil((1 << 20) / unit.length)).slice(0, 1 << 20);
     const chart = {
-      chartId: 'NOTE-1MB', patient: { sex: 'female', birthDate: '1960-01-01' },
-      encounters: [{ id: 'E1', date: '2026-10-01', diagnoses: [{ code: 'D62' }, { code: 'D51.0' }], services: [{ code: 'J3420', diagnoses: [1, 2] }], notes: [{ section: 'assessment', text }] }],
+      chartId: 'NOTE-1MB',
+      patient: { sex: 'female', birthDate: '1960-01-01' },
+      encounters: [
+        {
+          id: 'E1',
+          date: '2026-10-01',
+          diagnoses: [{ code: 'D62' }, { code: 'D51.0' }],
+          services: [{ code: 'J3420', diagnoses: [1, 2] }],
+          notes: [{ section: 'assessment', text }],
+        },
+      ],
     };
     writeFileSync(file, JSON.stringify(chart));
   }
-  const m = Object.fromEntries(sideBySide([
-    { name: 'node', argv: ['-e', '0'] },
-    { name: 'b12lint', argv: lint(file, 'note.json') },
-  ]).map((x) => [x.name, x]));
+  const m = Object.fromEntries(
+    sideBySide([
+      { name: 'node', argv: ['-e', '0'] },
+      { name: 'b12lint', argv: lint(file, 'note.json') },
+    ]).map((x) => [x.name, x]),
+  );
   record(row('one chart, a 1 MB note in one sentence', m.b12lint, { files: 1, charts: 1 }, { seconds: m.b12lint.ms / 1000, target: 1 }));
 }
 
@@ -214,49 +274,102 @@ const bigRepeat = Math.max(1, REPEAT - 2);
 if (want('ndjson')) {
   const nd = await corpus('ndjson', `${NDJSON_MB}mb`, async (d) => writeNdjsonCorpus(join(d, 'charts.ndjson'), NDJSON_MB));
   const file = join(nd.dir, 'charts.ndjson');
-  const m = Object.fromEntries(sideBySide([
-    { name: 'floor', argv: [join(ROOT, 'bench/floor/ndjson.mjs'), file] },
-    { name: 'b12lint', argv: lint(file, 'ndjson.json') },
-  ], bigRepeat).map((x) => [x.name, x]));
+  const m = Object.fromEntries(
+    sideBySide(
+      [
+        { name: 'floor', argv: [join(ROOT, 'bench/floor/ndjson.mjs'), file] },
+        { name: 'b12lint', argv: lint(file, 'ndjson.json') },
+      ],
+      bigRepeat,
+    ).map((x) => [x.name, x]),
+  );
   const info = { files: 1, charts: nd.charts };
   record(row('ndjson floor (stream, JSON.parse a line)', m.floor, info, { mb: nd.bytes / 1048576 }));
-  record(row('ndjson b12lint (streamed)', m.b12lint, info, { ratio: m.b12lint.ms / m.floor.ms, of: 'floor', mbPerS: nd.bytes / 1048576 / (m.b12lint.ms / 1000), rssTarget: 300 }));
+  record(
+    row('ndjson b12lint (streamed)', m.b12lint, info, {
+      ratio: m.b12lint.ms / m.floor.ms,
+      of: 'floor',
+      mbPerS: nd.bytes / 1048576 / (m.b12lint.ms / 1000),
+      rssTarget: 300,
+    }),
+  );
 }
 
 if (want('fhir')) {
   const fhir = await corpus('fhir-bulk', `${NDJSON_MB}mb`, (d) => writeFhirBulkCorpus(d, NDJSON_MB));
   if (!b12lintHelp.includes('--input-format')) {
-    results.push({ case: 'fhir bulk b12lint', pending: 'the FHIR adapter is not on this branch yet (no --input-format)', mb: fhir.bytes / 1048576, charts: fhir.charts });
+    results.push({
+      case: 'fhir bulk b12lint',
+      pending: 'the FHIR adapter is not on this branch yet (no --input-format)',
+      mb: fhir.bytes / 1048576,
+      charts: fhir.charts,
+    });
     process.stderr.write('  fhir bulk: pending (no FHIR adapter in this build)\n');
   } else {
-    const m = Object.fromEntries(sideBySide([
-      { name: 'floor', argv: [join(ROOT, 'bench/floor/ndjson.mjs'), fhir.dir] },
-      { name: 'b12lint', argv: lint(fhir.dir, 'fhir.json') },
-    ], bigRepeat).map((x) => [x.name, x]));
+    const m = Object.fromEntries(
+      sideBySide(
+        [
+          { name: 'floor', argv: [join(ROOT, 'bench/floor/ndjson.mjs'), fhir.dir] },
+          { name: 'b12lint', argv: lint(fhir.dir, 'fhir.json') },
+        ],
+        bigRepeat,
+      ).map((x) => [x.name, x]),
+    );
     const info = { files: fhir.files, charts: fhir.charts };
     record(row('fhir bulk floor (stream, JSON.parse a line)', m.floor, info, { mb: fhir.bytes / 1048576 }));
-    record(row('fhir bulk b12lint', m.b12lint, info, { ratio: m.b12lint.ms / m.floor.ms, of: 'floor', mbPerS: fhir.bytes / 1048576 / (m.b12lint.ms / 1000), rssTarget: 300 }));
+    record(
+      row('fhir bulk b12lint', m.b12lint, info, {
+        ratio: m.b12lint.ms / m.floor.ms,
+        of: 'floor',
+        mbPerS: fhir.bytes / 1048576 / (m.b12lint.ms / 1000),
+        rssTarget: 300,
+      }),
+    );
   }
 }
 
-const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), platform: process.platform };
+const machine = {
+  node: process.version,
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? '',
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  platform: process.platform,
+};
 const head = ['case', 'median s', 'vs floor', 'CPU s', 'files/s', 'charts/s', 'peak RSS MB', 'target'];
-const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? '' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const fmt = (n, d = 0) =>
+  n === undefined || Number.isNaN(n) ? '' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const target = (r) => {
   if (r.pending) return `pending: ${r.pending}`;
-  if (r.plainTarget !== undefined) return `${r.vsPlain.toFixed(2)}x the time and ${r.rssVsPlain.toFixed(2)}x the memory of the run without --redact (target <= ${r.plainTarget}x)`;
+  if (r.plainTarget !== undefined)
+    return `${r.vsPlain.toFixed(2)}x the time and ${r.rssVsPlain.toFixed(2)}x the memory of the run without --redact (target <= ${r.plainTarget}x)`;
   if (r.speedup !== undefined) return `${r.speedup.toFixed(1)}x faster than the first run (target >= ${r.target}x)`;
   if (r.seconds !== undefined) return `target < ${r.target} s`;
   if (r.rssTarget !== undefined) return `${fmt(r.mbPerS, 1)} MB/s; RSS target < ${r.rssTarget} MB`;
   if (r.target !== undefined) return `target <= ${r.target}x the floor`;
   return r.mb !== undefined ? `${fmt(r.mb, 1)} MB of input` : '';
 };
-const rows = results.map((r) => [r.case, r.pending ? '' : fmt(r.ms / 1000, 2), r.ratio !== undefined ? `${r.ratio.toFixed(2)}x` : '', r.pending ? '' : fmt(r.cpuMs / 1000, 2), r.pending ? '' : fmt(r.filesPerS), r.pending ? '' : fmt(r.chartsPerS), r.pending ? '' : fmt(r.rss), target(r)]);
+const rows = results.map((r) => [
+  r.case,
+  r.pending ? '' : fmt(r.ms / 1000, 2),
+  r.ratio !== undefined ? `${r.ratio.toFixed(2)}x` : '',
+  r.pending ? '' : fmt(r.cpuMs / 1000, 2),
+  r.pending ? '' : fmt(r.filesPerS),
+  r.pending ? '' : fmt(r.chartsPerS),
+  r.pending ? '' : fmt(r.rss),
+  target(r),
+]);
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-process.stdout.write(`\nb12lint bench: ${CHARTS} JSON/YAML charts (realistic corpus: ${RELEVANT} % relevant), ${NDJSON_MB} MB NDJSON/FHIR; median of ${REPEAT} (${bigRepeat} for the streamed cases); ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}\n\n`);
+process.stdout.write(
+  `\nb12lint bench: ${CHARTS} JSON/YAML charts (realistic corpus: ${RELEVANT} % relevant), ${NDJSON_MB} MB NDJSON/FHIR; median of ${REPEAT} (${bigRepeat} for the streamed cases); ${machine.cpus} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}\n\n`,
+);
 process.stdout.write(`${line(head)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
-const doc = { date: new Date().toISOString(), machine, options: { charts: CHARTS, relevantPercent: RELEVANT, ndjsonMb: NDJSON_MB, repeat: REPEAT, jobs: Number(args.jobs) }, results };
+const doc = {
+  date: new Date().toISOString(),
+  machine,
+  options: { charts: CHARTS, relevantPercent: RELEVANT, ndjsonMb: NDJSON_MB, repeat: REPEAT, jobs: Number(args.jobs) },
+  results,
+};
 writeFileSync(join(OUT, 'latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
 writeFileSync(join(OUT, `bench-${doc.date.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(doc, null, 2)}\n`);
 process.stdout.write(`\nJSON: ${join('bench', 'out', 'latest.json')}\n`);

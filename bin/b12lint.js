@@ -4,7 +4,9 @@ import { main } from '../dist/bundle/main.js';
 
 main(process.argv).then(
   // A failure writing standard output may already have set 2 (src/cli/main.ts).
-  (code) => { process.exitCode = Math.max(code, Number(process.exitCode ?? 0)); },
+  (code) => {
+    process.exitCode = Math.max(code, Number(process.exitCode ?? 0));
+  },
   (err) => {
     process.stderr.write(`b12lint: internal error: ${err && err.message ? err.message : String(err)}\n`);
     if (process.argv.includes('--debug') && err && err.stack) process.stderr.write(`${err.stack}\n`);

@@ -10,14 +10,41 @@
  * validators) are computed from a module one folder below dist/, which dist/bundle/ also is.
  * The worker is found as `./worker.js` beside the module that starts it, in dist/run/ and
  * dist/bundle/ alike.
+ *
+ * First, the HTML report's script: src/report/html/client/ (ordinary modules, for the browser)
+ * bundled into one script, written as the string CLIENT_SCRIPT of dist/report/html/client-script.js,
+ * which dist/report/html.js imports and embeds in the page (and so the CLI bundle inlines).
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'dist', 'bundle');
+
+const client = await build({
+  absWorkingDir: ROOT,
+  entryPoints: ['src/report/html/client/main.ts'],
+  bundle: true,
+  write: false,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2020',
+  charset: 'utf8',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+const script = client.outputFiles[0].text;
+// The script is embedded in a <script> element: nothing in it may close that element.
+if (/<\/script|<!--/i.test(script)) throw new Error('the HTML report script contains </script or <!--: it cannot be embedded');
+const CLIENT_DIR = join(ROOT, 'dist', 'report', 'html');
+mkdirSync(CLIENT_DIR, { recursive: true });
+writeFileSync(
+  join(CLIENT_DIR, 'client-script.js'),
+  `// Built by scripts/bundle.mjs from src/report/html/client/.\nexport const CLIENT_SCRIPT = ${JSON.stringify(script)};\n`,
+);
+writeFileSync(join(CLIENT_DIR, 'client-script.d.ts'), 'export declare const CLIENT_SCRIPT: string;\n');
 
 rmSync(OUT, { recursive: true, force: true });
 await build({

@@ -114,12 +114,17 @@ export class B12Lint {
   /** Sets up the ruleset; throws `RulesetError` when it, the config or a table has problems. */
   constructor(options: B12LintOptions = {}) {
     this.cwd = resolve(options.cwd ?? process.cwd());
-    const { ruleset, config } = setupFromSpec(rulesetSpecOf({
-      cwd: this.cwd,
-      ...(options.ruleset !== undefined ? { ruleset: options.ruleset } : {}),
-      ...(options.config !== undefined ? { config: options.config } : {}),
-      ...(options.icd10 !== undefined ? { icd10: options.icd10 } : {}),
-    }, VERSION));
+    const { ruleset, config } = setupFromSpec(
+      rulesetSpecOf(
+        {
+          cwd: this.cwd,
+          ...(options.ruleset !== undefined ? { ruleset: options.ruleset } : {}),
+          ...(options.config !== undefined ? { config: options.config } : {}),
+          ...(options.icd10 !== undefined ? { icd10: options.icd10 } : {}),
+        },
+        VERSION,
+      ),
+    );
     this.compiled = ruleset;
     this.config = config;
     this.engine = new Engine(ruleset);
@@ -127,8 +132,11 @@ export class B12Lint {
     this.redacting = options.redact !== undefined && options.redact !== false;
     this.redactKey = typeof options.redact === 'object' ? options.redact.key : undefined;
     this.inputFormat = options.inputFormat ?? config?.inputFormat ?? 'auto';
-    if (!INPUT_FORMATS.includes(this.inputFormat)) throw new TypeError(`inputFormat takes ${INPUT_FORMATS.join(', ')}; got "${String(this.inputFormat)}"`);
-    this.conceptMap = loadConceptMap(options.conceptMap !== undefined ? resolve(this.cwd, options.conceptMap) : config?.conceptMap ?? DEFAULT_CONCEPT_MAP);
+    if (!INPUT_FORMATS.includes(this.inputFormat))
+      throw new TypeError(`inputFormat takes ${INPUT_FORMATS.join(', ')}; got "${String(this.inputFormat)}"`);
+    this.conceptMap = loadConceptMap(
+      options.conceptMap !== undefined ? resolve(this.cwd, options.conceptMap) : (config?.conceptMap ?? DEFAULT_CONCEPT_MAP),
+    );
     this.lintOptions = {
       maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       debug: false,
@@ -140,7 +148,10 @@ export class B12Lint {
 
   /** The ruleset in force. */
   get ruleset(): RulesetInfo {
-    return { name: this.compiled.name, rules: this.compiled.allRules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs })) };
+    return {
+      name: this.compiled.name,
+      rules: this.compiled.allRules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, docs: r.docs })),
+    };
   }
 
   /**
@@ -209,7 +220,8 @@ export class B12Lint {
   /** The CLI's exit code for the report: 0 clean, 1 findings that fail the run, 2 an internal error. */
   exitCode(report: Report, options: ExitCodeOptions = {}): 0 | 1 | 2 {
     const failOn = failOnOf(options.failOn, this.config);
-    if (failOn !== 'never' && !SEVERITIES.includes(failOn)) throw new TypeError(`failOn takes ${[...SEVERITIES, 'never'].join(', ')}; got "${String(failOn)}"`);
+    if (failOn !== 'never' && !SEVERITIES.includes(failOn))
+      throw new TypeError(`failOn takes ${[...SEVERITIES, 'never'].join(', ')}; got "${String(failOn)}"`);
     return exitCodeOf(report, failOn, options.maxWarnings ?? this.config?.maxWarnings);
   }
 }

@@ -46,30 +46,51 @@ beforeAll(() => {
 
 describe('the package', () => {
   test('ships the entry, its declarations and the bundled CLI, and no sources or tests', () => {
-    expect(packed).toEqual(expect.arrayContaining(['package.json', 'bin/b12lint.js', 'dist/index.js', 'dist/index.d.ts', 'dist/bundle/main.js', 'rulesets/recommended.yaml', 'schemas/report.schema.json']));
+    expect(packed).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'bin/b12lint.js',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/bundle/main.js',
+        'rulesets/recommended.yaml',
+        'schemas/report.schema.json',
+      ]),
+    );
     expect(packed.filter((p) => /^(src|test|fixtures|bench|scripts)\//.test(p))).toEqual([]);
   });
 
   test('exports its entry, package.json and the schemas, and nothing deeper', () => {
-    const got = runModule('exports.mjs', `
+    const got = runModule(
+      'exports.mjs',
+      `
       import { createRequire } from 'node:module';
       const require = createRequire(import.meta.url);
       const tryResolve = (s) => { try { return require.resolve(s).replace(process.cwd(), '.'); } catch (e) { return e.code; } };
       console.log(JSON.stringify([import.meta.resolve('b12lint').endsWith('/node_modules/b12lint/dist/index.js'),
         tryResolve('b12lint/package.json'), tryResolve('b12lint/schemas/report.schema.json'), tryResolve('b12lint/dist/rules/engine.js')]));
-    `);
-    expect(got).toEqual([true, './node_modules/b12lint/package.json', './node_modules/b12lint/schemas/report.schema.json', 'ERR_PACKAGE_PATH_NOT_EXPORTED']);
+    `,
+    );
+    expect(got).toEqual([
+      true,
+      './node_modules/b12lint/package.json',
+      './node_modules/b12lint/schemas/report.schema.json',
+      'ERR_PACKAGE_PATH_NOT_EXPORTED',
+    ]);
   });
 });
 
 describe('import { B12Lint } from "b12lint"', () => {
   test('lintFiles gives the report the CLI gives, and format and exitCode what the CLI prints and returns', () => {
-    const got = runModule('files.mjs', `
+    const got = runModule(
+      'files.mjs',
+      `
       import { B12Lint, VERSION, FORMATS } from 'b12lint';
       const linter = new B12Lint({ config: false });
       const report = await linter.lintFiles(['charts']);
       console.log(JSON.stringify({ VERSION, FORMATS, ruleset: linter.ruleset.name, json: linter.format(report, 'json'), stylish: linter.format(report), exit: linter.exitCode(report), never: linter.exitCode(report, { failOn: 'never' }) }));
-    `);
+    `,
+    );
     const json = cli(['--no-config-lookup', 'charts', '-f', 'json'], { cwd: app });
     const stylish = cli(['--no-config-lookup', 'charts'], { cwd: app });
     expect(got.VERSION).toBe(pkg.version);
@@ -82,7 +103,9 @@ describe('import { B12Lint } from "b12lint"', () => {
   });
 
   test('lintChart lints objects (here a list of charts): the findings of the file they came from, placed by pointer', () => {
-    const got = runModule('chart.mjs', `
+    const got = runModule(
+      'chart.mjs',
+      `
       import { readFileSync } from 'node:fs';
       import { B12Lint } from 'b12lint';
       const linter = new B12Lint({ config: false });
@@ -91,33 +114,50 @@ describe('import { B12Lint } from "b12lint"', () => {
       const fromFile = await linter.lintFiles(['charts/batch-2026-10-08.json']);
       const brief = (r) => r.results.flatMap((x) => x.findings.map((f) => [f.ruleId, f.chartId, f.pointer, f.fingerprint]));
       console.log(JSON.stringify({ file: fromObject.results[0].file, object: brief(fromObject), file2: brief(fromFile) }));
-    `);
+    `,
+    );
     expect(got.file).toBe('<chart>');
     expect(got.object.length).toBeGreaterThan(0);
     expect(got.object).toEqual(got.file2);
   });
 
   test('lintText never throws: text that is not a chart is a finding with its place', () => {
-    const got = runModule('text.mjs', `
+    const got = runModule(
+      'text.mjs',
+      `
       import { B12Lint } from 'b12lint';
       const linter = new B12Lint({ config: false });
       const r = linter.lintText('chartId: [unclosed\\n', { filePath: 'broken.yaml' });
       console.log(JSON.stringify(r.results.map((x) => [x.file, x.findings.map((f) => [f.ruleId, f.line])])));
-    `);
+    `,
+    );
     expect(got).toEqual([['broken.yaml', [['parse-error', expect.any(Number)]]]]);
   });
 
   test('a broken ruleset is a RulesetError listing every problem with its place', () => {
-    const got = runModule('broken.mjs', `
+    const got = runModule(
+      'broken.mjs',
+      `
       import { B12Lint, RulesetError } from 'b12lint';
       try { new B12Lint({ ruleset: 'broken.yaml', config: false }); console.log('null'); }
       catch (e) { console.log(JSON.stringify({ isRulesetError: e instanceof RulesetError, problems: e.problems.map((p) => [p.line, p.column]) })); }
-    `);
-    expect(got).toEqual({ isRulesetError: true, problems: [[6, 15], [9, 20], [12, 11], [13, 37]] });
+    `,
+    );
+    expect(got).toEqual({
+      isRulesetError: true,
+      problems: [
+        [6, 15],
+        [9, 20],
+        [12, 11],
+        [13, 37],
+      ],
+    });
   });
 
   test('redact: no chart id, patient id, note text or file name of the input is in any format', () => {
-    const got = runModule('redact.mjs', `
+    const got = runModule(
+      'redact.mjs',
+      `
       import { readFileSync } from 'node:fs';
       import { B12Lint, FORMATS } from 'b12lint';
       const charts = JSON.parse(readFileSync('charts/batch-2026-10-08.json', 'utf8'));
@@ -133,15 +173,31 @@ describe('import { B12Lint } from "b12lint"', () => {
         plain: await texts(new B12Lint({ config: false })),
         redacted: await texts(new B12Lint({ config: false, redact: { key: 'k' } })),
       }));
-    `);
+    `,
+    );
     expect(got.redacted).toHaveLength(9);
     for (const secret of got.secrets) expect(got.plain.join('\n')).toContain(secret); // what redaction has to hide is there without it
     for (const text of got.redacted) for (const secret of got.secrets) expect(text).not.toContain(secret);
   });
 
-  test('the declarations type an integrator\'s TypeScript, and refuse a wrong format name or option', () => {
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, types: ['node'] }, files: ['use.ts'] }));
-    writeFileSync(join(app, 'use.ts'), `
+  test("the declarations type an integrator's TypeScript, and refuse a wrong format name or option", () => {
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          strict: true,
+          noEmit: true,
+          types: ['node'],
+        },
+        files: ['use.ts'],
+      }),
+    );
+    writeFileSync(
+      join(app, 'use.ts'),
+      `
       import { B12Lint, RulesetError, type Finding, type Report, type FormatName } from 'b12lint';
       const linter = new B12Lint({ cwd: '.', config: false, inputFormat: 'fhir', redact: { key: 'k' } });
       const report: Report = await linter.lintFiles(['charts']);
@@ -157,8 +213,12 @@ describe('import { B12Lint } from "b12lint"', () => {
       // @ts-expect-error: a report's summary has no such count
       report.summary.problems;
       export const used = [severity, text, code, RulesetError];
-    `);
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
+    `,
+    );
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+      cwd: app,
+      encoding: 'utf8',
+    });
     expect(r.stdout).toBe('');
     expect(r.status).toBe(0);
   });

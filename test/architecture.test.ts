@@ -63,7 +63,9 @@ test('the table names the stages, each once, in order', () => {
 });
 
 test('every folder and file at the top of src/ is a stage of the table', () => {
-  const top = readdirSync(SRC, { withFileTypes: true }).map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).filter((n) => n.endsWith('/') || n.endsWith('.ts'));
+  const top = readdirSync(SRC, { withFileTypes: true })
+    .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+    .filter((n) => n.endsWith('/') || n.endsWith('.ts'));
   expect(top.filter((n) => !stages.includes(n))).toEqual([]);
   expect(stages.filter((s) => !top.includes(s))).toEqual([]);
 });

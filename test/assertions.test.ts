@@ -119,7 +119,12 @@ describe('precedence when several cues reach one mention', () => {
 });
 
 describe('traps written by an annotator (fixtures/assertions/traps.yaml)', () => {
-  interface Trap { text: string; section?: string; why?: string; mentions: { term: string; assertion: Assertion }[] }
+  interface Trap {
+    text: string;
+    section?: string;
+    why?: string;
+    mentions: { term: string; assertion: Assertion }[];
+  }
   const traps = parse(readFileSync(new URL('../fixtures/assertions/traps.yaml', import.meta.url), 'utf8')) as Trap[];
 
   test('the file holds at least 60 traps covering every assertion', () => {
@@ -145,11 +150,14 @@ describe('matching stays linear in the length of a note', () => {
   // looks at a bounded number of cues, so doubling a sentence doubles the cues it holds and the
   // mentions found, never more. The 1 MB note's time is a row of `npm run bench`.
   test('a sentence of many cues and mentions is read completely and consistently', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2000 }), (n) => {
-      const text = 'no melena, '.repeat(n) + 'bleeding.';
-      const hits = new TermMatcher(['melena', 'bleeding'], context).find(text);
-      expect(hits.length).toBe(n + 1);
-      expect(hits.every((h) => h.assertion === 'negated')).toBe(true);
-    }), { numRuns: 20 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2000 }), (n) => {
+        const text = 'no melena, '.repeat(n) + 'bleeding.';
+        const hits = new TermMatcher(['melena', 'bleeding'], context).find(text);
+        expect(hits.length).toBe(n + 1);
+        expect(hits.every((h) => h.assertion === 'negated')).toBe(true);
+      }),
+      { numRuns: 20 },
+    );
   });
 });

@@ -17,7 +17,11 @@ const scratch = scratches('b12lint-authoring-');
 function builtinRuleIds(): string[] {
   const r = cli(['rules', '--no-config-lookup']);
   expect(r.code).toBe(0);
-  return r.stdout.split('\n').slice(2).filter((l) => l !== '').map((l) => l.split(' ')[0]!);
+  return r.stdout
+    .split('\n')
+    .slice(2)
+    .filter((l) => l !== '')
+    .map((l) => l.split(' ')[0]!);
 }
 
 /** A new folder in the system temp folder, removed after this file's tests. */
@@ -68,7 +72,9 @@ describe('b12lint test', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'rules.yaml'), RULESET);
     writeFileSync(join(dir, 'htn.yaml'), `${chart('HTN-1', 'I10')}---\n${chart('HTN-2', 'I10')}`);
-    writeFileSync(join(dir, 'rules.tests.yaml'), `tests:
+    writeFileSync(
+      join(dir, 'rules.tests.yaml'),
+      `tests:
   b12-for-htn:
     valid:
       - htn.yaml#HTN-2
@@ -76,23 +82,30 @@ describe('b12lint test', () => {
       - chart: htn.yaml#HTN-1
         findings:
           - { line: 7, message: /linked to E53/ }
-`);
+`,
+    );
     const r = cli(['test', 'rules.yaml'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('rules.yaml (tests: rules.tests.yaml)');
-    expect(r.stdout).toContain('  ✗ valid: htn.yaml#HTN-2  (rules.tests.yaml:4:9)\n      expected no finding of b12-for-htn, got 1 finding\n      + 15:9  error  J3420 is linked to I10\n');
-    expect(r.stdout).toContain([
-      '  ✗ invalid: htn.yaml#HTN-1  (rules.tests.yaml:6:9)',
-      '      finding 1: the message does not match "/linked to E53/"',
-      '      - 7:*  *  /linked to E53/',
-      '      + 7:9  error  J3420 is linked to I10',
-    ].join('\n'));
+    expect(r.stdout).toContain(
+      '  ✗ valid: htn.yaml#HTN-2  (rules.tests.yaml:4:9)\n      expected no finding of b12-for-htn, got 1 finding\n      + 15:9  error  J3420 is linked to I10\n',
+    );
+    expect(r.stdout).toContain(
+      [
+        '  ✗ invalid: htn.yaml#HTN-1  (rules.tests.yaml:6:9)',
+        '      finding 1: the message does not match "/linked to E53/"',
+        '      - 7:*  *  /linked to E53/',
+        '      + 7:9  error  J3420 is linked to I10',
+      ].join('\n'),
+    );
     expect(r.stdout).toMatch(/^Tests: 0 passed, 2 failed$/m);
   });
 
-  test('tests may stand in the ruleset (a rule\'s examples), with inline charts placed in that file', () => {
+  test("tests may stand in the ruleset (a rule's examples), with inline charts placed in that file", () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'rules.yaml'), `${RULESET}    examples:
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      `${RULESET}    examples:
       valid:
         - chart: { chartId: OK, encounters: [{ id: E1, date: 2026-10-01, diagnoses: [D51.0], services: [{ code: J3420 }] }] }
       invalid:
@@ -105,7 +118,8 @@ describe('b12lint test', () => {
                 diagnoses: [I10]
                 services: [{ code: J3420 }]
           findings: [{ line: 23, column: 28, evidence: [{ kind: diagnosis, code: I10, line: 22 }] }]
-`);
+`,
+    );
     const r = cli(['test', 'rules.yaml'], { cwd: dir });
     expect(r.stdout).toContain('  ✓ valid: inline chart OK\n  ✓ invalid: hypertension\n');
     expect(r.code).toBe(0);
@@ -116,14 +130,19 @@ describe('b12lint test', () => {
     writeFileSync(join(dir, 'rules.yaml'), RULESET);
     writeFileSync(join(dir, 'htn.yaml'), chart('HTN-1', 'I10'));
     writeFileSync(join(dir, 'rules.tests.yaml'), 'tests:\n  b12-for-htn:\n    invalid: [htn.yaml]\n');
-    expect(cli(['test', 'rules.tests.yaml'], { cwd: dir })).toMatchObject({ code: 0, stdout: expect.stringContaining('Tests: 1 passed, 0 failed') });
+    expect(cli(['test', 'rules.tests.yaml'], { cwd: dir })).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('Tests: 1 passed, 0 failed'),
+    });
   });
 
   test('a broken tests file is refused with its places and suggestions (exit 2)', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'rules.yaml'), RULESET);
     writeFileSync(join(dir, 'htn.yaml'), chart('HTN-1', 'I10'));
-    writeFileSync(join(dir, 'rules.tests.yaml'), `tests:
+    writeFileSync(
+      join(dir, 'rules.tests.yaml'),
+      `tests:
   b12-for-hnt:
     valid: [htn.yaml]
   b12-for-htn:
@@ -131,7 +150,8 @@ describe('b12lint test', () => {
       - chart: htn.yaml#HTN-9
       - chart: missing.yaml
     vaild: []
-`);
+`,
+    );
     const r = cli(['test', 'rules.yaml'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -163,7 +183,11 @@ describe('b12lint init', () => {
     expect(schema).toBeDefined();
     expect(existsSync(join(dir, schema!))).toBe(true);
     expect(parse(text)).toEqual({ ruleset: 'b12lint:recommended' });
-    expect(cli(['init'], { cwd: dir })).toEqual({ code: 2, stdout: '', stderr: 'b12lint: b12lint.config.yaml already exists: nothing was written (--force overwrites)\n' });
+    expect(cli(['init'], { cwd: dir })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'b12lint: b12lint.config.yaml already exists: nothing was written (--force overwrites)\n',
+    });
     expect(cli(['init', '--force'], { cwd: dir }).code).toBe(0);
   });
 
@@ -171,9 +195,23 @@ describe('b12lint init', () => {
     const dir = tmp();
     cli(['init'], { cwd: dir });
     const text = readFileSync(join(dir, 'b12lint.config.yaml'), 'utf8');
-    const uncommented = text.split('\n').map((l) => l.replace(/^# (?=[a-z0-9]+: |[a-z0-9]+:$|  )/i, '')).filter((l) => !l.startsWith('#')).join('\n');
+    const uncommented = text
+      .split('\n')
+      .map((l) => l.replace(/^# (?=[a-z0-9]+: |[a-z0-9]+:$|  )/i, ''))
+      .filter((l) => !l.startsWith('#'))
+      .join('\n');
     const config = parse(uncommented) as Record<string, unknown>;
-    expect(Object.keys(config)).toEqual(['ruleset', 'ignore', 'failOn', 'maxWarnings', 'icd10', 'values', 'codesets', 'rules', 'overrides']);
+    expect(Object.keys(config)).toEqual([
+      'ruleset',
+      'ignore',
+      'failOn',
+      'maxWarnings',
+      'icd10',
+      'values',
+      'codesets',
+      'rules',
+      'overrides',
+    ]);
     expect(schemaProblems('config', config)).toEqual([]);
   });
 
@@ -195,17 +233,30 @@ describe('b12lint init', () => {
 describe('b12lint print-config', () => {
   test('prints the config and the ruleset after extends and overrides, as YAML', () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'b12lint.config.yaml'), [
-      'ignore: [archive/]',
-      'values: { injection-interval: 28d }',
-      'codesets: { b12-supporting: { add: [K91.89] } }',
-      'rules:',
-      '  b12-drug-without-admin: off',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'b12lint.config.yaml'),
+      [
+        'ignore: [archive/]',
+        'values: { injection-interval: 28d }',
+        'codesets: { b12-supporting: { add: [K91.89] } }',
+        'rules:',
+        '  b12-drug-without-admin: off',
+        '',
+      ].join('\n'),
+    );
     const r = cli(['print-config'], { cwd: dir });
     expect(r.code).toBe(0);
-    const out = parse(r.stdout) as { config: string; settings: Record<string, unknown>; ruleset: { name: string; layers: string[]; values: Record<string, unknown>; codesets: Record<string, string[]>; rules: { id: string; severity: string; on: string }[] } };
+    const out = parse(r.stdout) as {
+      config: string;
+      settings: Record<string, unknown>;
+      ruleset: {
+        name: string;
+        layers: string[];
+        values: Record<string, unknown>;
+        codesets: Record<string, string[]>;
+        rules: { id: string; severity: string; on: string }[];
+      };
+    };
     expect(out.config).toBe('b12lint.config.yaml');
     expect(out.settings).toEqual({ failOn: 'error', maxWarnings: null, ignore: ['archive/'], icd10: [] });
     expect(out.ruleset.layers).toEqual(['b12lint:recommended', 'b12lint.config.yaml']);
@@ -230,6 +281,9 @@ describe('b12lint print-config', () => {
     expect(parse(r.stdout).ruleset.name).toBe('acme/b12-policy');
     const dir = tmp();
     writeFileSync(join(dir, 'b12lint.config.yaml'), 'failon: warning\n');
-    expect(cli(['print-config'], { cwd: dir })).toMatchObject({ code: 2, stderr: expect.stringContaining('b12lint.config.yaml:1:1: unknown key `failon`. Did you mean `failOn`?') });
+    expect(cli(['print-config'], { cwd: dir })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('b12lint.config.yaml:1:1: unknown key `failon`. Did you mean `failOn`?'),
+    });
   });
 });

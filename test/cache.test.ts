@@ -20,7 +20,12 @@ function fromCache(stderr: string): number {
 
 const scratch = scratches('b12lint-cache-');
 
-function project(): { dir: string; cacheFile: string; run: (...extra: string[]) => ReturnType<typeof cli>; fresh: (...extra: string[]) => ReturnType<typeof cli> } {
+function project(): {
+  dir: string;
+  cacheFile: string;
+  run: (...extra: string[]) => ReturnType<typeof cli>;
+  fresh: (...extra: string[]) => ReturnType<typeof cli>;
+} {
   const dir = scratch().dir;
   cpSync(join(ROOT, 'fixtures', 'charts'), join(dir, 'charts'), { recursive: true });
   const cache = join(dir, 'cache');
@@ -40,10 +45,10 @@ describe('a cache that is not usable is started afresh', () => {
     ['a good header over a broken body', (t) => `${t.slice(0, t.indexOf('\n'))}\n[[1, 2`],
     ['a good header over entries of the wrong shape', (t) => `${t.slice(0, t.indexOf('\n'))}\n[{"charts/p-0001.yaml": 1}, ["x"]]`],
     ['a good header over a body that is not a list', (t) => `${t.slice(0, t.indexOf('\n'))}\n{"entries": {}}`],
-    ['another program\'s JSON', () => '{"version": 1, "files": {}}\n'],
+    ["another program's JSON", () => '{"version": 1, "files": {}}\n'],
   ];
 
-  test.each(damaged)('%s: every file is linted, the report is a fresh run\'s, and the cache is rewritten', (_name, damage) => {
+  test.each(damaged)("%s: every file is linted, the report is a fresh run's, and the cache is rewritten", (_name, damage) => {
     const p = project();
     const first = p.run();
     writeFileSync(p.cacheFile, damage(readFileSync(p.cacheFile, 'utf8')));
@@ -61,8 +66,17 @@ describe('a cache that is not usable is started afresh', () => {
     const abs = join(p.dir, 'charts', 'clean.yaml');
     const st = statSync(abs);
     const old = {
-      format: 2, key: 'whatever the key was', strategy: 'content',
-      entries: { [abs]: { size: st.size, mtimeMs: st.mtimeMs, hash: 'x', outcome: { file: 'charts/clean.yaml', findings: [], charts: 1, encounters: 1, chartRefs: [] } } },
+      format: 2,
+      key: 'whatever the key was',
+      strategy: 'content',
+      entries: {
+        [abs]: {
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          hash: 'x',
+          outcome: { file: 'charts/clean.yaml', findings: [], charts: 1, encounters: 1, chartRefs: [] },
+        },
+      },
     };
     writeFileSync(p.cacheFile, JSON.stringify(old));
     const after = p.run();
@@ -111,10 +125,11 @@ describe('what a cache entry tells', () => {
     const p = project();
     const file = join(p.dir, 'charts', 'big.json');
     const note = 'Patient reports fatigue. '.repeat(60_000); // about 1.5 MB of note text
-    const chart = (tail: string): string => JSON.stringify({
-      chartId: 'BIG-1',
-      encounters: [{ id: 'E1', date: '2026-10-01', diagnoses: [{ code: 'D51.0' }], notes: [{ section: 'hpi', text: note + tail }] }],
-    });
+    const chart = (tail: string): string =>
+      JSON.stringify({
+        chartId: 'BIG-1',
+        encounters: [{ id: 'E1', date: '2026-10-01', diagnoses: [{ code: 'D51.0' }], notes: [{ section: 'hpi', text: note + tail }] }],
+      });
     writeFileSync(file, chart('Stable.'));
     const first = p.run();
     expect(fromCache(first.stderr)).toBe(0);
@@ -123,7 +138,7 @@ describe('what a cache entry tells', () => {
     expect(fromCache(p.run().stderr)).toBe(6);
   });
 
-  test('a cache hit keeps the identifying strings --redact replaces: the redacted report is a fresh run\'s', () => {
+  test("a cache hit keeps the identifying strings --redact replaces: the redacted report is a fresh run's", () => {
     const p = project();
     const fresh = p.fresh('--redact');
     p.run('--redact');
@@ -157,7 +172,8 @@ describe('provider query drafts and the cache', () => {
   test('a run whose reports show no draft (stylish) builds none, and a later JSON run does not take its drafts-less findings from the cache', () => {
     const p = project();
     const withDrafts = p.fresh();
-    const drafts = (stdout: string): number => (JSON.parse(stdout) as Report).results.flatMap((r) => r.findings).filter((f) => f.query).length;
+    const drafts = (stdout: string): number =>
+      (JSON.parse(stdout) as Report).results.flatMap((r) => r.findings).filter((f) => f.query).length;
     expect(drafts(withDrafts.stdout)).toBeGreaterThan(0);
     const stylish = p.run('-f', 'stylish');
     expect(stylish.stdout).not.toContain('Clinically undetermined');

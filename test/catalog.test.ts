@@ -37,7 +37,7 @@ function lintCatalog(file: string): Finding[] {
 
 const rules = ruleIdsOfRuleset();
 
-test('every rule of the built-in ruleset has its trigger and near-miss charts, and every chart file here is a rule\'s', () => {
+test("every rule of the built-in ruleset has its trigger and near-miss charts, and every chart file here is a rule's", () => {
   expect(rules.length).toBeGreaterThan(0);
   const files = readdirSync(CATALOG).sort();
   expect(files).toEqual(rules.flatMap((id) => [`${id}.fires.yaml`, `${id}.quiet.yaml`]).sort());
@@ -73,7 +73,16 @@ describe('findings point at the subject and carry the evidence', () => {
     expect(f).toMatchObject({ severity: 'error', encounterId: 'E1', line: 11, column: 9, pointer: '/encounters/0/services/0' });
     expect(f.evidence).toEqual([
       { kind: 'diagnosis', code: 'D62', line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' },
-      { kind: 'note', section: 'assessment', term: 'B12', assertion: 'affirmed', excerpt: 'B12 injection given', line: 14, column: 38, pointer: '/encounters/0/notes/0/text' },
+      {
+        kind: 'note',
+        section: 'assessment',
+        term: 'B12',
+        assertion: 'affirmed',
+        excerpt: 'B12 injection given',
+        line: 14,
+        column: 38,
+        pointer: '/encounters/0/notes/0/text',
+      },
     ]);
   });
 
@@ -81,8 +90,15 @@ describe('findings point at the subject and carry the evidence', () => {
     const f = find('b12-injection-anemia-unspecified.fires.yaml', 'b12-injection-anemia-unspecified', 'UNSPEC-F1');
     expect(f.message).toContain('149 pg/mL on 2026-09-28');
     expect(f.evidence).toContainEqual({
-      kind: 'lab', test: 'b12', value: '110', unit: 'pmol/L', date: '2026-09-28',
-      converted: { value: 149, unit: 'pg/mL' }, line: 15, column: 5, pointer: '/labs/0',
+      kind: 'lab',
+      test: 'b12',
+      value: '110',
+      unit: 'pmol/L',
+      date: '2026-09-28',
+      converted: { value: 149, unit: 'pg/mL' },
+      line: 15,
+      column: 5,
+      pointer: '/labs/0',
     });
   });
 
@@ -96,10 +112,28 @@ describe('findings point at the subject and carry the evidence', () => {
     const f = find('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes', 'BLC-F1');
     expect(f).toMatchObject({ line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' });
     expect(f.evidence).toEqual([
-      { kind: 'note', section: 'ros', term: 'melena', assertion: 'negated', excerpt: 'Denies melena or hematochezia', line: 10, column: 31, pointer: '/encounters/0/notes/0/text' },
+      {
+        kind: 'note',
+        section: 'ros',
+        term: 'melena',
+        assertion: 'negated',
+        excerpt: 'Denies melena or hematochezia',
+        line: 10,
+        column: 31,
+        pointer: '/encounters/0/notes/0/text',
+      },
       // The diagnosis the provider query is about, and the anemia as the assessment states it.
       { kind: 'diagnosis', code: 'D62', line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' },
-      { kind: 'note', section: 'assessment', term: 'Anemia', assertion: 'affirmed', excerpt: 'Anemia, start iron', line: 11, column: 38, pointer: '/encounters/0/notes/1/text' },
+      {
+        kind: 'note',
+        section: 'assessment',
+        term: 'Anemia',
+        assertion: 'affirmed',
+        excerpt: 'Anemia, start iron',
+        line: 11,
+        column: 38,
+        pointer: '/encounters/0/notes/1/text',
+      },
     ]);
   });
 
@@ -127,11 +161,14 @@ describe('findings point at the subject and carry the evidence', () => {
 });
 
 describe('the words providers write, and what each code states', () => {
-  const find = (file: string, id: string, chart: string): Finding[] => lintCatalog(file).filter((x) => x.ruleId === id && x.chartId === chart);
+  const find = (file: string, id: string, chart: string): Finding[] =>
+    lintCatalog(file).filter((x) => x.ruleId === id && x.chartId === chart);
 
   test('"macrocytic anemia" alone does not document B12 deficiency: the message says it is coded in D53', () => {
     const [f] = find('b12-deficiency-undocumented.fires.yaml', 'b12-deficiency-undocumented', 'B12U-F3');
-    expect(f!.message).toContain('The notes name "Macrocytic anemia": with no cause documented, that anemia is coded in D53 (D53.1, D53.9), not D51.');
+    expect(f!.message).toContain(
+      'The notes name "Macrocytic anemia": with no cause documented, that anemia is coded in D53 (D53.1, D53.9), not D51.',
+    );
     expect(f!.message).toContain('query the provider');
   });
 
@@ -151,10 +188,12 @@ describe('the words providers write, and what each code states', () => {
 });
 
 describe('a documented history of a low B12 (L33967), not a level within a year', () => {
-  const find = (file: string, chart: string): Finding[] => lintCatalog(file).filter((x) => x.ruleId === 'b12-deficiency-no-lab' && x.chartId === chart);
+  const find = (file: string, chart: string): Finding[] =>
+    lintCatalog(file).filter((x) => x.ruleId === 'b12-deficiency-no-lab' && x.chartId === chart);
 
   test('a low B12 years before, a raised MMA, a lab-flagged low, or a note recording the history (any note of the chart) satisfies it', () => {
-    for (const chart of ['NOLAB-Q1', 'NOLAB-Q2', 'NOLAB-Q3', 'NOLAB-Q4', 'NOLAB-Q5', 'NOLAB-Q7']) expect(find('b12-deficiency-no-lab.quiet.yaml', chart)).toEqual([]);
+    for (const chart of ['NOLAB-Q1', 'NOLAB-Q2', 'NOLAB-Q3', 'NOLAB-Q4', 'NOLAB-Q5', 'NOLAB-Q7'])
+      expect(find('b12-deficiency-no-lab.quiet.yaml', chart)).toEqual([]);
   });
 
   test('a level drawn only after the date of service still fires', () => {
@@ -170,10 +209,25 @@ describe('a documented history of a low B12 (L33967), not a level within a year'
 });
 
 describe('hemoglobin cutoffs by age on the date of the result and by pregnancy (WHO 2024), and treated patients', () => {
-  const fired = (file: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === 'b12-anemia-no-anemia-evidence').map((x) => x.chartId!))].sort();
+  const fired = (file: string): string[] =>
+    [
+      ...new Set(
+        lintCatalog(file)
+          .filter((x) => x.ruleId === 'b12-anemia-no-anemia-evidence')
+          .map((x) => x.chartId!),
+      ),
+    ].sort();
 
   test('fires for a child, a second-trimester pregnancy, an unknown sex above both cutoffs, a 14-year-old on the day of the result, and an injection given after the result', () => {
-    expect(fired('b12-anemia-no-anemia-evidence.fires.yaml')).toEqual(['NOAN-F1', 'NOAN-F2', 'NOAN-F3', 'NOAN-F4', 'NOAN-F5', 'NOAN-F6', 'NOAN-F7']);
+    expect(fired('b12-anemia-no-anemia-evidence.fires.yaml')).toEqual([
+      'NOAN-F1',
+      'NOAN-F2',
+      'NOAN-F3',
+      'NOAN-F4',
+      'NOAN-F5',
+      'NOAN-F6',
+      'NOAN-F7',
+    ]);
   });
 
   test('quiet for a treated patient, a value between the two adult cutoffs with no sex, a pregnancy of unknown trimester, an infant', () => {
@@ -181,14 +235,25 @@ describe('hemoglobin cutoffs by age on the date of the result and by pregnancy (
   });
 
   test('the message asks for a query and names E53.8 for what it is', () => {
-    const f = lintCatalog('b12-anemia-no-anemia-evidence.fires.yaml').find((x) => x.ruleId === 'b12-anemia-no-anemia-evidence' && x.chartId === 'NOAN-F4')!;
-    expect(f.message).toContain('(10.7 g/dL on 2026-10-01, at or above the WHO cutoff for the patient\'s age, sex and pregnancy)');
-    expect(f.message).toContain('Query the provider: if the patient has B12 deficiency without anemia, that is E53.8 (deficiency of other specified B group vitamins), not D51.');
+    const f = lintCatalog('b12-anemia-no-anemia-evidence.fires.yaml').find(
+      (x) => x.ruleId === 'b12-anemia-no-anemia-evidence' && x.chartId === 'NOAN-F4',
+    )!;
+    expect(f.message).toContain("(10.7 g/dL on 2026-10-01, at or above the WHO cutoff for the patient's age, sex and pregnancy)");
+    expect(f.message).toContain(
+      'Query the provider: if the patient has B12 deficiency without anemia, that is E53.8 (deficiency of other specified B group vitamins), not D51.',
+    );
   });
 });
 
 describe('a normal B12 against a borderline level with macrocytosis, and B12 therapy in all its forms', () => {
-  const fired = (file: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === 'b12-deficiency-lab-normal').map((x) => x.chartId!))].sort();
+  const fired = (file: string): string[] =>
+    [
+      ...new Set(
+        lintCatalog(file)
+          .filter((x) => x.ruleId === 'b12-deficiency-lab-normal')
+          .map((x) => x.chartId!),
+      ),
+    ].sort();
 
   test('a borderline level with a macrocytic MCV or a macrocytic anemia in the notes is quiet; hydroxocobalamin, CaloMist or a note saying the patient is on B12 is therapy', () => {
     expect(fired('b12-deficiency-lab-normal.quiet.yaml')).toEqual([]);
@@ -202,14 +267,23 @@ describe('a normal B12 against a borderline level with macrocytosis, and B12 the
 describe('a microcytic MCV beside an iron-deficiency anemia is a documented combined deficiency', () => {
   test('quiet with D50.9 or D50.0 coded beside D51.x; the finding otherwise asks for a query', () => {
     expect(lintCatalog('b12-anemia-microcytic.quiet.yaml').filter((x) => x.ruleId === 'b12-anemia-microcytic')).toEqual([]);
-    const f = lintCatalog('b12-anemia-microcytic.fires.yaml').find((x) => x.ruleId === 'b12-anemia-microcytic' && x.chartId === 'MICRO-F2')!;
+    const f = lintCatalog('b12-anemia-microcytic.fires.yaml').find(
+      (x) => x.ruleId === 'b12-anemia-microcytic' && x.chartId === 'MICRO-F2',
+    )!;
     expect(f.message).toContain('71 fL on 2026-10-01 (microcytic), and no iron-deficiency anemia is coded beside it');
     expect(f.message).toContain('query the provider');
   });
 });
 
 describe('a high ferritin argues against iron deficiency only without inflammation', () => {
-  const fired = (file: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === 'blood-loss-anemia-lab-mismatch').map((x) => x.chartId!))].sort();
+  const fired = (file: string): string[] =>
+    [
+      ...new Set(
+        lintCatalog(file)
+          .filter((x) => x.ruleId === 'blood-loss-anemia-lab-mismatch')
+          .map((x) => x.chartId!),
+      ),
+    ].sort();
 
   test('quiet with CKD, rheumatoid arthritis or cancer coded, a raised CRP (mg/dL converted), or a transferrin saturation below 20 %', () => {
     expect(fired('blood-loss-anemia-lab-mismatch.quiet.yaml')).toEqual([]);
@@ -217,14 +291,23 @@ describe('a high ferritin argues against iron deficiency only without inflammati
 
   test('fires on a high ferritin with none of those, and on macrocytosis whatever is coded', () => {
     expect(fired('blood-loss-anemia-lab-mismatch.fires.yaml')).toEqual(['BLM-F1', 'BLM-F2', 'BLM-F3', 'BLM-F4']);
-    const f = lintCatalog('blood-loss-anemia-lab-mismatch.fires.yaml').find((x) => x.ruleId === 'blood-loss-anemia-lab-mismatch' && x.chartId === 'BLM-F4')!;
+    const f = lintCatalog('blood-loss-anemia-lab-mismatch.fires.yaml').find(
+      (x) => x.ruleId === 'blood-loss-anemia-lab-mismatch' && x.chartId === 'BLM-F4',
+    )!;
     expect(f.message).toContain('MCV 109 fL on 2026-10-01 (macrocytic).');
     expect(f.message).not.toContain('ferritin');
   });
 });
 
 describe('what documents blood loss: the new bleeding-source codes, a measured loss, the D62 title', () => {
-  const fired = (file: string, id: string): string[] => [...new Set(lintCatalog(file).filter((x) => x.ruleId === id).map((x) => x.chartId!))].sort();
+  const fired = (file: string, id: string): string[] =>
+    [
+      ...new Set(
+        lintCatalog(file)
+          .filter((x) => x.ruleId === id)
+          .map((x) => x.chartId!),
+      ),
+    ].sort();
 
   test('K55.21, K31.811, K29.x1, I85.x1, K50.x11, K51.x11, K63.81, K31.82, N95.0 and O72.x, "EBL 1200 mL", "estimated blood loss 900 mL", "acute posthemorrhagic anemia" each document it', () => {
     expect(fired('blood-loss-anemia-undocumented.quiet.yaml', 'blood-loss-anemia-undocumented')).toEqual([]);
@@ -237,7 +320,11 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
     expect(f[2]!.message).toContain('its notes do not document bleeding (the measured blood loss is minimal). Query the provider');
     expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');
     expect(f[2]!.evidence).toContainEqual(expect.objectContaining({ kind: 'note', term: 'Estimated blood loss' }));
-    expect(fired('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes')).toEqual(['BLC-F1', 'BLC-F2', 'BLC-F3']);
+    expect(fired('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes')).toEqual([
+      'BLC-F1',
+      'BLC-F2',
+      'BLC-F3',
+    ]);
   });
 });
 
@@ -249,10 +336,15 @@ describe('J3420 lines: re-point instead of code again, the iron pathway, premedi
   };
 
   test('a supporting diagnosis already on the encounter: the line is re-pointed, nothing is coded again', () => {
-    expect(one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F3').message)
-      .toBe('J3420 is linked to I10: no diagnosis the line points at supports vitamin B12 therapy. The encounter codes D51.0, which supports it: re-point the line to it.');
-    expect(one('b12-injection-anemia-unspecified.fires.yaml', 'b12-injection-anemia-unspecified', 'UNSPEC-F3').message).toContain('The encounter codes D51.9, which supports B12 therapy: re-point the line to it.');
-    expect(one('b12-injection-blood-loss-dx.fires.yaml', 'b12-injection-blood-loss-dx', 'BLDX-F2').message).toContain('The encounter codes D51.0, which does: re-point the line to it.');
+    expect(one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F3').message).toBe(
+      'J3420 is linked to I10: no diagnosis the line points at supports vitamin B12 therapy. The encounter codes D51.0, which supports it: re-point the line to it.',
+    );
+    expect(one('b12-injection-anemia-unspecified.fires.yaml', 'b12-injection-anemia-unspecified', 'UNSPEC-F3').message).toContain(
+      'The encounter codes D51.9, which supports B12 therapy: re-point the line to it.',
+    );
+    expect(one('b12-injection-blood-loss-dx.fires.yaml', 'b12-injection-blood-loss-dx', 'BLDX-F2').message).toContain(
+      'The encounter codes D51.0, which does: re-point the line to it.',
+    );
   });
 
   test('a line with no diagnosis says so, without "none of which"', () => {
@@ -262,25 +354,38 @@ describe('J3420 lines: re-point instead of code again, the iron pathway, premedi
   });
 
   test('D50.8 and D50.9 on a J3420 line are the iron pathway: an error that names it', () => {
-    for (const [chart, code] of [['BLDX-F3', 'D50.9'], ['BLDX-F4', 'D50.8']]) {
+    for (const [chart, code] of [
+      ['BLDX-F3', 'D50.9'],
+      ['BLDX-F4', 'D50.8'],
+    ]) {
       const f = one('b12-injection-blood-loss-dx.fires.yaml', 'b12-injection-blood-loss-dx', chart!);
       expect(f.severity).toBe('error');
-      expect(f.message).toContain(`J3420 is linked to ${code}: blood-loss and iron-deficiency anemia are the iron pathway, treated with iron`);
+      expect(f.message).toContain(
+        `J3420 is linked to ${code}: blood-loss and iron-deficiency anemia are the iron pathway, treated with iron`,
+      );
     }
-    expect(lintCatalog('b12-injection-anemia-unspecified.quiet.yaml').filter((x) => x.ruleId === 'b12-injection-anemia-unspecified')).toEqual([]);
+    expect(
+      lintCatalog('b12-injection-anemia-unspecified.quiet.yaml').filter((x) => x.ruleId === 'b12-injection-anemia-unspecified'),
+    ).toEqual([]);
   });
 
   test('B12 premedication for pemetrexed or pralatrexate (a service, a medication, or the note) is quiet', () => {
     for (const chart of ['UNSUP-Q5', 'UNSUP-Q6', 'UNSUP-Q7']) {
-      expect(lintCatalog('b12-injection-unsupported-dx.quiet.yaml').filter((x) => x.chartId === chart && x.ruleId.startsWith('b12-injection-'))).toEqual([]);
+      expect(
+        lintCatalog('b12-injection-unsupported-dx.quiet.yaml').filter((x) => x.chartId === chart && x.ruleId.startsWith('b12-injection-')),
+      ).toEqual([]);
     }
   });
 
   test('a header linked to J3420 gives the header finding only, naming the subcodes that exist', () => {
     const findings = lintCatalog('header-code-not-billable.fires.yaml').filter((x) => x.chartId === 'HDR-F4');
     expect(findings.map((x) => x.ruleId)).toEqual(['header-code-not-billable']);
-    expect(findings[0]!.message).toBe('D51 is a category header, not a billable code: code the subcode the documentation supports (D51.0, D51.1, D51.2, D51.3, D51.8, D51.9).');
-    const d63 = lintCatalog('header-code-not-billable.fires.yaml').filter((x) => x.chartId === 'HDR-F3').map((x) => x.message);
+    expect(findings[0]!.message).toBe(
+      'D51 is a category header, not a billable code: code the subcode the documentation supports (D51.0, D51.1, D51.2, D51.3, D51.8, D51.9).',
+    );
+    const d63 = lintCatalog('header-code-not-billable.fires.yaml')
+      .filter((x) => x.chartId === 'HDR-F3')
+      .map((x) => x.message);
     expect(d63).toEqual([
       'D63 is a category header, not a billable code: code the subcode the documentation supports (D63.0, D63.1, D63.8).',
       'D64.8 is a category header, not a billable code: code the subcode the documentation supports (D64.81, D64.89).',
@@ -294,7 +399,9 @@ describe('doses written as a volume with its concentration, and the configured i
   test('"1 mL of 1000 mcg/mL" on the line, and "1 mL (1000 mcg/mL)" in the note, are 1000 mcg', () => {
     const f = lintCatalog('b12-units-dose-mismatch.fires.yaml').filter((x) => x.ruleId === 'b12-units-dose-mismatch');
     expect(f.map((x) => x.chartId)).toEqual(['UNITS-F1', 'UNITS-F2', 'UNITS-F3', 'UNITS-F4']);
-    expect(f[2]!.message).toBe('J3420 is billed with 2 unit(s), but the documented dose of 1 mL of 1000 mcg/mL (1000 mcg) is 1 unit(s) of J3420 (up to 1000 mcg each). Correct the units.');
+    expect(f[2]!.message).toBe(
+      'J3420 is billed with 2 unit(s), but the documented dose of 1 mL of 1000 mcg/mL (1000 mcg) is 1 unit(s) of J3420 (up to 1000 mcg each). Correct the units.',
+    );
     expect(f[3]!.message).toContain('written in the notes ("Cyanocobalamin 1 mL (1000 mcg/mL)...")');
     expect(f[3]!.evidence.map((e) => e.kind)).toEqual(['service', 'note']);
     expect(lintCatalog('b12-units-dose-mismatch.quiet.yaml').filter((x) => x.ruleId === 'b12-units-dose-mismatch')).toEqual([]);
@@ -319,7 +426,9 @@ describe('the rules the coder review added', () => {
       ['NOTCUR-F1', 'warning', '/encounters/0/diagnoses/0'],
       ['NOTCUR-F2', 'warning', '/encounters/0/diagnoses/0'],
     ]);
-    expect(f[0]!.message).toBe('D51.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20, 96372 on 2026-10-20), but the record marks it ruled out: a condition ruled out is not coded. Take it off the claim and its lines, or query the provider if it is current.');
+    expect(f[0]!.message).toBe(
+      'D51.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20, 96372 on 2026-10-20), but the record marks it ruled out: a condition ruled out is not coded. Take it off the claim and its lines, or query the provider if it is current.',
+    );
     // The diagnosis, the lines that point at it, and the note that rules it out (quoted in the provider query).
     expect(f[0]!.evidence.map((e) => e.kind)).toEqual(['diagnosis', 'service', 'service', 'note']);
     expect(f[1]!.message).toContain('marks it as history: a condition no longer present is not coded as current');
@@ -329,14 +438,19 @@ describe('the rules the coder review added', () => {
   test('b12-drug-code-mismatch: hydroxocobalamin or methylcobalamin billed as J3420; bill it under its own code', () => {
     const f = only('b12-drug-code-mismatch.fires.yaml', 'b12-drug-code-mismatch');
     expect(f.map((x) => x.chartId)).toEqual(['DRUG-F1', 'DRUG-F2']);
-    expect(f[0]!.message).toContain('the B12 documented is Hydroxocobalamin: J3420 is cyanocobalamin only. Bill the drug given under its own code (usually J3490, unclassified drugs, with the NDC) and check the payer\'s policy');
+    expect(f[0]!.message).toContain(
+      "the B12 documented is Hydroxocobalamin: J3420 is cyanocobalamin only. Bill the drug given under its own code (usually J3490, unclassified drugs, with the NDC) and check the payer's policy",
+    );
     expect(f[0]!.evidence).toContainEqual(expect.objectContaining({ kind: 'medication' }));
     expect(f[1]!.message).toContain('the B12 documented is Methylcobalamin');
     expect(only('b12-drug-code-mismatch.quiet.yaml', 'b12-drug-code-mismatch')).toEqual([]);
   });
 
   test('injection-billed-on-telehealth: 96372 and J3420 on a telehealth encounter, not on the nurse visit that gave it', () => {
-    expect(only('injection-billed-on-telehealth.fires.yaml', 'injection-billed-on-telehealth').map((x) => x.pointer)).toEqual(['/encounters/0/services/0', '/encounters/0/services/1']);
+    expect(only('injection-billed-on-telehealth.fires.yaml', 'injection-billed-on-telehealth').map((x) => x.pointer)).toEqual([
+      '/encounters/0/services/0',
+      '/encounters/0/services/1',
+    ]);
     expect(only('injection-billed-on-telehealth.quiet.yaml', 'injection-billed-on-telehealth')).toEqual([]);
   });
 });
@@ -355,10 +469,18 @@ describe('ICD-10-CM tables by fiscal year', () => {
 
   test('each diagnosis is checked against the table in force on its encounter date', () => {
     const dir = join(ROOT, 'fixtures', 'icd10');
-    const chart = 'chartId: FY\nencounters:\n  - { id: E1, date: 2025-09-30, diagnoses: [{ code: K90.0 }] }\n  - { id: E2, date: 2025-10-01, diagnoses: [{ code: K90.0 }] }\n';
+    const chart =
+      'chartId: FY\nencounters:\n  - { id: E1, date: 2025-09-30, diagnoses: [{ code: K90.0 }] }\n  - { id: E2, date: 2025-10-01, diagnoses: [{ code: K90.0 }] }\n';
     const tmp = scratch().dir;
     writeFileSync(join(tmp, 'fy.yaml'), chart);
-    const r = cliJson(['--no-config-lookup', '--icd10', join(dir, 'icd10cm_order_2025.txt'), '--icd10', join(dir, 'icd10cm_order_2026.txt'), join(tmp, 'fy.yaml')]);
+    const r = cliJson([
+      '--no-config-lookup',
+      '--icd10',
+      join(dir, 'icd10cm_order_2025.txt'),
+      '--icd10',
+      join(dir, 'icd10cm_order_2026.txt'),
+      join(tmp, 'fy.yaml'),
+    ]);
     const unknown = r.report.results[0]!.findings.filter((f) => f.ruleId === 'unknown-icd10-code');
     // K90.0 is in the FY2026 excerpt only: the FY2025 encounter (2025-09-30) is flagged, the FY2026 one is not.
     expect(unknown.map((f) => [f.encounterId, f.message.includes('(FY2025)')])).toEqual([['E1', true]]);

@@ -5,28 +5,51 @@ import { JsonLocator } from '../src/read/json-locate.js';
 import { parseText } from '../src/read/parse.js';
 
 describe('code normalization', () => {
-  test.each([['D510', 'D51.0'], ['d51.0', 'D51.0'], [' D51 0 ', 'D51.0'], ['D62', 'D62'], ['e538', 'E53.8'], ['K2941', 'K29.41'], ['Z9884', 'Z98.84'], ['D51', 'D51']])('%p is %p', (raw, code) => {
+  test.each([
+    ['D510', 'D51.0'],
+    ['d51.0', 'D51.0'],
+    [' D51 0 ', 'D51.0'],
+    ['D62', 'D62'],
+    ['e538', 'E53.8'],
+    ['K2941', 'K29.41'],
+    ['Z9884', 'Z98.84'],
+    ['D51', 'D51'],
+  ])('%p is %p', (raw, code) => {
     expect(normalizeIcd10(raw)).toBe(code);
   });
 
   test('HCPCS and CPT codes are upper-cased; numbers written without quotes become text', () => {
-    const { charts } = adaptChart({ chartId: 'C', encounters: [{ id: 'E1', date: '2026-10-01', services: [{ code: 'j3420' }, { code: 96372 }] }] }, '');
+    const { charts } = adaptChart(
+      { chartId: 'C', encounters: [{ id: 'E1', date: '2026-10-01', services: [{ code: 'j3420' }, { code: 96372 }] }] },
+      '',
+    );
     expect(charts[0]!.encounters[0]!.services.map((s) => s.code)).toEqual(['J3420', '96372']);
   });
 });
 
 describe('diagnosis pointers', () => {
-  const chart = (pointers: unknown) => adaptChart({
-    chartId: 'C',
-    encounters: [{ id: 'E1', date: '2026-10-01', diagnoses: [{ code: 'D62' }, { code: 'd510' }], services: [{ code: 'J3420', diagnoses: pointers }] }],
-  }, '');
+  const chart = (pointers: unknown) =>
+    adaptChart(
+      {
+        chartId: 'C',
+        encounters: [
+          {
+            id: 'E1',
+            date: '2026-10-01',
+            diagnoses: [{ code: 'D62' }, { code: 'd510' }],
+            services: [{ code: 'J3420', diagnoses: pointers }],
+          },
+        ],
+      },
+      '',
+    );
 
   test('codes (normalized) and 1-based positions resolve to the diagnoses', () => {
     expect(chart(['D51.0', 1]).charts[0]!.encounters[0]!.services[0]!.linked!.map((d) => d.code)).toEqual(['D51.0', 'D62']);
     expect(chart(['D510']).charts[0]!.encounters[0]!.services[0]!.linked!.map((d) => d.code)).toEqual(['D51.0']);
   });
 
-  test('no pointers leaves the line linked to nothing in particular (the rules take all of the encounter\'s)', () => {
+  test("no pointers leaves the line linked to nothing in particular (the rules take all of the encounter's)", () => {
     expect(chart(undefined).charts[0]!.encounters[0]!.services[0]!.linked).toBeUndefined();
   });
 
@@ -34,7 +57,7 @@ describe('diagnosis pointers', () => {
     const r = chart([3, 'E53.8', 0, true]);
     expect(r.findings.map((f) => [f.pointer, f.message])).toEqual([
       ['/encounters/0/services/0/diagnoses/0', 'Diagnosis pointer 3 does not point at a diagnosis of this encounter (it has 2).'],
-      ['/encounters/0/services/0/diagnoses/1', 'Diagnosis pointer E53.8 is not among this encounter\'s diagnoses.'],
+      ['/encounters/0/services/0/diagnoses/1', "Diagnosis pointer E53.8 is not among this encounter's diagnoses."],
       ['/encounters/0/services/0/diagnoses/2', 'Diagnosis pointer 0 does not point at a diagnosis of this encounter (it has 2).'],
       ['/encounters/0/services/0/diagnoses/3', 'A diagnosis pointer must be a code or a 1-based position; found the boolean true.'],
     ]);
@@ -51,7 +74,7 @@ describe('dates', () => {
     expect(formatDay(parseDay('2026-10-02')!)).toBe('2026-10-02');
   });
 
-  test('calendar months clamp to the month\'s end', () => {
+  test("calendar months clamp to the month's end", () => {
     expect(formatDay(addMonths(parseDay('2026-03-31')!, -1))).toBe('2026-02-28');
     expect(formatDay(addMonths(parseDay('2026-10-02')!, -12))).toBe('2025-10-02');
   });
@@ -64,7 +87,8 @@ describe('dates', () => {
 });
 
 describe('positions', () => {
-  const json = '{\n  "chartId": "C",\n  "encounters": [\n    {"id": "E1", "date": "2026-10-01",\n     "services": [ {"code": "J3420"}, {"code": "96372", "diagnoses": [1]} ]}\n  ]\n}\n';
+  const json =
+    '{\n  "chartId": "C",\n  "encounters": [\n    {"id": "E1", "date": "2026-10-01",\n     "services": [ {"code": "J3420"}, {"code": "96372", "diagnoses": [1]} ]}\n  ]\n}\n';
 
   test('JSON pointers are located lazily by one scan of the text', () => {
     const loc = new JsonLocator(json);
@@ -83,8 +107,10 @@ describe('positions', () => {
     expect(loc.locate('/a~1b/c~0d/1/e"f')).toEqual({ line: 1, column: 30 });
   });
 
-  test('YAML positions come from the yaml package\'s nodes, per document of a stream', () => {
-    const docs = [...parseText('chartId: A\nencounters: []\n---\nchartId: B\nencounters:\n  - id: E1\n    date: 2026-10-01\n', 'yaml').docs];
+  test("YAML positions come from the yaml package's nodes, per document of a stream", () => {
+    const docs = [
+      ...parseText('chartId: A\nencounters: []\n---\nchartId: B\nencounters:\n  - id: E1\n    date: 2026-10-01\n', 'yaml').docs,
+    ];
     expect(docs).toHaveLength(2);
     expect(docs[1]!.locator.locate('/encounters/0')).toEqual({ line: 6, column: 5 });
     expect(docs[1]!.locator.locate('/encounters/0/date')).toEqual({ line: 7, column: 11 });

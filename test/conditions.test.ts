@@ -48,7 +48,10 @@ function chart(body: string): string {
 describe('diagnosis', () => {
   const linked = rule('service', '{ diagnosis: { linked: true, code: blood-loss } }', '    match: { code: b12-injection }\n');
   test('linked: only the diagnoses the line points to', () => {
-    const c = (ptr: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D62 }, { code: D51.0 }]\n    services: [{ code: J3420${ptr} }]\n`);
+    const c = (ptr: string) =>
+      chart(
+        `encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D62 }, { code: D51.0 }]\n    services: [{ code: J3420${ptr} }]\n`,
+      );
     expect(fires(linked, c(', diagnoses: [D62]'))).toBe(true);
     expect(fires(linked, c(', diagnoses: [2]'))).toBe(false);
     expect(fires(linked, c(''))).toBe(true); // no pointers: all of the encounter's
@@ -78,7 +81,7 @@ describe('service', () => {
     date: 2026-10-01
     services: [{ code: "96372" }]
 `);
-  test('the encounter\'s services by default', () => {
+  test("the encounter's services by default", () => {
     expect(lint(rule('encounter', '{ service: { code: b12-injection } }'), c).map((f) => f.encounterId)).toEqual(['E1']);
   });
   test('within: any encounter of the chart in the window', () => {
@@ -99,36 +102,63 @@ describe('service', () => {
 });
 
 describe('lab', () => {
-  const c = (labs: string, sex = 'female') => `chartId: C1\npatient: { sex: ${sex} }\nencounters:\n  - id: E1\n    date: 2026-10-01\nlabs:\n${labs}`;
+  const c = (labs: string, sex = 'female') =>
+    `chartId: C1\npatient: { sex: ${sex} }\nencounters:\n  - id: E1\n    date: 2026-10-01\nlabs:\n${labs}`;
   const low = rule('encounter', '{ lab: { test: b12, value: { lt: low-b12 } } }');
   test('the most recent result in the window compares, after conversion', () => {
     expect(fires(low, c('  - { loinc: 2132-9, value: 120, unit: pmol/L, date: 2026-09-01 }\n'))).toBe(true); // 163 pg/mL
     expect(fires(low, c('  - { loinc: 2132-9, value: 160, unit: pmol/L, date: 2026-09-01 }\n'))).toBe(false); // 217 pg/mL
-    expect(fires(low, c('  - { loinc: 2132-9, value: 100, date: 2026-08-01, unit: pg/mL }\n  - { loinc: 2132-9, value: 500, unit: pg/mL, date: 2026-09-01 }\n'))).toBe(false);
+    expect(
+      fires(
+        low,
+        c(
+          '  - { loinc: 2132-9, value: 100, date: 2026-08-01, unit: pg/mL }\n  - { loinc: 2132-9, value: 500, unit: pg/mL, date: 2026-09-01 }\n',
+        ),
+      ),
+    ).toBe(false);
   });
   test('results outside the window, or after the encounter, do not count', () => {
     expect(fires(low, c('  - { loinc: 2132-9, value: 100, unit: pg/mL, date: 2026-01-01 }\n'))).toBe(false);
     expect(fires(low, c('  - { loinc: 2132-9, value: 100, unit: pg/mL, date: 2026-10-20 }\n'))).toBe(false);
-    expect(fires(rule('encounter', '{ lab: { test: b12, direction: around, value: { lt: 200 } } }'), c('  - { loinc: 2132-9, value: 100, unit: pg/mL, date: 2026-10-20 }\n'))).toBe(true);
+    expect(
+      fires(
+        rule('encounter', '{ lab: { test: b12, direction: around, value: { lt: 200 } } }'),
+        c('  - { loinc: 2132-9, value: 100, unit: pg/mL, date: 2026-10-20 }\n'),
+      ),
+    ).toBe(true);
   });
   test('censored values hold only when every value they stand for does', () => {
     expect(fires(low, c('  - { loinc: 2132-9, value: "<50", unit: pg/mL, date: 2026-09-01 }\n'))).toBe(true);
-    expect(fires(rule('encounter', '{ lab: { test: b12, value: { gt: 30 } } }'), c('  - { loinc: 2132-9, value: "<50", unit: pg/mL, date: 2026-09-01 }\n'))).toBe(false);
+    expect(
+      fires(
+        rule('encounter', '{ lab: { test: b12, value: { gt: 30 } } }'),
+        c('  - { loinc: 2132-9, value: "<50", unit: pg/mL, date: 2026-09-01 }\n'),
+      ),
+    ).toBe(false);
   });
   test('present: false holds when there is no result in the window', () => {
     const none = rule('encounter', '{ lab: { test: b12, present: false } }');
     expect(fires(none, c('  - { loinc: 718-7, value: 12, unit: g/dL, date: 2026-09-01 }\n'))).toBe(true);
     expect(fires(none, c('  - { test: Vitamin B12, value: 300, unit: pg/mL, date: 2026-09-01 }\n'))).toBe(false);
   });
-  test('flag compares with the result\'s own reference range', () => {
+  test("flag compares with the result's own reference range", () => {
     const lowFlag = rule('encounter', '{ lab: { test: hgb, flag: low } }');
-    expect(fires(lowFlag, c('  - { loinc: 718-7, value: 11.5, unit: g/dL, date: 2026-09-01, referenceRange: { low: 12, high: 16 } }\n'))).toBe(true);
-    expect(fires(lowFlag, c('  - { loinc: 718-7, value: 12.5, unit: g/dL, date: 2026-09-01, referenceRange: { low: 12, high: 16 } }\n'))).toBe(false);
+    expect(
+      fires(lowFlag, c('  - { loinc: 718-7, value: 11.5, unit: g/dL, date: 2026-09-01, referenceRange: { low: 12, high: 16 } }\n')),
+    ).toBe(true);
+    expect(
+      fires(lowFlag, c('  - { loinc: 718-7, value: 12.5, unit: g/dL, date: 2026-09-01, referenceRange: { low: 12, high: 16 } }\n')),
+    ).toBe(false);
     expect(fires(lowFlag, c('  - { loinc: 718-7, value: 11.5, unit: g/dL, date: 2026-09-01, flag: L }\n'))).toBe(true);
   });
   test('placeholders render the converted value, sensibly rounded, and the value as written', () => {
-    const r = rule('encounter', '{ lab: { test: b12, value: { lt: 200 } } }').replace('"fired {{encounter.id}}"', '"{{lab.b12.value}} {{lab.b12.unit}} on {{lab.b12.date}} (written {{lab.b12.written}} {{lab.b12.writtenUnit}})"');
-    expect(lint(r, c('  - { loinc: 2132-9, value: 101, unit: pmol/L, date: 2026-09-01 }\n'))[0]!.message).toBe('137 pg/mL on 2026-09-01 (written 101 pmol/L)');
+    const r = rule('encounter', '{ lab: { test: b12, value: { lt: 200 } } }').replace(
+      '"fired {{encounter.id}}"',
+      '"{{lab.b12.value}} {{lab.b12.unit}} on {{lab.b12.date}} (written {{lab.b12.written}} {{lab.b12.writtenUnit}})"',
+    );
+    expect(lint(r, c('  - { loinc: 2132-9, value: 101, unit: pmol/L, date: 2026-09-01 }\n'))[0]!.message).toBe(
+      '137 pg/mL on 2026-09-01 (written 101 pmol/L)',
+    );
   });
 });
 
@@ -141,11 +171,16 @@ describe('text', () => {
     expect(fires(rule('encounter', '{ text: { terms: bleeding, negated: true, sections: [assessment] } }'), c(note))).toBe(false);
   });
   test('inline word lists', () => {
-    expect(fires(rule('encounter', '{ text: { terms: [heavy menses] } }'), c('      - { section: hpi, text: Heavy menses. }\n'))).toBe(true);
+    expect(fires(rule('encounter', '{ text: { terms: [heavy menses] } }'), c('      - { section: hpi, text: Heavy menses. }\n'))).toBe(
+      true,
+    );
   });
   test('about: the term must qualify the subject diagnosis in its sentence', () => {
     const r = rule('diagnosis', '{ text: { terms: [probable], about: dx } }');
-    const c2 = (text: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D51.0 }]\n    notes: [{ section: assessment, text: "${text}" }]\n`);
+    const c2 = (text: string) =>
+      chart(
+        `encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D51.0 }]\n    notes: [{ section: assessment, text: "${text}" }]\n`,
+      );
     expect(fires(r, c2('Probable pernicious anemia.'))).toBe(true);
     expect(fires(r, c2('Pernicious anemia. Probable hypothyroidism.'))).toBe(false);
     expect(fires(r, c2('D51.0, probable.'))).toBe(true);
@@ -153,7 +188,8 @@ describe('text', () => {
 });
 
 describe('patient and encounter', () => {
-  const c = (setting: string) => `chartId: C1\npatient: { sex: male, birthDate: 1950-10-02 }\nencounters:\n  - id: E1\n    date: 2026-10-01\n    setting: ${setting}\n`;
+  const c = (setting: string) =>
+    `chartId: C1\npatient: { sex: male, birthDate: 1950-10-02 }\nencounters:\n  - id: E1\n    date: 2026-10-01\n    setting: ${setting}\n`;
   test('age at the encounter date and sex', () => {
     expect(fires(rule('encounter', '{ patient: { age: { gte: 75 } } }'), c('outpatient'))).toBe(true);
     expect(fires(rule('encounter', '{ patient: { age: { gte: 76 } } }'), c('outpatient'))).toBe(false); // 75: the birthday is the next day
@@ -168,23 +204,41 @@ describe('patient and encounter', () => {
 
 describe('field', () => {
   test('compares a field of the subject, dotted paths included', () => {
-    const c = chart('encounters:\n  - id: E1\n    date: 2026-10-01\n    services: [{ code: J3420, units: 3, dose: { value: 3000, unit: mcg } }, { code: J3420 }]\n');
+    const c = chart(
+      'encounters:\n  - id: E1\n    date: 2026-10-01\n    services: [{ code: J3420, units: 3, dose: { value: 3000, unit: mcg } }, { code: J3420 }]\n',
+    );
     expect(lint(rule('service', '{ field: { path: units, gt: 1 } }'), c).map((f) => f.pointer)).toEqual(['/encounters/0/services/0']);
     expect(lint(rule('service', '{ field: { path: dose.value, gte: 3000 } }'), c)).toHaveLength(1);
-    expect(lint(rule('service', '{ field: { path: dose, exists: false } }'), c).map((f) => f.pointer)).toEqual(['/encounters/0/services/1']);
+    expect(lint(rule('service', '{ field: { path: dose, exists: false } }'), c).map((f) => f.pointer)).toEqual([
+      '/encounters/0/services/1',
+    ]);
     expect(lint(rule('service', '{ field: { path: code, eq: j3420 } }'), c)).toHaveLength(2);
   });
 });
 
 describe('code', () => {
-  const table = new CodeTable([{
-    fiscalYear: 2026, from: parseDay('2025-10-01')!, to: parseDay('2026-09-30')!, file: 'x', digest: 'x',
-    codes: parseOrderFile('00001 D51     0 Vitamin B12 deficiency anemia  Vitamin B12 deficiency anemia\n00002 D510    1 Pernicious  Pernicious\n', 'x'),
-  }]);
-  const c = (date: string) => chart(`encounters:\n  - id: E1\n    date: ${date}\n    diagnoses: [{ code: D51 }, { code: D51.0 }, { code: Q99.9 }]\n`);
+  const table = new CodeTable([
+    {
+      fiscalYear: 2026,
+      from: parseDay('2025-10-01')!,
+      to: parseDay('2026-09-30')!,
+      file: 'x',
+      digest: 'x',
+      codes: parseOrderFile(
+        '00001 D51     0 Vitamin B12 deficiency anemia  Vitamin B12 deficiency anemia\n00002 D510    1 Pernicious  Pernicious\n',
+        'x',
+      ),
+    },
+  ]);
+  const c = (date: string) =>
+    chart(`encounters:\n  - id: E1\n    date: ${date}\n    diagnoses: [{ code: D51 }, { code: D51.0 }, { code: Q99.9 }]\n`);
   test('valid and billable against the table in force on the date', () => {
-    expect(lint(compileText(rule('diagnosis', '{ code: { valid: false } }'), table), c('2026-01-01')).map((f) => f.pointer)).toEqual(['/encounters/0/diagnoses/2']);
-    expect(lint(compileText(rule('diagnosis', '{ code: { billable: false } }'), table), c('2026-01-01')).map((f) => f.pointer)).toEqual(['/encounters/0/diagnoses/0']);
+    expect(lint(compileText(rule('diagnosis', '{ code: { valid: false } }'), table), c('2026-01-01')).map((f) => f.pointer)).toEqual([
+      '/encounters/0/diagnoses/2',
+    ]);
+    expect(lint(compileText(rule('diagnosis', '{ code: { billable: false } }'), table), c('2026-01-01')).map((f) => f.pointer)).toEqual([
+      '/encounters/0/diagnoses/0',
+    ]);
   });
   test('holds for no code when no table covers the date', () => {
     expect(lint(compileText(rule('diagnosis', '{ code: { valid: false } }'), table), c('2026-11-01'))).toEqual([]);
@@ -228,7 +282,8 @@ describe('pair', () => {
 describe('mention', () => {
   test('an affirmed mention whose code is not coded', () => {
     const r = rule('encounter', '{ mention: { map: causes, coded: false } }');
-    const c = (dx: string, text: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [${dx}]\n    notes: [{ section: hpi, text: "${text}" }]\n`);
+    const c = (dx: string, text: string) =>
+      chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [${dx}]\n    notes: [{ section: hpi, text: "${text}" }]\n`);
     expect(fires(r, c('{ code: D51.8 }', 'Gastric bypass 2019.'))).toBe(true);
     expect(fires(r, c('{ code: Z98.84 }', 'Gastric bypass 2019.'))).toBe(false);
     expect(fires(r, c('{ code: D51.8 }', 'No gastric bypass.'))).toBe(false);
@@ -247,7 +302,9 @@ describe('dose', () => {
 });
 
 describe('all, any, not, match and cite', () => {
-  const c = chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D62 }]\n    services: [{ code: J3420 }, { code: "96372" }]\nlabs: [{ loinc: 2132-9, value: 150, unit: pg/mL, date: 2026-09-01 }]\n`);
+  const c = chart(
+    `encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D62 }]\n    services: [{ code: J3420 }, { code: "96372" }]\nlabs: [{ loinc: 2132-9, value: 150, unit: pg/mL, date: 2026-09-01 }]\n`,
+  );
   test('combinators nest freely', () => {
     expect(fires(rule('encounter', '{ all: [{ diagnosis: { code: D62 } }, { not: { diagnosis: { code: D51.* } } }] }'), c)).toBe(true);
     expect(fires(rule('encounter', '{ any: [{ diagnosis: { code: D51.* } }, { not: { service: { code: J3420 } } }] }'), c)).toBe(false);
@@ -275,7 +332,8 @@ function withMessage(on: string, when: string, message: string, extra = ''): str
 }
 
 describe('patient: age in months, and the age on the date of a result', () => {
-  const c = (birth: string, labDate: string) => `chartId: C1\npatient: { sex: female, birthDate: ${birth} }\nencounters:\n  - id: E1\n    date: 2026-10-01\nlabs: [{ loinc: 718-7, value: 11, unit: g/dL, date: ${labDate} }]\n`;
+  const c = (birth: string, labDate: string) =>
+    `chartId: C1\npatient: { sex: female, birthDate: ${birth} }\nencounters:\n  - id: E1\n    date: 2026-10-01\nlabs: [{ loinc: 718-7, value: 11, unit: g/dL, date: ${labDate} }]\n`;
   test('ageMonths counts whole calendar months', () => {
     const r = rule('encounter', '{ patient: { ageMonths: { gte: 6, lt: 24 } } }');
     expect(fires(r, c('2026-04-01', '2026-09-01'))).toBe(true); // 6 months on 2026-10-01
@@ -293,16 +351,29 @@ describe('patient: age in months, and the age on the date of a result', () => {
 
 describe('subcodes', () => {
   test('lists the codes that extend the subject code, from the codes given', () => {
-    const r = withMessage('diagnosis', '{ subcodes: { in: [D63.0, D63.1, D63.8, D64.81, D64.89, D64.9, D63.*] } }', '{{diagnosis.code}}: {{subcodes.list}}');
-    const c = chart('encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D63 }, { code: D64.8 }, { code: D630 }, { code: D52 }]\n');
+    const r = withMessage(
+      'diagnosis',
+      '{ subcodes: { in: [D63.0, D63.1, D63.8, D64.81, D64.89, D64.9, D63.*] } }',
+      '{{diagnosis.code}}: {{subcodes.list}}',
+    );
+    const c = chart(
+      'encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D63 }, { code: D64.8 }, { code: D630 }, { code: D52 }]\n',
+    );
     expect(lint(r, c).map((f) => f.message)).toEqual(['D63: D63.0, D63.1, D63.8', 'D64.8: D64.81, D64.89']);
   });
 });
 
 describe('measure', () => {
   const c = (text: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    notes: [{ section: other, text: "${text}" }]\n`);
-  const r = withMessage('encounter', '{ measure: { terms: [estimated blood loss, ebl], unit: mL, none: [minimal, none], value: { gte: 100 } } }', '{{measure.term}} {{measure.amount}}');
-  const none = rule('encounter', '{ measure: { terms: [estimated blood loss, ebl], unit: mL, none: [minimal, none], value: { lt: 100 } } }');
+  const r = withMessage(
+    'encounter',
+    '{ measure: { terms: [estimated blood loss, ebl], unit: mL, none: [minimal, none], value: { gte: 100 } } }',
+    '{{measure.term}} {{measure.amount}}',
+  );
+  const none = rule(
+    'encounter',
+    '{ measure: { terms: [estimated blood loss, ebl], unit: mL, none: [minimal, none], value: { lt: 100 } } }',
+  );
   test('an amount after a label, converted to the unit, compared', () => {
     expect(lint(r, c('EBL 1200 mL.')).map((f) => f.message)).toEqual(['EBL 1200 mL']);
     expect(lint(r, c('Estimated blood loss was approximately 1.2 L')).map((f) => f.message)).toEqual(['Estimated blood loss 1.2 L']);
@@ -323,17 +394,26 @@ describe('measure', () => {
 });
 
 describe('dose: a volume with its concentration, and doses in notes', () => {
-  const r = withMessage('service', '{ dose: { per: 1000, unit: mcg, notes: [cyanocobalamin, b12] } }', '{{dose.written}}|{{dose.amount}}|{{dose.expected}}');
-  const c = (svc: string, note = 'Seen.') => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    services: [${svc}]\n    notes: [{ section: plan, text: "${note}" }]\n`);
+  const r = withMessage(
+    'service',
+    '{ dose: { per: 1000, unit: mcg, notes: [cyanocobalamin, b12] } }',
+    '{{dose.written}}|{{dose.amount}}|{{dose.expected}}',
+  );
+  const c = (svc: string, note = 'Seen.') =>
+    chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    services: [${svc}]\n    notes: [{ section: plan, text: "${note}" }]\n`);
   test('a dose written as a volume of a concentration', () => {
-    expect(lint(r, c('{ code: J3420, units: 2, dose: "1 mL of 1000 mcg/mL" }')).map((f) => f.message)).toEqual(['1 mL of 1000 mcg/mL|1000 mcg|1']);
+    expect(lint(r, c('{ code: J3420, units: 2, dose: "1 mL of 1000 mcg/mL" }')).map((f) => f.message)).toEqual([
+      '1 mL of 1000 mcg/mL|1000 mcg|1',
+    ]);
     expect(fires(r, c('{ code: J3420, units: 1, dose: "1 mL (1000 mcg/mL)" }'))).toBe(false);
     expect(fires(r, c('{ code: J3420, units: 1, dose: "2 mL (1000 mcg/mL)" }'))).toBe(true);
     expect(fires(r, c('{ code: J3420, units: 2, dose: { value: 2, unit: mL, concentration: 1000 mcg/mL } }'))).toBe(false);
     expect(fires(r, c('{ code: J3420, units: 2, dose: { value: 1, unit: mL, concentration: { value: 1, unit: mg/mL } } }'))).toBe(true);
   });
   test('a line without a dose takes the first dose its notes write after the drug', () => {
-    expect(lint(r, c('{ code: J3420, units: 2 }', 'Cyanocobalamin 1 mL (1000 mcg/mL) IM given. Metformin 1000 mg.')).map((f) => f.message)).toEqual(['1 mL of 1000 mcg/mL|1000 mcg|1']);
+    expect(
+      lint(r, c('{ code: J3420, units: 2 }', 'Cyanocobalamin 1 mL (1000 mcg/mL) IM given. Metformin 1000 mg.')).map((f) => f.message),
+    ).toEqual(['1 mL of 1000 mcg/mL|1000 mcg|1']);
     expect(fires(r, c('{ code: J3420, units: 1 }', 'B12 1000 mcg/mL, 2 mL IM today.'))).toBe(true);
     expect(fires(r, c('{ code: J3420, units: 2 }', 'Metformin 1000 mg. B12 level 150 pg/mL.'))).toBe(false); // no B12 dose written
     expect(fires(r, c('{ code: J3420, units: 2, dose: { value: 2000, unit: mcg } }', 'Cyanocobalamin 1000 mcg.'))).toBe(false); // the line's own dose wins
@@ -341,12 +421,14 @@ describe('dose: a volume with its concentration, and doses in notes', () => {
 });
 
 describe('service linked, diagnosis unlinked', () => {
-  const c = chart('encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D51.0 }, { code: I10 }]\n    services: [{ code: J3420, diagnoses: [I10] }, { code: "96372" }]\n');
+  const c = chart(
+    'encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D51.0 }, { code: I10 }]\n    services: [{ code: J3420, diagnoses: [I10] }, { code: "96372" }]\n',
+  );
   test('service linked: the lines that point at the subject diagnosis', () => {
     const r = rule('diagnosis', '{ service: { linked: true } }');
     expect(lint(r, c).map((f) => f.pointer)).toEqual(['/encounters/0/diagnoses/1']);
   });
-  test('diagnosis unlinked: the encounter\'s diagnoses the line does not point to', () => {
+  test("diagnosis unlinked: the encounter's diagnoses the line does not point to", () => {
     const r = withMessage('service', '{ diagnosis: { unlinked: true, code: D51.* } }', '{{diagnoses.unlinked}}');
     expect(lint(r, c).map((f) => [f.pointer, f.message])).toEqual([['/encounters/0/services/0', 'D51.0']]);
   });
@@ -369,17 +451,28 @@ describe('medication within and sameDay', () => {
 
 describe('count binds its window in words', () => {
   test('{{count.within}}', () => {
-    const r = withMessage('service', '{ count: { service: b12-injection, within: short, direction: before, gt: 1 } }', '{{count.value}} in {{count.within}}');
-    const c = chart('encounters:\n  - { id: E1, date: 2026-09-01, services: [{ code: J3420 }] }\n  - { id: E2, date: 2026-09-15, services: [{ code: J3420 }] }\n');
+    const r = withMessage(
+      'service',
+      '{ count: { service: b12-injection, within: short, direction: before, gt: 1 } }',
+      '{{count.value}} in {{count.within}}',
+    );
+    const c = chart(
+      'encounters:\n  - { id: E1, date: 2026-09-01, services: [{ code: J3420 }] }\n  - { id: E2, date: 2026-09-15, services: [{ code: J3420 }] }\n',
+    );
     expect(lint(r, c).map((f) => f.message)).toEqual(['2 in 20 days']);
   });
 });
 
 describe('lab result: any', () => {
   test('any result in the window compares, not only the latest; the one cited is the most recent that does', () => {
-    const r = withMessage('encounter', '{ lab: { test: b12, within: 10y, result: any, value: { lt: low-b12 } } }', '{{lab.b12.value}} on {{lab.b12.date}}');
+    const r = withMessage(
+      'encounter',
+      '{ lab: { test: b12, within: 10y, result: any, value: { lt: low-b12 } } }',
+      '{{lab.b12.value}} on {{lab.b12.date}}',
+    );
     const c = (labs: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\nlabs: [${labs}]\n`);
-    const labs = '{ loinc: 2132-9, value: 150, unit: pg/mL, date: 2019-01-01 }, { loinc: 2132-9, value: 180, unit: pg/mL, date: 2020-01-01 }, { loinc: 2132-9, value: 600, unit: pg/mL, date: 2026-09-01 }';
+    const labs =
+      '{ loinc: 2132-9, value: 150, unit: pg/mL, date: 2019-01-01 }, { loinc: 2132-9, value: 180, unit: pg/mL, date: 2020-01-01 }, { loinc: 2132-9, value: 600, unit: pg/mL, date: 2026-09-01 }';
     expect(lint(r, c(labs)).map((f) => f.message)).toEqual(['180 on 2020-01-01']);
     expect(fires(rule('encounter', '{ lab: { test: b12, within: 10y, value: { lt: low-b12 } } }'), c(labs))).toBe(false); // the latest is normal
     expect(fires(r, c('{ loinc: 2132-9, value: 150, unit: pg/mL, date: 2026-10-02 }'))).toBe(false); // after the date

@@ -28,7 +28,11 @@ function without(kind: 'list' | 'cue', name: string, entry: string, part?: 'befo
 }
 
 const EXPECTED: Record<Exclude<CueCategory, 'current' | 'patient'>, Assertion> = {
-  negation: 'negated', uncertainty: 'possible', hypothetical: 'hypothetical', historical: 'historical', family: 'family',
+  negation: 'negated',
+  uncertainty: 'possible',
+  hypothetical: 'hypothetical',
+  historical: 'historical',
+  family: 'family',
 };
 
 /** Sentences in which an entry should decide the reading: the first that does so counts. */
@@ -43,7 +47,10 @@ function probes(name: string, part: string, cue: string): { text: string; sectio
   if (part === 'termination') {
     // A cue of the category, the termination, then the term: the term is out of the cue's scope.
     const lists = base.categories[name as CueCategory];
-    return [...lists.before.map((b) => ({ text: `${concrete(b)} ${c} bleeding.` })), ...lists.after.map((a) => ({ text: `bleeding ${c} ${concrete(a)}.` }))];
+    return [
+      ...lists.before.map((b) => ({ text: `${concrete(b)} ${c} bleeding.` })),
+      ...lists.after.map((a) => ({ text: `bleeding ${c} ${concrete(a)}.` })),
+    ];
   }
   if (part === 'sections') return [{ text: `${c}:\nbleeding.` }, { text: 'bleeding.', section: cue }];
   return part === 'before'
@@ -57,10 +64,15 @@ describe('every cue of the built-in context decides a reading that is different 
       const entries = base.categories[name][part];
       if (entries.length === 0) continue;
       test.each(entries.map((e) => [e]))(`${name}.${part}: %s`, (cue) => {
-        const want: Assertion = name === 'current' || name === 'patient' || part === 'termination' ? 'affirmed' : EXPECTED[name as keyof typeof EXPECTED];
+        const want: Assertion =
+          name === 'current' || name === 'patient' || part === 'termination' ? 'affirmed' : EXPECTED[name as keyof typeof EXPECTED];
         const smaller = without('cue', name, cue, part);
-        const decisive = probes(name, part, cue).find((p) => reading(base, p.text, p.section) === want && reading(smaller, p.text, p.section) !== want);
-        expect(decisive ?? `no sentence where "${cue}" makes "bleeding" ${want}`).toEqual(expect.objectContaining({ text: expect.any(String) }));
+        const decisive = probes(name, part, cue).find(
+          (p) => reading(base, p.text, p.section) === want && reading(smaller, p.text, p.section) !== want,
+        );
+        expect(decisive ?? `no sentence where "${cue}" makes "bleeding" ${want}`).toEqual(
+          expect.objectContaining({ text: expect.any(String) }),
+        );
       });
     }
   }

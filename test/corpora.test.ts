@@ -21,7 +21,9 @@ function lintSuite(dir: string): { code: number; report: Report; stderr: string 
 }
 
 function byName(report: Report, prefix: string): Map<string, Finding[]> {
-  return new Map(report.results.filter((r) => r.file.includes(prefix)).map((r) => [r.file.slice(r.file.indexOf(prefix) + prefix.length), r.findings]));
+  return new Map(
+    report.results.filter((r) => r.file.includes(prefix)).map((r) => [r.file.slice(r.file.indexOf(prefix) + prefix.length), r.findings]),
+  );
 }
 
 function expectParseErrorOnly(name: string, findings: Finding[] | undefined): void {
@@ -34,7 +36,10 @@ function expectParseErrorOnly(name: string, findings: Finding[] | undefined): vo
 function expectChartFormatNotParseError(name: string, findings: Finding[] | undefined): void {
   const rules = new Set(findings?.map((f) => f.ruleId));
   expect({ name, rules: [...rules] }).toEqual({ name, rules: ['chart-format'] });
-  expect({ name, saysWhatWasExpected: findings!.some((f) => /expected|has no `chartId`/i.test(f.message)) }).toEqual({ name, saysWhatWasExpected: true });
+  expect({ name, saysWhatWasExpected: findings!.some((f) => /expected|has no `chartId`/i.test(f.message)) }).toEqual({
+    name,
+    saysWhatWasExpected: true,
+  });
 }
 
 describeShared('corpora/json-test-suite', 'JSONTestSuite (../shared/corpora/json-test-suite)', (dir) => {
@@ -92,7 +97,12 @@ describeShared('corpora/yaml-test-suite', 'YAML test suite (../shared/corpora/ya
     const first = (name: string): Finding => results.get(name)![0]!;
     // A directive with no document after it, and a second %YAML directive.
     expect(first('9MMA.yaml')).toMatchObject({ ruleId: 'parse-error', line: 2, column: 1 });
-    expect(first('SF5V.yaml')).toMatchObject({ ruleId: 'parse-error', line: 2, column: 1, message: 'Invalid YAML: A document may have only one %YAML directive' });
+    expect(first('SF5V.yaml')).toMatchObject({
+      ruleId: 'parse-error',
+      line: 2,
+      column: 1,
+      message: 'Invalid YAML: A document may have only one %YAML directive',
+    });
     expect(first('55WF.yaml').message).toMatch(/escape/); // "\." at 2:2
     expect(first('55WF.yaml')).toMatchObject({ line: 2, column: 2 });
   });

@@ -13,13 +13,32 @@ const newScratch = scratches();
 
 function tree(): Scratch {
   const s = newScratch();
-  for (const d of ['Node_Modules/x', 'node_modules/y', 'a/node_modules/z', '.hid', 'vis/.deep', 'up.json', 'x.JSON.d']) mkdirSync(join(s.dir, d), { recursive: true });
+  for (const d of ['Node_Modules/x', 'node_modules/y', 'a/node_modules/z', '.hid', 'vis/.deep', 'up.json', 'x.JSON.d'])
+    mkdirSync(join(s.dir, d), { recursive: true });
   for (const f of [
-    'Node_Modules/x/a.json', 'node_modules/y/b.json', 'a/node_modules/z/c.json', '.hid/d.json', 'vis/.deep/e.json',
-    'vis/.f.json', 'vis/g.JSON', 'vis/h.Yml', 'vis/i.json.txt', 'vis/.json', 'vis/node_modules.json', 'x.JSON.d/k.json',
-    'vis/a b.json', 'vis/[x].json', 'vis/l.ndjson', 'vis/m.jsonl', 'vis/n.yaml', 'vis/b12lint.config.yaml',
-    'vis/package.json', 'vis/rules.tests.yaml', 'vis/notes.txt',
-  ]) s.write(f, '{}');
+    'Node_Modules/x/a.json',
+    'node_modules/y/b.json',
+    'a/node_modules/z/c.json',
+    '.hid/d.json',
+    'vis/.deep/e.json',
+    'vis/.f.json',
+    'vis/g.JSON',
+    'vis/h.Yml',
+    'vis/i.json.txt',
+    'vis/.json',
+    'vis/node_modules.json',
+    'x.JSON.d/k.json',
+    'vis/a b.json',
+    'vis/[x].json',
+    'vis/l.ndjson',
+    'vis/m.jsonl',
+    'vis/n.yaml',
+    'vis/b12lint.config.yaml',
+    'vis/package.json',
+    'vis/rules.tests.yaml',
+    'vis/notes.txt',
+  ])
+    s.write(f, '{}');
   symlinkSync('vis', join(s.dir, 'linkdir.json'));
   symlinkSync('vis/g.JSON', join(s.dir, 'linkfile.json'));
   symlinkSync('nowhere', join(s.dir, 'dangling.yaml'));
@@ -32,15 +51,32 @@ test('a folder: chart extensions in any case, no dot-entries or node_modules, li
   const s = tree();
   const files = await discover(['.'], { cwd: s.dir });
   expect(relative(s, files)).toEqual([
-    'dangling.yaml', 'vis/[x].json', 'vis/a b.json', 'vis/g.JSON', 'vis/h.Yml', 'vis/l.ndjson', 'vis/m.jsonl',
-    'vis/n.yaml', 'vis/node_modules.json', 'x.JSON.d/k.json',
+    'dangling.yaml',
+    'vis/[x].json',
+    'vis/a b.json',
+    'vis/g.JSON',
+    'vis/h.Yml',
+    'vis/l.ndjson',
+    'vis/m.jsonl',
+    'vis/n.yaml',
+    'vis/node_modules.json',
+    'x.JSON.d/k.json',
   ]); // linkfile.json is vis/g.JSON reached through a link: linted once, under its own path
 });
 
 test('a folder named by a relative path, the same files as from inside it; the ignore list applies', async () => {
   const s = tree();
   const inside = await discover(['vis'], { cwd: s.dir });
-  expect(relative(s, inside)).toEqual(['vis/[x].json', 'vis/a b.json', 'vis/g.JSON', 'vis/h.Yml', 'vis/l.ndjson', 'vis/m.jsonl', 'vis/n.yaml', 'vis/node_modules.json']);
+  expect(relative(s, inside)).toEqual([
+    'vis/[x].json',
+    'vis/a b.json',
+    'vis/g.JSON',
+    'vis/h.Yml',
+    'vis/l.ndjson',
+    'vis/m.jsonl',
+    'vis/n.yaml',
+    'vis/node_modules.json',
+  ]);
   const ignored = await discover(['./vis/'], { cwd: s.dir, ignore: ['*.json', '!vis/g.JSON'] });
   expect(relative(s, ignored)).toEqual(['vis/g.JSON', 'vis/h.Yml', 'vis/l.ndjson', 'vis/m.jsonl', 'vis/n.yaml']);
 });

@@ -59,7 +59,10 @@ function anchorsOf(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const prose = markdown.replace(/^(```|~~~)[^\n]*\n[^]*?^\1[^\n]*$/gm, '');
   for (const m of prose.matchAll(/^#{1,6}[ \t]+(.+?)[ \t#]*$/gm)) {
-    const slug = m[1]!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const slug = m[1]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     anchors.add(n === 0 ? slug : `${slug}-${n}`);
@@ -97,9 +100,12 @@ test('every relative link of the README, the changelog and docs/ leads to a file
   expect(links).toBeGreaterThan(100);
 });
 
-test('nothing shipped or documented cites the project\'s internal ../shared folder', () => {
+test("nothing shipped or documented cites the project's internal ../shared folder", () => {
   const files = [
-    'README.md', 'CHANGELOG.md', 'package.json', 'action.yml',
+    'README.md',
+    'CHANGELOG.md',
+    'package.json',
+    'action.yml',
     ...['src', 'schemas', 'rulesets', 'docs', 'bin', 'scripts'].flatMap((d) => filesUnder(d, () => true)),
   ].filter((f) => !f.endsWith('.png'));
   const citing = files.filter((f) => /\bshared\/(spec|domain|schemas|style)\b|\.\.\/shared\b/.test(readFileSync(join(ROOT, f), 'utf8')));

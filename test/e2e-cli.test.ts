@@ -37,7 +37,12 @@ describe('exit codes', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^b12lint: unknown option '--fial-on'\n\(Did you mean --fail-on\?\)\n$/);
     const fmt = cli(['-f', 'jsno', 'fixtures/charts']);
-    expect(fmt).toEqual({ code: 2, stdout: '', stderr: 'b12lint: unknown format "jsno": use one of stylish, json, html, sarif, junit, github, codequality, csv, queries. Did you mean `json`?\n' });
+    expect(fmt).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'b12lint: unknown format "jsno": use one of stylish, json, html, sarif, junit, github, codequality, csv, queries. Did you mean `json`?\n',
+    });
     expect(cli(['--fail-on', 'sometimes', 'fixtures/charts']).code).toBe(2);
     expect(cli(['--max-warnings', 'many', 'fixtures/charts']).stderr).toBe('b12lint: --max-warnings takes a whole number; got "many"\n');
   });
@@ -77,7 +82,16 @@ describe('bad input is a finding, and the run goes on', () => {
     expect(r.code).toBe(1);
     const byFile = Object.fromEntries(r.report.results.map((x) => [x.file, x.findings]));
     expect(byFile['fixtures/broken/truncated.json']).toEqual([
-      { ruleId: 'parse-error', severity: 'error', message: 'Invalid JSON: unexpected end of the file: the JSON is incomplete (a truncated file?)', line: 5, column: 1, pointer: '', fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), evidence: [] },
+      {
+        ruleId: 'parse-error',
+        severity: 'error',
+        message: 'Invalid JSON: unexpected end of the file: the JSON is incomplete (a truncated file?)',
+        line: 5,
+        column: 1,
+        pointer: '',
+        fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+        evidence: [],
+      },
     ]);
     expect(byFile['fixtures/charts/p-0001.yaml']!.map((f) => f.ruleId)).toContain('b12-injection-blood-loss-dx');
   });
@@ -115,7 +129,10 @@ describe('bad input is a finding, and the run goes on', () => {
     writeFileSync(join(dir, 'a.yaml'), 'chartId: SAME\nencounters: [{ id: E1, date: 2026-10-01 }]\n');
     writeFileSync(join(dir, 'b.json'), '{"chartId": "SAME", "encounters": [{"id": "E1", "date": "2026-10-01"}]}');
     const r = cliJson(['.'], { cwd: dir });
-    expect(r.report.results.map((x) => x.findings.map((f) => f.message))).toEqual([[], ['Duplicate chartId "SAME": the same id is used at a.yaml:1; chart ids must be unique within a run.']]);
+    expect(r.report.results.map((x) => x.findings.map((f) => f.message))).toEqual([
+      [],
+      ['Duplicate chartId "SAME": the same id is used at a.yaml:1; chart ids must be unique within a run.'],
+    ]);
   });
 });
 
@@ -133,7 +150,19 @@ describe('reports', () => {
     expect(report.summary).toMatchObject({ errors: count('error'), warnings: count('warning'), infos: count('info') });
     const f = report.results.find((x: { file: string }) => x.file === 'fixtures/charts/p-0001.yaml').findings[1];
     // A finding whose message asks to query the provider carries the draft last (docs/queries.md).
-    expect(Object.keys(f)).toEqual(['ruleId', 'severity', 'message', 'chartId', 'encounterId', 'line', 'column', 'pointer', 'fingerprint', 'evidence', 'query']);
+    expect(Object.keys(f)).toEqual([
+      'ruleId',
+      'severity',
+      'message',
+      'chartId',
+      'encounterId',
+      'line',
+      'column',
+      'pointer',
+      'fingerprint',
+      'evidence',
+      'query',
+    ]);
   });
 
   test('findings are sorted by file, line, column and rule id', () => {
@@ -182,31 +211,48 @@ describe('reports', () => {
 
   test('stylish shows each finding with its position, severity, message, rule id and evidence', () => {
     const r = cli(['fixtures/charts/p-0001.yaml']);
-    expect(r.stdout).toBe([
-      'fixtures/charts/p-0001.yaml',
-      '  12:9  warning  D62 (blood-loss anemia) is coded, but the notes deny bleeding ("Denies melena, hematochezia or other...") and nothing in encounter E1 documents blood loss. Query the provider, or code the anemia the chart supports.  blood-loss-contradicted-by-notes',
-      '                 ↳ assessment note (denied) "Denies melena, hematochezia or other..." at 23:15',
-      '                 ↳ diagnosis D62 at 12:9',
-      '                 ↳ lab hemoglobin 10.1 g/dL on 2026-09-28 at 27:5',
-      '  15:9  error    J3420 is linked to D62: blood-loss and iron-deficiency anemia are the iron pathway, treated with iron, and do not support vitamin B12 therapy. Link the documented reason for B12 therapy (a B12 deficiency or a malabsorption cause), or query the provider.  b12-injection-blood-loss-dx',
-      '                 ↳ diagnosis D62 at 12:9',
-      '                 ↳ lab hemoglobin 10.1 g/dL on 2026-09-28 at 27:5',
-      '                 ↳ assessment note "Plan B12 injection today" at 23:15',
-      '',
-      '✖ 2 problems (1 error, 1 warning) in 1 of 1 chart',
-      '',
-    ].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        'fixtures/charts/p-0001.yaml',
+        '  12:9  warning  D62 (blood-loss anemia) is coded, but the notes deny bleeding ("Denies melena, hematochezia or other...") and nothing in encounter E1 documents blood loss. Query the provider, or code the anemia the chart supports.  blood-loss-contradicted-by-notes',
+        '                 ↳ assessment note (denied) "Denies melena, hematochezia or other..." at 23:15',
+        '                 ↳ diagnosis D62 at 12:9',
+        '                 ↳ lab hemoglobin 10.1 g/dL on 2026-09-28 at 27:5',
+        '  15:9  error    J3420 is linked to D62: blood-loss and iron-deficiency anemia are the iron pathway, treated with iron, and do not support vitamin B12 therapy. Link the documented reason for B12 therapy (a B12 deficiency or a malabsorption cause), or query the provider.  b12-injection-blood-loss-dx',
+        '                 ↳ diagnosis D62 at 12:9',
+        '                 ↳ lab hemoglobin 10.1 g/dL on 2026-09-28 at 27:5',
+        '                 ↳ assessment note "Plan B12 injection today" at 23:15',
+        '',
+        '✖ 2 problems (1 error, 1 warning) in 1 of 1 chart',
+        '',
+      ].join('\n'),
+    );
   });
 });
 
 describe('rulesets and config', () => {
   test('a user-written ruleset without extends runs only its own rules', () => {
-    const r = cliJson(['-r', 'fixtures/rulesets/acme-policy.yaml', '--icd10', 'fixtures/icd10/icd10cm_order_2026.txt', 'fixtures/rulesets/acme-charts.yaml']);
+    const r = cliJson([
+      '-r',
+      'fixtures/rulesets/acme-policy.yaml',
+      '--icd10',
+      'fixtures/icd10/icd10cm_order_2026.txt',
+      'fixtures/rulesets/acme-charts.yaml',
+    ]);
     expect(r.report.ruleset).toEqual({ name: 'acme/b12-policy', rules: 11 });
     const ids = new Set(r.report.results.flatMap((x) => x.findings.map((f) => f.ruleId)));
     expect([...ids].sort()).toEqual([
-      'acme-admin-without-drug', 'acme-b12-for-hypertension', 'acme-cause-uncoded', 'acme-dose-units', 'acme-fatigue-only',
-      'acme-header-code', 'acme-injection-interval', 'acme-low-hgb-flag', 'acme-never-together', 'acme-oral-and-injected', 'acme-too-many-units',
+      'acme-admin-without-drug',
+      'acme-b12-for-hypertension',
+      'acme-cause-uncoded',
+      'acme-dose-units',
+      'acme-fatigue-only',
+      'acme-header-code',
+      'acme-injection-interval',
+      'acme-low-hgb-flag',
+      'acme-never-together',
+      'acme-oral-and-injected',
+      'acme-too-many-units',
     ]);
   });
 
@@ -216,14 +262,17 @@ describe('rulesets and config', () => {
     mkdirSync(join(dir, 'sub'));
     copyFileSync(join(ROOT, 'fixtures/charts/p-0001.yaml'), join(dir, 'charts', 'p-0001.yaml'));
     copyFileSync(join(ROOT, 'fixtures/charts/p-0001.yaml'), join(dir, 'charts', 'archive', 'old.yaml'));
-    writeFileSync(join(dir, 'b12lint.config.yaml'), [
-      'ruleset: b12lint:recommended',
-      'ignore: [charts/archive/]',
-      'failOn: warning',
-      'rules:',
-      '  b12-injection-blood-loss-dx: off',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'b12lint.config.yaml'),
+      [
+        'ruleset: b12lint:recommended',
+        'ignore: [charts/archive/]',
+        'failOn: warning',
+        'rules:',
+        '  b12-injection-blood-loss-dx: off',
+        '',
+      ].join('\n'),
+    );
     const r = cliJson(['charts'], { cwd: dir });
     expect(r.report.results.map((x) => x.file)).toEqual(['charts/p-0001.yaml']);
     expect(r.report.results[0]!.findings.map((f) => f.ruleId)).toEqual(['blood-loss-contradicted-by-notes']);
@@ -237,7 +286,9 @@ describe('rulesets and config', () => {
     writeFileSync(join(dir, 'c.yaml'), 'chartId: C\nencounters: [{ id: E1, date: 2026-10-01 }]\n');
     const r = cli(['.'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('b12lint.config.yaml:1:9: bad fail-on severity "warnings": `failOn` takes error, warning, info or never. Did you mean `warning`?');
+    expect(r.stderr).toContain(
+      'b12lint.config.yaml:1:9: bad fail-on severity "warnings": `failOn` takes error, warning, info or never. Did you mean `warning`?',
+    );
     expect(r.stderr).toContain('b12lint.config.yaml:3:3: override of unknown rule "no-such-rule".');
   });
 
@@ -282,7 +333,9 @@ describe('subcommands', () => {
   test('rules lists the active rules', () => {
     const r = cli(['rules']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^b12-injection-blood-loss-dx +error +B12 injection justified only by an iron-pathway anemia \(blood loss or iron deficiency\)$/m);
+    expect(r.stdout).toMatch(
+      /^b12-injection-blood-loss-dx +error +B12 injection justified only by an iron-pathway anemia \(blood loss or iron deficiency\)$/m,
+    );
     expect(r.stdout.split('\n').filter((l) => /^[a-z0-9-]+ +(error|warning|info|off) /.test(l))).toHaveLength(24);
     expect(r.stdout).toMatch(/^diagnosis-not-current +warning +A ruled-out or resolved diagnosis is coded as current$/m);
     expect(r.stdout).toMatch(/^b12-drug-code-mismatch +warning +J3420 billed for a B12 other than cyanocobalamin$/m);
@@ -307,7 +360,12 @@ describe('subcommands', () => {
     expect(r.stdout).toContain('  match: { code: b12-injection }\n');
     expect(r.stdout).toContain('Defined in b12lint:recommended:');
     const bad = cli(['explain', 'b12-injection-bloodloss-dx']);
-    expect(bad).toEqual({ code: 2, stdout: '', stderr: 'b12lint: unknown rule "b12-injection-bloodloss-dx". Did you mean `b12-injection-blood-loss-dx`? (b12lint rules lists them)\n' });
+    expect(bad).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'b12lint: unknown rule "b12-injection-bloodloss-dx". Did you mean `b12-injection-blood-loss-dx`? (b12lint rules lists them)\n',
+    });
   });
 
   test('--version and --help', () => {

@@ -51,15 +51,29 @@ describe('FHIR twins read as the same clinical facts as their native charts', ()
 
   test('a lab in pmol/L keeps its value, unit, range and flag as written', () => {
     const labs = adapt(read('fixtures/fhir/p-0002.json')).charts[0]!.labs;
-    expect(labs[0]).toMatchObject({ loinc: '14685-2', value: 104.8, valueText: '104.8', unit: 'pmol/L', dateText: '2026-09-28', referenceRange: { low: 148, high: 664 }, interpretation: 'low' });
+    expect(labs[0]).toMatchObject({
+      loinc: '14685-2',
+      value: 104.8,
+      valueText: '104.8',
+      unit: 'pmol/L',
+      dateText: '2026-09-28',
+      referenceRange: { low: 148, high: 664 },
+      interpretation: 'low',
+    });
   });
 
   test('the note is read only from the base64 DocumentReference attachment, as an assessment', () => {
     const enc = adapt(read('fixtures/fhir/p-0001.json')).charts[0]!.encounters[0]!;
-    expect(enc.notes).toEqual([{ section: 'assessment', text: expect.stringContaining('Denies melena, hematochezia'), ptr: '/entry/4/resource/content/0/attachment' }]);
+    expect(enc.notes).toEqual([
+      {
+        section: 'assessment',
+        text: expect.stringContaining('Denies melena, hematochezia'),
+        ptr: '/entry/4/resource/content/0/attachment',
+      },
+    ]);
   });
 
-  test('claim lines point at the Claim items; diagnosis sequences become the lines\' pointers', () => {
+  test("claim lines point at the Claim items; diagnosis sequences become the lines' pointers", () => {
     const enc = adapt(read('fixtures/fhir/p-0001.json')).charts[0]!.encounters[0]!;
     expect(enc.services.map((s) => [s.code, s.ptr, s.linked?.map((d) => d.code)])).toEqual([
       ['J3420', '/entry/2/resource/item/0', ['D62']],
@@ -77,16 +91,31 @@ describe('FHIR twins read as the same clinical facts as their native charts', ()
 describe('SNOMED CT through the concept map', () => {
   test('a Condition coded only in SNOMED CT is read as its ICD-10-CM code and remembers where it came from', () => {
     const d = adapt(read('fixtures/fhir/p-0002.json')).charts[0]!.encounters[0]!.diagnoses[0]!;
-    expect(d).toMatchObject({ code: 'D51.0', codeText: '84027009', mappedFrom: { system: 'SNOMED CT', code: '84027009' }, ptr: '/entry/2/resource' });
+    expect(d).toMatchObject({
+      code: 'D51.0',
+      codeText: '84027009',
+      mappedFrom: { system: 'SNOMED CT', code: '84027009' },
+      ptr: '/entry/2/resource',
+    });
     expect(d.system).toBeUndefined();
   });
 
   test('a SNOMED CT concept the map does not know is kept with its system', () => {
     const bundle = {
-      resourceType: 'Bundle', type: 'collection', entry: [
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
         { resource: { resourceType: 'Patient', id: 'x' } },
         { resource: { resourceType: 'Encounter', id: 'e', subject: { reference: 'Patient/x' }, period: { start: '2026-01-02' } } },
-        { resource: { resourceType: 'Condition', id: 'c', subject: { reference: 'Patient/x' }, encounter: { reference: 'Encounter/e' }, code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003', display: 'Hypertension' }] } } },
+        {
+          resource: {
+            resourceType: 'Condition',
+            id: 'c',
+            subject: { reference: 'Patient/x' },
+            encounter: { reference: 'Encounter/e' },
+            code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003', display: 'Hypertension' }] },
+          },
+        },
       ],
     };
     const d = adapt(bundle).charts[0]!.encounters[0]!.diagnoses[0]!;
@@ -112,12 +141,13 @@ describe('SNOMED CT through the concept map', () => {
     ]);
   });
 
-  test('note sections by LOINC code are the map\'s `noteSections`; a map without them keeps the built-in ones', () => {
+  test("note sections by LOINC code are the map's `noteSections`; a map without them keeps the built-in ones", () => {
     expect(defaultConceptMap().noteSections.get('51848-0')).toBe('assessment');
     const own = loadConceptMap(resolve(ROOT, 'fixtures/fhir/edge/note-sections-concept-map.yaml'));
     expect([...own.noteSections]).toEqual([['10164-2', 'ros']]);
     // The section's code wins over its title ("History of present illness").
-    const sections = (map: ReturnType<typeof loadConceptMap>): string[] => adapt(read('fixtures/fhir/p-0003-snomed.json'), { conceptMap: map }).charts[0]!.encounters[0]!.notes.map((n) => n.section);
+    const sections = (map: ReturnType<typeof loadConceptMap>): string[] =>
+      adapt(read('fixtures/fhir/p-0003-snomed.json'), { conceptMap: map }).charts[0]!.encounters[0]!.notes.map((n) => n.section);
     expect(sections(own)).toEqual(['ros', 'assessment']);
     const s = scratch();
     try {
@@ -148,7 +178,7 @@ describe('services no claim bills, notes, labs', () => {
     ]);
   });
 
-  test('a panel\'s components are results of their own; a valueString is parsed', () => {
+  test("a panel's components are results of their own; a valueString is parsed", () => {
     expect(chart.labs.map((l) => [l.loinc, l.value, l.unit, l.ptr, l.interpretation, l.referenceRange])).toEqual([
       ['718-7', 9.8, 'g/dL', '/entry/6/resource/component/0', 'low', undefined],
       ['787-2', 76, 'fL', '/entry/6/resource/component/1', undefined, { low: 80, high: 100 }],
@@ -157,7 +187,9 @@ describe('services no claim bills, notes, labs', () => {
   });
 
   test('the administration is a medication of the chart too', () => {
-    expect(chart.medications).toEqual([{ name: 'Cyanocobalamin 1000 mcg/mL injection', date: expect.any(Number), dateText: '2026-11-03', ptr: '/entry/4/resource' }]);
+    expect(chart.medications).toEqual([
+      { name: 'Cyanocobalamin 1000 mcg/mL injection', date: expect.any(Number), dateText: '2026-11-03', ptr: '/entry/4/resource' },
+    ]);
   });
 });
 
@@ -186,11 +218,29 @@ describe('one chart per patient', () => {
 
 describe('a resolved Condition is history on the encounters from the day it abated', () => {
   const bundle = (condition: Record<string, unknown>) => ({
-    resourceType: 'Bundle', type: 'collection',
+    resourceType: 'Bundle',
+    type: 'collection',
     entry: [
       { resource: { resourceType: 'Patient', id: 'p' } },
-      { resource: { resourceType: 'Encounter', id: 'e1', status: 'finished', subject: { reference: 'Patient/p' }, period: { start: '2026-10-20' } } },
-      { resource: { resourceType: 'Condition', id: 'c', subject: { reference: 'Patient/p' }, encounter: { reference: 'Encounter/e1' }, code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'D62' }] }, ...condition } },
+      {
+        resource: {
+          resourceType: 'Encounter',
+          id: 'e1',
+          status: 'finished',
+          subject: { reference: 'Patient/p' },
+          period: { start: '2026-10-20' },
+        },
+      },
+      {
+        resource: {
+          resourceType: 'Condition',
+          id: 'c',
+          subject: { reference: 'Patient/p' },
+          encounter: { reference: 'Encounter/e1' },
+          code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'D62' }] },
+          ...condition,
+        },
+      },
     ],
   });
   const resolved = { clinicalStatus: { coding: [{ code: 'resolved' }] } };
@@ -203,7 +253,9 @@ describe('a resolved Condition is history on the encounters from the day it abat
     expect(status({ ...resolved, abatementDateTime: '2026-11-01' })).toBe('confirmed'); // still present at the encounter
     expect(status(resolved)).toBe('confirmed');
     expect(status({ clinicalStatus: { coding: [{ code: 'remission' }] }, abatementDateTime: '2026-03-01' })).toBe('confirmed');
-    expect(status({ ...resolved, abatementDateTime: '2026-03-01', verificationStatus: { coding: [{ code: 'refuted' }] } })).toBe('ruled-out');
+    expect(status({ ...resolved, abatementDateTime: '2026-03-01', verificationStatus: { coding: [{ code: 'refuted' }] } })).toBe(
+      'ruled-out',
+    );
   });
 });
 
@@ -222,7 +274,9 @@ describe('what cannot be read is a chart-format finding, never a crash', () => {
       ['chart-format', 'warning', '/entry/6/resource', 'P-0901'],
       ['chart-format', 'warning', '/entry/9/resource/subject', 'P-0999'],
     ]);
-    expect(r.findings[2]!.message).toBe('Reference "Condition/missing" does not resolve to a Condition: no Condition with that id is in this file; the diagnosis is left out of the claim.');
+    expect(r.findings[2]!.message).toBe(
+      'Reference "Condition/missing" does not resolve to a Condition: no Condition with that id is in this file; the diagnosis is left out of the claim.',
+    );
   });
 
   test('the rest of the chart is still read: the claim line stands on an encounter made from the claim', () => {
@@ -242,6 +296,8 @@ describe('what cannot be read is a chart-format finding, never a crash', () => {
   test('a Bundle with no patient data says so instead of giving no chart silently', () => {
     const n = adapt({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Organization', id: 'o' } }] });
     expect(n.charts).toEqual([]);
-    expect(n.findings.map((f) => [f.severity, f.message])).toEqual([['warning', 'This Bundle holds no resource about a patient: there is no chart to lint.']]);
+    expect(n.findings.map((f) => [f.severity, f.message])).toEqual([
+      ['warning', 'This Bundle holds no resource about a patient: there is no chart to lint.'],
+    ]);
   });
 });

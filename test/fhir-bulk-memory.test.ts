@@ -46,13 +46,19 @@ function clonedLines(copies: number): Map<string, string[]> {
   const byType = new Map<string, string[]>();
   for (const name of readdirSync(BULK).sort()) {
     const type = name.split('.')[0]!;
-    const lines = readFileSync(join(BULK, name), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = readFileSync(join(BULK, name), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     const list = byType.get(type) ?? [];
     for (let k = 0; k < copies; k++) {
       // The shared Medication keeps its id: every clone points at the same one.
-      for (const l of lines) list.push(type === 'Medication' && k > 0 ? '' : l.replace(/\b(P|C|CN|DR|enc|EOB|MA|OB)-(\d{4})\b/g, `$1-$2-${k}`));
+      for (const l of lines)
+        list.push(type === 'Medication' && k > 0 ? '' : l.replace(/\b(P|C|CN|DR|enc|EOB|MA|OB)-(\d{4})\b/g, `$1-$2-${k}`));
     }
-    byType.set(type, list.filter((l) => l !== ''));
+    byType.set(
+      type,
+      list.filter((l) => l !== ''),
+    );
   }
   return byType;
 }
@@ -90,12 +96,20 @@ function resourceAt(file: string, line: number, cache: Map<string, string[]>): s
 /** Each finding of the files kept, with its file and line replaced by the resource standing there (evidence and query indicators too), sorted. */
 function byResource(report: Report, keep: (file: string) => boolean = () => true): string[] {
   const cache = new Map<string, string[]>();
-  return report.results.filter((r) => keep(r.file)).flatMap((r) => r.findings.map((f) => {
-    const { line, ...rest } = f;
-    const evidence = f.evidence.map(({ line: l, file, ...e }) => ({ ...e, at: resourceAt(file ?? r.file, l!, cache) }));
-    const query = f.query && { ...f.query, indicators: f.query.indicators.map(({ line: l, file, ...i }) => ({ ...i, at: resourceAt(file ?? r.file, l!, cache) })) };
-    return JSON.stringify({ ...rest, at: resourceAt(r.file, line, cache), evidence, ...(query ? { query } : {}) });
-  })).sort();
+  return report.results
+    .filter((r) => keep(r.file))
+    .flatMap((r) =>
+      r.findings.map((f) => {
+        const { line, ...rest } = f;
+        const evidence = f.evidence.map(({ line: l, file, ...e }) => ({ ...e, at: resourceAt(file ?? r.file, l!, cache) }));
+        const query = f.query && {
+          ...f.query,
+          indicators: f.query.indicators.map(({ line: l, file, ...i }) => ({ ...i, at: resourceAt(file ?? r.file, l!, cache) })),
+        };
+        return JSON.stringify({ ...rest, at: resourceAt(r.file, line, cache), evidence, ...(query ? { query } : {}) });
+      }),
+    )
+    .sort();
 }
 
 const scratch = scratches('b12lint-bulk-');
@@ -130,7 +144,10 @@ describe('an export whose patients are spread over files and out of order', () =
     expect(a.summary.charts).toBe(80);
     expect(b.summary).toMatchObject({ charts: a.summary.charts, encounters: a.summary.encounters });
     const broken = b.results.find((r) => r.file.endsWith('Observation.009.ndjson'))!.findings;
-    expect(broken.map((f) => [f.ruleId, f.line])).toEqual([['parse-error', 1], ['chart-format', 2]]);
+    expect(broken.map((f) => [f.ruleId, f.line])).toEqual([
+      ['parse-error', 1],
+      ['chart-format', 2],
+    ]);
     expect(byResource(a).length).toBeGreaterThan(100);
     expect(byResource(b, (file) => !file.endsWith('Observation.009.ndjson'))).toEqual(byResource(a));
     // Evidence in another file than its finding names that file.
@@ -150,7 +167,9 @@ describe('an export whose patients are spread over files and out of order', () =
       expect(spooled.stdout).toBe(whole.stdout);
     }
     const whole = cli(args(scrambled, '-f', `json:${join(out, 'w.json')}`, '-f', `stylish:${join(out, 'w.txt')}`, '--quiet'));
-    const spooled = cli(args(scrambled, '-f', `json:${join(out, 's.json')}`, '-f', `stylish:${join(out, 's.txt')}`, '--quiet'), { env: SPOOL });
+    const spooled = cli(args(scrambled, '-f', `json:${join(out, 's.json')}`, '-f', `stylish:${join(out, 's.txt')}`, '--quiet'), {
+      env: SPOOL,
+    });
     expect(spooled.stdout).toMatch(/^✖ .+ charts\n$/);
     expect(spooled.stdout).toBe(whole.stdout);
     expect(readFileSync(join(out, 's.json'), 'utf8')).toBe(readFileSync(join(out, 'w.json'), 'utf8'));
@@ -178,8 +197,15 @@ describe('BulkFindings', () => {
   /** Findings that tie on place, rule and message, told apart by their chart id (the order they came in). */
   function findings(n: number, random: () => number): Finding[] {
     return Array.from({ length: n }, (_, i): Finding => ({
-      ruleId: random() < 0.5 ? 'a' : 'b', severity: random() < 0.3 ? 'warning' : 'error', message: 'm', chartId: `#${i}`,
-      line: 1 + Math.floor(random() * 40), column: 1 + Math.floor(random() * 3), pointer: '', fingerprint: '', evidence: [],
+      ruleId: random() < 0.5 ? 'a' : 'b',
+      severity: random() < 0.3 ? 'warning' : 'error',
+      message: 'm',
+      chartId: `#${i}`,
+      line: 1 + Math.floor(random() * 40),
+      column: 1 + Math.floor(random() * 3),
+      pointer: '',
+      fingerprint: '',
+      evidence: [],
     }));
   }
 

@@ -26,7 +26,9 @@ function meaning(f: Finding): unknown {
 }
 
 function meanings(report: Report): string[] {
-  return findings(report).map((f) => JSON.stringify(meaning(f))).sort();
+  return findings(report)
+    .map((f) => JSON.stringify(meaning(f)))
+    .sort();
 }
 
 /** A copy of the fixture export to change. */
@@ -53,11 +55,24 @@ describe('a Bulk Data export is linted like the equivalent Bundles', () => {
   test('findings point at the file and line of the resource, and the element inside it', () => {
     const line = readFileSync(resolve(ROOT, BULK, 'Claim.000.ndjson'), 'utf8').split('\n')[0]!;
     const f = findings(cliJson([BULK]).report).find((x) => x.ruleId === 'b12-injection-blood-loss-dx')!;
-    expect(f).toMatchObject({ file: `${BULK}/Claim.000.ndjson`, line: 1, column: line.indexOf('{"sequence":1,"productOrService"') + 1, pointer: '/item/0' });
-    expect(f.evidence[0]).toEqual({ kind: 'diagnosis', code: 'D62', line: 1, column: line.indexOf('{"sequence":1,"diagnosisCodeableConcept"') + 1, pointer: '/diagnosis/0' });
+    expect(f).toMatchObject({
+      file: `${BULK}/Claim.000.ndjson`,
+      line: 1,
+      column: line.indexOf('{"sequence":1,"productOrService"') + 1,
+      pointer: '/item/0',
+    });
+    expect(f.evidence[0]).toEqual({
+      kind: 'diagnosis',
+      code: 'D62',
+      line: 1,
+      column: line.indexOf('{"sequence":1,"diagnosisCodeableConcept"') + 1,
+      pointer: '/diagnosis/0',
+    });
     // Then what the rule's provider query cites, each in the file and on the line of its resource.
     expect(f.evidence.slice(1).map((e) => [e.kind, e.file, e.line])).toEqual([
-      ['lab', `${BULK}/Observation.000.ndjson`, 1], ['note', `${BULK}/DocumentReference.000.ndjson`, 1], ['medication', `${BULK}/MedicationAdministration.000.ndjson`, 1],
+      ['lab', `${BULK}/Observation.000.ndjson`, 1],
+      ['note', `${BULK}/DocumentReference.000.ndjson`, 1],
+      ['medication', `${BULK}/MedicationAdministration.000.ndjson`, 1],
     ]);
   });
 
@@ -68,10 +83,21 @@ describe('a Bulk Data export is linted like the equivalent Bundles', () => {
     const r = cliJson(['--concept-map', `${tmp.rel}/map/map.yaml`, BULK]);
     const f = findings(r.report).find((x) => x.ruleId === 'b12-injection-blood-loss-dx' && x.chartId === 'P-0002')!;
     expect(f).toMatchObject({ file: `${BULK}/Claim.001.ndjson`, line: 1, pointer: '/item/0' });
-    expect(f.evidence[0]).toEqual({ kind: 'diagnosis', code: 'D62', mappedFrom: 'SNOMED CT 84027009', file: `${BULK}/Condition.000.ndjson`, line: 1, column: 1, pointer: '' });
+    expect(f.evidence[0]).toEqual({
+      kind: 'diagnosis',
+      code: 'D62',
+      mappedFrom: 'SNOMED CT 84027009',
+      file: `${BULK}/Condition.000.ndjson`,
+      line: 1,
+      column: 1,
+      pointer: '',
+    });
     // The labs, note and medication its provider query cites stand in other files, and name them.
     expect(f.evidence.slice(1).map((e) => [e.kind, e.file])).toEqual([
-      ['lab', `${BULK}/Observation.000.ndjson`], ['lab', `${BULK}/Observation.000.ndjson`], ['note', `${BULK}/DocumentReference.000.ndjson`], ['medication', `${BULK}/MedicationAdministration.000.ndjson`],
+      ['lab', `${BULK}/Observation.000.ndjson`],
+      ['lab', `${BULK}/Observation.000.ndjson`],
+      ['note', `${BULK}/DocumentReference.000.ndjson`],
+      ['medication', `${BULK}/MedicationAdministration.000.ndjson`],
     ]);
     const stylish = cli(['--concept-map', `${tmp.rel}/map/map.yaml`, BULK]).stdout;
     expect(stylish).toContain(`↳ diagnosis D62 (mapped from SNOMED CT 84027009) at ${BULK}/Condition.000.ndjson:1:1`);
@@ -83,7 +109,14 @@ describe('reading an export', () => {
     const dir = exportCopy('long');
     const filler = 'Stable. '.repeat(300_000); // 2.4 MB: the line spans several read chunks
     const note = Buffer.from(`${filler}Recent melena reported today.`).toString('base64');
-    const doc = { resourceType: 'DocumentReference', id: 'DR-LONG', status: 'current', subject: { reference: 'Patient/P-0001' }, content: [{ attachment: { contentType: 'text/plain', data: note } }], context: { encounter: [{ reference: 'Encounter/enc-0001' }] } };
+    const doc = {
+      resourceType: 'DocumentReference',
+      id: 'DR-LONG',
+      status: 'current',
+      subject: { reference: 'Patient/P-0001' },
+      content: [{ attachment: { contentType: 'text/plain', data: note } }],
+      context: { encounter: [{ reference: 'Encounter/enc-0001' }] },
+    };
     writeFileSync(resolve(dir, 'DocumentReference.001.ndjson'), `${JSON.stringify(doc)}\n`);
     const patients = readFileSync(resolve(dir, 'Patient.000.ndjson'), 'utf8');
     writeFileSync(resolve(dir, 'Patient.000.ndjson'), `\uFEFF${patients.replace(/\n/g, '\r\n')}`);
@@ -98,7 +131,13 @@ describe('reading an export', () => {
 
   test('a line over --max-file-size is a read-error at that line; the rest is still linted', () => {
     const dir = exportCopy('limit');
-    const doc = { resourceType: 'DocumentReference', id: 'DR-BIG', status: 'current', subject: { reference: 'Patient/P-0001' }, content: [{ attachment: { contentType: 'text/plain', data: 'A'.repeat(1_500_000) } }] };
+    const doc = {
+      resourceType: 'DocumentReference',
+      id: 'DR-BIG',
+      status: 'current',
+      subject: { reference: 'Patient/P-0001' },
+      content: [{ attachment: { contentType: 'text/plain', data: 'A'.repeat(1_500_000) } }],
+    };
     writeFileSync(resolve(dir, 'DocumentReference.001.ndjson'), `${JSON.stringify(doc)}\n`);
     const r = cliJson(['--max-file-size', '1', `${tmp.rel}/limit`]);
     const big = findings(r.report).filter((f) => f.file.endsWith('DocumentReference.001.ndjson'));
@@ -112,7 +151,10 @@ describe('reading an export', () => {
     writeFileSync(resolve(dir, 'Observation.000.ndjson'), `${obs}{"resourceType":"Observation","id":\n["not a resource"]\n`);
     const r = cliJson([`${tmp.rel}/broken`]);
     const bad = findings(r.report).filter((f) => f.file.endsWith('Observation.000.ndjson'));
-    expect(bad.map((f) => [f.ruleId, f.line])).toEqual([['parse-error', 4], ['chart-format', 5]]);
+    expect(bad.map((f) => [f.ruleId, f.line])).toEqual([
+      ['parse-error', 4],
+      ['chart-format', 5],
+    ]);
     expect(r.report.summary.charts).toBe(2);
     expect(findings(r.report).some((f) => f.ruleId === 'b12-injection-blood-loss-dx')).toBe(true);
   });

@@ -25,10 +25,16 @@ const SYSTEMS = {
 
 /** A line's code: a CodeableConcept, or nothing at all. */
 const lineConcept: fc.Arbitrary<Obj | undefined> = fc.oneof(
-  fc.constantFrom('J3420', '96372', '99213', 'M55', '12345').chain((code) => fc.constantFrom(SYSTEMS.hcpcs, SYSTEMS.bbHcpcs, SYSTEMS.cpt).map((system) => ({ coding: [{ system, code }] }))),
+  fc
+    .constantFrom('J3420', '96372', '99213', 'M55', '12345')
+    .chain((code) => fc.constantFrom(SYSTEMS.hcpcs, SYSTEMS.bbHcpcs, SYSTEMS.cpt).map((system) => ({ coding: [{ system, code }] }))),
   fc.constantFrom('J3420', '96372').map((code) => ({ coding: [{ code }] })), // no system, HCPCS shape
-  fc.constantFrom([SYSTEMS.snomed, '50849002'], [SYSTEMS.ndc, '00517003125'], [SYSTEMS.revenue, '0636'], [SYSTEMS.absent, 'not-applicable']).map(([system, code]) => ({ coding: [{ system, code }] })),
-  fc.constantFrom([SYSTEMS.local, 'CDM-88412'], [undefined, 'CDM-1'], ['urn:oid:1.2.3.4', 'J3420']).map(([system, code]) => ({ coding: [system === undefined ? { code } : { system, code }] })),
+  fc
+    .constantFrom([SYSTEMS.snomed, '50849002'], [SYSTEMS.ndc, '00517003125'], [SYSTEMS.revenue, '0636'], [SYSTEMS.absent, 'not-applicable'])
+    .map(([system, code]) => ({ coding: [{ system, code }] })),
+  fc
+    .constantFrom([SYSTEMS.local, 'CDM-88412'], [undefined, 'CDM-1'], ['urn:oid:1.2.3.4', 'J3420'])
+    .map(([system, code]) => ({ coding: [system === undefined ? { code } : { system, code }] })),
   fc.constant({ text: 'injection' }), // text only: no coding
   fc.constant(undefined),
 );
@@ -38,7 +44,12 @@ const diagnosisConcept: fc.Arbitrary<Obj> = fc.constantFrom(
   { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'D62' }] },
   { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'E538' }] },
   { coding: [{ system: 'http://hl7.org/fhir/sid/icd-9-cm', code: '2810' }] },
-  { coding: [{ system: 'http://hl7.org/fhir/sid/icd-9-cm', code: '2810' }, { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'D51.0' }] },
+  {
+    coding: [
+      { system: 'http://hl7.org/fhir/sid/icd-9-cm', code: '2810' },
+      { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'D51.0' },
+    ],
+  },
   { coding: [{ system: SYSTEMS.snomed, code: '84027009' }] },
   { text: 'no code' },
 );
@@ -64,7 +75,9 @@ const claimSpec: fc.Arbitrary<ClaimSpec> = fc.record({
   dated: fc.boolean(),
   firstSequence: fc.constantFrom(0, 1),
   diagnoses: fc.array(diagnosisConcept, { maxLength: 4 }),
-  lines: fc.array(fc.record({ concept: lineConcept, pointers: fc.array(fc.nat({ max: 4 }), { maxLength: 2 }), dated: fc.boolean() }), { maxLength: 6 }),
+  lines: fc.array(fc.record({ concept: lineConcept, pointers: fc.array(fc.nat({ max: 4 }), { maxLength: 2 }), dated: fc.boolean() }), {
+    maxLength: 6,
+  }),
 }) as fc.Arbitrary<ClaimSpec>;
 
 function claimResource(spec: ClaimSpec, id: string): Obj {
@@ -83,7 +96,8 @@ function claimResource(spec: ClaimSpec, id: string): Obj {
     const item: Obj = { sequence: i + 1 };
     if (l.concept !== undefined) item[spec.stu3 ? 'service' : 'productOrService'] = l.concept;
     if (l.pointers.length) item[spec.stu3 ? 'diagnosisLinkId' : 'diagnosisSequence'] = l.pointers.map((p) => spec.firstSequence + p);
-    if (l.dated) item[spec.stu3 ? 'servicedDate' : 'servicedPeriod'] = spec.stu3 ? '2026-10-03' : { start: '2026-10-03', end: '2026-10-03' };
+    if (l.dated)
+      item[spec.stu3 ? 'servicedDate' : 'servicedPeriod'] = spec.stu3 ? '2026-10-03' : { start: '2026-10-03', end: '2026-10-03' };
     return item;
   });
   return r;
@@ -98,41 +112,43 @@ interface Input {
 }
 
 /** A Bundle: a Patient, claims, and ExplanationOfBenefits of some of its Claims (a copy, or a changed copy). */
-const bundleInput: fc.Arbitrary<Input> = fc.record({
-  withPatient: fc.boolean(),
-  claims: fc.array(claimSpec, { minLength: 1, maxLength: 4 }),
-  adjudications: fc.array(fc.record({ of: fc.nat(), changed: fc.boolean() }), { maxLength: 2 }),
-}).map(({ withPatient, claims, adjudications }) => {
-  const entry: Obj[] = [];
-  if (withPatient) entry.push({ resource: { resourceType: 'Patient', id: 'P1', gender: 'male', birthDate: '1950-01-01' } });
-  const resources = claims.map((spec, i) => claimResource(spec, `C${i}`));
-  for (const [k, a] of adjudications.entries()) {
-    const claim = resources[a.of % resources.length]!;
-    if (claim.resourceType !== 'Claim') continue;
-    const eob = structuredClone(claim);
-    eob.resourceType = 'ExplanationOfBenefit';
-    eob.id = `EOB${k}`;
-    eob.status = 'active';
-    eob.use = 'claim';
-    eob.claim = { reference: `Claim/${String(claim.id)}` };
-    if (a.changed) (eob.item as Obj[]).push({ sequence: 99, productOrService: { coding: [{ system: SYSTEMS.hcpcs, code: 'J3420' }] } });
-    resources.push(eob);
-  }
-  entry.push(...resources.map((resource) => ({ resource })));
-  const doc = { resourceType: 'Bundle', type: 'collection', entry };
-  const items: Input['items'] = [];
-  const covered = new Set<string>();
-  const offset = withPatient ? 1 : 0;
-  resources.forEach((r, i) => {
-    const rptr = `/entry/${i + offset}/resource`;
-    (r.item as Obj[]).forEach((item, k) => {
-      items.push({ ptr: `${rptr}/item/${k}`, resource: rptr });
-      // The line of an ExplanationOfBenefit of a Claim in the input, when that Claim has the same line.
-      if (r.claim !== undefined && item.sequence !== 99) covered.add(`${rptr}/item/${k}`);
+const bundleInput: fc.Arbitrary<Input> = fc
+  .record({
+    withPatient: fc.boolean(),
+    claims: fc.array(claimSpec, { minLength: 1, maxLength: 4 }),
+    adjudications: fc.array(fc.record({ of: fc.nat(), changed: fc.boolean() }), { maxLength: 2 }),
+  })
+  .map(({ withPatient, claims, adjudications }) => {
+    const entry: Obj[] = [];
+    if (withPatient) entry.push({ resource: { resourceType: 'Patient', id: 'P1', gender: 'male', birthDate: '1950-01-01' } });
+    const resources = claims.map((spec, i) => claimResource(spec, `C${i}`));
+    for (const [k, a] of adjudications.entries()) {
+      const claim = resources[a.of % resources.length]!;
+      if (claim.resourceType !== 'Claim') continue;
+      const eob = structuredClone(claim);
+      eob.resourceType = 'ExplanationOfBenefit';
+      eob.id = `EOB${k}`;
+      eob.status = 'active';
+      eob.use = 'claim';
+      eob.claim = { reference: `Claim/${String(claim.id)}` };
+      if (a.changed) (eob.item as Obj[]).push({ sequence: 99, productOrService: { coding: [{ system: SYSTEMS.hcpcs, code: 'J3420' }] } });
+      resources.push(eob);
+    }
+    entry.push(...resources.map((resource) => ({ resource })));
+    const doc = { resourceType: 'Bundle', type: 'collection', entry };
+    const items: Input['items'] = [];
+    const covered = new Set<string>();
+    const offset = withPatient ? 1 : 0;
+    resources.forEach((r, i) => {
+      const rptr = `/entry/${i + offset}/resource`;
+      (r.item as Obj[]).forEach((item, k) => {
+        items.push({ ptr: `${rptr}/item/${k}`, resource: rptr });
+        // The line of an ExplanationOfBenefit of a Claim in the input, when that Claim has the same line.
+        if (r.claim !== undefined && item.sequence !== 99) covered.add(`${rptr}/item/${k}`);
+      });
     });
+    return { doc, items, covered };
   });
-  return { doc, items, covered };
-});
 
 /** One claim alone, as a file holding one resource. */
 const singleInput: fc.Arbitrary<Input> = claimSpec.map((spec) => {
@@ -147,8 +163,11 @@ const singleInput: fc.Arbitrary<Input> = claimSpec.map((spec) => {
 function accounting(input: Input): Map<string, number> {
   const result = adapt(input.doc);
   const services = new Map<string, number>();
-  for (const chart of result.charts) for (const e of chart.encounters) for (const s of e.services) services.set(s.ptr, (services.get(s.ptr) ?? 0) + 1);
-  const cited = new Set(result.findings.filter((f) => f.ruleId === 'chart-format').flatMap((f) => [f.pointer, ...f.evidence.map((e) => e.pointer)]));
+  for (const chart of result.charts)
+    for (const e of chart.encounters) for (const s of e.services) services.set(s.ptr, (services.get(s.ptr) ?? 0) + 1);
+  const cited = new Set(
+    result.findings.filter((f) => f.ruleId === 'chart-format').flatMap((f) => [f.pointer, ...f.evidence.map((e) => e.pointer)]),
+  );
   const count = new Map<string, number>();
   for (const it of input.items) {
     const whole = cited.has(it.resource);
@@ -163,16 +182,23 @@ describe('no claim line is dropped in silence', () => {
     ['a Claim or an ExplanationOfBenefit alone', singleInput],
     ['Bundles of Claims and ExplanationOfBenefits, some adjudicating a Claim of the Bundle', bundleInput],
   ])('%s: every item is a service, or is named by a finding, exactly once', (_name, input) => {
-    fc.assert(fc.property(input, (inp) => {
-      const count = accounting(inp);
-      const wrong = [...count].filter(([, n]) => n !== 1);
-      expect({ doc: inp.doc, wrong }).toEqual({ doc: inp.doc, wrong: [] });
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(input, (inp) => {
+        const count = accounting(inp);
+        const wrong = [...count].filter(([, n]) => n !== 1);
+        expect({ doc: inp.doc, wrong }).toEqual({ doc: inp.doc, wrong: [] });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('items in = services out + items named by findings, on a known mix', () => {
     const doc = {
-      resourceType: 'ExplanationOfBenefit', id: 'X', status: 'active', use: 'claim', patient: { reference: 'Patient/P' },
+      resourceType: 'ExplanationOfBenefit',
+      id: 'X',
+      status: 'active',
+      use: 'claim',
+      patient: { reference: 'Patient/P' },
       billablePeriod: { start: '2026-10-02' },
       diagnosis: [{ sequence: 0, diagnosisCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'D62' }] } }],
       item: [

@@ -36,7 +36,9 @@ function claimsOnly(chart: Record<string, any>): Record<string, any> {
   for (const e of chart.encounters ?? []) {
     delete e.notes;
     for (const s of e.services ?? []) delete s.dose;
-    e.diagnoses = (e.diagnoses ?? []).map((d: unknown) => (typeof d === 'object' && d !== null ? { code: (d as { code: unknown }).code } : d));
+    e.diagnoses = (e.diagnoses ?? []).map((d: unknown) =>
+      typeof d === 'object' && d !== null ? { code: (d as { code: unknown }).code } : d,
+    );
   }
   delete chart.labs;
   delete chart.medications;
@@ -49,16 +51,28 @@ test('the claims-only table has every rule, and says what each does on claims-on
   expect(rules.filter((id) => !rows.has(id)).map((id) => `docs/fhir.md: add rule ${id} to the claims-only table`)).toEqual([]);
   const s = scratch();
   for (const f of readdirSync(join(ROOT, 'fixtures', 'catalog')).filter((x) => x.endsWith('.fires.yaml'))) {
-    const charts = parseAllDocuments(readFileSync(join(ROOT, 'fixtures', 'catalog', f), 'utf8')).map((d) => stringify(claimsOnly(d.toJS())));
+    const charts = parseAllDocuments(readFileSync(join(ROOT, 'fixtures', 'catalog', f), 'utf8')).map((d) =>
+      stringify(claimsOnly(d.toJS())),
+    );
     s.write(f, charts.join('---\n'));
   }
-  const { report } = cliJson(['--no-config-lookup', '--icd10', join(ROOT, 'fixtures', 'icd10', 'icd10cm_order_2026.txt'), '.'], { cwd: s.dir });
-  const fires = new Map(report.results.map((r) => [r.file.replace(/\.fires\.yaml$/, ''), r.findings.some((x) => x.ruleId === r.file.replace(/\.fires\.yaml$/, ''))]));
-  const wrong = rules.filter((id) => fires.has(id)).map((id) => {
-    const verdict = rows.get(id)!;
-    // "judges", or "cannot judge" where the row says the rule still fires (its finding is the missing lab).
-    const says = verdict.startsWith('judge') || / fires /.test(verdict);
-    return { id, docs: says ? 'fires' : 'quiet', actual: fires.get(id) ? 'fires' : 'quiet' };
-  }).filter((r) => r.docs !== r.actual);
+  const { report } = cliJson(['--no-config-lookup', '--icd10', join(ROOT, 'fixtures', 'icd10', 'icd10cm_order_2026.txt'), '.'], {
+    cwd: s.dir,
+  });
+  const fires = new Map(
+    report.results.map((r) => [
+      r.file.replace(/\.fires\.yaml$/, ''),
+      r.findings.some((x) => x.ruleId === r.file.replace(/\.fires\.yaml$/, '')),
+    ]),
+  );
+  const wrong = rules
+    .filter((id) => fires.has(id))
+    .map((id) => {
+      const verdict = rows.get(id)!;
+      // "judges", or "cannot judge" where the row says the rule still fires (its finding is the missing lab).
+      const says = verdict.startsWith('judge') || / fires /.test(verdict);
+      return { id, docs: says ? 'fires' : 'quiet', actual: fires.get(id) ? 'fires' : 'quiet' };
+    })
+    .filter((r) => r.docs !== r.actual);
   expect(wrong).toEqual([]);
 });

@@ -20,7 +20,9 @@ function findings(report: Report): Finding[] {
 }
 
 function ruleIds(report: Report): string[] {
-  return findings(report).map((f) => f.ruleId).sort();
+  return findings(report)
+    .map((f) => f.ruleId)
+    .sort();
 }
 
 /** Line and column of a character offset, counted here without b12lint's locator. */
@@ -54,9 +56,14 @@ describe('FHIR twins give the rule ids of their native charts', () => {
   test('every catalog fixture, through its FHIR twin, gives the rule ids of the native charts', () => {
     const dir = resolve(tmp.dir, 'catalog');
     const catalog = readdirSync(resolve(ROOT, 'fixtures/catalog')).filter((f) => f.endsWith('.yaml'));
-    const gen = spawnSync(process.execPath, ['fixtures/fhir/make-twins.mjs', '--out', dir, ...catalog.map((f) => `fixtures/catalog/${f}`)], { cwd: ROOT, encoding: 'utf8' });
+    const gen = spawnSync(
+      process.execPath,
+      ['fixtures/fhir/make-twins.mjs', '--out', dir, ...catalog.map((f) => `fixtures/catalog/${f}`)],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(gen.stderr).toBe('');
-    const byFile = (report: Report): Record<string, string[]> => Object.fromEntries(report.results.map((r) => [basename(r.file, extname(r.file)), r.findings.map((f) => f.ruleId).sort()]));
+    const byFile = (report: Report): Record<string, string[]> =>
+      Object.fromEntries(report.results.map((r) => [basename(r.file, extname(r.file)), r.findings.map((f) => f.ruleId).sort()]));
     const nat = byFile(cliJson(['fixtures/catalog']).report);
     expect(Object.keys(nat)).toHaveLength(catalog.length);
     expect(byFile(cliJson([`${tmp.rel}/catalog`]).report)).toEqual(nat);
@@ -72,11 +79,18 @@ describe('positions and evidence on FHIR input', () => {
     const { report } = cliJson(['fixtures/fhir/p-0001.json']);
     const f = findings(report).find((x) => x.ruleId === 'b12-injection-blood-loss-dx')!;
     expect(report.results[0]!.file).toBe('fixtures/fhir/p-0001.json');
-    expect(f).toMatchObject({ chartId: 'P-0001', encounterId: 'enc-0001', pointer: '/entry/2/resource/item/0', ...positionAt(text, item0) });
+    expect(f).toMatchObject({
+      chartId: 'P-0001',
+      encounterId: 'enc-0001',
+      pointer: '/entry/2/resource/item/0',
+      ...positionAt(text, item0),
+    });
     expect(f.evidence[0]).toEqual({ kind: 'diagnosis', code: 'D62', ...positionAt(text, dx0), pointer: '/entry/2/resource/diagnosis/0' });
     // Then what the rule's provider query cites, each at its resource in the Bundle.
     expect(f.evidence.slice(1).map((e) => [e.kind, e.pointer])).toEqual([
-      ['lab', '/entry/5/resource'], ['note', '/entry/4/resource/content/0/attachment/text'], ['medication', '/entry/3/resource'],
+      ['lab', '/entry/5/resource'],
+      ['note', '/entry/4/resource/content/0/attachment/text'],
+      ['medication', '/entry/3/resource'],
     ]);
   });
 
@@ -84,26 +98,37 @@ describe('positions and evidence on FHIR input', () => {
     const { report } = cliJson(['fixtures/fhir/p-0003-snomed.json']);
     const byRule = new Map(findings(report).map((f) => [f.ruleId, f]));
     const bloodLossDx = byRule.get('b12-injection-blood-loss-dx')!.evidence;
-    expect(bloodLossDx[0]).toEqual(expect.objectContaining({ kind: 'diagnosis', code: 'D50.0', mappedFrom: 'SNOMED CT 724556004', pointer: '/entry/3/resource' }));
+    expect(bloodLossDx[0]).toEqual(
+      expect.objectContaining({ kind: 'diagnosis', code: 'D50.0', mappedFrom: 'SNOMED CT 724556004', pointer: '/entry/3/resource' }),
+    );
     // The rest is what its provider query cites, none of it a diagnosis.
     expect(bloodLossDx.slice(1).filter((e) => e.kind === 'diagnosis')).toEqual([]);
     // Every finding about the mapped diagnosis itself (the Condition) cites it with its source.
     const onCondition = findings(report).filter((f) => f.pointer === '/entry/3/resource');
     expect(onCondition.length).toBeGreaterThan(0);
-    for (const f of onCondition) expect(f.evidence[0]).toMatchObject({ kind: 'diagnosis', code: 'D50.0', mappedFrom: 'SNOMED CT 724556004' });
+    for (const f of onCondition)
+      expect(f.evidence[0]).toMatchObject({ kind: 'diagnosis', code: 'D50.0', mappedFrom: 'SNOMED CT 724556004' });
     const r = cli(['fixtures/fhir/p-0003-snomed.json']);
     expect(r.stdout).toMatch(/↳ diagnosis D50\.0 \(mapped from SNOMED CT 724556004\) at \d+:\d+/);
   });
 
   test('a finding about a mapped diagnosis cites it even when its rule cites nothing; a native one does not', () => {
-    writeFileSync(resolve(tmp.dir, 'mapped-rule.yaml'), [
-      'ruleset: test/mapped-evidence',
-      'rules:',
-      '  - { id: d50-coded, severity: warning, title: D50.0 is coded, on: diagnosis, match: { code: [D50.0] },',
-      '      when: { not: { diagnosis: { code: [K92.1] } } }, message: "{{diagnosis.code}} is coded." }',
-      '',
-    ].join('\n'));
-    const { report } = cliJson(['-r', `${tmp.rel}/mapped-rule.yaml`, 'fixtures/fhir/p-0003-snomed.json', 'fixtures/charts/exports-2026-10-07.ndjson']);
+    writeFileSync(
+      resolve(tmp.dir, 'mapped-rule.yaml'),
+      [
+        'ruleset: test/mapped-evidence',
+        'rules:',
+        '  - { id: d50-coded, severity: warning, title: D50.0 is coded, on: diagnosis, match: { code: [D50.0] },',
+        '      when: { not: { diagnosis: { code: [K92.1] } } }, message: "{{diagnosis.code}} is coded." }',
+        '',
+      ].join('\n'),
+    );
+    const { report } = cliJson([
+      '-r',
+      `${tmp.rel}/mapped-rule.yaml`,
+      'fixtures/fhir/p-0003-snomed.json',
+      'fixtures/charts/exports-2026-10-07.ndjson',
+    ]);
     const byFile = new Map(report.results.map((r) => [r.file, r.findings]));
     expect(byFile.get('fixtures/fhir/p-0003-snomed.json')!.map((f) => f.evidence)).toEqual([
       [expect.objectContaining({ kind: 'diagnosis', code: 'D50.0', mappedFrom: 'SNOMED CT 724556004', pointer: '/entry/3/resource' })],
@@ -135,11 +160,18 @@ describe('b12lint convert', () => {
     }
   });
 
-  test('shows the mapped code, the lent dose and the claim\'s pointers', () => {
+  test("shows the mapped code, the lent dose and the claim's pointers", () => {
     const r = cli(['convert', 'fixtures/fhir/p-0002.json']);
     const chart = parseAllDocuments(r.stdout) as unknown as { toJS(): Record<string, any> }[];
     const enc = chart[0]!.toJS().encounters[0];
-    expect(enc.diagnoses).toEqual([{ code: 'D51.0', description: 'Pernicious anemia', status: 'confirmed', mappedFrom: { system: 'SNOMED CT', code: '84027009', display: 'Pernicious anemia (disorder)' } }]);
+    expect(enc.diagnoses).toEqual([
+      {
+        code: 'D51.0',
+        description: 'Pernicious anemia',
+        status: 'confirmed',
+        mappedFrom: { system: 'SNOMED CT', code: '84027009', display: 'Pernicious anemia (disorder)' },
+      },
+    ]);
     expect(enc.services[0]).toEqual({ code: 'J3420', units: 1, dose: { value: 1000, unit: 'mcg' }, diagnoses: [1] });
   });
 
@@ -152,7 +184,9 @@ describe('b12lint convert', () => {
   test('what cannot be read goes to stderr with its place, and the exit code says so', () => {
     const r = cli(['convert', 'fixtures/fhir/edge/broken-references.json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^fixtures\/fhir\/edge\/broken-references\.json:\d+:\d+: error: Reference "Condition\/missing" does not resolve/m);
+    expect(r.stderr).toMatch(
+      /^fixtures\/fhir\/edge\/broken-references\.json:\d+:\d+: error: Reference "Condition\/missing" does not resolve/m,
+    );
     expect(parseAllDocuments(r.stdout)).toHaveLength(2);
     expect(cli(['convert', 'no/such/file.json']).code).toBe(2);
     expect(cli(['convert', 'fixtures/fhir/p-0001.json', '--to', 'xml']).code).toBe(2);
@@ -182,7 +216,10 @@ describe('--input-format and --concept-map', () => {
     writeFileSync(resolve(dir, 'b12lint.config.yaml'), 'conceptMap: map.yaml\n');
     writeFileSync(resolve(dir, 'p.json'), readFileSync(resolve(ROOT, 'fixtures/fhir/p-0002.json')));
     const r = cliJson(['p.json'], { cwd: dir });
-    expect(findings(r.report).find((f) => f.ruleId === 'b12-injection-blood-loss-dx')!.evidence[0]).toMatchObject({ code: 'D62', mappedFrom: 'SNOMED CT 84027009' });
+    expect(findings(r.report).find((f) => f.ruleId === 'b12-injection-blood-loss-dx')!.evidence[0]).toMatchObject({
+      code: 'D62',
+      mappedFrom: 'SNOMED CT 84027009',
+    });
     writeFileSync(resolve(dir, 'b12lint.config.yaml'), 'inputFormat: native\n');
     expect(findings(cliJson(['p.json'], { cwd: dir }).report).map((f) => f.message)).toContain('Chart has no `chartId`.');
   });

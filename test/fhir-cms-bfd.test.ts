@@ -32,7 +32,12 @@ const ANSWERS = 'info This ClaimResponse answers';
 const FISS = { services: ['12345'], leftOut: ['info admitcd', 'info other', 'info princcd', 'warning -', 'info CODEABC', 'info CODECBA'] };
 /** The MCS (professional) claim m-654323: lines FDSAE and FDAAA in HCPCS; diagnosis 2 in ICD-9-CM. */
 const MCS_2 = { services: ['FDSAE', 'FDAAA'], leftOut: ['info HF3IJIG'] };
-const CLAIM_SEARCH: Expected = { charts: 1, encounters: 2, services: [...FISS.services, ...MCS_2.services], leftOut: [...FISS.leftOut, ...MCS_2.leftOut] };
+const CLAIM_SEARCH: Expected = {
+  charts: 1,
+  encounters: 2,
+  services: [...FISS.services, ...MCS_2.services],
+  leftOut: [...FISS.leftOut, ...MCS_2.leftOut],
+};
 /** The eight ExplanationOfBenefits of beneficiary 567834, one of each claim type, in date order. */
 const ALL_EOBS: Expected = {
   charts: 1,
@@ -41,11 +46,21 @@ const ALL_EOBS: Expected = {
   services: ['92999', 'M99', 'MMM', 'A5C', '345', '2GGGG', 'M55'],
   leftOut: [
     'info CD1YYZZ', // outpatient: ICD-10-PCS procedure
-    'info 6202', 'info 3736', 'info V0182', 'info E9281', 'info 3310', 'info 9214', // snf: five ICD-9-CM diagnoses, an ICD-9 procedure
+    'info 6202',
+    'info 3736',
+    'info V0182',
+    'info E9281',
+    'info 3310',
+    'info 9214', // snf: five ICD-9-CM diagnoses, an ICD-9 procedure
     'info 72761', // hospice: ICD-9-CM diagnosis 1
     'info 000000000', // pde: the line is an NDC
     'info 53081', // hha: ICD-9-CM diagnosis 1
-    'info BQ0HZZZ', 'info CD1YYZZ', 'info 2W52X6Z', 'info BP17ZZZ', 'info D9YD8ZZ', 'info F00ZCKZ', // inpatient: six ICD-10-PCS procedures
+    'info BQ0HZZZ',
+    'info CD1YYZZ',
+    'info 2W52X6Z',
+    'info BP17ZZZ',
+    'info D9YD8ZZ',
+    'info F00ZCKZ', // inpatient: six ICD-10-PCS procedures
   ],
   others: [ORPHAN],
   labs: 2, // the carrier line's hemoglobin and the DME line's hematocrit, contained Observations
@@ -70,18 +85,44 @@ const EXPECTED: Record<string, Expected> = {
   'claimSearchWithTaxNumbers.json': CLAIM_SEARCH,
   'eobByPatientIdAll.json': ALL_EOBS,
   'eobByPatientIdPaged.json': ALL_EOBS,
-  'eobReadByPatientWithSamhsa.json': { charts: 1, encounters: 2, services: ['92999'], leftOut: ['info 291', 'info A05', 'info 000000000'], others: [ORPHAN], labs: 1 },
+  'eobReadByPatientWithSamhsa.json': {
+    charts: 1,
+    encounters: 2,
+    services: ['92999'],
+    leftOut: ['info 291', 'info A05', 'info 000000000'],
+    others: [ORPHAN],
+    labs: 1,
+  },
   'eobReadCarrier.json': { charts: 1, encounters: 1, services: ['92999'], leftOut: [], others: [ORPHAN], labs: 1 },
-  'eobReadCarrierWithMultipleLines.json': { charts: 1, encounters: 1, services: ['92999', '92998', '92997', '92996', '92995', '92994', '92993'], leftOut: [], others: [ORPHAN], labs: 7 },
+  'eobReadCarrierWithMultipleLines.json': {
+    charts: 1,
+    encounters: 1,
+    services: ['92999', '92998', '92997', '92996', '92995', '92994', '92993'],
+    leftOut: [],
+    others: [ORPHAN],
+    labs: 7,
+  },
   'eobReadCarrierWithTaxNumbers.json': { charts: 1, encounters: 1, services: ['92999'], leftOut: [], others: [ORPHAN], labs: 1 },
   'eobReadDme.json': { charts: 1, encounters: 1, services: ['345'], leftOut: [], others: [ORPHAN], labs: 1 },
   'eobReadDmeWithTaxNumbers.json': { charts: 1, encounters: 1, services: ['345'], leftOut: [], others: [ORPHAN], labs: 1 },
   'eobReadHha.json': { charts: 1, encounters: 1, services: ['2GGGG'], leftOut: ['info 53081'], others: [ORPHAN] },
   'eobReadHospice.json': { charts: 1, encounters: 1, services: ['A5C'], leftOut: ['info 72761'], others: [ORPHAN] },
-  'eobReadInpatient.json': { charts: 1, encounters: 1, services: ['M55'], leftOut: ['info BQ0HZZZ', 'info CD1YYZZ', 'info 2W52X6Z', 'info BP17ZZZ', 'info D9YD8ZZ', 'info F00ZCKZ'], others: [ORPHAN] },
+  'eobReadInpatient.json': {
+    charts: 1,
+    encounters: 1,
+    services: ['M55'],
+    leftOut: ['info BQ0HZZZ', 'info CD1YYZZ', 'info 2W52X6Z', 'info BP17ZZZ', 'info D9YD8ZZ', 'info F00ZCKZ'],
+    others: [ORPHAN],
+  },
   'eobReadOutpatient.json': { charts: 1, encounters: 1, services: ['M99'], leftOut: ['info CD1YYZZ'], others: [ORPHAN] },
   'eobReadPde.json': { charts: 1, encounters: 1, services: [], leftOut: ['info 000000000'], others: [ORPHAN] },
-  'eobReadSnf.json': { charts: 1, encounters: 1, services: ['MMM'], leftOut: ['info 6202', 'info 3736', 'info V0182', 'info E9281', 'info 3310', 'info 9214'], others: [ORPHAN] },
+  'eobReadSnf.json': {
+    charts: 1,
+    encounters: 1,
+    services: ['MMM'],
+    leftOut: ['info 6202', 'info 3736', 'info V0182', 'info E9281', 'info 3310', 'info 9214'],
+    others: [ORPHAN],
+  },
   // A Patient alone is a chart with no encounter.
   'patientByIdentifier.json': PATIENT_ONLY,
   'patientByIdentifierWithIncludeIdentifiers.json': PATIENT_ONLY,
@@ -95,13 +136,20 @@ const EXPECTED: Record<string, Expected> = {
 /** What one file yields through the real pipeline (read, parse, adapt), charts kept. */
 function read(corpus: string, file: string): { charts: Chart[]; findings: Finding[]; encounters: number } {
   const charts: Chart[] = [];
-  const collector: ChartLinter = { lint: (chart) => { charts.push(chart); return []; } };
+  const collector: ChartLinter = {
+    lint: (chart) => {
+      charts.push(chart);
+      return [];
+    },
+  };
   const out = lintFile(join(corpus, file), file, collector, { maxFileSize: 64 * 1024 * 1024, debug: true });
   return { charts, findings: out.findings, encounters: out.encounters };
 }
 
 function leftOutOf(findings: readonly Finding[]): string[] {
-  return findings.filter((f) => f.ruleId === 'chart-format' && f.evidence.length > 0).flatMap((f) => f.evidence.map((e) => `${f.severity} ${e.code ?? '-'}`));
+  return findings
+    .filter((f) => f.ruleId === 'chart-format' && f.evidence.length > 0)
+    .flatMap((f) => f.evidence.map((e) => `${f.severity} ${e.code ?? '-'}`));
 }
 
 function othersOf(findings: readonly Finding[]): string[] {
@@ -112,7 +160,11 @@ describeShared('corpora/fhir/cms-bfd', 'CMS claims API responses (cms-bfd)', (co
   const files = Object.keys(EXPECTED).sort();
 
   test('every file of the corpus has its expectations here', () => {
-    expect(readdirSync(corpus).filter((f) => f.endsWith('.json')).sort()).toEqual(files);
+    expect(
+      readdirSync(corpus)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(files);
   });
 
   test.each(files)('%s: charts, encounters, services and what is left out', (file) => {
@@ -133,7 +185,9 @@ describeShared('corpora/fhir/cms-bfd', 'CMS claims API responses (cms-bfd)', (co
     const { code, report, stderr } = cliJson([corpus]);
     expect(stderr).toBe('');
     expect(code).toBe(0); // what is left out is a warning or an info, and nothing here breaks a rule
-    const broken = report.results.flatMap((r) => r.findings.filter((f) => ['parse-error', 'read-error', 'internal-error'].includes(f.ruleId)));
+    const broken = report.results.flatMap((r) =>
+      r.findings.filter((f) => ['parse-error', 'read-error', 'internal-error'].includes(f.ruleId)),
+    );
     expect(broken).toEqual([]);
     expect(report.summary.charts).toBe(Object.values(EXPECTED).reduce((n, e) => n + e.charts, 0));
     expect(report.summary.encounters).toBe(Object.values(EXPECTED).reduce((n, e) => n + e.encounters, 0));
@@ -142,8 +196,12 @@ describeShared('corpora/fhir/cms-bfd', 'CMS claims API responses (cms-bfd)', (co
   test('each left-out line names its position, code and system', () => {
     const pde = read(corpus, 'eobReadPde.json').findings.find((f) => f.evidence.length > 0)!;
     expect(pde.message).toBe('1 line not linted, not coded in HCPCS or CPT: line 1 (000000000 in NDC).');
-    const fiss = read(corpus, 'claimFissRead.json').findings.filter((f) => f.evidence.length > 0).map((f) => f.message);
+    const fiss = read(corpus, 'claimFissRead.json')
+      .findings.filter((f) => f.evidence.length > 0)
+      .map((f) => f.message);
     expect(fiss).toContain('1 line not linted, with no procedure code: line 2 (only its detail is coded: 00777310502 in NDC).');
-    expect(fiss).toContain('3 diagnoses not linted, coded only in ICD-9-CM (b12lint reads ICD-10-CM): diagnosis 1 (admitcd); diagnosis 2 (other); diagnosis 3 (princcd).');
+    expect(fiss).toContain(
+      '3 diagnoses not linted, coded only in ICD-9-CM (b12lint reads ICD-10-CM): diagnosis 1 (admitcd); diagnosis 2 (other); diagnosis 3 (princcd).',
+    );
   });
 });

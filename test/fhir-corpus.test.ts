@@ -39,8 +39,9 @@ function countPatients(resources: { r: Json; fullUrl?: string }[]): number {
 
 function bundleResources(doc: Json): { r: Json; fullUrl?: string }[] {
   if (doc.resourceType !== 'Bundle') return [{ r: doc }];
-  return (doc.entry ?? []).filter((e: Json) => e.resource).flatMap((e: Json) =>
-    e.resource.resourceType === 'Bundle' ? bundleResources(e.resource) : [{ r: e.resource, fullUrl: e.fullUrl }]);
+  return (doc.entry ?? [])
+    .filter((e: Json) => e.resource)
+    .flatMap((e: Json) => (e.resource.resourceType === 'Bundle' ? bundleResources(e.resource) : [{ r: e.resource, fullUrl: e.fullUrl }]));
 }
 
 function patientsInCorpus(corpus: string): number {
@@ -50,8 +51,13 @@ function patientsInCorpus(corpus: string): number {
       n += countPatients(bundleResources(JSON.parse(readFileSync(join(corpus, part, f), 'utf8'))));
     }
   }
-  const lines = readdirSync(join(corpus, 'bulk')).filter((x) => x.endsWith('.ndjson'))
-    .flatMap((f) => readFileSync(join(corpus, 'bulk', f), 'utf8').split('\n').filter((l) => l.trim()))
+  const lines = readdirSync(join(corpus, 'bulk'))
+    .filter((x) => x.endsWith('.ndjson'))
+    .flatMap((f) =>
+      readFileSync(join(corpus, 'bulk', f), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim()),
+    )
     .map((l) => JSON.parse(l) as Json)
     .filter((r) => r.resourceType);
   return n + countPatients(lines.map((r) => ({ r })));
@@ -63,7 +69,9 @@ describeShared('corpora/fhir', 'the public FHIR corpus', (corpus) => {
     const { code, report, stderr } = cliJson(parts);
     expect(stderr).toBe('');
     expect(code).not.toBe(2);
-    const engineFailures = report.results.flatMap((r) => r.findings.filter((f) => f.ruleId === 'parse-error' || f.ruleId === 'internal-error').map((f) => `${r.file}:${f.line}: ${f.message}`));
+    const engineFailures = report.results.flatMap((r) =>
+      r.findings.filter((f) => f.ruleId === 'parse-error' || f.ruleId === 'internal-error').map((f) => `${r.file}:${f.line}: ${f.message}`),
+    );
     expect(engineFailures).toEqual([]);
     const patients = patientsInCorpus(corpus);
     expect(patients).toBeGreaterThan(20);

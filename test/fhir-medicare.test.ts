@@ -24,13 +24,25 @@ function findings(report: Report): Finding[] {
 
 /** What the rules say, without where: the FHIR input and its twin hold the same facts at other lines. */
 function said(report: Report): string[] {
-  return findings(report).filter((f) => f.ruleId !== 'chart-format')
-    .map((f) => JSON.stringify({ ruleId: f.ruleId, severity: f.severity, chartId: f.chartId, encounterId: f.encounterId, message: f.message, evidence: f.evidence.map((e) => e.code) }))
+  return findings(report)
+    .filter((f) => f.ruleId !== 'chart-format')
+    .map((f) =>
+      JSON.stringify({
+        ruleId: f.ruleId,
+        severity: f.severity,
+        chartId: f.chartId,
+        encounterId: f.encounterId,
+        message: f.message,
+        evidence: f.evidence.map((e) => e.code),
+      }),
+    )
     .sort();
 }
 
 function chartFormat(report: Report): string[] {
-  return findings(report).filter((f) => f.ruleId === 'chart-format').map((f) => `${f.severity}: ${f.message}`);
+  return findings(report)
+    .filter((f) => f.ruleId === 'chart-format')
+    .map((f) => `${f.severity}: ${f.message}`);
 }
 
 /** The charts `convert --to json` prints, without descriptions (the native twins leave them out). */
@@ -42,16 +54,22 @@ function converted(path: string): unknown[] {
 }
 
 const CASES: [string, string, string[]][] = [
-  [`${DIR}/eob-bluebutton-j3420-d62.json`, `${DIR}/native/eob-bluebutton-j3420-d62.yaml`, [
-    'warning: Patient reference "Patient/-10000010254656" does not resolve: the Patient is not in this file, so the chart has no birth date or sex.',
-    'info: 1 diagnosis not linted, coded only in ICD-9-CM (b12lint reads ICD-10-CM): diagnosis 3 (2851).',
-  ]],
-  [`${DIR}/bcda`, `${DIR}/native/bcda.yaml`, [
-    'info: 1 line not linted, not coded in HCPCS or CPT: line 1 (00071015523 in NDC).',
-  ]],
-  [`${DIR}/unknown-system-line.json`, `${DIR}/native/unknown-system-line.yaml`, [
-    'warning: 1 line not linted, coded in a system b12lint does not know (not HCPCS or CPT): line 2 (CDM-88412 in https://ehr.example.org/fhir/CodeSystem/chargemaster).',
-  ]],
+  [
+    `${DIR}/eob-bluebutton-j3420-d62.json`,
+    `${DIR}/native/eob-bluebutton-j3420-d62.yaml`,
+    [
+      'warning: Patient reference "Patient/-10000010254656" does not resolve: the Patient is not in this file, so the chart has no birth date or sex.',
+      'info: 1 diagnosis not linted, coded only in ICD-9-CM (b12lint reads ICD-10-CM): diagnosis 3 (2851).',
+    ],
+  ],
+  [`${DIR}/bcda`, `${DIR}/native/bcda.yaml`, ['info: 1 line not linted, not coded in HCPCS or CPT: line 1 (00071015523 in NDC).']],
+  [
+    `${DIR}/unknown-system-line.json`,
+    `${DIR}/native/unknown-system-line.yaml`,
+    [
+      'warning: 1 line not linted, coded in a system b12lint does not know (not HCPCS or CPT): line 2 (CDM-88412 in https://ehr.example.org/fhir/CodeSystem/chargemaster).',
+    ],
+  ],
 ];
 
 describe('Medicare claims shapes give the findings of the native charts with the same content', () => {
@@ -68,7 +86,7 @@ describe('Medicare claims shapes give the findings of the native charts with the
     expect(converted(fhir)).toEqual(converted(native));
   });
 
-  test('J3420 for D62 in Blue Button\'s HCPCS system is the blood-loss error, at the ExplanationOfBenefit line; the run fails', () => {
+  test("J3420 for D62 in Blue Button's HCPCS system is the blood-loss error, at the ExplanationOfBenefit line; the run fails", () => {
     const { code, report } = cliJson([`${DIR}/eob-bluebutton-j3420-d62.json`]);
     expect(code).toBe(1);
     const f = findings(report).find((x) => x.ruleId === 'b12-injection-blood-loss-dx')!;
@@ -81,7 +99,9 @@ describe('Medicare claims shapes give the findings of the native charts with the
     const f = findings(report).find((x) => x.ruleId === 'b12-injection-unsupported-dx')!;
     expect(f).toMatchObject({ chartId: '1S00E00AA11', severity: 'error' });
     expect(f.evidence.map((e) => [e.kind, e.code, e.pointer])).toEqual([['diagnosis', 'I10', '/diagnosis/0']]);
-    expect(report.results.find((r) => r.file.endsWith('Claim.ndjson'))!.findings.map((x) => x.ruleId)).toEqual(['b12-injection-unsupported-dx']);
+    expect(report.results.find((r) => r.file.endsWith('Claim.ndjson'))!.findings.map((x) => x.ruleId)).toEqual([
+      'b12-injection-unsupported-dx',
+    ]);
   });
 
   test('a Claim NDJSON alone, its Patient contained, is a chart: never "No problems in 0 charts"', () => {
@@ -97,9 +117,14 @@ describe('Medicare claims shapes give the findings of the native charts with the
     s.write('Organization.ndjson', `${JSON.stringify({ resourceType: 'Organization', id: 'o1', name: 'Clinic' })}\n`);
     const none = cli(['--no-config-lookup', '.'], { cwd: s.dir });
     expect(none.stdout).not.toMatch(/No problems in 0 charts/);
-    expect(none.stdout).toMatch(/warning {2}This Bulk Data export \(1 file\) holds no resource about a patient: there is no chart to lint\. {2}chart-format/);
+    expect(none.stdout).toMatch(
+      /warning {2}This Bulk Data export \(1 file\) holds no resource about a patient: there is no chart to lint\. {2}chart-format/,
+    );
     mkdirSync(join(s.dir, 'claims'));
-    writeFileSync(join(s.dir, 'claims', 'Claim.ndjson'), `${JSON.stringify({ resourceType: 'Claim', id: 'c1', status: 'active', use: 'claim', item: [{ sequence: 1, productOrService: { coding: [{ system: 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: 'J3420' }] } }] })}\n`);
+    writeFileSync(
+      join(s.dir, 'claims', 'Claim.ndjson'),
+      `${JSON.stringify({ resourceType: 'Claim', id: 'c1', status: 'active', use: 'claim', item: [{ sequence: 1, productOrService: { coding: [{ system: 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: 'J3420' }] } }] })}\n`,
+    );
     const lost = cliJson(['--no-config-lookup', 'claims'], { cwd: s.dir });
     expect(findings(lost.report).map((f) => [f.severity, f.line, f.message])).toEqual([
       ['warning', 1, 'Claim/c1 is not linted, belonging to no chart: it names no patient (`patient`).'],
@@ -112,8 +137,8 @@ describe('a Bulk export of partially adjudicated claims', () => {
   test('claims whose contained Patients carry the same MBI are one chart across lines and files; another MBI is another chart', () => {
     const s = scratch();
     const line = readFileSync(`${DIR}/bcda/Claim.ndjson`, 'utf8').trim();
-    const other = (id: string, mbi: string, day: string): string => line
-      .replace('"id":"m-2026101400001"', `"id":"${id}"`).replaceAll('1S00E00AA11', mbi).replaceAll('2026-10-14', day);
+    const other = (id: string, mbi: string, day: string): string =>
+      line.replace('"id":"m-2026101400001"', `"id":"${id}"`).replaceAll('1S00E00AA11', mbi).replaceAll('2026-10-14', day);
     s.write('Claim.000.ndjson', `${line}\n${other('m-2', '1S00E00AA99', '2026-10-20')}\n`);
     s.write('Claim.001.ndjson', `${other('m-3', '1S00E00AA11', '2026-11-14')}\n`);
     const r = cli(['convert', '.', '--to', 'json'], { cwd: s.dir });
@@ -130,7 +155,9 @@ describe('a Bulk export of partially adjudicated claims', () => {
     s.write('log.ndjson', `${JSON.stringify({ exportId: 'x', timestamp: '2026-11-02T02:00:00Z', eventId: 'kickoff', eventDetail: {} })}\n`);
     const r = cli(['--no-config-lookup', '.'], { cwd: s.dir });
     expect(r.stdout).not.toMatch(/No problems/);
-    expect(r.stdout).toMatch(/warning {2}This is a Bulk Data export log: it holds no chart, and no file of the export it logs is in its folder\./);
+    expect(r.stdout).toMatch(
+      /warning {2}This is a Bulk Data export log: it holds no chart, and no file of the export it logs is in its folder\./,
+    );
   });
 });
 
@@ -140,7 +167,9 @@ describe('b12lint convert shows every line, or says why not', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/- code: J3420\n/);
     expect(r.stdout).not.toMatch(/CDM-88412/);
-    expect(r.stderr).toMatch(/^fixtures\/fhir\/medicare\/unknown-system-line\.json:\d+:\d+: warning: 1 line not linted, coded in a system b12lint does not know \(not HCPCS or CPT\): line 2 \(CDM-88412 in https:\/\/ehr\.example\.org\/fhir\/CodeSystem\/chargemaster\)\. \(chart-format\)\n$/);
+    expect(r.stderr).toMatch(
+      /^fixtures\/fhir\/medicare\/unknown-system-line\.json:\d+:\d+: warning: 1 line not linted, coded in a system b12lint does not know \(not HCPCS or CPT\): line 2 \(CDM-88412 in https:\/\/ehr\.example\.org\/fhir\/CodeSystem\/chargemaster\)\. \(chart-format\)\n$/,
+    );
   });
 
   testShared('corpora/fhir/cms-bfd', 'a Blue Button carrier claim of seven lines prints seven services (cms-bfd)', (corpus) => {

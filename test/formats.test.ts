@@ -44,7 +44,7 @@ afterAll(() => tmp.remove());
 const allFindings = () => report.results.flatMap((r) => r.findings.map((f) => ({ file: r.file, ...f })));
 
 describe('several formats from one run', () => {
-  test('stylish goes to the terminal, each name:path format to its file, and the exit code is the run\'s', () => {
+  test("stylish goes to the terminal, each name:path format to its file, and the exit code is the run's", () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/^fixtures\/ci\/charts\/a-blood-loss\.yaml$/m);
     expect(stdout).toMatch(/✖ 13 problems \(9 errors, 3 warnings, 1 info\)/);
@@ -73,13 +73,18 @@ describe('sarif', () => {
     expect(sarifProblems(out.sarif)).toEqual([]);
   });
 
-  test('describes every active rule and the engine\'s own rules in the driver', () => {
+  test("describes every active rule and the engine's own rules in the driver", () => {
     const driver = JSON.parse(out.sarif).runs[0].tool.driver;
     expect(driver).toMatchObject({ name: 'b12lint', version: report.tool.version });
     const ids = driver.rules.map((r: { id: string }) => r.id);
     expect(ids).toEqual([
-      'b12-injection-without-indication', 'blood-loss-anemia-without-bleeding', 'telehealth-injection-visit',
-      'parse-error', 'chart-format', 'read-error', 'internal-error',
+      'b12-injection-without-indication',
+      'blood-loss-anemia-without-bleeding',
+      'telehealth-injection-visit',
+      'parse-error',
+      'chart-format',
+      'read-error',
+      'internal-error',
     ]);
     expect(driver.rules[0]).toEqual({
       id: 'b12-injection-without-indication',
@@ -92,7 +97,10 @@ describe('sarif', () => {
         markdown: '**Why it matters.** A J3420 line needs a linked diagnosis that supports B12 therapy.',
       },
     });
-    expect(driver.rules[2]).toMatchObject({ defaultConfiguration: { level: 'note' }, fullDescription: { text: 'Injection billed on a telehealth visit' } });
+    expect(driver.rules[2]).toMatchObject({
+      defaultConfiguration: { level: 'note' },
+      fullDescription: { text: 'Injection billed on a telehealth visit' },
+    });
     expect(driver.rules[2].help).toBeUndefined();
   });
 
@@ -125,9 +133,14 @@ describe('sarif', () => {
 
 /** The attributes of every element named `tag`, decoded (enough XML for these checks). */
 function attributes(xml: string, tag: string): Record<string, string>[] {
-  const decode = (s: string) => s.replace(/&(lt|gt|quot|amp|#10|#13|#9);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', amp: '&', '#10': '\n', '#13': '\r', '#9': '\t' })[e]!);
+  const decode = (s: string) =>
+    s.replace(
+      /&(lt|gt|quot|amp|#10|#13|#9);/g,
+      (_, e: string) => ({ lt: '<', gt: '>', quot: '"', amp: '&', '#10': '\n', '#13': '\r', '#9': '\t' })[e]!,
+    );
   return [...xml.matchAll(new RegExp(`<${tag}\\s([^>]*?)/?>`, 'g'))].map((m) =>
-    Object.fromEntries([...m[1]!.matchAll(/([\w.-]+)="([^"]*)"/g)].map((a) => [a[1]!, decode(a[2]!)])));
+    Object.fromEntries([...m[1]!.matchAll(/([\w.-]+)="([^"]*)"/g)].map((a) => [a[1]!, decode(a[2]!)])),
+  );
 }
 
 describe('junit', () => {
@@ -145,7 +158,7 @@ describe('junit', () => {
     }
   });
 
-  test('has one testcase per chart (named by id, else by line), failing with all of that chart\'s findings', () => {
+  test("has one testcase per chart (named by id, else by line), failing with all of that chart's findings", () => {
     const suites = out.junit.split('<testsuite ').slice(1);
     const of = (file: string) => suites[report.results.findIndex((r) => r.file === file)]!;
     const twoCharts = of('fixtures/ci/charts/c-two-charts.yaml');
@@ -157,11 +170,15 @@ describe('junit', () => {
     expect(lines).toMatch(/tests="3" failures="2"/);
     expect(lines).toMatch(/<testcase name="CI-D-1" classname="fixtures\/ci\/charts\/d-lines" time="0"\/>/);
     const blood = of('fixtures/ci/charts/a-blood-loss.yaml');
-    expect(attributes(blood, 'failure')).toEqual([{
-      message: '2 problems (1 error, 1 warning): blood-loss-anemia-without-bleeding, b12-injection-without-indication',
-      type: 'error',
-    }]);
-    expect(blood).toContain('9:9  warning  D62 is coded in encounter E1, whose notes do not document bleeding.  (blood-loss-anemia-without-bleeding)\n');
+    expect(attributes(blood, 'failure')).toEqual([
+      {
+        message: '2 problems (1 error, 1 warning): blood-loss-anemia-without-bleeding, b12-injection-without-indication',
+        type: 'error',
+      },
+    ]);
+    expect(blood).toContain(
+      '9:9  warning  D62 is coded in encounter E1, whose notes do not document bleeding.  (blood-loss-anemia-without-bleeding)\n',
+    );
     const broken = of('fixtures/ci/charts/f-broken.json');
     expect(attributes(broken, 'testcase').map((t) => t.name)).toEqual(['(file)']);
     const noId = of('fixtures/ci/charts/g-no-id.yaml');
@@ -170,7 +187,10 @@ describe('junit', () => {
   });
 
   test('escapes the special characters of paths, chart ids and messages', () => {
-    const odd = out.junit.split('<testsuite ').slice(1).find((s) => s.includes('odd, 100%'))!;
+    const odd = out.junit
+      .split('<testsuite ')
+      .slice(1)
+      .find((s) => s.includes('odd, 100%'))!;
     expect(attributes(`<testsuite ${odd}`, 'testsuite')[0]!.name).toBe(printable(oddFile));
     expect(attributes(odd, 'testcase')[0]!.name).toBe('=HYPERLINK("http://x","y")');
     expect(odd).toContain('Duplicate encounter id "E1, 100% &lt;b&gt;&amp;amp;&lt;/b&gt; "q" \'a\':x\\r\\nnext line"');
@@ -182,7 +202,10 @@ describe('junit', () => {
     if (control !== undefined) return control;
     const dir = join(tmp.dir, 'control');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'ctl.yaml'), readFileSync(join(ROOT, 'fixtures/ci/charts/a-blood-loss.yaml'), 'utf8').replace('id: E1', 'id: "E\\x01\\x1b1"'));
+    writeFileSync(
+      join(dir, 'ctl.yaml'),
+      readFileSync(join(ROOT, 'fixtures/ci/charts/a-blood-loss.yaml'), 'utf8').replace('id: E1', 'id: "E\\x01\\x1b1"'),
+    );
     control = cli([...RULESET, join(tmp.rel, 'control'), '-f', 'junit']).stdout;
     return control;
   };
@@ -197,7 +220,8 @@ describe('junit', () => {
 });
 
 /** Reverses GitHub's escaping of workflow-command values. */
-const unescapeGithub = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+const unescapeGithub = (s: string) =>
+  s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
 
 describe('github', () => {
   test('is one workflow command per finding, error, warning or notice', () => {
@@ -209,15 +233,27 @@ describe('github', () => {
       const f = findings[i]!;
       const m = /^::(\w+) file=([^,]*),line=(\d+),col=(\d+),title=([^,:]*)::(.*)$/.exec(line)!;
       expect(m).not.toBeNull();
-      expect([m[1], unescapeGithub(m[2]!), Number(m[3]), Number(m[4]), m[5]]).toEqual([command[f.severity], printable(f.file), f.line, f.column, f.ruleId]);
-      expect(unescapeGithub(m[6]!)).toBe([printable(f.message), ...f.evidence.map((e) => `↳ ${describeEvidence(printableDeep(e))}`)].join('\n'));
+      expect([m[1], unescapeGithub(m[2]!), Number(m[3]), Number(m[4]), m[5]]).toEqual([
+        command[f.severity],
+        printable(f.file),
+        f.line,
+        f.column,
+        f.ruleId,
+      ]);
+      expect(unescapeGithub(m[6]!)).toBe(
+        [printable(f.message), ...f.evidence.map((e) => `↳ ${describeEvidence(printableDeep(e))}`)].join('\n'),
+      );
     });
   });
 
   test('escapes % CR LF in messages, and : , too in properties, as GitHub documents; chart line ends are visible escapes', () => {
     const file = `${oddDir}/odd%2C 100%25 <&> "q" 'a' #1%3Ax\\nline [=1+1].yaml`.replace(/:/g, '%3A').replace(/,/g, '%2C');
-    expect(out.github).toContain(`::error file=${file},line=16,col=9,title=chart-format::Duplicate encounter id "E1, 100%25 <b>&amp;</b> "q" 'a':x\\r\\nnext line": encounter ids must be unique within a chart.\n`);
-    expect(out.github).toContain('::notice file=fixtures/ci/charts/c-two-charts.yaml,line=5,col=5,title=telehealth-injection-visit::Encounter V1 is a telehealth visit with an injection billed.%0A↳ service J3420 on 2026-10-03 at 9:16\n');
+    expect(out.github).toContain(
+      `::error file=${file},line=16,col=9,title=chart-format::Duplicate encounter id "E1, 100%25 <b>&amp;</b> "q" 'a':x\\r\\nnext line": encounter ids must be unique within a chart.\n`,
+    );
+    expect(out.github).toContain(
+      '::notice file=fixtures/ci/charts/c-two-charts.yaml,line=5,col=5,title=telehealth-injection-visit::Encounter V1 is a telehealth visit with an injection billed.%0A↳ service J3420 on 2026-10-03 at 9:16\n',
+    );
   });
 });
 
@@ -230,8 +266,12 @@ describe('codequality', () => {
     issues.forEach((issue, i) => {
       const f = findings[i]!;
       expect(issue).toEqual({
-        type: 'issue', description: f.message, check_name: f.ruleId, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
-        severity: severity[f.severity], location: { path: f.file, lines: { begin: f.line } },
+        type: 'issue',
+        description: f.message,
+        check_name: f.ruleId,
+        fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+        severity: severity[f.severity],
+        location: { path: f.file, lines: { begin: f.line } },
       });
     });
     expect(new Set(issues.map((i) => i.fingerprint)).size).toBe(issues.length);
@@ -249,22 +289,40 @@ function parseCsv(text: string): string[][] {
     if (text[i] === '"') {
       i++;
       for (;;) {
-        if (text[i] === '"' && text[i + 1] === '"') { cell += '"'; i += 2; } else if (text[i] === '"') { i++; break; } else cell += text[i++];
+        if (text[i] === '"' && text[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+        } else if (text[i] === '"') {
+          i++;
+          break;
+        } else cell += text[i++];
       }
     } else {
       while (i < text.length && text[i] !== ',' && text[i] !== '\r') cell += text[i++];
     }
     row.push(cell);
     if (text[i] === ',') i++;
-    else if (text.startsWith('\r\n', i)) { rows.push(row); row = []; i += 2; } else throw new Error(`bad CSV at ${i}: ${JSON.stringify(text.slice(i, i + 20))}`);
+    else if (text.startsWith('\r\n', i)) {
+      rows.push(row);
+      row = [];
+      i += 2;
+    } else throw new Error(`bad CSV at ${i}: ${JSON.stringify(text.slice(i, i + 20))}`);
   }
   return rows;
 }
 
 describe('csv', () => {
   test('is a header row and one RFC 4180 row per finding, every field quoted, with a byte-order mark and CRLF', () => {
-    expect(out.csv.startsWith('\uFEFF"file","line","column","severity","rule","chartId","encounterId","message","evidence"\r\n')).toBe(true);
-    expect(out.csv.slice(1).split('\r\n').filter(Boolean).every((row) => /^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*$/.test(row))).toBe(true);
+    expect(out.csv.startsWith('\uFEFF"file","line","column","severity","rule","chartId","encounterId","message","evidence"\r\n')).toBe(
+      true,
+    );
+    expect(
+      out.csv
+        .slice(1)
+        .split('\r\n')
+        .filter(Boolean)
+        .every((row) => /^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*$/.test(row)),
+    ).toBe(true);
     const [header, ...rows] = parseCsv(out.csv.slice(1));
     expect(header).toEqual(['file', 'line', 'column', 'severity', 'rule', 'chartId', 'encounterId', 'message', 'evidence']);
     const findings = allFindings();
@@ -281,8 +339,14 @@ describe('csv', () => {
     const rows = parseCsv(out.csv.slice(1)).filter((r) => r[0] === printable(oddFile));
     expect(rows).toHaveLength(3);
     expect(rows.map((r) => r[5])).toEqual(Array(3).fill('\'=HYPERLINK("http://x","y")'));
-    expect(rows.map((r) => r[6])).toEqual(['E1, 100% <b>&amp;</b> "q" \'a\':x\\r\\nnext line', '\'@cmd|\' /C calc\'!A0', 'E1, 100% <b>&amp;</b> "q" \'a\':x\\r\\nnext line']);
-    expect(rows[2]![7]).toBe('Duplicate encounter id "E1, 100% <b>&amp;</b> "q" \'a\':x\\r\\nnext line": encounter ids must be unique within a chart.');
+    expect(rows.map((r) => r[6])).toEqual([
+      'E1, 100% <b>&amp;</b> "q" \'a\':x\\r\\nnext line',
+      "'@cmd|' /C calc'!A0",
+      'E1, 100% <b>&amp;</b> "q" \'a\':x\\r\\nnext line',
+    ]);
+    expect(rows[2]![7]).toBe(
+      'Duplicate encounter id "E1, 100% <b>&amp;</b> "q" \'a\':x\\r\\nnext line": encounter ids must be unique within a chart.',
+    );
   });
 });
 
@@ -293,9 +357,26 @@ describe('paths from the repository root', () => {
     mkdirSync(join(repo, 'exports', 'today'), { recursive: true });
     copyFileSync(join(ROOT, 'fixtures/ci/charts/a-blood-loss.yaml'), join(repo, 'exports', 'today', 'a.yaml'));
     const cwd = join(repo, 'exports');
-    const r = cli([...RULESET.slice(0, 1), join(ROOT, RULESET[1]!), 'today', '-f', 'github', '-f', 'sarif:s.sarif', '-f', 'codequality:cq.json', '-f', 'csv:r.csv'], { cwd });
+    const r = cli(
+      [
+        ...RULESET.slice(0, 1),
+        join(ROOT, RULESET[1]!),
+        'today',
+        '-f',
+        'github',
+        '-f',
+        'sarif:s.sarif',
+        '-f',
+        'codequality:cq.json',
+        '-f',
+        'csv:r.csv',
+      ],
+      { cwd },
+    );
     expect(r.stdout).toMatch(/^::warning file=exports\/today\/a\.yaml,line=9,col=9,/);
-    expect(JSON.parse(readFileSync(join(cwd, 's.sarif'), 'utf8')).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('exports/today/a.yaml');
+    expect(
+      JSON.parse(readFileSync(join(cwd, 's.sarif'), 'utf8')).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri,
+    ).toBe('exports/today/a.yaml');
     expect(JSON.parse(readFileSync(join(cwd, 'cq.json'), 'utf8'))[0].location.path).toBe('exports/today/a.yaml');
     expect(readFileSync(join(cwd, 'r.csv'), 'utf8')).toContain('\r\n"today/a.yaml","9","9",');
   });

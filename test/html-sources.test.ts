@@ -15,16 +15,32 @@ describe('fileSourceLines', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('returns just the lines asked for, relative to the folder it was given', () => {
-    expect(fileSourceLines(dir, 1024)('lf.yaml', new Set([2, 3]))).toEqual(new Map([[2, 'two'], [3, 'three']]));
+    expect(fileSourceLines(dir, 1024)('lf.yaml', new Set([2, 3]))).toEqual(
+      new Map([
+        [2, 'two'],
+        [3, 'three'],
+      ]),
+    );
   });
 
   test('drops carriage returns and the byte-order mark, and decodes UTF-16 as the run does', () => {
-    expect(fileSourceLines(dir, 1024)('crlf-bom.yaml', new Set([1, 2, 3]))).toEqual(new Map([[1, 'one'], [2, 'two'], [3, 'three']]));
+    expect(fileSourceLines(dir, 1024)('crlf-bom.yaml', new Set([1, 2, 3]))).toEqual(
+      new Map([
+        [1, 'one'],
+        [2, 'two'],
+        [3, 'three'],
+      ]),
+    );
     expect(fileSourceLines(dir, 1024)('utf16.json', new Set([2]))).toEqual(new Map([[2, ' "a": "é"']]));
   });
 
   test('lines past the end are simply absent', () => {
-    expect(fileSourceLines(dir, 1024)('lf.yaml', new Set([4, 5, 6]))).toEqual(new Map([[4, 'four'], [5, '']]));
+    expect(fileSourceLines(dir, 1024)('lf.yaml', new Set([4, 5, 6]))).toEqual(
+      new Map([
+        [4, 'four'],
+        [5, ''],
+      ]),
+    );
   });
 
   test('a missing file, or one over the size limit, gives nothing', () => {

@@ -24,7 +24,19 @@ function summaryValues(page: string): Record<string, string> {
 }
 
 function finding(over: Partial<Finding> = {}): Finding {
-  return { ruleId: 'rule-a', severity: 'error', message: 'm', chartId: 'C1', encounterId: 'E1', line: 10, column: 3, pointer: '/x', fingerprint: '0123456789abcdef', evidence: [], ...over };
+  return {
+    ruleId: 'rule-a',
+    severity: 'error',
+    message: 'm',
+    chartId: 'C1',
+    encounterId: 'E1',
+    line: 10,
+    column: 3,
+    pointer: '/x',
+    fingerprint: '0123456789abcdef',
+    evidence: [],
+    ...over,
+  };
 }
 
 function report(files: Omit<FileResult, 'charts'>[], name = 'test:rules'): Report {
@@ -33,7 +45,14 @@ function report(files: Omit<FileResult, 'charts'>[], name = 'test:rules'): Repor
   return {
     tool: { name: 'b12lint', version: '9.9.9' },
     ruleset: { name, rules: 3 },
-    summary: { files: results.length, charts: results.length, encounters: results.length, errors: count('error'), warnings: count('warning'), infos: count('info') },
+    summary: {
+      files: results.length,
+      charts: results.length,
+      encounters: results.length,
+      errors: count('error'),
+      warnings: count('warning'),
+      infos: count('info'),
+    },
     results,
   };
 }
@@ -41,23 +60,31 @@ function report(files: Omit<FileResult, 'charts'>[], name = 'test:rules'): Repor
 const OPTIONS: FormatOptions = { color: false };
 
 describe('b12lint --format html on fixtures/charts', () => {
-  test('shows the JSON report\'s numbers and embeds every finding', () => {
+  test("shows the JSON report's numbers and embeds every finding", () => {
     const { report: json } = cliJson(['fixtures/charts']);
     const r = cli(['fixtures/charts', '--format', 'html']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     const s = json.summary;
     expect(summaryValues(r.stdout)).toMatchObject({
-      files: String(s.files), charts: String(s.charts), encounters: String(s.encounters),
-      errors: String(s.errors), warnings: String(s.warnings), infos: String(s.infos),
-      findings: String(s.errors + s.warnings + s.infos), version: json.tool.version,
+      files: String(s.files),
+      charts: String(s.charts),
+      encounters: String(s.encounters),
+      errors: String(s.errors),
+      warnings: String(s.warnings),
+      infos: String(s.infos),
+      findings: String(s.errors + s.warnings + s.infos),
+      version: json.tool.version,
     });
     expect(r.stdout).toContain(`data-summary="ruleset" class="small">${json.ruleset.name}<br>${json.ruleset.rules} rules`);
-    expect(r.stdout).toMatch(/data-summary="timestamp" class="small"><time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">\d{4}-\d\d-\d\d \d\d:\d\d UTC</);
+    expect(r.stdout).toMatch(
+      /data-summary="timestamp" class="small"><time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">\d{4}-\d\d-\d\d \d\d:\d\d UTC</,
+    );
     const { data } = embedded(r.stdout);
     const all = json.results.flatMap((res) => res.findings.map((f) => ({ ...f, file: res.file })));
-    expect(data.findings.map((f) => [data.severities[f[0]], data.rules[f[1]]!.id, data.files[f[2]], f[3], f[4], data.messages[f[7]]]))
-      .toEqual(all.map((f) => [f.severity, f.ruleId, f.file, f.line, f.column, f.message]));
+    expect(
+      data.findings.map((f) => [data.severities[f[0]], data.rules[f[1]]!.id, data.files[f[2]], f[3], f[4], data.messages[f[7]]]),
+    ).toEqual(all.map((f) => [f.severity, f.ruleId, f.file, f.line, f.column, f.message]));
   });
 
   test('-o writes the page to a file and the summary line to the terminal', () => {
@@ -84,7 +111,23 @@ describe('html formatter', () => {
   const EVIL = '</script><script>alert(1)</script><!--<img src=x onerror=alert(2)>"\'&';
 
   test('escapes markup from every report string, and embeds it as JSON that cannot close its element', () => {
-    const r = report([{ file: `charts/${EVIL}.yaml`, findings: [finding({ ruleId: `r-${EVIL}`, message: EVIL, chartId: EVIL, encounterId: EVIL, evidence: [{ kind: 'note', pointer: '/n', section: 'plan', excerpt: EVIL }] })] }], EVIL);
+    const r = report(
+      [
+        {
+          file: `charts/${EVIL}.yaml`,
+          findings: [
+            finding({
+              ruleId: `r-${EVIL}`,
+              message: EVIL,
+              chartId: EVIL,
+              encounterId: EVIL,
+              evidence: [{ kind: 'note', pointer: '/n', section: 'plan', excerpt: EVIL }],
+            }),
+          ],
+        },
+      ],
+      EVIL,
+    );
     const sources: SourceLines = (_file, lines) => new Map([...lines].map((n) => [n, EVIL]));
     const page = html(r, { ...OPTIONS, sources, timestamp: EVIL });
     // Exactly the report's own two script elements, and no element from the strings.
@@ -124,16 +167,22 @@ describe('html formatter', () => {
     const { data } = embedded(html(r, { ...OPTIONS, sources }));
     expect(CONTEXT_LINES).toBe(2);
     expect(asked).toEqual([['a.yaml', [1, 2, 3, 18, 19, 20, 21, 22, 23, 24]]]);
-    expect(Object.keys(data.sources[0]!).map(Number).sort((a, b) => a - b)).toEqual([1, 2, 3, 18, 19, 20, 21, 22, 23, 24]);
+    expect(
+      Object.keys(data.sources[0]!)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual([1, 2, 3, 18, 19, 20, 21, 22, 23, 24]);
   });
 
-  test('NDJSON: only the finding\'s own line, since the lines around it are other charts', () => {
+  test("NDJSON: only the finding's own line, since the lines around it are other charts", () => {
     const asked: number[][] = [];
     const sources: SourceLines = (_file, lines) => {
       asked.push([...lines].sort((a, b) => a - b));
       return new Map([...lines].map((n) => [n, `chart ${n}`]));
     };
-    const { data } = embedded(html(report([{ file: 'batch.ndjson', findings: [finding({ line: 5 }), finding({ line: 9 })] }]), { ...OPTIONS, sources }));
+    const { data } = embedded(
+      html(report([{ file: 'batch.ndjson', findings: [finding({ line: 5 }), finding({ line: 9 })] }]), { ...OPTIONS, sources }),
+    );
     expect(asked).toEqual([[5, 9]]);
     expect(data.sources[0]).toEqual({ 5: 'chart 5', 9: 'chart 9' });
     expect(data.context).toEqual([0]);
@@ -141,7 +190,10 @@ describe('html formatter', () => {
 
   test('redacted: no chart lines, whatever the sources, and the page says so', () => {
     let called = false;
-    const sources: SourceLines = () => { called = true; return new Map([[10, 'SECRET']]); };
+    const sources: SourceLines = () => {
+      called = true;
+      return new Map([[10, 'SECRET']]);
+    };
     const page = html(report([{ file: 'a.yaml', findings: [finding()] }]), { ...OPTIONS, sources, redact: true });
     expect(called).toBe(false);
     expect(page).not.toContain('SECRET');
@@ -157,7 +209,9 @@ describe('html formatter', () => {
   test('50,000 findings are data for the script, not 50,000 rows of markup', () => {
     const files = Array.from({ length: 500 }, (_, i) => ({
       file: `charts/f${String(i).padStart(3, '0')}.ndjson`,
-      findings: Array.from({ length: 100 }, (_, j) => finding({ line: j + 1, ruleId: `rule-${j % 30}`, severity: SEVERITIES[j % 3]!, chartId: `C-${i}-${j}` })),
+      findings: Array.from({ length: 100 }, (_, j) =>
+        finding({ line: j + 1, ruleId: `rule-${j % 30}`, severity: SEVERITIES[j % 3]!, chartId: `C-${i}-${j}` }),
+      ),
     }));
     const r = report(files);
     const page = html(r, OPTIONS);
@@ -175,11 +229,18 @@ describe('html formatter', () => {
     const r = report([{ file: 'a.yaml', findings: [finding()] }]);
     expect(html(r, OPTIONS)).toBe(html(r, OPTIONS));
     expect(html(r, OPTIONS)).not.toContain('data-summary="timestamp"');
-    expect(html(r, { ...OPTIONS, timestamp: '2026-10-05T07:30:00' })).toContain('<time datetime="2026-10-05T07:30:00Z">2026-10-05 07:30 UTC</time>');
+    expect(html(r, { ...OPTIONS, timestamp: '2026-10-05T07:30:00' })).toContain(
+      '<time datetime="2026-10-05T07:30:00Z">2026-10-05 07:30 UTC</time>',
+    );
   });
 
   test('links each rule to its doc page, relative to the report', () => {
-    const { data } = embedded(html(report([{ file: 'a.yaml', findings: [finding()] }]), { ...OPTIONS, rules: [{ id: 'rule-a', title: 'Rule A', severity: 'error', docs: 'Why.' }] }));
+    const { data } = embedded(
+      html(report([{ file: 'a.yaml', findings: [finding()] }]), {
+        ...OPTIONS,
+        rules: [{ id: 'rule-a', title: 'Rule A', severity: 'error', docs: 'Why.' }],
+      }),
+    );
     expect(data.docsHref.replace('{id}', 'rule-a')).toBe('docs/rules/rule-a.md');
     expect(data.rules).toEqual([{ id: 'rule-a', title: 'Rule A', docs: 'Why.' }]);
   });
@@ -196,7 +257,7 @@ describe('clipLine', () => {
     expect(clipLine('  - code: J3420', [5])).toBe('  - code: J3420');
   });
 
-  test('cuts a long line to a window around each finding\'s column', () => {
+  test("cuts a long line to a window around each finding's column", () => {
     const line = `${'a'.repeat(1000)}NEEDLE${'b'.repeat(1000)}`;
     const clipped = clipLine(line, [1001]);
     expect(clipped).toContain('NEEDLE');

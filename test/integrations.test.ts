@@ -93,16 +93,28 @@ function runAction(workspace: string, inputs: Record<string, string>): ActionRun
       continue;
     }
     writeFileSync(outputFile, '');
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: '1', GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: outputFile };
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      NO_COLOR: '1',
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_OUTPUT: outputFile,
+    };
     for (const [k, v] of Object.entries(step.env ?? {})) env[k] = fill(v, ctx);
     const script = join(workspace, '..', 'step.sh');
     writeFileSync(script, step.run!);
     // `shell: bash` is `bash --noprofile --norc -eo pipefail {0}` on GitHub's runners.
     const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
-      cwd: resolve(workspace, fill(step['working-directory'] ?? '.', ctx)), env, encoding: 'utf8',
+      cwd: resolve(workspace, fill(step['working-directory'] ?? '.', ctx)),
+      env,
+      encoding: 'utf8',
     });
     result.steps.push({ name: step.name, code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr });
-    const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const outputs = Object.fromEntries(
+      readFileSync(outputFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     if (step.id) ctx.outputs[step.id] = outputs;
     if (r.status !== 0) {
       result.failed = true;
@@ -139,7 +151,11 @@ describe('the GitHub Action (action.yml)', () => {
     const script = readFileSync(join(ROOT, 'scripts', 'action', 'lint.sh'), 'utf8');
     const read = [...new Set([...script.matchAll(/\$\{(INPUT_[A-Z_]+)/g)].map((m) => m[1]!))].sort();
     const env = action.runs.steps.find((s) => s.id === 'lint')!.env!;
-    expect(read).toEqual(Object.keys(env).filter((k) => k.startsWith('INPUT_')).sort());
+    expect(read).toEqual(
+      Object.keys(env)
+        .filter((k) => k.startsWith('INPUT_'))
+        .sort(),
+    );
     for (const k of read) expect(env[k]).toBe(`\${{ inputs.${k.slice(6).toLowerCase().replace(/_/g, '-')} }}`);
   });
 
@@ -169,8 +185,13 @@ describe('the GitHub Action (action.yml)', () => {
     cpSync(join(ROOT, 'fixtures', 'charts', 'clean.yaml'), join(ws, 'sub', 'clean.yaml'));
     cpSync(join(ROOT, 'fixtures', 'rulesets', 'ci-formats.yaml'), join(ws, 'sub', 'rules.yaml'));
     const r = runAction(ws, {
-      'working-directory': 'sub', paths: '  odd name/p 1.yaml\n\nclean.yaml  \n', ruleset: 'rules.yaml',
-      'fail-on': 'never', format: 'json', 'sarif-file': '', args: '--quiet',
+      'working-directory': 'sub',
+      paths: '  odd name/p 1.yaml\n\nclean.yaml  \n',
+      ruleset: 'rules.yaml',
+      'fail-on': 'never',
+      format: 'json',
+      'sarif-file': '',
+      args: '--quiet',
     });
     const report = JSON.parse(lintStep(r).stdout);
     expect(report.ruleset.name).toBe(parse(readFileSync(join(ws, 'sub', 'rules.yaml'), 'utf8')).ruleset);
@@ -214,7 +235,8 @@ describe('the GitHub Action (action.yml)', () => {
     cpSync(join(ROOT, 'scripts', 'action', 'install.sh'), join(home, 'scripts', 'action', 'install.sh'));
     const install = action.runs.steps.find((s) => s.name === 'Install b12lint')!;
     expect(install['working-directory']).toBe('${{ github.action_path }}');
-    const run = (path: string) => spawnSync('bash', ['-eo', 'pipefail', '-c', install.run!], { cwd: home, env: { ...process.env, PATH: path }, encoding: 'utf8' });
+    const run = (path: string) =>
+      spawnSync('bash', ['-eo', 'pipefail', '-c', install.run!], { cwd: home, env: { ...process.env, PATH: path }, encoding: 'utf8' });
     const first = run(`${bin}:${process.env.PATH}`);
     const second = run(`${bin}:${process.env.PATH}`);
     expect([first.status, second.status]).toEqual([0, 0]);
@@ -231,14 +253,38 @@ describe('the pre-commit hook (.pre-commit-hooks.yaml)', () => {
   type Hook = Record<string, unknown>;
   const hooks = parse(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Hook[];
   // The keys of pre-commit's manifest schema (pre_commit/clientlib.py, MANIFEST_HOOK_DICT).
-  const KNOWN = ['id', 'name', 'entry', 'language', 'alias', 'files', 'exclude', 'types', 'types_or', 'exclude_types', 'additional_dependencies', 'args', 'always_run', 'fail_fast', 'pass_filenames', 'description', 'language_version', 'log_file', 'minimum_pre_commit_version', 'require_serial', 'stages', 'verbose'];
+  const KNOWN = [
+    'id',
+    'name',
+    'entry',
+    'language',
+    'alias',
+    'files',
+    'exclude',
+    'types',
+    'types_or',
+    'exclude_types',
+    'additional_dependencies',
+    'args',
+    'always_run',
+    'fail_fast',
+    'pass_filenames',
+    'description',
+    'language_version',
+    'log_file',
+    'minimum_pre_commit_version',
+    'require_serial',
+    'stages',
+    'verbose',
+  ];
   const BOOLEANS = ['always_run', 'fail_fast', 'pass_filenames', 'require_serial', 'verbose'];
 
   test('is a list of hooks with the fields pre-commit requires, and only fields it knows', () => {
     expect(Array.isArray(hooks) && hooks.length).toBeGreaterThan(0);
     expect(new Set(hooks.map((h) => h.id)).size).toBe(hooks.length);
     for (const h of hooks) {
-      for (const key of ['id', 'name', 'entry', 'language']) expect({ key, type: typeof h[key], empty: h[key] === '' }).toEqual({ key, type: 'string', empty: false });
+      for (const key of ['id', 'name', 'entry', 'language'])
+        expect({ key, type: typeof h[key], empty: h[key] === '' }).toEqual({ key, type: 'string', empty: false });
       expect(Object.keys(h).filter((k) => !KNOWN.includes(k))).toEqual([]);
       for (const k of BOOLEANS.filter((b) => b in h)) expect({ k, type: typeof h[k] }).toEqual({ k, type: 'boolean' });
       for (const k of ['files', 'exclude'].filter((r) => r in h)) expect(() => new RegExp(h[k] as string)).not.toThrow();
@@ -256,11 +302,14 @@ describe('the pre-commit hook (.pre-commit-hooks.yaml)', () => {
     expect(['README.md', 'src/a.ts', 'notes.txt'].filter((f) => files.test(f))).toEqual([]);
   });
 
-  test('its command, run from the root of a repository, lints the charts and not the repository\'s own files', () => {
+  test("its command, run from the root of a repository, lints the charts and not the repository's own files", () => {
     const hook = hooks.find((h) => h.id === 'b12lint')!;
     expect(hook.pass_filenames).toBe(false);
     const repo = workspace();
-    writeFileSync(join(repo, '.pre-commit-config.yaml'), 'repos:\n  - repo: https://example.org/b12lint\n    rev: v1.0.0\n    hooks: [{ id: b12lint }]\n');
+    writeFileSync(
+      join(repo, '.pre-commit-config.yaml'),
+      'repos:\n  - repo: https://example.org/b12lint\n    rev: v1.0.0\n    hooks: [{ id: b12lint }]\n',
+    );
     mkdirSync(join(repo, '.github', 'workflows'), { recursive: true });
     writeFileSync(join(repo, '.github', 'workflows', 'ci.yml'), 'on: push\njobs: {}\n');
     writeFileSync(join(repo, 'package.json'), '{ "name": "billing", "private": true }\n');

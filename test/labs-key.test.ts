@@ -35,7 +35,9 @@ test('both keys in one file is a problem with its place, and nothing is linted',
   const r = lint('both.yaml');
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
-  expect(r.stderr).toContain(`${DIR}/both.yaml:5:1: \`tests\` and \`labs\` both name lab tests: move the entries of \`tests\` (the older name) into \`labs\`\n`);
+  expect(r.stderr).toContain(
+    `${DIR}/both.yaml:5:1: \`tests\` and \`labs\` both name lab tests: move the entries of \`tests\` (the older name) into \`labs\`\n`,
+  );
 });
 
 test('a config with `tests:`, `print-config` and `b12lint test` warn too', () => {

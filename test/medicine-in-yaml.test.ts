@@ -39,8 +39,11 @@ function sourceFiles(dir: string): string[] {
 }
 
 const TEXT_KINDS = new Set([
-  ts.SyntaxKind.StringLiteral, ts.SyntaxKind.NoSubstitutionTemplateLiteral,
-  ts.SyntaxKind.TemplateHead, ts.SyntaxKind.TemplateMiddle, ts.SyntaxKind.TemplateTail,
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  ts.SyntaxKind.TemplateHead,
+  ts.SyntaxKind.TemplateMiddle,
+  ts.SyntaxKind.TemplateTail,
 ]);
 
 /** The text of every string, template and regular expression literal (comments are not nodes). */
@@ -60,7 +63,10 @@ function literalsOf(name: string, source: string): { text: string; line: number 
 /** What a text looks like medicine in: LOINC codes (check digit right), ICD-10 codes, a unit. */
 function medicine(text: string): { c: string; what: string }[] {
   return [
-    ...[...text.matchAll(LOINC)].map((m) => m[0]).filter(loincCheckDigitValid).map((c) => ({ c, what: 'LOINC code' })),
+    ...[...text.matchAll(LOINC)]
+      .map((m) => m[0])
+      .filter(loincCheckDigitValid)
+      .map((c) => ({ c, what: 'LOINC code' })),
     ...[...text.matchAll(ICD10)].map((m) => ({ c: m[0], what: 'ICD-10 code' })),
     ...(UNIT_FACTOR.test(text) ? [{ c: text.trim(), what: 'unit' }] : []),
   ];
@@ -90,12 +96,18 @@ test('no LOINC code, ICD-10 code or unit in the string literals of src/ (medicin
 
 test('every allowed example is still there (the list does not outlive what it excuses)', () => {
   const used = new Map(FILES.map((f) => [relative(ROOT, f).split('\\').join('/'), medicineIn(f).used]));
-  const stale = Object.entries(ALLOWED).flatMap(([file, codes]) => codes.filter((c) => !used.get(file)?.has(c)).map((c) => `${file}: ${c}`));
+  const stale = Object.entries(ALLOWED).flatMap(([file, codes]) =>
+    codes.filter((c) => !used.get(file)?.has(c)).map((c) => `${file}: ${c}`),
+  );
   expect(stale).toEqual([]);
 });
 
 test('the scan sees what it looks for: a LOINC code, an ICD-10 code and a unit table entry in literals, none in comments', () => {
   const hits = (source: string): string[] => literalsOf('probe.ts', source).flatMap(({ text }) => medicine(text).map((h) => h.c));
-  expect(hits("const t = { b12: ['2132-9'], code: `D51.0`, f: { 'pmol/L': 1.355 } }; // 718-7 and E53.8 in a comment")).toEqual(['2132-9', 'D51.0', 'pmol/L']);
+  expect(hits("const t = { b12: ['2132-9'], code: `D51.0`, f: { 'pmol/L': 1.355 } }; // 718-7 and E53.8 in a comment")).toEqual([
+    '2132-9',
+    'D51.0',
+    'pmol/L',
+  ]);
   expect(hits("const r = /[0-9]/; const s = '0-9, 2026-10-01, 1.2-3 and 1-1'; // D62")).toEqual([]);
 });

@@ -50,7 +50,9 @@ describe('--jobs', () => {
     const two = cli([dir, '--jobs', '2', '-f', 'json'], { env: WORKERS });
     expect(two.stdout).toBe(one.stdout);
     const report = JSON.parse(two.stdout);
-    const dup = report.results.flatMap((r: { findings: { message: string }[] }) => r.findings).filter((f: { message: string }) => f.message.startsWith('Duplicate chartId "SAME-1"'));
+    const dup = report.results
+      .flatMap((r: { findings: { message: string }[] }) => r.findings)
+      .filter((f: { message: string }) => f.message.startsWith('Duplicate chartId "SAME-1"'));
     expect(dup).toHaveLength(1);
   });
 
@@ -98,7 +100,9 @@ describe('--cache', () => {
     p.run('--cache-strategy', 'metadata');
     utimesSync(file, new Date(), new Date(Date.now() + 10000));
     expect(fromCache(p.run('--cache-strategy', 'metadata').stderr)).toBe(5);
-    expect(cli(['charts', '--cache', '--cache-strategy', 'size'], { cwd: p.dir }).stderr).toBe('b12lint: --cache-strategy takes content or metadata; got "size".\n');
+    expect(cli(['charts', '--cache', '--cache-strategy', 'size'], { cwd: p.dir }).stderr).toBe(
+      'b12lint: --cache-strategy takes content or metadata; got "size".\n',
+    );
   });
 
   test('a changed config or ruleset re-lints everything', () => {
@@ -127,7 +131,7 @@ describe('--cache', () => {
     expect(quiet.stdout).toBe(cli(['charts', '-f', 'json', '--max-file-size', '2', '--quiet'], { cwd: p.dir }).stdout);
   });
 
-  test('the fingerprint changes with the b12lint version and with a code table\'s content', () => {
+  test("the fingerprint changes with the b12lint version and with a code table's content", () => {
     const base = setupRuleset({ version: '1.0.0' }).fingerprint;
     expect(setupRuleset({ version: '1.0.0' }).fingerprint).toBe(base);
     expect(setupRuleset({ version: '1.0.1' }).fingerprint).not.toBe(base);
@@ -158,7 +162,11 @@ describe('progress and --stats', () => {
   test('nothing is drawn in the first second, and the line is cleared at the end', () => {
     let t = 0;
     const out: string[] = [];
-    const bar = new ProgressBar(10, (s) => out.push(s), () => t);
+    const bar = new ProgressBar(
+      10,
+      (s) => out.push(s),
+      () => t,
+    );
     bar.update(1, 1);
     t = 500;
     bar.update(2, 2);
@@ -203,7 +211,9 @@ describe('streamed NDJSON', () => {
     const dir = tmp();
     for (const extra of [[], ['--quiet'], ['--fail-on', 'warning'], ['--quiet', '--fail-on', 'warning', '--max-warnings', '0']]) {
       const whole = cli([...INPUTS, '-f', `json:${join(dir, 'w.json')}`, '-f', `stylish:${join(dir, 'w.txt')}`, ...extra]);
-      const streamed = cli([...INPUTS, '-f', `json:${join(dir, 's.json')}`, '-f', `stylish:${join(dir, 's.txt')}`, ...extra], { env: STREAM });
+      const streamed = cli([...INPUTS, '-f', `json:${join(dir, 's.json')}`, '-f', `stylish:${join(dir, 's.txt')}`, ...extra], {
+        env: STREAM,
+      });
       expect(streamed.code).toBe(whole.code);
       expect(streamed.stderr).toBe(whole.stderr);
       expect(streamed.stdout).toMatch(/^[✔✖] .+ charts?\b.*\n$/);
@@ -225,7 +235,9 @@ describe('streamed NDJSON', () => {
 
   test('a streamed file with no findings and a run with no files write the same empty shapes', () => {
     const dir = tmp();
-    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8').split('\n').filter(Boolean);
+    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     writeFileSync(join(dir, 'a.ndjson'), `${lines[0]}\n`);
     writeFileSync(join(dir, 'empty.ndjson'), '');
     for (const format of ['json', 'stylish']) {
@@ -238,7 +250,9 @@ describe('streamed NDJSON', () => {
 
   test('chart ids repeated inside a streamed file and across files are reported in place', () => {
     const dir = tmp();
-    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8').split('\n').filter(Boolean);
+    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     writeFileSync(join(dir, 'a.ndjson'), `${[...lines, lines[0]].join('\n')}\n`);
     writeFileSync(join(dir, 'b.ndjson'), `${lines[1]}\n`);
     const whole = cli([dir, '-f', 'json']);
@@ -249,7 +263,9 @@ describe('streamed NDJSON', () => {
 
   test('chart ids repeated between a streamed file and files read whole, and within the streamed file, are reported as when nothing is streamed', () => {
     const dir = tmp();
-    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8').split('\n').filter(Boolean);
+    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     writeFileSync(join(dir, '0.json'), `${lines[2]}\n`); // before the streamed file in the run: its id is used there first
     writeFileSync(join(dir, 'a.ndjson'), `${[...lines, lines[0]].join('\n')}\n`);
     writeFileSync(join(dir, 'b.json'), `${lines[1]}\n`); // after it: the repeat is in the file read whole
@@ -260,8 +276,12 @@ describe('streamed NDJSON', () => {
       expect(streamed.code).toBe(whole.code);
       expect(streamed.stdout).toBe(whole.stdout);
     }
-    const report = JSON.parse(cli([dir, '-f', 'json'], { env: STREAM }).stdout) as { results: { file: string; findings: { message: string; line: number }[] }[] };
-    const repeats = report.results.flatMap((r) => r.findings.filter((f) => f.message.startsWith('Duplicate chartId')).map((f) => `${r.file.split('/').pop()}:${f.line} ${f.message}`));
+    const report = JSON.parse(cli([dir, '-f', 'json'], { env: STREAM }).stdout) as {
+      results: { file: string; findings: { message: string; line: number }[] }[];
+    };
+    const repeats = report.results.flatMap((r) =>
+      r.findings.filter((f) => f.message.startsWith('Duplicate chartId')).map((f) => `${r.file.split('/').pop()}:${f.line} ${f.message}`),
+    );
     const at = (file: string): string => relative(ROOT, join(dir, file));
     expect(repeats).toEqual([
       `a.ndjson:3 Duplicate chartId "ENC-2026-000303": the same id is used at ${at('0.json')}:1; chart ids must be unique within a run.`,
@@ -272,12 +292,16 @@ describe('streamed NDJSON', () => {
 
   test('a line over the size limit is one read-error finding; the lines after it are still linted', () => {
     const dir = tmp();
-    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8').split('\n').filter(Boolean);
+    const lines = readFileSync(join(ROOT, 'fixtures', 'charts', 'exports-2026-10-07.ndjson'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
     const huge = `{"chartId":"BIG","notes":"${'x'.repeat(1024 * 1024 + 10)}"}`;
     writeFileSync(join(dir, 'big.ndjson'), `${lines[0]}\n${huge}\n${lines[2]}\n`);
     const r = cli([join(dir, 'big.ndjson'), '-f', 'json', '--max-file-size', '1'], { env: STREAM });
     const findings = JSON.parse(r.stdout).results[0].findings as { ruleId: string; line: number; message: string }[];
-    expect(findings.filter((f) => f.ruleId === 'read-error')).toEqual([expect.objectContaining({ line: 2, message: 'Line 2 is 1.0 MB, over the 1 MB limit for one chart: raise it with --max-file-size.' })]);
+    expect(findings.filter((f) => f.ruleId === 'read-error')).toEqual([
+      expect.objectContaining({ line: 2, message: 'Line 2 is 1.0 MB, over the 1 MB limit for one chart: raise it with --max-file-size.' }),
+    ]);
     expect(findings.some((f) => f.line === 3)).toBe(true);
   });
 

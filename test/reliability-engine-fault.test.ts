@@ -32,8 +32,16 @@ afterAll(() => s.remove());
 function faultyRuleset(): CompiledRuleset {
   const ruleset = setupRuleset({ version: 'test' });
   ruleset.rules.push({
-    id: 'explodes-on-one-chart', severity: 'info', title: 'A condition that throws on one chart', on: 'service',
-    match: null, cite: [], message: 'never rendered', docs: '', source: '', file: 'test',
+    id: 'explodes-on-one-chart',
+    severity: 'info',
+    title: 'A condition that throws on one chart',
+    on: 'service',
+    match: null,
+    cite: [],
+    message: 'never rendered',
+    docs: '',
+    source: '',
+    file: 'test',
     when: (scope) => {
       if (scope.chart.chartId === 'BOOM-1') throw new TypeError("cannot read this chart's BOOM-1");
       return null;
@@ -59,7 +67,9 @@ test('a rule that throws on one chart is an internal-error finding for that char
   const internal = boom.filter((f) => f.ruleId === 'internal-error');
   expect(internal).toHaveLength(1);
   expect(internal[0]).toMatchObject({
-    chartId: 'BOOM-1', severity: 'error', pointer: '/encounters/0/services/0',
+    chartId: 'BOOM-1',
+    severity: 'error',
+    pointer: '/encounters/0/services/0',
     message: "Rule explodes-on-one-chart failed on this chart: cannot read this chart's BOOM-1",
   });
   expect(internal[0]!.stack).toBeUndefined();
@@ -75,5 +85,7 @@ test('--debug keeps the stack of the fault, and the terminal report shows it', a
   const internal = findings(report, 'a-boom.json').find((f) => f.ruleId === 'internal-error')!;
   expect(internal.stack).toMatch(/^TypeError: cannot read this chart's BOOM-1\n\s+at /);
   const stylish = FORMATTERS.get('stylish')!(report, { color: false });
-  expect(stylish).toMatch(/error +Rule explodes-on-one-chart failed on this chart.*internal-error\n\s+TypeError: cannot read this chart's BOOM-1\n\s+at /);
+  expect(stylish).toMatch(
+    /error +Rule explodes-on-one-chart failed on this chart.*internal-error\n\s+TypeError: cannot read this chart's BOOM-1\n\s+at /,
+  );
 });

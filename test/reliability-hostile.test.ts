@@ -25,7 +25,11 @@ const ENGINE_RULES = ['parse-error', 'chart-format', 'read-error', 'internal-err
 const newScratch = scratches();
 
 /** A folder with good.json and the given files, linted by the CLI from inside it. */
-function lintWith(files: Record<string, string | Uint8Array>, args: string[] = [], setUp?: (s: Scratch) => void): { code: number; report: Report; stderr: string } {
+function lintWith(
+  files: Record<string, string | Uint8Array>,
+  args: string[] = [],
+  setUp?: (s: Scratch) => void,
+): { code: number; report: Report; stderr: string } {
   const s = newScratch();
   s.write('good.json', GOOD);
   for (const [name, content] of Object.entries(files)) s.write(name, content);
@@ -69,18 +73,37 @@ function only(report: Report, file: string): Finding {
 
 test('a YAML alias bomb (billion laughs) is refused as a parse error', () => {
   let yaml = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
-  for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h'], ['h', 'i']]) {
+  for (const [prev, name] of [
+    ['a', 'b'],
+    ['b', 'c'],
+    ['c', 'd'],
+    ['d', 'e'],
+    ['e', 'f'],
+    ['f', 'g'],
+    ['g', 'h'],
+    ['h', 'i'],
+  ]) {
     yaml += `${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]\n`;
   }
   const r = lintWith({ 'bomb.yaml': yaml });
   expectRunWentOn(r);
-  expect(only(r.report, 'bomb.yaml')).toMatchObject({ ruleId: 'parse-error', line: 1, column: 1, message: expect.stringMatching(/alias/i) });
+  expect(only(r.report, 'bomb.yaml')).toMatchObject({
+    ruleId: 'parse-error',
+    line: 1,
+    column: 1,
+    message: expect.stringMatching(/alias/i),
+  });
 });
 
 test('JSON nested 100,000 levels deep is read without a stack overflow: not a chart', () => {
   const r = lintWith({ 'deep.json': `${'['.repeat(100_000)}${']'.repeat(100_000)}` });
   expectRunWentOn(r);
-  expect(only(r.report, 'deep.json')).toMatchObject({ ruleId: 'chart-format', line: 1, column: 2, message: expect.stringMatching(/^Expected a chart/) });
+  expect(only(r.report, 'deep.json')).toMatchObject({
+    ruleId: 'chart-format',
+    line: 1,
+    column: 2,
+    message: expect.stringMatching(/^Expected a chart/),
+  });
 });
 
 test('a finding next to 100,000 levels of nesting is located without scanning into them', () => {
@@ -93,13 +116,21 @@ test('a finding next to 100,000 levels of nesting is located without scanning in
 test('JSON opening 100,000 lists and never closing them is a parse error at the end', () => {
   const r = lintWith({ 'open.json': '['.repeat(100_000) });
   expectRunWentOn(r);
-  expect(only(r.report, 'open.json')).toMatchObject({ ruleId: 'parse-error', line: 1, column: 100_001, message: expect.stringMatching(/incomplete/) });
+  expect(only(r.report, 'open.json')).toMatchObject({
+    ruleId: 'parse-error',
+    line: 1,
+    column: 100_001,
+    message: expect.stringMatching(/incomplete/),
+  });
 });
 
 test('YAML nested 100,000 levels deep is a parse error, not a crash', () => {
   const r = lintWith({ 'deep.yaml': `${'['.repeat(100_000)}${']'.repeat(100_000)}\n` });
   expectRunWentOn(r);
-  expect(only(r.report, 'deep.yaml')).toMatchObject({ ruleId: 'parse-error', message: 'Invalid YAML: the document is nested too deeply to be read' });
+  expect(only(r.report, 'deep.yaml')).toMatchObject({
+    ruleId: 'parse-error',
+    message: 'Invalid YAML: the document is nested too deeply to be read',
+  });
 });
 
 // A file of several hundred MB takes the same path as this one over a lower limit: the size is
@@ -110,7 +141,9 @@ test('a file over --max-file-size is refused with the limit and the option to ra
   const refused = lintWith({ 'big.json': big }, ['--max-file-size', '1']);
   expectRunWentOn(refused);
   expect(only(refused.report, 'big.json')).toMatchObject({
-    ruleId: 'read-error', line: 1, column: 1,
+    ruleId: 'read-error',
+    line: 1,
+    column: 1,
     message: expect.stringMatching(/^File is 2\.\d MB, over the 1 MB limit for one file: raise it with --max-file-size/),
   });
   expect(refused.report.summary.charts).toBe(2);
@@ -127,14 +160,18 @@ describe('files of millions of tiny values are bounded, not allowed to exhaust m
     expectRunWentOn(r);
     expect(only(r.report, 'ones.json')).toMatchObject({
       ruleId: 'read-error',
-      message: 'The file holds more than 16,384 values, too many to lint safely in memory (one per 64 bytes of --max-file-size): raise --max-file-size, or split the export into smaller files.',
+      message:
+        'The file holds more than 16,384 values, too many to lint safely in memory (one per 64 bytes of --max-file-size): raise --max-file-size, or split the export into smaller files.',
     });
   });
 
   test('YAML with more tokens than the bound is refused before it is parsed', () => {
     const r = lintWith({ 'ones.yaml': `[${'1,'.repeat(20_000)}1]\n` }, ['--max-file-size', '1']);
     expectRunWentOn(r);
-    expect(only(r.report, 'ones.yaml')).toMatchObject({ ruleId: 'read-error', message: expect.stringMatching(/^The file holds more than 32,768 YAML tokens/) });
+    expect(only(r.report, 'ones.yaml')).toMatchObject({
+      ruleId: 'read-error',
+      message: expect.stringMatching(/^The file holds more than 32,768 YAML tokens/),
+    });
   });
 
   test('beyond the bound on findings a file lists, the rest are counted in one finding of the highest severity', () => {
@@ -143,7 +180,8 @@ describe('files of millions of tiny values are bounded, not allowed to exhaust m
     const fs = findingsOf(r.report, 'empties.ndjson');
     expect(fs).toHaveLength(16_384 + 1);
     expect(fs[fs.length - 1]).toMatchObject({
-      ruleId: 'chart-format', severity: 'error',
+      ruleId: 'chart-format',
+      severity: 'error',
       message: '3,616 more findings in this file are not listed: only the first 16,384 are (--max-file-size sets this bound too).',
     });
     expect(r.report.summary.charts).toBe(10_000 + 1);
@@ -155,7 +193,9 @@ describe('files of millions of tiny values are bounded, not allowed to exhaust m
     const r = lintWith({ 'huge.json': JSON.stringify(huge) });
     expectRunWentOn(r);
     expect(only(r.report, 'huge.json')).toMatchObject({
-      ruleId: 'chart-format', chartId: 'HUGE-1', pointer: '/encounters/0/diagnoses',
+      ruleId: 'chart-format',
+      chartId: 'HUGE-1',
+      pointer: '/encounters/0/diagnoses',
       message: 'The chart was not evaluated: it has 1,001 diagnoses of encounter E1, more than the 1,000 b12lint reads in one list.',
     });
     expect(r.report.summary.charts).toBe(2);
@@ -165,16 +205,23 @@ describe('files of millions of tiny values are bounded, not allowed to exhaust m
 describe('__proto__ and constructor keys are plain data', () => {
   // JSON.stringify drops a `__proto__` own key, so the text is written by hand.
   const json = `{"__proto__": {"chartId": "INHERITED", "polluted": true}, "constructor": {"prototype": {"polluted": true}}, "encounters": [{"id": "E1", "date": "2026-10-02"}]}`;
-  const yaml = '__proto__: {chartId: INHERITED, polluted: true}\nconstructor: {prototype: {polluted: true}}\nencounters: [{id: E1, date: 2026-10-02}]\n';
+  const yaml =
+    '__proto__: {chartId: INHERITED, polluted: true}\nconstructor: {prototype: {polluted: true}}\nencounters: [{id: E1, date: 2026-10-02}]\n';
 
-  test.each([['proto.json', json], ['proto.yaml', yaml]])('%s: no chart id is inherited from a __proto__ key', (name, text) => {
+  test.each([
+    ['proto.json', json],
+    ['proto.yaml', yaml],
+  ])('%s: no chart id is inherited from a __proto__ key', (name, text) => {
     const r = lintWith({ [name]: text });
     expectRunWentOn(r);
     expect(findingsOf(r.report, name).map((f) => f.message)).toContain('Chart has no `chartId`.');
   });
 
   test('parsing and adapting them pollutes no prototype', () => {
-    for (const [text, format] of [[json, 'json'], [yaml, 'yaml']] as const) {
+    for (const [text, format] of [
+      [json, 'json'],
+      [yaml, 'yaml'],
+    ] as const) {
       const parsed = parseText(text, format);
       const doc = [...parsed.docs][0]!.value as Record<string, unknown>;
       expect(Object.getPrototypeOf(doc)).toBe(Object.prototype);
@@ -191,7 +238,11 @@ test('empty files: JSON is a parse error, YAML and NDJSON an empty-file warning;
   expectRunWentOn(r);
   expect(only(r.report, 'empty.json')).toMatchObject({ ruleId: 'parse-error', message: 'Invalid JSON: the file is empty (no JSON value)' });
   for (const f of ['empty.yaml', 'empty.ndjson']) {
-    expect(only(r.report, f)).toMatchObject({ ruleId: 'chart-format', severity: 'warning', message: 'The file is empty: expected one or more charts.' });
+    expect(only(r.report, f)).toMatchObject({
+      ruleId: 'chart-format',
+      severity: 'warning',
+      message: 'The file is empty: expected one or more charts.',
+    });
   }
   expect(r.report.summary.charts).toBe(4);
 });
@@ -228,7 +279,9 @@ test('Latin-1 bytes refuse a YAML file at the first of them, and only their own 
   const r = lintWith({ 'latin1.yaml': yaml, 'latin1.ndjson': ndjson });
   expectRunWentOn(r);
   expect(only(r.report, 'latin1.yaml')).toMatchObject({
-    ruleId: 'parse-error', line: 5, column: noteLine.indexOf('\u00fc') + 1,
+    ruleId: 'parse-error',
+    line: 5,
+    column: noteLine.indexOf('\u00fc') + 1,
     message: 'Not UTF-8 text: byte 0xFC cannot be decoded (is the file Latin-1 or Windows-1252?). Export the charts as UTF-8.',
   });
   const nd = findingsOf(r.report, 'latin1.ndjson');
@@ -255,14 +308,22 @@ test('symbolic link loops end discovery: folders linked back are not walked, a f
   });
   expectRunWentOn(r);
   expect(r.report.results.map((x) => x.file).sort()).toEqual(['dangling.json', 'good.json', 'self.json']);
-  expect(only(r.report, 'self.json')).toMatchObject({ ruleId: 'read-error', message: 'Cannot read the file: too many symbolic links (a symbolic link loop).' });
+  expect(only(r.report, 'self.json')).toMatchObject({
+    ruleId: 'read-error',
+    message: 'Cannot read the file: too many symbolic links (a symbolic link loop).',
+  });
   expect(only(r.report, 'dangling.json')).toMatchObject({ ruleId: 'read-error', message: expect.stringMatching(/no longer exists/) });
 });
 
 test('a named pipe is refused without being opened (it would block the run)', () => {
-  const r = lintWith({}, [], (s) => { execFileSync('mkfifo', [join(s.dir, 'pipe.json')]); });
+  const r = lintWith({}, [], (s) => {
+    execFileSync('mkfifo', [join(s.dir, 'pipe.json')]);
+  });
   expectRunWentOn(r);
-  expect(only(r.report, 'pipe.json')).toMatchObject({ ruleId: 'read-error', message: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' });
+  expect(only(r.report, 'pipe.json')).toMatchObject({
+    ruleId: 'read-error',
+    message: 'Cannot read the file: it is not a regular file (a pipe, socket or device).',
+  });
 });
 
 test('a named pipe does not block the HTML report, which shows the chart lines around findings', () => {
@@ -281,9 +342,10 @@ test('a named pipe does not block the HTML report, which shows the chart lines a
 // it (a clone in a private temp folder), and then the test is reported as skipped, with why.
 const asRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
-const nobodyCannotRun = asRoot && cli(['--version'], { uid: NOBODY }).code !== 0
-  ? `the user nobody cannot run b12lint from ${ROOT} (a folder on the way is closed to it)`
-  : undefined;
+const nobodyCannotRun =
+  asRoot && cli(['--version'], { uid: NOBODY }).code !== 0
+    ? `the user nobody cannot run b12lint from ${ROOT} (a folder on the way is closed to it)`
+    : undefined;
 
 testUnless(nobodyCannotRun, 'an unreadable file is a read-error finding', () => {
   const s = newScratch();
@@ -304,8 +366,13 @@ test('a file that disappears between discovery and reading is a read-error findi
   expect(files.map((f) => f.slice(s.dir.length + 1))).toEqual(['gone.json', 'good.json']);
   rmSync(join(s.dir, 'gone.json'));
   const engine = new Engine(setupRuleset({ version: 'test' }));
-  const [gone, good] = await lintInputs(files, (abs) => displayPath(abs, s.dir), engine, { maxFileSize: DEFAULT_MAX_FILE_SIZE, debug: false });
-  expect(gone!.findings).toEqual([expect.objectContaining({ ruleId: 'read-error', message: expect.stringMatching(/^Cannot read the file: it no longer exists/) })]);
+  const [gone, good] = await lintInputs(files, (abs) => displayPath(abs, s.dir), engine, {
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    debug: false,
+  });
+  expect(gone!.findings).toEqual([
+    expect.objectContaining({ ruleId: 'read-error', message: expect.stringMatching(/^Cannot read the file: it no longer exists/) }),
+  ]);
   expect(gone!.charts).toBe(1);
   expect(good!.findings).toEqual(solo);
 });
@@ -316,7 +383,10 @@ test('%YAML 1.1 does not turn dates into Date objects: the chart reads as under 
 });
 
 test('a YAML key given twice is a chart-format finding at the second one, and the chart is still linted', () => {
-  const r = lintWith({ 'twice.yaml': 'chartId: T-1\nchartId: T-2\nencounters: [{id: E1, date: 2026-10-02, diagnoses: [D62], services: [{code: J3420, diagnoses: [D62]}]}]\n' });
+  const r = lintWith({
+    'twice.yaml':
+      'chartId: T-1\nchartId: T-2\nencounters: [{id: E1, date: 2026-10-02, diagnoses: [D62], services: [{code: J3420, diagnoses: [D62]}]}]\n',
+  });
   expectRunWentOn(r);
   const fs = findingsOf(r.report, 'twice.yaml');
   expect(fs[0]).toMatchObject({ ruleId: 'chart-format', line: 2, column: 1, message: expect.stringMatching(/^Duplicate key/) });

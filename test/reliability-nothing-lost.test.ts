@@ -13,19 +13,29 @@ type Variant = 'blood-loss' | 'pernicious';
 function goodChart(id: string, variant: Variant): Record<string, unknown> {
   if (variant === 'blood-loss') return chart(id);
   return chart(id, {
-    encounters: [{
-      id: 'E1', date: '2026-10-02',
-      diagnoses: [{ code: 'D51.0' }],
-      services: [{ code: 'J3420', units: 1, diagnoses: ['D51.0'] }, { code: '96372', diagnoses: [1] }],
-      notes: [{ section: 'assessment', text: 'Pernicious anemia, stable on monthly B12 injections.' }],
-    }],
+    encounters: [
+      {
+        id: 'E1',
+        date: '2026-10-02',
+        diagnoses: [{ code: 'D51.0' }],
+        services: [
+          { code: 'J3420', units: 1, diagnoses: ['D51.0'] },
+          { code: '96372', diagnoses: [1] },
+        ],
+        notes: [{ section: 'assessment', text: 'Pernicious anemia, stable on monthly B12 injections.' }],
+      },
+    ],
     labs: [{ loinc: '2132-9', test: 'Vitamin B12', value: 142, unit: 'pg/mL', date: '2026-09-28' }],
   });
 }
 
 /** What a chart's findings say, without where: the same chart sits at other lines in other containers. */
 function said(report: Report, chartId: string): string[] {
-  return report.results.flatMap((r) => r.findings).filter((f) => f.chartId === chartId).map((f) => `${f.ruleId}: ${f.message}`).sort();
+  return report.results
+    .flatMap((r) => r.findings)
+    .filter((f) => f.chartId === chartId)
+    .map((f) => `${f.ruleId}: ${f.message}`)
+    .sort();
 }
 
 let s: Scratch;
@@ -41,30 +51,61 @@ test('a few hundred charts with broken ones mixed in: charts counted = charts gi
     return [id, variant];
   };
   let given = 0;
-  const add = (charts: number): void => { given += charts; };
+  const add = (charts: number): void => {
+    given += charts;
+  };
 
-  for (let i = 0; i < 150; i++) { // one chart a file
+  for (let i = 0; i < 150; i++) {
+    // one chart a file
     const [id, v] = next(i);
     s.write(`single-${i}.json`, JSON.stringify(goodChart(id, v), null, 2));
     add(1);
   }
-  for (let i = 0; i < 50; i++) { // YAML streams of two documents
+  for (let i = 0; i < 50; i++) {
+    // YAML streams of two documents
     const docs = [next(i), next(i + 1)].map(([id, v]) => JSON.stringify(goodChart(id, v)));
     s.write(`stream-${i}.yaml`, `---\n${docs.join('\n---\n')}\n`);
     add(2);
   }
-  s.write('array.json', JSON.stringify(Array.from({ length: 40 }, (_, i) => goodChart(...next(i))), null, 1)); // a JSON array
+  s.write(
+    'array.json',
+    JSON.stringify(
+      Array.from({ length: 40 }, (_, i) => goodChart(...next(i))),
+      null,
+      1,
+    ),
+  ); // a JSON array
   add(40);
-  const lines = Array.from({ length: 60 }, (_, i) => (i % 12 === 5 ? '{"chartId": "BROKEN-LINE", "encounters": [' : JSON.stringify(goodChart(...next(i)))));
+  const lines = Array.from({ length: 60 }, (_, i) =>
+    i % 12 === 5 ? '{"chartId": "BROKEN-LINE", "encounters": [' : JSON.stringify(goodChart(...next(i))),
+  );
   s.write('batch.ndjson', `${lines.join('\n')}\n`); // NDJSON: 5 broken lines, 55 charts
   add(60);
 
   // Broken charts: each stands for one chart that could not be linted, or was linted with its problems.
-  for (let i = 0; i < 10; i++) { s.write(`truncated-${i}.json`, JSON.stringify(goodChart(`T-${i}`, 'blood-loss')).slice(0, 40 + i * 7)); add(1); }
-  for (let i = 0; i < 5; i++) { s.write(`broken-${i}.yaml`, `chartId: Y-${i}\nencounters: [\n  - id: E1\n`); add(1); }
-  for (let i = 0; i < 3; i++) { s.write(`empty-${i}.yaml`, ''); add(1); }
-  for (let i = 0; i < 2; i++) { s.write(`binary-${i}.json`, Uint8Array.from({ length: 512 }, (_, k) => (k * 37 + i) % 256)); add(1); }
-  for (let i = 0; i < 5; i++) { s.write(`no-id-${i}.json`, JSON.stringify({ ...goodChart('X', 'blood-loss'), chartId: undefined })); add(1); }
+  for (let i = 0; i < 10; i++) {
+    s.write(`truncated-${i}.json`, JSON.stringify(goodChart(`T-${i}`, 'blood-loss')).slice(0, 40 + i * 7));
+    add(1);
+  }
+  for (let i = 0; i < 5; i++) {
+    s.write(`broken-${i}.yaml`, `chartId: Y-${i}\nencounters: [\n  - id: E1\n`);
+    add(1);
+  }
+  for (let i = 0; i < 3; i++) {
+    s.write(`empty-${i}.yaml`, '');
+    add(1);
+  }
+  for (let i = 0; i < 2; i++) {
+    s.write(
+      `binary-${i}.json`,
+      Uint8Array.from({ length: 512 }, (_, k) => (k * 37 + i) % 256),
+    );
+    add(1);
+  }
+  for (let i = 0; i < 5; i++) {
+    s.write(`no-id-${i}.json`, JSON.stringify({ ...goodChart('X', 'blood-loss'), chartId: undefined }));
+    add(1);
+  }
   s.write('latin1.yaml', Buffer.from('chartId: L-1\nencounters: [{id: E1, date: 2026-10-02, notes: ["M\u00fcller"]}]\n', 'latin1'));
   add(1);
   s.write('scalar.json', '"not a chart"');
@@ -76,8 +117,13 @@ test('a few hundred charts with broken ones mixed in: charts counted = charts gi
   expect(code).toBe(1);
   expect(report.summary.charts).toBe(given);
   expect(report.summary.files).toBe(150 + 50 + 1 + 1 + 10 + 5 + 3 + 2 + 5 + 1 + 1);
-  expect(report.results.filter((r) => r.file.startsWith('truncated-') || r.file.startsWith('broken-') || r.file.startsWith('binary-') || r.file === 'latin1.yaml')
-    .every((r) => r.findings.length === 1 && r.findings[0]!.ruleId === 'parse-error')).toBe(true);
+  expect(
+    report.results
+      .filter(
+        (r) => r.file.startsWith('truncated-') || r.file.startsWith('broken-') || r.file.startsWith('binary-') || r.file === 'latin1.yaml',
+      )
+      .every((r) => r.findings.length === 1 && r.findings[0]!.ruleId === 'parse-error'),
+  ).toBe(true);
   expect(report.results.find((r) => r.file === 'batch.ndjson')!.findings.filter((f) => f.ruleId === 'parse-error')).toHaveLength(5);
 
   // Every good chart says what it says alone.

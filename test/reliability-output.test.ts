@@ -78,9 +78,14 @@ async function interrupt(signal: 'SIGINT' | 'SIGTERM'): Promise<{ code: number |
   mkdirSync(join(s.dir, 'charts'));
   for (let i = 0; i < 3000; i++) s.write(`charts/c-${i}.json`, JSON.stringify(chart(`C-${i}`)));
   s.write('report.json', 'the report of an earlier run\n');
-  const child = spawn(process.execPath, [BIN, '--no-config-lookup', '-f', 'json', '-o', 'report.json', 'charts'], { cwd: s.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, '--no-config-lookup', '-f', 'json', '-o', 'report.json', 'charts'], {
+    cwd: s.dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let running = false;
   const chartsDir = join(s.dir, 'charts');
@@ -93,7 +98,10 @@ async function interrupt(signal: 'SIGINT' | 'SIGTERM'): Promise<{ code: number |
   return { code: await exited, stderr, dir: s.dir };
 }
 
-test.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops the run with exit %i and writes no report', async (signal, code) => {
+test.each([
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const)('%s stops the run with exit %i and writes no report', async (signal, code) => {
   const r = await interrupt(signal);
   expect(r.code).toBe(code);
   expect(r.stderr).toBe(`b12lint: interrupted by ${signal}; no report was written\n`);
@@ -103,12 +111,17 @@ test.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops the run with e
 });
 
 describe('standard output that goes away', () => {
-  const shell = (command: string) => spawnSync('bash', ['-c', `${command}; echo "exit=\${PIPESTATUS[0]}" >&2`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const shell = (command: string) =>
+    spawnSync('bash', ['-c', `${command}; echo "exit=\${PIPESTATUS[0]}" >&2`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
 
   test.each([
     ['lint', `"${process.execPath}" "${BIN}" fixtures/charts -f json`, 1],
     ['rules', `"${process.execPath}" "${BIN}" rules`, 0],
-  ])('a reader that stops early (%s | true) costs no crash and no stack trace; the exit code is the run\'s', (_name, command, code) => {
+  ])("a reader that stops early (%s | true) costs no crash and no stack trace; the exit code is the run's", (_name, command, code) => {
     const r = shell(`${command} | true`);
     expect(r.stderr).not.toMatch(/EPIPE|Error|at /);
     expect(r.stderr.trim()).toBe(`exit=${code}`);

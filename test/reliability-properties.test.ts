@@ -24,8 +24,15 @@ import { chart } from './helpers/scratch.js';
 const ruleset = setupRuleset({ version: 'test' });
 const engine = new Engine(ruleset);
 const OPTIONS = { maxFileSize: 64 * 1024 * 1024, debug: true };
-const FIXTURES = ['p-0001.yaml', 'p-0002.json'].map((name) => ({ name, text: readFileSync(join(ROOT, 'fixtures', 'charts', name), 'utf8') }));
-const VALID_CHARTS: unknown[] = [JSON.parse(FIXTURES[1]!.text), chart('PROP-1'), chart('PROP-2', { labs: [{ test: 'b12', value: '<50 pg/mL', date: '2026-09-01' }] })];
+const FIXTURES = ['p-0001.yaml', 'p-0002.json'].map((name) => ({
+  name,
+  text: readFileSync(join(ROOT, 'fixtures', 'charts', name), 'utf8'),
+}));
+const VALID_CHARTS: unknown[] = [
+  JSON.parse(FIXTURES[1]!.text),
+  chart('PROP-1'),
+  chart('PROP-2', { labs: [{ test: 'b12', value: '<50 pg/mL', date: '2026-09-01' }] }),
+];
 
 function lint(bytes: Buffer | string, name: string): FileOutcome {
   return lintDecoded(decode(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes)), formatOf(name)!, name, engine, OPTIONS);
@@ -49,8 +56,16 @@ function checkLint(bytes: Buffer | string, name: string): void {
 
 /** Every [container, key] of a value, depth first, for picking a place to mutate. */
 function places(v: unknown, out: [Record<string, unknown> | unknown[], string | number][] = []): typeof out {
-  if (Array.isArray(v)) v.forEach((x, i) => { out.push([v, i]); places(x, out); });
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) { out.push([v as Record<string, unknown>, k]); places(x, out); }
+  if (Array.isArray(v))
+    v.forEach((x, i) => {
+      out.push([v, i]);
+      places(x, out);
+    });
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) {
+      out.push([v as Record<string, unknown>, k]);
+      places(x, out);
+    }
   return out;
 }
 
@@ -75,72 +90,95 @@ function mutate(base: unknown, ops: [number, string, unknown][]): unknown {
 }
 
 test('random data as JSON, YAML and NDJSON never breaks the loader or the engine, and lints deterministically', () => {
-  fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
-    checkLint(JSON.stringify(value), 'random.json');
-    checkLint(toYaml(value), 'random.yaml');
-    checkLint(`${JSON.stringify(value)}\n${JSON.stringify([value])}\n`, 'random.ndjson');
-  }), { numRuns: 200 });
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
+      checkLint(JSON.stringify(value), 'random.json');
+      checkLint(toYaml(value), 'random.yaml');
+      checkLint(`${JSON.stringify(value)}\n${JSON.stringify([value])}\n`, 'random.ndjson');
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test('random mutations of valid charts never break the loader or the engine, and lint deterministically', () => {
-  fc.assert(fc.property(fc.constantFrom(...VALID_CHARTS), fc.array(mutation, { minLength: 1, maxLength: 6 }), (base, ops) => {
-    const value = mutate(base, ops as [number, string, unknown][]);
-    checkLint(JSON.stringify(value, null, 2), 'mutant.json');
-    checkLint(toYaml(value), 'mutant.yaml');
-    checkLint(JSON.stringify([value, base]), 'mutants.json');
-  }), { numRuns: 250 });
+  fc.assert(
+    fc.property(fc.constantFrom(...VALID_CHARTS), fc.array(mutation, { minLength: 1, maxLength: 6 }), (base, ops) => {
+      const value = mutate(base, ops as [number, string, unknown][]);
+      checkLint(JSON.stringify(value, null, 2), 'mutant.json');
+      checkLint(toYaml(value), 'mutant.yaml');
+      checkLint(JSON.stringify([value, base]), 'mutants.json');
+    }),
+    { numRuns: 250 },
+  );
 });
 
 test('random edits of chart text and random bytes give findings, never a crash', () => {
   const edit = fc.tuple(fc.nat(), fc.nat({ max: 8 }), fc.string({ maxLength: 4 }));
-  fc.assert(fc.property(fc.constantFrom(...FIXTURES), fc.array(edit, { minLength: 1, maxLength: 5 }), ({ name, text }, edits) => {
-    let t = text;
-    for (const [at, del, ins] of edits) {
-      const i = at % (t.length + 1);
-      t = t.slice(0, i) + ins + t.slice(i + del);
-    }
-    checkLint(t, name);
-  }), { numRuns: 400 });
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.constantFrom('bytes.json', 'bytes.yaml', 'bytes.ndjson'), (bytes, name) => {
-    checkLint(Buffer.from(bytes), name);
-  }), { numRuns: 200 });
+  fc.assert(
+    fc.property(fc.constantFrom(...FIXTURES), fc.array(edit, { minLength: 1, maxLength: 5 }), ({ name, text }, edits) => {
+      let t = text;
+      for (const [at, del, ins] of edits) {
+        const i = at % (t.length + 1);
+        t = t.slice(0, i) + ins + t.slice(i + del);
+      }
+      checkLint(t, name);
+    }),
+    { numRuns: 400 },
+  );
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), fc.constantFrom('bytes.json', 'bytes.yaml', 'bytes.ndjson'), (bytes, name) => {
+      checkLint(Buffer.from(bytes), name);
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test('the JSON error finder calls a text valid exactly when JSON.parse does', () => {
-  const nearJson = fc.tuple(fc.jsonValue({ maxDepth: 3 }), fc.nat(), fc.string({ maxLength: 3 }), fc.nat({ max: 3 })).map(([v, at, ins, del]) => {
-    const t = JSON.stringify(v, null, at % 3);
-    const i = at % (t.length + 1);
-    return t.slice(0, i) + ins + t.slice(i + del);
-  });
-  fc.assert(fc.property(fc.oneof(nearJson, fc.string({ maxLength: 12 })), (text) => {
-    let valid = true;
-    try {
-      JSON.parse(text);
-    } catch {
-      valid = false;
-    }
-    const err = findJsonError(text);
-    expect({ text, valid: err === undefined }).toEqual({ text, valid });
-    if (err) expect(err.offset).toBeLessThanOrEqual(text.length);
-  }), { numRuns: 2000 });
+  const nearJson = fc
+    .tuple(fc.jsonValue({ maxDepth: 3 }), fc.nat(), fc.string({ maxLength: 3 }), fc.nat({ max: 3 }))
+    .map(([v, at, ins, del]) => {
+      const t = JSON.stringify(v, null, at % 3);
+      const i = at % (t.length + 1);
+      return t.slice(0, i) + ins + t.slice(i + del);
+    });
+  fc.assert(
+    fc.property(fc.oneof(nearJson, fc.string({ maxLength: 12 })), (text) => {
+      let valid = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        valid = false;
+      }
+      const err = findJsonError(text);
+      expect({ text, valid: err === undefined }).toEqual({ text, valid });
+      if (err) expect(err.offset).toBeLessThanOrEqual(text.length);
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('the JSON locator finds any set of values where they start', () => {
   const pointers = (v: unknown, at = ''): string[] => {
-    const inner = Array.isArray(v) ? v.flatMap((x, i) => pointers(x, `${at}/${i}`))
-      : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => pointers(x, `${at}/${escapePointerToken(k)}`)) : [];
+    const inner = Array.isArray(v)
+      ? v.flatMap((x, i) => pointers(x, `${at}/${i}`))
+      : v && typeof v === 'object'
+        ? Object.entries(v).flatMap(([k, x]) => pointers(x, `${at}/${escapePointerToken(k)}`))
+        : [];
     return [at, ...inner];
   };
-  fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), fc.nat({ max: 4 }), fc.array(fc.nat()), (value, indent, picks) => {
-    const text = JSON.stringify(value, null, indent);
-    const all = pointers(value);
-    const wanted = [...new Set(picks.map((n) => all[n % all.length]!))];
-    const found = new JsonLocator(text).locateAll(wanted);
-    const lines = text.split('\n');
-    for (const p of wanted) {
-      const { line, column } = found.get(p)!;
-      const first = JSON.stringify(valueAt(value, p))[0];
-      expect({ p, at: lines[line - 1]![column - 1] }).toEqual({ p, at: first });
-    }
-  }), { numRuns: 500 });
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 4 }), fc.nat({ max: 4 }), fc.array(fc.nat()), (value, indent, picks) => {
+      const text = JSON.stringify(value, null, indent);
+      const all = pointers(value);
+      const wanted = [...new Set(picks.map((n) => all[n % all.length]!))];
+      const found = new JsonLocator(text).locateAll(wanted);
+      const lines = text.split('\n');
+      for (const p of wanted) {
+        const { line, column } = found.get(p)!;
+        const first = JSON.stringify(valueAt(value, p))[0];
+        expect({ p, at: lines[line - 1]![column - 1] }).toEqual({ p, at: first });
+      }
+    }),
+    { numRuns: 500 },
+  );
 });

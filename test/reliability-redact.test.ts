@@ -31,33 +31,48 @@ beforeAll(() => {
   const charts = join(s.dir, 'charts');
   mkdirSync(charts);
   cpSync(join(ROOT, 'fixtures', 'charts'), charts, { recursive: true });
-  s.write('charts/named.json', JSON.stringify(chart('MRN-778899', {
-    patient: { id: 'PT-778899', birthDate: '1961-13-45', name: { given: ['Quincy'], family: 'Publicover' } },
-  }), null, 2));
+  s.write(
+    'charts/named.json',
+    JSON.stringify(
+      chart('MRN-778899', {
+        patient: { id: 'PT-778899', birthDate: '1961-13-45', name: { given: ['Quincy'], family: 'Publicover' } },
+      }),
+      null,
+      2,
+    ),
+  );
   s.write('charts/again.json', JSON.stringify(chart('MRN-778899'), null, 2));
   s.write('charts/scalar.yaml', 'Jane Quincy, MRN 445566\n');
-  s.write('phi-rules.yaml', [
-    'ruleset: test/phi',
-    'extends: [b12lint:recommended]',
-    'rules:',
-    '  - id: quotes-the-note',
-    '    severity: warning',
-    '    title: Quotes a note',
-    '    on: encounter',
-    '    when: { text: { terms: [injection, injections, melena] } }',
-    '    message: "Chart {{chart.id}}, encounter {{encounter.id}}: \\"{{text.excerpt}}\\""',
-    '  - id: names-the-patient',
-    '    severity: info',
-    '    title: Names the patient',
-    '    on: chart',
-    '    when: { all: [{ field: { path: patient.id, exists: true } }, { field: { path: patient.birthDateText, exists: true } }] }',
-    '    message: "Patient {{field.patient.id}}, born {{field.patient.birthDateText}}, chart {{chart.id}}"',
-    '',
-  ].join('\n'));
+  s.write(
+    'phi-rules.yaml',
+    [
+      'ruleset: test/phi',
+      'extends: [b12lint:recommended]',
+      'rules:',
+      '  - id: quotes-the-note',
+      '    severity: warning',
+      '    title: Quotes a note',
+      '    on: encounter',
+      '    when: { text: { terms: [injection, injections, melena] } }',
+      '    message: "Chart {{chart.id}}, encounter {{encounter.id}}: \\"{{text.excerpt}}\\""',
+      '  - id: names-the-patient',
+      '    severity: info',
+      '    title: Names the patient',
+      '    on: chart',
+      '    when: { all: [{ field: { path: patient.id, exists: true } }, { field: { path: patient.birthDateText, exists: true } }] }',
+      '    message: "Patient {{field.patient.id}}, born {{field.patient.birthDateText}}, chart {{chart.id}}"',
+      '',
+    ].join('\n'),
+  );
   for (const name of readdirSync(charts)) {
     const text = readFileSync(join(charts, name), 'utf8');
-    const docs = name.endsWith('.json') ? [JSON.parse(text) as unknown]
-      : name.endsWith('.ndjson') ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown)
+    const docs = name.endsWith('.json')
+      ? [JSON.parse(text) as unknown]
+      : name.endsWith('.ndjson')
+        ? text
+            .split('\n')
+            .filter((l) => l.trim())
+            .map((l) => JSON.parse(l) as unknown)
         : parseAllDocuments(text).map((d) => d.toJS() as unknown);
     for (const doc of docs.flat()) {
       if (typeof doc === 'string') identifying.add(doc);
@@ -65,14 +80,18 @@ beforeAll(() => {
       if (typeof c !== 'object' || c === null) continue;
       for (const v of [c.chartId, c.patient?.id, c.patient?.birthDate]) if (v) identifying.add(v);
       // The name's values (not its keys, `given` and `family`, which rule docs may use as words).
-      for (const n of leaves(c.patient?.name).join(' ').match(/[A-Za-z]{4,}/g) ?? []) identifying.add(n);
-      for (const e of c.encounters ?? []) for (const n of e.notes ?? []) notes.push(typeof n === 'string' ? n : n.text ?? '');
+      for (const n of leaves(c.patient?.name)
+        .join(' ')
+        .match(/[A-Za-z]{4,}/g) ?? [])
+        identifying.add(n);
+      for (const e of c.encounters ?? []) for (const n of e.notes ?? []) notes.push(typeof n === 'string' ? n : (n.text ?? ''));
     }
   }
   identifying.add('445566');
   expect(identifying.size).toBeGreaterThan(20); // every fixture chart was read
   plain = lint(['--format', 'json']);
-  for (const r of (JSON.parse(plain) as Report).results) for (const f of r.findings) for (const e of f.evidence) if (e.term) matchedTerms.push(e.term);
+  for (const r of (JSON.parse(plain) as Report).results)
+    for (const f of r.findings) for (const e of f.evidence) if (e.term) matchedTerms.push(e.term);
 });
 afterAll(() => s.remove());
 
@@ -92,7 +111,10 @@ function lint(args: string[], env: Record<string, string> = {}): string {
 }
 
 /** The rulesets' own words, which messages may share with a note ("vitamin B12 deficiency"). */
-const RULESET_WORDS = readdirSync(join(ROOT, 'rulesets')).map((f) => readFileSync(join(ROOT, 'rulesets', f), 'utf8')).join('\n').toLowerCase();
+const RULESET_WORDS = readdirSync(join(ROOT, 'rulesets'))
+  .map((f) => readFileSync(join(ROOT, 'rulesets', f), 'utf8'))
+  .join('\n')
+  .toLowerCase();
 /** The terms rules matched in notes ("Roux-en-Y gastric bypass"): what a finding is about, kept. */
 const matchedTerms: string[] = [];
 
@@ -123,7 +145,14 @@ test.each([...FORMATTERS.keys()])('a redacted %s report shows no patient-identif
 test('redaction keeps what the findings are about: rules, places, severities, codes', () => {
   const before = JSON.parse(plain) as Report;
   const redacted = JSON.parse(lint(['--format', 'json', '--redact'])) as Report;
-  const shape = (r: Report): string[] => r.results.flatMap((x) => x.findings.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column} ${f.pointer} ${f.evidence.map((e) => e.code ?? e.kind).join(',')}`)).sort();
+  const shape = (r: Report): string[] =>
+    r.results
+      .flatMap((x) =>
+        x.findings.map(
+          (f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column} ${f.pointer} ${f.evidence.map((e) => e.code ?? e.kind).join(',')}`,
+        ),
+      )
+      .sort();
   expect(shape(redacted)).toEqual(shape(before));
   expect(redacted.summary).toEqual(before.summary);
 });
@@ -131,10 +160,14 @@ test('redaction keeps what the findings are about: rules, places, severities, co
 test('hashes are stable across runs and formats, and a key (B12LINT_REDACT_KEY) changes them', () => {
   const first = lint(['--format', 'json', '--redact']);
   expect(lint(['--format', 'json', '--redact'])).toBe(first);
-  const ids = (text: string): string[] => [...new Set((JSON.parse(text) as Report).results.flatMap((r) => r.findings.map((f) => f.chartId)).filter((x): x is string => !!x))].sort();
+  const ids = (text: string): string[] =>
+    [
+      ...new Set((JSON.parse(text) as Report).results.flatMap((r) => r.findings.map((f) => f.chartId)).filter((x): x is string => !!x)),
+    ].sort();
   expect(ids(first).every((id) => /^redacted:[0-9a-f]{12}$/.test(id))).toBe(true);
   const stylish = lint(['--redact']);
-  for (const file of (JSON.parse(first) as Report).results.filter((r) => r.findings.length > 0).map((r) => r.file)) expect(stylish).toContain(file);
+  for (const file of (JSON.parse(first) as Report).results.filter((r) => r.findings.length > 0).map((r) => r.file))
+    expect(stylish).toContain(file);
   const keyed = lint(['--format', 'json', '--redact'], { B12LINT_REDACT_KEY: 'a secret of the team' });
   expect(ids(keyed)).toHaveLength(ids(first).length);
   expect(ids(keyed).some((id) => ids(first).includes(id))).toBe(false);

@@ -11,7 +11,8 @@ terms:
 ${extra}rules:
 ${rules}`;
 
-const oneRule = (when: string, more = '') => base(`  - id: r1
+const oneRule = (when: string, more = '') =>
+  base(`  - id: r1
     severity: error
     title: t
     on: service
@@ -20,18 +21,28 @@ ${more}    when: ${when}
 `);
 
 test('an unknown condition kind, with a suggestion', () => {
-  expect(rulesetProblems(oneRule('{ daignosis: { code: D62 } }'))).toEqual(['13:13 unknown condition `daignosis`. Did you mean `diagnosis`?']);
+  expect(rulesetProblems(oneRule('{ daignosis: { code: D62 } }'))).toEqual([
+    '13:13 unknown condition `daignosis`. Did you mean `diagnosis`?',
+  ]);
 });
 
 test('an unknown option, codeset, test and term list, each placed and suggested', () => {
-  expect(rulesetProblems(oneRule('{ diagnosis: { linkd: true } }'))).toEqual(['13:26 unknown option `linkd` of `diagnosis`. Did you mean `linked`?']);
-  expect(rulesetProblems(oneRule('{ service: { code: b12-injections } }'))).toEqual(['13:30 unknown codeset "b12-injections". Did you mean `b12-injection`?']);
-  expect(rulesetProblems(oneRule('{ lab: { test: b21, value: { lt: 200 } } }'))).toEqual(['13:26 unknown lab test "b21". Did you mean `b12`?']);
+  expect(rulesetProblems(oneRule('{ diagnosis: { linkd: true } }'))).toEqual([
+    '13:26 unknown option `linkd` of `diagnosis`. Did you mean `linked`?',
+  ]);
+  expect(rulesetProblems(oneRule('{ service: { code: b12-injections } }'))).toEqual([
+    '13:30 unknown codeset "b12-injections". Did you mean `b12-injection`?',
+  ]);
+  expect(rulesetProblems(oneRule('{ lab: { test: b21, value: { lt: 200 } } }'))).toEqual([
+    '13:26 unknown lab test "b21". Did you mean `b12`?',
+  ]);
   expect(rulesetProblems(oneRule('{ text: { terms: bleding } }'))).toEqual(['13:28 unknown term list "bleding". Did you mean `bleeding`?']);
 });
 
 test('a bad operator, a bad duration and a bad severity', () => {
-  expect(rulesetProblems(oneRule('{ lab: { test: b12, value: { less: 200 } } }'))).toContain('13:40 bad operator `less`: use lt, lte, gt, gte, eq, ne, between, in.');
+  expect(rulesetProblems(oneRule('{ lab: { test: b12, value: { less: 200 } } }'))).toContain(
+    '13:40 bad operator `less`: use lt, lte, gt, gte, eq, ne, between, in.',
+  );
   expect(rulesetProblems(oneRule('{ lab: { test: b12, within: 6 months } }'))[0]).toMatch(/^13:39 bad duration "6 months"/);
   expect(rulesetProblems(base('  - { id: r1, severity: critical, title: t, on: chart, when: { encounter: {} }, message: m }\n'))).toEqual([
     '9:25 bad severity "critical": use error, warning, info or off.',
@@ -44,7 +55,9 @@ test('a repeated rule id', () => {
 });
 
 test('a message placeholder that names nothing', () => {
-  const rs = base('  - { id: r1, severity: error, title: t, on: chart, when: { encounter: {} }, message: "{{lab.b21.value}} {{sevice.code}}" }\n');
+  const rs = base(
+    '  - { id: r1, severity: error, title: t, on: chart, when: { encounter: {} }, message: "{{lab.b21.value}} {{sevice.code}}" }\n',
+  );
   expect(rulesetProblems(rs)).toEqual([
     '9:87 placeholder {{lab.b21.value}} names no lab test of the ruleset. Did you mean `b12`?',
     '9:87 unknown placeholder {{sevice.code}}. Did you mean `service`?',
@@ -76,7 +89,9 @@ test('invalid YAML is refused with its position', () => {
 });
 
 test('an override of an unknown rule', () => {
-  expect(rulesetProblems(base('', 'overrides:\n  - { rule: b12-nope, severity: off }\n'))).toEqual(['9:13 override of unknown rule "b12-nope".']);
+  expect(rulesetProblems(base('', 'overrides:\n  - { rule: b12-nope, severity: off }\n'))).toEqual([
+    '9:13 override of unknown rule "b12-nope".',
+  ]);
 });
 
 test('a name cut short is completed', () => {
@@ -89,12 +104,16 @@ test('a bad assertion name and a broken context cue list, each placed and sugges
   expect(rulesetProblems(oneRule('{ text: { terms: bleeding, assertion: famly } }'))).toEqual([
     '13:49 bad assertion "famly": use affirmed, negated, possible, hypothetical, historical or family. Did you mean `family`?',
   ]);
-  expect(rulesetProblems(oneRule('{ text: { terms: bleeding, assertion: [negated, historic] } }'))[0]).toMatch(/^13:59 bad assertion "historic".*Did you mean `historical`\?$/);
+  expect(rulesetProblems(oneRule('{ text: { terms: bleeding, assertion: [negated, historic] } }'))[0]).toMatch(
+    /^13:59 bad assertion "historic".*Did you mean `historical`\?$/,
+  );
   expect(rulesetProblems(oneRule('{ text: { terms: bleeding, negated: true, assertion: negated } }'))).toEqual([
     '13:47 `negated` and `assertion` say the same thing: keep `assertion`',
   ]);
   const context = 'context:\n  negaton: { before: [nope] }\n  family: { befor: [aunt] }\n  pseudo: { add: 3 }\n';
-  expect(rulesetProblems(base('  - { id: r1, severity: error, title: t, on: chart, when: { encounter: {} }, message: m }\n', context))).toEqual([
+  expect(
+    rulesetProblems(base('  - { id: r1, severity: error, title: t, on: chart, when: { encounter: {} }, message: m }\n', context)),
+  ).toEqual([
     '9:3 unknown key `negaton` in a context. Did you mean `negation`?',
     '10:13 unknown key `befor` in a cue set. Did you mean `before`?',
     '11:18 `add` takes a list; found the number 3',
@@ -102,5 +121,7 @@ test('a bad assertion name and a broken context cue list, each placed and sugges
 });
 
 test('`text` needs terms or about', () => {
-  expect(rulesetProblems(oneRule('{ text: { assertion: negated } }'))).toEqual(['13:19 `text` needs `terms`, or `about` to look for the subject diagnosis']);
+  expect(rulesetProblems(oneRule('{ text: { assertion: negated } }'))).toEqual([
+    '13:19 `text` needs `terms`, or `about` to look for the subject diagnosis',
+  ]);
 });

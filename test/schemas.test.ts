@@ -13,7 +13,11 @@ import { lint, rulesetProblems } from './helpers/engine.js';
 /** Every document of a chart file: YAML documents, a JSON document, or NDJSON lines. */
 function documents(file: string): unknown[] {
   const text = readFileSync(file, 'utf8');
-  if (/\.(ndjson|jsonl)$/.test(file)) return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+  if (/\.(ndjson|jsonl)$/.test(file))
+    return text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as unknown);
   if (file.endsWith('.json')) return [JSON.parse(text) as unknown];
   return parseAllDocuments(text).map((d) => d.toJS() as unknown);
 }
@@ -25,12 +29,18 @@ function problemsOf(name: SchemaName, value: unknown): string[] {
 const chartFiles = [
   ...readdirSync(join(ROOT, 'fixtures/charts')).map((f) => `fixtures/charts/${f}`),
   ...readdirSync(join(ROOT, 'fixtures/catalog')).map((f) => `fixtures/catalog/${f}`),
-  ...readdirSync(join(ROOT, 'fixtures/rulesets')).filter((f) => f.includes('charts')).map((f) => `fixtures/rulesets/${f}`),
+  ...readdirSync(join(ROOT, 'fixtures/rulesets'))
+    .filter((f) => f.includes('charts'))
+    .map((f) => `fixtures/rulesets/${f}`),
 ];
 const rulesetFiles = [
   // rulesets/ also holds the rulesets' tests files and the FHIR concept map, which are not rulesets.
-  ...readdirSync(join(ROOT, 'rulesets')).filter((f) => !f.endsWith('.tests.yaml') && !f.includes('concept-map')).map((f) => `rulesets/${f}`),
-  ...readdirSync(join(ROOT, 'fixtures/rulesets')).filter((f) => !f.includes('charts') && f !== 'broken.yaml' && !f.endsWith('.tests.yaml')).map((f) => `fixtures/rulesets/${f}`),
+  ...readdirSync(join(ROOT, 'rulesets'))
+    .filter((f) => !f.endsWith('.tests.yaml') && !f.includes('concept-map'))
+    .map((f) => `rulesets/${f}`),
+  ...readdirSync(join(ROOT, 'fixtures/rulesets'))
+    .filter((f) => !f.includes('charts') && f !== 'broken.yaml' && !f.endsWith('.tests.yaml'))
+    .map((f) => `fixtures/rulesets/${f}`),
 ];
 
 test('the committed schemas are the ones the code generates (npm run schemas)', () => {
@@ -81,7 +91,11 @@ test('the modeline of the built-in ruleset names the ruleset schema', () => {
 });
 
 test('a $schema key is accepted in a JSON chart and in a ruleset', () => {
-  const chart = JSON.stringify({ $schema: './node_modules/b12lint/schemas/chart.schema.json', chartId: 'S1', encounters: [{ id: 'E1', date: '2026-10-01' }] });
+  const chart = JSON.stringify({
+    $schema: './node_modules/b12lint/schemas/chart.schema.json',
+    chartId: 'S1',
+    encounters: [{ id: 'E1', date: '2026-10-01' }],
+  });
   expect(problemsOf('chart', JSON.parse(chart))).toEqual([]);
   const ruleset = `$schema: ./schemas/ruleset.schema.json
 rules:
@@ -91,16 +105,23 @@ rules:
 });
 
 describe('schema problems become placed messages with suggestions', () => {
-  const rule = (when: string): string => `rules:\n  - id: r1\n    severity: error\n    title: t\n    on: diagnosis\n    when: ${when}\n    message: m\n`;
+  const rule = (when: string): string =>
+    `rules:\n  - id: r1\n    severity: error\n    title: t\n    on: diagnosis\n    when: ${when}\n    message: m\n`;
 
   test('a value of a list-or-one option is checked as one or as a list', () => {
-    expect(rulesetProblems(rule('{ diagnosis: { status: suspectd } }'))).toEqual(['6:34 bad status "suspectd": use confirmed, suspected, ruled-out or history. Did you mean `suspected`?']);
-    expect(rulesetProblems(rule('{ diagnosis: { status: [confirmed, histroy] } }'))).toEqual(['6:46 bad status "histroy": use confirmed, suspected, ruled-out or history. Did you mean `history`?']);
+    expect(rulesetProblems(rule('{ diagnosis: { status: suspectd } }'))).toEqual([
+      '6:34 bad status "suspectd": use confirmed, suspected, ruled-out or history. Did you mean `suspected`?',
+    ]);
+    expect(rulesetProblems(rule('{ diagnosis: { status: [confirmed, histroy] } }'))).toEqual([
+      '6:46 bad status "histroy": use confirmed, suspected, ruled-out or history. Did you mean `history`?',
+    ]);
     expect(rulesetProblems(rule('{ diagnosis: { status: 3 } }'))).toEqual(['6:34 `status` takes text or a list; found the number 3']);
   });
 
   test('a missing required option names what it is for', () => {
-    expect(rulesetProblems(rule('{ lab: { value: { lt: 200 } } }'))).toEqual(['6:18 `lab` needs `test`: A lab test named in the ruleset\'s `labs`.']);
+    expect(rulesetProblems(rule('{ lab: { value: { lt: 200 } } }'))).toEqual([
+      "6:18 `lab` needs `test`: A lab test named in the ruleset's `labs`.",
+    ]);
   });
 
   test('a condition with two kinds, and an empty one', () => {

@@ -30,11 +30,13 @@ function project(configExtra = ''): { dir: string; sub: string } {
 
 /** The unknown-icd10-code findings of a JSON report, by the fiscal year their message names. */
 function unknownCodeYears(report: { results: { findings: { ruleId: string; message: string }[] }[] }): string[] {
-  return report.results.flatMap((r) => r.findings.filter((f) => f.ruleId === 'unknown-icd10-code').map((f) => /\((FY\d{4})\)/.exec(f.message)?.[1] ?? f.message));
+  return report.results.flatMap((r) =>
+    r.findings.filter((f) => f.ruleId === 'unknown-icd10-code').map((f) => /\((FY\d{4})\)/.exec(f.message)?.[1] ?? f.message),
+  );
 }
 
 describe('the CLI', () => {
-  test('reads a config\'s path@year table relative to the config file when run from a folder below it', () => {
+  test("reads a config's path@year table relative to the config file when run from a folder below it", () => {
     const p = project();
     const r = cli(['-f', 'json', 'chart.yaml'], { cwd: p.sub });
     expect(r.stderr).toContain('using the config ../b12lint.config.yaml');
@@ -50,7 +52,7 @@ describe('the CLI', () => {
     expect(line?.trim()).toBe('- ../codes/order.txt@2026');
   });
 
-  test('reads a --icd10 path@year relative to the current folder, in place of the config\'s', () => {
+  test("reads a --icd10 path@year relative to the current folder, in place of the config's", () => {
     const p = project();
     copyFileSync(join(ROOT, 'fixtures', 'icd10', 'icd10cm_order_2026.txt'), join(p.sub, 'mine.txt'));
     const r = cli(['-f', 'json', '--icd10', 'mine.txt@2026', 'chart.yaml'], { cwd: p.sub });
@@ -67,7 +69,7 @@ describe('the Node API, in a process whose own folder is elsewhere', () => {
     expect(resolve(process.cwd())).toBe(ROOT);
   });
 
-  test('reads the config\'s path@year table relative to the config file', async () => {
+  test("reads the config's path@year table relative to the config file", async () => {
     const p = project();
     const b = new B12Lint({ cwd: p.sub });
     expect(unknownCodeYears(await b.lintFiles(['chart.yaml']))).toEqual(['FY2026']);
@@ -93,7 +95,7 @@ describe('the Node API, in a process whose own folder is elsewhere', () => {
     expect((err as RulesetError).problems[0]!.file).toBe(join(p.sub, 'codes', 'order.txt'));
   });
 
-  test('fails on the config\'s failOn, else on errors', async () => {
+  test("fails on the config's failOn, else on errors", async () => {
     const p = project('failOn: never\n');
     const withConfig = new B12Lint({ cwd: p.sub });
     const report = await withConfig.lintFiles(['chart.yaml']);

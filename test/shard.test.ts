@@ -15,7 +15,13 @@ const CHARTS = 'fixtures/ci/charts';
 /** JUnit's timestamp, fixed so that two runs can be compared. */
 const FIXED_TIME = { SOURCE_DATE_EPOCH: '1790000000' };
 /** No CI shard variables, whatever CI runs these tests. */
-const NO_CI = { CI_NODE_INDEX: '', CI_NODE_TOTAL: '', BUILDKITE_PARALLEL_JOB: '', BUILDKITE_PARALLEL_JOB_COUNT: '', JOB_COMPLETION_INDEX: '' };
+const NO_CI = {
+  CI_NODE_INDEX: '',
+  CI_NODE_TOTAL: '',
+  BUILDKITE_PARALLEL_JOB: '',
+  BUILDKITE_PARALLEL_JOB_COUNT: '',
+  JOB_COMPLETION_INDEX: '',
+};
 
 const tmp = repoScratch('shard');
 afterAll(() => tmp.remove());
@@ -51,9 +57,13 @@ describe('parseShard', () => {
     expect(() => parseShard('3', {})).toThrow('gives no shard count');
     expect(() => parseShard('one/3', {})).toThrow('is not a shard');
     expect(() => parseShard('auto', {})).toThrow('--shard auto found none of CI_NODE_INDEX, BUILDKITE_PARALLEL_JOB, JOB_COMPLETION_INDEX');
-    expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '1' })).toThrow('Kubernetes (JOB_COMPLETION_INDEX) gives no shard count: write --shard auto/n');
+    expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '1' })).toThrow(
+      'Kubernetes (JOB_COMPLETION_INDEX) gives no shard count: write --shard auto/n',
+    );
     expect(() => parseShard('auto/5', { JOB_COMPLETION_INDEX: '5' })).toThrow('shard 6 of 5');
-    expect(() => parseShard('auto/4', { CI_NODE_INDEX: '1', CI_NODE_TOTAL: '3' })).toThrow('--shard auto/4 says 4 shards, but CI_NODE_TOTAL says 3');
+    expect(() => parseShard('auto/4', { CI_NODE_INDEX: '1', CI_NODE_TOTAL: '3' })).toThrow(
+      '--shard auto/4 says 4 shards, but CI_NODE_TOTAL says 3',
+    );
     expect(() => parseShard('auto', { CI_NODE_INDEX: 'x', CI_NODE_TOTAL: '3' })).toThrow('CI_NODE_INDEX="x" is not a whole number');
   });
 });
@@ -73,7 +83,7 @@ describe('shardOf', () => {
 });
 
 describe('--shard', () => {
-  test('three shards\' union equals the whole run', () => {
+  test("three shards' union equals the whole run", () => {
     const whole = JSON.parse(lint([CHARTS, '-f', 'json']).stdout) as Report;
     const shards = shardReports([CHARTS], 3, 'union').map((f) => JSON.parse(read(f)) as Report);
     expect(shards.map((s) => s.shard!.index)).toEqual([1, 2, 3]);
@@ -87,16 +97,21 @@ describe('--shard', () => {
     }
   });
 
-  test('auto reads GitLab\'s, Buildkite\'s and a Kubernetes indexed Job\'s variables', () => {
+  test("auto reads GitLab's, Buildkite's and a Kubernetes indexed Job's variables", () => {
     const expected = lint([CHARTS, '--shard', '2/3', '-f', 'json']).stdout;
     expect(lint([CHARTS, '--shard', 'auto', '-f', 'json'], { CI_NODE_INDEX: '2', CI_NODE_TOTAL: '3' }).stdout).toBe(expected);
-    expect(lint([CHARTS, '--shard', 'auto', '-f', 'json'], { BUILDKITE_PARALLEL_JOB: '1', BUILDKITE_PARALLEL_JOB_COUNT: '3' }).stdout).toBe(expected);
+    expect(lint([CHARTS, '--shard', 'auto', '-f', 'json'], { BUILDKITE_PARALLEL_JOB: '1', BUILDKITE_PARALLEL_JOB_COUNT: '3' }).stdout).toBe(
+      expected,
+    );
     expect(lint([CHARTS, '--shard', 'auto/3', '-f', 'json'], { JOB_COMPLETION_INDEX: '1' }).stdout).toBe(expected);
   });
 
   test('a shard that does not exist, or auto outside a parallel job, is exit 2 with one line', () => {
     const r = lint([CHARTS, '--shard', '4/3']);
-    expect([r.code, r.stderr]).toEqual([2, 'b12lint: --shard 4/3 gives shard 4 of 3, which does not exist; use --shard i/n (1 <= i <= n), --shard auto, or --shard auto/n\n']);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'b12lint: --shard 4/3 gives shard 4 of 3, which does not exist; use --shard i/n (1 <= i <= n), --shard auto, or --shard auto/n\n',
+    ]);
     const auto = lint([CHARTS, '--shard', 'auto']);
     expect(auto.code).toBe(2);
     expect(auto.stderr).toMatch(/^b12lint: --shard auto found none of .*\n$/);
@@ -121,7 +136,9 @@ describe('merge', () => {
       expect(cli([...inputs, '--shard', `${i + 1}/3`, '-f', `json:${out}`], { env: NO_CI }).stderr).toBe('');
       return out;
     });
-    const bulkFiles = shards.map((f) => (JSON.parse(read(f)) as Report).results.filter((r) => r.file.startsWith('fixtures/fhir/bulk/')).length);
+    const bulkFiles = shards.map(
+      (f) => (JSON.parse(read(f)) as Report).results.filter((r) => r.file.startsWith('fixtures/fhir/bulk/')).length,
+    );
     expect(bulkFiles.filter((n) => n > 0)).toHaveLength(1);
     for (const format of ['json', 'stylish', 'junit']) {
       const merged = cli(['merge', ...shards, '-f', format], { env: FIXED_TIME });
@@ -139,7 +156,7 @@ describe('merge', () => {
     expect(merged.stdout).toBe(lint([CHARTS, '-f', 'json']).stdout);
   });
 
-  test('replaces a shard\'s own repeated-id findings with the whole run\'s', () => {
+  test("replaces a shard's own repeated-id findings with the whole run's", () => {
     // Three copies of one chart: the first in shard 2, the other two in shard 1, which on its own
     // takes the second for the first.
     const dir = join(tmp.rel, 'repeated');
@@ -158,7 +175,9 @@ describe('merge', () => {
 
   test('writes any format to a file, takes a quoted glob, and exits as the run would', () => {
     shardReports([CHARTS], 3, 'glob');
-    const r = cli(['merge', `${tmp.rel}/glob/shard-*.json`, ...RULESET, '-f', 'sarif', '-o', `${tmp.rel}/glob/all.sarif`], { env: FIXED_TIME });
+    const r = cli(['merge', `${tmp.rel}/glob/shard-*.json`, ...RULESET, '-f', 'sarif', '-o', `${tmp.rel}/glob/all.sarif`], {
+      env: FIXED_TIME,
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('✖ 10 problems (7 errors, 2 warnings, 1 info) in 8 of 11 charts\n');
     expect(read(`${tmp.rel}/glob/all.sarif`)).toBe(lint([CHARTS, '-f', 'sarif']).stdout);
@@ -190,7 +209,10 @@ describe('merge', () => {
     lint([CHARTS, '-f', `json:${whole}`]);
     expect(merge(whole).stderr).toBe(`b12lint: ${whole} is not the report of a sharded run (--shard i/n)\n`);
     const other = cli(['merge', ...shards]);
-    expect([other.code, other.stderr]).toEqual([2, 'b12lint: the shards were linted with another ruleset or config (test/ci-formats); give merge the same --ruleset, --config and --icd10 options\n']);
+    expect([other.code, other.stderr]).toEqual([
+      2,
+      'b12lint: the shards were linted with another ruleset or config (test/ci-formats); give merge the same --ruleset, --config and --icd10 options\n',
+    ]);
     writeFileSync(join(ROOT, copy), '{"tool": ');
     expect(merge(copy).stderr).toMatch(new RegExp(`^b12lint: ${copy} is not JSON: `));
     expect(merge(`${tmp.rel}/refuse/none-*.json`).stderr).toBe(`b12lint: no report file matches "${tmp.rel}/refuse/none-*.json"\n`);
@@ -198,6 +220,8 @@ describe('merge', () => {
     const base = `${tmp.rel}/refuse/known.json`;
     lint([CHARTS, '--update-baseline', '--baseline', base]);
     lint([CHARTS, '--shard', '1/3', '--baseline', base, '-f', `json:${filtered}`]);
-    expect(merge(filtered, shards[1]!, shards[2]!).stderr).toBe(`b12lint: ${filtered} was filtered by a baseline; lint the shards without --baseline and give it to merge\n`);
+    expect(merge(filtered, shards[1]!, shards[2]!).stderr).toBe(
+      `b12lint: ${filtered} was filtered by a baseline; lint the shards without --baseline and give it to merge\n`,
+    );
   });
 });

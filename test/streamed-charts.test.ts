@@ -24,7 +24,17 @@ async function spooled(charts: readonly ChartEntry[]): Promise<ChartSpool> {
 }
 
 function finding(at: { line: number; column: number }, extra: Partial<Finding> = {}): Finding {
-  return { ruleId: 'some-rule', severity: 'error', message: 'm', line: at.line, column: at.column, pointer: '/x', fingerprint: 'f', evidence: [], ...extra };
+  return {
+    ruleId: 'some-rule',
+    severity: 'error',
+    message: 'm',
+    line: at.line,
+    column: at.column,
+    pointer: '/x',
+    fingerprint: 'f',
+    evidence: [],
+    ...extra,
+  };
 }
 
 /** Charts with findings, counting with the charts in memory or read in file order from `source`. */
@@ -52,10 +62,12 @@ function naiveDuplicates(results: readonly { file: string; charts: readonly Char
 }
 
 function described(found: Map<FileResult, Finding[]>): string[] {
-  return [...found].flatMap(([r, fs]) => fs.map((f) => {
-    const where = /used at (.+?);/.exec(f.message)![1]!.replace(/^line /, `${r.file}:`);
-    return `${r.file}:${f.line}:${f.column} ${f.chartId} first at ${where}`;
-  }));
+  return [...found].flatMap(([r, fs]) =>
+    fs.map((f) => {
+      const where = /used at (.+?);/.exec(f.message)![1]!.replace(/^line /, `${r.file}:`);
+      return `${r.file}:${f.line}:${f.column} ${f.chartId} first at ${where}`;
+    }),
+  );
 }
 
 describe('the chart spool', () => {
@@ -80,7 +92,7 @@ describe('the chart spool', () => {
     expect(existsSync(spool.path)).toBe(false);
   });
 
-  test('lives in a folder of the process\'s own that only its owner can enter, under an unguessable name', () => {
+  test("lives in a folder of the process's own that only its owner can enter, under an unguessable name", () => {
     const folder = spoolFolder();
     expect(dirname(folder)).toBe(tmpdir());
     expect(folder).toMatch(new RegExp(`b12lint-spool-${process.pid}-[A-Za-z0-9]{6}$`)); // its process, for the sweep of a killed run's
@@ -95,7 +107,7 @@ describe('the chart spool', () => {
 
   test('is never written through a file or link already in its place', async () => {
     const planted = join(spoolFolder(), 'planted.txt');
-    writeFileSync(planted, 'not b12lint\'s');
+    writeFileSync(planted, "not b12lint's");
     symlinkSync(planted, join(spoolFolder(), 'link.ndjson'));
     const spool = new ChartSpool(join(spoolFolder(), 'link.ndjson'));
     await expect(spool.close()).rejects.toThrow(/EEXIST/);
@@ -104,7 +116,12 @@ describe('the chart spool', () => {
 
 describe('charts with findings, the entries read in file order', () => {
   test('a finding whose chart is thousands of charts back, later in the file, or absent is settled as the in-memory index does', () => {
-    const charts: ChartEntry[] = Array.from({ length: 12_000 }, (_, i) => ({ chartId: `C-${i % 11_000}`, line: i + 1, column: 1, pointer: '' }));
+    const charts: ChartEntry[] = Array.from({ length: 12_000 }, (_, i) => ({
+      chartId: `C-${i % 11_000}`,
+      line: i + 1,
+      column: 1,
+      pointer: '',
+    }));
     // Each chart that is far from a finding of its own also has a finding next to it, so a finding
     // taken for a chart known by id alone would count one chart more.
     const findings = [
@@ -125,23 +142,41 @@ describe('charts with findings, the entries read in file order', () => {
 
   test('agrees with the in-memory index on random files (ids repeated or absent, charts in arrays, findings in report order)', () => {
     const ids = fc.option(fc.constantFrom('A', 'B', 'C', 'D', ''), { nil: undefined });
-    const chartArb = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 4 }), ids, fc.constantFrom('', '/0', '/1', '/charts/0'));
-    const findingArb = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 9 }), ids, fc.constantFrom('', '/0/x', '/1', '/charts/0/y', '/z'), fc.constantFrom('some-rule', 'parse-error', 'read-error', 'chart-format'));
-    fc.assert(fc.property(fc.array(chartArb, { maxLength: 30 }), fc.array(findingArb, { maxLength: 30 }), (rawCharts, rawFindings) => {
-      let line = 1;
-      const charts = rawCharts.map(([step, column, chartId, pointer]): ChartEntry => {
-        line += step;
-        return { ...(chartId !== undefined ? { chartId } : {}), line, column: step === 0 ? column + 10 * line : column, pointer };
-      }).sort((a, b) => a.line - b.line || a.column - b.column);
-      let at = 1;
-      const findings = rawFindings.map(([step, column, chartId, pointer, ruleId]) => {
-        at += step;
-        return finding({ line: at, column }, { ruleId, pointer, ...(chartId !== undefined ? { chartId } : {}) });
-      }).sort((a, b) => a.line - b.line || a.column - b.column);
-      for (const file of ['a.ndjson', 'b.yaml']) {
-        expect(flaggedCount(file, charts, findings, true)).toBe(flaggedCount(file, charts, findings, false));
-      }
-    }), { numRuns: 300 });
+    const chartArb = fc.tuple(
+      fc.integer({ min: 0, max: 3 }),
+      fc.integer({ min: 1, max: 4 }),
+      ids,
+      fc.constantFrom('', '/0', '/1', '/charts/0'),
+    );
+    const findingArb = fc.tuple(
+      fc.integer({ min: 0, max: 3 }),
+      fc.integer({ min: 1, max: 9 }),
+      ids,
+      fc.constantFrom('', '/0/x', '/1', '/charts/0/y', '/z'),
+      fc.constantFrom('some-rule', 'parse-error', 'read-error', 'chart-format'),
+    );
+    fc.assert(
+      fc.property(fc.array(chartArb, { maxLength: 30 }), fc.array(findingArb, { maxLength: 30 }), (rawCharts, rawFindings) => {
+        let line = 1;
+        const charts = rawCharts
+          .map(([step, column, chartId, pointer]): ChartEntry => {
+            line += step;
+            return { ...(chartId !== undefined ? { chartId } : {}), line, column: step === 0 ? column + 10 * line : column, pointer };
+          })
+          .sort((a, b) => a.line - b.line || a.column - b.column);
+        let at = 1;
+        const findings = rawFindings
+          .map(([step, column, chartId, pointer, ruleId]) => {
+            at += step;
+            return finding({ line: at, column }, { ruleId, pointer, ...(chartId !== undefined ? { chartId } : {}) });
+          })
+          .sort((a, b) => a.line - b.line || a.column - b.column);
+        for (const file of ['a.ndjson', 'b.yaml']) {
+          expect(flaggedCount(file, charts, findings, true)).toBe(flaggedCount(file, charts, findings, false));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -156,29 +191,38 @@ describe('chart ids repeated across the run', () => {
 
   test('found from spooled and in-memory files alike, in the order of the run, as by comparing every id', async () => {
     const file = fc.tuple(fc.boolean(), fc.array(fc.option(fc.constantFrom('A', 'B', 'C', 'Zoë'), { nil: undefined }), { maxLength: 8 }));
-    await fc.assert(fc.asyncProperty(fc.array(file, { minLength: 1, maxLength: 5 }), async (files) => {
-      const spools: ChartSpool[] = [];
-      try {
-        const plain = files.map(([, ids], k) => ({
-          file: `f${k}.ndjson`, findings: [],
-          charts: ids.map((chartId, i): ChartEntry => ({ ...(chartId !== undefined ? { chartId } : {}), line: i + 1, column: 1, pointer: '' })),
-        }));
-        const mixed: FileResult[] = [];
-        for (const [k, [spool]] of files.entries()) {
-          const r: FileResult = { ...plain[k]!, findings: [], charts: spool ? [] : plain[k]!.charts };
-          if (spool) {
-            const s = await spooled(plain[k]!.charts);
-            spools.push(s);
-            attachChartSpool(r.charts, s);
+    await fc.assert(
+      fc.asyncProperty(fc.array(file, { minLength: 1, maxLength: 5 }), async (files) => {
+        const spools: ChartSpool[] = [];
+        try {
+          const plain = files.map(([, ids], k) => ({
+            file: `f${k}.ndjson`,
+            findings: [],
+            charts: ids.map((chartId, i): ChartEntry => ({
+              ...(chartId !== undefined ? { chartId } : {}),
+              line: i + 1,
+              column: 1,
+              pointer: '',
+            })),
+          }));
+          const mixed: FileResult[] = [];
+          for (const [k, [spool]] of files.entries()) {
+            const r: FileResult = { ...plain[k]!, findings: [], charts: spool ? [] : plain[k]!.charts };
+            if (spool) {
+              const s = await spooled(plain[k]!.charts);
+              spools.push(s);
+              attachChartSpool(r.charts, s);
+            }
+            mixed.push(r);
           }
-          mixed.push(r);
+          const expected = naiveDuplicates(plain);
+          expect(described(duplicateChartIds(plain)).sort()).toEqual([...expected].sort());
+          expect(described(duplicateChartIds(mixed)).sort()).toEqual([...expected].sort());
+        } finally {
+          for (const s of spools) s.dispose();
         }
-        const expected = naiveDuplicates(plain);
-        expect(described(duplicateChartIds(plain)).sort()).toEqual([...expected].sort());
-        expect(described(duplicateChartIds(mixed)).sort()).toEqual([...expected].sort());
-      } finally {
-        for (const s of spools) s.dispose();
-      }
-    }), { numRuns: 60 });
+      }),
+      { numRuns: 60 },
+    );
   });
 });

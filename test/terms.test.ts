@@ -10,16 +10,40 @@ describe('negation detection', () => {
   test.each([
     ['Denies melena.', [['melena', true]]],
     ['No evidence of bleeding on exam.', [['bleeding', true]]],
-    ['Negative for melena or hematochezia.', [['melena', true], ['hematochezia', true]]],
+    [
+      'Negative for melena or hematochezia.',
+      [
+        ['melena', true],
+        ['hematochezia', true],
+      ],
+    ],
     ['Patient reports melena.', [['melena', false]]],
-    ['Denies melena. Heavy menses for months.', [['melena', true], ['heavy menses', false]]],
-    ['Denies melena; reports heavy menses.', [['melena', true], ['heavy menses', false]]],
+    [
+      'Denies melena. Heavy menses for months.',
+      [
+        ['melena', true],
+        ['heavy menses', false],
+      ],
+    ],
+    [
+      'Denies melena; reports heavy menses.',
+      [
+        ['melena', true],
+        ['heavy menses', false],
+      ],
+    ],
     ['No hematemesis but has had melena.', [['melena', false]]],
     // A cue far into a long sentence: the "but" after it still ends the negation.
     ['Patient was seen in the clinic today and denies nausea but has had melena.', [['melena', false]]],
     ['Without blood loss.', [['blood loss', true]]],
     // "ruled out" after the term negates it; the "No." of the next sentence reaches nothing.
-    ['Bleeding ruled out? No. Melena yesterday.', [['bleeding', true], ['melena', false]]],
+    [
+      'Bleeding ruled out? No. Melena yesterday.',
+      [
+        ['bleeding', true],
+        ['melena', false],
+      ],
+    ],
   ])('%s', (text, expected) => {
     expect(verdicts(text)).toEqual(expected);
   });
@@ -39,7 +63,10 @@ describe('whole words only', () => {
   });
 
   test('phrases match across spaces, hyphens and line breaks', () => {
-    expect(verdicts('blood-loss anemia; blood\n loss')).toEqual([['blood-loss', false], ['blood\n loss', false]]);
+    expect(verdicts('blood-loss anemia; blood\n loss')).toEqual([
+      ['blood-loss', false],
+      ['blood\n loss', false],
+    ]);
   });
 
   test('case does not matter', () => {
@@ -54,18 +81,39 @@ describe('whole words only', () => {
   // speed): on any text it must find what the plain pattern with a lookbehind finds.
   test('finds exactly what a pattern with a word-start lookbehind finds, on any text', () => {
     const reference = /(?<![\p{L}\p{N}_])(?:blood[\s-]+loss|hematochezia|heavy[\s-]+menses|bleeding|melena)(?![\p{L}\p{N}_])/giu;
-    const piece = fc.constantFrom('bleeding', 'Melena', 'blood', 'loss', 'heavy', ' menses', 'x', 'é', '\u{1D400}', '_', '1', ' ', '-', '.', 'no ', "'");
-    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
-      const text = pieces.join('');
-      const expected = [...text.matchAll(reference)].map((m) => [m.index, m[0]]);
-      expect(bleeding.find(text).map((h) => [h.index, h.term])).toEqual(expected);
-    }), { numRuns: 2000 });
+    const piece = fc.constantFrom(
+      'bleeding',
+      'Melena',
+      'blood',
+      'loss',
+      'heavy',
+      ' menses',
+      'x',
+      'é',
+      '\u{1D400}',
+      '_',
+      '1',
+      ' ',
+      '-',
+      '.',
+      'no ',
+      "'",
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        const expected = [...text.matchAll(reference)].map((m) => [m.index, m[0]]);
+        expect(bleeding.find(text).map((h) => [h.index, h.term])).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
 describe('excerpts', () => {
   test('show a few words around the term, within its sentence', () => {
-    const text = 'Long history of things that are not relevant at all here. Patient firmly denies any melena or other bleeding since last visit in June. Plan iron.';
+    const text =
+      'Long history of things that are not relevant at all here. Patient firmly denies any melena or other bleeding since last visit in June. Plan iron.';
     const hit = bleeding.find(text)[0]!;
     expect(hit.excerpt).toBe('Patient firmly denies any melena or other bleeding since...');
   });

@@ -47,7 +47,7 @@ describe('conversions a user-written test gets from its LOINC code, without decl
     expect(convert({ names: ['cobalamin'], unit: 'pg/mL' }, 100, 'pmol/L')).toBe(136);
   });
 
-  test('without the analytes catalogue, only the test\'s own unit and factors convert', () => {
+  test("without the analytes catalogue, only the test's own unit and factors convert", () => {
     const none = new AnalyteCatalog([]);
     expect(convert({ loinc: ['2132-9'], unit: 'pg/mL' }, 100, 'pmol/L', none)).toBe('unknown-unit');
     expect(convert({ loinc: ['2132-9'], unit: 'pg/mL' }, 100, 'pg/mL', none)).toBe(100);
@@ -79,7 +79,7 @@ labs:
 rules: []
 `;
 
-  test('a ruleset\'s analyte converts its tests, and the built-in ones stay', () => {
+  test("a ruleset's analyte converts its tests, and the built-in ones stay", () => {
     const rs = compileText(ruleset('  glucose: { loinc: [2345-7], unit: mg/dL, factors: { mmol/L: 18.016 } }'));
     const glucose = rs.labs.get('glucose')!.convert(90.08, 'mg/dL');
     expect(glucose.ok && roundForDisplay(glucose.value)).toBe(5);
@@ -87,7 +87,7 @@ rules: []
     expect(b12.ok && roundForDisplay(b12.value)).toBe(136);
   });
 
-  test('a ruleset\'s analyte replaces the built-in one of its key', () => {
+  test("a ruleset's analyte replaces the built-in one of its key", () => {
     const rs = compileText(ruleset('  b12: { loinc: [2132-9], unit: pg/mL }'));
     expect(rs.labs.get('b12')!.convert(100, 'pmol/L')).toEqual({ ok: false, reason: 'unknown-unit' });
   });
@@ -99,7 +99,15 @@ rules: []
 });
 
 describe('units as written', () => {
-  test.each([['µg/L', 'ug/l'], ['mcg/L', 'ug/l'], ['fL', 'fl'], ['µm³', 'um3'], ['g/dL', 'g/dl'], ['pmol/L', 'pmol/l'], ['{cells}/uL', '/ul']])('%s is %s', (u, n) => {
+  test.each([
+    ['µg/L', 'ug/l'],
+    ['mcg/L', 'ug/l'],
+    ['fL', 'fl'],
+    ['µm³', 'um3'],
+    ['g/dL', 'g/dl'],
+    ['pmol/L', 'pmol/l'],
+    ['{cells}/uL', '/ul'],
+  ])('%s is %s', (u, n) => {
     expect(normalizeUnit(u)).toBe(n);
   });
 });
@@ -122,7 +130,13 @@ describe('lab values written as text', () => {
 });
 
 describe('LOINC check digits', () => {
-  test.each([['2132-9', true], ['14685-2', true], ['718-7', true], ['2132-8', false], ['2132', false]])('%s valid: %s', (code, ok) => {
+  test.each([
+    ['2132-9', true],
+    ['14685-2', true],
+    ['718-7', true],
+    ['2132-8', false],
+    ['2132', false],
+  ])('%s valid: %s', (code, ok) => {
     expect(loincCheckDigitValid(code)).toBe(ok);
   });
 });

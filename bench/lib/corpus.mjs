@@ -33,8 +33,16 @@ const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
 
 /** Scenarios and their weights; `finding` marks those the catalog reports. */
 const SCENARIOS = [
-  ['pernicious', 30], ['b12-no-anemia', 14], ['hypertension', 20], ['bariatric', 8],
-  ['unsupported', 7], ['blood-loss', 5], ['no-lab', 5], ['uncertain', 4], ['units', 3], ['frequent', 4],
+  ['pernicious', 30],
+  ['b12-no-anemia', 14],
+  ['hypertension', 20],
+  ['bariatric', 8],
+  ['unsupported', 7],
+  ['blood-loss', 5],
+  ['no-lab', 5],
+  ['uncertain', 4],
+  ['units', 3],
+  ['frequent', 4],
 ];
 const TOTAL = SCENARIOS.reduce((s, [, w]) => s + w, 0);
 
@@ -57,7 +65,14 @@ function injection(units = 1, dose = 1000, dx = [1]) {
 function b12Labs(r, day, low = true) {
   const d = iso(day - r.int(3, 20) * DAY);
   return [
-    { loinc: '2132-9', test: 'Vitamin B12', value: low ? r.int(90, 190) : r.int(350, 800), unit: 'pg/mL', date: d, referenceRange: { low: 200, high: 900 } },
+    {
+      loinc: '2132-9',
+      test: 'Vitamin B12',
+      value: low ? r.int(90, 190) : r.int(350, 800),
+      unit: 'pg/mL',
+      date: d,
+      referenceRange: { low: 200, high: 900 },
+    },
     { loinc: '787-2', test: 'MCV', value: r.int(101, 116), unit: 'fL', date: d },
     { loinc: '718-7', test: 'Hemoglobin', value: r.round(8.9, 11.6, 1), unit: 'g/dL', date: d },
   ];
@@ -71,12 +86,28 @@ function b12Labs(r, day, low = true) {
 const ROUTINE = [
   {
     name: 'hypertension and diabetes follow-up',
-    dx: [{ code: 'I10', description: 'Essential (primary) hypertension' }, { code: 'E11.9', description: 'Type 2 diabetes mellitus without complications' }, { code: 'E78.5', description: 'Hyperlipidemia, unspecified' }],
-    services: (r) => [{ code: r.next() < 0.6 ? '99213' : '99214', diagnoses: [1, 2, 3] }, { code: '36415', diagnoses: [2] }],
+    dx: [
+      { code: 'I10', description: 'Essential (primary) hypertension' },
+      { code: 'E11.9', description: 'Type 2 diabetes mellitus without complications' },
+      { code: 'E78.5', description: 'Hyperlipidemia, unspecified' },
+    ],
+    services: (r) => [
+      { code: r.next() < 0.6 ? '99213' : '99214', diagnoses: [1, 2, 3] },
+      { code: '36415', diagnoses: [2] },
+    ],
     notes: (who) => [
-      { section: 'hpi', text: 'Follow-up of blood pressure, diabetes and cholesterol. No chest pain, no shortness of breath, no edema. Home readings in the 130s over 80s. Walking 30 minutes most days.' },
-      { section: 'assessment', text: `Hypertension, well controlled on lisinopril. Type 2 diabetes, A1c near goal on glipizide. Hyperlipidemia on atorvastatin. Seen by ${who}.` },
-      { section: 'plan', text: 'Continue current medications. Repeat A1c and lipid panel in three months. Diabetic foot exam done, normal.' },
+      {
+        section: 'hpi',
+        text: 'Follow-up of blood pressure, diabetes and cholesterol. No chest pain, no shortness of breath, no edema. Home readings in the 130s over 80s. Walking 30 minutes most days.',
+      },
+      {
+        section: 'assessment',
+        text: `Hypertension, well controlled on lisinopril. Type 2 diabetes, A1c near goal on glipizide. Hyperlipidemia on atorvastatin. Seen by ${who}.`,
+      },
+      {
+        section: 'plan',
+        text: 'Continue current medications. Repeat A1c and lipid panel in three months. Diabetic foot exam done, normal.',
+      },
     ],
     labs: (r, d) => [
       { loinc: '4548-4', test: 'Hemoglobin A1c', value: r.round(6.2, 7.8, 1), unit: '%', date: d, referenceRange: { high: 5.6 } },
@@ -84,12 +115,23 @@ const ROUTINE = [
       { loinc: '2160-0', test: 'Creatinine', value: r.round(0.7, 1.3, 2), unit: 'mg/dL', date: d, referenceRange: { low: 0.6, high: 1.3 } },
       { loinc: '2823-3', test: 'Potassium', value: r.round(3.6, 5.0, 1), unit: 'mmol/L', date: d, referenceRange: { low: 3.5, high: 5.1 } },
     ],
-    meds: [{ name: 'lisinopril', code: '29046', system: 'rxnorm' }, { name: 'glipizide', code: '4821', system: 'rxnorm' }, { name: 'atorvastatin', code: '83367', system: 'rxnorm' }],
+    meds: [
+      { name: 'lisinopril', code: '29046', system: 'rxnorm' },
+      { name: 'glipizide', code: '4821', system: 'rxnorm' },
+      { name: 'atorvastatin', code: '83367', system: 'rxnorm' },
+    ],
   },
   {
     name: 'annual wellness visit',
-    dx: [{ code: 'Z00.00', description: 'Encounter for general adult medical examination without abnormal findings' }, { code: 'Z23', description: 'Encounter for immunization' }],
-    services: () => [{ code: '99396', diagnoses: [1] }, { code: '90686', diagnoses: [2] }, { code: '90471', diagnoses: [2] }],
+    dx: [
+      { code: 'Z00.00', description: 'Encounter for general adult medical examination without abnormal findings' },
+      { code: 'Z23', description: 'Encounter for immunization' },
+    ],
+    services: () => [
+      { code: '99396', diagnoses: [1] },
+      { code: '90686', diagnoses: [2] },
+      { code: '90471', diagnoses: [2] },
+    ],
     notes: (who) => [
       { section: 'hpi', text: 'Annual physical. Feels well. Exercises three times a week, non-smoker, drinks socially.' },
       { section: 'assessment', text: `Healthy adult. Age-appropriate screening reviewed; influenza vaccine given today. Seen by ${who}.` },
@@ -116,7 +158,10 @@ const ROUTINE = [
   {
     name: 'low back pain',
     dx: [{ code: 'M54.50', description: 'Low back pain, unspecified' }],
-    services: () => [{ code: '99213', diagnoses: [1] }, { code: '97110', diagnoses: [1] }],
+    services: () => [
+      { code: '99213', diagnoses: [1] },
+      { code: '97110', diagnoses: [1] },
+    ],
     notes: (who) => [
       { section: 'hpi', text: 'Low back pain for one week after moving furniture. No radiation to the legs, no bladder or bowel change.' },
       { section: 'assessment', text: `Mechanical low back strain. Straight leg raise negative. Seen by ${who}.` },
@@ -134,8 +179,19 @@ function makeRoutineChart(i, r, idPrefix) {
   const birth = iso(Date.UTC(r.int(1940, 2004), r.int(0, 11), r.int(1, 28)));
   const day = BASE + r.int(0, 150) * DAY;
   const who = r.pick(CLINICIANS);
-  const e = { id: 'E1', date: iso(day), setting: 'outpatient', diagnoses: kind.dx.map((d) => ({ ...d })), services: kind.services(r), notes: kind.notes(who) };
-  const chart = { chartId: `${idPrefix}-${String(i).padStart(7, '0')}`, patient: { id: `P-${String(i).padStart(7, '0')}`, birthDate: birth, sex }, encounters: [e] };
+  const e = {
+    id: 'E1',
+    date: iso(day),
+    setting: 'outpatient',
+    diagnoses: kind.dx.map((d) => ({ ...d })),
+    services: kind.services(r),
+    notes: kind.notes(who),
+  };
+  const chart = {
+    chartId: `${idPrefix}-${String(i).padStart(7, '0')}`,
+    patient: { id: `P-${String(i).padStart(7, '0')}`, birthDate: birth, sex },
+    encounters: [e],
+  };
   const labs = kind.labs(r, iso(day - r.int(2, 10) * DAY));
   if (labs.length) chart.labs = labs;
   if (kind.meds.length) chart.medications = kind.meds.map((m) => ({ ...m }));
@@ -167,29 +223,58 @@ export function makeChart(i, r, idPrefix = 'ENC-B', relevantShare = 1) {
       case 'units':
         e.diagnoses.push({ ...B12_DX });
         e.services.push(...injection(kind === 'units' && v === 0 ? 2 : 1));
-        e.notes.push({ section: 'assessment', text: `Pernicious anemia, intrinsic factor antibodies positive. Monthly cyanocobalamin maintenance injection given. Denies melena or other bleeding. Seen by ${who}.` });
+        e.notes.push({
+          section: 'assessment',
+          text: `Pernicious anemia, intrinsic factor antibodies positive. Monthly cyanocobalamin maintenance injection given. Denies melena or other bleeding. Seen by ${who}.`,
+        });
         e.notes.push({ section: 'plan', text: 'Continue cyanocobalamin 1000 mcg IM monthly. Recheck CBC and B12 in three months.' });
         if (v === 0) labs = b12Labs(r, day);
         break;
       case 'b12-no-anemia':
         e.diagnoses.push({ code: 'E53.8', description: 'Deficiency of other specified B group vitamins' });
         e.services.push(...injection());
-        e.notes.push({ section: 'assessment', text: `Vitamin B12 deficiency without anemia, on metformin for years. Numbness in feet. Monthly B12 injection given by ${who}.` });
+        e.notes.push({
+          section: 'assessment',
+          text: `Vitamin B12 deficiency without anemia, on metformin for years. Numbness in feet. Monthly B12 injection given by ${who}.`,
+        });
         e.notes.push({ section: 'plan', text: 'Cyanocobalamin 1000 mcg IM today. Review metformin dose at next visit.' });
         e.diagnoses.push({ code: 'Z79.84', description: 'Long term (current) use of oral hypoglycemic drugs' });
-        if (v === 0) labs = [{ loinc: '2132-9', test: 'Vitamin B12', value: r.int(120, 195), unit: 'pg/mL', date: iso(day - 10 * DAY) }, { loinc: '718-7', test: 'Hemoglobin', value: r.round(12.5, 15.5, 1), unit: 'g/dL', date: iso(day - 10 * DAY) }];
+        if (v === 0)
+          labs = [
+            { loinc: '2132-9', test: 'Vitamin B12', value: r.int(120, 195), unit: 'pg/mL', date: iso(day - 10 * DAY) },
+            { loinc: '718-7', test: 'Hemoglobin', value: r.round(12.5, 15.5, 1), unit: 'g/dL', date: iso(day - 10 * DAY) },
+          ];
         break;
       case 'hypertension':
-        e.diagnoses.push({ code: 'I10', description: 'Essential (primary) hypertension' }, { code: 'E11.9', description: 'Type 2 diabetes mellitus without complications' });
+        e.diagnoses.push(
+          { code: 'I10', description: 'Essential (primary) hypertension' },
+          { code: 'E11.9', description: 'Type 2 diabetes mellitus without complications' },
+        );
         e.services.push({ code: '99213', diagnoses: [1, 2] });
-        e.notes.push({ section: 'hpi', text: 'Follow-up of blood pressure and diabetes. No chest pain, no shortness of breath. Home readings 130s over 80s.' });
-        e.notes.push({ section: 'assessment', text: `Hypertension, well controlled on lisinopril. Type 2 diabetes, A1c at goal. Seen by ${who}.` });
-        if (v === 0) labs = [{ loinc: '718-7', test: 'Hemoglobin', value: r.round(12.6, 15.8, 1), unit: 'g/dL', date: iso(day - 5 * DAY) }, { loinc: '4548-4', test: 'Hemoglobin A1c', value: r.round(5.9, 6.9, 1), unit: '%', date: iso(day - 5 * DAY) }];
+        e.notes.push({
+          section: 'hpi',
+          text: 'Follow-up of blood pressure and diabetes. No chest pain, no shortness of breath. Home readings 130s over 80s.',
+        });
+        e.notes.push({
+          section: 'assessment',
+          text: `Hypertension, well controlled on lisinopril. Type 2 diabetes, A1c at goal. Seen by ${who}.`,
+        });
+        if (v === 0)
+          labs = [
+            { loinc: '718-7', test: 'Hemoglobin', value: r.round(12.6, 15.8, 1), unit: 'g/dL', date: iso(day - 5 * DAY) },
+            { loinc: '4548-4', test: 'Hemoglobin A1c', value: r.round(5.9, 6.9, 1), unit: '%', date: iso(day - 5 * DAY) },
+          ];
         break;
       case 'bariatric':
-        e.diagnoses.push({ code: 'D51.8', description: 'Other vitamin B12 deficiency anemias' }, { code: 'Z98.84', description: 'Bariatric surgery status' });
+        e.diagnoses.push(
+          { code: 'D51.8', description: 'Other vitamin B12 deficiency anemias' },
+          { code: 'Z98.84', description: 'Bariatric surgery status' },
+        );
         e.services.push(...injection(1, 1000, [1, 2]));
-        e.notes.push({ section: 'assessment', text: 'B12 deficiency anemia after gastric bypass in 2019. Malabsorption of oral B12. Injection given today.' });
+        e.notes.push({
+          section: 'assessment',
+          text: 'B12 deficiency anemia after gastric bypass in 2019. Malabsorption of oral B12. Injection given today.',
+        });
         if (v === 0) labs = b12Labs(r, day);
         break;
       case 'unsupported':
@@ -200,13 +285,19 @@ export function makeChart(i, r, idPrefix = 'ENC-B', relevantShare = 1) {
       case 'blood-loss':
         e.diagnoses.push({ code: 'D62', description: 'Acute posthemorrhagic anemia' });
         e.services.push(...injection(1, 1000, ['D62']));
-        e.notes.push({ section: 'assessment', text: 'Fatigue and pallor. Hemoglobin low. Denies melena, hematochezia or other bleeding. Plan B12 injection today.' });
+        e.notes.push({
+          section: 'assessment',
+          text: 'Fatigue and pallor. Hemoglobin low. Denies melena, hematochezia or other bleeding. Plan B12 injection today.',
+        });
         if (v === 0) labs = [{ loinc: '718-7', test: 'Hemoglobin', value: r.round(8.5, 10.5, 1), unit: 'g/dL', date: iso(day - 4 * DAY) }];
         break;
       case 'no-lab':
         e.diagnoses.push({ ...B12_DX });
         e.services.push(...injection());
-        e.notes.push({ section: 'assessment', text: 'Pernicious anemia, stable on monthly B12 injections. Denies melena or other bleeding.' });
+        e.notes.push({
+          section: 'assessment',
+          text: 'Pernicious anemia, stable on monthly B12 injections. Denies melena or other bleeding.',
+        });
         break;
       case 'uncertain':
         e.setting = r.next() < 0.5 ? 'telehealth' : 'outpatient';
@@ -216,7 +307,11 @@ export function makeChart(i, r, idPrefix = 'ENC-B', relevantShare = 1) {
     }
     encounters.push(e);
   }
-  const chart = { chartId: `${idPrefix}-${String(i).padStart(7, '0')}`, patient: { id: `P-${String(i).padStart(7, '0')}`, birthDate: birth, sex }, encounters };
+  const chart = {
+    chartId: `${idPrefix}-${String(i).padStart(7, '0')}`,
+    patient: { id: `P-${String(i).padStart(7, '0')}`, birthDate: birth, sex },
+    encounters,
+  };
   if (labs.length) chart.labs = labs;
   if (kind !== 'hypertension' && kind !== 'uncertain') chart.medications = [{ name: 'cyanocobalamin', code: '1234', system: 'rxnorm' }];
   return chart;
@@ -280,7 +375,12 @@ const SYS = {
   ucum: 'http://unitsofmeasure.org',
   actCode: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
 };
-const CLASS = { outpatient: ['AMB', 'ambulatory'], telehealth: ['VR', 'virtual'], emergency: ['EMER', 'emergency'], inpatient: ['IMP', 'inpatient encounter'] };
+const CLASS = {
+  outpatient: ['AMB', 'ambulatory'],
+  telehealth: ['VR', 'virtual'],
+  emergency: ['EMER', 'emergency'],
+  inpatient: ['IMP', 'inpatient encounter'],
+};
 const SECTION_LOINC = { assessment: '51848-0', plan: '18776-5', hpi: '10164-2' };
 const VER = { confirmed: 'confirmed', suspected: 'provisional' };
 
@@ -300,59 +400,105 @@ export async function writeFhirBulkCorpus(dir, megabytes, seed = 3) {
     const c = makeChart(charts, r, 'ENC-F');
     const pid = `p${charts}`;
     const subject = { reference: `Patient/${pid}` };
-    await out.Patient.write(JSON.stringify({ resourceType: 'Patient', id: pid, identifier: [{ system: 'urn:example:mrn', value: c.patient.id }], gender: c.patient.sex, birthDate: c.patient.birthDate }));
+    await out.Patient.write(
+      JSON.stringify({
+        resourceType: 'Patient',
+        id: pid,
+        identifier: [{ system: 'urn:example:mrn', value: c.patient.id }],
+        gender: c.patient.sex,
+        birthDate: c.patient.birthDate,
+      }),
+    );
     let n = 0;
     for (const e of c.encounters) {
       const eid = `${pid}-${e.id}`;
       const [code, display] = CLASS[e.setting];
-      await out.Encounter.write(JSON.stringify({ resourceType: 'Encounter', id: eid, status: 'finished', class: { system: SYS.actCode, code, display }, subject, period: { start: `${e.date}T09:30:00-04:00` } }));
+      await out.Encounter.write(
+        JSON.stringify({
+          resourceType: 'Encounter',
+          id: eid,
+          status: 'finished',
+          class: { system: SYS.actCode, code, display },
+          subject,
+          period: { start: `${e.date}T09:30:00-04:00` },
+        }),
+      );
       const encounter = { reference: `Encounter/${eid}` };
       for (const [k, d] of e.diagnoses.entries()) {
-        await out.Condition.write(JSON.stringify({
-          resourceType: 'Condition', id: `${eid}-c${k}`,
-          verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: VER[d.status ?? 'confirmed'] }] },
-          category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' }] }],
-          code: { coding: [{ system: SYS.icd10, code: d.code, ...(d.description ? { display: d.description } : {}) }] },
-          subject, encounter, recordedDate: e.date,
-        }));
+        await out.Condition.write(
+          JSON.stringify({
+            resourceType: 'Condition',
+            id: `${eid}-c${k}`,
+            verificationStatus: {
+              coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: VER[d.status ?? 'confirmed'] }],
+            },
+            category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' }] }],
+            code: { coding: [{ system: SYS.icd10, code: d.code, ...(d.description ? { display: d.description } : {}) }] },
+            subject,
+            encounter,
+            recordedDate: e.date,
+          }),
+        );
       }
       if (e.services.length) {
         const seq = (p) => (typeof p === 'number' ? p : e.diagnoses.findIndex((d) => d.code === p) + 1);
-        await out.Claim.write(JSON.stringify({
-          resourceType: 'Claim', id: `${eid}-claim`, status: 'active', use: 'claim',
-          type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' }] },
-          patient: subject, created: e.date, provider: { display: 'Example Clinic' },
-          priority: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/processpriority', code: 'normal' }] },
-          insurance: [{ sequence: 1, focal: true, coverage: { display: 'Medicare Part B' } }],
-          diagnosis: e.diagnoses.map((d, k) => ({ sequence: k + 1, diagnosisCodeableConcept: { coding: [{ system: SYS.icd10, code: d.code }] } })),
-          item: e.services.map((s, k) => ({
-            sequence: k + 1,
-            productOrService: { coding: [{ system: s.code.startsWith('J') ? SYS.hcpcs : SYS.cpt, code: s.code }] },
-            servicedDate: e.date, encounter: [encounter],
-            ...(s.diagnoses ? { diagnosisSequence: s.diagnoses.map(seq) } : {}),
-            ...(s.units !== undefined ? { quantity: { value: s.units } } : {}),
-          })),
-        }));
+        await out.Claim.write(
+          JSON.stringify({
+            resourceType: 'Claim',
+            id: `${eid}-claim`,
+            status: 'active',
+            use: 'claim',
+            type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' }] },
+            patient: subject,
+            created: e.date,
+            provider: { display: 'Example Clinic' },
+            priority: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/processpriority', code: 'normal' }] },
+            insurance: [{ sequence: 1, focal: true, coverage: { display: 'Medicare Part B' } }],
+            diagnosis: e.diagnoses.map((d, k) => ({
+              sequence: k + 1,
+              diagnosisCodeableConcept: { coding: [{ system: SYS.icd10, code: d.code }] },
+            })),
+            item: e.services.map((s, k) => ({
+              sequence: k + 1,
+              productOrService: { coding: [{ system: s.code.startsWith('J') ? SYS.hcpcs : SYS.cpt, code: s.code }] },
+              servicedDate: e.date,
+              encounter: [encounter],
+              ...(s.diagnoses ? { diagnosisSequence: s.diagnoses.map(seq) } : {}),
+              ...(s.units !== undefined ? { quantity: { value: s.units } } : {}),
+            })),
+          }),
+        );
       }
       for (const note of e.notes) {
-        await out.DocumentReference.write(JSON.stringify({
-          resourceType: 'DocumentReference', id: `${eid}-n${n++}`, status: 'current',
-          type: { coding: [{ system: SYS.loinc, code: SECTION_LOINC[note.section] ?? '11506-3' }] },
-          subject, date: `${e.date}T10:30:00-04:00`,
-          content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(note.text).toString('base64') } }],
-          context: { encounter: [encounter] },
-        }));
+        await out.DocumentReference.write(
+          JSON.stringify({
+            resourceType: 'DocumentReference',
+            id: `${eid}-n${n++}`,
+            status: 'current',
+            type: { coding: [{ system: SYS.loinc, code: SECTION_LOINC[note.section] ?? '11506-3' }] },
+            subject,
+            date: `${e.date}T10:30:00-04:00`,
+            content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from(note.text).toString('base64') } }],
+            context: { encounter: [encounter] },
+          }),
+        );
       }
     }
     for (const [k, lab] of (c.labs ?? []).entries()) {
       const obs = {
-        resourceType: 'Observation', id: `${pid}-o${k}`, status: 'final',
+        resourceType: 'Observation',
+        id: `${pid}-o${k}`,
+        status: 'final',
         category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
         code: { coding: [{ system: SYS.loinc, code: lab.loinc, display: lab.test }], text: lab.test },
-        subject, effectiveDateTime: lab.date,
+        subject,
+        effectiveDateTime: lab.date,
         valueQuantity: { value: lab.value, unit: lab.unit, system: SYS.ucum, code: lab.unit },
       };
-      if (lab.referenceRange) obs.referenceRange = [{ low: { value: lab.referenceRange.low, unit: lab.unit }, high: { value: lab.referenceRange.high, unit: lab.unit } }];
+      if (lab.referenceRange)
+        obs.referenceRange = [
+          { low: { value: lab.referenceRange.low, unit: lab.unit }, high: { value: lab.referenceRange.high, unit: lab.unit } },
+        ];
       await out.Observation.write(JSON.stringify(obs));
     }
     charts++;

@@ -87,7 +87,8 @@ export function collectCases(defs: Definitions, rulesetPath: string, testsPath: 
   const suite: TestSuite = { icd10: [], cases: [] };
   const charts = new ChartFiles(problems);
   for (const [id, def] of defs.rules) {
-    if (def.src.path === rulesetPath && def.value.examples !== undefined) addExamples(suite, charts, id, def.value.examples, def.src, [...def.path, 'examples'], problems);
+    if (def.src.path === rulesetPath && def.value.examples !== undefined)
+      addExamples(suite, charts, id, def.value.examples, def.src, [...def.path, 'examples'], problems);
   }
   if (existsSync(testsPath)) {
     const src = readSource(testsPath, problems);
@@ -111,7 +112,15 @@ export function collectCases(defs: Definitions, rulesetPath: string, testsPath: 
   return suite;
 }
 
-function addExamples(suite: TestSuite, charts: ChartFiles, ruleId: string, examples: unknown, src: SourceFile, path: NodePath, problems: Problems): void {
+function addExamples(
+  suite: TestSuite,
+  charts: ChartFiles,
+  ruleId: string,
+  examples: unknown,
+  src: SourceFile,
+  path: NodePath,
+  problems: Problems,
+): void {
   if (!isObj(examples)) return;
   for (const kind of ['valid', 'invalid'] as const) {
     const list = examples[kind];
@@ -125,7 +134,7 @@ function addExamples(suite: TestSuite, charts: ChartFiles, ruleId: string, examp
       const spec = typeof c === 'string' ? { chart: c } : isObj(c) ? c : undefined;
       if (!spec) return;
       const chartPath: NodePath = typeof c === 'string' ? at : [...at, 'chart'];
-      const expected = Array.isArray(spec.findings) ? spec.findings.filter(isObj) as ExpectedFinding[] : undefined;
+      const expected = Array.isArray(spec.findings) ? (spec.findings.filter(isObj) as ExpectedFinding[]) : undefined;
       if (expected && kind === 'valid') {
         problems.at(src, [...at, 'findings'], 'a valid case expects no finding: leave `findings` out, or make it an invalid case');
         return;
@@ -133,7 +142,15 @@ function addExamples(suite: TestSuite, charts: ChartFiles, ruleId: string, examp
       const name = typeof spec.name === 'string' ? spec.name : undefined;
       if (isObj(spec.chart)) {
         const chart = inlineChart(src, chartPath);
-        suite.cases.push({ ruleId, kind, name: name ?? `inline chart ${String(spec.chart.chartId ?? '')}`.trim(), where: where(at), chart: chart.text, excerpt: chart.excerpt, ...(expected ? { expected } : {}) });
+        suite.cases.push({
+          ruleId,
+          kind,
+          name: name ?? `inline chart ${String(spec.chart.chartId ?? '')}`.trim(),
+          where: where(at),
+          chart: chart.text,
+          excerpt: chart.excerpt,
+          ...(expected ? { expected } : {}),
+        });
         return;
       }
       if (typeof spec.chart !== 'string') return;
@@ -146,12 +163,17 @@ function addExamples(suite: TestSuite, charts: ChartFiles, ruleId: string, examp
         return;
       }
       if (expected && ids.length > 1) {
-        problems.at(src, chartPath, `${loaded.chart.file} holds ${ids.length} charts: pick the one the findings are about (${file}#${ids[0]})`);
+        problems.at(
+          src,
+          chartPath,
+          `${loaded.chart.file} holds ${ids.length} charts: pick the one the findings are about (${file}#${ids[0]})`,
+        );
         return;
       }
       for (const id of ids) {
         suite.cases.push({
-          ruleId, kind,
+          ruleId,
+          kind,
           name: name ?? (id !== undefined ? `${loaded.chart.file}#${id}` : loaded.chart.file),
           where: where(at),
           chart: loaded.chart,
@@ -176,9 +198,14 @@ function inlineChart(src: SourceFile, path: NodePath): { text: ChartText; excerp
   const body = src.text.slice(start, end);
   const lineStart = src.text.lastIndexOf('\n', start - 1) + 1;
   const indent = start - lineStart;
-  const excerpt = isMap(node) && !node.flow
-    ? (' '.repeat(indent) + body).split('\n').map((l) => l.slice(indent)).join('\n').trimEnd()
-    : body.trim();
+  const excerpt =
+    isMap(node) && !node.flow
+      ? (' '.repeat(indent) + body)
+          .split('\n')
+          .map((l) => l.slice(indent))
+          .join('\n')
+          .trimEnd()
+      : body.trim();
   return { text: { file: src.file, text: before + body, format: 'yaml' }, excerpt };
 }
 
@@ -201,14 +228,20 @@ class ChartFiles {
       text = decode(readFileSync(abs)).text;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      this.problems.at(src, at, code === 'ENOENT' ? `chart file not found: ${displayPath(abs, process.cwd())}` : `cannot read ${displayPath(abs, process.cwd())} (${code ?? String(err)})`);
+      this.problems.at(
+        src,
+        at,
+        code === 'ENOENT'
+          ? `chart file not found: ${displayPath(abs, process.cwd())}`
+          : `cannot read ${displayPath(abs, process.cwd())} (${code ?? String(err)})`,
+      );
       this.files.set(abs, undefined);
       return undefined;
     }
     const format = formatOf(abs) ?? (/^\s*[[{]/.test(text) ? 'json' : 'yaml');
     const values = [...parseText(text, format).docs].flatMap((d) => (Array.isArray(d.value) ? d.value : [d.value]));
     const ids = values.map((v) => (isObj(v) && typeof v.chartId === 'string' ? v.chartId : undefined));
-    const chartIds = ids.every((id) => id !== undefined) ? ids as string[] : [];
+    const chartIds = ids.every((id) => id !== undefined) ? (ids as string[]) : [];
     const loaded: LoadedCharts = {
       chart: { file: displayPath(abs, process.cwd()), text, format },
       chartIds,
@@ -223,8 +256,14 @@ class ChartFiles {
 function excerptOf(text: string, format: SourceFormat, values: unknown[], id: string | undefined): string {
   if (id === undefined) return text.trim();
   if (format === 'yaml') {
-    const part = text.split(/^---[ \t]*$/m).find((p) => [...parseText(p, 'yaml').docs].some((d) => isObj(d.value) && d.value.chartId === id));
+    const part = text
+      .split(/^---[ \t]*$/m)
+      .find((p) => [...parseText(p, 'yaml').docs].some((d) => isObj(d.value) && d.value.chartId === id));
     if (part !== undefined) return part.trim();
   }
-  return JSON.stringify(values.find((v) => isObj(v) && v.chartId === id), null, 2);
+  return JSON.stringify(
+    values.find((v) => isObj(v) && v.chartId === id),
+    null,
+    2,
+  );
 }

@@ -21,7 +21,12 @@ function fence(lang: string, text: string): string {
 }
 
 function reported(findings: readonly Finding[]): string {
-  return findings.map((f) => `${f.severity}  ${f.message}${f.evidence.map((e) => `\n  ↳ ${e.kind}${e.code ? ` ${e.code}` : ''}${e.test ? ` ${e.test} ${String(e.value)} ${e.unit ?? ''}`.trimEnd() : ''}${e.term ? ` "${e.excerpt ?? e.term}"` : ''}`).join('')}`).join('\n');
+  return findings
+    .map(
+      (f) =>
+        `${f.severity}  ${f.message}${f.evidence.map((e) => `\n  ↳ ${e.kind}${e.code ? ` ${e.code}` : ''}${e.test ? ` ${e.test} ${String(e.value)} ${e.unit ?? ''}`.trimEnd() : ''}${e.term ? ` "${e.excerpt ?? e.term}"` : ''}`).join('')}`,
+    )
+    .join('\n');
 }
 
 /** A finding's query draft as plain text: the indicators, the question and its options (docs/queries.md). */
@@ -47,9 +52,14 @@ function rulePage(rule: CompiledRule, results: readonly CaseResult[]): string {
     `## The rule\n\n${fence('yaml', rule.source)}`,
   ];
   if (fires) {
-    parts.push(`## A chart it fires on\n\n${fence('yaml', fires.case.excerpt)}\n\nb12lint reports:\n\n${fence('text', reported(fires.actual))}`);
+    parts.push(
+      `## A chart it fires on\n\n${fence('yaml', fires.case.excerpt)}\n\nb12lint reports:\n\n${fence('text', reported(fires.actual))}`,
+    );
     const drafted = fires.actual.find((f) => f.query);
-    if (drafted) parts.push(`With the draft of a provider query ([docs/queries.md](../queries.md)), to review and send:\n\n${fence('text', draftText(drafted.query!))}`);
+    if (drafted)
+      parts.push(
+        `With the draft of a provider query ([docs/queries.md](../queries.md)), to review and send:\n\n${fence('text', draftText(drafted.query!))}`,
+      );
   }
   if (quiet) parts.push(`## A chart it stays quiet on\n\n${fence('yaml', quiet.case.excerpt)}`);
   parts.push('[All rules](README.md)');
@@ -61,7 +71,7 @@ function indexPage(rules: readonly CompiledRule[]): string {
   return `${[
     HEADER,
     `# The rules of ${DOCS_RULESET}`,
-    'Each page has the rule\'s docs, its YAML, and a chart it fires on and one it stays quiet on, from its tests. `b12lint explain <rule-id>` prints the same docs in the terminal.',
+    "Each page has the rule's docs, its YAML, and a chart it fires on and one it stays quiet on, from its tests. `b12lint explain <rule-id>` prints the same docs in the terminal.",
     `| rule | severity | what it finds |\n|---|---|---|\n${rows.join('\n')}`,
   ].join('\n\n')}\n`;
 }
@@ -72,6 +82,13 @@ export function ruleDocs(): Map<string, string> {
   const { suite, ruleset } = loadSuite(DOCS_RULESET, abs, process.cwd(), []);
   const results = runCases(ruleset, suite.cases);
   const files = new Map<string, string>([['docs/rules/README.md', indexPage(ruleset.allRules)]]);
-  for (const rule of ruleset.allRules) files.set(`docs/rules/${rule.id}.md`, rulePage(rule, results.filter((r) => r.case.ruleId === rule.id)));
+  for (const rule of ruleset.allRules)
+    files.set(
+      `docs/rules/${rule.id}.md`,
+      rulePage(
+        rule,
+        results.filter((r) => r.case.ruleId === rule.id),
+      ),
+    );
   return files;
 }

@@ -16,7 +16,9 @@ export const STARTER_TESTS = 'b12lint-rules.tests.yaml';
 
 /** The modeline that tells yaml-language-server (VS Code's YAML extension) which schema a file has. */
 function modeline(cwd: string, schema: string): string {
-  const rel = relative(cwd, join(SCHEMA_DIR, `${schema}.schema.json`)).split('\\').join('/');
+  const rel = relative(cwd, join(SCHEMA_DIR, `${schema}.schema.json`))
+    .split('\\')
+    .join('/');
   return `# yaml-language-server: $schema=${rel}`;
 }
 
@@ -48,7 +50,9 @@ export function init(cwd: string, options: { ruleset?: boolean; force?: boolean 
   }
   const existing = files.map(([name]) => name).filter((name) => existsSync(join(cwd, name)));
   if (existing.length && !options.force) {
-    throw new AuthoringError(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}: nothing was written (--force overwrites)`);
+    throw new AuthoringError(
+      `${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}: nothing was written (--force overwrites)`,
+    );
   }
   for (const [name, text] of files) writeFileSync(join(cwd, name), text);
   return files.map(([name]) => name);

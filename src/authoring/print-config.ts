@@ -29,12 +29,15 @@ function valuesOf<T>(map: ReadonlyMap<string, Def<T>>): Record<string, T> {
 }
 
 export async function printConfig(file: string | undefined, o: PrintConfigOptions): Promise<string> {
-  const spec = rulesetSpecOf({
-    cwd: o.cwd,
-    ...(o.ruleset ? { ruleset: o.ruleset } : {}),
-    ...(o.config !== undefined ? { config: o.config } : o.configLookup === false ? { config: false as const } : {}),
-    icd10: o.icd10,
-  }, '');
+  const spec = rulesetSpecOf(
+    {
+      cwd: o.cwd,
+      ...(o.ruleset ? { ruleset: o.ruleset } : {}),
+      ...(o.config !== undefined ? { config: o.config } : o.configLookup === false ? { config: false as const } : {}),
+      icd10: o.icd10,
+    },
+    '',
+  );
   const { ruleset, defs, config } = setupFromSpec(spec);
   const icd10 = tablesInForce(spec.icd10, config);
   if (ruleset.warnings.length) o.warn?.(ruleset.warnings);

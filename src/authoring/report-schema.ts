@@ -22,66 +22,117 @@ function object<T>(title: string, properties: Record<keyof T, Schema>, optional:
   return { title, type: 'object', required: keys.filter((k) => !optional.includes(k)), properties, additionalProperties: false };
 }
 
-const evidence = object<Evidence>('evidence', {
-  kind: { title: 'evidence kind', enum: [...EVIDENCE_KINDS], description: 'What the evidence is.' },
-  pointer: str('Where it stands, as a JSON pointer in its file.'),
-  file: str('The file it stands in, when not the finding\'s own.'),
-  line: position('Its line (1-based).'),
-  column: position('Its column (1-based).'),
-  code: str('A code.'),
-  mappedFrom: str('The code it was mapped from (another code system).'),
-  date: str('A date.'),
-  test: str('A lab test.'),
-  value: { type: ['number', 'string'], description: 'A lab value, as written.' },
-  unit: str('The unit of the value.'),
-  converted: object<{ value: number; unit: string }>('converted value', { value: { type: 'number' }, unit: { type: 'string' } }),
-  section: str('A note\'s section.'),
-  term: str('The term matched in a note.'),
-  assertion: { title: 'assertion', enum: [...ASSERTIONS], description: 'How the note states the term.' },
-  excerpt: str('A few words around the term.'),
-  name: str('A medication\'s name.'),
-  setting: str('An encounter\'s setting.'),
-}, ['file', 'line', 'column', 'code', 'mappedFrom', 'date', 'test', 'value', 'unit', 'converted', 'section', 'term', 'assertion', 'excerpt', 'name', 'setting']);
+const evidence = object<Evidence>(
+  'evidence',
+  {
+    kind: { title: 'evidence kind', enum: [...EVIDENCE_KINDS], description: 'What the evidence is.' },
+    pointer: str('Where it stands, as a JSON pointer in its file.'),
+    file: str("The file it stands in, when not the finding's own."),
+    line: position('Its line (1-based).'),
+    column: position('Its column (1-based).'),
+    code: str('A code.'),
+    mappedFrom: str('The code it was mapped from (another code system).'),
+    date: str('A date.'),
+    test: str('A lab test.'),
+    value: { type: ['number', 'string'], description: 'A lab value, as written.' },
+    unit: str('The unit of the value.'),
+    converted: object<{ value: number; unit: string }>('converted value', { value: { type: 'number' }, unit: { type: 'string' } }),
+    section: str("A note's section."),
+    term: str('The term matched in a note.'),
+    assertion: { title: 'assertion', enum: [...ASSERTIONS], description: 'How the note states the term.' },
+    excerpt: str('A few words around the term.'),
+    name: str("A medication's name."),
+    setting: str("An encounter's setting."),
+  },
+  [
+    'file',
+    'line',
+    'column',
+    'code',
+    'mappedFrom',
+    'date',
+    'test',
+    'value',
+    'unit',
+    'converted',
+    'section',
+    'term',
+    'assertion',
+    'excerpt',
+    'name',
+    'setting',
+  ],
+);
 
-const indicator = object<QueryIndicator>('query indicator', {
-  text: str('The indicator as the record has it: a lab with its value, unit, range and date; a note sentence verbatim; a medication, service or diagnosis.'),
-  source: { title: 'indicator source', enum: ['lab', 'note', 'medication', 'service', 'diagnosis'], description: 'Where in the record it comes from.' },
-  section: str('A note\'s section.'),
-  date: str('Its date.'),
-  file: str('The file it stands in, when not the finding\'s own.'),
-  line: position('Its line (1-based).'),
-  column: position('Its column (1-based).'),
-  pointer: str('Where it stands, as a JSON pointer in its file.'),
-}, ['section', 'date', 'file', 'line', 'column']);
+const indicator = object<QueryIndicator>(
+  'query indicator',
+  {
+    text: str(
+      'The indicator as the record has it: a lab with its value, unit, range and date; a note sentence verbatim; a medication, service or diagnosis.',
+    ),
+    source: {
+      title: 'indicator source',
+      enum: ['lab', 'note', 'medication', 'service', 'diagnosis'],
+      description: 'Where in the record it comes from.',
+    },
+    section: str("A note's section."),
+    date: str('Its date.'),
+    file: str("The file it stands in, when not the finding's own."),
+    line: position('Its line (1-based).'),
+    column: position('Its column (1-based).'),
+    pointer: str('Where it stands, as a JSON pointer in its file.'),
+  },
+  ['section', 'date', 'file', 'line', 'column'],
+);
 
-const query = object<Query>('query', {
-  question: str('The question to the provider.'),
-  encounterDate: str('The date of service the query is about.'),
-  indicators: { type: 'array', items: ref('query-indicator'), description: 'The clinical indicators from this record.' },
-  options: { type: 'array', items: { type: 'string' }, description: 'The options, ending with "Other (please specify)" and "Clinically undetermined" (none for an open question).' },
-}, ['encounterDate']);
+const query = object<Query>(
+  'query',
+  {
+    question: str('The question to the provider.'),
+    encounterDate: str('The date of service the query is about.'),
+    indicators: { type: 'array', items: ref('query-indicator'), description: 'The clinical indicators from this record.' },
+    options: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'The options, ending with "Other (please specify)" and "Clinically undetermined" (none for an open question).',
+    },
+  },
+  ['encounterDate'],
+);
 
-const finding = object<Finding>('finding', {
-  ruleId: { type: 'string', minLength: 1, description: 'The rule, or one of the engine\'s own (parse-error, chart-format, read-error, internal-error).' },
-  severity: { title: 'severity', enum: [...SEVERITIES], description: 'The finding\'s severity.' },
-  message: str('What is wrong and what to do.'),
-  chartId: str('The chart\'s id.'),
-  encounterId: str('The encounter\'s id.'),
-  line: position('The line (1-based).'),
-  column: position('The column (1-based).'),
-  pointer: str('The JSON pointer of what the finding is about.'),
-  fingerprint: str('What the finding is about, never where: the same across runs.'),
-  evidence: { type: 'array', items: ref('evidence'), description: 'What the finding rests on.' },
-  query: ref('query'),
-  stack: str('Where b12lint failed (internal-error findings under --debug).'),
-}, ['chartId', 'encounterId', 'query', 'stack']);
+const finding = object<Finding>(
+  'finding',
+  {
+    ruleId: {
+      type: 'string',
+      minLength: 1,
+      description: "The rule, or one of the engine's own (parse-error, chart-format, read-error, internal-error).",
+    },
+    severity: { title: 'severity', enum: [...SEVERITIES], description: "The finding's severity." },
+    message: str('What is wrong and what to do.'),
+    chartId: str("The chart's id."),
+    encounterId: str("The encounter's id."),
+    line: position('The line (1-based).'),
+    column: position('The column (1-based).'),
+    pointer: str('The JSON pointer of what the finding is about.'),
+    fingerprint: str('What the finding is about, never where: the same across runs.'),
+    evidence: { type: 'array', items: ref('evidence'), description: 'What the finding rests on.' },
+    query: ref('query'),
+    stack: str('Where b12lint failed (internal-error findings under --debug).'),
+  },
+  ['chartId', 'encounterId', 'query', 'stack'],
+);
 
-const chartEntry = object<ChartEntry>('chart entry', {
-  chartId: str('The chart\'s id.'),
-  line: position('Where the chart starts.'),
-  column: position('Where the chart starts.'),
-  pointer: str('The chart\'s JSON pointer.'),
-}, ['chartId']);
+const chartEntry = object<ChartEntry>(
+  'chart entry',
+  {
+    chartId: str("The chart's id."),
+    line: position('Where the chart starts.'),
+    column: position('Where the chart starts.'),
+    pointer: str("The chart's JSON pointer."),
+  },
+  ['chartId'],
+);
 
 const fileResult = object<FileResult>('file result', {
   file: { type: 'string', minLength: 1, description: 'The file, relative to the current folder, with /.' },
@@ -89,13 +140,17 @@ const fileResult = object<FileResult>('file result', {
   charts: { type: 'array', items: ref('chart-entry'), description: 'Every chart of the file, in file order.' },
 });
 
-const baselineEntry = object<BaselineEntry>('baseline entry', {
-  file: str('The file.'),
-  chartId: str('The chart\'s id.'),
-  encounterId: str('The encounter\'s id.'),
-  ruleId: str('The rule.'),
-  fingerprint: str('The finding\'s fingerprint.'),
-}, ['chartId', 'encounterId']);
+const baselineEntry = object<BaselineEntry>(
+  'baseline entry',
+  {
+    file: str('The file.'),
+    chartId: str("The chart's id."),
+    encounterId: str("The encounter's id."),
+    ruleId: str('The rule.'),
+    fingerprint: str("The finding's fingerprint."),
+  },
+  ['chartId', 'encounterId'],
+);
 
 const baselineSummary = object<BaselineSummary>('baseline summary', {
   file: str('The baseline file.'),
@@ -103,15 +158,19 @@ const baselineSummary = object<BaselineSummary>('baseline summary', {
   fixed: { type: 'array', items: ref('baseline-entry'), description: 'Baseline entries no finding matches any more.' },
 });
 
-const summary = object<Summary>('summary', {
-  files: count('Files linted.'),
-  charts: count('Charts linted.'),
-  encounters: count('Encounters linted.'),
-  errors: count('Findings of severity error.'),
-  warnings: count('Findings of severity warning.'),
-  infos: count('Findings of severity info.'),
-  baseline: ref('baseline-summary'),
-}, ['baseline']);
+const summary = object<Summary>(
+  'summary',
+  {
+    files: count('Files linted.'),
+    charts: count('Charts linted.'),
+    encounters: count('Encounters linted.'),
+    errors: count('Findings of severity error.'),
+    warnings: count('Findings of severity warning.'),
+    infos: count('Findings of severity info.'),
+    baseline: ref('baseline-summary'),
+  },
+  ['baseline'],
+);
 
 const shard = object<ShardInfo>('shard', {
   index: position('The shard, from 1.'),
@@ -122,14 +181,18 @@ const shard = object<ShardInfo>('shard', {
 export function reportSchema(): Schema {
   return {
     $schema: DRAFT,
-    ...object<Report>('b12lint JSON report', {
-      tool: object<Report['tool']>('tool', { name: { const: 'b12lint' }, version: str('The b12lint version.') }),
-      ruleset: object<Report['ruleset']>('ruleset', { name: str('The ruleset\'s name.'), rules: count('Its active rules.') }),
-      shard: ref('shard'),
-      config: str('The config file the run used, relative to the current folder.'),
-      summary: ref('summary'),
-      results: { type: 'array', items: ref('file-result') },
-    }, ['shard', 'config']),
+    ...object<Report>(
+      'b12lint JSON report',
+      {
+        tool: object<Report['tool']>('tool', { name: { const: 'b12lint' }, version: str('The b12lint version.') }),
+        ruleset: object<Report['ruleset']>('ruleset', { name: str("The ruleset's name."), rules: count('Its active rules.') }),
+        shard: ref('shard'),
+        config: str('The config file the run used, relative to the current folder.'),
+        summary: ref('summary'),
+        results: { type: 'array', items: ref('file-result') },
+      },
+      ['shard', 'config'],
+    ),
     description: 'The JSON report of a b12lint run (--format json).',
     $defs: {
       'file-result': fileResult,

@@ -29,7 +29,8 @@ const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 const ref = (def: string): Schema => ({ $ref: `#/$defs/${def}` });
 const text = (description: string): Schema => ({ type: 'string', minLength: 1, description });
 const textOrList = (description: string): Schema => ({ type: ['string', 'array'], items: { type: 'string', minLength: 1 }, description });
-const orList = (items: readonly string[]): string => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`);
+const orList = (items: readonly string[]): string =>
+  items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 
 // ---------------------------------------------------------------------------------------------
 // Conditions: one definition per condition module, from its declared options.
@@ -43,8 +44,12 @@ const OPERATOR_SCHEMAS: Record<(typeof OPERATORS)[number], Schema> = {
   eq: { type: ['number', 'string', 'boolean'], description: 'Equal (text is compared case-insensitively).' },
   ne: { type: ['number', 'string', 'boolean'], description: 'Not equal.' },
   between: {
-    type: 'array', items: { type: ['number', 'string'] }, minItems: 2, maxItems: 2,
-    description: 'Between two numbers, both included: [low, high].', errorMessage: '`between` takes two numbers, low first: [low, high]',
+    type: 'array',
+    items: { type: ['number', 'string'] },
+    minItems: 2,
+    maxItems: 2,
+    description: 'Between two numbers, both included: [low, high].',
+    errorMessage: '`between` takes two numbers, low first: [low, high]',
   },
   in: { type: 'array', description: 'One of the values listed.', errorMessage: '`in` takes a list of values' },
 };
@@ -72,7 +77,13 @@ export function optionSchema(spec: OptionSpec): Schema {
     case 'enum':
       return { type: 'string', enum: [...spec.values!], description: d };
     case 'enum-list':
-      return { anyOf: [{ type: 'string', enum: [...spec.values!] }, { type: 'array', items: { type: 'string', enum: [...spec.values!] }, minItems: 1 }], description: d };
+      return {
+        anyOf: [
+          { type: 'string', enum: [...spec.values!] },
+          { type: 'array', items: { type: 'string', enum: [...spec.values!] }, minItems: 1 },
+        ],
+        description: d,
+      };
     case 'anchor':
       return { type: ['boolean', 'string'], description: d };
     case 'pairs':
@@ -82,7 +93,9 @@ export function optionSchema(spec: OptionSpec): Schema {
 }
 
 function optionsObject(options: Readonly<Record<string, OptionSpec>>, extra: Record<string, Schema> = {}): Schema {
-  const required = Object.entries(options).filter(([, s]) => s.required).map(([k]) => k);
+  const required = Object.entries(options)
+    .filter(([, s]) => s.required)
+    .map(([k]) => k);
   return {
     type: 'object',
     properties: { ...Object.fromEntries(Object.entries(options).map(([k, s]) => [k, optionSchema(s)])), ...extra },
@@ -94,8 +107,20 @@ function optionsObject(options: Readonly<Record<string, OptionSpec>>, extra: Rec
 function conditionDefs(): Record<string, Schema> {
   const defs: Record<string, Schema> = {};
   const kinds: Record<string, Schema> = {
-    all: { type: 'array', minItems: 1, items: ref('condition'), description: 'Holds when every condition listed holds.', errorMessage: '`all` takes a non-empty list of conditions' },
-    any: { type: 'array', minItems: 1, items: ref('condition'), description: 'Holds when at least one condition listed holds.', errorMessage: '`any` takes a non-empty list of conditions' },
+    all: {
+      type: 'array',
+      minItems: 1,
+      items: ref('condition'),
+      description: 'Holds when every condition listed holds.',
+      errorMessage: '`all` takes a non-empty list of conditions',
+    },
+    any: {
+      type: 'array',
+      minItems: 1,
+      items: ref('condition'),
+      description: 'Holds when at least one condition listed holds.',
+      errorMessage: '`any` takes a non-empty list of conditions',
+    },
     not: { ...ref('condition'), description: 'Holds when the condition does not.' },
   };
   for (const [kind, mod] of CONDITIONS) {
@@ -126,14 +151,20 @@ function conditionDefs(): Record<string, Schema> {
 // The native chart format (docs/chart-format.md). Extra fields are allowed: exports carry more.
 // ---------------------------------------------------------------------------------------------
 
+// eslint-disable-next-line max-lines-per-function -- a JSON Schema written out as one object literal: data, not steps
 function chartDefs(): Record<string, Schema> {
-  const date = (description: string): Schema => ({ type: 'string', pattern: DATE_PATTERN, patternErrorMessage: 'is not a date written YYYY-MM-DD', description });
+  const date = (description: string): Schema => ({
+    type: 'string',
+    pattern: DATE_PATTERN,
+    patternErrorMessage: 'is not a date written YYYY-MM-DD',
+    description,
+  });
   const enumOf = (values: readonly string[], description: string): Schema => ({ type: 'string', enum: [...values], description });
   const code = (description: string): Schema => ({ type: ['string', 'number'], description });
   return {
     chart: {
       title: 'chart',
-      description: 'One chart: a patient\'s encounters (diagnoses, billed services, notes), labs and medications.',
+      description: "One chart: a patient's encounters (diagnoses, billed services, notes), labs and medications.",
       type: 'object',
       required: ['chartId', 'encounters'],
       properties: {
@@ -153,7 +184,12 @@ function chartDefs(): Record<string, Schema> {
           type: 'array',
           items: {
             type: ['string', 'object'],
-            properties: { name: { type: 'string' }, code: code('RxNorm or another system\'s code.'), system: { type: 'string' }, date: date('When it was started or given.') },
+            properties: {
+              name: { type: 'string' },
+              code: code("RxNorm or another system's code."),
+              system: { type: 'string' },
+              date: date('When it was started or given.'),
+            },
           },
         },
       },
@@ -168,7 +204,7 @@ function chartDefs(): Record<string, Schema> {
         setting: enumOf(SETTINGS, `${orList(SETTINGS)} (default: outpatient).`),
         diagnoses: {
           type: 'array',
-          description: 'ICD-10-CM, as coded for this encounter (the claim\'s diagnosis list).',
+          description: "ICD-10-CM, as coded for this encounter (the claim's diagnosis list).",
           items: {
             type: ['string', 'object'],
             required: ['code'],
@@ -195,9 +231,13 @@ function chartDefs(): Record<string, Schema> {
                 properties: {
                   value: { type: 'number' },
                   unit: { type: 'string' },
-                  concentration: { type: ['string', 'object'], description: 'For a dose given as a volume: the concentration, "1000 mcg/mL" or { value: 1000, unit: mcg/mL }.' },
+                  concentration: {
+                    type: ['string', 'object'],
+                    description: 'For a dose given as a volume: the concentration, "1000 mcg/mL" or { value: 1000, unit: mcg/mL }.',
+                  },
                 },
-                description: 'As documented: { value: 1000, unit: mcg }, { value: 1, unit: mL, concentration: "1000 mcg/mL" }, or text such as "1 mL of 1000 mcg/mL".',
+                description:
+                  'As documented: { value: 1000, unit: mcg }, { value: 1, unit: mL, concentration: "1000 mcg/mL" }, or text such as "1 mL of 1000 mcg/mL".',
               },
               diagnoses: {
                 type: ['string', 'integer', 'array'],
@@ -230,7 +270,7 @@ function chartDefs(): Record<string, Schema> {
         unit: { type: 'string', description: 'UCUM or common spelling.' },
         date: date('YYYY-MM-DD.'),
         referenceRange: { type: 'object', properties: { low: { type: ['number', 'string'] }, high: { type: ['number', 'string'] } } },
-        flag: { type: 'string', description: 'The lab\'s own flag: L, H, N, low, high, normal.' },
+        flag: { type: 'string', description: "The lab's own flag: L, H, N, low, high, normal." },
       },
     },
   };
@@ -240,7 +280,7 @@ export function chartSchema(): Schema {
   return {
     $schema: DRAFT,
     title: 'b12lint chart',
-    description: 'A chart export in b12lint\'s native format: one chart, or a list of charts. Unknown fields are allowed.',
+    description: "A chart export in b12lint's native format: one chart, or a list of charts. Unknown fields are allowed.",
     if: { type: 'array' },
     then: { items: ref('chart') },
     else: ref('chart'),
@@ -252,8 +292,13 @@ export function chartSchema(): Schema {
 // Rulesets, their rules' examples (the tests `b12lint test` runs), configs and tests files.
 // ---------------------------------------------------------------------------------------------
 
-const SEVERITY: Schema = { title: 'severity', enum: [...SEVERITIES, 'off'], description: 'error, warning, info, or off to turn the rule off.' };
+const SEVERITY: Schema = {
+  title: 'severity',
+  enum: [...SEVERITIES, 'off'],
+  description: 'error, warning, info, or off to turn the rule off.',
+};
 
+// eslint-disable-next-line max-lines-per-function -- a JSON Schema written out as one object literal: data, not steps
 function examplesDefs(): Record<string, Schema> {
   return {
     examples: {
@@ -268,7 +313,8 @@ function examplesDefs(): Record<string, Schema> {
     },
     case: {
       title: 'test case',
-      description: 'A chart file path (relative to the file that names it; `file.yaml#CHART-ID` picks one chart of a multi-document file), or { name, chart, findings }.',
+      description:
+        'A chart file path (relative to the file that names it; `file.yaml#CHART-ID` picks one chart of a multi-document file), or { name, chart, findings }.',
       type: ['string', 'object'],
       minLength: 1,
       required: ['chart'],
@@ -281,7 +327,7 @@ function examplesDefs(): Record<string, Schema> {
         findings: {
           type: 'array',
           items: ref('expected-finding'),
-          description: 'The rule\'s findings on this chart, exactly (invalid cases; when left out, the rule must fire at least once).',
+          description: "The rule's findings on this chart, exactly (invalid cases; when left out, the rule must fire at least once).",
         },
       },
       additionalProperties: false,
@@ -290,7 +336,11 @@ function examplesDefs(): Record<string, Schema> {
       title: 'expected finding',
       type: 'object',
       properties: {
-        line: { type: 'integer', minimum: 1, description: 'The line the finding points at (in the chart file; for an inline chart, in this file).' },
+        line: {
+          type: 'integer',
+          minimum: 1,
+          description: 'The line the finding points at (in the chart file; for an inline chart, in this file).',
+        },
         column: { type: 'integer', minimum: 1 },
         severity: { type: 'string', enum: [...SEVERITIES] },
         chartId: { type: 'string' },
@@ -298,7 +348,8 @@ function examplesDefs(): Record<string, Schema> {
         message: { type: 'string', description: 'Text the message contains, or /a regular expression/.' },
         query: {
           type: 'object',
-          description: 'The finding\'s provider query: question (text it contains, or /a regular expression/), options (exactly, in order; the two b12lint adds may be left out), indicators (each listed must be found).',
+          description:
+            "The finding's provider query: question (text it contains, or /a regular expression/), options (exactly, in order; the two b12lint adds may be left out), indicators (each listed must be found).",
           properties: {
             question: { type: 'string' },
             options: { type: 'array', items: { type: 'string' } },
@@ -309,7 +360,10 @@ function examplesDefs(): Record<string, Schema> {
                 properties: {
                   text: { type: 'string', description: 'Text the indicator contains, or /a regular expression/.' },
                   source: { type: 'string', enum: ['lab', 'note', 'medication', 'service', 'diagnosis'] },
-                  section: { type: 'string' }, date: { type: 'string' }, line: { type: 'integer' }, column: { type: 'integer' },
+                  section: { type: 'string' },
+                  date: { type: 'string' },
+                  line: { type: 'integer' },
+                  column: { type: 'integer' },
                 },
                 additionalProperties: false,
               },
@@ -324,9 +378,18 @@ function examplesDefs(): Record<string, Schema> {
             type: 'object',
             properties: {
               kind: { type: 'string', enum: ['diagnosis', 'service', 'lab', 'note', 'medication', 'encounter', 'patient'] },
-              code: { type: 'string' }, test: { type: 'string' }, value: { type: ['string', 'number'] }, unit: { type: 'string' },
-              date: { type: 'string' }, section: { type: 'string' }, term: { type: 'string' }, assertion: { type: 'string', enum: [...ASSERTIONS] }, excerpt: { type: 'string' },
-              name: { type: 'string' }, line: { type: 'integer' }, column: { type: 'integer' },
+              code: { type: 'string' },
+              test: { type: 'string' },
+              value: { type: ['string', 'number'] },
+              unit: { type: 'string' },
+              date: { type: 'string' },
+              section: { type: 'string' },
+              term: { type: 'string' },
+              assertion: { type: 'string', enum: [...ASSERTIONS] },
+              excerpt: { type: 'string' },
+              name: { type: 'string' },
+              line: { type: 'integer' },
+              column: { type: 'integer' },
             },
             additionalProperties: false,
           },
@@ -337,22 +400,43 @@ function examplesDefs(): Record<string, Schema> {
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- a JSON Schema written out as one object literal: data, not steps
 function rulesetDefs(): Record<string, Schema> {
-  const matchDefs = Object.fromEntries(SUBJECT_KINDS.map((k) => [`match-${k}`, { title: `\`match\` for \`on: ${k}\``, ...optionsObject(MATCH_OPTIONS[k]) }]));
+  const matchDefs = Object.fromEntries(
+    SUBJECT_KINDS.map((k) => [`match-${k}`, { title: `\`match\` for \`on: ${k}\``, ...optionsObject(MATCH_OPTIONS[k]) }]),
+  );
   return {
     rule: {
       title: 'rule',
       type: 'object',
       required: ['id', 'severity', 'title', 'on', 'message'],
       properties: {
-        id: { type: 'string', title: 'rule id', pattern: RULE_ID_PATTERN, patternErrorMessage: 'must be kebab-case (lower case words joined by -)', description: 'A stable id, kebab-case, unique.' },
+        id: {
+          type: 'string',
+          title: 'rule id',
+          pattern: RULE_ID_PATTERN,
+          patternErrorMessage: 'must be kebab-case (lower case words joined by -)',
+          description: 'A stable id, kebab-case, unique.',
+        },
         severity: SEVERITY,
         title: text('One line: what the rule finds.'),
         on: { title: 'subject', enum: [...SUBJECT_KINDS], description: 'The subject the rule looks at, one by one.' },
-        match: { type: 'object', description: 'Which subjects the rule looks at: `code` (service, diagnosis), `status` (diagnosis), `test` (lab), `setting` (encounter).' },
-        when: { ...ref('condition'), description: 'The finding fires when this holds for the subject (may be left out when `match` says it all).' },
-        cite: { type: 'array', items: ref('condition'), description: 'Conditions looked at after the rule fires, for the message and the evidence only.', errorMessage: '`cite` takes a list of conditions' },
-        message: text('The finding\'s message, with {{placeholders}} and {{#sections}}.'),
+        match: {
+          type: 'object',
+          description:
+            'Which subjects the rule looks at: `code` (service, diagnosis), `status` (diagnosis), `test` (lab), `setting` (encounter).',
+        },
+        when: {
+          ...ref('condition'),
+          description: 'The finding fires when this holds for the subject (may be left out when `match` says it all).',
+        },
+        cite: {
+          type: 'array',
+          items: ref('condition'),
+          description: 'Conditions looked at after the rule fires, for the message and the evidence only.',
+          errorMessage: '`cite` takes a list of conditions',
+        },
+        message: text("The finding's message, with {{placeholders}} and {{#sections}}."),
         query: ref('query'),
         docs: { type: 'string', description: 'Why it matters, what to check, what to code instead (Markdown).' },
         examples: ref('examples'),
@@ -370,10 +454,15 @@ function rulesetDefs(): Record<string, Schema> {
       properties: {
         rule: text('The id of a rule of the ruleset.'),
         severity: SEVERITY,
-        message: text('A message that replaces the rule\'s.'),
-        title: text('A title that replaces the rule\'s.'),
-        query: { ...ref('query'), description: 'A provider query that replaces the rule\'s (or gives it one).' },
-        cite: { type: 'array', items: ref('condition'), description: 'Cited conditions that replace the rule\'s: the query\'s clinical indicators.', errorMessage: '`cite` takes a list of conditions' },
+        message: text("A message that replaces the rule's."),
+        title: text("A title that replaces the rule's."),
+        query: { ...ref('query'), description: "A provider query that replaces the rule's (or gives it one)." },
+        cite: {
+          type: 'array',
+          items: ref('condition'),
+          description: "Cited conditions that replace the rule's: the query's clinical indicators.",
+          errorMessage: '`cite` takes a list of conditions',
+        },
       },
       additionalProperties: false,
     },
@@ -390,14 +479,22 @@ function rulesetDefs(): Record<string, Schema> {
     },
     analyte: {
       title: 'analyte',
-      description: 'An analyte\'s units: LOINC codes and names it is known by, its base unit and the factors of other units to it.',
+      description: "An analyte's units: LOINC codes and names it is known by, its base unit and the factors of other units to it.",
       type: 'object',
       required: ['unit'],
       properties: {
-        loinc: { type: ['string', 'array'], items: { type: ['string', 'number'] }, description: 'LOINC codes of the analyte (a lab test naming one takes these units).' },
+        loinc: {
+          type: ['string', 'array'],
+          items: { type: ['string', 'number'] },
+          description: 'LOINC codes of the analyte (a lab test naming one takes these units).',
+        },
         names: textOrList('Names of the analyte (a lab test whose name or `names` include one takes these units; case-insensitive).'),
         unit: text('The base unit, which the factors convert to.'),
-        factors: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 }, description: 'Unit -> factor to the base unit: a value in that unit times the factor is the value in the base unit.' },
+        factors: {
+          type: 'object',
+          additionalProperties: { type: 'number', exclusiveMinimum: 0 },
+          description: 'Unit -> factor to the base unit: a value in that unit times the factor is the value in the base unit.',
+        },
       },
       additionalProperties: false,
     },
@@ -409,7 +506,11 @@ function rulesetDefs(): Record<string, Schema> {
         loinc: { type: ['string', 'array'], items: { type: ['string', 'number'] }, description: 'LOINC codes.' },
         names: textOrList('Names the chart may use instead of a LOINC code (matched case-insensitively).'),
         unit: text('The unit values are compared in; results in other units are converted.'),
-        factors: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0 }, description: 'Unit -> factor to this test\'s unit, for units its analyte (`analytes`) does not list.' },
+        factors: {
+          type: 'object',
+          additionalProperties: { type: 'number', exclusiveMinimum: 0 },
+          description: "Unit -> factor to this test's unit, for units its analyte (`analytes`) does not list.",
+        },
       },
       additionalProperties: false,
     },
@@ -431,8 +532,12 @@ function rulesetDefs(): Record<string, Schema> {
         name: text('What the words name, for messages.'),
         note: text('A sentence messages add about these words ({{mention.note}}).'),
         assertion: {
-          anyOf: [{ type: 'string', enum: [...ASSERTIONS] }, { type: 'array', items: { type: 'string', enum: [...ASSERTIONS] }, minItems: 1 }],
-          description: 'The assertions that count for these words (default: those of the condition, affirmed): a past surgery is a current status, so `[affirmed, historical]`.',
+          anyOf: [
+            { type: 'string', enum: [...ASSERTIONS] },
+            { type: 'array', items: { type: 'string', enum: [...ASSERTIONS] }, minItems: 1 },
+          ],
+          description:
+            'The assertions that count for these words (default: those of the condition, affirmed): a past surgery is a current status, so `[affirmed, historical]`.',
         },
       },
       additionalProperties: false,
@@ -444,7 +549,10 @@ function rulesetDefs(): Record<string, Schema> {
         { type: 'array', items: { type: 'string', minLength: 1 } },
         {
           type: 'object',
-          properties: { add: { type: 'array', items: { type: 'string', minLength: 1 } }, remove: { type: 'array', items: { type: 'string', minLength: 1 } } },
+          properties: {
+            add: { type: 'array', items: { type: 'string', minLength: 1 } },
+            remove: { type: 'array', items: { type: 'string', minLength: 1 } },
+          },
           additionalProperties: false,
         },
       ],
@@ -455,14 +563,21 @@ function rulesetDefs(): Record<string, Schema> {
       properties: {
         before: { ...ref('context-list'), description: 'Cues written before the mention they qualify ("denies melena").' },
         after: { ...ref('context-list'), description: 'Cues written after it ("occult blood was negative").' },
-        sections: { ...ref('context-list'), description: 'Section headings ("Family history:") or note sections whose mentions all take this assertion.' },
-        termination: { ...ref('context-list'), description: 'Words that end the scope of these cues only (besides the common termination list).' },
+        sections: {
+          ...ref('context-list'),
+          description: 'Section headings ("Family history:") or note sections whose mentions all take this assertion.',
+        },
+        termination: {
+          ...ref('context-list'),
+          description: 'Words that end the scope of these cues only (besides the common termination list).',
+        },
       },
       additionalProperties: false,
     },
     context: {
       title: 'context',
-      description: 'The cues that give each mention in a note its assertion (ConText). Every ruleset starts from the built-in lists (b12lint:context).',
+      description:
+        'The cues that give each mention in a note its assertion (ConText). Every ruleset starts from the built-in lists (b12lint:context).',
       type: 'object',
       properties: {
         window: {
@@ -477,11 +592,15 @@ function rulesetDefs(): Record<string, Schema> {
         uncertainty: { ...ref('context-cues'), description: 'Cues that make a mention possible (uncertain).' },
         hypothetical: { ...ref('context-cues'), description: 'Cues that make a mention hypothetical (rule out, return if, risk of).' },
         historical: { ...ref('context-cues'), description: 'Cues that make a mention historical (history of, resolved, in 2019).' },
-        family: { ...ref('context-cues'), description: 'Cues that make a mention someone else\'s (mother, family history of).' },
+        family: { ...ref('context-cues'), description: "Cues that make a mention someone else's (mother, family history of)." },
         current: { ...ref('context-cues'), description: 'Cues that say a condition is current: they cancel historical.' },
-        patient: { ...ref('context-cues'), description: 'Cues that name the patient as the one who has the condition ("Pt has"): they cancel the family a section heading gave.' },
+        patient: {
+          ...ref('context-cues'),
+          description:
+            'Cues that name the patient as the one who has the condition ("Pt has"): they cancel the family a section heading gave.',
+        },
         pseudo: { ...ref('context-list'), description: 'Phrases that look like cues and assert nothing (no change, gram negative).' },
-        termination: { ...ref('context-list'), description: 'Words that end a cue\'s scope (but, however).' },
+        termination: { ...ref('context-list'), description: "Words that end a cue's scope (but, however)." },
         headings: { ...ref('context-list'), description: 'Other section headings: they end a family or history section.' },
       },
       additionalProperties: false,
@@ -493,23 +612,41 @@ function rulesetDefs(): Record<string, Schema> {
       properties: {
         code: { type: ['string', 'array'], items: { type: 'string' }, description: 'The subject diagnosis side.' },
         with: { type: ['string', 'array'], items: { type: 'string' }, description: 'The other side, coded on the same encounter.' },
-        from: { type: 'string', pattern: DATE_PATTERN, patternErrorMessage: 'is not a date written YYYY-MM-DD', description: 'First date of service the pair is in force.' },
-        until: { type: 'string', pattern: DATE_PATTERN, patternErrorMessage: 'is not a date written YYYY-MM-DD', description: 'Last date of service the pair is in force.' },
+        from: {
+          type: 'string',
+          pattern: DATE_PATTERN,
+          patternErrorMessage: 'is not a date written YYYY-MM-DD',
+          description: 'First date of service the pair is in force.',
+        },
+        until: {
+          type: 'string',
+          pattern: DATE_PATTERN,
+          patternErrorMessage: 'is not a date written YYYY-MM-DD',
+          description: 'Last date of service the pair is in force.',
+        },
         note: { type: 'string', description: 'The instructional note, for messages.' },
       },
       additionalProperties: false,
     },
     query: {
       title: 'query',
-      description: 'A draft provider query for each finding (docs/queries.md): a non-leading question and clinically credible options, with the clinical indicators `cite:` finds in the record. b12lint adds "Other (please specify)" and "Clinically undetermined".',
+      description:
+        'A draft provider query for each finding (docs/queries.md): a non-leading question and clinically credible options, with the clinical indicators `cite:` finds in the record. b12lint adds "Other (please specify)" and "Clinically undetermined".',
       type: 'object',
       required: ['question'],
       properties: {
-        question: text('The question, ending in "?", with {{placeholders}} (clinical facts only: no code, no word of payment, coverage, audits, billing or quality measures).'),
-        when: { ...ref('condition'), description: 'The draft is built only for a finding whose subject this holds for: where the rule\'s message asks to query (a message that says to re-point a line asks nothing of the provider).' },
+        question: text(
+          'The question, ending in "?", with {{placeholders}} (clinical facts only: no code, no word of payment, coverage, audits, billing or quality measures).',
+        ),
+        when: {
+          ...ref('condition'),
+          description:
+            "The draft is built only for a finding whose subject this holds for: where the rule's message asks to query (a message that says to re-point a line asks nothing of the provider).",
+        },
         form: {
           enum: [...QUERY_FORMS],
-          description: 'multiple-choice (the default with `options`), open (the default without), or yes-no: only to confirm what the notes already document (the rule\'s `when`, or the query\'s, must require an affirmed `text` or `mention`).',
+          description:
+            "multiple-choice (the default with `options`), open (the default without), or yes-no: only to confirm what the notes already document (the rule's `when`, or the query's, must require an affirmed `text` or `mention`).",
         },
         options: {
           type: 'array',
@@ -519,7 +656,7 @@ function rulesetDefs(): Record<string, Schema> {
             required: ['text'],
             properties: {
               text: text('The option, with {{placeholders}}.'),
-              when: { ...ref('condition'), description: 'The option is offered only where this holds for the finding\'s subject.' },
+              when: { ...ref('condition'), description: "The option is offered only where this holds for the finding's subject." },
             },
             additionalProperties: false,
           },
@@ -552,18 +689,28 @@ function layerProperties(): Record<string, Schema> {
     $schema: { type: 'string', description: 'The JSON Schema of this file (for editors).' },
     description: { type: 'string' },
     lookback: {
-      type: ['string', 'integer'], title: 'lookback', pattern: DURATION_PATTERN,
+      type: ['string', 'integer'],
+      title: 'lookback',
+      pattern: DURATION_PATTERN,
       patternErrorMessage: 'is not a duration: write a number and d, w, m or y (180d, 6m, 1y)',
       description: 'The default window for lab and history look-ups (180d, 6m, 1y).',
     },
-    values: named({
-      type: ['number', 'string'], title: 'value', pattern: DURATION_PATTERN,
-      patternErrorMessage: 'is neither a number (a threshold) nor a duration such as 25d, 6m, 1y',
-    }, 'Named numbers (thresholds) and durations (windows), used by name in conditions.'),
+    values: named(
+      {
+        type: ['number', 'string'],
+        title: 'value',
+        pattern: DURATION_PATTERN,
+        patternErrorMessage: 'is neither a number (a threshold) nor a duration such as 25d, 6m, 1y',
+      },
+      'Named numbers (thresholds) and durations (windows), used by name in conditions.',
+    ),
     codesets: named(ref('codeset'), 'Named sets of codes; entries may end in * (prefix match).'),
     labs: named(ref('lab-test'), 'Named lab tests: LOINC codes, names, the unit results are compared in.'),
     tests: { ...named(ref('lab-test'), 'Deprecated: the older name of `labs` (b12lint reads it with a warning).'), deprecated: true },
-    analytes: named(ref('analyte'), 'The units of each analyte, known by LOINC code and name, so a lab test naming one converts them without declaring factors (built in: rulesets/analytes.yaml; a key here adds or replaces one).'),
+    analytes: named(
+      ref('analyte'),
+      'The units of each analyte, known by LOINC code and name, so a lab test naming one converts them without declaring factors (built in: rulesets/analytes.yaml; a key here adds or replaces one).',
+    ),
     terms: named(ref('term-list'), 'Named word lists for note text.'),
     mentions: named({ type: 'array', items: ref('mention') }, 'Named maps from codes to the words notes use for them.'),
     pairs: named({ type: 'array', items: ref('pair') }, 'Named lists of code pairs (Excludes1 notes) with the dates they are in force.'),
@@ -579,7 +726,11 @@ function layerProperties(): Record<string, Schema> {
           additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } },
           description: 'Words by category; a category replaces the built-in one of its name ([] turns it off).',
         },
-        allowed: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Words shaped like a code that are not codes (B12).' },
+        allowed: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          description: 'Words shaped like a code that are not codes (B12).',
+        },
       },
       additionalProperties: false,
     },
@@ -594,7 +745,7 @@ export function rulesetSchema(): Schema {
     description: 'A b12lint ruleset: named code sets, lab tests, word lists and values, and rules written as conditions over a chart.',
     type: 'object',
     properties: {
-      ruleset: text('The ruleset\'s name, shown in reports.'),
+      ruleset: text("The ruleset's name, shown in reports."),
       extends: textOrList('Built-in names (b12lint:recommended) or paths relative to this file; later wins.'),
       ...layerProperties(),
       rules: { type: ['array', 'null'], items: ref('rule'), description: 'The rules.' },
@@ -606,14 +757,26 @@ export function rulesetSchema(): Schema {
 
 /** The run settings of a config; a key added to CONFIG_KEYS without an entry here is accepted untyped. */
 const RUN_SETTINGS: Record<string, Schema> = {
-  root: { type: 'boolean', description: 'The project\'s top folder: the config lookup stops here (as it does at the first config it finds, and at the first folder with .git).' },
+  root: {
+    type: 'boolean',
+    description:
+      "The project's top folder: the config lookup stops here (as it does at the first config it finds, and at the first folder with .git).",
+  },
   ruleset: text('The ruleset to run: a built-in name (b12lint:recommended) or a path relative to this file.'),
   ignore: textOrList('Files and folders not to lint (gitignore syntax), relative to the current folder.'),
-  failOn: { title: 'fail-on severity', enum: [...SEVERITIES, 'never'], description: 'The lowest severity that fails the run (default: error).' },
+  failOn: {
+    title: 'fail-on severity',
+    enum: [...SEVERITIES, 'never'],
+    description: 'The lowest severity that fails the run (default: error).',
+  },
   maxWarnings: { type: 'integer', minimum: 0, description: 'Also fail when there are more than this many warnings.' },
   icd10: textOrList('CMS ICD-10-CM order files (one per fiscal year), relative to this file; path@2026 names the year.'),
   maxFileSize: { type: 'integer', minimum: 1, description: 'The largest JSON or YAML file read whole, in MB (default 64).' },
-  inputFormat: { title: 'input format', enum: [...INPUT_FORMATS], description: 'The format of the chart files: auto (default: FHIR told by its resourceType), native or fhir.' },
+  inputFormat: {
+    title: 'input format',
+    enum: [...INPUT_FORMATS],
+    description: 'The format of the chart files: auto (default: FHIR told by its resourceType), native or fhir.',
+  },
   conceptMap: text('The FHIR concept map file (SNOMED CT to ICD-10-CM), relative to this file.'),
 };
 
@@ -622,7 +785,7 @@ export function configSchema(): Schema {
   return {
     $schema: DRAFT,
     title: 'b12lint config',
-    description: 'b12lint.config.yaml: the run\'s settings, and the last ruleset layer on top of its `ruleset`.',
+    description: "b12lint.config.yaml: the run's settings, and the last ruleset layer on top of its `ruleset`.",
     type: 'object',
     properties: {
       ...settings,
@@ -656,7 +819,13 @@ export function testsSchema(): Schema {
   };
 }
 
-const GENERATORS: Record<SchemaName, () => Schema> = { chart: chartSchema, ruleset: rulesetSchema, config: configSchema, tests: testsSchema, report: reportSchema };
+const GENERATORS: Record<SchemaName, () => Schema> = {
+  chart: chartSchema,
+  ruleset: rulesetSchema,
+  config: configSchema,
+  tests: testsSchema,
+  report: reportSchema,
+};
 
 /** The text of schemas/<name>.schema.json. */
 export function schemaText(name: SchemaName): string {

@@ -55,11 +55,16 @@ export function loadSuite(ref: string, abs: string, cwd: string, icd10: readonly
   return { defs, suite, ruleset };
 }
 
-export function runTestCommand(target: string, options: TestOptions): { code: number; output: string; warnings: CompiledRuleset['warnings'] } {
+export function runTestCommand(
+  target: string,
+  options: TestOptions,
+): { code: number; output: string; warnings: CompiledRuleset['warnings'] } {
   const { ref, abs } = rulesetOf(target, options.cwd);
   const { defs, suite, ruleset } = loadSuite(ref, abs, options.cwd, options.icd10);
   if (suite.cases.length === 0) {
-    throw new AuthoringError(`${target} has no tests: write them in ${testsFileFor(target)} (tests: { <rule id>: { valid: [...], invalid: [...] } }) or in a rule's \`examples\``);
+    throw new AuthoringError(
+      `${target} has no tests: write them in ${testsFileFor(target)} (tests: { <rule id>: { valid: [...], invalid: [...] } }) or in a rule's \`examples\``,
+    );
   }
   const results = runCases(ruleset, suite.cases);
   const output = formatTestReport({

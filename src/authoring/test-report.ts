@@ -21,7 +21,13 @@ function actualLine(f: Finding, mark: string): string[] {
   return [
     `      ${mark} ${f.line}:${f.column}  ${f.severity}  ${f.message}`,
     ...f.evidence.map((e) => `          ↳ ${describeEvidence(Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'pointer')))}`),
-    ...(f.query ? queryLines(f.query.question, f.query.options, f.query.indicators.map((i) => Object.fromEntries(Object.entries(i).filter(([k]) => k !== 'pointer')))) : []),
+    ...(f.query
+      ? queryLines(
+          f.query.question,
+          f.query.options,
+          f.query.indicators.map((i) => Object.fromEntries(Object.entries(i).filter(([k]) => k !== 'pointer'))),
+        )
+      : []),
   ];
 }
 

@@ -72,7 +72,9 @@ function mismatch(e: ExpectedFinding, f: Finding): string {
   }
   if (e.message !== undefined && !messageMatches(e.message, f.message)) return `the message does not match ${JSON.stringify(e.message)}`;
   for (const want of e.evidence ?? []) {
-    const found = f.evidence.some((ev) => Object.entries(want).every(([k, v]) => String((ev as unknown as Record<string, unknown>)[k]) === String(v)));
+    const found = f.evidence.some((ev) =>
+      Object.entries(want).every(([k, v]) => String((ev as unknown as Record<string, unknown>)[k]) === String(v)),
+    );
     if (!found) return `no evidence ${describeEvidence(want)}`;
   }
   return e.query !== undefined ? queryMismatch(e.query, f) : '';
@@ -82,7 +84,8 @@ function mismatch(e: ExpectedFinding, f: Finding): string {
 function queryMismatch(e: NonNullable<ExpectedFinding['query']>, f: Finding): string {
   const q = f.query;
   if (!q) return 'the finding has no query';
-  if (e.question !== undefined && !messageMatches(e.question, q.question)) return `the query's question does not match ${JSON.stringify(e.question)}`;
+  if (e.question !== undefined && !messageMatches(e.question, q.question))
+    return `the query's question does not match ${JSON.stringify(e.question)}`;
   if (e.options !== undefined) {
     // The two options b12lint adds to every list may be left out of the expectation.
     const added = [OTHER_OPTION, UNDETERMINED_OPTION];
@@ -94,15 +97,19 @@ function queryMismatch(e: NonNullable<ExpectedFinding['query']>, f: Finding): st
     }
   }
   for (const want of e.indicators ?? []) {
-    const found = q.indicators.some((ind) => Object.entries(want).every(([k, v]) => {
-      const got = (ind as unknown as Record<string, unknown>)[k];
-      return k === 'text' ? typeof got === 'string' && messageMatches(String(v), got) : String(got) === String(v);
-    }));
+    const found = q.indicators.some((ind) =>
+      Object.entries(want).every(([k, v]) => {
+        const got = (ind as unknown as Record<string, unknown>)[k];
+        return k === 'text' ? typeof got === 'string' && messageMatches(String(v), got) : String(got) === String(v);
+      }),
+    );
     if (!found) return `the query has no indicator ${describeEvidence(want)}`;
   }
   return '';
 }
 
 export function describeEvidence(e: Record<string, unknown>): string {
-  return `{ ${Object.entries(e).map(([k, v]) => `${k}: ${String(v)}`).join(', ')} }`;
+  return `{ ${Object.entries(e)
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join(', ')} }`;
 }

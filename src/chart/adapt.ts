@@ -18,7 +18,8 @@ export interface AdaptOptions {
 
 export function adapt(value: unknown, options: AdaptOptions = {}): AdaptResult {
   const format = options.format ?? 'auto';
-  if (format === 'fhir' || (format === 'auto' && isFhirResource(value))) return adaptFhirDocument(value, options.conceptMap ?? defaultConceptMap());
+  if (format === 'fhir' || (format === 'auto' && isFhirResource(value)))
+    return adaptFhirDocument(value, options.conceptMap ?? defaultConceptMap());
   // A Bulk Data export's manifest sits beside its NDJSON files: it lists them and holds no chart.
   if (format === 'auto' && isBulkManifest(value)) return { charts: [], findings: [], refused: [] };
   return adaptDocument(value);

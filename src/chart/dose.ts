@@ -19,12 +19,33 @@ const VOLUME_AMOUNT = new RegExp(String.raw`${NUM}\s*${VOLUME}${END}(?!\s*/)`, '
 const MASS_AMOUNT = new RegExp(String.raw`${NUM}\s*${MASS}${END}(?!\s*(?:/|per\s))`, 'giu');
 
 const MASS_UNITS: Record<string, string> = {
-  mcg: 'mcg', 'µg': 'mcg', 'μg': 'mcg', ug: 'mcg', microgram: 'mcg', micrograms: 'mcg',
-  mg: 'mg', milligram: 'mg', milligrams: 'mg', g: 'g', gram: 'g', grams: 'g', ng: 'ng',
+  mcg: 'mcg',
+  µg: 'mcg',
+  μg: 'mcg',
+  ug: 'mcg',
+  microgram: 'mcg',
+  micrograms: 'mcg',
+  mg: 'mg',
+  milligram: 'mg',
+  milligrams: 'mg',
+  g: 'g',
+  gram: 'g',
+  grams: 'g',
+  ng: 'ng',
 };
 const VOLUME_UNITS: Record<string, string> = {
-  ml: 'mL', mls: 'mL', cc: 'mL', milliliter: 'mL', milliliters: 'mL', millilitre: 'mL', millilitres: 'mL',
-  l: 'L', liter: 'L', liters: 'L', litre: 'L', litres: 'L',
+  ml: 'mL',
+  mls: 'mL',
+  cc: 'mL',
+  milliliter: 'mL',
+  milliliters: 'mL',
+  millilitre: 'mL',
+  millilitres: 'mL',
+  l: 'L',
+  liter: 'L',
+  liters: 'L',
+  litre: 'L',
+  litres: 'L',
 };
 
 function num(s: string): number {

@@ -17,7 +17,16 @@ export const DIAGNOSIS_STATUSES: readonly DiagnosisStatus[] = ['confirmed', 'sus
 /** The statuses of a current condition; `ruled-out` and `history` are not current. */
 export const CURRENT_STATUSES: ReadonlySet<DiagnosisStatus> = new Set(['confirmed', 'suspected']);
 export const SEXES: readonly Sex[] = ['female', 'male', 'other', 'unknown'];
-export const NOTE_SECTIONS: readonly NoteSection[] = ['assessment', 'plan', 'hpi', 'ros', 'exam', 'family-history', 'past-history', 'other'];
+export const NOTE_SECTIONS: readonly NoteSection[] = [
+  'assessment',
+  'plan',
+  'hpi',
+  'ros',
+  'exam',
+  'family-history',
+  'past-history',
+  'other',
+];
 
 export interface Patient {
   id?: string;

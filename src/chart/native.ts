@@ -8,9 +8,23 @@ import { escapePointerToken } from '../read/json-locate.js';
 import { parseLabValue } from './lab-value.js';
 import { parseConcentration, parseDose } from './dose.js';
 import {
-  DIAGNOSIS_STATUSES, NOTE_SECTIONS, SETTINGS, SEXES,
-  type Chart, type Diagnosis, type DiagnosisStatus, type Dose, type Encounter, type Lab, type Medication,
-  type Note, type NoteSection, type Patient, type Service, type Setting, type Sex,
+  DIAGNOSIS_STATUSES,
+  NOTE_SECTIONS,
+  SETTINGS,
+  SEXES,
+  type Chart,
+  type Diagnosis,
+  type DiagnosisStatus,
+  type Dose,
+  type Encounter,
+  type Lab,
+  type Medication,
+  type Note,
+  type NoteSection,
+  type Patient,
+  type Service,
+  type Setting,
+  type Sex,
 } from './model.js';
 import { normalizeIcd10, normalizeProcedureCode, parseDay } from './normalize.js';
 
@@ -110,7 +124,10 @@ function adaptPatient(v: unknown, ptr: string, p: ChartProblems): Patient {
   const id = str(v.id);
   if (id !== undefined) patient.id = id;
   const bd = day(v.birthDate, `${ptr}/birthDate`, 'birth date', p, false);
-  if (bd) { patient.birthDate = bd.day; patient.birthDateText = bd.text; }
+  if (bd) {
+    patient.birthDate = bd.day;
+    patient.birthDateText = bd.text;
+  }
   if (v.sex !== undefined && v.sex !== null) patient.sex = enumValue<Sex>(v.sex, SEXES, 'unknown', `${ptr}/sex`, 'sex', p);
   return patient;
 }
@@ -180,8 +197,12 @@ function doseOf(dose: unknown): Dose | undefined {
   if (isObj(dose) && typeof dose.value === 'number' && Number.isFinite(dose.value) && typeof dose.unit === 'string') {
     const unit = dose.unit.trim();
     const c = dose.concentration;
-    const concentration = typeof c === 'string' ? parseConcentration(c)
-      : isObj(c) && typeof c.value === 'number' && Number.isFinite(c.value) && typeof c.unit === 'string' ? parseConcentration(`${c.value} ${c.unit}`) : undefined;
+    const concentration =
+      typeof c === 'string'
+        ? parseConcentration(c)
+        : isObj(c) && typeof c.value === 'number' && Number.isFinite(c.value) && typeof c.unit === 'string'
+          ? parseConcentration(`${c.value} ${c.unit}`)
+          : undefined;
     if (c !== undefined && c !== null && !concentration) return undefined;
     if (concentration) return { value: dose.value, unit, concentration };
     // A unit that carries its concentration ("mL of 1000 mcg/mL") is read as written.
@@ -195,7 +216,13 @@ function doseOf(dose: unknown): Dose | undefined {
   return pv.value !== undefined && pv.unit ? { value: pv.value, unit: pv.unit } : undefined;
 }
 
-function adaptServices(raw: unknown[], ptr: string, enc: { date: number; dateText: string }, diagnoses: Diagnosis[], p: ChartProblems): Service[] {
+function adaptServices(
+  raw: unknown[],
+  ptr: string,
+  enc: { date: number; dateText: string },
+  diagnoses: Diagnosis[],
+  p: ChartProblems,
+): Service[] {
   const out: Service[] = [];
   raw.forEach((s, i) => {
     const sptr = `${ptr}/${i}`;
@@ -219,7 +246,11 @@ function adaptServices(raw: unknown[], ptr: string, enc: { date: number; dateTex
       const dose = s.dose;
       const parsed = doseOf(dose);
       if (parsed) svc.dose = parsed;
-      else p.add(`${sptr}/dose`, `Dose must be written { value: <number>, unit: <unit> } (a volume may add \`concentration: "1000 mcg/mL"\`), or as text such as "1000 mcg" or "1 mL of 1000 mcg/mL"; found ${describe(dose)}.`);
+      else
+        p.add(
+          `${sptr}/dose`,
+          `Dose must be written { value: <number>, unit: <unit> } (a volume may add \`concentration: "1000 mcg/mL"\`), or as text such as "1000 mcg" or "1 mL of 1000 mcg/mL"; found ${describe(dose)}.`,
+        );
     }
     const linked = resolvePointers(s.diagnoses, `${sptr}/diagnoses`, diagnoses, p);
     if (linked !== undefined) svc.linked = linked;
@@ -274,6 +305,29 @@ function adaptEncounters(raw: unknown[], ptr: string, p: ChartProblems): Encount
   return out;
 }
 
+/** A lab's `referenceRange: { low, high }`; anything else is reported. */
+function labRange(rr: unknown, ptr: string, p: ChartProblems): Lab['referenceRange'] {
+  if (isObj(rr)) {
+    const range: { low?: number; high?: number } = {};
+    const low = parseLabValue(rr.low).value;
+    const high = parseLabValue(rr.high).value;
+    if (low !== undefined) range.low = low;
+    if (high !== undefined) range.high = high;
+    return range;
+  }
+  if (rr !== undefined && rr !== null) p.add(ptr, `Reference range must be written { low, high }; found ${describe(rr)}.`, 'warning');
+  return undefined;
+}
+
+/** A lab's `flag` (L, LL, low, H, HH, high, N, normal, any case). */
+function labFlag(v: unknown): Lab['interpretation'] {
+  const flag = typeof v === 'string' ? v.trim().toLowerCase() : undefined;
+  if (flag === 'l' || flag === 'low' || flag === 'll') return 'low';
+  if (flag === 'h' || flag === 'high' || flag === 'hh') return 'high';
+  if (flag === 'n' || flag === 'normal') return 'normal';
+  return undefined;
+}
+
 function adaptLabs(raw: unknown[], ptr: string, p: ChartProblems): Lab[] {
   const out: Lab[] = [];
   raw.forEach((l, i) => {
@@ -293,28 +347,21 @@ function adaptLabs(raw: unknown[], ptr: string, p: ChartProblems): Lab[] {
     if (test) lab.test = test;
     const parsed = parseLabValue(l.value);
     if (parsed.value !== undefined) lab.value = parsed.value;
-    else if (l.value !== undefined && l.value !== null) p.add(`${lptr}/value`, `Lab value ${describe(l.value)} has no number that can be read.`, 'warning');
+    else if (l.value !== undefined && l.value !== null)
+      p.add(`${lptr}/value`, `Lab value ${describe(l.value)} has no number that can be read.`, 'warning');
     if (parsed.comparator) lab.comparator = parsed.comparator;
     const unit = str(l.unit)?.trim();
     if (unit) lab.unit = unit;
     else if (parsed.unit) lab.unit = parsed.unit;
     const d = day(l.date, `${lptr}/date`, 'lab date', p, true);
-    if (d) { lab.date = d.day; lab.dateText = d.text; }
-    const rr = l.referenceRange;
-    if (isObj(rr)) {
-      const range: { low?: number; high?: number } = {};
-      const low = parseLabValue(rr.low).value;
-      const high = parseLabValue(rr.high).value;
-      if (low !== undefined) range.low = low;
-      if (high !== undefined) range.high = high;
-      lab.referenceRange = range;
-    } else if (rr !== undefined && rr !== null) {
-      p.add(`${lptr}/referenceRange`, `Reference range must be written { low, high }; found ${describe(rr)}.`, 'warning');
+    if (d) {
+      lab.date = d.day;
+      lab.dateText = d.text;
     }
-    const flag = typeof l.flag === 'string' ? l.flag.trim().toLowerCase() : undefined;
-    if (flag === 'l' || flag === 'low' || flag === 'll') lab.interpretation = 'low';
-    else if (flag === 'h' || flag === 'high' || flag === 'hh') lab.interpretation = 'high';
-    else if (flag === 'n' || flag === 'normal') lab.interpretation = 'normal';
+    const range = labRange(l.referenceRange, `${lptr}/referenceRange`, p);
+    if (range) lab.referenceRange = range;
+    const flag = labFlag(l.flag);
+    if (flag) lab.interpretation = flag;
     out.push(lab);
   });
   return out;
@@ -340,7 +387,10 @@ function adaptMedications(raw: unknown[], ptr: string, p: ChartProblems): Medica
     if (code) med.code = code.trim();
     if (system) med.system = system.trim().toLowerCase();
     const d = day(m.date, `${mptr}/date`, 'medication date', p, false);
-    if (d) { med.date = d.day; med.dateText = d.text; }
+    if (d) {
+      med.date = d.day;
+      med.dateText = d.text;
+    }
     out.push(med);
   });
   return out;
@@ -372,7 +422,13 @@ export function adaptDocument(value: unknown): AdaptResult {
   if (!Array.isArray(value)) return adaptChart(value, '');
   const out: AdaptResult = { charts: [], findings: [], refused: [] };
   if (value.length === 0) {
-    out.findings.push({ ruleId: ENGINE_RULES.chartFormat, severity: 'error', message: 'Expected charts; found an empty list.', pointer: '', evidence: [] });
+    out.findings.push({
+      ruleId: ENGINE_RULES.chartFormat,
+      severity: 'error',
+      message: 'Expected charts; found an empty list.',
+      pointer: '',
+      evidence: [],
+    });
     out.refused.push('');
   }
   value.forEach((item, i) => {

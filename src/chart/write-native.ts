@@ -31,7 +31,13 @@ function service(s: Service, e: Encounter): Obj {
     code: s.code,
     units: s.units,
     date: s.dateText === e.dateText ? undefined : s.dateText,
-    dose: s.dose ? compact({ value: s.dose.value, unit: s.dose.unit, concentration: s.dose.concentration ? `${s.dose.concentration.value} ${s.dose.concentration.unit}` : undefined }) : undefined,
+    dose: s.dose
+      ? compact({
+          value: s.dose.value,
+          unit: s.dose.unit,
+          concentration: s.dose.concentration ? `${s.dose.concentration.value} ${s.dose.concentration.unit}` : undefined,
+        })
+      : undefined,
     diagnoses: s.linked?.map((d) => d.rank),
   });
 }

@@ -25,10 +25,9 @@ import { Redactor, type RedactOptions } from '../report/redact.js';
 import { summaryLine } from '../report/stylish.js';
 import type { ChartSource, FileResult, FormatOptions, Report, RuleInfo, SourceLines } from '../report/types.js';
 import { applyBaseline, baselineScope, prunedBaseline, readBaseline, serializeBaseline, updatedBaseline } from '../run/baseline.js';
-import { exitCode, type FailOn } from '../run/run.js';
+import { ExitCode, exitCode, type FailOn } from '../run/run.js';
 import type { Shard } from '../run/shard.js';
 import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-writer.js';
-import { ExitCode } from '../run/run.js';
 import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
 import { openOutput, outputError, type OutputFile } from '../core/io.js';
@@ -81,7 +80,8 @@ export function pathPrefix(cwd: string): string {
 
 /** Now, as JUnit writes it; SOURCE_DATE_EPOCH (seconds) fixes it for reproducible reports. */
 function timestamp(env: NodeJS.ProcessEnv): string {
-  const fixed = env.SOURCE_DATE_EPOCH !== undefined && /^\d+$/.test(env.SOURCE_DATE_EPOCH) ? Number(env.SOURCE_DATE_EPOCH) * 1000 : undefined;
+  const fixed =
+    env.SOURCE_DATE_EPOCH !== undefined && /^\d+$/.test(env.SOURCE_DATE_EPOCH) ? Number(env.SOURCE_DATE_EPOCH) * 1000 : undefined;
   return new Date(fixed ?? Date.now()).toISOString().slice(0, 19);
 }
 
@@ -91,7 +91,8 @@ function timestamp(env: NodeJS.ProcessEnv): string {
  */
 export function ownFiles(cwd: string, targets: readonly FormatTarget[], baseline: BaselineOption | undefined): string[] {
   const paths = [...targets.map((t) => t.path), baseline?.path].filter((p): p is string => p !== undefined);
-  return paths.map((p) => relative(cwd, resolve(cwd, p)).split(sep).join('/'))
+  return paths
+    .map((p) => relative(cwd, resolve(cwd, p)).split(sep).join('/'))
     .filter((rel) => rel !== '' && !rel.startsWith('..'))
     .map((rel) => `/${rel.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ')}`);
 }
@@ -154,10 +155,13 @@ async function commitAll(written: readonly { file: OutputFile; what: string; sho
 /** The options every format shares. */
 function sharedOptions(flagged: number | undefined, o: FinishOptions): Omit<FormatOptions, 'color'> {
   return {
-    ...(flagged !== undefined ? { chartsWithFindings: flagged } : {}), rules: o.rules,
+    ...(flagged !== undefined ? { chartsWithFindings: flagged } : {}),
+    rules: o.rules,
     // A redacted report shows no chart text: no source lines, and formats told so.
     ...(o.redact ? { redact: true } : { sources: o.sources }),
-    pathPrefix: pathPrefix(o.cwd), timestamp: timestamp(o.env), hostname: hostname(),
+    pathPrefix: pathPrefix(o.cwd),
+    timestamp: timestamp(o.env),
+    hostname: hostname(),
   };
 }
 

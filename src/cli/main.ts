@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Option, type OutputConfiguration } from 'commander';
 import fg from 'fast-glob';
 import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
 import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from '../chart/fhir/concept-map.js';
@@ -93,15 +93,20 @@ function watchStdout(): void {
   });
 }
 
-const processIo = (signal: AbortSignal): Io => (watchStdout(), {
-  stdout: (s) => { if (!stdoutClosed) process.stdout.write(s); },
-  stderr: (s) => process.stderr.write(s),
-  isTTY: Boolean(process.stdout.isTTY),
-  stderrIsTTY: Boolean(process.stderr.isTTY),
-  env: process.env,
-  cwd: process.cwd(),
-  signal,
-});
+const processIo = (signal: AbortSignal): Io => (
+  watchStdout(),
+  {
+    stdout: (s) => {
+      if (!stdoutClosed) process.stdout.write(s);
+    },
+    stderr: (s) => process.stderr.write(s),
+    isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    env: process.env,
+    cwd: process.cwd(),
+    signal,
+  }
+);
 
 interface RulesetOpts {
   ruleset?: string;
@@ -159,11 +164,19 @@ function settingsInput(opts: RulesetOpts, io: Io): SettingsInput {
   };
 }
 
-function setup(opts: RulesetOpts, io: Io): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec; configFile?: string } {
+function setup(
+  opts: RulesetOpts,
+  io: Io,
+): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec; configFile?: string } {
   const spec = rulesetSpecOf(settingsInput(opts, io), version());
   const loaded = setupFromSpec(spec);
   if (loaded.ruleset.warnings.length) io.stderr(rulesetWarnings(loaded.ruleset.warnings));
-  return { ruleset: loaded.ruleset, config: loaded.config, spec, ...(spec.configPath ? { configFile: displayPath(spec.configPath, io.cwd) } : {}) };
+  return {
+    ruleset: loaded.ruleset,
+    config: loaded.config,
+    spec,
+    ...(spec.configPath ? { configFile: displayPath(spec.configPath, io.cwd) } : {}),
+  };
 }
 
 /**
@@ -184,13 +197,19 @@ function parseFormats(specs: readonly string[], outputFile: string | undefined):
     const i = spec.indexOf(':');
     const name = i < 0 ? spec : spec.slice(0, i);
     const path = i < 0 ? undefined : spec.slice(i + 1);
-    if (!FORMATTERS.has(name)) throw new UsageError(`unknown format "${name}": use one of ${[...FORMATTERS.keys()].join(', ')}.${didYouMean(name, FORMATTERS.keys())}`);
+    if (!FORMATTERS.has(name))
+      throw new UsageError(
+        `unknown format "${name}": use one of ${[...FORMATTERS.keys()].join(', ')}.${didYouMean(name, FORMATTERS.keys())}`,
+      );
     if (path !== undefined && path === '') throw new UsageError(`format "${spec}" names no file after the colon`);
     return path !== undefined ? { name, path } : { name };
   });
   for (const t of targets) if (t.path !== undefined && STDOUT_PATHS.has(t.path)) delete t.path;
   const toDefault = targets.filter((t) => t.path === undefined);
-  if (toDefault.length > 1) throw new UsageError(`only one format can go to ${outputFile ? '--output-file' : 'standard output'}; give the others a file (--format sarif:reports/b12.sarif)`);
+  if (toDefault.length > 1)
+    throw new UsageError(
+      `only one format can go to ${outputFile ? '--output-file' : 'standard output'}; give the others a file (--format sarif:reports/b12.sarif)`,
+    );
   if (outputFile && toDefault[0] && !STDOUT_PATHS.has(outputFile)) toDefault[0].path = outputFile;
   return targets;
 }
@@ -198,7 +217,8 @@ function parseFormats(specs: readonly string[], outputFile: string | undefined):
 function intOption(v: string | undefined, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} takes a whole number${min > 0 ? ` of at least ${min}` : ''}; got "${v}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${name} takes a whole number${min > 0 ? ` of at least ${min}` : ''}; got "${v}"`);
   return n;
 }
 
@@ -210,8 +230,9 @@ interface InputOpts {
 /** How inputs are read: `--input-format` (else the config's, else auto) and the FHIR concept map, loaded once. */
 function inputOptions(opts: InputOpts, config: Config | undefined, io: Io): { inputFormat: InputFormat; conceptMap: ConceptMap } {
   const format = opts.inputFormat ?? config?.inputFormat ?? 'auto';
-  if (!(INPUT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--input-format takes ${INPUT_FORMATS.join(', ')}; got "${format}".${didYouMean(format, INPUT_FORMATS)}`);
-  const map = opts.conceptMap !== undefined ? resolve(io.cwd, opts.conceptMap) : config?.conceptMap ?? DEFAULT_CONCEPT_MAP;
+  if (!(INPUT_FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--input-format takes ${INPUT_FORMATS.join(', ')}; got "${format}".${didYouMean(format, INPUT_FORMATS)}`);
+  const map = opts.conceptMap !== undefined ? resolve(io.cwd, opts.conceptMap) : (config?.conceptMap ?? DEFAULT_CONCEPT_MAP);
   return { inputFormat: format as InputFormat, conceptMap: loadConceptMap(map) };
 }
 
@@ -219,23 +240,35 @@ function inputOptions(opts: InputOpts, config: Config | undefined, io: Io): { in
 function reportSettings(opts: ReportOpts, shard: Shard | undefined) {
   const failOn = opts.failOn;
   const allowed = [...SEVERITIES, 'never'];
-  if (failOn !== undefined && !allowed.includes(failOn)) throw new UsageError(`--fail-on takes ${allowed.join(', ')}; got "${failOn}".${didYouMean(failOn, allowed)}`);
+  if (failOn !== undefined && !allowed.includes(failOn))
+    throw new UsageError(`--fail-on takes ${allowed.join(', ')}; got "${failOn}".${didYouMean(failOn, allowed)}`);
   const maxWarnings = intOption(opts.maxWarnings, '--max-warnings', 0);
   const writes = opts.updateBaseline ? '--update-baseline' : opts.baselinePrune ? '--baseline-prune' : undefined;
   if (shard && writes) throw new UsageError(`${writes} writes one baseline for the whole run: run it without --shard, or on b12lint merge`);
-  const baseline: BaselineOption | undefined = opts.baseline !== undefined || writes
-    ? { path: opts.baseline ?? DEFAULT_BASELINE, update: opts.updateBaseline ?? false, prune: opts.baselinePrune ?? false }
-    : undefined;
+  const baseline: BaselineOption | undefined =
+    opts.baseline !== undefined || writes
+      ? { path: opts.baseline ?? DEFAULT_BASELINE, update: opts.updateBaseline ?? false, prune: opts.baselinePrune ?? false }
+      : undefined;
   return { failOn, maxWarnings, baseline, targets: parseFormats(opts.format, opts.outputFile) };
 }
 
 /** The report to its formats and the exit code; `maxFileSize` bounds the chart files read again for their lines. */
 async function finishReport(
-  report: Report, opts: ReportOpts, settings: ReturnType<typeof reportSettings>, ruleset: CompiledRuleset, config: Config | undefined,
-  io: Io, maxFileSize: number, shard?: Shard, redaction?: RedactOptions,
+  report: Report,
+  opts: ReportOpts,
+  settings: ReturnType<typeof reportSettings>,
+  ruleset: CompiledRuleset,
+  config: Config | undefined,
+  io: Io,
+  maxFileSize: number,
+  shard?: Shard,
+  redaction?: RedactOptions,
 ): Promise<number> {
   return finishRun(report, {
-    cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr,
+    cwd: io.cwd,
+    env: io.env,
+    stdout: io.stdout,
+    stderr: io.stderr,
     ...(io.signal ? { signal: io.signal } : {}),
     sources: fileSourceLines(io.cwd, maxFileSize),
     ...(redaction ? { redact: redaction } : {}),
@@ -252,14 +285,18 @@ async function finishReport(
 }
 
 /** What `--redact` without a key gives away: one line on stderr. */
-export const REDACT_PUBLIC_KEY = '--redact without B12LINT_REDACT_KEY hashes ids and fingerprints with a public key: a short id (an MRN, a birth date) can be recovered by hashing guesses; set B12LINT_REDACT_KEY to a secret';
+export const REDACT_PUBLIC_KEY =
+  '--redact without B12LINT_REDACT_KEY hashes ids and fingerprints with a public key: a short id (an MRN, a birth date) can be recovered by hashing guesses; set B12LINT_REDACT_KEY to a secret';
 
 async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<number> {
   const shard = opts.shard !== undefined ? parseShard(opts.shard, io.env) : undefined;
   const settings = reportSettings(opts, shard);
   const jobs = intOption(opts.jobs, '--jobs', 1) ?? availableParallelism();
   const strategy = opts.cacheStrategy ?? 'content';
-  if (!(CACHE_STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`--cache-strategy takes ${CACHE_STRATEGIES.join(' or ')}; got "${strategy}".${didYouMean(strategy, CACHE_STRATEGIES)}`);
+  if (!(CACHE_STRATEGIES as readonly string[]).includes(strategy))
+    throw new UsageError(
+      `--cache-strategy takes ${CACHE_STRATEGIES.join(' or ')}; got "${strategy}".${didYouMean(strategy, CACHE_STRATEGIES)}`,
+    );
   const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
   const { ruleset, config, spec, configFile } = setup(opts, io);
   noteConfig(opts, configFile, io);
@@ -284,13 +321,23 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
     schedule: {
       jobs,
       spec,
-      ...(opts.cache || opts.cacheLocation ? { cache: { location: resolve(io.cwd, opts.cacheLocation ?? defaultCacheLocation(io.cwd)), strategy: strategy as CacheStrategy, ...(io.env.B12LINT_CACHE_KEY ? { secret: io.env.B12LINT_CACHE_KEY } : {}) } } : {}),
+      ...(opts.cache || opts.cacheLocation
+        ? {
+            cache: {
+              location: resolve(io.cwd, opts.cacheLocation ?? defaultCacheLocation(io.cwd)),
+              strategy: strategy as CacheStrategy,
+              ...(io.env.B12LINT_CACHE_KEY ? { secret: io.env.B12LINT_CACHE_KEY } : {}),
+            },
+          }
+        : {}),
       ...(progressAllowed(io.stderrIsTTY ?? false, io.env) ? { progress: (total: number) => new ProgressBar(total, io.stderr) } : {}),
     },
   });
   const wallMs = performance.now() - started;
   if (result.stats.cacheProblem) say(io, `warning: ${result.stats.cacheProblem}`);
-  const redaction = opts.redact ? { sensitive: result.sensitive, ...(io.env.B12LINT_REDACT_KEY ? { key: io.env.B12LINT_REDACT_KEY } : {}) } : undefined;
+  const redaction = opts.redact
+    ? { sensitive: result.sensitive, ...(io.env.B12LINT_REDACT_KEY ? { key: io.env.B12LINT_REDACT_KEY } : {}) }
+    : undefined;
   const code = await finishReport(result.report, opts, settings, ruleset, config, io, maxFileSize, shard, redaction);
   if (opts.stats) io.stderr(formatStats(result.stats, result.report.summary.charts, wallMs));
   return code;
@@ -310,19 +357,27 @@ async function convertCommand(paths: string[], opts: ConvertOpts, io: Io): Promi
   const problems = new Problems();
   const config = path ? loadConfig(path, problems) : undefined;
   problems.throwIfAny();
-  const result = await convert(paths, {
-    ...inputOptions(opts, config, io),
-    cwd: io.cwd,
-    to: opts.to as ConvertFormat,
-    ...(maxFileSizeMb ? { maxFileSize: maxFileSizeMb * 1024 * 1024 } : {}),
-  }, io.stdout);
-  for (const { file, finding: f } of result.findings) io.stderr(`${placed(file, f.line, f.column)}: ${printable(`${f.severity}: ${f.message} (${f.ruleId})`)}\n`);
+  const result = await convert(
+    paths,
+    {
+      ...inputOptions(opts, config, io),
+      cwd: io.cwd,
+      to: opts.to as ConvertFormat,
+      ...(maxFileSizeMb ? { maxFileSize: maxFileSizeMb * 1024 * 1024 } : {}),
+    },
+    io.stdout,
+  );
+  for (const { file, finding: f } of result.findings)
+    io.stderr(`${placed(file, f.line, f.column)}: ${printable(`${f.severity}: ${f.message} (${f.ruleId})`)}\n`);
   return result.findings.some((f) => f.finding.severity === 'error') ? 1 : 0;
 }
 
 function addInputOptions(cmd: Command): Command {
   return cmd
-    .option('--input-format <format>', `how chart files are read: ${INPUT_FORMATS.join(', ')} (default: auto, FHIR told by its resourceType)`)
+    .option(
+      '--input-format <format>',
+      `how chart files are read: ${INPUT_FORMATS.join(', ')} (default: auto, FHIR told by its resourceType)`,
+    )
     .option('--concept-map <file>', 'the FHIR concept map (default: the built-in rulesets/fhir-concept-map.yaml)');
 }
 
@@ -330,13 +385,17 @@ function addInputOptions(cmd: Command): Command {
 async function reportFiles(specs: readonly string[], cwd: string): Promise<string[]> {
   const out: string[] = [];
   for (const spec of specs) {
-    let isFile = false;
+    let isFile: boolean;
     try {
       isFile = statSync(resolve(cwd, spec)).isFile();
     } catch {
       isFile = false;
     }
-    const found = isFile ? [resolve(cwd, spec)] : fg.isDynamicPattern(spec) ? (await fg(spec, { cwd, absolute: true, onlyFiles: true })).sort() : [];
+    const found = isFile
+      ? [resolve(cwd, spec)]
+      : fg.isDynamicPattern(spec)
+        ? (await fg(spec, { cwd, absolute: true, onlyFiles: true })).sort()
+        : [];
     if (found.length === 0) throw new UsageError(`no report file matches "${spec}"`);
     out.push(...found.filter((f) => !out.includes(f)));
   }
@@ -363,7 +422,11 @@ async function mergeCommand(specs: string[], opts: ReportOpts & { maxFileSize?: 
     const shown = displayPath(f, io.cwd);
     return parseShardReport(shardReportText(f, shown, maxFileSize), shown);
   });
-  const merged = mergeReports(shards, { fingerprint: ruleset.fingerprint, severities: new Map(ruleset.rules.map((r) => [r.id, r.severity])) }, configFile);
+  const merged = mergeReports(
+    shards,
+    { fingerprint: ruleset.fingerprint, severities: new Map(ruleset.rules.map((r) => [r.id, r.severity])) },
+    configFile,
+  );
   return finishReport(merged, opts, settings, ruleset, config, io, maxFileSize);
 }
 
@@ -380,8 +443,16 @@ function rulesCommand(opts: RulesetOpts, io: Io): number {
 function explainCommand(id: string, opts: RulesetOpts, io: Io): number {
   const { ruleset } = setup(opts, io);
   const rule = ruleset.allRules.find((r) => r.id === id);
-  if (!rule) throw new UsageError(`unknown rule "${id}".${didYouMean(id, ruleset.allRules.map((r) => r.id))} (b12lint rules lists them)`);
-  io.stdout(`${printable(rule.id)} (${rule.severity}): ${printable(rule.title)}\n\n${printableBlock(rule.docs || '(no docs)')}\n\nDefined in ${shownPath(rule.file)}:\n\n${printableBlock(rule.source)}\n`);
+  if (!rule)
+    throw new UsageError(
+      `unknown rule "${id}".${didYouMean(
+        id,
+        ruleset.allRules.map((r) => r.id),
+      )} (b12lint rules lists them)`,
+    );
+  io.stdout(
+    `${printable(rule.id)} (${rule.severity}): ${printable(rule.title)}\n\n${printableBlock(rule.docs || '(no docs)')}\n\nDefined in ${shownPath(rule.file)}:\n\n${printableBlock(rule.source)}\n`,
+  );
   return 0;
 }
 
@@ -395,7 +466,11 @@ function addRulesetOptions(cmd: Command): Command {
 
 function addReportOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-f, --format <name>', `report format (${[...FORMATTERS.keys()].join(', ')}); repeatable, name:path writes to a file`).argParser(collect).default([]))
+    .addOption(
+      new Option('-f, --format <name>', `report format (${[...FORMATTERS.keys()].join(', ')}); repeatable, name:path writes to a file`)
+        .argParser(collect)
+        .default([]),
+    )
     .option('-o, --output-file <file>', 'write the report to this file (the summary still goes to the terminal)')
     .option('--fail-on <severity>', 'lowest severity that fails the run: error, warning, info, never (default: error)')
     .option('--max-warnings <n>', 'also fail when there are more than n warnings')
@@ -417,6 +492,23 @@ export async function main(argv: readonly string[], givenIo?: Io): Promise<numbe
   }
 }
 
+/** Commander's own output: help and version to stdout, its errors to stderr as b12lint's, printable. */
+function commanderOutput(io: Io): OutputConfiguration {
+  return {
+    writeOut: (s) => io.stdout(s),
+    writeErr: (s) => io.stderr(s),
+    outputError: (s, write) =>
+      write(
+        `b12lint: ${s
+          .replace(/^error: /, '')
+          .replace(/\n$/, '')
+          .split('\n')
+          .map(printable)
+          .join('\n')}\n`,
+      ),
+  };
+}
+
 async function runMain(argv: readonly string[], io: Io): Promise<number> {
   const debug = argv.includes('--debug');
   let code = 0;
@@ -426,71 +518,105 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
     .version(version(), '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s), outputError: (s, write) => write(`b12lint: ${s.replace(/^error: /, '').replace(/\n$/, '').split('\n').map(printable).join('\n')}\n`) })
+    .configureOutput(commanderOutput(io))
     .showSuggestionAfterError(true)
     .enablePositionalOptions() // a subcommand's options are its own (`merge a.json -f sarif`)
     .allowExcessArguments(false);
 
-  addReportOptions(addInputOptions(addRulesetOptions(program
-    .argument('[paths...]', 'chart files, folders or globs (default: the current folder)'))))
-    .option('--shard <i/n>', 'lint only shard i of n (by a hash of each path); auto or auto/n reads the CI\'s parallel-job variables')
+  addReportOptions(
+    addInputOptions(addRulesetOptions(program.argument('[paths...]', 'chart files, folders or globs (default: the current folder)'))),
+  )
+    .option('--shard <i/n>', "lint only shard i of n (by a hash of each path); auto or auto/n reads the CI's parallel-job variables")
     .option('--jobs <n>', `threads for large runs (default: the number of cores; workers from ${DEFAULT_WORKER_THRESHOLD} files up)`)
-    .option('--cache', 'keep each file\'s findings and re-lint only what changed')
+    .option('--cache', "keep each file's findings and re-lint only what changed")
     .option('--cache-location <path>', 'the cache folder (default: node_modules/.cache/b12lint, else .b12lintcache); implies --cache')
     .option('--cache-strategy <strategy>', 'how a changed file is told: content (hash, default) or metadata (size and time)')
     .option('--stats', 'print per-rule evaluations, findings and time to stderr')
     .option('--max-file-size <mb>', 'largest JSON or YAML file read whole, in MB (default 64)')
-    .option('--redact', 'replace patient ids, names, birth dates, note text, chart ids and file paths in the report by stable hashes (key: B12LINT_REDACT_KEY)')
+    .option(
+      '--redact',
+      'replace patient ids, names, birth dates, note text, chart ids and file paths in the report by stable hashes (key: B12LINT_REDACT_KEY)',
+    )
     .option('--debug', 'show stack traces of internal errors')
     .action(async (paths: string[], opts: LintOpts) => {
       code = await lintCommand(paths, opts, io);
     });
 
-  addInputOptions(program.command('convert')
-    .argument('<paths...>', 'chart files or folders: FHIR Bundles, Bulk Data exports, native charts')
-    .description('print the native charts an input becomes, to see what b12lint read')
-    .addOption(new Option('--to <format>', 'output format').choices([...CONVERT_FORMATS]).default('yaml'))
-    .option('-c, --config <file>', 'a config file (for inputFormat and conceptMap)')
-    .option('--no-config-lookup', 'do not look for a config file')
-    .option('--max-file-size <mb>', 'largest JSON or YAML file read whole, in MB (default 64)'))
-    .action(async (paths: string[], opts: ConvertOpts) => { code = await convertCommand(paths, opts, io); });
+  addInputOptions(
+    program
+      .command('convert')
+      .argument('<paths...>', 'chart files or folders: FHIR Bundles, Bulk Data exports, native charts')
+      .description('print the native charts an input becomes, to see what b12lint read')
+      .addOption(new Option('--to <format>', 'output format').choices([...CONVERT_FORMATS]).default('yaml'))
+      .option('-c, --config <file>', 'a config file (for inputFormat and conceptMap)')
+      .option('--no-config-lookup', 'do not look for a config file')
+      .option('--max-file-size <mb>', 'largest JSON or YAML file read whole, in MB (default 64)'),
+  ).action(async (paths: string[], opts: ConvertOpts) => {
+    code = await convertCommand(paths, opts, io);
+  });
 
-  addRulesetOptions(program.command('rules').description('list the active rules: id, severity, title'))
-    .action((opts) => { code = rulesCommand(opts, io); });
-  addRulesetOptions(program.command('explain').argument('<rule-id>').description('print a rule\'s docs and its YAML'))
-    .action((id: string, opts) => { code = explainCommand(id, opts, io); });
-  registerAuthoringCommands(program, io, addRulesetOptions, (c) => { code = c; });
-  addReportOptions(addRulesetOptions(program.command('merge')
-    .argument('<reports...>', 'the JSON reports of every shard (--shard i/n --format json)')
-    .description('merge the JSON reports of a sharded run into the report of the whole run'))
-    .option('--max-file-size <mb>', 'largest shard report (and chart file read for the HTML report) read, in MB (default 64)'))
-    .action(async (reports: string[], opts: ReportOpts & { maxFileSize?: string }) => { code = await mergeCommand(reports, opts, io); });
+  addRulesetOptions(program.command('rules').description('list the active rules: id, severity, title')).action((opts) => {
+    code = rulesCommand(opts, io);
+  });
+  addRulesetOptions(program.command('explain').argument('<rule-id>').description("print a rule's docs and its YAML")).action(
+    (id: string, opts) => {
+      code = explainCommand(id, opts, io);
+    },
+  );
+  registerAuthoringCommands(program, io, addRulesetOptions, (c) => {
+    code = c;
+  });
+  addReportOptions(
+    addRulesetOptions(
+      program
+        .command('merge')
+        .argument('<reports...>', 'the JSON reports of every shard (--shard i/n --format json)')
+        .description('merge the JSON reports of a sharded run into the report of the whole run'),
+    ).option('--max-file-size <mb>', 'largest shard report (and chart file read for the HTML report) read, in MB (default 64)'),
+  ).action(async (reports: string[], opts: ReportOpts & { maxFileSize?: string }) => {
+    code = await mergeCommand(reports, opts, io);
+  });
 
   try {
     await program.parseAsync(argv as string[]);
     return code;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return 2; // commander has already printed one line
-    }
-    if (err instanceof RulesetError) {
-      for (const p of err.problems) io.stderr(`${placed(p.file, p.line, p.column)}: ${printable(p.message)}\n`);
-      io.stderr(`b12lint: the ruleset or config has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}; nothing was linted\n`);
-      return 2;
-    }
-    if (err instanceof Interrupted) {
-      say(io, `${err.message}; no report was written`);
-      return err.exitCode;
-    }
-    if (err instanceof UsageError || err instanceof NoFilesError || err instanceof ShardError || err instanceof BaselineError || err instanceof MergeError || err instanceof OutputError || err instanceof SideInputError) {
-      say(io, `${err.message}${err instanceof NoFilesError ? subcommandHint(program, program.args[0]) : ''}`);
-      return 2;
-    }
-    say(io, `internal error: ${err instanceof Error ? err.message : String(err)}`);
-    if (debug && err instanceof Error && err.stack) io.stderr(`${printableStack(err.stack)}\n`);
+    return failed(err, program, io, debug);
+  }
+}
+
+/** The exit code of a run that threw, after saying why on stderr (a stack trace only with --debug). */
+function failed(err: unknown, program: Command, io: Io, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return 2; // commander has already printed one line
+  }
+  if (err instanceof RulesetError) {
+    for (const p of err.problems) io.stderr(`${placed(p.file, p.line, p.column)}: ${printable(p.message)}\n`);
+    io.stderr(
+      `b12lint: the ruleset or config has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}; nothing was linted\n`,
+    );
     return 2;
   }
+  if (err instanceof Interrupted) {
+    say(io, `${err.message}; no report was written`);
+    return err.exitCode;
+  }
+  if (
+    err instanceof UsageError ||
+    err instanceof NoFilesError ||
+    err instanceof ShardError ||
+    err instanceof BaselineError ||
+    err instanceof MergeError ||
+    err instanceof OutputError ||
+    err instanceof SideInputError
+  ) {
+    say(io, `${err.message}${err instanceof NoFilesError ? subcommandHint(program, program.args[0]) : ''}`);
+    return 2;
+  }
+  say(io, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+  if (debug && err instanceof Error && err.stack) io.stderr(`${printableStack(err.stack)}\n`);
+  return 2;
 }
 
 export type { Report };

@@ -27,7 +27,14 @@ export function watchSignals(): { signal: AbortSignal; dispose: () => void } {
       controller.abort(new Interrupted(name));
     };
     process.on(name, handler);
-    return (): void => { process.off(name, handler); };
+    return (): void => {
+      process.off(name, handler);
+    };
   });
-  return { signal: controller.signal, dispose: () => { for (const off of handlers) off(); } };
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const off of handlers) off();
+    },
+  };
 }

@@ -9,12 +9,21 @@ export function formatStats(stats: ScheduleStats, charts: number, wallMs: number
   const rows = [...stats.rules].sort((a, b) => b[1].ms - a[1].ms || (a[0] < b[0] ? -1 : 1));
   const total = rows.reduce((s, [, r]) => s + r.ms, 0);
   const head = ['Rule', 'Evaluations', 'Findings', 'Time (ms)', 'Relative'];
-  const cells = rows.map(([id, r]) => [id, String(r.evaluations), String(r.findings), r.ms.toFixed(1), `${total > 0 ? ((100 * r.ms) / total).toFixed(1) : '0.0'}%`]);
+  const cells = rows.map(([id, r]) => [
+    id,
+    String(r.evaluations),
+    String(r.findings),
+    r.ms.toFixed(1),
+    `${total > 0 ? ((100 * r.ms) / total).toFixed(1) : '0.0'}%`,
+  ]);
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: readonly string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join(' | ');
   const out = [line(head), w.map((n, i) => (i === 0 ? `:${'-'.repeat(n - 1)}` : `${'-'.repeat(n - 1)}:`)).join('-|-'), ...cells.map(line)];
   const threads = stats.threads > 1 ? `${stats.threads} threads` : 'one thread';
   const pace = wallMs > 0 ? `, ${Math.round((charts * 1000) / wallMs).toLocaleString('en-US')} charts/s` : '';
-  out.push('', `${stats.files} files (${stats.cached} from the cache), ${charts} charts, linted in ${threads}: ${(wallMs / 1000).toFixed(2)} s${pace}; rule time ${total.toFixed(1)} ms`);
+  out.push(
+    '',
+    `${stats.files} files (${stats.cached} from the cache), ${charts} charts, linted in ${threads}: ${(wallMs / 1000).toFixed(2)} s${pace}; rule time ${total.toFixed(1)} ms`,
+  );
   return `${out.join('\n')}\n`;
 }

@@ -15,7 +15,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmSync, statSync, writeSync,
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { alive, spoolFolder } from './temp.js';
@@ -28,27 +39,46 @@ export function ioCause(err: unknown): string {
   if (err instanceof IoProblem) return err.message;
   const e = err as NodeJS.ErrnoException;
   switch (e?.code) {
-    case 'ENOENT': return 'no such file or folder';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'the file system is read-only';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EDQUOT': return 'the disk quota is used up';
-    case 'EFBIG': return 'the file is too large for the file system';
-    case 'EISDIR': return 'it is a folder';
-    case 'ENOTDIR': return 'a part of the path is a file, not a folder';
-    case 'EEXIST': return 'a file is in the way';
-    case 'ENAMETOOLONG': return 'the name is too long';
-    case 'ELOOP': return 'too many symbolic links (a symbolic link loop)';
-    case 'EPIPE': return 'the reading end was closed';
-    case 'ENXIO': return 'there is nothing on the other end (a socket or an unconnected device)';
-    case 'EMFILE': case 'ENFILE': return 'too many open files';
-    case 'EIO': return 'an input/output error of the device';
-    case 'EBUSY': return 'the file is busy';
-    case 'ETXTBSY': return 'the file is a running program';
-    default: return e?.code ?? (err instanceof Error ? err.message : String(err));
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'the disk quota is used up';
+    case 'EFBIG':
+      return 'the file is too large for the file system';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a folder';
+    case 'EEXIST':
+      return 'a file is in the way';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    case 'ELOOP':
+      return 'too many symbolic links (a symbolic link loop)';
+    case 'EPIPE':
+      return 'the reading end was closed';
+    case 'ENXIO':
+      return 'there is nothing on the other end (a socket or an unconnected device)';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files';
+    case 'EIO':
+      return 'an input/output error of the device';
+    case 'EBUSY':
+      return 'the file is busy';
+    case 'ETXTBSY':
+      return 'the file is a running program';
+    default:
+      return e?.code ?? (err instanceof Error ? err.message : String(err));
   }
 }
-
 
 /** A file b12lint could not write: exit 2, one line naming what, where and why. */
 export class OutputError extends Error {}

@@ -25,7 +25,10 @@ const UNSAFE = new RegExp(`[${CONTROL}]|${MARKER}`, 'i');
 const MAYBE_UNSAFE = new RegExp(`[${CONTROL}#]`);
 const UNSAFE_ALL = new RegExp(`[${CONTROL}]|${MARKER}`, 'gi');
 /** The same, but tab and line feed kept (multi-line text a user wrote: rule docs, chart source lines). */
-const UNSAFE_IN_BLOCK = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]|${MARKER}`, 'gi');
+const UNSAFE_IN_BLOCK = new RegExp(
+  `[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]|${MARKER}`,
+  'gi',
+);
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 

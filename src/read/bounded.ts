@@ -15,10 +15,7 @@ export const DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024;
 
 const MB = 1024 * 1024;
 
-export type Bounded =
-  | { bytes: Buffer }
-  | { refused: 'not-a-file' }
-  | { refused: 'too-large'; size: number; grew: boolean };
+export type Bounded = { bytes: Buffer } | { refused: 'not-a-file' } | { refused: 'too-large'; size: number; grew: boolean };
 
 /**
  * The buffer chart files are read into when the caller only decodes the bytes before its next
@@ -69,7 +66,8 @@ export function readBounded(path: string, limit: number, deferAbove = Infinity, 
         if (total > limit) return { refused: 'too-large', size: total, grew: true };
       }
       // The end: nothing more, or the size fstat gave read in full by a read that asked for more.
-      if (n === 0 || (total === size && n < chunk.length)) return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
+      if (n === 0 || (total === size && n < chunk.length))
+        return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
     }
   } finally {
     closeSync(fd);

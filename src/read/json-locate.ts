@@ -20,7 +20,10 @@ export function escapePointerToken(token: string | number): string {
 
 /** The reference tokens of a JSON pointer, unescaped: '/a~1b/0' is ['a/b', '0']. */
 export function pointerTokens(pointer: string): string[] {
-  return pointer.split('/').slice(1).map((t) => (t.includes('~') ? t.replace(/~1/g, '/').replace(/~0/g, '~') : t));
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((t) => (t.includes('~') ? t.replace(/~1/g, '/').replace(/~0/g, '~') : t));
 }
 
 /** The value at a JSON pointer in parsed data (own members only), or undefined. */
@@ -65,8 +68,18 @@ function closingQuote(text: string, i: number): number {
 }
 
 const enum C {
-  LF = 10, SPACE = 32, QUOTE = 34, COMMA = 44, BACKSLASH = 92, LBRACKET = 91, RBRACKET = 93,
-  LBRACE = 123, RBRACE = 125, COLON = 58, TAB = 9, CR = 13,
+  LF = 10,
+  SPACE = 32,
+  QUOTE = 34,
+  COMMA = 44,
+  BACKSLASH = 92,
+  LBRACKET = 91,
+  RBRACKET = 93,
+  LBRACE = 123,
+  RBRACE = 125,
+  COLON = 58,
+  TAB = 9,
+  CR = 13,
 }
 
 /**
@@ -117,6 +130,7 @@ export class JsonLocator implements Locator {
   }
 
   /** One pass over the text, recording the start of every value whose pointer is a target. */
+  // eslint-disable-next-line max-lines-per-function, complexity -- a per-character tokenizer on the hot path: its state stays in locals of one loop
   private scan(targets: Set<string>): Map<string, Position> {
     const text = this.text;
     const found = new Map<string, Position>();
@@ -145,8 +159,16 @@ export class JsonLocator implements Locator {
     let expectKey = false;
     while (i < n && !done()) {
       const c = text.charCodeAt(i);
-      if (c === C.LF) { line++; lineStart = i; i++; continue; }
-      if (c === C.SPACE || c === C.TAB || c === C.CR || c === C.COLON) { i++; continue; }
+      if (c === C.LF) {
+        line++;
+        lineStart = i;
+        i++;
+        continue;
+      }
+      if (c === C.SPACE || c === C.TAB || c === C.CR || c === C.COLON) {
+        i++;
+        continue;
+      }
       if (c === C.COMMA) {
         const d = ptrs.length - 1;
         if (d >= 0) {
@@ -157,7 +179,9 @@ export class JsonLocator implements Locator {
         continue;
       }
       if (c === C.RBRACE || c === C.RBRACKET) {
-        ptrs.pop(); isArr.pop(); idx.pop();
+        ptrs.pop();
+        isArr.pop();
+        idx.pop();
         expectKey = false;
         i++;
         continue;
@@ -183,8 +207,10 @@ export class JsonLocator implements Locator {
           do {
             const d = text.charCodeAt(i);
             if (d === C.QUOTE) i = closingQuote(text, i);
-            else if (d === C.LF) { line++; lineStart = i; }
-            else if (d === C.LBRACE || d === C.LBRACKET) depth++;
+            else if (d === C.LF) {
+              line++;
+              lineStart = i;
+            } else if (d === C.LBRACE || d === C.LBRACKET) depth++;
             else if (d === C.RBRACE || d === C.RBRACKET) depth--;
             i++;
           } while (depth > 0 && i < n);

@@ -13,12 +13,33 @@ export interface JsonSyntaxError {
 }
 
 const enum Ch {
-  TAB = 9, LF = 10, CR = 13, SPACE = 32, QUOTE = 34, PLUS = 43, COMMA = 44, MINUS = 45, DOT = 46,
-  ZERO = 48, NINE = 57, COLON = 58, LBRACKET = 91, BACKSLASH = 92, RBRACKET = 93, LBRACE = 123, RBRACE = 125,
+  TAB = 9,
+  LF = 10,
+  CR = 13,
+  SPACE = 32,
+  QUOTE = 34,
+  PLUS = 43,
+  COMMA = 44,
+  MINUS = 45,
+  DOT = 46,
+  ZERO = 48,
+  NINE = 57,
+  COLON = 58,
+  LBRACKET = 91,
+  BACKSLASH = 92,
+  RBRACKET = 93,
+  LBRACE = 123,
+  RBRACE = 125,
 }
 
 /** What the scanner expects next. */
-const enum State { Value, FirstValue, FirstKey, Key, AfterValue }
+const enum State {
+  Value,
+  FirstValue,
+  FirstKey,
+  Key,
+  AfterValue,
+}
 
 const VALUE = 'a value (a string in double quotes, a number, true, false, null, an object or a list)';
 
@@ -45,150 +66,202 @@ function isHex(c: number): boolean {
 
 /** The first syntax error of `text`, or undefined when it is valid JSON. */
 export function findJsonError(text: string): JsonSyntaxError | undefined {
-  const n = text.length;
-  const stack: number[] = [];
-  let i = 0;
-  let state = State.Value;
-  const skipSpace = (): void => {
-    for (let c = text.charCodeAt(i); c === Ch.SPACE || c === Ch.TAB || c === Ch.LF || c === Ch.CR; c = text.charCodeAt(i)) i++;
-  };
-  const err = (offset: number, message: string): JsonSyntaxError => ({ offset, message });
-  const found = (): string => describeChar(text, i);
-
-  skipSpace();
-  if (i >= n) return err(i, 'the file is empty (no JSON value)');
+  const scanner = new Scanner(text);
+  scanner.skipSpace();
+  if (scanner.i >= text.length) return scanner.err('the file is empty (no JSON value)');
   for (;;) {
-    skipSpace();
-    const c = text.charCodeAt(i);
-    if (i >= n) {
-      if (state === State.AfterValue && stack.length === 0) return undefined;
-      return err(i, 'unexpected end of the file: the JSON is incomplete (a truncated file?)');
+    scanner.skipSpace();
+    const e = scanner.step();
+    if (e !== 'more') return e;
+  }
+}
+
+/** The scanner's position, its stack of open lists and objects, and what it expects next. */
+class Scanner {
+  i = 0;
+  private readonly stack: number[] = [];
+  private state = State.Value;
+
+  constructor(private readonly text: string) {}
+
+  skipSpace(): void {
+    const text = this.text;
+    for (let c = text.charCodeAt(this.i); c === Ch.SPACE || c === Ch.TAB || c === Ch.LF || c === Ch.CR; c = text.charCodeAt(this.i))
+      this.i++;
+  }
+
+  /** An error at `offset` (the current position by default). */
+  err(message: string, offset = this.i): JsonSyntaxError {
+    return { offset, message };
+  }
+
+  private found(): string {
+    return describeChar(this.text, this.i);
+  }
+
+  /** Reads one token at the current position: 'more' to go on, an error, or undefined at the end of valid JSON. */
+  step(): JsonSyntaxError | undefined | 'more' {
+    const c = this.text.charCodeAt(this.i);
+    if (this.i >= this.text.length) {
+      if (this.state === State.AfterValue && this.stack.length === 0) return undefined;
+      return this.err('unexpected end of the file: the JSON is incomplete (a truncated file?)');
     }
-    switch (state) {
+    switch (this.state) {
       case State.FirstValue:
-      case State.Value: {
-        if (state === State.FirstValue && c === Ch.RBRACKET) {
-          stack.pop();
-          i++;
-          state = State.AfterValue;
-          break;
-        }
-        if (c === Ch.RBRACKET && text.charCodeAt(lastNonSpace(text, i - 1)) === Ch.COMMA) {
-          return err(i, 'a trailing comma: the \',\' before this \']\' must be followed by another element');
-        }
-        if (c === Ch.LBRACKET || c === Ch.LBRACE) {
-          stack.push(c);
-          i++;
-          state = c === Ch.LBRACKET ? State.FirstValue : State.FirstKey;
-          break;
-        }
-        const e = c === Ch.QUOTE ? scanString() : c === Ch.MINUS || isDigit(c) ? scanNumber() : scanLiteral();
-        if (e) return e;
-        state = State.AfterValue;
-        break;
-      }
+      case State.Value:
+        return this.value(c) ?? 'more';
       case State.FirstKey:
-      case State.Key: {
-        if (c === Ch.RBRACE) {
-          if (state === State.Key) return err(i, 'a trailing comma: the \',\' before this \'}\' must be followed by another property');
-          stack.pop();
-          i++;
-          state = State.AfterValue;
-          break;
-        }
-        if (c !== Ch.QUOTE) return err(i, `expected a property name in double quotes; found ${found()}`);
-        const e = scanString();
-        if (e) return e;
-        skipSpace();
-        if (text.charCodeAt(i) !== Ch.COLON) return err(i, `expected ':' after the property name; found ${found()}`);
-        i++;
-        state = State.Value;
-        break;
-      }
-      case State.AfterValue: {
-        const top = stack[stack.length - 1];
-        if (top === undefined) return err(i, `unexpected ${found()} after the end of the JSON value (a file holds one value: for one chart per line, use .ndjson)`);
-        const close = top === Ch.LBRACKET ? Ch.RBRACKET : Ch.RBRACE;
-        if (c === close) {
-          stack.pop();
-          i++;
-          break;
-        }
-        if (c === Ch.COMMA) {
-          i++;
-          state = top === Ch.LBRACKET ? State.Value : State.Key;
-          break;
-        }
-        return top === Ch.LBRACKET
-          ? err(i, `expected ',' or ']' after a list element; found ${found()}`)
-          : err(i, `expected ',' or '}' after a property value; found ${found()}`);
-      }
+      case State.Key:
+        return this.key(c) ?? 'more';
+      case State.AfterValue:
+        return this.afterValue(c) ?? 'more';
     }
   }
 
-  function scanString(): JsonSyntaxError | undefined {
-    const start = i;
-    i++;
-    while (i < n) {
+  /** Where a value is expected (or, first in a list, the list's end). */
+  private value(c: number): JsonSyntaxError | undefined {
+    if (this.state === State.FirstValue && c === Ch.RBRACKET) return this.close();
+    if (c === Ch.RBRACKET && this.text.charCodeAt(lastNonSpace(this.text, this.i - 1)) === Ch.COMMA) {
+      return this.err("a trailing comma: the ',' before this ']' must be followed by another element");
+    }
+    if (c === Ch.LBRACKET || c === Ch.LBRACE) {
+      this.stack.push(c);
+      this.i++;
+      this.state = c === Ch.LBRACKET ? State.FirstValue : State.FirstKey;
+      return undefined;
+    }
+    const e = c === Ch.QUOTE ? this.scanString() : c === Ch.MINUS || isDigit(c) ? this.scanNumber() : this.scanLiteral();
+    if (e) return e;
+    this.state = State.AfterValue;
+    return undefined;
+  }
+
+  /** Where a property name is expected (or, first in an object, the object's end), and its colon. */
+  private key(c: number): JsonSyntaxError | undefined {
+    if (c === Ch.RBRACE) {
+      if (this.state === State.Key) return this.err("a trailing comma: the ',' before this '}' must be followed by another property");
+      return this.close();
+    }
+    if (c !== Ch.QUOTE) return this.err(`expected a property name in double quotes; found ${this.found()}`);
+    const e = this.scanString();
+    if (e) return e;
+    this.skipSpace();
+    if (this.text.charCodeAt(this.i) !== Ch.COLON) return this.err(`expected ':' after the property name; found ${this.found()}`);
+    this.i++;
+    this.state = State.Value;
+    return undefined;
+  }
+
+  /** After a value: the end of its list or object, or a comma. */
+  private afterValue(c: number): JsonSyntaxError | undefined {
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined) {
+      return this.err(
+        `unexpected ${this.found()} after the end of the JSON value (a file holds one value: for one chart per line, use .ndjson)`,
+      );
+    }
+    const close = top === Ch.LBRACKET ? Ch.RBRACKET : Ch.RBRACE;
+    if (c === close) return this.close();
+    if (c === Ch.COMMA) {
+      this.i++;
+      this.state = top === Ch.LBRACKET ? State.Value : State.Key;
+      return undefined;
+    }
+    return top === Ch.LBRACKET
+      ? this.err(`expected ',' or ']' after a list element; found ${this.found()}`)
+      : this.err(`expected ',' or '}' after a property value; found ${this.found()}`);
+  }
+
+  /** The end of a list or object: what follows is after a value. */
+  private close(): undefined {
+    this.stack.pop();
+    this.i++;
+    this.state = State.AfterValue;
+    return undefined;
+  }
+
+  private scanString(): JsonSyntaxError | undefined {
+    const text = this.text;
+    const start = this.i;
+    this.i++;
+    while (this.i < text.length) {
+      const i = this.i;
       const c = text.charCodeAt(i);
       if (c === Ch.QUOTE) {
-        i++;
+        this.i++;
         return undefined;
       }
-      if (c < 0x20) return err(i, `a control character (${describeChar(text, i)}) inside a string must be written as an escape such as \\n or \\t`);
+      if (c < 0x20)
+        return this.err(`a control character (${describeChar(text, i)}) inside a string must be written as an escape such as \\n or \\t`);
       if (c === Ch.BACKSLASH) {
-        const e = text.charCodeAt(i + 1);
-        if (e === 117 /* u */) {
-          for (let k = 2; k < 6; k++) {
-            if (!isHex(text.charCodeAt(i + k))) return err(i, 'a \\u escape needs four hexadecimal digits');
-          }
-          i += 6;
-          continue;
-        }
-        if (!'"\\/bfnrt'.includes(text[i + 1] ?? '')) return err(i, `an invalid escape: a backslash may be followed only by " \\ / b f n r t or u; found ${describeChar(text, i + 1)}`);
-        i += 2;
+        const e = this.scanEscape();
+        if (e) return e;
         continue;
       }
-      i++;
+      this.i++;
     }
-    return err(start, 'a string that is never closed: its closing double quote is missing');
+    return this.err('a string that is never closed: its closing double quote is missing', start);
   }
 
-  function scanNumber(): JsonSyntaxError | undefined {
-    if (text.charCodeAt(i) === Ch.MINUS) i++;
-    if (text.charCodeAt(i) === Ch.ZERO) {
-      i++;
-      if (isDigit(text.charCodeAt(i))) return err(i - 1, 'a number with a leading zero: JSON numbers cannot start with 0 (write text in double quotes)');
-    } else if (isDigit(text.charCodeAt(i))) {
-      while (isDigit(text.charCodeAt(i))) i++;
+  /** A backslash escape inside a string. */
+  private scanEscape(): JsonSyntaxError | undefined {
+    const text = this.text;
+    const i = this.i;
+    if (text.charCodeAt(i + 1) === 117 /* u */) {
+      for (let k = 2; k < 6; k++) {
+        if (!isHex(text.charCodeAt(i + k))) return this.err('a \\u escape needs four hexadecimal digits');
+      }
+      this.i += 6;
+      return undefined;
+    }
+    if (!'"\\/bfnrt'.includes(text[i + 1] ?? '')) {
+      return this.err(`an invalid escape: a backslash may be followed only by " \\ / b f n r t or u; found ${describeChar(text, i + 1)}`);
+    }
+    this.i += 2;
+    return undefined;
+  }
+
+  private digits(): void {
+    while (isDigit(this.text.charCodeAt(this.i))) this.i++;
+  }
+
+  private scanNumber(): JsonSyntaxError | undefined {
+    const text = this.text;
+    if (text.charCodeAt(this.i) === Ch.MINUS) this.i++;
+    if (text.charCodeAt(this.i) === Ch.ZERO) {
+      this.i++;
+      if (isDigit(text.charCodeAt(this.i)))
+        return this.err('a number with a leading zero: JSON numbers cannot start with 0 (write text in double quotes)', this.i - 1);
+    } else if (isDigit(text.charCodeAt(this.i))) {
+      this.digits();
     } else {
-      return err(i, `expected a digit after '-'; found ${found()}`);
+      return this.err(`expected a digit after '-'; found ${this.found()}`);
     }
-    if (text.charCodeAt(i) === Ch.DOT) {
-      i++;
-      if (!isDigit(text.charCodeAt(i))) return err(i, `expected a digit after the decimal point; found ${found()}`);
-      while (isDigit(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(this.i) === Ch.DOT) {
+      this.i++;
+      if (!isDigit(text.charCodeAt(this.i))) return this.err(`expected a digit after the decimal point; found ${this.found()}`);
+      this.digits();
     }
-    const e = text.charCodeAt(i);
+    const e = text.charCodeAt(this.i);
     if (e === 101 || e === 69 /* e E */) {
-      i++;
-      const s = text.charCodeAt(i);
-      if (s === Ch.PLUS || s === Ch.MINUS) i++;
-      if (!isDigit(text.charCodeAt(i))) return err(i, `expected a digit in the exponent; found ${found()}`);
-      while (isDigit(text.charCodeAt(i))) i++;
+      this.i++;
+      const s = text.charCodeAt(this.i);
+      if (s === Ch.PLUS || s === Ch.MINUS) this.i++;
+      if (!isDigit(text.charCodeAt(this.i))) return this.err(`expected a digit in the exponent; found ${this.found()}`);
+      this.digits();
     }
     return undefined;
   }
 
-  function scanLiteral(): JsonSyntaxError | undefined {
+  private scanLiteral(): JsonSyntaxError | undefined {
     for (const word of ['true', 'false', 'null']) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
+      if (this.text.startsWith(word, this.i)) {
+        this.i += word.length;
         return undefined;
       }
     }
-    const quote = text.charCodeAt(i) === 39 ? ' (JSON text takes double quotes, not single quotes)' : '';
-    return err(i, `expected ${VALUE}; found ${found()}${quote}`);
+    const quote = this.text.charCodeAt(this.i) === 39 ? ' (JSON text takes double quotes, not single quotes)' : '';
+    return this.err(`expected ${VALUE}; found ${this.found()}${quote}`);
   }
 }
 

@@ -51,7 +51,10 @@ export interface ParseOptions {
 
 /** A document holding more than `ParseOptions.maxValues`. */
 export class TooManyValues extends Error {
-  constructor(readonly limit: number, readonly what: 'values' | 'YAML tokens') {
+  constructor(
+    readonly limit: number,
+    readonly what: 'values' | 'YAML tokens',
+  ) {
     super(`more than ${limit.toLocaleString('en-US')} ${what}`);
   }
 }
@@ -96,7 +99,12 @@ export function jsonProblem(text: string, err: unknown, baseLine = 1): ParseProb
   return { line: baseLine, column: 1, message: `Unreadable JSON: ${why}` };
 }
 
-function parsed(format: SourceFormat, docs: Iterable<SourceDoc> = [], problems: ParseProblem[] = [], formatProblems: ParseProblem[] = []): ParsedFile {
+function parsed(
+  format: SourceFormat,
+  docs: Iterable<SourceDoc> = [],
+  problems: ParseProblem[] = [],
+  formatProblems: ParseProblem[] = [],
+): ParsedFile {
   return { format, docs, problems, formatProblems };
 }
 
@@ -144,13 +152,22 @@ export function parseNdjson(text: string, broken: ReadonlyMap<number, ParseProbl
 }
 
 /** One non-blank NDJSON line (without its line break): a document, or why it is not one. */
-export function parseNdjsonLine(lineText: string, lineNo: number, options: ParseOptions = {}): { doc: SourceDoc } | { problem: ParseProblem } {
+export function parseNdjsonLine(
+  lineText: string,
+  lineNo: number,
+  options: ParseOptions = {},
+): { doc: SourceDoc } | { problem: ParseProblem } {
   let value: unknown;
   try {
     value = JSON.parse(lineText);
     checkValueCount(value, lineText, options.maxValues);
   } catch (err) {
-    return { problem: err instanceof TooManyValues ? { line: lineNo, column: 1, message: `The line holds ${err.message}, too many to lint safely in memory.` } : jsonProblem(lineText, err, lineNo) };
+    return {
+      problem:
+        err instanceof TooManyValues
+          ? { line: lineNo, column: 1, message: `The line holds ${err.message}, too many to lint safely in memory.` }
+          : jsonProblem(lineText, err, lineNo),
+    };
   }
   return { doc: { value, locator: new JsonLocator(lineText, lineNo), start: { line: lineNo, column: 1 } } };
 }
@@ -202,7 +219,8 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
   const problems: ParseProblem[] = [];
   const formatProblems: ParseProblem[] = [];
   for (const doc of all) {
-    for (const e of doc.errors) formatProblems.push(at(e.pos[0], 'Duplicate key: a mapping may name each key only once; b12lint reads the last value.'));
+    for (const e of doc.errors)
+      formatProblems.push(at(e.pos[0], 'Duplicate key: a mapping may name each key only once; b12lint reads the last value.'));
     if (doc.contents === null) continue; // an empty document (an empty file, a trailing `---`)
     const docStart = at(doc.range[0], '');
     let value: unknown;
@@ -226,9 +244,12 @@ function firstLine(s: string): string {
 export function parseText(text: string, format: SourceFormat, options: ParseOptions = {}): ParsedFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // text read without decode() may keep a byte-order mark
   switch (format) {
-    case 'json': return parseJson(text, options);
-    case 'ndjson': return parseNdjson(text, new Map(), options);
-    case 'yaml': return parseYaml(text, options);
+    case 'json':
+      return parseJson(text, options);
+    case 'ndjson':
+      return parseNdjson(text, new Map(), options);
+    case 'yaml':
+      return parseYaml(text, options);
   }
 }
 

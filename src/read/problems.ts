@@ -25,7 +25,8 @@ export class Problems {
   /** A warning placed at a key (a deprecated one); said once per file, place and message. */
   warnAtKey(src: SourceFile, path: NodePath, message: string): void {
     const w: Problem = { file: src.file, ...positionOf(src, path, true), message };
-    if (!this.warnings.some((x) => x.file === w.file && x.line === w.line && x.column === w.column && x.message === w.message)) this.warnings.push(w);
+    if (!this.warnings.some((x) => x.file === w.file && x.line === w.line && x.column === w.column && x.message === w.message))
+      this.warnings.push(w);
   }
 
   at(src: SourceFile, path: NodePath, message: string): void {

@@ -106,8 +106,17 @@ export function sourceFromText(text: string, absPath: string, problems: Problems
     let parsed: ReturnType<typeof parseYamlSource> | undefined;
     const get = (): ReturnType<typeof parseYamlSource> => (parsed ??= parseYamlSource(text));
     return {
-      file: shown, path: absPath, text, get doc() { return get().doc; }, get lines() { return get().lines; },
-      value: () => structuredClone(snapshot.value), ...(snapshot.schemaClean ? { schemaClean: snapshot.schemaClean } : {}),
+      file: shown,
+      path: absPath,
+      text,
+      get doc() {
+        return get().doc;
+      },
+      get lines() {
+        return get().lines;
+      },
+      value: () => structuredClone(snapshot.value),
+      ...(snapshot.schemaClean ? { schemaClean: snapshot.schemaClean } : {}),
     };
   }
   const { doc, lines } = parseYamlSource(text);

@@ -12,13 +12,15 @@ const SEVERITY: Record<Severity, string> = { error: 'major', warning: 'minor', i
 
 export const codequality: Formatter = (report, options) => {
   const ids = findingIds(report, options);
-  const issues = report.results.flatMap((r) => r.findings.map((f) => ({
-    type: 'issue',
-    description: f.message,
-    check_name: f.ruleId,
-    fingerprint: ids.get(f)!,
-    severity: SEVERITY[f.severity],
-    location: { path: repoPath(r.file, options), lines: { begin: f.line } },
-  })));
+  const issues = report.results.flatMap((r) =>
+    r.findings.map((f) => ({
+      type: 'issue',
+      description: f.message,
+      check_name: f.ruleId,
+      fingerprint: ids.get(f)!,
+      severity: SEVERITY[f.severity],
+      location: { path: repoPath(r.file, options), lines: { begin: f.line } },
+    })),
+  );
   return `${JSON.stringify(issues, null, 2)}\n`;
 };

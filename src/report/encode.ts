@@ -27,11 +27,18 @@ export function printableReport(report: Report, sources?: SourceLines): { report
     if (shown.file !== r.file) original.set(shown.file, r.file);
     return shown;
   });
-  const head = printableDeep({ tool: report.tool, ruleset: report.ruleset, summary: report.summary, ...(report.shard ? { shard: report.shard } : {}) });
-  const shownSources: SourceLines | undefined = sources && ((file, lines) => {
-    const got = sources(original.get(file) ?? file, lines);
-    return got && new Map([...got].map(([n, text]) => [n, printableBlock(text)]));
+  const head = printableDeep({
+    tool: report.tool,
+    ruleset: report.ruleset,
+    summary: report.summary,
+    ...(report.shard ? { shard: report.shard } : {}),
   });
+  const shownSources: SourceLines | undefined =
+    sources &&
+    ((file, lines) => {
+      const got = sources(original.get(file) ?? file, lines);
+      return got && new Map([...got].map(([n, text]) => [n, printableBlock(text)]));
+    });
   return { report: { ...report, ...head, results }, ...(shownSources ? { sources: shownSources } : {}) };
 }
 

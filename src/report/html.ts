@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { SEVERITIES } from '../finding.js';
 import { barChart, total, type Bar, type Tally } from './html/chart.js';
-import { clientMain } from './html/client.js';
+import { CLIENT_SCRIPT } from './html/client-script.js';
 import { htmlData, scriptJson, type HtmlData } from './html/data.js';
 import { esc } from './html/escape.js';
 import { STYLE } from './html/style.js';
@@ -22,7 +22,8 @@ const TOP_FILES = 10;
 const PAGE_SIZES = [50, 100, 250, 1000];
 const DEFAULT_PAGE_SIZE = 100;
 
-const SCRIPT = `(${clientMain.toString()})();`;
+/** The page's script, bundled from src/report/html/client/ at build time (scripts/bundle.mjs). */
+const SCRIPT = CLIENT_SCRIPT;
 const sha256 = (s: string): string => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 const CSP = `default-src 'none'; script-src ${sha256(SCRIPT)}; style-src ${sha256(STYLE)}; base-uri 'none'; form-action 'none'`;
 
@@ -70,13 +71,19 @@ function summary(report: Report, options: FormatOptions): string {
 }
 
 function ruleChart(data: HtmlData): string {
-  const rows = ranked(tally(data, 1), data.rules.map((r) => r.id));
+  const rows = ranked(
+    tally(data, 1),
+    data.rules.map((r) => r.id),
+  );
   if (rows.length === 0) return '<p>No findings.</p>';
   const bars: Bar[] = rows.slice(0, MAX_RULE_BARS).map(([i, counts]) => ({ label: data.rules[i]!.id, counts }));
   const rest = rows.slice(MAX_RULE_BARS);
   if (rest.length) {
     const counts: Tally = [0, 0, 0];
-    for (const [, t] of rest) t.forEach((n, s) => { counts[s] += n; });
+    for (const [, t] of rest)
+      t.forEach((n, s) => {
+        counts[s] += n;
+      });
     bars.push({ label: `${rest.length} other rules`, counts });
   }
   return barChart('chart-rules', 'Findings by rule', bars);
@@ -85,11 +92,18 @@ function ruleChart(data: HtmlData): string {
 function topFiles(data: HtmlData): string {
   const rows = ranked(tally(data, 2), data.files).slice(0, TOP_FILES);
   if (rows.length === 0) return '<p>No findings.</p>';
-  const body = rows.map(([i, t]) => `<tr><th scope="row"><button type="button" class="link" data-filter-file="${i}">${esc(data.files[i]!)}</button></th>`
-    + `${t.map((n) => `<td class="num">${num(n)}</td>`).join('')}<td class="num">${num(total(t))}</td></tr>`).join('');
-  return `<table class="top-files"><caption>The ${rows.length === 1 ? 'file' : `${rows.length} files`} with the most findings; choose one to filter the table below.</caption>`
-    + `<thead><tr><th scope="col">File</th>${SEVERITIES.map((s) => `<th scope="col" class="num">${s}</th>`).join('')}<th scope="col" class="num">total</th></tr></thead>`
-    + `<tbody>${body}</tbody></table>`;
+  const body = rows
+    .map(
+      ([i, t]) =>
+        `<tr><th scope="row"><button type="button" class="link" data-filter-file="${i}">${esc(data.files[i]!)}</button></th>` +
+        `${t.map((n) => `<td class="num">${num(n)}</td>`).join('')}<td class="num">${num(total(t))}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<table class="top-files"><caption>The ${rows.length === 1 ? 'file' : `${rows.length} files`} with the most findings; choose one to filter the table below.</caption>` +
+    `<thead><tr><th scope="col">File</th>${SEVERITIES.map((s) => `<th scope="col" class="num">${s}</th>`).join('')}<th scope="col" class="num">total</th></tr></thead>` +
+    `<tbody>${body}</tbody></table>`
+  );
 }
 
 function optionTags(values: readonly [value: string, label: string][]): string {
@@ -104,7 +118,12 @@ function filters(data: HtmlData): string {
   return `<div class="controls needs-js">
 <label>Search <input type="search" id="f-text" placeholder="message, code, chart id…" autocomplete="off"></label>
 <label>Severity <select id="f-severity"><option value="">all</option>${optionTags(SEVERITIES.map((s, i) => [String(i), `${s} (${num(bySev.get(i) ?? 0)})`]))}</select></label>
-<label>Rule <select id="f-rule"><option value="">all rules</option>${optionTags(byName(data.rules.map((r) => r.id), tally(data, 1)))}</select></label>
+<label>Rule <select id="f-rule"><option value="">all rules</option>${optionTags(
+    byName(
+      data.rules.map((r) => r.id),
+      tally(data, 1),
+    ),
+  )}</select></label>
 <label>File <select id="f-file"><option value="">all files</option>${optionTags(byName(data.files, tally(data, 2)))}</select></label>
 <label>Per page <select id="f-page-size">${PAGE_SIZES.map((n) => `<option${n === DEFAULT_PAGE_SIZE ? ' selected' : ''}>${n}</option>`).join('')}</select></label>
 </div>`;

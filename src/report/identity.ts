@@ -28,7 +28,12 @@ export function findingIds(report: Report, options: Pick<FormatOptions, 'pathPre
     for (const f of r.findings) {
       const n = seen.get(f.fingerprint) ?? 0;
       seen.set(f.fingerprint, n + 1);
-      ids.set(f, createHash('sha256').update(`${identityKey(file, f.fingerprint)}\u0000${n}`).digest('hex'));
+      ids.set(
+        f,
+        createHash('sha256')
+          .update(`${identityKey(file, f.fingerprint)}\u0000${n}`)
+          .digest('hex'),
+      );
     }
   }
   return ids;

@@ -12,7 +12,8 @@ import type { FileResult, Formatter } from './types.js';
 const FILE_CASE = '(file)';
 
 /** Characters XML 1.0 cannot hold (C0 controls but tab and line ends, lone surrogates, U+FFFE/F). */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlText(s: string): string {
   return s.replace(NOT_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
@@ -67,7 +68,8 @@ function testcase(c: Case, classname: string): string {
   const worst = c.findings.reduce((a, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[a.severity] ? f : a));
   const counts = (['error', 'warning', 'info'] as const)
     .map((s) => [s, c.findings.filter((f) => f.severity === s).length] as const)
-    .filter(([, n]) => n > 0).map(([s, n]) => plural(n, s));
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => plural(n, s));
   const message = `${plural(c.findings.length, 'problem')} (${counts.join(', ')}): ${[...new Set(c.findings.map((f) => f.ruleId))].join(', ')}`;
   const tag = internal ? 'error' : 'failure';
   const type = internal ? ENGINE_RULES.internalError : worst.severity;
@@ -88,7 +90,9 @@ export const junit: Formatter = (report, options) => {
     const cases = casesOf(r);
     const errors = cases.filter((c) => c.findings.some((f) => f.ruleId === ENGINE_RULES.internalError)).length;
     const failures = cases.filter((c) => c.findings.length > 0).length - errors;
-    out.push(`  <testsuite package="${xmlAttr(report.tool.name)}" id="${id}" name="${xmlAttr(r.file)}" timestamp="${xmlAttr(timestamp)}" hostname="${xmlAttr(hostname)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="0">`);
+    out.push(
+      `  <testsuite package="${xmlAttr(report.tool.name)}" id="${id}" name="${xmlAttr(r.file)}" timestamp="${xmlAttr(timestamp)}" hostname="${xmlAttr(hostname)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="0">`,
+    );
     out.push('    <properties>');
     out.push(`      <property name="ruleset" value="${xmlAttr(report.ruleset.name)}"/>`);
     out.push(`      <property name="b12lint.version" value="${xmlAttr(report.tool.version)}"/>`);

@@ -32,16 +32,26 @@ export function mdText(s: string): string {
 }
 
 const SECTION_NAMES: Record<string, string> = {
-  assessment: 'Assessment', plan: 'Plan', hpi: 'History of present illness', ros: 'Review of systems', exam: 'Examination', other: 'Note',
+  assessment: 'Assessment',
+  plan: 'Plan',
+  hpi: 'History of present illness',
+  ros: 'Review of systems',
+  exam: 'Examination',
+  other: 'Note',
 };
 
 /** What an indicator is and when, in words: "Lab result, 2026-09-28", "Assessment note, 2026-10-02". */
 export function indicatorLabel(i: QueryIndicator): string {
-  const kind = i.source === 'lab' ? 'Lab result'
-    : i.source === 'note' ? `${SECTION_NAMES[i.section ?? 'other'] ?? 'Note'} note`
-      : i.source === 'medication' ? 'Medication'
-        : i.source === 'service' ? 'Service'
-          : 'Diagnosis on the record';
+  const kind =
+    i.source === 'lab'
+      ? 'Lab result'
+      : i.source === 'note'
+        ? `${SECTION_NAMES[i.section ?? 'other'] ?? 'Note'} note`
+        : i.source === 'medication'
+          ? 'Medication'
+          : i.source === 'service'
+            ? 'Service'
+            : 'Diagnosis on the record';
   return `${kind}${i.date ? `, ${i.date}` : ''}`;
 }
 
@@ -96,11 +106,12 @@ export const queries: Formatter = (report: Report, options) => {
     '',
     `b12lint ${mdText(report.tool.version)}, ruleset ${mdText(report.ruleset.name)}: ${plural(drafts.length, 'draft')}.`,
     '',
-    'Each draft is for a person to review against the record, edit and send through the organization\'s query process; b12lint sends nothing. '
-      + 'The clinical indicators come from the chart the finding is about, and the options end with "Other" and "Clinically undetermined".',
+    "Each draft is for a person to review against the record, edit and send through the organization's query process; b12lint sends nothing. " +
+      'The clinical indicators come from the chart the finding is about, and the options end with "Other" and "Clinically undetermined".',
     '',
   ];
-  if (options.redact) out.push('This report is redacted: note quotes and identifiers are hashed. Its drafts are for a ticket, not for a provider.', '');
+  if (options.redact)
+    out.push('This report is redacted: note quotes and identifiers are hashed. Its drafts are for a ticket, not for a provider.', '');
   if (drafts.length === 0) {
     out.push('No finding of this run asks for a provider query.', '');
     return out.join('\n');
@@ -110,7 +121,11 @@ export const queries: Formatter = (report: Report, options) => {
   for (const d of drafts) {
     const key = `${d.file}\u0000${d.finding.chartId ?? ''}`;
     let c = charts.get(key);
-    if (!c) charts.set(key, (c = { file: d.file, ...(d.finding.chartId !== undefined ? { chartId: d.finding.chartId } : {}), encounters: new Map() }));
+    if (!c)
+      charts.set(
+        key,
+        (c = { file: d.file, ...(d.finding.chartId !== undefined ? { chartId: d.finding.chartId } : {}), encounters: new Map() }),
+      );
     const e = d.finding.encounterId ?? '';
     c.encounters.set(e, [...(c.encounters.get(e) ?? []), d]);
   }
@@ -119,7 +134,9 @@ export const queries: Formatter = (report: Report, options) => {
     out.push(`## Chart ${c.chartId !== undefined ? mdText(c.chartId) : '(no chart id)'}`, '', `File: ${mdText(c.file)}`, '');
     for (const [encounterId, list] of c.encounters) {
       const date = list[0]!.finding.query!.encounterDate;
-      const title = encounterId ? `Encounter ${mdText(encounterId)}${date ? `, date of service ${mdText(date)}` : ''}` : 'The chart as a whole';
+      const title = encounterId
+        ? `Encounter ${mdText(encounterId)}${date ? `, date of service ${mdText(date)}` : ''}`
+        : 'The chart as a whole';
       out.push(`### ${title}`, '');
       for (const d of list) out.push(...draft(d, ++n, drafts.length));
     }

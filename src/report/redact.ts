@@ -103,7 +103,12 @@ export function quotedStrings(values: readonly string[], texts: readonly string[
 }
 
 /** Rules whose messages quote chart text in double quotes (`found the text "..."`). */
-const QUOTING_RULES = new Set<string>([ENGINE_RULES.chartFormat, ENGINE_RULES.parseError, ENGINE_RULES.readError, ENGINE_RULES.internalError]);
+const QUOTING_RULES = new Set<string>([
+  ENGINE_RULES.chartFormat,
+  ENGINE_RULES.parseError,
+  ENGINE_RULES.readError,
+  ENGINE_RULES.internalError,
+]);
 const PATH_LIKE = /[^\s"'`]*[^\s"'`:]\.(?:json|ya?ml|ndjson|jsonl)\b/gi;
 /** Hashes remembered at most: the same chart id comes with each finding and chart entry of a chart, all of one file. */
 const MEMO_LIMIT = 4096;
@@ -160,7 +165,12 @@ export class Redactor {
       }
       return out;
     };
-    const g: Finding = { ...f, message: text(f.message), fingerprint: this.fingerprint(f.fingerprint), evidence: f.evidence.map((e) => this.evidence(e, text)) };
+    const g: Finding = {
+      ...f,
+      message: text(f.message),
+      fingerprint: this.fingerprint(f.fingerprint),
+      evidence: f.evidence.map((e) => this.evidence(e, text)),
+    };
     if (f.chartId !== undefined) g.chartId = this.hash(f.chartId);
     if (f.encounterId !== undefined) g.encounterId = this.hash(f.encounterId);
     if (f.stack !== undefined) g.stack = text(f.stack);
@@ -175,7 +185,14 @@ export class Redactor {
   private evidence(e: Evidence, text: (s: string) => string): Evidence {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(e)) {
-      out[k] = k === 'excerpt' ? this.hash(v as string) : k === 'file' ? this.path(v as string) : typeof v === 'string' && !EVIDENCE_KEPT.has(k) ? text(v) : v;
+      out[k] =
+        k === 'excerpt'
+          ? this.hash(v as string)
+          : k === 'file'
+            ? this.path(v as string)
+            : typeof v === 'string' && !EVIDENCE_KEPT.has(k)
+              ? text(v)
+              : v;
     }
     return out as unknown as Evidence;
   }
@@ -204,7 +221,8 @@ export class Redactor {
       r.file = this.path(file);
     }
     const baseline = report.summary.baseline;
-    if (baseline) report.summary = { ...report.summary, baseline: { ...baseline, fixed: baseline.fixed.map((e) => this.baselineEntry(e)) } };
+    if (baseline)
+      report.summary = { ...report.summary, baseline: { ...baseline, fixed: baseline.fixed.map((e) => this.baselineEntry(e)) } };
     return report;
   }
 

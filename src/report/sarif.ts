@@ -12,19 +12,27 @@ import type { Formatter, RuleInfo } from './types.js';
 /** The rules the engine reports itself, described for SARIF viewers. */
 export const ENGINE_RULE_INFO: readonly RuleInfo[] = [
   {
-    id: ENGINE_RULES.parseError, severity: 'error', title: 'Chart file is not valid JSON or YAML',
+    id: ENGINE_RULES.parseError,
+    severity: 'error',
+    title: 'Chart file is not valid JSON or YAML',
     docs: 'The file could not be parsed, so its charts were not linted. Fix the export at the line and column shown.',
   },
   {
-    id: ENGINE_RULES.chartFormat, severity: 'error', title: 'Chart breaks the chart format',
+    id: ENGINE_RULES.chartFormat,
+    severity: 'error',
+    title: 'Chart breaks the chart format',
     docs: 'An element of the chart does not follow the chart format (a missing chartId, a date that is not a date, a chart id used twice). The element is left out and the rest of the chart is still linted.',
   },
   {
-    id: ENGINE_RULES.readError, severity: 'error', title: 'Chart file cannot be read',
+    id: ENGINE_RULES.readError,
+    severity: 'error',
+    title: 'Chart file cannot be read',
     docs: 'The file could not be read (permissions, size limit), so its charts were not linted.',
   },
   {
-    id: ENGINE_RULES.internalError, severity: 'error', title: 'b12lint failed on this chart',
+    id: ENGINE_RULES.internalError,
+    severity: 'error',
+    title: 'b12lint failed on this chart',
     docs: 'An unexpected failure inside b12lint. The run fails (exit code 2) so that nothing passes unchecked; run again with --debug and report it.',
   },
 ];
@@ -33,7 +41,11 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
 
 /** A rule id as SARIF's `name`, an identifier in PascalCase: `b12-injection-x` is `B12InjectionX`. */
 function ruleName(id: string): string {
-  return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 }
 
 function toLevel(severity: string): 'error' | 'warning' | 'note' {
@@ -92,21 +104,23 @@ export const sarif: Formatter = (report, options) => {
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: report.tool.name,
-          version: report.tool.version,
-          semanticVersion: report.tool.version,
-          rules: rules.map(descriptor),
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            rules: rules.map(descriptor),
+          },
         },
+        invocations: [{ executionSuccessful: !internal }],
+        columnKind: 'utf16CodeUnits',
+        results,
+        // The config file the run used (as the JSON report names it): a reviewer sees which settings judged the charts.
+        ...(report.config !== undefined ? { properties: { config: report.config } } : {}),
       },
-      invocations: [{ executionSuccessful: !internal }],
-      columnKind: 'utf16CodeUnits',
-      results,
-      // The config file the run used (as the JSON report names it): a reviewer sees which settings judged the charts.
-      ...(report.config !== undefined ? { properties: { config: report.config } } : {}),
-    }],
+    ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
 };

@@ -123,8 +123,10 @@ const PAUSE_EVERY = 4096;
  * Returns the number of charts with findings.
  */
 export async function writePieces(
-  report: Report, files: (r: FileResult) => FileContent,
-  outputs: readonly { writer: PieceWriter; write: (s: string) => void }[], seen: (f: Finding) => void,
+  report: Report,
+  files: (r: FileResult) => FileContent,
+  outputs: readonly { writer: PieceWriter; write: (s: string) => void }[],
+  seen: (f: Finding) => void,
   pause: () => Promise<void> = async () => {},
 ): Promise<number> {
   let work = 0;

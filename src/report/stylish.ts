@@ -6,7 +6,11 @@ import type { BaselineSummary, Formatter, Report } from './types.js';
 
 /** How a note's mention is shown when it is not affirmed: "(family history)", "(denied)". */
 const ASSERTION_WORDS: Record<string, string> = {
-  negated: 'denied', possible: 'uncertain', hypothetical: 'hypothetical', historical: 'history', family: 'family history',
+  negated: 'denied',
+  possible: 'uncertain',
+  hypothetical: 'hypothetical',
+  historical: 'history',
+  family: 'family history',
 };
 
 function plural(n: number, word: string): string {
@@ -21,19 +25,27 @@ export function describeEvidence(e: Evidence): string {
   // Evidence of what an adapter left out may have no code, value or excerpt: it is named by kind.
   const code = e.code !== undefined ? ` ${e.code}` : '';
   switch (e.kind) {
-    case 'diagnosis': return `diagnosis${code}${e.mappedFrom ? ` (mapped from ${e.mappedFrom})` : ''}${at(e)}`;
-    case 'service': return `service${code}${e.date ? ` on ${e.date}` : ''}${at(e)}`;
+    case 'diagnosis':
+      return `diagnosis${code}${e.mappedFrom ? ` (mapped from ${e.mappedFrom})` : ''}${at(e)}`;
+    case 'service':
+      return `service${code}${e.date ? ` on ${e.date}` : ''}${at(e)}`;
     case 'lab': {
       if (e.test === undefined && e.value === undefined) return `lab${code}${at(e)}`;
       const written = `${e.value}${e.unit ? ` ${e.unit}` : ''}`;
-      const conv = e.converted && (e.converted.unit !== e.unit || String(e.converted.value) !== String(e.value)) ? ` (= ${e.converted.value} ${e.converted.unit})` : '';
+      const conv =
+        e.converted && (e.converted.unit !== e.unit || String(e.converted.value) !== String(e.value))
+          ? ` (= ${e.converted.value} ${e.converted.unit})`
+          : '';
       return `lab ${e.test} ${written}${conv}${e.date ? ` on ${e.date}` : ''}${at(e)}`;
     }
-    case 'note': return e.excerpt === undefined
-      ? `note${at(e)}`
-      : `${e.section} note${e.assertion && e.assertion !== 'affirmed' ? ` (${ASSERTION_WORDS[e.assertion] ?? e.assertion})` : ''} "${e.excerpt}"${at(e)}`;
-    case 'medication': return `medication ${e.name ?? e.code ?? ''}${at(e)}`;
-    default: return `${e.kind}${at(e)}`;
+    case 'note':
+      return e.excerpt === undefined
+        ? `note${at(e)}`
+        : `${e.section} note${e.assertion && e.assertion !== 'affirmed' ? ` (${ASSERTION_WORDS[e.assertion] ?? e.assertion})` : ''} "${e.excerpt}"${at(e)}`;
+    case 'medication':
+      return `medication ${e.name ?? e.code ?? ''}${at(e)}`;
+    default:
+      return `${e.kind}${at(e)}`;
   }
 }
 
@@ -42,7 +54,8 @@ export function summaryLine(report: Report, chartsWithFindings?: number): string
   const total = s.errors + s.warnings + s.infos;
   const known = s.baseline ? baselineNote(s.baseline) : '';
   if (total === 0) return `✔ No problems in ${plural(s.charts, 'chart')} (${plural(s.files, 'file')})${known}`;
-  const charts = chartsWithFindings !== undefined ? ` in ${chartsWithFindings} of ${plural(s.charts, 'chart')}` : ` in ${plural(s.charts, 'chart')}`;
+  const charts =
+    chartsWithFindings !== undefined ? ` in ${chartsWithFindings} of ${plural(s.charts, 'chart')}` : ` in ${plural(s.charts, 'chart')}`;
   const parts = [plural(s.errors, 'error'), plural(s.warnings, 'warning')];
   if (s.infos > 0) parts.push(plural(s.infos, 'info'));
   return `✖ ${plural(total, 'problem')} (${parts.join(', ')})${charts}${known}`;
@@ -77,7 +90,15 @@ export function stylishParts(color: boolean): StylishParts {
       lines.push(`  ${c.dim(pos)}  ${s}  ${f.message}  ${c.dim(f.ruleId)}`);
       const indent = ' '.repeat(2 + posW + 2 + sevW + 2);
       for (const e of f.evidence) lines.push(c.dim(`${indent}↳ ${describeEvidence(e)}`));
-      if (f.stack) lines.push(c.dim(f.stack.split('\n').map((l) => indent + l).join('\n')));
+      if (f.stack)
+        lines.push(
+          c.dim(
+            f.stack
+              .split('\n')
+              .map((l) => indent + l)
+              .join('\n'),
+          ),
+        );
       return lines;
     },
     summary(report, chartsWithFindings) {

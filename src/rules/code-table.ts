@@ -48,7 +48,11 @@ export class CodeTable {
 }
 
 export class CodeTableError extends Error {
-  constructor(readonly file: string, readonly line: number, message: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -60,7 +64,12 @@ export function parseOrderFile(text: string, file: string): Map<string, CodeEntr
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     const m = /^(\d{5}) ([A-Z0-9]{3,7})\s+([01]) (.*)$/.exec(line);
-    if (!m) throw new CodeTableError(file, i + 1, `not an ICD-10-CM order file line (expected "00001 A000    1 Short description  Long description")`);
+    if (!m)
+      throw new CodeTableError(
+        file,
+        i + 1,
+        `not an ICD-10-CM order file line (expected "00001 A000    1 Short description  Long description")`,
+      );
     const rest = m[4]!;
     const long = rest.length > 61 ? rest.slice(61).trim() : rest.trim();
     codes.set(normalizeIcd10(m[2]!), { billable: m[3] === '1', description: long });
@@ -73,7 +82,12 @@ export function fiscalYearOf(spec: string): { path: string; year: number } {
   const at = /^(.*)@(\d{4})$/.exec(spec);
   if (at) return { path: at[1]!, year: Number(at[2]) };
   const m = /(20\d\d)/.exec(basename(spec));
-  if (!m) throw new CodeTableError(spec, 0, 'cannot tell which fiscal year this order file covers: name it with the year (icd10cm_order_2026.txt) or write path@2026');
+  if (!m)
+    throw new CodeTableError(
+      spec,
+      0,
+      'cannot tell which fiscal year this order file covers: name it with the year (icd10cm_order_2026.txt) or write path@2026',
+    );
   return { path: spec, year: Number(m[1]) };
 }
 
@@ -101,8 +115,12 @@ export function loadCodeTable(specs: readonly string[]): CodeTable {
       throw new CodeTableError(path, 0, `cannot read the ICD-10-CM order file: ${ioCause(err)}`);
     }
     years.push({
-      fiscalYear: year, from: parseDay(`${year - 1}-10-01`)!, to: parseDay(`${year}-09-30`)!, file: path,
-      codes: parseOrderFile(text, path), digest: createHash('sha256').update(text).digest('hex'),
+      fiscalYear: year,
+      from: parseDay(`${year - 1}-10-01`)!,
+      to: parseDay(`${year}-09-30`)!,
+      file: path,
+      codes: parseOrderFile(text, path),
+      digest: createHash('sha256').update(text).digest('hex'),
     });
   }
   years.sort((a, b) => a.fiscalYear - b.fiscalYear);

@@ -46,5 +46,5 @@ export class CodeMatcher {
  * opposed to the name of a codeset (kebab-case, lower case).
  */
 export function looksLikeCode(s: string): boolean {
-  return /^[A-Z0-9][A-Z0-9.]*\*?$/.test(s) && (/[0-9]/.test(s) || s.endsWith("*"));
+  return /^[A-Z0-9][A-Z0-9.]*\*?$/.test(s) && (/[0-9]/.test(s) || s.endsWith('*'));
 }

@@ -23,13 +23,20 @@ export function compareNumber(x: Interval, c: Comparison): boolean {
   const lower = cmp === '>' || cmp === '>=';
   const ok = (op: Operator, t: number): boolean => {
     switch (op) {
-      case 'lt': return upper ? v <= t : lower ? false : v < t;
-      case 'lte': return upper ? v <= t : lower ? false : v <= t;
-      case 'gt': return lower ? v >= t : upper ? false : v > t;
-      case 'gte': return lower ? v >= t : upper ? false : v >= t;
-      case 'eq': return !cmp && v === t;
-      case 'ne': return cmp ? (upper ? v <= t : v >= t) : v !== t;
-      default: return false;
+      case 'lt':
+        return upper ? v <= t : lower ? false : v < t;
+      case 'lte':
+        return upper ? v <= t : lower ? false : v <= t;
+      case 'gt':
+        return lower ? v >= t : upper ? false : v > t;
+      case 'gte':
+        return lower ? v >= t : upper ? false : v >= t;
+      case 'eq':
+        return !cmp && v === t;
+      case 'ne':
+        return cmp ? (upper ? v <= t : v >= t) : v !== t;
+      default:
+        return false;
     }
   };
   for (const op of OPERATORS) {
@@ -68,10 +75,17 @@ export function compareValue(v: unknown, c: Comparison): boolean {
     const t = c[op];
     if (t === undefined) continue;
     switch (op) {
-      case 'eq': if (s !== String(t).toLowerCase()) return false; break;
-      case 'ne': if (s === String(t).toLowerCase()) return false; break;
-      case 'in': if (s === undefined || !(t as unknown[]).some((x) => String(x).toLowerCase() === s)) return false; break;
-      default: return false; // lt/gt/between on text or a missing value never hold
+      case 'eq':
+        if (s !== String(t).toLowerCase()) return false;
+        break;
+      case 'ne':
+        if (s === String(t).toLowerCase()) return false;
+        break;
+      case 'in':
+        if (s === undefined || !(t as unknown[]).some((x) => String(x).toLowerCase() === s)) return false;
+        break;
+      default:
+        return false; // lt/gt/between on text or a missing value never hold
     }
   }
   return true;

@@ -20,7 +20,18 @@ import { builtinPath, DEFAULT_RULESET } from '../core/package.js';
 import { Problems } from '../read/problems.js';
 import { readSource, type SourceFile } from '../read/source.js';
 import { applyLayer, emptyDefinitions, type Definitions, type Def, type RawMention, type RawPair, type RawRule } from './load.js';
-import { allOf, anyOf, gateOf, someDiagnosis, someLab, someService, someSetting, withGate, type ChartFacts, type ChartGate } from './relevance.js';
+import {
+  allOf,
+  anyOf,
+  gateOf,
+  someDiagnosis,
+  someLab,
+  someService,
+  someSetting,
+  withGate,
+  type ChartFacts,
+  type ChartGate,
+} from './relevance.js';
 import { compileQuery, QueryPolicy } from './query.js';
 import { didYouMean } from './suggest.js';
 import { parseTemplate, templateNames, TemplateError, type TemplatePart } from './template.js';
@@ -30,10 +41,18 @@ import { AnalyteCatalog, CompiledLab } from './labs.js';
 import { MentionMap, type MentionEntry } from './mentions.js';
 import type { CodePair } from './pairs.js';
 import { parseDay } from '../chart/normalize.js';
-import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, SETTINGS, type Chart } from '../chart/model.js';
+import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, SETTINGS } from '../chart/model.js';
 import {
-  SUBJECT_KINDS, type CompileContext, type CompiledRule, type CompiledRuleset, type ConditionModule,
-  type Evaluator, type NodePath, type OptionSpec, type Outcome, type SubjectKind,
+  SUBJECT_KINDS,
+  type CompileContext,
+  type CompiledRule,
+  type CompiledRuleset,
+  type ConditionModule,
+  type Evaluator,
+  type NodePath,
+  type OptionSpec,
+  type Outcome,
+  type SubjectKind,
 } from './types.js';
 
 const DEFAULT_LOOKBACK = parseDuration('180d')!;
@@ -43,7 +62,25 @@ function isObj(v: unknown): v is Record<string, unknown> {
 }
 
 /** Placeholder roots every message may use; `lab.<test>` also needs the lab test to exist. */
-const PLACEHOLDER_ROOTS = ['service', 'diagnosis', 'diagnoses', 'encounter', 'chart', 'lab', 'text', 'count', 'field', 'code', 'services', 'medication', 'pair', 'mention', 'dose', 'subcodes', 'measure'];
+const PLACEHOLDER_ROOTS = [
+  'service',
+  'diagnosis',
+  'diagnoses',
+  'encounter',
+  'chart',
+  'lab',
+  'text',
+  'count',
+  'field',
+  'code',
+  'services',
+  'medication',
+  'pair',
+  'mention',
+  'dose',
+  'subcodes',
+  'measure',
+];
 
 /** What `match` may filter on, per subject (the ruleset schema is generated from this). */
 export const MATCH_OPTIONS: Record<SubjectKind, Readonly<Record<string, OptionSpec>>> = {
@@ -121,13 +158,20 @@ function compilePairs(def: Def<RawPair[]>, env: Env): CodePair[] {
       const v = raw[k];
       const d = typeof v === 'string' ? parseDay(v) : undefined;
       // The schema refuses what is not written YYYY-MM-DD; this catches 2026-02-30.
-      if (d === undefined && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) env.problems.at(def.src, [...at, k], `\`${k}\`: ${v} is not a date`);
+      if (d === undefined && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v))
+        env.problems.at(def.src, [...at, k], `\`${k}\`: ${v} is not a date`);
       return d;
     };
     const from = day('from');
     const until = day('until');
     if (!code || !other) return;
-    const pair: CodePair = { code, with: other, codeText: codeText(raw.code), withText: codeText(raw.with), note: typeof raw.note === 'string' ? raw.note.trim() : '' };
+    const pair: CodePair = {
+      code,
+      with: other,
+      codeText: codeText(raw.code),
+      withText: codeText(raw.with),
+      note: typeof raw.note === 'string' ? raw.note.trim() : '',
+    };
     if (from !== undefined) pair.from = from;
     if (until !== undefined) pair.until = until;
     list.push(pair);
@@ -148,7 +192,12 @@ function compileMentions(def: Def<RawMention[]>, env: Env): MentionMap {
     if (typeof raw.name === 'string') entry.name = raw.name;
     if (typeof raw.note === 'string') entry.note = raw.note.trim();
     // The schema refuses an assertion name it does not know; the loader places the error.
-    if (raw.assertion !== undefined) entry.assertions = new Set((Array.isArray(raw.assertion) ? raw.assertion : [raw.assertion]).filter((a): a is Assertion => (ASSERTIONS as readonly unknown[]).includes(a)));
+    if (raw.assertion !== undefined)
+      entry.assertions = new Set(
+        (Array.isArray(raw.assertion) ? raw.assertion : [raw.assertion]).filter((a): a is Assertion =>
+          (ASSERTIONS as readonly unknown[]).includes(a),
+        ),
+      );
     entries.push(entry);
   });
   return new MentionMap(entries, env.context);
@@ -188,7 +237,8 @@ function compileOverridden(id: string, def: Def<RawRule>, o: Overrides, env: Env
   const raw: RawRule = { ...def.value };
   if (o.messages.has(id)) raw.message = o.messages.get(id);
   if (o.titles.has(id)) raw.title = o.titles.get(id);
-  const query = o.queries.get(id) ?? (raw.query !== undefined ? { value: raw.query, src: def.src, path: [...def.path, 'query'] } : undefined);
+  const query =
+    o.queries.get(id) ?? (raw.query !== undefined ? { value: raw.query, src: def.src, path: [...def.path, 'query'] } : undefined);
   const cite = o.cites.get(id) ?? (raw.cite !== undefined ? { value: raw.cite, src: def.src, path: [...def.path, 'cite'] } : undefined);
   return compileRule(id, raw, def, o.severities.get(id), env, { query, cite, policy });
 }
@@ -205,7 +255,12 @@ function fingerprintOf(defs: Definitions, extra: string, codeTable: CodeTable): 
 /** The context cue lists the definitions hold (the built-in base and every layer on it). */
 function contextConfig(defs: Definitions): ContextConfig {
   const list = (key: string): string[] => defs.context.get(key)?.value ?? [];
-  const categories = Object.fromEntries(CUE_CATEGORIES.map((c) => [c, { before: list(`${c}.before`), after: list(`${c}.after`), sections: list(`${c}.sections`), termination: list(`${c}.termination`) }]));
+  const categories = Object.fromEntries(
+    CUE_CATEGORIES.map((c) => [
+      c,
+      { before: list(`${c}.before`), after: list(`${c}.after`), sections: list(`${c}.sections`), termination: list(`${c}.termination`) },
+    ]),
+  );
   return {
     categories: categories as unknown as ContextConfig['categories'],
     pseudo: list('pseudo'),
@@ -284,19 +339,27 @@ function checkedTemplate(text: string, src: SourceFile, at: NodePath, on: Subjec
     if (!PLACEHOLDER_ROOTS.includes(root)) p.at(src, at, `unknown placeholder {{${name}}}.${didYouMean(root, PLACEHOLDER_ROOTS)}`);
     else if (root === 'lab' && on !== 'lab') {
       const test = name.split('.')[1];
-      if (test === undefined || !env.labs.has(test)) p.at(src, at, `placeholder {{${name}}} names no lab test of the ruleset.${test ? didYouMean(test, env.labs.keys()) : ''}`);
+      if (test === undefined || !env.labs.has(test))
+        p.at(src, at, `placeholder {{${name}}} names no lab test of the ruleset.${test ? didYouMean(test, env.labs.keys()) : ''}`);
     }
   }
   return p.list.length > before ? undefined : parts;
 }
 
-function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<unknown> | undefined, env: Env, parts: RuleParts): CompiledRule | undefined {
+function compileRule(
+  id: string,
+  raw: RawRule,
+  def: Def<RawRule>,
+  sevDef: Def<unknown> | undefined,
+  env: Env,
+  parts: RuleParts,
+): CompiledRule | undefined {
   const { src, path } = def;
   const p = env.problems;
   const before = p.list.length;
   const sevValue = sevDef ? sevDef.value : raw.severity;
-  const severity = typeof sevValue === 'string' && [...SEVERITIES, 'off'].includes(sevValue) ? sevValue as Severity | 'off' : 'error';
-  const on: SubjectKind = (SUBJECT_KINDS as readonly unknown[]).includes(raw.on) ? raw.on as SubjectKind : 'chart';
+  const severity = typeof sevValue === 'string' && [...SEVERITIES, 'off'].includes(sevValue) ? (sevValue as Severity | 'off') : 'error';
+  const on: SubjectKind = (SUBJECT_KINDS as readonly unknown[]).includes(raw.on) ? (raw.on as SubjectKind) : 'chart';
 
   const cc = (cpath: NodePath): CompileContext => makeContext(env, src, cpath, on);
 
@@ -312,29 +375,40 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
 
   // A rule without `when` fires for every subject its `match` takes.
   let when: Evaluator = () => HOLDS;
-  if (raw.when === undefined && raw.match === undefined) p.at(src, [...path, 'id'], `rule "${id}" needs a \`when\` condition (or a \`match\`)`);
+  if (raw.when === undefined && raw.match === undefined)
+    p.at(src, [...path, 'id'], `rule "${id}" needs a \`when\` condition (or a \`match\`)`);
   else if (raw.when !== undefined) when = compileCondition(raw.when, [...path, 'when'], src, env, on);
 
   const cite: Evaluator[] = [];
   const citeDef = parts.cite;
-  if (citeDef && Array.isArray(citeDef.value)) citeDef.value.forEach((c, i) => cite.push(compileCondition(c, [...citeDef.path, i], citeDef.src, env, on)));
+  if (citeDef && Array.isArray(citeDef.value))
+    citeDef.value.forEach((c, i) => cite.push(compileCondition(c, [...citeDef.path, i], citeDef.src, env, on)));
 
   let message = '';
   if (typeof raw.message === 'string') {
     message = raw.message;
     checkedTemplate(message, src, [...path, 'message'], on, env, 'message');
   }
-  const query = parts.query && compileQuery(parts.query.value, {
-    ruleId: id, src: parts.query.src, path: parts.query.path, when: raw.when, cites: cite.length,
-    policy: parts.policy(), problems: p,
-    template: (text, qsrc, at) => checkedTemplate(text, qsrc, at, on, env, 'query text'),
-    condition: (c, qsrc, at) => compileCondition(c, at, qsrc, env, on),
-  });
+  const query =
+    parts.query &&
+    compileQuery(parts.query.value, {
+      ruleId: id,
+      src: parts.query.src,
+      path: parts.query.path,
+      when: raw.when,
+      cites: cite.length,
+      policy: parts.policy(),
+      problems: p,
+      template: (text, qsrc, at) => checkedTemplate(text, qsrc, at, on, env, 'query text'),
+      condition: (c, qsrc, at) => compileCondition(c, at, qsrc, env, on),
+    });
   if (p.list.length > before) return undefined;
 
   // What a chart must hold for the rule to fire (relevance.ts): its match, and its when.
-  const current = on === 'diagnosis' && !(isObj(raw.match) && raw.match.status !== undefined)
-    ? (facts: ChartFacts) => someDiagnosis(facts, (d) => CURRENT_STATUSES.has(d.status)) : undefined;
+  const current =
+    on === 'diagnosis' && !(isObj(raw.match) && raw.match.status !== undefined)
+      ? (facts: ChartFacts) => someDiagnosis(facts, (d) => CURRENT_STATUSES.has(d.status))
+      : undefined;
   const gate = allOf([matchGate, current, gateOf(when)]);
   return {
     id,
@@ -356,6 +430,83 @@ function compileRule(id: string, raw: RawRule, def: Def<RawRule>, sevDef: Def<un
   };
 }
 
+/** A `codes` option: codeset names, codes and patterns, each checked (CompileContext.codes). */
+function codesOf(env: Env, src: SourceFile, value: unknown, at: NodePath): CodeMatcher | undefined {
+  const p = env.problems;
+  const items = Array.isArray(value) ? value : [value];
+  const entries: string[] = [];
+  let ok = true;
+  items.forEach((item, i) => {
+    const ipath = Array.isArray(value) ? [...at, i] : at;
+    if (typeof item !== 'string' && typeof item !== 'number') {
+      ok = false; // the schema says what a code may be
+      return;
+    }
+    const s = String(item).trim();
+    const set = env.codesets.get(s);
+    if (set) entries.push(...set.entries);
+    else if (looksLikeCode(s)) entries.push(s);
+    else {
+      const hint = looksLikeCode(s.toUpperCase())
+        ? ` (codes are written in upper case: ${s.toUpperCase()})`
+        : didYouMean(s, env.codesets.keys());
+      p.at(src, ipath, `unknown codeset "${s}".${hint}`);
+      ok = false;
+    }
+  });
+  return ok ? new CodeMatcher(entries) : undefined;
+}
+
+/** A `terms` option: term list names, or a list of words (CompileContext.terms). */
+function termsOf(env: Env, src: SourceFile, value: unknown, at: NodePath): TermMatcher | undefined {
+  const p = env.problems;
+  // A name, a list of names, or an inline list of words (anything that is not a known name).
+  const items = Array.isArray(value) ? value : [value];
+  if (items.length === 0 || items.some((x) => typeof x !== 'string')) return undefined; // the schema says so
+  const names = items as string[];
+  const known = names.filter((n) => env.terms.has(n));
+  if (known.length === names.length) {
+    if (known.length === 1) return env.terms.get(known[0]!);
+    return new TermMatcher(
+      known.flatMap((n) => env.terms.get(n)!.terms),
+      env.context,
+    );
+  }
+  // A list that names no term list is a list of words, unless it looks like a mistyped name.
+  const mistyped = (n: string): boolean => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(n) && didYouMean(n, env.terms.keys()) !== '';
+  if (known.length === 0 && Array.isArray(value) && !names.some(mistyped)) {
+    return new TermMatcher(names, env.context);
+  }
+  for (const [i, n] of names.entries()) {
+    if (!env.terms.has(n)) p.at(src, Array.isArray(value) ? [...at, i] : at, `unknown term list "${n}".${didYouMean(n, env.terms.keys())}`);
+  }
+  return undefined;
+}
+
+/** A `duration` option: written (180d) or named in `values` (CompileContext.duration). */
+function durationOf(env: Env, src: SourceFile, value: unknown, at: NodePath): Duration | undefined {
+  const p = env.problems;
+  const named = typeof value === 'string' ? env.values.get(value) : undefined;
+  const d = parseDuration(named ?? value);
+  if (!d) {
+    const hint =
+      typeof value === 'string' && !/^\d/.test(value)
+        ? didYouMean(
+            value,
+            [...env.values.keys()].filter((k) => typeof env.values.get(k) === 'string'),
+          )
+        : '';
+    p.at(
+      src,
+      at,
+      typeof named === 'number'
+        ? `value "${value}" is a number, not a duration`
+        : `bad duration ${JSON.stringify(value)}: write a number and d, w, m or y (180d, 6m, 1y), or name a duration in \`values\`.${hint}`,
+    );
+  }
+  return d;
+}
+
 function makeContext(env: Env, src: SourceFile, path: NodePath, subject: SubjectKind): CompileContext {
   const p = env.problems;
   return {
@@ -364,65 +515,15 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
     subject,
     codeTable: env.codeTable,
     error: (at, message) => p.at(src, at, message),
-    codes(value, at) {
-      const items = Array.isArray(value) ? value : [value];
-      const entries: string[] = [];
-      let ok = true;
-      items.forEach((item, i) => {
-        const ipath = Array.isArray(value) ? [...at, i] : at;
-        if (typeof item !== 'string' && typeof item !== 'number') {
-          ok = false; // the schema says what a code may be
-          return;
-        }
-        const s = String(item).trim();
-        const set = env.codesets.get(s);
-        if (set) entries.push(...set.entries);
-        else if (looksLikeCode(s)) entries.push(s);
-        else {
-          const hint = looksLikeCode(s.toUpperCase()) ? ` (codes are written in upper case: ${s.toUpperCase()})` : didYouMean(s, env.codesets.keys());
-          p.at(src, ipath, `unknown codeset "${s}".${hint}`);
-          ok = false;
-        }
-      });
-      return ok ? new CodeMatcher(entries) : undefined;
-    },
+    codes: (value, at) => codesOf(env, src, value, at),
     lab(name, at) {
       if (typeof name !== 'string') return undefined; // missing or not text: the schema says so
       const t = env.labs.get(name);
       if (!t) p.at(src, at, `unknown lab test "${name}".${didYouMean(name, env.labs.keys())}`);
       return t;
     },
-    terms(value, at) {
-      // A name, a list of names, or an inline list of words (anything that is not a known name).
-      const items = Array.isArray(value) ? value : [value];
-      if (items.length === 0 || items.some((x) => typeof x !== 'string')) return undefined; // the schema says so
-      const names = items as string[];
-      const known = names.filter((n) => env.terms.has(n));
-      if (known.length === names.length) {
-        if (known.length === 1) return env.terms.get(known[0]!);
-        return new TermMatcher(known.flatMap((n) => env.terms.get(n)!.terms), env.context);
-      }
-      // A list that names no term list is a list of words, unless it looks like a mistyped name.
-      const mistyped = (n: string): boolean => /^[a-z0-9]+(-[a-z0-9]+)+$/.test(n) && didYouMean(n, env.terms.keys()) !== '';
-      if (known.length === 0 && Array.isArray(value) && !names.some(mistyped)) {
-        return new TermMatcher(names, env.context);
-      }
-      for (const [i, n] of names.entries()) {
-        if (!env.terms.has(n)) p.at(src, Array.isArray(value) ? [...at, i] : at, `unknown term list "${n}".${didYouMean(n, env.terms.keys())}`);
-      }
-      return undefined;
-    },
-    duration(value, at) {
-      const named = typeof value === 'string' ? env.values.get(value) : undefined;
-      const d = parseDuration(named ?? value);
-      if (!d) {
-        const hint = typeof value === 'string' && !/^\d/.test(value) ? didYouMean(value, [...env.values.keys()].filter((k) => typeof env.values.get(k) === 'string')) : '';
-        p.at(src, at, typeof named === 'number'
-          ? `value "${value}" is a number, not a duration`
-          : `bad duration ${JSON.stringify(value)}: write a number and d, w, m or y (180d, 6m, 1y), or name a duration in \`values\`.${hint}`);
-      }
-      return d;
-    },
+    terms: (value, at) => termsOf(env, src, value, at),
+    duration: (value, at) => durationOf(env, src, value, at),
     pairs(name, at) {
       if (typeof name !== 'string') return undefined;
       const list = env.pairs.get(name);
@@ -512,7 +613,13 @@ export function compileCondition(raw: unknown, path: NodePath, src: SourceFile, 
 }
 
 /** Replaces named values (`{gt: mcv-macrocytic}`) in comparisons by their numbers. */
-function resolveValues(mod: ConditionModule<Record<string, unknown>>, body: Record<string, unknown>, path: NodePath, src: SourceFile, env: Env): Record<string, unknown> {
+function resolveValues(
+  mod: ConditionModule<Record<string, unknown>>,
+  body: Record<string, unknown>,
+  path: NodePath,
+  src: SourceFile,
+  env: Env,
+): Record<string, unknown> {
   const resolveCmp = (c: Record<string, unknown>, at: NodePath): Record<string, unknown> => {
     const out: Record<string, unknown> = { ...c };
     for (const op of OPERATORS) {
@@ -521,7 +628,14 @@ function resolveValues(mod: ConditionModule<Record<string, unknown>>, body: Reco
         if (typeof x !== 'string' || op === 'eq' || op === 'ne' || op === 'in') return x;
         const named = env.values.get(x);
         if (typeof named === 'number') return named;
-        env.problems.at(src, xi, `unknown value "${x}": name a number in \`values\`.${didYouMean(x, [...env.values.keys()].filter((k) => typeof env.values.get(k) === 'number'))}`);
+        env.problems.at(
+          src,
+          xi,
+          `unknown value "${x}": name a number in \`values\`.${didYouMean(
+            x,
+            [...env.values.keys()].filter((k) => typeof env.values.get(k) === 'number'),
+          )}`,
+        );
         return 0;
       };
       if (op === 'between' && Array.isArray(v)) out[op] = v.map((x, i) => fix(x, [...at, op, i]));
@@ -542,7 +656,13 @@ function resolveValues(mod: ConditionModule<Record<string, unknown>>, body: Reco
 }
 
 /** `between` takes its low bound first: the one thing about a comparison a schema cannot check. */
-function checkBetween(mod: ConditionModule<Record<string, unknown>>, body: Record<string, unknown>, path: NodePath, src: SourceFile, p: Problems): void {
+function checkBetween(
+  mod: ConditionModule<Record<string, unknown>>,
+  body: Record<string, unknown>,
+  path: NodePath,
+  src: SourceFile,
+  p: Problems,
+): void {
   const comparisons: [Record<string, unknown>, NodePath][] = mod.comparison ? [[body, path]] : [];
   for (const [k, spec] of Object.entries(mod.options)) {
     if (spec.type === 'comparison' && isObj(body[k])) comparisons.push([body[k] as Record<string, unknown>, [...path, k]]);

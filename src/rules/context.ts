@@ -24,7 +24,11 @@ export const AFFIRMED: ReadonlySet<Assertion> = new Set(['affirmed']);
 export const CUE_CATEGORIES = ['negation', 'uncertainty', 'hypothetical', 'historical', 'family', 'current', 'patient'] as const;
 export type CueCategory = (typeof CUE_CATEGORIES)[number];
 const ASSERTION_OF: Record<Exclude<CueCategory, 'current' | 'patient'>, Assertion> = {
-  negation: 'negated', uncertainty: 'possible', hypothetical: 'hypothetical', historical: 'historical', family: 'family',
+  negation: 'negated',
+  uncertainty: 'possible',
+  hypothetical: 'hypothetical',
+  historical: 'historical',
+  family: 'family',
 };
 
 /** When several cues reach one mention, the first of these wins. */
@@ -61,7 +65,11 @@ export function emptyContext(): CompiledContext {
   return new CompiledContext({ categories, pseudo: [], termination: [], headings: [], window: { forward: 8, backward: 5 } });
 }
 
-const enum Dir { Forward, Backward, Termination }
+const enum Dir {
+  Forward,
+  Backward,
+  Termination,
+}
 
 const FAMILY = CUE_CATEGORIES.indexOf('family');
 const PATIENT = CUE_CATEGORIES.indexOf('patient');
@@ -190,7 +198,10 @@ export class CompiledContext {
 
   private read(text: string, section: string): NoteAnalysis {
     const headings = this.findHeadings(text);
-    const bounds = sentenceBoundaries(text, headings.map((h) => h.colon));
+    const bounds = sentenceBoundaries(
+      text,
+      headings.map((h) => h.colon),
+    );
     const raw: { start: number; end: number; role: Role }[] = [];
     this.cues.scan(text, (m) => {
       const roles = this.roles.get(phraseKey(m[0]));
@@ -206,7 +217,13 @@ export class CompiledContext {
       ends.set(c.role.cat, t);
     }
     const common = ends.get(-1) ?? { starts: [], ends: [] };
-    const a = { text, bounds, cues: [] as Cue[], sections: headings.map((h) => [h.start, h.cat] as const), noteSection: this.headingCat.get(sectionKey(section)) ?? -1 };
+    const a = {
+      text,
+      bounds,
+      cues: [] as Cue[],
+      sections: headings.map((h) => [h.start, h.cat] as const),
+      noteSection: this.headingCat.get(sectionKey(section)) ?? -1,
+    };
     const { forward, backward } = this.config.window;
     for (const c of raw) {
       const [sStart, sEnd] = sentenceAt(a, c.start);
@@ -254,7 +271,10 @@ export class CompiledContext {
 }
 
 function sectionKey(name: string): string {
-  return name.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+  return name
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
 }
 
 function lowerBound(sorted: readonly number[], x: number): number {

@@ -22,7 +22,10 @@ export function labDataQuality(chart: Chart, labs: Iterable<CompiledLab>): Unloc
       const m = /^(\d{1,7})-(\d)$/.exec(lab.loinc);
       if (!m) add(`${lab.ptr}/loinc`, `LOINC code "${lab.loinc}" is not written as digits, a hyphen and a check digit (e.g. 2132-9).`);
       else if (loincCheckDigit(m[1]!) !== Number(m[2])) {
-        add(`${lab.ptr}/loinc`, `LOINC code ${lab.loinc} has a wrong check digit (${m[1]}-${loincCheckDigit(m[1]!)} would be valid): the result cannot be trusted to be the test it claims.`);
+        add(
+          `${lab.ptr}/loinc`,
+          `LOINC code ${lab.loinc} has a wrong check digit (${m[1]}-${loincCheckDigit(m[1]!)} would be valid): the result cannot be trusted to be the test it claims.`,
+        );
       }
     }
     if (lab.value === undefined) continue;
@@ -31,8 +34,16 @@ export function labDataQuality(chart: Chart, labs: Iterable<CompiledLab>): Unloc
     const test = testList.find((t) => (lab.loinc !== undefined && t.loinc.has(lab.loinc)) || (lower !== undefined && t.names.has(lower)));
     if (!test || test.unit === undefined) continue;
     const name = lab.test ?? lab.loinc ?? test.name;
-    if (lab.unit === undefined) add(`${lab.ptr}/value`, `${name} result ${lab.valueText} has no unit, so no rule can compare it with ${test.unit} thresholds. Export the unit.`);
-    else if (!test.knowsUnit(lab.unit)) add(`${lab.ptr}/unit`, `${name} unit "${lab.unit}" cannot be converted to ${test.unit}, so no rule can use this result. Add a factor to the test in the ruleset, or fix the unit.`);
+    if (lab.unit === undefined)
+      add(
+        `${lab.ptr}/value`,
+        `${name} result ${lab.valueText} has no unit, so no rule can compare it with ${test.unit} thresholds. Export the unit.`,
+      );
+    else if (!test.knowsUnit(lab.unit))
+      add(
+        `${lab.ptr}/unit`,
+        `${name} unit "${lab.unit}" cannot be converted to ${test.unit}, so no rule can use this result. Add a factor to the test in the ruleset, or fix the unit.`,
+      );
   }
   return out;
 }

@@ -23,10 +23,14 @@ export function parseDuration(v: unknown): Duration | undefined {
 /** The day `d` shifted by the duration, backwards (sign -1) or forwards (sign 1). */
 export function shift(day: Day, d: Duration, sign: 1 | -1): Day {
   switch (d.unit) {
-    case 'd': return day + sign * d.amount;
-    case 'w': return day + sign * 7 * d.amount;
-    case 'm': return addMonths(day, sign * d.amount);
-    case 'y': return addMonths(day, sign * 12 * d.amount);
+    case 'd':
+      return day + sign * d.amount;
+    case 'w':
+      return day + sign * 7 * d.amount;
+    case 'm':
+      return addMonths(day, sign * d.amount);
+    case 'y':
+      return addMonths(day, sign * 12 * d.amount);
   }
 }
 

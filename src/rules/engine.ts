@@ -39,7 +39,10 @@ export class Engine {
    * `relevance: false` asks every rule about every chart, as if no rule had a gate (relevance.ts):
    * the same findings, more slowly; the tests compare the two.
    */
-  constructor(readonly ruleset: CompiledRuleset, options: { stats?: boolean; relevance?: boolean } = {}) {
+  constructor(
+    readonly ruleset: CompiledRuleset,
+    options: { stats?: boolean; relevance?: boolean } = {},
+  ) {
     this.relevance = options.relevance ?? true;
     for (const rule of ruleset.rules) {
       const list = this.bySubject.get(rule.on) ?? [];
@@ -124,7 +127,8 @@ export class Engine {
       const query = queries && rule.query && (!rule.query.when || rule.query.when(scope)) ? rule.query : undefined;
       const indicators = query ? cited.slice(1).flatMap((o) => o.evidence) : [];
       // A finding about a diagnosis read through a concept map says so in its evidence.
-      if (scope.kind === 'diagnosis' && scope.diagnosis?.mappedFrom) cited.unshift({ evidence: [diagnosisEvidence(scope.diagnosis)], bindings: {} });
+      if (scope.kind === 'diagnosis' && scope.diagnosis?.mappedFrom)
+        cited.unshift({ evidence: [diagnosisEvidence(scope.diagnosis)], bindings: {} });
       const all = merge(cited);
       const f: UnlocatedFinding = {
         ruleId: rule.id,

@@ -28,7 +28,14 @@ export function labEvidence(test: CompiledLab, r: ResolvedLab): EvidenceRef {
 }
 
 export function noteEvidence(note: Note, hit: TermHit): EvidenceRef {
-  return { kind: 'note', section: note.section, term: hit.term, assertion: hit.assertion, excerpt: hit.excerpt, pointer: `${note.ptr}/text` };
+  return {
+    kind: 'note',
+    section: note.section,
+    term: hit.term,
+    assertion: hit.assertion,
+    excerpt: hit.excerpt,
+    pointer: `${note.ptr}/text`,
+  };
 }
 
 /** What `{{lab.<test>.*}}` placeholders read. */

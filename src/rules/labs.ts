@@ -49,9 +49,7 @@ export class AnalyteCatalog {
 
 const NO_ANALYTES = new AnalyteCatalog([]);
 
-export type Conversion =
-  | { ok: true; value: number }
-  | { ok: false; reason: 'no-unit' | 'unknown-unit' };
+export type Conversion = { ok: true; value: number } | { ok: false; reason: 'no-unit' | 'unknown-unit' };
 
 export class CompiledLab {
   readonly loinc: Set<string>;
@@ -60,7 +58,11 @@ export class CompiledLab {
   private readonly unitKey: string | undefined;
   private readonly factors = new Map<string, number>();
 
-  constructor(readonly name: string, def: LabDefinition, analytes: AnalyteCatalog = NO_ANALYTES) {
+  constructor(
+    readonly name: string,
+    def: LabDefinition,
+    analytes: AnalyteCatalog = NO_ANALYTES,
+  ) {
     this.loinc = new Set((def.loinc ?? []).map((l) => l.trim()));
     this.names = new Set([name, ...(def.names ?? [])].map((n) => n.trim().toLowerCase()));
     this.unit = def.unit;

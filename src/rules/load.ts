@@ -107,9 +107,22 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 export function emptyDefinitions(): Definitions {
   return {
-    name: '', files: [], sources: [], context: new Map(), contextWindow: new Map(), codesets: new Map(), labs: new Map(), analytes: new Map(), terms: new Map(),
-    values: new Map(), pairs: new Map(), mentions: new Map(), rules: new Map(), overrides: [],
-    queryWords: new Map(), queryAllowed: [],
+    name: '',
+    files: [],
+    sources: [],
+    context: new Map(),
+    contextWindow: new Map(),
+    codesets: new Map(),
+    labs: new Map(),
+    analytes: new Map(),
+    terms: new Map(),
+    values: new Map(),
+    pairs: new Map(),
+    mentions: new Map(),
+    rules: new Map(),
+    overrides: [],
+    queryWords: new Map(),
+    queryAllowed: [],
   };
 }
 
@@ -150,7 +163,14 @@ function resolveRef(ref: string, baseDir: string): string {
   return builtinPath(ref) ?? resolve(baseDir, ref);
 }
 
-function loadInto(defs: Definitions, ref: string, baseDir: string, problems: Problems, stack: string[], at?: { src: SourceFile; path: NodePath }): void {
+function loadInto(
+  defs: Definitions,
+  ref: string,
+  baseDir: string,
+  problems: Problems,
+  stack: string[],
+  at?: { src: SourceFile; path: NodePath },
+): void {
   const abs = resolveRef(ref, baseDir);
   if (ref.startsWith(BUILTIN_PREFIX) && !builtinPath(ref)) {
     if (at) problems.at(at.src, at.path, `unknown built-in ruleset "${ref}".${didYouMean(ref, [DEFAULT_RULESET])}`);
@@ -226,7 +246,10 @@ function extendsOf(root: Record<string, unknown>, options: LayerOptions): { ref:
 function mergeLegacyNegation(defs: Definitions, raw: unknown, src: SourceFile): void {
   if (!isObj(raw)) return;
   defs.negation = { value: raw, src, path: ['negation'] };
-  const legacy: [string, string][] = [['cues', 'negation.before'], ['terminators', 'termination']];
+  const legacy: [string, string][] = [
+    ['cues', 'negation.before'],
+    ['terminators', 'termination'],
+  ];
   for (const [k, key] of legacy) {
     const v = raw[k];
     if (Array.isArray(v) && v.every((x) => typeof x === 'string')) defs.context.set(key, { value: v, src, path: ['negation', k] });
@@ -259,13 +282,15 @@ function mergeNamedLists(defs: Definitions, root: Record<string, unknown>, src: 
     if (isObj(v.factors)) def.factors = v.factors as Record<string, number>;
     return def;
   });
-  mergeNamed(defs.terms, root.terms, 'terms', src, (v) => (Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === 'string' && t.trim()) ? v as string[] : undefined));
+  mergeNamed(defs.terms, root.terms, 'terms', src, (v) =>
+    Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === 'string' && t.trim()) ? (v as string[]) : undefined,
+  );
   mergeNamed(defs.values, root.values, 'values', src, (v) => {
     if (typeof v === 'number' && Number.isFinite(v)) return v;
     if (typeof v === 'string' && /^\d+\s*[dwmy]$/i.test(v.trim())) return v.trim();
     return undefined;
   });
-  const mappings = <T>(v: unknown): T[] | undefined => (Array.isArray(v) && v.every(isObj) ? v as T[] : undefined);
+  const mappings = <T>(v: unknown): T[] | undefined => (Array.isArray(v) && v.every(isObj) ? (v as T[]) : undefined);
   mergeNamed(defs.pairs, root.pairs, 'pairs', src, mappings<RawPair>);
   mergeNamed(defs.mentions, root.mentions, 'mentions', src, mappings<RawMention>);
 }
@@ -273,7 +298,8 @@ function mergeNamedLists(defs: Definitions, root: Record<string, unknown>, src: 
 /** `queryWords`: a forbidden category replaces the inherited one of its name; allowed words add up. */
 function mergeQueryWords(defs: Definitions, raw: unknown, src: SourceFile): void {
   if (!isObj(raw)) return;
-  const words = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((t) => typeof t === 'string' && t.trim()) ? v as string[] : undefined);
+  const words = (v: unknown): string[] | undefined =>
+    Array.isArray(v) && v.every((t) => typeof t === 'string' && t.trim()) ? (v as string[]) : undefined;
   if (isObj(raw.forbidden)) {
     for (const [name, v] of Object.entries(raw.forbidden)) {
       const list = words(v);
@@ -317,14 +343,20 @@ function labsKey(root: Record<string, unknown>, src: SourceFile, problems: Probl
 
 function mergeCodesets(defs: Definitions, raw: unknown, src: SourceFile, problems: Problems): void {
   if (!isObj(raw)) return;
-  const codes = (x: unknown): string[] => (Array.isArray(x) ? x.filter((c) => typeof c === 'string' || typeof c === 'number').map((c) => String(c).trim()) : []);
+  const codes = (x: unknown): string[] =>
+    Array.isArray(x) ? x.filter((c) => typeof c === 'string' || typeof c === 'number').map((c) => String(c).trim()) : [];
   for (const [name, v] of Object.entries(raw)) {
     const path: NodePath = ['codesets', name];
     if (isObj(v)) {
       // Extending an inherited codeset: { add: [...], remove: [...] }
       const base = defs.codesets.get(name)?.value ?? [];
       const remove = new Set(codes(v.remove).map((c) => c.toUpperCase()));
-      if (!defs.codesets.has(name) && v.remove !== undefined) problems.at(src, path, `codeset "${name}" is not defined by an extended ruleset, so there is nothing to remove from.${didYouMean(name, defs.codesets.keys())}`);
+      if (!defs.codesets.has(name) && v.remove !== undefined)
+        problems.at(
+          src,
+          path,
+          `codeset "${name}" is not defined by an extended ruleset, so there is nothing to remove from.${didYouMean(name, defs.codesets.keys())}`,
+        );
       defs.codesets.set(name, { value: [...base.filter((c) => !remove.has(c.toUpperCase())), ...codes(v.add)], src, path });
     } else if (Array.isArray(v)) {
       defs.codesets.set(name, { value: codes(v), src, path });
@@ -341,7 +373,8 @@ function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems
       defs.context.set(key, { value: words(v), src, path });
     } else if (isObj(v)) {
       const inherited = defs.context.get(key);
-      if (!inherited && v.remove !== undefined) problems.at(src, [...path, 'remove'], `context list "${key}" has no inherited words to remove`);
+      if (!inherited && v.remove !== undefined)
+        problems.at(src, [...path, 'remove'], `context list "${key}" has no inherited words to remove`);
       const remove = new Set(words(v.remove).map((w) => w.toLowerCase()));
       const kept = (inherited?.value ?? []).filter((w) => !remove.has(w.toLowerCase()));
       defs.context.set(key, { value: [...kept, ...words(v.add)], src, path });
@@ -358,7 +391,8 @@ function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems
     } else if (name === 'pseudo' || name === 'termination' || name === 'headings') {
       list(name, v, path);
     } else if (isObj(v)) {
-      for (const part of ['before', 'after', 'sections', 'termination']) if (v[part] !== undefined) list(`${name}.${part}`, v[part], [...path, part]);
+      for (const part of ['before', 'after', 'sections', 'termination'])
+        if (v[part] !== undefined) list(`${name}.${part}`, v[part], [...path, part]);
     }
   }
 }

@@ -30,11 +30,17 @@ export class MentionMap {
   private readonly byTerm = new Map<string, MentionEntry>();
   private readonly perDiagnosis = new Map<string, TermMatcher>();
 
-  constructor(readonly entries: readonly MentionEntry[], private readonly context: CompiledContext) {
+  constructor(
+    readonly entries: readonly MentionEntry[],
+    private readonly context: CompiledContext,
+  ) {
     for (const e of entries) {
       for (const t of e.terms) if (!this.byTerm.has(key(t))) this.byTerm.set(key(t), e);
     }
-    this.matcher = new TermMatcher(entries.flatMap((e) => e.terms), context);
+    this.matcher = new TermMatcher(
+      entries.flatMap((e) => e.terms),
+      context,
+    );
   }
 
   /** Every mention in the text, with the entry it stands for. */
@@ -67,5 +73,8 @@ export class MentionMap {
 }
 
 function key(term: string): string {
-  return term.toLowerCase().replace(/[\s-]+/g, ' ').trim();
+  return term
+    .toLowerCase()
+    .replace(/[\s-]+/g, ' ')
+    .trim();
 }

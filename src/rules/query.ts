@@ -48,7 +48,6 @@ function prepared(parts: TemplatePart[]): QueryText {
 
 function rendered(t: QueryText, scope: Scope, bindings: Bindings): string {
   return typeof t === 'string' ? t : render(t, scope, bindings);
-
 }
 
 /** A query before its indicators are placed in the file (line and column). */
@@ -59,9 +58,23 @@ export type UnlocatedQuery = Query;
  * diagnoses.linked, pair.other, mention.code, ...) or billing detail (dose.units) into the text.
  */
 const QUERY_PLACEHOLDERS = new Set([
-  'service.date', 'service.dose', 'diagnosis.description', 'diagnosis.status', 'encounter.date', 'encounter.id',
-  'encounter.setting', 'chart.id', 'text.term', 'text.excerpt', 'mention.name', 'mention.term', 'medication.name',
-  'count.value', 'count.dates', 'dose.written', 'code.description',
+  'service.date',
+  'service.dose',
+  'diagnosis.description',
+  'diagnosis.status',
+  'encounter.date',
+  'encounter.id',
+  'encounter.setting',
+  'chart.id',
+  'text.term',
+  'text.excerpt',
+  'mention.name',
+  'mention.term',
+  'medication.name',
+  'count.value',
+  'count.dates',
+  'dose.written',
+  'code.description',
 ]);
 
 function queryPlaceholder(name: string): boolean {
@@ -103,7 +116,10 @@ export class QueryPolicy {
 }
 
 function normal(s: string): string {
-  return s.trim().toLowerCase().replace(/[\s-]+/g, ' ');
+  return s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, ' ');
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -127,6 +143,74 @@ export interface QueryCompileContext {
   condition(raw: unknown, src: SourceFile, path: NodePath): Evaluator;
 }
 
+/** What the query's form asks of its options, and a yes/no query of the rule's condition. */
+function checkForm(
+  cc: QueryCompileContext,
+  raw: Record<string, unknown>,
+  form: QueryForm,
+  options: unknown[] | undefined,
+  rule: string,
+): void {
+  const { src, path, problems: p } = cc;
+  if (form === 'yes-no') {
+    if (options)
+      p.atKey(
+        src,
+        [...path, 'options'],
+        `${rule}: a yes/no query's options are Yes and No (then "${OTHER_OPTION}" and "${UNDETERMINED_OPTION}"): leave \`options\` out`,
+      );
+    if (!requiresDocumentation(cc.when) && !requiresDocumentation(raw.when)) {
+      p.at(
+        src,
+        [...path, 'form'],
+        `${rule}: a yes/no query may only confirm a condition the record already documents (or a cause-and-effect link it implies), but neither the rule's \`when\` nor the query's requires an affirmed \`text\` or \`mention\` in the notes: ask a multiple-choice question instead`,
+      );
+    }
+  } else if (form === 'multiple-choice') {
+    if (!options || options.length < 2) {
+      p.at(
+        src,
+        options ? [...path, 'options'] : path,
+        `${rule}: a multiple-choice query offers at least two clinically credible options (one option beside "Other" leads like a yes/no question)`,
+      );
+    }
+  } else if (options) {
+    p.atKey(
+      src,
+      [...path, 'options'],
+      `${rule}: an open question has no options: leave \`options\` out, or write \`form: multiple-choice\``,
+    );
+  }
+}
+
+/** A query text (question or option) as template parts, its placeholders and words checked against the query policy. */
+function checkQueryText(cc: QueryCompileContext, rule: string, text: string, at: NodePath, what: string): TemplatePart[] | undefined {
+  const { src, problems: p } = cc;
+  const parts = cc.template(text, src, at);
+  if (!parts) return undefined;
+  for (const name of templateNames(parts)) {
+    if (!queryPlaceholder(name)) {
+      p.at(
+        src,
+        at,
+        `${rule}: the query's ${what} uses {{${name}}}, which writes a code or a billing detail into it: a query speaks of clinical facts in words (it may use lab.*, encounter.date, service.date, text.term, mention.name and the others of docs/queries.md)`,
+      );
+    }
+  }
+  const words = text.replace(/\{\{[^}]*\}\}/g, (t) => ' '.repeat(t.length));
+  for (const bad of cc.policy.problems(words)) {
+    const pos = wordPosition(src, at, bad.word) ?? positionOf(src, at);
+    const says =
+      bad.why === 'code'
+        ? `names a code ("${bad.word}"): providers document diagnoses in words; the codes are the coder's (a word shaped like a code goes in \`queryWords: { allowed }\`)`
+        : bad.why === 'dollar'
+          ? 'speaks of money ("$"): a provider query asks about the clinical picture only'
+          : `uses "${bad.word}" (\`queryWords\` ${bad.why}): a provider query speaks only of the clinical picture, never of money, coverage, audits, billing, quality measures or codes, and never leads (docs/queries.md)`;
+    p.raw(src.file, pos.line, pos.column, `${rule}: the query's ${what} ${says}`);
+  }
+  return parts;
+}
+
 /** Compiles a rule's `query:`; undefined (after recording problems) when it is not a compliant query. */
 export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQuery | undefined {
   if (!isObj(raw)) return undefined; // the schema says what a query is
@@ -134,52 +218,31 @@ export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQue
   const before = p.list.length;
   const rule = `rule "${ruleId}"`;
   const options = Array.isArray(raw.options) ? raw.options : undefined;
-  const form: QueryForm = (QUERY_FORMS as readonly unknown[]).includes(raw.form) ? raw.form as QueryForm : options ? 'multiple-choice' : 'open';
+  const form: QueryForm = (QUERY_FORMS as readonly unknown[]).includes(raw.form)
+    ? (raw.form as QueryForm)
+    : options
+      ? 'multiple-choice'
+      : 'open';
 
   if (cc.cites === 0) {
-    p.at(src, path, `${rule}: a query shows the provider the clinical indicators that prompted it: give the rule a \`cite:\` list (the labs, note text, medications or services to quote)`);
+    p.at(
+      src,
+      path,
+      `${rule}: a query shows the provider the clinical indicators that prompted it: give the rule a \`cite:\` list (the labs, note text, medications or services to quote)`,
+    );
   }
-  const checkText = (text: string, at: NodePath, what: string): TemplatePart[] | undefined => {
-    const parts = cc.template(text, src, at);
-    if (!parts) return undefined;
-    for (const name of templateNames(parts)) {
-      if (!queryPlaceholder(name)) {
-        p.at(src, at, `${rule}: the query's ${what} uses {{${name}}}, which writes a code or a billing detail into it: a query speaks of clinical facts in words (it may use lab.*, encounter.date, service.date, text.term, mention.name and the others of docs/queries.md)`);
-      }
-    }
-    const words = text.replace(/\{\{[^}]*\}\}/g, (t) => ' '.repeat(t.length));
-    for (const bad of cc.policy.problems(words)) {
-      const pos = wordPosition(src, at, bad.word) ?? positionOf(src, at);
-      const says = bad.why === 'code'
-        ? `names a code ("${bad.word}"): providers document diagnoses in words; the codes are the coder's (a word shaped like a code goes in \`queryWords: { allowed }\`)`
-        : bad.why === 'dollar'
-          ? 'speaks of money ("$"): a provider query asks about the clinical picture only'
-          : `uses "${bad.word}" (\`queryWords\` ${bad.why}): a provider query speaks only of the clinical picture, never of money, coverage, audits, billing, quality measures or codes, and never leads (docs/queries.md)`;
-      p.raw(src.file, pos.line, pos.column, `${rule}: the query's ${what} ${says}`);
-    }
-    return parts;
-  };
+  const checkText = (text: string, at: NodePath, what: string): TemplatePart[] | undefined => checkQueryText(cc, rule, text, at, what);
 
   let question: QueryText | undefined;
   if (typeof raw.question === 'string') {
     const parts = checkText(raw.question, [...path, 'question'], 'question');
     if (parts) question = prepared(parts);
-    if (!raw.question.trim().endsWith('?')) p.at(src, [...path, 'question'], `${rule}: the query's question must be a question: end it with "?"`);
+    if (!raw.question.trim().endsWith('?'))
+      p.at(src, [...path, 'question'], `${rule}: the query's question must be a question: end it with "?"`);
   }
 
+  checkForm(cc, raw, form, options, rule);
   const compiled: CompiledQuery['options'] = [];
-  if (form === 'yes-no') {
-    if (options) p.atKey(src, [...path, 'options'], `${rule}: a yes/no query's options are Yes and No (then "${OTHER_OPTION}" and "${UNDETERMINED_OPTION}"): leave \`options\` out`);
-    if (!requiresDocumentation(cc.when) && !requiresDocumentation(raw.when)) {
-      p.at(src, [...path, 'form'], `${rule}: a yes/no query may only confirm a condition the record already documents (or a cause-and-effect link it implies), but neither the rule's \`when\` nor the query's requires an affirmed \`text\` or \`mention\` in the notes: ask a multiple-choice question instead`);
-    }
-  } else if (form === 'multiple-choice') {
-    if (!options || options.length < 2) {
-      p.at(src, options ? [...path, 'options'] : path, `${rule}: a multiple-choice query offers at least two clinically credible options (one option beside "Other" leads like a yes/no question)`);
-    }
-  } else if (options) {
-    p.atKey(src, [...path, 'options'], `${rule}: an open question has no options: leave \`options\` out, or write \`form: multiple-choice\``);
-  }
   if (form === 'multiple-choice' && options) {
     options.forEach((o, i) => {
       const at: NodePath = isObj(o) ? [...path, 'options', i, 'text'] : [...path, 'options', i];
@@ -187,7 +250,11 @@ export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQue
       if (typeof text !== 'string') return; // the schema says so
       const what = `option ${i + 1}`;
       if (/^\s*(other\b|clinically undetermined|undetermined|unable to determine)/i.test(text)) {
-        p.at(src, at, `${rule}: the query's ${what} "${text.trim()}" is added by b12lint to every query ("${OTHER_OPTION}", "${UNDETERMINED_OPTION}"): leave it out`);
+        p.at(
+          src,
+          at,
+          `${rule}: the query's ${what} "${text.trim()}" is added by b12lint to every query ("${OTHER_OPTION}", "${UNDETERMINED_OPTION}"): leave it out`,
+        );
         return;
       }
       const parts = checkText(text, at, what);
@@ -225,7 +292,10 @@ function wordPosition(src: SourceFile, path: NodePath, word: string): { line: nu
   if (!node?.range) return undefined;
   const [start, end] = node.range;
   const text = src.text.slice(start, end).replace(/\{\{[^}]*\}\}/g, (t) => ' '.repeat(t.length));
-  const parts = word.trim().split(/[\s-]+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const parts = word
+    .trim()
+    .split(/[\s-]+/)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const m = new RegExp(`(?<![\\p{L}\\p{N}])${parts.join('[\\s-]+')}`, 'iu').exec(text);
   if (!m) return undefined;
   const { line, col } = src.lines.linePos(start + m.index);
@@ -274,14 +344,15 @@ function quoteOf(note: Note, e: EvidenceRef): string {
     const first = text.indexOf(term);
     // A term found once is the evidence's; only a repeated one needs its excerpt compared.
     if (first >= 0 && text.indexOf(term, first + 1) < 0) chosen = sentenceAt(sentences, first);
-    else for (let i = first; i >= 0; i = text.indexOf(term, i + 1)) {
-      const [s, end] = sentenceAt(sentences, i);
-      chosen ??= [s, end];
-      if (excerpt(text, i, term.length, s, end) === e.excerpt) {
-        chosen = [s, end];
-        break;
+    else
+      for (let i = first; i >= 0; i = text.indexOf(term, i + 1)) {
+        const [s, end] = sentenceAt(sentences, i);
+        chosen ??= [s, end];
+        if (excerpt(text, i, term.length, s, end) === e.excerpt) {
+          chosen = [s, end];
+          break;
+        }
       }
-    }
   }
   if (!chosen) return e.excerpt ?? '';
   const [s, end] = chosen;
@@ -304,7 +375,12 @@ function labText(lab: Lab, name: string): string {
   const rr = lab.referenceRange;
   let range = '';
   if (rr && (rr.low !== undefined || rr.high !== undefined)) {
-    const r = rr.low !== undefined && rr.high !== undefined ? `${rr.low}-${rr.high}` : rr.low !== undefined ? `${rr.low} or more` : `${rr.high} or less`;
+    const r =
+      rr.low !== undefined && rr.high !== undefined
+        ? `${rr.low}-${rr.high}`
+        : rr.low !== undefined
+          ? `${rr.low} or more`
+          : `${rr.high} or less`;
     range = ` (reference range ${r}${unit})`;
   } else if (lab.interpretation) {
     range = ` (flagged ${lab.interpretation})`;
@@ -349,7 +425,13 @@ function indicator(e: EvidenceRef, el: Element | undefined, data: QueryData): Qu
 }
 
 /** The query of a finding: the question and the options that apply, rendered; the indicators from the cited evidence. */
-export function buildQuery(q: CompiledQuery, scope: Scope, bindings: Bindings, cited: readonly EvidenceRef[], data: QueryData): UnlocatedQuery {
+export function buildQuery(
+  q: CompiledQuery,
+  scope: Scope,
+  bindings: Bindings,
+  cited: readonly EvidenceRef[],
+  data: QueryData,
+): UnlocatedQuery {
   const elements = cited.length ? elementsOf(scope.chart) : undefined;
   const indicators: QueryIndicator[] = [];
   const seen = new Set<string>();

@@ -44,7 +44,8 @@ export function chartFacts(chart: Chart): ChartFacts {
   // JSON strings delimit themselves, so the parts joined cannot run into one another. (Two
   // charts with the same facts in another order get two keys: a memo miss, never a wrong answer.)
   let labs = '';
-  for (const l of chart.labs) labs += `${JSON.stringify(l.loinc ?? '')}${JSON.stringify(l.test ?? '')}${l.loinc === undefined ? 0 : 1}${l.test === undefined ? 0 : 1}`;
+  for (const l of chart.labs)
+    labs += `${JSON.stringify(l.loinc ?? '')}${JSON.stringify(l.test ?? '')}${l.loinc === undefined ? 0 : 1}${l.test === undefined ? 0 : 1}`;
   let codes = '';
   for (const c of services) codes += JSON.stringify(c);
   const key = `${[...dx.keys()].join('')};${codes};${[...settings].join(',')};${labs}`;

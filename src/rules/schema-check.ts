@@ -64,7 +64,7 @@ function validator(name: SchemaName): ValidateFunction {
     }
     // Compiling a schema takes Ajv half a second; the build does it once (scripts/generate.mjs).
     const compiled = join(VALIDATOR_DIR, `${name}.cjs`);
-    v = existsSync(compiled) ? require(compiled) as ValidateFunction : newAjv().compile(schema);
+    v = existsSync(compiled) ? (require(compiled) as ValidateFunction) : newAjv().compile(schema);
     validators.set(name, v);
   }
   return v;
@@ -97,7 +97,7 @@ function typeOf(v: unknown): string {
 
 function takesType(branch: Schema, type: string): boolean | undefined {
   if (branch.type === undefined) return undefined;
-  const types = Array.isArray(branch.type) ? branch.type as string[] : [String(branch.type)];
+  const types = Array.isArray(branch.type) ? (branch.type as string[]) : [String(branch.type)];
   return types.includes(type) || (type === 'integer' && types.includes('number'));
 }
 
@@ -136,12 +136,22 @@ function chooseBranches(errors: readonly ErrorObject[]): ErrorObject[] {
 }
 
 function pathOf(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-
 const TYPE_WORDS: Record<string, string> = {
-  object: 'a mapping', array: 'a list', string: 'text', number: 'a number', integer: 'a whole number', boolean: 'true or false', null: 'nothing',
+  object: 'a mapping',
+  array: 'a list',
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  null: 'nothing',
 };
 
 /**
@@ -150,7 +160,9 @@ const TYPE_WORDS: Record<string, string> = {
  * file at all (`-c /etc/shadow`), and its lines must not end up in a CI log.
  */
 function quotable(v: unknown, path: NodePath): string | undefined {
-  return typeof v === 'string' && path.length > 0 && v.length <= 40 && !/[\u0000-\u001f\u007f-\u009f]/.test(v) ? JSON.stringify(v) : undefined;
+  return typeof v === 'string' && path.length > 0 && v.length <= 40 && !/[\u0000-\u001f\u007f-\u009f]/.test(v)
+    ? JSON.stringify(v)
+    : undefined;
 }
 
 function describeValue(v: unknown, path: NodePath): string {
@@ -183,87 +195,147 @@ function ruleIdAt(root: unknown, path: readonly string[]): string | undefined {
   return typeof id === 'string' && isShortIdentifier(id) ? id : undefined;
 }
 
-function describeError(e: ErrorObject, root: unknown): SchemaProblem {
-  const path = pathOf(e.instancePath);
-  const key = path[path.length - 1];
-  const parent = (e.parentSchema ?? {}) as Schema;
-  const def = typeof parent.title === 'string' ? defByTitle.get(parent.title) ?? '' : '';
-  const label = key === undefined ? 'the file' : /^\d+$/.test(key) ? `entry ${Number(key) + 1} of ${path.length < 2 ? 'the file' : keyName(String(path[path.length - 2]))}` : keyName(key);
-  const at = (message: string, atKey = false, where: string[] = path): SchemaProblem => ({ path: where, atKey, message });
-  if (typeof parent.errorMessage === 'string' && e.keyword !== 'additionalProperties' && e.keyword !== 'required') return at(parent.errorMessage);
+/** What every description of an Ajv error needs: where it is, the schema it broke, and how to say it. */
+interface ErrorContext {
+  e: ErrorObject;
+  root: unknown;
+  path: string[];
+  /** The last key of the path (undefined at the file's root). */
+  key: string | undefined;
+  parent: Schema;
+  /** The name of the definition whose schema it broke ('' when none). */
+  def: string;
+  /** The value's name in a message: "`severity`", "entry 2 of `rules`", "the file". */
+  label: string;
+  at: (message: string, atKey?: boolean, where?: string[]) => SchemaProblem;
+}
 
+/** `unknown key ...`, with the wording of the definition it is in and a did-you-mean. */
+function describeAdditional({ e, root, path, parent, def, at }: ErrorContext): SchemaProblem {
+  const name = String((e.params as { additionalProperty: string }).additionalProperty);
+  const known = Object.keys((parent.properties ?? {}) as Schema);
+  const hint = didYouMean(name, known);
+  const where = [...path, name];
+  const shown = keyName(name);
+  if (def === 'condition') return at(`unknown condition ${shown}.${hint}`, true, where);
+  if (def.startsWith('condition-')) return at(`unknown option ${shown} of \`${def.slice('condition-'.length)}\`.${hint}`, true, where);
+  if (def === 'comparison') return at(`bad operator ${shown}: use ${known.join(', ')}.${hint}`, true, where);
+  if (def.startsWith('match-')) {
+    const on = def.slice('match-'.length);
+    return at(
+      known.length ? `\`match\` for \`on: ${on}\` takes ${known.join(', ')}.${hint}` : `\`match\` has nothing to filter for \`on: ${on}\``,
+      true,
+      where,
+    );
+  }
+  if (def === 'codeset') return at(`unknown key ${shown}: a codeset extension takes \`add\` and \`remove\`.${hint}`, true, where);
+  if (def === 'rule') return at(`unknown key ${shown} in rule "${ruleIdAt(root, path) ?? '?'}".${hint}`, true, where);
+  return at(`unknown key ${shown}${def && typeof parent.title === 'string' ? ` in ${article(parent.title)}` : ''}.${hint}`, true, where);
+}
+
+/** `... needs \`key\``, with the values it takes when they are few. */
+function describeRequired({ e, root, path, parent, def, label, at }: ErrorContext): SchemaProblem {
+  const missing = String((e.params as { missingProperty: string }).missingProperty);
+  const spec = ((parent.properties ?? {}) as Record<string, Schema>)[missing] ?? {};
+  if (def.startsWith('condition-'))
+    return at(`\`${def.slice('condition-'.length)}\` needs \`${missing}\`: ${String(spec.description ?? '')}`.trimEnd());
+  const values = Array.isArray(spec.enum) ? `: ${spec.enum.join(', ')}` : '';
+  if (def === 'rule') {
+    const id = ruleIdAt(root, path);
+    return at(`${id ? `rule "${id}"` : 'a rule'} needs \`${missing}\`${values}`);
+  }
+  const owner = typeof parent.title === 'string' ? article(parent.title) : label;
+  return at(`${owner} needs \`${missing}\`${values}`);
+}
+
+/** `bad severity "eror": use error, warning, info or off. Did you mean ...` */
+function describeEnum({ e, path, key, parent, at }: ErrorContext): SchemaProblem {
+  const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+  const data = e.data;
+  const own = key !== undefined && /^\d+$/.test(key) ? path[path.length - 2] : key; // a list's item is named by the list
+  const title = typeof parent.title === 'string' ? parent.title : (own ?? 'value');
+  const hint = typeof data === 'string' ? didYouMean(data, allowed.map(String)) : '';
+  const value = typeof data === 'string' ? quotable(data, path) : data === null || typeof data === 'object' ? undefined : String(data);
+  // "bad subject "servce": `on` takes ..." when the key does not say what the value is.
+  const named = key !== undefined && title !== key && e.schemaPath.includes(`/properties/${key}/`);
+  const takes = named ? `\`${key}\` takes` : 'use';
+  return at(`bad ${title}${value !== undefined ? ` ${value}` : ''}: ${takes} ${orList(allowed)}.${hint}`);
+}
+
+function describeType({ e, path, label, at }: ErrorContext): SchemaProblem {
+  const want = (e.params as { type: string | string[] }).type;
+  const words = (Array.isArray(want) ? want : String(want).split(',')).map((t) => TYPE_WORDS[t] ?? t);
+  return at(`${label} takes ${orList(words)}; found ${describeValue(e.data, path)}`);
+}
+
+/** Either of some keys ("needs `a` or `b`"), or either of some types. */
+function describeAnyOf({ e, path, parent, label, at }: ErrorContext): SchemaProblem {
+  const branches = (e.schema ?? []) as Schema[];
+  if (branches.every((b) => Array.isArray(b.required))) {
+    const owner = typeof parent.title === 'string' ? article(parent.title) : label;
+    return at(`${owner} needs ${orList(branches.map((b) => `\`${(b.required as string[]).join('` and `')}\``))}`);
+  }
+  const words = branches.map((b) => (typeof b.type === 'string' ? (TYPE_WORDS[b.type] ?? b.type) : 'a mapping'));
+  return at(`${label} takes ${orList([...new Set(words)])}; found ${describeValue(e.data, path)}`);
+}
+
+function describePattern({ e, path, parent, label, at }: ErrorContext): SchemaProblem {
+  const title = typeof parent.title === 'string' ? parent.title : label;
+  const value = quotable(e.data, path);
+  return at(
+    `${title}${value !== undefined ? ` ${value}` : ''} ${typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `does not match ${String(e.schema)}`}`,
+  );
+}
+
+/** Sizes: empty mappings, lists and texts, and a condition of more than one kind. */
+function describeSize({ e, def, label, at }: ErrorContext): SchemaProblem {
   switch (e.keyword) {
-    case 'additionalProperties': {
-      const name = String((e.params as { additionalProperty: string }).additionalProperty);
-      const known = Object.keys((parent.properties ?? {}) as Schema);
-      const hint = didYouMean(name, known);
-      const where = [...path, name];
-      const shown = keyName(name);
-      if (def === 'condition') return at(`unknown condition ${shown}.${hint}`, true, where);
-      if (def.startsWith('condition-')) return at(`unknown option ${shown} of \`${def.slice('condition-'.length)}\`.${hint}`, true, where);
-      if (def === 'comparison') return at(`bad operator ${shown}: use ${known.join(', ')}.${hint}`, true, where);
-      if (def.startsWith('match-')) {
-        const on = def.slice('match-'.length);
-        return at(known.length ? `\`match\` for \`on: ${on}\` takes ${known.join(', ')}.${hint}` : `\`match\` has nothing to filter for \`on: ${on}\``, true, where);
-      }
-      if (def === 'codeset') return at(`unknown key ${shown}: a codeset extension takes \`add\` and \`remove\`.${hint}`, true, where);
-      if (def === 'rule') return at(`unknown key ${shown} in rule "${ruleIdAt(root, path) ?? '?'}".${hint}`, true, where);
-      return at(`unknown key ${shown}${def && typeof parent.title === 'string' ? ` in ${article(parent.title)}` : ''}.${hint}`, true, where);
-    }
-    case 'required': {
-      const missing = String((e.params as { missingProperty: string }).missingProperty);
-      const spec = ((parent.properties ?? {}) as Record<string, Schema>)[missing] ?? {};
-      if (def.startsWith('condition-')) return at(`\`${def.slice('condition-'.length)}\` needs \`${missing}\`: ${String(spec.description ?? '')}`.trimEnd());
-      const values = Array.isArray(spec.enum) ? `: ${spec.enum.join(', ')}` : '';
-      if (def === 'rule') {
-        const id = ruleIdAt(root, path);
-        return at(`${id ? `rule "${id}"` : 'a rule'} needs \`${missing}\`${values}`);
-      }
-      const owner = typeof parent.title === 'string' ? article(parent.title) : label;
-      return at(`${owner} needs \`${missing}\`${values}`);
-    }
-    case 'enum': {
-      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
-      const data = e.data;
-      const own = key !== undefined && /^\d+$/.test(key) ? path[path.length - 2] : key; // a list's item is named by the list
-      const title = typeof parent.title === 'string' ? parent.title : own ?? 'value';
-      const hint = typeof data === 'string' ? didYouMean(data, allowed.map(String)) : '';
-      const value = typeof data === 'string' ? quotable(data, path) : data === null || typeof data === 'object' ? undefined : String(data);
-      // "bad subject "servce": `on` takes ..." when the key does not say what the value is.
-      const named = key !== undefined && title !== key && e.schemaPath.includes(`/properties/${key}/`);
-      const takes = named ? `\`${key}\` takes` : 'use';
-      return at(`bad ${title}${value !== undefined ? ` ${value}` : ''}: ${takes} ${orList(allowed)}.${hint}`);
-    }
-    case 'type': {
-      const want = (e.params as { type: string | string[] }).type;
-      const words = (Array.isArray(want) ? want : String(want).split(',')).map((t) => TYPE_WORDS[t] ?? t);
-      return at(`${label} takes ${orList(words)}; found ${describeValue(e.data, path)}`);
-    }
-    case 'anyOf': {
-      const branches = (e.schema ?? []) as Schema[];
-      if (branches.every((b) => Array.isArray(b.required))) {
-        const owner = typeof parent.title === 'string' ? article(parent.title) : label;
-        return at(`${owner} needs ${orList(branches.map((b) => `\`${(b.required as string[]).join('` and `')}\``))}`);
-      }
-      const words = branches.map((b) => (typeof b.type === 'string' ? TYPE_WORDS[b.type] ?? b.type : 'a mapping'));
-      return at(`${label} takes ${orList([...new Set(words)])}; found ${describeValue(e.data, path)}`);
-    }
-    case 'pattern': {
-      const title = typeof parent.title === 'string' ? parent.title : label;
-      const value = quotable(e.data, path);
-      return at(`${title}${value !== undefined ? ` ${value}` : ''} ${typeof parent.patternErrorMessage === 'string' ? parent.patternErrorMessage : `does not match ${String(e.schema)}`}`);
-    }
     case 'minProperties':
       if (def === 'condition') return at('empty condition');
       return at(`${label} must not be empty`);
     case 'maxProperties':
-      if (def === 'condition') return at(`a condition has exactly one kind; found ${Object.keys(e.data as object).map((k) => (isShortIdentifier(k) ? k : keyName(k))).join(', ')} (combine them with \`all\` or \`any\`)`);
+      if (def === 'condition')
+        return at(
+          `a condition has exactly one kind; found ${Object.keys(e.data as object)
+            .map((k) => (isShortIdentifier(k) ? k : keyName(k)))
+            .join(', ')} (combine them with \`all\` or \`any\`)`,
+        );
       return at(`${label} ${e.message ?? ''}`);
     case 'minItems':
       return at(Number((e.params as { limit: number }).limit) === 1 ? `${label} takes a non-empty list` : `${label} ${e.message ?? ''}`);
-    case 'minLength':
+    default: // minLength
       return at(`${label} must not be empty`);
-    default:
-      return at(`${label} ${e.message ?? 'is not valid'}`);
   }
+}
+
+const DESCRIBE: Record<string, (c: ErrorContext) => SchemaProblem> = {
+  additionalProperties: describeAdditional,
+  required: describeRequired,
+  enum: describeEnum,
+  type: describeType,
+  anyOf: describeAnyOf,
+  pattern: describePattern,
+  minProperties: describeSize,
+  maxProperties: describeSize,
+  minItems: describeSize,
+  minLength: describeSize,
+};
+
+function describeError(e: ErrorObject, root: unknown): SchemaProblem {
+  const path = pathOf(e.instancePath);
+  const key = path[path.length - 1];
+  const parent = (e.parentSchema ?? {}) as Schema;
+  const def = typeof parent.title === 'string' ? (defByTitle.get(parent.title) ?? '') : '';
+  const label =
+    key === undefined
+      ? 'the file'
+      : /^\d+$/.test(key)
+        ? `entry ${Number(key) + 1} of ${path.length < 2 ? 'the file' : keyName(String(path[path.length - 2]))}`
+        : keyName(key);
+  const at = (message: string, atKey = false, where: string[] = path): SchemaProblem => ({ path: where, atKey, message });
+  if (typeof parent.errorMessage === 'string' && e.keyword !== 'additionalProperties' && e.keyword !== 'required')
+    return at(parent.errorMessage);
+  const describe = Object.hasOwn(DESCRIBE, e.keyword) ? DESCRIBE[e.keyword] : undefined;
+  if (describe) return describe({ e, root, path, key, parent, def, label, at });
+  return at(`${label} ${e.message ?? 'is not valid'}`);
 }

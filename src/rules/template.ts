@@ -69,6 +69,11 @@ export function lookup(name: string, scope: Scope, bindings: Bindings): unknown 
     }
   }
   const [root, key] = [name.slice(0, name.indexOf('.') < 0 ? name.length : name.indexOf('.')), name.slice(name.indexOf('.') + 1)];
+  return scopeValue(root, key, scope);
+}
+
+/** `root.key` read from the finding's scope (`service.date`, `lab.value`, `chart.id`, ...). */
+function scopeValue(root: string, key: string, scope: Scope): unknown {
   switch (root) {
     case 'service': {
       const s = scope.service;
@@ -120,14 +125,19 @@ export function render(parts: readonly TemplatePart[], scope: Scope, bindings: B
 
 /** The spacing of a message: one space between words, none before `.,;:)`, none at the ends (what a value becomes in it). */
 export function spacing(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/\s+([.,;:)])/g, '$1').trim();
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([.,;:)])/g, '$1')
+    .trim();
 }
 
 function renderParts(parts: readonly TemplatePart[], scope: Scope, bindings: Bindings): string {
   let out = '';
   for (const p of parts) {
     switch (p.kind) {
-      case 'text': out += p.text; break;
+      case 'text':
+        out += p.text;
+        break;
       case 'value': {
         const v = lookup(p.name!, scope, bindings);
         out += v === undefined || v === null ? '?' : String(v);

@@ -48,7 +48,10 @@ export class TermMatcher {
   private readonly memo = new Map<string, Map<string, readonly TermHit[]>>();
   private memoSize = 0;
 
-  constructor(readonly terms: readonly string[], readonly context: CompiledContext) {
+  constructor(
+    readonly terms: readonly string[],
+    readonly context: CompiledContext,
+  ) {
     this.words = new WordList(terms);
   }
 

@@ -45,8 +45,19 @@ export interface Outcome {
 export type Evaluator = (scope: Scope) => Outcome | null;
 
 export type OptionType =
-  | 'codes' | 'boolean' | 'duration' | 'comparison' | 'number' | 'string' | 'lab' | 'terms'
-  | 'enum' | 'enum-list' | 'anchor' | 'pairs' | 'mentions';
+  | 'codes'
+  | 'boolean'
+  | 'duration'
+  | 'comparison'
+  | 'number'
+  | 'string'
+  | 'lab'
+  | 'terms'
+  | 'enum'
+  | 'enum-list'
+  | 'anchor'
+  | 'pairs'
+  | 'mentions';
 
 export interface OptionSpec {
   type: OptionType;

@@ -13,13 +13,21 @@ const TOKENS: Record<string, string> = { '<year>': '(?:19|20)\\d\\d' };
 
 /** A phrase as a pattern: whole words, any run of spaces or hyphens between its words. */
 function phrasePattern(term: string): string {
-  const words = term.trim().toLowerCase().split(/\s+/).map((w) => TOKENS[w] ?? escapeRe(w));
+  const words = term
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .map((w) => TOKENS[w] ?? escapeRe(w));
   return words.join('[\\s-]+');
 }
 
 /** The key a matched text stands for: lower case, single spaces, years as `<year>`. */
 export function phraseKey(text: string): string {
-  return text.toLowerCase().replace(/[\s-]+/g, ' ').replace(/\b(?:19|20)\d\d\b/g, '<year>').trim();
+  return text
+    .toLowerCase()
+    .replace(/[\s-]+/g, ' ')
+    .replace(/\b(?:19|20)\d\d\b/g, '<year>')
+    .trim();
 }
 
 function wordListPattern(terms: readonly string[]): string {

@@ -31,8 +31,13 @@ function isEntry(v: unknown): v is BaselineEntry {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const e = v as Record<string, unknown>;
   const optional = (k: string): boolean => e[k] === undefined || typeof e[k] === 'string';
-  return typeof e.file === 'string' && typeof e.ruleId === 'string' && typeof e.fingerprint === 'string' &&
-    optional('chartId') && optional('encounterId');
+  return (
+    typeof e.file === 'string' &&
+    typeof e.ruleId === 'string' &&
+    typeof e.fingerprint === 'string' &&
+    optional('chartId') &&
+    optional('encounterId')
+  );
 }
 
 /**
@@ -80,14 +85,18 @@ export function serializeBaseline(entries: readonly BaselineEntry[]): string {
 
 /** The report's findings as baseline entries (what `--update-baseline` records). */
 export function entriesOf(report: Report): BaselineEntry[] {
-  return report.results.flatMap((r) => r.findings.filter((f) => !NEVER_BASELINED.has(f.ruleId)).map((f) => {
-    const e: BaselineEntry = { file: r.file } as BaselineEntry;
-    if (f.chartId !== undefined) e.chartId = f.chartId;
-    if (f.encounterId !== undefined) e.encounterId = f.encounterId;
-    e.ruleId = f.ruleId;
-    e.fingerprint = f.fingerprint;
-    return e;
-  }));
+  return report.results.flatMap((r) =>
+    r.findings
+      .filter((f) => !NEVER_BASELINED.has(f.ruleId))
+      .map((f) => {
+        const e: BaselineEntry = { file: r.file } as BaselineEntry;
+        if (f.chartId !== undefined) e.chartId = f.chartId;
+        if (f.encounterId !== undefined) e.encounterId = f.encounterId;
+        e.ruleId = f.ruleId;
+        e.fingerprint = f.fingerprint;
+        return e;
+      }),
+  );
 }
 
 /** Which baseline entries a run may judge (see the header). */
@@ -100,7 +109,12 @@ export function baselineScope(report: Report, cwd: string, shard?: Shard): (file
  * The report without the findings the baseline knows (each entry matches one finding), with
  * `summary.baseline` telling how many were left out and which entries no finding matched.
  */
-export function applyBaseline(report: Report, entries: readonly BaselineEntry[], inScope: (file: string) => boolean, shownPath: string): Report {
+export function applyBaseline(
+  report: Report,
+  entries: readonly BaselineEntry[],
+  inScope: (file: string) => boolean,
+  shownPath: string,
+): Report {
   const remaining = new Map<string, number>();
   const judged = entries.filter((e) => inScope(e.file));
   for (const e of judged) remaining.set(keyOf(e), (remaining.get(keyOf(e)) ?? 0) + 1);
@@ -114,11 +128,13 @@ export function applyBaseline(report: Report, entries: readonly BaselineEntry[],
     suppressed++;
     return false;
   });
-  const fixed = judged.filter((e) => {
-    const n = remaining.get(keyOf(e)) ?? 0;
-    if (n > 0) remaining.set(keyOf(e), n - 1);
-    return n > 0;
-  }).sort(compareEntries);
+  const fixed = judged
+    .filter((e) => {
+      const n = remaining.get(keyOf(e)) ?? 0;
+      if (n > 0) remaining.set(keyOf(e), n - 1);
+      return n > 0;
+    })
+    .sort(compareEntries);
   return { ...filtered, summary: { ...filtered.summary, baseline: { file: shownPath, suppressed, fixed } } };
 }
 

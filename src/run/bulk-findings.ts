@@ -33,7 +33,11 @@ export class BulkFindings {
   private held = 0;
 
   /** `buffered`: findings held in all before runs are written (BUFFERED; a test sets fewer). */
-  constructor(private readonly outcomes: readonly FileOutcome[], private readonly spooled: boolean, private readonly buffered = BUFFERED) {
+  constructor(
+    private readonly outcomes: readonly FileOutcome[],
+    private readonly spooled: boolean,
+    private readonly buffered = BUFFERED,
+  ) {
     this.files = outcomes.map(() => ({ buffer: [], runs: [] }));
   }
 

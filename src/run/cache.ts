@@ -56,7 +56,16 @@ interface Header {
  * One file's entry: its path, size, modification time (metadata) or content hash (content),
  * then its outcome; `sensitive` only when the run keeps identifying strings (`--redact`).
  */
-type Entry = [abs: string, size: number, stamp: number | string, charts: number, encounters: number, chartRefs: ChartEntry[], findings: Finding[], sensitive?: [string, string[]][]];
+type Entry = [
+  abs: string,
+  size: number,
+  stamp: number | string,
+  charts: number,
+  encounters: number,
+  chartRefs: ChartEntry[],
+  findings: Finding[],
+  sensitive?: [string, string[]][],
+];
 
 /** What tells a file's version: its size, and its modification time or content hash. */
 interface Signature {
@@ -78,15 +87,29 @@ export interface CacheOptions {
 
 /** The checksum of one entry line: an HMAC (base64, 128 bits) of the cache key's hash and the entry's JSON. */
 function checksum(secret: string | undefined, keyHash: string, json: string): string {
-  return createHmac('sha256', secret ?? 'b12lint-cache').update(keyHash).update('\n').update(json).digest('base64').slice(0, 22);
+  return createHmac('sha256', secret ?? 'b12lint-cache')
+    .update(keyHash)
+    .update('\n')
+    .update(json)
+    .digest('base64')
+    .slice(0, 22);
 }
 
 const CHECKSUM_LENGTH = 22;
 
 function isEntry(e: unknown): e is Entry {
-  return Array.isArray(e) && e.length >= 7 && typeof e[0] === 'string' && typeof e[1] === 'number' &&
-    (typeof e[2] === 'number' || typeof e[2] === 'string') && typeof e[3] === 'number' && typeof e[4] === 'number' &&
-    Array.isArray(e[5]) && Array.isArray(e[6]) && (e[7] === undefined || Array.isArray(e[7]));
+  return (
+    Array.isArray(e) &&
+    e.length >= 7 &&
+    typeof e[0] === 'string' &&
+    typeof e[1] === 'number' &&
+    (typeof e[2] === 'number' || typeof e[2] === 'string') &&
+    typeof e[3] === 'number' &&
+    typeof e[4] === 'number' &&
+    Array.isArray(e[5]) &&
+    Array.isArray(e[6]) &&
+    (e[7] === undefined || Array.isArray(e[7]))
+  );
 }
 
 /**
@@ -94,7 +117,11 @@ function isEntry(e: unknown): e is Entry {
  * unreadable, foreign, of another format, strategy or key. An entry that is damaged or does not
  * verify is dropped; `dropped` counts them.
  */
-function readEntries(path: string, options: CacheOptions, keyHash: string): { entries: Map<string, Entry>; dropped: number; refused?: string } {
+function readEntries(
+  path: string,
+  options: CacheOptions,
+  keyHash: string,
+): { entries: Map<string, Entry>; dropped: number; refused?: string } {
   const entries = new Map<string, Entry>();
   let dropped = 0;
   let fd: number;
@@ -113,7 +140,11 @@ function readEntries(path: string, options: CacheOptions, keyHash: string): { en
     if (h?.format !== CACHE_FORMAT || h.strategy !== options.strategy || h.key !== keyHash) return { entries, dropped };
     if (st.size > options.maxSize) {
       const mb = (n: number): string => (n / (1024 * 1024)).toFixed(0);
-      return { entries, dropped, refused: `the cache ${path} is ${mb(st.size)} MB, over the ${mb(options.maxSize)} MB limit (--max-file-size): every file is linted; raise the limit to keep using it` };
+      return {
+        entries,
+        dropped,
+        refused: `the cache ${path} is ${mb(st.size)} MB, over the ${mb(options.maxSize)} MB limit (--max-file-size): every file is linted; raise the limit to keep using it`,
+      };
     }
     // The body as fstat measured it (a file that grows meanwhile is read no further).
     const body = Buffer.allocUnsafe(Math.max(0, st.size - eol - 1));
@@ -130,7 +161,10 @@ function readEntries(path: string, options: CacheOptions, keyHash: string): { en
       const json = line.slice(CHECKSUM_LENGTH + 1);
       let e: unknown;
       try {
-        e = line[CHECKSUM_LENGTH] === ' ' && line.slice(0, CHECKSUM_LENGTH) === checksum(options.secret, keyHash, json) ? JSON.parse(json) : undefined;
+        e =
+          line[CHECKSUM_LENGTH] === ' ' && line.slice(0, CHECKSUM_LENGTH) === checksum(options.secret, keyHash, json)
+            ? JSON.parse(json)
+            : undefined;
       } catch {
         e = undefined;
       }
@@ -188,7 +222,10 @@ export class RunCache {
   readonly refused: string | undefined;
   private readonly old: Map<string, Entry>;
 
-  private constructor(private readonly options: CacheOptions, private readonly keyHash: string) {
+  private constructor(
+    private readonly options: CacheOptions,
+    private readonly keyHash: string,
+  ) {
     const read = readEntries(join(options.location, CACHE_FILE), options, keyHash);
     this.old = read.entries;
     this.dropped = read.dropped;

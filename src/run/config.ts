@@ -17,7 +17,17 @@ import { readSource, type SourceFile } from '../read/source.js';
 import type { InputFormat } from '../chart/adapt.js';
 
 export const CONFIG_FILES = ['b12lint.config.yaml', '.b12lintrc.yaml'];
-export const CONFIG_KEYS = ['root', 'ruleset', 'ignore', 'failOn', 'maxWarnings', 'icd10', 'inputFormat', 'maxFileSize', 'conceptMap'] as const;
+export const CONFIG_KEYS = [
+  'root',
+  'ruleset',
+  'ignore',
+  'failOn',
+  'maxWarnings',
+  'icd10',
+  'inputFormat',
+  'maxFileSize',
+  'conceptMap',
+] as const;
 
 export interface Config {
   src: SourceFile;

@@ -43,14 +43,25 @@ export async function convert(inputs: readonly string[], options: ConvertOptions
     else write(`${charts === 0 ? '' : '---\n'}${yamlText(native)}`);
     charts++;
   };
-  const collector: ChartLinter = { lint: (chart) => { emit(chart); return []; } };
-  const lintOptions = { maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: false, inputFormat: options.inputFormat, conceptMap: options.conceptMap };
+  const collector: ChartLinter = {
+    lint: (chart) => {
+      emit(chart);
+      return [];
+    },
+  };
+  const lintOptions = {
+    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    debug: false,
+    inputFormat: options.inputFormat,
+    conceptMap: options.conceptMap,
+  };
   const outcomes = await lintInputs(files, (abs) => displayPath(abs, options.cwd), collector, lintOptions);
   if (options.to === 'json') write(charts === 0 ? '[]\n' : '\n]\n');
   // A large Bulk export's findings are in a spool.
   const findings: ConvertResult['findings'] = [];
   for (const o of outcomes) {
-    for await (const finding of findingsOf({ file: o.file, findings: o.findings, charts: o.chartRefs })) findings.push({ file: o.file, finding });
+    for await (const finding of findingsOf({ file: o.file, findings: o.findings, charts: o.chartRefs }))
+      findings.push({ file: o.file, finding });
   }
   return { charts, findings };
 }

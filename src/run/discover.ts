@@ -14,7 +14,14 @@ import ignore, { type Ignore } from 'ignore';
 const glob = async (): Promise<typeof import('fast-glob')> => (await import('fast-glob')).default;
 
 export const CHART_EXTENSIONS = ['json', 'yaml', 'yml', 'ndjson', 'jsonl'] as const;
-const CONFIG_NAMES = new Set(['b12lint.config.yaml', '.b12lintrc.yaml', 'b12lint-baseline.json', 'package.json', 'package-lock.json', 'tsconfig.json']);
+const CONFIG_NAMES = new Set([
+  'b12lint.config.yaml',
+  '.b12lintrc.yaml',
+  'b12lint-baseline.json',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+]);
 
 export class NoFilesError extends Error {}
 
@@ -80,7 +87,8 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
       if (matched.length === 0) throw new NoFilesError(`"${input}" is ignored (.b12lintignore or the config's ignore list)`);
     } else if (st?.isDirectory()) {
       matched = walkFolder(abs, links).filter((f) => !isIgnored(ig, f, cwd));
-      if (matched.length === 0) throw new NoFilesError(`no chart files (${CHART_EXTENSIONS.map((e) => `*.${e}`).join(', ')}) found in "${input}"`);
+      if (matched.length === 0)
+        throw new NoFilesError(`no chart files (${CHART_EXTENSIONS.map((e) => `*.${e}`).join(', ')}) found in "${input}"`);
     } else if ((await glob()).isDynamicPattern(toPosix(input))) {
       matched = await walk(toPosix(input), cwd, links);
       matched = matched.filter((f) => !isIgnored(ig, f, cwd));
@@ -146,8 +154,15 @@ function walkFolder(root: string, links: Set<string>): string[] {
 async function walk(pattern: string, cwd: string, links: Set<string>): Promise<string[]> {
   const fg = await glob();
   const entries = await fg(pattern, {
-    cwd, absolute: true, dot: false, onlyFiles: false, objectMode: true, followSymbolicLinks: false,
-    ignore: ['**/node_modules/**'], suppressErrors: true, caseSensitiveMatch: true,
+    cwd,
+    absolute: true,
+    dot: false,
+    onlyFiles: false,
+    objectMode: true,
+    followSymbolicLinks: false,
+    ignore: ['**/node_modules/**'],
+    suppressErrors: true,
+    caseSensitiveMatch: true,
   });
   const out: string[] = [];
   for (const e of entries) {

@@ -83,26 +83,32 @@ function emptyOutcome(file: string): FileOutcome {
  * not at all.
  */
 export async function lintInputs(
-  paths: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions,
-  signal?: AbortSignal, keep?: (unit: string) => boolean,
+  paths: readonly string[],
+  display: (abs: string) => string,
+  engine: ChartLinter,
+  options: LintFileOptions,
+  signal?: AbortSignal,
+  keep?: (unit: string) => boolean,
   /** Lints the single files instead (a run's schedule: cache, threads, streaming), calling `next` between two. */
   singles?: (files: readonly string[], next: () => Promise<void>) => Promise<FileOutcome[]>,
 ): Promise<FileOutcome[]> {
   const all = partitionInputs(paths, options.inputFormat ?? 'auto');
   const folder = (abs: string): string => display(dirname(abs));
   // Without a shard every unit is kept, and no path is worked out just to be kept.
-  const inputs: Inputs = !keep ? all : {
-    files: all.files.filter((abs) => keep(display(abs))),
-    exports: all.exports.filter((group) => keep(folder(group[0]!))),
-    logs: all.logs.filter((abs) => keep(folder(abs))),
-  };
+  const inputs: Inputs = !keep
+    ? all
+    : {
+        files: all.files.filter((abs) => keep(display(abs))),
+        exports: all.exports.filter((group) => keep(folder(group[0]!))),
+        logs: all.logs.filter((abs) => keep(folder(abs))),
+      };
   const next = async (): Promise<void> => {
     if (!signal) return;
     await new Promise((resolve) => setImmediate(resolve));
     signal.throwIfAborted();
   };
   const out: FileOutcome[] = [];
-  if (singles) out.push(...await singles(inputs.files, next));
+  if (singles) out.push(...(await singles(inputs.files, next)));
   else {
     for (const abs of inputs.files) {
       await next();
@@ -111,7 +117,7 @@ export async function lintInputs(
   }
   for (const group of inputs.exports) {
     await next();
-    out.push(...await lintBulk(group, display, engine, options, next));
+    out.push(...(await lintBulk(group, display, engine, options, next)));
   }
   const exportFolders = new Set(all.exports.map((group) => dirname(group[0]!)));
   for (const abs of inputs.logs) {
@@ -119,7 +125,16 @@ export async function lintInputs(
     // A log with no export beside it: the export's files are missing, and nothing was linted.
     if (!exportFolders.has(dirname(abs))) {
       const message = 'This is a Bulk Data export log: it holds no chart, and no file of the export it logs is in its folder.';
-      o.findings.push({ ruleId: ENGINE_RULES.chartFormat, severity: 'warning', message, line: 1, column: 1, pointer: '', fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.chartFormat, pointer: '' }), evidence: [] });
+      o.findings.push({
+        ruleId: ENGINE_RULES.chartFormat,
+        severity: 'warning',
+        message,
+        line: 1,
+        column: 1,
+        pointer: '',
+        fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.chartFormat, pointer: '' }),
+        evidence: [],
+      });
     }
     out.push(o);
   }
@@ -129,7 +144,12 @@ export async function lintInputs(
 const ENTRY = /^\/entry\/(\d+)\/resource(\/.*)?$/;
 
 /** Places findings on the files and lines their resources came from, and hands each to `found` with its file's number. */
-function locate(unlocated: readonly UnlocatedFinding[], sources: readonly BulkSource[], outcomes: readonly FileOutcome[], found: BulkFindings): void {
+function locate(
+  unlocated: readonly UnlocatedFinding[],
+  sources: readonly BulkSource[],
+  outcomes: readonly FileOutcome[],
+  found: BulkFindings,
+): void {
   const locators = new Map<number, JsonLocator>();
   const place = (pointer: string): { source: BulkSource; inner: string; line: number; column: number } => {
     const m = ENTRY.exec(pointer);
@@ -161,7 +181,13 @@ function locate(unlocated: readonly UnlocatedFinding[], sources: readonly BulkSo
  * For `--redact`: the identifying strings of the patient's charts that its findings quote, kept
  * for each file the patient's resources (so its findings) stand in.
  */
-function keepQuotedInExport(charts: readonly Chart[], unlocated: readonly UnlocatedFinding[], entries: readonly { resource: unknown }[], sources: readonly BulkSource[], outcomes: readonly FileOutcome[]): void {
+function keepQuotedInExport(
+  charts: readonly Chart[],
+  unlocated: readonly UnlocatedFinding[],
+  entries: readonly { resource: unknown }[],
+  sources: readonly BulkSource[],
+  outcomes: readonly FileOutcome[],
+): void {
   const found: Pick<FileOutcome, 'sensitive'> = {};
   keepQuoted(found, charts, unlocated, { entry: entries.map((e) => ({ resource: e.resource })) });
   const kept = found.sensitive;
@@ -191,7 +217,11 @@ const CHECK_EVERY = 1024;
 
 /** Lints one Bulk Data export: one outcome per file. */
 async function lintBulk(
-  files: readonly string[], display: (abs: string) => string, engine: ChartLinter, options: LintFileOptions, checkpoint: () => Promise<void>,
+  files: readonly string[],
+  display: (abs: string) => string,
+  engine: ChartLinter,
+  options: LintFileOptions,
+  checkpoint: () => Promise<void>,
 ): Promise<FileOutcome[]> {
   const outcomes = files.map((f) => emptyOutcome(display(f)));
   const found = new BulkFindings(outcomes, bytesOf(files) >= streamThreshold());
@@ -199,7 +229,16 @@ async function lintBulk(
   const map = options.conceptMap ?? defaultConceptMap();
   try {
     for (const p of index.problems) {
-      found.add(p.file, { ruleId: p.ruleId, severity: p.severity, message: p.message, line: p.line, column: p.column, pointer: '', fingerprint: fingerprintOf({ ruleId: p.ruleId, pointer: '' }), evidence: [] });
+      found.add(p.file, {
+        ruleId: p.ruleId,
+        severity: p.severity,
+        message: p.message,
+        line: p.line,
+        column: p.column,
+        pointer: '',
+        fingerprint: fingerprintOf({ ruleId: p.ruleId, pointer: '' }),
+        evidence: [],
+      });
     }
     for (const patient of index.patients()) {
       if (patient.id % CHECK_EVERY === CHECK_EVERY - 1) await checkpoint();
@@ -218,8 +257,13 @@ async function lintBulk(
       } catch (err) {
         const first = index.locations(patient)[0]!;
         const f: Finding = {
-          ruleId: ENGINE_RULES.internalError, severity: 'error', line: first.line, column: 1, pointer: '',
-          fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.internalError, pointer: patient.key }), evidence: [],
+          ruleId: ENGINE_RULES.internalError,
+          severity: 'error',
+          line: first.line,
+          column: 1,
+          pointer: '',
+          fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.internalError, pointer: patient.key }),
+          evidence: [],
           message: `b12lint failed on the resources of ${patient.key}: ${err instanceof Error ? err.message : String(err)}`,
         };
         if (options.debug && err instanceof Error && err.stack) f.stack = err.stack;
@@ -230,7 +274,16 @@ async function lintBulk(
     if (outcomes.every((o) => o.charts === 0)) {
       // An export that gives no chart says so, rather than "no problems in 0 charts".
       const message = `This Bulk Data export (${files.length === 1 ? '1 file' : `${files.length} files`}) holds no resource about a patient: there is no chart to lint.`;
-      found.add(0, { ruleId: ENGINE_RULES.chartFormat, severity: 'warning', message, line: 1, column: 1, pointer: '', fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.chartFormat, pointer: '' }), evidence: [] });
+      found.add(0, {
+        ruleId: ENGINE_RULES.chartFormat,
+        severity: 'warning',
+        message,
+        line: 1,
+        column: 1,
+        pointer: '',
+        fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.chartFormat, pointer: '' }),
+        evidence: [],
+      });
     }
   } finally {
     index.close();

@@ -6,7 +6,17 @@
 import { adapt, type InputFormat } from '../chart/adapt.js';
 import type { ConceptMap } from '../chart/fhir/concept-map.js';
 import type { Chart } from '../chart/model.js';
-import { ENGINE_RULES, fingerprintOf, SEVERITY_RANK, type Finding, type Position, type Query, type QueryIndicator, type Severity, type UnlocatedFinding } from '../finding.js';
+import {
+  ENGINE_RULES,
+  fingerprintOf,
+  SEVERITY_RANK,
+  type Finding,
+  type Position,
+  type Query,
+  type QueryIndicator,
+  type Severity,
+  type UnlocatedFinding,
+} from '../finding.js';
 import { readBounded, DEFAULT_MAX_FILE_SIZE } from '../read/bounded.js';
 import { decode, type Decoded } from '../read/decode.js';
 import { formatOf, parseDecoded, TooManyValues, type SourceDoc, type SourceFormat } from '../read/parse.js';
@@ -49,17 +59,32 @@ export { DEFAULT_MAX_FILE_SIZE };
 export type ChartLinter = Pick<Engine, 'lint'>;
 
 export function fileFinding(ruleId: string, message: string, pos: Position = { line: 1, column: 1 }): Finding {
-  return { ruleId, severity: 'error', message, line: pos.line, column: pos.column, pointer: '', fingerprint: fingerprintOf({ ruleId, pointer: '' }), evidence: [] };
+  return {
+    ruleId,
+    severity: 'error',
+    message,
+    line: pos.line,
+    column: pos.column,
+    pointer: '',
+    fingerprint: fingerprintOf({ ruleId, pointer: '' }),
+    evidence: [],
+  };
 }
 
 function describeErrno(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
-    case 'ENOENT': return 'it no longer exists (deleted or moved after the run found it, or a symbolic link to nothing)';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'this is a folder, not a file';
-    case 'ELOOP': return 'too many symbolic links (a symbolic link loop)';
-    default: return e.code ?? String(err);
+    case 'ENOENT':
+      return 'it no longer exists (deleted or moved after the run found it, or a symbolic link to nothing)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'this is a folder, not a file';
+    case 'ELOOP':
+      return 'too many symbolic links (a symbolic link loop)';
+    default:
+      return e.code ?? String(err);
   }
 }
 
@@ -73,7 +98,9 @@ function readChartFile(abs: string, maxFileSize: number, deferAbove = Infinity):
   if ('bytes' in r || 'deferred' in r) return r;
   if (r.refused === 'not-a-file') return { refused: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' };
   const what = r.grew ? `${(r.size / MB).toFixed(1)} MB or more (it grew while it was read)` : `${(r.size / MB).toFixed(1)} MB`;
-  return { refused: `File is ${what}, over the ${(maxFileSize / MB).toFixed(0)} MB limit for one file: raise it with --max-file-size <MB>, or split the export into smaller files.` };
+  return {
+    refused: `File is ${what}, over the ${(maxFileSize / MB).toFixed(0)} MB limit for one file: raise it with --max-file-size <MB>, or split the export into smaller files.`,
+  };
 }
 
 export function lintFile(abs: string, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
@@ -93,9 +120,19 @@ export function inlineLimit(env: NodeJS.ProcessEnv = process.env): number {
  * lintFile for a file of at most `limit` bytes; a larger one is not read (undefined), for a
  * worker thread to lint: the thread that handles Ctrl-C never spends seconds on one file.
  */
-export function lintFileUpTo(abs: string, display: string, engine: ChartLinter, options: LintFileOptions, limit: number): FileOutcome | undefined {
+export function lintFileUpTo(
+  abs: string,
+  display: string,
+  engine: ChartLinter,
+  options: LintFileOptions,
+  limit: number,
+): FileOutcome | undefined {
   const refused = (message: string): FileOutcome => ({
-    file: display, findings: [fileFinding(ENGINE_RULES.readError, message)], charts: 1, encounters: 0, chartRefs: [],
+    file: display,
+    findings: [fileFinding(ENGINE_RULES.readError, message)],
+    charts: 1,
+    encounters: 0,
+    chartRefs: [],
   });
   let read: ReadResult;
   try {
@@ -121,7 +158,11 @@ export function lintText(text: string, format: SourceFormat, display: string, en
  * rest are counted). At the default 64 MB: 1,048,576 values, 2,097,152 tokens, 1,048,576 findings.
  */
 export function limitsFor(maxFileSize: number): { maxValues: number; maxYamlTokens: number; maxFindings: number } {
-  return { maxValues: Math.floor(maxFileSize / 64), maxYamlTokens: Math.floor(maxFileSize / 32), maxFindings: Math.floor(maxFileSize / 64) };
+  return {
+    maxValues: Math.floor(maxFileSize / 64),
+    maxYamlTokens: Math.floor(maxFileSize / 32),
+    maxFindings: Math.floor(maxFileSize / 64),
+  };
 }
 
 /**
@@ -139,14 +180,21 @@ function oversized(chart: Chart): UnlocatedFinding | undefined {
     ['medications', chart.medications.length, `${chart.ptr}/medications`],
   ];
   for (const e of chart.encounters) {
-    for (const [name, list] of [['diagnoses', e.diagnoses], ['services', e.services], ['notes', e.notes]] as const) {
+    for (const [name, list] of [
+      ['diagnoses', e.diagnoses],
+      ['services', e.services],
+      ['notes', e.notes],
+    ] as const) {
       lists.push([`${name} of encounter ${e.id}`, list.length, `${e.ptr}/${name}`]);
     }
   }
   const over = lists.find(([, n]) => n > MAX_LIST);
   if (!over) return undefined;
   const f: UnlocatedFinding = {
-    ruleId: ENGINE_RULES.chartFormat, severity: 'error', pointer: over[2], evidence: [],
+    ruleId: ENGINE_RULES.chartFormat,
+    severity: 'error',
+    pointer: over[2],
+    evidence: [],
     message: `The chart was not evaluated: it has ${over[1].toLocaleString('en-US')} ${over[0]}, more than the ${MAX_LIST.toLocaleString('en-US')} b12lint reads in one list.`,
   };
   if (chart.chartId) f.chartId = chart.chartId;
@@ -161,7 +209,13 @@ export interface Budget {
 }
 
 /** A file's decoded text, from parsing to located findings. */
-export function lintDecoded(decoded: Decoded, format: SourceFormat, display: string, engine: ChartLinter, options: LintFileOptions): FileOutcome {
+export function lintDecoded(
+  decoded: Decoded,
+  format: SourceFormat,
+  display: string,
+  engine: ChartLinter,
+  options: LintFileOptions,
+): FileOutcome {
   const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
   const { maxFindings, ...parseLimits } = limitsFor(options.maxFileSize);
   const budget: Budget = { left: maxFindings, unlisted: 0, severity: 'info' };
@@ -178,7 +232,10 @@ export function lintDecoded(decoded: Decoded, format: SourceFormat, display: str
     // in NDJSON each broken line is one chart.
     out.charts += parsed.problems.length > 0 && format !== 'ndjson' ? 1 : parsed.problems.length;
     if (docs === 0 && parsed.problems.length === 0) {
-      out.findings.push({ ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'), severity: 'warning' });
+      out.findings.push({
+        ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'),
+        severity: 'warning',
+      });
       out.charts += 1;
     }
   } catch (err) {
@@ -200,7 +257,11 @@ export function lintDecoded(decoded: Decoded, format: SourceFormat, display: str
 /** The finding that stands, after a file's last listed finding, for those beyond its budget. */
 export function unlistedFinding(budget: Budget, maxFindings: number, last: Position): Finding {
   return {
-    ...fileFinding(ENGINE_RULES.chartFormat, `${budget.unlisted.toLocaleString('en-US')} more findings in this file are not listed: only the first ${maxFindings.toLocaleString('en-US')} are (--max-file-size sets this bound too).`, last),
+    ...fileFinding(
+      ENGINE_RULES.chartFormat,
+      `${budget.unlisted.toLocaleString('en-US')} more findings in this file are not listed: only the first ${maxFindings.toLocaleString('en-US')} are (--max-file-size sets this bound too).`,
+      last,
+    ),
     severity: budget.severity,
   };
 }
@@ -227,10 +288,12 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
   budget.left -= listed.length;
   if (options.collectSensitive) keepQuoted(out, adapted.charts, listed, doc.value);
   // Charts without an id and refused candidates always have a finding, so they cost no extra locating.
-  const candidates = adapted.derivedIds ? [] : [
-    ...adapted.charts.map((c) => ({ chartId: c.chartId, pointer: c.ptr })),
-    ...adapted.refused.map((pointer) => ({ chartId: '', pointer })),
-  ];
+  const candidates = adapted.derivedIds
+    ? []
+    : [
+        ...adapted.charts.map((c) => ({ chartId: c.chartId, pointer: c.ptr })),
+        ...adapted.refused.map((pointer) => ({ chartId: '', pointer })),
+      ];
   const pointers = new Set<string>();
   for (const f of listed) {
     pointers.add(f.pointer);
@@ -242,7 +305,7 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
   const pos = doc.locator.locateAll(pointers);
   for (const f of listed) {
     const p = pos.get(f.pointer)!;
-    for (const e of [...f.evidence, ...f.query?.indicators ?? []]) {
+    for (const e of [...f.evidence, ...(f.query?.indicators ?? [])]) {
       const ep = pos.get(e.pointer)!;
       e.line = ep.line;
       e.column = ep.column;
@@ -261,7 +324,12 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
  * stack, evidence), by chart id, in `out.sensitive` (made only when something is kept). A chart
  * without findings keeps nothing.
  */
-export function keepQuoted(out: Pick<FileOutcome, 'sensitive'>, charts: readonly Chart[], listed: readonly UnlocatedFinding[], doc: unknown): void {
+export function keepQuoted(
+  out: Pick<FileOutcome, 'sensitive'>,
+  charts: readonly Chart[],
+  listed: readonly UnlocatedFinding[],
+  doc: unknown,
+): void {
   const texts = new Map<string, string[]>();
   for (const f of listed) {
     const key = f.chartId ?? '';
@@ -314,6 +382,10 @@ function orderedQuery(q: Query): Query {
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+  return (
+    a.line - b.line ||
+    a.column - b.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
 }

@@ -11,7 +11,17 @@ import { ENGINE_RULES, type Finding, type Position } from '../finding.js';
 import { decode } from '../read/decode.js';
 import { isUtf16, ndjsonLines } from '../read/ndjson-stream.js';
 import { formatOf, parseNdjsonLine } from '../read/parse.js';
-import { compareFindings, fileFinding, limitsFor, lintDoc, unlistedFinding, type Budget, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
+import {
+  compareFindings,
+  fileFinding,
+  limitsFor,
+  lintDoc,
+  unlistedFinding,
+  type Budget,
+  type ChartLinter,
+  type FileOutcome,
+  type LintFileOptions,
+} from './lint-file.js';
 import { attachChartSpool, attachSpool, ChartSpool, FindingSpool } from './spool.js';
 
 /** NDJSON files from this size up are streamed; `B12LINT_STREAM_THRESHOLD` (bytes) overrides it. */
@@ -48,7 +58,36 @@ const MB = 1024 * 1024;
 /** Lines between two checkpoints (Ctrl-C) of a streamed file. */
 const CHECK_EVERY = 1024;
 
-export async function lintNdjsonStream(abs: string, display: string, engine: ChartLinter, options: LintFileOptions, checkpoint?: () => Promise<void>): Promise<FileOutcome> {
+/** One line's chart linted; an engine fault is a finding on the line, and the stream goes on. */
+function lintLine(
+  doc: Parameters<typeof lintDoc>[0],
+  line: number,
+  display: string,
+  engine: ChartLinter,
+  options: LintFileOptions,
+  budget: Budget,
+): FileOutcome {
+  const part: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
+  try {
+    lintDoc(doc, engine, options, part, budget);
+  } catch (err) {
+    const f = fileFinding(ENGINE_RULES.internalError, `b12lint failed on this line: ${err instanceof Error ? err.message : String(err)}`, {
+      line,
+      column: 1,
+    });
+    if (options.debug && err instanceof Error && err.stack) f.stack = err.stack;
+    part.findings.push(f);
+  }
+  return part;
+}
+
+export async function lintNdjsonStream(
+  abs: string,
+  display: string,
+  engine: ChartLinter,
+  options: LintFileOptions,
+  checkpoint?: () => Promise<void>,
+): Promise<FileOutcome> {
   const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
   const spool = new FindingSpool();
   const charts = new ChartSpool();
@@ -65,7 +104,13 @@ export async function lintNdjsonStream(abs: string, display: string, engine: Cha
     for await (const l of ndjsonLines(abs, options.maxFileSize)) {
       if ('tooLong' in l) {
         lines++;
-        await unread(fileFinding(ENGINE_RULES.readError, `Line ${l.line} is ${(l.tooLong / MB).toFixed(1)} MB, over the ${(options.maxFileSize / MB).toFixed(0)} MB limit for one chart: raise it with --max-file-size.`, { line: l.line, column: 1 }));
+        await unread(
+          fileFinding(
+            ENGINE_RULES.readError,
+            `Line ${l.line} is ${(l.tooLong / MB).toFixed(1)} MB, over the ${(options.maxFileSize / MB).toFixed(0)} MB limit for one chart: raise it with --max-file-size.`,
+            { line: l.line, column: 1 },
+          ),
+        );
         continue;
       }
       const decoded = decode(l.bytes);
@@ -81,14 +126,7 @@ export async function lintNdjsonStream(abs: string, display: string, engine: Cha
         await unread(fileFinding(ENGINE_RULES.parseError, parsed.problem.message, parsed.problem));
         continue;
       }
-      const part: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
-      try {
-        lintDoc(parsed.doc, engine, options, part, budget);
-      } catch (err) {
-        const f = fileFinding(ENGINE_RULES.internalError, `b12lint failed on this line: ${err instanceof Error ? err.message : String(err)}`, { line: l.line, column: 1 });
-        if (options.debug && err instanceof Error && err.stack) f.stack = err.stack;
-        part.findings.push(f);
-      }
+      const part = lintLine(parsed.doc, l.line, display, engine, options, budget);
       out.charts += part.charts;
       out.encounters += part.encounters;
       await charts.append(part.chartRefs);
@@ -100,7 +138,8 @@ export async function lintNdjsonStream(abs: string, display: string, engine: Cha
       }
     }
     if (budget.unlisted > 0) await spool.append([unlistedFinding(budget, maxFindings, last)]);
-    if (lines === 0) await unread({ ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'), severity: 'warning' });
+    if (lines === 0)
+      await unread({ ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'), severity: 'warning' });
   } catch (err) {
     // The file went away or became unreadable part-way: what was read stands, the rest is one
     // finding. Anything else (Ctrl-C at a checkpoint) stops the run.

@@ -62,12 +62,16 @@ export function parseShardReport(text: string, name: string): ShardReport {
   }
   const report = data as Report;
   if (!report.shard) throw new MergeError(`${name} is not the report of a sharded run (--shard i/n)`);
-  if (report.shard.index > report.shard.total) throw new MergeError(`${name} says it is shard ${report.shard.index} of ${report.shard.total}, which does not exist`);
-  if (report.summary.baseline) throw new MergeError(`${name} was filtered by a baseline; lint the shards without --baseline and give it to merge`);
+  if (report.shard.index > report.shard.total)
+    throw new MergeError(`${name} says it is shard ${report.shard.index} of ${report.shard.total}, which does not exist`);
+  if (report.summary.baseline)
+    throw new MergeError(`${name} was filtered by a baseline; lint the shards without --baseline and give it to merge`);
   const counts = countSeverities(report.results);
   const s = report.summary;
   if (counts.errors !== s.errors || counts.warnings !== s.warnings || counts.infos !== s.infos) {
-    throw new MergeError(`${name} does not add up: its summary counts ${s.errors}/${s.warnings}/${s.infos} errors/warnings/infos, its findings ${counts.errors}/${counts.warnings}/${counts.infos}`);
+    throw new MergeError(
+      `${name} does not add up: its summary counts ${s.errors}/${s.warnings}/${s.infos} errors/warnings/infos, its findings ${counts.errors}/${counts.warnings}/${counts.infos}`,
+    );
   }
   return { name, report };
 }
@@ -80,8 +84,12 @@ function checkRules({ name, report }: ShardReport, ruleset: MergeRuleset): void 
     for (const f of r.findings) {
       if (ENGINE_RULE_IDS.has(f.ruleId)) continue;
       const severity = ruleset.severities.get(f.ruleId);
-      if (severity === undefined) throw new MergeError(`${name} has a finding of rule "${f.ruleId}" in ${r.file}, which the ruleset does not run`);
-      if (f.severity !== severity) throw new MergeError(`${name} has a finding of ${f.ruleId} in ${r.file} at severity ${f.severity}, but the rule's severity is ${severity}`);
+      if (severity === undefined)
+        throw new MergeError(`${name} has a finding of rule "${f.ruleId}" in ${r.file}, which the ruleset does not run`);
+      if (f.severity !== severity)
+        throw new MergeError(
+          `${name} has a finding of ${f.ruleId} in ${r.file} at severity ${f.severity}, but the rule's severity is ${severity}`,
+        );
     }
   }
 }
@@ -112,9 +120,14 @@ export function mergeReports(shards: readonly ShardReport[], ruleset: MergeRules
     seen.set(s.index, name);
   }
   const missing = Array.from({ length: total }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  if (missing.length) throw new MergeError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${total}`).join(', ')} missing: merge needs every shard of the run`);
+  if (missing.length)
+    throw new MergeError(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${total}`).join(', ')} missing: merge needs every shard of the run`,
+    );
   if (head.shard!.ruleset !== ruleset.fingerprint) {
-    throw new MergeError(`the shards were linted with another ruleset or config (${head.ruleset.name}); give merge the same --ruleset, --config and --icd10 options`);
+    throw new MergeError(
+      `the shards were linted with another ruleset or config (${head.ruleset.name}); give merge the same --ruleset, --config and --icd10 options`,
+    );
   }
   for (const shard of shards) checkRules(shard, ruleset);
 

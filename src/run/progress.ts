@@ -32,8 +32,10 @@ export function progressLine(done: number, total: number, charts: number, elapse
   const filled = Math.round(share * BAR);
   const perSecond = elapsedMs > 0 ? (charts * 1000) / elapsedMs : 0;
   const left = done > 0 ? ((total - done) * elapsedMs) / done / 1000 : NaN;
-  return `[${'='.repeat(filled)}${' '.repeat(BAR - filled)}] ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} files, ` +
-    `${Math.round(perSecond).toLocaleString('en-US')} charts/s${Number.isFinite(left) ? `, ${clock(left)} left` : ''}`;
+  return (
+    `[${'='.repeat(filled)}${' '.repeat(BAR - filled)}] ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} files, ` +
+    `${Math.round(perSecond).toLocaleString('en-US')} charts/s${Number.isFinite(left) ? `, ${clock(left)} left` : ''}`
+  );
 }
 
 export class ProgressBar implements ProgressSink {
@@ -41,7 +43,11 @@ export class ProgressBar implements ProgressSink {
   private last = 0;
   private drawn = false;
 
-  constructor(private readonly total: number, private readonly write: (s: string) => void, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly total: number,
+    private readonly write: (s: string) => void,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.start = now();
   }
 

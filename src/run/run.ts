@@ -58,19 +58,35 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const files = await discover(options.inputs, { cwd: options.cwd, ignore: options.ignore ?? [] });
   const engine = new Engine(options.ruleset, { stats: options.stats ?? false });
   const lintOptions = {
-    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, debug: options.debug ?? false,
-    inputFormat: options.inputFormat, conceptMap: options.conceptMap, collectSensitive: options.collectSensitive ?? false,
+    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+    debug: options.debug ?? false,
+    inputFormat: options.inputFormat,
+    conceptMap: options.conceptMap,
+    collectSensitive: options.collectSensitive ?? false,
     // Only when off, so that the cache key of a run that builds them is what it was.
     ...(options.queries === false ? { queries: false } : {}),
   };
   const { shard } = options;
   const display = (abs: string): string => displayPath(abs, options.cwd);
   let stats: ScheduleStats | undefined;
-  const outcomes = await lintInputs(files, display, engine, lintOptions, options.signal, shard && ((unit) => inShard(unit, shard)), async (singles, next) => {
-    const scheduled = await lintFiles(singles.map((abs) => ({ abs, display: display(abs) })), engine, lintOptions, { jobs: 1, ...options.schedule, checkpoint: next, ...(options.signal ? { signal: options.signal } : {}) });
-    stats = scheduled.stats;
-    return scheduled.outcomes;
-  });
+  const outcomes = await lintInputs(
+    files,
+    display,
+    engine,
+    lintOptions,
+    options.signal,
+    shard && ((unit) => inShard(unit, shard)),
+    async (singles, next) => {
+      const scheduled = await lintFiles(
+        singles.map((abs) => ({ abs, display: display(abs) })),
+        engine,
+        lintOptions,
+        { jobs: 1, ...options.schedule, checkpoint: next, ...(options.signal ? { signal: options.signal } : {}) },
+      );
+      stats = scheduled.stats;
+      return scheduled.outcomes;
+    },
+  );
   const sensitive = new Map<string, string[]>();
   for (const o of outcomes) {
     for (const [chartId, values] of o.sensitive ?? []) sensitive.set(sensitiveKey(o.file, chartId), values);
@@ -79,7 +95,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
 }
 
 /** Merges file outcomes into the report. Pure: the same outcomes give the same report. */
-export function buildReport(outcomes: readonly FileOutcome[], options: Pick<RunOptions, 'ruleset' | 'version' | 'shard' | 'config'>): Report {
+export function buildReport(
+  outcomes: readonly FileOutcome[],
+  options: Pick<RunOptions, 'ruleset' | 'version' | 'shard' | 'config'>,
+): Report {
   const head: ReportHead = {
     tool: { name: 'b12lint', version: options.version },
     ruleset: { name: options.ruleset.name, rules: options.ruleset.rules.length },
@@ -105,7 +124,11 @@ export type ReportHead = Pick<Report, 'tool' | 'ruleset' | 'config' | 'shard'>;
  * The last step of a run, and of `merge`: sorts the files, adds a finding for each chart id
  * already used earlier in the run, and counts. The results' findings arrays are extended in place.
  */
-export function assembleReport(head: ReportHead, totals: { files: number; charts: number; encounters: number }, results: readonly FileResult[]): Report {
+export function assembleReport(
+  head: ReportHead,
+  totals: { files: number; charts: number; encounters: number },
+  results: readonly FileResult[],
+): Report {
   const sorted = [...results].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const [result, found] of duplicateChartIds(sorted)) {
     result.findings.push(...found);
@@ -149,9 +172,15 @@ export function duplicateChartIds(results: readonly FileResult[]): Map<FileResul
       }
       const where = prev.file === r.file ? `line ${prev.line}` : `${prev.file}:${prev.line}`;
       const f: Finding = {
-        ruleId: ENGINE_RULES.chartFormat, severity: 'error',
+        ruleId: ENGINE_RULES.chartFormat,
+        severity: 'error',
         message: `Duplicate chartId "${c.chartId}": the same id is used at ${where}; chart ids must be unique within a run.`,
-        chartId: c.chartId, line: c.line, column: c.column, pointer: c.pointer, fingerprint: '', evidence: [],
+        chartId: c.chartId,
+        line: c.line,
+        column: c.column,
+        pointer: c.pointer,
+        fingerprint: '',
+        evidence: [],
       };
       f.fingerprint = fingerprintOf(f);
       out.set(r, [...(out.get(r) ?? []), f]);
@@ -171,7 +200,10 @@ export class ExitCode {
   private internal = false;
   private failing = false;
 
-  constructor(private readonly failOn: FailOn, private readonly maxWarnings: number | undefined) {}
+  constructor(
+    private readonly failOn: FailOn,
+    private readonly maxWarnings: number | undefined,
+  ) {}
 
   see(f: Finding): void {
     if (f.ruleId === ENGINE_RULES.internalError) this.internal = true;

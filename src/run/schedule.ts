@@ -55,16 +55,18 @@ function lintKey(lint: LintFileOptions): string {
   return JSON.stringify(lint, (_k, v: unknown) => (v instanceof Map || v instanceof Set ? [...v] : v));
 }
 
-export async function lintFiles(files: readonly FileTask[], engine: Engine, lint: LintFileOptions, options: ScheduleOptions): Promise<Scheduled> {
-  const cache = options.cache
-    ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}`, maxSize: lint.maxFileSize })
-    : undefined;
+/** Each file's way: its outcome from the cache, to lint (`todo`), or to stream (a huge NDJSON export). */
+async function sortFiles(
+  files: readonly FileTask[],
+  cache: RunCache | undefined,
+  checkpoint: (() => Promise<void>) | undefined,
+): Promise<{ outcomes: FileOutcome[]; todo: number[]; streamed: number[] }> {
   const outcomes: FileOutcome[] = new Array(files.length);
   const todo: number[] = [];
   const streamed: number[] = [];
   const threshold = streamThreshold();
   for (let i = 0; i < files.length; i++) {
-    if (i % CHECK_EVERY === CHECK_EVERY - 1) await options.checkpoint?.(); // hashing files for the cache takes a while
+    if (i % CHECK_EVERY === CHECK_EVERY - 1) await checkpoint?.(); // hashing files for the cache takes a while
     const f = files[i]!;
     if (streamable(f.abs, threshold)) {
       streamed.push(i); // never cached: hashing a huge export would cost what linting it does
@@ -74,6 +76,20 @@ export async function lintFiles(files: readonly FileTask[], engine: Engine, lint
     if (kept) outcomes[i] = kept;
     else todo.push(i);
   }
+  return { outcomes, todo, streamed };
+}
+
+// eslint-disable-next-line max-lines-per-function -- the run's one schedule (cache, this thread or workers, heavy files, streams, cache save), read top to bottom
+export async function lintFiles(
+  files: readonly FileTask[],
+  engine: Engine,
+  lint: LintFileOptions,
+  options: ScheduleOptions,
+): Promise<Scheduled> {
+  const cache = options.cache
+    ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}`, maxSize: lint.maxFileSize })
+    : undefined;
+  const { outcomes, todo, streamed } = await sortFiles(files, cache, options.checkpoint);
 
   const progress = options.progress?.(files.length);
   let filesDone = files.length - todo.length - streamed.length;
@@ -97,8 +113,14 @@ export async function lintFiles(files: readonly FileTask[], engine: Engine, lint
     return placeholder;
   };
   const pool = {
-    spec: options.spec!, lint, fingerprint: engine.ruleset.fingerprint, stats: engine.stats !== undefined,
-    onOutcomes: (list: readonly FileOutcome[]) => list.forEach((o) => { if (!heavy.has(o)) advance(o); }),
+    spec: options.spec!,
+    lint,
+    fingerprint: engine.ruleset.fingerprint,
+    stats: engine.stats !== undefined,
+    onOutcomes: (list: readonly FileOutcome[]) =>
+      list.forEach((o) => {
+        if (!heavy.has(o)) advance(o);
+      }),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(engine.stats ? { ruleStats: engine.stats } : {}),
   };
@@ -106,11 +128,18 @@ export async function lintFiles(files: readonly FileTask[], engine: Engine, lint
     const useWorkers = options.spec !== undefined && options.jobs > 1 && todo.length >= Math.max(2, workerThreshold());
     if (useWorkers) {
       const index = new Map(todo.map((i) => [files[i]!, i]));
-      const linted = await lintInWorkers(todo.map((i) => files[i]!), {
-        ...pool, jobs: options.jobs, here: (f) => here(index.get(f)!),
-        ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      const linted = await lintInWorkers(
+        todo.map((i) => files[i]!),
+        {
+          ...pool,
+          jobs: options.jobs,
+          here: (f) => here(index.get(f)!),
+          ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+        },
+      );
+      linted.forEach((o, k) => {
+        outcomes[todo[k]!] = o;
       });
-      linted.forEach((o, k) => { outcomes[todo[k]!] = o; });
       stats.threads = options.jobs;
     } else {
       for (const i of todo) {
@@ -123,11 +152,17 @@ export async function lintFiles(files: readonly FileTask[], engine: Engine, lint
     if (heavy.size > 0) {
       // The large files, each in a worker thread while this one waits (and stays ready for Ctrl-C).
       const waiting = [...heavy.values()];
-      const linted = await lintInWorkers(waiting.map((i) => files[i]!), {
-        ...pool, jobs: 1 + Math.min(Math.max(1, options.jobs - 1), waiting.length),
-        fallback: (f) => lintFile(f.abs, f.display, engine, lint),
+      const linted = await lintInWorkers(
+        waiting.map((i) => files[i]!),
+        {
+          ...pool,
+          jobs: 1 + Math.min(Math.max(1, options.jobs - 1), waiting.length),
+          fallback: (f) => lintFile(f.abs, f.display, engine, lint),
+        },
+      );
+      linted.forEach((o, k) => {
+        outcomes[waiting[k]!] = o;
       });
-      linted.forEach((o, k) => { outcomes[waiting[k]!] = o; });
       stats.threads = Math.max(stats.threads, 2);
     }
     for (const i of streamed) {

@@ -87,10 +87,13 @@ export interface RulesetSpec {
 export function setupFromSpec(spec: RulesetSpec): SetUp {
   const problems = new Problems();
   const config = spec.configPath ? loadConfig(spec.configPath, problems) : undefined;
-  return setup({
-    ...(spec.ruleset ? { ruleset: spec.ruleset } : {}),
-    ...(config ? { config } : {}),
-    icd10: spec.icd10,
-    version: spec.version,
-  }, problems);
+  return setup(
+    {
+      ...(spec.ruleset ? { ruleset: spec.ruleset } : {}),
+      ...(config ? { config } : {}),
+      icd10: spec.icd10,
+      version: spec.version,
+    },
+    problems,
+  );
 }

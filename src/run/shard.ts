@@ -20,7 +20,8 @@ function whole(v: string | undefined): number | undefined {
 }
 
 function checked(index: number, total: number, source: string): Shard {
-  if (total < 1 || index < 1 || index > total) throw new ShardError(`${source} gives shard ${index} of ${total}, which does not exist; ${USAGE}`);
+  if (total < 1 || index < 1 || index > total)
+    throw new ShardError(`${source} gives shard ${index} of ${total}, which does not exist; ${USAGE}`);
   return { index, total };
 }
 
@@ -52,14 +53,18 @@ export function parseShard(spec: string, env: NodeJS.ProcessEnv): Shard {
     const envTotal = s.total ? env[s.total] : undefined;
     const total = envTotal !== undefined && envTotal !== '' ? whole(envTotal) : given;
     if (total === undefined) {
-      throw new ShardError(s.total && envTotal
-        ? `${s.total}="${envTotal}" is not a whole number`
-        : `${s.name} (${s.index}) gives no shard count: write --shard auto/n`);
+      throw new ShardError(
+        s.total && envTotal
+          ? `${s.total}="${envTotal}" is not a whole number`
+          : `${s.name} (${s.index}) gives no shard count: write --shard auto/n`,
+      );
     }
     if (given !== undefined && given !== total) throw new ShardError(`--shard ${spec} says ${given} shards, but ${s.total} says ${total}`);
     return checked(s.zeroBased ? index + 1 : index, total, `${s.name} (${s.index}=${raw})`);
   }
-  throw new ShardError(`--shard auto found none of ${CI_SOURCES.map((s) => s.index).join(', ')}; run it in a parallel CI job, or write --shard i/n`);
+  throw new ShardError(
+    `--shard auto found none of ${CI_SOURCES.map((s) => s.index).join(', ')}; run it in a parallel CI job, or write --shard i/n`,
+  );
 }
 
 /** The shard (1-based) a path belongs to: a stable hash of the path as reports show it. */

@@ -93,22 +93,73 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 const breathe = (): Promise<void> => new Promise((resolvePromise) => setImmediate(resolvePromise));
 
 /**
+ * Feeds one worker batches from the queue (taken from the end) until it is empty; resolves when
+ * the worker has sent its rule statistics after its last batch, or stopped (its batches in
+ * flight go back on the queue).
+ */
+function drain(
+  w: Worker,
+  queue: number[],
+  batches: readonly FileTask[][],
+  finish: (id: number, outcomes: FileOutcome[]) => void,
+  ruleStats: Map<string, RuleStats> | undefined,
+): Promise<void> {
+  const inFlight = new Set<number>();
+  return new Promise<void>((resolvePromise) => {
+    let finished = false;
+    const send = (): void => {
+      const id = queue.pop();
+      if (id !== undefined) {
+        inFlight.add(id);
+        w.postMessage({ type: 'batch', id, files: batches[id]! } satisfies ToWorker);
+      } else if (!finished) {
+        finished = true; // the worker answers after its last batch, with its rule statistics
+        w.postMessage({ type: 'finish' } satisfies ToWorker);
+      }
+    };
+    const lost = (): void => {
+      for (const id of inFlight) queue.push(id);
+      inFlight.clear();
+      resolvePromise();
+    };
+    w.on('error', lost);
+    w.on('exit', lost);
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'done') {
+        inFlight.delete(m.id);
+        finish(m.id, m.outcomes);
+        send();
+      } else if (m.type === 'stats') {
+        if (ruleStats) addStats(ruleStats, m.stats);
+        resolvePromise();
+      }
+    });
+    // Two batches in flight, so a worker never waits for this thread.
+    send();
+    send();
+  });
+}
+
+/**
  * Lints the files with `jobs - 1` worker threads and this thread (which starts at once, while
  * the workers are still setting up their rulesets); outcomes come back in the order of `files`.
  * A worker that cannot start, or stops, leaves its batches to the others.
  */
-export async function lintInWorkers(files: readonly FileTask[], options: PoolOptions & {
-  /** Lints one file in this thread; without it this thread only waits, and lints only what no worker could. */
-  here?: (file: FileTask) => FileOutcome;
-  /** Lints one file in this thread when no worker could start (given when `here` is not). */
-  fallback?: (file: FileTask) => FileOutcome;
-  /** The run's rule statistics, which the workers' are added to. */
-  ruleStats?: Map<string, RuleStats>;
-  /** Awaited between two batches of this thread (Ctrl-C). */
-  checkpoint?: () => Promise<void>;
-  /** Stops the wait for the workers at once (Ctrl-C): they are terminated, and this rejects with its reason. */
-  signal?: AbortSignal;
-}): Promise<FileOutcome[]> {
+export async function lintInWorkers(
+  files: readonly FileTask[],
+  options: PoolOptions & {
+    /** Lints one file in this thread; without it this thread only waits, and lints only what no worker could. */
+    here?: (file: FileTask) => FileOutcome;
+    /** Lints one file in this thread when no worker could start (given when `here` is not). */
+    fallback?: (file: FileTask) => FileOutcome;
+    /** The run's rule statistics, which the workers' are added to. */
+    ruleStats?: Map<string, RuleStats>;
+    /** Awaited between two batches of this thread (Ctrl-C). */
+    checkpoint?: () => Promise<void>;
+    /** Stops the wait for the workers at once (Ctrl-C): they are terminated, and this rejects with its reason. */
+    signal?: AbortSignal;
+  },
+): Promise<FileOutcome[]> {
   // Batches small enough to balance the load, large enough that messages cost little.
   const size = Math.max(1, Math.min(64, Math.ceil(files.length / (options.jobs * 16))));
   const batches: FileTask[][] = [];
@@ -134,40 +185,7 @@ export async function lintInWorkers(files: readonly FileTask[], options: PoolOpt
       return;
     }
     started.push(w);
-    const inFlight = new Set<number>();
-    await new Promise<void>((resolvePromise) => {
-      let finished = false;
-      const send = (): void => {
-        const id = queue.pop();
-        if (id !== undefined) {
-          inFlight.add(id);
-          w.postMessage({ type: 'batch', id, files: batches[id]! } satisfies ToWorker);
-        } else if (!finished) {
-          finished = true; // the worker answers after its last batch, with its rule statistics
-          w.postMessage({ type: 'finish' } satisfies ToWorker);
-        }
-      };
-      const lost = (): void => {
-        for (const id of inFlight) queue.push(id);
-        inFlight.clear();
-        resolvePromise();
-      };
-      w.on('error', lost);
-      w.on('exit', lost);
-      w.on('message', (m: FromWorker) => {
-        if (m.type === 'done') {
-          inFlight.delete(m.id);
-          finish(m.id, m.outcomes);
-          send();
-        } else if (m.type === 'stats') {
-          if (options.ruleStats) addStats(options.ruleStats, m.stats);
-          resolvePromise();
-        }
-      });
-      // Two batches in flight, so a worker never waits for this thread.
-      send();
-      send();
-    });
+    await drain(w, queue, batches, finish, options.ruleStats);
   });
 
   let here = options.here;
@@ -180,7 +198,11 @@ export async function lintInWorkers(files: readonly FileTask[], options: PoolOpt
       }
       await untilAborted(Promise.all(workersDone), options.signal);
       if (queue.length === 0) break; // else a worker stopped with batches in flight: lint them here
-      here ??= options.fallback ?? ((): never => { throw new Error('no worker thread could lint the files'); });
+      here ??=
+        options.fallback ??
+        ((): never => {
+          throw new Error('no worker thread could lint the files');
+        });
     }
   } finally {
     stopped = true;

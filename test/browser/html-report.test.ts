@@ -27,7 +27,16 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 900 },
   });
 });
@@ -55,11 +64,18 @@ async function open(reportPath: string): Promise<Watch> {
     w.foreign.push(route.request().url());
     return route.abort();
   });
-  page.on('request', (r) => { if (r.url() !== url) w.foreign.push(r.url()); });
+  page.on('request', (r) => {
+    if (r.url() !== url) w.foreign.push(r.url());
+  });
   page.on('requestfailed', (r) => w.failed.push(r.url()));
-  page.on('console', (m) => { if (m.type() === 'error') w.errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') w.errors.push(m.text());
+  });
   page.on('pageerror', (e) => w.errors.push(e.message));
-  page.on('dialog', (d) => { w.dialogs.push(d.message()); void d.dismiss(); });
+  page.on('dialog', (d) => {
+    w.dialogs.push(d.message());
+    void d.dismiss();
+  });
   await page.goto(url);
   await page.waitForSelector('#finding-status:not(:empty)');
   return w;
@@ -89,13 +105,23 @@ describe('the HTML report of fixtures/charts in Chromium', () => {
     report = cliJson(['fixtures/charts']).report;
     w = await open(writeHtml(['fixtures/charts'], 'charts.html'));
   });
-  afterAll(async () => { await w.page.close(); });
+  afterAll(async () => {
+    await w.page.close();
+  });
 
   const total = (): number => report.results.reduce((n, r) => n + r.findings.length, 0);
 
-  test('shows the JSON report\'s summary numbers', async () => {
+  test("shows the JSON report's summary numbers", async () => {
     const s = report.summary;
-    for (const [key, value] of Object.entries({ files: s.files, charts: s.charts, encounters: s.encounters, errors: s.errors, warnings: s.warnings, infos: s.infos, findings: total() })) {
+    for (const [key, value] of Object.entries({
+      files: s.files,
+      charts: s.charts,
+      encounters: s.encounters,
+      errors: s.errors,
+      warnings: s.warnings,
+      infos: s.infos,
+      findings: total(),
+    })) {
       await expect(w.page.locator(`[data-summary="${key}"]`).innerText()).resolves.toBe(fmt(value));
     }
     await expect(w.page.locator('[data-summary="ruleset"]').innerText()).resolves.toContain(report.ruleset.name);
@@ -166,8 +192,10 @@ describe('the HTML report of fixtures/charts in Chromium', () => {
     expect(existsSync(SCREENSHOT)).toBe(true);
   });
 
-  test('in NDJSON only the finding\'s own line is shown (the others are other charts), cut around the finding', async () => {
-    const file = report.results.map((r) => r.file).find((f) => f.endsWith('.ndjson') && report.results.find((r) => r.file === f)!.findings.length)!;
+  test("in NDJSON only the finding's own line is shown (the others are other charts), cut around the finding", async () => {
+    const file = report.results
+      .map((r) => r.file)
+      .find((f) => f.endsWith('.ndjson') && report.results.find((r) => r.file === f)!.findings.length)!;
     const first = await onlyFile(file);
     await w.page.locator('#finding-rows button.toggle').first().click();
     const src = w.page.locator('#finding-rows tr.detail .src');
@@ -190,8 +218,10 @@ test('markup in a chart and in messages is shown as text, never run', async () =
   const dir = join(TMP, 'evil');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const chart = readFileSync(resolve(ROOT, 'fixtures/charts/p-0001.yaml'), 'utf8')
-    .replace('description: Acute posthemorrhagic anemia', 'description: "</script><script>window.pwned=1;alert(1)</script><img src=x onerror=\\"window.pwned=2\\"><!--"');
+  const chart = readFileSync(resolve(ROOT, 'fixtures/charts/p-0001.yaml'), 'utf8').replace(
+    'description: Acute posthemorrhagic anemia',
+    'description: "</script><script>window.pwned=1;alert(1)</script><img src=x onerror=\\"window.pwned=2\\"><!--"',
+  );
   writeFileSync(join(dir, 'p-0001.yaml'), chart);
   const w = await open(writeHtml([dir], 'evil.html'));
   await w.page.locator('#finding-rows button.toggle').first().click();
@@ -222,9 +252,13 @@ test('50,000 findings: one page of rows, and the filters work over all of them',
   await expect(rows(w.page).count()).resolves.toBe(100);
   await expect(w.page.locator('#finding-status').innerText()).resolves.toBe(`Showing 1–100 of ${fmt(total)} findings`);
   await w.page.selectOption('#f-severity', { label: `warning (${fmt(report.summary.warnings)})` });
-  await expect(w.page.locator('#finding-status').innerText()).resolves.toBe(`Showing 1–100 of ${fmt(report.summary.warnings)} findings (filtered from ${fmt(total)})`);
+  await expect(w.page.locator('#finding-status').innerText()).resolves.toBe(
+    `Showing 1–100 of ${fmt(report.summary.warnings)} findings (filtered from ${fmt(total)})`,
+  );
   await w.page.click('#page-next');
-  await expect(w.page.locator('#finding-status').innerText()).resolves.toBe(`Showing 101–200 of ${fmt(report.summary.warnings)} findings (filtered from ${fmt(total)})`);
+  await expect(w.page.locator('#finding-status').innerText()).resolves.toBe(
+    `Showing 101–200 of ${fmt(report.summary.warnings)} findings (filtered from ${fmt(total)})`,
+  );
   await w.page.selectOption('#f-severity', '');
   await w.page.fill('#f-text', 'BULK-000042');
   await w.page.waitForFunction((n) => document.querySelectorAll('#finding-rows tr.finding').length === n, perChart);
@@ -233,7 +267,7 @@ test('50,000 findings: one page of rows, and the filters work over all of them',
   await w.page.close();
 });
 
-test('a finding\'s detail view shows its provider query draft: indicators, question and options', async () => {
+test("a finding's detail view shows its provider query draft: indicators, question and options", async () => {
   const args = ['-r', 'fixtures/rulesets/queries-recommended.yaml', 'fixtures/queries/charts.yaml'];
   const report = cliJson(args).report;
   const withQuery = report.results.flatMap((r) => r.findings).filter((f) => f.query);

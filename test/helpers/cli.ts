@@ -13,7 +13,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string; uid?: number; timeoutMs?: number } = {}): CliResult {
+export function cli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; input?: string; uid?: number; timeoutMs?: number } = {},
+): CliResult {
   const base = { ...(process.env as Record<string, string>) };
   delete base.FORCE_COLOR;
   const env: Record<string, string> = { ...base, NO_COLOR: '1', ...options.env };
@@ -29,7 +32,10 @@ export function cli(args: readonly string[], options: { cwd?: string; env?: Reco
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function cliJson(args: readonly string[], options: { cwd?: string; uid?: number } = {}): { code: number; report: import('../../src/report/types.js').Report; stderr: string } {
+export function cliJson(
+  args: readonly string[],
+  options: { cwd?: string; uid?: number } = {},
+): { code: number; report: import('../../src/report/types.js').Report; stderr: string } {
   const r = cli([...args, '--format', 'json'], options);
   let report;
   try {

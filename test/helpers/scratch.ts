@@ -50,7 +50,9 @@ function scratchIn(dir: string): Scratch {
  */
 export function scratches(prefix?: string): () => Scratch {
   const made: Scratch[] = [];
-  afterAll(() => { for (const s of made.splice(0)) s.remove(); });
+  afterAll(() => {
+    for (const s of made.splice(0)) s.remove();
+  });
   return () => {
     const s = scratch(prefix);
     made.push(s);
@@ -63,13 +65,15 @@ export function chart(chartId: string, extra: Record<string, unknown> = {}): Rec
   return {
     chartId,
     patient: { id: `PT-${chartId}`, birthDate: '1950-01-02', sex: 'female' },
-    encounters: [{
-      id: 'E1',
-      date: '2026-10-02',
-      diagnoses: [{ code: 'D62' }],
-      services: [{ code: 'J3420', units: 1, diagnoses: ['D62'] }],
-      notes: [{ section: 'assessment', text: `Fatigue and pallor for ${chartId}. Denies melena. Plan B12 injection today.` }],
-    }],
+    encounters: [
+      {
+        id: 'E1',
+        date: '2026-10-02',
+        diagnoses: [{ code: 'D62' }],
+        services: [{ code: 'J3420', units: 1, diagnoses: ['D62'] }],
+        notes: [{ section: 'assessment', text: `Fatigue and pallor for ${chartId}. Denies melena. Plan B12 injection today.` }],
+      },
+    ],
     ...extra,
   };
 }

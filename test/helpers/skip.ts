@@ -22,7 +22,9 @@ function tellOnce(reason: string): void {
 
 /** A test, or, when `reason` says why it cannot run here, the same test reported as skipped. */
 export function testUnless(reason: string | undefined, name: string, fn: TestFn, timeout?: number): void {
-  const run = async (): Promise<void> => { await fn(); };
+  const run = async (): Promise<void> => {
+    await fn();
+  };
   if (reason === undefined) return test(name, run, timeout);
   tellOnce(reason);
   const skipped = test.skip;

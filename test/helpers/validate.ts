@@ -23,7 +23,9 @@ export function sarifProblems(text: string): string[] | undefined {
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
   const validate = ajv.compile(JSON.parse(readFileSync(path, 'utf8')) as object);
-  return validate(JSON.parse(text)) ? [] : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message ?? ''}`);
+  return validate(JSON.parse(text))
+    ? []
+    : (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message ?? ''}`);
 }
 
 export async function junitProblems(xml: string): Promise<string[] | undefined> {

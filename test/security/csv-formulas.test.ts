@@ -54,7 +54,10 @@ const isFormula = (cell: string): boolean => /^[=+\-@\t\r]/.test(cell.replace(/^
 const { dir } = scratch();
 writeFileSync(join(dir, 'charts.yaml'), stringify(IDS.map(chartFor)));
 const out = cli(['-f', 'csv', 'charts.yaml'], { cwd: dir });
-const rows = out.stdout.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+const rows = out.stdout
+  .replace(/^\uFEFF/, '')
+  .split('\r\n')
+  .filter(Boolean);
 
 test('the run writes one row per finding', () => {
   expect(out.stderr).toBe('');
@@ -62,7 +65,7 @@ test('the run writes one row per finding', () => {
   expect(rows.length).toBeGreaterThan(IDS.length);
 });
 
-test('every field is quoted, the header\'s too', () => {
+test("every field is quoted, the header's too", () => {
   for (const row of rows) expect(row).toMatch(/^"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*$/);
 });
 
@@ -70,12 +73,12 @@ test('a field that starts with =, +, - or @ has a single quote in front, and non
   const fields = rows.slice(1).flatMap((r) => cells(r, ',').map((c) => c.slice(1, -1).replace(/""/g, '"')));
   expect(fields).toContain('a;=1+1');
   expect(fields).toContain('\'=HYPERLINK("http://x")');
-  expect(fields).toContain('\'+1+1');
-  expect(fields).toContain('\'-2+3');
-  expect(fields).toContain('\'@SUM(A1)');
+  expect(fields).toContain("'+1+1");
+  expect(fields).toContain("'-2+3");
+  expect(fields).toContain("'@SUM(A1)");
   // The reader trims ids (`\t=1` is read `=1`), and a tab or CR inside chart text is shown as a
   // visible escape (item 1): no cell starts with a raw tab or CR, and `=1` is guarded.
-  expect(fields).toContain('\'=1');
+  expect(fields).toContain("'=1");
   expect(fields.some((f) => /^[\t\r]/.test(f))).toBe(false);
   for (const f of fields) expect(isFormula(f)).toBe(false);
 });

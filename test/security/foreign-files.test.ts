@@ -20,7 +20,8 @@ const FOREIGN: Record<string, string> = {
   'env-file': 'DB_PASSWORD="SECRET4hunter2\nAPI: [key\n',
   'tokens.json': '{"token": "SECRET5", "a key far longer than any identifier b12lint would ever use, with spaces": "SECRET6"}',
   'one-line.txt': 'SECRET7 the first line of some text file\nand a second\n',
-  'id_ed25519': '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nSECRET8: abc\n-----END OPENSSH PRIVATE KEY-----\n',
+  id_ed25519:
+    '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nSECRET8: abc\n-----END OPENSSH PRIVATE KEY-----\n',
 };
 
 const { dir } = scratch();
@@ -64,9 +65,12 @@ describe('what a message may still quote', () => {
     ]);
   });
 
-  test('a b12lint config\'s short mistyped value is quoted with its suggestion; a long value is not', () => {
+  test("a b12lint config's short mistyped value is quoted with its suggestion; a long value is not", () => {
     const { dir: own } = scratch();
-    writeFileSync(join(own, 'b12lint.config.yaml'), 'failOn: eror\ninputFormat: "SECRET9 a long value that is not an input format at all"\n');
+    writeFileSync(
+      join(own, 'b12lint.config.yaml'),
+      'failOn: eror\ninputFormat: "SECRET9 a long value that is not an input format at all"\n',
+    );
     writeFileSync(join(own, 'chart.yaml'), 'chartId: C1\nencounters: []\n');
     const r = cli(['chart.yaml'], { cwd: own });
     expect(r.code).toBe(2);
@@ -79,6 +83,8 @@ describe('what a message may still quote', () => {
   test('the root of a file is never quoted, short or long', () => {
     const { dir: own } = scratch();
     writeFileSync(join(own, 'short.yaml'), 'SECRET10\n');
-    expect(cli(['-c', 'short.yaml', '.'], { cwd: own }).stderr).toBe('short.yaml:1:1: the file takes a mapping; found text\nb12lint: the ruleset or config has 1 problem; nothing was linted\n');
+    expect(cli(['-c', 'short.yaml', '.'], { cwd: own }).stderr).toBe(
+      'short.yaml:1:1: the file takes a mapping; found text\nb12lint: the ruleset or config has 1 problem; nothing was linted\n',
+    );
   });
 });

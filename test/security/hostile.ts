@@ -30,7 +30,9 @@ export function hostileChart(options: { usable?: boolean } = {}): Record<string,
     patient: { id: 'P\n::error::pid', birthDate: '1950-01-02', sex: 'female' },
     encounters: [
       {
-        id: ENCOUNTER_ID, date: '2026-10-02', diagnoses: [{ code: 'D62' }],
+        id: ENCOUNTER_ID,
+        date: '2026-10-02',
+        diagnoses: [{ code: 'D62' }],
         services: [{ code: 'J3420', units: 1, diagnoses: ['D62'] }],
         notes: [{ section: 'assessment', text: NOTE }],
       },
@@ -42,7 +44,10 @@ export function hostileChart(options: { usable?: boolean } = {}): Record<string,
 
 /** JSON text (also YAML) with every character beyond ASCII controls written as a \u escape, so the file itself is plain. */
 export function escapedJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Writes the hostile chart under the issue's file name and under a plain command name; returns the names. */
@@ -72,7 +77,9 @@ export function unsafeLines(out: string, options: { crlf?: boolean; allowCommand
   const found: Unsafe[] = [];
   const lines = options.crlf ? out.split('\r\n') : out.split('\n');
   lines.forEach((text, i) => {
-    const add = (why: string): void => { found.push({ line: i + 1, why, text: JSON.stringify(text.slice(0, 200)) }); };
+    const add = (why: string): void => {
+      found.push({ line: i + 1, why, text: JSON.stringify(text.slice(0, 200)) });
+    };
     if (RAW_CONTROL.test(text)) add('raw control character');
     const start = text.trimStart();
     if (start.startsWith('::') && !(options.allowCommand?.test(text) ?? false)) add('starts a workflow command');

@@ -13,7 +13,8 @@ import { chart, scratches, type Scratch } from '../helpers/scratch.js';
 const folder = scratches('b12lint-io-config-');
 
 /** Turns off every rule the chart below breaks: a gate that passes when it is used. */
-const PLANTED = 'rules:\n  b12-injection-blood-loss-dx: off\n  b12-injection-unsupported-dx: off\n  b12-injection-anemia-unspecified: off\n';
+const PLANTED =
+  'rules:\n  b12-injection-blood-loss-dx: off\n  b12-injection-unsupported-dx: off\n  b12-injection-anemia-unspecified: off\n';
 
 /** outer/.b12lintrc.yaml (planted) above outer/repo/charts/c.json. */
 function layout(): { s: Scratch; repo: string } {
@@ -41,7 +42,10 @@ test('without a repository around it, the planted config would be used: the run 
 
 test.each([
   ['a .git folder', (repo: string) => mkdirSync(join(repo, '.git'))],
-  ['a .git file (a worktree or submodule)', (repo: string) => writeFileSync(join(repo, '.git'), 'gitdir: /elsewhere/.git/worktrees/repo\n')],
+  [
+    'a .git file (a worktree or submodule)',
+    (repo: string) => writeFileSync(join(repo, '.git'), 'gitdir: /elsewhere/.git/worktrees/repo\n'),
+  ],
 ])('the lookup stops at the repository root (%s): a config planted above it is not used', (_name, makeRepo) => {
   const { repo } = layout();
   makeRepo(repo);
@@ -62,13 +66,19 @@ test('a config inside the repository is found from its subfolders, named in the 
   const here = json(repo, 'charts');
   expect([here.code, here.report.config, here.stderr]).toEqual([0, 'b12lint.config.yaml', '']);
   const below = json(join(repo, 'charts'), 'c.json');
-  expect([below.code, below.report.config, below.stderr]).toEqual([0, '../b12lint.config.yaml', 'b12lint: using the config ../b12lint.config.yaml (found above the current folder)\n']);
+  expect([below.code, below.report.config, below.stderr]).toEqual([
+    0,
+    '../b12lint.config.yaml',
+    'b12lint: using the config ../b12lint.config.yaml (found above the current folder)\n',
+  ]);
 });
 
-test('SARIF names the config in the run\'s properties; a run without one names none', () => {
+test("SARIF names the config in the run's properties; a run without one names none", () => {
   const { repo } = layout();
   const withConfig = cli(['-f', 'sarif', 'charts'], { cwd: repo });
-  expect((JSON.parse(withConfig.stdout) as { runs: { properties?: unknown }[] }).runs[0]!.properties).toEqual({ config: '../.b12lintrc.yaml' });
+  expect((JSON.parse(withConfig.stdout) as { runs: { properties?: unknown }[] }).runs[0]!.properties).toEqual({
+    config: '../.b12lintrc.yaml',
+  });
   const without = cli(['-f', 'sarif', '--no-config-lookup', 'charts'], { cwd: repo });
   expect((JSON.parse(without.stdout) as { runs: { properties?: unknown }[] }).runs[0]!.properties).toBeUndefined();
 });

@@ -10,7 +10,18 @@
  * link, never /dev/null or /dev/full themselves.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { ROOT, BIN, cli } from '../helpers/cli.js';
 import { chart, scratches, type Scratch } from '../helpers/scratch.js';
@@ -39,13 +50,20 @@ describe('-o writes into what is not a regular file', () => {
     const reader = new Promise<string>((resolve, reject) => {
       const cat = spawn('cat', [fifo]);
       let out = '';
-      cat.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      cat.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
       cat.on('error', reject);
       cat.on('close', () => resolve(out));
     });
-    const child = spawn(process.execPath, [BIN, '--no-config-lookup', '-f', 'json', '-o', 'report.fifo', 'c.json'], { cwd: s.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, '--no-config-lookup', '-f', 'json', '-o', 'report.fifo', 'c.json'], {
+      cwd: s.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     const report = JSON.parse(await reader) as { results: { file: string }[] };
     expect([code, stderr]).toEqual([1, '']);
@@ -98,7 +116,10 @@ describe('a write that fails names the file and the cause in words, exit 2', () 
     const s = project();
     s.write('notes.txt', 'x');
     const r = lint(s, ['-o', 'notes.txt/report.json']);
-    expect([r.code, r.stderr]).toEqual([2, 'b12lint: cannot write the report to notes.txt/report.json: notes.txt is a file, not a folder\n']);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'b12lint: cannot write the report to notes.txt/report.json: notes.txt is a file, not a folder\n',
+    ]);
   });
 
   test('a folder in the way of the report', () => {
@@ -133,7 +154,9 @@ describe('a write that fails names the file and the cause in words, exit 2', () 
     s.write('blocked', 'a file where the cache folder would go');
     const r = lint(s, ['-f', 'json', '--cache-location', 'blocked/cache']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`b12lint: warning: cannot write the cache in ${join(s.dir, 'blocked', 'cache')}: blocked is a file, not a folder\n`);
+    expect(r.stderr).toBe(
+      `b12lint: warning: cannot write the cache in ${join(s.dir, 'blocked', 'cache')}: blocked is a file, not a folder\n`,
+    );
     expect((JSON.parse(r.stdout) as { results: unknown[] }).results).toHaveLength(1);
   });
 });
@@ -142,7 +165,7 @@ describe('temporary files', () => {
   /** A process id that no process has (above the system's largest). */
   const deadPid = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8')) + 1;
 
-  test('a killed run\'s leftovers next to the report and in the cache folder are removed by the next run; a live run\'s are kept', () => {
+  test("a killed run's leftovers next to the report and in the cache folder are removed by the next run; a live run's are kept", () => {
     const twentyMinutesAgo = new Date(Date.now() - 20 * 60 * 1000);
     const s = project();
     mkdirSync(join(s.dir, 'cache'));

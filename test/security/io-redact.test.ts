@@ -50,7 +50,8 @@ const token = fc.stringMatching(/^QX[g-z]{4}[0-9]{2}$/);
 const space = fc.constantFrom('', ' ', '  ', '\t', ' \u00a0');
 const quote = fc.constantFrom('', '"', "'", '`', '\u201c', '\u00ab');
 /** A value around a token: random spacing and quotes, and a second word sometimes. */
-const value: fc.Arbitrary<Value> = fc.tuple(space, quote, token, fc.constantFrom('', ' Jr', '  42', " O'Neil", ' ,x'), quote, space)
+const value: fc.Arbitrary<Value> = fc
+  .tuple(space, quote, token, fc.constantFrom('', ' Jr', '  42', " O'Neil", ' ,x'), quote, space)
   .map(([a, q1, t, extra, q2, b]) => ({ text: `${a}${q1}${t}${extra}${q2}${b}`, token: t }));
 
 interface Value {
@@ -58,7 +59,16 @@ interface Value {
   token: string;
 }
 type Generated = Record<'chartId' | 'patientId' | 'given' | 'family' | 'birth' | 'encounter' | 'noteName' | 'file', Value>;
-const patientChart: fc.Arbitrary<Generated> = fc.record({ chartId: value, patientId: value, given: value, family: value, birth: value, encounter: value, noteName: value, file: value });
+const patientChart: fc.Arbitrary<Generated> = fc.record({
+  chartId: value,
+  patientId: value,
+  given: value,
+  family: value,
+  birth: value,
+  encounter: value,
+  noteName: value,
+  file: value,
+});
 
 function writeCharts(dir: string, charts: readonly Generated[]): string[] {
   const tokens: string[] = [];
@@ -68,12 +78,24 @@ function writeCharts(dir: string, charts: readonly Generated[]): string[] {
     const doc = {
       ...base,
       chartId: c.chartId.text,
-      patient: { id: c.patientId.text, birthDate: `${c.birth.text} 1961`, sex: 'female', name: { given: [c.given.text], family: c.family.text } },
-      encounters: [{
-        ...base.encounters[0]!,
-        id: c.encounter.text,
-        notes: [{ section: 'assessment', text: `Seen with ${c.noteName.text} today, ${c.given.text}${c.family.text} agreed. Plan B12 injection today.` }],
-      }],
+      patient: {
+        id: c.patientId.text,
+        birthDate: `${c.birth.text} 1961`,
+        sex: 'female',
+        name: { given: [c.given.text], family: c.family.text },
+      },
+      encounters: [
+        {
+          ...base.encounters[0]!,
+          id: c.encounter.text,
+          notes: [
+            {
+              section: 'assessment',
+              text: `Seen with ${c.noteName.text} today, ${c.given.text}${c.family.text} agreed. Plan B12 injection today.`,
+            },
+          ],
+        },
+      ],
     };
     // File names are written by patient too; a number keeps two charts' names apart.
     writeFileSync(join(dir, `${i} ${c.file.text.replace(/[/\u0000]/g, '')}.json`), JSON.stringify(doc, null, 2));
@@ -91,33 +113,43 @@ test('property: names, ids, notes and file names with random spacing and quotes 
   const s = folder();
   s.write('phi.yaml', PHI_RULES);
   let n = 0;
-  await fc.assert(fc.asyncProperty(fc.array(patientChart, { minLength: 2, maxLength: 5 }), async (charts) => {
-    const run = join(s.dir, `run-${n++}`);
-    mkdirSync(join(run, 'charts'), { recursive: true });
-    const tokens = writeCharts(join(run, 'charts'), charts);
-    const args = ['--no-config-lookup', '--ruleset', join(s.dir, 'phi.yaml'), 'charts'];
-    // Without --redact the tokens show (chart ids, at least): the property has something to find.
-    const plain = cli([...args, '-f', 'json'], { cwd: run });
-    expect(plain.code).toBe(1);
-    for (const c of charts) expect(plain.stdout).toContain(c.chartId.token);
-    // Every format in one run: stylish to stdout, the others to files.
-    const targets = FORMATS.filter((f) => f !== 'stylish').map((f) => `${f}:out/report.${f}`);
-    const redacted = cli([...args, '--redact', ...targets.flatMap((t) => ['-f', t]), '-f', 'stylish'], { cwd: run, env: { B12LINT_REDACT_KEY: 'k' } });
-    expect([redacted.code, redacted.stderr]).toEqual([1, '']);
-    const outputs: [string, string][] = [['stylish', redacted.stdout], ...FORMATS.filter((f) => f !== 'stylish').map((f): [string, string] => [f, readFileSync(join(run, 'out', `report.${f}`), 'utf8')])];
-    for (const [format, text] of outputs) {
-      const lower = text.toLowerCase();
-      const leaked = tokens.filter((t) => lower.includes(t.toLowerCase()));
-      expect({ format, leaked }).toEqual({ format, leaked: [] });
-      expect(text).toContain('redacted');
-    }
-  }), { numRuns: 6, endOnFailure: true }); // each example costs two runs of the CLI: no shrinking
+  await fc.assert(
+    fc.asyncProperty(fc.array(patientChart, { minLength: 2, maxLength: 5 }), async (charts) => {
+      const run = join(s.dir, `run-${n++}`);
+      mkdirSync(join(run, 'charts'), { recursive: true });
+      const tokens = writeCharts(join(run, 'charts'), charts);
+      const args = ['--no-config-lookup', '--ruleset', join(s.dir, 'phi.yaml'), 'charts'];
+      // Without --redact the tokens show (chart ids, at least): the property has something to find.
+      const plain = cli([...args, '-f', 'json'], { cwd: run });
+      expect(plain.code).toBe(1);
+      for (const c of charts) expect(plain.stdout).toContain(c.chartId.token);
+      // Every format in one run: stylish to stdout, the others to files.
+      const targets = FORMATS.filter((f) => f !== 'stylish').map((f) => `${f}:out/report.${f}`);
+      const redacted = cli([...args, '--redact', ...targets.flatMap((t) => ['-f', t]), '-f', 'stylish'], {
+        cwd: run,
+        env: { B12LINT_REDACT_KEY: 'k' },
+      });
+      expect([redacted.code, redacted.stderr]).toEqual([1, '']);
+      const outputs: [string, string][] = [
+        ['stylish', redacted.stdout],
+        ...FORMATS.filter((f) => f !== 'stylish').map((f): [string, string] => [f, readFileSync(join(run, 'out', `report.${f}`), 'utf8')]),
+      ];
+      for (const [format, text] of outputs) {
+        const lower = text.toLowerCase();
+        const leaked = tokens.filter((t) => lower.includes(t.toLowerCase()));
+        expect({ format, leaked }).toEqual({ format, leaked: [] });
+        expect(text).toContain('redacted');
+      }
+    }),
+    { numRuns: 6, endOnFailure: true },
+  ); // each example costs two runs of the CLI: no shrinking
 });
 
 describe('without B12LINT_REDACT_KEY', () => {
   const s = folder();
   s.write('c.json', JSON.stringify(chart('MRN-4411')));
-  const run = (env: Record<string, string> = {}): ReturnType<typeof cli> => cli(['--no-config-lookup', '--redact', '-f', 'json', 'c.json'], { cwd: s.dir, env });
+  const run = (env: Record<string, string> = {}): ReturnType<typeof cli> =>
+    cli(['--no-config-lookup', '--redact', '-f', 'json', 'c.json'], { cwd: s.dir, env });
 
   test('--redact says in one line that its hashes use a public key; with a key it says nothing', () => {
     expect(run().stderr).toBe(`b12lint: warning: ${REDACT_PUBLIC_KEY}\n`);
@@ -127,8 +159,13 @@ describe('without B12LINT_REDACT_KEY', () => {
 
   test('fingerprints are keyed like ids: neither the plain fingerprint nor one another key would give', () => {
     const plain = cli(['--no-config-lookup', '-f', 'json', 'c.json'], { cwd: s.dir });
-    const fingerprints = (text: string): string[] => (JSON.parse(text) as Report).results.flatMap((r) => r.findings.map((f) => f.fingerprint));
-    const [open, publicKey, keyed] = [fingerprints(plain.stdout), fingerprints(run().stdout), fingerprints(run({ B12LINT_REDACT_KEY: 'secret' }).stdout)];
+    const fingerprints = (text: string): string[] =>
+      (JSON.parse(text) as Report).results.flatMap((r) => r.findings.map((f) => f.fingerprint));
+    const [open, publicKey, keyed] = [
+      fingerprints(plain.stdout),
+      fingerprints(run().stdout),
+      fingerprints(run({ B12LINT_REDACT_KEY: 'secret' }).stdout),
+    ];
     expect(open.length).toBeGreaterThan(0);
     for (const list of [publicKey, keyed]) {
       expect(list).toHaveLength(open.length);
@@ -142,9 +179,12 @@ describe('without B12LINT_REDACT_KEY', () => {
 
 describe('the pieces', () => {
   test('property: the one-shot HMAC is HMAC-SHA256, for any key (longer than a block too) and any text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 100, unit: 'binary' }), fc.string({ unit: 'binary' }), (key, text) => {
-      expect(hmacSha256(key)(text)).toBe(createHmac('sha256', key).update(text).digest('hex'));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 100, unit: 'binary' }), fc.string({ unit: 'binary' }), (key, text) => {
+        expect(hmacSha256(key)(text)).toBe(createHmac('sha256', key).update(text).digest('hex'));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   /** What redaction did before (a regular expression of every value, longest first): the oracle. */
@@ -152,19 +192,42 @@ describe('the pieces', () => {
     const unique = [...new Set(values.filter((v) => v.trim().length >= 2))].sort((a, b) => b.length - a.length);
     if (unique.length === 0) return s;
     const edge = /[\p{L}\p{N}]/u;
-    const parts = unique.map((v) => `${edge.test(v[0]!) ? '(?<![\\p{L}\\p{N}])' : ''}${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${edge.test(v[v.length - 1]!) ? '(?![\\p{L}\\p{N}])' : ''}`);
+    const parts = unique.map(
+      (v) =>
+        `${edge.test(v[0]!) ? '(?<![\\p{L}\\p{N}])' : ''}${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${edge.test(v[v.length - 1]!) ? '(?![\\p{L}\\p{N}])' : ''}`,
+    );
     return s.replace(new RegExp(parts.join('|'), 'gu'), hash);
   }
 
   test('property: replacing values by substring search gives what the regular expression gave (and finds them as messages space them)', () => {
     const piece = fc.constantFrom('ab', 'abc', 'b c', 'Zoë', 'x1', '"q"', ' ', 'é', '-', '12', 'ab ab');
     const text = fc.array(piece, { maxLength: 12 }).map((p) => p.join(''));
-    fc.assert(fc.property(text, fc.array(fc.array(piece, { minLength: 1, maxLength: 3 }).map((p) => p.join('')), { maxLength: 5 }), (message, values) => {
-      const redactor = new Redactor({ sensitive: new Map([[sensitiveKey('f.json', 'C'), values]]) });
-      const f: Finding = { ruleId: 'r', severity: 'info', message, chartId: 'C', line: 1, column: 1, pointer: '', fingerprint: '0123456789abcdef', evidence: [] };
-      // Each value also as a message spaces it (src/rules/template.ts), as redaction looks for it.
-      const spaced = [...values, 'C'].flatMap((v) => [v, spacing(v)]).filter((v) => v.length >= 2);
-      expect(redactor.finding('f.json', f).message).toBe(byRegExp(message, spaced, redactor.hash));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        text,
+        fc.array(
+          fc.array(piece, { minLength: 1, maxLength: 3 }).map((p) => p.join('')),
+          { maxLength: 5 },
+        ),
+        (message, values) => {
+          const redactor = new Redactor({ sensitive: new Map([[sensitiveKey('f.json', 'C'), values]]) });
+          const f: Finding = {
+            ruleId: 'r',
+            severity: 'info',
+            message,
+            chartId: 'C',
+            line: 1,
+            column: 1,
+            pointer: '',
+            fingerprint: '0123456789abcdef',
+            evidence: [],
+          };
+          // Each value also as a message spaces it (src/rules/template.ts), as redaction looks for it.
+          const spaced = [...values, 'C'].flatMap((v) => [v, spacing(v)]).filter((v) => v.length >= 2);
+          expect(redactor.finding('f.json', f).message).toBe(byRegExp(message, spaced, redactor.hash));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

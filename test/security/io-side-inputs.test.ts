@@ -36,16 +36,26 @@ describe('the baseline', () => {
   test('--baseline /dev/zero is refused at once: exit 2, one line', () => {
     const s = project();
     const r = run(s, ['--no-config-lookup', '--baseline', '/dev/zero', 'c.json']);
-    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'b12lint: cannot read the baseline "/dev/zero": it is not a regular file (a pipe, socket or device)\n']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      'b12lint: cannot read the baseline "/dev/zero": it is not a regular file (a pipe, socket or device)\n',
+    ]);
   });
 
   test('a baseline over the size limit is refused without being read', () => {
     const s = project();
     sparse(s, 'huge.json', 3);
     const r = run(s, ['--no-config-lookup', '--max-file-size', '2', '--baseline', 'huge.json', 'c.json']);
-    expect([r.code, r.stderr]).toEqual([2, 'b12lint: cannot read the baseline "huge.json": it is 3.0 MB, over the 2 MB limit for one file (--max-file-size)\n']);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'b12lint: cannot read the baseline "huge.json": it is 3.0 MB, over the 2 MB limit for one file (--max-file-size)\n',
+    ]);
     const whole = run(s, ['--no-config-lookup', '--baseline', 'huge.json', 'c.json']); // within 64 MB: read, and not a baseline
-    expect([whole.code, whole.stderr]).toEqual([2, 'b12lint: "huge.json" is not a b12lint baseline (version 1); write a new one with --update-baseline\n']);
+    expect([whole.code, whole.stderr]).toEqual([
+      2,
+      'b12lint: "huge.json" is not a b12lint baseline (version 1); write a new one with --update-baseline\n',
+    ]);
   });
 
   test('a baseline that is not JSON is named, its text never quoted', () => {
@@ -62,7 +72,10 @@ describe('merge inputs', () => {
     const s = project();
     sparse(s, 'shard-1.json', 3);
     const r = run(s, ['merge', '--no-config-lookup', '--max-file-size', '2', 'shard-1.json']);
-    expect([r.code, r.stderr]).toEqual([2, 'b12lint: cannot read the report shard-1.json: it is 3.0 MB, over the 2 MB limit for one file (--max-file-size)\n']);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'b12lint: cannot read the report shard-1.json: it is 3.0 MB, over the 2 MB limit for one file (--max-file-size)\n',
+    ]);
   });
 });
 
@@ -101,7 +114,11 @@ describe('the cache', () => {
   function cached(...extra: string[]): { s: Scratch; cacheFile: string; lint: () => ReturnType<typeof cli> } {
     const s = folder();
     cpSync(join(ROOT, 'fixtures', 'charts'), join(s.dir, 'charts'), { recursive: true });
-    return { s, cacheFile: join(s.dir, 'cache', CACHE_FILE), lint: () => run(s, ['--no-config-lookup', 'charts', '--cache-location', 'cache', '--stats', '-f', 'json', ...extra]) };
+    return {
+      s,
+      cacheFile: join(s.dir, 'cache', CACHE_FILE),
+      lint: () => run(s, ['--no-config-lookup', 'charts', '--cache-location', 'cache', '--stats', '-f', 'json', ...extra]),
+    };
   }
 
   test('an edited entry (its findings taken out) does not verify: it is dropped and its file linted again', () => {
@@ -124,7 +141,8 @@ describe('the cache', () => {
   test('with B12LINT_CACHE_KEY the checksums are keyed: without the secret no entry verifies (no one can forge one)', () => {
     const c = cached();
     const env = { B12LINT_CACHE_KEY: 'the team secret' };
-    const lintKeyed = (): ReturnType<typeof cli> => cli(['--no-config-lookup', 'charts', '--cache-location', 'cache', '--stats', '-f', 'json'], { cwd: c.s.dir, env });
+    const lintKeyed = (): ReturnType<typeof cli> =>
+      cli(['--no-config-lookup', 'charts', '--cache-location', 'cache', '--stats', '-f', 'json'], { cwd: c.s.dir, env });
     lintKeyed();
     expect(fromCache(lintKeyed().stderr)).toBe(6);
     // Without the secret the checksums are another key's: every entry is dropped.

@@ -36,10 +36,22 @@ interface Stopped {
 }
 
 /** Starts the CLI in `s`, waits until `ready(pid)`, sends the signal, and waits for the end. */
-async function stop(s: Scratch, args: string[], signal: 'SIGINT' | 'SIGTERM', ready: (pid: number) => boolean, env: Record<string, string> = {}): Promise<Stopped> {
-  const child = spawn(process.execPath, [BIN, '--no-config-lookup', ...args], { cwd: s.dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+async function stop(
+  s: Scratch,
+  args: string[],
+  signal: 'SIGINT' | 'SIGTERM',
+  ready: (pid: number) => boolean,
+  env: Record<string, string> = {},
+): Promise<Stopped> {
+  const child = spawn(process.execPath, [BIN, '--no-config-lookup', ...args], {
+    cwd: s.dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let started = false;
   for (let tries = 0; tries < 30_000 && child.exitCode === null && !started; tries++) {
@@ -67,14 +79,22 @@ function charts(s: Scratch, n: number): void {
 test.each(['SIGINT', 'SIGTERM'] as const)('%s with --jobs worker threads', async (signal) => {
   const s = folder();
   charts(s, 3000);
-  const r = await stop(s, ['--jobs', '2', '-f', 'json', '-o', 'report.json', 'charts'], signal, (pid) => reading(pid, join(s.dir, 'charts')), { B12LINT_WORKER_THRESHOLD: '1' });
+  const r = await stop(
+    s,
+    ['--jobs', '2', '-f', 'json', '-o', 'report.json', 'charts'],
+    signal,
+    (pid) => reading(pid, join(s.dir, 'charts')),
+    { B12LINT_WORKER_THRESHOLD: '1' },
+  );
   expectStopped(r, signal, s, ['charts']);
 });
 
 test('SIGTERM with the cache: no cache is written, no temporary file either', async () => {
   const s = folder();
   charts(s, 3000);
-  const r = await stop(s, ['--cache-location', 'cache', '-f', 'json', '-o', 'report.json', 'charts'], 'SIGTERM', (pid) => reading(pid, join(s.dir, 'charts')));
+  const r = await stop(s, ['--cache-location', 'cache', '-f', 'json', '-o', 'report.json', 'charts'], 'SIGTERM', (pid) =>
+    reading(pid, join(s.dir, 'charts')),
+  );
   expectStopped(r, 'SIGTERM', s, ['charts']);
 });
 
@@ -83,7 +103,9 @@ test('SIGTERM while a large file is linted by a worker thread (the main thread o
   mkdirSync(join(s.dir, 'charts'));
   // Every file goes to a worker (the inline limit at 0), as one over 2 MB would.
   for (let i = 0; i < 200; i++) s.write(`charts/big-${i}.json`, JSON.stringify(Array.from({ length: 20 }, (_, k) => chart(`B-${i}-${k}`))));
-  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'charts'], 'SIGTERM', (pid) => reading(pid, join(s.dir, 'charts')), { B12LINT_INLINE_LIMIT: '0' });
+  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'charts'], 'SIGTERM', (pid) => reading(pid, join(s.dir, 'charts')), {
+    B12LINT_INLINE_LIMIT: '0',
+  });
   expectStopped(r, 'SIGTERM', s, ['charts']);
 });
 
@@ -97,10 +119,16 @@ test('SIGINT while a streamed NDJSON file spools its findings: the spools go wit
   const line = (i: number): string => JSON.stringify(chart(`N-${i}`));
   writeFileSync(join(s.dir, 'charts.ndjson'), `${Array.from({ length: 30_000 }, (_, i) => line(i)).join('\n')}\n`);
   let pid = 0;
-  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'charts.ndjson'], 'SIGINT', (p) => {
-    pid = p;
-    return spoolFolders(p).length > 0;
-  }, { B12LINT_STREAM_THRESHOLD: '0' });
+  const r = await stop(
+    s,
+    ['-f', 'json', '-o', 'report.json', 'charts.ndjson'],
+    'SIGINT',
+    (p) => {
+      pid = p;
+      return spoolFolders(p).length > 0;
+    },
+    { B12LINT_STREAM_THRESHOLD: '0' },
+  );
   expectStopped(r, 'SIGINT', s, ['charts.ndjson']);
   expect(spoolFolders(pid)).toEqual([]);
 });
@@ -111,15 +139,19 @@ test('SIGTERM while a FHIR Bulk export is linted', async () => {
   mkdirSync(join(s.dir, 'export'));
   // The fixture export's patients, 2,000 times over (ids made unique), so the run lasts.
   for (const name of readdirSync(bulk)) {
-    const lines = readFileSync(join(bulk, name), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = readFileSync(join(bulk, name), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     const copies = Array.from({ length: 2000 }, (_, k) => lines.map((l) => l.replace(/-(\d{4})\b/g, `-${k}-$1`)).join('\n'));
     writeFileSync(join(s.dir, 'export', name), `${copies.join('\n')}\n`);
   }
-  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'export'], 'SIGTERM', (pid) => reading(pid, join(s.dir, 'export')), { B12LINT_STREAM_THRESHOLD: '0' });
+  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'export'], 'SIGTERM', (pid) => reading(pid, join(s.dir, 'export')), {
+    B12LINT_STREAM_THRESHOLD: '0',
+  });
   expectStopped(r, 'SIGTERM', s, ['export']);
 });
 
-test('SIGTERM while the report waits for a FIFO\'s reader: the FIFO stays a FIFO', async () => {
+test("SIGTERM while the report waits for a FIFO's reader: the FIFO stays a FIFO", async () => {
   const s = folder();
   s.write('c.json', JSON.stringify(chart('C-1')));
   execFileSync('mkfifo', [join(s.dir, 'report.fifo')]);

@@ -21,7 +21,7 @@ import { unsafeLines } from './hostile.js';
 const scratch = scratches('b12lint-merge-');
 
 /** Odd but honest file names and chart ids: what an escaped attribute must hold. */
-const ODD_NAME = 'q"><img src=x onerror=alert(1)> & \'x\'.yaml';
+const ODD_NAME = "q\"><img src=x onerror=alert(1)> & 'x'.yaml";
 
 /** A folder of charts linted in two shards; each shard's JSON report, parsed, and the whole run's. */
 function shardedRun(): { dir: string; shards: Report[] } {
@@ -65,13 +65,19 @@ function mergeTampered(name: string, tamper: (r: Report, at: ReturnType<typeof t
 const findingAt = (r: Report, at: ReturnType<typeof target>) => r.results[at.file]!.findings[at.finding]!;
 
 describe('a tampered shard is refused by name and reason, exit 2, nothing written', () => {
-  test.each([...FORMATTERS.keys()])('the issue\'s shard (a severity and a line that inject markup), in %s', (format) => {
-    const r = mergeTampered('tampered.json', (copy, at) => {
-      Object.assign(findingAt(copy, at), { severity: 'warning" onmouseover="alert(1)', line: '1"><script>' });
-    }, format);
+  test.each([...FORMATTERS.keys()])("the issue's shard (a severity and a line that inject markup), in %s", (format) => {
+    const r = mergeTampered(
+      'tampered.json',
+      (copy, at) => {
+        Object.assign(findingAt(copy, at), { severity: 'warning" onmouseover="alert(1)', line: '1"><script>' });
+      },
+      format,
+    );
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^b12lint: tampered\.json is not a valid b12lint JSON report: at \/results\/\d+\/findings\/\d+\/severity, bad severity .*: use error, warning or info\. \(and 1 more problem\)\n$/);
+    expect(r.stderr).toMatch(
+      /^b12lint: tampered\.json is not a valid b12lint JSON report: at \/results\/\d+\/findings\/\d+\/severity, bad severity .*: use error, warning or info\. \(and 1 more problem\)\n$/,
+    );
     expect(unsafeLines(r.stderr)).toEqual([]);
   });
 
@@ -82,37 +88,83 @@ describe('a tampered shard is refused by name and reason, exit 2, nothing writte
       copy.summary[key]--;
       f.severity = 'critical' as never;
     });
-    expect(r).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^b12lint: unknown-severity\.json is not a valid b12lint JSON report: at \/results\/\d+\/findings\/\d+\/severity, bad severity "critical": use error, warning or info\./) });
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(
+        /^b12lint: unknown-severity\.json is not a valid b12lint JSON report: at \/results\/\d+\/findings\/\d+\/severity, bad severity "critical": use error, warning or info\./,
+      ),
+    });
   });
 
-  test('a finding lowered below its rule\'s severity is refused', () => {
-    const r = mergeTampered('lowered.json', (copy, at) => {
-      findingAt(copy, at).severity = 'info';
-      copy.summary.errors--;
-      copy.summary.infos++;
-    }, 'stylish', (f) => f.severity === 'error' && !ENGINE.includes(f.ruleId));
+  test("a finding lowered below its rule's severity is refused", () => {
+    const r = mergeTampered(
+      'lowered.json',
+      (copy, at) => {
+        findingAt(copy, at).severity = 'info';
+        copy.summary.errors--;
+        copy.summary.infos++;
+      },
+      'stylish',
+      (f) => f.severity === 'error' && !ENGINE.includes(f.ruleId),
+    );
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^b12lint: lowered\.json has a finding of [a-z0-9-]+ in \S+ at severity info, but the rule's severity is error\n$/);
+    expect(r.stderr).toMatch(
+      /^b12lint: lowered\.json has a finding of [a-z0-9-]+ in \S+ at severity info, but the rule's severity is error\n$/,
+    );
   });
 
   test('a rule the ruleset does not run, a summary that does not add up, an unknown key, a line that is not a whole number', () => {
-    const rule = mergeTampered('rule.json', (copy, at) => { findingAt(copy, at).ruleId = 'made-up-rule'; });
-    expect([rule.code, rule.stderr]).toEqual([2, expect.stringMatching(/^b12lint: rule\.json has a finding of rule "made-up-rule" in \S+, which the ruleset does not run\n$/)]);
-    const sum = mergeTampered('sum.json', (copy) => { copy.summary.errors += 1; });
+    const rule = mergeTampered('rule.json', (copy, at) => {
+      findingAt(copy, at).ruleId = 'made-up-rule';
+    });
+    expect([rule.code, rule.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^b12lint: rule\.json has a finding of rule "made-up-rule" in \S+, which the ruleset does not run\n$/),
+    ]);
+    const sum = mergeTampered('sum.json', (copy) => {
+      copy.summary.errors += 1;
+    });
     expect([sum.code, sum.stderr]).toEqual([2, expect.stringMatching(/^b12lint: sum\.json does not add up: its summary counts /)]);
-    const key = mergeTampered('key.json', (copy, at) => { Object.assign(findingAt(copy, at), { onclick: 'x' }); });
-    expect([key.code, key.stderr]).toEqual([2, expect.stringMatching(/^b12lint: key\.json is not a valid b12lint JSON report: at \/results\/\d+\/findings\/\d+\/onclick, unknown key `onclick` in a finding\.\n$/)]);
-    const line = mergeTampered('line.json', (copy, at) => { findingAt(copy, at).line = 2.5; });
-    expect([line.code, line.stderr]).toEqual([2, expect.stringMatching(/^b12lint: line\.json is not a valid b12lint JSON report: at \/results\/\d+\/findings\/\d+\/line, `line` takes a whole number; found the number 2\.5\n$/)]);
+    const key = mergeTampered('key.json', (copy, at) => {
+      Object.assign(findingAt(copy, at), { onclick: 'x' });
+    });
+    expect([key.code, key.stderr]).toEqual([
+      2,
+      expect.stringMatching(
+        /^b12lint: key\.json is not a valid b12lint JSON report: at \/results\/\d+\/findings\/\d+\/onclick, unknown key `onclick` in a finding\.\n$/,
+      ),
+    ]);
+    const line = mergeTampered('line.json', (copy, at) => {
+      findingAt(copy, at).line = 2.5;
+    });
+    expect([line.code, line.stderr]).toEqual([
+      2,
+      expect.stringMatching(
+        /^b12lint: line\.json is not a valid b12lint JSON report: at \/results\/\d+\/findings\/\d+\/line, `line` takes a whole number; found the number 2\.5\n$/,
+      ),
+    ]);
   });
 
   test('a shard header of another ruleset, or a shard beyond the count, is refused', () => {
-    const hash = mergeTampered('hash.json', (copy) => { copy.shard!.ruleset = '0'.repeat(64); });
-    expect([hash.code, hash.stderr]).toEqual([2, expect.stringMatching(/^b12lint: hash\.json was made by another b12lint version, ruleset or config than /)]);
-    const beyond = mergeTampered('beyond.json', (copy) => { copy.shard!.index = 3; });
+    const hash = mergeTampered('hash.json', (copy) => {
+      copy.shard!.ruleset = '0'.repeat(64);
+    });
+    expect([hash.code, hash.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^b12lint: hash\.json was made by another b12lint version, ruleset or config than /),
+    ]);
+    const beyond = mergeTampered('beyond.json', (copy) => {
+      copy.shard!.index = 3;
+    });
     expect([beyond.code, beyond.stderr]).toEqual([2, 'b12lint: beyond.json says it is shard 3 of 2, which does not exist\n']);
-    const notHex = mergeTampered('not-hex.json', (copy) => { copy.shard!.ruleset = '"><script>'; });
-    expect([notHex.code, notHex.stderr]).toEqual([2, expect.stringMatching(/^b12lint: not-hex\.json is not a valid b12lint JSON report: at \/shard\/ruleset, /)]);
+    const notHex = mergeTampered('not-hex.json', (copy) => {
+      copy.shard!.ruleset = '"><script>';
+    });
+    expect([notHex.code, notHex.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^b12lint: not-hex\.json is not a valid b12lint JSON report: at \/shard\/ruleset, /),
+    ]);
   });
 });
 

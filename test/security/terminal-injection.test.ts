@@ -14,7 +14,17 @@ import { FORMATTERS } from '../../src/report/index.js';
 import type { Report } from '../../src/report/types.js';
 import { cli } from '../helpers/cli.js';
 import { scratches } from '../helpers/scratch.js';
-import { CHART_ID, COMMAND_NAME, ENCOUNTER_ID, escapedJson, FORGED_NAME, hostileChart, NOTE, unsafeLines, writeHostileCharts } from './hostile.js';
+import {
+  CHART_ID,
+  COMMAND_NAME,
+  ENCOUNTER_ID,
+  escapedJson,
+  FORGED_NAME,
+  hostileChart,
+  NOTE,
+  unsafeLines,
+  writeHostileCharts,
+} from './hostile.js';
 
 const scratch = scratches('b12lint-security-');
 
@@ -113,9 +123,13 @@ describe('messages on stderr', () => {
     expect(yaml.code).toBe(1); // the repeated encounter id is a chart-format error
     expect(unsafeLines(yaml.stdout)).toEqual([]);
     expect(unsafeLines(yaml.stderr)).toEqual([]);
-    expect(yaml.stderr.split('\n')).toContain('x\\x1b[2J\\x1b[31mevil\\n::error::forged.yaml:34:13: error: Duplicate encounter id "E\\u0085::add-mask::x\\u2028#\\x23[error]mid\\u202e": encounter ids must be unique within a chart. (chart-format)');
+    expect(yaml.stderr.split('\n')).toContain(
+      'x\\x1b[2J\\x1b[31mevil\\n::error::forged.yaml:34:13: error: Duplicate encounter id "E\\u0085::add-mask::x\\u2028#\\x23[error]mid\\u202e": encounter ids must be unique within a chart. (chart-format)',
+    );
     expect(yaml.stderr).toMatch(/^\.\/::error::plain\.yaml:34:13: error: /m);
-    const charts = parseAllDocuments(yaml.stdout).map((d) => d.toJS() as { chartId: string; encounters: { id: string; notes?: { text: string }[] }[] });
+    const charts = parseAllDocuments(yaml.stdout).map(
+      (d) => d.toJS() as { chartId: string; encounters: { id: string; notes?: { text: string }[] }[] },
+    );
     expect(charts.map((c) => c.chartId)).toContain(CHART_ID);
     const chart = charts.find((c) => c.chartId === CHART_ID)!;
     expect(chart.encounters[0]!.id).toBe(ENCOUNTER_ID);
@@ -144,7 +158,9 @@ describe('messages on stderr', () => {
   test('b12lint test: case names, chart ids and messages of the test charts are escaped', () => {
     const { dir } = scratch();
     writeFileSync(join(dir, FORGED_NAME), escapedJson(hostileChart({ usable: true })));
-    writeFileSync(join(dir, 'rules.yaml'), `ruleset: t
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      `ruleset: t
 rules:
   - id: quotes-ids
     severity: error
@@ -152,9 +168,13 @@ rules:
     on: service
     match: { code: J3420 }
     message: "Chart {{chart.id}}, encounter {{encounter.id}}"
-`);
+`,
+    );
     // Valid: the rule must stay quiet, so the case fails and prints the findings it got.
-    writeFileSync(join(dir, 'rules.tests.yaml'), escapedJson({ tests: { 'quotes-ids': { valid: [{ name: 'case\n::error::name\u001b[2J', chart: FORGED_NAME }] } } }));
+    writeFileSync(
+      join(dir, 'rules.tests.yaml'),
+      escapedJson({ tests: { 'quotes-ids': { valid: [{ name: 'case\n::error::name\u001b[2J', chart: FORGED_NAME }] } } }),
+    );
     const r = cli(['test', 'rules.yaml'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
@@ -163,9 +183,11 @@ rules:
     expect(r.stdout).toContain('error  Chart C\\x1b]0;pwned\\x07\\x1b[2J::error::forged-id, encounter E\\u0085::add-mask::x');
   });
 
-  test('rules and explain escape a ruleset\'s titles, docs and YAML', () => {
+  test("rules and explain escape a ruleset's titles, docs and YAML", () => {
     const { dir } = scratch();
-    writeFileSync(join(dir, 'rules.yaml'), `ruleset: "t\\e[2J"
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      `ruleset: "t\\e[2J"
 rules:
   - id: odd-rule
     severity: warning
@@ -174,7 +196,8 @@ rules:
     match: { code: J3420 }
     message: Odd.
     docs: "Docs line one.\\r\\nline two \\e]0;x\\a ##[error]docs"
-`);
+`,
+    );
     const rules = cli(['rules', '-r', 'rules.yaml'], { cwd: dir });
     expect(rules.code).toBe(0);
     expect(unsafeLines(rules.stdout)).toEqual([]);

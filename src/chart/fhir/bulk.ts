@@ -198,7 +198,10 @@ export class BulkIndex {
   private readonly lines: LineReader;
 
   /** Indexes the files: the first, streaming pass. */
-  constructor(readonly files: readonly string[], private readonly maxLineBytes: number) {
+  constructor(
+    readonly files: readonly string[],
+    private readonly maxLineBytes: number,
+  ) {
     this.lines = new LineReader(files);
     files.forEach((path, file) => this.indexFile(path, file));
     this.byKey = undefined;
@@ -266,7 +269,13 @@ export class BulkIndex {
     try {
       forEachLine(path, this.maxLineBytes, (line, offset, lineNo) => {
         if (!line) {
-          this.problem(file, lineNo, 1, ENGINE_RULES.readError, `Line is over the ${Math.round(this.maxLineBytes / 1048576)} MB limit for one resource (--max-file-size): it is not read.`);
+          this.problem(
+            file,
+            lineNo,
+            1,
+            ENGINE_RULES.readError,
+            `Line is over the ${Math.round(this.maxLineBytes / 1048576)} MB limit for one resource (--max-file-size): it is not read.`,
+          );
           return;
         }
         const lineText = line.toString('utf8');
@@ -280,18 +289,33 @@ export class BulkIndex {
         }
         const type = isObj(value) ? text(value.resourceType) : undefined;
         if (type === undefined) {
-          this.problem(file, lineNo, 1, ENGINE_RULES.chartFormat, 'Line is not a FHIR resource (it has no `resourceType`): a Bulk Data file holds one resource a line.');
+          this.problem(
+            file,
+            lineNo,
+            1,
+            ENGINE_RULES.chartFormat,
+            'Line is not a FHIR resource (it has no `resourceType`): a Bulk Data file holds one resource a line.',
+          );
           return;
         }
         const r = value as Obj;
         if (SHARED_TYPES.has(type)) {
           const id = text(r.id);
-          if (id !== undefined && !this.shared.has(`${type}/${id}`)) this.shared.set(`${type}/${id}`, this.rows.add(file, offset, line.length, lineNo));
+          if (id !== undefined && !this.shared.has(`${type}/${id}`))
+            this.shared.set(`${type}/${id}`, this.rows.add(file, offset, line.length, lineNo));
           return;
         }
         const key = patientKey(r, type, `${file}:${lineNo}`) ?? (type === 'Patient' ? `Patient@${file}:${lineNo}` : undefined);
         if (key !== undefined) this.addResource(key, type, file, offset, line.length, lineNo);
-        else if (CHART_TYPES.has(type)) this.problems.push({ file, line: lineNo, column: 1, ruleId: ENGINE_RULES.chartFormat, severity: 'warning', message: `${type}${text(r.id) === undefined ? '' : `/${shown(text(r.id)!)}`} is not linted, belonging to no chart: ${aboutNoPatient(r)}.` });
+        else if (CHART_TYPES.has(type))
+          this.problems.push({
+            file,
+            line: lineNo,
+            column: 1,
+            ruleId: ENGINE_RULES.chartFormat,
+            severity: 'warning',
+            message: `${type}${text(r.id) === undefined ? '' : `/${shown(text(r.id)!)}`} is not linted, belonging to no chart: ${aboutNoPatient(r)}.`,
+          });
       });
     } catch (err) {
       this.problem(file, 1, 1, ENGINE_RULES.readError, `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);

@@ -20,7 +20,8 @@ import { applyServices } from './services.js';
 import { codings, systemLabel } from './systems.js';
 import type { Entry } from './types.js';
 
-const PROBLEM_LIST = (n: number): string => `${several(n, 'Condition')} not linted, naming no encounter (a problem-list entry codes no encounter)`;
+const PROBLEM_LIST = (n: number): string =>
+  `${several(n, 'Condition')} not linted, naming no encounter (a problem-list entry codes no encounter)`;
 
 function placeConditions(conditions: readonly Entry[], encounters: Encounters, ctx: Context): Entry[] {
   const problemList: Entry[] = [];
@@ -30,7 +31,12 @@ function placeConditions(conditions: readonly Entry[], encounters: Encounters, c
       problemList.push(entry);
       continue;
     }
-    const enc = encounters.find(entry.resource.encounter, entry, `${entry.ptr}/encounter`, "the condition is left out of the encounter's diagnoses");
+    const enc = encounters.find(
+      entry.resource.encounter,
+      entry,
+      `${entry.ptr}/encounter`,
+      "the condition is left out of the encounter's diagnoses",
+    );
     const draft = enc && readCondition(entry, ctx);
     if (enc && draft) placeDiagnosis(enc, draft);
   }
@@ -41,14 +47,20 @@ export function buildChart(g: PatientGroup, ctx: Context): Chart {
   const chartId = chartIdOf(g);
   ctx.p.chartId = chartId;
   if (g.orphan) {
-    ctx.p.add(g.orphan.ptr, `Patient reference "${g.orphan.ref}" does not resolve: the Patient is not in this ${ctx.where}, so the chart has no birth date or sex.`, 'warning');
+    ctx.p.add(
+      g.orphan.ptr,
+      `Patient reference "${g.orphan.ref}" does not resolve: the Patient is not in this ${ctx.where}, so the chart has no birth date or sex.`,
+      'warning',
+    );
   }
   const of = (...types: readonly string[]): Entry[] => g.entries.filter((e) => types.includes(e.type));
   const encounters = new Encounters(ctx);
   for (const e of of('Encounter')) encounters.add(e);
   applyClaims(of('Claim', 'ExplanationOfBenefit', 'ClaimResponse'), encounters, ctx);
   const problemList = placeConditions(of('Condition'), encounters, ctx);
-  const medications = of(...MEDICATION_TYPES).filter(medicationCounts).map((entry) => ({ entry, concept: medicationConcept(entry, ctx) }));
+  const medications = of(...MEDICATION_TYPES)
+    .filter(medicationCounts)
+    .map((entry) => ({ entry, concept: medicationConcept(entry, ctx) }));
   applyServices(of('Procedure'), medications, encounters, ctx);
   applyNotes(of(...NOTE_TYPES), encounters, ctx);
   // Problem-list Conditions that no claim or service points to are not in the chart.
@@ -57,7 +69,10 @@ export function buildChart(g: PatientGroup, ctx: Context): Chart {
     const c = codings(entry.resource.code)[0];
     ctx.leftOut.add('problem-list', 'info', PROBLEM_LIST, leftOutResource(entry, c && `${quoted(c.code)} in ${systemLabel(c)}`, c?.code));
   }
-  const contained = g.entries.filter((e) => Array.isArray(e.resource.contained)).flatMap((e) => ctx.index.containedOf(e)).filter((e) => e.type === 'Observation');
+  const contained = g.entries
+    .filter((e) => Array.isArray(e.resource.contained))
+    .flatMap((e) => ctx.index.containedOf(e))
+    .filter((e) => e.type === 'Observation');
   const chart: Chart = {
     chartId,
     patient: patientOf(g),

@@ -78,7 +78,13 @@ interface Item {
 function itemsOf(entry: Entry, field = 'item'): Item[] {
   return objects(entry.resource[field]).map(([item, k]) => {
     const seq = typeof item.sequence === 'number' ? item.sequence : typeof item.itemSequence === 'number' ? item.itemSequence : undefined;
-    const it: Item = { item, k, ptr: `${entry.ptr}/${field}/${k}`, line: `line ${seq ?? k + 1}`, concept: item.productOrService ?? item.service };
+    const it: Item = {
+      item,
+      k,
+      ptr: `${entry.ptr}/${field}/${k}`,
+      line: `line ${seq ?? k + 1}`,
+      concept: item.productOrService ?? item.service,
+    };
     for (const pf of ['diagnosisSequence', 'diagnosisLinkId']) {
       if (Array.isArray(item[pf])) {
         it.pointers = { values: item[pf] as unknown[], field: pf };
@@ -95,7 +101,9 @@ function codeLabel(it: Item): { label: string; code?: string } {
   if (lc.kind === 'none') {
     // An institutional line may code only its details (a drug's NDC).
     const details = objects(it.item.detail).flatMap(([d]) => codings(d.productOrService ?? d.service).slice(0, 1));
-    const coded = details.length ? ` (only its detail is coded: ${details.map((c) => `${quoted(c.code)} in ${systemLabel(c)}`).join(', ')})` : ' (no code)';
+    const coded = details.length
+      ? ` (only its detail is coded: ${details.map((c) => `${quoted(c.code)} in ${systemLabel(c)}`).join(', ')})`
+      : ' (no code)';
     return { label: `${it.line}${coded}` };
   }
   const c = lc.coding;
@@ -109,14 +117,20 @@ function leftOutLine(it: Item): LeftOutItem {
 }
 
 const NOT_PROCEDURE = (n: number): string => `${several(n, 'line')} not linted, not coded in HCPCS or CPT`;
-const UNKNOWN_SYSTEM = (n: number): string => `${several(n, 'line')} not linted, coded in a system b12lint does not know (not HCPCS or CPT)`;
+const UNKNOWN_SYSTEM = (n: number): string =>
+  `${several(n, 'line')} not linted, coded in a system b12lint does not know (not HCPCS or CPT)`;
 const NO_CODE = (n: number): string => `${several(n, 'line')} not linted, with no procedure code`;
 
 /** Reports the lines of a claim that are not services, one finding per reason. */
 function reportLines(lines: { other: Item[]; unknown: Item[]; none: Item[] }, ctx: Context): void {
   reportLeftOut(ctx.p, lines.other.map(leftOutLine), 'info', NOT_PROCEDURE);
-  const shaped = lines.unknown.some((it) => { const lc = lineCode(it.concept); return lc.kind === 'unknown' && looksLikeProcedureCode(lc.coding.code); });
-  const hint = shaped ? ' If a code is HCPCS or CPT, export it under https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets or http://www.ama-assn.org/go/cpt.' : '';
+  const shaped = lines.unknown.some((it) => {
+    const lc = lineCode(it.concept);
+    return lc.kind === 'unknown' && looksLikeProcedureCode(lc.coding.code);
+  });
+  const hint = shaped
+    ? ' If a code is HCPCS or CPT, export it under https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets or http://www.ama-assn.org/go/cpt.'
+    : '';
   reportLeftOut(ctx.p, lines.unknown.map(leftOutLine), 'warning', UNKNOWN_SYSTEM, hint);
   reportLeftOut(ctx.p, lines.none.map(leftOutLine), 'warning', NO_CODE);
 }
@@ -146,14 +160,22 @@ function claimDiagnoses(entry: Entry, ctx: Context): { diagnoses: ClaimDiagnosis
     const name = `diagnosis ${sequence ?? i + 1}`;
     let draft: DiagnosisDraft | undefined;
     if (d.diagnosisReference !== undefined) {
-      const condition = follow(ctx, d.diagnosisReference, entry, `${ptr}/diagnosisReference`, 'Condition', 'the diagnosis is left out of the claim');
+      const condition = follow(
+        ctx,
+        d.diagnosisReference,
+        entry,
+        `${ptr}/diagnosisReference`,
+        'Condition',
+        'the diagnosis is left out of the claim',
+      );
       draft = condition ? readCondition(condition, ctx) : undefined;
     } else {
       const nine = icd9Only(d.diagnosisCodeableConcept);
       if (nine) icd9.push({ ptr, label: `${name} (${quoted(nine.code)})`, kind: 'diagnosis', code: nine.code });
       else {
         draft = codedDiagnosis(d.diagnosisCodeableConcept, ptr, ctx.map);
-        if (!draft) ctx.p.add(ptr, 'Claim diagnosis has neither a coded `diagnosisCodeableConcept` nor a `diagnosisReference`: it is left out.');
+        if (!draft)
+          ctx.p.add(ptr, 'Claim diagnosis has neither a coded `diagnosisCodeableConcept` nor a `diagnosisReference`: it is left out.');
       }
     }
     if (draft) diagnoses.push({ ...(sequence === undefined ? {} : { sequence }), principal: isPrincipal(d), draft });
@@ -186,7 +208,12 @@ const INPATIENT_TYPES = new Set(['inpatient', 'snf', 'inpatient-facility']);
 
 /** Settings by place of service (CMS place-of-service codes, on each line). */
 const SETTING_BY_PLACE: Record<string, Setting> = {
-  '21': 'inpatient', '51': 'inpatient', '61': 'inpatient', '23': 'emergency', '02': 'telehealth', '10': 'telehealth',
+  '21': 'inpatient',
+  '51': 'inpatient',
+  '61': 'inpatient',
+  '23': 'emergency',
+  '02': 'telehealth',
+  '10': 'telehealth',
 };
 
 /** The setting of the encounter made from a claim that references none. */
@@ -207,7 +234,12 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
   const itemEncounter = new Map<number, EncounterDraft>();
   for (const { item, k } of items) {
     for (const [j, ref] of list(item.encounter).entries()) {
-      const enc = encounters.find(ref, entry, `${entry.ptr}/item/${k}/encounter/${j}`, 'the line goes to another encounter of the claim (or one made from the claim)');
+      const enc = encounters.find(
+        ref,
+        entry,
+        `${entry.ptr}/item/${k}/encounter/${j}`,
+        'the line goes to another encounter of the claim (or one made from the claim)',
+      );
       if (enc) {
         itemEncounter.set(k, enc);
         break;
@@ -219,7 +251,10 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
     const day = claimDay(entry.resource);
     if (!day) {
       const lines = items.length ? `, with its ${items.length === 1 ? 'line' : `${items.length} lines`} and diagnoses` : '';
-      ctx.p.add(entry.ptr, `${entry.type} references no encounter and has no billablePeriod, servicedDate or created date: it cannot be placed in time and is left out${lines}.`);
+      ctx.p.add(
+        entry.ptr,
+        `${entry.type} references no encounter and has no billablePeriod, servicedDate or created date: it cannot be placed in time and is left out${lines}.`,
+      );
       return;
     }
     encs.push(encounters.standIn(entry, day, claimSetting(entry.resource)));
@@ -243,7 +278,14 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
     }
     const enc = itemEncounter.get(it.k) ?? encs[0]!;
     const day = lineDay(it.item) ?? { day: enc.date, text: enc.dateText };
-    const svc: Service = { code: normalizeProcedureCode(lc.coding.code), codeText: lc.coding.code, units: units(it.item, it.ptr, ctx), date: day.day, dateText: day.text, ptr: it.ptr };
+    const svc: Service = {
+      code: normalizeProcedureCode(lc.coding.code),
+      codeText: lc.coding.code,
+      units: units(it.item, it.ptr, ctx),
+      date: day.day,
+      dateText: day.text,
+      ptr: it.ptr,
+    };
     if (it.pointers) {
       const seq = bySequence.get(enc)!;
       svc.linked = [];
@@ -252,7 +294,10 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
         const d = n === undefined ? undefined : seq.get(n);
         if (d) svc.linked!.push(d);
         else if (!(n !== undefined && dropped.has(n))) {
-          ctx.p.add(`${it.ptr}/${it.pointers!.field}/${m}`, `Diagnosis sequence ${JSON.stringify(s)} is not among this claim's diagnoses (${[...seq.keys()].join(', ') || 'none'}).`);
+          ctx.p.add(
+            `${it.ptr}/${it.pointers!.field}/${m}`,
+            `Diagnosis sequence ${JSON.stringify(s)} is not among this claim's diagnoses (${[...seq.keys()].join(', ') || 'none'}).`,
+          );
         }
       });
     }
@@ -264,7 +309,8 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
   reportProcedures(entry, ctx);
 }
 
-const CLAIM_PROCEDURES = (n: number): string => `${several(n, 'claim procedure')} not linted (a claim's procedure codes are not its billed lines)`;
+const CLAIM_PROCEDURES = (n: number): string =>
+  `${several(n, 'claim procedure')} not linted (a claim's procedure codes are not its billed lines)`;
 
 /** A claim's `procedure` list (an inpatient claim's ICD-10-PCS codes) is reported, not read. */
 function reportProcedures(entry: Entry, ctx: Context): void {
@@ -273,8 +319,16 @@ function reportProcedures(entry: Entry, ctx: Context): void {
     const name = `procedure ${sequenceOf(pr.sequence) ?? i + 1}`;
     const c = codings(pr.procedureCodeableConcept)[0];
     const ref = isObj(pr.procedureReference) ? text(pr.procedureReference.reference) : undefined;
-    const label = c ? `${name} (${quoted(c.code)} in ${systemLabel(c)})` : ref !== undefined ? `${name} (${quoted(ref)})` : `${name} (no code)`;
-    items.push(c ? { ptr: `${entry.ptr}/procedure/${i}`, label, kind: 'service', code: c.code } : { ptr: `${entry.ptr}/procedure/${i}`, label, kind: 'service' });
+    const label = c
+      ? `${name} (${quoted(c.code)} in ${systemLabel(c)})`
+      : ref !== undefined
+        ? `${name} (${quoted(ref)})`
+        : `${name} (no code)`;
+    items.push(
+      c
+        ? { ptr: `${entry.ptr}/procedure/${i}`, label, kind: 'service', code: c.code }
+        : { ptr: `${entry.ptr}/procedure/${i}`, label, kind: 'service' },
+    );
   }
   reportLeftOut(ctx.p, items, 'info', CLAIM_PROCEDURES);
 }
@@ -296,8 +350,13 @@ function checkAdjudicated(eob: Entry, claim: Entry, ctx: Context): void {
     const code = billedCode(it.concept);
     return !claimLines.some((c) => c.item.sequence === seq && billedCode(c.concept) === code);
   });
-  reportLeftOut(ctx.p, missing.map(leftOutLine), 'warning',
-    (n) => `${several(n, 'line')} not linted: this ExplanationOfBenefit adjudicates ${resourceName(claim)}, whose lines are read, and ${n === 1 ? 'it is' : 'they are'} not among them`);
+  reportLeftOut(
+    ctx.p,
+    missing.map(leftOutLine),
+    'warning',
+    (n) =>
+      `${several(n, 'line')} not linted: this ExplanationOfBenefit adjudicates ${resourceName(claim)}, whose lines are read, and ${n === 1 ? 'it is' : 'they are'} not among them`,
+  );
 }
 
 /**
@@ -313,14 +372,20 @@ function applyResponse(e: Entry, ctx: Context): void {
     return { ...leftOutLine(it), label: codeLabel(it).label.replace(/^line/, 'added line') };
   });
   const claim = isObj(e.resource.request) ? text(e.resource.request.reference) : undefined;
-  const whose = claim === undefined
-    ? 'This ClaimResponse names no Claim'
-    : `This ClaimResponse answers "${quoted(claim)}", which is not in this ${ctx.where}`;
+  const whose =
+    claim === undefined
+      ? 'This ClaimResponse names no Claim'
+      : `This ClaimResponse answers "${quoted(claim)}", which is not in this ${ctx.where}`;
   if (lines.length === 0) {
     ctx.p.add(e.ptr, `${whose}: the lines it adjudicates are on that Claim, so nothing here is linted.`, 'info');
     return;
   }
-  reportLeftOut(ctx.p, lines, 'info', (n) => `${several(n, 'line')} not linted: ${whose.replace(/^This/, 'this')}, and names the lines it adjudicates by number only`);
+  reportLeftOut(
+    ctx.p,
+    lines,
+    'info',
+    (n) => `${several(n, 'line')} not linted: ${whose.replace(/^This/, 'this')}, and names the lines it adjudicates by number only`,
+  );
 }
 
 function units(item: Obj, ptr: string, ctx: Context): number {
@@ -331,4 +396,3 @@ function units(item: Obj, ptr: string, ctx: Context): number {
   ctx.p.add(`${ptr}/quantity`, 'Item quantity must have a positive `value`: the line is read as 1 unit.', 'warning');
   return 1;
 }
-

@@ -52,38 +52,54 @@ export function loadConceptMap(path: string = DEFAULT_CONCEPT_MAP): ConceptMap {
     problems.throwIfAny();
   }
   const root = raw as Record<string, unknown>;
-  for (const key of Object.keys(root)) if (!KEYS.includes(key)) problems.at(src!, [key], `unknown key ${keyName(key)}: a concept map has ${KEYS.slice(0, -1).join(', ')} and ${KEYS[KEYS.length - 1]}`);
+  for (const key of Object.keys(root))
+    if (!KEYS.includes(key))
+      problems.at(
+        src!,
+        [key],
+        `unknown key ${keyName(key)}: a concept map has ${KEYS.slice(0, -1).join(', ')} and ${KEYS[KEYS.length - 1]}`,
+      );
   if (root.snomed !== undefined && root.snomed !== null) {
     if (!isObj(root.snomed)) problems.at(src!, ['snomed'], '`snomed` maps SNOMED CT concept ids to { icd10, display }');
-    else for (const [id, v] of Object.entries(root.snomed)) {
-      const icd = isObj(v) ? text(v.icd10) : undefined;
-      if (!/^[0-9]{6,18}$/.test(id)) problems.at(src!, ['snomed', id], `${keyName(id)} is not a SNOMED CT concept id (6 to 18 digits)`);
-      else if (icd === undefined || !looksLikeIcd10(normalizeIcd10(icd))) problems.at(src!, ['snomed', id], `SNOMED CT ${id} needs \`icd10:\` with an ICD-10-CM code (D51.0)`);
-      else snomed.set(id, { icd10: normalizeIcd10(icd), ...(isObj(v) && text(v.display) ? { display: text(v.display)! } : {}) });
-    }
+    else
+      for (const [id, v] of Object.entries(root.snomed)) {
+        const icd = isObj(v) ? text(v.icd10) : undefined;
+        if (!/^[0-9]{6,18}$/.test(id)) problems.at(src!, ['snomed', id], `${keyName(id)} is not a SNOMED CT concept id (6 to 18 digits)`);
+        else if (icd === undefined || !looksLikeIcd10(normalizeIcd10(icd)))
+          problems.at(src!, ['snomed', id], `SNOMED CT ${id} needs \`icd10:\` with an ICD-10-CM code (D51.0)`);
+        else snomed.set(id, { icd10: normalizeIcd10(icd), ...(isObj(v) && text(v.display) ? { display: text(v.display)! } : {}) });
+      }
   }
   if (root.drugs !== undefined && root.drugs !== null) {
     if (!isObj(root.drugs)) problems.at(src!, ['drugs'], '`drugs` maps HCPCS codes to { rxnorm, names }');
-    else for (const [code, v] of Object.entries(root.drugs)) {
-      if (!isObj(v)) {
-        problems.at(src!, ['drugs', code], `drug ${keyName(code)} takes { rxnorm: [...], names: [...] }`);
-        continue;
-      }
-      const strings = (key: string): string[] => {
-        const l = v[key];
-        if (l === undefined || l === null) return [];
-        if (!Array.isArray(l) || l.some((x) => text(x) === undefined)) {
-          problems.at(src!, ['drugs', code, key], `\`${key}\` takes a list of text`);
-          return [];
+    else
+      for (const [code, v] of Object.entries(root.drugs)) {
+        if (!isObj(v)) {
+          problems.at(src!, ['drugs', code], `drug ${keyName(code)} takes { rxnorm: [...], names: [...] }`);
+          continue;
         }
-        return l.map((x) => text(x)!);
-      };
-      drugs.push({ code: normalizeProcedureCode(code), rxnorm: new Set(strings('rxnorm')), names: strings('names').map((n) => n.toLowerCase()) });
-    }
+        const strings = (key: string): string[] => {
+          const l = v[key];
+          if (l === undefined || l === null) return [];
+          if (!Array.isArray(l) || l.some((x) => text(x) === undefined)) {
+            problems.at(src!, ['drugs', code, key], `\`${key}\` takes a list of text`);
+            return [];
+          }
+          return l.map((x) => text(x)!);
+        };
+        drugs.push({
+          code: normalizeProcedureCode(code),
+          rxnorm: new Set(strings('rxnorm')),
+          names: strings('names').map((n) => n.toLowerCase()),
+        });
+      }
   }
-  const noteSections = root.noteSections === undefined || root.noteSections === null
-    ? (path === DEFAULT_CONCEPT_MAP ? new Map<string, NoteSection>() : defaultConceptMap().noteSections)
-    : readNoteSections(root.noteSections, src!, problems);
+  const noteSections =
+    root.noteSections === undefined || root.noteSections === null
+      ? path === DEFAULT_CONCEPT_MAP
+        ? new Map<string, NoteSection>()
+        : defaultConceptMap().noteSections
+      : readNoteSections(root.noteSections, src!, problems);
   problems.throwIfAny();
   return { file: src!.file, snomed, drugs, noteSections };
 }
@@ -95,8 +111,10 @@ function readNoteSections(raw: unknown, src: NonNullable<ReturnType<typeof readS
     return out;
   }
   for (const [code, v] of Object.entries(raw)) {
-    if (!/^\d{1,7}-\d$/.test(code)) problems.at(src, ['noteSections', code], `${keyName(code)} is not a LOINC code (digits, a hyphen and a check digit)`);
-    else if (!(NOTE_SECTIONS as readonly unknown[]).includes(v)) problems.at(src, ['noteSections', code], `LOINC ${code} needs a note section: ${NOTE_SECTIONS.join(', ')}`);
+    if (!/^\d{1,7}-\d$/.test(code))
+      problems.at(src, ['noteSections', code], `${keyName(code)} is not a LOINC code (digits, a hyphen and a check digit)`);
+    else if (!(NOTE_SECTIONS as readonly unknown[]).includes(v))
+      problems.at(src, ['noteSections', code], `LOINC ${code} needs a note section: ${NOTE_SECTIONS.join(', ')}`);
     else out.set(code, v as NoteSection);
   }
   return out;

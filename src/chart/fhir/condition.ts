@@ -38,7 +38,8 @@ export function codedDiagnosis(concept: unknown, ptr: string, map: ConceptMap): 
     if (description !== undefined) d.description = description;
     return d;
   };
-  const icd = codingIn(concept, ['icd-10-cm', 'icd-10']) ??
+  const icd =
+    codingIn(concept, ['icd-10-cm', 'icd-10']) ??
     codings(concept).find((c) => c.system === undefined && looksLikeIcd10(normalizeIcd10(c.code)));
   if (icd) return base(normalizeIcd10(icd.code), icd.code);
   const snomed = codingIn(concept, ['snomed']);
@@ -74,7 +75,8 @@ export function conditionDiagnosis(entry: Entry, ctx: Context): DiagnosisDraft |
   const status = STATUS[verification(r) ?? 'confirmed'];
   if (status) d.status = status;
   const clinical = codings(r.clinicalStatus)[0]?.code;
-  const abated = clinical === 'resolved' || clinical === 'inactive' ? firstDay(r, ['abatementDateTime', 'abatementPeriod.start']) : undefined;
+  const abated =
+    clinical === 'resolved' || clinical === 'inactive' ? firstDay(r, ['abatementDateTime', 'abatementPeriod.start']) : undefined;
   if (abated && d.status === 'confirmed') d.abated = abated.day;
   return d;
 }

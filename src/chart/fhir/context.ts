@@ -23,7 +23,15 @@ export interface Context {
  * Resolves a reference that the chart needs; one that is written but does not resolve (or
  * resolves to another type) is a finding at `ptr`, saying what is lost (`consequence`).
  */
-export function follow(ctx: Context, ref: unknown, from: Entry, ptr: string, type: string, consequence: string, severity: Severity = 'error'): Entry | undefined {
+export function follow(
+  ctx: Context,
+  ref: unknown,
+  from: Entry,
+  ptr: string,
+  type: string,
+  consequence: string,
+  severity: Severity = 'error',
+): Entry | undefined {
   const written = refText(ref);
   if (written === undefined) return undefined;
   const hit = ctx.index.resolve(ref, from);

@@ -17,7 +17,8 @@ export function icd9Only(concept: unknown): Coding | undefined {
   return all.length > 0 && all.every((c) => c.name === 'icd-9-cm') ? all[0] : undefined;
 }
 
-export const ICD9_LEFT_OUT = (n: number): string => `${several(n, 'diagnosis', 'diagnoses')} not linted, coded only in ICD-9-CM (b12lint reads ICD-10-CM)`;
+export const ICD9_LEFT_OUT = (n: number): string =>
+  `${several(n, 'diagnosis', 'diagnoses')} not linted, coded only in ICD-9-CM (b12lint reads ICD-10-CM)`;
 
 /** A Condition as a diagnosis, or undefined, having said why it is left out. */
 export function readCondition(entry: Entry, ctx: Context): DiagnosisDraft | undefined {

@@ -12,7 +12,12 @@ import { codings, fhirDay, type FhirDay } from './systems.js';
 import { enteredInError, isObj, text, type Entry } from './types.js';
 
 const SETTINGS: Record<string, Setting> = {
-  AMB: 'outpatient', IMP: 'inpatient', ACUTE: 'inpatient', NONAC: 'inpatient', EMER: 'emergency', VR: 'telehealth',
+  AMB: 'outpatient',
+  IMP: 'inpatient',
+  ACUTE: 'inpatient',
+  NONAC: 'inpatient',
+  EMER: 'emergency',
+  VR: 'telehealth',
 };
 
 export interface EncounterDraft extends Omit<Encounter, 'index'> {
@@ -26,7 +31,11 @@ function settingOf(entry: Entry, ctx: Context): Setting {
   if (code === undefined) return 'outpatient';
   const setting = SETTINGS[code.toUpperCase()];
   if (setting) return setting;
-  ctx.p.add(`${entry.ptr}/class`, `Encounter class "${code}" is none of AMB, IMP, ACUTE, NONAC, EMER, VR: the encounter is read as outpatient.`, 'warning');
+  ctx.p.add(
+    `${entry.ptr}/class`,
+    `Encounter class "${code}" is none of AMB, IMP, ACUTE, NONAC, EMER, VR: the encounter is read as outpatient.`,
+    'warning',
+  );
   return 'outpatient';
 }
 
@@ -49,11 +58,24 @@ export class Encounters {
     const period = entry.resource.period;
     const day = fhirDay(isObj(period) ? period.start : undefined);
     if (id === undefined || !day) {
-      this.ctx.p.add(entry.ptr, `Encounter has no ${id === undefined ? 'id' : 'full date in `period.start`'}: it cannot be placed in time and is left out, with what points to it.`);
+      this.ctx.p.add(
+        entry.ptr,
+        `Encounter has no ${id === undefined ? 'id' : 'full date in `period.start`'}: it cannot be placed in time and is left out, with what points to it.`,
+      );
       this.dropped.add(entry);
       return;
     }
-    this.push(entry, { id, date: day.day, dateText: day.text, setting: settingOf(entry, this.ctx), diagnoses: [], services: [], notes: [], ptr: entry.ptr, claimed: false });
+    this.push(entry, {
+      id,
+      date: day.day,
+      dateText: day.text,
+      setting: settingOf(entry, this.ctx),
+      diagnoses: [],
+      services: [],
+      notes: [],
+      ptr: entry.ptr,
+      claimed: false,
+    });
   }
 
   /** An encounter standing for a resource that references none (a Claim without encounters). */
@@ -61,7 +83,17 @@ export class Encounters {
     const existing = this.byEntry.get(entry);
     if (existing) return existing;
     const id = `${entry.type}/${text(entry.resource.id) ?? entry.ptr}`;
-    return this.push(entry, { id, date: day.day, dateText: day.text, setting, diagnoses: [], services: [], notes: [], ptr: entry.ptr, claimed: false });
+    return this.push(entry, {
+      id,
+      date: day.day,
+      dateText: day.text,
+      setting,
+      diagnoses: [],
+      services: [],
+      notes: [],
+      ptr: entry.ptr,
+      claimed: false,
+    });
   }
 
   /** The encounter a Reference points to; one that does not resolve is reported at `ptr`. */

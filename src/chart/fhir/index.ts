@@ -59,7 +59,8 @@ export function adaptFhirEntries(entries: readonly Entry[], options: FhirOptions
   const index = new ResourceIndex(options.external);
   const kept: Entry[] = [];
   for (const e of entries) {
-    if (index.add(e)) p.add(e.ptr, `${typedId(e) ?? e.fullUrl} appears more than once in this ${options.where}: only the first is read.`, 'warning');
+    if (index.add(e))
+      p.add(e.ptr, `${typedId(e) ?? e.fullUrl} appears more than once in this ${options.where}: only the first is read.`, 'warning');
     else kept.push(e);
   }
   const ctx: Context = { map: options.map, index, p, leftOut: new LeftOut(), where: options.where };
@@ -74,14 +75,27 @@ export function adaptFhirEntries(entries: readonly Entry[], options: FhirOptions
 export function adaptFhirDocument(value: unknown, map: ConceptMap): AdaptResult {
   if (!isFhirResource(value)) {
     return {
-      charts: [], refused: [''], derivedIds: true,
-      findings: [{ ruleId: ENGINE_RULES.chartFormat, severity: 'error', pointer: '', evidence: [], message: 'Not a FHIR resource: a FHIR document is a JSON object with a `resourceType`.' }],
+      charts: [],
+      refused: [''],
+      derivedIds: true,
+      findings: [
+        {
+          ruleId: ENGINE_RULES.chartFormat,
+          severity: 'error',
+          pointer: '',
+          evidence: [],
+          message: 'Not a FHIR resource: a FHIR document is a JSON object with a `resourceType`.',
+        },
+      ],
     };
   }
   const result = adaptFhirEntries(documentEntries(value), { map, where: 'file' });
   if (result.charts.length === 0) {
     result.findings.push({
-      ruleId: ENGINE_RULES.chartFormat, severity: 'warning', pointer: '', evidence: [],
+      ruleId: ENGINE_RULES.chartFormat,
+      severity: 'warning',
+      pointer: '',
+      evidence: [],
       message: `This ${value.resourceType} holds no resource about a patient: there is no chart to lint.`,
     });
   }

@@ -30,10 +30,20 @@ export function resourceName(e: Entry): string {
 
 /** Evidence kinds by resource type, for resources left out whole. */
 const KIND: Record<string, EvidenceKind> = {
-  Encounter: 'encounter', Condition: 'diagnosis', Observation: 'lab', Procedure: 'service',
-  Claim: 'service', ExplanationOfBenefit: 'service', ClaimResponse: 'service',
-  MedicationAdministration: 'medication', MedicationRequest: 'medication', MedicationStatement: 'medication',
-  DocumentReference: 'note', DiagnosticReport: 'note', Composition: 'note', Patient: 'patient',
+  Encounter: 'encounter',
+  Condition: 'diagnosis',
+  Observation: 'lab',
+  Procedure: 'service',
+  Claim: 'service',
+  ExplanationOfBenefit: 'service',
+  ClaimResponse: 'service',
+  MedicationAdministration: 'medication',
+  MedicationRequest: 'medication',
+  MedicationStatement: 'medication',
+  DocumentReference: 'note',
+  DiagnosticReport: 'note',
+  Composition: 'note',
+  Patient: 'patient',
 };
 
 export function kindOf(e: Entry): EvidenceKind {
@@ -42,7 +52,11 @@ export function kindOf(e: Entry): EvidenceKind {
 
 /** A resource left out whole, named in messages by `Type/id`. */
 export function leftOutResource(e: Entry, detail?: string, code?: string): LeftOutItem {
-  const item: LeftOutItem = { ptr: e.ptr, label: detail === undefined ? resourceName(e) : `${resourceName(e)} (${detail})`, kind: kindOf(e) };
+  const item: LeftOutItem = {
+    ptr: e.ptr,
+    label: detail === undefined ? resourceName(e) : `${resourceName(e)} (${detail})`,
+    kind: kindOf(e),
+  };
   if (code !== undefined) item.code = code;
   return item;
 }
@@ -51,9 +65,17 @@ export function leftOutResource(e: Entry, detail?: string, code?: string): LeftO
  * One finding for several things left out for one reason. `what` says it for one thing and for
  * several ("is not linted" / "are not linted"), the items follow: "<what>: <item>; <item>."
  */
-export function reportLeftOut(p: ChartProblems, items: readonly LeftOutItem[], severity: Severity, what: (n: number) => string, hint = ''): void {
+export function reportLeftOut(
+  p: ChartProblems,
+  items: readonly LeftOutItem[],
+  severity: Severity,
+  what: (n: number) => string,
+  hint = '',
+): void {
   if (items.length === 0) return;
-  const evidence: Evidence[] = items.map((it) => (it.code === undefined ? { kind: it.kind, pointer: it.ptr } : { kind: it.kind, pointer: it.ptr, code: shown(it.code, 64) }));
+  const evidence: Evidence[] = items.map((it) =>
+    it.code === undefined ? { kind: it.kind, pointer: it.ptr } : { kind: it.kind, pointer: it.ptr, code: shown(it.code, 64) },
+  );
   const f: UnlocatedFinding = {
     ruleId: ENGINE_RULES.chartFormat,
     severity,

@@ -22,7 +22,15 @@ const DATE_FIELDS: Record<string, readonly string[]> = {
 export function medicationConcept(entry: Entry, ctx: Context): unknown {
   const r = entry.resource;
   if (r.medicationCodeableConcept !== undefined) return r.medicationCodeableConcept;
-  const med = follow(ctx, r.medicationReference, entry, `${entry.ptr}/medicationReference`, 'Medication', 'the medication has no name or code', 'warning');
+  const med = follow(
+    ctx,
+    r.medicationReference,
+    entry,
+    `${entry.ptr}/medicationReference`,
+    'Medication',
+    'the medication has no name or code',
+    'warning',
+  );
   return med?.resource.code;
 }
 

@@ -86,7 +86,8 @@ interface Documented {
 function unreadAttachment(att: unknown): string {
   if (!isObj(att)) return 'no attachment';
   const type = text(att.contentType);
-  if (text(att.data) === undefined) return text(att.url) !== undefined ? 'attachment given by url only: nothing is fetched' : 'attachment with no data';
+  if (text(att.data) === undefined)
+    return text(att.url) !== undefined ? 'attachment given by url only: nothing is fetched' : 'attachment with no data';
   return `attachment of type ${shown(type ?? 'unknown')}, not text`;
 }
 
@@ -102,7 +103,12 @@ function documented(entry: Entry, byLoinc: ReadonlyMap<string, NoteSection>): Do
         if (body !== undefined) notes.push({ section, text: body, ptr: `${entry.ptr}/content/${i}/attachment` });
       }
       const ctxObj = isObj(r.context) ? r.context : {};
-      const doc: Documented = { notes, encounterRef: list(ctxObj.encounter)[0], encounterPtr: `${entry.ptr}/context/encounter/0`, dateFields: ['context.period.start', 'date'] };
+      const doc: Documented = {
+        notes,
+        encounterRef: list(ctxObj.encounter)[0],
+        encounterPtr: `${entry.ptr}/context/encounter/0`,
+        dateFields: ['context.period.start', 'date'],
+      };
       if (notes.length === 0) doc.unread = content.length ? unreadAttachment(content[0]![0].attachment) : 'no content';
       return doc;
     }
@@ -114,7 +120,12 @@ function documented(entry: Entry, byLoinc: ReadonlyMap<string, NoteSection>): Do
         if (body !== undefined) notes.push({ section, text: body, ptr: `${entry.ptr}/presentedForm/${i}` });
       }
       // A report with no presentedForm is a lab report: its results are Observations, read as labs.
-      const doc: Documented = { notes, encounterRef: r.encounter, encounterPtr: `${entry.ptr}/encounter`, dateFields: ['effectiveDateTime', 'effectivePeriod.start', 'issued'] };
+      const doc: Documented = {
+        notes,
+        encounterRef: r.encounter,
+        encounterPtr: `${entry.ptr}/encounter`,
+        dateFields: ['effectiveDateTime', 'effectivePeriod.start', 'issued'],
+      };
       if (notes.length === 0 && forms.length > 0) doc.unread = unreadAttachment(forms[0]![0]);
       return doc;
     }
@@ -131,8 +142,10 @@ function documented(entry: Entry, byLoinc: ReadonlyMap<string, NoteSection>): Do
 
 export const NOTE_TYPES = ['DocumentReference', 'DiagnosticReport', 'Composition'] as const;
 
-const UNREAD = (n: number): string => `${several(n, 'document')} not read as ${n === 1 ? 'a note' : 'notes'}, holding no text b12lint reads`;
-const UNPLACED = (n: number): string => `${several(n, 'document')} not linted, with no encounter to place ${n === 1 ? 'its notes' : 'their notes'} on`;
+const UNREAD = (n: number): string =>
+  `${several(n, 'document')} not read as ${n === 1 ? 'a note' : 'notes'}, holding no text b12lint reads`;
+const UNPLACED = (n: number): string =>
+  `${several(n, 'document')} not linted, with no encounter to place ${n === 1 ? 'its notes' : 'their notes'} on`;
 
 export function applyNotes(entries: readonly Entry[], encounters: Encounters, ctx: Context): void {
   for (const entry of entries) {
@@ -156,7 +169,9 @@ export function applyNotes(entries: readonly Entry[], encounters: Encounters, ct
     const enc = day && encounters.onDay(day.day);
     if (enc) enc.notes.push(...doc.notes);
     else {
-      const why = !day ? 'it names no encounter and has no date' : `it names no encounter, and ${encounters.onDayCount(day.day) === 0 ? 'none is' : 'more than one is'} on ${day.text}`;
+      const why = !day
+        ? 'it names no encounter and has no date'
+        : `it names no encounter, and ${encounters.onDayCount(day.day) === 0 ? 'none is' : 'more than one is'} on ${day.text}`;
       ctx.leftOut.add('notes-unplaced', 'warning', UNPLACED, leftOutResource(entry, why));
     }
   }

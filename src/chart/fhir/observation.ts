@@ -13,10 +13,26 @@ import { codingIn, codings, conceptText, firstDay, quantityUnit, shown, type Fhi
 import { enteredInError, isObj, list, objects, type Entry, type Obj } from './types.js';
 
 const INTERPRETATION: Record<string, Lab['interpretation']> = {
-  L: 'low', LL: 'low', LU: 'low', H: 'high', HH: 'high', HU: 'high', N: 'normal',
+  L: 'low',
+  LL: 'low',
+  LU: 'low',
+  H: 'high',
+  HH: 'high',
+  HU: 'high',
+  N: 'normal',
 };
 
 const COMPARATORS = new Set(['<', '<=', '>', '>=']);
+
+/** The first reference range's numeric bounds, if it has either. */
+function referenceRange(o: Obj): Lab['referenceRange'] {
+  const range = objects(o.referenceRange)[0]?.[0];
+  if (!range) return undefined;
+  const rr: NonNullable<Lab['referenceRange']> = {};
+  if (isObj(range.low) && typeof range.low.value === 'number') rr.low = range.low.value;
+  if (isObj(range.high) && typeof range.high.value === 'number') rr.high = range.high.value;
+  return rr.low !== undefined || rr.high !== undefined ? rr : undefined;
+}
 
 /** One result: the Observation itself or one of its components. */
 function result(o: Obj, ptr: string, day: FhirDay | undefined): Lab | undefined {
@@ -50,14 +66,12 @@ function result(o: Obj, ptr: string, day: FhirDay | undefined): Lab | undefined 
     lab.date = day.day;
     lab.dateText = day.text;
   }
-  const range = objects(o.referenceRange)[0]?.[0];
-  if (range) {
-    const rr: NonNullable<Lab['referenceRange']> = {};
-    if (isObj(range.low) && typeof range.low.value === 'number') rr.low = range.low.value;
-    if (isObj(range.high) && typeof range.high.value === 'number') rr.high = range.high.value;
-    if (rr.low !== undefined || rr.high !== undefined) lab.referenceRange = rr;
-  }
-  const flag = list(o.interpretation).flatMap((c) => codings(c)).map((c) => INTERPRETATION[c.code.toUpperCase()]).find((f) => f);
+  const rr = referenceRange(o);
+  if (rr) lab.referenceRange = rr;
+  const flag = list(o.interpretation)
+    .flatMap((c) => codings(c))
+    .map((c) => INTERPRETATION[c.code.toUpperCase()])
+    .find((f) => f);
   if (flag) lab.interpretation = flag;
   return lab;
 }
@@ -116,7 +130,12 @@ export function labsOf(entries: readonly Entry[], reports: readonly Entry[], ctx
       // A panel that only groups its members (`hasMember`) holds nothing of its own: its members are read.
       if (objects(r.hasMember).length > 0) continue;
       const c = codingIn(r.code, ['loinc']) ?? codings(r.code)[0];
-      ctx.leftOut.add('observation', 'info', NOT_LABS, leftOutResource(entry, c ? `${quoted(c.code)}: ${whyNoLab(r)}` : whyNoLab(r), c?.code));
+      ctx.leftOut.add(
+        'observation',
+        'info',
+        NOT_LABS,
+        leftOutResource(entry, c ? `${quoted(c.code)}: ${whyNoLab(r)}` : whyNoLab(r), c?.code),
+      );
     } else if (!day) {
       ctx.p.add(entry.ptr, 'Observation has no effective date: rules that look at when a result was taken skip it.', 'warning');
     }

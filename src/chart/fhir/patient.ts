@@ -78,7 +78,8 @@ export function groupByPatient(entries: readonly Entry[], index: ResourceIndex):
       continue;
     }
     if (written.startsWith('#')) {
-      if (CHART_TYPES.has(e.type)) outside.push({ entry: e, why: `its \`${field}\` "${shown(written)}" names a contained resource it does not contain` });
+      if (CHART_TYPES.has(e.type))
+        outside.push({ entry: e, why: `its \`${field}\` "${shown(written)}" names a contained resource it does not contain` });
       continue;
     }
     const type = refType(written);

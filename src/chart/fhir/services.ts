@@ -36,7 +36,9 @@ interface Performed {
 function drugCode(concept: unknown, ctx: Context): { code: string; codeText: string } | undefined {
   const coded = procedureCoding(concept);
   if (coded) return { code: normalizeProcedureCode(coded.code), codeText: coded.code };
-  const rxnorm = codings(concept).filter((c) => c.name === 'rxnorm').map((c) => c.code);
+  const rxnorm = codings(concept)
+    .filter((c) => c.name === 'rxnorm')
+    .map((c) => c.code);
   const drug = drugFor(ctx.map, rxnorm, conceptText(concept));
   return drug ? { code: drug.code, codeText: drug.code } : undefined;
 }
@@ -58,7 +60,12 @@ function performed(procedures: readonly Entry[], administrations: readonly Medic
       continue;
     }
     const lc = lineCode(entry.resource.code);
-    const p: Performed = { entry, lineCode: lc, dateFields: ['performedDateTime', 'performedPeriod.start'], encounterRef: entry.resource.encounter };
+    const p: Performed = {
+      entry,
+      lineCode: lc,
+      dateFields: ['performedDateTime', 'performedPeriod.start'],
+      encounterRef: entry.resource.encounter,
+    };
     if (lc.kind === 'procedure') p.billed = { code: normalizeProcedureCode(lc.coding.code), codeText: lc.coding.code };
     out.push(p);
   }
@@ -67,7 +74,12 @@ function performed(procedures: readonly Entry[], administrations: readonly Medic
     // An administration of a drug b12lint does not bill is a medication of the chart, not a service.
     const drug = drugCode(concept, ctx);
     if (!drug) continue;
-    const p: Performed = { entry, billed: drug, dateFields: ['effectiveDateTime', 'effectivePeriod.start'], encounterRef: entry.resource.context };
+    const p: Performed = {
+      entry,
+      billed: drug,
+      dateFields: ['effectiveDateTime', 'effectivePeriod.start'],
+      encounterRef: entry.resource.context,
+    };
     const dose = doseOf(entry.resource);
     if (dose) p.dose = dose;
     out.push(p);
@@ -75,8 +87,10 @@ function performed(procedures: readonly Entry[], administrations: readonly Medic
   return out;
 }
 
-const NOT_BILLED = (n: number): string => `${several(n, 'procedure')} not linted as ${n === 1 ? 'a service' : 'services'}, not coded in HCPCS or CPT`;
-const UNKNOWN_SYSTEM = (n: number): string => `${several(n, 'procedure')} not linted as ${n === 1 ? 'a service' : 'services'}, coded in a system b12lint does not know (not HCPCS or CPT)`;
+const NOT_BILLED = (n: number): string =>
+  `${several(n, 'procedure')} not linted as ${n === 1 ? 'a service' : 'services'}, not coded in HCPCS or CPT`;
+const UNKNOWN_SYSTEM = (n: number): string =>
+  `${several(n, 'procedure')} not linted as ${n === 1 ? 'a service' : 'services'}, coded in a system b12lint does not know (not HCPCS or CPT)`;
 const NO_CODE = (n: number): string => `${several(n, 'procedure')} not linted as ${n === 1 ? 'a service' : 'services'}, with no code`;
 const UNPLACED = (n: number): string => `${several(n, 'service')} not linted, with no encounter to place ${n === 1 ? 'it' : 'them'} on`;
 
@@ -106,7 +120,12 @@ function reasons(entry: Entry, enc: EncounterDraft, ctx: Context): Service['link
     const ptr = `${entry.ptr}/reasonCode/${i}`;
     const nine = icd9Only(concept);
     if (nine) {
-      ctx.leftOut.add('icd-9', 'info', ICD9_LEFT_OUT, { ptr, label: `${resourceName(entry)} reason (${quoted(nine.code)})`, kind: 'diagnosis', code: nine.code });
+      ctx.leftOut.add('icd-9', 'info', ICD9_LEFT_OUT, {
+        ptr,
+        label: `${resourceName(entry)} reason (${quoted(nine.code)})`,
+        kind: 'diagnosis',
+        code: nine.code,
+      });
       continue;
     }
     const draft = codedDiagnosis(concept, ptr, ctx.map);
@@ -116,12 +135,23 @@ function reasons(entry: Entry, enc: EncounterDraft, ctx: Context): Service['link
 }
 
 /** `administrations`: the medication resources that count (given, not in error), with their concepts. */
-export function applyServices(procedures: readonly Entry[], administrations: readonly MedicationEntry[], encounters: Encounters, ctx: Context): void {
+export function applyServices(
+  procedures: readonly Entry[],
+  administrations: readonly MedicationEntry[],
+  encounters: Encounters,
+  ctx: Context,
+): void {
   for (const p of performed(procedures, administrations, ctx)) {
     const day = firstDay(p.entry.resource, p.dateFields);
-    const enc = p.encounterRef !== undefined
-      ? encounters.find(p.encounterRef, p.entry, `${p.entry.ptr}/${p.entry.type === 'Procedure' ? 'encounter' : 'context'}`, `the ${p.entry.type} is not placed on an encounter`)
-      : day && encounters.onDay(day.day);
+    const enc =
+      p.encounterRef !== undefined
+        ? encounters.find(
+            p.encounterRef,
+            p.entry,
+            `${p.entry.ptr}/${p.entry.type === 'Procedure' ? 'encounter' : 'context'}`,
+            `the ${p.entry.type} is not placed on an encounter`,
+          )
+        : day && encounters.onDay(day.day);
     if (!p.billed) {
       // Where a claim covers the encounter, the claim's lines are what is billed.
       if (!enc?.claimed) notBilled(p, ctx);
@@ -130,8 +160,15 @@ export function applyServices(procedures: readonly Entry[], administrations: rea
     if (!enc) {
       // A reference that does not resolve was reported where it stands.
       if (p.encounterRef === undefined) {
-        const why = !day ? 'it names no encounter and has no date' : `it names no encounter, and ${encounters.onDayCount(day.day) === 0 ? 'none is' : 'more than one is'} on ${day.text}`;
-        ctx.leftOut.add('service-unplaced', 'warning', UNPLACED, leftOutResource(p.entry, `${quoted(p.billed.codeText)}: ${why}`, p.billed.codeText));
+        const why = !day
+          ? 'it names no encounter and has no date'
+          : `it names no encounter, and ${encounters.onDayCount(day.day) === 0 ? 'none is' : 'more than one is'} on ${day.text}`;
+        ctx.leftOut.add(
+          'service-unplaced',
+          'warning',
+          UNPLACED,
+          leftOutResource(p.entry, `${quoted(p.billed.codeText)}: ${why}`, p.billed.codeText),
+        );
       }
       continue;
     }
@@ -142,7 +179,14 @@ export function applyServices(procedures: readonly Entry[], administrations: rea
       if (line) line.dose = p.dose;
       continue;
     }
-    const svc: Service = { code: p.billed.code, codeText: p.billed.codeText, units: 1, date: day?.day ?? enc.date, dateText: day?.text ?? enc.dateText, ptr: p.entry.ptr };
+    const svc: Service = {
+      code: p.billed.code,
+      codeText: p.billed.codeText,
+      units: 1,
+      date: day?.day ?? enc.date,
+      dateText: day?.text ?? enc.dateText,
+      ptr: p.entry.ptr,
+    };
     if (p.dose) svc.dose = p.dose;
     const linked = reasons(p.entry, enc, ctx);
     if (linked !== undefined) svc.linked = linked;

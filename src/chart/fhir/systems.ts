@@ -10,8 +10,23 @@ import { normalizeProcedureCode, parseDay } from '../normalize.js';
 import { isObj, objects, text, type Obj } from './types.js';
 
 export type SystemName =
-  | 'icd-10-cm' | 'icd-10' | 'icd-9-cm' | 'icd-10-pcs' | 'snomed' | 'loinc' | 'cpt' | 'hcpcs' | 'rxnorm' | 'ndc'
-  | 'cvx' | 'revenue' | 'hipps' | 'cdt' | 'data-absent' | 'place-of-service' | 'ucum';
+  | 'icd-10-cm'
+  | 'icd-10'
+  | 'icd-9-cm'
+  | 'icd-10-pcs'
+  | 'snomed'
+  | 'loinc'
+  | 'cpt'
+  | 'hcpcs'
+  | 'rxnorm'
+  | 'ndc'
+  | 'cvx'
+  | 'revenue'
+  | 'hipps'
+  | 'cdt'
+  | 'data-absent'
+  | 'place-of-service'
+  | 'ucum';
 
 export interface SystemEntry {
   /** How messages name the system. */
@@ -22,18 +37,30 @@ export interface SystemEntry {
 
 /** The code systems b12lint knows. A claim line is linted when it is coded in HCPCS or CPT. */
 export const SYSTEMS: Readonly<Record<SystemName, SystemEntry>> = {
-  'icd-10-cm': { label: 'ICD-10-CM', uris: ['http://hl7.org/fhir/sid/icd-10-cm', 'urn:oid:2.16.840.1.113883.6.90', 'ICD-10-CM', 'ICD10CM'] },
+  'icd-10-cm': {
+    label: 'ICD-10-CM',
+    uris: ['http://hl7.org/fhir/sid/icd-10-cm', 'urn:oid:2.16.840.1.113883.6.90', 'ICD-10-CM', 'ICD10CM'],
+  },
   // WHO ICD-10's URI: CMS's claims APIs (Blue Button, BCDA, AB2D, DPC) write ICD-10-CM codes under it too.
   'icd-10': { label: 'ICD-10', uris: ['http://hl7.org/fhir/sid/icd-10', 'urn:oid:2.16.840.1.113883.6.3'] },
   'icd-9-cm': {
     label: 'ICD-9-CM',
     uris: [
-      'http://hl7.org/fhir/sid/icd-9-cm', 'http://hl7.org/fhir/sid/icd-9', 'urn:oid:2.16.840.1.113883.6.103',
-      'urn:oid:2.16.840.1.113883.6.104', 'urn:oid:2.16.840.1.113883.6.42', 'http://www.cms.gov/Medicare/Coding/ICD9', 'ICD-9-CM', 'ICD9CM',
+      'http://hl7.org/fhir/sid/icd-9-cm',
+      'http://hl7.org/fhir/sid/icd-9',
+      'urn:oid:2.16.840.1.113883.6.103',
+      'urn:oid:2.16.840.1.113883.6.104',
+      'urn:oid:2.16.840.1.113883.6.42',
+      'http://www.cms.gov/Medicare/Coding/ICD9',
+      'ICD-9-CM',
+      'ICD9CM',
     ],
   },
   'icd-10-pcs': { label: 'ICD-10-PCS', uris: ['http://www.cms.gov/Medicare/Coding/ICD10', 'urn:oid:2.16.840.1.113883.6.4', 'ICD-10-PCS'] },
-  snomed: { label: 'SNOMED CT', uris: ['http://snomed.info/sct', 'urn:oid:2.16.840.1.113883.6.96', 'SNOMED', 'SNOMED-CT', 'SNOMEDCT', 'SCT'] },
+  snomed: {
+    label: 'SNOMED CT',
+    uris: ['http://snomed.info/sct', 'urn:oid:2.16.840.1.113883.6.96', 'SNOMED', 'SNOMED-CT', 'SNOMEDCT', 'SCT'],
+  },
   loinc: { label: 'LOINC', uris: ['http://loinc.org', 'urn:oid:2.16.840.1.113883.6.1', 'LOINC', 'LN'] },
   cpt: { label: 'CPT', uris: ['http://www.ama-assn.org/go/cpt', 'urn:oid:2.16.840.1.113883.6.12', 'CPT', 'CPT-4', 'CPT4'] },
   hcpcs: {
@@ -56,9 +83,20 @@ export const SYSTEMS: Readonly<Record<SystemName, SystemEntry>> = {
   cvx: { label: 'CVX', uris: ['http://hl7.org/fhir/sid/cvx', 'urn:oid:2.16.840.1.113883.12.292', 'CVX'] },
   revenue: {
     label: 'NUBC revenue codes',
-    uris: ['https://www.nubc.org/CodeSystem/RevenueCodes', 'urn:oid:2.16.840.1.113883.13.18', 'urn:oid:2.16.840.1.113883.6.301.3', 'https://bluebutton.cms.gov/resources/variables/rev_cntr'],
+    uris: [
+      'https://www.nubc.org/CodeSystem/RevenueCodes',
+      'urn:oid:2.16.840.1.113883.13.18',
+      'urn:oid:2.16.840.1.113883.6.301.3',
+      'https://bluebutton.cms.gov/resources/variables/rev_cntr',
+    ],
   },
-  hipps: { label: 'HIPPS', uris: ['https://www.cms.gov/Medicare/Medicare-Fee-for-Service-Payment/ProspMedicareFeeSvcPmtGen/HIPPSCodes', 'urn:oid:2.16.840.1.113883.6.301.13'] },
+  hipps: {
+    label: 'HIPPS',
+    uris: [
+      'https://www.cms.gov/Medicare/Medicare-Fee-for-Service-Payment/ProspMedicareFeeSvcPmtGen/HIPPSCodes',
+      'urn:oid:2.16.840.1.113883.6.301.13',
+    ],
+  },
   cdt: { label: 'CDT (dental)', uris: ['http://www.ada.org/cdt', 'http://ada.org/cdt', 'urn:oid:2.16.840.1.113883.6.13'] },
   'data-absent': { label: 'data-absent-reason', uris: ['http://terminology.hl7.org/CodeSystem/data-absent-reason'] },
   'place-of-service': {
@@ -157,10 +195,7 @@ export function procedureCoding(concept: unknown): Coding | undefined {
  * a system it does not know; or no code at all.
  */
 export type LineCode =
-  | { kind: 'procedure'; coding: Coding }
-  | { kind: 'other'; coding: Coding }
-  | { kind: 'unknown'; coding: Coding }
-  | { kind: 'none' };
+  { kind: 'procedure'; coding: Coding } | { kind: 'other'; coding: Coding } | { kind: 'unknown'; coding: Coding } | { kind: 'none' };
 
 export function lineCode(concept: unknown): LineCode {
   const procedure = procedureCoding(concept);

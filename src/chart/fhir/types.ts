@@ -51,8 +51,19 @@ export function typedId(e: Entry): string | undefined {
 
 /** The resource types charts are made of: one of them that belongs to no patient is reported, not dropped. */
 export const CHART_TYPES: ReadonlySet<string> = new Set([
-  'Encounter', 'Condition', 'Claim', 'ExplanationOfBenefit', 'ClaimResponse', 'Procedure', 'Observation',
-  'MedicationRequest', 'MedicationStatement', 'MedicationAdministration', 'DocumentReference', 'DiagnosticReport', 'Composition',
+  'Encounter',
+  'Condition',
+  'Claim',
+  'ExplanationOfBenefit',
+  'ClaimResponse',
+  'Procedure',
+  'Observation',
+  'MedicationRequest',
+  'MedicationStatement',
+  'MedicationAdministration',
+  'DocumentReference',
+  'DiagnosticReport',
+  'Composition',
 ]);
 
 /** Statuses that mean "this resource does not count" in every resource type b12lint reads. */

@@ -40,25 +40,33 @@ function legend(): string {
 export function barChart(id: string, title: string, bars: readonly Bar[]): string {
   const max = Math.max(1, ...bars.map((b) => total(b.counts)));
   const height = TOP + bars.length * ROW_H + 6;
-  const rows = bars.map((b, r) => {
-    const y = TOP + r * ROW_H;
-    let x = LABEL_W;
-    const segments = b.counts.map((n, s) => {
-      if (n === 0) return '';
-      const w = Math.max(2, (n / max) * BAR_W);
-      const rect = `<rect x="${x.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="16" fill="${SEVERITY_COLOURS[SEVERITIES[s]!]}"/>`;
-      x += w;
-      return rect;
-    }).join('');
-    const label = esc(clip(b.label));
-    return `<g><title>${esc(`${b.label}: ${describe(b.counts)}`)}</title>`
-      + `<text x="${LABEL_W - 8}" y="${y + 17}" text-anchor="end">${label}</text>${segments}`
-      + `<text x="${(x + 6).toFixed(1)}" y="${y + 17}">${total(b.counts)}</text></g>`;
-  }).join('');
+  const rows = bars
+    .map((b, r) => {
+      const y = TOP + r * ROW_H;
+      let x = LABEL_W;
+      const segments = b.counts
+        .map((n, s) => {
+          if (n === 0) return '';
+          const w = Math.max(2, (n / max) * BAR_W);
+          const rect = `<rect x="${x.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="16" fill="${SEVERITY_COLOURS[SEVERITIES[s]!]}"/>`;
+          x += w;
+          return rect;
+        })
+        .join('');
+      const label = esc(clip(b.label));
+      return (
+        `<g><title>${esc(`${b.label}: ${describe(b.counts)}`)}</title>` +
+        `<text x="${LABEL_W - 8}" y="${y + 17}" text-anchor="end">${label}</text>${segments}` +
+        `<text x="${(x + 6).toFixed(1)}" y="${y + 17}">${total(b.counts)}</text></g>`
+      );
+    })
+    .join('');
   const desc = bars.map((b) => `${b.label}: ${describe(b.counts)}`).join('; ');
-  return `<svg class="chart" id="${esc(id)}" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc">`
-    + `<title id="${esc(id)}-title">${esc(title)}</title><desc id="${esc(id)}-desc">${esc(desc)}</desc>`
-    + `${legend()}${rows}</svg>`;
+  return (
+    `<svg class="chart" id="${esc(id)}" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc">` +
+    `<title id="${esc(id)}-title">${esc(title)}</title><desc id="${esc(id)}-desc">${esc(desc)}</desc>` +
+    `${legend()}${rows}</svg>`
+  );
 }
 
 function describe(t: Tally): string {

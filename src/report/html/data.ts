@@ -2,7 +2,7 @@
  * The data the HTML report embeds for its findings table: the JSON report flattened into compact
  * rows (files, rules and messages are indexes into lists, as a batch repeats them a lot), the
  * evidence already put into words, and, unless redacted, the few chart lines around each finding.
- * The types are shared with the page's script (client.ts), which reads this back.
+ * The types are shared with the page's script (html/client/), which reads this back.
  */
 import { SEVERITIES, type Finding, type Severity } from '../../finding.js';
 import { formatOf } from '../../read/parse.js';
@@ -133,13 +133,24 @@ export function htmlData(report: Report, options: FormatOptions): HtmlData {
     context[file] = contextLines(r.file);
     for (const f of r.findings) {
       const row: FindingRow = [
-        severityIndex(f.severity), rules.of(f.ruleId), file, f.line, f.column,
-        f.chartId ?? '', f.encounterId ?? '', messages.of(f.message),
+        severityIndex(f.severity),
+        rules.of(f.ruleId),
+        file,
+        f.line,
+        f.column,
+        f.chartId ?? '',
+        f.encounterId ?? '',
+        messages.of(f.message),
         f.evidence.map(describeEvidence),
       ];
       if (f.query) {
-        const at = (i: { file?: string; line?: number }): string => (i.line !== undefined ? ` (${i.file ? `${i.file}:` : 'line '}${i.line})` : '');
-        row.push({ question: f.query.question, indicators: f.query.indicators.map((i) => `${describeIndicator(i)}${at(i)}`), options: f.query.options });
+        const at = (i: { file?: string; line?: number }): string =>
+          i.line !== undefined ? ` (${i.file ? `${i.file}:` : 'line '}${i.line})` : '';
+        row.push({
+          question: f.query.question,
+          indicators: f.query.indicators.map((i) => `${describeIndicator(i)}${at(i)}`),
+          options: f.query.options,
+        });
       }
       findings.push(row);
     }

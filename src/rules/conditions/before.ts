@@ -9,7 +9,11 @@ import type { CompileContext, NodePath, Scope } from '../types.js';
 /** The last day allowed for the scope (Infinity: no limit), or null when the anchoring result is absent. */
 export type BeforeLimit = (scope: Scope) => number | null;
 
-export function compileBefore(before: boolean | string | undefined, cc: CompileContext, at: NodePath = [...cc.path, 'before']): BeforeLimit {
+export function compileBefore(
+  before: boolean | string | undefined,
+  cc: CompileContext,
+  at: NodePath = [...cc.path, 'before'],
+): BeforeLimit {
   if (before === true) return (scope) => scope.day - 1;
   if (typeof before !== 'string') return () => Infinity;
   const test = cc.lab(before, at);

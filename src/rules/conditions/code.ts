@@ -8,10 +8,14 @@ interface Options {
 
 export const code: ConditionModule<Options> = {
   kind: 'code',
-  description: 'The subject diagnosis\'s ICD-10-CM code is (or is not) in the code table in force on its date, or valid for billing. Holds for no code when no table covers the date (`--icd10`).',
+  description:
+    "The subject diagnosis's ICD-10-CM code is (or is not) in the code table in force on its date, or valid for billing. Holds for no code when no table covers the date (`--icd10`).",
   options: {
     valid: { type: 'boolean', description: '`true`: the code is in the table; `false`: it is not.' },
-    billable: { type: 'boolean', description: '`true`: a billable code; `false`: a category header (a code in the table that is not billable).' },
+    billable: {
+      type: 'boolean',
+      description: '`true`: a billable code; `false`: a category header (a code in the table that is not billable).',
+    },
   },
   compile(o, cc) {
     const table = cc.codeTable;

@@ -11,11 +11,16 @@ interface Options extends Comparison {
 
 export const count: ConditionModule<Options> = {
   kind: 'count',
-  description: 'How many matching services the chart holds in the window around the subject\'s date compares as given. Binds `{{count.value}}`, `{{count.dates}}` and `{{count.within}}` (the window in words: "25 days").',
+  description:
+    'How many matching services the chart holds in the window around the subject\'s date compares as given. Binds `{{count.value}}`, `{{count.dates}}` and `{{count.within}}` (the window in words: "25 days").',
   options: {
     service: { type: 'codes', required: true, description: 'The services to count: a codeset name, a code, a pattern, or a list.' },
-    within: { type: 'duration', description: 'The window around the subject\'s date (default: the ruleset\'s lookback).' },
-    direction: { type: 'enum', values: ['before', 'after', 'around'], description: 'Where the window lies: around the subject\'s date (default), before it or after it (the subject\'s date included).' },
+    within: { type: 'duration', description: "The window around the subject's date (default: the ruleset's lookback)." },
+    direction: {
+      type: 'enum',
+      values: ['before', 'after', 'around'],
+      description: "Where the window lies: around the subject's date (default), before it or after it (the subject's date included).",
+    },
   },
   comparison: 'numeric',
   compile(o, cc) {
@@ -31,7 +36,11 @@ export const count: ConditionModule<Options> = {
       if (!compareNumber({ value: n }, cmp)) return null;
       return {
         evidence: matched.map((m) => serviceEvidence(m.service)),
-        bindings: { 'count.value': n, 'count.dates': matched.map((m) => m.service.dateText).join(', '), 'count.within': describeDuration(within) },
+        bindings: {
+          'count.value': n,
+          'count.dates': matched.map((m) => m.service.dateText).join(', '),
+          'count.within': describeDuration(within),
+        },
       };
     };
   },

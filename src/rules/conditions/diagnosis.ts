@@ -26,38 +26,56 @@ export const diagnosis: ConditionModule<Options> = {
   description: "The subject's encounter has a diagnosis matching every given field.",
   options: {
     code: { type: 'codes', description: 'A codeset name, a code, a pattern such as D51.*, or a list of them.' },
-    linked: { type: 'boolean', description: 'Only the diagnoses the current service points to (all of the encounter\'s when it has no pointers).' },
-    status: { type: 'enum-list', values: DIAGNOSIS_STATUSES, description: 'One status or a list. Without it, only current diagnoses (confirmed, suspected) match: a ruled-out or history diagnosis never supports a line.' },
-    rank: { type: 'comparison', description: '1-based position in the encounter\'s list: a number or a comparison ({lte: 4}).' },
+    linked: {
+      type: 'boolean',
+      description: "Only the diagnoses the current service points to (all of the encounter's when it has no pointers).",
+    },
+    status: {
+      type: 'enum-list',
+      values: DIAGNOSIS_STATUSES,
+      description:
+        'One status or a list. Without it, only current diagnoses (confirmed, suspected) match: a ruled-out or history diagnosis never supports a line.',
+    },
+    rank: { type: 'comparison', description: "1-based position in the encounter's list: a number or a comparison ({lte: 4})." },
     other: { type: 'boolean', description: 'Leave out the subject diagnosis itself (for pairs of diagnoses).' },
     self: { type: 'boolean', description: 'Look only at the subject diagnosis itself (for rules `on: diagnosis`).' },
-    unlinked: { type: 'boolean', description: 'Only the encounter\'s diagnoses the current service does not point to (none when it has no pointers); binds `{{diagnoses.unlinked}}` (and not `{{diagnoses.matched}}`), for a message that says to re-point the line.' },
+    unlinked: {
+      type: 'boolean',
+      description:
+        "Only the encounter's diagnoses the current service does not point to (none when it has no pointers); binds `{{diagnoses.unlinked}}` (and not `{{diagnoses.matched}}`), for a message that says to re-point the line.",
+    },
   },
   compile(o, cc) {
     const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
-    const statuses: ReadonlySet<string> = o.status === undefined ? CURRENT_STATUSES : new Set(Array.isArray(o.status) ? o.status : [o.status]);
+    const statuses: ReadonlySet<string> =
+      o.status === undefined ? CURRENT_STATUSES : new Set(Array.isArray(o.status) ? o.status : [o.status]);
     const rank: Comparison | undefined = typeof o.rank === 'number' ? { eq: o.rank } : o.rank;
     const linked = o.linked === true;
     const other = o.other === true;
     const self = o.self === true;
     const unlinked = o.unlinked === true;
     // Every pool is some of the chart's diagnoses: one of them must have the code and status.
-    const gate = (facts: ChartFacts): boolean => someDiagnosis(facts, (d) => (!codes || codes.matchesDiagnosis(d.code)) && statuses.has(d.status));
+    const gate = (facts: ChartFacts): boolean =>
+      someDiagnosis(facts, (d) => (!codes || codes.matchesDiagnosis(d.code)) && statuses.has(d.status));
     return withGate((scope) => {
       let pool = self ? (scope.diagnosis ? [scope.diagnosis] : []) : diagnosesOf(scope, linked);
       if (unlinked) {
         const pointers = scope.service?.linked;
         pool = pointers === undefined || !scope.encounter ? [] : scope.encounter.diagnoses.filter((d) => !pointers.includes(d));
       }
-      const matched = pool.filter((d) =>
-        (!codes || codes.matchesDiagnosis(d.code)) &&
-        statuses.has(d.status) &&
-        (!rank || compareNumber({ value: d.rank }, rank)) &&
-        (!other || d !== scope.diagnosis));
+      const matched = pool.filter(
+        (d) =>
+          (!codes || codes.matchesDiagnosis(d.code)) &&
+          statuses.has(d.status) &&
+          (!rank || compareNumber({ value: d.rank }, rank)) &&
+          (!other || d !== scope.diagnosis),
+      );
       if (matched.length === 0) return null;
       const list = matched.map((d) => d.code).join(', ');
       // `unlinked` binds only its own name, so a cited re-point does not hide what the line is linked to.
-      const bindings: Record<string, unknown> = unlinked ? { 'diagnoses.unlinked': list } : { 'diagnoses.matched': list, 'diagnosis.matched': matched[0]!.code };
+      const bindings: Record<string, unknown> = unlinked
+        ? { 'diagnoses.unlinked': list }
+        : { 'diagnoses.matched': list, 'diagnosis.matched': matched[0]!.code };
       return { evidence: matched.map(diagnosisEvidence), bindings };
     }, gate);
   },

@@ -32,7 +32,10 @@ function micrograms(d: Dose): number | undefined {
 }
 
 /** The first dose a note writes after a mention of the drug, in the same sentence. */
-function doseInNotes(notes: readonly Note[], find: (text: string) => readonly TermHit[]): { dose: Dose; note: Note; hit: TermHit } | undefined {
+function doseInNotes(
+  notes: readonly Note[],
+  find: (text: string) => readonly TermHit[],
+): { dose: Dose; note: Note; hit: TermHit } | undefined {
   for (const note of notes) {
     for (const hit of find(note.text)) {
       if (hit.negated) continue;
@@ -46,16 +49,22 @@ function doseInNotes(notes: readonly Note[], find: (text: string) => readonly Te
 
 export const dose: ConditionModule<Options> = {
   kind: 'dose',
-  description: 'Compares the service\'s billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. The dose is the line\'s own, a mass or a volume with its concentration (1 mL of 1000 mcg/mL is 1000 mcg); with `notes`, a line without one takes the first dose the encounter\'s notes write after one of those words in the same sentence. A service without a documented dose never holds.',
+  description:
+    "Compares the service's billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. The dose is the line's own, a mass or a volume with its concentration (1 mL of 1000 mcg/mL is 1000 mcg); with `notes`, a line without one takes the first dose the encounter's notes write after one of those words in the same sentence. A service without a documented dose never holds.",
   options: {
     per: { type: 'number', required: true, description: 'The amount one billing unit covers (J3420: 1000).' },
     unit: { type: 'string', required: true, description: 'The unit of `per` (mcg).' },
     matches: { type: 'boolean', description: 'false (default): units differ from the dose; true: they agree.' },
-    notes: { type: 'terms', description: 'Read the dose of a line that has none from the encounter\'s notes: the first dose written after one of these words (a term list name, or a list of words) in the same sentence, such as "cyanocobalamin 1 mL (1000 mcg/mL) IM".' },
+    notes: {
+      type: 'terms',
+      description:
+        'Read the dose of a line that has none from the encounter\'s notes: the first dose written after one of these words (a term list name, or a list of words) in the same sentence, such as "cyanocobalamin 1 mL (1000 mcg/mL) IM".',
+    },
   },
   compile(o, cc) {
     const perUnit = TO_UG[normalizeUnit(o.unit ?? '')];
-    if (o.unit !== undefined && perUnit === undefined) cc.error([...cc.path, 'unit'], `unknown dose unit "${o.unit}": use mcg, mg, g or ng`);
+    if (o.unit !== undefined && perUnit === undefined)
+      cc.error([...cc.path, 'unit'], `unknown dose unit "${o.unit}": use mcg, mg, g or ng`);
     if (typeof o.per === 'number' && !(o.per > 0)) cc.error([...cc.path, 'per'], '`per` must be a positive number');
     const words = o.notes !== undefined ? cc.terms(o.notes, [...cc.path, 'notes']) : undefined;
     const wantMatch = o.matches === true;

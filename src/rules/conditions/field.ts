@@ -9,11 +9,16 @@ interface Options extends Comparison {
 /** The subject element itself (the service, the diagnosis, ...). */
 function subjectOf(scope: Scope): unknown {
   switch (scope.kind) {
-    case 'service': return scope.service;
-    case 'diagnosis': return scope.diagnosis;
-    case 'lab': return scope.lab;
-    case 'encounter': return scope.encounter;
-    case 'chart': return scope.chart;
+    case 'service':
+      return scope.service;
+    case 'diagnosis':
+      return scope.diagnosis;
+    case 'lab':
+      return scope.lab;
+    case 'encounter':
+      return scope.encounter;
+    case 'chart':
+      return scope.chart;
   }
 }
 
@@ -31,7 +36,11 @@ export const field: ConditionModule<Options> = {
   kind: 'field',
   description: 'A field of the subject itself compares as given ({path: units, gt: 1}).',
   options: {
-    path: { type: 'string', required: true, description: 'A field of the subject, dotted for nested fields: units, dose.value, status, setting.' },
+    path: {
+      type: 'string',
+      required: true,
+      description: 'A field of the subject, dotted for nested fields: units, dose.value, status, setting.',
+    },
     exists: { type: 'boolean', description: '`true`: the field is present; `false`: it is absent.' },
   },
   comparison: 'any',

@@ -20,7 +20,25 @@ import { subcodes } from './subcodes.js';
 import { text } from './text.js';
 
 export const CONDITIONS: ReadonlyMap<string, ConditionModule<never>> = new Map(
-  ([diagnosis, service, lab, text, patient, encounter, field, code, count, medication, pair, mention, dose, subcodes, measure] as ConditionModule<never>[]).map((m) => [m.kind, m]),
+  (
+    [
+      diagnosis,
+      service,
+      lab,
+      text,
+      patient,
+      encounter,
+      field,
+      code,
+      count,
+      medication,
+      pair,
+      mention,
+      dose,
+      subcodes,
+      measure,
+    ] as ConditionModule<never>[]
+  ).map((m) => [m.kind, m]),
 );
 
 export const COMBINATORS = ['all', 'any', 'not'] as const;

@@ -15,7 +15,21 @@ interface Options {
 
 /** Units an amount may be written in, by family, as factors to the family's first unit. */
 const FAMILIES: readonly Record<string, number>[] = [
-  { ml: 1, cc: 1, l: 1000, dl: 100, milliliter: 1, milliliters: 1, millilitre: 1, millilitres: 1, liter: 1000, liters: 1000, litre: 1000, litres: 1000, mls: 1 },
+  {
+    ml: 1,
+    cc: 1,
+    l: 1000,
+    dl: 100,
+    milliliter: 1,
+    milliliters: 1,
+    millilitre: 1,
+    millilitres: 1,
+    liter: 1000,
+    liters: 1000,
+    litre: 1000,
+    litres: 1000,
+    mls: 1,
+  },
   { ug: 1, mg: 1000, g: 1_000_000, ng: 0.001 },
 ];
 
@@ -25,13 +39,25 @@ function familyOf(unit: string): Record<string, number> | undefined {
 }
 
 /** Words between a label and its amount: "EBL: 1200 mL", "estimated blood loss was approximately 900 mL". */
-const LEAD = /^(?:[\s:=~(\-\u2013\u2014]|\b(?:was|is|of|approximately|approx|about|around|roughly|estimated|est|total|totaling|totalling)\b\.?)*/i;
-const AMOUNT = /^(<=|>=|≤|≥|<|>|less than|fewer than|under|below|up to|more than|greater than|over)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*([A-Za-zµμ]+))?/i;
+const LEAD =
+  /^(?:[\s:=~(\-\u2013\u2014]|\b(?:was|is|of|approximately|approx|about|around|roughly|estimated|est|total|totaling|totalling)\b\.?)*/i;
+const AMOUNT =
+  /^(<=|>=|≤|≥|<|>|less than|fewer than|under|below|up to|more than|greater than|over)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*([A-Za-zµμ]+))?/i;
 const COMPARATORS: Record<string, Interval['comparator']> = {
-  '<': '<', 'less than': '<', 'fewer than': '<', under: '<', below: '<',
-  '<=': '<=', '≤': '<=', 'up to': '<=',
-  '>': '>', 'more than': '>', 'greater than': '>', over: '>',
-  '>=': '>=', '≥': '>=',
+  '<': '<',
+  'less than': '<',
+  'fewer than': '<',
+  under: '<',
+  below: '<',
+  '<=': '<=',
+  '≤': '<=',
+  'up to': '<=',
+  '>': '>',
+  'more than': '>',
+  'greater than': '>',
+  over: '>',
+  '>=': '>=',
+  '≥': '>=',
 };
 
 interface Amount {
@@ -41,7 +67,13 @@ interface Amount {
 }
 
 /** The amount written right after a label, in the wanted unit's family, if there is one. */
-function amountAfter(rest: string, factors: Record<string, number>, toUnit: number, unit: string, none: TermMatcher | undefined): Amount | undefined {
+function amountAfter(
+  rest: string,
+  factors: Record<string, number>,
+  toUnit: number,
+  unit: string,
+  none: TermMatcher | undefined,
+): Amount | undefined {
   const lead = LEAD.exec(rest)?.[0].length ?? 0;
   const after = rest.slice(lead);
   const m = AMOUNT.exec(after);
@@ -72,9 +104,14 @@ function amountAfter(rest: string, factors: Record<string, number>, toUnit: numb
 
 export const measure: ConditionModule<Options> = {
   kind: 'measure',
-  description: 'The encounter\'s notes write an amount after one of the labels ("EBL 1200 mL", "estimated blood loss: minimal"), in the same sentence, and it compares as given after conversion to `unit` (mL, L and cc alike; mcg, mg, g). A number with no unit is taken in `unit`; a word of `none` stands for an amount of zero. Binds `{{measure.term}}`, `{{measure.amount}}` and `{{measure.excerpt}}`.',
+  description:
+    'The encounter\'s notes write an amount after one of the labels ("EBL 1200 mL", "estimated blood loss: minimal"), in the same sentence, and it compares as given after conversion to `unit` (mL, L and cc alike; mcg, mg, g). A number with no unit is taken in `unit`; a word of `none` stands for an amount of zero. Binds `{{measure.term}}`, `{{measure.amount}}` and `{{measure.excerpt}}`.',
   options: {
-    terms: { type: 'terms', required: true, description: 'The labels an amount follows: a term list name, or a list of words (estimated blood loss, EBL).' },
+    terms: {
+      type: 'terms',
+      required: true,
+      description: 'The labels an amount follows: a term list name, or a list of words (estimated blood loss, EBL).',
+    },
     unit: { type: 'string', required: true, description: 'The unit the comparison is written in (mL).' },
     value: { type: 'comparison', description: 'Compare the amount: {gte: 100}. Without it, any amount holds.' },
     none: { type: 'terms', description: 'Words that, right after a label, stand for an amount of zero (minimal, none).' },
@@ -84,7 +121,8 @@ export const measure: ConditionModule<Options> = {
     const labels = cc.terms(o.terms, [...cc.path, 'terms']);
     const none = o.none !== undefined ? cc.terms(o.none, [...cc.path, 'none']) : undefined;
     const factors = typeof o.unit === 'string' ? familyOf(o.unit) : undefined;
-    if (typeof o.unit === 'string' && !factors) cc.error([...cc.path, 'unit'], `unknown unit "${o.unit}": use a volume (mL, L, cc) or a mass (mcg, mg, g)`);
+    if (typeof o.unit === 'string' && !factors)
+      cc.error([...cc.path, 'unit'], `unknown unit "${o.unit}": use a volume (mL, L, cc) or a mass (mcg, mg, g)`);
     const toUnit = factors && typeof o.unit === 'string' ? factors[normalizeUnit(o.unit)]! : 1;
     const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
     return (scope) => {
@@ -104,7 +142,10 @@ export const measure: ConditionModule<Options> = {
       if (found.length === 0) return null;
       const first = found[0]!;
       const evidence: EvidenceRef[] = found.map((f) => noteEvidence(f.note, f.hit));
-      return { evidence, bindings: { 'measure.term': first.hit.term, 'measure.amount': first.amount.text, 'measure.excerpt': first.hit.excerpt } };
+      return {
+        evidence,
+        bindings: { 'measure.term': first.hit.term, 'measure.amount': first.amount.text, 'measure.excerpt': first.hit.excerpt },
+      };
     };
   },
 };

@@ -14,13 +14,24 @@ interface Options {
 
 export const medication: ConditionModule<Options> = {
   kind: 'medication',
-  description: 'The chart lists a matching medication (by name, as whole words, or by code). A medication without a date counts as current, so it is taken as given before any date. Binds `{{medication.name}}` (as the chart writes it) and `{{medication.term}}` (the word of `name` it matched).',
+  description:
+    'The chart lists a matching medication (by name, as whole words, or by code). A medication without a date counts as current, so it is taken as given before any date. Binds `{{medication.name}}` (as the chart writes it) and `{{medication.term}}` (the word of `name` it matched).',
   options: {
     name: { type: 'terms', description: 'A term list name, or a list of names or words (cyanocobalamin, hydroxocobalamin).' },
     code: { type: 'codes', description: 'Medication codes (RxNorm or other), a codeset name, or a list.' },
-    before: { type: 'anchor', description: '`true`: only medications dated before the subject\'s date; a test name (b12): only before the latest result of that test in the lookback window.' },
-    within: { type: 'duration', description: 'Only medications dated in this window around the subject\'s date (an undated medication counts as current).' },
-    sameDay: { type: 'boolean', description: 'Only medications dated on the subject\'s date (an administration that day); undated ones do not count.' },
+    before: {
+      type: 'anchor',
+      description:
+        "`true`: only medications dated before the subject's date; a test name (b12): only before the latest result of that test in the lookback window.",
+    },
+    within: {
+      type: 'duration',
+      description: "Only medications dated in this window around the subject's date (an undated medication counts as current).",
+    },
+    sameDay: {
+      type: 'boolean',
+      description: "Only medications dated on the subject's date (an administration that day); undated ones do not count.",
+    },
   },
   compile(o, cc) {
     const names = o.name !== undefined ? cc.terms(o.name, [...cc.path, 'name']) : undefined;
@@ -36,8 +47,11 @@ export const medication: ConditionModule<Options> = {
       if (limit === null) return null;
       const from = within ? shift(scope.day, within, -1) : -Infinity;
       const to = within ? shift(scope.day, within, 1) : Infinity;
-      const found = scope.chart.medications.filter((m) => matches(m) &&
-        (o.sameDay === true ? m.date === scope.day : m.date === undefined || (m.date <= limit && m.date >= from && m.date <= to)));
+      const found = scope.chart.medications.filter(
+        (m) =>
+          matches(m) &&
+          (o.sameDay === true ? m.date === scope.day : m.date === undefined || (m.date <= limit && m.date >= from && m.date <= to)),
+      );
       if (found.length === 0) return null;
       const evidence: EvidenceRef[] = found.map((m) => {
         const e: EvidenceRef = { kind: 'medication', pointer: m.ptr };

@@ -12,12 +12,17 @@ interface Options {
 
 export const mention: ConditionModule<Options> = {
   kind: 'mention',
-  description: 'The encounter\'s notes affirm a term of the named mention map (or state it with an assertion its entry or `assertion` accepts); with `coded: false`, only terms whose codes the encounter does not code as current (with `coded: true`, only those it does).',
+  description:
+    "The encounter's notes affirm a term of the named mention map (or state it with an assertion its entry or `assertion` accepts); with `coded: false`, only terms whose codes the encounter does not code as current (with `coded: true`, only those it does).",
   options: {
     map: { type: 'mentions', required: true, description: 'A mention map named in `mentions` (e.g. etiologies).' },
     coded: { type: 'boolean', description: 'false: the mentioned code is not coded on the encounter; true: it is.' },
     sections: { type: 'enum-list', values: NOTE_SECTIONS, description: 'Only these note sections.' },
-    assertion: { type: 'enum-list', values: ASSERTIONS, description: 'The assertions that count (default affirmed); an entry of the map may name its own (`assertion:` beside its terms).' },
+    assertion: {
+      type: 'enum-list',
+      values: ASSERTIONS,
+      description: 'The assertions that count (default affirmed); an entry of the map may name its own (`assertion:` beside its terms).',
+    },
   },
   compile(o, cc) {
     const map = cc.mentions(o.map, [...cc.path, 'map']);

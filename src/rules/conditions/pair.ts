@@ -11,15 +11,21 @@ interface Options {
 
 export const pair: ConditionModule<Options> = {
   kind: 'pair',
-  description: 'The subject diagnosis is the `code` side of a pair in the named list, in force on the encounter date, whose `with` side is also coded on the encounter.',
+  description:
+    'The subject diagnosis is the `code` side of a pair in the named list, in force on the encounter date, whose `with` side is also coded on the encounter.',
   options: {
     list: { type: 'pairs', required: true, description: 'A pair list named in `pairs` (e.g. excludes1).' },
   },
   compile(o, cc) {
     const list = cc.pairs(o.list, [...cc.path, 'list']);
     // Both sides of one of the list's pairs must be among the chart's diagnoses.
-    const gate = list && ((facts: ChartFacts): boolean =>
-      list.some((p) => someDiagnosis(facts, (d) => p.code.matchesDiagnosis(d.code)) && someDiagnosis(facts, (d) => p.with.matchesDiagnosis(d.code))));
+    const gate =
+      list &&
+      ((facts: ChartFacts): boolean =>
+        list.some(
+          (p) =>
+            someDiagnosis(facts, (d) => p.code.matchesDiagnosis(d.code)) && someDiagnosis(facts, (d) => p.with.matchesDiagnosis(d.code)),
+        ));
     return withGate((scope) => {
       const d = scope.diagnosis;
       const e = scope.encounter;

@@ -13,12 +13,17 @@ interface Options {
 
 export const patient: ConditionModule<Options> = {
   kind: 'patient',
-  description: 'The patient\'s age at the subject\'s date (or, with `at`, on the date of a lab result) and sex compare as given. An age comparison never holds for a patient without a birth date, a sex list never for one without a sex.',
+  description:
+    "The patient's age at the subject's date (or, with `at`, on the date of a lab result) and sex compare as given. An age comparison never holds for a patient without a birth date, a sex list never for one without a sex.",
   options: {
     age: { type: 'comparison', description: 'Age in whole years: a number or a comparison ({gte: 65}).' },
     ageMonths: { type: 'comparison', description: 'Age in whole months: a number or a comparison ({gte: 6, lt: 24}).' },
     sex: { type: 'enum-list', values: SEXES, description: 'One sex or a list.' },
-    at: { type: 'lab', description: 'Take the age on the date of the latest result of this test in the lookback window before the subject\'s date (a threshold that depends on the age at the result); never holds when there is no such result.' },
+    at: {
+      type: 'lab',
+      description:
+        "Take the age on the date of the latest result of this test in the lookback window before the subject's date (a threshold that depends on the age at the result); never holds when there is no such result.",
+    },
   },
   compile(o, cc) {
     const age: Comparison | undefined = typeof o.age === 'number' ? { eq: o.age } : o.age;

@@ -8,7 +8,8 @@ interface Options {
 
 export const subcodes: ConditionModule<Options> = {
   kind: 'subcodes',
-  description: 'The subject diagnosis\'s code has subcodes among the given codes (codes that extend it: D63.0, D63.1 and D63.8 extend D63); binds `{{subcodes.list}}`, in the order given. For a message that names the codes a header stands for, from ruleset data (patterns such as D63.* are not listed).',
+  description:
+    "The subject diagnosis's code has subcodes among the given codes (codes that extend it: D63.0, D63.1 and D63.8 extend D63); binds `{{subcodes.list}}`, in the order given. For a message that names the codes a header stands for, from ruleset data (patterns such as D63.* are not listed).",
   options: {
     in: { type: 'codes', required: true, description: 'The codes to look among: a codeset name, a list of codes.' },
   },

@@ -18,32 +18,55 @@ interface Options {
 
 export const text: ConditionModule<Options> = {
   kind: 'text',
-  description: 'The encounter\'s notes mention one of the terms with the given assertion (affirmed by default: present, current, the patient\'s, certain).',
+  description:
+    "The encounter's notes mention one of the terms with the given assertion (affirmed by default: present, current, the patient's, certain).",
   options: {
-    terms: { type: 'terms', description: 'A term list named in `terms`, a list of names, or a list of words. Without it, `about` looks for the subject diagnosis itself.' },
+    terms: {
+      type: 'terms',
+      description:
+        'A term list named in `terms`, a list of names, or a list of words. Without it, `about` looks for the subject diagnosis itself.',
+    },
     sections: { type: 'enum-list', values: NOTE_SECTIONS, description: 'Only these note sections.' },
     assertion: {
-      type: 'enum-list', values: ASSERTIONS,
-      description: 'How the note states the mention, one or a list: affirmed (default), negated ("denies melena"), possible ("probable pernicious anemia"), hypothetical ("rule out GI bleed"), historical ("history of GI bleed, resolved"), family ("mother had pernicious anemia").',
+      type: 'enum-list',
+      values: ASSERTIONS,
+      description:
+        'How the note states the mention, one or a list: affirmed (default), negated ("denies melena"), possible ("probable pernicious anemia"), hypothetical ("rule out GI bleed"), historical ("history of GI bleed, resolved"), family ("mother had pernicious anemia").',
     },
     negated: { type: 'boolean', description: 'Kept for older rulesets: `true` is `assertion: negated`, `false` is `assertion: affirmed`.' },
-    scope: { type: 'enum', values: ['encounter', 'chart'], description: 'The notes of the subject\'s encounter (default) or of every encounter of the chart.' },
-    within: { type: 'duration', description: 'The notes of every encounter of the chart in this window around the subject\'s date.' },
+    scope: {
+      type: 'enum',
+      values: ['encounter', 'chart'],
+      description: "The notes of the subject's encounter (default) or of every encounter of the chart.",
+    },
+    within: { type: 'duration', description: "The notes of every encounter of the chart in this window around the subject's date." },
     about: {
       type: 'mentions',
-      description: 'The subject diagnosis, through a mention map: without `terms`, the mentions of the diagnosis itself (its code, its description or a term the map gives for it), each with its own assertion; with `terms`, only terms in a sentence that mentions the diagnosis.',
+      description:
+        'The subject diagnosis, through a mention map: without `terms`, the mentions of the diagnosis itself (its code, its description or a term the map gives for it), each with its own assertion; with `terms`, only terms in a sentence that mentions the diagnosis.',
     },
-    near: { type: 'terms', description: 'Only mentions in a sentence that also mentions one of these terms ("PA" only where the sentence names B12).' },
+    near: {
+      type: 'terms',
+      description: 'Only mentions in a sentence that also mentions one of these terms ("PA" only where the sentence names B12).',
+    },
   },
   compile(o, cc) {
     const matcher = o.terms !== undefined ? cc.terms(o.terms, [...cc.path, 'terms']) : undefined;
     const near = o.near !== undefined ? cc.terms(o.near, [...cc.path, 'near']) : undefined;
     const about = o.about !== undefined ? cc.mentions(o.about, [...cc.path, 'about']) : undefined;
-    if (o.terms === undefined && o.about === undefined) cc.error(cc.path, '`text` needs `terms`, or `about` to look for the subject diagnosis');
-    if (o.negated !== undefined && o.assertion !== undefined) cc.error([...cc.path, 'negated'], '`negated` and `assertion` say the same thing: keep `assertion`');
+    if (o.terms === undefined && o.about === undefined)
+      cc.error(cc.path, '`text` needs `terms`, or `about` to look for the subject diagnosis');
+    if (o.negated !== undefined && o.assertion !== undefined)
+      cc.error([...cc.path, 'negated'], '`negated` and `assertion` say the same thing: keep `assertion`');
     const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
-    const wanted = new Set<Assertion>(o.assertion !== undefined ? (Array.isArray(o.assertion) ? o.assertion : [o.assertion]) : [o.negated === true ? 'negated' : 'affirmed']);
+    const wanted = new Set<Assertion>(
+      o.assertion !== undefined
+        ? Array.isArray(o.assertion)
+          ? o.assertion
+          : [o.assertion]
+        : [o.negated === true ? 'negated' : 'affirmed'],
+    );
     const encountersOf = (scope: Scope): readonly Encounter[] => {
       if (within) {
         const from = shift(scope.day, within, -1);
@@ -70,8 +93,9 @@ export const text: ConditionModule<Options> = {
           if (hits.length === 0) continue;
           const aboutD = matcher && self ? sentencesWith(self, note) : undefined;
           const nearBy = near ? sentencesWith(near, note) : undefined;
-          const hit = hits.find((h) => wanted.has(h.assertion) &&
-            (!aboutD || aboutD.has(h.sentence[0])) && (!nearBy || nearBy.has(h.sentence[0])));
+          const hit = hits.find(
+            (h) => wanted.has(h.assertion) && (!aboutD || aboutD.has(h.sentence[0])) && (!nearBy || nearBy.has(h.sentence[0])),
+          );
           if (!hit) continue;
           evidence.push(noteEvidence(note, hit));
           first ??= hit;
@@ -80,7 +104,15 @@ export const text: ConditionModule<Options> = {
       if (!first) return null;
       // `{{text.family}}`, `{{text.negated}}`, ...: the excerpt under the name of its assertion, so
       // a message can say what the note does document ("a relative's: ...").
-      return { evidence, bindings: { 'text.term': first.term, 'text.excerpt': first.excerpt, 'text.assertion': first.assertion, [`text.${first.assertion}`]: first.excerpt } };
+      return {
+        evidence,
+        bindings: {
+          'text.term': first.term,
+          'text.excerpt': first.excerpt,
+          'text.assertion': first.assertion,
+          [`text.${first.assertion}`]: first.excerpt,
+        },
+      };
     };
   },
 };
