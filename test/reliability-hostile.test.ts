@@ -15,7 +15,7 @@ import { discover, displayPath } from '../src/run/discover.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../src/run/lint-file.js';
 import { lintInputs } from '../src/run/lint-bulk.js';
 import { setupRuleset } from '../src/run/setup.js';
-import { cli, cliJson, ROOT } from './helpers/cli.js';
+import { cli, cliJson, NOBODY, nobodyCannotRun } from './helpers/cli.js';
 import { chart, scratches, type Scratch } from './helpers/scratch.js';
 import { testUnless } from './helpers/skip.js';
 
@@ -341,13 +341,8 @@ test('a named pipe does not block the HTML report, which shows the chart lines a
 // `nobody` must be able to run b12lint itself: not when the checkout sits in a folder closed to
 // it (a clone in a private temp folder), and then the test is reported as skipped, with why.
 const asRoot = process.getuid?.() === 0;
-const NOBODY = 65534;
-const nobodyCannotRun =
-  asRoot && cli(['--version'], { uid: NOBODY }).code !== 0
-    ? `the user nobody cannot run b12lint from ${ROOT} (a folder on the way is closed to it)`
-    : undefined;
 
-testUnless(nobodyCannotRun, 'an unreadable file is a read-error finding', () => {
+testUnless(nobodyCannotRun(), 'an unreadable file is a read-error finding', () => {
   const s = newScratch();
   s.write('good.json', GOOD);
   s.write('locked.json', GOOD.replace('GOOD-1', 'LOCKED-1'));

@@ -45,3 +45,22 @@ export function cliJson(
   }
   return { code: r.code, report, stderr: r.stderr };
 }
+
+/**
+ * As root, a test that needs a real permission denial (root reads and writes anywhere) runs the
+ * CLI as the unprivileged user `nobody`. `nobody` must be able to run b12lint itself, which it
+ * cannot when the checkout sits in a folder closed to it (a clone in a private temp folder): then
+ * this says why, for the test to be reported as skipped (test/helpers/skip.ts).
+ */
+export const NOBODY = 65534;
+let nobodyReason: string | undefined | null = null;
+
+export function nobodyCannotRun(): string | undefined {
+  if (nobodyReason === null) {
+    nobodyReason =
+      process.getuid?.() === 0 && cli(['--version'], { uid: NOBODY }).code !== 0
+        ? `the user nobody cannot run b12lint from ${ROOT} (a folder on the way is closed to it)`
+        : undefined;
+  }
+  return nobodyReason;
+}

@@ -23,7 +23,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ROOT, BIN, cli } from '../helpers/cli.js';
+import { ROOT, BIN, cli, NOBODY, nobodyCannotRun } from '../helpers/cli.js';
+import { testUnless } from '../helpers/skip.js';
 import { chart, scratches, type Scratch } from '../helpers/scratch.js';
 
 const folder = scratches('b12lint-io-out-');
@@ -139,9 +140,9 @@ describe('a write that fails names the file and the cause in words, exit 2', () 
     return s;
   }
 
-  test('a read-only folder: permission denied, for the report and for the baseline', () => {
+  testUnless(nobodyCannotRun(), 'a read-only folder: permission denied, for the report and for the baseline', () => {
     const s = readOnlyProject();
-    const uid = asRoot ? 65534 : undefined;
+    const uid = asRoot ? NOBODY : undefined;
     const report = lint(s, ['-o', 'ro/report.json'], uid);
     expect([report.code, report.stderr]).toEqual([2, 'b12lint: cannot write the report to ro/report.json: permission denied\n']);
     const baseline = lint(s, ['--update-baseline', '--baseline', 'ro/baseline.json'], uid);
