@@ -4,13 +4,13 @@
  * with exit 130 or 143 and write no report.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Interrupted } from '../src/cli/signals.js';
 import { writeAtomic } from '../src/core/io.js';
 import { run } from '../src/run/run.js';
 import { setupRuleset } from '../src/run/setup.js';
-import { BIN, cli, ROOT } from './helpers/cli.js';
+import { BIN, cli, hasFileOpenUnder, ROOT } from './helpers/cli.js';
 import { chart, scratches } from './helpers/scratch.js';
 
 const folder = scratches();
@@ -54,21 +54,6 @@ test('an aborted run rejects with the abort reason and reports nothing', async (
   await expect(run({ inputs: ['.'], cwd: s.dir, ruleset, version: 'test', signal: controller.signal })).rejects.toBeInstanceOf(Interrupted);
 });
 
-/** True once the process has a file of `dir` open: it is linting, so its signal handlers are in place. */
-function readingFrom(pid: number, dir: string): boolean {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(dir);
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Starts a long run writing to report.json, waits until it is linting (seen in /proc: Linux), and
  * sends the signal. A run of 3,000 charts lasts far longer than the wait for its first open file.
@@ -90,7 +75,7 @@ async function interrupt(signal: 'SIGINT' | 'SIGTERM'): Promise<{ code: number |
   let running = false;
   const chartsDir = join(s.dir, 'charts');
   for (let tries = 0; tries < 20_000 && child.exitCode === null && !running; tries++) {
-    running = readingFrom(child.pid!, chartsDir);
+    running = hasFileOpenUnder(child.pid!, chartsDir);
     if (!running) await new Promise((r) => setTimeout(r, 1));
   }
   if (!running) throw new Error('the run was never seen reading its charts (not Linux, or it ended first)');

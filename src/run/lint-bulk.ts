@@ -17,7 +17,7 @@ import { ENGINE_RULES, fingerprintOf, type Finding, type UnlocatedFinding } from
 import { JsonLocator } from '../read/json-locate.js';
 import { formatOf } from '../read/parse.js';
 import { BulkFindings } from './bulk-findings.js';
-import { keepQuoted, lintFile, toFinding, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
+import { fileFinding, keepQuoted, lintFile, toFinding, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import type { Chart } from '../chart/model.js';
 import { streamThreshold } from './lint-stream.js';
 
@@ -125,16 +125,7 @@ export async function lintInputs(
     // A log with no export beside it: the export's files are missing, and nothing was linted.
     if (!exportFolders.has(dirname(abs))) {
       const message = 'This is a Bulk Data export log: it holds no chart, and no file of the export it logs is in its folder.';
-      o.findings.push({
-        ruleId: ENGINE_RULES.chartFormat,
-        severity: 'warning',
-        message,
-        line: 1,
-        column: 1,
-        pointer: '',
-        fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.chartFormat, pointer: '' }),
-        evidence: [],
-      });
+      o.findings.push({ ...fileFinding(ENGINE_RULES.chartFormat, message), severity: 'warning' });
     }
     out.push(o);
   }
@@ -274,16 +265,7 @@ async function lintBulk(
     if (outcomes.every((o) => o.charts === 0)) {
       // An export that gives no chart says so, rather than "no problems in 0 charts".
       const message = `This Bulk Data export (${files.length === 1 ? '1 file' : `${files.length} files`}) holds no resource about a patient: there is no chart to lint.`;
-      found.add(0, {
-        ruleId: ENGINE_RULES.chartFormat,
-        severity: 'warning',
-        message,
-        line: 1,
-        column: 1,
-        pointer: '',
-        fingerprint: fingerprintOf({ ruleId: ENGINE_RULES.chartFormat, pointer: '' }),
-        evidence: [],
-      });
+      found.add(0, { ...fileFinding(ENGINE_RULES.chartFormat, message), severity: 'warning' });
     }
   } finally {
     index.close();

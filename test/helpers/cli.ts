@@ -1,5 +1,6 @@
 /** Runs the built CLI (bin/b12lint.js) as a child process, as a user or CI would. */
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -63,4 +64,19 @@ export function nobodyCannotRun(): string | undefined {
         : undefined;
   }
   return nobodyReason;
+}
+
+/** True once process `pid` has a file under `dir` open: it is linting, so its signal handlers are in place. */
+export function hasFileOpenUnder(pid: number, dir: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(dir);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
 }

@@ -3,7 +3,7 @@
  * as passed) with the reason in their name, and the reason printed once per test file.
  *
  * The skip is chosen here at run time, by value (`test.skip` is picked, not called on the spot):
- * test files never write `.skip(` themselves, so a search for left-over skipped tests still
+ * test files never call a skip of their own, so a search for left-over skipped tests still
  * finds only real ones.
  *
  * A skipped describe block still runs its body, to collect the tests it skips: the body must use

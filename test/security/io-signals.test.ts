@@ -7,28 +7,13 @@
  * src/run/schedule.ts; how soon a run ends is measured, not asserted.)
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT } from '../helpers/cli.js';
+import { BIN, hasFileOpenUnder, ROOT } from '../helpers/cli.js';
 import { chart, scratches, type Scratch } from '../helpers/scratch.js';
 
 const folder = scratches('b12lint-io-signals-');
-
-/** True once the process has a file under `dir` open. */
-function reading(pid: number, dir: string): boolean {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(dir);
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
-}
 
 interface Stopped {
   code: number | null;
@@ -83,7 +68,7 @@ test.each(['SIGINT', 'SIGTERM'] as const)('%s with --jobs worker threads', async
     s,
     ['--jobs', '2', '-f', 'json', '-o', 'report.json', 'charts'],
     signal,
-    (pid) => reading(pid, join(s.dir, 'charts')),
+    (pid) => hasFileOpenUnder(pid, join(s.dir, 'charts')),
     { B12LINT_WORKER_THRESHOLD: '1' },
   );
   expectStopped(r, signal, s, ['charts']);
@@ -93,7 +78,7 @@ test('SIGTERM with the cache: no cache is written, no temporary file either', as
   const s = folder();
   charts(s, 3000);
   const r = await stop(s, ['--cache-location', 'cache', '-f', 'json', '-o', 'report.json', 'charts'], 'SIGTERM', (pid) =>
-    reading(pid, join(s.dir, 'charts')),
+    hasFileOpenUnder(pid, join(s.dir, 'charts')),
   );
   expectStopped(r, 'SIGTERM', s, ['charts']);
 });
@@ -103,7 +88,7 @@ test('SIGTERM while a large file is linted by a worker thread (the main thread o
   mkdirSync(join(s.dir, 'charts'));
   // Every file goes to a worker (the inline limit at 0), as one over 2 MB would.
   for (let i = 0; i < 200; i++) s.write(`charts/big-${i}.json`, JSON.stringify(Array.from({ length: 20 }, (_, k) => chart(`B-${i}-${k}`))));
-  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'charts'], 'SIGTERM', (pid) => reading(pid, join(s.dir, 'charts')), {
+  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'charts'], 'SIGTERM', (pid) => hasFileOpenUnder(pid, join(s.dir, 'charts')), {
     B12LINT_INLINE_LIMIT: '0',
   });
   expectStopped(r, 'SIGTERM', s, ['charts']);
@@ -145,7 +130,7 @@ test('SIGTERM while a FHIR Bulk export is linted', async () => {
     const copies = Array.from({ length: 2000 }, (_, k) => lines.map((l) => l.replace(/-(\d{4})\b/g, `-${k}-$1`)).join('\n'));
     writeFileSync(join(s.dir, 'export', name), `${copies.join('\n')}\n`);
   }
-  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'export'], 'SIGTERM', (pid) => reading(pid, join(s.dir, 'export')), {
+  const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'export'], 'SIGTERM', (pid) => hasFileOpenUnder(pid, join(s.dir, 'export')), {
     B12LINT_STREAM_THRESHOLD: '0',
   });
   expectStopped(r, 'SIGTERM', s, ['export']);
