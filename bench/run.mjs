@@ -270,6 +270,19 @@ if (want('note')) {
   record(row('one chart, a 1 MB note in one sentence', m.b12lint, { files: 1, charts: 1 }, { seconds: m.b12lint.ms / 1000, target: 1 }));
 }
 
+/** The two rows of a streamed case: its floor, and b12lint against it with MB/s and the RSS target. */
+function recordStreamed(floorCase, lintCase, m, info, bytes) {
+  record(row(floorCase, m.floor, info, { mb: bytes / 1048576 }));
+  record(
+    row(lintCase, m.b12lint, info, {
+      ratio: m.b12lint.ms / m.floor.ms,
+      of: 'floor',
+      mbPerS: bytes / 1048576 / (m.b12lint.ms / 1000),
+      rssTarget: 300,
+    }),
+  );
+}
+
 const bigRepeat = Math.max(1, REPEAT - 2);
 if (want('ndjson')) {
   const nd = await corpus('ndjson', `${NDJSON_MB}mb`, async (d) => writeNdjsonCorpus(join(d, 'charts.ndjson'), NDJSON_MB));
@@ -284,15 +297,7 @@ if (want('ndjson')) {
     ).map((x) => [x.name, x]),
   );
   const info = { files: 1, charts: nd.charts };
-  record(row('ndjson floor (stream, JSON.parse a line)', m.floor, info, { mb: nd.bytes / 1048576 }));
-  record(
-    row('ndjson b12lint (streamed)', m.b12lint, info, {
-      ratio: m.b12lint.ms / m.floor.ms,
-      of: 'floor',
-      mbPerS: nd.bytes / 1048576 / (m.b12lint.ms / 1000),
-      rssTarget: 300,
-    }),
-  );
+  recordStreamed('ndjson floor (stream, JSON.parse a line)', 'ndjson b12lint (streamed)', m, info, nd.bytes);
 }
 
 if (want('fhir')) {
@@ -316,15 +321,7 @@ if (want('fhir')) {
       ).map((x) => [x.name, x]),
     );
     const info = { files: fhir.files, charts: fhir.charts };
-    record(row('fhir bulk floor (stream, JSON.parse a line)', m.floor, info, { mb: fhir.bytes / 1048576 }));
-    record(
-      row('fhir bulk b12lint', m.b12lint, info, {
-        ratio: m.b12lint.ms / m.floor.ms,
-        of: 'floor',
-        mbPerS: fhir.bytes / 1048576 / (m.b12lint.ms / 1000),
-        rssTarget: 300,
-      }),
-    );
+    recordStreamed('fhir bulk floor (stream, JSON.parse a line)', 'fhir bulk b12lint', m, info, fhir.bytes);
   }
 }
 
