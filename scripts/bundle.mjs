@@ -49,7 +49,7 @@ writeFileSync(join(CLIENT_DIR, 'client-script.d.ts'), 'export declare const CLIE
 rmSync(OUT, { recursive: true, force: true });
 await build({
   absWorkingDir: ROOT,
-  entryPoints: ['dist/cli/main.js', 'dist/run/worker.js'],
+  entryPoints: ['dist/cli/main.js', 'dist/run/worker.js', 'dist/run/reader.js'],
   outdir: OUT,
   entryNames: '[name]',
   chunkNames: 'chunk-[hash]',

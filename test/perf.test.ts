@@ -5,6 +5,7 @@
  */
 import { cpSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { scratches } from './helpers/scratch.js';
 import { cli, ROOT } from './helpers/cli.js';
 import { progressAllowed, progressLine, ProgressBar } from '../src/run/progress.js';
@@ -54,6 +55,52 @@ describe('--jobs', () => {
       .flatMap((r: { findings: { message: string }[] }) => r.findings)
       .filter((f: { message: string }) => f.message.startsWith('Duplicate chartId "SAME-1"'));
     expect(dup).toHaveLength(1);
+  });
+
+  test('with --jobs 2 over JSON files a second thread reads them ahead: reports byte-identical to one thread, JSON and stylish', () => {
+    // Enough files for several batches, among them what reading can give besides bytes: a file
+    // over --max-file-size, an empty one, broken JSON, one too large for a batch's buffer, and
+    // files over the inline limit (deferred to a worker thread).
+    const dir = tmp();
+    // The catalog's charts (each rule's firing and quiet one), as JSON.
+    const charts = readdirSync('fixtures/catalog')
+      .filter((f) => f.endsWith('.yaml'))
+      .flatMap((f) => parseAllDocuments(readFileSync(join('fixtures/catalog', f), 'utf8')).map((d) => JSON.stringify(d.toJS(), null, 2)));
+    expect(charts.length).toBeGreaterThan(40);
+    for (let i = 0; i < 300; i++) writeFileSync(join(dir, `c${String(i).padStart(3, '0')}.json`), charts[i % charts.length]!);
+    cpSync('fixtures/broken/truncated.json', join(dir, 'c100-broken.json'));
+    writeFileSync(join(dir, 'c150-empty.json'), '');
+    writeFileSync(join(dir, 'c200-large.json'), `{"chartId":"L-1","encounters":[],"pad":"${'x'.repeat(3 * 1024 * 1024)}"}`);
+    const note = 'Fatigue. B12 level 150 pg/mL, low. '.repeat(40_000); // about 1.4 MB: over a batch's buffer
+    writeFileSync(
+      join(dir, 'c250-long.json'),
+      JSON.stringify({ chartId: 'N-1', encounters: [{ id: 'E1', date: '2026-10-01', notes: [{ text: note }] }] }),
+    );
+    const env = { B12LINT_PREFETCH_THRESHOLD: '1', B12LINT_INLINE_LIMIT: String(1200 * 1024) };
+    for (const format of ['json', 'stylish']) {
+      const args = [dir, '--max-file-size', '2', '-f', format];
+      const one = cli([...args, '--jobs', '1'], { env });
+      const two = cli([...args, '--jobs', '2', '--stats'], { env });
+      expect(two.stderr).toMatch(/linted in (one thread|2 threads) \(the files read ahead by another\)/);
+      expect(one.code).toBe(1);
+      expect(two.code).toBe(one.code);
+      expect(two.stdout).toBe(one.stdout);
+      if (format === 'json') {
+        const report = JSON.parse(two.stdout);
+        expect(report.summary.files).toBe(304);
+        const ruleOf = (file: string) =>
+          report.results.find((r: { file: string }) => r.file.endsWith(file)).findings.map((f: { ruleId: string }) => f.ruleId);
+        expect(ruleOf('c200-large.json')).toEqual(['read-error']);
+        expect(ruleOf('c100-broken.json')).toContain('parse-error');
+      }
+    }
+  });
+
+  test('--jobs 2 over YAML files shares them with a worker instead of reading ahead', () => {
+    const dir = tmp();
+    for (let i = 0; i < 4; i++) cpSync('fixtures/charts/p-0001.yaml', join(dir, `p${i}.yaml`));
+    const two = cli([dir, '--jobs', '2', '--stats'], { env: { ...WORKERS, B12LINT_PREFETCH_THRESHOLD: '1' } });
+    expect(two.stderr).toContain('linted in 2 threads');
   });
 
   test('--jobs takes a whole number of at least 1', () => {

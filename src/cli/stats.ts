@@ -19,7 +19,7 @@ export function formatStats(stats: ScheduleStats, charts: number, wallMs: number
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: readonly string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join(' | ');
   const out = [line(head), w.map((n, i) => (i === 0 ? `:${'-'.repeat(n - 1)}` : `${'-'.repeat(n - 1)}:`)).join('-|-'), ...cells.map(line)];
-  const threads = stats.threads > 1 ? `${stats.threads} threads` : 'one thread';
+  const threads = `${stats.threads > 1 ? `${stats.threads} threads` : 'one thread'}${stats.readAhead ? ' (the files read ahead by another)' : ''}`;
   const pace = wallMs > 0 ? `, ${Math.round((charts * 1000) / wallMs).toLocaleString('en-US')} charts/s` : '';
   out.push(
     '',

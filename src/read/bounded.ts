@@ -19,7 +19,7 @@ export type Bounded = { bytes: Buffer } | { refused: 'not-a-file' } | { refused:
 
 /**
  * The buffer chart files are read into when the caller only decodes the bytes before its next
- * read (`transient`): one allocation for a run of small files instead of one per file, which the
+ * read (`'transient'`): one allocation for a run of small files instead of one per file, which the
  * profile of a 5,000-chart run put at 4 % of its time. Files above TRANSIENT_MAX get their own.
  */
 let scratch: Buffer | undefined;
@@ -31,14 +31,20 @@ function transientBuffer(size: number): Buffer {
 }
 
 /**
+ * Where the first read of a file goes: `transient`, the shared read buffer (the bytes returned
+ * may be overwritten by the next transient read: for a caller that decodes them at once and
+ * keeps nothing of them); or a function giving a buffer of at least the size asked (or undefined,
+ * for a buffer of the file's own), as the reader thread packs a batch of files into one buffer.
+ */
+export type FirstRead = 'transient' | ((want: number) => Buffer | undefined);
+
+/**
  * Reads a regular file whole, or tells why not; an error opening or reading it is thrown (errno).
  * A file larger than `deferAbove` (and within the limit) is not read: `{ deferred: size }`.
- * With `transient`, the bytes returned may share a buffer that the next transient read overwrites:
- * for a caller that decodes them at once and keeps nothing of them.
  */
 export function readBounded(path: string, limit: number): Bounded;
-export function readBounded(path: string, limit: number, deferAbove: number, transient?: boolean): Bounded | { deferred: number };
-export function readBounded(path: string, limit: number, deferAbove = Infinity, transient = false): Bounded | { deferred: number } {
+export function readBounded(path: string, limit: number, deferAbove: number, first?: FirstRead): Bounded | { deferred: number };
+export function readBounded(path: string, limit: number, deferAbove = Infinity, first?: FirstRead): Bounded | { deferred: number } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -56,9 +62,11 @@ export function readBounded(path: string, limit: number, deferAbove = Infinity, 
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const want = Math.min(Math.max(size - total + 1, 64 * 1024), limit + 1 - total);
-      // The first read of a small file goes to the shared buffer; a file that grows past it, to its own.
-      const chunk = transient && total === 0 && want <= TRANSIENT_MAX ? transientBuffer(want).subarray(0, want) : Buffer.allocUnsafe(want);
+      // The first read asks for one byte more than fstat's size, to see the end (or that the file grew).
+      const want = Math.min(total === 0 && first ? size + 1 : Math.max(size - total + 1, 64 * 1024), limit + 1 - total);
+      // The first read of a small file goes where the caller said; a file that grows past it, to its own buffer.
+      const given = total === 0 && want <= TRANSIENT_MAX ? (first === 'transient' ? transientBuffer(want) : first?.(want)) : undefined;
+      const chunk = given ? given.subarray(0, want) : Buffer.allocUnsafe(want);
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n > 0) {
         chunks.push(chunk.subarray(0, n));

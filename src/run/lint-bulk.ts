@@ -82,6 +82,9 @@ function emptyOutcome(file: string): FileOutcome {
  * lint by their displayed path: a file, or an export's folder, whose files are linted together or
  * not at all.
  */
+/** How long a run lints between two turns of the event loop (Ctrl-C, progress), in ms. */
+const YIELD_MS = 20;
+
 export async function lintInputs(
   paths: readonly string[],
   display: (abs: string) => string,
@@ -102,9 +105,15 @@ export async function lintInputs(
         exports: all.exports.filter((group) => keep(folder(group[0]!))),
         logs: all.logs.filter((abs) => keep(folder(abs))),
       };
+  // A turn of the event loop (where Ctrl-C is heard) costs a system call: one every YIELD_MS, not
+  // one per file, which the profile of 20,000 small charts put at a tenth of the run.
+  let yielded = performance.now();
   const next = async (): Promise<void> => {
     if (!signal) return;
+    signal.throwIfAborted();
+    if (performance.now() - yielded < YIELD_MS) return;
     await new Promise((resolve) => setImmediate(resolve));
+    yielded = performance.now();
     signal.throwIfAborted();
   };
   const out: FileOutcome[] = [];

@@ -17,11 +17,12 @@ import {
   type Severity,
   type UnlocatedFinding,
 } from '../finding.js';
-import { readBounded, DEFAULT_MAX_FILE_SIZE } from '../read/bounded.js';
+import { readBounded, DEFAULT_MAX_FILE_SIZE, type Bounded } from '../read/bounded.js';
 import { decode, type Decoded } from '../read/decode.js';
 import { formatOf, parseDecoded, TooManyValues, type SourceDoc, type SourceFormat } from '../read/parse.js';
 import type { ChartEntry } from '../report/types.js';
 import type { Engine } from '../rules/engine.js';
+import type { Prefetched } from './prefetch.js';
 import { findingTexts, quotedStrings, sensitiveStrings } from '../report/redact.js';
 
 export interface LintFileOptions {
@@ -92,9 +93,8 @@ const MB = 1024 * 1024;
 
 type ReadResult = { bytes: Buffer } | { refused: string } | { deferred: number };
 
-/** Reads a chart file whole under the size limit (src/read/bounded.ts); what is refused, in words. */
-function readChartFile(abs: string, maxFileSize: number, deferAbove = Infinity): ReadResult {
-  const r = readBounded(abs, maxFileSize, deferAbove, true);
+/** What reading a chart file gave (src/read/bounded.ts), with what is refused in words. */
+function chartRead(r: Bounded | { deferred: number }, maxFileSize: number): ReadResult {
   if ('bytes' in r || 'deferred' in r) return r;
   if (r.refused === 'not-a-file') return { refused: 'Cannot read the file: it is not a regular file (a pipe, socket or device).' };
   const what = r.grew ? `${(r.size / MB).toFixed(1)} MB or more (it grew while it was read)` : `${(r.size / MB).toFixed(1)} MB`;
@@ -127,6 +127,26 @@ export function lintFileUpTo(
   options: LintFileOptions,
   limit: number,
 ): FileOutcome | undefined {
+  let read: Prefetched;
+  try {
+    read = readBounded(abs, options.maxFileSize, limit, 'transient');
+  } catch (err) {
+    read = { thrown: err as Error };
+  }
+  return lintRead(read, abs, display, engine, options);
+}
+
+/**
+ * lintFileUpTo once the file is read (here, or ahead by the reader thread: prefetch.ts): undefined
+ * for a file deferred to a worker thread.
+ */
+export function lintRead(
+  read: Prefetched,
+  abs: string,
+  display: string,
+  engine: ChartLinter,
+  options: LintFileOptions,
+): FileOutcome | undefined {
   const refused = (message: string): FileOutcome => ({
     file: display,
     findings: [fileFinding(ENGINE_RULES.readError, message)],
@@ -134,15 +154,11 @@ export function lintFileUpTo(
     encounters: 0,
     chartRefs: [],
   });
-  let read: ReadResult;
-  try {
-    read = readChartFile(abs, options.maxFileSize, limit);
-  } catch (err) {
-    return refused(`Cannot read the file: ${describeErrno(err)}.`);
-  }
-  if ('deferred' in read) return undefined;
-  if ('refused' in read) return refused(read.refused);
-  const decoded = decode(read.bytes);
+  if ('thrown' in read) return refused(`Cannot read the file: ${describeErrno(read.thrown)}.`);
+  const r = chartRead(read, options.maxFileSize);
+  if ('deferred' in r) return undefined;
+  if ('refused' in r) return refused(r.refused);
+  const decoded = decode(r.bytes);
   return lintDecoded(decoded, formatOf(abs) ?? (/^\s*[[{]/.test(decoded.text) ? 'json' : 'yaml'), display, engine, options);
 }
 

@@ -11,14 +11,18 @@
  */
 import type { Engine, RuleStats } from '../rules/engine.js';
 import { RunCache, type CacheStrategy } from './cache.js';
-import { inlineLimit, lintFile, lintFileUpTo, type FileOutcome, type LintFileOptions } from './lint-file.js';
+import { inlineLimit, lintFile, lintFileUpTo, lintRead, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
+import { mostlyJson, Prefetch, prefetchThreshold, type Prefetched } from './prefetch.js';
 import type { ProgressSink } from './progress.js';
 import type { RulesetSpec } from './setup.js';
 import { lintInWorkers, workerThreshold, type FileTask } from './workers.js';
 
 export interface ScheduleOptions {
-  /** Worker threads; 1 lints in this thread. */
+  /**
+   * Threads: 1 lints in this thread alone; 2 lints here with a second thread reading the files
+   * ahead when most are JSON, or with a worker linting half of them; N, here and in N - 1 workers.
+   */
   jobs: number;
   /** How workers set up the same ruleset; without it the run stays in this thread. */
   spec?: RulesetSpec;
@@ -41,6 +45,8 @@ export interface ScheduleStats {
   cached: number;
   /** Threads that linted: 1 for this one alone, N with `--jobs N` (N - 1 workers). */
   threads: number;
+  /** Whether a second thread read the files ahead of this one (prefetch.ts). */
+  readAhead?: boolean;
   /** Why the cache could not be written, if it could not. */
   cacheProblem?: string;
 }
@@ -112,6 +118,14 @@ export async function lintFiles(
     heavy.set(placeholder, i);
     return placeholder;
   };
+  const fromRead = (i: number, read: Prefetched): FileOutcome => {
+    const f = files[i]!;
+    const o = lintRead(read, f.abs, f.display, engine, lint);
+    if (o) return o;
+    const placeholder: FileOutcome = { file: f.display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
+    heavy.set(placeholder, i);
+    return placeholder;
+  };
   const pool = {
     spec: options.spec!,
     lint,
@@ -125,7 +139,10 @@ export async function lintFiles(
     ...(engine.stats ? { ruleStats: engine.stats } : {}),
   };
   try {
-    const useWorkers = options.spec !== undefined && options.jobs > 1 && todo.length >= Math.max(2, workerThreshold());
+    // Two threads on small JSON files: the second reads them (prefetch.ts), which pays more than a
+    // second linting thread would; YAML, costly to parse, is shared out to workers.
+    const readAhead = options.jobs === 2 && todo.length >= Math.max(1, prefetchThreshold()) && mostlyJson(todo.map((i) => files[i]!.abs));
+    const useWorkers = !readAhead && options.spec !== undefined && options.jobs > 1 && todo.length >= Math.max(2, workerThreshold());
     if (useWorkers) {
       const index = new Map(todo.map((i) => [files[i]!, i]));
       const linted = await lintInWorkers(
@@ -142,11 +159,23 @@ export async function lintFiles(
       });
       stats.threads = options.jobs;
     } else {
-      for (const i of todo) {
-        await options.checkpoint?.();
-        const o = here(i);
-        outcomes[i] = o;
-        if (!heavy.has(o)) advance(o);
+      const ahead = readAhead
+        ? new Prefetch(
+            todo.map((i) => files[i]!.abs),
+            lint.maxFileSize,
+            limit,
+          )
+        : undefined;
+      if (ahead) stats.readAhead = true;
+      try {
+        for (const i of todo) {
+          await options.checkpoint?.();
+          const o = ahead ? fromRead(i, ahead.read()) : here(i);
+          outcomes[i] = o;
+          if (!heavy.has(o)) advance(o);
+        }
+      } finally {
+        ahead?.close();
       }
     }
     if (heavy.size > 0) {

@@ -1,7 +1,7 @@
 /**
  * Issue 19, item 2 (signals): SIGINT and SIGTERM end a run, whatever it is doing, with exit 130
  * or 143, the one line that says so, no report and nothing left behind: with --jobs workers, with
- * the cache, with findings spooled to disk (a streamed NDJSON file, a FHIR Bulk export), with a
+ * a second thread reading the files ahead, with the cache, with findings spooled to disk (a streamed NDJSON file, a FHIR Bulk export), with a
  * large file linted by a worker thread while the main thread waits, and while a FIFO report waits
  * for its reader. (That the main thread never spends long on one piece of work is the design:
  * src/run/schedule.ts; how soon a run ends is measured, not asserted.)
@@ -66,12 +66,27 @@ test.each(['SIGINT', 'SIGTERM'] as const)('%s with --jobs worker threads', async
   charts(s, 3000);
   const r = await stop(
     s,
-    ['--jobs', '2', '-f', 'json', '-o', 'report.json', 'charts'],
+    ['--jobs', '3', '-f', 'json', '-o', 'report.json', 'charts'],
     signal,
     (pid) => hasFileOpenUnder(pid, join(s.dir, 'charts')),
     { B12LINT_WORKER_THRESHOLD: '1' },
   );
   expectStopped(r, signal, s, ['charts']);
+});
+
+test('SIGINT while a second thread reads the files ahead (--jobs 2, JSON)', async () => {
+  const s = folder();
+  charts(s, 3000);
+  const r = await stop(
+    s,
+    ['--jobs', '2', '-f', 'json', '-o', 'report.json', 'charts'],
+    'SIGINT',
+    (pid) => hasFileOpenUnder(pid, join(s.dir, 'charts')),
+    {
+      B12LINT_PREFETCH_THRESHOLD: '1',
+    },
+  );
+  expectStopped(r, 'SIGINT', s, ['charts']);
 });
 
 test('SIGTERM with the cache: no cache is written, no temporary file either', async () => {

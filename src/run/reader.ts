@@ -1,0 +1,81 @@
+/**
+ * The body of the reader thread (prefetch.ts): reads the run's chart files in order, ahead of the
+ * thread that lints them. Each file is read as the linting thread would read it
+ * (src/read/bounded.ts: a regular file, under the size limit; a file over the inline limit is not
+ * read but deferred), and files go over in batches: one buffer holding their bytes, moved (not
+ * copied) to the other thread, and a list of what each file gave.
+ *
+ * The linting thread's position is shared memory (`taken`): the reader never reads a file the
+ * linting thread has already passed (it reads that one itself when the reader is late, as at
+ * start-up), and it stays at most AHEAD files and WINDOW bytes ahead, sleeping until the linting
+ * thread moves on.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { readBounded } from '../read/bounded.js';
+import type { ReadItem, ReaderBatch, ReaderData } from './prefetch.js';
+
+const data = workerData as ReaderData & { port: MessagePort };
+const taken = new Int32Array(data.taken);
+
+/** How far ahead of the linting thread the reader may be. */
+const AHEAD = 2048;
+const WINDOW = 32 * 1024 * 1024;
+/** A batch's buffer, its file count, and the lead under which batches go over small (the other thread is close). */
+const BATCH_BYTES = 1024 * 1024;
+const BATCH_FILES = 128;
+const NEAR = 64;
+const SMALL_BATCH = 8;
+
+/** Batches sent and not yet passed by the linting thread: [end, bytes]. */
+const inFlight: [number, number][] = [];
+let flightBytes = 0;
+
+function settle(pos: number): void {
+  while (inFlight.length && inFlight[0]![0] <= pos) flightBytes -= inFlight.shift()![1];
+}
+
+function readAll(): void {
+  const { paths } = data;
+  let i = 0;
+  while (i < paths.length) {
+    let pos = Atomics.load(taken, 0);
+    settle(pos);
+    if (i < pos + 1) i = pos + 1; // the linting thread has read these (or is reading one) itself
+    if (i >= paths.length) break;
+    if (i - pos >= AHEAD || flightBytes >= WINDOW) {
+      Atomics.wait(taken, 0, pos, 20);
+      continue;
+    }
+    const start = i;
+    const items: ReadItem[] = [];
+    const buffer = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    let used = 0;
+    const into = (want: number): Buffer | undefined => (used + want <= buffer.length ? buffer.subarray(used) : undefined);
+    for (;;) {
+      const path = paths[i++]!;
+      try {
+        const r = readBounded(path, data.maxFileSize, data.deferAbove, into);
+        if (!('bytes' in r)) items.push(r);
+        else if (r.bytes.buffer === buffer.buffer) {
+          items.push({ at: r.bytes.byteOffset, length: r.bytes.length });
+          used = r.bytes.byteOffset + r.bytes.length;
+        } else items.push({ bytes: new Uint8Array(r.bytes) }); // did not fit: copied over
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        items.push({ error: { message: e.message ?? String(err), ...(e.code ? { code: e.code } : {}) } });
+      }
+      if (i >= paths.length || 'bytes' in items[items.length - 1]!) break;
+      pos = Atomics.load(taken, 0);
+      const size = i - pos < NEAR ? SMALL_BATCH : BATCH_FILES;
+      if (items.length >= size || used >= BATCH_BYTES - 4096) break;
+    }
+    const batch: ReaderBatch = { start, items, buffer: buffer.buffer as ArrayBuffer };
+    data.port.postMessage(batch, [batch.buffer]);
+    inFlight.push([i, used]);
+    flightBytes += used;
+  }
+}
+
+readAll();
+data.port.close();
