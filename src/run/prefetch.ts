@@ -13,6 +13,7 @@
  * report.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { statSync } from 'node:fs';
 import { readBounded, type Bounded } from '../read/bounded.js';
 
 /** Below this many files the reader thread's start costs more than it saves. */
@@ -38,6 +39,124 @@ export interface ReaderData {
   deferAbove: number;
   /** Int32 [0]: the index of the file this thread is at (shared memory). */
   taken: SharedArrayBuffer;
+  /** Set for the other errand: stat'ing the files (StatShare) instead of reading them. */
+  stat?: StatMemory;
+}
+
+/** A file's size and modification time, as the cache's metadata strategy compares them. */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+}
+
+const STAT_CHUNK = 64;
+
+/**
+ * Stat'ing a list of files in two threads at once: each claims the next chunk of files from a
+ * counter in shared memory, stats them, writes what it found into shared memory too (size,
+ * modification time, regular file or not) and marks the chunk done. So the reader thread starts
+ * while this one still reads the cache file, and this one joins in when it is free. A chunk the
+ * other thread claimed and does not finish (it died) is stat'ed here after a while: the same
+ * values written twice, never a file left out.
+ */
+export class StatShare {
+  /** [next file to claim]. */
+  private readonly next: Int32Array;
+  /** Per chunk: 1 when done. */
+  private readonly done: Int32Array;
+  private readonly out: Float64Array;
+
+  constructor(
+    private readonly paths: readonly string[],
+    memory: StatMemory,
+  ) {
+    this.next = new Int32Array(memory.next);
+    this.done = new Int32Array(memory.done);
+    this.out = new Float64Array(memory.out);
+  }
+
+  static memory(n: number): StatMemory {
+    return {
+      next: new SharedArrayBuffer(4),
+      done: new SharedArrayBuffer(4 * Math.max(1, Math.ceil(n / STAT_CHUNK))),
+      out: new SharedArrayBuffer(8 * Math.max(1, n * 3)),
+    };
+  }
+
+  private statChunk(chunk: number): void {
+    const to = Math.min(this.paths.length, (chunk + 1) * STAT_CHUNK);
+    for (let i = chunk * STAT_CHUNK; i < to; i++) {
+      try {
+        const st = statSync(this.paths[i]!);
+        this.out[i * 3] = st.size;
+        this.out[i * 3 + 1] = st.mtimeMs;
+        this.out[i * 3 + 2] = st.isFile() ? 1 : 0;
+      } catch {
+        this.out[i * 3 + 2] = 0;
+      }
+    }
+    Atomics.store(this.done, chunk, 1);
+    Atomics.notify(this.done, chunk);
+  }
+
+  /** Stats the next chunk of files; false when none is left to claim. */
+  claim(): boolean {
+    const chunk = Atomics.add(this.next, 0, 1);
+    if (chunk * STAT_CHUNK >= this.paths.length) return false;
+    this.statChunk(chunk);
+    return true;
+  }
+
+  /**
+   * Stats what is left (a checkpoint between two chunks: Ctrl-C), waits for the chunks the other
+   * thread holds, and gives every file's stat (undefined: not a regular file, or none).
+   */
+  async finish(checkpoint?: () => Promise<void>): Promise<(FileStat | undefined)[]> {
+    while (this.claim()) await checkpoint?.();
+    for (let chunk = 0; chunk < this.done.length; chunk++) {
+      // The other thread is at most one chunk of stat calls from done; 2 s without it, it is gone.
+      for (let waited = 0; Atomics.load(this.done, chunk) === 0; waited += 20) {
+        if (waited >= 2000) this.statChunk(chunk);
+        else if (Atomics.wait(this.done, chunk, 0, 20) === 'timed-out') await checkpoint?.();
+      }
+    }
+    return this.paths.map((_p, i) => (this.out[i * 3 + 2] === 1 ? { size: this.out[i * 3]!, mtimeMs: this.out[i * 3 + 1]! } : undefined));
+  }
+}
+
+export interface StatMemory {
+  next: SharedArrayBuffer;
+  done: SharedArrayBuffer;
+  out: SharedArrayBuffer;
+}
+
+/**
+ * Starts the reader thread on the files' stats (StatShare); `finish()` then stats, in this
+ * thread, whatever the reader has not claimed yet (all of them if it could not start), and gives
+ * every file's stat. The thread is stopped when finish ends.
+ */
+export function statInThread(paths: readonly string[]): {
+  finish: (checkpoint?: () => Promise<void>) => Promise<(FileStat | undefined)[]>;
+} {
+  const memory = StatShare.memory(paths.length);
+  const share = new StatShare(paths, memory);
+  const data: ReaderData = { paths: [...paths], maxFileSize: 0, deferAbove: 0, taken: new SharedArrayBuffer(4), stat: memory };
+  let worker: Worker | undefined;
+  try {
+    worker = new Worker(new URL('./reader.js', import.meta.url), { workerData: data });
+    worker.on('error', () => undefined); // a chunk it held is stat'ed by finish
+  } catch {
+    worker = undefined;
+  }
+  return {
+    finish: async (checkpoint) => {
+      try {
+        return await share.finish(checkpoint);
+      } finally {
+        void worker?.terminate();
+      }
+    },
+  };
 }
 
 /** A file's bytes (`at`, `length` in its batch's buffer, or their own), or why there are none. */

@@ -9,13 +9,16 @@
  * linting thread has already passed (it reads that one itself when the reader is late, as at
  * start-up), and it stays at most AHEAD files and WINDOW bytes ahead, sleeping until the linting
  * thread moves on.
+ *
+ * Its other errand, for a cache rerun (`--cache-strategy metadata`): the size and modification
+ * time of every file, taken while the linting thread reads the cache file.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
 import { readBounded } from '../read/bounded.js';
-import type { ReadItem, ReaderBatch, ReaderData } from './prefetch.js';
+import { StatShare, type ReadItem, type ReaderBatch, type ReaderData } from './prefetch.js';
 
-const data = workerData as ReaderData & { port: MessagePort };
+const data = workerData as ReaderData & { port?: MessagePort };
 const taken = new Int32Array(data.taken);
 
 /** How far ahead of the linting thread the reader may be. */
@@ -71,11 +74,18 @@ function readAll(): void {
       if (items.length >= size || used >= BATCH_BYTES - 4096) break;
     }
     const batch: ReaderBatch = { start, items, buffer: buffer.buffer as ArrayBuffer };
-    data.port.postMessage(batch, [batch.buffer]);
+    data.port!.postMessage(batch, [batch.buffer]);
     inFlight.push([i, used]);
     flightBytes += used;
   }
 }
 
-readAll();
-data.port.close();
+/** The `stat` errand: files claimed a chunk at a time, as the other thread claims them too (prefetch.ts StatShare). */
+function statAll(): void {
+  const share = new StatShare(data.paths, data.stat!);
+  for (let more = true; more;) more = share.claim();
+}
+
+if (data.stat) statAll();
+else readAll();
+data.port?.close();

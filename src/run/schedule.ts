@@ -13,7 +13,7 @@ import type { Engine, RuleStats } from '../rules/engine.js';
 import { RunCache, type CacheStrategy } from './cache.js';
 import { inlineLimit, lintFile, lintFileUpTo, lintRead, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
-import { mostlyJson, Prefetch, prefetchThreshold, type Prefetched } from './prefetch.js';
+import { mostlyJson, Prefetch, prefetchThreshold, statInThread, type FileStat, type Prefetched } from './prefetch.js';
 import type { ProgressSink } from './progress.js';
 import type { RulesetSpec } from './setup.js';
 import { lintInWorkers, workerThreshold, type FileTask } from './workers.js';
@@ -66,6 +66,7 @@ async function sortFiles(
   files: readonly FileTask[],
   cache: RunCache | undefined,
   checkpoint: (() => Promise<void>) | undefined,
+  stats?: readonly (FileStat | undefined)[],
 ): Promise<{ outcomes: FileOutcome[]; todo: number[]; streamed: number[] }> {
   const outcomes: FileOutcome[] = new Array(files.length);
   const todo: number[] = [];
@@ -78,11 +79,31 @@ async function sortFiles(
       streamed.push(i); // never cached: hashing a huge export would cost what linting it does
       continue;
     }
-    const kept = cache?.get(f.abs, f.display);
+    const kept = cache?.get(f.abs, f.display, stats && (stats[i] ?? null));
     if (kept) outcomes[i] = kept;
     else todo.push(i);
   }
   return { outcomes, todo, streamed };
+}
+
+/**
+ * Opens the run's cache, if any. A metadata rerun with threads to spare has the files stat'ed
+ * by another thread while this one reads the cache file, then by both (StatShare).
+ */
+async function openCache(
+  files: readonly FileTask[],
+  engine: Engine,
+  lint: LintFileOptions,
+  options: ScheduleOptions,
+): Promise<{ cache: RunCache | undefined; statted: (FileStat | undefined)[] | undefined }> {
+  const ahead =
+    options.cache?.strategy === 'metadata' && options.jobs >= 2 && files.length >= Math.max(1, prefetchThreshold())
+      ? statInThread(files.map((f) => f.abs))
+      : undefined;
+  const cache = options.cache
+    ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}`, maxSize: lint.maxFileSize })
+    : undefined;
+  return { cache, statted: await ahead?.finish(options.checkpoint) };
 }
 
 // eslint-disable-next-line max-lines-per-function -- the run's one schedule (cache, this thread or workers, heavy files, streams, cache save), read top to bottom
@@ -92,10 +113,8 @@ export async function lintFiles(
   lint: LintFileOptions,
   options: ScheduleOptions,
 ): Promise<Scheduled> {
-  const cache = options.cache
-    ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}`, maxSize: lint.maxFileSize })
-    : undefined;
-  const { outcomes, todo, streamed } = await sortFiles(files, cache, options.checkpoint);
+  const { cache, statted } = await openCache(files, engine, lint, options);
+  const { outcomes, todo, streamed } = await sortFiles(files, cache, options.checkpoint, statted);
 
   const progress = options.progress?.(files.length);
   let filesDone = files.length - todo.length - streamed.length;

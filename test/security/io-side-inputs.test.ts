@@ -138,6 +138,22 @@ describe('the cache', () => {
     expect(fromCache(after.stderr)).toBe(fromCache(c.lint().stderr) - 1); // the others were still used; the edited one is rewritten
   });
 
+  test('the seal over all entries: when it is gone or wrong, each entry is checked on its own and the intact ones are kept', () => {
+    const c = cached();
+    const first = c.lint();
+    const text = readFileSync(c.cacheFile, 'utf8');
+    const lines = text.trimEnd().split('\n');
+    expect(lines[lines.length - 1]).toMatch(/^#[A-Za-z0-9+/]{43}=$/);
+    writeFileSync(c.cacheFile, `${lines.slice(0, -1).join('\n')}\n`); // no seal
+    const unsealed = c.lint();
+    expect(fromCache(unsealed.stderr)).toBe(6);
+    expect(unsealed.stdout).toBe(first.stdout);
+    expect(readFileSync(c.cacheFile, 'utf8')).toBe(text); // and the run sealed it again
+    writeFileSync(c.cacheFile, `${lines.slice(0, -1).join('\n')}\n#${'A'.repeat(43)}=\n`); // a wrong one
+    expect(fromCache(c.lint().stderr)).toBe(6);
+    expect(readFileSync(c.cacheFile, 'utf8')).toBe(text);
+  });
+
   test('with B12LINT_CACHE_KEY the checksums are keyed: without the secret no entry verifies (no one can forge one)', () => {
     const c = cached();
     const env = { B12LINT_CACHE_KEY: 'the team secret' };
