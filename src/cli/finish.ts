@@ -6,11 +6,11 @@
  * is made before anything is written, so an interrupted run writes nothing, and a finished one
  * writes every file whole.
  *
- * A report with streamed files (findings and chart entries in spools, src/run/spool.ts) goes
- * through `finishRun`: when no baseline is asked for and every format can be written
- * piece by piece (src/report/stream-writer.ts), the formats are written straight from the spools
- * (redacted on the way with `--redact`), so memory does not grow with the number of findings or
- * charts; otherwise the spools are read back and `finish` runs.
+ * A report with streamed files (findings and chart entries in spools, src/run/spool.ts), or one
+ * whose formats all go to files, goes through `finishRun`: when no baseline is asked for and every
+ * format can be written piece by piece (src/report/stream-writer.ts), the formats are written
+ * straight from the spools or the report (redacted on the way with `--redact`), so memory does not
+ * grow with the number of findings or charts; otherwise the spools are read back and `finish` runs.
  * Files are still written whole (atomically, or into a FIFO or device: src/core/io.ts); what
  * goes to stdout is written as it is made.
  */
@@ -167,7 +167,12 @@ function sharedOptions(flagged: number | undefined, o: FinishOptions): Omit<Form
 
 /** The report stage of a run: from the spools when it can be (see the header), else `finish`. */
 export async function finishRun(report: Report, o: FinishOptions): Promise<number> {
-  if (hasSpools(report) && !o.baseline && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishFromSpools(report, o);
+  // A report held in memory takes the same way when every format goes to a file: no text of a
+  // whole report is made (a large report's string and its bytes were a third of a run's memory),
+  // and the files are still put in place whole. Standard output keeps the whole text, so that an
+  // interrupted run prints nothing.
+  const inPieces = hasSpools(report) || o.targets.every((t) => t.path !== undefined);
+  if (inPieces && !o.baseline && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishFromSpools(report, o);
   await readBackSpools(report, pauser(o.signal));
   return finish(report, o);
 }
