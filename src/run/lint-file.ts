@@ -190,6 +190,10 @@ export const MAX_LIST = 1000;
 
 /** A finding refusing a chart with a list longer than MAX_LIST, which is then not evaluated. */
 function oversized(chart: Chart): UnlocatedFinding | undefined {
+  // The lists are named (and their pointers made) only for a chart that has one too long.
+  let longest = Math.max(chart.encounters.length, chart.labs.length, chart.medications.length);
+  for (const e of chart.encounters) longest = Math.max(longest, e.diagnoses.length, e.services.length, e.notes.length);
+  if (longest <= MAX_LIST) return undefined;
   const lists: [string, number, string][] = [
     ['encounters', chart.encounters.length, `${chart.ptr}/encounters`],
     ['labs', chart.labs.length, `${chart.ptr}/labs`],
