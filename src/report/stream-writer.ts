@@ -40,9 +40,12 @@ function around(value: object, keys: readonly string[]): string[] {
   return JSON.stringify({ ...value, ...Object.fromEntries(keys.map((k) => [k, HOLE])) }, null, 2).split(QUOTED_HOLE);
 }
 
+/** JSON text indented by `by` (its newlines are all between values: JSON escapes those inside strings). */
 function indent(text: string, by: string): string {
-  return by + text.split('\n').join(`\n${by}`);
+  return by + text.replace(NEWLINES, `\n${by}`);
 }
+
+const NEWLINES = /\n/g;
 
 /** An array of a file result (findings or charts) item by item: `[`, each item, and `]` at depth 3. */
 function item(value: unknown, index: number): string {

@@ -125,9 +125,11 @@ export function render(parts: readonly TemplatePart[], scope: Scope, bindings: B
 
 /** The spacing of a message: one space between words, none before `.,;:)`, none at the ends (what a value becomes in it). */
 export function spacing(text: string): string {
+  // Every run of white space becomes one space: only the runs that are not one space already are
+  // replaced (most messages have none), then a space before punctuation goes.
   return text
-    .replace(/\s+/g, ' ')
-    .replace(/\s+([.,;:)])/g, '$1')
+    .replace(/\s{2,}|[^\S ]/g, ' ')
+    .replace(/ ([.,;:)])/g, '$1')
     .trim();
 }
 
