@@ -58,6 +58,26 @@ function* items(values: Iterable<unknown>): Generator<string> {
   yield i === 0 ? '[]' : '\n      ]';
 }
 
+/** A file name no report holds (see HOLE), standing for the file's own in the cut of a file result. */
+const FILE_HOLE = '\u0000b12lint-file\u0000';
+const QUOTED_FILE_HOLE = JSON.stringify(FILE_HOLE);
+/** The cut of a file result with its file name left out, made once (a run has one per file). */
+let plainCut: string[] | undefined;
+
+/**
+ * A file result at depth 2, cut where its findings and charts go. A result with no other field
+ * than those and its file (every result of a run) differs from the next only by its file name:
+ * the cut is made once and the name put in.
+ */
+function fileCut(result: FileResult): string[] {
+  const keys = Object.keys(result);
+  if (keys.length !== 3 || keys[0] !== 'file' || keys[1] !== 'findings' || keys[2] !== 'charts')
+    return around(result, ['findings', 'charts']).map((t) => indent(t, '    '));
+  plainCut ??= around({ file: FILE_HOLE, findings: [], charts: [] }, ['findings', 'charts']).map((t) => indent(t, '    '));
+  const name = JSON.stringify(result.file);
+  return [plainCut[0]!.replace(QUOTED_FILE_HOLE, () => name), plainCut[1]!, plainCut[2]!];
+}
+
 /**
  * src/report/json.ts, in pieces: results at depth 2 (4 spaces); each file's findings and charts
  * (a huge export lists hundreds of thousands) item by item at depth 4 (8 spaces).
@@ -70,7 +90,7 @@ function jsonWriter(report: Report): PieceWriter {
   return {
     start: () => [head + (any ? '[' : '[]')],
     file(result, shape, index) {
-      cut = around(result, ['findings', 'charts']).map((t) => indent(t, '    '));
+      cut = fileCut(result);
       empty = shape.count === 0;
       return [`${index > 0 ? ',' : ''}\n${cut[0]}${empty ? '[]' : '['}`];
     },

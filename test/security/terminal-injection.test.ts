@@ -7,7 +7,7 @@
  * output has a raw control character, a line that starts a workflow command, or a command marker;
  * the text formats show what was there as visible escapes, and the JSON formats give the data back exact.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { FORMATTERS } from '../../src/report/index.js';
@@ -87,6 +87,15 @@ describe('every report format', () => {
     expect(uris).toContain(FORGED_NAME);
     const cq = JSON.parse(cli(['-f', 'codequality', '.'], { cwd: dir }).stdout) as { location: { path: string } }[];
     expect(cq.map((i) => i.location.path)).toContain(FORGED_NAME);
+  });
+
+  test('json and stylish written to files (piece by piece) are byte for byte what standard output gets whole', () => {
+    for (const format of ['json', 'stylish']) {
+      const out = join(scratch().dir, `report.${format}`);
+      const toFile = cli(['-f', `${format}:${out}`, '.'], { cwd: dir });
+      expect([toFile.code, toFile.stderr]).toEqual([1, '']);
+      expect(readFileSync(out, 'utf8')).toBe(cli(['-f', format, '.'], { cwd: dir }).stdout);
+    }
   });
 
   test('html shows the chart lines around a finding of a file whose name was escaped', () => {
