@@ -30,7 +30,7 @@ const BATCH_FILES = 128;
 const NEAR = 64;
 const SMALL_BATCH = 8;
 
-/** Batches sent and not yet passed by the linting thread: [end, bytes]. */
+/** Batches sent and not yet passed by the linting thread: [end, bytes held]. */
 const inFlight: [number, number][] = [];
 let flightBytes = 0;
 
@@ -54,7 +54,11 @@ function readAll(): void {
     const items: ReadItem[] = [];
     const buffer = Buffer.allocUnsafeSlow(BATCH_BYTES);
     let used = 0;
-    const into = (want: number): Buffer | undefined => (used + want <= buffer.length ? buffer.subarray(used) : undefined);
+    let ownBytes = 0; // bytes of files that came in buffers of their own
+    // A file that does not fit what is left of the batch's buffer is read into one of its own,
+    // moved over as well (never copied).
+    const into = (want: number): Buffer => (used + want <= buffer.length ? buffer.subarray(used) : Buffer.allocUnsafeSlow(want));
+    const moved: ArrayBuffer[] = [];
     for (;;) {
       const path = paths[i++]!;
       try {
@@ -63,7 +67,15 @@ function readAll(): void {
         else if (r.bytes.buffer === buffer.buffer) {
           items.push({ at: r.bytes.byteOffset, length: r.bytes.length });
           used = r.bytes.byteOffset + r.bytes.length;
-        } else items.push({ bytes: new Uint8Array(r.bytes) }); // did not fit: copied over
+        } else {
+          const own = r.bytes.buffer as ArrayBuffer;
+          // Its own buffer, unless the file grew while it was read (then its chunks were joined in a pooled one).
+          const whole = r.bytes.byteOffset === 0 && own.byteLength >= r.bytes.length && own.byteLength <= r.bytes.length + 1;
+          const bytes = whole ? new Uint8Array(own, 0, r.bytes.length) : new Uint8Array(r.bytes);
+          if (whole) moved.push(own);
+          items.push({ bytes });
+          ownBytes += r.bytes.length;
+        }
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         items.push({ error: { message: e.message ?? String(err), ...(e.code ? { code: e.code } : {}) } });
@@ -74,9 +86,10 @@ function readAll(): void {
       if (items.length >= size || used >= BATCH_BYTES - 4096) break;
     }
     const batch: ReaderBatch = { start, items, buffer: buffer.buffer as ArrayBuffer };
-    data.port!.postMessage(batch, [batch.buffer]);
-    inFlight.push([i, used]);
-    flightBytes += used;
+    data.port!.postMessage(batch, [batch.buffer, ...moved]);
+    // The memory a batch holds until it is passed: its whole buffer, and the files in their own.
+    inFlight.push([i, buffer.length + ownBytes]);
+    flightBytes += buffer.length + ownBytes;
   }
 }
 
