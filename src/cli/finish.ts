@@ -172,7 +172,7 @@ export async function finishRun(report: Report, o: FinishOptions): Promise<numbe
   // and the files are still put in place whole. Standard output keeps the whole text, so that an
   // interrupted run prints nothing.
   const inPieces = hasSpools(report) || o.targets.every((t) => t.path !== undefined);
-  if (inPieces && !o.baseline && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishFromSpools(report, o);
+  if (inPieces && !o.baseline && o.targets.every((t) => PIECE_WRITERS.has(t.name))) return finishInPieces(report, o);
   await readBackSpools(report, pauser(o.signal));
   return finish(report, o);
 }
@@ -209,7 +209,8 @@ function buffered(write: (s: string) => void): { write: (s: string) => void; flu
   };
 }
 
-async function finishFromSpools(input: Report, o: FinishOptions): Promise<number> {
+/** Every format written piece by piece, each file's findings read once (from its spool, or the report). */
+async function finishInPieces(input: Report, o: FinishOptions): Promise<number> {
   // `--quiet` keeps the errors: the counts follow, and each file's findings are filtered as they are read.
   const keep: ReadonlySet<Severity> = new Set(o.quiet ? ['error'] : SEVERITIES);
   const counted: Report = o.quiet ? { ...input, summary: { ...input.summary, warnings: 0, infos: 0 } } : input;
