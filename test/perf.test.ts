@@ -3,14 +3,15 @@
  * worker threads give the same report as one thread, the cache re-lints exactly what changed,
  * the progress bar stays off pipes and CI, and --stats goes to stderr only.
  */
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { scratches } from './helpers/scratch.js';
 import { cli, ROOT } from './helpers/cli.js';
 import { progressAllowed, progressLine, ProgressBar } from '../src/run/progress.js';
 import { setupRuleset } from '../src/run/setup.js';
-import { StatShare } from '../src/run/prefetch.js';
+import { SignatureShare } from '../src/run/prefetch.js';
+import { signatureOf } from '../src/run/signature.js';
 
 const scratch = scratches('b12lint-perf-');
 
@@ -153,47 +154,57 @@ describe('--cache', () => {
     );
   });
 
-  test('metadata strategy with a second thread stat-ing the files: every file kept, a touched or removed one re-linted, the same report', () => {
-    const p = project();
-    const env = { B12LINT_PREFETCH_THRESHOLD: '1' };
-    const run = (): ReturnType<typeof cli> =>
-      cli(['charts', '--cache-location', p.cache, '--stats', '-f', 'json', '--cache-strategy', 'metadata', '--jobs', '2'], {
-        cwd: p.dir,
-        env,
-      });
-    const first = run();
-    expect(fromCache(first.stderr)).toBe(0);
-    const second = run();
-    expect(fromCache(second.stderr)).toBe(6);
-    expect(second.stdout).toBe(first.stdout);
-    utimesSync(join(p.dir, 'charts', 'clean.yaml'), new Date(), new Date(Date.now() + 10000));
-    expect(fromCache(run().stderr)).toBe(5);
-    rmSync(join(p.dir, 'charts', 'p-0001.yaml'));
-    const fewer = run();
-    expect(fromCache(fewer.stderr)).toBe(5);
-    expect(fewer.stdout).toBe(cli(['charts', '-f', 'json'], { cwd: p.dir }).stdout);
-  });
+  test.each(['metadata', 'content'])(
+    '%s strategy with a second thread signing the files: every file kept, a changed or removed one re-linted, the same report',
+    (strategy) => {
+      const p = project();
+      const env = { B12LINT_PREFETCH_THRESHOLD: '1' };
+      const run = (): ReturnType<typeof cli> =>
+        cli(['charts', '--cache-location', p.cache, '--stats', '-f', 'json', '--cache-strategy', strategy, '--jobs', '2'], {
+          cwd: p.dir,
+          env,
+        });
+      const first = run();
+      expect(fromCache(first.stderr)).toBe(0);
+      const second = run();
+      expect(fromCache(second.stderr)).toBe(6);
+      expect(second.stdout).toBe(first.stdout);
+      const file = join(p.dir, 'charts', 'p-0002.json');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"D510"', '"D62"'));
+      utimesSync(file, new Date(), new Date(Date.now() + 10000));
+      expect(fromCache(run().stderr)).toBe(5);
+      rmSync(join(p.dir, 'charts', 'p-0001.yaml'));
+      const fewer = run();
+      expect(fromCache(fewer.stderr)).toBe(5);
+      expect(fewer.stdout).toBe(cli(['charts', '-f', 'json'], { cwd: p.dir }).stdout);
+      expect(fewer.stdout).toContain('b12-injection-blood-loss-dx');
+    },
+  );
 
-  test('two threads sharing the stat of a list of files (StatShare): each file once, a chunk left half-done by a dead thread done again', async () => {
-    const dir = tmp();
-    const paths = Array.from({ length: 300 }, (_, i) => join(dir, `f${i}.json`));
-    paths.forEach((f, i) => writeFileSync(f, 'x'.repeat(i)));
-    mkdirSync(join(dir, 'f7.json.d'));
-    paths[7] = join(dir, 'f7.json.d'); // a folder: no stat to keep
-    paths[8] = join(dir, 'missing.json');
-    const memory = StatShare.memory(paths.length);
-    const other = new StatShare(paths, memory); // stands for the reader thread
-    expect(other.claim()).toBe(true);
-    expect(other.claim()).toBe(true);
-    const got = await new StatShare(paths, memory).finish();
-    expect(got.map((st) => st?.size)).toEqual(paths.map((_p, i) => (i === 7 || i === 8 ? undefined : i)));
-    // A thread that claimed a chunk and died: finish stats it itself, after its wait.
-    const lost = StatShare.memory(paths.length);
-    Atomics.add(new Int32Array(lost.next), 0, 1); // chunk 0 claimed, never done
-    const again = await new StatShare(paths, lost).finish();
-    expect(again[0]?.size).toBe(0);
-    expect(again[299]?.size).toBe(299);
-  });
+  test.each(['metadata', 'content'] as const)(
+    'two threads sharing the %s signatures of a list of files (SignatureShare): each file once, a chunk a dead thread held signed again',
+    async (strategy) => {
+      const dir = tmp();
+      const paths = Array.from({ length: 300 }, (_, i) => join(dir, `f${i}.json`));
+      paths.forEach((f, i) => writeFileSync(f, 'x'.repeat(i)));
+      mkdirSync(join(dir, 'f7.json.d'));
+      paths[7] = join(dir, 'f7.json.d'); // a folder: no signature
+      paths[8] = join(dir, 'missing.json');
+      const memory = SignatureShare.memory(paths.length, strategy);
+      const other = new SignatureShare(paths, memory); // stands for the reader thread
+      expect(other.claim()).toBe(true);
+      expect(other.claim()).toBe(true);
+      const got = await new SignatureShare(paths, memory).finish();
+      // Each file's signature is what one thread alone takes.
+      expect(got).toEqual(paths.map((f) => (existsSync(f) ? (signatureOf(f, strategy) ?? null) : null)));
+      expect(got.filter((sig) => sig === null)).toHaveLength(2);
+      // A thread that claimed a chunk and died: finish signs it itself, after its wait.
+      const lost = SignatureShare.memory(paths.length, strategy);
+      Atomics.add(new Int32Array(lost.next), 0, 1); // chunk 0 claimed, never done
+      const again = await new SignatureShare(paths, lost).finish();
+      expect(again).toEqual(got);
+    },
+  );
 
   test('a changed config or ruleset re-lints everything', () => {
     const p = project();

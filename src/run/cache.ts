@@ -23,16 +23,16 @@
  * another format or damaged as a whole is started afresh.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { ioCause, writeAtomic } from '../core/io.js';
 import type { Finding } from '../finding.js';
 import type { ChartEntry } from '../report/types.js';
 import type { FileOutcome } from './lint-file.js';
-import type { FileStat } from './prefetch.js';
+import { signatureOf, type CacheStrategy, type Signature } from './signature.js';
 
-export const CACHE_STRATEGIES = ['content', 'metadata'] as const;
-export type CacheStrategy = (typeof CACHE_STRATEGIES)[number];
+export const CACHE_STRATEGIES = ['content', 'metadata'] as const satisfies readonly CacheStrategy[];
+export type { CacheStrategy };
 
 /** Bump when the shape of FileOutcome, of ChartEntry or of this file changes. */
 export const CACHE_FORMAT = 5;
@@ -67,12 +67,6 @@ type Entry = [
   findings: Finding[],
   sensitive?: [string, string[]][],
 ];
-
-/** What tells a file's version: its size, and its modification time or content hash. */
-interface Signature {
-  size: number;
-  stamp: number | string;
-}
 
 export interface CacheOptions {
   /** The cache folder. */
@@ -201,35 +195,6 @@ function readEntries(
   }
 }
 
-/** Bytes are hashed from one buffer, rather than one per file: a file at most this size in one read. */
-const readBuffer = Buffer.allocUnsafe(1024 * 1024);
-
-/** A regular file's size and content hash; undefined for anything else (a pipe is never read). */
-function contentSignature(abs: string): Signature | undefined {
-  const fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
-    const hash = createHash('sha1');
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, readBuffer, 0, readBuffer.length, null);
-      if (n === 0) break;
-      hash.update(readBuffer.subarray(0, n));
-      size += n;
-      if (n < readBuffer.length && size >= st.size) break; // the end, without one more read to be told so
-    }
-    return { size, stamp: hash.digest('base64') };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function metadataSignature(abs: string): Signature | undefined {
-  const st = statSync(abs);
-  return st.isFile() ? { size: st.size, stamp: st.mtimeMs } : undefined;
-}
-
 export class RunCache {
   hits = 0;
   misses = 0;
@@ -264,7 +229,7 @@ export class RunCache {
 
   private signature(abs: string): Signature | undefined {
     try {
-      return this.options.strategy === 'content' ? contentSignature(abs) : metadataSignature(abs);
+      return signatureOf(abs, this.options.strategy);
     } catch {
       return undefined; // lintFile reports why the file cannot be read; such an outcome is not kept
     }
@@ -273,16 +238,11 @@ export class RunCache {
   /**
    * The kept outcome of a file whose signature has not changed, shown under `display`. Otherwise
    * undefined: the file is linted, and `keep` stores its outcome under the signature taken now.
-   * With the metadata strategy, `stat` is the file's stat when it was taken ahead (prefetch.ts).
+   * `ahead` is the file's signature when it was taken ahead, by this strategy (prefetch.ts).
    */
-  get(abs: string, display: string, stat?: FileStat | null): FileOutcome | undefined {
-    // A stat taken ahead (null: not a regular file, or none could be taken) stands for statSync here.
-    const sig =
-      stat !== undefined && this.options.strategy === 'metadata'
-        ? stat
-          ? { size: stat.size, stamp: stat.mtimeMs }
-          : undefined
-        : this.signature(abs);
+  get(abs: string, display: string, ahead?: Signature | null): FileOutcome | undefined {
+    // A signature taken ahead (null: not a regular file, or none could be taken) stands for one taken here.
+    const sig = ahead !== undefined ? (ahead ?? undefined) : this.signature(abs);
     const old = this.old.get(abs);
     if (sig !== undefined && old !== undefined && old[1] === sig.size && old[2] === sig.stamp) {
       this.hits++;

@@ -15,6 +15,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import { readBounded, type Bounded } from '../read/bounded.js';
+import { contentSignature, type CacheStrategy, type Signature } from './signature.js';
 
 /** Below this many files the reader thread's start costs more than it saves. */
 export const DEFAULT_PREFETCH_THRESHOLD = 500;
@@ -39,112 +40,131 @@ export interface ReaderData {
   deferAbove: number;
   /** Int32 [0]: the index of the file this thread is at (shared memory). */
   taken: SharedArrayBuffer;
-  /** Set for the other errand: stat'ing the files (StatShare) instead of reading them. */
-  stat?: StatMemory;
+  /** Set for the other errand: the files' cache signatures (SignatureShare) instead of their bytes. */
+  sign?: SignatureMemory;
 }
 
-/** A file's size and modification time, as the cache's metadata strategy compares them. */
-export interface FileStat {
-  size: number;
-  mtimeMs: number;
-}
-
-const STAT_CHUNK = 64;
+const SIGN_CHUNK = 64;
+const DIGEST = 20; // bytes of a SHA-1
 
 /**
- * Stat'ing a list of files in two threads at once: each claims the next chunk of files from a
- * counter in shared memory, stats them, writes what it found into shared memory too (size,
- * modification time, regular file or not) and marks the chunk done. So the reader thread starts
- * while this one still reads the cache file, and this one joins in when it is free. A chunk the
- * other thread claimed and does not finish (it died) is stat'ed here after a while: the same
- * values written twice, never a file left out.
+ * Taking the cache signatures of a list of files in two threads at once (signature.ts: size and
+ * modification time, or size and content hash): each thread claims the next chunk of files from
+ * a counter in shared memory, signs them, writes what it found into shared memory too (size,
+ * modification time, regular file or not, the content's digest) and marks the chunk done. So the
+ * reader thread starts while this one still reads the cache file, and this one joins in when it
+ * is free. A chunk the other thread claimed and does not finish (it died) is signed here after a
+ * while: the same values written twice, never a file left out.
  */
-export class StatShare {
-  /** [next file to claim]. */
+export class SignatureShare {
+  /** [next chunk to claim]. */
   private readonly next: Int32Array;
   /** Per chunk: 1 when done. */
   private readonly done: Int32Array;
+  /** Per file: size, modification time, 1 for a regular file signed. */
   private readonly out: Float64Array;
+  /** Per file, with the content strategy: the SHA-1 of its content. */
+  private readonly digests: Uint8Array;
 
   constructor(
     private readonly paths: readonly string[],
-    memory: StatMemory,
+    private readonly memory: SignatureMemory,
   ) {
     this.next = new Int32Array(memory.next);
     this.done = new Int32Array(memory.done);
     this.out = new Float64Array(memory.out);
+    this.digests = new Uint8Array(memory.digests);
   }
 
-  static memory(n: number): StatMemory {
+  static memory(n: number, strategy: CacheStrategy): SignatureMemory {
     return {
+      strategy,
       next: new SharedArrayBuffer(4),
-      done: new SharedArrayBuffer(4 * Math.max(1, Math.ceil(n / STAT_CHUNK))),
+      done: new SharedArrayBuffer(4 * Math.max(1, Math.ceil(n / SIGN_CHUNK))),
       out: new SharedArrayBuffer(8 * Math.max(1, n * 3)),
+      digests: new SharedArrayBuffer(strategy === 'content' ? Math.max(1, n * DIGEST) : 1),
     };
   }
 
-  private statChunk(chunk: number): void {
-    const to = Math.min(this.paths.length, (chunk + 1) * STAT_CHUNK);
-    for (let i = chunk * STAT_CHUNK; i < to; i++) {
+  private signChunk(chunk: number): void {
+    const to = Math.min(this.paths.length, (chunk + 1) * SIGN_CHUNK);
+    for (let i = chunk * SIGN_CHUNK; i < to; i++) {
+      this.out[i * 3 + 2] = 0;
       try {
-        const st = statSync(this.paths[i]!);
-        this.out[i * 3] = st.size;
-        this.out[i * 3 + 1] = st.mtimeMs;
-        this.out[i * 3 + 2] = st.isFile() ? 1 : 0;
+        if (this.memory.strategy === 'metadata') {
+          const st = statSync(this.paths[i]!);
+          if (!st.isFile()) continue;
+          this.out[i * 3] = st.size;
+          this.out[i * 3 + 1] = st.mtimeMs;
+        } else {
+          const c = contentSignature(this.paths[i]!);
+          if (!c) continue;
+          this.out[i * 3] = c.size;
+          this.digests.set(c.digest, i * DIGEST);
+        }
+        this.out[i * 3 + 2] = 1;
       } catch {
-        this.out[i * 3 + 2] = 0;
+        // No signature: the file is linted, and lintFile says why it cannot be read.
       }
     }
     Atomics.store(this.done, chunk, 1);
     Atomics.notify(this.done, chunk);
   }
 
-  /** Stats the next chunk of files; false when none is left to claim. */
+  /** Signs the next chunk of files; false when none is left to claim. */
   claim(): boolean {
     const chunk = Atomics.add(this.next, 0, 1);
-    if (chunk * STAT_CHUNK >= this.paths.length) return false;
-    this.statChunk(chunk);
+    if (chunk * SIGN_CHUNK >= this.paths.length) return false;
+    this.signChunk(chunk);
     return true;
   }
 
   /**
-   * Stats what is left (a checkpoint between two chunks: Ctrl-C), waits for the chunks the other
-   * thread holds, and gives every file's stat (undefined: not a regular file, or none).
+   * Signs what is left (a checkpoint between two chunks: Ctrl-C), waits for the chunks the other
+   * thread holds, and gives every file's signature (null: not a regular file, or none).
    */
-  async finish(checkpoint?: () => Promise<void>): Promise<(FileStat | undefined)[]> {
+  async finish(checkpoint?: () => Promise<void>): Promise<(Signature | null)[]> {
     while (this.claim()) await checkpoint?.();
     for (let chunk = 0; chunk < this.done.length; chunk++) {
-      // The other thread is at most one chunk of stat calls from done; 2 s without it, it is gone.
+      // The other thread is at most one chunk of files from done; 2 s without it, it is gone.
       for (let waited = 0; Atomics.load(this.done, chunk) === 0; waited += 20) {
-        if (waited >= 2000) this.statChunk(chunk);
+        if (waited >= 2000) this.signChunk(chunk);
         else if (Atomics.wait(this.done, chunk, 0, 20) === 'timed-out') await checkpoint?.();
       }
     }
-    return this.paths.map((_p, i) => (this.out[i * 3 + 2] === 1 ? { size: this.out[i * 3]!, mtimeMs: this.out[i * 3 + 1]! } : undefined));
+    const content = this.memory.strategy === 'content';
+    return this.paths.map((_p, i) => {
+      if (this.out[i * 3 + 2] !== 1) return null;
+      const stamp = content ? Buffer.from(this.digests.subarray(i * DIGEST, (i + 1) * DIGEST)).toString('base64') : this.out[i * 3 + 1]!;
+      return { size: this.out[i * 3]!, stamp };
+    });
   }
 }
 
-export interface StatMemory {
+export interface SignatureMemory {
+  strategy: CacheStrategy;
   next: SharedArrayBuffer;
   done: SharedArrayBuffer;
   out: SharedArrayBuffer;
+  digests: SharedArrayBuffer;
 }
 
 /**
- * Starts the reader thread on the files' stats (StatShare); `finish()` then stats, in this
- * thread, whatever the reader has not claimed yet (all of them if it could not start), and gives
- * every file's stat. The thread is stopped when finish ends.
+ * Starts the reader thread on the files' signatures (SignatureShare); `finish()` then signs, in
+ * this thread, whatever the reader has not claimed yet (all of them if it could not start), and
+ * gives every file's signature. The thread is stopped when finish ends.
  */
-export function statInThread(paths: readonly string[]): {
-  finish: (checkpoint?: () => Promise<void>) => Promise<(FileStat | undefined)[]>;
-} {
-  const memory = StatShare.memory(paths.length);
-  const share = new StatShare(paths, memory);
-  const data: ReaderData = { paths: [...paths], maxFileSize: 0, deferAbove: 0, taken: new SharedArrayBuffer(4), stat: memory };
+export function signInThread(
+  paths: readonly string[],
+  strategy: CacheStrategy,
+): { finish: (checkpoint?: () => Promise<void>) => Promise<(Signature | null)[]> } {
+  const memory = SignatureShare.memory(paths.length, strategy);
+  const share = new SignatureShare(paths, memory);
+  const data: ReaderData = { paths: [...paths], maxFileSize: 0, deferAbove: 0, taken: new SharedArrayBuffer(4), sign: memory };
   let worker: Worker | undefined;
   try {
     worker = new Worker(new URL('./reader.js', import.meta.url), { workerData: data });
-    worker.on('error', () => undefined); // a chunk it held is stat'ed by finish
+    worker.on('error', () => undefined); // a chunk it held is signed by finish
   } catch {
     worker = undefined;
   }

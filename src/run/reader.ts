@@ -10,13 +10,13 @@
  * start-up), and it stays at most AHEAD files and WINDOW bytes ahead, sleeping until the linting
  * thread moves on.
  *
- * Its other errand, for a cache rerun (`--cache-strategy metadata`): the size and modification
- * time of every file, taken while the linting thread reads the cache file.
+ * Its other errand, for a cache rerun: every file's cache signature (its size, and its
+ * modification time or content hash), taken while the linting thread reads the cache file.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { workerData } from 'node:worker_threads';
 import { readBounded } from '../read/bounded.js';
-import { StatShare, type ReadItem, type ReaderBatch, type ReaderData } from './prefetch.js';
+import { SignatureShare, type ReadItem, type ReaderBatch, type ReaderData } from './prefetch.js';
 
 const data = workerData as ReaderData & { port?: MessagePort };
 const taken = new Int32Array(data.taken);
@@ -93,12 +93,12 @@ function readAll(): void {
   }
 }
 
-/** The `stat` errand: files claimed a chunk at a time, as the other thread claims them too (prefetch.ts StatShare). */
-function statAll(): void {
-  const share = new StatShare(data.paths, data.stat!);
+/** The other errand: signatures, a chunk of files at a time, as the other thread claims them too (prefetch.ts SignatureShare). */
+function signAll(): void {
+  const share = new SignatureShare(data.paths, data.sign!);
   for (let more = true; more;) more = share.claim();
 }
 
-if (data.stat) statAll();
+if (data.sign) signAll();
 else readAll();
 data.port?.close();

@@ -11,9 +11,10 @@
  */
 import type { Engine, RuleStats } from '../rules/engine.js';
 import { RunCache, type CacheStrategy } from './cache.js';
+import type { Signature } from './signature.js';
 import { inlineLimit, lintFile, lintFileUpTo, lintRead, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
-import { mostlyJson, Prefetch, prefetchThreshold, statInThread, type FileStat, type Prefetched } from './prefetch.js';
+import { mostlyJson, Prefetch, prefetchThreshold, signInThread, type Prefetched } from './prefetch.js';
 import type { ProgressSink } from './progress.js';
 import type { RulesetSpec } from './setup.js';
 import { lintInWorkers, workerThreshold, type FileTask } from './workers.js';
@@ -66,7 +67,7 @@ async function sortFiles(
   files: readonly FileTask[],
   cache: RunCache | undefined,
   checkpoint: (() => Promise<void>) | undefined,
-  stats?: readonly (FileStat | undefined)[],
+  signed?: readonly (Signature | null)[],
 ): Promise<{ outcomes: FileOutcome[]; todo: number[]; streamed: number[] }> {
   const outcomes: FileOutcome[] = new Array(files.length);
   const todo: number[] = [];
@@ -79,7 +80,7 @@ async function sortFiles(
       streamed.push(i); // never cached: hashing a huge export would cost what linting it does
       continue;
     }
-    const kept = cache?.get(f.abs, f.display, stats && (stats[i] ?? null));
+    const kept = cache?.get(f.abs, f.display, signed?.[i]);
     if (kept) outcomes[i] = kept;
     else todo.push(i);
   }
@@ -87,23 +88,27 @@ async function sortFiles(
 }
 
 /**
- * Opens the run's cache, if any. A metadata rerun with threads to spare has the files stat'ed
- * by another thread while this one reads the cache file, then by both (StatShare).
+ * Opens the run's cache, if any. With threads to spare, the files' signatures (stat or content
+ * hash) are taken by another thread while this one reads the cache file, then by both
+ * (SignatureShare).
  */
 async function openCache(
   files: readonly FileTask[],
   engine: Engine,
   lint: LintFileOptions,
   options: ScheduleOptions,
-): Promise<{ cache: RunCache | undefined; statted: (FileStat | undefined)[] | undefined }> {
+): Promise<{ cache: RunCache | undefined; signed: (Signature | null)[] | undefined }> {
   const ahead =
-    options.cache?.strategy === 'metadata' && options.jobs >= 2 && files.length >= Math.max(1, prefetchThreshold())
-      ? statInThread(files.map((f) => f.abs))
+    options.cache && options.jobs >= 2 && files.length >= Math.max(1, prefetchThreshold())
+      ? signInThread(
+          files.map((f) => f.abs),
+          options.cache.strategy,
+        )
       : undefined;
   const cache = options.cache
     ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}`, maxSize: lint.maxFileSize })
     : undefined;
-  return { cache, statted: await ahead?.finish(options.checkpoint) };
+  return { cache, signed: await ahead?.finish(options.checkpoint) };
 }
 
 // eslint-disable-next-line max-lines-per-function -- the run's one schedule (cache, this thread or workers, heavy files, streams, cache save), read top to bottom
@@ -113,8 +118,8 @@ export async function lintFiles(
   lint: LintFileOptions,
   options: ScheduleOptions,
 ): Promise<Scheduled> {
-  const { cache, statted } = await openCache(files, engine, lint, options);
-  const { outcomes, todo, streamed } = await sortFiles(files, cache, options.checkpoint, statted);
+  const { cache, signed } = await openCache(files, engine, lint, options);
+  const { outcomes, todo, streamed } = await sortFiles(files, cache, options.checkpoint, signed);
 
   const progress = options.progress?.(files.length);
   let filesDone = files.length - todo.length - streamed.length;
