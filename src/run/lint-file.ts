@@ -17,12 +17,12 @@ import {
   type Severity,
   type UnlocatedFinding,
 } from '../finding.js';
-import { readBounded, DEFAULT_MAX_FILE_SIZE, type Bounded } from '../read/bounded.js';
+import { DEFAULT_MAX_FILE_SIZE, type Bounded } from '../read/bounded.js';
 import { decode, type Decoded } from '../read/decode.js';
 import { formatOf, parseDecoded, TooManyValues, type SourceDoc, type SourceFormat } from '../read/parse.js';
 import type { ChartEntry } from '../report/types.js';
 import type { Engine } from '../rules/engine.js';
-import type { Prefetched } from './prefetch.js';
+import { readChart, type Prefetched } from './prefetch.js';
 import { findingTexts, quotedStrings, sensitiveStrings } from '../report/redact.js';
 
 export interface LintFileOptions {
@@ -127,13 +127,7 @@ export function lintFileUpTo(
   options: LintFileOptions,
   limit: number,
 ): FileOutcome | undefined {
-  let read: Prefetched;
-  try {
-    read = readBounded(abs, options.maxFileSize, limit, 'transient');
-  } catch (err) {
-    read = { thrown: err as Error };
-  }
-  return lintRead(read, abs, display, engine, options);
+  return lintRead(readChart(abs, options.maxFileSize, limit), abs, display, engine, options);
 }
 
 /**

@@ -26,20 +26,13 @@ export function prefetchThreshold(env: NodeJS.ProcessEnv = process.env): number 
   return env.B12LINT_PREFETCH_THRESHOLD !== undefined && Number.isInteger(v) && v >= 0 ? v : DEFAULT_PREFETCH_THRESHOLD;
 }
 
-/** Whether most of the files are JSON (by name): cheap to parse, so reading them is a large share of their cost. */
-export function mostlyJson(paths: readonly string[]): boolean {
-  let json = 0;
-  for (const p of paths) if (/\.json$/i.test(p)) json++;
-  return json * 2 > paths.length;
-}
-
 export interface ReaderData {
   paths: string[];
   maxFileSize: number;
   /** Files over this many bytes are not read (a worker will lint them). */
   deferAbove: number;
-  /** Int32 [0]: the index of the file this thread is at (shared memory). */
-  taken: SharedArrayBuffer;
+  /** Int32 [0]: the index of the file this thread is at (shared memory); for reading only. */
+  taken?: SharedArrayBuffer;
   /** Set for the other errand: the files' cache signatures (SignatureShare) instead of their bytes. */
   sign?: SignatureMemory;
 }
@@ -160,7 +153,7 @@ export function signInThread(
 ): { finish: (checkpoint?: () => Promise<void>) => Promise<(Signature | null)[]> } {
   const memory = SignatureShare.memory(paths.length, strategy);
   const share = new SignatureShare(paths, memory);
-  const data: ReaderData = { paths: [...paths], maxFileSize: 0, deferAbove: 0, taken: new SharedArrayBuffer(4), sign: memory };
+  const data: ReaderData = { paths: [...paths], maxFileSize: 0, deferAbove: 0, sign: memory };
   let worker: Worker | undefined;
   try {
     worker = new Worker(new URL('./reader.js', import.meta.url), { workerData: data });
@@ -244,7 +237,7 @@ export class Prefetch {
     Atomics.store(this.taken, 0, i);
     if (i % 64 === 0) Atomics.notify(this.taken, 0);
     const got = this.itemOf(i);
-    if (!got) return readHere(this.paths[i]!, this.maxFileSize, this.deferAbove);
+    if (!got) return readChart(this.paths[i]!, this.maxFileSize, this.deferAbove);
     const { item, bytes } = got;
     if ('at' in item) return { bytes: bytes.subarray(item.at, item.at + item.length) };
     if ('bytes' in item) return { bytes: Buffer.from(item.bytes.buffer, item.bytes.byteOffset, item.bytes.length) };
@@ -261,7 +254,11 @@ export class Prefetch {
   }
 }
 
-function readHere(path: string, maxFileSize: number, deferAbove: number): Prefetched {
+/**
+ * Reads a chart file in this thread (into the shared read buffer: its bytes last until the next
+ * read), as lintFileUpTo does and as this thread does for a file the reader has not reached.
+ */
+export function readChart(path: string, maxFileSize: number, deferAbove: number): Prefetched {
   try {
     return readBounded(path, maxFileSize, deferAbove, 'transient');
   } catch (err) {

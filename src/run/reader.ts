@@ -19,7 +19,6 @@ import { readBounded } from '../read/bounded.js';
 import { SignatureShare, type ReadItem, type ReaderBatch, type ReaderData } from './prefetch.js';
 
 const data = workerData as ReaderData & { port?: MessagePort };
-const taken = new Int32Array(data.taken);
 
 /** How far ahead of the linting thread the reader may be. */
 const AHEAD = 2048;
@@ -39,6 +38,7 @@ function settle(pos: number): void {
 }
 
 function readAll(): void {
+  const taken = new Int32Array(data.taken!);
   const { paths } = data;
   let i = 0;
   while (i < paths.length) {

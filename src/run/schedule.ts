@@ -9,12 +9,13 @@
  * the cache); a chart file over the inline limit (lint-file.ts) is linted by a worker thread even
  * with `--jobs 1`, this thread only waiting for it, so a signal ends the run at once.
  */
+import { formatOf } from '../read/parse.js';
 import type { Engine, RuleStats } from '../rules/engine.js';
 import { RunCache, type CacheStrategy } from './cache.js';
 import type { Signature } from './signature.js';
 import { inlineLimit, lintFile, lintFileUpTo, lintRead, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
-import { mostlyJson, Prefetch, prefetchThreshold, signInThread, type Prefetched } from './prefetch.js';
+import { Prefetch, prefetchThreshold, signInThread, type Prefetched } from './prefetch.js';
 import type { ProgressSink } from './progress.js';
 import type { RulesetSpec } from './setup.js';
 import { lintInWorkers, workerThreshold, type FileTask } from './workers.js';
@@ -85,6 +86,13 @@ async function sortFiles(
     else todo.push(i);
   }
   return { outcomes, todo, streamed };
+}
+
+/** Whether most of the files are JSON (by name): cheap to parse, so reading them is a large share of their cost. */
+function mostlyJson(paths: readonly string[]): boolean {
+  let json = 0;
+  for (const p of paths) if (formatOf(p) === 'json') json++;
+  return json * 2 > paths.length;
 }
 
 /**
