@@ -238,7 +238,8 @@ async function finishInPieces(input: Report, o: FinishOptions): Promise<number> 
           }
         };
       }
-      return { writer: pieceWriter(t.name, report, { color: t.path === undefined && o.color, ...shared }), ...buffered(write) };
+      const { writer, encode } = pieceWriter(t.name, report, { color: t.path === undefined && o.color, ...shared });
+      return { writer, ...buffered((s) => write(encode(s))) };
     });
     const content = (r: FileResult): FileContent => {
       const findings = kept(findingsOf(r), keep);

@@ -56,26 +56,27 @@ function* each<T>(items: Iterable<T>, f: (x: T) => T): Generator<T> {
   for (const x of items) yield f(x);
 }
 
-/** Format `name` in pieces (one of PIECE_WRITERS), through the same layer as `formatReport`. */
-export function pieceWriter(name: string, report: Report, options: FormatOptions): PieceWriter {
+/**
+ * Format `name` in pieces (one of PIECE_WRITERS), through the same layer as `formatReport`: the
+ * writer, and what its text goes through on the way out. A data format's pieces are encoded a
+ * chunk at a time (`jsonSafe` over many pieces at once, not each on its own): the same text,
+ * since whatever `jsonSafe` changes stands inside a JSON string, and no piece cuts a string.
+ */
+export function pieceWriter(
+  name: string,
+  report: Report,
+  options: FormatOptions,
+): { writer: PieceWriter; encode: (text: string) => string } {
   const make = PIECE_WRITERS.get(name);
   if (!make) throw new Error(`no piece writer for ${name}`);
-  if (DATA_FORMATS.has(name)) {
-    const w = make(report, options);
-    return {
-      start: () => each(w.start(), jsonSafe),
-      file: (r, shape, index) => each(w.file(r, shape, index), jsonSafe),
-      finding: (f, index) => jsonSafe(w.finding(f, index)),
-      endFile: (charts) => each(w.endFile(charts), jsonSafe),
-      end: (flagged) => each(w.end(flagged), jsonSafe),
-    };
-  }
+  if (DATA_FORMATS.has(name)) return { writer: make(report, options), encode: jsonSafe };
   const w = make(printableReport(report).report, options);
-  return {
+  const writer: PieceWriter = {
     start: () => w.start(),
     file: (r, shape, index) => w.file({ ...r, file: printable(r.file) }, shape, index),
     finding: (f: Finding, index) => w.finding(printableDeep(f), index),
     endFile: (charts: ChartSource) => w.endFile({ count: charts.count, entries: () => each(charts.entries(), printableDeep) }),
     end: (flagged) => w.end(flagged),
   };
+  return { writer, encode: (text) => text };
 }

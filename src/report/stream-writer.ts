@@ -9,7 +9,7 @@
 import type { Finding } from '../finding.js';
 import { FlaggedCharts } from './charts.js';
 import { stylishParts } from './stylish.js';
-import type { ChartSource, FileResult, FormatOptions, Report } from './types.js';
+import type { ChartEntry, ChartSource, FileResult, FormatOptions, Report } from './types.js';
 
 /** What the writers must know of a file's findings before reading them. */
 export interface FileShape {
@@ -52,10 +52,24 @@ function item(value: unknown, index: number): string {
   return `${index > 0 ? ',' : ''}\n${indent(JSON.stringify(value, null, 2), '        ')}`;
 }
 
-function* items(values: Iterable<unknown>): Generator<string> {
+function* items<T>(values: Iterable<T>, each: (value: T, index: number) => string = item): Generator<string> {
   let i = 0;
-  for (const v of values) yield `${i === 0 ? '[' : ''}${item(v, i++)}`;
+  for (const v of values) yield `${i === 0 ? '[' : ''}${each(v, i++)}`;
   yield i === 0 ? '[]' : '\n      ]';
+}
+
+const CHART_KEYS = ['chartId', 'line', 'column', 'pointer'];
+
+/**
+ * A chart entry as `item` writes it: the same text, put together without JSON.stringify's
+ * indentation (a run writes one per chart). An entry of any other shape goes to `item`.
+ */
+function chartItem(c: ChartEntry, index: number): string {
+  let k = c.chartId === undefined ? 1 : 0;
+  for (const key in c) if (key !== CHART_KEYS[k++]) return item(c, index);
+  if (k !== 4 || !Number.isFinite(c.line) || !Number.isFinite(c.column) || typeof c.pointer !== 'string') return item(c, index);
+  const id = c.chartId === undefined ? '' : `\n          "chartId": ${JSON.stringify(c.chartId)},`;
+  return `${index > 0 ? ',' : ''}\n        {${id}\n          "line": ${c.line},\n          "column": ${c.column},\n          "pointer": ${JSON.stringify(c.pointer)}\n        }`;
 }
 
 /** A file name no report holds (see HOLE), standing for the file's own in the cut of a file result. */
@@ -98,7 +112,7 @@ function jsonWriter(report: Report): PieceWriter {
     *endFile(charts) {
       if (!empty) yield '\n      ]';
       yield cut[1]!.slice(4);
-      yield* items(charts.entries());
+      yield* items(charts.entries(), chartItem);
       yield cut[2]!.slice(4);
     },
     end: () => [`${any ? '\n  ]' : ''}${tail}\n`],
