@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// The executable shim: runs the bundled CLI (npm run build, run by `prepare` on install).
-import { main } from '../dist/bundle/main.js';
+// The executable shim: runs the bundled CLI (npm run build, run by `prepare` on install), loaded
+// with its code cache (bin/load.js).
+import { loadCli } from './load.js';
 
-main(process.argv).then(
-  // A failure writing standard output may already have set 2 (src/cli/main.ts).
-  (code) => {
-    process.exitCode = Math.max(code, Number(process.exitCode ?? 0));
-  },
-  (err) => {
-    process.stderr.write(`b12lint: internal error: ${err && err.message ? err.message : String(err)}\n`);
-    if (process.argv.includes('--debug') && err && err.stack) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = 2;
-  },
-);
+loadCli()
+  .cli.main(process.argv)
+  .then(
+    // A failure writing standard output may already have set 2 (src/cli/main.ts).
+    (code) => {
+      process.exitCode = Math.max(code, Number(process.exitCode ?? 0));
+    },
+    (err) => {
+      process.stderr.write(`b12lint: internal error: ${err && err.message ? err.message : String(err)}\n`);
+      if (process.argv.includes('--debug') && err && err.stack) process.stderr.write(`${err.stack}\n`);
+      process.exitCode = 2;
+    },
+  );

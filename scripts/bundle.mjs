@@ -1,10 +1,13 @@
 /**
- * Bundles the compiled CLI (dist/cli/main.js) and its worker (dist/run/worker.js) into
- * dist/bundle/, run by `npm run build` after tsc. Start-up is mostly module loading: unbundled,
- * a run opens and compiles some 200 files (b12lint's own modules, commander, chalk, yaml,
- * fast-glob and its dependencies); bundled, a handful. Code loaded on demand (`import()`, such
- * as fast-glob, needed only for folders and globs) stays in a chunk of its own. The unbundled dist/ stays the source of the
- * bundle and of the scripts that import b12lint's modules (scripts/generate.mjs).
+ * Bundles the compiled CLI (dist/cli/main.js), its worker (dist/run/worker.js) and its reader
+ * thread (dist/run/reader.js) into dist/bundle/, run by `npm run build` after tsc. Start-up is
+ * mostly module loading: unbundled, a run opens and compiles some 200 files (b12lint's own
+ * modules, commander, chalk, yaml, fast-glob and its dependencies); bundled, a handful. The CLI is
+ * one CommonJS script, so that it can be loaded with a code cache (bin/load.js,
+ * scripts/code-cache.mjs); what it loads on demand (`import()`: fast-glob, needed only for globs)
+ * is in it, compiled only when first called. The threads' entries are ES modules sharing their
+ * chunks. The unbundled dist/ stays the source of the bundle and of the scripts that import
+ * b12lint's modules (scripts/generate.mjs).
  *
  * Paths the code finds at run time from its own place (the package root, the compiled schema
  * validators) are computed from a module one folder below dist/, which dist/bundle/ also is.
@@ -47,22 +50,37 @@ writeFileSync(
 writeFileSync(join(CLIENT_DIR, 'client-script.d.ts'), 'export declare const CLIENT_SCRIPT: string;\n');
 
 rmSync(OUT, { recursive: true, force: true });
-await build({
+const shared = {
   absWorkingDir: ROOT,
-  entryPoints: ['dist/cli/main.js', 'dist/run/worker.js', 'dist/run/reader.js'],
   outdir: OUT,
-  entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  // CommonJS dependencies (commander, yaml, fast-glob) call require(); an ES module has none.
-  banner: { js: "import { createRequire as __b12lintRequire } from 'node:module'; const require = __b12lintRequire(import.meta.url);" },
   // Ajv (its compiler, used only when the built validators are missing) and the compiled
   // validators are required by path at run time: left out of the bundle.
   external: ['ajv', 'ajv/*'],
   legalComments: 'none',
   logLevel: 'warning',
+};
+// The threads' entries: ES modules, sharing their chunks.
+await build({
+  ...shared,
+  entryPoints: ['dist/run/worker.js', 'dist/run/reader.js'],
+  entryNames: '[name]',
+  chunkNames: 'chunk-[hash]',
+  splitting: true,
+  format: 'esm',
+  // CommonJS dependencies (commander, yaml, fast-glob) call require(); an ES module has none.
+  banner: { js: "import { createRequire as __b12lintRequire } from 'node:module'; const require = __b12lintRequire(import.meta.url);" },
+});
+// The CLI: one CommonJS script (dist/bundle/main.cjs), which bin/load.js compiles with its code
+// cache (scripts/code-cache.mjs). `import.meta.url` is the script's own URL, as in the ES modules.
+await build({
+  ...shared,
+  entryPoints: ['dist/cli/main.js'],
+  entryNames: '[name]',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+  define: { 'import.meta.url': '__b12lintUrl' },
+  banner: { js: "const __b12lintUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
