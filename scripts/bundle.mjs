@@ -19,7 +19,7 @@
  * which dist/report/html.js imports and embeds in the page (and so the CLI bundle inlines).
  */
 import { build } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -82,5 +82,10 @@ await build({
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
   define: { 'import.meta.url': '__b12lintUrl' },
-  banner: { js: "const __b12lintUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // The banner goes before esbuild's own "use strict", so it says it first: the CLI runs in strict
+  // mode, as the ES modules of the threads do.
+  banner: { js: "'use strict';\nconst __b12lintUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+// bin/load.js compiles the script with no loader for `import()`: the build stops if one is left.
+if (/\bimport\(/.test(readFileSync(join(OUT, 'main.cjs'), 'utf8')))
+  throw new Error('dist/bundle/main.cjs calls import(): bin/load.js cannot load it');

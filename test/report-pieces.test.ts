@@ -43,6 +43,16 @@ const text = fc
 
 const position = fc.integer({ min: 1, max: 100_000 });
 
+class WithToJson implements ChartEntry {
+  chartId?: string;
+  line = 0;
+  column = 0;
+  pointer = '';
+  toJSON(): object {
+    return { chart: this.chartId };
+  }
+}
+
 const chartEntry: fc.Arbitrary<ChartEntry> = fc.oneof(
   fc.record({ chartId: text, line: position, column: position, pointer: text }),
   fc.record({ line: position, column: position, pointer: text }),
@@ -52,6 +62,21 @@ const chartEntry: fc.Arbitrary<ChartEntry> = fc.oneof(
   fc.record({ chartId: text, line: position, column: position, pointer: text, extra: text }) as fc.Arbitrary<ChartEntry>,
   fc.record({ pointer: text, chartId: text, line: position, column: position }),
   fc.record({ chartId: text, line: fc.constant(Number.NaN), column: position, pointer: text }),
+  // Not plain, or an id that is not text: a number, an object, no prototype, a class with toJSON,
+  // an inherited enumerable key.
+  fc.record({
+    chartId: fc.oneof(fc.integer(), fc.record({ a: text })),
+    line: position,
+    column: position,
+    pointer: text,
+  }) as unknown as fc.Arbitrary<ChartEntry>,
+  fc
+    .record({ chartId: text, line: position, column: position, pointer: text })
+    .map((c) => Object.assign(Object.create(null), c) as ChartEntry),
+  fc.record({ chartId: text, line: position, column: position, pointer: text }).map((c) => Object.assign(new WithToJson(), c)),
+  fc
+    .record({ chartId: text, line: position, column: position, pointer: text })
+    .map((c) => Object.assign(Object.create({ inherited: 1 }), c) as ChartEntry),
 );
 
 const finding: fc.Arbitrary<Finding> = fc.record({
@@ -89,7 +114,7 @@ const OPTIONS: FormatOptions = {
   hostname: 'h',
 } as unknown as FormatOptions;
 
-/** The report written by the piece writer of `name`, as finishInPieces writes it (chunks encoded on the way out). */
+/** The report written by the piece writer of `name`, as finishInPieces writes it (text encoded on the way out, here in one chunk). */
 async function inPieces(name: string, r: Report): Promise<string> {
   const { writer, encode } = pieceWriter(name, r, OPTIONS);
   const out: string[] = [];
@@ -101,10 +126,10 @@ async function inPieces(name: string, r: Report): Promise<string> {
   await writePieces(
     r,
     (fr) => ({ shape: widths(fr.findings), findings: fr.findings }),
-    [{ writer, write: (s) => out.push(encode(s)) }],
+    [{ writer, write: (s) => out.push(s) }],
     () => {},
   );
-  return out.join('');
+  return encode(out.join(''));
 }
 
 describe('a report written in pieces', () => {
@@ -134,7 +159,7 @@ describe('a report written in pieces', () => {
     );
   });
 
-  test('a plain chart entry, by the fast path, is what JSON.stringify writes', async () => {
+  test('plain chart entries, with an id and without, are written as JSON.stringify writes them', async () => {
     const r: Report = {
       tool: { name: 'b12lint', version: '1.0.0' },
       ruleset: { name: 'x', rules: 0 },

@@ -62,9 +62,14 @@ const CHART_KEYS = ['chartId', 'line', 'column', 'pointer'];
 
 /**
  * A chart entry as `item` writes it: the same text, put together without JSON.stringify's
- * indentation (a run writes one per chart). An entry of any other shape goes to `item`.
+ * indentation (a run writes one per chart). An entry of any other shape (other keys, or in
+ * another order, a position that is not a finite number, an id that is not text, an object that
+ * is not plain) goes to `item`.
  */
 function chartItem(c: ChartEntry, index: number): string {
+  // Only a plain object (as the run builds it, or JSON.parse reads it back) with a text id or none.
+  if (c === null || typeof c !== 'object' || Object.getPrototypeOf(c) !== Object.prototype) return item(c, index);
+  if (c.chartId !== undefined && typeof c.chartId !== 'string') return item(c, index);
   let k = c.chartId === undefined ? 1 : 0;
   for (const key in c) if (key !== CHART_KEYS[k++]) return item(c, index);
   if (k !== 4 || !Number.isFinite(c.line) || !Number.isFinite(c.column) || typeof c.pointer !== 'string') return item(c, index);
