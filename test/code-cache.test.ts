@@ -35,7 +35,16 @@ function firstFrame(root: string, cache: boolean): string {
   );
 }
 
-/** A copy of bin/load.js and dist/bundle/main.{cjs,cache}, for a test to change. */
+/** Runs `test` on a copy of bin/load.js and dist/bundle/main.{cjs,cache}, which it may change; the copy is removed after. */
+function withCopy(test: (tmp: ReturnType<typeof copy>) => void): void {
+  const tmp = copy();
+  try {
+    test(tmp);
+  } finally {
+    tmp.remove();
+  }
+}
+
 function copy(): ReturnType<typeof scratch> & { bundle: string; cache: Buffer } {
   const tmp = scratch();
   mkdirSync(join(tmp.dir, 'bin'));
@@ -47,6 +56,13 @@ function copy(): ReturnType<typeof scratch> & { bundle: string; cache: Buffer } 
   writeFileSync(join(tmp.dir, 'dist', 'bundle', 'main.cjs'), bundle);
   writeFileSync(join(tmp.dir, 'dist', 'bundle', 'main.cache'), cache);
   return Object.assign(tmp, { bundle, cache });
+}
+
+/** This process's environment without FORCE_COLOR, as cli() runs the CLI. */
+function withoutForcedColor(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.FORCE_COLOR;
+  return env;
 }
 
 describe('the code cache', () => {
@@ -77,23 +93,18 @@ describe('the code cache', () => {
     expect(cacheUsed(ROOT)).toBe('true');
   });
 
-  test('a cache made for other bytes of the bundle is not used', () => {
-    const tmp = copy();
-    try {
+  test('a cache made for other bytes of the bundle is not used', () =>
+    withCopy((tmp) => {
       // The same length, one character changed: V8's own check (the length) would take the cache.
       writeFileSync(join(tmp.dir, 'dist', 'bundle', 'main.cjs'), tmp.bundle.replace('internal error', 'internal errox'));
       expect(cacheUsed(tmp.dir)).toBe('false');
       // The untouched bundle beside the same cache: used.
       writeFileSync(join(tmp.dir, 'dist', 'bundle', 'main.cjs'), tmp.bundle);
       expect(cacheUsed(tmp.dir)).toBe('true');
-    } finally {
-      tmp.remove();
-    }
-  });
+    }));
 
-  test('a damaged cache (one byte of its data changed, or cut short) is not used', () => {
-    const tmp = copy();
-    try {
+  test('a damaged cache (one byte of its data changed, or cut short) is not used', () =>
+    withCopy((tmp) => {
       const damaged = Buffer.from(tmp.cache);
       const at = Math.floor(damaged.length / 2);
       damaged[at] = damaged[at]! ^ 0xff;
@@ -101,22 +112,15 @@ describe('the code cache', () => {
       expect(cacheUsed(tmp.dir)).toBe('false');
       writeFileSync(join(tmp.dir, 'dist', 'bundle', 'main.cache'), tmp.cache.subarray(0, tmp.cache.length - 1000));
       expect(cacheUsed(tmp.dir)).toBe('false');
-    } finally {
-      tmp.remove();
-    }
-  });
+    }));
 
-  test('stack traces name the bundle the same way, with the cache or without it, wherever the package is', () => {
-    const tmp = copy();
-    try {
+  test('stack traces name the bundle the same way, with the cache or without it, wherever the package is', () =>
+    withCopy((tmp) => {
       const frame = firstFrame(ROOT, true);
       expect(frame).toMatch(/^at .*\(b12lint\/dist\/bundle\/main\.cjs:\d+:\d+\)$/);
       expect(firstFrame(ROOT, false)).toBe(frame);
       expect(firstFrame(tmp.dir, true)).toBe(frame);
-    } finally {
-      tmp.remove();
-    }
-  });
+    }));
 
   test('refused by V8 (other flags), the run is the same: same report, same exit code', () => {
     expect(cacheUsed(ROOT, ['--no-opt'])).toBe('false');
@@ -125,7 +129,7 @@ describe('the code cache', () => {
     const refused = spawnSync(process.execPath, ['--no-opt', BIN, ...args], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...withoutForcedColor(), NO_COLOR: '1' },
     });
     expect(plain.code).toBe(1);
     expect(refused.status).toBe(plain.code);
