@@ -28,7 +28,7 @@ const OUT = join(ROOT, 'bench', 'out');
 const BIN = join(ROOT, 'bin', 'b12lint.js');
 const HOOK = pathToFileURL(join(ROOT, 'bench', 'lib', 'rss-hook.mjs')).href;
 /** Bump when the generator changes, so a cached corpus is not reused. */
-const CORPUS_VERSION = 2;
+const CORPUS_VERSION = 3;
 
 const { values: args } = parseArgs({
   options: {

@@ -53,6 +53,19 @@ function scenario(r) {
 }
 
 const CLINICIANS = ['Dr. Patel', 'Dr. Nguyen', 'Dr. Okafor', 'Dr. Schmidt', 'Dr. Alvarez', 'Dr. Kim'];
+
+/**
+ * The vital signs of a visit, a sentence of the assessment: real notes differ from chart to chart,
+ * so that no note of the corpus is read from a memo made for another chart's note.
+ */
+const vitals = (r) => `BP ${r.int(108, 152)}/${r.int(64, 94)}, pulse ${r.int(56, 98)}, weight ${r.int(48, 124)} kg.`;
+
+/** The encounter, its assessment (if it has one) ending with the visit's vital signs. */
+function withVitals(e, r) {
+  const assessment = e.notes.find((n) => n.section === 'assessment');
+  if (assessment) assessment.text += ` ${vitals(r)}`;
+  return e;
+}
 const B12_DX = { code: 'D51.0', description: 'Vitamin B12 deficiency anemia due to intrinsic factor deficiency' };
 
 function injection(units = 1, dose = 1000, dx = [1]) {
@@ -95,14 +108,14 @@ const ROUTINE = [
       { code: r.next() < 0.6 ? '99213' : '99214', diagnoses: [1, 2, 3] },
       { code: '36415', diagnoses: [2] },
     ],
-    notes: (who) => [
+    notes: (who, r) => [
       {
         section: 'hpi',
-        text: 'Follow-up of blood pressure, diabetes and cholesterol. No chest pain, no shortness of breath, no edema. Home readings in the 130s over 80s. Walking 30 minutes most days.',
+        text: `Follow-up of blood pressure, diabetes and cholesterol. No chest pain, no shortness of breath, no edema. Home readings in the ${r.pick(['120', '130', '140'])}s over ${r.pick(['70', '80', '90'])}s. Walking ${r.int(10, 60)} minutes most days.`,
       },
       {
         section: 'assessment',
-        text: `Hypertension, well controlled on lisinopril. Type 2 diabetes, A1c near goal on glipizide. Hyperlipidemia on atorvastatin. Seen by ${who}.`,
+        text: `Hypertension, well controlled on lisinopril. Type 2 diabetes, A1c near goal on glipizide. Hyperlipidemia on atorvastatin. Seen by ${who}. ${vitals(r)}`,
       },
       {
         section: 'plan',
@@ -132,9 +145,15 @@ const ROUTINE = [
       { code: '90686', diagnoses: [2] },
       { code: '90471', diagnoses: [2] },
     ],
-    notes: (who) => [
-      { section: 'hpi', text: 'Annual physical. Feels well. Exercises three times a week, non-smoker, drinks socially.' },
-      { section: 'assessment', text: `Healthy adult. Age-appropriate screening reviewed; influenza vaccine given today. Seen by ${who}.` },
+    notes: (who, r) => [
+      {
+        section: 'hpi',
+        text: `Annual physical. Feels well. Exercises ${r.pick(['two', 'three', 'four'])} times a week, non-smoker, drinks socially.`,
+      },
+      {
+        section: 'assessment',
+        text: `Healthy adult. Age-appropriate screening reviewed; influenza vaccine given today. Seen by ${who}. ${vitals(r)}`,
+      },
       { section: 'plan', text: 'Screening colonoscopy referral. Return in one year or as needed.' },
     ],
     labs: (r, d) => [
@@ -147,9 +166,9 @@ const ROUTINE = [
     name: 'upper respiratory infection',
     dx: [{ code: 'J06.9', description: 'Acute upper respiratory infection, unspecified' }],
     services: () => [{ code: '99212', diagnoses: [1] }],
-    notes: (who) => [
-      { section: 'hpi', text: 'Sore throat, runny nose and cough for three days. No fever at home. Eating and drinking well.' },
-      { section: 'assessment', text: `Viral upper respiratory infection. Lungs clear, rapid strep negative. Seen by ${who}.` },
+    notes: (who, r) => [
+      { section: 'hpi', text: `Sore throat, runny nose and cough for ${r.int(2, 6)} days. No fever at home. Eating and drinking well.` },
+      { section: 'assessment', text: `Viral upper respiratory infection. Lungs clear, rapid strep negative. Seen by ${who}. ${vitals(r)}` },
       { section: 'plan', text: 'Fluids, rest, honey for cough. Return if fever or symptoms beyond ten days.' },
     ],
     labs: () => [],
@@ -162,9 +181,12 @@ const ROUTINE = [
       { code: '99213', diagnoses: [1] },
       { code: '97110', diagnoses: [1] },
     ],
-    notes: (who) => [
-      { section: 'hpi', text: 'Low back pain for one week after moving furniture. No radiation to the legs, no bladder or bowel change.' },
-      { section: 'assessment', text: `Mechanical low back strain. Straight leg raise negative. Seen by ${who}.` },
+    notes: (who, r) => [
+      {
+        section: 'hpi',
+        text: `Low back pain for ${r.int(2, 12)} days after moving furniture. No radiation to the legs, no bladder or bowel change.`,
+      },
+      { section: 'assessment', text: `Mechanical low back strain. Straight leg raise negative. Seen by ${who}. ${vitals(r)}` },
       { section: 'plan', text: 'Ibuprofen as needed, home exercises, physical therapy referral.' },
     ],
     labs: () => [],
@@ -185,7 +207,7 @@ function makeRoutineChart(i, r, idPrefix) {
     setting: 'outpatient',
     diagnoses: kind.dx.map((d) => ({ ...d })),
     services: kind.services(r),
-    notes: kind.notes(who),
+    notes: kind.notes(who, r),
   };
   const chart = {
     chartId: `${idPrefix}-${String(i).padStart(7, '0')}`,
@@ -305,7 +327,7 @@ export function makeChart(i, r, idPrefix = 'ENC-B', relevantShare = 1) {
         e.notes.push({ section: 'assessment', text: 'Possible vitamin B12 deficiency given neuropathy; check level.' });
         break;
     }
-    encounters.push(e);
+    encounters.push(withVitals(e, r));
   }
   const chart = {
     chartId: `${idPrefix}-${String(i).padStart(7, '0')}`,
