@@ -1,0 +1,157 @@
+/**
+ * Whole-word phrase lists (src/rules/words.ts) are scanned two ways: a short list by one search,
+ * a long list (the context cues) from word starts, trying its phrases only where one could
+ * begin. The second is an optimization, never a change of meaning: over generated phrase lists
+ * and note texts (case, hyphens, `<year>`, punctuation, letters beyond ASCII, characters outside
+ * the Basic Multilingual Plane, characters that only case folding makes letters), both ways give
+ * the same matches, at the same places, in the same order.
+ */
+import fc from 'fast-check';
+import { setupRuleset } from '../src/run/setup.js';
+import { WORD_START_SCAN, WordList } from '../src/rules/words.js';
+
+/** Every match of a scan: where, and the text matched. */
+function matches(list: WordList, text: string): string[] {
+  const out: string[] = [];
+  list.scan(text, (m) => {
+    out.push(`${m.index}:${m[0]}`);
+  });
+  return out;
+}
+
+const bySearch = (terms: readonly string[]): WordList => new WordList(terms, Infinity);
+const fromWordStarts = (terms: readonly string[]): WordList => new WordList(terms, 0);
+
+/** Word pieces: ASCII, accented, folding (Kelvin sign, long s, U+0345), astral letters and an emoji, digits, apostrophes. */
+const pieces = [
+  'no',
+  'denies',
+  'history',
+  'of',
+  'ruled',
+  'out',
+  'possible',
+  'b12',
+  'B12',
+  'x',
+  '2019',
+  '1987',
+  "crohn's",
+  'a/p',
+  '(no)',
+  'café',
+  'CAFÉ',
+  'straße',
+  'ſ',
+  '\u212a',
+  'k',
+  '\u0345',
+  'ι',
+  '\u{1d400}',
+  '\u{1d400}bc',
+  '💉',
+  'İ',
+  'i̇',
+  'é',
+  '_',
+  '-ve',
+];
+const separators = [' ', '  ', '-', ' - ', '\n', ', ', '. ', '; ', '(', ')', '', '\t', '/', "'"];
+
+const phrase = fc
+  .array(fc.oneof(fc.constantFrom(...pieces), fc.constant('<year>')), { minLength: 1, maxLength: 3 })
+  .map((words) => words.join(' '));
+
+/** A note made of the list's own phrases (in any case, hyphenated or not) and other words, glued or apart. */
+const noteOf = (terms: readonly string[]): fc.Arbitrary<string> =>
+  fc
+    .array(
+      fc.tuple(
+        fc.oneof(
+          terms.length ? fc.constantFrom(...terms) : fc.constant('x'),
+          fc.constantFrom(...pieces),
+          fc.constantFrom('1999', '2020', '2101'),
+        ),
+        fc.constantFrom('lower', 'upper', 'same', 'hyphens'),
+        fc.constantFrom(...separators),
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) =>
+      parts
+        .map(([w, form, sep]) => {
+          const word = w.replace(/<year>/g, '2019');
+          const shaped =
+            form === 'lower'
+              ? word.toLowerCase()
+              : form === 'upper'
+                ? word.toUpperCase()
+                : form === 'hyphens'
+                  ? word.replace(/ /g, '-')
+                  : word;
+          return shaped + sep;
+        })
+        .join(''),
+    );
+
+describe('a long phrase list scanned from word starts matches what one search does', () => {
+  test('over generated phrase lists and notes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(phrase, { minLength: 1, maxLength: 12 }).chain((terms) => fc.tuple(fc.constant(terms), noteOf(terms))),
+        ([terms, text]) => {
+          expect(matches(fromWordStarts(terms), text)).toEqual(matches(bySearch(terms), text));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("over the built-in ruleset's context cues and headings, in notes made of them", () => {
+    const ruleset = setupRuleset({ version: 'test' });
+    const cues = ruleset.context.config;
+    const terms = [
+      ...Object.values(cues.categories).flatMap((c) => [...c.before, ...c.after, ...c.termination]),
+      ...cues.pseudo,
+      ...cues.termination,
+      ...cues.headings,
+    ];
+    expect(terms.length).toBeGreaterThanOrEqual(WORD_START_SCAN); // the list the built-in run scans from word starts
+    const search = bySearch(terms);
+    const starts = fromWordStarts(terms);
+    let found = 0;
+    fc.assert(
+      fc.property(noteOf(terms), (text) => {
+        const expected = matches(search, text);
+        found += expected.length;
+        expect(matches(starts, text)).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(found).toBeGreaterThan(1000); // the notes do hold cues
+  });
+
+  test('a scan that stops at the first match stops at the same one', () => {
+    const terms = ['ruled out', 'no', 'history of', '<year>'];
+    const text = 'Pt says NO-history of anemia since 2019, rUled-Out';
+    const first = (list: WordList): string | undefined => {
+      let hit: string | undefined;
+      list.scan(text, (m) => {
+        hit = `${m.index}:${m[0]}`;
+        return true;
+      });
+      return hit;
+    };
+    expect(first(fromWordStarts(terms))).toBe('8:NO');
+    expect(first(bySearch(terms))).toBe('8:NO');
+    expect(matches(fromWordStarts(terms), text)).toEqual(['8:NO', '11:history of', '35:2019', '41:rUled-Out']);
+  });
+
+  test('inside a word is no match, before letters beyond ASCII too', () => {
+    const terms = ['no', 'k', 'b12'];
+    for (const list of [fromWordStarts(terms), bySearch(terms)]) {
+      expect(matches(list, 'casino éno \u{1d400}no _no 2no')).toEqual([]);
+      expect(matches(list, 'no; \u212a (b12) 💉no')).toEqual(['0:no', '4:\u212a', '7:b12', '14:no']);
+    }
+  });
+});
