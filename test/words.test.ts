@@ -1,14 +1,14 @@
 /**
- * Whole-word phrase lists (src/rules/words.ts) are scanned two ways: a short list by one search,
- * a long list (the context cues) from word starts, trying its phrases only where one could
- * begin. The second is an optimization, never a change of meaning: over generated phrase lists
- * and note texts (case, hyphens, `<year>`, punctuation, letters beyond ASCII, characters outside
- * the Basic Multilingual Plane, characters that only case folding makes letters), both ways give
- * the same matches, at the same places, in the same order.
+ * Whole-word phrase lists (src/rules/words.ts) check the start of a word two ways: a short list
+ * after each match of its pattern, a long list (the context cues) by a lookbehind at the head of
+ * its pattern. The second is an optimization, never a change of meaning: over generated phrase
+ * lists and note texts (case, hyphens, `<year>`, punctuation, letters beyond ASCII, characters
+ * outside the Basic Multilingual Plane, characters that only case folding makes letters), both
+ * ways give the same matches, at the same places, in the same order.
  */
 import fc from 'fast-check';
 import { setupRuleset } from '../src/run/setup.js';
-import { WORD_START_SCAN, WordList } from '../src/rules/words.js';
+import { LOOKBEHIND_FROM, WordList } from '../src/rules/words.js';
 
 /** Every match of a scan: where, and the text matched. */
 function matches(list: WordList, text: string): string[] {
@@ -20,7 +20,7 @@ function matches(list: WordList, text: string): string[] {
 }
 
 const bySearch = (terms: readonly string[]): WordList => new WordList(terms, Infinity);
-const fromWordStarts = (terms: readonly string[]): WordList => new WordList(terms, 0);
+const withLookbehind = (terms: readonly string[]): WordList => new WordList(terms, 0);
 
 /** Word pieces: ASCII, accented, folding (Kelvin sign, long s, U+0345), astral letters and an emoji, digits, apostrophes. */
 const pieces = [
@@ -94,13 +94,13 @@ const noteOf = (terms: readonly string[]): fc.Arbitrary<string> =>
         .join(''),
     );
 
-describe('a long phrase list scanned from word starts matches what one search does', () => {
+describe('a pattern that checks the start of a word itself matches what a check after each match does', () => {
   test('over generated phrase lists and notes', () => {
     fc.assert(
       fc.property(
         fc.array(phrase, { minLength: 1, maxLength: 12 }).chain((terms) => fc.tuple(fc.constant(terms), noteOf(terms))),
         ([terms, text]) => {
-          expect(matches(fromWordStarts(terms), text)).toEqual(matches(bySearch(terms), text));
+          expect(matches(withLookbehind(terms), text)).toEqual(matches(bySearch(terms), text));
         },
       ),
       { numRuns: 3000 },
@@ -116,9 +116,9 @@ describe('a long phrase list scanned from word starts matches what one search do
       ...cues.termination,
       ...cues.headings,
     ];
-    expect(terms.length).toBeGreaterThanOrEqual(WORD_START_SCAN); // the list the built-in run scans from word starts
+    expect(terms.length).toBeGreaterThanOrEqual(LOOKBEHIND_FROM); // the built-in cues are a long list
     const search = bySearch(terms);
-    const starts = fromWordStarts(terms);
+    const starts = withLookbehind(terms);
     let found = 0;
     fc.assert(
       fc.property(noteOf(terms), (text) => {
@@ -142,14 +142,14 @@ describe('a long phrase list scanned from word starts matches what one search do
       });
       return hit;
     };
-    expect(first(fromWordStarts(terms))).toBe('8:NO');
+    expect(first(withLookbehind(terms))).toBe('8:NO');
     expect(first(bySearch(terms))).toBe('8:NO');
-    expect(matches(fromWordStarts(terms), text)).toEqual(['8:NO', '11:history of', '35:2019', '41:rUled-Out']);
+    expect(matches(withLookbehind(terms), text)).toEqual(['8:NO', '11:history of', '35:2019', '41:rUled-Out']);
   });
 
   test('inside a word is no match, before letters beyond ASCII too', () => {
     const terms = ['no', 'k', 'b12'];
-    for (const list of [fromWordStarts(terms), bySearch(terms)]) {
+    for (const list of [withLookbehind(terms), bySearch(terms)]) {
       expect(matches(list, 'casino éno \u{1d400}no _no 2no')).toEqual([]);
       expect(matches(list, 'no; \u212a (b12) 💉no')).toEqual(['0:no', '4:\u212a', '7:b12', '14:no']);
     }
