@@ -39,31 +39,41 @@ function phrasesOf(terms: readonly string[]): string[] {
 const WORD_CLASS = '[\\p{L}\\p{N}_]';
 // The end of a word.
 const E = `(?!${WORD_CLASS})`;
+// The end of a word as far as ASCII tells: weaker than E (with `i`, K and ſ fold into it; both letters).
+const E_ASCII = '(?![a-z0-9_])';
 const WORD_CHAR = new RegExp(WORD_CLASS, 'iu'); // `i` as in the patterns: case folding counts U+0345 as a letter
 
 /** Lists of at least this many phrases find the start of a word in the pattern (WordList). */
 export const LOOKBEHIND_FROM = 32;
 
 /**
- * Whole-word matches of a list of phrases, case-insensitive, left to right, none overlapping.
- * The end of a word is a lookahead in the pattern; the start of a word is checked one of two
- * ways, with the same matches (test/words.test.ts holds the two to each other).
- *
- * A short list (a diagnosis's own words, made for each code met) starts its pattern with the
- * phrases and checks the start of a word here: the engine skips ahead to the places where a
- * phrase could begin, and a match inside a word is passed over one character on, as the engine
- * itself would move. A lookbehind would double the cost of compiling the pattern (its class of
- * letters beyond ASCII, folded for case), paid for every such list.
+ * Whole-word matches of a list of phrases, case-insensitive, left to right, none overlapping:
+ * what one search with the pattern "not after a letter or digit, one of the phrases (longest
+ * first), not before a letter or digit" finds, letters and digits beyond ASCII included. Two
+ * kinds of list reach it two ways (test/words.test.ts holds both to that search).
  *
  * A long list (the few hundred cues of `context:`, the headings, the longer term lists; each
- * compiled once a run) starts its pattern with the lookbehind. Tried at every character of a
- * note, the cues were the largest single cost of a run over notes like real ones; the
- * lookbehind fails inside words before any phrase is tried, which costs a third or less.
+ * compiled once a run) is that pattern. Its lookbehind fails inside words before any phrase is
+ * tried: the cues, tried at every character of a note, were the largest single cost of a run
+ * over notes like real ones, and this costs a third of that or less.
+ *
+ * A short list is made for each diagnosis met (its code, its description, its mention terms),
+ * so its cost is mostly compiling the pattern, and the classes of letters beyond ASCII, folded
+ * for case, cost most of that (a lookbehind doubles it; the lookahead alone is four fifths of
+ * it). Its pattern starts with the phrases, ends with an ASCII lookahead, and the rest is
+ * checked here: a match inside a word is passed over one character on, as the engine itself
+ * would move; a match followed by a letter beyond ASCII ("anemiaé"), where the two lookaheads
+ * part, hands the text from where that search began to the full pattern, compiled then. Until
+ * they part they find the same matches (the ASCII lookahead passes all the full one passes, and
+ * both try the same phrases in the same order), so English notes never compile it.
  */
 export class WordList {
   private readonly re: RegExp | undefined;
-  /** Whether the pattern checks the start of a word itself. */
+  /** Whether the pattern checks the start of a word itself (a long list). */
   private readonly starts: boolean = false;
+  /** A short list's phrases, for its full pattern (`exact`). */
+  private readonly phrases: string | undefined;
+  private full: RegExp | undefined;
 
   /** `lookbehindFrom`: the list length from which the pattern checks the start of a word (the tests set it). */
   constructor(
@@ -72,20 +82,41 @@ export class WordList {
   ) {
     const list = phrasesOf(terms);
     if (list.length === 0) return;
+    const phrases = `(?:${list.map(phrasePattern).join('|')})`;
     this.starts = list.length >= lookbehindFrom;
-    this.re = new RegExp(`${this.starts ? `(?<!${WORD_CLASS})` : ''}(?:${list.map(phrasePattern).join('|')})${E}`, 'giu');
+    if (this.starts) {
+      this.re = new RegExp(`(?<!${WORD_CLASS})${phrases}${E}`, 'giu');
+      return;
+    }
+    this.phrases = phrases;
+    this.re = new RegExp(`${phrases}${E_ASCII}`, 'giu');
+  }
+
+  /** A short list's pattern with the full end of a word. */
+  private exact(): RegExp {
+    return (this.full ??= new RegExp(`${this.phrases!}${E}`, 'giu'));
   }
 
   /** Calls `each` with every whole-word match, left to right, until it returns true. */
   scan(text: string, each: (m: RegExpExecArray) => boolean | void): void {
-    const re = this.re;
+    let re = this.re;
     if (!re) return;
     re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      if (!this.starts && m.index > 0 && WORD_CHAR.test(codePointBefore(text, m.index))) {
-        re.lastIndex = m.index + (text.codePointAt(m.index)! > 0xffff ? 2 : 1);
-        continue;
+    for (;;) {
+      const from = re.lastIndex;
+      const m = re.exec(text);
+      if (m === null) return;
+      if (!this.starts) {
+        const end = m.index + m[0].length;
+        if (re === this.re && end < text.length && WORD_CHAR.test(String.fromCodePoint(text.codePointAt(end)!))) {
+          re = this.exact();
+          re.lastIndex = from;
+          continue;
+        }
+        if (m.index > 0 && WORD_CHAR.test(codePointBefore(text, m.index))) {
+          re.lastIndex = m.index + (text.codePointAt(m.index)! > 0xffff ? 2 : 1);
+          continue;
+        }
       }
       if (each(m) === true) return;
     }
