@@ -1,8 +1,9 @@
 /**
  * Whole-word phrase lists matched in note text: the building block of term lists and of the
- * context cues. Case-insensitive; any run of spaces or hyphens stands between a phrase's words;
- * a phrase may hold the token `<year>` (a year from 1900 to 2099). One regular expression per
- * list, compiled once per run; a scan is linear in the text.
+ * context cues. Case-insensitive; any run of spaces or hyphens stands between a phrase's words
+ * (a hyphen inside a word is itself: "x-ray" is not "x ray"); a phrase may hold the token
+ * `<year>` (a year from 1900 to 2099). One regular expression per list, compiled when the list is
+ * made (a short list may compile a second one, see WordList).
  */
 
 function escapeRe(s: string): string {
@@ -39,7 +40,8 @@ function phrasesOf(terms: readonly string[]): string[] {
 const WORD_CLASS = '[\\p{L}\\p{N}_]';
 // The end of a word.
 const E = `(?!${WORD_CLASS})`;
-// The end of a word as far as ASCII tells: weaker than E (with `i`, K and ſ fold into it; both letters).
+// The end of a word as far as ASCII tells: weaker than E (with `i`, U+212A KELVIN SIGN and U+017F
+// LONG S fold into it, and both are letters).
 const E_ASCII = '(?![a-z0-9_])';
 const WORD_CHAR = new RegExp(WORD_CLASS, 'iu'); // `i` as in the patterns: case folding counts U+0345 as a letter
 
@@ -62,8 +64,9 @@ export const LOOKBEHIND_FROM = 32;
  * for case, cost most of that (a lookbehind doubles it; the lookahead alone is four fifths of
  * it). Its pattern starts with the phrases, ends with an ASCII lookahead, and the rest is
  * checked here: a match inside a word is passed over one character on, as the engine itself
- * would move; a match followed by a letter beyond ASCII ("anemiaé"), where the two lookaheads
- * part, hands the text from where that search began to the full pattern, compiled then. Until
+ * would move; a match followed by a letter or digit beyond ASCII ("anemiaé", or U+0345, a
+ * letter through case folding), where the two lookaheads part, hands the text from where that
+ * search began to the full pattern, compiled then, which finishes the scan of that text. Until
  * they part they find the same matches (the ASCII lookahead passes all the full one passes, and
  * both try the same phrases in the same order), so English notes never compile it.
  */
