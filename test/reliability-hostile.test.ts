@@ -113,6 +113,56 @@ test('a finding next to 100,000 levels of nesting is located without scanning in
   expect(only(r.report, 'deep-chart.json')).toMatchObject({ ruleId: 'chart-format', line: 2, column: 17, pointer: '/encounters/0' });
 });
 
+test('a diagnosis description of words made of hyphens and a note of a million hyphens are read at once, not backtracked through', () => {
+  // The description becomes a phrase searched for in the notes: "x - - - y" once made a pattern
+  // whose runs of separators could each end on any of the note's hyphens.
+  const hostile = chart('HYPHENS-1', {
+    encounters: [
+      {
+        id: 'E1',
+        date: '2026-10-02',
+        setting: 'outpatient',
+        diagnoses: [{ code: 'I10', description: 'x - - - y' }],
+        services: [{ code: '99213', diagnoses: [1] }],
+        notes: [{ section: 'assessment', text: `x${'-'.repeat(1_000_000)}` }],
+      },
+    ],
+  });
+  const r = lintWith({ 'hyphens.json': JSON.stringify(hostile) });
+  expectRunWentOn(r);
+  expect(findingsOf(r.report, 'hyphens.json')).toEqual([]);
+  expect(r.report.summary.charts).toBe(2);
+});
+
+test('a dose concentration of "per" and a million spaces is read at once: a dose that cannot be read', () => {
+  const hostile = chart('SPACES-1', {
+    encounters: [
+      {
+        id: 'E1',
+        date: '2026-10-02',
+        diagnoses: [{ code: 'D51.0' }],
+        services: [
+          {
+            code: 'J3420',
+            units: 1,
+            dose: { value: 1, unit: 'mL', concentration: `1000 mcg per${' '.repeat(1_000_000)}x` },
+            diagnoses: [1],
+          },
+        ],
+      },
+    ],
+  });
+  const r = lintWith({ 'spaces.json': JSON.stringify(hostile) });
+  expectRunWentOn(r);
+  expect(findingsOf(r.report, 'spaces.json')).toContainEqual(
+    expect.objectContaining({
+      ruleId: 'chart-format',
+      pointer: '/encounters/0/services/0/dose',
+      message: expect.stringMatching(/^Dose must be written/),
+    }),
+  );
+});
+
 test('JSON opening 100,000 lists and never closing them is a parse error at the end', () => {
   const r = lintWith({ 'open.json': '['.repeat(100_000) });
   expectRunWentOn(r);

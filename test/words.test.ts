@@ -160,6 +160,14 @@ describe('a short list matches what the one search of a long list does', () => {
     expect(matches(list, 'b12 deficiency')).toEqual(['0:b12 deficiency']); // the same list, the next text, from the start
   });
 
+  test('hyphens that begin a word after the first belong to the run of separators before it', () => {
+    for (const way of [shortWay, longWay]) {
+      expect(matches(way(['x - y']), 'x-y; X - Y; x --- y; x y; xy')).toEqual(['0:x-y', '5:X - Y', '12:x --- y', '21:x y']);
+      expect(matches(way(['x -ve']), 'x ve, x -ve, x--ve')).toEqual(['0:x ve', '6:x -ve', '13:x--ve']);
+      expect(matches(way(['-ve', 'x-ray']), '-ve; x-ray; x ray')).toEqual(['0:-ve', '5:x-ray']); // a first word keeps its hyphen, an inner one is itself
+    }
+  });
+
   test('inside a word is no match, before letters beyond ASCII too', () => {
     const terms = ['no', 'k', 'b12'];
     for (const list of [longWay(terms), shortWay(terms)]) {

@@ -11,8 +11,12 @@ const MASS = String.raw`(mcg|µg|μg|ug|mg|ng|g|micrograms?|milligrams?|grams?)`
 const VOLUME = String.raw`(ml|mls|cc|l|milliliters?|millilitres?|liters?|litres?)`;
 const END = String.raw`(?![\p{L}\p{N}_])`;
 
-/** "1000 mcg/mL", "1 mg per mL", "1000 mcg/1 mL". */
-const CONCENTRATION = new RegExp(String.raw`${NUM}\s*${MASS}\s*(?:/|per\s+)\s*(?:1\s*)?${VOLUME}${END}`, 'giu');
+/**
+ * "1000 mcg/mL", "1 mg per mL", "1000 mcg/1 mL". "per" is followed by a space that the one `\s*`
+ * after it takes: two runs of spaces side by side (`per\s+\s*`) could split a long run of them
+ * every way, and a dose is chart text.
+ */
+const CONCENTRATION = new RegExp(String.raw`${NUM}\s*${MASS}\s*(?:/|per(?=\s))\s*(?:1\s*)?${VOLUME}${END}`, 'giu');
 /** "1 mL": a volume not followed by a slash (that would be a concentration's mass). */
 const VOLUME_AMOUNT = new RegExp(String.raw`${NUM}\s*${VOLUME}${END}(?!\s*/)`, 'giu');
 /** "1000 mcg": a mass not followed by "/" or "per" (that would be a concentration). */

@@ -1,7 +1,7 @@
 /**
  * Whole-word phrase lists matched in note text: the building block of term lists and of the
  * context cues. Case-insensitive; any run of spaces or hyphens stands between a phrase's words
- * (a hyphen inside a word is itself: "x-ray" is not "x ray"); a phrase may hold the token
+ * (a hyphen inside or ending a word is itself: "x-ray" is not "x ray"); a phrase may hold the token
  * `<year>` (a year from 1900 to 2099). One regular expression per list, compiled when the list is
  * made (a short list may compile a second one, see WordList).
  */
@@ -12,12 +12,20 @@ function escapeRe(s: string): string {
 
 const TOKENS: Record<string, string> = { '<year>': '(?:19|20)\\d\\d' };
 
-/** A phrase as a pattern: whole words, any run of spaces or hyphens between its words. */
+/**
+ * A phrase as a pattern: whole words, any run of spaces or hyphens between its words. Hyphens
+ * that begin a word after the first belong to the run before it ("x -ve" is "x" and "ve"; a
+ * word of hyphens alone is no word), so that a run is never followed by a hyphen it could end
+ * on: where it could, a note of hyphens made a scan take time growing with a power of the
+ * note's length, and a diagnosis description is chart text.
+ */
 function phrasePattern(term: string): string {
   const words = term
     .trim()
     .toLowerCase()
     .split(/\s+/)
+    .map((w, i) => (i === 0 ? w : w.replace(/^-+/, '')))
+    .filter((w) => w !== '')
     .map((w) => TOKENS[w] ?? escapeRe(w));
   return words.join('[\\s-]+');
 }
