@@ -7,7 +7,9 @@ export interface ParsedLabValue {
   unit?: string;
 }
 
-const VALUE = /^\s*(<=|>=|≤|≥|<|>)?\s*([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)\s*(.*?)\s*$/;
+// The spaces after a comparator are its own (`(?:<=\s*)?`), not a second run beside the first: two
+// runs side by side could split a long run of spaces every way, and a lab value is chart text.
+const VALUE = /^\s*(?:(<=|>=|≤|≥|<|>)\s*)?([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)\s*(.*?)\s*$/;
 
 export function parseLabValue(raw: unknown): ParsedLabValue {
   if (typeof raw === 'number') return Number.isFinite(raw) ? { value: raw } : {};

@@ -109,7 +109,9 @@ const QUOTING_RULES = new Set<string>([
   ENGINE_RULES.readError,
   ENGINE_RULES.internalError,
 ]);
-const PATH_LIKE = /[^\s"'`]*[^\s"'`:]\.(?:json|ya?ml|ndjson|jsonl)\b/gi;
+// From the start of a token only (a match could begin nowhere else): from each character of a
+// long token, the token was read again.
+const PATH_LIKE = /(?<![^\s"'`])[^\s"'`]*[^\s"'`:]\.(?:json|ya?ml|ndjson|jsonl)\b/gi;
 /** Hashes remembered at most: the same chart id comes with each finding and chart entry of a chart, all of one file. */
 const MEMO_LIMIT = 4096;
 

@@ -197,7 +197,7 @@ function checkQueryText(cc: QueryCompileContext, rule: string, text: string, at:
       );
     }
   }
-  const words = text.replace(/\{\{[^}]*\}\}/g, (t) => ' '.repeat(t.length));
+  const words = blankPlaceholders(text);
   for (const bad of cc.policy.problems(words)) {
     const pos = wordPosition(src, at, bad.word) ?? positionOf(src, at);
     const says =
@@ -285,16 +285,26 @@ export function requiresDocumentation(raw: unknown): boolean {
   return false;
 }
 
+/**
+ * A template's text with each `{{placeholder}}` blanked out (the same length, so positions hold).
+ * A `{{` that no `}}` closes is kept, and the pattern takes the text up to its first `}` at once
+ * (a pattern that looked for the `}}` from each `{{` read the text once per brace).
+ */
+function blankPlaceholders(text: string): string {
+  return text.replace(/\{\{[^}]*(?:\}\}?|$)/g, (t) => (t.endsWith('}}') ? ' '.repeat(t.length) : t));
+}
+
 /** Where a word stands in the YAML text of a template (placeholders skipped), if it can be found. */
 function wordPosition(src: SourceFile, path: NodePath, word: string): { line: number; column: number } | undefined {
   const pointer = path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
   const node = yamlNodeAt(src.doc.contents as Node | null, pointer);
   if (!node?.range) return undefined;
   const [start, end] = node.range;
-  const text = src.text.slice(start, end).replace(/\{\{[^}]*\}\}/g, (t) => ' '.repeat(t.length));
+  const text = blankPlaceholders(src.text.slice(start, end));
   const parts = word
     .trim()
     .split(/[\s-]+/)
+    .filter((w, i) => i > 0 || w !== '') // a word begun by a hyphen: no run to start the pattern (each place in a run could begin it)
     .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const m = new RegExp(`(?<![\\p{L}\\p{N}])${parts.join('[\\s-]+')}`, 'iu').exec(text);
   if (!m) return undefined;

@@ -7,7 +7,9 @@ import type { Diagnosis } from '../chart/model.js';
 import { formatDay } from '../chart/normalize.js';
 import type { Bindings, Scope } from './types.js';
 
-const TOKEN = /\{\{\s*([#^/]?)\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+// The spaces after a sigil are its own, not a second run beside the first (a long run of spaces
+// could be split every way); no sigil leaves group 1 undefined.
+const TOKEN = /\{\{\s*(?:([#^/])\s*)?([A-Za-z0-9_.-]+)\s*\}\}/g;
 
 export interface TemplatePart {
   kind: 'text' | 'value' | 'section' | 'inverted';

@@ -14,7 +14,7 @@ export const normalizeUnit: (unit: string) => string = memoized(normalizeUnitOnc
 function normalizeUnitOnce(unit: string): string {
   return unit
     .trim()
-    .replace(/\{[^}]*\}/g, '')
+    .replace(/\{[^}]*(?:\}|$)/g, (m) => (m.endsWith('}') ? '' : m)) // a `{` with no `}` after it stays, read once
     .replace(/[µμ]/g, 'u')
     .toLowerCase()
     .replace(/\s+/g, '')

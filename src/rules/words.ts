@@ -16,8 +16,9 @@ const TOKENS: Record<string, string> = { '<year>': '(?:19|20)\\d\\d' };
  * A phrase as a pattern: whole words, any run of spaces or hyphens between its words. Hyphens
  * that begin a word after the first belong to the run before it ("x -ve" is "x" and "ve"; a
  * word of hyphens alone is no word), so that a run is never followed by a hyphen it could end
- * on: where it could, a note of hyphens made a scan take time growing with a power of the
- * note's length, and a diagnosis description is chart text.
+ * on, nor a phrase begun by a hyphen before such a run: where it could, a note of hyphens made
+ * a scan take time growing with a power of the note's length, and a diagnosis description is
+ * chart text.
  */
 function phrasePattern(term: string): string {
   const words = term
@@ -25,9 +26,11 @@ function phrasePattern(term: string): string {
     .toLowerCase()
     .split(/\s+/)
     .map((w, i) => (i === 0 ? w : w.replace(/^-+/, '')))
-    .filter((w) => w !== '')
-    .map((w) => TOKENS[w] ?? escapeRe(w));
-  return words.join('[\\s-]+');
+    .filter((w) => w !== '');
+  // A first word of hyphens alone is no word either, unless it is the whole phrase: every hyphen
+  // of a note could begin it.
+  if (words.length > 1 && /^-+$/.test(words[0]!)) words.shift();
+  return words.map((w) => TOKENS[w] ?? escapeRe(w)).join('[\\s-]+');
 }
 
 /** The key a matched text stands for: lower case, single spaces, years as `<year>`. */

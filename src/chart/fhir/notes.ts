@@ -33,11 +33,15 @@ function sectionOf(byLoinc: ReadonlyMap<string, NoteSection>, concept: unknown, 
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
-/** The text of an XHTML narrative: tags dropped, block ends as line breaks, entities decoded. */
+/**
+ * The text of an XHTML narrative: tags dropped, block ends as line breaks, entities decoded. A
+ * `<` that no `>` follows is kept as written; the patterns take it and the rest of the text at
+ * once (a pattern that looked for the `>` from each `<` read the text once per `<`).
+ */
 export function stripXhtml(html: string): string {
   return html
-    .replace(/<(br|\/p|\/div|\/li|\/tr|\/h[1-6])\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, ' ')
+    .replace(/<(br|\/p|\/div|\/li|\/tr|\/h[1-6])\b[^>]*(?:>|$)/gi, (m) => (m.endsWith('>') ? '\n' : m))
+    .replace(/<[^>]*(?:>|$)/g, (m) => (m.endsWith('>') ? ' ' : m))
     .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e: string) => {
       if (e[0] === '#') {
         const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);

@@ -119,7 +119,8 @@ for (const [name, entry] of Object.entries(SYSTEMS) as [SystemName, SystemEntry]
 }
 
 function systemName(uri: string | undefined): SystemName | undefined {
-  return uri === undefined ? undefined : BY_URI.get(uri.replace(/\/+$/, '').toLowerCase());
+  // The trailing slashes from the first of them only: from each one, a long run was read again.
+  return uri === undefined ? undefined : BY_URI.get(uri.replace(/(?<!\/)\/+$/, '').toLowerCase());
 }
 
 /** How messages name a system: its label when b12lint knows it, else the URI as written. */

@@ -1,0 +1,84 @@
+/**
+ * The regular expressions that read chart text (and a ruleset's own) give a long run of what they
+ * look for one reading, not one per place it could begin: each input below, a million characters
+ * of one kind, once held a run for minutes (each pattern could end a run of spaces, hyphens,
+ * slashes or braces in more ways than one, and tried each), and the process cannot take a signal
+ * meanwhile. Each test asserts what the pattern gives for that input, the same as before; that it
+ * finishes at all, within the test timeout, is the point.
+ */
+import { parseLabValue } from '../src/chart/lab-value.js';
+import { stripXhtml } from '../src/chart/fhir/notes.js';
+import { codings } from '../src/chart/fhir/systems.js';
+import { normalizeUnit } from '../src/rules/units.js';
+import { parseTemplate } from '../src/rules/template.js';
+import { WordList } from '../src/rules/words.js';
+import { redact } from '../src/report/redact.js';
+import type { Report } from '../src/report/types.js';
+
+const MILLION = 1_000_000;
+
+/** A million-character result equals what was expected (a failure shows lengths and the first difference, not the texts). */
+function same(actual: string, expected: string): void {
+  let i = 0;
+  while (i < actual.length && actual[i] === expected[i]) i++;
+  expect({ length: actual.length, firstDifference: i === actual.length && i === expected.length ? -1 : i }).toEqual({
+    length: expected.length,
+    firstDifference: -1,
+  });
+}
+
+test('a lab value of a million spaces and a letter has no number; with a comparator first, the number after them is read', () => {
+  expect(parseLabValue(`${' '.repeat(MILLION)}x`)).toEqual({});
+  expect(parseLabValue(`<${' '.repeat(MILLION)}5 mg`)).toMatchObject({ value: 5, comparator: '<', unit: 'mg' });
+});
+
+test('an XHTML narrative of a million unclosed "<" (or "<br ") is kept as written', () => {
+  same(stripXhtml('<'.repeat(MILLION)), '<'.repeat(MILLION));
+  same(stripXhtml('<br '.repeat(MILLION / 4)), '<br '.repeat(MILLION / 4).trimEnd()); // lines are trimmed
+  expect(stripXhtml('a<br/>b<p>c</p><d')).toBe('a\nb c\n<d');
+});
+
+test('a coding system of a million slashes and a letter is a system b12lint does not know', () => {
+  const [c] = codings({ coding: [{ system: `${'/'.repeat(MILLION)}x`, code: 'D51.0' }] });
+  expect(c).toMatchObject({ code: 'D51.0' });
+  expect(c!.name).toBeUndefined();
+  expect(codings({ coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm///', code: 'D51.0' }] })[0]!.name).toBe('icd-10-cm');
+});
+
+test('a lab unit of a million unclosed "{" keeps them; a closed annotation goes', () => {
+  same(normalizeUnit('{'.repeat(MILLION)), '{'.repeat(MILLION));
+  expect(normalizeUnit('mg{total}/dL')).toBe(normalizeUnit('mg/dL'));
+});
+
+test('a phrase begun by a word of hyphens over a note of a million hyphens: no match, and its other words still match', () => {
+  const list = new WordList(['- x']);
+  const found: string[] = [];
+  list.scan('-'.repeat(MILLION), (m) => void found.push(m[0]));
+  list.scan('an x here', (m) => void found.push(`${m.index}:${m[0]}`));
+  expect(found).toEqual(['3:x']);
+});
+
+test('a message template of "{{", a million spaces and a word is text; a placeholder with a sigil and spaces is read', () => {
+  const text = `{{${' '.repeat(MILLION)}x`;
+  expect(parseTemplate(text)).toEqual([{ kind: 'text', text }]);
+  expect(parseTemplate('{{ # a }}in{{ / a }}')).toEqual([{ kind: 'section', name: 'a', body: [{ kind: 'text', text: 'in' }] }]);
+});
+
+test('--redact over an error message of one token a million characters long hides the file name in it, and only that', () => {
+  const message = `cannot read ${'a'.repeat(MILLION)} or /data/charts/p1.json`;
+  const report: Report = {
+    tool: { name: 'b12lint', version: 'test' },
+    ruleset: { name: 'test', rules: 0 },
+    summary: { files: 1, charts: 1, encounters: 0, errors: 1, warnings: 0, infos: 0 },
+    results: [
+      {
+        file: 'p1.json',
+        charts: [],
+        findings: [{ ruleId: 'read-error', severity: 'error', message, line: 1, column: 1, pointer: '', fingerprint: 'f', evidence: [] }],
+      },
+    ],
+  };
+  const out = redact(report, { sensitive: new Map() }).results[0]!.findings[0]!.message;
+  expect(out.startsWith(`cannot read ${'a'.repeat(MILLION)} or `)).toBe(true);
+  expect(out).not.toContain('p1.json');
+});
