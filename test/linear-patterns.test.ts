@@ -13,7 +13,7 @@ import { normalizeUnit } from '../src/rules/units.js';
 import { parseTemplate } from '../src/rules/template.js';
 import { WordList } from '../src/rules/words.js';
 import { redact } from '../src/report/redact.js';
-import type { Report } from '../src/report/types.js';
+import { assembleReport } from '../src/run/run.js';
 
 const MILLION = 1_000_000;
 
@@ -66,18 +66,17 @@ test('a message template of "{{", a million spaces and a word is text; a placeho
 
 test('--redact over an error message of one token a million characters long hides the file name in it, and only that', () => {
   const message = `cannot read ${'a'.repeat(MILLION)} or /data/charts/p1.json`;
-  const report: Report = {
-    tool: { name: 'b12lint', version: 'test' },
-    ruleset: { name: 'test', rules: 0 },
-    summary: { files: 1, charts: 1, encounters: 0, errors: 1, warnings: 0, infos: 0 },
-    results: [
+  const report = assembleReport(
+    { tool: { name: 'b12lint', version: 'test' }, ruleset: { name: 'test', rules: 0 } },
+    { files: 1, charts: 1, encounters: 0 },
+    [
       {
         file: 'p1.json',
         charts: [],
         findings: [{ ruleId: 'read-error', severity: 'error', message, line: 1, column: 1, pointer: '', fingerprint: 'f', evidence: [] }],
       },
     ],
-  };
+  );
   const out = redact(report, { sensitive: new Map() }).results[0]!.findings[0]!.message;
   expect(out.startsWith(`cannot read ${'a'.repeat(MILLION)} or `)).toBe(true);
   expect(out).not.toContain('p1.json');
