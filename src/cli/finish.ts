@@ -31,6 +31,7 @@ import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-w
 import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
 import { openOutput, outputError, type OutputFile } from '../core/io.js';
+import type { OutputRecorder, Replay } from '../run/replay.js';
 
 export interface FormatTarget {
   name: string;
@@ -65,6 +66,8 @@ export interface FinishOptions {
   shard?: Shard;
   /** The largest baseline file read (--max-file-size), in bytes. */
   maxInputSize?: number;
+  /** Keeps what is written to standard output and to each report file, for a replay (src/run/replay.ts). */
+  record?: OutputRecorder;
 }
 
 /** The current folder relative to the repository root (the nearest folder with `.git`), with `/`. */
@@ -133,6 +136,22 @@ function reportFile(path: string, shown: string, cwd: string): OutputFile {
   }
 }
 
+/** Opens a report file (added to `files`, to be committed or aborted with them) and writes its whole text. */
+function writeReport(
+  files: { file: OutputFile; what: string; shown: string }[],
+  path: string,
+  cwd: string,
+  text: string | Uint8Array,
+): void {
+  const file = reportFile(path, path, cwd);
+  files.push({ file, what: 'the report', shown: path });
+  try {
+    file.write(text);
+  } catch (err) {
+    throw outputError('the report', path, err);
+  }
+}
+
 /** Puts every written file in place (renames first: they cannot wait on a reader); on a failure, the rest are removed. */
 async function commitAll(written: readonly { file: OutputFile; what: string; shown: string }[], signal?: AbortSignal): Promise<void> {
   const files = [...written].sort((a, b) => Number(a.file.into) - Number(b.file.into));
@@ -166,7 +185,17 @@ function sharedOptions(flagged: number | undefined, o: FinishOptions): Omit<Form
 }
 
 /** The report stage of a run: from the spools when it can be (see the header), else `finish`. */
-export async function finishRun(report: Report, o: FinishOptions): Promise<number> {
+export async function finishRun(report: Report, given: FinishOptions): Promise<number> {
+  const rec = given.record;
+  const o: FinishOptions = rec
+    ? {
+        ...given,
+        stdout: (s) => {
+          rec.stdout(s);
+          given.stdout(s);
+        },
+      }
+    : given;
   // A report held in memory takes the same way when every format goes to a file: no text of a
   // whole report is made (a large report's string and its bytes were a third of a run's memory),
   // and the files are still put in place whole. Standard output keeps the whole text, so that an
@@ -230,7 +259,9 @@ async function finishInPieces(input: Report, o: FinishOptions): Promise<number> 
         const shown = t.path;
         const file = reportFile(t.path, shown, o.cwd);
         files.push({ file, what: 'the report', shown });
+        o.record?.file(shown, '');
         write = (s) => {
+          o.record?.file(shown, s);
           try {
             file.write(s);
           } catch (err) {
@@ -302,13 +333,8 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
     }
     for (const [i, t] of o.targets.entries()) {
       if (t.path === undefined) continue;
-      const file = reportFile(t.path, t.path, o.cwd);
-      files.push({ file, what: 'the report', shown: t.path });
-      try {
-        file.write(texts[i]!);
-      } catch (err) {
-        throw outputError('the report', t.path, err);
-      }
+      o.record?.file(t.path, texts[i]!);
+      writeReport(files, t.path, o.cwd, texts[i]!);
     }
   } catch (err) {
     for (const f of files) f.file.abort();
@@ -324,4 +350,22 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
   }
   if (!stdoutUsed) o.stdout(`${summaryLine(report, flagged)}\n`);
   return exitCode(report, o.failOn, o.maxWarnings);
+}
+
+/**
+ * Writes the outputs of the last run again (src/run/replay.ts): each report file whole and put in
+ * place as a run puts it, then standard output; the run's exit code.
+ */
+export async function replayOutputs(replay: Replay, o: Pick<FinishOptions, 'cwd' | 'stdout' | 'signal'>): Promise<number> {
+  o.signal?.throwIfAborted();
+  const files: { file: OutputFile; what: string; shown: string }[] = [];
+  try {
+    for (const f of replay.files) writeReport(files, f.path, o.cwd, f.bytes);
+  } catch (err) {
+    for (const f of files) f.file.abort();
+    throw err;
+  }
+  await commitAll(files, o.signal);
+  if (replay.stdout) o.stdout(replay.stdout);
+  return replay.exit;
 }

@@ -24,7 +24,8 @@ import { DEFAULT_MAX_FILE_SIZE, readSideInput, SideInputError } from '../read/bo
 import { ioCause, OutputError } from '../core/io.js';
 import { MergeError, mergeReports, parseShardReport } from '../run/merge.js';
 import { ProgressBar, progressAllowed } from '../run/progress.js';
-import { run } from '../run/run.js';
+import { run, type RunResult } from '../run/run.js';
+import type { ScheduleOptions } from '../run/schedule.js';
 import { parseShard, ShardError, type Shard } from '../run/shard.js';
 import { setupFromSpec, type RulesetSpec } from '../run/setup.js';
 import { configFileOf, failOnOf, rulesetSpecOf, type SettingsInput } from '../run/settings.js';
@@ -36,7 +37,9 @@ import { didYouMean } from '../rules/suggest.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { registerAuthoringCommands, rulesetWarnings, subcommandHint } from '../authoring/cli.js';
 import { Interrupted, watchSignals } from './signals.js';
-import { finishRun, ownFiles, type BaselineOption, type FormatTarget } from './finish.js';
+import { finishRun, ownFiles, replayOutputs, type BaselineOption, type FormatTarget } from './finish.js';
+import { replayRequest } from './replay.js';
+import { OutputRecorder, writeReplay } from '../run/replay.js';
 import { formatStats } from './stats.js';
 
 /**
@@ -263,6 +266,7 @@ async function finishReport(
   maxFileSize: number,
   shard?: Shard,
   redaction?: RedactOptions,
+  record?: OutputRecorder,
 ): Promise<number> {
   return finishRun(report, {
     cwd: io.cwd,
@@ -281,27 +285,77 @@ async function finishReport(
     ...(settings.baseline ? { baseline: settings.baseline } : {}),
     ...(shard ? { shard } : {}),
     maxInputSize: maxFileSize,
+    ...(record ? { record } : {}),
   });
 }
+
+/** The most text a run's outputs may hold to be kept for a replay (characters). */
+const REPLAY_LIMIT = 64 * 1024 * 1024;
 
 /** What `--redact` without a key gives away: one line on stderr. */
 export const REDACT_PUBLIC_KEY =
   '--redact without B12LINT_REDACT_KEY hashes ids and fingerprints with a public key: a short id (an MRN, a birth date) can be recovered by hashing guesses; set B12LINT_REDACT_KEY to a secret';
 
-async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<number> {
-  const shard = opts.shard !== undefined ? parseShard(opts.shard, io.env) : undefined;
-  const settings = reportSettings(opts, shard);
-  const jobs = intOption(opts.jobs, '--jobs', 1) ?? availableParallelism();
+/** `--cache` with its folder, strategy and key, or undefined without it. */
+function cacheOption(opts: LintOpts, io: Io): ScheduleOptions['cache'] {
   const strategy = opts.cacheStrategy ?? 'content';
   if (!(CACHE_STRATEGIES as readonly string[]).includes(strategy))
     throw new UsageError(
       `--cache-strategy takes ${CACHE_STRATEGIES.join(' or ')}; got "${strategy}".${didYouMean(strategy, CACHE_STRATEGIES)}`,
     );
+  if (opts.cache !== true && opts.cacheLocation === undefined) return undefined;
+  return {
+    location: resolve(io.cwd, opts.cacheLocation ?? defaultCacheLocation(io.cwd)),
+    strategy: strategy as CacheStrategy,
+    ...(io.env.B12LINT_CACHE_KEY ? { secret: io.env.B12LINT_CACHE_KEY } : {}),
+  };
+}
+
+/** Keeps a run's outputs for the next run to replay (src/run/replay.ts), when all of them were recorded. */
+function keepOutputs(result: RunResult, recorder: OutputRecorder | undefined, code: number, io: Io): void {
+  const kept = code !== 2 ? recorder?.replay(code, result.report.summary.charts) : undefined;
+  if (!kept || !result.replayAs) return;
+  const problem = writeReplay(result.replayAs.store, result.replayAs.key, kept);
+  if (problem) say(io, `warning: ${problem}`);
+}
+
+/**
+ * The key of what decides a run's outputs after linting, when the last run's outputs may be
+ * written again if nothing changed (src/run/replay.ts): with the cache, no shard and no baseline.
+ */
+function replayOf(
+  paths: readonly string[],
+  opts: LintOpts,
+  io: Io,
+  settings: ReturnType<typeof reportSettings>,
+  configFile: string | undefined,
+  allowed: boolean,
+): string | undefined {
+  if (!allowed || settings.baseline) return undefined;
+  return replayRequest({
+    opts: { ...opts },
+    paths,
+    cwd: io.cwd,
+    env: io.env,
+    targets: settings.targets,
+    configFile,
+    color: useColor(opts, io),
+    version: version(),
+    redact: opts.redact ?? false,
+  });
+}
+
+async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<number> {
+  const shard = opts.shard !== undefined ? parseShard(opts.shard, io.env) : undefined;
+  const settings = reportSettings(opts, shard);
+  const jobs = intOption(opts.jobs, '--jobs', 1) ?? availableParallelism();
+  const cache = cacheOption(opts, io);
   const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
   const { ruleset, config, spec, configFile } = setup(opts, io);
   noteConfig(opts, configFile, io);
   if (opts.redact && !io.env.B12LINT_REDACT_KEY) io.stderr(`b12lint: warning: ${REDACT_PUBLIC_KEY}\n`);
   const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
+  const replay = replayOf(paths, opts, io, settings, configFile, cache !== undefined && !shard);
   const started = performance.now();
   const result = await run({
     ...inputOptions(opts, config, io),
@@ -321,24 +375,24 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
     schedule: {
       jobs,
       spec,
-      ...(opts.cache || opts.cacheLocation
-        ? {
-            cache: {
-              location: resolve(io.cwd, opts.cacheLocation ?? defaultCacheLocation(io.cwd)),
-              strategy: strategy as CacheStrategy,
-              ...(io.env.B12LINT_CACHE_KEY ? { secret: io.env.B12LINT_CACHE_KEY } : {}),
-            },
-          }
-        : {}),
+      ...(cache ? { cache } : {}),
       ...(progressAllowed(io.stderrIsTTY ?? false, io.env) ? { progress: (total: number) => new ProgressBar(total, io.stderr) } : {}),
+      ...(replay !== undefined ? { replay } : {}),
     },
   });
+  if (result.replayed) {
+    const code = await replayOutputs(result.replayed, { cwd: io.cwd, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) });
+    if (opts.stats) io.stderr(formatStats(result.stats, result.replayed.charts, performance.now() - started));
+    return code;
+  }
   const wallMs = performance.now() - started;
   if (result.stats.cacheProblem) say(io, `warning: ${result.stats.cacheProblem}`);
   const redaction = opts.redact
     ? { sensitive: result.sensitive, ...(io.env.B12LINT_REDACT_KEY ? { key: io.env.B12LINT_REDACT_KEY } : {}) }
     : undefined;
-  const code = await finishReport(result.report, opts, settings, ruleset, config, io, maxFileSize, shard, redaction);
+  const recorder = result.replayAs && !result.stats.cacheProblem ? new OutputRecorder(REPLAY_LIMIT) : undefined;
+  const code = await finishReport(result.report, opts, settings, ruleset, config, io, maxFileSize, shard, redaction, recorder);
+  keepOutputs(result, recorder, code, io);
   if (opts.stats) io.stderr(formatStats(result.stats, result.report.summary.charts, wallMs));
   return code;
 }

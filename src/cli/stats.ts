@@ -6,6 +6,9 @@
 import type { ScheduleStats } from '../run/schedule.js';
 
 export function formatStats(stats: ScheduleStats, charts: number, wallMs: number): string {
+  if (stats.replayed) {
+    return `${stats.files} files (${stats.cached} from the cache), ${charts} charts: nothing changed, the last run's outputs written again in ${(wallMs / 1000).toFixed(2)} s; no rule ran\n`;
+  }
   const rows = [...stats.rules].sort((a, b) => b[1].ms - a[1].ms || (a[0] < b[0] ? -1 : 1));
   const total = rows.reduce((s, [, r]) => s + r.ms, 0);
   const head = ['Rule', 'Evaluations', 'Findings', 'Time (ms)', 'Relative'];

@@ -93,7 +93,7 @@ export function outputError(what: string, shown: string, err: unknown): OutputEr
 export interface OutputFile {
   /** Written into what is there (a FIFO, a device) rather than renamed into place. */
   readonly into: boolean;
-  write(chunk: string): void;
+  write(chunk: string | Uint8Array): void;
   /** Renames the temporary file into place, or copies it into a FIFO or device; stops at an aborted `signal`. */
   commit(signal?: AbortSignal): Promise<void>;
   abort(): void;
@@ -195,8 +195,8 @@ function makeFolder(dir: string): void {
   }
 }
 
-function writeAll(fd: number, chunk: string): void {
-  const bytes = Buffer.from(chunk);
+function writeAll(fd: number, chunk: string | Uint8Array): void {
+  const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
   for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
 }
 
@@ -300,7 +300,7 @@ function existsFolder(p: string): boolean {
 }
 
 /** Writes a whole text atomically to a file of b12lint's own (the cache): never into what is there. */
-export function writeAtomic(path: string, text: string, mode?: number): void {
+export function writeAtomic(path: string, text: string | Uint8Array, mode?: number): void {
   const target = resolve(path);
   if (existsFolder(target)) throw new IoProblem('it is a folder');
   const dir = dirname(target);

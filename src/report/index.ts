@@ -27,3 +27,10 @@ export const FORMATTERS: ReadonlyMap<string, Formatter> = new Map<string, Format
  * formats builds no draft (the drafts are a third of a findings-heavy run's work).
  */
 export const SHOWS_QUERIES: ReadonlySet<string> = new Set(['json', 'html', 'queries']);
+
+/**
+ * The formats that show when the run was made (and JUnit the machine's name): two runs over the
+ * same charts write them differently, unless SOURCE_DATE_EPOCH fixes the time. A run's outputs
+ * are replayed (src/run/replay.ts) only when no format of them is one of these, or the time is fixed.
+ */
+export const SHOWS_CLOCK: ReadonlySet<string> = new Set(['html', 'junit']);

@@ -195,6 +195,34 @@ function readEntries(
   }
 }
 
+/**
+ * The cache file as it is on disk: its size, modification time, inode and seal line; undefined
+ * when there is none (no cache file, not a regular file, no seal). A replay of the outputs
+ * (replay.ts) is kept under it, so that a cache file written, edited, damaged or removed since
+ * sends the next run the usual way, where the cache is read and checked.
+ */
+export function cacheStamp(location: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(join(location, CACHE_FILE), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    const tail = Buffer.alloc(Math.min(st.size, 128));
+    const n = readSync(fd, tail, 0, tail.length, st.size - tail.length);
+    const text = tail.toString('latin1', 0, n);
+    const line = text.slice(text.lastIndexOf('\n', text.length - 2) + 1, text.endsWith('\n') ? -1 : undefined);
+    return line.startsWith('#') ? `${st.size}\0${st.mtimeMs}\0${st.ino}\0${line}` : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export class RunCache {
   hits = 0;
   misses = 0;
@@ -263,6 +291,15 @@ export class RunCache {
     const e: Entry = [abs, sig.size, sig.stamp, outcome.charts, outcome.encounters, outcome.chartRefs, outcome.findings];
     if (outcome.sensitive) e.push([...outcome.sensitive]);
     this.next.push(e);
+  }
+
+  /** The signature each file is kept under (undefined for a file not kept), in the order given. */
+  signatures(paths: readonly string[]): (Signature | undefined)[] {
+    const byPath = new Map(this.next.map((e) => [e[0], e]));
+    return paths.map((p) => {
+      const e = byPath.get(p);
+      return e && { size: e[1], stamp: e[2] };
+    });
   }
 
   /**

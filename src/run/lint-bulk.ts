@@ -92,8 +92,11 @@ export async function lintInputs(
   options: LintFileOptions,
   signal?: AbortSignal,
   keep?: (unit: string) => boolean,
-  /** Lints the single files instead (a run's schedule: cache, threads, streaming), calling `next` between two. */
-  singles?: (files: readonly string[], next: () => Promise<void>) => Promise<FileOutcome[]>,
+  /**
+   * Lints the single files instead (a run's schedule: cache, threads, streaming), calling `next`
+   * between two; `whole` when they are all the run lints (no shard, no Bulk Data export or log).
+   */
+  singles?: (files: readonly string[], next: () => Promise<void>, whole: boolean) => Promise<FileOutcome[]>,
 ): Promise<FileOutcome[]> {
   const all = partitionInputs(paths, options.inputFormat ?? 'auto');
   const folder = (abs: string): string => display(dirname(abs));
@@ -117,7 +120,7 @@ export async function lintInputs(
     signal.throwIfAborted();
   };
   const out: FileOutcome[] = [];
-  if (singles) out.push(...(await singles(inputs.files, next)));
+  if (singles) out.push(...(await singles(inputs.files, next, !keep && all.exports.length === 0 && all.logs.length === 0)));
   else {
     for (const abs of inputs.files) {
       await next();

@@ -15,7 +15,8 @@ import { discover, displayPath } from './discover.js';
 import { sensitiveKey } from '../report/redact.js';
 import { lintInputs } from './lint-bulk.js';
 import { compareFindings, DEFAULT_MAX_FILE_SIZE, type FileOutcome } from './lint-file.js';
-import { lintFiles, type ScheduleOptions, type ScheduleStats } from './schedule.js';
+import { lintFiles, type Scheduled, type ScheduleOptions, type ScheduleStats } from './schedule.js';
+import type { Replay } from './replay.js';
 import { inShard, type Shard } from './shard.js';
 import { idKey, repeatedKeys } from './chart-ids.js';
 import { chartSpoolOf, spoolOf, type FindingSpool } from './spool.js';
@@ -41,7 +42,10 @@ export interface RunOptions {
   queries?: boolean;
   /** Stops the run between two files (Ctrl-C); the run then rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Worker threads, the cache and the progress bar (schedule.ts); default: one thread, no cache. */
+  /**
+   * Worker threads, the cache and the progress bar (schedule.ts); default: one thread, no cache.
+   * Its `replay` is used only when the run lints single files alone (no shard, no Bulk Data export).
+   */
   schedule?: Partial<ScheduleOptions>;
 }
 
@@ -52,6 +56,13 @@ export interface RunResult {
   sensitive: Map<string, string[]>;
   /** Per-rule statistics (with `stats`) and where the outcomes came from. */
   stats: ScheduleStats;
+  /**
+   * The last run's outputs, when nothing changed since (src/run/replay.ts): nothing was linted,
+   * and `report` holds no file.
+   */
+  replayed?: Replay;
+  /** Where this run's outputs may be kept for a replay, when one was asked for and can be made. */
+  replayAs?: Scheduled['replayAs'];
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
@@ -69,6 +80,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const { shard } = options;
   const display = (abs: string): string => displayPath(abs, options.cwd);
   let stats: ScheduleStats | undefined;
+  let replay: Pick<Scheduled, 'replayed' | 'replayAs'> = {};
   const outcomes = await lintInputs(
     files,
     display,
@@ -76,14 +88,25 @@ export async function run(options: RunOptions): Promise<RunResult> {
     lintOptions,
     options.signal,
     shard && ((unit) => inShard(unit, shard)),
-    async (singles, next) => {
+    async (singles, next, whole) => {
+      const { replay: asked, ...schedule } = options.schedule ?? {};
       const scheduled = await lintFiles(
         singles.map((abs) => ({ abs, display: display(abs) })),
         engine,
         lintOptions,
-        { jobs: 1, ...options.schedule, checkpoint: next, ...(options.signal ? { signal: options.signal } : {}) },
+        {
+          jobs: 1,
+          ...schedule,
+          ...(whole && asked !== undefined ? { replay: asked } : {}),
+          checkpoint: next,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
       );
       stats = scheduled.stats;
+      replay = {
+        ...(scheduled.replayed ? { replayed: scheduled.replayed } : {}),
+        ...(scheduled.replayAs ? { replayAs: scheduled.replayAs } : {}),
+      };
       return scheduled.outcomes;
     },
   );
@@ -91,7 +114,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   for (const o of outcomes) {
     for (const [chartId, values] of o.sensitive ?? []) sensitive.set(sensitiveKey(o.file, chartId), values);
   }
-  return { report: buildReport(outcomes, options), engine, sensitive, stats: stats! };
+  return { report: buildReport(outcomes, options), engine, sensitive, stats: stats!, ...replay };
 }
 
 /** Merges file outcomes into the report. Pure: the same outcomes give the same report. */

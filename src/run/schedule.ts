@@ -11,8 +11,9 @@
  */
 import { formatOf } from '../read/parse.js';
 import type { Engine, RuleStats } from '../rules/engine.js';
-import { RunCache, type CacheStrategy } from './cache.js';
-import type { Signature } from './signature.js';
+import { cacheStamp, RunCache, type CacheStrategy } from './cache.js';
+import { signatureOf, type Signature } from './signature.js';
+import { hasReplay, loadReplay, replayKey, type Replay, type ReplayStore } from './replay.js';
 import { inlineLimit, lintFile, lintFileUpTo, lintRead, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
 import { Prefetch, prefetchThreshold, signInThread, type Prefetched } from './prefetch.js';
@@ -35,6 +36,12 @@ export interface ScheduleOptions {
   checkpoint?: () => Promise<void>;
   /** Ctrl-C: ends the wait for a worker thread at once. */
   signal?: AbortSignal;
+  /**
+   * With the cache: the key of the options that decide the outputs after linting (replay.ts).
+   * The run then replays the last run's outputs when they are kept under the same key, files and
+   * signatures, and says under which key its own may be kept.
+   */
+  replay?: string;
 }
 
 /** Files checked against the cache between two checkpoints (Ctrl-C). */
@@ -51,11 +58,17 @@ export interface ScheduleStats {
   readAhead?: boolean;
   /** Why the cache could not be written, if it could not. */
   cacheProblem?: string;
+  /** Whether the outputs of the last run are replayed (nothing changed). */
+  replayed?: boolean;
 }
 
 export interface Scheduled {
   outcomes: FileOutcome[];
   stats: ScheduleStats;
+  /** The last run's outputs, to write again instead of a report (no outcomes then). */
+  replayed?: Replay;
+  /** Where this run's outputs may be kept for a replay: every file of it was kept by the cache. */
+  replayAs?: { store: ReplayStore; key: string };
 }
 
 /** The lint options as text for the cache key, the concept map's tables included (JSON drops Maps). */
@@ -95,28 +108,81 @@ function mostlyJson(paths: readonly string[]): boolean {
   return json * 2 > paths.length;
 }
 
+/** The signature of each file, in this thread; null when none can be taken (cache.ts's `get` then takes none either). */
+async function signHere(
+  files: readonly FileTask[],
+  strategy: CacheStrategy,
+  checkpoint?: () => Promise<void>,
+): Promise<(Signature | null)[]> {
+  const out: (Signature | null)[] = [];
+  for (let i = 0; i < files.length; i++) {
+    if (i % CHECK_EVERY === CHECK_EVERY - 1) await checkpoint?.();
+    try {
+      out.push(signatureOf(files[i]!.abs, strategy) ?? null);
+    } catch {
+      out.push(null);
+    }
+  }
+  return out;
+}
+
+interface Opened {
+  cache: RunCache | undefined;
+  signed: (Signature | null)[] | undefined;
+  replayed?: Replay;
+}
+
 /**
  * Opens the run's cache, if any. With threads to spare, the files' signatures (stat or content
  * hash) are taken by another thread while this one reads the cache file, then by both
- * (SignatureShare).
+ * (SignatureShare). When a replay of the last run's outputs is kept (replay.ts), the signatures
+ * are taken first, and the cache is read only if the replay's key is not this run's.
  */
-async function openCache(
-  files: readonly FileTask[],
-  engine: Engine,
+async function openCache(files: readonly FileTask[], key: string, lint: LintFileOptions, options: ScheduleOptions): Promise<Opened> {
+  if (!options.cache) return { cache: undefined, signed: undefined };
+  const { strategy } = options.cache;
+  const paths = files.map((f) => f.abs);
+  const threads = options.jobs >= 2 && files.length >= Math.max(1, prefetchThreshold());
+  const open = (): RunCache => RunCache.open({ ...options.cache!, key, maxSize: lint.maxFileSize });
+  const store: ReplayStore = { ...options.cache, maxSize: lint.maxFileSize };
+  if (options.replay !== undefined && hasReplay(store)) {
+    // Stat calls are made here: a reader thread takes longer to start than 20,000 of them take
+    // (its stat calls, and libuv's, made such a run slower); content hashes are shared with one.
+    const ahead = strategy === 'content' && threads ? signInThread(paths, strategy) : undefined;
+    const kept = loadReplay(store);
+    const stamp = cacheStamp(options.cache.location);
+    const signed = ahead ? await ahead.finish(options.checkpoint) : await signHere(files, strategy, options.checkpoint);
+    if (kept && stamp && kept.key === replayKey(options.replay, `${key}\0${stamp}`, paths, signed))
+      return { cache: undefined, signed, replayed: kept.replay };
+    return { cache: open(), signed };
+  }
+  const ahead = threads ? signInThread(paths, strategy) : undefined;
+  const cache = open();
+  return { cache, signed: await ahead?.finish(options.checkpoint) };
+}
+
+/**
+ * Keeps the fresh outcomes and writes the cache (a problem goes to `stats`); then says where this
+ * run's outputs may be kept for a replay: when one was asked for, nothing was streamed or went
+ * wrong with the cache, and the cache holds every file, each under the signature taken before it
+ * was read.
+ */
+function saveCache(
+  cache: RunCache,
+  run: { files: readonly FileTask[]; todo: readonly number[]; outcomes: readonly FileOutcome[]; stats: ScheduleStats; streamed: boolean },
+  key: string,
   lint: LintFileOptions,
   options: ScheduleOptions,
-): Promise<{ cache: RunCache | undefined; signed: (Signature | null)[] | undefined }> {
-  const ahead =
-    options.cache && options.jobs >= 2 && files.length >= Math.max(1, prefetchThreshold())
-      ? signInThread(
-          files.map((f) => f.abs),
-          options.cache.strategy,
-        )
-      : undefined;
-  const cache = options.cache
-    ? RunCache.open({ ...options.cache, key: `${engine.ruleset.fingerprint}\n${lintKey(lint)}`, maxSize: lint.maxFileSize })
-    : undefined;
-  return { cache, signed: await ahead?.finish(options.checkpoint) };
+): Scheduled['replayAs'] {
+  for (const i of run.todo) cache.keep(run.files[i]!.abs, run.outcomes[i]!);
+  const problems = [cache.refused, cache.save()].filter((p): p is string => p !== undefined);
+  if (problems.length) run.stats.cacheProblem = problems.join('; ');
+  if (options.replay === undefined || !options.cache || run.streamed || problems.length) return undefined;
+  const stamp = cacheStamp(options.cache.location);
+  if (!stamp) return undefined;
+  const paths = run.files.map((f) => f.abs);
+  const rk = replayKey(options.replay, `${key}\0${stamp}`, paths, cache.signatures(paths));
+  return rk !== undefined ? { store: { ...options.cache, maxSize: lint.maxFileSize }, key: rk } : undefined;
 }
 
 // eslint-disable-next-line max-lines-per-function -- the run's one schedule (cache, this thread or workers, heavy files, streams, cache save), read top to bottom
@@ -126,7 +192,19 @@ export async function lintFiles(
   lint: LintFileOptions,
   options: ScheduleOptions,
 ): Promise<Scheduled> {
-  const { cache, signed } = await openCache(files, engine, lint, options);
+  const cacheKey = `${engine.ruleset.fingerprint}\n${lintKey(lint)}`;
+  const opened = await openCache(files, cacheKey, lint, options);
+  const { cache, signed } = opened;
+  if (opened.replayed) {
+    const stats: ScheduleStats = {
+      rules: engine.stats ?? new Map(),
+      files: files.length,
+      cached: files.length,
+      threads: 1,
+      replayed: true,
+    };
+    return { outcomes: [], stats, replayed: opened.replayed };
+  }
   const { outcomes, todo, streamed } = await sortFiles(files, cache, options.checkpoint, signed);
 
   const progress = options.progress?.(files.length);
@@ -235,10 +313,8 @@ export async function lintFiles(
   } finally {
     progress?.done();
   }
-  if (cache) {
-    for (const i of todo) cache.keep(files[i]!.abs, outcomes[i]!);
-    const problems = [cache.refused, cache.save()].filter((p): p is string => p !== undefined);
-    if (problems.length) stats.cacheProblem = problems.join('; ');
-  }
-  return { outcomes, stats };
+  const replayAs = cache
+    ? saveCache(cache, { files, todo, outcomes, stats, streamed: streamed.length > 0 }, cacheKey, lint, options)
+    : undefined;
+  return { outcomes, stats, ...(replayAs ? { replayAs } : {}) };
 }

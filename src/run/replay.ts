@@ -1,0 +1,248 @@
+/**
+ * The last run's outputs, kept beside the cache (cache.ts) and written again when a run would
+ * make them again byte for byte: the same files, each with the same signature (size and
+ * modification time, or content hash), the same cache key (ruleset fingerprint, lint options)
+ * and the same options for everything after linting (formats, destinations, colour, `--quiet`,
+ * `--redact` and its key, the folder the paths are shown from). A run with nothing changed then
+ * neither reads the cache's entries nor builds a report: it takes every file's signature, as it
+ * would to use the cache, and writes the outputs of the run before, its exit code with them.
+ * A build tool replays a cached task's logs the same way.
+ *
+ * The CLI decides which runs can be replayed (src/cli/main.ts: not with a baseline, a shard, or a
+ * format that shows the time of the run unless SOURCE_DATE_EPOCH fixes it) and gives the key of
+ * those options (`ReplayRequest`). `replayKey` adds the cache key and each file with its
+ * signature; the schedule (schedule.ts) looks the replay up once the signatures are taken, and
+ * says under which key this run's outputs may be kept. The report stage records what it writes
+ * (`OutputRecorder`, src/cli/finish.ts), and the CLI keeps it here.
+ *
+ * The file, `replay` in the cache folder, mode 600 (it holds the report, with its excerpts of
+ * chart text): a header line (format, strategy, key) read alone first; a line giving the exit
+ * code, the chart count and the byte length of standard output and of each report file; those
+ * bytes; and a seal, an HMAC of all but the header keyed like the cache's (B12LINT_CACHE_KEY, or
+ * a public key that catches damage). It is trusted no more than the cache: read only if it is a
+ * regular file within the size limit of chart files, and not replayed if the seal does not
+ * verify or any text holds a character that could drive a terminal or a CI log (a genuine run's
+ * text never does: every format escapes them, colour aside).
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { ioCause, writeAtomic } from '../core/io.js';
+import type { CacheStrategy, Signature } from './signature.js';
+
+export const REPLAY_FILE = 'replay';
+/** Bump when the layout of the file changes. */
+export const REPLAY_FORMAT = 1;
+const MAX_HEADER = 1024;
+
+/** What a run wrote, as it wrote it. */
+export interface Replay {
+  /** The run's exit code. */
+  exit: number;
+  /** The charts of the run (for `--stats`). */
+  charts: number;
+  /** Report files, each written whole: the path as given on the command line, and its bytes. */
+  files: { path: string; bytes: Buffer }[];
+  /** All the run wrote to standard output. */
+  stdout: string;
+}
+
+/** The replay's place and trust: the cache's. */
+export interface ReplayStore {
+  location: string;
+  strategy: CacheStrategy;
+  secret?: string;
+  /** The largest replay file read, in bytes (the size limit of chart files). */
+  maxSize: number;
+}
+
+interface Header {
+  format: number;
+  strategy: CacheStrategy;
+  key: string;
+}
+
+interface Meta {
+  exit: number;
+  charts: number;
+  stdout: number;
+  files: [path: string, bytes: number][];
+}
+
+/**
+ * The key a run's outputs are kept under: the options after linting (`request`, from the CLI),
+ * the cache key, and every file in run order with its signature. Undefined when a file has no
+ * signature (not a regular file, unreadable): such a run is not replayed.
+ */
+export function replayKey(
+  request: string,
+  cacheKey: string,
+  files: readonly string[],
+  signed: readonly (Signature | null | undefined)[],
+): string | undefined {
+  const parts: string[] = [request, cacheKey];
+  for (let i = 0; i < files.length; i++) {
+    const s = signed[i];
+    if (!s) return undefined;
+    parts.push(files[i]!, `${s.size}\0${s.stamp}`);
+  }
+  return createHash('sha256').update(parts.join('\0')).digest('base64');
+}
+
+function sealOf(store: ReplayStore, key: string, body: Uint8Array): string {
+  return `#${createHmac('sha256', store.secret ?? 'b12lint-replay')
+    .update(key)
+    .update('\n')
+    .update(body)
+    .digest('base64')}`;
+}
+
+/**
+ * What no genuine output holds, in UTF-8 bytes read as Latin-1: control characters but tab, line
+ * ends and colour (SGR), C1 controls, the line and paragraph separators and the bidirectional
+ * marks of Trojan Source, and CI log markers (as src/core/printable.ts escapes them). No `i` flag:
+ * it would fold Latin-1 letters, and `\xc2` would match the `\xe2` of an en dash.
+ */
+const UNSAFE =
+  /[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]|\x1b(?!\[[0-9;]{0,16}m)|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|##(?=(?:[vV][sS][oO]|[tT][eE][aA][mM][cC][iI][tT][yY])?\[)/;
+
+function openFile(store: ReplayStore): number | undefined {
+  try {
+    return openSync(join(store.location, REPLAY_FILE), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); // never blocks on a planted FIFO
+  } catch {
+    return undefined;
+  }
+}
+
+function headerOf(text: string): string | undefined {
+  const h = JSON.parse(text) as Partial<Header> | null;
+  return h?.format === REPLAY_FORMAT && typeof h.key === 'string' ? `${h.strategy}\0${h.key}` : undefined;
+}
+
+/** Whether a replay file of this format and strategy is there, by its header alone. */
+export function hasReplay(store: ReplayStore): boolean {
+  const fd = openFile(store);
+  if (fd === undefined) return false;
+  try {
+    if (!fstatSync(fd).isFile()) return false;
+    const head = Buffer.alloc(MAX_HEADER);
+    const eol = head.subarray(0, readSync(fd, head, 0, MAX_HEADER, 0)).indexOf(10);
+    return eol >= 0 && headerOf(head.toString('utf8', 0, eol))?.startsWith(`${store.strategy}\0`) === true;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The kept outputs and the key they are kept under, or undefined: none, over the size limit,
+ * damaged, of another format or strategy, or unsafe to print. The caller compares the key.
+ */
+export function loadReplay(store: ReplayStore): { key: string; replay: Replay } | undefined {
+  const fd = openFile(store);
+  if (fd === undefined) return undefined;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > store.maxSize) return undefined;
+    const all = Buffer.allocUnsafe(st.size);
+    let filled = 0;
+    for (let n = -1; n !== 0 && filled < all.length; filled += n) n = readSync(fd, all, filled, all.length - filled, filled);
+    const eol = all.indexOf(10);
+    if (eol < 0 || eol >= MAX_HEADER) return undefined;
+    const header = headerOf(all.toString('utf8', 0, eol));
+    if (!header?.startsWith(`${store.strategy}\0`)) return undefined;
+    const key = header.slice(store.strategy.length + 1);
+    const sealAt = all.lastIndexOf(0x23, filled - 1);
+    if (sealAt <= eol) return undefined;
+    const body = all.subarray(eol + 1, sealAt);
+    if (all.toString('latin1', sealAt, filled) !== sealOf(store, key, body)) return undefined;
+    if (UNSAFE.test(body.toString('latin1'))) return undefined;
+    const metaEnd = body.indexOf(10);
+    const meta = JSON.parse(body.toString('utf8', 0, metaEnd)) as Meta;
+    let at = metaEnd + 1;
+    const take = (bytes: unknown): Buffer => {
+      if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0 || at + bytes > body.length) throw new Error('damaged');
+      at += bytes;
+      return body.subarray(at - bytes, at);
+    };
+    if (!Number.isInteger(meta.exit) || !Number.isInteger(meta.charts) || !Array.isArray(meta.files)) return undefined;
+    const stdout = take(meta.stdout).toString('utf8');
+    const files = meta.files.map((f) => {
+      if (!Array.isArray(f) || typeof f[0] !== 'string') throw new Error('damaged');
+      return { path: f[0], bytes: take(f[1]) };
+    });
+    if (at !== body.length) return undefined;
+    return { key, replay: { exit: meta.exit, charts: meta.charts, files, stdout } };
+  } catch {
+    return undefined; // damaged: the run goes the usual way
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Keeps a run's outputs under `key`; the reason when the file cannot be written. */
+export function writeReplay(store: ReplayStore, key: string, replay: Replay): string | undefined {
+  const head: Header = { format: REPLAY_FORMAT, strategy: store.strategy, key };
+  const stdout = Buffer.from(replay.stdout);
+  const meta: Meta = {
+    exit: replay.exit,
+    charts: replay.charts,
+    stdout: stdout.length,
+    files: replay.files.map((f) => [f.path, f.bytes.length]),
+  };
+  const body = Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), stdout, ...replay.files.map((f) => f.bytes)]);
+  if (body.length + 2 * MAX_HEADER > store.maxSize) return undefined; // it would not be read: not worth writing
+  try {
+    writeAtomic(
+      join(store.location, REPLAY_FILE),
+      Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), body, Buffer.from(sealOf(store, key, body))]),
+      0o600,
+    );
+    return undefined;
+  } catch (err) {
+    return `cannot write the cache in ${store.location}: ${ioCause(err)}`;
+  }
+}
+
+/**
+ * What the report stage writes, kept for a replay: standard output and each report file, in the
+ * order written, up to `limit` characters in all (a larger run is not kept: its text would
+ * double the memory of a report written piece by piece).
+ */
+export class OutputRecorder {
+  private readonly out: string[] = [];
+  private readonly files = new Map<string, string[]>();
+  private size = 0;
+  overflow = false;
+
+  constructor(private readonly limit: number) {}
+
+  private room(text: string): boolean {
+    this.size += text.length;
+    if (this.size > this.limit) this.overflow = true;
+    return !this.overflow;
+  }
+
+  stdout(text: string): void {
+    if (this.room(text)) this.out.push(text);
+  }
+
+  file(path: string, text: string): void {
+    if (!this.room(text)) return;
+    const parts = this.files.get(path) ?? [];
+    parts.push(text);
+    this.files.set(path, parts);
+  }
+
+  /** The outputs with the run's exit code, or undefined when they did not all fit. */
+  replay(exit: number, charts: number): Replay | undefined {
+    if (this.overflow) return undefined;
+    return {
+      exit,
+      charts,
+      files: [...this.files].map(([path, parts]) => ({ path, bytes: Buffer.from(parts.join('')) })),
+      stdout: this.out.join(''),
+    };
+  }
+}

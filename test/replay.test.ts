@@ -1,0 +1,291 @@
+/**
+ * A cached run with nothing changed writes the last run's outputs again (src/run/replay.ts)
+ * instead of reading the cache's entries and building the report. What these tests hold it to:
+ * the outputs (standard output, every report file, the exit code) are byte for byte those of a
+ * run without the cache, in every format; anything that could change them (a chart, a file added
+ * or gone, an option, colour, the folder, the time a format shows, the keys) makes the run go the
+ * usual way; and a replay file that is damaged, forged or would drive a terminal is not used.
+ */
+import { createHmac } from 'node:crypto';
+import { cpSync, existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FORMATTERS, SHOWS_CLOCK } from '../src/report/index.js';
+import type { Report } from '../src/report/types.js';
+import { REPLAY_FILE } from '../src/run/replay.js';
+import { cli, ROOT, type CliResult } from './helpers/cli.js';
+import { scratches } from './helpers/scratch.js';
+
+const scratch = scratches('b12lint-replay-');
+
+/** Whether the --stats footer says the outputs were written again. */
+function replayed(r: CliResult): boolean {
+  if (!/\d+ files \(\d+ from the cache\)/.test(r.stderr)) throw new Error(`no --stats footer in:\n${r.stderr}`);
+  return r.stderr.includes("the last run's outputs written again");
+}
+
+/** stderr without the --stats table and footer. */
+function withoutStats(stderr: string): string {
+  const at = stderr.search(/^(Rule +\||\d+ files \()/m);
+  return at < 0 ? stderr : stderr.slice(0, at);
+}
+
+function project(): { dir: string; replayFile: string; run: (args: string[], env?: Record<string, string>) => CliResult } {
+  const dir = scratch().dir;
+  cpSync(join(ROOT, 'fixtures', 'charts'), join(dir, 'charts'), { recursive: true });
+  const cache = join(dir, 'cache');
+  return {
+    dir,
+    replayFile: join(cache, REPLAY_FILE),
+    run: (args, env) => cli(['charts', '--cache-location', cache, '--stats', ...args], { cwd: dir, ...(env ? { env } : {}) }),
+  };
+}
+
+/** Runs without the cache, then twice with it; the second cached run must replay and match the first in every output. */
+function expectReplayMatches(args: string[], reports: string[], env?: Record<string, string>): void {
+  const p = project();
+  const read = (): (string | undefined)[] =>
+    reports.map((f) => (existsSync(join(p.dir, f)) ? readFileSync(join(p.dir, f), 'utf8') : undefined));
+  const fresh = cli(['charts', ...args], { cwd: p.dir, ...(env ? { env } : {}) });
+  const freshReports = read();
+  for (const f of reports) rmSync(join(p.dir, f), { force: true });
+  const first = p.run(args, env);
+  expect(replayed(first)).toBe(false);
+  for (const f of reports) rmSync(join(p.dir, f), { force: true }); // a replay writes them again
+  const second = p.run(args, env);
+  expect(replayed(second)).toBe(true);
+  for (const r of [first, second]) {
+    expect(r.stdout).toBe(fresh.stdout);
+    expect(withoutStats(r.stderr)).toBe(fresh.stderr);
+    expect(r.code).toBe(fresh.code);
+  }
+  expect(read()).toEqual(freshReports);
+  expect(freshReports.every((t) => t !== undefined && t.length > 0)).toBe(true);
+}
+
+describe('a run with nothing changed writes the outputs of a run without the cache, byte for byte', () => {
+  test.each([
+    ['stylish on standard output', ['--fail-on', 'warning'], []],
+    ['JSON on standard output', ['-f', 'json'], []],
+    ['JSON to a file, the summary line on standard output', ['-f', 'json', '-o', 'out/report.json'], ['out/report.json']],
+    [
+      'SARIF and CSV to files, stylish on standard output',
+      ['-f', 'stylish', '-f', 'sarif:r.sarif', '-f', 'csv:r.csv'],
+      ['r.sarif', 'r.csv'],
+    ],
+    [
+      'GitHub annotations, Code Quality and query drafts',
+      ['-f', 'github', '-f', 'codequality:cq.json', '-f', 'queries:q.txt'],
+      ['cq.json', 'q.txt'],
+    ],
+    ['--quiet and --max-warnings', ['--quiet', '--max-warnings', '0', '-f', 'json'], []],
+    ['--redact', ['--redact', '-f', 'json'], []],
+  ])('%s', (_name, args, reports) => {
+    expectReplayMatches(args, reports);
+  });
+
+  test('colour (FORCE_COLOR) is replayed as the run wrote it, and a run without colour is not given it', () => {
+    const p = project();
+    const colour = { FORCE_COLOR: '1', NO_COLOR: '' };
+    const fresh = cli(['charts'], { cwd: p.dir, env: colour });
+    expect(fresh.stdout).toContain('\u001b[');
+    p.run([], colour);
+    const again = p.run([], colour);
+    expect(replayed(again)).toBe(true);
+    expect(again.stdout).toBe(fresh.stdout);
+    const plain = p.run([]);
+    expect(replayed(plain)).toBe(false);
+    expect(plain.stdout).not.toContain('\u001b[');
+  });
+
+  test('JUnit and HTML show the time of the run: replayed only when SOURCE_DATE_EPOCH fixes it', () => {
+    const p = project();
+    const args = ['-f', 'junit:j.xml', '-f', 'html:r.html'];
+    p.run(args);
+    expect(replayed(p.run(args))).toBe(false);
+    expect(existsSync(p.replayFile)).toBe(false);
+    expectReplayMatches(args, ['j.xml', 'r.html'], { SOURCE_DATE_EPOCH: '1790000000' });
+  });
+
+  test('every format that shows the time or the machine is listed as one (SHOWS_CLOCK), and no other is', () => {
+    const report = JSON.parse(cli(['charts', '-f', 'json'], { cwd: join(ROOT, 'fixtures') }).stdout) as Report;
+    const rules = [{ id: 'x', title: 'x', severity: 'error' as const, docs: 'x' }];
+    for (const [name, format] of FORMATTERS) {
+      const at = (timestamp: string, hostname: string): string =>
+        format(report, { color: false, rules, timestamp, hostname, pathPrefix: '' });
+      const same = at('2026-01-01T00:00:00', 'a') === at('2027-02-02T11:11:11', 'b');
+      expect([name, !same]).toEqual([name, SHOWS_CLOCK.has(name)]);
+    }
+  });
+});
+
+describe('what makes a run go the usual way', () => {
+  test('a chart changed, added or gone: the outputs are a fresh run’s, and the next run replays them', () => {
+    const p = project();
+    const args = ['-f', 'json'];
+    p.run(args);
+    const file = join(p.dir, 'charts', 'p-0002.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"D510"', '"D62"'));
+    const changed = p.run(args);
+    expect(replayed(changed)).toBe(false);
+    expect(changed.stdout).toBe(cli(['charts', ...args], { cwd: p.dir }).stdout);
+    expect(replayed(p.run(args))).toBe(true);
+
+    cpSync(join(ROOT, 'fixtures', 'charts', 'clean.yaml'), join(p.dir, 'charts', 'clean-2.yaml'));
+    const added = p.run(args);
+    expect(replayed(added)).toBe(false);
+    expect(added.stdout).toBe(cli(['charts', ...args], { cwd: p.dir }).stdout);
+
+    rmSync(join(p.dir, 'charts', 'clean-2.yaml'));
+    const gone = p.run(args);
+    expect(replayed(gone)).toBe(false);
+    expect(gone.stdout).toBe(cli(['charts', ...args], { cwd: p.dir }).stdout);
+  });
+
+  test('metadata: a chart touched (same bytes, new time) is not replayed; its outputs are unchanged', () => {
+    const p = project();
+    const args = ['--cache-strategy', 'metadata', '-f', 'json'];
+    const first = p.run(args);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(p.dir, 'charts', 'clean.yaml'), later, later);
+    const touched = p.run(args);
+    expect(replayed(touched)).toBe(false);
+    expect(touched.stdout).toBe(first.stdout);
+    expect(replayed(p.run(args))).toBe(true);
+  });
+
+  test.each([
+    ['another format', ['-f', 'json'], ['-f', 'sarif']],
+    ['--quiet', ['-f', 'json'], ['-f', 'json', '--quiet']],
+    ['--fail-on', [], ['--fail-on', 'warning']],
+    ['another report file', ['-f', 'json', '-o', 'a.json'], ['-f', 'json', '-o', 'b.json']],
+  ])('an option changed (%s): the outputs are those of that option', (_name, before, after) => {
+    const p = project();
+    p.run(before);
+    const r = p.run(after);
+    expect(replayed(r)).toBe(false);
+    const fresh = cli(['charts', ...after], { cwd: p.dir });
+    expect([r.stdout, r.code]).toEqual([fresh.stdout, fresh.code]);
+  });
+
+  test('another B12LINT_CACHE_KEY: the seal does not verify, and the run goes the usual way', () => {
+    const p = project();
+    p.run(['-f', 'json'], { B12LINT_CACHE_KEY: 'one secret' });
+    expect(replayed(p.run(['-f', 'json'], { B12LINT_CACHE_KEY: 'one secret' }))).toBe(true);
+    const other = p.run(['-f', 'json'], { B12LINT_CACHE_KEY: 'another secret' });
+    expect(replayed(other)).toBe(false);
+    expect(other.stdout).toBe(cli(['charts', '-f', 'json'], { cwd: p.dir }).stdout);
+  });
+
+  test('the cache file removed or edited since: the run goes the usual way, reading and checking the cache', () => {
+    const p = project();
+    const args = ['-f', 'json'];
+    const first = p.run(args);
+    const cacheFile = join(p.dir, 'cache', 'cache.json');
+    rmSync(cacheFile);
+    const removed = p.run(args);
+    expect(replayed(removed)).toBe(false);
+    expect(removed.stdout).toBe(first.stdout);
+    expect(replayed(p.run(args))).toBe(true);
+    writeFileSync(cacheFile, readFileSync(cacheFile, 'utf8').replace('"ruleId"', '"ruleID"'));
+    const edited = p.run(args);
+    expect(replayed(edited)).toBe(false);
+    expect(edited.stdout).toBe(first.stdout);
+  });
+
+  test('a run with a baseline is never replayed', () => {
+    const p = project();
+    const args = ['--baseline', 'b.json', '--update-baseline'];
+    p.run(args);
+    expect(existsSync(p.replayFile)).toBe(false);
+    expect(replayed(p.run(['--baseline', 'b.json']))).toBe(false);
+  });
+
+  test('the replay file is readable by its owner only: it holds the report, with excerpts of chart text', () => {
+    const p = project();
+    p.run(['-f', 'json']);
+    expect(statSync(p.replayFile).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('a replay file is trusted no more than the cache', () => {
+  /** The replay file's parts: header line, meta line, the outputs' bytes, and the seal. */
+  function parts(file: string): {
+    head: string;
+    meta: { exit: number; charts: number; stdout: number; files: [string, number][] };
+    bytes: Buffer;
+  } {
+    const all = readFileSync(file);
+    const eol = all.indexOf(10);
+    const body = all.subarray(eol + 1, all.lastIndexOf(0x23));
+    const metaEnd = body.indexOf(10);
+    return { head: all.toString('utf8', 0, eol), meta: JSON.parse(body.toString('utf8', 0, metaEnd)), bytes: body.subarray(metaEnd + 1) };
+  }
+
+  /** Writes a replay file of the given outputs, sealed with the public key as b12lint seals it. */
+  function forge(file: string, stdout: string): void {
+    const { head, meta } = parts(file);
+    const key = (JSON.parse(head) as { key: string }).key;
+    const out = Buffer.from(stdout);
+    const body = Buffer.concat([Buffer.from(`${JSON.stringify({ ...meta, stdout: out.length, files: [] })}\n`), out]);
+    const seal = createHmac('sha256', 'b12lint-replay').update(key).update('\n').update(body).digest('base64');
+    writeFileSync(file, Buffer.concat([Buffer.from(`${head}\n`), body, Buffer.from(`#${seal}`)]));
+  }
+
+  test('without B12LINT_CACHE_KEY a replay sealed with the public key is used (it catches damage, not forgery, as documented); with it, not', () => {
+    const p = project();
+    p.run([]);
+    forge(p.replayFile, 'all clean\n');
+    const r = p.run([]);
+    expect(replayed(r)).toBe(true);
+    expect(r.stdout).toBe('all clean\n');
+
+    const secret = { B12LINT_CACHE_KEY: 'a secret' };
+    const first = p.run([], secret);
+    forge(p.replayFile, 'all clean\n');
+    const guarded = p.run([], secret);
+    expect(replayed(guarded)).toBe(false);
+    expect(guarded.stdout).toBe(first.stdout);
+  });
+
+  test.each([
+    ['a terminal escape', 'ok\u001b]0;title\u0007\n'],
+    ['a screen clear', 'ok\u001b[2J\n'],
+    ['a carriage-return overwrite', 'ok\r\u000bx\n'],
+    ['a C1 control', 'ok\u009b31m\n'],
+    ['a bidirectional override', 'ok \u202e evil\n'],
+    ['a CI log marker', '##vso[task.setvariable variable=x]1\n'],
+  ])('a forged replay with %s is not used: the run goes the usual way', (_name, stdout) => {
+    const p = project();
+    const first = p.run([]);
+    forge(p.replayFile, stdout);
+    const r = p.run([]);
+    expect(replayed(r)).toBe(false);
+    expect(r.stdout).toBe(first.stdout);
+  });
+
+  test.each([
+    ['a byte of a report changed', (b: Buffer) => Buffer.from(b.toString('latin1').replace('"errors"', '"errorz"'), 'latin1')],
+    ['cut short', (b: Buffer) => b.subarray(0, b.length - 100)],
+    ['empty', () => Buffer.alloc(0)],
+    ['garbage', () => Buffer.from('\u0000\u00ff garbage')],
+    [
+      'its lengths off by one',
+      (b: Buffer) =>
+        Buffer.from(
+          b.toString('latin1').replace(/"stdout":(\d+)/, (_m, n: string) => `"stdout":${Number(n) + 1}`),
+          'latin1',
+        ),
+    ],
+  ])('a replay file %s is not used: the run goes the usual way, and the next one replays again', (_name, damage) => {
+    const p = project();
+    const args = ['-f', 'json', '-o', 'r.json'];
+    const first = p.run(args);
+    const report = readFileSync(join(p.dir, 'r.json'), 'utf8');
+    writeFileSync(p.replayFile, damage(readFileSync(p.replayFile)));
+    const r = p.run(args);
+    expect(replayed(r)).toBe(false);
+    expect([r.stdout, r.code]).toEqual([first.stdout, first.code]);
+    expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(report);
+    expect(replayed(p.run(args))).toBe(true);
+  });
+});
