@@ -68,9 +68,9 @@ describe('a run with nothing changed writes the outputs of a run without the cac
     ['JSON on standard output', ['-f', 'json'], []],
     ['JSON to a file, the summary line on standard output', ['-f', 'json', '-o', 'out/report.json'], ['out/report.json']],
     [
-      'SARIF and CSV to files, stylish on standard output',
-      ['-f', 'stylish', '-f', 'sarif:r.sarif', '-f', 'csv:r.csv'],
-      ['r.sarif', 'r.csv'],
+      'SARIF and a text file of query drafts, stylish on standard output',
+      ['-f', 'stylish', '-f', 'sarif:r.sarif', '-f', 'queries:q.txt'],
+      ['r.sarif', 'q.txt'],
     ],
     [
       'GitHub annotations, Code Quality and query drafts',
@@ -97,13 +97,23 @@ describe('a run with nothing changed writes the outputs of a run without the cac
     expect(plain.stdout).not.toContain('\u001b[');
   });
 
-  test('JUnit and HTML show the time of the run: replayed only when SOURCE_DATE_EPOCH fixes it', () => {
+  test('CSV, HTML and JUnit, which other programs interpret, are replayed only under a secret key (B12LINT_CACHE_KEY)', () => {
     const p = project();
-    const args = ['-f', 'junit:j.xml', '-f', 'html:r.html'];
+    const args = ['-f', 'csv:r.csv'];
     p.run(args);
     expect(replayed(p.run(args))).toBe(false);
     expect(existsSync(p.replayFile)).toBe(false);
-    expectReplayMatches(args, ['j.xml', 'r.html'], { SOURCE_DATE_EPOCH: '1790000000' });
+    expectReplayMatches(args, ['r.csv'], { B12LINT_CACHE_KEY: 'a secret' });
+  });
+
+  test('JUnit and HTML show the time of the run: replayed only when SOURCE_DATE_EPOCH fixes it', () => {
+    const p = project();
+    const args = ['-f', 'junit:j.xml', '-f', 'html:r.html'];
+    const secret = { B12LINT_CACHE_KEY: 'a secret' };
+    p.run(args, secret);
+    expect(replayed(p.run(args, secret))).toBe(false);
+    expect(existsSync(p.replayFile)).toBe(false);
+    expectReplayMatches(args, ['j.xml', 'r.html'], { ...secret, SOURCE_DATE_EPOCH: '1790000000' });
   });
 
   test('every format that shows the time or the machine is listed as one (SHOWS_CLOCK), and no other is', () => {

@@ -6,11 +6,13 @@
  * Code Quality), the b12lint and Node.js versions, `--redact`'s key (hashed) and, for a format that
  * shows the time, the fixed time and the machine's name. What decides the findings (ruleset and
  * config text, code tables, lint options) is the cache key's part, and the files are the
- * schedule's. A run with a baseline (read and maybe written) or a shard is never replayed.
+ * schedule's. A run with a baseline (read and maybe written) or a shard is never replayed, nor
+ * one with a format another program interprets (HTML, JUnit, CSV) unless the cache is keyed
+ * with a secret: without one, whoever can write the cache folder could forge its text.
  */
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import { SHOWS_CLOCK } from '../report/index.js';
+import { INTERPRETED, SHOWS_CLOCK } from '../report/index.js';
 import { pathPrefix, type FormatTarget } from './finish.js';
 
 export interface ReplayInput {
@@ -31,6 +33,7 @@ export function replayRequest(input: ReplayInput): string | undefined {
   const clock = input.targets.some((t) => SHOWS_CLOCK.has(t.name));
   const epoch = input.env.SOURCE_DATE_EPOCH;
   if (clock && !(epoch !== undefined && /^\d+$/.test(epoch))) return undefined;
+  if (!input.env.B12LINT_CACHE_KEY && input.targets.some((t) => INTERPRETED.has(t.name))) return undefined;
   const { stats: _stats, jobs: _jobs, ...opts } = input.opts;
   const secret = input.env.B12LINT_REDACT_KEY;
   return JSON.stringify({

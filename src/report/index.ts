@@ -34,3 +34,11 @@ export const SHOWS_QUERIES: ReadonlySet<string> = new Set(['json', 'html', 'quer
  * are replayed (src/run/replay.ts) only when no format of them is one of these, or the time is fixed.
  */
 export const SHOWS_CLOCK: ReadonlySet<string> = new Set(['html', 'junit']);
+
+/**
+ * The formats another program interprets rather than shows: HTML (a browser runs markup), JUnit
+ * (XML) and CSV (a spreadsheet runs formulas). Each escapes what charts put in it; a replayed
+ * report (src/run/replay.ts) is not made again but written as it was kept, so one of these is
+ * replayed only when the replay's seal was made with a secret (B12LINT_CACHE_KEY).
+ */
+export const INTERPRETED: ReadonlySet<string> = new Set(['html', 'junit', 'csv']);
