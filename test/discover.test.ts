@@ -80,3 +80,11 @@ test('a folder named by a relative path, the same files as from inside it; the i
   const ignored = await discover(['./vis/'], { cwd: s.dir, ignore: ['*.json', '!vis/g.JSON'] });
   expect(relative(s, ignored)).toEqual(['vis/g.JSON', 'vis/h.Yml', 'vis/l.ndjson', 'vis/m.jsonl', 'vis/n.yaml']);
 });
+
+test("b12lint's own outputs (exclude) are left out whole and in any case, even where an ignore pattern would take them back; named alone, they are refused", async () => {
+  const s = tree();
+  const exclude = [join(s.dir, 'vis', 'N.YAML'), join(s.dir, 'vis', 'a b.json'), join(s.dir, 'elsewhere.json')];
+  const found = await discover(['vis'], { cwd: s.dir, ignore: ['!vis/n.yaml'], exclude });
+  expect(relative(s, found)).toEqual(['vis/[x].json', 'vis/g.JSON', 'vis/h.Yml', 'vis/l.ndjson', 'vis/m.jsonl', 'vis/node_modules.json']);
+  await expect(discover(['vis/a b.json'], { cwd: s.dir, exclude })).rejects.toThrow('"vis/a b.json" is ignored');
+});

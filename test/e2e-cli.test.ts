@@ -382,3 +382,16 @@ test('no temporary files are left next to an output file', () => {
   expect(existsSync(join(dir, 'r.json'))).toBe(true);
   expect(readdirSync(dir)).toEqual(['r.json']);
 });
+
+test('a report written inside the folder linted is not read as a chart by the next run, whatever the case of its name', () => {
+  const dir = tmp();
+  mkdirSync(join(dir, 'charts'));
+  copyFileSync(join(ROOT, 'fixtures', 'charts', 'p-0002.json'), join(dir, 'charts', 'p-0002.json'));
+  const linted = (report: string): string[] => {
+    expect(cli(['--no-config-lookup', 'charts', '-f', 'json', '-o', `charts/${report}`], { cwd: dir }).code).toBe(0);
+    return (JSON.parse(readFileSync(join(dir, 'charts', report), 'utf8')) as { results: { file: string }[] }).results.map((r) => r.file);
+  };
+  expect(linted('report.json')).toEqual(['charts/p-0002.json']);
+  expect(linted('report.json')).toEqual(['charts/p-0002.json']); // there now, and left out
+  expect(linted('Report.json')).toEqual(['charts/p-0002.json']); // report.json, in another case, left out too
+});

@@ -89,15 +89,11 @@ function timestamp(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * Ignore patterns for the files this run writes (reports and the baseline), so that linting a
- * folder never reads b12lint's own output as charts.
+ * The files this run writes (reports and the baseline), absolute, so that linting a folder never
+ * reads b12lint's own output as charts.
  */
 export function ownFiles(cwd: string, targets: readonly FormatTarget[], baseline: BaselineOption | undefined): string[] {
-  const paths = [...targets.map((t) => t.path), baseline?.path].filter((p): p is string => p !== undefined);
-  return paths
-    .map((p) => relative(cwd, resolve(cwd, p)).split(sep).join('/'))
-    .filter((rel) => rel !== '' && !rel.startsWith('..'))
-    .map((rel) => `/${rel.replace(/[\\*?[\]!#]/g, '\\$&').replace(/ $/, '\\ ')}`);
+  return [...targets.map((t) => t.path), baseline?.path].filter((p): p is string => p !== undefined).map((p) => resolve(cwd, p));
 }
 
 /** The baseline file to write, and what to say once it is written. */

@@ -31,6 +31,12 @@ export interface DiscoverOptions {
   ignore?: readonly string[];
   /** Read `.b12lintignore` in cwd (default true). */
   useIgnoreFile?: boolean;
+  /**
+   * Absolute paths never linted: b12lint's own outputs (reports, the baseline), compared whole
+   * rather than matched as patterns, in any case (as the ignore patterns are, and as a
+   * case-insensitive file system names them).
+   */
+  exclude?: readonly string[];
 }
 
 function toPosix(p: string): string {
@@ -63,10 +69,19 @@ function isIgnored(ig: Ignore | undefined, abs: string, cwd: string): boolean {
   return ig.ignores(rel);
 }
 
+/** Whether a path is one of `paths`, in any case; a path of another length is passed over without lower-casing it. */
+function excluder(paths: readonly string[]): (abs: string) => boolean {
+  const lower = new Set(paths.map((p) => p.toLowerCase()));
+  const lengths = new Set(paths.map((p) => p.length));
+  return (abs) => lengths.has(abs.length) && lower.has(abs.toLowerCase());
+}
+
 /** Absolute paths of the chart files, sorted, each once. */
 export async function discover(inputs: readonly string[], options: DiscoverOptions): Promise<string[]> {
   const cwd = options.cwd;
   const ig = makeIgnore(options);
+  const excluded = excluder(options.exclude ?? []);
+  const skipped = (abs: string): boolean => excluded(abs) || isIgnored(ig, abs, cwd);
   const found = new Set<string>();
   const links = new Set<string>();
   const patterns = inputs.length ? inputs : ['.'];
@@ -82,16 +97,17 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
     if (st && !st.isDirectory()) {
       // A file named on the command line is linted whatever its extension, unless ignored
       // (a pipe or device too: lint-file refuses it with a finding).
-      matched = isIgnored(ig, abs, cwd) ? [] : [abs];
+      matched = skipped(abs) ? [] : [abs];
       if (lstatSync(abs).isSymbolicLink()) links.add(abs);
       if (matched.length === 0) throw new NoFilesError(`"${input}" is ignored (.b12lintignore or the config's ignore list)`);
     } else if (st?.isDirectory()) {
-      matched = walkFolder(abs, links).filter((f) => !isIgnored(ig, f, cwd));
+      matched = walkFolder(abs, links);
+      if (ig || options.exclude?.length) matched = matched.filter((f) => !skipped(f));
       if (matched.length === 0)
         throw new NoFilesError(`no chart files (${CHART_EXTENSIONS.map((e) => `*.${e}`).join(', ')}) found in "${input}"`);
     } else if ((await glob()).isDynamicPattern(toPosix(input))) {
       matched = await walk(toPosix(input), cwd, links);
-      matched = matched.filter((f) => !isIgnored(ig, f, cwd));
+      matched = matched.filter((f) => !skipped(f));
       if (matched.length === 0) throw new NoFilesError(`no files match "${input}"`);
     } else {
       throw new NoFilesError(`no such file or folder: "${input}"`);

@@ -27,6 +27,8 @@ export interface RunOptions {
   ruleset: CompiledRuleset;
   version: string;
   ignore?: readonly string[];
+  /** Absolute paths never linted: the run's own reports and baseline. */
+  exclude?: readonly string[];
   debug?: boolean;
   maxFileSize?: number;
   stats?: boolean;
@@ -66,7 +68,11 @@ export interface RunResult {
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
-  const files = await discover(options.inputs, { cwd: options.cwd, ignore: options.ignore ?? [] });
+  const files = await discover(options.inputs, {
+    cwd: options.cwd,
+    ignore: options.ignore ?? [],
+    ...(options.exclude?.length ? { exclude: options.exclude } : {}),
+  });
   const engine = new Engine(options.ruleset, { stats: options.stats ?? false });
   const lintOptions = {
     maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
