@@ -11,7 +11,7 @@ import { cpSync, existsSync, readFileSync, rmSync, statSync, utimesSync, writeFi
 import { join } from 'node:path';
 import { FORMATTERS, SHOWS_CLOCK } from '../src/report/index.js';
 import type { Report } from '../src/report/types.js';
-import { REPLAY_FILE } from '../src/run/replay.js';
+import { REPLAY_FILE, unsafe } from '../src/run/replay.js';
 import { cli, ROOT, type CliResult } from './helpers/cli.js';
 import { scratches } from './helpers/scratch.js';
 
@@ -297,5 +297,53 @@ describe('a replay file is trusted no more than the cache', () => {
     expect([r.stdout, r.code]).toEqual([first.stdout, first.code]);
     expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(report);
     expect(replayed(p.run(args))).toBe(true);
+  });
+});
+
+describe('what a replay file may not print (unsafe)', () => {
+  /** The same rule as a regular expression over the bytes read as Latin-1: the oracle. */
+  const ORACLE =
+    /[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]|\x1b(?!\[[0-9;]{0,16}m)|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|##(?=(?:[vV][sS][oO]|[tT][eE][aA][mM][cC][iI][tT][yY])?\[)/;
+
+  test('agrees with the regular expression on 20,000 random byte strings made of the bytes that matter', () => {
+    const alphabet = [
+      0x1b, 0x5b, 0x6d, 0x30, 0x39, 0x3b, 0x23, 0xc2, 0xe2, 0x80, 0x81, 0x9b, 0xa8, 0xa6, 0xae, 0xaf, 0x09, 0x0a, 0x0d, 0x0b, 0x7f, 0x20,
+      0x61,
+    ];
+    const words = [
+      'vso[',
+      'VSO[',
+      'teamcity[',
+      'TeamCity[',
+      '##',
+      '\u001b[31m',
+      '\u001b[0;1;31m',
+      '\u001b[' + '1'.repeat(16) + 'm',
+      '\u001b[' + '1'.repeat(17) + 'm',
+    ];
+    let seed = 17;
+    const rand = (k: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % k;
+    };
+    let unsafeSeen = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const parts: number[] = [];
+      const len = rand(24);
+      while (parts.length < len) {
+        if (rand(4) === 0) parts.push(...Buffer.from(words[rand(words.length)]!, 'latin1'));
+        else parts.push(alphabet[rand(alphabet.length)]!);
+      }
+      const bytes = Uint8Array.from(parts);
+      const expected = ORACLE.test(Buffer.from(bytes).toString('latin1'));
+      if (expected) unsafeSeen++;
+      expect([Buffer.from(bytes).toString('hex'), unsafe(bytes)]).toEqual([Buffer.from(bytes).toString('hex'), expected]);
+    }
+    expect(unsafeSeen).toBeGreaterThan(1000);
+    expect(unsafeSeen).toBeLessThan(19_000);
+  });
+
+  test('genuine text is safe: colour, tabs, line ends, an en dash, a # heading, non-Latin letters', () => {
+    expect(unsafe(Buffer.from('\u001b[31m✖\u001b[39m 2 problems\r\n\tcol – x # y ## z ÄΩ漢'))).toBe(false);
   });
 });

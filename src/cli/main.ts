@@ -26,6 +26,7 @@ import { MergeError, mergeReports, parseShardReport } from '../run/merge.js';
 import { ProgressBar, progressAllowed } from '../run/progress.js';
 import { run, type RunResult } from '../run/run.js';
 import type { ScheduleOptions } from '../run/schedule.js';
+import { SpareReader } from '../run/prefetch.js';
 import { parseShard, ShardError, type Shard } from '../run/shard.js';
 import { setupFromSpec, type RulesetSpec } from '../run/setup.js';
 import { configFileOf, failOnOf, rulesetSpecOf, type SettingsInput } from '../run/settings.js';
@@ -351,6 +352,45 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
   const jobs = intOption(opts.jobs, '--jobs', 1) ?? availableParallelism();
   const cache = cacheOption(opts, io);
   const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
+  const spare = spareReader(paths, io.cwd, jobs, cache !== undefined);
+  try {
+    return await lintWith(paths, opts, io, { shard, settings, jobs, cache, maxFileSizeMb, spare });
+  } finally {
+    spare?.close();
+  }
+}
+
+/**
+ * A reader thread started before the ruleset is set up (prefetch.ts SpareReader), when the run may
+ * read files ahead or take cache signatures with one: two threads (or more, with the cache), and a
+ * folder or glob to lint rather than named files.
+ */
+function spareReader(paths: readonly string[], cwd: string, jobs: number, cached: boolean): SpareReader | undefined {
+  if (jobs !== 2 && !(cached && jobs > 2)) return undefined;
+  const many = (paths.length ? paths : ['.']).some((p) => {
+    try {
+      return statSync(resolve(cwd, p)).isDirectory();
+    } catch {
+      return true; // a glob
+    }
+  });
+  return many ? new SpareReader() : undefined;
+}
+
+async function lintWith(
+  paths: string[],
+  opts: LintOpts,
+  io: Io,
+  given: {
+    shard: Shard | undefined;
+    settings: ReturnType<typeof reportSettings>;
+    jobs: number;
+    cache: ScheduleOptions['cache'];
+    maxFileSizeMb: number | undefined;
+    spare: SpareReader | undefined;
+  },
+): Promise<number> {
+  const { shard, settings, jobs, cache, maxFileSizeMb, spare } = given;
   const { ruleset, config, spec, configFile } = setup(opts, io);
   noteConfig(opts, configFile, io);
   if (opts.redact && !io.env.B12LINT_REDACT_KEY) io.stderr(`b12lint: warning: ${REDACT_PUBLIC_KEY}\n`);
@@ -379,6 +419,7 @@ async function lintCommand(paths: string[], opts: LintOpts, io: Io): Promise<num
       ...(cache ? { cache } : {}),
       ...(progressAllowed(io.stderrIsTTY ?? false, io.env) ? { progress: (total: number) => new ProgressBar(total, io.stderr) } : {}),
       ...(replay !== undefined ? { replay } : {}),
+      ...(spare ? { spare } : {}),
     },
   });
   if (result.replayed) {

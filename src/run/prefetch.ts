@@ -12,7 +12,7 @@
  * start or stops, every file is read here: reading ahead changes the time of a run, never its
  * report.
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import { readBounded, type Bounded } from '../read/bounded.js';
 import { contentSignature, type CacheStrategy, type Signature } from './signature.js';
@@ -142,6 +142,61 @@ export interface SignatureMemory {
   digests: SharedArrayBuffer;
 }
 
+const READER = new URL('./reader.js', import.meta.url);
+
+/**
+ * A reader thread started before the run knows its files, so that its start-up (a new V8 and the
+ * reading code, about 50 to 100 ms) overlaps the run's own (the ruleset, discovery): given its
+ * errand, reading or signing, once there is one (`take`), or stopped (`close`). It never keeps
+ * the process alive on its own.
+ */
+export class SpareReader {
+  private worker: Worker | undefined;
+
+  constructor() {
+    try {
+      this.worker = new Worker(READER, { workerData: { later: true } });
+      this.worker.unref();
+      this.worker.on('error', () => undefined); // whoever takes it reads or signs what it left
+    } catch {
+      this.worker = undefined;
+    }
+  }
+
+  /** The thread, given its errand (undefined when it could not start or was taken already). */
+  take(data: ReaderData, transferList: TransferListItem[] = []): Worker | undefined {
+    const w = this.worker;
+    this.worker = undefined;
+    try {
+      w?.postMessage(data, transferList);
+      return w;
+    } catch {
+      void w?.terminate();
+      return undefined;
+    }
+  }
+
+  /** Stops the thread if no errand took it. */
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+}
+
+/** A reader thread with its errand: the spare one if there is one, else a new one. */
+function readerThread(data: ReaderData, transferList: TransferListItem[], spare: SpareReader | undefined): Worker | undefined {
+  const taken = spare?.take(data, transferList);
+  if (taken) {
+    taken.ref();
+    return taken;
+  }
+  try {
+    return new Worker(READER, { workerData: data, transferList });
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Starts the reader thread on the files' signatures (SignatureShare); `finish()` then signs, in
  * this thread, whatever the reader has not claimed yet (all of them if it could not start), and
@@ -150,17 +205,13 @@ export interface SignatureMemory {
 export function signInThread(
   paths: readonly string[],
   strategy: CacheStrategy,
+  spare?: SpareReader,
 ): { finish: (checkpoint?: () => Promise<void>) => Promise<(Signature | null)[]> } {
   const memory = SignatureShare.memory(paths.length, strategy);
   const share = new SignatureShare(paths, memory);
   const data: ReaderData = { paths: [...paths], maxFileSize: 0, deferAbove: 0, sign: memory };
-  let worker: Worker | undefined;
-  try {
-    worker = new Worker(new URL('./reader.js', import.meta.url), { workerData: data });
-    worker.on('error', () => undefined); // a chunk it held is signed by finish
-  } catch {
-    worker = undefined;
-  }
+  const worker = readerThread(data, [], spare);
+  worker?.on('error', () => undefined); // a chunk it held is signed by finish
   return {
     finish: async (checkpoint) => {
       try {
@@ -201,6 +252,7 @@ export class Prefetch {
     private readonly paths: readonly string[],
     private readonly maxFileSize: number,
     private readonly deferAbove: number,
+    spare?: SpareReader,
   ) {
     const { port1, port2 } = new MessageChannel();
     const data: ReaderData & { port: MessagePort } = {
@@ -210,13 +262,11 @@ export class Prefetch {
       taken: this.taken.buffer as SharedArrayBuffer,
       port: port2,
     };
-    try {
-      this.worker = new Worker(new URL('./reader.js', import.meta.url), { workerData: data, transferList: [port2] });
+    this.worker = readerThread(data, [port2], spare);
+    if (this.worker) {
       this.worker.on('error', () => this.close()); // the files left are read here
       this.port = port1;
-    } catch {
-      port1.close();
-    }
+    } else port1.close();
   }
 
   /** The item of file `i` from the batches that have come, if the reader has read it. */

@@ -14,11 +14,14 @@
  * modification time or content hash), taken while the linting thread reads the cache file.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { readBounded } from '../read/bounded.js';
 import { SignatureShare, type ReadItem, type ReaderBatch, type ReaderData } from './prefetch.js';
 
-const data = workerData as ReaderData & { port?: MessagePort };
+type Errand = ReaderData & { port?: MessagePort };
+/** A spare thread (prefetch.ts SpareReader) is started before its errand, which comes as a message. */
+const given = workerData as Errand | { later: true };
+const data: Errand = 'later' in given ? await new Promise<Errand>((resolve) => parentPort!.once('message', resolve)) : given;
 
 /** How far ahead of the linting thread the reader may be. */
 const AHEAD = 2048;

@@ -16,7 +16,7 @@ import { signatureOf, type Signature } from './signature.js';
 import { hasReplay, loadReplay, replayKey, type Replay, type ReplayStore } from './replay.js';
 import { inlineLimit, lintFile, lintFileUpTo, lintRead, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
-import { Prefetch, prefetchThreshold, signInThread, type Prefetched } from './prefetch.js';
+import { Prefetch, prefetchThreshold, signInThread, type Prefetched, type SpareReader } from './prefetch.js';
 import type { ProgressSink } from './progress.js';
 import type { RulesetSpec } from './setup.js';
 import { lintInWorkers, workerThreshold, type FileTask } from './workers.js';
@@ -42,6 +42,8 @@ export interface ScheduleOptions {
    * signatures, and says under which key its own may be kept.
    */
   replay?: string;
+  /** A reader thread started early (prefetch.ts), for the first errand that wants one; its owner closes it. */
+  spare?: SpareReader;
 }
 
 /** Files checked against the cache between two checkpoints (Ctrl-C). */
@@ -146,9 +148,9 @@ async function openCache(files: readonly FileTask[], key: string, lint: LintFile
   const open = (): RunCache => RunCache.open({ ...options.cache!, key, maxSize: lint.maxFileSize });
   const store: ReplayStore = { ...options.cache, maxSize: lint.maxFileSize };
   if (options.replay !== undefined && hasReplay(store)) {
-    // Stat calls are made here: a reader thread takes longer to start than 20,000 of them take
-    // (its stat calls, and libuv's, made such a run slower); content hashes are shared with one.
-    const ahead = strategy === 'content' && threads ? signInThread(paths, strategy) : undefined;
+    // Stat calls are shared only with a thread started early: a new one takes longer to start than
+    // 20,000 of them take (libuv's threads made such a run slower too); content hashes always are.
+    const ahead = (strategy === 'content' || options.spare) && threads ? signInThread(paths, strategy, options.spare) : undefined;
     const kept = loadReplay(store);
     const stamp = cacheStamp(options.cache.location);
     const signed = ahead ? await ahead.finish(options.checkpoint) : await signHere(files, strategy, options.checkpoint);
@@ -156,7 +158,7 @@ async function openCache(files: readonly FileTask[], key: string, lint: LintFile
       return { cache: undefined, signed, replayed: kept.replay };
     return { cache: open(), signed };
   }
-  const ahead = threads ? signInThread(paths, strategy) : undefined;
+  const ahead = threads ? signInThread(paths, strategy, options.spare) : undefined;
   const cache = open();
   return { cache, signed: await ahead?.finish(options.checkpoint) };
 }
@@ -274,6 +276,7 @@ export async function lintFiles(
             todo.map((i) => files[i]!.abs),
             lint.maxFileSize,
             limit,
+            options.spare,
           )
         : undefined;
       if (ahead) stats.readAhead = true;
