@@ -7,7 +7,7 @@
  * usual way; and a replay file that is damaged, forged or would drive a terminal is not used.
  */
 import { createHmac } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FORMATTERS, SHOWS_CLOCK } from '../src/report/index.js';
 import type { Report } from '../src/report/types.js';
@@ -72,15 +72,22 @@ describe('a run with nothing changed writes the outputs of a run without the cac
       ['-f', 'stylish', '-f', 'sarif:r.sarif', '-f', 'queries:q.txt'],
       ['r.sarif', 'q.txt'],
     ],
-    [
-      'GitHub annotations, Code Quality and query drafts',
-      ['-f', 'github', '-f', 'codequality:cq.json', '-f', 'queries:q.txt'],
-      ['cq.json', 'q.txt'],
-    ],
+    ['Code Quality and query drafts', ['-f', 'codequality:cq.json', '-f', 'queries:q.txt'], ['cq.json', 'q.txt']],
     ['--quiet and --max-warnings', ['--quiet', '--max-warnings', '0', '-f', 'json'], []],
     ['--redact', ['--redact', '-f', 'json'], []],
   ])('%s', (_name, args, reports) => {
     expectReplayMatches(args, reports);
+  });
+
+  test('GitHub annotations (workflow commands the runner runs) are replayed only under a secret key', () => {
+    const p = project();
+    p.run(['-f', 'github']);
+    expect(replayed(p.run(['-f', 'github']))).toBe(false);
+    expectReplayMatches(['-f', 'github', '-f', 'json:r.json'], ['r.json'], { B12LINT_CACHE_KEY: 'a secret' });
+  });
+
+  test('two formats sent to the same file: the replay leaves the one a run leaves (the last), not both joined', () => {
+    expectReplayMatches(['-f', 'json:same.txt', '-f', 'sarif:same.txt'], ['same.txt']);
   });
 
   test('colour (FORCE_COLOR) is replayed as the run wrote it, and a run without colour is not given it', () => {
@@ -260,7 +267,9 @@ describe('a replay file is trusted no more than the cache', () => {
   test.each([
     ['a terminal escape', 'ok\u001b]0;title\u0007\n'],
     ['a screen clear', 'ok\u001b[2J\n'],
-    ['a carriage-return overwrite', 'ok\r\u000bx\n'],
+    ['a carriage return (an overwrite of the line)', 'ok\rall clean\n'],
+    ['a vertical tab', 'ok\u000bx\n'],
+    ['a GitHub workflow command', 'all clean\n::stop-commands::pwned\n'],
     ['a C1 control', 'ok\u009b31m\n'],
     ['a bidirectional override', 'ok \u202e evil\n'],
     ['a CI log marker', '##vso[task.setvariable variable=x]1\n'],
@@ -271,6 +280,39 @@ describe('a replay file is trusted no more than the cache', () => {
     const r = p.run([]);
     expect(replayed(r)).toBe(false);
     expect(r.stdout).toBe(first.stdout);
+  });
+
+  test('a replay that would write another file than the run names is not used, and that file is not written', () => {
+    const p = project();
+    const args = ['-f', 'json', '-o', 'r.json'];
+    const first = p.run(args);
+    const { head, meta, bytes } = parts(p.replayFile);
+    const key = (JSON.parse(head) as { key: string }).key;
+    const text = Buffer.from('echo pwned\n');
+    const body = Buffer.concat([Buffer.from(`${JSON.stringify({ ...meta, stdout: 0, files: [['elsewhere.sh', text.length]] })}\n`), text]);
+    expect(bytes.length).toBeGreaterThan(0);
+    const seal = createHmac('sha256', 'b12lint-replay').update(key).update('\n').update(body).digest('base64');
+    writeFileSync(p.replayFile, Buffer.concat([Buffer.from(`${head}\n`), body, Buffer.from(`#${seal}`)]));
+    const r = p.run(args);
+    expect(replayed(r)).toBe(false);
+    expect([r.stdout, r.code]).toEqual([first.stdout, first.code]);
+    expect(existsSync(join(p.dir, 'elsewhere.sh'))).toBe(false);
+  });
+
+  test('a cache file over the size limit is refused with a warning, as in any run, never passed over by a replay', () => {
+    const p = project();
+    const big = join(p.dir, 'charts', 'many');
+    mkdirSync(big);
+    const batch = readFileSync(join(ROOT, 'fixtures', 'charts', 'batch-2026-10-08.json'), 'utf8');
+    for (let i = 0; i < 800; i++) writeFileSync(join(big, `b-${i}.json`), batch.replace(/ENC-2026-0004/g, `ENC-${i}-`));
+    // A stylish report well under the limit: only the cache is over it.
+    const args = ['--max-file-size', '1', '-f', 'stylish', '-o', 'r.txt'];
+    p.run(args);
+    expect(statSync(join(p.dir, 'cache', 'cache.json')).size).toBeGreaterThan(1024 * 1024);
+    expect(statSync(join(p.dir, 'r.txt')).size).toBeLessThan(900 * 1024);
+    const again = p.run(args);
+    expect(replayed(again)).toBe(false);
+    expect(again.stderr).toContain('over the 1 MB limit (--max-file-size)');
   });
 
   test.each([
@@ -303,7 +345,7 @@ describe('a replay file is trusted no more than the cache', () => {
 describe('what a replay file may not print (unsafe)', () => {
   /** The same rule as a regular expression over the bytes read as Latin-1: the oracle. */
   const ORACLE =
-    /[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]|\x1b(?!\[[0-9;]{0,16}m)|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|##(?=(?:[vV][sS][oO]|[tT][eE][aA][mM][cC][iI][tT][yY])?\[)/;
+    /[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]|\x1b(?!\[[0-9;]{0,16}m)|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|##(?=(?:[vV][sS][oO]|[tT][eE][aA][mM][cC][iI][tT][yY])?\[)|(?:^|\n)::/;
 
   test('agrees with the regular expression on 20,000 random byte strings made of the bytes that matter', () => {
     const alphabet = [
@@ -343,7 +385,7 @@ describe('what a replay file may not print (unsafe)', () => {
     expect(unsafeSeen).toBeLessThan(19_000);
   });
 
-  test('genuine text is safe: colour, tabs, line ends, an en dash, a # heading, non-Latin letters', () => {
-    expect(unsafe(Buffer.from('\u001b[31m✖\u001b[39m 2 problems\r\n\tcol – x # y ## z ÄΩ漢'))).toBe(false);
+  test('genuine text is safe: colour, tabs, line feeds, an en dash, a # heading, a colon, non-Latin letters', () => {
+    expect(unsafe(Buffer.from('\u001b[31m✖\u001b[39m 2 problems\n\tcol – x # y ## z ÄΩ漢\n  "a": "b::c"\n'))).toBe(false);
   });
 });

@@ -255,9 +255,9 @@ async function finishInPieces(input: Report, o: FinishOptions): Promise<number> 
         const shown = t.path;
         const file = reportFile(t.path, shown, o.cwd);
         files.push({ file, what: 'the report', shown });
-        o.record?.file(shown, '');
+        const recorded = o.record?.open(shown);
         write = (s) => {
-          o.record?.file(shown, s);
+          if (recorded !== undefined) o.record?.file(recorded, s);
           try {
             file.write(s);
           } catch (err) {
@@ -329,7 +329,8 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
     }
     for (const [i, t] of o.targets.entries()) {
       if (t.path === undefined) continue;
-      o.record?.file(t.path, texts[i]!);
+      const recorded = o.record?.open(t.path);
+      if (recorded !== undefined) o.record?.file(recorded, texts[i]!);
       writeReport(files, t.path, o.cwd, texts[i]!);
     }
   } catch (err) {

@@ -40,7 +40,7 @@ import { registerAuthoringCommands, rulesetWarnings, subcommandHint } from '../a
 import { Interrupted, watchSignals } from './signals.js';
 import { finishRun, ownFiles, replayOutputs, type BaselineOption, type FormatTarget } from './finish.js';
 import { replayRequest } from './replay.js';
-import { OutputRecorder, writeReplay } from '../run/replay.js';
+import { OutputRecorder, writeReplay, type ReplayRequest } from '../run/replay.js';
 import { formatStats } from './stats.js';
 
 /**
@@ -331,7 +331,7 @@ function replayOf(
   settings: ReturnType<typeof reportSettings>,
   configFile: string | undefined,
   allowed: boolean,
-): string | undefined {
+): ReplayRequest | undefined {
   if (!allowed || settings.baseline) return undefined;
   return replayRequest({
     opts: { ...opts },

@@ -7,12 +7,14 @@
  * shows the time, the fixed time and the machine's name. What decides the findings (ruleset and
  * config text, code tables, lint options) is the cache key's part, and the files are the
  * schedule's. A run with a baseline (read and maybe written) or a shard is never replayed, nor
- * one with a format another program interprets (HTML, JUnit, CSV) unless the cache is keyed
- * with a secret: without one, whoever can write the cache folder could forge its text.
+ * one with a format another program interprets (HTML, JUnit, CSV, GitHub's workflow commands)
+ * unless the cache is keyed with a secret: without one, whoever can write the cache folder could
+ * forge its text. The report files the run writes go with the key: a replay writes those only.
  */
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { INTERPRETED, SHOWS_CLOCK } from '../report/index.js';
+import type { ReplayRequest } from '../run/replay.js';
 import { pathPrefix, type FormatTarget } from './finish.js';
 
 export interface ReplayInput {
@@ -29,14 +31,14 @@ export interface ReplayInput {
 }
 
 /** The key of a run's outputs after linting, or undefined when they change from run to run (the time shown). */
-export function replayRequest(input: ReplayInput): string | undefined {
+export function replayRequest(input: ReplayInput): ReplayRequest | undefined {
   const clock = input.targets.some((t) => SHOWS_CLOCK.has(t.name));
   const epoch = input.env.SOURCE_DATE_EPOCH;
   if (clock && !(epoch !== undefined && /^\d+$/.test(epoch))) return undefined;
   if (!input.env.B12LINT_CACHE_KEY && input.targets.some((t) => INTERPRETED.has(t.name))) return undefined;
   const { stats: _stats, jobs: _jobs, ...opts } = input.opts;
   const secret = input.env.B12LINT_REDACT_KEY;
-  return JSON.stringify({
+  const key = JSON.stringify({
     node: process.version,
     version: input.version,
     opts,
@@ -48,4 +50,5 @@ export function replayRequest(input: ReplayInput): string | undefined {
     ...(clock ? { epoch, host: hostname() } : {}),
     ...(input.redact ? { redactKey: secret ? createHash('sha256').update(secret).digest('base64') : null } : {}),
   });
+  return { key, files: input.targets.flatMap((t) => (t.path !== undefined ? [t.path] : [])) };
 }

@@ -196,12 +196,13 @@ function readEntries(
 }
 
 /**
- * The cache file as it is on disk: its size, modification time, inode and seal line; undefined
- * when there is none (no cache file, not a regular file, no seal). A replay of the outputs
- * (replay.ts) is kept under it, so that a cache file written, edited, damaged or removed since
- * sends the next run the usual way, where the cache is read and checked.
+ * The cache file as it is on disk: its size, modification time and seal line; undefined when
+ * there is none (no cache file, not a regular file, over the size limit, no seal). A replay of the
+ * outputs (replay.ts) is kept under it, so that a cache file written, edited, damaged, removed or
+ * refused since sends the next run the usual way, where the cache is read and checked (and a
+ * refusal said). Not its inode: a cache folder restored by CI, with its times, would never replay.
  */
-export function cacheStamp(location: string): string | undefined {
+export function cacheStamp(location: string, maxSize: number): string | undefined {
   let fd: number;
   try {
     fd = openSync(join(location, CACHE_FILE), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -210,12 +211,12 @@ export function cacheStamp(location: string): string | undefined {
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
+    if (!st.isFile() || st.size > maxSize) return undefined;
     const tail = Buffer.alloc(Math.min(st.size, 128));
     const n = readSync(fd, tail, 0, tail.length, st.size - tail.length);
     const text = tail.toString('latin1', 0, n);
     const line = text.slice(text.lastIndexOf('\n', text.length - 2) + 1, text.endsWith('\n') ? -1 : undefined);
-    return line.startsWith('#') ? `${st.size}\0${st.mtimeMs}\0${st.ino}\0${line}` : undefined;
+    return line.startsWith('#') ? `${st.size}\0${st.mtimeMs}\0${line}` : undefined;
   } catch {
     return undefined;
   } finally {

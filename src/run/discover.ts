@@ -99,7 +99,12 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
       // (a pipe or device too: lint-file refuses it with a finding).
       matched = skipped(abs) ? [] : [abs];
       if (lstatSync(abs).isSymbolicLink()) links.add(abs);
-      if (matched.length === 0) throw new NoFilesError(`"${input}" is ignored (.b12lintignore or the config's ignore list)`);
+      if (matched.length === 0)
+        throw new NoFilesError(
+          excluded(abs)
+            ? `"${input}" is a report or baseline this run writes`
+            : `"${input}" is ignored (.b12lintignore or the config's ignore list)`,
+        );
     } else if (st?.isDirectory()) {
       matched = walkFolder(abs, links);
       if (ig || options.exclude?.length) matched = matched.filter((f) => !skipped(f));

@@ -20,9 +20,9 @@
  * code, the chart count and the byte length of standard output and of each report file; those
  * bytes; and a seal, an HMAC of all but the header keyed like the cache's (B12LINT_CACHE_KEY, or
  * a public key that catches damage). It is trusted no more than the cache: read only if it is a
- * regular file within the size limit of chart files, and not replayed if the seal does not
- * verify or any text holds a character that could drive a terminal or a CI log (a genuine run's
- * text never does: every format escapes them, colour aside).
+ * regular file within the size limit of chart files, and not replayed if the seal does not verify,
+ * if it would write other report files than the run names, or, under the public key, if any text
+ * holds a character that could drive a terminal or a CI log (`unsafe`).
  */
 import { createHash, createHmac } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
@@ -45,6 +45,12 @@ export interface Replay {
   files: { path: string; bytes: Buffer }[];
   /** All the run wrote to standard output. */
   stdout: string;
+}
+
+/** What a run asks of a replay: the key of its options after linting, and the report files it writes (as given, in order). */
+export interface ReplayRequest {
+  key: string;
+  files: readonly string[];
 }
 
 /** The replay's place and trust: the cache's. */
@@ -107,8 +113,8 @@ function sealOf(store: ReplayStore, key: string, body: Uint8Array): string {
 /** Bytes that need a closer look in `unsafe`: C0 controls but tab and line ends, DEL, and the first bytes of what follows. */
 const FLAGGED = new Uint8Array(256);
 for (let b = 0; b < 0x20; b++) FLAGGED[b] = 1;
-FLAGGED[0x09] = FLAGGED[0x0a] = FLAGGED[0x0d] = 0;
-FLAGGED[0x7f] = FLAGGED[0xc2] = FLAGGED[0xe2] = FLAGGED[0x23] = 1;
+FLAGGED[0x09] = FLAGGED[0x0a] = 0;
+FLAGGED[0x7f] = FLAGGED[0xc2] = FLAGGED[0xe2] = FLAGGED[0x23] = FLAGGED[0x3a] = 1;
 
 /** Whether the ASCII letters at `at` spell `word` (lower case), in any case. */
 function spells(bytes: Uint8Array, at: number, word: string): boolean {
@@ -133,9 +139,11 @@ function isMarker(bytes: Uint8Array, i: number): boolean {
 }
 
 /**
- * Whether UTF-8 text holds what no genuine output holds (src/core/printable.ts escapes it all): a
- * control character but tab, line ends and a colour sequence, a C1 control, the line and
- * paragraph separators, the bidirectional marks of Trojan Source, or a CI log marker. One pass
+ * Whether UTF-8 text holds what no genuine output of a format replayed without a secret holds
+ * (src/core/printable.ts escapes it all): a control character but tab, line feed and a colour
+ * sequence (a carriage return included: only CSV writes one), a C1 control, the line and paragraph
+ * separators, the bidirectional marks of Trojan Source, a CI log marker, or a line that begins
+ * with `::`, where GitHub runs workflow commands (only the `github` format writes one). One pass
  * over the bytes, no text made of them.
  */
 export function unsafe(bytes: Uint8Array): boolean {
@@ -152,6 +160,8 @@ export function unsafe(bytes: Uint8Array): boolean {
       if ((c === 0x80 && d >= 0xa8 && d <= 0xae) || (c === 0x81 && d >= 0xa6 && d <= 0xa9)) return true;
     } else if (b === 0x23) {
       if (isMarker(bytes, i)) return true;
+    } else if (b === 0x3a) {
+      if (bytes[i + 1] === 0x3a && (i === 0 || bytes[i - 1] === 0x0a)) return true;
     } else if (b !== 0x1b || !isColour(bytes, i)) return true; // a C0 control or DEL, or an ESC that is no colour
   }
   return false;
@@ -188,9 +198,10 @@ export function hasReplay(store: ReplayStore): boolean {
 
 /**
  * The kept outputs and the key they are kept under, or undefined: none, over the size limit,
- * damaged, of another format or strategy, or unsafe to print. The caller compares the key.
+ * damaged, of another format or strategy, for other report files than `files`, or (sealed with the
+ * public key) unsafe to print. The caller compares the key.
  */
-export function loadReplay(store: ReplayStore): { key: string; replay: Replay } | undefined {
+export function loadReplay(store: ReplayStore, files: readonly string[]): { key: string; replay: Replay } | undefined {
   const fd = openFile(store);
   if (fd === undefined) return undefined;
   try {
@@ -208,7 +219,8 @@ export function loadReplay(store: ReplayStore): { key: string; replay: Replay } 
     if (sealAt <= eol) return undefined;
     const body = all.subarray(eol + 1, sealAt);
     if (all.toString('latin1', sealAt, filled) !== sealOf(store, key, body)) return undefined;
-    if (unsafe(body)) return undefined;
+    // Under a secret the seal says b12lint wrote it; under the public key anyone could have.
+    if (store.secret === undefined && unsafe(body)) return undefined;
     const metaEnd = body.indexOf(10);
     const meta = JSON.parse(body.toString('utf8', 0, metaEnd)) as Meta;
     let at = metaEnd + 1;
@@ -218,13 +230,12 @@ export function loadReplay(store: ReplayStore): { key: string; replay: Replay } 
       return body.subarray(at - bytes, at);
     };
     if (!Number.isInteger(meta.exit) || !Number.isInteger(meta.charts) || !Array.isArray(meta.files)) return undefined;
+    // Only the report files this run writes: a replay never writes elsewhere.
+    if (meta.files.length !== files.length || meta.files.some((f, k) => !Array.isArray(f) || f[0] !== files[k])) return undefined;
     const stdout = take(meta.stdout).toString('utf8');
-    const files = meta.files.map((f) => {
-      if (!Array.isArray(f) || typeof f[0] !== 'string') throw new Error('damaged');
-      return { path: f[0], bytes: take(f[1]) };
-    });
+    const outputs = meta.files.map((f) => ({ path: f[0], bytes: take(f[1]) }));
     if (at !== body.length) return undefined;
-    return { key, replay: { exit: meta.exit, charts: meta.charts, files, stdout } };
+    return { key, replay: { exit: meta.exit, charts: meta.charts, files: outputs, stdout } };
   } catch {
     return undefined; // damaged: the run goes the usual way
   } finally {
@@ -263,7 +274,8 @@ export function writeReplay(store: ReplayStore, key: string, replay: Replay): st
  */
 export class OutputRecorder {
   private readonly out: string[] = [];
-  private readonly files = new Map<string, string[]>();
+  /** Each report file in the order opened (two formats sent to one path are two files: the last put in place wins, as in a run). */
+  private readonly files: { path: string; parts: string[] }[] = [];
   private size = 0;
   overflow = false;
 
@@ -279,11 +291,13 @@ export class OutputRecorder {
     if (this.room(text)) this.out.push(text);
   }
 
-  file(path: string, text: string): void {
-    if (!this.room(text)) return;
-    const parts = this.files.get(path) ?? [];
-    parts.push(text);
-    this.files.set(path, parts);
+  /** A report file opened, for `file` to add its text to. */
+  open(path: string): number {
+    return this.files.push({ path, parts: [] }) - 1;
+  }
+
+  file(id: number, text: string): void {
+    if (this.room(text)) this.files[id]!.parts.push(text);
   }
 
   /** The outputs with the run's exit code, or undefined when they did not all fit. */
@@ -292,7 +306,7 @@ export class OutputRecorder {
     return {
       exit,
       charts,
-      files: [...this.files].map(([path, parts]) => ({ path, bytes: Buffer.from(parts.join('')) })),
+      files: this.files.map(({ path, parts }) => ({ path, bytes: Buffer.from(parts.join('')) })),
       stdout: this.out.join(''),
     };
   }

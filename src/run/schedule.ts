@@ -13,7 +13,7 @@ import { formatOf } from '../read/parse.js';
 import type { Engine, RuleStats } from '../rules/engine.js';
 import { cacheStamp, RunCache, type CacheStrategy } from './cache.js';
 import { signatureOf, type Signature } from './signature.js';
-import { hasReplay, loadReplay, replayKey, type Replay, type ReplayStore } from './replay.js';
+import { hasReplay, loadReplay, replayKey, type Replay, type ReplayRequest, type ReplayStore } from './replay.js';
 import { inlineLimit, lintFile, lintFileUpTo, lintRead, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
 import { Prefetch, prefetchThreshold, signInThread, type Prefetched, type SpareReader } from './prefetch.js';
@@ -41,7 +41,7 @@ export interface ScheduleOptions {
    * The run then replays the last run's outputs when they are kept under the same key, files and
    * signatures, and says under which key its own may be kept.
    */
-  replay?: string;
+  replay?: ReplayRequest;
   /** A reader thread started early (prefetch.ts), for the first errand that wants one; its owner closes it. */
   spare?: SpareReader;
 }
@@ -110,6 +110,12 @@ function mostlyJson(paths: readonly string[]): boolean {
   return json * 2 > paths.length;
 }
 
+/** Whether a file would be streamed (never cached, so never part of a replay): named NDJSON first, then its size. */
+function hasStream(paths: readonly string[]): boolean {
+  const threshold = streamThreshold();
+  return paths.some((p) => formatOf(p) === 'ndjson' && streamable(p, threshold));
+}
+
 /** The signature of each file, in this thread; null when none can be taken (cache.ts's `get` then takes none either). */
 async function signHere(
   files: readonly FileTask[],
@@ -147,14 +153,14 @@ async function openCache(files: readonly FileTask[], key: string, lint: LintFile
   const threads = options.jobs >= 2 && files.length >= Math.max(1, prefetchThreshold());
   const open = (): RunCache => RunCache.open({ ...options.cache!, key, maxSize: lint.maxFileSize });
   const store: ReplayStore = { ...options.cache, maxSize: lint.maxFileSize };
-  if (options.replay !== undefined && hasReplay(store)) {
+  if (options.replay !== undefined && hasReplay(store) && !hasStream(paths)) {
     // Stat calls are shared only with a thread started early: a new one takes longer to start than
     // 20,000 of them take (libuv's threads made such a run slower too); content hashes always are.
     const ahead = (strategy === 'content' || options.spare) && threads ? signInThread(paths, strategy, options.spare) : undefined;
-    const kept = loadReplay(store);
-    const stamp = cacheStamp(options.cache.location);
+    const kept = loadReplay(store, options.replay.files);
+    const stamp = cacheStamp(options.cache.location, lint.maxFileSize);
     const signed = ahead ? await ahead.finish(options.checkpoint) : await signHere(files, strategy, options.checkpoint);
-    if (kept && stamp && kept.key === replayKey(options.replay, `${key}\0${stamp}`, paths, signed))
+    if (kept && stamp && kept.key === replayKey(options.replay.key, `${key}\0${stamp}`, paths, signed))
       return { cache: undefined, signed, replayed: kept.replay };
     return { cache: open(), signed };
   }
@@ -180,10 +186,10 @@ function saveCache(
   const problems = [cache.refused, cache.save()].filter((p): p is string => p !== undefined);
   if (problems.length) run.stats.cacheProblem = problems.join('; ');
   if (options.replay === undefined || !options.cache || run.streamed || problems.length) return undefined;
-  const stamp = cacheStamp(options.cache.location);
+  const stamp = cacheStamp(options.cache.location, lint.maxFileSize);
   if (!stamp) return undefined;
   const paths = run.files.map((f) => f.abs);
-  const rk = replayKey(options.replay, `${key}\0${stamp}`, paths, cache.signatures(paths));
+  const rk = replayKey(options.replay.key, `${key}\0${stamp}`, paths, cache.signatures(paths));
   return rk !== undefined ? { store: { ...options.cache, maxSize: lint.maxFileSize }, key: rk } : undefined;
 }
 
