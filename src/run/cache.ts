@@ -29,7 +29,7 @@ import { ioCause, writeAtomic } from '../core/io.js';
 import type { Finding } from '../finding.js';
 import type { ChartEntry } from '../report/types.js';
 import type { FileOutcome } from './lint-file.js';
-import { signatureOf, type CacheStrategy, type Signature } from './signature.js';
+import { signatureIfAny, type CacheStrategy, type Signature } from './signature.js';
 
 export const CACHE_STRATEGIES = ['content', 'metadata'] as const satisfies readonly CacheStrategy[];
 export type { CacheStrategy };
@@ -256,14 +256,6 @@ export class RunCache {
     return new RunCache(options, createHash('sha256').update(options.key).digest('base64'));
   }
 
-  private signature(abs: string): Signature | undefined {
-    try {
-      return signatureOf(abs, this.options.strategy);
-    } catch {
-      return undefined; // lintFile reports why the file cannot be read; such an outcome is not kept
-    }
-  }
-
   /**
    * The kept outcome of a file whose signature has not changed, shown under `display`. Otherwise
    * undefined: the file is linted, and `keep` stores its outcome under the signature taken now.
@@ -271,7 +263,7 @@ export class RunCache {
    */
   get(abs: string, display: string, ahead?: Signature | null): FileOutcome | undefined {
     // A signature taken ahead (null: not a regular file, or none could be taken) stands for one taken here.
-    const sig = ahead !== undefined ? (ahead ?? undefined) : this.signature(abs);
+    const sig = ahead !== undefined ? (ahead ?? undefined) : signatureIfAny(abs, this.options.strategy);
     const old = this.old.get(abs);
     if (sig !== undefined && old !== undefined && old[1] === sig.size && old[2] === sig.stamp) {
       this.hits++;

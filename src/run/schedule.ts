@@ -12,7 +12,7 @@
 import { formatOf } from '../read/parse.js';
 import type { Engine, RuleStats } from '../rules/engine.js';
 import { cacheStamp, RunCache, type CacheStrategy } from './cache.js';
-import { signatureOf, type Signature } from './signature.js';
+import { signatureIfAny, type Signature } from './signature.js';
 import { hasReplay, loadReplay, replayKey, type Replay, type ReplayRequest, type ReplayStore } from './replay.js';
 import { inlineLimit, lintFile, lintFileUpTo, lintRead, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
@@ -116,7 +116,7 @@ function hasStream(paths: readonly string[]): boolean {
   return paths.some((p) => formatOf(p) === 'ndjson' && streamable(p, threshold));
 }
 
-/** The signature of each file, in this thread; null when none can be taken (cache.ts's `get` then takes none either). */
+/** The signature of each file, in this thread; null when it has none (cache.ts's `get` then takes none either). */
 async function signHere(
   files: readonly FileTask[],
   strategy: CacheStrategy,
@@ -125,11 +125,7 @@ async function signHere(
   const out: (Signature | null)[] = [];
   for (let i = 0; i < files.length; i++) {
     if (i % CHECK_EVERY === CHECK_EVERY - 1) await checkpoint?.();
-    try {
-      out.push(signatureOf(files[i]!.abs, strategy) ?? null);
-    } catch {
-      out.push(null);
-    }
+    out.push(signatureIfAny(files[i]!.abs, strategy) ?? null);
   }
   return out;
 }

@@ -50,3 +50,12 @@ export function signatureOf(abs: string, strategy: CacheStrategy): Signature | u
   const c = contentSignature(abs);
   return c && { size: c.size, stamp: c.digest.toString('base64') };
 }
+
+/** A file's signature, or undefined when it has none or cannot be read (lintFile then says why, and its outcome is not kept). */
+export function signatureIfAny(abs: string, strategy: CacheStrategy): Signature | undefined {
+  try {
+    return signatureOf(abs, strategy);
+  } catch {
+    return undefined;
+  }
+}
