@@ -19,9 +19,8 @@ import { readBounded } from '../read/bounded.js';
 import { SignatureShare, type ReadItem, type ReaderBatch, type ReaderData } from './prefetch.js';
 
 type Errand = ReaderData & { port?: MessagePort };
-/** A spare thread (prefetch.ts SpareReader) is started before its errand, which comes as a message. */
-const given = workerData as Errand | { later: true };
-const data: Errand = 'later' in given ? await new Promise<Errand>((resolve) => parentPort!.once('message', resolve)) : given;
+/** The errand: given at start, or to a spare thread (prefetch.ts SpareReader) later, as a message. */
+let data: Errand;
 
 /** How far ahead of the linting thread the reader may be. */
 const AHEAD = 2048;
@@ -102,6 +101,16 @@ function signAll(): void {
   for (let more = true; more;) more = share.claim();
 }
 
-if (data.sign) signAll();
-else readAll();
-data.port?.close();
+function run(errand: Errand): void {
+  data = errand;
+  if (data.sign) signAll();
+  else readAll();
+  data.port?.close();
+}
+
+// A spare thread waits for its errand with a listener, not a top-level await: a worker stopped
+// while its module is still being evaluated asynchronously can abort the whole process (V8's
+// "Check failed: (location_) != nullptr" in Node.js 20), and a spare one is often stopped unused.
+const given = workerData as Errand | { later: true };
+if ('later' in given) parentPort!.once('message', run);
+else run(given);
