@@ -175,9 +175,10 @@ function openFile(store: ReplayStore): number | undefined {
   }
 }
 
-function headerOf(text: string): string | undefined {
-  const h = JSON.parse(text) as Partial<Header> | null;
-  return h?.format === REPLAY_FORMAT && typeof h.key === 'string' ? `${h.strategy}\0${h.key}` : undefined;
+/** The key a header line names, if it is a header of this format and of the store's strategy. */
+function headerKey(line: string, store: ReplayStore): string | undefined {
+  const h = JSON.parse(line) as Partial<Header> | null;
+  return h?.format === REPLAY_FORMAT && h.strategy === store.strategy && typeof h.key === 'string' ? h.key : undefined;
 }
 
 /** Whether a replay file of this format and strategy is there, by its header alone. */
@@ -188,7 +189,7 @@ export function hasReplay(store: ReplayStore): boolean {
     if (!fstatSync(fd).isFile()) return false;
     const head = Buffer.alloc(MAX_HEADER);
     const eol = head.subarray(0, readSync(fd, head, 0, MAX_HEADER, 0)).indexOf(10);
-    return eol >= 0 && headerOf(head.toString('utf8', 0, eol))?.startsWith(`${store.strategy}\0`) === true;
+    return eol >= 0 && headerKey(head.toString('utf8', 0, eol), store) !== undefined;
   } catch {
     return false;
   } finally {
@@ -212,9 +213,8 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): { key:
     for (let n = -1; n !== 0 && filled < all.length; filled += n) n = readSync(fd, all, filled, all.length - filled, filled);
     const eol = all.indexOf(10);
     if (eol < 0 || eol >= MAX_HEADER) return undefined;
-    const header = headerOf(all.toString('utf8', 0, eol));
-    if (!header?.startsWith(`${store.strategy}\0`)) return undefined;
-    const key = header.slice(store.strategy.length + 1);
+    const key = headerKey(all.toString('utf8', 0, eol), store);
+    if (key === undefined) return undefined;
     const sealAt = all.lastIndexOf(0x23, filled - 1);
     if (sealAt <= eol) return undefined;
     const body = all.subarray(eol + 1, sealAt);
@@ -277,7 +277,7 @@ export class OutputRecorder {
   /** Each report file in the order opened (two formats sent to one path are two files: the last put in place wins, as in a run). */
   private readonly files: { path: string; parts: string[] }[] = [];
   private size = 0;
-  overflow = false;
+  private overflow = false;
 
   constructor(private readonly limit: number) {}
 
