@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { FORMATTERS, SHOWS_CLOCK } from '../src/report/index.js';
 import type { Report } from '../src/report/types.js';
 import { REPLAY_FILE, unsafe } from '../src/run/replay.js';
+import { loadedFingerprint, loadFromSpec } from '../src/run/setup.js';
+import { version } from '../src/cli/main.js';
 import { cli, ROOT, type CliResult } from './helpers/cli.js';
 import { scratches } from './helpers/scratch.js';
 
@@ -238,14 +240,21 @@ describe('a replay file is trusted no more than the cache', () => {
     return { head: all.toString('utf8', 0, eol), meta: JSON.parse(body.toString('utf8', 0, metaEnd)), bytes: body.subarray(metaEnd + 1) };
   }
 
+  /** The seal b12lint puts on a body under a header line, with the public key: the header's key and ruleset, then the body. */
+  function sealOf(head: string, body: Buffer): string {
+    const { key, ruleset } = JSON.parse(head) as { key: string; ruleset?: string };
+    return createHmac('sha256', 'b12lint-replay')
+      .update(`${key}\n${ruleset ?? ''}\n`)
+      .update(body)
+      .digest('base64');
+  }
+
   /** Writes a replay file of the given outputs, sealed with the public key as b12lint seals it. */
   function forge(file: string, stdout: string): void {
     const { head, meta } = parts(file);
-    const key = (JSON.parse(head) as { key: string }).key;
     const out = Buffer.from(stdout);
     const body = Buffer.concat([Buffer.from(`${JSON.stringify({ ...meta, stdout: out.length, files: [] })}\n`), out]);
-    const seal = createHmac('sha256', 'b12lint-replay').update(key).update('\n').update(body).digest('base64');
-    writeFileSync(file, Buffer.concat([Buffer.from(`${head}\n`), body, Buffer.from(`#${seal}`)]));
+    writeFileSync(file, Buffer.concat([Buffer.from(`${head}\n`), body, Buffer.from(`#${sealOf(head, body)}`)]));
   }
 
   test('without B12LINT_CACHE_KEY a replay sealed with the public key is used (it catches damage, not forgery, as documented); with it, not', () => {
@@ -287,12 +296,10 @@ describe('a replay file is trusted no more than the cache', () => {
     const args = ['-f', 'json', '-o', 'r.json'];
     const first = p.run(args);
     const { head, meta, bytes } = parts(p.replayFile);
-    const key = (JSON.parse(head) as { key: string }).key;
     const text = Buffer.from('echo pwned\n');
     const body = Buffer.concat([Buffer.from(`${JSON.stringify({ ...meta, stdout: 0, files: [['elsewhere.sh', text.length]] })}\n`), text]);
     expect(bytes.length).toBeGreaterThan(0);
-    const seal = createHmac('sha256', 'b12lint-replay').update(key).update('\n').update(body).digest('base64');
-    writeFileSync(p.replayFile, Buffer.concat([Buffer.from(`${head}\n`), body, Buffer.from(`#${seal}`)]));
+    writeFileSync(p.replayFile, Buffer.concat([Buffer.from(`${head}\n`), body, Buffer.from(`#${sealOf(head, body)}`)]));
     const r = p.run(args);
     expect(replayed(r)).toBe(false);
     expect([r.stdout, r.code]).toEqual([first.stdout, first.code]);
@@ -387,5 +394,61 @@ describe('what a replay file may not print (unsafe)', () => {
 
   test('genuine text is safe: colour, tabs, line feeds, an en dash, a # heading, a colon, non-Latin letters', () => {
     expect(unsafe(Buffer.from('\u001b[31m✖\u001b[39m 2 problems\n\tcol – x # y ## z ÄΩ漢\n  "a": "b::c"\n'))).toBe(false);
+  });
+});
+
+describe('the ruleset of a replayed run is compiled only when a rule is needed (setup.ts DeferredRuleset)', () => {
+  const WARNING = '`tests` is deprecated for lab tests: rename the key `labs` (b12lint reads both for now)';
+  const header = (p: { replayFile: string }): { key: string; ruleset?: string } =>
+    JSON.parse(readFileSync(p.replayFile, 'utf8').split('\n', 1)[0]!) as { key: string; ruleset?: string };
+
+  test('a ruleset that compiles without a word is named in the header by its fingerprint, under the seal', () => {
+    const p = project();
+    p.run([]);
+    expect(header(p).ruleset).toMatch(/^[0-9a-f]{64}$/);
+    // The seal covers it: another fingerprint in the header, and the outputs are not replayed.
+    const text = readFileSync(p.replayFile, 'utf8');
+    writeFileSync(p.replayFile, text.replace(/"ruleset":"[0-9a-f]{64}"/, `"ruleset":"${'0'.repeat(64)}"`));
+    expect(replayed(p.run([]))).toBe(false);
+    expect(replayed(p.run([]))).toBe(true);
+  });
+
+  test('a ruleset that warns is named in no header, and a replayed run says its warning as the first run did', () => {
+    const p = project();
+    cpSync(join(ROOT, 'fixtures', 'labs-key', 'tests.yaml'), join(p.dir, 'old.yaml'));
+    const args = ['-r', 'old.yaml'];
+    const fresh = cli(['charts', ...args], { cwd: p.dir });
+    expect(fresh.stderr).toBe(`old.yaml:3:1: warning: ${WARNING}\n`);
+    const first = p.run(args);
+    expect(header(p).ruleset).toBeUndefined();
+    const second = p.run(args);
+    expect(replayed(second)).toBe(true);
+    for (const r of [first, second]) {
+      expect(withoutStats(r.stderr)).toBe(fresh.stderr);
+      expect(r.stdout).toBe(fresh.stdout);
+      expect(r.code).toBe(fresh.code);
+    }
+  });
+
+  test('a header that names a broken ruleset as clean (forged) only delays its compiling: the run still refuses it, as without the cache', () => {
+    const p = project();
+    // Loads without a problem; compiling finds one (a codeset no file defines).
+    writeFileSync(
+      join(p.dir, 'bad.yaml'),
+      'ruleset: forged/bad\nextends: [b12lint:recommended]\nrules:\n  - id: bad-rule\n    severity: warning\n    title: Names a codeset no file defines\n    on: diagnosis\n    when: { diagnosis: { code: no-such-codeset } }\n    message: never\n',
+    );
+    p.run([]);
+    const loaded = loadFromSpec({ ruleset: join(p.dir, 'bad.yaml'), icd10: [], version: version() });
+    expect(loaded.problems.list).toEqual([]);
+    const text = readFileSync(p.replayFile, 'utf8');
+    const eol = text.indexOf('\n');
+    writeFileSync(p.replayFile, `${JSON.stringify({ ...header(p), ruleset: loadedFingerprint(loaded) })}${text.slice(eol)}`);
+    const fresh = cli(['charts', '-r', 'bad.yaml'], { cwd: p.dir });
+    expect(fresh.code).toBe(2);
+    expect(fresh.stderr).toContain('bad.yaml:8:32: unknown codeset "no-such-codeset".');
+    for (const jobs of ['1', '2']) {
+      const r = p.run(['-r', 'bad.yaml', '--jobs', jobs]);
+      expect([r.code, r.stdout, r.stderr]).toEqual([2, '', fresh.stderr]);
+    }
   });
 });

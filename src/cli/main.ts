@@ -28,7 +28,7 @@ import { run, type RunResult } from '../run/run.js';
 import type { ScheduleOptions } from '../run/schedule.js';
 import { SpareReader } from '../run/prefetch.js';
 import { parseShard, ShardError, type Shard } from '../run/shard.js';
-import { setupFromSpec, type RulesetSpec } from '../run/setup.js';
+import { compileLoaded, DeferredRuleset, loadedFingerprint, loadFromSpec, type RulesetSpec } from '../run/setup.js';
 import { configFileOf, failOnOf, rulesetSpecOf, type SettingsInput } from '../run/settings.js';
 import { DEFAULT_WORKER_THRESHOLD } from '../run/workers.js';
 import { fileSourceLines } from '../run/sources.js';
@@ -40,7 +40,7 @@ import { registerAuthoringCommands, rulesetWarnings, subcommandHint } from '../a
 import { Interrupted, watchSignals } from './signals.js';
 import { finishRun, ownFiles, replayOutputs, type BaselineOption, type FormatTarget } from './finish.js';
 import { replayRequest } from './replay.js';
-import { OutputRecorder, writeReplay, type ReplayRequest } from '../run/replay.js';
+import { OutputRecorder, replayedRuleset, writeReplay, type ReplayRequest, type ReplayStore } from '../run/replay.js';
 import { formatStats } from './stats.js';
 
 /**
@@ -171,12 +171,26 @@ function settingsInput(opts: RulesetOpts, io: Io): SettingsInput {
 function setup(
   opts: RulesetOpts,
   io: Io,
+  given?: { spec: RulesetSpec; replay: ReplayStore | undefined },
 ): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec; configFile?: string } {
-  const spec = rulesetSpecOf(settingsInput(opts, io), version());
-  const loaded = setupFromSpec(spec);
-  if (loaded.ruleset.warnings.length) io.stderr(rulesetWarnings(loaded.ruleset.warnings));
+  const spec = given?.spec ?? rulesetSpecOf(settingsInput(opts, io), version());
+  const loaded = loadFromSpec(spec);
+  const warn = (r: CompiledRuleset): void => {
+    if (r.warnings.length) io.stderr(rulesetWarnings(r.warnings));
+  };
+  let ruleset: CompiledRuleset;
+  // A run that may replay the last run's outputs compiles its ruleset only once a rule is needed,
+  // when the replay names this very ruleset as compiled without a word to say (setup.ts DeferredRuleset).
+  const fingerprint =
+    given?.replay && !loaded.problems.list.length && !loaded.problems.warnings.length ? loadedFingerprint(loaded) : undefined;
+  if (fingerprint !== undefined && replayedRuleset(given!.replay!) === fingerprint)
+    ruleset = new DeferredRuleset(loaded, fingerprint, warn);
+  else {
+    ruleset = compileLoaded(loaded).ruleset;
+    warn(ruleset);
+  }
   return {
-    ruleset: loaded.ruleset,
+    ruleset,
     config: loaded.config,
     spec,
     ...(spec.configPath ? { configFile: displayPath(spec.configPath, io.cwd) } : {}),
@@ -316,7 +330,8 @@ function cacheOption(opts: LintOpts, io: Io): ScheduleOptions['cache'] {
 function keepOutputs(result: RunResult, recorder: OutputRecorder | undefined, code: number, io: Io): void {
   const kept = code !== 2 ? recorder?.replay(code, result.report.summary.charts) : undefined;
   if (!kept || !result.replayAs) return;
-  const problem = writeReplay(result.replayAs.store, result.replayAs.key, kept);
+  const { ruleset } = result.engine;
+  const problem = writeReplay(result.replayAs.store, result.replayAs.key, kept, ruleset.warnings.length ? undefined : ruleset.fingerprint);
   if (problem) say(io, `warning: ${problem}`);
 }
 
@@ -391,11 +406,22 @@ async function lintWith(
   },
 ): Promise<number> {
   const { shard, settings, jobs, cache, maxFileSizeMb, spare } = given;
-  const { ruleset, config, spec, configFile } = setup(opts, io);
+  const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
+  const spec = rulesetSpecOf(settingsInput(opts, io), version());
+  const replay = replayOf(
+    paths,
+    opts,
+    io,
+    settings,
+    spec.configPath ? displayPath(spec.configPath, io.cwd) : undefined,
+    cache !== undefined && !shard,
+  );
+  const { ruleset, config, configFile } = setup(opts, io, {
+    spec,
+    replay: replay && cache ? { ...cache, maxSize: maxFileSize } : undefined,
+  });
   noteConfig(opts, configFile, io);
   if (opts.redact && !io.env.B12LINT_REDACT_KEY) io.stderr(`b12lint: warning: ${REDACT_PUBLIC_KEY}\n`);
-  const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
-  const replay = replayOf(paths, opts, io, settings, configFile, cache !== undefined && !shard);
   const started = performance.now();
   const result = await run({
     ...inputOptions(opts, config, io),

@@ -243,8 +243,12 @@ function compileOverridden(id: string, def: Def<RawRule>, o: Overrides, env: Env
   return compileRule(id, raw, def, o.severities.get(id), env, { query, cite, policy });
 }
 
-/** A hash of everything the results depend on: the ruleset's files, the extra text, the code tables. */
-function fingerprintOf(defs: Definitions, extra: string, codeTable: CodeTable): string {
+/**
+ * A hash of everything the results depend on: the ruleset's files, the extra text, the code tables.
+ * Compiling is a function of these alone, so two rulesets of one fingerprint compile alike, with
+ * the same problems (the replay of a run relies on it: src/run/setup.ts DeferredRuleset).
+ */
+export function fingerprintOf(defs: Definitions, extra: string, codeTable: CodeTable): string {
   return createHash('sha256')
     .update(defs.sources.map((s) => `${s.file}\n${s.text}`).join('\n\u0000'))
     .update(extra)

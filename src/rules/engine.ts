@@ -29,8 +29,10 @@ export interface RuleStats {
 const FACTS_MEMO = 4096;
 
 export class Engine {
-  private readonly bySubject = new Map<SubjectKind, PreparedRule[]>();
-  readonly stats: Map<string, RuleStats> | undefined;
+  /** The rules by subject, set out when the engine is first used (a replayed run uses none: its ruleset may not be compiled). */
+  private prepared: Map<SubjectKind, PreparedRule[]> | undefined;
+  private ruleStats: Map<string, RuleStats> | undefined;
+  private readonly wantStats: boolean;
 
   private readonly relevance: boolean;
   private readonly byFacts = new Map<string, Map<SubjectKind, PreparedRule[]>>();
@@ -44,14 +46,25 @@ export class Engine {
     options: { stats?: boolean; relevance?: boolean } = {},
   ) {
     this.relevance = options.relevance ?? true;
-    for (const rule of ruleset.rules) {
-      const list = this.bySubject.get(rule.on) ?? [];
+    this.wantStats = options.stats ?? false;
+  }
+
+  /** Statistics per rule, when asked for (`stats`). */
+  get stats(): Map<string, RuleStats> | undefined {
+    this.bySubject();
+    return this.ruleStats;
+  }
+
+  private bySubject(): Map<SubjectKind, PreparedRule[]> {
+    if (this.prepared) return this.prepared;
+    const by = new Map<SubjectKind, PreparedRule[]>();
+    for (const rule of this.ruleset.rules) {
+      const list = by.get(rule.on) ?? [];
       list.push({ rule, template: parseTemplate(rule.message) });
-      this.bySubject.set(rule.on, list);
+      by.set(rule.on, list);
     }
-    if (options.stats) {
-      this.stats = new Map(ruleset.rules.map((r) => [r.id, { evaluations: 0, findings: 0, ms: 0 }]));
-    }
+    if (this.wantStats) this.ruleStats = new Map(this.ruleset.rules.map((r) => [r.id, { evaluations: 0, findings: 0, ms: 0 }]));
+    return (this.prepared = by);
   }
 
   /**
@@ -61,7 +74,8 @@ export class Engine {
   lint(chart: Chart, debug = false, queries = true): UnlocatedFinding[] {
     const ctx = new ChartContext(chart);
     const out: UnlocatedFinding[] = chart.labs.length ? labDataQuality(chart, this.ruleset.labs.values()) : [];
-    const active = this.relevance ? this.relevantRules(chart) : this.bySubject;
+    const all = this.bySubject();
+    const active = this.relevance ? this.relevantRules(chart, all) : all;
     if (active.size === 0) return out; // nothing any rule could fire on: the chart's checks are done
     const run = (kind: SubjectKind, scope: Scope, pointer: string): void => {
       const rules = active.get(kind);
@@ -95,14 +109,14 @@ export class Engine {
    * out. Gates read only the chart's facts, so charts with the same facts share the answer: a
    * night's routine visits come in a few hundred combinations of codes, settings and tests.
    */
-  private relevantRules(chart: Chart): Map<SubjectKind, PreparedRule[]> {
+  private relevantRules(chart: Chart, all: Map<SubjectKind, PreparedRule[]>): Map<SubjectKind, PreparedRule[]> {
     const facts = chartFacts(chart);
     const known = this.byFacts.get(facts.key);
     if (known) return known;
     const out = new Map<SubjectKind, PreparedRule[]>();
     if (this.byFacts.size >= FACTS_MEMO) this.byFacts.clear();
     this.byFacts.set(facts.key, out);
-    for (const [kind, rules] of this.bySubject) {
+    for (const [kind, rules] of all) {
       const kept = rules.filter((pr) => !pr.rule.gate || pr.rule.gate(facts));
       if (kept.length) out.set(kind, kept);
     }
@@ -111,7 +125,7 @@ export class Engine {
 
   private apply(pr: PreparedRule, scope: Scope, pointer: string, out: UnlocatedFinding[], debug: boolean, queries: boolean): void {
     const { rule } = pr;
-    const stats = this.stats?.get(rule.id);
+    const stats = this.ruleStats?.get(rule.id);
     const t0 = stats ? performance.now() : 0;
     try {
       if (rule.match && !rule.match(scope)) return;

@@ -16,10 +16,11 @@
  * (`OutputRecorder`, src/cli/finish.ts), and the CLI keeps it here.
  *
  * The file, `replay` in the cache folder, mode 600 (it holds the report, with its excerpts of
- * chart text): a header line (format, strategy, key) read alone first; a line giving the exit
- * code, the chart count and the byte length of standard output and of each report file; those
- * bytes; and a seal, an HMAC of all but the header keyed like the cache's (B12LINT_CACHE_KEY, or
- * a public key that catches damage). It is trusted no more than the cache: read only if it is a
+ * chart text): a header line (format, strategy, key, and the fingerprint of a ruleset that compiled
+ * without a word) read alone first; a line giving the exit code, the chart count and the byte
+ * length of standard output and of each report file; those bytes; and a seal, an HMAC of the
+ * header's key and fingerprint and all that follows the header, keyed like the cache's
+ * (B12LINT_CACHE_KEY, or a public key that catches damage). It is trusted no more than the cache: read only if it is a
  * regular file within the size limit of chart files, and not replayed if the seal does not verify,
  * if it would write other report files than the run names, or, under the public key, if any text
  * holds a character that could drive a terminal or a CI log (`unsafe`).
@@ -31,8 +32,8 @@ import { ioCause, writeAtomic } from '../core/io.js';
 import type { CacheStrategy, Signature } from './signature.js';
 
 export const REPLAY_FILE = 'replay';
-/** Bump when the layout of the file changes. */
-export const REPLAY_FORMAT = 1;
+/** Bump when the layout of the file changes (2: the header may name the ruleset, and the seal covers it). */
+export const REPLAY_FORMAT = 2;
 const MAX_HEADER = 1024;
 
 /** What a run wrote, as it wrote it. */
@@ -66,6 +67,12 @@ interface Header {
   format: number;
   strategy: CacheStrategy;
   key: string;
+  /**
+   * The fingerprint of the run's ruleset, when compiling it gave no problem and no warning: the
+   * next run with that fingerprint may then leave its ruleset uncompiled until a rule is needed
+   * (src/run/setup.ts DeferredRuleset), which a replay never needs. Covered by the seal.
+   */
+  ruleset?: string;
 }
 
 interface Meta {
@@ -102,10 +109,9 @@ export function replayKey(
     .digest('base64');
 }
 
-function sealOf(store: ReplayStore, key: string, body: Uint8Array): string {
+function sealOf(store: ReplayStore, head: Pick<Header, 'key' | 'ruleset'>, body: Uint8Array): string {
   return `#${createHmac('sha256', store.secret ?? 'b12lint-replay')
-    .update(key)
-    .update('\n')
+    .update(`${head.key}\n${head.ruleset ?? ''}\n`)
     .update(body)
     .digest('base64')}`;
 }
@@ -175,26 +181,41 @@ function openFile(store: ReplayStore): number | undefined {
   }
 }
 
-/** The key a header line names, if it is a header of this format and of the store's strategy. */
-function headerKey(line: string, store: ReplayStore): string | undefined {
+/** What a header line says, if it is a header of this format and of the store's strategy. */
+function headerOf(line: string, store: ReplayStore): Pick<Header, 'key' | 'ruleset'> | undefined {
   const h = JSON.parse(line) as Partial<Header> | null;
-  return h?.format === REPLAY_FORMAT && h.strategy === store.strategy && typeof h.key === 'string' ? h.key : undefined;
+  if (h?.format !== REPLAY_FORMAT || h.strategy !== store.strategy || typeof h.key !== 'string') return undefined;
+  return typeof h.ruleset === 'string' ? { key: h.key, ruleset: h.ruleset } : { key: h.key };
+}
+
+/** The header of the replay file there, by itself (unsealed: a hint, checked with the rest by `loadReplay`). */
+function readHeader(store: ReplayStore): Pick<Header, 'key' | 'ruleset'> | undefined {
+  const fd = openFile(store);
+  if (fd === undefined) return undefined;
+  try {
+    if (!fstatSync(fd).isFile()) return undefined;
+    const head = Buffer.alloc(MAX_HEADER);
+    const eol = head.subarray(0, readSync(fd, head, 0, MAX_HEADER, 0)).indexOf(10);
+    return eol >= 0 ? headerOf(head.toString('utf8', 0, eol), store) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Whether a replay file of this format and strategy is there, by its header alone. */
 export function hasReplay(store: ReplayStore): boolean {
-  const fd = openFile(store);
-  if (fd === undefined) return false;
-  try {
-    if (!fstatSync(fd).isFile()) return false;
-    const head = Buffer.alloc(MAX_HEADER);
-    const eol = head.subarray(0, readSync(fd, head, 0, MAX_HEADER, 0)).indexOf(10);
-    return eol >= 0 && headerKey(head.toString('utf8', 0, eol), store) !== undefined;
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
+  return readHeader(store) !== undefined;
+}
+
+/**
+ * The ruleset fingerprint the replay file there names as compiled without a problem or a warning,
+ * if any. Its header is not checked against the seal here: a forged one can only make a run compile
+ * its ruleset later (when a rule is first needed) than it would have.
+ */
+export function replayedRuleset(store: ReplayStore): string | undefined {
+  return readHeader(store)?.ruleset;
 }
 
 /**
@@ -213,12 +234,12 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): { key:
     for (let n = -1; n !== 0 && filled < all.length; filled += n) n = readSync(fd, all, filled, all.length - filled, filled);
     const eol = all.indexOf(10);
     if (eol < 0 || eol >= MAX_HEADER) return undefined;
-    const key = headerKey(all.toString('utf8', 0, eol), store);
-    if (key === undefined) return undefined;
+    const head = headerOf(all.toString('utf8', 0, eol), store);
+    if (head === undefined) return undefined;
     const sealAt = all.lastIndexOf(0x23, filled - 1);
     if (sealAt <= eol) return undefined;
     const body = all.subarray(eol + 1, sealAt);
-    if (all.toString('latin1', sealAt, filled) !== sealOf(store, key, body)) return undefined;
+    if (all.toString('latin1', sealAt, filled) !== sealOf(store, head, body)) return undefined;
     // Under a secret the seal says b12lint wrote it; under the public key anyone could have.
     if (store.secret === undefined && unsafe(body)) return undefined;
     const metaEnd = body.indexOf(10);
@@ -235,7 +256,7 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): { key:
     const stdout = take(meta.stdout).toString('utf8');
     const outputs = meta.files.map((f) => ({ path: f[0], bytes: take(f[1]) }));
     if (at !== body.length) return undefined;
-    return { key, replay: { exit: meta.exit, charts: meta.charts, files: outputs, stdout } };
+    return { key: head.key, replay: { exit: meta.exit, charts: meta.charts, files: outputs, stdout } };
   } catch {
     return undefined; // damaged: the run goes the usual way
   } finally {
@@ -243,9 +264,12 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): { key:
   }
 }
 
-/** Keeps a run's outputs under `key`; the reason when the file cannot be written. */
-export function writeReplay(store: ReplayStore, key: string, replay: Replay): string | undefined {
-  const head: Header = { format: REPLAY_FORMAT, strategy: store.strategy, key };
+/**
+ * Keeps a run's outputs under `key`, with the fingerprint of its ruleset when it compiled without
+ * a problem or a warning; the reason when the file cannot be written.
+ */
+export function writeReplay(store: ReplayStore, key: string, replay: Replay, ruleset?: string): string | undefined {
+  const head: Header = { format: REPLAY_FORMAT, strategy: store.strategy, key, ...(ruleset !== undefined ? { ruleset } : {}) };
   const stdout = Buffer.from(replay.stdout);
   const meta: Meta = {
     exit: replay.exit,
@@ -258,7 +282,7 @@ export function writeReplay(store: ReplayStore, key: string, replay: Replay): st
   try {
     writeAtomic(
       join(store.location, REPLAY_FILE),
-      Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), body, Buffer.from(sealOf(store, key, body))]),
+      Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), body, Buffer.from(sealOf(store, head, body))]),
       0o600,
     );
     return undefined;

@@ -120,17 +120,28 @@ export async function run(options: RunOptions): Promise<RunResult> {
   for (const o of outcomes) {
     for (const [chartId, values] of o.sensitive ?? []) sensitive.set(sensitiveKey(o.file, chartId), values);
   }
-  return { report: buildReport(outcomes, options), engine, sensitive, stats: stats!, ...replay };
+  return { report: buildReport(outcomes, options, replay.replayed !== undefined), engine, sensitive, stats: stats!, ...replay };
 }
 
 /** Merges file outcomes into the report. Pure: the same outcomes give the same report. */
 export function buildReport(
   outcomes: readonly FileOutcome[],
   options: Pick<RunOptions, 'ruleset' | 'version' | 'shard' | 'config'>,
+  replayed = false,
 ): Report {
+  const { ruleset } = options;
   const head: ReportHead = {
     tool: { name: 'b12lint', version: options.version },
-    ruleset: { name: options.ruleset.name, rules: options.ruleset.rules.length },
+    // A replayed run's report holds no file and is not written: its rule count, which needs the
+    // ruleset compiled (setup.ts DeferredRuleset), is worked out only if something reads it.
+    ruleset: replayed
+      ? {
+          name: ruleset.name,
+          get rules(): number {
+            return ruleset.rules.length;
+          },
+        }
+      : { name: ruleset.name, rules: ruleset.rules.length },
   };
   if (options.config !== undefined) head.config = options.config;
   if (options.shard) head.shard = { ...options.shard, ruleset: options.ruleset.fingerprint };

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_RULESET } from '../core/package.js';
 import { CodeTable, CodeTableError, loadCodeTable } from '../rules/code-table.js';
-import { compileRuleset } from '../rules/compile.js';
+import { compileRuleset, fingerprintOf } from '../rules/compile.js';
 import { applyLayer, baseDefinitions, loadDefinitions, type Definitions } from '../rules/load.js';
 import { Problems, RulesetError } from '../read/problems.js';
 import type { CompiledRuleset } from '../rules/types.js';
@@ -59,15 +59,95 @@ export function setupRuleset(options: SetupOptions, problems = new Problems()): 
 }
 
 function setup(options: SetupOptions, problems: Problems): SetUp {
+  return compileLoaded(load(options, problems));
+}
+
+/** A ruleset loaded and not yet compiled: its definitions, code table and what loading found wrong. */
+export interface Loaded {
+  defs: Definitions;
+  config: Config | undefined;
+  codeTable: CodeTable;
+  /** The text besides the files that the fingerprint covers (the b12lint version, the config). */
+  extra: string;
+  problems: Problems;
+}
+
+function load(options: SetupOptions, problems: Problems): Loaded {
   const { config } = options;
   const defs = resolveDefinitions(options, problems);
-  // Compile whatever loaded, so the problems of loading and of compiling are listed together.
-  const ruleset = compileRuleset(defs, problems, {
-    codeTable: codeTableOf(tablesInForce(options.icd10 ?? [], config)),
-    fingerprintExtra: `${options.version}\n${config ? config.src.text : ''}`,
-  });
-  problems.throwIfAny();
-  return { ruleset, defs, config };
+  const codeTable = codeTableOf(tablesInForce(options.icd10 ?? [], config));
+  return { defs, config, codeTable, extra: `${options.version}\n${config ? config.src.text : ''}`, problems };
+}
+
+/** Compiles whatever loaded, so the problems of loading and of compiling are listed together. */
+export function compileLoaded(loaded: Loaded): SetUp {
+  const ruleset = compileRuleset(loaded.defs, loaded.problems, { codeTable: loaded.codeTable, fingerprintExtra: loaded.extra });
+  loaded.problems.throwIfAny();
+  return { ruleset, defs: loaded.defs, config: loaded.config };
+}
+
+/**
+ * A ruleset whose compiling waits until something asks for a rule: the name, files and fingerprint
+ * come from what loaded. For a run that may replay the last run's outputs (replay.ts), which needs
+ * only the fingerprint when nothing changed. Given only for a ruleset whose loading found nothing
+ * to say and whose fingerprint a replay names as compiled without a problem or warning: compiling
+ * depends on what the fingerprint covers alone, so it will again, and nothing is missed on stderr.
+ * `compiled` is called once, with the ruleset, when it is compiled (a warning then still goes out).
+ */
+export class DeferredRuleset implements CompiledRuleset {
+  readonly name: string;
+  readonly files: string[];
+  readonly codeTable: CodeTable;
+  readonly fingerprint: string;
+  private made: CompiledRuleset | undefined;
+
+  /** `fingerprint`: the loaded ruleset's (loadedFingerprint). */
+  constructor(
+    private readonly loaded: Loaded,
+    fingerprint: string,
+    private readonly compiled: (ruleset: CompiledRuleset) => void,
+  ) {
+    this.name = loaded.defs.name || DEFAULT_RULESET;
+    this.files = loaded.defs.files;
+    this.codeTable = loaded.codeTable;
+    this.fingerprint = fingerprint;
+  }
+
+  private get it(): CompiledRuleset {
+    if (!this.made) {
+      this.made = compileLoaded(this.loaded).ruleset;
+      this.compiled(this.made);
+    }
+    return this.made;
+  }
+
+  get lookback(): CompiledRuleset['lookback'] {
+    return this.it.lookback;
+  }
+  get rules(): CompiledRuleset['rules'] {
+    return this.it.rules;
+  }
+  get allRules(): CompiledRuleset['allRules'] {
+    return this.it.allRules;
+  }
+  get labs(): CompiledRuleset['labs'] {
+    return this.it.labs;
+  }
+  get codesets(): CompiledRuleset['codesets'] {
+    return this.it.codesets;
+  }
+  get terms(): CompiledRuleset['terms'] {
+    return this.it.terms;
+  }
+  get values(): CompiledRuleset['values'] {
+    return this.it.values;
+  }
+  get context(): CompiledRuleset['context'] {
+    return this.it.context;
+  }
+  get warnings(): CompiledRuleset['warnings'] {
+    return this.it.warnings;
+  }
 }
 
 /**
@@ -85,9 +165,14 @@ export interface RulesetSpec {
 
 /** Loads the config a spec names and sets up the ruleset on it (problems listed together). */
 export function setupFromSpec(spec: RulesetSpec): SetUp {
+  return compileLoaded(loadFromSpec(spec));
+}
+
+/** Loads the config a spec names and the ruleset on it, without compiling it. */
+export function loadFromSpec(spec: RulesetSpec): Loaded {
   const problems = new Problems();
   const config = spec.configPath ? loadConfig(spec.configPath, problems) : undefined;
-  return setup(
+  return load(
     {
       ...(spec.ruleset ? { ruleset: spec.ruleset } : {}),
       ...(config ? { config } : {}),
@@ -96,4 +181,9 @@ export function setupFromSpec(spec: RulesetSpec): SetUp {
     },
     problems,
   );
+}
+
+/** The fingerprint a loaded ruleset will compile with (compile.ts). */
+export function loadedFingerprint(loaded: Loaded): string {
+  return fingerprintOf(loaded.defs, loaded.extra, loaded.codeTable);
 }
