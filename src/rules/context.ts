@@ -97,8 +97,14 @@ export interface NoteAnalysis {
   /** Sorted indexes of the characters that end a sentence (or begin one, after a heading's colon). */
   readonly bounds: readonly number[];
   readonly cues: readonly Cue[];
-  /** Sorted section starts: [index, category index or -1 for a heading that qualifies nothing]. */
-  readonly sections: readonly (readonly [number, number])[];
+  /**
+   * The headings met, sorted: where each starts, and its category index (-1 for a heading that
+   * qualifies nothing). Arrays of small integers, never empty arrays of another kind: the hot code
+   * that reads them then sees one shape of array, and V8 does not drop its optimized code when a
+   * note with a heading comes after many without.
+   */
+  readonly sectionStarts: readonly number[];
+  readonly sectionCats: readonly number[];
   /** The category the note's own section gives, or -1. */
   readonly noteSection: number;
 }
@@ -198,10 +204,7 @@ export class CompiledContext {
 
   private read(text: string, section: string): NoteAnalysis {
     const headings = this.findHeadings(text);
-    const bounds = sentenceBoundaries(
-      text,
-      headings.map((h) => h.colon),
-    );
+    const bounds = sentenceBoundaries(text, headings.colons);
     const raw: { start: number; end: number; role: Role }[] = [];
     this.cues.scan(text, (m) => {
       const roles = this.roles.get(phraseKey(m[0]));
@@ -221,7 +224,8 @@ export class CompiledContext {
       text,
       bounds,
       cues: [] as Cue[],
-      sections: headings.map((h) => [h.start, h.cat] as const),
+      sectionStarts: headings.starts,
+      sectionCats: headings.cats,
       noteSection: this.headingCat.get(sectionKey(section)) ?? -1,
     };
     const { forward, backward } = this.config.window;
@@ -254,9 +258,9 @@ export class CompiledContext {
     return a;
   }
 
-  /** Headings: a known section name at the start of a line or sentence, followed by a colon. */
-  private findHeadings(text: string): { start: number; colon: number; cat: number }[] {
-    const out: { start: number; colon: number; cat: number }[] = [];
+  /** Headings: a known section name at the start of a line or sentence, followed by a colon (each at the same index of the three lists). */
+  private findHeadings(text: string): { starts: number[]; colons: number[]; cats: number[] } {
+    const out = { starts: [] as number[], colons: [] as number[], cats: [] as number[] };
     this.headingWords.scan(text, (m) => {
       let i = m.index + m[0].length;
       while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
@@ -264,7 +268,9 @@ export class CompiledContext {
       let b = m.index - 1;
       while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
       if (b >= 0 && !'\n\r.;!?'.includes(text[b]!)) return;
-      out.push({ start: m.index, colon: i, cat: this.headingCat.get(sectionKey(m[0])) ?? -1 });
+      out.starts.push(m.index);
+      out.colons.push(i);
+      out.cats.push(this.headingCat.get(sectionKey(m[0])) ?? -1);
     });
     return out;
   }
@@ -309,13 +315,13 @@ export function sentenceAt(a: Pick<NoteAnalysis, 'bounds' | 'text'>, index: numb
 
 function sectionAt(a: NoteAnalysis, index: number): number {
   let lo = 0;
-  let hi = a.sections.length;
+  let hi = a.sectionStarts.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a.sections[mid]![0] <= index) lo = mid + 1;
+    if (a.sectionStarts[mid]! <= index) lo = mid + 1;
     else hi = mid;
   }
-  return lo > 0 ? a.sections[lo - 1]![1] : a.noteSection;
+  return lo > 0 ? a.sectionCats[lo - 1]! : a.noteSection;
 }
 
 function isBoundary(text: string, i: number): boolean {
