@@ -87,7 +87,8 @@ const enum C {
  * `baseLine`/`baseColumn` place the text inside a larger file (a line of an NDJSON file).
  */
 export class JsonLocator implements Locator {
-  private cache = new Map<string, Position>();
+  /** Positions found, made on the first call: most documents (charts with no finding) are located once. */
+  private cache: Map<string, Position> | undefined;
 
   constructor(
     private readonly text: string,
@@ -105,7 +106,7 @@ export class JsonLocator implements Locator {
     const out = new Map<string, Position>();
     const wanted = new Set<string>();
     for (const p of pointers) {
-      const hit = this.cache.get(p);
+      const hit = this.cache?.get(p);
       if (hit) out.set(p, hit);
       else wanted.add(p);
     }
@@ -123,7 +124,7 @@ export class JsonLocator implements Locator {
       let q = p;
       while (!found.has(q) && q !== '') q = parentPointer(q);
       const pos = found.get(q) ?? { line: this.baseLine, column: this.baseColumn };
-      this.cache.set(p, pos);
+      (this.cache ??= new Map()).set(p, pos);
       out.set(p, pos);
     }
     return out;

@@ -77,6 +77,9 @@ function checkValueCount(root: unknown, text: string, limit: number | undefined)
 }
 
 export function formatOf(path: string): SourceFormat | undefined {
+  // Most names end in `.json` or `.yaml` as written: no lower-cased copy of the path for them.
+  if (path.endsWith('.json')) return 'json';
+  if (path.endsWith('.yaml')) return 'yaml';
   const lower = path.toLowerCase();
   if (lower.endsWith('.json')) return 'json';
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
