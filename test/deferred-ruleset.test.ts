@@ -11,6 +11,8 @@ import { lintText } from '../src/run/lint-file.js';
 import { compileLoaded, DeferredRuleset, loadedFingerprint, loadFromSpec, setupFromSpec } from '../src/run/setup.js';
 import type { CompiledRuleset } from '../src/rules/types.js';
 import { ROOT } from './helpers/cli.js';
+import { scratch } from './helpers/scratch.js';
+import { RulesetError } from '../src/read/problems.js';
 
 const SPEC = { icd10: [], version: 'test' };
 const OPTIONS = { maxFileSize: 64 * 1024 * 1024, debug: true };
@@ -62,4 +64,40 @@ test('an engine asks for no rule until it lints or its statistics are read, and 
   expect(compiled).toHaveLength(1);
   expect(found.findings.length).toBeGreaterThan(0);
   expect(found).toEqual(lintText(text, 'yaml', 'p-0001.yaml', new Engine(setupFromSpec(SPEC).ruleset), OPTIONS));
+});
+
+test('a copy made with a spread holds every field, compiled (as a copy of a compiled ruleset would)', () => {
+  const { ruleset, compiled } = deferred();
+  const copy = { ...ruleset, rules: ruleset.allRules };
+  expect(compiled).toHaveLength(1);
+  expect(copy.labs).toBe(ruleset.labs);
+  expect(copy.context).toBe(ruleset.context);
+  expect(copy.warnings).toEqual([]);
+  expect(copy.fingerprint).toBe(ruleset.fingerprint);
+});
+
+test('a ruleset that fails to compile fails the same way each time it is asked, its problems listed once', () => {
+  const s = scratch();
+  try {
+    s.write(
+      'bad.yaml',
+      'ruleset: bad\nextends: [b12lint:recommended]\nrules:\n  - id: bad-rule\n    severity: warning\n    title: Names a codeset no file defines\n    on: diagnosis\n    when: { diagnosis: { code: no-such-codeset } }\n    message: never\n',
+    );
+    const loaded = loadFromSpec({ ruleset: join(s.dir, 'bad.yaml'), icd10: [], version: 'test' });
+    expect(loaded.problems.list).toEqual([]);
+    const ruleset = new DeferredRuleset(loaded, loadedFingerprint(loaded), () => {
+      throw new Error('not compiled: no call');
+    });
+    const problems = (): unknown => {
+      try {
+        return ruleset.rules;
+      } catch (err) {
+        return err instanceof RulesetError ? err.problems.map((p) => p.message) : err;
+      }
+    };
+    expect(problems()).toEqual(['unknown codeset "no-such-codeset".']);
+    expect(problems()).toEqual(['unknown codeset "no-such-codeset".']);
+  } finally {
+    s.remove();
+  }
 });

@@ -13,6 +13,7 @@ import { FORMATTERS, SHOWS_CLOCK } from '../src/report/index.js';
 import type { Report } from '../src/report/types.js';
 import { REPLAY_FILE, unsafe } from '../src/run/replay.js';
 import { loadedFingerprint, loadFromSpec } from '../src/run/setup.js';
+import { rulesetSpecOf } from '../src/run/settings.js';
 import { version } from '../src/cli/main.js';
 import { cli, ROOT, type CliResult } from './helpers/cli.js';
 import { scratches } from './helpers/scratch.js';
@@ -226,29 +227,29 @@ describe('what makes a run go the usual way', () => {
   });
 });
 
+/** The replay file's parts: header line, meta line, the outputs' bytes, and the seal. */
+function parts(file: string): {
+  head: string;
+  meta: { exit: number; charts: number; stdout: number; files: [string, number][] };
+  bytes: Buffer;
+} {
+  const all = readFileSync(file);
+  const eol = all.indexOf(10);
+  const body = all.subarray(eol + 1, all.lastIndexOf(0x23));
+  const metaEnd = body.indexOf(10);
+  return { head: all.toString('utf8', 0, eol), meta: JSON.parse(body.toString('utf8', 0, metaEnd)), bytes: body.subarray(metaEnd + 1) };
+}
+
+/** The seal b12lint puts on a body under a header line, with the public key: the header's key and ruleset, then the body. */
+function sealOf(head: string, body: Buffer): string {
+  const { key, ruleset } = JSON.parse(head) as { key: string; ruleset?: string };
+  return createHmac('sha256', 'b12lint-replay')
+    .update(`${JSON.stringify([key, ruleset ?? null])}\n`)
+    .update(body)
+    .digest('base64');
+}
+
 describe('a replay file is trusted no more than the cache', () => {
-  /** The replay file's parts: header line, meta line, the outputs' bytes, and the seal. */
-  function parts(file: string): {
-    head: string;
-    meta: { exit: number; charts: number; stdout: number; files: [string, number][] };
-    bytes: Buffer;
-  } {
-    const all = readFileSync(file);
-    const eol = all.indexOf(10);
-    const body = all.subarray(eol + 1, all.lastIndexOf(0x23));
-    const metaEnd = body.indexOf(10);
-    return { head: all.toString('utf8', 0, eol), meta: JSON.parse(body.toString('utf8', 0, metaEnd)), bytes: body.subarray(metaEnd + 1) };
-  }
-
-  /** The seal b12lint puts on a body under a header line, with the public key: the header's key and ruleset, then the body. */
-  function sealOf(head: string, body: Buffer): string {
-    const { key, ruleset } = JSON.parse(head) as { key: string; ruleset?: string };
-    return createHmac('sha256', 'b12lint-replay')
-      .update(`${key}\n${ruleset ?? ''}\n`)
-      .update(body)
-      .digest('base64');
-  }
-
   /** Writes a replay file of the given outputs, sealed with the public key as b12lint seals it. */
   function forge(file: string, stdout: string): void {
     const { head, meta } = parts(file);
@@ -401,6 +402,30 @@ describe('the ruleset of a replayed run is compiled only when a rule is needed (
   const WARNING = '`tests` is deprecated for lab tests: rename the key `labs` (b12lint reads both for now)';
   const header = (p: { replayFile: string }): { key: string; ruleset?: string } =>
     JSON.parse(readFileSync(p.replayFile, 'utf8').split('\n', 1)[0]!) as { key: string; ruleset?: string };
+  // Loads without a problem; compiling finds one (a codeset no file defines).
+  const BROKEN =
+    'ruleset: forged/bad\nextends: [b12lint:recommended]\nrules:\n  - id: bad-rule\n    severity: warning\n    title: Names a codeset no file defines\n    on: diagnosis\n    when: { diagnosis: { code: no-such-codeset } }\n    message: never\n';
+  const PROBLEM = 'bad.yaml:8:32: unknown codeset "no-such-codeset".';
+
+  /** The project's replay file with the broken ruleset's fingerprint in its header; sealed again with the public key when `seal`. */
+  function nameBroken(p: { dir: string; replayFile: string }, seal: boolean): void {
+    // As the CLI loads `-r bad.yaml` in that folder: the fingerprint covers the file's name as shown from there.
+    const here = process.cwd();
+    process.chdir(p.dir);
+    let loaded: ReturnType<typeof loadFromSpec>;
+    try {
+      loaded = loadFromSpec(rulesetSpecOf({ cwd: p.dir, ruleset: 'bad.yaml', icd10: [] }, version()));
+    } finally {
+      process.chdir(here);
+    }
+    expect([loaded.problems.list, loaded.problems.warnings]).toEqual([[], []]);
+    const all = readFileSync(p.replayFile);
+    const eol = all.indexOf(10);
+    const head = JSON.stringify({ ...(JSON.parse(all.toString('utf8', 0, eol)) as object), ruleset: loadedFingerprint(loaded) });
+    const body = all.subarray(eol + 1, all.lastIndexOf(0x23));
+    const tail = seal ? Buffer.from(`#${sealOf(head, body)}`) : all.subarray(all.lastIndexOf(0x23));
+    writeFileSync(p.replayFile, Buffer.concat([Buffer.from(`${head}\n`), body, tail]));
+  }
 
   test('a ruleset that compiles without a word is named in the header by its fingerprint, under the seal', () => {
     const p = project();
@@ -430,25 +455,59 @@ describe('the ruleset of a replayed run is compiled only when a rule is needed (
     }
   });
 
-  test('a header that names a broken ruleset as clean (forged) only delays its compiling: the run still refuses it, as without the cache', () => {
+  test('a header naming a broken ruleset without the seal is not believed: the ruleset is compiled first and refused as without the cache', () => {
     const p = project();
-    // Loads without a problem; compiling finds one (a codeset no file defines).
-    writeFileSync(
-      join(p.dir, 'bad.yaml'),
-      'ruleset: forged/bad\nextends: [b12lint:recommended]\nrules:\n  - id: bad-rule\n    severity: warning\n    title: Names a codeset no file defines\n    on: diagnosis\n    when: { diagnosis: { code: no-such-codeset } }\n    message: never\n',
-    );
+    writeFileSync(join(p.dir, 'bad.yaml'), BROKEN);
     p.run([]);
-    const loaded = loadFromSpec({ ruleset: join(p.dir, 'bad.yaml'), icd10: [], version: version() });
-    expect(loaded.problems.list).toEqual([]);
-    const text = readFileSync(p.replayFile, 'utf8');
-    const eol = text.indexOf('\n');
-    writeFileSync(p.replayFile, `${JSON.stringify({ ...header(p), ruleset: loadedFingerprint(loaded) })}${text.slice(eol)}`);
+    nameBroken(p, false);
     const fresh = cli(['charts', '-r', 'bad.yaml'], { cwd: p.dir });
-    expect(fresh.code).toBe(2);
-    expect(fresh.stderr).toContain('bad.yaml:8:32: unknown codeset "no-such-codeset".');
+    expect([fresh.code, fresh.stdout]).toEqual([2, '']);
+    expect(fresh.stderr).toContain(PROBLEM);
     for (const jobs of ['1', '2']) {
       const r = p.run(['-r', 'bad.yaml', '--jobs', jobs]);
       expect([r.code, r.stdout, r.stderr]).toEqual([2, '', fresh.stderr]);
     }
+    // Compiled before the files are looked for: the ruleset's problem, not a missing folder.
+    const missing = cli(['nosuch', '--cache-location', join(p.dir, 'cache'), '-r', 'bad.yaml'], { cwd: p.dir });
+    expect([missing.code, missing.stderr]).toEqual([2, fresh.stderr]);
+  });
+
+  test('sealed with the public key (no secret), such a header only delays compiling: the ruleset is refused once the files are found; under a secret it is not believed', () => {
+    const p = project();
+    writeFileSync(join(p.dir, 'bad.yaml'), BROKEN);
+    const fresh = cli(['charts', '-r', 'bad.yaml'], { cwd: p.dir });
+    p.run([]);
+    nameBroken(p, true);
+    // The charts are found, then the ruleset is compiled: refused with the same problems, exit 2.
+    const r = p.run(['-r', 'bad.yaml']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', fresh.stderr]);
+    // The ruleset was not compiled before the files were looked for (the deferred path): a missing
+    // folder is said, where a run without the cache names the ruleset's problem.
+    const cache = ['--cache-location', join(p.dir, 'cache')];
+    const missing = cli(['nosuch', ...cache, '-r', 'bad.yaml'], { cwd: p.dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file or folder: "nosuch"');
+    expect(missing.stderr).not.toContain(PROBLEM);
+
+    const secret = { B12LINT_CACHE_KEY: 'a secret' };
+    p.run([], secret);
+    nameBroken(p, true); // sealed with the public key, not the secret
+    const guarded = cli(['nosuch', ...cache, '-r', 'bad.yaml'], { cwd: p.dir, env: secret });
+    expect([guarded.code, guarded.stderr]).toEqual([2, fresh.stderr]);
+  });
+
+  test('no byte can move between the header and the body under the seal: a header whose ruleset is no fingerprint makes the file unused', () => {
+    const p = project();
+    const secret = { B12LINT_CACHE_KEY: 'a secret' };
+    const first = p.run([], secret);
+    const all = readFileSync(p.replayFile, 'utf8');
+    const [head, metaLine] = all.split('\n', 2) as [string, string];
+    const h = JSON.parse(head) as { ruleset: string };
+    // The meta line moved into the header's ruleset, the body one line shorter, the seal kept.
+    const moved = JSON.stringify({ ...h, ruleset: `${h.ruleset}\n${metaLine}` });
+    writeFileSync(p.replayFile, `${moved}\n${all.slice(head.length + 1 + metaLine.length + 1)}`);
+    const r = p.run([], secret);
+    expect(replayed(r)).toBe(false);
+    expect(r.stdout).toBe(first.stdout);
   });
 });

@@ -40,7 +40,15 @@ import { registerAuthoringCommands, rulesetWarnings, subcommandHint } from '../a
 import { Interrupted, watchSignals } from './signals.js';
 import { finishRun, ownFiles, replayOutputs, type BaselineOption, type FormatTarget } from './finish.js';
 import { replayRequest } from './replay.js';
-import { OutputRecorder, replayedRuleset, writeReplay, type ReplayRequest, type ReplayStore } from '../run/replay.js';
+import {
+  loadReplay,
+  OutputRecorder,
+  replayedRuleset,
+  writeReplay,
+  type LoadedReplay,
+  type ReplayRequest,
+  type ReplayStore,
+} from '../run/replay.js';
 import { formatStats } from './stats.js';
 
 /**
@@ -171,20 +179,23 @@ function settingsInput(opts: RulesetOpts, io: Io): SettingsInput {
 function setup(
   opts: RulesetOpts,
   io: Io,
-  given?: { spec: RulesetSpec; replay: ReplayStore | undefined },
-): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec; configFile?: string } {
+  given?: { spec: RulesetSpec; replay: { store: ReplayStore; files: readonly string[] } | undefined },
+): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec; configFile?: string; replayLoaded?: LoadedReplay | null } {
   const spec = given?.spec ?? rulesetSpecOf(settingsInput(opts, io), version());
   const loaded = loadFromSpec(spec);
   const warn = (r: CompiledRuleset): void => {
     if (r.warnings.length) io.stderr(rulesetWarnings(r.warnings));
   };
-  let ruleset: CompiledRuleset;
   // A run that may replay the last run's outputs compiles its ruleset only once a rule is needed,
-  // when the replay names this very ruleset as compiled without a word to say (setup.ts DeferredRuleset).
-  const fingerprint =
-    given?.replay && !loaded.problems.list.length && !loaded.problems.warnings.length ? loadedFingerprint(loaded) : undefined;
-  if (fingerprint !== undefined && replayedRuleset(given!.replay!) === fingerprint)
-    ruleset = new DeferredRuleset(loaded, fingerprint, warn);
+  // when the replay file, its seal verified, names this very ruleset as compiled without a word to
+  // say (setup.ts DeferredRuleset). The file read then is handed on to the run, not read again.
+  const replay = given?.replay;
+  const fingerprint = replay && !loaded.problems.list.length && !loaded.problems.warnings.length ? loadedFingerprint(loaded) : undefined;
+  let replayLoaded: LoadedReplay | null | undefined;
+  if (replay && fingerprint !== undefined && replayedRuleset(replay.store) === fingerprint)
+    replayLoaded = loadReplay(replay.store, replay.files) ?? null;
+  let ruleset: CompiledRuleset;
+  if (fingerprint !== undefined && replayLoaded?.ruleset === fingerprint) ruleset = new DeferredRuleset(loaded, fingerprint, warn);
   else {
     ruleset = compileLoaded(loaded).ruleset;
     warn(ruleset);
@@ -194,6 +205,17 @@ function setup(
     config: loaded.config,
     spec,
     ...(spec.configPath ? { configFile: displayPath(spec.configPath, io.cwd) } : {}),
+    ...(replayLoaded !== undefined ? { replayLoaded } : {}),
+  };
+}
+
+/** A value handed out once: the holder keeps no reference to it after. */
+function handOnce<T>(value: T | undefined): () => T | undefined {
+  let held = value;
+  return () => {
+    const v = held;
+    held = undefined;
+    return v;
   };
 }
 
@@ -416,10 +438,13 @@ async function lintWith(
     spec.configPath ? displayPath(spec.configPath, io.cwd) : undefined,
     cache !== undefined && !shard,
   );
-  const { ruleset, config, configFile } = setup(opts, io, {
+  const set = setup(opts, io, {
     spec,
-    replay: replay && cache ? { ...cache, maxSize: maxFileSize } : undefined,
+    replay: replay && cache ? { store: { ...cache, maxSize: maxFileSize }, files: replay.files } : undefined,
   });
+  const { ruleset, config, configFile } = set;
+  const takeReplay = handOnce(set.replayLoaded); // the replay file the setup read: not kept through the run
+  delete set.replayLoaded;
   noteConfig(opts, configFile, io);
   if (opts.redact && !io.env.B12LINT_REDACT_KEY) io.stderr(`b12lint: warning: ${REDACT_PUBLIC_KEY}\n`);
   const started = performance.now();
@@ -446,6 +471,7 @@ async function lintWith(
       ...(progressAllowed(io.stderrIsTTY ?? false, io.env) ? { progress: (total: number) => new ProgressBar(total, io.stderr) } : {}),
       ...(replay !== undefined ? { replay } : {}),
       ...(spare ? { spare } : {}),
+      takeReplay,
     },
   });
   if (result.replayed) {

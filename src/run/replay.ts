@@ -48,6 +48,13 @@ export interface Replay {
   stdout: string;
 }
 
+/** A replay file read whole, its seal verified: the key it is kept under, the fingerprint of a ruleset that compiled without a word, the outputs. */
+export interface LoadedReplay {
+  key: string;
+  ruleset?: string;
+  replay: Replay;
+}
+
 /** What a run asks of a replay: the key of its options after linting, and the report files it writes (as given, in order). */
 export interface ReplayRequest {
   key: string;
@@ -109,12 +116,16 @@ export function replayKey(
     .digest('base64');
 }
 
+/** The seal: an HMAC of the header's key and ruleset (as one JSON array: no byte can move between them and the body) and the body. */
 function sealOf(store: ReplayStore, head: Pick<Header, 'key' | 'ruleset'>, body: Uint8Array): string {
   return `#${createHmac('sha256', store.secret ?? 'b12lint-replay')
-    .update(`${head.key}\n${head.ruleset ?? ''}\n`)
+    .update(`${JSON.stringify([head.key, head.ruleset ?? null])}\n`)
     .update(body)
     .digest('base64')}`;
 }
+
+/** A ruleset fingerprint as compile.ts makes it: a SHA-256 in hex. */
+const FINGERPRINT = /^[0-9a-f]{64}$/;
 
 /** Bytes that need a closer look in `unsafe`: C0 controls but tab and line ends, DEL, and the first bytes of what follows. */
 const FLAGGED = new Uint8Array(256);
@@ -185,7 +196,8 @@ function openFile(store: ReplayStore): number | undefined {
 function headerOf(line: string, store: ReplayStore): Pick<Header, 'key' | 'ruleset'> | undefined {
   const h = JSON.parse(line) as Partial<Header> | null;
   if (h?.format !== REPLAY_FORMAT || h.strategy !== store.strategy || typeof h.key !== 'string') return undefined;
-  return typeof h.ruleset === 'string' ? { key: h.key, ruleset: h.ruleset } : { key: h.key };
+  if (h.ruleset !== undefined && (typeof h.ruleset !== 'string' || !FINGERPRINT.test(h.ruleset))) return undefined;
+  return h.ruleset !== undefined ? { key: h.key, ruleset: h.ruleset } : { key: h.key };
 }
 
 /** The header of the replay file there, by itself (unsealed: a hint, checked with the rest by `loadReplay`). */
@@ -210,9 +222,9 @@ export function hasReplay(store: ReplayStore): boolean {
 }
 
 /**
- * The ruleset fingerprint the replay file there names as compiled without a problem or a warning,
- * if any. Its header is not checked against the seal here: a forged one can only make a run compile
- * its ruleset later (when a rule is first needed) than it would have.
+ * The ruleset fingerprint the header of the replay file there names, if any: unsealed, a hint of
+ * whether reading the whole file (`loadReplay`, which checks the seal) is worth it before the
+ * ruleset is set up.
  */
 export function replayedRuleset(store: ReplayStore): string | undefined {
   return readHeader(store)?.ruleset;
@@ -223,7 +235,7 @@ export function replayedRuleset(store: ReplayStore): string | undefined {
  * damaged, of another format or strategy, for other report files than `files`, or (sealed with the
  * public key) unsafe to print. The caller compares the key.
  */
-export function loadReplay(store: ReplayStore, files: readonly string[]): { key: string; replay: Replay } | undefined {
+export function loadReplay(store: ReplayStore, files: readonly string[]): LoadedReplay | undefined {
   const fd = openFile(store);
   if (fd === undefined) return undefined;
   try {
@@ -256,7 +268,8 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): { key:
     const stdout = take(meta.stdout).toString('utf8');
     const outputs = meta.files.map((f) => ({ path: f[0], bytes: take(f[1]) }));
     if (at !== body.length) return undefined;
-    return { key: head.key, replay: { exit: meta.exit, charts: meta.charts, files: outputs, stdout } };
+    const replay: Replay = { exit: meta.exit, charts: meta.charts, files: outputs, stdout };
+    return head.ruleset !== undefined ? { key: head.key, ruleset: head.ruleset, replay } : { key: head.key, replay };
   } catch {
     return undefined; // damaged: the run goes the usual way
   } finally {

@@ -13,7 +13,7 @@ import { formatOf } from '../read/parse.js';
 import type { Engine, RuleStats } from '../rules/engine.js';
 import { cacheStamp, RunCache, type CacheStrategy } from './cache.js';
 import { signatureIfAny, type Signature } from './signature.js';
-import { hasReplay, loadReplay, replayKey, type Replay, type ReplayRequest, type ReplayStore } from './replay.js';
+import { hasReplay, loadReplay, replayKey, type LoadedReplay, type Replay, type ReplayRequest, type ReplayStore } from './replay.js';
 import { inlineLimit, lintFile, lintFileUpTo, lintRead, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
 import { Prefetch, prefetchThreshold, signInThread, type Prefetched, type SpareReader } from './prefetch.js';
@@ -44,6 +44,12 @@ export interface ScheduleOptions {
   replay?: ReplayRequest;
   /** A reader thread started early (prefetch.ts), for the first errand that wants one; its owner closes it. */
   spare?: SpareReader;
+  /**
+   * The replay file, if the CLI already read and checked it for `replay.files` (before setting up the
+   * ruleset, when its header names the ruleset's fingerprint): null when it could not be used,
+   * undefined when not read. Taken once, so that the outputs it holds are not kept through the run.
+   */
+  takeReplay?: () => LoadedReplay | null | undefined;
 }
 
 /** Files checked against the cache between two checkpoints (Ctrl-C). */
@@ -153,7 +159,8 @@ async function openCache(files: readonly FileTask[], key: string, lint: LintFile
     // Stat calls are shared only with a thread started early: a new one takes longer to start than
     // 20,000 of them take (libuv's threads made such a run slower too); content hashes always are.
     const ahead = (strategy === 'content' || options.spare) && threads ? signInThread(paths, strategy, options.spare) : undefined;
-    const kept = loadReplay(store, options.replay.files);
+    const read = options.takeReplay?.();
+    const kept = read !== undefined ? (read ?? undefined) : loadReplay(store, options.replay.files);
     const stamp = cacheStamp(options.cache.location, lint.maxFileSize);
     const signed = ahead ? await ahead.finish(options.checkpoint) : await signHere(files, strategy, options.checkpoint);
     if (kept && stamp && kept.key === replayKey(options.replay.key, `${key}\0${stamp}`, paths, signed))

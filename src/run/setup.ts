@@ -94,12 +94,26 @@ export function compileLoaded(loaded: Loaded): SetUp {
  * depends on what the fingerprint covers alone, so it will again, and nothing is missed on stderr.
  * `compiled` is called once, with the ruleset, when it is compiled (a warning then still goes out).
  */
+/** The fields of a deferred ruleset that need it compiled. */
+const COMPILED_FIELDS = ['lookback', 'rules', 'allRules', 'labs', 'codesets', 'terms', 'values', 'context', 'warnings'] as const;
+
 export class DeferredRuleset implements CompiledRuleset {
   readonly name: string;
   readonly files: string[];
   readonly codeTable: CodeTable;
   readonly fingerprint: string;
+  declare readonly lookback: CompiledRuleset['lookback'];
+  declare readonly rules: CompiledRuleset['rules'];
+  declare readonly allRules: CompiledRuleset['allRules'];
+  declare readonly labs: CompiledRuleset['labs'];
+  declare readonly codesets: CompiledRuleset['codesets'];
+  declare readonly terms: CompiledRuleset['terms'];
+  declare readonly values: CompiledRuleset['values'];
+  declare readonly context: CompiledRuleset['context'];
+  declare readonly warnings: CompiledRuleset['warnings'];
   private made: CompiledRuleset | undefined;
+  /** Why compiling failed: asked again, it fails the same way (its problems listed once). */
+  private failure: unknown;
 
   /** `fingerprint`: the loaded ruleset's (loadedFingerprint). */
   constructor(
@@ -111,42 +125,22 @@ export class DeferredRuleset implements CompiledRuleset {
     this.files = loaded.defs.files;
     this.codeTable = loaded.codeTable;
     this.fingerprint = fingerprint;
+    // Own, enumerable accessors: a copy made with a spread (`{ ...ruleset }`) compiles it and
+    // holds every field, as a copy of a compiled ruleset would.
+    for (const field of COMPILED_FIELDS) Object.defineProperty(this, field, { enumerable: true, get: () => this.compile()[field] });
   }
 
-  private get it(): CompiledRuleset {
-    if (!this.made) {
+  private compile(): CompiledRuleset {
+    if (this.made) return this.made;
+    if (this.failure !== undefined) throw this.failure;
+    try {
       this.made = compileLoaded(this.loaded).ruleset;
-      this.compiled(this.made);
+    } catch (err) {
+      this.failure = err;
+      throw err;
     }
+    this.compiled(this.made);
     return this.made;
-  }
-
-  get lookback(): CompiledRuleset['lookback'] {
-    return this.it.lookback;
-  }
-  get rules(): CompiledRuleset['rules'] {
-    return this.it.rules;
-  }
-  get allRules(): CompiledRuleset['allRules'] {
-    return this.it.allRules;
-  }
-  get labs(): CompiledRuleset['labs'] {
-    return this.it.labs;
-  }
-  get codesets(): CompiledRuleset['codesets'] {
-    return this.it.codesets;
-  }
-  get terms(): CompiledRuleset['terms'] {
-    return this.it.terms;
-  }
-  get values(): CompiledRuleset['values'] {
-    return this.it.values;
-  }
-  get context(): CompiledRuleset['context'] {
-    return this.it.context;
-  }
-  get warnings(): CompiledRuleset['warnings'] {
-    return this.it.warnings;
   }
 }
 
