@@ -182,3 +182,25 @@ test('the JSON locator finds any set of values where they start', () => {
     { numRuns: 500 },
   );
 });
+
+test("the JSON locator's root, asked alone, is where a scan for it finds it (white space and lines before it, inside a larger file)", () => {
+  const space = fc.array(fc.constantFrom(' ', '\t', '\r', '\n', '\r\n'), { maxLength: 6 }).map((s) => s.join(''));
+  fc.assert(
+    fc.property(
+      space,
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.nat({ max: 2 }),
+      fc.integer({ min: 1, max: 9 }),
+      fc.integer({ min: 1, max: 9 }),
+      (before, value, indent, line, column) => {
+        const text = `${before}${JSON.stringify(value, null, indent)}`;
+        const alone = new JsonLocator(text, line, column).locate('');
+        const scanned = new JsonLocator(text, line, column).locateAll(['', '/0']).get('');
+        expect(alone).toEqual(scanned);
+      },
+    ),
+    { numRuns: 1000 },
+  );
+  // Nothing but white space: the base position, as a scan that finds nothing gives it.
+  expect(new JsonLocator(' \n ', 3, 4).locate('')).toEqual(new JsonLocator(' \n ', 3, 4).locateAll(['', '/x']).get(''));
+});

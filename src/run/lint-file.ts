@@ -311,6 +311,13 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
       candidates.push({ chartId: adapted.charts[k]!.chartId, pointer: adapted.charts[k]!.ptr });
     for (let k = 0; k < adapted.refused.length; k++) candidates.push({ chartId: '', pointer: adapted.refused[k]! });
   }
+  if (listed.length === 0 && candidates.length === 1) {
+    // The usual file: one chart, no finding. Its one position needs no scan (JsonLocator.locate).
+    const c = candidates[0]!;
+    const { line, column } = doc.locator.locate(c.pointer);
+    out.chartRefs.push(c.chartId ? { chartId: c.chartId, line, column, pointer: c.pointer } : { line, column, pointer: c.pointer });
+    return;
+  }
   const pointers = new Set<string>();
   for (const f of listed) {
     pointers.add(f.pointer);
