@@ -53,8 +53,8 @@ test('a lab unit of a million unclosed "{" keeps them; a closed annotation goes'
 test('a phrase begun by a word of hyphens over a note of a million hyphens: no match, and its other words still match', () => {
   const list = new WordList(['- x']);
   const found: string[] = [];
-  list.scan('-'.repeat(MILLION), (m) => void found.push(m[0]));
-  list.scan('an x here', (m) => void found.push(`${m.index}:${m[0]}`));
+  list.scan('-'.repeat(MILLION), (_, match) => void found.push(match));
+  list.scan('an x here', (index, match) => void found.push(`${index}:${match}`));
   expect(found).toEqual(['3:x']);
 });
 

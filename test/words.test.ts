@@ -7,7 +7,7 @@
  * never a change of meaning: over generated phrase lists and note texts (case, hyphens, `<year>`,
  * punctuation, letters beyond ASCII, characters outside the Basic Multilingual Plane, characters
  * that only case folding makes letters), both give the same matches, at the same places, in the
- * same order.
+ * same order. ASCII text with ASCII phrases takes a third way (lower-cased, no case folding), held to the same search.
  */
 import fc from 'fast-check';
 import { setupRuleset } from '../src/run/setup.js';
@@ -16,14 +16,17 @@ import { LOOKBEHIND_FROM, WordList } from '../src/rules/words.js';
 /** Every match of a scan: where, and the text matched. */
 function matches(list: WordList, text: string): string[] {
   const out: string[] = [];
-  list.scan(text, (m) => {
-    out.push(`${m.index}:${m[0]}`);
+  list.scan(text, (index, match) => {
+    out.push(`${index}:${match}`);
   });
   return out;
 }
 
-const shortWay = (terms: readonly string[]): WordList => new WordList(terms, Infinity);
-const longWay = (terms: readonly string[]): WordList => new WordList(terms, 0);
+const shortWay = (terms: readonly string[]): WordList => new WordList(terms, Infinity, false);
+/** The reference: one search with the whole definition in its pattern, case folded. */
+const longWay = (terms: readonly string[]): WordList => new WordList(terms, 0, false);
+/** As lists are made in a run: ASCII text, when the phrases are ASCII too, takes the pattern without case folding. */
+const asIn = (terms: readonly string[], from: number): WordList => new WordList(terms, from);
 
 /** Word pieces: ASCII, accented, folding (Kelvin sign, long s, U+0345), astral letters and an emoji, digits, apostrophes. */
 const pieces = [
@@ -97,6 +100,54 @@ const noteOf = (terms: readonly string[]): fc.Arbitrary<string> =>
         .join(''),
     );
 
+const asciiPieces = pieces.filter((p) => /^[\x00-\x7f]*$/.test(p));
+const asciiPhrase = fc
+  .array(fc.oneof(fc.constantFrom(...asciiPieces), fc.constant('<year>')), { minLength: 1, maxLength: 3 })
+  .map((words) => words.join(' '));
+
+describe('ASCII text, with ASCII phrases, lower-cased and searched without case folding, gives what the folded search does', () => {
+  test('over generated ASCII phrase lists and notes, short and long lists', () => {
+    let ascii = 0;
+    fc.assert(
+      fc.property(
+        fc.array(asciiPhrase, { minLength: 1, maxLength: 12 }).chain((terms) => fc.tuple(fc.constant(terms), noteOf(terms))),
+        ([terms, text]) => {
+          if (/^[\x00-\x7f]*$/.test(text)) ascii++;
+          const expected = matches(longWay(terms), text);
+          expect(matches(asIn(terms, 0), text)).toEqual(expected);
+          expect(matches(asIn(terms, Infinity), text)).toEqual(expected);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(ascii).toBeGreaterThan(1000); // most notes are ASCII (the other words of a note may not be)
+  });
+
+  test('over generated lists and notes of any letters: a list or a text beyond ASCII takes the folded search', () => {
+    fc.assert(
+      fc.property(
+        fc.array(phrase, { minLength: 1, maxLength: 12 }).chain((terms) => fc.tuple(fc.constant(terms), noteOf(terms))),
+        ([terms, text]) => {
+          const expected = matches(longWay(terms), text);
+          expect(matches(asIn(terms, 0), text)).toEqual(expected);
+          expect(matches(asIn(terms, Infinity), text)).toEqual(expected);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('a phrase that folds to ASCII (long s, Kelvin sign) still finds its ASCII letters; the text keeps its own case', () => {
+    expect(matches(asIn(['\u017fx', '\u212ay'], 0), 'SX, ky and KY')).toEqual(['0:SX', '4:ky', '11:KY']);
+    expect(matches(asIn(['b12 Deficiency'], Infinity), 'Low B12-DEFICIENCY noted')).toEqual(['4:B12-DEFICIENCY']);
+    // One list over two texts in turn, the second one beyond ASCII, then the first again.
+    const list = asIn(['no', 'b12'], Infinity);
+    expect(matches(list, 'No b12')).toEqual(['0:No', '3:b12']);
+    expect(matches(list, 'No b12é b12')).toEqual(['0:No', '8:b12']);
+    expect(matches(list, 'No b12')).toEqual(['0:No', '3:b12']);
+  });
+});
+
 describe('a short list matches what the one search of a long list does', () => {
   test('over generated phrase lists and notes', () => {
     fc.assert(
@@ -139,8 +190,8 @@ describe('a short list matches what the one search of a long list does', () => {
     const text = 'Pt says NO-history of anemia since 2019, rUled-Out';
     const first = (list: WordList): string | undefined => {
       let hit: string | undefined;
-      list.scan(text, (m) => {
-        hit = `${m.index}:${m[0]}`;
+      list.scan(text, (index, match) => {
+        hit = `${index}:${match}`;
         return true;
       });
       return hit;
@@ -161,7 +212,7 @@ describe('a short list matches what the one search of a long list does', () => {
   });
 
   test('hyphens that begin a word after the first belong to the run of separators before it', () => {
-    for (const way of [shortWay, longWay]) {
+    for (const way of [shortWay, longWay, (t: readonly string[]) => asIn(t, 0), (t: readonly string[]) => asIn(t, Infinity)]) {
       expect(matches(way(['x - y']), 'x-y; X - Y; x --- y; x y; xy')).toEqual(['0:x-y', '5:X - Y', '12:x --- y', '21:x y']);
       expect(matches(way(['x -ve']), 'x ve, x -ve, x--ve')).toEqual(['0:x ve', '6:x -ve', '13:x--ve']);
       expect(matches(way(['-ve', 'x-ray']), '-ve; x-ray; x ray')).toEqual(['0:-ve', '5:x-ray']); // a first word keeps its hyphen, an inner one is itself
@@ -170,7 +221,8 @@ describe('a short list matches what the one search of a long list does', () => {
 
   test('inside a word is no match, before letters beyond ASCII too', () => {
     const terms = ['no', 'k', 'b12'];
-    for (const list of [longWay(terms), shortWay(terms)]) {
+    for (const list of [longWay(terms), shortWay(terms), asIn(terms, 0), asIn(terms, Infinity)]) {
+      expect(matches(list, 'casino 2no _no xno')).toEqual([]);
       expect(matches(list, 'casino éno \u{1d400}no _no 2no')).toEqual([]);
       expect(matches(list, 'no; \u212a (b12) 💉no')).toEqual(['0:no', '4:\u212a', '7:b12', '14:no']);
     }

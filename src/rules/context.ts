@@ -206,9 +206,9 @@ export class CompiledContext {
     const headings = this.findHeadings(text);
     const bounds = sentenceBoundaries(text, headings.colons);
     const raw: { start: number; end: number; role: Role }[] = [];
-    this.cues.scan(text, (m) => {
-      const roles = this.roles.get(phraseKey(m[0]));
-      if (roles) for (const role of roles) raw.push({ start: m.index, end: m.index + m[0].length, role });
+    this.cues.scan(text, (index, match) => {
+      const roles = this.roles.get(phraseKey(match));
+      if (roles) for (const role of roles) raw.push({ start: index, end: index + match.length, role });
     });
     // Terminations by the category they end (-1: all): sorted starts and ends.
     const ends = new Map<number, { starts: number[]; ends: number[] }>();
@@ -261,16 +261,16 @@ export class CompiledContext {
   /** Headings: a known section name at the start of a line or sentence, followed by a colon (each at the same index of the three lists). */
   private findHeadings(text: string): { starts: number[]; colons: number[]; cats: number[] } {
     const out = { starts: [] as number[], colons: [] as number[], cats: [] as number[] };
-    this.headingWords.scan(text, (m) => {
-      let i = m.index + m[0].length;
+    this.headingWords.scan(text, (index, match) => {
+      let i = index + match.length;
       while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
       if (text[i] !== ':') return;
-      let b = m.index - 1;
+      let b = index - 1;
       while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
       if (b >= 0 && !'\n\r.;!?'.includes(text[b]!)) return;
-      out.starts.push(m.index);
+      out.starts.push(index);
       out.colons.push(i);
-      out.cats.push(this.headingCat.get(sectionKey(m[0])) ?? -1);
+      out.cats.push(this.headingCat.get(sectionKey(match)) ?? -1);
     });
     return out;
   }

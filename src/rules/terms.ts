@@ -62,11 +62,10 @@ export class TermMatcher {
     if (known) return known;
     const hits: TermHit[] = [];
     let analysis: NoteAnalysis | undefined;
-    this.words.scan(text, (m) => {
+    this.words.scan(text, (index, match) => {
       analysis ??= this.context.analyse(text, section);
-      const index = m.index;
-      const end = index + m[0].length;
-      hits.push(new Hit(text, m[0], this.context.assertion(analysis, index, end), index, m[0].length, sentenceAt(analysis, index)));
+      const end = index + match.length;
+      hits.push(new Hit(text, match, this.context.assertion(analysis, index, end), index, match.length, sentenceAt(analysis, index)));
     });
     if (this.memoSize >= MEMO_LIMIT) {
       this.memo.clear();

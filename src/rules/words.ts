@@ -80,6 +80,14 @@ export const LOOKBEHIND_FROM = 32;
  * search began to the full pattern, compiled then, which finishes the scan of that text. Until
  * they part they find the same matches (the ASCII lookahead passes all the full one passes, and
  * both try the same phrases in the same order), so English notes never compile it.
+ *
+ * Most notes are ASCII, and most lists are: for those, a third way, the whole search with no case
+ * folding and no Unicode classes (`[a-z0-9_]` for a letter or digit), over the text lower-cased.
+ * For ASCII phrases in ASCII text it finds the same matches: an ASCII letter folds only to its
+ * other case there, lower-casing ASCII keeps every character at its place, and what is handed on
+ * is the text's own characters. A list with a phrase beyond ASCII never takes it (the long s and
+ * the Kelvin sign fold to ASCII letters), nor does a text with a character beyond ASCII. Without
+ * case folding the pattern compiles in about half the time and scans about a third faster.
  */
 export class WordList {
   private readonly re: RegExp | undefined;
@@ -88,15 +96,23 @@ export class WordList {
   /** A short list's phrases, for its full pattern (`exact`). */
   private readonly phrases: string | undefined;
   private full: RegExp | undefined;
+  /** The phrases, when all are ASCII: the pattern for ASCII text, lower-cased (`asciiPattern`). */
+  private readonly asciiPhrases: string | undefined;
+  private ascii: RegExp | undefined;
 
-  /** `lookbehindFrom`: the list length from which the pattern checks the start of a word (the tests set it). */
+  /**
+   * `lookbehindFrom`: the list length from which the pattern checks the start of a word; `asciiWay`:
+   * whether ASCII text may take the pattern without case folding (the tests set both).
+   */
   constructor(
     readonly terms: readonly string[],
     lookbehindFrom = LOOKBEHIND_FROM,
+    asciiWay = true,
   ) {
     const list = phrasesOf(terms);
     if (list.length === 0) return;
     const phrases = `(?:${list.map(phrasePattern).join('|')})`;
+    if (asciiWay && list.every(isAscii)) this.asciiPhrases = phrases;
     this.starts = list.length >= lookbehindFrom;
     if (this.starts) {
       this.re = new RegExp(`(?<!${WORD_CLASS})${phrases}${E}`, 'giu');
@@ -111,10 +127,31 @@ export class WordList {
     return (this.full ??= new RegExp(`${this.phrases!}${E}`, 'giu'));
   }
 
-  /** Calls `each` with every whole-word match, left to right, until it returns true. */
-  scan(text: string, each: (m: RegExpExecArray) => boolean | void): void {
-    let re = this.re;
-    if (!re) return;
+  /** The whole search for ASCII phrases in ASCII text, lower-cased: no case folding, no Unicode classes. */
+  private asciiPattern(): RegExp {
+    return (this.ascii ??= new RegExp(`(?<![a-z0-9_])${this.asciiPhrases!}(?![a-z0-9_])`, 'g'));
+  }
+
+  /**
+   * Calls `each` with every whole-word match (where it starts, and the text's own characters
+   * there), left to right, until it returns true.
+   */
+  scan(text: string, each: (index: number, match: string) => boolean | void): void {
+    if (!this.re) return;
+    const lower = this.asciiPhrases !== undefined ? asciiLowerCase(text) : undefined;
+    if (lower !== undefined) {
+      const re = this.asciiPattern();
+      re.lastIndex = 0;
+      for (let m = re.exec(lower); m !== null; m = re.exec(lower)) {
+        if (each(m.index, text.slice(m.index, m.index + m[0].length)) === true) return;
+      }
+      return;
+    }
+    this.scanFolded(text, each);
+  }
+
+  private scanFolded(text: string, each: (index: number, match: string) => boolean | void): void {
+    let re = this.re!;
     re.lastIndex = 0;
     for (;;) {
       const from = re.lastIndex;
@@ -132,7 +169,7 @@ export class WordList {
           continue;
         }
       }
-      if (each(m) === true) return;
+      if (each(m.index, m[0]) === true) return;
     }
   }
 
@@ -142,6 +179,26 @@ export class WordList {
     this.scan(text, () => (found = true));
     return found;
   }
+}
+
+const NOT_ASCII = /[^\0-\x7f]/;
+
+function isAscii(s: string): boolean {
+  return !NOT_ASCII.test(s);
+}
+
+/**
+ * The text lower-cased when it is all ASCII (the same length, each letter at its place), else
+ * undefined. The lists of one note are scanned one after another: the last answer is kept.
+ */
+let lastText: string | undefined;
+let lastLower: string | undefined;
+function asciiLowerCase(text: string): string | undefined {
+  if (text !== lastText) {
+    lastText = text;
+    lastLower = isAscii(text) ? text.toLowerCase() : undefined;
+  }
+  return lastLower;
 }
 
 /** The character (a whole code point) before index i. */
