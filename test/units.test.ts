@@ -1,4 +1,5 @@
 /** Unit conversion per analyte, known by LOINC code and name, and lab values written as text. */
+import fc from 'fast-check';
 import { AnalyteCatalog, CompiledLab, roundForDisplay } from '../src/rules/labs.js';
 import { normalizeUnit } from '../src/rules/units.js';
 import { loincCheckDigitValid } from '../src/rules/loinc.js';
@@ -139,4 +140,18 @@ describe('LOINC check digits', () => {
   ])('%s valid: %s', (code, ok) => {
     expect(loincCheckDigitValid(code)).toBe(ok);
   });
+});
+
+test('a value is rounded to three significant digits for messages, three decimals at most; a whole number stays as it is, as the rounding writes it', () => {
+  const rounded = (v: number): number => Number(v.toFixed(Math.min(Math.max(0, 2 - Math.floor(Math.log10(Math.abs(v)))), 3)));
+  expect([roundForDisplay(136.0478), roundForDisplay(0.04567), roundForDisplay(-2.345), roundForDisplay(245), roundForDisplay(-0)]).toEqual(
+    [136, 0.046, -2.35, 245, -0],
+  );
+  fc.assert(
+    fc.property(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).map(Math.round)), (v) => {
+      fc.pre(v !== 0);
+      expect(roundForDisplay(v)).toBe(rounded(v));
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -99,6 +99,8 @@ export class CompiledLab {
 /** Values rounded sensibly for messages: three significant digits, no trailing zeros. */
 export function roundForDisplay(v: number): number {
   if (v === 0 || !Number.isFinite(v)) return v;
+  // A whole number is its own rounding (toFixed of one writes it whole): most lab values are.
+  if (Number.isInteger(v)) return v;
   const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(v))));
   return Number(v.toFixed(Math.min(digits, 3)));
 }
