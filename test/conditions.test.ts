@@ -391,6 +391,11 @@ describe('measure', () => {
     expect(fires(none, c('EBL 1200 mL'))).toBe(false);
     expect(fires(none, c('Blood loss: minimal'))).toBe(false); // not a label of the list
   });
+  test('a word after the number that names what every object inherits is no unit', () => {
+    const any = rule('encounter', '{ measure: { terms: [ebl], unit: mL } }');
+    expect(fires(any, c('EBL 1200 mL'))).toBe(true);
+    for (const word of ['constructor', 'toString', 'valueOf', 'hasOwnProperty']) expect(fires(any, c(`EBL 1200 ${word}`))).toBe(false);
+  });
 });
 
 describe('dose: a volume with its concentration, and doses in notes', () => {

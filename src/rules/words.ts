@@ -10,7 +10,9 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const TOKENS: Record<string, string> = { '<year>': '(?:19|20)\\d\\d' };
+// A Map, not an object: a phrase's words are chart text (a diagnosis description), and a word such
+// as "constructor" or "__proto__" must not find what an object inherits.
+const TOKENS: ReadonlyMap<string, string> = new Map([['<year>', '(?:19|20)\\d\\d']]);
 
 /**
  * A phrase as a pattern: whole words, any run of spaces or hyphens between its words. Hyphens
@@ -30,7 +32,7 @@ function phrasePattern(term: string): string {
   // A first word of hyphens alone is no word either, unless it is the whole phrase: every hyphen
   // of a note could begin it.
   if (words.length > 1 && /^-+$/.test(words[0]!)) words.shift();
-  return words.map((w) => TOKENS[w] ?? escapeRe(w)).join('[\\s-]+');
+  return words.map((w) => TOKENS.get(w) ?? escapeRe(w)).join('[\\s-]+');
 }
 
 /** The key a matched text stands for: lower case, single spaces, years as `<year>`. */

@@ -47,7 +47,7 @@ const KIND: Record<string, EvidenceKind> = {
 };
 
 export function kindOf(e: Entry): EvidenceKind {
-  return KIND[e.type] ?? 'encounter';
+  return Object.hasOwn(KIND, e.type) ? KIND[e.type]! : 'encounter'; // a resource type is chart text: "constructor" is none of these
 }
 
 /** A resource left out whole, named in messages by `Type/id`. */

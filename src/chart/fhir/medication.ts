@@ -55,7 +55,7 @@ export function medicationOf({ entry, concept }: MedicationEntry): Medication {
     const system = coding.name ?? coding.system?.toLowerCase();
     if (system !== undefined) med.system = system;
   }
-  const day = firstDay(entry.resource, DATE_FIELDS[entry.type] ?? []);
+  const day = firstDay(entry.resource, Object.hasOwn(DATE_FIELDS, entry.type) ? DATE_FIELDS[entry.type]! : []);
   if (day) {
     med.date = day.day;
     med.dateText = day.text;

@@ -31,7 +31,15 @@ function sectionOf(byLoinc: ReadonlyMap<string, NoteSection>, concept: unknown, 
   return (t !== undefined && SECTION_BY_TITLE.find(([re]) => re.test(t))?.[1]) || 'other';
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+// A Map, not an object: `&constructor;` in a narrative is no entity.
+const ENTITIES: ReadonlyMap<string, string> = new Map([
+  ['amp', '&'],
+  ['lt', '<'],
+  ['gt', '>'],
+  ['quot', '"'],
+  ['apos', "'"],
+  ['nbsp', ' '],
+]);
 
 /**
  * The text of an XHTML narrative: tags dropped, block ends as line breaks, entities decoded. A
@@ -47,7 +55,7 @@ export function stripXhtml(html: string): string {
         const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
         return Number.isFinite(cp) && cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
       }
-      return ENTITIES[e.toLowerCase()] ?? m;
+      return ENTITIES.get(e.toLowerCase()) ?? m;
     })
     .split('\n')
     .map((l) => l.replace(/\s+/g, ' ').trim())

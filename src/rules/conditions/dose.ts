@@ -12,22 +12,34 @@ interface Options {
   notes?: unknown;
 }
 
-/** Mass units a documented dose may be written in, as factors to micrograms. */
-const TO_UG: Record<string, number> = { ug: 1, mg: 1000, g: 1_000_000, ng: 0.001 };
+/**
+ * Mass units a documented dose may be written in, as factors to micrograms. Maps, not objects:
+ * a unit is chart text, and "constructor" is no unit.
+ */
+const TO_UG: ReadonlyMap<string, number> = new Map([
+  ['ug', 1],
+  ['mg', 1000],
+  ['g', 1_000_000],
+  ['ng', 0.001],
+]);
 /** Volume units, as factors to millilitres. */
-const TO_ML: Record<string, number> = { ml: 1, cc: 1, l: 1000 };
+const TO_ML: ReadonlyMap<string, number> = new Map([
+  ['ml', 1],
+  ['cc', 1],
+  ['l', 1000],
+]);
 
 /** The mass of a dose in micrograms: a mass as written, or a volume times its concentration. */
 function micrograms(d: Dose): number | undefined {
   if (d.concentration) {
     const [mass, volume] = d.concentration.unit.split('/');
-    const perVolume = TO_UG[normalizeUnit(mass ?? '')];
-    const volumeUnit = TO_ML[normalizeUnit(volume ?? '')];
-    const given = TO_ML[normalizeUnit(d.unit)];
+    const perVolume = TO_UG.get(normalizeUnit(mass ?? ''));
+    const volumeUnit = TO_ML.get(normalizeUnit(volume ?? ''));
+    const given = TO_ML.get(normalizeUnit(d.unit));
     if (perVolume === undefined || volumeUnit === undefined || given === undefined) return undefined;
     return ((d.value * given) / volumeUnit) * d.concentration.value * perVolume;
   }
-  const f = TO_UG[normalizeUnit(d.unit)];
+  const f = TO_UG.get(normalizeUnit(d.unit));
   return f === undefined ? undefined : d.value * f;
 }
 
@@ -62,7 +74,7 @@ export const dose: ConditionModule<Options> = {
     },
   },
   compile(o, cc) {
-    const perUnit = TO_UG[normalizeUnit(o.unit ?? '')];
+    const perUnit = TO_UG.get(normalizeUnit(o.unit ?? ''));
     if (o.unit !== undefined && perUnit === undefined)
       cc.error([...cc.path, 'unit'], `unknown dose unit "${o.unit}": use mcg, mg, g or ng`);
     if (typeof o.per === 'number' && !(o.per > 0)) cc.error([...cc.path, 'per'], '`per` must be a positive number');

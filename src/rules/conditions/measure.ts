@@ -35,7 +35,12 @@ const FAMILIES: readonly Record<string, number>[] = [
 
 function familyOf(unit: string): Record<string, number> | undefined {
   const u = normalizeUnit(unit);
-  return FAMILIES.find((f) => f[u] !== undefined);
+  return FAMILIES.find((f) => factorIn(f, u) !== undefined);
+}
+
+/** A unit's factor in a family; a unit is note text, and "constructor" is no unit (own keys only). */
+function factorIn(family: Record<string, number>, unit: string): number | undefined {
+  return Object.hasOwn(family, unit) ? family[unit] : undefined;
 }
 
 /** Words between a label and its amount: "EBL: 1200 mL", "estimated blood loss was approximately 900 mL". */
@@ -83,7 +88,7 @@ function amountAfter(
     let factor = toUnit;
     let written = unit;
     if (word !== undefined) {
-      const f = factors[normalizeUnit(word)];
+      const f = factorIn(factors, normalizeUnit(word));
       if (f === undefined) return undefined; // another unit, or a word: not an amount of this kind
       factor = f;
       written = word;
@@ -123,7 +128,7 @@ export const measure: ConditionModule<Options> = {
     const factors = typeof o.unit === 'string' ? familyOf(o.unit) : undefined;
     if (typeof o.unit === 'string' && !factors)
       cc.error([...cc.path, 'unit'], `unknown unit "${o.unit}": use a volume (mL, L, cc) or a mass (mcg, mg, g)`);
-    const toUnit = factors && typeof o.unit === 'string' ? factors[normalizeUnit(o.unit)]! : 1;
+    const toUnit = factors && typeof o.unit === 'string' ? factorIn(factors, normalizeUnit(o.unit))! : 1;
     const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
     return (scope) => {
       const e = scope.encounter;
