@@ -7,7 +7,10 @@
 import { WordList } from '../src/rules/words.js';
 import { stripXhtml } from '../src/chart/fhir/notes.js';
 import { kindOf } from '../src/chart/fhir/left-out.js';
+import { readFileSync } from 'node:fs';
 import { setupRuleset } from '../src/run/setup.js';
+import { parseConcentration, parseDose } from '../src/chart/dose.js';
+import { indicatorLabel } from '../src/report/queries.js';
 import { lint } from './helpers/engine.js';
 
 const INHERITED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
@@ -81,4 +84,77 @@ test('an entity that names an inherited property stays as written in a FHIR narr
 
 test('a resource left out whose type names an inherited property is counted as an encounter would be', () => {
   for (const type of INHERITED) expect(kindOf({ type, resource: { resourceType: type }, ptr: '' })).toBe('encounter');
+});
+
+/** The findings of a FHIR fixture with one value set at a path (rule id and message). */
+function fhirFindings(file: string, set: (doc: Record<string, any>) => void): string[] {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+  set(doc);
+  return lint(setupRuleset({ version: 'test' }), JSON.stringify(doc), 'json').map((f) => `${f.ruleId}: ${f.message}`);
+}
+
+test("a Condition's verification status that names an inherited property is no status: the diagnosis stays confirmed", () => {
+  const withStatus = (code: string): string[] =>
+    fhirFindings('fixtures/fhir/p-0002.json', (d) => {
+      d.entry[2].resource.verificationStatus.coding[0].code = code;
+    });
+  const unknown = withStatus('bogus');
+  expect(unknown).toEqual(withStatus('confirmed'));
+  expect(withStatus('provisional')).not.toEqual(unknown); // the status is read: a suspected diagnosis changes the findings
+  for (const code of INHERITED) expect({ code, findings: withStatus(code) }).toEqual({ code, findings: unknown });
+});
+
+test("a claim line's place of service that names an inherited property is no place: the visit stays outpatient", () => {
+  const withPlace = (code: string): string[] =>
+    fhirFindings('fixtures/fhir/medicare/eob-bluebutton-j3420-d62.json', (d) => {
+      // The drug line alone (its administration line dropped): a rule of outpatient visits speaks.
+      d.item = d.item.filter((item: Record<string, any>) => item.productOrService.coding[0].code !== '96372');
+      for (const item of d.item) item.locationCodeableConcept.coding[0].code = code;
+    });
+  const unknown = withPlace('99');
+  expect(unknown.some((f) => f.startsWith('b12-drug-without-admin'))).toBe(true);
+  expect(withPlace('02')).not.toEqual(unknown); // telehealth: the place is read
+  for (const code of INHERITED) expect({ code, findings: withPlace(code) }).toEqual({ code, findings: unknown });
+});
+
+test('a dose unit matched through case folding (a long s) is read as its unit, never left undefined', () => {
+  expect(parseDose('1000 microgramſ')).toEqual({ value: 1000, unit: 'mcg' });
+  expect(parseDose('1 mlſ of 1000 MICROGRAMſ/mL')).toEqual({ value: 1, unit: 'mL', concentration: { value: 1000, unit: 'mcg/mL' } });
+  expect(parseConcentration('1000 mcg per mlſ')).toEqual({ value: 1000, unit: 'mcg/mL' });
+  const ruleset = setupRuleset({ version: 'test' });
+  const chart = (dose: string): string => `chartId: LONG-S
+encounters:
+  - id: E1
+    date: 2026-10-19
+    diagnoses: [{ code: D51.0 }]
+    services:
+      - { code: J3420, units: 2, dose: "${dose}" }
+      - { code: "96372" }
+    notes:
+      - { section: assessment, text: Pernicious anemia. }
+labs:
+  - { loinc: 2132-9, value: 150, unit: pg/mL, date: 2026-10-01 }
+`;
+  const plain = lint(ruleset, chart('1000 micrograms')).map((f) => f.ruleId);
+  expect(plain).toContain('b12-units-dose-mismatch');
+  expect(lint(ruleset, chart('1000 microgramſ')).map((f) => f.ruleId)).toEqual(plain);
+});
+
+test("a merged shard's note section that names an inherited property is named as a note", () => {
+  for (const section of INHERITED)
+    expect(indicatorLabel({ source: 'note', section, date: '2026-10-02', text: 'x', pointer: '' } as never)).toBe('Note note, 2026-10-02');
+});
+
+test("a placeholder's member that names an inherited property is a member the subject does not have", () => {
+  const rs = `ruleset: inherited
+rules:
+  - id: r
+    severity: error
+    title: t
+    on: service
+    when: { field: { path: code, eq: J3420 } }
+    message: "[{{service.constructor}}][{{#service.valueOf}}x{{/service.valueOf}}][{{service.__proto__}}][{{service.nothing}}][{{service.code}}]"
+`;
+  const found = lint(rs, 'chartId: T\nencounters:\n  - id: E1\n    date: 2026-10-01\n    services: [{ code: J3420 }]\n');
+  expect(found.filter((f) => f.ruleId === 'r').map((f) => f.message)).toEqual(['[?][][?][?][J3420]']); // as a member the service does not have
 });

@@ -22,7 +22,7 @@ const VOLUME_AMOUNT = new RegExp(String.raw`${NUM}\s*${VOLUME}${END}(?!\s*/)`, '
 /** "1000 mcg": a mass not followed by "/" or "per" (that would be a concentration). */
 const MASS_AMOUNT = new RegExp(String.raw`${NUM}\s*${MASS}${END}(?!\s*(?:/|per\s))`, 'giu');
 
-const MASS_UNITS: Record<string, string> = {
+const MASS_UNITS: Readonly<Record<string, string>> = {
   mcg: 'mcg',
   µg: 'mcg',
   μg: 'mcg',
@@ -37,7 +37,7 @@ const MASS_UNITS: Record<string, string> = {
   grams: 'g',
   ng: 'ng',
 };
-const VOLUME_UNITS: Record<string, string> = {
+const VOLUME_UNITS: Readonly<Record<string, string>> = {
   ml: 'mL',
   mls: 'mL',
   cc: 'mL',
@@ -51,6 +51,16 @@ const VOLUME_UNITS: Record<string, string> = {
   litre: 'L',
   litres: 'L',
 };
+
+/**
+ * A unit the patterns matched, as the table writes it. They match with Unicode case folding, under
+ * which a long s (U+017F) is an s ("microgramſ"): folded here too. A word the table does not hold
+ * as its own gives undefined: no dose is read from it.
+ */
+function unitOf(table: Readonly<Record<string, string>>, word: string): string | undefined {
+  const key = word.toLowerCase().replace(/\u017f/g, 's');
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
 
 function num(s: string): number {
   return Number(s.replace(/,/g, ''));
@@ -84,16 +94,17 @@ export function parseDose(text: string): Dose | undefined {
     if (volume) {
       const [, v, vu] = volume.m;
       const [, c, cm, cv] = concentration.m;
-      return {
-        value: num(v!),
-        unit: VOLUME_UNITS[vu!.toLowerCase()]!,
-        concentration: { value: num(c!), unit: `${MASS_UNITS[cm!.toLowerCase()]!}/${VOLUME_UNITS[cv!.toLowerCase()]!}` },
-      };
+      const unit = unitOf(VOLUME_UNITS, vu!);
+      const mass = unitOf(MASS_UNITS, cm!);
+      const per = unitOf(VOLUME_UNITS, cv!);
+      if (unit === undefined || mass === undefined || per === undefined) return undefined;
+      return { value: num(v!), unit, concentration: { value: num(c!), unit: `${mass}/${per}` } };
     }
   }
   const mass = all(MASS_AMOUNT, text).find((x) => !concentration || !overlaps(x, concentration));
   if (!mass) return undefined;
-  return { value: num(mass.m[1]!), unit: MASS_UNITS[mass.m[2]!.toLowerCase()]! };
+  const unit = unitOf(MASS_UNITS, mass.m[2]!);
+  return unit === undefined ? undefined : { value: num(mass.m[1]!), unit };
 }
 
 /** A concentration written on its own ("1000 mcg/mL"), for a dose given as a volume. */
@@ -101,7 +112,9 @@ export function parseConcentration(text: string): { value: number; unit: string 
   const c = all(CONCENTRATION, text)[0];
   if (!c) return undefined;
   const [, v, m, vol] = c.m;
-  return { value: num(v!), unit: `${MASS_UNITS[m!.toLowerCase()]!}/${VOLUME_UNITS[vol!.toLowerCase()]!}` };
+  const mass = unitOf(MASS_UNITS, m!);
+  const per = unitOf(VOLUME_UNITS, vol!);
+  return mass === undefined || per === undefined ? undefined : { value: num(v!), unit: `${mass}/${per}` };
 }
 
 /** A dose as text: "1000 mcg", "1 mL of 1000 mcg/mL". */

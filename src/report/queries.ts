@@ -46,7 +46,7 @@ export function indicatorLabel(i: QueryIndicator): string {
     i.source === 'lab'
       ? 'Lab result'
       : i.source === 'note'
-        ? `${SECTION_NAMES[i.section ?? 'other'] ?? 'Note'} note`
+        ? `${Object.hasOwn(SECTION_NAMES, i.section ?? 'other') ? SECTION_NAMES[i.section ?? 'other'] : 'Note'} note` // a merged shard's section is any text
         : i.source === 'medication'
           ? 'Medication'
           : i.source === 'service'

@@ -67,11 +67,16 @@ export function lookup(name: string, scope: Scope, bindings: Bindings): unknown 
     const head = name.slice(0, dot);
     if (Object.prototype.hasOwnProperty.call(bindings, head)) {
       const b = bindings[head];
-      if (b && typeof b === 'object') return (b as Record<string, unknown>)[name.slice(dot + 1)];
+      if (b && typeof b === 'object') return member(b, name.slice(dot + 1));
     }
   }
   const [root, key] = [name.slice(0, name.indexOf('.') < 0 ? name.length : name.indexOf('.')), name.slice(name.indexOf('.') + 1)];
   return scopeValue(root, key, scope);
+}
+
+/** An object's own member: a placeholder's name is ruleset or config text, and `{{service.constructor}}` names none. */
+function member(o: object, key: string): unknown {
+  return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 }
 
 /** `root.key` read from the finding's scope (`service.date`, `lab.value`, `chart.id`, ...). */
@@ -82,12 +87,12 @@ function scopeValue(root: string, key: string, scope: Scope): unknown {
       if (!s) return undefined;
       if (key === 'date') return s.dateText;
       if (key === 'dose') return s.dose ? `${s.dose.value} ${s.dose.unit}` : undefined;
-      return (s as unknown as Record<string, unknown>)[key];
+      return member(s, key);
     }
     case 'diagnosis': {
       const d = scope.diagnosis;
       if (!d) return undefined;
-      return (d as unknown as Record<string, unknown>)[key];
+      return member(d, key);
     }
     case 'diagnoses': {
       const e = scope.encounter;
@@ -110,7 +115,7 @@ function scopeValue(root: string, key: string, scope: Scope): unknown {
       if (!l) return undefined;
       if (key === 'date') return l.dateText ?? (l.date !== undefined ? formatDay(l.date) : undefined);
       if (key === 'value') return l.valueText;
-      return (l as unknown as Record<string, unknown>)[key];
+      return member(l, key);
     }
     default:
       return undefined;

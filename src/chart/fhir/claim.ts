@@ -222,7 +222,11 @@ function claimSetting(r: Obj): Setting {
   if (types.some((t) => INPATIENT_TYPES.has(t))) return 'inpatient';
   for (const [item] of objects(r.item)) {
     const place = codings(item.locationCodeableConcept).find((c) => c.name === 'place-of-service');
-    if (place) return SETTING_BY_PLACE[place.code.padStart(2, '0')] ?? 'outpatient';
+    if (place) {
+      // A place-of-service code is chart text: only the table's own keys ("constructor" is no place).
+      const code = place.code.padStart(2, '0');
+      return Object.hasOwn(SETTING_BY_PLACE, code) ? SETTING_BY_PLACE[code]! : 'outpatient';
+    }
   }
   return 'outpatient';
 }

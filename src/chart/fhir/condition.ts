@@ -72,7 +72,9 @@ export function conditionDiagnosis(entry: Entry, ctx: Context): DiagnosisDraft |
     ctx.p.add(entry.ptr, 'Condition has no coded `code`: it is left out of the diagnoses.', 'warning');
     return undefined;
   }
-  const status = STATUS[verification(r) ?? 'confirmed'];
+  // A verification code is chart text: only the table's own keys ("constructor" is no status).
+  const code = verification(r) ?? 'confirmed';
+  const status = Object.hasOwn(STATUS, code) ? STATUS[code] : undefined;
   if (status) d.status = status;
   const clinical = codings(r.clinicalStatus)[0]?.code;
   const abated =
