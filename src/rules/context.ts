@@ -9,7 +9,7 @@
  * The work is linear in the length of a note: one scan for sentences, one for cues, and each
  * cue's scope is bounded by a number of words, so a mention looks at a bounded number of cues.
  */
-import { isWordChar, phraseKey, WordList } from './words.js';
+import { foldCase, isWordChar, phraseKey, WordList } from './words.js';
 
 export const ASSERTIONS = ['affirmed', 'negated', 'possible', 'hypothetical', 'historical', 'family'] as const;
 export type Assertion = (typeof ASSERTIONS)[number];
@@ -277,8 +277,7 @@ export class CompiledContext {
 }
 
 function sectionKey(name: string): string {
-  return name
-    .toLowerCase()
+  return foldCase(name)
     .replace(/[\s_-]+/g, ' ')
     .trim();
 }

@@ -7,6 +7,7 @@
 import type { CodeMatcher } from './codes.js';
 import type { Assertion, CompiledContext } from './context.js';
 import { TermMatcher, type TermHit } from './terms.js';
+import { foldCase } from './words.js';
 
 export interface MentionEntry {
   codes: CodeMatcher;
@@ -73,8 +74,7 @@ export class MentionMap {
 }
 
 function key(term: string): string {
-  return term
-    .toLowerCase()
+  return foldCase(term) // as the pattern matched it ("perniciouſ" is "pernicious")
     .replace(/[\s-]+/g, ' ')
     .trim();
 }

@@ -37,11 +37,20 @@ function phrasePattern(term: string): string {
 
 /** The key a matched text stands for: lower case, single spaces, years as `<year>`. */
 export function phraseKey(text: string): string {
-  return text
-    .toLowerCase()
+  return foldCase(text)
     .replace(/[\s-]+/g, ' ')
     .replace(/\b(?:19|20)\d\d\b/g, '<year>')
     .trim();
+}
+
+/**
+ * Lower case as the patterns' case folding has it, for the letters an ASCII phrase can match: a
+ * match may hold a long s (U+017F) where the phrase has an s, and lower-casing keeps it (the
+ * Kelvin sign it turns into a k). A key made of the match then names the phrase it matched.
+ */
+export function foldCase(text: string): string {
+  const lower = text.toLowerCase();
+  return lower.includes('\u017f') ? lower.replace(/\u017f/g, 's') : lower;
 }
 
 /** The phrases of a list, each once, longest first (so "blood loss anemia" wins over "blood loss" at the same place). */

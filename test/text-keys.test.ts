@@ -1,8 +1,10 @@
 /**
- * Chart text that happens to name what every JavaScript object inherits ("constructor",
- * "__proto__", "toString") is read as text. Tables keyed by chart text are Maps or are asked
- * with Object.hasOwn, so such a word finds nothing it did not write: no regular expression made
- * of a function's source, no unit factor that is a function, no entity decoded to one.
+ * Chart text used as a key is read as the text it is. A word that names what every JavaScript
+ * object inherits ("constructor", "__proto__", "toString") finds nothing in a table it did not
+ * write: tables keyed by chart text are Maps or are asked with Object.hasOwn (no regular
+ * expression made of a function's source, no unit factor or status that is a function, no entity
+ * decoded to one). And a word matched through Unicode case folding (a long s, U+017F, for an s)
+ * is keyed as the phrase, unit or heading it matched.
  */
 import { WordList } from '../src/rules/words.js';
 import { stripXhtml } from '../src/chart/fhir/notes.js';
@@ -11,7 +13,9 @@ import { readFileSync } from 'node:fs';
 import { setupRuleset } from '../src/run/setup.js';
 import { parseConcentration, parseDose } from '../src/chart/dose.js';
 import { indicatorLabel } from '../src/report/queries.js';
-import { lint } from './helpers/engine.js';
+import { builtinContext, lint } from './helpers/engine.js';
+import { TermMatcher } from '../src/rules/terms.js';
+import { MentionMap } from '../src/rules/mentions.js';
 
 const INHERITED = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
 
@@ -157,4 +161,25 @@ rules:
 `;
   const found = lint(rs, 'chartId: T\nencounters:\n  - id: E1\n    date: 2026-10-01\n    services: [{ code: J3420 }]\n');
   expect(found.filter((f) => f.ruleId === 'r').map((f) => f.message)).toEqual(['[?][][?][?][J3420]']); // as a member the service does not have
+});
+
+test('a cue or heading matched through case folding (a long s for an s) reads as the cue or heading it matched', () => {
+  const context = builtinContext();
+  const assertionOf = (text: string): string | undefined => new TermMatcher(['anemia'], context).find(text, 'assessment')[0]?.assertion;
+  for (const [plain, folded] of [
+    ['No history of anemia.', 'No hiſtory of anemia.'],
+    ['Patient denies anemia.', 'Patient denieſ anemia.'],
+    ['Family history: anemia.', 'Family hiſtory: anemia.'],
+    ['Possible anemia.', 'Poſſible anemia.'],
+  ]) {
+    expect(assertionOf(plain)).not.toBe('affirmed'); // the cue speaks
+    expect({ folded, assertion: assertionOf(folded) }).toEqual({ folded, assertion: assertionOf(plain) });
+  }
+});
+
+test('a mention matched through case folding names the entry of the term it matched', () => {
+  const map = new MentionMap([{ codeText: 'D51.0', terms: ['pernicious anemia'] }] as never, builtinContext());
+  const entries = (text: string): string[] => map.find(text, 'assessment').map((m) => `${m.entry.codeText} ${m.hit.term}`);
+  expect(entries('Perniciouſ anemia.')).toEqual(['D51.0 Perniciouſ anemia']);
+  expect(entries('Pernicious anemia.')).toEqual(['D51.0 Pernicious anemia']);
 });
