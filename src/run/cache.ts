@@ -26,7 +26,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { ioCause, writeAtomic } from '../core/io.js';
-import type { Finding } from '../finding.js';
+import { EVIDENCE_KINDS, type Finding } from '../finding.js';
 import type { ChartEntry } from '../report/types.js';
 import type { FileOutcome } from './lint-file.js';
 import { signatureIfAny, type CacheStrategy, type Signature } from './signature.js';
@@ -118,7 +118,30 @@ function isEntry(e: unknown): e is Entry {
     typeof e[4] === 'number' &&
     Array.isArray(e[5]) &&
     Array.isArray(e[6]) &&
+    (e[6] as unknown[]).every(isKeptFinding) &&
     (e[7] === undefined || Array.isArray(e[7]))
+  );
+}
+
+const KINDS: ReadonlySet<unknown> = new Set(EVIDENCE_KINDS);
+
+/**
+ * Whether a kept finding has what the formats look up by value: a known severity, a rule id and a
+ * message, a place, and evidence of known kinds. The seal under the public key catches damage,
+ * not a forgery: an entry whose finding has another severity ("constructor", which a format's
+ * table of severities would answer with a function) is dropped, and its file linted again.
+ */
+function isKeptFinding(f: unknown): boolean {
+  if (typeof f !== 'object' || f === null) return false;
+  const g = f as Partial<Finding>;
+  return (
+    (g.severity === 'error' || g.severity === 'warning' || g.severity === 'info') &&
+    typeof g.ruleId === 'string' &&
+    typeof g.message === 'string' &&
+    Number.isInteger(g.line) &&
+    Number.isInteger(g.column) &&
+    Array.isArray(g.evidence) &&
+    g.evidence.every((v) => typeof v === 'object' && v !== null && KINDS.has((v as { kind?: unknown }).kind))
   );
 }
 

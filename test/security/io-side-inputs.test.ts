@@ -7,6 +7,7 @@
  * dropped and its file linted again.
  */
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { cpSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_FILE } from '../../src/run/cache.js';
@@ -136,6 +137,33 @@ describe('the cache', () => {
     const after = c.lint();
     expect(after.stdout).toBe(first.stdout);
     expect(fromCache(after.stderr)).toBe(fromCache(c.lint().stderr) - 1); // the others were still used; the edited one is rewritten
+  });
+
+  test('an entry forged under the public key with a severity or evidence kind of no format is dropped, its file linted again', () => {
+    const c = cached('-f', 'github:gh.txt', '-f', 'codequality:cq.json');
+    c.lint();
+    const first = c.lint(); // every file from the cache
+    const outputs = (): string[] => ['gh.txt', 'cq.json'].map((f) => readFileSync(join(c.s.dir, f), 'utf8'));
+    const written = outputs();
+    for (const forge of [
+      (f: Record<string, unknown>) => void (f.severity = 'constructor'),
+      (f: Record<string, unknown>) => void (f.evidence as Record<string, unknown>[]).push({ kind: '__proto__', pointer: '' }),
+    ]) {
+      const lines = readFileSync(c.cacheFile, 'utf8').trimEnd().split('\n');
+      const k = lines.findIndex((l, i) => i > 0 && /"ruleId"/.test(l));
+      const entry = JSON.parse(lines[k]!.slice(23)) as unknown[];
+      forge((entry[6] as Record<string, unknown>[])[0]!);
+      const json = JSON.stringify(entry);
+      // A forger knows the public key: the entry's checksum is made as b12lint makes it, and the seal is left out.
+      const keyHash = (JSON.parse(lines[0]!) as { key: string }).key;
+      const sum = createHmac('sha256', 'b12lint-cache').update(keyHash).update('\n').update(json).digest('base64').slice(0, 22);
+      lines[k] = `${sum} ${json}`;
+      writeFileSync(c.cacheFile, `${lines.slice(0, -1).join('\n')}\n`);
+      const after = c.lint();
+      expect(after.stdout).toBe(first.stdout);
+      expect(outputs()).toEqual(written);
+      expect(fromCache(after.stderr)).toBe(fromCache(first.stderr) - 1);
+    }
   });
 
   test('the seal over all entries: when it is gone or wrong, each entry is checked on its own and the intact ones are kept', () => {
