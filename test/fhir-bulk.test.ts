@@ -159,6 +159,29 @@ describe('reading an export', () => {
     expect(findings(r.report).some((f) => f.ruleId === 'b12-injection-blood-loss-dx')).toBe(true);
   });
 
+  test('a resource nested deeper than b12lint reads is a parse-error at its bracket; the patients are still linted', () => {
+    const dir = exportCopy('deep');
+    const obs = readFileSync(resolve(dir, 'Observation.000.ndjson'), 'utf8');
+    // A MedicationAdministration's status nested 5,000 lists deep once overflowed the stack when
+    // it was turned into text, and its whole patient was lost.
+    const deep = `{"resourceType":"Observation","id":"deep","status":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    writeFileSync(resolve(dir, 'Observation.000.ndjson'), `${obs}${deep}\n`);
+    const r = cliJson([`${tmp.rel}/deep`]);
+    expect(r.stderr).toBe('');
+    const bad = findings(r.report).filter((f) => f.file.endsWith('Observation.000.ndjson'));
+    expect(bad.map((f) => [f.ruleId, f.line, f.column, f.message])).toEqual([
+      [
+        'parse-error',
+        4,
+        2051,
+        'Unreadable JSON: the document is nested too deeply to be read (more than 2,000 levels of lists and mappings).',
+      ],
+    ]);
+    expect(findings(r.report).some((f) => f.ruleId === 'internal-error')).toBe(false);
+    expect(r.report.summary.charts).toBe(2);
+    expect(findings(r.report).some((f) => f.ruleId === 'b12-injection-blood-loss-dx')).toBe(true);
+  });
+
   test('a patient whose Patient line is missing still gets a chart, with a warning at the resource that names it', () => {
     const dir = exportCopy('orphan');
     const patients = readFileSync(resolve(dir, 'Patient.000.ndjson'), 'utf8').split('\n');

@@ -95,22 +95,57 @@ test('a YAML alias bomb (billion laughs) is refused as a parse error', () => {
   });
 });
 
-test('JSON nested 100,000 levels deep is read without a stack overflow: not a chart', () => {
+test('JSON nested 100,000 levels deep is refused at the first level beyond 2,000, without a stack overflow', () => {
   const r = lintWith({ 'deep.json': `${'['.repeat(100_000)}${']'.repeat(100_000)}` });
   expectRunWentOn(r);
   expect(only(r.report, 'deep.json')).toMatchObject({
-    ruleId: 'chart-format',
+    ruleId: 'parse-error',
     line: 1,
-    column: 2,
-    message: expect.stringMatching(/^Expected a chart/),
+    column: 2001,
+    message: 'Unreadable JSON: the document is nested too deeply to be read (more than 2,000 levels of lists and mappings).',
   });
 });
 
-test('a finding next to 100,000 levels of nesting is located without scanning into them', () => {
+test('a chart with 100,000 levels of nesting in it is refused where they pass 2,000, without scanning further', () => {
   const text = `{"chartId": "DEEP-1",\n "encounters": [${'['.repeat(100_000)}${']'.repeat(100_000)}]}`;
   const r = lintWith({ 'deep-chart.json': text });
   expectRunWentOn(r);
-  expect(only(r.report, 'deep-chart.json')).toMatchObject({ ruleId: 'chart-format', line: 2, column: 17, pointer: '/encounters/0' });
+  expect(only(r.report, 'deep-chart.json')).toMatchObject({ ruleId: 'parse-error', line: 2, column: 2015 }); // the 2,001st level: the chart's brace, the list's bracket, then 1,999 more
+});
+
+test('a lab value nested 5,000 lists deep is a parse error of its file (once a stack overflow that lost the file); NDJSON loses only its line', () => {
+  const deepLab = JSON.stringify(
+    chart('DEEPLAB-1', { labs: [{ loinc: '2132-9', value: 'VALUE', unit: 'pg/mL', date: '2026-09-28' }] }),
+  ).replace('"VALUE"', `${'['.repeat(5000)}${']'.repeat(5000)}`);
+  const r = lintWith({ 'deep-lab.json': deepLab, 'two.ndjson': `${JSON.stringify(chart('NDJ-1'))}\n${deepLab}\n` });
+  expectRunWentOn(r);
+  expect(only(r.report, 'deep-lab.json')).toMatchObject({ ruleId: 'parse-error', line: 1 });
+  const nd = findingsOf(r.report, 'two.ndjson');
+  expect(nd.filter((f) => f.ruleId === 'parse-error').map((f) => f.line)).toEqual([2]);
+  expect(nd.some((f) => f.chartId === 'NDJ-1' && !ENGINE_RULES.includes(f.ruleId))).toBe(true); // the other line's chart is linted
+  expect(nd.some((f) => f.ruleId === 'internal-error')).toBe(false);
+  // The good chart, the deep chart and the two NDJSON lines: every chart counted.
+  expect(r.report.summary.charts).toBe(4);
+});
+
+test('a diagnosis description or code of 40,000 characters is left out of the words searched for; the rules still read the chart', () => {
+  const long = chart('LONG-1', {
+    encounters: [
+      {
+        id: 'E1',
+        date: '2026-10-02',
+        setting: 'outpatient',
+        diagnoses: [{ code: 'D51.0', description: 'a'.repeat(40_000) }, { code: 'Z'.repeat(40_000) }],
+        services: [{ code: 'J3420', diagnoses: [1] }, { code: '96372' }],
+        notes: [{ section: 'plan', text: 'Possible pernicious anemia. B12 shot.' }],
+      },
+    ],
+  });
+  const r = lintWith({ 'long.json': JSON.stringify(long) });
+  expectRunWentOn(r);
+  const found = findingsOf(r.report, 'long.json');
+  expect(found.some((f) => f.ruleId === 'internal-error')).toBe(false);
+  expect(found.some((f) => !ENGINE_RULES.includes(f.ruleId))).toBe(true);
 });
 
 test('a diagnosis description of words made of hyphens and a note of a million hyphens are read at once, not backtracked through', () => {

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
 import { decode } from '../src/read/decode.js';
 import { escapePointerToken, JsonLocator, valueAt } from '../src/read/json-locate.js';
-import { findJsonError } from '../src/read/json-syntax.js';
+import { findJsonError, tooDeepAt } from '../src/read/json-syntax.js';
 import { json } from '../src/report/json.js';
 import { Engine } from '../src/rules/engine.js';
 import { buildReport } from '../src/run/run.js';
@@ -203,4 +203,33 @@ test("the JSON locator's root, asked alone, is where a scan for it finds it (whi
   );
   // Nothing but white space: the base position, as a scan that finds nothing gives it.
   expect(new JsonLocator(' \n ', 3, 4).locate('')).toEqual(new JsonLocator(' \n ', 3, 4).locateAll(['', '/x']).get(''));
+});
+
+test('the JSON depth check finds a level beyond the limit exactly when the value has one, at its bracket, strings with brackets and quotes skipped', () => {
+  const depthOf = (v: unknown): number =>
+    Array.isArray(v)
+      ? 1 + Math.max(0, ...v.map(depthOf))
+      : v !== null && typeof v === 'object'
+        ? 1 + Math.max(0, ...Object.values(v).map(depthOf))
+        : 0;
+  const tricky = fc.constantFrom('[', ']', '{', '}', '"', '\\', '\\"', '\\\\', 'a"b[c');
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      fc.string(),
+      tricky,
+      fc.integer(),
+      fc.array(tie('node'), { maxLength: 3 }),
+      fc.dictionary(fc.oneof(fc.string(), tricky), tie('node'), { maxKeys: 3 }),
+    ),
+  })).node;
+  fc.assert(
+    fc.property(value, fc.integer({ min: 1, max: 5 }), fc.nat({ max: 2 }), (v, max, indent) => {
+      const text = JSON.stringify(v, null, indent);
+      const at = tooDeepAt(text, max);
+      expect({ text, max, deeper: at >= 0 }).toEqual({ text, max, deeper: depthOf(v) > max });
+      if (at >= 0) expect('[{').toContain(text[at]);
+    }),
+    { numRuns: 3000 },
+  );
 });

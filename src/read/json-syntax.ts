@@ -269,3 +269,50 @@ function lastNonSpace(text: string, i: number): number {
   while (i >= 0 && ' \t\r\n'.includes(text[i]!)) i--;
   return i;
 }
+
+/**
+ * JSON deeper than this many levels of lists and mappings is refused (a parse error at its first
+ * bracket beyond them). JSON.parse reads any depth, but b12lint's own code may recurse over a
+ * value (turning it into text for a message, among others), and a value nested some thousands of
+ * levels deep overflowed the stack there, losing the file's other charts with it (Node.js 20's
+ * `String` of nested lists overflows at about 3,100 levels on the main thread). YAML already stops
+ * where its parser overflows. No export nests beyond a few dozen levels.
+ */
+export const MAX_JSON_DEPTH = 2000;
+
+/**
+ * The offset of the first bracket that opens a level deeper than `max` in valid JSON text, or -1.
+ * Cheap for ordinary charts: a text of at most 2 × max characters cannot hold such a level (each
+ * level takes two brackets), nor can one with at most `max` opening brackets in all (counted
+ * with `indexOf`, strings included); only a text past both is read bracket by bracket.
+ */
+export function tooDeepAt(text: string, max = MAX_JSON_DEPTH): number {
+  if (text.length <= 2 * max || opensAtMost(text, max)) return -1;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.QUOTE) i = stringEnd(text, i);
+    else if (c === Ch.LBRACKET || c === Ch.LBRACE) {
+      if (++depth > max) return i;
+    } else if (c === Ch.RBRACKET || c === Ch.RBRACE) depth--;
+  }
+  return -1;
+}
+
+/** Whether the text holds at most `max` of `[` and `{` in all. */
+function opensAtMost(text: string, max: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) if (++n > max) return false;
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++n > max) return false;
+  return true;
+}
+
+/** The index of the quote that closes the string opening at `i` (valid JSON: there is one). */
+function stringEnd(text: string, i: number): number {
+  for (let j = text.indexOf('"', i + 1); j >= 0; j = text.indexOf('"', j + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(j - 1 - backslashes) === Ch.BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return j;
+  }
+  return text.length;
+}

@@ -10,7 +10,7 @@ import { Composer, Lexer, LineCounter, Parser, type CST, type Document } from 'y
 import type { Position } from '../finding.js';
 import type { Decoded } from './decode.js';
 import { JsonLocator, offsetToPosition, type Locator } from './json-locate.js';
-import { findJsonError } from './json-syntax.js';
+import { findJsonError, MAX_JSON_DEPTH, tooDeepAt } from './json-syntax.js';
 import { YamlLocator } from './yaml-locate.js';
 
 export type SourceFormat = 'json' | 'yaml' | 'ndjson';
@@ -93,6 +93,16 @@ function isStackOverflow(err: unknown): boolean {
   return err instanceof RangeError && /call stack/i.test(err.message);
 }
 
+/** A JSON text nested deeper than b12lint reads (json-syntax.ts MAX_JSON_DEPTH), and where; or undefined. */
+export function deepJsonProblem(text: string, baseLine = 1): ParseProblem | undefined {
+  const at = tooDeepAt(text);
+  if (at < 0) return undefined;
+  return {
+    ...offsetToPosition(text, at, baseLine),
+    message: `Unreadable JSON: ${TOO_DEEP} (more than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of lists and mappings).`,
+  };
+}
+
 /** Why JSON.parse refused a text, and where (`baseLine` places an NDJSON line in its file). */
 export function jsonProblem(text: string, err: unknown, baseLine = 1): ParseProblem {
   const syntax = findJsonError(text);
@@ -118,6 +128,8 @@ export function parseJson(text: string, options: ParseOptions = {}): ParsedFile 
   } catch (err) {
     return parsed('json', [], [jsonProblem(text, err)]);
   }
+  const deep = deepJsonProblem(text);
+  if (deep) return parsed('json', [], [deep]);
   checkValueCount(value, text, options.maxValues);
   return parsed('json', [{ value, locator: new JsonLocator(text), start: { line: 1, column: 1 } }]);
 }
@@ -163,6 +175,8 @@ export function parseNdjsonLine(
   let value: unknown;
   try {
     value = JSON.parse(lineText);
+    const deep = deepJsonProblem(lineText, lineNo);
+    if (deep) return { problem: deep };
     checkValueCount(value, lineText, options.maxValues);
   } catch (err) {
     return {

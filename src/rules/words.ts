@@ -53,9 +53,18 @@ export function foldCase(text: string): string {
   return lower.includes('\u017f') ? lower.replace(/\u017f/g, 's') : lower;
 }
 
+/**
+ * The longest phrase a list searches for. A diagnosis's description and code are chart text, and
+ * each becomes a phrase of its diagnosis's list: one of some 33,000 characters made a pattern too
+ * large to compile, and the rules that read notes for the diagnosis failed on the chart. The
+ * longest ICD-10-CM description is under 250 characters; a longer phrase is left out of its list.
+ */
+export const MAX_PHRASE_LENGTH = 1000;
+
 /** The phrases of a list, each once, longest first (so "blood loss anemia" wins over "blood loss" at the same place). */
 function phrasesOf(terms: readonly string[]): string[] {
-  return [...new Set(terms.map((t) => t.trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
+  const kept = terms.map((t) => t.trim()).filter((t) => t !== '' && t.length <= MAX_PHRASE_LENGTH);
+  return [...new Set(kept)].sort((a, b) => b.length - a.length);
 }
 
 // A letter, digit or underscore, beyond ASCII too; an apostrophe inside a word ("Crohn's") ends none.

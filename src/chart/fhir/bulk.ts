@@ -12,7 +12,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ENGINE_RULES, type Severity } from '../../finding.js';
-import { jsonProblem } from '../../read/parse.js';
+import { deepJsonProblem, jsonProblem } from '../../read/parse.js';
 import { LineReader } from './bulk-read.js';
 import { Column } from './bulk-rows.js';
 import { canonicalRef, refText, refType, type ExternalLookup } from './refs.js';
@@ -285,6 +285,11 @@ export class BulkIndex {
         } catch (err) {
           const p = jsonProblem(lineText, err, lineNo);
           this.problem(file, p.line, p.column, ENGINE_RULES.parseError, p.message);
+          return;
+        }
+        const deep = deepJsonProblem(lineText, lineNo);
+        if (deep) {
+          this.problem(file, deep.line, deep.column, ENGINE_RULES.parseError, deep.message);
           return;
         }
         const type = isObj(value) ? text(value.resourceType) : undefined;
