@@ -279,6 +279,17 @@ describe('what cannot be read is a chart-format finding, never a crash', () => {
     );
   });
 
+  test('a diagnosis sequence that is not a number is named by its kind, never written out whole', () => {
+    const bundle = read('fixtures/fhir/edge/broken-references.json') as { entry: { resource: { item: Record<string, unknown>[] } }[] };
+    let deep: unknown = 1;
+    for (let i = 0; i < 1500; i++) deep = [deep];
+    bundle.entry[4]!.resource.item[0]!.diagnosisSequence = [deep, { a: 'x'.repeat(500) }, 'y'.repeat(500)];
+    const messages = adapt(bundle)
+      .findings.filter((f) => f.pointer.includes('/diagnosisSequence/'))
+      .map((f) => f.message.replace(/ is not among.*/, ''));
+    expect(messages).toEqual(['Diagnosis sequence a list', 'Diagnosis sequence a mapping', `Diagnosis sequence "${'y'.repeat(30)}..."`]);
+  });
+
   test('the rest of the chart is still read: the claim line stands on an encounter made from the claim', () => {
     const c = r.charts[0]!;
     expect(c.encounters.map((e) => e.id)).toEqual(['enc-ok', 'Claim/C-0901', 'enc-home']);

@@ -300,7 +300,7 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
         else if (!(n !== undefined && dropped.has(n))) {
           ctx.p.add(
             `${it.ptr}/${it.pointers!.field}/${m}`,
-            `Diagnosis sequence ${JSON.stringify(s)} is not among this claim's diagnoses (${[...seq.keys()].join(', ') || 'none'}).`,
+            `Diagnosis sequence ${shortValue(s)} is not among this claim's diagnoses (${[...seq.keys()].join(', ') || 'none'}).`,
           );
         }
       });
@@ -399,4 +399,12 @@ function units(item: Obj, ptr: string, ctx: Context): number {
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
   ctx.p.add(`${ptr}/quantity`, 'Item quantity must have a positive `value`: the line is read as 1 unit.', 'warning');
   return 1;
+}
+
+/** A value as a message shows it: a number or a short text as written, anything else by its kind (never a whole structure). */
+function shortValue(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 30 ? `${v.slice(0, 30)}...` : v);
+  if (Array.isArray(v)) return 'a list';
+  return v === null ? 'null' : typeof v === 'object' ? 'a mapping' : String(v);
 }
