@@ -228,3 +228,9 @@ describe('a short list matches what the one search of a long list does', () => {
     }
   });
 });
+
+test('a phrase over 300 characters or 40 words is left out of its list (a diagnosis description is chart text); the others are searched', () => {
+  const forty = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+  const list = new WordList([forty, `${forty} w40`, `b${'x'.repeat(300)}`, 'b12']);
+  expect(matches(list, `${forty} w40 and b12 and b${'x'.repeat(300)}`)).toEqual([`0:${forty}`, `${forty.length + 9}:b12`]);
+});

@@ -41,7 +41,7 @@ export function describeEvidence(e: Evidence): string {
     case 'note':
       return e.excerpt === undefined
         ? `note${at(e)}`
-        : `${e.section} note${e.assertion && e.assertion !== 'affirmed' ? ` (${ASSERTION_WORDS[e.assertion] ?? e.assertion})` : ''} "${e.excerpt}"${at(e)}`;
+        : `${e.section} note${e.assertion && e.assertion !== 'affirmed' ? ` (${Object.hasOwn(ASSERTION_WORDS, e.assertion) ? ASSERTION_WORDS[e.assertion] : e.assertion})` : ''} "${e.excerpt}"${at(e)}`;
     case 'medication':
       return `medication ${e.name ?? e.code ?? ''}${at(e)}`;
     default:

@@ -54,16 +54,24 @@ export function foldCase(text: string): string {
 }
 
 /**
- * The longest phrase a list searches for. A diagnosis's description and code are chart text, and
- * each becomes a phrase of its diagnosis's list: one of some 33,000 characters made a pattern too
- * large to compile, and the rules that read notes for the diagnosis failed on the chart. The
- * longest ICD-10-CM description is under 250 characters; a longer phrase is left out of its list.
+ * The longest phrase a list searches for, in characters and in words. A diagnosis's description
+ * and code are chart text, and each becomes a phrase of its diagnosis's list: one of some 33,000
+ * characters made a pattern too large to compile, and a phrase of hundreds of words is tried word
+ * by word from every place of a note that begins like it (time that grows with the words times the
+ * note, for every such diagnosis). ICD-10-CM's longest descriptions (about 230 characters) are
+ * within both; a longer phrase is left out of its list.
  */
-export const MAX_PHRASE_LENGTH = 1000;
+export const MAX_PHRASE_LENGTH = 300;
+export const MAX_PHRASE_WORDS = 40;
+
+/** Whether a phrase (trimmed) is within both limits: words as phrasePattern splits them. */
+function withinLimits(phrase: string): boolean {
+  return phrase.length <= MAX_PHRASE_LENGTH && phrase.split(/\s+/).length <= MAX_PHRASE_WORDS;
+}
 
 /** The phrases of a list, each once, longest first (so "blood loss anemia" wins over "blood loss" at the same place). */
 function phrasesOf(terms: readonly string[]): string[] {
-  const kept = terms.map((t) => t.trim()).filter((t) => t !== '' && t.length <= MAX_PHRASE_LENGTH);
+  const kept = terms.map((t) => t.trim()).filter((t) => t !== '' && withinLimits(t));
   return [...new Set(kept)].sort((a, b) => b.length - a.length);
 }
 

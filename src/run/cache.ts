@@ -27,6 +27,7 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 
 import { join } from 'node:path';
 import { ioCause, writeAtomic } from '../core/io.js';
 import { EVIDENCE_KINDS, type Finding } from '../finding.js';
+import { ASSERTIONS } from '../rules/context.js';
 import type { ChartEntry } from '../report/types.js';
 import type { FileOutcome } from './lint-file.js';
 import { signatureIfAny, type CacheStrategy, type Signature } from './signature.js';
@@ -124,10 +125,33 @@ function isEntry(e: unknown): e is Entry {
 }
 
 const KINDS: ReadonlySet<unknown> = new Set(EVIDENCE_KINDS);
+const ASSERTION_SET: ReadonlySet<unknown> = new Set(ASSERTIONS);
+const SOURCES: ReadonlySet<unknown> = new Set(['lab', 'note', 'medication', 'service', 'diagnosis']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (v: unknown): boolean => typeof v === 'string';
+
+/** Evidence a format can write: a known kind, and a known assertion when it has one. */
+function isKeptEvidence(v: unknown): boolean {
+  return isObject(v) && KINDS.has(v.kind) && (v.assertion === undefined || ASSERTION_SET.has(v.assertion));
+}
+
+/** A query draft the formats can write: a question, indicators of known sources with their text, options as text. */
+function isKeptQuery(q: unknown): boolean {
+  return (
+    isObject(q) &&
+    isText(q.question) &&
+    Array.isArray(q.indicators) &&
+    q.indicators.every((i) => isObject(i) && SOURCES.has(i.source) && isText(i.text)) &&
+    Array.isArray(q.options) &&
+    q.options.every(isText)
+  );
+}
 
 /**
  * Whether a kept finding has what the formats look up by value: a known severity, a rule id and a
- * message, a place, and evidence of known kinds. The seal under the public key catches damage,
+ * message, a place, evidence of known kinds and assertions, and a query draft of the shape the
+ * formats read. The seal under the public key catches damage,
  * not a forgery: an entry whose finding has another severity ("constructor", which a format's
  * table of severities would answer with a function) is dropped, and its file linted again.
  */
@@ -141,7 +165,8 @@ function isKeptFinding(f: unknown): boolean {
     Number.isInteger(g.line) &&
     Number.isInteger(g.column) &&
     Array.isArray(g.evidence) &&
-    g.evidence.every((v) => typeof v === 'object' && v !== null && KINDS.has((v as { kind?: unknown }).kind))
+    g.evidence.every(isKeptEvidence) &&
+    (g.query === undefined || isKeptQuery(g.query))
   );
 }
 

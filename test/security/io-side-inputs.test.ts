@@ -139,15 +139,18 @@ describe('the cache', () => {
     expect(fromCache(after.stderr)).toBe(fromCache(c.lint().stderr) - 1); // the others were still used; the edited one is rewritten
   });
 
-  test('an entry forged under the public key with a severity or evidence kind of no format is dropped, its file linted again', () => {
-    const c = cached('-f', 'github:gh.txt', '-f', 'codequality:cq.json');
+  test('an entry forged under the public key with what no format writes (severity, evidence, query) is dropped, its file linted again', () => {
+    const c = cached('-f', 'github:gh.txt', '-f', 'codequality:cq.json', '-f', 'queries:q.md', '-f', 'stylish:s.txt', '-f', 'html:r.html');
     c.lint();
     const first = c.lint(); // every file from the cache
-    const outputs = (): string[] => ['gh.txt', 'cq.json'].map((f) => readFileSync(join(c.s.dir, f), 'utf8'));
+    const outputs = (): string[] => ['gh.txt', 'cq.json', 'q.md', 's.txt'].map((f) => readFileSync(join(c.s.dir, f), 'utf8'));
     const written = outputs();
     for (const forge of [
       (f: Record<string, unknown>) => void (f.severity = 'constructor'),
       (f: Record<string, unknown>) => void (f.evidence as Record<string, unknown>[]).push({ kind: '__proto__', pointer: '' }),
+      (f: Record<string, unknown>) =>
+        void (f.evidence as Record<string, unknown>[]).push({ kind: 'note', assertion: 'constructor', pointer: '' }),
+      (f: Record<string, unknown>) => void (f.query = { question: 'q' }), // once an internal error of every later run with queries or html
     ]) {
       const lines = readFileSync(c.cacheFile, 'utf8').trimEnd().split('\n');
       const k = lines.findIndex((l, i) => i > 0 && /"ruleId"/.test(l));
