@@ -5,6 +5,7 @@
  * and its concentration into a mass. Only numbers and units are kept, never the text around them.
  */
 import type { Dose } from './model.js';
+import { ownValue } from '../core/own.js';
 
 const NUM = String.raw`(?<![\p{L}\p{N}_.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)`;
 const MASS = String.raw`(mcg|µg|μg|ug|mg|ng|g|micrograms?|milligrams?|grams?)`;
@@ -59,7 +60,7 @@ const VOLUME_UNITS: Readonly<Record<string, string>> = {
  */
 function unitOf(table: Readonly<Record<string, string>>, word: string): string | undefined {
   const key = word.toLowerCase().replace(/\u017f/g, 's');
-  return Object.hasOwn(table, key) ? table[key] : undefined;
+  return ownValue(table, key);
 }
 
 function num(s: string): number {

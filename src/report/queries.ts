@@ -10,6 +10,7 @@
  */
 import type { Finding, QueryIndicator } from '../finding.js';
 import type { Formatter, Report } from './types.js';
+import { ownValue } from '../core/own.js';
 
 /**
  * Characters a terminal, an editor or a browser would act on: C0 and C1 controls, DEL, bidi
@@ -46,7 +47,7 @@ export function indicatorLabel(i: QueryIndicator): string {
     i.source === 'lab'
       ? 'Lab result'
       : i.source === 'note'
-        ? `${Object.hasOwn(SECTION_NAMES, i.section ?? 'other') ? SECTION_NAMES[i.section ?? 'other'] : 'Note'} note` // a merged shard's section is any text
+        ? `${ownValue(SECTION_NAMES, i.section ?? 'other') ?? 'Note'} note` // a merged shard's section is any text
         : i.source === 'medication'
           ? 'Medication'
           : i.source === 'service'

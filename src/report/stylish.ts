@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import type { Evidence, Finding } from '../finding.js';
 import { lineStart } from '../core/printable.js';
 import type { BaselineSummary, Formatter, Report } from './types.js';
+import { ownValue } from '../core/own.js';
 
 /** How a note's mention is shown when it is not affirmed: "(family history)", "(denied)". */
 const ASSERTION_WORDS: Record<string, string> = {
@@ -41,7 +42,7 @@ export function describeEvidence(e: Evidence): string {
     case 'note':
       return e.excerpt === undefined
         ? `note${at(e)}`
-        : `${e.section} note${e.assertion && e.assertion !== 'affirmed' ? ` (${Object.hasOwn(ASSERTION_WORDS, e.assertion) ? ASSERTION_WORDS[e.assertion] : e.assertion})` : ''} "${e.excerpt}"${at(e)}`;
+        : `${e.section} note${e.assertion && e.assertion !== 'affirmed' ? ` (${ownValue(ASSERTION_WORDS, e.assertion) ?? e.assertion})` : ''} "${e.excerpt}"${at(e)}`;
     case 'medication':
       return `medication ${e.name ?? e.code ?? ''}${at(e)}`;
     default:

@@ -6,6 +6,7 @@
 import type { Diagnosis } from '../chart/model.js';
 import { formatDay } from '../chart/normalize.js';
 import type { Bindings, Scope } from './types.js';
+import { ownValue } from '../core/own.js';
 
 // The spaces after a sigil are its own, not a second run beside the first (a long run of spaces
 // could be split every way); no sigil leaves group 1 undefined.
@@ -76,7 +77,7 @@ export function lookup(name: string, scope: Scope, bindings: Bindings): unknown 
 
 /** An object's own member: a placeholder's name is ruleset or config text, and `{{service.constructor}}` names none. */
 function member(o: object, key: string): unknown {
-  return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+  return ownValue(o as Record<string, unknown>, key);
 }
 
 /** `root.key` read from the finding's scope (`service.date`, `lab.value`, `chart.id`, ...). */

@@ -30,6 +30,7 @@ import { placeDiagnosis, type EncounterDraft, type Encounters } from './encounte
 import { leftOutByStatus, quoted, reportLeftOut, resourceName, several, type LeftOutItem } from './left-out.js';
 import { codings, fhirDay, firstDay, lineCode, looksLikeProcedureCode, systemLabel, type FhirDay } from './systems.js';
 import { isObj, list, objects, text, type Entry, type Obj } from './types.js';
+import { ownValue } from '../../core/own.js';
 
 const IGNORED_STATUS = new Set(['entered-in-error', 'cancelled']);
 
@@ -225,7 +226,7 @@ function claimSetting(r: Obj): Setting {
     if (place) {
       // A place-of-service code is chart text: only the table's own keys ("constructor" is no place).
       const code = place.code.padStart(2, '0');
-      return Object.hasOwn(SETTING_BY_PLACE, code) ? SETTING_BY_PLACE[code]! : 'outpatient';
+      return ownValue(SETTING_BY_PLACE, code) ?? 'outpatient';
     }
   }
   return 'outpatient';

@@ -15,6 +15,7 @@ import type { ConceptMap } from './concept-map.js';
 import type { Context } from './context.js';
 import { codingIn, codings, conceptText, firstDay } from './systems.js';
 import { enteredInError, type Entry } from './types.js';
+import { ownValue } from '../../core/own.js';
 
 /**
  * A diagnosis before it is placed on an encounter (rank is its place there); `abated`: the day a
@@ -74,7 +75,7 @@ export function conditionDiagnosis(entry: Entry, ctx: Context): DiagnosisDraft |
   }
   // A verification code is chart text: only the table's own keys ("constructor" is no status).
   const code = verification(r) ?? 'confirmed';
-  const status = Object.hasOwn(STATUS, code) ? STATUS[code] : undefined;
+  const status = ownValue(STATUS, code);
   if (status) d.status = status;
   const clinical = codings(r.clinicalStatus)[0]?.code;
   const abated =

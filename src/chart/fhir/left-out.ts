@@ -12,6 +12,7 @@ import { ENGINE_RULES, type Evidence, type EvidenceKind, type Severity, type Unl
 import type { ChartProblems } from '../native.js';
 import { shown } from './systems.js';
 import { text, typedId, type Entry } from './types.js';
+import { ownValue } from '../../core/own.js';
 
 export interface LeftOutItem {
   /** JSON pointer of the element left out. */
@@ -47,7 +48,7 @@ const KIND: Record<string, EvidenceKind> = {
 };
 
 export function kindOf(e: Entry): EvidenceKind {
-  return Object.hasOwn(KIND, e.type) ? KIND[e.type]! : 'encounter'; // a resource type is chart text: "constructor" is none of these
+  return ownValue(KIND, e.type) ?? 'encounter'; // a resource type is chart text: "constructor" is none of these
 }
 
 /** A resource left out whole, named in messages by `Type/id`. */

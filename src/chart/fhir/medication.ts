@@ -7,6 +7,7 @@ import type { Medication } from '../model.js';
 import { follow, type Context } from './context.js';
 import { codingIn, codings, conceptText, firstDay } from './systems.js';
 import { enteredInError, type Entry } from './types.js';
+import { ownValue } from '../../core/own.js';
 
 export const MEDICATION_TYPES = ['MedicationRequest', 'MedicationStatement', 'MedicationAdministration'] as const;
 
@@ -55,7 +56,7 @@ export function medicationOf({ entry, concept }: MedicationEntry): Medication {
     const system = coding.name ?? coding.system?.toLowerCase();
     if (system !== undefined) med.system = system;
   }
-  const day = firstDay(entry.resource, Object.hasOwn(DATE_FIELDS, entry.type) ? DATE_FIELDS[entry.type]! : []);
+  const day = firstDay(entry.resource, ownValue(DATE_FIELDS, entry.type) ?? []);
   if (day) {
     med.date = day.day;
     med.dateText = day.text;

@@ -4,6 +4,7 @@ import { normalizeUnit } from '../units.js';
 import { noteEvidence } from '../evidence.js';
 import type { TermHit, TermMatcher } from '../terms.js';
 import type { ConditionModule, EvidenceRef } from '../types.js';
+import { ownValue } from '../../core/own.js';
 
 interface Options {
   terms: unknown;
@@ -40,7 +41,7 @@ function familyOf(unit: string): Record<string, number> | undefined {
 
 /** A unit's factor in a family; a unit is note text, and "constructor" is no unit (own keys only). */
 function factorIn(family: Record<string, number>, unit: string): number | undefined {
-  return Object.hasOwn(family, unit) ? family[unit] : undefined;
+  return ownValue(family, unit);
 }
 
 /** Words between a label and its amount: "EBL: 1200 mL", "estimated blood loss was approximately 900 mL". */
