@@ -268,6 +268,11 @@ export function lintDecoded(
   return out;
 }
 
+/** A chart's entry in the report: its id when it has one, and where it starts. */
+function chartRef(c: { chartId: string; pointer: string }, line: number, column: number): ChartEntry {
+  return c.chartId ? { chartId: c.chartId, line, column, pointer: c.pointer } : { line, column, pointer: c.pointer };
+}
+
 /** The finding that stands, after a file's last listed finding, for those beyond its budget. */
 export function unlistedFinding(budget: Budget, maxFindings: number, last: Position): Finding {
   return {
@@ -315,7 +320,7 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
     // The usual file: one chart, no finding. Its one position needs no scan (JsonLocator.locate).
     const c = candidates[0]!;
     const { line, column } = doc.locator.locate(c.pointer);
-    out.chartRefs.push(c.chartId ? { chartId: c.chartId, line, column, pointer: c.pointer } : { line, column, pointer: c.pointer });
+    out.chartRefs.push(chartRef(c, line, column));
     return;
   }
   const pointers = new Set<string>();
@@ -340,7 +345,7 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
   for (let k = 0; k < candidates.length; k++) {
     const c = candidates[k]!;
     const { line, column } = pos.get(c.pointer)!;
-    refs.push(c.chartId ? { chartId: c.chartId, line, column, pointer: c.pointer } : { line, column, pointer: c.pointer });
+    refs.push(chartRef(c, line, column));
   }
   if (refs.length > 1) refs.sort((a, b) => a.line - b.line || a.column - b.column);
   for (let k = 0; k < refs.length; k++) out.chartRefs.push(refs[k]!);
