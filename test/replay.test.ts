@@ -6,8 +6,8 @@
  * or gone, an option, colour, the folder, the time a format shows, the keys) makes the run go the
  * usual way; and a replay file that is damaged, forged or would drive a terminal is not used.
  */
-import { createHmac } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FORMATTERS, SHOWS_CLOCK } from '../src/report/index.js';
 import type { Report } from '../src/report/types.js';
@@ -227,20 +227,25 @@ describe('what makes a run go the usual way', () => {
   });
 });
 
-/** The replay file's parts: header line, meta line, the outputs' bytes, and the seal. */
-function parts(file: string): {
-  head: string;
-  meta: { exit: number; charts: number; stdout: number; files: [string, number][] };
-  bytes: Buffer;
-} {
+type Meta = { exit: number; charts: number; stdout: number; files: [string, number, string, string[] | null][] };
+
+/** The replay file's parts: header line, meta line, standard output, the seal, and the report files' bytes after it. */
+function parts(file: string): { head: string; meta: Meta; stdout: Buffer; seal: Buffer; bytes: Buffer } {
   const all = readFileSync(file);
   const eol = all.indexOf(10);
-  const body = all.subarray(eol + 1, all.lastIndexOf(0x23));
-  const metaEnd = body.indexOf(10);
-  return { head: all.toString('utf8', 0, eol), meta: JSON.parse(body.toString('utf8', 0, metaEnd)), bytes: body.subarray(metaEnd + 1) };
+  const metaEnd = all.indexOf(10, eol + 1);
+  const meta = JSON.parse(all.toString('utf8', eol + 1, metaEnd)) as Meta;
+  const stdoutEnd = metaEnd + 1 + meta.stdout;
+  return {
+    head: all.toString('utf8', 0, eol),
+    meta,
+    stdout: all.subarray(metaEnd + 1, stdoutEnd),
+    seal: all.subarray(stdoutEnd, stdoutEnd + 45),
+    bytes: all.subarray(stdoutEnd + 45),
+  };
 }
 
-/** The seal b12lint puts on a body under a header line, with the public key: the header's key and ruleset, then the body. */
+/** The seal b12lint puts on a body (meta line and standard output) under a header line, with the public key: the header's key and ruleset, then the body. */
 function sealOf(head: string, body: Buffer): string {
   const { key, ruleset } = JSON.parse(head) as { key: string; ruleset?: string };
   return createHmac('sha256', 'b12lint-replay')
@@ -249,13 +254,20 @@ function sealOf(head: string, body: Buffer): string {
     .digest('base64');
 }
 
+/** A replay file as b12lint lays it out, sealed with the public key: header, meta, standard output, seal, then the report files' bytes. */
+function replayFileOf(head: string, meta: Meta, stdout: Buffer, files: Buffer[]): Buffer {
+  const body = Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), stdout]);
+  return Buffer.concat([Buffer.from(`${head}\n`), body, Buffer.from(`#${sealOf(head, body)}`), ...files]);
+}
+
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('base64');
+
 describe('a replay file is trusted no more than the cache', () => {
   /** Writes a replay file of the given outputs, sealed with the public key as b12lint seals it. */
   function forge(file: string, stdout: string): void {
     const { head, meta } = parts(file);
     const out = Buffer.from(stdout);
-    const body = Buffer.concat([Buffer.from(`${JSON.stringify({ ...meta, stdout: out.length, files: [] })}\n`), out]);
-    writeFileSync(file, Buffer.concat([Buffer.from(`${head}\n`), body, Buffer.from(`#${sealOf(head, body)}`)]));
+    writeFileSync(file, replayFileOf(head, { ...meta, stdout: out.length, files: [] }, out, []));
   }
 
   test('without B12LINT_CACHE_KEY a replay sealed with the public key is used (it catches damage, not forgery, as documented); with it, not', () => {
@@ -298,9 +310,9 @@ describe('a replay file is trusted no more than the cache', () => {
     const first = p.run(args);
     const { head, meta, bytes } = parts(p.replayFile);
     const text = Buffer.from('echo pwned\n');
-    const body = Buffer.concat([Buffer.from(`${JSON.stringify({ ...meta, stdout: 0, files: [['elsewhere.sh', text.length]] })}\n`), text]);
     expect(bytes.length).toBeGreaterThan(0);
-    writeFileSync(p.replayFile, Buffer.concat([Buffer.from(`${head}\n`), body, Buffer.from(`#${sealOf(head, body)}`)]));
+    const files: Meta['files'] = [['elsewhere.sh', text.length, sha256(text), null]];
+    writeFileSync(p.replayFile, replayFileOf(head, { ...meta, stdout: 0, files }, Buffer.alloc(0), [text]));
     const r = p.run(args);
     expect(replayed(r)).toBe(false);
     expect([r.stdout, r.code]).toEqual([first.stdout, first.code]);
@@ -342,11 +354,113 @@ describe('a replay file is trusted no more than the cache', () => {
     const first = p.run(args);
     const report = readFileSync(join(p.dir, 'r.json'), 'utf8');
     writeFileSync(p.replayFile, damage(readFileSync(p.replayFile)));
+    rmSync(join(p.dir, 'r.json')); // its bytes are needed: a report still in place is not read from the replay
     const r = p.run(args);
     expect(replayed(r)).toBe(false);
     expect([r.stdout, r.code]).toEqual([first.stdout, first.code]);
     expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(report);
     expect(replayed(p.run(args))).toBe(true);
+  });
+});
+
+describe('a report file still where the last run put it is left there', () => {
+  /** Where a file stands: inode, size, modification and change times. */
+  const place = (f: string): bigint[] => {
+    const st = statSync(f, { bigint: true });
+    return [st.ino, st.size, st.mtimeNs, st.ctimeNs];
+  };
+  const args = ['-f', 'json:r.json', '-f', 'sarif:r.sarif'];
+
+  test('not written again (the same inode and times), the outputs those of a fresh run; one deleted is written again, and left in place after', () => {
+    const p = project();
+    const fresh = cli(['charts', ...args], { cwd: p.dir });
+    const freshReports = ['r.json', 'r.sarif'].map((f) => readFileSync(join(p.dir, f), 'utf8'));
+    p.run(args);
+    const before = ['r.json', 'r.sarif'].map((f) => place(join(p.dir, f)));
+    const second = p.run(args);
+    expect(replayed(second)).toBe(true);
+    expect(second.stderr).toContain('(2 report files still in place, left as they are)');
+    expect(['r.json', 'r.sarif'].map((f) => place(join(p.dir, f)))).toEqual(before);
+    expect([second.stdout, second.code]).toEqual([fresh.stdout, fresh.code]);
+
+    rmSync(join(p.dir, 'r.sarif'));
+    const third = p.run(args);
+    expect(replayed(third)).toBe(true);
+    expect(third.stderr).toContain('(1 report file still in place, left as it is)');
+    expect(['r.json', 'r.sarif'].map((f) => readFileSync(join(p.dir, f), 'utf8'))).toEqual(freshReports);
+    // Every file written again: the replay learns where they stand now, and the next run leaves them.
+    rmSync(join(p.dir, 'r.json'));
+    rmSync(join(p.dir, 'r.sarif'));
+    expect(p.run(args).stderr).not.toContain('still in place');
+    const after = ['r.json', 'r.sarif'].map((f) => place(join(p.dir, f)));
+    expect(p.run(args).stderr).toContain('(2 report files still in place, left as they are)');
+    expect(['r.json', 'r.sarif'].map((f) => place(join(p.dir, f)))).toEqual(after);
+    expect(['r.json', 'r.sarif'].map((f) => readFileSync(join(p.dir, f), 'utf8'))).toEqual(freshReports);
+  });
+
+  test.each([
+    [
+      'changed in place, the same size, its modification time set back',
+      (f: string) => {
+        const st = statSync(f);
+        writeFileSync(f, readFileSync(f, 'utf8').replace('"errors"', '"errorz"'));
+        utimesSync(f, st.atime, st.mtime);
+      },
+    ],
+    [
+      'replaced by a copy (another inode, the same bytes and times)',
+      (f: string) => {
+        const st = statSync(f);
+        cpSync(f, `${f}.copy`);
+        utimesSync(`${f}.copy`, st.atime, st.mtime);
+        rmSync(f);
+        renameSync(`${f}.copy`, f);
+      },
+    ],
+    ['its mode changed', (f: string) => chmodSync(f, 0o600)],
+  ])('a report file %s is written again from the replay, as a fresh run writes it', (_name, change) => {
+    const p = project();
+    const fresh = cli(['charts', ...args], { cwd: p.dir });
+    const freshJson = readFileSync(join(p.dir, 'r.json'), 'utf8');
+    p.run(args);
+    change(join(p.dir, 'r.json'));
+    const r = p.run(args);
+    expect(replayed(r)).toBe(true);
+    expect(r.stderr).toContain('(1 report file still in place, left as it is)'); // r.sarif
+    expect([r.stdout, r.code]).toEqual([fresh.stdout, fresh.code]);
+    expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(freshJson);
+  });
+
+  test('a report file in place is not read from the replay: its bytes damaged there matter only once it must be written', () => {
+    const p = project();
+    const json = ['-f', 'json', '-o', 'r.json'];
+    const first = p.run(json);
+    const report = readFileSync(join(p.dir, 'r.json'), 'utf8');
+    const was = parts(p.replayFile);
+    const damaged = Buffer.from(was.bytes.toString('latin1').replace('"errors"', '"errorz"'), 'latin1');
+    writeFileSync(p.replayFile, Buffer.concat([readFileSync(p.replayFile).subarray(0, -was.bytes.length), damaged]));
+    expect(replayed(p.run(json))).toBe(true);
+    expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(report);
+    rmSync(join(p.dir, 'r.json'));
+    const r = p.run(json);
+    expect(replayed(r)).toBe(false); // its hash does not verify: the usual way
+    expect([r.stdout, r.code]).toEqual([first.stdout, first.code]);
+    expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(report);
+  });
+
+  test('a report forged under the public key with a terminal escape, its hash and seal made to match, is not written', () => {
+    const p = project();
+    const json = ['-f', 'json', '-o', 'r.json'];
+    const first = p.run(json);
+    const report = readFileSync(join(p.dir, 'r.json'), 'utf8');
+    const was = parts(p.replayFile);
+    const text = Buffer.from('{"pwned": "\u001b]0;title\u0007"}\n');
+    const files: Meta['files'] = [['r.json', text.length, sha256(text), null]];
+    writeFileSync(p.replayFile, replayFileOf(was.head, { ...was.meta, files }, was.stdout, [text]));
+    const r = p.run(json);
+    expect(replayed(r)).toBe(false);
+    expect([r.stdout, r.code]).toEqual([first.stdout, first.code]);
+    expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(report);
   });
 });
 
@@ -419,12 +533,11 @@ describe('the ruleset of a replayed run is compiled only when a rule is needed (
       process.chdir(here);
     }
     expect([loaded.problems.list, loaded.problems.warnings]).toEqual([[], []]);
-    const all = readFileSync(p.replayFile);
-    const eol = all.indexOf(10);
-    const head = JSON.stringify({ ...(JSON.parse(all.toString('utf8', 0, eol)) as object), ruleset: loadedFingerprint(loaded) });
-    const body = all.subarray(eol + 1, all.lastIndexOf(0x23));
-    const tail = seal ? Buffer.from(`#${sealOf(head, body)}`) : all.subarray(all.lastIndexOf(0x23));
-    writeFileSync(p.replayFile, Buffer.concat([Buffer.from(`${head}\n`), body, tail]));
+    const was = parts(p.replayFile);
+    const head = JSON.stringify({ ...(JSON.parse(was.head) as object), ruleset: loadedFingerprint(loaded) });
+    const body = Buffer.concat([Buffer.from(`${JSON.stringify(was.meta)}\n`), was.stdout]);
+    const tail = seal ? Buffer.from(`#${sealOf(head, body)}`) : was.seal;
+    writeFileSync(p.replayFile, Buffer.concat([Buffer.from(`${head}\n`), body, tail, was.bytes]));
   }
 
   test('a ruleset that compiles without a word is named in the header by its fingerprint, under the seal', () => {

@@ -31,7 +31,7 @@ import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-w
 import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
 import { openOutput, outputError, type OutputFile } from '../core/io.js';
-import type { OutputRecorder, Replay } from '../run/replay.js';
+import type { OutputRecorder, Replayed } from '../run/replay.js';
 
 export interface FormatTarget {
   name: string;
@@ -351,13 +351,15 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
 
 /**
  * Writes the outputs of the last run again (src/run/replay.ts): each report file whole and put in
- * place as a run puts it, then standard output; the run's exit code.
+ * place as a run puts it (but one still where the last run put it, left there), then standard
+ * output; the run's exit code.
  */
-export async function replayOutputs(replay: Replay, o: Pick<FinishOptions, 'cwd' | 'stdout' | 'signal'>): Promise<number> {
+export async function replayOutputs(replay: Replayed, o: Pick<FinishOptions, 'cwd' | 'stdout' | 'signal'>): Promise<number> {
   o.signal?.throwIfAborted();
   const files: { file: OutputFile; what: string; shown: string }[] = [];
   try {
-    for (const f of replay.files) writeReport(files, f.path, o.cwd, f.bytes);
+    // A report file with no bytes is still where the last run put it (replay.ts settleReplay).
+    for (const f of replay.files) if (f.bytes) writeReport(files, f.path, o.cwd, f.bytes);
   } catch (err) {
     for (const f of files) f.file.abort();
     throw err;

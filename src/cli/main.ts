@@ -25,7 +25,7 @@ import { ioCause, OutputError } from '../core/io.js';
 import { MergeError, mergeReports, parseShardReport } from '../run/merge.js';
 import { ProgressBar, progressAllowed } from '../run/progress.js';
 import { run, type RunResult } from '../run/run.js';
-import type { ScheduleOptions } from '../run/schedule.js';
+import type { ScheduleOptions, ScheduleStats } from '../run/schedule.js';
 import { SpareReader } from '../run/prefetch.js';
 import { parseShard, ShardError, type Shard } from '../run/shard.js';
 import { compileLoaded, DeferredRuleset, loadedFingerprint, loadFromSpec, type RulesetSpec } from '../run/setup.js';
@@ -43,9 +43,12 @@ import { replayRequest } from './replay.js';
 import {
   loadReplay,
   OutputRecorder,
+  placeOf,
   replayedRuleset,
   writeReplay,
   type LoadedReplay,
+  type Replay,
+  type Replayed,
   type ReplayRequest,
   type ReplayStore,
 } from '../run/replay.js';
@@ -353,8 +356,51 @@ function keepOutputs(result: RunResult, recorder: OutputRecorder | undefined, co
   const kept = code !== 2 ? recorder?.replay(code, result.report.summary.charts) : undefined;
   if (!kept || !result.replayAs) return;
   const { ruleset } = result.engine;
-  const problem = writeReplay(result.replayAs.store, result.replayAs.key, kept, ruleset.warnings.length ? undefined : ruleset.fingerprint);
+  // Where each report file stands now that it is in place: the next replay leaves it there if it still does.
+  const places = kept.files.map((f) => placeOf(resolve(io.cwd, f.path)));
+  const problem = writeReplay(
+    result.replayAs.store,
+    result.replayAs.key,
+    kept,
+    places,
+    ruleset.warnings.length ? undefined : ruleset.fingerprint,
+  );
   if (problem) say(io, `warning: ${problem}`);
+}
+
+/** Writes a replay's outputs (finish.ts replayOutputs), keeps where they stand when needed, says `--stats`; the exit code. */
+async function finishReplay(
+  replayed: Replayed,
+  store: ReplayStore | undefined,
+  io: Io,
+  stats: { stats: ScheduleStats; started: number } | undefined,
+): Promise<number> {
+  const code = await replayOutputs(replayed, { cwd: io.cwd, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) });
+  const inPlace = keepPlaces(replayed, store, io);
+  if (stats) io.stderr(formatStats(stats.stats, replayed.charts, performance.now() - stats.started, inPlace));
+  return code;
+}
+
+/**
+ * After a replay that wrote every report file again (none was still where the last run put it),
+ * the replay is kept again with where they stand now, so that the next replay leaves them there.
+ * The number of report files the replay left in place.
+ */
+function keepPlaces(replayed: Replayed, store: ReplayStore | undefined, io: Io): number {
+  const files: Replay['files'] = [];
+  for (const f of replayed.files) if (f.bytes) files.push({ path: f.path, bytes: f.bytes });
+  const inPlace = replayed.files.length - files.length;
+  if (!store || files.length === 0 || inPlace > 0) return inPlace;
+  const places = files.map((f) => placeOf(resolve(io.cwd, f.path)));
+  const problem = writeReplay(
+    store,
+    replayed.key,
+    { exit: replayed.exit, charts: replayed.charts, stdout: replayed.stdout, files },
+    places,
+    replayed.ruleset,
+  );
+  if (problem) say(io, `warning: ${problem}`);
+  return 0;
 }
 
 /**
@@ -474,11 +520,13 @@ async function lintWith(
       takeReplay,
     },
   });
-  if (result.replayed) {
-    const code = await replayOutputs(result.replayed, { cwd: io.cwd, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) });
-    if (opts.stats) io.stderr(formatStats(result.stats, result.replayed.charts, performance.now() - started));
-    return code;
-  }
+  if (result.replayed)
+    return finishReplay(
+      result.replayed,
+      cache && { ...cache, maxSize: maxFileSize },
+      io,
+      opts.stats ? { stats: result.stats, started } : undefined,
+    );
   const wallMs = performance.now() - started;
   if (result.stats.cacheProblem) say(io, `warning: ${result.stats.cacheProblem}`);
   const redaction = opts.redact

@@ -50,5 +50,5 @@ export function replayRequest(input: ReplayInput): ReplayRequest | undefined {
     ...(clock ? { epoch, host: hostname() } : {}),
     ...(input.redact ? { redactKey: secret ? createHash('sha256').update(secret).digest('base64') : null } : {}),
   });
-  return { key, files: input.targets.flatMap((t) => (t.path !== undefined ? [t.path] : [])) };
+  return { key, files: input.targets.flatMap((t) => (t.path !== undefined ? [t.path] : [])), cwd: input.cwd };
 }

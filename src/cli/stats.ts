@@ -5,9 +5,13 @@
  */
 import type { ScheduleStats } from '../run/schedule.js';
 
-export function formatStats(stats: ScheduleStats, charts: number, wallMs: number): string {
+/** `inPlace`: the report files a replay left where the last run put them, unchanged since. */
+export function formatStats(stats: ScheduleStats, charts: number, wallMs: number, inPlace = 0): string {
   if (stats.replayed) {
-    return `${stats.files} files (${stats.cached} from the cache), ${charts} charts: nothing changed, the last run's outputs written again in ${(wallMs / 1000).toFixed(2)} s; no rule ran\n`;
+    const left = inPlace
+      ? ` (${inPlace} report ${inPlace === 1 ? 'file' : 'files'} still in place, left as ${inPlace === 1 ? 'it is' : 'they are'})`
+      : '';
+    return `${stats.files} files (${stats.cached} from the cache), ${charts} charts: nothing changed, the last run's outputs written again${left} in ${(wallMs / 1000).toFixed(2)} s; no rule ran\n`;
   }
   const rows = [...stats.rules].sort((a, b) => b[1].ms - a[1].ms || (a[0] < b[0] ? -1 : 1));
   const total = rows.reduce((s, [, r]) => s + r.ms, 0);

@@ -17,24 +17,38 @@
  *
  * The file, `replay` in the cache folder, mode 600 (it holds the report, with its excerpts of
  * chart text): a header line (format, strategy, key, and the fingerprint of a ruleset that compiled
- * without a word) read alone first; a line giving the exit code, the chart count and the byte
- * length of standard output and of each report file; those bytes; and a seal, an HMAC of the
- * header's key and fingerprint and all that follows the header, keyed like the cache's
- * (B12LINT_CACHE_KEY, or a public key that catches damage). It is trusted no more than the cache: read only if it is a
- * regular file within the size limit of chart files, and not replayed if the seal does not verify,
- * if it would write other report files than the run names, or, under the public key, if any text
- * holds a character that could drive a terminal or a CI log (`unsafe`).
+ * without a word) read alone first; a line giving the exit code, the chart count, the byte length
+ * of standard output, and for each report file its path, byte length, SHA-256 and place (`Place`:
+ * where it stood once put in place); standard output's bytes; a seal, an HMAC of the header's key
+ * and fingerprint and all that follows the header up to it, keyed like the cache's
+ * (B12LINT_CACHE_KEY, or a public key that catches damage); then the report files' bytes, each
+ * checked against its SHA-256 when it is read. It is trusted no more than the cache: read only if
+ * it is a regular file within the size limit of chart files, and not replayed if the seal or a
+ * hash does not verify, if it would write other report files than the run names, or, under the
+ * public key, if any text holds a character that could drive a terminal or a CI log (`unsafe`).
+ *
+ * A report file still where the last run put it (the same device, inode, size, modification and
+ * change times: a write, a rename or a `chmod` changes the change time, and no program can set it
+ * back) already holds those bytes, and is left as it is: its bytes are not read from the replay
+ * file nor written again (`settleReplay`). One deleted, changed or replaced since is written again.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ioCause, writeAtomic } from '../core/io.js';
 import type { CacheStrategy, Signature } from './signature.js';
 
 export const REPLAY_FILE = 'replay';
-/** Bump when the layout of the file changes (2: the header may name the ruleset, and the seal covers it). */
-export const REPLAY_FORMAT = 2;
+/**
+ * Bump when the layout of the file changes (2: the header may name the ruleset, and the seal covers
+ * it; 3: the seal before the report files' bytes, each file with its hash and place).
+ */
+export const REPLAY_FORMAT = 3;
 const MAX_HEADER = 1024;
+/** The meta line's longest (it names the report files, a few at most). */
+const MAX_META = 64 * 1024;
+/** `#` and an HMAC-SHA-256 in base64. */
+const SEAL_LENGTH = 45;
 
 /** What a run wrote, as it wrote it. */
 export interface Replay {
@@ -48,17 +62,48 @@ export interface Replay {
   stdout: string;
 }
 
-/** A replay file read whole, its seal verified: the key it is kept under, the fingerprint of a ruleset that compiled without a word, the outputs. */
+/** A replay to write: a report file with no bytes is still where the last run put it, and is left there. */
+export interface Replayed extends Omit<Replay, 'files'> {
+  files: { path: string; bytes?: Buffer }[];
+  /** The key and ruleset fingerprint it was kept under (to keep it again with the files' new places). */
+  key: string;
+  ruleset?: string;
+}
+
+/**
+ * Where a report file stood once put in place, from `lstat`: device, inode, size, and modification
+ * and change times in nanoseconds, as decimal text. Null for anything but a regular file (a link, a
+ * FIFO, a device: written into, or through, each time).
+ */
+export type Place = [dev: string, ino: string, size: string, mtimeNs: string, ctimeNs: string];
+
+/** A report file as the replay file keeps it: its bytes at `offset`. */
+interface KeptFile {
+  path: string;
+  offset: number;
+  length: number;
+  /** SHA-256 of its bytes, base64. */
+  digest: string;
+  place: Place | null;
+}
+
+/** A replay file read up to its seal, the seal verified: the key it is kept under, the fingerprint of a ruleset that compiled without a word, the outputs (report files not read yet). */
 export interface LoadedReplay {
   key: string;
   ruleset?: string;
-  replay: Replay;
+  exit: number;
+  charts: number;
+  stdout: string;
+  files: KeptFile[];
+  /** The replay file's size: the report files' bytes are read only from a file of that size. */
+  size: number;
 }
 
-/** What a run asks of a replay: the key of its options after linting, and the report files it writes (as given, in order). */
+/** What a run asks of a replay: the key of its options after linting, and the report files it writes (as given, in order, from `cwd`). */
 export interface ReplayRequest {
   key: string;
   files: readonly string[];
+  cwd: string;
 }
 
 /** The replay's place and trust: the cache's. */
@@ -86,7 +131,7 @@ interface Meta {
   exit: number;
   charts: number;
   stdout: number;
-  files: [path: string, bytes: number][];
+  files: [path: string, bytes: number, digest: string, place: Place | null][];
 }
 
 /**
@@ -230,10 +275,39 @@ export function replayedRuleset(store: ReplayStore): string | undefined {
   return readHeader(store)?.ruleset;
 }
 
+/** Reads `buf.length` bytes from `fd` at `position`, or fewer at the end of the file; how many. */
+function readAt(fd: number, buf: Buffer, position: number): number {
+  let filled = 0;
+  for (let n = -1; n !== 0 && filled < buf.length; filled += n) n = readSync(fd, buf, filled, buf.length - filled, position + filled);
+  return filled;
+}
+
+const DIGEST = /^[A-Za-z0-9+/]{43}=$/;
+const DECIMAL = /^\d{1,24}$/;
+
+function isPlace(p: unknown): p is Place {
+  return Array.isArray(p) && p.length === 5 && p.every((x) => typeof x === 'string' && DECIMAL.test(x));
+}
+
+function isKept(f: unknown): f is Meta['files'][number] {
+  if (!Array.isArray(f) || f.length !== 4) return false;
+  const [path, bytes, digest, place] = f as unknown[];
+  return (
+    typeof path === 'string' &&
+    typeof bytes === 'number' &&
+    Number.isSafeInteger(bytes) &&
+    bytes >= 0 &&
+    typeof digest === 'string' &&
+    DIGEST.test(digest) &&
+    (place === null || isPlace(place))
+  );
+}
+
 /**
- * The kept outputs and the key they are kept under, or undefined: none, over the size limit,
- * damaged, of another format or strategy, for other report files than `files`, or (sealed with the
- * public key) unsafe to print. The caller compares the key.
+ * The kept outputs and the key they are kept under, read up to the seal (the report files' bytes
+ * are read only if needed, by `settleReplay`), or undefined: none, over the size limit, damaged,
+ * of another format or strategy, for other report files than `files`, or (sealed with the public
+ * key) unsafe to print. The caller compares the key.
  */
 export function loadReplay(store: ReplayStore, files: readonly string[]): LoadedReplay | undefined {
   const fd = openFile(store);
@@ -241,35 +315,40 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): Loaded
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || st.size > store.maxSize) return undefined;
-    const all = Buffer.allocUnsafe(st.size);
-    let filled = 0;
-    for (let n = -1; n !== 0 && filled < all.length; filled += n) n = readSync(fd, all, filled, all.length - filled, filled);
-    const eol = all.indexOf(10);
+    let buf = Buffer.allocUnsafe(Math.min(st.size, MAX_HEADER + MAX_META));
+    let filled = readAt(fd, buf, 0);
+    const eol = buf.subarray(0, filled).indexOf(10);
     if (eol < 0 || eol >= MAX_HEADER) return undefined;
-    const head = headerOf(all.toString('utf8', 0, eol), store);
+    const head = headerOf(buf.toString('utf8', 0, eol), store);
     if (head === undefined) return undefined;
-    const sealAt = all.lastIndexOf(0x23, filled - 1);
-    if (sealAt <= eol) return undefined;
-    const body = all.subarray(eol + 1, sealAt);
-    if (all.toString('latin1', sealAt, filled) !== sealOf(store, head, body)) return undefined;
-    // Under a secret the seal says b12lint wrote it; under the public key anyone could have.
-    if (store.secret === undefined && unsafe(body)) return undefined;
-    const metaEnd = body.indexOf(10);
-    const meta = JSON.parse(body.toString('utf8', 0, metaEnd)) as Meta;
-    let at = metaEnd + 1;
-    const take = (bytes: unknown): Buffer => {
-      if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0 || at + bytes > body.length) throw new Error('damaged');
-      at += bytes;
-      return body.subarray(at - bytes, at);
-    };
+    const metaEnd = buf.subarray(0, filled).indexOf(10, eol + 1);
+    if (metaEnd < 0) return undefined;
+    const meta = JSON.parse(buf.toString('utf8', eol + 1, metaEnd)) as Meta;
     if (!Number.isInteger(meta.exit) || !Number.isInteger(meta.charts) || !Array.isArray(meta.files)) return undefined;
+    if (!Number.isSafeInteger(meta.stdout) || meta.stdout < 0 || !meta.files.every(isKept)) return undefined;
     // Only the report files this run writes: a replay never writes elsewhere.
-    if (meta.files.length !== files.length || meta.files.some((f, k) => !Array.isArray(f) || f[0] !== files[k])) return undefined;
-    const stdout = take(meta.stdout).toString('utf8');
-    const outputs = meta.files.map((f) => ({ path: f[0], bytes: take(f[1]) }));
-    if (at !== body.length) return undefined;
-    const replay: Replay = { exit: meta.exit, charts: meta.charts, files: outputs, stdout };
-    return head.ruleset !== undefined ? { key: head.key, ruleset: head.ruleset, replay } : { key: head.key, replay };
+    if (meta.files.length !== files.length || meta.files.some((f, k) => f[0] !== files[k])) return undefined;
+    const stdoutEnd = metaEnd + 1 + meta.stdout;
+    const sealEnd = stdoutEnd + SEAL_LENGTH;
+    if (meta.files.reduce((n, f) => n + f[1], sealEnd) !== st.size) return undefined;
+    if (sealEnd > filled) {
+      const whole = Buffer.allocUnsafe(sealEnd);
+      buf.copy(whole, 0, 0, filled);
+      filled += readAt(fd, whole.subarray(filled), filled);
+      if (filled !== sealEnd) return undefined;
+      buf = whole;
+    }
+    if (buf.toString('latin1', stdoutEnd, sealEnd) !== sealOf(store, head, buf.subarray(eol + 1, stdoutEnd))) return undefined;
+    // Under a secret the seal says b12lint wrote it; under the public key anyone could have.
+    const stdout = buf.subarray(metaEnd + 1, stdoutEnd);
+    if (store.secret === undefined && unsafe(stdout)) return undefined;
+    let offset = sealEnd;
+    const kept = meta.files.map(([path, length, digest, place]) => {
+      offset += length;
+      return { path, offset: offset - length, length, digest, place };
+    });
+    const loaded = { key: head.key, exit: meta.exit, charts: meta.charts, stdout: stdout.toString('utf8'), files: kept, size: st.size };
+    return head.ruleset !== undefined ? { ...loaded, ruleset: head.ruleset } : loaded;
   } catch {
     return undefined; // damaged: the run goes the usual way
   } finally {
@@ -277,25 +356,86 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): Loaded
   }
 }
 
+/** Where the report file at `abs` stands now (null when it is not a regular file, or not there). */
+export function placeOf(abs: string): Place | null {
+  try {
+    const st = lstatSync(abs, { bigint: true });
+    return st.isFile() ? [String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs)] : null;
+  } catch {
+    return null;
+  }
+}
+
+function samePlace(a: Place | null, b: Place | null): boolean {
+  return a !== null && b !== null && a.every((x, k) => x === b[k]);
+}
+
+/**
+ * The outputs to write for a replay whose key matched: each report file still where the last run
+ * put it is left there (no bytes); the others' bytes are read from the replay file, each checked
+ * against its SHA-256 and, under the public key, for what must not be written (`unsafe`).
+ * Undefined when a needed file's bytes cannot be read or do not check: the run goes the usual way.
+ */
+export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: string): Replayed | undefined {
+  const inPlace = loaded.files.map((f) => samePlace(placeOf(resolve(cwd, f.path)), f.place));
+  const files: Replayed['files'] = loaded.files.map((f) => ({ path: f.path }));
+  const replayed: Replayed = { exit: loaded.exit, charts: loaded.charts, stdout: loaded.stdout, files, key: loaded.key };
+  if (loaded.ruleset !== undefined) replayed.ruleset = loaded.ruleset;
+  if (inPlace.every(Boolean)) return replayed;
+  const fd = openFile(store);
+  if (fd === undefined) return undefined;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size !== loaded.size) return undefined;
+    for (let k = 0; k < files.length; k++) {
+      if (inPlace[k]) continue;
+      const kept = loaded.files[k]!;
+      const bytes = Buffer.allocUnsafe(kept.length);
+      if (readAt(fd, bytes, kept.offset) !== kept.length) return undefined;
+      if (createHash('sha256').update(bytes).digest('base64') !== kept.digest) return undefined;
+      if (store.secret === undefined && unsafe(bytes)) return undefined;
+      files[k] = { path: kept.path, bytes };
+    }
+    return replayed;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Keeps a run's outputs under `key`, with the fingerprint of its ruleset when it compiled without
- * a problem or a warning; the reason when the file cannot be written.
+ * a problem or a warning, and where each report file stands once put in place (`placeOf`); the
+ * reason when the file cannot be written.
  */
-export function writeReplay(store: ReplayStore, key: string, replay: Replay, ruleset?: string): string | undefined {
+export function writeReplay(
+  store: ReplayStore,
+  key: string,
+  replay: Replay,
+  places: readonly (Place | null)[],
+  ruleset?: string,
+): string | undefined {
   const head: Header = { format: REPLAY_FORMAT, strategy: store.strategy, key, ...(ruleset !== undefined ? { ruleset } : {}) };
   const stdout = Buffer.from(replay.stdout);
   const meta: Meta = {
     exit: replay.exit,
     charts: replay.charts,
     stdout: stdout.length,
-    files: replay.files.map((f) => [f.path, f.bytes.length]),
+    files: replay.files.map((f, k) => [f.path, f.bytes.length, createHash('sha256').update(f.bytes).digest('base64'), places[k] ?? null]),
   };
-  const body = Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), stdout, ...replay.files.map((f) => f.bytes)]);
-  if (body.length + 2 * MAX_HEADER > store.maxSize) return undefined; // it would not be read: not worth writing
+  const body = Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), stdout]);
+  const size = replay.files.reduce((n, f) => n + f.bytes.length, body.length + SEAL_LENGTH);
+  if (size + 2 * MAX_HEADER > store.maxSize) return undefined; // it would not be read: not worth writing
   try {
     writeAtomic(
       join(store.location, REPLAY_FILE),
-      Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), body, Buffer.from(sealOf(store, head, body))]),
+      Buffer.concat([
+        Buffer.from(`${JSON.stringify(head)}\n`),
+        body,
+        Buffer.from(sealOf(store, head, body)),
+        ...replay.files.map((f) => f.bytes),
+      ]),
       0o600,
     );
     return undefined;

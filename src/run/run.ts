@@ -16,7 +16,7 @@ import { sensitiveKey } from '../report/redact.js';
 import { lintInputs } from './lint-bulk.js';
 import { compareFindings, DEFAULT_MAX_FILE_SIZE, type FileOutcome } from './lint-file.js';
 import { lintFiles, type Scheduled, type ScheduleOptions, type ScheduleStats } from './schedule.js';
-import type { Replay } from './replay.js';
+import type { Replayed } from './replay.js';
 import { inShard, type Shard } from './shard.js';
 import { idKey, repeatedKeys } from './chart-ids.js';
 import { chartSpoolOf, spoolOf, type FindingSpool } from './spool.js';
@@ -62,7 +62,7 @@ export interface RunResult {
    * The last run's outputs, when nothing changed since (src/run/replay.ts): nothing was linted,
    * and `report` holds no file.
    */
-  replayed?: Replay;
+  replayed?: Replayed;
   /** Where this run's outputs may be kept for a replay, when one was asked for and can be made. */
   replayAs?: Scheduled['replayAs'];
 }

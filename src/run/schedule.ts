@@ -13,7 +13,16 @@ import { formatOf } from '../read/parse.js';
 import type { Engine, RuleStats } from '../rules/engine.js';
 import { cacheStamp, RunCache, type CacheStrategy } from './cache.js';
 import { signatureIfAny, type Signature } from './signature.js';
-import { hasReplay, loadReplay, replayKey, type LoadedReplay, type Replay, type ReplayRequest, type ReplayStore } from './replay.js';
+import {
+  hasReplay,
+  loadReplay,
+  replayKey,
+  settleReplay,
+  type LoadedReplay,
+  type Replayed,
+  type ReplayRequest,
+  type ReplayStore,
+} from './replay.js';
 import { inlineLimit, lintFile, lintFileUpTo, lintRead, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
 import { Prefetch, prefetchThreshold, signInThread, type Prefetched, type SpareReader } from './prefetch.js';
@@ -74,7 +83,7 @@ export interface Scheduled {
   outcomes: FileOutcome[];
   stats: ScheduleStats;
   /** The last run's outputs, to write again instead of a report (no outcomes then). */
-  replayed?: Replay;
+  replayed?: Replayed;
   /** Where this run's outputs may be kept for a replay: every file of it was kept by the cache. */
   replayAs?: { store: ReplayStore; key: string };
 }
@@ -139,7 +148,7 @@ async function signHere(
 interface Opened {
   cache: RunCache | undefined;
   signed: (Signature | null)[] | undefined;
-  replayed?: Replay;
+  replayed?: Replayed;
 }
 
 /**
@@ -163,8 +172,10 @@ async function openCache(files: readonly FileTask[], key: string, lint: LintFile
     const kept = read !== undefined ? (read ?? undefined) : loadReplay(store, options.replay.files);
     const stamp = cacheStamp(options.cache.location, lint.maxFileSize);
     const signed = ahead ? await ahead.finish(options.checkpoint) : await signHere(files, strategy, options.checkpoint);
-    if (kept && stamp && kept.key === replayKey(options.replay.key, `${key}\0${stamp}`, paths, signed))
-      return { cache: undefined, signed, replayed: kept.replay };
+    if (kept && stamp && kept.key === replayKey(options.replay.key, `${key}\0${stamp}`, paths, signed)) {
+      const replayed = settleReplay(store, kept, options.replay.cwd);
+      if (replayed) return { cache: undefined, signed, replayed };
+    }
     return { cache: open(), signed };
   }
   const ahead = threads ? signInThread(paths, strategy, options.spare) : undefined;
