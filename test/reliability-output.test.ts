@@ -10,7 +10,7 @@ import { Interrupted } from '../src/cli/signals.js';
 import { writeAtomic } from '../src/core/io.js';
 import { run } from '../src/run/run.js';
 import { setupRuleset } from '../src/run/setup.js';
-import { BIN, cli, hasFileOpenUnder, ROOT } from './helpers/cli.js';
+import { BIN, cli, hasFileOpenUnder, ROOT, seenAtWork } from './helpers/cli.js';
 import { chart, scratches } from './helpers/scratch.js';
 
 const folder = scratches();
@@ -72,12 +72,8 @@ async function interrupt(signal: 'SIGINT' | 'SIGTERM'): Promise<{ code: number |
     stderr += d.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let running = false;
   const chartsDir = join(s.dir, 'charts');
-  for (let tries = 0; tries < 20_000 && child.exitCode === null && !running; tries++) {
-    running = hasFileOpenUnder(child.pid!, chartsDir);
-    if (!running) await new Promise((r) => setTimeout(r, 1));
-  }
+  const running = await seenAtWork(child, () => hasFileOpenUnder(child.pid!, chartsDir));
   if (!running) throw new Error('the run was never seen reading its charts (not Linux, or it ended first)');
   child.kill(signal);
   return { code: await exited, stderr, dir: s.dir };

@@ -67,6 +67,19 @@ export function nobodyCannotRun(): string | undefined {
 }
 
 /** True once process `pid` has a file under `dir` open: it is linting, so its signal handlers are in place. */
+/**
+ * Waits until `look()` holds while `child` runs (at most 30 s): looked for in bursts of up to 20 ms,
+ * then a turn of the event loop, where the child's exit is heard. A chart file is open for a few
+ * microseconds of a run: one look a millisecond missed it on a busy machine.
+ */
+export async function seenAtWork(child: { exitCode: number | null }, look: () => boolean): Promise<boolean> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline && child.exitCode === null;) {
+    for (const burst = Date.now() + 20; Date.now() < burst;) if (look()) return true;
+    await new Promise((r) => setImmediate(r));
+  }
+  return false;
+}
+
 export function hasFileOpenUnder(pid: number, dir: string): boolean {
   try {
     return readdirSync(`/proc/${pid}/fd`).some((fd) => {

@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, hasFileOpenUnder, ROOT } from '../helpers/cli.js';
+import { BIN, hasFileOpenUnder, ROOT, seenAtWork } from '../helpers/cli.js';
 import { chart, scratches, type Scratch } from '../helpers/scratch.js';
 
 const folder = scratches('b12lint-io-signals-');
@@ -38,11 +38,7 @@ async function stop(
     stderr += d.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let started = false;
-  for (let tries = 0; tries < 30_000 && child.exitCode === null && !started; tries++) {
-    started = ready(child.pid!);
-    if (!started) await new Promise((r) => setTimeout(r, 1));
-  }
+  const started = await seenAtWork(child, () => ready(child.pid!));
   if (!started) throw new Error(`the run was never seen at work (not Linux, or it ended first):\n${stderr}`);
   child.kill(signal);
   return { code: await exited, stderr };
