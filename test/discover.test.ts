@@ -4,7 +4,7 @@
  * (in any case) at any depth, symbolic links to files kept and to folders not followed, b12lint's
  * own files left out; and the ignore list applies to what it finds.
  */
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discover } from '../src/run/discover.js';
 import { scratches, type Scratch } from './helpers/scratch.js';
@@ -89,4 +89,40 @@ test("b12lint's own outputs (exclude) are left out whole and in any case, even w
   await expect(discover(['vis/a b.json'], { cwd: s.dir, exclude })).rejects.toThrow(
     '"vis/a b.json" is a report or baseline this run writes',
   );
+});
+
+test('a folder walked in the order of its names (a folder name with the separator after it) lists its files as their whole paths sort: 40 random trees', async () => {
+  // Names that sort close together: prefixes of one another, '.', '-' and '0' around the
+  // separator's code, letters of both cases, letters beyond ASCII.
+  const parts = ['a', 'a.json', 'a-b', 'a.b', 'a0', 'A', 'ab', 'é', 'Ω', 'a.json.d', 'b', '-', '.x'];
+  let seed = 11;
+  const rand = (k: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % k;
+  };
+  for (let t = 0; t < 40; t++) {
+    const s = newScratch();
+    const made: string[] = [];
+    const fill = (dir: string, depth: number): void => {
+      const names = new Set(Array.from({ length: 1 + rand(6) }, () => parts[rand(parts.length)]!));
+      for (const name of names) {
+        if (name.startsWith('.')) continue;
+        if (depth < 3 && rand(3) === 0) {
+          mkdirSync(join(dir, name));
+          fill(join(dir, name), depth + 1);
+        } else {
+          const file = `${name}${rand(2) ? '.json' : '.yaml'}`;
+          if (names.has(file)) continue;
+          writeFileSync(join(dir, file), '{}');
+          made.push(join(dir, file));
+        }
+      }
+    };
+    fill(s.dir, 0);
+    if (made.length === 0) continue;
+    const found = await discover([s.dir], { cwd: s.dir });
+    expect(found).toEqual([...made].sort());
+    // Two inputs go through the general path (each file once, the whole list sorted): the same.
+    expect(await discover([s.dir, s.dir], { cwd: s.dir })).toEqual(found);
+  }
 });

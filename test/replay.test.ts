@@ -11,7 +11,8 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmS
 import { join } from 'node:path';
 import { FORMATTERS, SHOWS_CLOCK } from '../src/report/index.js';
 import type { Report } from '../src/report/types.js';
-import { REPLAY_FILE, unsafe } from '../src/run/replay.js';
+import { REPLAY_FILE, replayKey, unsafe } from '../src/run/replay.js';
+import type { Signature } from '../src/run/signature.js';
 import { loadedFingerprint, loadFromSpec } from '../src/run/setup.js';
 import { rulesetSpecOf } from '../src/run/settings.js';
 import { version } from '../src/cli/main.js';
@@ -461,6 +462,33 @@ describe('a report file still where the last run put it is left there', () => {
     expect(replayed(r)).toBe(false);
     expect([r.stdout, r.code]).toEqual([first.stdout, first.code]);
     expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(report);
+  });
+});
+
+describe('the replay key (replayKey)', () => {
+  /** The key as one text of everything, encoded at once: what the key is, however it is hashed. */
+  function plainKey(request: string, cacheKey: string, files: string[], signed: Signature[]): string {
+    const numbers = new Float64Array(files.length * 2);
+    signed.forEach((s, i) => {
+      numbers[2 * i] = s.size;
+      if (typeof s.stamp === 'number') numbers[2 * i + 1] = s.stamp;
+    });
+    const hashes = signed.flatMap((s) => (typeof s.stamp === 'string' ? [s.stamp] : []));
+    return createHash('sha256')
+      .update(`${request}\0${cacheKey}\0${files.join('\0')}\0${hashes.join('\0')}\0`)
+      .update(new Uint8Array(numbers.buffer))
+      .digest('base64');
+  }
+
+  test.each([0, 1, 255, 256, 257, 513, 1000])('hashed a few hundred paths at a time, it is the key of them all at once (%i files)', (n) => {
+    const files = Array.from({ length: n }, (_, i) => `/charts/${i % 7 === 0 ? 'Zoë-Ωmega-漢' : 'c'}-${i}.json`);
+    const byTime = files.map((_, i) => ({ size: 1000 + i, stamp: 1.7e12 + i / 3 }));
+    const byContent = files.map((_, i) => ({ size: i, stamp: createHash('sha256').update(String(i)).digest('base64') }));
+    for (const signed of [byTime, byContent]) expect(replayKey('req', 'key', files, signed)).toBe(plainKey('req', 'key', files, signed));
+    // A path changed (or one added to none) gives another key.
+    const other = n > 0 ? ['/other.json', ...files.slice(1)] : ['/other.json'];
+    const otherSigned = n > 0 ? byTime : [{ size: 1, stamp: 1 }];
+    expect(replayKey('req', 'key', other, otherSigned)).not.toBe(replayKey('req', 'key', files, byTime));
   });
 });
 

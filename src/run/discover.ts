@@ -110,6 +110,8 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
       if (ig || options.exclude?.length) matched = matched.filter((f) => !skipped(f));
       if (matched.length === 0)
         throw new NoFilesError(`no chart files (${CHART_EXTENSIONS.map((e) => `*.${e}`).join(', ')}) found in "${input}"`);
+      // One folder alone: its walk is sorted and lists each file once.
+      if (patterns.length === 1) return dedupeLinks(matched, links);
     } else if ((await glob()).isDynamicPattern(toPosix(input))) {
       matched = await walk(toPosix(input), cwd, links);
       matched = matched.filter((f) => !skipped(f));
@@ -133,10 +135,16 @@ function isChartName(name: string): boolean {
 }
 
 /**
- * The chart files under a folder (absolute, normalized paths, in no particular order). Dot-entries
- * and node_modules folders (in any case) are skipped; symbolic links to folders are not followed,
- * symbolic links to files are kept (and noted in `links`), as `walk` does for globs; a folder that
- * cannot be read is passed over.
+ * The chart files under a folder (absolute, normalized paths), sorted as their whole paths sort.
+ * Dot-entries and node_modules folders (in any case) are skipped; symbolic links to folders are
+ * not followed, symbolic links to files are kept (and noted in `links`), as `walk` does for globs;
+ * a folder that cannot be read is passed over.
+ *
+ * Each folder's entries are sorted by name, a folder's name with the separator after it, and
+ * walked in that order: the whole paths come out sorted, without sorting 20,000 paths that share
+ * their first 60 characters. (Two entries of one folder differ first within their names, where
+ * the separator after a folder's name stands where its paths have it; no name holds a separator,
+ * so no key is a folder's key and the start of another entry's.)
  */
 function walkFolder(root: string, links: Set<string>): string[] {
   const out: string[] = [];
@@ -148,18 +156,24 @@ function walkFolder(root: string, links: Set<string>): string[] {
       return;
     }
     const prefix = dir.endsWith(sep) ? dir : dir + sep;
+    const keys: string[] = [];
     for (const e of entries) {
       const name = e.name;
       if (e.isDirectory()) {
-        if (name.charCodeAt(0) !== 46 && name.toLowerCase() !== 'node_modules') visit(prefix + name);
+        if (name.charCodeAt(0) !== 46 && name.toLowerCase() !== 'node_modules') keys.push(name + sep);
       } else if (isChartName(name)) {
-        const path = prefix + name;
         if (e.isSymbolicLink()) {
+          const path = prefix + name;
           if (isFolder(path)) continue;
           links.add(path);
         }
-        out.push(path);
+        keys.push(name);
       }
+    }
+    keys.sort();
+    for (const key of keys) {
+      if (key.endsWith(sep)) visit(prefix + key.slice(0, -1));
+      else out.push(prefix + key);
     }
   };
   visit(root);

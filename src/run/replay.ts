@@ -32,7 +32,7 @@
  * back) already holds those bytes, and is left as it is: its bytes are not read from the replay
  * file nor written again (`settleReplay`). One deleted, changed or replaced since is written again.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, type Hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ioCause, writeAtomic } from '../core/io.js';
@@ -155,10 +155,20 @@ export function replayKey(
     if (typeof s.stamp === 'number') numbers[2 * i + 1] = s.stamp;
     else hashes.push(s.stamp);
   }
-  return createHash('sha256')
-    .update(`${request}\0${cacheKey}\0${files.join('\0')}\0${hashes.join('\0')}\0`)
-    .update(new Uint8Array(numbers.buffer))
-    .digest('base64');
+  const hash = createHash('sha256').update(`${request}\0${cacheKey}\0`);
+  updateJoined(hash, files);
+  updateJoined(hash, hashes);
+  return hash.update(new Uint8Array(numbers.buffer)).digest('base64');
+}
+
+/**
+ * Adds `list.join('\0') + '\0'` to a hash, a few hundred items at a time: the same bytes, without
+ * a text of 20,000 paths made and encoded at once (about 20 ms of a rerun, most of it the kernel
+ * handing new memory to a string of 1.6 MB).
+ */
+function updateJoined(hash: Hash, list: readonly string[]): void {
+  if (list.length === 0) hash.update('\0');
+  for (let i = 0; i < list.length; i += 256) hash.update(`${list.slice(i, i + 256).join('\0')}\0`);
 }
 
 /** The seal: an HMAC of the header's key and ruleset (as one JSON array: no byte can move between them and the body) and the body. */
