@@ -6,17 +6,29 @@
  * or gone, an option, colour, the folder, the time a format shows, the keys) makes the run go the
  * usual way; and a replay file that is damaged, forged or would drive a terminal is not used.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FORMATTERS, SHOWS_CLOCK } from '../src/report/index.js';
 import type { Report } from '../src/report/types.js';
-import { REPLAY_FILE, replayKey, unsafe } from '../src/run/replay.js';
+import {
+  loadReplay,
+  PLACES_FILE,
+  REPLAY_FILE,
+  replayKey,
+  settleReplay,
+  unsafe,
+  writeReplay,
+  type Replay,
+  type ReplayStore,
+} from '../src/run/replay.js';
 import type { Signature } from '../src/run/signature.js';
 import { loadedFingerprint, loadFromSpec } from '../src/run/setup.js';
 import { rulesetSpecOf } from '../src/run/settings.js';
 import { version } from '../src/cli/main.js';
-import { cli, ROOT, type CliResult } from './helpers/cli.js';
+import { BIN, cli, ROOT, type CliResult } from './helpers/cli.js';
+import { openOutput, placeOf } from '../src/core/io.js';
 import { scratches } from './helpers/scratch.js';
 
 const scratch = scratches('b12lint-replay-');
@@ -228,7 +240,7 @@ describe('what makes a run go the usual way', () => {
   });
 });
 
-type Meta = { exit: number; charts: number; stdout: number; files: [string, number, string, string[] | null][] };
+type Meta = { exit: number; charts: number; stdout: number; files: [string, number, string][] };
 
 /** The replay file's parts: header line, meta line, standard output, the seal, and the report files' bytes after it. */
 function parts(file: string): { head: string; meta: Meta; stdout: Buffer; seal: Buffer; bytes: Buffer } {
@@ -262,6 +274,25 @@ function replayFileOf(head: string, meta: Meta, stdout: Buffer, files: Buffer[])
 }
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('base64');
+
+/** Makes a folder unwritable (its mode, or for root the immutable flag); gives back what undoes it. */
+function lockFolder(dir: string): () => void {
+  const writable = (): boolean => {
+    try {
+      writeFileSync(join(dir, '.probe'), '');
+      rmSync(join(dir, '.probe'));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  chmodSync(dir, 0o555);
+  if (!writable()) return () => chmodSync(dir, 0o755);
+  chmodSync(dir, 0o755);
+  execFileSync('chattr', ['+i', dir]); // root: permissions do not bind it, the immutable flag does
+  if (writable()) throw new Error(`cannot make ${dir} unwritable on this machine`);
+  return () => execFileSync('chattr', ['-i', dir]);
+}
 
 describe('a replay file is trusted no more than the cache', () => {
   /** Writes a replay file of the given outputs, sealed with the public key as b12lint seals it. */
@@ -312,7 +343,7 @@ describe('a replay file is trusted no more than the cache', () => {
     const { head, meta, bytes } = parts(p.replayFile);
     const text = Buffer.from('echo pwned\n');
     expect(bytes.length).toBeGreaterThan(0);
-    const files: Meta['files'] = [['elsewhere.sh', text.length, sha256(text), null]];
+    const files: Meta['files'] = [['elsewhere.sh', text.length, sha256(text)]];
     writeFileSync(p.replayFile, replayFileOf(head, { ...meta, stdout: 0, files }, Buffer.alloc(0), [text]));
     const r = p.run(args);
     expect(replayed(r)).toBe(false);
@@ -365,38 +396,50 @@ describe('a replay file is trusted no more than the cache', () => {
 });
 
 describe('a report file still where the last run put it is left there', () => {
-  /** Where a file stands: inode, size, modification and change times. */
-  const place = (f: string): bigint[] => {
+  /** Where a file stands: inode and size (the same file), and its modification time. */
+  const where = (f: string): { ino: bigint; size: bigint; mtimeNs: bigint } => {
     const st = statSync(f, { bigint: true });
-    return [st.ino, st.size, st.mtimeNs, st.ctimeNs];
+    return { ino: st.ino, size: st.size, mtimeNs: st.mtimeNs };
   };
+  const reports = ['r.json', 'r.sarif'];
   const args = ['-f', 'json:r.json', '-f', 'sarif:r.sarif'];
 
-  test('not written again (the same inode and times), the outputs those of a fresh run; one deleted is written again, and left in place after', () => {
+  test('not written again (the same inode), its times set to now as a run sets them, the outputs those of a fresh run; one deleted is written again, and left in place after', () => {
     const p = project();
     const fresh = cli(['charts', ...args], { cwd: p.dir });
-    const freshReports = ['r.json', 'r.sarif'].map((f) => readFileSync(join(p.dir, f), 'utf8'));
+    const freshReports = reports.map((f) => readFileSync(join(p.dir, f), 'utf8'));
     p.run(args);
-    const before = ['r.json', 'r.sarif'].map((f) => place(join(p.dir, f)));
+    const before = reports.map((f) => where(join(p.dir, f)));
     const second = p.run(args);
     expect(replayed(second)).toBe(true);
     expect(second.stderr).toContain('(2 report files still in place, left as they are)');
-    expect(['r.json', 'r.sarif'].map((f) => place(join(p.dir, f)))).toEqual(before);
+    const after = reports.map((f) => where(join(p.dir, f)));
+    expect(after.map((w) => [w.ino, w.size])).toEqual(before.map((w) => [w.ino, w.size]));
+    // A build tool that compares times sees the report as new as a run would leave it.
+    after.forEach((w, k) => expect(w.mtimeNs).toBeGreaterThan(before[k]!.mtimeNs));
     expect([second.stdout, second.code]).toEqual([fresh.stdout, fresh.code]);
+    expect(replayed(p.run(args))).toBe(true);
+    expect(p.run(args).stderr).toContain('(2 report files still in place, left as they are)'); // the new times were kept
 
     rmSync(join(p.dir, 'r.sarif'));
     const third = p.run(args);
     expect(replayed(third)).toBe(true);
     expect(third.stderr).toContain('(1 report file still in place, left as it is)');
-    expect(['r.json', 'r.sarif'].map((f) => readFileSync(join(p.dir, f), 'utf8'))).toEqual(freshReports);
-    // Every file written again: the replay learns where they stand now, and the next run leaves them.
-    rmSync(join(p.dir, 'r.json'));
-    rmSync(join(p.dir, 'r.sarif'));
-    expect(p.run(args).stderr).not.toContain('still in place');
-    const after = ['r.json', 'r.sarif'].map((f) => place(join(p.dir, f)));
+    expect(reports.map((f) => readFileSync(join(p.dir, f), 'utf8'))).toEqual(freshReports);
+    // Written again, it is where the next run finds it.
     expect(p.run(args).stderr).toContain('(2 report files still in place, left as they are)');
-    expect(['r.json', 'r.sarif'].map((f) => place(join(p.dir, f)))).toEqual(after);
-    expect(['r.json', 'r.sarif'].map((f) => readFileSync(join(p.dir, f), 'utf8'))).toEqual(freshReports);
+    expect(reports.map((f) => readFileSync(join(p.dir, f), 'utf8'))).toEqual(freshReports);
+  });
+
+  test('two formats to one file: the one a run leaves there (the last) is in place for both', () => {
+    const p = project();
+    const same = ['-f', 'json:same.txt', '-f', 'sarif:same.txt'];
+    const fresh = cli(['charts', ...same], { cwd: p.dir });
+    const text = readFileSync(join(p.dir, 'same.txt'), 'utf8');
+    p.run(same);
+    const r = p.run(same);
+    expect(r.stderr).toContain('(2 report files still in place, left as they are)');
+    expect([r.stdout, r.code, readFileSync(join(p.dir, 'same.txt'), 'utf8')]).toEqual([fresh.stdout, fresh.code, text]);
   });
 
   test.each([
@@ -432,6 +475,60 @@ describe('a report file still where the last run put it is left there', () => {
     expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(freshJson);
   });
 
+  test('a report file that standard output is appended to is written again, as a run renames over it', () => {
+    const p = project();
+    const run = (cache: boolean, file: string): void => {
+      const flags = cache ? `--cache-location cache` : '';
+      execFileSync('sh', ['-c', `"${process.execPath}" "${BIN}" charts ${flags} -f json:${file} >> ${file}; true`], { cwd: p.dir });
+    };
+    for (let i = 0; i < 2; i++) run(false, 'fresh.txt');
+    for (let i = 0; i < 3; i++) run(true, 'out.txt');
+    expect(readFileSync(join(p.dir, 'out.txt'), 'utf8')).toBe(readFileSync(join(p.dir, 'fresh.txt'), 'utf8'));
+  });
+
+  test('a report changed by another program as b12lint finishes is never taken for its own: the next replay writes the true report', () => {
+    const p = project();
+    const args = ['-f', 'json', '-f', 'sarif:r.sarif'];
+    const fresh = cli(['charts', ...args], { cwd: p.dir });
+    const sarif = readFileSync(join(p.dir, 'r.sarif'), 'utf8');
+    rmSync(join(p.dir, 'r.sarif'));
+    // A reader of standard output writes the report path while b12lint writes the report.
+    const cmd = `"${process.execPath}" "${BIN}" charts --cache-location "${join(p.dir, 'cache')}" ${args.join(' ')} | (head -c 1000 >/dev/null; echo tampered > r.sarif; cat >/dev/null)`;
+    execFileSync('sh', ['-c', cmd], { cwd: p.dir });
+    const r = p.run(args);
+    expect(replayed(r)).toBe(true);
+    expect([r.stdout, r.code]).toEqual([fresh.stdout, fresh.code]);
+    expect(readFileSync(join(p.dir, 'r.sarif'), 'utf8')).toBe(sarif);
+  });
+
+  test('a report in a folder the run could not write is not left in place: the replay fails to write it, as a run does', () => {
+    const p = project();
+    const args = ['-f', 'json:out/r.json'];
+    mkdirSync(join(p.dir, 'out'));
+    p.run(args);
+    const out = join(p.dir, 'out');
+    const locked = lockFolder(out);
+    try {
+      const fresh = cli(['charts', ...args], { cwd: p.dir });
+      expect(fresh.code).toBe(2);
+      const r = p.run(args);
+      expect([r.code, withoutStats(r.stderr)]).toEqual([2, fresh.stderr]);
+    } finally {
+      locked();
+    }
+  });
+
+  test('report files that are never in place (a device) leave the places file as it is: not written at every replay', () => {
+    const p = project();
+    const args = ['-f', 'json:/dev/null', '-f', 'stylish'];
+    p.run(args);
+    const placesFile = join(p.dir, 'cache', PLACES_FILE);
+    const before = statSync(placesFile, { bigint: true });
+    for (let i = 0; i < 2; i++) expect(replayed(p.run(args))).toBe(true);
+    const after = statSync(placesFile, { bigint: true });
+    expect([after.ino, after.mtimeNs]).toEqual([before.ino, before.mtimeNs]);
+  });
+
   test('a report file in place is not read from the replay: its bytes damaged there matter only once it must be written', () => {
     const p = project();
     const json = ['-f', 'json', '-o', 'r.json'];
@@ -456,12 +553,80 @@ describe('a report file still where the last run put it is left there', () => {
     const report = readFileSync(join(p.dir, 'r.json'), 'utf8');
     const was = parts(p.replayFile);
     const text = Buffer.from('{"pwned": "\u001b]0;title\u0007"}\n');
-    const files: Meta['files'] = [['r.json', text.length, sha256(text), null]];
+    const files: Meta['files'] = [['r.json', text.length, sha256(text)]];
     writeFileSync(p.replayFile, replayFileOf(was.head, { ...was.meta, files }, was.stdout, [text]));
     const r = p.run(json);
     expect(replayed(r)).toBe(false);
     expect([r.stdout, r.code]).toEqual([first.stdout, first.code]);
     expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(report);
+  });
+});
+
+describe('what writeReplay writes, loadReplay reads back', () => {
+  const store = (): ReplayStore => ({ location: scratch().dir, strategy: 'metadata', maxSize: 64 * 1024 * 1024 });
+  const outputs = (paths: string[], stdout: string): Replay => ({
+    exit: 1,
+    charts: 2,
+    stdout,
+    files: paths.map((path, k) => ({ path, bytes: Buffer.from(`{"n": ${k}}\n`) })),
+  });
+  const paths = (count: number, length: number): string[] => Array.from({ length: count }, (_, i) => `${'d/'.repeat(length / 2)}${i}.json`);
+
+  test('standard output longer than the first read (64 KiB) and long report paths are read back whole', () => {
+    const s = store();
+    const files = paths(16, 3000);
+    const stdout = `${'✖ a problem\n'.repeat(9000)}`;
+    expect(
+      writeReplay(
+        s,
+        'the key',
+        outputs(files, stdout),
+        files.map(() => null),
+      ),
+    ).toBeUndefined();
+    const loaded = loadReplay(s, files);
+    expect([loaded?.key, loaded?.stdout, loaded?.files.map((f) => f.path)]).toEqual(['the key', stdout, files]);
+    const settled = settleReplay(s, loaded!, s.location);
+    expect(settled?.files.map((f) => f.bytes?.toString())).toEqual(outputs(files, stdout).files.map((f) => f.bytes.toString()));
+  });
+
+  test('a header and meta line longer than loadReplay reads first are not written: such a replay could never be read', () => {
+    const s = store();
+    const files = paths(20, 4000);
+    expect(
+      writeReplay(
+        s,
+        'the key',
+        outputs(files, 'ok\n'),
+        files.map(() => null),
+      ),
+    ).toBeUndefined();
+    expect(existsSync(join(s.location, REPLAY_FILE))).toBe(false);
+  });
+});
+
+describe('where a report file stands once b12lint put it in place (OutputFile.place)', () => {
+  test('the file b12lint wrote, found at the path right after the rename; never what a later write leaves there', async () => {
+    const dir = scratch().dir;
+    const path = join(dir, 'r.json');
+    writeFileSync(path, 'an earlier report');
+    const file = openOutput(path, { into: false });
+    file.write('{"a": 1}\n');
+    expect(file.place()).toBeNull(); // not committed yet
+    await file.commit();
+    const placed = file.place();
+    expect(placed).toEqual(placeOf(path));
+    expect(placed![2]).toBe('9'); // its size: the bytes written
+    writeFileSync(path, '{"a": 2}\n'); // the same size, another program's bytes
+    expect(placeOf(path)).not.toEqual(placed);
+    expect(file.place()).toEqual(placed);
+  });
+
+  test('a file written into a FIFO or device has no place', async () => {
+    const file = openOutput('/dev/null');
+    file.write('x');
+    await file.commit();
+    expect([file.into, file.place()]).toEqual([true, null]);
   });
 });
 

@@ -31,7 +31,7 @@ import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-w
 import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
 import { openOutput, outputError, type OutputFile } from '../core/io.js';
-import type { OutputRecorder, Replayed } from '../run/replay.js';
+import type { OutputRecorder, Place, Replayed } from '../run/replay.js';
 
 export interface FormatTarget {
   name: string;
@@ -255,7 +255,7 @@ async function finishInPieces(input: Report, o: FinishOptions): Promise<number> 
         const shown = t.path;
         const file = reportFile(t.path, shown, o.cwd);
         files.push({ file, what: 'the report', shown });
-        const recorded = o.record?.open(shown);
+        const recorded = o.record?.open(shown, file);
         write = (s) => {
           if (recorded !== undefined) o.record?.file(recorded, s);
           try {
@@ -329,9 +329,9 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
     }
     for (const [i, t] of o.targets.entries()) {
       if (t.path === undefined) continue;
-      const recorded = o.record?.open(t.path);
-      if (recorded !== undefined) o.record?.file(recorded, texts[i]!);
       writeReport(files, t.path, o.cwd, texts[i]!);
+      const recorded = o.record?.open(t.path, files[files.length - 1]!.file);
+      if (recorded !== undefined) o.record?.file(recorded, texts[i]!);
     }
   } catch (err) {
     for (const f of files) f.file.abort();
@@ -352,19 +352,26 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
 /**
  * Writes the outputs of the last run again (src/run/replay.ts): each report file whole and put in
  * place as a run puts it (but one still where the last run put it, left there), then standard
- * output; the run's exit code.
+ * output. The run's exit code, and where each report file stands now.
  */
-export async function replayOutputs(replay: Replayed, o: Pick<FinishOptions, 'cwd' | 'stdout' | 'signal'>): Promise<number> {
+export async function replayOutputs(
+  replay: Replayed,
+  o: Pick<FinishOptions, 'cwd' | 'stdout' | 'signal'>,
+): Promise<{ code: number; places: (Place | null)[] }> {
   o.signal?.throwIfAborted();
   const files: { file: OutputFile; what: string; shown: string }[] = [];
+  const written: (OutputFile | undefined)[] = [];
   try {
     // A report file with no bytes is still where the last run put it (replay.ts settleReplay).
-    for (const f of replay.files) if (f.bytes) writeReport(files, f.path, o.cwd, f.bytes);
+    for (const f of replay.files) {
+      if (f.bytes) writeReport(files, f.path, o.cwd, f.bytes);
+      written.push(f.bytes ? files[files.length - 1]!.file : undefined);
+    }
   } catch (err) {
     for (const f of files) f.file.abort();
     throw err;
   }
   await commitAll(files, o.signal);
   if (replay.stdout) o.stdout(replay.stdout);
-  return replay.exit;
+  return { code: replay.exit, places: replay.files.map((f, k) => written[k]?.place() ?? f.place ?? null) };
 }

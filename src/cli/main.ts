@@ -43,11 +43,10 @@ import { replayRequest } from './replay.js';
 import {
   loadReplay,
   OutputRecorder,
-  placeOf,
+  writePlaces,
   replayedRuleset,
   writeReplay,
   type LoadedReplay,
-  type Replay,
   type Replayed,
   type ReplayRequest,
   type ReplayStore,
@@ -354,53 +353,34 @@ function cacheOption(opts: LintOpts, io: Io): ScheduleOptions['cache'] {
 /** Keeps a run's outputs for the next run to replay (src/run/replay.ts), when all of them were recorded. */
 function keepOutputs(result: RunResult, recorder: OutputRecorder | undefined, code: number, io: Io): void {
   const kept = code !== 2 ? recorder?.replay(code, result.report.summary.charts) : undefined;
-  if (!kept || !result.replayAs) return;
+  if (!recorder || !kept || !result.replayAs) return;
   const { ruleset } = result.engine;
-  // Where each report file stands now that it is in place: the next replay leaves it there if it still does.
-  const places = kept.files.map((f) => placeOf(resolve(io.cwd, f.path)));
+  // Where each report file stood once b12lint put it in place: the next replay leaves it there if it still is.
   const problem = writeReplay(
     result.replayAs.store,
     result.replayAs.key,
     kept,
-    places,
+    recorder.places(),
     ruleset.warnings.length ? undefined : ruleset.fingerprint,
   );
   if (problem) say(io, `warning: ${problem}`);
 }
 
-/** Writes a replay's outputs (finish.ts replayOutputs), keeps where they stand when needed, says `--stats`; the exit code. */
+/**
+ * Writes a replay's outputs (finish.ts replayOutputs), keeps where the report files now stand
+ * (src/run/replay.ts writePlaces) when they moved, says `--stats`; the exit code.
+ */
 async function finishReplay(
   replayed: Replayed,
   store: ReplayStore | undefined,
   io: Io,
   stats: { stats: ScheduleStats; started: number } | undefined,
 ): Promise<number> {
-  const code = await replayOutputs(replayed, { cwd: io.cwd, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) });
-  const inPlace = keepPlaces(replayed, store, io);
+  const { code, places } = await replayOutputs(replayed, { cwd: io.cwd, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) });
+  if (store && JSON.stringify(places) !== JSON.stringify(replayed.places)) writePlaces(store, replayed.seal, places);
+  const inPlace = replayed.files.filter((f) => f.bytes === undefined).length;
   if (stats) io.stderr(formatStats(stats.stats, replayed.charts, performance.now() - stats.started, inPlace));
   return code;
-}
-
-/**
- * After a replay that wrote every report file again (none was still where the last run put it),
- * the replay is kept again with where they stand now, so that the next replay leaves them there.
- * The number of report files the replay left in place.
- */
-function keepPlaces(replayed: Replayed, store: ReplayStore | undefined, io: Io): number {
-  const files: Replay['files'] = [];
-  for (const f of replayed.files) if (f.bytes) files.push({ path: f.path, bytes: f.bytes });
-  const inPlace = replayed.files.length - files.length;
-  if (!store || files.length === 0 || inPlace > 0) return inPlace;
-  const places = files.map((f) => placeOf(resolve(io.cwd, f.path)));
-  const problem = writeReplay(
-    store,
-    replayed.key,
-    { exit: replayed.exit, charts: replayed.charts, stdout: replayed.stdout, files },
-    places,
-    replayed.ruleset,
-  );
-  if (problem) say(io, `warning: ${problem}`);
-  return 0;
 }
 
 /**

@@ -18,30 +18,36 @@
  * The file, `replay` in the cache folder, mode 600 (it holds the report, with its excerpts of
  * chart text): a header line (format, strategy, key, and the fingerprint of a ruleset that compiled
  * without a word) read alone first; a line giving the exit code, the chart count, the byte length
- * of standard output, and for each report file its path, byte length, SHA-256 and place (`Place`:
- * where it stood once put in place); standard output's bytes; a seal, an HMAC of the header's key
- * and fingerprint and all that follows the header up to it, keyed like the cache's
- * (B12LINT_CACHE_KEY, or a public key that catches damage); then the report files' bytes, each
- * checked against its SHA-256 when it is read. It is trusted no more than the cache: read only if
- * it is a regular file within the size limit of chart files, and not replayed if the seal or a
- * hash does not verify, if it would write other report files than the run names, or, under the
- * public key, if any text holds a character that could drive a terminal or a CI log (`unsafe`).
+ * of standard output, and each report file's path, byte length and SHA-256; standard output's
+ * bytes; a seal, an HMAC of the header's key and fingerprint and all that follows the header up to
+ * it, keyed like the cache's (B12LINT_CACHE_KEY, or a public key that catches damage); then the
+ * report files' bytes, each checked against its SHA-256 when it is read. It is trusted no more
+ * than the cache: read only if it is a regular file within the size limit of chart files, and not
+ * replayed if the seal or a hash does not verify, if it would write other report files than the
+ * run names, or, under the public key, if any text holds a character that could drive a terminal
+ * or a CI log (`unsafe`).
  *
- * A report file still where the last run put it (the same device, inode, size, modification and
- * change times: a write, a rename or a `chmod` changes the change time, and no program can set it
- * back) already holds those bytes, and is left as it is: its bytes are not read from the replay
- * file nor written again (`settleReplay`). One deleted, changed or replaced since is written again.
+ * Beside it, `replay.places` (a few hundred bytes) says where each report file stood once b12lint
+ * put it in place (`Place`: device, inode, size, modification and change times), naming the
+ * replay's seal and sealed the same way. A report file still there, untouched since, already holds
+ * the bytes a replay would write: it is not written again, nor are its bytes read from the replay,
+ * but its times are set to now, as a run that writes it would leave them (a build tool compares
+ * them), and `replay.places` is kept again (`settleReplay`). A report file deleted, changed or
+ * replaced since, one that standard output or error goes to, one in a folder this run could not
+ * write, or one written into a FIFO or device, is written again from the replay.
  */
 import { createHash, createHmac, type Hash } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { ioCause, writeAtomic } from '../core/io.js';
+import { accessSync, closeSync, constants, fstatSync, futimesSync, openSync, readSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ioCause, samePlace, writeAtomic, type OutputFile, type Place } from '../core/io.js';
 import type { CacheStrategy, Signature } from './signature.js';
 
 export const REPLAY_FILE = 'replay';
+/** Where the report files stood once put in place: beside the replay file. */
+export const PLACES_FILE = 'replay.places';
 /**
  * Bump when the layout of the file changes (2: the header may name the ruleset, and the seal covers
- * it; 3: the seal before the report files' bytes, each file with its hash and place).
+ * it; 3: the seal before the report files' bytes, each file with its hash).
  */
 export const REPLAY_FORMAT = 3;
 const MAX_HEADER = 1024;
@@ -49,6 +55,8 @@ const MAX_HEADER = 1024;
 const MAX_META = 64 * 1024;
 /** `#` and an HMAC-SHA-256 in base64. */
 const SEAL_LENGTH = 45;
+/** The places file's largest. */
+const MAX_PLACES = 64 * 1024;
 
 /** What a run wrote, as it wrote it. */
 export interface Replay {
@@ -62,20 +70,17 @@ export interface Replay {
   stdout: string;
 }
 
-/** A replay to write: a report file with no bytes is still where the last run put it, and is left there. */
-export interface Replayed extends Omit<Replay, 'files'> {
-  files: { path: string; bytes?: Buffer }[];
-  /** The key and ruleset fingerprint it was kept under (to keep it again with the files' new places). */
-  key: string;
-  ruleset?: string;
-}
-
 /**
- * Where a report file stood once put in place, from `lstat`: device, inode, size, and modification
- * and change times in nanoseconds, as decimal text. Null for anything but a regular file (a link, a
- * FIFO, a device: written into, or through, each time).
+ * A replay to write. A report file with no bytes is still where the last run put it and is left
+ * there, its times set to now; `place` is where it stands then.
  */
-export type Place = [dev: string, ino: string, size: string, mtimeNs: string, ctimeNs: string];
+export interface Replayed extends Omit<Replay, 'files'> {
+  files: { path: string; bytes?: Buffer; place?: Place | null }[];
+  /** The replay file's seal, which the places file names. */
+  seal: string;
+  /** The places file as read (to keep it again only when they moved). */
+  places: readonly (Place | null)[];
+}
 
 /** A report file as the replay file keeps it: its bytes at `offset`. */
 interface KeptFile {
@@ -84,7 +89,6 @@ interface KeptFile {
   length: number;
   /** SHA-256 of its bytes, base64. */
   digest: string;
-  place: Place | null;
 }
 
 /** A replay file read up to its seal, the seal verified: the key it is kept under, the fingerprint of a ruleset that compiled without a word, the outputs (report files not read yet). */
@@ -97,7 +101,10 @@ export interface LoadedReplay {
   files: KeptFile[];
   /** The replay file's size: the report files' bytes are read only from a file of that size. */
   size: number;
+  seal: string;
 }
+
+export type { Place };
 
 /** What a run asks of a replay: the key of its options after linting, and the report files it writes (as given, in order, from `cwd`). */
 export interface ReplayRequest {
@@ -131,7 +138,7 @@ interface Meta {
   exit: number;
   charts: number;
   stdout: number;
-  files: [path: string, bytes: number, digest: string, place: Place | null][];
+  files: [path: string, bytes: number, digest: string][];
 }
 
 /**
@@ -239,9 +246,9 @@ export function unsafe(bytes: Uint8Array): boolean {
   return false;
 }
 
-function openFile(store: ReplayStore): number | undefined {
+function openFile(store: ReplayStore, name: string): number | undefined {
   try {
-    return openSync(join(store.location, REPLAY_FILE), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); // never blocks on a planted FIFO
+    return openSync(join(store.location, name), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); // never blocks on a planted FIFO
   } catch {
     return undefined;
   }
@@ -257,7 +264,7 @@ function headerOf(line: string, store: ReplayStore): Pick<Header, 'key' | 'rules
 
 /** The header of the replay file there, by itself (unsealed: a hint, checked with the rest by `loadReplay`). */
 function readHeader(store: ReplayStore): Pick<Header, 'key' | 'ruleset'> | undefined {
-  const fd = openFile(store);
+  const fd = openFile(store, REPLAY_FILE);
   if (fd === undefined) return undefined;
   try {
     if (!fstatSync(fd).isFile()) return undefined;
@@ -300,16 +307,15 @@ function isPlace(p: unknown): p is Place {
 }
 
 function isKept(f: unknown): f is Meta['files'][number] {
-  if (!Array.isArray(f) || f.length !== 4) return false;
-  const [path, bytes, digest, place] = f as unknown[];
+  if (!Array.isArray(f) || f.length !== 3) return false;
+  const [path, bytes, digest] = f as unknown[];
   return (
     typeof path === 'string' &&
     typeof bytes === 'number' &&
     Number.isSafeInteger(bytes) &&
     bytes >= 0 &&
     typeof digest === 'string' &&
-    DIGEST.test(digest) &&
-    (place === null || isPlace(place))
+    DIGEST.test(digest)
   );
 }
 
@@ -320,7 +326,7 @@ function isKept(f: unknown): f is Meta['files'][number] {
  * key) unsafe to print. The caller compares the key.
  */
 export function loadReplay(store: ReplayStore, files: readonly string[]): LoadedReplay | undefined {
-  const fd = openFile(store);
+  const fd = openFile(store, REPLAY_FILE);
   if (fd === undefined) return undefined;
   try {
     const st = fstatSync(fd);
@@ -348,16 +354,25 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): Loaded
       if (filled !== sealEnd) return undefined;
       buf = whole;
     }
-    if (buf.toString('latin1', stdoutEnd, sealEnd) !== sealOf(store, head, buf.subarray(eol + 1, stdoutEnd))) return undefined;
+    const seal = buf.toString('latin1', stdoutEnd, sealEnd);
+    if (seal !== sealOf(store, head, buf.subarray(eol + 1, stdoutEnd))) return undefined;
     // Under a secret the seal says b12lint wrote it; under the public key anyone could have.
     const stdout = buf.subarray(metaEnd + 1, stdoutEnd);
     if (store.secret === undefined && unsafe(stdout)) return undefined;
     let offset = sealEnd;
-    const kept = meta.files.map(([path, length, digest, place]) => {
+    const kept = meta.files.map(([path, length, digest]) => {
       offset += length;
-      return { path, offset: offset - length, length, digest, place };
+      return { path, offset: offset - length, length, digest };
     });
-    const loaded = { key: head.key, exit: meta.exit, charts: meta.charts, stdout: stdout.toString('utf8'), files: kept, size: st.size };
+    const loaded = {
+      key: head.key,
+      exit: meta.exit,
+      charts: meta.charts,
+      stdout: stdout.toString('utf8'),
+      files: kept,
+      size: st.size,
+      seal,
+    };
     return head.ruleset !== undefined ? { ...loaded, ruleset: head.ruleset } : loaded;
   } catch {
     return undefined; // damaged: the run goes the usual way
@@ -366,58 +381,141 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): Loaded
   }
 }
 
-/** Where the report file at `abs` stands now (null when it is not a regular file, or not there). */
-export function placeOf(abs: string): Place | null {
-  try {
-    const st = lstatSync(abs, { bigint: true });
-    return st.isFile() ? [String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs)] : null;
-  } catch {
-    return null;
-  }
+/** The places file's seal: an HMAC of its text, keyed like the replay's. */
+function placesSeal(store: ReplayStore, text: string): string {
+  return `#${createHmac('sha256', store.secret ?? 'b12lint-replay')
+    .update(`places\n${text}`)
+    .digest('base64')}`;
 }
 
-function samePlace(a: Place | null, b: Place | null): boolean {
-  return a !== null && b !== null && a.every((x, k) => x === b[k]);
-}
-
-/**
- * The outputs to write for a replay whose key matched: each report file still where the last run
- * put it is left there (no bytes); the others' bytes are read from the replay file, each checked
- * against its SHA-256 and, under the public key, for what must not be written (`unsafe`).
- * Undefined when a needed file's bytes cannot be read or do not check: the run goes the usual way.
- */
-export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: string): Replayed | undefined {
-  const inPlace = loaded.files.map((f) => samePlace(placeOf(resolve(cwd, f.path)), f.place));
-  const files: Replayed['files'] = loaded.files.map((f) => ({ path: f.path }));
-  const replayed: Replayed = { exit: loaded.exit, charts: loaded.charts, stdout: loaded.stdout, files, key: loaded.key };
-  if (loaded.ruleset !== undefined) replayed.ruleset = loaded.ruleset;
-  if (inPlace.every(Boolean)) return replayed;
-  const fd = openFile(store);
-  if (fd === undefined) return undefined;
+/** Where the report files of the replay sealed with `seal` stood once put in place; all null when unknown. */
+function readPlaces(store: ReplayStore, seal: string, count: number): (Place | null)[] {
+  const none = new Array<Place | null>(count).fill(null);
+  const fd = openFile(store, PLACES_FILE);
+  if (fd === undefined) return none;
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || st.size !== loaded.size) return undefined;
-    for (let k = 0; k < files.length; k++) {
-      if (inPlace[k]) continue;
-      const kept = loaded.files[k]!;
-      const bytes = Buffer.allocUnsafe(kept.length);
-      if (readAt(fd, bytes, kept.offset) !== kept.length) return undefined;
-      if (createHash('sha256').update(bytes).digest('base64') !== kept.digest) return undefined;
-      if (store.secret === undefined && unsafe(bytes)) return undefined;
-      files[k] = { path: kept.path, bytes };
-    }
-    return replayed;
+    if (!st.isFile() || st.size > MAX_PLACES) return none;
+    const buf = Buffer.allocUnsafe(st.size);
+    const all = buf.toString('utf8', 0, readAt(fd, buf, 0));
+    const eol = all.indexOf('\n');
+    if (eol < 0 || all.slice(eol + 1) !== placesSeal(store, all.slice(0, eol))) return none;
+    const [named, places] = JSON.parse(all.slice(0, eol)) as [unknown, unknown];
+    if (named !== seal || !Array.isArray(places) || places.length !== count) return none;
+    return places.every((p) => p === null || isPlace(p)) ? (places as (Place | null)[]) : none;
   } catch {
-    return undefined;
+    return none;
   } finally {
     closeSync(fd);
   }
 }
 
 /**
+ * Keeps where the report files of the replay sealed with `seal` stand; best effort (a places file
+ * that cannot be written only makes the next replay write those files again).
+ */
+export function writePlaces(store: ReplayStore, seal: string, places: readonly (Place | null)[]): void {
+  const text = JSON.stringify([seal, places]);
+  try {
+    writeAtomic(join(store.location, PLACES_FILE), `${text}\n${placesSeal(store, text)}`, 0o600);
+  } catch {
+    // the next replay writes the report files again
+  }
+}
+
+/** The identities (device and inode) of standard output and error, when they are files. */
+function standardStreams(): string[] {
+  const ids: string[] = [];
+  for (const fd of [1, 2]) {
+    try {
+      const st = fstatSync(fd, { bigint: true });
+      ids.push(`${st.dev}:${st.ino}`);
+    } catch {
+      // closed
+    }
+  }
+  return ids;
+}
+
+/**
+ * Sets the times of the report file at `abs` to now, if it is still at `place` and its folder can
+ * be written (a run could write it there); where it stands then, or null.
+ */
+function touch(abs: string, place: Place, streams: readonly string[]): Place | null {
+  if (streams.includes(`${place[0]}:${place[1]}`)) return null; // standard output or error goes to it: a run renames over it
+  try {
+    accessSync(dirname(abs), constants.W_OK);
+  } catch {
+    return null; // a run could not write it: neither does a replay pretend to
+  }
+  let fd: number | undefined;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd, { bigint: true });
+    const was: Place = [String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs)];
+    if (!st.isFile() || !samePlace(was, place)) return null;
+    const now = new Date();
+    futimesSync(fd, now, now);
+    const after = fstatSync(fd, { bigint: true });
+    return [String(after.dev), String(after.ino), String(after.size), String(after.mtimeNs), String(after.ctimeNs)];
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The outputs to write for a replay whose key matched. Each report file still where the last run
+ * put it (`replay.places`) is left there, its times set to now; the others' bytes are read from the
+ * replay file, each checked against its SHA-256 and, under the public key, for what must not be
+ * written (`unsafe`). Undefined when a needed file's bytes cannot be read or do not check: the run
+ * goes the usual way.
+ */
+export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: string): Replayed | undefined {
+  const places = readPlaces(store, loaded.seal, loaded.files.length);
+  const streams = places.some((p) => p !== null) ? standardStreams() : [];
+  // A file still in place has its times set now, as a run's writing would (a touch that fails, and
+  // the file is written again). Two formats to one path are one file, the last one put there: in
+  // place for both, or for neither.
+  const touched = new Map<string, Place | null>();
+  for (let k = loaded.files.length - 1; k >= 0; k--) {
+    const path = loaded.files[k]!.path;
+    const place = places[k]!;
+    if (!touched.has(path)) touched.set(path, place !== null ? touch(resolve(cwd, path), place, streams) : null);
+  }
+  const files: Replayed['files'] = loaded.files.map((f) => {
+    const place = touched.get(f.path);
+    return place ? { path: f.path, place } : { path: f.path };
+  });
+  let fd: number | undefined;
+  try {
+    for (const [k, f] of loaded.files.entries()) {
+      if (files[k]!.place) continue;
+      if (fd === undefined) {
+        fd = openFile(store, REPLAY_FILE);
+        if (fd === undefined) return undefined;
+        const st = fstatSync(fd);
+        if (!st.isFile() || st.size !== loaded.size) return undefined;
+      }
+      const bytes = Buffer.allocUnsafe(f.length);
+      if (readAt(fd, bytes, f.offset) !== f.length) return undefined;
+      if (createHash('sha256').update(bytes).digest('base64') !== f.digest) return undefined;
+      if (store.secret === undefined && unsafe(bytes)) return undefined;
+      files[k] = { path: f.path, bytes };
+    }
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return { exit: loaded.exit, charts: loaded.charts, stdout: loaded.stdout, files, seal: loaded.seal, places };
+}
+
+/**
  * Keeps a run's outputs under `key`, with the fingerprint of its ruleset when it compiled without
- * a problem or a warning, and where each report file stands once put in place (`placeOf`); the
- * reason when the file cannot be written.
+ * a problem or a warning, and where each report file stood once b12lint put it in place (from the
+ * report stage: `OutputFile.place`); the reason when the replay file cannot be written.
  */
 export function writeReplay(
   store: ReplayStore,
@@ -426,32 +524,35 @@ export function writeReplay(
   places: readonly (Place | null)[],
   ruleset?: string,
 ): string | undefined {
-  const head: Header = { format: REPLAY_FORMAT, strategy: store.strategy, key, ...(ruleset !== undefined ? { ruleset } : {}) };
+  const head = Buffer.from(
+    `${JSON.stringify({ format: REPLAY_FORMAT, strategy: store.strategy, key, ...(ruleset !== undefined ? { ruleset } : {}) } satisfies Header)}\n`,
+  );
   const stdout = Buffer.from(replay.stdout);
   const meta: Meta = {
     exit: replay.exit,
     charts: replay.charts,
     stdout: stdout.length,
-    files: replay.files.map((f, k) => [f.path, f.bytes.length, createHash('sha256').update(f.bytes).digest('base64'), places[k] ?? null]),
+    files: replay.files.map((f) => [f.path, f.bytes.length, createHash('sha256').update(f.bytes).digest('base64')]),
   };
-  const body = Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), stdout]);
-  const size = replay.files.reduce((n, f) => n + f.bytes.length, body.length + SEAL_LENGTH);
-  if (size + 2 * MAX_HEADER > store.maxSize) return undefined; // it would not be read: not worth writing
+  const metaLine = Buffer.from(`${JSON.stringify(meta)}\n`);
+  // What `loadReplay` could not read is not worth writing: over the size limit, or a header and meta line beyond its first read.
+  if (head.length > MAX_HEADER || head.length + metaLine.length > MAX_HEADER + MAX_META) return undefined;
+  const body = Buffer.concat([metaLine, stdout]);
+  const size = replay.files.reduce((n, f) => n + f.bytes.length, head.length + body.length + SEAL_LENGTH);
+  if (size > store.maxSize) return undefined;
+  const parsed = JSON.parse(head.toString('utf8')) as Header;
+  const seal = sealOf(store, parsed, body);
   try {
     writeAtomic(
       join(store.location, REPLAY_FILE),
-      Buffer.concat([
-        Buffer.from(`${JSON.stringify(head)}\n`),
-        body,
-        Buffer.from(sealOf(store, head, body)),
-        ...replay.files.map((f) => f.bytes),
-      ]),
+      Buffer.concat([head, body, Buffer.from(seal), ...replay.files.map((f) => f.bytes)]),
       0o600,
     );
-    return undefined;
   } catch (err) {
     return `cannot write the cache in ${store.location}: ${ioCause(err)}`;
   }
+  writePlaces(store, seal, places);
+  return undefined;
 }
 
 /**
@@ -463,6 +564,7 @@ export class OutputRecorder {
   private readonly out: string[] = [];
   /** Each report file in the order opened (two formats sent to one path are two files: the last put in place wins, as in a run). */
   private readonly files: { path: string; parts: string[] }[] = [];
+  private readonly outputs: OutputFile[] = [];
   private size = 0;
   private overflow = false;
 
@@ -478,9 +580,15 @@ export class OutputRecorder {
     if (this.room(text)) this.out.push(text);
   }
 
-  /** A report file opened, for `file` to add its text to. */
-  open(path: string): number {
+  /** A report file opened (`output`, whose place is asked once it is committed), for `file` to add its text to. */
+  open(path: string, output: OutputFile): number {
+    this.outputs.push(output);
     return this.files.push({ path, parts: [] }) - 1;
+  }
+
+  /** Where each report file stood once put in place (`OutputFile.place`): ask once they are committed. */
+  places(): (Place | null)[] {
+    return this.outputs.map((o) => o.place());
   }
 
   file(id: number, text: string): void {
