@@ -8,27 +8,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FORMATTERS, SHOWS_CLOCK } from '../src/report/index.js';
 import type { Report } from '../src/report/types.js';
-import {
-  loadReplay,
-  PLACES_FILE,
-  REPLAY_FILE,
-  replayKey,
-  settleReplay,
-  unsafe,
-  writeReplay,
-  type Replay,
-  type ReplayStore,
-} from '../src/run/replay.js';
+import { loadReplay, REPLAY_FILE, replayKey, settleReplay, unsafe, writeReplay, type Replay, type ReplayStore } from '../src/run/replay.js';
 import type { Signature } from '../src/run/signature.js';
 import { loadedFingerprint, loadFromSpec } from '../src/run/setup.js';
 import { rulesetSpecOf } from '../src/run/settings.js';
 import { version } from '../src/cli/main.js';
 import { BIN, cli, ROOT, type CliResult } from './helpers/cli.js';
-import { openOutput, placeOf } from '../src/core/io.js';
 import { scratches } from './helpers/scratch.js';
 
 const scratch = scratches('b12lint-replay-');
@@ -395,19 +384,20 @@ describe('a replay file is trusted no more than the cache', () => {
   });
 });
 
-describe('a report file still where the last run put it is left there', () => {
-  /** Where a file stands: inode and size (the same file), and its modification time. */
+describe('report files that already hold what a replay would write are left there', () => {
+  /** Which file it is (inode, size) and its modification time. */
   const where = (f: string): { ino: bigint; size: bigint; mtimeNs: bigint } => {
     const st = statSync(f, { bigint: true });
     return { ino: st.ino, size: st.size, mtimeNs: st.mtimeNs };
   };
   const reports = ['r.json', 'r.sarif'];
   const args = ['-f', 'json:r.json', '-f', 'sarif:r.sarif'];
+  const read = (dir: string, files: string[]): string[] => files.map((f) => readFileSync(join(dir, f), 'utf8'));
 
-  test('not written again (the same inode), its times set to now as a run sets them, the outputs those of a fresh run; one deleted is written again, and left in place after', () => {
+  test('not written again (the same inode), their times set to now as a run sets them, the outputs those of a fresh run; one deleted, and both are written again', () => {
     const p = project();
     const fresh = cli(['charts', ...args], { cwd: p.dir });
-    const freshReports = reports.map((f) => readFileSync(join(p.dir, f), 'utf8'));
+    const freshReports = read(p.dir, reports);
     p.run(args);
     const before = reports.map((f) => where(join(p.dir, f)));
     const second = p.run(args);
@@ -415,84 +405,81 @@ describe('a report file still where the last run put it is left there', () => {
     expect(second.stderr).toContain('(2 report files still in place, left as they are)');
     const after = reports.map((f) => where(join(p.dir, f)));
     expect(after.map((w) => [w.ino, w.size])).toEqual(before.map((w) => [w.ino, w.size]));
-    // A build tool that compares times sees the report as new as a run would leave it.
+    // A build tool that compares times sees the reports as new as a run would leave them.
     after.forEach((w, k) => expect(w.mtimeNs).toBeGreaterThan(before[k]!.mtimeNs));
     expect([second.stdout, second.code]).toEqual([fresh.stdout, fresh.code]);
-    expect(replayed(p.run(args))).toBe(true);
-    expect(p.run(args).stderr).toContain('(2 report files still in place, left as they are)'); // the new times were kept
 
     rmSync(join(p.dir, 'r.sarif'));
     const third = p.run(args);
     expect(replayed(third)).toBe(true);
-    expect(third.stderr).toContain('(1 report file still in place, left as it is)');
-    expect(reports.map((f) => readFileSync(join(p.dir, f), 'utf8'))).toEqual(freshReports);
-    // Written again, it is where the next run finds it.
+    expect(third.stderr).not.toContain('still in place');
+    expect(where(join(p.dir, 'r.json')).ino).not.toBe(after[0]!.ino); // written again, as a run writes it
+    expect(read(p.dir, reports)).toEqual(freshReports);
     expect(p.run(args).stderr).toContain('(2 report files still in place, left as they are)');
-    expect(reports.map((f) => readFileSync(join(p.dir, f), 'utf8'))).toEqual(freshReports);
+    expect(read(p.dir, reports)).toEqual(freshReports);
   });
 
-  test('two formats to one file: the one a run leaves there (the last) is in place for both', () => {
+  test.each([
+    ['spelled the same', ['-f', 'json:same.txt', '-f', 'sarif:same.txt']],
+    ['spelled two ways', ['-f', 'json:same.txt', '-f', 'stylish:./same.txt']],
+  ])('two formats to one file (%s): after every run it holds what a run leaves there (the last)', (_name, same) => {
     const p = project();
-    const same = ['-f', 'json:same.txt', '-f', 'sarif:same.txt'];
     const fresh = cli(['charts', ...same], { cwd: p.dir });
     const text = readFileSync(join(p.dir, 'same.txt'), 'utf8');
-    p.run(same);
-    const r = p.run(same);
-    expect(r.stderr).toContain('(2 report files still in place, left as they are)');
-    expect([r.stdout, r.code, readFileSync(join(p.dir, 'same.txt'), 'utf8')]).toEqual([fresh.stdout, fresh.code, text]);
+    rmSync(join(p.dir, 'same.txt'));
+    for (let i = 0; i < 4; i++) {
+      const r = p.run(same);
+      expect([i, r.stdout, r.code, readFileSync(join(p.dir, 'same.txt'), 'utf8')]).toEqual([i, fresh.stdout, fresh.code, text]);
+    }
   });
 
   test.each([
     [
-      'changed in place, the same size, its modification time set back',
+      'changed, the same size, its modification time set back',
       (f: string) => {
         const st = statSync(f);
         writeFileSync(f, readFileSync(f, 'utf8').replace('"errors"', '"errorz"'));
         utimesSync(f, st.atime, st.mtime);
       },
     ],
-    [
-      'replaced by a copy (another inode, the same bytes and times)',
-      (f: string) => {
-        const st = statSync(f);
-        cpSync(f, `${f}.copy`);
-        utimesSync(`${f}.copy`, st.atime, st.mtime);
-        rmSync(f);
-        renameSync(`${f}.copy`, f);
-      },
-    ],
-    ['its mode changed', (f: string) => chmodSync(f, 0o600)],
+    ['made readable by its owner alone (a run makes it with the default mode)', (f: string) => chmodSync(f, 0o600)],
+    ['cut short', (f: string) => writeFileSync(f, readFileSync(f).subarray(0, 100))],
   ])('a report file %s is written again from the replay, as a fresh run writes it', (_name, change) => {
     const p = project();
     const fresh = cli(['charts', ...args], { cwd: p.dir });
-    const freshJson = readFileSync(join(p.dir, 'r.json'), 'utf8');
+    const freshReports = read(p.dir, reports);
+    const mode = statSync(join(p.dir, 'r.json')).mode;
     p.run(args);
     change(join(p.dir, 'r.json'));
     const r = p.run(args);
     expect(replayed(r)).toBe(true);
-    expect(r.stderr).toContain('(1 report file still in place, left as it is)'); // r.sarif
+    expect(r.stderr).not.toContain('still in place');
     expect([r.stdout, r.code]).toEqual([fresh.stdout, fresh.code]);
-    expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(freshJson);
+    expect(read(p.dir, reports)).toEqual(freshReports);
+    expect(statSync(join(p.dir, 'r.json')).mode).toBe(mode);
   });
 
-  test('a report file that standard output is appended to is written again, as a run renames over it', () => {
+  test('a report file that standard output is appended to is written again, as a run renames over it: after every run', () => {
     const p = project();
-    const run = (cache: boolean, file: string): void => {
-      const flags = cache ? `--cache-location cache` : '';
+    const run = (cache: boolean, file: string): string => {
+      const flags = cache ? `--cache-location "${join(p.dir, 'cache')}"` : '';
       execFileSync('sh', ['-c', `"${process.execPath}" "${BIN}" charts ${flags} -f json:${file} >> ${file}; true`], { cwd: p.dir });
+      return readFileSync(join(p.dir, file), 'utf8');
     };
-    for (let i = 0; i < 2; i++) run(false, 'fresh.txt');
-    for (let i = 0; i < 3; i++) run(true, 'out.txt');
-    expect(readFileSync(join(p.dir, 'out.txt'), 'utf8')).toBe(readFileSync(join(p.dir, 'fresh.txt'), 'utf8'));
+    const fresh = [run(false, 'fresh.txt'), run(false, 'fresh.txt')];
+    expect(fresh[1]).toBe(fresh[0]);
+    for (let i = 0; i < 4; i++) expect([i, run(true, 'out.txt')]).toEqual([i, fresh[0]]);
   });
 
-  test('a report changed by another program as b12lint finishes is never taken for its own: the next replay writes the true report', () => {
+  test('a report changed by another program as b12lint finishes is not taken for its own: the next replay writes the true report', () => {
     const p = project();
+    // Standard output over a pipe's buffer: b12lint is still writing when the reader changes the report.
+    for (let i = 0; i < 8; i++) cpSync(join(ROOT, 'fixtures', 'charts'), join(p.dir, 'charts', `copy-${i}`), { recursive: true });
     const args = ['-f', 'json', '-f', 'sarif:r.sarif'];
     const fresh = cli(['charts', ...args], { cwd: p.dir });
+    expect(fresh.stdout.length).toBeGreaterThan(128 * 1024);
     const sarif = readFileSync(join(p.dir, 'r.sarif'), 'utf8');
     rmSync(join(p.dir, 'r.sarif'));
-    // A reader of standard output writes the report path while b12lint writes the report.
     const cmd = `"${process.execPath}" "${BIN}" charts --cache-location "${join(p.dir, 'cache')}" ${args.join(' ')} | (head -c 1000 >/dev/null; echo tampered > r.sarif; cat >/dev/null)`;
     execFileSync('sh', ['-c', cmd], { cwd: p.dir });
     const r = p.run(args);
@@ -501,35 +488,25 @@ describe('a report file still where the last run put it is left there', () => {
     expect(readFileSync(join(p.dir, 'r.sarif'), 'utf8')).toBe(sarif);
   });
 
-  test('a report in a folder the run could not write is not left in place: the replay fails to write it, as a run does', () => {
+  test('a report in a folder the run cannot write is not left in place: the replay fails to write it as a run does, and touches no other report', () => {
     const p = project();
-    const args = ['-f', 'json:out/r.json'];
+    const both = ['-f', 'json:a.json', '-f', 'json:out/r.json'];
     mkdirSync(join(p.dir, 'out'));
-    p.run(args);
-    const out = join(p.dir, 'out');
-    const locked = lockFolder(out);
+    p.run(both);
+    const a = where(join(p.dir, 'a.json'));
+    const locked = lockFolder(join(p.dir, 'out'));
     try {
-      const fresh = cli(['charts', ...args], { cwd: p.dir });
+      const fresh = cli(['charts', ...both], { cwd: p.dir });
       expect(fresh.code).toBe(2);
-      const r = p.run(args);
+      const r = p.run(both);
       expect([r.code, withoutStats(r.stderr)]).toEqual([2, fresh.stderr]);
+      expect(where(join(p.dir, 'a.json'))).toEqual(a);
     } finally {
       locked();
     }
   });
 
-  test('report files that are never in place (a device) leave the places file as it is: not written at every replay', () => {
-    const p = project();
-    const args = ['-f', 'json:/dev/null', '-f', 'stylish'];
-    p.run(args);
-    const placesFile = join(p.dir, 'cache', PLACES_FILE);
-    const before = statSync(placesFile, { bigint: true });
-    for (let i = 0; i < 2; i++) expect(replayed(p.run(args))).toBe(true);
-    const after = statSync(placesFile, { bigint: true });
-    expect([after.ino, after.mtimeNs]).toEqual([before.ino, before.mtimeNs]);
-  });
-
-  test('a report file in place is not read from the replay: its bytes damaged there matter only once it must be written', () => {
+  test('a report file whose bytes are damaged in the replay file matters only once it must be written from there', () => {
     const p = project();
     const json = ['-f', 'json', '-o', 'r.json'];
     const first = p.run(json);
@@ -537,7 +514,7 @@ describe('a report file still where the last run put it is left there', () => {
     const was = parts(p.replayFile);
     const damaged = Buffer.from(was.bytes.toString('latin1').replace('"errors"', '"errorz"'), 'latin1');
     writeFileSync(p.replayFile, Buffer.concat([readFileSync(p.replayFile).subarray(0, -was.bytes.length), damaged]));
-    expect(replayed(p.run(json))).toBe(true);
+    expect(replayed(p.run(json))).toBe(true); // r.json holds the sealed bytes: read from there
     expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(report);
     rmSync(join(p.dir, 'r.json'));
     const r = p.run(json);
@@ -576,57 +553,19 @@ describe('what writeReplay writes, loadReplay reads back', () => {
     const s = store();
     const files = paths(16, 3000);
     const stdout = `${'✖ a problem\n'.repeat(9000)}`;
-    expect(
-      writeReplay(
-        s,
-        'the key',
-        outputs(files, stdout),
-        files.map(() => null),
-      ),
-    ).toBeUndefined();
+    expect(writeReplay(s, 'the key', outputs(files, stdout))).toBeUndefined();
     const loaded = loadReplay(s, files);
     expect([loaded?.key, loaded?.stdout, loaded?.files.map((f) => f.path)]).toEqual(['the key', stdout, files]);
     const settled = settleReplay(s, loaded!, s.location);
-    expect(settled?.files.map((f) => f.bytes?.toString())).toEqual(outputs(files, stdout).files.map((f) => f.bytes.toString()));
+    expect(settled?.inPlace).toBe(false);
+    expect(settled?.files.map((f) => f.bytes.toString())).toEqual(outputs(files, stdout).files.map((f) => f.bytes.toString()));
   });
 
   test('a header and meta line longer than loadReplay reads first are not written: such a replay could never be read', () => {
     const s = store();
     const files = paths(20, 4000);
-    expect(
-      writeReplay(
-        s,
-        'the key',
-        outputs(files, 'ok\n'),
-        files.map(() => null),
-      ),
-    ).toBeUndefined();
+    expect(writeReplay(s, 'the key', outputs(files, 'ok\n'))).toBeUndefined();
     expect(existsSync(join(s.location, REPLAY_FILE))).toBe(false);
-  });
-});
-
-describe('where a report file stands once b12lint put it in place (OutputFile.place)', () => {
-  test('the file b12lint wrote, found at the path right after the rename; never what a later write leaves there', async () => {
-    const dir = scratch().dir;
-    const path = join(dir, 'r.json');
-    writeFileSync(path, 'an earlier report');
-    const file = openOutput(path, { into: false });
-    file.write('{"a": 1}\n');
-    expect(file.place()).toBeNull(); // not committed yet
-    await file.commit();
-    const placed = file.place();
-    expect(placed).toEqual(placeOf(path));
-    expect(placed![2]).toBe('9'); // its size: the bytes written
-    writeFileSync(path, '{"a": 2}\n'); // the same size, another program's bytes
-    expect(placeOf(path)).not.toEqual(placed);
-    expect(file.place()).toEqual(placed);
-  });
-
-  test('a file written into a FIFO or device has no place', async () => {
-    const file = openOutput('/dev/null');
-    file.write('x');
-    await file.commit();
-    expect([file.into, file.place()]).toEqual([true, null]);
   });
 });
 

@@ -14,7 +14,7 @@
  * Files are still written whole (atomically, or into a FIFO or device: src/core/io.ts); what
  * goes to stdout is written as it is made.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, constants, existsSync, futimesSync, lstatSync, openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { formatReport, pieceWriter } from '../report/encode.js';
@@ -31,7 +31,7 @@ import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-w
 import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
 import { openOutput, outputError, type OutputFile } from '../core/io.js';
-import type { OutputRecorder, Place, Replayed } from '../run/replay.js';
+import type { OutputRecorder, Replayed } from '../run/replay.js';
 
 export interface FormatTarget {
   name: string;
@@ -255,7 +255,7 @@ async function finishInPieces(input: Report, o: FinishOptions): Promise<number> 
         const shown = t.path;
         const file = reportFile(t.path, shown, o.cwd);
         files.push({ file, what: 'the report', shown });
-        const recorded = o.record?.open(shown, file);
+        const recorded = o.record?.open(shown);
         write = (s) => {
           if (recorded !== undefined) o.record?.file(recorded, s);
           try {
@@ -329,9 +329,9 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
     }
     for (const [i, t] of o.targets.entries()) {
       if (t.path === undefined) continue;
-      writeReport(files, t.path, o.cwd, texts[i]!);
-      const recorded = o.record?.open(t.path, files[files.length - 1]!.file);
+      const recorded = o.record?.open(t.path);
       if (recorded !== undefined) o.record?.file(recorded, texts[i]!);
+      writeReport(files, t.path, o.cwd, texts[i]!);
     }
   } catch (err) {
     for (const f of files) f.file.abort();
@@ -351,27 +351,66 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
 
 /**
  * Writes the outputs of the last run again (src/run/replay.ts): each report file whole and put in
- * place as a run puts it (but one still where the last run put it, left there), then standard
- * output. The run's exit code, and where each report file stands now.
+ * place as a run puts it, then standard output. When every report file already holds its bytes
+ * (`inPlace`), none is written: each is opened for writing as a run opens it (so a folder that
+ * takes no new file fails the same way) and given up, and its times are set to now, as a run's
+ * writing leaves them; one whose times cannot be set is written after all. The run's exit code,
+ * and how many report files were left in place.
  */
 export async function replayOutputs(
   replay: Replayed,
   o: Pick<FinishOptions, 'cwd' | 'stdout' | 'signal'>,
-): Promise<{ code: number; places: (Place | null)[] }> {
+): Promise<{ code: number; inPlace: number }> {
   o.signal?.throwIfAborted();
   const files: { file: OutputFile; what: string; shown: string }[] = [];
-  const written: (OutputFile | undefined)[] = [];
+  let inPlace = 0;
   try {
-    // A report file with no bytes is still where the last run put it (replay.ts settleReplay).
-    for (const f of replay.files) {
-      if (f.bytes) writeReport(files, f.path, o.cwd, f.bytes);
-      written.push(f.bytes ? files[files.length - 1]!.file : undefined);
-    }
+    if (replay.inPlace) {
+      // Opened as a run opens them (a folder that takes no new file fails here as there), not written.
+      for (const f of replay.files) files.push({ file: reportFile(f.path, f.path, o.cwd), what: 'the report', shown: f.path });
+      const touched = new Map(replay.files.map((f, k) => [resolve(o.cwd, f.path), files[k]!.file.mode]));
+      if ([...touched].every(([abs, mode]) => touchNow(abs, mode))) {
+        for (const f of files) f.file.abort();
+        files.length = 0;
+        inPlace = touched.size;
+      } else {
+        // A time that could not be set: the files are written after all, as a run writes them.
+        replay.files.forEach((f, k) => writeTo(files[k]!.file, f.path, f.bytes));
+      }
+    } else for (const f of replay.files) writeReport(files, f.path, o.cwd, f.bytes);
   } catch (err) {
     for (const f of files) f.file.abort();
     throw err;
   }
   await commitAll(files, o.signal);
   if (replay.stdout) o.stdout(replay.stdout);
-  return { code: replay.exit, places: replay.files.map((f, k) => written[k]?.place() ?? f.place ?? null) };
+  return { code: replay.exit, inPlace };
+}
+
+function writeTo(file: OutputFile, shown: string, bytes: Uint8Array): void {
+  try {
+    file.write(bytes);
+  } catch (err) {
+    throw outputError('the report', shown, err);
+  }
+}
+
+/**
+ * Sets the times of the regular file at `abs` to now, if it is this process's and has the mode a
+ * run would make it with (never through a link, never opening a FIFO); whether they were.
+ */
+function touchNow(abs: string, mode: number): boolean {
+  let fd: number | undefined;
+  try {
+    const st = lstatSync(abs);
+    if (!st.isFile() || (st.mode & 0o7777) !== mode || (process.geteuid && st.uid !== process.geteuid())) return false;
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    const now = new Date();
+    futimesSync(fd, now, now);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

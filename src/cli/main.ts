@@ -43,7 +43,6 @@ import { replayRequest } from './replay.js';
 import {
   loadReplay,
   OutputRecorder,
-  writePlaces,
   replayedRuleset,
   writeReplay,
   type LoadedReplay,
@@ -353,32 +352,15 @@ function cacheOption(opts: LintOpts, io: Io): ScheduleOptions['cache'] {
 /** Keeps a run's outputs for the next run to replay (src/run/replay.ts), when all of them were recorded. */
 function keepOutputs(result: RunResult, recorder: OutputRecorder | undefined, code: number, io: Io): void {
   const kept = code !== 2 ? recorder?.replay(code, result.report.summary.charts) : undefined;
-  if (!recorder || !kept || !result.replayAs) return;
+  if (!kept || !result.replayAs) return;
   const { ruleset } = result.engine;
-  // Where each report file stood once b12lint put it in place: the next replay leaves it there if it still is.
-  const problem = writeReplay(
-    result.replayAs.store,
-    result.replayAs.key,
-    kept,
-    recorder.places(),
-    ruleset.warnings.length ? undefined : ruleset.fingerprint,
-  );
+  const problem = writeReplay(result.replayAs.store, result.replayAs.key, kept, ruleset.warnings.length ? undefined : ruleset.fingerprint);
   if (problem) say(io, `warning: ${problem}`);
 }
 
-/**
- * Writes a replay's outputs (finish.ts replayOutputs), keeps where the report files now stand
- * (src/run/replay.ts writePlaces) when they moved, says `--stats`; the exit code.
- */
-async function finishReplay(
-  replayed: Replayed,
-  store: ReplayStore | undefined,
-  io: Io,
-  stats: { stats: ScheduleStats; started: number } | undefined,
-): Promise<number> {
-  const { code, places } = await replayOutputs(replayed, { cwd: io.cwd, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) });
-  if (store && JSON.stringify(places) !== JSON.stringify(replayed.places)) writePlaces(store, replayed.seal, places);
-  const inPlace = replayed.files.filter((f) => f.bytes === undefined).length;
+/** Writes a replay's outputs (finish.ts replayOutputs) and says `--stats`; the exit code. */
+async function finishReplay(replayed: Replayed, io: Io, stats: { stats: ScheduleStats; started: number } | undefined): Promise<number> {
+  const { code, inPlace } = await replayOutputs(replayed, { cwd: io.cwd, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) });
   if (stats) io.stderr(formatStats(stats.stats, replayed.charts, performance.now() - stats.started, inPlace));
   return code;
 }
@@ -500,13 +482,7 @@ async function lintWith(
       takeReplay,
     },
   });
-  if (result.replayed)
-    return finishReplay(
-      result.replayed,
-      cache && { ...cache, maxSize: maxFileSize },
-      io,
-      opts.stats ? { stats: result.stats, started } : undefined,
-    );
+  if (result.replayed) return finishReplay(result.replayed, io, opts.stats ? { stats: result.stats, started } : undefined);
   const wallMs = performance.now() - started;
   if (result.stats.cacheProblem) say(io, `warning: ${result.stats.cacheProblem}`);
   const redaction = opts.redact

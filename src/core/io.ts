@@ -98,39 +98,8 @@ export interface OutputFile {
   /** Renames the temporary file into place, or copies it into a FIFO or device; stops at an aborted `signal`. */
   commit(signal?: AbortSignal): Promise<void>;
   abort(): void;
-  /**
-   * Once committed, where the file b12lint wrote stands (`Place`), when what is at the path right
-   * after the rename is that very file as written; null otherwise (written into, or changed at once).
-   */
-  place(): Place | null;
-}
-
-/**
- * Where a file stands, from `lstat`: device, inode, size, and modification and change times in
- * nanoseconds, as decimal text. A write, a rename or a `chmod` sets the change time, and no
- * program can set it back, so a file with the same place holds the same bytes.
- */
-export type Place = [dev: string, ino: string, size: string, mtimeNs: string, ctimeNs: string];
-
-type BigStats = ReturnType<typeof fstatSync> & { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint };
-
-function placeFrom(st: BigStats): Place {
-  return [String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs)];
-}
-
-/** Where the regular file at `abs` stands now; null when it is anything else (a link, a FIFO, a device), or not there. */
-export function placeOf(abs: string): Place | null {
-  try {
-    const st = lstatSync(abs, { bigint: true });
-    return st.isFile() ? placeFrom(st) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Whether two places are the same, neither null. */
-export function samePlace(a: Place | null, b: Place | null): boolean {
-  return a !== null && b !== null && a.every((x, k) => x === b[k]);
+  /** The permission bits the file is made with (a replay leaves a report in place only if it has them). */
+  readonly mode: number;
 }
 
 /** How a path is written: atomically (a regular file, a new path, a link to nothing), or into (anything else). */
@@ -301,33 +270,21 @@ export function openOutput(path: string, options: { mode?: number; into?: boolea
     rmSync(tmp, { force: true });
     live.delete(tmp);
   };
-  let placed: Place | null = null;
   return {
     into,
+    mode: fstatSync(fd).mode & 0o7777,
     write: (chunk) => writeAll(fd, chunk),
     commit: async (signal) => {
-      const written = into ? undefined : fstatSync(fd, { bigint: true });
       close();
       try {
         if (into) await copyInto(tmp, target, signal);
-        else {
-          renameSync(tmp, target);
-          placed = placeAfterRename(target, written!);
-        }
+        else renameSync(tmp, target);
       } finally {
         remove();
       }
     },
     abort: remove,
-    place: () => placed,
   };
-}
-
-/** Where the file renamed to `target` stands, if it is still the file `written` describes (the same inode, size and modification time). */
-function placeAfterRename(target: string, written: BigStats): Place | null {
-  const now = placeOf(target);
-  const was = placeFrom(written);
-  return now !== null && now[0] === was[0] && now[1] === was[1] && now[2] === was[2] && now[3] === was[3] ? now : null;
 }
 
 function isBlockDevice(p: string): boolean {

@@ -27,24 +27,21 @@
  * run names, or, under the public key, if any text holds a character that could drive a terminal
  * or a CI log (`unsafe`).
  *
- * Beside it, `replay.places` (a few hundred bytes) says where each report file stood once b12lint
- * put it in place (`Place`: device, inode, size, modification and change times), naming the
- * replay's seal and sealed the same way. A report file still there, untouched since, already holds
- * the bytes a replay would write: it is not written again, nor are its bytes read from the replay,
- * but its times are set to now, as a run that writes it would leave them (a build tool compares
- * them), and `replay.places` is kept again (`settleReplay`). A report file deleted, changed or
- * replaced since, one that standard output or error goes to, one in a folder this run could not
- * write, or one written into a FIFO or device, is written again from the replay.
+ * A report file that already holds what a replay would write there (its bytes, read and hashed,
+ * are the sealed SHA-256), for every report file of the run, is not written again: its times are
+ * set to now, as a run that writes it leaves them (a build tool compares them), after the same
+ * check a run's writing makes first, that its folder takes a new file (src/cli/finish.ts
+ * replayOutputs). Otherwise every report file is written again from the replay, in run order (two
+ * formats to one file: the last one stays, as in a run). One that standard output or error goes to
+ * is always written again (`-o r.txt >> r.txt`: a run renames over it).
  */
 import { createHash, createHmac, type Hash } from 'node:crypto';
-import { accessSync, closeSync, constants, fstatSync, futimesSync, openSync, readSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { ioCause, samePlace, writeAtomic, type OutputFile, type Place } from '../core/io.js';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ioCause, writeAtomic } from '../core/io.js';
 import type { CacheStrategy, Signature } from './signature.js';
 
 export const REPLAY_FILE = 'replay';
-/** Where the report files stood once put in place: beside the replay file. */
-export const PLACES_FILE = 'replay.places';
 /**
  * Bump when the layout of the file changes (2: the header may name the ruleset, and the seal covers
  * it; 3: the seal before the report files' bytes, each file with its hash).
@@ -55,8 +52,6 @@ const MAX_HEADER = 1024;
 const MAX_META = 64 * 1024;
 /** `#` and an HMAC-SHA-256 in base64. */
 const SEAL_LENGTH = 45;
-/** The places file's largest. */
-const MAX_PLACES = 64 * 1024;
 
 /** What a run wrote, as it wrote it. */
 export interface Replay {
@@ -71,15 +66,11 @@ export interface Replay {
 }
 
 /**
- * A replay to write. A report file with no bytes is still where the last run put it and is left
- * there, its times set to now; `place` is where it stands then.
+ * A replay to write: the outputs, and whether every report file already holds its bytes (read from
+ * there, and checked against the sealed SHA-256), so that none is written again.
  */
-export interface Replayed extends Omit<Replay, 'files'> {
-  files: { path: string; bytes?: Buffer; place?: Place | null }[];
-  /** The replay file's seal, which the places file names. */
-  seal: string;
-  /** The places file as read (to keep it again only when they moved). */
-  places: readonly (Place | null)[];
+export interface Replayed extends Replay {
+  inPlace: boolean;
 }
 
 /** A report file as the replay file keeps it: its bytes at `offset`. */
@@ -101,10 +92,7 @@ export interface LoadedReplay {
   files: KeptFile[];
   /** The replay file's size: the report files' bytes are read only from a file of that size. */
   size: number;
-  seal: string;
 }
-
-export type { Place };
 
 /** What a run asks of a replay: the key of its options after linting, and the report files it writes (as given, in order, from `cwd`). */
 export interface ReplayRequest {
@@ -300,12 +288,6 @@ function readAt(fd: number, buf: Buffer, position: number): number {
 }
 
 const DIGEST = /^[A-Za-z0-9+/]{43}=$/;
-const DECIMAL = /^\d{1,24}$/;
-
-function isPlace(p: unknown): p is Place {
-  return Array.isArray(p) && p.length === 5 && p.every((x) => typeof x === 'string' && DECIMAL.test(x));
-}
-
 function isKept(f: unknown): f is Meta['files'][number] {
   if (!Array.isArray(f) || f.length !== 3) return false;
   const [path, bytes, digest] = f as unknown[];
@@ -354,8 +336,7 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): Loaded
       if (filled !== sealEnd) return undefined;
       buf = whole;
     }
-    const seal = buf.toString('latin1', stdoutEnd, sealEnd);
-    if (seal !== sealOf(store, head, buf.subarray(eol + 1, stdoutEnd))) return undefined;
+    if (buf.toString('latin1', stdoutEnd, sealEnd) !== sealOf(store, head, buf.subarray(eol + 1, stdoutEnd))) return undefined;
     // Under a secret the seal says b12lint wrote it; under the public key anyone could have.
     const stdout = buf.subarray(metaEnd + 1, stdoutEnd);
     if (store.secret === undefined && unsafe(stdout)) return undefined;
@@ -371,7 +352,6 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): Loaded
       stdout: stdout.toString('utf8'),
       files: kept,
       size: st.size,
-      seal,
     };
     return head.ruleset !== undefined ? { ...loaded, ruleset: head.ruleset } : loaded;
   } catch {
@@ -381,49 +361,7 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): Loaded
   }
 }
 
-/** The places file's seal: an HMAC of its text, keyed like the replay's. */
-function placesSeal(store: ReplayStore, text: string): string {
-  return `#${createHmac('sha256', store.secret ?? 'b12lint-replay')
-    .update(`places\n${text}`)
-    .digest('base64')}`;
-}
-
-/** Where the report files of the replay sealed with `seal` stood once put in place; all null when unknown. */
-function readPlaces(store: ReplayStore, seal: string, count: number): (Place | null)[] {
-  const none = new Array<Place | null>(count).fill(null);
-  const fd = openFile(store, PLACES_FILE);
-  if (fd === undefined) return none;
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_PLACES) return none;
-    const buf = Buffer.allocUnsafe(st.size);
-    const all = buf.toString('utf8', 0, readAt(fd, buf, 0));
-    const eol = all.indexOf('\n');
-    if (eol < 0 || all.slice(eol + 1) !== placesSeal(store, all.slice(0, eol))) return none;
-    const [named, places] = JSON.parse(all.slice(0, eol)) as [unknown, unknown];
-    if (named !== seal || !Array.isArray(places) || places.length !== count) return none;
-    return places.every((p) => p === null || isPlace(p)) ? (places as (Place | null)[]) : none;
-  } catch {
-    return none;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Keeps where the report files of the replay sealed with `seal` stand; best effort (a places file
- * that cannot be written only makes the next replay write those files again).
- */
-export function writePlaces(store: ReplayStore, seal: string, places: readonly (Place | null)[]): void {
-  const text = JSON.stringify([seal, places]);
-  try {
-    writeAtomic(join(store.location, PLACES_FILE), `${text}\n${placesSeal(store, text)}`, 0o600);
-  } catch {
-    // the next replay writes the report files again
-  }
-}
-
-/** The identities (device and inode) of standard output and error, when they are files. */
+/** The identities (device and inode) of standard output and error, when they are open. */
 function standardStreams(): string[] {
   const ids: string[] = [];
   for (const fd of [1, 2]) {
@@ -438,78 +376,66 @@ function standardStreams(): string[] {
 }
 
 /**
- * Sets the times of the report file at `abs` to now, if it is still at `place` and its folder can
- * be written (a run could write it there); where it stands then, or null.
+ * The bytes of the report file at `abs` when it is a regular file (not a link, a FIFO or a device:
+ * nothing else is opened), not standard output or error, and holds exactly `length` bytes whose
+ * SHA-256 is `digest`; undefined otherwise.
  */
-function touch(abs: string, place: Place, streams: readonly string[]): Place | null {
-  if (streams.includes(`${place[0]}:${place[1]}`)) return null; // standard output or error goes to it: a run renames over it
-  try {
-    accessSync(dirname(abs), constants.W_OK);
-  } catch {
-    return null; // a run could not write it: neither does a replay pretend to
-  }
+function heldBytes(abs: string, length: number, digest: string, streams: readonly string[]): Buffer | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd, { bigint: true });
-    const was: Place = [String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs)];
-    if (!st.isFile() || !samePlace(was, place)) return null;
-    const now = new Date();
-    futimesSync(fd, now, now);
-    const after = fstatSync(fd, { bigint: true });
-    return [String(after.dev), String(after.ino), String(after.size), String(after.mtimeNs), String(after.ctimeNs)];
+    const st = lstatSync(abs, { bigint: true });
+    if (!st.isFile() || st.size !== BigInt(length) || streams.includes(`${st.dev}:${st.ino}`)) return undefined;
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    const again = fstatSync(fd, { bigint: true });
+    if (!again.isFile() || again.ino !== st.ino || again.dev !== st.dev) return undefined;
+    const bytes = Buffer.allocUnsafe(length);
+    if (readAt(fd, bytes, 0) !== length) return undefined;
+    return createHash('sha256').update(bytes).digest('base64') === digest ? bytes : undefined;
   } catch {
-    return null;
+    return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
 /**
- * The outputs to write for a replay whose key matched. Each report file still where the last run
- * put it (`replay.places`) is left there, its times set to now; the others' bytes are read from the
- * replay file, each checked against its SHA-256 and, under the public key, for what must not be
- * written (`unsafe`). Undefined when a needed file's bytes cannot be read or do not check: the run
- * goes the usual way.
+ * The outputs to write for a replay whose key matched. When every report file already holds its
+ * bytes, they are taken from there (`inPlace`: none is written again); otherwise every report
+ * file's bytes are read from the replay file, each checked against its SHA-256 and, under the
+ * public key, for what must not be written (`unsafe`). Undefined when those cannot be read or do
+ * not check: the run goes the usual way.
  */
 export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: string): Replayed | undefined {
-  const places = readPlaces(store, loaded.seal, loaded.files.length);
-  const streams = places.some((p) => p !== null) ? standardStreams() : [];
-  // A file still in place has its times set now, as a run's writing would (a touch that fails, and
-  // the file is written again). Two formats to one path are one file, the last one put there: in
-  // place for both, or for neither.
-  const touched = new Map<string, Place | null>();
-  for (let k = loaded.files.length - 1; k >= 0; k--) {
-    const path = loaded.files[k]!.path;
-    const place = places[k]!;
-    if (!touched.has(path)) touched.set(path, place !== null ? touch(resolve(cwd, path), place, streams) : null);
+  const outputs = { exit: loaded.exit, charts: loaded.charts, stdout: loaded.stdout };
+  if (loaded.files.length > 0) {
+    const streams = standardStreams();
+    const held: Replay['files'] = [];
+    for (const f of loaded.files) {
+      const bytes = heldBytes(resolve(cwd, f.path), f.length, f.digest, streams);
+      if (!bytes) break;
+      held.push({ path: f.path, bytes });
+    }
+    if (held.length === loaded.files.length) return { ...outputs, files: held, inPlace: true };
   }
-  const files: Replayed['files'] = loaded.files.map((f) => {
-    const place = touched.get(f.path);
-    return place ? { path: f.path, place } : { path: f.path };
-  });
-  let fd: number | undefined;
+  const fd = openFile(store, REPLAY_FILE);
+  if (fd === undefined) return undefined;
   try {
-    for (const [k, f] of loaded.files.entries()) {
-      if (files[k]!.place) continue;
-      if (fd === undefined) {
-        fd = openFile(store, REPLAY_FILE);
-        if (fd === undefined) return undefined;
-        const st = fstatSync(fd);
-        if (!st.isFile() || st.size !== loaded.size) return undefined;
-      }
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size !== loaded.size) return undefined;
+    const files: Replay['files'] = [];
+    for (const f of loaded.files) {
       const bytes = Buffer.allocUnsafe(f.length);
       if (readAt(fd, bytes, f.offset) !== f.length) return undefined;
       if (createHash('sha256').update(bytes).digest('base64') !== f.digest) return undefined;
       if (store.secret === undefined && unsafe(bytes)) return undefined;
-      files[k] = { path: f.path, bytes };
+      files.push({ path: f.path, bytes });
     }
+    return { ...outputs, files, inPlace: false };
   } catch {
     return undefined;
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    closeSync(fd);
   }
-  return { exit: loaded.exit, charts: loaded.charts, stdout: loaded.stdout, files, seal: loaded.seal, places };
 }
 
 /**
@@ -517,13 +443,7 @@ export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: stri
  * a problem or a warning, and where each report file stood once b12lint put it in place (from the
  * report stage: `OutputFile.place`); the reason when the replay file cannot be written.
  */
-export function writeReplay(
-  store: ReplayStore,
-  key: string,
-  replay: Replay,
-  places: readonly (Place | null)[],
-  ruleset?: string,
-): string | undefined {
+export function writeReplay(store: ReplayStore, key: string, replay: Replay, ruleset?: string): string | undefined {
   const head = Buffer.from(
     `${JSON.stringify({ format: REPLAY_FORMAT, strategy: store.strategy, key, ...(ruleset !== undefined ? { ruleset } : {}) } satisfies Header)}\n`,
   );
@@ -548,11 +468,10 @@ export function writeReplay(
       Buffer.concat([head, body, Buffer.from(seal), ...replay.files.map((f) => f.bytes)]),
       0o600,
     );
+    return undefined;
   } catch (err) {
     return `cannot write the cache in ${store.location}: ${ioCause(err)}`;
   }
-  writePlaces(store, seal, places);
-  return undefined;
 }
 
 /**
@@ -564,7 +483,6 @@ export class OutputRecorder {
   private readonly out: string[] = [];
   /** Each report file in the order opened (two formats sent to one path are two files: the last put in place wins, as in a run). */
   private readonly files: { path: string; parts: string[] }[] = [];
-  private readonly outputs: OutputFile[] = [];
   private size = 0;
   private overflow = false;
 
@@ -580,15 +498,9 @@ export class OutputRecorder {
     if (this.room(text)) this.out.push(text);
   }
 
-  /** A report file opened (`output`, whose place is asked once it is committed), for `file` to add its text to. */
-  open(path: string, output: OutputFile): number {
-    this.outputs.push(output);
+  /** A report file opened, for `file` to add its text to. */
+  open(path: string): number {
     return this.files.push({ path, parts: [] }) - 1;
-  }
-
-  /** Where each report file stood once put in place (`OutputFile.place`): ask once they are committed. */
-  places(): (Place | null)[] {
-    return this.outputs.map((o) => o.place());
   }
 
   file(id: number, text: string): void {

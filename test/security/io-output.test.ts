@@ -184,7 +184,7 @@ describe('temporary files', () => {
     expect([r.code, r.stderr]).toEqual([1, '']);
     for (const name of leftovers) expect(existsSync(join(s.dir, name))).toBe(false);
     expect(existsSync(join(s.dir, live))).toBe(true);
-    expect(readdirSync(join(s.dir, 'cache'))).toEqual(['cache.json', 'replay', 'replay.places']);
+    expect(readdirSync(join(s.dir, 'cache'))).toEqual(['cache.json', 'replay']);
   });
 
   test('no temporary file in src/ is opened with a plain "w" (which follows a planted link and truncates its target)', () => {
