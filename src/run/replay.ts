@@ -234,9 +234,9 @@ export function unsafe(bytes: Uint8Array): boolean {
   return false;
 }
 
-function openFile(store: ReplayStore, name: string): number | undefined {
+function openFile(store: ReplayStore): number | undefined {
   try {
-    return openSync(join(store.location, name), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); // never blocks on a planted FIFO
+    return openSync(join(store.location, REPLAY_FILE), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); // never blocks on a planted FIFO
   } catch {
     return undefined;
   }
@@ -252,7 +252,7 @@ function headerOf(line: string, store: ReplayStore): Pick<Header, 'key' | 'rules
 
 /** The header of the replay file there, by itself (unsealed: a hint, checked with the rest by `loadReplay`). */
 function readHeader(store: ReplayStore): Pick<Header, 'key' | 'ruleset'> | undefined {
-  const fd = openFile(store, REPLAY_FILE);
+  const fd = openFile(store);
   if (fd === undefined) return undefined;
   try {
     if (!fstatSync(fd).isFile()) return undefined;
@@ -308,7 +308,7 @@ function isKept(f: unknown): f is Meta['files'][number] {
  * key) unsafe to print. The caller compares the key.
  */
 export function loadReplay(store: ReplayStore, files: readonly string[]): LoadedReplay | undefined {
-  const fd = openFile(store, REPLAY_FILE);
+  const fd = openFile(store);
   if (fd === undefined) return undefined;
   try {
     const st = fstatSync(fd);
@@ -417,7 +417,7 @@ export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: stri
     }
     if (held.length === loaded.files.length) return { ...outputs, files: held, inPlace: true };
   }
-  const fd = openFile(store, REPLAY_FILE);
+  const fd = openFile(store);
   if (fd === undefined) return undefined;
   try {
     const st = fstatSync(fd);
