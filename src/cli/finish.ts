@@ -30,7 +30,7 @@ import type { Shard } from '../run/shard.js';
 import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-writer.js';
 import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
-import { openOutput, outputError, type OutputFile } from '../core/io.js';
+import { IoProblem, openOutput, outputError, type OutputFile } from '../core/io.js';
 import type { OutputRecorder, Replayed } from '../run/replay.js';
 
 export interface FormatTarget {
@@ -375,9 +375,14 @@ export async function replayOutputs(
         inPlace = touched.size;
       } else {
         // A time that could not be set: the files are written after all, as a run writes them.
-        replay.files.forEach((f, k) => writeTo(files[k]!.file, f.path, f.bytes));
+        const bytes = replay.bytes();
+        replay.files.forEach((f, k) => writeTo(files[k]!.file, f.path, bytes?.[k]?.bytes));
       }
-    } else for (const f of replay.files) writeReport(files, f.path, o.cwd, f.bytes);
+    } else
+      for (const f of replay.files) {
+        files.push({ file: reportFile(f.path, f.path, o.cwd), what: 'the report', shown: f.path });
+        writeTo(files[files.length - 1]!.file, f.path, f.bytes);
+      }
   } catch (err) {
     for (const f of files) f.file.abort();
     throw err;
@@ -387,8 +392,9 @@ export async function replayOutputs(
   return { code: replay.exit, inPlace };
 }
 
-function writeTo(file: OutputFile, shown: string, bytes: Uint8Array): void {
+function writeTo(file: OutputFile, shown: string, bytes: Uint8Array | undefined): void {
   try {
+    if (!bytes) throw new IoProblem("the cache's replay file changed while it was read");
     file.write(bytes);
   } catch (err) {
     throw outputError('the report', shown, err);

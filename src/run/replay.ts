@@ -66,11 +66,14 @@ export interface Replay {
 }
 
 /**
- * A replay to write: the outputs, and whether every report file already holds its bytes (read from
- * there, and checked against the sealed SHA-256), so that none is written again.
+ * A replay to write: the outputs, and whether every report file already holds its bytes (checked
+ * against the sealed SHA-256), so that none is written again (`inPlace`: the files carry no bytes;
+ * `bytes` reads them from the replay file, undefined if it changed since).
  */
-export interface Replayed extends Replay {
+export interface Replayed extends Omit<Replay, 'files'> {
+  files: { path: string; bytes?: Buffer }[];
   inPlace: boolean;
+  bytes: () => Replay['files'] | undefined;
 }
 
 /** A report file as the replay file keeps it: its bytes at `offset`. */
@@ -375,48 +378,42 @@ function standardStreams(): string[] {
   return ids;
 }
 
+/** The most of a report file read at once to hash it (one buffer for all: no 7 MB allocated to look). */
+const HASH_CHUNK = 1 << 20;
+
 /**
- * The bytes of the report file at `abs` when it is a regular file (not a link, a FIFO or a device:
- * nothing else is opened), not standard output or error, and holds exactly `length` bytes whose
- * SHA-256 is `digest`; undefined otherwise.
+ * Whether the report file at `abs` is a regular file (not a link, a FIFO or a device: nothing else
+ * is opened), not standard output or error, and holds exactly `length` bytes whose SHA-256 is
+ * `digest`; read a chunk at a time into `chunk`.
  */
-function heldBytes(abs: string, length: number, digest: string, streams: readonly string[]): Buffer | undefined {
+function holds(abs: string, length: number, digest: string, streams: readonly string[], chunk: Buffer): boolean {
   let fd: number | undefined;
   try {
     const st = lstatSync(abs, { bigint: true });
-    if (!st.isFile() || st.size !== BigInt(length) || streams.includes(`${st.dev}:${st.ino}`)) return undefined;
+    if (!st.isFile() || st.size !== BigInt(length) || streams.includes(`${st.dev}:${st.ino}`)) return false;
     fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
     const again = fstatSync(fd, { bigint: true });
-    if (!again.isFile() || again.ino !== st.ino || again.dev !== st.dev) return undefined;
-    const bytes = Buffer.allocUnsafe(length);
-    if (readAt(fd, bytes, 0) !== length) return undefined;
-    return createHash('sha256').update(bytes).digest('base64') === digest ? bytes : undefined;
+    if (!again.isFile() || again.ino !== st.ino || again.dev !== st.dev) return false;
+    const hash = createHash('sha256');
+    for (let at = 0; at < length;) {
+      const n = readSync(fd, chunk, 0, Math.min(chunk.length, length - at), at);
+      if (n === 0) return false;
+      hash.update(chunk.subarray(0, n));
+      at += n;
+    }
+    return readSync(fd, chunk, 0, 1, length) === 0 && hash.digest('base64') === digest;
   } catch {
-    return undefined;
+    return false;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
 /**
- * The outputs to write for a replay whose key matched. When every report file already holds its
- * bytes, they are taken from there (`inPlace`: none is written again); otherwise every report
- * file's bytes are read from the replay file, each checked against its SHA-256 and, under the
- * public key, for what must not be written (`unsafe`). Undefined when those cannot be read or do
- * not check: the run goes the usual way.
+ * Each report file's bytes from the replay file, checked against its SHA-256 and, under the public
+ * key, for what must not be written (`unsafe`); undefined when one cannot be read or does not check.
  */
-export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: string): Replayed | undefined {
-  const outputs = { exit: loaded.exit, charts: loaded.charts, stdout: loaded.stdout };
-  if (loaded.files.length > 0) {
-    const streams = standardStreams();
-    const held: Replay['files'] = [];
-    for (const f of loaded.files) {
-      const bytes = heldBytes(resolve(cwd, f.path), f.length, f.digest, streams);
-      if (!bytes) break;
-      held.push({ path: f.path, bytes });
-    }
-    if (held.length === loaded.files.length) return { ...outputs, files: held, inPlace: true };
-  }
+function replayBytes(store: ReplayStore, loaded: LoadedReplay): Replay['files'] | undefined {
   const fd = openFile(store);
   if (fd === undefined) return undefined;
   try {
@@ -430,7 +427,7 @@ export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: stri
       if (store.secret === undefined && unsafe(bytes)) return undefined;
       files.push({ path: f.path, bytes });
     }
-    return { ...outputs, files, inPlace: false };
+    return files;
   } catch {
     return undefined;
   } finally {
@@ -439,9 +436,26 @@ export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: stri
 }
 
 /**
+ * The outputs to write for a replay whose key matched. When every report file already holds its
+ * bytes (`inPlace`), none is read from the replay file (`bytes` reads them, should one have to be
+ * written after all); otherwise every report file's bytes are read from it (`replayBytes`).
+ * Undefined when those cannot be read or do not check: the run goes the usual way.
+ */
+export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: string): Replayed | undefined {
+  const outputs = { exit: loaded.exit, charts: loaded.charts, stdout: loaded.stdout };
+  if (loaded.files.length > 0) {
+    const streams = standardStreams();
+    const chunk = Buffer.allocUnsafe(Math.min(HASH_CHUNK, Math.max(1, ...loaded.files.map((f) => f.length))));
+    if (loaded.files.every((f) => holds(resolve(cwd, f.path), f.length, f.digest, streams, chunk)))
+      return { ...outputs, files: loaded.files.map((f) => ({ path: f.path })), inPlace: true, bytes: () => replayBytes(store, loaded) };
+  }
+  const files = replayBytes(store, loaded);
+  return files && { ...outputs, files, inPlace: false, bytes: () => files };
+}
+
+/**
  * Keeps a run's outputs under `key`, with the fingerprint of its ruleset when it compiled without
- * a problem or a warning, and where each report file stood once b12lint put it in place (from the
- * report stage: `OutputFile.place`); the reason when the replay file cannot be written.
+ * a problem or a warning; the reason when the replay file cannot be written.
  */
 export function writeReplay(store: ReplayStore, key: string, replay: Replay, ruleset?: string): string | undefined {
   const head = Buffer.from(
