@@ -108,6 +108,22 @@ describe('standard output that goes away', () => {
     expect(r.stderr.trim()).toBe(`exit=${code}`);
   });
 
+  test.each([
+    ['a ruleset that cannot be used', `-r "${join(ROOT, 'fixtures', 'rulesets', 'broken.yaml')}" fixtures/charts`, 2],
+    ['a clean chart with a warning on stderr (--redact without a key)', 'fixtures/charts/clean.yaml --redact', 0],
+    ['charts with findings', 'fixtures/charts', 1],
+  ])("standard error that goes away (a reader that stops, a full disk) leaves the exit code the run's: %s", (_name, args, code) => {
+    const env = { ...process.env, NO_COLOR: '1', B12LINT_REDACT_KEY: '' };
+    const full = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ${args} 2>/dev/full`], { cwd: ROOT, encoding: 'utf8', env });
+    expect(full.status).toBe(code);
+    const closed = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ${args} 2>&1 >/dev/null | true; exit \${PIPESTATUS[0]}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env,
+    });
+    expect(closed.status).toBe(code);
+  });
+
   test('a full disk behind a redirection says the report is incomplete and exits 2', () => {
     const r = shell(`"${process.execPath}" "${BIN}" fixtures/charts > /dev/full`);
     expect(r.stderr).toContain('b12lint: cannot write to standard output: no space left on the device; the report is incomplete');

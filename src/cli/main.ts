@@ -96,6 +96,10 @@ export interface Io {
  */
 let stdoutClosed = false;
 function watchStdout(): void {
+  // Standard error's: what cannot be said there is lost (there is nowhere else to say it), but the
+  // exit code stays the run's. Unheard, the error ended the process with 1, "findings", where a run
+  // that could not start exits 2 (`b12lint -r bad.yaml 2>&1 | head -1`, or 2>/dev/full).
+  if (process.stderr.listenerCount('error') === 0) process.stderr.on('error', () => undefined);
   if (process.stdout.listenerCount('error') > 0) return;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (stdoutClosed) return;
