@@ -429,7 +429,13 @@ describe('report files that already hold what a replay would write are left ther
     rmSync(join(p.dir, 'same.txt'));
     for (let i = 0; i < 4; i++) {
       const r = p.run(same);
-      expect([i, r.stdout, r.code, readFileSync(join(p.dir, 'same.txt'), 'utf8')]).toEqual([i, fresh.stdout, fresh.code, text]);
+      expect([i, replayed(r), r.stdout, r.code, readFileSync(join(p.dir, 'same.txt'), 'utf8')]).toEqual([
+        i,
+        i > 0,
+        fresh.stdout,
+        fresh.code,
+        text,
+      ]);
     }
   });
 
@@ -503,6 +509,46 @@ describe('report files that already hold what a replay would write are left ther
       expect(where(join(p.dir, 'a.json'))).toEqual(a);
     } finally {
       locked();
+    }
+  });
+
+  test('a report written through /proc (into the file, as a run writes there) is never left in place: after every run', () => {
+    const p = project();
+    const args = ['-f', `json:/proc/self/cwd/r.json`];
+    const sizes = (cache: boolean): number[] => {
+      writeFileSync(join(p.dir, 'r.json'), '');
+      return [0, 1, 2].map(() => {
+        if (cache) p.run(args);
+        else cli(['charts', ...args], { cwd: p.dir });
+        return statSync(join(p.dir, 'r.json')).size;
+      });
+    };
+    expect(sizes(true)).toEqual(sizes(false));
+  });
+
+  test('a report of another mode whose bytes are damaged in the replay file is left as it is (it holds them), not an error', () => {
+    const p = project();
+    const json = ['-f', 'json', '-o', 'r.json'];
+    const first = p.run(json);
+    const report = readFileSync(join(p.dir, 'r.json'), 'utf8');
+    const was = parts(p.replayFile);
+    const damaged = Buffer.from(was.bytes.toString('latin1').replace('"errors"', '"errorz"'), 'latin1');
+    writeFileSync(p.replayFile, Buffer.concat([readFileSync(p.replayFile).subarray(0, -was.bytes.length), damaged]));
+    chmodSync(join(p.dir, 'r.json'), 0o600);
+    for (let i = 0; i < 2; i++) {
+      const r = p.run(json);
+      expect([i, r.code, r.stdout, readFileSync(join(p.dir, 'r.json'), 'utf8')]).toEqual([i, first.code, first.stdout, report]);
+    }
+  });
+
+  test('a forged exit code other than 0 or 1 (only those runs are kept) is not replayed', () => {
+    const p = project();
+    const first = p.run([]);
+    for (const exit of [2, 256, -255, 1e300]) {
+      const { head, meta, stdout } = parts(p.replayFile);
+      writeFileSync(p.replayFile, replayFileOf(head, { ...meta, exit }, stdout, []));
+      const r = p.run([]);
+      expect([exit, replayed(r), r.code, r.stdout]).toEqual([exit, false, first.code, first.stdout]);
     }
   });
 

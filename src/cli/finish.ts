@@ -14,7 +14,7 @@
  * Files are still written whole (atomically, or into a FIFO or device: src/core/io.ts); what
  * goes to stdout is written as it is made.
  */
-import { closeSync, constants, existsSync, futimesSync, lstatSync, openSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, futimesSync, lstatSync, openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { formatReport, pieceWriter } from '../report/encode.js';
@@ -368,15 +368,16 @@ export async function replayOutputs(
     if (replay.inPlace) {
       // Opened as a run opens them (a folder that takes no new file fails here as there), not written.
       for (const f of replay.files) files.push({ file: reportFile(f.path, f.path, o.cwd), what: 'the report', shown: f.path });
-      const touched = new Map(replay.files.map((f, k) => [resolve(o.cwd, f.path), files[k]!.file.mode]));
-      if ([...touched].every(([abs, mode]) => touchNow(abs, mode))) {
+      const touched = new Map(replay.files.map((f, k) => [resolve(o.cwd, f.path), files[k]!.file.made]));
+      // A file of another mode, owner or group than a run makes, or whose times cannot be set, and
+      // the files are written after all, as a run writes them; if the replay's copy of their bytes
+      // fails its check, they are left as they are (they hold those bytes: checked before).
+      const bytes = [...touched].every(([abs, made]) => touchNow(abs, made)) ? undefined : replay.bytes();
+      if (bytes) replay.files.forEach((f, k) => writeTo(files[k]!.file, f.path, bytes[k]?.bytes));
+      else {
         for (const f of files) f.file.abort();
         files.length = 0;
         inPlace = touched.size;
-      } else {
-        // A time that could not be set: the files are written after all, as a run writes them.
-        const bytes = replay.bytes();
-        replay.files.forEach((f, k) => writeTo(files[k]!.file, f.path, bytes?.[k]?.bytes));
       }
     } else
       for (const f of replay.files) {
@@ -402,15 +403,17 @@ function writeTo(file: OutputFile, shown: string, bytes: Uint8Array | undefined)
 }
 
 /**
- * Sets the times of the regular file at `abs` to now, if it is this process's and has the mode a
- * run would make it with (never through a link, never opening a FIFO); whether they were.
+ * Sets the times of the regular file at `abs` to now, if it has the mode, owner and group a run
+ * would make it with (never through a link, never opening a FIFO); whether they were.
  */
-function touchNow(abs: string, mode: number): boolean {
+function touchNow(abs: string, made: OutputFile['made']): boolean {
   let fd: number | undefined;
   try {
     const st = lstatSync(abs);
-    if (!st.isFile() || (st.mode & 0o7777) !== mode || (process.geteuid && st.uid !== process.geteuid())) return false;
+    if (!st.isFile() || (st.mode & 0o7777) !== made.mode || st.uid !== made.uid || st.gid !== made.gid) return false;
     fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    const opened = fstatSync(fd);
+    if (opened.ino !== st.ino || opened.dev !== st.dev) return false; // another file since the look
     const now = new Date();
     futimesSync(fd, now, now);
     return true;

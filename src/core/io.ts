@@ -98,8 +98,8 @@ export interface OutputFile {
   /** Renames the temporary file into place, or copies it into a FIFO or device; stops at an aborted `signal`. */
   commit(signal?: AbortSignal): Promise<void>;
   abort(): void;
-  /** The permission bits the file is made with (a replay leaves a report in place only if it has them). */
-  readonly mode: number;
+  /** The permission bits, owner and group the file is made with (a replay leaves a report in place only if it has them). */
+  readonly made: { mode: number; uid: number; gid: number };
 }
 
 /** How a path is written: atomically (a regular file, a new path, a link to nothing), or into (anything else). */
@@ -272,7 +272,7 @@ export function openOutput(path: string, options: { mode?: number; into?: boolea
   };
   return {
     into,
-    mode: fstatSync(fd).mode & 0o7777,
+    made: made(fd),
     write: (chunk) => writeAll(fd, chunk),
     commit: async (signal) => {
       close();
@@ -285,6 +285,11 @@ export function openOutput(path: string, options: { mode?: number; into?: boolea
     },
     abort: remove,
   };
+}
+
+function made(fd: number): { mode: number; uid: number; gid: number } {
+  const st = fstatSync(fd);
+  return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
 }
 
 function isBlockDevice(p: string): boolean {

@@ -38,7 +38,7 @@
 import { createHash, createHmac, type Hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ioCause, writeAtomic } from '../core/io.js';
+import { ioCause, writeAtomic, writesInto } from '../core/io.js';
 import type { CacheStrategy, Signature } from './signature.js';
 
 export const REPLAY_FILE = 'replay';
@@ -325,7 +325,9 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): Loaded
     const metaEnd = buf.subarray(0, filled).indexOf(10, eol + 1);
     if (metaEnd < 0) return undefined;
     const meta = JSON.parse(buf.toString('utf8', eol + 1, metaEnd)) as Meta;
-    if (!Number.isInteger(meta.exit) || !Number.isInteger(meta.charts) || !Array.isArray(meta.files)) return undefined;
+    // Only a run that exits 0 or 1 is kept (src/cli/main.ts keepOutputs).
+    if ((meta.exit !== 0 && meta.exit !== 1) || !Number.isSafeInteger(meta.charts) || meta.charts < 0 || !Array.isArray(meta.files))
+      return undefined;
     if (!Number.isSafeInteger(meta.stdout) || meta.stdout < 0 || !meta.files.every(isKept)) return undefined;
     // Only the report files this run writes: a replay never writes elsewhere.
     if (meta.files.length !== files.length || meta.files.some((f, k) => f[0] !== files[k])) return undefined;
@@ -390,7 +392,9 @@ function holds(abs: string, length: number, digest: string, streams: readonly st
   let fd: number | undefined;
   try {
     const st = lstatSync(abs, { bigint: true });
-    if (!st.isFile() || st.size !== BigInt(length) || streams.includes(`${st.dev}:${st.ino}`)) return false;
+    // A run writes into a path under /proc (src/core/io.ts writesInto) and makes a file of one link.
+    if (!st.isFile() || st.nlink !== 1n || st.size !== BigInt(length) || streams.includes(`${st.dev}:${st.ino}`) || writesInto(abs))
+      return false;
     fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
     const again = fstatSync(fd, { bigint: true });
     if (!again.isFile() || again.ino !== st.ino || again.dev !== st.dev) return false;
