@@ -264,6 +264,13 @@ function replayFileOf(head: string, meta: Meta, stdout: Buffer, files: Buffer[])
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('base64');
 
+/** Changes one byte of the report files' bytes in a replay file (after its seal: the seal still verifies). */
+function damageReportBytes(file: string): void {
+  const was = parts(file);
+  const damaged = Buffer.from(was.bytes.toString('latin1').replace('"errors"', '"errorz"'), 'latin1');
+  writeFileSync(file, Buffer.concat([readFileSync(file).subarray(0, -was.bytes.length), damaged]));
+}
+
 /** Makes a folder unwritable (its mode, or for root the immutable flag); gives back what undoes it. */
 function lockFolder(dir: string): () => void {
   const writable = (): boolean => {
@@ -531,9 +538,7 @@ describe('report files that already hold what a replay would write are left ther
     const json = ['-f', 'json', '-o', 'r.json'];
     const first = p.run(json);
     const report = readFileSync(join(p.dir, 'r.json'), 'utf8');
-    const was = parts(p.replayFile);
-    const damaged = Buffer.from(was.bytes.toString('latin1').replace('"errors"', '"errorz"'), 'latin1');
-    writeFileSync(p.replayFile, Buffer.concat([readFileSync(p.replayFile).subarray(0, -was.bytes.length), damaged]));
+    damageReportBytes(p.replayFile);
     chmodSync(join(p.dir, 'r.json'), 0o600);
     for (let i = 0; i < 2; i++) {
       const r = p.run(json);
@@ -557,9 +562,7 @@ describe('report files that already hold what a replay would write are left ther
     const json = ['-f', 'json', '-o', 'r.json'];
     const first = p.run(json);
     const report = readFileSync(join(p.dir, 'r.json'), 'utf8');
-    const was = parts(p.replayFile);
-    const damaged = Buffer.from(was.bytes.toString('latin1').replace('"errors"', '"errorz"'), 'latin1');
-    writeFileSync(p.replayFile, Buffer.concat([readFileSync(p.replayFile).subarray(0, -was.bytes.length), damaged]));
+    damageReportBytes(p.replayFile);
     expect(replayed(p.run(json))).toBe(true); // r.json holds the sealed bytes: read from there
     expect(readFileSync(join(p.dir, 'r.json'), 'utf8')).toBe(report);
     rmSync(join(p.dir, 'r.json'));
