@@ -14,7 +14,7 @@
  * Files are still written whole (atomically, or into a FIFO or device: src/core/io.ts); what
  * goes to stdout is written as it is made.
  */
-import { closeSync, constants, existsSync, fstatSync, futimesSync, lstatSync, openSync } from 'node:fs';
+import { type BigIntStats, existsSync, futimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { formatReport, pieceWriter } from '../report/encode.js';
@@ -30,7 +30,7 @@ import type { Shard } from '../run/shard.js';
 import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-writer.js';
 import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
-import { IoProblem, openOutput, outputError, type OutputFile } from '../core/io.js';
+import { IoProblem, openOutput, outputError, withRegularFile, type OutputFile } from '../core/io.js';
 import type { OutputRecorder, Replayed } from '../run/replay.js';
 
 export interface FormatTarget {
@@ -407,19 +407,11 @@ function writeTo(file: OutputFile, shown: string, bytes: Uint8Array | undefined)
  * would make it with (never through a link, never opening a FIFO); whether they were.
  */
 function touchNow(abs: string, made: OutputFile['made']): boolean {
-  let fd: number | undefined;
-  try {
-    const st = lstatSync(abs);
-    if (!st.isFile() || (st.mode & 0o7777) !== made.mode || st.uid !== made.uid || st.gid !== made.gid) return false;
-    fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-    const opened = fstatSync(fd);
-    if (opened.ino !== st.ino || opened.dev !== st.dev) return false; // another file since the look
+  const accept = (st: BigIntStats): boolean =>
+    Number(st.mode & 0o7777n) === made.mode && Number(st.uid) === made.uid && Number(st.gid) === made.gid;
+  return withRegularFile(abs, accept, (fd) => {
     const now = new Date();
     futimesSync(fd, now, now);
     return true;
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  });
 }

@@ -15,6 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  type BigIntStats,
   closeSync,
   constants,
   fstatSync,
@@ -117,6 +118,28 @@ export function writesInto(path: string): boolean {
     p = resolve(dirname(p), readlinkSync(p));
   }
   return false; // a link loop: the open fails and says so
+}
+
+/**
+ * Opens the regular file at `abs` to read and hands its descriptor to `use`, when its `lstat` is a
+ * regular file that `accept` takes: never through a link, never opening a FIFO or a device (which
+ * could block or have effects), and only if the file opened is the one looked at (the same device
+ * and inode). False when any of that fails or throws; the descriptor is closed either way.
+ */
+export function withRegularFile(abs: string, accept: (st: BigIntStats) => boolean, use: (fd: number) => boolean): boolean {
+  let fd: number | undefined;
+  try {
+    const st = lstatSync(abs, { bigint: true });
+    if (!st.isFile() || !accept(st)) return false;
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    const opened = fstatSync(fd, { bigint: true });
+    if (!opened.isFile() || opened.ino !== st.ino || opened.dev !== st.dev) return false; // another file since the look
+    return use(fd);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Temporary files a run makes next to `base`: `.base.<pid>.<random>.tmp` (and the older `.base.<pid>.<ms>.tmp`). */

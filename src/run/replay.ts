@@ -36,9 +36,9 @@
  * is always written again (`-o r.txt >> r.txt`: a run renames over it).
  */
 import { createHash, createHmac, type Hash } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { type BigIntStats, closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ioCause, writeAtomic, writesInto } from '../core/io.js';
+import { ioCause, withRegularFile, writeAtomic, writesInto } from '../core/io.js';
 import type { CacheStrategy, Signature } from './signature.js';
 
 export const REPLAY_FILE = 'replay';
@@ -389,15 +389,10 @@ const HASH_CHUNK = 1 << 20;
  * `digest`; read a chunk at a time into `chunk`.
  */
 function holds(abs: string, length: number, digest: string, streams: readonly string[], chunk: Buffer): boolean {
-  let fd: number | undefined;
-  try {
-    const st = lstatSync(abs, { bigint: true });
-    // A run writes into a path under /proc (src/core/io.ts writesInto) and makes a file of one link.
-    if (!st.isFile() || st.nlink !== 1n || st.size !== BigInt(length) || streams.includes(`${st.dev}:${st.ino}`) || writesInto(abs))
-      return false;
-    fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-    const again = fstatSync(fd, { bigint: true });
-    if (!again.isFile() || again.ino !== st.ino || again.dev !== st.dev) return false;
+  // A run writes into a path under /proc (src/core/io.ts writesInto) and makes a file of one link.
+  const accept = (st: BigIntStats): boolean =>
+    st.nlink === 1n && st.size === BigInt(length) && !streams.includes(`${st.dev}:${st.ino}`) && !writesInto(abs);
+  return withRegularFile(abs, accept, (fd) => {
     const hash = createHash('sha256');
     for (let at = 0; at < length;) {
       const n = readSync(fd, chunk, 0, Math.min(chunk.length, length - at), at);
@@ -406,11 +401,7 @@ function holds(abs: string, length: number, digest: string, streams: readonly st
       at += n;
     }
     return readSync(fd, chunk, 0, 1, length) === 0 && hash.digest('base64') === digest;
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  });
 }
 
 /**
