@@ -124,6 +124,27 @@ describe('bad input is a finding, and the run goes on', () => {
     expect(r.report.results[0]!.findings.every((f) => f.ruleId === 'chart-format')).toBe(true);
   });
 
+  test('a diagnosis description too long to be searched for in the notes is named in a finding, not quietly passed over', () => {
+    const r = cliJson(['fixtures/broken/long-description.yaml']);
+    expect(r.code).toBe(0); // a warning
+    const findings = r.report.results[0]!.findings;
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.pointer}`)).toEqual([
+      '12:9 warning chart-format /encounters/0/diagnoses/0',
+    ]);
+    expect(findings[0]!.message).toBe(
+      "The description of diagnosis E55.9 has 366 characters and 57 words, more than a phrase b12lint searches the notes for (300 characters or 40 words): the notes are searched only for E55.9 and the ruleset's words for it, so how they state this diagnosis may go unread. Check the export.",
+    );
+    // Within the limits, the description is searched for: the note's "probable" is read as this diagnosis's.
+    const dir = tmp();
+    const short = readFileSync(join(ROOT, 'fixtures/broken/long-description.yaml'), 'utf8').replace(
+      /description: >-\n(?: {10}.*\n)+/,
+      'description: Vitamin D deficiency\n',
+    );
+    writeFileSync(join(dir, 'short.yaml'), short);
+    const searched = cliJson(['short.yaml'], { cwd: dir });
+    expect(searched.report.results[0]!.findings.map((f) => f.ruleId)).toEqual(['uncertain-dx-coded-outpatient']);
+  });
+
   test('a chart id used twice in a run is reported where it repeats', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'a.yaml'), 'chartId: SAME\nencounters: [{ id: E1, date: 2026-10-01 }]\n');

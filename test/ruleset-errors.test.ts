@@ -125,3 +125,19 @@ test('`text` needs terms or about', () => {
     '13:19 `text` needs `terms`, or `about` to look for the subject diagnosis',
   ]);
 });
+
+test('a term beyond the limits of a phrase searched for in notes (300 characters, 40 words) is placed, never quietly not searched for', () => {
+  const forty = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+  const rule = '  - { id: r1, severity: error, title: t, on: chart, when: { encounter: {} }, message: m }\n';
+  const within = `  long: ["${forty}", "  b${'x'.repeat(299)}  "]\n`;
+  expect(rulesetProblems(base(rule, within))).toEqual([]);
+  const beyond = `  long:\n    - "${forty} w40"\n    - "b${'x'.repeat(300)}"\ncontext:\n  uncertainty: { before: { add: ["${forty} w40"] } }\n`;
+  expect(rulesetProblems(base(rule, beyond))).toEqual([
+    '9:7 entry 1 of `long` is over 40 words, the most a phrase searched for in notes can have',
+    '10:7 entry 2 of `long` is over 300 characters, the most a phrase searched for in notes can have',
+    '12:34 entry 1 of `add` is over 40 words, the most a phrase searched for in notes can have',
+  ]);
+  expect(rulesetProblems(oneRule(`{ text: { terms: ["b12", "${forty} w40"] } }`))).toEqual([
+    '13:36 entry 2 of `terms` is over 40 words, the most a phrase searched for in notes can have',
+  ]);
+});

@@ -14,6 +14,7 @@ import { OPERATORS } from '../rules/compare.js';
 import { MATCH_OPTIONS } from '../rules/compile.js';
 import { COMBINATORS, CONDITIONS } from '../rules/conditions/index.js';
 import { DURATION_PATTERN } from '../rules/duration.js';
+import { MAX_PHRASE_LENGTH, MAX_PHRASE_WORDS, PHRASE_LENGTH_PATTERN, PHRASE_WORDS_PATTERN } from '../rules/words.js';
 import { RULE_ID_PATTERN } from '../rules/load.js';
 import { QUERY_FORMS } from '../rules/query.js';
 import type { SchemaName } from '../rules/schema-check.js';
@@ -29,6 +30,21 @@ const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 const ref = (def: string): Schema => ({ $ref: `#/$defs/${def}` });
 const text = (description: string): Schema => ({ type: 'string', minLength: 1, description });
 const textOrList = (description: string): Schema => ({ type: ['string', 'array'], items: { type: 'string', minLength: 1 }, description });
+/** A word or phrase searched for in notes: within the limits a word list searches for (rules/words.ts). */
+const phrase: Schema = {
+  type: 'string',
+  minLength: 1,
+  allOf: [
+    {
+      pattern: PHRASE_LENGTH_PATTERN,
+      patternErrorMessage: `is over ${MAX_PHRASE_LENGTH} characters, the most a phrase searched for in notes can have`,
+    },
+    {
+      pattern: PHRASE_WORDS_PATTERN,
+      patternErrorMessage: `is over ${MAX_PHRASE_WORDS} words, the most a phrase searched for in notes can have`,
+    },
+  ],
+};
 const orList = (items: readonly string[]): string =>
   items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 
@@ -73,7 +89,7 @@ export function optionSchema(spec: OptionSpec): Schema {
     case 'lab':
       return text(d);
     case 'terms':
-      return { type: ['string', 'array'], items: { type: 'string', minLength: 1 }, minItems: 1, description: d };
+      return { type: ['string', 'array'], items: phrase, minItems: 1, description: d };
     case 'enum':
       return { type: 'string', enum: [...spec.values!], description: d };
     case 'enum-list':
@@ -519,7 +535,7 @@ function rulesetDefs(): Record<string, Schema> {
       description: 'Words or phrases, matched as whole words, case-insensitively.',
       type: 'array',
       minItems: 1,
-      items: { type: 'string', minLength: 1 },
+      items: phrase,
       errorMessage: 'a term list is a list of words or phrases',
     },
     mention: {
@@ -528,7 +544,7 @@ function rulesetDefs(): Record<string, Schema> {
       required: ['code', 'terms'],
       properties: {
         code: { type: ['string', 'array'], items: { type: 'string' }, description: 'The codes the words stand for.' },
-        terms: { type: ['string', 'array'], items: { type: 'string', minLength: 1 }, description: 'A term list name, or the words.' },
+        terms: { type: ['string', 'array'], items: phrase, description: 'A term list name, or the words.' },
         name: text('What the words name, for messages.'),
         note: text('A sentence messages add about these words ({{mention.note}}).'),
         assertion: {
@@ -546,11 +562,11 @@ function rulesetDefs(): Record<string, Schema> {
       title: 'context word list',
       description: 'A list of cue words (replaces the inherited list), or { add, remove } to extend it.',
       anyOf: [
-        { type: 'array', items: { type: 'string', minLength: 1 } },
+        { type: 'array', items: phrase },
         {
           type: 'object',
           properties: {
-            add: { type: 'array', items: { type: 'string', minLength: 1 } },
+            add: { type: 'array', items: phrase },
             remove: { type: 'array', items: { type: 'string', minLength: 1 } },
           },
           additionalProperties: false,
@@ -723,7 +739,7 @@ function layerProperties(): Record<string, Schema> {
       properties: {
         forbidden: {
           type: 'object',
-          additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } },
+          additionalProperties: { type: 'array', items: phrase },
           description: 'Words by category; a category replaces the built-in one of its name ([] turns it off).',
         },
         allowed: {

@@ -1,22 +1,28 @@
 /**
  * Data quality that hides a lab result from every rule is itself a finding (`chart-format`,
  * warning): a LOINC code with a wrong check digit, a value with no unit where the test needs
- * one, a unit that cannot be converted to the test's unit. Without these a rule would stay
- * quiet for the wrong reason.
+ * one, a unit that cannot be converted to the test's unit; a diagnosis description too long to
+ * be searched for in the notes. Without these a rule would stay quiet for the wrong reason.
  */
 import type { Chart } from '../chart/model.js';
 import { ENGINE_RULES, type UnlocatedFinding } from '../finding.js';
 import { loincCheckDigit } from './loinc.js';
+import { MAX_PHRASE_LENGTH, MAX_PHRASE_WORDS, withinLimits } from './words.js';
 import type { CompiledLab } from './labs.js';
 
-export function labDataQuality(chart: Chart, labs: Iterable<CompiledLab>): UnlocatedFinding[] {
-  const out: UnlocatedFinding[] = [];
-  const testList = [...labs];
-  const add = (pointer: string, message: string): void => {
+/** A `chart-format` warning of this chart, added to `out`. */
+function adder(chart: Chart, out: UnlocatedFinding[]): (pointer: string, message: string) => void {
+  return (pointer, message) => {
     const f: UnlocatedFinding = { ruleId: ENGINE_RULES.chartFormat, severity: 'warning', message, pointer, evidence: [] };
     if (chart.chartId) f.chartId = chart.chartId;
     out.push(f);
   };
+}
+
+export function labDataQuality(chart: Chart, labs: Iterable<CompiledLab>): UnlocatedFinding[] {
+  const out: UnlocatedFinding[] = [];
+  const testList = [...labs];
+  const add = adder(chart, out);
   for (const lab of chart.labs) {
     if (lab.loinc !== undefined) {
       const m = /^(\d{1,7})-(\d)$/.exec(lab.loinc);
@@ -46,4 +52,30 @@ export function labDataQuality(chart: Chart, labs: Iterable<CompiledLab>): Unloc
       );
   }
   return out;
+}
+
+/**
+ * A diagnosis whose description or code, as written, is beyond the limits of a phrase searched for
+ * in notes (rules/words.ts): the notes are not searched for it, so a rule that reads how the notes
+ * state the diagnosis ("probable ...") would stay quiet. Added to `out`; the text is not quoted.
+ */
+export function diagnosisDataQuality(chart: Chart, out: UnlocatedFinding[]): void {
+  const add = adder(chart, out);
+  for (const encounter of chart.encounters) {
+    for (const d of encounter.diagnoses) {
+      const codeText = d.codeText.trim();
+      const description = d.description?.trim() ?? '';
+      const long = !withinLimits(codeText) ? codeText : description !== '' && !withinLimits(description) ? description : undefined;
+      if (long === undefined) continue;
+      const what = long === codeText ? 'A diagnosis code as written' : `The description of diagnosis ${d.code}`;
+      const searched =
+        long === codeText
+          ? 'the notes are not searched for it'
+          : `the notes are searched only for ${d.code} and the ruleset's words for it`;
+      add(
+        d.ptr,
+        `${what} has ${long.length} characters and ${long.split(/\s+/).length} words, more than a phrase b12lint searches the notes for (${MAX_PHRASE_LENGTH} characters or ${MAX_PHRASE_WORDS} words): ${searched}, so how they state this diagnosis may go unread. Check the export.`,
+      );
+    }
+  }
 }

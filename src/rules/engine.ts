@@ -6,7 +6,7 @@ import { chartFacts } from './relevance.js';
 import type { Chart, Encounter } from '../chart/model.js';
 import { ENGINE_RULES, fingerprintOf, type UnlocatedFinding } from '../finding.js';
 import { ChartContext } from './chart-context.js';
-import { labDataQuality } from './data-quality.js';
+import { diagnosisDataQuality, labDataQuality } from './data-quality.js';
 import { diagnosisEvidence, merge } from './evidence.js';
 import { subjectOf } from './subject.js';
 import { buildQuery } from './query.js';
@@ -74,6 +74,7 @@ export class Engine {
   lint(chart: Chart, debug = false, queries = true): UnlocatedFinding[] {
     const ctx = new ChartContext(chart);
     const out: UnlocatedFinding[] = chart.labs.length ? labDataQuality(chart, this.ruleset.labs.values()) : [];
+    diagnosisDataQuality(chart, out);
     const all = this.bySubject();
     const active = this.relevance ? this.relevantRules(chart, all) : all;
     if (active.size === 0) return out; // nothing any rule could fire on: the chart's checks are done

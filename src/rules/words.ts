@@ -65,9 +65,19 @@ export const MAX_PHRASE_LENGTH = 300;
 export const MAX_PHRASE_WORDS = 40;
 
 /** Whether a phrase (trimmed) is within both limits: words as phrasePattern splits them. */
-function withinLimits(phrase: string): boolean {
+export function withinLimits(phrase: string): boolean {
+  // n words take at least 2n - 1 characters: a short phrase needs no split (every diagnosis is asked).
+  if (phrase.length < 2 * MAX_PHRASE_WORDS) return true;
   return phrase.length <= MAX_PHRASE_LENGTH && phrase.split(/\s+/).length <= MAX_PHRASE_WORDS;
 }
+
+/**
+ * The two limits as patterns of the text as written (white space around it aside), for the JSON
+ * Schema of rulesets: a ruleset's term beyond them is a problem of the ruleset, never a word quietly
+ * not searched for. Each runs in time linear in the text.
+ */
+export const PHRASE_LENGTH_PATTERN = `^\\s*(?:\\S(?:[\\s\\S]{0,${MAX_PHRASE_LENGTH - 2}}\\S)?)?\\s*$`;
+export const PHRASE_WORDS_PATTERN = `^\\s*\\S*(?:\\s+\\S+){0,${MAX_PHRASE_WORDS - 1}}\\s*$`;
 
 /** The phrases of a list, each once, longest first (so "blood loss anemia" wins over "blood loss" at the same place). */
 function phrasesOf(terms: readonly string[]): string[] {
