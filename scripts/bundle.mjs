@@ -19,7 +19,8 @@
  * which dist/report/html.js imports and embeds in the page (and so the CLI bundle inlines).
  */
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -89,3 +90,13 @@ await build({
 // bin/load.js compiles the script with no loader for `import()`: the build stops if one is left.
 if (/\bimport\(/.test(readFileSync(join(OUT, 'main.cjs'), 'utf8')))
   throw new Error('dist/bundle/main.cjs calls import(): bin/load.js cannot load it');
+
+// The build's id: a hash of the bundle's code (each file's name and bytes, in name order). A run
+// adds it to the version its results depend on (src/cli/main.ts codeVersion), so that a cache, a
+// replay or a shard report of another build of the same version is not taken for this one's.
+const hash = createHash('sha256');
+for (const name of readdirSync(OUT)
+  .filter((n) => /\.c?js$/.test(n))
+  .sort())
+  hash.update(`${name}\0`).update(readFileSync(join(OUT, name)));
+writeFileSync(join(OUT, 'build-id'), `${hash.digest('hex').slice(0, 32)}\n`);

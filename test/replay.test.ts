@@ -6,9 +6,9 @@
  * or gone, an option, colour, the folder, the time a format shows, the keys) makes the run go the
  * usual way; and a replay file that is damaged, forged or would drive a terminal is not used.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FORMATTERS, SHOWS_CLOCK } from '../src/report/index.js';
 import type { Report } from '../src/report/types.js';
@@ -16,7 +16,7 @@ import { loadReplay, REPLAY_FILE, replayKey, settleReplay, unsafe, writeReplay, 
 import type { Signature } from '../src/run/signature.js';
 import { loadedFingerprint, loadFromSpec } from '../src/run/setup.js';
 import { rulesetSpecOf } from '../src/run/settings.js';
-import { version } from '../src/cli/main.js';
+import { codeVersion } from '../src/cli/main.js';
 import { BIN, cli, ROOT, type CliResult } from './helpers/cli.js';
 import { scratches } from './helpers/scratch.js';
 
@@ -704,12 +704,13 @@ describe('the ruleset of a replayed run is compiled only when a rule is needed (
 
   /** The project's replay file with the broken ruleset's fingerprint in its header; sealed again with the public key when `seal`. */
   function nameBroken(p: { dir: string; replayFile: string }, seal: boolean): void {
+    // As the CLI compiles it: the version the results depend on, with the build's id (codeVersion).
     // As the CLI loads `-r bad.yaml` in that folder: the fingerprint covers the file's name as shown from there.
     const here = process.cwd();
     process.chdir(p.dir);
     let loaded: ReturnType<typeof loadFromSpec>;
     try {
-      loaded = loadFromSpec(rulesetSpecOf({ cwd: p.dir, ruleset: 'bad.yaml', icd10: [] }, version()));
+      loaded = loadFromSpec(rulesetSpecOf({ cwd: p.dir, ruleset: 'bad.yaml', icd10: [] }, codeVersion()));
     } finally {
       process.chdir(here);
     }
@@ -804,4 +805,32 @@ describe('the ruleset of a replayed run is compiled only when a rule is needed (
     expect(replayed(r)).toBe(false);
     expect(r.stdout).toBe(first.stdout);
   });
+});
+
+test('another build of the same version (a checkout rebuilt after a change) replays nothing and takes nothing from the cache', () => {
+  // A copy of the built package, to give it another build id (dist/bundle/build-id) without touching this one.
+  const pkg = scratch().dir;
+  for (const part of ['bin', 'dist', 'rulesets', 'package.json']) cpSync(join(ROOT, part), join(pkg, part), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+  const p = project();
+  const run = (): CliResult => {
+    const r = spawnSync(process.execPath, [join(pkg, 'bin', 'b12lint.js'), 'charts', '--cache-location', join(p.dir, 'cache'), '--stats'], {
+      cwd: p.dir,
+      encoding: 'utf8',
+      env: { ...(process.env as Record<string, string>), NO_COLOR: '1' },
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  const fromCache = (r: CliResult): number => Number(/\d+ files \((\d+) from the cache\)/.exec(r.stderr)?.[1]);
+  const first = run();
+  expect(replayed(first)).toBe(false);
+  expect(replayed(run())).toBe(true); // the copy is a working build: its own outputs are replayed
+  const id = join(pkg, 'dist', 'bundle', 'build-id');
+  expect(readFileSync(id, 'utf8')).toMatch(/^[0-9a-f]{32}\n$/);
+  writeFileSync(id, `${'0'.repeat(32)}\n`);
+  const rebuilt = run();
+  expect([replayed(rebuilt), fromCache(rebuilt)]).toEqual([false, 0]);
+  expect([rebuilt.code, rebuilt.stdout]).toEqual([first.code, first.stdout]);
+  // The same build again: its outputs are replayed.
+  expect(replayed(run())).toBe(true);
 });

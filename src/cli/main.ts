@@ -69,6 +69,23 @@ function placed(file: string, line: number, column: number): string {
 /** A problem that stops the run before linting: exit 2, one message. */
 export class UsageError extends Error {}
 
+/**
+ * The version a run's results depend on: the package's, and for a bundled build the id of its code
+ * (dist/bundle/build-id, a hash of the bundle, written by scripts/bundle.mjs). It goes into the
+ * ruleset's fingerprint, so a cache, a replay or a shard report of another build of the same
+ * version (a checkout rebuilt after a change) is not taken for this one's. Reports name
+ * `version()`.
+ */
+export function codeVersion(): string {
+  let id = '';
+  try {
+    id = readFileSync(join(PACKAGE_ROOT, 'dist', 'bundle', 'build-id'), 'latin1').trim();
+  } catch {
+    // not bundled (the compiled modules alone): the package version
+  }
+  return /^[0-9a-f]{1,64}$/.test(id) ? `${version()}+${id}` : version();
+}
+
 export function version(): string {
   try {
     return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -186,7 +203,7 @@ function setup(
   io: Io,
   given?: { spec: RulesetSpec; replay: { store: ReplayStore; files: readonly string[] } | undefined },
 ): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec; configFile?: string; replayLoaded?: LoadedReplay | null } {
-  const spec = given?.spec ?? rulesetSpecOf(settingsInput(opts, io), version());
+  const spec = given?.spec ?? rulesetSpecOf(settingsInput(opts, io), codeVersion());
   const loaded = loadFromSpec(spec);
   const warn = (r: CompiledRuleset): void => {
     if (r.warnings.length) io.stderr(rulesetWarnings(r.warnings));
@@ -390,7 +407,7 @@ function replayOf(
     targets: settings.targets,
     configFile,
     color: useColor(opts, io),
-    version: version(),
+    version: codeVersion(),
     redact: opts.redact ?? false,
   });
 }
@@ -441,7 +458,7 @@ async function lintWith(
 ): Promise<number> {
   const { shard, settings, jobs, cache, maxFileSizeMb, spare } = given;
   const maxFileSize = maxFileSizeMb ? maxFileSizeMb * 1024 * 1024 : DEFAULT_MAX_FILE_SIZE;
-  const spec = rulesetSpecOf(settingsInput(opts, io), version());
+  const spec = rulesetSpecOf(settingsInput(opts, io), codeVersion());
   const replay = replayOf(
     paths,
     opts,

@@ -3,7 +3,7 @@
  * whole run would have given, byte for byte. Each shard checked chart ids only among its own
  * files; merge takes those checks back and checks the ids across every file, as a run does.
  * It refuses reports that cannot add up to one run: a missing or repeated shard, another
- * ruleset or b12lint version, a file in two shards, a shard already filtered by a baseline.
+ * ruleset or b12lint version or build, a file in two shards, a shard already filtered by a baseline.
  *
  * A shard report is a file b12lint did not necessarily write (a CI artifact anyone with the
  * pipeline's rights could replace), so nothing of it is trusted before it is checked: it must be
@@ -113,7 +113,7 @@ export function mergeReports(shards: readonly ShardReport[], ruleset: MergeRules
     const s = report.shard!;
     if (s.total !== total) throw new MergeError(`${name} is shard ${s.index}/${s.total}, but ${first!.name} is of ${total} shards`);
     if (!same(report.tool, head.tool) || !same(report.ruleset, head.ruleset) || s.ruleset !== head.shard!.ruleset) {
-      throw new MergeError(`${name} was made by another b12lint version, ruleset or config than ${first!.name}`);
+      throw new MergeError(`${name} was made by another b12lint version or build, ruleset or config than ${first!.name}`);
     }
     const other = seen.get(s.index);
     if (other !== undefined) throw new MergeError(`${name} and ${other} are both shard ${s.index}/${total}`);

@@ -152,7 +152,7 @@ describe('a tampered shard is refused by name and reason, exit 2, nothing writte
     });
     expect([hash.code, hash.stderr]).toEqual([
       2,
-      expect.stringMatching(/^b12lint: hash\.json was made by another b12lint version, ruleset or config than /),
+      expect.stringMatching(/^b12lint: hash\.json was made by another b12lint version or build, ruleset or config than /),
     ]);
     const beyond = mergeTampered('beyond.json', (copy) => {
       copy.shard!.index = 3;
