@@ -96,14 +96,52 @@ test('a YAML alias bomb (billion laughs) is refused as a parse error', () => {
 });
 
 test('JSON nested 100,000 levels deep is refused at the first level beyond 2,000, without a stack overflow', () => {
-  const r = lintWith({ 'deep.json': `${'['.repeat(100_000)}${']'.repeat(100_000)}` });
+  const r = lintWith({
+    'deep.json': `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+    'deep-object.json': `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+  });
   expectRunWentOn(r);
+  // A list: its one entry is refused (a list of charts keeps the others, below).
   expect(only(r.report, 'deep.json')).toMatchObject({
     ruleId: 'parse-error',
     line: 1,
     column: 2001,
+    pointer: '/0',
+    message:
+      "Unreadable JSON: entry 1 of the list is nested too deeply to be read (more than 2,000 levels of lists and mappings); it is not linted, the list's other entries are.",
+  });
+  // Anything else: the document.
+  expect(only(r.report, 'deep-object.json')).toMatchObject({
+    ruleId: 'parse-error',
+    line: 1,
+    column: 2005, // the object's brace is the first level
+    pointer: '',
     message: 'Unreadable JSON: the document is nested too deeply to be read (more than 2,000 levels of lists and mappings).',
   });
+});
+
+test('a list of charts with entries nested too deeply: each is refused where it passes 2,000 levels, and the others are linted as on their own', () => {
+  const deep = `${'['.repeat(3000)}0${']'.repeat(3000)}`;
+  const entries = [GOOD.trim(), `{"chartId": "DEEP-A", "labs": ${deep}}`, JSON.stringify(chart('LIST-2')), `[${deep}, "[{"]`];
+  const r = lintWith({ 'list.json': `[\n${entries.join(',\n')}\n]\n` });
+  expectRunWentOn(r);
+  const found = findingsOf(r.report, 'list.json');
+  expect(found.filter((f) => f.ruleId === 'parse-error').map((f) => [f.pointer, f.line, f.column])).toEqual([
+    ['/1', GOOD.trim().split('\n').length + 2, 30 + 1999],
+    ['/3', GOOD.trim().split('\n').length + 4, 2000], // the entry's bracket is the second level
+  ]);
+  // The good charts: the findings each has alone, at its place in the list.
+  const alone = lintWith({ 'two.json': `[\n${GOOD.trim()},\n{},\n${JSON.stringify(chart('LIST-2'))}\n]\n` });
+  const said = (fs: Finding[]): string[] =>
+    fs
+      .filter((f) => f.pointer.startsWith('/0/') || f.pointer.startsWith('/2/'))
+      .map((f) => `${f.ruleId} ${f.pointer} ${f.line}:${f.column}`);
+  expect(said(found)).toEqual(said(findingsOf(alone.report, 'two.json')));
+  expect(said(found).length).toBeGreaterThan(0);
+  // Every entry counted and listed with its place: two linted, two refused.
+  const file = r.report.results.find((x) => x.file === 'list.json')!;
+  expect(file.charts.map((c) => c.pointer)).toEqual(['/0', '/1', '/2', '/3']);
+  expect(r.report.summary.charts).toBe(5); // with good.json
 });
 
 test('a chart with 100,000 levels of nesting in it is refused where they pass 2,000, without scanning further', () => {
@@ -146,6 +184,17 @@ test('a diagnosis description or code of 40,000 characters is left out of the wo
   const found = findingsOf(r.report, 'long.json');
   expect(found.some((f) => f.ruleId === 'internal-error')).toBe(false);
   expect(found.some((f) => !ENGINE_RULES.includes(f.ruleId))).toBe(true);
+  // What is left out is named: a chart-format warning at each diagnosis, with its size, never its text.
+  const named = found.filter((f) => f.ruleId === 'chart-format');
+  expect(named.map((f) => [f.severity, f.pointer])).toEqual([
+    ['warning', '/encounters/0/diagnoses/0'],
+    ['warning', '/encounters/0/diagnoses/1'],
+  ]);
+  expect(named[0]!.message).toMatch(/^The description of diagnosis D51\.0 has 40000 characters and 1 words, more than a phrase/);
+  expect(named[1]!.message).toMatch(
+    /^A diagnosis code as written has 40000 characters and 1 words, .*: the notes are not searched for it,/,
+  );
+  expect(named.every((f) => !f.message.includes('aaaa') && !f.message.includes('ZZZZ'))).toBe(true);
 });
 
 test('a diagnosis description of words made of hyphens and a note of a million hyphens are read at once, not backtracked through', () => {

@@ -5,6 +5,7 @@
  */
 import { ENGINE_RULES, type Severity, type UnlocatedFinding } from '../finding.js';
 import { escapePointerToken } from '../read/json-locate.js';
+import { TOO_DEEP_ENTRY } from '../read/parse.js';
 import { parseLabValue } from './lab-value.js';
 import { parseConcentration, parseDose } from './dose.js';
 import {
@@ -432,6 +433,10 @@ export function adaptDocument(value: unknown): AdaptResult {
     out.refused.push('');
   }
   value.forEach((item, i) => {
+    if (item === TOO_DEEP_ENTRY) {
+      out.refused.push(`/${escapePointerToken(i)}`); // its finding is the parse problem (read/parse.ts)
+      return;
+    }
     const r = adaptChart(item, `/${escapePointerToken(i)}`);
     out.charts.push(...r.charts);
     for (const f of r.findings) out.findings.push(f); // a loop: a chart may have more findings than a call takes arguments

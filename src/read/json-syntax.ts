@@ -299,6 +299,29 @@ export function tooDeepAt(text: string, max = MAX_JSON_DEPTH): number {
   return -1;
 }
 
+/**
+ * In a valid JSON text whose value is a list, each entry nested deeper than `max` levels (the list
+ * itself is the first), and its first bracket beyond them; undefined when the value is not a list.
+ * Such a list's other entries can still be read: a chart too deep leaves its neighbours linted.
+ */
+export function tooDeepEntries(text: string, max = MAX_JSON_DEPTH): { index: number; at: number }[] | undefined {
+  let i = 0;
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  if (text.charCodeAt(i) !== Ch.LBRACKET) return undefined;
+  const out: { index: number; at: number }[] = [];
+  let depth = 0;
+  let index = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === Ch.QUOTE) i = stringEnd(text, i);
+    else if (c === Ch.LBRACKET || c === Ch.LBRACE) {
+      if (++depth > max && out[out.length - 1]?.index !== index) out.push({ index, at: i });
+    } else if (c === Ch.RBRACKET || c === Ch.RBRACE) depth--;
+    else if (c === Ch.COMMA && depth === 1) index++;
+  }
+  return out;
+}
+
 /** Whether the text holds at most `max` of `[` and `{` in all. */
 function opensAtMost(text: string, max: number): boolean {
   let n = 0;

@@ -10,7 +10,7 @@ import { Composer, Lexer, LineCounter, Parser, type CST, type Document } from 'y
 import type { Position } from '../finding.js';
 import type { Decoded } from './decode.js';
 import { JsonLocator, offsetToPosition, type Locator } from './json-locate.js';
-import { findJsonError, MAX_JSON_DEPTH, tooDeepAt } from './json-syntax.js';
+import { findJsonError, MAX_JSON_DEPTH, tooDeepAt, tooDeepEntries } from './json-syntax.js';
 import { YamlLocator } from './yaml-locate.js';
 
 export type SourceFormat = 'json' | 'yaml' | 'ndjson';
@@ -24,6 +24,8 @@ export interface SourceDoc {
 
 export interface ParseProblem extends Position {
   message: string;
+  /** The entry of a list of charts the problem stands for (an entry too deep to read: see TOO_DEEP_ENTRY). */
+  pointer?: string;
 }
 
 export interface ParsedFile {
@@ -121,6 +123,12 @@ function parsed(
   return { format, docs, problems, formatProblems };
 }
 
+/**
+ * What stands in a list of charts for an entry nested too deeply to be read: the adapter counts it
+ * as a chart refused, whose finding is the parse problem at its first bracket beyond the limit.
+ */
+export const TOO_DEEP_ENTRY: unique symbol = Symbol('an entry nested too deeply to be read');
+
 export function parseJson(text: string, options: ParseOptions = {}): ParsedFile {
   let value: unknown;
   try {
@@ -129,9 +137,22 @@ export function parseJson(text: string, options: ParseOptions = {}): ParsedFile 
     return parsed('json', [], [jsonProblem(text, err)]);
   }
   const deep = deepJsonProblem(text);
-  if (deep) return parsed('json', [], [deep]);
+  const problems: ParseProblem[] = [];
+  if (deep) {
+    // A list of charts keeps its other entries; anything else is refused whole.
+    const entries = Array.isArray(value) ? tooDeepEntries(text) : undefined;
+    if (!entries?.length) return parsed('json', [], [deep]);
+    for (const { index, at } of entries) {
+      (value as unknown[])[index] = TOO_DEEP_ENTRY;
+      problems.push({
+        ...offsetToPosition(text, at),
+        pointer: `/${index}`,
+        message: `Unreadable JSON: entry ${index + 1} of the list is nested too deeply to be read (more than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of lists and mappings); it is not linted, the list's other entries are.`,
+      });
+    }
+  }
   checkValueCount(value, text, options.maxValues);
-  return parsed('json', [{ value, locator: new JsonLocator(text), start: { line: 1, column: 1 } }]);
+  return parsed('json', [{ value, locator: new JsonLocator(text), start: { line: 1, column: 1 } }], problems);
 }
 
 /**

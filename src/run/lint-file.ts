@@ -59,15 +59,15 @@ export { DEFAULT_MAX_FILE_SIZE };
 /** What lints a chart: the engine, or anything that takes charts the same way (`convert` collects them). */
 export type ChartLinter = Pick<Engine, 'lint'>;
 
-export function fileFinding(ruleId: string, message: string, pos: Position = { line: 1, column: 1 }): Finding {
+export function fileFinding(ruleId: string, message: string, pos: Position = { line: 1, column: 1 }, pointer = ''): Finding {
   return {
     ruleId,
     severity: 'error',
     message,
     line: pos.line,
     column: pos.column,
-    pointer: '',
-    fingerprint: fingerprintOf({ ruleId, pointer: '' }),
+    pointer,
+    fingerprint: fingerprintOf({ ruleId, pointer }),
     evidence: [],
   };
 }
@@ -240,11 +240,14 @@ export function lintDecoded(
       docs++;
       lintDoc(doc, engine, options, out, budget);
     }
-    for (const p of parsed.problems) out.findings.push(fileFinding(ENGINE_RULES.parseError, p.message, p));
+    for (const p of parsed.problems) out.findings.push(fileFinding(ENGINE_RULES.parseError, p.message, p, p.pointer));
     for (const p of parsed.formatProblems) out.findings.push(fileFinding(ENGINE_RULES.chartFormat, p.message, p));
     // A file that does not parse still stands for (at least) one chart that was not linted;
-    // in NDJSON each broken line is one chart.
-    out.charts += parsed.problems.length > 0 && format !== 'ndjson' ? 1 : parsed.problems.length;
+    // in NDJSON each broken line is one chart. An entry of a list (a problem with a pointer) is
+    // counted by the adapter, as a chart it refuses.
+    let unread = 0;
+    for (const p of parsed.problems) if (p.pointer === undefined) unread++;
+    out.charts += unread > 0 && format !== 'ndjson' ? 1 : unread;
     if (docs === 0 && parsed.problems.length === 0) {
       out.findings.push({
         ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'),
