@@ -132,7 +132,7 @@ describe('bad input is a finding, and the run goes on', () => {
       '12:9 warning chart-format /encounters/0/diagnoses/0',
     ]);
     expect(findings[0]!.message).toBe(
-      "The description of diagnosis E55.9 has 366 characters and 57 words, more than a phrase b12lint searches the notes for (300 characters or 40 words): the notes are searched only for E55.9 and the ruleset's words for it, so how they state this diagnosis may go unread. Check the export.",
+      "The description of diagnosis E55.9 has 366 characters and 57 words: more than a phrase b12lint searches the notes for (300 characters or 40 words); the notes are searched only for E55.9 and the ruleset's words for it, so how they state this diagnosis may go unread. Check the export.",
     );
     // Within the limits, the description is searched for: the note's "probable" is read as this diagnosis's.
     const dir = tmp();

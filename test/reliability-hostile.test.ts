@@ -190,9 +190,11 @@ test('a diagnosis description or code of 40,000 characters is left out of the wo
     ['warning', '/encounters/0/diagnoses/0'],
     ['warning', '/encounters/0/diagnoses/1'],
   ]);
-  expect(named[0]!.message).toMatch(/^The description of diagnosis D51\.0 has 40000 characters and 1 words, more than a phrase/);
+  expect(named[0]!.message).toMatch(
+    /^The description of diagnosis D51\.0 has 40,000 characters and 1 word: more than a phrase b12lint searches the notes for \(300 characters or 40 words\); the notes are searched only for D51\.0 and the ruleset's words for it,/,
+  );
   expect(named[1]!.message).toMatch(
-    /^A diagnosis code as written has 40000 characters and 1 words, .*: the notes are not searched for it,/,
+    /^A diagnosis code has 40,000 characters and 1 word: .*; the notes are searched only for the ruleset's words for it,/,
   );
   expect(named.every((f) => !f.message.includes('aaaa') && !f.message.includes('ZZZZ'))).toBe(true);
 });

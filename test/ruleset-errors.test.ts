@@ -137,6 +137,13 @@ test('a term beyond the limits of a phrase searched for in notes (300 characters
     '10:7 entry 2 of `long` is over 300 characters, the most a phrase searched for in notes can have',
     '12:34 entry 1 of `add` is over 40 words, the most a phrase searched for in notes can have',
   ]);
+  // The older `negation` form too, and a term whose white space around it is a million characters
+  // (the patterns give such a run back once: they take time linear in the text).
+  const legacy = `negation:\n  cues: [no, "${forty} w40"]\n  terminators: ["${' '.repeat(1_000_000)}b${'x'.repeat(300)}"]\n`;
+  expect(rulesetProblems(base(rule, legacy))).toEqual([
+    '9:14 entry 2 of `cues` is over 40 words, the most a phrase searched for in notes can have',
+    '10:17 entry 1 of `terminators` is over 300 characters, the most a phrase searched for in notes can have',
+  ]);
   expect(rulesetProblems(oneRule(`{ text: { terms: ["b12", "${forty} w40"] } }`))).toEqual([
     '13:36 entry 2 of `terms` is over 40 words, the most a phrase searched for in notes can have',
   ]);

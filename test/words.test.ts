@@ -11,7 +11,8 @@
  */
 import fc from 'fast-check';
 import { setupRuleset } from '../src/run/setup.js';
-import { LOOKBEHIND_FROM, WordList } from '../src/rules/words.js';
+import { LOOKBEHIND_FROM, PHRASE_LENGTH_PATTERN, PHRASE_WORDS_PATTERN, phraseSize, withinLimits, WordList } from '../src/rules/words.js';
+import { chartWords } from '../src/rules/mentions.js';
 
 /** Every match of a scan: where, and the text matched. */
 function matches(list: WordList, text: string): string[] {
@@ -229,8 +230,49 @@ describe('a short list matches what the one search of a long list does', () => {
   });
 });
 
-test('a phrase over 300 characters or 40 words is left out of its list (a diagnosis description is chart text); the others are searched', () => {
+describe('the limits of a phrase searched for in notes (300 characters, 40 words)', () => {
   const forty = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
-  const list = new WordList([forty, `${forty} w40`, `b${'x'.repeat(300)}`, 'b12']);
-  expect(matches(list, `${forty} w40 and b12 and b${'x'.repeat(300)}`)).toEqual([`0:${forty}`, `${forty.length + 9}:b12`]);
+  const astral = (n: number): string => '\u{1d401}'.repeat(n); // one character, two UTF-16 units
+
+  test("a diagnosis's own words beyond them are left out of its list (chart text); within them they are kept", () => {
+    const d = { code: 'D51.0', codeText: ' d510 ', description: `${forty} w40` };
+    expect(chartWords(d)).toEqual(['D51.0', 'd510']);
+    expect(chartWords({ ...d, description: forty })).toEqual(['D51.0', 'd510', forty]);
+    expect(chartWords({ code: 'Z'.repeat(301), codeText: 'Z'.repeat(301), description: `b${'x'.repeat(299)}` })).toEqual([
+      `b${'x'.repeat(299)}`,
+    ]);
+  });
+
+  test('a word list searches every phrase it is given, however long: a ruleset is held to the limits by its schema, never by a phrase quietly dropped', () => {
+    const list = new WordList([`${forty} w40`, `b${'x'.repeat(300)}`, 'b12']);
+    expect(matches(list, `${forty} w40 and b12 and b${'x'.repeat(300)}`)).toEqual([
+      `0:${forty} w40`,
+      `${forty.length + 9}:b12`,
+      `${forty.length + 17}:b${'x'.repeat(300)}`,
+    ]);
+  });
+
+  test('characters are code points, words runs of anything but white space (Unicode white space too)', () => {
+    expect(phraseSize(`a\u00a0b\u3000c  d`)).toEqual({ characters: 8, words: 4 });
+    expect(phraseSize(astral(3))).toEqual({ characters: 3, words: 1 });
+    expect(withinLimits(astral(300))).toBe(true); // 600 units
+    expect(withinLimits(astral(301))).toBe(false);
+    expect(withinLimits(forty)).toBe(true);
+    expect(withinLimits(`${forty}\u2003w40`)).toBe(false);
+  });
+
+  test("the ruleset schema's patterns say what withinLimits says of the trimmed text, for any text", () => {
+    const length = new RegExp(PHRASE_LENGTH_PATTERN, 'u'); // as Ajv compiles them
+    const words = new RegExp(PHRASE_WORDS_PATTERN, 'u');
+    const piece = fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u3000', '\ufeff', 'a', 'xyz', '\u{1d401}', 'é', '-');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 700 }), fc.nat(3), (pieces, pad) => {
+        const text = `${' '.repeat(pad)}${pieces.join('')}${'\n'.repeat(pad)}`;
+        expect(length.test(text) && words.test(text)).toBe(withinLimits(text.trim()));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const text of [forty, `${forty} w40`, `  b${'x'.repeat(299)}  `, `b${'x'.repeat(300)}`, astral(300), astral(301), '   ', ''])
+      expect(length.test(text) && words.test(text)).toBe(withinLimits(text.trim()));
+  });
 });

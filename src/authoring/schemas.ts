@@ -686,8 +686,17 @@ function rulesetDefs(): Record<string, Schema> {
       description: 'Older form of `context`: `cues` replaces context.negation.before, `terminators` replaces context.termination.',
       type: 'object',
       properties: {
-        cues: { type: 'array', items: { type: 'string' }, description: 'Words that negate what follows (no, denies, negative for, ...).' },
-        terminators: { type: 'array', items: { type: 'string' }, description: 'Words that end a negation (but, however, ...).' },
+        // As before, an empty word is taken (and never searched for); a long one is held to a phrase's limits.
+        cues: {
+          type: 'array',
+          items: { type: 'string', allOf: phrase.allOf },
+          description: 'Words that negate what follows (no, denies, negative for, ...).',
+        },
+        terminators: {
+          type: 'array',
+          items: { type: 'string', allOf: phrase.allOf },
+          description: 'Words that end a negation (but, however, ...).',
+        },
       },
       additionalProperties: false,
     },

@@ -69,21 +69,26 @@ function placed(file: string, line: number, column: number): string {
 /** A problem that stops the run before linting: exit 2, one message. */
 export class UsageError extends Error {}
 
+/** The bundle's build id (codeVersion), read once as this module loads. */
+const BUILD_ID = ((): string | undefined => {
+  try {
+    const id = readFileSync(join(PACKAGE_ROOT, 'dist', 'bundle', 'build-id'), 'latin1').trim();
+    return /^[0-9a-f]{1,64}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined; // not bundled (the compiled modules alone): the package version
+  }
+})();
+
 /**
  * The version a run's results depend on: the package's, and for a bundled build the id of its code
  * (dist/bundle/build-id, a hash of the bundle, written by scripts/bundle.mjs). It goes into the
  * ruleset's fingerprint, so a cache, a replay or a shard report of another build of the same
  * version (a checkout rebuilt after a change) is not taken for this one's. Reports name
- * `version()`.
+ * `version()`. The id is read once, as this module loads (just after bin/load.js read the bundle),
+ * not when a run sets up: a rebuild during a long run cannot lend its id to the old code's results.
  */
 export function codeVersion(): string {
-  let id = '';
-  try {
-    id = readFileSync(join(PACKAGE_ROOT, 'dist', 'bundle', 'build-id'), 'latin1').trim();
-  } catch {
-    // not bundled (the compiled modules alone): the package version
-  }
-  return /^[0-9a-f]{1,64}$/.test(id) ? `${version()}+${id}` : version();
+  return BUILD_ID ? `${version()}+${BUILD_ID}` : version();
 }
 
 export function version(): string {

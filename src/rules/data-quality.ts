@@ -7,7 +7,7 @@
 import type { Chart } from '../chart/model.js';
 import { ENGINE_RULES, type UnlocatedFinding } from '../finding.js';
 import { loincCheckDigit } from './loinc.js';
-import { MAX_PHRASE_LENGTH, MAX_PHRASE_WORDS, withinLimits } from './words.js';
+import { MAX_PHRASE_LENGTH, MAX_PHRASE_WORDS, phraseSize, withinLimits } from './words.js';
 import type { CompiledLab } from './labs.js';
 
 /** A `chart-format` warning of this chart, added to `out`. */
@@ -55,26 +55,34 @@ export function labDataQuality(chart: Chart, labs: Iterable<CompiledLab>): Unloc
 }
 
 /**
- * A diagnosis whose description or code, as written, is beyond the limits of a phrase searched for
- * in notes (rules/words.ts): the notes are not searched for it, so a rule that reads how the notes
- * state the diagnosis ("probable ...") would stay quiet. Added to `out`; the text is not quoted.
+ * A diagnosis whose code or description is beyond the limits of a phrase searched for in notes
+ * (rules/words.ts; mentions.ts chartWords leaves it out): the notes are not searched for it, so a
+ * rule that reads how they state the diagnosis ("probable ...") could stay quiet. Added to `out`,
+ * with the sizes and never the text. A code is searched for as written and as normalized: one of
+ * the two within the limits is enough.
  */
 export function diagnosisDataQuality(chart: Chart, out: UnlocatedFinding[]): void {
   const add = adder(chart, out);
   for (const encounter of chart.encounters) {
     for (const d of encounter.diagnoses) {
-      const codeText = d.codeText.trim();
       const description = d.description?.trim() ?? '';
-      const long = !withinLimits(codeText) ? codeText : description !== '' && !withinLimits(description) ? description : undefined;
-      if (long === undefined) continue;
-      const what = long === codeText ? 'A diagnosis code as written' : `The description of diagnosis ${d.code}`;
-      const searched =
-        long === codeText
-          ? 'the notes are not searched for it'
-          : `the notes are searched only for ${d.code} and the ruleset's words for it`;
+      const codeOut = !withinLimits(d.code) && !withinLimits(d.codeText.trim()); // either form searched is enough
+      const descriptionOut = description !== '' && !withinLimits(description);
+      if (!codeOut && !descriptionOut) continue;
+      const sized = (what: string, text: string): string => {
+        const { characters, words } = phraseSize(text);
+        return `${what} has ${characters.toLocaleString('en-US')} characters and ${words.toLocaleString('en-US')} word${words === 1 ? '' : 's'}`;
+      };
+      const what = [
+        ...(codeOut ? [sized('A diagnosis code', d.code)] : []),
+        ...(descriptionOut ? [sized(codeOut ? 'its description' : `The description of diagnosis ${d.code}`, description)] : []),
+      ].join(', and ');
+      const searched = codeOut
+        ? `the notes are searched only for ${description === '' || descriptionOut ? '' : 'its description and '}the ruleset's words for it`
+        : `the notes are searched only for ${d.code} and the ruleset's words for it`;
       add(
         d.ptr,
-        `${what} has ${long.length} characters and ${long.split(/\s+/).length} words, more than a phrase b12lint searches the notes for (${MAX_PHRASE_LENGTH} characters or ${MAX_PHRASE_WORDS} words): ${searched}, so how they state this diagnosis may go unread. Check the export.`,
+        `${what}: more than a phrase b12lint searches the notes for (${MAX_PHRASE_LENGTH} characters or ${MAX_PHRASE_WORDS} words); ${searched}, so how they state this diagnosis may go unread. Check the export.`,
       );
     }
   }

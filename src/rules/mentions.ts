@@ -7,7 +7,7 @@
 import type { CodeMatcher } from './codes.js';
 import type { Assertion, CompiledContext } from './context.js';
 import { TermMatcher, type TermHit } from './terms.js';
-import { foldCase } from './words.js';
+import { foldCase, withinLimits } from './words.js';
 
 export interface MentionEntry {
   codes: CodeMatcher;
@@ -62,8 +62,8 @@ export class MentionMap {
     const k = `${d.code}\u0000${d.codeText}\u0000${d.description ?? ''}`;
     let m = this.perDiagnosis.get(k);
     if (!m) {
-      const words = new Set<string>([d.code, d.codeText.trim()]);
-      if (d.description?.trim()) words.add(d.description.trim());
+      // The chart's own words within the limits of a phrase (beyond them: a chart-format warning, data-quality.ts).
+      const words = new Set<string>(chartWords(d));
       for (const e of this.entries) if (e.codes.matchesDiagnosis(d.code)) for (const t of e.terms) words.add(t);
       if (this.perDiagnosis.size >= 1024) this.perDiagnosis.clear();
       m = new TermMatcher([...words].filter(Boolean), this.context);
@@ -77,4 +77,14 @@ function key(term: string): string {
   return foldCase(term) // as the pattern matched it ("perniciouſ" is "pernicious")
     .replace(/[\s-]+/g, ' ')
     .trim();
+}
+
+/**
+ * A diagnosis's own words that its notes are searched for: its code, its code as written and its
+ * description, each trimmed, when within the limits of a phrase (words.ts withinLimits).
+ */
+export function chartWords(d: { code: string; codeText: string; description?: string }): string[] {
+  const out: string[] = [];
+  for (const w of [d.code, d.codeText.trim(), d.description?.trim() ?? '']) if (w !== '' && withinLimits(w)) out.push(w);
+  return out;
 }

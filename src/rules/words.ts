@@ -54,34 +54,72 @@ export function foldCase(text: string): string {
 }
 
 /**
- * The longest phrase a list searches for, in characters and in words. A diagnosis's description
- * and code are chart text, and each becomes a phrase of its diagnosis's list: one of some 33,000
- * characters made a pattern too large to compile, and a phrase of hundreds of words is tried word
- * by word from every place of a note that begins like it (time that grows with the words times the
- * note, for every such diagnosis). ICD-10-CM's longest descriptions (about 230 characters) are
- * within both; a longer phrase is left out of its list.
+ * The longest phrase searched for in notes, in characters (code points) and in words. A
+ * diagnosis's description and code are chart text, and each becomes a phrase of its diagnosis's
+ * list (mentions.ts): one of some 33,000 characters made a pattern too large to compile, and a
+ * phrase of hundreds of words is tried word by word from every place of a note that begins like it
+ * (time that grows with the words times the note, for every such diagnosis). ICD-10-CM's longest
+ * descriptions (about 230 characters) are within both; a longer one is left out of its list, with a
+ * `chart-format` warning (data-quality.ts). A ruleset's phrases are held to the same limits by its
+ * JSON Schema (a problem with its line and column); a word list itself leaves none out.
  */
 export const MAX_PHRASE_LENGTH = 300;
 export const MAX_PHRASE_WORDS = 40;
 
-/** Whether a phrase (trimmed) is within both limits: words as phrasePattern splits them. */
+/** Whether a UTF-16 unit is white space as `\s` says (every such character is one unit). */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** A trimmed phrase's size: characters (code points) and words (runs of non-space, as phrasePattern splits them). */
+export function phraseSize(phrase: string): { characters: number; words: number } {
+  let characters = 0;
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < phrase.length; i++) {
+    const c = phrase.charCodeAt(i);
+    // A low surrogate after a high one is the second half of one character.
+    if (!(c >= 0xdc00 && c <= 0xdfff && i > 0 && phrase.charCodeAt(i - 1) >= 0xd800 && phrase.charCodeAt(i - 1) <= 0xdbff)) characters++;
+    const space = isSpace(c);
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return { characters, words };
+}
+
+/** Whether a trimmed phrase is within both limits. */
 export function withinLimits(phrase: string): boolean {
-  // n words take at least 2n - 1 characters: a short phrase needs no split (every diagnosis is asked).
+  // n words take at least 2n - 1 characters, and a character one unit or two: most need no count.
   if (phrase.length < 2 * MAX_PHRASE_WORDS) return true;
-  return phrase.length <= MAX_PHRASE_LENGTH && phrase.split(/\s+/).length <= MAX_PHRASE_WORDS;
+  if (phrase.length > 2 * MAX_PHRASE_LENGTH) return false;
+  const size = phraseSize(phrase);
+  return size.characters <= MAX_PHRASE_LENGTH && size.words <= MAX_PHRASE_WORDS;
 }
 
 /**
  * The two limits as patterns of the text as written (white space around it aside), for the JSON
- * Schema of rulesets: a ruleset's term beyond them is a problem of the ruleset, never a word quietly
- * not searched for. Each runs in time linear in the text.
+ * Schema of rulesets (whose patterns count code points, as `phraseSize` does): a ruleset's term
+ * beyond them is a problem of the ruleset, never a word quietly not searched for. Each runs in
+ * time linear in the text: white space after the text belongs to the optional group, so a long run
+ * of it is given back once, not tried again from each of its places.
  */
-export const PHRASE_LENGTH_PATTERN = `^\\s*(?:\\S(?:[\\s\\S]{0,${MAX_PHRASE_LENGTH - 2}}\\S)?)?\\s*$`;
-export const PHRASE_WORDS_PATTERN = `^\\s*\\S*(?:\\s+\\S+){0,${MAX_PHRASE_WORDS - 1}}\\s*$`;
+export const PHRASE_LENGTH_PATTERN = `^\\s*(?:\\S(?:[\\s\\S]{0,${MAX_PHRASE_LENGTH - 2}}\\S)?\\s*)?$`;
+export const PHRASE_WORDS_PATTERN = `^\\s*(?:\\S+(?:\\s+\\S+){0,${MAX_PHRASE_WORDS - 1}}\\s*)?$`;
 
 /** The phrases of a list, each once, longest first (so "blood loss anemia" wins over "blood loss" at the same place). */
 function phrasesOf(terms: readonly string[]): string[] {
-  const kept = terms.map((t) => t.trim()).filter((t) => t !== '' && withinLimits(t));
+  const kept = terms.map((t) => t.trim()).filter((t) => t !== '');
   return [...new Set(kept)].sort((a, b) => b.length - a.length);
 }
 
