@@ -6,6 +6,7 @@
  */
 import { EVIDENCE_KINDS, SEVERITIES, type Evidence, type Finding, type Query, type QueryIndicator } from '../finding.js';
 import { ASSERTIONS } from '../rules/context.js';
+import { NOTE_SECTIONS, SETTINGS } from '../chart/model.js';
 import type { BaselineEntry, BaselineSummary, ChartEntry, FileResult, Report, ShardInfo, Summary } from '../report/types.js';
 
 type Schema = { [key: string]: unknown };
@@ -15,6 +16,8 @@ const ref = (def: string): Schema => ({ $ref: `#/$defs/${def}` });
 const str = (description: string): Schema => ({ type: 'string', description });
 const count = (description: string): Schema => ({ type: 'integer', minimum: 0, description });
 const position = (description: string): Schema => ({ type: 'integer', minimum: 1, description });
+/** A note's section: one of the chart model's (a shard report is read as hostile: nothing else passes). */
+const section: Schema = { title: 'note section', enum: [...NOTE_SECTIONS], description: "A note's section." };
 
 /** An object with exactly these keys, those not marked optional required. */
 function object<T>(title: string, properties: Record<keyof T, Schema>, optional: readonly (keyof T)[] = []): Schema {
@@ -37,12 +40,12 @@ const evidence = object<Evidence>(
     value: { type: ['number', 'string'], description: 'A lab value, as written.' },
     unit: str('The unit of the value.'),
     converted: object<{ value: number; unit: string }>('converted value', { value: { type: 'number' }, unit: { type: 'string' } }),
-    section: str("A note's section."),
+    section,
     term: str('The term matched in a note.'),
     assertion: { title: 'assertion', enum: [...ASSERTIONS], description: 'How the note states the term.' },
     excerpt: str('A few words around the term.'),
     name: str("A medication's name."),
-    setting: str("An encounter's setting."),
+    setting: { title: 'setting', enum: [...SETTINGS], description: "An encounter's setting." },
   },
   [
     'file',
@@ -75,7 +78,7 @@ const indicator = object<QueryIndicator>(
       enum: ['lab', 'note', 'medication', 'service', 'diagnosis'],
       description: 'Where in the record it comes from.',
     },
-    section: str("A note's section."),
+    section,
     date: str('Its date.'),
     file: str("The file it stands in, when not the finding's own."),
     line: position('Its line (1-based).'),

@@ -135,6 +135,22 @@ describe('a tampered shard is refused by name and reason, exit 2, nothing writte
         /^b12lint: key\.json is not a valid b12lint JSON report: at \/results\/\d+\/findings\/\d+\/onclick, unknown key `onclick` in a finding\.\n$/,
       ),
     ]);
+    // A note's section is one of the chart model's: anything else is no b12lint report.
+    const section = mergeTampered(
+      'section.json',
+      (copy, at) => {
+        findingAt(copy, at).evidence.find((e) => e.kind === 'note')!.section = '\u001b[2J<b>plan</b>';
+      },
+      'stylish',
+      (f) => f.evidence.some((e) => e.kind === 'note'),
+    );
+    expect([section.code, section.stderr]).toEqual([
+      2,
+      expect.stringMatching(
+        /^b12lint: section\.json is not a valid b12lint JSON report: at \/results\/\d+\/findings\/\d+\/evidence\/\d+\/section, /,
+      ),
+    ]);
+    expect(section.stderr).not.toContain('\u001b');
     const line = mergeTampered('line.json', (copy, at) => {
       findingAt(copy, at).line = 2.5;
     });
