@@ -13,7 +13,7 @@ import { INPUT_FORMATS, type InputFormat } from './chart/adapt.js';
 import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from './chart/fhir/concept-map.js';
 import { pathPrefix } from './cli/finish.js';
 import { version as packageVersion } from './cli/main.js';
-import { SEVERITIES } from './finding.js';
+import { ENGINE_RULES, SEVERITIES } from './finding.js';
 import { formatOf, type SourceFormat } from './read/parse.js';
 import { chartsWithFindings } from './report/charts.js';
 import { formatReport } from './report/encode.js';
@@ -23,7 +23,7 @@ import type { Report, RuleInfo } from './report/types.js';
 import { Engine } from './rules/engine.js';
 import type { CompiledRuleset } from './rules/types.js';
 import type { Config } from './run/config.js';
-import { DEFAULT_MAX_FILE_SIZE, lintText as lintOneText, type LintFileOptions } from './run/lint-file.js';
+import { DEFAULT_MAX_FILE_SIZE, fileFinding, lintText as lintOneText, type LintFileOptions } from './run/lint-file.js';
 import { buildReport, exitCode as exitCodeOf, run, type FailOn } from './run/run.js';
 import { setupFromSpec } from './run/setup.js';
 import { failOnOf, rulesetSpecOf } from './run/settings.js';
@@ -192,7 +192,24 @@ export class B12Lint {
    * and column are those of `JSON.stringify(chart, null, 2)`.
    */
   lintChart(chart: unknown, options: Pick<LintTextOptions, 'filePath'> = {}): Report {
-    return this.lintText(JSON.stringify(chart, null, 2) ?? 'null', { filePath: options.filePath ?? '<chart>', syntax: 'json' });
+    const file = options.filePath ?? '<chart>';
+    let text: string;
+    try {
+      text = JSON.stringify(chart, null, 2) ?? 'null';
+    } catch (err) {
+      // An object that is no JSON (a cycle, a BigInt) or nested too deeply to write: a finding, as an unreadable file is.
+      const why =
+        err instanceof RangeError ? 'it is nested too deeply to be written' : 'it holds a cycle or a value JSON has no form for (a BigInt)';
+      const outcome = {
+        file,
+        findings: [fileFinding(ENGINE_RULES.parseError, `The chart cannot be read as JSON: ${why}.`)],
+        charts: 1,
+        encounters: 0,
+        chartRefs: [],
+      };
+      return this.finished(buildReport([outcome], { ruleset: this.compiled, version: VERSION }), new Map());
+    }
+    return this.lintText(text, { filePath: file, syntax: 'json' });
   }
 
   private finished(report: Report, sensitive: Map<string, string[]>): Report {

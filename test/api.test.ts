@@ -123,6 +123,31 @@ describe('import { B12Lint } from "b12lint"', () => {
     expect(got.object).toEqual(got.file2);
   });
 
+  test('lintChart never throws: an object with a cycle, a BigInt or nesting too deep to write is a parse-error finding', () => {
+    const got = runModule(
+      'unwritable.mjs',
+      `
+      import { B12Lint } from 'b12lint';
+      const linter = new B12Lint({ config: false });
+      const cycle = { chartId: 'CYCLE', encounters: [] };
+      cycle.self = cycle;
+      let deep = [];
+      for (let i = 0; i < 100000; i++) deep = [deep];
+      const seen = [cycle, { chartId: 'BIG', n: 10n }, { chartId: 'DEEP', encounters: deep }].map((chart) => {
+        const r = linter.lintChart(chart);
+        return [r.summary.charts, r.results[0].findings.map((f) => [f.ruleId, f.severity, f.message])];
+      });
+      console.log(JSON.stringify(seen));
+    `,
+    );
+    const unreadable = (why: string) => [1, [['parse-error', 'error', `The chart cannot be read as JSON: ${why}.`]]];
+    expect(got).toEqual([
+      unreadable('it holds a cycle or a value JSON has no form for (a BigInt)'),
+      unreadable('it holds a cycle or a value JSON has no form for (a BigInt)'),
+      unreadable('it is nested too deeply to be written'),
+    ]);
+  });
+
   test('lintText never throws: text that is not a chart is a finding with its place', () => {
     const got = runModule(
       'text.mjs',

@@ -108,7 +108,7 @@ test('JSON nested 100,000 levels deep is refused at the first level beyond 2,000
     column: 2001,
     pointer: '/0',
     message:
-      "Unreadable JSON: entry 1 of the list is nested too deeply to be read (more than 2,000 levels of lists and mappings); it is not linted, the list's other entries are.",
+      'Unreadable JSON: entry 1 of the list is nested too deeply to be read (more than 2,000 levels of lists and mappings); it is not linted.',
   });
   // Anything else: the document.
   expect(only(r.report, 'deep-object.json')).toMatchObject({
@@ -194,7 +194,7 @@ test('a diagnosis description or code of 40,000 characters is left out of the wo
     /^The description of diagnosis D51\.0 has 40,000 characters and 1 word: more than a phrase b12lint searches the notes for \(300 characters or 40 words\); the notes are searched only for D51\.0 and the ruleset's words for it,/,
   );
   expect(named[1]!.message).toMatch(
-    /^A diagnosis code has 40,000 characters and 1 word: .*; the notes are searched only for the ruleset's words for it,/,
+    /^A diagnosis code as written has 40,000 characters and 1 word: .*; the notes are searched only for the ruleset's words for it,/,
   );
   expect(named.every((f) => !f.message.includes('aaaa') && !f.message.includes('ZZZZ'))).toBe(true);
 });

@@ -142,12 +142,20 @@ export function parseJson(text: string, options: ParseOptions = {}): ParsedFile 
     // A list of charts keeps its other entries; anything else is refused whole.
     const entries = Array.isArray(value) ? tooDeepEntries(text) : undefined;
     if (!entries?.length) return parsed('json', [], [deep]);
+    // The entries come in text order: their lines are counted in one pass (not from the start for each).
+    let line = 1;
+    let lineStart = 0;
     for (const { index, at } of entries) {
+      for (let nl = text.indexOf('\n', lineStart); nl >= 0 && nl < at; nl = text.indexOf('\n', lineStart)) {
+        line++;
+        lineStart = nl + 1;
+      }
       (value as unknown[])[index] = TOO_DEEP_ENTRY;
       problems.push({
-        ...offsetToPosition(text, at),
+        line,
+        column: 1 + at - lineStart,
         pointer: `/${index}`,
-        message: `Unreadable JSON: entry ${index + 1} of the list is nested too deeply to be read (more than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of lists and mappings); it is not linted, the list's other entries are.`,
+        message: `Unreadable JSON: entry ${index + 1} of the list is nested too deeply to be read (more than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of lists and mappings); it is not linted.`,
       });
     }
   }

@@ -66,7 +66,11 @@ export function diagnosisDataQuality(chart: Chart, out: UnlocatedFinding[]): voi
   for (const encounter of chart.encounters) {
     for (const d of encounter.diagnoses) {
       const description = d.description?.trim() ?? '';
-      const codeOut = !withinLimits(d.code) && !withinLimits(d.codeText.trim()); // either form searched is enough
+      const codeText = d.codeText.trim();
+      // The code is searched for as written and as normalized (chartWords): either within the limits is enough.
+      const searchedCode = withinLimits(d.code) ? d.code : withinLimits(codeText) ? codeText : undefined;
+      const codeOut = searchedCode === undefined;
+      const shownCode = searchedCode === d.code ? d.code : 'its code'; // the normalized code, or no text of the chart's
       const descriptionOut = description !== '' && !withinLimits(description);
       if (!codeOut && !descriptionOut) continue;
       const sized = (what: string, text: string): string => {
@@ -74,12 +78,23 @@ export function diagnosisDataQuality(chart: Chart, out: UnlocatedFinding[]): voi
         return `${what} has ${characters.toLocaleString('en-US')} characters and ${words.toLocaleString('en-US')} word${words === 1 ? '' : 's'}`;
       };
       const what = [
-        ...(codeOut ? [sized('A diagnosis code', d.code)] : []),
-        ...(descriptionOut ? [sized(codeOut ? 'its description' : `The description of diagnosis ${d.code}`, description)] : []),
+        ...(codeOut ? [sized('A diagnosis code as written', codeText)] : []),
+        ...(descriptionOut
+          ? [
+              sized(
+                codeOut
+                  ? 'its description'
+                  : searchedCode === d.code
+                    ? `The description of diagnosis ${d.code}`
+                    : 'The description of a diagnosis',
+                description,
+              ),
+            ]
+          : []),
       ].join(', and ');
       const searched = codeOut
         ? `the notes are searched only for ${description === '' || descriptionOut ? '' : 'its description and '}the ruleset's words for it`
-        : `the notes are searched only for ${d.code} and the ruleset's words for it`;
+        : `the notes are searched only for ${shownCode} and the ruleset's words for it`;
       add(
         d.ptr,
         `${what}: more than a phrase b12lint searches the notes for (${MAX_PHRASE_LENGTH} characters or ${MAX_PHRASE_WORDS} words); ${searched}, so how they state this diagnosis may go unread. Check the export.`,
