@@ -95,6 +95,22 @@ test('a YAML alias bomb (billion laughs) is refused as a parse error', () => {
   });
 });
 
+test('a YAML stream with alias bombs among its documents: each bomb is refused where its document starts and counted as one chart; the others are linted', () => {
+  const aliases = (name: string, prev: string): string => `${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]\n`;
+  const bomb = `a: &a [x, x, x, x, x, x, x, x, x]\n${aliases('b', 'a')}${aliases('c', 'b')}d: [${Array(100).fill('*c').join(', ')}]\n`;
+  const good = (id: string): string => JSON.stringify(chart(id));
+  const r = lintWith({ 'stream.yaml': [good('S-1'), bomb, bomb, good('S-4')].join('\n---\n') });
+  expectRunWentOn(r);
+  const found = findingsOf(r.report, 'stream.yaml');
+  expect(found.filter((f) => f.ruleId === 'parse-error').map((f) => [f.line, f.column, f.message])).toEqual([
+    [2, 1, 'Invalid YAML: Excessive alias count indicates a resource exhaustion attack'], // at its `---`
+    [8, 1, 'Invalid YAML: Excessive alias count indicates a resource exhaustion attack'],
+  ]);
+  expect(new Set(found.filter((f) => f.ruleId !== 'parse-error').map((f) => f.chartId))).toEqual(new Set(['S-1', 'S-4']));
+  // Four documents given, four charts counted (with good.json, five): none vanishes from the summary.
+  expect(r.report.summary.charts).toBe(5);
+});
+
 test('JSON nested 100,000 levels deep is refused at the first level beyond 2,000, without a stack overflow', () => {
   const r = lintWith({
     'deep.json': `${'['.repeat(100_000)}${']'.repeat(100_000)}`,

@@ -26,6 +26,8 @@ export interface ParseProblem extends Position {
   message: string;
   /** The entry of a list of charts the problem stands for (an entry too deep to read: see TOO_DEEP_ENTRY). */
   pointer?: string;
+  /** Set when the problem stands for one document of a YAML stream that could not be read (one chart). */
+  document?: true;
 }
 
 export interface ParsedFile {
@@ -274,7 +276,7 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
       value = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
     } catch (err) {
       const why = isStackOverflow(err) ? TOO_DEEP : firstLine(err instanceof Error ? err.message : String(err));
-      problems.push({ ...docStart, message: `Invalid YAML: ${why}` });
+      problems.push({ ...docStart, message: `Invalid YAML: ${why}`, document: true });
       continue;
     }
     docs.push({ value, locator: new YamlLocator(doc, lines), start: { line: docStart.line, column: docStart.column } });

@@ -242,12 +242,17 @@ export function lintDecoded(
     }
     for (const p of parsed.problems) out.findings.push(fileFinding(ENGINE_RULES.parseError, p.message, p, p.pointer));
     for (const p of parsed.formatProblems) out.findings.push(fileFinding(ENGINE_RULES.chartFormat, p.message, p));
-    // A file that does not parse still stands for (at least) one chart that was not linted;
-    // in NDJSON each broken line is one chart. An entry of a list (a problem with a pointer) is
-    // counted by the adapter, as a chart it refuses.
-    let unread = 0;
-    for (const p of parsed.problems) if (p.pointer === undefined) unread++;
-    out.charts += unread > 0 && format !== 'ndjson' ? 1 : unread;
+    // A file that does not parse still stands for (at least) one chart that was not linted; each
+    // broken NDJSON line is one chart, and so is each YAML document that could not be read. An
+    // entry of a list (a problem with a pointer) is counted by the adapter, as a chart it refuses.
+    let whole = 0;
+    let ones = 0;
+    for (const p of parsed.problems) {
+      if (p.pointer !== undefined) continue;
+      if (format === 'ndjson' || p.document) ones++;
+      else whole++;
+    }
+    out.charts += ones + (whole > 0 ? 1 : 0);
     if (docs === 0 && parsed.problems.length === 0) {
       out.findings.push({
         ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'),
