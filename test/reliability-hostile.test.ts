@@ -276,6 +276,23 @@ test('JSON opening 100,000 lists and never closing them is a parse error at the 
   });
 });
 
+test('a YAML stream with a document nested too deeply: that document alone is refused, where the nesting passes the limit; the others are linted', () => {
+  const good = (id: string): string => JSON.stringify(chart(id));
+  const deep = `chartId: DEEP-Y\nx: ${'['.repeat(1500)}${']'.repeat(1500)}`;
+  const r = lintWith({ 'deep-stream.yaml': [good('Y-1'), deep, good('Y-3')].join('\n---\n') });
+  expectRunWentOn(r);
+  const found = findingsOf(r.report, 'deep-stream.yaml');
+  const refused = found.filter((f) => f.ruleId === 'parse-error');
+  expect(refused.map((f) => [f.line, f.message])).toEqual([[4, 'Invalid YAML: the document is nested too deeply to be read']]);
+  // The good charts: the findings each has alone, in its own document.
+  const alone = lintWith({ 'two.yaml': [good('Y-1'), 'chartId: SHALLOW\nx: []', good('Y-3')].join('\n---\n') });
+  const said = (fs: Finding[]): string[] =>
+    fs.filter((f) => f.chartId === 'Y-1' || f.chartId === 'Y-3').map((f) => `${f.chartId} ${f.ruleId} ${f.line}`);
+  expect(said(found)).toEqual(said(findingsOf(alone.report, 'two.yaml')));
+  expect(said(found).length).toBeGreaterThan(0);
+  expect(r.report.summary.charts).toBe(4); // three documents and good.json
+});
+
 test('YAML nested 100,000 levels deep is a parse error, not a crash', () => {
   const r = lintWith({ 'deep.yaml': `${'['.repeat(100_000)}${']'.repeat(100_000)}\n` });
   expectRunWentOn(r);

@@ -257,16 +257,23 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
     if (!isStackOverflow(err)) throw err;
     return parsed('yaml', [], [{ line: 1, column: 1, message: `Invalid YAML: ${TOO_DEEP}` }]);
   }
-  const syntax = all.flatMap((doc) => doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY'));
+  // A document nested too deeply for the composer is valid text: it alone is refused (the parser
+  // itself keeps no stack, so the stream's other documents are read as they are). Any other
+  // error refuses the file: what a parser makes of the text after it is a guess.
+  const syntax = all.flatMap((doc) => doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' && !tooDeepError(e)));
   if (syntax.length > 0) {
     const first = syntax.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
-    const message = /call stack/i.test(first.message) ? TOO_DEEP : firstLine(first.message);
-    return parsed('yaml', [], [at(first.pos[0], `Invalid YAML: ${message}`)]);
+    return parsed('yaml', [], [at(first.pos[0], `Invalid YAML: ${firstLine(first.message)}`)]);
   }
   const docs: SourceDoc[] = [];
   const problems: ParseProblem[] = [];
   const formatProblems: ParseProblem[] = [];
   for (const doc of all) {
+    const deep = doc.errors.find(tooDeepError);
+    if (deep) {
+      problems.push({ ...at(deep.pos[0], `Invalid YAML: ${TOO_DEEP}`), document: true });
+      continue;
+    }
     for (const e of doc.errors)
       formatProblems.push(at(e.pos[0], 'Duplicate key: a mapping may name each key only once; b12lint reads the last value.'));
     if (doc.contents === null) continue; // an empty document (an empty file, a trailing `---`)
@@ -282,6 +289,11 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
     docs.push({ value, locator: new YamlLocator(doc, lines), start: { line: docStart.line, column: docStart.column } });
   }
   return parsed('yaml', docs, problems, formatProblems);
+}
+
+/** The composer's error for a document nested deeper than the stack allows. */
+function tooDeepError(e: { message: string }): boolean {
+  return /call stack/i.test(e.message);
 }
 
 function firstLine(s: string): string {
