@@ -14,7 +14,7 @@ import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from './chart/fh
 import { pathPrefix } from './cli/finish.js';
 import { version as packageVersion } from './cli/main.js';
 import { ENGINE_RULES, SEVERITIES } from './finding.js';
-import { formatOf, type SourceFormat } from './read/parse.js';
+import { formatOf, isStackOverflow, type SourceFormat } from './read/parse.js';
 import { chartsWithFindings } from './report/charts.js';
 import { formatReport } from './report/encode.js';
 import { FORMATTERS } from './report/index.js';
@@ -198,8 +198,9 @@ export class B12Lint {
       text = JSON.stringify(chart, null, 2) ?? 'null';
     } catch (err) {
       // An object that is no JSON (a cycle, a BigInt) or nested too deeply to write: a finding, as an unreadable file is.
-      const why =
-        err instanceof RangeError ? 'it is nested too deeply to be written' : 'it holds a cycle or a value JSON has no form for (a BigInt)';
+      const why = isStackOverflow(err)
+        ? 'it is nested too deeply to be written'
+        : 'JSON.stringify refused it (a cycle, a BigInt, a toJSON or getter that throws)';
       const outcome = {
         file,
         findings: [fileFinding(ENGINE_RULES.parseError, `The chart cannot be read as JSON: ${why}.`)],

@@ -142,8 +142,8 @@ describe('import { B12Lint } from "b12lint"', () => {
     );
     const unreadable = (why: string) => [1, [['parse-error', 'error', `The chart cannot be read as JSON: ${why}.`]]];
     expect(got).toEqual([
-      unreadable('it holds a cycle or a value JSON has no form for (a BigInt)'),
-      unreadable('it holds a cycle or a value JSON has no form for (a BigInt)'),
+      unreadable('JSON.stringify refused it (a cycle, a BigInt, a toJSON or getter that throws)'),
+      unreadable('JSON.stringify refused it (a cycle, a BigInt, a toJSON or getter that throws)'),
       unreadable('it is nested too deeply to be written'),
     ]);
   });

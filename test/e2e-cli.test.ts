@@ -132,7 +132,7 @@ describe('bad input is a finding, and the run goes on', () => {
       '12:9 warning chart-format /encounters/0/diagnoses/0',
     ]);
     expect(findings[0]!.message).toBe(
-      "The description of diagnosis E55.9 has 366 characters and 57 words: more than a phrase b12lint searches the notes for (300 characters or 40 words); the notes are searched only for E55.9 and the ruleset's words for it, so how they state this diagnosis may go unread. Check the export.",
+      "The description of diagnosis E55.9 has 366 characters and 57 words: more than a phrase b12lint searches the notes for (300 characters or 40 words); the notes are searched only for its code and the ruleset's words for it, so how they state this diagnosis may go unread. Check the export.",
     );
     // Within the limits, the description is searched for: the note's "probable" is read as this diagnosis's.
     const dir = tmp();
@@ -143,6 +143,25 @@ describe('bad input is a finding, and the run goes on', () => {
     writeFileSync(join(dir, 'short.yaml'), short);
     const searched = cliJson(['short.yaml'], { cwd: dir });
     expect(searched.report.results[0]!.findings.map((f) => f.ruleId)).toEqual(['uncertain-dx-coded-outpatient']);
+  });
+
+  test('an empty YAML document (a trailing `---`, `--- # a comment`) holds no chart: no finding, not counted; a written null is still no chart', () => {
+    const dir = tmp();
+    const chart = (id: string): string => `chartId: ${id}\nencounters: [{ id: E1, date: 2026-10-01 }]\n`;
+    writeFileSync(join(dir, 'trailing.yaml'), `${chart('T-1')}---\n`);
+    writeFileSync(join(dir, 'between.yaml'), `---\n---\n${chart('B-1')}--- # nothing here\n---\n${chart('B-2')}---\n\n`);
+    writeFileSync(join(dir, 'null.yaml'), `${chart('N-1')}--- ~\n---\nnull\n`);
+    const r = cliJson(['.'], { cwd: dir });
+    const byFile = (f: string) => r.report.results.find((x) => x.file === f)!;
+    expect(byFile('trailing.yaml').findings).toEqual([]);
+    expect(byFile('between.yaml').findings).toEqual([]);
+    expect(byFile('between.yaml').charts.map((c) => c.chartId)).toEqual(['B-1', 'B-2']);
+    expect(byFile('null.yaml').findings.map((f) => `${f.line} ${f.ruleId} ${f.message}`)).toEqual([
+      '3 chart-format Expected a chart (a mapping with `chartId` and `encounters`); found null.',
+      '5 chart-format Expected a chart (a mapping with `chartId` and `encounters`); found null.',
+    ]);
+    expect(r.report.summary.charts).toBe(1 + 2 + 3);
+    expect(r.code).toBe(1);
   });
 
   test('a chart id used twice in a run is reported where it repeats', () => {

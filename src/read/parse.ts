@@ -6,7 +6,7 @@
  * A JSON or YAML file with a syntax error is refused whole, at its first error: what a parser
  * makes of the text after an error is a guess, and a guess is no chart to bill on.
  */
-import { Composer, Lexer, LineCounter, Parser, type CST, type Document } from 'yaml';
+import { Composer, isScalar, Lexer, LineCounter, Parser, type CST, type Document } from 'yaml';
 import type { Position } from '../finding.js';
 import type { Decoded } from './decode.js';
 import { JsonLocator, offsetToPosition, type Locator } from './json-locate.js';
@@ -93,7 +93,8 @@ export function formatOf(path: string): SourceFormat | undefined {
 
 const TOO_DEEP = 'the document is nested too deeply to be read';
 
-function isStackOverflow(err: unknown): boolean {
+/** Whether an error is the engine's stack overflow (RangeError: Maximum call stack size exceeded). */
+export function isStackOverflow(err: unknown): boolean {
   return err instanceof RangeError && /call stack/i.test(err.message);
 }
 
@@ -257,9 +258,11 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
     if (!isStackOverflow(err)) throw err;
     return parsed('yaml', [], [{ line: 1, column: 1, message: `Invalid YAML: ${TOO_DEEP}` }]);
   }
-  // A document nested too deeply for the composer is valid text: it alone is refused (the parser
-  // itself keeps no stack, so the stream's other documents are read as they are). Any other
-  // error refuses the file: what a parser makes of the text after it is a guess.
+  // A document nested too deeply for the composer (flow nesting, `[[[...`) is valid text: it alone
+  // is refused, and the stream's other documents are read as they are (the lexer ends any flow
+  // at `---`). Nesting too deep for the parser itself (block nesting) throws: the file is refused
+  // (above). The depth at which either happens is the stack's, not a fixed limit. Any other error
+  // refuses the file: what a parser makes of the text after it is a guess.
   const syntax = all.flatMap((doc) => doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' && !tooDeepError(e)));
   if (syntax.length > 0) {
     const first = syntax.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
@@ -276,7 +279,10 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
     }
     for (const e of doc.errors)
       formatProblems.push(at(e.pos[0], 'Duplicate key: a mapping may name each key only once; b12lint reads the last value.'));
-    if (doc.contents === null) continue; // an empty document (an empty file, a trailing `---`)
+    // An empty document (a trailing `---`, `--- # a comment`): the yaml package gives it an empty
+    // node, no text, no tag, no anchor. It holds no chart. (`--- ~` or `null` is written: a value.)
+    const c = doc.contents;
+    if (c === null || (isScalar(c) && c.value === null && c.source === '' && !c.tag && !c.anchor)) continue;
     const docStart = at(doc.range[0], '');
     let value: unknown;
     try {

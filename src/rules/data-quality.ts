@@ -70,7 +70,6 @@ export function diagnosisDataQuality(chart: Chart, out: UnlocatedFinding[]): voi
       // The code is searched for as written and as normalized (chartWords): either within the limits is enough.
       const searchedCode = withinLimits(d.code) ? d.code : withinLimits(codeText) ? codeText : undefined;
       const codeOut = searchedCode === undefined;
-      const shownCode = searchedCode === d.code ? d.code : 'its code'; // the normalized code, or no text of the chart's
       const descriptionOut = description !== '' && !withinLimits(description);
       if (!codeOut && !descriptionOut) continue;
       const sized = (what: string, text: string): string => {
@@ -94,7 +93,7 @@ export function diagnosisDataQuality(chart: Chart, out: UnlocatedFinding[]): voi
       ].join(', and ');
       const searched = codeOut
         ? `the notes are searched only for ${description === '' || descriptionOut ? '' : 'its description and '}the ruleset's words for it`
-        : `the notes are searched only for ${shownCode} and the ruleset's words for it`;
+        : `the notes are searched only for its code and the ruleset's words for it`;
       add(
         d.ptr,
         `${what}: more than a phrase b12lint searches the notes for (${MAX_PHRASE_LENGTH} characters or ${MAX_PHRASE_WORDS} words); ${searched}, so how they state this diagnosis may go unread. Check the export.`,
