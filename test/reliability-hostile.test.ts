@@ -29,12 +29,13 @@ function lintWith(
   files: Record<string, string | Uint8Array>,
   args: string[] = [],
   setUp?: (s: Scratch) => void,
+  env?: Record<string, string>,
 ): { code: number; report: Report; stderr: string } {
   const s = newScratch();
   s.write('good.json', GOOD);
   for (const [name, content] of Object.entries(files)) s.write(name, content);
   setUp?.(s);
-  return cliJson(['--no-config-lookup', ...args, '.'], { cwd: s.dir });
+  return cliJson(['--no-config-lookup', ...args, '.'], { cwd: s.dir, ...(env ? { env } : {}) });
 }
 
 /** The findings of one file linted on its own. */
@@ -276,31 +277,102 @@ test('JSON opening 100,000 lists and never closing them is a parse error at the 
   });
 });
 
-test('a YAML stream with a document nested too deeply (flow nesting): that document alone is refused, where the stack ran out; the others are linted', () => {
-  const good = (id: string): string => JSON.stringify(chart(id));
-  // Where the composer's stack runs out depends on how warm the code is (a few hundred to some
-  // 2,000 levels): 5,000 is beyond it either way.
-  const deep = `chartId: DEEP-Y\nx: ${'['.repeat(5000)}${']'.repeat(5000)}`;
-  const r = lintWith({ 'deep-stream.yaml': [good('Y-1'), deep, good('Y-3')].join('\n---\n') });
-  expectRunWentOn(r);
-  const found = findingsOf(r.report, 'deep-stream.yaml');
-  const refused = found.filter((f) => f.ruleId === 'parse-error');
-  expect(refused.map((f) => [f.line, f.message])).toEqual([[4, 'Invalid YAML: the document is nested too deeply to be read']]);
-  // The good charts: the findings each has alone, in its own document.
-  const alone = lintWith({ 'two.yaml': [good('Y-1'), 'chartId: SHALLOW\nx: []', good('Y-3')].join('\n---\n') });
-  const said = (fs: Finding[]): string[] =>
-    fs.filter((f) => f.chartId === 'Y-1' || f.chartId === 'Y-3').map((f) => `${f.chartId} ${f.ruleId} ${f.line}`);
-  expect(said(found)).toEqual(said(findingsOf(alone.report, 'two.yaml')));
-  expect(said(found).length).toBeGreaterThan(0);
-  expect(r.report.summary.charts).toBe(4); // three documents and good.json
+/**
+ * YAML nesting `levels` lists and mappings deep, in each shape the parser nests differently: flow
+ * (`[[[`), block mappings (one key a line, indented), compact block lists (`- - -` on one line) and
+ * block lists a line each. The value of `x`, so the document's own mapping is one more level.
+ */
+function nested(shape: 'flow' | 'map' | 'compact' | 'lines', levels: number): string {
+  const n = levels - 1; // the document's mapping is the first level
+  switch (shape) {
+    case 'flow':
+      return `x: ${'['.repeat(n)}${']'.repeat(n)}`;
+    case 'map':
+      return `x:\n${Array.from({ length: n }, (_, i) => `${' '.repeat(i + 1)}k:`).join('\n')}\n${' '.repeat(n + 1)}v`;
+    case 'compact':
+      return `x:\n  ${'- '.repeat(n)}v`;
+    case 'lines':
+      return `x:\n${Array.from({ length: n }, (_, i) => `${'  '.repeat(i + 1)}-`).join('\n')}\n${'  '.repeat(n + 1)}v`;
+  }
+}
+
+describe('YAML nested more than 256 levels: that document alone is refused, at the level beyond the limit, the same in every run', () => {
+  // A chart, `---`, the document `chartId: DEEP` with `body`, `---`, a chart; the charts' ids
+  // begin with `tag` (ids must be unique within a run).
+  const stream = (tag: string, body: string): string =>
+    [JSON.stringify(chart(`${tag}-1`)), `chartId: DEEP-${tag}\n${body}`, JSON.stringify(chart(`${tag}-3`))].join('\n---\n');
+  /** The findings of a stream's two charts, each line counted from its chart's own first line. */
+  const said = (fs: Finding[], tag: string, text: string): string[] => {
+    const lastLine = text.split('\n').length; // the second chart is the stream's last line
+    return fs
+      .filter((f) => f.chartId === `${tag}-1` || f.chartId === `${tag}-3`)
+      .map((f) => (f.chartId === `${tag}-1` ? `first ${f.ruleId} ${f.line - 1}` : `second ${f.ruleId} ${f.line - lastLine}`));
+  };
+  let alone: string[];
+  beforeAll(() => {
+    const text = stream('S', 'x: []');
+    alone = said(findingsOf(lintWith({ 'shallow.yaml': text }).report, 'shallow.yaml'), 'S', text);
+    expect(alone.filter((f) => f.startsWith('first')).length).toBeGreaterThan(0);
+    expect(alone.filter((f) => f.startsWith('second')).length).toBeGreaterThan(0);
+  });
+
+  // Where the 257th level opens (the document's mapping is the first): line and column.
+  const beyond = { flow: [4, 259], map: [260, 257], compact: [5, 513], lines: [260, 513] } as const;
+  for (const shape of ['flow', 'map', 'compact', 'lines'] as const) {
+    test(`${shape}: 256 levels are read, 257 are refused at ${beyond[shape].join(':')}, in the main thread and in a worker alike`, () => {
+      const files = { 'at-limit.yaml': stream('A', nested(shape, 256)), 'beyond.yaml': stream('B', nested(shape, 257)) };
+      for (const jobs of ['1', '2']) {
+        // With --jobs 2, workers for as few files as these (as test/perf.test.ts does).
+        const r = lintWith(files, ['--jobs', jobs], undefined, { B12LINT_WORKER_THRESHOLD: '1' });
+        expectRunWentOn(r);
+        const atLimit = findingsOf(r.report, 'at-limit.yaml');
+        expect(atLimit.filter((f) => f.ruleId === 'parse-error')).toEqual([]);
+        expect(said(atLimit, 'A', files['at-limit.yaml'])).toEqual(alone);
+        const found = findingsOf(r.report, 'beyond.yaml');
+        const refused = found.filter((f) => f.ruleId === 'parse-error');
+        expect(refused.map((f) => [f.line, f.column, f.message])).toEqual([
+          [...beyond[shape], 'Unreadable YAML: the document is nested too deeply to be read (more than 256 levels of lists and mappings).'],
+        ]);
+        // The charts around it: the findings each has alone, at their own lines.
+        expect(said(found, 'B', files['beyond.yaml'])).toEqual(alone);
+        expect(r.report.summary.charts).toBe(7); // two files of three documents, and good.json
+      }
+    });
+  }
+
+  test('a deep block list followed by another document (which overflowed the parser and lost the whole file) keeps the other documents', () => {
+    const text = stream('C', nested('compact', 5000));
+    const r = lintWith({ 'deep-stream.yaml': text });
+    expectRunWentOn(r);
+    const found = findingsOf(r.report, 'deep-stream.yaml');
+    expect(found.filter((f) => f.ruleId === 'parse-error').map((f) => [f.line, f.column])).toEqual([[5, 513]]);
+    expect(said(found, 'C', text)).toEqual(alone);
+  });
 });
 
-test('YAML nested 100,000 levels deep is a parse error, not a crash', () => {
+test('a config or ruleset nested too deeply is a problem with its place and exit 2, never an internal error', () => {
+  const s = newScratch();
+  s.write('good.json', GOOD);
+  s.write('deep-config.yaml', `ruleset: recommended\nignore:\n  ${'- '.repeat(3000)}x\n---\nfailOn: error\n`);
+  s.write('deep-rules.yaml', `ruleset: deep\nrules: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+  const config = cli(['--config', 'deep-config.yaml', '.'], { cwd: s.dir });
+  expect([config.code, config.stdout]).toEqual([2, '']);
+  expect(config.stderr).toMatch(/^deep-config\.yaml:3:513: invalid YAML: nested more than 256 levels of lists and mappings$/m);
+  expect(config.stderr).not.toMatch(/internal error|call stack/i);
+  const ruleset = cli(['--no-config-lookup', '--ruleset', 'deep-rules.yaml', '.'], { cwd: s.dir });
+  expect([ruleset.code, ruleset.stdout]).toEqual([2, '']);
+  expect(ruleset.stderr).toMatch(/^deep-rules\.yaml:2:263: invalid YAML: nested more than 256 levels of lists and mappings$/m);
+  expect(ruleset.stderr).not.toMatch(/internal error|call stack/i);
+});
+
+test('YAML nested 100,000 levels deep is a parse error at the level beyond the limit, not a crash', () => {
   const r = lintWith({ 'deep.yaml': `${'['.repeat(100_000)}${']'.repeat(100_000)}\n` });
   expectRunWentOn(r);
   expect(only(r.report, 'deep.yaml')).toMatchObject({
     ruleId: 'parse-error',
-    message: 'Invalid YAML: the document is nested too deeply to be read',
+    line: 1,
+    column: 257,
+    message: 'Unreadable YAML: the document is nested too deeply to be read (more than 256 levels of lists and mappings).',
   });
 });
 

@@ -148,3 +148,13 @@ test('a term beyond the limits of a phrase searched for in notes (300 characters
     '13:36 entry 2 of `terms` is over 40 words, the most a phrase searched for in notes can have',
   ]);
 });
+
+test('a ruleset nested too deeply is one problem at the level beyond the limit, not a stack overflow', () => {
+  // Block lists, which overflowed the parser where a document followed, and flow lists.
+  expect(rulesetProblems(`rules:\n  ${'- '.repeat(3000)}x\n---\na: 1\n`)[0]).toBe(
+    '2:513 invalid YAML: nested more than 256 levels of lists and mappings',
+  );
+  expect(rulesetProblems(`rules: ${'['.repeat(300)}${']'.repeat(300)}\n`)).toEqual([
+    '1:263 invalid YAML: nested more than 256 levels of lists and mappings',
+  ]);
+});

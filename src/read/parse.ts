@@ -6,11 +6,12 @@
  * A JSON or YAML file with a syntax error is refused whole, at its first error: what a parser
  * makes of the text after an error is a guess, and a guess is no chart to bill on.
  */
-import { Composer, isScalar, Lexer, LineCounter, Parser, type CST, type Document } from 'yaml';
+import { Composer, isScalar, Lexer, LineCounter, type CST, type Document } from 'yaml';
 import type { Position } from '../finding.js';
 import type { Decoded } from './decode.js';
 import { JsonLocator, offsetToPosition, type Locator } from './json-locate.js';
 import { findJsonError, MAX_JSON_DEPTH, tooDeepAt, tooDeepEntries } from './json-syntax.js';
+import { limitedCst, MAX_YAML_DEPTH, type TooDeepDocument } from './yaml-depth.js';
 import { YamlLocator } from './yaml-locate.js';
 
 export type SourceFormat = 'json' | 'yaml' | 'ndjson';
@@ -250,20 +251,25 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
     for (const _ of new Lexer().lex(text)) if (++tokens > maxTokens) throw new TooManyValues(maxTokens, 'YAML tokens');
   }
   let all: Document.Parsed[];
+  // Documents nesting more than MAX_YAML_DEPTH lists and mappings (yaml-depth.ts): each is an
+  // empty document in `all`, at the offset its entry gives.
+  const deep: TooDeepDocument[] = [];
   try {
     // The core schema always: `%YAML 1.1` must not turn dates into Date objects or `!!set` into a Set.
     const composer = new Composer({ lineCounter: lines, prettyErrors: false, uniqueKeys: true, schema: 'core', logLevel: 'error' });
-    all = [...composer.compose(checkDirectives(new Parser(lines.addNewLine).parse(text)), true, text.length)];
+    all = [...composer.compose(checkDirectives(limitedCst(text, lines, deep)), true, text.length)];
   } catch (err) {
+    // Not expected under the depth limit; if the stack still runs out, the file is refused.
     if (!isStackOverflow(err)) throw err;
-    return parsed('yaml', [], [{ line: 1, column: 1, message: `Invalid YAML: ${TOO_DEEP}` }]);
+    return parsed('yaml', [], [{ line: 1, column: 1, message: `Unreadable YAML: ${TOO_DEEP}` }]);
   }
-  // A document nested too deeply for the composer (flow nesting, `[[[...`) is valid text: it alone
-  // is refused, and the stream's other documents are read as they are (the lexer ends any flow
-  // at `---`). Nesting too deep for the parser itself (block nesting) throws: the file is refused
-  // (above). The depth at which either happens is the stack's, not a fixed limit. Any other error
-  // refuses the file: what a parser makes of the text after it is a guess.
-  const syntax = all.flatMap((doc) => doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' && !tooDeepError(e)));
+  // A document nested too deeply is valid text: it alone is refused, and the stream's other
+  // documents are read as they are (the lexer ends any flow or block scalar at `---`). Any other
+  // error refuses the file: what a parser makes of the text after it is a guess.
+  const tooDeep = new Map(deep.map((d) => [d.docOffset, d.at]));
+  const syntax = all.flatMap((doc) =>
+    tooDeep.has(doc.range[0]) ? [] : doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' && !tooDeepError(e)),
+  );
   if (syntax.length > 0) {
     const first = syntax.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
     return parsed('yaml', [], [at(first.pos[0], `Invalid YAML: ${firstLine(first.message)}`)]);
@@ -272,9 +278,12 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
   const problems: ParseProblem[] = [];
   const formatProblems: ParseProblem[] = [];
   for (const doc of all) {
-    const deep = doc.errors.find(tooDeepError);
-    if (deep) {
-      problems.push({ ...at(deep.pos[0], `Invalid YAML: ${TOO_DEEP}`), document: true });
+    const deepAt = tooDeep.get(doc.range[0]);
+    const overflow = deepAt === undefined ? doc.errors.find(tooDeepError) : undefined;
+    if (deepAt !== undefined || overflow) {
+      const where = deepAt ?? overflow!.pos[0];
+      const why = deepAt !== undefined ? `${TOO_DEEP} (more than ${MAX_YAML_DEPTH} levels of lists and mappings).` : TOO_DEEP;
+      problems.push({ ...at(where, `Unreadable YAML: ${why}`), document: true });
       continue;
     }
     for (const e of doc.errors)

@@ -7,12 +7,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { Composer, isMap, isScalar, LineCounter, YAMLParseError, type Document, type Node } from 'yaml';
 import { ioCause } from '../core/io.js';
 import { PACKAGE_ROOT } from '../core/package.js';
 import type { Position } from '../finding.js';
 import { readSideInput, SideInputError } from './bounded.js';
 import type { Problems } from './problems.js';
+import { limitedCst, MAX_YAML_DEPTH, type TooDeepDocument } from './yaml-depth.js';
 import { yamlNodeAt } from './yaml-locate.js';
 
 /** A place in a parsed file: keys and list indexes from its root. */
@@ -71,9 +72,36 @@ export function readSource(absPath: string, problems: Problems, shown = displayP
   return sourceFromText(text, absPath, problems, shown);
 }
 
+/**
+ * `parseDocument` of the `yaml` package, with its parser's tokens limited in depth (yaml-depth.ts):
+ * a file nested too deeply is one error at the first list or mapping beyond the limit, never a
+ * stack overflow.
+ */
 function parseYamlSource(text: string): { doc: Document.Parsed; lines: LineCounter } {
   const lines = new LineCounter();
-  return { doc: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
+  const deep: TooDeepDocument[] = [];
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(limitedCst(text, lines, deep), true, text.length)) {
+    if (!doc) {
+      doc = next;
+      continue;
+    }
+    doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+    break;
+  }
+  // compose(..., true) always ends with a document, an empty one for an empty text.
+  const first = doc!;
+  const tooDeep = deep[0];
+  if (tooDeep && tooDeep.docOffset === first.range[0])
+    first.errors.unshift(
+      new YAMLParseError(
+        [tooDeep.at, tooDeep.at + 1],
+        'RESOURCE_EXHAUSTION',
+        `nested more than ${MAX_YAML_DEPTH} levels of lists and mappings`,
+      ),
+    );
+  return { doc: first, lines };
 }
 
 /**

@@ -35,7 +35,7 @@ export function cli(
 
 export function cliJson(
   args: readonly string[],
-  options: { cwd?: string; uid?: number } = {},
+  options: { cwd?: string; uid?: number; env?: Record<string, string> } = {},
 ): { code: number; report: import('../../src/report/types.js').Report; stderr: string } {
   const r = cli([...args, '--format', 'json'], options);
   let report;

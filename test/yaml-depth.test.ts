@@ -1,0 +1,92 @@
+/**
+ * The depth-limited YAML parse (src/read/yaml-depth.ts): under the limit it gives exactly the
+ * tokens and line starts of the `yaml` package's own parser; a document beyond it is one empty
+ * document, and the documents after it are parsed as they would be on their own.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Composer, LineCounter, Parser, type CST } from 'yaml';
+import { limitedCst, type TooDeepDocument } from '../src/read/yaml-depth.js';
+import { describeShared } from './helpers/shared.js';
+
+function reference(text: string): { tokens: CST.Token[]; lines: number[] } {
+  const lines = new LineCounter();
+  return { tokens: [...new Parser(lines.addNewLine).parse(text)], lines: lines.lineStarts };
+}
+
+function limited(text: string, maxDepth?: number): { tokens: CST.Token[]; lines: number[]; deep: TooDeepDocument[] } {
+  const lines = new LineCounter();
+  const deep: TooDeepDocument[] = [];
+  return { tokens: [...limitedCst(text, lines, deep, maxDepth)], lines: lines.lineStarts, deep };
+}
+
+/** Each document's plain value and first line, as the composer reads the tokens. */
+function documents(tokens: CST.Token[], lines: number[], text: string): { value: unknown; line: number; errors: number }[] {
+  const counter = new LineCounter();
+  for (const start of lines) counter.addNewLine(start);
+  return [...new Composer().compose(tokens, true, text.length)].map((d) => ({
+    value: d.toJS(),
+    line: counter.linePos(d.range[0]).line,
+    errors: d.errors.length,
+  }));
+}
+
+describeShared('corpora/yaml-test-suite', 'under the limit: the yaml package parser, token for token', (dir) => {
+  test('every file of the YAML test suite (valid and error) gives the same tokens and line starts', () => {
+    let files = 0;
+    for (const sub of ['valid', 'error'])
+      for (const name of readdirSync(join(dir, sub))) {
+        const text = readFileSync(join(dir, sub, name), 'utf8');
+        const ref = reference(text);
+        const got = limited(text);
+        expect({ name, tokens: got.tokens, lines: got.lines, deep: got.deep }).toEqual({
+          name,
+          tokens: ref.tokens,
+          lines: ref.lines,
+          deep: [],
+        });
+        files++;
+      }
+    expect(files).toBeGreaterThan(300);
+  });
+});
+
+describe('beyond the limit', () => {
+  const before = 'a: 1\n# a comment\nb: "two\n  lines"\n';
+  const after = '%YAML 1.2\n---\nc: |\n  block\n  text\nd: [x, y]\n';
+  const deepShapes: Record<string, string> = {
+    flow: 'x: [[[[1]]]]\n',
+    'block map': 'x:\n  y:\n    z:\n      w: 1\n',
+    'compact list': 'x:\n  - - - - 1\n',
+    'block scalar inside': 'x:\n  - - - - |\n        text\n        ---x\n',
+    'unclosed flow': 'x: [[[[[1\n',
+  };
+  for (const [shape, deep] of Object.entries(deepShapes)) {
+    test(`${shape}: the deep document is one empty document; the others read as on their own, at their own lines`, () => {
+      for (const [sep, end] of [
+        ['---\n', '...\n'],
+        ['--- # explicit\n', '...\n# between\n'],
+      ]) {
+        const text = `${before}${sep}${deep}${end}${after}`;
+        const got = limited(text, 3);
+        expect(got.deep).toHaveLength(1);
+        const deepStart = text.indexOf(sep);
+        expect(got.deep[0]!.docOffset).toBe(deepStart);
+        // The level beyond the limit: the fourth list or mapping of the document.
+        expect(got.deep[0]!.at).toBeGreaterThan(deepStart);
+        const docs = documents(got.tokens, got.lines, text);
+        const alone = (part: string, firstLine: number) =>
+          documents(reference(part).tokens, reference(part).lines, part).map((d) => ({ ...d, line: d.line + firstLine - 1 }));
+        const afterLine = text.slice(0, text.indexOf(after)).split('\n').length;
+        expect(docs).toEqual([...alone(before, 1), { value: null, line: 5, errors: 0 }, ...alone(after, afterLine)]);
+        // Line starts are the text's own, as the parser counts them.
+        expect(got.lines).toEqual(reference(text).lines);
+      }
+    });
+  }
+
+  test('the level counted is lists and mappings: a scalar being read on top of the stack is not one', () => {
+    expect(limited('a:\n  b:\n    c: text\n', 3).deep).toEqual([]);
+    expect(limited('a:\n  b:\n    c:\n      d: text\n', 3).deep).toEqual([{ docOffset: 0, at: 21 }]);
+  });
+});
