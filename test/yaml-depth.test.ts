@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Composer, LineCounter, Parser, type CST } from 'yaml';
+import { parseText } from '../src/read/parse.js';
 import { limitedCst, type TooDeepDocument } from '../src/read/yaml-depth.js';
 import { describeShared } from './helpers/shared.js';
 
@@ -88,5 +89,59 @@ describe('beyond the limit', () => {
   test('the level counted is lists and mappings: a scalar being read on top of the stack is not one', () => {
     expect(limited('a:\n  b:\n    c: text\n', 3).deep).toEqual([]);
     expect(limited('a:\n  b:\n    c:\n      d: text\n', 3).deep).toEqual([{ docOffset: 0, at: 21 }]);
+  });
+});
+
+describe('the text around a document beyond the limit is judged as it would be without it', () => {
+  const deep = `${'- '.repeat(300)}x\n`;
+  const shallow = '- x\n';
+  const chart = 'chartId: C-1\n';
+  /** Documents read (their values) and problems (line:column and reason), for a text with `body` in place. */
+  const outcome = (text: (body: string) => string, body: string) => {
+    const parsed = parseText(text(body), 'yaml');
+    return { docs: [...parsed.docs].map((d) => d.value), problems: parsed.problems.map((p) => `${p.line}:${p.column} ${p.message}`) };
+  };
+  const refusedBoth = (text: (body: string) => string, reason: RegExp) => {
+    const withDeep = outcome(text, deep);
+    const withShallow = outcome(text, shallow);
+    expect(withDeep.docs).toEqual([]);
+    expect(withShallow.docs).toEqual([]);
+    expect(withDeep.problems).toEqual([expect.stringMatching(reason)]);
+    expect(withShallow.problems).toEqual([expect.stringMatching(/Invalid YAML/)]);
+  };
+
+  test('a stray token after it refuses the file, as it does after a shallow document', () => {
+    refusedBoth((d) => `---\n${d}---\n]\n---\n${chart}`, /^4:1 Invalid YAML: Unexpected flow-seq-end/);
+  });
+
+  test('a broken directive before it, or directives without `---`, refuse the file', () => {
+    refusedBoth((d) => `%TAG !x!\n---\n${d}---\n${chart}`, /^1:1 Invalid YAML: %TAG directive/);
+    refusedBoth((d) => `%YAML 1.2\n${d}---\n${chart}`, /^2:1 Invalid YAML: Missing directives-end/);
+  });
+
+  test('text after the `...` that ends it is parsed, and refused, not read as a document of its own', () => {
+    refusedBoth((d) => `${chart}---\n${d}... {chartId: X}\n`, /^4:5 Invalid YAML: Unexpected flow-map-start/);
+    // A plain `...` ends it, and the next document is read.
+    const ok = outcome((d) => `${d}...\n# between\n---\n${chart}`, deep);
+    expect(ok.docs).toEqual([{ chartId: 'C-1' }]);
+    expect(ok.problems).toEqual([expect.stringMatching(/^1:\d+ Unreadable YAML/)]);
+  });
+
+  test('a quote left open inside it refuses the file, rather than taking the documents after it', () => {
+    const text = (d: string) => `---\n${d}k: 'open\n---\n${chart}`;
+    const withDeep = outcome(text, deep);
+    expect(withDeep.docs).toEqual([]);
+    expect(withDeep.problems).toEqual(['3:4 Invalid YAML: Missing closing quote']);
+    expect(outcome(text, shallow).docs).toEqual([]);
+  });
+
+  test('`---` or `%YAML` after a block scalar header inside it is text, not the start of a document', () => {
+    for (const header of ['| ---', '> %YAML 1.2']) {
+      const r = outcome((d) => `---\n${d}k: ${header}\n  chartId: FAKE\n---\n${chart}`, deep);
+      expect(r.docs).toEqual([{ chartId: 'C-1' }]);
+      expect(r.problems).toEqual([
+        '2:513 Unreadable YAML: the document is nested too deeply to be read (more than 256 levels of lists and mappings).',
+      ]);
+    }
   });
 });

@@ -267,9 +267,8 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
   // documents are read as they are (the lexer ends any flow or block scalar at `---`). Any other
   // error refuses the file: what a parser makes of the text after it is a guess.
   const tooDeep = new Map(deep.map((d) => [d.docOffset, d.at]));
-  const syntax = all.flatMap((doc) =>
-    tooDeep.has(doc.range[0]) ? [] : doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' && !tooDeepError(e)),
-  );
+  // A deep document's stand-in has no content: its errors come from the text around it.
+  const syntax = all.flatMap((doc) => doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' && !tooDeepError(e)));
   if (syntax.length > 0) {
     const first = syntax.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
     return parsed('yaml', [], [at(first.pos[0], `Invalid YAML: ${firstLine(first.message)}`)]);

@@ -13,6 +13,10 @@
  * a new parser takes over from there at the same offset, so the documents after it are read, and
  * placed, as they would be on their own. The limit sits well below where the stack runs out in any
  * call b12lint makes (test/reliability-hostile.test.ts reads every shape at the limit).
+ *
+ * The document beyond the limit is refused whatever else it holds: a syntax error inside it is not
+ * reported. One outside it still is, and refuses the file as before (the stand-in document carries
+ * the errors of what surrounds it: its directives, a stray token after its `...`).
  */
 import { CST, Lexer, Parser, type LineCounter } from 'yaml';
 
@@ -28,8 +32,29 @@ export interface TooDeepDocument {
 
 const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
 
-/** Lexer tokens that start a document, or a directive of the next one: where parsing resumes. */
-const RESUME = new Set(['doc-start', 'doc-mode', 'directive-line']);
+/**
+ * Lexer tokens that end the document being skipped: the start of the next one (`---`, or the
+ * lexer's mark of a document without it), a directive of the next one, or `...` (whatever follows
+ * `...` on its line is then parsed, and refused as it would be).
+ */
+const RESUME = new Set(['doc-start', 'doc-end', 'doc-mode', 'directive-line']);
+
+/**
+ * Whether a token at `offset` stands at the start of a line (after a byte-order mark at most), as
+ * document markers and directives do. The rest of a block scalar's header line is one token of
+ * text, which may read `---` or `%YAML`: that is no marker.
+ */
+function atLineStart(text: string, offset: number): boolean {
+  const before = offset - (text.charCodeAt(offset - 1) === 0xfeff ? 1 : 0);
+  return before === 0 || text.charCodeAt(before - 1) === 0x0a;
+}
+
+/**
+ * A quoted scalar left open runs to the end of the text, over the markers of the documents after
+ * it: the `yaml` package's lexer looks for the closing quote first. Parsed, it would be an error
+ * that refuses the file; skipped, it would silently take those documents with it.
+ */
+const MARKER_INSIDE = /\n(?:---|\.\.\.)(?:[ \t\r\n]|$)/;
 
 /**
  * How many lists and mappings are open on the parser's stack. The stack holds the document at its
@@ -59,11 +84,13 @@ export function* limitedCst(text: string, lines: LineCounter, deep: TooDeepDocum
   for (const lexeme of new Lexer().lex(text)) {
     if (parser === undefined) {
       const type = scalarNext ? 'scalar-text' : CST.tokenType(lexeme);
-      if (type === null || !RESUME.has(type)) {
+      if (type === null || !RESUME.has(type) || !atLineStart(text, offset)) {
         if (type === 'scalar') {
           scalarNext = true;
         } else if (type !== 'doc-mode' && type !== 'flow-error-end') {
           scalarNext = false;
+          if ((type === 'single-quoted-scalar' || type === 'double-quoted-scalar') && MARKER_INSIDE.test(lexeme))
+            yield { type: 'error', offset, source: '', message: 'Missing closing quote' };
           // The line starts the parser would have counted in the text skipped.
           for (let nl = lexeme.indexOf('\n'); nl >= 0; nl = lexeme.indexOf('\n', nl + 1)) lines.addNewLine(offset + nl + 1);
           offset += lexeme.length;
