@@ -5,8 +5,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { Composer, LineCounter, Parser, type CST } from 'yaml';
-import { parseText } from '../src/read/parse.js';
+import { escapePointerToken } from '../src/read/json-locate.js';
+import { parseText, type SourceDoc } from '../src/read/parse.js';
 import { limitedCst, type TooDeepDocument } from '../src/read/yaml-depth.js';
 import { describeShared } from './helpers/shared.js';
 
@@ -143,5 +145,67 @@ describe('the text around a document beyond the limit is judged as it would be w
         '2:513 Unreadable YAML: the document is nested too deeply to be read (more than 256 levels of lists and mappings).',
       ]);
     }
+  });
+});
+
+describe('property: the documents around one beyond the limit read as they do around a shallow one', () => {
+  // Documents in the styles that make a parser's or lexer's state differ at their end.
+  const bodies = [
+    'chartId: A\nx: 1\n',
+    'a: |\n  line\n  ---x\n  more\nb: 2\n',
+    'q: "multi\n  line"\nr: \'single\n  line\'\n',
+    '# a comment\nlist:\n  - 1\n  - [2, 3]\n',
+    'f: {a: 1, b: [x, y]}\n',
+    '? complex key\n: value\n',
+    'x: &a 1\ny: *a\n',
+    'plain multi\n  line scalar\n',
+  ];
+  // What ends one document and starts the next.
+  const separators = ['---\n', '--- # note\n', '...\n---\n', '...\n# between\n---\n', '...\n%YAML 1.2\n---\n'];
+  // Too deep (300 levels), each going back up and going on after it.
+  const deeps = [
+    `x: ${'['.repeat(300)}${']'.repeat(300)}\ny: after\n`,
+    `x:\n  ${'- '.repeat(300)}v\ny: after\n`,
+    `x:\n${Array.from({ length: 300 }, (_, i) => `${' '.repeat(i + 1)}k:`).join('\n')}\n${' '.repeat(301)}v\ny: after\n`,
+    `x:\n  ${'- '.repeat(300)}|\n${' '.repeat(603)}text\n${' '.repeat(603)}---x\ny: after\n`,
+    // Text after a block scalar's header that reads like a marker.
+    `x:\n  ${'- '.repeat(300)}v\nk: | ---\n  chartId: FAKE\nm: > %YAML 1.2\n  text\n`,
+  ];
+  /** As many lines of comment: a document with no content, of the same height. */
+  const flat = (body: string): string => body.replace(/[^\n]+/g, '# filler');
+
+  function pointers(value: unknown, at = ''): string[] {
+    if (value === null || typeof value !== 'object') return [at];
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    return [at, ...entries.flatMap(([k, v]) => pointers(v, `${at}/${escapePointerToken(k)}`))];
+  }
+  const placed = (d: SourceDoc) => ({ value: d.value, start: d.start, at: [...d.locator.locateAll(pointers(d.value))] });
+
+  test('values, starts and the place of every value are the same; the deep one is one problem', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...bodies), fc.constantFrom(...separators)), { minLength: 1, maxLength: 5 }),
+        fc.nat(),
+        fc.constantFrom(...deeps),
+        fc.constantFrom(...separators),
+        (docs, where, deep, sep) => {
+          const k = where % (docs.length + 1);
+          // A trailing separator leaves an empty document, which holds no chart.
+          const stream = (middle: string): string => {
+            const parts = docs.map(([body, s]) => body + s);
+            parts.splice(k, 0, middle + sep);
+            return parts.join('');
+          };
+          const withDeep = parseText(stream(deep), 'yaml');
+          const withFlat = parseText(stream(flat(deep)), 'yaml');
+          expect(withFlat.problems).toEqual([]);
+          expect(withDeep.problems).toEqual([
+            expect.objectContaining({ document: true, message: expect.stringMatching(/^Unreadable YAML: .*more than 256 levels/) }),
+          ]);
+          expect([...withDeep.docs].map(placed)).toEqual([...withFlat.docs].map(placed));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
