@@ -3,8 +3,9 @@
  * reads the CI's parallel-job variables, and `b12lint merge` turns the shards' JSON reports into
  * the whole run's report, byte for byte, in any format.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import type { Report } from '../src/report/types.js';
 import { parseShard, shardOf } from '../src/run/shard.js';
 import { cli, ROOT } from './helpers/cli.js';
@@ -195,6 +196,55 @@ describe('merge', () => {
     expect(read(base)).toBe(read(unsharded));
     const whole = lint([CHARTS, '--baseline', base, '-f', 'json']).stdout;
     expect(cli(['merge', ...shards, ...RULESET, '--baseline', base, '-f', 'json']).stdout).toBe(whole);
+  });
+
+  test('a forged shard report cannot make the HTML report show another file: only chart files under the current folder are read', () => {
+    const shards = shardReports([CHARTS], 2, 'forged');
+    const outside = mkdtempSync(join(tmpdir(), 'b12lint-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret.json'), 'hunter2-outside-secret\n');
+      writeFileSync(join(tmp.dir, 'forged', 'notes.txt'), 'hunter2-not-a-chart\n');
+      symlinkSync(join(outside, 'secret.json'), join(tmp.dir, 'forged', 'leak.json'));
+      const names = [
+        '/proc/self/environ',
+        join(outside, 'secret.json'), // absolute
+        relative(ROOT, join(outside, 'secret.json')), // ../ up and out
+        `${tmp.rel}/forged/notes.txt`, // under the folder, not a chart file
+        `${tmp.rel}/forged/leak.json`, // a chart name linking out
+      ];
+      const shard = JSON.parse(read(shards[0]!)) as Report;
+      for (const file of names) {
+        shard.results.push({
+          file,
+          findings: [
+            {
+              ruleId: 'parse-error',
+              severity: 'info',
+              message: 'x',
+              line: 1,
+              column: 1,
+              pointer: '',
+              fingerprint: '0123456789abcdef',
+              evidence: [],
+            },
+          ],
+          charts: [],
+        });
+        shard.summary.files++;
+        shard.summary.infos++;
+      }
+      writeFileSync(shards[0]!, JSON.stringify(shard));
+      const html = `${tmp.rel}/forged/all.html`;
+      const r = cli(['merge', ...shards, ...RULESET, '-f', `html:${html}`], { env: { ...FIXED_TIME, FORGED_MARK: 'hunter2-environment' } });
+      expect([r.code, r.stderr]).toEqual([1, '']);
+      const page = read(html);
+      expect(page).toContain('/proc/self/environ'); // the file is named, as the report says
+      expect(page).not.toMatch(/hunter2/);
+      // A real chart file of the run still shows its lines.
+      expect(page).toContain('units: 1');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   test('refuses reports that do not make one run, with one line and exit 2', () => {

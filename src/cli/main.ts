@@ -319,7 +319,11 @@ function reportSettings(opts: ReportOpts, shard: Shard | undefined) {
   return { failOn, maxWarnings, baseline, targets: parseFormats(opts.format, opts.outputFile) };
 }
 
-/** The report to its formats and the exit code; `maxFileSize` bounds the chart files read again for their lines. */
+/**
+ * The report to its formats and the exit code. The chart files are read again for their lines
+ * (the HTML report): `maxFileSize` bounds them, and `names` says whether the report's file names
+ * are this run's own or read from shard reports (src/run/sources.ts).
+ */
 async function finishReport(
   report: Report,
   opts: ReportOpts,
@@ -327,7 +331,7 @@ async function finishReport(
   ruleset: CompiledRuleset,
   config: Config | undefined,
   io: Io,
-  maxFileSize: number,
+  { maxFileSize, names = 'run' }: { maxFileSize: number; names?: 'run' | 'reports' },
   shard?: Shard,
   redaction?: RedactOptions,
   record?: OutputRecorder,
@@ -338,7 +342,7 @@ async function finishReport(
     stdout: io.stdout,
     stderr: io.stderr,
     ...(io.signal ? { signal: io.signal } : {}),
-    sources: fileSourceLines(io.cwd, maxFileSize),
+    sources: fileSourceLines(io.cwd, maxFileSize, names),
     ...(redaction ? { redact: redaction } : {}),
     targets: settings.targets,
     color: useColor(opts, io),
@@ -515,7 +519,7 @@ async function lintWith(
     ? { sensitive: result.sensitive, ...(io.env.B12LINT_REDACT_KEY ? { key: io.env.B12LINT_REDACT_KEY } : {}) }
     : undefined;
   const recorder = result.replayAs && !result.stats.cacheProblem ? new OutputRecorder(REPLAY_LIMIT) : undefined;
-  const code = await finishReport(result.report, opts, settings, ruleset, config, io, maxFileSize, shard, redaction, recorder);
+  const code = await finishReport(result.report, opts, settings, ruleset, config, io, { maxFileSize }, shard, redaction, recorder);
   keepOutputs(result, recorder, code, io);
   if (opts.stats) io.stderr(formatStats(result.stats, result.report.summary.charts, wallMs));
   return code;
@@ -605,7 +609,7 @@ async function mergeCommand(specs: string[], opts: ReportOpts & { maxFileSize?: 
     { fingerprint: ruleset.fingerprint, severities: new Map(ruleset.rules.map((r) => [r.id, r.severity])) },
     configFile,
   );
-  return finishReport(merged, opts, settings, ruleset, config, io, maxFileSize);
+  return finishReport(merged, opts, settings, ruleset, config, io, { maxFileSize, names: 'reports' });
 }
 
 function rulesCommand(opts: RulesetOpts, io: Io): number {

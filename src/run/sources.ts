@@ -4,21 +4,43 @@
  * have findings and only for the lines it shows, and the file is read again here, decoded the way
  * the run decoded it, so line numbers agree with the findings'. Not used under --redact.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, resolve, sep } from 'node:path';
 import type { SourceLines } from '../report/types.js';
+import { readBounded } from '../read/bounded.js';
 import { decode } from '../read/decode.js';
+import { formatOf } from '../read/parse.js';
 
-export function fileSourceLines(cwd: string, maxFileSize: number): SourceLines {
+/**
+ * `names` says where the file names come from. `'run'`: the files this run linted, found by its
+ * own discovery. `'reports'`: file names read from shard reports (`b12lint merge`), which someone
+ * else may have written: only a chart file (by its extension) at a relative path under the current
+ * folder, without `..`, and still under it once links are resolved, is read, so that a forged
+ * report cannot show another file's lines (a key file, `/proc/self/environ`).
+ */
+export function fileSourceLines(cwd: string, maxFileSize: number, names: 'run' | 'reports' = 'run'): SourceLines {
+  let root: string | undefined;
+  const readable = (file: string, abs: string): boolean => {
+    if (names === 'run') return true;
+    if (isAbsolute(file) || file.split(/[\\/]/).includes('..') || formatOf(file) === undefined) return false;
+    try {
+      root ??= realpathSync(cwd);
+      return realpathSync(abs).startsWith(root.endsWith(sep) ? root : root + sep);
+    } catch {
+      return false;
+    }
+  };
   return (file, wanted) => {
     if (wanted.size === 0) return new Map();
     const abs = resolve(cwd, file);
     let text: string;
     try {
-      const st = statSync(abs);
-      // Only a regular file: a pipe or device (refused by the run) would block the report forever.
-      if (!st.isFile() || st.size > maxFileSize) return undefined;
-      text = decode(readFileSync(abs)).text;
+      if (!readable(file, abs)) return undefined;
+      // Only a regular file, opened without blocking: a pipe or device (refused by the run) would
+      // block the report forever.
+      const r = readBounded(abs, maxFileSize);
+      if (!('bytes' in r)) return undefined;
+      text = decode(r.bytes).text;
     } catch {
       return undefined;
     }
