@@ -365,6 +365,25 @@ test('a config or ruleset nested too deeply is a problem with its place and exit
   expect(ruleset.stderr).not.toMatch(/internal error|call stack/i);
 });
 
+test('an alias bomb in a config or a tests file is a problem with its file and place, exit 2, never an internal error', () => {
+  const s = newScratch();
+  s.write('good.json', GOOD);
+  const aliases = (n: number): string => `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: [${Array.from({ length: n }, () => '*a').join(', ')}]\n`;
+  s.write('bomb-config.yaml', `ruleset: recommended\n${aliases(101)}`);
+  s.write('rs.yaml', 'ruleset: mine\nextends: recommended\nrules: []\n');
+  s.write('rs.tests.yaml', aliases(101));
+  const config = cli(['--config', 'bomb-config.yaml', '.'], { cwd: s.dir });
+  const tests = cli(['test', 'rs.yaml'], { cwd: s.dir });
+  for (const [r, file] of [
+    [config, 'bomb-config.yaml'],
+    [tests, 'rs.tests.yaml'],
+  ] as const) {
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(new RegExp(`^${file.replace('.', '\\.')}:1:1: invalid YAML: Excessive alias count`, 'm'));
+    expect(r.stderr).not.toMatch(/internal error/i);
+  }
+});
+
 test('YAML nested 100,000 levels deep is a parse error at the level beyond the limit, not a crash', () => {
   const r = lintWith({ 'deep.yaml': `${'['.repeat(100_000)}${']'.repeat(100_000)}\n` });
   expectRunWentOn(r);

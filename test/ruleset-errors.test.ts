@@ -158,3 +158,8 @@ test('a ruleset nested too deeply is one problem at the level beyond the limit, 
     '1:263 invalid YAML: nested more than 256 levels of lists and mappings',
   ]);
 });
+
+test('a ruleset with more than 100 aliases is one problem of the file, not an error where its value is read', () => {
+  const bomb = `ruleset: t\nrules: []\na: &a 1\nb: [${Array.from({ length: 101 }, () => '*a').join(', ')}]\n`;
+  expect(rulesetProblems(bomb)).toEqual(['1:1 invalid YAML: Excessive alias count indicates a resource exhaustion attack']);
+});

@@ -94,7 +94,7 @@ export function collectCases(defs: Definitions, rulesetPath: string, testsPath: 
     const src = readSource(testsPath, problems);
     if (!src) return suite;
     suite.testsFile = src.file;
-    const root: unknown = src.doc.toJS({ maxAliasCount: 100 });
+    const root: unknown = src.value();
     checkSchema('tests', src, root, problems);
     if (!isObj(root)) return suite;
     const icd10 = root.icd10 === undefined ? [] : Array.isArray(root.icd10) ? root.icd10 : [root.icd10];

@@ -155,5 +155,22 @@ export function sourceFromText(text: string, absPath: string, problems: Problems
     }
     return undefined;
   }
-  return { file: shown, path: absPath, text, doc, lines, value: () => doc.toJS({ maxAliasCount: 100 }) };
+  // Read into values once here, so that a document that cannot be (an alias bomb: more than 100
+  // aliases) is a problem of the file, not an error where its value is first asked for.
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    const { line, col } = lines.linePos(doc.range[0]);
+    problems.raw(shown, line, col, `invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err))}`);
+    return undefined;
+  }
+  return { file: shown, path: absPath, text, doc, lines, value: () => doc.toJS({ maxAliasCount: MAX_ALIASES }) };
+}
+
+/** The most aliases resolved in one file (alias bombs are refused), as for charts. */
+const MAX_ALIASES = 100;
+
+function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return (i < 0 ? s : s.slice(0, i)).trim();
 }
