@@ -22,6 +22,13 @@ export interface Position {
   column: number;
 }
 
+/**
+ * The most pieces of evidence a finding lists. A finding about a diagnosis that a thousand billed
+ * lines point at would otherwise list the thousand in each of a thousand findings: a report that
+ * grows with the square of a chart's size (a 660 KB chart gave 740 MB of JSON).
+ */
+export const MAX_EVIDENCE = 20;
+
 export const EVIDENCE_KINDS = ['diagnosis', 'service', 'lab', 'note', 'medication', 'encounter', 'patient'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
@@ -77,6 +84,8 @@ export interface Query {
   /** The date of service the query is about (its encounter's date), when the finding has an encounter. */
   encounterDate?: string;
   indicators: QueryIndicator[];
+  /** How many more indicators the record holds than the MAX_EVIDENCE listed (the count only). */
+  moreIndicators?: number;
   /** The options that apply, then "Other (please specify)" and "Clinically undetermined" (none for an open question). */
   options: string[];
 }
@@ -93,6 +102,11 @@ export interface Finding {
   /** What the finding is about, never where: see `fingerprintOf`. */
   fingerprint: string;
   evidence: Evidence[];
+  /**
+   * How many more pieces of evidence the rule found than the MAX_EVIDENCE listed (a line linked
+   * to each of a thousand services): the count, never the pieces.
+   */
+  moreEvidence?: number;
   /** A draft provider query, for rules that carry a `query:` template. */
   query?: Query;
   /** Present for `internal-error` findings under `--debug`. */

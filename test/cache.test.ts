@@ -4,6 +4,7 @@
  * however large the file and whatever its size and modification time; a cache hit keeps what
  * `--redact` needs; files gone drop out of the cache.
  */
+import { createHmac } from 'node:crypto';
 import { cpSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../src/report/types.js';
@@ -92,6 +93,65 @@ describe('a cache that is not usable is started afresh', () => {
     expect(fromCache(p.run('--cache-strategy', 'metadata').stderr)).toBe(6);
     expect(fromCache(p.run('--cache-strategy', 'content').stderr)).toBe(0);
     expect(fromCache(p.run('--cache-strategy', 'content').stderr)).toBe(6);
+  });
+});
+
+describe('an entry forged under the public key, its seals made to match', () => {
+  /** Rewrites each entry of the cache with `edit` and seals it again as b12lint would without a secret key. */
+  function forge(cacheFile: string, edit: (entry: unknown[]) => void): void {
+    const [head, ...rest] = readFileSync(cacheFile, 'utf8').split('\n');
+    const keyHash = (JSON.parse(head!) as { key: string }).key;
+    const mac = (body: string): string => createHmac('sha256', 'b12lint-cache').update(keyHash).update('\n').update(body).digest('base64');
+    const body = rest
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((line) => {
+        const entry = JSON.parse(line.slice(line.indexOf(' ') + 1)) as unknown[];
+        edit(entry);
+        const json = JSON.stringify(entry);
+        return `${mac(json).slice(0, 22)} ${json}\n`;
+      })
+      .join('');
+    writeFileSync(cacheFile, `${head}\n${body}#${mac(body)}\n`);
+    rmSync(join(cacheFile, '..', 'replay'), { force: true });
+  }
+
+  test('the forgery itself is taken: entries resealed unchanged are read from the cache', () => {
+    const p = project();
+    p.run();
+    forge(p.cacheFile, () => {});
+    expect(fromCache(p.run().stderr)).toBe(6);
+  });
+
+  test.each([
+    [
+      'a finding with fields of the wrong type',
+      (e: unknown[]) => Object.assign((e[6] as Record<string, unknown>[])[0] ?? {}, { chartId: ['x'], pointer: 7, fingerprint: 42 }),
+    ],
+    ['a chart entry of the wrong shape', (e: unknown[]) => (e[5] = [{ chartId: { x: 1 }, line: 'a', column: null, pointer: 5 }])],
+    [
+      'evidence with a line that is text',
+      (e: unknown[]) =>
+        Object.assign(((e[6] as { evidence: Record<string, unknown>[] }[])[0]?.evidence ?? [])[0] ?? {}, {
+          line: '\u001b[2J',
+          code: ['x'],
+        }),
+    ],
+    [
+      'a count of more evidence that is no count',
+      (e: unknown[]) => Object.assign((e[6] as Record<string, unknown>[])[0] ?? {}, { moreEvidence: 'many' }),
+    ],
+  ])("%s is dropped and its file linted again: every format is the fresh run's", (_name, edit) => {
+    // A run that shows no query draft keeps its own entries: each format makes its cache, then reads the forged one.
+    for (const format of ['csv', 'junit', 'json']) {
+      const p = project();
+      const cache = join(p.dir, 'cache');
+      const env = { SOURCE_DATE_EPOCH: '1790000000' };
+      cli(['charts', '--cache-location', cache, '-f', format], { cwd: p.dir, env });
+      forge(p.cacheFile, edit);
+      const again = cli(['charts', '--cache-location', cache, '-f', format], { cwd: p.dir, env });
+      const fresh = cli(['charts', '-f', format], { cwd: p.dir, env });
+      expect([format, again.code, again.stderr, again.stdout]).toEqual([format, fresh.code, fresh.stderr, fresh.stdout]);
+    }
   });
 });
 

@@ -384,6 +384,48 @@ test('an alias bomb in a config or a tests file is a problem with its file and p
   }
 });
 
+describe('a chart that makes every finding cite everything: the report stays the size of the chart, not its square', () => {
+  // 999 injection lines, each linked to one diagnosis (under the 1,000 elements a list may hold):
+  // each line's findings cite the diagnosis's lines, and the diagnosis's findings cite them all.
+  const many = (code: string): string => {
+    const c = chart('MANY-1');
+    const e = (c.encounters as Record<string, unknown>[])[0]!;
+    e.diagnoses = [{ code, status: 'confirmed' }];
+    e.services = Array.from({ length: 999 }, () => ({ code: 'J3420', units: 1, diagnoses: [1] }));
+    return JSON.stringify(c);
+  };
+
+  test('at most 20 pieces of evidence and 20 query indicators a finding, and how many more: in JSON to standard output and in stylish', () => {
+    const r = lintWith({ 'many.json': many('D51.9') });
+    expectRunWentOn(r);
+    const found = findingsOf(r.report, 'many.json');
+    expect(found.length).toBeGreaterThan(999);
+    expect(Math.max(...found.map((f) => f.evidence.length))).toBe(20);
+    const cut = found.filter((f) => f.moreEvidence !== undefined);
+    expect(cut.length).toBeGreaterThan(0);
+    for (const f of cut) expect(f.evidence.length + f.moreEvidence!).toBeGreaterThan(20);
+    const drafts = found.flatMap((f) => (f.query ? [f.query] : []));
+    expect(Math.max(0, ...drafts.map((q) => q.indicators.length))).toBeLessThanOrEqual(20);
+    expect(JSON.stringify(r.report).length).toBeLessThan(40 * 1024 * 1024);
+    const s = newScratch();
+    s.write('many.json', many('D51.9'));
+    const stylish = cli(['--no-config-lookup', 'many.json'], { cwd: s.dir });
+    expect([stylish.code, stylish.stderr]).toEqual([0, '']); // warnings and infos only
+    expect(stylish.stdout).toMatch(/↳ and [\d,]+ more$/m);
+  });
+
+  test('a code of 600,000 characters is shown by its start and size in messages, evidence and queries, never whole', () => {
+    const code = `D51.${'9'.repeat(600_000)}`;
+    const r = lintWith({ 'long-code.json': many(code) });
+    expectRunWentOn(r);
+    const found = findingsOf(r.report, 'long-code.json');
+    expect(found.length).toBeGreaterThan(999);
+    const text = JSON.stringify(found);
+    expect(text).not.toContain('9'.repeat(301));
+    expect(text).toContain('… (600,004 characters in all)');
+  });
+});
+
 test('YAML nested 100,000 levels deep is a parse error at the level beyond the limit, not a crash', () => {
   const r = lintWith({ 'deep.yaml': `${'['.repeat(100_000)}${']'.repeat(100_000)}\n` });
   expectRunWentOn(r);

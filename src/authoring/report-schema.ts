@@ -4,7 +4,7 @@
  * and consumers of the report can too. Each object's properties are listed as a record over the
  * keys of its TypeScript type, so a field added to the report without a schema does not compile.
  */
-import { EVIDENCE_KINDS, SEVERITIES, type Evidence, type Finding, type Query, type QueryIndicator } from '../finding.js';
+import { EVIDENCE_KINDS, MAX_EVIDENCE, SEVERITIES, type Evidence, type Finding, type Query, type QueryIndicator } from '../finding.js';
 import { ASSERTIONS } from '../rules/context.js';
 import { NOTE_SECTIONS, SETTINGS } from '../chart/model.js';
 import type { BaselineEntry, BaselineSummary, ChartEntry, FileResult, Report, ShardInfo, Summary } from '../report/types.js';
@@ -94,13 +94,18 @@ const query = object<Query>(
     question: str('The question to the provider.'),
     encounterDate: str('The date of service the query is about.'),
     indicators: { type: 'array', items: ref('query-indicator'), description: 'The clinical indicators from this record.' },
+    moreIndicators: {
+      type: 'integer',
+      minimum: 1,
+      description: `How many more indicators the record holds than the ${MAX_EVIDENCE} listed (the count only).`,
+    },
     options: {
       type: 'array',
       items: { type: 'string' },
       description: 'The options, ending with "Other (please specify)" and "Clinically undetermined" (none for an open question).',
     },
   },
-  ['encounterDate'],
+  ['encounterDate', 'moreIndicators'],
 );
 
 const finding = object<Finding>(
@@ -120,10 +125,15 @@ const finding = object<Finding>(
     pointer: str('The JSON pointer of what the finding is about.'),
     fingerprint: str('What the finding is about, never where: the same across runs.'),
     evidence: { type: 'array', items: ref('evidence'), description: 'What the finding rests on.' },
+    moreEvidence: {
+      type: 'integer',
+      minimum: 1,
+      description: `How many more pieces of evidence the finding has than the ${MAX_EVIDENCE} it lists (the count only).`,
+    },
     query: ref('query'),
     stack: str('Where b12lint failed (internal-error findings under --debug).'),
   },
-  ['chartId', 'encounterId', 'query', 'stack'],
+  ['chartId', 'encounterId', 'moreEvidence', 'query', 'stack'],
 );
 
 const chartEntry = object<ChartEntry>(

@@ -7,7 +7,7 @@
  * comes through src/report/encode.ts, so line ends in chart text are already visible escapes.
  */
 import type { Finding } from '../finding.js';
-import { describeEvidence } from './stylish.js';
+import { evidenceWords } from './stylish.js';
 import type { Formatter } from './types.js';
 
 const COLUMNS: readonly [string, (f: Finding, file: string) => string | number][] = [
@@ -19,7 +19,7 @@ const COLUMNS: readonly [string, (f: Finding, file: string) => string | number][
   ['chartId', (f) => f.chartId ?? ''],
   ['encounterId', (f) => f.encounterId ?? ''],
   ['message', (f) => f.message],
-  ['evidence', (f) => f.evidence.map(describeEvidence).join('; ')],
+  ['evidence', (f) => evidenceWords(f).join('; ')],
 ];
 
 /** One cell, quoted, and guarded against formulas. */

@@ -6,7 +6,7 @@
  */
 import type { Severity } from '../finding.js';
 import { repoPath } from './identity.js';
-import { describeEvidence } from './stylish.js';
+import { evidenceWords } from './stylish.js';
 import type { Formatter } from './types.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -24,7 +24,7 @@ export const github: Formatter = (report, options) => {
   for (const r of report.results) {
     const file = escapeProperty(repoPath(r.file, options));
     for (const f of r.findings) {
-      const message = [f.message, ...f.evidence.map((e) => `↳ ${describeEvidence(e)}`)].join('\n');
+      const message = [f.message, ...evidenceWords(f).map((e) => `↳ ${e}`)].join('\n');
       const props = `file=${file},line=${f.line},col=${f.column},title=${escapeProperty(f.ruleId)}`;
       lines.push(`::${COMMAND[f.severity]} ${props}::${escapeData(message)}`);
     }

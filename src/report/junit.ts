@@ -6,7 +6,7 @@
  */
 import { ENGINE_RULES, SEVERITY_RANK, type Finding } from '../finding.js';
 import { ChartIndex } from './charts.js';
-import { describeEvidence } from './stylish.js';
+import { evidenceWords } from './stylish.js';
 import type { FileResult, Formatter } from './types.js';
 
 const FILE_CASE = '(file)';
@@ -57,7 +57,7 @@ function casesOf(r: FileResult): Case[] {
 
 function findingText(f: Finding): string {
   const lines = [`${f.line}:${f.column}  ${f.severity}  ${f.message}  (${f.ruleId})`];
-  for (const e of f.evidence) lines.push(`    ↳ ${describeEvidence(e)}`);
+  for (const e of evidenceWords(f)) lines.push(`    ↳ ${e}`);
   return lines.join('\n');
 }
 

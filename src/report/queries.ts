@@ -89,6 +89,7 @@ function draft(d: Draft, n: number, total: number): string[] {
   ];
   if (q.indicators.length) lines.push(...q.indicators.map(indicatorLine));
   else lines.push('- None found in the record: do not send this draft without the indicators that support it.');
+  if (q.moreIndicators) lines.push(`- and ${q.moreIndicators.toLocaleString('en-US')} more of the same kinds in the record`);
   lines.push('', `**Question:** ${mdText(q.question)}`, '');
   if (q.options.length) {
     lines.push(...q.options.map((o) => `- [ ] ${mdText(o)}${/^other\b/i.test(o) ? ': ____________' : ''}`));

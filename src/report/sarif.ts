@@ -133,9 +133,10 @@ function result(f: Finding, uri: string, ruleIndex: number | undefined, id: stri
   out.locations = [location(uri, f)];
   out.partialFingerprints = { 'b12lintFinding/v1': id };
   if (f.evidence.length) out.relatedLocations = relatedLocations(uri, f.evidence);
-  const props: Record<string, string> = {};
+  const props: Record<string, string | number> = {};
   if (f.chartId !== undefined) props.chartId = f.chartId;
   if (f.encounterId !== undefined) props.encounterId = f.encounterId;
+  if (f.moreEvidence) props.moreEvidence = f.moreEvidence; // related locations beyond those listed
   if (Object.keys(props).length) out.properties = props;
   return out;
 }

@@ -22,6 +22,13 @@ function at(e: { file?: string; line?: number; column?: number }): string {
   return e.line !== undefined ? ` at ${e.file ? `${e.file}:` : ''}${e.line}:${e.column}` : '';
 }
 
+/** A finding's evidence put into words, one line each, and how many more it has when it has more than it lists. */
+export function evidenceWords(f: Pick<Finding, 'evidence' | 'moreEvidence'>): string[] {
+  const words = f.evidence.map(describeEvidence);
+  if (f.moreEvidence) words.push(`and ${f.moreEvidence.toLocaleString('en-US')} more`);
+  return words;
+}
+
 export function describeEvidence(e: Evidence): string {
   // Evidence of what an adapter left out may have no code, value or excerpt: it is named by kind.
   const code = e.code !== undefined ? ` ${e.code}` : '';
@@ -90,7 +97,7 @@ export function stylishParts(color: boolean): StylishParts {
       const s = sev(f) + ' '.repeat(sevW - f.severity.length);
       lines.push(`  ${c.dim(pos)}  ${s}  ${f.message}  ${c.dim(f.ruleId)}`);
       const indent = ' '.repeat(2 + posW + 2 + sevW + 2);
-      for (const e of f.evidence) lines.push(c.dim(`${indent}↳ ${describeEvidence(e)}`));
+      for (const e of evidenceWords(f)) lines.push(c.dim(`${indent}↳ ${e}`));
       if (f.stack)
         lines.push(
           c.dim(

@@ -4,7 +4,7 @@
  */
 import { chartFacts } from './relevance.js';
 import type { Chart, Encounter } from '../chart/model.js';
-import { ENGINE_RULES, fingerprintOf, type UnlocatedFinding } from '../finding.js';
+import { ENGINE_RULES, fingerprintOf, MAX_EVIDENCE, type UnlocatedFinding } from '../finding.js';
 import { ChartContext } from './chart-context.js';
 import { diagnosisDataQuality, labDataQuality } from './data-quality.js';
 import { diagnosisEvidence, merge } from './evidence.js';
@@ -153,6 +153,10 @@ export class Engine {
         pointer,
         evidence: dedupe(all.evidence),
       };
+      if (f.evidence.length > MAX_EVIDENCE) {
+        f.moreEvidence = f.evidence.length - MAX_EVIDENCE;
+        f.evidence = f.evidence.slice(0, MAX_EVIDENCE);
+      }
       if (query) f.query = buildQuery(query, scope, all.bindings, indicators, this.ruleset);
       if (scope.encounter) f.encounterId = scope.encounter.id;
       if (!f.chartId) delete f.chartId;

@@ -1,5 +1,6 @@
 /** Evidence and bindings for the elements conditions look at. */
 import type { Diagnosis, Lab, Note, Service } from '../chart/model.js';
+import { shownValue } from '../core/shown.js';
 import type { TermHit } from './terms.js';
 import type { CompiledLab } from './labs.js';
 import { roundForDisplay } from './labs.js';
@@ -9,20 +10,20 @@ import type { EvidenceRef, Outcome } from './types.js';
 export const HOLDS: Outcome = Object.freeze({ evidence: [], bindings: {} }) as Outcome;
 
 export function diagnosisEvidence(d: Diagnosis): EvidenceRef {
-  const e: EvidenceRef = { kind: 'diagnosis', code: d.code, pointer: d.ptr };
-  if (d.mappedFrom) e.mappedFrom = `${d.mappedFrom.system} ${d.mappedFrom.code}`;
+  const e: EvidenceRef = { kind: 'diagnosis', code: shownValue(d.code), pointer: d.ptr };
+  if (d.mappedFrom) e.mappedFrom = shownValue(`${d.mappedFrom.system} ${d.mappedFrom.code}`);
   return e;
 }
 
 export function serviceEvidence(s: Service): EvidenceRef {
-  return { kind: 'service', code: s.code, date: s.dateText, pointer: s.ptr };
+  return { kind: 'service', code: shownValue(s.code), date: shownValue(s.dateText), pointer: s.ptr };
 }
 
 export function labEvidence(test: CompiledLab, r: ResolvedLab): EvidenceRef {
   const lab: Lab = r.lab;
-  const e: EvidenceRef = { kind: 'lab', test: test.name, value: lab.valueText, pointer: lab.ptr };
-  if (lab.unit !== undefined) e.unit = lab.unit;
-  if (lab.dateText !== undefined) e.date = lab.dateText;
+  const e: EvidenceRef = { kind: 'lab', test: test.name, value: shownValue(lab.valueText), pointer: lab.ptr };
+  if (lab.unit !== undefined) e.unit = shownValue(lab.unit);
+  if (lab.dateText !== undefined) e.date = shownValue(lab.dateText);
   if (test.unit !== undefined) e.converted = { value: roundForDisplay(r.value), unit: test.unit };
   return e;
 }

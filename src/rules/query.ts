@@ -10,7 +10,7 @@
  */
 import type { Chart, Encounter, Lab, Medication, Note, Service, Diagnosis } from '../chart/model.js';
 import { formatDay } from '../chart/normalize.js';
-import type { IndicatorSource, Query, QueryIndicator } from '../finding.js';
+import { MAX_EVIDENCE, type IndicatorSource, type Query, type QueryIndicator } from '../finding.js';
 import type { Node } from 'yaml';
 import { yamlNodeAt } from '../read/yaml-locate.js';
 import { positionOf, type SourceFile } from '../read/source.js';
@@ -18,6 +18,7 @@ import { type Problems } from '../read/problems.js';
 import { render, templateNames, type TemplatePart } from './template.js';
 import { emptyContext, sentenceAt, sentenceBoundaries } from './context.js';
 import { excerpt, TermMatcher } from './terms.js';
+import { shownValue } from '../core/shown.js';
 import type { CompiledLab } from './labs.js';
 import type { Bindings, CompiledRuleset, EvidenceRef, Evaluator, NodePath, Scope } from './types.js';
 
@@ -402,9 +403,9 @@ function labText(lab: Lab, name: string): string {
 
 function indicator(e: EvidenceRef, el: Element | undefined, data: QueryData): QueryIndicator | undefined {
   const make = (text: string, source: IndicatorSource, date: string | undefined, section?: string): QueryIndicator => {
-    const out: QueryIndicator = { text, source, pointer: e.pointer };
+    const out: QueryIndicator = { text: shownValue(text), source, pointer: e.pointer };
     if (section !== undefined) out.section = section;
-    if (date !== undefined && date !== '') out.date = date;
+    if (date !== undefined && date !== '') out.date = shownValue(date);
     return out;
   };
   if (!el) return undefined;
@@ -461,6 +462,10 @@ export function buildQuery(
     options.push(OTHER_OPTION, UNDETERMINED_OPTION);
   }
   const out: UnlocatedQuery = { question: rendered(q.question, scope, bindings), indicators, options };
+  if (indicators.length > MAX_EVIDENCE) {
+    out.moreIndicators = indicators.length - MAX_EVIDENCE;
+    out.indicators = indicators.slice(0, MAX_EVIDENCE);
+  }
   if (scope.encounter) out.encounterDate = scope.encounter.dateText;
   return out;
 }

@@ -7,6 +7,7 @@ import type { Diagnosis } from '../chart/model.js';
 import { formatDay } from '../chart/normalize.js';
 import type { Bindings, Scope } from './types.js';
 import { ownValue } from '../core/own.js';
+import { shownValue } from '../core/shown.js';
 
 // The spaces after a sigil are its own, not a second run beside the first (a long run of spaces
 // could be split every way); no sigil leaves group 1 undefined.
@@ -150,7 +151,7 @@ function renderParts(parts: readonly TemplatePart[], scope: Scope, bindings: Bin
         break;
       case 'value': {
         const v = lookup(p.name!, scope, bindings);
-        out += v === undefined || v === null ? '?' : String(v);
+        out += v === undefined || v === null ? '?' : shownValue(String(v));
         break;
       }
       case 'section':

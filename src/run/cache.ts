@@ -118,6 +118,7 @@ function isEntry(e: unknown): e is Entry {
     typeof e[3] === 'number' &&
     typeof e[4] === 'number' &&
     Array.isArray(e[5]) &&
+    (e[5] as unknown[]).every(isChartRef) &&
     Array.isArray(e[6]) &&
     (e[6] as unknown[]).every(isKeptFinding) &&
     (e[7] === undefined || Array.isArray(e[7]))
@@ -131,9 +132,30 @@ const SOURCES: ReadonlySet<unknown> = new Set(['lab', 'note', 'medication', 'ser
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): boolean => typeof v === 'string';
 
-/** Evidence a format can write: a known kind, and a known assertion when it has one. */
+const isOptional = (v: unknown, is: (x: unknown) => boolean): boolean => v === undefined || is(v);
+const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
+const isPlace = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;
+
+/** A chart's entry as the formats write it: its id, place and pointer. */
+function isChartRef(v: unknown): boolean {
+  return isObject(v) && isOptional(v.chartId, isText) && isPlace(v.line) && isPlace(v.column) && isText(v.pointer);
+}
+
+/** The text fields of evidence that the formats put into words. */
+const EVIDENCE_TEXT = ['pointer', 'file', 'code', 'mappedFrom', 'date', 'test', 'unit', 'section', 'term', 'excerpt', 'name', 'setting'];
+
+/** Evidence a format can write: a known kind, a known assertion when it has one, and each field of its type. */
 function isKeptEvidence(v: unknown): boolean {
-  return isObject(v) && KINDS.has(v.kind) && (v.assertion === undefined || ASSERTION_SET.has(v.assertion));
+  return (
+    isObject(v) &&
+    KINDS.has(v.kind) &&
+    (v.assertion === undefined || ASSERTION_SET.has(v.assertion)) &&
+    EVIDENCE_TEXT.every((k) => isOptional(v[k], isText)) &&
+    isOptional(v.value, (x) => isText(x) || typeof x === 'number') &&
+    isOptional(v.line, isPlace) &&
+    isOptional(v.column, isPlace) &&
+    isOptional(v.converted, (c) => isObject(c) && typeof c.value === 'number' && isText(c.unit))
+  );
 }
 
 /** A query draft the formats can write: a question, indicators of known sources with their text, options as text. */
@@ -142,9 +164,19 @@ function isKeptQuery(q: unknown): boolean {
     isObject(q) &&
     isText(q.question) &&
     Array.isArray(q.indicators) &&
-    q.indicators.every((i) => isObject(i) && SOURCES.has(i.source) && isText(i.text)) &&
+    q.indicators.every(
+      (i) =>
+        isObject(i) &&
+        SOURCES.has(i.source) &&
+        isText(i.text) &&
+        isText(i.pointer) &&
+        ['section', 'date', 'file'].every((k) => isOptional(i[k], isText)) &&
+        isOptional(i.line, isPlace) &&
+        isOptional(i.column, isPlace),
+    ) &&
     Array.isArray(q.options) &&
-    q.options.every(isText)
+    q.options.every(isText) &&
+    isOptional(q.moreIndicators, isCount)
   );
 }
 
@@ -162,10 +194,16 @@ function isKeptFinding(f: unknown): boolean {
     (g.severity === 'error' || g.severity === 'warning' || g.severity === 'info') &&
     typeof g.ruleId === 'string' &&
     typeof g.message === 'string' &&
-    Number.isInteger(g.line) &&
-    Number.isInteger(g.column) &&
+    isPlace(g.line) &&
+    isPlace(g.column) &&
+    isText(g.pointer) &&
+    isText(g.fingerprint) &&
+    isOptional(g.chartId, isText) &&
+    isOptional(g.encounterId, isText) &&
+    isOptional(g.stack, isText) &&
     Array.isArray(g.evidence) &&
     g.evidence.every(isKeptEvidence) &&
+    isOptional(g.moreEvidence, isCount) &&
     (g.query === undefined || isKeptQuery(g.query))
   );
 }

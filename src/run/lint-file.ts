@@ -400,6 +400,7 @@ export function toFinding(f: UnlocatedFinding, p: Position): Finding {
     const { kind, pointer, line, column, ...rest } = e;
     return { kind, ...rest, line, column, pointer };
   });
+  if (f.moreEvidence !== undefined) out.moreEvidence = f.moreEvidence;
   if (f.query) out.query = orderedQuery(f.query);
   if (f.stack) out.stack = f.stack;
   return out;
@@ -417,6 +418,7 @@ function orderedQuery(q: Query): Query {
     if (file !== undefined) o.file = file;
     return Object.assign(o, { line, column, pointer });
   });
+  if (q.moreIndicators !== undefined) out.moreIndicators = q.moreIndicators;
   out.options = q.options;
   return out;
 }

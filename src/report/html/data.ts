@@ -7,7 +7,7 @@
 import { SEVERITIES, type Finding, type Severity } from '../../finding.js';
 import { formatOf } from '../../read/parse.js';
 import { describeIndicator } from '../queries.js';
-import { describeEvidence } from '../stylish.js';
+import { evidenceWords } from '../stylish.js';
 import type { FormatOptions, Report } from '../types.js';
 
 /**
@@ -141,14 +141,17 @@ export function htmlData(report: Report, options: FormatOptions): HtmlData {
         f.chartId ?? '',
         f.encounterId ?? '',
         messages.of(f.message),
-        f.evidence.map(describeEvidence),
+        evidenceWords(f),
       ];
       if (f.query) {
         const at = (i: { file?: string; line?: number }): string =>
           i.line !== undefined ? ` (${i.file ? `${i.file}:` : 'line '}${i.line})` : '';
         row.push({
           question: f.query.question,
-          indicators: f.query.indicators.map((i) => `${describeIndicator(i)}${at(i)}`),
+          indicators: [
+            ...f.query.indicators.map((i) => `${describeIndicator(i)}${at(i)}`),
+            ...(f.query.moreIndicators ? [`and ${f.query.moreIndicators.toLocaleString('en-US')} more`] : []),
+          ],
           options: f.query.options,
         });
       }
