@@ -209,11 +209,27 @@ function isMarker(bytes: Uint8Array, i: number): boolean {
 }
 
 /**
+ * Whether only white space stands between the line's start and `at`: GitHub's runner trims a
+ * line before it looks for `::`, so `  ::error::` and a no-break space before it are commands too.
+ * Any byte beyond ASCII counts as white space here (a Unicode space is one of them), which no
+ * genuine output puts alone before `::`.
+ */
+function startsLine(bytes: Uint8Array, at: number): boolean {
+  for (let j = at - 1; j >= 0; j--) {
+    const c = bytes[j]!;
+    if (c === 0x0a) return true;
+    if (c !== 0x20 && c !== 0x09 && c < 0x80) return false;
+  }
+  return true;
+}
+
+/**
  * Whether UTF-8 text holds what no genuine output of a format replayed without a secret holds
  * (src/core/printable.ts escapes it all): a control character but tab, line feed and a colour
  * sequence (a carriage return included: only CSV writes one), a C1 control, the line and paragraph
  * separators, the bidirectional marks of Trojan Source, a CI log marker, or a line that begins
- * with `::`, where GitHub runs workflow commands (only the `github` format writes one). One pass
+ * with `::` after white space at most, where GitHub runs workflow commands (only the `github`
+ * format writes one). One pass
  * over the bytes, no text made of them.
  */
 export function unsafe(bytes: Uint8Array): boolean {
@@ -231,7 +247,7 @@ export function unsafe(bytes: Uint8Array): boolean {
     } else if (b === 0x23) {
       if (isMarker(bytes, i)) return true;
     } else if (b === 0x3a) {
-      if (bytes[i + 1] === 0x3a && (i === 0 || bytes[i - 1] === 0x0a)) return true;
+      if (bytes[i + 1] === 0x3a && startsLine(bytes, i)) return true;
     } else if (b !== 0x1b || !isColour(bytes, i)) return true; // a C0 control or DEL, or an ESC that is no colour
   }
   return false;
