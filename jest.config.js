@@ -14,4 +14,6 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   testTimeout: 60000,
+  // The environment the tests and the CLI's child processes inherit (no cache key written in the real home folder).
+  globalSetup: '<rootDir>/test/helpers/global-setup.js',
 };

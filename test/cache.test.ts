@@ -4,12 +4,12 @@
  * however large the file and whatever its size and modification time; a cache hit keeps what
  * `--redact` needs; files gone drop out of the cache.
  */
-import { createHmac } from 'node:crypto';
 import { cpSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../src/report/types.js';
 import { CACHE_FILE, CACHE_FORMAT } from '../src/run/cache.js';
 import { cli, ROOT } from './helpers/cli.js';
+import { forgeCache } from './helpers/cache-forge.js';
 import { scratches } from './helpers/scratch.js';
 
 /** "12 files (3 from the cache), ..." from the --stats footer. */
@@ -97,28 +97,10 @@ describe('a cache that is not usable is started afresh', () => {
 });
 
 describe('an entry forged under the public key, its seals made to match', () => {
-  /** Rewrites each entry of the cache with `edit` and seals it again as b12lint would without a secret key. */
-  function forge(cacheFile: string, edit: (entry: unknown[]) => void): void {
-    const [head, ...rest] = readFileSync(cacheFile, 'utf8').split('\n');
-    const keyHash = (JSON.parse(head!) as { key: string }).key;
-    const mac = (body: string): string => createHmac('sha256', 'b12lint-cache').update(keyHash).update('\n').update(body).digest('base64');
-    const body = rest
-      .filter((l) => l !== '' && !l.startsWith('#'))
-      .map((line) => {
-        const entry = JSON.parse(line.slice(line.indexOf(' ') + 1)) as unknown[];
-        edit(entry);
-        const json = JSON.stringify(entry);
-        return `${mac(json).slice(0, 22)} ${json}\n`;
-      })
-      .join('');
-    writeFileSync(cacheFile, `${head}\n${body}#${mac(body)}\n`);
-    rmSync(join(cacheFile, '..', 'replay'), { force: true });
-  }
-
   test('the forgery itself is taken: entries resealed unchanged are read from the cache', () => {
     const p = project();
     p.run();
-    forge(p.cacheFile, () => {});
+    forgeCache(p.cacheFile, () => {});
     expect(fromCache(p.run().stderr)).toBe(6);
   });
 
@@ -147,7 +129,7 @@ describe('an entry forged under the public key, its seals made to match', () => 
       const cache = join(p.dir, 'cache');
       const env = { SOURCE_DATE_EPOCH: '1790000000' };
       cli(['charts', '--cache-location', cache, '-f', format], { cwd: p.dir, env });
-      forge(p.cacheFile, edit);
+      forgeCache(p.cacheFile, edit);
       const again = cli(['charts', '--cache-location', cache, '-f', format], { cwd: p.dir, env });
       const fresh = cli(['charts', '-f', format], { cwd: p.dir, env });
       expect([format, again.code, again.stderr, again.stdout]).toEqual([format, fresh.code, fresh.stderr, fresh.stdout]);

@@ -17,6 +17,7 @@ import type { RedactOptions } from '../report/redact.js';
 import type { Report } from '../report/types.js';
 import { BaselineError, DEFAULT_BASELINE } from '../run/baseline.js';
 import { CACHE_STRATEGIES, defaultCacheLocation, type CacheStrategy } from '../run/cache.js';
+import { machineKey } from '../run/cache-key.js';
 import { convert, CONVERT_FORMATS, type ConvertFormat } from '../run/convert.js';
 import { displayPath, NoFilesError } from '../run/discover.js';
 import { loadConfig, type Config } from '../run/config.js';
@@ -375,9 +376,11 @@ function cacheOption(opts: LintOpts, io: Io): ScheduleOptions['cache'] {
   return {
     location: resolve(io.cwd, opts.cacheLocation ?? defaultCacheLocation(io.cwd)),
     strategy: strategy as CacheStrategy,
-    ...(io.env.B12LINT_CACHE_KEY ? { secret: io.env.B12LINT_CACHE_KEY } : {}),
+    ...withSecret(io.env.B12LINT_CACHE_KEY || machineKey(io.env)),
   };
 }
+
+const withSecret = (secret: string | undefined): { secret?: string } => (secret ? { secret } : {});
 
 /** Keeps a run's outputs for the next run to replay (src/run/replay.ts), when all of them were recorded. */
 function keepOutputs(result: RunResult, recorder: OutputRecorder | undefined, code: number, io: Io): void {
@@ -405,10 +408,11 @@ function replayOf(
   io: Io,
   settings: ReturnType<typeof reportSettings>,
   configFile: string | undefined,
-  allowed: boolean,
+  cache: { secret?: string } | undefined,
 ): ReplayRequest | undefined {
-  if (!allowed || settings.baseline) return undefined;
+  if (!cache || settings.baseline) return undefined;
   return replayRequest({
+    keyed: cache.secret !== undefined,
     opts: { ...opts },
     paths,
     cwd: io.cwd,
@@ -474,7 +478,7 @@ async function lintWith(
     io,
     settings,
     spec.configPath ? displayPath(spec.configPath, io.cwd) : undefined,
-    cache !== undefined && !shard,
+    shard ? undefined : cache,
   );
   const set = setup(opts, io, {
     spec,

@@ -8,8 +8,8 @@
  * config text, code tables, lint options) is the cache key's part, and the files are the
  * schedule's. A run with a baseline (read and maybe written) or a shard is never replayed, nor
  * one with a format another program interprets (HTML, JUnit, CSV, GitHub's workflow commands)
- * unless the cache is keyed with a secret: without one, whoever can write the cache folder could
- * forge its text. The report files the run writes go with the key: a replay writes those only.
+ * unless the cache is keyed with a secret (B12LINT_CACHE_KEY, or this user's own key): without
+ * one, whoever can write the cache folder could forge its text. The report files the run writes go with the key: a replay writes those only.
  */
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -18,6 +18,8 @@ import type { ReplayRequest } from '../run/replay.js';
 import { pathPrefix, type FormatTarget } from './finish.js';
 
 export interface ReplayInput {
+  /** Whether the cache is sealed with a secret (B12LINT_CACHE_KEY, or this user's key: src/run/cache-key.ts). */
+  keyed: boolean;
   /** The command's options as commander gives them. */
   opts: Record<string, unknown>;
   paths: readonly string[];
@@ -35,7 +37,7 @@ export function replayRequest(input: ReplayInput): ReplayRequest | undefined {
   const clock = input.targets.some((t) => SHOWS_CLOCK.has(t.name));
   const epoch = input.env.SOURCE_DATE_EPOCH;
   if (clock && !(epoch !== undefined && /^\d+$/.test(epoch))) return undefined;
-  if (!input.env.B12LINT_CACHE_KEY && input.targets.some((t) => INTERPRETED.has(t.name))) return undefined;
+  if (!input.keyed && input.targets.some((t) => INTERPRETED.has(t.name))) return undefined;
   const { stats: _stats, jobs: _jobs, ...opts } = input.opts;
   const secret = input.env.B12LINT_REDACT_KEY;
   const key = JSON.stringify({
