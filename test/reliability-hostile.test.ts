@@ -426,6 +426,25 @@ describe('a chart that makes every finding cite everything: the report stays the
   });
 });
 
+test('a JSON text over 1 MB nested more than 100,000 levels is refused whole before it is parsed: at its first level beyond 2,000, or at its syntax error', () => {
+  const r = lintWith({
+    'far.json': `[${JSON.stringify(chart('FAR-1'))}, ${'['.repeat(600_000)}${']'.repeat(600_000)}]`,
+    'open.json': '['.repeat(2_000_000),
+  });
+  expectRunWentOn(r);
+  expect(only(r.report, 'far.json')).toMatchObject({
+    ruleId: 'parse-error',
+    line: 1,
+    message: 'Unreadable JSON: the document is nested too deeply to be read (more than 2,000 levels of lists and mappings).',
+  });
+  expect(only(r.report, 'open.json')).toMatchObject({
+    ruleId: 'parse-error',
+    line: 1,
+    column: 2_000_001,
+    message: expect.stringMatching(/incomplete/),
+  });
+});
+
 test('YAML nested 100,000 levels deep is a parse error at the level beyond the limit, not a crash', () => {
   const r = lintWith({ 'deep.yaml': `${'['.repeat(100_000)}${']'.repeat(100_000)}\n` });
   expectRunWentOn(r);
