@@ -267,4 +267,10 @@ describe('clipLine', () => {
     const two = clipLine(`${line}${'c'.repeat(1000)}FOUND${'d'.repeat(1000)}`, [1001, 3007]);
     expect(two).toMatch(/NEEDLE[^]* … [^]*FOUND/);
   });
+
+  test('never cuts a character written as a surrogate pair in half, at either end of any window', () => {
+    const line = '𝔘'.repeat(2000); // each two UTF-16 units
+    for (const column of [1, 2, 3, 500, 1001, 1002, 3999])
+      for (const part of clipLine(line, [column]).split('…')) expect([column, /^(?:𝔘)*$/u.test(part)]).toEqual([column, true]);
+  });
 });

@@ -261,7 +261,7 @@ describe('merge', () => {
     const other = cli(['merge', ...shards]);
     expect([other.code, other.stderr]).toEqual([
       2,
-      'b12lint: the shards were linted with another ruleset or config (test/ci-formats); give merge the same --ruleset, --config and --icd10 options\n',
+      'b12lint: the shards were linted with another ruleset, config or build of b12lint (test/ci-formats); give merge the same --ruleset, --config and --icd10 options, and run it with the build that linted them\n',
     ]);
     writeFileSync(join(ROOT, copy), '{"tool": ');
     expect(merge(copy).stderr).toMatch(new RegExp(`^b12lint: ${copy} is not JSON: `));

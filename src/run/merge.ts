@@ -126,7 +126,7 @@ export function mergeReports(shards: readonly ShardReport[], ruleset: MergeRules
     );
   if (head.shard!.ruleset !== ruleset.fingerprint) {
     throw new MergeError(
-      `the shards were linted with another ruleset or config (${head.ruleset.name}); give merge the same --ruleset, --config and --icd10 options`,
+      `the shards were linted with another ruleset, config or build of b12lint (${head.ruleset.name}); give merge the same --ruleset, --config and --icd10 options, and run it with the build that linted them`,
     );
   }
   for (const shard of shards) checkRules(shard, ruleset);

@@ -83,13 +83,19 @@ class Interner {
 }
 
 /** Cuts a long line to windows around the given columns (1-based), joined by an ellipsis. */
+function lowSurrogateAt(text: string, i: number): boolean {
+  return i > 0 && i < text.length && (text.charCodeAt(i) & 0xfc00) === 0xdc00;
+}
+
 export function clipLine(text: string, columns: readonly number[]): string {
   if (text.length <= MAX_LINE_CHARS) return text;
   const before = MAX_LINE_CHARS / 3;
   const windows = (columns.length ? [...columns].sort((a, b) => a - b) : [1])
     .map((c) => {
       const from = Math.max(0, Math.min(c - 1, text.length) - before);
-      return [from, Math.min(text.length, from + MAX_LINE_CHARS)] as [number, number];
+      const to = Math.min(text.length, from + MAX_LINE_CHARS);
+      // Never inside a surrogate pair: half a character shows as garbage.
+      return [lowSurrogateAt(text, from) ? from - 1 : from, lowSurrogateAt(text, to) ? to + 1 : to] as [number, number];
     })
     .reduce<[number, number][]>((acc, w) => {
       const prev = acc[acc.length - 1];
