@@ -4,7 +4,7 @@
  * (sealed with the public key, or with their own) is not taken: its files are linted, and a gate
  * that should fail still fails. The other tests run with nowhere to keep a key (test/helpers/global-setup.js).
  */
-import { chmodSync, cpSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_FILE } from '../src/run/cache.js';
 import { forgeCache } from './helpers/cache-forge.js';
@@ -57,13 +57,29 @@ test('with nowhere to keep a key, the public key seals the cache, and the same f
   expect(forged.code).toBe(0);
 });
 
-test('a key file readable by others is not used: the cache is sealed with the public key, as with none', () => {
+test.each([
+  ['readable by others', (key: string) => chmodSync(key, 0o644)],
+  ['empty (a run stopped as it wrote it)', (key: string) => writeFileSync(key, '')],
+  [
+    'a link, even to a good key',
+    (key: string) => {
+      const real = `${key}.real`;
+      renameSync(key, real);
+      symlinkSync(real, key);
+    },
+  ],
+  ['in a folder others can write in', (key: string) => chmodSync(join(key, '..'), 0o777)],
+])('a key file %s is not used, nor is the public key: no cache is taken, and a warning says why', (_name, spoil) => {
   const p = project('own');
-  p.run('-f', 'json');
-  chmodSync(p.key, 0o644);
-  expect(p.run('-f', 'json').code).toBe(1); // sealed anew, with the public key
+  const first = p.run('-f', 'json');
+  spoil(p.key);
   forgeCache(p.cacheFile, clean);
-  expect(p.run('-f', 'json').code).toBe(0);
+  const again = p.run('-f', 'json');
+  expect(again.stderr).toMatch(
+    /^b12lint: warning: the cache key .* is not used \(.+\): no cache is taken; remove it and a new one is made$/m,
+  );
+  expect(fromCache(again.stderr)).toBe(0);
+  expect([again.code, again.stdout]).toEqual([first.code, first.stdout]);
 });
 
 test('under this user key, formats another program interprets (CSV, GitHub) are replayed, as under B12LINT_CACHE_KEY', () => {

@@ -376,11 +376,17 @@ function cacheOption(opts: LintOpts, io: Io): ScheduleOptions['cache'] {
   return {
     location: resolve(io.cwd, opts.cacheLocation ?? defaultCacheLocation(io.cwd)),
     strategy: strategy as CacheStrategy,
-    ...withSecret(io.env.B12LINT_CACHE_KEY || machineKey(io.env)),
+    ...cacheSecret(io),
   };
 }
 
-const withSecret = (secret: string | undefined): { secret?: string } => (secret ? { secret } : {});
+/** B12LINT_CACHE_KEY, else this user's key (src/run/cache-key.ts); a key file that cannot be trusted is said. */
+function cacheSecret(io: Io): { secret?: string } {
+  if (io.env.B12LINT_CACHE_KEY) return { secret: io.env.B12LINT_CACHE_KEY };
+  const key = machineKey(io.env);
+  if (key.unusable) say(io, `warning: ${key.unusable}`);
+  return key.secret ? { secret: key.secret } : {};
+}
 
 /** Keeps a run's outputs for the next run to replay (src/run/replay.ts), when all of them were recorded. */
 function keepOutputs(result: RunResult, recorder: OutputRecorder | undefined, code: number, io: Io): void {
