@@ -198,19 +198,26 @@ describe('merge', () => {
     expect(cli(['merge', ...shards, ...RULESET, '--baseline', base, '-f', 'json']).stdout).toBe(whole);
   });
 
-  test('a forged shard report cannot make the HTML report show another file: only chart files under the current folder are read', () => {
+  test('a forged shard report cannot make the HTML report show another file: only chart files under the current folder, never through a link, are read', () => {
     const shards = shardReports([CHARTS], 2, 'forged');
     const outside = mkdtempSync(join(tmpdir(), 'b12lint-outside-'));
     try {
       writeFileSync(join(outside, 'secret.json'), 'hunter2-outside-secret\n');
       writeFileSync(join(tmp.dir, 'forged', 'notes.txt'), 'hunter2-not-a-chart\n');
       symlinkSync(join(outside, 'secret.json'), join(tmp.dir, 'forged', 'leak.json'));
+      // Links inside the folder: to a file that is no chart (.env), and to one that is.
+      writeFileSync(join(tmp.dir, 'forged', 'token.env'), 'hunter2-env-file\n');
+      symlinkSync('token.env', join(tmp.dir, 'forged', 'env.json'));
+      writeFileSync(join(tmp.dir, 'forged', 'private.yaml'), 'hunter2-linked-chart\n');
+      symlinkSync('private.yaml', join(tmp.dir, 'forged', 'linked.yaml'));
       const names = [
         '/proc/self/environ',
         join(outside, 'secret.json'), // absolute
         relative(ROOT, join(outside, 'secret.json')), // ../ up and out
         `${tmp.rel}/forged/notes.txt`, // under the folder, not a chart file
         `${tmp.rel}/forged/leak.json`, // a chart name linking out
+        `${tmp.rel}/forged/env.json`, // a chart name linking to a file in the folder that is no chart
+        `${tmp.rel}/forged/linked.yaml`, // a link, even to a chart file in the folder
       ];
       const shard = JSON.parse(read(shards[0]!)) as Report;
       for (const file of names) {

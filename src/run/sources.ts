@@ -4,7 +4,7 @@
  * have findings and only for the lines it shows, and the file is read again here, decoded the way
  * the run decoded it, so line numbers agree with the findings'. Not used under --redact.
  */
-import { realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { SourceLines } from '../report/types.js';
 import { readBounded } from '../read/bounded.js';
@@ -15,32 +15,33 @@ import { formatOf } from '../read/parse.js';
  * `names` says where the file names come from. `'run'`: the files this run linted, found by its
  * own discovery. `'reports'`: file names read from shard reports (`b12lint merge`), which someone
  * else may have written: only a chart file (by its extension) at a relative path under the current
- * folder, without `..`, and still under it once links are resolved, is read, so that a forged
- * report cannot show another file's lines (a key file, `/proc/self/environ`).
+ * folder, without `..`, that is no link and is still a chart file under the folder once opened, is
+ * read, so that a forged report cannot show another file's lines (a key file, `.env`,
+ * `/proc/self/environ`).
  */
 export function fileSourceLines(cwd: string, maxFileSize: number, names: 'run' | 'reports' = 'run'): SourceLines {
   let root: string | undefined;
-  const readable = (file: string, abs: string): boolean => {
-    if (names === 'run') return true;
-    if (isAbsolute(file) || file.split(/[\\/]/).includes('..') || formatOf(file) === undefined) return false;
-    try {
-      root ??= realpathSync(cwd);
-      return realpathSync(abs).startsWith(root.endsWith(sep) ? root : root + sep);
-    } catch {
-      return false;
-    }
+  const underRoot = (real: string): boolean => {
+    root ??= realpathSync(cwd);
+    return real.startsWith(root.endsWith(sep) ? root : root + sep) && formatOf(real) !== undefined;
   };
   return (file, wanted) => {
     if (wanted.size === 0) return new Map();
     const abs = resolve(cwd, file);
     let text: string;
     try {
-      if (!readable(file, abs)) return undefined;
-      // Only a regular file, opened without blocking: a pipe or device (refused by the run) would
-      // block the report forever.
-      const r = readBounded(abs, maxFileSize);
-      if (!('bytes' in r)) return undefined;
-      text = decode(r.bytes).text;
+      if (names === 'run') {
+        // Only a regular file, opened without blocking: a pipe or device (refused by the run) would
+        // block the report forever.
+        const r = readBounded(abs, maxFileSize);
+        if (!('bytes' in r)) return undefined;
+        text = decode(r.bytes).text;
+      } else {
+        if (isAbsolute(file) || file.split(/[\\/]/).includes('..') || formatOf(file) === undefined) return undefined;
+        const bytes = readReported(abs, maxFileSize, underRoot);
+        if (!bytes) return undefined;
+        text = decode(bytes).text;
+      }
     } catch {
       return undefined;
     }
@@ -56,4 +57,35 @@ export function fileSourceLines(cwd: string, maxFileSize: number, names: 'run' |
     }
     return out;
   };
+}
+
+/**
+ * A file a shard report names, read only if it is no link, and the file opened (not the name,
+ * which could be swapped for a link between a check and the open) is a regular chart file under
+ * the current folder: where the open file is, the system says (`/proc/self/fd`); where it cannot,
+ * its resolved path is checked before and after the open, with its device and inode.
+ */
+function readReported(abs: string, maxFileSize: number, underRoot: (real: string) => boolean): Buffer | undefined {
+  const before = realpathSync(abs);
+  if (!underRoot(before)) return undefined;
+  const fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > maxFileSize) return undefined;
+    let real: string;
+    try {
+      real = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      const again = statSync(before);
+      if (again.dev !== st.dev || again.ino !== st.ino) return undefined;
+      real = before;
+    }
+    if (!underRoot(real)) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    let filled = 0;
+    for (let n = -1; n !== 0 && filled < buf.length; filled += n) n = readSync(fd, buf, filled, buf.length - filled, filled);
+    return buf.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
 }
