@@ -118,20 +118,26 @@ describe('an entry forged under the public key, its seals made to match', () => 
           code: ['x'],
         }),
     ],
+    ['what --redact keeps, of the wrong shape', (e: unknown[]) => (e[7] = [1])],
     [
       'a count of more evidence that is no count',
       (e: unknown[]) => Object.assign((e[6] as Record<string, unknown>[])[0] ?? {}, { moreEvidence: 'many' }),
     ],
   ])("%s is dropped and its file linted again: every format is the fresh run's", (_name, edit) => {
     // A run that shows no query draft keeps its own entries: each format makes its cache, then reads the forged one.
-    for (const format of ['csv', 'junit', 'json']) {
+    for (const format of [
+      ['-f', 'csv'],
+      ['-f', 'junit'],
+      ['-f', 'json'],
+      ['-f', 'json', '--redact'],
+    ]) {
       const p = project();
       const cache = join(p.dir, 'cache');
-      const env = { SOURCE_DATE_EPOCH: '1790000000' };
-      cli(['charts', '--cache-location', cache, '-f', format], { cwd: p.dir, env });
+      const env = { SOURCE_DATE_EPOCH: '1790000000', B12LINT_REDACT_KEY: 'a key' };
+      cli(['charts', '--cache-location', cache, ...format], { cwd: p.dir, env });
       forgeCache(p.cacheFile, edit);
-      const again = cli(['charts', '--cache-location', cache, '-f', format], { cwd: p.dir, env });
-      const fresh = cli(['charts', '-f', format], { cwd: p.dir, env });
+      const again = cli(['charts', '--cache-location', cache, ...format], { cwd: p.dir, env });
+      const fresh = cli(['charts', ...format], { cwd: p.dir, env });
       expect([format, again.code, again.stderr, again.stdout]).toEqual([format, fresh.code, fresh.stderr, fresh.stdout]);
     }
   });

@@ -121,7 +121,7 @@ function isEntry(e: unknown): e is Entry {
     (e[5] as unknown[]).every(isChartRef) &&
     Array.isArray(e[6]) &&
     (e[6] as unknown[]).every(isKeptFinding) &&
-    (e[7] === undefined || Array.isArray(e[7]))
+    (e[7] === undefined || (Array.isArray(e[7]) && (e[7] as unknown[]).every(isSensitive)))
   );
 }
 
@@ -135,6 +135,11 @@ const isText = (v: unknown): boolean => typeof v === 'string';
 const isOptional = (v: unknown, is: (x: unknown) => boolean): boolean => v === undefined || is(v);
 const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
 const isPlace = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;
+
+/** What `--redact` keeps of a chart: its id and the strings it replaces. */
+function isSensitive(v: unknown): boolean {
+  return Array.isArray(v) && v.length === 2 && isText(v[0]) && Array.isArray(v[1]) && (v[1] as unknown[]).every(isText);
+}
 
 /** A chart's entry as the formats write it: its id, place and pointer. */
 function isChartRef(v: unknown): boolean {
