@@ -172,3 +172,16 @@ test('hashes are stable across runs and formats, and a key (B12LINT_REDACT_KEY) 
   expect(ids(keyed)).toHaveLength(ids(first).length);
   expect(ids(keyed).some((id) => ids(first).includes(id))).toBe(false);
 });
+
+test('an id longer than a finding shows is redacted where it stands shortened (its start and size), in every format', () => {
+  const t = scratch();
+  const id = `SMITH-JOHN-MRN-4471234-DOB-1961-05-20-${'X'.repeat(400)}`;
+  t.write('long-id.yaml', readFileSync(join(ROOT, 'fixtures', 'charts', 'p-0001.yaml'), 'utf8').replace('  - id: E1', `  - id: ${id}`));
+  const shown = cli(['--no-config-lookup', '-f', 'json', 'long-id.yaml'], { cwd: t.dir });
+  expect(shown.stdout).toContain('SMITH-JOHN-MRN-4471234-DOB-1961-05-20-XXXX'); // quoted by its start, unredacted
+  for (const format of [...FORMATTERS.keys()]) {
+    const r = cli(['--no-config-lookup', '--redact', '-f', format, 'long-id.yaml'], { cwd: t.dir, env: { B12LINT_REDACT_KEY: 'k' } });
+    expect([format, r.code]).toEqual([format, 1]);
+    expect([format, r.stdout.includes('SMITH') || r.stdout.includes('4471234')]).toEqual([format, false]);
+  }
+});

@@ -18,6 +18,7 @@
  * The run keeps, of each chart's identifying strings, only those its findings quote (lint-file.ts,
  * `quotedStrings`), so `--redact` costs memory in proportion to the findings, not to the charts.
  */
+import { MAX_SHOWN, shownValue } from '../core/shown.js';
 import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
 import type { Chart } from '../chart/model.js';
@@ -98,7 +99,12 @@ export function findingTexts(f: Pick<Finding, 'message' | 'stack' | 'evidence'>)
  */
 export function quotedStrings(values: readonly string[], texts: readonly string[]): string[] {
   const out = new Set<string>();
-  for (const v of values) if (!out.has(v) && v.trim().length >= 2 && texts.some((t) => t.includes(v))) out.add(v);
+  for (const v of values) {
+    if (out.has(v) || v.trim().length < 2) continue;
+    // A long value is quoted by its start and size (src/core/shown.ts): that is what is looked for.
+    const shown = shownValue(v);
+    if (texts.some((t) => t.includes(v) || (shown !== v && t.includes(shown)))) out.add(v);
+  }
   return [...out];
 }
 
@@ -157,6 +163,8 @@ export class Redactor {
     if (f.encounterId !== undefined) values.push(f.encounterId);
     for (const e of f.evidence) if (e.excerpt !== undefined) values.push(e.excerpt);
     for (const i of f.query?.indicators ?? []) if (i.source === 'note') values.push(i.text);
+    // A value longer than a finding shows stands in it by its start and size (src/core/shown.ts).
+    for (const v of [...values]) if (v.length > MAX_SHOWN) values.push(shownValue(v));
     const patterns = orderedValues(withSpacing(values));
     const quoting = QUOTING_RULES.has(f.ruleId);
     const text = (s: string): string => {
