@@ -414,6 +414,28 @@ describe('a chart that makes every finding cite everything: the report stays the
     expect(stylish.stdout).toMatch(/↳ and [\d,]+ more$/m);
   });
 
+  test('ids of 600,000 characters are no ids: said by their size, the encounter left out, the chart linted without one; quoted values shortened', () => {
+    const c = chart('X'.repeat(600_000));
+    const e = (c.encounters as Record<string, unknown>[])[0]!;
+    c.encounters = [
+      e,
+      { ...e, id: 'Y'.repeat(600_000), services: Array.from({ length: 999 }, () => ({ code: 'J3420', units: 1, diagnoses: [1] })) },
+    ];
+    c.labs = [{ test: 'Hemoglobin', loinc: 'Z'.repeat(300_000), value: 10.1, unit: 'g/dL', date: '2026-10-01' }];
+    const r = lintWith({ 'long-ids.json': JSON.stringify(c) });
+    expectRunWentOn(r);
+    const found = findingsOf(r.report, 'long-ids.json');
+    const text = JSON.stringify(found);
+    for (const ch of ['X', 'Y', 'Z']) expect([ch, text.includes(ch.repeat(301))]).toEqual([ch, false]);
+    expect(found.map((f) => f.message)).toEqual(
+      expect.arrayContaining([
+        '`chartId` is 600,000 characters long, longer than an id can be (at most 300): the chart is linted without an id.',
+        'Encounter id is 600,000 characters long, longer than an id can be (at most 300): the encounter is left out.',
+      ]),
+    );
+    expect(JSON.stringify(r.report).length).toBeLessThan(10 * 1024 * 1024);
+  });
+
   test('a code of 600,000 characters is shown by its start and size in messages, evidence and queries, never whole', () => {
     const code = `D51.${'9'.repeat(600_000)}`;
     const r = lintWith({ 'long-code.json': many(code) });

@@ -9,6 +9,9 @@ import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { REDACT_PUBLIC_KEY } from '../src/cli/main.js';
+import { shownValue } from '../src/core/shown.js';
+import type { Finding } from '../src/finding.js';
+import { Redactor, sensitiveKey } from '../src/report/redact.js';
 import { FORMATTERS } from '../src/report/index.js';
 import type { Report } from '../src/report/types.js';
 import { cli, ROOT } from './helpers/cli.js';
@@ -173,12 +176,34 @@ test('hashes are stable across runs and formats, and a key (B12LINT_REDACT_KEY) 
   expect(ids(keyed).some((id) => ids(first).includes(id))).toBe(false);
 });
 
-test('an id longer than a finding shows is redacted where it stands shortened (its start and size), in every format', () => {
+test('a long identifying value is redacted where a finding shows it shortened (its start and size)', () => {
+  const name = `SMITH-JOHN-MRN-4471234-DOB-1961-05-20-${'X'.repeat(400)}`;
+  const redactor = new Redactor({ sensitive: new Map([[sensitiveKey('c.json', 'C-1'), [name]]]), key: 'k' });
+  const f: Finding = {
+    ruleId: 'some-rule',
+    severity: 'warning',
+    message: `Patient ${shownValue(name)} has a finding.`,
+    chartId: 'C-1',
+    line: 1,
+    column: 1,
+    pointer: '',
+    fingerprint: '0123456789abcdef',
+    evidence: [],
+  };
+  expect(f.message).toContain('SMITH-JOHN-MRN-4471234');
+  const g = redactor.finding('c.json', f);
+  expect(g.message).not.toMatch(/SMITH|4471234/);
+  expect(g.message).toMatch(/^Patient redacted:[0-9a-f]{12} has a finding\.$/);
+});
+
+test('an encounter id longer than an id can be is not quoted: the redacted report of every format holds none of it', () => {
   const t = scratch();
   const id = `SMITH-JOHN-MRN-4471234-DOB-1961-05-20-${'X'.repeat(400)}`;
   t.write('long-id.yaml', readFileSync(join(ROOT, 'fixtures', 'charts', 'p-0001.yaml'), 'utf8').replace('  - id: E1', `  - id: ${id}`));
-  const shown = cli(['--no-config-lookup', '-f', 'json', 'long-id.yaml'], { cwd: t.dir });
-  expect(shown.stdout).toContain('SMITH-JOHN-MRN-4471234-DOB-1961-05-20-XXXX'); // quoted by its start, unredacted
+  const plainRun = cli(['--no-config-lookup', '-f', 'json', 'long-id.yaml'], { cwd: t.dir });
+  expect(plainRun.stdout).toContain(
+    'Encounter id is 438 characters long, longer than an id can be (at most 300): the encounter is left out.',
+  );
   for (const format of [...FORMATTERS.keys()]) {
     const r = cli(['--no-config-lookup', '--redact', '-f', format, 'long-id.yaml'], { cwd: t.dir, env: { B12LINT_REDACT_KEY: 'k' } });
     expect([format, r.code]).toEqual([format, 1]);

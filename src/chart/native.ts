@@ -3,6 +3,7 @@
  * model, and whatever breaks the format becomes a `chart-format` finding at the exact place.
  * A broken element is left out with a finding; the rest of the chart is still linted.
  */
+import { MAX_SHOWN, shownValue } from '../core/shown.js';
 import { ENGINE_RULES, type Severity, type UnlocatedFinding } from '../finding.js';
 import { escapePointerToken } from '../read/json-locate.js';
 import { TOO_DEEP_ENTRY } from '../read/parse.js';
@@ -48,6 +49,11 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Why an id over MAX_SHOWN characters is not taken (its size, never its text), and what follows. */
+function tooLongId(what: string, id: string, then: string): string {
+  return `${what} is ${id.length.toLocaleString('en-US')} characters long, longer than an id can be (at most ${MAX_SHOWN}): ${then}.`;
+}
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
@@ -61,12 +67,16 @@ function describe(v: unknown): string {
  * (a chart is linted, never refused). Every message is plain English for the person fixing the
  * export. Problems of the files that configure a run refuse the run instead: read/problems.ts.
  */
+const LONG_QUOTE = new RegExp(`"([^"]{${MAX_SHOWN + 1},})"`, 'g');
+
 export class ChartProblems {
   readonly findings: UnlocatedFinding[] = [];
   chartId?: string;
   encounterId?: string;
 
   add(pointer: string, message: string, severity: Severity = 'error'): void {
+    // A value the message quotes is shown by its start and size when long (src/core/shown.ts).
+    if (message.length > MAX_SHOWN) message = message.replace(LONG_QUOTE, (_m, inner: string) => `"${shownValue(inner)}"`);
     const f: UnlocatedFinding = { ruleId: ENGINE_RULES.chartFormat, severity, message, pointer, evidence: [] };
     if (this.chartId !== undefined) f.chartId = this.chartId;
     if (this.encounterId !== undefined) f.encounterId = this.encounterId;
@@ -287,9 +297,11 @@ function adaptEncounters(raw: unknown[], ptr: string, p: ChartProblems): Encount
       p.add(eptr, `An encounter must be a mapping with \`id\` and \`date\`; found ${describe(e)}.`);
       return;
     }
-    const id = str(e.id)?.trim();
+    const givenId = str(e.id)?.trim();
+    const id = givenId && givenId.length <= MAX_SHOWN ? givenId : undefined;
     p.encounterId = id || undefined;
-    if (!id) p.add(eptr, e.id === undefined ? 'Encounter has no `id`.' : `Encounter id must be text; found ${describe(e.id)}.`);
+    if (!id && givenId) p.add(`${eptr}/id`, tooLongId('Encounter id', givenId, 'the encounter is left out'));
+    else if (!id) p.add(eptr, e.id === undefined ? 'Encounter has no `id`.' : `Encounter id must be text; found ${describe(e.id)}.`);
     else if (seen.has(id)) p.add(`${eptr}/id`, `Duplicate encounter id "${id}": encounter ids must be unique within a chart.`);
     if (id) seen.add(id);
     const d = day(e.date, `${eptr}/date`, 'encounter date', p, true);
@@ -405,8 +417,11 @@ export function adaptChart(value: unknown, ptr: string): AdaptResult {
     return { charts: [], findings: p.findings, refused: [ptr] };
   }
   const rawId = value.chartId;
-  const chartId = str(rawId)?.trim();
+  const givenId = str(rawId)?.trim();
+  // An id longer than a finding shows is no id: every finding of the chart would repeat it.
+  const chartId = givenId && givenId.length <= MAX_SHOWN ? givenId : undefined;
   if (chartId) p.chartId = chartId;
+  else if (givenId) p.add(ptr, tooLongId('`chartId`', givenId, 'the chart is linted without an id'));
   else p.add(ptr, rawId === undefined ? 'Chart has no `chartId`.' : `\`chartId\` must be non-empty text; found ${describe(rawId)}.`);
   const patient = adaptPatient(value.patient, `${ptr}/patient`, p);
   const encRaw = list(value, 'encounters', ptr, p, true);

@@ -4,6 +4,7 @@
  * one, a unit that cannot be converted to the test's unit; a diagnosis description too long to
  * be searched for in the notes. Without these a rule would stay quiet for the wrong reason.
  */
+import { shownValue } from '../core/shown.js';
 import type { Chart } from '../chart/model.js';
 import { ENGINE_RULES, type UnlocatedFinding } from '../finding.js';
 import { loincCheckDigit } from './loinc.js';
@@ -26,7 +27,11 @@ export function labDataQuality(chart: Chart, labs: Iterable<CompiledLab>): Unloc
   for (const lab of chart.labs) {
     if (lab.loinc !== undefined) {
       const m = /^(\d{1,7})-(\d)$/.exec(lab.loinc);
-      if (!m) add(`${lab.ptr}/loinc`, `LOINC code "${lab.loinc}" is not written as digits, a hyphen and a check digit (e.g. 2132-9).`);
+      if (!m)
+        add(
+          `${lab.ptr}/loinc`,
+          `LOINC code "${shownValue(lab.loinc)}" is not written as digits, a hyphen and a check digit (e.g. 2132-9).`,
+        );
       else if (loincCheckDigit(m[1]!) !== Number(m[2])) {
         add(
           `${lab.ptr}/loinc`,
@@ -39,16 +44,16 @@ export function labDataQuality(chart: Chart, labs: Iterable<CompiledLab>): Unloc
     const lower = lab.test?.toLowerCase();
     const test = testList.find((t) => (lab.loinc !== undefined && t.loinc.has(lab.loinc)) || (lower !== undefined && t.names.has(lower)));
     if (!test || test.unit === undefined) continue;
-    const name = lab.test ?? lab.loinc ?? test.name;
+    const name = shownValue(lab.test ?? lab.loinc ?? test.name);
     if (lab.unit === undefined)
       add(
         `${lab.ptr}/value`,
-        `${name} result ${lab.valueText} has no unit, so no rule can compare it with ${test.unit} thresholds. Export the unit.`,
+        `${name} result ${shownValue(lab.valueText)} has no unit, so no rule can compare it with ${test.unit} thresholds. Export the unit.`,
       );
     else if (!test.knowsUnit(lab.unit))
       add(
         `${lab.ptr}/unit`,
-        `${name} unit "${lab.unit}" cannot be converted to ${test.unit}, so no rule can use this result. Add a factor to the test in the ruleset, or fix the unit.`,
+        `${name} unit "${shownValue(lab.unit)}" cannot be converted to ${test.unit}, so no rule can use this result. Add a factor to the test in the ruleset, or fix the unit.`,
       );
   }
   return out;

@@ -1,3 +1,4 @@
+import { shownValue } from '../../core/shown.js';
 import type { Medication } from '../../chart/model.js';
 import { shift } from '../duration.js';
 import { compileBefore } from './before.js';
@@ -55,9 +56,9 @@ export const medication: ConditionModule<Options> = {
       if (found.length === 0) return null;
       const evidence: EvidenceRef[] = found.map((m) => {
         const e: EvidenceRef = { kind: 'medication', pointer: m.ptr };
-        if (m.name !== undefined) e.name = m.name;
-        if (m.code !== undefined) e.code = m.code;
-        if (m.dateText !== undefined) e.date = m.dateText;
+        if (m.name !== undefined) e.name = shownValue(m.name);
+        if (m.code !== undefined) e.code = shownValue(m.code);
+        if (m.dateText !== undefined) e.date = shownValue(m.dateText);
         return e;
       });
       const first = found[0]!;
