@@ -467,6 +467,29 @@ test('a JSON text over 1 MB nested more than 100,000 levels is refused whole bef
   });
 });
 
+test('an NDJSON line, a baseline or a shard report over 1 MB nested more than 100,000 levels is refused before it is parsed', () => {
+  const deep = `${'['.repeat(600_000)}${']'.repeat(600_000)}`;
+  const good = JSON.stringify(chart('ND-1'));
+  const r = lintWith({ 'lines.ndjson': `${good}\n${deep}\n${JSON.stringify(chart('ND-3'))}\n` });
+  expectRunWentOn(r);
+  const found = findingsOf(r.report, 'lines.ndjson');
+  expect(found.filter((f) => f.ruleId === 'parse-error').map((f) => [f.line, f.column, f.message])).toEqual([
+    [2, 2001, 'Unreadable JSON: the document is nested too deeply to be read (more than 2,000 levels of lists and mappings).'],
+  ]);
+  expect(new Set(found.map((f) => f.chartId).filter(Boolean))).toEqual(new Set(['ND-1', 'ND-3']));
+  const s = newScratch();
+  s.write('good.json', GOOD);
+  s.write('deep.json', deep);
+  const baseline = cli(['--no-config-lookup', '--baseline', 'deep.json', 'good.json'], { cwd: s.dir });
+  expect([baseline.code, baseline.stdout]).toEqual([2, '']);
+  expect(baseline.stderr).toMatch(/"deep\.json" is not a b12lint baseline/);
+  const merge = cli(['merge', 'deep.json'], { cwd: s.dir });
+  expect([merge.code, merge.stdout]).toEqual([2, '']);
+  expect(merge.stderr).toMatch(
+    /deep\.json is not a b12lint JSON report: the document is nested too deeply to be read .*\(line 1, column 2001\)/,
+  );
+});
+
 test('YAML nested 100,000 levels deep is a parse error at the level beyond the limit, not a crash', () => {
   const r = lintWith({ 'deep.yaml': `${'['.repeat(100_000)}${']'.repeat(100_000)}\n` });
   expectRunWentOn(r);

@@ -142,15 +142,23 @@ export const TOO_DEEP_ENTRY: unique symbol = Symbol('an entry nested too deeply 
 const SCAN_FIRST_ABOVE = 1024 * 1024;
 const FAR_DEPTH = 100_000;
 
+/**
+ * For a JSON text too long and too deep to parse at all (see SCAN_FIRST_ABOVE): why it is refused,
+ * its syntax error or its depth, with its place (`baseLine` for an NDJSON line); else undefined.
+ * Every JSON text b12lint reads whole (a chart file, an NDJSON or Bulk line, a baseline, a shard
+ * report, a cache entry) is asked first.
+ */
+export function farTooDeep(text: string, baseLine = 1): ParseProblem | undefined {
+  if (text.length <= SCAN_FIRST_ABOVE || tooDeepAt(text, FAR_DEPTH) < 0) return undefined;
+  const syntax = findJsonError(text);
+  return syntax
+    ? { ...offsetToPosition(text, syntax.offset, baseLine), message: `Invalid JSON: ${syntax.message}` }
+    : deepJsonProblem(text, baseLine);
+}
+
 export function parseJson(text: string, options: ParseOptions = {}): ParsedFile {
-  if (text.length > SCAN_FIRST_ABOVE && tooDeepAt(text, FAR_DEPTH) >= 0) {
-    const syntax = findJsonError(text);
-    return parsed(
-      'json',
-      [],
-      [syntax ? { ...offsetToPosition(text, syntax.offset), message: `Invalid JSON: ${syntax.message}` } : deepJsonProblem(text)!],
-    );
-  }
+  const far = farTooDeep(text);
+  if (far) return parsed('json', [], [far]);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -222,6 +230,8 @@ export function parseNdjsonLine(
   lineNo: number,
   options: ParseOptions = {},
 ): { doc: SourceDoc } | { problem: ParseProblem } {
+  const far = farTooDeep(lineText, lineNo);
+  if (far) return { problem: far };
   let value: unknown;
   try {
     value = JSON.parse(lineText);

@@ -12,6 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import { DEFAULT_MAX_FILE_SIZE, readSideInput, SideInputError } from '../read/bounded.js';
+import { farTooDeep } from '../read/parse.js';
 import { resolve } from 'node:path';
 import { ENGINE_RULES } from '../finding.js';
 import { keepFindings } from '../report/filter.js';
@@ -55,7 +56,7 @@ export function readBaseline(path: string, shown: string, maxSize = DEFAULT_MAX_
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = farTooDeep(text) ? undefined : JSON.parse(text); // nested too far to be one: not parsed at all
   } catch {
     data = undefined; // never quoted: the parser's message shows the file's first characters
   }

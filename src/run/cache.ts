@@ -27,6 +27,7 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 
 import { join } from 'node:path';
 import { ioCause, writeAtomic } from '../core/io.js';
 import { EVIDENCE_KINDS, type Finding } from '../finding.js';
+import { farTooDeep } from '../read/parse.js';
 import { ASSERTIONS } from '../rules/context.js';
 import type { ChartEntry } from '../report/types.js';
 import type { FileOutcome } from './lint-file.js';
@@ -269,7 +270,9 @@ function readEntries(
       let e: unknown;
       try {
         e =
-          line[CHECKSUM_LENGTH] === ' ' && (sealed || line.slice(0, CHECKSUM_LENGTH) === checksum(options.secret, keyHash, json))
+          line[CHECKSUM_LENGTH] === ' ' &&
+          (sealed || line.slice(0, CHECKSUM_LENGTH) === checksum(options.secret, keyHash, json)) &&
+          !farTooDeep(json)
             ? JSON.parse(json)
             : undefined;
       } catch {

@@ -15,7 +15,7 @@
  * out cannot be told from one that had none: docs/security.md.)
  */
 import { ENGINE_RULES, type Severity } from '../finding.js';
-import { jsonProblem } from '../read/parse.js';
+import { farTooDeep, jsonProblem } from '../read/parse.js';
 import { countSeverities } from '../report/filter.js';
 import type { FileResult, Report } from '../report/types.js';
 import { schemaProblems } from '../rules/schema-check.js';
@@ -42,6 +42,11 @@ function pointer(path: readonly (string | number)[]): string {
 
 /** Parses one shard report and checks it against the report schema and its own summary. */
 export function parseShardReport(text: string, name: string): ShardReport {
+  const far = farTooDeep(text);
+  if (far)
+    throw new MergeError(
+      `${name} is not a b12lint JSON report: ${far.message.replace(/^\w+ JSON: /, '')} (line ${far.line}, column ${far.column})`,
+    );
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -12,7 +12,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ENGINE_RULES, type Severity } from '../../finding.js';
-import { deepJsonProblem, jsonProblem } from '../../read/parse.js';
+import { deepJsonProblem, farTooDeep, jsonProblem } from '../../read/parse.js';
 import { LineReader } from './bulk-read.js';
 import { Column } from './bulk-rows.js';
 import { canonicalRef, refText, refType, type ExternalLookup } from './refs.js';
@@ -279,6 +279,11 @@ export class BulkIndex {
           return;
         }
         const lineText = line.toString('utf8');
+        const far = farTooDeep(lineText, lineNo);
+        if (far) {
+          this.problem(file, far.line, far.column, ENGINE_RULES.parseError, far.message);
+          return;
+        }
         let value: unknown;
         try {
           value = JSON.parse(lineText);
