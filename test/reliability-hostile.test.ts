@@ -161,6 +161,22 @@ test('a list of charts with entries nested too deeply: each is refused where it 
   expect(r.report.summary.charts).toBe(5); // with good.json
 });
 
+test('read as FHIR (--input-format fhir), a list with entries nested too deeply is refused once, as one document: a list is no FHIR resource', () => {
+  const deep = `${'['.repeat(3000)}0${']'.repeat(3000)}`;
+  const r = lintWith({ 'list.json': `[${Array.from({ length: 50 }, () => deep).join(',')}]` }, ['--input-format', 'fhir']);
+  expect(r.stderr).toBe('');
+  const file = r.report.results.find((x) => x.file === 'list.json')!;
+  expect(file.findings.map((f) => [f.ruleId, f.line, f.column, f.message])).toEqual([
+    [
+      'parse-error',
+      1,
+      2001,
+      'Unreadable JSON: the document is nested too deeply to be read (more than 2,000 levels of lists and mappings).',
+    ],
+  ]);
+  expect(r.report.summary.charts).toBe(2); // the list, and good.json
+});
+
 test('a chart with 100,000 levels of nesting in it is refused where they pass 2,000, without scanning further', () => {
   const text = `{"chartId": "DEEP-1",\n "encounters": [${'['.repeat(100_000)}${']'.repeat(100_000)}]}`;
   const r = lintWith({ 'deep-chart.json': text });

@@ -52,6 +52,11 @@ export interface ParseOptions {
   maxValues?: number;
   /** The most tokens of one YAML file, for the same reason (the `yaml` package's nodes are larger). */
   maxYamlTokens?: number;
+  /**
+   * Whether a JSON list is a list of charts, each entry refused alone when nested too deeply
+   * (default); false where the value must be a FHIR resource, which a list never is.
+   */
+  chartLists?: boolean;
 }
 
 /** A document holding more than `ParseOptions.maxValues`. */
@@ -169,7 +174,7 @@ export function parseJson(text: string, options: ParseOptions = {}): ParsedFile 
   const problems: ParseProblem[] = [];
   if (deep) {
     // A list of charts keeps its other entries; anything else is refused whole.
-    const entries = Array.isArray(value) ? tooDeepEntries(text) : undefined;
+    const entries = Array.isArray(value) && options.chartLists !== false ? tooDeepEntries(text) : undefined;
     if (!entries?.length) return parsed('json', [], [deep]);
     // The entries come in text order: their lines are counted in one pass (not from the start for each).
     let line = 1;

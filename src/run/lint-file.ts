@@ -234,7 +234,8 @@ export function lintDecoded(
   const { maxFindings, ...parseLimits } = limitsFor(options.maxFileSize);
   const budget: Budget = { left: maxFindings, unlisted: 0, severity: 'info' };
   try {
-    const parsed = parseDecoded(decoded, format, parseLimits);
+    // Read as FHIR, a list is no chart list: an entry nested too deeply refuses the file once.
+    const parsed = parseDecoded(decoded, format, { ...parseLimits, chartLists: options.inputFormat !== 'fhir' });
     let docs = 0;
     for (const doc of parsed.docs) {
       docs++;
