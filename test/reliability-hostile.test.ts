@@ -15,7 +15,7 @@ import { discover, displayPath } from '../src/run/discover.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../src/run/lint-file.js';
 import { lintInputs } from '../src/run/lint-bulk.js';
 import { setupRuleset } from '../src/run/setup.js';
-import { cli, cliJson, NOBODY, nobodyCannotRun } from './helpers/cli.js';
+import { cli, cliJson, NOBODY, nobodyCannotRun, ROOT } from './helpers/cli.js';
 import { chart, scratches, type Scratch } from './helpers/scratch.js';
 import { testUnless } from './helpers/skip.js';
 
@@ -450,6 +450,27 @@ describe('a chart that makes every finding cite everything: the report stays the
       ]),
     );
     expect(JSON.stringify(r.report).length).toBeLessThan(10 * 1024 * 1024);
+  });
+
+  test('in FHIR too, a Patient id or Encounter id of 600,000 characters is no id: said by its size, never repeated', () => {
+    const bundle = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'fhir', 'p-0001.json'), 'utf8')) as {
+      entry: { resource: Record<string, unknown> }[];
+    };
+    for (const { resource } of bundle.entry) {
+      if (resource.resourceType === 'Patient') resource.id = 'P'.repeat(600_000);
+      if (resource.resourceType === 'Encounter') resource.id = 'E'.repeat(600_000);
+    }
+    const r = lintWith({ 'long-ids.fhir.json': JSON.stringify(bundle) });
+    expectRunWentOn(r);
+    const found = findingsOf(r.report, 'long-ids.fhir.json');
+    const text = JSON.stringify(found);
+    for (const ch of ['P', 'E']) expect([ch, text.includes(ch.repeat(301))]).toEqual([ch, false]);
+    expect(found.map((f) => f.message)).toEqual(
+      expect.arrayContaining([
+        "The Patient's id is 600,000 characters long, longer than an id can be (at most 300): the chart is linted without an id.",
+        'Encounter id is 600,000 characters long, longer than an id can be (at most 300): the encounter is left out, with what points to it.',
+      ]),
+    );
   });
 
   test('a code of 600,000 characters is shown by its start and size in messages, evidence and queries, never whole', () => {

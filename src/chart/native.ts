@@ -50,7 +50,7 @@ function isObj(v: unknown): v is Obj {
 }
 
 /** Why an id over MAX_SHOWN characters is not taken (its size, never its text), and what follows. */
-function tooLongId(what: string, id: string, then: string): string {
+export function tooLongId(what: string, id: string, then: string): string {
   return `${what} is ${id.length.toLocaleString('en-US')} characters long, longer than an id can be (at most ${MAX_SHOWN}): ${then}.`;
 }
 

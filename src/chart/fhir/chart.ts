@@ -7,6 +7,8 @@
  * reported when it is built (left-out.ts).
  */
 import type { Chart } from '../model.js';
+import { MAX_SHOWN } from '../../core/shown.js';
+import { tooLongId } from '../native.js';
 import { applyClaims } from './claim.js';
 import type { Context } from './context.js';
 import { readCondition } from './diagnoses.js';
@@ -44,8 +46,12 @@ function placeConditions(conditions: readonly Entry[], encounters: Encounters, c
 }
 
 export function buildChart(g: PatientGroup, ctx: Context): Chart {
-  const chartId = chartIdOf(g);
+  const givenId = chartIdOf(g);
+  // An id longer than a finding shows is no id (as in native charts): every finding would repeat it.
+  const chartId = givenId.length <= MAX_SHOWN ? givenId : '';
   ctx.p.chartId = chartId;
+  if (chartId !== givenId)
+    ctx.p.add(g.patient?.ptr ?? g.orphan!.ptr, tooLongId("The Patient's id", givenId, 'the chart is linted without an id'));
   if (g.orphan) {
     ctx.p.add(
       g.orphan.ptr,

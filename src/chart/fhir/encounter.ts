@@ -5,6 +5,8 @@
  * code; the rank is the place in the encounter's list.
  */
 import type { Diagnosis, Encounter, Setting } from '../model.js';
+import { MAX_SHOWN } from '../../core/shown.js';
+import { tooLongId } from '../native.js';
 import type { DiagnosisDraft } from './condition.js';
 import { follow, type Context } from './context.js';
 import { leftOutByStatus } from './left-out.js';
@@ -57,6 +59,11 @@ export class Encounters {
     const id = text(entry.resource.id) ?? entry.fullUrl;
     const period = entry.resource.period;
     const day = fhirDay(isObj(period) ? period.start : undefined);
+    if (id !== undefined && id.length > MAX_SHOWN) {
+      this.ctx.p.add(`${entry.ptr}/id`, tooLongId('Encounter id', id, 'the encounter is left out, with what points to it'));
+      this.dropped.add(entry);
+      return;
+    }
     if (id === undefined || !day) {
       this.ctx.p.add(
         entry.ptr,
