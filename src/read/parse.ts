@@ -342,7 +342,8 @@ function tooDeepError(e: { message: string }): boolean {
   return /call stack/i.test(e.message);
 }
 
-function firstLine(s: string): string {
+/** The first line of a text (an error's message), trimmed. */
+export function firstLine(s: string): string {
   const i = s.indexOf('\n');
   return (i < 0 ? s : s.slice(0, i)).trim();
 }

@@ -13,6 +13,7 @@ import { PACKAGE_ROOT } from '../core/package.js';
 import type { Position } from '../finding.js';
 import { readSideInput, SideInputError } from './bounded.js';
 import type { Problems } from './problems.js';
+import { firstLine } from './parse.js';
 import { limitedCst, MAX_YAML_DEPTH, type TooDeepDocument } from './yaml-depth.js';
 import { yamlNodeAt } from './yaml-locate.js';
 
@@ -169,8 +170,3 @@ export function sourceFromText(text: string, absPath: string, problems: Problems
 
 /** The most aliases resolved in one file (alias bombs are refused), as for charts. */
 const MAX_ALIASES = 100;
-
-function firstLine(s: string): string {
-  const i = s.indexOf('\n');
-  return (i < 0 ? s : s.slice(0, i)).trim();
-}
