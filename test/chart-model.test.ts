@@ -74,6 +74,40 @@ describe('dates', () => {
     expect(formatDay(parseDay('2026-10-02')!)).toBe('2026-10-02');
   });
 
+  test('only ten ASCII characters in the YYYY-MM-DD shape are a date, as the pattern /^\\d{4}-\\d{2}-\\d{2}$/ read them', () => {
+    for (const text of [
+      '2026-10-02\n', // the pattern's $ never let a line break end a date
+      ' 2026-10-02',
+      '2026-1-02',
+      '2026-10-2',
+      '2026/10/02',
+      '20261002',
+      '２０２６-10-02', // full-width digits are no ASCII digits
+      '2026-1٠-02', // nor are Arabic-Indic ones
+      '+202-10-02',
+      '-026-10-02',
+      '2026-10-0 ',
+      '2026-:0-02', // the character after 9
+      '2026-/0-02', // the character before 0
+      '2026-13-02',
+      '2026-00-02',
+      '2026-10-00',
+      '2026-04-31',
+      '0099-12-31', // years before 100 are refused
+      '',
+    ])
+      expect([text, parseDay(text)]).toEqual([text, undefined]);
+    expect(formatDay(parseDay('0100-01-01')!)).toBe('0100-01-01');
+    expect(formatDay(parseDay('9999-12-31')!)).toBe('9999-12-31');
+    expect(formatDay(parseDay('2000-02-29')!)).toBe('2000-02-29');
+    expect(parseDay('1900-02-29')).toBeUndefined();
+    // Every day of four centuries, read back as written.
+    for (let day = parseDay('1900-01-01')!; day <= parseDay('2300-12-31')!; day++) {
+      const text = formatDay(day);
+      if (parseDay(text) !== day) throw new Error(`${text} read as ${parseDay(text)}, not ${day}`);
+    }
+  });
+
   test("calendar months clamp to the month's end", () => {
     expect(formatDay(addMonths(parseDay('2026-03-31')!, -1))).toBe('2026-02-28');
     expect(formatDay(addMonths(parseDay('2026-10-02')!, -12))).toBe('2025-10-02');

@@ -44,18 +44,32 @@ export function normalizeProcedureCode(raw: string | number): string {
   return String(raw).trim().toUpperCase();
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
-const dayOf = memoized((s): Day | undefined => {
-  const m = DATE.exec(s);
-  if (!m) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
+/** The number written by the ASCII digits from `from` to `to`, or -1 where one is not a digit. */
+function digitsAt(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * The day of a strict YYYY-MM-DD text (ASCII digits, exactly ten characters). Read with plain
+ * character codes: every chart has several dates and most are different, so neither a pattern nor
+ * a memo pays.
+ */
+function dayOf(s: string): Day | undefined {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return undefined;
+  const y = digitsAt(s, 0, 4);
+  const mo = digitsAt(s, 5, 7);
+  const d = digitsAt(s, 8, 10);
   // Years before 100 are refused, as Date.UTC (which reads them as 19xx) always refused them.
   return y >= 100 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) ? daysFromCivil(y, mo, d) : undefined;
-});
+}
 
 /** Parses a strict YYYY-MM-DD calendar date (a FHIR dateTime's date part is accepted too). */
 export function parseDay(text: string, allowTime = false): Day | undefined {

@@ -2,7 +2,7 @@
  * The engine: runs a compiled ruleset over one chart. Rules are grouped by subject, so each
  * subject (service, diagnosis, ...) is visited once for all the rules that look at it.
  */
-import { chartFacts } from './relevance.js';
+import { chartFacts, factsKey } from './relevance.js';
 import type { Chart, Encounter } from '../chart/model.js';
 import { ENGINE_RULES, fingerprintOf, MAX_EVIDENCE, type UnlocatedFinding } from '../finding.js';
 import { ChartContext } from './chart-context.js';
@@ -111,12 +111,13 @@ export class Engine {
    * night's routine visits come in a few hundred combinations of codes, settings and tests.
    */
   private relevantRules(chart: Chart, all: Map<SubjectKind, PreparedRule[]>): Map<SubjectKind, PreparedRule[]> {
-    const facts = chartFacts(chart);
-    const known = this.byFacts.get(facts.key);
+    const key = factsKey(chart);
+    const known = this.byFacts.get(key);
     if (known) return known;
+    const facts = chartFacts(chart);
     const out = new Map<SubjectKind, PreparedRule[]>();
     if (this.byFacts.size >= FACTS_MEMO) this.byFacts.clear();
-    this.byFacts.set(facts.key, out);
+    this.byFacts.set(key, out);
     for (const [kind, rules] of all) {
       const kept = rules.filter((pr) => !pr.rule.gate || pr.rule.gate(facts));
       if (kept.length) out.set(kind, kept);

@@ -22,34 +22,47 @@ import type { Evaluator } from './types.js';
  * few set lookups however many rules ask.
  */
 export interface ChartFacts {
-  /** Everything below, as one string: charts with the same key pass the same gates. */
-  readonly key: string;
   readonly diagnoses: readonly { readonly code: string; readonly status: DiagnosisStatus }[];
   readonly services: readonly string[];
   readonly settings: readonly Setting[];
   readonly labs: readonly Lab[];
 }
 
+/**
+ * Everything a gate can look at, as one string: charts with the same key pass the same gates, so
+ * the engine works the gates out once per key (most of a night's routine visits share a handful).
+ * Chart text (a code, a test name) is written with its length before it, so no text can make two
+ * charts with different facts share a key; the settings and statuses are the model's own words.
+ * Built in one pass with no set or array: on a memo hit (most charts) nothing else is made. (The
+ * same facts in another order, or repeated, give another key: a memo miss, never a wrong answer.)
+ */
+export function factsKey(chart: Chart): string {
+  let key = '';
+  for (const e of chart.encounters) {
+    key += `E${e.setting};`;
+    for (const d of e.diagnoses) key += `D${d.code.length}:${d.code}${d.status};`;
+    for (const s of e.services) key += `S${s.code.length}:${s.code}`;
+  }
+  // A lab gate reads a result's LOINC code and test name (CompiledTest.takes), nothing else.
+  for (const l of chart.labs) {
+    key += 'L';
+    key += l.loinc === undefined ? '-' : `${l.loinc.length}:${l.loinc}`;
+    key += l.test === undefined ? '-' : `${l.test.length}:${l.test}`;
+  }
+  return key;
+}
+
+/** What the gates look at (their key is factsKey's). */
 export function chartFacts(chart: Chart): ChartFacts {
   const dx = new Map<string, { code: string; status: DiagnosisStatus }>();
   const services = new Set<string>();
   const settings = new Set<Setting>();
   for (const e of chart.encounters) {
     settings.add(e.setting);
-    // JSON-quoted, so that no code (chart text) can make two different charts share a key.
-    for (const d of e.diagnoses) dx.set(`${JSON.stringify(d.code)}${d.status}`, { code: d.code, status: d.status });
+    for (const d of e.diagnoses) dx.set(`${d.status} ${d.code}`, { code: d.code, status: d.status });
     for (const s of e.services) services.add(s.code);
   }
-  // A lab gate reads a result's LOINC code and test name (CompiledTest.takes), nothing else.
-  // JSON strings delimit themselves, so the parts joined cannot run into one another. (Two
-  // charts with the same facts in another order get two keys: a memo miss, never a wrong answer.)
-  let labs = '';
-  for (const l of chart.labs)
-    labs += `${JSON.stringify(l.loinc ?? '')}${JSON.stringify(l.test ?? '')}${l.loinc === undefined ? 0 : 1}${l.test === undefined ? 0 : 1}`;
-  let codes = '';
-  for (const c of services) codes += JSON.stringify(c);
-  const key = `${[...dx.keys()].join('')};${codes};${[...settings].join(',')};${labs}`;
-  return { key, diagnoses: [...dx.values()], services: [...services], settings: [...settings], labs: chart.labs };
+  return { diagnoses: [...dx.values()], services: [...services], settings: [...settings], labs: chart.labs };
 }
 
 /** True when a chart (its facts) may hold something the rule (or condition) can fire on. */
