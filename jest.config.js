@@ -14,6 +14,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   testTimeout: 60000,
-  // The environment the tests and the CLI's child processes inherit (no cache key written in the real home folder).
+  // The environment the tests and the CLI's child processes inherit (no cache key written in the real home
+  // folder, a temporary folder of the run's own), and its removal.
   globalSetup: '<rootDir>/test/helpers/global-setup.js',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.js',
 };

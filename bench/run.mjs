@@ -21,14 +21,12 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeFhirBulkCorpus, writeJsonCorpus, writeNdjsonCorpus, writeYamlCorpus } from './lib/corpus.mjs';
+import { CORPUS_VERSION, writeFhirBulkCorpus, writeJsonCorpus, writeNdjsonCorpus, writeYamlCorpus } from './lib/corpus.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench', 'out');
 const BIN = join(ROOT, 'bin', 'b12lint.js');
 const HOOK = pathToFileURL(join(ROOT, 'bench', 'lib', 'rss-hook.mjs')).href;
-/** Bump when the generator changes, so a cached corpus is not reused. */
-const CORPUS_VERSION = 3;
 
 const { values: args } = parseArgs({
   options: {

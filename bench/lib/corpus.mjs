@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { stringify } from 'yaml';
 
+/** Bump when the generator changes, so a cached corpus is not reused (bench/run.mjs names its folders with it). */
+export const CORPUS_VERSION = 3;
+
 /** A small, fast, seedable PRNG (mulberry32): the corpus must not depend on Math.random. */
 export function prng(seed) {
   let a = seed >>> 0;

@@ -1,0 +1,8 @@
+/** Jest's globalTeardown (jest.config.js): removes the test run's temporary folder (global-setup.js). */
+import { rmSync } from 'node:fs';
+import { basename } from 'node:path';
+
+export default function globalTeardown() {
+  const dir = process.env.TMPDIR;
+  if (dir && basename(dir).startsWith('b12lint-tests-')) rmSync(dir, { recursive: true, force: true });
+}
