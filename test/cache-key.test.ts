@@ -82,8 +82,8 @@ test.each([
   expect([again.code, again.stdout]).toEqual([first.code, first.stdout]);
 });
 
-test('under this user key, formats another program interprets (CSV, GitHub) are replayed, as under B12LINT_CACHE_KEY', () => {
-  for (const format of ['csv', 'github']) {
+test('under this user key, formats another program interprets (CSV, GitHub, SARIF, query drafts) are replayed, as under B12LINT_CACHE_KEY', () => {
+  for (const format of ['csv', 'github', 'sarif', 'queries']) {
     const p = project('own');
     const first = p.run('-f', format);
     const again = p.run('-f', format);

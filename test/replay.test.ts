@@ -72,12 +72,7 @@ describe('a run with nothing changed writes the outputs of a run without the cac
     ['stylish on standard output', ['--fail-on', 'warning'], []],
     ['JSON on standard output', ['-f', 'json'], []],
     ['JSON to a file, the summary line on standard output', ['-f', 'json', '-o', 'out/report.json'], ['out/report.json']],
-    [
-      'SARIF and a text file of query drafts, stylish on standard output',
-      ['-f', 'stylish', '-f', 'sarif:r.sarif', '-f', 'queries:q.txt'],
-      ['r.sarif', 'q.txt'],
-    ],
-    ['Code Quality and query drafts', ['-f', 'codequality:cq.json', '-f', 'queries:q.txt'], ['cq.json', 'q.txt']],
+    ['Code Quality to a file, stylish on standard output', ['-f', 'stylish', '-f', 'codequality:cq.json'], ['cq.json']],
     ['--quiet and --max-warnings', ['--quiet', '--max-warnings', '0', '-f', 'json'], []],
     ['--redact', ['--redact', '-f', 'json'], []],
   ])('%s', (_name, args, reports) => {
@@ -91,8 +86,25 @@ describe('a run with nothing changed writes the outputs of a run without the cac
     expectReplayMatches(['-f', 'github', '-f', 'json:r.json'], ['r.json'], { B12LINT_CACHE_KEY: 'a secret' });
   });
 
+  test('SARIF (viewers render its Markdown and links) and query drafts (a Markdown document) are replayed only under a secret key', () => {
+    for (const args of [
+      ['-f', 'sarif:r.sarif'],
+      ['-f', 'queries:q.md'],
+      ['-f', 'json:r.json', '-f', 'queries'],
+    ]) {
+      const p = project();
+      p.run(args);
+      expect(replayed(p.run(args))).toBe(false);
+      expect(existsSync(p.replayFile)).toBe(false);
+    }
+    expectReplayMatches(['-f', 'stylish', '-f', 'sarif:r.sarif', '-f', 'queries:q.txt'], ['r.sarif', 'q.txt'], {
+      B12LINT_CACHE_KEY: 'a secret',
+    });
+    expectReplayMatches(['-f', 'codequality:cq.json', '-f', 'queries:q.txt'], ['cq.json', 'q.txt'], { B12LINT_CACHE_KEY: 'a secret' });
+  });
+
   test('two formats sent to the same file: the replay leaves the one a run leaves (the last), not both joined', () => {
-    expectReplayMatches(['-f', 'json:same.txt', '-f', 'sarif:same.txt'], ['same.txt']);
+    expectReplayMatches(['-f', 'json:same.txt', '-f', 'codequality:same.txt'], ['same.txt']);
   });
 
   test('colour (FORCE_COLOR) is replayed as the run wrote it, and a run without colour is not given it', () => {
@@ -176,7 +188,7 @@ describe('what makes a run go the usual way', () => {
   });
 
   test.each([
-    ['another format', ['-f', 'json'], ['-f', 'sarif']],
+    ['another format', ['-f', 'json'], ['-f', 'codequality']],
     ['--quiet', ['-f', 'json'], ['-f', 'json', '--quiet']],
     ['--fail-on', [], ['--fail-on', 'warning']],
     ['another report file', ['-f', 'json', '-o', 'a.json'], ['-f', 'json', '-o', 'b.json']],
@@ -397,8 +409,8 @@ describe('report files that already hold what a replay would write are left ther
     const st = statSync(f, { bigint: true });
     return { ino: st.ino, size: st.size, mtimeNs: st.mtimeNs };
   };
-  const reports = ['r.json', 'r.sarif'];
-  const args = ['-f', 'json:r.json', '-f', 'sarif:r.sarif'];
+  const reports = ['r.json', 'cq.json'];
+  const args = ['-f', 'json:r.json', '-f', 'codequality:cq.json'];
   const read = (dir: string, files: string[]): string[] => files.map((f) => readFileSync(join(dir, f), 'utf8'));
 
   test('not written again (the same inode), their times set to now as a run sets them, the outputs those of a fresh run; one deleted, and both are written again', () => {
@@ -416,7 +428,7 @@ describe('report files that already hold what a replay would write are left ther
     after.forEach((w, k) => expect(w.mtimeNs).toBeGreaterThan(before[k]!.mtimeNs));
     expect([second.stdout, second.code]).toEqual([fresh.stdout, fresh.code]);
 
-    rmSync(join(p.dir, 'r.sarif'));
+    rmSync(join(p.dir, 'cq.json'));
     const third = p.run(args);
     expect(replayed(third)).toBe(true);
     expect(third.stderr).not.toContain('still in place');
@@ -427,7 +439,7 @@ describe('report files that already hold what a replay would write are left ther
   });
 
   test.each([
-    ['spelled the same', ['-f', 'json:same.txt', '-f', 'sarif:same.txt']],
+    ['spelled the same', ['-f', 'json:same.txt', '-f', 'codequality:same.txt']],
     ['spelled two ways', ['-f', 'json:same.txt', '-f', 'stylish:./same.txt']],
   ])('two formats to one file (%s): after every run it holds what a run leaves there (the last)', (_name, same) => {
     const p = project();
@@ -488,17 +500,17 @@ describe('report files that already hold what a replay would write are left ther
     const p = project();
     // Standard output over a pipe's buffer: b12lint is still writing when the reader changes the report.
     for (let i = 0; i < 8; i++) cpSync(join(ROOT, 'fixtures', 'charts'), join(p.dir, 'charts', `copy-${i}`), { recursive: true });
-    const args = ['-f', 'json', '-f', 'sarif:r.sarif'];
+    const args = ['-f', 'json', '-f', 'codequality:cq.json'];
     const fresh = cli(['charts', ...args], { cwd: p.dir });
     expect(fresh.stdout.length).toBeGreaterThan(128 * 1024);
-    const sarif = readFileSync(join(p.dir, 'r.sarif'), 'utf8');
-    rmSync(join(p.dir, 'r.sarif'));
-    const cmd = `"${process.execPath}" "${BIN}" charts --cache-location "${join(p.dir, 'cache')}" ${args.join(' ')} | (head -c 1000 >/dev/null; echo tampered > r.sarif; cat >/dev/null)`;
+    const cq = readFileSync(join(p.dir, 'cq.json'), 'utf8');
+    rmSync(join(p.dir, 'cq.json'));
+    const cmd = `"${process.execPath}" "${BIN}" charts --cache-location "${join(p.dir, 'cache')}" ${args.join(' ')} | (head -c 1000 >/dev/null; echo tampered > cq.json; cat >/dev/null)`;
     execFileSync('sh', ['-c', cmd], { cwd: p.dir });
     const r = p.run(args);
     expect(replayed(r)).toBe(true);
     expect([r.stdout, r.code]).toEqual([fresh.stdout, fresh.code]);
-    expect(readFileSync(join(p.dir, 'r.sarif'), 'utf8')).toBe(sarif);
+    expect(readFileSync(join(p.dir, 'cq.json'), 'utf8')).toBe(cq);
   });
 
   test('a report in a folder the run cannot write is not left in place: the replay fails to write it as a run does, and touches no other report', () => {

@@ -7,7 +7,8 @@
  * shows the time, the fixed time and the machine's name. What decides the findings (ruleset and
  * config text, code tables, lint options) is the cache key's part, and the files are the
  * schedule's. A run with a baseline (read and maybe written) or a shard is never replayed, nor
- * one with a format another program interprets (HTML, JUnit, CSV, GitHub's workflow commands)
+ * one with a format another program interprets (HTML, JUnit, CSV, GitHub's workflow commands,
+ * SARIF, the query drafts' Markdown)
  * unless the cache is keyed with a secret (B12LINT_CACHE_KEY, or this user's own key): without
  * one, whoever can write the cache folder could forge its text. The report files the run writes go with the key: a replay writes those only.
  */

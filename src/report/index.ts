@@ -37,9 +37,10 @@ export const SHOWS_CLOCK: ReadonlySet<string> = new Set(['html', 'junit']);
 
 /**
  * The formats another program interprets rather than shows: HTML (a browser runs markup), JUnit
- * (XML), CSV (a spreadsheet runs formulas) and GitHub's (the runner runs its workflow commands).
- * Each escapes what charts put in it; a replayed
- * report (src/run/replay.ts) is not made again but written as it was kept, so one of these is
- * replayed only when the replay's seal was made with a secret (B12LINT_CACHE_KEY).
+ * (XML), CSV (a spreadsheet runs formulas), GitHub's (the runner runs its workflow commands), SARIF
+ * (viewers render its Markdown messages and follow its links) and the query drafts (a Markdown
+ * document). Each escapes what charts put in it; a replayed report (src/run/replay.ts) is not
+ * made again but written as it was kept, so one of these is replayed only when the replay's seal
+ * was made with a secret (B12LINT_CACHE_KEY, or this user's own key).
  */
-export const INTERPRETED: ReadonlySet<string> = new Set(['html', 'junit', 'csv', 'github']);
+export const INTERPRETED: ReadonlySet<string> = new Set(['html', 'junit', 'csv', 'github', 'sarif', 'queries']);
