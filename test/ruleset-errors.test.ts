@@ -161,5 +161,18 @@ test('a ruleset nested too deeply is one problem at the level beyond the limit, 
 
 test('a ruleset with more than 100 aliases is one problem of the file, not an error where its value is read', () => {
   const bomb = `ruleset: t\nrules: []\na: &a 1\nb: [${Array.from({ length: 101 }, () => '*a').join(', ')}]\n`;
-  expect(rulesetProblems(bomb)).toEqual(['1:1 invalid YAML: Excessive alias count indicates a resource exhaustion attack']);
+  // Each alias stands for one value: the first of them is shown.
+  expect(rulesetProblems(bomb)).toEqual(['4:5 invalid YAML: Excessive alias count indicates a resource exhaustion attack']);
+});
+
+test('an alias bomb in a ruleset is placed at the alias that expands to the most values, the one to remove', () => {
+  const bomb = [
+    'ruleset: t',
+    'rules: []',
+    'a: &a [x, x, x, x, x, x, x, x, x, x]', // 11 values
+    `b: &b [${Array(10).fill('*a').join(', ')}]`, // 111 values
+    `c: [*a, ${Array(11).fill('*b').join(', ')}]`, // the first *b, at column 9
+    '',
+  ].join('\n');
+  expect(rulesetProblems(bomb)).toEqual(['5:9 invalid YAML: Excessive alias count indicates a resource exhaustion attack']);
 });

@@ -15,6 +15,7 @@ import { readSideInput, SideInputError } from './bounded.js';
 import type { Problems } from './problems.js';
 import { firstLine } from './parse.js';
 import { limitedCst, MAX_YAML_DEPTH, type TooDeepDocument } from './yaml-depth.js';
+import { heaviestAlias } from './yaml-aliases.js';
 import { yamlNodeAt } from './yaml-locate.js';
 
 /** A place in a parsed file: keys and list indexes from its root. */
@@ -161,7 +162,9 @@ export function sourceFromText(text: string, absPath: string, problems: Problems
   try {
     doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (err) {
-    const { line, col } = lines.linePos(doc.range[0]);
+    // An alias bomb is placed at the alias that expands the most; anything else at the document.
+    const at = (err instanceof ReferenceError && /alias count/i.test(err.message) ? heaviestAlias(doc) : undefined) ?? doc.range[0];
+    const { line, col } = lines.linePos(at);
     problems.raw(shown, line, col, `invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err))}`);
     return undefined;
   }
