@@ -14,7 +14,9 @@ const MEMO_LIMIT = 4096;
 export function memoized<V>(once: (key: string) => V): (key: string) => V {
   const memo = new Map<string, V>();
   return (key) => {
-    if (memo.has(key)) return memo.get(key) as V;
+    // One lookup for a remembered value (most calls); `has` only to tell a remembered undefined.
+    const known = memo.get(key);
+    if (known !== undefined || memo.has(key)) return known as V;
     const value = once(key);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(key, value);
