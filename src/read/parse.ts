@@ -11,6 +11,7 @@ import type { Position } from '../finding.js';
 import type { Decoded } from './decode.js';
 import { JsonLocator, offsetToPosition, type Locator } from './json-locate.js';
 import { findJsonError, MAX_JSON_DEPTH, tooDeepAt, tooDeepEntries } from './json-syntax.js';
+import { aliasProblem, mayHoldAliases } from './yaml-aliases.js';
 import { limitedCst, MAX_YAML_DEPTH, type TooDeepDocument } from './yaml-depth.js';
 import { YamlLocator } from './yaml-locate.js';
 
@@ -42,12 +43,11 @@ export interface ParsedFile {
 }
 
 export interface ParseOptions {
-  /** The most YAML aliases resolved in one document (alias bombs are refused). */
-  maxAliasCount?: number;
   /**
    * The most values one JSON document (or NDJSON line) may hold. Memory grows with values far
    * faster than with bytes (`[1,1,1,...]`, `[{},{},...]`), so a file of millions of tiny values
-   * is refused rather than allowed to exhaust memory.
+   * is refused rather than allowed to exhaust memory. A YAML document may stand for no more
+   * values than this, its aliases expanded (an alias bomb is refused: yaml-aliases.ts).
    */
   maxValues?: number;
   /** The most tokens of one YAML file, for the same reason (the `yaml` package's nodes are larger). */
@@ -58,6 +58,12 @@ export interface ParseOptions {
    */
   chartLists?: boolean;
 }
+
+/**
+ * The most values a YAML document may stand for, its aliases expanded, when no `maxValues` is
+ * given: the default --max-file-size's (64 MB, one value per 64 bytes).
+ */
+const DEFAULT_ALIAS_VALUES = 1_048_576;
 
 /** A document holding more than `ParseOptions.maxValues`. */
 export class TooManyValues extends Error {
@@ -308,6 +314,7 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
   const docs: SourceDoc[] = [];
   const problems: ParseProblem[] = [];
   const formatProblems: ParseProblem[] = [];
+  const aliases = mayHoldAliases(text);
   for (const doc of all) {
     const deepAt = tooDeep.get(doc.range[0]);
     const overflow = deepAt === undefined ? doc.errors.find(tooDeepError) : undefined;
@@ -324,9 +331,15 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
     const c = doc.contents;
     if (c === null || (isScalar(c) && c.value === null && c.source === '' && !c.tag && !c.anchor)) continue;
     const docStart = at(doc.range[0], '');
+    // Aliases checked in one pass first (yaml-aliases.ts); the package's own count is then off.
+    const alias = aliases ? aliasProblem(doc, options.maxValues ?? DEFAULT_ALIAS_VALUES) : undefined;
+    if (alias) {
+      problems.push({ ...at(alias.offset, `Invalid YAML: ${alias.message}`), document: true });
+      continue;
+    }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 });
+      value = doc.toJS({ maxAliasCount: -1 });
     } catch (err) {
       const why = isStackOverflow(err) ? TOO_DEEP : firstLine(err instanceof Error ? err.message : String(err));
       problems.push({ ...docStart, message: `Invalid YAML: ${why}`, document: true });

@@ -15,7 +15,7 @@ import { readSideInput, SideInputError } from './bounded.js';
 import type { Problems } from './problems.js';
 import { firstLine } from './parse.js';
 import { limitedCst, MAX_YAML_DEPTH, type TooDeepDocument } from './yaml-depth.js';
-import { heaviestAlias } from './yaml-aliases.js';
+import { aliasProblem, mayHoldAliases } from './yaml-aliases.js';
 import { yamlNodeAt } from './yaml-locate.js';
 
 /** A place in a parsed file: keys and list indexes from its root. */
@@ -157,19 +157,24 @@ export function sourceFromText(text: string, absPath: string, problems: Problems
     }
     return undefined;
   }
-  // Read into values once here, so that a document that cannot be (an alias bomb: more than 100
-  // aliases) is a problem of the file, not an error where its value is first asked for.
+  // Aliases are checked in one pass (an alias bomb, an alias inside what it names), then the file is
+  // read into values once here, so that a document that cannot be is a problem of the file, not an
+  // error where its value is first asked for.
+  const alias = mayHoldAliases(text) ? aliasProblem(doc, MAX_VALUES) : undefined;
+  if (alias) {
+    const { line, col } = lines.linePos(alias.offset);
+    problems.raw(shown, line, col, `invalid YAML: ${alias.message}`);
+    return undefined;
+  }
   try {
-    doc.toJS({ maxAliasCount: MAX_ALIASES });
+    doc.toJS({ maxAliasCount: -1 });
   } catch (err) {
-    // An alias bomb is placed at the alias that expands the most; anything else at the document.
-    const at = (err instanceof ReferenceError && /alias count/i.test(err.message) ? heaviestAlias(doc) : undefined) ?? doc.range[0];
-    const { line, col } = lines.linePos(at);
+    const { line, col } = lines.linePos(doc.range[0]);
     problems.raw(shown, line, col, `invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err))}`);
     return undefined;
   }
-  return { file: shown, path: absPath, text, doc, lines, value: () => doc.toJS({ maxAliasCount: MAX_ALIASES }) };
+  return { file: shown, path: absPath, text, doc, lines, value: () => doc.toJS({ maxAliasCount: -1 }) };
 }
 
-/** The most aliases resolved in one file (alias bombs are refused), as for charts. */
-const MAX_ALIASES = 100;
+/** The most values a ruleset, config or tests file may stand for, its aliases expanded (a ruleset has a few thousand). */
+const MAX_VALUES = 100_000;

@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 
 export default function globalSetup() {
   process.env.XDG_CACHE_HOME = join(fileURLToPath(new URL('../..', import.meta.url)), 'package.json');
+  // Kept for global-teardown.js, which puts it back (jest --watch runs both again for every run).
+  globalThis.b12lintOriginalTmpdir = process.env.TMPDIR;
   const tmp = mkdtempSync(join(tmpdir(), 'b12lint-tests-'));
   chmodSync(tmp, 0o1777); // as /tmp is: the tests that run b12lint as the user nobody need it too
   process.env.TMPDIR = tmp;
