@@ -96,7 +96,11 @@ const finding: fc.Arbitrary<Finding> = fc.record({
 const fileResult: fc.Arbitrary<FileResult> = fc.record({
   file: text.map((t) => `charts/${t}.json`),
   findings: fc.array(finding, { maxLength: 3 }),
-  charts: fc.array(chartEntry, { maxLength: 4 }),
+  // Most files list a chart or a few; some list dozens.
+  charts: fc.oneof(
+    { weight: 9, arbitrary: fc.array(chartEntry, { maxLength: 4 }) },
+    { weight: 1, arbitrary: fc.array(chartEntry, { minLength: 60, maxLength: 70 }) },
+  ),
 });
 
 const report: fc.Arbitrary<Report> = fc.array(fileResult, { maxLength: 8 }).map((results) => ({

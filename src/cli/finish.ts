@@ -151,6 +151,13 @@ function writeReport(
 /** Puts every written file in place (renames first: they cannot wait on a reader); on a failure, the rest are removed. */
 async function commitAll(written: readonly { file: OutputFile; what: string; shown: string }[], signal?: AbortSignal): Promise<void> {
   const files = [...written].sort((a, b) => Number(a.file.into) - Number(b.file.into));
+  // A signal that came while the reports were made (in one go each) is heard before any is put in place.
+  try {
+    await pauser(signal)();
+  } catch (err) {
+    for (const f of files) f.file.abort();
+    throw err;
+  }
   let k = 0;
   try {
     for (; k < files.length; k++) {
@@ -244,7 +251,9 @@ async function finishInPieces(input: Report, o: FinishOptions): Promise<number> 
   const report: Report = red ? { ...counted, results: counted.results.map((r) => ({ ...r, file: red.path(r.file) })) } : counted;
   const fileOf = new Map(report.results.map((r, k) => [r, counted.results[k]!.file]));
   const shared = sharedOptions(undefined, o);
-  o.signal?.throwIfAborted(); // nothing is written before this point
+  // Nothing is written before this point. A signal that came while the last file was linted (one
+  // long step, the event loop held) is heard in this turn of the loop, and stops the run here.
+  await pauser(o.signal)();
   const files: { file: OutputFile; what: string; shown: string }[] = [];
   const exit = new ExitCode(o.failOn, o.maxWarnings);
   let flagged: number;

@@ -111,6 +111,35 @@ export interface NoteAnalysis {
 
 const ANALYSIS_LIMIT = 256;
 
+/**
+ * The chart the engine is on, counted. The memos of note readings (here and in terms.ts) keep up
+ * to a few hundred texts across charts (a note repeated word for word from chart to chart is read
+ * once), but never forget a text of the chart being linted: rules read every note of a chart for
+ * each of its lines and diagnoses, and a chart of more distinct notes than a memo held was read
+ * again for every one of them (seconds for a chart of a thousand lines and notes). A memo full
+ * with texts of earlier charts is emptied; one full with the current chart's grows with it (the
+ * chart's notes are in memory anyway).
+ */
+let chartCount = 0;
+
+/** Tells the memos of note readings that the engine has moved on to another chart (Engine.lint). */
+export function nextChart(): void {
+  chartCount++;
+}
+
+/**
+ * A memo's bound for the current chart: true when it holds `size` texts, at least `limit`, and
+ * was last emptied for an earlier chart (`emptiedAt`), so it is to be emptied now.
+ */
+export function memoSpent(size: number, limit: number, emptiedAt: number): boolean {
+  return size >= limit && emptiedAt !== chartCount;
+}
+
+/** The chart being linted (what `memoSpent` compares with). */
+export function currentChart(): number {
+  return chartCount;
+}
+
 export class CompiledContext {
   private readonly cues: WordList;
   private readonly roles = new Map<string, Role[]>();
@@ -119,6 +148,7 @@ export class CompiledContext {
   private readonly headingCat = new Map<string, number>();
   private readonly memo = new Map<string, Map<string, NoteAnalysis>>();
   private memoSize = 0;
+  private memoEmptiedAt = -1;
 
   constructor(readonly config: ContextConfig) {
     const all: string[] = [];
@@ -156,9 +186,10 @@ export class CompiledContext {
     let bySection = this.memo.get(section);
     const known = bySection?.get(text);
     if (known) return known;
-    if (this.memoSize >= ANALYSIS_LIMIT) {
+    if (memoSpent(this.memoSize, ANALYSIS_LIMIT, this.memoEmptiedAt)) {
       this.memo.clear();
       this.memoSize = 0;
+      this.memoEmptiedAt = currentChart();
       bySection = undefined;
     }
     const a = this.read(text, section);

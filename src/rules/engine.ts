@@ -6,6 +6,7 @@ import { chartFacts, factsKey } from './relevance.js';
 import type { Chart, Encounter } from '../chart/model.js';
 import { ENGINE_RULES, fingerprintOf, MAX_EVIDENCE, type UnlocatedFinding } from '../finding.js';
 import { ChartContext } from './chart-context.js';
+import { nextChart } from './context.js';
 import { diagnosisDataQuality, labDataQuality } from './data-quality.js';
 import { diagnosisEvidence, merge } from './evidence.js';
 import { subjectOf } from './subject.js';
@@ -72,6 +73,7 @@ export class Engine {
    * Without `queries`, no provider query draft is built: for a run whose reports show none.
    */
   lint(chart: Chart, debug = false, queries = true): UnlocatedFinding[] {
+    nextChart();
     const ctx = new ChartContext(chart);
     const out: UnlocatedFinding[] = chart.labs.length ? labDataQuality(chart, this.ruleset.labs.values()) : [];
     diagnosisDataQuality(chart, out);

@@ -3,7 +3,7 @@
  * negated, possible, hypothetical, historical, family) read by the ruleset's context cues
  * (src/rules/context.ts). Term lists are compiled into one regular expression each, once per run.
  */
-import { sentenceAt, type Assertion, type CompiledContext, type NoteAnalysis } from './context.js';
+import { currentChart, memoSpent, sentenceAt, type Assertion, type CompiledContext, type NoteAnalysis } from './context.js';
 import { WordList } from './words.js';
 
 export interface TermHit {
@@ -40,13 +40,17 @@ class Hit implements TermHit {
   }
 }
 
-/** Texts remembered per matcher and note section: many rules read the same notes of one chart. */
+/**
+ * Texts remembered per matcher and note section: many rules read the same notes of one chart. Up
+ * to this many across charts; every text of the current chart (context.ts `memoSpent`).
+ */
 const MEMO_LIMIT = 256;
 
 export class TermMatcher {
   private readonly words: WordList;
   private readonly memo = new Map<string, Map<string, readonly TermHit[]>>();
   private memoSize = 0;
+  private memoEmptiedAt = -1;
 
   constructor(
     readonly terms: readonly string[],
@@ -67,9 +71,10 @@ export class TermMatcher {
       const end = index + match.length;
       hits.push(new Hit(text, match, this.context.assertion(analysis, index, end), index, match.length, sentenceAt(analysis, index)));
     });
-    if (this.memoSize >= MEMO_LIMIT) {
+    if (memoSpent(this.memoSize, MEMO_LIMIT, this.memoEmptiedAt)) {
       this.memo.clear();
       this.memoSize = 0;
+      this.memoEmptiedAt = currentChart();
       bySection = undefined;
     }
     if (!bySection) this.memo.set(section, (bySection = new Map()));

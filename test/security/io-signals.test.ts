@@ -105,6 +105,31 @@ test('SIGTERM while a large file is linted by a worker thread (the main thread o
   expectStopped(r, 'SIGTERM', s, ['charts']);
 });
 
+/** The CPU time a process has used, in seconds (Linux: /proc/<pid>/stat), or 0 once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime and stime, in clock ticks
+  } catch {
+    return 0;
+  }
+}
+
+test.each(['SIGINT', 'SIGTERM'] as const)(
+  '%s while the main thread lints one long file: heard when the file is done, and no report is written',
+  async (signal) => {
+    const s = folder();
+    mkdirSync(join(s.dir, 'charts'));
+    // One file of 8,000 charts linted in one step on the main thread (the inline limit raised above it):
+    // the signal comes during that step, and is heard once the event loop runs again.
+    s.write('charts/all.json', JSON.stringify(Array.from({ length: 8000 }, (_, k) => chart(`L-${k}`))));
+    const r = await stop(s, ['--jobs', '1', '-f', 'json', '-o', 'report.json', 'charts'], signal, (pid) => cpuSeconds(pid) > 0.6, {
+      B12LINT_INLINE_LIMIT: '1000000000',
+    });
+    expectStopped(r, signal, s, ['charts']);
+  },
+);
+
 /** The spool folders of a process (`b12lint-spool-<pid>-XXXXXX`). */
 function spoolFolders(pid: number): string[] {
   return readdirSync(tmpdir()).filter((n) => n.startsWith(`b12lint-spool-${pid}-`));

@@ -1,0 +1,59 @@
+/**
+ * Small hostile charts whose cost once grew far faster than their size: each test builds one at
+ * the scale that took seconds, and asserts the work done (how often a note is read), not time.
+ */
+import { jest } from '@jest/globals';
+import { CompiledContext } from '../src/rules/context.js';
+import { Engine } from '../src/rules/engine.js';
+import { setupRuleset } from '../src/run/setup.js';
+import { lintText } from '../src/run/lint-file.js';
+
+const ruleset = setupRuleset({ version: 'test' });
+
+/** One encounter with `lines` J3420 lines and `notes` distinct assessment notes. */
+function manyNotes(lines: number, notes: number, prefix = 'Note'): string {
+  return JSON.stringify({
+    chartId: 'C-1',
+    patient: { id: 'P-1', birthDate: '1950-01-01', sex: 'female' },
+    encounters: [
+      {
+        id: 'E1',
+        date: '2026-10-01',
+        diagnoses: [{ code: 'D51.0' }, { code: 'I10' }],
+        services: Array.from({ length: lines }, () => ({ code: 'J3420', units: 1, diagnoses: ['D51.0'] })),
+        notes: Array.from({ length: notes }, (_, i) => ({
+          section: 'assessment',
+          text: `${prefix} ${i}: probable hypertension, B12 deficiency considered, iron deficiency anemia denied.`,
+        })),
+      },
+    ],
+  });
+}
+
+test('a chart of 1,000 lines and 1,000 distinct notes reads each note a few times at most (once a section asked for), not once per line (the memos held 256 texts)', () => {
+  const read = jest.spyOn(CompiledContext.prototype as unknown as { read: (t: string, s: string) => unknown }, 'read');
+  try {
+    const out = lintText(manyNotes(1000, 1000), 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+    expect(out.findings.length).toBeGreaterThan(0);
+    // Read with its own section and without one, and the first 256 readings once more when the memo that
+    // held the earlier charts' texts is emptied.
+    expect(read.mock.calls.length).toBeLessThanOrEqual(3 * 1000);
+  } finally {
+    read.mockRestore();
+  }
+});
+
+test('a note repeated word for word in the next chart is still read from the memo (the memos keep texts across charts)', () => {
+  const read = jest.spyOn(CompiledContext.prototype as unknown as { read: (t: string, s: string) => unknown }, 'read');
+  try {
+    const engine = new Engine(ruleset);
+    const options = { maxFileSize: 64 * 1024 * 1024, debug: false };
+    lintText(manyNotes(3, 2, 'Repeated'), 'json', 'a.json', engine, options);
+    const first = read.mock.calls.length;
+    expect(first).toBeGreaterThan(0);
+    lintText(manyNotes(3, 2, 'Repeated'), 'json', 'b.json', engine, options); // the same two notes
+    expect(read.mock.calls.length).toBe(first);
+  } finally {
+    read.mockRestore();
+  }
+});
