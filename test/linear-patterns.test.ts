@@ -81,3 +81,9 @@ test('--redact over an error message of one token a million characters long hide
   expect(out.startsWith(`cannot read ${'a'.repeat(MILLION)} or `)).toBe(true);
   expect(out).not.toContain('p1.json');
 });
+
+test('a lab value of a number, a letter, a million spaces and a letter: the unit is read once, whole', () => {
+  const unit = `a${' '.repeat(MILLION)}b`;
+  const got = parseLabValue(`1 ${unit}`);
+  expect({ value: got.value, unitLength: got.unit?.length }).toEqual({ value: 1, unitLength: unit.length });
+});

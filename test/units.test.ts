@@ -128,6 +128,52 @@ describe('lab values written as text', () => {
   ])('%p', (raw, expected) => {
     expect(parseLabValue(raw)).toEqual(expected);
   });
+
+  test('any text is read as the earlier pattern read it (kept here as the reference; its runs of spaces were quadratic)', () => {
+    const OLD = /^\s*(?:(<=|>=|≤|≥|<|>)\s*)?([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)\s*(.*?)\s*$/;
+    const reference = (raw: string): ReturnType<typeof parseLabValue> => {
+      const m = OLD.exec(raw);
+      if (!m) return {};
+      const value = Number(m[2]!.replace(/,/g, ''));
+      if (!Number.isFinite(value)) return {};
+      const out: ReturnType<typeof parseLabValue> = { value };
+      const cmp = m[1];
+      if (cmp) out.comparator = cmp === '≤' ? '<=' : cmp === '≥' ? '>=' : (cmp as '<' | '<=' | '>' | '>=');
+      if (m[3]) out.unit = m[3];
+      return out;
+    };
+    const pieces = [
+      '1',
+      '42',
+      '1,200',
+      '.5',
+      '-',
+      '+',
+      ',',
+      '.',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '\u00a0',
+      '\u2028',
+      '<',
+      '<=',
+      '≥',
+      '>',
+      'mg',
+      'x',
+      '/dL',
+      '\r\n',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 10 }), (parts) => {
+        const raw = parts.join('');
+        expect(parseLabValue(raw)).toEqual(reference(raw));
+      }),
+      { numRuns: 5000, seed: 20261205 },
+    );
+  });
 });
 
 describe('LOINC check digits', () => {
