@@ -7,6 +7,11 @@ import { CompiledContext } from '../src/rules/context.js';
 import { Engine } from '../src/rules/engine.js';
 import { setupRuleset } from '../src/run/setup.js';
 import { lintText } from '../src/run/lint-file.js';
+import { duplicateChartIds } from '../src/run/run.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
+import { scratch } from './helpers/scratch.js';
 
 const ruleset = setupRuleset({ version: 'test' });
 
@@ -55,5 +60,32 @@ test('a note repeated word for word in the next chart is still read from the mem
     expect(read.mock.calls.length).toBe(first);
   } finally {
     read.mockRestore();
+  }
+});
+
+test('one chart id repeated 200,000 times in one file: each repeat is one finding (the file’s list was copied at every one)', () => {
+  const charts = Array.from({ length: 200_000 }, (_, k) => ({ chartId: 'SAME', line: k + 1, column: 1, pointer: `/${k}` }));
+  const result = { file: 'a.ndjson', findings: [], charts };
+  const found = duplicateChartIds([result]).get(result)!;
+  expect(found).toHaveLength(199_999);
+  expect(found[199_998]).toMatchObject({ ruleId: 'chart-format', line: 200_000, chartId: 'SAME' });
+  expect(found[0]!.message).toBe('Duplicate chartId "SAME": the same id is used at line 1; chart ids must be unique within a run.');
+});
+
+test('merge of a shard whose file repeats one chart id 60,000 times: the same findings as the run (each was searched for among all of them)', () => {
+  const s = scratch();
+  try {
+    const line = (k: number): string =>
+      JSON.stringify({ chartId: 'SAME', encounters: [{ id: `E${k}`, date: '2026-10-01', diagnoses: [{ code: 'I10' }] }] });
+    writeFileSync(join(s.dir, 'dup.ndjson'), `${Array.from({ length: 60_000 }, (_, k) => line(k)).join('\n')}\n`);
+    const shard = cli(['--no-config-lookup', '--shard', '1/1', '-f', 'json', '-o', 'shard.json', 'dup.ndjson'], { cwd: s.dir });
+    expect(shard.code).toBe(1);
+    const merged = cli(['merge', '--no-config-lookup', 'shard.json', '-f', 'json'], { cwd: s.dir });
+    expect(merged.code).toBe(1);
+    const report = JSON.parse(merged.stdout) as { results: { findings: { ruleId: string; message: string }[] }[] };
+    const duplicates = report.results[0]!.findings.filter((f) => f.message.startsWith('Duplicate chartId'));
+    expect(duplicates).toHaveLength(59_999);
+  } finally {
+    s.remove();
   }
 });

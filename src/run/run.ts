@@ -223,7 +223,9 @@ export function duplicateChartIds(results: readonly FileResult[]): Map<FileResul
         evidence: [],
       };
       f.fingerprint = fingerprintOf(f);
-      out.set(r, [...(out.get(r) ?? []), f]);
+      const list = out.get(r);
+      if (list) list.push(f);
+      else out.set(r, [f]); // a list per file, added to in place: one id repeated 40,000 times was copied 40,000 times
     }
   }
   return out;
