@@ -8,6 +8,7 @@ import { Engine } from '../src/rules/engine.js';
 import { setupRuleset } from '../src/run/setup.js';
 import { lintText } from '../src/run/lint-file.js';
 import { duplicateChartIds } from '../src/run/run.js';
+import { closest } from '../src/rules/suggest.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
@@ -88,4 +89,10 @@ test('merge of a shard whose file repeats one chart id 60,000 times: the same fi
   } finally {
     s.remove();
   }
+});
+
+test('a name of 32,000 characters gets no "did you mean" and is none (the distance takes the product of the lengths: 20 s)', () => {
+  const long = 'a'.repeat(32_000);
+  expect(closest(`${long}b`, [long, 'b12-injection'])).toBeUndefined();
+  expect(closest('b12-injectoin', [long, 'b12-injection'])).toBe('b12-injection');
 });

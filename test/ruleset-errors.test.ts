@@ -182,3 +182,9 @@ test('a ruleset with an alias inside the mapping it names is one problem of the 
 test('a ruleset may use aliases (a list written once, named twice)', () => {
   expect(rulesetProblems('ruleset: t\nrules: []\ncodesets:\n  my-a: &codes [D51.0, D51.8]\n  my-b: *codes\n')).toEqual([]);
 });
+
+test("a context window is at most 50 words: a cue's reach is searched word by word around every mention", () => {
+  expect(rulesetProblems('ruleset: t\nrules: []\ncontext:\n  window: { forward: 1000000000, backward: 50 }\n')).toEqual([
+    '4:22 `forward` must be <= 50',
+  ]);
+});

@@ -17,12 +17,31 @@ export function distance(a: string, b: string): number {
   return prev[n]!;
 }
 
+/**
+ * A name longer than this gets no suggestion by distance, and is none: the distance takes time in
+ * the product of the lengths (two names of 32,000 characters took 20 s), and no one mistypes a
+ * name that long.
+ */
+const LONGEST = 64;
+
+/**
+ * The distances one process works out, in cells (length times length): past this, no more
+ * suggestions. A ruleset of thousands of unknown names, each compared with thousands of known
+ * ones, would otherwise take minutes to be refused.
+ */
+const BUDGET = 50_000_000;
+let spent = 0;
+
 export function closest(name: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   const lower = name.toLowerCase();
   const list = [...known]; // an iterator (Map keys) can be read only once
+  if (name.length > LONGEST) return undefined;
   for (const k of list) {
+    if (k.length > LONGEST) continue;
+    spent += (lower.length + 1) * (k.length + 1);
+    if (spent > BUDGET) return undefined;
     const d = distance(lower, k.toLowerCase());
     if (d < bestD || (d === bestD && best !== undefined && k < best)) {
       best = k;
