@@ -96,3 +96,20 @@ test('a name of 32,000 characters gets no "did you mean" and is none (the distan
   expect(closest(`${long}b`, [long, 'b12-injection'])).toBeUndefined();
   expect(closest('b12-injectoin', [long, 'b12-injection'])).toBe('b12-injection');
 });
+
+test('an ignore pattern with two "/**/" between names is refused, exit 2, with its line (three and a deep path took 7 s a file); one, or "**" at an end, is taken', () => {
+  const s = scratch();
+  try {
+    s.write('p.json', JSON.stringify({ chartId: 'C', encounters: [{ id: 'E', date: '2026-10-01', diagnoses: [{ code: 'I10' }] }] }));
+    s.write('.b12lintignore', 'tmp/**\n**/x.json\nexports/**/old/*.json\na/**/b/**/c\n');
+    const refused = cli(['--no-config-lookup', '.'], { cwd: s.dir });
+    expect([refused.code, refused.stdout]).toEqual([2, '']);
+    expect(refused.stderr).toBe(
+      'b12lint: .b12lintignore:4: a pattern may have at most one "/**/" between two names (this one has 2): matching it against deep paths would take too long. Write it as several patterns.\n',
+    );
+    s.write('.b12lintignore', 'tmp/**\n**/x.json\nexports/**/old/*.json\n');
+    expect(cli(['--no-config-lookup', '.'], { cwd: s.dir }).code).toBe(0);
+  } finally {
+    s.remove();
+  }
+});
