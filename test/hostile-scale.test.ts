@@ -9,6 +9,8 @@ import { setupRuleset } from '../src/run/setup.js';
 import { lintText } from '../src/run/lint-file.js';
 import { duplicateChartIds } from '../src/run/run.js';
 import { closest } from '../src/rules/suggest.js';
+import { loadDefinitions } from '../src/rules/load.js';
+import { Problems } from '../src/read/problems.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
@@ -109,6 +111,39 @@ test('an ignore pattern with two "/**/" between names is refused, exit 2, with i
     );
     s.write('.b12lintignore', 'tmp/**\n**/x.json\nexports/**/old/*.json\n');
     expect(cli(['--no-config-lookup', '.'], { cwd: s.dir }).code).toBe(0);
+  } finally {
+    s.remove();
+  }
+});
+
+test('a chain of 22 rulesets, each extending the next twice, loads each file once (applied again at every naming, 2^22 times, it took gigabytes)', () => {
+  const s = scratch();
+  try {
+    const n = 22;
+    for (let i = 0; i < n; i++) s.write(`r${i}.yaml`, `ruleset: r${i}\nextends: [./r${i + 1}.yaml, ./r${i + 1}.yaml]\nrules: []\n`);
+    s.write(`r${n}.yaml`, `ruleset: r${n}\nextends: b12lint:recommended\n`);
+    const problems = new Problems();
+    const defs = loadDefinitions(join(s.dir, 'r0.yaml'), problems, s.dir);
+    expect(problems.list).toEqual([]);
+    expect(defs.files).toHaveLength(n + 2); // r0 to r22 and the recommended ruleset, once each
+    expect(defs.name).toBe('r0');
+  } finally {
+    s.remove();
+  }
+});
+
+test('a ruleset two layers extend is applied once, where it is first named: the second layer is not undone by it', () => {
+  const s = scratch();
+  try {
+    s.write('base.yaml', 'ruleset: base\nextends: []\nrules: []\ncodesets:\n  mine: [D51.0]\n');
+    s.write('a.yaml', 'ruleset: a\nextends: ./base.yaml\nrules: []\n');
+    s.write('b.yaml', 'ruleset: b\nextends: ./base.yaml\nrules: []\ncodesets:\n  mine: { add: [D51.8] }\n');
+    s.write('top.yaml', 'ruleset: top\nextends: [./b.yaml, ./a.yaml]\nrules: []\n');
+    const problems = new Problems();
+    const defs = loadDefinitions(join(s.dir, 'top.yaml'), problems, s.dir);
+    expect(problems.list).toEqual([]);
+    expect(defs.files.map((f) => f.replace(/.*\//, ''))).toEqual(['base.yaml', 'b.yaml', 'a.yaml', 'top.yaml']);
+    expect(defs.codesets.get('mine')?.value).toEqual(['D51.0', 'D51.8']); // base applied again after b gave [D51.0]
   } finally {
     s.remove();
   }
