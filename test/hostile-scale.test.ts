@@ -148,3 +148,24 @@ test('a ruleset two layers extend is applied once, where it is first named: the 
     s.remove();
   }
 });
+
+test("1,000 lines without a dose and a note of 20,000 B12 names: the notes' dose is looked for once per encounter, not once per line", () => {
+  const text = JSON.stringify({
+    chartId: 'C-1',
+    patient: { id: 'P-1', birthDate: '1950-01-01', sex: 'female' },
+    encounters: [
+      {
+        id: 'E1',
+        date: '2026-10-01',
+        diagnoses: [{ code: 'D51.0' }],
+        services: Array.from({ length: 1000 }, () => ({ code: 'J3420', units: 2, diagnoses: ['D51.0'] })),
+        notes: [{ section: 'plan', text: `${'b12 '.repeat(20_000)}cyanocobalamin 1000 mcg IM given.` }],
+      },
+    ],
+  });
+  const out = lintText(text, 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+  // The first dose written after a B12 name in the note's one sentence: 1000 mcg, one unit; each line bills two.
+  const mismatches = out.findings.filter((f) => f.ruleId === 'b12-units-dose-mismatch');
+  expect(mismatches).toHaveLength(1000);
+  expect(mismatches[0]!.message).toContain('1000 mcg');
+});
