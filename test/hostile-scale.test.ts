@@ -169,3 +169,21 @@ test("1,000 lines without a dose and a note of 20,000 B12 names: the notes' dose
   expect(mismatches).toHaveLength(1000);
   expect(mismatches[0]!.message).toContain('1000 mcg');
 });
+
+test('10,000 injection lines: each is counted against the others by date (binary search), and a finding lists 20 of them with the count of the rest', () => {
+  const encounters = Array.from({ length: 20 }, (_, e) => ({
+    id: `E${e}`,
+    date: `2026-${String(1 + (e % 12)).padStart(2, '0')}-${String(1 + e).padStart(2, '0')}`,
+    diagnoses: [{ code: 'D51.0' }],
+    services: Array.from({ length: 500 }, () => ({ code: 'J3420', units: 1, diagnoses: ['D51.0'] })),
+    notes: [],
+  }));
+  const text = JSON.stringify({ chartId: 'C-1', patient: { id: 'P-1', birthDate: '1950-01-01', sex: 'female' }, encounters });
+  const out = lintText(text, 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+  const frequent = out.findings.filter((f) => f.ruleId === 'b12-injection-frequency');
+  expect(frequent.length).toBeGreaterThanOrEqual(10_000);
+  const first = frequent[0]!;
+  expect(first.message).toContain('makes 500 B12 injections within 25 days (2026-01-01, 2026-01-01,');
+  expect(first.message).toContain(', and 480 more)');
+  expect([first.evidence.length, first.moreEvidence]).toEqual([20, 480]);
+});

@@ -144,6 +144,7 @@ export class Engine {
       // (the `when` outcome is cited[0]).
       const query = queries && rule.query && (!rule.query.when || rule.query.when(scope)) ? rule.query : undefined;
       const indicators = query ? cited.slice(1).flatMap((o) => o.evidence) : [];
+      const moreIndicators = query ? cited.slice(1).reduce((n, o) => n + (o.moreEvidence ?? 0), 0) : 0;
       // A finding about a diagnosis read through a concept map says so in its evidence.
       if (scope.kind === 'diagnosis' && scope.diagnosis?.mappedFrom)
         cited.unshift({ evidence: [diagnosisEvidence(scope.diagnosis)], bindings: {} });
@@ -156,11 +157,12 @@ export class Engine {
         pointer,
         evidence: dedupe(all.evidence),
       };
-      if (f.evidence.length > MAX_EVIDENCE) {
-        f.moreEvidence = f.evidence.length - MAX_EVIDENCE;
+      const evidenceFound = f.evidence.length + (all.moreEvidence ?? 0);
+      if (evidenceFound > MAX_EVIDENCE) {
+        f.moreEvidence = evidenceFound - MAX_EVIDENCE;
         f.evidence = f.evidence.slice(0, MAX_EVIDENCE);
       }
-      if (query) f.query = buildQuery(query, scope, all.bindings, indicators, this.ruleset);
+      if (query) f.query = buildQuery(query, scope, all.bindings, indicators, this.ruleset, moreIndicators);
       if (scope.encounter) f.encounterId = scope.encounter.id;
       if (!f.chartId) delete f.chartId;
       f.fingerprint = fingerprintOf(f, subjectOf(scope));

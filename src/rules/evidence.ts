@@ -57,9 +57,11 @@ export function merge(outcomes: readonly Outcome[]): Outcome {
   if (outcomes.length === 1) return outcomes[0]!;
   const evidence: EvidenceRef[] = [];
   const bindings: Record<string, unknown> = {};
+  let more = 0;
   for (const o of outcomes) {
     evidence.push(...o.evidence);
     Object.assign(bindings, o.bindings);
+    more += o.moreEvidence ?? 0;
   }
-  return { evidence, bindings };
+  return more > 0 ? { evidence, bindings, moreEvidence: more } : { evidence, bindings };
 }

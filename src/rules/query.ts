@@ -442,6 +442,8 @@ export function buildQuery(
   bindings: Bindings,
   cited: readonly EvidenceRef[],
   data: QueryData,
+  /** Indicators the cited conditions found beyond those in `cited` (Outcome.moreEvidence). */
+  moreCited = 0,
 ): UnlocatedQuery {
   const elements = cited.length ? elementsOf(scope.chart) : undefined;
   const indicators: QueryIndicator[] = [];
@@ -462,8 +464,8 @@ export function buildQuery(
     options.push(OTHER_OPTION, UNDETERMINED_OPTION);
   }
   const out: UnlocatedQuery = { question: rendered(q.question, scope, bindings), indicators, options };
-  if (indicators.length > MAX_EVIDENCE) {
-    out.moreIndicators = indicators.length - MAX_EVIDENCE;
+  if (indicators.length + moreCited > MAX_EVIDENCE) {
+    out.moreIndicators = indicators.length + moreCited - MAX_EVIDENCE;
     out.indicators = indicators.slice(0, MAX_EVIDENCE);
   }
   if (scope.encounter) out.encounterDate = scope.encounter.dateText;

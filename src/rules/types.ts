@@ -40,6 +40,12 @@ export type Bindings = Record<string, unknown>;
 export interface Outcome {
   evidence: EvidenceRef[];
   bindings: Bindings;
+  /**
+   * Evidence found beyond what `evidence` lists, counted into the finding's `moreEvidence` (and a
+   * query draft's `moreIndicators`): a condition that finds thousands of elements lists the first
+   * MAX_EVIDENCE, which is all a finding shows, rather than making them all for every subject.
+   */
+  moreEvidence?: number;
 }
 
 export type Evaluator = (scope: Scope) => Outcome | null;
