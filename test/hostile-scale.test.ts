@@ -187,3 +187,24 @@ test('10,000 injection lines: each is counted against the others by date (binary
   expect(first.message).toContain(', and 480 more)');
   expect([first.evidence.length, first.moreEvidence]).toEqual([20, 480]);
 });
+
+test('4,000 lines and 1,000 medications: which medications match is worked out once per chart, and a finding lists 20 with the count of the rest', () => {
+  const encounters = Array.from({ length: 4 }, (_, e) => ({
+    id: `E${e}`,
+    date: `2026-0${e + 1}-01`,
+    diagnoses: [{ code: 'I10' }],
+    services: Array.from({ length: 1000 }, () => ({ code: 'J3420', units: 1, diagnoses: ['I10'] })),
+    notes: [],
+  }));
+  const medications = Array.from({ length: 1000 }, (_, k) => ({ name: `cyanocobalamin oral ${k} mcg tablet` }));
+  const text = JSON.stringify({ chartId: 'C-1', patient: { id: 'P-1', birthDate: '1950-01-01', sex: 'female' }, encounters, medications });
+  const out = lintText(text, 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+  // Each line linked to I10 is unsupported, and cites the 1,000 B12 medications (undated: current).
+  const unsupported = out.findings.filter((f) => f.ruleId === 'b12-injection-unsupported-dx');
+  expect(unsupported).toHaveLength(4000);
+  const first = unsupported[0]!;
+  expect(first.evidence).toHaveLength(20);
+  expect(first.moreEvidence).toBeGreaterThanOrEqual(1000 - 20);
+  expect(first.query!.indicators).toHaveLength(20);
+  expect(first.query!.moreIndicators).toBeGreaterThanOrEqual(1000 - 20);
+});

@@ -29,7 +29,7 @@ export function labEvidence(test: CompiledLab, r: ResolvedLab): EvidenceRef {
 }
 
 export function noteEvidence(note: Note, hit: TermHit): EvidenceRef {
-  return {
+  const e: EvidenceRef = {
     kind: 'note',
     section: note.section,
     term: hit.term,
@@ -37,6 +37,19 @@ export function noteEvidence(note: Note, hit: TermHit): EvidenceRef {
     excerpt: hit.excerpt,
     pointer: `${note.ptr}/text`,
   };
+  HIT_AT.set(e, hit.index);
+  return e;
+}
+
+/**
+ * Where in its note a note's evidence stands, kept beside it (not in the report): a query draft
+ * quotes the sentence there, with no search for the term among all of the note's mentions of it.
+ */
+const HIT_AT = new WeakMap<EvidenceRef, number>();
+
+/** The index in its note's text of the mention a note's evidence stands for, when it was made here. */
+export function hitIndexOf(e: EvidenceRef): number | undefined {
+  return HIT_AT.get(e);
 }
 
 /** What `{{lab.<test>.*}}` placeholders read. */

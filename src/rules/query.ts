@@ -17,6 +17,7 @@ import { positionOf, type SourceFile } from '../read/source.js';
 import { type Problems } from '../read/problems.js';
 import { render, templateNames, type TemplatePart } from './template.js';
 import { emptyContext, sentenceAt, sentenceBoundaries } from './context.js';
+import { hitIndexOf } from './evidence.js';
 import { excerpt, TermMatcher } from './terms.js';
 import { shownValue } from '../core/shown.js';
 import type { CompiledLab } from './labs.js';
@@ -342,6 +343,15 @@ function elementsOf(chart: Chart): Map<string, Element> {
   return map;
 }
 
+/** A note's sentence boundaries, found once per note (each finding of a chart may quote its notes). */
+const BOUNDARIES = new WeakMap<Note, number[]>();
+
+function boundariesOf(note: Note): number[] {
+  let b = BOUNDARIES.get(note);
+  if (!b) BOUNDARIES.set(note, (b = sentenceBoundaries(note.text)));
+  return b;
+}
+
 /** The longest note sentence quoted whole; a longer one is quoted as the few words around the term. */
 const MAX_QUOTE = 300;
 
@@ -350,8 +360,12 @@ function quoteOf(note: Note, e: EvidenceRef): string {
   const text = note.text;
   const term = e.term ?? '';
   let chosen: [number, number] | undefined;
-  if (term) {
-    const sentences = { text, bounds: sentenceBoundaries(text) };
+  const at = hitIndexOf(e);
+  if (term && at !== undefined && text.startsWith(term, at)) {
+    // The mention the evidence stands for: its sentence (a note's boundaries found once).
+    chosen = sentenceAt({ text, bounds: boundariesOf(note) }, at);
+  } else if (term) {
+    const sentences = { text, bounds: boundariesOf(note) };
     const first = text.indexOf(term);
     // A term found once is the evidence's; only a repeated one needs its excerpt compared.
     if (first >= 0 && text.indexOf(term, first + 1) < 0) chosen = sentenceAt(sentences, first);

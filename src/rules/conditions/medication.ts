@@ -3,6 +3,7 @@ import type { Medication } from '../../chart/model.js';
 import { shift } from '../duration.js';
 import { compileBefore } from './before.js';
 import { AFFIRMED } from '../context.js';
+import { MAX_EVIDENCE } from '../../finding.js';
 import type { ConditionModule, EvidenceRef } from '../types.js';
 
 interface Options {
@@ -43,18 +44,23 @@ export const medication: ConditionModule<Options> = {
     const matches = (m: Medication): boolean =>
       (names !== undefined && m.name !== undefined && names.first(m.name, AFFIRMED) !== undefined) ||
       (codes !== undefined && m.code !== undefined && codes.matchesProcedure(m.code.toUpperCase()));
+    // Which of a chart's medications the names or codes match does not depend on the subject:
+    // worked out once per chart (every line of a chart of thousands asked it of every medication).
+    const matching = new WeakMap<object, Medication[]>();
     return (scope) => {
       const limit = beforeLimit(scope);
       if (limit === null) return null;
       const from = within ? shift(scope.day, within, -1) : -Infinity;
       const to = within ? shift(scope.day, within, 1) : Infinity;
-      const found = scope.chart.medications.filter(
-        (m) =>
-          matches(m) &&
-          (o.sameDay === true ? m.date === scope.day : m.date === undefined || (m.date <= limit && m.date >= from && m.date <= to)),
+      let named = matching.get(scope.chart);
+      if (!named) matching.set(scope.chart, (named = scope.chart.medications.filter(matches)));
+      const found = named.filter((m) =>
+        o.sameDay === true ? m.date === scope.day : m.date === undefined || (m.date <= limit && m.date >= from && m.date <= to),
       );
       if (found.length === 0) return null;
-      const evidence: EvidenceRef[] = found.map((m) => {
+      // The first MAX_EVIDENCE, all a finding shows; the rest counted.
+      const more = Math.max(0, found.length - MAX_EVIDENCE);
+      const evidence: EvidenceRef[] = found.slice(0, MAX_EVIDENCE).map((m) => {
         const e: EvidenceRef = { kind: 'medication', pointer: m.ptr };
         if (m.name !== undefined) e.name = shownValue(m.name);
         if (m.code !== undefined) e.code = shownValue(m.code);
@@ -63,7 +69,11 @@ export const medication: ConditionModule<Options> = {
       });
       const first = found[0]!;
       const term = names !== undefined && first.name !== undefined ? names.first(first.name, AFFIRMED)?.term : undefined;
-      return { evidence, bindings: { 'medication.name': first.name ?? first.code ?? '', 'medication.term': term ?? first.code ?? '' } };
+      return {
+        evidence,
+        ...(more > 0 ? { moreEvidence: more } : {}),
+        bindings: { 'medication.name': first.name ?? first.code ?? '', 'medication.term': term ?? first.code ?? '' },
+      };
     };
   },
 };
