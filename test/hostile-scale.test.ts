@@ -208,3 +208,32 @@ test('4,000 lines and 1,000 medications: which medications match is worked out o
   expect(first.query!.indicators).toHaveLength(20);
   expect(first.query!.moreIndicators).toBeGreaterThanOrEqual(1000 - 20);
 });
+
+test('a sentence of 20,000 blood-loss labels: a "none" word is looked for right after each label, not to the end of the sentence (80 s, now the same finding at once)', () => {
+  const text = JSON.stringify({
+    chartId: 'C-1',
+    patient: { id: 'P-1', birthDate: '1950-01-01', sex: 'female' },
+    encounters: [
+      {
+        id: 'E1',
+        date: '2026-01-01',
+        diagnoses: [{ code: 'D62' }],
+        services: [{ code: 'J3420', units: 1, diagnoses: ['D62'] }],
+        notes: [{ section: 'assessment', text: `Estimated blood loss ${'blood loss '.repeat(20_000)}minimal.` }],
+      },
+    ],
+  });
+  const out = lintText(text, 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+  expect(out.findings.find((f) => f.ruleId === 'blood-loss-anemia-undocumented')?.message).toContain(
+    '(the measured blood loss is minimal)',
+  );
+});
+
+test('1,000 lines each pointing at 1,000 diagnoses by code: each pointer is found by its code, not by a search of the diagnoses', () => {
+  const diagnoses = Array.from({ length: 1000 }, (_, k) => ({ code: `Z${String(k % 100).padStart(2, '0')}.${Math.floor(k / 100)}` }));
+  const services = Array.from({ length: 1000 }, () => ({ code: '99213', diagnoses: diagnoses.map((d) => d.code).reverse() }));
+  const text = JSON.stringify({ chartId: 'C-1', encounters: [{ id: 'E1', date: '2026-01-01', diagnoses, services }] });
+  const out = lintText(text, 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+  expect(out.findings.filter((f) => f.message.startsWith('Diagnosis pointer'))).toEqual([]);
+  expect(out.charts).toBe(1);
+});

@@ -301,7 +301,7 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
         else if (!(n !== undefined && dropped.has(n))) {
           ctx.p.add(
             `${it.ptr}/${it.pointers!.field}/${m}`,
-            `Diagnosis sequence ${shortValue(s)} is not among this claim's diagnoses (${[...seq.keys()].join(', ') || 'none'}).`,
+            `Diagnosis sequence ${shortValue(s)} is not among this claim's diagnoses (${sequencesText(seq)}).`,
           );
         }
       });
@@ -312,6 +312,23 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
   const added = itemsOf(entry, 'addItem').map((it) => ({ ...leftOutLine(it), label: codeLabel(it).label.replace(/^line/, 'added line') }));
   reportLeftOut(ctx.p, added, 'info', (n) => `${several(n, 'line')} added by the payer not linted (b12lint lints the lines billed)`);
   reportProcedures(entry, ctx);
+}
+
+/** The most diagnosis sequences a message names; the others are counted. */
+const SEQUENCES_SHOWN = 10;
+
+/**
+ * A claim's diagnosis sequences for a message: the first few and how many more (a message per bad
+ * pointer naming all of thousands of sequences made a 1 MB claim's report 378 MB).
+ */
+function sequencesText(seq: ReadonlyMap<number, unknown>): string {
+  if (seq.size === 0) return 'none';
+  const shown: number[] = [];
+  for (const k of seq.keys()) {
+    if (shown.length === SEQUENCES_SHOWN) break;
+    shown.push(k);
+  }
+  return seq.size > SEQUENCES_SHOWN ? `${shown.join(', ')} and ${seq.size - SEQUENCES_SHOWN} more` : shown.join(', ');
 }
 
 const CLAIM_PROCEDURES = (n: number): string =>

@@ -102,10 +102,24 @@ function amountAfter(
     return { interval, text: `${m[1] ? `${m[1].toLowerCase()} ` : ''}${m[2]} ${written}` };
   }
   if (none) {
-    const hit = none.find(after)[0];
+    // Only a word right after the label counts: it is looked for at the start of what follows, not in
+    // the whole rest of the sentence (a sentence of 20,000 labels was read to its end after each:
+    // 7.5 s). The start is twice the longest word, and more: enough for any word of the list, its
+    // letters folded, and for a phrase of them unless its words stand apart by dozens of spaces.
+    const head = after.length > noneReach(none) ? after.slice(0, noneReach(none)) : after;
+    const hit = none.find(head)[0];
     if (hit && hit.index === 0) return { interval: { value: 0 }, text: hit.term.toLowerCase() };
   }
   return undefined;
+}
+
+const REACH = new WeakMap<TermMatcher, number>();
+
+/** How far after a label a word of `none` is looked for (see amountAfter). */
+function noneReach(none: TermMatcher): number {
+  let r = REACH.get(none);
+  if (r === undefined) REACH.set(none, (r = 2 * Math.max(0, ...none.terms.map((t) => t.length)) + 64));
+  return r;
 }
 
 export const measure: ConditionModule<Options> = {
