@@ -12,6 +12,7 @@ import type { Decoded } from './decode.js';
 import { JsonLocator, offsetToPosition, type Locator } from './json-locate.js';
 import { findJsonError, MAX_JSON_DEPTH, tooDeepAt, tooDeepEntries } from './json-syntax.js';
 import { aliasProblem, mayHoldAliases } from './yaml-aliases.js';
+import { addDuplicateKeyErrors } from './yaml-keys.js';
 import { limitedCst, MAX_YAML_DEPTH, type TooDeepDocument } from './yaml-depth.js';
 import { YamlLocator } from './yaml-locate.js';
 
@@ -294,8 +295,10 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
   const deep: TooDeepDocument[] = [];
   try {
     // The core schema always: `%YAML 1.1` must not turn dates into Date objects or `!!set` into a Set.
-    const composer = new Composer({ lineCounter: lines, prettyErrors: false, uniqueKeys: true, schema: 'core', logLevel: 'error' });
+    // Keys given twice are found after composing, in one pass (yaml-keys.ts), not by the package.
+    const composer = new Composer({ lineCounter: lines, prettyErrors: false, uniqueKeys: false, schema: 'core', logLevel: 'error' });
     all = [...composer.compose(checkDirectives(limitedCst(text, lines, deep)), true, text.length)];
+    for (const doc of all) addDuplicateKeyErrors(doc);
   } catch (err) {
     // Not expected under the depth limit; if the stack still runs out, the file is refused.
     if (!isStackOverflow(err)) throw err;

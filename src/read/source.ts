@@ -16,6 +16,7 @@ import type { Problems } from './problems.js';
 import { firstLine } from './parse.js';
 import { limitedCst, MAX_YAML_DEPTH, type TooDeepDocument } from './yaml-depth.js';
 import { aliasProblem, mayHoldAliases } from './yaml-aliases.js';
+import { addDuplicateKeyErrors } from './yaml-keys.js';
 import { yamlNodeAt } from './yaml-locate.js';
 
 /** A place in a parsed file: keys and list indexes from its root. */
@@ -82,11 +83,12 @@ export function readSource(absPath: string, problems: Problems, shown = displayP
 function parseYamlSource(text: string): { doc: Document.Parsed; lines: LineCounter } {
   const lines = new LineCounter();
   const deep: TooDeepDocument[] = [];
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false }); // keys given twice: yaml-keys.ts
   let doc: Document.Parsed | undefined;
   for (const next of composer.compose(limitedCst(text, lines, deep), true, text.length)) {
     if (!doc) {
       doc = next;
+      addDuplicateKeyErrors(doc);
       continue;
     }
     doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
