@@ -181,6 +181,7 @@ function adaptDiagnoses(raw: unknown[], ptr: string, p: ChartProblems): Diagnosi
  * to 1,000 diagnoses took seconds).
  */
 const BY_CODE = new WeakMap<readonly Diagnosis[], Map<string, Diagnosis>>();
+const FEW_DIAGNOSES = 16;
 
 function byCode(diagnoses: readonly Diagnosis[]): Map<string, Diagnosis> {
   let map = BY_CODE.get(diagnoses);
@@ -209,7 +210,9 @@ function resolvePointers(v: unknown, ptr: string, diagnoses: Diagnosis[], p: Cha
       p.add(iptr, `A diagnosis pointer must be a code or a 1-based position; found ${describe(item)}.`);
       return;
     }
-    const d = byCode(diagnoses).get(normalizeIcd10(code));
+    const wanted = normalizeIcd10(code);
+    // A few diagnoses (most encounters) are searched; a map is made for many.
+    const d = diagnoses.length <= FEW_DIAGNOSES ? diagnoses.find((x) => x.code === wanted) : byCode(diagnoses).get(wanted);
     if (d) linked.push(d);
     else p.add(iptr, `Diagnosis pointer ${code} is not among this encounter's diagnoses.`);
   });

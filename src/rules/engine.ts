@@ -8,9 +8,9 @@ import { ENGINE_RULES, fingerprintOf, MAX_EVIDENCE, type UnlocatedFinding } from
 import { ChartContext } from './chart-context.js';
 import { nextChart } from './context.js';
 import { diagnosisDataQuality, labDataQuality } from './data-quality.js';
-import { diagnosisEvidence, merge } from './evidence.js';
+import { diagnosisEvidence, forgetHits, merge } from './evidence.js';
 import { subjectOf } from './subject.js';
-import { buildQuery } from './query.js';
+import { buildQuery, forgetBoundaries } from './query.js';
 import { parseTemplate, render, type TemplatePart } from './template.js';
 import type { CompiledRule, CompiledRuleset, EvidenceRef, Outcome, Scope, SubjectKind } from './types.js';
 
@@ -74,6 +74,8 @@ export class Engine {
    */
   lint(chart: Chart, debug = false, queries = true): UnlocatedFinding[] {
     nextChart();
+    forgetHits();
+    forgetBoundaries();
     const ctx = new ChartContext(chart);
     const out: UnlocatedFinding[] = chart.labs.length ? labDataQuality(chart, this.ruleset.labs.values()) : [];
     diagnosisDataQuality(chart, out);

@@ -45,7 +45,12 @@ export function noteEvidence(note: Note, hit: TermHit): EvidenceRef {
  * Where in its note a note's evidence stands, kept beside it (not in the report): a query draft
  * quotes the sentence there, with no search for the term among all of the note's mentions of it.
  */
-const HIT_AT = new WeakMap<EvidenceRef, number>();
+const HIT_AT = new Map<EvidenceRef, number>();
+
+/** Forgets where the last chart's note evidence stood (Engine.lint, at each chart: its drafts are made). */
+export function forgetHits(): void {
+  HIT_AT.clear();
+}
 
 /** The index in its note's text of the mention a note's evidence stands for, when it was made here. */
 export function hitIndexOf(e: EvidenceRef): number | undefined {

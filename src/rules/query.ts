@@ -344,7 +344,12 @@ function elementsOf(chart: Chart): Map<string, Element> {
 }
 
 /** A note's sentence boundaries, found once per note (each finding of a chart may quote its notes). */
-const BOUNDARIES = new WeakMap<Note, number[]>();
+const BOUNDARIES = new Map<Note, number[]>();
+
+/** Forgets the last chart's notes (Engine.lint, at each chart). */
+export function forgetBoundaries(): void {
+  BOUNDARIES.clear();
+}
 
 function boundariesOf(note: Note): number[] {
   let b = BOUNDARIES.get(note);

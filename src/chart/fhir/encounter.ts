@@ -148,6 +148,12 @@ const PLACED = new WeakMap<EncounterDraft, Map<string, Diagnosis>>();
 
 /** Places a diagnosis on an encounter, or returns the one already there with the same code. */
 export function placeDiagnosis(enc: EncounterDraft, draft: DiagnosisDraft): Diagnosis {
+  // A few diagnoses (most encounters) are searched; a map is made for many.
+  if (enc.diagnoses.length <= 16 && !PLACED.has(enc)) {
+    const same = enc.diagnoses.find((d) => d.code === draft.code && d.system === draft.system);
+    if (same) return same;
+    return place(enc, draft);
+  }
   let placed = PLACED.get(enc);
   if (!placed) {
     placed = new Map();
@@ -160,12 +166,17 @@ export function placeDiagnosis(enc: EncounterDraft, draft: DiagnosisDraft): Diag
   const key = placedKey(draft.system, draft.code);
   const same = placed.get(key);
   if (same) return same;
+  const d = place(enc, draft);
+  placed.set(key, d);
+  return d;
+}
+
+function place(enc: EncounterDraft, draft: DiagnosisDraft): Diagnosis {
   const { abated, ...rest } = draft;
   const d: Diagnosis = { ...rest, rank: enc.diagnoses.length + 1 };
   // A condition that had abated by the encounter's date was no longer present there.
   if (abated !== undefined && abated <= enc.date) d.status = 'history';
   enc.diagnoses.push(d);
-  placed.set(key, d);
   return d;
 }
 

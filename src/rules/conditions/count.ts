@@ -46,15 +46,16 @@ export const count: ConditionModule<Options> = {
     // dates: found once per chart, then each subject's window is two binary searches. (Filtering
     // every service and making evidence for each, for every subject, took 23 s for a chart of
     // 10,000 lines.)
-    const perChart = new WeakMap<ChartContext, { services: DatedService[]; days: number[] }>();
+    // Kept for the chart being linted only (charts are linted one at a time): no table of charts.
+    let lastCtx: ChartContext | undefined;
+    let last: { services: DatedService[]; days: number[] } = { services: [], days: [] };
     const matching = (ctx: ChartContext): { services: DatedService[]; days: number[] } => {
-      let m = perChart.get(ctx);
-      if (!m) {
+      if (ctx !== lastCtx) {
         const services = ctx.services().filter(({ service: s }) => codes!.matchesProcedure(s.code));
-        m = { services, days: services.map((d) => d.service.date) };
-        perChart.set(ctx, m);
+        last = { services, days: services.map((d) => d.service.date) };
+        lastCtx = ctx;
       }
-      return m;
+      return last;
     };
     return (scope) => {
       if (!codes || !within) return null;

@@ -83,7 +83,9 @@ export const dose: ConditionModule<Options> = {
     // The notes' dose depends on the encounter's notes alone: read once per encounter, not once per
     // line (a note of 2,000 B12 names, each followed by a search for a dose to the sentence's end,
     // read again for each of 200 lines took 3.5 s).
-    const noteDoses = new WeakMap<readonly Note[], ReturnType<typeof doseInNotes> | null>();
+    // Kept for the encounter last asked about (its lines come one after another).
+    let lastNotes: readonly Note[] | undefined;
+    let lastFound: ReturnType<typeof doseInNotes> | null = null;
     return (scope) => {
       const s = scope.service;
       if (!s || perUnit === undefined) return null;
@@ -91,11 +93,11 @@ export const dose: ConditionModule<Options> = {
       let fromNote: { note: Note; hit: TermHit } | undefined;
       if (!d && words && scope.encounter) {
         const notes = scope.encounter.notes;
-        let found = noteDoses.get(notes);
-        if (found === undefined) {
-          found = doseInNotes(notes, (t) => words.find(t)) ?? null;
-          noteDoses.set(notes, found);
+        if (notes !== lastNotes) {
+          lastFound = doseInNotes(notes, (t) => words.find(t)) ?? null;
+          lastNotes = notes;
         }
+        const found = lastFound;
         if (found) {
           d = found.dose;
           fromNote = found;

@@ -46,14 +46,19 @@ export const medication: ConditionModule<Options> = {
       (codes !== undefined && m.code !== undefined && codes.matchesProcedure(m.code.toUpperCase()));
     // Which of a chart's medications the names or codes match does not depend on the subject:
     // worked out once per chart (every line of a chart of thousands asked it of every medication).
-    const matching = new WeakMap<object, Medication[]>();
+    // Kept for the chart being linted only (charts are linted one at a time): no table of charts.
+    let lastChart: object | undefined;
+    let lastNamed: Medication[] = [];
     return (scope) => {
       const limit = beforeLimit(scope);
       if (limit === null) return null;
       const from = within ? shift(scope.day, within, -1) : -Infinity;
       const to = within ? shift(scope.day, within, 1) : Infinity;
-      let named = matching.get(scope.chart);
-      if (!named) matching.set(scope.chart, (named = scope.chart.medications.filter(matches)));
+      if (scope.chart !== lastChart) {
+        lastNamed = scope.chart.medications.filter(matches);
+        lastChart = scope.chart;
+      }
+      const named = lastNamed;
       const found = named.filter((m) =>
         o.sameDay === true ? m.date === scope.day : m.date === undefined || (m.date <= limit && m.date >= from && m.date <= to),
       );
