@@ -313,7 +313,8 @@ function sectionKey(name: string): string {
     .trim();
 }
 
-function lowerBound(sorted: readonly number[], x: number): number {
+/** The first index of a sorted list whose value is at least `x` (its length when none is). */
+export function lowerBound(sorted: readonly number[], x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -2,6 +2,7 @@ import { compareNumber, type Comparison } from '../compare.js';
 import { describeDuration, windowAround, type Direction } from '../duration.js';
 import { serviceEvidence } from '../evidence.js';
 import type { ChartContext, DatedService } from '../chart-context.js';
+import { lowerBound } from '../context.js';
 import { MAX_EVIDENCE } from '../../finding.js';
 import type { ConditionModule } from '../types.js';
 
@@ -9,18 +10,6 @@ interface Options extends Comparison {
   service: unknown;
   within?: string;
   direction?: Direction;
-}
-
-/** The first index of a sorted list whose value is at least `v` (its length when none is). */
-function firstAtLeast(sorted: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export const count: ConditionModule<Options> = {
@@ -61,8 +50,8 @@ export const count: ConditionModule<Options> = {
       if (!codes || !within) return null;
       const { from, to } = windowAround(scope.day, within, direction);
       const { services, days } = matching(scope.ctx);
-      const lo = firstAtLeast(days, from);
-      const n = firstAtLeast(days, to + 1) - lo;
+      const lo = lowerBound(days, from);
+      const n = lowerBound(days, to + 1) - lo;
       if (!compareNumber({ value: n }, cmp)) return null;
       // The first MAX_EVIDENCE, all a finding shows; the rest counted.
       const listed = services.slice(lo, lo + Math.min(n, MAX_EVIDENCE));
