@@ -45,6 +45,8 @@ function settingOf(entry: Entry, ctx: Context): Setting {
 export class Encounters {
   readonly list: EncounterDraft[] = [];
   private readonly byEntry = new Map<Entry, EncounterDraft>();
+  /** The encounters of each day, counted as they are added (onDay is asked for every document and claim). */
+  private readonly byDay = new Map<number, { first: EncounterDraft; count: number }>();
   /** Encounters left out (reported once): references to them are not reported again. */
   private readonly dropped = new Set<Entry>();
 
@@ -114,13 +116,13 @@ export class Encounters {
 
   /** The only encounter on a day, if exactly one is. */
   onDay(day: number): EncounterDraft | undefined {
-    const same = this.list.filter((e) => e.date === day);
-    return same.length === 1 ? same[0] : undefined;
+    const on = this.byDay.get(day);
+    return on?.count === 1 ? on.first : undefined;
   }
 
   /** How many encounters are on a day. */
   onDayCount(day: number): number {
-    return this.list.filter((e) => e.date === day).length;
+    return this.byDay.get(day)?.count ?? 0;
   }
 
   /** The chart's encounters, in date order (the order of the source on the same day). */
@@ -135,6 +137,9 @@ export class Encounters {
   private push(entry: Entry, draft: EncounterDraft): EncounterDraft {
     this.byEntry.set(entry, draft);
     this.list.push(draft);
+    const on = this.byDay.get(draft.date);
+    if (on) on.count++;
+    else this.byDay.set(draft.date, { first: draft, count: 1 });
     return draft;
   }
 }
