@@ -18,30 +18,36 @@ import { scratch } from './helpers/scratch.js';
 
 const ruleset = setupRuleset({ version: 'test' });
 
+/** A chart (C-1, patient P-1) of these encounters, as JSON text. */
+function chartText(encounters: unknown[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ chartId: 'C-1', patient: { id: 'P-1', birthDate: '1950-01-01', sex: 'female' }, encounters, ...extra });
+}
+
+/** The findings of one JSON chart text, linted with the built-in ruleset as a run lints it. */
+function lintChart(text: string): ReturnType<typeof lintText> {
+  return lintText(text, 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+}
+
 /** One encounter with `lines` J3420 lines and `notes` distinct assessment notes. */
 function manyNotes(lines: number, notes: number, prefix = 'Note'): string {
-  return JSON.stringify({
-    chartId: 'C-1',
-    patient: { id: 'P-1', birthDate: '1950-01-01', sex: 'female' },
-    encounters: [
-      {
-        id: 'E1',
-        date: '2026-10-01',
-        diagnoses: [{ code: 'D51.0' }, { code: 'I10' }],
-        services: Array.from({ length: lines }, () => ({ code: 'J3420', units: 1, diagnoses: ['D51.0'] })),
-        notes: Array.from({ length: notes }, (_, i) => ({
-          section: 'assessment',
-          text: `${prefix} ${i}: probable hypertension, B12 deficiency considered, iron deficiency anemia denied.`,
-        })),
-      },
-    ],
-  });
+  return chartText([
+    {
+      id: 'E1',
+      date: '2026-10-01',
+      diagnoses: [{ code: 'D51.0' }, { code: 'I10' }],
+      services: Array.from({ length: lines }, () => ({ code: 'J3420', units: 1, diagnoses: ['D51.0'] })),
+      notes: Array.from({ length: notes }, (_, i) => ({
+        section: 'assessment',
+        text: `${prefix} ${i}: probable hypertension, B12 deficiency considered, iron deficiency anemia denied.`,
+      })),
+    },
+  ]);
 }
 
 test('a chart of 1,000 lines and 1,000 distinct notes reads each note a few times at most (once a section asked for), not once per line (the memos held 256 texts)', () => {
   const read = jest.spyOn(CompiledContext.prototype as unknown as { read: (t: string, s: string) => unknown }, 'read');
   try {
-    const out = lintText(manyNotes(1000, 1000), 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+    const out = lintChart(manyNotes(1000, 1000));
     expect(out.findings.length).toBeGreaterThan(0);
     // Read with its own section and without one, and the first 256 readings once more when the memo that
     // held the earlier charts' texts is emptied.
@@ -150,20 +156,16 @@ test('a ruleset two layers extend is applied once, where it is first named: the 
 });
 
 test("1,000 lines without a dose and a note of 20,000 B12 names: the notes' dose is looked for once per encounter, not once per line", () => {
-  const text = JSON.stringify({
-    chartId: 'C-1',
-    patient: { id: 'P-1', birthDate: '1950-01-01', sex: 'female' },
-    encounters: [
-      {
-        id: 'E1',
-        date: '2026-10-01',
-        diagnoses: [{ code: 'D51.0' }],
-        services: Array.from({ length: 1000 }, () => ({ code: 'J3420', units: 2, diagnoses: ['D51.0'] })),
-        notes: [{ section: 'plan', text: `${'b12 '.repeat(20_000)}cyanocobalamin 1000 mcg IM given.` }],
-      },
-    ],
-  });
-  const out = lintText(text, 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+  const text = chartText([
+    {
+      id: 'E1',
+      date: '2026-10-01',
+      diagnoses: [{ code: 'D51.0' }],
+      services: Array.from({ length: 1000 }, () => ({ code: 'J3420', units: 2, diagnoses: ['D51.0'] })),
+      notes: [{ section: 'plan', text: `${'b12 '.repeat(20_000)}cyanocobalamin 1000 mcg IM given.` }],
+    },
+  ]);
+  const out = lintChart(text);
   // The first dose written after a B12 name in the note's one sentence: 1000 mcg, one unit; each line bills two.
   const mismatches = out.findings.filter((f) => f.ruleId === 'b12-units-dose-mismatch');
   expect(mismatches).toHaveLength(1000);
@@ -178,8 +180,8 @@ test('10,000 injection lines: each is counted against the others by date (binary
     services: Array.from({ length: 500 }, () => ({ code: 'J3420', units: 1, diagnoses: ['D51.0'] })),
     notes: [],
   }));
-  const text = JSON.stringify({ chartId: 'C-1', patient: { id: 'P-1', birthDate: '1950-01-01', sex: 'female' }, encounters });
-  const out = lintText(text, 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+  const text = chartText(encounters);
+  const out = lintChart(text);
   const frequent = out.findings.filter((f) => f.ruleId === 'b12-injection-frequency');
   expect(frequent.length).toBeGreaterThanOrEqual(10_000);
   const first = frequent[0]!;
@@ -197,8 +199,8 @@ test('4,000 lines and 1,000 medications: which medications match is worked out o
     notes: [],
   }));
   const medications = Array.from({ length: 1000 }, (_, k) => ({ name: `cyanocobalamin oral ${k} mcg tablet` }));
-  const text = JSON.stringify({ chartId: 'C-1', patient: { id: 'P-1', birthDate: '1950-01-01', sex: 'female' }, encounters, medications });
-  const out = lintText(text, 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+  const text = chartText(encounters, { medications });
+  const out = lintChart(text);
   // Each line linked to I10 is unsupported, and cites the 1,000 B12 medications (undated: current).
   const unsupported = out.findings.filter((f) => f.ruleId === 'b12-injection-unsupported-dx');
   expect(unsupported).toHaveLength(4000);
@@ -210,20 +212,16 @@ test('4,000 lines and 1,000 medications: which medications match is worked out o
 });
 
 test('a sentence of 20,000 blood-loss labels: a "none" word is looked for right after each label, not to the end of the sentence (80 s, now the same finding at once)', () => {
-  const text = JSON.stringify({
-    chartId: 'C-1',
-    patient: { id: 'P-1', birthDate: '1950-01-01', sex: 'female' },
-    encounters: [
-      {
-        id: 'E1',
-        date: '2026-01-01',
-        diagnoses: [{ code: 'D62' }],
-        services: [{ code: 'J3420', units: 1, diagnoses: ['D62'] }],
-        notes: [{ section: 'assessment', text: `Estimated blood loss ${'blood loss '.repeat(20_000)}minimal.` }],
-      },
-    ],
-  });
-  const out = lintText(text, 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+  const text = chartText([
+    {
+      id: 'E1',
+      date: '2026-01-01',
+      diagnoses: [{ code: 'D62' }],
+      services: [{ code: 'J3420', units: 1, diagnoses: ['D62'] }],
+      notes: [{ section: 'assessment', text: `Estimated blood loss ${'blood loss '.repeat(20_000)}minimal.` }],
+    },
+  ]);
+  const out = lintChart(text);
   expect(out.findings.find((f) => f.ruleId === 'blood-loss-anemia-undocumented')?.message).toContain(
     '(the measured blood loss is minimal)',
   );
@@ -233,7 +231,7 @@ test('1,000 lines each pointing at 1,000 diagnoses by code: each pointer is foun
   const diagnoses = Array.from({ length: 1000 }, (_, k) => ({ code: `Z${String(k % 100).padStart(2, '0')}.${Math.floor(k / 100)}` }));
   const services = Array.from({ length: 1000 }, () => ({ code: '99213', diagnoses: diagnoses.map((d) => d.code).reverse() }));
   const text = JSON.stringify({ chartId: 'C-1', encounters: [{ id: 'E1', date: '2026-01-01', diagnoses, services }] });
-  const out = lintText(text, 'json', 'c.json', new Engine(ruleset), { maxFileSize: 64 * 1024 * 1024, debug: false });
+  const out = lintChart(text);
   expect(out.findings.filter((f) => f.message.startsWith('Diagnosis pointer'))).toEqual([]);
   expect(out.charts).toBe(1);
 });
