@@ -26,6 +26,7 @@ import { ENGINE_RULES, type Evidence, type Finding } from '../finding.js';
 import { valueAt } from '../read/json-locate.js';
 import { spacing } from '../rules/template.js';
 import type { BaselineEntry, ChartEntry, Report } from './types.js';
+import { PatternTrie, SuffixIndex } from './text-search.js';
 
 export interface RedactOptions {
   /** Identifying strings of each chart (sensitiveStrings), by `sensitiveKey(file, chartId)`. */
@@ -98,15 +99,37 @@ export function findingTexts(f: Pick<Finding, 'message' | 'stack' | 'evidence'>)
  * the report, not with the charts.
  */
 export function quotedStrings(values: readonly string[], texts: readonly string[]): string[] {
+  let size = 0;
+  let longest = 0;
+  for (const t of texts) {
+    size += t.length;
+    longest = Math.max(longest, t.length);
+  }
+  // Each value looked for in each text costs their product: past a million characters' worth, the
+  // texts are indexed once instead (a chart of 10,000 names and 1,000 claim lines took seconds),
+  // sorted as deep as the longest value that could be found (a shortened value, src/core/shown.ts,
+  // is shorter than MAX_SHOWN units).
+  let index: SuffixIndex | undefined;
+  if (values.length * size > PLAIN_SEARCH) {
+    let deepest = Math.min(longest, MAX_SHOWN);
+    for (const v of values) if (v.length <= longest) deepest = Math.max(deepest, v.length);
+    index = new SuffixIndex(texts, deepest);
+  }
+  const quoted = index ? (v: string) => index.contains(v) : (v: string) => texts.some((t) => t.includes(v));
   const out = new Set<string>();
   for (const v of values) {
     if (out.has(v) || v.trim().length < 2) continue;
     // A long value is quoted by its start and size (src/core/shown.ts): that is what is looked for.
     const shown = shownValue(v);
-    if (texts.some((t) => t.includes(v) || (shown !== v && t.includes(shown)))) out.add(v);
+    if (quoted(v) || (shown !== v && quoted(shown))) out.add(v);
   }
   return [...out];
 }
+
+/** The most characters' worth of plain substring search (values times text) before an index pays. */
+const PLAIN_SEARCH = 1 << 20;
+/** The most values of a chart looked for one by one in each text of a finding; more are put in a trie. */
+const PLAIN_PATTERNS = 16;
 
 /** Rules whose messages quote chart text in double quotes (`found the text "..."`). */
 const QUOTING_RULES = new Set<string>([
@@ -156,19 +179,27 @@ export class Redactor {
     return this.mac(`fingerprint\u0000${fp}`).slice(0, fp.length || 16);
   }
 
+  /** The patterns of the last chart's identifying strings: a chart's findings come one after another. */
+  private chartPatterns: { key: string; patterns: Patterns } | undefined;
+
+  private patternsOf(key: string): Patterns {
+    if (this.chartPatterns?.key !== key) {
+      this.chartPatterns = { key, patterns: patterns(this.options.sensitive.get(key) ?? []) };
+    }
+    return this.chartPatterns.patterns;
+  }
+
   /** A finding of the file `file` (as the report had it, before its path is hashed). */
   finding(file: string, f: Finding): Finding {
-    const values = [...(this.options.sensitive.get(sensitiveKey(file, f.chartId)) ?? [])];
+    const values: string[] = [];
     if (f.chartId !== undefined) values.push(f.chartId);
     if (f.encounterId !== undefined) values.push(f.encounterId);
     for (const e of f.evidence) if (e.excerpt !== undefined) values.push(e.excerpt);
     for (const i of f.query?.indicators ?? []) if (i.source === 'note') values.push(i.text);
-    // A value longer than a finding shows stands in it by its start and size (src/core/shown.ts).
-    for (const v of [...values]) if (v.length > MAX_SHOWN) values.push(shownValue(v));
-    const patterns = orderedValues(withSpacing(values));
+    const sets = [this.patternsOf(sensitiveKey(file, f.chartId)), patterns(values)];
     const quoting = QUOTING_RULES.has(f.ruleId);
     const text = (s: string): string => {
-      let out = replaceValues(s, patterns, this.hash);
+      let out = replaceValues(s, sets, this.hash);
       if (quoting) {
         out = out.replace(/"([^"]*)"/g, (m, inner: string) => (inner.startsWith('redacted:') ? m : `"${this.hash(inner)}"`));
         out = out.replace(PATH_LIKE, (p) => (p.startsWith('redacted-') ? p : this.path(p)));
@@ -284,10 +315,22 @@ interface Pattern {
   wordEnd: boolean;
 }
 
-/** The values to replace, each once, longest first (at one place the longest wins), of two characters or more. */
-function orderedValues(values: readonly string[]): Pattern[] {
-  const unique = [...new Set(values)].filter((v) => v.trim().length >= 2).sort((a, b) => b.length - a.length);
-  return unique.map((value) => ({ value, wordStart: WORD_EDGE.test(value[0]!), wordEnd: WORD_EDGE.test(value[value.length - 1]!) }));
+/**
+ * The values to replace, each also as a message writes it (its spacing) and as a finding shows it
+ * when long (its start and size, src/core/shown.ts), of two characters or more: a list to look
+ * for one by one, or for many values a trie.
+ */
+type Patterns = { list: readonly Pattern[] } | { trie: PatternTrie<Pattern> };
+
+function patterns(values: readonly string[]): Patterns {
+  const all = [...values];
+  for (const v of values) if (v.length > MAX_SHOWN) all.push(shownValue(v));
+  const unique = [...new Set(withSpacing(all))].filter((v) => v.trim().length >= 2);
+  const list = unique.map((value) => ({ value, wordStart: WORD_EDGE.test(value[0]!), wordEnd: WORD_EDGE.test(value[value.length - 1]!) }));
+  if (list.length <= PLAIN_PATTERNS) return { list };
+  const trie = new PatternTrie<Pattern>();
+  for (const p of list) trie.add(p.value, p);
+  return { trie };
 }
 
 /** True when the code point ending just before `i` is a letter or digit. */
@@ -306,21 +349,31 @@ function wordAt(s: string, i: number): boolean {
 /**
  * `s` with every occurrence of the values replaced by its hash, scanning left to right: at each
  * place the longest value that occurs there (as a whole word where it starts or ends with a letter
- * or digit) is replaced, and the scan goes on after it. Plain substring search: a message is
- * short, and a regular expression of every value would cost more to build than to run.
+ * or digit) is replaced, and the scan goes on after it. A few values are looked for one by one
+ * (a message is short); many are walked in their trie from each place, so that the cost grows
+ * with the text, not with the values times the text.
  */
-function replaceValues(s: string, patterns: readonly Pattern[], hash: (v: string) => string): string {
-  let found: { start: number; end: number; rank: number }[] | undefined;
-  for (let rank = 0; rank < patterns.length; rank++) {
-    const { value, wordStart, wordEnd } = patterns[rank]!;
-    if (value.length > s.length) continue;
-    for (let i = s.indexOf(value); i >= 0; i = s.indexOf(value, i + 1)) {
-      if ((wordStart && wordBefore(s, i)) || (wordEnd && wordAt(s, i + value.length))) continue;
-      (found ??= []).push({ start: i, end: i + value.length, rank });
+function replaceValues(s: string, sets: readonly Patterns[], hash: (v: string) => string): string {
+  let found: { start: number; end: number }[] | undefined;
+  for (const set of sets) {
+    if ('list' in set) {
+      for (const { value, wordStart, wordEnd } of set.list) {
+        if (value.length > s.length) continue;
+        for (let i = s.indexOf(value); i >= 0; i = s.indexOf(value, i + 1)) {
+          if ((wordStart && wordBefore(s, i)) || (wordEnd && wordAt(s, i + value.length))) continue;
+          (found ??= []).push({ start: i, end: i + value.length });
+        }
+      }
+    } else {
+      for (let i = 0; i < s.length; i++) {
+        const m = set.trie.longest(s, i, (p, end) => !(p.wordStart && wordBefore(s, i)) && !(p.wordEnd && wordAt(s, end)));
+        if (m) (found ??= []).push({ start: i, end: m.end });
+      }
     }
   }
   if (!found) return s;
-  found.sort((a, b) => a.start - b.start || a.rank - b.rank);
+  // At one place the longest wins (two values of one length at one place are the same text).
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
   let out = '';
   let pos = 0;
   for (const m of found) {

@@ -384,7 +384,10 @@ export function keepQuoted(
     const kept = quotedStrings(sensitiveStrings(chart, doc), quoting);
     if (kept.length === 0) continue;
     out.sensitive ??= new Map();
-    out.sensitive.set(chart.chartId, [...(out.sensitive.get(chart.chartId) ?? []), ...kept]);
+    // Charts repeating one id share a list, added to in place (not copied at each).
+    const list = out.sensitive.get(chart.chartId);
+    if (list === undefined) out.sensitive.set(chart.chartId, kept);
+    else for (const v of kept) list.push(v);
   }
 }
 
