@@ -439,6 +439,38 @@ describe('service linked, diagnosis unlinked', () => {
   });
 });
 
+describe('service: the services it lists', () => {
+  const lines = (n: number, date: (i: number) => string) =>
+    Array.from({ length: n }, (_, i) => `{ code: J3420, date: ${date(i)} }`).join(', ');
+  const c = (n: number, date: (i: number) => string) =>
+    chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D51.0 }]\n    services: [${lines(n, date)}]\n`);
+  const day = (i: number) => `2026-10-${String(1 + (i % 28)).padStart(2, '0')}`;
+  test('past 20 services, the first 20 and how many more: in the evidence, and in the binding (shown by its start and size)', () => {
+    const r = withMessage('encounter', '{ service: { code: b12-injection } }', '{{services.matched}}');
+    const [f] = lint(r, c(23, day));
+    const listed = `${Array.from({ length: 20 }, (_, i) => `J3420 on ${day(i)}`).join(', ')}, and 3 more`;
+    expect(f!.message).toBe(`${listed.slice(0, 60).trimEnd()}… (${listed.length} characters in all)`);
+    expect(f!.evidence.map((e) => e.pointer)).toEqual(Array.from({ length: 20 }, (_, i) => `/encounters/0/services/${i}`));
+    expect(f!.moreEvidence).toBe(3);
+  });
+  test('a few: all of them, and no count', () => {
+    const r = withMessage('encounter', '{ service: { code: b12-injection } }', '{{services.matched}}');
+    const [f] = lint(r, c(3, day));
+    expect(f!.message).toBe('J3420 on 2026-10-01, J3420 on 2026-10-02, J3420 on 2026-10-03');
+    expect(f!.moreEvidence).toBeUndefined();
+  });
+  test('over the whole chart (sameDay, other): the services of the window in date order, the subject left out and not counted', () => {
+    const r = withMessage('service', '{ service: { code: b12-injection, sameDay: true, other: true } }', '{{services.matched}}');
+    const same = (n: number) => c(n, () => '2026-10-05');
+    const found = lint(r, same(25));
+    expect(found).toHaveLength(25);
+    expect(found.every((f) => f.moreEvidence === 4 && f.evidence.length === 20)).toBe(true);
+    expect(found[0]!.evidence.map((e) => e.pointer)).not.toContain('/encounters/0/services/0');
+    expect(lint(r, same(1))).toEqual([]); // only itself
+    expect(lint(r, same(2)).map((f) => f.message)).toEqual(['J3420 on 2026-10-05', 'J3420 on 2026-10-05']);
+  });
+});
+
 describe('medication within and sameDay', () => {
   const c = (med: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\nmedications: [${med}]\n`);
   test('within a window around the subject date; undated counts as current', () => {

@@ -9,6 +9,8 @@ import { setupRuleset } from '../src/run/setup.js';
 import { lintText } from '../src/run/lint-file.js';
 import { duplicateChartIds } from '../src/run/run.js';
 import { closest } from '../src/rules/suggest.js';
+import { CodeMatcher } from '../src/rules/codes.js';
+import { TermMatcher } from '../src/rules/terms.js';
 import { loadDefinitions } from '../src/rules/load.js';
 import { Problems } from '../src/read/problems.js';
 import { writeFileSync } from 'node:fs';
@@ -234,4 +236,77 @@ test('1,000 lines each pointing at 1,000 diagnoses by code: each pointer is foun
   const out = lintChart(text);
   expect(out.findings.filter((f) => f.message.startsWith('Diagnosis pointer'))).toEqual([]);
   expect(out.charts).toBe(1);
+});
+
+/** One outpatient encounter: `lines` J3420 lines linked to D62, and `notes` distinct assessment notes that deny bleeding. */
+function linesAndNotes(lines: number, notes: number): string {
+  return chartText([
+    {
+      id: 'E1',
+      date: '2026-10-01',
+      setting: 'outpatient',
+      diagnoses: [{ code: 'D62', description: 'Acute posthemorrhagic anemia' }],
+      services: Array.from({ length: lines }, () => ({ code: 'J3420', units: 1, diagnoses: ['D62'] })),
+      notes: Array.from({ length: notes }, (_, i) => ({
+        section: 'assessment',
+        text: `Visit note ${i}: acute blood loss anemia. Denies bleeding.`,
+      })),
+    },
+  ]);
+}
+
+/** A chart's lint, and how often `method` of `proto` was called while it ran. */
+function lintCounting(text: string, proto: object, method: string): { out: ReturnType<typeof lintChart>; calls: number } {
+  const spy = jest.spyOn(proto as Record<string, () => unknown>, method);
+  try {
+    const out = lintChart(text);
+    return { out, calls: spy.mock.calls.length };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+test('1,000 lines and 1,000 notes in one encounter: the notes are searched once for each condition, not once for each line (5 such encounters took 3 s)', () => {
+  const { out, calls } = lintCounting(linesAndNotes(1000, 1000), TermMatcher.prototype, 'find');
+  expect(out.findings.filter((f) => f.ruleId === 'b12-injection-blood-loss-dx')).toHaveLength(1000);
+  // Each line's rules look through the encounter's notes: a million searches a condition, one by one.
+  expect(calls).toBeLessThan(50 * 1000);
+});
+
+test('1,000 lines in one encounter: each line’s search for another service (96372) looks through the encounter’s codes once, not once for each line', () => {
+  const { out, calls } = lintCounting(linesAndNotes(1000, 1), CodeMatcher.prototype, 'matchesProcedure');
+  expect(out.findings.filter((f) => f.ruleId === 'b12-drug-without-admin')).toHaveLength(1000);
+  expect(calls).toBeLessThan(50 * 1000);
+});
+
+test('3 encounters of one day with 600 lines each: a line’s search for services that day in any encounter is two binary searches, not a look through every line of the chart', () => {
+  const encounter = (k: number): unknown => ({
+    id: `E${k}`,
+    date: '2026-10-01',
+    setting: 'outpatient',
+    diagnoses: [{ code: 'D51.0' }],
+    services: Array.from({ length: 600 }, (_, i) => ({ code: i % 2 ? 'J3420' : '96372', units: 1, diagnoses: ['D51.0'] })),
+    notes: [{ section: 'assessment', text: 'Pernicious anemia, B12 1000 mcg IM today.' }],
+  });
+  const { out, calls } = lintCounting(chartText([encounter(1), encounter(2), encounter(3)]), CodeMatcher.prototype, 'matchesProcedure');
+  expect(out.findings.length).toBeGreaterThan(0);
+  // Each of 900 J3420 lines filtering the chart's 1,800: 1.6 million calls a condition.
+  expect(calls).toBeLessThan(50 * 1000);
+});
+
+test('300 blood-loss diagnoses and 300 notes in one encounter: the measured amounts and denials are read once an encounter, not once a diagnosis', () => {
+  const text = chartText([
+    {
+      id: 'E1',
+      date: '2026-10-01',
+      setting: 'outpatient',
+      diagnoses: Array.from({ length: 300 }, () => ({ code: 'D62', description: 'Acute posthemorrhagic anemia' })),
+      services: [{ code: 'J3420', units: 1, diagnoses: [1] }],
+      notes: Array.from({ length: 300 }, (_, i) => ({ section: 'assessment', text: `Note ${i}: EBL 50 mL. Denies bleeding.` })),
+    },
+  ]);
+  const { out, calls } = lintCounting(text, TermMatcher.prototype, 'find');
+  expect(out.findings.filter((f) => f.ruleId === 'blood-loss-contradicted-by-notes')).toHaveLength(300);
+  // Once a diagnosis: 90,000 searches a condition.
+  expect(calls).toBeLessThan(30 * 1000);
 });

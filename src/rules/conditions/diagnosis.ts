@@ -2,7 +2,7 @@ import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, type Diagnosis } from '../../char
 import { compareNumber, type Comparison } from '../compare.js';
 import { diagnosisEvidence } from '../evidence.js';
 import { someDiagnosis, withGate, type ChartFacts } from '../relevance.js';
-import type { ConditionModule, Scope } from '../types.js';
+import type { ConditionModule, Outcome, Scope } from '../types.js';
 
 interface Options {
   code?: unknown;
@@ -57,18 +57,32 @@ export const diagnosis: ConditionModule<Options> = {
     // Every pool is some of the chart's diagnoses: one of them must have the code and status.
     const gate = (facts: ChartFacts): boolean =>
       someDiagnosis(facts, (d) => (!codes || codes.matchesDiagnosis(d.code)) && statuses.has(d.status));
+    // The outcome depends only on the pool (and, with `other`, the subject): kept for the last
+    // one, since an encounter's claim lines come one after another and share its diagnoses.
+    let last: { pool: readonly Diagnosis[]; subject: Diagnosis | undefined; outcome: Outcome | null } | undefined;
     return withGate((scope) => {
       let pool = self ? (scope.diagnosis ? [scope.diagnosis] : []) : diagnosesOf(scope, linked);
       if (unlinked) {
         const pointers = scope.service?.linked;
-        pool = pointers === undefined || !scope.encounter ? [] : scope.encounter.diagnoses.filter((d) => !pointers.includes(d));
+        // A set for a long list: a thousand lines each pointing at a thousand diagnoses.
+        const pointed: { has(d: Diagnosis): boolean } | undefined =
+          pointers && pointers.length > 16 ? new Set(pointers) : pointers && { has: (d) => pointers.includes(d) };
+        pool = pointed === undefined || !scope.encounter ? [] : scope.encounter.diagnoses.filter((d) => !pointed.has(d));
       }
+      const subject = other ? scope.diagnosis : undefined;
+      if (last && last.pool === pool && last.subject === subject) return last.outcome;
+      const outcome = read(pool, subject);
+      last = { pool, subject, outcome };
+      return outcome;
+    }, gate);
+
+    function read(pool: readonly Diagnosis[], subject: Diagnosis | undefined): Outcome | null {
       const matched = pool.filter(
         (d) =>
           (!codes || codes.matchesDiagnosis(d.code)) &&
           statuses.has(d.status) &&
           (!rank || compareNumber({ value: d.rank }, rank)) &&
-          (!other || d !== scope.diagnosis),
+          (!other || d !== subject),
       );
       if (matched.length === 0) return null;
       const list = matched.map((d) => d.code).join(', ');
@@ -77,6 +91,6 @@ export const diagnosis: ConditionModule<Options> = {
         ? { 'diagnoses.unlinked': list }
         : { 'diagnoses.matched': list, 'diagnosis.matched': matched[0]!.code };
       return { evidence: matched.map(diagnosisEvidence), bindings };
-    }, gate);
+    }
   },
 };

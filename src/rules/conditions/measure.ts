@@ -1,9 +1,9 @@
-import { NOTE_SECTIONS, type Note } from '../../chart/model.js';
+import { NOTE_SECTIONS, type Encounter, type Note } from '../../chart/model.js';
 import { compareNumber, type Comparison, type Interval } from '../compare.js';
 import { normalizeUnit } from '../units.js';
 import { noteEvidence } from '../evidence.js';
 import type { TermHit, TermMatcher } from '../terms.js';
-import type { ConditionModule, EvidenceRef } from '../types.js';
+import type { ConditionModule, EvidenceRef, Outcome } from '../types.js';
 import { ownValue } from '../../core/own.js';
 
 interface Options {
@@ -145,9 +145,21 @@ export const measure: ConditionModule<Options> = {
       cc.error([...cc.path, 'unit'], `unknown unit "${o.unit}": use a volume (mL, L, cc) or a mass (mcg, mg, g)`);
     const toUnit = factors && typeof o.unit === 'string' ? factorIn(factors, normalizeUnit(o.unit))! : 1;
     const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
+    // The outcome depends only on the encounter: kept for the last one, since its claim lines
+    // come one after another and each would read all of its notes again.
+    let lastEncounter: Encounter | undefined;
+    let lastOutcome: Outcome | null = null;
     return (scope) => {
       const e = scope.encounter;
       if (!labels || !factors || !e) return null;
+      if (e !== lastEncounter) {
+        lastOutcome = read(labels, factors, e);
+        lastEncounter = e;
+      }
+      return lastOutcome;
+    };
+
+    function read(labels: TermMatcher, factors: Record<string, number>, e: Encounter): Outcome | null {
       const found: { note: Note; hit: TermHit; amount: Amount }[] = [];
       for (const note of e.notes) {
         if (sections && !sections.has(note.section)) continue;
@@ -166,6 +178,6 @@ export const measure: ConditionModule<Options> = {
         evidence,
         bindings: { 'measure.term': first.hit.term, 'measure.amount': first.amount.text, 'measure.excerpt': first.hit.excerpt },
       };
-    };
+    }
   },
 };

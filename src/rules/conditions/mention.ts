@@ -1,7 +1,8 @@
-import { CURRENT_STATUSES, NOTE_SECTIONS } from '../../chart/model.js';
+import { CURRENT_STATUSES, NOTE_SECTIONS, type Encounter } from '../../chart/model.js';
+import type { MentionEntry, MentionMap } from '../mentions.js';
 import { ASSERTIONS, type Assertion } from '../context.js';
 import { noteEvidence } from '../evidence.js';
-import type { ConditionModule } from '../types.js';
+import type { ConditionModule, Outcome } from '../types.js';
 
 interface Options {
   map: string;
@@ -28,14 +29,32 @@ export const mention: ConditionModule<Options> = {
     const map = cc.mentions(o.map, [...cc.path, 'map']);
     const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
     const wanted = new Set<Assertion>(o.assertion === undefined ? ['affirmed'] : Array.isArray(o.assertion) ? o.assertion : [o.assertion]);
+    // The outcome depends only on the encounter: kept for the last one, since its claim lines come
+    // one after another and each would read all of its notes again.
+    let lastEncounter: Encounter | undefined;
+    let lastOutcome: Outcome | null = null;
     return (scope) => {
       const e = scope.encounter;
       if (!map || !e) return null;
+      if (e !== lastEncounter) {
+        lastOutcome = read(map, e);
+        lastEncounter = e;
+      }
+      return lastOutcome;
+    };
+
+    function read(map: MentionMap, e: Encounter): Outcome | null {
+      // Whether the encounter codes an entry, once an entry (a note may mention it many times).
+      const coded = new Map<MentionEntry, boolean>();
       for (const note of e.notes) {
         if (sections && !sections.has(note.section)) continue;
         for (const m of map.find(note.text, note.section)) {
           if (!(m.entry.assertions ?? wanted).has(m.hit.assertion)) continue;
-          const isCoded = e.diagnoses.some((d) => CURRENT_STATUSES.has(d.status) && m.entry.codes.matchesDiagnosis(d.code));
+          let isCoded = coded.get(m.entry);
+          if (isCoded === undefined) {
+            isCoded = e.diagnoses.some((d) => CURRENT_STATUSES.has(d.status) && m.entry.codes.matchesDiagnosis(d.code));
+            coded.set(m.entry, isCoded);
+          }
           if (o.coded !== undefined && isCoded !== o.coded) continue;
           return {
             evidence: [noteEvidence(note, m.hit)],
@@ -51,6 +70,6 @@ export const mention: ConditionModule<Options> = {
         }
       }
       return null;
-    };
+    }
   },
 };

@@ -1,4 +1,6 @@
+import { MAX_EVIDENCE } from '../../finding.js';
 import type { DatedService } from '../chart-context.js';
+import { lowerBound } from '../context.js';
 import { shift } from '../duration.js';
 import { compileBefore } from './before.js';
 import { serviceEvidence } from '../evidence.js';
@@ -42,40 +44,79 @@ export const service: ConditionModule<Options> = {
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
     const beforeLimit = compileBefore(o.before, cc);
     const wholeChart = within !== undefined || o.sameDay === true || (o.before !== undefined && o.before !== false) || o.after === true;
+    // The services with the code, kept for the encounter (or chart) last asked about: its claim
+    // lines come one after another, and each would otherwise look through all of them again. The
+    // chart's (ChartContext.services()) are in date order, with their dates: a subject's window is
+    // then two binary searches, as in `count`.
+    let lastSource: object | undefined;
+    let lastPool: { services: readonly DatedService[]; days?: number[] } = { services: [] };
+    const poolOf = (scope: Scope): typeof lastPool => {
+      const encounter = !wholeChart ? scope.encounter : undefined;
+      const source = encounter ?? scope.ctx;
+      if (source !== lastSource) {
+        const all = encounter ? encounter.services.map((s) => ({ service: s, encounter })) : scope.ctx.services();
+        const services = codes ? all.filter(({ service: s }) => codes.matchesProcedure(s.code)) : all;
+        lastPool = encounter ? { services } : { services, days: services.map((m) => m.service.date) };
+        lastSource = source;
+      }
+      return lastPool;
+    };
+    /** The days the subject's services may fall on, or null when the anchoring result is absent. */
+    const windowOf = (scope: Scope): { from: number; to: number } | null => {
+      let from = -Infinity;
+      let to = Infinity;
+      if (within) {
+        from = shift(scope.day, within, -1);
+        to = shift(scope.day, within, 1);
+      }
+      const limit = beforeLimit(scope);
+      if (limit === null) return null;
+      to = Math.min(to, limit);
+      if (o.after === true) from = Math.max(from, scope.day + 1);
+      if (o.sameDay === true) {
+        from = Math.max(from, scope.day);
+        to = Math.min(to, scope.day);
+      }
+      return { from, to };
+    };
     // The pool is some of the chart's services: with a code, one of them must have it.
     return withGate(
       (scope: Scope) => {
-        let pool: readonly DatedService[];
-        if (!wholeChart && scope.encounter) pool = scope.encounter.services.map((s) => ({ service: s, encounter: scope.encounter! }));
-        else pool = scope.ctx.services();
-        let from = -Infinity;
-        let to = Infinity;
-        if (within) {
-          from = shift(scope.day, within, -1);
-          to = shift(scope.day, within, 1);
-        }
-        const limit = beforeLimit(scope);
-        if (limit === null) return null;
-        to = Math.min(to, limit);
-        if (o.after === true) from = Math.max(from, scope.day + 1);
-        if (o.sameDay === true) {
-          from = Math.max(from, scope.day);
-          to = Math.min(to, scope.day);
-        }
+        const window = windowOf(scope);
+        if (window === null) return null;
+        const { from, to } = window;
         const d = scope.diagnosis;
         if (o.linked === true && !d) return null;
-        const matched = pool.filter(
-          ({ service: s }) =>
-            (!codes || codes.matchesProcedure(s.code)) &&
-            s.date >= from &&
-            s.date <= to &&
-            (o.other !== true || s !== scope.service) &&
-            (o.linked !== true || (s.linked !== undefined && s.linked.includes(d!))),
-        );
-        if (matched.length === 0) return null;
+        // The first MAX_EVIDENCE, all a finding shows; the rest counted (evidence and a binding
+        // for each of a thousand lines, at each of them, took seconds an encounter).
+        const { services, days } = poolOf(scope);
+        const lo = days ? lowerBound(days, from) : 0;
+        const hi = days ? lowerBound(days, to + 1) : services.length;
+        const self = o.other === true ? scope.service : undefined;
+        const listed: DatedService[] = [];
+        let n = 0;
+        if (days && o.linked !== true) {
+          // In date order, every service of the window counts but the subject itself.
+          for (let i = lo; i < hi && listed.length < MAX_EVIDENCE; i++) if (services[i]!.service !== self) listed.push(services[i]!);
+          const selfIn = self !== undefined && self.date >= from && self.date <= to && (!codes || codes.matchesProcedure(self.code));
+          n = hi - lo - (selfIn ? 1 : 0);
+        } else {
+          for (let i = lo; i < hi; i++) {
+            const s = services[i]!.service;
+            if (s.date < from || s.date > to || s === self) continue;
+            if (o.linked === true && (s.linked === undefined || !s.linked.includes(d!))) continue;
+            if (n++ < MAX_EVIDENCE) listed.push(services[i]!);
+          }
+        }
+        if (n === 0) return null;
+        const more = n - listed.length;
         return {
-          evidence: matched.map((m) => serviceEvidence(m.service)),
-          bindings: { 'services.matched': matched.map((m) => `${m.service.code} on ${m.service.dateText}`).join(', ') },
+          evidence: listed.map((m) => serviceEvidence(m.service)),
+          ...(more > 0 ? { moreEvidence: more } : {}),
+          bindings: {
+            'services.matched':
+              listed.map((m) => `${m.service.code} on ${m.service.dateText}`).join(', ') + (more > 0 ? `, and ${more} more` : ''),
+          },
         };
       },
       codes && ((facts) => someService(facts, (code) => codes.matchesProcedure(code))),

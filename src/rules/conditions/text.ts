@@ -3,7 +3,7 @@ import { ASSERTIONS, type Assertion } from '../context.js';
 import { shift } from '../duration.js';
 import { noteEvidence } from '../evidence.js';
 import type { TermHit, TermMatcher } from '../terms.js';
-import type { ConditionModule, EvidenceRef, Scope } from '../types.js';
+import type { ConditionModule, EvidenceRef, Outcome, Scope } from '../types.js';
 
 interface Options {
   terms?: unknown;
@@ -78,12 +78,25 @@ export const text: ConditionModule<Options> = {
     /** The sentences (by start) of a note that mention one of the words. */
     const sentencesWith = (m: TermMatcher, note: { text: string; section: string }): Set<number> =>
       new Set(m.find(note.text, note.section).map((h) => h.sentence[0]));
+    // The outcome depends only on the notes read and the words looked for: kept for the last of
+    // them, since the claim lines of an encounter come one after another and each would read all
+    // of its notes again (a thousand lines and a thousand notes took seconds).
+    let last: { notesOf: object; day: number; words: TermMatcher; self: TermMatcher | undefined; outcome: Outcome | null } | undefined;
     return (scope) => {
       const d: Diagnosis | undefined = scope.diagnosis;
       if (about && !d) return null;
       const self = about && d ? about.matcherForDiagnosis(d) : undefined;
       const words = matcher ?? self;
       if (!words) return null;
+      const notesOf = within || o.scope === 'chart' || !scope.encounter ? scope.chart : scope.encounter;
+      const day = within ? scope.day : 0;
+      if (last && last.notesOf === notesOf && last.day === day && last.words === words && last.self === self) return last.outcome;
+      const outcome = read(scope, words, self);
+      last = { notesOf, day, words, self, outcome };
+      return outcome;
+    };
+
+    function read(scope: Scope, words: TermMatcher, self: TermMatcher | undefined): Outcome | null {
       const evidence: EvidenceRef[] = [];
       let first: TermHit | undefined;
       for (const e of encountersOf(scope)) {
@@ -113,6 +126,6 @@ export const text: ConditionModule<Options> = {
           [`text.${first.assertion}`]: first.excerpt,
         },
       };
-    };
+    }
   },
 };
