@@ -471,6 +471,45 @@ describe('service: the services it lists', () => {
   });
 });
 
+describe('service windows that hold nothing, and evidence two conditions share', () => {
+  // Lines on 2026-02-10 and 2026-03-01; the only B12 result on 2026-02-01, before both.
+  const c = chart(
+    'encounters:\n  - { id: E1, date: 2026-02-10, diagnoses: [{ code: D51.0 }], services: [{ code: J3420 }] }\n  - { id: E2, date: 2026-03-01, diagnoses: [{ code: D51.0 }], services: [{ code: J3420 }] }\nlabs: [{ loinc: 2132-9, value: 150, unit: pg/mL, date: 2026-02-01 }]\n',
+  );
+  const on = (when: string) => rule('service', when, '    match: { code: b12-injection }\n');
+  test('`before` a result older than the window (within, sameDay, after) leaves no day: the condition does not hold, and its `not` does', () => {
+    expect(lint(on('{ service: { code: b12-injection, within: 10d, before: b12 } }'), c)).toEqual([]);
+    expect(lint(on('{ service: { code: b12-injection, sameDay: true, before: b12 } }'), c)).toEqual([]);
+    expect(lint(on('{ service: { code: b12-injection, after: true, before: b12 } }'), c)).toEqual([]);
+    expect(lint(on('{ not: { service: { code: b12-injection, within: 10d, before: b12 } } }'), c).map((f) => f.pointer)).toEqual([
+      '/encounters/0/services/0',
+      '/encounters/1/services/0',
+    ]);
+  });
+  const weekly = chart(
+    `encounters:\n${Array.from({ length: 25 }, (_, i) => `  - { id: E${i}, date: ${new Date(Date.UTC(2026, 0, 5 + 7 * i)).toISOString().slice(0, 10)}, diagnoses: [{ code: D51.0 }], services: [{ code: J3420 }] }`).join('\n')}\n`,
+  );
+  test('two conditions finding the same 25 services: 20 listed and 5 more, not 10 (each counted the other’s)', () => {
+    const r = rule('encounter', '{ all: [{ service: { code: b12-injection, within: 1y } }, { service: { code: J*, within: 1y } }] }');
+    const found = lint(r, weekly);
+    expect(found).toHaveLength(25);
+    expect(found.every((f) => f.evidence.length === 20 && f.moreEvidence === 5)).toBe(true);
+  });
+  test('a query draft citing both: its indicators counted once too', () => {
+    const cite =
+      '    cite:\n      - service: { code: b12-injection, within: 1y }\n      - service: { code: J*, within: 1y }\n' +
+      '    query:\n      question: "Which best describes these injections?"\n      options: [Maintenance therapy, Loading phase]\n';
+    const [f] = lint(rule('encounter', '{ diagnosis: { code: D51.* } }', cite), weekly);
+    expect([f!.query!.indicators.length, f!.query!.moreIndicators]).toEqual([20, 5]);
+  });
+  test('one condition finding them and another finding something else: both listed, the rest counted', () => {
+    const r = rule('encounter', '{ all: [{ service: { code: b12-injection, within: 1y } }, { diagnosis: { code: D51.* } }] }');
+    const [f] = lint(r, weekly);
+    // 25 services and the encounter's diagnosis: 26 in all.
+    expect([f!.evidence.length, f!.moreEvidence]).toEqual([20, 6]);
+  });
+});
+
 describe('medication within and sameDay', () => {
   const c = (med: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\nmedications: [${med}]\n`);
   test('within a window around the subject date; undated counts as current', () => {

@@ -210,3 +210,36 @@ test('an encounter id longer than an id can be is not quoted: the redacted repor
     expect([format, r.stdout.includes('SMITH') || r.stdout.includes('4471234')]).toEqual([format, false]);
   }
 });
+
+test('a patient name that only a query draft quotes (a diagnosis described with it, cited as an indicator) is redacted in every format', () => {
+  const t = scratch();
+  try {
+    const named = chart('MRN-5150', {
+      patient: { id: 'PT-5150', birthDate: '1950-01-02', sex: 'female', name: 'Winifred Oyelaran-Quist' },
+      encounters: [
+        {
+          id: 'E1',
+          date: '2026-10-02',
+          setting: 'outpatient',
+          diagnoses: [{ code: 'D51.9', description: 'B12 anemia per Winifred Oyelaran-Quist' }],
+          services: [{ code: 'J3420', units: 1, diagnoses: [1] }],
+          notes: [{ section: 'assessment', text: 'Fatigue. Plan B12 injection today.' }],
+        },
+      ],
+    });
+    t.write('named.json', JSON.stringify(named, null, 2));
+    const plainRun = cli(['--no-config-lookup', '-f', 'json', 'named.json'], { cwd: t.dir });
+    const report = JSON.parse(plainRun.stdout) as Report;
+    const findings = report.results.flatMap((r) => r.findings);
+    // The name reaches the report only as a query draft's indicator, not in a message or evidence.
+    expect(findings.some((f) => f.query?.indicators.some((i) => i.text.includes('Oyelaran')))).toBe(true);
+    expect(findings.some((f) => f.message.includes('Oyelaran') || JSON.stringify(f.evidence).includes('Oyelaran'))).toBe(false);
+    for (const format of [...FORMATTERS.keys()]) {
+      const r = cli(['--no-config-lookup', '--redact', '-f', format, 'named.json'], { cwd: t.dir, env: { B12LINT_REDACT_KEY: 'k' } });
+      expect([format, r.code, r.stdout.length > 0]).toEqual([format, plainRun.code, true]);
+      expect([format, r.stdout.includes('Oyelaran')]).toEqual([format, false]);
+    }
+  } finally {
+    t.remove();
+  }
+});

@@ -82,12 +82,20 @@ function withSpacing(values: readonly string[]): string[] {
 /** Evidence members that are the rule's own or places: never chart text to look through. */
 const EVIDENCE_KEPT = new Set(['kind', 'pointer', 'line', 'column', 'term', 'excerpt', 'file', 'converted']);
 
-/** The texts of a finding that may quote its chart: its message, its stack, and its evidence's words. */
-export function findingTexts(f: Pick<Finding, 'message' | 'stack' | 'evidence'>): string[] {
+/**
+ * The texts of a finding that may quote its chart: its message, its stack, its evidence's words,
+ * and its query draft's question, options and indicators (a diagnosis's description or a
+ * medication's name is an indicator as the chart writes it).
+ */
+export function findingTexts(f: Pick<Finding, 'message' | 'stack' | 'evidence' | 'query'>): string[] {
   const out = [f.message];
   if (f.stack !== undefined) out.push(f.stack);
   for (const e of f.evidence) {
     for (const [k, v] of Object.entries(e)) if (typeof v === 'string' && !EVIDENCE_KEPT.has(k)) out.push(v);
+  }
+  if (f.query !== undefined) {
+    out.push(f.query.question, ...f.query.options);
+    for (const i of f.query.indicators) out.push(i.text);
   }
   return out;
 }

@@ -145,8 +145,7 @@ export class Engine {
       // A draft only where the rule asks for one; the cited conditions are its clinical indicators
       // (the `when` outcome is cited[0]).
       const query = queries && rule.query && (!rule.query.when || rule.query.when(scope)) ? rule.query : undefined;
-      const indicators = query ? cited.slice(1).flatMap((o) => o.evidence) : [];
-      const moreIndicators = query ? cited.slice(1).reduce((n, o) => n + (o.moreEvidence ?? 0), 0) : 0;
+      const { evidence: indicators, moreEvidence: moreIndicators = 0 } = query ? citedIndicators(cited) : NO_INDICATORS;
       // A finding about a diagnosis read through a concept map says so in its evidence.
       if (scope.kind === 'diagnosis' && scope.diagnosis?.mappedFrom)
         cited.unshift({ evidence: [diagnosisEvidence(scope.diagnosis)], bindings: {} });
@@ -188,6 +187,13 @@ export class Engine {
       }
     }
   }
+}
+
+const NO_INDICATORS: Outcome = { evidence: [], bindings: {} };
+
+/** A query's indicators: the cited conditions' evidence, joined as a finding's is (what two found counts once). */
+function citedIndicators(cited: readonly Outcome[]): Outcome {
+  return cited.length > 1 ? merge(cited.slice(1)) : NO_INDICATORS;
 }
 
 function dedupe(evidence: EvidenceRef[]): EvidenceRef[] {

@@ -70,16 +70,34 @@ export function labBinding(test: CompiledLab, r: ResolvedLab): Record<string, un
   };
 }
 
-/** Joins outcomes of conditions that all hold. */
+/**
+ * Joins outcomes of conditions that all hold. Evidence two of them found is counted once where the
+ * finding is made (the engine drops repeats): so where one lists only some of what it found
+ * (`moreEvidence`) and another has evidence too, the join lists all that each found, and the
+ * count of the rest is made from that. Otherwise the counts add up, and the join can still list
+ * all of it if joined again.
+ */
 export function merge(outcomes: readonly Outcome[]): Outcome {
   if (outcomes.length === 1) return outcomes[0]!;
+  let withEvidence = 0;
+  let counted = false;
+  for (const o of outcomes) {
+    if (o.evidence.length > 0) withEvidence++;
+    if (o.moreEvidence) counted = true;
+  }
+  const whole = counted && withEvidence > 1;
   const evidence: EvidenceRef[] = [];
   const bindings: Record<string, unknown> = {};
   let more = 0;
   for (const o of outcomes) {
-    evidence.push(...o.evidence);
+    for (const e of whole ? allOf(o) : o.evidence) evidence.push(e);
     Object.assign(bindings, o.bindings);
-    more += o.moreEvidence ?? 0;
+    if (!whole) more += o.moreEvidence ?? 0;
   }
-  return more > 0 ? { evidence, bindings, moreEvidence: more } : { evidence, bindings };
+  return more > 0 ? { evidence, bindings, moreEvidence: more, allEvidence: () => outcomes.flatMap(allOf) } : { evidence, bindings };
+}
+
+/** All the evidence an outcome found: what it lists, and what it only counted. */
+function allOf(o: Outcome): EvidenceRef[] {
+  return o.moreEvidence && o.allEvidence ? o.allEvidence() : o.evidence;
 }

@@ -46,6 +46,12 @@ export interface Outcome {
    * MAX_EVIDENCE, which is all a finding shows, rather than making them all for every subject.
    */
   moreEvidence?: number;
+  /**
+   * With `moreEvidence`: everything the condition found, the listed first. Asked for only where two
+   * outcomes are joined and one of them lists only some of what it found, so that evidence both
+   * found is counted once (src/rules/evidence.ts, `merge`).
+   */
+  allEvidence?: () => EvidenceRef[];
 }
 
 export type Evaluator = (scope: Scope) => Outcome | null;

@@ -134,6 +134,37 @@ function reasons(entry: Entry, enc: EncounterDraft, ctx: Context): Service['link
   return linked;
 }
 
+/**
+ * A claimed encounter's billed lines with no dose yet, by code (and day), in the claim's order: the
+ * line an administration's dose goes to is the first of them. Each was looked for among all the
+ * encounter's lines, past those already dosed (thousands of administrations of one drug took
+ * time in their square). Lines are indexed when first asked about; a claimed encounter gets no
+ * lines here, and a line gets a dose only through `first`'s caller, so a list's cursor only
+ * moves past lines dosed since.
+ */
+class UndosedLines {
+  private readonly byEncounter = new Map<EncounterDraft, Map<string, { lines: Service[]; next: number }>>();
+
+  first(enc: EncounterDraft, code: string, day: number | undefined): Service | undefined {
+    let lists = this.byEncounter.get(enc);
+    if (!lists) {
+      lists = new Map();
+      for (const s of enc.services) {
+        for (const key of [s.code, `${s.code}\u0000${s.date}`]) {
+          const list = lists.get(key);
+          if (list) list.lines.push(s);
+          else lists.set(key, { lines: [s], next: 0 });
+        }
+      }
+      this.byEncounter.set(enc, lists);
+    }
+    const list = lists.get(day === undefined ? code : `${code}\u0000${day}`);
+    if (!list) return undefined;
+    while (list.next < list.lines.length && list.lines[list.next]!.dose) list.next++;
+    return list.lines[list.next];
+  }
+}
+
 /** `administrations`: the medication resources that count (given, not in error), with their concepts. */
 export function applyServices(
   procedures: readonly Entry[],
@@ -141,6 +172,7 @@ export function applyServices(
   encounters: Encounters,
   ctx: Context,
 ): void {
+  const undosed = new UndosedLines();
   for (const p of performed(procedures, administrations, ctx)) {
     const day = firstDay(p.entry.resource, p.dateFields);
     const enc =
@@ -175,7 +207,7 @@ export function applyServices(
     if (enc.claimed) {
       // The claim bills it; the administration documents the dose of one billed line: the first
       // line for that drug on that day that has none yet (administrations and lines pair in order).
-      const line = p.dose && enc.services.find((s) => s.code === p.billed!.code && !s.dose && (!day || s.date === day.day));
+      const line = p.dose && undosed.first(enc, p.billed.code, day?.day);
       if (line) line.dose = p.dose;
       continue;
     }

@@ -58,7 +58,7 @@ export const count: ConditionModule<Options> = {
       const more = n - listed.length;
       return {
         evidence: listed.map((m) => serviceEvidence(m.service)),
-        ...(more > 0 ? { moreEvidence: more } : {}),
+        ...(more > 0 ? { moreEvidence: more, allEvidence: () => services.slice(lo, lo + n).map((m) => serviceEvidence(m.service)) } : {}),
         bindings: {
           'count.value': n,
           'count.dates': listed.map((m) => m.service.dateText).join(', ') + (more > 0 ? `, and ${more} more` : ''),

@@ -65,20 +65,22 @@ export const medication: ConditionModule<Options> = {
       if (found.length === 0) return null;
       // The first MAX_EVIDENCE, all a finding shows; the rest counted.
       const more = Math.max(0, found.length - MAX_EVIDENCE);
-      const evidence: EvidenceRef[] = found.slice(0, MAX_EVIDENCE).map((m) => {
-        const e: EvidenceRef = { kind: 'medication', pointer: m.ptr };
-        if (m.name !== undefined) e.name = shownValue(m.name);
-        if (m.code !== undefined) e.code = shownValue(m.code);
-        if (m.dateText !== undefined) e.date = shownValue(m.dateText);
-        return e;
-      });
+      const evidence: EvidenceRef[] = found.slice(0, MAX_EVIDENCE).map(medicationEvidence);
       const first = found[0]!;
       const term = names !== undefined && first.name !== undefined ? names.first(first.name, AFFIRMED)?.term : undefined;
       return {
         evidence,
-        ...(more > 0 ? { moreEvidence: more } : {}),
+        ...(more > 0 ? { moreEvidence: more, allEvidence: () => found.map(medicationEvidence) } : {}),
         bindings: { 'medication.name': first.name ?? first.code ?? '', 'medication.term': term ?? first.code ?? '' },
       };
     };
   },
 };
+
+function medicationEvidence(m: Medication): EvidenceRef {
+  const e: EvidenceRef = { kind: 'medication', pointer: m.ptr };
+  if (m.name !== undefined) e.name = shownValue(m.name);
+  if (m.code !== undefined) e.code = shownValue(m.code);
+  if (m.dateText !== undefined) e.date = shownValue(m.dateText);
+  return e;
+}

@@ -1,5 +1,6 @@
 import { MAX_EVIDENCE } from '../../finding.js';
 import type { DatedService } from '../chart-context.js';
+import type { CodeMatcher } from '../codes.js';
 import { lowerBound } from '../context.js';
 import { shift } from '../duration.js';
 import { compileBefore } from './before.js';
@@ -44,23 +45,7 @@ export const service: ConditionModule<Options> = {
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
     const beforeLimit = compileBefore(o.before, cc);
     const wholeChart = within !== undefined || o.sameDay === true || (o.before !== undefined && o.before !== false) || o.after === true;
-    // The services with the code, kept for the encounter (or chart) last asked about: its claim
-    // lines come one after another, and each would otherwise look through all of them again. The
-    // chart's (ChartContext.services()) are in date order, with their dates: a subject's window is
-    // then two binary searches, as in `count`.
-    let lastSource: object | undefined;
-    let lastPool: { services: readonly DatedService[]; days?: number[] } = { services: [] };
-    const poolOf = (scope: Scope): typeof lastPool => {
-      const encounter = !wholeChart ? scope.encounter : undefined;
-      const source = encounter ?? scope.ctx;
-      if (source !== lastSource) {
-        const all = encounter ? encounter.services.map((s) => ({ service: s, encounter })) : scope.ctx.services();
-        const services = codes ? all.filter(({ service: s }) => codes.matchesProcedure(s.code)) : all;
-        lastPool = encounter ? { services } : { services, days: services.map((m) => m.service.date) };
-        lastSource = source;
-      }
-      return lastPool;
-    };
+    const poolOf = pools(codes, wholeChart);
     /** The days the subject's services may fall on, or null when the anchoring result is absent. */
     const windowOf = (scope: Scope): { from: number; to: number } | null => {
       let from = -Infinity;
@@ -91,8 +76,14 @@ export const service: ConditionModule<Options> = {
         // for each of a thousand lines, at each of them, took seconds an encounter).
         const { services, days } = poolOf(scope);
         const lo = days ? lowerBound(days, from) : 0;
-        const hi = days ? lowerBound(days, to + 1) : services.length;
+        // A window that ends before it starts (`before` a result older than `within`) holds none.
+        const hi = Math.max(lo, days ? lowerBound(days, to + 1) : services.length);
         const self = o.other === true ? scope.service : undefined;
+        const counts = (m: DatedService): boolean => {
+          const s = m.service;
+          if (s.date < from || s.date > to || s === self) return false;
+          return o.linked !== true || (s.linked !== undefined && s.linked.includes(d!));
+        };
         const listed: DatedService[] = [];
         let n = 0;
         if (days && o.linked !== true) {
@@ -101,18 +92,22 @@ export const service: ConditionModule<Options> = {
           const selfIn = self !== undefined && self.date >= from && self.date <= to && (!codes || codes.matchesProcedure(self.code));
           n = hi - lo - (selfIn ? 1 : 0);
         } else {
-          for (let i = lo; i < hi; i++) {
-            const s = services[i]!.service;
-            if (s.date < from || s.date > to || s === self) continue;
-            if (o.linked === true && (s.linked === undefined || !s.linked.includes(d!))) continue;
-            if (n++ < MAX_EVIDENCE) listed.push(services[i]!);
-          }
+          for (let i = lo; i < hi; i++) if (counts(services[i]!) && n++ < MAX_EVIDENCE) listed.push(services[i]!);
         }
         if (n === 0) return null;
         const more = n - listed.length;
         return {
           evidence: listed.map((m) => serviceEvidence(m.service)),
-          ...(more > 0 ? { moreEvidence: more } : {}),
+          ...(more > 0
+            ? {
+                moreEvidence: more,
+                allEvidence: () =>
+                  services
+                    .slice(lo, hi)
+                    .filter(counts)
+                    .map((m) => serviceEvidence(m.service)),
+              }
+            : {}),
           bindings: {
             'services.matched':
               listed.map((m) => `${m.service.code} on ${m.service.dateText}`).join(', ') + (more > 0 ? `, and ${more} more` : ''),
@@ -123,3 +118,31 @@ export const service: ConditionModule<Options> = {
     );
   },
 };
+
+interface Pool {
+  services: readonly DatedService[];
+  /** For the chart's services, in date order: their dates, for binary search. */
+  days?: number[];
+}
+
+/**
+ * The services with the code, kept for the encounter (or chart) last asked about: its claim lines
+ * come one after another, and each would otherwise look through all of them again. The chart's
+ * (ChartContext.services()) are in date order, with their dates: a subject's window is then two
+ * binary searches, as in `count`.
+ */
+function pools(codes: CodeMatcher | undefined, wholeChart: boolean): (scope: Scope) => Pool {
+  let lastSource: object | undefined;
+  let lastPool: Pool = { services: [] };
+  return (scope) => {
+    const encounter = !wholeChart ? scope.encounter : undefined;
+    const source = encounter ?? scope.ctx;
+    if (source !== lastSource) {
+      const all = encounter ? encounter.services.map((s) => ({ service: s, encounter })) : scope.ctx.services();
+      const services = codes ? all.filter(({ service: s }) => codes.matchesProcedure(s.code)) : all;
+      lastPool = encounter ? { services } : { services, days: services.map((m) => m.service.date) };
+      lastSource = source;
+    }
+    return lastPool;
+  };
+}
