@@ -1,0 +1,113 @@
+/**
+ * FHIR bundles that once cost the square of their size: each test builds one at a scale where
+ * that showed (seconds), and counts the elements the adapter's array searches look at
+ * (test/helpers/work.ts), not time. The bundles are the p-0002 fixture with one kind of resource
+ * repeated.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { adapt } from '../src/chart/adapt.js';
+import { ROOT } from './helpers/cli.js';
+import { elementsLookedAt } from './helpers/work.js';
+
+type Resource = Record<string, unknown>;
+interface Bundle {
+  entry: { fullUrl?: string; resource: Resource }[];
+}
+
+/** The p-0002 fixture: a Patient, an Encounter, a Condition, a Claim and its EOB, a Medication and its administration, a note, two labs. */
+function fixture(): Bundle {
+  return JSON.parse(readFileSync(resolve(ROOT, 'fixtures/fhir/p-0002.json'), 'utf8')) as Bundle;
+}
+
+function resource(b: Bundle, type: string): Resource {
+  return b.entry.find((e) => e.resource.resourceType === type)!.resource;
+}
+
+/** The bundle with the resource of `type` replaced by `copies` of it. */
+function repeated(b: Bundle, type: string, copies: Resource[]): Bundle {
+  const at = b.entry.findIndex((e) => e.resource.resourceType === type);
+  b.entry.splice(at, 1, ...copies.map((resource) => ({ resource })));
+  return b;
+}
+
+const N = 2000;
+
+test('2,000 administrations on a claimed encounter of 2,000 J3420 lines: each dose goes to the next line without one, through an index of the lines (each searched them all)', () => {
+  const b = fixture();
+  const claim = resource(b, 'Claim') as { item: Resource[] };
+  claim.item = [...Array.from({ length: N }, (_, i) => ({ ...claim.item[0]!, sequence: i + 1 })), { ...claim.item[1]!, sequence: N + 1 }];
+  const given = resource(b, 'MedicationAdministration') as { dosage: { dose: Resource } };
+  repeated(
+    b,
+    'MedicationAdministration',
+    Array.from({ length: N }, (_, i) => ({
+      ...given,
+      id: `MA-${i}`,
+      dosage: { ...given.dosage, dose: { ...given.dosage.dose, value: i + 1 } },
+    })),
+  );
+  const { result, looked } = elementsLookedAt(() => adapt(b));
+  expect(looked).toBeLessThan(50 * N); // two million
+  const doses = result.charts[0]!.encounters[0]!.services.filter((s) => s.code === 'J3420').map((s) => s.dose?.value);
+  expect(doses).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+});
+
+test('2,000 Conditions on one encounter: each is placed by its system and code, not compared with every diagnosis placed before it', () => {
+  const b = fixture();
+  const condition = resource(b, 'Condition');
+  const copies = Array.from({ length: N }, (_, i) => ({
+    ...condition,
+    id: `CN-${i}`,
+    code: {
+      coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: `R${String(i % 100).padStart(2, '0')}.${Math.floor(i / 100)}` }],
+    },
+  }));
+  // The claim points at the first Condition; keep it pointing at one that exists.
+  repeated(b, 'Condition', copies);
+  for (const type of ['Claim', 'ExplanationOfBenefit'])
+    (resource(b, type) as { diagnosis: Resource[] }).diagnosis = [{ sequence: 1, diagnosisReference: { reference: 'Condition/CN-0' } }];
+  const { result, looked } = elementsLookedAt(() => adapt(b));
+  expect(looked).toBeLessThan(50 * N); // two million
+  expect(result.charts[0]!.encounters[0]!.diagnoses).toHaveLength(N);
+});
+
+test('an ExplanationOfBenefit of 2,000 lines: each is matched to its Claim’s line through a set, not a search of them', () => {
+  const b = fixture();
+  const lines = (item: Resource[]) => Array.from({ length: N }, (_, i) => ({ ...item[0]!, sequence: i + 1 }));
+  const claim = resource(b, 'Claim') as { item: Resource[] };
+  const eob = resource(b, 'ExplanationOfBenefit') as { item: Resource[] };
+  claim.item = lines(claim.item);
+  eob.item = [...lines(eob.item), { ...eob.item[0]!, sequence: N + 1 }];
+  const { result, looked } = elementsLookedAt(() => adapt(b));
+  expect(looked).toBeLessThan(50 * N); // two million
+  // The one EOB line the Claim does not have is reported; the others match.
+  const unmatched = result.findings.filter((f) => /ExplanationOfBenefit/.test(f.message));
+  expect(unmatched).toHaveLength(1);
+  expect(unmatched[0]!.message).toContain('line 2001');
+});
+
+test('2,000 encounters and 2,000 notes that name none: each note is placed by the encounters of its day, counted as they were added, not by a filter of them all', () => {
+  const b = fixture();
+  const encounter = resource(b, 'Encounter');
+  const day = (i: number) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+  repeated(
+    b,
+    'Encounter',
+    Array.from({ length: N }, (_, i) => ({
+      ...encounter,
+      id: i === 0 ? 'enc-0002' : `enc-${i}`,
+      period: { start: `${day(i)}T10:00:00Z` },
+    })),
+  );
+  const note = resource(b, 'DocumentReference');
+  const { context: _context, ...unplaced } = note;
+  repeated(
+    b,
+    'DocumentReference',
+    Array.from({ length: N }, (_, i) => ({ ...unplaced, id: `DR-${i}`, date: `${day(i)}T11:00:00Z` })),
+  );
+  const { result, looked } = elementsLookedAt(() => adapt(b));
+  expect(looked).toBeLessThan(50 * N); // four million
+  expect(result.charts[0]!.encounters.reduce((n, e) => n + e.notes.length, 0)).toBe(N);
+});
