@@ -145,6 +145,27 @@ describe('reading an export', () => {
     expect(meanings(r.report).filter((m) => !m.includes('read-error'))).toEqual(meanings(cliJson([BULK]).report));
   });
 
+  test('a shared Medication over 64 KB is reported at its line and not followed; the patients that point to it are still linted', () => {
+    const dir = exportCopy('huge-medication');
+    const med = JSON.parse(readFileSync(resolve(dir, 'Medication.000.ndjson'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(resolve(dir, 'Medication.000.ndjson'), `${JSON.stringify({ ...med, note: [{ text: 'x'.repeat(70_000) }] })}\n`);
+    const r = cliJson([`${tmp.rel}/huge-medication`]);
+    expect(r.stderr).toBe('');
+    const at = findings(r.report).filter((f) => f.file.endsWith('Medication.000.ndjson'));
+    expect(at.map((f) => [f.ruleId, f.severity, f.line, f.column, f.message])).toEqual([
+      [
+        'chart-format',
+        'warning',
+        1,
+        1,
+        'Medication/MED-CYANO-1000 is 70,175 bytes, more than the 65,536 a resource that patients share may be: it is not read, and what points to it is not followed.',
+      ],
+    ]);
+    // The administration that names it says its medication is unknown; the rest of the chart is linted.
+    expect(findings(r.report).some((f) => /does not resolve to a Medication/.test(f.message))).toBe(true);
+    expect(findings(r.report).some((f) => f.ruleId === 'b12-injection-blood-loss-dx')).toBe(true);
+  });
+
   test('a broken line is a parse-error at its line; the other lines are still read', () => {
     const dir = exportCopy('broken');
     const obs = readFileSync(resolve(dir, 'Observation.000.ndjson'), 'utf8');

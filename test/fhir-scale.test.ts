@@ -4,9 +4,14 @@
  * (test/helpers/work.ts), not time. The bundles are the p-0002 fixture with one kind of resource
  * repeated.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { jest } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { adapt } from '../src/chart/adapt.js';
+import { BulkIndex } from '../src/chart/fhir/bulk.js';
+import { defaultConceptMap } from '../src/chart/fhir/concept-map.js';
+import { adaptFhirEntries } from '../src/chart/fhir/index.js';
+import { scratch } from './helpers/scratch.js';
 import { ROOT } from './helpers/cli.js';
 import { elementsLookedAt } from './helpers/work.js';
 
@@ -110,4 +115,50 @@ test('2,000 encounters and 2,000 notes that name none: each note is placed by th
   const { result, looked } = elementsLookedAt(() => adapt(b));
   expect(looked).toBeLessThan(50 * N); // four million
   expect(result.charts[0]!.encounters.reduce((n, e) => n + e.notes.length, 0)).toBe(N);
+});
+
+/** A Bulk Data export: one Medication line of about `bytes`, and `patients` patients, each with a MedicationRequest for it. */
+function sharedMedicationExport(dir: string, bytes: number, patients: number): string[] {
+  const medication = { resourceType: 'Medication', id: 'm', code: { text: 'cyanocobalamin' }, note: [{ text: 'x'.repeat(bytes) }] };
+  const files = {
+    'Medication.000.ndjson': [medication],
+    'Patient.000.ndjson': Array.from({ length: patients }, (_, i) => ({ resourceType: 'Patient', id: `p${i}` })),
+    'MedicationRequest.000.ndjson': Array.from({ length: patients }, (_, i) => ({
+      resourceType: 'MedicationRequest',
+      id: `r${i}`,
+      status: 'active',
+      subject: { reference: `Patient/p${i}` },
+      medicationReference: { reference: 'Medication/m' },
+    })),
+  };
+  return Object.entries(files).map(([name, lines]) => {
+    const path = join(dir, name);
+    writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    return path;
+  });
+}
+
+test('a Medication of 60 KB that 2,000 patients of a Bulk export point to is parsed once, not once for each patient', () => {
+  const s = scratch();
+  try {
+    const files = sharedMedicationExport(s.dir, 60_000, N);
+    const index = new BulkIndex(files, 64 * 1024 * 1024);
+    const parse = jest.spyOn(JSON, 'parse');
+    const names: (string | undefined)[] = [];
+    try {
+      for (const patient of index.patients()) {
+        const { entries, external } = index.assemble(patient);
+        const adapted = adaptFhirEntries(entries, { map: defaultConceptMap(), where: 'export', external });
+        names.push(adapted.charts[0]!.medications[0]?.name);
+      }
+      // Once when the export is indexed (before the spy), once at the first patient's reference.
+      expect(parse.mock.calls.filter(([text]) => (text as string).length > 50_000)).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+      index.close();
+    }
+    expect(names).toEqual(Array.from({ length: N }, () => 'cyanocobalamin'));
+  } finally {
+    s.remove();
+  }
 });

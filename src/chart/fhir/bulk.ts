@@ -26,6 +26,15 @@ const READ_TYPES: ReadonlySet<string> = new Set(['Patient', ...CHART_TYPES]);
 /** Resource types about no patient that a patient's resources point to (read on demand). */
 const SHARED_TYPES = new Set(['Medication']);
 
+/**
+ * The longest line a shared resource may be. A Medication is a few kilobytes; one of megabytes,
+ * pointed to by every patient, was read and parsed again for each (a 2.7 MB export took a
+ * minute). A longer one is reported where it stands and not followed.
+ */
+export const MAX_SHARED_BYTES = 64 * 1024;
+/** How much of the shared resources' lines is kept parsed between patients (the least recently used go first). */
+const SHARED_CACHE_BYTES = 16 * 1024 * 1024;
+
 export interface BulkLocation {
   file: number;
   offset: number;
@@ -195,6 +204,9 @@ export class BulkIndex {
   private byKey: Map<string, number> | undefined = new Map();
   /** Rows of the resources about no patient that patients point to, by `Type/id`. */
   private readonly shared = new Map<string, number>();
+  /** Shared resources already parsed, by row, least recently used first. */
+  private readonly sharedParsed = new Map<number, { resource: Obj; text: string; bytes: number }>();
+  private sharedBytes = 0;
   private readonly lines: LineReader;
 
   /** Indexes the files: the first, streaming pass. */
@@ -233,9 +245,37 @@ export class BulkIndex {
     for (const loc of this.locations(patient)) entries.push(add(loc));
     const external: ExternalLookup = (key) => {
       const row = this.shared.get(key);
-      return row === undefined ? undefined : add(this.rows.location(row));
+      if (row === undefined) return undefined;
+      const loc = this.rows.location(row);
+      const { resource, text } = this.sharedLine(row, loc);
+      const ptr = `/entry/${sources.length}/resource`;
+      sources.push({ file: loc.file, line: loc.line, text });
+      return { resource, type: String(resource.resourceType), ptr };
     };
     return { entries, sources, external };
+  }
+
+  /**
+   * A shared resource, parsed once and kept (frozen: every patient that points to it reads the same
+   * object) while the lines kept are under SHARED_CACHE_BYTES.
+   */
+  private sharedLine(row: number, loc: BulkLocation): { resource: Obj; text: string; bytes: number } {
+    const kept = this.sharedParsed.get(row);
+    if (kept) {
+      this.sharedParsed.delete(row);
+      this.sharedParsed.set(row, kept);
+      return kept;
+    }
+    const text = this.lines.read(loc.file, loc.offset, loc.length);
+    const parsed = { resource: deepFreeze(JSON.parse(text) as Obj), text, bytes: loc.length };
+    this.sharedParsed.set(row, parsed);
+    this.sharedBytes += loc.length;
+    for (const [r, p] of this.sharedParsed) {
+      if (this.sharedBytes <= SHARED_CACHE_BYTES || r === row) break;
+      this.sharedParsed.delete(r);
+      this.sharedBytes -= p.bytes;
+    }
+    return parsed;
   }
 
   close(): void {
@@ -311,6 +351,17 @@ export class BulkIndex {
         const r = value as Obj;
         if (SHARED_TYPES.has(type)) {
           const id = text(r.id);
+          if (line.length > MAX_SHARED_BYTES) {
+            this.problems.push({
+              file,
+              line: lineNo,
+              column: 1,
+              ruleId: ENGINE_RULES.chartFormat,
+              severity: 'warning',
+              message: `${type}${id === undefined ? '' : `/${shown(id)}`} is ${line.length.toLocaleString('en-US')} bytes, more than the ${MAX_SHARED_BYTES.toLocaleString('en-US')} a resource that patients share may be: it is not read, and what points to it is not followed.`,
+            });
+            return;
+          }
           if (id !== undefined && !this.shared.has(`${type}/${id}`))
             this.shared.set(`${type}/${id}`, this.rows.add(file, offset, line.length, lineNo));
           return;
@@ -331,4 +382,16 @@ export class BulkIndex {
       this.problem(file, 1, 1, ENGINE_RULES.readError, `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
     }
   }
+}
+
+/** `value` and everything in it made read-only: a shared resource must look the same to every patient. */
+function deepFreeze<T>(value: T): T {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) continue;
+    Object.freeze(v);
+    for (const x of Object.values(v)) stack.push(x);
+  }
+  return value;
 }
