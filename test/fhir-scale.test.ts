@@ -162,3 +162,21 @@ test('a Medication of 60 KB that 2,000 patients of a Bulk export point to is par
     s.remove();
   }
 });
+
+test('25 Observations left out for one reason: one finding names and cites 20 and counts the rest (12,000 made one finding of 67 MB)', () => {
+  const b = fixture();
+  const observation = resource(b, 'Observation');
+  const { valueQuantity: _value, ...noValue } = observation;
+  repeated(
+    b,
+    'Observation',
+    Array.from({ length: 25 }, (_, i) => ({ ...noValue, id: `OB-${i}` })),
+  );
+  const leftOut = adapt(b).findings.filter((f) => f.message.includes('not read as labs'));
+  expect(leftOut).toHaveLength(1);
+  const [f] = leftOut;
+  expect(f!.evidence).toHaveLength(20);
+  expect(f!.moreEvidence).toBe(5);
+  expect(f!.message).toMatch(/^25 Observations not read as labs: Observation\/OB-0 \(.*\); .*Observation\/OB-19 \([^)]*\); and 5 more\.$/);
+  expect(f!.message).not.toContain('OB-20');
+});

@@ -7,6 +7,7 @@ import { CompiledContext } from '../src/rules/context.js';
 import { Engine } from '../src/rules/engine.js';
 import { setupRuleset } from '../src/run/setup.js';
 import { lintText } from '../src/run/lint-file.js';
+import { JsonLocator } from '../src/read/json-locate.js';
 import { duplicateChartIds } from '../src/run/run.js';
 import { closest } from '../src/rules/suggest.js';
 import { CodeMatcher } from '../src/rules/codes.js';
@@ -309,4 +310,31 @@ test('300 blood-loss diagnoses and 300 notes in one encounter: the measured amou
   expect(out.findings.filter((f) => f.ruleId === 'blood-loss-contradicted-by-notes')).toHaveLength(300);
   // Once a diagnosis: 90,000 searches a condition.
   expect(calls).toBeLessThan(30 * 1000);
+});
+
+test('3,000 pointers in JSON nested 150 deep are located with each ancestor walked once, not each pointer walked to the root (the cube of the depth: a minute at 600)', () => {
+  // {"a":[{"v":0},...20 leaves...,{"a":[...]}]} nested `depth` times; a pointer to every leaf.
+  const depth = 150;
+  const leaves = 20;
+  let text = '{"a":[]}';
+  const pointers: string[] = [];
+  for (let d = depth - 1; d >= 0; d--) {
+    text = `{"a":[${Array.from({ length: leaves }, (_, i) => `{"v":${i}}`).join(',')},${text}]}`;
+  }
+  for (let d = 0, prefix = ''; d < depth; d++, prefix += `/a/${leaves}`) {
+    for (let i = 0; i < leaves; i++) pointers.push(`${prefix}/a/${i}/v`);
+  }
+  const locator = new JsonLocator(text);
+  const slice = jest.spyOn(String.prototype, 'slice');
+  let found: Map<string, { line: number; column: number }>;
+  try {
+    found = locator.locateAll(pointers);
+    // Walked to the root, each pointer's ancestors: half a million slices.
+    expect(slice.mock.calls.length).toBeLessThan(10 * pointers.length);
+  } finally {
+    slice.mockRestore();
+  }
+  const last = pointers[pointers.length - 1]!;
+  expect(found.get(last)).toEqual({ line: 1, column: text.indexOf('{"v":19},{"a":[]}') + 6 });
+  expect(found.size).toBe(depth * leaves);
 });

@@ -131,23 +131,38 @@ export class JsonLocator implements Locator {
       else wanted.add(p);
     }
     if (wanted.size === 0) return out;
-    // Every ancestor is wanted too, so a pointer to a missing member falls back to its parent.
+    // Every ancestor is wanted too, so a pointer to a missing member falls back to its parent. A
+    // pointer already a target has its ancestors there too: the walk stops at it (each walked to
+    // the root, thousands of pointers nested hundreds deep cost the cube of their depth).
     const targets = new Set<string>();
     for (const p of wanted) {
-      for (let q = p; ; q = parentPointer(q)) {
+      for (let q = p; !targets.has(q); q = parentPointer(q)) {
         targets.add(q);
         if (q === '' || q === this.rootPointer) break;
       }
     }
     const found = this.scan(targets);
+    const cache = (this.cache ??= new Map());
     for (const p of wanted) {
-      let q = p;
-      while (!found.has(q) && q !== '') q = parentPointer(q);
-      const pos = found.get(q) ?? { line: this.baseLine, column: this.baseColumn };
-      (this.cache ??= new Map()).set(p, pos);
+      const pos = this.fallback(p, found);
+      cache.set(p, pos);
       out.set(p, pos);
     }
     return out;
+  }
+
+  /** Where `p` was found, or its nearest ancestor that was (the root's place at worst); remembered for each pointer on the way. */
+  private fallback(p: string, found: Map<string, Position>): Position {
+    const missing: string[] = [];
+    let q = p;
+    let pos: Position | undefined;
+    while ((pos = found.get(q)) === undefined && q !== '') {
+      missing.push(q);
+      q = parentPointer(q);
+    }
+    pos ??= { line: this.baseLine, column: this.baseColumn };
+    for (const m of missing) found.set(m, pos);
+    return pos;
   }
 
   /** One pass over the text, recording the start of every value whose pointer is a target. */

@@ -8,7 +8,7 @@
  * not twenty. `info` when the thing is of a kind b12lint does not lint (a SNOMED CT line),
  * `warning` when it may be what b12lint lints but cannot read (a system it does not know).
  */
-import { ENGINE_RULES, type Evidence, type EvidenceKind, type Severity, type UnlocatedFinding } from '../../finding.js';
+import { ENGINE_RULES, MAX_EVIDENCE, type Evidence, type EvidenceKind, type Severity, type UnlocatedFinding } from '../../finding.js';
 import type { ChartProblems } from '../native.js';
 import { shown } from './systems.js';
 import { text, typedId, type Entry } from './types.js';
@@ -74,16 +74,21 @@ export function reportLeftOut(
   hint = '',
 ): void {
   if (items.length === 0) return;
-  const evidence: Evidence[] = items.map((it) =>
+  // The first MAX_EVIDENCE, named and cited; the rest counted (12,000 Observations in one chart
+  // made one finding of 67 MB).
+  const listed = items.slice(0, MAX_EVIDENCE);
+  const more = items.length - listed.length;
+  const evidence: Evidence[] = listed.map((it) =>
     it.code === undefined ? { kind: it.kind, pointer: it.ptr } : { kind: it.kind, pointer: it.ptr, code: shown(it.code, 64) },
   );
   const f: UnlocatedFinding = {
     ruleId: ENGINE_RULES.chartFormat,
     severity,
-    message: `${what(items.length)}: ${items.map((it) => it.label).join('; ')}.${hint}`,
+    message: `${what(items.length)}: ${listed.map((it) => it.label).join('; ')}${more > 0 ? `; and ${more.toLocaleString('en-US')} more` : ''}.${hint}`,
     pointer: items[0]!.ptr,
     evidence,
   };
+  if (more > 0) f.moreEvidence = more;
   if (p.chartId !== undefined) f.chartId = p.chartId;
   p.findings.push(f);
 }
