@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Composer, Parser } from 'yaml';
+import { Composer, Parser, parseDocument, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { yamlNodeAt } from '../src/read/yaml-locate.js';
 import { parseYaml } from '../src/read/parse.js';
 import { addDuplicateKeyErrors } from '../src/read/yaml-keys.js';
 import { describeShared } from './helpers/shared.js';
@@ -61,4 +62,37 @@ test('a mapping of 120,000 keys with one given twice: one chart-format problem a
   const parsed = parseYaml(lines.join('\n'));
   expect(parsed.problems).toEqual([]);
   expect(parsed.formatProblems.map((p) => [p.line, p.column])).toEqual([[120_003, 3]]);
+});
+
+describe('locating through a mapping of many keys', () => {
+  /** A chart of `keys` extra keys before its `encounters`, parsed as a run parses it. */
+  const parsed = (keys: number) => {
+    const text = `chartId: C1\n${Array.from({ length: keys }, (_, i) => `x${i}: ${i}\n`).join('')}x5: again\nencounters:\n  - id: E1\n`;
+    const doc = parseDocument(text, { uniqueKeys: false });
+    return { doc, root: doc.contents as YAMLMap };
+  };
+
+  test('each pointer is found through an index of the keys, not a look at every pair (100,000 keys and 1,000 findings took seconds)', () => {
+    const { doc, root } = parsed(5_000);
+    let looked = 0;
+    root.items = new Proxy(root.items, {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string' && /^\d+$/.test(prop)) looked++;
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const pointers = Array.from({ length: 500 }, (_, i) => (i % 2 ? `/x${i * 37}` : '/encounters/0/id'));
+    for (const p of pointers) expect(yamlNodeAt(doc.contents as Node, p)).not.toBeNull();
+    // Each pointer through all 5,002 pairs: two and a half million.
+    expect(looked).toBeLessThan(3 * 5_002);
+  });
+
+  test('a key given twice is found at its last pair, as the chart reads it, whether the mapping is indexed or not', () => {
+    for (const keys of [3, 5_000]) {
+      const { doc } = parsed(keys);
+      const node = yamlNodeAt(doc.contents as Node, '/x5') as Scalar;
+      expect(node.value).toBe('again');
+      expect(yamlNodeAt(doc.contents as Node, '/missing')).toBe(doc.contents);
+    }
+  });
 });
