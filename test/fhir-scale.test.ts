@@ -180,3 +180,37 @@ test('25 Observations left out for one reason: one finding names and cites 20 an
   expect(f!.message).toMatch(/^25 Observations not read as labs: Observation\/OB-0 \(.*\); .*Observation\/OB-19 \([^)]*\); and 5 more\.$/);
   expect(f!.message).not.toContain('OB-20');
 });
+
+/** A Bundle: `e` Encounters and one Claim of `d` diagnoses whose line k references Encounter k. */
+function spreadClaim(d: number, e: number): unknown {
+  const entry: { resource: Resource }[] = [{ resource: { resourceType: 'Patient', id: 'P' } }];
+  for (let k = 0; k < e; k++)
+    entry.push({
+      resource: { resourceType: 'Encounter', id: `e${k}`, subject: { reference: 'Patient/P' }, period: { start: '2026-10-02' } },
+    });
+  const item = Array.from({ length: e }, (_, k) => ({
+    sequence: k + 1,
+    productOrService: { coding: [{ system: 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: 'J3420' }] },
+    encounter: [{ reference: `Encounter/e${k}` }],
+  }));
+  const diagnosis = Array.from({ length: d }, (_, i) => ({
+    sequence: i + 1,
+    diagnosisCodeableConcept: {
+      coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: `R${String(i % 90).padStart(2, '0')}.${Math.floor(i / 90)}` }],
+    },
+  }));
+  entry.push({ resource: { resourceType: 'Claim', id: 'c', use: 'claim', patient: { reference: 'Patient/P' }, diagnosis, item } });
+  return { resourceType: 'Bundle', entry };
+}
+
+test('a Claim that would put 40,000 diagnoses on its encounters (200 on each of 200) is left out with a finding that says so; 20,000 are placed', () => {
+  const over = adapt(spreadClaim(200, 200));
+  const said = over.findings.filter((f) => f.message.startsWith('Claim puts its 200 diagnoses on each of the 200 encounters'));
+  expect(said).toHaveLength(1);
+  expect(said[0]!.message).toBe(
+    'Claim puts its 200 diagnoses on each of the 200 encounters its lines reference, more than the 25,000 diagnoses b12lint places from one claim: it is left out, with its 200 lines.',
+  );
+  expect(over.charts[0]!.encounters.every((e) => e.diagnoses.length === 0 && e.services.length === 0)).toBe(true);
+  const under = adapt(spreadClaim(100, 200));
+  expect(under.charts[0]!.encounters.every((e) => e.diagnoses.length === 100 && e.services.length === 1)).toBe(true);
+});

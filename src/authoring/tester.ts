@@ -28,21 +28,64 @@ const UNUSABLE: readonly string[] = [ENGINE_RULES.parseError, ENGINE_RULES.readE
 /** Runs every case; the ruleset's rules turned off are tested too. */
 export function runCases(ruleset: CompiledRuleset, cases: readonly TestCase[]): CaseResult[] {
   const engine = new Engine({ ...ruleset, rules: ruleset.allRules });
-  const linted = new Map<ChartText, Finding[]>();
-  const findingsOf = (chart: ChartText): Finding[] => {
+  const linted = new Map<ChartText, ByChart>();
+  const findingsOf = (chart: ChartText): ByChart => {
     let f = linted.get(chart);
     if (!f) {
-      f = lintText(chart.text, chart.format, chart.file, engine, { maxFileSize: Infinity, debug: false }).findings;
-      linted.set(chart, f);
+      const all = lintText(chart.text, chart.format, chart.file, engine, { maxFileSize: Infinity, debug: false }).findings;
+      if (chart.line !== undefined && chart.line > 1) shiftLines(all, chart.line - 1);
+      linted.set(chart, (f = new ByChart(all)));
     }
     return f;
   };
-  return cases.map((c) => judge(c, findingsOf(c.chart)));
+  return cases.map((c) => judge(c, findingsOf(c.chart).of(c.chartId)));
 }
 
-function judge(c: TestCase, all: readonly Finding[]): CaseResult {
-  // A case about one chart of a file also sees the file's own problems (findings with no chart).
-  const mine = all.filter((f) => c.chartId === undefined || f.chartId === c.chartId || f.chartId === undefined);
+/**
+ * A file's findings by chart: a case about one chart of a file sees that chart's findings and the
+ * file's own problems (findings with no chart), in the file's order. Split once, not filtered
+ * from all of them for each case (a file of thousands of charts, each a case).
+ */
+class ByChart {
+  private readonly byId = new Map<string, number[]>();
+  private readonly none: number[] = [];
+
+  constructor(private readonly all: readonly Finding[]) {
+    all.forEach((f, i) => {
+      if (f.chartId === undefined) this.none.push(i);
+      else {
+        const list = this.byId.get(f.chartId);
+        if (list) list.push(i);
+        else this.byId.set(f.chartId, [i]);
+      }
+    });
+  }
+
+  /** The findings a case about `chartId` (every chart: undefined) sees. */
+  of(chartId: string | undefined): Finding[] {
+    if (chartId === undefined) return [...this.all];
+    const own = this.byId.get(chartId) ?? [];
+    const out: Finding[] = [];
+    let a = 0;
+    let b = 0;
+    while (a < own.length || b < this.none.length) {
+      const next = b >= this.none.length || (a < own.length && own[a]! < this.none[b]!) ? own[a++]! : this.none[b++]!;
+      out.push(this.all[next]!);
+    }
+    return out;
+  }
+}
+
+/** Findings of a text that starts `by` lines into its file, placed in the file. */
+function shiftLines(findings: Finding[], by: number): void {
+  for (const f of findings) {
+    f.line += by;
+    for (const e of f.evidence) if (e.line !== undefined) e.line += by;
+    for (const i of f.query?.indicators ?? []) if (i.line !== undefined) i.line += by;
+  }
+}
+
+function judge(c: TestCase, mine: readonly Finding[]): CaseResult {
   const broken = mine.filter((f) => UNUSABLE.includes(f.ruleId) && f.severity === 'error');
   const actual = mine.filter((f) => f.ruleId === c.ruleId);
   const result = (reason: string): CaseResult => ({ case: c, passed: reason === '', actual, reason, broken });
