@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { REDACT_PUBLIC_KEY } from '../src/cli/main.js';
 import { shownValue } from '../src/core/shown.js';
-import type { Finding } from '../src/finding.js';
 import { Redactor, sensitiveKey } from '../src/report/redact.js';
 import { FORMATTERS } from '../src/report/index.js';
 import type { Report } from '../src/report/types.js';
 import { cli, ROOT } from './helpers/cli.js';
+import { findingOfC1 } from './helpers/finding.js';
 import { chart, scratch, type Scratch } from './helpers/scratch.js';
 
 interface Fixture {
@@ -179,17 +179,7 @@ test('hashes are stable across runs and formats, and a key (B12LINT_REDACT_KEY) 
 test('a long identifying value is redacted where a finding shows it shortened (its start and size)', () => {
   const name = `SMITH-JOHN-MRN-4471234-DOB-1961-05-20-${'X'.repeat(400)}`;
   const redactor = new Redactor({ sensitive: new Map([[sensitiveKey('c.json', 'C-1'), [name]]]), key: 'k' });
-  const f: Finding = {
-    ruleId: 'some-rule',
-    severity: 'warning',
-    message: `Patient ${shownValue(name)} has a finding.`,
-    chartId: 'C-1',
-    line: 1,
-    column: 1,
-    pointer: '',
-    fingerprint: '0123456789abcdef',
-    evidence: [],
-  };
+  const f = findingOfC1(`Patient ${shownValue(name)} has a finding.`);
   expect(f.message).toContain('SMITH-JOHN-MRN-4471234');
   const g = redactor.finding('c.json', f);
   expect(g.message).not.toMatch(/SMITH|4471234/);

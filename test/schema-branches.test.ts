@@ -8,22 +8,9 @@
 import { jest } from '@jest/globals';
 import fc from 'fast-check';
 import type { ErrorObject } from 'ajv';
-import { chooseBranches, schemaErrors } from '../src/rules/schema-check.js';
+import { chooseBranches, schemaErrors, takesType, typeOf } from '../src/rules/schema-check.js';
 
 type Schema = Record<string, unknown>;
-
-function typeOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  return typeof v;
-}
-
-function takesType(branch: Schema, type: string): boolean | undefined {
-  if (branch.type === undefined) return undefined;
-  const types = Array.isArray(branch.type) ? (branch.type as string[]) : [String(branch.type)];
-  return types.includes(type) || (type === 'integer' && types.includes('number'));
-}
 
 /** The filter as it was: every error looked at for each anyOf. */
 function filtered(errors: readonly ErrorObject[]): ErrorObject[] {

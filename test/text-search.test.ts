@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { PatternTrie, SuffixIndex, suffixArray } from '../src/report/text-search.js';
 import { quotedStrings, Redactor, sensitiveKey } from '../src/report/redact.js';
 import type { Finding } from '../src/finding.js';
+import { findingOfC1 } from './helpers/finding.js';
 import { spacing } from '../src/rules/template.js';
 
 /** Strings of a few letters, spaces and a character beyond the BMP, so that matches and word edges are frequent. */
@@ -104,17 +105,7 @@ function plainRedaction(s: string, values: readonly string[], hash: (v: string) 
   return out + s.slice(pos);
 }
 
-const finding = (message: string): Finding => ({
-  ruleId: 'some-rule',
-  severity: 'warning',
-  message,
-  chartId: 'C-1',
-  line: 1,
-  column: 1,
-  pointer: '',
-  fingerprint: '0123456789abcdef',
-  evidence: [],
-});
+const finding = findingOfC1;
 
 test('a chart with many identifying strings (walked in a trie) is redacted as one with a few (looked for one by one)', () => {
   fc.assert(

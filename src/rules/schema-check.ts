@@ -94,14 +94,14 @@ export function schemaProblems(name: SchemaName, value: unknown): SchemaProblem[
 }
 
 /** The JSON Schema type of a value. */
-function typeOf(v: unknown): string {
+export function typeOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
   return typeof v;
 }
 
-function takesType(branch: Schema, type: string): boolean | undefined {
+export function takesType(branch: Schema, type: string): boolean | undefined {
   if (branch.type === undefined) return undefined;
   const types = Array.isArray(branch.type) ? (branch.type as string[]) : [String(branch.type)];
   return types.includes(type) || (type === 'integer' && types.includes('number'));

@@ -286,6 +286,12 @@ export class BulkIndex {
     this.problems.push({ file, line, column, ruleId, severity: 'error', message });
   }
 
+  /** A `chart-format` warning about the resource on a line: read, but left out. */
+  private leftOut(file: number, line: number, type: string, id: string | undefined, why: string): void {
+    const name = `${type}${id === undefined ? '' : `/${shown(id)}`}`;
+    this.problems.push({ file, line, column: 1, ruleId: ENGINE_RULES.chartFormat, severity: 'warning', message: `${name} ${why}.` });
+  }
+
   /** Adds a resource's place to its patient's rows (a new patient when the key is new). */
   private addResource(key: string, type: string, file: number, offset: number, length: number, lineNo: number): void {
     let id = this.byKey!.get(key);
@@ -352,14 +358,13 @@ export class BulkIndex {
         if (SHARED_TYPES.has(type)) {
           const id = text(r.id);
           if (line.length > MAX_SHARED_BYTES) {
-            this.problems.push({
+            this.leftOut(
               file,
-              line: lineNo,
-              column: 1,
-              ruleId: ENGINE_RULES.chartFormat,
-              severity: 'warning',
-              message: `${type}${id === undefined ? '' : `/${shown(id)}`} is ${line.length.toLocaleString('en-US')} bytes, more than the ${MAX_SHARED_BYTES.toLocaleString('en-US')} a resource that patients share may be: it is not read, and what points to it is not followed.`,
-            });
+              lineNo,
+              type,
+              id,
+              `is ${line.length.toLocaleString('en-US')} bytes, more than the ${MAX_SHARED_BYTES.toLocaleString('en-US')} a resource that patients share may be: it is not read, and what points to it is not followed`,
+            );
             return;
           }
           if (id !== undefined && !this.shared.has(`${type}/${id}`))
@@ -369,14 +374,7 @@ export class BulkIndex {
         const key = patientKey(r, type, `${file}:${lineNo}`) ?? (type === 'Patient' ? `Patient@${file}:${lineNo}` : undefined);
         if (key !== undefined) this.addResource(key, type, file, offset, line.length, lineNo);
         else if (CHART_TYPES.has(type))
-          this.problems.push({
-            file,
-            line: lineNo,
-            column: 1,
-            ruleId: ENGINE_RULES.chartFormat,
-            severity: 'warning',
-            message: `${type}${text(r.id) === undefined ? '' : `/${shown(text(r.id)!)}`} is not linted, belonging to no chart: ${aboutNoPatient(r)}.`,
-          });
+          this.leftOut(file, lineNo, type, text(r.id), `is not linted, belonging to no chart: ${aboutNoPatient(r)}`);
       });
     } catch (err) {
       this.problem(file, 1, 1, ENGINE_RULES.readError, `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
