@@ -46,7 +46,12 @@ class Hit implements TermHit {
  */
 const MEMO_LIMIT = 256;
 
-export class TermMatcher {
+/** What finds a list's mentions in a note: a TermMatcher, or a diagnosis's words (mentions.ts). */
+export interface TermFinder {
+  find(text: string, section?: string): readonly TermHit[];
+}
+
+export class TermMatcher implements TermFinder {
   private readonly words: WordList;
   private readonly memo = new Map<string, Map<string, readonly TermHit[]>>();
   private memoSize = 0;

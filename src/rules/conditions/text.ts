@@ -2,7 +2,7 @@ import { NOTE_SECTIONS, type Diagnosis, type Encounter } from '../../chart/model
 import { ASSERTIONS, type Assertion } from '../context.js';
 import { shift } from '../duration.js';
 import { noteEvidence } from '../evidence.js';
-import type { TermHit, TermMatcher } from '../terms.js';
+import type { TermFinder, TermHit } from '../terms.js';
 import type { ConditionModule, EvidenceRef, Outcome, Scope } from '../types.js';
 
 interface Options {
@@ -76,12 +76,12 @@ export const text: ConditionModule<Options> = {
       return o.scope === 'chart' || !scope.encounter ? scope.chart.encounters : [scope.encounter];
     };
     /** The sentences (by start) of a note that mention one of the words. */
-    const sentencesWith = (m: TermMatcher, note: { text: string; section: string }): Set<number> =>
+    const sentencesWith = (m: TermFinder, note: { text: string; section: string }): Set<number> =>
       new Set(m.find(note.text, note.section).map((h) => h.sentence[0]));
     // The outcome depends only on the notes read and the words looked for: kept for the last of
     // them, since the claim lines of an encounter come one after another and each would read all
     // of its notes again (a thousand lines and a thousand notes took seconds).
-    let last: { notesOf: object; day: number; words: TermMatcher; self: TermMatcher | undefined; outcome: Outcome | null } | undefined;
+    let last: { notesOf: object; day: number; words: TermFinder; self: TermFinder | undefined; outcome: Outcome | null } | undefined;
     return (scope) => {
       const d: Diagnosis | undefined = scope.diagnosis;
       if (about && !d) return null;
@@ -96,7 +96,7 @@ export const text: ConditionModule<Options> = {
       return outcome;
     };
 
-    function read(scope: Scope, words: TermMatcher, self: TermMatcher | undefined): Outcome | null {
+    function read(scope: Scope, words: TermFinder, self: TermFinder | undefined): Outcome | null {
       const evidence: EvidenceRef[] = [];
       let first: TermHit | undefined;
       for (const e of encountersOf(scope)) {
