@@ -9,6 +9,7 @@
  * that only case folding makes letters), both give the same matches, at the same places, in the
  * same order. ASCII text with ASCII phrases takes a third way (lower-cased, no case folding), held to the same search.
  */
+import { jest } from '@jest/globals';
 import fc from 'fast-check';
 import { setupRuleset } from '../src/run/setup.js';
 import { LOOKBEHIND_FROM, PHRASE_LENGTH_PATTERN, PHRASE_WORDS_PATTERN, phraseSize, withinLimits, WordList } from '../src/rules/words.js';
@@ -136,6 +137,28 @@ describe('ASCII text, with ASCII phrases, lower-cased and searched without case 
       ),
       { numRuns: 3000 },
     );
+  });
+
+  test('a text beyond ASCII, for ASCII phrases, is searched through its ASCII shadow, not with case folding (a thousand phrases over a long such note took seconds)', () => {
+    const folded = jest.spyOn(WordList.prototype as unknown as { scanFolded: () => void }, 'scanFolded');
+    try {
+      const list = asIn(
+        Array.from({ length: 1000 }, (_, i) => `zqxw ${i}`),
+        32,
+      );
+      const note = `\u201cPatient\u201d: ${'zqxw 12 '.repeat(200)}caf\u00e9 zqxw 999\u00e9 zqxw 998`;
+      expect(matches(list, note)).toHaveLength(201);
+      expect(folded).not.toHaveBeenCalled();
+    } finally {
+      folded.mockRestore();
+    }
+  });
+
+  test('in a shadow, a letter or digit beyond ASCII stays a letter, never an ASCII digit a year could take; long s and Kelvin sign fold', () => {
+    expect(matches(asIn(['<year>', 'b12'], Infinity), '19\u0663\u0663 and 1999 \u00e9b12 b12\u00e9 B12')).toEqual(['9:1999', '24:B12']);
+    const text = '\u017fX and \u212aY, \u201cky\u201d';
+    expect(matches(asIn(['sx', 'ky'], 0), text)).toEqual(matches(longWay(['sx', 'ky']), text));
+    expect(matches(asIn(['sx', 'ky'], 0), text)).toHaveLength(3);
   });
 
   test('a phrase that folds to ASCII (long s, Kelvin sign) still finds its ASCII letters; the text keeps its own case', () => {

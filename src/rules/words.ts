@@ -162,8 +162,10 @@ export const LOOKBEHIND_FROM = 32;
  * For ASCII phrases in ASCII text it finds the same matches: an ASCII letter folds only to its
  * other case there, lower-casing ASCII keeps every character at its place, and what is handed on
  * is the text's own characters. A list with a phrase beyond ASCII never takes it (the long s and
- * the Kelvin sign fold to ASCII letters), nor does a text with a character beyond ASCII. Without
- * case folding the pattern compiles in about half the time and scans about a third faster.
+ * the Kelvin sign fold to ASCII letters); a text with a character beyond ASCII takes it through
+ * its ASCII shadow (`asciiShadow`). Without case folding the pattern compiles in about half the
+ * time and scans about a third faster, and a long list's alternatives are not tried with case
+ * folding at each word of a long note.
  */
 export class WordList {
   private readonly re: RegExp | undefined;
@@ -175,6 +177,8 @@ export class WordList {
   /** The phrases, when all are ASCII: the pattern for ASCII text, lower-cased (`asciiPattern`). */
   private readonly asciiPhrases: string | undefined;
   private ascii: RegExp | undefined;
+  /** For ASCII phrases: a letter no phrase holds, which stands for a letter or digit beyond ASCII in a text's shadow (`asciiShadow`). */
+  private readonly stand: string | undefined;
 
   /**
    * `lookbehindFrom`: the list length from which the pattern checks the start of a word; `asciiWay`:
@@ -188,7 +192,11 @@ export class WordList {
     const list = phrasesOf(terms);
     if (list.length === 0) return;
     const phrases = `(?:${list.map(phrasePattern).join('|')})`;
-    if (asciiWay && list.every(isAscii)) this.asciiPhrases = phrases;
+    if (asciiWay && list.every(isAscii)) {
+      this.asciiPhrases = phrases;
+      const used = list.join('').toLowerCase();
+      if (!used.includes(OTHER)) this.stand = [...STAND_INS].find((c) => !used.includes(c));
+    }
     this.starts = list.length >= lookbehindFrom;
     if (this.starts) {
       this.re = new RegExp(`(?<!${WORD_CLASS})${phrases}${E}`, 'giu');
@@ -214,7 +222,9 @@ export class WordList {
    */
   scan(text: string, each: (index: number, match: string) => boolean | void): void {
     if (!this.re) return;
-    const lower = this.asciiPhrases !== undefined ? asciiLowerCase(text) : undefined;
+    let lower = this.asciiPhrases !== undefined ? asciiLowerCase(text) : undefined;
+    // A text beyond ASCII, for ASCII phrases: its shadow, searched the same way (asciiShadow).
+    if (lower === undefined && this.stand !== undefined) lower = asciiShadow(text, this.stand);
     if (lower !== undefined) {
       const re = this.asciiPattern();
       re.lastIndex = 0;
@@ -275,6 +285,55 @@ function asciiLowerCase(text: string): string | undefined {
     lastLower = isAscii(text) ? text.toLowerCase() : undefined;
   }
   return lastLower;
+}
+
+/** What stands for a character beyond ASCII that is neither a letter, a digit nor white space, in a shadow (no phrase may hold it). */
+const OTHER = '\u0001';
+/**
+ * Word characters that may stand for a letter or digit beyond ASCII, the first that no phrase of
+ * a list holds: letters and the underscore, never a digit (a `<year>` token's `\d` takes ASCII
+ * digits only, and would take one standing for a digit beyond ASCII).
+ */
+const STAND_INS = '_zqxjvkwyfgbpmhucdlrtsnoiae';
+
+/**
+ * A text beyond ASCII as ASCII phrases see it, the same length, for the search without case
+ * folding: ASCII lower-cased; the long s and the Kelvin sign as the s and k they fold to (no
+ * other character folds to an ASCII letter); any other letter or digit (as the patterns' word
+ * class says, case folding included) as `stand`, a letter no phrase holds; white space as a
+ * space; anything else as OTHER, which no phrase holds. Each unit of a surrogate pair likewise.
+ * So at each place the shadow is a letter or digit where the text is, white space where it is,
+ * and equals a phrase's character where the text folds to it: ASCII phrases match the shadow,
+ * lower-cased, where they match the text with case folding, and the text's own characters are
+ * reported. A note with one curly quote no longer sends every list to the folded search (a list
+ * of a thousand phrases took seconds over a long such note).
+ */
+let lastShadowText: string | undefined;
+let lastShadowStand: string | undefined;
+let lastShadow = '';
+function asciiShadow(text: string, stand: string): string {
+  if (text === lastShadowText && stand === lastShadowStand) return lastShadow;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) continue;
+    const cp = text.codePointAt(i)!;
+    const units = cp > 0xffff ? 2 : 1;
+    let as: string;
+    if (cp === 0x17f) as = 's';
+    else if (cp === 0x212a) as = 'k';
+    else if (WORD_CHAR.test(String.fromCodePoint(cp))) as = stand;
+    else if (isSpace(c)) as = ' ';
+    else as = OTHER;
+    out += text.slice(from, i).toLowerCase() + as.repeat(units);
+    i += units - 1;
+    from = i + 1;
+  }
+  lastShadowText = text;
+  lastShadowStand = stand;
+  lastShadow = out + text.slice(from).toLowerCase();
+  return lastShadow;
 }
 
 /** The character (a whole code point) before index i. */
