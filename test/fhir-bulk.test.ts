@@ -161,9 +161,25 @@ describe('reading an export', () => {
         'Medication/MED-CYANO-1000 is 70,175 bytes, more than the 65,536 a resource that patients share may be: it is not read, and what points to it is not followed.',
       ],
     ]);
-    // The administration that names it says its medication is unknown; the rest of the chart is linted.
-    expect(findings(r.report).some((f) => /does not resolve to a Medication/.test(f.message))).toBe(true);
+    // What points to it says why it is not followed (not that the export lacks it); the rest of the chart is linted.
+    const pointing = findings(r.report).filter((f) => /does not resolve to a Medication/.test(f.message));
+    expect(pointing.length).toBeGreaterThan(0);
+    expect(
+      pointing.every((f) => f.message.includes('Medication/MED-CYANO-1000 is in this export but too large to read (70,175 bytes')),
+    ).toBe(true);
+    expect(findings(r.report).some((f) => f.message.includes('no Medication with that id'))).toBe(false);
     expect(findings(r.report).some((f) => f.ruleId === 'b12-injection-blood-loss-dx')).toBe(true);
+  });
+
+  test('a Medication id given twice, the first line over 64 KB: the first line is the one, left out; the second is not read either', () => {
+    const dir = exportCopy('huge-then-small');
+    const line = readFileSync(resolve(dir, 'Medication.000.ndjson'), 'utf8').trim();
+    const med = JSON.parse(line) as Record<string, unknown>;
+    writeFileSync(resolve(dir, 'Medication.000.ndjson'), `${JSON.stringify({ ...med, note: [{ text: 'x'.repeat(70_000) }] })}\n${line}\n`);
+    const r = cliJson([`${tmp.rel}/huge-then-small`]);
+    const pointing = findings(r.report).filter((f) => /does not resolve to a Medication/.test(f.message));
+    expect(pointing.length).toBeGreaterThan(0);
+    expect(pointing.every((f) => f.message.includes('too large to read'))).toBe(true);
   });
 
   test('a broken line is a parse-error at its line; the other lines are still read', () => {

@@ -208,9 +208,73 @@ test('a Claim that would put 40,000 diagnoses on its encounters (200 on each of 
   const said = over.findings.filter((f) => f.message.startsWith('Claim puts its 200 diagnoses on each of the 200 encounters'));
   expect(said).toHaveLength(1);
   expect(said[0]!.message).toBe(
-    'Claim puts its 200 diagnoses on each of the 200 encounters its lines reference, more than the 25,000 diagnoses b12lint places from one claim: it is left out, with its 200 lines.',
+    'Claim puts its 200 diagnoses on each of the 200 encounters its lines reference, more than the 25,000 diagnoses b12lint places from one claim: it is left out, with its diagnoses and 200 lines.',
   );
   expect(over.charts[0]!.encounters.every((e) => e.diagnoses.length === 0 && e.services.length === 0)).toBe(true);
   const under = adapt(spreadClaim(100, 200));
   expect(under.charts[0]!.encounters.every((e) => e.diagnoses.length === 100 && e.services.length === 1)).toBe(true);
+});
+
+test('a Claim of 25,001 diagnoses that names no encounter is left out with no encounter made from it: what has no encounter stays unplaced, and its EOB says the Claim is left out', () => {
+  const diagnosis = Array.from({ length: 25_001 }, (_, i) => ({
+    sequence: i + 1,
+    diagnosisCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'D51.0' }] },
+  }));
+  const j3420 = { coding: [{ system: 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: 'J3420' }] };
+  const item = [{ sequence: 1, productOrService: j3420 }];
+  const bundle = {
+    resourceType: 'Bundle',
+    entry: [
+      { resource: { resourceType: 'Patient', id: 'P' } },
+      {
+        resource: {
+          resourceType: 'ExplanationOfBenefit',
+          id: 'x',
+          status: 'active',
+          use: 'claim',
+          patient: { reference: 'Patient/P' },
+          claim: { reference: 'Claim/c' },
+          item: [...item, { sequence: 2, productOrService: j3420 }],
+        },
+      },
+      {
+        resource: {
+          resourceType: 'Claim',
+          id: 'c',
+          status: 'active',
+          use: 'claim',
+          patient: { reference: 'Patient/P' },
+          billablePeriod: { start: '2026-10-01' },
+          diagnosis,
+          item,
+          procedure: [{ sequence: 1, procedureCodeableConcept: j3420 }],
+        },
+      },
+      {
+        resource: {
+          resourceType: 'Procedure',
+          id: 'pr',
+          status: 'completed',
+          subject: { reference: 'Patient/P' },
+          code: j3420,
+          performedDateTime: '2026-10-01',
+        },
+      },
+    ],
+  };
+  const out = adapt(bundle);
+  expect(out.charts[0]!.encounters).toEqual([]);
+  const messages = out.findings.map((f) => f.message);
+  expect(messages).toContain(
+    'Claim has 25,001 diagnoses, more than the 25,000 b12lint places from one claim: it is left out, with its diagnoses, 1 line and 1 procedure.',
+  );
+  // Its line 1 is the Claim's (left out with it); its line 2 is not among the Claim's lines.
+  expect(messages).toContainEqual(
+    expect.stringMatching(
+      /^1 line not linted: this ExplanationOfBenefit adjudicates Claim\/c, which is left out, and it is not among its lines: line 2 /,
+    ),
+  );
+  expect(messages.some((m) => m.includes('whose lines are read'))).toBe(false);
+  // The Procedure has no encounter to go to (none is made from the Claim), and says so.
+  expect(messages.some((m) => /Procedure\/pr/.test(m) && /no encounter/.test(m))).toBe(true);
 });

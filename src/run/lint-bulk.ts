@@ -247,8 +247,8 @@ async function lintBulk(
       if (patient.id % CHECK_EVERY === CHECK_EVERY - 1) await checkpoint();
       const home = outcomes[patient.home]!;
       try {
-        const { entries, sources, external } = index.assemble(patient);
-        const adapted = adaptFhirEntries(entries, { map, where: 'export', external });
+        const { entries, sources, external, notRead } = index.assemble(patient);
+        const adapted = adaptFhirEntries(entries, { map, where: 'export', external, notRead });
         const unlocated: UnlocatedFinding[] = [...adapted.findings];
         home.charts += adapted.charts.length;
         for (const chart of adapted.charts) {

@@ -15,7 +15,7 @@ import { ENGINE_RULES, type Severity } from '../../finding.js';
 import { deepJsonProblem, farTooDeep, jsonProblem } from '../../read/parse.js';
 import { LineReader } from './bulk-read.js';
 import { Column } from './bulk-rows.js';
-import { canonicalRef, refText, refType, type ExternalLookup } from './refs.js';
+import { canonicalRef, refText, refType, type ExternalLookup, type NotReadLookup } from './refs.js';
 import { shown } from './systems.js';
 import { containedIdentity } from './patient.js';
 import { CHART_TYPES, isObj, objects, text, type Entry, type Obj } from './types.js';
@@ -71,6 +71,8 @@ export interface AssembledPatient {
   sources: BulkSource[];
   /** Looks up resources outside the patient (Medications), adding them to `sources`. */
   external: ExternalLookup;
+  /** Why a shared resource that is in the export is not read (too large), if so. */
+  notRead: NotReadLookup;
 }
 
 const CHUNK = 1 << 20;
@@ -204,6 +206,8 @@ export class BulkIndex {
   private byKey: Map<string, number> | undefined = new Map();
   /** Rows of the resources about no patient that patients point to, by `Type/id`. */
   private readonly shared = new Map<string, number>();
+  /** Resources about no patient left out for their size, by `Type/id`: their size. */
+  private readonly unreadShared = new Map<string, number>();
   /** Shared resources already parsed, by row, least recently used first. */
   private readonly sharedParsed = new Map<number, { resource: Obj; text: string; bytes: number }>();
   private sharedBytes = 0;
@@ -252,7 +256,13 @@ export class BulkIndex {
       sources.push({ file: loc.file, line: loc.line, text });
       return { resource, type: String(resource.resourceType), ptr };
     };
-    return { entries, sources, external };
+    const notRead: NotReadLookup = (key) => {
+      const bytes = this.unreadShared.get(key);
+      return bytes === undefined
+        ? undefined
+        : `${shown(key)} is in this export but too large to read (${bytes.toLocaleString('en-US')} bytes, more than the ${MAX_SHARED_BYTES.toLocaleString('en-US')} a resource that patients share may be)`;
+    };
+    return { entries, sources, external, notRead };
   }
 
   /**
@@ -357,7 +367,11 @@ export class BulkIndex {
         const r = value as Obj;
         if (SHARED_TYPES.has(type)) {
           const id = text(r.id);
+          const key = id === undefined ? undefined : `${type}/${id}`;
+          // The first line of an id is the one read (or left out); later ones are not.
+          if (key !== undefined && (this.shared.has(key) || this.unreadShared.has(key))) return;
           if (line.length > MAX_SHARED_BYTES) {
+            if (key !== undefined) this.unreadShared.set(key, line.length);
             this.leftOut(
               file,
               lineNo,
@@ -367,8 +381,7 @@ export class BulkIndex {
             );
             return;
           }
-          if (id !== undefined && !this.shared.has(`${type}/${id}`))
-            this.shared.set(`${type}/${id}`, this.rows.add(file, offset, line.length, lineNo));
+          if (key !== undefined) this.shared.set(key, this.rows.add(file, offset, line.length, lineNo));
           return;
         }
         const key = patientKey(r, type, `${file}:${lineNo}`) ?? (type === 'Patient' ? `Patient@${file}:${lineNo}` : undefined);

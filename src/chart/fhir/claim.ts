@@ -48,11 +48,16 @@ function notCounted(e: Entry): string | undefined {
 }
 
 export function applyClaims(entries: readonly Entry[], encounters: Encounters, ctx: Context): void {
+  // Claims whose lines are not read, and the ExplanationOfBenefits of Claims in the input: those
+  // are checked once every Claim is applied, so that they can tell which lines were read.
+  const notRead = new Set<Entry>();
+  const adjudications: [Entry, Entry][] = [];
   for (const e of entries) {
     const why = notCounted(e);
     if (why !== undefined) {
       const lines = objects(e.resource.item).length;
       leftOutByStatus(e, lines ? `${why}; ${lines} line${lines === 1 ? '' : 's'}` : why, ctx);
+      notRead.add(e);
       continue;
     }
     if (e.type === 'ClaimResponse') {
@@ -60,9 +65,10 @@ export function applyClaims(entries: readonly Entry[], encounters: Encounters, c
       continue;
     }
     const claim = e.type === 'ExplanationOfBenefit' ? ctx.index.resolve(e.resource.claim, e) : undefined;
-    if (claim?.type === 'Claim') checkAdjudicated(e, claim, ctx);
-    else applyClaim(e, encounters, ctx);
+    if (claim?.type === 'Claim') adjudications.push([e, claim]);
+    else if (!applyClaim(e, encounters, ctx)) notRead.add(e);
   }
+  for (const [eob, claim] of adjudications) checkAdjudicated(eob, claim, ctx, notRead.has(claim));
 }
 
 /** The items of a claim: STU3 names the code `service` and the pointers `diagnosisLinkId`. */
@@ -235,7 +241,8 @@ function claimSetting(r: Obj): Setting {
 /** The most diagnoses one claim may place (its diagnoses times the encounters its lines reference). */
 export const MAX_CLAIM_PLACEMENTS = 25_000;
 
-function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
+/** Reads a claim into the chart; false when it is left out (reported). */
+function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): boolean {
   const { diagnoses, dropped } = claimDiagnoses(entry, ctx);
   const items = itemsOf(entry);
   // The encounter of each item: the first of its references that resolves.
@@ -255,6 +262,7 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
     }
   }
   const encs = [...new Set(itemEncounter.values())];
+  if (tooManyPlaced(entry, diagnoses.length, encs.length, items.length, ctx)) return false;
   if (encs.length === 0) {
     const day = claimDay(entry.resource);
     if (!day) {
@@ -263,12 +271,11 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
         entry.ptr,
         `${entry.type} references no encounter and has no billablePeriod, servicedDate or created date: it cannot be placed in time and is left out${lines}.`,
       );
-      return;
+      return false;
     }
     encs.push(encounters.standIn(entry, day, claimSetting(entry.resource)));
   }
-  const bySequence = placeClaimDiagnoses(entry, diagnoses, encs, items.length, ctx);
-  if (!bySequence) return;
+  const bySequence = placeClaimDiagnoses(diagnoses, encs);
   const left = { other: [] as Item[], unknown: [] as Item[], none: [] as Item[] };
   for (const it of items) {
     const lc = lineCode(it.concept);
@@ -307,6 +314,7 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): void {
   const added = itemsOf(entry, 'addItem').map((it) => ({ ...leftOutLine(it), label: codeLabel(it).label.replace(/^line/, 'added line') }));
   reportLeftOut(ctx.p, added, 'info', (n) => `${several(n, 'line')} added by the payer not linted (b12lint lints the lines billed)`);
   reportProcedures(entry, ctx);
+  return true;
 }
 
 /** The most diagnosis sequences a message names; the others are counted. */
@@ -360,7 +368,7 @@ function billedCode(concept: unknown): string | undefined {
  * An ExplanationOfBenefit of a Claim in the input: the Claim's lines are read. A line of the
  * ExplanationOfBenefit the Claim does not have (no line with its number and code) is reported.
  */
-function checkAdjudicated(eob: Entry, claim: Entry, ctx: Context): void {
+function checkAdjudicated(eob: Entry, claim: Entry, ctx: Context, claimNotRead: boolean): void {
   // The Claim's lines by number and code, once (each line of the EOB searched them all: 8,000 lines
   // took 18 s). A number is JSON: only a text or number can equal another, as with ===.
   const key = (seq: unknown, code: string | undefined): string | undefined =>
@@ -376,12 +384,11 @@ function checkAdjudicated(eob: Entry, claim: Entry, ctx: Context): void {
     const k = key(it.item.sequence, billedCode(it.concept));
     return k === undefined || !claimed.has(k);
   });
-  reportLeftOut(
-    ctx.p,
-    missing.map(leftOutLine),
-    'warning',
-    (n) =>
-      `${several(n, 'line')} not linted: this ExplanationOfBenefit adjudicates ${resourceName(claim)}, whose lines are read, and ${n === 1 ? 'it is' : 'they are'} not among them`,
+  reportLeftOut(ctx.p, missing.map(leftOutLine), 'warning', (n) =>
+    // The lines that are the Claim's are the Claim's to report (read, or left out with it).
+    claimNotRead
+      ? `${several(n, 'line')} not linted: this ExplanationOfBenefit adjudicates ${resourceName(claim)}, which is left out, and ${n === 1 ? 'it is' : 'they are'} not among its lines`
+      : `${several(n, 'line')} not linted: this ExplanationOfBenefit adjudicates ${resourceName(claim)}, whose lines are read, and ${n === 1 ? 'it is' : 'they are'} not among them`,
   );
 }
 
@@ -432,25 +439,36 @@ function shortValue(v: unknown): string {
 }
 
 /**
- * Each of the claim's diagnoses on each encounter its lines reference, by sequence; undefined when
- * that would be too many (reported). A real claim has a few dozen at most on a few encounters; a
- * thousand on each of a thousand made a million diagnoses (7 s and 700 MB for a 300 KB file,
- * gigabytes before the chart was refused).
+ * Whether a claim would place too many diagnoses (its diagnoses on each encounter its lines
+ * reference, or on the one made from it), reported so. A real claim has a few dozen at most on a
+ * few encounters; a thousand on each of a thousand made a million diagnoses (7 s and 700 MB for a
+ * 300 KB file, gigabytes before the chart was refused).
  */
+function tooManyPlaced(entry: Entry, diagnoses: number, encs: number, lines: number, ctx: Context): boolean {
+  if (diagnoses * Math.max(encs, 1) <= MAX_CLAIM_PLACEMENTS) return false;
+  const n = (k: number): string => k.toLocaleString('en-US');
+  const what =
+    encs > 1
+      ? `puts its ${n(diagnoses)} diagnoses on each of the ${n(encs)} encounters its lines reference, more than the ${n(MAX_CLAIM_PLACEMENTS)} diagnoses`
+      : `has ${n(diagnoses)} diagnoses, more than the ${n(MAX_CLAIM_PLACEMENTS)}`;
+  const added = objects(entry.resource.addItem).length;
+  const procedures = objects(entry.resource.procedure).length;
+  const parts = [
+    'diagnoses',
+    ...(lines ? [several(lines, 'line')] : []),
+    ...(added ? [several(added, 'added line')] : []),
+    ...(procedures ? [several(procedures, 'procedure')] : []),
+  ];
+  const all = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  ctx.p.add(entry.ptr, `${entry.type} ${what} b12lint places from one claim: it is left out, with its ${all}.`);
+  return true;
+}
+
+/** Each of the claim's diagnoses on each of its encounters, by sequence. */
 function placeClaimDiagnoses(
-  entry: Entry,
   diagnoses: readonly { sequence?: number; draft: DiagnosisDraft }[],
   encs: readonly EncounterDraft[],
-  lines: number,
-  ctx: Context,
-): Map<EncounterDraft, Map<number, Diagnosis>> | undefined {
-  if (diagnoses.length * encs.length > MAX_CLAIM_PLACEMENTS) {
-    ctx.p.add(
-      entry.ptr,
-      `${entry.type} puts its ${diagnoses.length.toLocaleString('en-US')} diagnoses on each of the ${encs.length.toLocaleString('en-US')} encounters its lines reference, more than the ${MAX_CLAIM_PLACEMENTS.toLocaleString('en-US')} diagnoses b12lint places from one claim: it is left out, with its ${lines === 1 ? 'line' : `${lines.toLocaleString('en-US')} lines`}.`,
-    );
-    return undefined;
-  }
+): Map<EncounterDraft, Map<number, Diagnosis>> {
   const bySequence = new Map<EncounterDraft, Map<number, Diagnosis>>();
   for (const enc of encs) {
     enc.claimed = true;

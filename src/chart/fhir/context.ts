@@ -36,7 +36,9 @@ export function follow(
   if (written === undefined) return undefined;
   const hit = ctx.index.resolve(ref, from);
   if (hit && hit.type === type) return hit;
-  const found = hit ? `it points to ${article(hit.type)}` : `no ${refType(written) ?? type} with that id is in this ${ctx.where}`;
+  const found = hit
+    ? `it points to ${article(hit.type)}`
+    : (ctx.index.whyNotRead(ref) ?? `no ${refType(written) ?? type} with that id is in this ${ctx.where}`);
   ctx.p.add(ptr, `Reference "${written}" does not resolve to ${article(type)}: ${found}; ${consequence}.`, severity);
   return undefined;
 }

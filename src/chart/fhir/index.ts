@@ -11,7 +11,7 @@ import type { Context } from './context.js';
 import { LeftOut, leftOutResource, several } from './left-out.js';
 import type { ConceptMap } from './concept-map.js';
 import { groupByPatient } from './patient.js';
-import { ResourceIndex, type ExternalLookup } from './refs.js';
+import { ResourceIndex, type ExternalLookup, type NotReadLookup } from './refs.js';
 import { isObj, objects, text, typedId, type Entry, type Obj } from './types.js';
 
 export function isFhirResource(value: unknown): value is Obj {
@@ -49,6 +49,8 @@ export interface FhirOptions {
   where: 'file' | 'export';
   /** Resources outside `entries` that references may need (a Bulk export's Medications). */
   external?: ExternalLookup;
+  /** Why such a resource is there but not read (a Medication too large to share). */
+  notRead?: NotReadLookup;
 }
 
 const OUTSIDE = (n: number): string => `${several(n, 'resource')} not linted, belonging to no chart`;
@@ -56,7 +58,7 @@ const OUTSIDE = (n: number): string => `${several(n, 'resource')} not linted, be
 /** Charts from resources, one per patient; resources of a chart's kind that belong to none are reported. */
 export function adaptFhirEntries(entries: readonly Entry[], options: FhirOptions): AdaptResult {
   const p = new ChartProblems();
-  const index = new ResourceIndex(options.external);
+  const index = new ResourceIndex(options.external, options.notRead);
   const kept: Entry[] = [];
   for (const e of entries) {
     if (index.add(e))

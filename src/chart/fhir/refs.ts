@@ -28,12 +28,23 @@ export function refText(v: unknown): string | undefined {
 }
 
 export type ExternalLookup = (key: string) => Entry | undefined;
+/** Why a resource outside the input that a reference names (`Type/id`) is not read, if it is there but left out. */
+export type NotReadLookup = (key: string) => string | undefined;
 
 export class ResourceIndex {
   private readonly byKey = new Map<string, Entry>();
   private readonly contained = new Map<Entry, Map<string, Entry>>();
 
-  constructor(private readonly external?: ExternalLookup) {}
+  constructor(
+    private readonly external?: ExternalLookup,
+    private readonly notRead?: NotReadLookup,
+  ) {}
+
+  /** Why the resource a Reference names is in the input but not read (a Bulk export's Medication too large), if so. */
+  whyNotRead(ref: unknown): string | undefined {
+    const r = refText(ref);
+    return r === undefined || r.startsWith('#') ? undefined : this.notRead?.(canonicalRef(r));
+  }
 
   /** Indexes an entry; returns the entry already indexed under the same id, if there is one. */
   add(entry: Entry): Entry | undefined {
