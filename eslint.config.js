@@ -41,6 +41,24 @@ export default tseslint.config(
     },
   },
   {
+    // A list as long as an input makes it must not be spread into one call's arguments: 130,000
+    // overflow the stack (src/core/arrays.ts has pushAll, maxOf and minOf).
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(push|unshift)$/] > SpreadElement',
+          message: 'push(...list) passes every item as an argument; use pushAll (src/core/arrays.ts).',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min)$/] > SpreadElement",
+          message: 'Math.max(...list) passes every item as an argument; use maxOf or minOf (src/core/arrays.ts).',
+        },
+      ],
+    },
+  },
+  {
     // The HTML report's script runs in the browser.
     files: ['src/report/html/client/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },

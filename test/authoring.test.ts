@@ -1,7 +1,8 @@
 /**
  * The rule-authoring commands, run as a user runs them: `b12lint test`, `init`, `print-config`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { schemaProblems } from '../src/rules/schema-check.js';
@@ -189,6 +190,28 @@ describe('b12lint init', () => {
       stderr: 'b12lint: b12lint.config.yaml already exists: nothing was written (--force overwrites)\n',
     });
     expect(cli(['init', '--force'], { cwd: dir }).code).toBe(0);
+  });
+
+  test('a link (even to nothing) or a FIFO where it would write: refused, exit 2, nothing written through it, even with --force', () => {
+    const dir = tmp();
+    const outside = join(tmp(), 'victim.yaml');
+    symlinkSync(outside, join(dir, 'b12lint.config.yaml'));
+    for (const args of [['init'], ['init', '--force']]) {
+      expect(cli(args, { cwd: dir })).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: 'b12lint: b12lint.config.yaml is not a plain file (a link, a folder or a device): nothing was written\n',
+      });
+    }
+    expect(existsSync(outside)).toBe(false);
+    const fifoDir = tmp();
+    execFileSync('mkfifo', [join(fifoDir, 'b12lint-rules.yaml')]);
+    const r = cli(['init', '--ruleset', '--force'], { cwd: fifoDir });
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'b12lint: b12lint-rules.yaml is not a plain file (a link, a folder or a device): nothing was written\n',
+    ]);
+    expect(existsSync(join(fifoDir, 'b12lint.config.yaml'))).toBe(false);
   });
 
   test('its commented examples (override, codeset extension, values, ignore) are a valid config', () => {

@@ -8,13 +8,14 @@ import { Engine } from '../src/rules/engine.js';
 import { setupRuleset } from '../src/run/setup.js';
 import { lintText } from '../src/run/lint-file.js';
 import { JsonLocator } from '../src/read/json-locate.js';
+import { maxOf, minOf, pushAll } from '../src/core/arrays.js';
 import { duplicateChartIds } from '../src/run/run.js';
 import { closest } from '../src/rules/suggest.js';
 import { CodeMatcher } from '../src/rules/codes.js';
 import { TermMatcher } from '../src/rules/terms.js';
 import { loadDefinitions } from '../src/rules/load.js';
 import { Problems } from '../src/read/problems.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { scratch } from './helpers/scratch.js';
@@ -337,4 +338,29 @@ test('3,000 pointers in JSON nested 150 deep are located with each ancestor walk
   const last = pointers[pointers.length - 1]!;
   expect(found.get(last)).toEqual({ line: 1, column: text.indexOf('{"v":19},{"a":[]}') + 6 });
   expect(found.size).toBe(depth * leaves);
+});
+
+test('130,000 charts sharing one id in one file, and 130,000 broken lines in an HTML report with sources: a report and exit 1, not a stack overflow (each list was spread into one call)', () => {
+  const s = scratch();
+  try {
+    s.write('dup.ndjson', '{"chartId":"A"}\n'.repeat(130_000));
+    const dup = cli(['--no-config-lookup', '-f', 'stylish', '-o', 'dup.txt', 'dup.ndjson'], { cwd: s.dir });
+    expect([dup.code, dup.stderr]).toEqual([1, '']);
+    const tail = readFileSync(join(s.dir, 'dup.txt'), 'utf8').slice(-300);
+    expect(tail).toMatch(/✖ [\d,]+ problems \([\d,]+ errors?, [\d,]+ warnings?\) in [\d,]+ of 130,?000 charts\n$/);
+    s.write('broken.ndjson', 'x\n'.repeat(130_000));
+    const html = cli(['--no-config-lookup', '--debug', '-f', 'html', '-o', 'broken.html', 'broken.ndjson'], { cwd: s.dir });
+    expect([html.code, html.stderr]).toEqual([1, '']);
+    expect(readFileSync(join(s.dir, 'broken.html'), 'utf8').trimEnd().endsWith('</html>')).toBe(true);
+  } finally {
+    s.remove();
+  }
+});
+
+test('pushAll, maxOf and minOf take lists longer than a call takes arguments', () => {
+  const long = Array.from({ length: 300_000 }, (_, i) => i);
+  const out: number[] = [-1];
+  pushAll(out, long);
+  expect([out.length, out[0], out[300_000]]).toEqual([300_001, -1, 299_999]);
+  expect([maxOf(long), minOf(long), maxOf([], 2), minOf([], 8), maxOf([1, Number.NaN, 3])]).toEqual([299_999, 0, 2, 8, Number.NaN]);
 });

@@ -155,3 +155,28 @@ test('1,000 findings of a chart with 1,000 quoted strings are redacted without l
   }
   expect(redacted.every((f) => /^Diagnosis described as redacted:[0-9a-f]{12} is not billable\.$/.test(f.message))).toBe(true);
 });
+
+test('findings of two charts that alternate are redacted with each chart’s patterns made once, not at each change of chart', () => {
+  const a = Array.from({ length: 200 }, (_, i) => `Alpha${i} Person`);
+  const b = Array.from({ length: 200 }, (_, i) => `Beta${i} Person`);
+  const redactor = new Redactor({
+    sensitive: new Map([
+      [sensitiveKey('c.ndjson', 'A'), a],
+      [sensitiveKey('c.ndjson', 'B'), b],
+    ]),
+    key: 'k',
+  });
+  const trim = jest.spyOn(String.prototype, 'trim');
+  let out: Finding[];
+  try {
+    out = Array.from({ length: 1000 }, (_, i) => {
+      const [id, names] = i % 2 ? ['B', b] : ['A', a];
+      return redactor.finding('c.ndjson', { ...findingOfC1(`Line for ${names[i % 200]}.`), chartId: id });
+    });
+    // Remade at each change of chart: 200 strings a thousand times.
+    expect(trim.mock.calls.length).toBeLessThan(20_000);
+  } finally {
+    trim.mockRestore();
+  }
+  expect(out.every((f) => /^Line for redacted:[0-9a-f]{12}\.$/.test(f.message))).toBe(true);
+});

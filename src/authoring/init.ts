@@ -4,7 +4,7 @@
  * `--ruleset` a starter ruleset with one rule and its tests, which `b12lint test` passes.
  * An existing file is never overwritten without `--force`. The files' text is in templates/init/.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PACKAGE_ROOT } from '../core/package.js';
 import { SCHEMA_DIR } from '../rules/schema-check.js';
@@ -48,12 +48,31 @@ export function init(cwd: string, options: { ruleset?: boolean; force?: boolean 
     files.push([STARTER_RULESET, fromTemplate(STARTER_RULESET, { modeline: modeline(cwd, 'ruleset') })]);
     files.push([STARTER_TESTS, fromTemplate(STARTER_TESTS, { modeline: modeline(cwd, 'tests') })]);
   }
-  const existing = files.map(([name]) => name).filter((name) => existsSync(join(cwd, name)));
+  // What stands at each name, not following links: a link (even one to nothing) or a special
+  // file is never written through, a FIFO would block, and --force overwrites only plain files.
+  const kinds = files.map(([name]) => [name, kindAt(join(cwd, name))] as const);
+  const special = kinds.filter(([, kind]) => kind !== 'none' && kind !== 'file').map(([name]) => name);
+  if (special.length) {
+    throw new AuthoringError(
+      `${special.join(', ')} ${special.length === 1 ? 'is' : 'are'} not a plain file (a link, a folder or a device): nothing was written`,
+    );
+  }
+  const existing = kinds.filter(([, kind]) => kind === 'file').map(([name]) => name);
   if (existing.length && !options.force) {
     throw new AuthoringError(
       `${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}: nothing was written (--force overwrites)`,
     );
   }
-  for (const [name, text] of files) writeFileSync(join(cwd, name), text);
+  // A new file is made only where nothing is ('wx'): one that appears meanwhile is not written through.
+  for (const [name, text] of files) writeFileSync(join(cwd, name), text, { flag: options.force && existing.includes(name) ? 'w' : 'wx' });
   return files.map(([name]) => name);
+}
+
+/** What is at a path, links not followed. */
+function kindAt(path: string): 'none' | 'file' | 'other' {
+  try {
+    return lstatSync(path).isFile() ? 'file' : 'other';
+  } catch {
+    return 'none';
+  }
 }

@@ -8,6 +8,7 @@ import type { Finding } from '../finding.js';
 import { printable, shownPath } from '../core/printable.js';
 import type { ExpectedFinding } from './cases.js';
 import { describeEvidence, type CaseResult } from './tester.js';
+import { pushAll } from '../core/arrays.js';
 
 export interface TestSummary {
   ruleset: string;
@@ -52,10 +53,13 @@ function details(r: CaseResult): string[] {
   const out = [`      ${r.reason}`];
   if (r.broken.length) return [...out, ...r.broken.flatMap((f) => actualLine(f, '!'))];
   if (r.case.kind === 'invalid') {
-    if (r.case.expected) out.push(...r.case.expected.flatMap(expectedLine));
+    if (r.case.expected) pushAll(out, r.case.expected.flatMap(expectedLine));
     else out.push(`      - a finding of ${r.case.ruleId}`);
   }
-  out.push(...r.actual.flatMap((f) => actualLine(f, '+')));
+  pushAll(
+    out,
+    r.actual.flatMap((f) => actualLine(f, '+')),
+  );
   return out;
 }
 
@@ -69,7 +73,7 @@ export function formatTestReport(s: TestSummary): string {
     lines.push(shownPath(id));
     for (const r of results) {
       lines.push(`  ${r.passed ? '✓' : '✗'} ${r.case.kind}: ${r.case.name}${r.passed ? '' : `  (${r.case.where})`}`);
-      if (!r.passed) lines.push(...details(r));
+      if (!r.passed) pushAll(lines, details(r));
     }
     lines.push('');
   }

@@ -29,6 +29,7 @@ import {
   type Sex,
 } from './model.js';
 import { normalizeIcd10, normalizeProcedureCode, parseDay } from './normalize.js';
+import { pushAll } from '../core/arrays.js';
 
 export interface AdaptResult {
   charts: Chart[];
@@ -472,9 +473,9 @@ export function adaptDocument(value: unknown): AdaptResult {
       return;
     }
     const r = adaptChart(item, `/${escapePointerToken(i)}`);
-    out.charts.push(...r.charts);
+    pushAll(out.charts, r.charts);
     for (const f of r.findings) out.findings.push(f); // a loop: a chart may have more findings than a call takes arguments
-    out.refused.push(...r.refused);
+    pushAll(out.refused, r.refused);
   });
   return out;
 }

@@ -52,6 +52,7 @@ import {
   type ReplayStore,
 } from '../run/replay.js';
 import { formatStats } from './stats.js';
+import { maxOf } from '../core/arrays.js';
 
 /**
  * A message on stderr: one line, `b12lint: ` first. Messages name files and quote what b12lint
@@ -576,6 +577,7 @@ function addInputOptions(cmd: Command): Command {
 /** The report files named on the command line: paths, or globs where the shell did not expand them. */
 async function reportFiles(specs: readonly string[], cwd: string): Promise<string[]> {
   const out: string[] = [];
+  const seen = new Set<string>();
   for (const spec of specs) {
     let isFile: boolean;
     try {
@@ -589,7 +591,11 @@ async function reportFiles(specs: readonly string[], cwd: string): Promise<strin
         ? (await fg(spec, { cwd, absolute: true, onlyFiles: true })).sort()
         : [];
     if (found.length === 0) throw new UsageError(`no report file matches "${spec}"`);
-    out.push(...found.filter((f) => !out.includes(f)));
+    for (const f of found) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      out.push(f);
+    }
   }
   return out;
 }
@@ -625,8 +631,14 @@ async function mergeCommand(specs: string[], opts: ReportOpts & { maxFileSize?: 
 function rulesCommand(opts: RulesetOpts, io: Io): number {
   const { ruleset } = setup(opts, io);
   const rows = ruleset.allRules.map((r) => [r.id, r.severity, r.title]);
-  const w0 = Math.max(...rows.map((r) => r[0]!.length), 2);
-  const w1 = Math.max(...rows.map((r) => r[1]!.length), 8);
+  const w0 = maxOf(
+    rows.map((r) => r[0]!.length),
+    2,
+  );
+  const w1 = maxOf(
+    rows.map((r) => r[1]!.length),
+    8,
+  );
   io.stdout(`${printable(ruleset.name)}: ${ruleset.rules.length} active of ${ruleset.allRules.length} rules\n\n`);
   for (const [id, sev, title] of rows) io.stdout(`${printable(id!).padEnd(w0)}  ${sev!.padEnd(w1)}  ${printable(title!)}\n`);
   return 0;

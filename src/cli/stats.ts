@@ -4,6 +4,7 @@
  * rule time, slowest first; then where the run's outcomes came from (cache, threads) and its pace.
  */
 import type { ScheduleStats } from '../run/schedule.js';
+import { maxOf } from '../core/arrays.js';
 
 /** `inPlace`: the report files a replay left where the last run put them, unchanged since. */
 export function formatStats(stats: ScheduleStats, charts: number, wallMs: number, inPlace = 0): string {
@@ -23,7 +24,12 @@ export function formatStats(stats: ScheduleStats, charts: number, wallMs: number
     r.ms.toFixed(1),
     `${total > 0 ? ((100 * r.ms) / total).toFixed(1) : '0.0'}%`,
   ]);
-  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const w = head.map((h, i) =>
+    maxOf(
+      cells.map((c) => c[i]!.length),
+      h.length,
+    ),
+  );
   const line = (c: readonly string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join(' | ');
   const out = [line(head), w.map((n, i) => (i === 0 ? `:${'-'.repeat(n - 1)}` : `${'-'.repeat(n - 1)}:`)).join('-|-'), ...cells.map(line)];
   const threads = `${stats.threads > 1 ? `${stats.threads} threads` : 'one thread'}${stats.readAhead ? ' (the files read ahead by another)' : ''}`;

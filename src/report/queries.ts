@@ -11,6 +11,7 @@
 import type { Finding, QueryIndicator } from '../finding.js';
 import type { Formatter, Report } from './types.js';
 import { ownValue } from '../core/own.js';
+import { pushAll } from '../core/arrays.js';
 
 /**
  * Characters a terminal, an editor or a browser would act on: C0 and C1 controls, DEL, bidi
@@ -87,12 +88,15 @@ function draft(d: Draft, n: number, total: number): string[] {
     '**Clinical indicators**',
     '',
   ];
-  if (q.indicators.length) lines.push(...q.indicators.map(indicatorLine));
+  if (q.indicators.length) pushAll(lines, q.indicators.map(indicatorLine));
   else lines.push('- None found in the record: do not send this draft without the indicators that support it.');
   if (q.moreIndicators) lines.push(`- and ${q.moreIndicators.toLocaleString('en-US')} more of the same kinds in the record`);
   lines.push('', `**Question:** ${mdText(q.question)}`, '');
   if (q.options.length) {
-    lines.push(...q.options.map((o) => `- [ ] ${mdText(o)}${/^other\b/i.test(o) ? ': ____________' : ''}`));
+    pushAll(
+      lines,
+      q.options.map((o) => `- [ ] ${mdText(o)}${/^other\b/i.test(o) ? ': ____________' : ''}`),
+    );
   } else {
     lines.push('**Response:** ____________');
   }
@@ -140,7 +144,7 @@ export const queries: Formatter = (report: Report, options) => {
         ? `Encounter ${mdText(encounterId)}${date ? `, date of service ${mdText(date)}` : ''}`
         : 'The chart as a whole';
       out.push(`### ${title}`, '');
-      for (const d of list) out.push(...draft(d, ++n, drafts.length));
+      for (const d of list) pushAll(out, draft(d, ++n, drafts.length));
     }
   }
   return out.join('\n');

@@ -27,6 +27,7 @@ import { valueAt } from '../read/json-locate.js';
 import { spacing } from '../rules/template.js';
 import type { BaselineEntry, ChartEntry, Report } from './types.js';
 import { PatternTrie, SuffixIndex } from './text-search.js';
+import { pushAll } from '../core/arrays.js';
 
 export interface RedactOptions {
   /** Identifying strings of each chart (sensitiveStrings), by `sensitiveKey(file, chartId)`. */
@@ -94,7 +95,8 @@ export function findingTexts(f: Pick<Finding, 'message' | 'stack' | 'evidence' |
     for (const [k, v] of Object.entries(e)) if (typeof v === 'string' && !EVIDENCE_KEPT.has(k)) out.push(v);
   }
   if (f.query !== undefined) {
-    out.push(f.query.question, ...f.query.options);
+    out.push(f.query.question);
+    pushAll(out, f.query.options);
     for (const i of f.query.indicators) out.push(i.text);
   }
   return out;
@@ -187,14 +189,29 @@ export class Redactor {
     return this.mac(`fingerprint\u0000${fp}`).slice(0, fp.length || 16);
   }
 
-  /** The patterns of the last chart's identifying strings: a chart's findings come one after another. */
-  private chartPatterns: { key: string; patterns: Patterns } | undefined;
+  /**
+   * The patterns of each chart's identifying strings, made at its first finding: findings of two
+   * charts may alternate (NDJSON lines of two ids, two patients' claims in one Bundle), and
+   * remade at each change of chart they took time in the product of the two (4,000 lines: over a
+   * minute). Kept while they hold under a million strings (the charts' own quoted strings, which
+   * the run holds anyway).
+   */
+  private readonly chartPatterns = new Map<string, Patterns>();
+  private patternCount = 0;
 
   private patternsOf(key: string): Patterns {
-    if (this.chartPatterns?.key !== key) {
-      this.chartPatterns = { key, patterns: patterns(this.options.sensitive.get(key) ?? []) };
+    let p = this.chartPatterns.get(key);
+    if (!p) {
+      const values = this.options.sensitive.get(key) ?? [];
+      if (this.patternCount + values.length > 1_000_000) {
+        this.chartPatterns.clear();
+        this.patternCount = 0;
+      }
+      p = patterns(values);
+      this.chartPatterns.set(key, p);
+      this.patternCount += values.length;
     }
-    return this.chartPatterns.patterns;
+    return p;
   }
 
   /** A finding of the file `file` (as the report had it, before its path is hashed). */

@@ -54,6 +54,7 @@ import {
   type Outcome,
   type SubjectKind,
 } from './types.js';
+import { pushAll, minOf } from '../core/arrays.js';
 
 const DEFAULT_LOOKBACK = parseDuration('180d')!;
 
@@ -281,7 +282,7 @@ function sourceText(src: SourceFile, path: NodePath): string | undefined {
   if (!node?.range) return undefined;
   const start = src.text.lastIndexOf('\n', node.range[0] - 1) + 1;
   const lines = src.text.slice(start, node.range[1]).trimEnd().split('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  const indent = minOf(lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
   return lines.map((l) => l.slice(indent)).join('\n');
 }
 
@@ -448,7 +449,7 @@ function codesOf(env: Env, src: SourceFile, value: unknown, at: NodePath): CodeM
     }
     const s = String(item).trim();
     const set = env.codesets.get(s);
-    if (set) entries.push(...set.entries);
+    if (set) pushAll(entries, set.entries);
     else if (looksLikeCode(s)) entries.push(s);
     else {
       const hint = looksLikeCode(s.toUpperCase())

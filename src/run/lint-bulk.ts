@@ -20,6 +20,7 @@ import { BulkFindings } from './bulk-findings.js';
 import { fileFinding, keepQuoted, lintFile, toFinding, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
 import type { Chart } from '../chart/model.js';
 import { streamThreshold } from './lint-stream.js';
+import { pushAll } from '../core/arrays.js';
 
 type NdjsonKind = 'fhir' | 'export-log' | 'other';
 
@@ -120,7 +121,7 @@ export async function lintInputs(
     signal.throwIfAborted();
   };
   const out: FileOutcome[] = [];
-  if (singles) out.push(...(await singles(inputs.files, next, !keep && all.exports.length === 0 && all.logs.length === 0)));
+  if (singles) pushAll(out, await singles(inputs.files, next, !keep && all.exports.length === 0 && all.logs.length === 0));
   else {
     for (const abs of inputs.files) {
       await next();
@@ -129,7 +130,7 @@ export async function lintInputs(
   }
   for (const group of inputs.exports) {
     await next();
-    out.push(...(await lintBulk(group, display, engine, options, next)));
+    pushAll(out, await lintBulk(group, display, engine, options, next));
   }
   const exportFolders = new Set(all.exports.map((group) => dirname(group[0]!)));
   for (const abs of inputs.logs) {
@@ -198,7 +199,12 @@ function keepQuotedInExport(
   for (const file of new Set(sources.map((s) => s.file))) {
     const outcome = outcomes[file]!;
     outcome.sensitive ??= new Map();
-    for (const [id, values] of kept) outcome.sensitive.set(id, [...(outcome.sensitive.get(id) ?? []), ...values]);
+    // Groups of one chart id add to one list in place (copied at each, 2,000 groups took seconds).
+    for (const [id, values] of kept) {
+      const list = outcome.sensitive.get(id);
+      if (list) pushAll(list, values);
+      else outcome.sensitive.set(id, [...values]);
+    }
   }
 }
 
@@ -253,7 +259,7 @@ async function lintBulk(
         home.charts += adapted.charts.length;
         for (const chart of adapted.charts) {
           home.encounters += chart.encounters.length;
-          unlocated.push(...engine.lint(chart, options.debug, options.queries !== false));
+          pushAll(unlocated, engine.lint(chart, options.debug, options.queries !== false));
         }
         if (options.collectSensitive) keepQuotedInExport(adapted.charts, unlocated, entries, sources, outcomes);
         locate(unlocated, sources, outcomes, found);

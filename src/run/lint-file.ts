@@ -24,6 +24,7 @@ import type { ChartEntry } from '../report/types.js';
 import type { Engine } from '../rules/engine.js';
 import { readChart, type Prefetched } from './prefetch.js';
 import { findingTexts, quotedStrings, sensitiveStrings } from '../report/redact.js';
+import { pushAll } from '../core/arrays.js';
 
 export interface LintFileOptions {
   /** Largest file read whole, in bytes. */
@@ -375,7 +376,7 @@ export function keepQuoted(
   for (const f of listed) {
     const key = f.chartId ?? '';
     const list = texts.get(key) ?? [];
-    list.push(...findingTexts(f));
+    pushAll(list, findingTexts(f));
     texts.set(key, list);
   }
   for (const chart of charts) {

@@ -23,6 +23,7 @@ import {
   type LintFileOptions,
 } from './lint-file.js';
 import { attachChartSpool, attachSpool, ChartSpool, FindingSpool } from './spool.js';
+import { pushAll } from '../core/arrays.js';
 
 /** NDJSON files from this size up are streamed; `B12LINT_STREAM_THRESHOLD` (bytes) overrides it. */
 export const DEFAULT_STREAM_THRESHOLD = 16 * 1024 * 1024;
@@ -130,7 +131,12 @@ export async function lintNdjsonStream(
       out.charts += part.charts;
       out.encounters += part.encounters;
       await charts.append(part.chartRefs);
-      for (const [id, values] of part.sensitive ?? []) (out.sensitive ??= new Map()).set(id, [...(out.sensitive.get(id) ?? []), ...values]);
+      // Lines of one chart id add to one list in place (copied at each, 6,400 lines took a minute).
+      for (const [id, values] of part.sensitive ?? []) {
+        const list = (out.sensitive ??= new Map()).get(id);
+        if (list) pushAll(list, values);
+        else out.sensitive.set(id, [...values]);
+      }
       if (part.findings.length > 0) {
         part.findings.sort(compareFindings);
         last = part.findings[part.findings.length - 1]!;

@@ -20,6 +20,7 @@ import { countSeverities } from '../report/filter.js';
 import type { FileResult, Report } from '../report/types.js';
 import { schemaProblems } from '../rules/schema-check.js';
 import { assembleReport, duplicateChartIds } from './run.js';
+import { pushAll } from '../core/arrays.js';
 
 export class MergeError extends Error {}
 
@@ -146,7 +147,7 @@ export function mergeReports(shards: readonly ShardReport[], ruleset: MergeRules
       if (other !== undefined) throw new MergeError(`${r.file} is in both ${other} and ${name}`);
       files.set(r.file, name);
     }
-    results.push(...own);
+    pushAll(results, own);
     totals.files += report.summary.files;
     totals.charts += report.summary.charts;
     totals.encounters += report.summary.encounters;

@@ -40,6 +40,7 @@ import { type BigIntStats, closeSync, constants, fstatSync, openSync, readSync }
 import { join, resolve } from 'node:path';
 import { ioCause, withRegularFile, writeAtomic, writesInto } from '../core/io.js';
 import type { CacheStrategy, Signature } from './signature.js';
+import { maxOf } from '../core/arrays.js';
 
 export const REPLAY_FILE = 'replay';
 /**
@@ -456,7 +457,15 @@ export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: stri
   const outputs = { exit: loaded.exit, charts: loaded.charts, stdout: loaded.stdout };
   if (loaded.files.length > 0) {
     const streams = standardStreams();
-    const chunk = Buffer.allocUnsafe(Math.min(HASH_CHUNK, Math.max(1, ...loaded.files.map((f) => f.length))));
+    const chunk = Buffer.allocUnsafe(
+      Math.min(
+        HASH_CHUNK,
+        maxOf(
+          loaded.files.map((f) => f.length),
+          1,
+        ),
+      ),
+    );
     if (loaded.files.every((f) => holds(resolve(cwd, f.path), f.length, f.digest, streams, chunk)))
       return { ...outputs, files: loaded.files.map((f) => ({ path: f.path })), inPlace: true, bytes: () => replayBytes(store, loaded) };
   }

@@ -20,6 +20,7 @@ import type { Replayed } from './replay.js';
 import { inShard, type Shard } from './shard.js';
 import { idKey, repeatedKeys } from './chart-ids.js';
 import { chartSpoolOf, spoolOf, type FindingSpool } from './spool.js';
+import { pushAll } from '../core/arrays.js';
 
 export interface RunOptions {
   inputs: readonly string[];
@@ -171,7 +172,7 @@ export function assembleReport(
 ): Report {
   const sorted = [...results].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const [result, found] of duplicateChartIds(sorted)) {
-    result.findings.push(...found);
+    pushAll(result.findings, found);
     result.findings.sort(compareFindings);
   }
   const counts = countSeverities(sorted);

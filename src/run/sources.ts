@@ -10,6 +10,7 @@ import type { SourceLines } from '../report/types.js';
 import { readBounded } from '../read/bounded.js';
 import { decode } from '../read/decode.js';
 import { formatOf } from '../read/parse.js';
+import { maxOf } from '../core/arrays.js';
 
 /**
  * `names` says where the file names come from. `'run'`: the files this run linted, found by its
@@ -45,7 +46,7 @@ export function fileSourceLines(cwd: string, maxFileSize: number, names: 'run' |
     } catch {
       return undefined;
     }
-    const last = Math.max(...wanted);
+    const last = maxOf(wanted);
     const out = new Map<number, string>();
     let start = 0;
     for (let line = 1; line <= last && start <= text.length; line++) {

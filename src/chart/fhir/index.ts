@@ -13,6 +13,7 @@ import type { ConceptMap } from './concept-map.js';
 import { groupByPatient } from './patient.js';
 import { ResourceIndex, type ExternalLookup, type NotReadLookup } from './refs.js';
 import { isObj, objects, text, typedId, type Entry, type Obj } from './types.js';
+import { pushAll } from '../../core/arrays.js';
 
 export function isFhirResource(value: unknown): value is Obj {
   return isObj(value) && typeof value.resourceType === 'string' && value.resourceType !== '';
@@ -32,7 +33,7 @@ export function documentEntries(value: Obj, ptr = ''): Entry[] {
     if (!isFhirResource(resource)) continue; // a transaction's DELETE or GET entry has none
     const rptr = `${ptr}/entry/${i}/resource`;
     if (resource.resourceType === 'Bundle') {
-      out.push(...documentEntries(resource, rptr));
+      pushAll(out, documentEntries(resource, rptr));
       continue;
     }
     const entry: Entry = { resource, type: resource.resourceType as string, ptr: rptr };

@@ -13,6 +13,7 @@ import type { Encounters } from './encounter.js';
 import { leftOutByStatus, leftOutResource, several } from './left-out.js';
 import { codingIn, firstDay, shown } from './systems.js';
 import { enteredInError, isObj, list, objects, text, type Entry, type Obj } from './types.js';
+import { pushAll } from '../../core/arrays.js';
 
 const SECTION_BY_TITLE: [RegExp, NoteSection][] = [
   [/assessment/i, 'assessment'],
@@ -175,11 +176,11 @@ export function applyNotes(entries: readonly Entry[], encounters: Encounters, ct
     if (doc.encounterRef !== undefined) {
       // A reference that does not resolve is reported where it stands.
       const enc = encounters.find(doc.encounterRef, entry, doc.encounterPtr, 'its notes are not placed on an encounter');
-      if (enc) enc.notes.push(...doc.notes);
+      if (enc) pushAll(enc.notes, doc.notes);
       continue;
     }
     const enc = day && encounters.onDay(day.day);
-    if (enc) enc.notes.push(...doc.notes);
+    if (enc) pushAll(enc.notes, doc.notes);
     else {
       const why = !day
         ? 'it names no encounter and has no date'

@@ -5,6 +5,7 @@
  */
 import { SEVERITIES } from '../../finding.js';
 import { esc } from './escape.js';
+import { maxOf } from '../../core/arrays.js';
 
 /** Findings per severity, in SEVERITIES order. */
 export type Tally = [error: number, warning: number, info: number];
@@ -38,7 +39,10 @@ function legend(): string {
 }
 
 export function barChart(id: string, title: string, bars: readonly Bar[]): string {
-  const max = Math.max(1, ...bars.map((b) => total(b.counts)));
+  const max = maxOf(
+    bars.map((b) => total(b.counts)),
+    1,
+  );
   const height = TOP + bars.length * ROW_H + 6;
   const rows = bars
     .map((b, r) => {

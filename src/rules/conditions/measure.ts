@@ -5,6 +5,7 @@ import { noteEvidence } from '../evidence.js';
 import type { TermHit, TermMatcher } from '../terms.js';
 import type { ConditionModule, EvidenceRef, Outcome } from '../types.js';
 import { ownValue } from '../../core/own.js';
+import { maxOf } from '../../core/arrays.js';
 
 interface Options {
   terms: unknown;
@@ -118,7 +119,17 @@ const REACH = new WeakMap<TermMatcher, number>();
 /** How far after a label a word of `none` is looked for (see amountAfter). */
 function noneReach(none: TermMatcher): number {
   let r = REACH.get(none);
-  if (r === undefined) REACH.set(none, (r = 2 * Math.max(0, ...none.terms.map((t) => t.length)) + 64));
+  if (r === undefined)
+    REACH.set(
+      none,
+      (r =
+        2 *
+          maxOf(
+            none.terms.map((t) => t.length),
+            0,
+          ) +
+        64),
+    );
   return r;
 }
 
