@@ -24,3 +24,14 @@ export function minOf(values: Iterable<number>, none = Infinity): number {
   for (const v of values) if (v < out || Number.isNaN(v)) out = v;
   return out;
 }
+
+/**
+ * Adds `items` to the list `map` holds under `key`, in place (a new list when there is none):
+ * many charts of one id add to one list, not copied at each (a copy per chart took time in the
+ * square of their number).
+ */
+export function addTo<K, T>(map: Map<K, T[]>, key: K, items: Iterable<T>): void {
+  const list = map.get(key);
+  if (list) pushAll(list, items);
+  else map.set(key, [...items]);
+}

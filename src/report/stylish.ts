@@ -4,7 +4,7 @@ import type { Evidence, Finding } from '../finding.js';
 import { lineStart } from '../core/printable.js';
 import type { BaselineSummary, Formatter, Report } from './types.js';
 import { ownValue } from '../core/own.js';
-import { pushAll } from '../core/arrays.js';
+import { maxOf, pushAll } from '../core/arrays.js';
 
 /** How a note's mention is shown when it is not affirmed: "(family history)", "(denied)". */
 const ASSERTION_WORDS: Record<string, string> = {
@@ -124,9 +124,14 @@ export const stylish: Formatter = (report, options) => {
   for (const r of report.results) {
     if (r.findings.length === 0) continue;
     lines.push(parts.file(r.file));
-    // reduce, not Math.max(...): a file may list a million findings, more than a call takes arguments.
-    const posW = r.findings.reduce((w, f) => Math.max(w, `${f.line}:${f.column}`.length), 0);
-    const sevW = r.findings.reduce((w, f) => Math.max(w, f.severity.length), 0);
+    const posW = maxOf(
+      r.findings.map((f) => `${f.line}:${f.column}`.length),
+      0,
+    );
+    const sevW = maxOf(
+      r.findings.map((f) => f.severity.length),
+      0,
+    );
     for (const f of r.findings) pushAll(lines, parts.finding(f, posW, sevW));
     lines.push('');
   }

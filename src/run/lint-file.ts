@@ -24,7 +24,7 @@ import type { ChartEntry } from '../report/types.js';
 import type { Engine } from '../rules/engine.js';
 import { readChart, type Prefetched } from './prefetch.js';
 import { findingTexts, quotedStrings, sensitiveStrings } from '../report/redact.js';
-import { pushAll } from '../core/arrays.js';
+import { addTo, pushAll } from '../core/arrays.js';
 
 export interface LintFileOptions {
   /** Largest file read whole, in bytes. */
@@ -384,11 +384,7 @@ export function keepQuoted(
     if (!quoting) continue;
     const kept = quotedStrings(sensitiveStrings(chart, doc), quoting);
     if (kept.length === 0) continue;
-    out.sensitive ??= new Map();
-    // Charts repeating one id share a list, added to in place (not copied at each).
-    const list = out.sensitive.get(chart.chartId);
-    if (list === undefined) out.sensitive.set(chart.chartId, kept);
-    else for (const v of kept) list.push(v);
+    addTo((out.sensitive ??= new Map()), chart.chartId, kept);
   }
 }
 
