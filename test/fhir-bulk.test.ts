@@ -192,8 +192,31 @@ describe('reading an export', () => {
       ['parse-error', 4],
       ['chart-format', 5],
     ]);
-    expect(r.report.summary.charts).toBe(2);
+    // The two patients, and the places outside them that could not be read (the broken line, the
+    // line that is no resource), each a chart that was not linted, as in native NDJSON.
+    expect(r.report.summary.charts).toBe(4);
     expect(findings(r.report).some((f) => f.ruleId === 'b12-injection-blood-loss-dx')).toBe(true);
+  });
+
+  test('the charts with findings are never more than the charts: unreadable lines count in both', () => {
+    const dir = exportCopy('broken-count');
+    const cond = readFileSync(resolve(dir, 'Condition.000.ndjson'), 'utf8');
+    writeFileSync(resolve(dir, 'Condition.000.ndjson'), `${cond}{"resourceType":"Condition", broken\n{"resourceType":"Condition",\n`);
+    const r = cli([`${tmp.rel}/broken-count`]);
+    // It said "in 3 of 2 charts": the two lines counted as charts with findings, not as charts.
+    expect(r.stdout).toMatch(/\(3 errors, 1 warning\) in 3 of 4 charts\n$/);
+    expect(r.code).toBe(1);
+    expect(cliJson([`${tmp.rel}/broken-count`]).report.summary).toMatchObject({ charts: 4, errors: 3 });
+  });
+
+  test('an export with no resource about a patient is one chart, with its warning', () => {
+    const dir = resolve(tmp.dir, 'no-patient');
+    mkdirSync(dir, { recursive: true });
+    cpSync(resolve(ROOT, BULK, 'Medication.000.ndjson'), resolve(dir, 'Medication.000.ndjson'));
+    const r = cli([`${tmp.rel}/no-patient`]);
+    expect(r.stdout).toMatch(/holds no resource about a patient/);
+    // It said "in 1 of 0 charts".
+    expect(r.stdout).toMatch(/\(0 errors, 1 warning\) in 1 of 1 chart\n$/);
   });
 
   test('a resource nested deeper than b12lint reads is a parse-error at its bracket; the patients are still linted', () => {
@@ -215,7 +238,8 @@ describe('reading an export', () => {
       ],
     ]);
     expect(findings(r.report).some((f) => f.ruleId === 'internal-error')).toBe(false);
-    expect(r.report.summary.charts).toBe(2);
+    // The two patients, and the line nested too deeply: a chart that was not linted.
+    expect(r.report.summary.charts).toBe(3);
     expect(findings(r.report).some((f) => f.ruleId === 'b12-injection-blood-loss-dx')).toBe(true);
   });
 

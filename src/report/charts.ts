@@ -208,6 +208,20 @@ class IndexSet {
 }
 
 /**
+ * The place that a finding outside every chart entry and without a chart id stands for, as one
+ * chart that was not linted: a line of NDJSON that could not be read (`@line`), the file itself
+ * (one that cannot be read, or JSON or YAML that does not parse), or a place that could not be
+ * read as a chart (`/pointer`). FlaggedCharts counts each once; whatever lints a file counts the
+ * same places in its chart total (src/run/lint-file.ts, src/run/bulk-findings.ts), so the charts
+ * with findings are never more than the charts.
+ */
+export function placeOf(f: Finding, ndjson: boolean): string {
+  if (f.ruleId === ENGINE_RULES.parseError) return ndjson ? `@${f.line}` : 'file';
+  if (f.ruleId === ENGINE_RULES.readError) return 'file';
+  return `/${f.pointer}`;
+}
+
+/**
  * Counts the charts that have findings, a file at a time: the chart of a finding is a chart of its
  * file, a chart known by id across the run, or the file itself (one that cannot be read, or a JSON
  * or YAML file that does not parse, stands for one chart that was not linted; in NDJSON each
@@ -250,9 +264,7 @@ export class FlaggedCharts {
   private count(f: Finding, i: number): void {
     if (i >= 0) this.charts.add(i);
     else if (f.chartId !== undefined) this.byId.add(f.chartId);
-    else if (f.ruleId === ENGINE_RULES.parseError) this.inFile.add(this.ndjson ? `@${f.line}` : 'file');
-    else if (f.ruleId === ENGINE_RULES.readError) this.inFile.add('file');
-    else this.inFile.add(`/${f.pointer}`);
+    else this.inFile.add(placeOf(f, this.ndjson));
   }
 
   /** Counts the current file's findings whose chart was left open. */

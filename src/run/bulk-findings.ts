@@ -11,6 +11,7 @@
  * of a stable sort in memory.
  */
 import type { Finding } from '../finding.js';
+import { placeOf } from '../report/charts.js';
 import { compareFindings, type FileOutcome } from './lint-file.js';
 import { attachSpool, FindingSpool } from './spool.js';
 
@@ -31,6 +32,14 @@ interface SpooledFile {
 export class BulkFindings {
   private readonly files: SpooledFile[];
   private held = 0;
+  /**
+   * Each file's places outside every patient's chart that have findings (an unreadable line, a
+   * resource that names no patient, the file itself): each stands for a chart that was not linted,
+   * as a broken line of native NDJSON does, and joins the file's chart total at `finish`. The
+   * summary counts charts with findings from the report alone (src/report/charts.ts), where these
+   * count as charts: without them in the total, it said "in 3 of 2 charts".
+   */
+  private readonly places: Set<string>[];
 
   /** `buffered`: findings held in all before runs are written (BUFFERED; a test sets fewer). */
   constructor(
@@ -39,10 +48,12 @@ export class BulkFindings {
     private readonly buffered = BUFFERED,
   ) {
     this.files = outcomes.map(() => ({ buffer: [], runs: [] }));
+    this.places = outcomes.map(() => new Set());
   }
 
   /** A finding of the export's file number `file`, in the order produced. */
   add(file: number, f: Finding): void {
+    if (f.chartId === undefined) this.places[file]!.add(placeOf(f, true));
     if (!this.spooled) {
       this.outcomes[file]!.findings.push(f);
       return;
@@ -60,6 +71,7 @@ export class BulkFindings {
 
   /** Puts every file's findings in report order: sorted in memory, or merged into one spool attached to the file. */
   async finish(): Promise<void> {
+    for (const [i, places] of this.places.entries()) this.outcomes[i]!.charts += places.size;
     if (!this.spooled) {
       for (const o of this.outcomes) o.findings.sort(compareFindings);
       return;
