@@ -324,7 +324,19 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F1',
       'BLC-F2',
       'BLC-F3',
+      'BLC-F4',
+      'BLC-F5',
     ]);
+  });
+
+  test('a cause denied ("not due to blood loss", "unrelated to any blood loss") contradicts the code; occult and menstrual wording documents it', () => {
+    const f = lintCatalog('blood-loss-contradicted-by-notes.fires.yaml').filter((x) => x.ruleId === 'blood-loss-contradicted-by-notes');
+    expect(f.find((x) => x.chartId === 'BLC-F4')!.message).toContain('("Iron deficiency anemia, not due to blood loss")');
+    expect(f.find((x) => x.chartId === 'BLC-F5')!.message).toContain('("Iron deficiency anemia, unrelated to any blood loss")');
+    expect(fired('blood-loss-contradicted-by-notes.quiet.yaml', 'blood-loss-contradicted-by-notes')).toEqual([]);
+    expect(fired('blood-loss-anemia-undocumented.quiet.yaml', 'blood-loss-anemia-undocumented')).toEqual([]);
+    const quiet = chartIdsOf(join(CATALOG, 'blood-loss-anemia-undocumented.quiet.yaml'));
+    expect(quiet).toEqual(expect.arrayContaining(['BLU-Q-MENSES', 'BLU-Q-FIT']));
   });
 });
 

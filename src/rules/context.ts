@@ -204,13 +204,15 @@ export class CompiledContext {
     const [sStart, sEnd] = sentenceAt(a, start);
     const found = new Set<number>();
     const cues = a.cues;
-    // Cues before the mention that reach forward to it; a bounded number can (each is a word).
+    // Cues before the mention that reach forward to it; a bounded number can (each is a word). A
+    // cue that begins before the mention and ends inside it qualifies it too: "not due to" before
+    // the term "due to blood loss" denies the blood loss.
     const limit = 3 * (Math.max(this.config.window.forward, this.config.window.backward) + 2);
     let k = firstCueAtOrAfter(cues, start);
     for (let j = k - 1, steps = 0; j >= 0 && steps < limit; j--, steps++) {
       const c = cues[j]!;
       if (c.start < sStart) break;
-      if (c.dir === Dir.Forward && c.end <= start && start < c.reach) found.add(c.cat);
+      if (c.dir === Dir.Forward && c.end <= end && start < c.reach) found.add(c.cat);
     }
     // Cues after it that reach back to it.
     k = firstCueAtOrAfter(cues, end);
