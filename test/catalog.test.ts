@@ -349,13 +349,13 @@ describe('J3420 lines: re-point instead of code again, the iron pathway, premedi
 
   test('a supporting diagnosis already on the encounter: the line is re-pointed, nothing is coded again', () => {
     expect(one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F3').message).toBe(
-      'J3420 is linked to I10: no diagnosis the line points at supports vitamin B12 therapy. The encounter codes D51.0, which supports it: re-point the line to it.',
+      "J3420 is linked to I10: no diagnosis the line points at supports vitamin B12 therapy. The encounter codes D51.0, which supports it: if the notes document it as the patient's current condition, re-point the line to it.",
     );
     expect(one('b12-injection-anemia-unspecified.fires.yaml', 'b12-injection-anemia-unspecified', 'UNSPEC-F3').message).toContain(
-      'The encounter codes D51.9, which supports B12 therapy: re-point the line to it.',
+      "The encounter codes D51.9, which supports B12 therapy: if the notes document it as the patient's current condition, re-point the line to it.",
     );
     expect(one('b12-injection-blood-loss-dx.fires.yaml', 'b12-injection-blood-loss-dx', 'BLDX-F2').message).toContain(
-      'The encounter codes D51.0, which does: re-point the line to it.',
+      "The encounter codes D51.0, which does: if the notes document it as the patient's current condition, re-point the line to it.",
     );
   });
 

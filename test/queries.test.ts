@@ -528,12 +528,12 @@ describe("the built-in ruleset's drafts (rulesets/recommended.yaml) on every tri
         .map((r) => r.id)
         .sort(),
     ).toEqual(asking);
-    expect(asking).toHaveLength(14);
+    expect(asking).toHaveLength(15);
     for (const id of asking) {
       expect({ id, drafts: drafted.some((f) => f.ruleId === id) }).toEqual({ id, drafts: true });
     }
-    // A rule whose message never asks to query gives no draft (b12-injection-frequency asks to document the loading phase).
-    expect(builtin.rules.find((r) => r.id === 'b12-injection-frequency')!.query).toBeUndefined();
+    // A rule whose message never asks to query gives no draft (b12-units-dose-mismatch asks to correct the units).
+    expect(builtin.rules.find((r) => r.id === 'b12-units-dose-mismatch')!.query).toBeUndefined();
   });
 
   test('each draft: a question, at least one indicator with its date, options ending with Other and Clinically undetermined, no code and no money', () => {
