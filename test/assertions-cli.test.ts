@@ -26,7 +26,7 @@ describe('rules that read notes ask for the assertion they mean', () => {
 
   test('both files are read whole, with no format problem', () => {
     expect(fires.report.summary.charts).toBe(13);
-    expect(quiet.report.summary.charts).toBe(11);
+    expect(quiet.report.summary.charts).toBe(15);
     expect([...fired.values(), ...stayed.values()].some((s) => s.has('chart-format') || s.has('parse-error'))).toBe(false);
   });
 

@@ -437,13 +437,20 @@ describe('the rules the coder review added', () => {
     expect(f.map((x) => [x.chartId, x.severity, x.pointer])).toEqual([
       ['NOTCUR-F1', 'warning', '/encounters/0/diagnoses/0'],
       ['NOTCUR-F2', 'warning', '/encounters/0/diagnoses/0'],
+      ['NOTCUR-F3', 'warning', '/encounters/0/diagnoses/1'],
+      ['NOTCUR-F4', 'warning', '/encounters/0/diagnoses/0'],
     ]);
     expect(f[0]!.message).toBe(
       'D51.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20, 96372 on 2026-10-20), but the record marks it ruled out: a condition ruled out is not coded. Take it off the claim and its lines, or query the provider if it is current.',
     );
-    // The diagnosis, the lines that point at it, and the note that rules it out (quoted in the provider query).
-    expect(f[0]!.evidence.map((e) => e.kind)).toEqual(['diagnosis', 'service', 'service', 'note']);
+    // The diagnosis, the note that rules it out (quoted in the provider query), and the lines that point at it.
+    expect(f[0]!.evidence.map((e) => e.kind)).toEqual(['diagnosis', 'note', 'service', 'service']);
     expect(f[1]!.message).toContain('marks it as history: a condition no longer present is not coded as current');
+    // With no status, the notes: ruled out in the assessment and nowhere current; a past condition no line treats.
+    expect(f[2]!.message).toBe(
+      'K90.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20), but the notes state it ruled out or absent ("Celiac disease ruled out, tTG-IgA negative...") and nowhere as current: a condition not present is not coded as current. Query the provider whether it is current at this visit.',
+    );
+    expect(f[3]!.message).toContain('the notes state it as a past condition ("Acute blood loss anemia in 2019 after GI...")');
     expect(only('diagnosis-not-current.quiet.yaml', 'diagnosis-not-current')).toEqual([]);
   });
 

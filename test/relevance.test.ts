@@ -198,9 +198,10 @@ describe('relevance is worked out from the ruleset', () => {
       .filter(([id, s]) => s.evaluations > before.get(id)!)
       .map(([id]) => id)
       .sort();
-    // Only the rules about any diagnosis remain: whether the code exists and is billable, and
-    // whether an outpatient diagnosis is documented as uncertain.
-    expect(asked).toEqual(['non-billable-icd10-code', 'uncertain-dx-coded-outpatient', 'unknown-icd10-code']);
+    // Only the rules about any diagnosis remain: whether the code exists and is billable,
+    // whether an outpatient diagnosis is documented as uncertain, and whether the notes state it
+    // ruled out or past.
+    expect(asked).toEqual(['diagnosis-not-current', 'non-billable-icd10-code', 'uncertain-dx-coded-outpatient', 'unknown-icd10-code']);
     for (const id of [
       'b12-injection-unsupported-dx',
       'b12-deficiency-no-lab',

@@ -31,6 +31,7 @@ export class MentionMap {
   private readonly byTerm = new Map<string, MentionEntry>();
   private readonly perDiagnosis = new Map<string, TermFinder>();
   private readonly perCode = new Map<string, TermMatcher | undefined>();
+  private readonly byDiagnosis = new WeakMap<object, TermFinder>();
 
   constructor(
     readonly entries: readonly MentionEntry[],
@@ -61,6 +62,16 @@ export class MentionMap {
    * description (DiagnosisWords).
    */
   matcherForDiagnosis(d: { code: string; codeText: string; description?: string }): TermFinder {
+    // The chart's diagnosis object first: several rules ask for the same diagnosis, and the key
+    // below is a new string each time.
+    const known = this.byDiagnosis.get(d);
+    if (known) return known;
+    const found = this.matcherForWords(d);
+    this.byDiagnosis.set(d, found);
+    return found;
+  }
+
+  private matcherForWords(d: { code: string; codeText: string; description?: string }): TermFinder {
     const k = `${d.code}\u0000${d.codeText}\u0000${d.description ?? ''}`;
     let m = this.perDiagnosis.get(k);
     if (!m) {
