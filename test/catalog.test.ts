@@ -410,13 +410,16 @@ describe('doses written as a volume with its concentration, and the configured i
 
   test('"1 mL of 1000 mcg/mL" on the line, and "1 mL (1000 mcg/mL)" in the note, are 1000 mcg', () => {
     const f = lintCatalog('b12-units-dose-mismatch.fires.yaml').filter((x) => x.ruleId === 'b12-units-dose-mismatch');
-    expect(f.map((x) => x.chartId)).toEqual(['UNITS-F1', 'UNITS-F2', 'UNITS-F3', 'UNITS-F4']);
+    expect(f.map((x) => x.chartId)).toEqual(['UNITS-F1', 'UNITS-F2', 'UNITS-F3', 'UNITS-F4', 'DOSE-F-VOLUME']);
     expect(f[2]!.message).toBe(
       'J3420 is billed with 2 unit(s), but the documented dose of 1 mL of 1000 mcg/mL (1000 mcg) is 1 unit(s) of J3420 (up to 1000 mcg each). Correct the units.',
     );
     expect(f[3]!.message).toContain('written in the notes ("Cyanocobalamin 1 mL (1000 mcg/mL)...")');
     expect(f[3]!.evidence.map((e) => e.kind)).toEqual(['service', 'note']);
     expect(lintCatalog('b12-units-dose-mismatch.quiet.yaml').filter((x) => x.ruleId === 'b12-units-dose-mismatch')).toEqual([]);
+    // The container's size is not the dose, nor is a past oral dose (a coder's audit); the volume given is.
+    expect(f[4]!.message).toContain('the documented dose of 2 mL of 1000 mcg/mL (2000 mcg)');
+    expect(chartIdsOf(join(CATALOG, 'b12-units-dose-mismatch.quiet.yaml'))).toEqual(expect.arrayContaining(['DOSE-Q-VIAL', 'DOSE-Q-PAST']));
   });
 
   test('the frequency message prints the interval the ruleset sets', () => {

@@ -83,15 +83,21 @@ function all(re: RegExp, text: string): Found[] {
 
 const overlaps = (a: Found, b: Found): boolean => a.start < b.end && b.start < a.end;
 
+/** How far after a volume the words that call it a container are looked for, in characters. */
+const PACKAGE_REACH = 40;
+
 /**
  * The first dose written in a text: a volume with a concentration beside it (in either order), else
  * a mass. Undefined when the text holds neither (a concentration alone is not a dose).
  */
-export function parseDose(text: string): Dose | undefined {
+export function parseDose(text: string, isPackage?: (after: string) => boolean): Dose | undefined {
   if (text.length > 2000) text = text.slice(0, 2000);
   const concentration = all(CONCENTRATION, text)[0];
   if (concentration) {
-    const volume = all(VOLUME_AMOUNT, text).find((v) => !overlaps(v, concentration));
+    // A volume the words after it call a container ("30 mL multi-dose vial") is not the dose.
+    const volume = all(VOLUME_AMOUNT, text).find(
+      (v) => !overlaps(v, concentration) && !isPackage?.(text.slice(v.end, v.end + PACKAGE_REACH)),
+    );
     if (volume) {
       const [, v, vu] = volume.m;
       const [, c, cm, cv] = concentration.m;

@@ -10,6 +10,7 @@ interface Options {
   unit: string;
   matches?: boolean;
   notes?: unknown;
+  packages?: unknown;
 }
 
 /**
@@ -47,12 +48,15 @@ function micrograms(d: Dose): number | undefined {
 function doseInNotes(
   notes: readonly Note[],
   find: (text: string) => readonly TermHit[],
+  isPackage: ((after: string) => boolean) | undefined,
 ): { dose: Dose; note: Note; hit: TermHit } | undefined {
   for (const note of notes) {
     for (const hit of find(note.text)) {
-      if (hit.negated) continue;
+      // Only the drug given today: not one denied, past ("previously on oral B12 2000 mcg"),
+      // planned or a relative's.
+      if (hit.assertion !== 'affirmed') continue;
       const [, end] = hit.sentence;
-      const dose = parseDose(note.text.slice(hit.index + hit.length, end));
+      const dose = parseDose(note.text.slice(hit.index + hit.length, end), isPackage);
       if (dose && micrograms(dose) !== undefined) return { dose, note, hit };
     }
   }
@@ -67,6 +71,11 @@ export const dose: ConditionModule<Options> = {
     per: { type: 'number', required: true, description: 'The amount one billing unit covers (J3420: 1000).' },
     unit: { type: 'string', required: true, description: 'The unit of `per` (mcg).' },
     matches: { type: 'boolean', description: 'false (default): units differ from the dose; true: they agree.' },
+    packages: {
+      type: 'terms',
+      description:
+        'Words that, one or two words after a volume, make it the size of the container the drug came in, not the dose given ("30 mL multi-dose vial"): a term list name, or a list of words.',
+    },
     notes: {
       type: 'terms',
       description:
@@ -79,6 +88,11 @@ export const dose: ConditionModule<Options> = {
       cc.error([...cc.path, 'unit'], `unknown dose unit "${o.unit}": use mcg, mg, g or ng`);
     if (typeof o.per === 'number' && !(o.per > 0)) cc.error([...cc.path, 'per'], '`per` must be a positive number');
     const words = o.notes !== undefined ? cc.terms(o.notes, [...cc.path, 'notes']) : undefined;
+    const packageWords = o.packages !== undefined ? cc.terms(o.packages, [...cc.path, 'packages']) : undefined;
+    // A container word that begins within the first two words after the volume.
+    const isPackage = packageWords
+      ? (after: string): boolean => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
+      : undefined;
     const wantMatch = o.matches === true;
     // The notes' dose depends on the encounter's notes alone: read once per encounter, not once per
     // line (a note of 2,000 B12 names, each followed by a search for a dose to the sentence's end,
@@ -94,7 +108,7 @@ export const dose: ConditionModule<Options> = {
       if (!d && words && scope.encounter) {
         const notes = scope.encounter.notes;
         if (notes !== lastNotes) {
-          lastFound = doseInNotes(notes, (t) => words.find(t)) ?? null;
+          lastFound = doseInNotes(notes, (t) => words.find(t), isPackage) ?? null;
           lastNotes = notes;
         }
         const found = lastFound;
