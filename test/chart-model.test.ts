@@ -14,6 +14,9 @@ describe('code normalization', () => {
     ['K2941', 'K29.41'],
     ['Z9884', 'Z98.84'],
     ['D51', 'D51'],
+    // A category with a trailing dot is the category (a header), not a subcode of it.
+    ['D51.', 'D51'],
+    ['e53. ', 'E53'],
   ])('%p is %p', (raw, code) => {
     expect(normalizeIcd10(raw)).toBe(code);
   });

@@ -26,11 +26,14 @@ export function memoized<V>(once: (key: string) => V): (key: string) => V {
 
 /**
  * An ICD-10-CM code as b12lint compares it: trimmed, upper case, inner spaces removed, with the
- * dot after the third character (`d510` and `D51 0` become `D51.0`, `D62` stays `D62`).
+ * dot after the third character (`d510` and `D51 0` become `D51.0`, `D62` stays `D62`, and `D51.`
+ * is the category `D51`).
  */
 export const normalizeIcd10: (raw: string) => string = memoized((raw) => {
   const s = raw.trim().toUpperCase().replace(/\s+/g, '');
   if (ICD10_WITH_DOT.test(s)) return s;
+  // A category written with a dot and nothing after it ("D51.") is the category: no subcode.
+  if (s.length === 4 && s.endsWith('.') && ICD10_WITH_DOT.test(s.slice(0, 3))) return s.slice(0, 3);
   const m = ICD10_NO_DOT.exec(s);
   if (m) return `${m[1]}.${m[2]}`;
   return s;
