@@ -469,10 +469,15 @@ describe('the rules the coder review added', () => {
   });
 
   test('injection-billed-on-telehealth: 96372 and J3420 on a telehealth encounter, not on the nurse visit that gave it', () => {
-    expect(only('injection-billed-on-telehealth.fires.yaml', 'injection-billed-on-telehealth').map((x) => x.pointer)).toEqual([
-      '/encounters/0/services/0',
-      '/encounters/0/services/1',
+    const f = only('injection-billed-on-telehealth.fires.yaml', 'injection-billed-on-telehealth');
+    expect(f.map((x) => [x.chartId, x.pointer])).toEqual([
+      ['TELE-F1', '/encounters/0/services/0'],
+      ['TELE-F1', '/encounters/0/services/1'],
+      ['TELE-F-DATES', '/encounters/0/services/0'],
+      ['TELE-F-DATES', '/encounters/0/services/1'],
     ]);
+    // The visit's own date, not its lines' (a coder's audit).
+    expect(f[2]!.message).toContain('a telehealth visit on 2026-10-05: no one was there');
     expect(only('injection-billed-on-telehealth.quiet.yaml', 'injection-billed-on-telehealth')).toEqual([]);
   });
 });
