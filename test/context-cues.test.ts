@@ -92,6 +92,23 @@ describe('every cue of the built-in context decides a reading that is different 
     expect(decisive ?? `no sentence where "${cue}" ends a scope before "bleeding"`).toEqual(expect.stringContaining('bleeding'));
   });
 
+  const marks = CUE_CATEGORIES.flatMap((name) => (base.categories[name].marks ?? []).map((m) => [name, m] as const));
+  test.each(marks)('%s.marks: %s', (name, mark) => {
+    const want = EXPECTED[name as keyof typeof EXPECTED];
+    const lists = base.categories[name];
+    const smaller = { ...base, categories: { ...base.categories, [name]: { ...lists, marks: lists.marks!.filter((m) => m !== mark) } } };
+    for (const text of [`${mark}bleeding.`, `Anemia - ${mark} bleeding.`, `Anemia, bleeding${mark} Hgb pending.`]) {
+      expect([text, reading(base, text), reading(smaller, text)]).toEqual([text, want, 'affirmed']);
+    }
+  });
+
+  const answers = (['affirmed', 'negated'] as const).flatMap((kind) => (base.answers?.[kind] ?? []).map((w) => [kind, w] as const));
+  test.each(answers)('answers.%s: %s', (kind, word) => {
+    const smaller = { ...base, answers: { ...base.answers!, [kind]: base.answers![kind].filter((w) => w !== word) } };
+    const text = `Bleeding? ${word}.`;
+    expect([reading(base, text), reading(smaller, text)]).toEqual([kind, 'possible']);
+  });
+
   test.each(base.headings.map((e) => [e]))('headings: %s', (heading) => {
     const smaller = without('list', 'headings', heading);
     const text = `Family history: sister healthy.\n${concrete(heading)}: bleeding.`;

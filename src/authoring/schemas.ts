@@ -31,6 +31,13 @@ const ref = (def: string): Schema => ({ $ref: `#/$defs/${def}` });
 const text = (description: string): Schema => ({ type: 'string', minLength: 1, description });
 const textOrList = (description: string): Schema => ({ type: ['string', 'array'], items: { type: 'string', minLength: 1 }, description });
 /** A word or phrase searched for in notes: within the limits a word list searches for (rules/words.ts). */
+/** A context mark: punctuation only, a few characters (context.ts findMarks). */
+const mark: Schema = {
+  type: 'string',
+  pattern: '^[^\\p{L}\\p{N}_\\s]{1,4}$',
+  patternErrorMessage: 'is not a mark: one to four characters that are neither letters, digits nor spaces',
+};
+
 const phrase: Schema = {
   type: 'string',
   minLength: 1,
@@ -573,6 +580,22 @@ function rulesetDefs(): Record<string, Schema> {
         },
       ],
     },
+    'context-marks': {
+      title: 'context marks',
+      description:
+        'Punctuation written against a word (?), one to four characters that are neither letters, digits nor spaces (replaces the inherited list), or { add, remove } to extend it.',
+      anyOf: [
+        { type: 'array', items: mark },
+        {
+          type: 'object',
+          properties: {
+            add: { type: 'array', items: mark },
+            remove: { type: 'array', items: { type: 'string', minLength: 1 } },
+          },
+          additionalProperties: false,
+        },
+      ],
+    },
     'context-cues': {
       title: 'cue set',
       type: 'object',
@@ -586,6 +609,11 @@ function rulesetDefs(): Record<string, Schema> {
         termination: {
           ...ref('context-list'),
           description: 'Words that end the scope of these cues only (besides the common termination list).',
+        },
+        marks: {
+          ...ref('context-marks'),
+          description:
+            'Punctuation written against a word ("?pernicious anemia", "B12 deficiency?"): before a word it qualifies forward, after one backward.',
         },
       },
       additionalProperties: false,
@@ -630,6 +658,15 @@ function rulesetDefs(): Record<string, Schema> {
         pseudo: { ...ref('context-list'), description: 'Phrases that look like cues and assert nothing (no change, gram negative).' },
         termination: { ...ref('context-list'), description: "Words that end a cue's scope (but, however)." },
         headings: { ...ref('context-list'), description: 'Other section headings: they end a family or history section.' },
+        answers: {
+          type: 'object',
+          description: 'Words that answer the question a mark asks, written right after it ("Melena? No.").',
+          properties: {
+            affirmed: { ...ref('context-list'), description: 'The mention is affirmed ("Melena? Yes."): the mark asks nothing.' },
+            negated: { ...ref('context-list'), description: 'The mention is negated ("Melena? No.").' },
+          },
+          additionalProperties: false,
+        },
       },
       additionalProperties: false,
     },

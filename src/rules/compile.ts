@@ -263,7 +263,13 @@ function contextConfig(defs: Definitions): ContextConfig {
   const categories = Object.fromEntries(
     CUE_CATEGORIES.map((c) => [
       c,
-      { before: list(`${c}.before`), after: list(`${c}.after`), sections: list(`${c}.sections`), termination: list(`${c}.termination`) },
+      {
+        before: list(`${c}.before`),
+        after: list(`${c}.after`),
+        sections: list(`${c}.sections`),
+        termination: list(`${c}.termination`),
+        marks: list(`${c}.marks`),
+      },
     ]),
   );
   return {
@@ -271,6 +277,7 @@ function contextConfig(defs: Definitions): ContextConfig {
     pseudo: list('pseudo'),
     termination: list('termination'),
     headings: list('headings'),
+    answers: { affirmed: list('answers.affirmed'), negated: list('answers.negated') },
     window: { forward: defs.contextWindow.get('forward')?.value ?? 8, backward: defs.contextWindow.get('backward')?.value ?? 5 },
   };
 }

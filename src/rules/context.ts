@@ -9,6 +9,7 @@
  * The work is linear in the length of a note: one scan for sentences, one for cues, and each
  * cue's scope is bounded by a number of words, so a mention looks at a bounded number of cues.
  */
+import { pushAll } from '../core/arrays.js';
 import { foldCase, isWordChar, phraseKey, WordList } from './words.js';
 
 export const ASSERTIONS = ['affirmed', 'negated', 'possible', 'hypothetical', 'historical', 'family'] as const;
@@ -43,6 +44,21 @@ export interface CueLists {
   sections: readonly string[];
   /** Words that end the scope of this category's cues only (besides the common `termination`). */
   termination: readonly string[];
+  /**
+   * Marks: punctuation written against a word rather than as a word of its own ("?pernicious
+   * anemia", "B12 deficiency?"). Before a word it qualifies forward, after one backward, within
+   * the clause, as a cue would; a mark after a word that is answered ("Melena? No.") takes the
+   * answer's reading instead (`ContextConfig.answers`).
+   */
+  marks?: readonly string[];
+}
+
+/** Words that answer a question a mark asked ("Melena? Yes.", "Melena? Denies."). */
+export interface Answers {
+  /** The mark's doubt is lifted: the mention is affirmed. */
+  readonly affirmed: readonly string[];
+  /** The mention is negated. */
+  readonly negated: readonly string[];
 }
 
 export interface ContextConfig {
@@ -55,6 +71,8 @@ export interface ContextConfig {
   readonly headings: readonly string[];
   /** How many words a cue reaches: forward from a cue before the mention, backward from one after it. */
   readonly window: { readonly forward: number; readonly backward: number };
+  /** Words that answer a mark's question: the word right after it ("Melena? No."). */
+  readonly answers?: Answers;
 }
 
 export const EMPTY_CUES: CueLists = { before: [], after: [], sections: [], termination: [] };
@@ -149,6 +167,10 @@ export class CompiledContext {
   private readonly memo = new Map<string, Map<string, NoteAnalysis>>();
   private memoSize = 0;
   private memoEmptiedAt = -1;
+  /** The marks of every category, longest first, each with its category. */
+  private readonly marks: { mark: string; cat: number }[] = [];
+  /** An answer word (its key) and what it makes of the mention: -1 affirmed, else a category. */
+  private readonly answers = new Map<string, number>();
 
   constructor(readonly config: ContextConfig) {
     const all: string[] = [];
@@ -171,6 +193,15 @@ export class CompiledContext {
       for (const h of lists.sections) this.headingCat.set(sectionKey(h), cat);
       for (const p of lists.termination) add(p, { cat, dir: Dir.Termination });
     });
+    CUE_CATEGORIES.forEach((name, cat) => {
+      for (const m of config.categories[name].marks ?? []) {
+        const mark = m.trim();
+        if (mark !== '' && !this.marks.some((x) => x.mark === mark)) this.marks.push({ mark, cat });
+      }
+    });
+    this.marks.sort((x, y) => y.mark.length - x.mark.length);
+    for (const w of config.answers?.negated ?? []) if (phraseKey(w)) this.answers.set(phraseKey(w), CUE_CATEGORIES.indexOf('negation'));
+    for (const w of config.answers?.affirmed ?? []) if (phraseKey(w)) this.answers.set(phraseKey(w), -1);
     for (const p of config.termination) add(p, { cat: -1, dir: Dir.Termination });
     for (const p of config.pseudo) add(p, undefined);
     // A phrase that is both a pseudo-cue and a cue is a pseudo-cue.
@@ -218,7 +249,8 @@ export class CompiledContext {
     k = firstCueAtOrAfter(cues, end);
     for (let j = k, steps = 0; j < cues.length && steps < limit; j++, steps++) {
       const c = cues[j]!;
-      if (c.start >= sEnd) break;
+      // A mark that ends the sentence ("anemia?") stands at its end: only a mark can start there.
+      if (c.start > sEnd) break;
       if (c.dir === Dir.Backward && c.reach <= start) found.add(c.cat);
     }
     const section = sectionAt(a, start);
@@ -237,12 +269,22 @@ export class CompiledContext {
 
   private read(text: string, section: string): NoteAnalysis {
     const headings = this.findHeadings(text);
-    const bounds = sentenceBoundaries(text, headings.colons);
+    const marks = this.marks.length > 0 ? this.findMarks(text) : undefined;
+    let bounds = sentenceBoundaries(text, headings.colons);
+    // A mark before a word ("?pernicious") asks about what follows it: it ends no sentence.
+    if (marks && marks.some((m) => m.role.dir === Dir.Forward)) {
+      const asking = new Set(marks.filter((m) => m.role.dir === Dir.Forward).map((m) => m.start));
+      bounds = bounds.filter((b) => !asking.has(b));
+    }
     const raw: { start: number; end: number; role: Role }[] = [];
     this.cues.scan(text, (index, match) => {
       const roles = this.roles.get(phraseKey(match));
       if (roles) for (const role of roles) raw.push({ start: index, end: index + match.length, role });
     });
+    if (marks && marks.length > 0) {
+      pushAll(raw, marks);
+      raw.sort((x, y) => x.start - y.start);
+    }
     // Terminations by the category they end (-1: all): sorted starts and ends.
     const ends = new Map<number, { starts: number[]; ends: number[] }>();
     for (const c of raw) {
@@ -289,6 +331,51 @@ export class CompiledContext {
       a.cues.push({ start: c.start, end: c.end, cat: c.role.cat, dir: c.role.dir, reach });
     }
     return a;
+  }
+
+  /**
+   * The marks of a note, each a cue: before a word ("?pernicious anemia", or "- ? pernicious" where
+   * no word stands before it) forward; right after a word ("anemia?") backward,
+   * unless the next word answers it ("Melena? No.": negated; "Melena? Yes.": no cue at all).
+   */
+  private findMarks(text: string): { start: number; end: number; role: Role }[] {
+    const out: { start: number; end: number; role: Role }[] = [];
+    const taken = new Set<number>();
+    for (const { mark, cat } of this.marks) {
+      for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + mark.length)) {
+        if (taken.has(i)) continue;
+        const end = i + mark.length;
+        const before = i > 0 ? text[i - 1]! : '';
+        const after = end < text.length ? text[end]! : '';
+        const wordBefore = before !== '' && isWordChar(before);
+        let role: Role | undefined;
+        if (after !== '' && isWordChar(after) && !wordBefore) role = { cat, dir: Dir.Forward };
+        else if (wordBefore) {
+          const answer = this.answerAfter(text, end);
+          if (answer === undefined) role = { cat, dir: Dir.Backward };
+          else if (answer >= 0) role = { cat: answer, dir: Dir.Backward };
+        } else if ((before === '' || before === ' ' || before === '\t' || before === '\n') && (after === ' ' || after === '\t')) {
+          let j = end;
+          while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+          if (j < text.length && isWordChar(text[j]!)) role = { cat, dir: Dir.Forward };
+        }
+        if (!role) continue;
+        for (let k = i; k < end; k++) taken.add(k);
+        out.push({ start: i, end, role });
+      }
+    }
+    return out.sort((x, y) => x.start - y.start);
+  }
+
+  /** The answer a mark's next word gives (-1 affirmed, else a category), on the same line; undefined for none. */
+  private answerAfter(text: string, from: number): number | undefined {
+    if (this.answers.size === 0) return undefined;
+    let i = from;
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === ':' || text[i] === '-')) i++;
+    let j = i;
+    while (j < text.length && j - i < 16 && isWordChar(text[j]!)) j++;
+    if (j === i || (j < text.length && isWordChar(text[j]!))) return undefined;
+    return this.answers.get(phraseKey(text.slice(i, j)));
   }
 
   /** Headings: a known section name at the start of a line or sentence, followed by a colon (each at the same index of the three lists). */
