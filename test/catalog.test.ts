@@ -475,9 +475,14 @@ describe('the rules the coder review added', () => {
       ['TELE-F1', '/encounters/0/services/1'],
       ['TELE-F-DATES', '/encounters/0/services/0'],
       ['TELE-F-DATES', '/encounters/0/services/1'],
+      ['TELE-F-NOTE', '/encounters/0/services/0'],
+      ['TELE-F-NOTE', '/encounters/0/services/1'],
     ]);
     // The visit's own date, not its lines' (a coder's audit).
     expect(f[2]!.message).toContain('a telehealth visit on 2026-10-05: no one was there');
+    // An office visit the note documents as remote: the note is quoted, and is the evidence.
+    expect(f[4]!.message).toContain('is billed on encounter E1, documented as a remote visit ("This visit was conducted via video');
+    expect(f[4]!.evidence).toContainEqual(expect.objectContaining({ kind: 'note', section: 'hpi' }));
     expect(only('injection-billed-on-telehealth.quiet.yaml', 'injection-billed-on-telehealth')).toEqual([]);
   });
 });
