@@ -97,7 +97,7 @@ describe('every cue of the built-in context decides a reading that is different 
     const want = EXPECTED[name as keyof typeof EXPECTED];
     const lists = base.categories[name];
     const smaller = { ...base, categories: { ...base.categories, [name]: { ...lists, marks: lists.marks!.filter((m) => m !== mark) } } };
-    for (const text of [`${mark}bleeding.`, `Anemia - ${mark} bleeding.`, `Anemia, bleeding${mark} Hgb pending.`]) {
+    for (const text of [`${mark}bleeding.`, `Anemia, ${mark}bleeding.`, `Anemia, bleeding${mark} Hgb pending.`]) {
       expect([text, reading(base, text), reading(smaller, text)]).toEqual([text, want, 'affirmed']);
     }
   });
@@ -112,6 +112,15 @@ describe('every cue of the built-in context decides a reading that is different 
   test.each(base.headings.map((e) => [e]))('headings: %s', (heading) => {
     const smaller = without('list', 'headings', heading);
     const text = `Family history: sister healthy.\n${concrete(heading)}: bleeding.`;
-    expect([reading(base, text), reading(smaller, text)]).toEqual(['affirmed', 'family']);
+    // A heading that is also a cue ("Allergies:" negates what it lists) gives that cue's reading;
+    // any heading ends the family section.
+    expect(reading(smaller, text)).toBe('family');
+    expect(reading(base, text)).toBe(base.categories.negation.before.includes(`${heading}:`) ? 'negated' : 'affirmed');
+  });
+
+  test('a cue written as a heading reaches the line after its colon, and no further', () => {
+    expect(reading(base, 'Allergies: bleeding thinners.')).toBe('negated');
+    expect(reading(base, 'Allergies: penicillin\nbleeding gums.')).toBe('affirmed');
+    expect(reading(base, 'Allergies: penicillin. Bleeding gums.')).toBe('affirmed');
   });
 });

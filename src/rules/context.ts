@@ -107,6 +107,18 @@ interface Cue {
   dir: Dir;
   /** Forward cues: where the scope ends; backward cues: where it starts. */
   reach: number;
+  /**
+   * A mark ("?"): it qualifies only the mention written against it, with nothing but spaces
+   * between ("?pernicious anemia", "B12 deficiency?"), not every word of its scope: "?etiology of
+   * her B12 deficiency" doubts the etiology, and "Does pernicious anemia explain her neuropathy?"
+   * asks about the neuropathy.
+   */
+  tight: boolean;
+  /**
+   * A cue written as a heading, ending with its colon ("Allergies:"): its scope is the sentence
+   * after the colon, not the one it ends.
+   */
+  heading: boolean;
 }
 
 /** A note read once: its sentences, cues and section headings. */
@@ -125,6 +137,20 @@ export interface NoteAnalysis {
   readonly sectionCats: readonly number[];
   /** The category the note's own section gives, or -1. */
   readonly noteSection: number;
+}
+
+/** A cue as the scan finds it, before its scope is worked out. */
+interface RawCue {
+  start: number;
+  end: number;
+  role: Role;
+  tight: boolean;
+}
+
+/** Whether text[from, to) holds nothing but spaces and tabs (true when empty). */
+function spacesOnly(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text[i] !== ' ' && text[i] !== '\t') return false;
+  return true;
 }
 
 const ANALYSIS_LIMIT = 256;
@@ -239,11 +265,15 @@ export class CompiledContext {
     // cue that begins before the mention and ends inside it qualifies it too: "not due to" before
     // the term "due to blood loss" denies the blood loss.
     const limit = 3 * (Math.max(this.config.window.forward, this.config.window.backward) + 2);
+    const text = a.text;
     let k = firstCueAtOrAfter(cues, start);
     for (let j = k - 1, steps = 0; j >= 0 && steps < limit; j--, steps++) {
       const c = cues[j]!;
-      if (c.start < sStart) break;
-      if (c.dir === Dir.Forward && c.end <= end && start < c.reach) found.add(c.cat);
+      // A heading cue ends where the sentence begins (its colon ends the one before).
+      const before = c.start < sStart;
+      if (before && !(c.heading && c.end === sStart)) break;
+      if (c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start))) found.add(c.cat);
+      if (before) break;
     }
     // Cues after it that reach back to it.
     k = firstCueAtOrAfter(cues, end);
@@ -251,7 +281,7 @@ export class CompiledContext {
       const c = cues[j]!;
       // A mark that ends the sentence ("anemia?") stands at its end: only a mark can start there.
       if (c.start > sEnd) break;
-      if (c.dir === Dir.Backward && c.reach <= start) found.add(c.cat);
+      if (c.dir === Dir.Backward && c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) found.add(c.cat);
     }
     const section = sectionAt(a, start);
     // A section gives its assertion, but "Pt has ..." under a family heading is the patient's.
@@ -276,10 +306,10 @@ export class CompiledContext {
       const asking = new Set(marks.filter((m) => m.role.dir === Dir.Forward).map((m) => m.start));
       bounds = bounds.filter((b) => !asking.has(b));
     }
-    const raw: { start: number; end: number; role: Role }[] = [];
+    const raw: RawCue[] = [];
     this.cues.scan(text, (index, match) => {
       const roles = this.roles.get(phraseKey(match));
-      if (roles) for (const role of roles) raw.push({ start: index, end: index + match.length, role });
+      if (roles) for (const role of roles) raw.push({ start: index, end: index + match.length, role, tight: false });
     });
     if (marks && marks.length > 0) {
       pushAll(raw, marks);
@@ -308,8 +338,10 @@ export class CompiledContext {
       const [sStart, sEnd] = sentenceAt(a, c.start);
       let reach = 0;
       const own = ends.get(c.role.cat);
+      // "Allergies:" as a heading (its colon ends a sentence): it reaches over the sentence after it.
+      const heading = c.role.dir === Dir.Forward && text[c.end - 1] === ':' && bounds.includes(c.end - 1);
       if (c.role.dir === Dir.Forward) {
-        let limit = sEnd;
+        let limit = heading ? sentenceAt(a, c.end)[1] : sEnd;
         for (const t of [common, own]) {
           const next = t?.starts[lowerBound(t.starts, c.end)];
           if (next !== undefined && next < limit) limit = next;
@@ -328,18 +360,18 @@ export class CompiledContext {
         // A cue that says the condition is current reaches over them ("diagnosed in 2015, on maintenance").
         if (CUE_CATEGORIES[c.role.cat] !== 'current') reach = clauseStart(text, c.start, reach);
       }
-      a.cues.push({ start: c.start, end: c.end, cat: c.role.cat, dir: c.role.dir, reach });
+      a.cues.push({ start: c.start, end: c.end, cat: c.role.cat, dir: c.role.dir, reach, tight: c.tight, heading });
     }
     return a;
   }
 
   /**
-   * The marks of a note, each a cue: before a word ("?pernicious anemia", or "- ? pernicious" where
-   * no word stands before it) forward; right after a word ("anemia?") backward,
+   * The marks of a note, each a cue: right before a word ("?pernicious anemia") forward; right
+   * after a word ("anemia?") backward,
    * unless the next word answers it ("Melena? No.": negated; "Melena? Yes.": no cue at all).
    */
-  private findMarks(text: string): { start: number; end: number; role: Role }[] {
-    const out: { start: number; end: number; role: Role }[] = [];
+  private findMarks(text: string): RawCue[] {
+    const out: RawCue[] = [];
     const taken = new Set<number>();
     for (const { mark, cat } of this.marks) {
       for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + mark.length)) {
@@ -354,14 +386,12 @@ export class CompiledContext {
           const answer = this.answerAfter(text, end);
           if (answer === undefined) role = { cat, dir: Dir.Backward };
           else if (answer >= 0) role = { cat: answer, dir: Dir.Backward };
-        } else if ((before === '' || before === ' ' || before === '\t' || before === '\n') && (after === ' ' || after === '\t')) {
-          let j = end;
-          while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
-          if (j < text.length && isWordChar(text[j]!)) role = { cat, dir: Dir.Forward };
         }
+        // A mark between spaces ("HTN ? pernicious anemia", "Hgb 11.2 ? 8.9") is no mark: most are
+        // an export's bullet or arrow turned into "?".
         if (!role) continue;
         for (let k = i; k < end; k++) taken.add(k);
-        out.push({ start: i, end, role });
+        out.push({ start: i, end, role, tight: true });
       }
     }
     return out.sort((x, y) => x.start - y.start);
