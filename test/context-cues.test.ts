@@ -118,6 +118,22 @@ describe('every cue of the built-in context decides a reading that is different 
     expect(reading(base, text)).toBe(base.categories.negation.before.includes(`${heading}:`) ? 'negated' : 'affirmed');
   });
 
+  const parts = Object.entries(base.noteSections ?? {}).flatMap(([section, names]) => names.map((h) => [section, h] as const));
+  test.each(parts)('note-sections.%s: %s', (section, heading) => {
+    const smaller = {
+      ...base,
+      noteSections: { ...base.noteSections, [section]: base.noteSections![section]!.filter((h) => h !== heading) },
+    };
+    const text = `Seen today.\n${heading.toUpperCase()}: bleeding.`;
+    const at = text.indexOf('bleeding');
+    const read = (config: ContextConfig): string | undefined => {
+      const p = new CompiledContext(config).noteParts(text);
+      const i = p.starts.filter((s) => s <= at).length - 1;
+      return i >= 0 ? p.sections[i] : undefined;
+    };
+    expect([read(base), read(smaller)]).toEqual([section, undefined]);
+  });
+
   test('a cue written as a heading reaches the line after its colon, and no further', () => {
     expect(reading(base, 'Allergies: bleeding thinners.')).toBe('negated');
     expect(reading(base, 'Allergies: penicillin\nbleeding gums.')).toBe('affirmed');

@@ -658,6 +658,18 @@ function rulesetDefs(): Record<string, Schema> {
         pseudo: { ...ref('context-list'), description: 'Phrases that look like cues and assert nothing (no change, gram negative).' },
         termination: { ...ref('context-list'), description: "Words that end a cue's scope (but, however)." },
         headings: { ...ref('context-list'), description: 'Other section headings: they end a family or history section.' },
+        'note-sections': {
+          type: 'object',
+          description:
+            'Headings that begin a note section inside a note exported whole (section `other`): "Impression:" begins an assessment, for conditions that ask for sections.',
+          properties: Object.fromEntries(
+            NOTE_SECTIONS.filter((s) => s !== 'other').map((s) => [
+              s,
+              { ...ref('context-list'), description: `Headings that begin the ${s} section.` },
+            ]),
+          ),
+          additionalProperties: false,
+        },
         answers: {
           type: 'object',
           description: 'Words that answer the question a mark asks, written right after it ("Melena? No.").',

@@ -41,7 +41,7 @@ import { AnalyteCatalog, CompiledLab } from './labs.js';
 import { MentionMap, type MentionEntry } from './mentions.js';
 import type { CodePair } from './pairs.js';
 import { parseDay } from '../chart/normalize.js';
-import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, SETTINGS } from '../chart/model.js';
+import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, NOTE_SECTIONS, SETTINGS } from '../chart/model.js';
 import {
   SUBJECT_KINDS,
   type CompileContext,
@@ -278,6 +278,7 @@ function contextConfig(defs: Definitions): ContextConfig {
     termination: list('termination'),
     headings: list('headings'),
     answers: { affirmed: list('answers.affirmed'), negated: list('answers.negated') },
+    noteSections: Object.fromEntries(NOTE_SECTIONS.filter((s) => s !== 'other').map((s) => [s, list(`note-sections.${s}`)])),
     window: { forward: defs.contextWindow.get('forward')?.value ?? 8, backward: defs.contextWindow.get('backward')?.value ?? 5 },
   };
 }
@@ -526,6 +527,7 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
     lookback: env.lookback,
     subject,
     codeTable: env.codeTable,
+    context: env.context,
     error: (at, message) => p.at(src, at, message),
     codes: (value, at) => codesOf(env, src, value, at),
     lab(name, at) {

@@ -73,7 +73,20 @@ export interface ContextConfig {
   readonly window: { readonly forward: number; readonly backward: number };
   /** Words that answer a mark's question: the word right after it ("Melena? No."). */
   readonly answers?: Answers;
+  /**
+   * Headings that begin a note section inside a note exported whole (section `other`), by the
+   * section they begin: "Impression:" begins an assessment.
+   */
+  readonly noteSections?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** The note sections a note exported whole holds: where each begins, and its name (sorted). */
+export interface NoteParts {
+  readonly starts: readonly number[];
+  readonly sections: readonly string[];
+}
+
+const NO_PARTS: NoteParts = { starts: [], sections: [] };
 
 export const EMPTY_CUES: CueLists = { before: [], after: [], sections: [], termination: [] };
 
@@ -197,6 +210,10 @@ export class CompiledContext {
   private readonly marks: { mark: string; cat: number }[] = [];
   /** An answer word (its key) and what it makes of the mention: -1 affirmed, else a category. */
   private readonly answers = new Map<string, number>();
+  /** The headings of `noteSections`, and the section each begins. */
+  private readonly partWords: WordList | undefined;
+  private readonly partOf = new Map<string, string>();
+  private readonly partsMemo = new Map<string, NoteParts>();
 
   constructor(readonly config: ContextConfig) {
     const all: string[] = [];
@@ -236,6 +253,29 @@ export class CompiledContext {
     const headings = [...this.headingCat.keys(), ...config.headings.map(sectionKey)];
     for (const h of config.headings) if (!this.headingCat.has(sectionKey(h))) this.headingCat.set(sectionKey(h), -1);
     this.headingWords = new WordList(headings.map((h) => h.replace(/-/g, ' ')));
+    for (const [section, names] of Object.entries(config.noteSections ?? {}))
+      for (const h of names) if (!this.partOf.has(sectionKey(h))) this.partOf.set(sectionKey(h), section);
+    if (this.partOf.size > 0) this.partWords = new WordList([...this.partOf.keys()].map((h) => h.replace(/-/g, ' ')));
+  }
+
+  /**
+   * The sections a note exported whole holds, by its headings ("Impression:" at the start of a
+   * line or sentence begins an assessment): read once per text.
+   */
+  noteParts(text: string): NoteParts {
+    if (!this.partWords) return NO_PARTS;
+    const known = this.partsMemo.get(text);
+    if (known) return known;
+    const starts: number[] = [];
+    const sections: string[] = [];
+    headingsIn(text, this.partWords, (index, match) => {
+      starts.push(index);
+      sections.push(this.partOf.get(sectionKey(match))!);
+    });
+    const parts = starts.length === 0 ? NO_PARTS : { starts, sections };
+    if (this.partsMemo.size >= ANALYSIS_LIMIT) this.partsMemo.clear();
+    this.partsMemo.set(text, parts);
+    return parts;
   }
 
   /** The note read once per text and section (many rules read the same notes). */
@@ -411,19 +451,32 @@ export class CompiledContext {
   /** Headings: a known section name at the start of a line or sentence, followed by a colon (each at the same index of the three lists). */
   private findHeadings(text: string): { starts: number[]; colons: number[]; cats: number[] } {
     const out = { starts: [] as number[], colons: [] as number[], cats: [] as number[] };
-    this.headingWords.scan(text, (index, match) => {
-      let i = index + match.length;
-      while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
-      if (text[i] !== ':') return;
-      let b = index - 1;
-      while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
-      if (b >= 0 && !'\n\r.;!?'.includes(text[b]!)) return;
+    headingsIn(text, this.headingWords, (index, match, colon) => {
       out.starts.push(index);
-      out.colons.push(i);
+      out.colons.push(colon);
       out.cats.push(this.headingCat.get(sectionKey(match)) ?? -1);
     });
     return out;
   }
+}
+
+/** Each heading of a list in a text: at the start of a line or sentence, followed by a colon. */
+function headingsIn(text: string, words: WordList, each: (index: number, match: string, colon: number) => void): void {
+  words.scan(text, (index, match) => {
+    let i = index + match.length;
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (text[i] !== ':') return;
+    let b = index - 1;
+    while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+    if (b >= 0 && !'\n\r.;!?'.includes(text[b]!)) return;
+    each(index, match, i);
+  });
+}
+
+/** The section of a note exported whole at an index: the last heading's before it, if any. */
+export function partAt(parts: NoteParts, index: number): string | undefined {
+  const i = lowerBound(parts.starts, index + 1) - 1;
+  return i >= 0 ? parts.sections[i] : undefined;
 }
 
 function sectionKey(name: string): string {

@@ -403,6 +403,9 @@ function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems
     } else if (name === 'answers') {
       if (!isObj(v)) continue;
       for (const part of ['affirmed', 'negated']) if (v[part] !== undefined) list(`answers.${part}`, v[part], [...path, part]);
+    } else if (name === 'note-sections') {
+      if (!isObj(v)) continue;
+      for (const part of Object.keys(v)) list(`note-sections.${part}`, v[part], [...path, part]);
     } else if (isObj(v)) {
       for (const part of ['before', 'after', 'sections', 'termination', 'marks'])
         if (v[part] !== undefined) list(`${name}.${part}`, v[part], [...path, part]);

@@ -88,6 +88,8 @@ export interface CompileContext {
   readonly lookback: Duration;
   readonly subject: SubjectKind;
   readonly codeTable: CodeTable;
+  /** The ruleset's context (how notes are read, and the headings of a note exported whole). */
+  readonly context: CompiledContext;
   codes(value: unknown, path: NodePath): CodeMatcher | undefined;
   lab(name: unknown, path: NodePath): CompiledLab | undefined;
   terms(value: unknown, path: NodePath): TermMatcher | undefined;

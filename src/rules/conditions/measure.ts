@@ -2,6 +2,7 @@ import { NOTE_SECTIONS, type Encounter, type Note } from '../../chart/model.js';
 import { compareNumber, type Comparison, type Interval } from '../compare.js';
 import { normalizeUnit } from '../units.js';
 import { noteEvidence } from '../evidence.js';
+import { keeps, sectionFilter } from '../sections.js';
 import type { TermHit, TermMatcher } from '../terms.js';
 import type { ConditionModule, EvidenceRef, Outcome } from '../types.js';
 import { ownValue } from '../../core/own.js';
@@ -156,6 +157,7 @@ export const measure: ConditionModule<Options> = {
       cc.error([...cc.path, 'unit'], `unknown unit "${o.unit}": use a volume (mL, L, cc) or a mass (mcg, mg, g)`);
     const toUnit = factors && typeof o.unit === 'string' ? factorIn(factors, normalizeUnit(o.unit))! : 1;
     const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
+    const partOf = sections ? sectionFilter(cc.context, sections) : undefined;
     // The outcome depends only on the encounter: kept for the last one, since its claim lines
     // come one after another and each would read all of its notes again.
     let lastEncounter: Encounter | undefined;
@@ -173,9 +175,10 @@ export const measure: ConditionModule<Options> = {
     function read(labels: TermMatcher, factors: Record<string, number>, e: Encounter): Outcome | null {
       const found: { note: Note; hit: TermHit; amount: Amount }[] = [];
       for (const note of e.notes) {
-        if (sections && !sections.has(note.section)) continue;
+        const part = partOf ? partOf(note) : true;
+        if (part === false) continue;
         for (const hit of labels.find(note.text)) {
-          if (hit.negated) continue;
+          if (hit.negated || !keeps(part, hit.index)) continue;
           const [, end] = hit.sentence;
           const amount = amountAfter(note.text.slice(hit.index + hit.length, end), factors, toUnit, o.unit, none);
           if (!amount || (o.value && !compareNumber(amount.interval, o.value))) continue;

@@ -2,6 +2,7 @@ import { CURRENT_STATUSES, NOTE_SECTIONS, type Encounter } from '../../chart/mod
 import type { MentionEntry, MentionMap } from '../mentions.js';
 import { ASSERTIONS, type Assertion } from '../context.js';
 import { noteEvidence } from '../evidence.js';
+import { keeps, sectionFilter } from '../sections.js';
 import type { ConditionModule, Outcome } from '../types.js';
 
 interface Options {
@@ -28,6 +29,7 @@ export const mention: ConditionModule<Options> = {
   compile(o, cc) {
     const map = cc.mentions(o.map, [...cc.path, 'map']);
     const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
+    const partOf = sections ? sectionFilter(cc.context, sections) : undefined;
     const wanted = new Set<Assertion>(o.assertion === undefined ? ['affirmed'] : Array.isArray(o.assertion) ? o.assertion : [o.assertion]);
     // The outcome depends only on the encounter: kept for the last one, since its claim lines come
     // one after another and each would read all of its notes again.
@@ -47,9 +49,10 @@ export const mention: ConditionModule<Options> = {
       // Whether the encounter codes an entry, once an entry (a note may mention it many times).
       const coded = new Map<MentionEntry, boolean>();
       for (const note of e.notes) {
-        if (sections && !sections.has(note.section)) continue;
+        const part = partOf ? partOf(note) : true;
+        if (part === false) continue;
         for (const m of map.find(note.text, note.section)) {
-          if (!(m.entry.assertions ?? wanted).has(m.hit.assertion)) continue;
+          if (!(m.entry.assertions ?? wanted).has(m.hit.assertion) || !keeps(part, m.hit.index)) continue;
           let isCoded = coded.get(m.entry);
           if (isCoded === undefined) {
             isCoded = e.diagnoses.some((d) => CURRENT_STATUSES.has(d.status) && m.entry.codes.matchesDiagnosis(d.code));

@@ -2,6 +2,7 @@ import { NOTE_SECTIONS, type Diagnosis, type Encounter } from '../../chart/model
 import { ASSERTIONS, type Assertion } from '../context.js';
 import { shift } from '../duration.js';
 import { noteEvidence } from '../evidence.js';
+import { keeps, sectionFilter } from '../sections.js';
 import type { TermFinder, TermHit } from '../terms.js';
 import type { ConditionModule, EvidenceRef, Outcome, Scope } from '../types.js';
 
@@ -59,6 +60,7 @@ export const text: ConditionModule<Options> = {
     if (o.negated !== undefined && o.assertion !== undefined)
       cc.error([...cc.path, 'negated'], '`negated` and `assertion` say the same thing: keep `assertion`');
     const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
+    const partOf = sections ? sectionFilter(cc.context, sections) : undefined;
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
     const wanted = new Set<Assertion>(
       o.assertion !== undefined
@@ -101,13 +103,18 @@ export const text: ConditionModule<Options> = {
       let first: TermHit | undefined;
       for (const e of encountersOf(scope)) {
         for (const note of e.notes) {
-          if (sections && !sections.has(note.section)) continue;
+          const part = partOf ? partOf(note) : true;
+          if (part === false) continue;
           const hits = words.find(note.text, note.section);
           if (hits.length === 0) continue;
           const aboutD = matcher && self ? sentencesWith(self, note) : undefined;
           const nearBy = near ? sentencesWith(near, note) : undefined;
           const hit = hits.find(
-            (h) => wanted.has(h.assertion) && (!aboutD || aboutD.has(h.sentence[0])) && (!nearBy || nearBy.has(h.sentence[0])),
+            (h) =>
+              wanted.has(h.assertion) &&
+              keeps(part, h.index) &&
+              (!aboutD || aboutD.has(h.sentence[0])) &&
+              (!nearBy || nearBy.has(h.sentence[0])),
           );
           if (!hit) continue;
           evidence.push(noteEvidence(note, hit));
