@@ -38,6 +38,21 @@ const mark: Schema = {
   patternErrorMessage: 'is not a mark: one to four characters that are neither letters, digits nor spaces',
 };
 
+/** A context list: a list that replaces the inherited one, or `{ add, remove }` that edits it. */
+function editableList(items: Schema): Schema[] {
+  return [
+    { type: 'array', items },
+    {
+      type: 'object',
+      properties: {
+        add: { type: 'array', items },
+        remove: { type: 'array', items: { type: 'string', minLength: 1 } },
+      },
+      additionalProperties: false,
+    },
+  ];
+}
+
 const phrase: Schema = {
   type: 'string',
   minLength: 1,
@@ -568,33 +583,13 @@ function rulesetDefs(): Record<string, Schema> {
     'context-list': {
       title: 'context word list',
       description: 'A list of cue words (replaces the inherited list), or { add, remove } to extend it.',
-      anyOf: [
-        { type: 'array', items: phrase },
-        {
-          type: 'object',
-          properties: {
-            add: { type: 'array', items: phrase },
-            remove: { type: 'array', items: { type: 'string', minLength: 1 } },
-          },
-          additionalProperties: false,
-        },
-      ],
+      anyOf: editableList(phrase),
     },
     'context-marks': {
       title: 'context marks',
       description:
         'Punctuation written against a word (?), one to four characters that are neither letters, digits nor spaces (replaces the inherited list), or { add, remove } to extend it.',
-      anyOf: [
-        { type: 'array', items: mark },
-        {
-          type: 'object',
-          properties: {
-            add: { type: 'array', items: mark },
-            remove: { type: 'array', items: { type: 'string', minLength: 1 } },
-          },
-          additionalProperties: false,
-        },
-      ],
+      anyOf: editableList(mark),
     },
     'context-cues': {
       title: 'cue set',
