@@ -26,6 +26,15 @@ export function sectionFilter(
   };
 }
 
+/** A condition's `sections:` option (one name or a list) as its filter; none when it is not given. */
+export function sectionsOption(
+  option: string | string[] | undefined,
+  context: CompiledContext,
+): ((note: { text: string; section: string }) => NotePart) | undefined {
+  if (option === undefined) return undefined;
+  return sectionFilter(context, new Set(Array.isArray(option) ? option : [option]));
+}
+
 /** Whether a note's part keeps the place at an index. */
 export function keeps(part: NotePart, index: number): boolean {
   return part === true || (part !== false && part(index));

@@ -2,7 +2,7 @@ import { NOTE_SECTIONS, type Encounter, type Note } from '../../chart/model.js';
 import { compareNumber, type Comparison, type Interval } from '../compare.js';
 import { normalizeUnit } from '../units.js';
 import { noteEvidence } from '../evidence.js';
-import { keeps, sectionFilter } from '../sections.js';
+import { keeps, sectionsOption } from '../sections.js';
 import type { TermHit, TermMatcher } from '../terms.js';
 import type { ConditionModule, EvidenceRef, Outcome } from '../types.js';
 import { ownValue } from '../../core/own.js';
@@ -156,8 +156,7 @@ export const measure: ConditionModule<Options> = {
     if (typeof o.unit === 'string' && !factors)
       cc.error([...cc.path, 'unit'], `unknown unit "${o.unit}": use a volume (mL, L, cc) or a mass (mcg, mg, g)`);
     const toUnit = factors && typeof o.unit === 'string' ? factorIn(factors, normalizeUnit(o.unit))! : 1;
-    const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
-    const partOf = sections ? sectionFilter(cc.context, sections) : undefined;
+    const partOf = sectionsOption(o.sections, cc.context);
     // The outcome depends only on the encounter: kept for the last one, since its claim lines
     // come one after another and each would read all of its notes again.
     let lastEncounter: Encounter | undefined;

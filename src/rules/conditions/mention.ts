@@ -2,7 +2,7 @@ import { CURRENT_STATUSES, NOTE_SECTIONS, type Encounter } from '../../chart/mod
 import type { MentionEntry, MentionMap } from '../mentions.js';
 import { ASSERTIONS, type Assertion } from '../context.js';
 import { noteEvidence } from '../evidence.js';
-import { keeps, sectionFilter } from '../sections.js';
+import { keeps, sectionsOption } from '../sections.js';
 import type { ConditionModule, Outcome } from '../types.js';
 
 interface Options {
@@ -28,8 +28,7 @@ export const mention: ConditionModule<Options> = {
   },
   compile(o, cc) {
     const map = cc.mentions(o.map, [...cc.path, 'map']);
-    const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
-    const partOf = sections ? sectionFilter(cc.context, sections) : undefined;
+    const partOf = sectionsOption(o.sections, cc.context);
     const wanted = new Set<Assertion>(o.assertion === undefined ? ['affirmed'] : Array.isArray(o.assertion) ? o.assertion : [o.assertion]);
     // The outcome depends only on the encounter: kept for the last one, since its claim lines come
     // one after another and each would read all of its notes again.

@@ -2,7 +2,7 @@ import { NOTE_SECTIONS, type Diagnosis, type Encounter } from '../../chart/model
 import { ASSERTIONS, type Assertion } from '../context.js';
 import { shift } from '../duration.js';
 import { noteEvidence } from '../evidence.js';
-import { keeps, sectionFilter } from '../sections.js';
+import { keeps, sectionsOption } from '../sections.js';
 import type { TermFinder, TermHit } from '../terms.js';
 import type { ConditionModule, EvidenceRef, Outcome, Scope } from '../types.js';
 
@@ -59,8 +59,7 @@ export const text: ConditionModule<Options> = {
       cc.error(cc.path, '`text` needs `terms`, or `about` to look for the subject diagnosis');
     if (o.negated !== undefined && o.assertion !== undefined)
       cc.error([...cc.path, 'negated'], '`negated` and `assertion` say the same thing: keep `assertion`');
-    const sections = o.sections === undefined ? undefined : new Set(Array.isArray(o.sections) ? o.sections : [o.sections]);
-    const partOf = sections ? sectionFilter(cc.context, sections) : undefined;
+    const partOf = sectionsOption(o.sections, cc.context);
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
     const wanted = new Set<Assertion>(
       o.assertion !== undefined
