@@ -53,7 +53,7 @@ export interface B12LintOptions {
   ruleset?: string;
   /** A config file; `false`: none. Default: the nearest `b12lint.config.yaml` or `.b12lintrc.yaml` from `cwd` up. */
   config?: string | false;
-  /** CMS ICD-10-CM order files (one per fiscal year, `path` or `path@year`). Default: the config's. */
+  /** CMS ICD-10-CM order files (one per fiscal year, `path`, `path@year` or `path@year-04` for its April 1 update). Default: the config's. */
   icd10?: readonly string[];
   /** How input is read: `auto` tells FHIR from native charts by content. Default: the config's, else `auto`. */
   inputFormat?: InputFormat;

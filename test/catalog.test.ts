@@ -206,6 +206,15 @@ describe('a documented history of a low B12 (L33967), not a level within a year'
     expect(f!.message).toContain('no B12 on or before that date is low (the latest, on 2026-09-20, is 420 pg/mL)');
     expect(f!.message).toMatch(/^E53\.8 is coded on 2026-10-10, but/);
   });
+
+  test('a borderline level with macrocytosis still fires (it is not low); the query offers it as a basis, and only there', () => {
+    const [f] = find('b12-deficiency-no-lab.fires.yaml', 'NOLAB-F-BORDERLINE');
+    expect(f!.message).toContain('no B12 on or before that date is low (the latest, on 2026-10-01, is 250 pg/mL)');
+    const option = 'A borderline vitamin B12 level with macrocytosis, judged clinically to be a deficiency';
+    expect(f!.query!.options).toContain(option);
+    const normal = find('b12-deficiency-no-lab.fires.yaml', 'NOLAB-F3')[0]!; // 420 pg/mL, no MCV
+    expect(normal.query!.options).not.toContain(option);
+  });
 });
 
 describe('hemoglobin cutoffs by age on the date of the result and by pregnancy (WHO 2024), and treated patients', () => {
@@ -321,6 +330,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
     expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');
     expect(f[2]!.evidence).toContainEqual(expect.objectContaining({ kind: 'note', term: 'Estimated blood loss' }));
     expect(fired('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes')).toEqual([
+      'BLC-F-SIGNS', // "Melena? -": a template's question answered by a sign
       'BLC-F1',
       'BLC-F2',
       'BLC-F3',
@@ -516,6 +526,44 @@ describe('ICD-10-CM tables by fiscal year', () => {
     const unknown = r.report.results[0]!.findings.filter((f) => f.ruleId === 'unknown-icd10-code');
     // K90.0 is in the FY2026 excerpt only: the FY2025 encounter (2025-09-30) is flagged, the FY2026 one is not.
     expect(unknown.map((f) => [f.encounterId, f.message.includes('(FY2025)')])).toEqual([['E1', true]]);
+  });
+
+  test("a fiscal year's April 1 update is in force from 1 April, its October table until 31 March", () => {
+    const dir = scratch().dir;
+    const october = readFileSync(join(ROOT, 'fixtures', 'icd10', 'icd10cm_order_2026.txt'), 'latin1');
+    // The test's own April table: I10 taken out, a code added (D53.0, not in the October excerpt).
+    const april =
+      october
+        .split('\n')
+        .filter((l) => !/^\d{5} I10 /.test(l))
+        .join('\n')
+        .trimEnd() + '\n00032 D530    1 Protein deficiency anemia                                    Protein deficiency anemia\n';
+    writeFileSync(join(dir, 'icd10cm_order_2026_April.txt'), april, 'latin1');
+    writeFileSync(join(dir, 'update.txt'), april, 'latin1');
+    const chart = [
+      'chartId: APRIL',
+      'encounters:',
+      '  - { id: MAR31, date: 2026-03-31, diagnoses: [{ code: D53.0 }, { code: I10 }] }',
+      '  - { id: APR01, date: 2026-04-01, diagnoses: [{ code: D53.0 }, { code: I10 }] }',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'april.yaml'), chart);
+    const october2026 = join(ROOT, 'fixtures', 'icd10', 'icd10cm_order_2026.txt');
+    // The update told by its name, or written path@2026-04; in either order on the command line.
+    for (const tables of [
+      [october2026, join(dir, 'icd10cm_order_2026_April.txt')],
+      [join(dir, 'update.txt@2026-04'), october2026],
+    ]) {
+      const r = cliJson(['--no-config-lookup', ...tables.flatMap((t) => ['--icd10', t]), join(dir, 'april.yaml')]);
+      const unknown = r.report.results[0]!.findings.filter((f) => f.ruleId === 'unknown-icd10-code');
+      expect(unknown.map((f) => `${f.encounterId} ${f.message.split(' ')[0]} ${/\((FY[^)]*)\)/.exec(f.message)![1]}`)).toEqual([
+        'MAR31 D53.0 FY2026',
+        'APR01 I10 FY2026, April 1 update',
+      ]);
+    }
+    // The update alone judges only its own days.
+    const alone = cliJson(['--no-config-lookup', '--icd10', join(dir, 'update.txt@2026-04'), join(dir, 'april.yaml')]);
+    expect(alone.report.results[0]!.findings.filter((f) => f.ruleId === 'unknown-icd10-code').map((f) => f.encounterId)).toEqual(['APR01']);
   });
 });
 

@@ -220,6 +220,7 @@ describe('code', () => {
   const table = new CodeTable([
     {
       fiscalYear: 2026,
+      april: false,
       from: parseDay('2025-10-01')!,
       to: parseDay('2026-09-30')!,
       file: 'x',
@@ -390,6 +391,29 @@ describe('measure', () => {
     expect(fires(r, c('EBL less than 500 mL'))).toBe(false); // may be anything below 500
     expect(fires(none, c('EBL 1200 mL'))).toBe(false);
     expect(fires(none, c('Blood loss: minimal'))).toBe(false); // not a label of the list
+  });
+  test('a bare number followed by a word that dates or joins is an amount; by another word, a date or a range, none', () => {
+    expect(fires(r, c('EBL 300 in the OR'))).toBe(true);
+    expect(fires(r, c('EBL 300 and stable'))).toBe(true);
+    expect(fires(r, c('EBL 300/2019'))).toBe(false); // a date
+    expect(fires(r, c('EBL 300-400'))).toBe(false); // a range
+    expect(fires(r, c('EBL 1200 mL/hr'))).toBe(true); // a volume's word before the slash, as before
+  });
+  test('`unit` or `test`, one of them: a ruleset that gives both or neither is refused', () => {
+    expect(() => compileText(rule('encounter', '{ measure: { terms: [b12] } }'))).toThrow(/give `unit`/);
+    expect(() => compileText(rule('encounter', '{ measure: { terms: [b12], unit: mL, test: b12 } }'))).toThrow(/give `unit`/);
+  });
+  test('a level of a lab test written in a note, converted as its results are; a dose or an unknown unit is none', () => {
+    const low = withMessage('encounter', '{ measure: { terms: [b12], test: b12, value: { lt: 200 } } }', '{{measure.amount}}');
+    expect(lint(low, c('B12 was 98 in 2019.')).map((f) => f.message)).toEqual(['98 pg/mL']);
+    expect(lint(low, c('B12 150 pg/mL')).map((f) => f.message)).toEqual(['150 pg/mL']);
+    expect(lint(low, c('B12 95 pmol/L')).map((f) => f.message)).toEqual(['95 pmol/L']); // 129 pg/mL
+    expect(fires(low, c('B12 140 pmol/L'))).toBe(true); // 190 pg/mL
+    expect(fires(low, c('B12 150 pmol/L'))).toBe(false); // 203 pg/mL
+    expect(fires(low, c('B12 <200 in 2019'))).toBe(true);
+    expect(fires(low, c('B12 was 450 in 2019'))).toBe(false);
+    expect(fires(low, c('B12 100 mcg daily'))).toBe(false); // a dose
+    expect(fires(low, c('B12 12/2019 low'))).toBe(false); // a date, not a level
   });
   test('a word after the number that names what every object inherits is no unit', () => {
     const any = rule('encounter', '{ measure: { terms: [ebl], unit: mL } }');

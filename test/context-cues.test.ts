@@ -109,6 +109,20 @@ describe('every cue of the built-in context decides a reading that is different 
     expect([reading(base, text), reading(smaller, text)]).toEqual([kind, 'possible']);
   });
 
+  test('a sign answers; a dash too, but before an answer or a number it is a separator', () => {
+    expect(reading(base, 'Bleeding? +')).toBe('affirmed');
+    expect(reading(base, 'Bleeding? -\nFatigue? +')).toBe('negated');
+    expect(reading(base, 'Bleeding? (-), fatigue? (+)')).toBe('negated');
+    expect(reading(base, 'Bleeding? - yes')).toBe('affirmed');
+    expect(reading(base, 'Bleeding? - no')).toBe('negated');
+    expect(reading(base, 'Bleeding? -  Fatigue? +')).toBe('negated'); // a template's questions on one line
+    expect(reading(base, 'Bleeding? - 2 episodes')).toBe('possible'); // a dash before a number answers nothing
+    expect(reading(base, 'Bleeding? +vely')).toBe('possible'); // not "+ve"
+    expect(reading(base, 'Bleeding? + 2 episodes')).toBe('affirmed');
+    // An answer is on the mark's own line: the next line's first word answers nothing.
+    expect(reading(base, 'Bleeding?\nNo known drug allergies.')).toBe('possible');
+  });
+
   test.each(base.headings.map((e) => [e]))('headings: %s', (heading) => {
     const smaller = without('list', 'headings', heading);
     const text = `Family history: sister healthy.\n${concrete(heading)}: bleeding.`;

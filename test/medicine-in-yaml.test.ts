@@ -26,6 +26,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'src/rules/conditions/diagnosis.ts': ['D51'],
   'src/rules/conditions/lab.ts': ['B12'],
   'src/rules/conditions/text.ts': ['B12'],
+  'src/rules/conditions/measure.ts': ['B12'],
   'src/rules/conditions/subcodes.ts': ['D63', 'D63.0', 'D63.1', 'D63.8'],
   'src/chart/fhir/concept-map.ts': ['D51.0'],
 };

@@ -12,7 +12,15 @@
 import { jest } from '@jest/globals';
 import fc from 'fast-check';
 import { setupRuleset } from '../src/run/setup.js';
-import { LOOKBEHIND_FROM, PHRASE_LENGTH_PATTERN, PHRASE_WORDS_PATTERN, phraseSize, withinLimits, WordList } from '../src/rules/words.js';
+import {
+  LOOKBEHIND_FROM,
+  PHRASE_LENGTH_PATTERN,
+  PHRASE_WORDS_PATTERN,
+  phraseKey,
+  phraseSize,
+  withinLimits,
+  WordList,
+} from '../src/rules/words.js';
 import { chartWords } from '../src/rules/mentions.js';
 
 /** Every match of a scan: where, and the text matched. */
@@ -63,6 +71,14 @@ const pieces = [
   'é',
   '_',
   '-ve',
+  // Dates a `<year>` token takes with their month, and near misses.
+  'Feb',
+  'sept.',
+  '2/2019',
+  '02/15/2019',
+  '13/2019',
+  'February, 2019',
+  'junk',
 ];
 const separators = [' ', '  ', '-', ' - ', '\n', ', ', '. ', '; ', '(', ')', '', '\t', '/', "'"];
 
@@ -169,6 +185,33 @@ describe('ASCII text, with ASCII phrases, lower-cased and searched without case 
     expect(matches(list, 'No b12')).toEqual(['0:No', '3:b12']);
     expect(matches(list, 'No b12é b12')).toEqual(['0:No', '8:b12']);
     expect(matches(list, 'No b12')).toEqual(['0:No', '3:b12']);
+  });
+});
+
+describe('`<year>`: a year, with its month when one is written before it', () => {
+  const ways = [shortWay, longWay, (t: readonly string[]) => asIn(t, 0), (t: readonly string[]) => asIn(t, Infinity)];
+
+  test('"since <year>" takes a month written as a number or a name, every way, and the match keys to its phrase', () => {
+    const text = 'since 2/2019; since 02/15/2019; Since Feb. 2019; since February, 2019; since SEPT 2019; since 2019';
+    const expected = [
+      '0:since 2/2019',
+      '14:since 02/15/2019',
+      '32:Since Feb. 2019',
+      '49:since February, 2019',
+      '71:since SEPT 2019',
+      '88:since 2019',
+    ];
+    for (const way of ways) expect(matches(way(['since <year>']), text)).toEqual(expected);
+    for (const m of expected) expect(phraseKey(m.slice(m.indexOf(':') + 1))).toBe('since <year>');
+  });
+
+  test('not a month: 13/2019, "junk 2019", a month beyond ASCII; the year alone is still a year', () => {
+    for (const way of ways) {
+      expect(matches(way(['since <year>']), 'since 13/2019; since junk 2019; since f\u00e9v 2019')).toEqual([]);
+      expect(matches(way(['<year>']), 'seen 13/2019')).toEqual(['8:2019']);
+    }
+    expect(phraseKey('In 3/2019')).toBe('in <year>');
+    expect(phraseKey('b12 98 in 2019')).toBe('b12 98 in <year>');
   });
 });
 

@@ -851,7 +851,9 @@ const RUN_SETTINGS: Record<string, Schema> = {
     description: 'The lowest severity that fails the run (default: error).',
   },
   maxWarnings: { type: 'integer', minimum: 0, description: 'Also fail when there are more than this many warnings.' },
-  icd10: textOrList('CMS ICD-10-CM order files (one per fiscal year), relative to this file; path@2026 names the year.'),
+  icd10: textOrList(
+    'CMS ICD-10-CM order files (one per fiscal year, and its April 1 update), relative to this file; path@2026 names the year, path@2026-04 its April update.',
+  ),
   maxFileSize: { type: 'integer', minimum: 1, description: 'The largest JSON or YAML file read whole, in MB (default 64).' },
   inputFormat: {
     title: 'input format',

@@ -665,7 +665,12 @@ function addRulesetOptions(cmd: Command): Command {
     .option('-r, --ruleset <file>', `a ruleset file or built-in name (default: the config's, else ${DEFAULT_RULESET})`)
     .option('-c, --config <file>', 'a config file (default: the nearest b12lint.config.yaml or .b12lintrc.yaml)')
     .option('--no-config-lookup', 'do not look for a config file')
-    .option('--icd10 <file>', 'a CMS ICD-10-CM order file (repeatable; one per fiscal year)', collect, []);
+    .option(
+      '--icd10 <file>',
+      'a CMS ICD-10-CM order file (repeatable; one per fiscal year, path@2026-04 for its April 1 update)',
+      collect,
+      [],
+    );
 }
 
 function addReportOptions(cmd: Command): Command {

@@ -1,7 +1,9 @@
 /**
- * The ICD-10-CM code table: the CMS order files (one per fiscal year, 1 October to 30 September),
- * each line fixed-width: order number (5), code without dot (7), 0 header / 1 billable, short and
- * long descriptor. A diagnosis is checked against the table in force on its encounter's date.
+ * The ICD-10-CM code table: the CMS order files (one per fiscal year, 1 October to 30 September,
+ * and the April 1 update some years have, in force from 1 April to 30 September), each line
+ * fixed-width: order number (5), code without dot (7), 0 header / 1 billable, short and long
+ * descriptor. A diagnosis is checked against the table in force on its encounter's date: where a
+ * fiscal year's April update is loaded, its October table is in force until 31 March only.
  */
 import { createHash } from 'node:crypto';
 import { DEFAULT_MAX_FILE_SIZE, readBounded, refusal } from '../read/bounded.js';
@@ -18,6 +20,8 @@ export interface CodeEntry {
 export interface CodeTableYear {
   /** The fiscal year (FY2026 runs from 2025-10-01 to 2026-09-30). */
   fiscalYear: number;
+  /** The fiscal year's April 1 update (in force from 1 April of the year, FY2026's from 2026-04-01). */
+  april: boolean;
   from: Day;
   to: Day;
   file: string;
@@ -77,18 +81,32 @@ export function parseOrderFile(text: string, file: string): Map<string, CodeEntr
   return codes;
 }
 
-/** The fiscal year an order file covers: `path@2026`, or a year in its name (icd10cm_order_2026.txt). */
-export function fiscalYearOf(spec: string): { path: string; year: number } {
-  const at = /^(.*)@(\d{4})$/.exec(spec);
-  if (at) return { path: at[1]!, year: Number(at[2]) };
-  const m = /(20\d\d)/.exec(basename(spec));
+/** How a table is named in messages: `FY2026`, or `FY2026, April 1 update`. */
+export function tableLabel(y: Pick<CodeTableYear, 'fiscalYear' | 'april'>): string {
+  return y.april ? `FY${y.fiscalYear}, April 1 update` : `FY${y.fiscalYear}`;
+}
+
+/** `path@2026` (a fiscal year's October table) or `path@2026-04` (its April 1 update). */
+const AT_YEAR = /^(.*)@(\d{4})(-04)?$/;
+
+/**
+ * The fiscal year an order file covers, and whether it is that year's April 1 update:
+ * `path@2026` or `path@2026-04`, else a year in its name (icd10cm_order_2026.txt), the April update
+ * when the name also says "April" or "Apr" as a word (icd10cm_order_2026_April.txt). April 2026
+ * falls in FY2026, so the year in an April update's name is its fiscal year too.
+ */
+export function fiscalYearOf(spec: string): { path: string; year: number; april: boolean } {
+  const at = AT_YEAR.exec(spec);
+  if (at) return { path: at[1]!, year: Number(at[2]), april: at[3] !== undefined };
+  const name = basename(spec);
+  const m = /(20\d\d)/.exec(name);
   if (!m)
     throw new CodeTableError(
       spec,
       0,
-      'cannot tell which fiscal year this order file covers: name it with the year (icd10cm_order_2026.txt) or write path@2026',
+      'cannot tell which fiscal year this order file covers: name it with the year (icd10cm_order_2026.txt) or write path@2026 (path@2026-04 for its April 1 update)',
     );
-  return { path: spec, year: Number(m[1]) };
+  return { path: spec, year: Number(m[1]), april: /(?:^|[^a-z])apr(?:il)?(?:[^a-z]|$)/i.test(name) };
 }
 
 /**
@@ -97,14 +115,14 @@ export function fiscalYearOf(spec: string): { path: string; year: number } {
  * to the API, the file's own folder for one a config or tests file names.
  */
 export function resolveTableSpec(spec: string, baseDir: string): string {
-  const at = /^(.*)@(\d{4})$/.exec(spec);
-  return at ? `${resolve(baseDir, at[1]!)}@${at[2]}` : resolve(baseDir, spec);
+  const at = AT_YEAR.exec(spec);
+  return at ? `${resolve(baseDir, at[1]!)}@${at[2]}${at[3] ?? ''}` : resolve(baseDir, spec);
 }
 
 export function loadCodeTable(specs: readonly string[]): CodeTable {
   const years: CodeTableYear[] = [];
   for (const spec of specs) {
-    const { path, year } = fiscalYearOf(spec);
+    const { path, year, april } = fiscalYearOf(spec);
     let text: string;
     try {
       const r = readBounded(path, DEFAULT_MAX_FILE_SIZE); // a regular file under the size limit of chart files
@@ -116,13 +134,19 @@ export function loadCodeTable(specs: readonly string[]): CodeTable {
     }
     years.push({
       fiscalYear: year,
-      from: parseDay(`${year - 1}-10-01`)!,
+      april,
+      from: parseDay(april ? `${year}-04-01` : `${year - 1}-10-01`)!,
       to: parseDay(`${year}-09-30`)!,
       file: path,
       codes: parseOrderFile(text, path),
       digest: createHash('sha256').update(text).digest('hex'),
     });
   }
-  years.sort((a, b) => a.fiscalYear - b.fiscalYear);
+  years.sort((a, b) => a.from - b.from);
+  // A fiscal year's April update ends its October table's days on 31 March.
+  for (const y of years) {
+    const update = y.april ? undefined : years.find((u) => u.april && u.fiscalYear === y.fiscalYear);
+    if (update) y.to = update.from - 1;
+  }
   return new CodeTable(years);
 }

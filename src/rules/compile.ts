@@ -253,7 +253,7 @@ export function fingerprintOf(defs: Definitions, extra: string, codeTable: CodeT
   return createHash('sha256')
     .update(defs.sources.map((s) => `${s.file}\n${s.text}`).join('\n\u0000'))
     .update(extra)
-    .update(codeTable.years.map((y) => `${y.fiscalYear}:${y.file}:${y.digest}`).join(','))
+    .update(codeTable.years.map((y) => `${y.fiscalYear}${y.april ? '-04' : ''}:${y.file}:${y.digest}`).join(','))
     .digest('hex');
 }
 

@@ -210,6 +210,8 @@ export class CompiledContext {
   private readonly marks: { mark: string; cat: number }[] = [];
   /** An answer word (its key) and what it makes of the mention: -1 affirmed, else a category. */
   private readonly answers = new Map<string, number>();
+  /** Answers that begin with a sign ("+", "(-)", "-ve"), lower case, longest first: found by their characters, not as a word. */
+  private readonly signAnswers: { sign: string; answer: number }[] = [];
   /** The headings of `noteSections`, and the section each begins. */
   private readonly partWords: WordList | undefined;
   private readonly partOf = new Map<string, string>();
@@ -243,8 +245,17 @@ export class CompiledContext {
       }
     });
     this.marks.sort((x, y) => y.mark.length - x.mark.length);
-    for (const w of config.answers?.negated ?? []) if (phraseKey(w)) this.answers.set(phraseKey(w), CUE_CATEGORIES.indexOf('negation'));
-    for (const w of config.answers?.affirmed ?? []) if (phraseKey(w)) this.answers.set(phraseKey(w), -1);
+    const answer = (w: string, value: number): void => {
+      const sign = foldCase(w.trim());
+      if (sign === '') return;
+      // A sign is kept as written (a phrase's key would make "-" a space).
+      if (!isWordChar(sign[0]!)) {
+        if (!this.signAnswers.some((a) => a.sign === sign)) this.signAnswers.push({ sign, answer: value });
+      } else if (phraseKey(w)) this.answers.set(phraseKey(w), value);
+    };
+    for (const w of config.answers?.negated ?? []) answer(w, CUE_CATEGORIES.indexOf('negation'));
+    for (const w of config.answers?.affirmed ?? []) answer(w, -1);
+    this.signAnswers.sort((x, y) => y.sign.length - x.sign.length);
     for (const p of config.termination) add(p, { cat: -1, dir: Dir.Termination });
     for (const p of config.pseudo) add(p, undefined);
     // A phrase that is both a pseudo-cue and a cue is a pseudo-cue.
@@ -437,11 +448,35 @@ export class CompiledContext {
     return out.sort((x, y) => x.start - y.start);
   }
 
-  /** The answer a mark's next word gives (-1 affirmed, else a category), on the same line; undefined for none. */
+  /**
+   * The answer a mark's next word gives (-1 affirmed, else a category), on the same line; undefined
+   * for none. A sign answers ("Melena? +", "Melena? (-)"); a dash too, unless an answer or a number
+   * follows it ("Melena? - yes" is answered by "yes", the dash a separator).
+   */
   private answerAfter(text: string, from: number): number | undefined {
-    if (this.answers.size === 0) return undefined;
+    if (this.answers.size === 0 && this.signAnswers.length === 0) return undefined;
     let i = from;
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === ':')) i++;
+    for (const { sign, answer } of this.signAnswers) {
+      if (text.slice(i, i + sign.length).toLowerCase() !== sign) continue;
+      let k = i + sign.length;
+      if (k < text.length && isWordChar(text[k]!)) continue; // glued to a word: "+ve" is its own answer, "+vely" none
+      if (sign[sign.length - 1] === '-') {
+        // A dash is also a separator: before an answer ("Melena? - yes") or a number ("- 2
+        // episodes") it answers nothing; before the template's next question ("Melena? -
+        // Hematochezia? -"), or nothing, it is the answer.
+        while (k < text.length && (text[k] === ' ' || text[k] === '\t')) k++;
+        if (k < text.length && /[0-9]/.test(text[k]!)) continue;
+        if (k < text.length && isWordChar(text[k]!) && this.wordAnswer(text, k) !== undefined) continue;
+      }
+      return answer;
+    }
     while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === ':' || text[i] === '-')) i++;
+    return this.wordAnswer(text, i);
+  }
+
+  /** The answer the word at `i` gives, if it is one. */
+  private wordAnswer(text: string, i: number): number | undefined {
     let j = i;
     while (j < text.length && j - i < 16 && isWordChar(text[j]!)) j++;
     if (j === i || (j < text.length && isWordChar(text[j]!))) return undefined;

@@ -2,7 +2,8 @@
  * Whole-word phrase lists matched in note text: the building block of term lists and of the
  * context cues. Case-insensitive; any run of spaces or hyphens stands between a phrase's words
  * (a hyphen inside or ending a word is itself: "x-ray" is not "x ray"); a phrase may hold the token
- * `<year>` (a year from 1900 to 2099). One regular expression per list, compiled when the list is
+ * `<year>` (a year from 1900 to 2099, with its month if one is written before it: "2/2019",
+ * "Feb 2019"). One regular expression per list, compiled when the list is
  * made (a short list may compile a second one, see WordList).
  */
 
@@ -12,7 +13,16 @@ function escapeRe(s: string): string {
 
 // A Map, not an object: a phrase's words are chart text (a diagnosis description), and a word such
 // as "constructor" or "__proto__" must not find what an object inherits.
-const TOKENS: ReadonlyMap<string, string> = new Map([['<year>', '(?:19|20)\\d\\d']]);
+// `<year>`: a year from 1900 to 2099, with the month before it if the note gives one ("since 2/2019",
+// "in 02/15/2019", "since Feb. 2019", "in March, 2019"): "since <year>" is as true of those as of
+// "since 2019". The month's forms are lower case: the ASCII way matches the text lower-cased, the
+// folded way with `i`.
+const MONTH =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const YEAR = `(?:${MONTH}\\.?,?[\\s-]+|(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\\d|3[01])/)?)?(?:19|20)\\d\\d`;
+const TOKENS: ReadonlyMap<string, string> = new Map([['<year>', YEAR]]);
+/** A year as `<year>` stands for it, in a text lower-cased (phraseKey). */
+const YEAR_IN_KEY = new RegExp(`\\b${YEAR}\\b`, 'g');
 
 /**
  * A phrase as a pattern: whole words, any run of spaces or hyphens between its words. Hyphens
@@ -35,11 +45,11 @@ function phrasePattern(term: string): string {
   return words.map((w) => TOKENS.get(w) ?? escapeRe(w)).join('[\\s-]+');
 }
 
-/** The key a matched text stands for: lower case, single spaces, years as `<year>`. */
+/** The key a matched text stands for: lower case, single spaces, years (with their months) as `<year>`. */
 export function phraseKey(text: string): string {
   return foldCase(text)
     .replace(/[\s-]+/g, ' ')
-    .replace(/\b(?:19|20)\d\d\b/g, '<year>')
+    .replace(YEAR_IN_KEY, '<year>')
     .trim();
 }
 
@@ -194,7 +204,9 @@ export class WordList {
     const phrases = `(?:${list.map(phrasePattern).join('|')})`;
     if (asciiWay && list.every(isAscii)) {
       this.asciiPhrases = phrases;
-      const used = list.join('').toLowerCase();
+      // The letters a phrase can match: its own, and a `<year>` token's month names.
+      let used = list.join('').toLowerCase();
+      if (used.includes('<year>')) used += MONTH;
       if (!used.includes(OTHER)) this.stand = [...STAND_INS].find((c) => !used.includes(c));
     }
     this.starts = list.length >= lookbehindFrom;

@@ -1,4 +1,5 @@
 import { diagnosisEvidence } from '../evidence.js';
+import { tableLabel } from '../code-table.js';
 import type { ConditionModule } from '../types.js';
 
 interface Options {
@@ -31,7 +32,7 @@ export const code: ConditionModule<Options> = {
       const year = table.forDay(scope.encounter.date)!;
       return {
         evidence: [diagnosisEvidence(d)],
-        bindings: { 'code.table': `FY${year.fiscalYear}`, 'code.description': entry?.description ?? '' },
+        bindings: { 'code.table': tableLabel(year), 'code.description': entry?.description ?? '' },
       };
     };
   },

@@ -5,12 +5,14 @@ import { noteEvidence } from '../evidence.js';
 import { keeps, sectionsOption } from '../sections.js';
 import type { TermHit, TermMatcher } from '../terms.js';
 import type { ConditionModule, EvidenceRef, Outcome } from '../types.js';
+import type { CompiledLab } from '../labs.js';
 import { ownValue } from '../../core/own.js';
 import { maxOf } from '../../core/arrays.js';
 
 interface Options {
   terms: unknown;
-  unit: string;
+  unit?: string;
+  test?: string;
   value?: Comparison;
   none?: unknown;
   sections?: string | string[];
@@ -36,6 +38,41 @@ const FAMILIES: readonly Record<string, number>[] = [
   { ug: 1, mg: 1000, g: 1_000_000, ng: 0.001 },
 ];
 
+/**
+ * The units an amount may be written in, each with its factor to the unit compared in: a family
+ * above (`unit:`), or a lab test's units, as its analyte converts them (`test:`).
+ */
+interface Scale {
+  /** The unit compared in, as the ruleset writes it: what a number with no unit is taken in. */
+  readonly unit: string;
+  /** A unit word's factor to `unit`; undefined when it is not a unit of this scale. */
+  factor(word: string): number | undefined;
+}
+
+function familyScale(unit: string): Scale | undefined {
+  const family = familyOf(unit);
+  if (!family) return undefined;
+  const toUnit = factorIn(family, normalizeUnit(unit))!;
+  return {
+    unit,
+    factor: (word) => {
+      const f = factorIn(family, normalizeUnit(word));
+      return f === undefined ? undefined : f / toUnit;
+    },
+  };
+}
+
+function labScale(lab: CompiledLab): Scale | undefined {
+  if (lab.unit === undefined) return undefined;
+  return {
+    unit: lab.unit,
+    factor: (word) => {
+      const c = lab.knowsUnit(word) ? lab.convert(1, word) : undefined;
+      return c?.ok ? c.value : undefined;
+    },
+  };
+}
+
 function familyOf(unit: string): Record<string, number> | undefined {
   const u = normalizeUnit(unit);
   return FAMILIES.find((f) => factorIn(f, u) !== undefined);
@@ -50,7 +87,16 @@ function factorIn(family: Record<string, number>, unit: string): number | undefi
 const LEAD =
   /^(?:[\s:=~(\-\u2013\u2014]|\b(?:was|is|of|approximately|approx|about|around|roughly|estimated|est|total|totaling|totalling)\b\.?)*/i;
 const AMOUNT =
-  /^(<=|>=|≤|≥|<|>|less than|fewer than|under|below|up to|more than|greater than|over)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*([A-Za-zµμ]+))?/i;
+  /^(<=|>=|≤|≥|<|>|less than|fewer than|under|below|up to|more than|greater than|over)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)/i;
+/** A unit right after the number: a word, or a word per word ("pg/mL"). */
+const UNIT = /^\s*([A-Za-zµμ]+)(?:\s*\/\s*([A-Za-zµμ]+))?/;
+/**
+ * What may follow a number written with no unit for it to be an amount: the end of the sentence,
+ * punctuation, or a word that dates or joins ("B12 was 98 in 2019", "EBL 300 and stable"). Any
+ * other word makes it no amount ("EBL 3 days ago"); so do a slash or a dash and a digit (a date,
+ * "12/2019"; a range, "98-150").
+ */
+const BARE_TAIL = /^(?:\s*$|\s*[.,;:)\]]|\s+(?:in|on|at|from|during|when|while|and|with|prior|before|previously|last)\b)/i;
 const COMPARATORS: Record<string, Interval['comparator']> = {
   '<': '<',
   'less than': '<',
@@ -74,31 +120,28 @@ interface Amount {
   text: string;
 }
 
-/** The amount written right after a label, in the wanted unit's family, if there is one. */
-function amountAfter(
-  rest: string,
-  factors: Record<string, number>,
-  toUnit: number,
-  unit: string,
-  none: TermMatcher | undefined,
-): Amount | undefined {
+/** The amount written right after a label, in the scale's units, if there is one. */
+function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined): Amount | undefined {
   const lead = LEAD.exec(rest)?.[0].length ?? 0;
   const after = rest.slice(lead);
   const m = AMOUNT.exec(after);
   if (m) {
     const value = Number(m[2]!.replace(/,/g, ''));
-    const word = m[3];
-    let factor = toUnit;
-    let written = unit;
-    if (word !== undefined) {
-      const f = factorIn(factors, normalizeUnit(word));
-      if (f === undefined) return undefined; // another unit, or a word: not an amount of this kind
+    const tail = after.slice(m[0].length);
+    let factor = 1;
+    let written = scale.unit;
+    const u = UNIT.exec(tail);
+    // A unit per unit ("98 pg/mL") where the scale has it; else the word alone, as "1200 mL/hr"
+    // is 1200 mL.
+    const per = u?.[2] !== undefined ? scale.factor(`${u[1]}/${u[2]}`) : undefined;
+    const f = per ?? (u ? scale.factor(u[1]!) : undefined);
+    if (f !== undefined) {
       factor = f;
-      written = word;
-    } else if (/^\s*[A-Za-z0-9]/.test(after.slice(m[0].length))) {
-      return undefined; // a number followed by more than punctuation: not a bare amount
+      written = per !== undefined ? `${u![1]}/${u![2]}` : u![1]!;
+    } else if (!BARE_TAIL.test(tail)) {
+      return undefined; // another unit, a word, a date or a range: not an amount of this kind
     }
-    const interval: Interval = { value: (value * factor) / toUnit };
+    const interval: Interval = { value: value * factor };
     const comparator = m[1] ? COMPARATORS[m[1].toLowerCase().replace(/\s+/g, ' ')] : undefined;
     if (comparator) interval.comparator = comparator;
     return { interval, text: `${m[1] ? `${m[1].toLowerCase()} ` : ''}${m[2]} ${written}` };
@@ -137,14 +180,19 @@ function noneReach(none: TermMatcher): number {
 export const measure: ConditionModule<Options> = {
   kind: 'measure',
   description:
-    'The encounter\'s notes write an amount after one of the labels ("EBL 1200 mL", "estimated blood loss: minimal"), in the same sentence, and it compares as given after conversion to `unit` (mL, L and cc alike; mcg, mg, g). A number with no unit is taken in `unit`; a word of `none` stands for an amount of zero. Binds `{{measure.term}}`, `{{measure.amount}}` and `{{measure.excerpt}}`.',
+    'The encounter\'s notes write an amount after one of the labels ("EBL 1200 mL", "estimated blood loss: minimal"), in the same sentence, and it compares as given after conversion to `unit` (mL, L and cc alike; mcg, mg, g) or to the unit of the lab test `test` (a level written in a note: "B12 was 98 in 2019", converted as the test\'s results are). A number with no unit is taken in that unit; a word of `none` stands for an amount of zero. Binds `{{measure.term}}`, `{{measure.amount}}` and `{{measure.excerpt}}`.',
   options: {
     terms: {
       type: 'terms',
       required: true,
       description: 'The labels an amount follows: a term list name, or a list of words (estimated blood loss, EBL).',
     },
-    unit: { type: 'string', required: true, description: 'The unit the comparison is written in (mL).' },
+    unit: { type: 'string', description: 'The unit the comparison is written in (mL, mcg). Give `unit` or `test`.' },
+    test: {
+      type: 'lab',
+      description:
+        "A lab test named in the ruleset's `labs`: the amount is a level of it, compared in the test's unit and converted as its results are. Give `unit` or `test`.",
+    },
     value: { type: 'comparison', description: 'Compare the amount: {gte: 100}. Without it, any amount holds.' },
     none: { type: 'terms', description: 'Words that, right after a label, stand for an amount of zero (minimal, none).' },
     sections: { type: 'enum-list', values: NOTE_SECTIONS, description: 'Only these note sections.' },
@@ -152,10 +200,17 @@ export const measure: ConditionModule<Options> = {
   compile(o, cc) {
     const labels = cc.terms(o.terms, [...cc.path, 'terms']);
     const none = o.none !== undefined ? cc.terms(o.none, [...cc.path, 'none']) : undefined;
-    const factors = typeof o.unit === 'string' ? familyOf(o.unit) : undefined;
-    if (typeof o.unit === 'string' && !factors)
-      cc.error([...cc.path, 'unit'], `unknown unit "${o.unit}": use a volume (mL, L, cc) or a mass (mcg, mg, g)`);
-    const toUnit = factors && typeof o.unit === 'string' ? factorIn(factors, normalizeUnit(o.unit))! : 1;
+    let scale: Scale | undefined;
+    if ((o.unit === undefined) === (o.test === undefined)) {
+      cc.error(cc.path, 'give `unit` (a volume or a mass) or `test` (a lab test, for a level written in a note), not both');
+    } else if (o.test !== undefined) {
+      const lab = cc.lab(o.test, [...cc.path, 'test']);
+      scale = lab && labScale(lab);
+      if (lab && !scale) cc.error([...cc.path, 'test'], `lab test "${lab.name}" has no unit to compare a level in`);
+    } else if (typeof o.unit === 'string') {
+      scale = familyScale(o.unit);
+      if (!scale) cc.error([...cc.path, 'unit'], `unknown unit "${o.unit}": use a volume (mL, L, cc) or a mass (mcg, mg, g)`);
+    }
     const partOf = sectionsOption(o.sections, cc.context);
     // The outcome depends only on the encounter: kept for the last one, since its claim lines
     // come one after another and each would read all of its notes again.
@@ -163,15 +218,15 @@ export const measure: ConditionModule<Options> = {
     let lastOutcome: Outcome | null = null;
     return (scope) => {
       const e = scope.encounter;
-      if (!labels || !factors || !e) return null;
+      if (!labels || !scale || !e) return null;
       if (e !== lastEncounter) {
-        lastOutcome = read(labels, factors, e);
+        lastOutcome = read(labels, scale, e);
         lastEncounter = e;
       }
       return lastOutcome;
     };
 
-    function read(labels: TermMatcher, factors: Record<string, number>, e: Encounter): Outcome | null {
+    function read(labels: TermMatcher, scale: Scale, e: Encounter): Outcome | null {
       const found: { note: Note; hit: TermHit; amount: Amount }[] = [];
       for (const note of e.notes) {
         const part = partOf ? partOf(note) : true;
@@ -179,7 +234,7 @@ export const measure: ConditionModule<Options> = {
         for (const hit of labels.find(note.text)) {
           if (hit.negated || !keeps(part, hit.index)) continue;
           const [, end] = hit.sentence;
-          const amount = amountAfter(note.text.slice(hit.index + hit.length, end), factors, toUnit, o.unit, none);
+          const amount = amountAfter(note.text.slice(hit.index + hit.length, end), scale, none);
           if (!amount || (o.value && !compareNumber(amount.interval, o.value))) continue;
           found.push({ note, hit, amount });
         }
