@@ -17,7 +17,8 @@ function escapeRe(s: string): string {
 // "in 02/15/2019", "since Feb. 2019", "in March, 2019"): "since <year>" is as true of those as of
 // "since 2019". The month's forms are lower case: the ASCII way matches the text lower-cased, the
 // folded way with `i`.
-const MONTH =
+/** A month written by name or its usual abbreviation, in English (lower case). */
+export const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const YEAR = `(?:${MONTH}\\.?,?[\\s-]+|(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\\d|3[01])/)?)?(?:19|20)\\d\\d`;
 const TOKENS: ReadonlyMap<string, string> = new Map([['<year>', YEAR]]);
