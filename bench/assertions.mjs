@@ -16,7 +16,8 @@ import { parse } from 'yaml';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { TermMatcher } = await import(join(ROOT, 'dist', 'rules', 'terms.js'));
 const { compileRuleset } = await import(join(ROOT, 'dist', 'rules', 'compile.js'));
-const { baseDefinitions, Problems } = await import(join(ROOT, 'dist', 'rules', 'load.js'));
+const { baseDefinitions } = await import(join(ROOT, 'dist', 'rules', 'load.js'));
+const { Problems } = await import(join(ROOT, 'dist', 'read', 'problems.js'));
 const { ASSERTIONS } = await import(join(ROOT, 'dist', 'rules', 'context.js'));
 
 const { values: args } = parseArgs({ options: { misses: { type: 'boolean', default: false } } });

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { cliJson, ROOT } from './helpers/cli.js';
+import { cli, cliJson, ROOT } from './helpers/cli.js';
 import { scratches } from './helpers/scratch.js';
 import type { Finding } from '../src/finding.js';
 
@@ -207,13 +207,15 @@ describe('a documented history of a low B12 (L33967), not a level within a year'
     expect(f!.message).toMatch(/^E53\.8 is coded on 2026-10-10, but/);
   });
 
-  test('a borderline level with macrocytosis still fires (it is not low); the query offers it as a basis, and only there', () => {
+  test('a borderline level with macrocytosis still fires (it is not low); its query shows both, and offers no conclusion about them', () => {
     const [f] = find('b12-deficiency-no-lab.fires.yaml', 'NOLAB-F-BORDERLINE');
     expect(f!.message).toContain('no B12 on or before that date is low (the latest, on 2026-10-01, is 250 pg/mL)');
-    const option = 'A borderline vitamin B12 level with macrocytosis, judged clinically to be a deficiency';
-    expect(f!.query!.options).toContain(option);
-    const normal = find('b12-deficiency-no-lab.fires.yaml', 'NOLAB-F3')[0]!; // 420 pg/mL, no MCV
-    expect(normal.query!.options).not.toContain(option);
+    // The indicators put the borderline level and the MCV before the provider; no option names
+    // them as the answer (a coder's review found such an option leading).
+    expect(f!.query!.indicators.map((i) => i.text)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/250 pg\/mL/), expect.stringMatching(/108 fL/)]),
+    );
+    expect(f!.query!.options.join(' | ')).not.toMatch(/borderline|macrocyt/i);
   });
 });
 
@@ -562,6 +564,29 @@ describe('ICD-10-CM tables by fiscal year', () => {
         'APR01 I10 FY2026, April 1 update',
       ]);
     }
+    // A name with "APR" in another sense is no April update; the month after the year is.
+    writeFileSync(join(dir, 'icd10cm_order_2026_APR-DRG.txt'), october, 'latin1');
+    writeFileSync(join(dir, 'icd10cm_order_2026-04.txt'), april, 'latin1');
+    const named = cliJson([
+      '--no-config-lookup',
+      ...['icd10cm_order_2026_APR-DRG.txt', 'icd10cm_order_2026-04.txt'].flatMap((t) => ['--icd10', join(dir, t)]),
+      join(dir, 'april.yaml'),
+    ]);
+    expect(named.report.results[0]!.findings.filter((f) => f.ruleId === 'unknown-icd10-code').map((f) => f.encounterId)).toEqual([
+      'MAR31',
+      'APR01',
+    ]);
+    // Two files for the same days: refused, whichever order they come in (exit 2, the file named).
+    const twice = cli([
+      '--no-config-lookup',
+      '--icd10',
+      october2026,
+      '--icd10',
+      join(dir, 'icd10cm_order_2026_APR-DRG.txt'),
+      join(dir, 'april.yaml'),
+    ]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('is also FY2026: give one file for each');
     // The update alone judges only its own days.
     const alone = cliJson(['--no-config-lookup', '--icd10', join(dir, 'update.txt@2026-04'), join(dir, 'april.yaml')]);
     expect(alone.report.results[0]!.findings.filter((f) => f.ruleId === 'unknown-icd10-code').map((f) => f.encounterId)).toEqual(['APR01']);

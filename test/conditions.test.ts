@@ -396,7 +396,18 @@ describe('measure', () => {
     expect(fires(r, c('EBL 300 in the OR'))).toBe(true);
     expect(fires(r, c('EBL 300 and stable'))).toBe(true);
     expect(fires(r, c('EBL 300/2019'))).toBe(false); // a date
-    expect(fires(r, c('EBL 300-400'))).toBe(false); // a range
+    expect(fires(r, c('EBL 2/2 surgery'))).toBe(false); // "secondary to", not 2 mL
+    // Punctuation after an amount is no matter (a coder's review of a stricter reading).
+    for (const text of [
+      'EBL 300-400 mL.',
+      'EBL 600 (per anesthesia record).',
+      'EBL 600 - no transfusion needed',
+      'EBL 600 + 200 drain output',
+      'EBL 600/UOP 400',
+      'EBL 600 & UOP 400',
+      'EBL 600 -> 1 unit PRBC',
+    ])
+      expect([text, fires(r, c(text))]).toEqual([text, true]);
     expect(fires(r, c('EBL 1200 mL/hr'))).toBe(true); // a volume's word before the slash, as before
   });
   test('`unit` or `test`, one of them: a ruleset that gives both or neither is refused', () => {
@@ -414,6 +425,22 @@ describe('measure', () => {
     expect(fires(low, c('B12 was 450 in 2019'))).toBe(false);
     expect(fires(low, c('B12 100 mcg daily'))).toBe(false); // a dose
     expect(fires(low, c('B12 12/2019 low'))).toBe(false); // a date, not a level
+    // A level only where the note states it or dates it: else a dose, a relative's, a plan.
+    expect(fires(low, c('B12: 150.'))).toBe(true);
+    expect(fires(low, c('Serum B12 was 150.'))).toBe(true);
+    for (const text of [
+      'B12 100 at bedtime',
+      'B12 100 and folic acid 1 mg',
+      'B12 100 prior to admission',
+      'Received B12 6 while inpatient',
+      'B12 1 in the office today',
+      'B12 100.',
+      'B12 150-180',
+      "Mother's B12 was 90 in 2015",
+      'Family history: mother had B12 150 in 2010.',
+      'If B12 < 200, increase the dose',
+    ])
+      expect([text, fires(low, c(text))]).toEqual([text, false]);
   });
   test('a word after the number that names what every object inherits is no unit', () => {
     const any = rule('encounter', '{ measure: { terms: [ebl], unit: mL } }');

@@ -117,6 +117,14 @@ describe('every cue of the built-in context decides a reading that is different 
     expect(reading(base, 'Bleeding? - no')).toBe('negated');
     expect(reading(base, 'Bleeding? -  Fatigue? +')).toBe('negated'); // a template's questions on one line
     expect(reading(base, 'Bleeding? - 2 episodes')).toBe('possible'); // a dash before a number answers nothing
+    // Before free text, the dash answers nothing: the text may be an answer of its own (a coder's review).
+    for (const text of ['Bleeding? - black tarry stools x3 days', 'Bleeding? - see HPI', 'Bleeding? - unknown', 'Bleeding? - pt unsure'])
+      expect([text, reading(base, text)]).toEqual([text, 'possible']);
+    expect(reading(base, 'Bleeding? - patient reports dark stools')).toBe('possible');
+    expect(reading(base, 'Bleeding? - +')).toBe('affirmed'); // the sign after the dash answers
+    expect(reading(base, 'Bleeding? -- denies')).toBe('negated');
+    expect(reading(base, 'Bleeding? +/-')).toBe('possible'); // equivocal
+    expect(reading(base, 'Bleeding? -/+')).toBe('possible');
     expect(reading(base, 'Bleeding? +vely')).toBe('possible'); // not "+ve"
     expect(reading(base, 'Bleeding? + 2 episodes')).toBe('affirmed');
     // An answer is on the mark's own line: the next line's first word answers nothing.

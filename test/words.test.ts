@@ -188,29 +188,23 @@ describe('ASCII text, with ASCII phrases, lower-cased and searched without case 
   });
 });
 
-describe('`<year>`: a year, with its month when one is written before it', () => {
+describe('`<date>`: a year with its month written before it; `<year>`: a year alone', () => {
   const ways = [shortWay, longWay, (t: readonly string[]) => asIn(t, 0), (t: readonly string[]) => asIn(t, Infinity)];
 
-  test('"since <year>" takes a month written as a number or a name, every way, and the match keys to its phrase', () => {
+  test('"since <date>" takes a month written as a number or a name, every way, and the match keys to its phrase', () => {
     const text = 'since 2/2019; since 02/15/2019; Since Feb. 2019; since February, 2019; since SEPT 2019; since 2019';
-    const expected = [
-      '0:since 2/2019',
-      '14:since 02/15/2019',
-      '32:Since Feb. 2019',
-      '49:since February, 2019',
-      '71:since SEPT 2019',
-      '88:since 2019',
-    ];
-    for (const way of ways) expect(matches(way(['since <year>']), text)).toEqual(expected);
-    for (const m of expected) expect(phraseKey(m.slice(m.indexOf(':') + 1))).toBe('since <year>');
+    const expected = ['0:since 2/2019', '14:since 02/15/2019', '32:Since Feb. 2019', '49:since February, 2019', '71:since SEPT 2019'];
+    for (const way of ways) expect(matches(way(['since <date>']), text)).toEqual(expected);
+    for (const m of expected) expect(phraseKey(m.slice(m.indexOf(':') + 1))).toBe('since <date>');
   });
 
-  test('not a month: 13/2019, "junk 2019", a month beyond ASCII; the year alone is still a year', () => {
+  test('"<year>" is a year alone: a month before it makes no match ("in 10/2026" is no historical "in <year>")', () => {
     for (const way of ways) {
-      expect(matches(way(['since <year>']), 'since 13/2019; since junk 2019; since f\u00e9v 2019')).toEqual([]);
+      expect(matches(way(['in <year>']), 'in 10/2026; in October 2026; in 2019')).toEqual(['29:in 2019']);
+      expect(matches(way(['since <date>']), 'since 13/2019; since junk 2019; since f\u00e9v 2019; since 2019')).toEqual([]);
       expect(matches(way(['<year>']), 'seen 13/2019')).toEqual(['8:2019']);
     }
-    expect(phraseKey('In 3/2019')).toBe('in <year>');
+    expect(phraseKey('In 3/2019')).toBe('in <date>');
     expect(phraseKey('b12 98 in 2019')).toBe('b12 98 in <year>');
   });
 });

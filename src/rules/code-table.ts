@@ -92,7 +92,8 @@ const AT_YEAR = /^(.*)@(\d{4})(-04)?$/;
 /**
  * The fiscal year an order file covers, and whether it is that year's April 1 update:
  * `path@2026` or `path@2026-04`, else a year in its name (icd10cm_order_2026.txt), the April update
- * when the name also says "April" or "Apr" as a word (icd10cm_order_2026_April.txt). April 2026
+ * when the name also says "April" as a word or writes the month after the year
+ * (icd10cm_order_2026_April.txt, icd10cm_order_2026-04.txt). April 2026
  * falls in FY2026, so the year in an April update's name is its fiscal year too.
  */
 export function fiscalYearOf(spec: string): { path: string; year: number; april: boolean } {
@@ -106,7 +107,10 @@ export function fiscalYearOf(spec: string): { path: string; year: number; april:
       0,
       'cannot tell which fiscal year this order file covers: name it with the year (icd10cm_order_2026.txt) or write path@2026 (path@2026-04 for its April 1 update)',
     );
-  return { path: spec, year: Number(m[1]), april: /(?:^|[^a-z])apr(?:il)?(?:[^a-z]|$)/i.test(name) };
+  // "April" as a word, or the year's month written after it (icd10cm_order_2026-04.txt): not
+  // "APR" alone, which names other things (APR-DRG).
+  const april = /(?:^|[^a-z])april(?:[^a-z]|$)/i.test(name) || new RegExp(`${m[1]}[-_]?04(?!\\d)`).test(name);
+  return { path: spec, year: Number(m[1]), april };
 }
 
 /**
@@ -123,6 +127,14 @@ export function loadCodeTable(specs: readonly string[]): CodeTable {
   const years: CodeTableYear[] = [];
   for (const spec of specs) {
     const { path, year, april } = fiscalYearOf(spec);
+    const twin = years.find((y) => y.fiscalYear === year && y.april === april);
+    // Two tables for the same days: which one a diagnosis is checked against would depend on the order given.
+    if (twin)
+      throw new CodeTableError(
+        path,
+        0,
+        `another ICD-10-CM order file given before this one is also ${tableLabel({ fiscalYear: year, april })}: give one file for each`,
+      );
     let text: string;
     try {
       const r = readBounded(path, DEFAULT_MAX_FILE_SIZE); // a regular file under the size limit of chart files

@@ -461,13 +461,17 @@ export class CompiledContext {
       if (text.slice(i, i + sign.length).toLowerCase() !== sign) continue;
       let k = i + sign.length;
       if (k < text.length && isWordChar(text[k]!)) continue; // glued to a word: "+ve" is its own answer, "+vely" none
+      if (text[k] === '/') return undefined; // "+/-", "-/+": equivocal, the question stands
       if (sign[sign.length - 1] === '-') {
-        // A dash is also a separator: before an answer ("Melena? - yes") or a number ("- 2
-        // episodes") it answers nothing; before the template's next question ("Melena? -
-        // Hematochezia? -"), or nothing, it is the answer.
+        // A dash is also a separator. It answers before nothing more on its line, or before the
+        // template's next question ("Melena? -  Hematochezia? -"); before a sign, that sign
+        // answers ("Melena? - +"); before words ("- yes", "- black stools x3 days"), they do.
         while (k < text.length && (text[k] === ' ' || text[k] === '\t')) k++;
-        if (k < text.length && /[0-9]/.test(text[k]!)) continue;
-        if (k < text.length && isWordChar(text[k]!) && this.wordAnswer(text, k) !== undefined) continue;
+        if (k >= text.length || text[k] === '\n' || text[k] === '\r' || text[k] === ',' || text[k] === ';' || text[k] === '.')
+          return answer;
+        if (!isWordChar(text[k]!)) return k > i ? this.answerAfter(text, k) : undefined;
+        if (nextQuestion(text, k)) return answer;
+        continue;
       }
       return answer;
     }
@@ -621,4 +625,23 @@ function clauseStart(text: string, from: number, limit: number): number {
     if ((c === '-' || c === '\u2013' || c === '\u2014') && text[i - 1] === ' ' && text[i + 1] === ' ') return i + 1;
   }
   return limit;
+}
+
+/**
+ * Whether a question mark ends the few words from `at` on their line ("Hematochezia?",
+ * "Blood in stool?"): a template's next question, not an answer.
+ */
+function nextQuestion(text: string, at: number): boolean {
+  let words = 0;
+  let inWord = false;
+  for (let k = at; k < text.length && k - at < 60; k++) {
+    const c = text[k]!;
+    if (c === '?') return inWord || words > 0;
+    if (isWordChar(c) || c === "'" || c === '/' || c === '-') {
+      if (!inWord && isWordChar(c) && ++words > 4) return false;
+      inWord = true;
+    } else if (c === ' ' || c === '\t') inWord = false;
+    else return false;
+  }
+  return false;
 }

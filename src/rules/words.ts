@@ -2,7 +2,7 @@
  * Whole-word phrase lists matched in note text: the building block of term lists and of the
  * context cues. Case-insensitive; any run of spaces or hyphens stands between a phrase's words
  * (a hyphen inside or ending a word is itself: "x-ray" is not "x ray"); a phrase may hold the token
- * `<year>` (a year from 1900 to 2099, with its month if one is written before it: "2/2019",
+ * `<year>` (a year from 1900 to 2099) and `<date>` (a year with its month before it: "2/2019",
  * "Feb 2019"). One regular expression per list, compiled when the list is
  * made (a short list may compile a second one, see WordList).
  */
@@ -11,18 +11,24 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-// A Map, not an object: a phrase's words are chart text (a diagnosis description), and a word such
-// as "constructor" or "__proto__" must not find what an object inherits.
-// `<year>`: a year from 1900 to 2099, with the month before it if the note gives one ("since 2/2019",
-// "in 02/15/2019", "since Feb. 2019", "in March, 2019"): "since <year>" is as true of those as of
-// "since 2019". The month's forms are lower case: the ASCII way matches the text lower-cased, the
-// folded way with `i`.
+// `<year>`: a year from 1900 to 2099. `<date>`: a year with its month written before it ("2/2019",
+// "02/15/2019", "Feb. 2019", "March, 2019"). Two tokens, not one: a month-precise date is often this
+// visit's ("anemia in 10/2026"), and a cue such as "in <year>" (historical) must not read it as
+// past; a term list says where a dated month means a history ("injections since <date>"). The
+// month's forms are lower case: the ASCII way matches the text lower-cased, the folded way with `i`.
 /** A month written by name or its usual abbreviation, in English (lower case). */
 export const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
-const YEAR = `(?:${MONTH}\\.?,?[\\s-]+|(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\\d|3[01])/)?)?(?:19|20)\\d\\d`;
-const TOKENS: ReadonlyMap<string, string> = new Map([['<year>', YEAR]]);
-/** A year as `<year>` stands for it, in a text lower-cased (phraseKey). */
+const YEAR = '(?:19|20)\\d\\d';
+const DATE = `(?:${MONTH}\\.?,?[\\s-]+|(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\\d|3[01])/)?)${YEAR}`;
+// A Map, not an object: a phrase's words are chart text (a diagnosis description), and a word such
+// as "constructor" or "__proto__" must not find what an object inherits.
+const TOKENS: ReadonlyMap<string, string> = new Map([
+  ['<year>', YEAR],
+  ['<date>', DATE],
+]);
+/** A date and a year as `<date>` and `<year>` stand for them, in a text lower-cased (phraseKey). */
+const DATE_IN_KEY = new RegExp(`\\b${DATE}\\b`, 'g');
 const YEAR_IN_KEY = new RegExp(`\\b${YEAR}\\b`, 'g');
 
 /**
@@ -46,10 +52,11 @@ function phrasePattern(term: string): string {
   return words.map((w) => TOKENS.get(w) ?? escapeRe(w)).join('[\\s-]+');
 }
 
-/** The key a matched text stands for: lower case, single spaces, years (with their months) as `<year>`. */
+/** The key a matched text stands for: lower case, single spaces, dates as `<date>` and years as `<year>`. */
 export function phraseKey(text: string): string {
   return foldCase(text)
     .replace(/[\s-]+/g, ' ')
+    .replace(DATE_IN_KEY, '<date>')
     .replace(YEAR_IN_KEY, '<year>')
     .trim();
 }
@@ -205,9 +212,9 @@ export class WordList {
     const phrases = `(?:${list.map(phrasePattern).join('|')})`;
     if (asciiWay && list.every(isAscii)) {
       this.asciiPhrases = phrases;
-      // The letters a phrase can match: its own, and a `<year>` token's month names.
+      // The letters a phrase can match: its own, and a `<date>` token's month names.
       let used = list.join('').toLowerCase();
-      if (used.includes('<year>')) used += MONTH;
+      if (used.includes('<date>')) used += MONTH;
       if (!used.includes(OTHER)) this.stand = [...STAND_INS].find((c) => !used.includes(c));
     }
     this.starts = list.length >= lookbehindFrom;

@@ -1,6 +1,7 @@
 import { NOTE_SECTIONS, type Encounter, type Note } from '../../chart/model.js';
 import { compareNumber, type Comparison, type Interval } from '../compare.js';
 import { normalizeUnit } from '../units.js';
+import { MONTH } from '../words.js';
 import { noteEvidence } from '../evidence.js';
 import { keeps, sectionsOption } from '../sections.js';
 import type { TermHit, TermMatcher } from '../terms.js';
@@ -47,6 +48,12 @@ interface Scale {
   readonly unit: string;
   /** A unit word's factor to `unit`; undefined when it is not a unit of this scale. */
   factor(word: string): number | undefined;
+  /**
+   * A lab level (`test:`) rather than an amount: a number with no unit is a level only where the
+   * note states it ("B12 was 98", "B12: 98") or dates it ("B12 98 in 2019"), since "B12 100 at
+   * bedtime" is a dose.
+   */
+  readonly level: boolean;
 }
 
 function familyScale(unit: string): Scale | undefined {
@@ -55,6 +62,7 @@ function familyScale(unit: string): Scale | undefined {
   const toUnit = factorIn(family, normalizeUnit(unit))!;
   return {
     unit,
+    level: false,
     factor: (word) => {
       const f = factorIn(family, normalizeUnit(word));
       return f === undefined ? undefined : f / toUnit;
@@ -66,6 +74,7 @@ function labScale(lab: CompiledLab): Scale | undefined {
   if (lab.unit === undefined) return undefined;
   return {
     unit: lab.unit,
+    level: true,
     factor: (word) => {
       const c = lab.knowsUnit(word) ? lab.convert(1, word) : undefined;
       return c?.ok ? c.value : undefined;
@@ -90,13 +99,30 @@ const AMOUNT =
   /^(<=|>=|≤|≥|<|>|less than|fewer than|under|below|up to|more than|greater than|over)?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)/i;
 /** A unit right after the number: a word, or a word per word ("pg/mL"). */
 const UNIT = /^\s*([A-Za-zµμ]+)(?:\s*\/\s*([A-Za-zµμ]+))?/;
+/** An amount's number followed by a word that dates or joins is still an amount ("EBL 300 and stable"). */
+const JOIN_TAIL = /^\s+(?:in|on|at|from|during|when|while|and|with|prior|before|previously|last)\b/i;
+/** A level's number followed by a date ("B12 98 in 2019", "on 3/2/2019", "in Feb 2019"). */
+const DATED_TAIL = new RegExp(
+  `^\\s+(?:in|on|from|during|since)\\s+(?:${MONTH}\\.?,?\\s+)?(?:\\d\\d?/(?:\\d\\d?/)?)?(?:19|20)\\d\\d(?!\\d)`,
+  'i',
+);
+/** What states a level before its number: "was", "is", "of", ":", "=". */
+const STATED = /\b(?:was|is|of)\b|[:=]/i;
+
 /**
- * What may follow a number written with no unit for it to be an amount: the end of the sentence,
- * punctuation, or a word that dates or joins ("B12 was 98 in 2019", "EBL 300 and stable"). Any
- * other word makes it no amount ("EBL 3 days ago"); so do a slash or a dash and a digit (a date,
- * "12/2019"; a range, "98-150").
+ * Whether a number written with no unit of the scale is an amount of it. Never before a slash and
+ * a digit ("2/2", "12/2019": a ratio or a date). An amount (`unit:`): unless a word follows that
+ * does not date or join ("EBL 3 days ago"); punctuation after it is no matter ("EBL 600 (per
+ * anesthesia)", "EBL 300-400 mL"). A level (`test:`): only stated or dated, and never a range.
  */
-const BARE_TAIL = /^(?:\s*$|\s*[.,;:)\]]|\s+(?:in|on|at|from|during|when|while|and|with|prior|before|previously|last)\b)/i;
+function bareAmount(tail: string, lead: string, scale: Scale): boolean {
+  if (/^\s*\/\s*\d/.test(tail)) return false;
+  if (!scale.level) return !/^\s*[A-Za-z0-9]/.test(tail) || JOIN_TAIL.test(tail);
+  if (/^\s*[-\u2013]\s*\d/.test(tail)) return false;
+  if (DATED_TAIL.test(tail)) return true;
+  return STATED.test(lead) && !/^\s*[A-Za-z0-9]/.test(tail);
+}
+
 const COMPARATORS: Record<string, Interval['comparator']> = {
   '<': '<',
   'less than': '<',
@@ -122,8 +148,8 @@ interface Amount {
 
 /** The amount written right after a label, in the scale's units, if there is one. */
 function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined): Amount | undefined {
-  const lead = LEAD.exec(rest)?.[0].length ?? 0;
-  const after = rest.slice(lead);
+  const leadText = LEAD.exec(rest)?.[0] ?? '';
+  const after = rest.slice(leadText.length);
   const m = AMOUNT.exec(after);
   if (m) {
     const value = Number(m[2]!.replace(/,/g, ''));
@@ -138,8 +164,8 @@ function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined):
     if (f !== undefined) {
       factor = f;
       written = per !== undefined ? `${u![1]}/${u![2]}` : u![1]!;
-    } else if (!BARE_TAIL.test(tail)) {
-      return undefined; // another unit, a word, a date or a range: not an amount of this kind
+    } else if (!bareAmount(tail, leadText, scale)) {
+      return undefined; // another unit, a word, a date: not an amount of this kind
     }
     const interval: Interval = { value: value * factor };
     const comparator = m[1] ? COMPARATORS[m[1].toLowerCase().replace(/\s+/g, ' ')] : undefined;
@@ -232,7 +258,9 @@ export const measure: ConditionModule<Options> = {
         const part = partOf ? partOf(note) : true;
         if (part === false) continue;
         for (const hit of labels.find(note.text)) {
-          if (hit.negated || !keeps(part, hit.index)) continue;
+          // The patient's own amount, now or in the past: not a relative's, a denied or a planned one
+          // ("mother's B12 was 90", "if B12 < 200").
+          if ((hit.assertion !== 'affirmed' && hit.assertion !== 'historical') || !keeps(part, hit.index)) continue;
           const [, end] = hit.sentence;
           const amount = amountAfter(note.text.slice(hit.index + hit.length, end), scale, none);
           if (!amount || (o.value && !compareNumber(amount.interval, o.value))) continue;
