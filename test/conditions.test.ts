@@ -408,6 +408,9 @@ describe('measure', () => {
       'EBL 600 -> 1 unit PRBC',
     ])
       expect([text, fires(r, c(text))]).toEqual([text, true]);
+    // A doubt near the amount doubts something else: the amount is measured (a third review).
+    for (const text of ['Anemia likely due to EBL 1500 mL intraop.', 'Hgb 7.2, r/o ongoing bleed, EBL 1500 mL.'])
+      expect([text, fires(r, c(text))]).toEqual([text, true]);
     expect(fires(r, c('EBL 1200 mL/hr'))).toBe(true); // a volume's word before the slash, as before
   });
   test('`unit` or `test`, one of them: a ruleset that gives both or neither is refused', () => {

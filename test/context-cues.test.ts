@@ -123,6 +123,19 @@ describe('every cue of the built-in context decides a reading that is different 
     expect(reading(base, 'Bleeding? - patient reports dark stools')).toBe('possible');
     expect(reading(base, 'Bleeding? - +')).toBe('affirmed'); // the sign after the dash answers
     expect(reading(base, 'Bleeding? -- denies')).toBe('negated');
+    // An answer word after the dash answers, even with the template's next question on the line (a third review).
+    for (const [text, want] of [
+      ['Bleeding? - yes   Hematochezia? - no', 'affirmed'],
+      ['Bleeding? - positive  Hematemesis? - negative', 'affirmed'],
+      ['Bleeding? - Y  Hematochezia? - N', 'affirmed'],
+      ['Bleeding? - endorses  Blood in stool? - denies', 'affirmed'],
+      ['Bleeding? - yes x2 today?', 'affirmed'],
+      ['Bleeding? - maybe?', 'possible'], // free text ending in "?" is no next question
+      ['Bleeding? - black stools?', 'possible'],
+      ['Bleeding? -  Hematochezia?', 'possible'], // a next question unanswered
+      ['Bleeding? - +/-', 'possible'],
+    ])
+      expect([text, reading(base, text)]).toEqual([text, want]);
     expect(reading(base, 'Bleeding? +/-')).toBe('possible'); // equivocal
     expect(reading(base, 'Bleeding? -/+')).toBe('possible');
     expect(reading(base, 'Bleeding? +vely')).toBe('possible'); // not "+ve"

@@ -133,7 +133,7 @@ export function loadCodeTable(specs: readonly string[]): CodeTable {
       throw new CodeTableError(
         path,
         0,
-        `another ICD-10-CM order file given before this one is also ${tableLabel({ fiscalYear: year, april })}: give one file for each`,
+        `another ICD-10-CM order file given before this one is also ${tableLabel({ fiscalYear: year, april })}: give one file for each (an April 1 update is written path@${year}-04)`,
       );
     let text: string;
     try {

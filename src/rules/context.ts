@@ -450,33 +450,65 @@ export class CompiledContext {
 
   /**
    * The answer a mark's next word gives (-1 affirmed, else a category), on the same line; undefined
-   * for none. A sign answers ("Melena? +", "Melena? (-)"); a dash too, unless an answer or a number
-   * follows it ("Melena? - yes" is answered by "yes", the dash a separator).
+   * for none. A sign answers ("Melena? +", "Melena? (-)"); "+/-" leaves the question open. A dash is
+   * also a separator: before an answer, that answer holds ("Melena? - yes", "Melena? - +"); before
+   * nothing more on its line, or before the template's next question answered in turn ("Melena? -
+   * Hematochezia? -"), the dash denies; before anything else ("- black stools x3 days", "- maybe?",
+   * "- 2 episodes") the question stays open. Each look is bounded: no reading reaches past the next
+   * question, so a line of a thousand questions is read in one pass.
    */
   private answerAfter(text: string, from: number): number | undefined {
     if (this.answers.size === 0 && this.signAnswers.length === 0) return undefined;
-    let i = from;
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === ':')) i++;
+    const i = skipped(text, from, ' \t:');
+    const s = this.signAt(text, i);
+    if (s === EQUIVOCAL) return undefined;
+    if (s && !s.dash) return s.answer;
+    if (s) {
+      const k = skipped(text, s.end, ' \t-');
+      if (k >= text.length || '\n\r,;.'.includes(text[k]!)) return s.answer;
+      const word = this.wordAnswer(text, k);
+      if (word !== undefined) return word;
+      const t = this.signAt(text, k);
+      if (t === EQUIVOCAL) return undefined;
+      if (t) return t.dash ? s.answer : t.answer;
+      return this.answeredQuestionAt(text, k) ? s.answer : undefined;
+    }
+    return this.wordAnswer(text, skipped(text, i, ' \t:-'));
+  }
+
+  /** The sign answer at `i` ("+", "(-)", "-ve"; not glued to a word), EQUIVOCAL for "+/-", else undefined. */
+  private signAt(text: string, i: number): { answer: number; end: number; dash: boolean } | typeof EQUIVOCAL | undefined {
     for (const { sign, answer } of this.signAnswers) {
       if (text.slice(i, i + sign.length).toLowerCase() !== sign) continue;
-      let k = i + sign.length;
+      const k = i + sign.length;
       if (k < text.length && isWordChar(text[k]!)) continue; // glued to a word: "+ve" is its own answer, "+vely" none
-      if (text[k] === '/') return undefined; // "+/-", "-/+": equivocal, the question stands
-      if (sign[sign.length - 1] === '-') {
-        // A dash is also a separator. It answers before nothing more on its line, or before the
-        // template's next question ("Melena? -  Hematochezia? -"); before a sign, that sign
-        // answers ("Melena? - +"); before words ("- yes", "- black stools x3 days"), they do.
-        while (k < text.length && (text[k] === ' ' || text[k] === '\t')) k++;
-        if (k >= text.length || text[k] === '\n' || text[k] === '\r' || text[k] === ',' || text[k] === ';' || text[k] === '.')
-          return answer;
-        if (!isWordChar(text[k]!)) return k > i ? this.answerAfter(text, k) : undefined;
-        if (nextQuestion(text, k)) return answer;
-        continue;
-      }
-      return answer;
+      if (text[k] === '/') return EQUIVOCAL;
+      return { answer, end: k, dash: /^-+$/.test(sign) };
     }
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === ':' || text[i] === '-')) i++;
-    return this.wordAnswer(text, i);
+    return undefined;
+  }
+
+  /**
+   * Whether the few words from `at` end in a question mark that is answered in its turn (a sign or
+   * an answer word after it): a template's next question ("Hematochezia? (-)"), not free text.
+   */
+  private answeredQuestionAt(text: string, at: number): boolean {
+    let words = 0;
+    let inWord = false;
+    for (let k = at; k < text.length && k - at < 60; k++) {
+      const c = text[k]!;
+      if (c === '?') {
+        const m = skipped(text, k + 1, ' \t');
+        const t = this.signAt(text, m);
+        return (t !== undefined && t !== EQUIVOCAL) || this.wordAnswer(text, m) !== undefined;
+      }
+      if (isWordChar(c) || c === "'" || c === '/' || c === '-') {
+        if (!inWord && isWordChar(c) && ++words > 4) return false;
+        inWord = true;
+      } else if (c === ' ' || c === '\t') inWord = false;
+      else return false;
+    }
+    return false;
   }
 
   /** The answer the word at `i` gives, if it is one. */
@@ -627,21 +659,11 @@ function clauseStart(text: string, from: number, limit: number): number {
   return limit;
 }
 
-/**
- * Whether a question mark ends the few words from `at` on their line ("Hematochezia?",
- * "Blood in stool?"): a template's next question, not an answer.
- */
-function nextQuestion(text: string, at: number): boolean {
-  let words = 0;
-  let inWord = false;
-  for (let k = at; k < text.length && k - at < 60; k++) {
-    const c = text[k]!;
-    if (c === '?') return inWord || words > 0;
-    if (isWordChar(c) || c === "'" || c === '/' || c === '-') {
-      if (!inWord && isWordChar(c) && ++words > 4) return false;
-      inWord = true;
-    } else if (c === ' ' || c === '\t') inWord = false;
-    else return false;
-  }
-  return false;
+/** "+/-": an answer that leaves the question open. */
+const EQUIVOCAL = Symbol('equivocal');
+
+/** The first place from `i` that is none of `chars`. */
+function skipped(text: string, i: number, chars: string): number {
+  while (i < text.length && chars.includes(text[i]!)) i++;
+  return i;
 }

@@ -4,8 +4,9 @@
  * `within` reads them, so that a mention its own sentence dates outside the window is not taken as
  * one within it (conditions/text.ts). Only dates written whole are read: a four-digit year, with
  * its month and day if written (m/d/yyyy, yyyy-mm-dd, m/yyyy, "March 14, 2026", "Mar 2026"); a
- * year alone only after a word that dates ("in 2023", "since 2019") or in parentheses, so that a
- * dose ("2000 units") is no year. Relative dates ("3 weeks ago") are left to the cues.
+ * year alone only after a word that dates ("in 2023", "since 2019": from then on), so that a dose
+ * ("2000 units") or a value in parentheses ("(1950)") is no year. Relative dates ("3 weeks ago")
+ * are left to the cues.
  */
 import type { Day } from '../chart/model.js';
 import { calendarSpan } from '../chart/normalize.js';
@@ -27,7 +28,7 @@ const DATES = new RegExp(
     `(?<![\\w/.-])(\\d\\d?)/(\\d\\d?)/${YEAR}(?![\\w/-])`, // 9/14/2026
     `(?<![\\w/.-])(\\d\\d?)/${YEAR}(?![\\w/-])`, // 9/2026
     `(?<![\\w])${MONTH_NAME}\\.?(?:\\s+(\\d\\d?)(?:st|nd|rd|th)?)?,?\\s+${YEAR}(?![\\w/-])`, // March 14, 2026; Mar 2026
-    `(?:(?<![\\w])(?:in|since|during|from|on|until|till|by|circa|around|before|after)\\s+|\\(\\s*)${YEAR}(?![\\w/-])`, // in 2023, (2023)
+    `(?<![\\w])(in|since|during|from|on|until|till|by|circa|around)\\s+${YEAR}(?![\\w/-])`, // in 2023, since 2019
   ].join('|'),
   'gi',
 );
@@ -46,7 +47,12 @@ export function writtenSpans(text: string): Span[] {
     else if (m[9] !== undefined) {
       const month = MONTHS.indexOf(m[9].slice(0, 3).toLowerCase()) + 1;
       span = calendarSpan(Number(m[11]), month, m[10] !== undefined ? Number(m[10]) : undefined);
-    } else if (m[12] !== undefined) span = calendarSpan(Number(m[12]));
+    } else if (m[13] !== undefined) {
+      span = calendarSpan(Number(m[13]));
+      // "Since 2019", "from 2024": from then on, not that year alone.
+      const word = m[12]!.toLowerCase();
+      if (span && (word === 'since' || word === 'from')) span.to = Infinity;
+    }
     if (span) out.push(span);
   }
   return out;

@@ -258,9 +258,11 @@ export const measure: ConditionModule<Options> = {
         const part = partOf ? partOf(note) : true;
         if (part === false) continue;
         for (const hit of labels.find(note.text)) {
-          // The patient's own amount, now or in the past: not a relative's, a denied or a planned one
-          // ("mother's B12 was 90", "if B12 < 200").
-          if ((hit.assertion !== 'affirmed' && hit.assertion !== 'historical') || !keeps(part, hit.index)) continue;
+          // The patient's own amount: not a denied or a relative's ("mother's B12 was 90"). A doubt
+          // or a plan near it is about something else: the amount is measured ("anemia likely due
+          // to EBL 1500 mL", "r/o ongoing bleed, EBL 1500 mL"); a planned level is never stated
+          // ("if B12 < 200": see bareAmount).
+          if (hit.assertion === 'negated' || hit.assertion === 'family' || !keeps(part, hit.index)) continue;
           const [, end] = hit.sentence;
           const amount = amountAfter(note.text.slice(hit.index + hit.length, end), scale, none);
           if (!amount || (o.value && !compareNumber(amount.interval, o.value))) continue;

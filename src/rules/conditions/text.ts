@@ -44,7 +44,7 @@ export const text: ConditionModule<Options> = {
     within: {
       type: 'duration',
       description:
-        'The notes of every encounter of the chart in this window around the subject\'s date; a mention whose sentence writes dates, none of them in the window, is not in it ("IV iron in 2023").',
+        'The notes of every encounter of the chart in this window around the subject\'s date; a past mention (as the note\'s cues read it) whose sentence writes dates, none of them in the window, is not in it ("IV iron in 2023").',
     },
     about: {
       type: 'mentions',
@@ -105,8 +105,9 @@ export const text: ConditionModule<Options> = {
     function read(scope: Scope, words: TermFinder, self: TermFinder | undefined): Outcome | null {
       const evidence: EvidenceRef[] = [];
       let first: TermHit | undefined;
-      // With `within`, a mention whose own sentence writes dates, none of them in the window, is
-      // not in the window ("iron infusion in 2023" in this month's note): written-dates.ts.
+      // With `within`, a past mention (the note's cues say so) whose own sentence writes dates,
+      // none of them in the window, is not in the window ("iron infusions in 2023" in this month's
+      // note): written-dates.ts. A current one is ("on pemetrexed since 2024").
       const from = within ? shift(scope.day, within, -1) : 0;
       const to = within ? shift(scope.day, within, 1) : 0;
       for (const e of encountersOf(scope)) {
@@ -123,7 +124,7 @@ export const text: ConditionModule<Options> = {
               keeps(part, h.index) &&
               (!aboutD || aboutD.has(h.sentence[0])) &&
               (!nearBy || nearBy.has(h.sentence[0])) &&
-              (!within || !datedOutside(note.text.slice(h.sentence[0], h.sentence[1]), from, to)),
+              (!within || h.assertion !== 'historical' || !datedOutside(note.text.slice(h.sentence[0], h.sentence[1]), from, to)),
           );
           if (!hit) continue;
           evidence.push(noteEvidence(note, hit));
