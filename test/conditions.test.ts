@@ -429,10 +429,13 @@ describe('measure', () => {
     expect(fires(low, c('B12 100 mcg daily'))).toBe(false); // a dose
     expect(fires(low, c('B12 12/2019 low'))).toBe(false); // a date, not a level
     // A level only where the note states it or dates it: else a dose, a relative's, a plan.
-    expect(fires(low, c('B12: 150.'))).toBe(true);
+    expect(fires(low, c('B12 = 150.'))).toBe(true);
     expect(fires(low, c('Serum B12 was 150.'))).toBe(true);
     for (const text of [
       'B12 100 at bedtime',
+      'Meds: B12: 100, metformin 500 BID.', // a colon lists a dose
+      'B12 100 on 10/1/2026 and today.', // "on" a date: as often a dose given
+      'Last B12 1 on 9/20/2026.',
       'B12 100 and folic acid 1 mg',
       'B12 100 prior to admission',
       'Received B12 6 while inpatient',

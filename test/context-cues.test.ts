@@ -134,6 +134,8 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Bleeding? - black stools?', 'possible'],
       ['Bleeding? -  Hematochezia?', 'possible'], // a next question unanswered
       ['Bleeding? - +/-', 'possible'],
+      ['Bleeding? - dark stools? +', 'possible'], // a clarification, not the template's next (capitalized) question
+      ['Bleeding? - black stools? yes', 'possible'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
     expect(reading(base, 'Bleeding? +/-')).toBe('possible'); // equivocal

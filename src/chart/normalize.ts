@@ -115,20 +115,6 @@ function daysInMonth(y: number, m: number): number {
 }
 
 /**
- * The days a calendar date written with less or more precision covers: a year, a month of a year,
- * or one day; undefined for no such date (month 13, 31 April).
- */
-export function calendarSpan(y: number, m?: number, d?: number): { from: Day; to: Day } | undefined {
-  if (!Number.isInteger(y) || y < 100) return undefined;
-  if (m === undefined) return { from: daysFromCivil(y, 1, 1), to: daysFromCivil(y, 12, 31) };
-  if (!(m >= 1 && m <= 12)) return undefined;
-  if (d === undefined) return { from: daysFromCivil(y, m, 1), to: daysFromCivil(y, m, daysInMonth(y, m)) };
-  if (!(d >= 1 && d <= daysInMonth(y, m))) return undefined;
-  const day = daysFromCivil(y, m, d);
-  return { from: day, to: day };
-}
-
-/**
  * Adds calendar months (negative to go back), clamping to the month's last day. Called for every
  * window of every condition, so it is plain arithmetic rather than Date objects.
  */

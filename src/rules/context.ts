@@ -497,6 +497,8 @@ export class CompiledContext {
     let inWord = false;
     for (let k = at; k < text.length && k - at < 60; k++) {
       const c = text[k]!;
+      // A template's question is capitalized ("Hematochezia?"); "- dark stools? +" clarifies.
+      if (k === at && c.toLowerCase() === c) return false;
       if (c === '?') {
         const m = skipped(text, k + 1, ' \t');
         const t = this.signAt(text, m);

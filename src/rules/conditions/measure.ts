@@ -101,13 +101,10 @@ const AMOUNT =
 const UNIT = /^\s*([A-Za-zµμ]+)(?:\s*\/\s*([A-Za-zµμ]+))?/;
 /** An amount's number followed by a word that dates or joins is still an amount ("EBL 300 and stable"). */
 const JOIN_TAIL = /^\s+(?:in|on|at|from|during|when|while|and|with|prior|before|previously|last)\b/i;
-/** A level's number followed by a date ("B12 98 in 2019", "on 3/2/2019", "in Feb 2019"). */
-const DATED_TAIL = new RegExp(
-  `^\\s+(?:in|on|from|during|since)\\s+(?:${MONTH}\\.?,?\\s+)?(?:\\d\\d?/(?:\\d\\d?/)?)?(?:19|20)\\d\\d(?!\\d)`,
-  'i',
-);
-/** What states a level before its number: "was", "is", "of", ":", "=". */
-const STATED = /\b(?:was|is|of)\b|[:=]/i;
+/** A level's number followed by the date it was found ("B12 98 in 2019", "in Feb 2019"): "B12 100 on 10/1/2026" is as often a dose given. */
+const DATED_TAIL = new RegExp(`^\\s+in\\s+(?:${MONTH}\\.?,?\\s+)?(?:\\d\\d?/(?:\\d\\d?/)?)?(?:19|20)\\d\\d(?!\\d)`, 'i');
+/** What states a level before its number: "was", "is", "of", "=" (not a colon: "Meds: B12: 100" lists a dose). */
+const STATED = /\b(?:was|is|of)\b|=/i;
 
 /**
  * Whether a number written with no unit of the scale is an amount of it. Never before a slash and

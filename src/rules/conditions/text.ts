@@ -2,7 +2,6 @@ import { NOTE_SECTIONS, type Diagnosis, type Encounter } from '../../chart/model
 import { ASSERTIONS, type Assertion } from '../context.js';
 import { shift } from '../duration.js';
 import { noteEvidence } from '../evidence.js';
-import { datedOutside } from '../written-dates.js';
 import { keeps, sectionsOption } from '../sections.js';
 import type { TermFinder, TermHit } from '../terms.js';
 import type { ConditionModule, EvidenceRef, Outcome, Scope } from '../types.js';
@@ -41,11 +40,7 @@ export const text: ConditionModule<Options> = {
       values: ['encounter', 'chart'],
       description: "The notes of the subject's encounter (default) or of every encounter of the chart.",
     },
-    within: {
-      type: 'duration',
-      description:
-        'The notes of every encounter of the chart in this window around the subject\'s date; a past mention (as the note\'s cues read it) whose sentence writes dates, none of them in the window, is not in it ("IV iron in 2023").',
-    },
+    within: { type: 'duration', description: "The notes of every encounter of the chart in this window around the subject's date." },
     about: {
       type: 'mentions',
       description:
@@ -105,11 +100,6 @@ export const text: ConditionModule<Options> = {
     function read(scope: Scope, words: TermFinder, self: TermFinder | undefined): Outcome | null {
       const evidence: EvidenceRef[] = [];
       let first: TermHit | undefined;
-      // With `within`, a past mention (the note's cues say so) whose own sentence writes dates,
-      // none of them in the window, is not in the window ("iron infusions in 2023" in this month's
-      // note): written-dates.ts. A current one is ("on pemetrexed since 2024").
-      const from = within ? shift(scope.day, within, -1) : 0;
-      const to = within ? shift(scope.day, within, 1) : 0;
       for (const e of encountersOf(scope)) {
         for (const note of e.notes) {
           const part = partOf ? partOf(note) : true;
@@ -123,8 +113,7 @@ export const text: ConditionModule<Options> = {
               wanted.has(h.assertion) &&
               keeps(part, h.index) &&
               (!aboutD || aboutD.has(h.sentence[0])) &&
-              (!nearBy || nearBy.has(h.sentence[0])) &&
-              (!within || h.assertion !== 'historical' || !datedOutside(note.text.slice(h.sentence[0], h.sentence[1]), from, to)),
+              (!nearBy || nearBy.has(h.sentence[0])),
           );
           if (!hit) continue;
           evidence.push(noteEvidence(note, hit));
