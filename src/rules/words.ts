@@ -54,12 +54,12 @@ function phrasePattern(term: string): string {
 
 /** The key a matched text stands for: lower case, single spaces, dates as `<date>` and years as `<year>`. */
 export function phraseKey(text: string): string {
-  return foldCase(text)
-    .replace(/[\s-]+/g, ' ')
-    .replace(DATE_IN_KEY, '<date>')
-    .replace(YEAR_IN_KEY, '<year>')
-    .trim();
+  const key = foldCase(text).replace(/[\s-]+/g, ' ');
+  // Every cue a note holds is keyed here: most hold no digit, so no year or date to look for.
+  return (HAS_DIGIT.test(key) ? key.replace(DATE_IN_KEY, '<date>').replace(YEAR_IN_KEY, '<year>') : key).trim();
 }
+
+const HAS_DIGIT = /\d/;
 
 /**
  * Lower case as the patterns' case folding has it, for the letters an ASCII phrase can match: a
