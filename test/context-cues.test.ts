@@ -136,6 +136,9 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Bleeding? - +/-', 'possible'],
       ['Bleeding? - dark stools? +', 'possible'], // a clarification, not the template's next (capitalized) question
       ['Bleeding? - black stools? yes', 'possible'],
+      ['Bleeding? - not sure', 'possible'], // no bare "not": a fourth review
+      ['Bleeding? Not sure.', 'possible'],
+      ['Bleeding? Not present.', 'negated'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
     expect(reading(base, 'Bleeding? +/-')).toBe('possible'); // equivocal

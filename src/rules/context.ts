@@ -513,11 +513,18 @@ export class CompiledContext {
     return false;
   }
 
-  /** The answer the word at `i` gives, if it is one. */
+  /**
+   * The answer the word at `i` gives, or the two words there ("not present"; the pair is tried
+   * first, so "not sure" is no answer where "not" alone would be one), if it is one.
+   */
   private wordAnswer(text: string, i: number): number | undefined {
-    let j = i;
-    while (j < text.length && j - i < 16 && isWordChar(text[j]!)) j++;
-    if (j === i || (j < text.length && isWordChar(text[j]!))) return undefined;
+    const j = wordEnd(text, i);
+    if (j === undefined) return undefined;
+    if (j + 1 < text.length && (text[j] === ' ' || text[j] === '\t')) {
+      const k = wordEnd(text, j + 1);
+      const pair = k !== undefined ? this.answers.get(phraseKey(text.slice(i, k))) : undefined;
+      if (pair !== undefined) return pair;
+    }
     return this.answers.get(phraseKey(text.slice(i, j)));
   }
 
@@ -668,4 +675,11 @@ const EQUIVOCAL = Symbol('equivocal');
 function skipped(text: string, i: number, chars: string): number {
   while (i < text.length && chars.includes(text[i]!)) i++;
   return i;
+}
+
+/** The end of the word (at most 16 characters) at `i`, or undefined where no such word begins. */
+function wordEnd(text: string, i: number): number | undefined {
+  let j = i;
+  while (j < text.length && j - i < 16 && isWordChar(text[j]!)) j++;
+  return j === i || (j < text.length && isWordChar(text[j]!)) ? undefined : j;
 }
