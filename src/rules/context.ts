@@ -251,7 +251,10 @@ export class CompiledContext {
       // A sign is kept as written (a phrase's key would make "-" a space).
       if (!isWordChar(sign[0]!)) {
         if (!this.signAnswers.some((a) => a.sign === sign)) this.signAnswers.push({ sign, answer: value });
-      } else if (phraseKey(w)) this.answers.set(phraseKey(w), value);
+      } else {
+        const key = phraseKey(w);
+        if (key) this.answers.set(key, value);
+      }
     };
     for (const w of config.answers?.negated ?? []) answer(w, CUE_CATEGORIES.indexOf('negation'));
     for (const w of config.answers?.affirmed ?? []) answer(w, -1);

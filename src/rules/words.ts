@@ -28,6 +28,8 @@ const TOKENS: ReadonlyMap<string, string> = new Map([
   ['<date>', DATE],
 ]);
 /** A date and a year as `<date>` and `<year>` stand for them, in a text lower-cased (phraseKey). */
+/** A date as `<date>` or `<year>` matches it, as a pattern source (a level's date in `measure`). */
+export const DATE_OR_YEAR = `(?:${DATE}|${YEAR})`;
 const DATE_IN_KEY = new RegExp(`\\b${DATE}\\b`, 'g');
 const YEAR_IN_KEY = new RegExp(`\\b${YEAR}\\b`, 'g');
 

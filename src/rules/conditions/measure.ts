@@ -1,7 +1,7 @@
 import { NOTE_SECTIONS, type Encounter, type Note } from '../../chart/model.js';
 import { compareNumber, type Comparison, type Interval } from '../compare.js';
 import { normalizeUnit } from '../units.js';
-import { MONTH } from '../words.js';
+import { DATE_OR_YEAR } from '../words.js';
 import { noteEvidence } from '../evidence.js';
 import { keeps, sectionsOption } from '../sections.js';
 import type { TermHit, TermMatcher } from '../terms.js';
@@ -50,7 +50,7 @@ interface Scale {
   factor(word: string): number | undefined;
   /**
    * A lab level (`test:`) rather than an amount: a number with no unit is a level only where the
-   * note states it ("B12 was 98", "B12: 98") or dates it ("B12 98 in 2019"), since "B12 100 at
+   * note states it ("B12 was 98", "B12 = 98") or dates it ("B12 98 in 2019"), since "B12 100 at
    * bedtime" is a dose.
    */
   readonly level: boolean;
@@ -102,9 +102,11 @@ const UNIT = /^\s*([A-Za-zµμ]+)(?:\s*\/\s*([A-Za-zµμ]+))?/;
 /** An amount's number followed by a word that dates or joins is still an amount ("EBL 300 and stable"). */
 const JOIN_TAIL = /^\s+(?:in|on|at|from|during|when|while|and|with|prior|before|previously|last)\b/i;
 /** A level's number followed by the date it was found ("B12 98 in 2019", "in Feb 2019"): "B12 100 on 10/1/2026" is as often a dose given. */
-const DATED_TAIL = new RegExp(`^\\s+in\\s+(?:${MONTH}\\.?,?\\s+)?(?:\\d\\d?/(?:\\d\\d?/)?)?(?:19|20)\\d\\d(?!\\d)`, 'i');
+const DATED_TAIL = new RegExp(`^\\s+in\\s+${DATE_OR_YEAR}(?!\\d)`, 'i');
 /** What states a level before its number: "was", "is", "of", "=" (not a colon: "Meds: B12: 100" lists a dose). */
 const STATED = /\b(?:was|is|of)\b|=/i;
+/** A letter or digit next, after white space. */
+const WORD_NEXT = /^\s*[A-Za-z0-9]/;
 
 /**
  * Whether a number written with no unit of the scale is an amount of it. Never before a slash and
@@ -114,10 +116,10 @@ const STATED = /\b(?:was|is|of)\b|=/i;
  */
 function bareAmount(tail: string, lead: string, scale: Scale): boolean {
   if (/^\s*\/\s*\d/.test(tail)) return false;
-  if (!scale.level) return !/^\s*[A-Za-z0-9]/.test(tail) || JOIN_TAIL.test(tail);
+  if (!scale.level) return !WORD_NEXT.test(tail) || JOIN_TAIL.test(tail);
   if (/^\s*[-\u2013]\s*\d/.test(tail)) return false;
   if (DATED_TAIL.test(tail)) return true;
-  return STATED.test(lead) && !/^\s*[A-Za-z0-9]/.test(tail);
+  return STATED.test(lead) && !WORD_NEXT.test(tail);
 }
 
 const COMPARATORS: Record<string, Interval['comparator']> = {
