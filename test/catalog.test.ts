@@ -332,6 +332,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
     expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');
     expect(f[2]!.evidence).toContainEqual(expect.objectContaining({ kind: 'note', term: 'Estimated blood loss' }));
     expect(fired('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes')).toEqual([
+      'BLC-F-NOT-HAD', // "has not had melena", "never had hematemesis"
       'BLC-F-SIGNS', // "Melena? -": a template's question answered by a sign
       'BLC-F1',
       'BLC-F2',

@@ -1,4 +1,5 @@
 import { NOTE_SECTIONS, type Encounter, type Note } from '../../chart/model.js';
+import { shift } from '../duration.js';
 import { compareNumber, type Comparison, type Interval } from '../compare.js';
 import { normalizeUnit } from '../units.js';
 import { DATE_OR_YEAR } from '../words.js';
@@ -16,6 +17,8 @@ interface Options {
   test?: string;
   value?: Comparison;
   none?: unknown;
+  found?: unknown;
+  within?: string;
   sections?: string | string[];
 }
 
@@ -105,6 +108,11 @@ const JOIN_TAIL = /^\s+(?:in|on|at|from|during|when|while|and|with|prior|before|
 const DATED_TAIL = new RegExp(`^\\s+in\\s+${DATE_OR_YEAR}(?!\\d)`, 'i');
 /** What states a level before its number: "was", "is", "of", "=" (not a colon: "Meds: B12: 100" lists a dose). */
 const STATED = /\b(?:was|is|of)\b|=/i;
+/**
+ * A lab's abnormal flag after a level's number ("B12 150 (L)", "B12 150 L", "B12 150 *L", "(low)"):
+ * only a result is flagged, never a dose. L and H are a flag in capitals only.
+ */
+const FLAG_TAIL = /^\s*(?:\(\s*(?:[LH]{1,2}|[Ll]ow|LOW|[Hh]igh|HIGH)\s*\)|\*?[LH]{1,2})(?![A-Za-z0-9])/;
 /** A letter or digit next, after white space. */
 const WORD_NEXT = /^\s*[A-Za-z0-9]/;
 
@@ -114,12 +122,19 @@ const WORD_NEXT = /^\s*[A-Za-z0-9]/;
  * does not date or join ("EBL 3 days ago"); punctuation after it is no matter ("EBL 600 (per
  * anesthesia)", "EBL 300-400 mL"). A level (`test:`): only stated or dated, and never a range.
  */
-function bareAmount(tail: string, lead: string, scale: Scale): boolean {
+function bareAmount(tail: string, lead: string, scale: Scale, found: TermMatcher | undefined): boolean {
   if (/^\s*\/\s*\d/.test(tail)) return false;
   if (!scale.level) return !WORD_NEXT.test(tail) || JOIN_TAIL.test(tail);
   if (/^\s*[-\u2013]\s*\d/.test(tail)) return false;
-  if (DATED_TAIL.test(tail)) return true;
-  return STATED.test(lead) && !WORD_NEXT.test(tail);
+  if (DATED_TAIL.test(tail) || FLAG_TAIL.test(tail)) return true;
+  if (!STATED.test(lead)) return false;
+  return !WORD_NEXT.test(tail) || (found !== undefined && wordFirst(found, tail.trimStart()));
+}
+
+/** Whether a word of the list begins the text (looked for in a head of it: see noneReach). */
+function wordFirst(words: TermMatcher, text: string): boolean {
+  const head = text.length > noneReach(words) ? text.slice(0, noneReach(words)) : text;
+  return words.find(head)[0]?.index === 0;
 }
 
 const COMPARATORS: Record<string, Interval['comparator']> = {
@@ -146,7 +161,7 @@ interface Amount {
 }
 
 /** The amount written right after a label, in the scale's units, if there is one. */
-function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined): Amount | undefined {
+function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined, found: TermMatcher | undefined): Amount | undefined {
   const leadText = LEAD.exec(rest)?.[0] ?? '';
   const after = rest.slice(leadText.length);
   const m = AMOUNT.exec(after);
@@ -163,7 +178,7 @@ function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined):
     if (f !== undefined) {
       factor = f;
       written = per !== undefined ? `${u![1]}/${u![2]}` : u![1]!;
-    } else if (!bareAmount(tail, leadText, scale)) {
+    } else if (!bareAmount(tail, leadText, scale, found)) {
       return undefined; // another unit, a word, a date: not an amount of this kind
     }
     const interval: Interval = { value: value * factor };
@@ -220,11 +235,24 @@ export const measure: ConditionModule<Options> = {
     },
     value: { type: 'comparison', description: 'Compare the amount: {gte: 100}. Without it, any amount holds.' },
     none: { type: 'terms', description: 'Words that, right after a label, stand for an amount of zero (minimal, none).' },
+    found: {
+      type: 'terms',
+      description:
+        'With `test`: words after a stated level that say when it was found ("B12 was 98 on admission", "at diagnosis"). A level written with no unit counts where the note states it and nothing else follows it, where a year or a month dates it ("B12 98 in 2019"), where a lab flag marks it ("B12 150 (L)"), or where it is stated and one of these words follows it.',
+    },
+    within: {
+      type: 'duration',
+      description:
+        "Also read the notes of the chart's other encounters dated in this window before the subject's date (a level recorded at an earlier visit); without it, the encounter's own notes only. A note dated after the subject documents nothing about it.",
+    },
     sections: { type: 'enum-list', values: NOTE_SECTIONS, description: 'Only these note sections.' },
   },
   compile(o, cc) {
     const labels = cc.terms(o.terms, [...cc.path, 'terms']);
     const none = o.none !== undefined ? cc.terms(o.none, [...cc.path, 'none']) : undefined;
+    const found = o.found !== undefined ? cc.terms(o.found, [...cc.path, 'found']) : undefined;
+    if (o.found !== undefined && o.test === undefined) cc.error([...cc.path, 'found'], '`found` dates a level: give it with `test`');
+    const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
     let scale: Scale | undefined;
     if ((o.unit === undefined) === (o.test === undefined)) {
       cc.error(cc.path, 'give `unit` (a volume or a mass) or `test` (a lab test, for a level written in a note), not both');
@@ -245,32 +273,40 @@ export const measure: ConditionModule<Options> = {
       const e = scope.encounter;
       if (!labels || !scale || !e) return null;
       if (e !== lastEncounter) {
-        lastOutcome = read(labels, scale, e);
+        lastOutcome = read(labels, scale, e, scope.chart);
         lastEncounter = e;
       }
       return lastOutcome;
     };
 
-    function read(labels: TermMatcher, scale: Scale, e: Encounter): Outcome | null {
-      const found: { note: Note; hit: TermHit; amount: Amount }[] = [];
-      for (const note of e.notes) {
-        const part = partOf ? partOf(note) : true;
-        if (part === false) continue;
-        for (const hit of labels.find(note.text)) {
-          // The patient's own amount: not a denied or a relative's ("mother's B12 was 90"). A doubt
-          // or a plan near it is about something else: the amount is measured ("anemia likely due
-          // to EBL 1500 mL", "r/o ongoing bleed, EBL 1500 mL"); a planned level is never stated
-          // ("if B12 < 200": see bareAmount).
-          if (hit.assertion === 'negated' || hit.assertion === 'family' || !keeps(part, hit.index)) continue;
-          const [, end] = hit.sentence;
-          const amount = amountAfter(note.text.slice(hit.index + hit.length, end), scale, none);
-          if (!amount || (o.value && !compareNumber(amount.interval, o.value))) continue;
-          found.push({ note, hit, amount });
+    /** The encounter, and with `within` the chart's encounters dated in the window before it (in chart order). */
+    function encountersOf(chart: { encounters: readonly Encounter[] }, e: Encounter): readonly Encounter[] {
+      if (!within) return [e];
+      const from = shift(e.date, within, -1);
+      return chart.encounters.filter((x) => x === e || (x.date >= from && x.date <= e.date));
+    }
+
+    function read(labels: TermMatcher, scale: Scale, e: Encounter, chart: { encounters: readonly Encounter[] }): Outcome | null {
+      const hits: { note: Note; hit: TermHit; amount: Amount }[] = [];
+      for (const x of encountersOf(chart, e))
+        for (const note of x.notes) {
+          const part = partOf ? partOf(note) : true;
+          if (part === false) continue;
+          for (const hit of labels.find(note.text, note.section)) {
+            // The patient's own amount: not a denied or a relative's ("mother's B12 was 90"). A doubt
+            // or a plan near it is about something else: the amount is measured ("anemia likely due
+            // to EBL 1500 mL", "r/o ongoing bleed, EBL 1500 mL"); a planned level is never stated
+            // ("if B12 < 200": see bareAmount).
+            if (hit.assertion === 'negated' || hit.assertion === 'family' || !keeps(part, hit.index)) continue;
+            const [, end] = hit.sentence;
+            const amount = amountAfter(note.text.slice(hit.index + hit.length, end), scale, none, found);
+            if (!amount || (o.value && !compareNumber(amount.interval, o.value))) continue;
+            hits.push({ note, hit, amount });
+          }
         }
-      }
-      if (found.length === 0) return null;
-      const first = found[0]!;
-      const evidence: EvidenceRef[] = found.map((f) => noteEvidence(f.note, f.hit));
+      if (hits.length === 0) return null;
+      const first = hits[0]!;
+      const evidence: EvidenceRef[] = hits.map((f) => noteEvidence(f.note, f.hit));
       return {
         evidence,
         bindings: { 'measure.term': first.hit.term, 'measure.amount': first.amount.text, 'measure.excerpt': first.hit.excerpt },
