@@ -18,6 +18,7 @@ interface Options {
   value?: Comparison;
   none?: unknown;
   found?: unknown;
+  listed?: unknown;
   within?: string;
   sections?: string | string[];
 }
@@ -113,6 +114,11 @@ const STATED = /\b(?:was|is|of)\b|=/i;
  * only a result is flagged, never a dose. L and H are a flag in capitals only.
  */
 const FLAG_TAIL = /^\s*(?:\(\s*(?:[LH]{1,2}|[Ll]ow|LOW|[Hh]igh|HIGH)\s*\)|\*?[LH]{1,2})(?![A-Za-z0-9])/;
+/** How far before a label a heading of `listed` is looked for, and how far its colon may stand from it ("Outside labs 9/2026:"). */
+const LISTED_REACH = 240;
+const HEADING_TAIL = 24;
+/** A sentence's end: a stop, not a decimal point ("Hgb 9.1"). */
+const SENTENCE_END = /[.!?](?:\s|$)/;
 /** A letter or digit next, after white space. */
 const WORD_NEXT = /^\s*[A-Za-z0-9]/;
 
@@ -122,12 +128,13 @@ const WORD_NEXT = /^\s*[A-Za-z0-9]/;
  * does not date or join ("EBL 3 days ago"); punctuation after it is no matter ("EBL 600 (per
  * anesthesia)", "EBL 300-400 mL"). A level (`test:`): only stated or dated, and never a range.
  */
-function bareAmount(tail: string, lead: string, scale: Scale, found: TermMatcher | undefined): boolean {
+function bareAmount(tail: string, lead: string, scale: Scale, level: LevelWords): boolean {
   if (/^\s*\/\s*\d/.test(tail)) return false;
   if (!scale.level) return !WORD_NEXT.test(tail) || JOIN_TAIL.test(tail);
   if (/^\s*[-\u2013]\s*\d/.test(tail)) return false;
   if (DATED_TAIL.test(tail) || FLAG_TAIL.test(tail)) return true;
-  if (!STATED.test(lead)) return false;
+  if (!STATED.test(lead) && !level.listed()) return false;
+  const found = level.found;
   return !WORD_NEXT.test(tail) || (found !== undefined && wordFirst(found, tail.trimStart()));
 }
 
@@ -161,7 +168,14 @@ interface Amount {
 }
 
 /** The amount written right after a label, in the scale's units, if there is one. */
-function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined, found: TermMatcher | undefined): Amount | undefined {
+/** What else tells a level from a dose: the words that date it (`found`), and whether a list of results heads it (`listed`). */
+interface LevelWords {
+  readonly found: TermMatcher | undefined;
+  /** Asked only when nothing else decides: whether the label stands in a list of results ("Labs: B12 150, folate 9"). */
+  listed(): boolean;
+}
+
+function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined, level: LevelWords): Amount | undefined {
   const leadText = LEAD.exec(rest)?.[0] ?? '';
   const after = rest.slice(leadText.length);
   const m = AMOUNT.exec(after);
@@ -178,7 +192,7 @@ function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined, 
     if (f !== undefined) {
       factor = f;
       written = per !== undefined ? `${u![1]}/${u![2]}` : u![1]!;
-    } else if (!bareAmount(tail, leadText, scale, found)) {
+    } else if (!bareAmount(tail, leadText, scale, level)) {
       return undefined; // another unit, a word, a date: not an amount of this kind
     }
     const interval: Interval = { value: value * factor };
@@ -240,6 +254,11 @@ export const measure: ConditionModule<Options> = {
       description:
         'With `test`: words after a stated level that say when it was found ("B12 was 98 on admission", "at diagnosis"). A level written with no unit counts where the note states it and nothing else follows it, where a year or a month dates it ("B12 98 in 2019"), where a lab flag marks it ("B12 150 (L)"), or where it is stated and one of these words follows it.',
     },
+    listed: {
+      type: 'terms',
+      description:
+        'With `test`: words that head a list of results ("Labs:", "Outside labs 9/2026:"). After one and a colon, in the same sentence, a level with no unit counts as a stated one does ("Labs: B12 150, folate 9"), unless a doubt or a plan qualifies it.',
+    },
     within: {
       type: 'duration',
       description:
@@ -252,6 +271,9 @@ export const measure: ConditionModule<Options> = {
     const none = o.none !== undefined ? cc.terms(o.none, [...cc.path, 'none']) : undefined;
     const found = o.found !== undefined ? cc.terms(o.found, [...cc.path, 'found']) : undefined;
     if (o.found !== undefined && o.test === undefined) cc.error([...cc.path, 'found'], '`found` dates a level: give it with `test`');
+    const listed = o.listed !== undefined ? cc.terms(o.listed, [...cc.path, 'listed']) : undefined;
+    if (o.listed !== undefined && o.test === undefined)
+      cc.error([...cc.path, 'listed'], '`listed` heads a list of levels: give it with `test`');
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
     let scale: Scale | undefined;
     if ((o.unit === undefined) === (o.test === undefined)) {
@@ -286,6 +308,22 @@ export const measure: ConditionModule<Options> = {
       return chart.encounters.filter((x) => x === e || (x.date >= from && x.date <= e.date));
     }
 
+    /**
+     * Whether a word of `listed` and a colon stand before the label on its line, with no sentence
+     * ended between the colon and the label ("Labs: Hgb 9.1, B12 150", "Outside labs 9/2026: B12
+     * 150."), and the label is the patient's, neither doubted nor planned. A heading's colon ends a
+     * sentence here, so the label's own sentence does not hold it.
+     */
+    function listedAt(text: string, hit: TermHit): boolean {
+      if (!listed || (hit.assertion !== 'affirmed' && hit.assertion !== 'historical')) return false;
+      const from = Math.max(text.lastIndexOf('\n', hit.index - 1) + 1, hit.index - LISTED_REACH);
+      const before = text.slice(from, hit.index);
+      return listed.find(before).some((h) => {
+        const colon = before.indexOf(':', h.index + h.length);
+        return colon >= 0 && colon - (h.index + h.length) <= HEADING_TAIL && !SENTENCE_END.test(before.slice(colon));
+      });
+    }
+
     function read(labels: TermMatcher, scale: Scale, e: Encounter, chart: { encounters: readonly Encounter[] }): Outcome | null {
       const hits: { note: Note; hit: TermHit; amount: Amount }[] = [];
       for (const x of encountersOf(chart, e))
@@ -299,7 +337,8 @@ export const measure: ConditionModule<Options> = {
             // ("if B12 < 200": see bareAmount).
             if (hit.assertion === 'negated' || hit.assertion === 'family' || !keeps(part, hit.index)) continue;
             const [, end] = hit.sentence;
-            const amount = amountAfter(note.text.slice(hit.index + hit.length, end), scale, none, found);
+            const level: LevelWords = { found, listed: () => listedAt(note.text, hit) };
+            const amount = amountAfter(note.text.slice(hit.index + hit.length, end), scale, none, level);
             if (!amount || (o.value && !compareNumber(amount.interval, o.value))) continue;
             hits.push({ note, hit, amount });
           }
