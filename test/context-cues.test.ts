@@ -102,11 +102,32 @@ describe('every cue of the built-in context decides a reading that is different 
     }
   });
 
-  const answers = (['affirmed', 'negated'] as const).flatMap((kind) => (base.answers?.[kind] ?? []).map((w) => [kind, w] as const));
+  const answers = (['affirmed', 'negated', 'possible'] as const).flatMap((kind) =>
+    (base.answers?.[kind] ?? []).map((w) => [kind, w] as const),
+  );
   test.each(answers)('answers.%s: %s', (kind, word) => {
-    const smaller = { ...base, answers: { ...base.answers!, [kind]: base.answers![kind].filter((w) => w !== word) } };
-    const text = `Bleeding? ${word}.`;
-    expect([reading(base, text), reading(smaller, text)]).toEqual([kind, 'possible']);
+    const smaller = { ...base, answers: { ...base.answers!, [kind]: base.answers![kind]!.filter((w) => w !== word) } };
+    // After a mark, an affirming or denying answer decides; after a template's colon, a doubting one.
+    const [text, unanswered] = kind === 'possible' ? [`Bleeding: ${word}.`, 'affirmed'] : [`Bleeding? ${word}.`, 'possible'];
+    expect([reading(base, text), reading(smaller, text)]).toEqual([kind, unanswered]);
+  });
+
+  test("a template's item answered after its colon, where the answer is whole", () => {
+    for (const [text, want] of [
+      ['Bleeding: no.', 'negated'],
+      ['Bleeding: no   Hematochezia: yes', 'negated'], // the next item answered in its turn
+      ['Fatigue: yes   Bleeding: no', 'negated'],
+      ['Bleeding: yes   Hematochezia: no', 'affirmed'], // each item read on its own
+      ['Bleeding: (-)  Hematochezia: +', 'negated'],
+      ['Bleeding: not sure.', 'possible'],
+      ['Bleeding: not present', 'negated'],
+      ['Bleeding: no change, stable.', 'affirmed'], // no whole answer
+      ['Bleeding: no hx', 'affirmed'],
+      ['Bleeding: - dark stools', 'affirmed'],
+      ['Bleeding: +/-', 'affirmed'],
+      ['At 10:30 bleeding', 'affirmed'],
+    ])
+      expect([text, reading(base, text)]).toEqual([text, want]);
   });
 
   test('a sign answers; a dash too, but before an answer or a number it is a separator', () => {

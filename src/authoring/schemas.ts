@@ -667,10 +667,12 @@ function rulesetDefs(): Record<string, Schema> {
         },
         answers: {
           type: 'object',
-          description: 'Words that answer the question a mark asks, written right after it ("Melena? No.").',
+          description:
+            'Words that answer the question a mark asks, written right after it ("Melena? No."), or a template\'s item after its colon ("Melena: no").',
           properties: {
             affirmed: { ...ref('context-list'), description: 'The mention is affirmed ("Melena? Yes."): the mark asks nothing.' },
-            negated: { ...ref('context-list'), description: 'The mention is negated ("Melena? No.").' },
+            negated: { ...ref('context-list'), description: 'The mention is negated ("Melena? No.", "Melena: no").' },
+            possible: { ...ref('context-list'), description: 'The question stays open: the mention is possible ("Melena: not sure").' },
           },
           additionalProperties: false,
         },

@@ -277,7 +277,7 @@ function contextConfig(defs: Definitions): ContextConfig {
     pseudo: list('pseudo'),
     termination: list('termination'),
     headings: list('headings'),
-    answers: { affirmed: list('answers.affirmed'), negated: list('answers.negated') },
+    answers: { affirmed: list('answers.affirmed'), negated: list('answers.negated'), possible: list('answers.possible') },
     noteSections: Object.fromEntries(NOTE_SECTIONS.filter((s) => s !== 'other').map((s) => [s, list(`note-sections.${s}`)])),
     window: { forward: defs.contextWindow.get('forward')?.value ?? 8, backward: defs.contextWindow.get('backward')?.value ?? 5 },
   };

@@ -59,6 +59,8 @@ export interface Answers {
   readonly affirmed: readonly string[];
   /** The mention is negated. */
   readonly negated: readonly string[];
+  /** The question stays open: the mention is possible ("Melena: not sure", "Melena? Unknown."). */
+  readonly possible?: readonly string[];
 }
 
 export interface ContextConfig {
@@ -258,6 +260,7 @@ export class CompiledContext {
     };
     for (const w of config.answers?.negated ?? []) answer(w, CUE_CATEGORIES.indexOf('negation'));
     for (const w of config.answers?.affirmed ?? []) answer(w, -1);
+    for (const w of config.answers?.possible ?? []) answer(w, CUE_CATEGORIES.indexOf('uncertainty'));
     this.signAnswers.sort((x, y) => y.sign.length - x.sign.length);
     for (const p of config.termination) add(p, { cat: -1, dir: Dir.Termination });
     for (const p of config.pseudo) add(p, undefined);
@@ -351,15 +354,26 @@ export class CompiledContext {
     return 'affirmed';
   }
 
-  private read(text: string, section: string): NoteAnalysis {
-    const headings = this.findHeadings(text);
-    const marks = this.marks.length > 0 ? this.findMarks(text) : undefined;
-    let bounds = sentenceBoundaries(text, headings.colons);
-    // A mark before a word ("?pernicious") asks about what follows it: it ends no sentence.
+  /**
+   * The marks of a note and its colons' answers, each a cue, and the sentences' ends: a heading's
+   * colon and a colon's answer end one; a mark before a word ("?pernicious") asks about what follows
+   * it and ends none.
+   */
+  private marksAndBounds(text: string, headingColons: readonly number[]): { marks: RawCue[] | undefined; bounds: number[] } {
+    let marks = this.marks.length > 0 ? this.findMarks(text) : undefined;
+    const colons = this.findColonAnswers(text);
+    if (colons) marks = marks ? [...marks, ...colons.cues].sort((x, y) => x.start - y.start) : colons.cues;
+    let bounds = sentenceBoundaries(text, colons && colons.ends.length > 0 ? [...headingColons, ...colons.ends] : headingColons);
     if (marks && marks.some((m) => m.role.dir === Dir.Forward)) {
       const asking = new Set(marks.filter((m) => m.role.dir === Dir.Forward).map((m) => m.start));
       bounds = bounds.filter((b) => !asking.has(b));
     }
+    return { marks, bounds };
+  }
+
+  private read(text: string, section: string): NoteAnalysis {
+    const headings = this.findHeadings(text);
+    const { marks, bounds } = this.marksAndBounds(text, headings.colons);
     const raw: RawCue[] = [];
     this.cues.scan(text, (index, match) => {
       const roles = this.roles.get(phraseKey(match));
@@ -452,6 +466,38 @@ export class CompiledContext {
   }
 
   /**
+   * A template's item answered after a colon ("Melena: no", "Hematochezia: (-)", "Melena: no
+   * Hematochezia: yes"): a cue of the answer's category written back over the item, and the answer's
+   * end a sentence's end, so that the next item is read on its own. Only a whole answer counts: it
+   * ends the line or clause, or the template's next item follows ("Pernicious anemia: no change"
+   * is no answer). An affirming answer is no cue. Undefined when the context has no answers.
+   */
+  private findColonAnswers(text: string): { cues: RawCue[]; ends: number[] } | undefined {
+    if (this.answers.size === 0 && this.signAnswers.length === 0) return undefined;
+    const cues: RawCue[] = [];
+    const ends: number[] = [];
+    for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+      if (i === 0 || !isWordChar(text[i - 1]!)) continue;
+      const a = this.wholeAnswerAt(text, skipped(text, i + 1, ' \t'));
+      if (!a) continue;
+      if (a.end < text.length) ends.push(a.end);
+      if (a.answer >= 0) cues.push({ start: i, end: i + 1, role: { cat: a.answer, dir: Dir.Backward }, tight: true });
+    }
+    return cues.length > 0 || ends.length > 0 ? { cues, ends } : undefined;
+  }
+
+  /** The answer at `i` (a sign or answer words) and its end, if nothing but the line's or clause's end or the template's next item follows it. */
+  private wholeAnswerAt(text: string, i: number): { answer: number; end: number } | undefined {
+    const s = this.signAt(text, i);
+    if (s === EQUIVOCAL) return undefined;
+    const a = s ?? this.wordAnswerSpan(text, i);
+    if (!a) return undefined;
+    const k = skipped(text, a.end, ' \t');
+    if (k >= text.length || '\n\r,;.'.includes(text[k]!) || this.answeredQuestionAt(text, k, ':')) return { answer: a.answer, end: a.end };
+    return undefined;
+  }
+
+  /**
    * The answer a mark's next word gives (-1 affirmed, else a category), on the same line; undefined
    * for none. A sign answers ("Melena? +", "Melena? (-)"); "+/-" leaves the question open. A dash is
    * also a separator: before an answer, that answer holds ("Melena? - yes", "Melena? - +"); before
@@ -495,14 +541,14 @@ export class CompiledContext {
    * Whether the few words from `at` end in a question mark that is answered in its turn (a sign or
    * an answer word after it): a template's next question ("Hematochezia? (-)"), not free text.
    */
-  private answeredQuestionAt(text: string, at: number): boolean {
+  private answeredQuestionAt(text: string, at: number, mark = '?'): boolean {
     let words = 0;
     let inWord = false;
     for (let k = at; k < text.length && k - at < 60; k++) {
       const c = text[k]!;
       // A template's question is capitalized ("Hematochezia?"); "- dark stools? +" clarifies.
       if (k === at && c.toLowerCase() === c) return false;
-      if (c === '?') {
+      if (c === mark) {
         const m = skipped(text, k + 1, ' \t');
         const t = this.signAt(text, m);
         return (t !== undefined && t !== EQUIVOCAL) || this.wordAnswer(text, m) !== undefined;
@@ -521,14 +567,20 @@ export class CompiledContext {
    * first, so "not sure" is no answer where "not" alone would be one), if it is one.
    */
   private wordAnswer(text: string, i: number): number | undefined {
+    return this.wordAnswerSpan(text, i)?.answer;
+  }
+
+  /** The same, with where the answer ends. */
+  private wordAnswerSpan(text: string, i: number): { answer: number; end: number } | undefined {
     const j = wordEnd(text, i);
     if (j === undefined) return undefined;
     if (j + 1 < text.length && (text[j] === ' ' || text[j] === '\t')) {
       const k = wordEnd(text, j + 1);
       const pair = k !== undefined ? this.answers.get(phraseKey(text.slice(i, k))) : undefined;
-      if (pair !== undefined) return pair;
+      if (pair !== undefined) return { answer: pair, end: k! };
     }
-    return this.answers.get(phraseKey(text.slice(i, j)));
+    const one = this.answers.get(phraseKey(text.slice(i, j)));
+    return one !== undefined ? { answer: one, end: j } : undefined;
   }
 
   /** Headings: a known section name at the start of a line or sentence, followed by a colon (each at the same index of the three lists). */

@@ -402,7 +402,7 @@ function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems
       list(name, v, path);
     } else if (name === 'answers') {
       if (!isObj(v)) continue;
-      for (const part of ['affirmed', 'negated']) if (v[part] !== undefined) list(`answers.${part}`, v[part], [...path, part]);
+      for (const part of ['affirmed', 'negated', 'possible']) if (v[part] !== undefined) list(`answers.${part}`, v[part], [...path, part]);
     } else if (name === 'note-sections') {
       if (!isObj(v)) continue;
       for (const part of Object.keys(v)) list(`note-sections.${part}`, v[part], [...path, part]);

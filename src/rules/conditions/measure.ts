@@ -110,10 +110,16 @@ const DATED_TAIL = new RegExp(`^\\s+in\\s+${DATE_OR_YEAR}(?!\\d)`, 'i');
 /** What states a level before its number: "was", "is", "of", "=" (not a colon: "Meds: B12: 100" lists a dose). */
 const STATED = /\b(?:was|is|of)\b|=/i;
 /**
- * A lab's abnormal flag after a level's number ("B12 150 (L)", "B12 150 L", "B12 150 *L", "(low)"):
- * only a result is flagged, never a dose. L and H are a flag in capitals only.
+ * A lab's abnormal flag after a level's number ("B12 150 (L)", "B12 150 *L", "(low)", "B12 150 L,"):
+ * only a result is flagged, never a dose. L and H are a flag in capitals only, and a bare one only
+ * before punctuation or the end: "B12 100 L deltoid" is a dose given in the left arm.
  */
-const FLAG_TAIL = /^\s*(?:\(\s*(?:[LH]{1,2}|[Ll]ow|LOW|[Hh]igh|HIGH)\s*\)|\*?[LH]{1,2})(?![A-Za-z0-9])/;
+const FLAG_TAIL = /^\s*(?:\(\s*(?:[LH]{1,2}|[Ll]ow|LOW|[Hh]igh|HIGH)\s*\)|\*[LH]{1,2}(?![A-Za-z0-9])|[LH]{1,2}\s*(?:[,;.)]|$))/;
+/**
+ * A condition the label's clause is under: "if B12 is below 200", "unless EBL exceeds 500 mL" (a
+ * plan's threshold, not a measurement). Lower case or capitalized only: "IF Ab" is intrinsic factor.
+ */
+const CONDITIONAL = /\b(?:[Ii]f|[Uu]nless|[Ss]hould)\b[^,;:.]*$/;
 /** How far before a label a heading of `listed` is looked for, and how far its colon may stand from it ("Outside labs 9/2026:"). */
 const LISTED_REACH = 240;
 const HEADING_TAIL = 24;
@@ -332,10 +338,13 @@ export const measure: ConditionModule<Options> = {
           if (part === false) continue;
           for (const hit of labels.find(note.text, note.section)) {
             // The patient's own amount: not a denied or a relative's ("mother's B12 was 90"). A doubt
-            // or a plan near it is about something else: the amount is measured ("anemia likely due
-            // to EBL 1500 mL", "r/o ongoing bleed, EBL 1500 mL"); a planned level is never stated
-            // ("if B12 < 200": see bareAmount).
+            // or a plan near an amount of blood is about something else: the amount is measured
+            // ("anemia likely due to EBL 1500 mL", "r/o ongoing bleed, EBL 1500 mL"). A level planned
+            // for or ruled out is not one measured ("rule out low B12; B12 of 150 would confirm"),
+            // and no amount under a condition is ("if B12 is below 200 at that time").
             if (hit.assertion === 'negated' || hit.assertion === 'family' || !keeps(part, hit.index)) continue;
+            if (scale.level && hit.assertion === 'hypothetical') continue;
+            if (CONDITIONAL.test(note.text.slice(Math.max(hit.sentence[0], hit.index - LISTED_REACH), hit.index))) continue;
             const [, end] = hit.sentence;
             const level: LevelWords = { found, listed: () => listedAt(note.text, hit) };
             const amount = amountAfter(note.text.slice(hit.index + hit.length, end), scale, none, level);
