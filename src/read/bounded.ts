@@ -7,7 +7,7 @@
  * read is refused as well. A file takes as few system calls as reading it can (open, fstat, read,
  * close).
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { ioCause } from '../core/io.js';
 
 /** The limit charts and side inputs are read under unless told otherwise (--max-file-size). */
@@ -53,32 +53,54 @@ export function readBounded(path: string, limit: number, deferAbove = Infinity, 
     throw err;
   }
   try {
-    const st = fstatSync(fd);
-    if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: ${path}`), { code: 'EISDIR' });
-    if (!st.isFile()) return { refused: 'not-a-file' };
-    const size = st.size;
-    if (size > limit) return { refused: 'too-large', size, grew: false };
-    if (size > deferAbove) return { deferred: size };
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      // The first read asks for one byte more than fstat's size, to see the end (or that the file grew).
-      const want = Math.min(total === 0 && first ? size + 1 : Math.max(size - total + 1, 64 * 1024), limit + 1 - total);
-      // The first read of a small file goes where the caller said; a file that grows past it, to its own buffer.
-      const given = total === 0 && want <= TRANSIENT_MAX ? (first === 'transient' ? transientBuffer(want) : first?.(want)) : undefined;
-      const chunk = given ? given.subarray(0, want) : Buffer.allocUnsafe(want);
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n > 0) {
-        chunks.push(chunk.subarray(0, n));
-        total += n;
-        if (total > limit) return { refused: 'too-large', size: total, grew: true };
-      }
-      // The end: nothing more, or the size fstat gave read in full by a read that asked for more.
-      if (n === 0 || (total === size && n < chunk.length))
-        return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
-    }
+    return readOpened(fd, fstatSync(fd), path, limit, deferAbove, first);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The same for a file the caller has opened (without blocking) and checked as it needs (a shard
+ * report's file: no link, under the current folder), given its fstat; the caller closes it.
+ */
+export function readOpened(fd: number, st: Stats, path: string, limit: number): Bounded;
+export function readOpened(
+  fd: number,
+  st: Stats,
+  path: string,
+  limit: number,
+  deferAbove: number,
+  first?: FirstRead,
+): Bounded | { deferred: number };
+export function readOpened(
+  fd: number,
+  st: Stats,
+  path: string,
+  limit: number,
+  deferAbove = Infinity,
+  first?: FirstRead,
+): Bounded | { deferred: number } {
+  if (st.isDirectory()) throw Object.assign(new Error(`EISDIR: ${path}`), { code: 'EISDIR' });
+  if (!st.isFile()) return { refused: 'not-a-file' };
+  const size = st.size;
+  if (size > limit) return { refused: 'too-large', size, grew: false };
+  if (size > deferAbove) return { deferred: size };
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    // The first read asks for one byte more than fstat's size, to see the end (or that the file grew).
+    const want = Math.min(total === 0 && first ? size + 1 : Math.max(size - total + 1, 64 * 1024), limit + 1 - total);
+    // The first read of a small file goes where the caller said; a file that grows past it, to its own buffer.
+    const given = total === 0 && want <= TRANSIENT_MAX ? (first === 'transient' ? transientBuffer(want) : first?.(want)) : undefined;
+    const chunk = given ? given.subarray(0, want) : Buffer.allocUnsafe(want);
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n > 0) {
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > limit) return { refused: 'too-large', size: total, grew: true };
+    }
+    // The end: nothing more, or the size fstat gave read in full by a read that asked for more.
+    if (n === 0 || (total === size && n < chunk.length)) return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total) };
   }
 }
 

@@ -4,10 +4,10 @@
  * have findings and only for the lines it shows, and the file is read again here, decoded the way
  * the run decoded it, so line numbers agree with the findings'. Not used under --redact.
  */
-import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { SourceLines } from '../report/types.js';
-import { readBounded } from '../read/bounded.js';
+import { readBounded, readOpened } from '../read/bounded.js';
 import { decode } from '../read/decode.js';
 import { formatOf } from '../read/parse.js';
 import { maxOf } from '../core/arrays.js';
@@ -72,7 +72,7 @@ function readReported(abs: string, maxFileSize: number, underRoot: (real: string
   const fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || st.size > maxFileSize) return undefined;
+    if (!st.isFile()) return undefined;
     let real: string;
     try {
       real = readlinkSync(`/proc/self/fd/${fd}`);
@@ -82,10 +82,8 @@ function readReported(abs: string, maxFileSize: number, underRoot: (real: string
       real = before;
     }
     if (!underRoot(real)) return undefined;
-    const buf = Buffer.allocUnsafe(st.size);
-    let filled = 0;
-    for (let n = -1; n !== 0 && filled < buf.length; filled += n) n = readSync(fd, buf, filled, buf.length - filled, filled);
-    return buf.subarray(0, filled);
+    const r = readOpened(fd, st, abs, maxFileSize);
+    return 'bytes' in r ? r.bytes : undefined;
   } finally {
     closeSync(fd);
   }
