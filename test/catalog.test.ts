@@ -327,12 +327,13 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
 
   test('"estimated blood loss: minimal" and "EBL less than 5 mL" document none, and the finding quotes the amount', () => {
     const f = lintCatalog('blood-loss-anemia-undocumented.fires.yaml').filter((x) => x.ruleId === 'blood-loss-anemia-undocumented');
-    expect(f.map((x) => x.chartId)).toEqual(['BLU-F1', 'BLU-F2', 'BLU-F3', 'BLU-F4', 'BLU-F-COLON-UNSURE']);
+    expect(f.map((x) => x.chartId)).toEqual(['BLU-F1', 'BLU-F2', 'BLU-F3', 'BLU-F4', 'BLU-F-COLON-UNSURE', 'BLU-F-UNANSWERED']);
     expect(f[2]!.message).toContain('its notes do not document bleeding (the measured blood loss is minimal). Query the provider');
     expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');
     expect(f[2]!.evidence).toContainEqual(expect.objectContaining({ kind: 'note', term: 'Estimated blood loss' }));
     expect(fired('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes')).toEqual([
       'BLC-F-COLON', // "Melena: no": a template's item answered after its colon
+      'BLC-F-LIST-AFTER', // "denies nausea after eating, ..., melena": "after" ends no denial list
       'BLC-F-NOT-HAD', // "has not had melena", "never had hematemesis"
       'BLC-F-SIGNS', // "Melena? -": a template's question answered by a sign
       'BLC-F1',

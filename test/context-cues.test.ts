@@ -107,9 +107,14 @@ describe('every cue of the built-in context decides a reading that is different 
   );
   test.each(answers)('answers.%s: %s', (kind, word) => {
     const smaller = { ...base, answers: { ...base.answers!, [kind]: base.answers![kind]!.filter((w) => w !== word) } };
-    // After a mark, an affirming or denying answer decides; after a template's colon, a doubting one.
-    const [text, unanswered] = kind === 'possible' ? [`Bleeding: ${word}.`, 'affirmed'] : [`Bleeding? ${word}.`, 'possible'];
-    expect([reading(base, text), reading(smaller, text)]).toEqual([kind, unanswered]);
+    // The word decides a reading after a mark or after a template's colon: with it the mention
+    // takes its kind, without it another reading.
+    const readings = [`Bleeding? ${word}.`, `Bleeding: ${word}.`].map((text) => ({
+      text,
+      with: reading(base, text),
+      without: reading(smaller, text),
+    }));
+    expect({ word, decides: readings.some((r) => r.with === kind && r.without !== kind), readings }).toMatchObject({ decides: true });
   });
 
   test("a template's item answered after its colon, where the answer is whole", () => {
@@ -126,6 +131,18 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Bleeding: - dark stools', 'affirmed'],
       ['Bleeding: +/-', 'affirmed'],
       ['At 10:30 bleeding', 'affirmed'],
+      ['Bleeding : no', 'negated'], // a space before the colon
+      ['Bleeding: no (last episode 2019)', 'negated'],
+      ['Bleeding: No   Abdominal pain: intermittent', 'negated'], // the next item, answered or not
+      ['bleeding: no hematochezia: no', 'negated'],
+      ['Bleeding: yes/no   Hematochezia: yes/no', 'possible'], // a choice left unmade
+      ['Bleeding? Y/N', 'possible'],
+      // An item that asks about something else: its cause, onset or treatment (a coder's review).
+      ['Etiology of bleeding: unknown', 'affirmed'],
+      ['Transfusion for bleeding: no', 'affirmed'],
+      ['Onset of bleeding: unknown. Continue iron.', 'affirmed'],
+      ['Rectal bleeding: no', 'negated'],
+      ['Bleeding in stool: no', 'affirmed'], // the answer qualifies the mention its colon is written against
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });

@@ -466,34 +466,43 @@ export class CompiledContext {
   }
 
   /**
-   * A template's item answered after a colon ("Melena: no", "Hematochezia: (-)", "Melena: no
+   * A template's item answered after a colon ("Melena: no", "Hematochezia : (-)", "Melena: no
    * Hematochezia: yes"): a cue of the answer's category written back over the item, and the answer's
-   * end a sentence's end, so that the next item is read on its own. Only a whole answer counts: it
-   * ends the line or clause, or the template's next item follows ("Pernicious anemia: no change"
+   * end a sentence's end, so that the next item is read on its own. Only an item that is a few words
+   * with no link between them is asked ("Etiology of B12 deficiency: unknown" asks about the
+   * etiology, "Transfusion for blood loss: no" about a transfusion), and only a whole answer counts:
+   * it ends the line or clause, or the template's next item follows ("Pernicious anemia: no change"
    * is no answer). An affirming answer is no cue. Undefined when the context has no answers.
    */
   private findColonAnswers(text: string): { cues: RawCue[]; ends: number[] } | undefined {
     if (this.answers.size === 0 && this.signAnswers.length === 0) return undefined;
     const cues: RawCue[] = [];
     const ends: number[] = [];
+    let floor = 0;
     for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
-      if (i === 0 || !isWordChar(text[i - 1]!)) continue;
+      // "Melena : no": one space may stand before the colon.
+      const w = text[i - 1] === ' ' ? i - 1 : i;
+      if (w === 0 || !isWordChar(text[w - 1]!)) continue;
       const a = this.wholeAnswerAt(text, skipped(text, i + 1, ' \t'));
-      if (!a) continue;
+      if (!a || !isItem(text, w, floor)) continue;
+      floor = a.end;
       if (a.end < text.length) ends.push(a.end);
       if (a.answer >= 0) cues.push({ start: i, end: i + 1, role: { cat: a.answer, dir: Dir.Backward }, tight: true });
     }
     return cues.length > 0 || ends.length > 0 ? { cues, ends } : undefined;
   }
 
-  /** The answer at `i` (a sign or answer words) and its end, if nothing but the line's or clause's end or the template's next item follows it. */
+  /**
+   * The answer at `i` (a sign or answer words) and its end, if nothing follows it but the line's or
+   * clause's end, a bracket ("Melena: no (last episode 2019)"), or the template's next item.
+   */
   private wholeAnswerAt(text: string, i: number): { answer: number; end: number } | undefined {
     const s = this.signAt(text, i);
     if (s === EQUIVOCAL) return undefined;
     const a = s ?? this.wordAnswerSpan(text, i);
     if (!a) return undefined;
     const k = skipped(text, a.end, ' \t');
-    if (k >= text.length || '\n\r,;.'.includes(text[k]!) || this.answeredQuestionAt(text, k, ':')) return { answer: a.answer, end: a.end };
+    if (k >= text.length || '\n\r,;.('.includes(text[k]!) || itemAt(text, k)) return { answer: a.answer, end: a.end };
     return undefined;
   }
 
@@ -580,7 +589,13 @@ export class CompiledContext {
       if (pair !== undefined) return { answer: pair, end: k! };
     }
     const one = this.answers.get(phraseKey(text.slice(i, j)));
-    return one !== undefined ? { answer: one, end: j } : undefined;
+    if (one === undefined) return undefined;
+    // A choice left unmade ("Melena: yes/no", "Y/N"): the question stays open.
+    if (text[j] === '/') {
+      const k = wordEnd(text, j + 1);
+      if (k !== undefined && this.answers.has(phraseKey(text.slice(j + 1, k)))) return { answer: UNCERTAIN, end: k };
+    }
+    return { answer: one, end: j };
   }
 
   /** Headings: a known section name at the start of a line or sentence, followed by a colon (each at the same index of the three lists). */
@@ -722,6 +737,71 @@ function clauseStart(text: string, from: number, limit: number): number {
   }
   return limit;
 }
+
+/** Words that link an item's head to what it is about: "Etiology of", "Transfusion for" (not "in": "Blood in stool" is one item, its term written against the colon). */
+const ITEM_LINKS = new Set([
+  'of',
+  'for',
+  'to',
+  'from',
+  'with',
+  'on',
+  'at',
+  'after',
+  'since',
+  'due',
+  'secondary',
+  'because',
+  'about',
+  'regarding',
+  'per',
+  'by',
+  'than',
+]);
+/** The most words a template's item has. */
+const ITEM_WORDS = 4;
+
+/**
+ * Whether the words before a colon at `end` (back to the line's, clause's or previous item's end,
+ * and not before `floor`) are a template's item: at most ITEM_WORDS words, none of them a link.
+ */
+function isItem(text: string, end: number, floor: number): boolean {
+  let words = 0;
+  let wordEndAt = -1;
+  for (let k = end - 1; k >= floor && end - k <= 80; k--) {
+    const c = text[k]!;
+    const inWord = isWordChar(c) || c === "'" || c === '-' || c === '/';
+    if (inWord && wordEndAt < 0) wordEndAt = k + 1;
+    if (!inWord || k === floor) {
+      if (wordEndAt >= 0) {
+        const word = text.slice(inWord ? k : k + 1, wordEndAt).toLowerCase();
+        if (ITEM_LINKS.has(word) || ++words > ITEM_WORDS) return false;
+        wordEndAt = -1;
+      }
+      if ('\n\r,;.:?!()[]'.includes(c) || c === '\t') return words > 0;
+    }
+  }
+  return words > 0 && (end <= 80 || floor > end - 80);
+}
+
+/** Whether a template's next item starts at `at`: a few words (no more than ITEM_WORDS) and a colon ("Hematochezia: no"). */
+function itemAt(text: string, at: number): boolean {
+  let words = 0;
+  let inWord = false;
+  for (let k = at; k < text.length && k - at < 60; k++) {
+    const c = text[k]!;
+    if (c === ':') return words > 0;
+    if (isWordChar(c) || c === "'" || c === '/' || c === '-') {
+      if (!inWord && isWordChar(c) && ++words > ITEM_WORDS) return false;
+      inWord = true;
+    } else if (c === ' ' || c === '\t') inWord = false;
+    else return false;
+  }
+  return false;
+}
+
+/** The category of an answer that leaves the question open. */
+const UNCERTAIN = CUE_CATEGORIES.indexOf('uncertainty');
 
 /** "+/-": an answer that leaves the question open. */
 const EQUIVOCAL = Symbol('equivocal');

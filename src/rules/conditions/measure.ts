@@ -116,15 +116,23 @@ const STATED = /\b(?:was|is|of)\b|=/i;
  */
 const FLAG_TAIL = /^\s*(?:\(\s*(?:[LH]{1,2}|[Ll]ow|LOW|[Hh]igh|HIGH)\s*\)|\*[LH]{1,2}(?![A-Za-z0-9])|[LH]{1,2}\s*(?:[,;.)]|$))/;
 /**
- * A condition the label's clause is under: "if B12 is below 200", "unless EBL exceeds 500 mL" (a
- * plan's threshold, not a measurement). Lower case or capitalized only: "IF Ab" is intrinsic factor.
+ * A condition written right before the label, at most two words between: "if B12 is below 200",
+ * "if repeat B12 < 200", "should her B12 fall" (a plan's threshold, not a measurement); not "unsure
+ * if dietary or pernicious as B12 was 98", where the label is further on. Lower case or capitalized
+ * only: "IF Ab" is intrinsic factor.
  */
-const CONDITIONAL = /\b(?:[Ii]f|[Uu]nless|[Ss]hould)\b[^,;:.]*$/;
+const CONDITIONAL = /\b(?:[Ii]f|[Uu]nless|[Ss]hould)\s+(?:[^\s,;:.]+\s+){0,2}$/;
 /** How far before a label a heading of `listed` is looked for, and how far its colon may stand from it ("Outside labs 9/2026:"). */
 const LISTED_REACH = 240;
 const HEADING_TAIL = 24;
-/** A sentence's end: a stop, not a decimal point ("Hgb 9.1"). */
-const SENTENCE_END = /[.!?](?:\s|$)/;
+/**
+ * What ends a list of results before the label: a sentence's end (a stop, not a decimal point:
+ * "Hgb 9.1"), a semicolon, or another heading's colon ("Labs: pending; Rx: B12 100", "Labs: Hgb
+ * 9.1 Plan: B12 100").
+ */
+const LIST_END = /[.!?](?:\s|$)|[;:]/;
+/** A label that names a level: "B12 level", "cobalamin levels". */
+const NAMES_LEVEL = /\blevels?$/i;
 /** A letter or digit next, after white space. */
 const WORD_NEXT = /^\s*[A-Za-z0-9]/;
 
@@ -139,7 +147,7 @@ function bareAmount(tail: string, lead: string, scale: Scale, level: LevelWords)
   if (!scale.level) return !WORD_NEXT.test(tail) || JOIN_TAIL.test(tail);
   if (/^\s*[-\u2013]\s*\d/.test(tail)) return false;
   if (DATED_TAIL.test(tail) || FLAG_TAIL.test(tail)) return true;
-  if (!STATED.test(lead) && !level.listed()) return false;
+  if (!STATED.test(lead) && !level.named && !level.listed()) return false;
   const found = level.found;
   return !WORD_NEXT.test(tail) || (found !== undefined && wordFirst(found, tail.trimStart()));
 }
@@ -177,6 +185,8 @@ interface Amount {
 /** What else tells a level from a dose: the words that date it (`found`), and whether a list of results heads it (`listed`). */
 interface LevelWords {
   readonly found: TermMatcher | undefined;
+  /** The label itself names a level ("B12 level: 150", "B12 level 150 on admission"): it states it. */
+  readonly named: boolean;
   /** Asked only when nothing else decides: whether the label stands in a list of results ("Labs: B12 150, folate 9"). */
   listed(): boolean;
 }
@@ -326,7 +336,7 @@ export const measure: ConditionModule<Options> = {
       const before = text.slice(from, hit.index);
       return listed.find(before).some((h) => {
         const colon = before.indexOf(':', h.index + h.length);
-        return colon >= 0 && colon - (h.index + h.length) <= HEADING_TAIL && !SENTENCE_END.test(before.slice(colon));
+        return colon >= 0 && colon - (h.index + h.length) <= HEADING_TAIL && !LIST_END.test(before.slice(colon + 1));
       });
     }
 
@@ -346,7 +356,7 @@ export const measure: ConditionModule<Options> = {
             if (scale.level && hit.assertion === 'hypothetical') continue;
             if (CONDITIONAL.test(note.text.slice(Math.max(hit.sentence[0], hit.index - LISTED_REACH), hit.index))) continue;
             const [, end] = hit.sentence;
-            const level: LevelWords = { found, listed: () => listedAt(note.text, hit) };
+            const level: LevelWords = { found, named: NAMES_LEVEL.test(hit.term), listed: () => listedAt(note.text, hit) };
             const amount = amountAfter(note.text.slice(hit.index + hit.length, end), scale, none, level);
             if (!amount || (o.value && !compareNumber(amount.interval, o.value))) continue;
             hits.push({ note, hit, amount });
