@@ -486,8 +486,13 @@ export class CompiledContext {
       const a = this.wholeAnswerAt(text, skipped(text, i + 1, ' \t'));
       if (!a || !isItem(text, w, floor)) continue;
       floor = a.end;
-      if (a.end < text.length) ends.push(a.end);
-      if (a.answer >= 0) cues.push({ start: i, end: i + 1, role: { cat: a.answer, dir: Dir.Backward }, tight: true });
+      // A denying or doubting answer ends its sentence, so that its word ("no") reaches no further
+      // item; an affirming one does not, so that what follows still speaks of the item
+      // ("Pernicious anemia: yes, diagnosed in 2015, on monthly B12").
+      if (a.answer >= 0) {
+        if (a.end < text.length) ends.push(a.end);
+        cues.push({ start: i, end: i + 1, role: { cat: a.answer, dir: Dir.Backward }, tight: true });
+      }
     }
     return cues.length > 0 || ends.length > 0 ? { cues, ends } : undefined;
   }

@@ -122,6 +122,13 @@ const FLAG_TAIL = /^\s*(?:\(\s*(?:[LH]{1,2}|[Ll]ow|LOW|[Hh]igh|HIGH)\s*\)|\*[LH]
  * only: "IF Ab" is intrinsic factor.
  */
 const CONDITIONAL = /\b(?:[Ii]f|[Uu]nless|[Ss]hould)\s+(?:[^\s,;:.]+\s+){0,2}$/;
+/**
+ * An "if" that asks rather than plans: "unclear if B12 of 180 in 2024 explains her neuropathy",
+ * "asked if her B12 of 150 explains the fatigue", "unclear if EBL 900 mL explains the drop": the
+ * amount is measured.
+ */
+const ASKING_IF =
+  /\b(?:unclear|unsure|sure|certain|asked|asks|ask|asking|discussed|discuss|wonder|wonders|wondering|question|questions|know|see|determine)\s+if\s+(?:[^\s,;:.]+\s+){0,2}$/i;
 /** How far before a label a heading of `listed` is looked for, and how far its colon may stand from it ("Outside labs 9/2026:"). */
 const LISTED_REACH = 240;
 const HEADING_TAIL = 24;
@@ -348,13 +355,13 @@ export const measure: ConditionModule<Options> = {
           if (part === false) continue;
           for (const hit of labels.find(note.text, note.section)) {
             // The patient's own amount: not a denied or a relative's ("mother's B12 was 90"). A doubt
-            // or a plan near an amount of blood is about something else: the amount is measured
-            // ("anemia likely due to EBL 1500 mL", "r/o ongoing bleed, EBL 1500 mL"). A level planned
-            // for or ruled out is not one measured ("rule out low B12; B12 of 150 would confirm"),
-            // and no amount under a condition is ("if B12 is below 200 at that time").
+            // or a plan near an amount is about something else: the amount is measured ("anemia
+            // likely due to EBL 1500 mL", "r/o ongoing bleed, EBL 1500 mL", "referred for hematology
+            // eval, B12 of 142 in 9/2026"). No amount under a condition is ("if B12 is below 200 at
+            // that time"), unless the "if" asks ("unclear if EBL 900 mL explains the drop").
             if (hit.assertion === 'negated' || hit.assertion === 'family' || !keeps(part, hit.index)) continue;
-            if (scale.level && hit.assertion === 'hypothetical') continue;
-            if (CONDITIONAL.test(note.text.slice(Math.max(hit.sentence[0], hit.index - LISTED_REACH), hit.index))) continue;
+            const lead = note.text.slice(Math.max(hit.sentence[0], hit.index - LISTED_REACH), hit.index);
+            if (CONDITIONAL.test(lead) && !ASKING_IF.test(lead)) continue;
             const [, end] = hit.sentence;
             const level: LevelWords = { found, named: NAMES_LEVEL.test(hit.term), listed: () => listedAt(note.text, hit) };
             const amount = amountAfter(note.text.slice(hit.index + hit.length, end), scale, none, level);
