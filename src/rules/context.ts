@@ -260,7 +260,7 @@ export class CompiledContext {
     };
     for (const w of config.answers?.negated ?? []) answer(w, CUE_CATEGORIES.indexOf('negation'));
     for (const w of config.answers?.affirmed ?? []) answer(w, -1);
-    for (const w of config.answers?.possible ?? []) answer(w, CUE_CATEGORIES.indexOf('uncertainty'));
+    for (const w of config.answers?.possible ?? []) answer(w, UNCERTAIN);
     this.signAnswers.sort((x, y) => y.sign.length - x.sign.length);
     for (const p of config.termination) add(p, { cat: -1, dir: Dir.Termination });
     for (const p of config.pseudo) add(p, undefined);
@@ -541,6 +541,8 @@ export class CompiledContext {
 
   /** The sign answer at `i` ("+", "(-)", "-ve"; not glued to a word), EQUIVOCAL for "+/-", else undefined. */
   private signAt(text: string, i: number): { answer: number; end: number; dash: boolean } | typeof EQUIVOCAL | undefined {
+    // Every sign begins with a character no word does (they are kept apart from word answers so).
+    if (i >= text.length || isWordChar(text[i]!)) return undefined;
     for (const { sign, answer } of this.signAnswers) {
       if (text.slice(i, i + sign.length).toLowerCase() !== sign) continue;
       const k = i + sign.length;
@@ -555,14 +557,14 @@ export class CompiledContext {
    * Whether the few words from `at` end in a question mark that is answered in its turn (a sign or
    * an answer word after it): a template's next question ("Hematochezia? (-)"), not free text.
    */
-  private answeredQuestionAt(text: string, at: number, mark = '?'): boolean {
+  private answeredQuestionAt(text: string, at: number): boolean {
     let words = 0;
     let inWord = false;
     for (let k = at; k < text.length && k - at < 60; k++) {
       const c = text[k]!;
       // A template's question is capitalized ("Hematochezia?"); "- dark stools? +" clarifies.
       if (k === at && c.toLowerCase() === c) return false;
-      if (c === mark) {
+      if (c === '?') {
         const m = skipped(text, k + 1, ' \t');
         const t = this.signAt(text, m);
         return (t !== undefined && t !== EQUIVOCAL) || this.wordAnswer(text, m) !== undefined;
