@@ -327,7 +327,15 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
 
   test('"estimated blood loss: minimal" and "EBL less than 5 mL" document none, and the finding quotes the amount', () => {
     const f = lintCatalog('blood-loss-anemia-undocumented.fires.yaml').filter((x) => x.ruleId === 'blood-loss-anemia-undocumented');
-    expect(f.map((x) => x.chartId)).toEqual(['BLU-F1', 'BLU-F2', 'BLU-F3', 'BLU-F4', 'BLU-F-COLON-UNSURE', 'BLU-F-UNANSWERED']);
+    expect(f.map((x) => x.chartId)).toEqual([
+      'BLU-F1',
+      'BLU-F2',
+      'BLU-F3',
+      'BLU-F4',
+      'BLU-F-COLON-UNSURE',
+      'BLU-F-UNANSWERED',
+      'BLU-F-CHECKBOX',
+    ]);
     expect(f[2]!.message).toContain('its notes do not document bleeding (the measured blood loss is minimal). Query the provider');
     expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');
     expect(f[2]!.evidence).toContainEqual(expect.objectContaining({ kind: 'note', term: 'Estimated blood loss' }));

@@ -31,11 +31,11 @@ const ref = (def: string): Schema => ({ $ref: `#/$defs/${def}` });
 const text = (description: string): Schema => ({ type: 'string', minLength: 1, description });
 const textOrList = (description: string): Schema => ({ type: ['string', 'array'], items: { type: 'string', minLength: 1 }, description });
 /** A word or phrase searched for in notes: within the limits a word list searches for (rules/words.ts). */
-/** A context mark: punctuation only, a few characters (context.ts findMarks). */
+/** A context mark: punctuation and spaces only, a few characters, the first no space (context.ts findMarks): "?", "[ ] ". */
 const mark: Schema = {
   type: 'string',
-  pattern: '^[^\\p{L}\\p{N}_\\s]{1,4}$',
-  patternErrorMessage: 'is not a mark: one to four characters that are neither letters, digits nor spaces',
+  pattern: '^[^\\p{L}\\p{N}_\\s][^\\p{L}\\p{N}_\\t\\n\\r]{0,3}$',
+  patternErrorMessage: 'is not a mark: one to four characters, no letter or digit among them and no space first ("?", "[ ] ")',
 };
 
 /** A context list: a list that replaces the inherited one, or `{ add, remove }` that edits it. */
@@ -588,7 +588,7 @@ function rulesetDefs(): Record<string, Schema> {
     'context-marks': {
       title: 'context marks',
       description:
-        'Punctuation written against a word (?), one to four characters that are neither letters, digits nor spaces (replaces the inherited list), or { add, remove } to extend it.',
+        'Punctuation written against a word ("?"; "[ ] ", ending with a space, stands before its word: an unticked box), one to four characters with no letter or digit and no space first (replaces the inherited list), or { add, remove } to extend it.',
       anyOf: editableList(mark),
     },
     'context-cues': {

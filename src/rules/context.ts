@@ -242,7 +242,8 @@ export class CompiledContext {
     });
     CUE_CATEGORIES.forEach((name, cat) => {
       for (const m of config.categories[name].marks ?? []) {
-        const mark = m.trim();
+        // A mark may end with a space: "[ ] " is an unticked box written before its word.
+        const mark = m.trim() === '' ? '' : m.trimStart();
         if (mark !== '' && !this.marks.some((x) => x.mark === mark)) this.marks.push({ mark, cat });
       }
     });
