@@ -119,6 +119,16 @@ describe('every cue of the built-in context decides a reading that is different 
     expect({ word, decides: readings.some((r) => r.with === kind && r.without !== kind), readings }).toMatchObject({ decides: true });
   });
 
+  test("a checklist's unticked box before its item documents nothing; boxes written after the items are not read so", () => {
+    for (const [text, want] of [
+      ['[x] Fatigue [ ] Bleeding [ ] Hematochezia', 'hypothetical'],
+      ['☐ Bleeding', 'hypothetical'],
+      ['[ ] Fatigue [x] Bleeding', 'affirmed'],
+      ['Fatigue [ ] Bleeding [x]', 'affirmed'], // the unticked box is fatigue's
+    ])
+      expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
   test("a template's item answered after its colon, where the answer is whole", () => {
     for (const [text, want] of [
       ['Bleeding: no.', 'negated'],

@@ -443,14 +443,25 @@ export class CompiledContext {
     const out: RawCue[] = [];
     const taken = new Set<number>();
     for (const { mark, cat } of this.marks) {
+      // A mark that ends with a space ("[ ] ") is a box before its word, on a line that does not
+      // end in a box: "Fatigue [ ] Melena [x]" writes its boxes after the items.
+      const boxed = mark.endsWith(' ');
+      let lineEnd = -1;
+      let boxesAfter = false;
       for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + mark.length)) {
         if (taken.has(i)) continue;
         const end = i + mark.length;
         const before = i > 0 ? text[i - 1]! : '';
         const after = end < text.length ? text[end]! : '';
         const wordBefore = before !== '' && isWordChar(before);
+        if (boxed && end > lineEnd) {
+          lineEnd = text.indexOf('\n', end);
+          if (lineEnd < 0) lineEnd = text.length;
+          boxesAfter = endsInBox(text, lineEnd);
+        }
         let role: Role | undefined;
-        if (after !== '' && isWordChar(after) && !wordBefore) role = { cat, dir: Dir.Forward };
+        if (boxed) role = after !== '' && isWordChar(after) && !wordBefore && !boxesAfter ? { cat, dir: Dir.Forward } : undefined;
+        else if (after !== '' && isWordChar(after) && !wordBefore) role = { cat, dir: Dir.Forward };
         else if (wordBefore) {
           const answer = this.answerAfter(text, end);
           if (answer === undefined) role = { cat, dir: Dir.Backward };
@@ -806,6 +817,13 @@ function itemAt(text: string, at: number): boolean {
     else return false;
   }
   return false;
+}
+
+/** Whether the line that ends at `lineEnd` ends in a box ("[x]", "[ ]", "☑"), spaces aside. */
+function endsInBox(text: string, lineEnd: number): boolean {
+  let k = lineEnd - 1;
+  while (k >= 0 && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r')) k--;
+  return k >= 0 && ']☐☑☒'.includes(text[k]!);
 }
 
 /** The category of an answer that leaves the question open. */
