@@ -19,6 +19,7 @@ interface Options {
   none?: unknown;
   found?: unknown;
   listed?: unknown;
+  flag?: 'low' | 'high';
   within?: string;
   sections?: string | string[];
 }
@@ -184,6 +185,8 @@ const COMPARATORS: Record<string, Interval['comparator']> = {
 
 interface Amount {
   interval: Interval;
+  /** A level's flag as the lab wrote it after the number or its unit ("150 (L)", "250 pg/mL *L"). */
+  flag?: 'low' | 'high';
   /** As read: "1200 mL", "less than 5 mL", "minimal" (numbers, units and ruleset words only). */
   text: string;
 }
@@ -221,7 +224,10 @@ function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined, 
     const interval: Interval = { value: value * factor };
     const comparator = m[1] ? COMPARATORS[m[1].toLowerCase().replace(/\s+/g, ' ')] : undefined;
     if (comparator) interval.comparator = comparator;
-    return { interval, text: `${m[1] ? `${m[1].toLowerCase()} ` : ''}${m[2]} ${written}` };
+    const amount: Amount = { interval, text: `${m[1] ? `${m[1].toLowerCase()} ` : ''}${m[2]} ${written}` };
+    const flagged = scale.level ? FLAG_TAIL.exec(f !== undefined ? tail.slice(u![0].length) : tail) : null;
+    if (flagged) amount.flag = /l/i.test(flagged[0]) ? 'low' : 'high';
+    return amount;
   }
   if (none) {
     // Only a word right after the label counts: it is looked for at the start of what follows, not in
@@ -277,6 +283,12 @@ export const measure: ConditionModule<Options> = {
       description:
         'With `test`: words after a stated level that say when it was found ("B12 was 98 on admission", "at diagnosis"). A level written with no unit counts where the note states it and nothing else follows it, where a year or a month dates it ("B12 98 in 2019"), where a lab flag marks it ("B12 150 (L)"), or where it is stated and one of these words follows it.',
     },
+    flag: {
+      type: 'enum',
+      values: ['low', 'high'],
+      description:
+        'With `test`: the level carries this flag of the lab after its number or unit ("B12 250 (L)", "250 pg/mL *L", "(low)"), whatever the number: a result the lab\'s own range called low.',
+    },
     listed: {
       type: 'terms',
       description:
@@ -297,6 +309,8 @@ export const measure: ConditionModule<Options> = {
     const listed = o.listed !== undefined ? cc.terms(o.listed, [...cc.path, 'listed']) : undefined;
     if (o.listed !== undefined && o.test === undefined)
       cc.error([...cc.path, 'listed'], '`listed` heads a list of levels: give it with `test`');
+    if (o.flag !== undefined && o.test === undefined)
+      cc.error([...cc.path, 'flag'], "`flag` is a lab's flag on a level: give it with `test`");
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
     let scale: Scale | undefined;
     if ((o.unit === undefined) === (o.test === undefined)) {
@@ -365,7 +379,7 @@ export const measure: ConditionModule<Options> = {
             const [, end] = hit.sentence;
             const level: LevelWords = { found, named: NAMES_LEVEL.test(hit.term), listed: () => listedAt(note.text, hit) };
             const amount = amountAfter(note.text.slice(hit.index + hit.length, end), scale, none, level);
-            if (!amount || (o.value && !compareNumber(amount.interval, o.value))) continue;
+            if (!amount || (o.value && !compareNumber(amount.interval, o.value)) || (o.flag && amount.flag !== o.flag)) continue;
             hits.push({ note, hit, amount });
           }
         }
