@@ -226,7 +226,9 @@ function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined, 
     if (comparator) interval.comparator = comparator;
     const amount: Amount = { interval, text: `${m[1] ? `${m[1].toLowerCase()} ` : ''}${m[2]} ${written}` };
     const flagged = scale.level ? FLAG_TAIL.exec(f !== undefined ? tail.slice(u![0].length) : tail) : null;
-    if (flagged) amount.flag = /l/i.test(flagged[0]) ? 'low' : 'high';
+    // Only a flag in a lab's own notation, bracketed or starred, carries its verdict: a bare "L" may be
+    // the left arm ("B12 1000 L, tolerated"), and is read only as marking a level.
+    if (flagged && /[(*]/.test(flagged[0])) amount.flag = /l/i.test(flagged[0]) ? 'low' : 'high';
     return amount;
   }
   if (none) {
