@@ -570,24 +570,13 @@ export class CompiledContext {
    * an answer word after it): a template's next question ("Hematochezia? (-)"), not free text.
    */
   private answeredQuestionAt(text: string, at: number): boolean {
-    let words = 0;
-    let inWord = false;
-    for (let k = at; k < text.length && k - at < 60; k++) {
-      const c = text[k]!;
-      // A template's question is capitalized ("Hematochezia?"); "- dark stools? +" clarifies.
-      if (k === at && c.toLowerCase() === c) return false;
-      if (c === '?') {
-        const m = skipped(text, k + 1, ' \t');
-        const t = this.signAt(text, m);
-        return (t !== undefined && t !== EQUIVOCAL) || this.wordAnswer(text, m) !== undefined;
-      }
-      if (isWordChar(c) || c === "'" || c === '/' || c === '-') {
-        if (!inWord && isWordChar(c) && ++words > 4) return false;
-        inWord = true;
-      } else if (c === ' ' || c === '\t') inWord = false;
-      else return false;
-    }
-    return false;
+    // A template's question is capitalized ("Hematochezia?"); "- dark stools? +" clarifies.
+    if (at >= text.length || text[at]!.toLowerCase() === text[at]) return false;
+    const k = itemMarkAt(text, at, '?');
+    if (k < 0) return false;
+    const m = skipped(text, k + 1, ' \t');
+    const t = this.signAt(text, m);
+    return (t !== undefined && t !== EQUIVOCAL) || this.wordAnswer(text, m) !== undefined;
   }
 
   /**
@@ -805,18 +794,26 @@ function isItem(text: string, end: number, floor: number): boolean {
 
 /** Whether a template's next item starts at `at`: a few words (no more than ITEM_WORDS) and a colon ("Hematochezia: no"). */
 function itemAt(text: string, at: number): boolean {
+  return itemMarkAt(text, at, ':') >= 0;
+}
+
+/**
+ * Where a template's item that starts at `at` ends in its mark ("Hematochezia?", "Blood in stool:"):
+ * the mark's index after one to ITEM_WORDS words, within 60 characters; -1 for none.
+ */
+function itemMarkAt(text: string, at: number, mark: string): number {
   let words = 0;
   let inWord = false;
   for (let k = at; k < text.length && k - at < 60; k++) {
     const c = text[k]!;
-    if (c === ':') return words > 0;
+    if (c === mark) return words > 0 ? k : -1;
     if (isWordChar(c) || c === "'" || c === '/' || c === '-') {
-      if (!inWord && isWordChar(c) && ++words > ITEM_WORDS) return false;
+      if (!inWord && isWordChar(c) && ++words > ITEM_WORDS) return -1;
       inWord = true;
     } else if (c === ' ' || c === '\t') inWord = false;
-    else return false;
+    else return -1;
   }
-  return false;
+  return -1;
 }
 
 /** Whether the line that ends at `lineEnd` ends in a box ("[x]", "[ ]", "☑"), spaces aside. */

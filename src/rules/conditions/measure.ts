@@ -162,8 +162,14 @@ function bareAmount(tail: string, lead: string, scale: Scale, level: LevelWords)
 
 /** Whether a word of the list begins the text (looked for in a head of it: see noneReach). */
 function wordFirst(words: TermMatcher, text: string): boolean {
+  return firstWord(words, text) !== undefined;
+}
+
+/** The word of the list that begins the text, if one does (looked for in a head of it: see noneReach). */
+function firstWord(words: TermMatcher, text: string): TermHit | undefined {
   const head = text.length > noneReach(words) ? text.slice(0, noneReach(words)) : text;
-  return words.find(head)[0]?.index === 0;
+  const hit = words.find(head)[0];
+  return hit?.index === 0 ? hit : undefined;
 }
 
 const COMPARATORS: Record<string, Interval['comparator']> = {
@@ -236,9 +242,8 @@ function amountAfter(rest: string, scale: Scale, none: TermMatcher | undefined, 
     // the whole rest of the sentence (a sentence of 20,000 labels was read to its end after each:
     // 7.5 s). The start is twice the longest word, and more: enough for any word of the list, its
     // letters folded, and for a phrase of them unless its words stand apart by dozens of spaces.
-    const head = after.length > noneReach(none) ? after.slice(0, noneReach(none)) : after;
-    const hit = none.find(head)[0];
-    if (hit && hit.index === 0) return { interval: { value: 0 }, text: hit.term.toLowerCase() };
+    const hit = firstWord(none, after);
+    if (hit) return { interval: { value: 0 }, text: hit.term.toLowerCase() };
   }
   return undefined;
 }
