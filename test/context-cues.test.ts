@@ -119,6 +119,34 @@ describe('every cue of the built-in context decides a reading that is different 
     expect({ word, decides: readings.some((r) => r.with === kind && r.without !== kind), readings }).toMatchObject({ decides: true });
   });
 
+  const planParts = CUE_CATEGORIES.flatMap((name) => [
+    ...(base.categories[name].plans ?? []).map((e) => [name, 'plans', e] as const),
+    ...(base.categories[name].reasons ?? []).map((e) => [name, 'reasons', e] as const),
+  ]);
+  test.each(planParts)('%s.%s: %s', (name, part, entry) => {
+    const lists = base.categories[name];
+    const smaller = { ...base, categories: { ...base.categories, [name]: { ...lists, [part]: lists[part]!.filter((w) => w !== entry) } } };
+    const plan = lists.plans![0]!;
+    // A plan qualifies what it plans; its reason is out of its reach.
+    const [text, want] =
+      part === 'plans' ? [`${entry} bleeding.`, 'hypothetical'] : [`${plan} iron ${entry} bleeding.`, 'affirmed'];
+    expect({ text, with: reading(base, text), without: reading(smaller, text) }).toEqual({
+      text,
+      with: want,
+      without: part === 'plans' ? 'affirmed' : EXPECTED[name as keyof typeof EXPECTED],
+    });
+  });
+
+  test("a plan's reason is current, and a plan made on a condition is not", () => {
+    for (const [text, want] of [
+      ['Will start iron for bleeding.', 'affirmed'],
+      ['Will start iron for bleeding if labs confirm.', 'hypothetical'],
+      ['Consider iron for bleeding.', 'hypothetical'], // no plan of a treatment: "consider" reaches on
+      ['Will start pantoprazole for bleeding prophylaxis.', 'hypothetical'],
+    ])
+      expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
   test("a checklist's unticked box before its item documents nothing; boxes written after the items are not read so", () => {
     for (const [text, want] of [
       ['[x] Fatigue [ ] Bleeding [ ] Hematochezia', 'hypothetical'],

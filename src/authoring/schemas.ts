@@ -610,6 +610,15 @@ function rulesetDefs(): Record<string, Schema> {
           description:
             'Punctuation written against a word ("?pernicious anemia", "B12 deficiency?"): before a word it qualifies forward, after one backward.',
         },
+        plans: {
+          ...ref('context-list'),
+          description:
+            'Cues written before what they plan ("will start"): their scope ends at a reason (`reasons`), so "will start IM B12 for B12 deficiency" leaves the deficiency current.',
+        },
+        reasons: {
+          ...ref('context-list'),
+          description: 'Words that give a plan\'s reason ("for", "to treat"): they end the scope of `plans` only.',
+        },
       },
       additionalProperties: false,
     },

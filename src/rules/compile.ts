@@ -269,6 +269,8 @@ function contextConfig(defs: Definitions): ContextConfig {
         sections: list(`${c}.sections`),
         termination: list(`${c}.termination`),
         marks: list(`${c}.marks`),
+        plans: list(`${c}.plans`),
+        reasons: list(`${c}.reasons`),
       },
     ]),
   );

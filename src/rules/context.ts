@@ -45,6 +45,14 @@ export interface CueLists {
   /** Words that end the scope of this category's cues only (besides the common `termination`). */
   termination: readonly string[];
   /**
+   * Cues written before what they plan ("will start"): a plan's reach ends where it gives its
+   * reason (`reasons`), so "will start IM B12 for B12 deficiency" plans the injections, and the
+   * deficiency they treat is current.
+   */
+  plans?: readonly string[];
+  /** Words that give a plan's reason ("for", "to treat"): they end the scope of `plans` only. */
+  reasons?: readonly string[];
+  /**
    * Marks: punctuation written against a word rather than as a word of its own ("?pernicious
    * anemia", "B12 deficiency?"). Before a word it qualifies forward, after one backward, within
    * the clause, as a cue would; a mark after a word that is answered ("Melena? No.") takes the
@@ -110,10 +118,18 @@ const CURRENT = CUE_CATEGORIES.indexOf('current');
 const HISTORICAL = CUE_CATEGORIES.indexOf('historical');
 
 interface Role {
-  /** Index into CUE_CATEGORIES; for a termination, the category it ends (-1: every category). */
+  /**
+   * Index into CUE_CATEGORIES; for a termination, the category it ends (-1: every category; the
+   * category plus REASONS: the category's plans only).
+   */
   cat: number;
   dir: Dir;
+  /** A forward cue that plans something: its scope also ends at its category's reasons. */
+  plan?: boolean;
 }
+
+/** Added to a category's index: the terminations that end its plans only (`CueLists.reasons`). */
+const REASONS = 100;
 
 interface Cue {
   start: number;
@@ -230,7 +246,7 @@ export class CompiledContext {
         return;
       }
       const list = this.roles.get(key) ?? [];
-      if (!list.some((r) => r.cat === role.cat && r.dir === role.dir)) list.push(role);
+      if (!list.some((r) => r.cat === role.cat && r.dir === role.dir && !r.plan === !role.plan)) list.push(role);
       this.roles.set(key, list);
     };
     CUE_CATEGORIES.forEach((name, cat) => {
@@ -239,6 +255,8 @@ export class CompiledContext {
       for (const p of lists.after) add(p, { cat, dir: Dir.Backward });
       for (const h of lists.sections) this.headingCat.set(sectionKey(h), cat);
       for (const p of lists.termination) add(p, { cat, dir: Dir.Termination });
+      for (const p of lists.plans ?? []) add(p, { cat, dir: Dir.Forward, plan: true });
+      for (const p of lists.reasons ?? []) add(p, { cat: cat + REASONS, dir: Dir.Termination });
     });
     CUE_CATEGORIES.forEach((name, cat) => {
       for (const m of config.categories[name].marks ?? []) {
@@ -407,11 +425,12 @@ export class CompiledContext {
       const [sStart, sEnd] = sentenceAt(a, c.start);
       let reach = 0;
       const own = ends.get(c.role.cat);
+      const reasons = c.role.plan ? ends.get(c.role.cat + REASONS) : undefined;
       // "Allergies:" as a heading (its colon ends a sentence): it reaches over the sentence after it.
       const heading = c.role.dir === Dir.Forward && text[c.end - 1] === ':' && bounds.includes(c.end - 1);
       if (c.role.dir === Dir.Forward) {
         let limit = heading ? sentenceAt(a, c.end)[1] : sEnd;
-        for (const t of [common, own]) {
+        for (const t of [common, own, reasons]) {
           const next = t?.starts[lowerBound(t.starts, c.end)];
           if (next !== undefined && next < limit) limit = next;
         }
