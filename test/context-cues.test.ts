@@ -128,8 +128,7 @@ describe('every cue of the built-in context decides a reading that is different 
     const smaller = { ...base, categories: { ...base.categories, [name]: { ...lists, [part]: lists[part]!.filter((w) => w !== entry) } } };
     const plan = lists.plans![0]!;
     // A plan qualifies what it plans; its reason is out of its reach.
-    const [text, want] =
-      part === 'plans' ? [`${entry} bleeding.`, 'hypothetical'] : [`${plan} iron ${entry} bleeding.`, 'affirmed'];
+    const [text, want] = part === 'plans' ? [`${entry} bleeding.`, 'hypothetical'] : [`${plan} iron ${entry} bleeding.`, 'affirmed'];
     expect({ text, with: reading(base, text), without: reading(smaller, text) }).toEqual({
       text,
       with: want,
