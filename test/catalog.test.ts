@@ -468,6 +468,7 @@ describe('the rules the coder review added', () => {
       ['NOTCUR-F2', 'warning', '/encounters/0/diagnoses/0'],
       ['NOTCUR-F3', 'warning', '/encounters/0/diagnoses/1'],
       ['NOTCUR-F4', 'warning', '/encounters/0/diagnoses/0'],
+      ['NOTCUR-F-COMMA-RESOLVED', 'warning', '/encounters/0/diagnoses/0'],
     ]);
     expect(f[0]!.message).toBe(
       'D51.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20, 96372 on 2026-10-20), but the record marks it ruled out: a condition ruled out is not coded. Take it off the claim and its lines, or query the provider if it is current.',
@@ -480,6 +481,8 @@ describe('the rules the coder review added', () => {
       'K90.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20), but the notes state it ruled out or absent ("Celiac disease ruled out, tTG-IgA negative...") and nowhere as current: a condition not present is not coded as current. Query the provider whether it is current at this visit.',
     );
     expect(f[3]!.message).toContain('the notes state it as a past condition ("Acute blood loss anemia in 2019 after GI...")');
+    // "Acute blood loss anemia, resolved.": a status after a comma, a clause of its own.
+    expect(f[4]!.message).toContain('the notes state it as a past condition ("Acute blood loss anemia, resolved")');
     expect(only('diagnosis-not-current.quiet.yaml', 'diagnosis-not-current')).toEqual([]);
   });
 

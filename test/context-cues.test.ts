@@ -146,6 +146,16 @@ describe('every cue of the built-in context decides a reading that is different 
       expect([text, reading(base, text)]).toEqual([text, want]);
   });
 
+  test('a cue that is a clause of its own speaks of the clause before it; one with words of its own does not', () => {
+    for (const [text, want] of [
+      ['Bleeding, resolved.', 'historical'],
+      ['Bleeding, negative; anemia stable', 'negated'],
+      ['Bleeding (resolved)', 'historical'],
+      ['Bleeding, anemia resolved.', 'affirmed'], // the cue's clause names what it qualifies
+    ])
+      expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
   test("a checklist's unticked box before its item documents nothing; boxes written after the items are not read so", () => {
     for (const [text, want] of [
       ['[x] Fatigue [ ] Bleeding [ ] Hematochezia', 'hypothetical'],

@@ -446,7 +446,7 @@ export class CompiledContext {
         reach = wordsBackward(text, c.start, limit, backward);
         // A backward scope also ends at a comma or bracket: "Anemia, B12 deficiency ruled out".
         // A cue that says the condition is current reaches over them ("diagnosed in 2015, on maintenance").
-        if (CUE_CATEGORIES[c.role.cat] !== 'current') reach = clauseStart(text, c.start, reach);
+        if (CUE_CATEGORIES[c.role.cat] !== 'current') reach = clauseStart(text, c.start, c.end, reach);
       }
       a.cues.push({ start: c.start, end: c.end, cat: c.role.cat, dir: c.role.dir, reach, tight: c.tight, heading });
     }
@@ -754,8 +754,25 @@ function wordsBackward(text: string, from: number, limit: number, n: number): nu
   return limit;
 }
 
-/** The start of the clause a backward cue stands in: after the last comma, bracket or spaced dash ("Hematochezia: denies" keeps its colon). */
-function clauseStart(text: string, from: number, limit: number): number {
+/**
+ * The start of the clause a backward cue at [from, end) stands in: after the last comma, bracket
+ * or spaced dash ("Hematochezia: denies" keeps its colon). A cue that is a clause of its own, with
+ * nothing else in it, speaks of the clause before: "Acute blood loss anemia, resolved.",
+ * "Hemoccult, negative"; "B12 deficiency anemia, likely dietary" is no such clause.
+ */
+function clauseStart(text: string, from: number, end: number, limit: number): number {
+  const start = clauseStop(text, from, limit);
+  if (start <= limit || !spacesOnly(text, start, from)) return start;
+  const next = skipped(text, end, ' \t');
+  if (next < text.length && !CLAUSE_ENDS.includes(text[next]!)) return start;
+  return clauseStop(text, start - 1, limit);
+}
+
+/** What ends a clause after a cue that is a clause of its own. */
+const CLAUSE_ENDS = '.,;:)\n\r!?';
+
+/** After the last comma, bracket or spaced dash before `from`, or `limit`. */
+function clauseStop(text: string, from: number, limit: number): number {
   for (let i = from - 1; i >= limit; i--) {
     const c = text[i];
     if (c === ',' || c === '(' || c === ')') return i + 1;
