@@ -191,7 +191,9 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Transfusion for bleeding: no', 'affirmed'],
       ['Onset of bleeding: unknown. Continue iron.', 'affirmed'],
       ['Rectal bleeding: no', 'negated'],
-      ['Bleeding in stool: no', 'affirmed'], // the answer qualifies the mention its colon is written against
+      ['Bleeding in stool: no', 'negated'], // the answer speaks of the whole item
+      ['Any fatigue, weight loss or bleeding in stool: no', 'negated'],
+      ['Bleeding, fatigue: no', 'affirmed'], // a comma ends the item: the answer is fatigue's
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });

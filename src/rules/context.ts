@@ -176,6 +176,8 @@ interface RawCue {
   end: number;
   role: Role;
   tight: boolean;
+  /** A backward cue's scope, where it is known as the cue is found (a template's item). */
+  reach?: number;
 }
 
 /** Whether text[from, to) holds nothing but spaces and tabs (true when empty). */
@@ -435,6 +437,8 @@ export class CompiledContext {
           if (next !== undefined && next < limit) limit = next;
         }
         reach = Math.min(limit, wordsForward(text, c.end, limit, forward));
+      } else if (c.role.dir === Dir.Backward && c.reach !== undefined) {
+        reach = c.reach;
       } else if (c.role.dir === Dir.Backward) {
         let limit = sStart;
         for (const t of [common, own]) {
@@ -515,14 +519,16 @@ export class CompiledContext {
       const w = text[i - 1] === ' ' ? i - 1 : i;
       if (w === 0 || !isWordChar(text[w - 1]!)) continue;
       const a = this.wholeAnswerAt(text, skipped(text, i + 1, ' \t'));
-      if (!a || !isItem(text, w, floor)) continue;
+      const item = a ? itemStart(text, w, floor) : -1;
+      if (!a || item < 0) continue;
       floor = a.end;
       // A denying or doubting answer ends its sentence, so that its word ("no") reaches no further
       // item; an affirming one does not, so that what follows still speaks of the item
       // ("Pernicious anemia: yes, diagnosed in 2015, on monthly B12").
       if (a.answer >= 0) {
         if (a.end < text.length) ends.push(a.end);
-        cues.push({ start: i, end: i + 1, role: { cat: a.answer, dir: Dir.Backward }, tight: true });
+        // The answer speaks of the whole item: "Blood in stool or black stools: no".
+        cues.push({ start: i, end: i + 1, role: { cat: a.answer, dir: Dir.Backward }, tight: false, reach: item });
       }
     }
     return cues.length > 0 || ends.length > 0 ? { cues, ends } : undefined;
@@ -782,7 +788,7 @@ function clauseStop(text: string, from: number, limit: number): number {
   return limit;
 }
 
-/** Words that link an item's head to what it is about: "Etiology of", "Transfusion for" (not "in": "Blood in stool" is one item, its term written against the colon). */
+/** Words that link an item's head to what it is about: "Etiology of", "Transfusion for" (not "in": "Blood in stool" is one item). */
 const ITEM_LINKS = new Set([
   'of',
   'for',
@@ -803,13 +809,14 @@ const ITEM_LINKS = new Set([
   'than',
 ]);
 /** The most words a template's item has. */
-const ITEM_WORDS = 4;
+const ITEM_WORDS = 7;
 
 /**
- * Whether the words before a colon at `end` (back to the line's, clause's or previous item's end,
- * and not before `floor`) are a template's item: at most ITEM_WORDS words, none of them a link.
+ * Where the template's item before a colon at `end` starts (back to the line's, clause's or
+ * previous item's end, and not before `floor`), or -1 where the words there are no item: at most
+ * ITEM_WORDS words, none of them a link.
  */
-function isItem(text: string, end: number, floor: number): boolean {
+function itemStart(text: string, end: number, floor: number): number {
   let words = 0;
   let wordEndAt = -1;
   for (let k = end - 1; k >= floor && end - k <= 80; k--) {
@@ -819,13 +826,13 @@ function isItem(text: string, end: number, floor: number): boolean {
     if (!inWord || k === floor) {
       if (wordEndAt >= 0) {
         const word = text.slice(inWord ? k : k + 1, wordEndAt).toLowerCase();
-        if (ITEM_LINKS.has(word) || ++words > ITEM_WORDS) return false;
+        if (ITEM_LINKS.has(word) || ++words > ITEM_WORDS) return -1;
         wordEndAt = -1;
       }
-      if ('\n\r,;.:?!()[]'.includes(c) || c === '\t') return words > 0;
+      if ('\n\r,;.:?!()[]'.includes(c) || c === '\t') return words > 0 ? k + 1 : -1;
     }
   }
-  return words > 0 && (end <= 80 || floor > end - 80);
+  return words > 0 && (end <= 80 || floor > end - 80) ? floor : -1;
 }
 
 /** Whether a template's next item starts at `at`: a few words (no more than ITEM_WORDS) and a colon ("Hematochezia: no"). */
