@@ -139,6 +139,19 @@ const HEADING_TAIL = 24;
  * 9.1 Plan: B12 100").
  */
 const LIST_END = /[.!?](?:\s|$)|[;:]/;
+/** A result of a list ("Hgb 9.1", "MCV 108 fL", "ferritin 8 (L)"): a name of a few words and a number. */
+const RESULT_ITEM = /^[A-Za-z][\w/%-]*(?: [A-Za-z][\w/%-]*){0,3} [<>]?\d+(?:\.\d+)?(?: ?[A-Za-z/%µ]+)?(?: ?\([A-Za-z]+\))?$/;
+
+/**
+ * Whether a list of results has ended in `s`, the text between its heading's colon and a label. A
+ * list written as sentences goes on while each is a result ("Labs: Hgb 9.1. B12 150."); a sentence
+ * that is no result ends it ("Labs: pending. B12 100 daily").
+ */
+function listEnded(s: string): boolean {
+  if (!LIST_END.test(s)) return false;
+  if (/[;:!?]/.test(s)) return true;
+  return !s.split(/[.,](?:\s+|$)/).every((p) => p.trim() === '' || RESULT_ITEM.test(p.trim()));
+}
 /** A label that names a level: "B12 level", "cobalamin levels". */
 const NAMES_LEVEL = /\blevels?$/i;
 /** A letter or digit next, after white space. */
@@ -299,7 +312,7 @@ export const measure: ConditionModule<Options> = {
     listed: {
       type: 'terms',
       description:
-        'With `test`: words that head a list of results ("Labs:", "Outside labs 9/2026:"). After one and a colon, in the same sentence, a level with no unit counts as a stated one does ("Labs: B12 150, folate 9"), unless a doubt or a plan qualifies it.',
+        'With `test`: words that head a list of results ("Labs:", "Outside labs 9/2026:"). After one and a colon, on its line and with only results between ("Labs: B12 150, folate 9", "Labs: Hgb 9.1. B12 150."), a level with no unit counts as a stated one does, unless a doubt or a plan qualifies it.',
     },
     within: {
       type: 'duration',
@@ -354,7 +367,7 @@ export const measure: ConditionModule<Options> = {
 
     /**
      * Whether a word of `listed` and a colon stand before the label on its line, with no sentence
-     * ended between the colon and the label ("Labs: Hgb 9.1, B12 150", "Outside labs 9/2026: B12
+     * but results ended between the colon and the label ("Labs: Hgb 9.1, B12 150", "Outside labs 9/2026: B12
      * 150."), and the label is the patient's, neither doubted nor planned. A heading's colon ends a
      * sentence here, so the label's own sentence does not hold it.
      */
@@ -364,7 +377,7 @@ export const measure: ConditionModule<Options> = {
       const before = text.slice(from, hit.index);
       return listed.find(before).some((h) => {
         const colon = before.indexOf(':', h.index + h.length);
-        return colon >= 0 && colon - (h.index + h.length) <= HEADING_TAIL && !LIST_END.test(before.slice(colon + 1));
+        return colon >= 0 && colon - (h.index + h.length) <= HEADING_TAIL && !listEnded(before.slice(colon + 1));
       });
     }
 
