@@ -345,6 +345,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F-COLON', // "Melena: no": a template's item answered after its colon
       'BLC-F-IRON-STOOLS', // "black stools since starting ferrous sulfate": put down to the drug
       'BLC-F-LIST-AFTER',
+      'BLC-F-LONG-DENIAL-LIST', // a denial reaches the end of a list of short items
       'BLC-F-LONG-ITEM', // "Any blood in stool or black stools: no": the whole item answered // "denies nausea after eating, ..., melena": "after" ends no denial list
       'BLC-F-NOT-HAD', // "has not had melena", "never had hematemesis"
       'BLC-F-SIGNS', // "Melena? -": a template's question answered by a sign

@@ -146,6 +146,16 @@ describe('every cue of the built-in context decides a reading that is different 
       expect([text, reading(base, text)]).toEqual([text, want]);
   });
 
+  test("a cue's reach runs to the end of a list of short items, past its word window, and no further", () => {
+    for (const [text, want] of [
+      ['Denies fever, chills, night sweats, weight loss, nausea, vomiting, diarrhea, or bleeding.', 'negated'],
+      ['Return if fever, chills, dizziness, chest pain, dyspnea, palpitations, syncope or bleeding', 'hypothetical'],
+      ['No fever, chills, night sweats, weight loss, nausea, vomiting, diarrhea. Bleeding today.', 'affirmed'],
+      ['No fever, chills, pallor, dizziness, Hgb 7.9, EGD showed ulcer bleeding', 'affirmed'], // no list: a number, a clause
+    ])
+      expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
   test('a cue that is a clause of its own speaks of the clause before it; one with words of its own does not', () => {
     for (const [text, want] of [
       ['Bleeding, resolved.', 'historical'],

@@ -437,6 +437,9 @@ export class CompiledContext {
           if (next !== undefined && next < limit) limit = next;
         }
         reach = Math.min(limit, wordsForward(text, c.end, limit, forward));
+        // A list of short items reaches to its end: "Denies fever, chills, night sweats, weight
+        // loss, nausea, vomiting, diarrhea, melena, or hematochezia."
+        if (reach < limit && limit - c.end <= LIST_REACH && shortList(text, c.end, limit)) reach = limit;
       } else if (c.role.dir === Dir.Backward && c.reach !== undefined) {
         reach = c.reach;
       } else if (c.role.dir === Dir.Backward) {
@@ -741,6 +744,27 @@ function wordsForward(text: string, from: number, limit: number, n: number): num
     inWord = w;
   }
   return limit;
+}
+
+/** How far (in characters) a cue's list may run past its word window. */
+const LIST_REACH = 400;
+/** The most words an item of a list has ("night sweats", "bright red blood"). */
+const LIST_ITEM_WORDS = 3;
+
+/**
+ * Whether text[from, to) is a list of short items and nothing else: items of one to
+ * LIST_ITEM_WORDS words with no digit, between commas, the last one after "or", "and" or "nor".
+ */
+function shortList(text: string, from: number, to: number): boolean {
+  let items = 0;
+  for (const piece of text.slice(from, to).split(',')) {
+    const words = piece.trim().split(/\s+/);
+    if (words[0] === 'or' || words[0] === 'and' || words[0] === 'nor') words.shift();
+    if (words.length === 0 || words[0] === '') continue;
+    if (words.length > LIST_ITEM_WORDS || /\d/.test(piece)) return false;
+    items++;
+  }
+  return items >= 2;
 }
 
 /** Where the word limit ends a backward scope: the start of the nth word before `from`. */
