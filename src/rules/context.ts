@@ -757,15 +757,33 @@ const LIST_ITEM_WORDS = 3;
  */
 function shortList(text: string, from: number, to: number): boolean {
   let items = 0;
-  for (const piece of text.slice(from, to).split(',')) {
-    const words = piece.trim().split(/\s+/);
-    if (words[0] === 'or' || words[0] === 'and' || words[0] === 'nor') words.shift();
-    if (words.length === 0 || words[0] === '') continue;
-    if (words.length > LIST_ITEM_WORDS || /\d/.test(piece)) return false;
-    items++;
+  let words = 0;
+  let first = true;
+  for (let i = from; i < to;) {
+    const c = text[i]!;
+    if (c === ',') {
+      if (words > 0) items++;
+      words = 0;
+      first = true;
+      i++;
+    } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+    } else {
+      // A word, read to the next space or comma: no digit in it, and no more than an item holds.
+      let j = i;
+      for (; j < to && !LIST_BREAKS.includes(text[j]!); j++) if (text[j]! >= '0' && text[j]! <= '9') return false;
+      const w = text.slice(i, j);
+      if (!(first && (w === 'or' || w === 'and' || w === 'nor')) && ++words > LIST_ITEM_WORDS) return false;
+      first = false;
+      i = j;
+    }
   }
+  if (words > 0) items++;
   return items >= 2;
 }
+
+/** What ends a word of a list. */
+const LIST_BREAKS = ' \t\n\r,';
 
 /** Where the word limit ends a backward scope: the start of the nth word before `from`. */
 function wordsBackward(text: string, from: number, limit: number, n: number): number {
