@@ -336,6 +336,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLU-F-UNANSWERED',
       'BLU-F-CHECKBOX',
       'BLU-F-PROPHYLAXIS',
+      'BLU-F-CHECKBOX-PARENS',
     ]);
     expect(f[2]!.message).toContain('its notes do not document bleeding (the measured blood loss is minimal). Query the provider');
     expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');

@@ -172,6 +172,9 @@ describe('every cue of the built-in context decides a reading that is different 
       ['☐ Bleeding', 'hypothetical'],
       ['[ ] Fatigue [x] Bleeding', 'affirmed'],
       ['Fatigue [ ] Bleeding [x]', 'affirmed'], // the unticked box is fatigue's
+      ['( ) Bleeding (x) Fatigue', 'hypothetical'],
+      ['[ ]Bleeding', 'hypothetical'],
+      ['Fatigue ( ) Bleeding (x)', 'affirmed'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });

@@ -901,10 +901,11 @@ function itemMarkAt(text: string, at: number, mark: string): number {
   return -1;
 }
 
-/** Whether the line that ends at `lineEnd` ends in a box ("[x]", "[ ]", "☑"), spaces aside. */
+/** Whether the line that ends at `lineEnd` ends in a box ("[x]", "[ ]", "☑", "( )", "(x)"), spaces aside. */
 function endsInBox(text: string, lineEnd: number): boolean {
   let k = lineEnd - 1;
   while (k >= 0 && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r')) k--;
+  if (k >= 2 && text[k] === ')' && text[k - 2] === '(') return ' xX'.includes(text[k - 1]!);
   return k >= 0 && ']☐☑☒'.includes(text[k]!);
 }
 
