@@ -122,18 +122,21 @@ describe('every cue of the built-in context decides a reading that is different 
   const planParts = CUE_CATEGORIES.flatMap((name) => [
     ...(base.categories[name].plans ?? []).map((e) => [name, 'plans', e] as const),
     ...(base.categories[name].reasons ?? []).map((e) => [name, 'reasons', e] as const),
+    ...(base.categories[name].conditions ?? []).map((e) => [name, 'conditions', e] as const),
   ]);
   test.each(planParts)('%s.%s: %s', (name, part, entry) => {
     const lists = base.categories[name];
     const smaller = { ...base, categories: { ...base.categories, [name]: { ...lists, [part]: lists[part]!.filter((w) => w !== entry) } } };
     const plan = lists.plans![0]!;
-    // A plan qualifies what it plans; its reason is out of its reach.
-    const [text, want] = part === 'plans' ? [`${entry} bleeding.`, 'hypothetical'] : [`${plan} iron ${entry} bleeding.`, 'affirmed'];
-    expect({ text, with: reading(base, text), without: reading(smaller, text) }).toEqual({
-      text,
-      with: want,
-      without: part === 'plans' ? 'affirmed' : EXPECTED[name as keyof typeof EXPECTED],
-    });
+    // A plan qualifies what it plans; its reason is out of its reach, unless a condition follows.
+    const hypothetical = EXPECTED[name as keyof typeof EXPECTED];
+    const [text, want, unwanted] =
+      part === 'plans'
+        ? [`${entry} bleeding.`, hypothetical, 'affirmed']
+        : part === 'reasons'
+          ? [`${plan} iron ${entry} bleeding.`, 'affirmed', hypothetical]
+          : [`${plan} iron for bleeding ${entry} zeta kappa.`, hypothetical, 'affirmed'];
+    expect({ text, with: reading(base, text), without: reading(smaller, text) }).toEqual({ text, with: want, without: unwanted });
   });
 
   test("a plan's reason is current, and a plan made on a condition is not", () => {
@@ -142,6 +145,7 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Will start iron for bleeding if labs confirm.', 'hypothetical'],
       ['Consider iron for bleeding.', 'hypothetical'], // no plan of a treatment: "consider" reaches on
       ['Will start pantoprazole for bleeding prophylaxis.', 'hypothetical'],
+      ['Will start iron for bleeding, IF Ab positive.', 'affirmed'], // "IF" in capitals: intrinsic factor
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });

@@ -619,6 +619,11 @@ function rulesetDefs(): Record<string, Schema> {
           ...ref('context-list'),
           description: 'Words that give a plan\'s reason ("for", "to treat"): they end the scope of `plans` only.',
         },
+        conditions: {
+          ...ref('context-list'),
+          description:
+            'Words that make a plan conditional ("if", "pending"): where one follows in its sentence, a plan\'s reason does not end its scope.',
+        },
       },
       additionalProperties: false,
     },

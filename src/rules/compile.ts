@@ -271,6 +271,7 @@ function contextConfig(defs: Definitions): ContextConfig {
         marks: list(`${c}.marks`),
         plans: list(`${c}.plans`),
         reasons: list(`${c}.reasons`),
+        conditions: list(`${c}.conditions`),
       },
     ]),
   );

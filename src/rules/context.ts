@@ -53,6 +53,12 @@ export interface CueLists {
   /** Words that give a plan's reason ("for", "to treat"): they end the scope of `plans` only. */
   reasons?: readonly string[];
   /**
+   * Words that make a plan conditional ("if", "pending"): where one follows in a plan's sentence,
+   * its reason does not end its reach ("will start IM B12 for pernicious anemia if IF antibody is
+   * positive" plans on a condition).
+   */
+  conditions?: readonly string[];
+  /**
    * Marks: punctuation written against a word rather than as a word of its own ("?pernicious
    * anemia", "B12 deficiency?"). Before a word it qualifies forward, after one backward, within
    * the clause, as a cue would; a mark after a word that is answered ("Melena? No.") takes the
@@ -130,6 +136,8 @@ interface Role {
 
 /** Added to a category's index: the terminations that end its plans only (`CueLists.reasons`). */
 const REASONS = 100;
+/** Added to a category's index: the words that make its plans conditional (`CueLists.conditions`). */
+const CONDITIONS = 200;
 
 interface Cue {
   start: number;
@@ -259,6 +267,7 @@ export class CompiledContext {
       for (const p of lists.termination) add(p, { cat, dir: Dir.Termination });
       for (const p of lists.plans ?? []) add(p, { cat, dir: Dir.Forward, plan: true });
       for (const p of lists.reasons ?? []) add(p, { cat: cat + REASONS, dir: Dir.Termination });
+      for (const p of lists.conditions ?? []) add(p, { cat: cat + CONDITIONS, dir: Dir.Termination });
     });
     CUE_CATEGORIES.forEach((name, cat) => {
       for (const m of config.categories[name].marks ?? []) {
@@ -398,14 +407,19 @@ export class CompiledContext {
     const raw: RawCue[] = [];
     this.cues.scan(text, (index, match) => {
       const roles = this.roles.get(phraseKey(match));
-      if (roles) for (const role of roles) raw.push({ start: index, end: index + match.length, role, tight: false });
+      if (!roles) return;
+      for (const role of roles) {
+        // A condition written in capitals is an abbreviation: "IF Ab positive" is intrinsic factor.
+        if (role.cat >= CONDITIONS && match.length > 1 && match === match.toUpperCase() && match !== match.toLowerCase()) continue;
+        raw.push({ start: index, end: index + match.length, role, tight: false });
+      }
     });
     if (marks && marks.length > 0) {
       pushAll(raw, marks);
       raw.sort((x, y) => x.start - y.start);
     }
     // Terminations by the category they end (-1: all): sorted starts and ends.
-    const ends = new Map<number, { starts: number[]; ends: number[] }>();
+    const ends: Ends = new Map();
     for (const c of raw) {
       if (c.role.dir !== Dir.Termination) continue;
       const t = ends.get(c.role.cat) ?? { starts: [], ends: [] };
@@ -413,7 +427,6 @@ export class CompiledContext {
       t.ends.push(c.end);
       ends.set(c.role.cat, t);
     }
-    const common = ends.get(-1) ?? { starts: [], ends: [] };
     const a = {
       text,
       bounds,
@@ -425,36 +438,11 @@ export class CompiledContext {
     const { forward, backward } = this.config.window;
     for (const c of raw) {
       const [sStart, sEnd] = sentenceAt(a, c.start);
-      let reach = 0;
-      const own = ends.get(c.role.cat);
-      const reasons = c.role.plan ? ends.get(c.role.cat + REASONS) : undefined;
       // "Allergies:" as a heading (its colon ends a sentence): it reaches over the sentence after it.
       const heading = c.role.dir === Dir.Forward && text[c.end - 1] === ':' && bounds.includes(c.end - 1);
-      if (c.role.dir === Dir.Forward) {
-        let limit = heading ? sentenceAt(a, c.end)[1] : sEnd;
-        for (const t of [common, own, reasons]) {
-          const next = t?.starts[lowerBound(t.starts, c.end)];
-          if (next !== undefined && next < limit) limit = next;
-        }
-        reach = Math.min(limit, wordsForward(text, c.end, limit, forward));
-        // A list of short items reaches to its end: "Denies fever, chills, night sweats, weight
-        // loss, nausea, vomiting, diarrhea, melena, or hematochezia."
-        if (reach < limit && limit - c.end <= LIST_REACH && shortList(text, c.end, limit)) reach = limit;
-      } else if (c.role.dir === Dir.Backward && c.reach !== undefined) {
-        reach = c.reach;
-      } else if (c.role.dir === Dir.Backward) {
-        let limit = sStart;
-        for (const t of [common, own]) {
-          if (!t) continue;
-          const i = lowerBound(t.ends, c.start + 1) - 1;
-          const prev = i >= 0 ? t.ends[i]! : -1;
-          if (prev > limit && prev <= c.start) limit = prev;
-        }
-        reach = wordsBackward(text, c.start, limit, backward);
-        // A backward scope also ends at a comma or bracket: "Anemia, B12 deficiency ruled out".
-        // A cue that says the condition is current reaches over them ("diagnosed in 2015, on maintenance").
-        if (CUE_CATEGORIES[c.role.cat] !== 'current') reach = clauseStart(text, c.start, c.end, reach);
-      }
+      let reach = 0;
+      if (c.role.dir === Dir.Forward) reach = forwardReach(text, c, heading ? sentenceAt(a, c.end)[1] : sEnd, ends, forward);
+      else if (c.role.dir === Dir.Backward) reach = c.reach ?? backwardReach(text, c, sStart, ends, backward);
       a.cues.push({ start: c.start, end: c.end, cat: c.role.cat, dir: c.role.dir, reach, tight: c.tight, heading });
     }
     return a;
@@ -731,6 +719,44 @@ export function sentenceBoundaries(text: string, extra: readonly number[] = []):
   return [...new Set([...out, ...extra])].sort((x, y) => x - y);
 }
 
+/** The terminations of a note by the category they end (-1: all; see REASONS, CONDITIONS): sorted starts and ends. */
+type Ends = Map<number, { starts: number[]; ends: number[] }>;
+
+/** Where the scope of a forward cue ends: its sentence's end (`limit`), a termination, its word window or its list's end. */
+function forwardReach(text: string, c: RawCue, limit: number, ends: Ends, window: number): number {
+  // A plan's reason ends its reach, unless a condition follows in its sentence.
+  const conditions = c.role.plan ? ends.get(c.role.cat + CONDITIONS) : undefined;
+  const conditional = conditions !== undefined && (conditions.starts[lowerBound(conditions.starts, c.end)] ?? limit) < limit;
+  const reasons = c.role.plan && !conditional ? ends.get(c.role.cat + REASONS) : undefined;
+  for (const t of [ends.get(-1), ends.get(c.role.cat), reasons]) {
+    const next = t?.starts[lowerBound(t.starts, c.end)];
+    if (next !== undefined && next < limit) limit = next;
+  }
+  const reach = Math.min(limit, wordsForward(text, c.end, limit, window));
+  // A list of short items reaches to its end: "Denies fever, chills, night sweats, weight loss,
+  // nausea, vomiting, diarrhea, melena, or hematochezia."
+  return reach < limit && limit - c.end <= LIST_REACH && shortList(text, c.end, limit) ? limit : reach;
+}
+
+/** Where the scope of a backward cue starts: its sentence's start (`limit`), a termination, its word window or its clause's start. */
+function backwardReach(text: string, c: RawCue, limit: number, ends: Ends, window: number): number {
+  for (const t of [ends.get(-1), ends.get(c.role.cat)]) {
+    if (!t) continue;
+    const i = lowerBound(t.ends, c.start + 1) - 1;
+    const prev = i >= 0 ? t.ends[i]! : -1;
+    if (prev > limit && prev <= c.start) limit = prev;
+  }
+  const reach = wordsBackward(text, c.start, limit, window);
+  // A backward scope also ends at a comma or bracket: "Anemia, B12 deficiency ruled out". A cue
+  // that says the condition is current reaches over them ("diagnosed in 2015, on maintenance"). A
+  // cue that is a clause of its own speaks of the clause before only as a denial, a past or a
+  // doubt: "Acute blood loss anemia, resolved.", "B12 deficiency, likely." ("Vitamin B12
+  // deficiency, discussed." is current).
+  const name = CUE_CATEGORIES[c.role.cat];
+  if (name === 'current') return reach;
+  return clauseStart(text, c.start, c.end, reach, name === 'negation' || name === 'historical' || name === 'uncertainty');
+}
+
 /** Where the word limit ends a forward scope: the start of the (n+1)th word after `from`. */
 function wordsForward(text: string, from: number, limit: number, n: number): number {
   let words = 0;
@@ -803,17 +829,29 @@ function wordsBackward(text: string, from: number, limit: number, n: number): nu
 }
 
 /**
- * The start of the clause a backward cue at [from, end) stands in: after the last comma, bracket
- * or spaced dash ("Hematochezia: denies" keeps its colon). A cue that is a clause of its own, with
- * nothing else in it, speaks of the clause before: "Acute blood loss anemia, resolved.",
+ * The start of the clause a backward cue at [from, end) stands in: after the last comma, bracket,
+ * spaced dash or column gap ("Hematochezia: denies" keeps its colon). Where `alone` allows it, a
+ * cue that is a clause of its own, with nothing else in it, speaks of the clause before when that
+ * clause names a condition and nothing else (bareClause): "Acute blood loss anemia, resolved.",
  * "Hemoccult, negative"; "B12 deficiency anemia, likely dietary" is no such clause.
  */
-function clauseStart(text: string, from: number, end: number, limit: number): number {
+function clauseStart(text: string, from: number, end: number, limit: number, alone: boolean): number {
   const start = clauseStop(text, from, limit);
-  if (start <= limit || !spacesOnly(text, start, from)) return start;
+  if (!alone || start <= limit || !spacesOnly(text, start, from)) return start;
   const next = skipped(text, end, ' \t');
   if (next < text.length && !CLAUSE_ENDS.includes(text[next]!)) return start;
-  return clauseStop(text, start - 1, limit);
+  const before = clauseStop(text, start - 1, limit);
+  return bareClause(text, before, start - 1) ? before : start;
+}
+
+/**
+ * Whether text[from, to) names a condition and nothing else: at most five words, no digit, no link
+ * ("Rectal bleeding on Xarelto, discontinued" stops the drug; "Colonoscopy for hematochezia,
+ * negative" is the test's result).
+ */
+function bareClause(text: string, from: number, to: number): boolean {
+  const words = text.slice(from, to).trim().toLowerCase().split(/\s+/);
+  return words.length <= 5 && !/\d/.test(text.slice(from, to)) && !words.some((w) => ITEM_LINKS.has(w) || w === 'while');
 }
 
 /** What ends a clause after a cue that is a clause of its own. */
@@ -823,7 +861,9 @@ const CLAUSE_ENDS = '.,;:)\n\r!?';
 function clauseStop(text: string, from: number, limit: number): number {
   for (let i = from - 1; i >= limit; i--) {
     const c = text[i];
-    if (c === ',' || c === '(' || c === ')') return i + 1;
+    if (c === ',' || c === '(' || c === ')' || c === '\t') return i + 1;
+    // A run of spaces is a template's columns: "Indication: pernicious anemia   Complications: none".
+    if (c === ' ' && text[i - 1] === ' ') return i + 1;
     // A dash between spaces separates clauses too: "Macrocytosis - B12 deficiency vs MDS".
     if ((c === '-' || c === '\u2013' || c === '\u2014') && text[i - 1] === ' ' && text[i + 1] === ' ') return i + 1;
   }
@@ -852,6 +892,8 @@ const ITEM_LINKS = new Set([
 ]);
 /** The most words a template's item has. */
 const ITEM_WORDS = 7;
+/** The most words an item that asks about one thing has ("Blood in stool"). */
+const ITEM_SHORT = 4;
 
 /**
  * Where the template's item before a colon at `end` starts (back to the line's, clause's or
@@ -861,20 +903,29 @@ const ITEM_WORDS = 7;
 function itemStart(text: string, end: number, floor: number): number {
   let words = 0;
   let wordEndAt = -1;
+  let joined = false;
+  // An item of more than ITEM_SHORT words asks about several things ("Any blood in stool or black
+  // stools"): it holds "or" or "and".
+  const found = (at: number): number => (words > 0 && (words <= ITEM_SHORT || joined) ? at : -1);
   for (let k = end - 1; k >= floor && end - k <= 80; k--) {
     const c = text[k]!;
-    const inWord = isWordChar(c) || c === "'" || c === '-' || c === '/';
+    // A spaced dash, a run of spaces or a tab ends an item: "Upper GI bleed - PRBC transfusion: no",
+    // "B12 deficiency   Numbness or tingling: no" (a template's columns).
+    const spacedDash = c === '-' && text[k - 1] === ' ' && text[k + 1] === ' ';
+    const gap = c === ' ' && text[k - 1] === ' ';
+    const inWord = !spacedDash && (isWordChar(c) || c === "'" || c === '-' || c === '/');
     if (inWord && wordEndAt < 0) wordEndAt = k + 1;
     if (!inWord || k === floor) {
       if (wordEndAt >= 0) {
         const word = text.slice(inWord ? k : k + 1, wordEndAt).toLowerCase();
         if (ITEM_LINKS.has(word) || ++words > ITEM_WORDS) return -1;
+        if (word === 'or' || word === 'and' || word === 'nor') joined = true;
         wordEndAt = -1;
       }
-      if ('\n\r,;.:?!()[]'.includes(c) || c === '\t') return words > 0 ? k + 1 : -1;
+      if ('\n\r,;.:?!()[]\u2013\u2014'.includes(c) || c === '\t' || spacedDash || gap) return found(k + 1);
     }
   }
-  return words > 0 && (end <= 80 || floor > end - 80) ? floor : -1;
+  return end <= 80 || floor > end - 80 ? found(floor) : -1;
 }
 
 /** Whether a template's next item starts at `at`: a few words (no more than ITEM_WORDS) and a colon ("Hematochezia: no"). */
