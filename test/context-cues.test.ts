@@ -98,7 +98,11 @@ describe('every cue of the built-in context decides a reading that is different 
     const lists = base.categories[name];
     const smaller = { ...base, categories: { ...base.categories, [name]: { ...lists, marks: lists.marks!.filter((m) => m !== mark) } } };
     // A mark that ends with a space ("[ ] ", an unticked box) stands before its word only.
-    const forms = [`${mark}bleeding.`, `Anemia, ${mark}bleeding.`, ...(mark.endsWith(' ') ? [] : [`Anemia, bleeding${mark} Hgb pending.`])];
+    // A box leads its line, or follows a heading's colon.
+    const forms = [
+      `${mark}bleeding.`,
+      ...(mark.endsWith(' ') ? [`ROS: ${mark}bleeding.`] : [`Anemia, ${mark}bleeding.`, `Anemia, bleeding${mark} Hgb pending.`]),
+    ];
     for (const text of forms) {
       expect([text, reading(base, text), reading(smaller, text)]).toEqual([text, want, 'affirmed']);
     }

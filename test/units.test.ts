@@ -106,6 +106,8 @@ describe('units as written', () => {
     ['fL', 'fl'],
     ['µm³', 'um3'],
     ['g/dL', 'g/dl'],
+    ['gm/dL', 'g/dl'],
+    ['GM/DL', 'g/dl'],
     ['pmol/L', 'pmol/l'],
     ['{cells}/uL', '/ul'],
   ])('%s is %s', (u, n) => {

@@ -665,6 +665,11 @@ function rulesetDefs(): Record<string, Schema> {
             'Cues that name the patient as the one who has the condition ("Pt has"): they cancel the family a section heading gave.',
         },
         pseudo: { ...ref('context-list'), description: 'Phrases that look like cues and assert nothing (no change, gram negative).' },
+        abbreviations: {
+          ...ref('context-list'),
+          description:
+            'Abbreviations written in capitals that look like a cue ("IF", intrinsic factor): next to a word in lower case they are no cue; in a note written in capitals they are.',
+        },
         termination: { ...ref('context-list'), description: "Words that end a cue's scope (but, however)." },
         headings: { ...ref('context-list'), description: 'Other section headings: they end a family or history section.' },
         'note-sections': {

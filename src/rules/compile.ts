@@ -278,6 +278,7 @@ function contextConfig(defs: Definitions): ContextConfig {
   return {
     categories: categories as unknown as ContextConfig['categories'],
     pseudo: list('pseudo'),
+    abbreviations: list('abbreviations'),
     termination: list('termination'),
     headings: list('headings'),
     answers: { affirmed: list('answers.affirmed'), negated: list('answers.negated'), possible: list('answers.possible') },

@@ -81,6 +81,11 @@ export interface ContextConfig {
   readonly categories: Readonly<Record<CueCategory, CueLists>>;
   /** Look like cues, assert nothing ("no change", "not only"). */
   readonly pseudo: readonly string[];
+  /**
+   * Abbreviations written in capitals that look like a cue ("IF", intrinsic factor): as written,
+   * next to a word in lower case, they are no cue; in a note written in capitals they are.
+   */
+  readonly abbreviations?: readonly string[];
   /** End a cue's scope ("but", "however"). */
   readonly termination: readonly string[];
   /** Other section headings: they end the section a qualifying heading began. */
@@ -229,6 +234,7 @@ export class CompiledContext {
   private readonly cues: WordList;
   private readonly roles = new Map<string, Role[]>();
   private readonly pseudo = new Set<string>();
+  private readonly abbreviations: ReadonlySet<string>;
   private readonly headingWords: WordList;
   private readonly headingCat = new Map<string, number>();
   private readonly memo = new Map<string, Map<string, NoteAnalysis>>();
@@ -246,6 +252,7 @@ export class CompiledContext {
   private readonly partsMemo = new Map<string, NoteParts>();
 
   constructor(readonly config: ContextConfig) {
+    this.abbreviations = new Set((config.abbreviations ?? []).map((w) => w.trim()).filter((w) => w !== ''));
     const all: string[] = [];
     const add = (phrase: string, role: Role | undefined): void => {
       const key = phraseKey(phrase);
@@ -408,11 +415,8 @@ export class CompiledContext {
     this.cues.scan(text, (index, match) => {
       const roles = this.roles.get(phraseKey(match));
       if (!roles) return;
-      for (const role of roles) {
-        // A condition written in capitals is an abbreviation: "IF Ab positive" is intrinsic factor.
-        if (role.cat >= CONDITIONS && match.length > 1 && match === match.toUpperCase() && match !== match.toLowerCase()) continue;
-        raw.push({ start: index, end: index + match.length, role, tight: false });
-      }
+      if (this.abbreviations.has(match) && besideLowerCase(text, index, index + match.length)) return;
+      for (const role of roles) raw.push({ start: index, end: index + match.length, role, tight: false });
     });
     if (marks && marks.length > 0) {
       pushAll(raw, marks);
@@ -441,7 +445,7 @@ export class CompiledContext {
       // "Allergies:" as a heading (its colon ends a sentence): it reaches over the sentence after it.
       const heading = c.role.dir === Dir.Forward && text[c.end - 1] === ':' && bounds.includes(c.end - 1);
       let reach = 0;
-      if (c.role.dir === Dir.Forward) reach = forwardReach(text, c, heading ? sentenceAt(a, c.end)[1] : sEnd, ends, forward);
+      if (c.role.dir === Dir.Forward) reach = forwardReach(text, c, sStart, heading ? sentenceAt(a, c.end)[1] : sEnd, ends, forward);
       else if (c.role.dir === Dir.Backward) reach = c.reach ?? backwardReach(text, c, sStart, ends, backward);
       a.cues.push({ start: c.start, end: c.end, cat: c.role.cat, dir: c.role.dir, reach, tight: c.tight, heading });
     }
@@ -471,7 +475,7 @@ export class CompiledContext {
         if (boxed && end > lineEnd) {
           lineEnd = text.indexOf('\n', end);
           if (lineEnd < 0) lineEnd = text.length;
-          boxesAfter = endsInBox(text, lineEnd);
+          boxesAfter = endsInBox(text, lineEnd) || !boxLeadsLine(text, text.lastIndexOf('\n', i) + 1, lineEnd);
         }
         let role: Role | undefined;
         if (boxed) role = after !== '' && isWordChar(after) && !wordBefore && !boxesAfter ? { cat, dir: Dir.Forward } : undefined;
@@ -719,14 +723,33 @@ export function sentenceBoundaries(text: string, extra: readonly number[] = []):
   return [...new Set([...out, ...extra])].sort((x, y) => x - y);
 }
 
+/** Whether the word before [start, end), or else the word after it, holds a letter in lower case. */
+function besideLowerCase(text: string, start: number, end: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && !isWordChar(text[i]!)) i--;
+  let j = i;
+  while (j >= 0 && isWordChar(text[j]!)) j--;
+  if (i >= 0) return hasLowerCase(text.slice(j + 1, i + 1));
+  let k = end;
+  while (k < text.length && !isWordChar(text[k]!)) k++;
+  let m = k;
+  while (m < text.length && isWordChar(text[m]!)) m++;
+  return hasLowerCase(text.slice(k, m));
+}
+
+function hasLowerCase(word: string): boolean {
+  return word !== word.toUpperCase();
+}
+
 /** The terminations of a note by the category they end (-1: all; see REASONS, CONDITIONS): sorted starts and ends. */
 type Ends = Map<number, { starts: number[]; ends: number[] }>;
 
-/** Where the scope of a forward cue ends: its sentence's end (`limit`), a termination, its word window or its list's end. */
-function forwardReach(text: string, c: RawCue, limit: number, ends: Ends, window: number): number {
-  // A plan's reason ends its reach, unless a condition follows in its sentence.
+/** Where the scope of a forward cue ends: its sentence's (from `from`) end (`limit`), a termination, its word window or its list's end. */
+function forwardReach(text: string, c: RawCue, from: number, limit: number, ends: Ends, window: number): number {
+  // A plan's reason ends its reach, unless a condition stands in its sentence, before the plan or
+  // after it ("if MMA is elevated, will start IM B12 for B12 deficiency").
   const conditions = c.role.plan ? ends.get(c.role.cat + CONDITIONS) : undefined;
-  const conditional = conditions !== undefined && (conditions.starts[lowerBound(conditions.starts, c.end)] ?? limit) < limit;
+  const conditional = conditions !== undefined && (conditions.starts[lowerBound(conditions.starts, from)] ?? limit) < limit;
   const reasons = c.role.plan && !conditional ? ends.get(c.role.cat + REASONS) : undefined;
   for (const t of [ends.get(-1), ends.get(c.role.cat), reasons]) {
     const next = t?.starts[lowerBound(t.starts, c.end)];
@@ -779,18 +802,19 @@ const LIST_ITEM_WORDS = 3;
 
 /**
  * Whether text[from, to) is a list of short items and nothing else: items of one to
- * LIST_ITEM_WORDS words with no digit, between commas, the last one after "or", "and" or "nor".
+ * LIST_ITEM_WORDS words with no digit, between commas, the last one joined by "or", "and" or
+ * "nor" ("Denies fever, chills, ..., melena, or hematochezia"; "..., syncope or bleeding").
  */
 function shortList(text: string, from: number, to: number): boolean {
   let items = 0;
   let words = 0;
-  let first = true;
+  let joined = false;
   for (let i = from; i < to;) {
     const c = text[i]!;
     if (c === ',') {
       if (words > 0) items++;
       words = 0;
-      first = true;
+      joined = false;
       i++;
     } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
       i++;
@@ -799,13 +823,14 @@ function shortList(text: string, from: number, to: number): boolean {
       let j = i;
       for (; j < to && !LIST_BREAKS.includes(text[j]!); j++) if (text[j]! >= '0' && text[j]! <= '9') return false;
       const w = text.slice(i, j);
-      if (!(first && (w === 'or' || w === 'and' || w === 'nor')) && ++words > LIST_ITEM_WORDS) return false;
-      first = false;
+      if (w === 'or' || w === 'and' || w === 'nor') joined = true;
+      else if (++words > LIST_ITEM_WORDS) return false;
       i = j;
     }
   }
   if (words > 0) items++;
-  return items >= 2;
+  // The list ends as a list does: "..., melena, or hematochezia" (not "..., endorses melena").
+  return items >= 2 && joined;
 }
 
 /** What ends a word of a list. */
@@ -838,20 +863,26 @@ function wordsBackward(text: string, from: number, limit: number, n: number): nu
 function clauseStart(text: string, from: number, end: number, limit: number, alone: boolean): number {
   const start = clauseStop(text, from, limit);
   if (!alone || start <= limit || !spacesOnly(text, start, from)) return start;
+  // Nothing but the clause's end, or a template's next column, follows the cue: "Melena  none
+  // Hematochezia  none".
   const next = skipped(text, end, ' \t');
-  if (next < text.length && !CLAUSE_ENDS.includes(text[next]!)) return start;
-  const before = clauseStop(text, start - 1, limit);
-  return bareClause(text, before, start - 1) ? before : start;
+  const gap = text[end] === '\t' || (text[end] === ' ' && text[end + 1] === ' ');
+  if (next < text.length && !gap && !CLAUSE_ENDS.includes(text[next]!)) return start;
+  // The clause before, its stop and the white space after that stop aside ("blood #1   Negative").
+  let stop = start - 1;
+  while (stop > limit && (text[stop - 1] === ' ' || text[stop - 1] === '\t')) stop--;
+  const before = clauseStop(text, stop, limit);
+  return bareClause(text, before, stop) ? before : start;
 }
 
 /**
- * Whether text[from, to) names a condition and nothing else: at most five words, no digit, no link
+ * Whether text[from, to) names a condition and nothing else: at most five words, no link
  * ("Rectal bleeding on Xarelto, discontinued" stops the drug; "Colonoscopy for hematochezia,
  * negative" is the test's result).
  */
 function bareClause(text: string, from: number, to: number): boolean {
   const words = text.slice(from, to).trim().toLowerCase().split(/\s+/);
-  return words.length <= 5 && !/\d/.test(text.slice(from, to)) && !words.some((w) => ITEM_LINKS.has(w) || w === 'while');
+  return words.length <= 5 && !words.some((w) => ITEM_LINKS.has(w) || w === 'while');
 }
 
 /** What ends a clause after a cue that is a clause of its own. */
@@ -950,6 +981,26 @@ function itemMarkAt(text: string, at: number, mark: string): number {
     else return -1;
   }
   return -1;
+}
+
+/** The boxes of a checklist, ticked or not. */
+const BOXES = ['[ ]', '[x]', '[X]', '( )', '(x)', '(X)', '☐', '☑', '☒'];
+
+/**
+ * Whether the first box of the line [lineStart, lineEnd) stands before any word of it, a heading
+ * and its colon aside ("[x] Fatigue [ ] Melena", "ROS: [x] Fatigue [ ] Melena"): the boxes are
+ * written before their items. "Fatigue (x) Dizziness ( ) Melena (x) - since Tuesday" writes them
+ * after.
+ */
+function boxLeadsLine(text: string, lineStart: number, lineEnd: number): boolean {
+  let first = -1;
+  for (const b of BOXES) {
+    const k = text.indexOf(b, lineStart);
+    if (k >= 0 && k < lineEnd && (first < 0 || k < first)) first = k;
+  }
+  if (first < 0) return true;
+  const lead = text.slice(lineStart, first).trim();
+  return lead === '' || lead.endsWith(':');
 }
 
 /** Whether the line that ends at `lineEnd` ends in a box ("[x]", "[ ]", "☑", "( )", "(x)"), spaces aside. */

@@ -398,7 +398,7 @@ function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems
         const n = v[k];
         if (typeof n === 'number' && Number.isInteger(n) && n > 0) defs.contextWindow.set(k, { value: n, src, path: [...path, k] });
       }
-    } else if (name === 'pseudo' || name === 'termination' || name === 'headings') {
+    } else if (name === 'pseudo' || name === 'termination' || name === 'headings' || name === 'abbreviations') {
       list(name, v, path);
     } else if (name === 'answers') {
       if (!isObj(v)) continue;

@@ -5,7 +5,8 @@
 import { memoized } from '../chart/normalize.js';
 
 /**
- * A unit as b12lint compares it: lower case, no spaces, micro written `u` (µ, μ, mc), cubic
+ * A unit as b12lint compares it: lower case, no spaces, micro written `u` (µ, μ, mc), grams `g`
+ * ("gm/dL"), cubic
  * written 3 (`µm³`, `um^3`), `mL` and `ml` alike, UCUM braces dropped. Remembered: a run sees a
  * handful of units, compared many times per chart.
  */
@@ -19,6 +20,7 @@ function normalizeUnitOnce(unit: string): string {
     .toLowerCase()
     .replace(/\s+/g, '')
     .replace(/^mcg/, 'ug')
+    .replace(/^gm(?=\/)/, 'g') // "gm/dL", as many US labs write grams
     .replace(/^mc(?=[gm])/, 'u')
     .replace(/\/mcl$/, '/ul')
     .replace(/(\^3|³|\*\*3)/g, '3')
