@@ -231,6 +231,7 @@ describe('hemoglobin cutoffs by age on the date of the result and by pregnancy (
 
   test('fires for a child, a second-trimester pregnancy, an unknown sex above both cutoffs, a 14-year-old on the day of the result, and an injection given after the result', () => {
     expect(fired('b12-anemia-no-anemia-evidence.fires.yaml')).toEqual([
+      'NOAN-F-GMDL', // "gm/dL", as many US labs write it
       'NOAN-F1',
       'NOAN-F2',
       'NOAN-F3',
@@ -510,6 +511,11 @@ describe('the rules the coder review added', () => {
       ['TELE-F-DATES', '/encounters/0/services/1'],
       ['TELE-F-NOTE', '/encounters/0/services/0'],
       ['TELE-F-NOTE', '/encounters/0/services/1'],
+      // "Virtual visit (audio and video)", "performed via two-way audio-video telehealth".
+      ['TELE-F-VIRTUAL', '/encounters/0/services/0'],
+      ['TELE-F-VIRTUAL', '/encounters/0/services/1'],
+      ['TELE-F-AUDIO-VIDEO', '/encounters/0/services/0'],
+      ['TELE-F-AUDIO-VIDEO', '/encounters/0/services/1'],
     ]);
     // The visit's own date, not its lines' (a coder's audit).
     expect(f[2]!.message).toContain('a telehealth visit on 2026-10-05: no one was there');
