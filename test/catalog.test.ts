@@ -108,6 +108,15 @@ describe('findings point at the subject and carry the evidence', () => {
     expect(f.line).toBe(26);
   });
 
+  test('a query offers no B12 deficiency against a normal B12 in an untreated patient (no indicator supports it)', () => {
+    const f = find('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F-NORMAL-B12');
+    expect(f.query!.options).toEqual([
+      'No condition that requires vitamin B12 therapy',
+      'Other (please specify)',
+      'Clinically undetermined',
+    ]);
+  });
+
   test('a denial in the notes is cited as a short excerpt, not the whole note', () => {
     const f = find('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes', 'BLC-F1');
     expect(f).toMatchObject({ line: 8, column: 9, pointer: '/encounters/0/diagnoses/0' });
@@ -232,6 +241,7 @@ describe('hemoglobin cutoffs by age on the date of the result and by pregnancy (
   test('fires for a child, a second-trimester pregnancy, an unknown sex above both cutoffs, a 14-year-old on the day of the result, and an injection given after the result', () => {
     expect(fired('b12-anemia-no-anemia-evidence.fires.yaml')).toEqual([
       'NOAN-F-GMDL', // "gm/dL", as many US labs write it
+      'NOAN-F-O99012', // anemia complicating pregnancy, second trimester: the 10.5 cutoff
       'NOAN-F1',
       'NOAN-F2',
       'NOAN-F3',
@@ -252,7 +262,7 @@ describe('hemoglobin cutoffs by age on the date of the result and by pregnancy (
     )!;
     expect(f.message).toContain("(10.7 g/dL on 2026-10-01, at or above the WHO cutoff for the patient's age, sex and pregnancy)");
     expect(f.message).toContain(
-      'Query the provider: if the patient has B12 deficiency without anemia, that is E53.8 (deficiency of other specified B group vitamins), not D51.',
+      'Query the provider. Pernicious anemia is D51.0 whatever the hemoglobin; B12 deficiency without anemia of another cause is E53.8 (deficiency of other specified B group vitamins), not D51.',
     );
   });
 });
@@ -339,7 +349,12 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLU-F-PROPHYLAXIS',
       'BLU-F-CHECKBOX-PARENS',
       'BLU-F-IRON-STOOLS-WARNINGS',
+      'BLU-F-SUSPECTED',
     ]);
+    // Blood loss the notes only suspect is named as such.
+    expect(f.find((x) => x.chartId === 'BLU-F-SUSPECTED')!.message).toContain(
+      'its notes document bleeding only as possible ("Iron deficiency anemia, suspected GI blood loss")',
+    );
     expect(f[2]!.message).toContain('its notes do not document bleeding (the measured blood loss is minimal). Query the provider');
     expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');
     expect(f[2]!.evidence).toContainEqual(expect.objectContaining({ kind: 'note', term: 'Estimated blood loss' }));
@@ -493,7 +508,7 @@ describe('the rules the coder review added', () => {
 
   test('b12-drug-code-mismatch: hydroxocobalamin or methylcobalamin billed as J3420; bill it under its own code', () => {
     const f = only('b12-drug-code-mismatch.fires.yaml', 'b12-drug-code-mismatch');
-    expect(f.map((x) => x.chartId)).toEqual(['DRUG-F1', 'DRUG-F2']);
+    expect(f.map((x) => x.chartId)).toEqual(['DRUG-F1', 'DRUG-F2', 'DRUG-F-OUT-OF-STOCK']);
     expect(f[0]!.message).toContain(
       "the B12 documented is Hydroxocobalamin: J3420 is cyanocobalamin only. Bill the drug given under its own code (usually J3490, unclassified drugs, with the NDC) and check the payer's policy",
     );

@@ -395,9 +395,16 @@ function labName(lab: Lab, e: EvidenceRef, labs: ReadonlyMap<string, CompiledLab
   if (lab.test?.trim()) return lab.test.trim();
   const test = e.test !== undefined ? labs.get(e.test) : undefined;
   const names = test ? [...test.names] : [];
-  const name = names[1] ?? names[0];
-  // A result written with its LOINC code only: named by the ruleset's test ("Vitamin b12").
-  return name ? `${name[0]!.toUpperCase()}${name.slice(1)}` : lab.loinc !== undefined ? `LOINC ${lab.loinc}` : 'Lab';
+  // A result written with its LOINC code only: named by the ruleset's test, by its key where that
+  // is a word ("Hemoglobin"), else by its first name ("b12": "Vitamin B12").
+  const name = names[0] !== undefined && names[0].length > 4 ? names[0] : (names[1] ?? names[0]);
+  return name ? displayName(name) : lab.loinc !== undefined ? `LOINC ${lab.loinc}` : 'Lab';
+}
+
+/** A test's name as a report writes it: "vitamin b12" is "Vitamin B12". */
+function displayName(name: string): string {
+  const cased = name.replace(/\b([a-z])(-?\d+)\b/g, (_, letter: string, digits: string) => letter.toUpperCase() + digits);
+  return `${cased[0]!.toUpperCase()}${cased.slice(1)}`;
 }
 
 function labText(lab: Lab, name: string): string {

@@ -10,6 +10,14 @@ interface Options extends Comparison {
   service: unknown;
   within?: string;
   direction?: Direction;
+  days?: boolean;
+}
+
+/** How many different days the sorted days[from, to) hold. */
+function distinctDays(days: readonly number[], from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (i === from || days[i] !== days[i - 1]) n++;
+  return n;
 }
 
 export const count: ConditionModule<Options> = {
@@ -24,12 +32,16 @@ export const count: ConditionModule<Options> = {
       values: ['before', 'after', 'around'],
       description: "Where the window lies: around the subject's date (default), before it or after it (the subject's date included).",
     },
+    days: {
+      type: 'boolean',
+      description: 'Count the days that hold a matching service, not the services: one dose billed on two lines of a day is one injection.',
+    },
   },
   comparison: 'numeric',
   compile(o, cc) {
     const codes = cc.codes(o.service, [...cc.path, 'service']);
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : cc.lookback;
-    const { service: _s, within: _w, direction: _d, ...cmp } = o;
+    const { service: _s, within: _w, direction: _d, days: _days, ...cmp } = o;
     const direction = o.direction ?? 'around';
     // The chart's services of these codes, in date order (ChartContext.services() is), and their
     // dates: found once per chart, then each subject's window is two binary searches. (Filtering
@@ -52,7 +64,8 @@ export const count: ConditionModule<Options> = {
       const { services, days } = matching(scope.ctx);
       const lo = lowerBound(days, from);
       const n = lowerBound(days, to + 1) - lo;
-      if (!compareNumber({ value: n }, cmp)) return null;
+      const value = o.days === true ? distinctDays(days, lo, lo + n) : n;
+      if (!compareNumber({ value }, cmp)) return null;
       // The first MAX_EVIDENCE, all a finding shows; the rest counted.
       const listed = services.slice(lo, lo + Math.min(n, MAX_EVIDENCE));
       const more = n - listed.length;
@@ -60,8 +73,10 @@ export const count: ConditionModule<Options> = {
         evidence: listed.map((m) => serviceEvidence(m.service)),
         ...(more > 0 ? { moreEvidence: more, allEvidence: () => services.slice(lo, lo + n).map((m) => serviceEvidence(m.service)) } : {}),
         bindings: {
-          'count.value': n,
-          'count.dates': listed.map((m) => m.service.dateText).join(', ') + (more > 0 ? `, and ${more} more` : ''),
+          'count.value': value,
+          'count.dates':
+            (o.days === true ? [...new Set(listed.map((m) => m.service.dateText))] : listed.map((m) => m.service.dateText)).join(', ') +
+            (more > 0 ? `, and ${more} more` : ''),
           'count.within': describeDuration(within),
         },
       };

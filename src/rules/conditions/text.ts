@@ -15,6 +15,7 @@ interface Options {
   within?: string;
   about?: string;
   near?: unknown;
+  apart?: unknown;
 }
 
 export const text: ConditionModule<Options> = {
@@ -50,10 +51,16 @@ export const text: ConditionModule<Options> = {
       type: 'terms',
       description: 'Only mentions in a sentence that also mentions one of these terms ("PA" only where the sentence names B12).',
     },
+    apart: {
+      type: 'terms',
+      description:
+        'Only mentions in a sentence that mentions none of these terms ("daily" is a loading schedule only where the sentence names no oral route: "vitamin B12 1000 mcg by mouth daily").',
+    },
   },
   compile(o, cc) {
     const matcher = o.terms !== undefined ? cc.terms(o.terms, [...cc.path, 'terms']) : undefined;
     const near = o.near !== undefined ? cc.terms(o.near, [...cc.path, 'near']) : undefined;
+    const apart = o.apart !== undefined ? cc.terms(o.apart, [...cc.path, 'apart']) : undefined;
     const about = o.about !== undefined ? cc.mentions(o.about, [...cc.path, 'about']) : undefined;
     if (o.terms === undefined && o.about === undefined)
       cc.error(cc.path, '`text` needs `terms`, or `about` to look for the subject diagnosis');
@@ -108,12 +115,14 @@ export const text: ConditionModule<Options> = {
           if (hits.length === 0) continue;
           const aboutD = matcher && self ? sentencesWith(self, note) : undefined;
           const nearBy = near ? sentencesWith(near, note) : undefined;
+          const apartFrom = apart ? sentencesWith(apart, note) : undefined;
           const hit = hits.find(
             (h) =>
               wanted.has(h.assertion) &&
               keeps(part, h.index) &&
               (!aboutD || aboutD.has(h.sentence[0])) &&
-              (!nearBy || nearBy.has(h.sentence[0])),
+              (!nearBy || nearBy.has(h.sentence[0])) &&
+              (!apartFrom || !apartFrom.has(h.sentence[0])),
           );
           if (!hit) continue;
           evidence.push(noteEvidence(note, hit));
