@@ -475,7 +475,7 @@ export class CompiledContext {
         if (boxed && end > lineEnd) {
           lineEnd = text.indexOf('\n', end);
           if (lineEnd < 0) lineEnd = text.length;
-          boxesAfter = endsInBox(text, lineEnd) || !boxLeadsLine(text, text.lastIndexOf('\n', i) + 1, lineEnd);
+          boxesAfter = endsInBox(text, lineEnd);
         }
         let role: Role | undefined;
         if (boxed) role = after !== '' && isWordChar(after) && !wordBefore && !boxesAfter ? { cat, dir: Dir.Forward } : undefined;
@@ -744,13 +744,28 @@ function hasLowerCase(word: string): boolean {
 /** The terminations of a note by the category they end (-1: all; see REASONS, CONDITIONS): sorted starts and ends. */
 type Ends = Map<number, { starts: number[]; ends: number[] }>;
 
+/** Whether a condition of the plan `c`'s category stands in its clause or begins its sentence (from `from`). */
+function conditional(text: string, c: RawCue, from: number, limit: number, ends: Ends): boolean {
+  const t = ends.get(c.role.cat + CONDITIONS);
+  if (!t) return false;
+  let clauseEnd = limit;
+  for (const stop of [',', ';', ' and ']) {
+    const k = text.indexOf(stop, c.end);
+    if (k >= 0 && k < clauseEnd) clauseEnd = k;
+  }
+  const next = t.starts[lowerBound(t.starts, c.end)];
+  if (next !== undefined && next < clauseEnd) return true;
+  const first = t.starts[lowerBound(t.starts, from)];
+  return first !== undefined && first < c.start && spacesOnly(text, from, first);
+}
+
 /** Where the scope of a forward cue ends: its sentence's (from `from`) end (`limit`), a termination, its word window or its list's end. */
 function forwardReach(text: string, c: RawCue, from: number, limit: number, ends: Ends, window: number): number {
-  // A plan's reason ends its reach, unless a condition stands in its sentence, before the plan or
-  // after it ("if MMA is elevated, will start IM B12 for B12 deficiency").
-  const conditions = c.role.plan ? ends.get(c.role.cat + CONDITIONS) : undefined;
-  const conditional = conditions !== undefined && (conditions.starts[lowerBound(conditions.starts, from)] ?? limit) < limit;
-  const reasons = c.role.plan && !conditional ? ends.get(c.role.cat + REASONS) : undefined;
+  // A plan's reason ends its reach, unless a condition stands in the plan's own clause ("will start
+  // IM B12 for pernicious anemia if IF antibody is positive") or begins its sentence ("If MMA is
+  // elevated, will start IM B12 for B12 deficiency"); not one in a later clause ("..., recheck
+  // level once loading complete").
+  const reasons = c.role.plan && !conditional(text, c, from, limit, ends) ? ends.get(c.role.cat + REASONS) : undefined;
   for (const t of [ends.get(-1), ends.get(c.role.cat), reasons]) {
     const next = t?.starts[lowerBound(t.starts, c.end)];
     if (next !== undefined && next < limit) limit = next;
@@ -865,9 +880,9 @@ function clauseStart(text: string, from: number, end: number, limit: number, alo
   if (!alone || start <= limit || !spacesOnly(text, start, from)) return start;
   // Nothing but the clause's end, or a template's next column, follows the cue: "Melena  none
   // Hematochezia  none".
-  const next = skipped(text, end, ' \t');
-  const gap = text[end] === '\t' || (text[end] === ' ' && text[end + 1] === ' ');
-  if (next < text.length && !gap && !CLAUSE_ENDS.includes(text[next]!)) return start;
+  // In a template's column, a word or two may follow the cue: "Bleeding    None reported".
+  const column = text[start - 1] === '\t' || (text[start - 1] === ' ' && text[start - 2] === ' ');
+  if (!columnEndsAfter(text, end, column ? 2 : 0)) return start;
   // The clause before, its stop and the white space after that stop aside ("blood #1   Negative").
   let stop = start - 1;
   while (stop > limit && (text[stop - 1] === ' ' || text[stop - 1] === '\t')) stop--;
@@ -883,6 +898,22 @@ function clauseStart(text: string, from: number, end: number, limit: number, alo
 function bareClause(text: string, from: number, to: number): boolean {
   const words = text.slice(from, to).trim().toLowerCase().split(/\s+/);
   return words.length <= 5 && !words.some((w) => ITEM_LINKS.has(w) || w === 'while');
+}
+
+/**
+ * Whether nothing but up to `words` words stands between `i` and the clause's end, a template's
+ * next column (a tab or a run of spaces) or the text's end.
+ */
+function columnEndsAfter(text: string, i: number, words: number): boolean {
+  for (let w = 0; ; w++) {
+    const gap = text[i] === '\t' || (text[i] === ' ' && text[i + 1] === ' ');
+    const next = skipped(text, i, ' \t');
+    if (gap || next >= text.length || CLAUSE_ENDS.includes(text[next]!)) return true;
+    if (w === words) return false;
+    i = next;
+    while (i < text.length && isWordChar(text[i]!)) i++;
+    if (i === next) return false;
+  }
 }
 
 /** What ends a clause after a cue that is a clause of its own. */
@@ -981,26 +1012,6 @@ function itemMarkAt(text: string, at: number, mark: string): number {
     else return -1;
   }
   return -1;
-}
-
-/** The boxes of a checklist, ticked or not. */
-const BOXES = ['[ ]', '[x]', '[X]', '( )', '(x)', '(X)', '☐', '☑', '☒'];
-
-/**
- * Whether the first box of the line [lineStart, lineEnd) stands before any word of it, a heading
- * and its colon aside ("[x] Fatigue [ ] Melena", "ROS: [x] Fatigue [ ] Melena"): the boxes are
- * written before their items. "Fatigue (x) Dizziness ( ) Melena (x) - since Tuesday" writes them
- * after.
- */
-function boxLeadsLine(text: string, lineStart: number, lineEnd: number): boolean {
-  let first = -1;
-  for (const b of BOXES) {
-    const k = text.indexOf(b, lineStart);
-    if (k >= 0 && k < lineEnd && (first < 0 || k < first)) first = k;
-  }
-  if (first < 0) return true;
-  const lead = text.slice(lineStart, first).trim();
-  return lead === '' || lead.endsWith(':');
 }
 
 /** Whether the line that ends at `lineEnd` ends in a box ("[x]", "[ ]", "☑", "( )", "(x)"), spaces aside. */

@@ -70,6 +70,13 @@ const QUERY_PLACEHOLDERS = new Set([
   'chart.id',
   'text.term',
   'text.excerpt',
+  // The excerpt under the name of its assertion ("{{text.possible}}": "suspected GI blood loss").
+  'text.affirmed',
+  'text.negated',
+  'text.possible',
+  'text.hypothetical',
+  'text.historical',
+  'text.family',
   'mention.name',
   'mention.term',
   'medication.name',

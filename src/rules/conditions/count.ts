@@ -10,14 +10,14 @@ interface Options extends Comparison {
   service: unknown;
   within?: string;
   direction?: Direction;
-  days?: boolean;
+  visits?: boolean;
 }
 
-/** How many different days the sorted days[from, to) hold. */
-function distinctDays(days: readonly number[], from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) if (i === from || days[i] !== days[i - 1]) n++;
-  return n;
+/** How many encounters services[from, to) belong to. */
+function visitsOf(services: readonly DatedService[], from: number, to: number): number {
+  const seen = new Set<object>();
+  for (let i = from; i < to; i++) seen.add(services[i]!.encounter);
+  return seen.size;
 }
 
 export const count: ConditionModule<Options> = {
@@ -32,16 +32,17 @@ export const count: ConditionModule<Options> = {
       values: ['before', 'after', 'around'],
       description: "Where the window lies: around the subject's date (default), before it or after it (the subject's date included).",
     },
-    days: {
+    visits: {
       type: 'boolean',
-      description: 'Count the days that hold a matching service, not the services: one dose billed on two lines of a day is one injection.',
+      description:
+        'Count the encounters that hold a matching service, not the services: one dose billed on two lines of a visit is one injection (two visits of one day are two).',
     },
   },
   comparison: 'numeric',
   compile(o, cc) {
     const codes = cc.codes(o.service, [...cc.path, 'service']);
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : cc.lookback;
-    const { service: _s, within: _w, direction: _d, days: _days, ...cmp } = o;
+    const { service: _s, within: _w, direction: _d, visits: _v, ...cmp } = o;
     const direction = o.direction ?? 'around';
     // The chart's services of these codes, in date order (ChartContext.services() is), and their
     // dates: found once per chart, then each subject's window is two binary searches. (Filtering
@@ -64,7 +65,7 @@ export const count: ConditionModule<Options> = {
       const { services, days } = matching(scope.ctx);
       const lo = lowerBound(days, from);
       const n = lowerBound(days, to + 1) - lo;
-      const value = o.days === true ? distinctDays(days, lo, lo + n) : n;
+      const value = o.visits === true ? visitsOf(services, lo, lo + n) : n;
       if (!compareNumber({ value }, cmp)) return null;
       // The first MAX_EVIDENCE, all a finding shows; the rest counted.
       const listed = services.slice(lo, lo + Math.min(n, MAX_EVIDENCE));
@@ -75,8 +76,10 @@ export const count: ConditionModule<Options> = {
         bindings: {
           'count.value': value,
           'count.dates':
-            (o.days === true ? [...new Set(listed.map((m) => m.service.dateText))] : listed.map((m) => m.service.dateText)).join(', ') +
-            (more > 0 ? `, and ${more} more` : ''),
+            (o.visits === true
+              ? [...new Set(listed.map((m) => m.encounter))].map((e) => e.dateText)
+              : listed.map((m) => m.service.dateText)
+            ).join(', ') + (more > 0 ? `, and ${more} more` : ''),
           'count.within': describeDuration(within),
         },
       };

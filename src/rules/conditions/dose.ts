@@ -1,5 +1,4 @@
-import type { Dose, Note, Service } from '../../chart/model.js';
-import { minOf } from '../../core/arrays.js';
+import type { Dose, Note } from '../../chart/model.js';
 import { formatDose, parseDose } from '../../chart/dose.js';
 import { normalizeUnit } from '../units.js';
 import { noteEvidence, serviceEvidence } from '../evidence.js';
@@ -12,7 +11,6 @@ interface Options {
   matches?: boolean;
   notes?: unknown;
   packages?: unknown;
-  apart?: unknown;
 }
 
 /**
@@ -46,50 +44,23 @@ function micrograms(d: Dose): number | undefined {
   return f === undefined ? undefined : d.value * f;
 }
 
-/**
- * The clause of a note around [start, end): back to the last comma, semicolon or "and" before it,
- * on to the next after it, within its sentence.
- */
-function clauseAround(text: string, sentence: readonly [number, number], start: number, end: number): string {
-  const before = text.slice(sentence[0], start);
-  const after = text.slice(end, sentence[1]);
-  const from = Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf(' and ')) + 1;
-  const to = minOf(
-    [after.indexOf(','), after.indexOf(';'), after.indexOf(' and ')].filter((k) => k >= 0),
-    after.length,
-  );
-  return before.slice(from) + text.slice(start, end) + after.slice(0, to);
-}
-
-/**
- * The first dose a note writes after a mention of the drug, in the same sentence, where its clause
- * holds none of the words `apart` finds ("continues oral vitamin B12 2000 mcg daily at home").
- */
+/** The first dose a note writes after a mention of the drug, in the same sentence. */
 function doseInNotes(
   notes: readonly Note[],
   find: (text: string) => readonly TermHit[],
   isPackage: ((after: string) => boolean) | undefined,
-  apart: ((clause: string) => boolean) | undefined,
 ): { dose: Dose; note: Note; hit: TermHit } | undefined {
   for (const note of notes) {
     for (const hit of find(note.text)) {
       // Only the drug given today: not one denied, past ("previously on oral B12 2000 mcg"),
       // planned or a relative's.
       if (hit.assertion !== 'affirmed') continue;
-      if (apart && apart(clauseAround(note.text, hit.sentence, hit.index, hit.index + hit.length))) continue;
       const [, end] = hit.sentence;
       const dose = parseDose(note.text.slice(hit.index + hit.length, end), isPackage);
       if (dose && micrograms(dose) !== undefined) return { dose, note, hit };
     }
   }
   return undefined;
-}
-
-/** The units of the lines of `s`'s code and date that have no dose of their own, `s` among them. */
-function unitsOfTheDay(services: readonly Service[], s: Service): number {
-  let units = 0;
-  for (const x of services) if (x.code === s.code && x.date === s.date && !x.dose) units += x.units;
-  return units;
 }
 
 export const dose: ConditionModule<Options> = {
@@ -108,12 +79,7 @@ export const dose: ConditionModule<Options> = {
     notes: {
       type: 'terms',
       description:
-        'Read the dose of a line that has none from the encounter\'s notes: the first dose written after one of these words (a term list name, or a list of words) in the same sentence, such as "cyanocobalamin 1 mL (1000 mcg/mL) IM". Lines of the same code on the same date that have no dose of their own share it: their units are added up.',
-    },
-    apart: {
-      type: 'terms',
-      description:
-        'With `notes`: a dose whose clause holds one of these words is not the one given ("continues oral vitamin B12 2000 mcg daily at home and received cyanocobalamin 1000 mcg IM today").',
+        'Read the dose of a line that has none from the encounter\'s notes: the first dose written after one of these words (a term list name, or a list of words) in the same sentence, such as "cyanocobalamin 1 mL (1000 mcg/mL) IM".',
     },
   },
   compile(o, cc) {
@@ -123,8 +89,6 @@ export const dose: ConditionModule<Options> = {
     if (typeof o.per === 'number' && !(o.per > 0)) cc.error([...cc.path, 'per'], '`per` must be a positive number');
     const words = o.notes !== undefined ? cc.terms(o.notes, [...cc.path, 'notes']) : undefined;
     const packageWords = o.packages !== undefined ? cc.terms(o.packages, [...cc.path, 'packages']) : undefined;
-    const apartWords = o.apart !== undefined ? cc.terms(o.apart, [...cc.path, 'apart']) : undefined;
-    const apart = apartWords ? (clause: string): boolean => apartWords.find(clause).length > 0 : undefined;
     // A container word that begins within the first two words after the volume.
     const isPackage = packageWords
       ? (after: string): boolean => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
@@ -144,7 +108,7 @@ export const dose: ConditionModule<Options> = {
       if (!d && words && scope.encounter) {
         const notes = scope.encounter.notes;
         if (notes !== lastNotes) {
-          lastFound = doseInNotes(notes, (t) => words.find(t), isPackage, apart) ?? null;
+          lastFound = doseInNotes(notes, (t) => words.find(t), isPackage) ?? null;
           lastNotes = notes;
         }
         const found = lastFound;
@@ -157,9 +121,7 @@ export const dose: ConditionModule<Options> = {
       const ug = micrograms(d);
       if (ug === undefined) return null;
       const expected = Math.max(1, Math.ceil(ug / (o.per * perUnit) - 1e-9));
-      // One dose billed on several lines of a day ("J3420 x1" twice for 2000 mcg): their units add up.
-      const units = fromNote && scope.encounter ? unitsOfTheDay(scope.encounter.services, s) : s.units;
-      if ((units === expected) !== wantMatch) return null;
+      if ((s.units === expected) !== wantMatch) return null;
       const evidence: EvidenceRef[] = [serviceEvidence(s)];
       if (fromNote) evidence.push(noteEvidence(fromNote.note, fromNote.hit));
       const amount = Math.round((ug / perUnit) * 1000) / 1000;
@@ -168,7 +130,7 @@ export const dose: ConditionModule<Options> = {
         bindings: {
           'dose.expected': expected,
           'dose.written': formatDose(d),
-          'dose.units': units,
+          'dose.units': s.units,
           'dose.amount': d.concentration ? `${amount} ${o.unit}` : '',
           'dose.note': fromNote ? fromNote.hit.excerpt : '',
           'dose.per': `${o.per} ${o.unit}`,

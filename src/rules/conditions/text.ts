@@ -1,3 +1,4 @@
+import { clauseAround } from '../clauses.js';
 import { NOTE_SECTIONS, type Diagnosis, type Encounter } from '../../chart/model.js';
 import { ASSERTIONS, type Assertion } from '../context.js';
 import { shift } from '../duration.js';
@@ -54,7 +55,7 @@ export const text: ConditionModule<Options> = {
     apart: {
       type: 'terms',
       description:
-        'Only mentions in a sentence that mentions none of these terms ("daily" is a loading schedule only where the sentence names no oral route: "vitamin B12 1000 mcg by mouth daily").',
+        'Only mentions whose clause (between commas, semicolons, brackets or "and") holds none of these terms ("daily" is a loading schedule only where its clause names no oral route: "vitamin B12 1000 mcg by mouth daily"; "IM weekly x4, then transition to oral B12" is one).',
     },
   },
   compile(o, cc) {
@@ -115,14 +116,13 @@ export const text: ConditionModule<Options> = {
           if (hits.length === 0) continue;
           const aboutD = matcher && self ? sentencesWith(self, note) : undefined;
           const nearBy = near ? sentencesWith(near, note) : undefined;
-          const apartFrom = apart ? sentencesWith(apart, note) : undefined;
           const hit = hits.find(
             (h) =>
               wanted.has(h.assertion) &&
               keeps(part, h.index) &&
               (!aboutD || aboutD.has(h.sentence[0])) &&
               (!nearBy || nearBy.has(h.sentence[0])) &&
-              (!apartFrom || !apartFrom.has(h.sentence[0])),
+              (!apart || apart.find(clauseAround(note.text, h.sentence, h.index, h.index + h.length)).length === 0),
           );
           if (!hit) continue;
           evidence.push(noteEvidence(note, hit));
