@@ -13,11 +13,40 @@ interface Options extends Comparison {
   visits?: boolean;
 }
 
-/** How many encounters services[from, to) belong to. */
-function visitsOf(services: readonly DatedService[], from: number, to: number): number {
-  const seen = new Set<object>();
-  for (let i = from; i < to; i++) seen.add(services[i]!.encounter);
-  return seen.size;
+/** A chart's matching services in date order, their days, and their visit-days (see `visits`). */
+interface Matching {
+  services: DatedService[];
+  days: number[];
+  /** before[i]: how many visit-days (an encounter's services of one date) begin before services[i]. */
+  before: number[];
+  /** Where each visit-day begins in `services`. */
+  starts: number[];
+}
+
+/**
+ * The visit-days of services in date order: a stable sort keeps an encounter's services of a date
+ * together, so a visit-day begins where the date or the encounter changes.
+ */
+function visitDays(services: readonly DatedService[]): Pick<Matching, 'before' | 'starts'> {
+  const before = [0];
+  const starts: number[] = [];
+  services.forEach((m, i) => {
+    const prev = services[i - 1];
+    if (!prev || prev.service.date !== m.service.date || prev.encounter !== m.encounter) starts.push(i);
+    before.push(starts.length);
+  });
+  return { before, starts };
+}
+
+/** The dates of the listed services, and how many more there are. */
+function datesOf(listed: readonly DatedService[], more: number): string {
+  return listed.map((m) => m.service.dateText).join(', ') + (more > 0 ? `, and ${more} more` : '');
+}
+
+/** The dates of `count` visit-days from the `first`th, the first MAX_EVIDENCE of them. */
+function visitDates(services: readonly DatedService[], starts: readonly number[], first: number, count: number): string {
+  const shown = starts.slice(first, first + Math.min(count, MAX_EVIDENCE)).map((i) => services[i]!.service.dateText);
+  return shown.join(', ') + (count > shown.length ? `, and ${count - shown.length} more` : '');
 }
 
 export const count: ConditionModule<Options> = {
@@ -35,7 +64,7 @@ export const count: ConditionModule<Options> = {
     visits: {
       type: 'boolean',
       description:
-        'Count the encounters that hold a matching service, not the services: one dose billed on two lines of a visit is one injection (two visits of one day are two).',
+        "Count an encounter's matching services of one date once: one dose billed on two lines of a visit is one injection; two visits of a day, or a stay's lines of three days, are two and three.",
     },
   },
   comparison: 'numeric',
@@ -50,11 +79,11 @@ export const count: ConditionModule<Options> = {
     // 10,000 lines.)
     // Kept for the chart being linted only (charts are linted one at a time): no table of charts.
     let lastCtx: ChartContext | undefined;
-    let last: { services: DatedService[]; days: number[] } = { services: [], days: [] };
-    const matching = (ctx: ChartContext): { services: DatedService[]; days: number[] } => {
+    let last: Matching = { services: [], days: [], before: [0], starts: [] };
+    const matching = (ctx: ChartContext): Matching => {
       if (ctx !== lastCtx) {
         const services = ctx.services().filter(({ service: s }) => codes!.matchesProcedure(s.code));
-        last = { services, days: services.map((d) => d.service.date) };
+        last = { services, days: services.map((d) => d.service.date), ...visitDays(services) };
         lastCtx = ctx;
       }
       return last;
@@ -62,10 +91,11 @@ export const count: ConditionModule<Options> = {
     return (scope) => {
       if (!codes || !within) return null;
       const { from, to } = windowAround(scope.day, within, direction);
-      const { services, days } = matching(scope.ctx);
+      const { services, days, before, starts } = matching(scope.ctx);
       const lo = lowerBound(days, from);
       const n = lowerBound(days, to + 1) - lo;
-      const value = o.visits === true ? visitsOf(services, lo, lo + n) : n;
+      // The window begins at a date's first service, so at a visit-day's first: before[] counts them.
+      const value = o.visits === true ? before[lo + n]! - before[lo]! : n;
       if (!compareNumber({ value }, cmp)) return null;
       // The first MAX_EVIDENCE, all a finding shows; the rest counted.
       const listed = services.slice(lo, lo + Math.min(n, MAX_EVIDENCE));
@@ -75,11 +105,7 @@ export const count: ConditionModule<Options> = {
         ...(more > 0 ? { moreEvidence: more, allEvidence: () => services.slice(lo, lo + n).map((m) => serviceEvidence(m.service)) } : {}),
         bindings: {
           'count.value': value,
-          'count.dates':
-            (o.visits === true
-              ? [...new Set(listed.map((m) => m.encounter))].map((e) => e.dateText)
-              : listed.map((m) => m.service.dateText)
-            ).join(', ') + (more > 0 ? `, and ${more} more` : ''),
+          'count.dates': o.visits === true ? visitDates(services, starts, before[lo]!, value) : datesOf(listed, more),
           'count.within': describeDuration(within),
         },
       };
