@@ -118,3 +118,18 @@ describe('excerpts', () => {
     expect(hit.excerpt).toBe('Patient firmly denies any melena or other bleeding since...');
   });
 });
+
+test('the built-in term lists and cues are written in ASCII: one letter beyond it makes a whole list match by the slower Unicode pattern', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parse } = await import('yaml');
+  const { join } = await import('node:path');
+  const root = join(import.meta.dirname, '..', 'rulesets');
+  const words = (v: unknown): string[] =>
+    typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(words) : v && typeof v === 'object' ? Object.values(v).flatMap(words) : [];
+  const ruleset = parse(readFileSync(join(root, 'recommended.yaml'), 'utf8')) as { terms: unknown };
+  const context = parse(readFileSync(join(root, 'context.yaml'), 'utf8')) as { context: unknown };
+  // Marks ("☐ ") are matched by their characters, not as words.
+  const marks = new Set(['☐ ']);
+  const beyond = [...words(ruleset.terms), ...words(context.context)].filter((w) => !marks.has(w) && /[^\x00-\x7f]/.test(w));
+  expect(beyond).toEqual([]);
+});
