@@ -369,3 +369,15 @@ test('pushAll, maxOf and minOf take lists longer than a call takes arguments', (
   expect([out.length, out[0], out[300_000]]).toEqual([300_001, -1, 299_999]);
   expect([maxOf(long), minOf(long), maxOf([], 2), minOf([], 8), maxOf([1, Number.NaN, 3])]).toEqual([299_999, 0, 2, 8, Number.NaN]);
 });
+
+test("a note of one sentence holding 50,000 plans: each plan looks for its clause's end within a bounded reach, not to the note's end", () => {
+  const text = 'will start B12 for pernicious anemia '.repeat(50_000);
+  const encounters = [
+    { id: 'E1', date: '2026-10-10', diagnoses: [{ code: 'D51.0' }], services: [], notes: [{ section: 'assessment', text }] },
+  ];
+  const out = lintChart(chartText(encounters));
+  // The anemia is each plan's reason, so current: documented, and not uncertain.
+  expect(out.findings.filter((f) => f.ruleId === 'b12-deficiency-undocumented' || f.ruleId === 'uncertain-dx-coded-outpatient')).toEqual(
+    [],
+  );
+});

@@ -748,10 +748,17 @@ type Ends = Map<number, { starts: number[]; ends: number[] }>;
 function conditional(text: string, c: RawCue, from: number, limit: number, ends: Ends): boolean {
   const t = ends.get(c.role.cat + CONDITIONS);
   if (!t) return false;
-  let clauseEnd = limit;
-  for (const stop of [',', ';', ' and ']) {
-    const k = text.indexOf(stop, c.end);
-    if (k >= 0 && k < clauseEnd) clauseEnd = k;
+  // The plan's clause: to its first comma, semicolon or "and", looked for within LIST_REACH
+  // characters (a condition further on is no longer the plan's), so a note of one long sentence
+  // is read once per plan, not to its end each time.
+  const bound = Math.min(limit, c.end + LIST_REACH);
+  let clauseEnd = bound;
+  for (let k = c.end; k < bound; k++) {
+    const ch = text[k];
+    if (ch === ',' || ch === ';' || (ch === ' ' && text.startsWith(' and ', k))) {
+      clauseEnd = k;
+      break;
+    }
   }
   const next = t.starts[lowerBound(t.starts, c.end)];
   if (next !== undefined && next < clauseEnd) return true;
