@@ -350,7 +350,6 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLU-F-CHECKBOX-PARENS',
       'BLU-F-IRON-STOOLS-WARNINGS',
       'BLU-F-SUSPECTED',
-      'BLU-F-INPATIENT-NOT-CONFIRMED',
     ]);
     // Blood loss the notes only suspect is named as such.
     expect(f.find((x) => x.chartId === 'BLU-F-SUSPECTED')!.message).toContain(

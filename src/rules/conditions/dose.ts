@@ -44,7 +44,19 @@ function micrograms(d: Dose): number | undefined {
   return f === undefined ? undefined : d.value * f;
 }
 
-/** The first dose a note writes after a mention of the drug, in the same sentence. */
+/**
+ * Whether the first number after a mention of the drug follows it closely: no comma, semicolon or
+ * colon, and at most three words between ("cyanocobalamin injection given today 1000 mcg"). "B12
+ * deficiency secondary to metformin 1000 mg" writes another drug's dose.
+ */
+function nextToDose(after: string): boolean {
+  const digit = after.search(/\d/);
+  if (digit < 0) return false;
+  const between = after.slice(0, digit);
+  return !/[,;:]/.test(between) && between.split(/\s+/).filter((w) => /[A-Za-z]/.test(w)).length <= 3;
+}
+
+/** The first dose a note writes closely after a mention of the drug, in the same sentence. */
 function doseInNotes(
   notes: readonly Note[],
   find: (text: string) => readonly TermHit[],
@@ -56,7 +68,9 @@ function doseInNotes(
       // planned or a relative's.
       if (hit.assertion !== 'affirmed') continue;
       const [, end] = hit.sentence;
-      const dose = parseDose(note.text.slice(hit.index + hit.length, end), isPackage);
+      const after = note.text.slice(hit.index + hit.length, end);
+      if (!nextToDose(after)) continue;
+      const dose = parseDose(after, isPackage);
       if (dose && micrograms(dose) !== undefined) return { dose, note, hit };
     }
   }
@@ -79,7 +93,7 @@ export const dose: ConditionModule<Options> = {
     notes: {
       type: 'terms',
       description:
-        'Read the dose of a line that has none from the encounter\'s notes: the first dose written after one of these words (a term list name, or a list of words) in the same sentence, such as "cyanocobalamin 1 mL (1000 mcg/mL) IM".',
+        'Read the dose of a line that has none from the encounter\'s notes: the first dose written closely after one of these words (a term list name, or a list of words), in the same sentence with at most three words and no comma between, such as "cyanocobalamin 1 mL (1000 mcg/mL) IM" ("B12 deficiency secondary to metformin 1000 mg" is another drug\'s).',
     },
   },
   compile(o, cc) {
