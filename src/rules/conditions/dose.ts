@@ -93,7 +93,7 @@ export const dose: ConditionModule<Options> = {
     notes: {
       type: 'terms',
       description:
-        'Read the dose of a line that has none from the encounter\'s notes: the first dose written closely after one of these words (a term list name, or a list of words), in the same sentence with at most three words and no comma between, such as "cyanocobalamin 1 mL (1000 mcg/mL) IM" ("B12 deficiency secondary to metformin 1000 mg" is another drug\'s).',
+        'Read the dose of a line that has none from the encounter\'s notes: the first dose written closely after one of these words (a term list name, or a list of words), in the same sentence with at most three words and no comma between, such as "cyanocobalamin 1 mL (1000 mcg/mL) IM" (in "deficiency secondary to metformin 1000 mg" the dose is another drug\'s).',
     },
   },
   compile(o, cc) {
