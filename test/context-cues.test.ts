@@ -169,6 +169,7 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Bleeding, resolved.', 'historical'],
       ['Bleeding, negative; anemia stable', 'negated'],
       ['Bleeding (resolved)', 'historical'],
+      ['Bleeding, resolved - Hgb 12.9 today.', 'historical'], // a spaced dash ends the cue's clause
       ['Bleeding, anemia resolved.', 'affirmed'], // the cue's clause names what it qualifies
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);

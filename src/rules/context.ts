@@ -908,14 +908,16 @@ function bareClause(text: string, from: number, to: number): boolean {
 }
 
 /**
- * Whether nothing but up to `words` words stands between `i` and the clause's end, a template's
- * next column (a tab or a run of spaces) or the text's end.
+ * Whether nothing but up to `words` words stands between `i` and the clause's end (a spaced dash
+ * among them), a template's next column (a tab or a run of spaces) or the text's end.
  */
 function columnEndsAfter(text: string, i: number, words: number): boolean {
   for (let w = 0; ; w++) {
     const gap = text[i] === '\t' || (text[i] === ' ' && text[i + 1] === ' ');
     const next = skipped(text, i, ' \t');
-    if (gap || next >= text.length || CLAUSE_ENDS.includes(text[next]!)) return true;
+    // A spaced dash ends a clause too: "Acute blood loss anemia, resolved - Hgb 12.9 today".
+    const dash = next > i && '-\u2013\u2014'.includes(text[next]!) && text[next + 1] === ' ';
+    if (gap || dash || next >= text.length || CLAUSE_ENDS.includes(text[next]!)) return true;
     if (w === words) return false;
     i = next;
     while (i < text.length && isWordChar(text[i]!)) i++;
