@@ -16,7 +16,7 @@ import { yamlNodeAt } from '../read/yaml-locate.js';
 import { positionOf, type SourceFile } from '../read/source.js';
 import { type Problems } from '../read/problems.js';
 import { render, templateNames, type TemplatePart } from './template.js';
-import { emptyContext, sentenceAt, sentenceBoundaries } from './context.js';
+import { ASSERTIONS, emptyContext, sentenceAt, sentenceBoundaries } from './context.js';
 import { hitIndexOf } from './evidence.js';
 import { excerpt, TermMatcher } from './terms.js';
 import { shownValue } from '../core/shown.js';
@@ -71,12 +71,7 @@ const QUERY_PLACEHOLDERS = new Set([
   'text.term',
   'text.excerpt',
   // The excerpt under the name of its assertion ("{{text.possible}}": "suspected GI blood loss").
-  'text.affirmed',
-  'text.negated',
-  'text.possible',
-  'text.hypothetical',
-  'text.historical',
-  'text.family',
+  ...ASSERTIONS.map((a) => `text.${a}`),
   'mention.name',
   'mention.term',
   'medication.name',
