@@ -1,26 +1,64 @@
 /**
- * The clause of a note around a mention: the words a comma, semicolon, bracket or "and" does not
- * part from it, within its sentence. What a condition's `apart:` reads ("IM weekly x4, then
- * transition to oral B12": "oral" is another clause's).
+ * Clauses: where a part of a sentence ends and the next begins. One scanner, and the three
+ * readings that ask it, each with the stops it needs and why:
+ *
+ * - CUE_CLAUSE, a backward cue's reach ("Anemia, B12 deficiency ruled out"): commas, brackets,
+ *   a template's columns (a tab, a run of spaces) and a spaced dash. Not "and": a denial written
+ *   after its items covers them all ("melena and hematochezia denied").
+ * - PLAN_CLAUSE, a plan's own clause, where a condition keeps it open ("will start IM B12 for
+ *   pernicious anemia if IF antibody is positive", src/rules/context.ts): commas, semicolons and
+ *   "and" (a condition after "and" is another action's). Not brackets: an aside is the plan's own
+ *   ("for pernicious anemia (IF Ab pending)").
+ * - APART_CLAUSE, what a condition's `apart:` reads ("IM weekly x4, then transition to oral
+ *   B12": "oral" is another clause's): commas, semicolons, brackets and "and".
+ *
+ * Scans stay within [limit, from) or [from, limit): a sentence (src/rules/context.ts,
+ * sentenceAt), so a clause never crosses the end of one.
  */
-import { minOf, maxOf } from '../core/arrays.js';
 
-const STOPS = [',', ';', '(', ')', ' and '];
+export interface ClauseStops {
+  /** Single characters that part clauses. */
+  readonly chars: string;
+  /** " and " parts clauses. */
+  readonly and?: boolean;
+  /** A tab or a run of two spaces (a template's columns) parts clauses. */
+  readonly columns?: boolean;
+  /** A hyphen or dash with a space on each side parts clauses ("Macrocytosis - B12 deficiency vs MDS"). */
+  readonly dashes?: boolean;
+}
 
-/** The text of the clause of `text` around [start, end), within `sentence`. */
+export const CUE_CLAUSE: ClauseStops = { chars: ',()', columns: true, dashes: true };
+export const PLAN_CLAUSE: ClauseStops = { chars: ',;', and: true };
+export const APART_CLAUSE: ClauseStops = { chars: ',;()', and: true };
+
+const AND = ' and ';
+const DASHES = '-\u2013\u2014';
+
+/** Where the clause that holds `from` starts, looking back no further than `limit`: right after the last stop before it. */
+export function clauseStart(text: string, from: number, limit: number, stops: ClauseStops): number {
+  for (let p = from; p > limit; p--) {
+    const c = text[p - 1]!;
+    if (stops.chars.includes(c)) return p;
+    if (stops.columns && (c === '\t' || (c === ' ' && text[p - 2] === ' '))) return p;
+    if (stops.dashes && DASHES.includes(c) && text[p - 2] === ' ' && text[p] === ' ') return p;
+    if (stops.and && c === ' ' && p - AND.length >= limit && text.startsWith(AND, p - AND.length)) return p;
+  }
+  return limit;
+}
+
+/** Where the clause that holds `from` ends, looking no further than `limit`: at the first stop from it. */
+export function clauseEnd(text: string, from: number, limit: number, stops: ClauseStops): number {
+  for (let k = from; k < limit; k++) {
+    const c = text[k]!;
+    if (stops.chars.includes(c)) return k;
+    if (stops.columns && (c === '\t' || (c === ' ' && text[k + 1] === ' '))) return k;
+    if (stops.dashes && DASHES.includes(c) && text[k - 1] === ' ' && text[k + 1] === ' ') return k;
+    if (stops.and && c === ' ' && text.startsWith(AND, k)) return k;
+  }
+  return limit;
+}
+
+/** The text of the clause of `text` around [start, end), within `sentence`, as `apart:` reads it. */
 export function clauseAround(text: string, sentence: readonly [number, number], start: number, end: number): string {
-  const before = text.slice(sentence[0], start);
-  const after = text.slice(end, sentence[1]);
-  const from = maxOf(
-    STOPS.map((s) => {
-      const k = before.lastIndexOf(s);
-      return k < 0 ? 0 : k + s.length;
-    }),
-    0,
-  );
-  const to = minOf(
-    STOPS.map((s) => after.indexOf(s)).filter((k) => k >= 0),
-    after.length,
-  );
-  return before.slice(from) + text.slice(start, end) + after.slice(0, to);
+  return text.slice(clauseStart(text, start, sentence[0], APART_CLAUSE), clauseEnd(text, end, sentence[1], APART_CLAUSE));
 }

@@ -11,6 +11,7 @@
  */
 import { pushAll } from '../core/arrays.js';
 import { foldCase, isWordChar, phraseKey, WordList } from './words.js';
+import { clauseEnd, clauseStart, CUE_CLAUSE, PLAN_CLAUSE } from './clauses.js';
 
 export const ASSERTIONS = ['affirmed', 'negated', 'possible', 'hypothetical', 'historical', 'family'] as const;
 export type Assertion = (typeof ASSERTIONS)[number];
@@ -120,7 +121,12 @@ export function emptyContext(): CompiledContext {
 const enum Dir {
   Forward,
   Backward,
+  /** Ends the scope of its category's cues (or, with category -1, of every cue). */
   Termination,
+  /** Ends the scope of its category's plans (`CueLists.reasons`): "will start IM B12 for ...". */
+  Reason,
+  /** Keeps a plan of its category open when it stands in the plan's clause (`CueLists.conditions`). */
+  Condition,
 }
 
 const FAMILY = CUE_CATEGORIES.indexOf('family');
@@ -129,20 +135,12 @@ const CURRENT = CUE_CATEGORIES.indexOf('current');
 const HISTORICAL = CUE_CATEGORIES.indexOf('historical');
 
 interface Role {
-  /**
-   * Index into CUE_CATEGORIES; for a termination, the category it ends (-1: every category; the
-   * category plus REASONS: the category's plans only).
-   */
+  /** Index into CUE_CATEGORIES; for a termination, the category it ends (-1: every category). */
   cat: number;
   dir: Dir;
   /** A forward cue that plans something: its scope also ends at its category's reasons. */
   plan?: boolean;
 }
-
-/** Added to a category's index: the terminations that end its plans only (`CueLists.reasons`). */
-const REASONS = 100;
-/** Added to a category's index: the words that make its plans conditional (`CueLists.conditions`). */
-const CONDITIONS = 200;
 
 interface Cue {
   start: number;
@@ -273,8 +271,8 @@ export class CompiledContext {
       for (const h of lists.sections) this.headingCat.set(sectionKey(h), cat);
       for (const p of lists.termination) add(p, { cat, dir: Dir.Termination });
       for (const p of lists.plans ?? []) add(p, { cat, dir: Dir.Forward, plan: true });
-      for (const p of lists.reasons ?? []) add(p, { cat: cat + REASONS, dir: Dir.Termination });
-      for (const p of lists.conditions ?? []) add(p, { cat: cat + CONDITIONS, dir: Dir.Termination });
+      for (const p of lists.reasons ?? []) add(p, { cat, dir: Dir.Reason });
+      for (const p of lists.conditions ?? []) add(p, { cat, dir: Dir.Condition });
     });
     CUE_CATEGORIES.forEach((name, cat) => {
       for (const m of config.categories[name].marks ?? []) {
@@ -422,14 +420,21 @@ export class CompiledContext {
       pushAll(raw, marks);
       raw.sort((x, y) => x.start - y.start);
     }
-    // Terminations by the category they end (-1: all): sorted starts and ends.
-    const ends: Ends = new Map();
+    const ends: Ends = { terminations: new Map(), reasons: new Map(), conditions: new Map() };
     for (const c of raw) {
-      if (c.role.dir !== Dir.Termination) continue;
-      const t = ends.get(c.role.cat) ?? { starts: [], ends: [] };
+      const byCat =
+        c.role.dir === Dir.Termination
+          ? ends.terminations
+          : c.role.dir === Dir.Reason
+            ? ends.reasons
+            : c.role.dir === Dir.Condition
+              ? ends.conditions
+              : undefined;
+      if (!byCat) continue;
+      const t = byCat.get(c.role.cat) ?? { starts: [], ends: [] };
       t.starts.push(c.start);
       t.ends.push(c.end);
-      ends.set(c.role.cat, t);
+      byCat.set(c.role.cat, t);
     }
     const a = {
       text,
@@ -741,27 +746,29 @@ function hasLowerCase(word: string): boolean {
   return word !== word.toUpperCase();
 }
 
-/** The terminations of a note by the category they end (-1: all; see REASONS, CONDITIONS): sorted starts and ends. */
-type Ends = Map<number, { starts: number[]; ends: number[] }>;
+/** Where words of one kind stand in a note: sorted starts and ends. */
+interface Spans {
+  starts: number[];
+  ends: number[];
+}
+
+/** A note's terminations (by the category they end, -1 for all), and its plans' reasons and conditions (by category). */
+interface Ends {
+  terminations: Map<number, Spans>;
+  reasons: Map<number, Spans>;
+  conditions: Map<number, Spans>;
+}
 
 /** Whether a condition of the plan `c`'s category stands in its clause or begins its sentence (from `from`). */
 function conditional(text: string, c: RawCue, from: number, limit: number, ends: Ends): boolean {
-  const t = ends.get(c.role.cat + CONDITIONS);
+  const t = ends.conditions.get(c.role.cat);
   if (!t) return false;
-  // The plan's clause: to its first comma, semicolon or "and", looked for within LIST_REACH
-  // characters (a condition further on is no longer the plan's), so a note of one long sentence
-  // is read once per plan, not to its end each time.
-  const bound = Math.min(limit, c.end + LIST_REACH);
-  let clauseEnd = bound;
-  for (let k = c.end; k < bound; k++) {
-    const ch = text[k];
-    if (ch === ',' || ch === ';' || (ch === ' ' && text.startsWith(' and ', k))) {
-      clauseEnd = k;
-      break;
-    }
-  }
+  // The plan's clause (PLAN_CLAUSE), looked for within LIST_REACH characters (a condition further
+  // on is no longer the plan's), so a note of one long sentence is read once per plan, not to its
+  // end each time.
+  const planEnd = clauseEnd(text, c.end, Math.min(limit, c.end + LIST_REACH), PLAN_CLAUSE);
   const next = t.starts[lowerBound(t.starts, c.end)];
-  if (next !== undefined && next < clauseEnd) return true;
+  if (next !== undefined && next < planEnd) return true;
   const first = t.starts[lowerBound(t.starts, from)];
   return first !== undefined && first < c.start && spacesOnly(text, from, first);
 }
@@ -772,8 +779,8 @@ function forwardReach(text: string, c: RawCue, from: number, limit: number, ends
   // IM B12 for pernicious anemia if IF antibody is positive") or begins its sentence ("If MMA is
   // elevated, will start IM B12 for B12 deficiency"); not one in a later clause ("..., recheck
   // level once loading complete").
-  const reasons = c.role.plan && !conditional(text, c, from, limit, ends) ? ends.get(c.role.cat + REASONS) : undefined;
-  for (const t of [ends.get(-1), ends.get(c.role.cat), reasons]) {
+  const reasons = c.role.plan && !conditional(text, c, from, limit, ends) ? ends.reasons.get(c.role.cat) : undefined;
+  for (const t of [ends.terminations.get(-1), ends.terminations.get(c.role.cat), reasons]) {
     const next = t?.starts[lowerBound(t.starts, c.end)];
     if (next !== undefined && next < limit) limit = next;
   }
@@ -785,7 +792,7 @@ function forwardReach(text: string, c: RawCue, from: number, limit: number, ends
 
 /** Where the scope of a backward cue starts: its sentence's start (`limit`), a termination, its word window or its clause's start. */
 function backwardReach(text: string, c: RawCue, limit: number, ends: Ends, window: number): number {
-  for (const t of [ends.get(-1), ends.get(c.role.cat)]) {
+  for (const t of [ends.terminations.get(-1), ends.terminations.get(c.role.cat)]) {
     if (!t) continue;
     const i = lowerBound(t.ends, c.start + 1) - 1;
     const prev = i >= 0 ? t.ends[i]! : -1;
@@ -799,7 +806,7 @@ function backwardReach(text: string, c: RawCue, limit: number, ends: Ends, windo
   // deficiency, discussed." is current).
   const name = CUE_CATEGORIES[c.role.cat];
   if (name === 'current') return reach;
-  return clauseStart(text, c.start, c.end, reach, name === 'negation' || name === 'historical' || name === 'uncertainty');
+  return cueClauseStart(text, c.start, c.end, reach, name === 'negation' || name === 'historical' || name === 'uncertainty');
 }
 
 /** Where the word limit ends a forward scope: the start of the (n+1)th word after `from`. */
@@ -882,8 +889,8 @@ function wordsBackward(text: string, from: number, limit: number, n: number): nu
  * clause names a condition and nothing else (bareClause): "Acute blood loss anemia, resolved.",
  * "Hemoccult, negative"; "B12 deficiency anemia, likely dietary" is no such clause.
  */
-function clauseStart(text: string, from: number, end: number, limit: number, alone: boolean): number {
-  const start = clauseStop(text, from, limit);
+function cueClauseStart(text: string, from: number, end: number, limit: number, alone: boolean): number {
+  const start = clauseStart(text, from, limit, CUE_CLAUSE);
   if (!alone || start <= limit || !spacesOnly(text, start, from)) return start;
   // Nothing but the clause's end, or a template's next column, follows the cue: "Melena  none
   // Hematochezia  none".
@@ -893,7 +900,7 @@ function clauseStart(text: string, from: number, end: number, limit: number, alo
   // The clause before, its stop and the white space after that stop aside ("blood #1   Negative").
   let stop = start - 1;
   while (stop > limit && (text[stop - 1] === ' ' || text[stop - 1] === '\t')) stop--;
-  const before = clauseStop(text, stop, limit);
+  const before = clauseStart(text, stop, limit, CUE_CLAUSE);
   return bareClause(text, before, stop) ? before : start;
 }
 
@@ -927,19 +934,6 @@ function columnEndsAfter(text: string, i: number, words: number): boolean {
 
 /** What ends a clause after a cue that is a clause of its own. */
 const CLAUSE_ENDS = '.,;:)\n\r!?';
-
-/** After the last comma, bracket or spaced dash before `from`, or `limit`. */
-function clauseStop(text: string, from: number, limit: number): number {
-  for (let i = from - 1; i >= limit; i--) {
-    const c = text[i];
-    if (c === ',' || c === '(' || c === ')' || c === '\t') return i + 1;
-    // A run of spaces is a template's columns: "Indication: pernicious anemia   Complications: none".
-    if (c === ' ' && text[i - 1] === ' ') return i + 1;
-    // A dash between spaces separates clauses too: "Macrocytosis - B12 deficiency vs MDS".
-    if ((c === '-' || c === '\u2013' || c === '\u2014') && text[i - 1] === ' ' && text[i + 1] === ' ') return i + 1;
-  }
-  return limit;
-}
 
 /** Words that link an item's head to what it is about: "Etiology of", "Transfusion for" (not "in": "Blood in stool" is one item). */
 const ITEM_LINKS = new Set([
