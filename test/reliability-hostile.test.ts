@@ -671,18 +671,28 @@ describe('__proto__ and constructor keys are plain data', () => {
   });
 });
 
-test('empty files: JSON is a parse error, YAML and NDJSON an empty-file warning; each counts as one chart', () => {
-  const r = lintWith({ 'empty.json': '', 'empty.yaml': '', 'empty.ndjson': '' });
+test('empty files: JSON is a parse error, YAML and NDJSON an empty-file error (a failed export fails the gate); each counts as one chart', () => {
+  const r = lintWith({ 'empty.json': '', 'empty.yaml': '', 'empty.ndjson': '', 'blank.ndjson': '\n\n', 'comment.yaml': '# nothing\n' });
   expectRunWentOn(r);
   expect(only(r.report, 'empty.json')).toMatchObject({ ruleId: 'parse-error', message: 'Invalid JSON: the file is empty (no JSON value)' });
-  for (const f of ['empty.yaml', 'empty.ndjson']) {
+  for (const f of ['empty.yaml', 'empty.ndjson', 'blank.ndjson', 'comment.yaml']) {
     expect(only(r.report, f)).toMatchObject({
       ruleId: 'chart-format',
-      severity: 'warning',
+      severity: 'error',
       message: 'The file is empty: expected one or more charts.',
     });
   }
-  expect(r.report.summary.charts).toBe(4);
+  expect(r.report.summary.charts).toBe(6);
+});
+
+test('an empty NDJSON file alone fails the run (exit 1), streamed or read whole', () => {
+  for (const env of [{}, { B12LINT_STREAM_THRESHOLD: '0' }] as Record<string, string>[]) {
+    const s = newScratch();
+    s.write('export.ndjson', '');
+    const r = cliJson(['--no-config-lookup', 'export.ndjson'], { cwd: s.dir, env });
+    expect(r.code).toBe(1);
+    expect(only(r.report, 'export.ndjson')).toMatchObject({ ruleId: 'chart-format', severity: 'error' });
+  }
 });
 
 test('a UTF-8 byte-order mark is accepted: same findings at the same places', () => {

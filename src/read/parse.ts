@@ -8,9 +8,10 @@
  */
 import { Composer, isScalar, Lexer, LineCounter, type CST, type Document } from 'yaml';
 import type { Position } from '../finding.js';
+import { pushAll } from '../core/arrays.js';
 import type { Decoded } from './decode.js';
 import { JsonLocator, offsetToPosition, type Locator } from './json-locate.js';
-import { findJsonError, MAX_JSON_DEPTH, tooDeepAt, tooDeepEntries } from './json-syntax.js';
+import { duplicateKeys, findJsonError, keysHeld, keysWritten, MAX_JSON_DEPTH, tooDeepAt, tooDeepEntries } from './json-syntax.js';
 import { aliasProblem, mayHoldAliases } from './yaml-aliases.js';
 import { addDuplicateKeyErrors } from './yaml-keys.js';
 import { limitedCst, MAX_YAML_DEPTH, type TooDeepDocument } from './yaml-depth.js';
@@ -201,7 +202,42 @@ export function parseJson(text: string, options: ParseOptions = {}): ParsedFile 
     }
   }
   checkValueCount(value, text, options.maxValues);
-  return parsed('json', [{ value, locator: new JsonLocator(text), start: { line: 1, column: 1 } }], problems);
+  return parsed('json', [{ value, locator: new JsonLocator(text), start: { line: 1, column: 1 } }], problems, keysGivenTwice(text, value));
+}
+
+/** The most keys given twice that one JSON text lists; the others are counted in one more problem. */
+const DUPLICATES_LISTED = 100;
+
+/**
+ * `chart-format` problems for the keys a valid JSON text gives twice in one object (`JSON.parse`
+ * keeps the last value and drops the first without a word: a second `services` list loses the
+ * first one's claim lines). Found only where the cheap count says there may be one
+ * (json-syntax.ts, duplicateKeys).
+ */
+export function keysGivenTwice(text: string, value: unknown, baseLine = 1): ParseProblem[] {
+  if (keysWritten(text) <= keysHeld(value)) return [];
+  const found = duplicateKeys(text);
+  const out: ParseProblem[] = [];
+  // The offsets come in text order: their lines are counted in one pass.
+  let line = baseLine;
+  let lineStart = 0;
+  let i = 0;
+  for (const { offset, key } of found.slice(0, DUPLICATES_LISTED)) {
+    for (; i < offset; i++) {
+      if (text.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    // A key is named only when it is a plain name ("services"): the rest of a chart's text stays out of reports.
+    const name = /^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(key) ? `"${key}" is given twice in one object` : 'a key is given twice in one object';
+    out.push({ line, column: 1 + offset - lineStart, message: `Duplicate key: ${name}; b12lint reads the last value only.` });
+  }
+  if (found.length > DUPLICATES_LISTED) {
+    const more = found.length - DUPLICATES_LISTED;
+    out.push({ ...out[out.length - 1]!, message: `${more.toLocaleString('en-US')} more keys given twice are not listed.` });
+  }
+  return out;
 }
 
 /**
@@ -210,6 +246,7 @@ export function parseJson(text: string, options: ParseOptions = {}): ParsedFile 
  */
 export function parseNdjson(text: string, broken: ReadonlyMap<number, ParseProblem> = new Map(), options: ParseOptions = {}): ParsedFile {
   const problems: ParseProblem[] = [];
+  const formatProblems: ParseProblem[] = [];
   function* lines(): Generator<SourceDoc> {
     let lineNo = 0;
     let start = 0;
@@ -228,20 +265,21 @@ export function parseNdjson(text: string, broken: ReadonlyMap<number, ParseProbl
           problems.push(one.problem);
           continue;
         }
+        pushAll(formatProblems, one.formatProblems);
         yield one.doc;
       }
       if (end === text.length) break;
     }
   }
-  return parsed('ndjson', lines(), problems);
+  return parsed('ndjson', lines(), problems, formatProblems);
 }
 
-/** One non-blank NDJSON line (without its line break): a document, or why it is not one. */
+/** One non-blank NDJSON line (without its line break): a document and its keys given twice, or why it is not one. */
 export function parseNdjsonLine(
   lineText: string,
   lineNo: number,
   options: ParseOptions = {},
-): { doc: SourceDoc } | { problem: ParseProblem } {
+): { doc: SourceDoc; formatProblems: ParseProblem[] } | { problem: ParseProblem } {
   const far = farTooDeep(lineText, lineNo);
   if (far) return { problem: far };
   let value: unknown;
@@ -258,7 +296,10 @@ export function parseNdjsonLine(
           : jsonProblem(lineText, err, lineNo),
     };
   }
-  return { doc: { value, locator: new JsonLocator(lineText, lineNo), start: { line: lineNo, column: 1 } } };
+  return {
+    doc: { value, locator: new JsonLocator(lineText, lineNo), start: { line: lineNo, column: 1 } },
+    formatProblems: keysGivenTwice(lineText, value, lineNo),
+  };
 }
 
 /**

@@ -60,6 +60,12 @@ export { DEFAULT_MAX_FILE_SIZE };
 /** What lints a chart: the engine, or anything that takes charts the same way (`convert` collects them). */
 export type ChartLinter = Pick<Engine, 'lint'>;
 
+/**
+ * A chart file with no chart in it: an error, as an empty list of charts is. A nightly export that
+ * failed and wrote nothing must not pass a pre-billing gate.
+ */
+export const EMPTY_FILE = 'The file is empty: expected one or more charts.';
+
 export function fileFinding(ruleId: string, message: string, pos: Position = { line: 1, column: 1 }, pointer = ''): Finding {
   return {
     ruleId,
@@ -256,10 +262,7 @@ export function lintDecoded(
     }
     out.charts += ones + (whole > 0 ? 1 : 0);
     if (docs === 0 && parsed.problems.length === 0) {
-      out.findings.push({
-        ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'),
-        severity: 'warning',
-      });
+      out.findings.push(fileFinding(ENGINE_RULES.chartFormat, EMPTY_FILE));
       out.charts += 1;
     }
   } catch (err) {

@@ -13,6 +13,7 @@ import { isUtf16, ndjsonLines } from '../read/ndjson-stream.js';
 import { formatOf, parseNdjsonLine } from '../read/parse.js';
 import {
   compareFindings,
+  EMPTY_FILE,
   fileFinding,
   limitsFor,
   lintDoc,
@@ -128,6 +129,7 @@ export async function lintNdjsonStream(
         continue;
       }
       const part = lintLine(parsed.doc, l.line, display, engine, options, budget);
+      for (const p of parsed.formatProblems) part.findings.push(fileFinding(ENGINE_RULES.chartFormat, p.message, p));
       out.charts += part.charts;
       out.encounters += part.encounters;
       await charts.append(part.chartRefs);
@@ -140,8 +142,7 @@ export async function lintNdjsonStream(
       }
     }
     if (budget.unlisted > 0) await spool.append([unlistedFinding(budget, maxFindings, last)]);
-    if (lines === 0)
-      await unread({ ...fileFinding(ENGINE_RULES.chartFormat, 'The file is empty: expected one or more charts.'), severity: 'warning' });
+    if (lines === 0) await unread(fileFinding(ENGINE_RULES.chartFormat, EMPTY_FILE));
   } catch (err) {
     // The file went away or became unreadable part-way: what was read stands, the rest is one
     // finding. Anything else (Ctrl-C at a checkpoint) stops the run.

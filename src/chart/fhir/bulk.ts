@@ -12,7 +12,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ENGINE_RULES, type Severity } from '../../finding.js';
-import { deepJsonProblem, farTooDeep, jsonProblem } from '../../read/parse.js';
+import { deepJsonProblem, farTooDeep, jsonProblem, keysGivenTwice } from '../../read/parse.js';
 import { LineReader } from './bulk-read.js';
 import { Column } from './bulk-rows.js';
 import { canonicalRef, refText, refType, type ExternalLookup, type NotReadLookup } from './refs.js';
@@ -353,6 +353,7 @@ export class BulkIndex {
           this.problem(file, deep.line, deep.column, ENGINE_RULES.parseError, deep.message);
           return;
         }
+        for (const p of keysGivenTwice(lineText, value, lineNo)) this.problem(file, p.line, p.column, ENGINE_RULES.chartFormat, p.message);
         const type = isObj(value) ? text(value.resourceType) : undefined;
         if (type === undefined) {
           this.problem(
