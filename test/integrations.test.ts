@@ -202,6 +202,19 @@ describe('the GitHub Action (action.yml)', () => {
     expect(r.failed).toBe(false);
   });
 
+  test("fail-on not given: the config's failOn decides, as it does for the CLI; given, the input overrides it", () => {
+    const ws = workspace();
+    writeFileSync(join(ws, 'b12lint.config.yaml'), 'failOn: warning\n');
+    // A chart with warnings only: exit 0 under the default error, 1 under the config's warning.
+    const paths = 'charts/clinic-batch-2026-10-06.yaml';
+    const byConfig = runAction(ws, { paths, 'sarif-file': '' });
+    expect(byConfig.outputs['exit-code']).toBe('1');
+    expect(byConfig.failed).toBe(true);
+    const byInput = runAction(ws, { paths, 'sarif-file': '', 'fail-on': 'error' });
+    expect(byInput.outputs['exit-code']).toBe('0');
+    expect(byInput.failed).toBe(false);
+  });
+
   test('a broken ruleset: exit 2 recorded, no SARIF uploaded (an old one is removed), the job fails', () => {
     const ws = workspace();
     cpSync(join(ROOT, 'fixtures', 'rulesets', 'broken.yaml'), join(ws, 'broken.yaml'));

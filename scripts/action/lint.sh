@@ -10,7 +10,7 @@
 #   INPUT_RULESET     a ruleset file or built-in name (default: the config's)
 #   INPUT_CONFIG      a config file (default: the nearest b12lint.config.yaml)
 #   INPUT_FORMAT      the format written to the log (default: github, annotations)
-#   INPUT_FAIL_ON     error, warning, info or never (default: error)
+#   INPUT_FAIL_ON     error, warning, info or never (default: the config's failOn, else error)
 #   INPUT_SARIF_FILE  where SARIF is written; empty: none
 #   INPUT_ARGS        more options, separated by spaces (--icd10 codes/icd10cm_order_2026.txt)
 #   GITHUB_OUTPUT     the file step outputs are appended to
@@ -24,7 +24,9 @@ while IFS= read -r line || [ -n "$line" ]; do
 done <<< "${INPUT_PATHS:-}"
 if [ ${#paths[@]} -eq 0 ]; then paths=(.); fi
 
-args=(--format "${INPUT_FORMAT:-github}" --fail-on "${INPUT_FAIL_ON:-error}")
+args=(--format "${INPUT_FORMAT:-github}")
+# Given only when set: an option on the command line overrides the config's failOn.
+if [ -n "${INPUT_FAIL_ON:-}" ]; then args+=(--fail-on "$INPUT_FAIL_ON"); fi
 if [ -n "${INPUT_RULESET:-}" ]; then args+=(--ruleset "$INPUT_RULESET"); fi
 if [ -n "${INPUT_CONFIG:-}" ]; then args+=(--config "$INPUT_CONFIG"); fi
 sarif="${INPUT_SARIF_FILE:-}"
