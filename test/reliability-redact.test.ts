@@ -233,3 +233,56 @@ test('a patient name that only a query draft quotes (a diagnosis described with 
     t.remove();
   }
 });
+
+test("free text beside the codes (a diagnosis's description, a lab's test name) is redacted in every format, unless it is only the ruleset's words; a medication's name stays", () => {
+  const t = scratch();
+  try {
+    const leaky = [
+      'chartId: C1',
+      'patient: { id: P1 }',
+      'encounters:',
+      '  - id: E1',
+      '    date: 2026-10-02',
+      '    diagnoses:',
+      '      - { code: D64.9, description: Anemia per Dr Zebulon 555-867-5309 }',
+      '    services:',
+      '      - { code: J3420, diagnoses: [D64.9] }',
+      '      - { code: "96372", diagnoses: [1] }',
+      '    notes:',
+      '      - { section: assessment, text: "Anemia. Quixote family at bedside." }',
+      'labs:',
+      '  - { test: b12 drawn by Quixote, loinc: 2132-9, value: 120, unit: pg/mL, date: 2026-09-30 }',
+      'medications:',
+      '  - { name: cyanocobalamin from Smyth pharmacy }',
+      '',
+    ].join('\n');
+    t.write('leaky.yaml', leaky);
+    // The same chart in the ruleset's own words: nothing of it is about the patient, and it stays.
+    t.write(
+      'plain.yaml',
+      leaky.replace('C1', 'C2').replace('Anemia per Dr Zebulon 555-867-5309', 'Anemia').replace('b12 drawn by Quixote', 'B12'),
+    );
+    const plainRun = cli(['--no-config-lookup', '-f', 'json', 'leaky.yaml'], { cwd: t.dir });
+    for (const word of ['Zebulon', 'Quixote', 'Smyth']) expect([word, plainRun.stdout.includes(word)]).toEqual([word, true]);
+    // The drug a finding is about is named as the chart names it.
+    expect(plainRun.stdout.includes('cyanocobalamin from Smyth pharmacy')).toBe(true);
+    for (const format of [...FORMATTERS.keys()]) {
+      const r = cli(['--no-config-lookup', '--redact', '-f', format, 'leaky.yaml'], { cwd: t.dir, env: { B12LINT_REDACT_KEY: 'k' } });
+      expect([format, r.code]).toEqual([format, plainRun.code]);
+      for (const word of ['Zebulon', '867-5309', 'Quixote']) expect([format, word, r.stdout.includes(word)]).toEqual([format, word, false]);
+    }
+    const redacted = JSON.parse(
+      cli(['--no-config-lookup', '--redact', '-f', 'json', 'plain.yaml'], { cwd: t.dir, env: { B12LINT_REDACT_KEY: 'k' } }).stdout,
+    ) as Report;
+    const query = redacted.results[0]!.findings.find((f) => f.query)!.query!;
+    expect(query.indicators.filter((i) => i.source !== 'note').map((i) => i.text)).toEqual([
+      'Anemia',
+      'B12 120 pg/mL',
+      'cyanocobalamin from Smyth pharmacy',
+    ]);
+    // A note excerpt that is only the matched word does not turn the ruleset's options into hashes.
+    expect(query.options).toContain('Anemia, type not further specified');
+  } finally {
+    t.remove();
+  }
+});

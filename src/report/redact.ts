@@ -41,6 +41,14 @@ export function sensitiveKey(file: string, chartId: string | undefined): string 
   return `${file}\u0000${chartId ?? ''}`;
 }
 
+/** Whether a chart's free text is only words the ruleset itself uses, or a diagnosis code's title (Engine.knownText). */
+export type KnownText = (text: string, code?: string, day?: number) => boolean;
+
+/** Whether an excerpt is the term itself, case and spacing aside. */
+function sameWords(excerpt: string, term: string | undefined): boolean {
+  return term !== undefined && spacing(excerpt).toLowerCase() === spacing(term).toLowerCase();
+}
+
 /** Keys whose values are categories, not identifiers. */
 const NOT_IDENTIFYING = new Set(['sex', 'gender', 'resourceType', 'use', 'system']);
 
@@ -49,11 +57,25 @@ const NOT_IDENTIFYING = new Set(['sex', 'gender', 'resourceType', 'use', 'system
  * note texts, and every text written under the patient in the source document (names,
  * identifiers, addresses, a birth date that is not a valid date), whatever the format.
  */
-export function sensitiveStrings(chart: Chart, doc: unknown): string[] {
+export function sensitiveStrings(chart: Chart, doc: unknown, known: KnownText = () => false): string[] {
   const out: string[] = [chart.chartId];
   if (chart.patient.id !== undefined) out.push(chart.patient.id);
   if (chart.patient.birthDateText !== undefined) out.push(chart.patient.birthDateText);
-  for (const e of chart.encounters) for (const n of e.notes) out.push(n.text);
+  for (const e of chart.encounters) for (const n of e.notes) if (!known(n.text)) out.push(n.text);
+  // The free text an export writes beside its codes may hold anything (a document pasted into a
+  // diagnosis's description, a name): hashed where a finding quotes it, unless it is only the
+  // ruleset's own words or the code's title ("Anemia", "B12", "Vitamin B12 deficiency anemia,
+  // unspecified"). A medication's name is what a finding about it is about: it stays.
+  const free = (text: string | undefined, code?: string, day?: number): void => {
+    if (text !== undefined && text.trim() !== '' && !known(text, code, day)) out.push(text);
+  };
+  for (const e of chart.encounters) {
+    for (const d of e.diagnoses) {
+      free(d.description, d.code, e.date);
+      free(d.mappedFrom?.display, d.code, e.date);
+    }
+  }
+  for (const l of chart.labs) free(l.test);
   const stack: unknown[] = [valueAt(doc, chart.patient.ptr)];
   while (stack.length > 0 && out.length < 10_000) {
     const v = stack.pop();
@@ -219,7 +241,9 @@ export class Redactor {
     const values: string[] = [];
     if (f.chartId !== undefined) values.push(f.chartId);
     if (f.encounterId !== undefined) values.push(f.encounterId);
-    for (const e of f.evidence) if (e.excerpt !== undefined) values.push(e.excerpt);
+    // An excerpt that is only the term the rule matched ("Anemia") is the ruleset's word: hashed in
+    // its own field, but not wherever the word stands ("Anemia, type not further specified").
+    for (const e of f.evidence) if (e.excerpt !== undefined && !sameWords(e.excerpt, e.term)) values.push(e.excerpt);
     for (const i of f.query?.indicators ?? []) if (i.source === 'note') values.push(i.text);
     const sets = [this.patternsOf(sensitiveKey(file, f.chartId)), patterns(values)];
     const quoting = QUOTING_RULES.has(f.ruleId);

@@ -11,7 +11,8 @@ import { diagnosisDataQuality, labDataQuality } from './data-quality.js';
 import { diagnosisEvidence, forgetHits, merge } from './evidence.js';
 import { subjectOf } from './subject.js';
 import { buildQuery, forgetBoundaries } from './query.js';
-import { parseTemplate, render, type TemplatePart } from './template.js';
+import { parseTemplate, render, spacing, type TemplatePart } from './template.js';
+import { foldCase } from './words.js';
 import type { CompiledRule, CompiledRuleset, EvidenceRef, Outcome, Scope, SubjectKind } from './types.js';
 
 interface PreparedRule {
@@ -72,6 +73,29 @@ export class Engine {
    * Every finding of every rule for one chart. A rule that throws gives an `internal-error` finding.
    * Without `queries`, no provider query draft is built: for a run whose reports show none.
    */
+  /** The ruleset's own words, case-folded, spacing collapsed (knownText). */
+  private vocabulary: Set<string> | undefined;
+
+  /**
+   * Whether a chart's free text (a diagnosis's description, a lab's test name) says nothing of its patient: it is only a word or phrase of the ruleset's own (a term it
+   * matches, a lab test's name) or, for a diagnosis, the title of its code. `--redact` hashes any
+   * other such text a finding quotes (redact.ts, sensitiveStrings).
+   */
+  knownText = (text: string, code?: string, day?: number): boolean => {
+    const key = foldCase(spacing(text));
+    if (key === '') return true;
+    if (!this.vocabulary) {
+      const v = new Set<string>();
+      for (const m of this.ruleset.terms.values()) for (const t of m.terms) v.add(foldCase(spacing(t)));
+      for (const lab of this.ruleset.labs.values()) for (const n of lab.names) v.add(foldCase(spacing(n)));
+      this.vocabulary = v;
+    }
+    if (this.vocabulary.has(key)) return true;
+    if (code === undefined || day === undefined) return false;
+    const title = this.ruleset.codeTable.lookup(code, day)?.description;
+    return title !== undefined && foldCase(spacing(title)) === key;
+  };
+
   lint(chart: Chart, debug = false, queries = true): UnlocatedFinding[] {
     nextChart();
     forgetHits();

@@ -18,6 +18,7 @@ import { JsonLocator } from '../read/json-locate.js';
 import { formatOf } from '../read/parse.js';
 import { BulkFindings } from './bulk-findings.js';
 import { fileFinding, keepQuoted, lintFile, toFinding, type ChartLinter, type FileOutcome, type LintFileOptions } from './lint-file.js';
+import type { KnownText } from '../report/redact.js';
 import type { Chart } from '../chart/model.js';
 import { streamThreshold } from './lint-stream.js';
 import { addTo, pushAll } from '../core/arrays.js';
@@ -191,9 +192,10 @@ function keepQuotedInExport(
   entries: readonly { resource: unknown }[],
   sources: readonly BulkSource[],
   outcomes: readonly FileOutcome[],
+  known: KnownText | undefined,
 ): void {
   const found: Pick<FileOutcome, 'sensitive'> = {};
-  keepQuoted(found, charts, unlocated, { entry: entries.map((e) => ({ resource: e.resource })) });
+  keepQuoted(found, charts, unlocated, { entry: entries.map((e) => ({ resource: e.resource })) }, known);
   const kept = found.sensitive;
   if (!kept) return;
   for (const file of new Set(sources.map((s) => s.file))) {
@@ -257,7 +259,7 @@ async function lintBulk(
           home.encounters += chart.encounters.length;
           pushAll(unlocated, engine.lint(chart, options.debug, options.queries !== false));
         }
-        if (options.collectSensitive) keepQuotedInExport(adapted.charts, unlocated, entries, sources, outcomes);
+        if (options.collectSensitive) keepQuotedInExport(adapted.charts, unlocated, entries, sources, outcomes, engine.knownText);
         locate(unlocated, sources, outcomes, found);
       } catch (err) {
         const first = index.locations(patient)[0]!;

@@ -23,7 +23,7 @@ import { formatOf, parseDecoded, TooManyValues, type SourceDoc, type SourceForma
 import type { ChartEntry } from '../report/types.js';
 import type { Engine } from '../rules/engine.js';
 import { readChart, type Prefetched } from './prefetch.js';
-import { findingTexts, quotedStrings, sensitiveStrings } from '../report/redact.js';
+import { findingTexts, quotedStrings, sensitiveStrings, type KnownText } from '../report/redact.js';
 import { addTo, pushAll } from '../core/arrays.js';
 
 export interface LintFileOptions {
@@ -58,7 +58,7 @@ export interface FileOutcome {
 export { DEFAULT_MAX_FILE_SIZE };
 
 /** What lints a chart: the engine, or anything that takes charts the same way (`convert` collects them). */
-export type ChartLinter = Pick<Engine, 'lint'>;
+export type ChartLinter = Pick<Engine, 'lint'> & Partial<Pick<Engine, 'knownText'>>;
 
 /**
  * A chart file with no chart in it: an error, as an empty list of charts is. A nightly export that
@@ -318,7 +318,7 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
     if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[budget.severity]) budget.severity = f.severity;
   }
   budget.left -= listed.length;
-  if (options.collectSensitive) keepQuoted(out, adapted.charts, listed, doc.value);
+  if (options.collectSensitive) keepQuoted(out, adapted.charts, listed, doc.value, engine.knownText);
   // Charts without an id and refused candidates always have a finding, so they cost no extra locating.
   // Plain loops, not spreads and maps of arrays that are mostly empty (refused candidates): a file
   // with one, coming after thousands without, made V8 drop this function's optimized code (it is
@@ -374,6 +374,7 @@ export function keepQuoted(
   charts: readonly Chart[],
   listed: readonly UnlocatedFinding[],
   doc: unknown,
+  known?: KnownText,
 ): void {
   const texts = new Map<string, string[]>();
   for (const f of listed) {
@@ -385,7 +386,7 @@ export function keepQuoted(
   for (const chart of charts) {
     const quoting = texts.get(chart.chartId);
     if (!quoting) continue;
-    const kept = quotedStrings(sensitiveStrings(chart, doc), quoting);
+    const kept = quotedStrings(sensitiveStrings(chart, doc, known), quoting);
     if (kept.length === 0) continue;
     addTo((out.sensitive ??= new Map()), chart.chartId, kept);
   }
