@@ -70,9 +70,39 @@ describe('exit codes', () => {
     expect(summary.warnings).toBeGreaterThan(0);
     expect(cli([file]).code).toBe(0);
     expect(cli(['--fail-on', 'warning', file]).code).toBe(1);
-    expect(cli(['--max-warnings', String(summary.warnings - 1), file]).code).toBe(1);
-    expect(cli(['--max-warnings', String(summary.warnings), file]).code).toBe(0);
+    const over = cli(['--max-warnings', String(summary.warnings - 1), file]);
+    expect(over.code).toBe(1);
+    // The report alone shows no error: one line says why the run fails.
+    expect(over.stderr).toBe(
+      `b12lint: ${summary.warnings} warnings, more than --max-warnings ${summary.warnings - 1} allows: the run fails.\n`,
+    );
+    expect(cli(['--max-warnings', String(summary.warnings), file])).toMatchObject({ code: 0, stderr: '' });
     expect(cli(['--fail-on', 'never', 'fixtures/charts']).code).toBe(0);
+  });
+
+  test('--quiet shows errors only, but what it hides still fails the run under --fail-on and --max-warnings', () => {
+    const file = 'fixtures/charts/clinic-batch-2026-10-06.yaml';
+    const { summary } = cliJson([file]).report;
+    expect(cli(['--quiet', file])).toMatchObject({ code: 0, stderr: '' });
+    const failOn = cli(['--quiet', '--fail-on', 'warning', file]);
+    expect(failOn).toEqual({
+      code: 1,
+      stdout: '✔ No problems in 3 charts (1 file)\n',
+      stderr: `b12lint: ${summary.warnings} findings below error fail the run (--fail-on warning); --quiet does not show them.\n`,
+    });
+    const max = cli(['--quiet', '--max-warnings', '0', '-f', 'json', file]);
+    expect(max.code).toBe(1);
+    expect(max.stderr).toBe(`b12lint: ${summary.warnings} warnings, more than --max-warnings 0 allows: the run fails.\n`);
+    // Written to a file, the report is made piece by piece: the same exit code.
+    const dir = tmp();
+    expect(cli(['--quiet', '--fail-on', 'warning', '-f', `json:${join(dir, 'r.json')}`, file]).code).toBe(1);
+  });
+
+  test('--max-warnings takes digits only: an empty value, a sign, an exponent or a space is refused', () => {
+    for (const v of ['', ' 3', '1e1', '0x2', '1.5', '-1', '+1']) {
+      const r = cli(['--max-warnings', v, 'fixtures/charts/clean.yaml']);
+      expect([v, r.code, r.stderr]).toEqual([v, 2, `b12lint: --max-warnings takes a whole number; got ${JSON.stringify(v)}\n`]);
+    }
   });
 });
 

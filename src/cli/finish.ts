@@ -197,6 +197,10 @@ export async function finishRun(report: Report, given: FinishOptions): Promise<n
           rec.stdout(s);
           given.stdout(s);
         },
+        stderr: (s) => {
+          rec.stderr(s);
+          given.stderr(s);
+        },
       }
     : given;
   // A report held in memory takes the same way when every format goes to a file: no text of a
@@ -296,7 +300,26 @@ async function finishInPieces(input: Report, o: FinishOptions): Promise<number> 
   }
   await commitAll(files, o.signal);
   if (o.targets.every((t) => t.path !== undefined)) o.stdout(`${summaryLine(report, flagged)}\n`);
-  return exit.code(report.summary);
+  // `--quiet` hides warnings and infos, but they still count towards --fail-on and --max-warnings.
+  const code = o.quiet ? exitCode(input, o.failOn, o.maxWarnings) : exit.code(report.summary);
+  noteWhyItFails(code, input.summary, o);
+  return code;
+}
+
+/**
+ * One line on stderr where the report alone does not say why the run fails: more warnings than
+ * --max-warnings allows, or findings that fail it but that --quiet does not show.
+ */
+function noteWhyItFails(code: number, summary: Report['summary'], o: FinishOptions): void {
+  if (code !== 1) return;
+  const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+  if (o.maxWarnings !== undefined && summary.warnings > o.maxWarnings) {
+    o.stderr(`b12lint: ${count(summary.warnings, 'warning')}, more than --max-warnings ${o.maxWarnings} allows: the run fails.\n`);
+  } else if (o.quiet && summary.errors === 0) {
+    const hidden = o.failOn === 'info' ? summary.warnings + summary.infos : summary.warnings;
+    if (hidden > 0)
+      o.stderr(`b12lint: ${count(hidden, 'finding')} below error fail the run (--fail-on ${o.failOn}); --quiet does not show them.\n`);
+  }
 }
 
 function* kept(findings: Iterable<Finding>, keep: ReadonlySet<Severity>): Generator<Finding> {
@@ -310,6 +333,9 @@ function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
 export async function finish(input: Report, o: FinishOptions): Promise<number> {
   const baselined = o.baseline ? withBaseline(input, o.baseline, o) : { report: input };
   let report = baselined.report;
+  // `--quiet` hides warnings and infos, but they still count towards --fail-on and --max-warnings.
+  const code = exitCode(report, o.failOn, o.maxWarnings);
+  const summary = report.summary;
   if (o.quiet) report = keepFindings(report, (f) => f.severity === 'error');
   // The run's report is not read after this stage (its summary, which redaction keeps, aside).
   if (o.redact) report = new Redactor(o.redact).reportInPlace(report);
@@ -355,7 +381,8 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
     stdoutUsed = true;
   }
   if (!stdoutUsed) o.stdout(`${summaryLine(report, flagged)}\n`);
-  return exitCode(report, o.failOn, o.maxWarnings);
+  noteWhyItFails(code, summary, o);
+  return code;
 }
 
 /**
@@ -368,7 +395,7 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
  */
 export async function replayOutputs(
   replay: Replayed,
-  o: Pick<FinishOptions, 'cwd' | 'stdout' | 'signal'>,
+  o: Pick<FinishOptions, 'cwd' | 'stdout' | 'stderr' | 'signal'>,
 ): Promise<{ code: number; inPlace: number }> {
   o.signal?.throwIfAborted();
   const files: { file: OutputFile; what: string; shown: string }[] = [];
@@ -399,6 +426,7 @@ export async function replayOutputs(
   }
   await commitAll(files, o.signal);
   if (replay.stdout) o.stdout(replay.stdout);
+  if (replay.stderr) o.stderr(replay.stderr);
   return { code: replay.exit, inPlace };
 }
 

@@ -285,7 +285,8 @@ function parseFormats(specs: readonly string[], outputFile: string | undefined):
 
 function intOption(v: string | undefined, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
+  // Digits only: "" (an unset CI variable), " 3", "1e1" and "0x2" are no whole number a user meant.
+  const n = /^[0-9]{1,15}$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < min)
     throw new UsageError(`${name} takes a whole number${min > 0 ? ` of at least ${min}` : ''}; got "${v}"`);
   return n;
@@ -400,7 +401,12 @@ function keepOutputs(result: RunResult, recorder: OutputRecorder | undefined, co
 
 /** Writes a replay's outputs (finish.ts replayOutputs) and says `--stats`; the exit code. */
 async function finishReplay(replayed: Replayed, io: Io, stats: { stats: ScheduleStats; started: number } | undefined): Promise<number> {
-  const { code, inPlace } = await replayOutputs(replayed, { cwd: io.cwd, stdout: io.stdout, ...(io.signal ? { signal: io.signal } : {}) });
+  const { code, inPlace } = await replayOutputs(replayed, {
+    cwd: io.cwd,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    ...(io.signal ? { signal: io.signal } : {}),
+  });
   if (stats) io.stderr(formatStats(stats.stats, replayed.charts, performance.now() - stats.started, inPlace));
   return code;
 }

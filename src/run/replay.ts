@@ -53,6 +53,8 @@ const MAX_HEADER = 1024;
 const MAX_META = 64 * 1024;
 /** `#` and an HMAC-SHA-256 in base64. */
 const SEAL_LENGTH = 45;
+/** The longest note on standard error a replay keeps. */
+const MAX_NOTE = 1000;
 
 /** What a run wrote, as it wrote it. */
 export interface Replay {
@@ -64,6 +66,8 @@ export interface Replay {
   files: { path: string; bytes: Buffer }[];
   /** All the run wrote to standard output. */
   stdout: string;
+  /** What the run wrote to standard error about its outcome (why it fails), if anything. */
+  stderr?: string;
 }
 
 /**
@@ -93,6 +97,7 @@ export interface LoadedReplay {
   exit: number;
   charts: number;
   stdout: string;
+  stderr?: string;
   files: KeptFile[];
   /** The replay file's size: the report files' bytes are read only from a file of that size. */
   size: number;
@@ -130,7 +135,20 @@ interface Meta {
   exit: number;
   charts: number;
   stdout: number;
+  /** The run's note on standard error (src/cli/finish.ts, noteWhyItFails), covered by the seal. */
+  stderr?: string;
   files: [path: string, bytes: number, digest: string][];
+}
+
+/** Whether a replay file's meta line is one b12lint writes, for the report files this run writes. */
+function metaHolds(meta: Meta, files: readonly string[]): boolean {
+  // Only a run that exits 0 or 1 is kept (src/cli/main.ts keepOutputs).
+  if ((meta.exit !== 0 && meta.exit !== 1) || !Number.isSafeInteger(meta.charts) || meta.charts < 0 || !Array.isArray(meta.files))
+    return false;
+  if (!Number.isSafeInteger(meta.stdout) || meta.stdout < 0 || !meta.files.every(isKept)) return false;
+  if (meta.stderr !== undefined && (typeof meta.stderr !== 'string' || meta.stderr.length > MAX_NOTE)) return false;
+  // Only the report files this run writes: a replay never writes elsewhere.
+  return meta.files.length === files.length && meta.files.every((f, k) => f[0] === files[k]);
 }
 
 /**
@@ -342,12 +360,7 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): Loaded
     const metaEnd = buf.subarray(0, filled).indexOf(10, eol + 1);
     if (metaEnd < 0) return undefined;
     const meta = JSON.parse(buf.toString('utf8', eol + 1, metaEnd)) as Meta;
-    // Only a run that exits 0 or 1 is kept (src/cli/main.ts keepOutputs).
-    if ((meta.exit !== 0 && meta.exit !== 1) || !Number.isSafeInteger(meta.charts) || meta.charts < 0 || !Array.isArray(meta.files))
-      return undefined;
-    if (!Number.isSafeInteger(meta.stdout) || meta.stdout < 0 || !meta.files.every(isKept)) return undefined;
-    // Only the report files this run writes: a replay never writes elsewhere.
-    if (meta.files.length !== files.length || meta.files.some((f, k) => f[0] !== files[k])) return undefined;
+    if (!metaHolds(meta, files)) return undefined;
     const stdoutEnd = metaEnd + 1 + meta.stdout;
     const sealEnd = stdoutEnd + SEAL_LENGTH;
     if (meta.files.reduce((n, f) => n + f[1], sealEnd) !== st.size) return undefined;
@@ -362,6 +375,8 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): Loaded
     // Under a secret the seal says b12lint wrote it; under the public key anyone could have.
     const stdout = buf.subarray(metaEnd + 1, stdoutEnd);
     if (store.secret === undefined && unsafe(stdout)) return undefined;
+    const stderr = meta.stderr;
+    if (stderr !== undefined && store.secret === undefined && unsafe(Buffer.from(stderr))) return undefined;
     let offset = sealEnd;
     const kept = meta.files.map(([path, length, digest]) => {
       offset += length;
@@ -372,6 +387,7 @@ export function loadReplay(store: ReplayStore, files: readonly string[]): Loaded
       exit: meta.exit,
       charts: meta.charts,
       stdout: stdout.toString('utf8'),
+      ...(stderr !== undefined ? { stderr } : {}),
       files: kept,
       size: st.size,
     };
@@ -454,7 +470,12 @@ function replayBytes(store: ReplayStore, loaded: LoadedReplay): Replay['files'] 
  * Undefined when those cannot be read or do not check: the run goes the usual way.
  */
 export function settleReplay(store: ReplayStore, loaded: LoadedReplay, cwd: string): Replayed | undefined {
-  const outputs = { exit: loaded.exit, charts: loaded.charts, stdout: loaded.stdout };
+  const outputs = {
+    exit: loaded.exit,
+    charts: loaded.charts,
+    stdout: loaded.stdout,
+    ...(loaded.stderr !== undefined ? { stderr: loaded.stderr } : {}),
+  };
   if (loaded.files.length > 0) {
     const streams = standardStreams();
     const chunk = Buffer.allocUnsafe(
@@ -486,6 +507,7 @@ export function writeReplay(store: ReplayStore, key: string, replay: Replay, rul
     exit: replay.exit,
     charts: replay.charts,
     stdout: stdout.length,
+    ...(replay.stderr ? { stderr: replay.stderr } : {}),
     files: replay.files.map((f) => [f.path, f.bytes.length, createHash('sha256').update(f.bytes).digest('base64')]),
   };
   const metaLine = Buffer.from(`${JSON.stringify(meta)}\n`);
@@ -515,6 +537,7 @@ export function writeReplay(store: ReplayStore, key: string, replay: Replay, rul
  */
 export class OutputRecorder {
   private readonly out: string[] = [];
+  private readonly err: string[] = [];
   /** Each report file in the order opened (two formats sent to one path are two files: the last put in place wins, as in a run). */
   private readonly files: { path: string; parts: string[] }[] = [];
   private size = 0;
@@ -530,6 +553,12 @@ export class OutputRecorder {
 
   stdout(text: string): void {
     if (this.room(text)) this.out.push(text);
+  }
+
+  /** The run's note on its outcome (a note longer than MAX_NOTE is no note: the run is not kept). */
+  stderr(text: string): void {
+    if (this.err.join('').length + text.length > MAX_NOTE) this.overflow = true;
+    else this.err.push(text);
   }
 
   /** A report file opened, for `file` to add its text to. */
@@ -549,6 +578,7 @@ export class OutputRecorder {
       charts,
       files: this.files.map(({ path, parts }) => ({ path, bytes: Buffer.from(parts.join('')) })),
       stdout: this.out.join(''),
+      ...(this.err.length > 0 ? { stderr: this.err.join('') } : {}),
     };
   }
 }
