@@ -194,6 +194,29 @@ describe('bad input is a finding, and the run goes on', () => {
     expect(r.code).toBe(1);
   });
 
+  test("a report of an earlier run among the charts is named as one, not read as a chart's missing fields", () => {
+    const dir = tmp();
+    copyFileSync(join(ROOT, 'fixtures', 'charts', 'p-0001.yaml'), join(dir, 'p-0001.yaml'));
+    const formats = ['json:reports/b12.json', 'sarif:reports/b12.sarif.json', 'codequality:reports/cq.json'];
+    expect(cli(['--no-config-lookup', ...formats.flatMap((f) => ['-f', f]), '.'], { cwd: dir }).code).toBe(1);
+    const again = cliJson(['--no-config-lookup', 'reports'], { cwd: dir });
+    expect(again.code).toBe(1);
+    expect(
+      again.report.results.map((r) => [r.file, r.findings.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column} ${f.message}`)]),
+    ).toEqual(
+      [
+        ['reports/b12.json', 'b12lint JSON report'],
+        ['reports/b12.sarif.json', 'SARIF log'],
+        ['reports/cq.json', 'Code Quality report'],
+      ].map(([file, kind]) => [
+        file,
+        [
+          `chart-format error 1:1 This file is a ${kind}, not a chart: write reports outside the charts' folders, or name them in .b12lintignore.`,
+        ],
+      ]),
+    );
+  });
+
   test('a chart id used twice in a run is reported where it repeats', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'a.yaml'), 'chartId: SAME\nencounters: [{ id: E1, date: 2026-10-01 }]\n');
@@ -436,6 +459,17 @@ describe('subcommands', () => {
       stderr:
         'b12lint: unknown rule "b12-injection-bloodloss-dx". Did you mean `b12-injection-blood-loss-dx`? (b12lint rules lists them)\n',
     });
+  });
+
+  test("explain tells the engine's own rules too, which every report may hold", () => {
+    for (const id of ['parse-error', 'chart-format', 'read-error', 'internal-error']) {
+      const r = cli(['explain', id]);
+      expect([id, r.code, r.stderr]).toEqual([id, 0, '']);
+      expect(r.stdout).toMatch(new RegExp(`^${id} \\(error\\): .+\\n\\n.+\\n\\nReported by b12lint itself, whatever the ruleset\\.\\n$`));
+    }
+    expect(cli(['explain', 'parse-eror']).stderr).toBe(
+      'b12lint: unknown rule "parse-eror". Did you mean `parse-error`? (b12lint rules lists them)\n',
+    );
   });
 
   test('--version and --help', () => {

@@ -307,6 +307,8 @@ describe('what cannot be read is a chart-format finding, never a crash', () => {
   test('a Bundle with no patient data says so instead of giving no chart silently', () => {
     const n = adapt({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Organization', id: 'o' } }] });
     expect(n.charts).toEqual([]);
+    // One chart, not linted: the summary says "1 of 1 chart", not "1 of 0 charts".
+    expect(n.refused).toEqual(['']);
     expect(n.findings.map((f) => [f.severity, f.message])).toEqual([
       ['warning', 'This Bundle holds no resource about a patient: there is no chart to lint.'],
     ]);

@@ -453,8 +453,30 @@ export function adaptChart(value: unknown, ptr: string): AdaptResult {
   return { charts: [chart], findings: p.findings, refused: [] };
 }
 
+/** What kind of report a document is, when it is b12lint's JSON report, a SARIF log or a Code Quality report (by their members). */
+function reportKind(value: unknown): string | undefined {
+  const codeQuality = (x: unknown): boolean =>
+    isObj(x) && typeof x.check_name === 'string' && typeof x.fingerprint === 'string' && !('chartId' in x);
+  if (Array.isArray(value)) return value.length > 0 && value.every(codeQuality) ? 'Code Quality report' : undefined;
+  if (!isObj(value) || 'chartId' in value || 'encounters' in value) return undefined;
+  if (isObj(value.tool) && value.tool.name === 'b12lint' && Array.isArray(value.results)) return 'b12lint JSON report';
+  if (Array.isArray(value.runs) && (value.version === '2.1.0' || (typeof value.$schema === 'string' && value.$schema.includes('sarif'))))
+    return 'SARIF log';
+  return undefined;
+}
+
 /** Every chart of a document: one chart, or a list of charts (a JSON array, a YAML sequence). */
 export function adaptDocument(value: unknown): AdaptResult {
+  const report = reportKind(value);
+  if (report) {
+    // A report of an earlier run, written among the charts: said so, not as a chart's missing fields.
+    const message = `This file is a ${report}, not a chart: write reports outside the charts' folders, or name them in .b12lintignore.`;
+    return {
+      charts: [],
+      findings: [{ ruleId: ENGINE_RULES.chartFormat, severity: 'error', message, pointer: '', evidence: [] }],
+      refused: [''],
+    };
+  }
   if (!Array.isArray(value)) return adaptChart(value, '');
   const out: AdaptResult = { charts: [], findings: [], refused: [] };
   if (value.length === 0) {

@@ -12,6 +12,7 @@ import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
 import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from '../chart/fhir/concept-map.js';
 import { SEVERITIES } from '../finding.js';
 import { FORMATTERS, SHOWS_QUERIES } from '../report/index.js';
+import { ENGINE_RULE_INFO } from '../report/sarif.js';
 import { printable, printableBlock, printableStack, shownPath } from '../core/printable.js';
 import type { RedactOptions } from '../report/redact.js';
 import type { Report } from '../report/types.js';
@@ -651,14 +652,21 @@ function rulesCommand(opts: RulesetOpts, io: Io): number {
 }
 
 function explainCommand(id: string, opts: RulesetOpts, io: Io): number {
+  // The engine's own rules (a file that cannot be read or parsed, a chart that breaks the format)
+  // are in every report, whatever the ruleset: they are explained without one.
+  const own = ENGINE_RULE_INFO.find((r) => r.id === id);
+  if (own) {
+    io.stdout(`${own.id} (${own.severity}): ${own.title}\n\n${own.docs}\n\nReported by b12lint itself, whatever the ruleset.\n`);
+    return 0;
+  }
   const { ruleset } = setup(opts, io);
   const rule = ruleset.allRules.find((r) => r.id === id);
   if (!rule)
     throw new UsageError(
-      `unknown rule "${id}".${didYouMean(
-        id,
-        ruleset.allRules.map((r) => r.id),
-      )} (b12lint rules lists them)`,
+      `unknown rule "${id}".${didYouMean(id, [
+        ...ruleset.allRules.map((r) => r.id),
+        ...ENGINE_RULE_INFO.map((r) => r.id),
+      ])} (b12lint rules lists them)`,
     );
   io.stdout(
     `${printable(rule.id)} (${rule.severity}): ${printable(rule.title)}\n\n${printableBlock(rule.docs || '(no docs)')}\n\nDefined in ${shownPath(rule.file)}:\n\n${printableBlock(rule.source)}\n`,

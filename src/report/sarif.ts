@@ -21,7 +21,7 @@ export const ENGINE_RULE_INFO: readonly RuleInfo[] = [
     id: ENGINE_RULES.chartFormat,
     severity: 'error',
     title: 'Chart breaks the chart format',
-    docs: 'An element of the chart does not follow the chart format (a missing chartId, a date that is not a date, a chart id used twice). The element is left out and the rest of the chart is still linted.',
+    docs: 'An element of the chart does not follow the chart format (a missing chartId, a date that is not a date, a chart id used twice, a key given twice in one object, a file with no chart at all). The element is left out (of a key given twice, the last value is read) and the rest of the chart is still linted.',
   },
   {
     id: ENGINE_RULES.readError,

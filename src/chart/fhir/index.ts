@@ -101,6 +101,8 @@ export function adaptFhirDocument(value: unknown, map: ConceptMap): AdaptResult 
       evidence: [],
       message: `This ${value.resourceType} holds no resource about a patient: there is no chart to lint.`,
     });
+    // Counted as one chart, not linted (as a Bulk Data export with none is): "1 problem in 1 of 1 chart", not "in 1 of 0 charts".
+    result.refused.push('');
   }
   return result;
 }
