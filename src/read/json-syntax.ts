@@ -113,8 +113,7 @@ class Scanner {
 
   skipSpace(): void {
     const text = this.text;
-    for (let c = text.charCodeAt(this.i); c === Ch.SPACE || c === Ch.TAB || c === Ch.LF || c === Ch.CR; c = text.charCodeAt(this.i))
-      this.i++;
+    while (isJsonSpace(text.charCodeAt(this.i))) this.i++;
   }
 
   /** An error at `offset` (the current position by default). */
@@ -383,10 +382,15 @@ export function keysWritten(text: string): number {
   for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) {
     let j = i - 1;
     let c = text.charCodeAt(j);
-    while (c === Ch.SPACE || c === Ch.TAB || c === Ch.LF || c === Ch.CR) c = text.charCodeAt(--j);
+    while (isJsonSpace(c)) c = text.charCodeAt(--j);
     if (c === Ch.QUOTE) n++;
   }
   return n;
+}
+
+/** JSON's white space: space, tab, line feed, carriage return. */
+function isJsonSpace(c: number): boolean {
+  return c === Ch.SPACE || c === Ch.TAB || c === Ch.LF || c === Ch.CR;
 }
 
 /** The keys of every object in a parsed JSON value (counted without recursion). */
@@ -429,11 +433,7 @@ export function duplicateKeys(text: string): DuplicateKey[] {
       const end = stringEnd(text, i);
       const keys = open[open.length - 1];
       let k = end + 1;
-      while (
-        k < text.length &&
-        (text.charCodeAt(k) === Ch.SPACE || text.charCodeAt(k) === Ch.TAB || text.charCodeAt(k) === Ch.LF || text.charCodeAt(k) === Ch.CR)
-      )
-        k++;
+      while (isJsonSpace(text.charCodeAt(k))) k++;
       if (keys && text.charCodeAt(k) === Ch.COLON) {
         const raw = text.slice(i, end + 1);
         const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
