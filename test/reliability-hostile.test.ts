@@ -109,13 +109,21 @@ test('a YAML alias inside the list or mapping it names (a value with no end) is 
   });
 });
 
-test("anchors of empty lists used thousands of times are read in one pass (the yaml package's own count took the cube of the aliases: hours for these 13 KB)", () => {
-  // 3,000 aliases of an empty list, and 300 aliases of that list: 900,000 values, under the bound.
-  const text = `chartId: C-1\na: &a []\nb: &b [${Array(3000).fill('*a').join(', ')}]\nc: [${Array(300).fill('*b').join(', ')}]\n`;
-  const r = lintWith({ 'many.yaml': text });
+test("anchors of empty lists used many times are read in one pass (the yaml package's own count took the cube of the aliases: hours for 13 KB); past 1,000 aliases a document is refused", () => {
+  // 900 aliases of an empty list, and 90 aliases of that list: 81,000 values, under both bounds.
+  const text = `chartId: C-1\na: &a []\nb: &b [${Array(900).fill('*a').join(', ')}]\nc: [${Array(90).fill('*b').join(', ')}]\n`;
+  // 3,000 and 300: the package would search every alias before each one (a square of them).
+  const more = `chartId: C-2\na: &a []\nb: &b [${Array(3000).fill('*a').join(', ')}]\nc: [${Array(300).fill('*b').join(', ')}]\n`;
+  const r = lintWith({ 'many.yaml': text, 'more.yaml': more });
   expectRunWentOn(r);
   expect(findingsOf(r.report, 'many.yaml').map((f) => [f.ruleId, f.message])).toEqual([
     ['chart-format', 'Missing `encounters`: expected a list.'],
+  ]);
+  expect(findingsOf(r.report, 'more.yaml').map((f) => [f.ruleId, f.message])).toEqual([
+    [
+      'parse-error',
+      'Invalid YAML: the document holds more than 1,000 aliases, more than a chart needs and more than b12lint reads in bounded time',
+    ],
   ]);
 });
 

@@ -107,3 +107,25 @@ test('an alias of a list that holds it is found however deep it stands, and an a
   expect(parsed.problems).toEqual([]);
   expect([...parsed.docs].map((d) => d.value)).toEqual([{ a: [1, [2], [2]] }]);
 });
+
+test('more than 1,000 aliases in one document are refused at the one past the bound (the package resolves each by a search of those before it)', () => {
+  const doc = (n: number): string => `a: &x v\nlist: [${Array.from({ length: n }, () => '*x').join(', ')}]\n`;
+  expect(parseYaml(doc(1000)).problems).toEqual([]);
+  const text = doc(200_000);
+  const parsed = parseYaml(text);
+  expect(parsed.problems.map((p) => p.message)).toEqual([
+    'Invalid YAML: the document holds more than 1,000 aliases, more than a chart needs and more than b12lint reads in bounded time',
+  ]);
+  // At the 1,001st alias: line 2, after "list: [" and 1,000 aliases of four characters ("*x, ").
+  expect(parsed.problems[0]).toMatchObject({ line: 2, column: 8 + 1000 * 4 });
+});
+
+test('aliases that repeat a long text past the bound of characters (values times 64) are refused, though their values are few', () => {
+  const note = 'Patient denies melena. '.repeat(100); // 2,300 characters
+  const doc = (n: number): string => `a: &x "${note}"\nnotes: [${Array.from({ length: n }, () => '*x').join(', ')}]\n`;
+  // 300 values allowed: 19,200 characters. Eight copies (with the anchored one) fit, nine do not.
+  expect(parseYaml(doc(7), { maxValues: LIMIT }).problems).toEqual([]);
+  expect(parseYaml(doc(9), { maxValues: LIMIT }).problems.map((p) => p.message)).toEqual([
+    'Invalid YAML: with its aliases, the document stands for more than 19,200 characters of text (an alias bomb)',
+  ]);
+});

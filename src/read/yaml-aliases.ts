@@ -27,44 +27,88 @@ class Refused {
 }
 
 /**
- * The first problem of the document's aliases with at most `limit` values in all, or undefined.
- * Linear in the document's nodes (recursive, one level a level of the document: its depth is bounded
- * before, src/read/yaml-depth.ts).
+ * The most aliases one document may hold. The package resolves each alias by searching every
+ * anchor and alias before it, so its time grows with the square of their number: 100,000 aliases
+ * in 700 KB took 99 s, with Ctrl-C unheard until the end. A chart has few, if any.
+ */
+export const MAX_ALIASES = 1_000;
+
+/** Each YAML value stands for at least this many characters of text, as `--max-file-size` counts values (one per 64 bytes). */
+const CHARS_PER_VALUE = 64;
+
+/** A number of characters as a message gives it: in MB from 1 MB up. */
+function textSize(chars: number): string {
+  return chars >= 1048576 ? `${Math.round(chars / 1048576).toLocaleString('en-US')} MB` : `${chars.toLocaleString('en-US')} characters`;
+}
+
+/** What a node stands for, its aliases expanded: values, and characters of scalar text. */
+interface Size {
+  values: number;
+  chars: number;
+}
+
+/**
+ * The first problem of the document's aliases, or undefined: more than MAX_ALIASES of them, more
+ * than `limit` values in all, or more than `limit` times 64 characters of text (one note of 1 MB
+ * repeated by 20,000 aliases stood for 20 GB, and the rules read each copy). Linear in the
+ * document's nodes (recursive, one level a level of the document: its depth is bounded before,
+ * src/read/yaml-depth.ts).
  */
 export function aliasProblem(doc: Document, limit: number): AliasProblem | undefined {
   const latest = new Map<string, unknown>(); // an anchor: its latest node so far
-  const sizes = new Map<unknown, number>(); // an anchored node walked: the values it stands for
+  const sizes = new Map<unknown, Size>(); // an anchored node walked: what it stands for
   const open = new Set<unknown>(); // the anchored nodes being walked (those around the current one)
-  let total = 0;
-  const over = (at: number): never => {
-    throw new Refused({
-      offset: at,
-      message: `with its aliases, the document stands for more than ${limit.toLocaleString('en-US')} values (an alias bomb)`,
-    });
+  const maxChars = limit * CHARS_PER_VALUE;
+  let values = 0;
+  let chars = 0;
+  let aliases = 0;
+  const refuse = (at: number, message: string): never => {
+    throw new Refused({ offset: at, message });
   };
-  /** The values `node` stands for, added to the total. */
-  const walk = (node: unknown): number => {
-    if (node === null || node === undefined) return 0;
+  /** What `node` stands for, added to the totals. */
+  const walk = (node: unknown): Size => {
+    if (node === null || node === undefined) return { values: 0, chars: 0 };
     if (isAlias(node)) {
       const at = node.range?.[0] ?? 0;
+      if (++aliases > MAX_ALIASES)
+        refuse(
+          at,
+          `the document holds more than ${MAX_ALIASES.toLocaleString('en-US')} aliases, more than a chart needs and more than b12lint reads in bounded time`,
+        );
       const target = latest.get(node.source);
-      if (target === undefined) return 0; // an alias to no anchor: the package refuses it
-      if (open.has(target))
-        throw new Refused({ offset: at, message: 'an alias stands for a list or mapping that holds it: its value would never end' });
-      const size = sizes.get(target) ?? 0;
-      total += size;
-      if (total > limit) over(at);
+      if (target === undefined) return { values: 0, chars: 0 }; // an alias to no anchor: the package refuses it
+      if (open.has(target)) refuse(at, 'an alias stands for a list or mapping that holds it: its value would never end');
+      const size = sizes.get(target) ?? { values: 0, chars: 0 };
+      values += size.values;
+      chars += size.chars;
+      if (values > limit)
+        refuse(at, `with its aliases, the document stands for more than ${limit.toLocaleString('en-US')} values (an alias bomb)`);
+      if (chars > maxChars) refuse(at, `with its aliases, the document stands for more than ${textSize(maxChars)} of text (an alias bomb)`);
       return size;
     }
-    if (isPair(node)) return walk(node.key) + walk(node.value);
+    if (isPair(node)) {
+      const k = walk(node.key);
+      const v = walk(node.value);
+      return { values: k.values + v.values, chars: k.chars + v.chars };
+    }
     const anchor = isNode(node) ? node.anchor : undefined;
     if (anchor) {
       latest.set(anchor, node);
       open.add(node);
     }
-    total += 1; // checked at the next alias: a document without aliases is bounded by its text
-    let size = 1;
-    if (isCollection(node)) for (const item of node.items) size += walk(item);
+    values += 1; // checked at the next alias: a document without aliases is bounded by its text
+    const size = { values: 1, chars: 0 };
+    if (isCollection(node)) {
+      for (const item of node.items) {
+        const s = walk(item);
+        size.values += s.values;
+        size.chars += s.chars;
+      }
+    } else if (isNode(node) && node.range) {
+      // A scalar: the characters of its text (a quoted or block scalar's as written).
+      size.chars = node.range[1] - node.range[0];
+      chars += size.chars;
+    }
     if (anchor) {
       open.delete(node);
       sizes.set(node, size);
