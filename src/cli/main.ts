@@ -709,7 +709,18 @@ export async function main(argv: readonly string[], givenIo?: Io): Promise<numbe
   const watch = givenIo ? undefined : watchSignals();
   const io = givenIo ?? processIo(watch!.signal);
   try {
-    return await runMain(argv, io);
+    const code = await runMain(argv, io);
+    if (!watch) return code;
+    // A signal that came while this thread was busy at the end of the run waits in the event loop:
+    // heard now, before its handler goes (removed first, the signal was lost and the run exited 0).
+    await new Promise((resolve) => setImmediate(resolve));
+    const reason: unknown = watch.signal.aborted ? watch.signal.reason : undefined;
+    // (A run the signal stopped has said so already, and returns its exit code.)
+    if (reason instanceof Interrupted && code !== reason.exitCode) {
+      say(io, `${reason.message} as the run ended`);
+      return reason.exitCode;
+    }
+    return code;
   } finally {
     watch?.dispose();
   }

@@ -181,3 +181,25 @@ test("SIGTERM while the report waits for a FIFO's reader: the FIFO stays a FIFO"
   expectStopped(r, 'SIGTERM', s, ['c.json', 'report.fifo']);
   expect(lstatSync(join(s.dir, 'report.fifo')).isFIFO()).toBe(true);
 });
+
+test('a signal that comes as the run ends is not lost: exit 130, and a line that says so', () => {
+  const s = folder();
+  s.write('one.json', JSON.stringify(chart('SIG-END')));
+  let code = 0;
+  let stderr = '';
+  try {
+    execFileSync(
+      process.execPath,
+      ['--import', join(ROOT, 'test', 'helpers', 'signal-at-summary.mjs'), BIN, '--no-config-lookup', 'one.json'],
+      {
+        cwd: s.dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+  } catch (err) {
+    const e = err as { status: number | null; stderr: Buffer };
+    code = e.status ?? -1;
+    stderr = e.stderr.toString();
+  }
+  expect({ code, stderr }).toEqual({ code: 130, stderr: 'b12lint: interrupted by SIGINT as the run ended\n' });
+});
