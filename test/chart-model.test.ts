@@ -60,7 +60,7 @@ describe('diagnosis pointers', () => {
     const r = chart([3, 'E53.8', 0, true]);
     expect(r.findings.map((f) => [f.pointer, f.message])).toEqual([
       ['/encounters/0/services/0/diagnoses/0', 'Diagnosis pointer 3 does not point at a diagnosis of this encounter (it has 2).'],
-      ['/encounters/0/services/0/diagnoses/1', "Diagnosis pointer E53.8 is not among this encounter's diagnoses."],
+      ['/encounters/0/services/0/diagnoses/1', 'Diagnosis pointer "E53.8" is not among this encounter\'s diagnoses.'],
       ['/encounters/0/services/0/diagnoses/2', 'Diagnosis pointer 0 does not point at a diagnosis of this encounter (it has 2).'],
       ['/encounters/0/services/0/diagnoses/3', 'A diagnosis pointer must be a code or a 1-based position; found the boolean true.'],
     ]);

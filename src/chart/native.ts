@@ -215,7 +215,7 @@ function resolvePointers(v: unknown, ptr: string, diagnoses: Diagnosis[], p: Cha
     // A few diagnoses (most encounters) are searched; a map is made for many.
     const d = diagnoses.length <= FEW_DIAGNOSES ? diagnoses.find((x) => x.code === wanted) : byCode(diagnoses).get(wanted);
     if (d) linked.push(d);
-    else p.add(iptr, `Diagnosis pointer ${code} is not among this encounter's diagnoses.`);
+    else p.add(iptr, `Diagnosis pointer "${shownValue(code)}" is not among this encounter's diagnoses.`);
   });
   return linked;
 }
