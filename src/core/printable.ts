@@ -12,11 +12,14 @@
 import { Document, visit } from 'yaml';
 
 /**
- * What is escaped: C0 controls (tab and line ends included), DEL, C1 controls, the Unicode line
- * and paragraph separators, and the bidirectional embeddings, overrides and isolates that make
- * a terminal show text in another order than it is ("Trojan Source").
+ * The bidirectional embeddings, overrides, isolates and marks (Arabic letter mark, left-to-right
+ * and right-to-left marks) that make a terminal show text in another order than it is ("Trojan
+ * Source"), and the zero-width space and no-break space (byte-order mark) that hide in it.
  */
-const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+const INVISIBLE = '\\u061c\\u200b\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff';
+
+/** What is escaped: C0 controls (tab and line ends included), DEL, C1 controls, the Unicode line and paragraph separators, and INVISIBLE. */
+const CONTROL = `\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${INVISIBLE}`;
 /** A CI log command marker: GitHub's `##[`, Azure Pipelines' `##vso[`, TeamCity's `##teamcity[`. */
 const MARKER = '##(?=(?:vso|teamcity)?\\[)';
 
@@ -25,10 +28,7 @@ const UNSAFE = new RegExp(`[${CONTROL}]|${MARKER}`, 'i');
 const MAYBE_UNSAFE = new RegExp(`[${CONTROL}#]`);
 const UNSAFE_ALL = new RegExp(`[${CONTROL}]|${MARKER}`, 'gi');
 /** The same, but tab and line feed kept (multi-line text a user wrote: rule docs, chart source lines). */
-const UNSAFE_IN_BLOCK = new RegExp(
-  `[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]|${MARKER}`,
-  'gi',
-);
+const UNSAFE_IN_BLOCK = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u2028\\u2029${INVISIBLE}]|${MARKER}`, 'gi');
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -109,7 +109,7 @@ export function printableDeep<T>(value: T): T {
   return value;
 }
 
-const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]|${MARKER}`, 'gi');
+const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029${INVISIBLE}]|${MARKER}`, 'gi');
 
 /**
  * JSON text (as JSON.stringify writes it, which already escapes C0 controls) with DEL, C1 and the

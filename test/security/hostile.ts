@@ -59,7 +59,7 @@ export function writeHostileCharts(dir: string): string[] {
 }
 
 /** Characters that drive a terminal, or break a line in a viewer, when printed raw. */
-const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u061c\u200b\u200e\u200f\ufeff]/;
 
 export interface Unsafe {
   line: number;
@@ -80,7 +80,8 @@ export function unsafeLines(out: string, options: { crlf?: boolean; allowCommand
     const add = (why: string): void => {
       found.push({ line: i + 1, why, text: JSON.stringify(text.slice(0, 200)) });
     };
-    if (RAW_CONTROL.test(text)) add('raw control character');
+    // A byte-order mark may open the output (csv writes one for Excel), nowhere else.
+    if (RAW_CONTROL.test(i === 0 ? text.replace(/^\ufeff/, '') : text)) add('raw control character');
     const start = text.trimStart();
     if (start.startsWith('::') && !(options.allowCommand?.test(text) ?? false)) add('starts a workflow command');
     if (/##(?:vso|teamcity)?\[/i.test(text)) add('holds a CI command marker');

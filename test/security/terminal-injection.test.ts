@@ -107,6 +107,36 @@ describe('every report format', () => {
   });
 });
 
+describe('bidirectional marks and zero-width characters (LRM, RLM, ALM, ZWSP, BOM) in chart text', () => {
+  const dir = scratch().dir;
+  const marks = '\u200f\u200e\u061c\u200b\ufeff';
+  writeFileSync(
+    join(dir, 'marks.json'),
+    JSON.stringify({
+      chartId: `abc${marks}xyz`,
+      encounters: [
+        {
+          id: `E${marks}1`,
+          date: '2026-10-02',
+          diagnoses: [{ code: 'D62' }],
+          services: [{ code: 'J3420', diagnoses: ['D62'] }],
+          notes: [{ section: 'assessment', text: `Anemia${marks}. Denies melena. Plan B12 injection today.` }],
+        },
+      ],
+    }),
+  );
+
+  test.each([...FORMATTERS.keys()])('%s: none of them raw', (format) => {
+    const r = cli(['--no-config-lookup', '-f', format, 'marks.json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(unsafeLines(r.stdout, { crlf: format === 'csv', ...(format === 'github' ? { allowCommand: GITHUB_COMMAND } : {}) })).toEqual([]);
+  });
+
+  test('stylish shows them as visible escapes', () => {
+    expect(cli(['--no-config-lookup', 'marks.json'], { cwd: dir }).stdout).toContain('encounter E\\u200f\\u200e\\u061c\\u200b');
+  });
+});
+
 describe('a streamed NDJSON file (its findings written from a spool, piece by piece)', () => {
   test('stylish and json escape it the same way', () => {
     const { dir } = scratch();
