@@ -234,3 +234,15 @@ describe('provider query drafts and the cache', () => {
     expect(again.stdout).toBe(withDrafts.stdout);
   });
 });
+
+test('a cache folder inside the folder linted is no chart folder: its files are never linted (a second run was a parse-error on cache.json)', () => {
+  const dir = scratch().dir;
+  cpSync(join(ROOT, 'fixtures', 'charts', 'clean.yaml'), join(dir, 'clean.yaml'));
+  for (const strategy of ['content', 'metadata']) {
+    for (let run = 0; run < 2; run++) {
+      const r = cli(['--no-config-lookup', '--cache-location', 'cc', '--cache-strategy', strategy, '-f', 'json', '.'], { cwd: dir });
+      expect([strategy, run, r.code, r.stderr]).toEqual([strategy, run, 0, '']);
+      expect((JSON.parse(r.stdout) as Report).results.map((x) => x.file)).toEqual(['clean.yaml']);
+    }
+  }
+});

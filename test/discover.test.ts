@@ -87,7 +87,20 @@ test("b12lint's own outputs (exclude) are left out whole and in any case, even w
   const found = await discover(['vis'], { cwd: s.dir, ignore: ['!vis/n.yaml'], exclude });
   expect(relative(s, found)).toEqual(['vis/[x].json', 'vis/g.JSON', 'vis/h.Yml', 'vis/l.ndjson', 'vis/m.jsonl', 'vis/node_modules.json']);
   await expect(discover(['vis/a b.json'], { cwd: s.dir, exclude })).rejects.toThrow(
-    '"vis/a b.json" is a report or baseline this run writes',
+    '"vis/a b.json" is a report, baseline or cache file of this run',
+  );
+});
+
+test('a folder left out (the cache folder, excludeFolders) gives none of its files to a walk or a glob, in any case', async () => {
+  const s = tree();
+  const all = relative(s, await discover(['.'], { cwd: s.dir }));
+  expect(all.some((f) => f.startsWith('vis/'))).toBe(true);
+  const found = relative(s, await discover(['.'], { cwd: s.dir, excludeFolders: [join(s.dir, 'VIS')] }));
+  expect(found.filter((f) => f.startsWith('vis/'))).toEqual([]);
+  // (A link elsewhere to a file in it is its own path, linted: only the folder's own paths are left out.)
+  expect(found).toEqual(expect.arrayContaining(all.filter((f) => !f.startsWith('vis/'))));
+  await expect(discover(['vis/*.JSON'], { cwd: s.dir, excludeFolders: [join(s.dir, 'vis')] })).rejects.toThrow(
+    'no files match "vis/*.JSON"',
   );
 });
 

@@ -37,6 +37,8 @@ export interface DiscoverOptions {
    * case-insensitive file system names them).
    */
   exclude?: readonly string[];
+  /** Absolute folders whose files are never linted in a folder walk or glob: the run's cache folder. */
+  excludeFolders?: readonly string[];
 }
 
 function toPosix(p: string): string {
@@ -92,17 +94,19 @@ function isIgnored(ig: Ignore | undefined, abs: string, cwd: string): boolean {
 }
 
 /** Whether a path is one of `paths`, in any case; a path of another length is passed over without lower-casing it. */
-function excluder(paths: readonly string[]): (abs: string) => boolean {
+function excluder(paths: readonly string[], folders: readonly string[] = []): (abs: string) => boolean {
   const lower = new Set(paths.map((p) => p.toLowerCase()));
   const lengths = new Set(paths.map((p) => p.length));
-  return (abs) => lengths.has(abs.length) && lower.has(abs.toLowerCase());
+  const under = folders.map((f) => `${f.toLowerCase()}${sep}`);
+  return (abs) =>
+    (lengths.has(abs.length) && lower.has(abs.toLowerCase())) || (under.length > 0 && under.some((f) => abs.toLowerCase().startsWith(f)));
 }
 
 /** Absolute paths of the chart files, sorted, each once. */
 export async function discover(inputs: readonly string[], options: DiscoverOptions): Promise<string[]> {
   const cwd = options.cwd;
   const ig = makeIgnore(options);
-  const excluded = excluder(options.exclude ?? []);
+  const excluded = excluder(options.exclude ?? [], options.excludeFolders ?? []);
   const skipped = (abs: string): boolean => excluded(abs) || isIgnored(ig, abs, cwd);
   const found = new Set<string>();
   const links = new Set<string>();
@@ -124,12 +128,12 @@ export async function discover(inputs: readonly string[], options: DiscoverOptio
       if (matched.length === 0)
         throw new NoFilesError(
           excluded(abs)
-            ? `"${input}" is a report or baseline this run writes`
+            ? `"${input}" is a report, baseline or cache file of this run`
             : `"${input}" is ignored (.b12lintignore or the config's ignore list)`,
         );
     } else if (st?.isDirectory()) {
       matched = walkFolder(abs, links);
-      if (ig || options.exclude?.length) matched = matched.filter((f) => !skipped(f));
+      if (ig || options.exclude?.length || options.excludeFolders?.length) matched = matched.filter((f) => !skipped(f));
       if (matched.length === 0)
         throw new NoFilesError(`no chart files (${CHART_EXTENSIONS.map((e) => `*.${e}`).join(', ')}) found in "${input}"`);
       // One folder alone: its walk is sorted and lists each file once.

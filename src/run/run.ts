@@ -73,6 +73,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     cwd: options.cwd,
     ignore: options.ignore ?? [],
     ...(options.exclude?.length ? { exclude: options.exclude } : {}),
+    // The cache folder, wherever --cache-location puts it: its files are no charts.
+    ...(options.schedule?.cache ? { excludeFolders: [options.schedule.cache.location] } : {}),
   });
   const engine = new Engine(options.ruleset, { stats: options.stats ?? false });
   const lintOptions = {
