@@ -8,6 +8,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printable, printableDeep } from '../src/core/printable.js';
+import { plainText } from '../src/report/sarif.js';
 import { describeEvidence } from '../src/report/stylish.js';
 import type { Report } from '../src/report/types.js';
 import { cli, ROOT } from './helpers/cli.js';
@@ -114,7 +115,8 @@ describe('sarif', () => {
       expect(res.ruleId).toBe(f.ruleId);
       expect(run.tool.driver.rules[res.ruleIndex].id).toBe(f.ruleId);
       expect(res.level).toBe(levels[f.severity]);
-      expect(res.message.text).toBe(f.message);
+      // Square brackets escaped (SARIF reads `[text](target)` as a link): the same message otherwise.
+      expect(res.message.text.replace(/\\([[\]])/g, '$1')).toBe(f.message);
       const loc = res.locations[0].physicalLocation;
       expect(decodeURIComponent(loc.artifactLocation.uri)).toBe(f.file);
       expect(loc.region).toEqual({ startLine: f.line, startColumn: f.column });
@@ -380,4 +382,9 @@ describe('paths from the repository root', () => {
     expect(JSON.parse(readFileSync(join(cwd, 'cq.json'), 'utf8'))[0].location.path).toBe('exports/today/a.yaml');
     expect(readFileSync(join(cwd, 'r.csv'), 'utf8')).toContain('\r\n"today/a.yaml","9","9",');
   });
+});
+
+test('sarif: square brackets of chart text in a message are escaped, so no viewer reads them as a link (SARIF 2.1.0, 3.11.6)', () => {
+  expect(plainText('unit "[l](http://e)" cannot be converted')).toBe('unit "\\[l\\](http://e)" cannot be converted');
+  expect(plainText('no brackets')).toBe('no brackets');
 });

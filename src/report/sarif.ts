@@ -78,13 +78,22 @@ function region(p: { line?: number; column?: number }): Record<string, number> |
   return p.line !== undefined && p.line > 0 ? { startLine: p.line, startColumn: Math.max(1, p.column ?? 1) } : undefined;
 }
 
+/**
+ * A message as SARIF's plain text (§3.11.6): `[text](target)` there is an embedded link that a
+ * viewer shows and follows, so the square brackets of chart text quoted in a message (a unit
+ * written `[l](http://e)`) are escaped with a backslash, as the specification asks of literal ones.
+ */
+export function plainText(text: string): string {
+  return text.includes('[') || text.includes(']') ? text.replace(/[[\]]/g, (c) => `\\${c}`) : text;
+}
+
 function location(uri: string, p: { line?: number; column?: number }): Record<string, unknown> {
   const reg = region(p);
   return { physicalLocation: { artifactLocation: { uri }, ...(reg ? { region: reg } : {}) } };
 }
 
 function relatedLocations(uri: string, evidence: readonly Evidence[]): Record<string, unknown>[] {
-  return evidence.map((e, id) => ({ id, ...location(uri, e), message: { text: describeEvidence(e) } }));
+  return evidence.map((e, id) => ({ id, ...location(uri, e), message: { text: plainText(describeEvidence(e)) } }));
 }
 
 export const sarif: Formatter = (report, options) => {
@@ -129,7 +138,7 @@ function result(f: Finding, uri: string, ruleIndex: number | undefined, id: stri
   const out: Record<string, unknown> = { ruleId: f.ruleId };
   if (ruleIndex !== undefined) out.ruleIndex = ruleIndex;
   out.level = toLevel(f.severity);
-  out.message = { text: f.message };
+  out.message = { text: plainText(f.message) };
   out.locations = [location(uri, f)];
   out.partialFingerprints = { 'b12lintFinding/v1': id };
   if (f.evidence.length) out.relatedLocations = relatedLocations(uri, f.evidence);
