@@ -1,5 +1,5 @@
 /** The reader the CLI gives the HTML report for the chart lines around findings (src/run/sources.ts). */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileSourceLines } from '../src/run/sources.js';
@@ -41,6 +41,14 @@ describe('fileSourceLines', () => {
         [5, ''],
       ]),
     );
+  });
+
+  test('a chart file that is a link gives nothing, wherever it points (charts/x.yaml -> a key file)', () => {
+    writeFileSync(join(dir, 'secret.txt'), 'aws_secret_access_key = SECRETSECRET\n');
+    symlinkSync(join(dir, 'secret.txt'), join(dir, 'linked.yaml'));
+    symlinkSync(join(dir, 'lf.yaml'), join(dir, 'also.yaml'));
+    expect(fileSourceLines(dir, 1024)('linked.yaml', new Set([1]))).toBeUndefined();
+    expect(fileSourceLines(dir, 1024)('also.yaml', new Set([1]))).toBeUndefined();
   });
 
   test('a missing file, or one over the size limit, gives nothing', () => {

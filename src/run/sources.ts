@@ -4,7 +4,7 @@
  * have findings and only for the lines it shows, and the file is read again here, decoded the way
  * the run decoded it, so line numbers agree with the findings'. Not used under --redact.
  */
-import { closeSync, constants, fstatSync, openSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { SourceLines } from '../report/types.js';
 import { readBounded, readOpened } from '../read/bounded.js';
@@ -32,6 +32,10 @@ export function fileSourceLines(cwd: string, maxFileSize: number, names: 'run' |
     let text: string;
     try {
       if (names === 'run') {
+        // A chart file that is a link shows no lines: it may point anywhere (`charts/x.yaml` ->
+        // /etc/shadow, a key file), and the HTML report is an artifact others read. Its findings
+        // still name the file, line and column.
+        if (lstatSync(abs).isSymbolicLink()) return undefined;
         // Only a regular file, opened without blocking: a pipe or device (refused by the run) would
         // block the report forever.
         const r = readBounded(abs, maxFileSize);
