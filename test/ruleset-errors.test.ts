@@ -94,6 +94,13 @@ test('an override of an unknown rule', () => {
   ]);
 });
 
+test('an override of an unknown rule whose id is no plain name (a secret pasted there) is told by its size, not quoted', () => {
+  const id = `password=hunter2 sk_live_${'A'.repeat(120)}`;
+  expect(rulesetProblems(base('', `overrides:\n  - { rule: "${id}", severity: off }\n`))).toEqual([
+    `9:13 override of unknown rule (a name of ${id.length} characters that is no plain name).`,
+  ]);
+});
+
 test('a name cut short is completed', () => {
   expect(rulesetProblems(base('  - { id: r1, severity: warn, title: t, on: chart, when: { encounter: {} }, message: m }\n'))).toEqual([
     '9:25 bad severity "warn": use error, warning, info or off. Did you mean `warning`?',

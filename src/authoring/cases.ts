@@ -6,6 +6,7 @@
  * findings' lines are lines of that file. A path to a file of several charts is one case per
  * chart; `file.yaml#CHART-ID` picks one.
  */
+import { shownName } from '../core/shown.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, type Node } from 'yaml';
@@ -104,7 +105,7 @@ export function collectCases(defs: Definitions, rulesetPath: string, testsPath: 
     if (isObj(root.tests)) {
       for (const [id, examples] of Object.entries(root.tests)) {
         if (!defs.rules.has(id)) {
-          problems.atKey(src, ['tests', id], `tests for unknown rule "${id}".${didYouMean(id, defs.rules.keys())}`);
+          problems.atKey(src, ['tests', id], `tests for unknown rule ${shownName(id)}.${didYouMean(id, defs.rules.keys())}`);
           continue;
         }
         addExamples(suite, charts, id, examples, src, ['tests', id], problems);

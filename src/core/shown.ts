@@ -36,3 +36,14 @@ export function shownValue(text: string): string {
 function isHigh(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
+
+/**
+ * A name a config or ruleset gives (a rule id, a ruleset to extend), as a message quotes it: in
+ * double quotes when it is a short plain name, else by its size only. A config from outside the
+ * repository may put anything there (a password, a key), and a message goes to a CI log.
+ */
+export function shownName(name: string): string {
+  return /^[\p{L}\p{N}][\p{L}\p{N}._:/@-]{0,79}$/u.test(name)
+    ? `"${name}"`
+    : `(a name of ${name.length.toLocaleString('en-US')} characters that is no plain name)`;
+}

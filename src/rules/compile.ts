@@ -6,6 +6,7 @@
  * a broken ruleset is refused before any chart is read. Parts the schema refused compile to
  * nothing, silently: the schema's problems already say what is wrong.
  */
+import { shownName } from '../core/shown.js';
 import { createHash } from 'node:crypto';
 import { stringify, type Node } from 'yaml';
 import { yamlNodeAt } from '../read/yaml-locate.js';
@@ -219,7 +220,7 @@ function collectOverrides(defs: Definitions, problems: Problems): Overrides {
     if (typeof v.rule !== 'string') continue;
     if (!defs.rules.has(v.rule)) {
       // A config's `rules: {id: severity}` entry is placed at its key; an override at its `rule`.
-      const message = `override of unknown rule "${v.rule}".${didYouMean(v.rule, defs.rules.keys())}`;
+      const message = `override of unknown rule ${shownName(v.rule)}.${didYouMean(v.rule, defs.rules.keys())}`;
       if (path[path.length - 1] === v.rule) problems.atKey(src, path, message);
       else problems.at(src, [...path, 'rule'], message);
       continue;

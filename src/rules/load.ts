@@ -5,6 +5,7 @@
  * refused as a whole if there is any. The shape of the file is the schema's to check; what is
  * left here is what a schema cannot know (cycles, repeated ids, what an extension extends).
  */
+import { shownName } from '../core/shown.js';
 import { dirname, resolve } from 'node:path';
 import { BUILTIN_PREFIX, builtinPath, DEFAULT_RULESET } from '../core/package.js';
 import type { Problems } from '../read/problems.js';
@@ -199,7 +200,11 @@ function loadInto(
   if (!src) {
     if (at && problems.list.length > before && problems.list[problems.list.length - 1]!.message === 'file not found') {
       problems.list.pop();
-      problems.at(at.src, at.path, `extends "${ref}": file not found (${displayPath(abs)})`);
+      problems.at(
+        at.src,
+        at.path,
+        `extends ${shownName(ref)}: file not found${shownName(ref).startsWith('"') ? ` (${displayPath(abs)})` : ''}`,
+      );
     }
     return;
   }
