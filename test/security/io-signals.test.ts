@@ -98,7 +98,7 @@ test('SIGTERM while a large file is linted by a worker thread (the main thread o
   const s = folder();
   mkdirSync(join(s.dir, 'charts'));
   // Every file goes to a worker (the inline limit at 0), as one over 2 MB would.
-  for (let i = 0; i < 200; i++) s.write(`charts/big-${i}.json`, JSON.stringify(Array.from({ length: 20 }, (_, k) => chart(`B-${i}-${k}`))));
+  for (let i = 0; i < 600; i++) s.write(`charts/big-${i}.json`, JSON.stringify(Array.from({ length: 20 }, (_, k) => chart(`B-${i}-${k}`))));
   const r = await stop(s, ['-f', 'json', '-o', 'report.json', 'charts'], 'SIGTERM', (pid) => hasFileOpenUnder(pid, join(s.dir, 'charts')), {
     B12LINT_INLINE_LIMIT: '0',
   });
