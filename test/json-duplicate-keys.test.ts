@@ -12,7 +12,7 @@ import type { Finding } from '../src/finding.js';
 import { duplicateKeys, keysHeld, keysWritten } from '../src/read/json-syntax.js';
 import { keysGivenTwice, parseText } from '../src/read/parse.js';
 import type { Report } from '../src/report/types.js';
-import { cliJson, ROOT } from './helpers/cli.js';
+import { cli, cliJson, ROOT } from './helpers/cli.js';
 import { chart, repoScratch, scratches } from './helpers/scratch.js';
 
 const newScratch = scratches();
@@ -41,12 +41,15 @@ function formatErrors(report: Report, file: string): Finding[] {
 describe('the scan', () => {
   test('finds the later key, in its own object only', () => {
     const text = '{"a":1,"b":{"a":2,"c":[{"a":3},{"a":4}]},"a":5}';
-    expect(duplicateKeys(text)).toEqual([{ offset: text.lastIndexOf('"a"'), key: 'a' }]);
+    expect(duplicateKeys(text)).toEqual([{ offset: text.lastIndexOf('"a"'), key: 'a', pointer: '/a' }]);
+    // Its pointer places it in its chart: the object's path, list indexes counted by their commas.
+    const list = '[{"id":"A","e":[1,{"x":1}]},{"id":"B","e":[{"k":1},{"k":1,"n":"a,b","k":2}]}]';
+    expect(duplicateKeys(list)).toEqual([{ offset: list.lastIndexOf('"k"'), key: 'k', pointer: '/1/e/1/k' }]);
   });
 
   test('compares keys as JSON.parse reads them, and reads no key inside a string', () => {
     const escaped = '{"a":1,"\\u0061":2}';
-    expect(duplicateKeys(escaped)).toEqual([{ offset: 7, key: 'a' }]);
+    expect(duplicateKeys(escaped)).toEqual([{ offset: 7, key: 'a', pointer: '/a' }]);
     expect(duplicateKeys('{"note":"a\\": b, \\"note\\": c","x":["note","note"]}')).toEqual([]);
     expect(duplicateKeys('{"a" : 1, "a"\n:\t2}')).toHaveLength(1);
   });
@@ -75,7 +78,7 @@ describe('the scan', () => {
   });
 
   test('a chart read whole gives the problem at its line and column', () => {
-    expect(parseText(CHART, 'json').formatProblems).toEqual([{ line: 9, column: 7, message: MESSAGE }]);
+    expect(parseText(CHART, 'json').formatProblems).toEqual([{ line: 9, column: 7, pointer: '/encounters/0/services', message: MESSAGE }]);
   });
 
   test('a key that is not a plain name is not quoted', () => {
@@ -87,6 +90,26 @@ describe('the scan', () => {
 });
 
 describe('through the CLI, the run fails on it', () => {
+  test('in its chart: the charts with findings counted right, and each key its own fingerprint', () => {
+    const s = newScratch();
+    // The second chart gives "services" twice, and "id" twice in its encounter.
+    const written =
+      JSON.stringify([chart('LIST-1')]).slice(0, -1) +
+      ',' +
+      CHART.replace('DUP-1', 'LIST-2').replace('"id": "E1",', '"id": "E1", "id": "E1",') +
+      ']';
+    s.write('list.json', written);
+    const r = cliJson(['--no-config-lookup', 'list.json'], { cwd: s.dir });
+    const twice = formatErrors(r.report, 'list.json');
+    expect(twice.map((f) => [f.chartId, f.pointer])).toEqual([
+      ['LIST-2', '/1/encounters/0/id'],
+      ['LIST-2', '/1/encounters/0/services'],
+    ]);
+    expect(new Set(twice.map((f) => f.fingerprint)).size).toBe(2);
+    expect(r.report.summary.charts).toBe(2);
+    expect(cli(['--no-config-lookup', 'list.json'], { cwd: s.dir }).stdout).toMatch(/ in 2 of 2 charts\n$/); // it said 3 of 2: the keys counted as a chart of their own
+  });
+
   test('a JSON chart file', () => {
     const s = newScratch();
     s.write('dup.json', CHART);
@@ -108,6 +131,18 @@ describe('through the CLI, the run fails on it', () => {
       expect(formatErrors(r.report, 'day.ndjson')).toMatchObject([{ severity: 'error', line: 2, column, message: MESSAGE }]);
       expect(r.report.summary.charts).toBe(2);
     }
+  });
+
+  test('a FHIR Bundle: told with its one chart', () => {
+    const s = newScratch();
+    const bundle = readFileSync(resolve(ROOT, 'fixtures/fhir/p-0001.json'), 'utf8');
+    s.write(
+      'p.json',
+      bundle.replace(/"gender": ?"/, (m) => `"gender": "female", ${m}`),
+    );
+    const r = cliJson(['--no-config-lookup', 'p.json'], { cwd: s.dir });
+    expect(formatErrors(r.report, 'p.json')).toMatchObject([{ chartId: 'P-0001', pointer: '/entry/0/resource/gender' }]);
+    expect(cli(['--no-config-lookup', 'p.json'], { cwd: s.dir }).stdout).toMatch(/ in 1 of 1 chart\n$/);
   });
 
   test('a line of a FHIR Bulk Data export', () => {
@@ -132,6 +167,10 @@ describe('through the CLI, the run fails on it', () => {
         },
       ]);
       expect(r.code).toBe(1);
+      // Told with the chart that read the line, and counted in it: no chart of its own.
+      expect(found.find((f) => f.message.startsWith('Duplicate key'))!.chartId).toBe('P-0001');
+      expect(r.report.summary.charts).toBe(2);
+      expect(cli([join(tmp.rel, 'bulk')]).stdout).toMatch(/ in 1 of 2 charts\n$/);
     } finally {
       tmp.remove();
     }

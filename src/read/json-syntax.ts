@@ -6,6 +6,8 @@
  * It keeps an explicit stack, so any depth of nesting is safe. It never runs on valid files.
  */
 
+import { escapePointerToken } from './json-locate.js';
+
 export interface JsonSyntaxError {
   /** Character offset of the error in the text. */
   offset: number;
@@ -415,35 +417,56 @@ export function keysHeld(value: unknown): number {
   return n;
 }
 
-/** A key given again in its object: where the later one's opening quote stands, and the key. */
+/**
+ * A key given again in its object: where the later one's opening quote stands, the key, and its
+ * JSON pointer in the value (`/1/encounters/0/services`), which places the finding in its chart.
+ */
 export interface DuplicateKey {
   offset: number;
   key: string;
+  pointer: string;
+}
+
+/** An open list or object of the scan: an object's keys so far and its last key, a list's index. */
+interface Open {
+  keys: Set<string> | undefined;
+  key: string;
+  index: number;
 }
 
 /** Each key of a valid JSON text given again in its object (the keys compared as JSON.parse reads them: "\u0061" is "a"). */
 export function duplicateKeys(text: string): DuplicateKey[] {
   const out: DuplicateKey[] = [];
-  // One entry per open bracket: the keys seen so far for an object, undefined for a list.
-  const open: (Set<string> | undefined)[] = [];
+  const open: Open[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === Ch.LBRACE) open.push(new Set());
-    else if (c === Ch.LBRACKET) open.push(undefined);
+    if (c === Ch.LBRACE) open.push({ keys: new Set(), key: '', index: 0 });
+    else if (c === Ch.LBRACKET) open.push({ keys: undefined, key: '', index: 0 });
     else if (c === Ch.RBRACE || c === Ch.RBRACKET) open.pop();
-    else if (c === Ch.QUOTE) {
+    else if (c === Ch.COMMA) {
+      const top = open[open.length - 1];
+      if (top && !top.keys) top.index++;
+    } else if (c === Ch.QUOTE) {
       const end = stringEnd(text, i);
-      const keys = open[open.length - 1];
+      const top = open[open.length - 1];
       let k = end + 1;
       while (isJsonSpace(text.charCodeAt(k))) k++;
-      if (keys && text.charCodeAt(k) === Ch.COLON) {
+      if (top?.keys && text.charCodeAt(k) === Ch.COLON) {
         const raw = text.slice(i, end + 1);
         const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        if (keys.has(key)) out.push({ offset: i, key });
-        else keys.add(key);
+        top.key = key;
+        if (top.keys.has(key)) out.push({ offset: i, key, pointer: pointerOf(open) });
+        else top.keys.add(key);
       }
       i = end;
     }
   }
   return out;
+}
+
+/** The JSON pointer of the open objects' current keys and the open lists' current indexes. */
+function pointerOf(open: readonly Open[]): string {
+  let p = '';
+  for (const o of open) p += `/${escapePointerToken(o.keys ? o.key : o.index)}`;
+  return p;
 }

@@ -222,7 +222,7 @@ export function keysGivenTwice(text: string, value: unknown, baseLine = 1): Pars
   let line = baseLine;
   let lineStart = 0;
   let i = 0;
-  for (const { offset, key } of found.slice(0, DUPLICATES_LISTED)) {
+  for (const { offset, key, pointer } of found.slice(0, DUPLICATES_LISTED)) {
     for (; i < offset; i++) {
       if (text.charCodeAt(i) === 10) {
         line++;
@@ -231,11 +231,14 @@ export function keysGivenTwice(text: string, value: unknown, baseLine = 1): Pars
     }
     // A key is named only when it is a plain name ("services"): the rest of a chart's text stays out of reports.
     const name = /^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(key) ? `"${key}" is given twice in one object` : 'a key is given twice in one object';
-    out.push({ line, column: 1 + offset - lineStart, message: `Duplicate key: ${name}; b12lint reads the last value only.` });
+    out.push({ line, column: 1 + offset - lineStart, pointer, message: `Duplicate key: ${name}; b12lint reads the last value only.` });
   }
   if (found.length > DUPLICATES_LISTED) {
     const more = found.length - DUPLICATES_LISTED;
-    out.push({ ...out[out.length - 1]!, message: `${more.toLocaleString('en-US')} more keys given twice are not listed.` });
+    // At the last key given twice (its place and its chart), after the hundredth.
+    const last = found[found.length - 1]!;
+    const at = offsetToPosition(text, last.offset, baseLine);
+    out.push({ ...at, pointer: last.pointer, message: `${more.toLocaleString('en-US')} more keys given twice are not listed.` });
   }
   return out;
 }

@@ -51,9 +51,9 @@ export class BulkFindings {
     this.places = outcomes.map(() => new Set());
   }
 
-  /** A finding of the export's file number `file`, in the order produced. */
-  add(file: number, f: Finding): void {
-    if (f.chartId === undefined) this.places[file]!.add(placeOf(f, true));
+  /** A finding of the export's file number `file`, in the order produced; one without a chart id stands for a chart left unread unless `unread` is false. */
+  add(file: number, f: Finding, unread = true): void {
+    if (unread && f.chartId === undefined) this.places[file]!.add(placeOf(f, true));
     if (!this.spooled) {
       this.outcomes[file]!.findings.push(f);
       return;

@@ -10,7 +10,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InputFormat } from '../chart/adapt.js';
-import { BulkIndex, type BulkSource } from '../chart/fhir/bulk.js';
+import { BulkIndex, type BulkProblem, type BulkSource } from '../chart/fhir/bulk.js';
 import { defaultConceptMap } from '../chart/fhir/concept-map.js';
 import { adaptFhirEntries } from '../chart/fhir/index.js';
 import { ENGINE_RULES, fingerprintOf, type Finding, type UnlocatedFinding } from '../finding.js';
@@ -235,7 +235,15 @@ async function lintBulk(
   const index = new BulkIndex(files, options.maxFileSize);
   const map = options.conceptMap ?? defaultConceptMap();
   try {
+    // A key given twice in a line (a problem with a pointer) is told with the chart that reads the
+    // line, once a patient's resources are put together; the other problems stand for lines unread.
+    const keysTwice = new Map<string, BulkProblem[]>();
     for (const p of index.problems) {
+      if (p.pointer !== undefined) {
+        const at = `${p.file}:${p.line}`;
+        keysTwice.set(at, [...(keysTwice.get(at) ?? []), p]);
+        continue;
+      }
       found.add(p.file, {
         ruleId: p.ruleId,
         severity: p.severity,
@@ -261,6 +269,7 @@ async function lintBulk(
         }
         if (options.collectSensitive) keepQuotedInExport(adapted.charts, unlocated, entries, sources, outcomes, engine.knownText);
         locate(unlocated, sources, outcomes, found);
+        if (keysTwice.size > 0) tellKeysTwice(keysTwice, sources, adapted.charts[0]?.chartId, found);
       } catch (err) {
         const first = index.locations(patient)[0]!;
         const f: Finding = {
@@ -278,6 +287,8 @@ async function lintBulk(
       }
       await found.spill();
     }
+    // Lines no chart read (left out, or of no patient): told all the same, standing for no chart.
+    for (const twice of keysTwice.values()) for (const p of twice) found.add(p.file, keyFinding(p, undefined), false);
     if (outcomes.every((o) => o.charts === 0)) {
       // An export that gives no chart says so, rather than "no problems in 0 charts".
       const message = `This Bulk Data export (${files.length === 1 ? '1 file' : `${files.length} files`}) holds no resource about a patient: there is no chart to lint.`;
@@ -288,4 +299,36 @@ async function lintBulk(
   }
   await found.finish();
   return outcomes;
+}
+
+/** The keys given twice in the lines a patient's chart read, told with its chart id (and then forgotten). */
+function tellKeysTwice(
+  keysTwice: Map<string, BulkProblem[]>,
+  sources: readonly BulkSource[],
+  chartId: string | undefined,
+  found: BulkFindings,
+): void {
+  for (const src of sources) {
+    const at = `${src.file}:${src.line}`;
+    const twice = keysTwice.get(at);
+    if (!twice) continue;
+    keysTwice.delete(at);
+    for (const p of twice) found.add(p.file, keyFinding(p, chartId));
+  }
+}
+
+/** The finding of a key given twice in a line of the export, with the chart that read the line (if one did). */
+function keyFinding(p: BulkProblem, chartId: string | undefined): Finding {
+  const f: Finding = {
+    ruleId: p.ruleId,
+    severity: p.severity,
+    message: p.message,
+    line: p.line,
+    column: p.column,
+    pointer: p.pointer ?? '',
+    fingerprint: fingerprintOf({ ruleId: p.ruleId, chartId, pointer: `@${p.line}${p.pointer ?? ''}` }),
+    evidence: [],
+  };
+  if (chartId) f.chartId = chartId;
+  return f;
 }

@@ -19,7 +19,7 @@ import {
 } from '../finding.js';
 import { DEFAULT_MAX_FILE_SIZE, type Bounded } from '../read/bounded.js';
 import { decode, type Decoded } from '../read/decode.js';
-import { formatOf, parseDecoded, TooManyValues, type SourceDoc, type SourceFormat } from '../read/parse.js';
+import { formatOf, parseDecoded, TooManyValues, type ParseProblem, type SourceDoc, type SourceFormat } from '../read/parse.js';
 import type { ChartEntry } from '../report/types.js';
 import type { Engine } from '../rules/engine.js';
 import { readChart, type Prefetched } from './prefetch.js';
@@ -244,12 +244,22 @@ export function lintDecoded(
     // Read as FHIR, a list is no chart list: an entry nested too deeply refuses the file once.
     const parsed = parseDecoded(decoded, format, { ...parseLimits, chartLists: options.inputFormat !== 'fhir' });
     let docs = 0;
+    // Keys given twice in a document are known before it is linted (NDJSON: as its line is read):
+    // each is placed in a chart of that document.
+    let placed = 0;
     for (const doc of parsed.docs) {
       docs++;
-      lintDoc(doc, engine, options, out, budget);
+      const charts = lintDoc(doc, engine, options, out, budget);
+      for (; placed < parsed.formatProblems.length; placed++)
+        out.findings.push(
+          formatFinding(
+            parsed.formatProblems[placed]!,
+            charts.map((c) => ({ chartId: c.chartId, pointer: c.ptr })),
+          ),
+        );
     }
     for (const p of parsed.problems) out.findings.push(fileFinding(ENGINE_RULES.parseError, p.message, p, p.pointer));
-    for (const p of parsed.formatProblems) out.findings.push(fileFinding(ENGINE_RULES.chartFormat, p.message, p));
+    for (; placed < parsed.formatProblems.length; placed++) out.findings.push(formatFinding(parsed.formatProblems[placed]!, []));
     // A file that does not parse still stands for (at least) one chart that was not linted; each
     // broken NDJSON line is one chart, and so is each YAML document that could not be read. An
     // entry of a list (a problem with a pointer) is counted by the adapter, as a chart it refuses.
@@ -298,7 +308,8 @@ export function unlistedFinding(budget: Budget, maxFindings: number, last: Posit
   };
 }
 
-export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOptions, out: FileOutcome, budget: Budget): void {
+/** Lints one document into `out`; returns its charts (src/run/lint-file.ts places a key given twice in its chart). */
+export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOptions, out: FileOutcome, budget: Budget): readonly Chart[] {
   const adapted = adapt(doc.value, { format: options.inputFormat, conceptMap: options.conceptMap });
   const unlocated: UnlocatedFinding[] = adapted.findings;
   out.charts += adapted.charts.length + adapted.refused.length;
@@ -334,7 +345,7 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
     const c = candidates[0]!;
     const { line, column } = doc.locator.locate(c.pointer);
     out.chartRefs.push(chartRef(c, line, column));
-    return;
+    return adapted.charts;
   }
   const pointers = new Set<string>();
   for (const f of listed) {
@@ -343,7 +354,7 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
     for (const i of f.query?.indicators ?? []) pointers.add(i.pointer);
   }
   for (const c of candidates) pointers.add(c.pointer);
-  if (pointers.size === 0) return; // nothing to locate (no findings, no charts)
+  if (pointers.size === 0) return adapted.charts; // nothing to locate (no findings, no charts)
   const pos = doc.locator.locateAll(pointers);
   for (const f of listed) {
     const p = pos.get(f.pointer)!;
@@ -362,6 +373,27 @@ export function lintDoc(doc: SourceDoc, engine: ChartLinter, options: LintFileOp
   }
   if (refs.length > 1) refs.sort((a, b) => a.line - b.line || a.column - b.column);
   for (let k = 0; k < refs.length; k++) out.chartRefs.push(refs[k]!);
+  return adapted.charts;
+}
+
+/**
+ * A `chart-format` finding for a problem of valid syntax (a key given twice), placed in the chart
+ * that holds its pointer (the longest chart pointer it starts with; a document of one chart holds
+ * them all), so the charts with findings are counted right and two such findings never share a
+ * fingerprint. A problem without a pointer (YAML's) stands for its file.
+ */
+export function formatFinding(p: ParseProblem, charts: readonly { chartId?: string; pointer: string }[]): Finding {
+  const f = fileFinding(ENGINE_RULES.chartFormat, p.message, p, p.pointer ?? '');
+  if (p.pointer === undefined) return f;
+  let owner: { chartId?: string; pointer: string } | undefined;
+  for (const c of charts) {
+    const holds = p.pointer === c.pointer || p.pointer.startsWith(`${c.pointer}/`) || c.pointer === '';
+    if (holds && (!owner || c.pointer.length > owner.pointer.length)) owner = c;
+  }
+  if (!owner && charts.length === 1) owner = charts[0];
+  if (owner?.chartId) f.chartId = owner.chartId;
+  f.fingerprint = fingerprintOf({ ruleId: f.ruleId, chartId: f.chartId, pointer: f.pointer });
+  return f;
 }
 
 /**

@@ -14,6 +14,7 @@ import { formatOf, parseNdjsonLine } from '../read/parse.js';
 import {
   compareFindings,
   EMPTY_FILE,
+  formatFinding,
   fileFinding,
   limitsFor,
   lintDoc,
@@ -129,7 +130,7 @@ export async function lintNdjsonStream(
         continue;
       }
       const part = lintLine(parsed.doc, l.line, display, engine, options, budget);
-      for (const p of parsed.formatProblems) part.findings.push(fileFinding(ENGINE_RULES.chartFormat, p.message, p));
+      for (const p of parsed.formatProblems) part.findings.push(formatFinding(p, part.chartRefs));
       out.charts += part.charts;
       out.encounters += part.encounters;
       await charts.append(part.chartRefs);

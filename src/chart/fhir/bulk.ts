@@ -49,6 +49,8 @@ export interface BulkProblem {
   ruleId: string;
   severity: Severity;
   message: string;
+  /** Where in the line's resource (a key given twice): the line is still read, so the problem stands for no chart left unread. */
+  pointer?: string;
 }
 
 export interface BulkPatient {
@@ -296,6 +298,14 @@ export class BulkIndex {
     this.problems.push({ file, line, column, ruleId, severity: 'error', message });
   }
 
+  /** Each key given twice in a line's resource: a `chart-format` error with its pointer (the line is still read). */
+  private keysGivenTwice(file: number, lineText: string, value: unknown, lineNo: number): void {
+    for (const p of keysGivenTwice(lineText, value, lineNo)) {
+      const { line, column, message } = p;
+      this.problems.push({ file, line, column, ruleId: ENGINE_RULES.chartFormat, severity: 'error', message, pointer: p.pointer ?? '' });
+    }
+  }
+
   /** A `chart-format` warning about the resource on a line: read, but left out. */
   private leftOut(file: number, line: number, type: string, id: string | undefined, why: string): void {
     const name = `${type}${id === undefined ? '' : `/${shown(id)}`}`;
@@ -353,7 +363,7 @@ export class BulkIndex {
           this.problem(file, deep.line, deep.column, ENGINE_RULES.parseError, deep.message);
           return;
         }
-        for (const p of keysGivenTwice(lineText, value, lineNo)) this.problem(file, p.line, p.column, ENGINE_RULES.chartFormat, p.message);
+        this.keysGivenTwice(file, lineText, value, lineNo);
         const type = isObj(value) ? text(value.resourceType) : undefined;
         if (type === undefined) {
           this.problem(
