@@ -79,12 +79,14 @@ function region(p: { line?: number; column?: number }): Record<string, number> |
 }
 
 /**
- * A message as SARIF's plain text (§3.11.6): `[text](target)` there is an embedded link that a
- * viewer shows and follows, so the square brackets of chart text quoted in a message (a unit
- * written `[l](http://e)`) are escaped with a backslash, as the specification asks of literal ones.
+ * A message as SARIF's plain text. There `[text](target)` is an embedded link that a viewer shows
+ * and follows (3.11.6) and `{0}` a placeholder (3.11.5): chart text quoted in a message (a unit
+ * written `[l](http://e)`) must be neither. So a backslash and the square brackets are escaped
+ * with a backslash (a chart's `\[` is written `\\\[`: a backslash, then a bracket), and curly brackets
+ * are doubled.
  */
 export function plainText(text: string): string {
-  return text.includes('[') || text.includes(']') ? text.replace(/[[\]]/g, (c) => `\\${c}`) : text;
+  return /[[\]{}\\]/.test(text) ? text.replace(/[[\]\\]/g, (c) => `\\${c}`).replace(/[{}]/g, (c) => c + c) : text;
 }
 
 function location(uri: string, p: { line?: number; column?: number }): Record<string, unknown> {
