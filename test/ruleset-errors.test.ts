@@ -94,6 +94,15 @@ test('an override of an unknown rule', () => {
   ]);
 });
 
+test('extends: a missing file is named (as written and as found); an unknown built-in ruleset is quoted only when a plain name', () => {
+  expect(rulesetProblems('ruleset: t\nextends: [./nope.yaml]\nrules: []\n')).toEqual([
+    expect.stringMatching(/^2:11 extends "\.\/nope\.yaml": file not found \(.*nope\.yaml\)$/),
+  ]);
+  expect(rulesetProblems('ruleset: t\nextends: ["b12lint:ZEBULON QUIXOTE"]\nrules: []\n')).toEqual([
+    '2:11 unknown built-in ruleset (a name of 23 characters that is no plain name).',
+  ]);
+});
+
 test('an override of an unknown rule whose id is no plain name (a secret pasted there) is told by its size, not quoted', () => {
   const id = `password=hunter2 sk_live_${'A'.repeat(120)}`;
   expect(rulesetProblems(base('', `overrides:\n  - { rule: "${id}", severity: off }\n`))).toEqual([

@@ -5,7 +5,7 @@
  * refused as a whole if there is any. The shape of the file is the schema's to check; what is
  * left here is what a schema cannot know (cycles, repeated ids, what an extension extends).
  */
-import { shownName } from '../core/shown.js';
+import { shownName, shownValue } from '../core/shown.js';
 import { dirname, resolve } from 'node:path';
 import { BUILTIN_PREFIX, builtinPath, DEFAULT_RULESET } from '../core/package.js';
 import type { Problems } from '../read/problems.js';
@@ -182,8 +182,9 @@ function loadInto(
 ): void {
   const abs = resolveRef(ref, baseDir);
   if (ref.startsWith(BUILTIN_PREFIX) && !builtinPath(ref)) {
-    if (at) problems.at(at.src, at.path, `unknown built-in ruleset "${ref}".${didYouMean(ref, [DEFAULT_RULESET])}`);
-    else problems.raw(ref, 1, 1, `unknown built-in ruleset "${ref}".${didYouMean(ref, [DEFAULT_RULESET])}`);
+    const message = `unknown built-in ruleset ${shownName(ref)}.${didYouMean(ref, [DEFAULT_RULESET])}`;
+    if (at) problems.at(at.src, at.path, message);
+    else problems.raw(shownValue(ref), 1, 1, message);
     return;
   }
   if (stack.includes(abs)) {
@@ -200,11 +201,8 @@ function loadInto(
   if (!src) {
     if (at && problems.list.length > before && problems.list[problems.list.length - 1]!.message === 'file not found') {
       problems.list.pop();
-      problems.at(
-        at.src,
-        at.path,
-        `extends ${shownName(ref)}: file not found${shownName(ref).startsWith('"') ? ` (${displayPath(abs)})` : ''}`,
-      );
+      // A path, as written and as found from here (each shortened when long: src/core/shown.ts).
+      problems.at(at.src, at.path, `extends "${shownValue(ref)}": file not found (${shownValue(displayPath(abs))})`);
     }
     return;
   }
