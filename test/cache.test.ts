@@ -245,4 +245,16 @@ test('a cache folder inside the folder linted is no chart folder: its files are 
       expect((JSON.parse(r.stdout) as Report).results.map((x) => x.file)).toEqual(['clean.yaml']);
     }
   }
+  // A run without the cache meets its file among the charts: named as the cache, not as broken JSON.
+  const plain = cli(['--no-config-lookup', '-f', 'json', '.'], { cwd: dir });
+  expect(plain.code).toBe(1);
+  const cacheFile = (JSON.parse(plain.stdout) as Report).results.find((x) => x.file === 'cc/cache.json')!;
+  expect(cacheFile.findings.map((f) => [f.ruleId, f.line, f.column, f.message])).toEqual([
+    [
+      'parse-error',
+      1,
+      1,
+      "This file is b12lint's cache (--cache-location), not a chart: keep the cache outside the charts' folders, or name it in .b12lintignore.",
+    ],
+  ]);
 });

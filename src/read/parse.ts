@@ -122,6 +122,31 @@ export function deepJsonProblem(text: string, baseLine = 1): ParseProblem | unde
   };
 }
 
+/**
+ * b12lint's own cache file (src/run/cache.ts: a header line `{"format":..,"strategy":..,"key":..}`,
+ * then one entry a line), met by a run that does not use it (a `--cache-location` among the charts):
+ * named as what it is rather than as broken JSON. A run with the cache leaves its folder out.
+ */
+function cacheFileProblem(text: string): ParseProblem | undefined {
+  const eol = text.indexOf('\n');
+  if (eol < 0 || eol > 1000 || !text.startsWith('{"format":')) return undefined;
+  let head: unknown;
+  try {
+    head = JSON.parse(text.slice(0, eol));
+  } catch {
+    return undefined;
+  }
+  const h = head as { format?: unknown; strategy?: unknown; key?: unknown };
+  if (typeof h.format !== 'number' || (h.strategy !== 'content' && h.strategy !== 'metadata') || typeof h.key !== 'string')
+    return undefined;
+  return {
+    line: 1,
+    column: 1,
+    message:
+      "This file is b12lint's cache (--cache-location), not a chart: keep the cache outside the charts' folders, or name it in .b12lintignore.",
+  };
+}
+
 /** Why JSON.parse refused a text, and where (`baseLine` places an NDJSON line in its file). */
 export function jsonProblem(text: string, err: unknown, baseLine = 1): ParseProblem {
   const syntax = findJsonError(text);
@@ -176,7 +201,7 @@ export function parseJson(text: string, options: ParseOptions = {}): ParsedFile 
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return parsed('json', [], [jsonProblem(text, err)]);
+    return parsed('json', [], [cacheFileProblem(text) ?? jsonProblem(text, err)]);
   }
   const deep = deepJsonProblem(text);
   const problems: ParseProblem[] = [];
