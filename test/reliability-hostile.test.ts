@@ -88,13 +88,14 @@ test('a YAML alias bomb (billion laughs) is refused as a parse error', () => {
   }
   const r = lintWith({ 'bomb.yaml': yaml });
   expectRunWentOn(r);
-  // a stands for 10 values, b for 91, ..., f for 597,871: with f's own aliases the document stands
-  // for about 672,000, and g's first alias (line 7, column 8) takes it past 1,048,576.
+  // Each "lol" is 5 characters of text: a stands for 45, b for 405, ..., e for 295,245. The file
+  // is under 1 KB, so its aliases may stand for 1 MB of text: f's third alias (line 6, column 14)
+  // takes the document past it, before the values reach 1,048,576 (at g's first alias).
   expect(only(r.report, 'bomb.yaml')).toMatchObject({
     ruleId: 'parse-error',
-    line: 7,
-    column: 8,
-    message: 'Invalid YAML: with its aliases, the document stands for more than 1,048,576 values (an alias bomb)',
+    line: 6,
+    column: 14,
+    message: 'Invalid YAML: with its aliases, the document stands for more than 1 MB of text (an alias bomb)',
   });
 });
 

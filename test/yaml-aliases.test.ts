@@ -129,3 +129,25 @@ test('aliases that repeat a long text past the bound of characters (values times
     'Invalid YAML: with its aliases, the document stands for more than 19,200 characters of text (an alias bomb)',
   ]);
 });
+
+test('aliases may stand for no more than ten times the text of their file (at least 1 MB): a 50 KB note in 999 encounters is refused', () => {
+  const note = 'Patient denies melena. Plan B12 injection today. '.repeat(1000); // 49,000 characters
+  const text = `chartId: A\nencounters:\n  - &e { id: E1, date: 2026-10-01, notes: [{ section: assessment, text: "${note}" }] }\n${'  - *e\n'.repeat(999)}`;
+  expect(parseYaml(text).problems.map((p) => p.message)).toEqual([
+    'Invalid YAML: with its aliases, the document stands for more than 1 MB of text (an alias bomb)',
+  ]);
+  // Twenty copies stand for 1 MB: read.
+  const fewer = `chartId: A\nencounters:\n  - &e { id: E1, date: 2026-10-01, notes: [{ section: assessment, text: "${note}" }] }\n${'  - *e\n'.repeat(19)}`;
+  expect(parseYaml(fewer).problems).toEqual([]);
+});
+
+test('a file may hold no more than 10,000 aliases over all its documents: the documents past the bound are refused at their first alias', () => {
+  const doc = `a: &x v\nlist: [${Array.from({ length: 999 }, () => '*x').join(', ')}]\n`;
+  const parsed = parseYaml(Array.from({ length: 12 }, () => doc).join('---\n'));
+  const problems = parsed.problems.map((p) => p.message);
+  expect([...parsed.docs]).toHaveLength(10);
+  expect(problems).toEqual([
+    'Invalid YAML: the file holds more than 10,000 aliases, more than charts need and more than b12lint reads in bounded time',
+    'Invalid YAML: the file holds more than 10,000 aliases, more than charts need and more than b12lint reads in bounded time',
+  ]);
+});

@@ -387,6 +387,7 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
   const problems: ParseProblem[] = [];
   const formatProblems: ParseProblem[] = [];
   const aliases = mayHoldAliases(text);
+  const aliasCount = { aliases: 0 };
   for (const doc of all) {
     const deepAt = tooDeep.get(doc.range[0]);
     const overflow = deepAt === undefined ? doc.errors.find(tooDeepError) : undefined;
@@ -404,7 +405,7 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
     if (c === null || (isScalar(c) && c.value === null && c.source === '' && !c.tag && !c.anchor)) continue;
     const docStart = at(doc.range[0], '');
     // Aliases checked in one pass first (yaml-aliases.ts); the package's own count is then off.
-    const alias = aliases ? aliasProblem(doc, options.maxValues ?? DEFAULT_ALIAS_VALUES) : undefined;
+    const alias = aliases ? aliasProblem(doc, options.maxValues ?? DEFAULT_ALIAS_VALUES, text.length, aliasCount) : undefined;
     if (alias) {
       problems.push({ ...at(alias.offset, `Invalid YAML: ${alias.message}`), document: true });
       continue;

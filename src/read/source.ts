@@ -162,7 +162,7 @@ export function sourceFromText(text: string, absPath: string, problems: Problems
   // Aliases are checked in one pass (an alias bomb, an alias inside what it names), then the file is
   // read into values once here, so that a document that cannot be is a problem of the file, not an
   // error where its value is first asked for.
-  const alias = mayHoldAliases(text) ? aliasProblem(doc, MAX_VALUES) : undefined;
+  const alias = mayHoldAliases(text) ? aliasProblem(doc, MAX_VALUES, text.length) : undefined;
   if (alias) {
     const { line, col } = lines.linePos(alias.offset);
     problems.raw(shown, line, col, `invalid YAML: ${alias.message}`);

@@ -32,6 +32,13 @@ class Refused {
  * in 700 KB took 99 s, with Ctrl-C unheard until the end. A chart has few, if any.
  */
 export const MAX_ALIASES = 1_000;
+/** The most aliases of one file, over all its documents (600 documents of 999 aliases each took 8 s). */
+export const MAX_FILE_ALIASES = 10_000;
+
+/** The aliases of a file counted so far, over its documents (give one to each `aliasProblem` of a file). */
+export interface AliasCount {
+  aliases: number;
+}
 
 /** Each YAML value stands for at least this many characters of text, as `--max-file-size` counts values (one per 64 bytes). */
 const CHARS_PER_VALUE = 64;
@@ -48,17 +55,23 @@ interface Size {
 }
 
 /**
- * The first problem of the document's aliases, or undefined: more than MAX_ALIASES of them, more
- * than `limit` values in all, or more than `limit` times 64 characters of text (one note of 1 MB
- * repeated by 20,000 aliases stood for 20 GB, and the rules read each copy). Linear in the
- * document's nodes (recursive, one level a level of the document: its depth is bounded before,
- * src/read/yaml-depth.ts).
+ * The first problem of the document's aliases, or undefined: more than MAX_ALIASES of them (or
+ * MAX_FILE_ALIASES in the file, with `file`), more than `limit` values in all, or more text than
+ * `limit` times 64 characters or ten times the file's own text (`textLength`; at least 1 MB),
+ * whichever is less (one note of 1 MB repeated by 20,000 aliases stood for 20 GB, and a 61 KB file
+ * of a 50 KB note in 1,000 encounters took the rules 150 s). Linear in the document's nodes
+ * (recursive, one level a level of the document: its depth is bounded before, src/read/yaml-depth.ts).
  */
-export function aliasProblem(doc: Document, limit: number): AliasProblem | undefined {
+export function aliasProblem(
+  doc: Document,
+  limit: number,
+  textLength = Infinity,
+  file: AliasCount = { aliases: 0 },
+): AliasProblem | undefined {
   const latest = new Map<string, unknown>(); // an anchor: its latest node so far
   const sizes = new Map<unknown, Size>(); // an anchored node walked: what it stands for
   const open = new Set<unknown>(); // the anchored nodes being walked (those around the current one)
-  const maxChars = limit * CHARS_PER_VALUE;
+  const maxChars = Math.min(limit * CHARS_PER_VALUE, Math.max(1_048_576, 10 * textLength));
   let values = 0;
   let chars = 0;
   let aliases = 0;
@@ -70,6 +83,11 @@ export function aliasProblem(doc: Document, limit: number): AliasProblem | undef
     if (node === null || node === undefined) return { values: 0, chars: 0 };
     if (isAlias(node)) {
       const at = node.range?.[0] ?? 0;
+      if (++file.aliases > MAX_FILE_ALIASES)
+        refuse(
+          at,
+          `the file holds more than ${MAX_FILE_ALIASES.toLocaleString('en-US')} aliases, more than charts need and more than b12lint reads in bounded time`,
+        );
       if (++aliases > MAX_ALIASES)
         refuse(
           at,
