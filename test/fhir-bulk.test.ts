@@ -209,6 +209,17 @@ describe('reading an export', () => {
     expect(cliJson([`${tmp.rel}/broken-count`]).report.summary).toMatchObject({ charts: 4, errors: 3 });
   });
 
+  test("an empty resource file in an export (a type with no resource) is one of its files: no finding, the export's counts", () => {
+    const dir = exportCopy('empty-type');
+    writeFileSync(resolve(dir, 'Procedure.000.ndjson'), '');
+    const rel = `${tmp.rel}/empty-type`;
+    const r = cliJson([rel]);
+    const plain = cliJson([BULK]);
+    expect(r.code).toBe(plain.code);
+    expect(r.report.results.find((x) => x.file === `${rel}/Procedure.000.ndjson`)?.findings ?? []).toEqual([]);
+    expect(r.report.summary).toMatchObject({ charts: plain.report.summary.charts, errors: plain.report.summary.errors });
+  });
+
   test('an export with no resource about a patient is one chart, with its warning', () => {
     const dir = resolve(tmp.dir, 'no-patient');
     mkdirSync(dir, { recursive: true });

@@ -23,7 +23,7 @@ import type { Chart } from '../chart/model.js';
 import { streamThreshold } from './lint-stream.js';
 import { addTo, pushAll } from '../core/arrays.js';
 
-type NdjsonKind = 'fhir' | 'export-log' | 'other';
+type NdjsonKind = 'fhir' | 'export-log' | 'empty' | 'other';
 
 const SNIFF_BYTES = 64 * 1024;
 
@@ -42,6 +42,7 @@ function sniffNdjson(path: string): NdjsonKind {
     return 'other'; // lintFile reports the read error
   }
   const first = head.split('\n').find((l) => l.trim() !== '') ?? '';
+  if (first === '' && head.length < SNIFF_BYTES) return 'empty';
   if (/"resourceType"\s*:/.test(first)) return 'fhir';
   if (/"exportId"\s*:/.test(first) && /"eventId"\s*:/.test(first)) return 'export-log';
   return 'other';
@@ -60,14 +61,31 @@ interface Inputs {
 function partitionInputs(paths: readonly string[], format: InputFormat): Inputs {
   const out: Inputs = { files: [], exports: [], logs: [] };
   const byFolder = new Map<string, string[]>();
+  const empties: string[] = [];
   for (const p of paths) {
     const kind = format !== 'native' && formatOf(p) === 'ndjson' ? sniffNdjson(p) : 'other';
     if (kind === 'export-log') out.logs.push(p);
+    else if (kind === 'empty') empties.push(p);
     else if (kind === 'fhir' || (format === 'fhir' && formatOf(p) === 'ndjson')) {
       const group = byFolder.get(dirname(p)) ?? [];
       group.push(p);
       byFolder.set(dirname(p), group);
     } else out.files.push(p);
+  }
+  // An empty NDJSON file beside a Bulk Data export is one of its files, for a resource type with no
+  // resource; anywhere else it is an empty chart file (a failed export: an error, lint-file.ts).
+  if (empties.length > 0) {
+    const order = new Map(paths.map((p, i) => [p, i]));
+    for (const p of empties) {
+      const group = byFolder.get(dirname(p));
+      if (!group) {
+        out.files.push(p);
+        continue;
+      }
+      group.push(p);
+      group.sort((a, b) => order.get(a)! - order.get(b)!); // in the run's order, as the export's other files
+    }
+    out.files.sort((a, b) => order.get(a)! - order.get(b)!);
   }
   out.exports = [...byFolder.values()];
   return out;
