@@ -17,6 +17,34 @@ export const ENGINE_RULES = {
   internalError: 'internal-error',
 } as const;
 
+/** The rules the engine reports itself, described: for SARIF viewers' rule lists and `b12lint explain`. */
+export const ENGINE_RULE_INFO: readonly { id: string; severity: Severity; title: string; docs: string }[] = [
+  {
+    id: ENGINE_RULES.parseError,
+    severity: 'error',
+    title: 'Chart file is not valid JSON or YAML',
+    docs: 'The file could not be parsed, so its charts were not linted. Fix the export at the line and column shown.',
+  },
+  {
+    id: ENGINE_RULES.chartFormat,
+    severity: 'error',
+    title: 'Chart breaks the chart format',
+    docs: 'An element of the chart does not follow the chart format (a missing chartId, a date that is not a date, a chart id used twice, a key given twice in one object, a file with no chart at all). The element is left out (of a key given twice, the last value is read) and the rest of the chart is still linted.',
+  },
+  {
+    id: ENGINE_RULES.readError,
+    severity: 'error',
+    title: 'Chart file cannot be read',
+    docs: 'The file could not be read (permissions, size limit), so its charts were not linted.',
+  },
+  {
+    id: ENGINE_RULES.internalError,
+    severity: 'error',
+    title: 'b12lint failed on this chart',
+    docs: 'An unexpected failure inside b12lint. The run fails (exit code 2) so that nothing passes unchecked; run again with --debug and report it.',
+  },
+];
+
 export interface Position {
   line: number;
   column: number;

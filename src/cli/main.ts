@@ -10,9 +10,8 @@ import { Command, CommanderError, Option, type OutputConfiguration } from 'comma
 import fg from 'fast-glob';
 import { INPUT_FORMATS, type InputFormat } from '../chart/adapt.js';
 import { DEFAULT_CONCEPT_MAP, loadConceptMap, type ConceptMap } from '../chart/fhir/concept-map.js';
-import { SEVERITIES } from '../finding.js';
+import { ENGINE_RULE_INFO, SEVERITIES } from '../finding.js';
 import { FORMATTERS, SHOWS_QUERIES } from '../report/index.js';
-import { ENGINE_RULE_INFO } from '../report/sarif.js';
 import { printable, printableBlock, printableStack, shownPath } from '../core/printable.js';
 import type { RedactOptions } from '../report/redact.js';
 import type { Report } from '../report/types.js';

@@ -4,38 +4,10 @@
  * place (a URI from the repository root, line and column), a fingerprint that survives shifted
  * lines, and its evidence as related locations. No timestamps: the same report gives the same file.
  */
-import { ENGINE_RULES, type Evidence, type Finding, type Severity } from '../finding.js';
+import { ENGINE_RULE_INFO, ENGINE_RULES, type Evidence, type Finding, type Severity } from '../finding.js';
 import { findingIds, repoPath } from './identity.js';
 import { describeEvidence } from './stylish.js';
 import type { Formatter, RuleInfo } from './types.js';
-
-/** The rules the engine reports itself, described for SARIF viewers. */
-export const ENGINE_RULE_INFO: readonly RuleInfo[] = [
-  {
-    id: ENGINE_RULES.parseError,
-    severity: 'error',
-    title: 'Chart file is not valid JSON or YAML',
-    docs: 'The file could not be parsed, so its charts were not linted. Fix the export at the line and column shown.',
-  },
-  {
-    id: ENGINE_RULES.chartFormat,
-    severity: 'error',
-    title: 'Chart breaks the chart format',
-    docs: 'An element of the chart does not follow the chart format (a missing chartId, a date that is not a date, a chart id used twice, a key given twice in one object, a file with no chart at all). The element is left out (of a key given twice, the last value is read) and the rest of the chart is still linted.',
-  },
-  {
-    id: ENGINE_RULES.readError,
-    severity: 'error',
-    title: 'Chart file cannot be read',
-    docs: 'The file could not be read (permissions, size limit), so its charts were not linted.',
-  },
-  {
-    id: ENGINE_RULES.internalError,
-    severity: 'error',
-    title: 'b12lint failed on this chart',
-    docs: 'An unexpected failure inside b12lint. The run fails (exit code 2) so that nothing passes unchecked; run again with --debug and report it.',
-  },
-];
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
