@@ -363,10 +363,12 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F-COLON', // "Melena: no": a template's item answered after its colon
       'BLC-F-LIST-AFTER', // "denies nausea after eating, ..., melena": "after" ends no denial list
       'BLC-F-LONG-DENIAL-LIST', // a denial reaches the end of a list of short items
+      'BLC-F-LONG-DENIAL-UNJOINED', // ... whether or not "or" joins its last item
       'BLC-F-LONG-ITEM', // "Any blood in stool or black stools: no": the whole item answered
       'BLC-F-LOW-SUSPICION', // "low suspicion for GI bleed"
       'BLC-F-NOT-HAD', // "has not had melena", "never had hematemesis"
       'BLC-F-SIGNS', // "Melena? -": a template's question answered by a sign
+      'BLC-F-YES-NO-BOXES', // "Melena: [ ] Yes [x] No": the ticked box answers
       'BLC-F1',
       'BLC-F2',
       'BLC-F3',
@@ -489,6 +491,8 @@ describe('the rules the coder review added', () => {
       ['NOTCUR-F3', 'warning', '/encounters/0/diagnoses/1'],
       ['NOTCUR-F4', 'warning', '/encounters/0/diagnoses/0'],
       ['NOTCUR-F-COMMA-RESOLVED', 'warning', '/encounters/0/diagnoses/0'],
+      ['NOTCUR-F-PA-RULED-OUT', 'warning', '/encounters/0/diagnoses/0'],
+      ['NOTCUR-F-PA-FAMILY-ONLY', 'warning', '/encounters/0/diagnoses/0'],
     ]);
     expect(f[0]!.message).toBe(
       'D51.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20, 96372 on 2026-10-20), but the record marks it ruled out: a condition ruled out is not coded. Take it off the claim and its lines, or query the provider if it is current.',
@@ -503,6 +507,8 @@ describe('the rules the coder review added', () => {
     expect(f[3]!.message).toContain('the notes state it as a past condition ("Acute blood loss anemia in 2019 after GI...")');
     // "Acute blood loss anemia, resolved.": a status after a comma, a clause of its own.
     expect(f[4]!.message).toContain('the notes state it as a past condition ("Acute blood loss anemia, resolved")');
+    // D51.0 names its cause: pernicious anemia ruled out, a dietary B12 deficiency stated beside it.
+    expect(f[5]!.message).toContain('the notes state it ruled out or absent ("Pernicious anemia ruled out, IF Ab...")');
     expect(only('diagnosis-not-current.quiet.yaml', 'diagnosis-not-current')).toEqual([]);
   });
 

@@ -160,9 +160,39 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Return if fever, chills, dizziness, chest pain, dyspnea, palpitations, syncope or bleeding', 'hypothetical'],
       ['No fever, chills, night sweats, weight loss, nausea, vomiting, diarrhea. Bleeding today.', 'affirmed'],
       ['No fever, chills, pallor, dizziness, Hgb 7.9, EGD showed ulcer bleeding', 'affirmed'], // no list: a number, a clause
+      // A denial governs its list whole, joined or not (a review of systems); "no" only a joined one.
+      ['Denies fever, chills, night sweats, weight loss, nausea, vomiting, abdominal pain, bleeding.', 'negated'],
+      ['ROS negative for fever, chills, night sweats, weight loss, nausea, vomiting, abdominal pain, bleeding', 'negated'],
+      ['No fever, chills, night sweats, weight loss, nausea, vomiting, abdominal pain, bleeding.', 'affirmed'],
+      ['Denies fever, chills, night sweats, weight loss, nausea, vomiting, abdominal pain, reports bleeding.', 'affirmed'],
+      ['Denies fever, chills, night sweats, weight loss, nausea, vomiting. Abdominal pain, bleeding.', 'affirmed'],
+      // An item found at the end of a denied list (a review's probes).
+      ['Denies fever, chills, night sweats, cough, chest pain, nausea, vomiting, admits to bleeding.', 'affirmed'],
+      ['Denies chest pain, palpitations, syncope, orthopnea, PND, leg swelling, notes bleeding.', 'affirmed'],
+      ['Denies fever, chills, weight loss, cough, chest pain, abdominal pain, diarrhea, c/o bleeding.', 'affirmed'],
+      ['Negative for fever, chills, sweats, cough, dyspnea, chest pain, dysuria, + bleeding.', 'affirmed'],
+      ['Negative for fever, chills, sweats, cough, dyspnea, chest pain, dysuria, n/v, bleeding.', 'negated'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });
+
+  const listCues = CUE_CATEGORIES.flatMap((name) => (base.categories[name].lists ?? []).map((e) => [name, e] as const));
+  test.each(listCues)(
+    '%s.lists: %s is a before: cue that governs a whole list, joined or not; without it, only a joined one',
+    (name, cue) => {
+      const c = concrete(cue);
+      const want = EXPECTED[name as keyof typeof EXPECTED];
+      const list = 'fever, chills, night sweats, weight loss, nausea, vomiting, abdominal pain, bleeding.';
+      const lists = base.categories[name];
+      const plain = { ...base, categories: { ...base.categories, [name]: { ...lists, lists: lists.lists!.filter((w) => w !== cue) } } };
+      expect(lists.before).toContain(cue);
+      expect([reading(base, `${c} bleeding.`), reading(base, `${c} ${list}`), reading(plain, `${c} ${list}`)]).toEqual([
+        want,
+        want,
+        'affirmed',
+      ]);
+    },
+  );
 
   test('a cue that is a clause of its own speaks of the clause before it; one with words of its own does not', () => {
     for (const [text, want] of [
@@ -184,6 +214,24 @@ describe('every cue of the built-in context decides a reading that is different 
       ['( ) Bleeding (x) Fatigue', 'hypothetical'],
       ['[ ]Bleeding', 'hypothetical'],
       ['Fatigue ( ) Bleeding (x)', 'affirmed'],
+    ])
+      expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
+  test("a template's item answered by a row of boxes after its colon: the ticked choice answers", () => {
+    for (const [text, want] of [
+      ['Bleeding: [ ] Yes [x] No', 'negated'],
+      ['Bleeding: Yes [ ] No [x]', 'negated'], // boxes after their words
+      ['Bleeding: (x) no ( ) yes', 'negated'],
+      ['Bleeding: ☐ Yes ☒ No', 'negated'],
+      ['Bleeding: [X] No   Hematochezia: [x] Yes [ ] No', 'negated'], // the next item read on its own
+      ['Bleeding: [x] No', 'negated'], // one choice, ticked
+      ['Bleeding: [x] Yes [ ] No', 'affirmed'],
+      ['Bleeding: [ ] Yes [ ] No', 'possible'], // none ticked: the question is open
+      ['Bleeding: [x] Yes [x] No', 'possible'], // both ticked
+      ['Bleeding: [ ] Yes [ ] No [x] Unsure', 'possible'],
+      ['Bleeding: [ ] No', 'affirmed'], // one choice, unticked: no answer
+      ['Bleeding: [x] No change', 'affirmed'], // no whole answer
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });

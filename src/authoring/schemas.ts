@@ -619,6 +619,11 @@ function rulesetDefs(): Record<string, Schema> {
           ...ref('context-list'),
           description: 'Words that give a plan\'s reason ("for", "to treat"): they end the scope of `plans` only.',
         },
+        lists: {
+          ...ref('context-list'),
+          description:
+            'Of the `before` cues, those that govern a list whole ("denies", "negative for"): their scope runs to the end of a list of short items even where no "or" or "and" joins its last one ("Denies fever, chills, melena, hematochezia").',
+        },
         conditions: {
           ...ref('context-list'),
           description:

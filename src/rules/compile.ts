@@ -272,6 +272,7 @@ function contextConfig(defs: Definitions): ContextConfig {
         marks: list(`${c}.marks`),
         plans: list(`${c}.plans`),
         reasons: list(`${c}.reasons`),
+        lists: list(`${c}.lists`),
         conditions: list(`${c}.conditions`),
       },
     ]),

@@ -54,6 +54,14 @@ export interface CueLists {
   /** Words that give a plan's reason ("for", "to treat"): they end the scope of `plans` only. */
   reasons?: readonly string[];
   /**
+   * Of the `before:` cues, those that govern a list whole ("denies", "negative for"): their reach
+   * runs to the end of a list of short items whether or not "or" or "and" joins its last one
+   * ("Denies fever, chills, night sweats, weight loss, nausea, melena, hematochezia"). Another
+   * cue reaches past its word window only over a list that ends as a list does ("..., melena, or
+   * hematochezia"). A word here that is no `before:` cue is no cue.
+   */
+  lists?: readonly string[];
+  /**
    * Words that make a plan conditional ("if", "pending"): where one follows in a plan's sentence,
    * its reason does not end its reach ("will start IM B12 for pernicious anemia if IF antibody is
    * positive" plans on a condition).
@@ -140,6 +148,8 @@ interface Role {
   dir: Dir;
   /** A forward cue that plans something: its scope also ends at its category's reasons. */
   plan?: boolean;
+  /** A forward cue that governs a list whole, joined or not (`CueLists.lists`). */
+  list?: boolean;
 }
 
 interface Cue {
@@ -261,12 +271,13 @@ export class CompiledContext {
         return;
       }
       const list = this.roles.get(key) ?? [];
-      if (!list.some((r) => r.cat === role.cat && r.dir === role.dir && !r.plan === !role.plan)) list.push(role);
+      if (!list.some((r) => r.cat === role.cat && r.dir === role.dir && !r.plan === !role.plan && !r.list === !role.list)) list.push(role);
       this.roles.set(key, list);
     };
     CUE_CATEGORIES.forEach((name, cat) => {
       const lists = config.categories[name];
-      for (const p of lists.before) add(p, { cat, dir: Dir.Forward });
+      const whole = new Set((lists.lists ?? []).map(phraseKey));
+      for (const p of lists.before) add(p, whole.has(phraseKey(p)) ? { cat, dir: Dir.Forward, list: true } : { cat, dir: Dir.Forward });
       for (const p of lists.after) add(p, { cat, dir: Dir.Backward });
       for (const h of lists.sections) this.headingCat.set(sectionKey(h), cat);
       for (const p of lists.termination) add(p, { cat, dir: Dir.Termination });
@@ -539,9 +550,10 @@ export class CompiledContext {
    * clause's end, a bracket ("Melena: no (last episode 2019)"), or the template's next item.
    */
   private wholeAnswerAt(text: string, i: number): { answer: number; end: number } | undefined {
-    const s = this.signAt(text, i);
+    const boxed = this.boxedAnswerSpan(text, i);
+    const s = boxed ? undefined : this.signAt(text, i);
     if (s === EQUIVOCAL) return undefined;
-    const a = s ?? this.wordAnswerSpan(text, i);
+    const a = boxed ?? s ?? this.wordAnswerSpan(text, i);
     if (!a) return undefined;
     const k = skipped(text, a.end, ' \t');
     if (k >= text.length || '\n\r,;.('.includes(text[k]!) || itemAt(text, k)) return { answer: a.answer, end: a.end };
@@ -574,6 +586,40 @@ export class CompiledContext {
       return this.answeredQuestionAt(text, k) ? s.answer : undefined;
     }
     return this.wordAnswer(text, skipped(text, i, ' \t:-'));
+  }
+
+  /**
+   * The answer a row of boxed choices gives ("Melena: [ ] Yes [x] No", "Melena: Yes [ ] No [x]"):
+   * the one ticked choice's; none ticked, or more than one, leaves the question open (as "yes/no"
+   * does). At most BOX_CHOICES choices, their boxes all before or all after their words; a single
+   * choice answers only when it is ticked ("Melena: [x] No"). Undefined where no box leads.
+   */
+  private boxedAnswerSpan(text: string, i: number): { answer: number; end: number } | undefined {
+    const boxesFirst = boxAt(text, i) !== undefined;
+    if (!boxesFirst) {
+      // Cheap for the common answer with no box: "Melena: no".
+      const w = this.wordAnswerSpan(text, i);
+      if (!w || !boxAt(text, skipped(text, w.end, ' \t'))) return undefined;
+    }
+    let choices = 0;
+    let ticked = 0;
+    let chosen = UNCERTAIN;
+    let end = i;
+    for (let k = i; choices < BOX_CHOICES; k = skipped(text, end, ' \t')) {
+      const box = boxesFirst ? boxAt(text, k) : undefined;
+      const word = this.wordAnswerSpan(text, box ? skipped(text, box.end, ' \t') : k);
+      const after = !boxesFirst && word ? boxAt(text, skipped(text, word.end, ' \t')) : undefined;
+      const mark = box ?? after;
+      if (!word || !mark) break;
+      choices++;
+      if (mark.ticked) {
+        ticked++;
+        chosen = word.answer;
+      }
+      end = after ? after.end : word.end;
+    }
+    if (choices === 0 || (choices === 1 && ticked === 0)) return undefined;
+    return { answer: ticked === 1 ? chosen : UNCERTAIN, end };
   }
 
   /** The sign answer at `i` ("+", "(-)", "-ve"; not glued to a word), EQUIVOCAL for "+/-", else undefined. */
@@ -787,7 +833,7 @@ function forwardReach(text: string, c: RawCue, from: number, limit: number, ends
   const reach = Math.min(limit, wordsForward(text, c.end, limit, window));
   // A list of short items reaches to its end: "Denies fever, chills, night sweats, weight loss,
   // nausea, vomiting, diarrhea, melena, or hematochezia."
-  return reach < limit && limit - c.end <= LIST_REACH && shortList(text, c.end, limit) ? limit : reach;
+  return reach < limit && limit - c.end <= LIST_REACH && shortList(text, c.end, limit, c.role.list === true) ? limit : reach;
 }
 
 /** Where the scope of a backward cue starts: its sentence's start (`limit`), a termination, its word window or its clause's start. */
@@ -832,9 +878,10 @@ const LIST_ITEM_WORDS = 3;
 /**
  * Whether text[from, to) is a list of short items and nothing else: items of one to
  * LIST_ITEM_WORDS words with no digit, between commas, the last one joined by "or", "and" or
- * "nor" ("Denies fever, chills, ..., melena, or hematochezia"; "..., syncope or bleeding").
+ * "nor" ("Denies fever, chills, ..., melena, or hematochezia"; "..., syncope or bleeding"), or
+ * not (`unjoined`: after a cue that governs a list whole, "Denies fever, chills, melena, hematochezia").
  */
-function shortList(text: string, from: number, to: number): boolean {
+function shortList(text: string, from: number, to: number, unjoined: boolean): boolean {
   let items = 0;
   let words = 0;
   let joined = false;
@@ -852,6 +899,8 @@ function shortList(text: string, from: number, to: number): boolean {
       let j = i;
       for (; j < to && !LIST_BREAKS.includes(text[j]!); j++) if (text[j]! >= '0' && text[j]! <= '9') return false;
       const w = text.slice(i, j);
+      // A sign marks an item found, not denied: "..., dysuria, + melena".
+      if (!LIST_WORD.test(w)) return false;
       if (w === 'or' || w === 'and' || w === 'nor') joined = true;
       else if (++words > LIST_ITEM_WORDS) return false;
       i = j;
@@ -859,8 +908,11 @@ function shortList(text: string, from: number, to: number): boolean {
   }
   if (words > 0) items++;
   // The list ends as a list does: "..., melena, or hematochezia" (not "..., endorses melena").
-  return items >= 2 && joined;
+  return items >= 2 && (joined || unjoined);
 }
+
+/** A word an item of a list may hold: letters, with an apostrophe, slash, dot or hyphen ("n/v", "pt."). */
+const LIST_WORD = /^[\p{L}'\u2019/.-]+$/u;
 
 /** What ends a word of a list. */
 const LIST_BREAKS = ' \t\n\r,';
@@ -1023,6 +1075,26 @@ function endsInBox(text: string, lineEnd: number): boolean {
   while (k >= 0 && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r')) k--;
   if (k >= 2 && text[k] === ')' && text[k - 2] === '(') return ' xX'.includes(text[k - 1]!);
   return k >= 0 && ']☐☑☒'.includes(text[k]!);
+}
+
+/** The most choices a row of boxes offers ("[ ] Yes [x] No [ ] Unknown"). */
+const BOX_CHOICES = 4;
+
+/**
+ * The box of a checklist at `i`, ticked or not: "[x]", "[X]", "(x)", "[✓]", "☑", "☒"; "[ ]", "( )",
+ * "[]", "☐". Undefined where none begins.
+ */
+function boxAt(text: string, i: number): { ticked: boolean; end: number } | undefined {
+  const c = text[i];
+  if (c === '☐') return { ticked: false, end: i + 1 };
+  if (c === '☑' || c === '☒') return { ticked: true, end: i + 1 };
+  if (c !== '[' && c !== '(') return undefined;
+  const close = c === '[' ? ']' : ')';
+  if (c === '[' && text[i + 1] === ']') return { ticked: false, end: i + 2 };
+  if (text[i + 2] !== close) return undefined;
+  const m = text[i + 1]!;
+  if (m === ' ') return { ticked: false, end: i + 3 };
+  return 'xX\u2713\u2714'.includes(m) ? { ticked: true, end: i + 3 } : undefined;
 }
 
 /** The category of an answer that leaves the question open. */
