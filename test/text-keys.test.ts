@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { setupRuleset } from '../src/run/setup.js';
 import { parseConcentration, parseDose } from '../src/chart/dose.js';
 import { indicatorLabel } from '../src/report/queries.js';
-import { builtinContext, lint } from './helpers/engine.js';
+import { builtinContext, lint, rulesetProblems } from './helpers/engine.js';
+import { lookup } from '../src/rules/template.js';
 import { TermMatcher } from '../src/rules/terms.js';
 import { MentionMap } from '../src/rules/mentions.js';
 
@@ -149,7 +150,7 @@ test("a merged shard's note section that names an inherited property is named as
     expect(indicatorLabel({ source: 'note', section, date: '2026-10-02', text: 'x', pointer: '' } as never)).toBe('Note note, 2026-10-02');
 });
 
-test("a placeholder's member that names an inherited property is a member the subject does not have", () => {
+test("a placeholder's member that names an inherited property is refused with the ruleset, and never read from the subject", () => {
   const rs = `ruleset: inherited
 rules:
   - id: r
@@ -159,8 +160,21 @@ rules:
     when: { field: { path: code, eq: J3420 } }
     message: "[{{service.constructor}}][{{#service.valueOf}}x{{/service.valueOf}}][{{service.__proto__}}][{{service.nothing}}][{{service.code}}]"
 `;
-  const found = lint(rs, 'chartId: T\nencounters:\n  - id: E1\n    date: 2026-10-01\n    services: [{ code: J3420 }]\n');
-  expect(found.filter((f) => f.ruleId === 'r').map((f) => f.message)).toEqual(['[?][][?][?][J3420]']); // as a member the service does not have
+  expect(rulesetProblems(rs).map((p) => p.match(/unknown placeholder (\{\{[^}]+\}\})/)?.[1] ?? p)).toEqual([
+    '{{service.constructor}}',
+    '{{service.valueOf}}',
+    '{{service.__proto__}}',
+    '{{service.nothing}}',
+  ]);
+  // The renderer reads a subject's own members only, whatever a binding or a later check lets through.
+  const scope = { kind: 'service', service: { code: 'J3420' } } as never;
+  expect(['constructor', 'valueOf', '__proto__', 'nothing', 'code'].map((k) => lookup(`service.${k}`, scope, {}))).toEqual([
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    'J3420',
+  ]);
 });
 
 test('a cue or heading matched through case folding (a long s for an s) reads as the cue or heading it matched', () => {

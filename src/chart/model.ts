@@ -126,3 +126,63 @@ export interface Chart {
   /** Pointer of the chart inside its document ('' for a whole document, '/3' for an array entry). */
   ptr: string;
 }
+
+/**
+ * The fields of each subject a rule's `field:` condition reads (dotted for nested ones), as this
+ * model holds them: a ruleset that names another is refused, since it could never hold. Kept
+ * against the interfaces above by test/field-paths.test.ts.
+ */
+export const SUBJECT_FIELDS: Readonly<Record<'chart' | 'encounter' | 'diagnosis' | 'service' | 'lab', readonly string[]>> = {
+  chart: [
+    'chartId',
+    'patient',
+    'patient.id',
+    'patient.birthDate',
+    'patient.birthDateText',
+    'patient.sex',
+    'encounters',
+    'labs',
+    'medications',
+  ],
+  encounter: ['id', 'date', 'dateText', 'setting', 'diagnoses', 'services', 'notes'],
+  diagnosis: [
+    'code',
+    'codeText',
+    'description',
+    'status',
+    'rank',
+    'mappedFrom',
+    'mappedFrom.system',
+    'mappedFrom.code',
+    'mappedFrom.display',
+    'system',
+  ],
+  service: [
+    'code',
+    'codeText',
+    'units',
+    'date',
+    'dateText',
+    'dose',
+    'dose.value',
+    'dose.unit',
+    'dose.concentration',
+    'dose.concentration.value',
+    'dose.concentration.unit',
+    'linked',
+  ],
+  lab: [
+    'loinc',
+    'test',
+    'value',
+    'comparator',
+    'valueText',
+    'unit',
+    'date',
+    'dateText',
+    'referenceRange',
+    'referenceRange.low',
+    'referenceRange.high',
+    'interpretation',
+  ],
+};

@@ -35,7 +35,7 @@ import {
 } from './relevance.js';
 import { compileQuery, QueryPolicy } from './query.js';
 import { didYouMean } from './suggest.js';
-import { parseTemplate, templateNames, TemplateError, type TemplatePart } from './template.js';
+import { parseTemplate, placeholderProblem, templateNames, TemplateError, type TemplatePart } from './template.js';
 import { TermMatcher } from './terms.js';
 import { ASSERTIONS, CompiledContext, CUE_CATEGORIES, type Assertion, type ContextConfig } from './context.js';
 import { AnalyteCatalog, CompiledLab } from './labs.js';
@@ -62,27 +62,6 @@ const DEFAULT_LOOKBACK = parseDuration('180d')!;
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-
-/** Placeholder roots every message may use; `lab.<test>` also needs the lab test to exist. */
-const PLACEHOLDER_ROOTS = [
-  'service',
-  'diagnosis',
-  'diagnoses',
-  'encounter',
-  'chart',
-  'lab',
-  'text',
-  'count',
-  'field',
-  'code',
-  'services',
-  'medication',
-  'pair',
-  'mention',
-  'dose',
-  'subcodes',
-  'measure',
-];
 
 /** What `match` may filter on, per subject (the ruleset schema is generated from this). */
 export const MATCH_OPTIONS: Record<SubjectKind, Readonly<Record<string, OptionSpec>>> = {
@@ -354,13 +333,8 @@ function checkedTemplate(text: string, src: SourceFile, at: NodePath, on: Subjec
     throw err;
   }
   for (const name of templateNames(parts)) {
-    const root = name.split('.')[0]!;
-    if (!PLACEHOLDER_ROOTS.includes(root)) p.at(src, at, `unknown placeholder {{${name}}}.${didYouMean(root, PLACEHOLDER_ROOTS)}`);
-    else if (root === 'lab' && on !== 'lab') {
-      const test = name.split('.')[1];
-      if (test === undefined || !env.labs.has(test))
-        p.at(src, at, `placeholder {{${name}}} names no lab test of the ruleset.${test ? didYouMean(test, env.labs.keys()) : ''}`);
-    }
+    const problem = placeholderProblem(name, on, env.labs);
+    if (problem) p.at(src, at, problem);
   }
   return p.list.length > before ? undefined : parts;
 }

@@ -3,9 +3,11 @@
  * sections that render only when a value is there: `{{#lab.b12}} (B12 {{lab.b12.value}}){{/lab.b12}}`
  * (`{{^name}}...{{/name}}` renders only when it is not).
  */
-import type { Diagnosis } from '../chart/model.js';
+import { SUBJECT_FIELDS, type Diagnosis } from '../chart/model.js';
 import { formatDay } from '../chart/normalize.js';
-import type { Bindings, Scope } from './types.js';
+import { ASSERTIONS } from './context.js';
+import { didYouMean } from './suggest.js';
+import type { Bindings, Scope, SubjectKind } from './types.js';
 import { ownValue } from '../core/own.js';
 import { shownValue } from '../core/shown.js';
 
@@ -54,6 +56,58 @@ export function templateNames(parts: readonly TemplatePart[], out: string[] = []
     if (p.body) templateNames(p.body, out);
   }
   return out;
+}
+
+/**
+ * What each placeholder root names after its dot: the subject's fields a message reads
+ * (`scopeValue` below), or what a condition binds (`{{text.excerpt}}`, `{{count.dates}}`). `lab`
+ * and `field` are checked on their own: a lab test of the ruleset, a field of the subject.
+ */
+const MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  service: ['code', 'codeText', 'units', 'date', 'dateText', 'dose'],
+  diagnosis: ['code', 'codeText', 'description', 'status', 'rank', 'system', 'matched'],
+  diagnoses: ['linked', 'all', 'unlinked', 'matched'],
+  services: ['matched'],
+  encounter: ['id', 'date', 'setting'],
+  chart: ['id'],
+  text: ['term', 'excerpt', 'assertion', ...ASSERTIONS],
+  count: ['value', 'dates', 'within'],
+  code: ['description', 'table'],
+  medication: ['name', 'term'],
+  pair: ['other', 'note', 'until', 'from'],
+  mention: ['term', 'excerpt', 'assertion', 'code', 'name', 'note'],
+  dose: ['expected', 'written', 'units', 'amount', 'note', 'per'],
+  subcodes: ['list'],
+  measure: ['amount', 'excerpt', 'term'],
+};
+const ROOTS = [...Object.keys(MEMBERS), 'lab', 'field'];
+/** What a lab test's result holds in a message (`{{lab.b12.value}}`; evidence.ts, labBinding). */
+const LAB_MEMBERS = ['value', 'unit', 'date', 'written', 'writtenUnit', 'test'];
+
+/**
+ * Why a placeholder names nothing a message of a rule on `on` could show, or undefined when it
+ * names something: a placeholder that never renders would leave a blank (or "?") in every finding.
+ */
+export function placeholderProblem(name: string, on: SubjectKind, labs: ReadonlyMap<string, unknown>): string | undefined {
+  const [root, ...rest] = name.split('.');
+  const member = rest.join('.');
+  if (root === 'lab') {
+    const [test, of, ...more] = rest;
+    // A lab rule's own result: {{lab.value}}, {{lab.unit}}.
+    if (on === 'lab' && test !== undefined && of === undefined && SUBJECT_FIELDS.lab.includes(test)) return undefined;
+    if (test === undefined || !labs.has(test))
+      return `placeholder {{${name}}} names no lab test of the ruleset.${test ? didYouMean(test, labs.keys()) : ''}`;
+    if (of === undefined || (LAB_MEMBERS.includes(of) && more.length === 0)) return undefined;
+    return `placeholder {{${name}}}: a lab result shows ${LAB_MEMBERS.join(', ')}.${didYouMean(rest.slice(1).join('.'), LAB_MEMBERS)}`;
+  }
+  if (root === 'field') {
+    if (SUBJECT_FIELDS[on].includes(member)) return undefined;
+    return `placeholder {{${name}}} names no field of a ${on}.${didYouMean(member, SUBJECT_FIELDS[on])}`;
+  }
+  const members = MEMBERS[root!];
+  if (!members) return `unknown placeholder {{${name}}}.${didYouMean(root!, ROOTS)}`;
+  if (members.includes(member)) return undefined;
+  return `unknown placeholder {{${name}}}: ${root} has ${members.join(', ')}.${didYouMean(member, members)}`;
 }
 
 function codes(ds: readonly Diagnosis[]): string {

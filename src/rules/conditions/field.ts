@@ -1,4 +1,7 @@
+import { SUBJECT_FIELDS } from '../../chart/model.js';
+import { shownName } from '../../core/shown.js';
 import { compareValue, type Comparison } from '../compare.js';
+import { didYouMean } from '../suggest.js';
 import type { ConditionModule, Scope } from '../types.js';
 
 interface Options extends Comparison {
@@ -44,7 +47,11 @@ export const field: ConditionModule<Options> = {
     exists: { type: 'boolean', description: '`true`: the field is present; `false`: it is absent.' },
   },
   comparison: 'any',
-  compile(o) {
+  compile(o, cc) {
+    const known = SUBJECT_FIELDS[cc.subject];
+    if (!known.includes(o.path)) {
+      cc.error([...cc.path, 'path'], `unknown field ${shownName(o.path)} of a ${cc.subject}.${didYouMean(o.path, known)}`);
+    }
     const path = o.path.split('.');
     const { path: _p, exists, ...cmp } = o;
     return (scope) => {
