@@ -350,6 +350,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLU-F-CHECKBOX-PARENS',
       'BLU-F-IRON-STOOLS-WARNINGS',
       'BLU-F-SUSPECTED',
+      'BLU-F-UNTICKED-PHRASE', // "[ ] Abnormal vaginal bleeding": a box speaks of its whole item
     ]);
     // Blood loss the notes only suspect is named as such.
     expect(f.find((x) => x.chartId === 'BLU-F-SUSPECTED')!.message).toContain(
@@ -366,6 +367,8 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F-LONG-DENIAL-UNJOINED', // ... whether or not "or" joins its last item
       'BLC-F-LONG-ITEM', // "Any blood in stool or black stools: no": the whole item answered
       'BLC-F-LOW-SUSPICION', // "low suspicion for GI bleed"
+      'BLC-F-MINUS-SIGNS', // "(-) melena, (-) hematochezia": a review of systems's minus signs
+      'BLC-F-NEG-FOR', // "neg for melena, hematochezia or hematemesis"
       'BLC-F-NOT-HAD', // "has not had melena", "never had hematemesis"
       'BLC-F-SIGNS', // "Melena? -": a template's question answered by a sign
       'BLC-F-YES-NO-BOXES', // "Melena: [ ] Yes [x] No": the ticked box answers
@@ -537,6 +540,9 @@ describe('the rules the coder review added', () => {
       ['TELE-F-VIRTUAL', '/encounters/0/services/1'],
       ['TELE-F-AUDIO-VIDEO', '/encounters/0/services/0'],
       ['TELE-F-AUDIO-VIDEO', '/encounters/0/services/1'],
+      // "This encounter was conducted via real-time audio/video telehealth" (a coder's review).
+      ['TELE-F-ENCOUNTER-CONDUCTED', '/encounters/0/services/1'],
+      ['TELE-F-ENCOUNTER-CONDUCTED', '/encounters/0/services/2'],
     ]);
     // The visit's own date, not its lines' (a coder's audit).
     expect(f[2]!.message).toContain('a telehealth visit on 2026-10-05: no one was there');

@@ -218,6 +218,28 @@ describe('every cue of the built-in context decides a reading that is different 
       expect([text, reading(base, text)]).toEqual([text, want]);
   });
 
+  test("a coder's review of templated notes: minus signs, a box's whole item, doubts about a cause, a family section's end", () => {
+    for (const [text, want] of [
+      ['GI: (-) nausea, (-) bleeding, (+) constipation.', 'negated'],
+      ['GI: (-)bleeding', 'negated'],
+      ['GI: bleeding(-)', 'negated'],
+      ['GI: (-) nausea, (+) bleeding.', 'affirmed'], // each sign speaks of its own item
+      ['Melena? (-) Bleeding? (+)', 'affirmed'], // a sign before the next question answers the one before
+      ['Melena: (-) Bleeding: (+)', 'affirmed'],
+      ['GI: neg for nausea or bleeding', 'negated'],
+      ['[ ] Abnormal vaginal bleeding [x] Fatigue', 'hypothetical'], // an unticked box speaks of its whole item
+      ['[x] Fatigue [ ] Nausea [x] Heavy bleeding', 'affirmed'],
+      ['Bleeding, presumed.', 'possible'],
+      ['Working dx: bleeding; MMA pending.', 'possible'],
+      ['Anemia most likely related to bleeding.', 'possible'], // the doubt is the cause's
+      ['Bleeding most likely related to aspirin.', 'affirmed'],
+      ['MCV 104 consistent with her known bleeding.', 'affirmed'],
+      ['Family History: Mother - thyroid disease.\nVitals: BP 128/76.\nToday: bleeding, stable.', 'affirmed'],
+      ['Family History:\nFather - colon cancer\nSurgical History:\nbleeding ulcer 2017', 'affirmed'],
+    ])
+      expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
   test("a template's item answered by a row of boxes after its colon: the ticked choice answers", () => {
     for (const [text, want] of [
       ['Bleeding: [ ] Yes [x] No', 'negated'],

@@ -197,7 +197,7 @@ interface RawCue {
   end: number;
   role: Role;
   tight: boolean;
-  /** A backward cue's scope, where it is known as the cue is found (a template's item). */
+  /** A cue's scope, where it is known as the cue is found (a template's item, a box's). */
   reach?: number;
 }
 
@@ -461,7 +461,8 @@ export class CompiledContext {
       // "Allergies:" as a heading (its colon ends a sentence): it reaches over the sentence after it.
       const heading = c.role.dir === Dir.Forward && text[c.end - 1] === ':' && bounds.includes(c.end - 1);
       let reach = 0;
-      if (c.role.dir === Dir.Forward) reach = forwardReach(text, c, sStart, heading ? sentenceAt(a, c.end)[1] : sEnd, ends, forward);
+      if (c.role.dir === Dir.Forward)
+        reach = c.reach ?? forwardReach(text, c, sStart, heading ? sentenceAt(a, c.end)[1] : sEnd, ends, forward);
       else if (c.role.dir === Dir.Backward) reach = c.reach ?? backwardReach(text, c, sStart, ends, backward);
       a.cues.push({ start: c.start, end: c.end, cat: c.role.cat, dir: c.role.dir, reach, tight: c.tight, heading });
     }
@@ -494,8 +495,12 @@ export class CompiledContext {
           boxesAfter = endsInBox(text, lineEnd);
         }
         let role: Role | undefined;
-        if (boxed) role = after !== '' && isWordChar(after) && !wordBefore && !boxesAfter ? { cat, dir: Dir.Forward } : undefined;
-        else if (after !== '' && isWordChar(after) && !wordBefore) role = { cat, dir: Dir.Forward };
+        // A sign before a template's next question is the answer to the one before: "Melena: (-)
+        // Hematochezia: (+)", "Melena? (-) Hematochezia? +".
+        if (boxed) {
+          const asks = after !== '' && (itemMarkAt(text, end, '?') >= 0 || itemMarkAt(text, end, ':') >= 0);
+          role = after !== '' && isWordChar(after) && !wordBefore && !boxesAfter && !asks ? { cat, dir: Dir.Forward } : undefined;
+        } else if (after !== '' && isWordChar(after) && !wordBefore) role = { cat, dir: Dir.Forward };
         else if (wordBefore) {
           const answer = this.answerAfter(text, end);
           if (answer === undefined) role = { cat, dir: Dir.Backward };
@@ -505,7 +510,9 @@ export class CompiledContext {
         // an export's bullet or arrow turned into "?".
         if (!role) continue;
         for (let k = i; k < end; k++) taken.add(k);
-        out.push({ start: i, end, role, tight: true });
+        // A box or sign before its item speaks of the whole item: "[ ] Abnormal vaginal bleeding".
+        if (boxed) out.push({ start: i, end, role, tight: false, reach: boxedItemEnd(text, end, lineEnd) });
+        else out.push({ start: i, end, role, tight: true });
       }
     }
     return out.sort((x, y) => x.start - y.start);
@@ -1076,6 +1083,31 @@ function endsInBox(text: string, lineEnd: number): boolean {
   if (k >= 2 && text[k] === ')' && text[k - 2] === '(') return ' xX'.includes(text[k - 1]!);
   return k >= 0 && ']☐☑☒'.includes(text[k]!);
 }
+
+/** The most characters an item after a box holds ("[ ] Abnormal vaginal bleeding"). */
+const BOXED_ITEM = 60;
+
+/**
+ * Where the item after a box or sign (at `from`) ends: at a comma, semicolon, full stop or the
+ * line's end (`lineEnd`), the next box or sign ("[ ] Melena [ ] Hematochezia", "(-) melena (+)
+ * constipation"), or after BOXED_ITEM characters.
+ */
+function boxedItemEnd(text: string, from: number, lineEnd: number): number {
+  const limit = Math.min(lineEnd, from + BOXED_ITEM);
+  for (let k = from; k < limit; k++) {
+    const c = text[k]!;
+    if (c === ',' || c === ';' || c === '.' || c === '\t') return k;
+    if (
+      (c === '[' || c === '(' || c === '\u2610' || c === '\u2611' || c === '\u2612') &&
+      (boxAt(text, k) || SIGN_BOX.test(text.slice(k, k + 3)))
+    )
+      return k;
+  }
+  return limit;
+}
+
+/** A sign written as a box: "(-)", "(+)". */
+const SIGN_BOX = /^\([-+]\)$/;
 
 /** The most choices a row of boxes offers ("[ ] Yes [x] No [ ] Unknown"). */
 const BOX_CHOICES = 4;
