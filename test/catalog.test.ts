@@ -461,7 +461,15 @@ describe('doses written as a volume with its concentration, and the configured i
 
   test('"1 mL of 1000 mcg/mL" on the line, and "1 mL (1000 mcg/mL)" in the note, are 1000 mcg', () => {
     const f = lintCatalog('b12-units-dose-mismatch.fires.yaml').filter((x) => x.ruleId === 'b12-units-dose-mismatch');
-    expect(f.map((x) => x.chartId)).toEqual(['UNITS-F1', 'UNITS-F2', 'UNITS-F3', 'UNITS-F4', 'DOSE-F-VOLUME']);
+    expect(f.map((x) => x.chartId)).toEqual([
+      'UNITS-F1',
+      'UNITS-F2',
+      'UNITS-F3',
+      'UNITS-F4',
+      'DOSE-F-VOLUME',
+      'UNITS-F-ORAL-SEMICOLON',
+      'UNITS-F-BECAUSE-ORAL',
+    ]);
     expect(f[2]!.message).toBe(
       'J3420 is billed with 2 unit(s), but the documented dose of 1 mL of 1000 mcg/mL (1000 mcg) is 1 unit(s) of J3420 (up to 1000 mcg each). Correct the units.',
     );
@@ -471,6 +479,13 @@ describe('doses written as a volume with its concentration, and the configured i
     // The container's size is not the dose, nor is a past oral dose (a coder's audit); the volume given is.
     expect(f[4]!.message).toContain('the documented dose of 2 mL of 1000 mcg/mL (2000 mcg)');
     expect(chartIdsOf(join(CATALOG, 'b12-units-dose-mismatch.quiet.yaml'))).toEqual(expect.arrayContaining(['DOSE-Q-VIAL', 'DOSE-Q-PAST']));
+    // Nor a dose taken by mouth in the injection's sentence, whether before or after it (a coder's
+    // review); an oral form in another clause leaves the injection's dose (UNITS-F-ORAL-SEMICOLON,
+    // UNITS-F-BECAUSE-ORAL).
+    expect(chartIdsOf(join(CATALOG, 'b12-units-dose-mismatch.quiet.yaml'))).toEqual(
+      expect.arrayContaining(['UNITS-Q-HOME-ORAL-FIRST', 'UNITS-Q-ORAL-THEN-IM']),
+    );
+    expect(f[5]!.message).toContain('the documented dose of 2000 mcg');
   });
 
   test('the frequency message prints the interval the ruleset sets', () => {

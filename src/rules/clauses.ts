@@ -10,7 +10,9 @@
  *   "and" (a condition after "and" is another action's). Not brackets: an aside is the plan's own
  *   ("for pernicious anemia (IF Ab pending)").
  * - APART_CLAUSE, what a condition's `apart:` reads ("IM weekly x4, then transition to oral
- *   B12": "oral" is another clause's): commas, semicolons, brackets and "and".
+ *   B12": "oral" is another clause's): commas, semicolons, brackets, "and", and the words that
+ *   begin a clause of reason or contrast ("gave cyanocobalamin since his usual hydroxocobalamin
+ *   is on backorder": the backorder is the hydroxocobalamin's; a coder's review).
  *
  * Scans stay within [limit, from) or [from, limit): a sentence (src/rules/context.ts,
  * sentenceAt), so a clause never crosses the end of one.
@@ -19,8 +21,8 @@
 export interface ClauseStops {
   /** Single characters that part clauses. */
   readonly chars: string;
-  /** " and " parts clauses. */
-  readonly and?: boolean;
+  /** Words that part clauses, each between spaces (" and "). */
+  readonly words?: readonly string[];
   /** A tab or a run of two spaces (a template's columns) parts clauses. */
   readonly columns?: boolean;
   /** A hyphen or dash with a space on each side parts clauses ("Macrocytosis - B12 deficiency vs MDS"). */
@@ -28,10 +30,16 @@ export interface ClauseStops {
 }
 
 export const CUE_CLAUSE: ClauseStops = { chars: ',()', columns: true, dashes: true };
-export const PLAN_CLAUSE: ClauseStops = { chars: ',;', and: true };
-export const APART_CLAUSE: ClauseStops = { chars: ',;()', and: true };
+export const PLAN_CLAUSE: ClauseStops = { chars: ',;', words: [' and '] };
+export const APART_CLAUSE: ClauseStops = {
+  chars: ',;()',
+  words: [' and ', ' but ', ' since ', ' because ', ' although ', ' though ', ' whereas '],
+};
 
-const AND = ' and ';
+/** The word of `stops` that ends at `p` (its last space there), or undefined. */
+function wordEndingAt(text: string, p: number, limit: number, stops: ClauseStops): string | undefined {
+  return stops.words?.find((w) => p - w.length >= limit && text.startsWith(w, p - w.length));
+}
 const DASHES = '-\u2013\u2014';
 
 /** Where the clause that holds `from` starts, looking back no further than `limit`: right after the last stop before it. */
@@ -41,7 +49,7 @@ export function clauseStart(text: string, from: number, limit: number, stops: Cl
     if (stops.chars.includes(c)) return p;
     if (stops.columns && (c === '\t' || (c === ' ' && text[p - 2] === ' '))) return p;
     if (stops.dashes && DASHES.includes(c) && text[p - 2] === ' ' && text[p] === ' ') return p;
-    if (stops.and && c === ' ' && p - AND.length >= limit && text.startsWith(AND, p - AND.length)) return p;
+    if (c === ' ' && wordEndingAt(text, p, limit, stops)) return p;
   }
   return limit;
 }
@@ -53,7 +61,7 @@ export function clauseEnd(text: string, from: number, limit: number, stops: Clau
     if (stops.chars.includes(c)) return k;
     if (stops.columns && (c === '\t' || (c === ' ' && text[k + 1] === ' '))) return k;
     if (stops.dashes && DASHES.includes(c) && text[k - 1] === ' ' && text[k + 1] === ' ') return k;
-    if (stops.and && c === ' ' && text.startsWith(AND, k)) return k;
+    if (c === ' ' && stops.words?.some((w) => text.startsWith(w, k))) return k;
   }
   return limit;
 }

@@ -3,6 +3,7 @@ import { formatDose, parseDose } from '../../chart/dose.js';
 import { normalizeUnit } from '../units.js';
 import { noteEvidence, serviceEvidence } from '../evidence.js';
 import type { TermHit } from '../terms.js';
+import { APART_CLAUSE, clauseEnd, clauseStart } from '../clauses.js';
 import type { ConditionModule, EvidenceRef } from '../types.js';
 
 interface Options {
@@ -11,6 +12,7 @@ interface Options {
   matches?: boolean;
   notes?: unknown;
   packages?: unknown;
+  except?: unknown;
 }
 
 /**
@@ -56,11 +58,25 @@ function nextToDose(after: string): boolean {
   return !/[,;:]/.test(between) && between.split(/\s+/).filter((w) => /[A-Za-z]/.test(w)).length <= 3;
 }
 
+/**
+ * The words that say how the drug named at `hit` was taken: its clause from the name on, and the
+ * word before the name ("oral vitamin B12 2000 mcg daily", "vitamin B12 2000 mcg by mouth daily";
+ * not "switched from oral tablets to cyanocobalamin 2000 mcg IM"); not another clause's ("cyanocobalamin 2000 mcg IM given because oral B12 did not work",
+ * "given oral malabsorption, cyanocobalamin 2000 mcg IM").
+ */
+function routeWords(text: string, sentence: readonly [number, number], hit: TermHit): string {
+  const start = clauseStart(text, hit.index, sentence[0], APART_CLAUSE);
+  const end = clauseEnd(text, hit.index + hit.length, sentence[1], APART_CLAUSE);
+  const before = text.slice(start, hit.index).trimEnd().split(/\s+/).pop() ?? '';
+  return `${before} ${text.slice(hit.index, end)}`;
+}
+
 /** The first dose a note writes closely after a mention of the drug, in the same sentence. */
 function doseInNotes(
   notes: readonly Note[],
   find: (text: string) => readonly TermHit[],
   isPackage: ((after: string) => boolean) | undefined,
+  elsewhere: ((sentence: string) => boolean) | undefined,
 ): { dose: Dose; note: Note; hit: TermHit } | undefined {
   for (const note of notes) {
     for (const hit of find(note.text)) {
@@ -70,6 +86,8 @@ function doseInNotes(
       const [, end] = hit.sentence;
       const after = note.text.slice(hit.index + hit.length, end);
       if (!nextToDose(after)) continue;
+      // Nor one taken another way: "was taking vitamin B12 2000 mcg by mouth daily" (a coder's review).
+      if (elsewhere?.(routeWords(note.text, hit.sentence, hit))) continue;
       const dose = parseDose(after, isPackage);
       if (dose && micrograms(dose) !== undefined) return { dose, note, hit };
     }
@@ -90,6 +108,11 @@ export const dose: ConditionModule<Options> = {
       description:
         'Words that, one or two words after a volume, make it the size of the container the drug came in, not the dose given ("30 mL multi-dose vial"): a term list name, or a list of words.',
     },
+    except: {
+      type: 'terms',
+      description:
+        'With `notes`: words that, in the sentence of a dose the notes write, make it a dose this line did not give (taken by mouth, under the tongue, by nasal spray): "was taking cyanocobalamin 2000 mcg by mouth daily" is no dose of the injection. A term list name, or a list of words.',
+    },
     notes: {
       type: 'terms',
       description:
@@ -103,6 +126,8 @@ export const dose: ConditionModule<Options> = {
     if (typeof o.per === 'number' && !(o.per > 0)) cc.error([...cc.path, 'per'], '`per` must be a positive number');
     const words = o.notes !== undefined ? cc.terms(o.notes, [...cc.path, 'notes']) : undefined;
     const packageWords = o.packages !== undefined ? cc.terms(o.packages, [...cc.path, 'packages']) : undefined;
+    const exceptWords = o.except !== undefined ? cc.terms(o.except, [...cc.path, 'except']) : undefined;
+    const elsewhere = exceptWords ? (sentence: string): boolean => exceptWords.find(sentence).length > 0 : undefined;
     // A container word that begins within the first two words after the volume.
     const isPackage = packageWords
       ? (after: string): boolean => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
@@ -122,7 +147,7 @@ export const dose: ConditionModule<Options> = {
       if (!d && words && scope.encounter) {
         const notes = scope.encounter.notes;
         if (notes !== lastNotes) {
-          lastFound = doseInNotes(notes, (t) => words.find(t), isPackage) ?? null;
+          lastFound = doseInNotes(notes, (t) => words.find(t), isPackage, elsewhere) ?? null;
           lastNotes = notes;
         }
         const found = lastFound;
