@@ -351,6 +351,8 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLU-F-IRON-STOOLS-WARNINGS',
       'BLU-F-SUSPECTED',
       'BLU-F-UNTICKED-PHRASE', // "[ ] Abnormal vaginal bleeding": a box speaks of its whole item
+      'BLU-F-DASH-RESOLVED-YEAR', // "GI bleed - resolved 2019"
+      'BLU-F-COMMA-RESOLVED-YEAR', // "GI bleed, resolved 2019"
     ]);
     // Blood loss the notes only suspect is named as such.
     expect(f.find((x) => x.chartId === 'BLU-F-SUSPECTED')!.message).toContain(

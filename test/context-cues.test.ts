@@ -55,7 +55,7 @@ function probes(name: string, part: string, cue: string): { text: string; sectio
   if (part === 'sections') return [{ text: `${c}:\nbleeding.` }, { text: 'bleeding.', section: cue }];
   return part === 'before'
     ? [{ text: `${c} ${words(7)} bleeding.` }, { text: `${c} bleeding.` }]
-    : [{ text: `bleeding ${words(4)} ${c}.` }, { text: `bleeding ${c}.` }];
+    : [{ text: `bleeding ${words(4)} ${c}.` }, { text: `bleeding ${c}.` }, { text: `bleeding - ${c}.` }];
 }
 
 describe('every cue of the built-in context decides a reading that is different without it', () => {
@@ -236,6 +236,9 @@ describe('every cue of the built-in context decides a reading that is different 
       ['MCV 104 consistent with her known bleeding.', 'affirmed'],
       ['Family History: Mother - thyroid disease.\nVitals: BP 128/76.\nToday: bleeding, stable.', 'affirmed'],
       ['Family History:\nFather - colon cancer\nSurgical History:\nbleeding ulcer 2017', 'affirmed'],
+      ['Problem list: 2. Bleeding - resolved 2019', 'historical'],
+      ['Bleeding, resolved in 2019.', 'historical'],
+      ['Will check B12, folate, reticulocyte count, intrinsic factor antibodies and bleeding. TSH.', 'hypothetical'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });

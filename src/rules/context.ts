@@ -902,14 +902,19 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
     } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
       i++;
     } else {
-      // A word, read to the next space or comma: no digit in it, and no more than an item holds.
+      // A word, read to the next space or comma: no number ("Hgb 7.9"; "B12" and "A1c" are names),
+      // and no more than an item holds.
       let j = i;
-      for (; j < to && !LIST_BREAKS.includes(text[j]!); j++) if (text[j]! >= '0' && text[j]! <= '9') return false;
+      while (j < to && !LIST_BREAKS.includes(text[j]!)) j++;
       const w = text.slice(i, j);
       // A sign marks an item found, not denied: "..., dysuria, + melena".
-      if (!LIST_WORD.test(w)) return false;
-      if (w === 'or' || w === 'and' || w === 'nor') joined = true;
-      else if (++words > LIST_ITEM_WORDS) return false;
+      if (!LIST_WORD.test(w) || !HAS_LETTER.test(w)) return false;
+      // "or", "and" and "nor" begin the last item: "..., intrinsic factor antibodies and parietal cell antibodies".
+      if (w === 'or' || w === 'and' || w === 'nor') {
+        joined = true;
+        if (words > 0) items++;
+        words = 0;
+      } else if (++words > LIST_ITEM_WORDS) return false;
       i = j;
     }
   }
@@ -918,8 +923,9 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
   return items >= 2 && (joined || unjoined);
 }
 
-/** A word an item of a list may hold: letters, with an apostrophe, slash, dot or hyphen ("n/v", "pt."). */
-const LIST_WORD = /^[\p{L}'\u2019/.-]+$/u;
+/** A word an item of a list may hold: letters (and digits), with an apostrophe, slash, dot or hyphen ("n/v", "pt.", "B12"). */
+const LIST_WORD = /^[\p{L}\p{N}'\u2019/.-]+$/u;
+const HAS_LETTER = /\p{L}/u;
 
 /** What ends a word of a list. */
 const LIST_BREAKS = ' \t\n\r,';
