@@ -158,3 +158,33 @@ describe('positions', () => {
     expect(docs[1]!.locator.locate('/encounters/0')).toEqual({ line: 3, column: 30 });
   });
 });
+
+describe('lab values', () => {
+  const labs = (lab: Record<string, unknown>) =>
+    adaptChart({ chartId: 'C', encounters: [{ id: 'E1', date: '2026-10-01' }], labs: [{ test: 'b12', date: '2026-09-28', ...lab }] }, '');
+
+  test("a unit in the value that is not the `unit` field's leaves the value unread, with a warning at the value", () => {
+    const r = labs({ value: '180 pmol/L', unit: 'pg/mL' });
+    expect(r.charts[0]!.labs[0]).toMatchObject({ valueText: '180 pmol/L', unit: 'pg/mL' });
+    expect(r.charts[0]!.labs[0]!.value).toBeUndefined();
+    expect(r.findings.map((f) => [f.pointer, f.severity, f.message])).toEqual([
+      [
+        '/labs/0/value',
+        'warning',
+        'Lab value the text "180 pmol/L" names another unit than its `unit` (the text "pg/mL"): the value is not read.',
+      ],
+    ]);
+  });
+
+  test('the same unit written twice, an exponent, and a flag written after the number are read', () => {
+    expect(labs({ value: '180 PG/ML', unit: 'pg/mL' }).charts[0]!.labs[0]!.value).toBe(180);
+    expect(labs({ value: '2.5e2', unit: 'pg/mL' }).charts[0]!.labs[0]!.value).toBe(250);
+    expect(labs({ value: '150 (L)', unit: 'pg/mL' }).charts[0]!.labs[0]).toMatchObject({
+      value: 150,
+      unit: 'pg/mL',
+      interpretation: 'low',
+    });
+    expect(labs({ value: '150 (L)', unit: 'pg/mL', flag: 'H' }).charts[0]!.labs[0]!.interpretation).toBe('high'); // the flag field holds
+    expect(labs({ value: '150 (L)', unit: 'pg/mL' }).findings).toEqual([]);
+  });
+});

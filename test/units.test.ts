@@ -5,7 +5,7 @@ import { normalizeUnit } from '../src/rules/units.js';
 import { loincCheckDigitValid } from '../src/rules/loinc.js';
 import { baseDefinitions } from '../src/rules/load.js';
 import { Problems } from '../src/read/problems.js';
-import { parseLabValue } from '../src/chart/lab-value.js';
+import { afterNumber, parseLabValue } from '../src/chart/lab-value.js';
 import { compileText, rulesetProblems } from './helpers/engine.js';
 
 /** The built-in analytes (rulesets/analytes.yaml), as every ruleset starts with them. */
@@ -125,6 +125,15 @@ describe('lab values written as text', () => {
     ['≥ 1,200 pg/mL', { value: 1200, comparator: '>=', unit: 'pg/mL' }],
     ['142 pg/mL', { value: 142, unit: 'pg/mL' }],
     ['0.62 umol/L', { value: 0.62, unit: 'umol/L' }],
+    // An exponent, as JSON reads a number (a spec audit: "2.5e2" was read as 2.5).
+    ['2.5e2', { value: 250 }],
+    ['2.5E2 pg/mL', { value: 250, unit: 'pg/mL' }],
+    // A laboratory's flag after the number is a flag, not a unit.
+    ['150 (L)', { value: 150, flag: 'low' }],
+    ['980 H', { value: 980, flag: 'high' }],
+    ['10*3/uL', { value: 10 }], // "*3/uL" is no unit
+    ['5.2 10*3/uL', { value: 5.2, unit: '10*3/uL' }],
+    ['142 see note', { value: 142 }], // words that say neither
     ['pending', {}],
     ['', {}],
   ])('%p', (raw, expected) => {
@@ -141,7 +150,8 @@ describe('lab values written as text', () => {
       const out: ReturnType<typeof parseLabValue> = { value };
       const cmp = m[1];
       if (cmp) out.comparator = cmp === '≤' ? '<=' : cmp === '≥' ? '>=' : (cmp as '<' | '<=' | '>' | '>=');
-      if (m[3]) out.unit = m[3];
+      // What follows the number is then read as a flag, a unit or neither (afterNumber).
+      if (m[3]) Object.assign(out, afterNumber(m[3]));
       return out;
     };
     const pieces = [

@@ -5,13 +5,31 @@ export interface ParsedLabValue {
   comparator?: '<' | '<=' | '>' | '>=';
   /** A unit written inside the value string ("142 pg/mL"). */
   unit?: string;
+  /** A laboratory's flag written inside the value string ("150 (L)", "150 L", "980 H"). */
+  flag?: 'low' | 'high' | 'normal';
 }
+
+/** Flags a laboratory writes after a value, by what they say. */
+const FLAGS: ReadonlyMap<string, 'low' | 'high' | 'normal'> = new Map([
+  ['l', 'low'],
+  ['ll', 'low'],
+  ['low', 'low'],
+  ['h', 'high'],
+  ['hh', 'high'],
+  ['high', 'high'],
+  ['n', 'normal'],
+  ['normal', 'normal'],
+]);
+
+/** What a unit is written with: letters, micro signs, digits, "/", ".", "%", "*", "^", with a letter or "%" (pg/mL, 10*3/uL, µmol/L, %). */
+const UNIT = /^(?=.*[A-Za-z\u00b5\u03bc%])[A-Za-z0-9\u00b5\u03bc%][A-Za-z0-9\u00b5\u03bc/.%*^]*$/;
 
 // Read from the trimmed text (`trim` drops what `\s` matches), so no run of spaces can be split
 // between two parts of the pattern in more ways than one: the spaces after a comparator are its
 // own, and the unit starts with what is not a space. (`(.*?)\s*$` on the untrimmed text tried
 // every split of a run of spaces before a last letter: 160,000 of them took 8 s.)
-const VALUE = /^(?:(<=|>=|≤|≥|<|>)\s*)?([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)\s*(\S.*)?$/;
+// A number may carry an exponent ("2.5e2" is 250, as JSON reads it), glued to it.
+const VALUE = /^(?:(<=|>=|≤|≥|<|>)\s*)?((?:[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*)?$/;
 
 export function parseLabValue(raw: unknown): ParsedLabValue {
   if (typeof raw === 'number') return Number.isFinite(raw) ? { value: raw } : {};
@@ -23,6 +41,13 @@ export function parseLabValue(raw: unknown): ParsedLabValue {
   const out: ParsedLabValue = { value };
   const cmp = m[1];
   if (cmp) out.comparator = cmp === '≤' ? '<=' : cmp === '≥' ? '>=' : (cmp as ParsedLabValue['comparator']);
-  if (m[3]) out.unit = m[3];
+  if (m[3]) Object.assign(out, afterNumber(m[3]));
   return out;
+}
+
+/** What follows a value's number: a flag ("(L)", "H"), a unit ("pg/mL"), or other words, which say neither. */
+export function afterNumber(rest: string): Pick<ParsedLabValue, 'unit' | 'flag'> {
+  const flag = FLAGS.get(rest.replace(/^\((.*)\)$/, '$1').toLowerCase());
+  if (flag) return { flag };
+  return UNIT.test(rest) ? { unit: rest } : {};
 }

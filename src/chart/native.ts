@@ -379,11 +379,20 @@ function adaptLabs(raw: unknown[], ptr: string, p: ChartProblems): Lab[] {
     if (loinc) lab.loinc = loinc;
     if (test) lab.test = test;
     const parsed = parseLabValue(l.value);
-    if (parsed.value !== undefined) lab.value = parsed.value;
+    const unit = str(l.unit)?.trim();
+    // A unit in the value that is not the `unit` field's ("180 pmol/L" with `unit: pg/mL`): which
+    // one holds is not known, and read in the wrong one a level flips a rule (a spec audit).
+    const conflict = unit !== undefined && unit !== '' && parsed.unit !== undefined && parsed.unit.toLowerCase() !== unit.toLowerCase();
+    if (conflict)
+      p.add(
+        `${lptr}/value`,
+        `Lab value ${describe(l.value)} names another unit than its \`unit\` (${describe(unit)}): the value is not read.`,
+        'warning',
+      );
+    else if (parsed.value !== undefined) lab.value = parsed.value;
     else if (l.value !== undefined && l.value !== null)
       p.add(`${lptr}/value`, `Lab value ${describe(l.value)} has no number that can be read.`, 'warning');
     if (parsed.comparator) lab.comparator = parsed.comparator;
-    const unit = str(l.unit)?.trim();
     if (unit) lab.unit = unit;
     else if (parsed.unit) lab.unit = parsed.unit;
     const d = day(l.date, `${lptr}/date`, 'lab date', p, true);
@@ -393,7 +402,7 @@ function adaptLabs(raw: unknown[], ptr: string, p: ChartProblems): Lab[] {
     }
     const range = labRange(l.referenceRange, `${lptr}/referenceRange`, p);
     if (range) lab.referenceRange = range;
-    const flag = labFlag(l.flag);
+    const flag = labFlag(l.flag) ?? parsed.flag;
     if (flag) lab.interpretation = flag;
     out.push(lab);
   });

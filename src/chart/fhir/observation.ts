@@ -55,6 +55,7 @@ function result(o: Obj, ptr: string, day: FhirDay | undefined): Lab | undefined 
     if (parsed.value !== undefined) lab.value = parsed.value;
     if (parsed.comparator) lab.comparator = parsed.comparator;
     if (parsed.unit) lab.unit = parsed.unit;
+    if (parsed.flag) lab.interpretation = parsed.flag;
   } else if (o.valueCodeableConcept !== undefined) {
     lab.valueText = conceptText(o.valueCodeableConcept) ?? '';
   } else {
