@@ -25,6 +25,17 @@ function builtinRuleIds(): string[] {
     .map((l) => l.split(' ')[0]!);
 }
 
+test("options written before a subcommand's name are refused, not dropped: exit 2, and after it they hold", () => {
+  const before = cli(['--no-config-lookup', '-r', 'fixtures/rulesets/acme-policy.yaml', 'rules']);
+  expect([before.code, before.stdout]).toEqual([2, '']);
+  expect(before.stderr).toBe(
+    'b12lint: --ruleset, --no-config-lookup before "rules" would not reach it: write options after the subcommand\'s name (b12lint rules --ruleset ...)\n',
+  );
+  const explain = cli(['-r', 'fixtures/rulesets/acme-policy.yaml', 'explain', 'b12-injection-blood-loss-dx']);
+  expect([explain.code, explain.stdout]).toEqual([2, '']);
+  expect(cli(['rules', '--no-config-lookup', '-r', 'fixtures/rulesets/acme-policy.yaml']).code).toBe(0);
+});
+
 /** A new folder in the system temp folder, removed after this file's tests. */
 function tmp(): string {
   return scratch().dir;

@@ -188,3 +188,16 @@ describe('lab values', () => {
     expect(labs({ value: '150 (L)', unit: 'pg/mL' }).findings).toEqual([]);
   });
 });
+
+test('a chartId written as a number is read as its digits, with a warning at the id; text is read as it is', () => {
+  const r = adaptChart({ chartId: 123, encounters: [{ id: 'E1', date: '2026-10-01' }] }, '');
+  expect(r.charts[0]!.chartId).toBe('123');
+  expect(r.findings.map((f) => [f.pointer, f.severity, f.message])).toEqual([
+    [
+      '/chartId',
+      'warning',
+      '`chartId` is the number 123, not text: read as "123". Export ids as text: a number loses leading zeros and digits beyond 15.',
+    ],
+  ]);
+  expect(adaptChart({ chartId: '00123', encounters: [{ id: 'E1', date: '2026-10-01' }] }, '').findings).toEqual([]);
+});

@@ -5,7 +5,7 @@
  * every character a format must escape. The text formats show control characters of chart text
  * and file names as visible escapes (src/core/printable.ts; test/security/ has the hostile cases).
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { printable, printableDeep } from '../src/core/printable.js';
 import { plainText } from '../src/report/sarif.js';
@@ -66,6 +66,15 @@ describe('several formats from one run', () => {
     const unknown = cli([...RULESET, 'fixtures/ci/charts', '-f', 'sarf']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^b12lint: unknown format "sarf".*Did you mean .*sarif/);
+  });
+
+  test('-o with every format writing its own file names no report: exit 2, nothing written', () => {
+    const r = cli([...RULESET, 'fixtures/ci/charts', '-f', `json:${tmp.rel}/own.json`, '-o', `${tmp.rel}/dropped.json`]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(
+      'b12lint: --output-file names no report: every --format names its own file (give one format no file, or leave out -o)\n',
+    );
+    expect(existsSync(join(tmp.dir, 'own.json'))).toBe(false);
   });
 });
 

@@ -449,8 +449,17 @@ export function adaptChart(value: unknown, ptr: string): AdaptResult {
   const givenId = str(rawId)?.trim();
   // An id longer than a finding shows is no id: every finding of the chart would repeat it.
   const chartId = givenId && givenId.length <= MAX_SHOWN ? givenId : undefined;
-  if (chartId) p.chartId = chartId;
-  else if (givenId) p.add(ptr, tooLongId('`chartId`', givenId, 'the chart is linted without an id'));
+  if (chartId) {
+    p.chartId = chartId;
+    // The format's id is text: a number is read as its digits (a leading zero or a long number is
+    // already lost by then), and said (a spec audit).
+    if (typeof rawId === 'number')
+      p.add(
+        `${ptr}/chartId`,
+        `\`chartId\` is ${describe(rawId)}, not text: read as "${chartId}". Export ids as text: a number loses leading zeros and digits beyond 15.`,
+        'warning',
+      );
+  } else if (givenId) p.add(ptr, tooLongId('`chartId`', givenId, 'the chart is linted without an id'));
   else p.add(ptr, rawId === undefined ? 'Chart has no `chartId`.' : `\`chartId\` must be non-empty text; found ${describe(rawId)}.`);
   const patient = adaptPatient(value.patient, `${ptr}/patient`, p);
   const encRaw = list(value, 'encounters', ptr, p, true);

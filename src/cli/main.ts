@@ -279,6 +279,10 @@ function parseFormats(specs: readonly string[], outputFile: string | undefined):
     throw new UsageError(
       `only one format can go to ${outputFile ? '--output-file' : 'standard output'}; give the others a file (--format sarif:reports/b12.sarif)`,
     );
+  // -o names where the format without a file of its own goes: with none, it would be dropped
+  // without a word (a spec audit).
+  if (outputFile && !toDefault[0])
+    throw new UsageError(`--output-file names no report: every --format names its own file (give one format no file, or leave out -o)`);
   if (outputFile && toDefault[0] && !STDOUT_PATHS.has(outputFile)) toDefault[0].path = outputFile;
   return targets;
 }
@@ -808,6 +812,16 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
     ).option('--max-file-size <mb>', 'largest shard report (and chart file read for the HTML report) read, in MB (default 64)'),
   ).action(async (reports: string[], opts: ReportOpts & { maxFileSize?: string }) => {
     code = await mergeCommand(reports, opts, io);
+  });
+
+  // Options written before a subcommand's name are the lint command's, and the subcommand would
+  // never see them: refused, not dropped (`b12lint -r mine.yaml rules` listed the built-in rules).
+  program.hook('preSubcommand', (_program, sub) => {
+    const given = program.options.filter((o) => program.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long ?? o.flags);
+    if (given.length > 0)
+      throw new UsageError(
+        `${given.join(', ')} before "${sub.name()}" would not reach it: write options after the subcommand's name (b12lint ${sub.name()} ${given[0]} ...)`,
+      );
   });
 
   try {
