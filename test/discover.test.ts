@@ -6,7 +6,7 @@
  */
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { discover } from '../src/run/discover.js';
+import { anyCharAsClass, discover } from '../src/run/discover.js';
 import { scratches, type Scratch } from './helpers/scratch.js';
 
 const newScratch = scratches();
@@ -138,4 +138,13 @@ test('a folder walked in the order of its names (a folder name with the separato
     // Two inputs go through the general path (each file once, the whole list sorted): the same.
     expect(await discover([s.dir, s.dir], { cwd: s.dir })).toEqual(found);
   }
+});
+
+test('a "?" in a glob stands for one character in a folder name too, and for no dot at the start of a name', async () => {
+  const s = tree();
+  expect(relative(s, await discover(['v?s/n.yaml'], { cwd: s.dir }))).toEqual(['vis/n.yaml']);
+  expect(relative(s, await discover(['?is/?.yaml'], { cwd: s.dir }))).toEqual(['vis/n.yaml']);
+  await expect(discover(['vis/?json'], { cwd: s.dir })).rejects.toThrow('no files match'); // not ".json"
+  await expect(discover(['?hid/*.json'], { cwd: s.dir })).rejects.toThrow('no files match'); // not ".hid"
+  expect(anyCharAsClass('a?c/\\?/[?]/?(x|y)/?')).toBe('a[!/]c/\\?/[?]/?(x|y)/[!/.]');
 });

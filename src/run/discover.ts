@@ -214,7 +214,7 @@ function walkFolder(root: string, links: Set<string>): string[] {
  */
 async function walk(pattern: string, cwd: string, links: Set<string>): Promise<string[]> {
   const fg = await glob();
-  const entries = await fg(pattern, {
+  const entries = await fg(anyCharAsClass(pattern), {
     cwd,
     absolute: true,
     dot: false,
@@ -231,6 +231,33 @@ async function walk(pattern: string, cwd: string, links: Set<string>): Promise<s
     const path = resolve(e.path);
     if (e.dirent.isSymbolicLink()) links.add(path);
     out.push(path);
+  }
+  return out;
+}
+
+/**
+ * The glob with each "?" (any one character) written as the class it stands for, "[!/]" ("[!/.]"
+ * where a name begins, so it matches no dot-file, as "?" does not): fast-glob 3 finds nothing for a
+ * "?" in a folder's name ("charts/s?b/c.yml"; mrmlnc/fast-glob#380). A "?" escaped, in a class
+ * ("[?]") or before "(" (an extglob, "?(a|b)") is left as written.
+ */
+export function anyCharAsClass(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      out += pattern.slice(i, i + 2);
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else if (c === '?' && pattern[i + 1] !== '(') {
+      out += i === 0 || pattern[i - 1] === '/' ? '[!/.]' : '[!/]';
+    } else out += c;
   }
   return out;
 }
