@@ -83,11 +83,13 @@ describe('exit codes', () => {
   test('--quiet shows errors only, but what it hides still fails the run under --fail-on and --max-warnings', () => {
     const file = 'fixtures/charts/clinic-batch-2026-10-06.yaml';
     const { summary } = cliJson([file]).report;
-    expect(cli(['--quiet', file])).toMatchObject({ code: 0, stderr: '' });
+    const hidden = `${summary.warnings} warnings${summary.infos ? ` and ${summary.infos} info${summary.infos === 1 ? '' : 's'}` : ''} hidden by --quiet`;
+    // The summary line says what --quiet hid, and that it fails the run when it does.
+    expect(cli(['--quiet', file])).toEqual({ code: 0, stdout: `✔ No errors in 3 charts (1 file); ${hidden}\n`, stderr: '' });
     const failOn = cli(['--quiet', '--fail-on', 'warning', file]);
     expect(failOn).toEqual({
       code: 1,
-      stdout: '✔ No problems in 3 charts (1 file)\n',
+      stdout: `✖ No errors in 3 charts (1 file); ${hidden}; the run fails\n`,
       stderr: `b12lint: ${summary.warnings} findings below error fail the run (--fail-on warning); --quiet does not show them.\n`,
     });
     const max = cli(['--quiet', '--max-warnings', '0', '-f', 'json', file]);
@@ -95,7 +97,10 @@ describe('exit codes', () => {
     expect(max.stderr).toBe(`b12lint: ${summary.warnings} warnings, more than --max-warnings 0 allows: the run fails.\n`);
     // Written to a file, the report is made piece by piece: the same exit code.
     const dir = tmp();
-    expect(cli(['--quiet', '--fail-on', 'warning', '-f', `json:${join(dir, 'r.json')}`, file]).code).toBe(1);
+    expect(cli(['--quiet', '--fail-on', 'warning', '-f', `json:${join(dir, 'r.json')}`, file])).toMatchObject({
+      code: 1,
+      stdout: `✖ No errors in 3 charts (1 file); ${hidden}; the run fails\n`,
+    });
   });
 
   test('--max-warnings takes digits only: an empty value, a sign, an exponent or a space is refused', () => {

@@ -171,7 +171,7 @@ describe('an export whose patients are spread over files and out of order', () =
     const spooled = cli(args(scrambled, '-f', `json:${join(out, 's.json')}`, '-f', `stylish:${join(out, 's.txt')}`, '--quiet'), {
       env: SPOOL,
     });
-    expect(spooled.stdout).toMatch(/^✖ .+ charts\n$/);
+    expect(spooled.stdout).toMatch(/^✖ .+ charts; \d+ warnings hidden by --quiet\n$/);
     expect(spooled.stdout).toBe(whole.stdout);
     expect(readFileSync(join(out, 's.json'), 'utf8')).toBe(readFileSync(join(out, 'w.json'), 'utf8'));
     expect(readFileSync(join(out, 's.txt'), 'utf8')).toBe(readFileSync(join(out, 'w.txt'), 'utf8'));

@@ -23,7 +23,7 @@ import { keepFindings } from '../report/filter.js';
 import { printable } from '../core/printable.js';
 import { Redactor, type RedactOptions } from '../report/redact.js';
 import { summaryLine } from '../report/stylish.js';
-import type { ChartSource, FileResult, FormatOptions, Report, RuleInfo, SourceLines } from '../report/types.js';
+import type { ChartSource, FileResult, FormatOptions, QuietHidden, Report, RuleInfo, SourceLines } from '../report/types.js';
 import { applyBaseline, baselineScope, prunedBaseline, readBaseline, serializeBaseline, updatedBaseline } from '../run/baseline.js';
 import { ExitCode, exitCode, type FailOn } from '../run/run.js';
 import type { Shard } from '../run/shard.js';
@@ -254,7 +254,10 @@ async function finishInPieces(input: Report, o: FinishOptions): Promise<number> 
   const red = o.redact ? new Redactor(o.redact) : undefined;
   const report: Report = red ? { ...counted, results: counted.results.map((r) => ({ ...r, file: red.path(r.file) })) } : counted;
   const fileOf = new Map(report.results.map((r, k) => [r, counted.results[k]!.file]));
-  const shared = sharedOptions(undefined, o);
+  // `--quiet` hides warnings and infos, but they still count towards --fail-on and --max-warnings.
+  const quietCode = o.quiet ? exitCode(input, o.failOn, o.maxWarnings) : undefined;
+  const hidden = quietCode !== undefined ? quietHidden(input.summary, quietCode) : undefined;
+  const shared = { ...sharedOptions(undefined, o), ...(hidden ? { quietHidden: hidden } : {}) };
   // Nothing is written before this point. A signal that came while the last file was linted (one
   // long step, the event loop held) is heard in this turn of the loop, and stops the run here.
   await pauser(o.signal)();
@@ -299,11 +302,15 @@ async function finishInPieces(input: Report, o: FinishOptions): Promise<number> 
     throw err;
   }
   await commitAll(files, o.signal);
-  if (o.targets.every((t) => t.path !== undefined)) o.stdout(`${summaryLine(report, flagged)}\n`);
-  // `--quiet` hides warnings and infos, but they still count towards --fail-on and --max-warnings.
-  const code = o.quiet ? exitCode(input, o.failOn, o.maxWarnings) : exit.code(report.summary);
+  if (o.targets.every((t) => t.path !== undefined)) o.stdout(`${summaryLine(report, flagged, hidden)}\n`);
+  const code = quietCode ?? exit.code(report.summary);
   noteWhyItFails(code, input.summary, o);
   return code;
+}
+
+/** What `--quiet` hides from a run with this summary and exit code, for the summary line. */
+function quietHidden(summary: Report['summary'], code: number): QuietHidden {
+  return { warnings: summary.warnings, infos: summary.infos, failing: code === 1 && summary.errors === 0 };
 }
 
 /**
@@ -336,11 +343,12 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
   // `--quiet` hides warnings and infos, but they still count towards --fail-on and --max-warnings.
   const code = exitCode(report, o.failOn, o.maxWarnings);
   const summary = report.summary;
+  const hidden = o.quiet ? quietHidden(summary, code) : undefined;
   if (o.quiet) report = keepFindings(report, (f) => f.severity === 'error');
   // The run's report is not read after this stage (its summary, which redaction keeps, aside).
   if (o.redact) report = new Redactor(o.redact).reportInPlace(report);
   const flagged = chartsWithFindings(report);
-  const shared = sharedOptions(flagged, o);
+  const shared = { ...sharedOptions(flagged, o), ...(hidden ? { quietHidden: hidden } : {}) };
   const pause = pauser(o.signal);
   await pause();
   const texts: string[] = [];
@@ -380,7 +388,7 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
     o.stdout(texts[i]!);
     stdoutUsed = true;
   }
-  if (!stdoutUsed) o.stdout(`${summaryLine(report, flagged)}\n`);
+  if (!stdoutUsed) o.stdout(`${summaryLine(report, flagged, hidden)}\n`);
   noteWhyItFails(code, summary, o);
   return code;
 }

@@ -126,7 +126,7 @@ function jsonWriter(report: Report): PieceWriter {
 
 /** src/report/stylish.ts, in pieces: a file without findings writes nothing. */
 function stylishWriter(report: Report, options: FormatOptions): PieceWriter {
-  const parts = stylishParts(options.color);
+  const parts = stylishParts(options.color, options.quietHidden);
   let widths: FileShape = { count: 0, posWidth: 0, sevWidth: 0 };
   return {
     start: () => [],

@@ -2,7 +2,7 @@
 import { Chalk } from 'chalk';
 import type { Evidence, Finding } from '../finding.js';
 import { lineStart } from '../core/printable.js';
-import type { BaselineSummary, Formatter, Report } from './types.js';
+import type { BaselineSummary, Formatter, QuietHidden, Report } from './types.js';
 import { ownValue } from '../core/own.js';
 import { maxOf, pushAll } from '../core/arrays.js';
 
@@ -58,16 +58,25 @@ export function describeEvidence(e: Evidence): string {
   }
 }
 
-export function summaryLine(report: Report, chartsWithFindings?: number): string {
+export function summaryLine(report: Report, chartsWithFindings?: number, hidden?: QuietHidden): string {
   const s = report.summary;
   const total = s.errors + s.warnings + s.infos;
-  const known = s.baseline ? baselineNote(s.baseline) : '';
+  const known = (s.baseline ? baselineNote(s.baseline) : '') + quietNote(hidden);
+  if (total === 0 && hidden && hidden.warnings + hidden.infos > 0)
+    return `${hidden.failing ? '✖' : '✔'} No errors in ${plural(s.charts, 'chart')} (${plural(s.files, 'file')})${known}`;
   if (total === 0) return `✔ No problems in ${plural(s.charts, 'chart')} (${plural(s.files, 'file')})${known}`;
   const charts =
     chartsWithFindings !== undefined ? ` in ${chartsWithFindings} of ${plural(s.charts, 'chart')}` : ` in ${plural(s.charts, 'chart')}`;
   const parts = [plural(s.errors, 'error'), plural(s.warnings, 'warning')];
   if (s.infos > 0) parts.push(plural(s.infos, 'info'));
   return `✖ ${plural(total, 'problem')} (${parts.join(', ')})${charts}${known}`;
+}
+
+/** What `--quiet` hid, after the summary line: "; 2 warnings hidden by --quiet; the run fails" (stderr says why). */
+function quietNote(h: QuietHidden | undefined): string {
+  if (!h || h.warnings + h.infos === 0) return '';
+  const parts = [h.warnings > 0 ? plural(h.warnings, 'warning') : '', h.infos > 0 ? plural(h.infos, 'info') : ''].filter(Boolean);
+  return `; ${parts.join(' and ')} hidden by --quiet${h.failing ? '; the run fails' : ''}`;
 }
 
 /** What the baseline hid and what has been fixed since, after the summary line. */
@@ -86,7 +95,7 @@ export interface StylishParts {
   summary(report: Report, chartsWithFindings?: number): string;
 }
 
-export function stylishParts(color: boolean): StylishParts {
+export function stylishParts(color: boolean, hidden?: QuietHidden): StylishParts {
   const c = new Chalk({ level: color ? 1 : 0 });
   const sev = (f: Finding): string =>
     f.severity === 'error' ? c.red('error') : f.severity === 'warning' ? c.yellow('warning') : c.blue('info');
@@ -112,14 +121,15 @@ export function stylishParts(color: boolean): StylishParts {
     },
     summary(report, chartsWithFindings) {
       const total = report.summary.errors + report.summary.warnings + report.summary.infos;
-      const line = summaryLine(report, chartsWithFindings);
-      return total === 0 ? c.green(line) : report.summary.errors > 0 ? c.red.bold(line) : c.yellow.bold(line);
+      const line = summaryLine(report, chartsWithFindings, hidden);
+      if (total === 0) return hidden?.failing ? c.yellow.bold(line) : c.green(line);
+      return report.summary.errors > 0 ? c.red.bold(line) : c.yellow.bold(line);
     },
   };
 }
 
 export const stylish: Formatter = (report, options) => {
-  const parts = stylishParts(options.color);
+  const parts = stylishParts(options.color, options.quietHidden);
   const lines: string[] = [];
   for (const r of report.results) {
     if (r.findings.length === 0) continue;

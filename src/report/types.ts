@@ -113,6 +113,16 @@ export interface FormatOptions {
   pathPrefix?: string;
   /** The machine's name (JUnit's hostname). */
   hostname?: string;
+  /** What `--quiet` left out of the report, for the summary line: it still counts towards the exit code. */
+  quietHidden?: QuietHidden;
+}
+
+/** The warnings and infos `--quiet` hides, and whether they fail the run. */
+export interface QuietHidden {
+  warnings: number;
+  infos: number;
+  /** They fail the run (--fail-on warning or info, --max-warnings) though the report shows no error. */
+  failing: boolean;
 }
 
 /** A formatter is a pure function of the report. */
