@@ -1,6 +1,6 @@
 /** Unit conversion per analyte, known by LOINC code and name, and lab values written as text. */
 import fc from 'fast-check';
-import { AnalyteCatalog, CompiledLab, roundForDisplay } from '../src/rules/labs.js';
+import { AnalyteCatalog, CompiledLab, labNames, roundForDisplay } from '../src/rules/labs.js';
 import { normalizeUnit } from '../src/rules/units.js';
 import { loincCheckDigitValid } from '../src/rules/loinc.js';
 import { baseDefinitions } from '../src/rules/load.js';
@@ -212,4 +212,26 @@ test('a value is rounded to three significant digits for messages, three decimal
     }),
     { numRuns: 2000 },
   );
+});
+
+test("a laboratory's test name is known without its specimen and qualifiers, by its bracketed other name, and as a panel's member", () => {
+  const b12 = new CompiledLab('b12', { names: ['vitamin b12', 'vitamin b-12', 'b12', 'cobalamin'] });
+  const iron = new CompiledLab('iron', { names: ['iron', 'serum iron'] });
+  const takes = (t: CompiledLab, test: string): boolean => t.takes({ test, valueText: '', ptr: '' });
+  for (const name of [
+    'Vitamin B-12 Level, Serum',
+    'VITAMIN B12 (COBALAMIN)',
+    'B12 & Folate Panel - Vitamin B12',
+    'Vitamin B12, Serum/Plasma',
+    'B12 level',
+  ])
+    expect([name, takes(b12, name)]).toEqual([name, true]);
+  for (const name of ['Vitamin B12 binding capacity, unsaturated', 'Folate, RBC', 'B12 antibody'])
+    expect([name, takes(b12, name)]).toEqual([name, false]);
+  expect([
+    takes(iron, 'Iron, Total'),
+    takes(iron, 'Iron Binding Capacity, Total (TIBC)'),
+    takes(iron, 'Iron binding capacity, total'),
+  ]).toEqual([true, false, false]);
+  expect(labNames('Vitamin B-12 Level, Serum')).toContain('vitamin b-12');
 });

@@ -76,10 +76,16 @@ export class CompiledLab {
     if (this.unitKey !== undefined) this.factors.set(this.unitKey, 1);
   }
 
-  /** True when the lab result is a result of this test (by LOINC code, else by name). */
+  /**
+   * True when the lab result is a result of this test: by LOINC code, else by name, as written or
+   * as a laboratory dresses it ("Vitamin B-12 Level, Serum", "VITAMIN B12 (COBALAMIN)", "B12 &
+   * Folate Panel - Vitamin B12": labNames).
+   */
   takes(lab: Lab): boolean {
     if (lab.loinc !== undefined && this.loinc.has(lab.loinc)) return true;
-    return lab.test !== undefined && this.names.has(lab.test.toLowerCase());
+    if (lab.test === undefined) return false;
+    for (const n of labNames(lab.test)) if (this.names.has(n)) return true;
+    return false;
   }
 
   /** The lab value in this test's canonical unit. */
@@ -93,6 +99,89 @@ export class CompiledLab {
 
   knowsUnit(unit: string): boolean {
     return this.factors.has(normalizeUnit(unit));
+  }
+}
+
+/**
+ * Words a laboratory adds to a test's name that say where or how it was measured, not what:
+ * "Vitamin B-12 Level, Serum" is vitamin B-12. Only whole words at the end of the name, or its
+ * last comma part, are dropped: "Iron binding capacity, total" is iron binding capacity, no iron.
+ */
+const QUALIFIERS: ReadonlySet<string> = new Set([
+  'level',
+  'levels',
+  'serum',
+  'plasma',
+  'blood',
+  'whole blood',
+  'ser',
+  'plas',
+  'ser/plas',
+  'serum/plasma',
+  's',
+  'p',
+  'bld',
+  'quant',
+  'quantitative',
+  'total',
+  'result',
+  'value',
+  'concentration',
+]);
+
+/** The names a lab's test is known by, lower case, made once per distinct name. */
+const NAMES_OF = new Map<string, readonly string[]>();
+
+/**
+ * The names a laboratory's test name stands for: as written; without its qualifiers
+ * ("vitamin b-12 level, serum" is "vitamin b-12"); each of a name and its bracketed other name
+ * ("vitamin b12 (cobalamin)"); and the part after a panel's name ("b12 & folate panel - vitamin
+ * b12").
+ */
+export function labNames(test: string): readonly string[] {
+  const known = NAMES_OF.get(test);
+  if (known) return known;
+  const out = new Set<string>();
+  const whole = test.trim().toLowerCase();
+  const add = (n: string): void => {
+    const t = n.trim();
+    if (t === '') return;
+    out.add(t);
+    out.add(unqualified(t));
+  };
+  add(whole);
+  // A panel's member: "b12 & folate panel - vitamin b12", "anemia panel: ferritin".
+  const dash = Math.max(whole.lastIndexOf(' - '), whole.lastIndexOf(': '));
+  if (dash > 0) add(whole.slice(dash + 2));
+  // A name and its other name in brackets: "vitamin b12 (cobalamin)", "mma (methylmalonic acid)".
+  const open = whole.indexOf('(');
+  if (open > 0 && whole.endsWith(')')) {
+    add(whole.slice(0, open));
+    add(whole.slice(open + 1, -1));
+  }
+  const names = [...out];
+  if (NAMES_OF.size >= 4096) NAMES_OF.clear();
+  NAMES_OF.set(test, names);
+  return names;
+}
+
+/** A name without the qualifiers after it: "vitamin b-12 level, serum" is "vitamin b-12". */
+function unqualified(name: string): string {
+  let n = name;
+  for (;;) {
+    const comma = n.lastIndexOf(',');
+    const tail = (comma >= 0 ? n.slice(comma + 1) : '').trim();
+    if (comma >= 0 && QUALIFIERS.has(tail)) {
+      n = n.slice(0, comma).trim();
+      continue;
+    }
+    const space = n.lastIndexOf(' ');
+    const last = space >= 0 ? n.slice(space + 1) : '';
+    if (space > 0 && QUALIFIERS.has(last)) {
+      n = n.slice(0, space).trim();
+      continue;
+    }
+    return n;
   }
 }
 
