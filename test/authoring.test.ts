@@ -1,6 +1,7 @@
 /**
  * The rule-authoring commands, run as a user runs them: `b12lint test`, `init`, `print-config`.
  */
+import { describeEvidence as describeTestEvidence } from '../src/authoring/tester.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -320,4 +321,10 @@ describe('b12lint print-config', () => {
       stderr: expect.stringContaining('b12lint.config.yaml:1:1: unknown key `failon`. Did you mean `failOn`?'),
     });
   });
+});
+
+test("b12lint test prints a finding's evidence whole: a converted value is shown, not [object Object]", () => {
+  expect(describeTestEvidence({ kind: 'lab', test: 'ferritin', converted: { value: 240, unit: 'ng/mL' } })).toBe(
+    '{ kind: lab, test: ferritin, converted: { value: 240, unit: ng/mL } }',
+  );
 });

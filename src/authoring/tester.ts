@@ -153,6 +153,9 @@ function queryMismatch(e: NonNullable<ExpectedFinding['query']>, f: Finding): st
 
 export function describeEvidence(e: Record<string, unknown>): string {
   return `{ ${Object.entries(e)
-    .map(([k, v]) => `${k}: ${String(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}: ${v !== null && typeof v === 'object' && !Array.isArray(v) ? describeEvidence(v as Record<string, unknown>) : String(v)}`,
+    )
     .join(', ')} }`;
 }
