@@ -163,17 +163,18 @@ describe('lab values', () => {
   const labs = (lab: Record<string, unknown>) =>
     adaptChart({ chartId: 'C', encounters: [{ id: 'E1', date: '2026-10-01' }], labs: [{ test: 'b12', date: '2026-09-28', ...lab }] }, '');
 
-  test("a unit in the value that is not the `unit` field's leaves the value unread, with a warning at the value", () => {
+  test("a unit in the value that is not the `unit` field's: the value is read in its own unit, with a warning at the value", () => {
     const r = labs({ value: '180 pmol/L', unit: 'pg/mL' });
-    expect(r.charts[0]!.labs[0]).toMatchObject({ valueText: '180 pmol/L', unit: 'pg/mL' });
-    expect(r.charts[0]!.labs[0]!.value).toBeUndefined();
+    expect(r.charts[0]!.labs[0]).toMatchObject({ valueText: '180 pmol/L', value: 180, unit: 'pmol/L' });
     expect(r.findings.map((f) => [f.pointer, f.severity, f.message])).toEqual([
       [
         '/labs/0/value',
         'warning',
-        'Lab value the text "180 pmol/L" names another unit than its `unit` (the text "pg/mL"): the value is not read.',
+        'Lab value the text "180 pmol/L" names another unit than its `unit` (the text "pg/mL"): it is read in its own unit.',
       ],
     ]);
+    // The same unit spelled two ways is one unit.
+    expect(labs({ value: '0.2 µmol/L', unit: 'umol/L' }).findings).toEqual([]);
   });
 
   test('the same unit written twice, an exponent, and a flag written after the number are read', () => {

@@ -238,7 +238,17 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Family History:\nFather - colon cancer\nSurgical History:\nbleeding ulcer 2017', 'affirmed'],
       ['Problem list: 2. Bleeding - resolved 2019', 'historical'],
       ['Bleeding, resolved in 2019.', 'historical'],
-      ['Will check B12, folate, reticulocyte count, intrinsic factor antibodies and bleeding. TSH.', 'hypothetical'],
+      // A review's probes of the above: an item's own sign, a denial's own "c/o", a found item.
+      ['Fever (-) Bleeding (+)', 'affirmed'],
+      ['Bleeding (-) Melena (+)', 'negated'],
+      ['Coombs (-) bleeding', 'affirmed'],
+      ['No c/o bleeding or melena.', 'negated'],
+      ['No recent admits for bleeding.', 'negated'],
+      ['Denies fever, chills, night sweats, weight loss, nausea, vomiting, positive bleeding.', 'affirmed'],
+      ['Denies fever, chills, night sweats, weight loss, nausea, vomiting, bleeding present.', 'affirmed'],
+      ['Bleeding: [x] Positive [ ] Negative', 'affirmed'], // the row's words are answers, not cues
+      ['Bleeding: Present [x] Absent [ ]', 'affirmed'],
+      ['B12 deficiency presumed secondary to bleeding.', 'affirmed'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });

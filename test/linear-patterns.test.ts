@@ -9,7 +9,7 @@
 import { parseLabValue } from '../src/chart/lab-value.js';
 import { stripXhtml } from '../src/chart/fhir/notes.js';
 import { codings } from '../src/chart/fhir/systems.js';
-import { normalizeUnit } from '../src/rules/units.js';
+import { normalizeUnit } from '../src/chart/units.js';
 import { parseTemplate } from '../src/rules/template.js';
 import { WordList } from '../src/rules/words.js';
 import { redact } from '../src/report/redact.js';

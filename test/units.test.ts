@@ -1,7 +1,7 @@
 /** Unit conversion per analyte, known by LOINC code and name, and lab values written as text. */
 import fc from 'fast-check';
 import { AnalyteCatalog, CompiledLab, labNames, roundForDisplay } from '../src/rules/labs.js';
-import { normalizeUnit } from '../src/rules/units.js';
+import { normalizeUnit } from '../src/chart/units.js';
 import { loincCheckDigitValid } from '../src/rules/loinc.js';
 import { baseDefinitions } from '../src/rules/load.js';
 import { Problems } from '../src/read/problems.js';
@@ -134,6 +134,8 @@ describe('lab values written as text', () => {
     ['10*3/uL', { value: 10 }], // "*3/uL" is no unit
     ['5.2 10*3/uL', { value: 5.2, unit: '10*3/uL' }],
     ['142 see note', { value: 142 }], // words that say neither
+    ['180 pmol/L (L)', { value: 180, unit: 'pmol/L', flag: 'low' }], // a unit, then a flag
+    ['500 pmol/L H', { value: 500, unit: 'pmol/L', flag: 'high' }],
     ['pending', {}],
     ['', {}],
   ])('%p', (raw, expected) => {

@@ -45,9 +45,21 @@ export function parseLabValue(raw: unknown): ParsedLabValue {
   return out;
 }
 
-/** What follows a value's number: a flag ("(L)", "H"), a unit ("pg/mL"), or other words, which say neither. */
+/**
+ * What follows a value's number: a flag ("(L)", "H"), a unit ("pg/mL"), a unit and a flag
+ * ("pmol/L (L)"), or other words, which say neither.
+ */
 export function afterNumber(rest: string): Pick<ParsedLabValue, 'unit' | 'flag'> {
-  const flag = FLAGS.get(rest.replace(/^\((.*)\)$/, '$1').toLowerCase());
+  const flag = flagOf(rest);
   if (flag) return { flag };
-  return UNIT.test(rest) ? { unit: rest } : {};
+  if (UNIT.test(rest)) return { unit: rest };
+  const space = rest.search(/\s/);
+  if (space < 0) return {};
+  const [unit, last] = [rest.slice(0, space), rest.slice(space).trim()];
+  const after = flagOf(last);
+  return UNIT.test(unit) && after ? { unit, flag: after } : {};
+}
+
+function flagOf(word: string): ParsedLabValue['flag'] {
+  return FLAGS.get(word.replace(/^\((.*)\)$/, '$1').toLowerCase());
 }

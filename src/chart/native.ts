@@ -8,6 +8,7 @@ import { ENGINE_RULES, type Severity, type UnlocatedFinding } from '../finding.j
 import { escapePointerToken } from '../read/json-locate.js';
 import { TOO_DEEP_ENTRY } from '../read/parse.js';
 import { parseLabValue } from './lab-value.js';
+import { normalizeUnit } from './units.js';
 import { parseConcentration, parseDose } from './dose.js';
 import {
   DIAGNOSIS_STATUSES,
@@ -380,20 +381,22 @@ function adaptLabs(raw: unknown[], ptr: string, p: ChartProblems): Lab[] {
     if (test) lab.test = test;
     const parsed = parseLabValue(l.value);
     const unit = str(l.unit)?.trim();
-    // A unit in the value that is not the `unit` field's ("180 pmol/L" with `unit: pg/mL`): which
-    // one holds is not known, and read in the wrong one a level flips a rule (a spec audit).
-    const conflict = unit !== undefined && unit !== '' && parsed.unit !== undefined && parsed.unit.toLowerCase() !== unit.toLowerCase();
+    // A unit in the value that is not the `unit` field's ("180 pmol/L" with `unit: pg/mL`): the
+    // value's own is the one written with the number, and read in the other a level flips a rule
+    // (a spec audit). Said, not silent; the same unit spelled two ways ("µmol/L", "umol/L") is one.
+    const conflict = unit !== undefined && unit !== '' && parsed.unit !== undefined && normalizeUnit(parsed.unit) !== normalizeUnit(unit);
     if (conflict)
       p.add(
         `${lptr}/value`,
-        `Lab value ${describe(l.value)} names another unit than its \`unit\` (${describe(unit)}): the value is not read.`,
+        `Lab value ${describe(l.value)} names another unit than its \`unit\` (${describe(unit)}): it is read in its own unit.`,
         'warning',
       );
-    else if (parsed.value !== undefined) lab.value = parsed.value;
+    if (parsed.value !== undefined) lab.value = parsed.value;
     else if (l.value !== undefined && l.value !== null)
       p.add(`${lptr}/value`, `Lab value ${describe(l.value)} has no number that can be read.`, 'warning');
     if (parsed.comparator) lab.comparator = parsed.comparator;
-    if (unit) lab.unit = unit;
+    if (conflict) lab.unit = parsed.unit;
+    else if (unit) lab.unit = unit;
     else if (parsed.unit) lab.unit = parsed.unit;
     const d = day(l.date, `${lptr}/date`, 'lab date', p, true);
     if (d) {

@@ -814,15 +814,7 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
     code = await mergeCommand(reports, opts, io);
   });
 
-  // Options written before a subcommand's name are the lint command's, and the subcommand would
-  // never see them: refused, not dropped (`b12lint -r mine.yaml rules` listed the built-in rules).
-  program.hook('preSubcommand', (_program, sub) => {
-    const given = program.options.filter((o) => program.getOptionValueSource(o.attributeName()) === 'cli').map((o) => o.long ?? o.flags);
-    if (given.length > 0)
-      throw new UsageError(
-        `${given.join(', ')} before "${sub.name()}" would not reach it: write options after the subcommand's name (b12lint ${sub.name()} ${given[0]} ...)`,
-      );
-  });
+  program.hook('preSubcommand', optionsBeforeSubcommand);
 
   try {
     await program.parseAsync(argv as string[]);
@@ -830,6 +822,27 @@ async function runMain(argv: readonly string[], io: Io): Promise<number> {
   } catch (err) {
     return failed(err, program, io, debug);
   }
+}
+
+/**
+ * Options written before a subcommand's name (`b12lint -r mine.yaml rules`) are parsed as the lint
+ * command's: those the subcommand also takes are given to it, colour is display only, and any
+ * other is refused rather than dropped without a word.
+ */
+function optionsBeforeSubcommand(program: Command, sub: Command): void {
+  const seen = new Set<string>();
+  const refused: string[] = [];
+  for (const o of program.options) {
+    const key = o.attributeName();
+    if (seen.has(key) || key === 'color' || program.getOptionValueSource(key) !== 'cli') continue;
+    seen.add(key);
+    if (sub.options.some((x) => x.attributeName() === key)) sub.setOptionValueWithSource(key, program.getOptionValue(key), 'cli');
+    else refused.push(o.long ?? o.flags);
+  }
+  if (refused.length > 0)
+    throw new UsageError(
+      `${refused.join(', ')} before "${sub.name()}": "${sub.name()}" does not take ${refused.length === 1 ? 'it' : 'them'}`,
+    );
 }
 
 /** The exit code of a run that threw, after saying why on stderr (a stack trace only with --debug). */

@@ -10,9 +10,8 @@
  *   "and" (a condition after "and" is another action's). Not brackets: an aside is the plan's own
  *   ("for pernicious anemia (IF Ab pending)").
  * - APART_CLAUSE, what a condition's `apart:` reads ("IM weekly x4, then transition to oral
- *   B12": "oral" is another clause's): commas, semicolons, brackets, "and", and the words that
- *   begin a clause of reason or contrast ("gave cyanocobalamin since his usual hydroxocobalamin
- *   is on backorder": the backorder is the hydroxocobalamin's; a coder's review).
+ *   B12": "oral" is another clause's): commas, semicolons, brackets and "and". Not "since" or
+ *   "but": they cannot tell whose reason follows ("cyanocobalamin held since it is unavailable").
  *
  * Scans stay within [limit, from) or [from, limit): a sentence (src/rules/context.ts,
  * sentenceAt), so a clause never crosses the end of one.
@@ -31,10 +30,7 @@ export interface ClauseStops {
 
 export const CUE_CLAUSE: ClauseStops = { chars: ',()', columns: true, dashes: true };
 export const PLAN_CLAUSE: ClauseStops = { chars: ',;', words: [' and '] };
-export const APART_CLAUSE: ClauseStops = {
-  chars: ',;()',
-  words: [' and ', ' but ', ' since ', ' because ', ' although ', ' though ', ' whereas '],
-};
+export const APART_CLAUSE: ClauseStops = { chars: ',;()', words: [' and '] };
 
 /** The word of `stops` that ends at `p` (its last space there), or undefined. */
 function wordEndingAt(text: string, p: number, limit: number, stops: ClauseStops): string | undefined {

@@ -405,25 +405,32 @@ export class CompiledContext {
    * colon and a colon's answer end one; a mark before a word ("?pernicious") asks about what follows
    * it and ends none.
    */
-  private marksAndBounds(text: string, headingColons: readonly number[]): { marks: RawCue[] | undefined; bounds: number[] } {
-    let marks = this.marks.length > 0 ? this.findMarks(text) : undefined;
+  private marksAndBounds(
+    text: string,
+    headingColons: readonly number[],
+  ): { marks: RawCue[] | undefined; bounds: number[]; rows: readonly number[] | undefined } {
     const colons = this.findColonAnswers(text);
+    // A row of boxed choices holds answers, not cues or marks: "Melena: [x] Positive [ ] Negative".
+    const rows = colons?.rows;
+    let marks = this.marks.length > 0 ? this.findMarks(text) : undefined;
+    if (marks && rows) marks = marks.filter((m) => !inRows(rows, m.start));
     if (colons) marks = marks ? [...marks, ...colons.cues].sort((x, y) => x.start - y.start) : colons.cues;
     let bounds = sentenceBoundaries(text, colons && colons.ends.length > 0 ? [...headingColons, ...colons.ends] : headingColons);
     if (marks && marks.some((m) => m.role.dir === Dir.Forward)) {
       const asking = new Set(marks.filter((m) => m.role.dir === Dir.Forward).map((m) => m.start));
       bounds = bounds.filter((b) => !asking.has(b));
     }
-    return { marks, bounds };
+    return { marks, bounds, rows };
   }
 
   private read(text: string, section: string): NoteAnalysis {
     const headings = this.findHeadings(text);
-    const { marks, bounds } = this.marksAndBounds(text, headings.colons);
+    const { marks, bounds, rows } = this.marksAndBounds(text, headings.colons);
     const raw: RawCue[] = [];
     this.cues.scan(text, (index, match) => {
       const roles = this.roles.get(phraseKey(match));
       if (!roles) return;
+      if (rows && inRows(rows, index)) return;
       if (this.abbreviations.has(match) && besideLowerCase(text, index, index + match.length)) return;
       for (const role of roles) raw.push({ start: index, end: index + match.length, role, tight: false });
     });
@@ -481,31 +488,20 @@ export class CompiledContext {
       // A mark that ends with a space ("[ ] ") is a box before its word, on a line that does not
       // end in a box: "Fatigue [ ] Melena [x]" writes its boxes after the items.
       const boxed = mark.endsWith(' ');
+      // A sign ("(-)", "(+)") after its item, a space between, is the item's answer: "Fever (-)
+      // Melena (+)", "Coombs (-) pernicious anemia" (a review).
+      const sign = mark.startsWith('(') && (mark.includes('-') || mark.includes('+'));
       let lineEnd = -1;
       let boxesAfter = false;
       for (let i = text.indexOf(mark); i !== -1; i = text.indexOf(mark, i + mark.length)) {
         if (taken.has(i)) continue;
         const end = i + mark.length;
-        const before = i > 0 ? text[i - 1]! : '';
-        const after = end < text.length ? text[end]! : '';
-        const wordBefore = before !== '' && isWordChar(before);
         if (boxed && end > lineEnd) {
           lineEnd = text.indexOf('\n', end);
           if (lineEnd < 0) lineEnd = text.length;
           boxesAfter = endsInBox(text, lineEnd);
         }
-        let role: Role | undefined;
-        // A sign before a template's next question is the answer to the one before: "Melena: (-)
-        // Hematochezia: (+)", "Melena? (-) Hematochezia? +".
-        if (boxed) {
-          const asks = after !== '' && (itemMarkAt(text, end, '?') >= 0 || itemMarkAt(text, end, ':') >= 0);
-          role = after !== '' && isWordChar(after) && !wordBefore && !boxesAfter && !asks ? { cat, dir: Dir.Forward } : undefined;
-        } else if (after !== '' && isWordChar(after) && !wordBefore) role = { cat, dir: Dir.Forward };
-        else if (wordBefore) {
-          const answer = this.answerAfter(text, end);
-          if (answer === undefined) role = { cat, dir: Dir.Backward };
-          else if (answer >= 0) role = { cat: answer, dir: Dir.Backward };
-        }
+        const role = this.markRole(text, i, end, cat, boxed && boxesAfter, boxed, sign);
         // A mark between spaces ("HTN ? pernicious anemia", "Hgb 11.2 ? 8.9") is no mark: most are
         // an export's bullet or arrow turned into "?".
         if (!role) continue;
@@ -519,6 +515,39 @@ export class CompiledContext {
   }
 
   /**
+   * What the mark at [i, end) does, if anything: before a word it reaches forward; after a word
+   * back, unless the next word answers it; a sign after its item, a space between, answers that
+   * item. A box (`boxed`) stands before its word only, and not on a line of boxes written after
+   * the items (`boxesAfter`), nor before a template's next question, whose answer it is: "Melena:
+   * (-) Hematochezia: (+)", "Melena? (-) Hematochezia? +".
+   */
+  private markRole(
+    text: string,
+    i: number,
+    end: number,
+    cat: number,
+    boxesAfter: boolean,
+    boxed: boolean,
+    sign: boolean,
+  ): Role | undefined {
+    const before = i > 0 ? text[i - 1]! : '';
+    const after = end < text.length ? text[end]! : '';
+    const wordBefore = before !== '' && isWordChar(before);
+    const itemBefore = sign && !wordBefore && wordBeforeOnLine(text, i);
+    const forward = after !== '' && isWordChar(after) && !wordBefore && !itemBefore;
+    if (boxed) {
+      const asks = after !== '' && (itemMarkAt(text, end, '?') >= 0 || itemMarkAt(text, end, ':') >= 0);
+      return forward && !boxesAfter && !asks ? { cat, dir: Dir.Forward } : undefined;
+    }
+    if (forward) return { cat, dir: Dir.Forward };
+    if (itemBefore) return { cat, dir: Dir.Backward };
+    if (!wordBefore) return undefined;
+    const answer = this.answerAfter(text, end);
+    if (answer === undefined) return { cat, dir: Dir.Backward };
+    return answer >= 0 ? { cat: answer, dir: Dir.Backward } : undefined;
+  }
+
+  /**
    * A template's item answered after a colon ("Melena: no", "Hematochezia : (-)", "Melena: no
    * Hematochezia: yes"): a cue of the answer's category written back over the item, and the answer's
    * end a sentence's end, so that the next item is read on its own. Only an item that is a few words
@@ -527,10 +556,11 @@ export class CompiledContext {
    * it ends the line or clause, or the template's next item follows ("Pernicious anemia: no change"
    * is no answer). An affirming answer is no cue. Undefined when the context has no answers.
    */
-  private findColonAnswers(text: string): { cues: RawCue[]; ends: number[] } | undefined {
+  private findColonAnswers(text: string): { cues: RawCue[]; ends: number[]; rows?: number[] } | undefined {
     if (this.answers.size === 0 && this.signAnswers.length === 0) return undefined;
     const cues: RawCue[] = [];
     const ends: number[] = [];
+    let rows: number[] | undefined;
     let floor = 0;
     for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
       // "Melena : no": one space may stand before the colon.
@@ -540,6 +570,11 @@ export class CompiledContext {
       const item = a ? itemStart(text, w, floor) : -1;
       if (!a || item < 0) continue;
       floor = a.end;
+      // A row of boxes: its words are answers (starts and ends, in pairs), and it ends its item.
+      if (a.boxed) {
+        (rows ??= []).push(i + 1, a.end);
+        if (a.answer < 0 && a.end < text.length) ends.push(a.end);
+      }
       // A denying or doubting answer ends its sentence, so that its word ("no") reaches no further
       // item; an affirming one does not, so that what follows still speaks of the item
       // ("Pernicious anemia: yes, diagnosed in 2015, on monthly B12").
@@ -549,6 +584,7 @@ export class CompiledContext {
         cues.push({ start: i, end: i + 1, role: { cat: a.answer, dir: Dir.Backward }, tight: false, reach: item });
       }
     }
+    if (rows) return { cues, ends, rows };
     return cues.length > 0 || ends.length > 0 ? { cues, ends } : undefined;
   }
 
@@ -556,14 +592,15 @@ export class CompiledContext {
    * The answer at `i` (a sign or answer words) and its end, if nothing follows it but the line's or
    * clause's end, a bracket ("Melena: no (last episode 2019)"), or the template's next item.
    */
-  private wholeAnswerAt(text: string, i: number): { answer: number; end: number } | undefined {
+  private wholeAnswerAt(text: string, i: number): { answer: number; end: number; boxed: boolean } | undefined {
     const boxed = this.boxedAnswerSpan(text, i);
     const s = boxed ? undefined : this.signAt(text, i);
     if (s === EQUIVOCAL) return undefined;
     const a = boxed ?? s ?? this.wordAnswerSpan(text, i);
     if (!a) return undefined;
     const k = skipped(text, a.end, ' \t');
-    if (k >= text.length || '\n\r,;.('.includes(text[k]!) || itemAt(text, k)) return { answer: a.answer, end: a.end };
+    if (k >= text.length || '\n\r,;.('.includes(text[k]!) || itemAt(text, k))
+      return { answer: a.answer, end: a.end, boxed: boxed !== undefined };
     return undefined;
   }
 
@@ -902,13 +939,13 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
     } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
       i++;
     } else {
-      // A word, read to the next space or comma: no number ("Hgb 7.9"; "B12" and "A1c" are names),
-      // and no more than an item holds.
+      // A word, read to the next space or comma: no digit in it, and no more than an item holds.
       let j = i;
-      while (j < to && !LIST_BREAKS.includes(text[j]!)) j++;
+      for (; j < to && !LIST_BREAKS.includes(text[j]!); j++) if (text[j]! >= '0' && text[j]! <= '9') return false;
       const w = text.slice(i, j);
-      // A sign marks an item found, not denied: "..., dysuria, + melena".
-      if (!LIST_WORD.test(w) || !HAS_LETTER.test(w)) return false;
+      // A sign marks an item found, not denied: "..., dysuria, + melena"; so does a word that
+      // states it, in a list no "or" ends: "..., positive melena", "..., melena present".
+      if (!LIST_WORD.test(w) || (unjoined && FOUND_WORDS.has(w.toLowerCase()))) return false;
       // "or", "and" and "nor" begin the last item: "..., intrinsic factor antibodies and parietal cell antibodies".
       if (w === 'or' || w === 'and' || w === 'nor') {
         joined = true;
@@ -923,9 +960,38 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
   return items >= 2 && (joined || unjoined);
 }
 
-/** A word an item of a list may hold: letters (and digits), with an apostrophe, slash, dot or hyphen ("n/v", "pt.", "B12"). */
-const LIST_WORD = /^[\p{L}\p{N}'\u2019/.-]+$/u;
-const HAS_LETTER = /\p{L}/u;
+/** A word an item of a list may hold: letters, with an apostrophe, slash, dot or hyphen ("n/v", "pt."). */
+const LIST_WORD = /^[\p{L}'\u2019/.-]+$/u;
+/**
+ * Words that state an item found, not denied, where a denial's list runs past its window with no
+ * "or" to end it: "Denies fever, ..., positive melena", "..., melena present", "..., with melena"
+ * (a review).
+ */
+const FOUND_WORDS: ReadonlySet<string> = new Set([
+  'positive',
+  'present',
+  'yes',
+  'with',
+  'having',
+  'has',
+  'had',
+  'states',
+  'noted',
+  'notes',
+  'reports',
+  'endorses',
+  'admits',
+  'ongoing',
+  'stable',
+  'since',
+  'new',
+  'worse',
+  'worsening',
+  'persistent',
+  'continues',
+  'continued',
+  'recurrent',
+]);
 
 /** What ends a word of a list. */
 const LIST_BREAKS = ' \t\n\r,';
@@ -1082,16 +1148,24 @@ function itemMarkAt(text: string, at: number, mark: string): number {
   return -1;
 }
 
-/** Whether the line that ends at `lineEnd` ends in a box ("[x]", "[ ]", "☑", "( )", "(x)"), spaces aside. */
+/** Whether the word before `i` ends on its line, spaces and tabs between ("Fever (-)"). */
+function wordBeforeOnLine(text: string, i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+  return k >= 0 && k < i - 1 && isWordChar(text[k]!);
+}
+
+/** Whether the line that ends at `lineEnd` ends in a box or sign ("[x]", "[ ]", "☑", "( )", "(x)", "(+)", "(-)"), spaces aside. */
 function endsInBox(text: string, lineEnd: number): boolean {
   let k = lineEnd - 1;
   while (k >= 0 && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r')) k--;
-  if (k >= 2 && text[k] === ')' && text[k - 2] === '(') return ' xX'.includes(text[k - 1]!);
+  if (k >= 2 && text[k] === ')' && text[k - 2] === '(') return ' xX+-'.includes(text[k - 1]!);
   return k >= 0 && ']☐☑☒'.includes(text[k]!);
 }
 
-/** The most characters an item after a box holds ("[ ] Abnormal vaginal bleeding"). */
+/** The most characters, and words, an item after a box holds ("[ ] Abnormal vaginal bleeding"). */
 const BOXED_ITEM = 60;
+const BOXED_WORDS = 3;
 
 /**
  * Where the item after a box or sign (at `from`) ends: at a comma, semicolon, full stop or the
@@ -1100,9 +1174,12 @@ const BOXED_ITEM = 60;
  */
 function boxedItemEnd(text: string, from: number, lineEnd: number): number {
   const limit = Math.min(lineEnd, from + BOXED_ITEM);
+  let words = 0;
   for (let k = from; k < limit; k++) {
     const c = text[k]!;
-    if (c === ',' || c === ';' || c === '.' || c === '\t') return k;
+    if (c === ',' || c === ';' || c === '.' || c === '\t' || c === '+') return k;
+    // At most BOXED_WORDS words: "[ ] Fever/chills melena x3 days" is no one item.
+    if (isWordChar(c) && (k === from || !isWordChar(text[k - 1]!)) && ++words > BOXED_WORDS) return k;
     if (
       (c === '[' || c === '(' || c === '\u2610' || c === '\u2611' || c === '\u2612') &&
       (boxAt(text, k) || SIGN_BOX.test(text.slice(k, k + 3)))
@@ -1114,6 +1191,12 @@ function boxedItemEnd(text: string, from: number, lineEnd: number): number {
 
 /** A sign written as a box: "(-)", "(+)". */
 const SIGN_BOX = /^\([-+]\)$/;
+
+/** Whether `at` falls in one of the rows ([start, end) pairs, in order). */
+function inRows(rows: readonly number[], at: number): boolean {
+  for (let k = 0; k < rows.length; k += 2) if (at >= rows[k]! && at < rows[k + 1]!) return true;
+  return false;
+}
 
 /** The most choices a row of boxes offers ("[ ] Yes [x] No [ ] Unknown"). */
 const BOX_CHOICES = 4;

@@ -1,6 +1,6 @@
 /** Named lab tests (a ruleset's `labs:`), compiled: which results they take, and how each unit converts to theirs. */
 import type { Lab } from '../chart/model.js';
-import { normalizeUnit } from './units.js';
+import { normalizeUnit } from '../chart/units.js';
 
 export interface LabDefinition {
   loinc?: string[];

@@ -1,9 +1,8 @@
 import type { Dose, Note } from '../../chart/model.js';
 import { formatDose, parseDose } from '../../chart/dose.js';
-import { normalizeUnit } from '../units.js';
+import { normalizeUnit } from '../../chart/units.js';
 import { noteEvidence, serviceEvidence } from '../evidence.js';
 import type { TermHit } from '../terms.js';
-import { APART_CLAUSE, clauseEnd, clauseStart } from '../clauses.js';
 import type { ConditionModule, EvidenceRef } from '../types.js';
 
 interface Options {
@@ -59,17 +58,24 @@ function nextToDose(after: string): boolean {
 }
 
 /**
- * The words that say how the drug named at `hit` was taken: its clause from the name on, and the
- * word before the name ("oral vitamin B12 2000 mcg daily", "vitamin B12 2000 mcg by mouth daily";
- * not "switched from oral tablets to cyanocobalamin 2000 mcg IM"); not another clause's ("cyanocobalamin 2000 mcg IM given because oral B12 did not work",
- * "given oral malabsorption, cyanocobalamin 2000 mcg IM").
+ * The words that say how the dose written after the drug named at `hit` was taken: the word before
+ * the name ("oral vitamin B12 2000 mcg daily") and the DOSE_ROUTE_WORDS words after the dose's
+ * unit ("2000 mcg by mouth daily", "2000 mcg SL daily"); not what the sentence says further on
+ * ("2000 mcg IM given because oral B12 did not work", "1000 mcg IM given in place of her nasal
+ * spray"; reviews).
  */
 function routeWords(text: string, sentence: readonly [number, number], hit: TermHit): string {
-  const start = clauseStart(text, hit.index, sentence[0], APART_CLAUSE);
-  const end = clauseEnd(text, hit.index + hit.length, sentence[1], APART_CLAUSE);
-  const before = text.slice(start, hit.index).trimEnd().split(/\s+/).pop() ?? '';
-  return `${before} ${text.slice(hit.index, end)}`;
+  const before = text.slice(sentence[0], hit.index).trimEnd().split(/\s+/).pop() ?? '';
+  const after = text.slice(hit.index + hit.length, sentence[1]);
+  const dose = DOSE_AND_UNIT.exec(after);
+  const rest = dose ? after.slice(dose.index + dose[0].length) : '';
+  return `${before} ${rest.trim().split(/\s+/).slice(0, DOSE_ROUTE_WORDS).join(' ')}`;
 }
+
+/** A dose's number and the unit after it ("2000 mcg", "1 mL", "1,000mcg"). */
+const DOSE_AND_UNIT = /\d[\d.,]*\s*[A-Za-z\u00b5\u03bc/]+/;
+/** How many words after a dose's unit say how it was taken. */
+const DOSE_ROUTE_WORDS = 3;
 
 /** The first dose a note writes closely after a mention of the drug, in the same sentence. */
 function doseInNotes(

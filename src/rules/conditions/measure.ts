@@ -1,7 +1,7 @@
 import { NOTE_SECTIONS, type Encounter, type Note } from '../../chart/model.js';
 import { shift } from '../duration.js';
 import { compareNumber, type Comparison, type Interval } from '../compare.js';
-import { normalizeUnit } from '../units.js';
+import { normalizeUnit } from '../../chart/units.js';
 import { DATE_OR_YEAR } from '../words.js';
 import { noteEvidence } from '../evidence.js';
 import { keeps, sectionsOption } from '../sections.js';

@@ -2,7 +2,7 @@
  * Units as b12lint compares them. Which units an analyte is measured in, and the factors between
  * them, are ruleset data (`analytes:`, built in from rulesets/analytes.yaml); this is spelling only.
  */
-import { memoized } from '../chart/normalize.js';
+import { memoized } from './normalize.js';
 
 /**
  * A unit as b12lint compares it: lower case, no spaces, micro written `u` (µ, μ, mc), grams `g`
