@@ -117,7 +117,7 @@ export const dose: ConditionModule<Options> = {
     except: {
       type: 'terms',
       description:
-        'With `notes`: words that, in the sentence of a dose the notes write, make it a dose this line did not give (taken by mouth, under the tongue, by nasal spray): "was taking cyanocobalamin 2000 mcg by mouth daily" is no dose of the injection. A term list name, or a list of words.',
+        'With `notes`: words that, among the three after a dose\'s unit or the one before the drug\'s name, make it a dose this line did not give (taken by mouth, under the tongue, by nasal spray): "was taking cyanocobalamin 2000 mcg by mouth daily" is no dose of the injection. A term list name, or a list of words.',
     },
     notes: {
       type: 'terms',
@@ -133,7 +133,7 @@ export const dose: ConditionModule<Options> = {
     const words = o.notes !== undefined ? cc.terms(o.notes, [...cc.path, 'notes']) : undefined;
     const packageWords = o.packages !== undefined ? cc.terms(o.packages, [...cc.path, 'packages']) : undefined;
     const exceptWords = o.except !== undefined ? cc.terms(o.except, [...cc.path, 'except']) : undefined;
-    const elsewhere = exceptWords ? (sentence: string): boolean => exceptWords.find(sentence).length > 0 : undefined;
+    const elsewhere = exceptWords ? (words: string): boolean => exceptWords.find(words).length > 0 : undefined;
     // A container word that begins within the first two words after the volume.
     const isPackage = packageWords
       ? (after: string): boolean => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
