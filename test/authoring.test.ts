@@ -32,6 +32,9 @@ test("options written before a subcommand's name reach it when it takes them; co
   expect(before).toEqual(after);
   expect(before.code).toBe(0);
   expect(cli(['--no-color', 'rules', '--no-config-lookup']).code).toBe(0);
+  // `init --ruleset` is a switch: a file given to `-r` before it is no value of it.
+  const init = cli(['-r', 'mine.yaml', 'init'], { cwd: tmp() });
+  expect(init).toEqual({ code: 2, stdout: '', stderr: 'b12lint: --ruleset before "init": "init" does not take it\n' });
   const quiet = cli(['--quiet', 'explain', 'b12-drug-code-mismatch']);
   expect(quiet).toEqual({ code: 2, stdout: '', stderr: 'b12lint: --quiet before "explain": "explain" does not take it\n' });
 });

@@ -249,6 +249,15 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Bleeding: [x] Positive [ ] Negative', 'affirmed'], // the row's words are answers, not cues
       ['Bleeding: Present [x] Absent [ ]', 'affirmed'],
       ['B12 deficiency presumed secondary to bleeding.', 'affirmed'],
+      // A second review's probes: a list no "or" ends holds bare names only; a box's item ends at a
+      // column gap, a spaced dash or a bracket; "presumed to be" doubts.
+      ['Negative for fever, chills, sweats, nausea, vomiting, diarrhea, constipation, abdominal pain, bleeding on Xarelto.', 'affirmed'],
+      ['Denies fever, chills, night sweats, weight loss, nausea, vomiting, occasional bleeding.', 'affirmed'],
+      ['Denies fever, chills, night sweats, weight loss, nausea, vomiting, blood in stool, or bleeding.', 'negated'],
+      ['GI: [ ] Normal   Bleeding x 1 week', 'affirmed'],
+      ['GI: [ ] Deferred - bleeding per HPI', 'affirmed'],
+      ['Stool: [ ] normal (bleeding reported)', 'affirmed'],
+      ['Presumed to be bleeding; scope pending.', 'possible'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });

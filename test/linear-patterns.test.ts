@@ -82,9 +82,9 @@ test('--redact over an error message of one token a million characters long hide
   expect(out).not.toContain('p1.json');
 });
 
-test('a lab value of a number, a letter, a million spaces and a letter: read once, whole, and no unit; a million letters are one', () => {
+test('a lab value of a number, a letter, a million spaces and a letter: read once, whole, and no unit; a unit of a million letters is read whole', () => {
   const got = parseLabValue(`1 a${' '.repeat(MILLION)}b`);
   expect({ value: got.value, unit: got.unit }).toEqual({ value: 1, unit: undefined });
-  const unit = `a${'b'.repeat(MILLION)}`;
+  const unit = `a/${'b'.repeat(MILLION)}`;
   expect(parseLabValue(`1 ${unit}`).unit?.length).toBe(unit.length);
 });

@@ -105,7 +105,7 @@ const fileResult: fc.Arbitrary<FileResult> = fc.record({
 
 const report: fc.Arbitrary<Report> = fc.array(fileResult, { maxLength: 8 }).map((results) => ({
   tool: { name: 'b12lint', version: '1.0.0' },
-  ruleset: { name: 'b12lint:recommended', rules: 26 },
+  ruleset: { name: 'b12lint:recommended', rules: 25 },
   summary: { files: results.length, charts: 0, encounters: 0, errors: 0, warnings: 0, infos: 0 },
   results,
 }));

@@ -136,6 +136,15 @@ describe('lab values written as text', () => {
     ['142 see note', { value: 142 }], // words that say neither
     ['180 pmol/L (L)', { value: 180, unit: 'pmol/L', flag: 'low' }], // a unit, then a flag
     ['500 pmol/L H', { value: 500, unit: 'pmol/L', flag: 'high' }],
+    // A laboratory's note after the number is no unit (a review): the lab's `unit` stands.
+    ['150 A', { value: 150 }],
+    ['150 ABN', { value: 150 }],
+    ['150 Final', { value: 150 }],
+    ['150 hemolyzed', { value: 150 }],
+    ['150 L*', { value: 150, flag: 'low' }],
+    ['150 Lo', { value: 150, flag: 'low' }],
+    ['104 fL', { value: 104, unit: 'fL' }],
+    ['31 %', { value: 31, unit: '%' }],
     ['pending', {}],
     ['', {}],
   ])('%p', (raw, expected) => {

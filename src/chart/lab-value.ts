@@ -13,16 +13,52 @@ export interface ParsedLabValue {
 const FLAGS: ReadonlyMap<string, 'low' | 'high' | 'normal'> = new Map([
   ['l', 'low'],
   ['ll', 'low'],
+  ['lo', 'low'],
   ['low', 'low'],
+  ['l*', 'low'],
   ['h', 'high'],
   ['hh', 'high'],
+  ['hi', 'high'],
   ['high', 'high'],
+  ['h*', 'high'],
   ['n', 'normal'],
   ['normal', 'normal'],
 ]);
 
 /** What a unit is written with: letters, micro signs, digits, "/", ".", "%", "*", "^", with a letter or "%" (pg/mL, 10*3/uL, µmol/L, %). */
 const UNIT = /^(?=.*[A-Za-z\u00b5\u03bc%])[A-Za-z0-9\u00b5\u03bc%][A-Za-z0-9\u00b5\u03bc/.%*^]*$/;
+/**
+ * Units written without a "/": masses, volumes, "%", "fL" and the like. A word after the number
+ * that is none of these and has no "/" ("150 A", "150 Final", "150 hemolyzed") is no unit: a
+ * laboratory's note, which must not stand for the lab's `unit` (a review).
+ */
+const BARE_UNITS: ReadonlySet<string> = new Set([
+  '%',
+  'fl',
+  'mg',
+  'mcg',
+  'ug',
+  'µg',
+  'μg',
+  'g',
+  'ng',
+  'pg',
+  'ml',
+  'l',
+  'dl',
+  'iu',
+  'u',
+  'meq',
+  'mmol',
+  'umol',
+  'nmol',
+  'pmol',
+  'mol',
+  'kg',
+  'um3',
+  'µm3',
+  'fmol',
+]);
 
 // Read from the trimmed text (`trim` drops what `\s` matches), so no run of spaces can be split
 // between two parts of the pattern in more ways than one: the spaces after a comparator are its
@@ -52,12 +88,17 @@ export function parseLabValue(raw: unknown): ParsedLabValue {
 export function afterNumber(rest: string): Pick<ParsedLabValue, 'unit' | 'flag'> {
   const flag = flagOf(rest);
   if (flag) return { flag };
-  if (UNIT.test(rest)) return { unit: rest };
+  if (isUnit(rest)) return { unit: rest };
   const space = rest.search(/\s/);
   if (space < 0) return {};
   const [unit, last] = [rest.slice(0, space), rest.slice(space).trim()];
   const after = flagOf(last);
-  return UNIT.test(unit) && after ? { unit, flag: after } : {};
+  return isUnit(unit) && after ? { unit, flag: after } : {};
+}
+
+/** A unit as a value string writes one: with a "/" ("pg/mL", "10*3/uL"), or a bare unit ("fL", "%"). */
+function isUnit(word: string): boolean {
+  return UNIT.test(word) && (word.includes('/') || BARE_UNITS.has(word.toLowerCase()));
 }
 
 function flagOf(word: string): ParsedLabValue['flag'] {

@@ -836,7 +836,10 @@ function optionsBeforeSubcommand(program: Command, sub: Command): void {
     const key = o.attributeName();
     if (seen.has(key) || key === 'color' || program.getOptionValueSource(key) !== 'cli') continue;
     seen.add(key);
-    if (sub.options.some((x) => x.attributeName() === key)) sub.setOptionValueWithSource(key, program.getOptionValue(key), 'cli');
+    // The same option, taking a value or not alike: `init --ruleset` is a switch, `-r <file>` is not.
+    const takesValue = (x: Option): boolean => x.required || x.optional;
+    const same = sub.options.find((x) => x.attributeName() === key && takesValue(x) === takesValue(o));
+    if (same) sub.setOptionValueWithSource(key, program.getOptionValue(key), 'cli');
     else refused.push(o.long ?? o.flags);
   }
   if (refused.length > 0)

@@ -929,6 +929,8 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
   let items = 0;
   let words = 0;
   let joined = false;
+  // Bare names only, as a list no "or" ends must hold to reach past its window (`unjoined`).
+  let bare = true;
   for (let i = from; i < to;) {
     const c = text[i]!;
     if (c === ',') {
@@ -943,9 +945,11 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
       let j = i;
       for (; j < to && !LIST_BREAKS.includes(text[j]!); j++) if (text[j]! >= '0' && text[j]! <= '9') return false;
       const w = text.slice(i, j);
-      // A sign marks an item found, not denied: "..., dysuria, + melena"; so does a word that
-      // states it, in a list no "or" ends: "..., positive melena", "..., melena present".
-      if (!LIST_WORD.test(w) || (unjoined && FOUND_WORDS.has(w.toLowerCase()))) return false;
+      // A sign marks an item found, not denied: "..., dysuria, + melena".
+      if (!LIST_WORD.test(w)) return false;
+      // So does a word that states it, or a third word, in a list no "or" ends: "..., positive
+      // melena", "..., melena present", "..., occasional melena", "..., melena on Xarelto" (reviews).
+      if (FOUND_WORDS.has(w.toLowerCase()) || words >= UNJOINED_ITEM_WORDS) bare = false;
       // "or", "and" and "nor" begin the last item: "..., intrinsic factor antibodies and parietal cell antibodies".
       if (w === 'or' || w === 'and' || w === 'nor') {
         joined = true;
@@ -957,7 +961,7 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
   }
   if (words > 0) items++;
   // The list ends as a list does: "..., melena, or hematochezia" (not "..., endorses melena").
-  return items >= 2 && (joined || unjoined);
+  return items >= 2 && (joined || (unjoined && bare));
 }
 
 /** A word an item of a list may hold: letters, with an apostrophe, slash, dot or hyphen ("n/v", "pt."). */
@@ -967,6 +971,9 @@ const LIST_WORD = /^[\p{L}'\u2019/.-]+$/u;
  * "or" to end it: "Denies fever, ..., positive melena", "..., melena present", "..., with melena"
  * (a review).
  */
+/** The most words an item of a list no "or" ends holds ("night sweats", "abdominal pain"). */
+const UNJOINED_ITEM_WORDS = 2;
+
 const FOUND_WORDS: ReadonlySet<string> = new Set([
   'positive',
   'present',
@@ -991,6 +998,20 @@ const FOUND_WORDS: ReadonlySet<string> = new Set([
   'continues',
   'continued',
   'recurrent',
+  'occasional',
+  'intermittent',
+  'recent',
+  'some',
+  'mild',
+  'moderate',
+  'severe',
+  'still',
+  'describes',
+  'reported',
+  'yesterday',
+  'today',
+  'per',
+  'episodes',
 ]);
 
 /** What ends a word of a list. */
@@ -1177,7 +1198,10 @@ function boxedItemEnd(text: string, from: number, lineEnd: number): number {
   let words = 0;
   for (let k = from; k < limit; k++) {
     const c = text[k]!;
-    if (c === ',' || c === ';' || c === '.' || c === '\t' || c === '+') return k;
+    // A column gap, a spaced dash or a bracket begins what the template's box does not hold: "[ ]
+    // Normal   Melena x 1 week", "[ ] Deferred - melena per HPI" (a review).
+    if (c === ',' || c === ';' || c === '.' || c === '\t' || c === '+' || c === '(') return k;
+    if (c === ' ' && (text[k + 1] === ' ' || (text[k + 1] === '-' && text[k + 2] === ' '))) return k;
     // At most BOXED_WORDS words: "[ ] Fever/chills melena x3 days" is no one item.
     if (isWordChar(c) && (k === from || !isWordChar(text[k - 1]!)) && ++words > BOXED_WORDS) return k;
     if (

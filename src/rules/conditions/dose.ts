@@ -12,6 +12,7 @@ interface Options {
   notes?: unknown;
   packages?: unknown;
   except?: unknown;
+  injected?: unknown;
 }
 
 /**
@@ -59,23 +60,22 @@ function nextToDose(after: string): boolean {
 
 /**
  * The words that say how the dose written after the drug named at `hit` was taken: the word before
- * the name ("oral vitamin B12 2000 mcg daily") and the DOSE_ROUTE_WORDS words after the dose's
- * unit ("2000 mcg by mouth daily", "2000 mcg SL daily"); not what the sentence says further on
- * ("2000 mcg IM given because oral B12 did not work", "1000 mcg IM given in place of her nasal
- * spray"; reviews).
+ * the name ("oral vitamin B12 2000 mcg daily") and up to DOSE_ROUTE_WORDS words after the dose's
+ * unit, to the clause's end ("2000 mcg once daily by mouth"; not "2000 mcg IM given, oral B12
+ * failed" or "2000 mcg intramuscular (not oral) given"; reviews).
  */
 function routeWords(text: string, sentence: readonly [number, number], hit: TermHit): string {
   const before = text.slice(sentence[0], hit.index).trimEnd().split(/\s+/).pop() ?? '';
   const after = text.slice(hit.index + hit.length, sentence[1]);
   const dose = DOSE_AND_UNIT.exec(after);
-  const rest = dose ? after.slice(dose.index + dose[0].length) : '';
+  const rest = dose ? after.slice(dose.index + dose[0].length).split(/[,;(]/)[0]! : '';
   return `${before} ${rest.trim().split(/\s+/).slice(0, DOSE_ROUTE_WORDS).join(' ')}`;
 }
 
 /** A dose's number and the unit after it ("2000 mcg", "1 mL", "1,000mcg"). */
 const DOSE_AND_UNIT = /\d[\d.,]*\s*[A-Za-z\u00b5\u03bc/]+/;
 /** How many words after a dose's unit say how it was taken. */
-const DOSE_ROUTE_WORDS = 3;
+const DOSE_ROUTE_WORDS = 5;
 
 /** The first dose a note writes closely after a mention of the drug, in the same sentence. */
 function doseInNotes(
@@ -114,10 +114,15 @@ export const dose: ConditionModule<Options> = {
       description:
         'Words that, one or two words after a volume, make it the size of the container the drug came in, not the dose given ("30 mL multi-dose vial"): a term list name, or a list of words.',
     },
+    injected: {
+      type: 'terms',
+      description:
+        'With `except`: words that say a dose was injected ("IM", "intramuscular"): a dose whose words name one is the line\'s, whatever else they name ("2000 mcg IM given today as oral therapy failed").',
+    },
     except: {
       type: 'terms',
       description:
-        'With `notes`: words that, among the three after a dose\'s unit or the one before the drug\'s name, make it a dose this line did not give (taken by mouth, under the tongue, by nasal spray): "was taking cyanocobalamin 2000 mcg by mouth daily" is no dose of the injection. A term list name, or a list of words.',
+        "With `notes`: words that, among the five after a dose's unit (to its clause's end) or the one before the drug's name, make it a dose this line did not give (taken by mouth, under the tongue, by nasal spray): \"was taking cyanocobalamin 2000 mcg by mouth daily\" is no dose of the injection. A term list name, or a list of words.",
     },
     notes: {
       type: 'terms',
@@ -133,7 +138,10 @@ export const dose: ConditionModule<Options> = {
     const words = o.notes !== undefined ? cc.terms(o.notes, [...cc.path, 'notes']) : undefined;
     const packageWords = o.packages !== undefined ? cc.terms(o.packages, [...cc.path, 'packages']) : undefined;
     const exceptWords = o.except !== undefined ? cc.terms(o.except, [...cc.path, 'except']) : undefined;
-    const elsewhere = exceptWords ? (words: string): boolean => exceptWords.find(words).length > 0 : undefined;
+    const injectedWords = o.injected !== undefined ? cc.terms(o.injected, [...cc.path, 'injected']) : undefined;
+    const elsewhere = exceptWords
+      ? (words: string): boolean => exceptWords.find(words).length > 0 && !(injectedWords && injectedWords.find(words).length > 0)
+      : undefined;
     // A container word that begins within the first two words after the volume.
     const isPackage = packageWords
       ? (after: string): boolean => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
