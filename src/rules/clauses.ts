@@ -20,8 +20,8 @@
 export interface ClauseStops {
   /** Single characters that part clauses. */
   readonly chars: string;
-  /** Words that part clauses, each between spaces (" and "). */
-  readonly words?: readonly string[];
+  /** " and " parts clauses. */
+  readonly and?: boolean;
   /** A tab or a run of two spaces (a template's columns) parts clauses. */
   readonly columns?: boolean;
   /** A hyphen or dash with a space on each side parts clauses ("Macrocytosis - B12 deficiency vs MDS"). */
@@ -29,13 +29,10 @@ export interface ClauseStops {
 }
 
 export const CUE_CLAUSE: ClauseStops = { chars: ',()', columns: true, dashes: true };
-export const PLAN_CLAUSE: ClauseStops = { chars: ',;', words: [' and '] };
-export const APART_CLAUSE: ClauseStops = { chars: ',;()', words: [' and '] };
+export const PLAN_CLAUSE: ClauseStops = { chars: ',;', and: true };
+export const APART_CLAUSE: ClauseStops = { chars: ',;()', and: true };
 
-/** The word of `stops` that ends at `p` (its last space there), or undefined. */
-function wordEndingAt(text: string, p: number, limit: number, stops: ClauseStops): string | undefined {
-  return stops.words?.find((w) => p - w.length >= limit && text.startsWith(w, p - w.length));
-}
+const AND = ' and ';
 const DASHES = '-\u2013\u2014';
 
 /** Where the clause that holds `from` starts, looking back no further than `limit`: right after the last stop before it. */
@@ -45,7 +42,7 @@ export function clauseStart(text: string, from: number, limit: number, stops: Cl
     if (stops.chars.includes(c)) return p;
     if (stops.columns && (c === '\t' || (c === ' ' && text[p - 2] === ' '))) return p;
     if (stops.dashes && DASHES.includes(c) && text[p - 2] === ' ' && text[p] === ' ') return p;
-    if (c === ' ' && wordEndingAt(text, p, limit, stops)) return p;
+    if (stops.and && c === ' ' && p - AND.length >= limit && text.startsWith(AND, p - AND.length)) return p;
   }
   return limit;
 }
@@ -57,7 +54,7 @@ export function clauseEnd(text: string, from: number, limit: number, stops: Clau
     if (stops.chars.includes(c)) return k;
     if (stops.columns && (c === '\t' || (c === ' ' && text[k + 1] === ' '))) return k;
     if (stops.dashes && DASHES.includes(c) && text[k - 1] === ' ' && text[k + 1] === ' ') return k;
-    if (c === ' ' && stops.words?.some((w) => text.startsWith(w, k))) return k;
+    if (stops.and && c === ' ' && text.startsWith(AND, k)) return k;
   }
   return limit;
 }
