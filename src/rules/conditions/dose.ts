@@ -3,7 +3,7 @@ import { formatDose, parseDose } from '../../chart/dose.js';
 import { normalizeUnit } from '../../chart/units.js';
 import { noteEvidence, serviceEvidence } from '../evidence.js';
 import type { TermHit } from '../terms.js';
-import type { ConditionModule, EvidenceRef } from '../types.js';
+import type { CompileContext, ConditionModule, EvidenceRef } from '../types.js';
 
 interface Options {
   per: number;
@@ -13,6 +13,7 @@ interface Options {
   packages?: unknown;
   except?: unknown;
   injected?: unknown;
+  listed?: unknown;
 }
 
 /**
@@ -77,15 +78,34 @@ const DOSE_AND_UNIT = /\d[\d.,]*\s*[A-Za-z\u00b5\u03bc/]+/;
 /** How many words after a dose's unit say how it was taken. */
 const DOSE_ROUTE_WORDS = 5;
 
-/** The first dose a note writes closely after a mention of the drug, in the same sentence. */
-function doseInNotes(
-  notes: readonly Note[],
-  find: (text: string) => readonly TermHit[],
-  isPackage: ((after: string) => boolean) | undefined,
-  elsewhere: ((sentence: string) => boolean) | undefined,
-): { dose: Dose; note: Note; hit: TermHit } | undefined {
+/** How a dose the notes write is read: the reading the condition's options compile to. */
+interface NoteDoseReading {
+  find: (text: string) => readonly TermHit[];
+  isPackage: ((after: string) => boolean) | undefined;
+  /** Whether a dose's words say it was taken another way (by mouth, under the tongue). */
+  elsewhere: ((words: string) => boolean) | undefined;
+  /** Whether a dose's words say it was injected. */
+  injected: ((words: string) => boolean) | undefined;
+  /** Whether the place stands in a medication list (under "Home meds:"). */
+  listed: ((note: Note, index: number) => boolean) | undefined;
+}
+
+interface NoteDose {
+  dose: Dose;
+  note: Note;
+  hit: TermHit;
+}
+
+/**
+ * The dose the notes write for the line: one written closely after a mention of the drug, in the
+ * same sentence. The first whose words name an injection wins ("Home meds: vitamin B12 1000 mcg
+ * daily." then "Cyanocobalamin 2000 mcg IM given": a review); else the first not in a medication
+ * list, since a list names what the patient takes, not what was given today.
+ */
+function doseInNotes(notes: readonly Note[], r: NoteDoseReading): NoteDose | undefined {
+  let first: NoteDose | undefined;
   for (const note of notes) {
-    for (const hit of find(note.text)) {
+    for (const hit of r.find(note.text)) {
       // Only the drug given today: not one denied, past ("previously on oral B12 2000 mcg"),
       // planned or a relative's.
       if (hit.assertion !== 'affirmed') continue;
@@ -93,18 +113,55 @@ function doseInNotes(
       const after = note.text.slice(hit.index + hit.length, end);
       if (!nextToDose(after)) continue;
       // Nor one taken another way: "was taking vitamin B12 2000 mcg by mouth daily" (a coder's review).
-      if (elsewhere?.(routeWords(note.text, hit.sentence, hit))) continue;
-      const dose = parseDose(after, isPackage);
-      if (dose && micrograms(dose) !== undefined) return { dose, note, hit };
+      const words = routeWords(note.text, hit.sentence, hit);
+      if (r.elsewhere?.(words)) continue;
+      const dose = parseDose(after, r.isPackage);
+      if (!dose || micrograms(dose) === undefined) continue;
+      if (r.injected?.(`${words} ${after.slice(0, after.search(/\d/))}`)) return { dose, note, hit };
+      if (!first && !r.listed?.(note, hit.index)) first = { dose, note, hit };
+      if (!r.injected && first) return first;
     }
   }
-  return undefined;
+  return first;
+}
+
+/**
+ * Whether a place in a note stands under one of the headings a finder finds ("Home meds:", at the
+ * start of a line or sentence, followed by a colon), with no other heading of the note and no
+ * blank line between.
+ */
+function underHeading(
+  context: CompileContext['context'],
+  headings: { find: (text: string) => readonly TermHit[] },
+): (note: Note, index: number) => boolean {
+  return (note, index) => {
+    const text = note.text;
+    let at = -1;
+    for (const h of headings.find(text)) {
+      if (h.index >= index) break;
+      if (headingAt(text, h.index, h.length)) at = h.index;
+    }
+    if (at < 0 || /\n[ \t]*\r?\n/.test(text.slice(at, index))) return false;
+    // Another heading of the note after it ("Plan:") ends the list.
+    const starts = context.analyse(text, note.section).sectionStarts;
+    return !starts.some((s) => s > at && s < index);
+  };
+}
+
+/** Whether words at [index, index + length) are a heading: a line's or sentence's first words, then a colon. */
+function headingAt(text: string, index: number, length: number): boolean {
+  let i = index + length;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== ':') return false;
+  let b = index - 1;
+  while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+  return b < 0 || '\n\r.;!?'.includes(text[b]!);
 }
 
 export const dose: ConditionModule<Options> = {
   kind: 'dose',
   description:
-    "Compares the service's billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. The dose is the line's own, a mass or a volume with its concentration (1 mL of 1000 mcg/mL is 1000 mcg); with `notes`, a line without one takes the first dose the encounter's notes write after one of those words in the same sentence. A service without a documented dose never holds.",
+    "Compares the service's billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. The dose is the line's own, a mass or a volume with its concentration (1 mL of 1000 mcg/mL is 1000 mcg); with `notes`, a line without one takes a dose the encounter's notes write after one of those words in the same sentence: the first with an injection's words (`injected`), else the first not taken another way (`except`) nor in a medication list (`listed`). A service without a documented dose never holds.",
   options: {
     per: { type: 'number', required: true, description: 'The amount one billing unit covers (J3420: 1000).' },
     unit: { type: 'string', required: true, description: 'The unit of `per` (mcg).' },
@@ -114,10 +171,15 @@ export const dose: ConditionModule<Options> = {
       description:
         'Words that, one or two words after a volume, make it the size of the container the drug came in, not the dose given ("30 mL multi-dose vial"): a term list name, or a list of words.',
     },
+    listed: {
+      type: 'terms',
+      description:
+        'With `notes`: headings of a medication list ("Home meds:", "Current medications:", at the start of a line or sentence, before a colon). A dose written under one, up to a blank line or the note\'s next heading, is a medicine the patient takes, not the line\'s dose, unless its words name an injection. A term list name, or a list of words.',
+    },
     injected: {
       type: 'terms',
       description:
-        'With `except`: words that say a dose was injected ("IM", "intramuscular"): a dose whose words name one is the line\'s, whatever else they name ("2000 mcg IM given today as oral therapy failed").',
+        'With `notes`: words that say a dose was injected ("IM", "intramuscular", "deltoid"). The first dose the notes write with one of them is the line\'s, before any written earlier without ("Home meds: vitamin 1000 mcg daily." then "Cyanocobalamin 2000 mcg IM given"), and whatever else its words name ("2000 mcg IM given today as oral therapy failed").',
     },
     except: {
       type: 'terms',
@@ -139,13 +201,17 @@ export const dose: ConditionModule<Options> = {
     const packageWords = o.packages !== undefined ? cc.terms(o.packages, [...cc.path, 'packages']) : undefined;
     const exceptWords = o.except !== undefined ? cc.terms(o.except, [...cc.path, 'except']) : undefined;
     const injectedWords = o.injected !== undefined ? cc.terms(o.injected, [...cc.path, 'injected']) : undefined;
-    const elsewhere = exceptWords
-      ? (words: string): boolean => exceptWords.find(words).length > 0 && !(injectedWords && injectedWords.find(words).length > 0)
-      : undefined;
-    // A container word that begins within the first two words after the volume.
-    const isPackage = packageWords
-      ? (after: string): boolean => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
-      : undefined;
+    const listedWords = o.listed !== undefined ? cc.terms(o.listed, [...cc.path, 'listed']) : undefined;
+    const reading: NoteDoseReading | undefined = words && {
+      find: (t) => words.find(t),
+      // A container word that begins within the first two words after the volume.
+      isPackage: packageWords
+        ? (after) => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
+        : undefined,
+      elsewhere: exceptWords ? (w) => exceptWords.find(w).length > 0 && !(injectedWords && injectedWords.find(w).length > 0) : undefined,
+      injected: injectedWords ? (w) => injectedWords.find(w).length > 0 : undefined,
+      listed: listedWords ? underHeading(cc.context, listedWords) : undefined,
+    };
     const wantMatch = o.matches === true;
     // The notes' dose depends on the encounter's notes alone: read once per encounter, not once per
     // line (a note of 2,000 B12 names, each followed by a search for a dose to the sentence's end,
@@ -158,10 +224,10 @@ export const dose: ConditionModule<Options> = {
       if (!s || perUnit === undefined) return null;
       let d = s.dose;
       let fromNote: { note: Note; hit: TermHit } | undefined;
-      if (!d && words && scope.encounter) {
+      if (!d && reading && scope.encounter) {
         const notes = scope.encounter.notes;
         if (notes !== lastNotes) {
-          lastFound = doseInNotes(notes, (t) => words.find(t), isPackage, elsewhere) ?? null;
+          lastFound = doseInNotes(notes, reading) ?? null;
           lastNotes = notes;
         }
         const found = lastFound;
