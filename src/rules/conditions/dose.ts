@@ -14,6 +14,7 @@ interface Options {
   except?: unknown;
   injected?: unknown;
   listed?: unknown;
+  given?: unknown;
 }
 
 /**
@@ -69,7 +70,8 @@ function routeWords(text: string, sentence: readonly [number, number], hit: Term
   const before = text.slice(sentence[0], hit.index).trimEnd().split(/\s+/).pop() ?? '';
   const after = text.slice(hit.index + hit.length, sentence[1]);
   const dose = DOSE_AND_UNIT.exec(after);
-  const rest = dose ? after.slice(dose.index + dose[0].length).split(/[,;(]/)[0]! : '';
+  // To the clause's end, or a reason's start: "2000 mcg given today since gummies were not helping".
+  const rest = dose ? after.slice(dose.index + dose[0].length).split(/[,;(]|\b(?:since|because|as|but|due to)\b/i)[0]! : '';
   return `${before} ${rest.trim().split(/\s+/).slice(0, DOSE_ROUTE_WORDS).join(' ')}`;
 }
 
@@ -86,6 +88,8 @@ interface NoteDoseReading {
   elsewhere: ((words: string) => boolean) | undefined;
   /** Whether a dose's words say it was injected. */
   injected: ((words: string) => boolean) | undefined;
+  /** Whether a dose's words say it was given at this visit ("given today", "administered"). */
+  given: ((words: string) => boolean) | undefined;
   /** Whether the place stands in a medication list (under "Home meds:"). */
   listed: ((note: Note, index: number) => boolean) | undefined;
 }
@@ -104,6 +108,7 @@ interface NoteDose {
  */
 function doseInNotes(notes: readonly Note[], r: NoteDoseReading): NoteDose | undefined {
   let first: NoteDose | undefined;
+  let injected: NoteDose | undefined;
   for (const note of notes) {
     for (const hit of r.find(note.text)) {
       // Only the drug given today: not one denied, past ("previously on oral B12 2000 mcg"),
@@ -117,36 +122,57 @@ function doseInNotes(notes: readonly Note[], r: NoteDoseReading): NoteDose | und
       if (r.elsewhere?.(words)) continue;
       const dose = parseDose(after, r.isPackage);
       if (!dose || micrograms(dose) === undefined) continue;
-      if (r.injected?.(`${words} ${after.slice(0, after.search(/\d/))}`)) return { dose, note, hit };
-      if (!first && !r.listed?.(note, hit.index)) first = { dose, note, hit };
-      if (!r.injected && first) return first;
+      // A medication list names what the patient takes, however it is taken ("cyanocobalamin 2000
+      // mcg IM monthly" in a home list is no dose given today).
+      if (r.listed?.(note, hit.index)) continue;
+      // The dose given at this visit first ("1000 mcg given today L arm"), then one written with an
+      // injection's route, then the first: an outside clinic's, a past or a planned dose written
+      // with "IM" gives way to today's (a review: "Has been getting cyanocobalamin 2000 mcg IM at
+      // an outside clinic", "After loading, switch to cyanocobalamin 2000 mcg IM every month").
+      const all = `${words} ${after.slice(0, after.search(/\d/))}`;
+      const found = { dose, note, hit };
+      if (r.given?.(all)) return found;
+      if (r.injected?.(all)) injected ??= found;
+      first ??= found;
+      if (!r.given && (injected || (!r.injected && first))) return injected ?? first;
     }
   }
-  return first;
+  return injected ?? first;
 }
 
 /**
- * Whether a place in a note stands under one of the headings a finder finds ("Home meds:", at the
- * start of a line or sentence, followed by a colon), with no other heading of the note and no
- * blank line between.
+ * Whether a place in a note stands in a list under one of the headings a finder finds ("Home meds:",
+ * at the start of a line or sentence, followed by a colon): from the heading to the first of a
+ * sentence's end, a blank line or another heading of the note ("Plan:"). The lists of a note are
+ * worked out once per note (the note last asked about), not once per dose.
  */
 function underHeading(
   context: CompileContext['context'],
   headings: { find: (text: string) => readonly TermHit[] },
 ): (note: Note, index: number) => boolean {
+  let lastText: string | undefined;
+  let lists: [number, number][] = [];
   return (note, index) => {
     const text = note.text;
-    let at = -1;
-    for (const h of headings.find(text)) {
-      if (h.index >= index) break;
-      if (headingAt(text, h.index, h.length)) at = h.index;
+    if (text !== lastText) {
+      lastText = text;
+      lists = [];
+      const starts = context.analyse(text, note.section).sectionStarts;
+      for (const h of headings.find(text)) {
+        if (!headingAt(text, h.index, h.length)) continue;
+        const from = h.index + h.length;
+        const next = starts.find((s) => s > h.index);
+        LIST_END.lastIndex = from;
+        const end = LIST_END.exec(text);
+        lists.push([h.index, Math.min(next ?? text.length, end ? end.index : text.length)]);
+      }
     }
-    if (at < 0 || /\n[ \t]*\r?\n/.test(text.slice(at, index))) return false;
-    // Another heading of the note after it ("Plan:") ends the list.
-    const starts = context.analyse(text, note.section).sectionStarts;
-    return !starts.some((s) => s > at && s < index);
+    return lists.some(([from, to]) => from < index && index < to);
   };
 }
+
+/** What ends a medication list: a blank line, or a sentence's end ("... daily. Cyanocobalamin 2000 mcg given"). */
+const LIST_END = /\n[ \t]*\r?\n|[.!?](?=\s)/g;
 
 /** Whether words at [index, index + length) are a heading: a line's or sentence's first words, then a colon. */
 function headingAt(text: string, index: number, length: number): boolean {
@@ -161,7 +187,7 @@ function headingAt(text: string, index: number, length: number): boolean {
 export const dose: ConditionModule<Options> = {
   kind: 'dose',
   description:
-    "Compares the service's billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. The dose is the line's own, a mass or a volume with its concentration (1 mL of 1000 mcg/mL is 1000 mcg); with `notes`, a line without one takes a dose the encounter's notes write after one of those words in the same sentence: the first with an injection's words (`injected`), else the first not taken another way (`except`) nor in a medication list (`listed`). A service without a documented dose never holds.",
+    "Compares the service's billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. The dose is the line's own, a mass or a volume with its concentration (1 mL of 1000 mcg/mL is 1000 mcg); with `notes`, a line without one takes a dose the encounter's notes write after one of those words in the same sentence: the first said to be given at this visit (`given`), else the first with an injection's words (`injected`), else the first not taken another way (`except`) nor in a medication list (`listed`). A service without a documented dose never holds.",
   options: {
     per: { type: 'number', required: true, description: 'The amount one billing unit covers (J3420: 1000).' },
     unit: { type: 'string', required: true, description: 'The unit of `per` (mcg).' },
@@ -171,6 +197,11 @@ export const dose: ConditionModule<Options> = {
       description:
         'Words that, one or two words after a volume, make it the size of the container the drug came in, not the dose given ("30 mL multi-dose vial"): a term list name, or a list of words.',
     },
+    given: {
+      type: 'terms',
+      description:
+        'With `notes`: words that say a dose was given at this visit ("given", "administered", "today"), among the five words after its unit (to its clause\'s end), the word before the drug\'s name and the words between the name and the dose. The first such dose is the line\'s, before one written with an injection\'s route only (`injected`), which may be an outside clinic\'s or a planned one. A term list name, or a list of words.',
+    },
     listed: {
       type: 'terms',
       description:
@@ -179,7 +210,7 @@ export const dose: ConditionModule<Options> = {
     injected: {
       type: 'terms',
       description:
-        'With `notes`: words that say a dose was injected ("IM", "intramuscular", "deltoid"). The first dose the notes write with one of them is the line\'s, before any written earlier without ("Home meds: vitamin 1000 mcg daily." then "Cyanocobalamin 2000 mcg IM given"), and whatever else its words name ("2000 mcg IM given today as oral therapy failed").',
+        'With `notes`: words that say a dose was injected ("IM", "intramuscular", "deltoid"). Unless a dose is said to be given at this visit (`given`), the first dose written with one of them is the line\'s, before any written earlier without ("was on 1000 mcg every day" then "Cyanocobalamin 2000 mcg IM given"), and whatever else its words name ("2000 mcg IM given today as oral therapy failed").',
     },
     except: {
       type: 'terms',
@@ -201,6 +232,7 @@ export const dose: ConditionModule<Options> = {
     const packageWords = o.packages !== undefined ? cc.terms(o.packages, [...cc.path, 'packages']) : undefined;
     const exceptWords = o.except !== undefined ? cc.terms(o.except, [...cc.path, 'except']) : undefined;
     const injectedWords = o.injected !== undefined ? cc.terms(o.injected, [...cc.path, 'injected']) : undefined;
+    const givenWords = o.given !== undefined ? cc.terms(o.given, [...cc.path, 'given']) : undefined;
     const listedWords = o.listed !== undefined ? cc.terms(o.listed, [...cc.path, 'listed']) : undefined;
     const reading: NoteDoseReading | undefined = words && {
       find: (t) => words.find(t),
@@ -210,6 +242,7 @@ export const dose: ConditionModule<Options> = {
         : undefined,
       elsewhere: exceptWords ? (w) => exceptWords.find(w).length > 0 && !(injectedWords && injectedWords.find(w).length > 0) : undefined,
       injected: injectedWords ? (w) => injectedWords.find(w).length > 0 : undefined,
+      given: givenWords ? (w) => givenWords.find(w).length > 0 : undefined,
       listed: listedWords ? underHeading(cc.context, listedWords) : undefined,
     };
     const wantMatch = o.matches === true;
