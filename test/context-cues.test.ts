@@ -258,6 +258,18 @@ describe('every cue of the built-in context decides a reading that is different 
       ['GI: [ ] Deferred - bleeding per HPI', 'affirmed'],
       ['Stool: [ ] normal (bleeding reported)', 'affirmed'],
       ['Presumed to be bleeding; scope pending.', 'possible'],
+      // An affirming sign that begins an item answers it, inside a denial's list (a review's probe).
+      ['GI: Denies nausea, vomiting, (+) bleeding', 'affirmed'],
+      ['Denies nausea, + bleeding x 3 days.', 'affirmed'],
+      ['Denies nausea, +bleeding.', 'affirmed'],
+      ['Denies nausea, vomiting, bleeding. (+) constipation', 'negated'],
+      ['Denies fever 3+ edema, bleeding.', 'negated'], // "3+" is no sign
+      // Only the signed item: the items after it stay denied, and other categories stay (a second review).
+      ['Denies chest pain, SOB, +1 pedal edema, bleeding.', 'negated'],
+      ['Negative for fever, chills, +fatigue, bleeding, hematemesis.', 'negated'],
+      ['FHx: mother with anemia, + bleeding.', 'family'],
+      ['History of: + bleeding 2019', 'historical'],
+      ['Denies nausea 3+ bleeding', 'negated'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });

@@ -140,6 +140,7 @@ const enum Dir {
 const FAMILY = CUE_CATEGORIES.indexOf('family');
 const PATIENT = CUE_CATEGORIES.indexOf('patient');
 const CURRENT = CUE_CATEGORIES.indexOf('current');
+const NEGATION = CUE_CATEGORIES.indexOf('negation');
 const HISTORICAL = CUE_CATEGORIES.indexOf('historical');
 
 interface Role {
@@ -386,10 +387,20 @@ export class CompiledContext {
       if (c.start > sEnd) break;
       if (c.dir === Dir.Backward && c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) found.add(c.cat);
     }
+    return this.settle(found, a, start);
+  }
+
+  /** The assertion the categories found for a mention at `start` give, with its section's. */
+  private settle(found: Set<number>, a: NoteAnalysis, start: number): Assertion {
+    const text = a.text;
     const section = sectionAt(a, start);
     // A section gives its assertion, but "Pt has ..." under a family heading is the patient's.
     if (section >= 0 && !(section === FAMILY && found.has(PATIENT))) found.add(section);
     if (found.has(CURRENT)) found.delete(HISTORICAL);
+    // An affirming sign that begins the mention's item answers that item, inside a denial's list:
+    // "Denies nausea, vomiting, (+) melena" (a review's probe). Only the item's own denial: the
+    // items after it stay denied, and a family, history or doubt stays ("FHx: anemia, + GI bleed").
+    if (found.has(NEGATION) && this.itemSigned(text, start)) found.delete(NEGATION);
     if (found.size === 0) return 'affirmed';
     const asserted = new Set<Assertion>();
     for (const cat of found) {
@@ -398,6 +409,23 @@ export class CompiledContext {
     }
     for (const p of PRECEDENCE) if (asserted.has(p)) return p;
     return 'affirmed';
+  }
+
+  /**
+   * Whether an affirming sign of the context's answers ("+", "(+)", "+ve") stands right before the
+   * mention at `start`, a space at most between, and begins a list's item: after a comma, a
+   * semicolon or a line's start ("..., (+) melena"; not "3+ melena", nor "Allergies: +cyanocobalamin").
+   */
+  private itemSigned(text: string, start: number): boolean {
+    let i = start;
+    if (text[i - 1] === ' ') i--;
+    for (const { sign, answer } of this.signAnswers) {
+      if (answer !== -1 || i < sign.length || text.slice(i - sign.length, i).toLowerCase() !== sign) continue;
+      let k = i - sign.length - 1;
+      while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+      return k < 0 || ',;\n\r'.includes(text[k]!);
+    }
+    return false;
   }
 
   /**
