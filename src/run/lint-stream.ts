@@ -84,17 +84,44 @@ function lintLine(
   return part;
 }
 
+/** What one line of a streamed file gave: its chart's outcome, or the one finding that it could not be read. */
+export type LineOutcome = { part: FileOutcome } | { unread: Finding };
+
+/** One decoded line parsed and linted (in this thread, or in a worker for a line over the inline limit). */
+export function lintLineText(
+  text: string,
+  line: number,
+  display: string,
+  engine: ChartLinter,
+  options: LintFileOptions,
+  budget: Budget,
+): LineOutcome {
+  const parsed = parseNdjsonLine(text, line, limitsFor(options.maxFileSize));
+  if ('problem' in parsed) return { unread: fileFinding(ENGINE_RULES.parseError, parsed.problem.message, parsed.problem) };
+  const part = lintLine(parsed.doc, line, display, engine, options, budget);
+  for (const p of parsed.formatProblems) part.findings.push(formatFinding(p, part.chartRefs));
+  return { part };
+}
+
+/**
+ * Lints a line over the inline limit in a worker thread, so that this thread, which handles
+ * Ctrl-C, is free while a line of tens of megabytes is parsed and linted (seconds): the run's
+ * `lineInWorker` (schedule.ts), or undefined where the run has no worker to give.
+ */
+export type LineInWorker = (text: string, line: number, budget: Budget) => Promise<LineOutcome>;
+
 export async function lintNdjsonStream(
   abs: string,
   display: string,
   engine: ChartLinter,
   options: LintFileOptions,
   checkpoint?: () => Promise<void>,
+  inWorker?: { limit: number; lint: LineInWorker },
 ): Promise<FileOutcome> {
   const out: FileOutcome = { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] };
   const spool = new FindingSpool();
   const charts = new ChartSpool();
-  const { maxFindings, ...parseLimits } = limitsFor(options.maxFileSize);
+  const { maxFindings } = limitsFor(options.maxFileSize);
   const budget: Budget = { left: maxFindings, unlisted: 0, severity: 'info' };
   let last: Position = { line: 1, column: 1 };
   const unread = async (f: Finding): Promise<void> => {
@@ -124,13 +151,15 @@ export async function lintNdjsonStream(
         await unread(fileFinding(ENGINE_RULES.parseError, bad.message, { line: l.line, column: bad.column }));
         continue;
       }
-      const parsed = parseNdjsonLine(decoded.text, l.line, parseLimits);
-      if ('problem' in parsed) {
-        await unread(fileFinding(ENGINE_RULES.parseError, parsed.problem.message, parsed.problem));
+      const done =
+        inWorker && l.bytes.length > inWorker.limit
+          ? await inWorker.lint(decoded.text, l.line, budget)
+          : lintLineText(decoded.text, l.line, display, engine, options, budget);
+      if ('unread' in done) {
+        await unread(done.unread);
         continue;
       }
-      const part = lintLine(parsed.doc, l.line, display, engine, options, budget);
-      for (const p of parsed.formatProblems) part.findings.push(formatFinding(p, part.chartRefs));
+      const { part } = done;
       out.charts += part.charts;
       out.encounters += part.encounters;
       await charts.append(part.chartRefs);

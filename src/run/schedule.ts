@@ -6,8 +6,9 @@
  *
  * This thread is the one that handles Ctrl-C (SIGINT, SIGTERM): it never spends long on one piece
  * of work. It stops at a checkpoint between two files (and every so many files it checks against
- * the cache); a chart file over the inline limit (lint-file.ts) is linted by a worker thread even
- * with `--jobs 1`, this thread only waiting for it, so a signal ends the run at once.
+ * the cache); a chart file over the inline limit (lint-file.ts), and a streamed file's line over
+ * it, is linted by a worker thread even with `--jobs 1`, this thread only waiting for it, so a
+ * signal ends the run at once.
  */
 import { formatOf } from '../read/parse.js';
 import type { Engine, RuleStats } from '../rules/engine.js';
@@ -24,11 +25,11 @@ import {
   type ReplayStore,
 } from './replay.js';
 import { inlineLimit, lintFile, lintFileUpTo, lintRead, type FileOutcome, type LintFileOptions } from './lint-file.js';
-import { lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
+import { lintLineText, lintNdjsonStream, streamable, streamThreshold } from './lint-stream.js';
 import { Prefetch, prefetchThreshold, signInThread, type Prefetched, type SpareReader } from './prefetch.js';
 import type { ProgressSink } from './progress.js';
 import type { RulesetSpec } from './setup.js';
-import { lintInWorkers, workerThreshold, type FileTask } from './workers.js';
+import { lineWorker, lintInWorkers, workerThreshold, type FileTask } from './workers.js';
 
 export interface ScheduleOptions {
   /**
@@ -329,9 +330,18 @@ export async function lintFiles(
     }
     for (const i of streamed) {
       const f = files[i]!;
-      const o = await lintNdjsonStream(f.abs, f.display, engine, lint, options.checkpoint);
-      outcomes[i] = o;
-      advance(o);
+      // A line over the inline limit is linted by a worker, this thread waiting (Ctrl-C).
+      const long =
+        options.spec !== undefined
+          ? lineWorker({ ...pool, jobs: 2 }, f.display, (text, line, budget) => lintLineText(text, line, f.display, engine, lint, budget))
+          : undefined;
+      try {
+        const o = await lintNdjsonStream(f.abs, f.display, engine, lint, options.checkpoint, long && { limit, lint: long.lint });
+        outcomes[i] = o;
+        advance(o);
+      } finally {
+        await long?.close();
+      }
     }
   } finally {
     progress?.done();

@@ -1,10 +1,12 @@
 /**
  * The body of a `--jobs` worker thread (see workers.ts): sets up the run's ruleset from its spec,
- * says which fingerprint it compiled, then lints the batches of files it is sent.
+ * says which fingerprint it compiled, then lints the batches of files it is sent, or the lines of
+ * a streamed NDJSON file that are too long to lint in the thread that handles Ctrl-C.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine } from '../rules/engine.js';
 import { lintFile } from './lint-file.js';
+import { lintLineText } from './lint-stream.js';
 import { setupFromSpec } from './setup.js';
 import type { FromWorker, ToWorker, WorkerData } from './workers.js';
 
@@ -24,6 +26,10 @@ port.on('message', (m: ToWorker) => {
   if (!engine) return;
   if (m.type === 'batch') {
     post({ type: 'done', id: m.id, outcomes: m.files.map((f) => lintFile(f.abs, f.display, engine!, data.lint)) });
+  } else if (m.type === 'line') {
+    const budget = m.budget;
+    const outcome = lintLineText(m.text, m.line, m.display, engine, data.lint, budget);
+    post({ type: 'line-done', id: m.id, outcome, budget });
   } else {
     post({ type: 'stats', stats: [...(engine.stats ?? [])] });
   }

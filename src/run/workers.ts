@@ -9,7 +9,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { RuleStats } from '../rules/engine.js';
-import type { FileOutcome, LintFileOptions } from './lint-file.js';
+import type { Budget, FileOutcome, LintFileOptions } from './lint-file.js';
+import type { LineOutcome } from './lint-stream.js';
 import type { RulesetSpec } from './setup.js';
 
 export interface FileTask {
@@ -23,11 +24,15 @@ export interface WorkerData {
   stats: boolean;
 }
 
-export type ToWorker = { type: 'batch'; id: number; files: FileTask[] } | { type: 'finish' };
+export type ToWorker =
+  | { type: 'batch'; id: number; files: FileTask[] }
+  | { type: 'line'; id: number; text: string; line: number; display: string; budget: Budget }
+  | { type: 'finish' };
 export type FromWorker =
   | { type: 'ready'; fingerprint: string }
   | { type: 'failed'; message: string }
   | { type: 'done'; id: number; outcomes: FileOutcome[] }
+  | { type: 'line-done'; id: number; outcome: LineOutcome; budget: Budget }
   | { type: 'stats'; stats: [string, RuleStats][] };
 
 /** Below this many files the threads' start-up (about a third of a second each) costs more than they save. */
@@ -209,4 +214,70 @@ export async function lintInWorkers(
     await Promise.all(started.map((w) => w.terminate()));
   }
   return results.flatMap((r) => r!);
+}
+
+/**
+ * One worker for the lines of streamed NDJSON files that are over the inline limit, started when
+ * the first such line comes: this thread waits for it, so a signal is heard while a line of tens
+ * of megabytes is parsed and linted, and the wait ends at once (the worker is terminated by
+ * `close`). Where no worker can start, the line is linted here (`fallback`).
+ */
+export function lineWorker(
+  options: PoolOptions & { signal?: AbortSignal; ruleStats?: Map<string, RuleStats> },
+  display: string,
+  fallback: (text: string, line: number, budget: Budget) => LineOutcome,
+): { lint: (text: string, line: number, budget: Budget) => Promise<LineOutcome>; close: () => Promise<void> } {
+  let worker: Promise<Worker | undefined> | undefined;
+  let serial = 0;
+  let closing = false;
+  const lint = async (text: string, line: number, budget: Budget): Promise<LineOutcome> => {
+    const w = await untilAborted((worker ??= startWorker(options).catch(() => undefined)), options.signal);
+    if (!w) return fallback(text, line, budget);
+    const id = ++serial;
+    const answer = new Promise<LineOutcome>((resolvePromise) => {
+      const settle = (outcome: LineOutcome): void => {
+        w.off('message', onMessage);
+        w.off('error', onLost);
+        w.off('exit', onLost);
+        resolvePromise(outcome);
+      };
+      const onMessage = (m: FromWorker): void => {
+        if (m.type !== 'line-done' || m.id !== id) return;
+        Object.assign(budget, m.budget);
+        settle(m.outcome);
+      };
+      // The worker stopped (a fault, its memory): the line is linted here, as it was before, and
+      // the file's later long lines too. No chart is lost for want of a thread.
+      const onLost = (): void => {
+        worker = Promise.resolve(undefined);
+        // Terminated by `close` (the run ended or was stopped): nothing waits for the line.
+        if (closing) return settle({ part: { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] } });
+        settle(fallback(text, line, budget));
+      };
+      w.on('message', onMessage);
+      w.once('error', onLost);
+      w.once('exit', onLost);
+    });
+    w.postMessage({ type: 'line', id, text, line, display, budget } satisfies ToWorker);
+    return untilAborted(answer, options.signal);
+  };
+  const close = async (): Promise<void> => {
+    closing = true;
+    const w = worker && (await worker);
+    if (!w) return;
+    if (options.ruleStats && !options.signal?.aborted) {
+      const stats = new Promise<[string, RuleStats][]>((resolvePromise) => {
+        const onMessage = (m: FromWorker): void => {
+          if (m.type !== 'stats') return;
+          w.off('message', onMessage);
+          resolvePromise(m.stats);
+        };
+        w.on('message', onMessage);
+      });
+      w.postMessage({ type: 'finish' } satisfies ToWorker);
+      addStats(options.ruleStats, await stats);
+    }
+    await w.terminate();
+  };
+  return { lint, close };
 }
