@@ -174,15 +174,42 @@ function underHeading(
 /** What ends a medication list: a blank line, or a sentence's end ("... daily. Cyanocobalamin 2000 mcg given"). */
 const LIST_END = /\n[ \t]*\r?\n|[.!?](?=\s)/g;
 
-/** Whether words at [index, index + length) are a heading: a line's or sentence's first words, then a colon. */
+/**
+ * Whether words at [index, index + length) head a list: the first words of a line or sentence (a
+ * bullet before them allowed: "- Home meds:"), then a colon, a spaced dash ("HOME MEDS - ..."), the
+ * line's end, or more words of the heading's line that end in a colon ("Outpatient Medications
+ * Marked as Taking for the 10/5/26 encounter (Office Visit):").
+ */
 function headingAt(text: string, index: number, length: number): boolean {
   let i = index + length;
   while (text[i] === ' ' || text[i] === '\t') i++;
-  if (text[i] !== ':') return false;
+  const next = text[i];
+  const after =
+    next === undefined ||
+    next === ':' ||
+    next === '\n' ||
+    next === '\r' ||
+    ((next === '-' || next === '\u2013') && (text[i + 1] === ' ' || text[i + 1] === '\n')) ||
+    lineEndsInColon(text, i);
+  if (!after) return false;
   let b = index - 1;
   while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+  if (b >= 0 && '-*\u2022'.includes(text[b]!)) {
+    b--;
+    while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+  }
   return b < 0 || '\n\r.;!?'.includes(text[b]!);
 }
+
+/** Whether the line from `i` ends in a colon within a heading's length. */
+function lineEndsInColon(text: string, i: number): boolean {
+  const rest = text.slice(i, i + HEADING_LINE);
+  const end = rest.search(/[\r\n]/);
+  return end > 0 && rest.slice(0, end).trimEnd().endsWith(':');
+}
+
+/** How long a heading's line may be, in characters. */
+const HEADING_LINE = 120;
 
 export const dose: ConditionModule<Options> = {
   kind: 'dose',
