@@ -409,3 +409,30 @@ test("a note of 10,000 B12 results on one line looks back for each label's line 
     spy.mockRestore();
   }
 });
+
+test('a sentence of 8,000 B12 results beside a J3420 line reads the words around each name within reach, not the whole sentence (128 KB took 7 s)', () => {
+  const text = 'B12 150 pg/mL, '.repeat(8_000);
+  const chart = chartText([
+    {
+      id: 'E1',
+      date: '2026-10-05',
+      diagnoses: [{ code: 'D51.0' }],
+      services: [{ code: 'J3420', units: 1 }, { code: '96372' }],
+      notes: [{ section: 'other', text }],
+    },
+  ]);
+  // Characters of the strings split into words or clauses, all told.
+  let split = 0;
+  const original = String.prototype.split;
+  const spy = jest.spyOn(String.prototype, 'split').mockImplementation(function (this: string, ...args: unknown[]) {
+    split += this.length;
+    return (original as (...a: unknown[]) => string[]).apply(this, args);
+  });
+  try {
+    const out = lintChart(chart);
+    expect(out.findings.length).toBeGreaterThan(0);
+    expect(split).toBeLessThan(100 * text.length);
+  } finally {
+    spy.mockRestore();
+  }
+});

@@ -67,8 +67,15 @@ function nextToDose(after: string): boolean {
  * failed" or "2000 mcg intramuscular (not oral) given"; reviews).
  */
 function routeWords(text: string, sentence: readonly [number, number], hit: TermHit): string {
-  const before = text.slice(sentence[0], hit.index).trimEnd().split(/\s+/).pop() ?? '';
-  const after = text.slice(hit.index + hit.length, sentence[1]);
+  // Within reach of the name on each side: a sentence of thousands of B12 names is read in time
+  // linear in its length (a 128 KB sentence of "B12 150 pg/mL, " took 7 s).
+  const before =
+    text
+      .slice(Math.max(sentence[0], hit.index - ROUTE_REACH), hit.index)
+      .trimEnd()
+      .split(/\s+/)
+      .pop() ?? '';
+  const after = text.slice(hit.index + hit.length, Math.min(sentence[1], hit.index + hit.length + ROUTE_REACH));
   const dose = DOSE_AND_UNIT.exec(after);
   // To the clause's end, or a reason's start: "2000 mcg given today since gummies were not helping".
   const rest = dose ? after.slice(dose.index + dose[0].length).split(/[,;(]|\b(?:since|because|as|but|due to)\b/i)[0]! : '';
@@ -77,6 +84,10 @@ function routeWords(text: string, sentence: readonly [number, number], hit: Term
 
 /** A dose's number and the unit after it ("2000 mcg", "1 mL", "1,000mcg"). */
 const DOSE_AND_UNIT = /\d[\d.,]*\s*[A-Za-z\u00b5\u03bc/]+/;
+/** How far after a drug's name, in characters, a dose is read. */
+const DOSE_REACH = 2000;
+/** How far from a drug's name, in characters, the words of its route are read. */
+const ROUTE_REACH = 400;
 /** How many words after a dose's unit say how it was taken. */
 const DOSE_ROUTE_WORDS = 5;
 
@@ -115,7 +126,8 @@ function doseInNotes(notes: readonly Note[], r: NoteDoseReading): NoteDose | und
       // planned or a relative's.
       if (hit.assertion !== 'affirmed') continue;
       const [, end] = hit.sentence;
-      const after = note.text.slice(hit.index + hit.length, end);
+      // As far as a dose is read (parseDose reads 2,000 characters at most).
+      const after = note.text.slice(hit.index + hit.length, Math.min(end, hit.index + hit.length + DOSE_REACH));
       if (!nextToDose(after)) continue;
       // Nor one taken another way: "was taking vitamin B12 2000 mcg by mouth daily" (a coder's review).
       const words = routeWords(note.text, hit.sentence, hit);
