@@ -4,6 +4,7 @@ import { normalizeUnit } from '../../chart/units.js';
 import { noteEvidence, serviceEvidence } from '../evidence.js';
 import type { TermHit } from '../terms.js';
 import type { CompileContext, ConditionModule, EvidenceRef } from '../types.js';
+import { lowerBound } from '../context.js';
 
 interface Options {
   per: number;
@@ -97,10 +98,6 @@ interface NoteDoseReading {
   isPackage: ((after: string) => boolean) | undefined;
   /** Whether a dose's words say it was taken another way (by mouth, under the tongue). */
   elsewhere: ((words: string) => boolean) | undefined;
-  /** Whether a dose's words say it was injected. */
-  injected: ((words: string) => boolean) | undefined;
-  /** Whether a dose's words say it was given at this visit ("given today", "administered"). */
-  given: ((words: string) => boolean) | undefined;
   /** Whether the place stands in a medication list (under "Home meds:"). */
   listed: ((note: Note, index: number) => boolean) | undefined;
 }
@@ -118,8 +115,6 @@ interface NoteDose {
  * list, since a list names what the patient takes, not what was given today.
  */
 function doseInNotes(notes: readonly Note[], r: NoteDoseReading): NoteDose | undefined {
-  let first: NoteDose | undefined;
-  let injected: NoteDose | undefined;
   for (const note of notes) {
     for (const hit of r.find(note.text)) {
       // Only the drug given today: not one denied, past ("previously on oral B12 2000 mcg"),
@@ -130,61 +125,79 @@ function doseInNotes(notes: readonly Note[], r: NoteDoseReading): NoteDose | und
       const after = note.text.slice(hit.index + hit.length, Math.min(end, hit.index + hit.length + DOSE_REACH));
       if (!nextToDose(after)) continue;
       // Nor one taken another way: "was taking vitamin B12 2000 mcg by mouth daily" (a coder's review).
-      const words = routeWords(note.text, hit.sentence, hit);
-      if (r.elsewhere?.(words)) continue;
+      if (r.elsewhere?.(routeWords(note.text, hit.sentence, hit))) continue;
       const dose = parseDose(after, r.isPackage);
       if (!dose || micrograms(dose) === undefined) continue;
-      // A medication list names what the patient takes, however it is taken ("cyanocobalamin 2000
-      // mcg IM monthly" in a home list is no dose given today).
+      // Nor one a medication list names: what the patient takes, however it is taken ("Home meds:
+      // cyanocobalamin 2000 mcg IM monthly" is no dose given today).
       if (r.listed?.(note, hit.index)) continue;
-      // The dose given at this visit first ("1000 mcg given today L arm"), then one written with an
-      // injection's route, then the first: an outside clinic's, a past or a planned dose written
-      // with "IM" gives way to today's (a review: "Has been getting cyanocobalamin 2000 mcg IM at
-      // an outside clinic", "After loading, switch to cyanocobalamin 2000 mcg IM every month").
-      const all = `${words} ${after.slice(0, after.search(/\d/))}`;
-      const found = { dose, note, hit };
-      if (r.given?.(all)) return found;
-      if (r.injected?.(all)) injected ??= found;
-      first ??= found;
-      if (!r.given && (injected || (!r.injected && first))) return injected ?? first;
+      return { dose, note, hit };
     }
   }
-  return injected ?? first;
+  return undefined;
 }
 
 /**
  * Whether a place in a note stands in a list under one of the headings a finder finds ("Home meds:",
- * at the start of a line or sentence, followed by a colon): from the heading to the first of a
- * sentence's end, a blank line or another heading of the note ("Plan:"). The lists of a note are
- * worked out once per note (the note last asked about), not once per dose.
+ * at the start of a line or sentence, followed by a colon). A list is the rest of its heading's
+ * line, to a sentence's end ("Home meds: B12 1000 mcg daily. Cyanocobalamin 2000 mcg given"), and
+ * the lines after it up to a blank line, a heading of the note ("Plan:", "Procedure note:") or a
+ * line that says a dose was given (`given`: "Cyanocobalamin 2000 mcg IM given today"). The lists
+ * of a note are worked out once per note (the note last asked about), in one pass over it.
  */
 function underHeading(
   context: CompileContext['context'],
   headings: { find: (text: string) => readonly TermHit[] },
+  given: ((words: string) => boolean) | undefined,
 ): (note: Note, index: number) => boolean {
   let lastText: string | undefined;
-  let lists: [number, number][] = [];
+  let starts: number[] = [];
+  let ends: number[] = [];
   return (note, index) => {
     const text = note.text;
     if (text !== lastText) {
       lastText = text;
-      lists = [];
-      const starts = context.analyse(text, note.section).sectionStarts;
-      for (const h of headings.find(text)) {
-        if (!headingAt(text, h.index, h.length)) continue;
-        const from = h.index + h.length;
-        const next = starts.find((s) => s > h.index);
-        LIST_END.lastIndex = from;
-        const end = LIST_END.exec(text);
-        lists.push([h.index, Math.min(next ?? text.length, end ? end.index : text.length)]);
-      }
+      ({ starts, ends } = listsOf(text, context.analyse(text, note.section).sectionStarts, headings, given));
     }
-    return lists.some(([from, to]) => from < index && index < to);
+    const i = lowerBound(starts, index) - 1;
+    return i >= 0 && index < ends[i]!;
   };
 }
 
-/** What ends a medication list: a blank line, or a sentence's end ("... daily. Cyanocobalamin 2000 mcg given"). */
-const LIST_END = /\n[ \t]*\r?\n|[.!?](?=\s)/g;
+/** The medication lists of a note, sorted and apart: where each begins and ends (`underHeading`). */
+function listsOf(
+  text: string,
+  sectionStarts: readonly number[],
+  headings: { find: (text: string) => readonly TermHit[] },
+  given: ((words: string) => boolean) | undefined,
+): { starts: number[]; ends: number[] } {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const found = headings.find(text).filter((h) => headingAt(text, h.index, h.length));
+  found.forEach((h, k) => {
+    if (ends.length > 0 && h.index < ends[ends.length - 1]!) return; // within the list before
+    // The next list's heading, or the note's next heading, ends this one at the latest.
+    const limit = Math.min(found[k + 1]?.index ?? text.length, sectionStarts[lowerBound(sectionStarts, h.index + 1)] ?? text.length);
+    let lineEnd = text.indexOf('\n', h.index);
+    if (lineEnd < 0 || lineEnd > limit) lineEnd = limit;
+    const own = SENTENCE_END.exec(text.slice(h.index + h.length, lineEnd));
+    let end = own ? h.index + h.length + own.index : lineEnd;
+    // The lines after the heading's: items of the list, to the first that is not one.
+    while (!own && end < limit) {
+      let next = text.indexOf('\n', end + 1);
+      if (next < 0 || next > limit) next = limit;
+      const line = text.slice(end + 1, next);
+      if (line.trim() === '' || given?.(line)) break;
+      end = next;
+    }
+    starts.push(h.index);
+    ends.push(end);
+  });
+  return { starts, ends };
+}
+
+/** A sentence's end within a list's line: a stop before a capital ("daily. Cyanocobalamin"), not "p.o. b.i.d.". */
+const SENTENCE_END = /[.!?](?=[ \t]+[A-Z])/;
 
 /**
  * Whether words at [index, index + length) head a list: the first words of a line or sentence (a
@@ -226,7 +239,7 @@ const HEADING_LINE = 120;
 export const dose: ConditionModule<Options> = {
   kind: 'dose',
   description:
-    "Compares the service's billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. The dose is the line's own, a mass or a volume with its concentration (1 mL of 1000 mcg/mL is 1000 mcg); with `notes`, a line without one takes a dose the encounter's notes write after one of those words in the same sentence: the first said to be given at this visit (`given`), else the first with an injection's words (`injected`), else the first not taken another way (`except`) nor in a medication list (`listed`). A service without a documented dose never holds.",
+    "Compares the service's billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. The dose is the line's own, a mass or a volume with its concentration (1 mL of 1000 mcg/mL is 1000 mcg); with `notes`, a line without one takes the first dose the encounter's notes write after one of those words in the same sentence, unless it was taken another way (`except`) or a medication list names it (`listed`). A service without a documented dose never holds.",
   options: {
     per: { type: 'number', required: true, description: 'The amount one billing unit covers (J3420: 1000).' },
     unit: { type: 'string', required: true, description: 'The unit of `per` (mcg).' },
@@ -239,17 +252,17 @@ export const dose: ConditionModule<Options> = {
     given: {
       type: 'terms',
       description:
-        'With `notes`: words that say a dose was given at this visit ("given", "administered", "today"), among the five words after its unit (to its clause\'s end), the word before the drug\'s name and the words between the name and the dose. The first such dose is the line\'s, before one written with an injection\'s route only (`injected`), which may be an outside clinic\'s or a planned one. A term list name, or a list of words.',
+        'With `listed`: words that say a dose was given at this visit ("given", "administered", "today"). A line after a medication list\'s heading that holds one is not the list\'s ("Home meds: metformin 500 mg BID" then "Cyanocobalamin 2000 mcg IM given today"). A term list name, or a list of words.',
     },
     listed: {
       type: 'terms',
       description:
-        'With `notes`: headings of a medication list ("Home meds:", "Current medications:", at the start of a line or sentence, before a colon). A dose written under one, up to a blank line or the note\'s next heading, is a medicine the patient takes, not the line\'s dose, unless its words name an injection. A term list name, or a list of words.',
+        'With `notes`: headings of a medication list ("Home meds:", "Current medications:", at the start of a line or sentence, before a colon). A dose in the list never counts, however it is taken: the list is the rest of the heading\'s line, to a sentence\'s end, and the lines after it up to a blank line, a heading of the note or a line that says a dose was given (`given`). A term list name, or a list of words.',
     },
     injected: {
       type: 'terms',
       description:
-        'With `notes`: words that say a dose was injected ("IM", "intramuscular", "deltoid"). Unless a dose is said to be given at this visit (`given`), the first dose written with one of them is the line\'s, before any written earlier without ("was on 1000 mcg every day" then "Cyanocobalamin 2000 mcg IM given"), and whatever else its words name ("2000 mcg IM given today as oral therapy failed").',
+        'With `except`: words that say a dose was injected ("IM", "intramuscular"): a dose whose words name one is the line\'s, whatever else they name ("2000 mcg IM given today as oral therapy failed").',
     },
     except: {
       type: 'terms',
@@ -280,9 +293,9 @@ export const dose: ConditionModule<Options> = {
         ? (after) => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
         : undefined,
       elsewhere: exceptWords ? (w) => exceptWords.find(w).length > 0 && !(injectedWords && injectedWords.find(w).length > 0) : undefined,
-      injected: injectedWords ? (w) => injectedWords.find(w).length > 0 : undefined,
-      given: givenWords ? (w) => givenWords.find(w).length > 0 : undefined,
-      listed: listedWords ? underHeading(cc.context, listedWords) : undefined,
+      listed: listedWords
+        ? underHeading(cc.context, listedWords, givenWords ? (w) => givenWords.find(w).length > 0 : undefined)
+        : undefined,
     };
     const wantMatch = o.matches === true;
     // The notes' dose depends on the encounter's notes alone: read once per encounter, not once per
