@@ -148,7 +148,7 @@ function doseInNotes(notes: readonly Note[], r: NoteDoseReading): NoteDose | und
 function underHeading(
   context: CompileContext['context'],
   headings: { find: (text: string) => readonly TermHit[] },
-  given: ((words: string) => boolean) | undefined,
+  administered: ((words: string) => boolean) | undefined,
 ): (note: Note, index: number) => boolean {
   let lastText: string | undefined;
   let starts: number[] = [];
@@ -157,7 +157,7 @@ function underHeading(
     const text = note.text;
     if (text !== lastText) {
       lastText = text;
-      ({ starts, ends } = listsOf(text, context.analyse(text, note.section).sectionStarts, headings, given));
+      ({ starts, ends } = listsOf(text, context.analyse(text, note.section).sectionStarts, headings, administered));
     }
     const i = lowerBound(starts, index) - 1;
     return i >= 0 && index < ends[i]!;
@@ -169,25 +169,25 @@ function listsOf(
   text: string,
   sectionStarts: readonly number[],
   headings: { find: (text: string) => readonly TermHit[] },
-  given: ((words: string) => boolean) | undefined,
+  administered: ((words: string) => boolean) | undefined,
 ): { starts: number[]; ends: number[] } {
   const starts: number[] = [];
   const ends: number[] = [];
   const found = headings.find(text).filter((h) => headingAt(text, h.index, h.length));
   found.forEach((h, k) => {
     if (ends.length > 0 && h.index < ends[ends.length - 1]!) return; // within the list before
-    // The next list's heading, or the note's next heading, ends this one at the latest.
+    // The next list's heading, or the note's next heading, ends this one at the latest: every
+    // search below stays within it, so that a note of thousands of headings is read once.
     const limit = Math.min(found[k + 1]?.index ?? text.length, sectionStarts[lowerBound(sectionStarts, h.index + 1)] ?? text.length);
-    let lineEnd = text.indexOf('\n', h.index);
-    if (lineEnd < 0 || lineEnd > limit) lineEnd = limit;
-    const own = SENTENCE_END.exec(text.slice(h.index + h.length, lineEnd));
-    let end = own ? h.index + h.length + own.index : lineEnd;
-    // The lines after the heading's: items of the list, to the first that is not one.
-    while (!own && end < limit) {
-      let next = text.indexOf('\n', end + 1);
-      if (next < 0 || next > limit) next = limit;
-      const line = text.slice(end + 1, next);
-      if (line.trim() === '' || given?.(line)) break;
+    const from = h.index + h.length;
+    const lineEnd = lineEndAt(text, from, limit);
+    let end = ownLineEnd(text, from, lineEnd, administered);
+    // The lines after the heading's, while they are the list's items (none when its own line
+    // ended it).
+    while (end >= lineEnd && end < limit) {
+      const lineStart = text[end] === '\r' && text[end + 1] === '\n' ? end + 2 : end + 1;
+      const next = lineEndAt(text, lineStart, limit);
+      if (!listItem(text.slice(lineStart, next), administered)) break;
       end = next;
     }
     starts.push(h.index);
@@ -196,8 +196,51 @@ function listsOf(
   return { starts, ends };
 }
 
+/** Where the line from `from` ends (its CR or LF), `limit` at the latest. */
+function lineEndAt(text: string, from: number, limit: number): number {
+  const m = /[\r\n]/.exec(text.slice(from, limit));
+  return m ? from + m.index : limit;
+}
+
+/**
+ * Where a list ends on its heading's line: at a sentence's end ("daily. Cyanocobalamin 2000 mcg
+ * given"), or where a part after its first, between stops, says a dose was given or injected
+ * ("Home meds: B12 1000 mcg daily. cyanocobalamin 2000 mcg IM given today"); else at the line's end.
+ */
+function ownLineEnd(text: string, from: number, lineEnd: number, administered: ((words: string) => boolean) | undefined): number {
+  const line = text.slice(from, lineEnd);
+  const sentence = SENTENCE_END.exec(line);
+  let end = sentence ? sentence.index : line.length;
+  if (administered) {
+    STOPS.lastIndex = 0;
+    for (let m = STOPS.exec(line); m && m.index < end; m = STOPS.exec(line)) {
+      const next = line.indexOf(m[0] === '.' ? '.' : ';', m.index + 1);
+      if (administered(line.slice(m.index + 1, next < 0 ? end : Math.min(next, end)))) {
+        end = m.index;
+        break;
+      }
+    }
+  }
+  return end === line.length ? lineEnd : from + end;
+}
+
+/**
+ * Whether a line after a list's heading is one of its items: a bulleted or numbered line is ("-
+ * cyanocobalamin 1000 mcg IM monthly"); a blank line, a heading or a line that says a dose was
+ * given or injected is not ("Cyanocobalamin 2000 mcg IM R deltoid, lot 12345"; reviews).
+ */
+function listItem(line: string, administered: ((words: string) => boolean) | undefined): boolean {
+  const t = line.trim();
+  if (t === '') return false;
+  if (/^(?:[-*\u2022]|\d{1,2}[.)])\s/.test(t)) return true;
+  return !administered?.(t) && !/^[A-Za-z][A-Za-z /]{0,40}:/.test(t);
+}
+
 /** A sentence's end within a list's line: a stop before a capital ("daily. Cyanocobalamin"), not "p.o. b.i.d.". */
 const SENTENCE_END = /[.!?](?=[ \t]+[A-Z])/;
+
+/** What parts a list's line: stops and semicolons. */
+const STOPS = /[.;]/g;
 
 /**
  * Whether words at [index, index + length) head a list: the first words of a line or sentence (a
@@ -252,12 +295,12 @@ export const dose: ConditionModule<Options> = {
     given: {
       type: 'terms',
       description:
-        'With `listed`: words that say a dose was given at this visit ("given", "administered", "today"). A line after a medication list\'s heading that holds one is not the list\'s ("Home meds: metformin 500 mg BID" then "Cyanocobalamin 2000 mcg IM given today"). A term list name, or a list of words.',
+        'With `listed`: words that say a dose was given at this visit ("given", "administered", "today"). With `injected`\'s words, they end a medication list: "Home meds: metformin 500 mg BID" then "Cyanocobalamin 2000 mcg IM given today" (a bulleted or numbered item stays the list\'s). A term list name, or a list of words.',
     },
     listed: {
       type: 'terms',
       description:
-        'With `notes`: headings of a medication list ("Home meds:", "Current medications:", at the start of a line or sentence, before a colon). A dose in the list never counts, however it is taken: the list is the rest of the heading\'s line, to a sentence\'s end, and the lines after it up to a blank line, a heading of the note or a line that says a dose was given (`given`). A term list name, or a list of words.',
+        'With `notes`: headings of a medication list ("Home meds:", "Current medications:", at the start of a line or sentence, before a colon). A dose in the list never counts, however it is taken. The list is the rest of the heading\'s line, to a sentence\'s end or a part (between stops) that says a dose was given (`given`) or injected (`injected`), then the lines after it that are its items: a bulleted or numbered line is; a blank line, a heading, or a line that says a dose was given or injected is not. A term list name, or a list of words.',
     },
     injected: {
       type: 'terms',
@@ -293,8 +336,9 @@ export const dose: ConditionModule<Options> = {
         ? (after) => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
         : undefined,
       elsewhere: exceptWords ? (w) => exceptWords.find(w).length > 0 && !(injectedWords && injectedWords.find(w).length > 0) : undefined,
+      // What says a dose was given here ends a list: its given words, and its route's (`injected`).
       listed: listedWords
-        ? underHeading(cc.context, listedWords, givenWords ? (w) => givenWords.find(w).length > 0 : undefined)
+        ? underHeading(cc.context, listedWords, (w) => [givenWords, injectedWords].some((t) => t !== undefined && t.find(w).length > 0))
         : undefined,
     };
     const wantMatch = o.matches === true;
