@@ -139,16 +139,16 @@ function doseInNotes(notes: readonly Note[], r: NoteDoseReading): NoteDose | und
 
 /**
  * Whether a place in a note stands in a list under one of the headings a finder finds ("Home meds:",
- * at the start of a line or sentence, followed by a colon). A list is the rest of its heading's
- * line, to a sentence's end ("Home meds: B12 1000 mcg daily. Cyanocobalamin 2000 mcg given"), and
- * the lines after it up to a blank line, a heading of the note ("Plan:", "Procedure note:") or a
- * line that says a dose was given (`given`: "Cyanocobalamin 2000 mcg IM given today"). The lists
- * of a note are worked out once per note (the note last asked about), in one pass over it.
+ * at the start of a line or sentence, followed by a colon): the rest of the heading's line, to a
+ * sentence's end or a part that says a dose was given or injected, and the bulleted or numbered
+ * lines after it. A plain line may be today's administration ("B12 2000 mcg, lot 12345, L arm";
+ * reviews), so it ends the list. The lists of a note are worked out once per note (the note last
+ * asked about), in one pass over it.
  */
 function underHeading(
   context: CompileContext['context'],
   headings: { find: (text: string) => readonly TermHit[] },
-  administered: ((words: string) => boolean) | undefined,
+  words: ListWords,
 ): (note: Note, index: number) => boolean {
   let lastText: string | undefined;
   let starts: number[] = [];
@@ -157,11 +157,17 @@ function underHeading(
     const text = note.text;
     if (text !== lastText) {
       lastText = text;
-      ({ starts, ends } = listsOf(text, context.analyse(text, note.section).sectionStarts, headings, administered));
+      ({ starts, ends } = listsOf(text, context.analyse(text, note.section).sectionStarts, headings, words));
     }
     const i = lowerBound(starts, index) - 1;
     return i >= 0 && index < ends[i]!;
   };
+}
+
+/** What ends a medication list: words that say a dose was given today, or given or injected. */
+interface ListWords {
+  given: ((words: string) => boolean) | undefined;
+  administered: ((words: string) => boolean) | undefined;
 }
 
 /** The medication lists of a note, sorted and apart: where each begins and ends (`underHeading`). */
@@ -169,7 +175,7 @@ function listsOf(
   text: string,
   sectionStarts: readonly number[],
   headings: { find: (text: string) => readonly TermHit[] },
-  administered: ((words: string) => boolean) | undefined,
+  words: ListWords,
 ): { starts: number[]; ends: number[] } {
   const starts: number[] = [];
   const ends: number[] = [];
@@ -181,13 +187,13 @@ function listsOf(
     const limit = Math.min(found[k + 1]?.index ?? text.length, sectionStarts[lowerBound(sectionStarts, h.index + 1)] ?? text.length);
     const from = h.index + h.length;
     const lineEnd = lineEndAt(text, from, limit);
-    let end = ownLineEnd(text, from, lineEnd, administered);
+    let end = ownLineEnd(text, from, lineEnd, words.administered, words.given);
     // The lines after the heading's, while they are the list's items (none when its own line
     // ended it).
     while (end >= lineEnd && end < limit) {
       const lineStart = text[end] === '\r' && text[end + 1] === '\n' ? end + 2 : end + 1;
       const next = lineEndAt(text, lineStart, limit);
-      if (!listItem(text.slice(lineStart, next), administered)) break;
+      if (!listItem(text.slice(lineStart, next))) break;
       end = next;
     }
     starts.push(h.index);
@@ -207,8 +213,17 @@ function lineEndAt(text: string, from: number, limit: number): number {
  * given"), or where a part after its first, between stops, says a dose was given or injected
  * ("Home meds: B12 1000 mcg daily. cyanocobalamin 2000 mcg IM given today"); else at the line's end.
  */
-function ownLineEnd(text: string, from: number, lineEnd: number, administered: ((words: string) => boolean) | undefined): number {
+function ownLineEnd(
+  text: string,
+  from: number,
+  lineEnd: number,
+  administered: ((words: string) => boolean) | undefined,
+  given: ((words: string) => boolean) | undefined,
+): number {
   const line = text.slice(from, lineEnd);
+  // A heading's line that says a dose was given today is an administration, not a list: "Home
+  // meds: cyanocobalamin 1000 mcg IM monthly; due today, given today L deltoid" (a review).
+  if (given?.(line)) return from;
   const sentence = SENTENCE_END.exec(line);
   let end = sentence ? sentence.index : line.length;
   if (administered) {
@@ -225,15 +240,12 @@ function ownLineEnd(text: string, from: number, lineEnd: number, administered: (
 }
 
 /**
- * Whether a line after a list's heading is one of its items: a bulleted or numbered line is ("-
- * cyanocobalamin 1000 mcg IM monthly"); a blank line, a heading or a line that says a dose was
- * given or injected is not ("Cyanocobalamin 2000 mcg IM R deltoid, lot 12345"; reviews).
+ * Whether a line after a list's heading is one of its items: a bulleted or numbered line ("-
+ * cyanocobalamin 1000 mcg IM monthly", "2. vitamin B12 1000 mcg daily"). A plain line is not: it
+ * may be today's administration ("B12 2000 mcg, lot 12345, L arm, tolerated well"; reviews).
  */
-function listItem(line: string, administered: ((words: string) => boolean) | undefined): boolean {
-  const t = line.trim();
-  if (t === '') return false;
-  if (/^(?:[-*\u2022]|\d{1,2}[.)])\s/.test(t)) return true;
-  return !administered?.(t) && !/^[A-Za-z][A-Za-z /]{0,40}:/.test(t);
+function listItem(line: string): boolean {
+  return /^(?:[-*\u2022]|\d{1,2}[.)])\s/.test(line.trim());
 }
 
 /** A sentence's end within a list's line: a stop before a capital ("daily. Cyanocobalamin"), not "p.o. b.i.d.". */
@@ -295,12 +307,12 @@ export const dose: ConditionModule<Options> = {
     given: {
       type: 'terms',
       description:
-        'With `listed`: words that say a dose was given at this visit ("given", "administered", "today"). With `injected`\'s words, they end a medication list: "Home meds: metformin 500 mg BID" then "Cyanocobalamin 2000 mcg IM given today" (a bulleted or numbered item stays the list\'s). A term list name, or a list of words.',
+        'With `listed`: words that say a dose was given at this visit ("given", "administered", "today"). A medication list\'s heading line that holds one is an administration, not a list ("Home meds: cyanocobalamin 1000 mcg IM monthly; due today, given today"); with `injected`\'s words they end a list within its heading\'s line. A term list name, or a list of words.',
     },
     listed: {
       type: 'terms',
       description:
-        'With `notes`: headings of a medication list ("Home meds:", "Current medications:", at the start of a line or sentence, before a colon). A dose in the list never counts, however it is taken. The list is the rest of the heading\'s line, to a sentence\'s end or a part (between stops) that says a dose was given (`given`) or injected (`injected`), then the lines after it that are its items: a bulleted or numbered line is; a blank line, a heading, or a line that says a dose was given or injected is not. A term list name, or a list of words.',
+        'With `notes`: headings of a medication list ("Home meds:", "Current medications:", at the start of a line or sentence, before a colon). A dose in the list never counts, however it is taken. The list is the rest of the heading\'s line, to a sentence\'s end or a part (between stops) that says a dose was given (`given`) or injected (`injected`), and the bulleted or numbered lines after it; a heading\'s line that says a dose was given holds no list. A term list name, or a list of words.',
     },
     injected: {
       type: 'terms',
@@ -338,7 +350,10 @@ export const dose: ConditionModule<Options> = {
       elsewhere: exceptWords ? (w) => exceptWords.find(w).length > 0 && !(injectedWords && injectedWords.find(w).length > 0) : undefined,
       // What says a dose was given here ends a list: its given words, and its route's (`injected`).
       listed: listedWords
-        ? underHeading(cc.context, listedWords, (w) => [givenWords, injectedWords].some((t) => t !== undefined && t.find(w).length > 0))
+        ? underHeading(cc.context, listedWords, {
+            given: givenWords ? (w) => givenWords.find(w).length > 0 : undefined,
+            administered: (w) => [givenWords, injectedWords].some((t) => t !== undefined && t.find(w).length > 0),
+          })
         : undefined,
     };
     const wantMatch = o.matches === true;
