@@ -109,10 +109,11 @@ interface NoteDose {
 }
 
 /**
- * The dose the notes write for the line: one written closely after a mention of the drug, in the
- * same sentence. The first whose words name an injection wins ("Home meds: vitamin B12 1000 mcg
- * daily." then "Cyanocobalamin 2000 mcg IM given": a review); else the first not in a medication
- * list, since a list names what the patient takes, not what was given today.
+ * The dose the notes write for the line: the first written closely after a mention of the drug,
+ * in the same sentence, that was not taken another way and that no medication list names (a list
+ * names what the patient takes, not what was given today). Ranking a dose written with "IM" or
+ * "given" first was tried and dropped: an outside clinic's, a past or a planned dose then won over
+ * today's (reviews).
  */
 function doseInNotes(notes: readonly Note[], r: NoteDoseReading): NoteDose | undefined {
   for (const note of notes) {
