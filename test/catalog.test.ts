@@ -353,10 +353,14 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLU-F-UNTICKED-PHRASE', // "[ ] Abnormal vaginal bleeding": a box speaks of its whole item
       'BLU-F-DASH-RESOLVED-YEAR', // "GI bleed - resolved 2019"
       'BLU-F-COMMA-RESOLVED-YEAR', // "GI bleed, resolved 2019"
+      'BLU-F-PLUS-MINUS-MELENA', // "denies nausea, vomiting, +/- melena": equivocal, not denied
     ]);
     // Blood loss the notes only suspect is named as such.
     expect(f.find((x) => x.chartId === 'BLU-F-SUSPECTED')!.message).toContain(
       'its notes document bleeding only as possible ("Iron deficiency anemia, suspected GI blood loss")',
+    );
+    expect(f.find((x) => x.chartId === 'BLU-F-PLUS-MINUS-MELENA')!.message).toContain(
+      'its notes document bleeding only as possible ("GI: denies nausea, vomiting, +/- melena")',
     );
     expect(f[2]!.message).toContain('its notes do not document bleeding (the measured blood loss is minimal). Query the provider');
     expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');

@@ -103,9 +103,10 @@ describe('every cue of the built-in context decides a reading that is different 
       `${mark}bleeding.`,
       ...(mark.endsWith(' ') ? [`ROS: ${mark}bleeding.`] : [`Anemia, ${mark}bleeding.`, `Anemia, bleeding${mark} Hgb pending.`]),
     ];
-    for (const text of forms) {
-      expect([text, reading(base, text), reading(smaller, text)]).toEqual([text, want, 'affirmed']);
-    }
+    // Each form takes the mark's reading; without the mark, some form is affirmed (a sign that is
+    // also an answer still answers the item it begins: "?bleeding" at a line's start).
+    for (const text of forms) expect([text, reading(base, text)]).toEqual([text, want]);
+    expect(forms.map((text) => reading(smaller, text))).toContain('affirmed');
   });
 
   const answers = (['affirmed', 'negated', 'possible'] as const).flatMap((kind) =>
@@ -115,7 +116,8 @@ describe('every cue of the built-in context decides a reading that is different 
     const smaller = { ...base, answers: { ...base.answers!, [kind]: base.answers![kind]!.filter((w) => w !== word) } };
     // The word decides a reading after a mark or after a template's colon: with it the mention
     // takes its kind, without it another reading.
-    const readings = [`Bleeding? ${word}.`, `Bleeding: ${word}.`].map((text) => ({
+    // An affirming or open answer also answers the list item it begins ("Denies fever, ++ bleeding").
+    const readings = [`Bleeding? ${word}.`, `Bleeding: ${word}.`, `Denies fever, ${word} bleeding.`].map((text) => ({
       text,
       with: reading(base, text),
       without: reading(smaller, text),
@@ -270,6 +272,18 @@ describe('every cue of the built-in context decides a reading that is different 
       ['FHx: mother with anemia, + bleeding.', 'family'],
       ['History of: + bleeding 2019', 'historical'],
       ['Denies nausea 3+ bleeding', 'negated'],
+      // Other signs and one answer word begin an item the same way; "+/-" leaves it open (a session's gaps).
+      ['Denies nausea, vomiting, ++ bleeding', 'affirmed'],
+      ['Denies nausea, vomiting, [+] bleeding', 'affirmed'],
+      ['Denies nausea, vomiting, pos bleeding', 'affirmed'],
+      ['Denies nausea, vomiting, positive bleeding', 'affirmed'],
+      ['Denies nausea, vomiting, +/- bleeding, fever', 'possible'],
+      ['+/- bleeding', 'possible'],
+      ['Denies bleeding, +/- nausea', 'negated'], // the sign answers its own item only
+      ['Anemia, ? bleeding', 'affirmed'], // a spaced "?" is most often a bullet: no answer
+      ['Denies nausea, no bleeding', 'negated'],
+      ['Anemia with pos bleeding', 'affirmed'],
+      ['FHx: anemia, +/- bleeding', 'family'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });
@@ -304,7 +318,8 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Bleeding: no change, stable.', 'affirmed'], // no whole answer
       ['Bleeding: no hx', 'affirmed'],
       ['Bleeding: - dark stools', 'affirmed'],
-      ['Bleeding: +/-', 'affirmed'],
+      ['Bleeding: +/-', 'possible'], // equivocal: no documented bleeding
+      ['Bleeding: (+/-)', 'possible'],
       ['At 10:30 bleeding', 'affirmed'],
       ['Bleeding : no', 'negated'], // a space before the colon
       ['Bleeding: no (last episode 2019)', 'negated'],

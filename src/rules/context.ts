@@ -397,10 +397,16 @@ export class CompiledContext {
     // A section gives its assertion, but "Pt has ..." under a family heading is the patient's.
     if (section >= 0 && !(section === FAMILY && found.has(PATIENT))) found.add(section);
     if (found.has(CURRENT)) found.delete(HISTORICAL);
-    // An affirming sign that begins the mention's item answers that item, inside a denial's list:
-    // "Denies nausea, vomiting, (+) melena" (a review's probe). Only the item's own denial: the
-    // items after it stay denied, and a family, history or doubt stays ("FHx: anemia, + GI bleed").
-    if (found.has(NEGATION) && this.itemSigned(text, start)) found.delete(NEGATION);
+    // An answer that begins the mention's item answers that item, inside a denial's list or not:
+    // "Denies nausea, vomiting, (+) melena", "..., pos melena" (affirmed), "+/- melena" (open).
+    // Only the item's own denial: the items after it stay denied, and a family, history or doubt
+    // stays ("FHx: anemia, + GI bleed").
+    const answer = this.itemAnswer(text, start);
+    if (answer === AFFIRMING) found.delete(NEGATION);
+    else if (answer === UNCERTAIN) {
+      found.delete(NEGATION);
+      found.add(UNCERTAIN);
+    }
     if (found.size === 0) return 'affirmed';
     const asserted = new Set<Assertion>();
     for (const cat of found) {
@@ -412,20 +418,38 @@ export class CompiledContext {
   }
 
   /**
-   * Whether an affirming sign of the context's answers ("+", "(+)", "+ve") stands right before the
-   * mention at `start`, a space at most between, and begins a list's item: after a comma, a
-   * semicolon or a line's start ("..., (+) melena"; not "3+ melena", nor "Allergies: +cyanocobalamin").
+   * The answer that begins the item of the mention at `start`, if one does: a sign of the context's
+   * answers ("+", "(+)", "[+]", "++", "+/-") or one answer word ("pos", "positive", "maybe") right
+   * before it, a space at most between, after a comma, a semicolon or a line's start ("..., (+)
+   * melena"; not "3+ melena", nor "Allergies: +cyanocobalamin"). AFFIRMING, a category, or undefined.
    */
-  private itemSigned(text: string, start: number): boolean {
+  private itemAnswer(text: string, start: number): number | undefined {
     let i = start;
-    if (text[i - 1] === ' ') i--;
-    for (const { sign, answer } of this.signAnswers) {
-      if (answer !== -1 || i < sign.length || text.slice(i - sign.length, i).toLowerCase() !== sign) continue;
-      let k = i - sign.length - 1;
-      while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
-      return k < 0 || ',;\n\r'.includes(text[k]!);
+    if (text[i - 1] === ' ' || text[i - 1] === '\t') i--;
+    if (i === 0) return undefined;
+    let from = -1;
+    let answer: number | undefined;
+    // Signs first: one may end in a letter ("+ve").
+    for (const a of this.signAnswers) {
+      if (i < a.sign.length || text.slice(i - a.sign.length, i).toLowerCase() !== a.sign) continue;
+      // A sign that is also a mark ("?") is the marks' to read: "? melena" is most often an
+      // export's bullet turned into "?".
+      if (this.marks.some((m) => m.mark.trim() === a.sign)) return undefined;
+      answer = a.answer;
+      from = i - a.sign.length;
+      break;
     }
-    return false;
+    if (answer === undefined && isWordChar(text[i - 1]!)) {
+      let w = i;
+      while (w > 0 && i - w <= 16 && isWordChar(text[w - 1]!)) w--;
+      if (w > 0 && isWordChar(text[w - 1]!)) return undefined;
+      answer = this.answers.get(phraseKey(text.slice(w, i)));
+      from = w;
+    }
+    if (answer === undefined) return undefined;
+    let k = from - 1;
+    while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+    return k < 0 || ',;\n\r'.includes(text[k]!) ? answer : undefined;
   }
 
   /**
@@ -1269,6 +1293,9 @@ function boxAt(text: string, i: number): { ticked: boolean; end: number } | unde
   if (m === ' ') return { ticked: false, end: i + 3 };
   return 'xX\u2713\u2714'.includes(m) ? { ticked: true, end: i + 3 } : undefined;
 }
+
+/** An answer that affirms ("yes", "+"): no category's. */
+const AFFIRMING = -1;
 
 /** The category of an answer that leaves the question open. */
 const UNCERTAIN = CUE_CATEGORIES.indexOf('uncertainty');
