@@ -17,14 +17,19 @@ function reading(config: ContextConfig, text: string, section = ''): Assertion |
   return new TermMatcher(['bleeding'], new CompiledContext(config)).find(text, section)[0]?.assertion;
 }
 
-function without(kind: 'list' | 'cue', name: string, entry: string, part?: 'before' | 'after' | 'sections' | 'termination'): ContextConfig {
+function without(
+  kind: 'list' | 'cue',
+  name: string,
+  entry: string,
+  part?: 'before' | 'after' | 'joined' | 'sections' | 'termination',
+): ContextConfig {
   if (kind === 'list') {
     const key = name as 'pseudo' | 'termination' | 'headings';
     return { ...base, [key]: base[key].filter((w) => w !== entry) };
   }
   const cat = name as CueCategory;
   const lists = base.categories[cat];
-  return { ...base, categories: { ...base.categories, [cat]: { ...lists, [part!]: lists[part!].filter((w) => w !== entry) } } };
+  return { ...base, categories: { ...base.categories, [cat]: { ...lists, [part!]: (lists[part!] ?? []).filter((w) => w !== entry) } } };
 }
 
 const EXPECTED: Record<Exclude<CueCategory, 'current' | 'patient'>, Assertion> = {
@@ -60,8 +65,8 @@ function probes(name: string, part: string, cue: string): { text: string; sectio
 
 describe('every cue of the built-in context decides a reading that is different without it', () => {
   for (const name of CUE_CATEGORIES) {
-    for (const part of ['before', 'after', 'sections', 'termination'] as const) {
-      const entries = base.categories[name][part];
+    for (const part of ['before', 'after', 'joined', 'sections', 'termination'] as const) {
+      const entries = base.categories[name][part] ?? [];
       if (entries.length === 0) continue;
       test.each(entries.map((e) => [e]))(`${name}.${part}: %s`, (cue) => {
         const want: Assertion =
@@ -304,6 +309,20 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Bleeding: [x] No change', 'affirmed'], // no whole answer
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
+  test('a joined cue qualifies only the mention it joins: right after it, or begun inside it', () => {
+    const context = new CompiledContext(base);
+    const read = (terms: string[], text: string): string[] =>
+      new TermMatcher(terms, context).find(text, '').map((h) => `${h.term}:${h.assertion}`);
+    expect(read(['b12 low', 'b12 was low', 'b12 deficiency'], 'B12 low normal at 310. B12 was low-normal in 2024.')).toEqual([
+      'B12 low:negated',
+      'B12 was low:negated', // "was" ends an after-cue's reach, not a joined cue's begun inside the mention
+    ]);
+    expect(read(['b12 deficiency'], 'Functional B12 deficiency with low normal B12 and elevated MMA.')).toEqual([
+      'B12 deficiency:affirmed',
+    ]);
+    expect(read(['b12 low'], 'B12 low, normal folate.')).toEqual(['B12 low:affirmed']);
   });
 
   test("a template's item answered after its colon, where the answer is whole", () => {

@@ -597,6 +597,11 @@ function rulesetDefs(): Record<string, Schema> {
       properties: {
         before: { ...ref('context-list'), description: 'Cues written before the mention they qualify ("denies melena").' },
         after: { ...ref('context-list'), description: 'Cues written after it ("occult blood was negative").' },
+        joined: {
+          ...ref('context-list'),
+          description:
+            'Cues that qualify only the mention they join: right after it, nothing but spaces between, or begun inside it ("low normal" after the term "B12 low").',
+        },
         sections: {
           ...ref('context-list'),
           description: 'Section headings ("Family history:") or note sections whose mentions all take this assertion.',

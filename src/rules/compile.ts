@@ -246,6 +246,7 @@ function contextConfig(defs: Definitions): ContextConfig {
       {
         before: list(`${c}.before`),
         after: list(`${c}.after`),
+        joined: list(`${c}.joined`),
         sections: list(`${c}.sections`),
         termination: list(`${c}.termination`),
         marks: list(`${c}.marks`),

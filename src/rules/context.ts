@@ -41,6 +41,11 @@ export interface CueLists {
   before: readonly string[];
   /** Cues that stand after it ("occult blood was negative"). */
   after: readonly string[];
+  /**
+   * Cues that qualify only the mention they join: written right after it, nothing but spaces
+   * between, or begun inside it ("low normal" after the term "B12 low": "B12 low normal at 310").
+   */
+  joined?: readonly string[];
   /** Section headings (in the text, "Family history:", or a note's own section) that give the assertion to all under them. */
   sections: readonly string[];
   /** Words that end the scope of this category's cues only (besides the common `termination`). */
@@ -151,6 +156,8 @@ interface Role {
   plan?: boolean;
   /** A forward cue that governs a list whole, joined or not (`CueLists.lists`). */
   list?: boolean;
+  /** A backward cue that qualifies only the mention it joins (`CueLists.joined`). */
+  tight?: boolean;
 }
 
 interface Cue {
@@ -272,7 +279,9 @@ export class CompiledContext {
         return;
       }
       const list = this.roles.get(key) ?? [];
-      if (!list.some((r) => r.cat === role.cat && r.dir === role.dir && !r.plan === !role.plan && !r.list === !role.list)) list.push(role);
+      const same = (r: Role): boolean =>
+        r.cat === role.cat && r.dir === role.dir && !r.plan === !role.plan && !r.list === !role.list && !r.tight === !role.tight;
+      if (!list.some(same)) list.push(role);
       this.roles.set(key, list);
     };
     CUE_CATEGORIES.forEach((name, cat) => {
@@ -280,6 +289,7 @@ export class CompiledContext {
       const whole = new Set((lists.lists ?? []).map(phraseKey));
       for (const p of lists.before) add(p, whole.has(phraseKey(p)) ? { cat, dir: Dir.Forward, list: true } : { cat, dir: Dir.Forward });
       for (const p of lists.after) add(p, { cat, dir: Dir.Backward });
+      for (const p of lists.joined ?? []) add(p, { cat, dir: Dir.Backward, tight: true });
       for (const h of lists.sections) this.headingCat.set(sectionKey(h), cat);
       for (const p of lists.termination) add(p, { cat, dir: Dir.Termination });
       for (const p of lists.plans ?? []) add(p, { cat, dir: Dir.Forward, plan: true });
@@ -379,13 +389,17 @@ export class CompiledContext {
       if (c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start))) found.add(c.cat);
       if (before) break;
     }
-    // Cues after it that reach back to it.
-    k = firstCueAtOrAfter(cues, end);
+    // Cues after it that reach back to it. A cue that begins inside the mention and ends after it
+    // qualifies it too: the joined cue "low normal" after the term "B12 low" ("B12 low normal").
+    k = firstCueAtOrAfter(cues, start + 1);
     for (let j = k, steps = 0; j < cues.length && steps < limit; j++, steps++) {
       const c = cues[j]!;
+      if (c.start < end && c.end <= end) continue;
       // A mark that ends the sentence ("anemia?") stands at its end: only a mark can start there.
       if (c.start > sEnd) break;
-      if (c.dir === Dir.Backward && c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) found.add(c.cat);
+      // A joined cue begun inside the mention rereads its end, whatever the mention holds ("B12 was low normal").
+      const reaches = c.reach <= start || (c.tight && c.start < end);
+      if (c.dir === Dir.Backward && reaches && (!c.tight || spacesOnly(text, end, c.start))) found.add(c.cat);
     }
     return this.settle(found, a, start);
   }
@@ -484,7 +498,7 @@ export class CompiledContext {
       if (!roles) return;
       if (rows && inRows(rows, index)) return;
       if (this.abbreviations.has(match) && besideLowerCase(text, index, index + match.length)) return;
-      for (const role of roles) raw.push({ start: index, end: index + match.length, role, tight: false });
+      for (const role of roles) raw.push({ start: index, end: index + match.length, role, tight: role.tight === true });
     });
     if (marks && marks.length > 0) {
       pushAll(raw, marks);
