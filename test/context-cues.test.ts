@@ -58,6 +58,7 @@ function probes(name: string, part: string, cue: string): { text: string; sectio
     ];
   }
   if (part === 'sections') return [{ text: `${c}:\nbleeding.` }, { text: 'bleeding.', section: cue }];
+  if (part === 'joined') return [{ text: `bleeding ${c}.` }, { text: `${c} bleeding.` }];
   return part === 'before'
     ? [{ text: `${c} ${words(7)} bleeding.` }, { text: `${c} bleeding.` }]
     : [{ text: `bleeding ${words(4)} ${c}.` }, { text: `bleeding ${c}.` }, { text: `bleeding - ${c}.` }];
@@ -323,6 +324,15 @@ describe('every cue of the built-in context decides a reading that is different 
       'B12 deficiency:affirmed',
     ]);
     expect(read(['b12 low'], 'B12 low, normal folate.')).toEqual(['B12 low:affirmed']);
+    // Before the mention: "off" a drug is no current use, only the drug it joins.
+    expect(read(['metformin'], 'Off metformin since 2023. Came off of metformin in May.')).toEqual([
+      'metformin:historical',
+      'metformin:historical',
+    ]);
+    expect(read(['metformin', 'melena'], 'Off work for 2 weeks, taking metformin. Taken off aspirin because of melena.')).toEqual([
+      'metformin:affirmed',
+      'melena:affirmed',
+    ]);
   });
 
   test("a template's item answered after its colon, where the answer is whole", () => {

@@ -600,7 +600,7 @@ function rulesetDefs(): Record<string, Schema> {
         joined: {
           ...ref('context-list'),
           description:
-            'Cues that qualify only the mention they join: right after it, nothing but spaces between, or begun inside it ("low normal" after the term "B12 low").',
+            'Cues that qualify only the mention they join: right before or right after it, nothing but spaces between, or begun inside it ("low normal" after the term "B12 low", "off" before "metformin").',
         },
         sections: {
           ...ref('context-list'),

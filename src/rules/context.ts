@@ -42,8 +42,9 @@ export interface CueLists {
   /** Cues that stand after it ("occult blood was negative"). */
   after: readonly string[];
   /**
-   * Cues that qualify only the mention they join: written right after it, nothing but spaces
-   * between, or begun inside it ("low normal" after the term "B12 low": "B12 low normal at 310").
+   * Cues that qualify only the mention they join: written right before or right after it, nothing
+   * but spaces between, or begun inside it ("low normal" after the term "B12 low": "B12 low normal
+   * at 310"; "off" before "metformin": "off metformin since 2023").
    */
   joined?: readonly string[];
   /** Section headings (in the text, "Family history:", or a note's own section) that give the assertion to all under them. */
@@ -156,7 +157,7 @@ interface Role {
   plan?: boolean;
   /** A forward cue that governs a list whole, joined or not (`CueLists.lists`). */
   list?: boolean;
-  /** A backward cue that qualifies only the mention it joins (`CueLists.joined`). */
+  /** A cue that qualifies only the mention it joins (`CueLists.joined`). */
   tight?: boolean;
 }
 
@@ -289,7 +290,10 @@ export class CompiledContext {
       const whole = new Set((lists.lists ?? []).map(phraseKey));
       for (const p of lists.before) add(p, whole.has(phraseKey(p)) ? { cat, dir: Dir.Forward, list: true } : { cat, dir: Dir.Forward });
       for (const p of lists.after) add(p, { cat, dir: Dir.Backward });
-      for (const p of lists.joined ?? []) add(p, { cat, dir: Dir.Backward, tight: true });
+      for (const p of lists.joined ?? []) {
+        add(p, { cat, dir: Dir.Forward, tight: true });
+        add(p, { cat, dir: Dir.Backward, tight: true });
+      }
       for (const h of lists.sections) this.headingCat.set(sectionKey(h), cat);
       for (const p of lists.termination) add(p, { cat, dir: Dir.Termination });
       for (const p of lists.plans ?? []) add(p, { cat, dir: Dir.Forward, plan: true });
