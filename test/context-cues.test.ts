@@ -12,16 +12,19 @@ const FILLER = ['zeta', 'kappa', 'omicron', 'sigma', 'tau', 'upsilon', 'phi', 'c
 const words = (n: number): string => FILLER.slice(0, n).join(' ');
 const concrete = (cue: string): string => cue.replace(/<year>/g, '2019');
 
-/** The assertion of "bleeding" in a text read with a context. */
-function reading(config: ContextConfig, text: string, section = ''): Assertion | undefined {
-  return new TermMatcher(['bleeding'], new CompiledContext(config)).find(text, section)[0]?.assertion;
+/**
+ * The assertion of "bleeding" in a text read with a context; for an overlapping cue's probe, of
+ * the term that ends in the cue's first word ("bleeding low" in "bleeding low normal.").
+ */
+function reading(config: ContextConfig, text: string, section = '', term = 'bleeding'): Assertion | undefined {
+  return new TermMatcher([term], new CompiledContext(config)).find(text, section)[0]?.assertion;
 }
 
 function without(
   kind: 'list' | 'cue',
   name: string,
   entry: string,
-  part?: 'before' | 'after' | 'joined' | 'sections' | 'termination',
+  part?: 'before' | 'after' | 'rightBefore' | 'overlapping' | 'sections' | 'termination',
 ): ContextConfig {
   if (kind === 'list') {
     const key = name as 'pseudo' | 'termination' | 'headings';
@@ -41,7 +44,7 @@ const EXPECTED: Record<Exclude<CueCategory, 'current' | 'patient'>, Assertion> =
 };
 
 /** Sentences in which an entry should decide the reading: the first that does so counts. */
-function probes(name: string, part: string, cue: string): { text: string; section?: string }[] {
+function probes(name: string, part: string, cue: string): { text: string; section?: string; term?: string }[] {
   const c = concrete(cue);
   if (name === 'patient') return [{ text: `Family history: sister healthy.\n${c} bleeding.` }];
   if (name === 'current') {
@@ -58,7 +61,10 @@ function probes(name: string, part: string, cue: string): { text: string; sectio
     ];
   }
   if (part === 'sections') return [{ text: `${c}:\nbleeding.` }, { text: 'bleeding.', section: cue }];
-  if (part === 'joined') return [{ text: `bleeding ${c}.` }, { text: `${c} bleeding.` }];
+  if (part === 'rightBefore') return [{ text: `${c} bleeding.` }];
+  // A cue that begins inside the mention: its first word is the term's last ("bleeding low normal"
+  // read with the term "bleeding low").
+  if (part === 'overlapping') return [{ text: `bleeding ${c}.`, term: `bleeding ${c.split(' ')[0]}` }];
   return part === 'before'
     ? [{ text: `${c} ${words(7)} bleeding.` }, { text: `${c} bleeding.` }]
     : [{ text: `bleeding ${words(4)} ${c}.` }, { text: `bleeding ${c}.` }, { text: `bleeding - ${c}.` }];
@@ -66,7 +72,7 @@ function probes(name: string, part: string, cue: string): { text: string; sectio
 
 describe('every cue of the built-in context decides a reading that is different without it', () => {
   for (const name of CUE_CATEGORIES) {
-    for (const part of ['before', 'after', 'joined', 'sections', 'termination'] as const) {
+    for (const part of ['before', 'after', 'rightBefore', 'overlapping', 'sections', 'termination'] as const) {
       const entries = base.categories[name][part] ?? [];
       if (entries.length === 0) continue;
       test.each(entries.map((e) => [e]))(`${name}.${part}: %s`, (cue) => {
@@ -74,7 +80,7 @@ describe('every cue of the built-in context decides a reading that is different 
           name === 'current' || name === 'patient' || part === 'termination' ? 'affirmed' : EXPECTED[name as keyof typeof EXPECTED];
         const smaller = without('cue', name, cue, part);
         const decisive = probes(name, part, cue).find(
-          (p) => reading(base, p.text, p.section) === want && reading(smaller, p.text, p.section) !== want,
+          (p) => reading(base, p.text, p.section, p.term) === want && reading(smaller, p.text, p.section, p.term) !== want,
         );
         expect(decisive ?? `no sentence where "${cue}" makes "bleeding" ${want}`).toEqual(
           expect.objectContaining({ text: expect.any(String) }),
@@ -290,6 +296,10 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Denies nausea, no bleeding', 'negated'],
       ['Anemia with pos bleeding', 'affirmed'],
       ['FHx: anemia, +/- bleeding', 'family'],
+      // A denial written after the mention is the item's own: the sign does not lift it (a review's probes).
+      ['IDA, positive bleeding not confirmed on repeat FIT x3', 'negated'],
+      ['Dark stools on iron, + bleeding ruled out by negative guaiac', 'negated'],
+      ['Denies nausea, pos bleeding ruled out on repeat', 'negated'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });
@@ -312,18 +322,30 @@ describe('every cue of the built-in context decides a reading that is different 
       expect([text, reading(base, text)]).toEqual([text, want]);
   });
 
-  test('a joined cue qualifies only the mention it joins: right after it, or begun inside it', () => {
+  test('right-before and overlapping cues qualify only the mention they join: right after the cue, or the one it begins inside', () => {
     const context = new CompiledContext(base);
     const read = (terms: string[], text: string): string[] =>
       new TermMatcher(terms, context).find(text, '').map((h) => `${h.term}:${h.assertion}`);
     expect(read(['b12 low', 'b12 was low', 'b12 deficiency'], 'B12 low normal at 310. B12 was low-normal in 2024.')).toEqual([
       'B12 low:negated',
-      'B12 was low:negated', // "was" ends an after-cue's reach, not a joined cue's begun inside the mention
+      'B12 was low:negated', // "was" ends an after-cue's reach, not an overlapping cue's
     ]);
     expect(read(['b12 deficiency'], 'Functional B12 deficiency with low normal B12 and elevated MMA.')).toEqual([
       'B12 deficiency:affirmed',
     ]);
     expect(read(['b12 low'], 'B12 low, normal folate.')).toEqual(['B12 low:affirmed']);
+    // Not a cue right after the mention, nor one across a line's end or a spaced dash (a review's probes).
+    expect(
+      read(
+        ['vitamin b12 deficiency', 'pernicious anemia'],
+        'Vitamin B12 deficiency low-normal B12 262. Pernicious anemia low normal B12 (355).',
+      ),
+    ).toEqual(['Vitamin B12 deficiency:affirmed', 'Pernicious anemia:affirmed']);
+    expect(read(['b12 low'], 'Labs:\n- B12 low\n- Normal TSH. B12 low - normal folate. B12 low\nNormal neuro exam.')).toEqual([
+      'B12 low:affirmed',
+      'B12 low:affirmed',
+      'B12 low:affirmed',
+    ]);
     // Before the mention: "off" a drug is no current use, only the drug it joins.
     expect(read(['metformin'], 'Off metformin since 2023. Came off of metformin in May.')).toEqual([
       'metformin:historical',

@@ -597,10 +597,15 @@ function rulesetDefs(): Record<string, Schema> {
       properties: {
         before: { ...ref('context-list'), description: 'Cues written before the mention they qualify ("denies melena").' },
         after: { ...ref('context-list'), description: 'Cues written after it ("occult blood was negative").' },
-        joined: {
+        'right-before': {
           ...ref('context-list'),
           description:
-            'Cues that qualify only the mention they join: right before or right after it, nothing but spaces between, or begun inside it ("low normal" after the term "B12 low", "off" before "metformin").',
+            'Cues that qualify only the mention written right after them, nothing but spaces between ("off" in "off metformin since 2023"; not "off work, on metformin").',
+        },
+        overlapping: {
+          ...ref('context-list'),
+          description:
+            'Cues that begin inside a mention and reread its end ("low normal" after the term "B12 low": "B12 low normal at 310"), written on one line with no spaced dash.',
         },
         sections: {
           ...ref('context-list'),

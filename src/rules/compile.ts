@@ -246,7 +246,8 @@ function contextConfig(defs: Definitions): ContextConfig {
       {
         before: list(`${c}.before`),
         after: list(`${c}.after`),
-        joined: list(`${c}.joined`),
+        rightBefore: list(`${c}.right-before`),
+        overlapping: list(`${c}.overlapping`),
         sections: list(`${c}.sections`),
         termination: list(`${c}.termination`),
         marks: list(`${c}.marks`),

@@ -42,11 +42,15 @@ export interface CueLists {
   /** Cues that stand after it ("occult blood was negative"). */
   after: readonly string[];
   /**
-   * Cues that qualify only the mention they join: written right before or right after it, nothing
-   * but spaces between, or begun inside it ("low normal" after the term "B12 low": "B12 low normal
-   * at 310"; "off" before "metformin": "off metformin since 2023").
+   * Cues that qualify only the mention written right after them, nothing but spaces between:
+   * "off" before "metformin" ("off metformin since 2023"; not "off work, on metformin").
    */
-  joined?: readonly string[];
+  rightBefore?: readonly string[];
+  /**
+   * Cues that begin inside a mention and reread its end: "low normal" after the term "B12 low"
+   * ("B12 low normal at 310"; not "B12 deficiency low-normal B12 262").
+   */
+  overlapping?: readonly string[];
   /** Section headings (in the text, "Family history:", or a note's own section) that give the assertion to all under them. */
   sections: readonly string[];
   /** Words that end the scope of this category's cues only (besides the common `termination`). */
@@ -157,8 +161,8 @@ interface Role {
   plan?: boolean;
   /** A forward cue that governs a list whole, joined or not (`CueLists.lists`). */
   list?: boolean;
-  /** A cue that qualifies only the mention it joins (`CueLists.joined`). */
-  tight?: boolean;
+  /** A cue that qualifies only the mention it joins (`CueLists.rightBefore`, `CueLists.overlapping`). */
+  joined?: boolean;
 }
 
 interface Cue {
@@ -175,6 +179,9 @@ interface Cue {
    * asks about the neuropathy.
    */
   tight: boolean;
+  /** A joined cue: right before its mention (forward), or begun inside it (backward). Joined cues
+   * are written as one phrase: on one line, with no spaced dash ("B12 low\n- Normal TSH"). */
+  joined: boolean;
   /**
    * A cue written as a heading, ending with its colon ("Allergies:"): its scope is the sentence
    * after the colon, not the one it ends.
@@ -206,6 +213,7 @@ interface RawCue {
   end: number;
   role: Role;
   tight: boolean;
+  joined?: boolean;
   /** A cue's scope, where it is known as the cue is found (a template's item, a box's). */
   reach?: number;
 }
@@ -281,7 +289,7 @@ export class CompiledContext {
       }
       const list = this.roles.get(key) ?? [];
       const same = (r: Role): boolean =>
-        r.cat === role.cat && r.dir === role.dir && !r.plan === !role.plan && !r.list === !role.list && !r.tight === !role.tight;
+        r.cat === role.cat && r.dir === role.dir && !r.plan === !role.plan && !r.list === !role.list && !r.joined === !role.joined;
       if (!list.some(same)) list.push(role);
       this.roles.set(key, list);
     };
@@ -290,10 +298,8 @@ export class CompiledContext {
       const whole = new Set((lists.lists ?? []).map(phraseKey));
       for (const p of lists.before) add(p, whole.has(phraseKey(p)) ? { cat, dir: Dir.Forward, list: true } : { cat, dir: Dir.Forward });
       for (const p of lists.after) add(p, { cat, dir: Dir.Backward });
-      for (const p of lists.joined ?? []) {
-        add(p, { cat, dir: Dir.Forward, tight: true });
-        add(p, { cat, dir: Dir.Backward, tight: true });
-      }
+      for (const p of lists.rightBefore ?? []) add(p, { cat, dir: Dir.Forward, joined: true });
+      for (const p of lists.overlapping ?? []) add(p, { cat, dir: Dir.Backward, joined: true });
       for (const h of lists.sections) this.headingCat.set(sectionKey(h), cat);
       for (const p of lists.termination) add(p, { cat, dir: Dir.Termination });
       for (const p of lists.plans ?? []) add(p, { cat, dir: Dir.Forward, plan: true });
@@ -393,23 +399,30 @@ export class CompiledContext {
       if (c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start))) found.add(c.cat);
       if (before) break;
     }
-    // Cues after it that reach back to it. A cue that begins inside the mention and ends after it
-    // qualifies it too: the joined cue "low normal" after the term "B12 low" ("B12 low normal").
+    // Cues after it that reach back to it (a denial there is the item's own: `deniedAfter`).
+    let deniedAfter = false;
     k = firstCueAtOrAfter(cues, start + 1);
     for (let j = k, steps = 0; j < cues.length && steps < limit; j++, steps++) {
       const c = cues[j]!;
-      if (c.start < end && c.end <= end) continue;
+      if (c.dir !== Dir.Backward) continue;
+      if (c.start < end) {
+        // A joined cue begun inside the mention rereads its end, whatever the mention holds:
+        // "low normal" after the term "B12 low" ("B12 low normal", "B12 was low normal").
+        if (c.joined && c.end > end) found.add(c.cat);
+        continue;
+      }
       // A mark that ends the sentence ("anemia?") stands at its end: only a mark can start there.
       if (c.start > sEnd) break;
-      // A joined cue begun inside the mention rereads its end, whatever the mention holds ("B12 was low normal").
-      const reaches = c.reach <= start || (c.tight && c.start < end);
-      if (c.dir === Dir.Backward && reaches && (!c.tight || spacesOnly(text, end, c.start))) found.add(c.cat);
+      if (!c.joined && c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) {
+        found.add(c.cat);
+        if (c.cat === NEGATION) deniedAfter = true;
+      }
     }
-    return this.settle(found, a, start);
+    return this.settle(found, a, start, deniedAfter);
   }
 
   /** The assertion the categories found for a mention at `start` give, with its section's. */
-  private settle(found: Set<number>, a: NoteAnalysis, start: number): Assertion {
+  private settle(found: Set<number>, a: NoteAnalysis, start: number, deniedAfter = false): Assertion {
     const text = a.text;
     const section = sectionAt(a, start);
     // A section gives its assertion, but "Pt has ..." under a family heading is the patient's.
@@ -418,8 +431,9 @@ export class CompiledContext {
     // An answer that begins the mention's item answers that item, inside a denial's list or not:
     // "Denies nausea, vomiting, (+) melena", "..., pos melena" (affirmed), "+/- melena" (open).
     // Only the item's own denial: the items after it stay denied, and a family, history or doubt
-    // stays ("FHx: anemia, + GI bleed").
-    const answer = this.itemAnswer(text, start);
+    // stays ("FHx: anemia, + GI bleed"), as does a denial written after the mention ("positive
+    // occult blood not confirmed on repeat FIT", "+ melena ruled out": a review's probes).
+    const answer = deniedAfter ? undefined : this.itemAnswer(text, start);
     if (answer === AFFIRMING) found.delete(NEGATION);
     else if (answer === UNCERTAIN) {
       found.delete(NEGATION);
@@ -502,7 +516,11 @@ export class CompiledContext {
       if (!roles) return;
       if (rows && inRows(rows, index)) return;
       if (this.abbreviations.has(match) && besideLowerCase(text, index, index + match.length)) return;
-      for (const role of roles) raw.push({ start: index, end: index + match.length, role, tight: role.tight === true });
+      for (const role of roles) {
+        // A joined cue is written as one phrase: not across a line's end or a spaced dash ("B12 low\n- Normal TSH").
+        if (role.joined && /[\n\r]|\s-|-\s/.test(match)) continue;
+        raw.push({ start: index, end: index + match.length, role, tight: role.joined === true, joined: role.joined });
+      }
     });
     if (marks && marks.length > 0) {
       pushAll(raw, marks);
@@ -541,7 +559,16 @@ export class CompiledContext {
       if (c.role.dir === Dir.Forward)
         reach = c.reach ?? forwardReach(text, c, sStart, heading ? sentenceAt(a, c.end)[1] : sEnd, ends, forward);
       else if (c.role.dir === Dir.Backward) reach = c.reach ?? backwardReach(text, c, sStart, ends, backward);
-      a.cues.push({ start: c.start, end: c.end, cat: c.role.cat, dir: c.role.dir, reach, tight: c.tight, heading });
+      a.cues.push({
+        start: c.start,
+        end: c.end,
+        cat: c.role.cat,
+        dir: c.role.dir,
+        reach,
+        tight: c.tight,
+        joined: c.joined === true,
+        heading,
+      });
     }
     return a;
   }

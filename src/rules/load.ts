@@ -410,7 +410,19 @@ function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems
       if (!isObj(v)) continue;
       for (const part of Object.keys(v)) list(`note-sections.${part}`, v[part], [...path, part]);
     } else if (isObj(v)) {
-      for (const part of ['before', 'after', 'joined', 'sections', 'termination', 'marks', 'plans', 'reasons', 'conditions', 'lists'])
+      for (const part of [
+        'before',
+        'after',
+        'right-before',
+        'overlapping',
+        'sections',
+        'termination',
+        'marks',
+        'plans',
+        'reasons',
+        'conditions',
+        'lists',
+      ])
         if (v[part] !== undefined) list(`${name}.${part}`, v[part], [...path, part]);
     }
   }
