@@ -13,6 +13,7 @@ interface Options {
   notes?: unknown;
   packages?: unknown;
   except?: unknown;
+  elsewhere?: unknown;
   injected?: unknown;
   listed?: unknown;
   given?: unknown;
@@ -325,6 +326,11 @@ export const dose: ConditionModule<Options> = {
       description:
         "With `notes`: words that, among the five after a dose's unit (to its clause's end) or the one before the drug's name, make it a dose this line did not give (taken by mouth, under the tongue, by nasal spray): \"was taking cyanocobalamin 2000 mcg by mouth daily\" is no dose of the injection. A term list name, or a list of words.",
     },
+    elsewhere: {
+      type: 'terms',
+      description:
+        'With `notes`: words that, where `except`\'s are read, say a dose was given somewhere else or by the patient (at home, self-injected, elsewhere): such a dose is never the line\'s, whatever route its words name ("self-injects cyanocobalamin 1000 mcg IM weekly at home"). A term list name, or a list of words.',
+    },
     notes: {
       type: 'terms',
       description:
@@ -339,7 +345,9 @@ export const dose: ConditionModule<Options> = {
     const words = o.notes !== undefined ? cc.terms(o.notes, [...cc.path, 'notes']) : undefined;
     const packageWords = o.packages !== undefined ? cc.terms(o.packages, [...cc.path, 'packages']) : undefined;
     const exceptWords = o.except !== undefined ? cc.terms(o.except, [...cc.path, 'except']) : undefined;
+    const elsewhereWords = o.elsewhere !== undefined ? cc.terms(o.elsewhere, [...cc.path, 'elsewhere']) : undefined;
     const injectedWords = o.injected !== undefined ? cc.terms(o.injected, [...cc.path, 'injected']) : undefined;
+    const names = (t: typeof injectedWords, w: string): boolean => t !== undefined && t.find(w).length > 0;
     const givenWords = o.given !== undefined ? cc.terms(o.given, [...cc.path, 'given']) : undefined;
     const listedWords = o.listed !== undefined ? cc.terms(o.listed, [...cc.path, 'listed']) : undefined;
     const reading: NoteDoseReading | undefined = words && {
@@ -348,12 +356,14 @@ export const dose: ConditionModule<Options> = {
       isPackage: packageWords
         ? (after) => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
         : undefined,
-      elsewhere: exceptWords ? (w) => exceptWords.find(w).length > 0 && !(injectedWords && injectedWords.find(w).length > 0) : undefined,
+      // Given elsewhere, whatever the route; taken another way, unless its words say it was injected.
+      elsewhere:
+        exceptWords || elsewhereWords ? (w) => names(elsewhereWords, w) || (names(exceptWords, w) && !names(injectedWords, w)) : undefined,
       // What says a dose was given here ends a list: its given words, and its route's (`injected`).
       listed: listedWords
         ? underHeading(cc.context, listedWords, {
             given: givenWords ? (w) => givenWords.find(w).length > 0 : undefined,
-            administered: (w) => [givenWords, injectedWords].some((t) => t !== undefined && t.find(w).length > 0),
+            administered: (w) => names(givenWords, w) || names(injectedWords, w),
           })
         : undefined,
     };
