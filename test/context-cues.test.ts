@@ -296,6 +296,7 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Denies nausea, no bleeding', 'negated'],
       ['Anemia with pos bleeding', 'affirmed'],
       ['FHx: anemia, +/- bleeding', 'family'],
+      ['Lisinopril 10 daily, unknown bleeding dose', 'affirmed'], // a word answers only by affirming
       // A denial written after the mention is the item's own: the sign does not lift it (a review's probes).
       ['IDA, positive bleeding not confirmed on repeat FIT x3', 'negated'],
       ['Dark stools on iron, + bleeding ruled out by negative guaiac', 'negated'],
@@ -346,15 +347,25 @@ describe('every cue of the built-in context decides a reading that is different 
       'B12 low:affirmed',
       'B12 low:affirmed',
     ]);
-    // Before the mention: "off" a drug is no current use, only the drug it joins.
-    expect(read(['metformin'], 'Off metformin since 2023. Came off of metformin in May.')).toEqual([
+    // Before the mention: a drug the patient came off is no current use, only the drug it joins.
+    expect(read(['metformin'], 'Came off metformin in May. Off of metformin since eGFR dropped.')).toEqual([
       'metformin:historical',
       'metformin:historical',
     ]);
-    expect(read(['metformin', 'melena'], 'Off work for 2 weeks, taking metformin. Taken off aspirin because of melena.')).toEqual([
+    expect(read(['metformin', 'melena'], 'Came off work for 2 weeks, taking metformin. Came off aspirin because of melena.')).toEqual([
       'metformin:affirmed',
       'melena:affirmed',
     ]);
+    // Not a bare "off", nor a phrase across a column gap or a tab (a second review's probes).
+    expect(
+      read(
+        ['metformin', 'melena'],
+        'Tapering off metformin. Hold off metformin 48 h after cath. On and off melena x3 months. Off metformin x2 weeks for the CT, resumes tomorrow.',
+      ),
+    ).toEqual(['metformin:affirmed', 'metformin:affirmed', 'melena:affirmed', 'metformin:affirmed']);
+    expect(
+      read(['b12 low'], 'Abnormal: B12 low    Normal: TSH. Abnormal labs: B12 low\tNormal labs: CBC. B12 low  normal folate.'),
+    ).toEqual(['B12 low:affirmed', 'B12 low:affirmed', 'B12 low:affirmed']);
   });
 
   test("a template's item answered after its colon, where the answer is whole", () => {

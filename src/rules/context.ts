@@ -451,7 +451,7 @@ export class CompiledContext {
 
   /**
    * The answer that begins the item of the mention at `start`, if one does: a sign of the context's
-   * answers ("+", "(+)", "[+]", "++", "+/-") or one answer word ("pos", "positive", "maybe") right
+   * answers ("+", "(+)", "[+]", "++", "+/-") or one affirming answer word ("pos", "positive") right
    * before it, a space at most between, after a comma, a semicolon or a line's start ("..., (+)
    * melena"; not "3+ melena", nor "Allergies: +cyanocobalamin"). AFFIRMING, a category, or undefined.
    */
@@ -475,7 +475,8 @@ export class CompiledContext {
       let w = i;
       while (w > 0 && i - w <= 16 && isWordChar(text[w - 1]!)) w--;
       if (w > 0 && isWordChar(text[w - 1]!)) return undefined;
-      answer = this.answers.get(phraseKey(text.slice(w, i)));
+      // A word affirms only: "unknown metformin dose" is no doubt about the metformin (a review's probe).
+      answer = this.answers.get(phraseKey(text.slice(w, i))) === AFFIRMING ? AFFIRMING : undefined;
       from = w;
     }
     if (answer === undefined) return undefined;
@@ -517,8 +518,9 @@ export class CompiledContext {
       if (rows && inRows(rows, index)) return;
       if (this.abbreviations.has(match) && besideLowerCase(text, index, index + match.length)) return;
       for (const role of roles) {
-        // A joined cue is written as one phrase: not across a line's end or a spaced dash ("B12 low\n- Normal TSH").
-        if (role.joined && /[\n\r]|\s-|-\s/.test(match)) continue;
+        // A joined cue is written as one phrase, its words one space or hyphen apart: not across a
+        // line's end, a column gap or a spaced dash ("B12 low\n- Normal TSH", "B12 low    Normal: TSH").
+        if (role.joined && !ONE_PHRASE.test(match)) continue;
         raw.push({ start: index, end: index + match.length, role, tight: role.joined === true, joined: role.joined });
       }
     });
@@ -1338,6 +1340,9 @@ function boxAt(text: string, i: number): { ticked: boolean; end: number } | unde
   if (m === ' ') return { ticked: false, end: i + 3 };
   return 'xX\u2713\u2714'.includes(m) ? { ticked: true, end: i + 3 } : undefined;
 }
+
+/** Words one space or one hyphen apart: a joined cue as it must be written. */
+const ONE_PHRASE = /^[^\s-]+(?:[ -][^\s-]+)*$/;
 
 /** An answer that affirms ("yes", "+"): no category's. */
 const AFFIRMING = -1;
