@@ -297,6 +297,14 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Anemia with pos bleeding', 'affirmed'],
       ['FHx: anemia, +/- bleeding', 'family'],
       ['Lisinopril 10 daily, unknown bleeding dose', 'affirmed'], // a word answers only by affirming
+      // One plain word between the sign and the mention; an answer as the mention's own first word;
+      // an answer after it in a row of answered items (a review's probes).
+      ['Pt denies dizziness, syncope, ++ heavy bleeding x2d.', 'affirmed'],
+      ['Denies nausea, ++ very heavy bleeding.', 'negated'], // two words: no longer the sign's item
+      ['Nausea no, vomiting no, bleeding yes', 'affirmed'],
+      ['Nausea no, vomiting no, bleeding unsure.', 'possible'],
+      ['No nausea, vomiting, bleeding present.', 'negated'], // "present" speaks of the whole list
+      ['Denies nausea, bleeding present', 'negated'],
       // A denial written after the mention is the item's own: the sign does not lift it (a review's probes).
       ['IDA, positive bleeding not confirmed on repeat FIT x3', 'negated'],
       ['Dark stools on iron, + bleeding ruled out by negative guaiac', 'negated'],
@@ -321,6 +329,13 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Bleeding: [x] No change', 'affirmed'], // no whole answer
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
+  test('a term that begins with an affirming answer begins its own item: "..., positive FOBT" is no denied item', () => {
+    const found = new TermMatcher(['positive fobt', 'melena'], new CompiledContext(base))
+      .find('Denies melena or hematochezia, positive FOBT x2 at PCP. Denies melena, FOBT positive.', '')
+      .map((h) => `${h.term}:${h.assertion}`);
+    expect(found).toEqual(['melena:negated', 'positive FOBT:affirmed', 'melena:negated']);
   });
 
   test('right-before and overlapping cues qualify only the mention they join: right after the cue, or the one it begins inside', () => {

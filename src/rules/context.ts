@@ -418,11 +418,11 @@ export class CompiledContext {
         if (c.cat === NEGATION) deniedAfter = true;
       }
     }
-    return this.settle(found, a, start, deniedAfter);
+    return this.settle(found, a, start, end, deniedAfter);
   }
 
   /** The assertion the categories found for a mention at `start` give, with its section's. */
-  private settle(found: Set<number>, a: NoteAnalysis, start: number, deniedAfter = false): Assertion {
+  private settle(found: Set<number>, a: NoteAnalysis, start: number, end: number, deniedAfter: boolean): Assertion {
     const text = a.text;
     const section = sectionAt(a, start);
     // A section gives its assertion, but "Pt has ..." under a family heading is the patient's.
@@ -433,7 +433,7 @@ export class CompiledContext {
     // Only the item's own denial: the items after it stay denied, and a family, history or doubt
     // stays ("FHx: anemia, + GI bleed"), as does a denial written after the mention ("positive
     // occult blood not confirmed on repeat FIT", "+ melena ruled out": a review's probes).
-    const answer = deniedAfter ? undefined : this.itemAnswer(text, start);
+    const answer = deniedAfter ? undefined : this.itemAnswer(text, start, end);
     if (answer === AFFIRMING) found.delete(NEGATION);
     else if (answer === UNCERTAIN) {
       found.delete(NEGATION);
@@ -450,39 +450,74 @@ export class CompiledContext {
   }
 
   /**
-   * The answer that begins the item of the mention at `start`, if one does: a sign of the context's
-   * answers ("+", "(+)", "[+]", "++", "+/-") or one affirming answer word ("pos", "positive") right
-   * before it, a space at most between, after a comma, a semicolon or a line's start ("..., (+)
-   * melena"; not "3+ melena", nor "Allergies: +cyanocobalamin"). AFFIRMING, a category, or undefined.
+   * The answer a list's item gives the mention at [start, end) that it holds, if one does
+   * (AFFIRMING, a category, or undefined), as a review of systems writes it: a sign of the
+   * context's answers ("+", "(+)", "[+]", "++", "+/-") before the mention, a space at most between
+   * or one plain word ("++ black tarry stools"); one affirming answer word before it ("pos melena")
+   * or as its own first word ("positive FOBT"); or an answer word after it that ends the item
+   * ("Nausea no, vomiting no, melena yes"). The item begins after a comma, a semicolon or a line's
+   * start ("..., (+) melena"; not "3+ melena", nor "Allergies: +cyanocobalamin").
    */
-  private itemAnswer(text: string, start: number): number | undefined {
+  private itemAnswer(text: string, start: number, end: number): number | undefined {
+    const before = this.signBefore(text, start) ?? this.wordBefore(text, start);
+    if (before) return itemBegins(text, before.from) ? before.answer : undefined;
+    if (!itemBegins(text, start)) return undefined;
+    // The mention's own first word: "positive FOBT" (a review's probe).
+    const own = wordEnd(text, start);
+    if (own !== undefined && own < end && this.answers.get(phraseKey(text.slice(start, own))) === AFFIRMING) return AFFIRMING;
+    // A word after the mention that ends its item, in a row of items each answered so: "Nausea
+    // no, vomiting no, melena yes" (not "No nausea, vomiting, melena present").
+    if (!this.afterAnswered(text, start)) return undefined;
+    const k = text[end] === ' ' || text[end] === '\t' ? end + 1 : end;
+    const after = k > end ? this.wordAnswerSpan(text, k) : undefined;
+    if (!after || (after.answer !== AFFIRMING && after.answer !== UNCERTAIN)) return undefined;
+    const e = skipped(text, after.end, ' \t');
+    return e >= text.length || ',;.\n\r'.includes(text[e]!) ? after.answer : undefined;
+  }
+
+  /** Whether the item before the one beginning at `start` ends in an answer ("vomiting no,"); true at a line's start. */
+  private afterAnswered(text: string, start: number): boolean {
+    let k = start - 1;
+    while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+    if (k < 0 || text[k] === '\n' || text[k] === '\r') return true;
+    let w = k;
+    while (w > 0 && k - w < 16 && isWordChar(text[w - 1]!)) w--;
+    return w < k && this.answers.has(phraseKey(text.slice(w, k)));
+  }
+
+  /**
+   * A sign of the answers that ends right before `start` (a space at most between), or one plain
+   * word before it ("++ black tarry stools"), and where it begins. A sign that is also a mark ("?")
+   * is the marks' to read: "? melena" is most often an export's bullet turned into "?".
+   */
+  private signBefore(text: string, start: number): { answer: number; from: number } | undefined {
     let i = start;
     if (text[i - 1] === ' ' || text[i - 1] === '\t') i--;
-    if (i === 0) return undefined;
-    let from = -1;
-    let answer: number | undefined;
-    // Signs first: one may end in a letter ("+ve").
-    for (const a of this.signAnswers) {
-      if (i < a.sign.length || text.slice(i - a.sign.length, i).toLowerCase() !== a.sign) continue;
-      // A sign that is also a mark ("?") is the marks' to read: "? melena" is most often an
-      // export's bullet turned into "?".
-      if (this.marks.some((m) => m.mark.trim() === a.sign)) return undefined;
-      answer = a.answer;
-      from = i - a.sign.length;
-      break;
-    }
-    if (answer === undefined && isWordChar(text[i - 1]!)) {
+    for (let words = 0; words < 2 && i > 0; words++) {
+      // Signs first: one may end in a letter ("+ve").
+      for (const a of this.signAnswers) {
+        if (i < a.sign.length || text.slice(i - a.sign.length, i).toLowerCase() !== a.sign) continue;
+        if (this.marks.some((m) => m.mark.trim() === a.sign)) return undefined;
+        return { answer: a.answer, from: i - a.sign.length };
+      }
+      // One plain word (letters only) between the sign and the mention.
       let w = i;
-      while (w > 0 && i - w <= 16 && isWordChar(text[w - 1]!)) w--;
-      if (w > 0 && isWordChar(text[w - 1]!)) return undefined;
-      // A word affirms only: "unknown metformin dose" is no doubt about the metformin (a review's probe).
-      answer = this.answers.get(phraseKey(text.slice(w, i))) === AFFIRMING ? AFFIRMING : undefined;
-      from = w;
+      while (w > 0 && i - w <= 16 && /[a-z]/i.test(text[w - 1]!)) w--;
+      if (w === i || w === 0 || text[w - 1] !== ' ') return undefined;
+      i = w - 1;
     }
-    if (answer === undefined) return undefined;
-    let k = from - 1;
-    while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
-    return k < 0 || ',;\n\r'.includes(text[k]!) ? answer : undefined;
+    return undefined;
+  }
+
+  /** An affirming answer word right before `start` ("pos melena"), and where it begins: a word affirms only ("unknown metformin dose" doubts no metformin). */
+  private wordBefore(text: string, start: number): { answer: number; from: number } | undefined {
+    let i = start;
+    if (text[i - 1] === ' ' || text[i - 1] === '\t') i--;
+    if (i === 0 || !isWordChar(text[i - 1]!)) return undefined;
+    let w = i;
+    while (w > 0 && i - w <= 16 && isWordChar(text[w - 1]!)) w--;
+    if (w > 0 && isWordChar(text[w - 1]!)) return undefined;
+    return this.answers.get(phraseKey(text.slice(w, i))) === AFFIRMING ? { answer: AFFIRMING, from: w } : undefined;
   }
 
   /**
@@ -1339,6 +1374,13 @@ function boxAt(text: string, i: number): { ticked: boolean; end: number } | unde
   const m = text[i + 1]!;
   if (m === ' ') return { ticked: false, end: i + 3 };
   return 'xX\u2713\u2714'.includes(m) ? { ticked: true, end: i + 3 } : undefined;
+}
+
+/** Whether a list's item begins at `from`: after a comma, a semicolon or a line's start (spaces between). */
+function itemBegins(text: string, from: number): boolean {
+  let k = from - 1;
+  while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+  return k < 0 || ',;\n\r'.includes(text[k]!);
 }
 
 /** Words one space or one hyphen apart: a joined cue as it must be written. */
