@@ -482,6 +482,10 @@ describe('doses written as a volume with its concentration, and the configured i
       'UNITS-F-GIVEN-LINE-ENDS-LIST',
       'UNITS-F-PLAIN-LINE-ENDS-LIST',
       'UNITS-F-TODAY-THEN-SELF-INJECT',
+      'UNITS-F-SELF-ADMIN-IN-CLINIC',
+      'UNITS-F-FORGOT-SELF-INJECT-COMMA',
+      'UNITS-F-GIVEN-AT-HOME-VISIT',
+      'UNITS-F-AT-HOME-IN-REASON',
     ]);
     expect(f[2]!.message).toBe(
       'J3420 is billed with 2 unit(s), but the documented dose of 1 mL of 1000 mcg/mL (1000 mcg) is 1 unit(s) of J3420 (up to 1000 mcg each). Correct the units.',

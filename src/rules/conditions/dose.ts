@@ -68,20 +68,32 @@ function nextToDose(after: string): boolean {
  * unit, to the clause's end ("2000 mcg once daily by mouth"; not "2000 mcg IM given, oral B12
  * failed" or "2000 mcg intramuscular (not oral) given"; reviews).
  */
-function routeWords(text: string, sentence: readonly [number, number], hit: TermHit): string {
+function routeWords(text: string, sentence: readonly [number, number], hit: TermHit): DoseWords {
   // Within reach of the name on each side: a sentence of thousands of B12 names is read in time
   // linear in its length (a 128 KB sentence of "B12 150 pg/mL, " took 7 s).
-  const before =
+  const last =
     text
       .slice(Math.max(sentence[0], hit.index - ROUTE_REACH), hit.index)
       .trimEnd()
       .split(/\s+/)
       .pop() ?? '';
+  // Not across a comma or semicolon: "Pt forgot to self-inject, cyanocobalamin 1000 mcg IM given" (a review).
+  const before = /[,;]$/.test(last) ? '' : last;
   const after = text.slice(hit.index + hit.length, Math.min(sentence[1], hit.index + hit.length + ROUTE_REACH));
   const dose = DOSE_AND_UNIT.exec(after);
   // To the clause's end, or a reason's start: "2000 mcg given today since gummies were not helping".
   const rest = dose ? after.slice(dose.index + dose[0].length).split(/[,;(]|\b(?:since|because|as|but|due to)\b/i)[0]! : '';
-  return `${before} ${rest.trim().split(/\s+/).slice(0, DOSE_ROUTE_WORDS).join(' ')}`;
+  return { words: `${before} ${rest.trim().split(/\s+/).slice(0, DOSE_ROUTE_WORDS).join(' ')}`, clause: `${before} ${rest}` };
+}
+
+/**
+ * The words around a dose that say how and where it was given: the word before the drug's name
+ * and DOSE_ROUTE_WORDS after its unit (`words`), and the whole of its clause after the unit
+ * (`clause`, within ROUTE_REACH): "1 mL IM self-administered by pt in clinic under RN observation".
+ */
+interface DoseWords {
+  words: string;
+  clause: string;
 }
 
 /** A dose's number and the unit after it ("2000 mcg", "1 mL", "1,000mcg"). */
@@ -97,8 +109,8 @@ const DOSE_ROUTE_WORDS = 5;
 interface NoteDoseReading {
   find: (text: string) => readonly TermHit[];
   isPackage: ((after: string) => boolean) | undefined;
-  /** Whether a dose's words say it was taken another way (by mouth, under the tongue). */
-  elsewhere: ((words: string) => boolean) | undefined;
+  /** Whether a dose's words say it was taken another way (by mouth, under the tongue) or given elsewhere. */
+  elsewhere: ((w: DoseWords) => boolean) | undefined;
   /** Whether the place stands in a medication list (under "Home meds:"). */
   listed: ((note: Note, index: number) => boolean) | undefined;
 }
@@ -329,7 +341,7 @@ export const dose: ConditionModule<Options> = {
     elsewhere: {
       type: 'terms',
       description:
-        'With `notes`: words that, where `except`\'s are read, say a dose was given somewhere else or by the patient (at home, self-injected, elsewhere): such a dose is never the line\'s, whatever route its words name ("self-injects cyanocobalamin 1000 mcg IM weekly at home"). A term list name, or a list of words.',
+        'With `notes`: words that, where `except`\'s are read, say a dose was given somewhere else or by the patient (at home, self-injected, given elsewhere): such a dose is not the line\'s, whatever route its words name ("self-injects cyanocobalamin 1000 mcg IM weekly at home"), unless they also name one of `given`\'s outside such a phrase ("2000 mcg IM given at home visit by Dr. Lee", "1000 mcg IM today, then at home weekly"). The word before the drug\'s name is read only in the dose\'s clause. A term list name, or a list of words.',
     },
     notes: {
       type: 'terms',
@@ -348,6 +360,13 @@ export const dose: ConditionModule<Options> = {
     const elsewhereWords = o.elsewhere !== undefined ? cc.terms(o.elsewhere, [...cc.path, 'elsewhere']) : undefined;
     const injectedWords = o.injected !== undefined ? cc.terms(o.injected, [...cc.path, 'injected']) : undefined;
     const names = (t: typeof injectedWords, w: string): boolean => t !== undefined && t.find(w).length > 0;
+    // A given word that is no part of an elsewhere phrase: "2000 mcg IM given at home visit" was
+    // given by the practice, "1000 mcg IM given elsewhere on 6/1" was not (a review's probes).
+    const givenHere = (w: string): boolean => {
+      const away = elsewhereWords?.find(w) ?? [];
+      const inside = (g: TermHit): boolean => away.some((e) => g.index >= e.index && g.index + g.length <= e.index + e.length);
+      return givenWords !== undefined && givenWords.find(w).some((g) => !inside(g));
+    };
     const givenWords = o.given !== undefined ? cc.terms(o.given, [...cc.path, 'given']) : undefined;
     const listedWords = o.listed !== undefined ? cc.terms(o.listed, [...cc.path, 'listed']) : undefined;
     const reading: NoteDoseReading | undefined = words && {
@@ -356,9 +375,15 @@ export const dose: ConditionModule<Options> = {
       isPackage: packageWords
         ? (after) => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
         : undefined,
-      // Given elsewhere, whatever the route; taken another way, unless its words say it was injected.
+      // Given elsewhere, whatever the route, unless its clause says it was given here (the words up
+      // to a reason or an alternative: "2000 mcg IM for falls at home", "1000 mcg IM here instead
+      // of self-injecting"); taken another way, unless its words say it was injected.
       elsewhere:
-        exceptWords || elsewhereWords ? (w) => names(elsewhereWords, w) || (names(exceptWords, w) && !names(injectedWords, w)) : undefined,
+        exceptWords || elsewhereWords
+          ? (w) =>
+              (names(elsewhereWords, w.words.split(/\b(?:for|instead of)\b/i)[0]!) && !givenHere(w.clause)) ||
+              (names(exceptWords, w.words) && !names(injectedWords, w.words))
+          : undefined,
       // What says a dose was given here ends a list: its given words, and its route's (`injected`).
       listed: listedWords
         ? underHeading(cc.context, listedWords, {
