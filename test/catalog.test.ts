@@ -376,6 +376,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F-MINUS-SIGNS', // "(-) melena, (-) hematochezia": a review of systems's minus signs
       'BLC-F-NEG-FOR', // "neg for melena, hematochezia or hematemesis"
       'BLC-F-NOT-HAD', // "has not had melena", "never had hematemesis"
+      'BLC-F-POSITIVE-TEST-IN-LIST', // "denies melena, hematochezia, positive FOBT or ...": every item denied
       'BLC-F-SIGN-THEN-RULED-OUT', // "+ melena ruled out": the item's own denial stays
       'BLC-F-SIGNS', // "Melena? -": a template's question answered by a sign
       'BLC-F-YES-NO-BOXES', // "Melena: [ ] Yes [x] No": the ticked box answers

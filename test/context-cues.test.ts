@@ -299,8 +299,8 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Lisinopril 10 daily, unknown bleeding dose', 'affirmed'], // a word answers only by affirming
       // One plain word between the sign and the mention; an answer as the mention's own first word;
       // an answer after it in a row of answered items (a review's probes).
-      ['Pt denies dizziness, syncope, ++ heavy bleeding x2d.', 'affirmed'],
-      ['Denies nausea, ++ very heavy bleeding.', 'negated'], // two words: no longer the sign's item
+      ['Denies melena, + non bleeding on iron.', 'negated'], // a sign does not reach over a word
+      ['Denies melena, + hx bleeding (hemorrhoids 2019).', 'negated'],
       ['Nausea no, vomiting no, bleeding yes', 'affirmed'],
       ['Nausea no, vomiting no, bleeding unsure.', 'possible'],
       ['No nausea, vomiting, bleeding present.', 'negated'], // "present" speaks of the whole list
@@ -336,6 +336,19 @@ describe('every cue of the built-in context decides a reading that is different 
       .find('Denies melena or hematochezia, positive FOBT x2 at PCP. Denies melena, FOBT positive.', '')
       .map((h) => `${h.term}:${h.assertion}`);
     expect(found).toEqual(['melena:negated', 'positive FOBT:affirmed', 'melena:negated']);
+    // Only the list's last item: one that more items follow is the list's (a review's probes).
+    const inList = new TermMatcher(['positive fobt'], new CompiledContext(base))
+      .find(
+        'She denies melena, hematochezia, positive FOBT or prior abnormal colonoscopy. Negative for melena, positive FOBT, change in bowel habits.',
+        '',
+      )
+      .map((h) => `${h.term}:${h.assertion}`);
+    expect(inList).toEqual(['positive FOBT:negated', 'positive FOBT:negated']);
+    // An item that says more than the term is a statement of its own.
+    const stated = new TermMatcher(['positive guaiac'], new CompiledContext(base))
+      .find('Rectal: Denies hematochezia, positive guaiac on DRE today, brown stool.', '')
+      .map((h) => `${h.term}:${h.assertion}`);
+    expect(stated).toEqual(['positive guaiac:affirmed']);
   });
 
   test('right-before and overlapping cues qualify only the mention they join: right after the cue, or the one it begins inside', () => {

@@ -418,11 +418,16 @@ export class CompiledContext {
         if (c.cat === NEGATION) deniedAfter = true;
       }
     }
-    return this.settle(found, a, start, end, deniedAfter);
+    return this.settle(found, a, [start, end, sEnd], deniedAfter);
   }
 
   /** The assertion the categories found for a mention at `start` give, with its section's. */
-  private settle(found: Set<number>, a: NoteAnalysis, start: number, end: number, deniedAfter: boolean): Assertion {
+  private settle(
+    found: Set<number>,
+    a: NoteAnalysis,
+    [start, end, sEnd]: readonly [number, number, number],
+    deniedAfter: boolean,
+  ): Assertion {
     const text = a.text;
     const section = sectionAt(a, start);
     // A section gives its assertion, but "Pt has ..." under a family heading is the patient's.
@@ -433,7 +438,7 @@ export class CompiledContext {
     // Only the item's own denial: the items after it stay denied, and a family, history or doubt
     // stays ("FHx: anemia, + GI bleed"), as does a denial written after the mention ("positive
     // occult blood not confirmed on repeat FIT", "+ melena ruled out": a review's probes).
-    const answer = deniedAfter ? undefined : this.itemAnswer(text, start, end);
+    const answer = deniedAfter ? undefined : this.itemAnswer(text, start, end, sEnd);
     if (answer === AFFIRMING) found.delete(NEGATION);
     else if (answer === UNCERTAIN) {
       found.delete(NEGATION);
@@ -452,19 +457,26 @@ export class CompiledContext {
   /**
    * The answer a list's item gives the mention at [start, end) that it holds, if one does
    * (AFFIRMING, a category, or undefined), as a review of systems writes it: a sign of the
-   * context's answers ("+", "(+)", "[+]", "++", "+/-") before the mention, a space at most between
-   * or one plain word ("++ black tarry stools"); one affirming answer word before it ("pos melena")
-   * or as its own first word ("positive FOBT"); or an answer word after it that ends the item
-   * ("Nausea no, vomiting no, melena yes"). The item begins after a comma, a semicolon or a line's
-   * start ("..., (+) melena"; not "3+ melena", nor "Allergies: +cyanocobalamin").
+   * context's answers ("+", "(+)", "[+]", "++", "+/-") or one affirming answer word ("pos melena")
+   * right before the mention, a space at most between; an affirming word as the mention's own first
+   * word, in an item that says more than the term or is its sentence's last ("Denies melena or
+   * hematochezia, positive FOBT x2 at PCP", "Denies hematochezia, positive guaiac on DRE today,
+   * brown stool"; not "denies melena, positive FOBT or prior abnormal colonoscopy"); or an answer word
+   * after it that ends the item ("Nausea no, vomiting no, melena yes"). The item begins after a
+   * comma, a semicolon or a line's start ("..., (+) melena"; not "3+ melena", nor "Allergies:
+   * +cyanocobalamin").
    */
-  private itemAnswer(text: string, start: number, end: number): number | undefined {
+  private itemAnswer(text: string, start: number, end: number, sentenceEnd: number): number | undefined {
     const before = this.signBefore(text, start) ?? this.wordBefore(text, start);
     if (before) return itemBegins(text, before.from) ? before.answer : undefined;
     if (!itemBegins(text, start)) return undefined;
-    // The mention's own first word: "positive FOBT" (a review's probe).
     const own = wordEnd(text, start);
-    if (own !== undefined && own < end && this.answers.get(phraseKey(text.slice(start, own))) === AFFIRMING) return AFFIRMING;
+    if (own !== undefined && own < end && this.answers.get(phraseKey(text.slice(start, own))) === AFFIRMING) {
+      const rest = text.slice(end, sentenceEnd);
+      const more = LIST_GOES_ON.exec(rest);
+      // A statement (words after the term in its item) or the list's last item.
+      return !more || /\w/.test(rest.slice(0, more.index)) ? AFFIRMING : undefined;
+    }
     // A word after the mention that ends its item, in a row of items each answered so: "Nausea
     // no, vomiting no, melena yes" (not "No nausea, vomiting, melena present").
     if (!this.afterAnswered(text, start)) return undefined;
@@ -486,25 +498,19 @@ export class CompiledContext {
   }
 
   /**
-   * A sign of the answers that ends right before `start` (a space at most between), or one plain
-   * word before it ("++ black tarry stools"), and where it begins. A sign that is also a mark ("?")
-   * is the marks' to read: "? melena" is most often an export's bullet turned into "?".
+   * A sign of the answers that ends right before `start` (a space at most between), and where it
+   * begins. A sign that is also a mark ("?") is the marks' to read: "? melena" is most often an
+   * export's bullet turned into "?". Not over a word: "+ non tarry stools", "+ hx hematochezia"
+   * (a review's probes).
    */
   private signBefore(text: string, start: number): { answer: number; from: number } | undefined {
     let i = start;
     if (text[i - 1] === ' ' || text[i - 1] === '\t') i--;
-    for (let words = 0; words < 2 && i > 0; words++) {
-      // Signs first: one may end in a letter ("+ve").
-      for (const a of this.signAnswers) {
-        if (i < a.sign.length || text.slice(i - a.sign.length, i).toLowerCase() !== a.sign) continue;
-        if (this.marks.some((m) => m.mark.trim() === a.sign)) return undefined;
-        return { answer: a.answer, from: i - a.sign.length };
-      }
-      // One plain word (letters only) between the sign and the mention.
-      let w = i;
-      while (w > 0 && i - w <= 16 && /[a-z]/i.test(text[w - 1]!)) w--;
-      if (w === i || w === 0 || text[w - 1] !== ' ') return undefined;
-      i = w - 1;
+    // Signs first: one may end in a letter ("+ve").
+    for (const a of this.signAnswers) {
+      if (i < a.sign.length || text.slice(i - a.sign.length, i).toLowerCase() !== a.sign) continue;
+      if (this.marks.some((m) => m.mark.trim() === a.sign)) return undefined;
+      return { answer: a.answer, from: i - a.sign.length };
     }
     return undefined;
   }
@@ -1382,6 +1388,9 @@ function itemBegins(text: string, from: number): boolean {
   while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
   return k < 0 || ',;\n\r'.includes(text[k]!);
 }
+
+/** More items after a list's item, to its sentence's end: a comma, a semicolon, "or", "and", "nor". */
+const LIST_GOES_ON = /[,;]|\b(?:or|and|nor)\b/i;
 
 /** Words one space or one hyphen apart: a joined cue as it must be written. */
 const ONE_PHRASE = /^[^\s-]+(?:[ -][^\s-]+)*$/;

@@ -2,7 +2,7 @@ import type { Dose, Note } from '../../chart/model.js';
 import { formatDose, parseDose } from '../../chart/dose.js';
 import { normalizeUnit } from '../../chart/units.js';
 import { noteEvidence, serviceEvidence } from '../evidence.js';
-import type { TermHit } from '../terms.js';
+import type { TermFinder, TermHit } from '../terms.js';
 import type { CompileContext, ConditionModule, EvidenceRef } from '../types.js';
 import { lowerBound } from '../context.js';
 
@@ -14,6 +14,7 @@ interface Options {
   packages?: unknown;
   except?: unknown;
   elsewhere?: unknown;
+  here?: unknown;
   injected?: unknown;
   listed?: unknown;
   given?: unknown;
@@ -95,6 +96,35 @@ interface DoseWords {
   words: string;
   clause: string;
 }
+
+/**
+ * Whether a dose's words say it was given elsewhere: an elsewhere phrase before the words' first
+ * stop (a reason, an alternative, what comes next, the dose's day: "2000 mcg IM for falls at
+ * home", "1000 mcg IM today then at home weekly"), where "for" stops nothing that an elsewhere
+ * phrase follows at once ("1000 mcg for home self-injection"); and no word of `here` in the
+ * dose's clause before an alternative ("at home instead of in clinic"), outside an elsewhere
+ * phrase, affirmed. Reviews' probes.
+ */
+function givenElsewhere(w: DoseWords, away: TermFinder, here: TermFinder | undefined): boolean {
+  const hits = away.find(w.words);
+  if (hits.length === 0) return false;
+  let stop = w.words.length;
+  for (const m of w.words.matchAll(ELSEWHERE_STOPS)) {
+    if (/^for$/i.test(m[0]) && hits.some((h) => h.index === m.index + m[0].length + 1)) continue;
+    stop = m.index;
+    break;
+  }
+  if (!hits.some((h) => h.index < stop)) return false;
+  const clause = w.clause.split(ALTERNATIVE)[0]!;
+  const awayHits = away.find(clause);
+  const inside = (g: TermHit): boolean => awayHits.some((e) => g.index >= e.index && g.index + g.length <= e.index + e.length);
+  return !(here?.find(clause) ?? []).some((g) => g.assertion === 'affirmed' && !inside(g));
+}
+
+/** Where the words after a dose stop saying where it was given: a reason, an alternative, what comes next, its day. */
+const ELSEWHERE_STOPS = /\b(?:for|instead of|rather than|then|with|today)\b/gi;
+/** An alternative: what follows it was not done ("at home instead of in clinic"). */
+const ALTERNATIVE = /\b(?:instead of|rather than)\b/i;
 
 /** A dose's number and the unit after it ("2000 mcg", "1 mL", "1,000mcg"). */
 const DOSE_AND_UNIT = /\d[\d.,]*\s*[A-Za-z\u00b5\u03bc/]+/;
@@ -341,7 +371,12 @@ export const dose: ConditionModule<Options> = {
     elsewhere: {
       type: 'terms',
       description:
-        'With `notes`: words that, where `except`\'s are read, say a dose was given somewhere else or by the patient (at home, self-injected, given elsewhere): such a dose is not the line\'s, whatever route its words name ("self-injects cyanocobalamin 1000 mcg IM weekly at home"), unless they also name one of `given`\'s outside such a phrase ("2000 mcg IM given at home visit by Dr. Lee", "1000 mcg IM today, then at home weekly"). The word before the drug\'s name is read only in the dose\'s clause. A term list name, or a list of words.',
+        'With `notes`: words that, where `except`\'s are read and before the first of "for", "instead of", "rather than", "then", "with" or "today", say a dose was given somewhere else or by the patient (at home, self-injected, given elsewhere): such a dose is not the line\'s, whatever route its words name ("self-injects cyanocobalamin 1000 mcg IM weekly at home"; not "2000 mcg IM for falls at home", "1000 mcg IM today then at home weekly"), unless its clause says it was given here (`here`). The word before the drug\'s name is read only in the dose\'s clause. A term list name, or a list of words.',
+    },
+    here: {
+      type: 'terms',
+      description:
+        'With `elsewhere`: words that say a dose was given at this practice ("in clinic", "in office", "home visit"): a dose whose clause names one, affirmed, before an alternative ("at home instead of in clinic") and outside an `elsewhere` phrase, is the line\'s ("cyanocobalamin 1000 mcg IM self-administered by pt in clinic under RN observation"). A term list name, or a list of words.',
     },
     notes: {
       type: 'terms',
@@ -360,13 +395,8 @@ export const dose: ConditionModule<Options> = {
     const elsewhereWords = o.elsewhere !== undefined ? cc.terms(o.elsewhere, [...cc.path, 'elsewhere']) : undefined;
     const injectedWords = o.injected !== undefined ? cc.terms(o.injected, [...cc.path, 'injected']) : undefined;
     const names = (t: typeof injectedWords, w: string): boolean => t !== undefined && t.find(w).length > 0;
-    // A given word that is no part of an elsewhere phrase: "2000 mcg IM given at home visit" was
-    // given by the practice, "1000 mcg IM given elsewhere on 6/1" was not (a review's probes).
-    const givenHere = (w: string): boolean => {
-      const away = elsewhereWords?.find(w) ?? [];
-      const inside = (g: TermHit): boolean => away.some((e) => g.index >= e.index && g.index + g.length <= e.index + e.length);
-      return givenWords !== undefined && givenWords.find(w).some((g) => !inside(g));
-    };
+    const hereWords = o.here !== undefined ? cc.terms(o.here, [...cc.path, 'here']) : undefined;
+    const away = (w: DoseWords): boolean => elsewhereWords !== undefined && givenElsewhere(w, elsewhereWords, hereWords);
     const givenWords = o.given !== undefined ? cc.terms(o.given, [...cc.path, 'given']) : undefined;
     const listedWords = o.listed !== undefined ? cc.terms(o.listed, [...cc.path, 'listed']) : undefined;
     const reading: NoteDoseReading | undefined = words && {
@@ -375,15 +405,9 @@ export const dose: ConditionModule<Options> = {
       isPackage: packageWords
         ? (after) => packageWords.find(after).some((h) => /^[\s,-]*(?:[^\s,]+[\s,-]+)?$/.test(after.slice(0, h.index)))
         : undefined,
-      // Given elsewhere, whatever the route, unless its clause says it was given here (the words up
-      // to a reason or an alternative: "2000 mcg IM for falls at home", "1000 mcg IM here instead
-      // of self-injecting"); taken another way, unless its words say it was injected.
+      // Given elsewhere, whatever the route (`away`); taken another way, unless its words say it was injected.
       elsewhere:
-        exceptWords || elsewhereWords
-          ? (w) =>
-              (names(elsewhereWords, w.words.split(/\b(?:for|instead of)\b/i)[0]!) && !givenHere(w.clause)) ||
-              (names(exceptWords, w.words) && !names(injectedWords, w.words))
-          : undefined,
+        exceptWords || elsewhereWords ? (w) => away(w) || (names(exceptWords, w.words) && !names(injectedWords, w.words)) : undefined,
       // What says a dose was given here ends a list: its given words, and its route's (`injected`).
       listed: listedWords
         ? underHeading(cc.context, listedWords, {
