@@ -271,6 +271,8 @@ export class CompiledContext {
   private readonly answers = new Map<string, number>();
   /** Answers that begin with a sign ("+", "(-)", "-ve"), lower case, longest first: found by their characters, not as a word. */
   private readonly signAnswers: { sign: string; answer: number }[] = [];
+  /** The signs by their last character, longest first (`signBefore`'s quick look-up). */
+  private readonly signsByEnd = new Map<string, { sign: string; answer: number }[]>();
   /** The headings of `noteSections`, and the section each begins. */
   private readonly partWords: WordList | undefined;
   private readonly partOf = new Map<string, string>();
@@ -329,6 +331,10 @@ export class CompiledContext {
     for (const w of config.answers?.affirmed ?? []) answer(w, -1);
     for (const w of config.answers?.possible ?? []) answer(w, UNCERTAIN);
     this.signAnswers.sort((x, y) => y.sign.length - x.sign.length);
+    for (const a of this.signAnswers) {
+      const last = a.sign[a.sign.length - 1]!;
+      this.signsByEnd.set(last, [...(this.signsByEnd.get(last) ?? []), a]);
+    }
     for (const p of config.termination) add(p, { cat: -1, dir: Dir.Termination });
     for (const p of config.pseudo) add(p, undefined);
     // A phrase that is both a pseudo-cue and a cue is a pseudo-cue.
@@ -404,16 +410,15 @@ export class CompiledContext {
     k = firstCueAtOrAfter(cues, start + 1);
     for (let j = k, steps = 0; j < cues.length && steps < limit; j++, steps++) {
       const c = cues[j]!;
-      if (c.dir !== Dir.Backward) continue;
       if (c.start < end) {
         // A joined cue begun inside the mention rereads its end, whatever the mention holds:
         // "low normal" after the term "B12 low" ("B12 low normal", "B12 was low normal").
-        if (c.joined && c.end > end) found.add(c.cat);
+        if (c.joined && c.dir === Dir.Backward && c.end > end) found.add(c.cat);
         continue;
       }
       // A mark that ends the sentence ("anemia?") stands at its end: only a mark can start there.
       if (c.start > sEnd) break;
-      if (!c.joined && c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) {
+      if (c.dir === Dir.Backward && !c.joined && c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) {
         found.add(c.cat);
         if (c.cat === NEGATION) deniedAfter = true;
       }
@@ -438,7 +443,7 @@ export class CompiledContext {
     // Only the item's own denial: the items after it stay denied, and a family, history or doubt
     // stays ("FHx: anemia, + GI bleed"), as does a denial written after the mention ("positive
     // occult blood not confirmed on repeat FIT", "+ melena ruled out": a review's probes).
-    const answer = deniedAfter ? undefined : this.itemAnswer(text, start, end, sEnd);
+    const answer = deniedAfter ? undefined : this.itemAnswer(text, start, end, sEnd, found.has(NEGATION));
     if (answer === AFFIRMING) found.delete(NEGATION);
     else if (answer === UNCERTAIN) {
       found.delete(NEGATION);
@@ -466,9 +471,13 @@ export class CompiledContext {
    * comma, a semicolon or a line's start ("..., (+) melena"; not "3+ melena", nor "Allergies:
    * +cyanocobalamin").
    */
-  private itemAnswer(text: string, start: number, end: number, sentenceEnd: number): number | undefined {
-    const before = this.signBefore(text, start) ?? this.wordBefore(text, start);
-    if (before) return itemBegins(text, before.from) ? before.answer : undefined;
+  private itemAnswer(text: string, start: number, end: number, sentenceEnd: number, denied: boolean): number | undefined {
+    const sign = this.signBefore(text, start);
+    if (sign) return itemBegins(text, sign.from) ? sign.answer : undefined;
+    // A word answers a denied item only (it affirms, or leaves open an item a denial's list holds).
+    if (!denied) return undefined;
+    const word = this.wordBefore(text, start);
+    if (word) return word.answer;
     if (!itemBegins(text, start)) return undefined;
     const own = wordEnd(text, start);
     if (own !== undefined && own < end && this.answers.get(phraseKey(text.slice(start, own))) === AFFIRMING) {
@@ -506,8 +515,10 @@ export class CompiledContext {
   private signBefore(text: string, start: number): { answer: number; from: number } | undefined {
     let i = start;
     if (text[i - 1] === ' ' || text[i - 1] === '\t') i--;
-    // Signs first: one may end in a letter ("+ve").
-    for (const a of this.signAnswers) {
+    // Only the signs that end in the character before (most mentions: none).
+    const signs = i > 0 ? this.signsByEnd.get(text[i - 1]!.toLowerCase()) : undefined;
+    if (!signs) return undefined;
+    for (const a of signs) {
       if (i < a.sign.length || text.slice(i - a.sign.length, i).toLowerCase() !== a.sign) continue;
       if (this.marks.some((m) => m.mark.trim() === a.sign)) return undefined;
       return { answer: a.answer, from: i - a.sign.length };
@@ -522,7 +533,7 @@ export class CompiledContext {
     if (i === 0 || !isWordChar(text[i - 1]!)) return undefined;
     let w = i;
     while (w > 0 && i - w <= 16 && isWordChar(text[w - 1]!)) w--;
-    if (w > 0 && isWordChar(text[w - 1]!)) return undefined;
+    if ((w > 0 && isWordChar(text[w - 1]!)) || !itemBegins(text, w)) return undefined;
     return this.answers.get(phraseKey(text.slice(w, i))) === AFFIRMING ? { answer: AFFIRMING, from: w } : undefined;
   }
 
