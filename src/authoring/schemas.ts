@@ -600,12 +600,12 @@ function rulesetDefs(): Record<string, Schema> {
         'right-before': {
           ...ref('context-list'),
           description:
-            'Cues that qualify only the mention written right after them, nothing but spaces between ("off" in "off metformin since 2023"; not "off work, on metformin").',
+            'Cues that qualify only the mention written right after them, nothing but spaces between ("came off" in "came off metformin in May"; "came off aspirin because of melena" leaves the melena as it was).',
         },
         overlapping: {
           ...ref('context-list'),
           description:
-            'Cues that begin inside a mention and reread its end ("low normal" after the term "B12 low": "B12 low normal at 310"), written on one line with no spaced dash.',
+            'Cues that begin inside a mention and reread its end ("low normal" after the term "B12 low": "B12 low normal at 310"), written as one phrase (words one space or hyphen apart: not "B12 low\\n- Normal TSH").',
         },
         sections: {
           ...ref('context-list'),

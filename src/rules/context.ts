@@ -43,7 +43,8 @@ export interface CueLists {
   after: readonly string[];
   /**
    * Cues that qualify only the mention written right after them, nothing but spaces between:
-   * "off" before "metformin" ("off metformin since 2023"; not "off work, on metformin").
+   * "came off" before "metformin" ("came off metformin in May"; "came off aspirin because of
+   * melena" leaves the melena as it was).
    */
   rightBefore?: readonly string[];
   /**
@@ -179,8 +180,10 @@ interface Cue {
    * asks about the neuropathy.
    */
   tight: boolean;
-  /** A joined cue: right before its mention (forward), or begun inside it (backward). Joined cues
-   * are written as one phrase: on one line, with no spaced dash ("B12 low\n- Normal TSH"). */
+  /**
+   * A joined cue: right before its mention (forward), or begun inside it (backward). Joined cues
+   * are written as one phrase, words one space or hyphen apart ("B12 low\n- Normal TSH" is none).
+   */
   joined: boolean;
   /**
    * A cue written as a heading, ending with its colon ("Allergies:"): its scope is the sentence
