@@ -72,19 +72,20 @@ function nextToDose(after: string): boolean {
 function routeWords(text: string, sentence: readonly [number, number], hit: TermHit): DoseWords {
   // Within reach of the name on each side: a sentence of thousands of B12 names is read in time
   // linear in its length (a 128 KB sentence of "B12 150 pg/mL, " took 7 s).
-  const last =
-    text
-      .slice(Math.max(sentence[0], hit.index - ROUTE_REACH), hit.index)
-      .trimEnd()
-      .split(/\s+/)
-      .pop() ?? '';
-  // Not across a comma or semicolon: "Pt forgot to self-inject, cyanocobalamin 1000 mcg IM given" (a review).
-  const before = /[,;]$/.test(last) ? '' : last;
+  const tokens = text
+    .slice(Math.max(sentence[0], hit.index - ROUTE_REACH), hit.index)
+    .trimEnd()
+    .split(/\s+/)
+    .slice(-ELSEWHERE_BEFORE);
+  // Only the dose's own clause: "Pt forgot to self-inject, cyanocobalamin 1000 mcg IM given" (a review).
+  const own = tokens.slice(tokens.findLastIndex((t) => /[,;]$/.test(t)) + 1);
+  const before = own[own.length - 1] ?? '';
   const after = text.slice(hit.index + hit.length, Math.min(sentence[1], hit.index + hit.length + ROUTE_REACH));
   const dose = DOSE_AND_UNIT.exec(after);
   // To the clause's end, or a reason's start: "2000 mcg given today since gummies were not helping".
   const rest = dose ? after.slice(dose.index + dose[0].length).split(/[,;(]|\b(?:since|because|as|but|due to)\b/i)[0]! : '';
-  return { words: `${before} ${rest.trim().split(/\s+/).slice(0, DOSE_ROUTE_WORDS).join(' ')}`, clause: `${before} ${rest}` };
+  const next = rest.trim().split(/\s+/).slice(0, DOSE_ROUTE_WORDS).join(' ');
+  return { words: `${before} ${next}`, lead: own.join(' '), next, clause: `${own.join(' ')} ${rest}` };
 }
 
 /**
@@ -94,32 +95,45 @@ function routeWords(text: string, sentence: readonly [number, number], hit: Term
  */
 interface DoseWords {
   words: string;
+  /** Up to ELSEWHERE_BEFORE words before the drug's name, in its clause ("on home self-injections of"). */
+  lead: string;
+  /** The DOSE_ROUTE_WORDS words after the unit. */
+  next: string;
   clause: string;
 }
 
 /**
- * Whether a dose's words say it was given elsewhere: an elsewhere phrase before the words' first
- * stop (a reason, an alternative, what comes next, the dose's day: "2000 mcg IM for falls at
- * home", "1000 mcg IM today then at home weekly"), where "for" stops nothing that an elsewhere
- * phrase follows at once ("1000 mcg for home self-injection"); and no word of `here` in the
+ * Whether a dose's words say it was given elsewhere: an elsewhere phrase in the three words before
+ * the drug's name, in its clause ("on home self-injections of cyanocobalamin 2000 mcg"), or after
+ * the unit before the words' first stop (a reason, an alternative, what comes next, the dose's day:
+ * "2000 mcg IM for falls at home", "1000 mcg IM today then at home weekly"), where "for" stops
+ * nothing that an elsewhere phrase follows at once ("1000 mcg for home self-injection"); and no word of `here` in the
  * dose's clause before an alternative ("at home instead of in clinic"), outside an elsewhere
  * phrase, affirmed. Reviews' probes.
  */
 function givenElsewhere(w: DoseWords, away: TermFinder, here: TermFinder | undefined): boolean {
-  const hits = away.find(w.words);
-  if (hits.length === 0) return false;
-  let stop = w.words.length;
-  for (const m of w.words.matchAll(ELSEWHERE_STOPS)) {
-    if (/^for$/i.test(m[0]) && hits.some((h) => h.index === m.index + m[0].length + 1)) continue;
-    stop = m.index;
-    break;
-  }
-  if (!hits.some((h) => h.index < stop)) return false;
+  if (away.find(w.lead).length === 0 && !awayAfter(w.next, away)) return false;
   const clause = w.clause.split(ALTERNATIVE)[0]!;
   const awayHits = away.find(clause);
   const inside = (g: TermHit): boolean => awayHits.some((e) => g.index >= e.index && g.index + g.length <= e.index + e.length);
   return !(here?.find(clause) ?? []).some((g) => g.assertion === 'affirmed' && !inside(g));
 }
+
+/** Whether the words after a dose's unit name an elsewhere phrase before their first stop. */
+function awayAfter(next: string, away: TermFinder): boolean {
+  const hits = away.find(next);
+  if (hits.length === 0) return false;
+  let stop = next.length;
+  for (const m of next.matchAll(ELSEWHERE_STOPS)) {
+    if (/^for$/i.test(m[0]) && hits.some((h) => h.index === m.index + m[0].length + 1)) continue;
+    stop = m.index;
+    break;
+  }
+  return hits.some((h) => h.index < stop);
+}
+
+/** How many words before a drug's name may say it was given elsewhere ("on home self-injections of cyanocobalamin"). */
+const ELSEWHERE_BEFORE = 3;
 
 /** Where the words after a dose stop saying where it was given: a reason, an alternative, what comes next, its day. */
 const ELSEWHERE_STOPS = /\b(?:for|instead of|rather than|then|with|today)\b/gi;
@@ -371,7 +385,7 @@ export const dose: ConditionModule<Options> = {
     elsewhere: {
       type: 'terms',
       description:
-        'With `notes`: words that, where `except`\'s are read and before the first of "for", "instead of", "rather than", "then", "with" or "today", say a dose was given somewhere else or by the patient (at home, self-injected, given elsewhere): such a dose is not the line\'s, whatever route its words name ("self-injects cyanocobalamin 1000 mcg IM weekly at home"; not "2000 mcg IM for falls at home", "1000 mcg IM today then at home weekly"), unless its clause says it was given here (`here`). The word before the drug\'s name is read only in the dose\'s clause. A term list name, or a list of words.',
+        'With `notes`: words that, in the three words before the drug\'s name (in its clause) or after its unit before the first of "for", "instead of", "rather than", "then", "with" or "today", say a dose was given somewhere else or by the patient (at home, self-injected, given elsewhere): such a dose is not the line\'s, whatever route its words name ("self-injects cyanocobalamin 1000 mcg IM weekly at home"; not "2000 mcg IM for falls at home", "1000 mcg IM today then at home weekly"), unless its clause says it was given here (`here`). The word before the drug\'s name is read only in the dose\'s clause. A term list name, or a list of words.',
     },
     here: {
       type: 'terms',
