@@ -91,6 +91,11 @@ const PACKAGE_REACH = 40;
  * a mass. Undefined when the text holds neither (a concentration alone is not a dose).
  */
 export function parseDose(text: string, isPackage?: (after: string) => boolean): Dose | undefined {
+  return findDose(text, isPackage)?.dose;
+}
+
+/** The first dose written in a text (as `parseDose` reads it) and where its writing starts and ends. */
+export function findDose(text: string, isPackage?: (after: string) => boolean): { dose: Dose; start: number; end: number } | undefined {
   if (text.length > 2000) text = text.slice(0, 2000);
   const concentration = all(CONCENTRATION, text)[0];
   if (concentration) {
@@ -105,13 +110,14 @@ export function parseDose(text: string, isPackage?: (after: string) => boolean):
       const mass = unitOf(MASS_UNITS, cm!);
       const per = unitOf(VOLUME_UNITS, cv!);
       if (unit === undefined || mass === undefined || per === undefined) return undefined;
-      return { value: num(v!), unit, concentration: { value: num(c!), unit: `${mass}/${per}` } };
+      const dose = { value: num(v!), unit, concentration: { value: num(c!), unit: `${mass}/${per}` } };
+      return { dose, start: Math.min(volume.start, concentration.start), end: Math.max(volume.end, concentration.end) };
     }
   }
   const mass = all(MASS_AMOUNT, text).find((x) => !concentration || !overlaps(x, concentration));
   if (!mass) return undefined;
   const unit = unitOf(MASS_UNITS, mass.m[2]!);
-  return unit === undefined ? undefined : { value: num(mass.m[1]!), unit };
+  return unit === undefined ? undefined : { dose: { value: num(mass.m[1]!), unit }, start: mass.start, end: mass.end };
 }
 
 /** A concentration written on its own ("1000 mcg/mL"), for a dose given as a volume. */

@@ -1,5 +1,5 @@
 import type { Dose, Note } from '../../chart/model.js';
-import { formatDose, parseDose } from '../../chart/dose.js';
+import { findDose, formatDose } from '../../chart/dose.js';
 import { normalizeUnit } from '../../chart/units.js';
 import { noteEvidence, serviceEvidence } from '../evidence.js';
 import type { TermFinder, TermHit } from '../terms.js';
@@ -52,14 +52,14 @@ function micrograms(d: Dose): number | undefined {
 }
 
 /**
- * Whether the first number after a mention of the drug follows it closely: no comma, semicolon or
- * colon, and at most three words between ("cyanocobalamin injection given today 1000 mcg"). "B12
- * deficiency secondary to metformin 1000 mg" writes another drug's dose.
+ * Whether a dose after a mention of the drug, at `start` (the first number, a quick first test;
+ * then the dose itself), follows it closely: no comma, semicolon or colon, and at most three words
+ * between ("cyanocobalamin injection given today 1000 mcg"). "B12 deficiency secondary to
+ * metformin 1000 mg" writes another drug's dose.
  */
-function nextToDose(after: string): boolean {
-  const digit = after.search(/\d/);
-  if (digit < 0) return false;
-  const between = after.slice(0, digit);
+function nextToDose(after: string, start = after.search(/\d/)): boolean {
+  if (start < 0) return false;
+  const between = after.slice(0, start);
   return !/[,;:]/.test(between) && between.split(/\s+/).filter((w) => /[A-Za-z]/.test(w)).length <= 3;
 }
 
@@ -69,7 +69,7 @@ function nextToDose(after: string): boolean {
  * unit, to the clause's end ("2000 mcg once daily by mouth"; not "2000 mcg IM given, oral B12
  * failed" or "2000 mcg intramuscular (not oral) given"; reviews).
  */
-function routeWords(text: string, sentence: readonly [number, number], hit: TermHit): DoseWords {
+function routeWords(text: string, sentence: readonly [number, number], hit: TermHit, doseEnd: number): DoseWords {
   // Within reach of the name on each side: a sentence of thousands of B12 names is read in time
   // linear in its length (a 128 KB sentence of "B12 150 pg/mL, " took 7 s).
   const tokens = text
@@ -80,10 +80,13 @@ function routeWords(text: string, sentence: readonly [number, number], hit: Term
   // Only the dose's own clause: "Pt forgot to self-inject, cyanocobalamin 1000 mcg IM given" (a review).
   const own = tokens.slice(tokens.findLastIndex((t) => /[,;]$/.test(t)) + 1);
   const before = own[own.length - 1] ?? '';
-  const after = text.slice(hit.index + hit.length, Math.min(sentence[1], hit.index + hit.length + ROUTE_REACH));
-  const dose = DOSE_AND_UNIT.exec(after);
+  // After the dose the line takes (`doseEnd`, from the name's end), within reach: not a lab value
+  // written first ("Vitamin B12 deficiency (B12 160 in 3/2026) on home self-injections of
+  // cyanocobalamin 2000 mcg": a review's probe).
+  const from = hit.index + hit.length + doseEnd;
+  const after = from <= hit.index + hit.length + ROUTE_REACH ? text.slice(from, Math.min(sentence[1], from + ROUTE_REACH)) : '';
   // To the clause's end, or a reason's start: "2000 mcg given today since gummies were not helping".
-  const rest = dose ? after.slice(dose.index + dose[0].length).split(/[,;(]|\b(?:since|because|as|but|due to)\b/i)[0]! : '';
+  const rest = after.split(/[,;(]|\b(?:since|because|as|but|due to)\b/i)[0]!;
   const next = rest.trim().split(/\s+/).slice(0, DOSE_ROUTE_WORDS).join(' ');
   return { words: `${before} ${next}`, lead: own.join(' '), next, clause: `${own.join(' ')} ${rest}` };
 }
@@ -140,8 +143,6 @@ const ELSEWHERE_STOPS = /\b(?:for|instead of|rather than|then|with|today)\b/gi;
 /** An alternative: what follows it was not done ("at home instead of in clinic"). */
 const ALTERNATIVE = /\b(?:instead of|rather than)\b/i;
 
-/** A dose's number and the unit after it ("2000 mcg", "1 mL", "1,000mcg"). */
-const DOSE_AND_UNIT = /\d[\d.,]*\s*[A-Za-z\u00b5\u03bc/]+/;
 /** How far after a drug's name, in characters, a dose is read. */
 const DOSE_REACH = 2000;
 /** How far from a drug's name, in characters, the words of its route are read. */
@@ -182,10 +183,13 @@ function doseInNotes(notes: readonly Note[], r: NoteDoseReading): NoteDose | und
       // As far as a dose is read (parseDose reads 2,000 characters at most).
       const after = note.text.slice(hit.index + hit.length, Math.min(end, hit.index + hit.length + DOSE_REACH));
       if (!nextToDose(after)) continue;
+      const found = findDose(after, r.isPackage);
+      // The dose itself close after the name, not only a number: "Vitamin B12 deficiency (B12 160
+      // in 3/2026) on home self-injections of cyanocobalamin 2000 mcg" is cyanocobalamin's dose.
+      if (!found || micrograms(found.dose) === undefined || !nextToDose(after, found.start)) continue;
+      const dose = found.dose;
       // Nor one taken another way: "was taking vitamin B12 2000 mcg by mouth daily" (a coder's review).
-      if (r.elsewhere?.(routeWords(note.text, hit.sentence, hit))) continue;
-      const dose = parseDose(after, r.isPackage);
-      if (!dose || micrograms(dose) === undefined) continue;
+      if (r.elsewhere?.(routeWords(note.text, hit.sentence, hit, found.end))) continue;
       // Nor one a medication list names: what the patient takes, however it is taken ("Home meds:
       // cyanocobalamin 2000 mcg IM monthly" is no dose given today).
       if (r.listed?.(note, hit.index)) continue;
