@@ -100,7 +100,7 @@ interface DoseWords {
   words: string;
   /** Up to ELSEWHERE_BEFORE words before the drug's name, in its clause ("on home self-injections of"). */
   lead: string;
-  /** The DOSE_ROUTE_WORDS words after the unit. */
+  /** The DOSE_ROUTE_WORDS words after the dose (after its last unit: "1000 mcg/mL 1 mL"). */
   next: string;
   clause: string;
 }
@@ -108,11 +108,9 @@ interface DoseWords {
 /**
  * Whether a dose's words say it was given elsewhere: an elsewhere phrase in the three words before
  * the drug's name, in its clause ("on home self-injections of cyanocobalamin 2000 mcg"), or after
- * the unit before the words' first stop (a reason, an alternative, what comes next, the dose's day:
- * "2000 mcg IM for falls at home", "1000 mcg IM today then at home weekly"), where "for" stops
- * nothing that an elsewhere phrase follows at once ("1000 mcg for home self-injection"); and no word of `here` in the
- * dose's clause before an alternative ("at home instead of in clinic"), outside an elsewhere
- * phrase, affirmed. Reviews' probes.
+ * the dose before the words' first stop (`awayAfter`); and no word of `here` in the dose's clause
+ * before an alternative ("at home instead of in clinic"), outside an elsewhere phrase, affirmed.
+ * Reviews' probes.
  */
 function givenElsewhere(w: DoseWords, away: TermFinder, here: TermFinder | undefined): boolean {
   if (away.find(w.lead).length === 0 && !awayAfter(w.next, away)) return false;
@@ -122,7 +120,12 @@ function givenElsewhere(w: DoseWords, away: TermFinder, here: TermFinder | undef
   return !(here?.find(clause) ?? []).some((g) => g.assertion === 'affirmed' && !inside(g));
 }
 
-/** Whether the words after a dose's unit name an elsewhere phrase before their first stop. */
+/**
+ * Whether the words after a dose name an elsewhere phrase before their first stop: a reason, an
+ * alternative, what comes next, the dose's day ("2000 mcg IM for falls at home", "1000 mcg IM
+ * today then at home weekly"); "for" stops nothing that an elsewhere phrase follows at once ("1000
+ * mcg for home self-injection").
+ */
 function awayAfter(next: string, away: TermFinder): boolean {
   const hits = away.find(next);
   if (hits.length === 0) return false;
