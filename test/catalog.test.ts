@@ -354,6 +354,8 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLU-F-DASH-RESOLVED-YEAR', // "GI bleed - resolved 2019"
       'BLU-F-COMMA-RESOLVED-YEAR', // "GI bleed, resolved 2019"
       'BLU-F-PLUS-MINUS-MELENA', // "denies nausea, vomiting, +/- melena": equivocal, not denied
+      'BLU-F-IF-FIT-POSITIVE', // "if FIT positive will refer GI": a result planned for
+      'BLU-F-POSSIBLE-IN-DENIAL', // "denies nausea, vomiting, possible melena": the item's own doubt
     ]);
     // Blood loss the notes only suspect is named as such.
     expect(f.find((x) => x.chartId === 'BLU-F-SUSPECTED')!.message).toContain(
@@ -362,12 +364,16 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
     expect(f.find((x) => x.chartId === 'BLU-F-PLUS-MINUS-MELENA')!.message).toContain(
       'its notes document bleeding only as possible ("GI: denies nausea, vomiting, +/- melena")',
     );
+    expect(f.find((x) => x.chartId === 'BLU-F-POSSIBLE-IN-DENIAL')!.message).toContain(
+      'its notes document bleeding only as possible ("Denies nausea, vomiting, possible melena")',
+    );
     expect(f[2]!.message).toContain('its notes do not document bleeding (the measured blood loss is minimal). Query the provider');
     expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');
     expect(f[2]!.evidence).toContainEqual(expect.objectContaining({ kind: 'note', term: 'Estimated blood loss' }));
     expect(fired('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes')).toEqual([
       'BLC-F-BLACK-STOOLS', // "no black stools or blood in the stool"
       'BLC-F-COLON', // "Melena: no": a template's item answered after its colon
+      'BLC-F-IF-POSITIVE-FOBT', // "If positive FOBT, will refer": a result planned for
       'BLC-F-LIST-AFTER', // "denies nausea after eating, ..., melena": "after" ends no denial list
       'BLC-F-LONG-DENIAL-LIST', // a denial reaches the end of a list of short items
       'BLC-F-LONG-DENIAL-UNJOINED', // ... whether or not "or" joins its last item
@@ -377,6 +383,8 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F-NEG-FOR', // "neg for melena, hematochezia or hematemesis"
       'BLC-F-NOT-HAD', // "has not had melena", "never had hematemesis"
       'BLC-F-POSITIVE-TEST-IN-LIST', // "denies melena, hematochezia, positive FOBT or ...": every item denied
+      'BLC-F-RESULT-AS-LAST-WORD-IN-LIST', // "..., FOBT positive or ...": likewise
+      'BLC-F-ROW-ANSWERED-NO', // "Melena no, hematochezia no": each item answered after its words
       'BLC-F-SIGN-THEN-RULED-OUT', // "+ melena ruled out": the item's own denial stays
       'BLC-F-SIGNS', // "Melena? -": a template's question answered by a sign
       'BLC-F-YES-NO-BOXES', // "Melena: [ ] Yes [x] No": the ticked box answers
@@ -487,6 +495,7 @@ describe('doses written as a volume with its concentration, and the configured i
       'UNITS-F-FORGOT-SELF-INJECT-COMMA',
       'UNITS-F-GIVEN-AT-HOME-VISIT',
       'UNITS-F-AT-HOME-IN-REASON',
+      'UNITS-F-OUTSIDE-DOSE-BILLED',
     ]);
     expect(f[2]!.message).toBe(
       'J3420 is billed with 2 unit(s), but the documented dose of 1 mL of 1000 mcg/mL (1000 mcg) is 1 unit(s) of J3420 (up to 1000 mcg each). Correct the units.',

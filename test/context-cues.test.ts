@@ -309,6 +309,20 @@ describe('every cue of the built-in context decides a reading that is different 
       ['IDA, positive bleeding not confirmed on repeat FIT x3', 'negated'],
       ['Dark stools on iron, + bleeding ruled out by negative guaiac', 'negated'],
       ['Denies nausea, pos bleeding ruled out on repeat', 'negated'],
+      // An item answered after its words, a space or a spaced dash between, and nothing more in it
+      // (a later review's probes).
+      ['Nausea - no, vomiting - no, bleeding - yes', 'affirmed'],
+      ['Bleeding no, nausea no', 'negated'],
+      ['Fever no. Bleeding - no.', 'negated'],
+      ['Bleeding unsure.', 'possible'],
+      ['Bleeding no longer', 'historical'], // "no" does not end the item
+      ['Bleeding no change since May', 'affirmed'],
+      ['Labs:\n- bleeding', 'affirmed'], // a bullet's dash denies nothing
+      // A doubt that begins an item of a denial's list is the item's own.
+      ['Denies nausea, vomiting, possible bleeding', 'possible'],
+      ['Denies nausea, maybe bleeding', 'possible'],
+      ['Denies possible bleeding', 'negated'],
+      ['Denies bleeding, possible nausea', 'negated'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });
@@ -329,6 +343,16 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Bleeding: [x] No change', 'affirmed'], // no whole answer
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
+  test('a term that ends in an affirming answer begins its own item the same way: "..., FOBT positive x2"', () => {
+    const found = new TermMatcher(['fobt positive', 'melena'], new CompiledContext(base))
+      .find(
+        'Denies melena or hematochezia, FOBT positive x2. Denies melena, hematochezia, FOBT positive or prior abnormal colonoscopy.',
+        '',
+      )
+      .map((h) => `${h.term}:${h.assertion}`);
+    expect(found).toEqual(['melena:negated', 'FOBT positive:affirmed', 'melena:negated', 'FOBT positive:negated']);
   });
 
   test('a term that begins with an affirming answer begins its own item: "..., positive FOBT" is no denied item', () => {

@@ -400,14 +400,24 @@ export class CompiledContext {
     const limit = 3 * (Math.max(this.config.window.forward, this.config.window.backward) + 2);
     const text = a.text;
     let k = firstCueAtOrAfter(cues, start);
+    // The last denial that reaches the mention, and the last doubt that begins a list's item.
+    let deniedAt = -1;
+    let doubtedItemAt = -1;
     for (let j = k - 1, steps = 0; j >= 0 && steps < limit; j--, steps++) {
       const c = cues[j]!;
       // A heading cue ends where the sentence begins (its colon ends the one before).
       const before = c.start < sStart;
       if (before && !(c.heading && c.end === sStart)) break;
-      if (c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start))) found.add(c.cat);
+      if (c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start))) {
+        found.add(c.cat);
+        if (c.cat === NEGATION) deniedAt = Math.max(deniedAt, c.start);
+        else if (c.cat === UNCERTAIN && itemBegins(text, c.start)) doubtedItemAt = Math.max(doubtedItemAt, c.start);
+      }
       if (before) break;
     }
+    // A doubt that begins an item of a denial's list is that item's own: "Denies nausea, vomiting,
+    // possible melena" doubts the melena (not "denies possible melena").
+    if (doubtedItemAt > deniedAt && deniedAt >= 0) found.delete(NEGATION);
     // Cues after it that reach back to it (a denial there is the item's own: `deniedAfter`).
     let deniedAfter = false;
     k = firstCueAtOrAfter(cues, start + 1);
@@ -448,6 +458,7 @@ export class CompiledContext {
     // occult blood not confirmed on repeat FIT", "+ melena ruled out": a review's probes).
     const answer = deniedAfter ? undefined : this.itemAnswer(text, start, end, sEnd, found.has(NEGATION));
     if (answer === AFFIRMING) found.delete(NEGATION);
+    else if (answer === NEGATION) found.add(NEGATION);
     else if (answer === UNCERTAIN) {
       found.delete(NEGATION);
       found.add(UNCERTAIN);
@@ -476,25 +487,51 @@ export class CompiledContext {
    */
   private itemAnswer(text: string, start: number, end: number, sentenceEnd: number, denied: boolean): number | undefined {
     const sign = this.signBefore(text, start);
-    if (sign) return itemBegins(text, sign.from) ? sign.answer : undefined;
+    // A sign that denies is most often a bullet ("- B12 low"): it denies nothing here.
+    if (sign) return itemBegins(text, sign.from) && sign.answer !== NEGATION ? sign.answer : undefined;
+    // An item of its own, answered after its words ("Melena no,", "Melena - no.", "Melena unsure."):
+    // a denial or a doubt.
+    if (!denied) return rowBegins(text, start) ? this.itemClosedBy(text, end, DOUBTS) : undefined;
     // A word answers a denied item only (it affirms, or leaves open an item a denial's list holds).
-    if (!denied) return undefined;
     const word = this.wordBefore(text, start);
     if (word) return word.answer;
     if (!itemBegins(text, start)) return undefined;
-    const own = wordEnd(text, start);
-    if (own !== undefined && own < end && this.answers.get(phraseKey(text.slice(start, own))) === AFFIRMING) {
+    if (this.affirmsItself(text, start, end)) {
       const rest = text.slice(end, sentenceEnd);
       const more = LIST_GOES_ON.exec(rest);
       // A statement (words after the term in its item) or the list's last item.
       return !more || /\w/.test(rest.slice(0, more.index)) ? AFFIRMING : undefined;
     }
     // A word after the mention that ends its item, in a row of items each answered so: "Nausea
-    // no, vomiting no, melena yes" (not "No nausea, vomiting, melena present").
+    // no, vomiting no, melena yes", "Nausea - no, melena - yes" (not "No nausea, vomiting, melena
+    // present").
     if (!this.afterAnswered(text, start)) return undefined;
-    const k = text[end] === ' ' || text[end] === '\t' ? end + 1 : end;
-    const after = k > end ? this.wordAnswerSpan(text, k) : undefined;
-    if (!after || (after.answer !== AFFIRMING && after.answer !== UNCERTAIN)) return undefined;
+    return this.itemClosedBy(text, end, ANSWERED);
+  }
+
+  /**
+   * Whether the mention's own first or last word is an affirming answer: "positive FOBT", "FOBT
+   * positive" (a term that states a result).
+   */
+  private affirmsItself(text: string, start: number, end: number): boolean {
+    const own = wordEnd(text, start);
+    if (own !== undefined && own < end && this.answers.get(phraseKey(text.slice(start, own))) === AFFIRMING) return true;
+    let last = end;
+    while (last > start && end - last < 16 && isWordChar(text[last - 1]!)) last--;
+    return last > start && last < end && !isWordChar(text[last - 1]!) && this.answers.get(phraseKey(text.slice(last, end))) === AFFIRMING;
+  }
+
+  /**
+   * An answer of `wants` (AFFIRMING or categories) written right after a mention that ends at `end`,
+   * a space, a spaced dash or a colon between, if it ends the mention's item: "melena yes,",
+   * "melena - yes.", "melena no" at a line's end (not "melena no longer", "melena none since May").
+   */
+  private itemClosedBy(text: string, end: number, wants: readonly number[]): number | undefined {
+    let k = skipped(text, end, ' \t');
+    if (k === end) return undefined;
+    if ((text[k] === '-' || text[k] === '\u2013') && (text[k + 1] === ' ' || text[k + 1] === '\t')) k = skipped(text, k + 1, ' \t');
+    const after = this.wordAnswerSpan(text, k);
+    if (!after || !wants.includes(after.answer)) return undefined;
     const e = skipped(text, after.end, ' \t');
     return e >= text.length || ',;.\n\r'.includes(text[e]!) ? after.answer : undefined;
   }
@@ -1403,6 +1440,16 @@ function itemBegins(text: string, from: number): boolean {
   return k < 0 || ',;\n\r'.includes(text[k]!);
 }
 
+/**
+ * Whether a row's item begins at `from`: where a list's item does, or after a sentence's period
+ * ("Fever no. Melena no.").
+ */
+function rowBegins(text: string, from: number): boolean {
+  let k = from - 1;
+  while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+  return k < 0 || ',;.\n\r'.includes(text[k]!);
+}
+
 /** More items after a list's item, to its sentence's end: a comma, a semicolon, "or", "and", "nor". */
 const LIST_GOES_ON = /[,;]|\b(?:or|and|nor)\b/i;
 
@@ -1414,6 +1461,10 @@ const AFFIRMING = -1;
 
 /** The category of an answer that leaves the question open. */
 const UNCERTAIN = CUE_CATEGORIES.indexOf('uncertainty');
+
+/** The answers after an item's words that change a mention read as affirmed, and one read as denied. */
+const DOUBTS: readonly number[] = [NEGATION, UNCERTAIN];
+const ANSWERED: readonly number[] = [AFFIRMING, UNCERTAIN];
 
 /** "+/-": an answer that leaves the question open. */
 const EQUIVOCAL = Symbol('equivocal');
