@@ -117,6 +117,7 @@ export async function lintInputs(
    * between two; `whole` when they are all the run lints (no shard, no Bulk Data export or log).
    */
   singles?: (files: readonly string[], next: () => Promise<void>, whole: boolean) => Promise<FileOutcome[]>,
+  heavy?: HeavyCharts,
 ): Promise<FileOutcome[]> {
   const all = partitionInputs(paths, options.inputFormat ?? 'auto');
   const folder = (abs: string): string => display(dirname(abs));
@@ -149,7 +150,7 @@ export async function lintInputs(
   }
   for (const group of inputs.exports) {
     await next();
-    pushAll(out, await lintBulk(group, display, engine, options, next));
+    pushAll(out, await lintBulk(group, display, engine, options, next, heavy));
   }
   const exportFolders = new Set(all.exports.map((group) => dirname(group[0]!)));
   for (const abs of inputs.logs) {
@@ -237,6 +238,15 @@ function bytesOf(files: readonly string[]): number {
   return total;
 }
 
+/**
+ * Where a patient's chart is linted when its resources are over `limit` characters: in a worker
+ * thread, this one waiting, so that Ctrl-C is heard while tens of megabytes of notes are read.
+ */
+export interface HeavyCharts {
+  limit: number;
+  lint: (chart: Chart) => Promise<UnlocatedFinding[]>;
+}
+
 /** Patients between two checkpoints (Ctrl-C) of an export. */
 const CHECK_EVERY = 1024;
 
@@ -247,6 +257,7 @@ async function lintBulk(
   engine: ChartLinter,
   options: LintFileOptions,
   checkpoint: () => Promise<void>,
+  heavy?: HeavyCharts,
 ): Promise<FileOutcome[]> {
   const outcomes = files.map((f) => emptyOutcome(display(f)));
   const found = new BulkFindings(outcomes, bytesOf(files) >= streamThreshold());
@@ -281,9 +292,10 @@ async function lintBulk(
         const adapted = adaptFhirEntries(entries, { map, where: 'export', external, notRead });
         const unlocated: UnlocatedFinding[] = [...adapted.findings];
         home.charts += adapted.charts.length;
+        const elsewhere = heavy && sources.reduce((n, s) => n + s.text.length, 0) > heavy.limit;
         for (const chart of adapted.charts) {
           home.encounters += chart.encounters.length;
-          pushAll(unlocated, engine.lint(chart, options.debug, options.queries !== false));
+          pushAll(unlocated, elsewhere ? await heavy.lint(chart) : engine.lint(chart, options.debug, options.queries !== false));
         }
         if (options.collectSensitive) keepQuotedInExport(adapted.charts, unlocated, entries, sources, outcomes, engine.knownText);
         locate(unlocated, sources, outcomes, found);

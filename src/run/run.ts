@@ -14,7 +14,8 @@ import type { FileResult, Report, Summary } from '../report/types.js';
 import { discover, displayPath } from './discover.js';
 import { sensitiveKey } from '../report/redact.js';
 import { lintInputs } from './lint-bulk.js';
-import { compareFindings, DEFAULT_MAX_FILE_SIZE, type FileOutcome } from './lint-file.js';
+import { chartWorker } from './workers.js';
+import { compareFindings, DEFAULT_MAX_FILE_SIZE, inlineLimit, type FileOutcome } from './lint-file.js';
 import { lintFiles, type Scheduled, type ScheduleOptions, type ScheduleStats } from './schedule.js';
 import type { Replayed } from './replay.js';
 import { inShard, type Shard } from './shard.js';
@@ -90,6 +91,23 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const display = (abs: string): string => displayPath(abs, options.cwd);
   let stats: ScheduleStats | undefined;
   let replay: Pick<Scheduled, 'replayed' | 'replayAs'> = {};
+  // A Bulk Data export's patient over the inline limit is linted by a worker, this thread waiting (Ctrl-C).
+  const spec = options.schedule?.spec;
+  const heavy =
+    spec !== undefined
+      ? chartWorker(
+          {
+            jobs: 2,
+            spec,
+            lint: lintOptions,
+            fingerprint: engine.ruleset.fingerprint,
+            stats: engine.stats !== undefined,
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(engine.stats ? { ruleStats: engine.stats } : {}),
+          },
+          (chart) => engine.lint(chart, lintOptions.debug, options.queries !== false),
+        )
+      : undefined;
   const outcomes = await lintInputs(
     files,
     display,
@@ -118,7 +136,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
       };
       return scheduled.outcomes;
     },
-  );
+    heavy && { limit: inlineLimit(), lint: heavy.lint },
+  ).finally(() => heavy?.close());
   const sensitive = new Map<string, string[]>();
   for (const o of outcomes) {
     for (const [chartId, values] of o.sensitive ?? []) sensitive.set(sensitiveKey(o.file, chartId), values);

@@ -1,7 +1,8 @@
 /**
  * The body of a `--jobs` worker thread (see workers.ts): sets up the run's ruleset from its spec,
  * says which fingerprint it compiled, then lints the batches of files it is sent, or the lines of
- * a streamed NDJSON file that are too long to lint in the thread that handles Ctrl-C.
+ * a streamed NDJSON file or the charts of a Bulk Data export that are too large to lint in the
+ * thread that handles Ctrl-C.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine } from '../rules/engine.js';
@@ -30,6 +31,8 @@ port.on('message', (m: ToWorker) => {
     const budget = m.budget;
     const outcome = lintLineText(m.text, m.line, m.display, engine, data.lint, budget);
     post({ type: 'line-done', id: m.id, outcome, budget });
+  } else if (m.type === 'chart') {
+    post({ type: 'chart-done', id: m.id, findings: engine.lint(m.chart, data.lint.debug, data.lint.queries !== false) });
   } else {
     post({ type: 'stats', stats: [...(engine.stats ?? [])] });
   }

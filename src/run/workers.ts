@@ -8,6 +8,8 @@
  * which a general pool library (piscina, workerpool) would add a dependency for, not code.
  */
 import { Worker } from 'node:worker_threads';
+import type { Chart } from '../chart/model.js';
+import type { UnlocatedFinding } from '../finding.js';
 import type { RuleStats } from '../rules/engine.js';
 import type { Budget, FileOutcome, LintFileOptions } from './lint-file.js';
 import type { LineOutcome } from './lint-stream.js';
@@ -27,12 +29,14 @@ export interface WorkerData {
 export type ToWorker =
   | { type: 'batch'; id: number; files: FileTask[] }
   | { type: 'line'; id: number; text: string; line: number; display: string; budget: Budget }
+  | { type: 'chart'; id: number; chart: Chart }
   | { type: 'finish' };
 export type FromWorker =
   | { type: 'ready'; fingerprint: string }
   | { type: 'failed'; message: string }
   | { type: 'done'; id: number; outcomes: FileOutcome[] }
   | { type: 'line-done'; id: number; outcome: LineOutcome; budget: Budget }
+  | { type: 'chart-done'; id: number; findings: UnlocatedFinding[] }
   | { type: 'stats'; stats: [string, RuleStats][] };
 
 /** Below this many files the threads' start-up (about a third of a second each) costs more than they save. */
@@ -216,49 +220,51 @@ export async function lintInWorkers(
   return results.flatMap((r) => r!);
 }
 
+/** One task at a time for a solo worker: what to send, and how the reply is told and taken. */
+interface SoloTask<R> {
+  message: (id: number) => ToWorker;
+  reply: (m: FromWorker, id: number) => R | undefined;
+}
+
 /**
- * One worker for the lines of streamed NDJSON files that are over the inline limit, started when
- * the first such line comes: this thread waits for it, so a signal is heard while a line of tens
- * of megabytes is parsed and linted, and the wait ends at once (the worker is terminated by
- * `close`). Where no worker can start, the line is linted here (`fallback`).
+ * One worker that this thread waits for, task by task, started when the first task comes: a
+ * signal is heard while the worker parses and lints tens of megabytes, and the wait ends at once
+ * (the worker is terminated by `close`). Where no worker can start, or the worker stops (a fault,
+ * its memory), the task is done here (`fallback`), and so are the later ones: no chart is lost
+ * for want of a thread.
  */
-export function lineWorker(
-  options: PoolOptions & { signal?: AbortSignal; ruleStats?: Map<string, RuleStats> },
-  display: string,
-  fallback: (text: string, line: number, budget: Budget) => LineOutcome,
-): { lint: (text: string, line: number, budget: Budget) => Promise<LineOutcome>; close: () => Promise<void> } {
+function soloWorker(options: PoolOptions & { signal?: AbortSignal; ruleStats?: Map<string, RuleStats> }): {
+  run: <R>(task: SoloTask<R>, fallback: () => R, stopped: () => R) => Promise<R>;
+  close: () => Promise<void>;
+} {
   let worker: Promise<Worker | undefined> | undefined;
   let serial = 0;
   let closing = false;
-  const lint = async (text: string, line: number, budget: Budget): Promise<LineOutcome> => {
+  const run = async <R>(task: SoloTask<R>, fallback: () => R, stopped: () => R): Promise<R> => {
     const w = await untilAborted((worker ??= startWorker(options).catch(() => undefined)), options.signal);
-    if (!w) return fallback(text, line, budget);
+    if (!w) return fallback();
     const id = ++serial;
-    const answer = new Promise<LineOutcome>((resolvePromise) => {
-      const settle = (outcome: LineOutcome): void => {
+    const answer = new Promise<R>((resolvePromise) => {
+      const settle = (result: R): void => {
         w.off('message', onMessage);
         w.off('error', onLost);
         w.off('exit', onLost);
-        resolvePromise(outcome);
+        resolvePromise(result);
       };
       const onMessage = (m: FromWorker): void => {
-        if (m.type !== 'line-done' || m.id !== id) return;
-        Object.assign(budget, m.budget);
-        settle(m.outcome);
+        const result = task.reply(m, id);
+        if (result !== undefined) settle(result);
       };
-      // The worker stopped (a fault, its memory): the line is linted here, as it was before, and
-      // the file's later long lines too. No chart is lost for want of a thread.
       const onLost = (): void => {
         worker = Promise.resolve(undefined);
-        // Terminated by `close` (the run ended or was stopped): nothing waits for the line.
-        if (closing) return settle({ part: { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] } });
-        settle(fallback(text, line, budget));
+        // Terminated by `close` (the run ended or was stopped): nothing waits for the task.
+        settle(closing ? stopped() : fallback());
       };
       w.on('message', onMessage);
       w.once('error', onLost);
       w.once('exit', onLost);
     });
-    w.postMessage({ type: 'line', id, text, line, display, budget } satisfies ToWorker);
+    w.postMessage(task.message(id));
     return untilAborted(answer, options.signal);
   };
   const close = async (): Promise<void> => {
@@ -279,5 +285,53 @@ export function lineWorker(
     }
     await w.terminate();
   };
-  return { lint, close };
+  return { run, close };
+}
+
+/**
+ * One worker for the lines of streamed NDJSON files that are over the inline limit (soloWorker),
+ * started when the first such line comes. Where no worker can start, the line is linted here
+ * (`fallback`).
+ */
+export function lineWorker(
+  options: PoolOptions & { signal?: AbortSignal; ruleStats?: Map<string, RuleStats> },
+  display: string,
+  fallback: (text: string, line: number, budget: Budget) => LineOutcome,
+): { lint: (text: string, line: number, budget: Budget) => Promise<LineOutcome>; close: () => Promise<void> } {
+  const solo = soloWorker(options);
+  const lint = (text: string, line: number, budget: Budget): Promise<LineOutcome> =>
+    solo.run(
+      {
+        message: (id) => ({ type: 'line', id, text, line, display, budget }),
+        reply: (m, id) => {
+          if (m.type !== 'line-done' || m.id !== id) return undefined;
+          Object.assign(budget, m.budget);
+          return m.outcome;
+        },
+      },
+      () => fallback(text, line, budget),
+      () => ({ part: { file: display, findings: [], charts: 0, encounters: 0, chartRefs: [] } }),
+    );
+  return { lint, close: solo.close };
+}
+
+/**
+ * One worker for the charts of a Bulk Data export's patients whose resources are over the inline
+ * limit (soloWorker): the chart is adapted here and linted there, its findings located here.
+ */
+export function chartWorker(
+  options: PoolOptions & { signal?: AbortSignal; ruleStats?: Map<string, RuleStats> },
+  fallback: (chart: Chart) => UnlocatedFinding[],
+): { lint: (chart: Chart) => Promise<UnlocatedFinding[]>; close: () => Promise<void> } {
+  const solo = soloWorker(options);
+  const lint = (chart: Chart): Promise<UnlocatedFinding[]> =>
+    solo.run(
+      {
+        message: (id) => ({ type: 'chart', id, chart }),
+        reply: (m, id) => (m.type === 'chart-done' && m.id === id ? m.findings : undefined),
+      },
+      () => fallback(chart),
+      () => [],
+    );
+  return { lint, close: solo.close };
 }
