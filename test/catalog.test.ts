@@ -373,6 +373,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
     expect(fired('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes')).toEqual([
       'BLC-F-BLACK-STOOLS', // "no black stools or blood in the stool"
       'BLC-F-COLON', // "Melena: no": a template's item answered after its colon
+      'BLC-F-DOUBT-OWN-ITEM-ONLY', // "..., possible dark stools, melena or hematochezia": the doubt's item only
       'BLC-F-IF-POSITIVE-FOBT', // "If positive FOBT, will refer": a result planned for
       'BLC-F-LIST-AFTER', // "denies nausea after eating, ..., melena": "after" ends no denial list
       'BLC-F-LONG-DENIAL-LIST', // a denial reaches the end of a list of short items
@@ -384,6 +385,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F-NOT-HAD', // "has not had melena", "never had hematemesis"
       'BLC-F-POSITIVE-TEST-IN-LIST', // "denies melena, hematochezia, positive FOBT or ...": every item denied
       'BLC-F-RESULT-AS-LAST-WORD-IN-LIST', // "..., FOBT positive or ...": likewise
+      'BLC-F-RESULT-WORDS-IN-LIST', // "..., guaiac positive stools, or ...": no result stated
       'BLC-F-ROW-ANSWERED-NO', // "Melena no, hematochezia no": each item answered after its words
       'BLC-F-SIGN-THEN-RULED-OUT', // "+ melena ruled out": the item's own denial stays
       'BLC-F-SIGNS', // "Melena? -": a template's question answered by a sign
@@ -496,6 +498,8 @@ describe('doses written as a volume with its concentration, and the configured i
       'UNITS-F-GIVEN-AT-HOME-VISIT',
       'UNITS-F-AT-HOME-IN-REASON',
       'UNITS-F-OUTSIDE-DOSE-BILLED',
+      'UNITS-F-GIVEN-AT-HER-HOME',
+      'UNITS-F-AT-PCP-OFFICE',
     ]);
     expect(f[2]!.message).toBe(
       'J3420 is billed with 2 unit(s), but the documented dose of 1 mL of 1000 mcg/mL (1000 mcg) is 1 unit(s) of J3420 (up to 1000 mcg each). Correct the units.',

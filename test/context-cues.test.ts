@@ -323,6 +323,12 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Denies nausea, maybe bleeding', 'possible'],
       ['Denies possible bleeding', 'negated'],
       ['Denies bleeding, possible nausea', 'negated'],
+      // Not over a column gap, nor past the doubt's own item; "if" right before the mention only (a second review).
+      ['Bleeding        no', 'affirmed'],
+      ['Bleeding\tunknown', 'affirmed'],
+      ['Denies abdominal pain, possible nausea, bleeding or vomiting.', 'negated'],
+      ['If fit for surgery, colonoscopy next week for bleeding.', 'affirmed'],
+      ['Even if bleeding resolves, continue iron.', 'affirmed'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });
@@ -348,11 +354,19 @@ describe('every cue of the built-in context decides a reading that is different 
   test('a term that ends in an affirming answer begins its own item the same way: "..., FOBT positive x2"', () => {
     const found = new TermMatcher(['fobt positive', 'melena'], new CompiledContext(base))
       .find(
-        'Denies melena or hematochezia, FOBT positive x2. Denies melena, hematochezia, FOBT positive or prior abnormal colonoscopy.',
+        'Denies melena or hematochezia, FOBT positive x2. Denies melena, hematochezia, FOBT positive or prior abnormal colonoscopy. Denies melena, FOBT positive stools.',
         '',
       )
       .map((h) => `${h.term}:${h.assertion}`);
-    expect(found).toEqual(['melena:negated', 'FOBT positive:affirmed', 'melena:negated', 'FOBT positive:negated']);
+    // Only a count, a time or a place after it: "FOBT positive stools" is a thing denied.
+    expect(found).toEqual([
+      'melena:negated',
+      'FOBT positive:affirmed',
+      'melena:negated',
+      'FOBT positive:negated',
+      'melena:negated',
+      'FOBT positive:negated',
+    ]);
   });
 
   test('a term that begins with an affirming answer begins its own item: "..., positive FOBT" is no denied item', () => {

@@ -411,12 +411,13 @@ export class CompiledContext {
       if (c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start))) {
         found.add(c.cat);
         if (c.cat === NEGATION) deniedAt = Math.max(deniedAt, c.start);
-        else if (c.cat === UNCERTAIN && itemBegins(text, c.start)) doubtedItemAt = Math.max(doubtedItemAt, c.start);
+        else if (c.cat === UNCERTAIN && beginsOwnItem(text, c.start, c.end, start)) doubtedItemAt = Math.max(doubtedItemAt, c.start);
       }
       if (before) break;
     }
     // A doubt that begins an item of a denial's list is that item's own: "Denies nausea, vomiting,
-    // possible melena" doubts the melena (not "denies possible melena").
+    // possible melena" doubts the melena (not "denies possible melena"), and only it: "Denies
+    // abdominal pain, possible dark stools, melena or hematochezia" denies the melena.
     if (doubtedItemAt > deniedAt && deniedAt >= 0) found.delete(NEGATION);
     // Cues after it that reach back to it (a denial there is the item's own: `deniedAfter`).
     let deniedAfter = false;
@@ -496,11 +497,16 @@ export class CompiledContext {
     const word = this.wordBefore(text, start);
     if (word) return word.answer;
     if (!itemBegins(text, start)) return undefined;
-    if (this.affirmsItself(text, start, end)) {
+    const own = this.affirmsItself(text, start, end);
+    if (own) {
       const rest = text.slice(end, sentenceEnd);
       const more = LIST_GOES_ON.exec(rest);
-      // A statement (words after the term in its item) or the list's last item.
-      return !more || /\w/.test(rest.slice(0, more.index)) ? AFFIRMING : undefined;
+      const item = more ? rest.slice(0, more.index) : rest;
+      // A statement (words after the term in its item) or the list's last item; after a last word,
+      // only a count, a time or a place ("FOBT positive x2 at PCP"): "guaiac positive stools" is
+      // one thing the list denies.
+      if (own === 'last') return RESULT_TAIL.test(item) && (!more || /\w/.test(item)) ? AFFIRMING : undefined;
+      return !more || /\w/.test(item) ? AFFIRMING : undefined;
     }
     // A word after the mention that ends its item, in a row of items each answered so: "Nausea
     // no, vomiting no, melena yes", "Nausea - no, melena - yes" (not "No nausea, vomiting, melena
@@ -510,26 +516,31 @@ export class CompiledContext {
   }
 
   /**
-   * Whether the mention's own first or last word is an affirming answer: "positive FOBT", "FOBT
-   * positive" (a term that states a result).
+   * Which of the mention's own words, its first or its last, is an affirming answer: "positive
+   * FOBT", "FOBT positive" (a term that states a result).
    */
-  private affirmsItself(text: string, start: number, end: number): boolean {
+  private affirmsItself(text: string, start: number, end: number): 'first' | 'last' | undefined {
     const own = wordEnd(text, start);
-    if (own !== undefined && own < end && this.answers.get(phraseKey(text.slice(start, own))) === AFFIRMING) return true;
+    if (own !== undefined && own < end && this.answers.get(phraseKey(text.slice(start, own))) === AFFIRMING) return 'first';
     let last = end;
     while (last > start && end - last < 16 && isWordChar(text[last - 1]!)) last--;
-    return last > start && last < end && !isWordChar(text[last - 1]!) && this.answers.get(phraseKey(text.slice(last, end))) === AFFIRMING;
+    const affirms =
+      last > start && last < end && !isWordChar(text[last - 1]!) && this.answers.get(phraseKey(text.slice(last, end))) === AFFIRMING;
+    return affirms ? 'last' : undefined;
   }
 
   /**
    * An answer of `wants` (AFFIRMING or categories) written right after a mention that ends at `end`,
-   * a space, a spaced dash or a colon between, if it ends the mention's item: "melena yes,",
+   * a space or a spaced dash between, if it ends the mention's item: "melena yes,",
    * "melena - yes.", "melena no" at a line's end (not "melena no longer", "melena none since May").
    */
   private itemClosedBy(text: string, end: number, wants: readonly number[]): number | undefined {
-    let k = skipped(text, end, ' \t');
-    if (k === end) return undefined;
-    if ((text[k] === '-' || text[k] === '\u2013') && (text[k + 1] === ' ' || text[k + 1] === '\t')) k = skipped(text, k + 1, ' \t');
+    // One space, or a dash between two: a wider gap is a table's next column ("Metformin
+    // unknown" under "Last dose", "Pernicious anemia       no" under "New problem?").
+    if (text[end] !== ' ') return undefined;
+    let k = end + 1;
+    if ((text[k] === '-' || text[k] === '\u2013') && text[k + 1] === ' ') k += 2;
+    if (text[k] === ' ' || text[k] === '\t') return undefined;
     const after = this.wordAnswerSpan(text, k);
     if (!after || !wants.includes(after.answer)) return undefined;
     const e = skipped(text, after.end, ' \t');
@@ -1449,6 +1460,14 @@ function rowBegins(text: string, from: number): boolean {
   while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
   return k < 0 || ',;.\n\r'.includes(text[k]!);
 }
+
+/** Whether a cue at [from, to) begins a list's item that holds the mention at `start` ("..., possible melena"). */
+function beginsOwnItem(text: string, from: number, to: number, start: number): boolean {
+  return itemBegins(text, from) && !LIST_GOES_ON.test(text.slice(to, start));
+}
+
+/** What may follow a result stated by a term's last word, in its item: a count, a time, a place ("x2 at PCP", "on 9/1"). */
+const RESULT_TAIL = /^\s*(?:[.!]?\s*$|[x\u00d7]?\s*\d|(?:on|at|in|by|from|per|with|times|twice|today|yesterday)\b)/i;
 
 /** More items after a list's item, to its sentence's end: a comma, a semicolon, "or", "and", "nor". */
 const LIST_GOES_ON = /[,;]|\b(?:or|and|nor)\b/i;
