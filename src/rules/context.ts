@@ -503,8 +503,8 @@ export class CompiledContext {
       const more = LIST_GOES_ON.exec(rest);
       const item = more ? rest.slice(0, more.index) : rest;
       // A statement (words after the term in its item) or the list's last item; after a last word,
-      // only a count, a time or a place ("FOBT positive x2 at PCP"): "guaiac positive stools" is
-      // one thing the list denies.
+      // only a count or a day ("FOBT positive x2 at PCP"): "guaiac positive stools" is one thing
+      // the list denies.
       if (own === 'last') return RESULT_TAIL.test(item) && (!more || /\w/.test(item)) ? AFFIRMING : undefined;
       return !more || /\w/.test(item) ? AFFIRMING : undefined;
     }
@@ -1466,8 +1466,12 @@ function beginsOwnItem(text: string, from: number, to: number, start: number): b
   return itemBegins(text, from) && !LIST_GOES_ON.test(text.slice(to, start));
 }
 
-/** What may follow a result stated by a term's last word, in its item: a count, a time, a place ("x2 at PCP", "on 9/1"). */
-const RESULT_TAIL = /^\s*(?:[.!]?\s*$|[x\u00d7]?\s*\d|(?:on|at|in|by|from|per|with|times|twice|today|yesterday)\b)/i;
+/**
+ * What may follow a result stated by a term's last word, in its item: a count or a day ("x2 at
+ * PCP", "today"). Not a place or a source alone: "hemoccult positive at any prior visit",
+ * "guaiac positive by history" are things a denial's list denies (a review's probes).
+ */
+const RESULT_TAIL = /^\s*(?:[.!]?\s*$|[x\u00d7]?\s*\d|(?:times|twice|today|yesterday)\b)/i;
 
 /** More items after a list's item, to its sentence's end: a comma, a semicolon, "or", "and", "nor". */
 const LIST_GOES_ON = /[,;]|\b(?:or|and|nor)\b/i;
