@@ -492,7 +492,7 @@ export class CompiledContext {
     if (sign) return itemBegins(text, sign.from) && sign.answer !== NEGATION ? sign.answer : undefined;
     // An item of its own, answered after its words ("Melena no,", "Melena - no.", "Melena unsure."):
     // a denial or a doubt.
-    if (!denied) return rowBegins(text, start) ? this.itemClosedBy(text, end, DOUBTS) : undefined;
+    if (!denied) return itemBegins(text, start, ROW_ITEM_ENDS) ? this.itemClosedBy(text, end, DOUBTS) : undefined;
     // A word answers a denied item only (it affirms, or leaves open an item a denial's list holds).
     const word = this.wordBefore(text, start);
     if (word) return word.answer;
@@ -1444,22 +1444,18 @@ function boxAt(text: string, i: number): { ticked: boolean; end: number } | unde
   return 'xX\u2713\u2714'.includes(m) ? { ticked: true, end: i + 3 } : undefined;
 }
 
-/** Whether a list's item begins at `from`: after a comma, a semicolon or a line's start (spaces between). */
-function itemBegins(text: string, from: number): boolean {
+/**
+ * Whether a list's item begins at `from`: after a comma, a semicolon or a line's start (spaces
+ * between); or, as a row's item, after a sentence's period too (`ITEM_ENDS` + "."): "Fever no. Melena no.".
+ */
+function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
   let k = from - 1;
   while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
-  return k < 0 || ',;\n\r'.includes(text[k]!);
+  return k < 0 || ends.includes(text[k]!);
 }
 
-/**
- * Whether a row's item begins at `from`: where a list's item does, or after a sentence's period
- * ("Fever no. Melena no.").
- */
-function rowBegins(text: string, from: number): boolean {
-  let k = from - 1;
-  while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
-  return k < 0 || ',;.\n\r'.includes(text[k]!);
-}
+const ITEM_ENDS = ',;\n\r';
+const ROW_ITEM_ENDS = ',;.\n\r';
 
 /** Whether a cue at [from, to) begins a list's item that holds the mention at `start` ("..., possible melena"). */
 function beginsOwnItem(text: string, from: number, to: number, start: number): boolean {
