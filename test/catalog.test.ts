@@ -356,6 +356,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLU-F-PLUS-MINUS-MELENA', // "denies nausea, vomiting, +/- melena": equivocal, not denied
       'BLU-F-IF-FIT-POSITIVE', // "if FIT positive will refer GI": a result planned for
       'BLU-F-POSSIBLE-IN-DENIAL', // "denies nausea, vomiting, possible melena": the item's own doubt
+      'BLU-F-PLUS-MINUS-AFTER', // "Melena +/-": a sign after the item's words
     ]);
     // Blood loss the notes only suspect is named as such.
     expect(f.find((x) => x.chartId === 'BLU-F-SUSPECTED')!.message).toContain(
@@ -382,10 +383,13 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F-LOW-SUSPICION', // "low suspicion for GI bleed"
       'BLC-F-MINUS-SIGNS', // "(-) melena, (-) hematochezia": a review of systems's minus signs
       'BLC-F-NEG-FOR', // "neg for melena, hematochezia or hematemesis"
+      'BLC-F-NEG-SHORTHAND', // "neg melena, neg hematochezia"
       'BLC-F-NOT-HAD', // "has not had melena", "never had hematemesis"
+      'BLC-F-POS-NEG-ROWS', // "Pos: fatigue. Neg: melena, ...": the "Neg:" list denied
       'BLC-F-POSITIVE-TEST-IN-LIST', // "denies melena, hematochezia, positive FOBT or ...": every item denied
       'BLC-F-RESULT-AS-LAST-WORD-IN-LIST', // "..., FOBT positive or ...": likewise
       'BLC-F-RESULT-WORDS-IN-LIST', // "..., guaiac positive stools, or ...": no result stated
+      'BLC-F-ROW-AFTER-HEADING', // "ROS: Melena no, ...": a row after a heading's colon
       'BLC-F-ROW-ANSWERED-NO', // "Melena no, hematochezia no": each item answered after its words
       'BLC-F-SIGN-THEN-RULED-OUT', // "+ melena ruled out": the item's own denial stays
       'BLC-F-SIGNS', // "Melena? -": a template's question answered by a sign

@@ -329,6 +329,14 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Denies abdominal pain, possible nausea, bleeding or vomiting.', 'negated'],
       ['If fit for surgery, colonoscopy next week for bleeding.', 'affirmed'],
       ['Even if bleeding resolves, continue iron.', 'affirmed'],
+      // After a heading's colon, and signs after the words; "neg" right before (a fourth look).
+      ['ROS: Bleeding no, nausea no', 'negated'],
+      ['Bleeding +/-, nausea no', 'possible'],
+      ['Bleeding (-), nausea (-)', 'negated'],
+      ['Nausea no, vomiting no, bleeding +', 'affirmed'],
+      ['GI: neg bleeding', 'negated'],
+      ['Rh neg, bleeding', 'affirmed'],
+      ['Pos: fatigue. Neg: nausea, bleeding', 'negated'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });

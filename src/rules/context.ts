@@ -530,8 +530,8 @@ export class CompiledContext {
   }
 
   /**
-   * An answer of `wants` (AFFIRMING or categories) written right after a mention that ends at `end`,
-   * a space or a spaced dash between, if it ends the mention's item: "melena yes,",
+   * An answer of `wants` (AFFIRMING or categories), a word or a sign ("+/-", "(-)"), written right
+   * after a mention that ends at `end`, a space or a spaced dash between, if it ends the mention's item: "melena yes,",
    * "melena - yes.", "melena no" at a line's end (not "melena no longer", "melena none since May").
    */
   private itemClosedBy(text: string, end: number, wants: readonly number[]): number | undefined {
@@ -541,7 +541,7 @@ export class CompiledContext {
     let k = end + 1;
     if ((text[k] === '-' || text[k] === '\u2013') && text[k + 1] === ' ') k += 2;
     if (text[k] === ' ' || text[k] === '\t') return undefined;
-    const after = this.wordAnswerSpan(text, k);
+    const after = this.wordAnswerSpan(text, k) ?? this.signSpan(text, k);
     if (!after || !wants.includes(after.answer)) return undefined;
     const e = skipped(text, after.end, ' \t');
     return e >= text.length || ',;.\n\r'.includes(text[e]!) ? after.answer : undefined;
@@ -866,6 +866,13 @@ export class CompiledContext {
     }
     if (choices === 0 || (choices === 1 && ticked === 0)) return undefined;
     return { answer: ticked === 1 ? chosen : UNCERTAIN, end };
+  }
+
+  /** The sign answer at `i` and where it ends, "+/-" leaving the question open; not a dash alone (a list's bullet, or its next item's). */
+  private signSpan(text: string, i: number): { answer: number; end: number } | undefined {
+    const s = this.signAt(text, i);
+    if (s === EQUIVOCAL) return { answer: UNCERTAIN, end: skipped(text, i, '+/-') };
+    return s && !s.dash ? s : undefined;
   }
 
   /** The sign answer at `i` ("+", "(-)", "-ve"; not glued to a word), EQUIVOCAL for "+/-", else undefined. */
@@ -1446,7 +1453,8 @@ function boxAt(text: string, i: number): { ticked: boolean; end: number } | unde
 
 /**
  * Whether a list's item begins at `from`: after a comma, a semicolon or a line's start (spaces
- * between); or, as a row's item, after a sentence's period too (`ITEM_ENDS` + "."): "Fever no. Melena no.".
+ * between); or, as a row's item, after a sentence's period or a colon too: "Fever no. Melena no.",
+ * "GI: melena no.".
  */
 function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
   let k = from - 1;
@@ -1455,7 +1463,7 @@ function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
 }
 
 const ITEM_ENDS = ',;\n\r';
-const ROW_ITEM_ENDS = ',;.\n\r';
+const ROW_ITEM_ENDS = ',;.:\n\r';
 
 /** Whether a cue at [from, to) begins a list's item that holds the mention at `start` ("..., possible melena"). */
 function beginsOwnItem(text: string, from: number, to: number, start: number): boolean {
