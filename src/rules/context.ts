@@ -544,7 +544,9 @@ export class CompiledContext {
     const after = this.wordAnswerSpan(text, k) ?? this.signSpan(text, k);
     if (!after || !wants.includes(after.answer)) return undefined;
     const e = skipped(text, after.end, ' \t');
-    return e >= text.length || ',;.\n\r'.includes(text[e]!) ? after.answer : undefined;
+    if (e >= text.length || ',;.\n\r'.includes(text[e]!)) return after.answer;
+    // A denial with the time it has held: "Metformin - none since 2024".
+    return after.answer === NEGATION && SINCE.test(text.slice(e, e + 6)) ? after.answer : undefined;
   }
 
   /** Whether the item before the one beginning at `start` ends in an answer ("vomiting no,"); true at a line's start. */
@@ -1463,6 +1465,7 @@ function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
 }
 
 const ITEM_ENDS = ',;\n\r';
+const SINCE = /^since\b/i;
 const ROW_ITEM_ENDS = ',;.:\n\r';
 
 /** Whether a cue at [from, to) begins a list's item that holds the mention at `start` ("..., possible melena"). */
