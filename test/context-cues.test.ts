@@ -337,6 +337,9 @@ describe('every cue of the built-in context decides a reading that is different 
       ['GI: neg bleeding', 'negated'],
       ['Rh neg, bleeding', 'affirmed'],
       ['Pos: fatigue. Neg: nausea, bleeding', 'negated'],
+      ['Hemoccult neg bleeding x3 days per pt', 'affirmed'], // the test's result, no item's answer
+      ['GI: bleeding no. 4 episodes since Sunday.', 'affirmed'], // a number's "No."
+      ['ROS Neg: fever, chills Pos: bleeding', 'affirmed'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);
   });

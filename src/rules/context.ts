@@ -490,9 +490,12 @@ export class CompiledContext {
     const sign = this.signBefore(text, start);
     // A sign that denies is most often a bullet ("- B12 low"): it denies nothing here.
     if (sign) return itemBegins(text, sign.from) && sign.answer !== NEGATION ? sign.answer : undefined;
-    // An item of its own, answered after its words ("Melena no,", "Melena - no.", "Melena unsure."):
-    // a denial or a doubt.
-    if (!denied) return itemBegins(text, start, ROW_ITEM_ENDS) ? this.itemClosedBy(text, end, DOUBTS) : undefined;
+    // An item of its own, answered before its words ("GI: neg melena") or after them ("Melena no,",
+    // "Melena - no.", "Melena unsure."): a denial or a doubt.
+    if (!denied) {
+      if (this.wordBefore(text, start, NEGATION, ROW_ITEM_ENDS)) return NEGATION;
+      return itemBegins(text, start, ROW_ITEM_ENDS) ? this.itemClosedBy(text, end, DOUBTS) : undefined;
+    }
     // A word answers a denied item only (it affirms, or leaves open an item a denial's list holds).
     const word = this.wordBefore(text, start);
     if (word) return word.answer;
@@ -544,6 +547,8 @@ export class CompiledContext {
     const after = this.wordAnswerSpan(text, k) ?? this.signSpan(text, k);
     if (!after || !wants.includes(after.answer)) return undefined;
     const e = skipped(text, after.end, ' \t');
+    // Not a number's "No.": "Metformin no. 180", "melena no. 4 episodes since Sunday".
+    if (text[e] === '.' && NUMBER_NEXT.test(text.slice(e + 1, e + 4))) return undefined;
     if (e >= text.length || ',;.\n\r'.includes(text[e]!)) return after.answer;
     // A denial with the time it has held: "Metformin - none since 2024".
     return after.answer === NEGATION && SINCE.test(text.slice(e, e + 6)) ? after.answer : undefined;
@@ -579,15 +584,20 @@ export class CompiledContext {
     return undefined;
   }
 
-  /** An affirming answer word right before `start` ("pos melena"), and where it begins: a word affirms only ("unknown metformin dose" doubts no metformin). */
-  private wordBefore(text: string, start: number): { answer: number; from: number } | undefined {
+  /**
+   * An answer word `want` (AFFIRMING, or NEGATION) right before `start` that begins its item ("pos
+   * melena", "GI: neg melena"), and where it begins. An affirming word answers a denial's item; a
+   * denying one an item of a row ("Hemoccult neg melena x3 days" is the test's result). No word
+   * doubts: "unknown metformin dose" doubts no metformin.
+   */
+  private wordBefore(text: string, start: number, want = AFFIRMING, ends = ITEM_ENDS): { answer: number; from: number } | undefined {
     let i = start;
     if (text[i - 1] === ' ' || text[i - 1] === '\t') i--;
     if (i === 0 || !isWordChar(text[i - 1]!)) return undefined;
     let w = i;
     while (w > 0 && i - w <= 16 && isWordChar(text[w - 1]!)) w--;
-    if ((w > 0 && isWordChar(text[w - 1]!)) || !itemBegins(text, w)) return undefined;
-    return this.answers.get(phraseKey(text.slice(w, i))) === AFFIRMING ? { answer: AFFIRMING, from: w } : undefined;
+    if ((w > 0 && isWordChar(text[w - 1]!)) || !itemBegins(text, w, ends)) return undefined;
+    return this.answers.get(phraseKey(text.slice(w, i))) === want ? { answer: want, from: w } : undefined;
   }
 
   /**
@@ -1466,6 +1476,7 @@ function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
 
 const ITEM_ENDS = ',;\n\r';
 const SINCE = /^since\b/i;
+const NUMBER_NEXT = /^\s*\d/;
 const ROW_ITEM_ENDS = ',;.:\n\r';
 
 /** Whether a cue at [from, to) begins a list's item that holds the mention at `start` ("..., possible melena"). */
