@@ -534,8 +534,9 @@ export class CompiledContext {
 
   /**
    * An answer of `wants` (AFFIRMING or categories), a word or a sign ("+/-", "(-)"), written right
-   * after a mention that ends at `end`, a space or a spaced dash between, if it ends the mention's item: "melena yes,",
-   * "melena - yes.", "melena no" at a line's end (not "melena no longer", "melena none since May").
+   * after a mention that ends at `end`, a space or a spaced dash between, if it ends the mention's
+   * item: "melena yes,", "melena - yes.", "melena no" at a line's end, a denial before "since"
+   * ("Metformin - none since 2024"); not "melena no longer", "melena no change".
    */
   private itemClosedBy(text: string, end: number, wants: readonly number[]): number | undefined {
     // One space, or a dash between two: a wider gap is a table's next column ("Metformin
@@ -1474,10 +1475,13 @@ function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
   return k < 0 || ends.includes(text[k]!);
 }
 
+/** What ends a list's item before the next one, and a row's item ("Fever no. GI: melena no"). */
 const ITEM_ENDS = ',;\n\r';
+const ROW_ITEM_ENDS = ',;.:\n\r';
+
+/** After an item's denial, what it may go on with ("none since 2024"), and a number after "No." ("no. 180"). */
 const SINCE = /^since\b/i;
 const NUMBER_NEXT = /^\s*\d/;
-const ROW_ITEM_ENDS = ',;.:\n\r';
 
 /** Whether a cue at [from, to) begins a list's item that holds the mention at `start` ("..., possible melena"). */
 function beginsOwnItem(text: string, from: number, to: number, start: number): boolean {
