@@ -14,7 +14,7 @@ import type { FileResult, Report, Summary } from '../report/types.js';
 import { discover, displayPath } from './discover.js';
 import { sensitiveKey } from '../report/redact.js';
 import { lintInputs } from './lint-bulk.js';
-import { chartWorker } from './workers.js';
+import { chartWorker, runPool } from './workers.js';
 import { compareFindings, DEFAULT_MAX_FILE_SIZE, inlineLimit, type FileOutcome } from './lint-file.js';
 import { lintFiles, type Scheduled, type ScheduleOptions, type ScheduleStats } from './schedule.js';
 import type { Replayed } from './replay.js';
@@ -95,17 +95,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const spec = options.schedule?.spec;
   const heavy =
     spec !== undefined
-      ? chartWorker(
-          {
-            jobs: 2,
-            spec,
-            lint: lintOptions,
-            fingerprint: engine.ruleset.fingerprint,
-            stats: engine.stats !== undefined,
-            ...(options.signal ? { signal: options.signal } : {}),
-            ...(engine.stats ? { ruleStats: engine.stats } : {}),
-          },
-          (chart) => engine.lint(chart, lintOptions.debug, options.queries !== false),
+      ? chartWorker({ jobs: 2, ...runPool(spec, lintOptions, engine, options.signal) }, (chart) =>
+          engine.lint(chart, lintOptions.debug, options.queries !== false),
         )
       : undefined;
   const outcomes = await lintInputs(

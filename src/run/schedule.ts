@@ -29,7 +29,7 @@ import { lintLineText, lintNdjsonStream, streamable, streamThreshold } from './l
 import { Prefetch, prefetchThreshold, signInThread, type Prefetched, type SpareReader } from './prefetch.js';
 import type { ProgressSink } from './progress.js';
 import type { RulesetSpec } from './setup.js';
-import { lineWorker, lintInWorkers, workerThreshold, type FileTask } from './workers.js';
+import { lineWorker, lintInWorkers, runPool, workerThreshold, type FileTask } from './workers.js';
 
 export interface ScheduleOptions {
   /**
@@ -260,16 +260,11 @@ export async function lintFiles(
     return placeholder;
   };
   const pool = {
-    spec: options.spec!,
-    lint,
-    fingerprint: engine.ruleset.fingerprint,
-    stats: engine.stats !== undefined,
+    ...runPool(options.spec!, lint, engine, options.signal),
     onOutcomes: (list: readonly FileOutcome[]) =>
       list.forEach((o) => {
         if (!heavy.has(o)) advance(o);
       }),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(engine.stats ? { ruleStats: engine.stats } : {}),
   };
   try {
     // Two threads on small JSON files: the second reads them (prefetch.ts), which pays more than a

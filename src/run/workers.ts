@@ -10,7 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Chart } from '../chart/model.js';
 import type { UnlocatedFinding } from '../finding.js';
-import type { RuleStats } from '../rules/engine.js';
+import type { Engine, RuleStats } from '../rules/engine.js';
 import type { Budget, FileOutcome, LintFileOptions } from './lint-file.js';
 import type { LineOutcome } from './lint-stream.js';
 import type { RulesetSpec } from './setup.js';
@@ -57,6 +57,23 @@ export interface PoolOptions {
   stats: boolean;
   /** Called as batches come back (for the progress bar). */
   onOutcomes?: (outcomes: readonly FileOutcome[]) => void;
+}
+
+/** What a run's workers share: its ruleset (spec and fingerprint), lint options, statistics and signal. */
+export function runPool(
+  spec: RulesetSpec,
+  lint: LintFileOptions,
+  engine: Pick<Engine, 'ruleset' | 'stats'>,
+  signal: AbortSignal | undefined,
+): Omit<PoolOptions, 'jobs'> & { signal?: AbortSignal; ruleStats?: Map<string, RuleStats> } {
+  return {
+    spec,
+    lint,
+    fingerprint: engine.ruleset.fingerprint,
+    stats: engine.stats !== undefined,
+    ...(signal ? { signal } : {}),
+    ...(engine.stats ? { ruleStats: engine.stats } : {}),
+  };
 }
 
 /** Starts a worker and waits for its ruleset; rejects when it cannot set up the same one. */
