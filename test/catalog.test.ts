@@ -357,6 +357,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLU-F-IF-FIT-POSITIVE', // "if FIT positive will refer GI": a result planned for
       'BLU-F-POSSIBLE-IN-DENIAL', // "denies nausea, vomiting, possible melena": the item's own doubt
       'BLU-F-PLUS-MINUS-AFTER', // "Melena +/-": a sign after the item's words
+      'BLU-F-QC-LINE', // "Hemoccult pos control verified": a test card's quality control
     ]);
     // Blood loss the notes only suspect is named as such.
     expect(f.find((x) => x.chartId === 'BLU-F-SUSPECTED')!.message).toContain(
