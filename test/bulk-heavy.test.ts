@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, cli, hasFileOpenUnder, ROOT, seenAtWork } from './helpers/cli.js';
+import { BIN, cli, hasFileOpenUnder, ROOT, seenAtWork, statsCounts } from './helpers/cli.js';
 import { scratches } from './helpers/scratch.js';
 
 const folder = scratches('b12lint-bulk-heavy-');
@@ -117,3 +117,14 @@ test.each(['SIGINT', 'SIGTERM'] as const)(
     expect(readdirSync(s.dir)).toEqual(['export']);
   },
 );
+
+test('--stats counts the rules a worker thread ran on the charts it linted, and says a second thread ran', () => {
+  const args = ['--no-config-lookup', '--stats', 'fixtures/fhir/bulk'];
+  const here = cli(args, { env: THIS_THREAD });
+  const there = cli(args, { env: WORKER });
+  expect(statsCounts(here.stderr).length).toBeGreaterThan(10);
+  expect(statsCounts(there.stderr)).toEqual(statsCounts(here.stderr));
+  expect(statsCounts(there.stderr)).toContain('blood-loss-contradicted-by-notes 1 1');
+  expect(here.stderr).toContain('2 charts, linted in one thread');
+  expect(there.stderr).toContain('2 charts, linted in 2 threads');
+});

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utime
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { scratches } from './helpers/scratch.js';
-import { cli, ROOT } from './helpers/cli.js';
+import { cli, ROOT, statsCounts } from './helpers/cli.js';
 import { progressAllowed, progressLine, ProgressBar } from '../src/run/progress.js';
 import { setupRuleset } from '../src/run/setup.js';
 import { SignatureShare } from '../src/run/prefetch.js';
@@ -41,6 +41,14 @@ describe('--jobs', () => {
       expect(three.code).toBe(one.code);
       expect(three.stdout).toBe(one.stdout);
     }
+  });
+
+  test('--stats counts the same evaluations and findings of each rule with --jobs 3 as with --jobs 1', () => {
+    const one = cli([...INPUTS, '--jobs', '1', '-f', 'json', '--stats'], { env: WORKERS });
+    const three = cli([...INPUTS, '--jobs', '3', '-f', 'json', '--stats'], { env: WORKERS });
+    expect(three.stderr).toContain('linted in 3 threads');
+    expect(statsCounts(one.stderr).length).toBeGreaterThan(10);
+    expect(statsCounts(three.stderr)).toEqual(statsCounts(one.stderr));
   });
 
   test('a chart id repeated across files is found when the files are linted in different threads', () => {

@@ -129,6 +129,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     },
     heavy && { limit: inlineLimit(), lint: heavy.lint },
   ).finally(() => heavy?.close());
+  // A Bulk export's patient linted by the chart worker: the run used a second thread.
+  if (heavy?.used() && stats) stats.threads = Math.max(stats.threads, 2);
   const sensitive = new Map<string, string[]>();
   for (const o of outcomes) {
     for (const [chartId, values] of o.sensitive ?? []) sensitive.set(sensitiveKey(o.file, chartId), values);

@@ -34,10 +34,21 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; fingerprint: string }
   | { type: 'failed'; message: string }
-  | { type: 'done'; id: number; outcomes: FileOutcome[] }
-  | { type: 'line-done'; id: number; outcome: LineOutcome; budget: Budget }
-  | { type: 'chart-done'; id: number; findings: UnlocatedFinding[] }
-  | { type: 'stats'; stats: [string, RuleStats][] };
+  | { type: 'done'; id: number; outcomes: FileOutcome[]; stats?: WorkerStats }
+  | { type: 'line-done'; id: number; outcome: LineOutcome; budget: Budget; stats?: WorkerStats }
+  | { type: 'chart-done'; id: number; findings: UnlocatedFinding[]; stats?: WorkerStats }
+  | { type: 'stats'; stats: WorkerStats };
+
+/**
+ * A worker's rule statistics since its last message (with `--stats`): each answer carries its own,
+ * so a worker that stops later (a fault, its memory) loses none of what it had linted.
+ */
+export type WorkerStats = [string, RuleStats][];
+
+/** The statistics a worker's answer carries, if any. */
+function statsIn(m: FromWorker): WorkerStats | undefined {
+  return m.type === 'done' || m.type === 'line-done' || m.type === 'chart-done' || m.type === 'stats' ? m.stats : undefined;
+}
 
 /** Below this many files the threads' start-up (about a third of a second each) costs more than they save. */
 export const DEFAULT_WORKER_THRESHOLD = 2000;
@@ -93,7 +104,8 @@ function startWorker(options: PoolOptions): Promise<Worker> {
 }
 
 /** Adds a worker's rule statistics into the run's. */
-function addStats(into: Map<string, RuleStats>, from: readonly [string, RuleStats][]): void {
+function addStats(into: Map<string, RuleStats>, from: WorkerStats | undefined): void {
+  if (!from) return;
   for (const [id, s] of from) {
     const t = into.get(id) ?? { evaluations: 0, findings: 0, ms: 0 };
     t.evaluations += s.evaluations;
@@ -151,12 +163,12 @@ function drain(
     w.on('error', lost);
     w.on('exit', lost);
     w.on('message', (m: FromWorker) => {
+      if (ruleStats) addStats(ruleStats, statsIn(m));
       if (m.type === 'done') {
         inFlight.delete(m.id);
         finish(m.id, m.outcomes);
         send();
       } else if (m.type === 'stats') {
-        if (ruleStats) addStats(ruleStats, m.stats);
         resolvePromise();
       }
     });
@@ -253,13 +265,17 @@ interface SoloTask<R> {
 function soloWorker(options: PoolOptions & { signal?: AbortSignal; ruleStats?: Map<string, RuleStats> }): {
   run: <R>(task: SoloTask<R>, fallback: () => R, stopped: () => R) => Promise<R>;
   close: () => Promise<void>;
+  /** Whether a worker took a task. */
+  used: () => boolean;
 } {
   let worker: Promise<Worker | undefined> | undefined;
   let serial = 0;
   let closing = false;
+  let used = false;
   const run = async <R>(task: SoloTask<R>, fallback: () => R, stopped: () => R): Promise<R> => {
     const w = await untilAborted((worker ??= startWorker(options).catch(() => undefined)), options.signal);
     if (!w) return fallback();
+    used = true;
     const id = ++serial;
     const answer = new Promise<R>((resolvePromise) => {
       const settle = (result: R): void => {
@@ -270,7 +286,9 @@ function soloWorker(options: PoolOptions & { signal?: AbortSignal; ruleStats?: M
       };
       const onMessage = (m: FromWorker): void => {
         const result = task.reply(m, id);
-        if (result !== undefined) settle(result);
+        if (result === undefined) return;
+        if (options.ruleStats) addStats(options.ruleStats, statsIn(m));
+        settle(result);
       };
       const onLost = (): void => {
         worker = Promise.resolve(undefined);
@@ -302,7 +320,7 @@ function soloWorker(options: PoolOptions & { signal?: AbortSignal; ruleStats?: M
     }
     await w.terminate();
   };
-  return { run, close };
+  return { run, close, used: () => used };
 }
 
 /**
@@ -339,7 +357,7 @@ export function lineWorker(
 export function chartWorker(
   options: PoolOptions & { signal?: AbortSignal; ruleStats?: Map<string, RuleStats> },
   fallback: (chart: Chart) => UnlocatedFinding[],
-): { lint: (chart: Chart) => Promise<UnlocatedFinding[]>; close: () => Promise<void> } {
+): { lint: (chart: Chart) => Promise<UnlocatedFinding[]>; close: () => Promise<void>; used: () => boolean } {
   const solo = soloWorker(options);
   const lint = (chart: Chart): Promise<UnlocatedFinding[]> =>
     solo.run(
@@ -350,5 +368,5 @@ export function chartWorker(
       () => fallback(chart),
       () => [],
     );
-  return { lint, close: solo.close };
+  return { lint, close: solo.close, used: solo.used };
 }

@@ -93,3 +93,18 @@ export function hasFileOpenUnder(pid: number, dir: string): boolean {
     return false;
   }
 }
+
+/** Each rule's evaluations and findings from a --stats table (its time left out). */
+export function statsCounts(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((l) => /^[a-z0-9-]+ +\| +\d+ \| +\d+ \|/.test(l))
+    .map((l) =>
+      l
+        .split('|')
+        .slice(0, 3)
+        .map((c) => c.trim())
+        .join(' '),
+    )
+    .sort();
+}
