@@ -125,6 +125,7 @@ test('--stats counts the rules a worker thread ran on the charts it linted, and 
   expect(statsCounts(here.stderr).length).toBeGreaterThan(10);
   expect(statsCounts(there.stderr)).toEqual(statsCounts(here.stderr));
   expect(statsCounts(there.stderr)).toContain('blood-loss-contradicted-by-notes 1 1');
-  expect(here.stderr).toContain('2 charts, linted in one thread');
-  expect(there.stderr).toContain('2 charts, linted in 2 threads');
+  // The export's ten files count as the run's files.
+  expect(here.stderr).toContain('10 files (0 from the cache), 2 charts, linted in one thread');
+  expect(there.stderr).toContain('10 files (0 from the cache), 2 charts, linted in 2 threads');
 });

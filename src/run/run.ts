@@ -129,8 +129,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
     },
     heavy && { limit: inlineLimit(), lint: heavy.lint },
   ).finally(() => heavy?.close());
-  // A Bulk export's patient linted by the chart worker: the run used a second thread.
+  // A Bulk export's patient linted by the chart worker: the run used a second thread. Its files
+  // count with the single files (as in the report's summary), unless nothing was linted (a replay).
   if (heavy?.used() && stats) stats.threads = Math.max(stats.threads, 2);
+  if (stats && !replay.replayed) stats.files = outcomes.length;
   const sensitive = new Map<string, string[]>();
   for (const o of outcomes) {
     for (const [chartId, values] of o.sensitive ?? []) sensitive.set(sensitiveKey(o.file, chartId), values);
