@@ -459,7 +459,7 @@ export class CompiledContext {
     // occult blood not confirmed on repeat FIT", "+ melena ruled out": a review's probes).
     const answer = deniedAfter ? undefined : this.itemAnswer(text, start, end, sEnd, found.has(NEGATION));
     if (answer === AFFIRMING) found.delete(NEGATION);
-    else if (answer === NEGATION) found.add(NEGATION);
+    else if (answer === NEGATION || answer === HISTORICAL) found.add(answer);
     else if (answer === UNCERTAIN) {
       found.delete(NEGATION);
       found.add(UNCERTAIN);
@@ -535,8 +535,8 @@ export class CompiledContext {
   /**
    * An answer of `wants` (AFFIRMING or categories), a word or a sign ("+/-", "(-)"), written right
    * after a mention that ends at `end`, a space or a spaced dash between, if it ends the mention's
-   * item: "melena yes,", "melena - yes.", "melena no" at a line's end, a denial before "since"
-   * ("Metformin - none since 2024"); not "melena no longer", "melena no change".
+   * item: "melena yes,", "melena - yes.", "melena no" at a line's end; a denial before "since" is a
+   * past (HISTORICAL: "Metformin - none since 2024"); not "melena no longer", "melena no change".
    */
   private itemClosedBy(text: string, end: number, wants: readonly number[]): number | undefined {
     // One space, or a dash between two: a wider gap is a table's next column ("Metformin
@@ -551,8 +551,9 @@ export class CompiledContext {
     // Not a number's "No.": "Metformin no. 180", "melena no. 4 episodes since Sunday".
     if (text[e] === '.' && NUMBER_NEXT.test(text.slice(e + 1, e + 4))) return undefined;
     if (e >= text.length || ',;.\n\r'.includes(text[e]!)) return after.answer;
-    // A denial with the time it has held: "Metformin - none since 2024".
-    return after.answer === NEGATION && SINCE.test(text.slice(e, e + 6)) ? after.answer : undefined;
+    // A denial with the time it has held is a past: "Metformin - none since 2024" (no longer taken),
+    // "Melena - none since transfusion on Monday" (there was melena before).
+    return after.answer === NEGATION && SINCE.test(text.slice(e, e + 6)) ? HISTORICAL : undefined;
   }
 
   /** Whether the item before the one beginning at `start` ends in an answer ("vomiting no,"); true at a line's start. */
