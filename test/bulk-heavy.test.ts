@@ -4,10 +4,9 @@
  * the report is the one this thread gives, in every format, and a signal ends the run while the
  * worker reads tens of megabytes of notes, with nothing left behind.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, cli, hasFileOpenUnder, ROOT, seenAtWork, statsCounts } from './helpers/cli.js';
+import { cli, hasFileOpenUnder, ROOT, seenAtWork, spawnCli, statsCounts } from './helpers/cli.js';
 import { scratches } from './helpers/scratch.js';
 
 const folder = scratches('b12lint-bulk-heavy-');
@@ -94,15 +93,7 @@ test.each(['SIGINT', 'SIGTERM'] as const)(
     const exportDir = join(s.dir, 'export');
     heavyExport(exportDir, 24 * 1024 * 1024);
     // The same run, not stopped, starts its worker for that patient: the thread it waits on.
-    const child = spawn(process.execPath, [BIN, '--no-config-lookup', '-f', 'json', '-o', 'report.json', 'export'], {
-      cwd: s.dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, stderr, exited } = spawnCli(['--no-config-lookup', '-f', 'json', '-o', 'report.json', 'export'], s.dir);
     // Seen at work once a thread more than when it began to read the export runs: the worker,
     // started for the patient (the others are linted in this thread).
     let base = 0;
@@ -110,10 +101,10 @@ test.each(['SIGINT', 'SIGTERM'] as const)(
       if (base === 0) base = hasFileOpenUnder(child.pid!, exportDir) ? threads(child.pid!) : 0;
       return base > 0 && threads(child.pid!) > base;
     });
-    if (!started) throw new Error(`the worker was never seen at work (not Linux, or the run ended first):\n${stderr}`);
+    if (!started) throw new Error(`the worker was never seen at work (not Linux, or the run ended first):\n${stderr()}`);
     child.kill(signal);
     const code = await exited;
-    expect([code, stderr]).toEqual([signal === 'SIGINT' ? 130 : 143, `b12lint: interrupted by ${signal}; no report was written\n`]);
+    expect([code, stderr()]).toEqual([signal === 'SIGINT' ? 130 : 143, `b12lint: interrupted by ${signal}; no report was written\n`]);
     expect(readdirSync(s.dir)).toEqual(['export']);
   },
 );

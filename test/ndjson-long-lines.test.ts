@@ -3,12 +3,11 @@
  * that handles Ctrl-C only waiting (src/run/workers.ts `lineWorker`): the report is the one this
  * thread gives, in every format, and a signal ends the run with nothing left behind.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { BIN, cli, ROOT, seenAtWork } from './helpers/cli.js';
+import { cli, ROOT, seenAtWork, spawnCli } from './helpers/cli.js';
 import { scratches } from './helpers/scratch.js';
 
 const folder = scratches('b12lint-long-lines-');
@@ -65,21 +64,12 @@ test.each(['SIGINT', 'SIGTERM'] as const)(
     const lines = catalogLines();
     // Enough lines that the run is still at them when the signal comes.
     writeFileSync(join(s.dir, 'charts.ndjson'), `${Array.from({ length: 40 }, () => lines.join('\n')).join('\n')}\n`);
-    const child = spawn(process.execPath, [BIN, '--no-config-lookup', '-f', 'json', '-o', 'report.json', 'charts.ndjson'], {
-      cwd: s.dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, ...WORKER },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, stderr, exited } = spawnCli(['--no-config-lookup', '-f', 'json', '-o', 'report.json', 'charts.ndjson'], s.dir, WORKER);
     const started = await seenAtWork(child, () => spoolFolders(child.pid!).length > 0);
-    if (!started) throw new Error(`the run was never seen at work (not Linux, or it ended first):\n${stderr}`);
+    if (!started) throw new Error(`the run was never seen at work (not Linux, or it ended first):\n${stderr()}`);
     child.kill(signal);
     const code = await exited;
-    expect([code, stderr]).toEqual([signal === 'SIGINT' ? 130 : 143, `b12lint: interrupted by ${signal}; no report was written\n`]);
+    expect([code, stderr()]).toEqual([signal === 'SIGINT' ? 130 : 143, `b12lint: interrupted by ${signal}; no report was written\n`]);
     expect(readdirSync(s.dir)).toEqual(['charts.ndjson']);
     expect(spoolFolders(child.pid!)).toEqual([]);
   },

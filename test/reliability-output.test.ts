@@ -3,14 +3,14 @@
  * folder and renamed; a write that fails leaves nothing behind; SIGINT and SIGTERM stop a run
  * with exit 130 or 143 and write no report.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Interrupted } from '../src/cli/signals.js';
 import { writeAtomic } from '../src/core/io.js';
 import { run } from '../src/run/run.js';
 import { setupRuleset } from '../src/run/setup.js';
-import { BIN, cli, hasFileOpenUnder, ROOT, seenAtWork } from './helpers/cli.js';
+import { BIN, cli, hasFileOpenUnder, ROOT, seenAtWork, spawnCli } from './helpers/cli.js';
 import { chart, scratches } from './helpers/scratch.js';
 
 const folder = scratches();
@@ -63,20 +63,12 @@ async function interrupt(signal: 'SIGINT' | 'SIGTERM'): Promise<{ code: number |
   mkdirSync(join(s.dir, 'charts'));
   for (let i = 0; i < 3000; i++) s.write(`charts/c-${i}.json`, JSON.stringify(chart(`C-${i}`)));
   s.write('report.json', 'the report of an earlier run\n');
-  const child = spawn(process.execPath, [BIN, '--no-config-lookup', '-f', 'json', '-o', 'report.json', 'charts'], {
-    cwd: s.dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { child, stderr, exited } = spawnCli(['--no-config-lookup', '-f', 'json', '-o', 'report.json', 'charts'], s.dir);
   const chartsDir = join(s.dir, 'charts');
   const running = await seenAtWork(child, () => hasFileOpenUnder(child.pid!, chartsDir));
   if (!running) throw new Error('the run was never seen reading its charts (not Linux, or it ended first)');
   child.kill(signal);
-  return { code: await exited, stderr, dir: s.dir };
+  return { code: await exited, stderr: stderr(), dir: s.dir };
 }
 
 test.each([

@@ -1,5 +1,5 @@
 /** Runs the built CLI (bin/b12lint.js) as a child process, as a user or CI would. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,4 +107,22 @@ export function statsCounts(stderr: string): string[] {
         .join(' '),
     )
     .sort();
+}
+
+/** A CLI run in the background (for a signal sent while it works): its process, its stderr so far, and its exit code to come. */
+export interface BackgroundCli {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts the CLI with `args` in `cwd` (stdin and stdout ignored, stderr collected), `env` added to this process's. */
+export function spawnCli(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): BackgroundCli {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stderr: () => stderr, exited };
 }
