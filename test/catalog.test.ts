@@ -375,6 +375,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
     expect(fired('blood-loss-contradicted-by-notes.fires.yaml', 'blood-loss-contradicted-by-notes')).toEqual([
       'BLC-F-BLACK-STOOLS', // "no black stools or blood in the stool"
       'BLC-F-COLON', // "Melena: no": a template's item answered after its colon
+      'BLC-F-DENIES-DOWN-THE-LINES', // "Denies:\n- nausea\n- melena": the items on the lines under it
       'BLC-F-DOUBT-OWN-ITEM-ONLY', // "..., possible dark stools, melena or hematochezia": the doubt's item only
       'BLC-F-IF-POSITIVE-FOBT', // "If positive FOBT, will refer": a result planned for
       'BLC-F-LIST-AFTER', // "denies nausea after eating, ..., melena": "after" ends no denial list
@@ -385,6 +386,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F-MINUS-SIGNS', // "(-) melena, (-) hematochezia": a review of systems's minus signs
       'BLC-F-NEG-FOR', // "neg for melena, hematochezia or hematemesis"
       'BLC-F-NEG-SHORTHAND', // "neg melena, neg hematochezia"
+      'BLC-F-NEGATIVE-FOR-NEXT-LINE', // "Negative for:\nChest pain, melena or hematochezia."
       'BLC-F-NOT-HAD', // "has not had melena", "never had hematemesis"
       'BLC-F-POS-NEG-ROWS', // "Pos: fatigue. Neg: melena, ...": the "Neg:" list denied
       'BLC-F-POSITIVE-TEST-IN-LIST', // "denies melena, hematochezia, positive FOBT or ...": every item denied
@@ -392,6 +394,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F-RESULT-WORDS-IN-LIST', // "..., guaiac positive stools, or ...": no result stated
       'BLC-F-ROW-AFTER-HEADING', // "ROS: Melena no, ...": a row after a heading's colon
       'BLC-F-ROW-ANSWERED-NO', // "Melena no, hematochezia no": each item answered after its words
+      'BLC-F-ROW-NO-THEN-DURATION', // "Melena no. 3 weeks of fatigue": a time, not a number's "No."
       'BLC-F-SIGN-THEN-RULED-OUT', // "+ melena ruled out": the item's own denial stays
       'BLC-F-SIGNS', // "Melena? -": a template's question answered by a sign
       'BLC-F-YES-NO-BOXES', // "Melena: [ ] Yes [x] No": the ticked box answers

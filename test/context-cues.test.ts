@@ -548,4 +548,31 @@ describe('every cue of the built-in context decides a reading that is different 
     expect(reading(base, 'Allergies: penicillin\nbleeding gums.')).toBe('affirmed');
     expect(reading(base, 'Allergies: penicillin. Bleeding gums.')).toBe('affirmed');
   });
+
+  test("a denial that ends its line with a colon reaches the items on the lines under it, one to a line, or the next line's sentence", () => {
+    const cases: [string, Assertion][] = [
+      ['Denies:\n- nausea\n- bleeding', 'negated'],
+      ['Denies:\nnausea\nbleeding', 'negated'],
+      ['Negative for:\r\n* fever\r\n* bleeding\r\n', 'negated'],
+      ['Neg:\n\u2022 fever\n\u2022 bleeding', 'negated'],
+      ['Denies:\n- fever\n- bright red blood per rectum\n- bleeding', 'negated'],
+      ['Denies:\nChest pain, nausea or bleeding.', 'negated'],
+      // Where the list ends: a blank line, a line that reports, an item found, a heading's name,
+      // another bullet, a sentence; and no colon, no list.
+      ['Denies:\n- fever\n- chills\n\nBleeding x2 days.', 'affirmed'],
+      ['Denies:\n- fever\n- chills\nReports bleeding.', 'affirmed'],
+      ['Denies:\n- fever\n- bleeding present', 'affirmed'],
+      ['Denies:\nfever\nMedications\nbleeding', 'affirmed'],
+      ['Denies:\n- fever\nbleeding', 'affirmed'],
+      ['Denies:\nfever. Bleeding x2 days.', 'affirmed'],
+      ['Denies fever.\nBleeding.', 'affirmed'],
+    ];
+    for (const [text, want] of cases) expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
+  test('"No." before a number is a number\'s, unless a time follows it: that begins the next sentence', () => {
+    expect(reading(base, 'Fever no. Bleeding no. 3 weeks of fatigue.')).toBe('negated');
+    expect(reading(base, 'Fever no. Bleeding no. 2-3 days of fatigue.')).toBe('negated');
+    expect(reading(base, 'Bleeding no. 4 episodes since Sunday.')).toBe('affirmed');
+  });
 });

@@ -190,6 +190,11 @@ interface Cue {
    * after the colon, not the one it ends.
    */
   heading: boolean;
+  /**
+   * A cue that governs a list written down the lines after it ("Denies:\n- nausea\n- melena"):
+   * its scope is those lines, past the sentence it stands in.
+   */
+  down: boolean;
 }
 
 /** A note read once: its sentences, cues and section headings. */
@@ -208,6 +213,8 @@ export interface NoteAnalysis {
   readonly sectionCats: readonly number[];
   /** The category the note's own section gives, or -1. */
   readonly noteSection: number;
+  /** Whether a cue's scope runs down the lines after it (`Cue.down`). */
+  readonly down: boolean;
 }
 
 /** A cue as the scan finds it, before its scope is worked out. */
@@ -266,6 +273,8 @@ export class CompiledContext {
   private readonly headingWords: WordList;
   private readonly headingCat = new Map<string, number>();
   private readonly memo = new Map<string, Map<string, NoteAnalysis>>();
+  /** How many cues on either side of a mention are looked at: a bounded number can reach it (each is a word). */
+  private readonly stepLimit: number;
   private memoSize = 0;
   private memoEmptiedAt = -1;
   /** The marks of every category, longest first, each with its category. */
@@ -282,6 +291,7 @@ export class CompiledContext {
   private readonly partsMemo = new Map<string, NoteParts>();
 
   constructor(readonly config: ContextConfig) {
+    this.stepLimit = 3 * (Math.max(config.window.forward, config.window.backward) + 2);
     this.abbreviations = new Set((config.abbreviations ?? []).map((w) => w.trim()).filter((w) => w !== ''));
     const all: string[] = [];
     const add = (phrase: string, role: Role | undefined): void => {
@@ -394,34 +404,12 @@ export class CompiledContext {
     const [sStart, sEnd] = sentenceAt(a, start);
     const found = new Set<number>();
     const cues = a.cues;
-    // Cues before the mention that reach forward to it; a bounded number can (each is a word). A
-    // cue that begins before the mention and ends inside it qualifies it too: "not due to" before
-    // the term "due to blood loss" denies the blood loss.
-    const limit = 3 * (Math.max(this.config.window.forward, this.config.window.backward) + 2);
+    const limit = this.stepLimit;
     const text = a.text;
-    let k = firstCueAtOrAfter(cues, start);
-    // The last denial that reaches the mention, and the last doubt that begins a list's item.
-    let deniedAt = -1;
-    let doubtedItemAt = -1;
-    for (let j = k - 1, steps = 0; j >= 0 && steps < limit; j--, steps++) {
-      const c = cues[j]!;
-      // A heading cue ends where the sentence begins (its colon ends the one before).
-      const before = c.start < sStart;
-      if (before && !(c.heading && c.end === sStart)) break;
-      if (c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start))) {
-        found.add(c.cat);
-        if (c.cat === NEGATION) deniedAt = Math.max(deniedAt, c.start);
-        else if (c.cat === UNCERTAIN && beginsOwnItem(text, c.start, c.end, start)) doubtedItemAt = Math.max(doubtedItemAt, c.start);
-      }
-      if (before) break;
-    }
-    // A doubt that begins an item of a denial's list is that item's own: "Denies nausea, vomiting,
-    // possible melena" doubts the melena (not "denies possible melena"), and only it: "Denies
-    // abdominal pain, possible dark stools, melena or hematochezia" denies the melena.
-    if (doubtedItemAt > deniedAt && deniedAt >= 0) found.delete(NEGATION);
+    this.cuesBefore(a, [start, end, sStart], found);
     // Cues after it that reach back to it (a denial there is the item's own: `deniedAfter`).
     let deniedAfter = false;
-    k = firstCueAtOrAfter(cues, start + 1);
+    const k = firstCueAtOrAfter(cues, start + 1);
     for (let j = k, steps = 0; j < cues.length && steps < limit; j++, steps++) {
       const c = cues[j]!;
       if (c.start < end) {
@@ -438,6 +426,39 @@ export class CompiledContext {
       }
     }
     return this.settle(found, a, [start, end, sEnd], deniedAfter);
+  }
+
+  /**
+   * The categories of the cues before the mention at [start, end) that reach forward to it, into
+   * `found`; a bounded number can (each is a word). A cue that begins before the mention and ends
+   * inside it qualifies it too: "not due to" before the term "due to blood loss" denies the blood loss.
+   */
+  private cuesBefore(a: NoteAnalysis, [start, end, sStart]: readonly [number, number, number], found: Set<number>): void {
+    const cues = a.cues;
+    const text = a.text;
+    // The last denial that reaches the mention, and the last doubt that begins a list's item.
+    let deniedAt = -1;
+    let doubtedItemAt = -1;
+    for (let j = firstCueAtOrAfter(cues, start) - 1, steps = 0; j >= 0 && steps < this.stepLimit; j--, steps++) {
+      const c = cues[j]!;
+      // A heading cue ends where the sentence begins (its colon ends the one before); a cue over
+      // the lines after it may stand sentences before, past other sentences' cues.
+      const before = c.start < sStart;
+      if (before && !(c.heading && c.end === sStart) && !(c.down && start < c.reach)) {
+        if (a.down) continue;
+        break;
+      }
+      if (c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start))) {
+        found.add(c.cat);
+        if (c.cat === NEGATION) deniedAt = Math.max(deniedAt, c.start);
+        else if (c.cat === UNCERTAIN && beginsOwnItem(text, c.start, c.end, start)) doubtedItemAt = Math.max(doubtedItemAt, c.start);
+      }
+      if (before) break;
+    }
+    // A doubt that begins an item of a denial's list is that item's own: "Denies nausea, vomiting,
+    // possible melena" doubts the melena (not "denies possible melena"), and only it: "Denies
+    // abdominal pain, possible dark stools, melena or hematochezia" denies the melena.
+    if (doubtedItemAt > deniedAt && deniedAt >= 0) found.delete(NEGATION);
   }
 
   /** The assertion the categories found for a mention at `start` give, with its section's. */
@@ -548,8 +569,9 @@ export class CompiledContext {
     const after = this.wordAnswerSpan(text, k) ?? this.signSpan(text, k);
     if (!after || !wants.includes(after.answer)) return undefined;
     const e = skipped(text, after.end, ' \t');
-    // Not a number's "No.": "Metformin no. 180", "melena no. 4 episodes since Sunday".
-    if (text[e] === '.' && NUMBER_NEXT.test(text.slice(e + 1, e + 4))) return undefined;
+    // Not a number's "No.": "Metformin no. 180", "melena no. 4 episodes since Sunday"; but a
+    // time begins the next sentence: "Fever no. Melena no. 3 weeks of fatigue."
+    if (text[e] === '.' && NUMBER_NEXT.test(text.slice(e + 1, e + 4)) && !DURATION_NEXT.test(text.slice(e + 1, e + 24))) return undefined;
     if (e >= text.length || ',;.\n\r'.includes(text[e]!)) return after.answer;
     // A denial with the time it has held is a past: "Metformin - none since 2024" (no longer taken),
     // "Melena - none since transfusion on Monday" (there was melena before).
@@ -668,16 +690,24 @@ export class CompiledContext {
       sectionStarts: headings.starts,
       sectionCats: headings.cats,
       noteSection: this.headingCat.get(sectionKey(section)) ?? -1,
+      down: false,
     };
     const { forward, backward } = this.config.window;
     for (const c of raw) {
       const [sStart, sEnd] = sentenceAt(a, c.start);
       // "Allergies:" as a heading (its colon ends a sentence): it reaches over the sentence after it.
       const heading = c.role.dir === Dir.Forward && text[c.end - 1] === ':' && bounds.includes(c.end - 1);
+      // "Denies:" ending its line: over the items on the lines after it, to its terminations, or
+      // else over the sentence that begins the next line ("Denies:\nChest pain, melena or hematochezia.").
+      const nl = c.role.list && c.reach === undefined ? colonEndsLine(text, c.end) : undefined;
+      const lines = nl === undefined ? undefined : linesListEnd(text, nl, (name) => this.headingCat.has(sectionKey(name)));
       let reach = 0;
-      if (c.role.dir === Dir.Forward)
+      if (lines !== undefined) reach = forwardReach(text, c, sStart, lines, ends, Number.MAX_SAFE_INTEGER);
+      else if (nl !== undefined) reach = forwardReach(text, c, sStart, sentenceAt(a, nl + 1)[1], ends, forward);
+      else if (c.role.dir === Dir.Forward)
         reach = c.reach ?? forwardReach(text, c, sStart, heading ? sentenceAt(a, c.end)[1] : sEnd, ends, forward);
       else if (c.role.dir === Dir.Backward) reach = c.reach ?? backwardReach(text, c, sStart, ends, backward);
+      if (nl !== undefined) a.down = true;
       a.cues.push({
         start: c.start,
         end: c.end,
@@ -687,6 +717,7 @@ export class CompiledContext {
         tight: c.tight,
         joined: c.joined === true,
         heading,
+        down: nl !== undefined,
       });
     }
     return a;
@@ -1187,6 +1218,59 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
   return items >= 2 && (joined || (unjoined && bare));
 }
 
+/** The most lines, and characters on a line, a list down the lines after its cue holds. */
+const LINE_ITEMS = 40;
+const LINE_ITEM_CHARS = 80;
+/** The most words of an item on its own line, with a bullet ("- bright red blood per rectum"). */
+const LINE_ITEM_WORDS = 5;
+/** An item on its own line: a bullet or none, words of a list, a comma or full stop at most. */
+const LINE_ITEM = /^[ \t]*(?:([-*\u2022\u00b7])[ \t]+)?([\p{L}'\u2019/.-]+(?:[ \t]+[\p{L}'\u2019/.-]+)*)[ \t]*[,;.]?[ \t]*\r?$/u;
+
+/** A word that states a line's item found: one of FOUND_WORDS, but not "per" ("- bright red blood per rectum"). */
+function foundOnLine(word: string): boolean {
+  const w = word.toLowerCase();
+  return w !== 'per' && FOUND_WORDS.has(w);
+}
+
+/** Where the line of a cue that ends it with a colon ("Denies:", "Neg:") ends: its line break. */
+function colonEndsLine(text: string, from: number): number | undefined {
+  let i = from;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] === ':') i++;
+  else if (text[from - 1] !== ':') return undefined;
+  while (text[i] === ' ' || text[i] === '\t' || text[i] === '\r') i++;
+  return text[i] === '\n' ? i : undefined;
+}
+
+/**
+ * Where a list written down the lines after a cue ends, if one is ("Denies:\n- nausea\n- melena",
+ * "Negative for:\nfever\nmelena"): the cue ends its line (at `nl`) with a colon, and each line after it
+ * holds one item, all with the same bullet or none (LIST_ITEM_WORDS words at most without one,
+ * LINE_ITEM_WORDS with one), no digit and no word that states an item found ("- melena present").
+ * A blank line, a heading's name alone ("Medications"), or any other line, ends it.
+ */
+function linesListEnd(text: string, nl: number, heading: (name: string) => boolean): number | undefined {
+  let i = nl;
+  let end: number | undefined;
+  let bullet: string | undefined;
+  for (let n = 0; n < LINE_ITEMS && text[i] === '\n'; n++) {
+    const start = i + 1;
+    let to = text.indexOf('\n', start);
+    if (to < 0) to = text.length;
+    if (to - start > LINE_ITEM_CHARS) break;
+    const m = LINE_ITEM.exec(text.slice(start, to));
+    if (!m) break;
+    const mark = m[1] ?? '';
+    if (bullet === undefined) bullet = mark;
+    else if (mark !== bullet) break;
+    const words = m[2]!.split(/[ \t]+/);
+    if (words.length > (mark ? LINE_ITEM_WORDS : LIST_ITEM_WORDS) || words.some(foundOnLine) || heading(m[2]!)) break;
+    end = start + m[0].trimEnd().length;
+    i = to;
+  }
+  return end;
+}
+
 /** A word an item of a list may hold: letters, with an apostrophe, slash, dot or hyphen ("n/v", "pt."). */
 const LIST_WORD = /^[\p{L}'\u2019/.-]+$/u;
 /**
@@ -1483,6 +1567,8 @@ const ROW_ITEM_ENDS = ',;.:\n\r';
 /** After an item's denial, what it may go on with ("none since 2024"), and a number after "No." ("no. 180"). */
 const SINCE = /^since\b/i;
 const NUMBER_NEXT = /^\s*\d/;
+/** A number of hours, days, weeks, months or years: a sentence's beginning after "No." ("no. 3 weeks of fatigue"). */
+const DURATION_NEXT = /^\s*\d+(?:\s*-\s*\d+)?\s*(?:h|hrs?|hours?|d|days?|wks?|weeks?|mos?|months?|yrs?|years?)\b/i;
 
 /** Whether a cue at [from, to) begins a list's item that holds the mention at `start` ("..., possible melena"). */
 function beginsOwnItem(text: string, from: number, to: number, start: number): boolean {
