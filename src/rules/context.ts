@@ -275,6 +275,9 @@ export class CompiledContext {
   private readonly memo = new Map<string, Map<string, NoteAnalysis>>();
   /** How many cues on either side of a mention are looked at: a bounded number can reach it (each is a word). */
   private readonly stepLimit: number;
+  /** Whether a line's item ends a list down the lines: a heading's name, or an affirming answer in it ("Pos", "melena yes"). */
+  private readonly endsLines = (item: string, words: readonly string[]): boolean =>
+    this.headingCat.has(sectionKey(item)) || words.some((w) => this.answers.get(phraseKey(w)) === AFFIRMING);
   private memoSize = 0;
   private memoEmptiedAt = -1;
   /** The marks of every category, longest first, each with its category. */
@@ -459,6 +462,20 @@ export class CompiledContext {
     // possible melena" doubts the melena (not "denies possible melena"), and only it: "Denies
     // abdominal pain, possible dark stools, melena or hematochezia" denies the melena.
     if (doubtedItemAt > deniedAt && deniedAt >= 0) found.delete(NEGATION);
+  }
+
+  /**
+   * Where the cue of a list down the lines that reaches the mention at `start` from a line above
+   * begins ("Denies:" over "\n- melena"), if one does: its quote shows the cue.
+   */
+  downCueAt(a: NoteAnalysis, start: number): number | undefined {
+    const sStart = sentenceAt(a, start)[0];
+    const cues = a.cues;
+    for (let j = firstCueAtOrAfter(cues, start) - 1, steps = 0; j >= 0 && steps < this.stepLimit; j--, steps++) {
+      const c = cues[j]!;
+      if (c.down && c.start < sStart && start < c.reach) return c.start;
+    }
+    return undefined;
   }
 
   /** The assertion the categories found for a mention at `start` give, with its section's. */
@@ -700,10 +717,10 @@ export class CompiledContext {
       // "Denies:" ending its line: over the items on the lines after it, to its terminations, or
       // else over the sentence that begins the next line ("Denies:\nChest pain, melena or hematochezia.").
       const nl = c.role.list && c.reach === undefined ? colonEndsLine(text, c.end) : undefined;
-      const lines = nl === undefined ? undefined : linesListEnd(text, nl, (name) => this.headingCat.has(sectionKey(name)));
+      const lines = nl === undefined ? undefined : linesListEnd(text, nl, this.endsLines);
       let reach = 0;
       if (lines !== undefined) reach = forwardReach(text, c, sStart, lines, ends, Number.MAX_SAFE_INTEGER);
-      else if (nl !== undefined) reach = forwardReach(text, c, sStart, sentenceAt(a, nl + 1)[1], ends, forward);
+      else if (nl !== undefined) reach = forwardReach(text, c, sStart, nextLineList(a, nl), ends, forward);
       else if (c.role.dir === Dir.Forward)
         reach = c.reach ?? forwardReach(text, c, sStart, heading ? sentenceAt(a, c.end)[1] : sEnd, ends, forward);
       else if (c.role.dir === Dir.Backward) reach = c.reach ?? backwardReach(text, c, sStart, ends, backward);
@@ -1221,15 +1238,25 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
 /** The most lines, and characters on a line, a list down the lines after its cue holds. */
 const LINE_ITEMS = 40;
 const LINE_ITEM_CHARS = 80;
-/** The most words of an item on its own line, with a bullet ("- bright red blood per rectum"). */
-const LINE_ITEM_WORDS = 5;
-/** An item on its own line: a bullet or none, words of a list, a comma or full stop at most. */
-const LINE_ITEM = /^[ \t]*(?:([-*\u2022\u00b7])[ \t]+)?([\p{L}'\u2019/.-]+(?:[ \t]+[\p{L}'\u2019/.-]+)*)[ \t]*[,;.]?[ \t]*\r?$/u;
+/** The most words of an item on its own line: with no bullet, and with one ("- bright red blood per rectum"). */
+const LINE_ITEM_WORDS = 4;
+const BULLETED_ITEM_WORDS = 5;
+/**
+ * An item on its own line: a bullet ("-", "*", "•", "·", "1.", "2)") or none, words of a list (a
+ * bracket too: "- melena (black tarry stools)"), a comma or full stop at most.
+ */
+const LINE_ITEM =
+  /^[ \t]*(?:([-*\u2022\u00b7]|\d{1,2}[.)])[ \t]+)?([\p{L}'\u2019/.()-]+(?:[ \t]+[\p{L}'\u2019/.()-]+)*)[ \t]*[,;.]?[ \t]*\r?$/u;
 
 /** A word that states a line's item found: one of FOUND_WORDS, but not "per" ("- bright red blood per rectum"). */
 function foundOnLine(word: string): boolean {
-  const w = word.toLowerCase();
+  const w = word.toLowerCase().replace(/[()]/g, '');
   return w !== 'per' && FOUND_WORDS.has(w);
+}
+
+/** Whether an unbulleted line's words are written as a heading: two or more, each of four letters or more capitalised ("Active Problems", "Impression and Plan"). */
+function titleLine(words: readonly string[]): boolean {
+  return words.length >= 2 && words.every((w) => w.length < 4 || (w[0]! >= 'A' && w[0]! <= 'Z'));
 }
 
 /** Where the line of a cue that ends it with a colon ("Denies:", "Neg:") ends: its line break. */
@@ -1244,12 +1271,14 @@ function colonEndsLine(text: string, from: number): number | undefined {
 
 /**
  * Where a list written down the lines after a cue ends, if one is ("Denies:\n- nausea\n- melena",
- * "Negative for:\nfever\nmelena"): the cue ends its line (at `nl`) with a colon, and each line after it
- * holds one item, all with the same bullet or none (LIST_ITEM_WORDS words at most without one,
- * LINE_ITEM_WORDS with one), no digit and no word that states an item found ("- melena present").
- * A blank line, a heading's name alone ("Medications"), or any other line, ends it.
+ * "Negative for:\nfever\nmelena"): the cue ends its line (at `nl`) with a colon, and each line
+ * after it holds one item, all with the same kind of bullet or none (LINE_ITEM_WORDS words at most
+ * without one, BULLETED_ITEM_WORDS with one), no digit and no word that states an item found ("-
+ * melena present"). A blank line, a line that `ends` (a heading's name alone, "Medications"; an
+ * affirming answer, "Pos"), an unbulleted line written as a heading ("Active Problems"), or any
+ * other line, ends it.
  */
-function linesListEnd(text: string, nl: number, heading: (name: string) => boolean): number | undefined {
+function linesListEnd(text: string, nl: number, ends: (item: string, words: readonly string[]) => boolean): number | undefined {
   let i = nl;
   let end: number | undefined;
   let bullet: string | undefined;
@@ -1260,15 +1289,26 @@ function linesListEnd(text: string, nl: number, heading: (name: string) => boole
     if (to - start > LINE_ITEM_CHARS) break;
     const m = LINE_ITEM.exec(text.slice(start, to));
     if (!m) break;
-    const mark = m[1] ?? '';
+    const mark = m[1] === undefined ? '' : /\d/.test(m[1]) ? '1' : m[1];
     if (bullet === undefined) bullet = mark;
     else if (mark !== bullet) break;
     const words = m[2]!.split(/[ \t]+/);
-    if (words.length > (mark ? LINE_ITEM_WORDS : LIST_ITEM_WORDS) || words.some(foundOnLine) || heading(m[2]!)) break;
+    if (words.length > (mark ? BULLETED_ITEM_WORDS : LINE_ITEM_WORDS) || words.some(foundOnLine) || ends(m[2]!, words)) break;
+    if (!mark && titleLine(words)) break;
     end = start + m[0].trimEnd().length;
     i = to;
   }
   return end;
+}
+
+/**
+ * Where the scope of a cue that ends its line with a colon (at `nl`) ends when no list down the
+ * lines follows it: the end of the next line's sentence, where that sentence is a list of short
+ * items ("Negative for:\nChest pain, melena or hematochezia."); else the line break.
+ */
+function nextLineList(a: Pick<NoteAnalysis, 'bounds' | 'text'>, nl: number): number {
+  const end = sentenceAt(a, nl + 1)[1];
+  return shortList(a.text, nl + 1, end, true) ? end : nl;
 }
 
 /** A word an item of a list may hold: letters, with an apostrophe, slash, dot or hyphen ("n/v", "pt."). */
@@ -1557,8 +1597,17 @@ function boxAt(text: string, i: number): { ticked: boolean; end: number } | unde
 function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
   let k = from - 1;
   while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+  // A bullet that begins its line: "Denies:\n- nausea\n- possible melena".
+  if (k >= 0 && BULLETS.includes(text[k]!) && k < from - 1) {
+    k--;
+    while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+    return k < 0 || text[k] === '\n' || text[k] === '\r';
+  }
   return k < 0 || ends.includes(text[k]!);
 }
+
+/** The bullets that begin a list's item on its own line. */
+const BULLETS = '-*\u2022\u00b7';
 
 /** What ends a list's item before the next one, and a row's item ("Fever no. GI: melena no"). */
 const ITEM_ENDS = ',;\n\r';

@@ -29,6 +29,8 @@ class Hit implements TermHit {
     readonly index: number,
     readonly length: number,
     readonly sentence: readonly [number, number],
+    /** Where the cue of a list down the lines that governs the mention begins, if one does. */
+    private readonly cueAt?: number,
   ) {}
 
   get negated(): boolean {
@@ -36,7 +38,9 @@ class Hit implements TermHit {
   }
 
   get excerpt(): string {
-    return (this.cut ??= excerpt(this.text, this.index, this.length, this.sentence[0], this.sentence[1]));
+    if (this.cut !== undefined) return this.cut;
+    const own = excerpt(this.text, this.index, this.length, this.sentence[0], this.sentence[1]);
+    return (this.cut = this.cueAt === undefined ? own : withCue(this.text, this.cueAt, this.sentence[0], own));
   }
 }
 
@@ -74,7 +78,9 @@ export class TermMatcher implements TermFinder {
     this.words.scan(text, (index, match) => {
       analysis ??= this.context.analyse(text, section);
       const end = index + match.length;
-      hits.push(new Hit(text, match, this.context.assertion(analysis, index, end), index, match.length, sentenceAt(analysis, index)));
+      const assertion = this.context.assertion(analysis, index, end);
+      const cueAt = analysis.down ? this.context.downCueAt(analysis, index) : undefined;
+      hits.push(new Hit(text, match, assertion, index, match.length, sentenceAt(analysis, index), cueAt));
     });
     if (memoSpent(this.memoSize, MEMO_LIMIT, this.memoEmptiedAt)) {
       this.memo.clear();
@@ -93,6 +99,26 @@ export class TermMatcher implements TermFinder {
     for (const h of this.find(text, section)) if (wanted.has(h.assertion)) return h;
     return undefined;
   }
+}
+
+/** The most characters of a quote of an item with the cue of its list down the lines. */
+const CUE_QUOTE_CHARS = 120;
+
+/**
+ * An item's excerpt with the cue that governs it from a line above, so that a quote of a denial
+ * shows the denial: the lines from the cue to the item's own excerpt ("Denies: - nausea - melena"),
+ * or, where those are more than CUE_QUOTE_CHARS, the cue's line, "(...)" and the excerpt.
+ */
+function withCue(text: string, cueAt: number, sentenceStart: number, own: string): string {
+  const all = `${text.slice(cueAt, sentenceStart)} ${own}`.replace(/\s+/g, ' ').trim();
+  if (all.length <= CUE_QUOTE_CHARS) return all;
+  let lineEnd = text.indexOf('\n', cueAt);
+  if (lineEnd < 0 || lineEnd > sentenceStart) lineEnd = sentenceStart;
+  const line = text
+    .slice(cueAt, Math.min(lineEnd, cueAt + CUE_QUOTE_CHARS / 2))
+    .replace(/\s+/g, ' ')
+    .trim();
+  return `${line} (...) ${own}`;
 }
 
 const WORDS_BEFORE = 6;
