@@ -557,6 +557,7 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Neg:\n\u2022 fever\n\u2022 bleeding', 'negated'],
       ['Denies:\n- fever\n- bright red blood per rectum\n- bleeding', 'negated'],
       ['Denies:\nChest pain, nausea or bleeding.', 'negated'],
+      ['Negative for:\nfever, chills, night sweats, weight loss, nausea, vomiting, melena, bleeding', 'negated'],
       ['Denies:\n1. nausea\n2) bleeding', 'negated'],
       ['Denies:\n- nausea\n- bleeding (black stools)', 'negated'],
       ['Negative for:\nfever\nbright red rectal bleeding', 'negated'],

@@ -720,7 +720,7 @@ export class CompiledContext {
       const lines = nl === undefined ? undefined : linesListEnd(text, nl, this.endsLines);
       let reach = 0;
       if (lines !== undefined) reach = forwardReach(text, c, sStart, lines, ends, Number.MAX_SAFE_INTEGER);
-      else if (nl !== undefined) reach = forwardReach(text, c, sStart, nextLineList(a, nl), ends, forward);
+      else if (nl !== undefined) reach = forwardReach(text, c, sStart, nextLineList(a, nl), ends, Number.MAX_SAFE_INTEGER);
       else if (c.role.dir === Dir.Forward)
         reach = c.reach ?? forwardReach(text, c, sStart, heading ? sentenceAt(a, c.end)[1] : sEnd, ends, forward);
       else if (c.role.dir === Dir.Backward) reach = c.reach ?? backwardReach(text, c, sStart, ends, backward);
@@ -1304,11 +1304,12 @@ function linesListEnd(text: string, nl: number, ends: (item: string, words: read
 /**
  * Where the scope of a cue that ends its line with a colon (at `nl`) ends when no list down the
  * lines follows it: the end of the next line's sentence, where that sentence is a list of short
- * items ("Negative for:\nChest pain, melena or hematochezia."); else the line break.
+ * items, within LIST_REACH characters ("Negative for:\nChest pain, melena or hematochezia."); else the
+ * line break.
  */
 function nextLineList(a: Pick<NoteAnalysis, 'bounds' | 'text'>, nl: number): number {
   const end = sentenceAt(a, nl + 1)[1];
-  return shortList(a.text, nl + 1, end, true) ? end : nl;
+  return end - nl <= LIST_REACH && shortList(a.text, nl + 1, end, true) ? end : nl;
 }
 
 /** A word an item of a list may hold: letters, with an apostrophe, slash, dot or hyphen ("n/v", "pt."). */
