@@ -552,7 +552,9 @@ describe('every cue of the built-in context decides a reading that is different 
   test("a denial that ends its line with a colon reaches the items on the lines under it, one to a line, or the next line's sentence", () => {
     const cases: [string, Assertion][] = [
       ['Denies:\n- nausea\n- bleeding', 'negated'],
-      ['Denies:\nnausea\nbleeding', 'negated'],
+      ['Negative for:\n    nausea\n    bleeding', 'negated'],
+      ['Constitutional: Denies:\n- fever\nGI: Denies:\n- nausea\n- bleeding', 'negated'],
+      ['Patient denies:\n\u2013 nausea\n\u2013 bleeding', 'negated'],
       ['Negative for:\r\n* fever\r\n* bleeding\r\n', 'negated'],
       ['Neg:\n\u2022 fever\n\u2022 bleeding', 'negated'],
       ['Denies:\n- fever\n- bright red blood per rectum\n- bleeding', 'negated'],
@@ -560,7 +562,6 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Negative for:\nfever, chills, night sweats, weight loss, nausea, vomiting, melena, bleeding', 'negated'],
       ['Denies:\n1. nausea\n2) bleeding', 'negated'],
       ['Denies:\n- nausea\n- bleeding (black stools)', 'negated'],
-      ['Negative for:\nfever\nbright red rectal bleeding', 'negated'],
       ['Allergies:\n- sulfa\n- bleeding', 'negated'],
       // An item's own doubt, as in a list on one line ("Denies nausea, possible melena").
       ['Denies:\n- fever\n- possible bleeding', 'possible'],
@@ -569,10 +570,14 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Denies:\n- fever\n- chills\n\nBleeding x2 days.', 'affirmed'],
       ['Denies:\n- fever\n- chills\nReports bleeding.', 'affirmed'],
       ['Denies:\n- fever\n- bleeding present', 'affirmed'],
-      ['Denies:\nfever\nMedications\nbleeding', 'affirmed'],
-      ['Denies:\nfever\nActive Problems\nbleeding', 'affirmed'],
-      ['Denies:\nnausea\nImpression and Plan\nbleeding', 'affirmed'],
-      ['Neg:\nfever\nPos\nbleeding', 'affirmed'],
+      ['Denies:\n- fever\n- Medications\n- bleeding', 'affirmed'],
+      ['Denies:\n- fever\n- Active Problems\n- bleeding', 'affirmed'],
+      ['Neg:\n- fever\n- Pos\n- bleeding', 'affirmed'],
+      // Lines with no bullet or indent are no list: what follows "Denies:\nnausea" is too often
+      // not denied ("Pertinent positives", "Noticed dark tarry stools"; a review's probes).
+      ['Denies:\nnausea\nbleeding', 'affirmed'],
+      // Nor does a cue that is not its line's own: an insurer's denial.
+      ['Prior authorization denied:\n- bleeding', 'affirmed'],
       ['Denies:\nBleeding present since Sunday, three episodes.', 'affirmed'],
       ['Denies:\n- fever\nbleeding', 'affirmed'],
       ['Denies:\nfever. Bleeding x2 days.', 'affirmed'],

@@ -716,7 +716,7 @@ export class CompiledContext {
       const heading = c.role.dir === Dir.Forward && text[c.end - 1] === ':' && bounds.includes(c.end - 1);
       // "Denies:" ending its line: over the items on the lines after it, to its terminations, or
       // else over the sentence that begins the next line ("Denies:\nChest pain, melena or hematochezia.").
-      const nl = c.role.list && c.reach === undefined ? colonEndsLine(text, c.end) : undefined;
+      const nl = c.role.list && c.reach === undefined ? colonEndsLine(text, c.start, c.end) : undefined;
       const lines = nl === undefined ? undefined : linesListEnd(text, nl, this.endsLines);
       let reach = 0;
       if (lines !== undefined) reach = forwardReach(text, c, sStart, lines, ends, Number.MAX_SAFE_INTEGER);
@@ -1238,15 +1238,14 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
 /** The most lines, and characters on a line, a list down the lines after its cue holds. */
 const LINE_ITEMS = 40;
 const LINE_ITEM_CHARS = 80;
-/** The most words of an item on its own line: with no bullet, and with one ("- bright red blood per rectum"). */
-const LINE_ITEM_WORDS = 4;
-const BULLETED_ITEM_WORDS = 5;
+/** The most words of an item on its own line ("- bright red blood per rectum"). */
+const LINE_ITEM_WORDS = 5;
 /**
- * An item on its own line: a bullet ("-", "*", "•", "·", "1.", "2)") or none, words of a list (a
+ * An item on its own line: its indent, a bullet ("-", "–", "*", "•", "·", "1.", "2)") or none, words of a list (a
  * bracket too: "- melena (black tarry stools)"), a comma or full stop at most.
  */
 const LINE_ITEM =
-  /^[ \t]*(?:([-*\u2022\u00b7]|\d{1,2}[.)])[ \t]+)?([\p{L}'\u2019/.()-]+(?:[ \t]+[\p{L}'\u2019/.()-]+)*)[ \t]*[,;.]?[ \t]*\r?$/u;
+  /^([ \t]*)(?:([-*\u2013\u2022\u00b7]|\d{1,2}[.)])[ \t]+)?([\p{L}'\u2019/.()-]+(?:[ \t]+[\p{L}'\u2019/.()-]+)*)[ \t]*[,;.]?[ \t]*\r?$/u;
 
 /** A word that states a line's item found: one of FOUND_WORDS, but not "per" ("- bright red blood per rectum"). */
 function foundOnLine(word: string): boolean {
@@ -1254,29 +1253,37 @@ function foundOnLine(word: string): boolean {
   return w !== 'per' && FOUND_WORDS.has(w);
 }
 
-/** Whether an unbulleted line's words are written as a heading: two or more, each of four letters or more capitalised ("Active Problems", "Impression and Plan"). */
-function titleLine(words: readonly string[]): boolean {
-  return words.length >= 2 && words.every((w) => w.length < 4 || (w[0]! >= 'A' && w[0]! <= 'Z'));
-}
-
-/** Where the line of a cue that ends it with a colon ("Denies:", "Neg:") ends: its line break. */
-function colonEndsLine(text: string, from: number): number | undefined {
-  let i = from;
+/**
+ * Where the line of a cue that ends it with a colon ends (its line break), where the cue begins
+ * its line, or follows one word ("Patient denies:") or a heading's colon ("Constitutional:
+ * Denies:"): not "Prior authorization denied:".
+ */
+function colonEndsLine(text: string, cueStart: number, cueEnd: number): number | undefined {
+  let i = cueEnd;
   while (text[i] === ' ' || text[i] === '\t') i++;
   if (text[i] === ':') i++;
-  else if (text[from - 1] !== ':') return undefined;
+  else if (text[cueEnd - 1] !== ':') return undefined;
   while (text[i] === ' ' || text[i] === '\t' || text[i] === '\r') i++;
-  return text[i] === '\n' ? i : undefined;
+  if (text[i] !== '\n') return undefined;
+  let b = cueStart - 1;
+  while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+  if (b < 0 || text[b] === '\n' || text[b] === ':') return i;
+  let w = b;
+  while (w >= 0 && isWordChar(text[w]!)) w--;
+  if (w === b) return undefined;
+  while (w >= 0 && (text[w] === ' ' || text[w] === '\t')) w--;
+  return w < 0 || text[w] === '\n' ? i : undefined;
 }
 
 /**
- * Where a list written down the lines after a cue ends, if one is ("Denies:\n- nausea\n- melena",
- * "Negative for:\nfever\nmelena"): the cue ends its line (at `nl`) with a colon, and each line
- * after it holds one item, all with the same kind of bullet or none (LINE_ITEM_WORDS words at most
- * without one, BULLETED_ITEM_WORDS with one), no digit and no word that states an item found ("-
- * melena present"). A blank line, a line that `ends` (a heading's name alone, "Medications"; an
- * affirming answer, "Pos"), an unbulleted line written as a heading ("Active Problems"), or any
- * other line, ends it.
+ * Where a list written down the lines after a cue ends, if one is ("Denies:\n- nausea\n- melena"):
+ * the cue ends its line (at `nl`) with a colon, and each line after it holds one item after a
+ * bullet or an indent, all with the same kind of bullet or the same indent, LINE_ITEM_WORDS words at most, no digit and no word
+ * that states an item found ("- melena present"). A blank line, a line that `ends` (a heading's
+ * name alone, "- Medications"; an affirming answer, "- Pos"), or any other line, ends it. Lines
+ * with no bullet or indent are no such list: a review's probes found too many ways in which the lines after
+ * "Denies:\nnausea\nvomiting" go on with what is not denied ("Pertinent positives", "Noticed dark
+ * tarry stools", "problems", "current medications reviewed").
  */
 function linesListEnd(text: string, nl: number, ends: (item: string, words: readonly string[]) => boolean): number | undefined {
   let i = nl;
@@ -1289,12 +1296,13 @@ function linesListEnd(text: string, nl: number, ends: (item: string, words: read
     if (to - start > LINE_ITEM_CHARS) break;
     const m = LINE_ITEM.exec(text.slice(start, to));
     if (!m) break;
-    const mark = m[1] === undefined ? '' : /\d/.test(m[1]) ? '1' : m[1];
+    // A bullet, or an indent alone (two spaces or a tab: "Negative for:\n    melena"), the same on every line.
+    const mark = m[2] !== undefined ? (/\d/.test(m[2]) ? '1' : m[2]) : m[1]!.length >= 2 || m[1]!.includes('\t') ? m[1]! : '';
+    if (!mark) break;
     if (bullet === undefined) bullet = mark;
     else if (mark !== bullet) break;
-    const words = m[2]!.split(/[ \t]+/);
-    if (words.length > (mark ? BULLETED_ITEM_WORDS : LINE_ITEM_WORDS) || words.some(foundOnLine) || ends(m[2]!, words)) break;
-    if (!mark && titleLine(words)) break;
+    const words = m[3]!.split(/[ \t]+/);
+    if (words.length > LINE_ITEM_WORDS || words.some(foundOnLine) || ends(m[3]!, words)) break;
     end = start + m[0].trimEnd().length;
     i = to;
   }
@@ -1608,7 +1616,7 @@ function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
 }
 
 /** The bullets that begin a list's item on its own line. */
-const BULLETS = '-*\u2022\u00b7';
+const BULLETS = '-*\u2013\u2022\u00b7';
 
 /** What ends a list's item before the next one, and a row's item ("Fever no. GI: melena no"). */
 const ITEM_ENDS = ',;\n\r';

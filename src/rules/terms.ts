@@ -79,7 +79,8 @@ export class TermMatcher implements TermFinder {
       analysis ??= this.context.analyse(text, section);
       const end = index + match.length;
       const assertion = this.context.assertion(analysis, index, end);
-      const cueAt = analysis.down ? this.context.downCueAt(analysis, index) : undefined;
+      // A denial's list down the lines: the quote shows the denial (not a doubt of the item's own).
+      const cueAt = analysis.down && assertion === 'negated' ? this.context.downCueAt(analysis, index) : undefined;
       hits.push(new Hit(text, match, assertion, index, match.length, sentenceAt(analysis, index), cueAt));
     });
     if (memoSpent(this.memoSize, MEMO_LIMIT, this.memoEmptiedAt)) {
