@@ -552,9 +552,9 @@ describe('every cue of the built-in context decides a reading that is different 
   test("a denial that ends its line with a colon reaches the items on the lines under it, one to a line, or the next line's sentence", () => {
     const cases: [string, Assertion][] = [
       ['Denies:\n- nausea\n- bleeding', 'negated'],
-      ['Negative for:\n    nausea\n    bleeding', 'negated'],
       ['Constitutional: Denies:\n- fever\nGI: Denies:\n- nausea\n- bleeding', 'negated'],
       ['Patient denies:\n\u2013 nausea\n\u2013 bleeding', 'negated'],
+      ['Patient denies the following:\n- nausea\n- bleeding', 'negated'],
       ['Negative for:\r\n* fever\r\n* bleeding\r\n', 'negated'],
       ['Neg:\n\u2022 fever\n\u2022 bleeding', 'negated'],
       ['Denies:\n- fever\n- bright red blood per rectum\n- bleeding', 'negated'],
@@ -562,7 +562,6 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Negative for:\nfever, chills, night sweats, weight loss, nausea, vomiting, melena, bleeding', 'negated'],
       ['Denies:\n1. nausea\n2) bleeding', 'negated'],
       ['Denies:\n- nausea\n- bleeding (black stools)', 'negated'],
-      ['Allergies:\n- sulfa\n- bleeding', 'negated'],
       // An item's own doubt, as in a list on one line ("Denies nausea, possible melena").
       ['Denies:\n- fever\n- possible bleeding', 'possible'],
       // Where the list ends: a blank line, a line that reports, an item found, a heading's name,
@@ -573,11 +572,16 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Denies:\n- fever\n- Medications\n- bleeding', 'affirmed'],
       ['Denies:\n- fever\n- Active Problems\n- bleeding', 'affirmed'],
       ['Neg:\n- fever\n- Pos\n- bleeding', 'affirmed'],
-      // Lines with no bullet or indent are no list: what follows "Denies:\nnausea" is too often
-      // not denied ("Pertinent positives", "Noticed dark tarry stools"; a review's probes).
+      // Lines with no bullet are no list, indented or not: what follows "Denies:\nnausea" is too
+      // often not denied ("Pertinent positives", "Noticed dark tarry stools", a note indented
+      // whole; reviews' probes).
       ['Denies:\nnausea\nbleeding', 'affirmed'],
-      // Nor does a cue that is not its line's own: an insurer's denial.
+      ['  Denies:\n  nausea\n  Encounter Diagnoses\n  bleeding', 'affirmed'],
+      // An item that holds a cue of its own: "- GI referral for hematochezia" (a referral's reason, not denied).
+      ['Negative for:\n- fever\n- GI referral for bleeding', 'hypothetical'],
+      // Nor does a cue that is not its line's own, nor its subject's: an insurer's denial.
       ['Prior authorization denied:\n- bleeding', 'affirmed'],
+      ['Initially denied:\n- bleeding', 'affirmed'],
       ['Denies:\nBleeding present since Sunday, three episodes.', 'affirmed'],
       ['Denies:\n- fever\nbleeding', 'affirmed'],
       ['Denies:\nfever. Bleeding x2 days.', 'affirmed'],

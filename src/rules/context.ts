@@ -717,7 +717,7 @@ export class CompiledContext {
       // "Denies:" ending its line: over the items on the lines after it, to its terminations, or
       // else over the sentence that begins the next line ("Denies:\nChest pain, melena or hematochezia.").
       const nl = c.role.list && c.reach === undefined ? colonEndsLine(text, c.start, c.end) : undefined;
-      const lines = nl === undefined ? undefined : linesListEnd(text, nl, this.endsLines);
+      const lines = nl === undefined ? undefined : linesListEnd(text, nl, this.endsLines, raw);
       let reach = 0;
       if (lines !== undefined) reach = forwardReach(text, c, sStart, lines, ends, Number.MAX_SAFE_INTEGER);
       else if (nl !== undefined) reach = forwardReach(text, c, sStart, nextLineList(a, nl), ends, Number.MAX_SAFE_INTEGER);
@@ -1241,11 +1241,11 @@ const LINE_ITEM_CHARS = 80;
 /** The most words of an item on its own line ("- bright red blood per rectum"). */
 const LINE_ITEM_WORDS = 5;
 /**
- * An item on its own line: its indent, a bullet ("-", "–", "*", "•", "·", "1.", "2)") or none, words of a list (a
+ * An item on its own line: a bullet ("-", "–", "*", "•", "·", "1.", "2)"), words of a list (a
  * bracket too: "- melena (black tarry stools)"), a comma or full stop at most.
  */
 const LINE_ITEM =
-  /^([ \t]*)(?:([-*\u2013\u2022\u00b7]|\d{1,2}[.)])[ \t]+)?([\p{L}'\u2019/.()-]+(?:[ \t]+[\p{L}'\u2019/.()-]+)*)[ \t]*[,;.]?[ \t]*\r?$/u;
+  /^[ \t]*([-*\u2013\u2022\u00b7]|\d{1,2}[.)])[ \t]+([\p{L}'\u2019/.()-]+(?:[ \t]+[\p{L}'\u2019/.()-]+)*)[ \t]*[,;.]?[ \t]*\r?$/u;
 
 /** A word that states a line's item found: one of FOUND_WORDS, but not "per" ("- bright red blood per rectum"). */
 function foundOnLine(word: string): boolean {
@@ -1254,13 +1254,15 @@ function foundOnLine(word: string): boolean {
 }
 
 /**
- * Where the line of a cue that ends it with a colon ends (its line break), where the cue begins
- * its line, or follows one word ("Patient denies:") or a heading's colon ("Constitutional:
- * Denies:"): not "Prior authorization denied:".
+ * Where the line of a cue that ends it with a colon ends (its line break; "the following" may
+ * come between), where the cue begins its line, or follows its subject ("Patient denies:") or a
+ * heading's colon ("Constitutional: Denies:"): not "Prior authorization denied:".
  */
 function colonEndsLine(text: string, cueStart: number, cueEnd: number): number | undefined {
   let i = cueEnd;
   while (text[i] === ' ' || text[i] === '\t') i++;
+  // "Patient denies the following:", "Negative for the following:".
+  if (FOLLOWING.test(text.slice(i, i + 14))) i = skipped(text, i + 13, ' \t');
   if (text[i] === ':') i++;
   else if (text[cueEnd - 1] !== ':') return undefined;
   while (text[i] === ' ' || text[i] === '\t' || text[i] === '\r') i++;
@@ -1270,25 +1272,37 @@ function colonEndsLine(text: string, cueStart: number, cueEnd: number): number |
   if (b < 0 || text[b] === '\n' || text[b] === ':') return i;
   let w = b;
   while (w >= 0 && isWordChar(text[w]!)) w--;
-  if (w === b) return undefined;
+  if (!SUBJECTS.has(text.slice(w + 1, b + 1).toLowerCase())) return undefined;
   while (w >= 0 && (text[w] === ' ' || text[w] === '\t')) w--;
   return w < 0 || text[w] === '\n' ? i : undefined;
 }
 
+/** The words that may stand before a cue that begins a list down the lines ("Patient denies:"; not "Initially denied:", "Insurance denied:"). */
+const SUBJECTS: ReadonlySet<string> = new Set(['patient', 'pt', 'she', 'he']);
+
+const FOLLOWING = /^the following\b/i;
+
 /**
  * Where a list written down the lines after a cue ends, if one is ("Denies:\n- nausea\n- melena"):
  * the cue ends its line (at `nl`) with a colon, and each line after it holds one item after a
- * bullet or an indent, all with the same kind of bullet or the same indent, LINE_ITEM_WORDS words at most, no digit and no word
- * that states an item found ("- melena present"). A blank line, a line that `ends` (a heading's
- * name alone, "- Medications"; an affirming answer, "- Pos"), or any other line, ends it. Lines
- * with no bullet or indent are no such list: a review's probes found too many ways in which the lines after
- * "Denies:\nnausea\nvomiting" go on with what is not denied ("Pertinent positives", "Noticed dark
- * tarry stools", "problems", "current medications reviewed").
+ * bullet, all with the same kind of bullet, LINE_ITEM_WORDS words at most, no digit, no word that
+ * states an item found ("- melena present") and no cue of the note's (`cues`, sorted: "- GI
+ * referral for hematochezia", "- Continue metformin"). A blank line, a line that `ends` (a
+ * heading's name alone, "- Medications"; an affirming answer, "- Pos"), or any other line, ends
+ * it. Lines with no bullet are no such list, indented or not: three reviews found too many ways in
+ * which the lines after "Denies:\nnausea\nvomiting" go on with what is not denied ("Pertinent
+ * positives", "Noticed dark tarry stools", "Encounter Diagnoses", a note indented whole).
  */
-function linesListEnd(text: string, nl: number, ends: (item: string, words: readonly string[]) => boolean): number | undefined {
+function linesListEnd(
+  text: string,
+  nl: number,
+  ends: (item: string, words: readonly string[]) => boolean,
+  cues: readonly RawCue[],
+): number | undefined {
   let i = nl;
   let end: number | undefined;
   let bullet: string | undefined;
+  let k = lowerBoundBy(cues, nl);
   for (let n = 0; n < LINE_ITEMS && text[i] === '\n'; n++) {
     const start = i + 1;
     let to = text.indexOf('\n', start);
@@ -1296,17 +1310,29 @@ function linesListEnd(text: string, nl: number, ends: (item: string, words: read
     if (to - start > LINE_ITEM_CHARS) break;
     const m = LINE_ITEM.exec(text.slice(start, to));
     if (!m) break;
-    // A bullet, or an indent alone (two spaces or a tab: "Negative for:\n    melena"), the same on every line.
-    const mark = m[2] !== undefined ? (/\d/.test(m[2]) ? '1' : m[2]) : m[1]!.length >= 2 || m[1]!.includes('\t') ? m[1]! : '';
-    if (!mark) break;
+    const mark = /\d/.test(m[1]!) ? '1' : m[1]!;
     if (bullet === undefined) bullet = mark;
     else if (mark !== bullet) break;
-    const words = m[3]!.split(/[ \t]+/);
-    if (words.length > LINE_ITEM_WORDS || words.some(foundOnLine) || ends(m[3]!, words)) break;
+    const words = m[2]!.split(/[ \t]+/);
+    if (words.length > LINE_ITEM_WORDS || words.some(foundOnLine) || ends(m[2]!, words)) break;
+    while (k < cues.length && cues[k]!.start < start) k++;
+    if (k < cues.length && cues[k]!.start < to) break;
     end = start + m[0].trimEnd().length;
     i = to;
   }
   return end;
+}
+
+/** The index of the first cue that begins at or after `at` (cues sorted by start). */
+function lowerBoundBy(cues: readonly RawCue[], at: number): number {
+  let lo = 0;
+  let hi = cues.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cues[mid]!.start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -1603,11 +1629,12 @@ function boxAt(text: string, i: number): { ticked: boolean; end: number } | unde
  * between); or, as a row's item, after a sentence's period or a colon too: "Fever no. Melena no.",
  * "GI: melena no.".
  */
-function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
+function itemBegins(text: string, from: number, ends = ITEM_ENDS, bullets = false): boolean {
   let k = from - 1;
   while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
-  // A bullet that begins its line: "Denies:\n- nausea\n- possible melena".
-  if (k >= 0 && BULLETS.includes(text[k]!) && k < from - 1) {
+  // A bullet that begins its line, where asked: "Denies:\n- nausea\n- possible melena". Not for
+  // answers after an item: "• Metformin no" under "Discontinue at this visit?" (a review's probe).
+  if (bullets && k >= 0 && BULLETS.includes(text[k]!) && k < from - 1) {
     k--;
     while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
     return k < 0 || text[k] === '\n' || text[k] === '\r';
@@ -1630,7 +1657,7 @@ const DURATION_NEXT = /^\s*\d+(?:\s*-\s*\d+)?\s*(?:h|hrs?|hours?|d|days?|wks?|we
 
 /** Whether a cue at [from, to) begins a list's item that holds the mention at `start` ("..., possible melena"). */
 function beginsOwnItem(text: string, from: number, to: number, start: number): boolean {
-  return itemBegins(text, from) && !LIST_GOES_ON.test(text.slice(to, start));
+  return itemBegins(text, from, ITEM_ENDS, true) && !LIST_GOES_ON.test(text.slice(to, start));
 }
 
 /**
