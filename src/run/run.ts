@@ -95,8 +95,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const spec = options.schedule?.spec;
   const heavy =
     spec !== undefined
-      ? chartWorker({ jobs: 2, ...runPool(spec, lintOptions, engine, options.signal) }, (chart) =>
-          engine.lint(chart, lintOptions.debug, options.queries !== false),
+      ? chartWorker(
+          () => ({ jobs: 2, ...runPool(spec, lintOptions, engine, options.signal) }),
+          (chart) => engine.lint(chart, lintOptions.debug, options.queries !== false),
         )
       : undefined;
   const outcomes = await lintInputs(

@@ -352,15 +352,17 @@ export function lineWorker(
 
 /**
  * One worker for the charts of a Bulk Data export's patients whose resources are over the inline
- * limit (soloWorker): the chart is adapted here and linted there, its findings located here.
+ * limit (soloWorker): the chart is adapted here and linted there, its findings located here. Its
+ * options are worked out when the first such chart comes: a run with none, a replay above all,
+ * never compiles a deferred ruleset for them (the engine's statistics do).
  */
 export function chartWorker(
-  options: PoolOptions & { signal?: AbortSignal; ruleStats?: Map<string, RuleStats> },
+  options: () => PoolOptions & { signal?: AbortSignal; ruleStats?: Map<string, RuleStats> },
   fallback: (chart: Chart) => UnlocatedFinding[],
 ): { lint: (chart: Chart) => Promise<UnlocatedFinding[]>; close: () => Promise<void>; used: () => boolean } {
-  const solo = soloWorker(options);
+  let solo: ReturnType<typeof soloWorker> | undefined;
   const lint = (chart: Chart): Promise<UnlocatedFinding[]> =>
-    solo.run(
+    (solo ??= soloWorker(options())).run(
       {
         message: (id) => ({ type: 'chart', id, chart }),
         reply: (m, id) => (m.type === 'chart-done' && m.id === id ? m.findings : undefined),
@@ -368,5 +370,5 @@ export function chartWorker(
       () => fallback(chart),
       () => [],
     );
-  return { lint, close: solo.close, used: solo.used };
+  return { lint, close: () => solo?.close() ?? Promise.resolve(), used: () => solo?.used() ?? false };
 }
