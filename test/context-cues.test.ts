@@ -557,7 +557,6 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Patient denies the following:\n- nausea\n- bleeding', 'negated'],
       ['Negative for:\r\n* fever\r\n* bleeding\r\n', 'negated'],
       ['Neg:\n\u2022 fever\n\u2022 bleeding', 'negated'],
-      ['Denies:\n- fever\n- bright red blood per rectum\n- bleeding', 'negated'],
       ['Denies:\nChest pain, nausea or bleeding.', 'negated'],
       ['Negative for:\nfever, chills, night sweats, weight loss, nausea, vomiting, melena, bleeding', 'negated'],
       ['Denies:\n1. nausea\n2) bleeding', 'negated'],
@@ -569,6 +568,15 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Denies:\n- fever\n- chills\n\nBleeding x2 days.', 'affirmed'],
       ['Denies:\n- fever\n- chills\nReports bleeding.', 'affirmed'],
       ['Denies:\n- fever\n- bleeding present', 'affirmed'],
+      // An item of more than three words, or one that says more: "- melena on and off", "- Melena. See HPI."
+      ['Denies:\n- fever\n- bright red blood per rectum\n- bleeding', 'affirmed'],
+      ['Denies:\n- fever\n- bleeding on and off', 'affirmed'],
+      ['Denies:\n- fever\n- bleeding - see HPI', 'affirmed'],
+      ['Denies:\n- fever\n- bleeding. See HPI.', 'affirmed'],
+      // An item in the other case: a heading ("- Pertinent positives").
+      ['Denies:\n- fever\n- Pertinent positives\n- bleeding', 'affirmed'],
+      // After a heading's colon, a cue written as a heading only: "Insurance: denied:" is an insurer's.
+      ['Insurance: denied:\n- bleeding', 'affirmed'],
       ['Denies:\n- fever\n- Medications\n- bleeding', 'affirmed'],
       ['Denies:\n- fever\n- Active Problems\n- bleeding', 'affirmed'],
       ['Neg:\n- fever\n- Pos\n- bleeding', 'affirmed'],
@@ -594,5 +602,7 @@ describe('every cue of the built-in context decides a reading that is different 
     expect(reading(base, 'Fever no. Bleeding no. 3 weeks of fatigue.')).toBe('negated');
     expect(reading(base, 'Fever no. Bleeding no. 2-3 days of fatigue.')).toBe('negated');
     expect(reading(base, 'Bleeding no. 4 episodes since Sunday.')).toBe('affirmed');
+    // Only in a row of answered items: "Refills: metformin no. 3 months supply" is a number's.
+    expect(reading(base, 'Refills: bleeding no. 3 months supply.')).toBe('affirmed');
   });
 });

@@ -532,7 +532,7 @@ export class CompiledContext {
     // "Melena - no.", "Melena unsure."): a denial or a doubt.
     if (!denied) {
       if (this.wordBefore(text, start, NEGATION, ROW_ITEM_ENDS)) return NEGATION;
-      return itemBegins(text, start, ROW_ITEM_ENDS) ? this.itemClosedBy(text, end, DOUBTS) : undefined;
+      return itemBegins(text, start, ROW_ITEM_ENDS) ? this.itemClosedBy(text, end, DOUBTS, start) : undefined;
     }
     // A word answers a denied item only (it affirms, or leaves open an item a denial's list holds).
     const word = this.wordBefore(text, start);
@@ -553,7 +553,7 @@ export class CompiledContext {
     // no, vomiting no, melena yes", "Nausea - no, melena - yes" (not "No nausea, vomiting, melena
     // present").
     if (!this.afterAnswered(text, start)) return undefined;
-    return this.itemClosedBy(text, end, ANSWERED);
+    return this.itemClosedBy(text, end, ANSWERED, start);
   }
 
   /**
@@ -576,7 +576,7 @@ export class CompiledContext {
    * item: "melena yes,", "melena - yes.", "melena no" at a line's end; a denial before "since" is a
    * past (HISTORICAL: "Metformin - none since 2024"); not "melena no longer", "melena no change".
    */
-  private itemClosedBy(text: string, end: number, wants: readonly number[]): number | undefined {
+  private itemClosedBy(text: string, end: number, wants: readonly number[], start: number): number | undefined {
     // One space, or a dash between two: a wider gap is a table's next column ("Metformin
     // unknown" under "Last dose", "Pernicious anemia       no" under "New problem?").
     if (text[end] !== ' ') return undefined;
@@ -587,8 +587,14 @@ export class CompiledContext {
     if (!after || !wants.includes(after.answer)) return undefined;
     const e = skipped(text, after.end, ' \t');
     // Not a number's "No.": "Metformin no. 180", "melena no. 4 episodes since Sunday"; but a
-    // time begins the next sentence: "Fever no. Melena no. 3 weeks of fatigue."
-    if (text[e] === '.' && NUMBER_NEXT.test(text.slice(e + 1, e + 4)) && !DURATION_NEXT.test(text.slice(e + 1, e + 24))) return undefined;
+    // time begins the next sentence in a row of answered items: "Fever no. Melena no. 3 weeks of
+    // fatigue." (not "Refills: metformin no. 3 months supply").
+    if (
+      text[e] === '.' &&
+      NUMBER_NEXT.test(text.slice(e + 1, e + 4)) &&
+      !(DURATION_NEXT.test(text.slice(e + 1, e + 24)) && this.afterAnswered(text, start))
+    )
+      return undefined;
     if (e >= text.length || ',;.\n\r'.includes(text[e]!)) return after.answer;
     // A denial with the time it has held is a past: "Metformin - none since 2024" (no longer taken),
     // "Melena - none since transfusion on Monday" (there was melena before).
@@ -1238,8 +1244,6 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
 /** The most lines, and characters on a line, a list down the lines after its cue holds. */
 const LINE_ITEMS = 40;
 const LINE_ITEM_CHARS = 80;
-/** The most words of an item on its own line ("- bright red blood per rectum"). */
-const LINE_ITEM_WORDS = 5;
 /**
  * An item on its own line: a bullet ("-", "–", "*", "•", "·", "1.", "2)"), words of a list (a
  * bracket too: "- melena (black tarry stools)"), a comma or full stop at most.
@@ -1247,10 +1251,19 @@ const LINE_ITEM_WORDS = 5;
 const LINE_ITEM =
   /^[ \t]*([-*\u2013\u2022\u00b7]|\d{1,2}[.)])[ \t]+([\p{L}'\u2019/.()-]+(?:[ \t]+[\p{L}'\u2019/.()-]+)*)[ \t]*[,;.]?[ \t]*\r?$/u;
 
-/** A word that states a line's item found: one of FOUND_WORDS, but not "per" ("- bright red blood per rectum"). */
+/** A word that states a line's item found: one of FOUND_WORDS. */
 function foundOnLine(word: string): boolean {
-  const w = word.toLowerCase().replace(/[()]/g, '');
-  return w !== 'per' && FOUND_WORDS.has(w);
+  return FOUND_WORDS.has(word.toLowerCase().replace(/[()]/g, ''));
+}
+
+/** A word of a bare item: a letter in it, and no full stop inside it ("- Melena. See HPI." says more). */
+function bareWord(word: string, i: number, words: readonly string[]): boolean {
+  const dot = word.indexOf('.');
+  return /\p{L}/u.test(word) && (dot < 0 || (dot === word.length - 1 && i === words.length - 1));
+}
+
+function isUpper(c: string): boolean {
+  return c !== c.toLowerCase();
 }
 
 /**
@@ -1269,7 +1282,8 @@ function colonEndsLine(text: string, cueStart: number, cueEnd: number): number |
   if (text[i] !== '\n') return undefined;
   let b = cueStart - 1;
   while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
-  if (b < 0 || text[b] === '\n' || text[b] === ':') return i;
+  // After a heading's colon, a cue written as the next heading: "Constitutional: Denies:", not "Insurance: denied:".
+  if (b < 0 || text[b] === '\n' || (text[b] === ':' && isUpper(text[cueStart]!))) return i;
   let w = b;
   while (w >= 0 && isWordChar(text[w]!)) w--;
   if (!SUBJECTS.has(text.slice(w + 1, b + 1).toLowerCase())) return undefined;
@@ -1284,14 +1298,17 @@ const FOLLOWING = /^the following\b/i;
 
 /**
  * Where a list written down the lines after a cue ends, if one is ("Denies:\n- nausea\n- melena"):
- * the cue ends its line (at `nl`) with a colon, and each line after it holds one item after a
- * bullet, all with the same kind of bullet, LINE_ITEM_WORDS words at most, no digit, no word that
- * states an item found ("- melena present") and no cue of the note's (`cues`, sorted: "- GI
- * referral for hematochezia", "- Continue metformin"). A blank line, a line that `ends` (a
- * heading's name alone, "- Medications"; an affirming answer, "- Pos"), or any other line, ends
- * it. Lines with no bullet are no such list, indented or not: three reviews found too many ways in
- * which the lines after "Denies:\nnausea\nvomiting" go on with what is not denied ("Pertinent
- * positives", "Noticed dark tarry stools", "Encounter Diagnoses", a note indented whole).
+ * the cue ends its line (at `nl`) with a colon, and each line after it holds one bare item after a
+ * bullet: the same kind of bullet, LIST_ITEM_WORDS words at most, each with a letter and no full
+ * stop inside ("- Melena. See HPI."), no digit, no word that states an item found ("- melena
+ * present"), no cue of the note's (`cues`, sorted: "- GI referral for hematochezia", "- Continue
+ * metformin"), and the first item's case ("- fever\n- Pertinent positives"). A blank line, a line
+ * that `ends` (a heading's name alone, "- Medications"; an affirming answer, "- Pos"), or any
+ * other line, ends it. Lines with no bullet are no such list, indented or not: four reviews found
+ * too many ways in which the lines after "Denies:\nnausea\nvomiting" go on with what is not
+ * denied ("Pertinent positives", "Noticed dark tarry stools", "Encounter Diagnoses", a note
+ * indented whole), and in which a longer bulleted item says more than a denial ("- melena - see
+ * HPI", "- melena on and off").
  */
 function linesListEnd(
   text: string,
@@ -1302,6 +1319,7 @@ function linesListEnd(
   let i = nl;
   let end: number | undefined;
   let bullet: string | undefined;
+  let firstUpper = false;
   let k = lowerBoundBy(cues, nl);
   for (let n = 0; n < LINE_ITEMS && text[i] === '\n'; n++) {
     const start = i + 1;
@@ -1314,7 +1332,11 @@ function linesListEnd(
     if (bullet === undefined) bullet = mark;
     else if (mark !== bullet) break;
     const words = m[2]!.split(/[ \t]+/);
-    if (words.length > LINE_ITEM_WORDS || words.some(foundOnLine) || ends(m[2]!, words)) break;
+    if (words.length > LIST_ITEM_WORDS || !words.every(bareWord) || words.some(foundOnLine) || ends(m[2]!, words)) break;
+    // The items are written in one case: "- fever\n- chills\n- Pertinent positives" ends at the heading.
+    const upper = isUpper(m[2]![0]!);
+    if (n === 0) firstUpper = upper;
+    else if (upper !== firstUpper) break;
     while (k < cues.length && cues[k]!.start < start) k++;
     if (k < cues.length && cues[k]!.start < to) break;
     end = start + m[0].trimEnd().length;
@@ -1394,6 +1416,12 @@ const FOUND_WORDS: ReadonlySet<string> = new Set([
   'today',
   'per',
   'episodes',
+  // A drug taken: "Denies:\n- nausea\n- tolerating metformin well" (a review's probe).
+  'tolerating',
+  'tolerates',
+  'tolerated',
+  'adherent',
+  'compliant',
 ]);
 
 /** What ends a word of a list. */

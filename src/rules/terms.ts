@@ -102,24 +102,22 @@ export class TermMatcher implements TermFinder {
   }
 }
 
-/** The most characters of a quote of an item with the cue of its list down the lines. */
-const CUE_QUOTE_CHARS = 120;
+/** The most characters of the cue's line quoted before an item of its list down the lines. */
+const CUE_LINE_CHARS = 60;
 
 /**
- * An item's excerpt with the cue that governs it from a line above, so that a quote of a denial
- * shows the denial: the lines from the cue to the item's own excerpt ("Denies: - nausea - melena"),
- * or, where those are more than CUE_QUOTE_CHARS, the cue's line, "(...)" and the excerpt.
+ * An item's excerpt with the line of the cue that governs it from a line above, so that a quote of
+ * a denial shows the denial, and no more of the note: "Patient denies: - melena" where the item is
+ * the next line, "Patient denies: (...) - melena" where other lines come between.
  */
 function withCue(text: string, cueAt: number, sentenceStart: number, own: string): string {
-  const all = `${text.slice(cueAt, sentenceStart)} ${own}`.replace(/\s+/g, ' ').trim();
-  if (all.length <= CUE_QUOTE_CHARS) return all;
+  const lineStart = text.lastIndexOf('\n', cueAt) + 1;
   let lineEnd = text.indexOf('\n', cueAt);
   if (lineEnd < 0 || lineEnd > sentenceStart) lineEnd = sentenceStart;
-  const line = text
-    .slice(cueAt, Math.min(lineEnd, cueAt + CUE_QUOTE_CHARS / 2))
-    .replace(/\s+/g, ' ')
-    .trim();
-  return `${line} (...) ${own}`;
+  const from = Math.max(lineStart, lineEnd - CUE_LINE_CHARS);
+  const line = `${from > lineStart ? '...' : ''}${text.slice(from, lineEnd)}`.replace(/\s+/g, ' ').trim();
+  const between = text.slice(lineEnd, sentenceStart).trim() !== '';
+  return `${line} ${between ? '(...) ' : ''}${own}`;
 }
 
 const WORDS_BEFORE = 6;
