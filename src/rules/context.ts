@@ -1047,7 +1047,7 @@ export function lowerBound(sorted: readonly number[], x: number): number {
   return lo;
 }
 
-function firstCueAtOrAfter(cues: readonly Cue[], index: number): number {
+function firstCueAtOrAfter(cues: readonly { start: number }[], index: number): number {
   let lo = 0;
   let hi = cues.length;
   while (lo < hi) {
@@ -1320,7 +1320,7 @@ function linesListEnd(
   let end: number | undefined;
   let bullet: string | undefined;
   let firstUpper = false;
-  let k = lowerBoundBy(cues, nl);
+  let k = firstCueAtOrAfter(cues, nl);
   for (let n = 0; n < LINE_ITEMS && text[i] === '\n'; n++) {
     const start = i + 1;
     let to = text.indexOf('\n', start);
@@ -1343,18 +1343,6 @@ function linesListEnd(
     i = to;
   }
   return end;
-}
-
-/** The index of the first cue that begins at or after `at` (cues sorted by start). */
-function lowerBoundBy(cues: readonly RawCue[], at: number): number {
-  let lo = 0;
-  let hi = cues.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cues[mid]!.start < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
