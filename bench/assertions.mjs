@@ -72,11 +72,11 @@ const hits = words.find(note);
 const ms = performance.now() - t0;
 process.stdout.write(`\nOne 1 MB note as a single sentence: ${hits.length} mentions read in ${ms.toFixed(0)} ms\n`);
 
-// A note of 1 MB of denials whose lists run down the lines ("Denies:\n- melena\n..."): each cue
-// reads a bounded number of lines after it.
+// A note of 1 MB of denials that govern the next line's list ("Negative for:\nfever, melena or
+// bleeding."): each cue reads one sentence after it.
 const lines = 'Denies:\n- nausea\n- melena\nNegative for:\nfever, chills, melena or bleeding.\n';
 const listed = lines.repeat(Math.ceil((1 << 20) / lines.length)).slice(0, 1 << 20);
 const t1 = performance.now();
 const listedHits = words.find(listed);
 const ms1 = performance.now() - t1;
-process.stdout.write(`One 1 MB note of denials down the lines: ${listedHits.length} mentions read in ${ms1.toFixed(0)} ms\n`);
+process.stdout.write(`One 1 MB note of denials over the next line: ${listedHits.length} mentions read in ${ms1.toFixed(0)} ms\n`);

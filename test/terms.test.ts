@@ -118,12 +118,16 @@ describe('excerpts', () => {
     expect(hit.excerpt).toBe('Patient firmly denies any melena or other bleeding since...');
   });
 
-  test('of an item of a list down the lines, show the line of the cue above it, and no more: "(...)" for the lines between', () => {
-    const [melena] = bleeding.find('ROS:\nPatient denies:\n- nausea\n- melena\nReports fatigue.');
-    expect(melena).toMatchObject({ term: 'melena', negated: true, excerpt: 'Patient denies: (...) - melena' });
-    expect(bleeding.find('Denies:\n- melena')[0]!.excerpt).toBe('Denies: - melena');
-    // A mention with no list above it keeps its own excerpt.
-    expect(bleeding.find('Denies melena.\n- bleeding')[1]).toMatchObject({ negated: false, excerpt: '- bleeding' });
+  test("of a mention a cue on the line above governs, show the cue's line, and no more", () => {
+    const [melena] = bleeding.find('ROS:\nPatient denies:\nnausea, vomiting or melena.\nReports fatigue.');
+    expect(melena).toMatchObject({ term: 'melena', negated: true, excerpt: 'Patient denies: nausea, vomiting or melena' });
+    const long = `Review of systems, as the patient and her daughter gave it today. Negative for:\nnausea or melena.`;
+    expect(bleeding.find(long)[0]).toMatchObject({
+      negated: true,
+      excerpt: '...the patient and her daughter gave it today. Negative for: nausea or melena',
+    });
+    // A mention with no cue above it keeps its own excerpt.
+    expect(bleeding.find('Denies melena.\nBleeding gums.')[1]).toMatchObject({ negated: false, excerpt: 'Bleeding gums' });
   });
 });
 

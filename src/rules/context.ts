@@ -191,8 +191,8 @@ interface Cue {
    */
   heading: boolean;
   /**
-   * A cue that governs a list written down the lines after it ("Denies:\n- nausea\n- melena"):
-   * its scope is those lines, past the sentence it stands in.
+   * A cue that ends its line with a colon and governs the list on the next line ("Negative
+   * for:\nChest pain, melena or hematochezia."): its scope is past the sentence it stands in.
    */
   down: boolean;
 }
@@ -213,7 +213,7 @@ export interface NoteAnalysis {
   readonly sectionCats: readonly number[];
   /** The category the note's own section gives, or -1. */
   readonly noteSection: number;
-  /** Whether a cue's scope runs down the lines after it (`Cue.down`). */
+  /** Whether a cue's scope runs into the next line (`Cue.down`). */
   readonly down: boolean;
 }
 
@@ -275,9 +275,6 @@ export class CompiledContext {
   private readonly memo = new Map<string, Map<string, NoteAnalysis>>();
   /** How many cues on either side of a mention are looked at: a bounded number can reach it (each is a word). */
   private readonly stepLimit: number;
-  /** Whether a line's item ends a list down the lines: a heading's name, or an affirming answer in it ("Pos", "melena yes"). */
-  private readonly endsLines = (item: string, words: readonly string[]): boolean =>
-    this.headingCat.has(sectionKey(item)) || words.some((w) => this.answers.get(phraseKey(w)) === AFFIRMING);
   private memoSize = 0;
   private memoEmptiedAt = -1;
   /** The marks of every category, longest first, each with its category. */
@@ -445,7 +442,7 @@ export class CompiledContext {
     for (let j = firstCueAtOrAfter(cues, start) - 1, steps = 0; j >= 0 && steps < this.stepLimit; j--, steps++) {
       const c = cues[j]!;
       // A heading cue ends where the sentence begins (its colon ends the one before); a cue over
-      // the lines after it may stand sentences before, past other sentences' cues.
+      // the next line may stand sentences before, past other sentences' cues.
       const before = c.start < sStart;
       if (before && !(c.heading && c.end === sStart) && !(c.down && start < c.reach)) {
         if (a.down) continue;
@@ -465,8 +462,8 @@ export class CompiledContext {
   }
 
   /**
-   * Where the cue of a list down the lines that reaches the mention at `start` from a line above
-   * begins ("Denies:" over "\n- melena"), if one does: its quote shows the cue.
+   * Where the cue that reaches the mention at `start` from the line above begins ("Negative for:"
+   * over "\nChest pain, melena or hematochezia."), if one does: its quote shows the cue.
    */
   downCueAt(a: NoteAnalysis, start: number): number | undefined {
     const sStart = sentenceAt(a, start)[0];
@@ -592,7 +589,7 @@ export class CompiledContext {
     if (
       text[e] === '.' &&
       NUMBER_NEXT.test(text.slice(e + 1, e + 4)) &&
-      !(DURATION_NEXT.test(text.slice(e + 1, e + 24)) && this.afterAnswered(text, start))
+      !(DURATION_NEXT.test(text.slice(e + 1, e + 24)) && this.afterAnswered(text, start, false))
     )
       return undefined;
     if (e >= text.length || ',;.\n\r'.includes(text[e]!)) return after.answer;
@@ -601,11 +598,11 @@ export class CompiledContext {
     return after.answer === NEGATION && SINCE.test(text.slice(e, e + 6)) ? HISTORICAL : undefined;
   }
 
-  /** Whether the item before the one beginning at `start` ends in an answer ("vomiting no,"); true at a line's start. */
-  private afterAnswered(text: string, start: number): boolean {
+  /** Whether the item before the one beginning at `start` ends in an answer ("vomiting no,"); at a line's start, `lineStart`. */
+  private afterAnswered(text: string, start: number, lineStart = true): boolean {
     let k = start - 1;
     while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
-    if (k < 0 || text[k] === '\n' || text[k] === '\r') return true;
+    if (k < 0 || text[k] === '\n' || text[k] === '\r') return lineStart;
     let w = k;
     while (w > 0 && k - w < 16 && isWordChar(text[w - 1]!)) w--;
     return w < k && this.answers.has(phraseKey(text.slice(w, k)));
@@ -720,13 +717,11 @@ export class CompiledContext {
       const [sStart, sEnd] = sentenceAt(a, c.start);
       // "Allergies:" as a heading (its colon ends a sentence): it reaches over the sentence after it.
       const heading = c.role.dir === Dir.Forward && text[c.end - 1] === ':' && bounds.includes(c.end - 1);
-      // "Denies:" ending its line: over the items on the lines after it, to its terminations, or
-      // else over the sentence that begins the next line ("Denies:\nChest pain, melena or hematochezia.").
+      // "Negative for:" ending its line: over the sentence that begins the next line, where that is
+      // a list ("Negative for:\nChest pain, melena or hematochezia."), to its terminations.
       const nl = c.role.list && c.reach === undefined ? colonEndsLine(text, c.start, c.end) : undefined;
-      const lines = nl === undefined ? undefined : linesListEnd(text, nl, this.endsLines, raw);
       let reach = 0;
-      if (lines !== undefined) reach = forwardReach(text, c, sStart, lines, ends, Number.MAX_SAFE_INTEGER);
-      else if (nl !== undefined) reach = forwardReach(text, c, sStart, nextLineList(a, nl), ends, Number.MAX_SAFE_INTEGER);
+      if (nl !== undefined) reach = forwardReach(text, c, sStart, nextLineList(a, nl), ends, Number.MAX_SAFE_INTEGER);
       else if (c.role.dir === Dir.Forward)
         reach = c.reach ?? forwardReach(text, c, sStart, heading ? sentenceAt(a, c.end)[1] : sEnd, ends, forward);
       else if (c.role.dir === Dir.Backward) reach = c.reach ?? backwardReach(text, c, sStart, ends, backward);
@@ -1241,34 +1236,13 @@ function shortList(text: string, from: number, to: number, unjoined: boolean): b
   return items >= 2 && (joined || (unjoined && bare));
 }
 
-/** The most lines, and characters on a line, a list down the lines after its cue holds. */
-const LINE_ITEMS = 40;
-const LINE_ITEM_CHARS = 80;
-/**
- * An item on its own line: a bullet ("-", "–", "*", "•", "·", "1.", "2)"), words of a list (a
- * bracket too: "- melena (black tarry stools)"), a comma or full stop at most.
- */
-const LINE_ITEM =
-  /^[ \t]*([-*\u2013\u2022\u00b7]|\d{1,2}[.)])[ \t]+([\p{L}'\u2019/.()-]+(?:[ \t]+[\p{L}'\u2019/.()-]+)*)[ \t]*[,;.]?[ \t]*\r?$/u;
-
-/** A word that states a line's item found: one of FOUND_WORDS. */
-function foundOnLine(word: string): boolean {
-  return FOUND_WORDS.has(word.toLowerCase().replace(/[()]/g, ''));
-}
-
-/** A word of a bare item: a letter in it, and no full stop inside it ("- Melena. See HPI." says more). */
-function bareWord(word: string, i: number, words: readonly string[]): boolean {
-  const dot = word.indexOf('.');
-  return /\p{L}/u.test(word) && (dot < 0 || (dot === word.length - 1 && i === words.length - 1));
-}
-
 function isUpper(c: string): boolean {
   return c !== c.toLowerCase();
 }
 
 /**
  * Where the line of a cue that ends it with a colon ends (its line break; "the following" may
- * come between), where the cue begins its line, or follows its subject ("Patient denies:") or a
+ * come between), where the cue begins its line or sentence, or follows its subject ("Patient denies:") or a
  * heading's colon ("Constitutional: Denies:"): not "Prior authorization denied:".
  */
 function colonEndsLine(text: string, cueStart: number, cueEnd: number): number | undefined {
@@ -1283,7 +1257,7 @@ function colonEndsLine(text: string, cueStart: number, cueEnd: number): number |
   let b = cueStart - 1;
   while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
   // After a heading's colon, a cue written as the next heading: "Constitutional: Denies:", not "Insurance: denied:".
-  if (b < 0 || text[b] === '\n' || (text[b] === ':' && isUpper(text[cueStart]!))) return i;
+  if (b < 0 || text[b] === '\n' || text[b] === '.' || (text[b] === ':' && isUpper(text[cueStart]!))) return i;
   let w = b;
   while (w >= 0 && isWordChar(text[w]!)) w--;
   if (!SUBJECTS.has(text.slice(w + 1, b + 1).toLowerCase())) return undefined;
@@ -1291,65 +1265,18 @@ function colonEndsLine(text: string, cueStart: number, cueEnd: number): number |
   return w < 0 || text[w] === '\n' ? i : undefined;
 }
 
-/** The words that may stand before a cue that begins a list down the lines ("Patient denies:"; not "Initially denied:", "Insurance denied:"). */
+/** The words that may stand before a cue that governs the next line ("Patient denies:"; not "Initially denied:", "Insurance denied:"). */
 const SUBJECTS: ReadonlySet<string> = new Set(['patient', 'pt', 'she', 'he']);
 
 const FOLLOWING = /^the following\b/i;
 
 /**
- * Where a list written down the lines after a cue ends, if one is ("Denies:\n- nausea\n- melena"):
- * the cue ends its line (at `nl`) with a colon, and each line after it holds one bare item after a
- * bullet: the same kind of bullet, LIST_ITEM_WORDS words at most, each with a letter and no full
- * stop inside ("- Melena. See HPI."), no digit, no word that states an item found ("- melena
- * present"), no cue of the note's (`cues`, sorted: "- GI referral for hematochezia", "- Continue
- * metformin"), and the first item's case ("- fever\n- Pertinent positives"). A blank line, a line
- * that `ends` (a heading's name alone, "- Medications"; an affirming answer, "- Pos"), or any
- * other line, ends it. Lines with no bullet are no such list, indented or not: four reviews found
- * too many ways in which the lines after "Denies:\nnausea\nvomiting" go on with what is not
- * denied ("Pertinent positives", "Noticed dark tarry stools", "Encounter Diagnoses", a note
- * indented whole), and in which a longer bulleted item says more than a denial ("- melena - see
- * HPI", "- melena on and off").
- */
-function linesListEnd(
-  text: string,
-  nl: number,
-  ends: (item: string, words: readonly string[]) => boolean,
-  cues: readonly RawCue[],
-): number | undefined {
-  let i = nl;
-  let end: number | undefined;
-  let bullet: string | undefined;
-  let firstUpper = false;
-  let k = firstCueAtOrAfter(cues, nl);
-  for (let n = 0; n < LINE_ITEMS && text[i] === '\n'; n++) {
-    const start = i + 1;
-    let to = text.indexOf('\n', start);
-    if (to < 0) to = text.length;
-    if (to - start > LINE_ITEM_CHARS) break;
-    const m = LINE_ITEM.exec(text.slice(start, to));
-    if (!m) break;
-    const mark = /\d/.test(m[1]!) ? '1' : m[1]!;
-    if (bullet === undefined) bullet = mark;
-    else if (mark !== bullet) break;
-    const words = m[2]!.split(/[ \t]+/);
-    if (words.length > LIST_ITEM_WORDS || !words.every(bareWord) || words.some(foundOnLine) || ends(m[2]!, words)) break;
-    // The items are written in one case: "- fever\n- chills\n- Pertinent positives" ends at the heading.
-    const upper = isUpper(m[2]![0]!);
-    if (n === 0) firstUpper = upper;
-    else if (upper !== firstUpper) break;
-    while (k < cues.length && cues[k]!.start < start) k++;
-    if (k < cues.length && cues[k]!.start < to) break;
-    end = start + m[0].trimEnd().length;
-    i = to;
-  }
-  return end;
-}
-
-/**
- * Where the scope of a cue that ends its line with a colon (at `nl`) ends when no list down the
- * lines follows it: the end of the next line's sentence, where that sentence is a list of short
- * items, within LIST_REACH characters ("Negative for:\nChest pain, melena or hematochezia."); else the
- * line break.
+ * Where the scope of a cue that ends its line with a colon (at `nl`) ends: the end of the next
+ * line's sentence, where that sentence is a list of short items, within LIST_REACH characters
+ * ("Negative for:\nChest pain, melena or hematochezia."); else the line break. Not the items on
+ * the lines under it, bulleted or not ("Denies:\n- nausea\n- melena"): five reviews found too many
+ * ways in which such lines go on with what is not denied, with no blank line between ("-
+ * Pertinent positives", "- Encounter Diagnoses", "- metformin side effects", "- melena - see HPI").
  */
 function nextLineList(a: Pick<NoteAnalysis, 'bounds' | 'text'>, nl: number): number {
   const end = sentenceAt(a, nl + 1)[1];
@@ -1404,12 +1331,6 @@ const FOUND_WORDS: ReadonlySet<string> = new Set([
   'today',
   'per',
   'episodes',
-  // A drug taken: "Denies:\n- nausea\n- tolerating metformin well" (a review's probe).
-  'tolerating',
-  'tolerates',
-  'tolerated',
-  'adherent',
-  'compliant',
 ]);
 
 /** What ends a word of a list. */
@@ -1645,21 +1566,11 @@ function boxAt(text: string, i: number): { ticked: boolean; end: number } | unde
  * between); or, as a row's item, after a sentence's period or a colon too: "Fever no. Melena no.",
  * "GI: melena no.".
  */
-function itemBegins(text: string, from: number, ends = ITEM_ENDS, bullets = false): boolean {
+function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
   let k = from - 1;
   while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
-  // A bullet that begins its line, where asked: "Denies:\n- nausea\n- possible melena". Not for
-  // answers after an item: "• Metformin no" under "Discontinue at this visit?" (a review's probe).
-  if (bullets && k >= 0 && BULLETS.includes(text[k]!) && k < from - 1) {
-    k--;
-    while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
-    return k < 0 || text[k] === '\n' || text[k] === '\r';
-  }
   return k < 0 || ends.includes(text[k]!);
 }
-
-/** The bullets that begin a list's item on its own line. */
-const BULLETS = '-*\u2013\u2022\u00b7';
 
 /** What ends a list's item before the next one, and a row's item ("Fever no. GI: melena no"). */
 const ITEM_ENDS = ',;\n\r';
@@ -1669,11 +1580,11 @@ const ROW_ITEM_ENDS = ',;.:\n\r';
 const SINCE = /^since\b/i;
 const NUMBER_NEXT = /^\s*\d/;
 /** A number of hours, days, weeks, months or years: a sentence's beginning after "No." ("no. 3 weeks of fatigue"). */
-const DURATION_NEXT = /^\s*\d+(?:\s*-\s*\d+)?\s*(?:h|hrs?|hours?|d|days?|wks?|weeks?|mos?|months?|yrs?|years?)\b/i;
+const DURATION_NEXT = /^\s*\d+(?:\s*-\s*\d+)?\s*(?:h|hrs?|hours?|d|days?|wks?|weeks?|mos?|months?|yrs?|years?)\b(?!\s*suppl)/i;
 
 /** Whether a cue at [from, to) begins a list's item that holds the mention at `start` ("..., possible melena"). */
 function beginsOwnItem(text: string, from: number, to: number, start: number): boolean {
-  return itemBegins(text, from, ITEM_ENDS, true) && !LIST_GOES_ON.test(text.slice(to, start));
+  return itemBegins(text, from) && !LIST_GOES_ON.test(text.slice(to, start));
 }
 
 /**

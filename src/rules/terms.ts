@@ -79,7 +79,7 @@ export class TermMatcher implements TermFinder {
       analysis ??= this.context.analyse(text, section);
       const end = index + match.length;
       const assertion = this.context.assertion(analysis, index, end);
-      // A denial's list down the lines: the quote shows the denial (not a doubt of the item's own).
+      // A denial from the line above: the quote shows the denial.
       const cueAt = analysis.down && assertion === 'negated' ? this.context.downCueAt(analysis, index) : undefined;
       hits.push(new Hit(text, match, assertion, index, match.length, sentenceAt(analysis, index), cueAt));
     });
@@ -102,19 +102,24 @@ export class TermMatcher implements TermFinder {
   }
 }
 
-/** The most characters of the cue's line quoted before an item of its list down the lines. */
+/** The most characters of the cue's line quoted before a mention it governs from the line above. */
 const CUE_LINE_CHARS = 60;
 
 /**
- * An item's excerpt with the line of the cue that governs it from a line above, so that a quote of
- * a denial shows the denial, and no more of the note: "Patient denies: - melena" where the item is
- * the next line, "Patient denies: (...) - melena" where other lines come between.
+ * A mention's excerpt with the line of the cue that governs it from the line above ("Negative
+ * for:\nChest pain, melena or hematochezia."), so that a quote of a denial shows the denial, and
+ * no more of the note: the cue's line (its last CUE_LINE_CHARS characters, from a word's start),
+ * and "(...)" where other lines come between.
  */
 function withCue(text: string, cueAt: number, sentenceStart: number, own: string): string {
   const lineStart = text.lastIndexOf('\n', cueAt) + 1;
   let lineEnd = text.indexOf('\n', cueAt);
   if (lineEnd < 0 || lineEnd > sentenceStart) lineEnd = sentenceStart;
-  const from = Math.max(lineStart, lineEnd - CUE_LINE_CHARS);
+  let from = Math.max(lineStart, Math.min(cueAt, lineEnd - CUE_LINE_CHARS));
+  if (from > lineStart) {
+    const space = text.indexOf(' ', from);
+    from = space >= 0 && space < cueAt ? space + 1 : cueAt;
+  }
   const line = `${from > lineStart ? '...' : ''}${text.slice(from, lineEnd)}`.replace(/\s+/g, ' ').trim();
   const between = text.slice(lineEnd, sentenceStart).trim() !== '';
   return `${line} ${between ? '(...) ' : ''}${own}`;
