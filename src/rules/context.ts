@@ -441,8 +441,9 @@ export class CompiledContext {
     let doubtedItemAt = -1;
     for (let j = firstCueAtOrAfter(cues, start) - 1, steps = 0; j >= 0 && steps < this.stepLimit; j--, steps++) {
       const c = cues[j]!;
-      // A heading cue ends where the sentence begins (its colon ends the one before); a cue over
-      // the next line may stand sentences before, past other sentences' cues.
+      // A heading cue ends where the sentence begins (its colon ends the one before); a cue that
+      // ends the line above with its colon may stand past other cues of its line (its own other
+      // roles: "denies" is an after-cue too).
       const before = c.start < sStart;
       if (before && !(c.heading && c.end === sStart) && !(c.down && start < c.reach)) {
         if (a.down) continue;

@@ -390,8 +390,8 @@ function quoteOf(note: Note, e: EvidenceRef): string {
   const [s, end] = chosen;
   const stop = /[.!?]/.test(text[end] ?? '') ? text[end]! : '';
   const sentence = `${text.slice(s, end).trim()}${stop}`.replace(/\s+/g, ' ');
-  // An excerpt that reaches before the sentence quotes the cue of a list down the lines above it
-  // ("Denies: ... - melena"): the sentence alone ("- melena") would not show the denial.
+  // An excerpt that reaches before the sentence quotes the cue on the line above that governs it
+  // ("Negative for: Chest pain, melena or hematochezia"): the sentence alone would not show the denial.
   if (e.excerpt !== undefined && !sentence.includes(e.excerpt.replace(/^\.\.\.|\.\.\.$/g, ''))) return e.excerpt;
   return sentence.length <= MAX_QUOTE ? sentence : (e.excerpt ?? sentence.slice(0, MAX_QUOTE));
 }

@@ -29,7 +29,7 @@ class Hit implements TermHit {
     readonly index: number,
     readonly length: number,
     readonly sentence: readonly [number, number],
-    /** Where the cue of a list down the lines that governs the mention begins, if one does. */
+    /** Where the cue on the line above that governs the mention begins, if one does. */
     private readonly cueAt?: number,
   ) {}
 
@@ -108,8 +108,7 @@ const CUE_LINE_CHARS = 60;
 /**
  * A mention's excerpt with the line of the cue that governs it from the line above ("Negative
  * for:\nChest pain, melena or hematochezia."), so that a quote of a denial shows the denial, and
- * no more of the note: the cue's line (its last CUE_LINE_CHARS characters, from a word's start),
- * and "(...)" where other lines come between.
+ * no more of the note: the cue's line, its last CUE_LINE_CHARS characters from a word's start.
  */
 function withCue(text: string, cueAt: number, sentenceStart: number, own: string): string {
   const lineStart = text.lastIndexOf('\n', cueAt) + 1;
@@ -121,8 +120,7 @@ function withCue(text: string, cueAt: number, sentenceStart: number, own: string
     from = space >= 0 && space < cueAt ? space + 1 : cueAt;
   }
   const line = `${from > lineStart ? '...' : ''}${text.slice(from, lineEnd)}`.replace(/\s+/g, ' ').trim();
-  const between = text.slice(lineEnd, sentenceStart).trim() !== '';
-  return `${line} ${between ? '(...) ' : ''}${own}`;
+  return `${line} ${own}`;
 }
 
 const WORDS_BEFORE = 6;
