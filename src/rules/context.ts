@@ -601,8 +601,7 @@ export class CompiledContext {
 
   /** Whether the item before the one beginning at `start` ends in an answer ("vomiting no,"); at a line's start, `lineStart`. */
   private afterAnswered(text: string, start: number, lineStart = true): boolean {
-    let k = start - 1;
-    while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+    const k = beforeSpaces(text, start);
     if (k < 0 || text[k] === '\n' || text[k] === '\r') return lineStart;
     let w = k;
     while (w > 0 && k - w < 16 && isWordChar(text[w - 1]!)) w--;
@@ -1012,8 +1011,7 @@ function headingsIn(text: string, words: WordList, each: (index: number, match: 
     let i = index + match.length;
     while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
     if (text[i] !== ':') return;
-    let b = index - 1;
-    while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+    const b = beforeSpaces(text, index);
     if (b >= 0 && !'\n\r.;!?'.includes(text[b]!)) return;
     each(index, match, i);
   });
@@ -1255,14 +1253,13 @@ function colonEndsLine(text: string, cueStart: number, cueEnd: number): number |
   else if (text[cueEnd - 1] !== ':') return undefined;
   while (text[i] === ' ' || text[i] === '\t' || text[i] === '\r') i++;
   if (text[i] !== '\n') return undefined;
-  let b = cueStart - 1;
-  while (b >= 0 && (text[b] === ' ' || text[b] === '\t')) b--;
+  const b = beforeSpaces(text, cueStart);
   // After a heading's colon, a cue written as the next heading: "Constitutional: Denies:", not "Insurance: denied:".
   if (b < 0 || text[b] === '\n' || text[b] === '.' || (text[b] === ':' && isUpper(text[cueStart]!))) return i;
   let w = b;
   while (w >= 0 && isWordChar(text[w]!)) w--;
   if (!SUBJECTS.has(text.slice(w + 1, b + 1).toLowerCase())) return undefined;
-  while (w >= 0 && (text[w] === ' ' || text[w] === '\t')) w--;
+  w = beforeSpaces(text, w + 1);
   return w < 0 || text[w] === '\n' ? i : undefined;
 }
 
@@ -1491,8 +1488,7 @@ function itemMarkAt(text: string, at: number, mark: string): number {
 
 /** Whether the word before `i` ends on its line, spaces and tabs between ("Fever (-)"). */
 function wordBeforeOnLine(text: string, i: number): boolean {
-  let k = i - 1;
-  while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+  const k = beforeSpaces(text, i);
   return k >= 0 && k < i - 1 && isWordChar(text[k]!);
 }
 
@@ -1568,8 +1564,7 @@ function boxAt(text: string, i: number): { ticked: boolean; end: number } | unde
  * "GI: melena no.".
  */
 function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
-  let k = from - 1;
-  while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+  const k = beforeSpaces(text, from);
   return k < 0 || ends.includes(text[k]!);
 }
 
@@ -1615,6 +1610,13 @@ const ANSWERED: readonly number[] = [AFFIRMING, UNCERTAIN];
 const EQUIVOCAL = Symbol('equivocal');
 
 /** The first place from `i` that is none of `chars`. */
+/** The index of the last character before `i` that is no space or tab (-1 where there is none). */
+function beforeSpaces(text: string, i: number): number {
+  let k = i - 1;
+  while (k >= 0 && (text[k] === ' ' || text[k] === '\t')) k--;
+  return k;
+}
+
 function skipped(text: string, i: number, chars: string): number {
   while (i < text.length && chars.includes(text[i]!)) i++;
   return i;
