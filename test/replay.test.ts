@@ -752,6 +752,17 @@ describe('the ruleset of a replayed run is compiled only when a rule is needed (
     expect(replayed(p.run([]))).toBe(true);
   });
 
+  test('a replayed run compiles nothing (its ruleset is needed by no rule): its --stats says so', () => {
+    const p = project();
+    const NOT_COMPILED = '; no rule ran, the ruleset not even compiled\n';
+    const first = p.run(['-f', 'json']);
+    const second = p.run(['-f', 'json']);
+    expect([replayed(first), replayed(second)]).toEqual([false, true]);
+    expect(first.stderr).not.toContain(NOT_COMPILED);
+    expect(second.stderr.endsWith(NOT_COMPILED)).toBe(true);
+    expect([second.stdout, second.code]).toEqual([first.stdout, first.code]);
+  });
+
   test('a ruleset that warns is named in no header, and a replayed run says its warning as the first run did', () => {
     const p = project();
     cpSync(join(ROOT, 'fixtures', 'labs-key', 'tests.yaml'), join(p.dir, 'old.yaml'));
@@ -762,6 +773,8 @@ describe('the ruleset of a replayed run is compiled only when a rule is needed (
     expect(header(p).ruleset).toBeUndefined();
     const second = p.run(args);
     expect(replayed(second)).toBe(true);
+    // Compiled to say its warning: the replay's --stats does not claim otherwise.
+    expect(second.stderr.endsWith('; no rule ran\n')).toBe(true);
     for (const r of [first, second]) {
       expect(withoutStats(r.stderr)).toBe(fresh.stderr);
       expect(r.stdout).toBe(fresh.stdout);

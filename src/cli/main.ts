@@ -404,14 +404,21 @@ function keepOutputs(result: RunResult, recorder: OutputRecorder | undefined, co
 }
 
 /** Writes a replay's outputs (finish.ts replayOutputs) and says `--stats`; the exit code. */
-async function finishReplay(replayed: Replayed, io: Io, stats: { stats: ScheduleStats; started: number } | undefined): Promise<number> {
+async function finishReplay(
+  replayed: Replayed,
+  io: Io,
+  stats: { stats: ScheduleStats; started: number; ruleset: CompiledRuleset } | undefined,
+): Promise<number> {
   const { code, inPlace } = await replayOutputs(replayed, {
     cwd: io.cwd,
     stdout: io.stdout,
     stderr: io.stderr,
     ...(io.signal ? { signal: io.signal } : {}),
   });
-  if (stats) io.stderr(formatStats(stats.stats, replayed.charts, performance.now() - stats.started, inPlace));
+  if (stats) {
+    const compiled = !(stats.ruleset instanceof DeferredRuleset) || stats.ruleset.isCompiled;
+    io.stderr(formatStats(stats.stats, replayed.charts, performance.now() - stats.started, { inPlace, compiled }));
+  }
   return code;
 }
 
@@ -533,7 +540,7 @@ async function lintWith(
       takeReplay,
     },
   });
-  if (result.replayed) return finishReplay(result.replayed, io, opts.stats ? { stats: result.stats, started } : undefined);
+  if (result.replayed) return finishReplay(result.replayed, io, opts.stats ? { stats: result.stats, started, ruleset } : undefined);
   const wallMs = performance.now() - started;
   if (result.stats.cacheProblem) say(io, `warning: ${result.stats.cacheProblem}`);
   const redaction = opts.redact

@@ -6,13 +6,22 @@
 import type { ScheduleStats } from '../run/schedule.js';
 import { maxOf } from '../core/arrays.js';
 
-/** `inPlace`: the report files a replay left where the last run put them, unchanged since. */
-export function formatStats(stats: ScheduleStats, charts: number, wallMs: number, inPlace = 0): string {
+/**
+ * `replay`, for a replayed run: `inPlace`, the report files it left where the last run put them,
+ * unchanged since; `compiled`, whether the ruleset was compiled all the same (a replay needs no rule).
+ */
+export function formatStats(
+  stats: ScheduleStats,
+  charts: number,
+  wallMs: number,
+  replay: { inPlace: number; compiled: boolean } = { inPlace: 0, compiled: true },
+): string {
   if (stats.replayed) {
+    const { inPlace } = replay;
     const left = inPlace
       ? ` (${inPlace} report ${inPlace === 1 ? 'file' : 'files'} still in place, left as ${inPlace === 1 ? 'it is' : 'they are'})`
       : '';
-    return `${stats.files} files (${stats.cached} from the cache), ${charts} charts: nothing changed, the last run's outputs written again${left} in ${(wallMs / 1000).toFixed(2)} s; no rule ran\n`;
+    return `${stats.files} files (${stats.cached} from the cache), ${charts} charts: nothing changed, the last run's outputs written again${left} in ${(wallMs / 1000).toFixed(2)} s; no rule ran${replay.compiled ? '' : ', the ruleset not even compiled'}\n`;
   }
   const rows = [...stats.rules].sort((a, b) => b[1].ms - a[1].ms || (a[0] < b[0] ? -1 : 1));
   const total = rows.reduce((s, [, r]) => s + r.ms, 0);

@@ -130,6 +130,11 @@ export class DeferredRuleset implements CompiledRuleset {
     for (const field of COMPILED_FIELDS) Object.defineProperty(this, field, { enumerable: true, get: () => this.compile()[field] });
   }
 
+  /** Whether a rule was asked for, so that the ruleset was compiled (`--stats` of a replay says so). */
+  get isCompiled(): boolean {
+    return this.made !== undefined;
+  }
+
   private compile(): CompiledRuleset {
     if (this.made) return this.made;
     if (this.failure !== undefined) throw this.failure;
