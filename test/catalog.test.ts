@@ -88,7 +88,7 @@ describe('findings point at the subject and carry the evidence', () => {
 
   test('a lab in pmol/L is cited as written and converted to pg/mL', () => {
     const f = find('b12-injection-anemia-unspecified.fires.yaml', 'b12-injection-anemia-unspecified', 'UNSPEC-F1');
-    expect(f.message).toContain('149 pg/mL on 2026-09-28');
+    expect(f.message).toContain('110 pmol/L = 149 pg/mL on 2026-09-28');
     expect(f.evidence).toContainEqual({
       kind: 'lab',
       test: 'b12',
@@ -108,13 +108,25 @@ describe('findings point at the subject and carry the evidence', () => {
     expect(f.line).toBe(26);
   });
 
-  test('a query offers no B12 deficiency against a normal B12 in an untreated patient (no indicator supports it)', () => {
+  test('a query offers no B12 deficiency against a normal B12 in an untreated patient (no indicator supports it): with one option left, it asks open', () => {
     const f = find('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F-NORMAL-B12');
-    expect(f.query!.options).toEqual([
-      'No condition that requires vitamin B12 therapy',
-      'Other (please specify)',
-      'Clinically undetermined',
-    ]);
+    expect(f.query!.options).toEqual([]);
+    expect(f.query!.question).toMatch(/what condition is the vitamin B12 therapy treating\?$/);
+  });
+
+  test('a medication dated after the visit is no indicator of it; the one dated before is', () => {
+    const f = find('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F-LATER-MEDICATION');
+    expect(f.query!.indicators.filter((i) => i.source === 'medication').map((i) => i.date)).toEqual(['2026-02-01']);
+  });
+
+  test("a query about a diagnosis shows it first, in the ICD-10-CM table's words when the chart has none", () => {
+    const f = find('diagnosis-not-current.fires.yaml', 'diagnosis-not-current', 'NOTCUR-F-SUBJECT-SHOWN');
+    expect(f.query!.indicators[0]).toMatchObject({
+      source: 'diagnosis',
+      text: 'Celiac disease',
+      date: '2026-09-16',
+      pointer: '/encounters/0/diagnoses/0',
+    });
   });
 
   test('a denial in the notes is cited as a short excerpt, not the whole note', () => {
@@ -358,16 +370,17 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLU-F-POSSIBLE-IN-DENIAL', // "denies nausea, vomiting, possible melena": the item's own doubt
       'BLU-F-PLUS-MINUS-AFTER', // "Melena +/-": a sign after the item's words
       'BLU-F-QC-LINE', // "Hemoccult pos control verified": a test card's quality control
+      'BLU-F-QUESTION-MARK', // "Hematochezia?": asked, not answered
     ]);
     // Blood loss the notes only suspect is named as such.
     expect(f.find((x) => x.chartId === 'BLU-F-SUSPECTED')!.message).toContain(
-      'its notes document bleeding only as possible ("Iron deficiency anemia, suspected GI blood loss")',
+      'its notes mention bleeding only as possible or as an unanswered question ("Iron deficiency anemia, suspected GI blood loss")',
     );
     expect(f.find((x) => x.chartId === 'BLU-F-PLUS-MINUS-MELENA')!.message).toContain(
-      'its notes document bleeding only as possible ("GI: denies nausea, vomiting, +/- melena")',
+      'its notes mention bleeding only as possible or as an unanswered question ("GI: denies nausea, vomiting, +/- melena")',
     );
     expect(f.find((x) => x.chartId === 'BLU-F-POSSIBLE-IN-DENIAL')!.message).toContain(
-      'its notes document bleeding only as possible ("Denies nausea, vomiting, possible melena")',
+      'its notes mention bleeding only as possible or as an unanswered question ("Denies nausea, vomiting, possible melena")',
     );
     expect(f[2]!.message).toContain('its notes do not document bleeding (the measured blood loss is minimal). Query the provider');
     expect(f[3]!.message).toContain('(the measured blood loss is less than 5 mL)');
@@ -549,6 +562,7 @@ describe('the rules the coder review added', () => {
       ['NOTCUR-F-COMMA-RESOLVED', 'warning', '/encounters/0/diagnoses/0'],
       ['NOTCUR-F-PA-RULED-OUT', 'warning', '/encounters/0/diagnoses/0'],
       ['NOTCUR-F-PA-FAMILY-ONLY', 'warning', '/encounters/0/diagnoses/0'],
+      ['NOTCUR-F-SUBJECT-SHOWN', 'warning', '/encounters/0/diagnoses/0'],
     ]);
     expect(f[0]!.message).toBe(
       'D51.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20, 96372 on 2026-10-20), but the record marks it ruled out: a condition ruled out is not coded. Take it off the claim and its lines, or query the provider if it is current.',

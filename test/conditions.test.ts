@@ -160,6 +160,12 @@ describe('lab', () => {
       '137 pg/mL on 2026-09-01 (written 101 pmol/L)',
     );
   });
+  test("{{lab.<test>.result}} is the value in the test's unit, after the value as written where it was converted", () => {
+    const r = rule('encounter', '{ lab: { test: b12, value: { lt: 200 } } }').replace('"fired {{encounter.id}}"', '"{{lab.b12.result}}"');
+    expect(lint(r, c('  - { loinc: 2132-9, value: 101, unit: pmol/L, date: 2026-09-01 }\n'))[0]!.message).toBe('101 pmol/L = 137 pg/mL');
+    expect(lint(r, c('  - { loinc: 2132-9, value: 150, unit: pg/mL, date: 2026-09-01 }\n'))[0]!.message).toBe('150 pg/mL');
+    expect(lint(r, c('  - { loinc: 2132-9, value: 150, unit: PG/ML, date: 2026-09-01 }\n'))[0]!.message).toBe('150 pg/mL');
+  });
 });
 
 describe('text', () => {

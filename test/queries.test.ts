@@ -4,7 +4,7 @@
  * chart's own, whose options are those that apply, in JSON, `--format queries` and HTML, redacted
  * with `--redact`, and pinned by `b12lint test`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Query } from '../src/finding.js';
@@ -131,6 +131,39 @@ ${query}`;
     expect(problems(yesNo, '{ any: [{ text: { terms: bleeding } }, { diagnosis: { code: D62 } }] }')).toHaveLength(1);
     expect(problems(yesNo, '{ text: { terms: bleeding, negated: true } }')).toHaveLength(1);
     expect(problems(yesNo, '{ not: { not: { text: { terms: bleeding } } } }')).toHaveLength(1);
+    // `open:` is a multiple-choice query's question where fewer than two options apply.
+    expect(problems(`${mc('What is the cause of the anemia?')}      open: What is the cause of the anemia?\n`)).toEqual([]);
+    expect(problems(`${mc('What is the cause of the anemia?')}      open: Is there a cause\n`)).toEqual([
+      'the query\'s open question must be a question: end it with "?"',
+    ]);
+    expect(problems(`${mc('What is the cause of the anemia?')}      open: Is it {{diagnosis.code}}?\n`)[0]).toMatch(
+      /^the query's open question uses \{\{diagnosis\.code\}\}/,
+    );
+    expect(problems('      form: open\n      question: What is the cause?\n      open: What is it?\n')[0]).toMatch(
+      /^`open` is the question a multiple-choice query asks where fewer than two options apply/,
+    );
+  });
+
+  test('where fewer than two options apply, a query with `open:` asks it with no options; without it, the options that apply', () => {
+    const chart = (b12: number): string =>
+      `chartId: C1\nencounters:\n  - id: E1\n    date: 2026-10-02\n    diagnoses: [{ code: D64.9 }]\nlabs:\n  - { loinc: 2132-9, value: ${b12}, unit: pg/mL, date: 2026-10-01 }\n`;
+    const options =
+      '\n        - { text: Vitamin B12 deficiency anemia, when: { lab: { test: b12, value: { lt: 200 } } } }\n        - Anemia, type not specified\n';
+    const q = (open: string): string => `      question: Which of these best describes the anemia?\n${open}      options:${options}`;
+    const draft = (query: string, b12: number): Query => {
+      const dir = scratch().dir;
+      writeFileSync(join(dir, 'r.yaml'), rule(query));
+      writeFileSync(join(dir, 'c.yaml'), chart(b12));
+      const r = cli(['-r', 'r.yaml', '--no-config-lookup', '-f', 'json', 'c.yaml'], { cwd: dir });
+      return (JSON.parse(r.stdout) as Report).results[0]!.findings[0]!.query!;
+    };
+    const withOpen = q('      open: What is the type or cause of the anemia?\n');
+    expect(draft(withOpen, 150)).toMatchObject({
+      question: 'Which of these best describes the anemia?',
+      options: ['Vitamin B12 deficiency anemia', 'Anemia, type not specified', 'Other (please specify)', 'Clinically undetermined'],
+    });
+    expect(draft(withOpen, 450)).toMatchObject({ question: 'What is the type or cause of the anemia?', options: [] });
+    expect(draft(q(''), 450).options).toEqual(['Anemia, type not specified', 'Other (please specify)', 'Clinically undetermined']);
   });
 
   test("a query's own `when` is a condition like any other, and a yes/no query may rest on it", () => {
@@ -543,8 +576,11 @@ describe("the built-in ruleset's drafts (rulesets/recommended.yaml) on every tri
       expect({ ...where, question: q.question.endsWith('?') }).toEqual({ ...where, question: true });
       expect({ ...where, dated: q.indicators.filter((i) => i.date !== undefined).length > 0 }).toEqual({ ...where, dated: true });
       for (const i of q.indicators) if (i.date !== undefined) expect(i.date).toMatch(/^\d{4}-\d\d-\d\d$/);
-      expect(q.options.slice(-2)).toEqual(['Other (please specify)', 'Clinically undetermined']);
-      expect(q.options.length).toBeGreaterThanOrEqual(3);
+      // Multiple choice with two options at least beside those two; else an open question (`open:`).
+      if (q.options.length > 0) {
+        expect(q.options.slice(-2)).toEqual(['Other (please specify)', 'Clinically undetermined']);
+        expect({ ...where, options: q.options.length >= 4 }).toEqual({ ...where, options: true });
+      }
       for (const text of [q.question, ...q.options]) {
         expect({ ...where, text, problems: policy.problems(text) }).toEqual({ ...where, text, problems: [] });
         expect(text.replace(/\bB12\b/g, '')).not.toMatch(

@@ -746,6 +746,9 @@ function rulesetDefs(): Record<string, Schema> {
         question: text(
           'The question, ending in "?", with {{placeholders}} (clinical facts only: no code, no word of payment, coverage, audits, billing or quality measures).',
         ),
+        open: text(
+          'For a multiple-choice query whose options depend on `when`: the open question asked instead where fewer than two options apply (one option beside "Other" leads like a yes/no question). Ends in "?", as `question`.',
+        ),
         when: {
           ...ref('condition'),
           description:

@@ -476,6 +476,24 @@ export class CompiledContext {
     return undefined;
   }
 
+  /**
+   * Where the nearest cue before the mention at `start`, in its own sentence, that gives it
+   * `assertion` stands, [start, end), if one does ("Denies fever, chills, ..., melena"): a quote of
+   * the mention that leaves the cue out would state the opposite of the note.
+   */
+  sentenceCueAt(a: NoteAnalysis, start: number, assertion: Assertion): readonly [number, number] | undefined {
+    const sStart = sentenceAt(a, start)[0];
+    const cues = a.cues;
+    for (let j = firstCueAtOrAfter(cues, start) - 1, steps = 0; j >= 0 && steps < this.stepLimit; j--, steps++) {
+      const c = cues[j]!;
+      if (c.start < sStart) break;
+      const name = CUE_CATEGORIES[c.cat]!;
+      if (name === 'current' || name === 'patient' || ASSERTION_OF[name] !== assertion) continue;
+      if (c.dir === Dir.Forward && c.end <= start && start < c.reach) return [c.start, c.end];
+    }
+    return undefined;
+  }
+
   /** The assertion the categories found for a mention at `start` give, with its section's. */
   private settle(
     found: Set<number>,

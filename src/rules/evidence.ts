@@ -60,9 +60,16 @@ export function hitIndexOf(e: EvidenceRef): number | undefined {
 /** What `{{lab.<test>.*}}` placeholders read. */
 export function labBinding(test: CompiledLab, r: ResolvedLab): Record<string, unknown> {
   const prefix = r.comparator ?? '';
+  const value = `${prefix}${roundForDisplay(r.value)}`;
+  const unit = test.unit ?? r.lab.unit ?? '';
+  const written = r.lab.unit ?? '';
+  // `result`: the value in the test's unit, after the value as the chart writes it when that was
+  // converted ("105 pmol/L = 142 pg/mL"): a coder looks for what the chart says.
+  const converted = written !== '' && unit !== '' && written.toLowerCase() !== unit.toLowerCase();
   return {
-    value: `${prefix}${roundForDisplay(r.value)}`,
-    unit: test.unit ?? r.lab.unit ?? '',
+    value,
+    unit,
+    result: `${converted ? `${r.lab.valueText} ${written} = ` : ''}${value}${unit ? ` ${unit}` : ''}`,
     date: r.lab.dateText ?? '',
     written: r.lab.valueText,
     writtenUnit: r.lab.unit ?? '',

@@ -17,7 +17,7 @@ import { positionOf, type SourceFile } from '../read/source.js';
 import { type Problems } from '../read/problems.js';
 import { render, templateNames, type TemplatePart } from './template.js';
 import { ASSERTIONS, emptyContext, sentenceAt, sentenceBoundaries } from './context.js';
-import { hitIndexOf } from './evidence.js';
+import { diagnosisEvidence, hitIndexOf } from './evidence.js';
 import { excerpt, TermMatcher } from './terms.js';
 import { shownValue } from '../core/shown.js';
 import type { CompiledLab } from './labs.js';
@@ -41,6 +41,8 @@ export interface CompiledQuery {
   /** The draft is built only for a finding whose subject this holds for (the rule's message asks to query only then). */
   when?: Evaluator;
   question: QueryText;
+  /** Asked instead, with no options, where fewer than two options apply (multiple choice only). */
+  open?: QueryText;
   options: { text: QueryText; when?: Evaluator }[];
 }
 
@@ -245,6 +247,20 @@ export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQue
       p.at(src, [...path, 'question'], `${rule}: the query's question must be a question: end it with "?"`);
   }
 
+  let open: QueryText | undefined;
+  if (typeof raw.open === 'string') {
+    if (form !== 'multiple-choice')
+      p.atKey(
+        src,
+        [...path, 'open'],
+        `${rule}: \`open\` is the question a multiple-choice query asks where fewer than two options apply: leave it out`,
+      );
+    const parts = checkText(raw.open, [...path, 'open'], 'open question');
+    if (parts) open = prepared(parts);
+    if (!raw.open.trim().endsWith('?'))
+      p.at(src, [...path, 'open'], `${rule}: the query's open question must be a question: end it with "?"`);
+  }
+
   checkForm(cc, raw, form, options, rule);
   const compiled: CompiledQuery['options'] = [];
   if (form === 'multiple-choice' && options) {
@@ -268,7 +284,7 @@ export function compileQuery(raw: unknown, cc: QueryCompileContext): CompiledQue
   }
   const when = raw.when !== undefined ? cc.condition(raw.when, src, [...path, 'when']) : undefined;
   if (p.list.length > before || !question) return undefined;
-  return when ? { form, when, question, options: compiled } : { form, question, options: compiled };
+  return { form, ...(when ? { when } : {}), question, ...(open !== undefined ? { open } : {}), options: compiled };
 }
 
 /**
@@ -476,10 +492,14 @@ export function buildQuery(
   /** Indicators the cited conditions found beyond those in `cited` (Outcome.moreEvidence). */
   moreCited = 0,
 ): UnlocatedQuery {
-  const elements = cited.length ? elementsOf(scope.chart) : undefined;
+  // A query about a diagnosis shows it first, cited or not: the provider sees what is asked about
+  // (diagnosis-not-current cites it only where its status says it; a compliance review).
+  const subject = scope.kind === 'diagnosis' && scope.diagnosis && !cited.some((e) => e.pointer === scope.diagnosis!.ptr);
+  const all = subject ? [diagnosisEvidence(scope.diagnosis!), ...cited] : cited;
+  const elements = all.length ? elementsOf(scope.chart) : undefined;
   const indicators: QueryIndicator[] = [];
   const seen = new Set<string>();
-  for (const e of cited) {
+  for (const e of all) {
     const ind = indicator(e, elements!.get(e.pointer), data);
     if (!ind) continue;
     const key = `${ind.pointer}\u0000${ind.text}`;
@@ -488,13 +508,18 @@ export function buildQuery(
     indicators.push(ind);
   }
   let options: string[] = [];
+  let question = q.question;
   if (q.form === 'yes-no') options = ['Yes', 'No', OTHER_OPTION, UNDETERMINED_OPTION];
   else if (q.form === 'multiple-choice') {
     options = q.options.filter((o) => !o.when || o.when(scope) !== null).map((o) => rendered(o.text, scope, bindings));
     options = [...new Set(options.filter((o) => o !== ''))];
-    options.push(OTHER_OPTION, UNDETERMINED_OPTION);
+    // One option left beside "Other" leads like a yes/no question: the open question instead.
+    if (options.length < 2 && q.open !== undefined) {
+      question = q.open;
+      options = [];
+    } else options.push(OTHER_OPTION, UNDETERMINED_OPTION);
   }
-  const out: UnlocatedQuery = { question: rendered(q.question, scope, bindings), indicators, options };
+  const out: UnlocatedQuery = { question: rendered(question, scope, bindings), indicators, options };
   if (indicators.length + moreCited > MAX_EVIDENCE) {
     out.moreIndicators = indicators.length + moreCited - MAX_EVIDENCE;
     out.indicators = indicators.slice(0, MAX_EVIDENCE);

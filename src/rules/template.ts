@@ -82,7 +82,7 @@ const MEMBERS: Readonly<Record<string, readonly string[]>> = {
 };
 const ROOTS = [...Object.keys(MEMBERS), 'lab', 'field'];
 /** What a lab test's result holds in a message (`{{lab.b12.value}}`; evidence.ts, labBinding). */
-const LAB_MEMBERS = ['value', 'unit', 'date', 'written', 'writtenUnit', 'test'];
+const LAB_MEMBERS = ['value', 'unit', 'result', 'date', 'written', 'writtenUnit', 'test'];
 
 /**
  * Why a placeholder names nothing a message of a rule on `on` could show, or undefined when it
@@ -186,13 +186,16 @@ export function render(parts: readonly TemplatePart[], scope: Scope, bindings: B
   return spacing(renderParts(parts, scope, bindings));
 }
 
-/** The spacing of a message: one space between words, none before `.,;:)`, none at the ends (what a value becomes in it). */
+/**
+ * The spacing of a message: one space between words, none before `.,;:)`, none at the ends (what a
+ * value becomes in it). Not before an ellipsis: a quote elides words with one ("Denies ... melena").
+ */
 export function spacing(text: string): string {
   // Every run of white space becomes one space: only the runs that are not one space already are
   // replaced (most messages have none), then a space before punctuation goes.
   return text
     .replace(/\s{2,}|[^\S ]/g, ' ')
-    .replace(/ ([.,;:)])/g, '$1')
+    .replace(/ ([,;:)]|\.(?!\.\.))/g, '$1')
     .trim();
 }
 

@@ -31,6 +31,8 @@ class Hit implements TermHit {
     readonly sentence: readonly [number, number],
     /** Where the cue on the line above that governs the mention begins, if one does. */
     private readonly cueAt?: number,
+    /** The cue before it in its sentence that gives its assertion, if one does. */
+    private readonly sentenceCue?: readonly [number, number],
   ) {}
 
   get negated(): boolean {
@@ -39,8 +41,10 @@ class Hit implements TermHit {
 
   get excerpt(): string {
     if (this.cut !== undefined) return this.cut;
-    const own = excerpt(this.text, this.index, this.length, this.sentence[0], this.sentence[1]);
-    return (this.cut = this.cueAt === undefined ? own : withCue(this.text, this.cueAt, this.sentence[0], own));
+    let own = withAnswer(this.text, this.sentence[1], excerpt(this.text, this.index, this.length, this.sentence[0], this.sentence[1]));
+    if (this.cueAt !== undefined) own = withCue(this.text, this.cueAt, this.sentence[0], own);
+    else if (this.sentenceCue !== undefined) own = withSentenceCue(this.text, this.sentenceCue, this.sentence[0], this.index, own);
+    return (this.cut = own);
   }
 }
 
@@ -81,7 +85,10 @@ export class TermMatcher implements TermFinder {
       const assertion = this.context.assertion(analysis, index, end);
       // A denial from the line above: the quote shows the denial.
       const cueAt = analysis.down && assertion === 'negated' ? this.context.downCueAt(analysis, index) : undefined;
-      hits.push(new Hit(text, match, assertion, index, match.length, sentenceAt(analysis, index), cueAt));
+      // The cue that gives a mention its assertion, for its quote (most mentions are affirmed).
+      const sentenceCue =
+        cueAt === undefined && assertion !== 'affirmed' ? this.context.sentenceCueAt(analysis, index, assertion) : undefined;
+      hits.push(new Hit(text, match, assertion, index, match.length, sentenceAt(analysis, index), cueAt, sentenceCue));
     });
     if (memoSpent(this.memoSize, MEMO_LIMIT, this.memoEmptiedAt)) {
       this.memo.clear();
@@ -123,6 +130,52 @@ function withCue(text: string, cueAt: number, sentenceStart: number, own: string
   return `${line} ${own}`;
 }
 
+/**
+ * A mention's excerpt with the cue before it in its sentence that gives its assertion, where the
+ * excerpt's words leave it out: "Denies ... abdominal pain, melena, hematochezia or hematemesis",
+ * not "...abdominal pain, melena, hematochezia or hematemesis" (which reads as found).
+ */
+function withSentenceCue(
+  text: string,
+  [cueStart, cueEnd]: readonly [number, number],
+  sentenceStart: number,
+  index: number,
+  own: string,
+): string {
+  const between = text.slice(cueEnd, index).split(/\s+/).filter(Boolean).length;
+  if (between < WORDS_BEFORE && index - cueEnd <= EXCERPT_CHARS) return own; // the excerpt shows it
+  const pre = text.slice(sentenceStart, cueStart).trim() ? '...' : '';
+  const cue = text.slice(cueStart, cueEnd).replace(/\s+/g, ' ');
+  return `${pre}${cue} ... ${own.replace(/^\.\.\./, '')}`;
+}
+
+/** The most words of an answer quoted after a mention's question mark ("Melena? Not present."). */
+const ANSWER_WORDS = 3;
+
+/**
+ * An excerpt that ends with its sentence, which a question mark ends, with the mark and the answer
+ * written after it on its line, if any: "Hematochezia?", "Melena? -", "Melena? No." (the mark or
+ * the answer decides what the mention says). An answer ends at a template's next column (a tab or
+ * two spaces) or its next question.
+ */
+function withAnswer(text: string, sentenceEnd: number, own: string): string {
+  if (text[sentenceEnd] !== '?' || own.endsWith('...')) return own;
+  let answer = '';
+  const lineEnd = text.indexOf('\n', sentenceEnd);
+  const rest = text.slice(sentenceEnd + 1, lineEnd < 0 ? Math.min(text.length, sentenceEnd + 200) : Math.min(lineEnd, sentenceEnd + 200));
+  if (rest.startsWith(' ') && !rest.startsWith('  ') && rest[1] !== '\t') {
+    const words = rest
+      .slice(1)
+      .split(/\t| {2}/)[0]!
+      .split(' ')
+      .filter(Boolean);
+    const asked = words.findIndex((w) => w.includes('?'));
+    const kept = words.slice(0, asked < 0 ? words.length : asked);
+    if (kept.length) answer = ` ${kept.slice(0, ANSWER_WORDS).join(' ')}${kept.length > ANSWER_WORDS ? '...' : ''}`;
+  }
+  return `${own}?${answer}`;
+}
+
 const WORDS_BEFORE = 6;
 const WORDS_AFTER = 4;
 const EXCERPT_CHARS = 240;
@@ -139,7 +192,13 @@ export function excerpt(text: string, index: number, length: number, start = 0, 
   const rightText = text.slice(index + length, to);
   const left = leftText.split(/\s+/).filter(Boolean);
   const right = rightText.split(/\s+/).filter(Boolean);
-  const l = left.slice(-WORDS_BEFORE);
+  let l = left.slice(-WORDS_BEFORE);
+  // Cut inside a list's item, the excerpt begins with the next item: "...no black stools or blood
+  // in the stool", not "...vomiting blood, no black stools" (whose "no" was cut off).
+  if (left.length > l.length && !/[,;]$/.test(left[left.length - l.length - 1]!)) {
+    const k = l.findIndex((w) => /[,;]$/.test(w));
+    if (k >= 0 && k < l.length - 1) l = l.slice(k + 1);
+  }
   const r = right.slice(0, WORDS_AFTER);
   const sep = (s: string, atEnd: boolean): string => (atEnd ? (/\s$/.test(s) ? ' ' : '') : /^\s/.test(s) ? ' ' : '');
   const pre = left.length > l.length || (from > start && l.length === left.length && l.length > 0) ? '...' : '';

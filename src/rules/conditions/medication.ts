@@ -11,6 +11,7 @@ interface Options {
   code?: unknown;
   before?: boolean | string;
   within?: string;
+  after?: boolean;
   sameDay?: boolean;
 }
 
@@ -29,6 +30,11 @@ export const medication: ConditionModule<Options> = {
     within: {
       type: 'duration',
       description: "Only medications dated in this window around the subject's date (an undated medication counts as current).",
+    },
+    after: {
+      type: 'boolean',
+      description:
+        "`false`: only medications dated on or before the subject's date (an undated one counts as current), so that a `within` window looks back only, as a lab's does; `true`: only those dated after it.",
     },
     sameDay: {
       type: 'boolean',
@@ -53,14 +59,21 @@ export const medication: ConditionModule<Options> = {
       const limit = beforeLimit(scope);
       if (limit === null) return null;
       const from = within ? shift(scope.day, within, -1) : -Infinity;
-      const to = within ? shift(scope.day, within, 1) : Infinity;
+      let to = within ? shift(scope.day, within, 1) : Infinity;
+      let since = from;
+      if (o.after === false) to = Math.min(to, scope.day);
+      else if (o.after === true) since = Math.max(from, scope.day + 1);
       if (scope.chart !== lastChart) {
         lastNamed = scope.chart.medications.filter(matches);
         lastChart = scope.chart;
       }
       const named = lastNamed;
       const found = named.filter((m) =>
-        o.sameDay === true ? m.date === scope.day : m.date === undefined || (m.date <= limit && m.date >= from && m.date <= to),
+        o.sameDay === true
+          ? m.date === scope.day
+          : m.date === undefined
+            ? o.after !== true
+            : m.date <= limit && m.date >= since && m.date <= to,
       );
       if (found.length === 0) return null;
       // The first MAX_EVIDENCE, all a finding shows; the rest counted.
