@@ -197,6 +197,30 @@ ${query}`;
   });
 });
 
+describe("codes in words: the ruleset's descriptions", () => {
+  test("an indicator names a code in the ruleset's words where the chart has none; a later layer's words replace; the chart's own win", () => {
+    const dir = scratch().dir;
+    const chart = (description: string): string =>
+      `chartId: C1\nencounters:\n  - id: E1\n    date: 2026-10-07\n    diagnoses: [{ code: D62${description} }]\n    notes:\n      - { section: ros, text: Denies melena or hematochezia. }\n`;
+    writeFileSync(join(dir, 'plain.yaml'), chart(''));
+    writeFileSync(join(dir, 'described.yaml'), chart(', description: "Posthemorrhagic anemia, acute"'));
+    writeFileSync(
+      join(dir, 'words.yaml'),
+      'ruleset: words\nextends: [b12lint:recommended]\ndescriptions:\n  d62: Anemia after acute blood loss\n',
+    );
+    const first = (args: string[], file: string): string => {
+      const r = cli(['--no-config-lookup', '-f', 'json', ...args, file], { cwd: dir });
+      const f = (JSON.parse(r.stdout) as Report).results[0]!.findings.find((x) => x.ruleId === 'blood-loss-contradicted-by-notes')!;
+      return f.query!.indicators.find((i) => i.source === 'diagnosis')!.text;
+    };
+    expect(first([], 'plain.yaml')).toBe('Acute posthemorrhagic anemia');
+    expect(first(['-r', 'words.yaml'], 'plain.yaml')).toBe('Anemia after acute blood loss');
+    expect(first([], 'described.yaml')).toBe('Posthemorrhagic anemia, acute');
+    const printed = cli(['print-config', '--no-config-lookup', '-r', 'words.yaml'], { cwd: dir }).stdout;
+    expect(printed).toContain('D62: Anemia after acute blood loss');
+  });
+});
+
 describe('drafts are built only for reports that show them', () => {
   test('without `queries` the engine builds no draft and every finding is otherwise the same', () => {
     const ruleset = compileText(readFileSync(join(ROOT, 'rulesets', 'recommended.yaml'), 'utf8'));

@@ -81,6 +81,7 @@ export async function printConfig(file: string | undefined, o: PrintConfigOption
     terms: valuesOf(defs.terms),
     mentions: valuesOf(defs.mentions),
     pairs: valuesOf(defs.pairs),
+    ...(defs.descriptions.size ? { descriptions: valuesOf(defs.descriptions) } : {}),
     ...(defs.negation ? { negation: defs.negation.value } : {}),
     ...(defs.queryWords.size || defs.queryAllowed.length
       ? { queryWords: { forbidden: valuesOf(defs.queryWords), allowed: defs.queryAllowed.flatMap((d) => d.value) } }

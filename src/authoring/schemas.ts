@@ -833,6 +833,10 @@ function layerProperties(): Record<string, Schema> {
     ),
     terms: named(ref('term-list'), 'Named word lists for note text.'),
     mentions: named({ type: 'array', items: ref('mention') }, 'Named maps from codes to the words notes use for them.'),
+    descriptions: named(
+      { type: 'string', minLength: 1, title: 'description' },
+      "What a code is in words, keyed by the code (a diagnosis by its ICD-10-CM descriptor, a service in plain words): a provider query's indicators show them where the chart gives no description and no ICD-10-CM table loaded with --icd10 names the code.",
+    ),
     pairs: named({ type: 'array', items: ref('pair') }, 'Named lists of code pairs (Excludes1 notes) with the dates they are in force.'),
     negation: ref('negation'),
     context: ref('context'),

@@ -106,6 +106,7 @@ export function compileRuleset(defs: Definitions, problems: Problems, options: C
     values: env.values,
     context: env.context,
     codeTable,
+    descriptions: new Map([...defs.descriptions].map(([code, d]) => [code, d.value])),
     fingerprint: fingerprintOf(defs, options.fingerprintExtra ?? '', codeTable),
     warnings: problems.warnings,
   };

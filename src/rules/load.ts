@@ -73,6 +73,8 @@ export interface Definitions {
   pairs: Map<string, Def<RawPair[]>>;
   /** Named maps from codes to the words notes use for them. */
   mentions: Map<string, Def<RawMention[]>>;
+  /** What a code is in words, for a query's indicators (`descriptions:`), by the code in capitals without a dot. */
+  descriptions: Map<string, Def<string>>;
   rules: Map<string, Def<RawRule>>;
   overrides: Def<RawOverride>[];
   /** Words a provider query must not use, by category (`queryWords.forbidden`; a later layer's category replaces). */
@@ -132,6 +134,7 @@ export function emptyDefinitions(): Definitions {
     overrides: [],
     queryWords: new Map(),
     queryAllowed: [],
+    descriptions: new Map(),
   };
 }
 
@@ -234,6 +237,7 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
   mergeCodesets(defs, root.codesets, src, problems);
   mergeNamedLists(defs, root, src, problems);
   mergeQueryWords(defs, root.queryWords, src);
+  mergeDescriptions(defs, root.descriptions, src);
   // rules (a config's `rules:` may also be a map of severities, read by src/run/config.ts)
   if (Array.isArray(root.rules)) mergeRules(defs, root.rules, src, problems);
   if (Array.isArray(root.overrides)) {
@@ -321,6 +325,20 @@ function mergeQueryWords(defs: Definitions, raw: unknown, src: SourceFile): void
   }
   const allowed = words(raw.allowed);
   if (allowed) defs.queryAllowed.push({ value: allowed, src, path: ['queryWords', 'allowed'] });
+}
+
+/** `descriptions`: a code's words; a later layer's replace the inherited ones of that code. */
+function mergeDescriptions(defs: Definitions, raw: unknown, src: SourceFile): void {
+  if (!isObj(raw)) return;
+  for (const [code, v] of Object.entries(raw)) {
+    if (typeof v === 'string' && v.trim())
+      defs.descriptions.set(descriptionKey(code), { value: v.trim(), src, path: ['descriptions', code] });
+  }
+}
+
+/** How `descriptions` knows a code: in capitals, without a dot or spaces ("d51.0" and "D510" are one code). */
+export function descriptionKey(code: string): string {
+  return code.toUpperCase().replace(/[.\s]/g, '');
 }
 
 /** A layer's rules: a repeated id is a problem; a rule replaces the inherited one of its id and takes its place at the end. */

@@ -22,9 +22,10 @@ import { excerpt, TermMatcher } from './terms.js';
 import { shownValue } from '../core/shown.js';
 import type { CompiledLab } from './labs.js';
 import type { Bindings, CompiledRuleset, EvidenceRef, Evaluator, NodePath, Scope } from './types.js';
+import { descriptionKey } from './load.js';
 
 /** What building a query reads from the ruleset: test names (a result written with its LOINC code only) and the code table. */
-type QueryData = Pick<CompiledRuleset, 'labs' | 'codeTable'>;
+type QueryData = Pick<CompiledRuleset, 'labs' | 'codeTable' | 'descriptions'>;
 
 export const OTHER_OPTION = 'Other (please specify)';
 export const UNDETERMINED_OPTION = 'Clinically undetermined';
@@ -469,14 +470,20 @@ function indicator(e: EvidenceRef, el: Element | undefined, data: QueryData): Qu
       return make(name, 'medication', m.dateText);
     }
     case 'service': {
+      // In words where the ruleset has them (`descriptions`): the code is the coder's.
       const s = el.service;
       const dose = s.dose ? `, ${s.dose.value} ${s.dose.unit}` : '';
-      return make(`${s.codeText.trim() || s.code}${dose}`, 'service', s.dateText);
+      const words = data.descriptions.get(descriptionKey(s.code));
+      return make(`${words ?? (s.codeText.trim() || s.code)}${dose}`, 'service', s.dateText);
     }
     case 'diagnosis': {
       // In words where the record (or the loaded ICD-10-CM table) has them: the code is the coder's.
       const d = el.diagnosis;
-      const words = d.description?.trim() || d.mappedFrom?.display?.trim() || data.codeTable.lookup(d.code, el.encounter.date)?.description;
+      const words =
+        d.description?.trim() ||
+        d.mappedFrom?.display?.trim() ||
+        data.codeTable.lookup(d.code, el.encounter.date)?.description ||
+        data.descriptions.get(descriptionKey(d.code));
       return make(words || d.code, 'diagnosis', el.encounter.dateText);
     }
   }

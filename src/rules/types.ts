@@ -144,6 +144,8 @@ export interface CompiledRuleset {
   values: Map<string, number | string>;
   context: CompiledContext;
   codeTable: CodeTable;
+  /** What a code is in words (`descriptions:`), by `descriptionKey`: a query's indicators show them. */
+  descriptions: ReadonlyMap<string, string>;
   /** A hash of everything the results depend on (for the cache). */
   fingerprint: string;
   /** What the loader warned of (a deprecated key): the ruleset runs, but its files should change. */

@@ -95,7 +95,18 @@ export function compileLoaded(loaded: Loaded): SetUp {
  * `compiled` is called once, with the ruleset, when it is compiled (a warning then still goes out).
  */
 /** The fields of a deferred ruleset that need it compiled. */
-const COMPILED_FIELDS = ['lookback', 'rules', 'allRules', 'labs', 'codesets', 'terms', 'values', 'context', 'warnings'] as const;
+const COMPILED_FIELDS = [
+  'lookback',
+  'rules',
+  'allRules',
+  'labs',
+  'codesets',
+  'terms',
+  'values',
+  'context',
+  'descriptions',
+  'warnings',
+] as const;
 
 export class DeferredRuleset implements CompiledRuleset {
   readonly name: string;
@@ -107,6 +118,7 @@ export class DeferredRuleset implements CompiledRuleset {
   declare readonly allRules: CompiledRuleset['allRules'];
   declare readonly labs: CompiledRuleset['labs'];
   declare readonly codesets: CompiledRuleset['codesets'];
+  declare readonly descriptions: CompiledRuleset['descriptions'];
   declare readonly terms: CompiledRuleset['terms'];
   declare readonly values: CompiledRuleset['values'];
   declare readonly context: CompiledRuleset['context'];
