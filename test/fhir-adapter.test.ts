@@ -279,6 +279,38 @@ describe('what cannot be read is a chart-format finding, never a crash', () => {
     );
   });
 
+  test('a list written as one object, or holding what is no entry, is an error that names it: no claim line vanishes in silence', () => {
+    const shapes = adapt(read('fixtures/fhir/edge/broken-shapes.json'));
+    expect(shapes.findings.map((f) => [f.severity, f.pointer, f.message])).toEqual(
+      expect.arrayContaining([
+        ['error', '/entry/1/resource/item', 'Claim/one-line-no-list: `item` must be a list; found a mapping: it is not read.'],
+        ['error', '/entry/2/resource/diagnosis', 'Claim/lines-not-objects: `diagnosis` must be a list; found a mapping: it is not read.'],
+        ['error', '/entry/2/resource/item/0', 'Claim/lines-not-objects: `item` entry 1 must be a mapping; found null: it is not read.'],
+        [
+          'error',
+          '/entry/2/resource/item/1',
+          'Claim/lines-not-objects: `item` entry 2 must be a mapping; found the text "J3420": it is not read.',
+        ],
+        [
+          'error',
+          '/entry/2/resource/item/2/detail',
+          'Claim/lines-not-objects: `detail` must be a list; found the text "NDC": it is not read.',
+        ],
+        [
+          'error',
+          '/entry/2/resource/item/2/productOrService/coding',
+          'Claim/lines-not-objects: `coding` must be a list; found a mapping: it is not read.',
+        ],
+        [
+          'error',
+          '/entry/3/resource/medicationCodeableConcept/coding',
+          'MedicationAdministration/coding-no-list: `coding` must be a list; found a mapping: it is not read.',
+        ],
+      ]),
+    );
+    expect(shapes.findings.every((f) => f.chartId === 'P-0801')).toBe(true);
+  });
+
   test('a diagnosis sequence that is not a number is named by its kind, never written out whole', () => {
     const bundle = read('fixtures/fhir/edge/broken-references.json') as { entry: { resource: { item: Record<string, unknown>[] } }[] };
     let deep: unknown = 1;

@@ -145,6 +145,15 @@ describe('positions and evidence on FHIR input', () => {
     expect(ids).not.toContain('internal-error');
     expect(r.report.summary.charts).toBe(2);
   });
+
+  test('a claim whose lines are written as one object fails the gate (exit 1) with a finding at the lines, not a clean pass', () => {
+    const r = cli(['--no-config-lookup', 'fixtures/fhir/edge/broken-shapes.json']);
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    expect(r.stdout).toMatch(
+      /^ {2}\d+:\d+ +error +Claim\/one-line-no-list: `item` must be a list; found a mapping: it is not read\. +chart-format$/m,
+    );
+    expect(r.stdout).toContain('in 1 of 1 chart');
+  });
 });
 
 describe('b12lint convert', () => {

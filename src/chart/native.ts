@@ -56,7 +56,7 @@ export function tooLongId(what: string, id: string, then: string): string {
   return `${what} is ${id.length.toLocaleString('en-US')} characters long, longer than an id can be (at most ${MAX_SHOWN}): ${then}.`;
 }
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';

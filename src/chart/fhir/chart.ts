@@ -6,6 +6,7 @@
  * hemoglobin results) and medications belong to the chart. What the chart leaves out is
  * reported when it is built (left-out.ts).
  */
+import { checkShapes } from './shapes.js';
 import type { Chart } from '../model.js';
 import { MAX_SHOWN } from '../../core/shown.js';
 import { tooLongId } from '../native.js';
@@ -59,6 +60,8 @@ export function buildChart(g: PatientGroup, ctx: Context): Chart {
       'warning',
     );
   }
+  // Lists written as something else, or holding what is no entry: named, as they are not read.
+  for (const e of g.entries) checkShapes(e, ctx.p);
   const of = (...types: readonly string[]): Entry[] => g.entries.filter((e) => types.includes(e.type));
   const encounters = new Encounters(ctx);
   for (const e of of('Encounter')) encounters.add(e);
