@@ -286,3 +286,17 @@ test("free text beside the codes (a diagnosis's description, a lab's test name) 
     t.remove();
   }
 });
+
+test('a key the export made up is chart text: hashed where a pointer holds it, in every format; the keys of the format are kept', () => {
+  const t = scratch();
+  const key = 'Patient John Smith 1950-01-01';
+  t.write('dup.json', `{"chartId":"C1","encounters":[{"id":"E1","date":"2026-10-02"}],"${key}":1,"${key}":2}`);
+  for (const format of [...FORMATTERS.keys()]) {
+    const r = cli(['--no-config-lookup', '--redact', '-f', format, 'dup.json'], { cwd: t.dir, env: { B12LINT_REDACT_KEY: 'k' } });
+    expect([format, r.stdout.includes('Smith'), r.stdout.includes('1950')]).toEqual([format, false, false]);
+  }
+  const redactor = new Redactor({ sensitive: new Map(), key: 'k' });
+  expect(redactor.pointer('/encounters/0/diagnoses/1')).toBe('/encounters/0/diagnoses/1');
+  expect(redactor.pointer('/entry/3/resource/_birthDate')).toBe('/entry/3/resource/_birthDate');
+  expect(redactor.pointer(`/encounters/0/${key}`)).toMatch(/^\/encounters\/0\/redacted:[0-9a-f]{12}$/);
+});

@@ -103,6 +103,11 @@ function withSpacing(values: readonly string[]): string[] {
 }
 
 /** Evidence members that are the rule's own or places: never chart text to look through. */
+/** A pointer segment that is a key of a format (letters, "_" before a FHIR primitive's extension) or an index. */
+const SEGMENT_KEPT = /^(?:\d{1,9}|_?[A-Za-z][A-Za-z_-]{0,63})$/;
+/** A pointer made of such segments only (most are): kept as it is, with no split. */
+const POINTER_KEPT = /^(?:\/(?:\d{1,9}|_?[A-Za-z][A-Za-z_-]{0,63}))*$/;
+
 const EVIDENCE_KEPT = new Set(['kind', 'pointer', 'line', 'column', 'term', 'excerpt', 'file', 'converted']);
 
 /**
@@ -206,6 +211,14 @@ export class Redactor {
     return `${this.hash(p).replace(':', '-')}${ext}`;
   };
 
+  /**
+   * A JSON pointer with each segment that could be chart text hashed: the keys of the chart format
+   * and of FHIR are words ("encounters", "productOrService") and indexes are numbers, but a key
+   * the export made up, or gave twice, may be anything ("/Patient John Smith 1950-01-01").
+   */
+  pointer = (ptr: string): string =>
+    POINTER_KEPT.test(ptr) ? ptr : ptr.replace(/[^/]+/g, (seg) => (SEGMENT_KEPT.test(seg) ? seg : this.hash(seg)));
+
   /** A fingerprint hashes a chart and encounter id with words anyone can read: it is keyed like the ids. */
   fingerprint(fp: string): string {
     return this.mac(`fingerprint\u0000${fp}`).slice(0, fp.length || 16);
@@ -263,6 +276,7 @@ export class Redactor {
     };
     if (f.chartId !== undefined) g.chartId = this.hash(f.chartId);
     if (f.encounterId !== undefined) g.encounterId = this.hash(f.encounterId);
+    g.pointer = this.pointer(f.pointer);
     if (f.stack !== undefined) g.stack = text(f.stack);
     if (f.query !== undefined) {
       // A note quote is chart text: hashed whole, like an excerpt. Labs, medications and dates stay.
@@ -278,17 +292,21 @@ export class Redactor {
       out[k] =
         k === 'excerpt'
           ? this.hash(v as string)
-          : k === 'file'
-            ? this.path(v as string)
-            : typeof v === 'string' && !EVIDENCE_KEPT.has(k)
-              ? text(v)
-              : v;
+          : k === 'pointer'
+            ? this.pointer(v as string)
+            : k === 'file'
+              ? this.path(v as string)
+              : typeof v === 'string' && !EVIDENCE_KEPT.has(k)
+                ? text(v)
+                : v;
     }
     return out as unknown as Evidence;
   }
 
   chart(c: ChartEntry): ChartEntry {
-    return c.chartId === undefined ? c : { ...c, chartId: this.hash(c.chartId) };
+    const pointer = this.pointer(c.pointer);
+    const out = pointer === c.pointer ? c : { ...c, pointer };
+    return c.chartId === undefined ? out : { ...out, chartId: this.hash(c.chartId) };
   }
 
   baselineEntry(e: BaselineEntry): BaselineEntry {
