@@ -74,3 +74,30 @@ test.each(['SIGINT', 'SIGTERM'] as const)(
     expect(spoolFolders(child.pid!)).toEqual([]);
   },
 );
+
+test('a stream of large lines linted in this thread reaches a checkpoint (where Ctrl-C is heard) at least every 256 KB, not only every 1,024 lines', async () => {
+  const { lintNdjsonStream } = await import('../src/run/lint-stream.js');
+  const { Engine } = await import('../src/rules/engine.js');
+  const { setupFromSpec } = await import('../src/run/setup.js');
+  const s = folder();
+  const note = 'Fatigue and numbness in the feet for three months, no melena. '.repeat(5000); // about 310 KB
+  const line = (i: number): string =>
+    JSON.stringify({
+      chartId: `C${i}`,
+      encounters: [{ id: 'E1', date: '2026-10-02', diagnoses: [{ code: 'D51.9' }], notes: [{ section: 'hpi', text: note }] }],
+    });
+  writeFileSync(join(s.dir, 'big.ndjson'), `${Array.from({ length: 6 }, (_, i) => line(i)).join('\n')}\n`);
+  let checkpoints = 0;
+  const engine = new Engine(setupFromSpec({ icd10: [], version: 'test' }).ruleset);
+  const out = await lintNdjsonStream(
+    join(s.dir, 'big.ndjson'),
+    'big.ndjson',
+    engine,
+    { maxFileSize: 64 * 1024 * 1024, debug: false },
+    async () => {
+      checkpoints++;
+    },
+  );
+  expect(out.charts).toBe(6);
+  expect(checkpoints).toBeGreaterThanOrEqual(6);
+});

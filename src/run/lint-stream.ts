@@ -60,6 +60,11 @@ const MB = 1024 * 1024;
 
 /** Lines between two checkpoints (Ctrl-C) of a streamed file. */
 const CHECK_EVERY = 1024;
+/**
+ * Bytes of lines between two checkpoints, whatever their number: lines of a megabyte each take about
+ * a second to lint, and 1,024 of them kept Ctrl-C waiting for minutes (a hostile-input review).
+ */
+const CHECK_BYTES = 256 * 1024;
 
 /** One line's chart linted; an engine fault is a finding on the line, and the stream goes on. */
 function lintLine(
@@ -130,6 +135,7 @@ export async function lintNdjsonStream(
     await spool.append([f]);
   };
   let lines = 0;
+  let sinceCheck = 0;
   try {
     for await (const l of ndjsonLines(abs, options.maxFileSize)) {
       if ('tooLong' in l) {
@@ -146,7 +152,11 @@ export async function lintNdjsonStream(
       const decoded = decode(l.bytes);
       const bad = decoded.undecodable[decoded.undecodable.length - 1];
       if (!bad && decoded.text.trim() === '') continue;
-      if (++lines % CHECK_EVERY === 0) await checkpoint?.();
+      sinceCheck += l.bytes.length;
+      if (++lines % CHECK_EVERY === 0 || sinceCheck >= CHECK_BYTES) {
+        sinceCheck = 0;
+        await checkpoint?.();
+      }
       if (bad) {
         await unread(fileFinding(ENGINE_RULES.parseError, bad.message, { line: l.line, column: bad.column }));
         continue;
