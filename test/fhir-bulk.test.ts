@@ -107,7 +107,8 @@ describe('a Bulk Data export is linted like the equivalent Bundles', () => {
 describe('reading an export', () => {
   test('a line longer than the read buffer is read whole; BOM and CRLF are accepted; the log is passed over', () => {
     const dir = exportCopy('long');
-    const filler = 'Stable. '.repeat(300_000); // 2.4 MB: the line spans several read chunks
+    // 960 KB of note (under the 1 MiB a note is read to), 1.3 MB of base64: the line spans two 1 MB read chunks.
+    const filler = 'Stable. '.repeat(120_000);
     const note = Buffer.from(`${filler}Recent melena reported today.`).toString('base64');
     const doc = {
       resourceType: 'DocumentReference',

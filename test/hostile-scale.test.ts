@@ -436,3 +436,22 @@ test('a sentence of 8,000 B12 results beside a J3420 line reads the words around
     spy.mockRestore();
   }
 });
+
+test('a note over 1 MiB of characters is read up to the limit, and an error at the note says what is not read (a 45 MB note of "no melena, " ran out of memory)', () => {
+  // D62 with bleeding denied only past the limit: not read, so the denial does not count.
+  const text = `${'Fatigue for months. '.repeat(60_000)}Denies melena or hematochezia.`;
+  const encounters = [{ id: 'E1', date: '2026-10-10', diagnoses: [{ code: 'D62' }], services: [], notes: [{ section: 'ros', text }] }];
+  const out = lintChart(chartText(encounters));
+  const cut = out.findings.filter((f) => f.ruleId === 'chart-format');
+  expect(cut.map((f) => [f.severity, f.pointer, f.encounterId])).toEqual([['error', '/encounters/0/notes/0', 'E1']]);
+  // Cut at the last space before the limit, not inside a word.
+  expect(cut[0]!.message).toMatch(
+    new RegExp(
+      `^The note is ${text.length.toLocaleString('en-US')} characters long: only its first 1,048,5\\d\\d are read \\(at most 1,048,576 of a note\\); what the rest documents is not linted\\.$`,
+    ),
+  );
+  expect(out.findings.map((f) => f.ruleId)).not.toContain('blood-loss-contradicted-by-notes');
+  // Under the limit, the same denial is read.
+  const short = [{ ...encounters[0]!, notes: [{ section: 'ros', text: 'Fatigue for months. Denies melena or hematochezia.' }] }];
+  expect(lintChart(chartText(short)).findings.map((f) => f.ruleId)).toContain('blood-loss-contradicted-by-notes');
+});

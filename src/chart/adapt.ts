@@ -6,6 +6,7 @@
 import { adaptFhirDocument, isBulkManifest, isFhirResource } from './fhir/index.js';
 import { defaultConceptMap, type ConceptMap } from './fhir/concept-map.js';
 import { adaptDocument, type AdaptResult } from './native.js';
+import { limitNotes } from './note-limit.js';
 
 export type InputFormat = 'auto' | 'native' | 'fhir';
 export const INPUT_FORMATS: readonly InputFormat[] = ['auto', 'native', 'fhir'];
@@ -19,8 +20,8 @@ export interface AdaptOptions {
 export function adapt(value: unknown, options: AdaptOptions = {}): AdaptResult {
   const format = options.format ?? 'auto';
   if (format === 'fhir' || (format === 'auto' && isFhirResource(value)))
-    return adaptFhirDocument(value, options.conceptMap ?? defaultConceptMap());
+    return limitNotes(adaptFhirDocument(value, options.conceptMap ?? defaultConceptMap()));
   // A Bulk Data export's manifest sits beside its NDJSON files: it lists them and holds no chart.
   if (format === 'auto' && isBulkManifest(value)) return { charts: [], findings: [], refused: [] };
-  return adaptDocument(value);
+  return limitNotes(adaptDocument(value));
 }

@@ -260,6 +260,16 @@ export function memoSpent(size: number, limit: number, emptiedAt: number): boole
   return size >= limit && emptiedAt !== chartCount;
 }
 
+/**
+ * What a text counts for in a memo's size: one, and one more for every 4 KB, so that a memo holds
+ * a few hundred notes of a few kilobytes but only a few long ones (the reading of a long note full
+ * of cues is held in memory at a hundred bytes or so for each of its bytes: 45 notes of 1 MB from
+ * 45 charts ran a streamed file out of memory; a hostile-input review).
+ */
+export function memoWeight(text: string): number {
+  return 1 + (text.length >> 12);
+}
+
 /** The chart being linted (what `memoSpent` compares with). */
 export function currentChart(): number {
   return chartCount;
@@ -395,7 +405,7 @@ export class CompiledContext {
     const a = this.read(text, section);
     if (!bySection) this.memo.set(section, (bySection = new Map()));
     bySection.set(text, a);
-    this.memoSize++;
+    this.memoSize += memoWeight(text);
     return a;
   }
 

@@ -3,7 +3,7 @@
  * negated, possible, hypothetical, historical, family) read by the ruleset's context cues
  * (src/rules/context.ts). Term lists are compiled into one regular expression each, once per run.
  */
-import { currentChart, memoSpent, sentenceAt, type Assertion, type CompiledContext, type NoteAnalysis } from './context.js';
+import { currentChart, memoSpent, memoWeight, sentenceAt, type Assertion, type CompiledContext, type NoteAnalysis } from './context.js';
 import { WordList } from './words.js';
 
 export interface TermHit {
@@ -98,7 +98,7 @@ export class TermMatcher implements TermFinder {
     }
     if (!bySection) this.memo.set(section, (bySection = new Map()));
     bySection.set(text, hits);
-    this.memoSize++;
+    this.memoSize += memoWeight(text);
     return hits;
   }
 

@@ -7,6 +7,7 @@
  * resource and is passed over. An export as large as a streamed NDJSON file (lint-stream.ts) has
  * its findings spooled to disk as they come (bulk-findings.ts), not kept in memory.
  */
+import { limitNotes } from '../chart/note-limit.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InputFormat } from '../chart/adapt.js';
@@ -289,7 +290,7 @@ async function lintBulk(
       const home = outcomes[patient.home]!;
       try {
         const { entries, sources, external, notRead } = index.assemble(patient);
-        const adapted = adaptFhirEntries(entries, { map, where: 'export', external, notRead });
+        const adapted = limitNotes(adaptFhirEntries(entries, { map, where: 'export', external, notRead }));
         const unlocated: UnlocatedFinding[] = [...adapted.findings];
         home.charts += adapted.charts.length;
         const elsewhere = heavy && sources.reduce((n, s) => n + s.text.length, 0) > heavy.limit;
