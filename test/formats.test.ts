@@ -405,3 +405,35 @@ test('sarif: square brackets of chart text in a message are escaped, so no viewe
 function unescapeSarif(text: string): string {
   return text.replace(/\\([[\]\\])|\{\{|\}\}/g, (m, c: string | undefined) => c ?? m[0]!);
 }
+
+test('a report longer than the longest string Node.js holds is refused with what to do, not an internal error', async () => {
+  const { formatted } = await import('../src/cli/finish.js');
+  const { OutputError } = await import('../src/core/io.js');
+  const report = JSON.parse(cli(['--no-config-lookup', '-f', 'json', 'fixtures/charts']).stdout) as Report;
+  const stringify = JSON.stringify;
+  // As V8 throws it for a text over its longest (about 512 MB): a SARIF report of 320,000 findings.
+  JSON.stringify = () => {
+    throw new RangeError('Invalid string length');
+  };
+  let thrown: unknown;
+  try {
+    formatted('sarif', report, { color: false });
+  } catch (err) {
+    thrown = err;
+  } finally {
+    JSON.stringify = stringify;
+  }
+  expect(thrown).toBeInstanceOf(OutputError);
+  expect((thrown as Error).message).toMatch(
+    /^the sarif report of [\d,]+ findings is longer than the longest text Node\.js can hold: lint fewer files a run \(--shard\)/,
+  );
+  // Any other failure is left as it is (an internal error).
+  JSON.stringify = () => {
+    throw new TypeError('boom');
+  };
+  try {
+    expect(() => formatted('sarif', report, { color: false })).toThrow(TypeError);
+  } finally {
+    JSON.stringify = stringify;
+  }
+});

@@ -30,7 +30,7 @@ import type { Shard } from '../run/shard.js';
 import { PIECE_WRITERS, writePieces, type FileContent } from '../report/stream-writer.js';
 import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } from '../run/spool.js';
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
-import { IoProblem, openOutput, outputError, withRegularFile, type OutputFile } from '../core/io.js';
+import { IoProblem, openOutput, outputError, OutputError, withRegularFile, type OutputFile } from '../core/io.js';
 import type { OutputRecorder, Replayed } from '../run/replay.js';
 
 export interface FormatTarget {
@@ -337,6 +337,23 @@ function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
   for (const x of items) yield f(x);
 }
 
+/**
+ * A report as one text, or a refusal that says why when it is longer than Node.js's longest
+ * string (about 512 MB; a SARIF report is a hundred times its input: 320,000 findings of a 5 MB
+ * file): a limit of the format as written whole, not an internal error.
+ */
+export function formatted(name: string, report: Report, options: FormatOptions): string {
+  try {
+    return formatReport(name, report, options);
+  } catch (err) {
+    if (!(err instanceof RangeError) || !/invalid string length/i.test(err.message)) throw err;
+    const n = report.summary.errors + report.summary.warnings + report.summary.infos;
+    throw new OutputError(
+      `the ${name} report of ${n.toLocaleString('en-US')} findings is longer than the longest text Node.js can hold: lint fewer files a run (--shard), report fewer findings (--quiet), or write a more compact format (json, stylish)`,
+    );
+  }
+}
+
 export async function finish(input: Report, o: FinishOptions): Promise<number> {
   const baselined = o.baseline ? withBaseline(input, o.baseline, o) : { report: input };
   let report = baselined.report;
@@ -353,7 +370,7 @@ export async function finish(input: Report, o: FinishOptions): Promise<number> {
   await pause();
   const texts: string[] = [];
   for (const t of o.targets) {
-    texts.push(formatReport(t.name, report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));
+    texts.push(formatted(t.name, report, { color: t.path === undefined && o.color, ...shared } satisfies FormatOptions));
     await pause(); // once writing starts, every file is written whole
   }
   // Every file is written to its temporary file first: one that cannot be written stops the run
