@@ -33,6 +33,13 @@ const ASSERTION_OF: Record<Exclude<CueCategory, 'current' | 'patient'>, Assertio
   family: 'family',
 };
 
+/** A cue a mention's quote shows (CompiledContext.quotedCue): where it stands, and whether on the line above. */
+export interface QuotedCue {
+  start: number;
+  end: number;
+  above: boolean;
+}
+
 /** When several cues reach one mention, the first of these wins. */
 const PRECEDENCE: readonly Assertion[] = ['family', 'negated', 'hypothetical', 'historical', 'possible'];
 
@@ -473,35 +480,29 @@ export class CompiledContext {
   }
 
   /**
-   * Where the cue that reaches the mention at `start` from the line above begins ("Negative for:"
-   * over "\nChest pain, melena or hematochezia."), if one does: its quote shows the cue.
+   * The cue a quote of the mention at `start` shows with it, so that it does not state the
+   * opposite of the note, if one gives the mention its `assertion`: the denial on the line above
+   * that reaches it ("Negative for:" over "\nChest pain, melena or hematochezia."), else the
+   * nearest cue before it in its own sentence ("Denies fever, chills, ..., melena").
    */
-  downCueAt(a: NoteAnalysis, start: number): number | undefined {
+  quotedCue(a: NoteAnalysis, start: number, assertion: Assertion): QuotedCue | undefined {
+    if (assertion === 'affirmed') return undefined;
     const sStart = sentenceAt(a, start)[0];
     const cues = a.cues;
+    const above = a.down && assertion === 'negated';
+    let own: QuotedCue | undefined;
     for (let j = firstCueAtOrAfter(cues, start) - 1, steps = 0; j >= 0 && steps < this.stepLimit; j--, steps++) {
       const c = cues[j]!;
-      if (c.down && c.start < sStart && start < c.reach) return c.start;
-    }
-    return undefined;
-  }
-
-  /**
-   * Where the nearest cue before the mention at `start`, in its own sentence, that gives it
-   * `assertion` stands, [start, end), if one does ("Denies fever, chills, ..., melena"): a quote of
-   * the mention that leaves the cue out would state the opposite of the note.
-   */
-  sentenceCueAt(a: NoteAnalysis, start: number, assertion: Assertion): readonly [number, number] | undefined {
-    const sStart = sentenceAt(a, start)[0];
-    const cues = a.cues;
-    for (let j = firstCueAtOrAfter(cues, start) - 1, steps = 0; j >= 0 && steps < this.stepLimit; j--, steps++) {
-      const c = cues[j]!;
-      if (c.start < sStart) break;
+      if (c.start < sStart) {
+        if (!above) break;
+        if (c.down && start < c.reach) return { start: c.start, end: c.end, above: true };
+        continue;
+      }
+      if (own || c.dir !== Dir.Forward || c.end > start || start >= c.reach) continue;
       const name = CUE_CATEGORIES[c.cat]!;
-      if (name === 'current' || name === 'patient' || ASSERTION_OF[name] !== assertion) continue;
-      if (c.dir === Dir.Forward && c.end <= start && start < c.reach) return [c.start, c.end];
+      if (name !== 'current' && name !== 'patient' && ASSERTION_OF[name] === assertion) own = { start: c.start, end: c.end, above: false };
     }
-    return undefined;
+    return own;
   }
 
   /** The assertion the categories found for a mention at `start` give, with its section's. */

@@ -3,7 +3,16 @@
  * negated, possible, hypothetical, historical, family) read by the ruleset's context cues
  * (src/rules/context.ts). Term lists are compiled into one regular expression each, once per run.
  */
-import { currentChart, memoSpent, memoWeight, sentenceAt, type Assertion, type CompiledContext, type NoteAnalysis } from './context.js';
+import {
+  currentChart,
+  memoSpent,
+  memoWeight,
+  sentenceAt,
+  type Assertion,
+  type CompiledContext,
+  type NoteAnalysis,
+  type QuotedCue,
+} from './context.js';
 import { WordList } from './words.js';
 
 export interface TermHit {
@@ -29,10 +38,8 @@ class Hit implements TermHit {
     readonly index: number,
     readonly length: number,
     readonly sentence: readonly [number, number],
-    /** Where the cue on the line above that governs the mention begins, if one does. */
-    private readonly cueAt?: number,
-    /** The cue before it in its sentence that gives its assertion, if one does. */
-    private readonly sentenceCue?: readonly [number, number],
+    /** The cue its quote shows, if one gives it its assertion (CompiledContext.quotedCue). */
+    private readonly cue?: QuotedCue,
   ) {}
 
   get negated(): boolean {
@@ -42,8 +49,11 @@ class Hit implements TermHit {
   get excerpt(): string {
     if (this.cut !== undefined) return this.cut;
     let own = withAnswer(this.text, this.sentence[1], excerpt(this.text, this.index, this.length, this.sentence[0], this.sentence[1]));
-    if (this.cueAt !== undefined) own = withCue(this.text, this.cueAt, this.sentence[0], own);
-    else if (this.sentenceCue !== undefined) own = withSentenceCue(this.text, this.sentenceCue, this.sentence[0], this.index, own);
+    const cue = this.cue;
+    if (cue)
+      own = cue.above
+        ? withCue(this.text, cue.start, this.sentence[0], own)
+        : withSentenceCue(this.text, cue, this.sentence[0], this.index, own);
     return (this.cut = own);
   }
 }
@@ -83,12 +93,9 @@ export class TermMatcher implements TermFinder {
       analysis ??= this.context.analyse(text, section);
       const end = index + match.length;
       const assertion = this.context.assertion(analysis, index, end);
-      // A denial from the line above: the quote shows the denial.
-      const cueAt = analysis.down && assertion === 'negated' ? this.context.downCueAt(analysis, index) : undefined;
-      // The cue that gives a mention its assertion, for its quote (most mentions are affirmed).
-      const sentenceCue =
-        cueAt === undefined && assertion !== 'affirmed' ? this.context.sentenceCueAt(analysis, index, assertion) : undefined;
-      hits.push(new Hit(text, match, assertion, index, match.length, sentenceAt(analysis, index), cueAt, sentenceCue));
+      // The cue that gives a mention its assertion, for its quote (none for most: they are affirmed).
+      const cue = this.context.quotedCue(analysis, index, assertion);
+      hits.push(new Hit(text, match, assertion, index, match.length, sentenceAt(analysis, index), cue));
     });
     if (memoSpent(this.memoSize, MEMO_LIMIT, this.memoEmptiedAt)) {
       this.memo.clear();
@@ -137,7 +144,7 @@ function withCue(text: string, cueAt: number, sentenceStart: number, own: string
  */
 function withSentenceCue(
   text: string,
-  [cueStart, cueEnd]: readonly [number, number],
+  { start: cueStart, end: cueEnd }: QuotedCue,
   sentenceStart: number,
   index: number,
   own: string,
