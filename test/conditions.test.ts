@@ -275,6 +275,20 @@ describe('medication', () => {
     expect(fires(r, c('{ name: cyanocobalamin, date: 2026-11-01 }'))).toBe(false);
     expect(fires(r, c('{ name: hydroxocobalamin }'))).toBe(false);
   });
+  test("`after: false` keeps a window to the subject's date and before (a lab's); `after: true` to after it", () => {
+    const c = (date: string) => chart(`encounters:\n  - id: E1\n    date: 2026-10-01\nmedications: [{ name: cyanocobalamin${date} }]\n`);
+    const before = rule('encounter', '{ medication: { name: b12-meds, within: 6m, after: false } }');
+    const later = rule('encounter', '{ medication: { name: b12-meds, within: 6m, after: true } }');
+    const around = rule('encounter', '{ medication: { name: b12-meds, within: 6m } }');
+    for (const [date, want] of [
+      [', date: 2026-09-01', [true, false, true]],
+      [', date: 2026-10-01', [true, false, true]],
+      [', date: 2026-12-01', [false, true, true]],
+      [', date: 2027-06-01', [false, false, false]],
+      ['', [true, false, true]], // undated: current
+    ] as const)
+      expect([date, fires(before, c(date)), fires(later, c(date)), fires(around, c(date))]).toEqual([date, ...want]);
+  });
 });
 
 describe('pair', () => {

@@ -58,11 +58,10 @@ export const medication: ConditionModule<Options> = {
     return (scope) => {
       const limit = beforeLimit(scope);
       if (limit === null) return null;
-      const from = within ? shift(scope.day, within, -1) : -Infinity;
+      let since = within ? shift(scope.day, within, -1) : -Infinity;
       let to = within ? shift(scope.day, within, 1) : Infinity;
-      let since = from;
       if (o.after === false) to = Math.min(to, scope.day);
-      else if (o.after === true) since = Math.max(from, scope.day + 1);
+      else if (o.after === true) since = Math.max(since, scope.day + 1);
       if (scope.chart !== lastChart) {
         lastNamed = scope.chart.medications.filter(matches);
         lastChart = scope.chart;
