@@ -221,6 +221,31 @@ describe("codes in words: the ruleset's descriptions", () => {
   });
 });
 
+describe("the question names the diagnosis in the indicator's words", () => {
+  test("{{diagnosis.description}} falls back to the ruleset's words where the chart has none; the chart's own win; no code in its place", () => {
+    const dir = scratch().dir;
+    const chart = (description: string): string =>
+      `chartId: C1\nencounters:\n  - id: E1\n    date: 2026-10-20\n    setting: outpatient\n    diagnoses: [{ code: D51.0, status: ruled-out${description} }]\n    notes:\n      - { section: assessment, text: Pernicious anemia ruled out. }\n`;
+    writeFileSync(join(dir, 'plain.yaml'), chart(''));
+    writeFileSync(join(dir, 'described.yaml'), chart(', description: "Pernicious anemia"'));
+    writeFileSync(
+      join(dir, 'words.yaml'),
+      'ruleset: words\nextends: [b12lint:recommended]\ndescriptions:\n  d51.0: Anemia from a lack of intrinsic factor\n',
+    );
+    const question = (args: string[], file: string): string => {
+      const r = cli(['--no-config-lookup', '-f', 'json', ...args, file], { cwd: dir });
+      const f = (JSON.parse(r.stdout) as Report).results[0]!.findings.find((x) => x.ruleId === 'diagnosis-not-current')!;
+      return f.query!.question;
+    };
+    expect(question([], 'plain.yaml')).toContain(
+      'the record lists "Vitamin B12 deficiency anemia due to intrinsic factor deficiency", with the status "ruled-out"',
+    );
+    expect(question(['-r', 'words.yaml'], 'plain.yaml')).toContain('the record lists "Anemia from a lack of intrinsic factor"');
+    expect(question(['-r', 'words.yaml'], 'described.yaml')).toContain('the record lists "Pernicious anemia"');
+    for (const q of [question([], 'plain.yaml'), question(['-r', 'words.yaml'], 'described.yaml')]) expect(q).not.toContain('D51');
+  });
+});
+
 describe('drafts are built only for reports that show them', () => {
   test('without `queries` the engine builds no draft and every finding is otherwise the same', () => {
     const ruleset = compileText(readFileSync(join(ROOT, 'rulesets', 'recommended.yaml'), 'utf8'));

@@ -476,17 +476,23 @@ function indicator(e: EvidenceRef, el: Element | undefined, data: QueryData): Qu
       const words = data.descriptions.get(descriptionKey(s.code));
       return make(`${words ?? (s.codeText.trim() || s.code)}${dose}`, 'service', s.dateText);
     }
-    case 'diagnosis': {
-      // In words where the record (or the loaded ICD-10-CM table) has them: the code is the coder's.
-      const d = el.diagnosis;
-      const words =
-        d.description?.trim() ||
-        d.mappedFrom?.display?.trim() ||
-        data.codeTable.lookup(d.code, el.encounter.date)?.description ||
-        data.descriptions.get(descriptionKey(d.code));
-      return make(words || d.code, 'diagnosis', el.encounter.dateText);
-    }
+    case 'diagnosis':
+      return make(diagnosisWords(el.diagnosis, el.encounter, data) || el.diagnosis.code, 'diagnosis', el.encounter.dateText);
   }
+}
+
+/**
+ * A diagnosis in words, where the record, the loaded ICD-10-CM table or the ruleset's
+ * `descriptions` have them: the code is the coder's, not the provider's.
+ */
+function diagnosisWords(d: Diagnosis, encounter: Encounter, data: QueryData): string | undefined {
+  return (
+    d.description?.trim() ||
+    d.mappedFrom?.display?.trim() ||
+    data.codeTable.lookup(d.code, encounter.date)?.description ||
+    data.descriptions.get(descriptionKey(d.code)) ||
+    undefined
+  );
 }
 
 /** The query of a finding: the question and the options that apply, rendered; the indicators from the cited evidence. */
@@ -513,6 +519,12 @@ export function buildQuery(
     if (seen.has(key)) continue;
     seen.add(key);
     indicators.push(ind);
+  }
+  // `{{diagnosis.description}}` in the same words as the indicator where the record gives none.
+  const d = scope.diagnosis;
+  if (d && scope.encounter && !d.description?.trim() && !Object.prototype.hasOwnProperty.call(bindings, 'diagnosis.description')) {
+    const words = diagnosisWords(d, scope.encounter, data);
+    if (words) bindings = { ...bindings, 'diagnosis.description': words };
   }
   let options: string[] = [];
   let question = q.question;
