@@ -83,6 +83,12 @@ describe('sarif', () => {
     expect(sarifProblems(out.sarif)).toEqual([]);
   });
 
+  test('written alone to a file it is written in pieces, and is byte for byte the SARIF a run written whole gives', () => {
+    const r = cli([...RULESET, 'fixtures/ci/charts', oddDir, '-f', `sarif:${tmp.rel}/alone.sarif`]);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(tmp.dir, 'alone.sarif'), 'utf8')).toBe(out.sarif);
+  });
+
   test("describes every active rule and the engine's own rules in the driver", () => {
     const driver = JSON.parse(out.sarif).runs[0].tool.driver;
     expect(driver).toMatchObject({ name: 'b12lint', version: report.tool.version });
@@ -425,7 +431,7 @@ test('a report longer than the longest string Node.js holds is refused with what
   }
   expect(thrown).toBeInstanceOf(OutputError);
   expect((thrown as Error).message).toMatch(
-    /^the sarif report of [\d,]+ findings is longer than the longest text Node\.js can hold: lint fewer files a run \(--shard\)/,
+    /^the sarif report of [\d,]+ findings is longer than the longest text Node\.js can hold: write it alone to a file \(-o\), which is written in pieces, or lint fewer files a run \(--shard\)/,
   );
   // Any other failure is left as it is (an internal error).
   JSON.stringify = () => {

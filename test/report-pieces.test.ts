@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { formatReport, pieceWriter } from '../src/report/encode.js';
 import { writePieces } from '../src/report/stream-writer.js';
-import type { Finding } from '../src/finding.js';
+import { ENGINE_RULES, type Finding } from '../src/finding.js';
 import type { ChartEntry, FileResult, FormatOptions, Report } from '../src/report/types.js';
 
 /** Text with what the formats escape: controls, C1, line separators, bidi overrides, CI markers, quotes. */
@@ -80,7 +80,7 @@ const chartEntry: fc.Arbitrary<ChartEntry> = fc.oneof(
 );
 
 const finding: fc.Arbitrary<Finding> = fc.record({
-  ruleId: fc.constantFrom('b12-injection-blood-loss-dx', 'chart-format'),
+  ruleId: fc.constantFrom('b12-injection-blood-loss-dx', 'chart-format', ENGINE_RULES.internalError),
   severity: fc.constantFrom('error', 'warning', 'info'),
   message: text,
   chartId: text,
@@ -144,6 +144,24 @@ describe('a report written in pieces', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  test('SARIF: byte for byte what the pure formatter writes, for any report (an internal error among the findings, results in several files, none)', async () => {
+    let unsuccessful = 0;
+    let empty = 0;
+    await fc.assert(
+      fc.asyncProperty(report, async (r) => {
+        const whole = formatReport('sarif', r, OPTIONS);
+        expect(await inPieces('sarif', r)).toBe(whole);
+        const run = (JSON.parse(whole) as { runs: { results: unknown[]; invocations: { executionSuccessful: boolean }[] }[] }).runs[0]!;
+        if (!run.invocations[0]!.executionSuccessful) unsuccessful++;
+        if (run.results.length === 0) empty++;
+      }),
+      { numRuns: 300 },
+    );
+    // The cases the property is about were met.
+    expect(unsuccessful).toBeGreaterThan(10);
+    expect(empty).toBeGreaterThan(10);
   });
 
   test('JSON: each piece encoded on its own or all of them at once, the same text', async () => {

@@ -340,7 +340,8 @@ function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
 /**
  * A report as one text, or a refusal that says why when it is longer than Node.js's longest
  * string (about 512 MB; a SARIF report is a hundred times its input: 320,000 findings of a 5 MB
- * file): a limit of the format as written whole, not an internal error.
+ * file): a limit of the format as written whole, not an internal error. Written alone to files,
+ * json, sarif and stylish are written in pieces (`finishInPieces`), and have no such limit.
  */
 export function formatted(name: string, report: Report, options: FormatOptions): string {
   try {
@@ -349,7 +350,11 @@ export function formatted(name: string, report: Report, options: FormatOptions):
     if (!(err instanceof RangeError) || !/invalid string length/i.test(err.message)) throw err;
     const n = report.summary.errors + report.summary.warnings + report.summary.infos;
     throw new OutputError(
-      `the ${name} report of ${n.toLocaleString('en-US')} findings is longer than the longest text Node.js can hold: lint fewer files a run (--shard), report fewer findings (--quiet), or write a more compact format (json, stylish)`,
+      `the ${name} report of ${n.toLocaleString('en-US')} findings is longer than the longest text Node.js can hold: ${
+        PIECE_WRITERS.has(name)
+          ? 'write it alone to a file (-o), which is written in pieces, or lint fewer files a run (--shard)'
+          : 'lint fewer files a run (--shard), report fewer findings (--quiet), or write json, sarif or stylish alone to a file (-o), which is written in pieces'
+      }`,
     );
   }
 }

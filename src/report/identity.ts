@@ -23,18 +23,24 @@ export function identityKey(file: string, fingerprint: string): string {
 export function findingIds(report: Report, options: Pick<FormatOptions, 'pathPrefix'>): Map<Finding, string> {
   const ids = new Map<Finding, string>();
   for (const r of report.results) {
-    const file = repoPath(r.file, options);
-    const seen = new Map<string, number>();
-    for (const f of r.findings) {
-      const n = seen.get(f.fingerprint) ?? 0;
-      seen.set(f.fingerprint, n + 1);
-      ids.set(
-        f,
-        createHash('sha256')
-          .update(`${identityKey(file, f.fingerprint)}\u0000${n}`)
-          .digest('hex'),
-      );
-    }
+    const id = fileFindingIds(r.file, options);
+    for (const f of r.findings) ids.set(f, id(f));
   }
   return ids;
+}
+
+/**
+ * The ids of one file's findings, given in report order (a piece writer reads them once): the
+ * repository path, the fingerprint, and how many findings of the file had that fingerprint before.
+ */
+export function fileFindingIds(reportFile: string, options: Pick<FormatOptions, 'pathPrefix'>): (f: Finding) => string {
+  const file = repoPath(reportFile, options);
+  const seen = new Map<string, number>();
+  return (f) => {
+    const n = seen.get(f.fingerprint) ?? 0;
+    seen.set(f.fingerprint, n + 1);
+    return createHash('sha256')
+      .update(`${identityKey(file, f.fingerprint)}\u0000${n}`)
+      .digest('hex');
+  };
 }

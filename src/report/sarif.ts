@@ -7,7 +7,7 @@
 import { ENGINE_RULE_INFO, ENGINE_RULES, type Evidence, type Finding, type Severity } from '../finding.js';
 import { findingIds, repoPath } from './identity.js';
 import { describeEvidence } from './stylish.js';
-import type { Formatter, RuleInfo } from './types.js';
+import type { FormatOptions, Formatter, Report, RuleInfo } from './types.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -70,42 +70,59 @@ function relatedLocations(uri: string, evidence: readonly Evidence[]): Record<st
   return evidence.map((e, id) => ({ id, ...location(uri, e), message: { text: plainText(describeEvidence(e)) } }));
 }
 
-export const sarif: Formatter = (report, options) => {
+/**
+ * The parts of a SARIF log: the log around its results (`log`), the driver's rule index, and each
+ * file's URI. The pure formatter below and the piece writer (src/report/stream-writer.ts) both
+ * build the log from these, so that they write the same text.
+ */
+export function sarifParts(report: Report, options: FormatOptions) {
   const ruleset = options.rules ?? [];
   const rules = [...ruleset, ...ENGINE_RULE_INFO.filter((e) => !ruleset.some((r) => r.id === e.id))];
   const index = new Map(rules.map((r, i) => [r.id, i]));
+  const descriptors = rules.map(descriptor);
+  return {
+    /** The log, its results as given; whether the run was successful is known only after them (a streamed file's findings). */
+    log(results: unknown, internal: boolean): object {
+      return {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+          {
+            tool: {
+              driver: {
+                name: report.tool.name,
+                version: report.tool.version,
+                semanticVersion: report.tool.version,
+                rules: descriptors,
+              },
+            },
+            columnKind: 'utf16CodeUnits',
+            results,
+            invocations: [{ executionSuccessful: !internal }],
+            // The config file the run used (as the JSON report names it): a reviewer sees which settings judged the charts.
+            ...(report.config !== undefined ? { properties: { config: report.config } } : {}),
+          },
+        ],
+      };
+    },
+    uri: (file: string): string => pathToUri(repoPath(file, options)),
+    result: (f: Finding, uri: string, id: string): Record<string, unknown> => result(f, uri, index.get(f.ruleId), id),
+  };
+}
+
+export const sarif: Formatter = (report, options) => {
+  const parts = sarifParts(report, options);
   const ids = findingIds(report, options);
   const results: Record<string, unknown>[] = [];
   let internal = false;
   for (const r of report.results) {
-    const uri = pathToUri(repoPath(r.file, options));
+    const uri = parts.uri(r.file);
     for (const f of r.findings) {
       if (f.ruleId === ENGINE_RULES.internalError) internal = true;
-      results.push(result(f, uri, index.get(f.ruleId), ids.get(f)!));
+      results.push(parts.result(f, uri, ids.get(f)!));
     }
   }
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: report.tool.name,
-            version: report.tool.version,
-            semanticVersion: report.tool.version,
-            rules: rules.map(descriptor),
-          },
-        },
-        invocations: [{ executionSuccessful: !internal }],
-        columnKind: 'utf16CodeUnits',
-        results,
-        // The config file the run used (as the JSON report names it): a reviewer sees which settings judged the charts.
-        ...(report.config !== undefined ? { properties: { config: report.config } } : {}),
-      },
-    ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${JSON.stringify(parts.log(results, internal), null, 2)}\n`;
 };
 
 function result(f: Finding, uri: string, ruleIndex: number | undefined, id: string): Record<string, unknown> {

@@ -1,13 +1,15 @@
 /**
- * The formats that can be written piece by piece (json, stylish), for a report whose findings are
+ * The formats that can be written piece by piece (json, sarif, stylish), for a report whose findings are
  * not all in memory (a streamed file's are in its spool, src/run/spool.ts): each format is cut
  * into the text before the files, each file's opening, each finding, each file's closing and the
  * text after the files, so that joined they are byte for byte what its pure formatter gives for
  * the whole report (tested). Findings are read once, in report order, for every format at once,
  * and the charts with findings are counted on the way. The pure formatters stay the in-memory path.
  */
-import type { Finding } from '../finding.js';
+import { ENGINE_RULES, type Finding } from '../finding.js';
 import { FlaggedCharts } from './charts.js';
+import { fileFindingIds } from './identity.js';
+import { sarifParts } from './sarif.js';
 import { stylishParts } from './stylish.js';
 import type { ChartEntry, ChartSource, FileResult, FormatOptions, Report } from './types.js';
 
@@ -124,6 +126,35 @@ function jsonWriter(report: Report): PieceWriter {
   };
 }
 
+/**
+ * src/report/sarif.ts, in pieces: the run's results (one a finding, of every file) item by item
+ * at depth 4 (8 spaces); what follows them, whether the run was successful (an internal error
+ * among the findings), written once they are all read.
+ */
+function sarifWriter(report: Report, options: FormatOptions): PieceWriter {
+  const parts = sarifParts(report, options);
+  const head = around(parts.log(HOLE, false), [])[0]!;
+  let uri = '';
+  let id: (f: Finding) => string = () => '';
+  let written = 0;
+  let internal = false;
+  return {
+    start: () => [head],
+    file(r) {
+      uri = parts.uri(r.file);
+      id = fileFindingIds(r.file, options);
+      return [];
+    },
+    finding(f) {
+      if (f.ruleId === ENGINE_RULES.internalError) internal = true;
+      const index = written++;
+      return `${index === 0 ? '[' : ''}${item(parts.result(f, uri, id(f)), index)}`;
+    },
+    endFile: () => [],
+    end: () => [`${written === 0 ? '[]' : '\n      ]'}${around(parts.log(HOLE, internal), [])[1]!}\n`],
+  };
+}
+
 /** src/report/stylish.ts, in pieces: a file without findings writes nothing. */
 function stylishWriter(report: Report, options: FormatOptions): PieceWriter {
   const parts = stylishParts(options.color, options.quietHidden);
@@ -142,6 +173,7 @@ function stylishWriter(report: Report, options: FormatOptions): PieceWriter {
 
 export const PIECE_WRITERS: ReadonlyMap<string, (report: Report, options: FormatOptions) => PieceWriter> = new Map([
   ['json', jsonWriter],
+  ['sarif', sarifWriter],
   ['stylish', stylishWriter],
 ]);
 
