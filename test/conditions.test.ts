@@ -63,6 +63,33 @@ describe('diagnosis', () => {
     expect(fires(r, c('[{ code: I10 }, { code: D51.9 }]'))).toBe(false);
     expect(fires(r, c('[{ code: I10 }, { code: I11.9 }, { code: D51.9, status: suspected }]'))).toBe(false);
   });
+  test("a history diagnosis is current where its code states a history itself (the ruleset's `history-codes`), and only there", () => {
+    const supported = rule('service', '{ diagnosis: { linked: true, code: [Z98.84, D51.*] } }', '    match: { code: b12-injection }\n');
+    const withCodes = supported.replace('codesets:\n', 'codesets:\n  history-codes: [Z98.*, Z87.*]\n');
+    const named = rule(
+      'service',
+      '{ diagnosis: { linked: true, code: Z98.84, status: confirmed } }',
+      '    match: { code: b12-injection }\n',
+    );
+    const c = (dx: string) =>
+      chart(`encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [${dx}]\n    services: [{ code: J3420, diagnoses: [1] }]\n`);
+    // Without the codeset, as the spec has it: a history diagnosis matches only a condition that names that status.
+    expect(fires(supported, c('{ code: Z98.84, status: history }'))).toBe(false);
+    expect(fires(withCodes, c('{ code: Z98.84, status: history }'))).toBe(true);
+    expect(fires(withCodes, c('{ code: Z98.84 }'))).toBe(true);
+    // A condition's own code in the past stays past; a named status is taken as written.
+    expect(fires(withCodes, c('{ code: D51.0, status: history }'))).toBe(false);
+    expect(fires(withCodes, c('{ code: Z98.84, status: ruled-out }'))).toBe(false);
+    expect(fires(named.replace('codesets:\n', 'codesets:\n  history-codes: [Z98.*]\n'), c('{ code: Z98.84, status: history }'))).toBe(
+      false,
+    );
+    // A rule on diagnoses whose match names no status looks at it too.
+    const onDx = rule('diagnosis', '{ diagnosis: { self: true } }').replace('codesets:\n', 'codesets:\n  history-codes: [Z98.*]\n');
+    const d = chart(
+      'encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: Z98.84, status: history }, { code: D62, status: history }]\n',
+    );
+    expect(lint(onDx, d).map((f) => f.pointer)).toEqual(['/encounters/0/diagnoses/0']);
+  });
   test('self and other, for rules on one diagnosis', () => {
     const self = rule('diagnosis', '{ diagnosis: { self: true, code: D62 } }');
     const other = rule('diagnosis', '{ diagnosis: { other: true, code: D62 } }');

@@ -42,7 +42,7 @@ import { AnalyteCatalog, CompiledLab } from './labs.js';
 import { MentionMap, type MentionEntry } from './mentions.js';
 import type { CodePair } from './pairs.js';
 import { parseDay } from '../chart/normalize.js';
-import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, NOTE_SECTIONS, SETTINGS } from '../chart/model.js';
+import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, NOTE_SECTIONS, SETTINGS, type Diagnosis } from '../chart/model.js';
 import {
   SUBJECT_KINDS,
   type CompileContext,
@@ -125,7 +125,37 @@ function namedParts(defs: Definitions, problems: Problems, codeTable: CodeTable)
   for (const [name, def] of defs.terms) terms.set(name, new TermMatcher(def.value, context));
   const values = new Map<string, number | string>();
   for (const [name, def] of defs.values) values.set(name, def.value);
-  return { problems, codesets, labs, terms, values, lookback, codeTable, context, pairs: new Map(), mentions: new Map() };
+  return {
+    problems,
+    codesets,
+    labs,
+    terms,
+    values,
+    lookback,
+    codeTable,
+    context,
+    pairs: new Map(),
+    mentions: new Map(),
+    isCurrent: currentStatus(codesets.get(HISTORY_CODES)),
+  };
+}
+
+/**
+ * The codeset of codes that state a history or a lasting status themselves (family and personal
+ * history, Z80 to Z87, Z92; post-procedure status, Z90, Z98, in the built-in ruleset), where a
+ * ruleset defines it: an export marks them `history` as often as not, and so coded they are
+ * current codes, coded as they should be.
+ */
+export const HISTORY_CODES = 'history-codes';
+
+/**
+ * Whether a diagnosis is current, as conditions that name no status take it: confirmed or
+ * suspected; or `history` where its code is one of `historyCodes` (Z98.84 "bariatric surgery
+ * status" exported as history supports a B12 line as it does confirmed).
+ */
+function currentStatus(historyCodes: CodeMatcher | undefined): (d: Pick<Diagnosis, 'code' | 'status'>) => boolean {
+  if (!historyCodes) return (d) => CURRENT_STATUSES.has(d.status);
+  return (d) => CURRENT_STATUSES.has(d.status) || (d.status === 'history' && historyCodes.matchesDiagnosis(d.code));
 }
 
 /** One named pair list: each pair's codes, note and the dates it is in force. */
@@ -297,6 +327,8 @@ interface Env {
   context: CompiledContext;
   pairs: Map<string, CodePair[]>;
   mentions: Map<string, MentionMap>;
+  /** Whether a diagnosis is current where a condition names no status (`currentStatus`). */
+  isCurrent: (d: Pick<Diagnosis, 'code' | 'status'>) => boolean;
 }
 
 /**
@@ -366,7 +398,7 @@ function compileRule(
   // at it only when its `match` names that status.
   if (on === 'diagnosis' && !(isObj(raw.match) && raw.match.status !== undefined)) {
     const inner = match;
-    match = (scope) => (scope.diagnosis && CURRENT_STATUSES.has(scope.diagnosis.status) ? (inner ? inner(scope) : HOLDS) : null);
+    match = (scope) => (scope.diagnosis && env.isCurrent(scope.diagnosis) ? (inner ? inner(scope) : HOLDS) : null);
   }
 
   // A rule without `when` fires for every subject its `match` takes.
@@ -403,7 +435,7 @@ function compileRule(
   // What a chart must hold for the rule to fire (relevance.ts): its match, and its when.
   const current =
     on === 'diagnosis' && !(isObj(raw.match) && raw.match.status !== undefined)
-      ? (facts: ChartFacts) => someDiagnosis(facts, (d) => CURRENT_STATUSES.has(d.status))
+      ? (facts: ChartFacts) => someDiagnosis(facts, env.isCurrent)
       : undefined;
   const gate = allOf([matchGate, current, gateOf(when)]);
   return {
@@ -511,6 +543,7 @@ function makeContext(env: Env, src: SourceFile, path: NodePath, subject: Subject
     subject,
     codeTable: env.codeTable,
     context: env.context,
+    isCurrent: env.isCurrent,
     error: (at, message) => p.at(src, at, message),
     codes: (value, at) => codesOf(env, src, value, at),
     lab(name, at) {

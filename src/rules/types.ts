@@ -90,6 +90,11 @@ export interface CompileContext {
   readonly codeTable: CodeTable;
   /** The ruleset's context (how notes are read, and the headings of a note exported whole). */
   readonly context: CompiledContext;
+  /**
+   * Whether a diagnosis is current, for a condition that names no status: confirmed or suspected,
+   * or history where its code states a history itself (the ruleset's `history-codes`).
+   */
+  readonly isCurrent: (d: Pick<Diagnosis, 'code' | 'status'>) => boolean;
   codes(value: unknown, path: NodePath): CodeMatcher | undefined;
   lab(name: unknown, path: NodePath): CompiledLab | undefined;
   terms(value: unknown, path: NodePath): TermMatcher | undefined;

@@ -1,4 +1,4 @@
-import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, type Diagnosis } from '../../chart/model.js';
+import { DIAGNOSIS_STATUSES, type Diagnosis } from '../../chart/model.js';
 import { compareNumber, type Comparison } from '../compare.js';
 import { diagnosisEvidence } from '../evidence.js';
 import { someDiagnosis, withGate, type ChartFacts } from '../relevance.js';
@@ -34,7 +34,7 @@ export const diagnosis: ConditionModule<Options> = {
       type: 'enum-list',
       values: DIAGNOSIS_STATUSES,
       description:
-        'One status or a list. Without it, only current diagnoses (confirmed, suspected) match: a ruled-out or history diagnosis never supports a line.',
+        "One status or a list. Without it, only current diagnoses match: confirmed or suspected, or history where the code states a history itself (the ruleset's `history-codes`: a status code exported as history); a ruled-out diagnosis, or a history one of another code, never supports a line.",
     },
     rank: { type: 'comparison', description: "1-based position in the encounter's list: a number or a comparison ({lte: 4})." },
     other: { type: 'boolean', description: 'Leave out the subject diagnosis itself (for pairs of diagnoses).' },
@@ -47,16 +47,16 @@ export const diagnosis: ConditionModule<Options> = {
   },
   compile(o, cc) {
     const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
-    const statuses: ReadonlySet<string> =
-      o.status === undefined ? CURRENT_STATUSES : new Set(Array.isArray(o.status) ? o.status : [o.status]);
+    const statuses: ReadonlySet<string> | undefined =
+      o.status === undefined ? undefined : new Set(Array.isArray(o.status) ? o.status : [o.status]);
+    const hasStatus = statuses ? (d: Pick<Diagnosis, 'status'>) => statuses.has(d.status) : cc.isCurrent;
     const rank: Comparison | undefined = typeof o.rank === 'number' ? { eq: o.rank } : o.rank;
     const linked = o.linked === true;
     const other = o.other === true;
     const self = o.self === true;
     const unlinked = o.unlinked === true;
     // Every pool is some of the chart's diagnoses: one of them must have the code and status.
-    const gate = (facts: ChartFacts): boolean =>
-      someDiagnosis(facts, (d) => (!codes || codes.matchesDiagnosis(d.code)) && statuses.has(d.status));
+    const gate = (facts: ChartFacts): boolean => someDiagnosis(facts, (d) => (!codes || codes.matchesDiagnosis(d.code)) && hasStatus(d));
     // The outcome depends only on the pool (and, with `other`, the subject): kept for the last
     // one, since an encounter's claim lines come one after another and share its diagnoses.
     let last: { pool: readonly Diagnosis[]; subject: Diagnosis | undefined; outcome: Outcome | null } | undefined;
@@ -80,7 +80,7 @@ export const diagnosis: ConditionModule<Options> = {
       const matched = pool.filter(
         (d) =>
           (!codes || codes.matchesDiagnosis(d.code)) &&
-          statuses.has(d.status) &&
+          hasStatus(d) &&
           (!rank || compareNumber({ value: d.rank }, rank)) &&
           (!other || d !== subject),
       );

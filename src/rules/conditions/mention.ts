@@ -1,4 +1,4 @@
-import { CURRENT_STATUSES, NOTE_SECTIONS, type Encounter } from '../../chart/model.js';
+import { NOTE_SECTIONS, type Encounter } from '../../chart/model.js';
 import type { MentionEntry, MentionMap } from '../mentions.js';
 import { ASSERTIONS, type Assertion } from '../context.js';
 import { noteEvidence } from '../evidence.js';
@@ -54,7 +54,7 @@ export const mention: ConditionModule<Options> = {
           if (!(m.entry.assertions ?? wanted).has(m.hit.assertion) || !keeps(part, m.hit.index)) continue;
           let isCoded = coded.get(m.entry);
           if (isCoded === undefined) {
-            isCoded = e.diagnoses.some((d) => CURRENT_STATUSES.has(d.status) && m.entry.codes.matchesDiagnosis(d.code));
+            isCoded = e.diagnoses.some((d) => cc.isCurrent(d) && m.entry.codes.matchesDiagnosis(d.code));
             coded.set(m.entry, isCoded);
           }
           if (o.coded !== undefined && isCoded !== o.coded) continue;

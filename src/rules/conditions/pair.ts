@@ -1,4 +1,3 @@
-import { CURRENT_STATUSES } from '../../chart/model.js';
 import { diagnosisEvidence } from '../evidence.js';
 import { inForce } from '../pairs.js';
 import { someDiagnosis, withGate, type ChartFacts } from '../relevance.js';
@@ -32,7 +31,7 @@ export const pair: ConditionModule<Options> = {
       if (!list || !d || !e) return null;
       for (const p of list) {
         if (!p.code.matchesDiagnosis(d.code) || !inForce(p, e.date)) continue;
-        const other = e.diagnoses.find((x) => x !== d && CURRENT_STATUSES.has(x.status) && p.with.matchesDiagnosis(x.code));
+        const other = e.diagnoses.find((x) => x !== d && cc.isCurrent(x) && p.with.matchesDiagnosis(x.code));
         if (!other) continue;
         return {
           evidence: [diagnosisEvidence(d), diagnosisEvidence(other)],
