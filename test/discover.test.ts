@@ -81,6 +81,25 @@ test('a folder named by a relative path, the same files as from inside it; the i
   expect(relative(s, ignored)).toEqual(['vis/g.JSON', 'vis/h.Yml', 'vis/l.ndjson', 'vis/m.jsonl', 'vis/n.yaml']);
 });
 
+test('ignore patterns match names in their own case, as git does on Linux: `Archive/` leaves out Archive/ only, `*.YAML` no x.yaml', async () => {
+  const s = newScratch();
+  for (const d of ['charts/Archive', 'charts/archive']) mkdirSync(join(s.dir, d), { recursive: true });
+  for (const f of ['charts/Archive/old.yaml', 'charts/archive/p.yaml', 'charts/clean.yaml', 'charts/H.YAML'])
+    writeFileSync(join(s.dir, f), 'chartId: x\n');
+  expect(relative(s, await discover(['charts'], { cwd: s.dir, ignore: ['charts/Archive/'] }))).toEqual([
+    'charts/H.YAML',
+    'charts/archive/p.yaml',
+    'charts/clean.yaml',
+  ]);
+  expect(relative(s, await discover(['charts'], { cwd: s.dir, ignore: ['*.YAML'] }))).toEqual([
+    'charts/Archive/old.yaml',
+    'charts/archive/p.yaml',
+    'charts/clean.yaml',
+  ]);
+  writeFileSync(join(s.dir, '.b12lintignore'), 'Archive/\n');
+  expect(relative(s, await discover(['charts'], { cwd: s.dir }))).toEqual(['charts/H.YAML', 'charts/archive/p.yaml', 'charts/clean.yaml']);
+});
+
 test("b12lint's own outputs (exclude) are left out whole and in any case, even where an ignore pattern would take them back; named alone, they are refused", async () => {
   const s = tree();
   const exclude = [join(s.dir, 'vis', 'N.YAML'), join(s.dir, 'vis', 'a b.json'), join(s.dir, 'elsewhere.json')];

@@ -68,7 +68,10 @@ function makeIgnore(options: DiscoverOptions): Ignore | undefined {
     }
   }
   for (const [k, p] of (options.ignore ?? []).entries()) add(p, () => `the config's ignore list, item ${k + 1}`);
-  return lines.some((p) => p.trim() !== '') ? ignore().add(lines) : undefined;
+  // Case-sensitive, as git reads a .gitignore on Linux: `Archive/` does not also leave out
+  // `archive/` (a chart left out unseen is the costly mistake; one linted by a pattern written in
+  // another case shows itself).
+  return lines.some((p) => p.trim() !== '') ? ignore({ ignorecase: false }).add(lines) : undefined;
 }
 
 /**
