@@ -212,6 +212,30 @@ describe('--input-format and --concept-map', () => {
     ]);
   });
 
+  test('auto reads a native chart that carries a resourceType of its own as native (JSON, and NDJSON whose first line has one): linted, not dropped', () => {
+    const dir = resolve(tmp.dir, 'own-resource-type');
+    mkdirSync(dir, { recursive: true });
+    const native = JSON.parse(readFileSync(resolve(ROOT, 'fixtures/charts/batch-2026-10-08.json'), 'utf8')) as Record<string, unknown>;
+    const charts = (Array.isArray(native) ? native : [native]) as Record<string, unknown>[];
+    const tagged = charts.map((c) => ({ resourceType: 'ChartExport', ...c }));
+    writeFileSync(resolve(dir, 'one.json'), JSON.stringify(tagged[0]));
+    writeFileSync(resolve(dir, 'one-plain.json'), JSON.stringify(charts[0]));
+    writeFileSync(resolve(dir, 'lines.ndjson'), `${tagged.map((c) => JSON.stringify(c)).join('\n')}\n`);
+    const lint = (f: string) => cliJson(['--no-config-lookup', f.includes('/') ? f : `${tmp.rel}/own-resource-type/${f}`]);
+    for (const [tagged, plain] of [
+      ['one.json', 'one-plain.json'],
+      ['lines.ndjson', 'fixtures/charts/batch-2026-10-08.json'],
+    ] as const) {
+      const native = lint(plain);
+      const want = ruleIds(native.report);
+      expect(want.length).toBeGreaterThan(0);
+      expect(want).not.toContain('chart-format');
+      const r = lint(tagged);
+      expect(r.code).toBe(native.code);
+      expect(ruleIds(r.report)).toEqual(want);
+    }
+  });
+
   test('an unknown input format is exit 2 with one line', () => {
     const r = cli(['--input-format', 'hl7v2', 'fixtures/fhir']);
     expect(r.code).toBe(2);

@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import type { InputFormat } from '../chart/adapt.js';
 import { BulkIndex, type BulkProblem, type BulkSource } from '../chart/fhir/bulk.js';
 import { defaultConceptMap } from '../chart/fhir/concept-map.js';
-import { adaptFhirEntries } from '../chart/fhir/index.js';
+import { adaptFhirEntries, isFhirDocument } from '../chart/fhir/index.js';
 import { ENGINE_RULES, fingerprintOf, type Finding, type UnlocatedFinding } from '../finding.js';
 import { JsonLocator } from '../read/json-locate.js';
 import { formatOf } from '../read/parse.js';
@@ -44,9 +44,25 @@ function sniffNdjson(path: string): NdjsonKind {
   }
   const first = head.split('\n').find((l) => l.trim() !== '') ?? '';
   if (first === '' && head.length < SNIFF_BYTES) return 'empty';
-  if (/"resourceType"\s*:/.test(first)) return 'fhir';
+  if (/"resourceType"\s*:/.test(first) && isFhirLine(first, head.length < SNIFF_BYTES || head.indexOf('\n', head.indexOf(first)) >= 0))
+    return 'fhir';
   if (/"exportId"\s*:/.test(first) && /"eventId"\s*:/.test(first)) return 'export-log';
   return 'other';
+}
+
+/**
+ * Whether a first line that names a `resourceType` is a FHIR resource, not a native chart that
+ * carries one of its own (isFhirDocument): read whole where it is, else by the keys it shows.
+ */
+function isFhirLine(line: string, whole: boolean): boolean {
+  if (whole) {
+    try {
+      return isFhirDocument(JSON.parse(line));
+    } catch {
+      // Not JSON: the keys it shows decide, and the file's lines are reported as they are read.
+    }
+  }
+  return !/"chartId"\s*:|"encounters"\s*:\s*\[/.test(line);
 }
 
 interface Inputs {

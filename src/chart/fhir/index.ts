@@ -19,6 +19,16 @@ export function isFhirResource(value: unknown): value is Obj {
   return isObj(value) && typeof value.resourceType === 'string' && value.resourceType !== '';
 }
 
+/**
+ * A document `--input-format auto` reads as FHIR: a resource (a `resourceType`) that holds none of
+ * a native chart's own keys. A native export may carry a `resourceType` of its own ("ChartExport"):
+ * the spec ignores unknown fields, and read as FHIR such a chart was dropped. No FHIR R4 resource
+ * has a `chartId` or an `encounters` element.
+ */
+export function isFhirDocument(value: unknown): value is Obj {
+  return isFhirResource(value) && !Object.prototype.hasOwnProperty.call(value, 'chartId') && !Array.isArray(value.encounters);
+}
+
 /** A Bulk Data export manifest (the `$export` status response): it lists files and holds no chart. */
 export function isBulkManifest(value: unknown): boolean {
   return isObj(value) && value.resourceType === undefined && typeof value.transactionTime === 'string' && Array.isArray(value.output);
