@@ -177,6 +177,35 @@ describe('lab values', () => {
     expect(labs({ value: '0.2 µmol/L', unit: 'umol/L' }).findings).toEqual([]);
   });
 
+  test('a reference range with a bound that is not a number ("2OO") or its low above its high is not read, with a warning at it; numbers written as text are read', () => {
+    const range = (rr: unknown) => labs({ value: 150, unit: 'pg/mL', referenceRange: rr });
+    const typo = range({ low: '2OO', high: 900 });
+    expect(typo.charts[0]!.labs[0]!.referenceRange).toBeUndefined();
+    expect(typo.findings.map((f) => [f.pointer, f.severity, f.message])).toEqual([
+      ['/labs/0/referenceRange/low', 'warning', 'Reference range `low` must be a number; found the text "2OO": the range is not read.'],
+    ]);
+    const inverted = range({ low: 900, high: 200 });
+    expect(inverted.charts[0]!.labs[0]!.referenceRange).toBeUndefined();
+    expect(inverted.findings.map((f) => [f.pointer, f.message])).toEqual([
+      ['/labs/0/referenceRange', 'Reference range has its low (900) above its high (200): the range is not read.'],
+    ]);
+    for (const [rr, read] of [
+      [
+        { low: '200', high: '900' },
+        { low: 200, high: 900 },
+      ],
+      [
+        { low: '200 pg/mL', high: 900 },
+        { low: 200, high: 900 },
+      ],
+      [{ low: 200 }, { low: 200 }],
+      [{ low: null, high: 900 }, { high: 900 }],
+    ] as const) {
+      const r = range(rr);
+      expect([r.charts[0]!.labs[0]!.referenceRange, r.findings]).toEqual([read, []]);
+    }
+  });
+
   test('the same unit written twice, an exponent, and a flag written after the number are read', () => {
     expect(labs({ value: '180 PG/ML', unit: 'pg/mL' }).charts[0]!.labs[0]!.value).toBe(180);
     expect(labs({ value: '2.5e2', unit: 'pg/mL' }).charts[0]!.labs[0]!.value).toBe(250);

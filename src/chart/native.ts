@@ -343,8 +343,20 @@ function adaptEncounters(raw: unknown[], ptr: string, p: ChartProblems): Encount
 function labRange(rr: unknown, ptr: string, p: ChartProblems): Lab['referenceRange'] {
   if (isObj(rr)) {
     const range: { low?: number; high?: number } = {};
-    const low = parseLabValue(rr.low).value;
-    const high = parseLabValue(rr.high).value;
+    const low = rangeBound(rr.low);
+    const high = rangeBound(rr.high);
+    // A bound written but not a number ("2OO", a typo read by a lab value's parser as 2): the
+    // range is not read at all, since its other bound alone would make a low result "within its range".
+    for (const [k, v, n] of [['low', rr.low, low] as const, ['high', rr.high, high] as const]) {
+      if (n === undefined && v !== undefined && v !== null) {
+        p.add(`${ptr}/${k}`, `Reference range \`${k}\` must be a number; found ${describe(v)}: the range is not read.`, 'warning');
+        return undefined;
+      }
+    }
+    if (low !== undefined && high !== undefined && low > high) {
+      p.add(ptr, `Reference range has its low (${low}) above its high (${high}): the range is not read.`, 'warning');
+      return undefined;
+    }
     if (low !== undefined) range.low = low;
     if (high !== undefined) range.high = high;
     return range;
@@ -352,6 +364,13 @@ function labRange(rr: unknown, ptr: string, p: ChartProblems): Lab['referenceRan
   if (rr !== undefined && rr !== null) p.add(ptr, `Reference range must be written { low, high }; found ${describe(rr)}.`, 'warning');
   return undefined;
 }
+
+/** A reference range's bound: a number, or a text that is one, a unit after it or not ("200", "200 pg/mL"). */
+function rangeBound(v: unknown): number | undefined {
+  if (typeof v === 'string' && !RANGE_BOUND.test(v.trim())) return undefined;
+  return parseLabValue(v).value;
+}
+const RANGE_BOUND = /^[+-]?\d[\d,]*(?:\.\d+)?(?:\s+\S+)?$/;
 
 /** A lab's `flag` (L, LL, low, H, HH, high, N, normal, any case). */
 function labFlag(v: unknown): Lab['interpretation'] {
