@@ -103,6 +103,13 @@ ${query}`;
     );
   });
 
+  test('payment words in their other forms are refused too: reimbursable, payable, profitable', () => {
+    for (const word of ['reimbursable', 'payable', 'profitable']) {
+      const problems = rulesetProblems(rule(mc(`Is the anemia ${word}?`)));
+      expect(problems.map((p) => p.split(' (`queryWords')[0])).toEqual([`16:32 rule "r1": the query's question uses "${word}"`]);
+    }
+  });
+
   test('a negated forbidden word still counts, and a word is placed on its own line of a folded question', () => {
     const q =
       '      question: >-\n        Based on your clinical judgment, with no impact\n        on payment, what is the cause of the anemia?\n      options: [B12 deficiency, Blood loss]\n';
