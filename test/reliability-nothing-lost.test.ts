@@ -67,6 +67,15 @@ test('a few hundred charts with broken ones mixed in: charts counted = charts gi
     s.write(`stream-${i}.yaml`, `---\n${docs.join('\n---\n')}\n`);
     add(2);
   }
+  for (let i = 0; i < 10; i++) {
+    // YAML streams with a broken document between two good ones: the good ones are linted
+    const [a, b] = [next(i), next(i + 1)].map(([id, v]) => JSON.stringify(goodChart(id, v)));
+    s.write(
+      `gapped-stream-${i}.yaml`,
+      `${a}\n---\nchartId: YS-${i}\nencounters:\n  - id: E1\n    date: 2026-10-02\n   bad: indent\n---\n${b}\n`,
+    );
+    add(3);
+  }
   s.write(
     'array.json',
     JSON.stringify(
@@ -116,7 +125,9 @@ test('a few hundred charts with broken ones mixed in: charts counted = charts gi
   expect(stderr).toBe('');
   expect(code).toBe(1);
   expect(report.summary.charts).toBe(given);
-  expect(report.summary.files).toBe(150 + 50 + 1 + 1 + 10 + 5 + 3 + 2 + 5 + 1 + 1);
+  expect(report.summary.files).toBe(150 + 50 + 10 + 1 + 1 + 10 + 5 + 3 + 2 + 5 + 1 + 1);
+  for (const r of report.results.filter((x) => x.file.startsWith('gapped-stream-')))
+    expect(r.findings.filter((f) => f.ruleId === 'parse-error').map((f) => f.line)).toEqual([7]);
   expect(
     report.results
       .filter(

@@ -373,22 +373,28 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
     if (!isStackOverflow(err)) throw err;
     return parsed('yaml', [], [{ line: 1, column: 1, message: `Unreadable YAML: ${TOO_DEEP}` }]);
   }
-  // A document nested too deeply is valid text: it alone is refused, and the stream's other
-  // documents are read as they are (the lexer ends any flow or block scalar at `---`). Any other
-  // error refuses the file: what a parser makes of the text after it is a guess.
+  // A document nested too deeply, or broken, is refused alone, and the stream's other documents
+  // are read as they are, as an NDJSON file's other lines are: a `---` line ends any document,
+  // and the lexer ends any flow or block scalar there. An error outside every document (a
+  // directive's) refuses the file.
   const tooDeep = new Map(deep.map((d) => [d.docOffset, d.at]));
   // A deep document's stand-in has no content: its errors come from the text around it.
-  const syntax = all.flatMap((doc) => doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' && !tooDeepError(e)));
-  if (syntax.length > 0) {
-    const first = syntax.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
-    return parsed('yaml', [], [at(first.pos[0], `Invalid YAML: ${firstLine(first.message)}`)]);
-  }
+  const syntaxOf = (doc: Document.Parsed) => doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' && !tooDeepError(e));
   const docs: SourceDoc[] = [];
   const problems: ParseProblem[] = [];
   const formatProblems: ParseProblem[] = [];
   const aliases = mayHoldAliases(text);
   const aliasCount = { aliases: 0 };
   for (const doc of all) {
+    const syntax = syntaxOf(doc);
+    if (syntax.length > 0) {
+      const first = syntax.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
+      // In a stream, which document is left out (the parser may give an error to the document
+      // before the text that caused it: a stray `]` after `---`).
+      const which = all.length > 1 ? ` (the document that begins at line ${at(doc.range[0], '').line} is not linted)` : '';
+      problems.push({ ...at(first.pos[0], `Invalid YAML: ${firstLine(first.message)}${which}`), document: true });
+      continue;
+    }
     const deepAt = tooDeep.get(doc.range[0]);
     const overflow = deepAt === undefined ? doc.errors.find(tooDeepError) : undefined;
     if (deepAt !== undefined || overflow) {
