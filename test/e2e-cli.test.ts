@@ -390,6 +390,15 @@ describe('rulesets and config', () => {
     expect(r.stderr).toContain('b12lint.config.yaml:3:3: override of unknown rule "no-such-rule".');
   });
 
+  test("a config's ruleset that is not there is exit 2 at its own key and place, named as the config names it", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'b12lint.config.yaml'), '# team config\nfailOn: warning\nruleset: rules/acme.yaml\n');
+    writeFileSync(join(dir, 'c.yaml'), 'chartId: C\nencounters: [{ id: E1, date: 2026-10-01 }]\n');
+    const r = cli(['c.yaml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^b12lint\.config\.yaml:3:10: ruleset "rules\/acme\.yaml": file not found \(.*acme\.yaml\)$/m);
+  });
+
   test('.b12lintignore is read from the current folder', () => {
     const dir = tmp();
     writeFileSync(join(dir, '.b12lintignore'), 'skip-*.yaml\n');

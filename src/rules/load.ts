@@ -205,7 +205,8 @@ function loadInto(
     if (at && problems.list.length > before && problems.list[problems.list.length - 1]!.message === 'file not found') {
       problems.list.pop();
       // A path, as written and as found from here (each shortened when long: src/core/shown.ts).
-      problems.at(at.src, at.path, `extends "${shownValue(ref)}": file not found (${shownValue(displayPath(abs))})`);
+      const key = at.path[0] === 'ruleset' ? 'ruleset' : 'extends';
+      problems.at(at.src, at.path, `${key} "${shownValue(ref)}": file not found (${shownValue(displayPath(abs))})`);
     }
     return;
   }
@@ -249,7 +250,9 @@ export function applyLayer(defs: Definitions, src: SourceFile, problems: Problem
 
 /** The rulesets a layer extends, each with where it is named: forced, its own `extends`, or the default. */
 function extendsOf(root: Record<string, unknown>, options: LayerOptions): { ref: string; path: NodePath }[] {
-  if (options.forcedExtends) return options.forcedExtends.map((ref) => ({ ref, path: [] }));
+  // A config's `ruleset:` is where its forced ruleset is named (a problem with it points there).
+  if (options.forcedExtends)
+    return options.forcedExtends.map((ref) => ({ ref, path: typeof root.ruleset === 'string' && root.ruleset === ref ? ['ruleset'] : [] }));
   if (root.extends === undefined) return (options.defaultExtends ?? []).map((ref) => ({ ref, path: [] }));
   const list = Array.isArray(root.extends) ? root.extends : [root.extends];
   const ext: { ref: string; path: NodePath }[] = [];
