@@ -399,6 +399,19 @@ describe('rulesets and config', () => {
     expect(r.stderr).toMatch(/^b12lint\.config\.yaml:3:10: ruleset "rules\/acme\.yaml": file not found \(.*acme\.yaml\)$/m);
   });
 
+  test('two config files in one folder are exit 2 naming the second, not one of them dropped; --config names the one to read', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'b12lint.config.yaml'), 'failOn: never\n');
+    writeFileSync(join(dir, '.b12lintrc.yaml'), 'failOn: warning\n');
+    writeFileSync(join(dir, 'c.yaml'), 'chartId: C\nencounters: [{ id: E1, date: 2026-10-01 }]\n');
+    const r = cli(['c.yaml'], { cwd: dir });
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(
+      /^\.b12lintrc\.yaml:1:1: a second config file beside b12lint\.config\.yaml: b12lint reads one config a folder/,
+    );
+    expect(cli(['--config', '.b12lintrc.yaml', 'c.yaml'], { cwd: dir }).code).toBe(0);
+  });
+
   test('.b12lintignore is read from the current folder', () => {
     const dir = tmp();
     writeFileSync(join(dir, '.b12lintignore'), 'skip-*.yaml\n');

@@ -9,11 +9,11 @@
  * as a map of rule id to severity. The file is checked against schemas/config.schema.json.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { resolveTableSpec } from '../rules/code-table.js';
 import { checkSchema } from '../rules/load.js';
-import { Problems } from '../read/problems.js';
-import { readSource, type SourceFile } from '../read/source.js';
+import { Problems, RulesetError } from '../read/problems.js';
+import { displayPath, readSource, type SourceFile } from '../read/source.js';
 import type { InputFormat } from '../chart/adapt.js';
 
 export const CONFIG_FILES = ['b12lint.config.yaml', '.b12lintrc.yaml'];
@@ -48,10 +48,18 @@ export interface Config {
 /** The nearest config from `cwd` up to the repository root (`.git`, a folder or, in a worktree or submodule, a file). */
 export function findConfig(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    for (const name of CONFIG_FILES) {
-      const f = join(dir, name);
-      if (existsSync(f)) return f;
-    }
+    const here = CONFIG_FILES.map((name) => join(dir, name)).filter((f) => existsSync(f));
+    // Two configs in one folder: one would be dropped without a word (its failOn, its ignore list).
+    if (here.length > 1)
+      throw new RulesetError([
+        {
+          file: displayPath(here[1]!),
+          line: 1,
+          column: 1,
+          message: `a second config file beside ${basename(here[0]!)}: b12lint reads one config a folder; keep one (or name it with --config)`,
+        },
+      ]);
+    if (here.length === 1) return here[0];
     if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return undefined;
   }
 }
