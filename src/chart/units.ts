@@ -26,20 +26,3 @@ function normalizeUnitOnce(unit: string): string {
     .replace(/(\^3|³|\*\*3)/g, '3')
     .replace(/^femtoliters?$|^femtolitres?$/, 'fl');
 }
-
-/**
- * A normalized concentration unit as SI prefixes write it: an amount (grams or moles, with a
- * prefix) per volume (litres, with a prefix), as a power of ten of the same amount per litre:
- * `ng/ml` is grams at 10^-9 per 10^-3 litres, 10^-6 g per litre. Undefined for any other unit.
- * What an analyte weighs (grams to moles) is ruleset data (`analytes:`); this is arithmetic only.
- */
-export function siScale(unitKey: string): { amount: string; exponent: number } | undefined {
-  const m = SI_CONCENTRATION.exec(unitKey);
-  if (!m) return undefined;
-  return { amount: m[2]!, exponent: SI_PREFIX[m[1]!]! - SI_PREFIX[m[3]!]! };
-}
-
-/** The prefixes a laboratory writes, as powers of ten. */
-const SI_PREFIX: Readonly<Record<string, number>> = { '': 0, d: -1, c: -2, m: -3, u: -6, n: -9, p: -12, f: -15 };
-/** Prefix, amount (grams or moles), prefix of the litre, in a normalized unit. */
-const SI_CONCENTRATION = /^([dcmunpf]?)(g|mol)\/([dcmu]?)l$/;

@@ -1,6 +1,6 @@
 /** Named lab tests (a ruleset's `labs:`), compiled: which results they take, and how each unit converts to theirs. */
 import type { Lab } from '../chart/model.js';
-import { normalizeUnit, siScale } from '../chart/units.js';
+import { normalizeUnit } from '../chart/units.js';
 
 export interface LabDefinition {
   loinc?: string[];
@@ -49,9 +49,6 @@ export class AnalyteCatalog {
 
 const NO_ANALYTES = new AnalyteCatalog([]);
 
-/** The most powers of ten a unit made from SI prefixes may stand from a unit the test knows. */
-const MAX_PREFIX_STEP = 3;
-
 export type Conversion = { ok: true; value: number } | { ok: false; reason: 'no-unit' | 'unknown-unit' };
 
 export class CompiledLab {
@@ -60,8 +57,6 @@ export class CompiledLab {
   readonly unit: string | undefined;
   private readonly unitKey: string | undefined;
   private readonly factors = new Map<string, number>();
-  /** Factors made from SI prefixes (`factorOf`), and the units none could be made for. */
-  private readonly derived = new Map<string, number | undefined>();
 
   constructor(
     readonly name: string,
@@ -97,40 +92,13 @@ export class CompiledLab {
   convert(value: number, unit: string | undefined): Conversion {
     if (this.unitKey === undefined) return { ok: true, value };
     if (unit === undefined || unit.trim() === '') return { ok: false, reason: 'no-unit' };
-    const f = this.factorOf(normalizeUnit(unit));
+    const f = this.factors.get(normalizeUnit(unit));
     if (f === undefined) return { ok: false, reason: 'unknown-unit' };
     return { ok: true, value: value * f };
   }
 
   knowsUnit(unit: string): boolean {
-    return this.factorOf(normalizeUnit(unit)) !== undefined;
-  }
-
-  /**
-   * The factor of a normalized unit to this test's unit: the ruleset's, else one made from a unit
-   * it knows of the same amount (grams or moles) by SI prefixes, as UCUM converts them: a B12 in
-   * ng/mL or ug/L is pg/mL times a power of ten, nmol/L is pmol/L's (the spec: units are
-   * converted). Not more than a thousandfold from that unit: a B12 "in mg/dL" (ten million
-   * pg/mL) is a unit written by mistake, refused with its warning rather than read as a very high
-   * level. Remembered, found or not.
-   */
-  private factorOf(key: string): number | undefined {
-    const known = this.factors.get(key);
-    if (known !== undefined || this.unitKey === undefined) return known;
-    if (this.derived.has(key)) return this.derived.get(key);
-    let f: number | undefined;
-    const to = siScale(key);
-    if (to) {
-      for (const [k, kf] of this.factors) {
-        const from = siScale(k);
-        if (from?.amount === to.amount && Math.abs(to.exponent - from.exponent) <= MAX_PREFIX_STEP) {
-          f = 10 ** (to.exponent - from.exponent) * kf;
-          break;
-        }
-      }
-    }
-    this.derived.set(key, f);
-    return f;
+    return this.factors.has(normalizeUnit(unit));
   }
 }
 
