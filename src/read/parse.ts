@@ -6,7 +6,7 @@
  * A JSON or YAML file with a syntax error is refused whole, at its first error: what a parser
  * makes of the text after an error is a guess, and a guess is no chart to bill on.
  */
-import { Composer, isScalar, Lexer, LineCounter, type CST, type Document } from 'yaml';
+import { Composer, isScalar, Lexer, LineCounter, type CST, type Document, type YAMLError } from 'yaml';
 import type { Position } from '../finding.js';
 import { pushAll } from '../core/arrays.js';
 import type { Decoded } from './decode.js';
@@ -346,6 +346,48 @@ function* checkDirectives(tokens: Iterable<CST.Token>): Generator<CST.Token> {
   }
 }
 
+/** A broken document's problem, at its first error; in a stream, naming where the document left out begins. */
+function brokenDocument(
+  doc: Document.Parsed,
+  syntax: readonly YAMLError[],
+  inStream: boolean,
+  at: (offset: number, message: string) => ParseProblem,
+): ParseProblem | undefined {
+  if (syntax.length === 0) return undefined;
+  const first = syntax.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
+  const which = inStream ? ` (the document that begins at line ${at(doc.range[0], '').line} is not linted)` : '';
+  return { ...at(first.pos[0], `Invalid YAML: ${firstLine(first.message)}${which}`), document: true };
+}
+
+/**
+ * Where a YAML stream with a broken document is refused whole, and why (its first error): unless
+ * each broken document's errors lie inside it, no `---` line stands inside it, and no directive
+ * heads the stream (parseYaml says why each).
+ */
+function streamRefusal(
+  all: readonly Document.Parsed[],
+  text: string,
+  syntaxOf: (doc: Document.Parsed) => YAMLError[],
+): { offset: number; message: string } | undefined {
+  const broken = all.filter((doc) => syntaxOf(doc).length > 0);
+  if (broken.length === 0) return undefined;
+  const sure =
+    !LEADING_DIRECTIVE.test(text) &&
+    broken.every(
+      (doc) =>
+        syntaxOf(doc).every((e) => e.pos[0] >= doc.range[0] && e.pos[0] < doc.range[2]) &&
+        !INNER_DOCUMENT_START.test(text.slice(doc.range[0] + 1, doc.range[2])),
+    );
+  if (sure) return undefined;
+  const first = broken.flatMap(syntaxOf).reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
+  return { offset: Math.min(first.pos[0], text.length), message: firstLine(first.message) };
+}
+
+/** A `---` that begins a line inside a document's text: the start of another document. */
+const INNER_DOCUMENT_START = /\n---(?:[ \t\r\n]|$)/;
+/** A directive before a stream's first document, comments and blank lines aside. */
+const LEADING_DIRECTIVE = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*%/;
+
 export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile {
   const lines = new LineCounter();
   const at = (offset: number, message: string): ParseProblem => {
@@ -373,26 +415,27 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
     if (!isStackOverflow(err)) throw err;
     return parsed('yaml', [], [{ line: 1, column: 1, message: `Unreadable YAML: ${TOO_DEEP}` }]);
   }
-  // A document nested too deeply, or broken, is refused alone, and the stream's other documents
-  // are read as they are, as an NDJSON file's other lines are: a `---` line ends any document,
-  // and the lexer ends any flow or block scalar there. An error outside every document (a
-  // directive's) refuses the file.
+  // A document nested too deeply is valid text: it alone is refused, and the stream's other
+  // documents are read as they are (the lexer ends any flow or block scalar at `---`). A broken
+  // document is refused alone too, where the parser's reading of the stream is sure: each error
+  // within the document it belongs to, and no `---` line inside a broken one. Else (a stray `]`
+  // after `---` is charged to the document before it; a quote left open runs on over the `---`
+  // lines after it, to the file's end) the file is refused whole: what a parser makes of the text
+  // after the error is a guess, and a chart it swallowed would be lost unnamed.
   const tooDeep = new Map(deep.map((d) => [d.docOffset, d.at]));
   // A deep document's stand-in has no content: its errors come from the text around it.
   const syntaxOf = (doc: Document.Parsed) => doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' && !tooDeepError(e));
+  const refusal = streamRefusal(all, text, syntaxOf);
+  if (refusal) return parsed('yaml', [], [at(refusal.offset, `Invalid YAML: ${refusal.message}`)]);
   const docs: SourceDoc[] = [];
   const problems: ParseProblem[] = [];
   const formatProblems: ParseProblem[] = [];
   const aliases = mayHoldAliases(text);
   const aliasCount = { aliases: 0 };
   for (const doc of all) {
-    const syntax = syntaxOf(doc);
-    if (syntax.length > 0) {
-      const first = syntax.reduce((a, b) => (b.pos[0] < a.pos[0] ? b : a));
-      // In a stream, which document is left out (the parser may give an error to the document
-      // before the text that caused it: a stray `]` after `---`).
-      const which = all.length > 1 ? ` (the document that begins at line ${at(doc.range[0], '').line} is not linted)` : '';
-      problems.push({ ...at(first.pos[0], `Invalid YAML: ${firstLine(first.message)}${which}`), document: true });
+    const brokenDoc = brokenDocument(doc, syntaxOf(doc), all.length > 1, at);
+    if (brokenDoc) {
+      problems.push(brokenDoc);
       continue;
     }
     const deepAt = tooDeep.get(doc.range[0]);
