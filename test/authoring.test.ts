@@ -206,6 +206,18 @@ describe('b12lint init', () => {
     expect(cli(['init', '--force'], { cwd: dir }).code).toBe(0);
   });
 
+  test('a folder whose config is .b12lintrc.yaml already: refused, exit 2, even with --force (two configs in a folder stop every run)', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, '.b12lintrc.yaml'), 'failOn: error\n');
+    for (const args of [['init'], ['init', '--force']])
+      expect(cli(args, { cwd: dir })).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: "b12lint: .b12lintrc.yaml is this folder's config already: nothing was written (edit it, or remove it first)\n",
+      });
+    expect(existsSync(join(dir, 'b12lint.config.yaml'))).toBe(false);
+  });
+
   test('a link (even to nothing) or a FIFO where it would write: refused, exit 2, nothing written through it, even with --force', () => {
     const dir = tmp();
     const outside = join(tmp(), 'victim.yaml');

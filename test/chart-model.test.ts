@@ -179,6 +179,7 @@ describe('lab values', () => {
 
   test('a reference range with a bound that is not a number ("2OO") or its low above its high is not read, with a warning at it; numbers written as text are read', () => {
     const range = (rr: unknown) => labs({ value: 150, unit: 'pg/mL', referenceRange: rr });
+    expect(range({ low: '2 OO', high: 900 }).charts[0]!.labs[0]!.referenceRange).toBeUndefined();
     const typo = range({ low: '2OO', high: 900 });
     expect(typo.charts[0]!.labs[0]!.referenceRange).toBeUndefined();
     expect(typo.findings.map((f) => [f.pointer, f.severity, f.message])).toEqual([
@@ -200,6 +201,8 @@ describe('lab values', () => {
       ],
       [{ low: 200 }, { low: 200 }],
       [{ low: null, high: 900 }, { high: 900 }],
+      [{ low: '', high: 900 }, { high: 900 }],
+      [{ low: '-', high: '900 pg/mL' }, { high: 900 }],
     ] as const) {
       const r = range(rr);
       expect([r.charts[0]!.labs[0]!.referenceRange, r.findings]).toEqual([read, []]);

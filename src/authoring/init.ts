@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { PACKAGE_ROOT } from '../core/package.js';
 import { SCHEMA_DIR } from '../rules/schema-check.js';
 import { AuthoringError } from './test-command.js';
+import { CONFIG_FILES } from '../run/config.js';
 
 export const CONFIG_FILE = 'b12lint.config.yaml';
 export const STARTER_RULESET = 'b12lint-rules.yaml';
@@ -57,6 +58,10 @@ export function init(cwd: string, options: { ruleset?: boolean; force?: boolean 
       `${special.join(', ')} ${special.length === 1 ? 'is' : 'are'} not a plain file (a link, a folder or a device): nothing was written`,
     );
   }
+  // The other config name beside it would make two configs in one folder (a run refuses that).
+  const other = CONFIG_FILES.filter((name) => name !== CONFIG_FILE && kindAt(join(cwd, name)) !== 'none');
+  if (other.length)
+    throw new AuthoringError(`${other.join(', ')} is this folder's config already: nothing was written (edit it, or remove it first)`);
   const existing = kinds.filter(([, kind]) => kind === 'file').map(([name]) => name);
   if (existing.length && !options.force) {
     throw new AuthoringError(

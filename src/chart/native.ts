@@ -348,7 +348,7 @@ function labRange(rr: unknown, ptr: string, p: ChartProblems): Lab['referenceRan
     // A bound written but not a number ("2OO", a typo read by a lab value's parser as 2): the
     // range is not read at all, since its other bound alone would make a low result "within its range".
     for (const [k, v, n] of [['low', rr.low, low] as const, ['high', rr.high, high] as const]) {
-      if (n === undefined && v !== undefined && v !== null) {
+      if (n === undefined && v !== undefined && v !== null && !(typeof v === 'string' && NO_BOUND.test(v))) {
         p.add(`${ptr}/${k}`, `Reference range \`${k}\` must be a number; found ${describe(v)}: the range is not read.`, 'warning');
         return undefined;
       }
@@ -370,7 +370,10 @@ function rangeBound(v: unknown): number | undefined {
   if (typeof v === 'string' && !RANGE_BOUND.test(v.trim())) return undefined;
   return parseLabValue(v).value;
 }
-const RANGE_BOUND = /^[+-]?\d[\d,]*(?:\.\d+)?(?:\s+\S+)?$/;
+/** A number, and a unit after it that is one: with a slash or a percent sign ("pg/mL", "%"), not "2 OO". */
+const RANGE_BOUND = /^[+-]?\d[\d,]*(?:\.\d+)?(?:\s*\S*[/%]\S*)?$/;
+/** How an export writes a bound it does not have: nothing, or a dash. */
+const NO_BOUND = /^\s*[-\u2013\u2014]?\s*$/;
 
 /** A lab's `flag` (L, LL, low, H, HH, high, N, normal, any case). */
 function labFlag(v: unknown): Lab['interpretation'] {
