@@ -80,7 +80,7 @@ const pieces = [
   'February, 2019',
   'junk',
 ];
-const separators = [' ', '  ', '-', ' - ', '\u2013', ' \u2013 ', '\u2010', '\u2014', '\n', ', ', '. ', '; ', '(', ')', '', '\t', '/', "'"];
+const separators = [' ', '  ', '-', ' - ', '\n', ', ', '. ', '; ', '(', ')', '', '\t', '/', "'"];
 
 const phrase = fc
   .array(fc.oneof(fc.constantFrom(...pieces), fc.constant('<year>')), { minLength: 1, maxLength: 3 })
@@ -138,7 +138,7 @@ describe('ASCII text, with ASCII phrases, lower-cased and searched without case 
       ),
       { numRuns: 3000 },
     );
-    expect(ascii).toBeGreaterThan(500); // many notes are ASCII (the other words and separators of a note may not be)
+    expect(ascii).toBeGreaterThan(1000); // most notes are ASCII (the other words of a note may not be)
   });
 
   test('over generated lists and notes of any letters: a list or a text beyond ASCII takes the folded search', () => {
@@ -278,25 +278,6 @@ describe('a short list matches what the one search of a long list does', () => {
       expect(matches(way(['x -ve']), 'x ve, x -ve, x--ve')).toEqual(['0:x ve', '6:x -ve', '13:x--ve']);
       expect(matches(way(['-ve', 'x-ray']), '-ve; x-ray; x ray')).toEqual(['0:-ve', '5:x-ray']); // a first word keeps its hyphen, an inner one is itself
     }
-  });
-
-  test('an en dash, a Unicode hyphen or a non-breaking one stands for a hyphen, every way (text pasted from a word processor); an em dash does not', () => {
-    for (const way of [shortWay, longWay, (t: readonly string[]) => asIn(t, 0), (t: readonly string[]) => asIn(t, Infinity)]) {
-      const list = way(['low-normal', 'iron deficiency', 'x -ve']);
-      expect(matches(list, 'B12 low\u2013normal; low\u2010normal, low\u2011normal. low\u2014normal')).toEqual([
-        '4:low\u2013normal',
-        '16:low\u2010normal',
-        '28:low\u2011normal',
-      ]);
-      const text = 'iron\u2013deficiency, iron \u2013 deficiency, iron\u2014deficiency, x \u2013ve';
-      expect(matches(list, text)).toEqual([
-        '0:iron\u2013deficiency',
-        `${text.indexOf('iron \u2013')}:iron \u2013 deficiency`,
-        `${text.indexOf('x \u2013ve')}:x \u2013ve`,
-      ]);
-    }
-    expect(phraseKey('Low\u2013Normal')).toBe(phraseKey('low-normal'));
-    expect(phraseKey('iron \u2010 deficiency')).toBe('iron deficiency');
   });
 
   test('inside a word is no match, before letters beyond ASCII too', () => {

@@ -7,7 +7,7 @@
 import type { CodeMatcher } from './codes.js';
 import type { Assertion, CompiledContext } from './context.js';
 import { TermMatcher, type TermFinder, type TermHit } from './terms.js';
-import { foldCase, SPACE_OR_HYPHEN_RUN, withinLimits } from './words.js';
+import { foldCase, withinLimits } from './words.js';
 
 export interface MentionEntry {
   codes: CodeMatcher;
@@ -133,7 +133,7 @@ class DiagnosisWords implements TermFinder {
 
 function key(term: string): string {
   return foldCase(term) // as the pattern matched it ("perniciouſ" is "pernicious")
-    .replace(SPACE_OR_HYPHEN_RUN, ' ')
+    .replace(/[\s-]+/g, ' ')
     .trim();
 }
 

@@ -23,7 +23,6 @@ import { shownValue } from '../core/shown.js';
 import type { CompiledLab } from './labs.js';
 import type { Bindings, CompiledRuleset, EvidenceRef, Evaluator, NodePath, Scope } from './types.js';
 import { descriptionKey } from './load.js';
-import { SPACE_OR_HYPHEN_RUN } from './words.js';
 
 /** What building a query reads from the ruleset: test names (a result written with its LOINC code only) and the code table. */
 type QueryData = Pick<CompiledRuleset, 'labs' | 'codeTable' | 'descriptions'>;
@@ -124,7 +123,10 @@ export class QueryPolicy {
 }
 
 function normal(s: string): string {
-  return s.trim().toLowerCase().replace(SPACE_OR_HYPHEN_RUN, ' ');
+  return s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, ' ');
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {

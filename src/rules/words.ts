@@ -1,6 +1,6 @@
 /**
  * Whole-word phrase lists matched in note text: the building block of term lists and of the
- * context cues. Case-insensitive; any run of spaces or hyphens (an en dash too: HYPHEN_CLASS) stands between a phrase's words
+ * context cues. Case-insensitive; any run of spaces or hyphens stands between a phrase's words
  * (a hyphen inside or ending a word is itself: "x-ray" is not "x ray"); a phrase may hold the token
  * `<year>` (a year from 1900 to 2099) and `<date>` (a year with its month before it: "2/2019",
  * "Feb 2019"). One regular expression per list, compiled when the list is
@@ -46,34 +46,17 @@ function phrasePattern(term: string): string {
     .trim()
     .toLowerCase()
     .split(/\s+/)
-    .map((w, i) => (i === 0 ? w : w.replace(LEADING_HYPHENS, '')))
+    .map((w, i) => (i === 0 ? w : w.replace(/^-+/, '')))
     .filter((w) => w !== '');
   // A first word of hyphens alone is no word either, unless it is the whole phrase: every hyphen
   // of a note could begin it.
-  if (words.length > 1 && ONLY_HYPHENS.test(words[0]!)) words.shift();
-  return words.map((w) => TOKENS.get(w) ?? escapeRe(w).replace(HYPHENS_RE, `[${HYPHEN_CLASS}]`)).join(`[\\s${HYPHEN_CLASS}]+`);
-}
-
-/**
- * The hyphens a phrase's hyphen matches, as a character class's inside: the hyphen-minus, and the
- * Unicode hyphen, non-breaking hyphen and en dash that a word processor puts in its place ("B12
- * low–normal" pasted into a note). Not the em dash: it sets a clause apart ("anemia—likely
- * dietary"), it does not join words. Each is one UTF-16 unit.
- */
-const HYPHEN_CLASS = '\\-\\u2010\\u2011\\u2013';
-const HYPHENS_RE = new RegExp(`[${HYPHEN_CLASS}]`, 'g');
-const LEADING_HYPHENS = new RegExp(`^[${HYPHEN_CLASS}]+`);
-const ONLY_HYPHENS = new RegExp(`^[${HYPHEN_CLASS}]+$`);
-/** A run of white space and hyphens: one space in a phrase's key. */
-export const SPACE_OR_HYPHEN_RUN = new RegExp(`[\\s${HYPHEN_CLASS}]+`, 'g');
-/** Whether a character beyond ASCII is one of the hyphens HYPHEN_CLASS names. */
-function isOtherHyphen(c: number): boolean {
-  return c === 0x2010 || c === 0x2011 || c === 0x2013;
+  if (words.length > 1 && /^-+$/.test(words[0]!)) words.shift();
+  return words.map((w) => TOKENS.get(w) ?? escapeRe(w)).join('[\\s-]+');
 }
 
 /** The key a matched text stands for: lower case, single spaces, dates as `<date>` and years as `<year>`. */
 export function phraseKey(text: string): string {
-  const key = foldCase(text).replace(SPACE_OR_HYPHEN_RUN, ' ');
+  const key = foldCase(text).replace(/[\s-]+/g, ' ');
   // Every cue a note holds is keyed here: most hold no digit, so no year or date to look for.
   return (HAS_DIGIT.test(key) ? key.replace(DATE_IN_KEY, '<date>').replace(YEAR_IN_KEY, '<year>') : key).trim();
 }
@@ -340,7 +323,7 @@ const STAND_INS = '_zqxjvkwyfgbpmhucdlrtsnoiae';
  * folding: ASCII lower-cased; the long s and the Kelvin sign as the s and k they fold to (no
  * other character folds to an ASCII letter); any other letter or digit (as the patterns' word
  * class says, case folding included) as `stand`, a letter no phrase holds; white space as a
- * space; a hyphen of HYPHEN_CLASS as the hyphen-minus; anything else as OTHER, which no phrase holds. Each unit of a surrogate pair likewise.
+ * space; anything else as OTHER, which no phrase holds. Each unit of a surrogate pair likewise.
  * So at each place the shadow is a letter or digit where the text is, white space where it is,
  * and equals a phrase's character where the text folds to it: ASCII phrases match the shadow,
  * lower-cased, where they match the text with case folding, and the text's own characters are
@@ -364,7 +347,6 @@ function asciiShadow(text: string, stand: string): string {
     else if (cp === 0x212a) as = 'k';
     else if (WORD_CHAR.test(String.fromCodePoint(cp))) as = stand;
     else if (isSpace(c)) as = ' ';
-    else if (isOtherHyphen(c)) as = '-';
     else as = OTHER;
     out += text.slice(from, i).toLowerCase() + as.repeat(units);
     i += units - 1;
