@@ -204,22 +204,33 @@ ${query}`;
   });
 });
 
+/**
+ * A scratch folder with a chart without a description (plain.yaml), the same chart with one
+ * (described.yaml), and a ruleset giving the code words of its own (words.yaml); and the query a
+ * rule's first finding in a file carries, linted with the given arguments.
+ */
+function describedCharts(chart: (description: string) => string, description: string, words: string) {
+  const dir = scratch().dir;
+  writeFileSync(join(dir, 'plain.yaml'), chart(''));
+  writeFileSync(join(dir, 'described.yaml'), chart(`, description: "${description}"`));
+  writeFileSync(join(dir, 'words.yaml'), `ruleset: words\nextends: [b12lint:recommended]\ndescriptions:\n  ${words}\n`);
+  const query = (ruleId: string, args: string[], file: string) => {
+    const r = cli(['--no-config-lookup', '-f', 'json', ...args, file], { cwd: dir });
+    return (JSON.parse(r.stdout) as Report).results[0]!.findings.find((x) => x.ruleId === ruleId)!.query!;
+  };
+  return { dir, query };
+}
+
 describe("codes in words: the ruleset's descriptions", () => {
   test("an indicator names a code in the ruleset's words where the chart has none; a later layer's words replace; the chart's own win", () => {
-    const dir = scratch().dir;
-    const chart = (description: string): string =>
-      `chartId: C1\nencounters:\n  - id: E1\n    date: 2026-10-07\n    diagnoses: [{ code: D62${description} }]\n    notes:\n      - { section: ros, text: Denies melena or hematochezia. }\n`;
-    writeFileSync(join(dir, 'plain.yaml'), chart(''));
-    writeFileSync(join(dir, 'described.yaml'), chart(', description: "Posthemorrhagic anemia, acute"'));
-    writeFileSync(
-      join(dir, 'words.yaml'),
-      'ruleset: words\nextends: [b12lint:recommended]\ndescriptions:\n  d62: Anemia after acute blood loss\n',
+    const { dir, query } = describedCharts(
+      (description) =>
+        `chartId: C1\nencounters:\n  - id: E1\n    date: 2026-10-07\n    diagnoses: [{ code: D62${description} }]\n    notes:\n      - { section: ros, text: Denies melena or hematochezia. }\n`,
+      'Posthemorrhagic anemia, acute',
+      'd62: Anemia after acute blood loss',
     );
-    const first = (args: string[], file: string): string => {
-      const r = cli(['--no-config-lookup', '-f', 'json', ...args, file], { cwd: dir });
-      const f = (JSON.parse(r.stdout) as Report).results[0]!.findings.find((x) => x.ruleId === 'blood-loss-contradicted-by-notes')!;
-      return f.query!.indicators.find((i) => i.source === 'diagnosis')!.text;
-    };
+    const first = (args: string[], file: string): string =>
+      query('blood-loss-contradicted-by-notes', args, file).indicators.find((i) => i.source === 'diagnosis')!.text;
     expect(first([], 'plain.yaml')).toBe('Acute posthemorrhagic anemia');
     expect(first(['-r', 'words.yaml'], 'plain.yaml')).toBe('Anemia after acute blood loss');
     expect(first([], 'described.yaml')).toBe('Posthemorrhagic anemia, acute');
@@ -230,20 +241,13 @@ describe("codes in words: the ruleset's descriptions", () => {
 
 describe("the question names the diagnosis in the indicator's words", () => {
   test("{{diagnosis.description}} falls back to the ruleset's words where the chart has none; the chart's own win; no code in its place", () => {
-    const dir = scratch().dir;
-    const chart = (description: string): string =>
-      `chartId: C1\nencounters:\n  - id: E1\n    date: 2026-10-20\n    setting: outpatient\n    diagnoses: [{ code: D51.0, status: ruled-out${description} }]\n    notes:\n      - { section: assessment, text: Pernicious anemia ruled out. }\n`;
-    writeFileSync(join(dir, 'plain.yaml'), chart(''));
-    writeFileSync(join(dir, 'described.yaml'), chart(', description: "Pernicious anemia"'));
-    writeFileSync(
-      join(dir, 'words.yaml'),
-      'ruleset: words\nextends: [b12lint:recommended]\ndescriptions:\n  d51.0: Anemia from a lack of intrinsic factor\n',
+    const { query } = describedCharts(
+      (description) =>
+        `chartId: C1\nencounters:\n  - id: E1\n    date: 2026-10-20\n    setting: outpatient\n    diagnoses: [{ code: D51.0, status: ruled-out${description} }]\n    notes:\n      - { section: assessment, text: Pernicious anemia ruled out. }\n`,
+      'Pernicious anemia',
+      'd51.0: Anemia from a lack of intrinsic factor',
     );
-    const question = (args: string[], file: string): string => {
-      const r = cli(['--no-config-lookup', '-f', 'json', ...args, file], { cwd: dir });
-      const f = (JSON.parse(r.stdout) as Report).results[0]!.findings.find((x) => x.ruleId === 'diagnosis-not-current')!;
-      return f.query!.question;
-    };
+    const question = (args: string[], file: string): string => query('diagnosis-not-current', args, file).question;
     expect(question([], 'plain.yaml')).toContain(
       'the record lists "Vitamin B12 deficiency anemia due to intrinsic factor deficiency", with the status "ruled-out"',
     );
