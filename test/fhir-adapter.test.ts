@@ -178,6 +178,38 @@ describe('services no claim bills, notes, labs', () => {
     ]);
   });
 
+  test('a reference range with a bound that is no number, or its low above its high, is not read, with a warning at it (as in a native chart)', () => {
+    const obs = (range: unknown): unknown => ({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        { resource: { resourceType: 'Patient', id: 'p1', gender: 'female' } },
+        {
+          resource: {
+            resourceType: 'Observation',
+            status: 'final',
+            subject: { reference: 'Patient/p1' },
+            effectiveDateTime: '2026-10-01',
+            code: { coding: [{ system: 'http://loinc.org', code: '2132-9' }] },
+            valueQuantity: { value: 190, unit: 'pg/mL' },
+            referenceRange: [range],
+          },
+        },
+      ],
+    });
+    const swapped = adapt(obs({ low: { value: 900 }, high: { value: 200 } }));
+    expect(swapped.charts[0]!.labs[0]!.referenceRange).toBeUndefined();
+    expect(swapped.findings.map((f) => [f.severity, f.pointer, f.message])).toEqual([
+      ['warning', '/entry/1/resource/referenceRange/0', 'Reference range has its low (900) above its high (200): the range is not read.'],
+    ]);
+    const text = adapt(obs({ low: { value: '2OO' }, high: { value: 900 } }));
+    expect(text.charts[0]!.labs[0]!.referenceRange).toBeUndefined();
+    expect(text.findings.map((f) => [f.severity, f.pointer])).toEqual([['warning', '/entry/1/resource/referenceRange/0/low']]);
+    const fine = adapt(obs({ low: { value: 180 }, high: { value: 900 } }));
+    expect(fine.findings).toEqual([]);
+    expect(fine.charts[0]!.labs[0]!.referenceRange).toEqual({ low: 180, high: 900 });
+  });
+
   test("a panel's components are results of their own; a valueString is parsed", () => {
     expect(chart.labs.map((l) => [l.loinc, l.value, l.unit, l.ptr, l.interpretation, l.referenceRange])).toEqual([
       ['718-7', 9.8, 'g/dL', '/entry/6/resource/component/0', 'low', undefined],

@@ -24,18 +24,36 @@ const INTERPRETATION: Record<string, Lab['interpretation']> = {
 
 const COMPARATORS = new Set(['<', '<=', '>', '>=']);
 
-/** The first reference range's numeric bounds, if it has either. */
-function referenceRange(o: Obj): Lab['referenceRange'] {
-  const range = objects(o.referenceRange)[0]?.[0];
-  if (!range) return undefined;
+/**
+ * The first reference range's numeric bounds, if it has either. As in a native chart, a bound
+ * written but not a number, or a low above its high, is a warning and the range is not read: its
+ * other bound alone, or both swapped, would make a low result "within its range".
+ */
+function referenceRange(o: Obj, ptr: string, ctx: Context): Lab['referenceRange'] {
+  const first = objects(o.referenceRange)[0];
+  if (!first) return undefined;
+  const [range, i] = first;
+  const rptr = `${ptr}/referenceRange/${i}`;
   const rr: NonNullable<Lab['referenceRange']> = {};
-  if (isObj(range.low) && typeof range.low.value === 'number') rr.low = range.low.value;
-  if (isObj(range.high) && typeof range.high.value === 'number') rr.high = range.high.value;
+  for (const k of ['low', 'high'] as const) {
+    const q = range[k];
+    if (q === undefined || q === null) continue;
+    const v = isObj(q) ? q.value : q;
+    if (typeof v === 'number' && Number.isFinite(v)) rr[k] = v;
+    else if (v !== undefined && v !== null) {
+      ctx.p.add(`${rptr}/${k}`, `Reference range \`${k}\` must be a Quantity with a numeric value: the range is not read.`, 'warning');
+      return undefined;
+    }
+  }
+  if (rr.low !== undefined && rr.high !== undefined && rr.low > rr.high) {
+    ctx.p.add(rptr, `Reference range has its low (${rr.low}) above its high (${rr.high}): the range is not read.`, 'warning');
+    return undefined;
+  }
   return rr.low !== undefined || rr.high !== undefined ? rr : undefined;
 }
 
 /** One result: the Observation itself or one of its components. */
-function result(o: Obj, ptr: string, day: FhirDay | undefined): Lab | undefined {
+function result(o: Obj, ptr: string, day: FhirDay | undefined, ctx: Context): Lab | undefined {
   const loinc = codingIn(o.code, ['loinc'])?.code;
   const test = conceptText(o.code);
   if (loinc === undefined && test === undefined) return undefined;
@@ -67,7 +85,7 @@ function result(o: Obj, ptr: string, day: FhirDay | undefined): Lab | undefined 
     lab.date = day.day;
     lab.dateText = day.text;
   }
-  const rr = referenceRange(o);
+  const rr = referenceRange(o, ptr, ctx);
   if (rr) lab.referenceRange = rr;
   const flag = list(o.interpretation)
     .flatMap((c) => codings(c))
@@ -121,10 +139,10 @@ export function labsOf(entries: readonly Entry[], reports: readonly Entry[], ctx
     }
     const day = firstDay(r, DATE_FIELDS) ?? fromReports.get(entry) ?? containerDay(entry);
     const before = out.length;
-    const own = result(r, entry.ptr, day);
+    const own = result(r, entry.ptr, day, ctx);
     if (own) out.push(own);
     for (const [c, i] of objects(r.component)) {
-      const lab = result(c, `${entry.ptr}/component/${i}`, day);
+      const lab = result(c, `${entry.ptr}/component/${i}`, day, ctx);
       if (lab) out.push(lab);
     }
     if (out.length === before) {
