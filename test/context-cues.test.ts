@@ -219,6 +219,32 @@ describe('every cue of the built-in context decides a reading that is different 
       expect([text, reading(base, text)]).toEqual([text, want]);
   });
 
+  test('a status cue alone in its clause ("resolved") speaks of the condition that heads the clause before, links and all; other cues and other mentions do not reach so', () => {
+    for (const [text, want] of [
+      ['Bleeding following surgery, resolved.', 'historical'],
+      ['Postoperative acute bleeding following hip surgery on 3/14, resolved.', 'historical'], // two words before the head
+      ['Bleeding due to NSAID use, resolved in 2019.', 'historical'],
+      ['Bleeding after surgery (resolved)', 'historical'],
+      ['Colonoscopy for bleeding, resolved.', 'affirmed'], // the clause is headed by the colonoscopy
+      ['Fatigue from bleeding, resolved.', 'affirmed'],
+      ['Bleeding on Xarelto, discontinued.', 'affirmed'], // not a status cue: the drug is stopped
+      ['Bleeding following surgery, resolving.', 'affirmed'],
+      ['Bleeding following surgery, not resolved.', 'affirmed'],
+      ['Bleeding following surgery, anemia resolved.', 'affirmed'], // the cue's clause names what it qualifies
+      ['Bleeding following surgery on the left side of the colon in the spring, resolved.', 'affirmed'], // over 12 words
+    ])
+      expect([text, reading(base, text)]).toEqual([text, want]);
+    // Without the `statuses` list, "resolved" speaks only of a bare clause before it.
+    const hist = base.categories.historical;
+    const plain = { ...base, categories: { ...base.categories, historical: { ...hist, statuses: [] } } };
+    const long = 'Bleeding following left knee replacement surgery, resolved.';
+    expect([reading(base, long), reading(plain, long), reading(plain, 'Bleeding, resolved.')]).toEqual([
+      'historical',
+      'affirmed',
+      'historical',
+    ]);
+  });
+
   test("a checklist's unticked box before its item documents nothing; boxes written after the items are not read so", () => {
     for (const [text, want] of [
       ['[x] Fatigue [ ] Bleeding [ ] Hematochezia', 'hypothetical'],

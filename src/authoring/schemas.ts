@@ -634,6 +634,11 @@ function rulesetDefs(): Record<string, Schema> {
           description:
             'Of the `before` cues, those that govern a list whole ("denies", "negative for"): their scope runs to the end of a list of short items even where no "or" or "and" joins its last one ("Denies fever, chills, melena, hematochezia").',
         },
+        statuses: {
+          ...ref('context-list'),
+          description:
+            'Of the `after` cues, those that say what became of a condition ("resolved"): alone in their clause they speak of the condition that heads the clause before, whatever follows it there ("Acute blood loss anemia following surgery, resolved."); another after-cue alone in its clause speaks only of a clause that names a condition and nothing else.',
+        },
         conditions: {
           ...ref('context-list'),
           description:

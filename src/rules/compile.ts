@@ -286,6 +286,7 @@ function contextConfig(defs: Definitions): ContextConfig {
         reasons: list(`${c}.reasons`),
         lists: list(`${c}.lists`),
         conditions: list(`${c}.conditions`),
+        statuses: list(`${c}.statuses`),
       },
     ]),
   );

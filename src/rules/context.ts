@@ -64,6 +64,15 @@ export interface CueLists {
   /** Words that end the scope of this category's cues only (besides the common `termination`). */
   termination: readonly string[];
   /**
+   * Of the `after:` cues, those that say what became of a condition ("resolved"): written as a
+   * clause of their own they speak of the condition that heads the clause before, whatever
+   * follows it there ("Acute blood loss anemia following surgery, resolved."). Another after-cue
+   * alone in its clause speaks only of a clause before that names a condition and nothing else:
+   * "Rectal bleeding on Xarelto, discontinued" stops the drug. A word here that is no `after:`
+   * cue is no cue.
+   */
+  statuses?: readonly string[];
+  /**
    * Cues written before what they plan ("will start"): a plan's reach ends where it gives its
    * reason (`reasons`), so "will start IM B12 for B12 deficiency" plans the injections, and the
    * deficiency they treat is current.
@@ -171,6 +180,8 @@ interface Role {
   list?: boolean;
   /** A cue that qualifies only the mention it joins (`CueLists.rightBefore`, `CueLists.overlapping`). */
   joined?: boolean;
+  /** An after-cue that says what became of a condition (`CueLists.statuses`). */
+  status?: boolean;
 }
 
 interface Cue {
@@ -180,6 +191,12 @@ interface Cue {
   dir: Dir;
   /** Forward cues: where the scope ends; backward cues: where it starts. */
   reach: number;
+  /**
+   * A status cue alone in its clause (`CueLists.statuses`): where a mention that heads the clause
+   * before may start, besides its scope (-1 and -1: none).
+   */
+  headFrom: number;
+  headTo: number;
   /**
    * A mark ("?"): it qualifies only the mention written against it, with nothing but spaces
    * between ("?pernicious anemia", "B12 deficiency?"), not every word of its scope: "?etiology of
@@ -321,7 +338,12 @@ export class CompiledContext {
       }
       const list = this.roles.get(key) ?? [];
       const same = (r: Role): boolean =>
-        r.cat === role.cat && r.dir === role.dir && !r.plan === !role.plan && !r.list === !role.list && !r.joined === !role.joined;
+        r.cat === role.cat &&
+        r.dir === role.dir &&
+        !r.plan === !role.plan &&
+        !r.list === !role.list &&
+        !r.joined === !role.joined &&
+        !r.status === !role.status;
       if (!list.some(same)) list.push(role);
       this.roles.set(key, list);
     };
@@ -329,7 +351,9 @@ export class CompiledContext {
       const lists = config.categories[name];
       const whole = new Set((lists.lists ?? []).map(phraseKey));
       for (const p of lists.before) add(p, whole.has(phraseKey(p)) ? { cat, dir: Dir.Forward, list: true } : { cat, dir: Dir.Forward });
-      for (const p of lists.after) add(p, { cat, dir: Dir.Backward });
+      const statuses = new Set((lists.statuses ?? []).map(phraseKey));
+      for (const p of lists.after)
+        add(p, statuses.has(phraseKey(p)) ? { cat, dir: Dir.Backward, status: true } : { cat, dir: Dir.Backward });
       for (const p of lists.rightBefore ?? []) add(p, { cat, dir: Dir.Forward, joined: true });
       for (const p of lists.overlapping ?? []) add(p, { cat, dir: Dir.Backward, joined: true });
       for (const h of lists.sections) this.headingCat.set(sectionKey(h), cat);
@@ -437,7 +461,11 @@ export class CompiledContext {
       }
       // A mark that ends the sentence ("anemia?") stands at its end: only a mark can start there.
       if (c.start > sEnd) break;
-      if (c.dir === Dir.Backward && !c.joined && c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) {
+      if (
+        c.dir === Dir.Backward &&
+        !c.joined &&
+        ((c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) || (c.headFrom <= start && start <= c.headTo))
+      ) {
         found.add(c.cat);
         if (c.cat === NEGATION) deniedAfter = true;
       }
@@ -755,12 +783,15 @@ export class CompiledContext {
         reach = c.reach ?? forwardReach(text, c, sStart, heading ? sentenceAt(a, c.end)[1] : sEnd, ends, forward);
       else if (c.role.dir === Dir.Backward) reach = c.reach ?? backwardReach(text, c, sStart, ends, backward);
       if (nl !== undefined) a.down = true;
+      const head = c.role.status === true && c.reach === undefined ? statusHead(text, c.start, c.end, sStart) : undefined;
       a.cues.push({
         start: c.start,
         end: c.end,
         cat: c.role.cat,
         dir: c.role.dir,
         reach,
+        headFrom: head?.[0] ?? -1,
+        headTo: head?.[1] ?? -1,
         tight: c.tight,
         joined: c.joined === true,
         heading,
@@ -1400,6 +1431,43 @@ function cueClauseStart(text: string, from: number, end: number, limit: number, 
   while (stop > limit && (text[stop - 1] === ' ' || text[stop - 1] === '\t')) stop--;
   const before = clauseStart(text, stop, limit, CUE_CLAUSE);
   return bareClause(text, before, stop) ? before : start;
+}
+
+/** The most words of the clause a status cue speaks of ("Acute blood loss anemia following surgery on 3/14"). */
+const STATUS_CLAUSE_WORDS = 12;
+/** The most words that may stand before the condition heading that clause ("Postoperative acute ..."). */
+const HEAD_WORDS = 2;
+
+/**
+ * Where a mention that heads the clause before a status cue at [from, end) may start, when the
+ * cue is a clause of its own ("Acute blood loss anemia following surgery, resolved."): from the
+ * clause's start, over at most HEAD_WORDS words that are no link ("Colonoscopy for hematochezia,
+ * resolved" heads with the colonoscopy); undefined where the cue is no clause of its own or the
+ * clause before runs over STATUS_CLAUSE_WORDS words. `limit`: the sentence's start.
+ */
+function statusHead(text: string, from: number, end: number, limit: number): [number, number] | undefined {
+  const start = clauseStart(text, from, limit, CUE_CLAUSE);
+  if (start <= limit || !spacesOnly(text, start, from) || !columnEndsAfter(text, end, 0)) return undefined;
+  let stop = start - 1;
+  while (stop > limit && (text[stop - 1] === ' ' || text[stop - 1] === '\t')) stop--;
+  const before = clauseStart(text, stop, limit, CUE_CLAUSE);
+  let headFrom = -1;
+  let headTo = -1;
+  let words = 0;
+  let linked = false;
+  for (let i = before; i < stop;) {
+    while (i < stop && !isWordChar(text[i]!)) i++;
+    if (i >= stop) break;
+    const w = i;
+    while (i < stop && isWordChar(text[i]!)) i++;
+    if (++words > STATUS_CLAUSE_WORDS) return undefined;
+    if (headFrom < 0) headFrom = w;
+    if (!linked && words <= HEAD_WORDS + 1) {
+      if (ITEM_LINKS.has(text.slice(w, i).toLowerCase())) linked = true;
+      else headTo = w;
+    }
+  }
+  return headFrom < 0 ? undefined : [headFrom, headTo];
 }
 
 /**

@@ -443,6 +443,7 @@ function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems
         'reasons',
         'conditions',
         'lists',
+        'statuses',
       ])
         if (v[part] !== undefined) list(`${name}.${part}`, v[part], [...path, part]);
     }
