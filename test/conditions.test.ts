@@ -4,7 +4,7 @@
  */
 import { CodeTable, parseOrderFile } from '../src/rules/code-table.js';
 import { parseDay } from '../src/chart/normalize.js';
-import { compileText, lint } from './helpers/engine.js';
+import { compileText, lint, rulesetProblems } from './helpers/engine.js';
 
 const HEAD = `
 ruleset: t
@@ -217,6 +217,24 @@ describe('text', () => {
     expect(fires(r, c2('Probable pernicious anemia.'))).toBe(true);
     expect(fires(r, c2('Pernicious anemia. Probable hypothyroidism.'))).toBe(false);
     expect(fires(r, c2('D51.0, probable.'))).toBe(true);
+  });
+  test("within reads the notes of the window around the subject's date; direction: before or after only on that side", () => {
+    const c3 = chart(`encounters:
+  - { id: E1, date: 2026-09-01, notes: [{ section: plan, text: Fatigue. }] }
+  - { id: E2, date: 2026-09-15 }
+  - { id: E3, date: 2026-09-29, notes: [{ section: plan, text: Melena. }] }
+`);
+    const on = (opts: string): (string | undefined)[] =>
+      lint(rule('encounter', `{ text: { terms: bleeding, within: 20d${opts} } }`), c3).map((f) => f.encounterId);
+    expect([on(''), on(', direction: around'), on(', direction: before'), on(', direction: after')]).toEqual([
+      ['E2', 'E3'],
+      ['E2', 'E3'],
+      ['E3'],
+      ['E2', 'E3'],
+    ]);
+    expect(rulesetProblems(rule('encounter', '{ text: { terms: bleeding, direction: before } }'))).toEqual([
+      expect.stringContaining('`direction` needs `within`'),
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { clauseAround } from '../clauses.js';
 import { NOTE_SECTIONS, type Diagnosis, type Encounter } from '../../chart/model.js';
 import { ASSERTIONS, type Assertion } from '../context.js';
-import { shift } from '../duration.js';
+import { windowAround, type Direction } from '../duration.js';
 import { noteEvidence } from '../evidence.js';
 import { keeps, sectionsOption } from '../sections.js';
 import type { TermFinder, TermHit } from '../terms.js';
@@ -14,6 +14,7 @@ interface Options {
   negated?: boolean;
   scope?: 'encounter' | 'chart';
   within?: string;
+  direction?: Direction;
   about?: string;
   near?: unknown;
   apart?: unknown;
@@ -43,6 +44,12 @@ export const text: ConditionModule<Options> = {
       description: "The notes of the subject's encounter (default) or of every encounter of the chart.",
     },
     within: { type: 'duration', description: "The notes of every encounter of the chart in this window around the subject's date." },
+    direction: {
+      type: 'enum',
+      values: ['before', 'after', 'around'],
+      description:
+        'With `within`: where the window lies, around the subject\'s date (default), before it or after it (the subject\'s date included). A note that ends something ("loading completed") speaks only of what comes after it: `before`.',
+    },
     about: {
       type: 'mentions',
       description:
@@ -69,6 +76,9 @@ export const text: ConditionModule<Options> = {
       cc.error([...cc.path, 'negated'], '`negated` and `assertion` say the same thing: keep `assertion`');
     const partOf = sectionsOption(o.sections, cc.context);
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
+    if (o.direction !== undefined && o.within === undefined)
+      cc.error([...cc.path, 'direction'], '`direction` needs `within`: the window it places');
+    const direction = o.direction ?? 'around';
     const wanted = new Set<Assertion>(
       o.assertion !== undefined
         ? Array.isArray(o.assertion)
@@ -78,8 +88,7 @@ export const text: ConditionModule<Options> = {
     );
     const encountersOf = (scope: Scope): readonly Encounter[] => {
       if (within) {
-        const from = shift(scope.day, within, -1);
-        const to = shift(scope.day, within, 1);
+        const { from, to } = windowAround(scope.day, within, direction);
         return scope.chart.encounters.filter((e) => e.date >= from && e.date <= to);
       }
       return o.scope === 'chart' || !scope.encounter ? scope.chart.encounters : [scope.encounter];
