@@ -6,6 +6,7 @@ import type { ConditionModule, Outcome, Scope } from '../types.js';
 
 interface Options {
   code?: unknown;
+  except?: unknown;
   linked?: boolean;
   status?: string | string[];
   rank?: number | Comparison;
@@ -26,6 +27,11 @@ export const diagnosis: ConditionModule<Options> = {
   description: "The subject's encounter has a diagnosis matching every given field.",
   options: {
     code: { type: 'codes', description: 'A codeset name, a code, a pattern such as D51.*, or a list of them.' },
+    except: {
+      type: 'codes',
+      description:
+        'Codes `code` leaves out, written as `code` is: `{ code: b12-supporting, except: E53.8 }` is a supporting diagnosis other than E53.8, however the codeset is extended.',
+    },
     linked: {
       type: 'boolean',
       description: "Only the diagnoses the current service points to (all of the encounter's when it has no pointers).",
@@ -47,6 +53,8 @@ export const diagnosis: ConditionModule<Options> = {
   },
   compile(o, cc) {
     const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
+    const except = o.except !== undefined ? cc.codes(o.except, [...cc.path, 'except']) : undefined;
+    const coded = (code: string): boolean => (!codes || codes.matchesDiagnosis(code)) && (!except || !except.matchesDiagnosis(code));
     const statuses: ReadonlySet<string> | undefined =
       o.status === undefined ? undefined : new Set(Array.isArray(o.status) ? o.status : [o.status]);
     const hasStatus = statuses ? (d: Pick<Diagnosis, 'status'>) => statuses.has(d.status) : cc.isCurrent;
@@ -56,7 +64,7 @@ export const diagnosis: ConditionModule<Options> = {
     const self = o.self === true;
     const unlinked = o.unlinked === true;
     // Every pool is some of the chart's diagnoses: one of them must have the code and status.
-    const gate = (facts: ChartFacts): boolean => someDiagnosis(facts, (d) => (!codes || codes.matchesDiagnosis(d.code)) && hasStatus(d));
+    const gate = (facts: ChartFacts): boolean => someDiagnosis(facts, (d) => coded(d.code) && hasStatus(d));
     // The outcome depends only on the pool (and, with `other`, the subject): kept for the last
     // one, since an encounter's claim lines come one after another and share its diagnoses.
     let last: { pool: readonly Diagnosis[]; subject: Diagnosis | undefined; outcome: Outcome | null } | undefined;
@@ -78,11 +86,7 @@ export const diagnosis: ConditionModule<Options> = {
 
     function read(pool: readonly Diagnosis[], subject: Diagnosis | undefined): Outcome | null {
       const matched = pool.filter(
-        (d) =>
-          (!codes || codes.matchesDiagnosis(d.code)) &&
-          hasStatus(d) &&
-          (!rank || compareNumber({ value: d.rank }, rank)) &&
-          (!other || d !== subject),
+        (d) => coded(d.code) && hasStatus(d) && (!rank || compareNumber({ value: d.rank }, rank)) && (!other || d !== subject),
       );
       if (matched.length === 0) return null;
       const list = matched.map((d) => d.code).join(', ');
