@@ -103,6 +103,17 @@ ${query}`;
     );
   });
 
+  test('a section may test a name that writes a code, since it writes nothing of it; the same name written inside is refused', () => {
+    expect(rulesetProblems(rule(mc('Is the anemia current{{#diagnosis.matched}}, as the record marks it{{/diagnosis.matched}}?')))).toEqual(
+      [],
+    );
+    const problems = rulesetProblems(
+      rule(mc('Is the anemia current{{#diagnosis.matched}} ({{diagnosis.matched}}){{/diagnosis.matched}}?')),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/the query's question uses \{\{diagnosis\.matched\}\}, which writes a code or a billing detail into it/);
+  });
+
   test('payment words in their other forms are refused too: reimbursable, payable, profitable', () => {
     for (const word of ['reimbursable', 'payable', 'profitable']) {
       const problems = rulesetProblems(rule(mc(`Is the anemia ${word}?`)));
@@ -621,7 +632,7 @@ describe("the built-in ruleset's drafts (rulesets/recommended.yaml) on every tri
         .map((r) => r.id)
         .sort(),
     ).toEqual(asking);
-    expect(asking).toHaveLength(16);
+    expect(asking).toHaveLength(17);
     for (const id of asking) {
       expect({ id, drafts: drafted.some((f) => f.ruleId === id) }).toEqual({ id, drafts: true });
     }

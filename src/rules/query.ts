@@ -15,7 +15,7 @@ import type { Node } from 'yaml';
 import { yamlNodeAt } from '../read/yaml-locate.js';
 import { positionOf, type SourceFile } from '../read/source.js';
 import { type Problems } from '../read/problems.js';
-import { render, templateNames, type TemplatePart } from './template.js';
+import { render, templateNames, valueNames, type TemplatePart } from './template.js';
 import { ASSERTIONS, emptyContext, sentenceAt, sentenceBoundaries } from './context.js';
 import { diagnosisEvidence, hitIndexOf } from './evidence.js';
 import { excerpt, TermMatcher } from './terms.js';
@@ -195,7 +195,9 @@ function checkQueryText(cc: QueryCompileContext, rule: string, text: string, at:
   const { src, problems: p } = cc;
   const parts = cc.template(text, src, at);
   if (!parts) return undefined;
-  for (const name of templateNames(parts)) {
+  // A section only tests that a name is bound ("{{#diagnosis.matched}}, with the status ...{{/diagnosis.matched}}"):
+  // only what is written into the text is held to the clinical placeholders.
+  for (const name of valueNames(parts)) {
     if (!queryPlaceholder(name)) {
       p.at(
         src,

@@ -49,6 +49,15 @@ export function parseTemplate(src: string): TemplatePart[] {
   return root;
 }
 
+/** The names a template writes into its text (its values, not the sections that only test a name). */
+export function valueNames(parts: readonly TemplatePart[], out: string[] = []): string[] {
+  for (const p of parts) {
+    if (p.kind === 'value' && p.name) out.push(p.name);
+    if (p.body) valueNames(p.body, out);
+  }
+  return out;
+}
+
 /** Every placeholder name a template uses. */
 export function templateNames(parts: readonly TemplatePart[], out: string[] = []): string[] {
   for (const p of parts) {
