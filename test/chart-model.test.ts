@@ -28,6 +28,38 @@ describe('code normalization', () => {
     );
     expect(charts[0]!.encounters[0]!.services.map((s) => s.code)).toEqual(['J3420', '96372']);
   });
+
+  test('a modifier written into a service code is split off with a warning; any other text not shaped like HCPCS or CPT is an error at the code, the line kept', () => {
+    const read = (code: string) => adaptChart({ chartId: 'C', encounters: [{ id: 'E1', date: '2026-10-01', services: [{ code }] }] }, '');
+    for (const [code, base, mods] of [
+      ['J3420-JW', 'J3420', 'a modifier (JW)'],
+      ['J3420 JW', 'J3420', 'a modifier (JW)'],
+      ['96372-59:25', '96372', 'modifiers (59, 25)'],
+    ] as const) {
+      const r = read(code);
+      expect(r.charts[0]!.encounters[0]!.services.map((s) => [s.code, s.codeText])).toEqual([[base, code]]);
+      expect(r.findings.map((f) => [f.pointer, f.severity, f.message])).toEqual([
+        [
+          '/encounters/0/services/0/code',
+          'warning',
+          `Service code "${code}" carries ${mods}: read as ${base}; b12lint does not read modifiers.`,
+        ],
+      ]);
+    }
+    for (const code of ['J3420.', 'J3420\u200b', 'J 3420', '"J3420"']) {
+      const r = read(code);
+      expect(r.charts[0]!.encounters[0]!.services).toHaveLength(1);
+      expect(r.findings.map((f) => [f.pointer, f.severity])).toEqual([['/encounters/0/services/0/code', 'error']]);
+      expect(r.findings[0]!.message).toContain('is J3420 with other characters in it');
+    }
+    for (const code of ['\u0408420', 'J342', '345', 'NDC 00009-0123-01']) {
+      const r = read(code);
+      expect(r.charts[0]!.encounters[0]!.services).toHaveLength(1);
+      expect(r.findings.map((f) => [f.pointer, f.severity])).toEqual([['/encounters/0/services/0/code', 'warning']]);
+      expect(r.findings[0]!.message).toContain('is not shaped like a HCPCS Level II or CPT code');
+    }
+    expect(['G0008', '0001U', '0500T', '3008F'].map((code) => read(code).findings)).toEqual([[], [], [], []]);
+  });
 });
 
 describe('diagnosis pointers', () => {

@@ -210,6 +210,42 @@ describe('services no claim bills, notes, labs', () => {
     expect(fine.charts[0]!.labs[0]!.referenceRange).toEqual({ low: 180, high: 900 });
   });
 
+  test('a claim line coded "J3420-JW" is read as J3420 with a warning; "J3420" with a zero-width space is an error at the line', () => {
+    const claim = (code: string): unknown => ({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        { fullUrl: 'urn:uuid:p1', resource: { resourceType: 'Patient', id: 'p1' } },
+        {
+          resource: {
+            resourceType: 'Claim',
+            id: 'C1',
+            status: 'active',
+            use: 'claim',
+            patient: { reference: 'urn:uuid:p1' },
+            billablePeriod: { start: '2026-10-02' },
+            diagnosis: [
+              { sequence: 1, diagnosisCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I10' }] } },
+            ],
+            item: [
+              {
+                sequence: 1,
+                productOrService: { coding: [{ system: 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code }] },
+                diagnosisSequence: [1],
+              },
+            ],
+          },
+        },
+      ],
+    });
+    const modifier = adapt(claim('J3420-JW'));
+    expect(modifier.charts[0]!.encounters[0]!.services.map((x) => x.code)).toEqual(['J3420']);
+    expect(modifier.findings.map((f) => [f.severity, f.pointer])).toEqual([['warning', '/entry/1/resource/item/0']]);
+    const hidden = adapt(claim('J3420\u200b'));
+    expect(hidden.findings.map((f) => [f.severity, f.pointer])).toEqual([['error', '/entry/1/resource/item/0']]);
+    expect(hidden.findings[0]!.message).toContain('is J3420 with other characters in it');
+  });
+
   test("a panel's components are results of their own; a valueString is parsed", () => {
     expect(chart.labs.map((l) => [l.loinc, l.value, l.unit, l.ptr, l.interpretation, l.referenceRange])).toEqual([
       ['718-7', 9.8, 'g/dL', '/entry/6/resource/component/0', 'low', undefined],

@@ -8,6 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Chart } from '../src/chart/model.js';
+import { looksLikeProcedureCode } from '../src/chart/normalize.js';
 import type { Finding } from '../src/finding.js';
 import { lintFile, type ChartLinter } from '../src/run/lint-file.js';
 import { cliJson } from './helpers/cli.js';
@@ -133,6 +134,17 @@ const EXPECTED: Record<string, Expected> = {
   'patientSearchByIdWithIncludeIdentifiers.json': PATIENT_ONLY,
 };
 
+// The corpus's synthetic lines ("FDSAE", "345" in HCPCS) are named with a warning each, after the
+// other findings of their file: no rule reads them (src/chart/normalize.ts procedureCodeOf).
+for (const want of new Set(Object.values(EXPECTED))) {
+  const odd = want.services.filter((c) => !looksLikeProcedureCode(c));
+  if (odd.length > 0)
+    want.others = [
+      ...(want.others ?? []),
+      ...odd.map((c) => `warning Service code "${c}" is not shaped like a HCPCS Level II or CPT code`),
+    ];
+}
+
 /** What one file yields through the real pipeline (read, parse, adapt), charts kept. */
 function read(corpus: string, file: string): { charts: Chart[]; findings: Finding[]; encounters: number } {
   const charts: Chart[] = [];
@@ -177,7 +189,14 @@ describeShared('corpora/fhir/cms-bfd', 'CMS claims API responses (cms-bfd)', (co
     expect(leftOutOf(got.findings).sort()).toEqual([...want.leftOut].sort());
     const others = othersOf(got.findings);
     expect(others).toHaveLength((want.others ?? []).length);
-    (want.others ?? []).forEach((start, i) => expect(others[i]!.startsWith(start)).toBe(true));
+    // Each expected start matches one finding of its own, in any order (a file's lines are
+    // reported in the file's order, its services listed in the chart's encounter order).
+    const unmatched = [...others];
+    for (const start of want.others ?? []) {
+      const i = unmatched.findIndex((m) => m.startsWith(start));
+      expect({ start, found: i >= 0 }).toEqual({ start, found: true });
+      unmatched.splice(i, 1);
+    }
     expect(got.charts.reduce((n, c) => n + c.labs.length, 0)).toBe(want.labs ?? 0);
   });
 

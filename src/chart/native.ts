@@ -29,7 +29,7 @@ import {
   type Setting,
   type Sex,
 } from './model.js';
-import { normalizeIcd10, normalizeProcedureCode, parseDay } from './normalize.js';
+import { normalizeIcd10, parseDay, procedureCodeOf } from './normalize.js';
 import { pushAll } from '../core/arrays.js';
 
 export interface AdaptResult {
@@ -54,6 +54,11 @@ function isObj(v: unknown): v is Obj {
 /** Why an id over MAX_SHOWN characters is not taken (its size, never its text), and what follows. */
 export function tooLongId(what: string, id: string, then: string): string {
   return `${what} is ${id.length.toLocaleString('en-US')} characters long, longer than an id can be (at most ${MAX_SHOWN}): ${then}.`;
+}
+
+/** Chart text quoted in a message: at most 30 characters of it. */
+function quotedText(v: string): string {
+  return `"${v.length > 30 ? `${v.slice(0, 30)}...` : v}"`;
 }
 
 export function describe(v: unknown): string {
@@ -262,11 +267,13 @@ function adaptServices(
       p.add(sptr, `A service must be a mapping with a \`code\`; found ${describe(s)}.`);
       return;
     }
-    const code = typeof s.code === 'string' || typeof s.code === 'number' ? normalizeProcedureCode(s.code) : '';
+    const read = typeof s.code === 'string' || typeof s.code === 'number' ? procedureCodeOf(s.code) : { code: '' };
+    const code = read.code;
     if (!code) {
       p.add(sptr, s.code === undefined ? 'Service has no `code`.' : `Service code must be text; found ${describe(s.code)}.`);
       return;
     }
+    if (read.problem) p.add(`${sptr}/code`, read.problem.message(quotedText(String(s.code))), read.problem.severity);
     let units = 1;
     if (s.units !== undefined && s.units !== null) {
       if (typeof s.units === 'number' && Number.isFinite(s.units) && s.units > 0) units = s.units;

@@ -49,6 +49,60 @@ export function normalizeProcedureCode(raw: string | number): string {
   return String(raw).trim().toUpperCase();
 }
 
+const HCPCS_SHAPE = /^[A-V][0-9]{4}$/;
+const CPT_SHAPE = /^[0-9]{4}[0-9AFMTU]$/;
+/** A code with its modifiers written after it: "J3420-JW", "J3420 JW", "J3420:JW-59". */
+const WITH_MODIFIERS = /^([A-Z0-9]{5})((?:[\s:-]+[A-Z0-9]{2})+)$/;
+
+/** True when a code has the shape of a HCPCS Level II or CPT code (J3420, 96372, 0001U). */
+export function looksLikeProcedureCode(code: string): boolean {
+  const c = normalizeProcedureCode(code);
+  return HCPCS_SHAPE.test(c) || CPT_SHAPE.test(c);
+}
+
+/**
+ * A billed line's code as the rules compare it, and what the export got wrong where its text is
+ * no bare HCPCS or CPT code. Modifiers written into the code ("J3420-JW") are split off, with a
+ * warning: the line is read as J3420. A code damaged by punctuation, spaces or invisible
+ * characters ("J3420.", a zero-width space in it) is an error: no rule would read the line as the
+ * code it stands for, and a gate must not pass on it (a security review). Other text is a warning.
+ */
+export function procedureCodeOf(raw: string | number): {
+  code: string;
+  problem?: { severity: 'warning' | 'error'; message: (quoted: string) => string };
+} {
+  const code = normalizeProcedureCode(raw);
+  if (code === '' || HCPCS_SHAPE.test(code) || CPT_SHAPE.test(code)) return { code };
+  const m = WITH_MODIFIERS.exec(code);
+  if (m && (HCPCS_SHAPE.test(m[1]!) || CPT_SHAPE.test(m[1]!))) {
+    const base = m[1]!;
+    const modifiers = m[2]!.split(/[\s:-]+/).filter((x) => x !== '');
+    return {
+      code: base,
+      problem: {
+        severity: 'warning',
+        message: (q) =>
+          `Service code ${q} carries ${modifiers.length === 1 ? 'a modifier' : 'modifiers'} (${modifiers.join(', ')}): read as ${base}; b12lint does not read modifiers.`,
+      },
+    };
+  }
+  // A code with invisible characters, spaces or punctuation in it ("J3420.", "J3420" and a
+  // zero-width space) is that code damaged: an error, so that a gate does not pass on it. Other
+  // text ("345", an NDC) is named with a warning, as a FHIR line coded in no system b12lint knows.
+  const bare = code.normalize('NFKC').replace(/[\p{Cf}\p{Z}\p{P}\s]/gu, '');
+  const damaged = HCPCS_SHAPE.test(bare) || CPT_SHAPE.test(bare);
+  return {
+    code,
+    problem: {
+      severity: damaged ? 'error' : 'warning',
+      message: (q) =>
+        damaged
+          ? `Service code ${q} is ${bare} with other characters in it (punctuation, spaces or invisible characters): no rule reads this line as ${bare}. Export the code alone.`
+          : `Service code ${q} is not shaped like a HCPCS Level II or CPT code (a letter and four digits, or five characters of which the first four are digits): no rule reads this line.`,
+    },
+  };
+}
+
 const MS_PER_DAY = 86_400_000;
 
 /** The number written by the ASCII digits from `from` to `to`, or -1 where one is not a digit. */

@@ -22,7 +22,7 @@
  *   predetermination) is left out by its status, with a finding.
  */
 import type { Diagnosis, Service, Setting } from '../model.js';
-import { normalizeProcedureCode } from '../normalize.js';
+import { normalizeProcedureCode, procedureCodeOf } from '../normalize.js';
 import { codedDiagnosis, type DiagnosisDraft } from './condition.js';
 import { follow, type Context } from './context.js';
 import { icd9Only, ICD9_LEFT_OUT, readCondition } from './diagnoses.js';
@@ -285,8 +285,10 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): boolean
     }
     const enc = itemEncounter.get(it.k) ?? encs[0]!;
     const day = lineDay(it.item) ?? { day: enc.date, text: enc.dateText };
+    const read = procedureCodeOf(lc.coding.code);
+    if (read.problem) ctx.p.add(it.ptr, read.problem.message(`"${quoted(lc.coding.code)}"`), read.problem.severity);
     const svc: Service = {
-      code: normalizeProcedureCode(lc.coding.code),
+      code: read.code,
       codeText: lc.coding.code,
       units: units(it.item, it.ptr, ctx),
       date: day.day,

@@ -8,7 +8,7 @@
  * encounter to go to, are reported.
  */
 import type { Dose, Service } from '../model.js';
-import { normalizeProcedureCode } from '../normalize.js';
+import { normalizeProcedureCode, procedureCodeOf } from '../normalize.js';
 import { drugFor } from './concept-map.js';
 import { codedDiagnosis } from './condition.js';
 import { follow, type Context } from './context.js';
@@ -211,8 +211,10 @@ export function applyServices(
       if (line) line.dose = p.dose;
       continue;
     }
+    const read = procedureCodeOf(p.billed.codeText);
+    if (read.problem) ctx.p.add(p.entry.ptr, read.problem.message(`"${quoted(p.billed.codeText)}"`), read.problem.severity);
     const svc: Service = {
-      code: p.billed.code,
+      code: read.code,
       codeText: p.billed.codeText,
       units: 1,
       date: day?.day ?? enc.date,

@@ -6,7 +6,7 @@
  * table. FHIR dates and dateTimes are read as calendar days (the date as written, in its own
  * time zone).
  */
-import { normalizeProcedureCode, parseDay } from '../normalize.js';
+import { looksLikeProcedureCode, parseDay } from '../normalize.js';
 import { isObj, objects, text, type Obj } from './types.js';
 
 export type SystemName =
@@ -174,14 +174,7 @@ export function conceptText(concept: unknown): string | undefined {
   return text(concept.text) ?? codings(concept).find((c) => c.display)?.display;
 }
 
-const HCPCS_SHAPE = /^[A-V][0-9]{4}$/;
-const CPT_SHAPE = /^[0-9]{4}[0-9AFMTU]$/;
-
-/** True when a code has the shape of a HCPCS Level II or CPT code (J3420, 96372, 0001U). */
-export function looksLikeProcedureCode(code: string): boolean {
-  const c = normalizeProcedureCode(code);
-  return HCPCS_SHAPE.test(c) || CPT_SHAPE.test(c);
-}
+export { looksLikeProcedureCode };
 
 /** A billable procedure code (HCPCS Level II or CPT): by system, or by shape when no system is given. */
 export function procedureCoding(concept: unknown): Coding | undefined {
