@@ -64,6 +64,23 @@ test('a mapping of 120,000 keys with one given twice: one chart-format problem a
   expect(parsed.formatProblems.map((p) => [p.line, p.column])).toEqual([[120_003, 3]]);
 });
 
+test('a YAML merge key is a chart-format problem at it, never passed over; a quoted "<<" is an ordinary key', () => {
+  const text = [
+    'x-billing: &bill',
+    '  services: [{ code: J3420, diagnoses: [I10] }]',
+    'chartId: C1',
+    'encounters:',
+    '  - id: E1',
+    '    date: 2026-10-02',
+    '    <<: *bill',
+    '',
+  ].join('\n');
+  const parsed = parseYaml(text);
+  expect(parsed.problems).toEqual([]);
+  expect(parsed.formatProblems.map((p) => [p.line, p.column, p.message.split(':')[0]])).toEqual([[7, 5, 'YAML merge key `<<`']]);
+  expect(parseYaml('chartId: C1\n"<<": 1\n').formatProblems).toEqual([]);
+});
+
 describe('locating through a mapping of many keys', () => {
   /** A chart of `keys` extra keys before its `encounters`, parsed as a run parses it. */
   const parsed = (keys: number) => {

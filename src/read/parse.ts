@@ -13,7 +13,7 @@ import type { Decoded } from './decode.js';
 import { JsonLocator, offsetToPosition, type Locator } from './json-locate.js';
 import { duplicateKeys, findJsonError, keysHeld, keysWritten, MAX_JSON_DEPTH, tooDeepAt, tooDeepEntries } from './json-syntax.js';
 import { aliasProblem, mayHoldAliases } from './yaml-aliases.js';
-import { addDuplicateKeyErrors } from './yaml-keys.js';
+import { addDuplicateKeyErrors, MERGE_KEY } from './yaml-keys.js';
 import { limitedCst, MAX_YAML_DEPTH, type TooDeepDocument } from './yaml-depth.js';
 import { YamlLocator } from './yaml-locate.js';
 
@@ -424,7 +424,8 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
   // after the error is a guess, and a chart it swallowed would be lost unnamed.
   const tooDeep = new Map(deep.map((d) => [d.docOffset, d.at]));
   // A deep document's stand-in has no content: its errors come from the text around it.
-  const syntaxOf = (doc: Document.Parsed) => doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' && !tooDeepError(e));
+  const syntaxOf = (doc: Document.Parsed) =>
+    doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY' && (e.code as string) !== MERGE_KEY && !tooDeepError(e));
   const refusal = streamRefusal(all, text, syntaxOf);
   if (refusal) return parsed('yaml', [], [at(refusal.offset, `Invalid YAML: ${refusal.message}`)]);
   const docs: SourceDoc[] = [];
@@ -447,7 +448,14 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
       continue;
     }
     for (const e of doc.errors)
-      formatProblems.push(at(e.pos[0], 'Duplicate key: a mapping may name each key only once; b12lint reads the last value.'));
+      formatProblems.push(
+        at(
+          e.pos[0],
+          (e.code as string) === MERGE_KEY
+            ? 'YAML merge key `<<`: b12lint reads YAML 1.2, where `<<` is an ordinary key, so what it would bring in is not read. Write the keys out in the mapping.'
+            : 'Duplicate key: a mapping may name each key only once; b12lint reads the last value.',
+        ),
+      );
     // An empty document (a trailing `---`, `--- # a comment`): the yaml package gives it an empty
     // node, no text, no tag, no anchor. It holds no chart. (`--- ~` or `null` is written: a value.)
     const c = doc.contents;

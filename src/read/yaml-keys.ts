@@ -7,11 +7,29 @@
  */
 import { isMap, isScalar, visit, YAMLParseError, type Document } from 'yaml';
 
-/** Adds to the document's errors one DUPLICATE_KEY error for each key given again in its mapping. */
+/**
+ * The code of a merge key's error: `<<` written plain as a key. Under YAML 1.2 (the core schema
+ * b12lint reads with) it is an ordinary key, so the keys of the mapping it names would be passed
+ * over in silence: the claim lines of `<<: *billing` vanished (a security review).
+ */
+export const MERGE_KEY = 'MERGE_KEY';
+
+/**
+ * Adds to the document's errors one DUPLICATE_KEY error for each key given again in its mapping,
+ * and one MERGE_KEY error for each merge key (`<<` written plain).
+ */
 export function addDuplicateKeyErrors(doc: Document): void {
   visit(doc, {
     Map(_key, map) {
-      if (!isMap(map) || map.items.length < 2) return;
+      if (!isMap(map)) return;
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (isScalar(key) && key.value === '<<' && key.type === 'PLAIN') {
+          const at = key.range?.[0] ?? 0;
+          doc.errors.push(new YAMLParseError([at, at + 2], MERGE_KEY as 'BAD_SCALAR_START', 'Merge key'));
+        }
+      }
+      if (map.items.length < 2) return;
       const seen = new Set<unknown>();
       for (const pair of map.items) {
         const key = pair.key;
