@@ -388,6 +388,13 @@ const INNER_DOCUMENT_START = /\n---(?:[ \t\r\n]|$)/;
 /** A directive before a stream's first document, comments and blank lines aside. */
 const LEADING_DIRECTIVE = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*%/;
 
+/** What a key error left in a readable document says: a key given twice, or a merge key (yaml-keys.ts). */
+function keyProblem(e: YAMLError): string {
+  return (e.code as string) === MERGE_KEY
+    ? 'YAML merge key `<<`: b12lint reads YAML 1.2, where `<<` is an ordinary key, so what it would bring in is not read. Write the keys out in the mapping.'
+    : 'Duplicate key: a mapping may name each key only once; b12lint reads the last value.';
+}
+
 export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile {
   const lines = new LineCounter();
   const at = (offset: number, message: string): ParseProblem => {
@@ -447,15 +454,7 @@ export function parseYaml(text: string, options: ParseOptions = {}): ParsedFile 
       problems.push({ ...at(where, `Unreadable YAML: ${why}`), document: true });
       continue;
     }
-    for (const e of doc.errors)
-      formatProblems.push(
-        at(
-          e.pos[0],
-          (e.code as string) === MERGE_KEY
-            ? 'YAML merge key `<<`: b12lint reads YAML 1.2, where `<<` is an ordinary key, so what it would bring in is not read. Write the keys out in the mapping.'
-            : 'Duplicate key: a mapping may name each key only once; b12lint reads the last value.',
-        ),
-      );
+    for (const e of doc.errors) formatProblems.push(at(e.pos[0], keyProblem(e)));
     // An empty document (a trailing `---`, `--- # a comment`): the yaml package gives it an empty
     // node, no text, no tag, no anchor. It holds no chart. (`--- ~` or `null` is written: a value.)
     const c = doc.contents;
