@@ -715,6 +715,23 @@ test('UTF-16 with a byte-order mark, little- and big-endian, is decoded: same fi
   expect(lintAlone('be.json', be)).toEqual(solo);
 });
 
+test('UTF-16 that is no text (half a character, an odd byte at the end) refuses the file at it, as invalid UTF-8 does', () => {
+  const text = 'chartId: U1\nencounters:\n  - id: E1\n    date: 2026-10-02\n    services: [{ code: J342\uD800 }]\n';
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+  const odd = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(GOOD, 'utf16le'), Buffer.from([0x41])]);
+  const r = lintWith({ 'le.yaml': le, 'be.yaml': be, 'odd.json': odd });
+  expectRunWentOn(r);
+  for (const f of ['le.yaml', 'be.yaml'])
+    expect(only(r.report, f)).toMatchObject({
+      ruleId: 'parse-error',
+      line: 5,
+      column: 28,
+      message: 'Not UTF-16 text: the code unit 0xD800 is half of a character with no other half. Export the charts as UTF-8.',
+    });
+  expect(only(r.report, 'odd.json')).toMatchObject({ ruleId: 'parse-error', message: expect.stringContaining('an odd number of bytes') });
+});
+
 test('binary garbage is one parse error', () => {
   let seed = 42;
   const bytes = Uint8Array.from({ length: 4096 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 0xff);

@@ -28,10 +28,10 @@ export function decode(buf: Buffer): Decoded {
   if (startsWith(buf, [0x00, 0x00, 0xfe, 0xff]) || startsWith(buf, [0xff, 0xfe, 0x00, 0x00])) {
     return { text: '', undecodable: [{ line: 1, column: 1, message: UTF32 }] };
   }
-  if (startsWith(buf, [0xff, 0xfe])) return fromText(buf.toString('utf16le', 2));
+  if (startsWith(buf, [0xff, 0xfe])) return fromText(buf.toString('utf16le', 2), buf.length % 2 === 1);
   if (startsWith(buf, [0xfe, 0xff])) {
     const swapped = Buffer.from(buf.subarray(2, buf.length - (buf.length % 2)));
-    return fromText(swapped.swap16().toString('utf16le'));
+    return fromText(swapped.swap16().toString('utf16le'), buf.length % 2 === 1);
   }
   const body = startsWith(buf, [0xef, 0xbb, 0xbf]) ? buf.subarray(3) : buf;
   const text = body.toString('utf8');
@@ -43,20 +43,48 @@ function startsWith(buf: Buffer, bytes: readonly number[]): boolean {
   return buf.length >= bytes.length && bytes.every((b, i) => buf[i] === b);
 }
 
-/** Decoded UTF-16: only NUL characters can be wrong. */
-function fromText(text: string): Decoded {
+const LONE_SURROGATE = (unit: number): string =>
+  `Not UTF-16 text: the code unit 0x${unit.toString(16).toUpperCase()} is half of a character with no other half. Export the charts as UTF-8.`;
+/** A surrogate code unit with no other half (the pattern reads code units: no `u` flag). */
+const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const ODD_BYTE = 'Not UTF-16 text: the file ends in half a character (an odd number of bytes). Export the charts as UTF-8.';
+
+/**
+ * Decoded UTF-16: NUL characters, and code units that are no text (a surrogate with no other
+ * half, as invalid as the same bytes in UTF-8: "J342" and half a character is no J3420), are
+ * reported at the first of each line; half a character at the end at the end.
+ */
+function fromText(text: string, oddByte: boolean): Decoded {
   const undecodable: Undecodable[] = [];
   let line = 1;
   let lineStart = 0;
-  let reported = false;
-  for (let i = text.indexOf('\0'); i >= 0; i = text.indexOf('\0', i + 1)) {
-    for (let j = text.indexOf('\n', lineStart); j >= 0 && j < i; j = text.indexOf('\n', lineStart)) {
-      line++;
-      lineStart = j + 1;
-      reported = false;
+  if (text.indexOf('\0') >= 0 || LONE.test(text)) {
+    let reported = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) {
+        line++;
+        lineStart = i + 1;
+        reported = false;
+        continue;
+      }
+      let bad: string | undefined;
+      if (c === 0) bad = NUL;
+      else if (c >= 0xd800 && c <= 0xdbff) {
+        const next = text.charCodeAt(i + 1);
+        if (next >= 0xdc00 && next <= 0xdfff) i++;
+        else bad = LONE_SURROGATE(c);
+      } else if (c >= 0xdc00 && c <= 0xdfff) bad = LONE_SURROGATE(c);
+      if (bad && !reported) {
+        undecodable.push({ line, column: i - lineStart + 1, message: bad });
+        reported = true;
+      }
     }
-    if (!reported) undecodable.push({ line, column: i - lineStart + 1, message: NUL });
-    reported = true;
+  }
+  if (oddByte) {
+    const last = text.lastIndexOf('\n');
+    const endLine = text.split('\n').length;
+    if (!undecodable.some((u) => u.line === endLine)) undecodable.push({ line: endLine, column: text.length - last, message: ODD_BYTE });
   }
   return { text, undecodable };
 }
