@@ -404,6 +404,28 @@ describe('what cannot be read is a chart-format finding, never a crash', () => {
     expect(n.findings[0]!.message).toMatch(/^Not a FHIR resource/);
   });
 
+  test('a resource type b12lint reads, misspelled in its case or spacing ("claim", "Claim ", "ExplanationofBenefit"), is an error at it, not passed over', () => {
+    for (const type of ['claim', 'Claim ', 'ExplanationofBenefit']) {
+      const r = adapt({
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [
+          { fullUrl: 'urn:uuid:p1', resource: { resourceType: 'Patient', id: 'p1' } },
+          { resource: { resourceType: type, id: 'C1', patient: { reference: 'urn:uuid:p1' } } },
+        ],
+      });
+      expect(r.findings.map((f) => [f.severity, f.pointer])).toEqual([['error', '/entry/1/resource/resourceType']]);
+      expect(r.findings[0]!.message).toContain('the resource is not read');
+    }
+    // A type b12lint does not read stays passed over, as before.
+    const other = adapt({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [{ resource: { resourceType: 'Patient', id: 'p1' } }, { resource: { resourceType: 'Coverage', id: 'v1' } }],
+    });
+    expect(other.findings).toEqual([]);
+  });
+
   test('a Bundle with no patient data says so instead of giving no chart silently', () => {
     const n = adapt({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Organization', id: 'o' } }] });
     expect(n.charts).toEqual([]);

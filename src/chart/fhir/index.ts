@@ -13,6 +13,9 @@ import type { ConceptMap } from './concept-map.js';
 import { groupByPatient } from './patient.js';
 import { ResourceIndex, type ExternalLookup, type NotReadLookup } from './refs.js';
 import { isObj, objects, text, typedId, type Entry, type Obj } from './types.js';
+import { MEDICATION_TYPES } from './medication.js';
+import { NOTE_TYPES } from './notes.js';
+import { shown } from './systems.js';
 import { pushAll } from '../../core/arrays.js';
 
 export function isFhirResource(value: unknown): value is Obj {
@@ -66,12 +69,46 @@ export interface FhirOptions {
 
 const OUTSIDE = (n: number): string => `${several(n, 'resource')} not linted, belonging to no chart`;
 
+/** The resource types b12lint reads, by their spelling in lower case without spaces. */
+const READ_TYPES = new Map(
+  [
+    'Bundle',
+    'Patient',
+    'Encounter',
+    'Claim',
+    'ExplanationOfBenefit',
+    'ClaimResponse',
+    'Condition',
+    'Procedure',
+    'Observation',
+    'Medication',
+    ...MEDICATION_TYPES,
+    ...NOTE_TYPES,
+  ].map((t) => [t.toLowerCase(), t]),
+);
+
+/**
+ * A resource whose `resourceType` is one b12lint reads, misspelled in case or spacing ("claim",
+ * "Claim ", "ExplanationofBenefit"): an error at it, since its lines would be passed over with
+ * the types b12lint does not read (a security review). FHIR resource types are case-sensitive.
+ */
+function misspelledType(e: Entry, p: ChartProblems): boolean {
+  const meant = READ_TYPES.get(e.type.replace(/\s+/g, '').toLowerCase());
+  if (meant === undefined || meant === e.type) return false;
+  p.add(
+    `${e.ptr}/resourceType`,
+    `\`resourceType\` "${shown(e.type)}" is not "${meant}" (FHIR resource types are written exactly, in their case and with no spaces): the resource is not read.`,
+  );
+  return true;
+}
+
 /** Charts from resources, one per patient; resources of a chart's kind that belong to none are reported. */
 export function adaptFhirEntries(entries: readonly Entry[], options: FhirOptions): AdaptResult {
   const p = new ChartProblems();
   const index = new ResourceIndex(options.external, options.notRead);
   const kept: Entry[] = [];
   for (const e of entries) {
+    if (misspelledType(e, p)) continue;
     if (index.add(e))
       p.add(e.ptr, `${typedId(e) ?? e.fullUrl} appears more than once in this ${options.where}: only the first is read.`, 'warning');
     else kept.push(e);
