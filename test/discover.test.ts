@@ -110,17 +110,28 @@ test("b12lint's own outputs (exclude) are left out whole and in any case, even w
   );
 });
 
-test('a folder left out (the cache folder, excludeFolders) gives none of its files to a walk or a glob, in any case', async () => {
-  const s = tree();
-  const all = relative(s, await discover(['.'], { cwd: s.dir }));
-  expect(all.some((f) => f.startsWith('vis/'))).toBe(true);
-  const found = relative(s, await discover(['.'], { cwd: s.dir, excludeFolders: [join(s.dir, 'VIS')] }));
-  expect(found.filter((f) => f.startsWith('vis/'))).toEqual([]);
-  // (A link elsewhere to a file in it is its own path, linted: only the folder's own paths are left out.)
-  expect(found).toEqual(expect.arrayContaining(all.filter((f) => !f.startsWith('vis/'))));
-  await expect(discover(['vis/*.JSON'], { cwd: s.dir, excludeFolders: [join(s.dir, 'vis')] })).rejects.toThrow(
-    'no files match "vis/*.JSON"',
+test('the cache folder (cacheFolder): its own file (in exclude) is left out; a chart file in it that a walk, a glob or a name reaches refuses the run, in any case', async () => {
+  const s = newScratch();
+  mkdirSync(join(s.dir, 'charts', 'cc'), { recursive: true });
+  s.write('charts/a.yaml', '{}');
+  s.write('charts/cc/cache.json', '{}');
+  const own = { exclude: [join(s.dir, 'charts', 'cc', 'cache.json')] };
+  expect(relative(s, await discover(['charts'], { cwd: s.dir, ...own, cacheFolder: join(s.dir, 'charts', 'CC') }))).toEqual([
+    'charts/a.yaml',
+  ]);
+  s.write('charts/cc/p.yaml', '{}');
+  const refused =
+    'the cache folder "charts/CC" (--cache-location) holds chart files this run was asked to lint ("charts/cc/p.yaml"); a run never lints its cache folder';
+  for (const input of ['charts', 'charts/**/*.yaml', 'charts/cc/p.yaml'])
+    await expect(discover([input], { cwd: s.dir, ...own, cacheFolder: join(s.dir, 'charts', 'CC') })).rejects.toThrow(refused);
+  // The cache folder holding the charts' folder: every chart in it is named, by count past the first.
+  await expect(discover(['charts'], { cwd: s.dir, ...own, cacheFolder: s.dir })).rejects.toThrow(
+    'the cache folder "." (--cache-location) holds chart files this run was asked to lint ("charts/a.yaml" and 1 more)',
   );
+  // What the ignore list leaves out the run was not asked to lint.
+  expect(
+    relative(s, await discover(['charts'], { cwd: s.dir, ...own, ignore: ['cc/'], cacheFolder: join(s.dir, 'charts', 'cc') })),
+  ).toEqual(['charts/a.yaml']);
 });
 
 test('a folder walked in the order of its names (a folder name with the separator after it) lists its files as their whole paths sort: 40 random trees', async () => {

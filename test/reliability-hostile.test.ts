@@ -771,7 +771,7 @@ test('a bare scalar is a chart-format finding saying a chart was expected', () =
   expect(only(r.report, 'text.yaml').message).toMatch(/^Expected a chart .*; found the text "just a line of text"\.$/);
 });
 
-test('symbolic link loops end discovery: folders linked back are not walked, a file linked twice is linted once, a looping link is a read error', () => {
+test('symbolic link loops end discovery: folders linked back are not walked (each link an info), a file linked twice is linted once, a looping link is a read error', () => {
   const r = lintWith({}, [], (s) => {
     mkdirSync(join(s.dir, 'sub'));
     symlinkSync('..', join(s.dir, 'sub', 'up')); // two loops: the walk would grow exponentially
@@ -781,7 +781,13 @@ test('symbolic link loops end discovery: folders linked back are not walked, a f
     symlinkSync('../good.json', join(s.dir, 'sub', 'alias.json'));
   });
   expectRunWentOn(r);
-  expect(r.report.results.map((x) => x.file).sort()).toEqual(['dangling.json', 'good.json', 'self.json']);
+  expect(r.report.results.map((x) => x.file).sort()).toEqual(['dangling.json', 'good.json', 'self.json', 'sub/here', 'sub/up']);
+  for (const link of ['sub/here', 'sub/up'])
+    expect(only(r.report, link)).toMatchObject({
+      ruleId: 'read-error',
+      severity: 'info',
+      message: expect.stringMatching(/^A symbolic link to a folder: not followed/),
+    });
   expect(only(r.report, 'self.json')).toMatchObject({
     ruleId: 'read-error',
     message: 'Cannot read the file: too many symbolic links (a symbolic link loop).',

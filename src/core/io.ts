@@ -13,6 +13,7 @@
  * Every failure is an OutputError naming the file and the cause in words (exit 2); `ioCause`
  * puts any I/O failure in those words, for reads (read/bounded.ts) and writes alike.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import {
   type BigIntStats,
@@ -79,6 +80,57 @@ export function ioCause(err: unknown): string {
       return 'the file is a running program';
     default:
       return e?.code ?? (err instanceof Error ? err.message : String(err));
+  }
+}
+
+/**
+ * Whether a path names no file because a name in it is not UTF-8 text: Node.js reads a name such
+ * as Latin-1 `caf\xe9.yaml` with U+FFFD for the byte it cannot decode, and that path opens nothing.
+ * `name` when its last name is such a name, `folder` when a folder's above it is; undefined when
+ * neither is (or cannot be told). The folders are listed as bytes only here, on a path that failed.
+ */
+export function notUtf8Part(abs: string): 'name' | 'folder' | undefined {
+  if (!abs.includes('\ufffd')) return undefined;
+  let p = resolve(abs);
+  for (let last = true; dirname(p) !== p; last = false, p = dirname(p)) {
+    const name = basename(p);
+    if (!name.includes('\ufffd')) continue;
+    try {
+      if (readdirSync(dirname(p), { encoding: 'buffer' }).some((n) => !isUtf8(n) && n.toString('utf8') === name))
+        return last ? 'name' : 'folder';
+    } catch {
+      // Its folder cannot be listed either: a name further up may be the one.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why a chart file, or a folder a walk meets, cannot be read, in words, for its `read-error`:
+ * `permission denied`, `its name is not UTF-8 text, ...`.
+ */
+export function readCause(err: unknown, abs: string, kind: 'file' | 'folder'): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOENT': {
+      const part = notUtf8Part(abs);
+      if (part === 'name') return 'its name is not UTF-8 text, so b12lint cannot open it: rename it';
+      if (part === 'folder') return 'the name of a folder in its path is not UTF-8 text, so b12lint cannot open it: rename that folder';
+      return kind === 'file'
+        ? 'it no longer exists (deleted or moved after the run found it, or a symbolic link to nothing)'
+        : 'it no longer exists (deleted or moved after the run found it)';
+    }
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'this is a folder, not a file';
+    case 'ELOOP':
+      return 'too many symbolic links (a symbolic link loop)';
+    case 'ENAMETOOLONG':
+      return `its path is longer than the system allows (PATH_MAX): move ${kind === 'file' ? 'it' : 'its files'} to a shorter path`;
+    default:
+      return e?.code ?? String(err);
   }
 }
 

@@ -10,9 +10,9 @@ import type { Chart } from '../chart/model.js';
 import { toNative } from '../chart/write-native.js';
 import type { Finding } from '../finding.js';
 import { jsonSafe, yamlText } from '../core/printable.js';
-import { discover, displayPath } from './discover.js';
+import { discoverAll, displayPath } from './discover.js';
 import { lintInputs } from './lint-bulk.js';
-import { DEFAULT_MAX_FILE_SIZE, type ChartLinter } from './lint-file.js';
+import { DEFAULT_MAX_FILE_SIZE, unreachedOutcome, type ChartLinter } from './lint-file.js';
 import { findingsOf } from './spool.js';
 
 export const CONVERT_FORMATS = ['yaml', 'json'] as const;
@@ -34,7 +34,7 @@ export interface ConvertResult {
 
 /** Writes the charts of the inputs to `write`, one YAML document (or JSON array item) each. */
 export async function convert(inputs: readonly string[], options: ConvertOptions, write: (s: string) => void): Promise<ConvertResult> {
-  const files = await discover(inputs, { cwd: options.cwd });
+  const { files, unreached } = await discoverAll(inputs, { cwd: options.cwd });
   let charts = 0;
   const emit = (chart: Chart): void => {
     const native = toNative(chart);
@@ -55,7 +55,10 @@ export async function convert(inputs: readonly string[], options: ConvertOptions
     inputFormat: options.inputFormat,
     conceptMap: options.conceptMap,
   };
-  const outcomes = await lintInputs(files, (abs) => displayPath(abs, options.cwd), collector, lintOptions);
+  const display = (abs: string): string => displayPath(abs, options.cwd);
+  const outcomes = await lintInputs(files, display, collector, lintOptions);
+  // What the walk could not read or did not follow: said as a lint run says it.
+  for (const u of unreached) outcomes.push(unreachedOutcome(u, display(u.abs)));
   if (options.to === 'json') write(charts === 0 ? '[]\n' : '\n]\n');
   // A large Bulk export's findings are in a spool.
   const findings: ConvertResult['findings'] = [];

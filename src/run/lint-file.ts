@@ -21,10 +21,12 @@ import { DEFAULT_MAX_FILE_SIZE, type Bounded } from '../read/bounded.js';
 import { decode, type Decoded } from '../read/decode.js';
 import { formatOf, parseDecoded, TooManyValues, type ParseProblem, type SourceDoc, type SourceFormat } from '../read/parse.js';
 import type { ChartEntry } from '../report/types.js';
+import type { Unreached } from './discover.js';
 import type { Engine } from '../rules/engine.js';
 import { readChart, type Prefetched } from './prefetch.js';
 import { findingTexts, quotedStrings, sensitiveStrings, type KnownText } from '../report/redact.js';
 import { addTo, pushAll } from '../core/arrays.js';
+import { readCause } from '../core/io.js';
 
 export interface LintFileOptions {
   /** Largest file read whole, in bytes. */
@@ -79,21 +81,19 @@ export function fileFinding(ruleId: string, message: string, pos: Position = { l
   };
 }
 
-function describeErrno(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e.code) {
-    case 'ENOENT':
-      return 'it no longer exists (deleted or moved after the run found it, or a symbolic link to nothing)';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'this is a folder, not a file';
-    case 'ELOOP':
-      return 'too many symbolic links (a symbolic link loop)';
-    default:
-      return e.code ?? String(err);
-  }
+/**
+ * What a folder walk could not read or did not follow (discover.ts), as a file's outcome: a
+ * `read-error` at its path, standing for one chart that was not linted, as a file that cannot be
+ * read does.
+ */
+export function unreachedOutcome(u: Unreached, display: string): FileOutcome {
+  return {
+    file: display,
+    findings: [{ ...fileFinding(ENGINE_RULES.readError, u.message), severity: u.severity }],
+    charts: 1,
+    encounters: 0,
+    chartRefs: [],
+  };
 }
 
 const MB = 1024 * 1024;
@@ -155,7 +155,7 @@ export function lintRead(
     encounters: 0,
     chartRefs: [],
   });
-  if ('thrown' in read) return refused(`Cannot read the file: ${describeErrno(read.thrown)}.`);
+  if ('thrown' in read) return refused(`Cannot read the file: ${readCause(read.thrown, abs, 'file')}.`);
   const r = chartRead(read, options.maxFileSize);
   if ('deferred' in r) return undefined;
   if ('refused' in r) return refused(r.refused);

@@ -11,11 +11,13 @@ import { Engine } from '../rules/engine.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { countSeverities } from '../report/filter.js';
 import type { FileResult, Report, Summary } from '../report/types.js';
-import { discover, displayPath } from './discover.js';
+import { discoverAll, displayPath } from './discover.js';
+import { CACHE_FILE } from './cache.js';
+import { join } from 'node:path';
 import { sensitiveKey } from '../report/redact.js';
 import { lintInputs } from './lint-bulk.js';
 import { chartWorker, runPool } from './workers.js';
-import { compareFindings, DEFAULT_MAX_FILE_SIZE, inlineLimit, type FileOutcome } from './lint-file.js';
+import { compareFindings, DEFAULT_MAX_FILE_SIZE, inlineLimit, unreachedOutcome, type FileOutcome } from './lint-file.js';
 import { lintFiles, type Scheduled, type ScheduleOptions, type ScheduleStats } from './schedule.js';
 import type { Replayed } from './replay.js';
 import { inShard, type Shard } from './shard.js';
@@ -70,12 +72,14 @@ export interface RunResult {
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
-  const files = await discover(options.inputs, {
+  const cache = options.schedule?.cache?.location;
+  // The cache folder, wherever --cache-location puts it: its own file is no chart, and a chart in it refuses the run.
+  const exclude = [...(options.exclude ?? []), ...(cache !== undefined ? [join(cache, CACHE_FILE)] : [])];
+  const { files, unreached } = await discoverAll(options.inputs, {
     cwd: options.cwd,
     ignore: options.ignore ?? [],
-    ...(options.exclude?.length ? { exclude: options.exclude } : {}),
-    // The cache folder, wherever --cache-location puts it: its files are no charts.
-    ...(options.schedule?.cache ? { excludeFolders: [options.schedule.cache.location] } : {}),
+    ...(exclude.length ? { exclude } : {}),
+    ...(cache !== undefined ? { cacheFolder: cache } : {}),
   });
   const engine = new Engine(options.ruleset, { stats: options.stats ?? false });
   const lintOptions = {
@@ -116,7 +120,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
         {
           jobs: 1,
           ...schedule,
-          ...(whole && asked !== undefined ? { replay: asked } : {}),
+          // A run that met a place it could not read is never replayed: the same files, unchanged, could then hide a folder that became unreadable.
+          ...(whole && asked !== undefined && unreached.length === 0 ? { replay: asked } : {}),
           checkpoint: next,
           ...(options.signal ? { signal: options.signal } : {}),
         },
@@ -130,6 +135,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     },
     heavy && { limit: inlineLimit(), lint: heavy.lint },
   ).finally(() => heavy?.close());
+  for (const u of unreached) if (!shard || inShard(display(u.abs), shard)) outcomes.push(unreachedOutcome(u, display(u.abs)));
   // A Bulk export's patient linted by the chart worker: the run used a second thread. Its files
   // count with the single files (as in the report's summary), unless nothing was linted (a replay).
   if (heavy?.used() && stats) stats.threads = Math.max(stats.threads, 2);
