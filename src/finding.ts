@@ -35,7 +35,7 @@ export const ENGINE_RULE_INFO: readonly { id: string; severity: Severity; title:
     id: ENGINE_RULES.readError,
     severity: 'error',
     title: 'Chart file cannot be read',
-    docs: 'The file could not be read (permissions, size limit), so its charts were not linted.',
+    docs: 'The file, or a folder of a folder walk, could not be read (permissions, size limit, a path over PATH_MAX, a name that is not UTF-8 text), so its charts were not linted. As an info: a symbolic link to a folder, which a folder walk does not follow.',
   },
   {
     id: ENGINE_RULES.internalError,
