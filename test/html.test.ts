@@ -188,6 +188,33 @@ describe('html formatter', () => {
     expect(data.context).toEqual([0]);
   });
 
+  test("a file of several charts (a YAML stream): the lines around a finding stop at its own chart's bounds, never another patient's", () => {
+    const asked: number[][] = [];
+    const sources: SourceLines = (_file, lines) => {
+      asked.push([...lines].sort((a, b) => a - b));
+      return new Map([...lines].map((n) => [n, `line ${n}`]));
+    };
+    const r = report([{ file: 'stream.yaml', findings: [finding({ line: 8 }), finding({ line: 6 })] }]);
+    r.results[0]!.charts = [
+      { chartId: 'OTHER', line: 1, column: 1, pointer: '' },
+      { chartId: 'C2', line: 8, column: 1, pointer: '' },
+    ];
+    html(r, { ...OPTIONS, sources });
+    // Line 8 begins chart C2: nothing of chart OTHER above it; line 6 (in OTHER) stops at line 7.
+    expect(asked).toEqual([[4, 5, 6, 7, 8, 9, 10]]);
+    const one = report([{ file: 'stream.yaml', findings: [finding({ line: 8 })] }]);
+    one.results[0]!.charts = r.results[0]!.charts;
+    const only: number[][] = [];
+    html(one, {
+      ...OPTIONS,
+      sources: (_f, lines) => {
+        only.push([...lines].sort((a, b) => a - b));
+        return new Map();
+      },
+    });
+    expect(only).toEqual([[8, 9, 10]]);
+  });
+
   test('redacted: no chart lines, whatever the sources, and the page says so', () => {
     let called = false;
     const sources: SourceLines = () => {

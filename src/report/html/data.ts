@@ -107,12 +107,35 @@ export function clipLine(text: string, columns: readonly number[]): string {
   return `${windows[0]![0] > 0 ? '…' : ''}${parts.join(' … ')}${windows[windows.length - 1]![1] < text.length ? '…' : ''}`;
 }
 
-/** The lines to show (with the columns of the findings on each), `context` lines either side of each finding. */
-function linesAround(findings: readonly Finding[], context: number): Map<number, number[]> {
+/**
+ * The lines to show (with the columns of the findings on each), `context` lines either side of
+ * each finding, within the finding's own chart: in a file of several charts (a YAML stream, a
+ * JSON list) the lines around a finding may be another patient's (a security review), so the
+ * window stops at the line before the next chart begins and at its own chart's first line.
+ */
+function linesAround(findings: readonly Finding[], context: number, charts: readonly { line?: number }[]): Map<number, number[]> {
+  const starts = charts
+    .map((c) => c.line)
+    .filter((l): l is number => l !== undefined && Number.isInteger(l) && l >= 1)
+    .sort((a, b) => a - b);
   const columns = new Map<number, number[]>();
   for (const f of findings) {
     if (!Number.isInteger(f.line) || f.line < 1) continue; // a report from elsewhere may hold anything
-    for (let l = Math.max(1, f.line - context); l <= f.line + context; l++) {
+    let from = Math.max(1, f.line - context);
+    let to = f.line + context;
+    if (starts.length > 1) {
+      // The first chart that begins after the finding's line (a binary search: a file may hold thousands).
+      let lo = 0;
+      let hi = starts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (starts[mid]! <= f.line) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < starts.length) to = Math.min(to, starts[lo]! - 1);
+      if (lo > 0) from = Math.max(from, starts[lo - 1]!);
+    }
+    for (let l = from; l <= to; l++) {
       if (!columns.has(l)) columns.set(l, []);
     }
     columns.get(f.line)!.push(f.column);
@@ -163,7 +186,7 @@ export function htmlData(report: Report, options: FormatOptions): HtmlData {
       }
       findings.push(row);
     }
-    const wanted = linesAround(r.findings, context[file]!);
+    const wanted = linesAround(r.findings, context[file]!, r.charts ?? []);
     const got = readLines?.(r.file, new Set(wanted.keys()));
     if (!got || got.size === 0) continue;
     const lines: Record<number, string> = {};
