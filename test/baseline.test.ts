@@ -76,6 +76,31 @@ describe('--update-baseline', () => {
   });
 });
 
+describe('what was not read is never baselined', () => {
+  test('a chart not evaluated, a key given twice and a file that comes in empty are never recorded nor hidden; a file-level format finding hides no other', () => {
+    const w = workspace();
+    const dx = Array.from({ length: 1001 }, () => ({ code: 'I10' }));
+    writeFileSync(w.chart('big.json'), JSON.stringify({ chartId: 'BIG', encounters: [{ id: 'E1', date: '2026-10-01', diagnoses: dx }] }));
+    writeFileSync(w.chart('dup.yaml'), 'chartId: DUP\nencounters:\n  - id: E1\n    date: 2026-10-01\n    services: []\n    services: []\n');
+    const r = w.lint('charts', '--update-baseline', '--baseline', 'known.json');
+    expect(r.code).toBe(1);
+    const recorded = readFileSync(join(w.dir, 'known.json'), 'utf8');
+    expect(recorded).not.toContain('charts/big.json');
+    expect(recorded).not.toContain('charts/dup.yaml');
+    const again = w.json('charts', '--baseline', 'known.json');
+    const unread = findingsOf(again).filter((f) => f.file === 'charts/big.json' || f.file === 'charts/dup.yaml');
+    expect(unread.map((f) => [f.file, f.ruleId])).toEqual([
+      ['charts/big.json', 'chart-format'],
+      ['charts/dup.yaml', 'chart-format'],
+    ]);
+    // The file later comes in empty: an error of its own, whatever the baseline holds.
+    writeFileSync(w.chart('dup.yaml'), '');
+    const empty = w.lint('charts', '--baseline', 'known.json', '-f', 'json');
+    expect(empty.code).toBe(1);
+    expect(findingsOf(JSON.parse(empty.stdout) as Report).filter((f) => f.file === 'charts/dup.yaml')).toHaveLength(1);
+  });
+});
+
 describe('--baseline', () => {
   test('survives a two-line shift of the export, and still catches a new finding', () => {
     const w = workspace();

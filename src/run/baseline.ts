@@ -7,8 +7,8 @@
  *
  * Scope: a run judges only the entries of the files it linted, and of files that no longer exist
  * (in a sharded run, those whose path falls in its shard); the entries of other files are kept as
- * they are. Files that cannot be read or parsed, and b12lint's own failures, are never baselined:
- * they would hide a whole file.
+ * they are. Files that cannot be read or parsed, the parts of a file that were not read, and
+ * b12lint's own failures, are never baselined: they would hide what was not read.
  */
 import { existsSync } from 'node:fs';
 import { DEFAULT_MAX_FILE_SIZE, readSideInput, SideInputError } from '../read/bounded.js';
@@ -23,6 +23,29 @@ import { inShard, type Shard } from './shard.js';
 export const DEFAULT_BASELINE = 'b12lint-baseline.json';
 const FORMAT_VERSION = 1;
 const NEVER_BASELINED: ReadonlySet<string> = new Set([ENGINE_RULES.parseError, ENGINE_RULES.readError, ENGINE_RULES.internalError]);
+
+/**
+ * `chart-format` findings that say part of a file was not read: a chart not evaluated (a list
+ * over the bound), the value a key given twice shadowed, what a YAML merge key would bring in, an
+ * empty file, a note cut at its bound, findings beyond a file's budget. Baselined, one would hide
+ * whatever the unread part comes to hold (a security review: a baselined duplicate key hid claim
+ * lines added to the list it shadows, and a file that later came in empty). Their messages are
+ * b12lint's own (src/run/lint-file.ts, src/read/parse.ts, src/chart/note-limit.ts).
+ */
+const UNREAD: readonly RegExp[] = [
+  /^The chart was not evaluated: /,
+  /^Duplicate key: /,
+  /^[\d,]+ more keys given twice are not listed\.$/,
+  /^YAML merge key `<<`: /,
+  /^The file is empty: /,
+  /^The note is [\d,]+ characters long: only its first /,
+  /^[\d,]+ more findings in this file are not listed: /,
+];
+
+/** A finding a baseline never records nor hides: the file, or a part of it, was not read. */
+function neverBaselined(f: { ruleId: string; message: string }): boolean {
+  return NEVER_BASELINED.has(f.ruleId) || (f.ruleId === ENGINE_RULES.chartFormat && UNREAD.some((re) => re.test(f.message)));
+}
 
 export class BaselineError extends Error {}
 
@@ -88,7 +111,7 @@ export function serializeBaseline(entries: readonly BaselineEntry[]): string {
 export function entriesOf(report: Report): BaselineEntry[] {
   return report.results.flatMap((r) =>
     r.findings
-      .filter((f) => !NEVER_BASELINED.has(f.ruleId))
+      .filter((f) => !neverBaselined(f))
       .map((f) => {
         const e: BaselineEntry = { file: r.file } as BaselineEntry;
         if (f.chartId !== undefined) e.chartId = f.chartId;
@@ -121,7 +144,7 @@ export function applyBaseline(
   for (const e of judged) remaining.set(keyOf(e), (remaining.get(keyOf(e)) ?? 0) + 1);
   let suppressed = 0;
   const filtered = keepFindings(report, (f, file) => {
-    if (NEVER_BASELINED.has(f.ruleId)) return true;
+    if (neverBaselined(f)) return true;
     const k = identityKey(file, f.fingerprint);
     const n = remaining.get(k) ?? 0;
     if (n === 0) return true;

@@ -76,7 +76,12 @@ export function fileFinding(ruleId: string, message: string, pos: Position = { l
     line: pos.line,
     column: pos.column,
     pointer,
-    fingerprint: fingerprintOf({ ruleId, pointer }),
+    // A file's own format findings (no chart, no element) differ by what they say: one
+    // fingerprint for them all let a baselined one hide another (a security review).
+    fingerprint: fingerprintOf(
+      { ruleId, pointer },
+      ruleId === ENGINE_RULES.chartFormat && pointer === '' ? `file:${message.replace(/[\d,.]+/g, '#')}` : undefined,
+    ),
     evidence: [],
   };
 }
