@@ -62,6 +62,20 @@ describe('code normalization', () => {
   });
 });
 
+describe('list keys written another way', () => {
+  test('"Services", "service", "services " or a zero-width space in the key is an error at that key, never a claim line passed over; a chart as the format writes it has none', () => {
+    for (const key of ['Services', 'service', 'services ', 'services\u200b', 'SERVICES']) {
+      const r = adaptChart({ chartId: 'C', encounters: [{ id: 'E1', date: '2026-10-01', [key]: [{ code: 'J3420' }] }] }, '');
+      expect(r.findings.map((f) => [f.pointer, f.severity])).toEqual([[`/encounters/0/${key}`, 'error']]);
+      expect(r.findings[0]!.message).toContain('is not `services`');
+    }
+    const labs = adaptChart({ chartId: 'C', encounters: [{ id: 'E1', date: '2026-10-01' }], Labs: [] }, '');
+    expect(labs.findings.map((f) => f.pointer)).toEqual(['/Labs']);
+    const fine = adaptChart({ chartId: 'C', encounters: [{ id: 'E1', date: '2026-10-01', services: [{ code: 'J3420' }], extra: 1 }] }, '');
+    expect(fine.findings).toEqual([]);
+  });
+});
+
 describe('diagnosis pointers', () => {
   const chart = (pointers: unknown) =>
     adaptChart(

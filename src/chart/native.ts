@@ -100,6 +100,7 @@ function str(v: unknown): string | undefined {
 function list(obj: Obj, key: string, ptr: string, p: ChartProblems, required = false): unknown[] {
   const v = obj[key];
   if (v === undefined || v === null) {
+    if (v === undefined) nearMissKey(obj, key, ptr, p);
     if (required) p.add(ptr, `Missing \`${key}\`: expected a list.`);
     return [];
   }
@@ -108,6 +109,33 @@ function list(obj: Obj, key: string, ptr: string, p: ChartProblems, required = f
     return [];
   }
   return v;
+}
+
+/** A key as it may be mistyped: case, spaces, underscores, hyphens and invisible characters aside. */
+function looseKey(k: string): string {
+  return k
+    .normalize('NFKC')
+    .replace(/[\p{Cf}\p{Z}\s_-]/gu, '')
+    .toLowerCase();
+}
+
+/**
+ * A list key the object lacks, written another way ("Services", "services " with a space,
+ * "service", a zero-width space in it): an error at that key, since the list it holds (a claim's
+ * lines) would be passed over with the fields b12lint does not know (a security review). Looked
+ * for only where the key is missing, so a chart as the format writes it costs nothing.
+ */
+function nearMissKey(obj: Obj, key: string, ptr: string, p: ChartProblems): void {
+  const want = looseKey(key);
+  const one = key === 'diagnoses' ? 'diagnosis' : key.slice(0, -1);
+  for (const k of Object.keys(obj)) {
+    const loose = looseKey(k);
+    if (k === key || (loose !== want && loose !== one)) continue;
+    p.add(
+      `${ptr}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      `Key ${quotedText(k)} is not \`${key}\` (keys are written exactly as the format names them): what it holds is not read.`,
+    );
+  }
 }
 
 function enumValue<T extends string>(v: unknown, allowed: readonly T[], fallback: T, ptr: string, what: string, p: ChartProblems): T {
