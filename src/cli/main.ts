@@ -736,20 +736,28 @@ export async function main(argv: readonly string[], givenIo?: Io): Promise<numbe
   }
 }
 
-/** Commander's own output: help and version to stdout, its errors to stderr as b12lint's, printable. */
+/**
+ * Commander's one line break of its own in an error message: the suggestion it adds at the end
+ * (`\n(Did you mean --fail-on?)`), which names only b12lint's own options and commands.
+ */
+const COMMANDER_SUGGESTION = /\n\(Did you mean (?:one of )?[\w ,-]+\?\)$/;
+
+/**
+ * Commander's own output: help and version to stdout, its errors to stderr as b12lint's, printable.
+ * An error message quotes what the user typed (`unknown option '--x'`), and that text may be a file
+ * name a shell glob picked up, line feeds and all (`--x\n::error::...`): the whole message is one
+ * line with its line feeds escaped, and only Commander's suggestion keeps a line of its own.
+ */
 function commanderOutput(io: Io): OutputConfiguration {
   return {
     writeOut: (s) => io.stdout(s),
     writeErr: (s) => io.stderr(s),
-    outputError: (s, write) =>
-      write(
-        `b12lint: ${s
-          .replace(/^error: /, '')
-          .replace(/\n$/, '')
-          .split('\n')
-          .map(printable)
-          .join('\n')}\n`,
-      ),
+    outputError: (s, write) => {
+      const text = s.replace(/^error: /, '').replace(/\n$/, '');
+      const hint = COMMANDER_SUGGESTION.exec(text)?.[0] ?? '';
+      const message = text.slice(0, text.length - hint.length);
+      write(`b12lint: ${printable(message)}${hint ? `\n${printable(hint.slice(1))}` : ''}\n`);
+    },
   };
 }
 

@@ -194,6 +194,32 @@ describe('messages on stderr', () => {
     expect(unsafeLines(merge.stderr)).toEqual([]);
   });
 
+  test("an option's text with line feeds (a file name a shell glob made an option) is quoted on one line", () => {
+    const { dir } = scratch();
+    // `b12lint *.yaml` in a folder where someone dropped a file with this name.
+    const name = '--x\n::error file=p.yaml,line=1::Chart verified OK\r\n::stop-commands::abc.yaml';
+    const unknown = cli([name, 'p.yaml'], { cwd: dir });
+    expect(unknown).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "b12lint: unknown option '--x\\n::error file=p.yaml,line=1::Chart verified OK\\r\\n::stop-commands::abc.yaml'\n",
+    });
+    // A value Commander checks itself (a choice), and one written `--option=value`.
+    const choice = cli(['convert', '--to', 'yaml\n::error::bad\r', 'p.yaml'], { cwd: dir });
+    expect(choice.code).toBe(2);
+    expect(choice.stderr).toBe(
+      "b12lint: option '--to <format>' argument 'yaml\\n::error::bad\\r' is invalid. Allowed choices are yaml, json.\n",
+    );
+    const joined = cli(['--fial-on=x\n::warning::y'], { cwd: dir });
+    expect(joined).toEqual({ code: 2, stdout: '', stderr: "b12lint: unknown option '--fial-on=x\\n::warning::y'\n" });
+    // Commander's suggestion keeps its own line: it names only b12lint's options, never the user's text.
+    const near = cli(['--quie\r'], { cwd: dir });
+    expect(near.stderr).toBe("b12lint: unknown option '--quie\\r'\n(Did you mean --quiet?)\n");
+    // A user's text that looks like the suggestion stays inside the quoted line.
+    const lookalike = cli(['--zz\n(Did you mean --fail-on?)'], { cwd: dir });
+    expect(lookalike.stderr).toBe("b12lint: unknown option '--zz\\n(Did you mean --fail-on?)'\n");
+  });
+
   test('b12lint test: case names, chart ids and messages of the test charts are escaped', () => {
     const { dir } = scratch();
     writeFileSync(join(dir, FORGED_NAME), escapedJson(hostileChart({ usable: true })));
