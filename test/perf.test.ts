@@ -4,6 +4,7 @@
  * the progress bar stays off pipes and CI, and --stats goes to stderr only.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { scratches } from './helpers/scratch.js';
@@ -12,6 +13,7 @@ import { progressAllowed, progressLine, ProgressBar } from '../src/run/progress.
 import { setupRuleset } from '../src/run/setup.js';
 import { SignatureShare } from '../src/run/prefetch.js';
 import { signatureOf } from '../src/run/signature.js';
+import { poolPlan } from '../src/run/workers.js';
 
 const scratch = scratches('b12lint-perf-');
 
@@ -111,6 +113,28 @@ describe('--jobs', () => {
     for (let i = 0; i < 4; i++) cpSync('fixtures/charts/p-0001.yaml', join(dir, `p${i}.yaml`));
     const two = cli([dir, '--jobs', '2', '--stats'], { env: { ...WORKERS, B12LINT_PREFETCH_THRESHOLD: '1' } });
     expect(two.stderr).toContain('linted in 2 threads');
+  });
+
+  test('--jobs above the cores starts no more workers than cores and batches: the same report, never an internal error', () => {
+    const one = cli([...INPUTS, '--jobs', '1', '-f', 'json'], { env: WORKERS });
+    for (const jobs of ['300', '99999999999']) {
+      const many = cli([...INPUTS, '--jobs', jobs, '-f', 'json', '--stats'], { env: WORKERS });
+      expect(many.stderr).not.toContain('internal error');
+      expect(many.code).toBe(one.code);
+      expect(many.stdout).toBe(one.stdout);
+      const threads = Number(/linted in (\d+) threads/.exec(many.stderr)?.[1]);
+      expect(threads).toBeGreaterThanOrEqual(2);
+      expect(threads).toBeLessThanOrEqual(availableParallelism() + 1);
+    }
+  });
+
+  test('poolPlan: workers at most jobs - 1, the cores and the batches; batches sized for the threads that run', () => {
+    expect(poolPlan(6000, 99999999999, 2)).toEqual({ size: 64, workers: 2 });
+    expect(poolPlan(6000, 300, 2)).toEqual(poolPlan(6000, 3, 2));
+    expect(poolPlan(6000, 2, 8)).toEqual({ size: 64, workers: 1 });
+    expect(poolPlan(6000, 1, 8).workers).toBe(0);
+    expect(poolPlan(3, 16, 64)).toEqual({ size: 1, workers: 3 });
+    expect(poolPlan(0, 16, 64).workers).toBe(0);
   });
 
   test('--jobs takes a whole number of at least 1', () => {

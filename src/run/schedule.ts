@@ -29,7 +29,7 @@ import { lintLineText, lintNdjsonStream, streamable, streamThreshold } from './l
 import { Prefetch, prefetchThreshold, signInThread, type Prefetched, type SpareReader } from './prefetch.js';
 import type { ProgressSink } from './progress.js';
 import type { RulesetSpec } from './setup.js';
-import { lineWorker, lintInWorkers, runPool, workerThreshold, type FileTask } from './workers.js';
+import { lineWorker, lintInWorkers, poolPlan, runPool, workerThreshold, type FileTask } from './workers.js';
 
 export interface ScheduleOptions {
   /**
@@ -285,7 +285,7 @@ export async function lintFiles(
       linted.forEach((o, k) => {
         outcomes[todo[k]!] = o;
       });
-      stats.threads = options.jobs;
+      stats.threads = 1 + poolPlan(todo.length, options.jobs).workers;
     } else {
       const ahead = readAhead
         ? new Prefetch(

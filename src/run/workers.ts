@@ -7,6 +7,7 @@
  * A small pool of our own: one task kind, ordered results and a start-up check are all it needs,
  * which a general pool library (piscina, workerpool) would add a dependency for, not code.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Chart } from '../chart/model.js';
 import type { UnlocatedFinding } from '../finding.js';
@@ -85,6 +86,20 @@ export function runPool(
     ...(signal ? { signal } : {}),
     ...(engine.stats ? { ruleStats: engine.stats } : {}),
   };
+}
+
+/**
+ * How a pool of `jobs` threads shares `files` files out: the batch size, and the workers it starts,
+ * at most `jobs - 1`, the machine's cores and the batches. `--jobs` is the user's number (as large
+ * as 15 digits): threads beyond the cores only take memory and time from each other (`--jobs 300` on
+ * two cores took minutes and gigabytes, and the thread that hears Ctrl-C waited behind them), and a
+ * worker with no batch would only start and stop.
+ */
+export function poolPlan(files: number, jobs: number, cores: number = availableParallelism()): { size: number; workers: number } {
+  const threads = 1 + Math.max(0, Math.min(jobs - 1, cores));
+  // Batches small enough to balance the load, large enough that messages cost little.
+  const size = Math.max(1, Math.min(64, Math.ceil(files / (threads * 16))));
+  return { size, workers: Math.min(threads - 1, Math.ceil(files / size)) };
 }
 
 /** Starts a worker and waits for its ruleset; rejects when it cannot set up the same one. */
@@ -179,7 +194,7 @@ function drain(
 }
 
 /**
- * Lints the files with `jobs - 1` worker threads and this thread (which starts at once, while
+ * Lints the files with up to `jobs - 1` worker threads (poolPlan) and this thread (which starts at once, while
  * the workers are still setting up their rulesets); outcomes come back in the order of `files`.
  * A worker that cannot start, or stops, leaves its batches to the others.
  */
@@ -198,8 +213,7 @@ export async function lintInWorkers(
     signal?: AbortSignal;
   },
 ): Promise<FileOutcome[]> {
-  // Batches small enough to balance the load, large enough that messages cost little.
-  const size = Math.max(1, Math.min(64, Math.ceil(files.length / (options.jobs * 16))));
+  const { size, workers } = poolPlan(files.length, options.jobs);
   const batches: FileTask[][] = [];
   for (let i = 0; i < files.length; i += size) batches.push(files.slice(i, i + size));
   const results: (FileOutcome[] | undefined)[] = new Array(batches.length);
@@ -211,7 +225,7 @@ export async function lintInWorkers(
 
   const started: Worker[] = [];
   let stopped = false; // the run ended (or was stopped: Ctrl-C) before a worker was ready
-  const workersDone = Array.from({ length: options.jobs - 1 }, async () => {
+  const workersDone = Array.from({ length: workers }, async () => {
     let w: Worker;
     try {
       w = await startWorker(options);
