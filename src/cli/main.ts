@@ -567,16 +567,25 @@ async function convertCommand(paths: string[], opts: ConvertOpts, io: Io): Promi
   const problems = new Problems();
   const config = path ? loadConfig(path, problems) : undefined;
   problems.throwIfAny();
-  const result = await convert(
-    paths,
-    {
-      ...inputOptions(opts, config, io),
-      cwd: io.cwd,
-      to: opts.to as ConvertFormat,
-      ...(maxFileSizeMb ? { maxFileSize: maxFileSizeMb * 1024 * 1024 } : {}),
-    },
-    io.stdout,
-  );
+  let result: Awaited<ReturnType<typeof convert>>;
+  try {
+    result = await convert(
+      paths,
+      {
+        ...inputOptions(opts, config, io),
+        cwd: io.cwd,
+        to: opts.to as ConvertFormat,
+        ...(maxFileSizeMb ? { maxFileSize: maxFileSizeMb * 1024 * 1024 } : {}),
+        ...(io.signal ? { signal: io.signal } : {}),
+      },
+      io.stdout,
+    );
+  } catch (err) {
+    // Stopped by Ctrl-C or `kill` (signals.ts): the charts written so far are not all of them.
+    if (!(err instanceof Interrupted)) throw err;
+    say(io, `${err.message}; the output is incomplete`);
+    return err.exitCode;
+  }
   for (const { file, finding: f } of result.findings)
     io.stderr(`${placed(file, f.line, f.column)}: ${printable(`${f.severity}: ${f.message} (${f.ruleId})`)}\n`);
   return result.findings.some((f) => f.finding.severity === 'error') ? 1 : 0;
@@ -723,7 +732,10 @@ export async function main(argv: readonly string[], givenIo?: Io): Promise<numbe
     if (!watch) return code;
     // A signal that came while this thread was busy at the end of the run waits in the event loop:
     // heard now, before its handler goes (removed first, the signal was lost and the run exited 0).
-    await new Promise((resolve) => setImmediate(resolve));
+    // It is read in the loop's poll phase, which one setImmediate can come before (the run ended in
+    // an I/O callback, and the signal came after the loop last polled): two of them always have a
+    // poll phase between them.
+    await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
     const reason: unknown = watch.signal.aborted ? watch.signal.reason : undefined;
     // (A run the signal stopped has said so already, and returns its exit code.)
     if (reason instanceof Interrupted && code !== reason.exitCode) {

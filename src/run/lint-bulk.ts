@@ -120,7 +120,7 @@ function emptyOutcome(file: string): FileOutcome {
  * not at all.
  */
 /** How long a run lints between two turns of the event loop (Ctrl-C, progress), in ms. */
-const YIELD_MS = 20;
+export const YIELD_MS = 20;
 
 export async function lintInputs(
   paths: readonly string[],
@@ -135,6 +135,11 @@ export async function lintInputs(
    */
   singles?: (files: readonly string[], next: () => Promise<void>, whole: boolean) => Promise<FileOutcome[]>,
   heavy?: HeavyCharts,
+  /**
+   * Awaited at each checkpoint (between two files, every so many patients of a Bulk export), before
+   * the signal is looked at: `convert` writes there the charts read since the last one.
+   */
+  between?: () => Promise<void>,
 ): Promise<FileOutcome[]> {
   const all = partitionInputs(paths, options.inputFormat ?? 'auto');
   const folder = (abs: string): string => display(dirname(abs));
@@ -150,6 +155,7 @@ export async function lintInputs(
   // one per file, which the profile of 20,000 small charts put at a tenth of the run.
   let yielded = performance.now();
   const next = async (): Promise<void> => {
+    await between?.();
     if (!signal) return;
     signal.throwIfAborted();
     if (performance.now() - yielded < YIELD_MS) return;

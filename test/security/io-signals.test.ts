@@ -3,11 +3,11 @@
  * or 143, the one line that says so, no report and nothing left behind: with --jobs workers, with
  * a second thread reading the files ahead, with the cache, with findings spooled to disk (a streamed NDJSON file, a FHIR Bulk export), with a
  * large file linted by a worker thread while the main thread waits, and while a FIFO report waits
- * for its reader. (That the main thread never spends long on one piece of work is the design:
+ * for its reader. `convert` stops the same way (security review 27, #12), its output cut short. (That the main thread never spends long on one piece of work is the design:
  * src/run/schedule.ts; how soon a run ends is measured, not asserted.)
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, hasFileOpenUnder, ROOT, seenAtWork } from '../helpers/cli.js';
@@ -202,4 +202,85 @@ test('a signal that comes as the run ends is not lost: exit 130, and a line that
     stderr = e.stderr.toString();
   }
   expect({ code, stderr }).toEqual({ code: 130, stderr: 'b12lint: interrupted by SIGINT as the run ended\n' });
+});
+
+/**
+ * `convert` on a file of `n` charts, its output to a file: stopped by `signal` once it has written
+ * some of it. Its exit code, its stderr, and how many charts the output holds.
+ */
+async function stopConvert(
+  s: Scratch,
+  input: string,
+  signal: 'SIGINT' | 'SIGTERM',
+  env: Record<string, string> = {},
+): Promise<Stopped & { written: number }> {
+  const outPath = join(s.dir, 'out.yaml');
+  const out = openSync(outPath, 'w');
+  const child = spawn(process.execPath, [BIN, '--no-config-lookup', 'convert', input], {
+    cwd: s.dir,
+    stdio: ['ignore', out, 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  closeSync(out);
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const writing = await seenAtWork(child, () => statSync(outPath).size > 0);
+  if (!writing) throw new Error(`convert was never seen writing (it ended first?):\n${stderr}`);
+  child.kill(signal);
+  const code = await exited;
+  const written = (readFileSync(outPath, 'utf8').match(/^chartId: /gm) ?? []).length;
+  return { code, stderr, written };
+}
+
+describe('convert hears SIGINT and SIGTERM: it stops, says its output is incomplete, and exits 130 or 143', () => {
+  const N = 20_000;
+  const lines = (): string => `${Array.from({ length: N }, (_, i) => JSON.stringify(chart(`V-${i}`))).join('\n')}\n`;
+
+  test('SIGINT while a streamed NDJSON file is converted', async () => {
+    const s = folder();
+    writeFileSync(join(s.dir, 'charts.ndjson'), lines());
+    const r = await stopConvert(s, 'charts.ndjson', 'SIGINT', { B12LINT_STREAM_THRESHOLD: '0' });
+    expect([r.code, r.stderr]).toEqual([130, 'b12lint: interrupted by SIGINT; the output is incomplete\n']);
+    // Stopped before the end: converting all of them takes seconds, well after the first was written.
+    expect(r.written).toBeLessThan(N);
+  });
+
+  test('SIGTERM while the charts of a JSON file read whole are written', async () => {
+    const s = folder();
+    writeFileSync(join(s.dir, 'charts.json'), JSON.stringify(Array.from({ length: N }, (_, i) => chart(`W-${i}`))));
+    const r = await stopConvert(s, 'charts.json', 'SIGTERM');
+    expect([r.code, r.stderr]).toEqual([143, 'b12lint: interrupted by SIGTERM; the output is incomplete\n']);
+    expect(r.written).toBeLessThan(N);
+  });
+
+  test('a signal that comes as convert writes its last line is not lost: exit 130', () => {
+    const s = folder();
+    s.write('one.json', JSON.stringify(chart('SIG-END')));
+    let code = 0;
+    let stderr = '';
+    try {
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          join(ROOT, 'test', 'helpers', 'signal-at-write.mjs'),
+          BIN,
+          '--no-config-lookup',
+          'convert',
+          '--to',
+          'json',
+          'one.json',
+        ],
+        { cwd: s.dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, B12LINT_TEST_SIGNAL_AT: '^\\n\\]\\n$' } },
+      );
+    } catch (err) {
+      const e = err as { status: number | null; stderr: Buffer };
+      code = e.status ?? -1;
+      stderr = e.stderr.toString();
+    }
+    expect({ code, stderr }).toEqual({ code: 130, stderr: 'b12lint: interrupted by SIGINT as the run ended\n' });
+  });
 });
