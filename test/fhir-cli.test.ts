@@ -154,6 +154,39 @@ describe('positions and evidence on FHIR input', () => {
     );
     expect(r.stdout).toContain('in 1 of 1 chart');
   });
+
+  test('resources that belong to no chart count as a chart not linted: "in N of M charts" is never more than M', () => {
+    const claim = (id: string, patient?: string) => ({
+      resourceType: 'Claim',
+      id,
+      status: 'active',
+      use: 'claim',
+      billablePeriod: { start: '2026-10-02' },
+      ...(patient ? { patient: { reference: `Patient/${patient}` } } : {}),
+      diagnosis: [{ sequence: 1, diagnosisCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I10' }] } }],
+      item: [
+        {
+          sequence: 1,
+          productOrService: { coding: [{ system: 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: 'J3420' }] },
+          diagnosisSequence: [1],
+        },
+      ],
+    });
+    const bundle = (...resources: object[]) =>
+      JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) });
+    // The security review's case: the only resource a Claim that names no patient (it said "in 2 of 1 chart").
+    writeFileSync(resolve(tmp.dir, 'no-patient.json'), bundle(claim('C1')));
+    // A patient whose claim has a finding, and a claim that names no patient (it said "in 2 of 1 chart" too).
+    writeFileSync(resolve(tmp.dir, 'orphan.json'), bundle({ resourceType: 'Patient', id: 'p1' }, claim('C1', 'p1'), claim('C2')));
+    const lone = cli(['--no-config-lookup', '--no-color', `${tmp.rel}/no-patient.json`]);
+    expect(lone.stdout).toMatch(/\n✖ 2 problems \(0 errors, 2 warnings\) in 2 of 2 charts\n$/);
+    const both = cli(['--no-config-lookup', '--no-color', `${tmp.rel}/orphan.json`]);
+    expect(both.stdout).toMatch(/\n✖ 3 problems \(1 error, 1 warning, 1 info\) in 2 of 2 charts\n$/);
+    for (const file of ['no-patient.json', 'orphan.json']) {
+      const { report } = cliJson(['--no-config-lookup', `${tmp.rel}/${file}`]);
+      expect(report.summary.charts).toBe(2);
+    }
+  });
 });
 
 describe('b12lint convert', () => {

@@ -141,6 +141,7 @@ export function adaptFhirDocument(value: unknown, map: ConceptMap): AdaptResult 
   }
   const result = adaptFhirEntries(documentEntries(value), { map, where: 'file' });
   if (result.charts.length === 0) {
+    // Counted as one chart, not linted (as a Bulk Data export with none is): "1 problem in 1 of 1 chart", not "in 1 of 0 charts".
     result.findings.push({
       ruleId: ENGINE_RULES.chartFormat,
       severity: 'warning',
@@ -148,8 +149,15 @@ export function adaptFhirDocument(value: unknown, map: ConceptMap): AdaptResult 
       evidence: [],
       message: `This ${value.resourceType} holds no resource about a patient: there is no chart to lint.`,
     });
-    // Counted as one chart, not linted (as a Bulk Data export with none is): "1 problem in 1 of 1 chart", not "in 1 of 0 charts".
-    result.refused.push('');
   }
+  // Each place outside every patient's chart that has a finding (the resources that name no
+  // patient, a resource given twice, the document that holds no patient) stands for a chart that
+  // was not linted, and counts in the file's charts, as in a Bulk Data export
+  // (src/run/bulk-findings.ts): the summary's charts with findings count these places
+  // (src/report/charts.ts placeOf), and without them in the total a Bundle of one orphan Claim said
+  // "2 problems in 2 of 1 chart".
+  const places = new Set<string>();
+  for (const f of result.findings) if (f.chartId === undefined) places.add(f.pointer);
+  pushAll(result.refused, places);
   return result;
 }
