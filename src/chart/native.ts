@@ -498,11 +498,23 @@ function adaptMedications(raw: unknown[], ptr: string, p: ChartProblems): Medica
   return out;
 }
 
+/**
+ * What stands where a chart was expected, by its kind and never its text: a chart file may be a
+ * symbolic link to any file the run can read (a key, `.env`, a token file), and a one-line file
+ * parses as a bare scalar, whose text the report would carry into every format (security review 27).
+ */
+function shapeOf(v: unknown): string {
+  if (typeof v === 'string')
+    return v === '' ? 'an empty string' : `a text of ${v.length.toLocaleString('en-US')} character${v.length === 1 ? '' : 's'}`;
+  if (typeof v === 'number' || typeof v === 'bigint') return 'a number';
+  return describe(v); // null, true, false, a list
+}
+
 /** One chart from one value at `ptr` ('' for a whole document). */
 export function adaptChart(value: unknown, ptr: string): AdaptResult {
   const p = new ChartProblems();
   if (!isObj(value)) {
-    p.add(ptr, `Expected a chart (a mapping with \`chartId\` and \`encounters\`); found ${describe(value)}.`);
+    p.add(ptr, `Expected a chart (a mapping with \`chartId\` and \`encounters\`); found ${shapeOf(value)}.`);
     return { charts: [], findings: p.findings, refused: [ptr] };
   }
   const rawId = value.chartId;

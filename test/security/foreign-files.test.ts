@@ -5,8 +5,9 @@
  * only when it is a short text under a key b12lint knows, and never a line of the file. Each
  * foreign file below holds SECRET markers in its values and lines; no message may show one.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FORMATTERS } from '../../src/report/index.js';
 import { cli } from '../helpers/cli.js';
 import { scratches } from '../helpers/scratch.js';
 import { unsafeLines } from './hostile.js';
@@ -86,5 +87,43 @@ describe('what a message may still quote', () => {
     expect(cli(['-c', 'short.yaml', '.'], { cwd: own }).stderr).toBe(
       'short.yaml:1:1: the file takes a mapping; found text\nb12lint: the ruleset or config has 1 problem; nothing was linted\n',
     );
+  });
+});
+
+/**
+ * Security review 27, #14: a chart file may be a symbolic link to any file the run can read, and a
+ * one-line file (a token, `.env`, a PIN) parses as a bare scalar where a chart was expected. The
+ * finding says what kind of value stood there, never its text: no format shows a secret.
+ */
+describe('a chart file that is a symbolic link to a secret', () => {
+  const { dir: own } = scratch();
+  const secrets: Record<string, string> = {
+    ...FOREIGN,
+    'app.env': 'DB_PASSWORD=SECRET20Sup3rS3cretPassw0rd!\n',
+    token: 'ghp_SECRET21R3alL00kingGitHubT0ken\n',
+    pin: '73019946102283\n',
+    'tokens.yaml': '- SECRET22 a token in a list\n',
+  };
+  mkdirSync(join(own, 'secret'));
+  mkdirSync(join(own, 'charts'));
+  writeFileSync(join(own, 'charts', 'chart.yaml'), 'chartId: C1\nencounters: []\n');
+  for (const [name, text] of Object.entries(secrets)) {
+    writeFileSync(join(own, 'secret', name), text);
+    symlinkSync(join('..', 'secret', name), join(own, 'charts', `${name}.yaml`));
+  }
+
+  test.each([...FORMATTERS.keys()])('%s: each is a finding, and no secret is in the report', (format) => {
+    const r = cli(['--no-config-lookup', '-f', format, 'charts'], { cwd: own });
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBeGreaterThan(0);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/SECRET|\$6\$|hunter2|wJalr|b3BlbnNz|73019946102283|ghp_/);
+  });
+
+  test('the finding says the kind and size of what stood where a chart was expected', () => {
+    const out = cli(['--no-config-lookup', '--no-color', 'charts'], { cwd: own }).stdout;
+    const expected = 'Expected a chart (a mapping with `chartId` and `encounters`); found';
+    expect(out).toContain(`charts/app.env.yaml\n  1:1  error  ${expected} a text of 40 characters.`);
+    expect(out).toContain(`charts/pin.yaml\n  1:1  error  ${expected} a number.`);
+    expect(out).toContain(`charts/tokens.yaml.yaml\n  1:3  error  ${expected} a text of 26 characters.`);
   });
 });
