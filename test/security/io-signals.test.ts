@@ -182,26 +182,28 @@ test("SIGTERM while the report waits for a FIFO's reader: the FIFO stays a FIFO"
   expect(lstatSync(join(s.dir, 'report.fifo')).isFIFO()).toBe(true);
 });
 
-test('a signal that comes as the run ends is not lost: exit 130, and a line that says so', () => {
+/**
+ * The built CLI run with a preload that sends SIGINT at a given moment (test/helpers/), on one
+ * chart: its exit code and stderr.
+ */
+function withPreload(preload: string, args: readonly string[], env: Record<string, string> = {}): { code: number; stderr: string } {
   const s = folder();
   s.write('one.json', JSON.stringify(chart('SIG-END')));
-  let code = 0;
-  let stderr = '';
   try {
-    execFileSync(
-      process.execPath,
-      ['--import', join(ROOT, 'test', 'helpers', 'signal-at-summary.mjs'), BIN, '--no-config-lookup', 'one.json'],
-      {
-        cwd: s.dir,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
+    execFileSync(process.execPath, ['--import', join(ROOT, 'test', 'helpers', preload), BIN, '--no-config-lookup', ...args, 'one.json'], {
+      cwd: s.dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stderr: '' };
   } catch (err) {
     const e = err as { status: number | null; stderr: Buffer };
-    code = e.status ?? -1;
-    stderr = e.stderr.toString();
+    return { code: e.status ?? -1, stderr: e.stderr.toString() };
   }
-  expect({ code, stderr }).toEqual({ code: 130, stderr: 'b12lint: interrupted by SIGINT as the run ended\n' });
+}
+
+test('a signal that comes as the run ends is not lost: exit 130, and a line that says so', () => {
+  expect(withPreload('signal-at-summary.mjs', [])).toEqual({ code: 130, stderr: 'b12lint: interrupted by SIGINT as the run ended\n' });
 });
 
 /**
@@ -257,30 +259,9 @@ describe('convert hears SIGINT and SIGTERM: it stops, says its output is incompl
   });
 
   test('a signal that comes as convert writes its last line is not lost: exit 130', () => {
-    const s = folder();
-    s.write('one.json', JSON.stringify(chart('SIG-END')));
-    let code = 0;
-    let stderr = '';
-    try {
-      execFileSync(
-        process.execPath,
-        [
-          '--import',
-          join(ROOT, 'test', 'helpers', 'signal-at-write.mjs'),
-          BIN,
-          '--no-config-lookup',
-          'convert',
-          '--to',
-          'json',
-          'one.json',
-        ],
-        { cwd: s.dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, B12LINT_TEST_SIGNAL_AT: '^\\n\\]\\n$' } },
-      );
-    } catch (err) {
-      const e = err as { status: number | null; stderr: Buffer };
-      code = e.status ?? -1;
-      stderr = e.stderr.toString();
-    }
-    expect({ code, stderr }).toEqual({ code: 130, stderr: 'b12lint: interrupted by SIGINT as the run ended\n' });
+    expect(withPreload('signal-at-write.mjs', ['convert', '--to', 'json'], { B12LINT_TEST_SIGNAL_AT: '^\\n\\]\\n$' })).toEqual({
+      code: 130,
+      stderr: 'b12lint: interrupted by SIGINT as the run ended\n',
+    });
   });
 });
