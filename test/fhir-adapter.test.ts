@@ -240,9 +240,9 @@ describe('services no claim bills, notes, labs', () => {
     });
     const modifier = adapt(claim('J3420-JW'));
     expect(modifier.charts[0]!.encounters[0]!.services.map((x) => x.code)).toEqual(['J3420']);
-    expect(modifier.findings.map((f) => [f.severity, f.pointer])).toEqual([['warning', '/entry/1/resource/item/0']]);
+    expect(modifier.findings.map((f) => [f.severity, f.pointer])).toEqual([['warning', '/entry/1/resource/item/0/productOrService']]);
     const hidden = adapt(claim('J3420\u200b'));
-    expect(hidden.findings.map((f) => [f.severity, f.pointer])).toEqual([['error', '/entry/1/resource/item/0']]);
+    expect(hidden.findings.map((f) => [f.severity, f.pointer])).toEqual([['error', '/entry/1/resource/item/0/productOrService']]);
     expect(hidden.findings[0]!.message).toContain('is J3420 with other characters in it');
   });
 

@@ -286,7 +286,9 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): boolean
     const enc = itemEncounter.get(it.k) ?? encs[0]!;
     const day = lineDay(it.item) ?? { day: enc.date, text: enc.dateText };
     const read = procedureCodeOf(lc.coding.code);
-    if (read.problem) ctx.p.add(it.ptr, read.problem.message(`"${quoted(lc.coding.code)}"`), read.problem.severity);
+    // At the line's code (the line itself stays a service: it is named once, as a service).
+    const at = `${it.ptr}/${it.item.productOrService !== undefined ? 'productOrService' : 'service'}`;
+    if (read.problem) ctx.p.add(at, read.problem.message(`"${quoted(lc.coding.code)}"`), read.problem.severity);
     const svc: Service = {
       code: read.code,
       codeText: lc.coding.code,

@@ -212,7 +212,9 @@ export function applyServices(
       continue;
     }
     const read = procedureCodeOf(p.billed.codeText);
-    if (read.problem) ctx.p.add(p.entry.ptr, read.problem.message(`"${quoted(p.billed.codeText)}"`), read.problem.severity);
+    // At the resource's code (the resource itself stays a service, named once).
+    const at = `${p.entry.ptr}/${p.entry.type === 'Procedure' ? 'code' : 'medicationCodeableConcept'}`;
+    if (read.problem) ctx.p.add(at, read.problem.message(`"${quoted(p.billed.codeText)}"`), read.problem.severity);
     const svc: Service = {
       code: read.code,
       codeText: p.billed.codeText,
