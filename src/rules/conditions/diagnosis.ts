@@ -30,7 +30,7 @@ export const diagnosis: ConditionModule<Options> = {
     except: {
       type: 'codes',
       description:
-        'Codes `code` leaves out, written as `code` is: `{ code: b12-supporting, except: E53.8 }` is a supporting diagnosis other than E53.8, however the codeset is extended.',
+        'Codes `code` leaves out, written as `code` is (a codeset name, a code, a pattern or a list): a diagnosis of the codeset other than those, however the codeset is extended.',
     },
     linked: {
       type: 'boolean',
