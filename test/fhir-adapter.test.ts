@@ -24,6 +24,15 @@ function nativeChart(rel: string): Chart {
   return adapt(doc.value, { format: 'native' }).charts[0]!;
 }
 
+/** A collection Bundle of the given resources, in order, with a Patient p1 first (`Patient/p1` resolves to it). */
+function withPatient(...resources: Record<string, unknown>[]): unknown {
+  return {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [{ resource: { resourceType: 'Patient', id: 'p1' } }, ...resources.map((resource) => ({ resource }))],
+  };
+}
+
 /** The encounters as the native format writes them: what a rule sees, without ids and pointers. */
 function clinical(chart: Chart): unknown {
   return (toNative(chart).encounters as Record<string, unknown>[]).map(({ id: _id, diagnoses, ...rest }) => ({
@@ -179,24 +188,16 @@ describe('services no claim bills, notes, labs', () => {
   });
 
   test('a reference range with a bound that is no number, or its low above its high, is not read, with a warning at it (as in a native chart)', () => {
-    const obs = (range: unknown): unknown => ({
-      resourceType: 'Bundle',
-      type: 'collection',
-      entry: [
-        { resource: { resourceType: 'Patient', id: 'p1', gender: 'female' } },
-        {
-          resource: {
-            resourceType: 'Observation',
-            status: 'final',
-            subject: { reference: 'Patient/p1' },
-            effectiveDateTime: '2026-10-01',
-            code: { coding: [{ system: 'http://loinc.org', code: '2132-9' }] },
-            valueQuantity: { value: 190, unit: 'pg/mL' },
-            referenceRange: [range],
-          },
-        },
-      ],
-    });
+    const obs = (range: unknown): unknown =>
+      withPatient({
+        resourceType: 'Observation',
+        status: 'final',
+        subject: { reference: 'Patient/p1' },
+        effectiveDateTime: '2026-10-01',
+        code: { coding: [{ system: 'http://loinc.org', code: '2132-9' }] },
+        valueQuantity: { value: 190, unit: 'pg/mL' },
+        referenceRange: [range],
+      });
     const swapped = adapt(obs({ low: { value: 900 }, high: { value: 200 } }));
     expect(swapped.charts[0]!.labs[0]!.referenceRange).toBeUndefined();
     expect(swapped.findings.map((f) => [f.severity, f.pointer, f.message])).toEqual([
@@ -211,33 +212,23 @@ describe('services no claim bills, notes, labs', () => {
   });
 
   test('a claim line coded "J3420-JW" is read as J3420 with a warning; "J3420" with a zero-width space is an error at the line', () => {
-    const claim = (code: string): unknown => ({
-      resourceType: 'Bundle',
-      type: 'collection',
-      entry: [
-        { fullUrl: 'urn:uuid:p1', resource: { resourceType: 'Patient', id: 'p1' } },
-        {
-          resource: {
-            resourceType: 'Claim',
-            id: 'C1',
-            status: 'active',
-            use: 'claim',
-            patient: { reference: 'urn:uuid:p1' },
-            billablePeriod: { start: '2026-10-02' },
-            diagnosis: [
-              { sequence: 1, diagnosisCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I10' }] } },
-            ],
-            item: [
-              {
-                sequence: 1,
-                productOrService: { coding: [{ system: 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code }] },
-                diagnosisSequence: [1],
-              },
-            ],
+    const claim = (code: string): unknown =>
+      withPatient({
+        resourceType: 'Claim',
+        id: 'C1',
+        status: 'active',
+        use: 'claim',
+        patient: { reference: 'Patient/p1' },
+        billablePeriod: { start: '2026-10-02' },
+        diagnosis: [{ sequence: 1, diagnosisCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I10' }] } }],
+        item: [
+          {
+            sequence: 1,
+            productOrService: { coding: [{ system: 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code }] },
+            diagnosisSequence: [1],
           },
-        },
-      ],
-    });
+        ],
+      });
     const modifier = adapt(claim('J3420-JW'));
     expect(modifier.charts[0]!.encounters[0]!.services.map((x) => x.code)).toEqual(['J3420']);
     expect(modifier.findings.map((f) => [f.severity, f.pointer])).toEqual([['warning', '/entry/1/resource/item/0/productOrService']]);
@@ -406,23 +397,12 @@ describe('what cannot be read is a chart-format finding, never a crash', () => {
 
   test('a resource type b12lint reads, misspelled in its case or spacing ("claim", "Claim ", "ExplanationofBenefit"), is an error at it, not passed over', () => {
     for (const type of ['claim', 'Claim ', 'ExplanationofBenefit']) {
-      const r = adapt({
-        resourceType: 'Bundle',
-        type: 'collection',
-        entry: [
-          { fullUrl: 'urn:uuid:p1', resource: { resourceType: 'Patient', id: 'p1' } },
-          { resource: { resourceType: type, id: 'C1', patient: { reference: 'urn:uuid:p1' } } },
-        ],
-      });
+      const r = adapt(withPatient({ resourceType: type, id: 'C1', patient: { reference: 'Patient/p1' } }));
       expect(r.findings.map((f) => [f.severity, f.pointer])).toEqual([['error', '/entry/1/resource/resourceType']]);
       expect(r.findings[0]!.message).toContain('the resource is not read');
     }
     // A type b12lint does not read stays passed over, as before.
-    const other = adapt({
-      resourceType: 'Bundle',
-      type: 'collection',
-      entry: [{ resource: { resourceType: 'Patient', id: 'p1' } }, { resource: { resourceType: 'Coverage', id: 'v1' } }],
-    });
+    const other = adapt(withPatient({ resourceType: 'Coverage', id: 'v1' }));
     expect(other.findings).toEqual([]);
   });
 
