@@ -157,6 +157,36 @@ describe('every cue of the built-in context decides a reading that is different 
     expect({ text, with: reading(base, text), without: reading(smaller, text) }).toEqual({ text, with: want, without: unwanted });
   });
 
+  const openers = CUE_CATEGORIES.flatMap((name) => (base.categories[name].openers ?? []).map((e) => [name, e] as const));
+  test.each(openers)('%s.openers: %s', (name, entry) => {
+    const lists = base.categories[name];
+    const smaller = {
+      ...base,
+      categories: { ...base.categories, [name]: { ...lists, openers: lists.openers!.filter((w) => w !== entry) } },
+    };
+    const text = `Bleeding, ${entry} zeta kappa omicron ${(lists.alone ?? lists.after)[0]!}.`;
+    expect({ text, with: reading(base, text), without: reading(smaller, text) }).toEqual({
+      text,
+      with: EXPECTED[name as keyof typeof EXPECTED],
+      without: 'affirmed',
+    });
+  });
+
+  test('a clause an opener begins and an after-cue ends speaks of the clause before, as the cue alone would; not with the cue inside it, more than six words, or no opener', () => {
+    for (const [text, want] of [
+      ['Bleeding, awaiting capsule endoscopy to confirm.', 'possible'],
+      ['Bleeding (pending repeat hemoccult to confirm).', 'possible'],
+      ['Bleeding, to be confirmed.', 'possible'],
+      ['Bleeding, awaiting capsule endoscopy to confirm the source.', 'affirmed'], // the cue does not end the clause
+      ['Bleeding, colonoscopy to confirm.', 'affirmed'], // no opener: the cue has words of its own
+      ['Bleeding, awaiting the report of the capsule endoscopy to confirm.', 'affirmed'], // over six words
+      ['Bleeding on Xarelto, awaiting hemoccult to confirm.', 'affirmed'], // the clause before is no bare condition
+      ['Colonoscopy for bleeding to confirm the source.', 'affirmed'], // an alone-only cue with words of its own qualifies nothing
+      ['Bleeding, source to be confirmed.', 'affirmed'],
+    ])
+      expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
   test("a plan's reason is current, and a plan made on a condition is not", () => {
     for (const [text, want] of [
       ['Will start iron for bleeding.', 'affirmed'],

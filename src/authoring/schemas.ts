@@ -639,6 +639,16 @@ function rulesetDefs(): Record<string, Schema> {
           description:
             'Of the `after` cues, those that say what became of a condition ("resolved"): alone in their clause they speak of the condition that heads the clause before, whatever follows it there ("Acute blood loss anemia following surgery, resolved."); another after-cue alone in its clause speaks only of a clause that names a condition and nothing else.',
         },
+        openers: {
+          ...ref('context-list'),
+          description:
+            'Words that open a clause an `after` cue closes ("awaiting", "pending"): such a clause, of at most six words before the cue, speaks of the clause before as the cue alone would ("Pernicious anemia, awaiting intrinsic factor antibody to confirm.").',
+        },
+        alone: {
+          ...ref('context-list'),
+          description:
+            'Of the `after` cues, those that qualify only as a clause of their own, or closing a clause one of `openers` begins ("to confirm": "Pernicious anemia, to confirm.", never "Colonoscopy for hematochezia to confirm the source").',
+        },
         conditions: {
           ...ref('context-list'),
           description:

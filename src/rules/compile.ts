@@ -287,6 +287,8 @@ function contextConfig(defs: Definitions): ContextConfig {
         lists: list(`${c}.lists`),
         conditions: list(`${c}.conditions`),
         statuses: list(`${c}.statuses`),
+        openers: list(`${c}.openers`),
+        alone: list(`${c}.alone`),
       },
     ]),
   );

@@ -73,6 +73,19 @@ export interface CueLists {
    */
   statuses?: readonly string[];
   /**
+   * Words that open a clause an `after:` cue closes ("awaiting", "pending"): such a clause, of at
+   * most OPENED_WORDS words, speaks of the clause before as the cue alone would ("Pernicious
+   * anemia, awaiting intrinsic factor antibody to confirm." as "Pernicious anemia, to confirm.").
+   */
+  openers?: readonly string[];
+  /**
+   * Of the `after:` cues, those that qualify only as a clause of their own, or closing a clause
+   * one of `openers` begins: "Pernicious anemia, to confirm.", "Pernicious anemia, awaiting
+   * intrinsic factor antibody to confirm.", never "Colonoscopy for hematochezia to confirm the
+   * source". A word here that is no `after:` cue is no cue.
+   */
+  alone?: readonly string[];
+  /**
    * Cues written before what they plan ("will start"): a plan's reach ends where it gives its
    * reason (`reasons`), so "will start IM B12 for B12 deficiency" plans the injections, and the
    * deficiency they treat is current.
@@ -182,6 +195,8 @@ interface Role {
   joined?: boolean;
   /** An after-cue that says what became of a condition (`CueLists.statuses`). */
   status?: boolean;
+  /** An after-cue that qualifies only as a clause of its own (`CueLists.alone`). */
+  alone?: boolean;
 }
 
 interface Cue {
@@ -319,6 +334,8 @@ export class CompiledContext {
   private readonly signAnswers: { sign: string; answer: number }[] = [];
   /** The signs by their last character, longest first (`signBefore`'s quick look-up). */
   private readonly signsByEnd = new Map<string, { sign: string; answer: number }[]>();
+  /** Each category's `openers`, as phrase keys split in words. */
+  private readonly openers = new Map<number, readonly (readonly string[])[]>();
   /** The headings of `noteSections`, and the section each begins. */
   private readonly partWords: WordList | undefined;
   private readonly partOf = new Map<string, string>();
@@ -343,7 +360,8 @@ export class CompiledContext {
         !r.plan === !role.plan &&
         !r.list === !role.list &&
         !r.joined === !role.joined &&
-        !r.status === !role.status;
+        !r.status === !role.status &&
+        !r.alone === !role.alone;
       if (!list.some(same)) list.push(role);
       this.roles.set(key, list);
     };
@@ -352,8 +370,11 @@ export class CompiledContext {
       const whole = new Set((lists.lists ?? []).map(phraseKey));
       for (const p of lists.before) add(p, whole.has(phraseKey(p)) ? { cat, dir: Dir.Forward, list: true } : { cat, dir: Dir.Forward });
       const statuses = new Set((lists.statuses ?? []).map(phraseKey));
-      for (const p of lists.after)
-        add(p, statuses.has(phraseKey(p)) ? { cat, dir: Dir.Backward, status: true } : { cat, dir: Dir.Backward });
+      const alone = new Set((lists.alone ?? []).map(phraseKey));
+      for (const p of lists.after) {
+        const key = phraseKey(p);
+        add(p, { cat, dir: Dir.Backward, ...(statuses.has(key) && { status: true }), ...(alone.has(key) && { alone: true }) });
+      }
       for (const p of lists.rightBefore ?? []) add(p, { cat, dir: Dir.Forward, joined: true });
       for (const p of lists.overlapping ?? []) add(p, { cat, dir: Dir.Backward, joined: true });
       for (const h of lists.sections) this.headingCat.set(sectionKey(h), cat);
@@ -361,6 +382,8 @@ export class CompiledContext {
       for (const p of lists.plans ?? []) add(p, { cat, dir: Dir.Forward, plan: true });
       for (const p of lists.reasons ?? []) add(p, { cat, dir: Dir.Reason });
       for (const p of lists.conditions ?? []) add(p, { cat, dir: Dir.Condition });
+      const openers = (lists.openers ?? []).map((p) => phraseKey(p).split(' ')).filter((w) => w[0] !== '');
+      if (openers.length > 0) this.openers.set(cat, openers);
     });
     CUE_CATEGORIES.forEach((name, cat) => {
       for (const m of config.categories[name].marks ?? []) {
@@ -744,7 +767,7 @@ export class CompiledContext {
       pushAll(raw, marks);
       raw.sort((x, y) => x.start - y.start);
     }
-    const ends: Ends = { terminations: new Map(), reasons: new Map(), conditions: new Map() };
+    const ends: Ends = { terminations: new Map(), reasons: new Map(), conditions: new Map(), openers: this.openers };
     for (const c of raw) {
       const byCat =
         c.role.dir === Dir.Termination
@@ -1178,6 +1201,8 @@ interface Ends {
   terminations: Map<number, Spans>;
   reasons: Map<number, Spans>;
   conditions: Map<number, Spans>;
+  /** Each category's `openers` (CompiledContext's, shared). */
+  openers: ReadonlyMap<number, readonly (readonly string[])[]>;
 }
 
 /** Whether a condition of the plan `c`'s category stands in its clause or begins its sentence (from `from`). */
@@ -1227,7 +1252,39 @@ function backwardReach(text: string, c: RawCue, limit: number, ends: Ends, windo
   // deficiency, discussed." is current).
   const name = CUE_CATEGORIES[c.role.cat];
   if (name === 'current') return reach;
-  return cueClauseStart(text, c.start, c.end, reach, name === 'negation' || name === 'historical' || name === 'uncertainty');
+  const alone = name === 'negation' || name === 'historical' || name === 'uncertainty';
+  // A clause an opener begins and the cue ends stands for the cue alone: read from the opener.
+  const opened = alone ? openerAt(text, c.start, limit, ends.openers.get(c.role.cat)) : -1;
+  if (opened >= 0) return cueClauseStart(text, opened, c.end, wordsBackward(text, opened, limit, window), true);
+  const start = cueClauseStart(text, c.start, c.end, reach, alone);
+  // A cue that qualifies only alone, and is not: no scope ("Colonoscopy for hematochezia to confirm").
+  return c.role.alone === true && start >= clauseStart(text, c.start, reach, CUE_CLAUSE) ? c.start : start;
+}
+
+/** The most words a clause an opener begins may hold before its cue ("awaiting intrinsic factor antibody"). */
+const OPENED_WORDS = 6;
+
+/**
+ * Where the opener begins that opens the clause of a backward cue at `from` ("awaiting" in
+ * "Pernicious anemia, awaiting IF antibody to confirm"), or -1: the clause's first words are one
+ * of `openers`, and at most OPENED_WORDS words stand before the cue. `limit`: the sentence's
+ * start or a termination.
+ */
+function openerAt(text: string, from: number, limit: number, openers: readonly (readonly string[])[] | undefined): number {
+  if (!openers) return -1;
+  const start = clauseStart(text, from, limit, CUE_CLAUSE);
+  if (start <= limit) return -1;
+  const words: string[] = [];
+  let first = -1;
+  for (let i = start; i < from;) {
+    while (i < from && !isWordChar(text[i]!)) i++;
+    if (i >= from) break;
+    const w = i;
+    while (i < from && isWordChar(text[i]!)) i++;
+    if (first < 0) first = w;
+    if (words.push(text.slice(w, i).toLowerCase()) > OPENED_WORDS) return -1;
+  }
+  return openers.some((o) => o.length <= words.length && o.every((w, k) => words[k] === w)) ? first : -1;
 }
 
 /** Where the word limit ends a forward scope: the start of the (n+1)th word after `from`. */

@@ -444,6 +444,8 @@ function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems
         'conditions',
         'lists',
         'statuses',
+        'openers',
+        'alone',
       ])
         if (v[part] !== undefined) list(`${name}.${part}`, v[part], [...path, part]);
     }
