@@ -18,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
+import { isMine, onlyMine } from '../core/trust.js';
 
 /** Where this user's key is kept, or undefined when there is no place for it. */
 export function machineKeyPath(env: NodeJS.ProcessEnv): string | undefined {
@@ -37,13 +38,11 @@ export interface CacheKey {
   unusable?: string;
 }
 
-const mine = (uid: number): boolean => typeof process.getuid !== 'function' || uid === process.getuid();
-
 /** Whether a folder is this user's and no one else can write in it. */
 function privateFolder(path: string): boolean {
   try {
     const st = lstatSync(path);
-    return st.isDirectory() && mine(st.uid) && (st.mode & 0o022) === 0;
+    return st.isDirectory() && onlyMine(st);
   } catch {
     return false;
   }
@@ -62,7 +61,7 @@ function readKey(path: string): { key: string } | { why: string } | undefined {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return { why: 'it is not a regular file' };
-    if (!mine(st.uid)) return { why: "it is another user's" };
+    if (!isMine(st.uid)) return { why: "it is another user's" };
     if ((st.mode & 0o077) !== 0) return { why: 'others can read or write it' };
     if (!privateFolder(dirname(path))) return { why: "its folder is another user's or others can write in it" };
     const buf = Buffer.alloc(256);

@@ -4,8 +4,13 @@
  * `.b12lintrc.yaml` planted in a folder around the repository (a shared /tmp, a CI runner's work
  * folder) that turns every rule off is not used. The config a run used is named in the JSON
  * report and in SARIF's run properties, and on stderr when it is not in the current folder.
+ *
+ * Outside any repository the lookup goes up to the filesystem root, so a config found by it that
+ * another user could have planted (another user's, writable by others, or not this user's in a
+ * folder others can write to, like a shared /tmp) is skipped, with a warning that says why and how
+ * to use it all the same (`--config`).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { chart, scratches, type Scratch } from '../helpers/scratch.js';
@@ -88,4 +93,100 @@ test('--config names the given file in the report, and says nothing on stderr (t
   writeFileSync(join(s.dir, 'team.yaml'), 'failOn: never\n');
   const r = json(repo, '-c', '../../team.yaml', 'charts');
   expect([r.code, r.report.config, r.stderr]).toEqual([0, '../../team.yaml', '']);
+});
+
+/** The warning for a config the lookup skipped. */
+const skippedLine = (shown: string, why: string): string =>
+  `b12lint: warning: skipped the config ${shown}: ${why}. Another user may have planted it; if you trust it, name it with --config ${shown}\n`;
+
+const asRoot = process.getuid?.() === 0;
+
+test('a config found by the lookup that others can write to is skipped: the run lints with the defaults and says why; --config still uses it', () => {
+  const { s, repo } = layout();
+  chmodSync(join(s.dir, 'outer', '.b12lintrc.yaml'), 0o666);
+  const r = json(repo, 'charts');
+  expect(r.code).toBe(1);
+  expect(r.report.summary.errors).toBeGreaterThan(0);
+  expect(r.report.config).toBeUndefined();
+  expect(r.stderr).toBe(skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 666)'));
+  // Group-writable is others too.
+  chmodSync(join(s.dir, 'outer', '.b12lintrc.yaml'), 0o664);
+  expect(json(repo, 'charts').stderr).toBe(skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 664)'));
+  // Named by the user, it is the user's choice: used, and nothing on stderr.
+  const given = json(repo, '--config', '../.b12lintrc.yaml', 'charts');
+  expect([given.code, given.report.summary.errors, given.report.config, given.stderr]).toEqual([0, 0, '../.b12lintrc.yaml', '']);
+});
+
+test(`a config in a shared folder (mode 1777) that is not this user's is skipped, and the run says why (${asRoot ? 'as root: one of uid 65534, nobody' : 'not root, so no file of another user can be made: one writable by others'})`, () => {
+  const { s, repo } = layout();
+  const shared = join(s.dir, 'outer');
+  const planted = join(shared, '.b12lintrc.yaml');
+  chmodSync(shared, 0o1777);
+  if (asRoot) chownSync(planted, 65534, 65534);
+  else chmodSync(planted, 0o666);
+  const r = json(repo, 'charts');
+  expect([r.code, r.report.config]).toEqual([1, undefined]);
+  expect(r.stderr).toBe(
+    skippedLine(
+      '../.b12lintrc.yaml',
+      asRoot
+        ? 'it is owned by another user (uid 65534); it is in a folder others can write to (mode 1777)'
+        : 'others can write to it (mode 666)',
+    ),
+  );
+  // From a subfolder: the same file, named from there.
+  const below = json(join(repo, 'charts'), 'c.json');
+  expect([below.code, below.report.config]).toEqual([1, undefined]);
+  expect(below.stderr).toBe(
+    skippedLine(
+      '../../.b12lintrc.yaml',
+      asRoot
+        ? 'it is owned by another user (uid 65534); it is in a folder others can write to (mode 1777)'
+        : 'others can write to it (mode 666)',
+    ),
+  );
+});
+
+test("a config of this user's in a shared folder (mode 1777), writable by no one else, is used", () => {
+  const { s, repo } = layout();
+  chmodSync(join(s.dir, 'outer'), 0o1777);
+  const r = json(repo, 'charts');
+  expect([r.code, r.report.summary.errors, r.report.config]).toEqual([0, 0, '../.b12lintrc.yaml']);
+  expect(r.stderr).toBe('b12lint: using the config ../.b12lintrc.yaml (found above the current folder)\n');
+});
+
+test('a skipped config still ends the lookup: a config further up is not used in its place', () => {
+  const { s, repo } = layout();
+  writeFileSync(join(s.dir, '.b12lintrc.yaml'), 'failOn: never\n');
+  chmodSync(join(s.dir, 'outer', '.b12lintrc.yaml'), 0o666);
+  const r = json(repo, 'charts');
+  expect([r.code, r.report.config]).toEqual([1, undefined]);
+  expect(r.stderr).toBe(skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 666)'));
+});
+
+test("a skipped config beside one of this user's: the user's is used (no two-configs error), and the skipped one is named", () => {
+  const { s, repo } = layout();
+  const outer = join(s.dir, 'outer');
+  writeFileSync(join(outer, 'b12lint.config.yaml'), 'failOn: never\n');
+  chmodSync(join(outer, '.b12lintrc.yaml'), 0o666);
+  const r = json(repo, 'charts');
+  expect([r.code, r.report.config]).toEqual([0, '../b12lint.config.yaml']);
+  expect(r.stderr).toBe(
+    skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 666)') +
+      'b12lint: using the config ../b12lint.config.yaml (found above the current folder)\n',
+  );
+});
+
+test('rules, print-config and convert skip the planted config too, with the same warning', () => {
+  const { s, repo } = layout();
+  chmodSync(join(s.dir, 'outer', '.b12lintrc.yaml'), 0o666);
+  const line = skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 666)');
+  const rules = cli(['rules'], { cwd: repo });
+  expect([rules.code, rules.stderr]).toEqual([0, line]);
+  expect(rules.stdout).toMatch(/^b12-injection-blood-loss-dx +error /m);
+  const printed = cli(['print-config'], { cwd: repo });
+  expect([printed.code, printed.stderr]).toEqual([0, line]);
+  expect(printed.stdout).toMatch(/^config: null$/m);
+  const converted = cli(['convert', '--to', 'json', 'charts/c.json'], { cwd: repo });
+  expect([converted.code, converted.stderr]).toEqual([0, line]);
 });
