@@ -26,6 +26,16 @@ export function onlyMine(st: { uid: number; mode: number }): boolean {
   return isMine(st.uid) && !othersCanWrite(st.mode);
 }
 
+/**
+ * Whether users other than the owner may write to a file b12lint found: everyone, or a group that
+ * is not this user's own primary group. A user's private group (Debian and Ubuntu give each user
+ * one, with umask 002) makes every file the user writes group-writable, and writable by no one else.
+ */
+function othersMayWrite(st: { mode: number; gid: number }): boolean {
+  if ((st.mode & 0o002) !== 0) return true;
+  return (st.mode & 0o020) !== 0 && (typeof process.getgid !== 'function' || st.gid !== process.getgid());
+}
+
 const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(3, '0');
 
 /**
@@ -44,7 +54,7 @@ export function plantedWhy(path: string): string | undefined {
     const folder = statSync(dirname(path));
     const why: string[] = [];
     if (!owner(entry.uid) || !owner(file.uid)) why.push(`it is owned by another user (uid ${owner(entry.uid) ? file.uid : entry.uid})`);
-    if (othersCanWrite(file.mode)) why.push(`others can write to it (mode ${octal(file.mode)})`);
+    if (othersMayWrite(file)) why.push(`others can write to it (mode ${octal(file.mode)})`);
     if (!isMine(entry.uid) && !(owner(folder.uid) && !othersCanWrite(folder.mode)))
       why.push(
         owner(folder.uid)

@@ -109,9 +109,17 @@ test('a config found by the lookup that others can write to is skipped: the run 
   expect(r.report.summary.errors).toBeGreaterThan(0);
   expect(r.report.config).toBeUndefined();
   expect(r.stderr).toBe(skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 666)'));
-  // Group-writable is others too.
-  chmodSync(join(s.dir, 'outer', '.b12lintrc.yaml'), 0o664);
-  expect(json(repo, 'charts').stderr).toBe(skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 664)'));
+  // Group-writable, where the group is this user's own (a private group, umask 002), is no one
+  // else's: used. Writable by another group (as root, one can be given), it is skipped.
+  const planted = join(s.dir, 'outer', '.b12lintrc.yaml');
+  chmodSync(planted, 0o664);
+  expect(json(repo, 'charts').stderr).toBe('b12lint: using the config ../.b12lintrc.yaml (found above the current folder)\n');
+  if (asRoot) {
+    chownSync(planted, 0, 65534);
+    expect(json(repo, 'charts').stderr).toBe(skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 664)'));
+    chownSync(planted, 0, 0);
+  }
+  chmodSync(planted, 0o666);
   // Named by the user, it is the user's choice: used, and nothing on stderr.
   const given = json(repo, '--config', '../.b12lintrc.yaml', 'charts');
   expect([given.code, given.report.summary.errors, given.report.config, given.stderr]).toEqual([0, 0, '../.b12lintrc.yaml', '']);
