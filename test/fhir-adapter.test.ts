@@ -406,13 +406,13 @@ describe('what cannot be read is a chart-format finding, never a crash', () => {
     expect(other.findings).toEqual([]);
   });
 
-  test('a Bundle with no patient data says so instead of giving no chart silently', () => {
+  test('a Bundle with no patient data is an error, as a native file with no chart is, instead of giving no chart silently', () => {
     const n = adapt({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Organization', id: 'o' } }] });
     expect(n.charts).toEqual([]);
     // One chart, not linted: the summary says "1 of 1 chart", not "1 of 0 charts".
     expect(n.refused).toEqual(['']);
     expect(n.findings.map((f) => [f.severity, f.message])).toEqual([
-      ['warning', 'This Bundle holds no resource about a patient: there is no chart to lint.'],
+      ['error', 'This Bundle holds no chart: its one resource belongs to no patient (expected one or more charts).'],
     ]);
   });
 });

@@ -221,14 +221,15 @@ describe('reading an export', () => {
     expect(r.report.summary).toMatchObject({ charts: plain.report.summary.charts, errors: plain.report.summary.errors });
   });
 
-  test('an export with no resource about a patient is one chart, with its warning', () => {
+  test('an export with no resource about a patient is one chart, with its error', () => {
     const dir = resolve(tmp.dir, 'no-patient');
     mkdirSync(dir, { recursive: true });
     cpSync(resolve(ROOT, BULK, 'Medication.000.ndjson'), resolve(dir, 'Medication.000.ndjson'));
     const r = cli([`${tmp.rel}/no-patient`]);
-    expect(r.stdout).toMatch(/holds no resource about a patient/);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/holds no chart: no resource of it belongs to a patient \(expected one or more charts\)/);
     // It said "in 1 of 0 charts".
-    expect(r.stdout).toMatch(/\(0 errors, 1 warning\) in 1 of 1 chart\n$/);
+    expect(r.stdout).toMatch(/\(1 error, 0 warnings\) in 1 of 1 chart\n$/);
   });
 
   test('a resource nested deeper than b12lint reads is a parse-error at its bracket; the patients are still linted', () => {

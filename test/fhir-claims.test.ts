@@ -460,7 +460,7 @@ describe('nothing is dropped in silence', () => {
     ]);
   });
 
-  test("resources of a chart's kind that belong to no patient are named; an input with no chart says so", () => {
+  test("resources of a chart's kind that belong to no patient are named (a claim's lines an error); an input with no chart is an error", () => {
     const { charts, findings } = read(
       bundle(
         { resourceType: 'Claim', id: 'n1', status: 'active', item: [line(HCPCS, 'J3420')] },
@@ -476,8 +476,9 @@ describe('nothing is dropped in silence', () => {
     );
     expect(charts).toEqual([]);
     expect(said(findings)).toEqual([
-      'warning: 2 resources not linted, belonging to no chart: Claim/n1 (it names no patient (`patient`)); Observation/g1 (its `subject` is a Group, not a patient).',
-      'warning: This Bundle holds no resource about a patient: there is no chart to lint.',
+      'error: 1 resource not linted, belonging to no chart, with 1 service line not read: Claim/n1 (it names no patient (`patient`); 1 service line).',
+      'warning: 1 resource not linted, belonging to no chart: Observation/g1 (its `subject` is a Group, not a patient).',
+      'error: This Bundle holds no chart: none of its 2 resources belongs to a patient (expected one or more charts).',
     ]);
   });
 

@@ -179,13 +179,155 @@ describe('positions and evidence on FHIR input', () => {
     // A patient whose claim has a finding, and a claim that names no patient (it said "in 2 of 1 chart" too).
     writeFileSync(resolve(tmp.dir, 'orphan.json'), bundle({ resourceType: 'Patient', id: 'p1' }, claim('C1', 'p1'), claim('C2')));
     const lone = cli(['--no-config-lookup', '--no-color', `${tmp.rel}/no-patient.json`]);
-    expect(lone.stdout).toMatch(/\n✖ 2 problems \(0 errors, 2 warnings\) in 2 of 2 charts\n$/);
+    expect(lone.stdout).toMatch(/\n✖ 2 problems \(2 errors, 0 warnings\) in 2 of 2 charts\n$/);
     const both = cli(['--no-config-lookup', '--no-color', `${tmp.rel}/orphan.json`]);
-    expect(both.stdout).toMatch(/\n✖ 3 problems \(1 error, 1 warning, 1 info\) in 2 of 2 charts\n$/);
+    expect(both.stdout).toMatch(/\n✖ 3 problems \(2 errors, 0 warnings, 1 info\) in 2 of 2 charts\n$/);
     for (const file of ['no-patient.json', 'orphan.json']) {
       const { report } = cliJson(['--no-config-lookup', `${tmp.rel}/${file}`]);
       expect(report.summary.charts).toBe(2);
     }
+  });
+});
+
+describe('a claim that belongs to no chart, and an input with no chart, fail the gate (a security review)', () => {
+  const HCPCS = 'http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets';
+  const claim = (id: string, patient?: object): object => ({
+    resourceType: 'Claim',
+    id,
+    status: 'active',
+    use: 'claim',
+    billablePeriod: { start: '2026-10-02' },
+    ...(patient ? { patient } : {}),
+    diagnosis: [{ sequence: 1, diagnosisCodeableConcept: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I10' }] } }],
+    item: [
+      { sequence: 1, productOrService: { coding: [{ system: HCPCS, code: 'J3420' }] }, diagnosisSequence: [1] },
+      { sequence: 2, productOrService: { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '96372' }] }, diagnosisSequence: [1] },
+    ],
+  });
+  const patient = (id: string, ...mrns: object[]): object => ({ resourceType: 'Patient', id, identifier: mrns });
+  const MRN = { system: 'urn:mrn', value: 'MRN1' };
+  const byMrn = { identifier: MRN };
+  const bundle = (...resources: object[]): string =>
+    JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) });
+  const at = (text: string, needle: string): string => {
+    const p = positionAt(text, text.indexOf(needle));
+    return `${p.line}:${p.column}`;
+  };
+  const lintPath = (name: string, text: string): string => {
+    writeFileSync(resolve(tmp.dir, name), text);
+    return `${tmp.rel}/${name}`;
+  };
+  const lint = (name: string, text: string): { code: number; stdout: string; stderr: string } => {
+    writeFileSync(resolve(tmp.dir, name), text);
+    const r = cli(['--no-config-lookup', '--no-color', `${tmp.rel}/${name}`]);
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  test('a Claim that names no patient: exit 1, an error at the claim naming its 2 lines not read, and one for the Bundle', () => {
+    const text = bundle(claim('C1'));
+    const r = lint('q1-nopatient.json', text);
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    const pos = at(text, '{"resourceType":"Claim"');
+    expect(r.stdout).toContain(
+      `  ${pos}  error  1 resource not linted, belonging to no chart, with 2 service lines not read: Claim/C1 (it names no patient (\`patient\`); 2 service lines).  chart-format`,
+    );
+    expect(r.stdout).toMatch(
+      /^ {2}1:1 +error {2}This Bundle holds no chart: its one resource belongs to no patient \(expected one or more charts\)\. {2}chart-format$/m,
+    );
+    expect(r.stdout).toMatch(/\n✖ 2 problems \(2 errors, 0 warnings\) in 2 of 2 charts\n$/);
+  });
+
+  test('a Claim whose `patient` is a logical reference by identifier is the chart of the Patient that holds it: its J3420 line is linted', () => {
+    const text = bundle(patient('p1', { system: 'urn:other', value: 'X9' }, MRN), claim('C1', byMrn));
+    const r = lint('q1-byidentifier.json', text);
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    // The J3420 line, at its position in the claim, is judged against the claim's I10.
+    const line = at(text, '{"sequence":1,"productOrService"');
+    expect(r.stdout).toMatch(new RegExp(`^ {2}${line} +error {2}J3420 is linked to I10: .* {2}b12-injection-unsupported-dx$`, 'm'));
+    expect(r.stdout).not.toMatch(/chart-format/);
+    expect(r.stdout).toMatch(/\n✖ 1 problem \(1 error, 0 warnings\) in 1 of 1 chart\n$/);
+  });
+
+  test('an identifier is matched by system and value: the same value in another system, or with no system, is not the patient; a reference with no system matches only an identifier with none', () => {
+    const text = bundle(patient('p1', { system: 'urn:other', value: 'MRN1' }), patient('p2', { value: 'MRN1' }), claim('C1', byMrn));
+    const r = lint('q1-othersystem.json', text);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `  ${at(text, '{"resourceType":"Claim"')}  error  1 resource not linted, belonging to no chart, with 2 service lines not read: Claim/C1 (its \`patient\` names its patient by an identifier of system "urn:mrn", and no Patient in this file has it; 2 service lines).  chart-format`,
+    );
+    // The identifier's value (a record number) is not in the finding.
+    expect(r.stdout).not.toContain('MRN1');
+    // A reference with no system matches the identifier with no system (p2's): the claim is p2's chart, and linted.
+    const bare = bundle(
+      patient('p1', { system: 'urn:other', value: 'MRN1' }),
+      patient('p2', { value: 'MRN1' }),
+      claim('C1', { identifier: { value: 'MRN1' } }),
+    );
+    const b = cliJson(['--no-config-lookup', lintPath('q1-nosystem.json', bare)]);
+    expect(b.code).toBe(1);
+    expect(findings(b.report).map((f) => [f.ruleId, f.chartId])).toEqual([['b12-injection-unsupported-dx', 'p2']]);
+  });
+
+  test('an identifier two Patients hold is ambiguous: an error at the claim, and neither chart gets its lines', () => {
+    const text = bundle(patient('p1', MRN), patient('p2', MRN), claim('C1', byMrn));
+    const r = lint('q1-ambiguous.json', text);
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    expect(r.stdout).toContain(
+      `  ${at(text, '{"resourceType":"Claim"')}  error  1 resource not linted, belonging to no chart, with 2 service lines not read: Claim/C1 (its \`patient\` names its patient by an identifier of system "urn:mrn", and 2 Patients in this file have it: it is ambiguous; 2 service lines).  chart-format`,
+    );
+    expect(r.stdout).not.toMatch(/b12-injection-unsupported-dx/);
+  });
+
+  test('an empty Bundle is exit 1, as an empty native file is', () => {
+    const r = lint('q1-empty-bundle.json', JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: [] }));
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    expect(r.stdout).toMatch(
+      /^ {2}1:1 {2}error {2}This Bundle is empty \(it holds no resource\): expected one or more charts\. {2}chart-format$/m,
+    );
+    expect(r.stdout).toMatch(/\n✖ 1 problem \(1 error, 0 warnings\) in 1 of 1 chart\n$/);
+  });
+
+  test('a Parameters that wraps a Bundle says what it holds, and is exit 1', () => {
+    const inner = JSON.parse(bundle(patient('p1', MRN), claim('C1', byMrn))) as object;
+    const r = lint('q1-parameters.json', JSON.stringify({ resourceType: 'Parameters', parameter: [{ name: 'return', resource: inner }] }));
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    expect(r.stdout).toContain(
+      '  1:1  error  This Parameters holds no chart: b12lint does not read its type, and the Bundle it wraps (at `/parameter/0/resource`) is not read inside it; lint that Bundle as a file of its own (expected one or more charts).  chart-format',
+    );
+    expect(r.stdout).not.toMatch(/about a patient/);
+  });
+
+  test('a Bulk export: a claim by identifier joins the Patient of another file; an ambiguous or unknown one, or none, is an error at its line', () => {
+    const dir = resolve(tmp.dir, 'q1-bulk');
+    mkdirSync(dir, { recursive: true });
+    const ndjson = (...rs: object[]): string => rs.map((x) => `${JSON.stringify(x)}\n`).join('');
+    writeFileSync(
+      resolve(dir, 'Claim.ndjson'),
+      ndjson(
+        claim('C1', byMrn),
+        claim('C2', { identifier: { system: 'urn:mrn', value: 'MRN2' } }),
+        claim('C3'),
+        claim('C4', { identifier: { system: 'urn:mrn', value: 'MRN3' } }),
+      ),
+    );
+    writeFileSync(
+      resolve(dir, 'Patient.ndjson'),
+      ndjson(patient('p1', MRN), patient('p2', { system: 'urn:mrn', value: 'MRN2' }), patient('p3', { system: 'urn:mrn', value: 'MRN2' })),
+    );
+    const r = cliJson(['--no-config-lookup', `${tmp.rel}/q1-bulk`]);
+    expect(r.code).toBe(1);
+    const claims = r.report.results.find((x) => x.file.endsWith('Claim.ndjson'))!.findings;
+    expect(claims.map((f) => [f.line, f.severity, f.ruleId, f.chartId ?? null])).toEqual([
+      [1, 'error', 'b12-injection-unsupported-dx', 'p1'],
+      [2, 'error', 'chart-format', null],
+      [3, 'error', 'chart-format', null],
+      [4, 'error', 'chart-format', null],
+    ]);
+    expect(claims.slice(1).map((f) => f.message)).toEqual([
+      '1 resource not linted, belonging to no chart, with 2 service lines not read: Claim/C2 (its `patient` names its patient by an identifier of system "urn:mrn", and 2 Patients in this export have it: it is ambiguous; 2 service lines).',
+      'Claim/C3 is not linted, belonging to no chart: it names no patient (`patient`); its 2 service lines are not read.',
+      '1 resource not linted, belonging to no chart, with 2 service lines not read: Claim/C4 (its `patient` names its patient by an identifier of system "urn:mrn", and no Patient in this export has it; 2 service lines).',
+    ]);
   });
 });
 

@@ -112,13 +112,14 @@ describe('Medicare claims shapes give the findings of the native charts with the
     expect(findings(r.report).map((f) => f.ruleId)).toEqual(['b12-injection-unsupported-dx']);
   });
 
-  test('an export with no resource about a patient says so; a claim that names no patient is reported at its line', () => {
+  test('an export with no resource about a patient is an error; a claim that names no patient is an error at its line', () => {
     const s = scratch();
     s.write('Organization.ndjson', `${JSON.stringify({ resourceType: 'Organization', id: 'o1', name: 'Clinic' })}\n`);
     const none = cli(['--no-config-lookup', '.'], { cwd: s.dir });
     expect(none.stdout).not.toMatch(/No problems in 0 charts/);
+    expect(none.code).toBe(1);
     expect(none.stdout).toMatch(
-      /warning {2}This Bulk Data export \(1 file\) holds no resource about a patient: there is no chart to lint\. {2}chart-format/,
+      /error {2}This Bulk Data export \(1 file\) holds no chart: no resource of it belongs to a patient \(expected one or more charts\)\. {2}chart-format/,
     );
     mkdirSync(join(s.dir, 'claims'));
     writeFileSync(
@@ -126,9 +127,10 @@ describe('Medicare claims shapes give the findings of the native charts with the
       `${JSON.stringify({ resourceType: 'Claim', id: 'c1', status: 'active', use: 'claim', item: [{ sequence: 1, productOrService: { coding: [{ system: 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets', code: 'J3420' }] } }] })}\n`,
     );
     const lost = cliJson(['--no-config-lookup', 'claims'], { cwd: s.dir });
+    expect(lost.code).toBe(1);
     expect(findings(lost.report).map((f) => [f.severity, f.line, f.message])).toEqual([
-      ['warning', 1, 'Claim/c1 is not linted, belonging to no chart: it names no patient (`patient`).'],
-      ['warning', 1, 'This Bulk Data export (1 file) holds no resource about a patient: there is no chart to lint.'],
+      ['error', 1, 'Claim/c1 is not linted, belonging to no chart: it names no patient (`patient`); its 1 service line is not read.'],
+      ['error', 1, 'This Bulk Data export (1 file) holds no chart: no resource of it belongs to a patient (expected one or more charts).'],
     ]);
   });
 });
@@ -150,13 +152,14 @@ describe('a Bulk export of partially adjudicated claims', () => {
     ]);
   });
 
-  test('an export log alone says that the export it logs is not there', () => {
+  test('an export log alone says that the export it logs is not there: an error, as an input with no chart is', () => {
     const s = scratch();
     s.write('log.ndjson', `${JSON.stringify({ exportId: 'x', timestamp: '2026-11-02T02:00:00Z', eventId: 'kickoff', eventDetail: {} })}\n`);
     const r = cli(['--no-config-lookup', '.'], { cwd: s.dir });
     expect(r.stdout).not.toMatch(/No problems/);
+    expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
-      /warning {2}This is a Bulk Data export log: it holds no chart, and no file of the export it logs is in its folder\./,
+      /error {2}This is a Bulk Data export log: it holds no chart, and no file of the export it logs is in its folder \(expected one or more charts\)\./,
     );
   });
 });

@@ -178,10 +178,12 @@ export async function lintInputs(
   const exportFolders = new Set(all.exports.map((group) => dirname(group[0]!)));
   for (const abs of inputs.logs) {
     const o = emptyOutcome(display(abs));
-    // A log with no export beside it: the export's files are missing, and nothing was linted.
+    // A log with no export beside it: the export's files are missing, and nothing was linted (an
+    // error, as an input with no chart is).
     if (!exportFolders.has(dirname(abs))) {
-      const message = 'This is a Bulk Data export log: it holds no chart, and no file of the export it logs is in its folder.';
-      o.findings.push({ ...fileFinding(ENGINE_RULES.chartFormat, message), severity: 'warning' });
+      const message =
+        'This is a Bulk Data export log: it holds no chart, and no file of the export it logs is in its folder (expected one or more charts).';
+      o.findings.push(fileFinding(ENGINE_RULES.chartFormat, message));
     }
     out.push(o);
   }
@@ -311,8 +313,8 @@ async function lintBulk(
       if (patient.id % CHECK_EVERY === CHECK_EVERY - 1) await checkpoint();
       const home = outcomes[patient.home]!;
       try {
-        const { entries, sources, external, notRead } = index.assemble(patient);
-        const adapted = limitNotes(adaptFhirEntries(entries, { map, where: 'export', external, notRead }));
+        const { entries, sources, external, notRead, identifierCount } = index.assemble(patient);
+        const adapted = limitNotes(adaptFhirEntries(entries, { map, where: 'export', external, notRead, identifierCount }));
         const unlocated: UnlocatedFinding[] = [...adapted.findings];
         home.charts += adapted.charts.length;
         const elsewhere = heavy && sources.reduce((n, s) => n + s.text.length, 0) > heavy.limit;
@@ -343,9 +345,10 @@ async function lintBulk(
     // Lines no chart read (left out, or of no patient): told all the same, standing for no chart.
     for (const twice of keysTwice.values()) for (const p of twice) found.add(p.file, keyFinding(p, undefined), false);
     if (outcomes.every((o) => o.charts === 0)) {
-      // An export that gives no chart says so, rather than "no problems in 0 charts".
-      const message = `This Bulk Data export (${files.length === 1 ? '1 file' : `${files.length} files`}) holds no resource about a patient: there is no chart to lint.`;
-      found.add(0, { ...fileFinding(ENGINE_RULES.chartFormat, message), severity: 'warning' });
+      // An export that gives no chart is an error, as a native file with no chart is (a failed
+      // export must not pass a pre-billing gate), rather than "no problems in 0 charts".
+      const message = `This Bulk Data export (${files.length === 1 ? '1 file' : `${files.length} files`}) holds no chart: no resource of it belongs to a patient (expected one or more charts).`;
+      found.add(0, fileFinding(ENGINE_RULES.chartFormat, message));
     }
   } finally {
     index.close();

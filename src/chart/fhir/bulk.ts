@@ -17,7 +17,8 @@ import { LineReader } from './bulk-read.js';
 import { Column } from './bulk-rows.js';
 import { canonicalRef, refText, refType, type ExternalLookup, type NotReadLookup } from './refs.js';
 import { shown } from './systems.js';
-import { containedIdentity } from './patient.js';
+import { billedLines, several } from './left-out.js';
+import { containedIdentity, identitiesOf, logicalIdentity, logicalType, type IdentifierCount } from './patient.js';
 import { CHART_TYPES, isObj, objects, text, type Entry, type Obj } from './types.js';
 
 /** Resource types the adapter reads (CHART_TYPES and Patient); the lines of other types about a patient are only counted. */
@@ -75,6 +76,8 @@ export interface AssembledPatient {
   external: ExternalLookup;
   /** Why a shared resource that is in the export is not read (too large), if so. */
   notRead: NotReadLookup;
+  /** How many Patients of the export hold an identifier that a logical reference names. */
+  identifierCount: IdentifierCount;
 }
 
 const CHUNK = 1 << 20;
@@ -148,8 +151,14 @@ function patientKey(r: Obj, type: string, at: string): string | undefined {
     const id = text(r.id);
     return id === undefined ? undefined : `Patient/${id}`;
   }
-  const ref = refText(r.subject) ?? refText(r.patient);
-  if (ref === undefined) return undefined;
+  const field = r.subject !== undefined ? r.subject : r.patient;
+  const ref = refText(field);
+  if (ref === undefined) {
+    // A logical reference (by identifier): resolved against the export's Patients once all are indexed.
+    const identity = logicalIdentity(field);
+    const t = logicalType(field);
+    return identity === undefined || (t !== undefined && t !== 'Patient') ? undefined : `${LOGICAL}${identity}`;
+  }
   if (ref.startsWith('#')) {
     const contained = objects(r.contained).find(([c]) => c.resourceType === 'Patient' && text(c.id) === ref.slice(1))?.[0];
     if (!contained) return undefined;
@@ -161,10 +170,16 @@ function patientKey(r: Obj, type: string, at: string): string | undefined {
   return t === undefined || t === 'Patient' ? key : undefined;
 }
 
+/** The key prefix of the resources whose patient is named by identifier (a logical reference), before it is resolved. */
+const LOGICAL = 'Patient identifier ';
+
 /** Why a resource of a chart's kind has no patient key. */
 function aboutNoPatient(r: Obj): string {
   const field = r.subject !== undefined ? 'subject' : 'patient';
   const ref = refText(r[field]);
+  const t = logicalType(r[field]);
+  if (ref === undefined && t !== undefined && logicalIdentity(r[field]) !== undefined)
+    return `its \`${field}\` is ${/^[AEIOU]/.test(t) ? 'an' : 'a'} ${shown(t)}, not a patient`;
   if (ref === undefined) return `it names no patient (\`${field}\`)`;
   if (ref.startsWith('#')) return `its \`${field}\` "${shown(ref)}" names a contained resource it does not contain`;
   return `its \`${field}\` is ${/^[AEIOU]/.test(refType(canonicalRef(ref)) ?? '') ? 'an' : 'a'} ${refType(canonicalRef(ref))}, not a patient`;
@@ -214,6 +229,12 @@ export class BulkIndex {
   private readonly sharedParsed = new Map<number, { resource: Obj; text: string; bytes: number }>();
   private sharedBytes = 0;
   private readonly lines: LineReader;
+  /** The rows of the Patients and their patient numbers, to resolve logical references once all are indexed. */
+  private readonly patientRows = new Column(Int32Array);
+  private readonly patientIds = new Column(Int32Array);
+  private patientCount = 0;
+  /** The patient numbers of the Patients that hold each identifier a logical reference names. */
+  private readonly byIdentifier = new Map<string, number[]>();
 
   /** Indexes the files: the first, streaming pass. */
   constructor(
@@ -222,12 +243,46 @@ export class BulkIndex {
   ) {
     this.lines = new LineReader(files);
     files.forEach((path, file) => this.indexFile(path, file));
+    this.resolveLogical();
     this.byKey = undefined;
   }
 
-  /** The patients, in the order the export first mentions them. */
+  /** The patients, in the order the export first mentions them (those joined with another by identifier are not). */
   *patients(): Generator<BulkPatient> {
-    for (let id = 0; id < this.keys.length; id++) yield { id, key: this.keys[id]!, home: this.home.get(id) };
+    for (let id = 0; id < this.keys.length; id++) if (this.first.get(id) >= 0) yield { id, key: this.keys[id]!, home: this.home.get(id) };
+  }
+
+  /** How many Patients of the export hold an identifier that a logical reference names. */
+  identifierCount(identity: string): number {
+    return this.byIdentifier.get(identity)?.length ?? 0;
+  }
+
+  /**
+   * The resources whose patient is named by identifier (a logical reference) join the chart of the
+   * one Patient of the export with that identifier (system and value). With none, or several, they
+   * stay a patient of their own, which the adapter reports as belonging to no chart. The Patients
+   * are read back only when some logical reference names one, and only their identifiers are kept.
+   */
+  private resolveLogical(): void {
+    if (this.byIdentifier.size === 0) return;
+    for (let k = 0; k < this.patientCount; k++) {
+      const loc = this.rows.location(this.patientRows.get(k));
+      const resource = JSON.parse(this.lines.read(loc.file, loc.offset, loc.length)) as Obj;
+      const id = this.patientIds.get(k);
+      for (const identity of new Set(identitiesOf(resource))) {
+        const ids = this.byIdentifier.get(identity);
+        if (ids && !ids.includes(id)) ids.push(id);
+      }
+    }
+    for (const [identity, ids] of this.byIdentifier) {
+      const from = this.byKey!.get(`${LOGICAL}${identity}`);
+      if (ids.length !== 1 || from === undefined) continue;
+      // The logical patient's rows follow the Patient's, and it is no patient of its own.
+      const to = ids[0]!;
+      this.rows.next.set(this.last.get(to), this.first.get(from));
+      this.last.set(to, this.last.get(from));
+      this.first.set(from, -1);
+    }
   }
 
   /** The places of a patient's resources, in the order the export holds them. */
@@ -264,7 +319,7 @@ export class BulkIndex {
         ? undefined
         : `${shown(key)} is in this export but too large to read (${bytes.toLocaleString('en-US')} bytes, more than the ${MAX_SHARED_BYTES.toLocaleString('en-US')} a resource that patients share may be)`;
     };
-    return { entries, sources, external, notRead };
+    return { entries, sources, external, notRead, identifierCount: (identity) => this.identifierCount(identity) };
   }
 
   /**
@@ -306,10 +361,26 @@ export class BulkIndex {
     }
   }
 
-  /** A `chart-format` warning about the resource on a line: read, but left out. */
-  private leftOut(file: number, line: number, type: string, id: string | undefined, why: string): void {
+  /** A `chart-format` warning about the resource on a line: read, but left out (an error when `severity` says so). */
+  private leftOut(file: number, line: number, type: string, id: string | undefined, why: string, severity: Severity = 'warning'): void {
     const name = `${type}${id === undefined ? '' : `/${shown(id)}`}`;
-    this.problems.push({ file, line, column: 1, ruleId: ENGINE_RULES.chartFormat, severity: 'warning', message: `${name} ${why}.` });
+    this.problems.push({ file, line, column: 1, ruleId: ENGINE_RULES.chartFormat, severity, message: `${name} ${why}.` });
+  }
+
+  /** A resource of a chart's kind that belongs to no patient: a warning, an error when it bills lines (a Claim's), which are counted. */
+  private aboutNoChart(file: number, line: number, type: string, r: Obj): void {
+    const lines = billedLines(type, r);
+    const why = `is not linted, belonging to no chart: ${aboutNoPatient(r)}`;
+    if (lines === undefined) this.leftOut(file, line, type, text(r.id), why);
+    else
+      this.leftOut(
+        file,
+        line,
+        type,
+        text(r.id),
+        `${why}; its ${several(lines, 'service line')} ${lines === 1 ? 'is' : 'are'} not read`,
+        'error',
+      );
   }
 
   /** Adds a resource's place to its patient's rows (a new patient when the key is new). */
@@ -323,9 +394,14 @@ export class BulkIndex {
       this.home.set(id, file);
     }
     if (type === 'Patient') this.home.set(id, file);
+    if (key.startsWith(LOGICAL) && !this.byIdentifier.has(key.slice(LOGICAL.length))) this.byIdentifier.set(key.slice(LOGICAL.length), []);
     // Lines of types the adapter does not read only make sure their patient has a chart.
     if (!READ_TYPES.has(type) && this.first.get(id) >= 0) return;
     const row = this.rows.add(file, offset, length, lineNo);
+    if (type === 'Patient') {
+      this.patientRows.set(this.patientCount, row);
+      this.patientIds.set(this.patientCount++, id);
+    }
     if (this.first.get(id) < 0) this.first.set(id, row);
     else this.rows.next.set(this.last.get(id), row);
     this.last.set(id, row);
@@ -397,8 +473,7 @@ export class BulkIndex {
         }
         const key = patientKey(r, type, `${file}:${lineNo}`) ?? (type === 'Patient' ? `Patient@${file}:${lineNo}` : undefined);
         if (key !== undefined) this.addResource(key, type, file, offset, line.length, lineNo);
-        else if (CHART_TYPES.has(type))
-          this.leftOut(file, lineNo, type, text(r.id), `is not linted, belonging to no chart: ${aboutNoPatient(r)}`);
+        else if (CHART_TYPES.has(type)) this.aboutNoChart(file, lineNo, type, r);
       });
     } catch (err) {
       this.problem(file, 1, 1, ENGINE_RULES.readError, `Cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);

@@ -8,9 +8,9 @@ import { ENGINE_RULES } from '../../finding.js';
 import { ChartProblems, type AdaptResult } from '../native.js';
 import { buildChart } from './chart.js';
 import type { Context } from './context.js';
-import { LeftOut, leftOutResource, several } from './left-out.js';
+import { billedLines, LeftOut, leftOutResource, several } from './left-out.js';
 import type { ConceptMap } from './concept-map.js';
-import { groupByPatient } from './patient.js';
+import { groupByPatient, type IdentifierCount } from './patient.js';
 import { ResourceIndex, type ExternalLookup, type NotReadLookup } from './refs.js';
 import { isObj, objects, text, typedId, type Entry, type Obj } from './types.js';
 import { MEDICATION_TYPES } from './medication.js';
@@ -65,6 +65,8 @@ export interface FhirOptions {
   external?: ExternalLookup;
   /** Why such a resource is there but not read (a Medication too large to share). */
   notRead?: NotReadLookup;
+  /** How many Patients of the whole input hold an identifier, when `entries` are a part of it (a Bulk export's patient). */
+  identifierCount?: IdentifierCount;
 }
 
 const OUTSIDE = (n: number): string => `${several(n, 'resource')} not linted, belonging to no chart`;
@@ -114,11 +116,51 @@ export function adaptFhirEntries(entries: readonly Entry[], options: FhirOptions
     else kept.push(e);
   }
   const ctx: Context = { map: options.map, index, p, leftOut: new LeftOut(), where: options.where };
-  const { groups, outside } = groupByPatient(kept, index);
-  for (const o of outside) ctx.leftOut.add('outside', 'warning', OUTSIDE, leftOutResource(o.entry, o.why));
+  const { groups, outside } = groupByPatient(kept, index, options.where, options.identifierCount);
+  // Resources that bill (a Claim's lines) and belong to no chart: an error, with the lines not read.
+  const lines = outside.map((o) => billedLines(o.entry.type, o.entry.resource));
+  const unread = lines.reduce<number>((n, k) => n + (k ?? 0), 0);
+  const billedOutside = (n: number): string => `${OUTSIDE(n)}, with ${several(unread, 'service line')} not read`;
+  outside.forEach((o, i) => {
+    const k = lines[i];
+    if (k === undefined) ctx.leftOut.add('outside', 'warning', OUTSIDE, leftOutResource(o.entry, o.why));
+    else ctx.leftOut.add('outside-billed', 'error', billedOutside, leftOutResource(o.entry, `${o.why}; ${several(k, 'service line')}`));
+  });
   ctx.leftOut.report(p);
   const charts = groups.map((g) => buildChart(g, ctx));
   return { charts, findings: p.findings, refused: [], derivedIds: true };
+}
+
+/** A resource nested in one b12lint does not read (a Parameters' `parameter[0].resource`): its type and pointer. */
+function nestedResource(value: Obj): { type: string; ptr: string } | undefined {
+  const stack: { v: unknown; ptr: string; depth: number }[] = [{ v: value, ptr: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { v, ptr, depth } = stack.shift()!;
+    if (depth > 0 && isFhirResource(v)) return { type: v.resourceType as string, ptr };
+    if (depth >= 4 || typeof v !== 'object' || v === null) continue;
+    for (const [k, x] of Object.entries(v))
+      if (typeof x === 'object' && x !== null) stack.push({ v: x, ptr: `${ptr}/${k}`, depth: depth + 1 });
+  }
+  return undefined;
+}
+
+/**
+ * What a document that gives no chart says, worded as the native format's empty file ("expected
+ * one or more charts"), and true of what the document holds: a Bundle's resources, a resource of a
+ * type b12lint reads that names no patient, or a resource b12lint does not read (and what it wraps).
+ */
+function noChart(value: Obj, entries: number): string {
+  const type = shown(String(value.resourceType));
+  if (value.resourceType === 'Bundle') {
+    return entries === 0
+      ? 'This Bundle is empty (it holds no resource): expected one or more charts.'
+      : `This Bundle holds no chart: ${entries === 1 ? 'its one resource belongs to no patient' : `none of its ${entries.toLocaleString('en-US')} resources belongs to a patient`} (expected one or more charts).`;
+  }
+  if (READ_TYPES.get(type.toLowerCase()) === type)
+    return `This ${type} holds no chart: it belongs to no patient (expected one or more charts).`;
+  const inner = nestedResource(value);
+  if (inner === undefined) return `This ${type} holds no chart: b12lint does not read its type (expected one or more charts).`;
+  return `This ${type} holds no chart: b12lint does not read its type, and the ${shown(inner.type)} it wraps (at \`${shown(inner.ptr)}\`) is not read inside it; lint that ${shown(inner.type)} as a file of its own (expected one or more charts).`;
 }
 
 /** Charts from a parsed FHIR document (a Bundle or one resource). */
@@ -139,15 +181,18 @@ export function adaptFhirDocument(value: unknown, map: ConceptMap): AdaptResult 
       ],
     };
   }
-  const result = adaptFhirEntries(documentEntries(value), { map, where: 'file' });
+  const entries = documentEntries(value);
+  const result = adaptFhirEntries(entries, { map, where: 'file' });
   if (result.charts.length === 0) {
-    // Counted as one chart, not linted (as a Bulk Data export with none is): "1 problem in 1 of 1 chart", not "in 1 of 0 charts".
+    // An error, as a native file with no chart is (a failed export must not pass a pre-billing
+    // gate). Counted as one chart, not linted (as a Bulk Data export with none is): "1 problem in
+    // 1 of 1 chart", not "in 1 of 0 charts".
     result.findings.push({
       ruleId: ENGINE_RULES.chartFormat,
-      severity: 'warning',
+      severity: 'error',
       pointer: '',
       evidence: [],
-      message: `This ${value.resourceType} holds no resource about a patient: there is no chart to lint.`,
+      message: noChart(value, entries.length),
     });
   }
   // Each place outside every patient's chart that has a finding (the resources that name no

@@ -10,8 +10,8 @@
  */
 import { ENGINE_RULES, MAX_EVIDENCE, type Evidence, type EvidenceKind, type Severity, type UnlocatedFinding } from '../../finding.js';
 import type { ChartProblems } from '../native.js';
-import { shown } from './systems.js';
-import { text, typedId, type Entry } from './types.js';
+import { procedureCoding, shown } from './systems.js';
+import { isObj, objects, text, typedId, type Entry, type Obj } from './types.js';
 import { ownValue } from '../../core/own.js';
 
 export interface LeftOutItem {
@@ -148,4 +148,17 @@ export function several(n: number, one: string, many = `${one}s`): string {
 export function quoted(code: unknown): string {
   const t = text(code);
   return t === undefined ? '(no code)' : shown(t);
+}
+
+/**
+ * The service lines a resource carries, if it is one that bills (undefined if it is not): a Claim's
+ * or an ExplanationOfBenefit's lines (`item`), or one for a Procedure or MedicationAdministration
+ * coded in HCPCS or CPT (a service where no claim covers its encounter). Such a resource that
+ * belongs to no chart is an error: a pre-billing gate must not pass on lines it did not read.
+ */
+export function billedLines(type: string, resource: Obj): number | undefined {
+  if (type === 'Claim' || type === 'ExplanationOfBenefit') return isObj(resource.item) ? 1 : objects(resource.item).length;
+  if (type === 'Procedure') return procedureCoding(resource.code) ? 1 : undefined;
+  if (type === 'MedicationAdministration') return procedureCoding(resource.medicationCodeableConcept) ? 1 : undefined;
+  return undefined;
 }

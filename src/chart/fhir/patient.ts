@@ -6,6 +6,10 @@
  * same patient as every other contained Patient with the same first identifier (the Medicare
  * beneficiary identifier), so one beneficiary's claims are one chart, whose id is that
  * identifier's value. A patient whose resources hold no encounter is a chart too.
+ * A logical reference (`patient: { identifier: { system, value } }`, no `reference`) names the
+ * Patient of the input whose `identifier` list holds the same system and the same value (a
+ * reference with no system matches only an identifier with no system): exactly one, else the
+ * resource belongs to no chart (none has it, or several do: ambiguous).
  * Resources of the kinds a chart is made of that name no patient, or a Group or a Location
  * instead, belong to no chart: the caller reports them (`outside`). Resources of other kinds
  * (Organization, Practitioner, Coverage) are about no patient and are not chart content.
@@ -13,7 +17,7 @@
 import type { Patient } from '../model.js';
 import { canonicalRef, refText, refType, type ResourceIndex } from './refs.js';
 import { fhirDay, shown } from './systems.js';
-import { CHART_TYPES, objects, text, typedId, type Entry } from './types.js';
+import { CHART_TYPES, isObj, objects, text, typedId, type Entry, type Obj } from './types.js';
 
 export interface PatientGroup {
   /** The Patient resource, when the input holds it. */
@@ -40,7 +44,57 @@ export function containedIdentity(patient: { identifier?: unknown }): string | u
   return undefined;
 }
 
-export function groupByPatient(entries: readonly Entry[], index: ResourceIndex): { groups: PatientGroup[]; outside: Outside[] } {
+/** A logical reference's identifier (`{ identifier: { system, value } }` with no `reference`), as a key; undefined when it is none. */
+export function logicalIdentity(ref: unknown): string | undefined {
+  if (!isObj(ref) || refText(ref) !== undefined || !isObj(ref.identifier)) return undefined;
+  const value = text(ref.identifier.value);
+  return value === undefined ? undefined : identityKey(text(ref.identifier.system), value);
+}
+
+/** The type a logical reference names (`type`: "Patient" or its canonical URL), if it names one. */
+export function logicalType(ref: unknown): string | undefined {
+  const t = isObj(ref) ? text(ref.type) : undefined;
+  return t === undefined ? undefined : t.slice(t.lastIndexOf('/') + 1);
+}
+
+/** Every identifier of a Patient, as keys (`logicalIdentity`'s). */
+export function identitiesOf(patient: Obj): string[] {
+  const out: string[] = [];
+  for (const [id] of objects(patient.identifier)) {
+    const value = text(id.value);
+    if (value !== undefined) out.push(identityKey(text(id.system), value));
+  }
+  return out;
+}
+
+/** System and value, both matched exactly: a value with no system matches only an identifier with no system. */
+function identityKey(system: string | undefined, value: string): string {
+  return JSON.stringify([system ?? null, value]);
+}
+
+/** How a message names an identifier: by its system only (its value is a patient's record number). */
+function identifierSystem(identity: string): string {
+  const [system] = JSON.parse(identity) as [string | null, string];
+  return system === null ? 'an identifier with no system' : `an identifier of system "${shown(system)}"`;
+}
+
+/** How many Patients of the whole input hold an identifier (a Bulk export, whose patient is assembled alone). */
+export type IdentifierCount = (identity: string) => number;
+
+/** Why a resource whose patient is named by identifier belongs to no chart, when it does not resolve to exactly one Patient. */
+export function unresolvedIdentifier(field: string, identity: string, count: number, where: string): string {
+  const named = `its \`${field}\` names its patient by ${identifierSystem(identity)}`;
+  return count === 0
+    ? `${named}, and no Patient in this ${where} has it`
+    : `${named}, and ${count.toLocaleString('en-US')} Patients in this ${where} have it: it is ambiguous`;
+}
+
+export function groupByPatient(
+  entries: readonly Entry[],
+  index: ResourceIndex,
+  where = 'file',
+  identifierCount?: IdentifierCount,
+): { groups: PatientGroup[]; outside: Outside[] } {
   const groups: PatientGroup[] = [];
   const outside: Outside[] = [];
   const byPatient = new Map<Entry, PatientGroup>();
@@ -60,6 +114,7 @@ export function groupByPatient(entries: readonly Entry[], index: ResourceIndex):
     byPatient.set(patient, g);
     return g;
   };
+  const byIdentifier = patientsByIdentifier(entries);
   for (const e of entries) {
     if (e.type === 'Patient') {
       groupOf(e);
@@ -68,7 +123,10 @@ export function groupByPatient(entries: readonly Entry[], index: ResourceIndex):
     const field = e.resource.subject !== undefined ? 'subject' : 'patient';
     const written = refText(e.resource[field]);
     if (written === undefined) {
-      if (CHART_TYPES.has(e.type)) outside.push({ entry: e, why: `it names no patient (\`${field}\`)` });
+      if (!CHART_TYPES.has(e.type)) continue;
+      const found = byLogical(e, field, byIdentifier, where, identifierCount);
+      if ('patient' in found) groupOf(found.patient).entries.push(e);
+      else outside.push({ entry: e, why: found.why });
       continue;
     }
     const hit = index.resolve(e.resource[field], e);
@@ -97,6 +155,39 @@ export function groupByPatient(entries: readonly Entry[], index: ResourceIndex):
     g.entries.push(e);
   }
   return { groups, outside };
+}
+
+/** The top-level Patients of the input by each of their identifiers. */
+function patientsByIdentifier(entries: readonly Entry[]): Map<string, Entry[]> {
+  const byIdentifier = new Map<string, Entry[]>();
+  for (const e of entries) {
+    if (e.type !== 'Patient') continue;
+    for (const identity of new Set(identitiesOf(e.resource))) {
+      const all = byIdentifier.get(identity);
+      if (all) all.push(e);
+      else byIdentifier.set(identity, [e]);
+    }
+  }
+  return byIdentifier;
+}
+
+/** The Patient a resource with no literal reference names by identifier, or why it belongs to no chart. */
+function byLogical(
+  e: Entry,
+  field: string,
+  byIdentifier: ReadonlyMap<string, readonly Entry[]>,
+  where: string,
+  identifierCount?: IdentifierCount,
+): { patient: Entry } | { why: string } {
+  const identity = logicalIdentity(e.resource[field]);
+  const type = logicalType(e.resource[field]);
+  if (identity === undefined) return { why: `it names no patient (\`${field}\`)` };
+  if (type !== undefined && type !== 'Patient') return { why: `its \`${field}\` is ${article(shown(type))}, not a patient` };
+  const matches = byIdentifier.get(identity) ?? [];
+  // In a Bulk export the patient is assembled alone: the export-wide count tells an ambiguous identifier.
+  const count = Math.max(matches.length, identifierCount?.(identity) ?? 0);
+  if (count === 1 && matches.length === 1) return { patient: matches[0]! };
+  return { why: unresolvedIdentifier(field, identity, count, where) };
 }
 
 function article(type: string): string {
