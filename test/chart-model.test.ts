@@ -52,6 +52,16 @@ describe('code normalization', () => {
       expect(r.findings.map((f) => [f.pointer, f.severity])).toEqual([['/encounters/0/services/0/code', 'error']]);
       expect(r.findings[0]!.message).toContain('is J3420 with other characters in it');
     }
+    // A Cyrillic Je for the J, an Arabic-Indic digit: shaped like a code to the eye, an error.
+    for (const [code, points] of [
+      ['\u04083420', 'U+0408'],
+      ['J342\u0660', 'U+0660'],
+    ] as const) {
+      const r = read(code);
+      expect(r.charts[0]!.encounters[0]!.services).toHaveLength(1);
+      expect(r.findings.map((f) => [f.pointer, f.severity])).toEqual([['/encounters/0/services/0/code', 'error']]);
+      expect(r.findings[0]!.message).toContain(`not a Latin letter or an ASCII digit (${points}): no rule reads this line`);
+    }
     for (const code of ['\u0408420', 'J342', '345', 'NDC 00009-0123-01']) {
       const r = read(code);
       expect(r.charts[0]!.encounters[0]!.services).toHaveLength(1);

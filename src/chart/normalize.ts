@@ -91,16 +91,34 @@ export function procedureCodeOf(raw: string | number): {
   // text ("345", an NDC) is named with a warning, as a FHIR line coded in no system b12lint knows.
   const bare = code.normalize('NFKC').replace(/[\p{Cf}\p{Z}\p{P}\s]/gu, '');
   const damaged = HCPCS_SHAPE.test(bare) || CPT_SHAPE.test(bare);
+  // A letter or digit of another script where a code's would be ("Ј" Cyrillic Je for J): shaped
+  // like a code to the eye, and no rule reads it. An error too, as a damaged code is.
+  const foreign = !damaged && lookalikeShaped(bare);
   return {
     code,
     problem: {
-      severity: damaged ? 'error' : 'warning',
+      severity: damaged || foreign ? 'error' : 'warning',
       message: (q) =>
         damaged
           ? `Service code ${q} is ${bare} with other characters in it (punctuation, spaces or invisible characters): no rule reads this line as ${bare}. Export the code alone.`
-          : `Service code ${q} is not shaped like a HCPCS Level II or CPT code (a letter and four digits, or five characters of which the first four are digits): no rule reads this line.`,
+          : foreign
+            ? `Service code ${q} is shaped like a HCPCS Level II or CPT code, but with a letter or digit that is not a Latin letter or an ASCII digit (${foreignChars(bare)}): no rule reads this line. Export the code in ASCII.`
+            : `Service code ${q} is not shaped like a HCPCS Level II or CPT code (a letter and four digits, or five characters of which the first four are digits): no rule reads this line.`,
     },
   };
+}
+
+/** Whether a code is HCPCS- or CPT-shaped once every letter and digit beyond ASCII stands for an ASCII one. */
+function lookalikeShaped(bare: string): boolean {
+  if (!/[^\0-\x7f]/.test(bare)) return false;
+  const ascii = bare.replace(/[^\0-\x7f]/gu, (c) => (/\p{L}/u.test(c) ? 'A' : /\p{Nd}/u.test(c) ? '0' : c));
+  return HCPCS_SHAPE.test(ascii) || CPT_SHAPE.test(ascii);
+}
+
+/** The characters beyond ASCII in a code, by code point ("U+0408"). */
+function foreignChars(bare: string): string {
+  const points = [...new Set([...bare].filter((c) => c > '\x7f'))];
+  return points.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(', ');
 }
 
 const MS_PER_DAY = 86_400_000;
