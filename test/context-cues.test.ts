@@ -187,6 +187,19 @@ describe('every cue of the built-in context decides a reading that is different 
       expect([text, reading(base, text)]).toEqual([text, want]);
   });
 
+  test('a bulleted item denied after its words is denied; not under a question the answer answers, and a doubt after it is no denial', () => {
+    for (const [text, want] of [
+      ['ROS:\n- Bleeding no\n- Fatigue yes', 'negated'],
+      ['ROS:\n\u2022 Bleeding no', 'negated'],
+      ['ROS:\n* Fatigue yes\n* Bleeding no', 'negated'],
+      ['ROS:\n- Bleeding no longer', 'historical'],
+      ['Problem resolved?\n- Bleeding no\n- Hypertension yes', 'affirmed'], // "no" answers the question
+      ['Medications:\n- Bleeding unknown', 'affirmed'], // only a denial: "Metformin unknown" doubts a dose
+      ['Plan - bleeding no', 'affirmed'], // a dash inside a line is no bullet
+    ])
+      expect([text, reading(base, text)]).toEqual([text, want]);
+  });
+
   test("a plan's reason is current, and a plan made on a condition is not", () => {
     for (const [text, want] of [
       ['Will start iron for bleeding.', 'affirmed'],

@@ -604,13 +604,19 @@ export class CompiledContext {
    */
   private itemAnswer(text: string, start: number, end: number, sentenceEnd: number, denied: boolean): number | undefined {
     const sign = this.signBefore(text, start);
-    // A sign that denies is most often a bullet ("- B12 low"): it denies nothing here.
-    if (sign) return itemBegins(text, sign.from) && sign.answer !== NEGATION ? sign.answer : undefined;
+    // A sign that denies is most often a bullet ("- B12 low"): it denies nothing here, and the
+    // bulleted item may be answered after its words ("- Melena no").
+    if (sign && !(sign.answer === NEGATION && bulletBegins(text, start)))
+      return itemBegins(text, sign.from) && sign.answer !== NEGATION ? sign.answer : undefined;
     // An item of its own, answered before its words ("GI: neg melena") or after them ("Melena no,",
     // "Melena - no.", "Melena unsure."): a denial or a doubt.
     if (!denied) {
       if (this.wordBefore(text, start, NEGATION, ROW_ITEM_ENDS)) return NEGATION;
-      return itemBegins(text, start, ROW_ITEM_ENDS) ? this.itemClosedBy(text, end, DOUBTS, start) : undefined;
+      if (itemBegins(text, start, ROW_ITEM_ENDS)) return this.itemClosedBy(text, end, DOUBTS, start);
+      // A bulleted item denied after its words ("ROS:\n- Melena no"): a denial only, and not under
+      // a question, which the answer answers ("Problem resolved?\n- GI bleed no"; "Medications:\n-
+      // Metformin unknown" doubts the dose, not the drug: a review's probes).
+      return bulletBegins(text, start) && !questionHeadsList(text, start) ? this.itemClosedBy(text, end, DENIALS, start) : undefined;
     }
     // A word answers a denied item only (it affirms, or leaves open an item a denial's list holds).
     const word = this.wordBefore(text, start);
@@ -1722,6 +1728,37 @@ function itemBegins(text: string, from: number, ends = ITEM_ENDS): boolean {
   return k < 0 || ends.includes(text[k]!);
 }
 
+/** Whether a bullet at a line's start ("- ", "* ", "• ") begins the item at `from`: "- Melena no". */
+function bulletBegins(text: string, from: number): boolean {
+  const k = beforeSpaces(text, from);
+  if (k < 0 || !BULLETS.includes(text[k]!) || k === from - 1) return false;
+  const b = beforeSpaces(text, k);
+  return b < 0 || text[b] === '\n' || text[b] === '\r';
+}
+
+/** How far back a bulleted list's heading is looked for, in characters. */
+const LIST_HEAD_REACH = 2000;
+
+/**
+ * Whether the line that heads the bulleted list holding `from` (the first line before it that is
+ * no bullet, within LIST_HEAD_REACH characters) asks a question: it ends in "?".
+ */
+function questionHeadsList(text: string, from: number): boolean {
+  const floor = Math.max(0, from - LIST_HEAD_REACH);
+  let lineStart = text.lastIndexOf('\n', from - 1) + 1;
+  while (lineStart > floor) {
+    const prevEnd = lineStart - 1;
+    const prevStart = text.lastIndexOf('\n', prevEnd - 1) + 1;
+    const line = text.slice(prevStart, prevEnd).trim();
+    if (line !== '' && !BULLETS.includes(line[0]!)) return line.endsWith('?');
+    lineStart = prevStart;
+  }
+  return false;
+}
+
+/** Characters that bullet a list's item at a line's start. */
+const BULLETS = '-*\u2022\u2013\u25aa\u25e6';
+
 /** What ends a list's item before the next one, and a row's item ("Fever no. GI: melena no"). */
 const ITEM_ENDS = ',;\n\r';
 const ROW_ITEM_ENDS = ',;.:\n\r';
@@ -1758,6 +1795,7 @@ const UNCERTAIN = CUE_CATEGORIES.indexOf('uncertainty');
 
 /** The answers after an item's words that change a mention read as affirmed, and one read as denied. */
 const DOUBTS: readonly number[] = [NEGATION, UNCERTAIN];
+const DENIALS: readonly number[] = [NEGATION];
 const ANSWERED: readonly number[] = [AFFIRMING, UNCERTAIN];
 
 /** "+/-": an answer that leaves the question open. */
