@@ -64,6 +64,18 @@ test('a message placeholder that names nothing', () => {
   ]);
 });
 
+test('a placeholder that only a condition binds, where no condition of the rule binds it (it would show "?")', () => {
+  const rs = base(
+    '  - { id: r1, severity: error, title: t, on: chart, when: { encounter: {} }, message: "{{text.excerpt}} {{lab.b12.value}} {{count.value}}" }\n' +
+      '  - { id: r2, severity: error, title: t, on: chart, when: { not: { text: { terms: [melena] } } }, cite: [{ lab: { test: b12 } }], message: "{{text.excerpt}} {{lab.b12.value}}" }\n',
+  );
+  expect(rulesetProblems(rs)).toEqual([
+    '9:87 placeholder {{text.excerpt}}: no `text` condition in the rule\'s `when` or `cite` binds it, so it would show "?".',
+    '9:87 placeholder {{lab.b12.value}}: no `lab` condition of the rule\'s `when` or `cite` reads b12, so it would show "?".',
+    '9:87 placeholder {{count.value}}: no `count` condition in the rule\'s `when` or `cite` binds it, so it would show "?".',
+  ]);
+});
+
 test('several problems are all listed, not just the first', () => {
   const rs = base(`  - id: Bad_Id
     severity: error

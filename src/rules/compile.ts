@@ -42,7 +42,7 @@ import { AnalyteCatalog, CompiledLab } from './labs.js';
 import { MentionMap, type MentionEntry } from './mentions.js';
 import type { CodePair } from './pairs.js';
 import { parseDay } from '../chart/normalize.js';
-import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, NOTE_SECTIONS, SETTINGS, type Diagnosis } from '../chart/model.js';
+import { CURRENT_STATUSES, DIAGNOSIS_STATUSES, NOTE_SECTIONS, SETTINGS, SUBJECT_FIELDS, type Diagnosis } from '../chart/model.js';
 import {
   SUBJECT_KINDS,
   type CompileContext,
@@ -356,8 +356,60 @@ interface RuleParts {
   policy: () => QueryPolicy;
 }
 
+/** The roots of placeholders a condition binds (`{{text.excerpt}}` by a `text` condition): the conditions' own names. */
+const CONDITION_ROOTS = new Set(['text', 'lab', 'count', 'code', 'medication', 'pair', 'mention', 'dose', 'subcodes', 'measure']);
+
+/**
+ * What the conditions of a rule's `when` and `cite` can bind: each condition's name, and for a
+ * `lab` condition `lab.<test>` (a condition is a one-key map; `all`, `any` and `not` hold others).
+ */
+function boundNames(when: unknown, cite: unknown): Set<string> {
+  const out = new Set<string>();
+  const walk = (c: unknown, depth: number): void => {
+    if (depth > 64 || !isObj(c)) return;
+    for (const [k, v] of Object.entries(c)) {
+      if ((k === 'all' || k === 'any') && Array.isArray(v)) for (const x of v) walk(x, depth + 1);
+      else if (k === 'not') walk(v, depth + 1);
+      else {
+        out.add(k);
+        if (k === 'lab' && isObj(v) && typeof v.test === 'string') out.add(`lab.${v.test}`);
+      }
+    }
+  };
+  walk(when, 0);
+  if (Array.isArray(cite)) for (const c of cite) walk(c, 0);
+  return out;
+}
+
+/**
+ * Why a placeholder that a condition binds can never be bound in this rule (no condition of its
+ * kind in `when` or `cite`), or undefined: it would render "?" in every finding.
+ */
+function unboundProblem(name: string, on: SubjectKind, bound: ReadonlySet<string>): string | undefined {
+  const [root, test, member] = name.split('.');
+  if (!CONDITION_ROOTS.has(root!)) return undefined;
+  if (root === 'lab') {
+    // A lab rule's own result ({{lab.value}}) is the subject's.
+    if (on === 'lab' && member === undefined && SUBJECT_FIELDS.lab.includes(test!)) return undefined;
+    return bound.has(`lab.${test}`)
+      ? undefined
+      : `placeholder {{${name}}}: no \`lab\` condition of the rule's \`when\` or \`cite\` reads ${test}, so it would show "?".`;
+  }
+  return bound.has(root!)
+    ? undefined
+    : `placeholder {{${name}}}: no \`${root}\` condition in the rule's \`when\` or \`cite\` binds it, so it would show "?".`;
+}
+
 /** Parses a message (or query) template and checks that each placeholder names something; undefined after a problem. */
-function checkedTemplate(text: string, src: SourceFile, at: NodePath, on: SubjectKind, env: Env, what: string): TemplatePart[] | undefined {
+function checkedTemplate(
+  text: string,
+  src: SourceFile,
+  at: NodePath,
+  on: SubjectKind,
+  env: Env,
+  what: string,
+  bound?: ReadonlySet<string>,
+): TemplatePart[] | undefined {
   const p = env.problems;
   const before = p.list.length;
   let parts: TemplatePart[];
@@ -371,7 +423,7 @@ function checkedTemplate(text: string, src: SourceFile, at: NodePath, on: Subjec
     throw err;
   }
   for (const name of templateNames(parts)) {
-    const problem = placeholderProblem(name, on, env.labs);
+    const problem = placeholderProblem(name, on, env.labs) ?? (bound ? unboundProblem(name, on, bound) : undefined);
     if (problem) p.at(src, at, problem);
   }
   return p.list.length > before ? undefined : parts;
@@ -415,10 +467,11 @@ function compileRule(
   if (citeDef && Array.isArray(citeDef.value))
     citeDef.value.forEach((c, i) => cite.push(compileCondition(c, [...citeDef.path, i], citeDef.src, env, on)));
 
+  const bound = boundNames(raw.when, citeDef?.value);
   let message = '';
   if (typeof raw.message === 'string') {
     message = raw.message;
-    checkedTemplate(message, src, [...path, 'message'], on, env, 'message');
+    checkedTemplate(message, src, [...path, 'message'], on, env, 'message', bound);
   }
   const query =
     parts.query &&
@@ -430,7 +483,7 @@ function compileRule(
       cites: cite.length,
       policy: parts.policy(),
       problems: p,
-      template: (text, qsrc, at) => checkedTemplate(text, qsrc, at, on, env, 'query text'),
+      template: (text, qsrc, at) => checkedTemplate(text, qsrc, at, on, env, 'query text', bound),
       condition: (c, qsrc, at) => compileCondition(c, at, qsrc, env, on),
     });
   if (p.list.length > before) return undefined;
