@@ -182,6 +182,10 @@ describe('every cue of the built-in context decides a reading that is different 
       ['Bleeding, awaiting the report of the capsule endoscopy to confirm.', 'affirmed'], // over six words
       ['Bleeding on Xarelto, awaiting hemoccult to confirm.', 'affirmed'], // the clause before is no bare condition
       ['Colonoscopy for bleeding to confirm the source.', 'affirmed'], // an alone-only cue with words of its own qualifies nothing
+      ['Bleeding, pending confirmation with capsule endoscopy.', 'possible'], // a tail that says how it will be settled
+      ['Bleeding - to be confirmed by colonoscopy in 2 weeks', 'possible'],
+      ['Awaiting capsule endoscopy to confirm bleeding.', 'possible'], // right before the word it doubts
+      ['EGD to confirm the source of bleeding.', 'affirmed'],
       ['Bleeding, source to be confirmed.', 'affirmed'],
     ])
       expect([text, reading(base, text)]).toEqual([text, want]);

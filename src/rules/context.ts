@@ -1261,10 +1261,35 @@ function backwardReach(text: string, c: RawCue, limit: number, ends: Ends, windo
   const alone = name === 'negation' || name === 'historical' || name === 'uncertainty';
   // A clause an opener begins and the cue ends stands for the cue alone: read from the opener.
   const opened = alone ? openerAt(text, c.start, limit, ends.openers.get(c.role.cat)) : -1;
-  if (opened >= 0) return cueClauseStart(text, opened, c.end, wordsBackward(text, opened, limit, window), true);
-  const start = cueClauseStart(text, c.start, c.end, reach, alone);
+  // An alone-only cue may say how it will be settled: "pending confirmation with IF antibody".
+  const end = c.role.alone === true ? tailEnd(text, c.end) : c.end;
+  if (opened >= 0) return cueClauseStart(text, opened, end, wordsBackward(text, opened, limit, window), true);
+  const start = cueClauseStart(text, c.start, end, reach, alone);
   // A cue that qualifies only alone, and is not: no scope ("Colonoscopy for hematochezia to confirm").
   return c.role.alone === true && start >= clauseStart(text, c.start, reach, CUE_CLAUSE) ? c.start : start;
+}
+
+/** Words after an alone-only cue that say how it will be settled ("pending confirmation with IF antibody", "by hematology"). */
+const TAIL_LINKS = new Set(['with', 'by', 'via', 'through', 'using', 'per', 'at', 'on', 'after', 'once', 'when', 'from', 'in']);
+/** How far such a tail may run, in characters. */
+const TAIL_REACH = 160;
+
+/**
+ * Where the clause of an alone-only cue ending at `end` ends, when a tail link follows the cue
+ * ("to be confirmed with repeat B12 and MMA"): at the first of CLAUSE_ENDS, a bracket, a spaced
+ * dash or a column gap within TAIL_REACH characters; otherwise `end` itself.
+ */
+function tailEnd(text: string, end: number): number {
+  const w = skipped(text, end, ' \t');
+  const e = wordEnd(text, w);
+  if (w === end || e === undefined || !TAIL_LINKS.has(text.slice(w, e).toLowerCase())) return end;
+  const limit = Math.min(text.length, end + TAIL_REACH);
+  for (let k = e; k < limit; k++) {
+    const ch = text[k]!;
+    if (CLAUSE_ENDS.includes(ch) || ch === '(' || ch === '\t' || (ch === ' ' && text[k + 1] === ' ')) return k;
+    if ('-\u2013\u2014'.includes(ch) && text[k - 1] === ' ' && text[k + 1] === ' ') return k - 1;
+  }
+  return limit === text.length ? limit : end;
 }
 
 /** The most words a clause an opener begins may hold before its cue ("awaiting intrinsic factor antibody"). */
