@@ -585,7 +585,8 @@ describe('the rules the coder review added', () => {
 
   test('b12-drug-code-mismatch: hydroxocobalamin or methylcobalamin billed as J3420; bill it under its own code', () => {
     const f = only('b12-drug-code-mismatch.fires.yaml', 'b12-drug-code-mismatch');
-    expect(f.map((x) => x.chartId)).toEqual(['DRUG-F1', 'DRUG-F2', 'DRUG-F-OUT-OF-STOCK']);
+    // "Rash after cyanocobalamin; switched to hydroxocobalamin": the cyanocobalamin named is the one she reacted to (a coder's review).
+    expect(f.map((x) => x.chartId)).toEqual(['DRUG-F1', 'DRUG-F2', 'DRUG-F-OUT-OF-STOCK', 'DRUG-F-SWITCHED']);
     expect(f[0]!.message).toContain(
       "the B12 documented is Hydroxocobalamin: J3420 is cyanocobalamin only. Bill the drug given under its own code (usually J3490, unclassified drugs, with the NDC) and check the payer's policy",
     );
@@ -611,6 +612,9 @@ describe('the rules the coder review added', () => {
       // "This encounter was conducted via real-time audio/video telehealth" (a coder's review).
       ['TELE-F-ENCOUNTER-CONDUCTED', '/encounters/0/services/1'],
       ['TELE-F-ENCOUNTER-CONDUCTED', '/encounters/0/services/2'],
+      // "Visit completed by phone at patient request" (a coder's review).
+      ['TELE-F-BY-PHONE', '/encounters/0/services/0'],
+      ['TELE-F-BY-PHONE', '/encounters/0/services/1'],
     ]);
     // The visit's own date, not its lines' (a coder's audit).
     expect(f[2]!.message).toContain('a telehealth visit on 2026-10-05: no one was there');
