@@ -1770,10 +1770,17 @@ const LIST_HEAD_REACH = 2000;
  */
 function questionHeadsList(text: string, from: number): boolean {
   const floor = Math.max(0, from - LIST_HEAD_REACH);
-  let lineStart = text.lastIndexOf('\n', from - 1) + 1;
+  // The line start before `i`, not looked for below the floor (a line longer than the reach is
+  // cut there: a long line before a list is never scanned whole for each of its items).
+  const lineStartBefore = (i: number): number => {
+    let k = i;
+    while (k > floor && text[k - 1] !== '\n') k--;
+    return k;
+  };
+  let lineStart = lineStartBefore(from);
   while (lineStart > floor) {
     const prevEnd = lineStart - 1;
-    const prevStart = text.lastIndexOf('\n', prevEnd - 1) + 1;
+    const prevStart = lineStartBefore(prevEnd);
     const line = text.slice(prevStart, prevEnd).trim();
     if (line !== '' && !BULLETS.includes(line[0]!)) return line.endsWith('?');
     lineStart = prevStart;
