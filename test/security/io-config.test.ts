@@ -132,27 +132,16 @@ test(`a config in a shared folder (mode 1777) that is not this user's is skipped
   chmodSync(shared, 0o1777);
   if (asRoot) chownSync(planted, 65534, 65534);
   else chmodSync(planted, 0o666);
+  const why = asRoot
+    ? 'it is owned by another user (uid 65534); it is in a folder others can write to (mode 1777)'
+    : 'others can write to it (mode 666)';
   const r = json(repo, 'charts');
   expect([r.code, r.report.config]).toEqual([1, undefined]);
-  expect(r.stderr).toBe(
-    skippedLine(
-      '../.b12lintrc.yaml',
-      asRoot
-        ? 'it is owned by another user (uid 65534); it is in a folder others can write to (mode 1777)'
-        : 'others can write to it (mode 666)',
-    ),
-  );
+  expect(r.stderr).toBe(skippedLine('../.b12lintrc.yaml', why));
   // From a subfolder: the same file, named from there.
   const below = json(join(repo, 'charts'), 'c.json');
   expect([below.code, below.report.config]).toEqual([1, undefined]);
-  expect(below.stderr).toBe(
-    skippedLine(
-      '../../.b12lintrc.yaml',
-      asRoot
-        ? 'it is owned by another user (uid 65534); it is in a folder others can write to (mode 1777)'
-        : 'others can write to it (mode 666)',
-    ),
-  );
+  expect(below.stderr).toBe(skippedLine('../../.b12lintrc.yaml', why));
 });
 
 test("a config of this user's in a shared folder (mode 1777), writable by no one else, is used", () => {
