@@ -64,7 +64,7 @@ test('a message placeholder that names nothing', () => {
   ]);
 });
 
-test('a placeholder that only a condition binds, where no condition of the rule binds it (it would show "?")', () => {
+test('a placeholder that only a condition binds, where no condition of the rule binds it, or only one under `not` (it would show "?")', () => {
   const rs = base(
     '  - { id: r1, severity: error, title: t, on: chart, when: { encounter: {} }, message: "{{text.excerpt}} {{lab.b12.value}} {{count.value}}" }\n' +
       '  - { id: r2, severity: error, title: t, on: chart, when: { not: { text: { terms: [melena] } } }, cite: [{ lab: { test: b12 } }], message: "{{text.excerpt}} {{lab.b12.value}}" }\n',
@@ -73,6 +73,8 @@ test('a placeholder that only a condition binds, where no condition of the rule 
     '9:87 placeholder {{text.excerpt}}: no `text` condition in the rule\'s `when` or `cite` binds it, so it would show "?".',
     '9:87 placeholder {{lab.b12.value}}: no `lab` condition of the rule\'s `when` or `cite` reads b12, so it would show "?".',
     '9:87 placeholder {{count.value}}: no `count` condition in the rule\'s `when` or `cite` binds it, so it would show "?".',
+    // r2: a condition under `not` binds nothing; the cited lab does.
+    '10:140 placeholder {{text.excerpt}}: no `text` condition in the rule\'s `when` or `cite` binds it, so it would show "?".',
   ]);
 });
 

@@ -361,7 +361,8 @@ const CONDITION_ROOTS = new Set(['text', 'lab', 'count', 'code', 'medication', '
 
 /**
  * What the conditions of a rule's `when` and `cite` can bind: each condition's name, and for a
- * `lab` condition `lab.<test>` (a condition is a one-key map; `all`, `any` and `not` hold others).
+ * `lab` condition `lab.<test>` (a condition is a one-key map; `all` and `any` hold others). Not
+ * what stands under `not`: a negated condition holds when its own does not, and binds nothing.
  */
 function boundNames(when: unknown, cite: unknown): Set<string> {
   const out = new Set<string>();
@@ -369,7 +370,7 @@ function boundNames(when: unknown, cite: unknown): Set<string> {
     if (depth > 64 || !isObj(c)) return;
     for (const [k, v] of Object.entries(c)) {
       if ((k === 'all' || k === 'any') && Array.isArray(v)) for (const x of v) walk(x, depth + 1);
-      else if (k === 'not') walk(v, depth + 1);
+      else if (k === 'not') continue;
       else {
         out.add(k);
         if (k === 'lab' && isObj(v) && typeof v.test === 'string') out.add(`lab.${v.test}`);
