@@ -46,7 +46,21 @@ describe('code normalization', () => {
         ],
       ]);
     }
-    for (const code of ['J3420.', 'J3420\u200b', 'J 3420', '"J3420"']) {
+    // Invisible characters of every kind: a combining grapheme joiner, a variation selector, a
+    // Khmer inherent vowel, the Hangul fillers, the Braille blank, a control (a security review).
+    for (const code of [
+      'J3420.',
+      'J3420\u200b',
+      'J 3420',
+      '"J3420"',
+      'J\u034f3420',
+      'J3420\ufe0f',
+      'J3420\u17b4',
+      'J\u31643420',
+      'J3420\uffa0',
+      'J3420\u2800',
+      'J34\u000720',
+    ]) {
       const r = read(code);
       expect(r.charts[0]!.encounters[0]!.services).toHaveLength(1);
       expect(r.findings.map((f) => [f.pointer, f.severity])).toEqual([['/encounters/0/services/0/code', 'error']]);
@@ -61,6 +75,14 @@ describe('code normalization', () => {
       expect(r.charts[0]!.encounters[0]!.services).toHaveLength(1);
       expect(r.findings.map((f) => [f.pointer, f.severity])).toEqual([['/encounters/0/services/0/code', 'error']]);
       expect(r.findings[0]!.message).toContain(`not a Latin letter or an ASCII digit (${points}): no rule reads this line`);
+    }
+    // A code's shape at the start, then other characters: "J3420 (cyanocobalamin)", a Cyrillic Je
+    // and a terminal's escape sequence.
+    for (const code of ['J3420 (cyanocobalamin)', '\u04083420\u001b[2K']) {
+      const r = read(code);
+      expect(r.charts[0]!.encounters[0]!.services).toHaveLength(1);
+      expect(r.findings.map((f) => [f.pointer, f.severity])).toEqual([['/encounters/0/services/0/code', 'error']]);
+      expect(r.findings[0]!.message).toContain('begins like a HCPCS Level II or CPT code and goes on with other characters');
     }
     for (const code of ['\u0408420', 'J342', '345', 'NDC 00009-0123-01']) {
       const r = read(code);

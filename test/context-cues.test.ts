@@ -198,6 +198,8 @@ describe('every cue of the built-in context decides a reading that is different 
       ['ROS:\n* Fatigue yes\n* Bleeding no', 'negated'],
       ['ROS:\n- Bleeding no longer', 'historical'],
       ['Problem resolved?\n- Bleeding no\n- Hypertension yes', 'affirmed'], // "no" answers the question
+      ['Problem resolved?\r- Bleeding no', 'affirmed'], // carriage returns end lines too
+      [`Problem resolved?\n${'- Fatigue yes\n'.repeat(200)}- Bleeding no`, 'affirmed'], // a heading out of reach is not read as no question
       ['Medications:\n- Bleeding unknown', 'affirmed'], // only a denial: "Metformin unknown" doubts a dose
       ['Plan - bleeding no', 'affirmed'], // a dash inside a line is no bullet
     ])

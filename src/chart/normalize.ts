@@ -87,32 +87,48 @@ export function procedureCodeOf(raw: string | number): {
     };
   }
   // A code with invisible characters, spaces or punctuation in it ("J3420.", "J3420" and a
-  // zero-width space) is that code damaged: an error, so that a gate does not pass on it. Other
+  // zero-width space) is that code damaged: an error, so that a gate does not pass on it. So is
+  // one shaped like a code to the eye with a letter or digit of another script ("\u0408" Cyrillic
+  // Je for J), and one that begins with a code's shape and goes on with other characters. Other
   // text ("345", an NDC) is named with a warning, as a FHIR line coded in no system b12lint knows.
-  const bare = code.normalize('NFKC').replace(/[\p{Cf}\p{Z}\p{P}\s]/gu, '');
-  const damaged = HCPCS_SHAPE.test(bare) || CPT_SHAPE.test(bare);
-  // A letter or digit of another script where a code's would be ("Ј" Cyrillic Je for J): shaped
-  // like a code to the eye, and no rule reads it. An error too, as a damaged code is.
-  const foreign = !damaged && lookalikeShaped(bare);
+  const visible = code.normalize('NFKC').replace(INVISIBLE, '');
+  const bare = visible.replace(/\p{P}/gu, '');
+  const damaged = shaped(bare);
+  const foreign = !damaged && shaped(asciiStandIns(bare));
+  const begins = !damaged && !foreign ? CODE_FIRST.exec(asciiStandIns(visible)) : null;
+  const severity = damaged || foreign || (begins !== null && shaped(begins[1]!)) ? 'error' : 'warning';
   return {
     code,
     problem: {
-      severity: damaged || foreign ? 'error' : 'warning',
+      severity,
       message: (q) =>
         damaged
           ? `Service code ${q} is ${bare} with other characters in it (punctuation, spaces or invisible characters): no rule reads this line as ${bare}. Export the code alone.`
           : foreign
             ? `Service code ${q} is shaped like a HCPCS Level II or CPT code, but with a letter or digit that is not a Latin letter or an ASCII digit (${foreignChars(bare)}): no rule reads this line. Export the code in ASCII.`
-            : `Service code ${q} is not shaped like a HCPCS Level II or CPT code (a letter and four digits, or five characters of which the first four are digits): no rule reads this line.`,
+            : severity === 'error'
+              ? `Service code ${q} begins like a HCPCS Level II or CPT code and goes on with other characters: no rule reads this line. Export the code alone.`
+              : `Service code ${q} is not shaped like a HCPCS Level II or CPT code (a letter and four digits, or five characters of which the first four are digits): no rule reads this line.`,
     },
   };
 }
 
-/** Whether a code is HCPCS- or CPT-shaped once every letter and digit beyond ASCII stands for an ASCII one. */
-function lookalikeShaped(bare: string): boolean {
-  if (!/[^\0-\x7f]/.test(bare)) return false;
-  const ascii = bare.replace(/[^\0-\x7f]/gu, (c) => (/\p{L}/u.test(c) ? 'A' : /\p{Nd}/u.test(c) ? '0' : c));
-  return HCPCS_SHAPE.test(ascii) || CPT_SHAPE.test(ascii);
+/**
+ * Characters that show nothing, or nothing of their own: controls and format characters, marks
+ * that combine with the letter before, spaces, and the letters that render blank (the Hangul
+ * fillers, the Braille blank).
+ */
+const INVISIBLE = /[\p{C}\p{M}\p{Z}\s\u115F\u1160\u3164\uFFA0\u2800]/gu;
+/** Five letters or digits at a code's start, then something else: "J3420[2K", "J3420 (cyanocobalamin)". */
+const CODE_FIRST = /^([A-Z0-9]{5})[^A-Z0-9]/;
+
+function shaped(code: string): boolean {
+  return HCPCS_SHAPE.test(code) || CPT_SHAPE.test(code);
+}
+
+/** A code with every letter and digit beyond ASCII standing for an ASCII one ("A", "0"), upper case. */
+function asciiStandIns(text: string): string {
+  return text.replace(/[^\0-\x7f]/gu, (c) => (/\p{L}/u.test(c) ? 'A' : /\p{Nd}/u.test(c) ? '0' : c)).toUpperCase();
 }
 
 /** The characters beyond ASCII in a code, by code point ("U+0408"). */

@@ -1770,22 +1770,26 @@ const LIST_HEAD_REACH = 2000;
  */
 function questionHeadsList(text: string, from: number): boolean {
   const floor = Math.max(0, from - LIST_HEAD_REACH);
-  // The line start before `i`, not looked for below the floor (a line longer than the reach is
-  // cut there: a long line before a list is never scanned whole for each of its items).
+  // The line start before `i` (after a line feed or a carriage return), not looked for below the
+  // floor: a long line before a list is never scanned whole for each of its items.
   const lineStartBefore = (i: number): number => {
     let k = i;
-    while (k > floor && text[k - 1] !== '\n') k--;
+    while (k > floor && text[k - 1] !== '\n' && text[k - 1] !== '\r') k--;
     return k;
   };
   let lineStart = lineStartBefore(from);
   while (lineStart > floor) {
     const prevEnd = lineStart - 1;
     const prevStart = lineStartBefore(prevEnd);
+    // A line cut at the floor is no heading read whole: not known to ask nothing.
+    if (prevStart === floor && floor > 0) return true;
     const line = text.slice(prevStart, prevEnd).trim();
     if (line !== '' && !BULLETS.includes(line[0]!)) return line.endsWith('?');
     lineStart = prevStart;
   }
-  return false;
+  // No heading within reach (a list longer than that, or the note's start): a heading is found
+  // only at the note's start; otherwise the answer is not read, as under a question.
+  return floor > 0;
 }
 
 /** Characters that bullet a list's item at a line's start. */
