@@ -83,14 +83,7 @@ export function registerAuthoringCommands(
   ).action(async (file: string | undefined, opts: { ruleset?: string; config?: string; configLookup?: boolean; icd10: string[] }) => {
     exit(
       await guarded(io, async () => {
-        io.stdout(
-          await printConfig(file, {
-            ...opts,
-            cwd: io.cwd,
-            warn: (w) => io.stderr(rulesetWarnings(w)),
-            note: (m) => io.stderr(`b12lint: ${printable(m)}\n`),
-          }),
-        );
+        io.stdout(await printConfig(file, { ...opts, cwd: io.cwd, warn: (w) => io.stderr(rulesetWarnings(w)) }));
         return 0;
       }),
     );

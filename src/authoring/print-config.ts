@@ -10,7 +10,7 @@ import { yamlText } from '../core/printable.js';
 import type { Def } from '../rules/load.js';
 import type { CompiledRuleset } from '../rules/types.js';
 import { discover, displayPath, NoFilesError } from '../run/discover.js';
-import { failOnOf, rulesetSpecOf, skippedConfigWarning, tablesInForce } from '../run/settings.js';
+import { failOnOf, rulesetSpecOf, tablesInForce } from '../run/settings.js';
 import { setupFromSpec } from '../run/setup.js';
 import { AuthoringError } from './test-command.js';
 
@@ -22,8 +22,6 @@ export interface PrintConfigOptions {
   icd10: readonly string[];
   /** Told the loader's warnings (a deprecated key), if any. */
   warn?: (warnings: CompiledRuleset['warnings']) => void;
-  /** Told each config the lookup skipped (another user could have planted it), as a warning line. */
-  note?: (message: string) => void;
 }
 
 function valuesOf<T>(map: ReadonlyMap<string, Def<T>>): Record<string, T> {
@@ -40,7 +38,6 @@ export async function printConfig(file: string | undefined, o: PrintConfigOption
     },
     '',
   );
-  for (const s of spec.skippedConfigs ?? []) o.note?.(skippedConfigWarning(s, o.cwd));
   const { ruleset, defs, config } = setupFromSpec(spec);
   const icd10 = tablesInForce(spec.icd10, config);
   if (ruleset.warnings.length) o.warn?.(ruleset.warnings);

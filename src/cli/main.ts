@@ -30,7 +30,7 @@ import type { ScheduleOptions, ScheduleStats } from '../run/schedule.js';
 import { SpareReader } from '../run/prefetch.js';
 import { parseShard, ShardError, type Shard } from '../run/shard.js';
 import { compileLoaded, DeferredRuleset, loadedFingerprint, loadFromSpec, type RulesetSpec } from '../run/setup.js';
-import { configFileOf, failOnOf, rulesetSpecOf, skippedConfigWarning, type SettingsInput } from '../run/settings.js';
+import { configFileOf, failOnOf, rulesetSpecOf, type SettingsInput } from '../run/settings.js';
 import { DEFAULT_WORKER_THRESHOLD } from '../run/workers.js';
 import { fileSourceLines } from '../run/sources.js';
 import { DEFAULT_RULESET, PACKAGE_ROOT } from '../core/package.js';
@@ -211,7 +211,6 @@ function setup(
   given?: { spec: RulesetSpec; replay: { store: ReplayStore; files: readonly string[] } | undefined },
 ): { ruleset: CompiledRuleset; config: Config | undefined; spec: RulesetSpec; configFile?: string; replayLoaded?: LoadedReplay | null } {
   const spec = given?.spec ?? rulesetSpecOf(settingsInput(opts, io), codeVersion());
-  for (const s of spec.skippedConfigs ?? []) say(io, skippedConfigWarning(s, io.cwd));
   const loaded = loadFromSpec(spec);
   const warn = (r: CompiledRuleset): void => {
     if (r.warnings.length) io.stderr(rulesetWarnings(r.warnings));
@@ -564,8 +563,7 @@ interface ConvertOpts extends InputOpts {
 async function convertCommand(paths: string[], opts: ConvertOpts, io: Io): Promise<number> {
   const maxFileSizeMb = intOption(opts.maxFileSize, '--max-file-size', 1);
   // `convert` runs no rules: only the config's inputFormat and conceptMap matter.
-  const { path, skipped } = configFileOf(io.cwd, settingsInput(opts, io).config);
-  for (const s of skipped) say(io, skippedConfigWarning(s, io.cwd));
+  const path = configFileOf(io.cwd, settingsInput(opts, io).config);
   const problems = new Problems();
   const config = path ? loadConfig(path, problems) : undefined;
   problems.throwIfAny();

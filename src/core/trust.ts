@@ -4,7 +4,7 @@
  * src/run/config.ts). A file another user could have written or planted is not trusted
  * (docs/security.md, the trust table).
  */
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** This user's id; undefined where there are none (Windows): every file is then the user's. */
@@ -27,13 +27,42 @@ export function onlyMine(st: { uid: number; mode: number }): boolean {
 }
 
 /**
- * Whether users other than the owner may write to a file b12lint found: everyone, or a group that
- * is not this user's own primary group. A user's private group (Debian and Ubuntu give each user
- * one, with umask 002) makes every file the user writes group-writable, and writable by no one else.
+ * Whether users other than the owner may write to a file or folder b12lint found: everyone, or a
+ * group that is not this user's private group. A private group (Debian and Ubuntu give each user
+ * one, with umask 002) makes every file the user writes group-writable, and writable by no one
+ * else. b12lint reads no POSIX ACLs: a grant to another user shows only in the group bits.
  */
 function othersMayWrite(st: { mode: number; gid: number }): boolean {
   if ((st.mode & 0o002) !== 0) return true;
-  return (st.mode & 0o020) !== 0 && (typeof process.getgid !== 'function' || st.gid !== process.getgid());
+  return (st.mode & 0o020) !== 0 && !isPrivateGroup(st.gid);
+}
+
+let privateGroups: Map<number, boolean> | undefined;
+
+/**
+ * Whether a group is this user's private group: the user's primary group, which /etc/group lists
+ * with no members and /etc/passwd gives no other user as theirs. Where those files say nothing of
+ * it (a directory service), it is not known to be private.
+ */
+function isPrivateGroup(gid: number): boolean {
+  if (typeof process.getgid !== 'function' || gid !== process.getgid()) return false;
+  privateGroups ??= new Map();
+  const known = privateGroups.get(gid);
+  if (known !== undefined) return known;
+  let found = false;
+  try {
+    const groups = readFileSync('/etc/group', 'utf8').split('\n');
+    const line = groups.map((l) => l.split(':')).find((f) => f.length >= 4 && Number(f[2]) === gid);
+    const others = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .map((l) => l.split(':'))
+      .filter((f) => f.length >= 4 && Number(f[3]) === gid && Number(f[2]) !== me());
+    found = line !== undefined && line[3]!.trim() === '' && others.length === 0;
+  } catch {
+    found = false;
+  }
+  privateGroups.set(gid, found);
+  return found;
 }
 
 const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(3, '0');
@@ -41,9 +70,10 @@ const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(3, 
 /**
  * Why a file b12lint found by looking (not one the user named) may be someone else's plant, or
  * undefined when it is not. It is refused when it (or a link under its name) is owned by a user
- * other than this one or root, when others may write to it, or when it is not this user's and
- * sits in a folder that others may write to (a shared /tmp, sticky bit or not) or that is another
- * user's. A file of root's in a folder only root may write to (/etc) is trusted.
+ * other than this one or root, when others may write to it, or when its folder is another user's
+ * or others may write in it (a shared /tmp), unless the folder keeps others from replacing a file
+ * of this user's (the sticky bit) and the file is this user's. A file of root's in a folder only
+ * root may write to (/etc) is trusted.
  */
 export function plantedWhy(path: string): string | undefined {
   if (me() === undefined) return undefined; // no owners to check (Windows)
@@ -51,17 +81,18 @@ export function plantedWhy(path: string): string | undefined {
   try {
     const entry = lstatSync(path);
     const file = statSync(path);
-    const folder = statSync(dirname(path));
     const why: string[] = [];
     if (!owner(entry.uid) || !owner(file.uid)) why.push(`it is owned by another user (uid ${owner(entry.uid) ? file.uid : entry.uid})`);
     if (othersMayWrite(file)) why.push(`others can write to it (mode ${octal(file.mode)})`);
-    if (!isMine(entry.uid) && !(owner(folder.uid) && !othersCanWrite(folder.mode)))
-      why.push(
-        owner(folder.uid)
-          ? `it is in a folder others can write to (mode ${octal(folder.mode)})`
-          : `it is in a folder owned by another user (uid ${folder.uid})`,
-      );
-    return why.length ? why.join('; ') : undefined;
+    const folders = [...new Set([dirname(path), dirname(realpathSync(path))])];
+    for (const dir of folders) {
+      const folder = statSync(dir);
+      const sticky = (folder.mode & 0o1000) !== 0;
+      if (!owner(folder.uid)) why.push(`it is in a folder owned by another user (uid ${folder.uid})`);
+      else if (othersMayWrite(folder) && !(sticky && isMine(entry.uid) && isMine(file.uid)))
+        why.push(`it is in a folder others can write to (mode ${octal(folder.mode)})`);
+    }
+    return why.length ? [...new Set(why)].join('; ') : undefined;
   } catch (err) {
     return `it cannot be checked (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
   }

@@ -5,8 +5,8 @@
  * /tmp, a CI runner's work folder) is not used. The nearest config wins and ends the lookup
  * (configs do not cascade); `root: true` says so in the file, for a project without `.git`. A
  * config found by the lookup that another user could have planted (another user's, writable by
- * others, or not this user's in a folder others can write to) is skipped, and the run says so;
- * `--config` uses it all the same (src/core/trust.ts). Besides the run's settings (ruleset, ignore, failOn,
+ * others, or in a folder others can write to) stops the run with exit 2; `--config` uses it all
+ * the same (src/core/trust.ts). Besides the run's settings (ruleset, ignore, failOn,
  * maxWarnings, icd10) it is the last ruleset layer: its codesets, tests, terms, rules and
  * overrides apply on top of the ruleset it names. `rules:` may also be written ESLint's way,
  * as a map of rule id to severity. The file is checked against schemas/config.schema.json.
@@ -49,32 +49,25 @@ export interface Config {
   raw: Record<string, unknown>;
 }
 
-/** A file the lookup found and did not use, and why (src/core/trust.ts). */
-export interface SkippedFile {
-  path: string;
-  why: string;
-}
-
-/** What the config lookup found: the config to use (absolute), if any, and the configs it skipped. */
-export interface ConfigLookup {
-  path?: string;
-  skipped: SkippedFile[];
-}
-
 /**
  * The nearest config from `cwd` up to the repository root (`.git`, a folder or, in a worktree or
- * submodule, a file). A config another user could have planted (src/core/trust.ts) is skipped, and
- * still ends the lookup: the run then has no config, not one from further up.
+ * submodule, a file). A config another user could have planted (src/core/trust.ts) stops the run
+ * (a ruleset problem, exit 2): used, it could loosen the gate; passed over, the run would lose the
+ * team's own settings without a word that fails it. `--config` names one the user trusts.
  */
-export function findConfig(cwd: string): ConfigLookup {
-  const skipped: SkippedFile[] = [];
+export function findConfig(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const found = CONFIG_FILES.map((name) => join(dir, name)).filter((f) => existsSync(f));
-    const here = found.filter((path) => {
-      const why = plantedWhy(path);
-      if (why !== undefined) skipped.push({ path, why });
-      return why === undefined;
-    });
+    const here = CONFIG_FILES.map((name) => join(dir, name)).filter((f) => existsSync(f));
+    const refused = here.map((path) => ({ path, why: plantedWhy(path) })).filter((r) => r.why !== undefined);
+    if (refused.length)
+      throw new RulesetError(
+        refused.map((r) => ({
+          file: displayPath(r.path),
+          line: 1,
+          column: 1,
+          message: `not used: ${r.why}. Another user may have put it there; if you trust it, name it with --config, or run with --no-config-lookup`,
+        })),
+      );
     // Two configs in one folder: one would be dropped without a word (its failOn, its ignore list).
     if (here.length > 1)
       throw new RulesetError([
@@ -85,8 +78,8 @@ export function findConfig(cwd: string): ConfigLookup {
           message: `a second config file beside ${basename(here[0]!)}: b12lint reads one config a folder; keep one (or name it with --config)`,
         },
       ]);
-    if (here.length === 1) return { path: here[0]!, skipped };
-    if (found.length || existsSync(join(dir, '.git')) || dirname(dir) === dir) return { skipped };
+    if (here.length === 1) return here[0];
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return undefined;
   }
 }
 

@@ -3,8 +3,8 @@
  * ruleset (lint, merge, print-config, test) and for the Node API:
  *
  * - the config file: the one given, none (`--no-config-lookup`, `config: false`), or the nearest
- *   `b12lint.config.yaml` / `.b12lintrc.yaml` from the run's folder up (run/config.ts), unless
- *   another user could have planted it (skipped, with a warning: src/core/trust.ts);
+ *   `b12lint.config.yaml` / `.b12lintrc.yaml` from the run's folder up (run/config.ts), which
+ *   stops the run where another user could have planted it (src/core/trust.ts);
  * - the ruleset: the one given, else the config's, else `b12lint:recommended` (run/setup.ts);
  * - the ICD-10-CM order files: those given, else the config's;
  * - when the run fails: the severity given, else the config's `failOn`, else `error`.
@@ -16,8 +16,7 @@
 import { resolve } from 'node:path';
 import { BUILTIN_PREFIX } from '../core/package.js';
 import { resolveTableSpec } from '../rules/code-table.js';
-import { findConfig, type Config, type ConfigLookup, type SkippedFile } from './config.js';
-import { displayPath } from './discover.js';
+import { findConfig, type Config } from './config.js';
 import type { FailOn } from './run.js';
 import type { RulesetSpec } from './setup.js';
 
@@ -36,16 +35,10 @@ export interface SettingsInput {
 /** The lowest severity that fails a run when neither the command line, the API nor the config says. */
 export const DEFAULT_FAIL_ON: FailOn = 'error';
 
-/** The config file in force, absolute: the one given (relative to `cwd`), none, or the nearest from `cwd` up (with the ones the lookup skipped). */
-export function configFileOf(cwd: string, config: string | false | undefined): ConfigLookup {
-  if (config === false) return { skipped: [] };
-  return config !== undefined ? { path: resolve(cwd, config), skipped: [] } : findConfig(cwd);
-}
-
-/** The warning for a config the lookup skipped: which, why, and how to use it all the same. */
-export function skippedConfigWarning(skipped: SkippedFile, cwd: string): string {
-  const shown = displayPath(skipped.path, cwd);
-  return `warning: skipped the config ${shown}: ${skipped.why}. Another user may have planted it; if you trust it, name it with --config ${shown}`;
+/** The config file in force, absolute: the one given (relative to `cwd`), none, or the nearest from `cwd` up. */
+export function configFileOf(cwd: string, config: string | false | undefined): string | undefined {
+  if (config === false) return undefined;
+  return config !== undefined ? resolve(cwd, config) : findConfig(cwd);
 }
 
 /** Order files given on the command line or to the API, made absolute against the run's folder. */
@@ -70,11 +63,10 @@ export function rulesetOf(cwd: string, ruleset: string): string {
 
 /** The ruleset a run sets up, as plain data (for worker threads and the cache): config found, paths absolute. */
 export function rulesetSpecOf(input: SettingsInput, version: string): RulesetSpec {
-  const { path: configPath, skipped } = configFileOf(input.cwd, input.config);
+  const configPath = configFileOf(input.cwd, input.config);
   return {
     ...(input.ruleset ? { ruleset: rulesetOf(input.cwd, input.ruleset) } : {}),
     ...(configPath ? { configPath } : {}),
-    ...(skipped.length ? { skippedConfigs: skipped } : {}),
     icd10: givenTables(input.cwd, input.icd10),
     version,
   };

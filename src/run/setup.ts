@@ -9,7 +9,7 @@ import { compileRuleset, fingerprintOf } from '../rules/compile.js';
 import { applyLayer, baseDefinitions, loadDefinitions, type Definitions } from '../rules/load.js';
 import { Problems, RulesetError } from '../read/problems.js';
 import type { CompiledRuleset } from '../rules/types.js';
-import { CONFIG_KEYS, loadConfig, type Config, type SkippedFile } from './config.js';
+import { CONFIG_KEYS, loadConfig, type Config } from './config.js';
 import { tablesInForce } from './settings.js';
 
 export interface SetupOptions {
@@ -169,8 +169,6 @@ export interface RulesetSpec {
   ruleset?: string;
   /** The config file, absolute. */
   configPath?: string;
-  /** Configs the lookup found and did not use (another user could have planted them): the CLI says so. */
-  skippedConfigs?: readonly SkippedFile[];
   /** Order files given (absolute); empty: the config's. */
   icd10: readonly string[];
   version: string;

@@ -6,11 +6,12 @@
  * report and in SARIF's run properties, and on stderr when it is not in the current folder.
  *
  * Outside any repository the lookup goes up to the filesystem root, so a config found by it that
- * another user could have planted (another user's, writable by others, or not this user's in a
- * folder others can write to, like a shared /tmp) is skipped, with a warning that says why and how
- * to use it all the same (`--config`).
+ * another user could have planted (another user's, writable by others, or in a folder others can
+ * write to, like a shared /tmp) stops the run (exit 2), saying why and what to do: used, it could
+ * loosen the gate; passed over, the team's own settings would be lost (a CI container running as
+ * root over a checkout of another uid). `--config` uses it all the same.
  */
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.js';
 import { chart, scratches, type Scratch } from '../helpers/scratch.js';
@@ -95,37 +96,45 @@ test('--config names the given file in the report, and says nothing on stderr (t
   expect([r.code, r.report.config, r.stderr]).toEqual([0, '../../team.yaml', '']);
 });
 
-/** The warning for a config the lookup skipped. */
-const skippedLine = (shown: string, why: string): string =>
-  `b12lint: warning: skipped the config ${shown}: ${why}. Another user may have planted it; if you trust it, name it with --config ${shown}\n`;
+/** What a run says of a config found by the lookup that it will not use, before it stops (exit 2). */
+const refused = (s: Scratch, why: string): string =>
+  `${join(s.dir, 'outer', '.b12lintrc.yaml')}:1:1: not used: ${why}. Another user may have put it there; if you trust it, name it with --config, or run with --no-config-lookup\n` +
+  'b12lint: the ruleset or config has 1 problem; nothing was linted\n';
 
 const asRoot = process.getuid?.() === 0;
+/** Whether root's group is private here (/etc/group lists no members, no other user has it): a file of root's group, group-writable, is then root's alone. */
+const rootGroupPrivate =
+  asRoot &&
+  /^root:[^:]*:0:\s*$/m.test(readFileSync('/etc/group', 'utf8')) &&
+  !readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .some((l) => l.split(':')[3] === '0' && l.split(':')[2] !== '0');
 
-test('a config found by the lookup that others can write to is skipped: the run lints with the defaults and says why; --config still uses it', () => {
+test('a config found by the lookup that others can write to stops the run (exit 2), saying why and what to do; --config uses it, --no-config-lookup runs without it', () => {
   const { s, repo } = layout();
-  chmodSync(join(s.dir, 'outer', '.b12lintrc.yaml'), 0o666);
-  const r = json(repo, 'charts');
-  expect(r.code).toBe(1);
-  expect(r.report.summary.errors).toBeGreaterThan(0);
-  expect(r.report.config).toBeUndefined();
-  expect(r.stderr).toBe(skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 666)'));
-  // Group-writable, where the group is this user's own (a private group, umask 002), is no one
-  // else's: used. Writable by another group (as root, one can be given), it is skipped.
   const planted = join(s.dir, 'outer', '.b12lintrc.yaml');
-  chmodSync(planted, 0o664);
-  expect(json(repo, 'charts').stderr).toBe('b12lint: using the config ../.b12lintrc.yaml (found above the current folder)\n');
-  if (asRoot) {
-    chownSync(planted, 0, 65534);
-    expect(json(repo, 'charts').stderr).toBe(skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 664)'));
-    chownSync(planted, 0, 0);
-  }
   chmodSync(planted, 0o666);
+  const r = cli(['-f', 'json', 'charts'], { cwd: repo });
+  expect([r.code, r.stdout, r.stderr]).toEqual([2, '', refused(s, 'others can write to it (mode 666)')]);
+  // Group-writable by a group that is not this user's private group: another user's write.
+  if (asRoot) {
+    chmodSync(planted, 0o664);
+    chownSync(planted, 0, 65534);
+    expect(cli(['-f', 'json', 'charts'], { cwd: repo }).stderr).toBe(refused(s, 'others can write to it (mode 664)'));
+    // Root's own private group (umask 002 makes every file group-writable): root's alone, used.
+    chownSync(planted, 0, 0);
+    if (rootGroupPrivate)
+      expect(json(repo, 'charts').stderr).toBe('b12lint: using the config ../.b12lintrc.yaml (found above the current folder)\n');
+    chmodSync(planted, 0o666);
+  }
   // Named by the user, it is the user's choice: used, and nothing on stderr.
   const given = json(repo, '--config', '../.b12lintrc.yaml', 'charts');
   expect([given.code, given.report.summary.errors, given.report.config, given.stderr]).toEqual([0, 0, '../.b12lintrc.yaml', '']);
+  const without = json(repo, '--no-config-lookup', 'charts');
+  expect([without.code, without.report.config, without.stderr]).toEqual([1, undefined, '']);
 });
 
-test(`a config in a shared folder (mode 1777) that is not this user's is skipped, and the run says why (${asRoot ? 'as root: one of uid 65534, nobody' : 'not root, so no file of another user can be made: one writable by others'})`, () => {
+test(`a config in a shared folder (mode 1777) that is not this user's stops the run (${asRoot ? 'as root: one of uid 65534, nobody' : 'not root, so no file of another user can be made: one writable by others'})`, () => {
   const { s, repo } = layout();
   const shared = join(s.dir, 'outer');
   const planted = join(shared, '.b12lintrc.yaml');
@@ -134,56 +143,43 @@ test(`a config in a shared folder (mode 1777) that is not this user's is skipped
   else chmodSync(planted, 0o666);
   const why = asRoot
     ? 'it is owned by another user (uid 65534); it is in a folder others can write to (mode 1777)'
-    : 'others can write to it (mode 666)';
-  const r = json(repo, 'charts');
-  expect([r.code, r.report.config]).toEqual([1, undefined]);
-  expect(r.stderr).toBe(skippedLine('../.b12lintrc.yaml', why));
-  // From a subfolder: the same file, named from there.
-  const below = json(join(repo, 'charts'), 'c.json');
-  expect([below.code, below.report.config]).toEqual([1, undefined]);
-  expect(below.stderr).toBe(skippedLine('../../.b12lintrc.yaml', why));
+    : 'others can write to it (mode 666); it is in a folder others can write to (mode 1777)';
+  for (const cwd of [repo, join(repo, 'charts')]) {
+    const r = cli(['-f', 'json', '.'], { cwd });
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', refused(s, why)]);
+  }
 });
 
-test("a config of this user's in a shared folder (mode 1777), writable by no one else, is used", () => {
+test("a config of this user's in a shared folder with the sticky bit (mode 1777), writable by no one else, is used: no one else may replace it", () => {
   const { s, repo } = layout();
   chmodSync(join(s.dir, 'outer'), 0o1777);
   const r = json(repo, 'charts');
   expect([r.code, r.report.summary.errors, r.report.config]).toEqual([0, 0, '../.b12lintrc.yaml']);
   expect(r.stderr).toBe('b12lint: using the config ../.b12lintrc.yaml (found above the current folder)\n');
+  // Without the sticky bit, anyone may rename another file over it: it stops the run.
+  chmodSync(join(s.dir, 'outer'), 0o777);
+  expect(cli(['-f', 'json', 'charts'], { cwd: repo }).stderr).toBe(refused(s, 'it is in a folder others can write to (mode 777)'));
 });
 
-test('a skipped config still ends the lookup: a config further up is not used in its place', () => {
-  const { s, repo } = layout();
-  writeFileSync(join(s.dir, '.b12lintrc.yaml'), 'failOn: never\n');
-  chmodSync(join(s.dir, 'outer', '.b12lintrc.yaml'), 0o666);
-  const r = json(repo, 'charts');
-  expect([r.code, r.report.config]).toEqual([1, undefined]);
-  expect(r.stderr).toBe(skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 666)'));
-});
-
-test("a skipped config beside one of this user's: the user's is used (no two-configs error), and the skipped one is named", () => {
+test(`a config of this user's in a folder of another user's stops the run: its owner may swap it (${asRoot ? 'as root, the folder given to uid 65534' : 'not root: a folder others can write to'})`, () => {
   const { s, repo } = layout();
   const outer = join(s.dir, 'outer');
-  writeFileSync(join(outer, 'b12lint.config.yaml'), 'failOn: never\n');
-  chmodSync(join(outer, '.b12lintrc.yaml'), 0o666);
-  const r = json(repo, 'charts');
-  expect([r.code, r.report.config]).toEqual([0, '../b12lint.config.yaml']);
-  expect(r.stderr).toBe(
-    skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 666)') +
-      'b12lint: using the config ../b12lint.config.yaml (found above the current folder)\n',
-  );
+  if (asRoot) chownSync(outer, 65534, 65534);
+  else chmodSync(outer, 0o777);
+  const r = cli(['-f', 'json', 'charts'], { cwd: repo });
+  expect([r.code, r.stderr]).toEqual([
+    2,
+    refused(s, asRoot ? 'it is in a folder owned by another user (uid 65534)' : 'it is in a folder others can write to (mode 777)'),
+  ]);
+  if (asRoot) chownSync(outer, 0, 0);
 });
 
-test('rules, print-config and convert skip the planted config too, with the same warning', () => {
+test('rules, print-config and convert stop on the planted config too, with the same words', () => {
   const { s, repo } = layout();
   chmodSync(join(s.dir, 'outer', '.b12lintrc.yaml'), 0o666);
-  const line = skippedLine('../.b12lintrc.yaml', 'others can write to it (mode 666)');
-  const rules = cli(['rules'], { cwd: repo });
-  expect([rules.code, rules.stderr]).toEqual([0, line]);
-  expect(rules.stdout).toMatch(/^b12-injection-blood-loss-dx +error /m);
-  const printed = cli(['print-config'], { cwd: repo });
-  expect([printed.code, printed.stderr]).toEqual([0, line]);
-  expect(printed.stdout).toMatch(/^config: null$/m);
-  const converted = cli(['convert', '--to', 'json', 'charts/c.json'], { cwd: repo });
-  expect([converted.code, converted.stderr]).toEqual([0, line]);
+  const line = refused(s, 'others can write to it (mode 666)');
+  for (const args of [['rules'], ['print-config'], ['convert', '--to', 'json', 'charts/c.json']]) {
+    const r = cli(args, { cwd: repo });
+    expect([args[0], r.code, r.stdout, r.stderr]).toEqual([args[0], 2, '', line]);
+  }
 });
