@@ -49,7 +49,7 @@ function isPrivateGroup(gid: number): boolean {
   privateGroups ??= new Map();
   const known = privateGroups.get(gid);
   if (known !== undefined) return known;
-  let found = false;
+  let found: boolean;
   try {
     const groups = readFileSync('/etc/group', 'utf8').split('\n');
     const line = groups.map((l) => l.split(':')).find((f) => f.length >= 4 && Number(f[2]) === gid);
