@@ -18,6 +18,7 @@ import { Problems } from '../src/read/problems.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
+import { builtinContext } from './helpers/engine.js';
 import { scratch } from './helpers/scratch.js';
 
 const ruleset = setupRuleset({ version: 'test' });
@@ -157,6 +158,13 @@ test('a ruleset two layers extend is applied once, where it is first named: the 
   } finally {
     s.remove();
   }
+});
+
+test('one sentence of 20,000 doubts written after their words ("... is presumed and ..."): each cue reads its own clause, not the sentence back to its start (an opener looked for that far took 9 s at 150 KB)', () => {
+  const text = Array.from({ length: 20_000 }, () => 'bleeding is presumed').join(' and ');
+  const hits = new TermMatcher(['bleeding'], builtinContext()).find(text, 'assessment');
+  expect(hits).toHaveLength(20_000);
+  expect(hits.every((h) => h.assertion === 'possible')).toBe(true);
 });
 
 test("1,000 lines without a dose and a note of 20,000 B12 names: the notes' dose is looked for once per encounter, not once per line", () => {

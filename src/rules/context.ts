@@ -1303,8 +1303,11 @@ const OPENED_WORDS = 6;
  */
 function openerAt(text: string, from: number, limit: number, openers: readonly (readonly string[])[] | undefined): number {
   if (!openers) return -1;
-  const start = clauseStart(text, from, limit, CUE_CLAUSE);
-  if (start <= limit) return -1;
+  // Looked for within a word past the most the clause may hold: a long sentence is not scanned to
+  // its start for each cue in it.
+  const near = wordsBackward(text, from, limit, OPENED_WORDS + 1);
+  const start = clauseStart(text, from, near, CUE_CLAUSE);
+  if (start <= near) return -1;
   const words: string[] = [];
   let first = -1;
   for (let i = start; i < from;) {
