@@ -266,3 +266,95 @@ describe('reading an export', () => {
     expect(w).toMatchObject({ severity: 'warning', chartId: 'P-0001', file: `${tmp.rel}/orphan/Claim.000.ndjson`, pointer: '/patient' });
   });
 });
+
+describe('resources that belong to no chart, and patients named by identifier (security review 28)', () => {
+  const ndjson = (...rs: object[]): string => rs.map((x) => `${JSON.stringify(x)}\n`).join('');
+  const lines = (dir: string, file: string): Record<string, unknown>[] =>
+    readFileSync(resolve(dir, file), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  test('an administration billed by name or through a Medication of another file, about a Group or no one, is an error with its line; a note that names no patient is an error, a lab about a Group a warning', () => {
+    const dir = exportCopy('s28-orphans');
+    const [ma1, ma2] = lines(dir, 'MedicationAdministration.000.ndjson');
+    // MA-0001 names its drug by name; MA-0002 through Medication/MED-CYANO-1000, whose file is read after this one.
+    writeFileSync(resolve(dir, 'MedicationAdministration.000.ndjson'), ndjson({ ...ma1, subject: { reference: 'Group/g1' } }));
+    const { subject: _s, ...none } = ma2!;
+    writeFileSync(resolve(dir, 'Administration.orphan.ndjson'), ndjson(none));
+    const [dr] = lines(dir, 'DocumentReference.000.ndjson');
+    const { subject: _d, ...noSubject } = dr!;
+    writeFileSync(resolve(dir, 'DocumentReference.000.ndjson'), ndjson(noSubject));
+    const [obs] = lines(dir, 'Observation.000.ndjson');
+    writeFileSync(resolve(dir, 'Observation.001.ndjson'), ndjson({ ...obs, id: 'OBS-G', subject: { reference: 'Group/g1' } }));
+    const r = cliJson(['--no-config-lookup', `${tmp.rel}/s28-orphans`]);
+    expect(r.code).toBe(1);
+    const byFile = (name: string): [string, string][] =>
+      r.report.results
+        .find((x) => x.file.endsWith(name))!
+        .findings.filter((f) => f.ruleId === 'chart-format')
+        .map((f) => [f.severity, f.message]);
+    expect(byFile('MedicationAdministration.000.ndjson')).toEqual([
+      [
+        'error',
+        'MedicationAdministration/MA-0001 is not linted, belonging to no chart: its `subject` is a Group, not a patient; its 1 service line is not read.',
+      ],
+    ]);
+    expect(byFile('Administration.orphan.ndjson')).toEqual([
+      [
+        'error',
+        'MedicationAdministration/MA-0002 is not linted, belonging to no chart: it names no patient (`subject`); its 1 service line is not read.',
+      ],
+    ]);
+    expect(byFile('DocumentReference.000.ndjson')).toEqual([
+      [
+        'error',
+        "DocumentReference/DR-0001 is not linted, belonging to no chart: it names no patient (`subject`). A resource about a patient that no chart holds is an error: its patient's chart is linted without it.",
+      ],
+    ]);
+    expect(byFile('Observation.001.ndjson')).toEqual([
+      ['warning', 'Observation/OBS-G is not linted, belonging to no chart: its `subject` is a Group, not a patient.'],
+    ]);
+  });
+
+  test('a Patient given on two lines is one patient: a claim by an identifier only its second line holds is its chart, not "ambiguous"', () => {
+    const dir = exportCopy('s28-dup-patient');
+    const [p1, p2] = lines(dir, 'Patient.000.ndjson');
+    const other = { ...p1, identifier: [{ system: 'urn:example:mrn', value: 'OTHER' }] };
+    writeFileSync(resolve(dir, 'Patient.000.ndjson'), ndjson(other, p2!));
+    writeFileSync(resolve(dir, 'Patient.001.ndjson'), ndjson(p1!, p1!));
+    const claims = lines(dir, 'Claim.000.ndjson').map((c) =>
+      c.id === 'C-0001' ? { ...c, patient: { identifier: { system: 'urn:example:mrn', value: 'P-0001' } } } : c,
+    );
+    writeFileSync(resolve(dir, 'Claim.000.ndjson'), ndjson(...claims));
+    const r = cliJson(['--no-config-lookup', `${tmp.rel}/s28-dup-patient`]);
+    expect(r.code).toBe(1);
+    const all = findings(r.report);
+    expect(all.filter((f) => /ambiguous|belonging to no chart/.test(f.message))).toEqual([]);
+    expect(all.find((f) => f.ruleId === 'b12-injection-blood-loss-dx')).toMatchObject({
+      chartId: 'P-0001',
+      file: `${tmp.rel}/s28-dup-patient/Claim.000.ndjson`,
+    });
+  });
+
+  test('20,000 Patients sharing one identifier, each on two lines: a condition that names it is ambiguous, counted once each', () => {
+    const dir = resolve(tmp.dir, 's28-shared');
+    mkdirSync(dir, { recursive: true });
+    const shared = [{ system: 's', value: 'X' }];
+    const patients = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ resourceType: 'Patient', id: `p${i}`, identifier: shared }));
+    writeFileSync(resolve(dir, 'Patient.000.ndjson'), `${patients.join('\n')}\n${patients.join('\n')}\n`);
+    writeFileSync(
+      resolve(dir, 'Condition.000.ndjson'),
+      ndjson({ resourceType: 'Condition', id: 'c0', subject: { identifier: { system: 's', value: 'X' } }, code: { text: 'anemia' } }),
+    );
+    const r = cliJson(['--no-config-lookup', `${tmp.rel}/s28-shared`]);
+    expect(r.code).toBe(1);
+    const f = r.report.results.find((x) => x.file.endsWith('Condition.000.ndjson'))!.findings;
+    expect(f.map((x) => [x.severity, x.message])).toEqual([
+      [
+        'error',
+        `1 resource not linted, belonging to no chart: Condition/c0 (its \`subject\` names its patient by an identifier of system "s", and 20,000 Patients in this export have it: it is ambiguous). A resource about a patient that no chart holds is an error: its patient's chart is linted without it.`,
+      ],
+    ]);
+  });
+});

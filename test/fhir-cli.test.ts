@@ -331,6 +331,127 @@ describe('a claim that belongs to no chart, and an input with no chart, fail the
   });
 });
 
+describe('a resource about a patient that belongs to no chart fails the gate; one about a Group does not (security review 28)', () => {
+  const MRN = { system: 'urn:mrn', value: 'MRN1' };
+  const NOPE = { identifier: { system: 'urn:mrn', value: 'NOPE' } };
+  const bundle = (...resources: object[]): string =>
+    JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) });
+  const patient = { resourceType: 'Patient', id: 'p1', identifier: [MRN] };
+  const encounter = {
+    resourceType: 'Encounter',
+    id: 'e1',
+    status: 'finished',
+    subject: { reference: 'Patient/p1' },
+    period: { start: '2026-10-02T09:00:00Z', end: '2026-10-02T10:00:00Z' },
+  };
+  /** An administration of cyanocobalamin the adapter bills (no claim covers its encounter): by name, or through a Medication. */
+  const administration = (id: string, subject: object | undefined, drug: object): object => ({
+    resourceType: 'MedicationAdministration',
+    id,
+    status: 'completed',
+    ...(subject ? { subject } : {}),
+    context: { reference: 'Encounter/e1' },
+    effectiveDateTime: '2026-10-02T09:30:00Z',
+    ...drug,
+  });
+  const byName = { medicationCodeableConcept: { text: 'cyanocobalamin 1000 mcg/mL injection' } };
+  const byMedication = { medicationReference: { reference: 'Medication/m1' } };
+  const medication = { resourceType: 'Medication', id: 'm1', code: { text: 'Cyanocobalamin 1000 MCG/ML Injectable Solution' } };
+  const lint = (name: string, text: string): { code: number; stdout: string; stderr: string } => {
+    writeFileSync(resolve(tmp.dir, name), text);
+    const r = cli(['--no-config-lookup', '--no-color', `${tmp.rel}/${name}`]);
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
+  const at = (text: string, needle: string): string => {
+    const p = positionAt(text, text.indexOf(needle));
+    return `${p.line}:${p.column}`;
+  };
+
+  test('an administration billed by its drug name, or through its Medication, that belongs to no chart is an error naming its service line', () => {
+    const text = bundle(
+      patient,
+      encounter,
+      medication,
+      administration('MA1', NOPE, byName),
+      administration('MA2', { reference: 'Group/g1' }, byMedication),
+    );
+    const r = lint('s28-ma.json', text);
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    expect(r.stdout).toContain(
+      `  ${at(text, '{"resourceType":"MedicationAdministration","id":"MA1"')}  error  2 resources not linted, belonging to no chart, with 2 service lines not read: MedicationAdministration/MA1 (its \`subject\` names its patient by an identifier of system "urn:mrn", and no Patient in this file has it; 1 service line); MedicationAdministration/MA2 (its \`subject\` is a Group, not a patient; 1 service line).  chart-format`,
+    );
+    expect(r.stdout).toMatch(/\n✖ 1 problem \(1 error, 0 warnings\) in 1 of 2 charts\n$/);
+  });
+
+  test('a note, a condition or a lab that names a patient no chart is of is an error; one about a Group stays a warning', () => {
+    const note = {
+      resourceType: 'DocumentReference',
+      id: 'DR1',
+      status: 'current',
+      subject: NOPE,
+      content: [
+        { attachment: { contentType: 'text/plain', data: Buffer.from('Folate deficiency. Plan B12 injection today.').toString('base64') } },
+      ],
+    };
+    const condition = { resourceType: 'Condition', id: 'c1', code: { text: 'anemia' } };
+    const contained = { resourceType: 'Observation', id: 'o1', status: 'final', subject: { reference: '#pat' }, code: { text: 'B12' } };
+    const group = { resourceType: 'Observation', id: 'o2', status: 'final', subject: { reference: 'Group/g1' }, code: { text: 'B12' } };
+    const text = bundle(patient, encounter, note, condition, contained, group);
+    const r = lint('s28-notes.json', text);
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    expect(r.stdout).toContain(
+      `  ${at(text, '{"resourceType":"DocumentReference"')}  error    3 resources not linted, belonging to no chart: DocumentReference/DR1 (its \`subject\` names its patient by an identifier of system "urn:mrn", and no Patient in this file has it); Condition/c1 (it names no patient (\`subject\`)); Observation/o1 (its \`subject\` "#pat" names a contained resource it does not contain). A resource about a patient that no chart holds is an error: its patient's chart is linted without it.  chart-format`,
+    );
+    expect(r.stdout).toContain(
+      `  ${at(text, '{"resourceType":"Observation","id":"o2"')}  warning  1 resource not linted, belonging to no chart: Observation/o2 (its \`subject\` is a Group, not a patient).  chart-format`,
+    );
+    // Alone, the Group's Observation is still only a warning: the run passes (the Patient's chart is linted whole).
+    const g = lint('s28-group.json', bundle(patient, encounter, group));
+    expect(g.code).toBe(0);
+    expect(g.stdout).toMatch(/warning +1 resource not linted, belonging to no chart: Observation\/o2/);
+  });
+
+  test('a Bundle whose `entry` is one object, not a list, says so and fails: its Patient is not read', () => {
+    const r = lint('s28-entry-object.json', JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: { resource: patient } }));
+    expect([r.code, r.stderr]).toEqual([1, '']);
+    expect(r.stdout).toContain(
+      '  1:1  error  This Bundle holds no chart: its `entry` must be a list; found a mapping: its resources are not read (expected one or more charts).  chart-format',
+    );
+    expect(r.stdout).not.toMatch(/empty/);
+    // Nested in a Bundle that gives a chart: an error at it.
+    const nested = bundle(patient, encounter, { resourceType: 'Bundle', type: 'collection', entry: { resource: encounter } });
+    const n = lint('s28-entry-nested.json', nested);
+    expect(n.code).toBe(1);
+    expect(n.stdout).toMatch(/ error {2}Bundle: `entry` must be a list; found a mapping: its resources are not read\. {2}chart-format\n/);
+  });
+
+  test('a Parameters names the resource it wraps at any depth; one too large to search whole says it names none', () => {
+    const deep = {
+      resourceType: 'Parameters',
+      parameter: [{ name: 'a', part: [{ name: 'b', part: [{ name: 'c', resource: JSON.parse(bundle(patient)) as object }] }] }],
+    };
+    const r = lint('s28-deep.json', JSON.stringify(deep));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('and the Bundle it wraps (at `/parameter/0/part/0/part/0/resource`) is not read inside it');
+    // 40,000 parameters of four values each (searching them took time in their square): the Bundle after them is
+    // named, breadth first; nested deeper, it is past the values searched, and none is named.
+    const many = (last: object): string =>
+      JSON.stringify({
+        resourceType: 'Parameters',
+        parameter: [...Array.from({ length: 40_000 }, () => ({ name: 'a', part: [{ x: {} }] })), last],
+      });
+    const inner = JSON.parse(bundle(patient)) as object;
+    const b = lint('s28-big.json', many({ name: 'z', resource: inner }));
+    expect([b.code, b.stderr]).toEqual([1, '']);
+    expect(b.stdout).toContain('and the Bundle it wraps (at `/parameter/40000/resource`) is not read inside it');
+    const d = lint('s28-big-deep.json', many({ name: 'z', part: [{ name: 'y', part: [{ name: 'x', resource: inner }] }] }));
+    expect([d.code, d.stderr]).toEqual([1, '']);
+    expect(d.stdout).toContain(
+      '  1:1  error  This Parameters holds no chart: b12lint does not read its type, and it is too large to search whole for a resource it wraps (none is in its first 100,000 values), so none is named (expected one or more charts).  chart-format',
+    );
+  });
+});
+
 describe('b12lint convert', () => {
   test('prints the native charts a Bundle becomes; linted as native charts they give the same rule ids', () => {
     for (const base of ['p-0001', 'p-0002', 'p-0003-snomed']) {

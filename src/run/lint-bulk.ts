@@ -286,8 +286,8 @@ async function lintBulk(
 ): Promise<FileOutcome[]> {
   const outcomes = files.map((f) => emptyOutcome(display(f)));
   const found = new BulkFindings(outcomes, bytesOf(files) >= streamThreshold());
-  const index = new BulkIndex(files, options.maxFileSize);
   const map = options.conceptMap ?? defaultConceptMap();
+  const index = new BulkIndex(files, options.maxFileSize, map);
   try {
     // A key given twice in a line (a problem with a pointer) is told with the chart that reads the
     // line, once a patient's resources are put together; the other problems stand for lines unread.

@@ -17,8 +17,11 @@ import { LineReader } from './bulk-read.js';
 import { Column } from './bulk-rows.js';
 import { canonicalRef, refText, refType, type ExternalLookup, type NotReadLookup } from './refs.js';
 import { shown } from './systems.js';
-import { billedLines, several } from './left-out.js';
-import { containedIdentity, identitiesOf, logicalIdentity, logicalType, type IdentifierCount } from './patient.js';
+import { billedLines, NO_CHART_HINT, several } from './left-out.js';
+import { defaultConceptMap, type ConceptMap } from './concept-map.js';
+import { medicationCounts } from './medication.js';
+import { drugCode } from './services.js';
+import { containedIdentity, identitiesOf, logicalIdentity, logicalType, patientField, type IdentifierCount } from './patient.js';
 import { CHART_TYPES, isObj, objects, text, type Entry, type Obj } from './types.js';
 
 /** Resource types the adapter reads (CHART_TYPES and Patient); the lines of other types about a patient are only counted. */
@@ -173,16 +176,30 @@ function patientKey(r: Obj, type: string, at: string): string | undefined {
 /** The key prefix of the resources whose patient is named by identifier (a logical reference), before it is resolved. */
 const LOGICAL = 'Patient identifier ';
 
-/** Why a resource of a chart's kind has no patient key. */
-function aboutNoPatient(r: Obj): string {
-  const field = r.subject !== undefined ? 'subject' : 'patient';
+/**
+ * Why a resource of a chart's kind has no patient key, and whether its subject says it is about
+ * something other than a patient (a Group: then only a warning), as patient.ts tells it.
+ */
+function aboutNoPatient(r: Obj, type: string): { why: string; notPatient?: true } {
+  const field = patientField(type, r);
   const ref = refText(r[field]);
-  const t = logicalType(r[field]);
-  if (ref === undefined && t !== undefined && logicalIdentity(r[field]) !== undefined)
-    return `its \`${field}\` is ${/^[AEIOU]/.test(t) ? 'an' : 'a'} ${shown(t)}, not a patient`;
-  if (ref === undefined) return `it names no patient (\`${field}\`)`;
-  if (ref.startsWith('#')) return `its \`${field}\` "${shown(ref)}" names a contained resource it does not contain`;
-  return `its \`${field}\` is ${/^[AEIOU]/.test(refType(canonicalRef(ref)) ?? '') ? 'an' : 'a'} ${refType(canonicalRef(ref))}, not a patient`;
+  const t = ref === undefined ? logicalType(r[field]) : refType(canonicalRef(ref));
+  if (ref !== undefined && ref.startsWith('#'))
+    return { why: `its \`${field}\` "${shown(ref)}" names a contained resource it does not contain` };
+  if (t !== undefined && t !== 'Patient')
+    return { why: `its \`${field}\` is ${/^[AEIOU]/.test(t) ? 'an' : 'a'} ${shown(t)}, not a patient`, notPatient: true };
+  return { why: `it names no patient (\`${field}\`)` };
+}
+
+/** A resource of a chart's kind that belongs to no chart, whose billing waits for the export's Medications. */
+interface PendingNoChart {
+  file: number;
+  line: number;
+  type: string;
+  id: string | undefined;
+  why: { why: string; notPatient?: true };
+  /** The Medication its `medicationReference` names (`Type/id`). */
+  medication: string;
 }
 
 /** The places of resources: one row each, in typed-array columns. */
@@ -233,16 +250,25 @@ export class BulkIndex {
   private readonly patientRows = new Column(Int32Array);
   private readonly patientIds = new Column(Int32Array);
   private patientCount = 0;
-  /** The patient numbers of the Patients that hold each identifier a logical reference names. */
-  private readonly byIdentifier = new Map<string, number[]>();
+  /**
+   * The patient numbers of the Patients that hold each identifier a logical reference names, each
+   * once (a Patient given on two lines is one patient; many Patients may share one identifier).
+   */
+  private readonly byIdentifier = new Map<string, Set<number>>();
+  /** Administrations that belong to no chart and name their drug by a Medication of the export, told once all are indexed. */
+  private readonly pendingNoChart: PendingNoChart[] = [];
 
   /** Indexes the files: the first, streaming pass. */
   constructor(
     readonly files: readonly string[],
     private readonly maxLineBytes: number,
+    private readonly map: ConceptMap = defaultConceptMap(),
   ) {
     this.lines = new LineReader(files);
     files.forEach((path, file) => this.indexFile(path, file));
+    for (const p of this.pendingNoChart)
+      this.reportNoChart(p.file, p.line, p.type, p.id, p.why, this.sharedDrug(p.medication) ? 1 : undefined);
+    this.pendingNoChart.length = 0;
     this.resolveLogical();
     this.byKey = undefined;
   }
@@ -254,7 +280,7 @@ export class BulkIndex {
 
   /** How many Patients of the export hold an identifier that a logical reference names. */
   identifierCount(identity: string): number {
-    return this.byIdentifier.get(identity)?.length ?? 0;
+    return this.byIdentifier.get(identity)?.size ?? 0;
   }
 
   /**
@@ -269,16 +295,13 @@ export class BulkIndex {
       const loc = this.rows.location(this.patientRows.get(k));
       const resource = JSON.parse(this.lines.read(loc.file, loc.offset, loc.length)) as Obj;
       const id = this.patientIds.get(k);
-      for (const identity of new Set(identitiesOf(resource))) {
-        const ids = this.byIdentifier.get(identity);
-        if (ids && !ids.includes(id)) ids.push(id);
-      }
+      for (const identity of identitiesOf(resource)) this.byIdentifier.get(identity)?.add(id);
     }
     for (const [identity, ids] of this.byIdentifier) {
       const from = this.byKey!.get(`${LOGICAL}${identity}`);
-      if (ids.length !== 1 || from === undefined) continue;
+      if (ids.size !== 1 || from === undefined) continue;
       // The logical patient's rows follow the Patient's, and it is no patient of its own.
-      const to = ids[0]!;
+      const to = ids.values().next().value!;
       this.rows.next.set(this.last.get(to), this.first.get(from));
       this.last.set(to, this.last.get(from));
       this.first.set(from, -1);
@@ -367,20 +390,53 @@ export class BulkIndex {
     this.problems.push({ file, line, column: 1, ruleId: ENGINE_RULES.chartFormat, severity, message: `${name} ${why}.` });
   }
 
-  /** A resource of a chart's kind that belongs to no patient: a warning, an error when it bills lines (a Claim's), which are counted. */
+  /**
+   * A resource of a chart's kind that belongs to no patient: an error when it bills lines (a
+   * Claim's, which are counted, or an administration of a drug the adapter bills) or when it names
+   * (or tries to name) a patient; a warning when its subject is not a patient (a Group).
+   */
   private aboutNoChart(file: number, line: number, type: string, r: Obj): void {
-    const lines = billedLines(type, r);
-    const why = `is not linted, belonging to no chart: ${aboutNoPatient(r)}`;
-    if (lines === undefined) this.leftOut(file, line, type, text(r.id), why);
-    else
-      this.leftOut(
-        file,
-        line,
-        type,
-        text(r.id),
-        `${why}; its ${several(lines, 'service line')} ${lines === 1 ? 'is' : 'are'} not read`,
-        'error',
+    const about = aboutNoPatient(r, type);
+    const id = text(r.id);
+    const counts = type === 'MedicationAdministration' && medicationCounts({ resource: r, type, ptr: '' });
+    const ref = refText(r.medicationReference);
+    if (counts && r.medicationCodeableConcept === undefined && ref !== undefined && !ref.startsWith('#')) {
+      // Its Medication may stand in a file not indexed yet: told once all are.
+      this.pendingNoChart.push({ file, line, type, id, why: about, medication: canonicalRef(ref) });
+      return;
+    }
+    const lines = billedLines(type, r, (ma) => {
+      if (!counts) return false;
+      const med =
+        ma.medicationCodeableConcept === undefined ? objects(ma.contained).find(([c]) => `#${text(c.id) ?? ''}` === ref)?.[0] : undefined;
+      return (
+        drugCode(med ? (med.resourceType === 'Medication' ? med.code : undefined) : ma.medicationCodeableConcept, this.map) !== undefined
       );
+    });
+    this.reportNoChart(file, line, type, id, about, lines);
+  }
+
+  /** True when the Medication of the export a key names is a drug the adapter bills. */
+  private sharedDrug(key: string): boolean {
+    const row = this.shared.get(key);
+    if (row === undefined) return false;
+    const { resource } = this.sharedLine(row, this.rows.location(row));
+    return resource.resourceType === 'Medication' && drugCode(resource.code, this.map) !== undefined;
+  }
+
+  private reportNoChart(
+    file: number,
+    line: number,
+    type: string,
+    id: string | undefined,
+    about: { why: string; notPatient?: true },
+    lines: number | undefined,
+  ): void {
+    const why = `is not linted, belonging to no chart: ${about.why}`;
+    if (lines !== undefined)
+      this.leftOut(file, line, type, id, `${why}; its ${several(lines, 'service line')} ${lines === 1 ? 'is' : 'are'} not read`, 'error');
+    else if (about.notPatient) this.leftOut(file, line, type, id, why);
+    else this.leftOut(file, line, type, id, `${why}.${NO_CHART_HINT.replace(/\.$/, '')}`, 'error');
   }
 
   /** Adds a resource's place to its patient's rows (a new patient when the key is new). */
@@ -394,7 +450,8 @@ export class BulkIndex {
       this.home.set(id, file);
     }
     if (type === 'Patient') this.home.set(id, file);
-    if (key.startsWith(LOGICAL) && !this.byIdentifier.has(key.slice(LOGICAL.length))) this.byIdentifier.set(key.slice(LOGICAL.length), []);
+    if (key.startsWith(LOGICAL) && !this.byIdentifier.has(key.slice(LOGICAL.length)))
+      this.byIdentifier.set(key.slice(LOGICAL.length), new Set());
     // Lines of types the adapter does not read only make sure their patient has a chart.
     if (!READ_TYPES.has(type) && this.first.get(id) >= 0) return;
     const row = this.rows.add(file, offset, length, lineNo);

@@ -5,15 +5,16 @@
  * the FHIR element it came from (`/entry/6/resource/item/0`).
  */
 import { ENGINE_RULES } from '../../finding.js';
-import { ChartProblems, type AdaptResult } from '../native.js';
+import { ChartProblems, describe, type AdaptResult } from '../native.js';
 import { buildChart } from './chart.js';
 import type { Context } from './context.js';
-import { billedLines, LeftOut, leftOutResource, several } from './left-out.js';
+import { LeftOut, reportOutside } from './left-out.js';
 import type { ConceptMap } from './concept-map.js';
 import { groupByPatient, type IdentifierCount } from './patient.js';
 import { ResourceIndex, type ExternalLookup, type NotReadLookup } from './refs.js';
 import { isObj, objects, text, typedId, type Entry, type Obj } from './types.js';
-import { MEDICATION_TYPES } from './medication.js';
+import { MEDICATION_TYPES, medicationCounts } from './medication.js';
+import { drugCode } from './services.js';
 import { NOTE_TYPES } from './notes.js';
 import { shown } from './systems.js';
 import { pushAll } from '../../core/arrays.js';
@@ -37,16 +38,27 @@ export function isBulkManifest(value: unknown): boolean {
   return isObj(value) && value.resourceType === undefined && typeof value.transactionTime === 'string' && Array.isArray(value.output);
 }
 
-/** The resources of a document: a Bundle's entries (nested Bundles flattened), or the one resource. */
-export function documentEntries(value: Obj, ptr = ''): Entry[] {
+/** A Bundle whose `entry` is not a list (FHIR R4 writes it as one): where, and what it is instead. */
+interface NotAList {
+  ptr: string;
+  found: string;
+}
+
+/**
+ * The resources of a document: a Bundle's entries (nested Bundles flattened), or the one resource.
+ * A Bundle whose `entry` is not a list gives none, and is told in `notLists` (its resources are
+ * not read: they must not vanish in silence).
+ */
+export function documentEntries(value: Obj, ptr = '', notLists: NotAList[] = []): Entry[] {
   if (value.resourceType !== 'Bundle') return [{ resource: value, type: String(value.resourceType), ptr }];
   const out: Entry[] = [];
+  if (value.entry !== undefined && !Array.isArray(value.entry)) notLists.push({ ptr: `${ptr}/entry`, found: describe(value.entry) });
   for (const [e, i] of objects(value.entry)) {
     const resource = e.resource;
     if (!isFhirResource(resource)) continue; // a transaction's DELETE or GET entry has none
     const rptr = `${ptr}/entry/${i}/resource`;
     if (resource.resourceType === 'Bundle') {
-      pushAll(out, documentEntries(resource, rptr));
+      pushAll(out, documentEntries(resource, rptr, notLists));
       continue;
     }
     const entry: Entry = { resource, type: resource.resourceType as string, ptr: rptr };
@@ -68,8 +80,6 @@ export interface FhirOptions {
   /** How many Patients of the whole input hold an identifier, when `entries` are a part of it (a Bulk export's patient). */
   identifierCount?: IdentifierCount;
 }
-
-const OUTSIDE = (n: number): string => `${several(n, 'resource')} not linted, belonging to no chart`;
 
 /** The resource types b12lint reads, by their spelling in lower case without spaces. */
 const READ_TYPES = new Map(
@@ -117,41 +127,60 @@ export function adaptFhirEntries(entries: readonly Entry[], options: FhirOptions
   }
   const ctx: Context = { map: options.map, index, p, leftOut: new LeftOut(), where: options.where };
   const { groups, outside } = groupByPatient(kept, index, options.where, options.identifierCount);
-  // Resources that bill (a Claim's lines) and belong to no chart: an error, with the lines not read.
-  const lines = outside.map((o) => billedLines(o.entry.type, o.entry.resource));
-  const unread = lines.reduce<number>((n, k) => n + (k ?? 0), 0);
-  const billedOutside = (n: number): string => `${OUTSIDE(n)}, with ${several(unread, 'service line')} not read`;
-  outside.forEach((o, i) => {
-    const k = lines[i];
-    if (k === undefined) ctx.leftOut.add('outside', 'warning', OUTSIDE, leftOutResource(o.entry, o.why));
-    else ctx.leftOut.add('outside-billed', 'error', billedOutside, leftOutResource(o.entry, `${o.why}; ${several(k, 'service line')}`));
-  });
+  // An administration is billed as the adapter bills it in a chart: its drug by code, RxNorm or
+  // name, in its own concept or in the Medication it names.
+  const billsDrug = (e: Entry): boolean => {
+    if (!medicationCounts(e)) return false;
+    const r = e.resource;
+    const med = r.medicationCodeableConcept === undefined ? index.resolve(r.medicationReference, e) : undefined;
+    const concept = med ? (med.type === 'Medication' ? med.resource.code : undefined) : r.medicationCodeableConcept;
+    return drugCode(concept, options.map) !== undefined;
+  };
+  reportOutside(ctx.leftOut, outside, billsDrug);
   ctx.leftOut.report(p);
   const charts = groups.map((g) => buildChart(g, ctx));
   return { charts, findings: p.findings, refused: [], derivedIds: true };
 }
 
-/** A resource nested in one b12lint does not read (a Parameters' `parameter[0].resource`): its type and pointer. */
-function nestedResource(value: Obj): { type: string; ptr: string } | undefined {
-  const stack: { v: unknown; ptr: string; depth: number }[] = [{ v: value, ptr: '', depth: 0 }];
-  while (stack.length > 0) {
-    const { v, ptr, depth } = stack.shift()!;
-    if (depth > 0 && isFhirResource(v)) return { type: v.resourceType as string, ptr };
-    if (depth >= 4 || typeof v !== 'object' || v === null) continue;
-    for (const [k, x] of Object.entries(v))
-      if (typeof x === 'object' && x !== null) stack.push({ v: x, ptr: `${ptr}/${k}`, depth: depth + 1 });
+/** How many values `nestedResource` looks at, at most: a Parameters of a million values is not searched whole. */
+const MAX_NESTED_VISITS = 100_000;
+
+/**
+ * A resource nested in one b12lint does not read (a Parameters' `parameter[0].resource`, at any
+ * depth): its type and pointer, the shallowest first; 'unsearched' when the value is too large to
+ * search whole and none was found in its first MAX_NESTED_VISITS values. Breadth first, through a
+ * queue read by index (shifting an array took time in the square of its length).
+ */
+function nestedResource(value: Obj): { type: string; ptr: string } | 'unsearched' | undefined {
+  const queue: { v: object; ptr: string }[] = [{ v: value, ptr: '' }];
+  let full = false;
+  for (let i = 0; i < queue.length; i++) {
+    const { v, ptr } = queue[i]!;
+    if (i > 0 && isFhirResource(v)) return { type: v.resourceType as string, ptr };
+    for (const k of Object.keys(v)) {
+      const x = (v as Record<string, unknown>)[k];
+      if (typeof x !== 'object' || x === null) continue;
+      if (queue.length >= MAX_NESTED_VISITS) {
+        full = true;
+        break;
+      }
+      queue.push({ v: x, ptr: `${ptr}/${k}` });
+    }
   }
-  return undefined;
+  return full ? 'unsearched' : undefined;
 }
 
 /**
  * What a document that gives no chart says, worded as the native format's empty file ("expected
- * one or more charts"), and true of what the document holds: a Bundle's resources, a resource of a
- * type b12lint reads that names no patient, or a resource b12lint does not read (and what it wraps).
+ * one or more charts"), and true of what the document holds: a Bundle's resources (or an `entry`
+ * that is not a list), a resource of a type b12lint reads that names no patient, or a resource
+ * b12lint does not read (and what it wraps).
  */
 function noChart(value: Obj, entries: number): string {
   const type = shown(String(value.resourceType));
   if (value.resourceType === 'Bundle') {
+    if (value.entry !== undefined && !Array.isArray(value.entry))
+      return `This Bundle holds no chart: its \`entry\` must be a list; found ${describe(value.entry)}: its resources are not read (expected one or more charts).`;
     return entries === 0
       ? 'This Bundle is empty (it holds no resource): expected one or more charts.'
       : `This Bundle holds no chart: ${entries === 1 ? 'its one resource belongs to no patient' : `none of its ${entries.toLocaleString('en-US')} resources belongs to a patient`} (expected one or more charts).`;
@@ -160,6 +189,8 @@ function noChart(value: Obj, entries: number): string {
     return `This ${type} holds no chart: it belongs to no patient (expected one or more charts).`;
   const inner = nestedResource(value);
   if (inner === undefined) return `This ${type} holds no chart: b12lint does not read its type (expected one or more charts).`;
+  if (inner === 'unsearched')
+    return `This ${type} holds no chart: b12lint does not read its type, and it is too large to search whole for a resource it wraps (none is in its first ${MAX_NESTED_VISITS.toLocaleString('en-US')} values), so none is named (expected one or more charts).`;
   return `This ${type} holds no chart: b12lint does not read its type, and the ${shown(inner.type)} it wraps (at \`${shown(inner.ptr)}\`) is not read inside it; lint that ${shown(inner.type)} as a file of its own (expected one or more charts).`;
 }
 
@@ -181,8 +212,19 @@ export function adaptFhirDocument(value: unknown, map: ConceptMap): AdaptResult 
       ],
     };
   }
-  const entries = documentEntries(value);
+  const notLists: NotAList[] = [];
+  const entries = documentEntries(value, '', notLists);
   const result = adaptFhirEntries(entries, { map, where: 'file' });
+  // A nested Bundle whose `entry` is not a list: an error at it (the document's own is told below, when it gives no chart).
+  for (const n of notLists)
+    if (n.ptr !== '/entry' || result.charts.length > 0)
+      result.findings.push({
+        ruleId: ENGINE_RULES.chartFormat,
+        severity: 'error',
+        pointer: n.ptr,
+        evidence: [],
+        message: `Bundle: \`entry\` must be a list; found ${n.found}: its resources are not read.`,
+      });
   if (result.charts.length === 0) {
     // An error, as a native file with no chart is (a failed export must not pass a pre-billing
     // gate). Counted as one chart, not linted (as a Bulk Data export with none is): "1 problem in

@@ -152,13 +152,48 @@ export function quoted(code: unknown): string {
 
 /**
  * The service lines a resource carries, if it is one that bills (undefined if it is not): a Claim's
- * or an ExplanationOfBenefit's lines (`item`), or one for a Procedure or MedicationAdministration
- * coded in HCPCS or CPT (a service where no claim covers its encounter). Such a resource that
- * belongs to no chart is an error: a pre-billing gate must not pass on lines it did not read.
+ * or an ExplanationOfBenefit's lines (`item`), one for a Procedure coded in HCPCS or CPT, or one
+ * for a MedicationAdministration the adapter bills (`billsDrug`: coded in HCPCS or CPT, or a drug
+ * of the concept map by RxNorm code or name, in its `medicationCodeableConcept` or the Medication
+ * its `medicationReference` names), as a service where no claim covers its encounter. Such a
+ * resource that belongs to no chart is an error that counts its lines: a pre-billing gate must not
+ * pass on lines it did not read.
  */
-export function billedLines(type: string, resource: Obj): number | undefined {
+export function billedLines(type: string, resource: Obj, billsDrug: (administration: Obj) => boolean): number | undefined {
   if (type === 'Claim' || type === 'ExplanationOfBenefit') return isObj(resource.item) ? 1 : objects(resource.item).length;
   if (type === 'Procedure') return procedureCoding(resource.code) ? 1 : undefined;
-  if (type === 'MedicationAdministration') return procedureCoding(resource.medicationCodeableConcept) ? 1 : undefined;
+  if (type === 'MedicationAdministration') return billsDrug(resource) ? 1 : undefined;
   return undefined;
+}
+
+const OUTSIDE = (n: number): string => `${several(n, 'resource')} not linted, belonging to no chart`;
+
+/**
+ * Why a resource of a chart's kind that belongs to no chart is an error although it bills nothing:
+ * it names (or tries to name) a patient, whose chart is linted without it, and a finding that
+ * rests on it (a note, a lab, a diagnosis) is not made.
+ */
+export const NO_CHART_HINT = " A resource about a patient that no chart holds is an error: its patient's chart is linted without it.";
+
+/**
+ * Resources of a chart's kind that belong to no chart, each with why and with its service lines
+ * if it bills. An error when it bills, or when its subject names (or tries to name) a patient: no
+ * subject, an identifier that no Patient or several hold, a contained Patient it does not contain.
+ * A warning only when its subject says it is about something else (a Group, a Location).
+ */
+export function reportOutside(
+  leftOut: LeftOut,
+  outside: readonly { entry: Entry; why: string; notPatient?: true }[],
+  billsDrug: (entry: Entry) => boolean,
+): void {
+  const lines = outside.map((o) => billedLines(o.entry.type, o.entry.resource, () => billsDrug(o.entry)));
+  const unread = lines.reduce<number>((n, k) => n + (k ?? 0), 0);
+  const billedOutside = (n: number): string => `${OUTSIDE(n)}, with ${several(unread, 'service line')} not read`;
+  outside.forEach((o, i) => {
+    const k = lines[i];
+    if (k !== undefined)
+      leftOut.add('outside-billed', 'error', billedOutside, leftOutResource(o.entry, `${o.why}; ${several(k, 'service line')}`));
+    else if (o.notPatient) leftOut.add('outside', 'warning', OUTSIDE, leftOutResource(o.entry, o.why));
+    else leftOut.add('outside-patient', 'error', OUTSIDE, leftOutResource(o.entry, o.why), NO_CHART_HINT);
+  });
 }

@@ -29,10 +29,15 @@ export interface PatientGroup {
   entries: Entry[];
 }
 
-/** A resource of a chart's kind that belongs to no chart, and why. */
+/**
+ * A resource of a chart's kind that belongs to no chart, and why. `notPatient` when its subject
+ * says it is about something other than a patient (a Group, a Location): the one case where being
+ * left out is not an error, since no patient's chart is linted without it.
+ */
 export interface Outside {
   entry: Entry;
   why: string;
+  notPatient?: true;
 }
 
 /** The identity of a contained Patient: its first identifier (`system|value`), if it has one. */
@@ -42,6 +47,15 @@ export function containedIdentity(patient: { identifier?: unknown }): string | u
     if (value !== undefined) return `${text(id.system) ?? ''}|${value}`;
   }
   return undefined;
+}
+
+/** The resource types whose patient is named by `patient` (the others' by `subject`). */
+const BY_PATIENT: ReadonlySet<string> = new Set(['Claim', 'ExplanationOfBenefit', 'ClaimResponse']);
+
+/** The element that names a resource's patient, as messages name it: the one it has, else the one its type has. */
+export function patientField(type: string, r: Obj): 'subject' | 'patient' {
+  if (r.subject !== undefined) return 'subject';
+  return r.patient !== undefined || BY_PATIENT.has(type) ? 'patient' : 'subject';
 }
 
 /** A logical reference's identifier (`{ identifier: { system, value } }` with no `reference`), as a key; undefined when it is none. */
@@ -84,9 +98,9 @@ export type IdentifierCount = (identity: string) => number;
 /** Why a resource whose patient is named by identifier belongs to no chart, when it does not resolve to exactly one Patient. */
 export function unresolvedIdentifier(field: string, identity: string, count: number, where: string): string {
   const named = `its \`${field}\` names its patient by ${identifierSystem(identity)}`;
-  return count === 0
-    ? `${named}, and no Patient in this ${where} has it`
-    : `${named}, and ${count.toLocaleString('en-US')} Patients in this ${where} have it: it is ambiguous`;
+  if (count === 0) return `${named}, and no Patient in this ${where} has it`;
+  if (count === 1) return `${named}, and the one Patient in this ${where} that has it is not in its chart`;
+  return `${named}, and ${count.toLocaleString('en-US')} Patients in this ${where} have it: it is ambiguous`;
 }
 
 export function groupByPatient(
@@ -115,24 +129,26 @@ export function groupByPatient(
     return g;
   };
   const byIdentifier = patientsByIdentifier(entries);
+  const patients = entries.filter((e) => e.type === 'Patient');
   for (const e of entries) {
     if (e.type === 'Patient') {
       groupOf(e);
       continue;
     }
-    const field = e.resource.subject !== undefined ? 'subject' : 'patient';
+    const field = patientField(e.type, e.resource);
     const written = refText(e.resource[field]);
     if (written === undefined) {
       if (!CHART_TYPES.has(e.type)) continue;
-      const found = byLogical(e, field, byIdentifier, where, identifierCount);
+      const found = byLogical(e, field, { byIdentifier, patients }, where, identifierCount);
       if ('patient' in found) groupOf(found.patient).entries.push(e);
-      else outside.push({ entry: e, why: found.why });
+      else outside.push({ entry: e, ...found });
       continue;
     }
     const hit = index.resolve(e.resource[field], e);
     if (hit) {
       if (hit.type === 'Patient') groupOf(hit).entries.push(e);
-      else if (CHART_TYPES.has(e.type)) outside.push({ entry: e, why: `its \`${field}\` is ${article(hit.type)}, not a patient` });
+      else if (CHART_TYPES.has(e.type))
+        outside.push({ entry: e, why: `its \`${field}\` is ${article(hit.type)}, not a patient`, notPatient: true });
       continue;
     }
     if (written.startsWith('#')) {
@@ -142,7 +158,7 @@ export function groupByPatient(
     }
     const type = refType(written);
     if (type !== undefined && type !== 'Patient') {
-      if (CHART_TYPES.has(e.type)) outside.push({ entry: e, why: `its \`${field}\` is ${article(type)}, not a patient` });
+      if (CHART_TYPES.has(e.type)) outside.push({ entry: e, why: `its \`${field}\` is ${article(type)}, not a patient`, notPatient: true });
       continue;
     }
     const key = canonicalRef(written);
@@ -175,19 +191,25 @@ function patientsByIdentifier(entries: readonly Entry[]): Map<string, Entry[]> {
 function byLogical(
   e: Entry,
   field: string,
-  byIdentifier: ReadonlyMap<string, readonly Entry[]>,
+  { byIdentifier, patients }: { byIdentifier: ReadonlyMap<string, readonly Entry[]>; patients: readonly Entry[] },
   where: string,
   identifierCount?: IdentifierCount,
-): { patient: Entry } | { why: string } {
+): { patient: Entry } | { why: string; notPatient?: true } {
   const identity = logicalIdentity(e.resource[field]);
   const type = logicalType(e.resource[field]);
+  // A reference that names a type other than Patient (`type: "Group"`) says the resource is about no patient.
+  if (type !== undefined && type !== 'Patient')
+    return { why: `its \`${field}\` is ${article(shown(type))}, not a patient`, notPatient: true };
   if (identity === undefined) return { why: `it names no patient (\`${field}\`)` };
-  if (type !== undefined && type !== 'Patient') return { why: `its \`${field}\` is ${article(shown(type))}, not a patient` };
   const matches = byIdentifier.get(identity) ?? [];
-  // In a Bulk export the patient is assembled alone: the export-wide count tells an ambiguous identifier.
-  const count = Math.max(matches.length, identifierCount?.(identity) ?? 0);
-  if (count === 1 && matches.length === 1) return { patient: matches[0]! };
-  return { why: unresolvedIdentifier(field, identity, count, where) };
+  if (identifierCount === undefined)
+    return matches.length === 1 ? { patient: matches[0]! } : { why: unresolvedIdentifier(field, identity, matches.length, where) };
+  // In a Bulk export the patient is assembled alone: the export-wide count tells an ambiguous
+  // identifier, and a resource that names the one Patient that has it was assembled with that
+  // Patient (the first line of its id, which is the one read, may not hold the identifier).
+  const count = identifierCount(identity);
+  if (count === 1 && (matches.length === 1 || patients.length === 1)) return { patient: matches[0] ?? patients[0]! };
+  return { why: unresolvedIdentifier(field, identity, Math.max(count, matches.length), where) };
 }
 
 function article(type: string): string {

@@ -9,7 +9,7 @@
  */
 import type { Dose, Service } from '../model.js';
 import { normalizeProcedureCode, procedureCodeOf } from '../normalize.js';
-import { drugFor } from './concept-map.js';
+import { drugFor, type ConceptMap } from './concept-map.js';
 import { codedDiagnosis } from './condition.js';
 import { follow, type Context } from './context.js';
 import { icd9Only, ICD9_LEFT_OUT, readCondition } from './diagnoses.js';
@@ -33,13 +33,13 @@ interface Performed {
 }
 
 /** The HCPCS code a medication concept is billed under, if b12lint can tell. */
-function drugCode(concept: unknown, ctx: Context): { code: string; codeText: string } | undefined {
+export function drugCode(concept: unknown, map: ConceptMap): { code: string; codeText: string } | undefined {
   const coded = procedureCoding(concept);
   if (coded) return { code: normalizeProcedureCode(coded.code), codeText: coded.code };
   const rxnorm = codings(concept)
     .filter((c) => c.name === 'rxnorm')
     .map((c) => c.code);
-  const drug = drugFor(ctx.map, rxnorm, conceptText(concept));
+  const drug = drugFor(map, rxnorm, conceptText(concept));
   return drug ? { code: drug.code, codeText: drug.code } : undefined;
 }
 
@@ -72,7 +72,7 @@ function performed(procedures: readonly Entry[], administrations: readonly Medic
   for (const { entry, concept } of administrations) {
     if (entry.type !== 'MedicationAdministration') continue;
     // An administration of a drug b12lint does not bill is a medication of the chart, not a service.
-    const drug = drugCode(concept, ctx);
+    const drug = drugCode(concept, ctx.map);
     if (!drug) continue;
     const p: Performed = {
       entry,
