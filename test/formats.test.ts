@@ -443,3 +443,13 @@ test('a report longer than the longest string Node.js holds is refused with what
     JSON.stringify = stringify;
   }
 });
+
+test('stylish names a medication by its name, else its code, else by kind alone: never with an empty name and two spaces', () => {
+  expect(describeEvidence({ kind: 'medication', name: 'hydroxocobalamin', pointer: '/medications/0', line: 3, column: 5 })).toBe(
+    'medication hydroxocobalamin at 3:5',
+  );
+  expect(describeEvidence({ kind: 'medication', code: '1234', pointer: '/medications/0', line: 3, column: 5 })).toBe(
+    'medication 1234 at 3:5',
+  );
+  expect(describeEvidence({ kind: 'medication', pointer: '/medications/0', line: 3, column: 5 })).toBe('medication at 3:5');
+});

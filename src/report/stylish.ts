@@ -52,7 +52,7 @@ export function describeEvidence(e: Evidence): string {
         ? `note${at(e)}`
         : `${e.section} note${e.assertion && e.assertion !== 'affirmed' ? ` (${ownValue(ASSERTION_WORDS, e.assertion) ?? e.assertion})` : ''} "${e.excerpt}"${at(e)}`;
     case 'medication':
-      return `medication ${e.name ?? e.code ?? ''}${at(e)}`;
+      return `medication${e.name !== undefined ? ` ${e.name}` : code}${at(e)}`;
     default:
       return `${e.kind}${at(e)}`;
   }
