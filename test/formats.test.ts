@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { printable, printableDeep } from '../src/core/printable.js';
 import { plainText } from '../src/report/sarif.js';
-import { describeEvidence } from '../src/report/stylish.js';
+import { describeEvidence, summaryLine } from '../src/report/stylish.js';
 import type { Report } from '../src/report/types.js';
 import { cli, ROOT } from './helpers/cli.js';
 import { repoScratch } from './helpers/scratch.js';
@@ -452,4 +452,14 @@ test('stylish names a medication by its name, else its code, else by kind alone:
     'medication 1234 at 3:5',
   );
   expect(describeEvidence({ kind: 'medication', pointer: '/medications/0', line: 3, column: 5 })).toBe('medication at 3:5');
+});
+
+test('the stylish summary line writes its counts with thousands separators', () => {
+  const report = {
+    tool: { name: 'b12lint', version: '1.0.0' },
+    ruleset: { name: 'x', rules: 1 },
+    summary: { files: 20_000, charts: 20_000, encounters: 20_946, errors: 1_213, warnings: 337, infos: 0 },
+    results: [],
+  } as unknown as Parameters<typeof summaryLine>[0];
+  expect(summaryLine(report, 1_225)).toBe('✖ 1,550 problems (1,213 errors, 337 warnings) in 1,225 of 20,000 charts');
 });

@@ -15,8 +15,9 @@ const ASSERTION_WORDS: Record<string, string> = {
   family: 'family history',
 };
 
+/** A count and its word, the count with thousands separators ("20,000 charts"). */
 function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function at(e: { file?: string; line?: number; column?: number }): string {
@@ -66,7 +67,9 @@ export function summaryLine(report: Report, chartsWithFindings?: number, hidden?
     return `${hidden.failing ? '✖' : '✔'} No errors in ${plural(s.charts, 'chart')} (${plural(s.files, 'file')})${known}`;
   if (total === 0) return `✔ No problems in ${plural(s.charts, 'chart')} (${plural(s.files, 'file')})${known}`;
   const charts =
-    chartsWithFindings !== undefined ? ` in ${chartsWithFindings} of ${plural(s.charts, 'chart')}` : ` in ${plural(s.charts, 'chart')}`;
+    chartsWithFindings !== undefined
+      ? ` in ${chartsWithFindings.toLocaleString('en-US')} of ${plural(s.charts, 'chart')}`
+      : ` in ${plural(s.charts, 'chart')}`;
   const parts = [plural(s.errors, 'error'), plural(s.warnings, 'warning')];
   if (s.infos > 0) parts.push(plural(s.infos, 'info'));
   return `✖ ${plural(total, 'problem')} (${parts.join(', ')})${charts}${known}`;
