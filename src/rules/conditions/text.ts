@@ -18,6 +18,20 @@ interface Options {
   about?: string;
   near?: unknown;
   apart?: unknown;
+  except?: unknown;
+}
+
+const NONE: readonly TermHit[] = [];
+
+/** The assertions a condition keeps: `assertion`, one or a list, else the older `negated`. */
+function wantedOf(o: Options): Set<Assertion> {
+  if (o.assertion !== undefined) return new Set(Array.isArray(o.assertion) ? o.assertion : [o.assertion]);
+  return new Set([o.negated === true ? 'negated' : 'affirmed']);
+}
+
+/** Whether a mention shares a character with one of the others (`except:`). */
+function overlapsAny(others: readonly TermHit[], h: TermHit): boolean {
+  return others.some((x) => x.index < h.index + h.length && h.index < x.index + x.length);
 }
 
 export const text: ConditionModule<Options> = {
@@ -64,11 +78,17 @@ export const text: ConditionModule<Options> = {
       description:
         'Only mentions whose clause (between commas, semicolons, brackets or "and") holds none of these terms ("daily" is a loading schedule only where its clause names no oral route: "vitamin B12 1000 mcg by mouth daily"; "IM weekly x4, then transition to oral B12" is one).',
     },
+    except: {
+      type: 'terms',
+      description:
+        'Not a mention that shares a word with a mention of one of these phrases: "low B12" is no deficiency in "counseled on low B12 intake" (`b12 intake`), "on B12" no therapy in "educated on B12 injections" (`educated on`).',
+    },
   },
   compile(o, cc) {
     const matcher = o.terms !== undefined ? cc.terms(o.terms, [...cc.path, 'terms']) : undefined;
     const near = o.near !== undefined ? cc.terms(o.near, [...cc.path, 'near']) : undefined;
     const apart = o.apart !== undefined ? cc.terms(o.apart, [...cc.path, 'apart']) : undefined;
+    const except = o.except !== undefined ? cc.terms(o.except, [...cc.path, 'except']) : undefined;
     const about = o.about !== undefined ? cc.mentions(o.about, [...cc.path, 'about']) : undefined;
     if (o.terms === undefined && o.about === undefined)
       cc.error(cc.path, '`text` needs `terms`, or `about` to look for the subject diagnosis');
@@ -79,13 +99,7 @@ export const text: ConditionModule<Options> = {
     if (o.direction !== undefined && o.within === undefined)
       cc.error([...cc.path, 'direction'], '`direction` needs `within`: the window it places');
     const direction = o.direction ?? 'around';
-    const wanted = new Set<Assertion>(
-      o.assertion !== undefined
-        ? Array.isArray(o.assertion)
-          ? o.assertion
-          : [o.assertion]
-        : [o.negated === true ? 'negated' : 'affirmed'],
-    );
+    const wanted = wantedOf(o);
     const encountersOf = (scope: Scope): readonly Encounter[] => {
       if (within) {
         const { from, to } = windowAround(scope.day, within, direction);
@@ -125,12 +139,14 @@ export const text: ConditionModule<Options> = {
           if (hits.length === 0) continue;
           const aboutD = matcher && self ? sentencesWith(self, note) : undefined;
           const nearBy = near ? sentencesWith(near, note) : undefined;
+          const inside = except ? except.find(note.text, note.section) : NONE;
           const hit = hits.find(
             (h) =>
               wanted.has(h.assertion) &&
               keeps(part, h.index) &&
               (!aboutD || aboutD.has(h.sentence[0])) &&
               (!nearBy || nearBy.has(h.sentence[0])) &&
+              !overlapsAny(inside, h) &&
               (!apart || apart.find(clauseAround(note.text, h.sentence, h.index, h.index + h.length)).length === 0),
           );
           if (!hit) continue;
