@@ -218,6 +218,16 @@ describe('text', () => {
     expect(fires(r, c2('Pernicious anemia. Probable hypothyroidism.'))).toBe(false);
     expect(fires(r, c2('D51.0, probable.'))).toBe(true);
   });
+  test('except: a mention that shares a word with one of the phrases does not count; one apart from them does', () => {
+    const r = rule('encounter', '{ text: { terms: [low b12], except: [b12 intake, counseled on] } }');
+    const note = (text: string): string => `      - { section: assessment, text: "${text}" }\n`;
+    expect(fires(r, c(note('Low B12 intake on a vegan diet.')))).toBe(false);
+    expect(fires(r, c(note('Low B12 from poor dietary B12 intake.')))).toBe(true);
+    expect(fires(r, c(note('Low B12, 170.')))).toBe(true);
+    const therapy = rule('encounter', '{ text: { terms: [on b12], except: [educated on] } }');
+    expect(fires(therapy, c(note('Educated on B12 injections and side effects.')))).toBe(false);
+    expect(fires(therapy, c(note('Stable on B12 monthly. Educated on diet.')))).toBe(true);
+  });
   test("within reads the notes of the window around the subject's date; direction: before or after only on that side", () => {
     const c3 = chart(`encounters:
   - { id: E1, date: 2026-09-01, notes: [{ section: plan, text: Fatigue. }] }
@@ -353,6 +363,19 @@ describe('mention', () => {
     expect(fires(r, c('{ code: D51.8 }', 'Gastric bypass 2019.'))).toBe(true);
     expect(fires(r, c('{ code: Z98.84 }', 'Gastric bypass 2019.'))).toBe(false);
     expect(fires(r, c('{ code: D51.8 }', 'No gastric bypass.'))).toBe(false);
+  });
+  test("an entry's apart: words in the mention's clause set it aside", () => {
+    const planned = rule('encounter', '{ mention: { map: planned, coded: false } }').replace(
+      'mentions:\n',
+      'mentions:\n  planned: [{ name: gastric bypass, code: Z98.84, terms: [gastric bypass], apart: [scheduled, plans] }]\n',
+    );
+    const c = (text: string) =>
+      chart(
+        `encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D51.8 }]\n    notes: [{ section: hpi, text: "${text}" }]\n`,
+      );
+    expect(fires(planned, c('Gastric bypass scheduled for August.'))).toBe(false);
+    expect(fires(planned, c('Gastric bypass 2019, colonoscopy scheduled.'))).toBe(true);
+    expect(fires(planned, c('Gastric bypass 2019.'))).toBe(true);
   });
 });
 

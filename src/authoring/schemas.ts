@@ -577,6 +577,12 @@ function rulesetDefs(): Record<string, Schema> {
           description:
             'The assertions that count for these words (default: those of the condition, affirmed): a past surgery is a current status, so `[affirmed, historical]`.',
         },
+        apart: {
+          type: ['string', 'array'],
+          items: phrase,
+          description:
+            'Only mentions whose clause (between commas, semicolons, brackets or "and") holds none of these terms: "sleeve gastrectomy scheduled for August" is no status yet.',
+        },
       },
       additionalProperties: false,
     },

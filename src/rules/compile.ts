@@ -203,6 +203,7 @@ function compileMentions(def: Def<RawMention[]>, env: Env): MentionMap {
     const entry: MentionEntry = { codes, codeText: codeText(raw.code).replace(/\*/g, '-'), terms: words.terms };
     if (typeof raw.name === 'string') entry.name = raw.name;
     if (typeof raw.note === 'string') entry.note = raw.note.trim();
+    if (raw.apart !== undefined) entry.apart = cc.terms(raw.apart, [...at, 'apart']);
     // The schema refuses an assertion name it does not know; the loader places the error.
     if (raw.assertion !== undefined)
       entry.assertions = new Set(

@@ -97,6 +97,7 @@ export interface RawMention {
   name?: unknown;
   assertion?: unknown;
   note?: unknown;
+  apart?: unknown;
 }
 
 /** A rule id: kebab-case (a JSON Schema pattern). */

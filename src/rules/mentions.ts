@@ -4,6 +4,7 @@
  * documented cause that has a code of its own. One pattern per map, longest terms first, so
  * "sleeve gastrectomy" is one mention and not also "gastrectomy".
  */
+import { clauseAround } from './clauses.js';
 import type { CodeMatcher } from './codes.js';
 import type { Assertion, CompiledContext } from './context.js';
 import { TermMatcher, type TermFinder, type TermHit } from './terms.js';
@@ -19,6 +20,8 @@ export interface MentionEntry {
   terms: readonly string[];
   /** The assertions that count for this entry (a past surgery is a current status: historical counts). */
   assertions?: ReadonlySet<Assertion>;
+  /** Words that, in a mention's clause, make it no mention of this entry ("scheduled": no status yet). */
+  apart?: TermFinder;
 }
 
 export interface MentionHit {
@@ -46,12 +49,14 @@ export class MentionMap {
     );
   }
 
-  /** Every mention in the text, with the entry it stands for. */
+  /** Every mention in the text, with the entry it stands for (not one its entry's `apart` words set aside). */
   find(text: string, section = ''): MentionHit[] {
     const out: MentionHit[] = [];
     for (const hit of this.matcher.find(text, section)) {
       const entry = this.byTerm.get(key(hit.term));
-      if (entry) out.push({ entry, hit });
+      if (!entry) continue;
+      if (entry.apart && entry.apart.find(clauseAround(text, hit.sentence, hit.index, hit.index + hit.length)).length > 0) continue;
+      out.push({ entry, hit });
     }
     return out;
   }
