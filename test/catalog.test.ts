@@ -293,8 +293,14 @@ describe('a normal B12 against a borderline level with macrocytosis, and B12 the
     expect(fired('b12-deficiency-lab-normal.quiet.yaml')).toEqual([]);
   });
 
-  test('a borderline level with a normal MCV fires, and so does therapy started only after the result', () => {
-    expect(fired('b12-deficiency-lab-normal.fires.yaml')).toEqual(['LABN-F1', 'LABN-F2', 'LABN-F3', 'LABN-F4']);
+  test('a borderline level with a normal MCV fires, and so does therapy started only after the result or only taught', () => {
+    expect(fired('b12-deficiency-lab-normal.fires.yaml')).toEqual([
+      'LABN-F-TEACHING', // "counseled on B12-rich foods", "educated on B12 injections": no therapy under way
+      'LABN-F1',
+      'LABN-F2',
+      'LABN-F3',
+      'LABN-F4',
+    ]);
   });
 });
 
