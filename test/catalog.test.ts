@@ -592,7 +592,7 @@ describe('the rules the coder review added', () => {
   test('b12-drug-code-mismatch: hydroxocobalamin or methylcobalamin billed as J3420; bill it under its own code', () => {
     const f = only('b12-drug-code-mismatch.fires.yaml', 'b12-drug-code-mismatch');
     // "Rash after cyanocobalamin; switched to hydroxocobalamin": the cyanocobalamin named is the one she reacted to (a coder's review).
-    expect(f.map((x) => x.chartId)).toEqual(['DRUG-F1', 'DRUG-F2', 'DRUG-F-OUT-OF-STOCK', 'DRUG-F-SWITCHED']);
+    expect(f.map((x) => x.chartId)).toEqual(['DRUG-F1', 'DRUG-F2', 'DRUG-F-OUT-OF-STOCK', 'DRUG-F-SWITCHED', 'DRUG-F-METHYL-B12']);
     expect(f[0]!.message).toContain(
       "the B12 documented is Hydroxocobalamin: J3420 is cyanocobalamin only. Bill the drug given under its own code (usually J3490, unclassified drugs, with the NDC) and check the payer's policy",
     );

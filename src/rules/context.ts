@@ -1094,13 +1094,21 @@ export class CompiledContext {
   }
 }
 
-/** Each heading of a list in a text: at the start of a line or sentence, followed by a colon. */
+/**
+ * Each heading of a list in a text: at the start of a line or sentence, followed by a colon; or
+ * alone on its line, as a template prints it ("Family History\nProblem  Relation  Age of Onset";
+ * a coder's review). `colon`: where the heading's text ends (its colon, or its line's end).
+ */
 function headingsIn(text: string, words: WordList, each: (index: number, match: string, colon: number) => void): void {
   words.scan(text, (index, match) => {
     let i = index + match.length;
     while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
-    if (text[i] !== ':') return;
     const b = beforeSpaces(text, index);
+    if (text[i] !== ':') {
+      const lineEnds = i >= text.length || text[i] === '\n' || text[i] === '\r';
+      if (lineEnds && (b < 0 || text[b] === '\n' || text[b] === '\r')) each(index, match, i);
+      return;
+    }
     if (b >= 0 && !'\n\r.;!?'.includes(text[b]!)) return;
     each(index, match, i);
   });
@@ -1581,7 +1589,8 @@ function columnEndsAfter(text: string, i: number, words: number): boolean {
     const next = skipped(text, i, ' \t');
     // A spaced dash ends a clause too: "Acute blood loss anemia, resolved - Hgb 12.9 today".
     const dash = next > i && '-\u2013\u2014'.includes(text[next]!) && text[next + 1] === ' ';
-    if (gap || dash || next >= text.length || CLAUSE_ENDS.includes(text[next]!)) return true;
+    // So does an aside in brackets: "Pernicious anemia - r/o (IF ab pending)", "resolved (Hgb 13.1)".
+    if (gap || dash || next >= text.length || CLAUSE_ENDS.includes(text[next]!) || text[next] === '(') return true;
     if (w === words) return false;
     i = next;
     while (i < text.length && isWordChar(text[i]!)) i++;
