@@ -526,6 +526,7 @@ describe('doses written as a volume with its concentration, and the configured i
       'UNITS-F-OUTSIDE-DOSE-BILLED',
       'UNITS-F-GIVEN-AT-HER-HOME',
       'UNITS-F-AT-PCP-OFFICE',
+      'UNITS-F-MAR-THOUSANDS', // "1,000 mcg/mL injection 1,000 mcg": a thousands separator is no stop
     ]);
     expect(f[2]!.message).toBe(
       'J3420 is billed with 2 unit(s), but the documented dose of 1 mL of 1000 mcg/mL (1000 mcg) is 1 unit(s) of J3420 (up to 1000 mcg each). Correct the units.',

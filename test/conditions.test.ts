@@ -377,6 +377,20 @@ describe('mention', () => {
     expect(fires(planned, c('Gastric bypass 2019, colonoscopy scheduled.'))).toBe(true);
     expect(fires(planned, c('Gastric bypass 2019.'))).toBe(true);
   });
+  test("an entry's near: words must stand in the mention's sentence", () => {
+    const r = rule('diagnosis', '{ text: { about: dx, assertion: possible } }').replace(
+      '  dx: [{ code: D51.*, terms: [pernicious anemia] }]\n',
+      '  dx: [{ code: D51.*, terms: [pernicious anemia] }, { code: D51.0, terms: [pa], near: [b12], apart: [will call] }]\n',
+    );
+    const c = (text: string) =>
+      chart(
+        `encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [{ code: D51.0 }]\n    notes: [{ section: assessment, text: "${text}" }]\n`,
+      );
+    expect(fires(r, c('B12 142, ?PA.'))).toBe(true);
+    expect(fires(r, c('Possible PA visit next week. B12 142.'))).toBe(false);
+    expect(fires(r, c('B12 142, possible PA will call with results.'))).toBe(false);
+    expect(fires(r, c('B12 142, possible PA, will call with results.'))).toBe(true);
+  });
 });
 
 describe('dose', () => {

@@ -583,6 +583,11 @@ function rulesetDefs(): Record<string, Schema> {
           description:
             'Only mentions whose clause (between commas, semicolons, brackets or "and") holds none of these terms: "sleeve gastrectomy scheduled for August" is no status yet.',
         },
+        near: {
+          type: ['string', 'array'],
+          items: phrase,
+          description: 'Only mentions in a sentence that also names one of these terms: "PA" is pernicious anemia only beside B12.',
+        },
       },
       additionalProperties: false,
     },

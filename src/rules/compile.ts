@@ -204,6 +204,7 @@ function compileMentions(def: Def<RawMention[]>, env: Env): MentionMap {
     if (typeof raw.name === 'string') entry.name = raw.name;
     if (typeof raw.note === 'string') entry.note = raw.note.trim();
     if (raw.apart !== undefined) entry.apart = cc.terms(raw.apart, [...at, 'apart']);
+    if (raw.near !== undefined) entry.near = cc.terms(raw.near, [...at, 'near']);
     // The schema refuses an assertion name it does not know; the loader places the error.
     if (raw.assertion !== undefined)
       entry.assertions = new Set(

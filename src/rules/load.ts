@@ -98,6 +98,7 @@ export interface RawMention {
   assertion?: unknown;
   note?: unknown;
   apart?: unknown;
+  near?: unknown;
 }
 
 /** A rule id: kebab-case (a JSON Schema pattern). */

@@ -22,6 +22,14 @@ export interface MentionEntry {
   assertions?: ReadonlySet<Assertion>;
   /** Words that, in a mention's clause, make it no mention of this entry ("scheduled": no status yet). */
   apart?: TermFinder;
+  /** Words one of which a mention's sentence must name ("PA" is pernicious anemia only beside B12). */
+  near?: TermFinder;
+}
+
+/** Whether a mention of an entry's term stands for the entry: its `apart` and `near` words allow it. */
+function entryKeeps(entry: MentionEntry, text: string, section: string, hit: TermHit): boolean {
+  if (entry.apart && entry.apart.find(clauseAround(text, hit.sentence, hit.index, hit.index + hit.length)).length > 0) return false;
+  return !entry.near || entry.near.find(text, section).some((h) => h.sentence[0] === hit.sentence[0]);
 }
 
 export interface MentionHit {
@@ -36,10 +44,14 @@ export class MentionMap {
   private readonly perCode = new Map<string, TermMatcher | undefined>();
   private readonly byDiagnosis = new WeakMap<object, TermFinder>();
 
+  /** Whether an entry has `apart` or `near` words: only then are a diagnosis's mentions looked over. */
+  private readonly filtered: boolean;
+
   constructor(
     readonly entries: readonly MentionEntry[],
     private readonly context: CompiledContext,
   ) {
+    this.filtered = entries.some((e) => e.apart !== undefined || e.near !== undefined);
     for (const e of entries) {
       for (const t of e.terms) if (!this.byTerm.has(key(t))) this.byTerm.set(key(t), e);
     }
@@ -49,17 +61,21 @@ export class MentionMap {
     );
   }
 
-  /** Every mention in the text, with the entry it stands for (not one its entry's `apart` words set aside). */
+  /** Every mention in the text, with the entry it stands for (not one its entry's `apart` or `near` words set aside). */
   find(text: string, section = ''): MentionHit[] {
     const out: MentionHit[] = [];
     for (const hit of this.matcher.find(text, section)) {
       const entry = this.byTerm.get(key(hit.term));
-      if (!entry) continue;
-      if (entry.apart && entry.apart.find(clauseAround(text, hit.sentence, hit.index, hit.index + hit.length)).length > 0) continue;
-      out.push({ entry, hit });
+      if (entry && entryKeeps(entry, text, section, hit)) out.push({ entry, hit });
     }
     return out;
   }
+
+  /** Whether a mention found with a diagnosis's words stands (a term of an entry whose words set it aside does not). */
+  private readonly keeps = (text: string, section: string, hit: TermHit): boolean => {
+    const entry = this.byTerm.get(key(hit.term));
+    return !entry || entryKeeps(entry, text, section, hit);
+  };
 
   /**
    * The words that mention one diagnosis: the map's terms for its code, its description and its
@@ -84,11 +100,16 @@ export class MentionMap {
       const own = chartWords(d);
       const mapped = this.termsForCode(d.code);
       if (this.perDiagnosis.size >= 1024) this.perDiagnosis.clear();
-      m = new DiagnosisWords(new TermMatcher(own, this.context), mapped, () => {
-        const words = new Set<string>(own);
-        for (const t of mapped?.terms ?? []) words.add(t);
-        return new TermMatcher([...words].filter(Boolean), this.context);
-      });
+      m = new DiagnosisWords(
+        new TermMatcher(own, this.context),
+        mapped,
+        () => {
+          const words = new Set<string>(own);
+          for (const t of mapped?.terms ?? []) words.add(t);
+          return new TermMatcher([...words].filter(Boolean), this.context);
+        },
+        this.filtered ? this.keeps : undefined,
+      );
       this.perDiagnosis.set(k, m);
     }
     return m;
@@ -124,6 +145,8 @@ class DiagnosisWords implements TermFinder {
     private readonly own: TermMatcher,
     private readonly mapped: TermMatcher | undefined,
     private readonly makeBoth: () => TermMatcher,
+    /** Which mentions stand, where an entry of the map sets some aside (MentionMap.keeps). */
+    private readonly keeps?: (text: string, section: string, hit: TermHit) => boolean,
   ) {}
 
   find(text: string, section = ''): readonly TermHit[] {
@@ -131,8 +154,9 @@ class DiagnosisWords implements TermFinder {
     if (!this.mapped) return own;
     const mapped = this.mapped.find(text, section);
     if (mapped.length === 0) return own;
-    if (own.length === 0) return mapped;
-    return (this.both ??= this.makeBoth()).find(text, section);
+    const hits = own.length === 0 ? mapped : (this.both ??= this.makeBoth()).find(text, section);
+    const keeps = this.keeps;
+    return keeps && !hits.every((h) => keeps(text, section, h)) ? hits.filter((h) => keeps(text, section, h)) : hits;
   }
 }
 

@@ -59,7 +59,8 @@ function micrograms(d: Dose): number | undefined {
  */
 function nextToDose(after: string, start = after.search(/\d/)): boolean {
   if (start < 0) return false;
-  const between = after.slice(0, start);
+  // A number's thousands separator is no stop: "cyanocobalamin 1,000 mcg/mL injection 1,000 mcg" (Epic's MAR line).
+  const between = after.slice(0, start).replace(/(?<=\d),(?=\d{3}(?!\d))/g, '');
   return !/[,;:]/.test(between) && between.split(/\s+/).filter((w) => /[A-Za-z]/.test(w)).length <= 3;
 }
 
