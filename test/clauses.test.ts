@@ -1,4 +1,4 @@
-import { APART_CLAUSE, clauseAround, clauseEnd, clauseStart, CUE_CLAUSE, PLAN_CLAUSE } from '../src/rules/clauses.js';
+import { APART_CLAUSE, APART_REACH, clauseAround, clauseEnd, clauseStart, CUE_CLAUSE, PLAN_CLAUSE } from '../src/rules/clauses.js';
 
 /** The clause around the first occurrence of `word` in `text` (the whole text one sentence), as `stops` read it. */
 function clauseOf(text: string, word: string, stops: typeof CUE_CLAUSE): string {
@@ -33,6 +33,14 @@ describe('clauses: one scanner, three readings', () => {
     const k = and.indexOf('weekly');
     expect(clauseAround(and, [0, and.length], k, k + 'weekly'.length)).toBe('B12 1000 mcg IM weekly');
     expect(clauseOf('IM monthly (oral B12 failed)', 'monthly', APART_CLAUSE)).toBe('IM monthly');
+  });
+
+  test('apart: reads at most APART_REACH characters on each side of the mention, however long the clause', () => {
+    const text = `${'word '.repeat(20_000)}melena ${'word '.repeat(20_000)}`;
+    const at = text.indexOf('melena');
+    const clause = clauseAround(text, [0, text.length], at, at + 'melena'.length);
+    expect(clause).toContain('melena');
+    expect(clause.length).toBeLessThanOrEqual(2 * APART_REACH + 'melena'.length);
   });
 
   test('a scan stays within its limits', () => {

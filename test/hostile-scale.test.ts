@@ -463,3 +463,43 @@ test('a note over 1 MiB of characters is read up to the limit, and an error at t
   const short = [{ ...encounters[0]!, notes: [{ section: 'ros', text: 'Fatigue for months. Denies melena or hematochezia.' }] }];
   expect(lintChart(chartText(short)).findings.map((f) => f.ruleId)).toContain('blood-loss-contradicted-by-notes');
 });
+
+test('a sentence of 30,000 planned surgeries with no stop: each mention’s clause for `apart:` is read within its reach, not the whole sentence (30,000 mentions took minutes)', () => {
+  const note = `B12 deficiency, B12 170. ${'sleeve gastrectomy scheduled '.repeat(30_000)}`;
+  const text = chartText([
+    { id: 'E1', date: '2026-05-12', diagnoses: [{ code: 'E53.8' }], notes: [{ section: 'assessment', text: note }] },
+  ]);
+  const spy = jest.spyOn(TermMatcher.prototype, 'find');
+  try {
+    const out = lintChart(text);
+    expect(out.findings.filter((f) => f.ruleId === 'etiology-documented-not-coded')).toEqual([]);
+    // The lists read the note once each, and each mention's clause is at most APART_REACH
+    // characters on each side of it: about a hundred times the note. Each clause the whole
+    // sentence, it was 30,000 times the note.
+    const read = spy.mock.calls.reduce((n, [t]) => n + (t as string).length, 0);
+    expect(read).toBeLessThan(1000 * note.length);
+  } finally {
+    spy.mockRestore();
+  }
+});
+
+test('a note of 40,000 "?PA" beside B12 and 40,000 "low B12 intake": an entry’s `near:` and a condition’s `except:` look each mention up, not through every other', () => {
+  const pa = chartText([
+    {
+      id: 'E1',
+      date: '2026-05-12',
+      diagnoses: [{ code: 'D51.0' }],
+      notes: [{ section: 'assessment', text: 'B12 low, ?PA '.repeat(40_000) }],
+    },
+  ]);
+  expect(lintChart(pa).findings.some((f) => f.ruleId === 'uncertain-dx-coded-outpatient')).toBe(true);
+  const intake = chartText([
+    {
+      id: 'E1',
+      date: '2026-05-12',
+      diagnoses: [{ code: 'E53.8' }],
+      notes: [{ section: 'assessment', text: 'low B12 intake '.repeat(40_000) }],
+    },
+  ]);
+  expect(lintChart(intake).findings.some((f) => f.ruleId === 'b12-deficiency-undocumented')).toBe(true);
+});

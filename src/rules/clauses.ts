@@ -59,7 +59,15 @@ export function clauseEnd(text: string, from: number, limit: number, stops: Clau
   return limit;
 }
 
-/** The text of the clause of `text` around [start, end), within `sentence`, as `apart:` reads it. */
+/**
+ * How far, in characters, a clause `apart:` reads stretches on each side of its mention: no clause
+ * a person writes is longer, and a sentence of thousands of mentions with no stop is read in time
+ * linear in its length (each mention's clause was the whole sentence: 30,000 mentions took minutes).
+ */
+export const APART_REACH = 400;
+
+/** The text of the clause of `text` around [start, end), within `sentence` and APART_REACH, as `apart:` reads it. */
 export function clauseAround(text: string, sentence: readonly [number, number], start: number, end: number): string {
-  return text.slice(clauseStart(text, start, sentence[0], APART_CLAUSE), clauseEnd(text, end, sentence[1], APART_CLAUSE));
+  const from = clauseStart(text, start, Math.max(sentence[0], start - APART_REACH), APART_CLAUSE);
+  return text.slice(from, clauseEnd(text, end, Math.min(sentence[1], end + APART_REACH), APART_CLAUSE));
 }

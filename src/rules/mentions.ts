@@ -29,7 +29,16 @@ export interface MentionEntry {
 /** Whether a mention of an entry's term stands for the entry: its `apart` and `near` words allow it. */
 function entryKeeps(entry: MentionEntry, text: string, section: string, hit: TermHit): boolean {
   if (entry.apart && entry.apart.find(clauseAround(text, hit.sentence, hit.index, hit.index + hit.length)).length > 0) return false;
-  return !entry.near || entry.near.find(text, section).some((h) => h.sentence[0] === hit.sentence[0]);
+  return !entry.near || sentenceStarts(entry.near.find(text, section)).has(hit.sentence[0]);
+}
+
+/** The sentences (by start) a list's mentions stand in, made once per list of mentions (a memo's, kept while it is). */
+const STARTS = new WeakMap<readonly TermHit[], ReadonlySet<number>>();
+
+function sentenceStarts(hits: readonly TermHit[]): ReadonlySet<number> {
+  let starts = STARTS.get(hits);
+  if (!starts) STARTS.set(hits, (starts = new Set(hits.map((h) => h.sentence[0]))));
+  return starts;
 }
 
 export interface MentionHit {
@@ -156,8 +165,19 @@ class DiagnosisWords implements TermFinder {
     if (mapped.length === 0) return own;
     const hits = own.length === 0 ? mapped : (this.both ??= this.makeBoth()).find(text, section);
     const keeps = this.keeps;
-    return keeps && !hits.every((h) => keeps(text, section, h)) ? hits.filter((h) => keeps(text, section, h)) : hits;
+    if (!keeps) return hits;
+    // Looked over once per list of mentions (the matchers' memo gives the same list for the same
+    // note): many rules ask for one diagnosis's mentions in the same notes.
+    let kept = this.kept.get(hits);
+    if (!kept) {
+      const all = hits.filter((h) => keeps(text, section, h));
+      kept = all.length === hits.length ? hits : all;
+      this.kept.set(hits, kept);
+    }
+    return kept;
   }
+
+  private readonly kept = new WeakMap<readonly TermHit[], readonly TermHit[]>();
 }
 
 function key(term: string): string {

@@ -29,9 +29,22 @@ function wantedOf(o: Options): Set<Assertion> {
   return new Set([o.negated === true ? 'negated' : 'affirmed']);
 }
 
-/** Whether a mention shares a character with one of the others (`except:`). */
+/**
+ * Whether a mention shares a character with one of the others (`except:`). The others are one
+ * list's mentions, left to right and apart, so their ends rise too: the first that ends after the
+ * mention starts is found by halving, and is the only one that can overlap it.
+ */
 function overlapsAny(others: readonly TermHit[], h: TermHit): boolean {
-  return others.some((x) => x.index < h.index + h.length && h.index < x.index + x.length);
+  let lo = 0;
+  let hi = others.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = others[mid]!;
+    if (x.index + x.length <= h.index) lo = mid + 1;
+    else hi = mid;
+  }
+  const x = others[lo];
+  return x !== undefined && x.index < h.index + h.length;
 }
 
 export const text: ConditionModule<Options> = {
