@@ -410,6 +410,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F-POSITIVE-TEST-IN-LIST', // "denies melena, hematochezia, positive FOBT or ...": every item denied
       'BLC-F-RESULT-AS-LAST-WORD-IN-LIST', // "..., FOBT positive or ...": likewise
       'BLC-F-RESULT-WORDS-IN-LIST', // "..., guaiac positive stools, or ...": no result stated
+      'BLC-F-ROS-MINUS', // "+fatigue, +DOE, -CP, -melena": a minus sign on a line of signs
       'BLC-F-ROW-AFTER-HEADING', // "ROS: Melena no, ...": a row after a heading's colon
       'BLC-F-ROW-ANSWERED-NO', // "Melena no, hematochezia no": each item answered after its words
       'BLC-F-ROW-NO-THEN-DURATION', // "Melena no. 3 weeks of fatigue": a time, not a number's "No."

@@ -111,10 +111,14 @@ describe('every cue of the built-in context decides a reading that is different 
     const smaller = { ...base, categories: { ...base.categories, [name]: { ...lists, marks: lists.marks!.filter((m) => m !== mark) } } };
     // A mark that ends with a space ("[ ] ", an unticked box) stands before its word only.
     // A box leads its line, or follows a heading's colon.
-    const forms = [
-      `${mark}bleeding.`,
-      ...(mark.endsWith(' ') ? [`ROS: ${mark}bleeding.`] : [`Anemia, ${mark}bleeding.`, `Anemia, bleeding${mark} Hgb pending.`]),
-    ];
+    // A bare "-" is a minus sign only on a line whose items take signs ("+fatigue, -melena").
+    const forms =
+      mark === '-'
+        ? ['ROS: +fatigue, -bleeding.', '+fatigue -bleeding.']
+        : [
+            `${mark}bleeding.`,
+            ...(mark.endsWith(' ') ? [`ROS: ${mark}bleeding.`] : [`Anemia, ${mark}bleeding.`, `Anemia, bleeding${mark} Hgb pending.`]),
+          ];
     // Each form takes the mark's reading; without the mark, some form is affirmed (a sign that is
     // also an answer still answers the item it begins: "?bleeding" at a line's start).
     for (const text of forms) expect([text, reading(base, text)]).toEqual([text, want]);
@@ -313,6 +317,11 @@ describe('every cue of the built-in context decides a reading that is different 
       ['GI: (-)bleeding', 'negated'],
       ['GI: bleeding(-)', 'negated'],
       ['GI: (-) nausea, (+) bleeding.', 'affirmed'], // each sign speaks of its own item
+      ['ROS: +fatigue, +DOE, -CP, -bleeding, -nausea.', 'negated'], // a minus sign on a line of signs
+      ['ROS: +fatigue, -nausea, +bleeding.', 'affirmed'],
+      ['-Bleeding x2 days, dark stools.', 'affirmed'], // a bullet on a line of no signs
+      ['+fatigue\n-Bleeding x2 days.', 'affirmed'], // the signs of another line
+      ['Post-bleeding anemia, non-bleeding ulcer ruled in.', 'affirmed'], // a word's hyphen
       ['Melena? (-) Bleeding? (+)', 'affirmed'], // a sign before the next question answers the one before
       ['Melena: (-) Bleeding: (+)', 'affirmed'],
       ['GI: neg for nausea or bleeding', 'negated'],

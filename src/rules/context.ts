@@ -839,6 +839,14 @@ export class CompiledContext {
     const out: RawCue[] = [];
     const taken = new Set<number>();
     for (const { mark, cat } of this.marks) {
+      if (mark === '-') {
+        minusSigns(text, (i) => {
+          if (taken.has(i)) return;
+          taken.add(i);
+          out.push({ start: i, end: i + 1, role: { cat, dir: Dir.Forward }, tight: true });
+        });
+        continue;
+      }
       // A mark that ends with a space ("[ ] ") is a box before its word, on a line that does not
       // end in a box: "Fatigue [ ] Melena [x]" writes its boxes after the items.
       const boxed = mark.endsWith(' ');
@@ -1596,6 +1604,27 @@ function columnEndsAfter(text: string, i: number, words: number): boolean {
     while (i < text.length && isWordChar(text[i]!)) i++;
     if (i === next) return false;
   }
+}
+
+/**
+ * Each minus sign a review of systems writes against an item of a line whose items take signs:
+ * "ROS: +fatigue, +DOE, -CP, -melena, -hematochezia" (a coder's review). A "-" right before a
+ * letter, at the line's start or after a space, comma, colon or bracket, on a line where a "+"
+ * right before a letter came first. Not a bullet ("-Melena x2 days" on a line of no signs), a word's
+ * hyphen ("B-12", "non-tarry") or a number's sign. One pass over the text.
+ */
+function minusSigns(text: string, each: (index: number) => void): void {
+  let signs = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n' || c === '\r') signs = false;
+    else if (c === '+' && isLetter(text[i + 1])) signs = true;
+    else if (c === '-' && signs && isLetter(text[i + 1]) && (i === 0 || ' \t,:(;'.includes(text[i - 1]!))) each(i);
+  }
+}
+
+function isLetter(c: string | undefined): boolean {
+  return c !== undefined && /\p{L}/u.test(c);
 }
 
 /** What ends a clause after a cue that is a clause of its own. */
