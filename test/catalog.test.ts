@@ -395,6 +395,7 @@ describe('what documents blood loss: the new bleeding-source codes, a measured l
       'BLC-F-BLACK-STOOLS', // "no black stools or blood in the stool"
       'BLC-F-COLON', // "Melena: no": a template's item answered after its colon
       'BLC-F-DOUBT-OWN-ITEM-ONLY', // "..., possible dark stools, melena or hematochezia": the doubt's item only
+      'BLC-F-GAP-BOXES', // "Melena   [ ] Yes   [x] No": boxes after a column gap, no colon
       'BLC-F-IF-POSITIVE-FOBT', // "If positive FOBT, will refer": a result planned for
       'BLC-F-LIST-AFTER', // "denies nausea after eating, ..., melena": "after" ends no denial list
       'BLC-F-LONG-DENIAL-LIST', // a denial reaches the end of a list of short items

@@ -318,6 +318,8 @@ describe('every cue of the built-in context decides a reading that is different 
       ['GI: bleeding(-)', 'negated'],
       ['GI: (-) nausea, (+) bleeding.', 'affirmed'], // each sign speaks of its own item
       ['ROS: +fatigue, +DOE, -CP, -bleeding, -nausea.', 'negated'], // a minus sign on a line of signs
+      ['Bleeding   [ ] Yes   [x] No\nFatigue   [x] Yes   [ ] No', 'negated'], // boxes after a column gap
+      ['Bleeding   [x] Yes   [ ] No', 'affirmed'],
       ['ROS: +fatigue, -nausea, +bleeding.', 'affirmed'],
       ['-Bleeding x2 days, dark stools.', 'affirmed'], // a bullet on a line of no signs
       ['+fatigue\n-Bleeding x2 days.', 'affirmed'], // the signs of another line

@@ -946,8 +946,50 @@ export class CompiledContext {
         cues.push({ start: i, end: i + 1, role: { cat: a.answer, dir: Dir.Backward }, tight: false, reach: item });
       }
     }
+    const gapRows = this.gapBoxRows(text, rows);
+    if (gapRows) {
+      pushAll(cues, gapRows.cues);
+      pushAll(ends, gapRows.ends);
+      rows = pairsInOrder([...(rows ?? []), ...gapRows.rows]);
+      cues.sort((x, y) => x.start - y.start);
+    }
     if (rows) return { cues, ends, rows };
     return cues.length > 0 || ends.length > 0 ? { cues, ends } : undefined;
+  }
+
+  /**
+   * Rows of boxed choices after a template's column gap, with no colon: "Melena   [ ] Yes   [x] No"
+   * (a coder's review), read as "Melena: [ ] Yes [x] No" is. `colonRows`: the rows a colon began,
+   * in order, passed over. One pass over the text's brackets.
+   */
+  private gapBoxRows(
+    text: string,
+    colonRows: readonly number[] | undefined,
+  ): { cues: RawCue[]; ends: number[]; rows: number[] } | undefined {
+    let out: { cues: RawCue[]; ends: number[]; rows: number[] } | undefined;
+    let r = 0;
+    let floor = 0;
+    for (let b = text.indexOf('['); b !== -1; b = text.indexOf('[', b + 1)) {
+      while (colonRows && r < colonRows.length && colonRows[r + 1]! <= b) r += 2;
+      if (b < floor || (colonRows && r < colonRows.length && colonRows[r]! <= b)) continue;
+      const gap = text[b - 1] === '\t' || (text[b - 1] === ' ' && text[b - 2] === ' ');
+      if (!gap) continue;
+      let w = b;
+      while (w > 0 && (text[w - 1] === ' ' || text[w - 1] === '\t')) w--;
+      if (w === 0 || !isWordChar(text[w - 1]!)) continue;
+      const a = this.boxedAnswerSpan(text, b);
+      if (!a) continue;
+      const k = skipped(text, a.end, ' \t');
+      if (!(k >= text.length || '\n\r,;.('.includes(text[k]!) || itemAt(text, k))) continue;
+      const item = itemStart(text, w, floor);
+      if (item < 0) continue;
+      floor = a.end;
+      out ??= { cues: [], ends: [], rows: [] };
+      out.rows.push(b, a.end);
+      if (a.end < text.length) out.ends.push(a.end);
+      if (a.answer >= 0) out.cues.push({ start: w, end: w + 1, role: { cat: a.answer, dir: Dir.Backward }, tight: false, reach: item });
+    }
+    return out;
   }
 
   /**
@@ -1758,10 +1800,23 @@ function boxedItemEnd(text: string, from: number, lineEnd: number): number {
 /** A sign written as a box: "(-)", "(+)". */
 const SIGN_BOX = /^\([-+]\)$/;
 
-/** Whether `at` falls in one of the rows ([start, end) pairs, in order). */
+/** [start, end) pairs sorted by their start. */
+function pairsInOrder(pairs: readonly number[]): number[] {
+  const list: [number, number][] = [];
+  for (let k = 0; k < pairs.length; k += 2) list.push([pairs[k]!, pairs[k + 1]!]);
+  return list.sort((x, y) => x[0] - y[0]).flat();
+}
+
+/** Whether `at` falls in one of the rows ([start, end) pairs, in order, apart): the last that starts at or before it, found by halving. */
 function inRows(rows: readonly number[], at: number): boolean {
-  for (let k = 0; k < rows.length; k += 2) if (at >= rows[k]! && at < rows[k + 1]!) return true;
-  return false;
+  let lo = 0;
+  let hi = rows.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[2 * mid]! <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && at < rows[2 * (lo - 1) + 1]!;
 }
 
 /** The most choices a row of boxes offers ("[ ] Yes [x] No [ ] Unknown"). */
