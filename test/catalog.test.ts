@@ -624,6 +624,8 @@ describe('the rules the coder review added', () => {
       // "Visit completed by phone at patient request" (a coder's review).
       ['TELE-F-BY-PHONE', '/encounters/0/services/0'],
       ['TELE-F-BY-PHONE', '/encounters/0/services/1'],
+      ['TELE-F-PERFORMED-BY-PHONE', '/encounters/0/services/1'], // "Visit performed by telephone"
+      ['TELE-F-PERFORMED-BY-PHONE', '/encounters/0/services/2'],
     ]);
     // The visit's own date, not its lines' (a coder's audit).
     expect(f[2]!.message).toContain('a telehealth visit on 2026-10-05: no one was there');
