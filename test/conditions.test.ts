@@ -390,6 +390,12 @@ describe('mention', () => {
     expect(fires(r, c('Possible PA visit next week. B12 142.'))).toBe(false);
     expect(fires(r, c('B12 142, possible PA will call with results.'))).toBe(false);
     expect(fires(r, c('B12 142, possible PA, will call with results.'))).toBe(true);
+    // An empty list is a mistake the loader names, not a filter that vanishes (a security review).
+    const empty = rule('encounter', '{ mention: { map: causes } }').replace(
+      'terms: [gastric bypass] }',
+      'terms: [gastric bypass], near: [] }',
+    );
+    expect(rulesetProblems(empty)).toEqual([expect.stringContaining('`near` takes a non-empty list')]);
   });
 });
 

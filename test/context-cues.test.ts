@@ -320,6 +320,8 @@ describe('every cue of the built-in context decides a reading that is different 
       ['ROS: +fatigue, +DOE, -CP, -bleeding, -nausea.', 'negated'], // a minus sign on a line of signs
       ['Bleeding   [ ] Yes   [x] No\nFatigue   [x] Yes   [ ] No', 'negated'], // boxes after a column gap
       ['Bleeding   [x] Yes   [ ] No', 'affirmed'],
+      ['Family History\nMother - thyroid disease\n\nAssessment/Plan\nbleeding, stable.', 'affirmed'], // a heading alone on its line, ended by the next
+      ['Family History\nMother - bleeding', 'family'],
       ['ROS: +fatigue, -nausea, +bleeding.', 'affirmed'],
       ['-Bleeding x2 days, dark stools.', 'affirmed'], // a bullet on a line of no signs
       ['+fatigue\n-Bleeding x2 days.', 'affirmed'], // the signs of another line

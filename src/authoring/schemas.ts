@@ -580,12 +580,14 @@ function rulesetDefs(): Record<string, Schema> {
         apart: {
           type: ['string', 'array'],
           items: phrase,
+          minItems: 1,
           description:
             'Only mentions whose clause (between commas, semicolons, brackets or "and") holds none of these terms: "sleeve gastrectomy scheduled for August" is no status yet.',
         },
         near: {
           type: ['string', 'array'],
           items: phrase,
+          minItems: 1,
           description: 'Only mentions in a sentence that also names one of these terms: "PA" is pernicious anemia only beside B12.',
         },
       },

@@ -71,3 +71,22 @@ export function clauseAround(text: string, sentence: readonly [number, number], 
   const from = clauseStart(text, start, Math.max(sentence[0], start - APART_REACH), APART_CLAUSE);
   return text.slice(from, clauseEnd(text, end, Math.min(sentence[1], end + APART_REACH), APART_CLAUSE));
 }
+
+/** The bounds [from, to) of the clause `clauseAround` reads. */
+export function clauseBounds(text: string, sentence: readonly [number, number], start: number, end: number): [number, number] {
+  const from = clauseStart(text, start, Math.max(sentence[0], start - APART_REACH), APART_CLAUSE);
+  return [from, clauseEnd(text, end, Math.min(sentence[1], end + APART_REACH), APART_CLAUSE)];
+}
+
+/** Whether one of `hits` (left to right, apart) lies wholly within [from, to). */
+export function anyWithin(hits: readonly { index: number; length: number }[], from: number, to: number): boolean {
+  let lo = 0;
+  let hi = hits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (hits[mid]!.index < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < hits.length && hits[k]!.index < to; k++) if (hits[k]!.index + hits[k]!.length <= to) return true;
+  return false;
+}

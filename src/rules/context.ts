@@ -1155,8 +1155,10 @@ function headingsIn(text: string, words: WordList, each: (index: number, match: 
     while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
     const b = beforeSpaces(text, index);
     if (text[i] !== ':') {
+      // Alone on its line only a name of three letters or more: "A" on its own line is a blood
+      // group ("ABO group\nA\nRh\nPositive"), "PE" or "CC" a value (a security review).
       const lineEnds = i >= text.length || text[i] === '\n' || text[i] === '\r';
-      if (lineEnds && (b < 0 || text[b] === '\n' || text[b] === '\r')) each(index, match, i);
+      if (lineEnds && match.length >= 3 && (b < 0 || text[b] === '\n' || text[b] === '\r')) each(index, match, i);
       return;
     }
     if (b >= 0 && !'\n\r.;!?'.includes(text[b]!)) return;

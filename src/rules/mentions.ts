@@ -4,7 +4,7 @@
  * documented cause that has a code of its own. One pattern per map, longest terms first, so
  * "sleeve gastrectomy" is one mention and not also "gastrectomy".
  */
-import { clauseAround } from './clauses.js';
+import { anyWithin, clauseBounds } from './clauses.js';
 import type { CodeMatcher } from './codes.js';
 import type { Assertion, CompiledContext } from './context.js';
 import { TermMatcher, type TermFinder, type TermHit } from './terms.js';
@@ -28,8 +28,10 @@ export interface MentionEntry {
 
 /** Whether a mention of an entry's term stands for the entry: its `apart` and `near` words allow it. */
 function entryKeeps(entry: MentionEntry, text: string, section: string, hit: TermHit): boolean {
-  if (entry.apart && entry.apart.find(clauseAround(text, hit.sentence, hit.index, hit.index + hit.length)).length > 0) return false;
-  return !entry.near || sentenceStarts(entry.near.find(text, section)).has(hit.sentence[0]);
+  if (entry.near && !sentenceStarts(entry.near.find(text, section)).has(hit.sentence[0])) return false;
+  if (!entry.apart) return true;
+  const [from, to] = clauseBounds(text, hit.sentence, hit.index, hit.index + hit.length);
+  return !anyWithin(entry.apart.find(text, section), from, to);
 }
 
 /** The sentences (by start) a list's mentions stand in, made once per list of mentions (a memo's, kept while it is). */
@@ -168,17 +170,18 @@ class DiagnosisWords implements TermFinder {
     if (!keeps) return hits;
     // Looked over once per list of mentions (the matchers' memo gives the same list for the same
     // note): many rules ask for one diagnosis's mentions in the same notes.
-    let kept = this.kept.get(hits);
+    let kept = KEPT.get(hits);
     if (!kept) {
       const all = hits.filter((h) => keeps(text, section, h));
       kept = all.length === hits.length ? hits : all;
-      this.kept.set(hits, kept);
+      KEPT.set(hits, kept);
     }
     return kept;
   }
-
-  private readonly kept = new WeakMap<readonly TermHit[], readonly TermHit[]>();
 }
+
+/** A list of mentions as the map's entries keep it: one per list (the matchers' memo's), whichever diagnosis asks. */
+const KEPT = new WeakMap<readonly TermHit[], readonly TermHit[]>();
 
 function key(term: string): string {
   return foldCase(term) // as the pattern matched it ("perniciouſ" is "pernicious")

@@ -1,4 +1,4 @@
-import { clauseAround } from '../clauses.js';
+import { anyWithin, clauseBounds } from '../clauses.js';
 import { NOTE_SECTIONS, type Diagnosis, type Encounter } from '../../chart/model.js';
 import { ASSERTIONS, type Assertion } from '../context.js';
 import { windowAround, type Direction } from '../duration.js';
@@ -153,6 +153,7 @@ export const text: ConditionModule<Options> = {
           const aboutD = matcher && self ? sentencesWith(self, note) : undefined;
           const nearBy = near ? sentencesWith(near, note) : undefined;
           const inside = except ? except.find(note.text, note.section) : NONE;
+          const aside = apart ? apart.find(note.text, note.section) : NONE;
           const hit = hits.find(
             (h) =>
               wanted.has(h.assertion) &&
@@ -160,7 +161,7 @@ export const text: ConditionModule<Options> = {
               (!aboutD || aboutD.has(h.sentence[0])) &&
               (!nearBy || nearBy.has(h.sentence[0])) &&
               !overlapsAny(inside, h) &&
-              (!apart || apart.find(clauseAround(note.text, h.sentence, h.index, h.index + h.length)).length === 0),
+              (aside.length === 0 || !anyWithin(aside, ...clauseBounds(note.text, h.sentence, h.index, h.index + h.length))),
           );
           if (!hit) continue;
           evidence.push(noteEvidence(note, hit));
