@@ -8,7 +8,7 @@ import { Engine } from '../src/rules/engine.js';
 import { setupRuleset } from '../src/run/setup.js';
 import { lintText } from '../src/run/lint-file.js';
 import { JsonLocator } from '../src/read/json-locate.js';
-import { maxOf, minOf, pushAll } from '../src/core/arrays.js';
+import { firstWhere, maxOf, minOf, pushAll } from '../src/core/arrays.js';
 import { duplicateChartIds } from '../src/run/run.js';
 import { closest } from '../src/rules/suggest.js';
 import { CodeMatcher } from '../src/rules/codes.js';
@@ -500,4 +500,19 @@ test('a note of 40,000 "?PA" beside B12 and 40,000 "low B12 intake": an entry’
     },
   ]);
   expect(lintChart(intake).findings.some((f) => f.ruleId === 'b12-deficiency-undocumented')).toBe(true);
+});
+
+test('firstWhere finds the first item of a list in order at which a test holds, by halving', () => {
+  expect(firstWhere([1, 2, 3, 5, 8], (x) => x >= 4)).toBe(3);
+  expect(firstWhere([1, 2, 3], (x) => x >= 0)).toBe(0);
+  expect(firstWhere([1, 2, 3], (x) => x > 9)).toBe(3);
+  expect(firstWhere([], () => true)).toBe(0);
+  let asked = 0;
+  expect(
+    firstWhere(
+      Array.from({ length: 1_000_000 }, (_, i) => i),
+      (x) => (asked++, x >= 700_000),
+    ),
+  ).toBe(700_000);
+  expect(asked).toBeLessThanOrEqual(21);
 });

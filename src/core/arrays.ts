@@ -35,3 +35,18 @@ export function addTo<K, T>(map: Map<K, T[]>, key: K, items: Iterable<T>): void 
   if (list) pushAll(list, items);
   else map.set(key, [...items]);
 }
+
+/**
+ * The first index of a list at which `past` holds, for a `past` that is false up to some index
+ * and true from it on (a list in order): found by halving. The list's length when it never holds.
+ */
+export function firstWhere<T>(list: readonly T[], past: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (past(list[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

@@ -1,3 +1,5 @@
+import { firstWhere } from '../core/arrays.js';
+
 /**
  * Clauses: where a part of a sentence ends and the next begins. One scanner, and the three
  * readings that ask it, each with the stops it needs and why:
@@ -80,13 +82,7 @@ export function clauseBounds(text: string, sentence: readonly [number, number], 
 
 /** Whether one of `hits` (left to right, apart) lies wholly within [from, to). */
 export function anyWithin(hits: readonly { index: number; length: number }[], from: number, to: number): boolean {
-  let lo = 0;
-  let hi = hits.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (hits[mid]!.index < from) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let k = lo; k < hits.length && hits[k]!.index < to; k++) if (hits[k]!.index + hits[k]!.length <= to) return true;
+  for (let k = firstWhere(hits, (h) => h.index >= from); k < hits.length && hits[k]!.index < to; k++)
+    if (hits[k]!.index + hits[k]!.length <= to) return true;
   return false;
 }

@@ -1811,12 +1811,14 @@ function pairsInOrder(pairs: readonly number[]): number[] {
 
 /** Whether `at` falls in one of the rows ([start, end) pairs, in order, apart): the last that starts at or before it, found by halving. */
 function inRows(rows: readonly number[], at: number): boolean {
+  // The pairs' starts, by pair: the first pair that starts after `at`, then the one before it.
+  const pairs = rows.length / 2;
   let lo = 0;
-  let hi = rows.length / 2;
+  let hi = pairs;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (rows[2 * mid]! <= at) lo = mid + 1;
-    else hi = mid;
+    if (rows[2 * mid]! > at) hi = mid;
+    else lo = mid + 1;
   }
   return lo > 0 && at < rows[2 * (lo - 1) + 1]!;
 }

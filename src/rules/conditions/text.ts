@@ -1,4 +1,5 @@
 import { anyWithin, clauseBounds } from '../clauses.js';
+import { firstWhere } from '../../core/arrays.js';
 import { NOTE_SECTIONS, type Diagnosis, type Encounter } from '../../chart/model.js';
 import { ASSERTIONS, type Assertion } from '../context.js';
 import { windowAround, type Direction } from '../duration.js';
@@ -35,15 +36,7 @@ function wantedOf(o: Options): Set<Assertion> {
  * mention starts is found by halving, and is the only one that can overlap it.
  */
 function overlapsAny(others: readonly TermHit[], h: TermHit): boolean {
-  let lo = 0;
-  let hi = others.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const x = others[mid]!;
-    if (x.index + x.length <= h.index) lo = mid + 1;
-    else hi = mid;
-  }
-  const x = others[lo];
+  const x = others[firstWhere(others, (o) => o.index + o.length > h.index)];
   return x !== undefined && x.index < h.index + h.length;
 }
 
