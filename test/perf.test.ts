@@ -140,6 +140,36 @@ describe('--jobs', () => {
   test('--jobs takes a whole number of at least 1', () => {
     expect(cli(['fixtures/charts', '--jobs', '0']).stderr).toBe('b12lint: --jobs takes a whole number of at least 1; got "0"\n');
   });
+
+  test('a chart file over 256 KiB is linted by a worker thread by default, even with --jobs 1: the report is the one linted inline', () => {
+    // The thread that hears Ctrl-C never spends long on one file (src/run/lint-file.ts): a file
+    // this large goes to a worker, whatever --jobs says.
+    const dir = tmp();
+    const sentence = 'Pernicious anemia, on monthly B12 injections; B12 was 150 pg/mL at diagnosis. ';
+    const note = sentence.repeat(Math.ceil((300 * 1024) / sentence.length));
+    const big = {
+      chartId: 'BIG-1',
+      patient: { id: 'P-BIG', birthDate: '1950-01-01', sex: 'female' },
+      encounters: [
+        {
+          id: 'E1',
+          date: '2026-10-01',
+          diagnoses: [{ code: 'D51.0', description: 'Pernicious anemia' }],
+          services: [{ code: 'J3420', units: 1, diagnoses: [1] }],
+          notes: [{ section: 'assessment', text: note }],
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'big.json'), JSON.stringify(big, null, 2));
+    expect(readFileSync(join(dir, 'big.json')).length).toBeGreaterThan(256 * 1024);
+    const worker = cli([dir, '--jobs', '1', '-f', 'json', '--stats']);
+    const inline = cli([dir, '--jobs', '1', '-f', 'json', '--stats'], { env: { B12LINT_INLINE_LIMIT: String(1024 * 1024 * 1024) } });
+    expect(worker.stderr).toMatch(/1 files \(0 from the cache\), 1 charts, linted in 2 threads/);
+    expect(inline.stderr).toMatch(/1 files \(0 from the cache\), 1 charts, linted in one thread/);
+    expect(worker.code).toBe(0); // one info finding
+    expect(worker.stdout).toBe(inline.stdout);
+    expect(JSON.parse(worker.stdout).results[0].findings.map((f: { ruleId: string }) => f.ruleId)).toContain('b12-drug-without-admin');
+  });
 });
 
 describe('--cache', () => {

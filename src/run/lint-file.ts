@@ -119,8 +119,13 @@ export function lintFile(abs: string, display: string, engine: ChartLinter, opti
   return lintFileUpTo(abs, display, engine, options, Infinity)!;
 }
 
-/** Chart files from this size up are linted in a worker thread when the run has the means (schedule.ts). */
-export const DEFAULT_INLINE_LIMIT = 2 * 1024 * 1024;
+/**
+ * Chart files from this size up are linted in a worker thread when the run has the means
+ * (schedule.ts), so that the thread that hears Ctrl-C never spends long on one file: the costliest
+ * notes known take about 4 s a MiB (a dense run of one ambiguous term), so under a second here. A
+ * night's charts are a few KB; a file this large is a bundle or a hostile one.
+ */
+export const DEFAULT_INLINE_LIMIT = 256 * 1024;
 
 /** The inline limit, which `B12LINT_INLINE_LIMIT` (bytes) overrides (the tests send small files to a worker with 0). */
 export function inlineLimit(env: NodeJS.ProcessEnv = process.env): number {
