@@ -456,6 +456,25 @@ describe('J3420 lines: re-point instead of code again, the iron pathway, premedi
     );
   });
 
+  test('notes that rule the deficiency out: the message quotes them and asks no query for what the provider ruled out', () => {
+    const f = one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F-RULED-OUT');
+    expect(f.severity).toBe('error');
+    expect(f.message).toContain(
+      'The chart\'s latest B12 result is 612 pg/mL on 2026-10-13, and the notes rule the deficiency out ("B12 deficiency ruled out, B12 612...")',
+    );
+    expect(f.message).toContain('do not query for the diagnosis the provider ruled out');
+    expect(f.message).not.toContain('query the provider');
+    expect(f.query).toBeUndefined();
+  });
+
+  test('a deficiency the assessment documents and nobody coded: code it as documented, and no query asks for what is written', () => {
+    const f = one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F-DOCUMENTED-NOT-CODED');
+    expect(f.message).toContain('if the provider documents B12 deficiency, code it as documented and link it');
+    expect(f.evidence.some((e) => e.kind === 'note' && e.excerpt.startsWith('Vitamin B12 deficiency due to metformin'))).toBe(true);
+    expect(f.query).toBeUndefined();
+    expect(lintCatalog('b12-injection-unsupported-dx.quiet.yaml').filter((x) => x.chartId === 'UNSUP-Q-DOCUMENTED-CODED')).toEqual([]);
+  });
+
   test('a line with no diagnosis says so, without "none of which"', () => {
     const f = one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F4');
     expect(f.message).toMatch(/^J3420 is linked to no diagnosis\. Link the documented reason/);
