@@ -268,6 +268,19 @@ describe('hemoglobin cutoffs by age on the date of the result and by pregnancy (
     expect(fired('b12-anemia-no-anemia-evidence.quiet.yaml')).toEqual([]);
   });
 
+  test('an anemia complicating pregnancy coded beside it is named in the message: it goes with the anemia (O99.28- with E53.8)', () => {
+    const f = lintCatalog('b12-anemia-no-anemia-evidence.fires.yaml').find(
+      (x) => x.ruleId === 'b12-anemia-no-anemia-evidence' && x.chartId === 'NOAN-F-O99012',
+    )!;
+    expect(f.message).toContain(
+      'The encounter also codes O99.012 (anemia complicating pregnancy): if the provider documents no anemia, it goes too, and a B12 deficiency complicating the pregnancy is O99.28- (with the trimester) with E53.8.',
+    );
+    const other = lintCatalog('b12-anemia-no-anemia-evidence.fires.yaml').find(
+      (x) => x.ruleId === 'b12-anemia-no-anemia-evidence' && x.chartId === 'NOAN-F4',
+    )!;
+    expect(other.message).not.toContain('complicating pregnancy');
+  });
+
   test('the message asks for a query and names E53.8 for what it is', () => {
     const f = lintCatalog('b12-anemia-no-anemia-evidence.fires.yaml').find(
       (x) => x.ruleId === 'b12-anemia-no-anemia-evidence' && x.chartId === 'NOAN-F4',
@@ -462,15 +475,17 @@ describe('J3420 lines: re-point instead of code again, the iron pathway, premedi
     expect(f.message).toContain(
       'The chart\'s latest B12 result is 612 pg/mL on 2026-10-13, and the notes rule the deficiency out ("B12 deficiency ruled out, B12 612...")',
     );
-    expect(f.message).toContain('do not query for the diagnosis the provider ruled out');
-    expect(f.message).not.toContain('query the provider');
+    expect(f.message).toContain('the provider is not asked again for a diagnosis they ruled out');
+    expect(f.message).not.toMatch(/\bquery\b/);
     expect(f.query).toBeUndefined();
   });
 
   test('a deficiency the assessment documents and nobody coded: code it as documented, and no query asks for what is written', () => {
     const f = one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F-DOCUMENTED-NOT-CODED');
-    expect(f.message).toContain('if the provider documents B12 deficiency, code it as documented and link it');
-    expect(f.evidence.some((e) => e.kind === 'note' && e.excerpt.startsWith('Vitamin B12 deficiency due to metformin'))).toBe(true);
+    expect(f.message).toContain(
+      'The notes state the deficiency ("Vitamin B12 deficiency due to metformin, B12..."), and no diagnosis on the claim codes it: code it as the provider documents it and link the line to it',
+    );
+    expect(f.evidence.some((e) => e.kind === 'note' && e.excerpt?.startsWith('Vitamin B12 deficiency due to metformin'))).toBe(true);
     expect(f.query).toBeUndefined();
     expect(lintCatalog('b12-injection-unsupported-dx.quiet.yaml').filter((x) => x.chartId === 'UNSUP-Q-DOCUMENTED-CODED')).toEqual([]);
   });

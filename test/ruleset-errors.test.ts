@@ -1,5 +1,5 @@
 /** A ruleset that breaks the language is refused, every problem with line, column and a hint. */
-import { rulesetProblems } from './helpers/engine.js';
+import { lint, rulesetProblems } from './helpers/engine.js';
 
 const base = (rules: string, extra = '') => `ruleset: t
 codesets:
@@ -217,4 +217,49 @@ test("a context window is at most 50 words: a cue's reach is searched word by wo
   expect(rulesetProblems('ruleset: t\nrules: []\ncontext:\n  window: { forward: 1000000000, backward: 50 }\n')).toEqual([
     '4:22 `forward` must be <= 50',
   ]);
+});
+
+describe('a named cite (`as:`): its condition binds under the name, so two of one kind keep their own', () => {
+  const rule = (cite: string, message: string) =>
+    base(`  - id: r1
+    severity: error
+    title: t
+    on: service
+    match: { code: b12-injection }
+    when: { text: { terms: [b12] } }
+    cite:
+${cite}
+    message: "${message}"
+`);
+
+  test('the message shows the first mention under `text` and the named one under its name', () => {
+    const rs = rule(
+      '      - { as: bleed, cite: { text: { terms: bleeding, assertion: negated } } }',
+      '{{text.excerpt}} / {{#bleed.negated}}denied: {{bleed.negated}}{{/bleed.negated}}{{^bleed.negated}}nothing denied{{/bleed.negated}}',
+    );
+    expect(rulesetProblems(rs)).toEqual([]);
+    const chart = (note: string) => `chartId: C1
+encounters:
+  - id: E1
+    date: 2026-10-01
+    services: [{ code: J3420 }]
+    notes: [{ section: assessment, text: "${note}" }]
+`;
+    expect(lint(rs, chart('B12 low. Denies bleeding.')).map((f) => f.message)).toEqual(['B12 low / denied: Denies bleeding']);
+    // The named cite finds nothing: its name stays unbound, whatever `text` the rule's `when` bound.
+    expect(lint(rs, chart('B12 low.')).map((f) => f.message)).toEqual(['B12 low / nothing denied']);
+  });
+
+  test('a name that is a placeholder root, a member its condition does not bind, and the root it renames are refused', () => {
+    expect(rulesetProblems(rule('      - { as: text, cite: { text: { terms: bleeding } } }', 'm'))[0]).toMatch(
+      /`as` takes a lower-case name \(letters, digits, hyphens\) that is no placeholder root/,
+    );
+    expect(rulesetProblems(rule('      - { as: bleed, cite: { text: { terms: bleeding } } }', '{{bleed.value}}'))).toEqual([
+      expect.stringMatching(/placeholder \{\{bleed\.value\}\}: the cite named `bleed` binds \{\{bleed\.term\}\}, \{\{bleed\.excerpt\}\}/),
+    ]);
+    // Renamed, the cite binds no `lab`: {{lab.b12.value}} would show "?".
+    expect(rulesetProblems(rule('      - { as: drawn, cite: { lab: { test: b12 } } }', '{{lab.b12.value}} {{drawn.b12.value}}'))).toEqual([
+      expect.stringMatching(/placeholder \{\{lab\.b12\.value\}\}: no `lab` condition of the rule's `when` or `cite` reads b12/),
+    ]);
+  });
 });

@@ -20,6 +20,7 @@ import { QUERY_FORMS } from '../rules/query.js';
 import type { SchemaName } from '../rules/schema-check.js';
 import { SUBJECT_KINDS, type OptionSpec } from '../rules/types.js';
 import { CONFIG_KEYS } from '../run/config.js';
+import { MEMBERS } from '../rules/template.js';
 import { reportSchema } from './report-schema.js';
 
 export type Schema = { [key: string]: unknown };
@@ -28,6 +29,10 @@ export const SCHEMA_NAMES: readonly SchemaName[] = ['chart', 'ruleset', 'config'
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 const ref = (def: string): Schema => ({ $ref: `#/$defs/${def}` });
+/** The roots of placeholders, which a named cite cannot take (src/rules/template.ts). */
+const CITE_RESERVED = [...Object.keys(MEMBERS), 'lab', 'field', 'patient'];
+/** An item of `cite:`: a condition, or one with a name for its placeholders. */
+const CITED: Schema = { if: { type: 'object', required: ['as'] }, then: ref('named-cite'), else: ref('condition') };
 const text = (description: string): Schema => ({ type: 'string', minLength: 1, description });
 const textOrList = (description: string): Schema => ({ type: ['string', 'array'], items: { type: 'string', minLength: 1 }, description });
 /** A word or phrase searched for in notes: within the limits a word list searches for (rules/words.ts). */
@@ -470,8 +475,9 @@ function rulesetDefs(): Record<string, Schema> {
         },
         cite: {
           type: 'array',
-          items: ref('condition'),
-          description: 'Conditions looked at after the rule fires, for the message and the evidence only.',
+          items: CITED,
+          description:
+            'Conditions looked at after the rule fires, for the message and the evidence only; `{ as: <name>, cite: <condition> }` binds what the condition binds under that name.',
           errorMessage: '`cite` takes a list of conditions',
         },
         message: text("The finding's message, with {{placeholders}} and {{#sections}}."),
@@ -485,6 +491,24 @@ function rulesetDefs(): Record<string, Schema> {
         then: { properties: { match: ref(`match-${k}`) } },
       })),
     },
+    'named-cite': {
+      title: 'named cite',
+      description:
+        "A cited condition whose placeholders take a name of the rule's own: `{ as: documented, cite: { text: {...} } }` binds `{{documented.excerpt}}`, so that two cited conditions of one kind do not overwrite each other's.",
+      type: 'object',
+      required: ['as', 'cite'],
+      properties: {
+        as: {
+          type: 'string',
+          pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$',
+          not: { enum: CITE_RESERVED },
+          description: 'The name its placeholders take, in lower case, not one of the placeholder roots.',
+          errorMessage: '`as` takes a lower-case name (letters, digits, hyphens) that is no placeholder root (text, lab, diagnosis, ...)',
+        },
+        cite: ref('condition'),
+      },
+      additionalProperties: false,
+    },
     override: {
       title: 'override',
       type: 'object',
@@ -497,7 +521,7 @@ function rulesetDefs(): Record<string, Schema> {
         query: { ...ref('query'), description: "A provider query that replaces the rule's (or gives it one)." },
         cite: {
           type: 'array',
-          items: ref('condition'),
+          items: CITED,
           description: "Cited conditions that replace the rule's: the query's clinical indicators.",
           errorMessage: '`cite` takes a list of conditions',
         },

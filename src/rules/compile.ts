@@ -35,7 +35,7 @@ import {
 } from './relevance.js';
 import { compileQuery, QueryPolicy } from './query.js';
 import { didYouMean } from './suggest.js';
-import { parseTemplate, placeholderProblem, templateNames, TemplateError, type TemplatePart } from './template.js';
+import { MEMBERS, parseTemplate, placeholderProblem, templateNames, TemplateError, type TemplatePart } from './template.js';
 import { TermMatcher } from './terms.js';
 import { ASSERTIONS, CompiledContext, CUE_CATEGORIES, type Assertion, type ContextConfig } from './context.js';
 import { AnalyteCatalog, CompiledLab } from './labs.js';
@@ -380,8 +380,67 @@ function boundNames(when: unknown, cite: unknown): Set<string> {
     }
   };
   walk(when, 0);
-  if (Array.isArray(cite)) for (const c of cite) walk(c, 0);
+  // A named cite binds its own name only (its condition's bindings are renamed: namedCite).
+  if (Array.isArray(cite)) for (const c of cite) if (!isNamedCite(c)) walk(c, 0);
   return out;
+}
+
+/** A `cite:` item that names what its condition binds: `{ as: <name>, cite: <condition> }`. */
+interface NamedCite {
+  as: string;
+  cite: unknown;
+}
+
+function isNamedCite(c: unknown): c is NamedCite {
+  return isObj(c) && 'as' in c;
+}
+
+/**
+ * What each name a rule's cites give (`as:`) may show after its dot: the members of what its
+ * condition binds (`{{documented.excerpt}}` for a `text` condition, `{{pregnancy.matched}}` for a
+ * `diagnosis`, `{{drawn.b12}}` for a `lab` reading B12).
+ */
+function citeNames(cite: unknown): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  if (!Array.isArray(cite)) return out;
+  for (const c of cite) {
+    if (!isNamedCite(c) || typeof c.as !== 'string') continue;
+    const members = new Set<string>();
+    for (const kind of boundNames(c.cite, undefined)) {
+      if (kind.startsWith('lab.')) members.add(kind.slice(4));
+      for (const m of MEMBERS[kind] ?? []) members.add(m);
+      if (kind === 'diagnosis') for (const m of MEMBERS.diagnoses ?? []) members.add(m);
+      if (kind === 'service') for (const m of MEMBERS.services ?? []) members.add(m);
+    }
+    out.set(c.as, members);
+  }
+  return out;
+}
+
+/** Why a placeholder under a cite's name shows nothing, or undefined; null when the root is no cite's name. */
+function namedProblem(name: string, names: ReadonlyMap<string, ReadonlySet<string>>): string | undefined | null {
+  const dot = name.indexOf('.');
+  const root = dot < 0 ? name : name.slice(0, dot);
+  const members = names.get(root);
+  if (!members) return null;
+  const member = dot < 0 ? '' : name.slice(dot + 1).split('.')[0]!;
+  if (members.has(member)) return undefined;
+  return `placeholder {{${name}}}: the cite named \`${root}\` binds ${[...members].map((m) => `{{${root}.${m}}}`).join(', ') || 'nothing'}.`;
+}
+
+/** A named cite's condition, its bindings renamed: `text.excerpt` becomes `<name>.excerpt` (the first of two that meet). */
+function namedCite(name: string, inner: Evaluator): Evaluator {
+  return (scope) => {
+    const o = inner(scope);
+    if (!o) return o;
+    const bindings: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o.bindings)) {
+      const dot = k.indexOf('.');
+      const renamed = dot < 0 ? name : `${name}${k.slice(dot)}`;
+      if (!(renamed in bindings)) bindings[renamed] = v;
+    }
+    return { ...o, bindings };
+  };
 }
 
 /**
@@ -412,6 +471,7 @@ function checkedTemplate(
   env: Env,
   what: string,
   bound?: ReadonlySet<string>,
+  names?: ReadonlyMap<string, ReadonlySet<string>>,
 ): TemplatePart[] | undefined {
   const p = env.problems;
   const before = p.list.length;
@@ -426,7 +486,9 @@ function checkedTemplate(
     throw err;
   }
   for (const name of templateNames(parts)) {
-    const problem = placeholderProblem(name, on, env.labs) ?? (bound ? unboundProblem(name, on, bound) : undefined);
+    const named = names ? namedProblem(name, names) : null;
+    const problem =
+      named !== null ? named : (placeholderProblem(name, on, env.labs) ?? (bound ? unboundProblem(name, on, bound) : undefined));
     if (problem) p.at(src, at, problem);
   }
   return p.list.length > before ? undefined : parts;
@@ -468,13 +530,20 @@ function compileRule(
   const cite: Evaluator[] = [];
   const citeDef = parts.cite;
   if (citeDef && Array.isArray(citeDef.value))
-    citeDef.value.forEach((c, i) => cite.push(compileCondition(c, [...citeDef.path, i], citeDef.src, env, on)));
+    citeDef.value.forEach((c, i) =>
+      cite.push(
+        isNamedCite(c)
+          ? namedCite(String(c.as), compileCondition(c.cite, [...citeDef.path, i, 'cite'], citeDef.src, env, on))
+          : compileCondition(c, [...citeDef.path, i], citeDef.src, env, on),
+      ),
+    );
 
   const bound = boundNames(raw.when, citeDef?.value);
+  const names = citeNames(citeDef?.value);
   let message = '';
   if (typeof raw.message === 'string') {
     message = raw.message;
-    checkedTemplate(message, src, [...path, 'message'], on, env, 'message', bound);
+    checkedTemplate(message, src, [...path, 'message'], on, env, 'message', bound, names);
   }
   const query =
     parts.query &&
@@ -486,7 +555,7 @@ function compileRule(
       cites: cite.length,
       policy: parts.policy(),
       problems: p,
-      template: (text, qsrc, at) => checkedTemplate(text, qsrc, at, on, env, 'query text', bound),
+      template: (text, qsrc, at) => checkedTemplate(text, qsrc, at, on, env, 'query text', bound, names),
       condition: (c, qsrc, at) => compileCondition(c, at, qsrc, env, on),
     });
   if (p.list.length > before) return undefined;

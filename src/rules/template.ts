@@ -72,7 +72,7 @@ export function templateNames(parts: readonly TemplatePart[], out: string[] = []
  * (`scopeValue` below), or what a condition binds (`{{text.excerpt}}`, `{{count.dates}}`). `lab`
  * and `field` are checked on their own: a lab test of the ruleset, a field of the subject.
  */
-const MEMBERS: Readonly<Record<string, readonly string[]>> = {
+export const MEMBERS: Readonly<Record<string, readonly string[]>> = {
   service: ['code', 'codeText', 'units', 'date', 'dateText', 'dose'],
   diagnosis: ['code', 'codeText', 'description', 'status', 'rank', 'system', 'matched'],
   diagnoses: ['linked', 'all', 'unlinked', 'matched'],
