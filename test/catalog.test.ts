@@ -174,6 +174,16 @@ describe('findings point at the subject and carry the evidence', () => {
     expect(f.message).not.toMatch(/\badd it\b|\*/i);
   });
 
+  test("a cause's category header coded codes the cause (header-code-not-billable asks for the subcode); a neighbour's does not, and the message names the cause's code alone", () => {
+    expect(
+      lintCatalog('etiology-documented-not-coded.quiet.yaml')
+        .filter((x) => x.chartId === 'ETIO-Q-HEADER-K50')
+        .map((x) => x.ruleId),
+    ).toEqual(['header-code-not-billable']);
+    const f = find('etiology-documented-not-coded.fires.yaml', 'etiology-documented-not-coded', 'ETIO-F-NOT-ITS-HEADER');
+    expect(f.message).toContain('a cause of B12 deficiency with a code of its own (K50.-), and encounter E1 does not code it');
+  });
+
   test('an uncertainty cue is tied to the diagnosis it qualifies', () => {
     const f = find('uncertain-dx-coded-outpatient.fires.yaml', 'uncertain-dx-coded-outpatient', 'UNC-F1');
     expect(f.message).toContain('documented as possible, not confirmed ("Probable pernicious anemia');

@@ -364,6 +364,24 @@ describe('mention', () => {
     expect(fires(r, c('{ code: Z98.84 }', 'Gastric bypass 2019.'))).toBe(false);
     expect(fires(r, c('{ code: D51.8 }', 'No gastric bypass.'))).toBe(false);
   });
+  test('headers: a category header above the code counts as coding it; a neighbouring category does not', () => {
+    const r = rule('encounter', '{ mention: { map: causes, coded: false, headers: true } }');
+    const c = (dx: string) =>
+      chart(
+        `encounters:\n  - id: E1\n    date: 2026-10-01\n    diagnoses: [${dx}]\n    notes: [{ section: hpi, text: "Gastric bypass 2019." }]\n`,
+      );
+    expect(fires(r, c('{ code: Z98.8 }'))).toBe(false);
+    expect(fires(r, c('{ code: Z98 }'))).toBe(false);
+    expect(fires(r, c('{ code: Z988 }'))).toBe(false); // written without its dot
+    expect(fires(r, c('{ code: Z98.1 }'))).toBe(true);
+    expect(fires(r, c('{ code: Z9 }'))).toBe(true);
+    expect(fires(r, c('{ code: Z98.8, status: ruled-out }'))).toBe(true);
+    // Without the option a header codes nothing, and the option needs `coded`.
+    expect(fires(rule('encounter', '{ mention: { map: causes, coded: false } }'), c('{ code: Z98.8 }'))).toBe(true);
+    expect(rulesetProblems(rule('encounter', '{ mention: { map: causes, headers: true } }'))).toEqual([
+      expect.stringContaining('`headers` needs `coded`'),
+    ]);
+  });
   test("an entry's apart: words in the mention's clause set it aside", () => {
     const planned = rule('encounter', '{ mention: { map: planned, coded: false } }').replace(
       'mentions:\n',

@@ -33,6 +33,18 @@ export class CodeMatcher {
     return false;
   }
 
+  /**
+   * `code`, a normalized ICD-10-CM code of three characters or more, is a category above one of
+   * the codes: it begins an exact code or a pattern's prefix and is shorter (K50 above `K50.*`,
+   * Z98.8 and Z98 above Z98.84). In ICD-10-CM such a code is a header, not billable.
+   */
+  isHeaderOf(code: string): boolean {
+    if (code.length < 3) return false;
+    for (const c of this.icd) if (c.length > code.length && c.startsWith(code)) return true;
+    for (const p of this.icdPrefixes) if (p.length > code.length && p.startsWith(code)) return true;
+    return false;
+  }
+
   /** `code` is a normalized HCPCS or CPT code. */
   matchesProcedure(code: string): boolean {
     if (this.plain.has(code)) return true;

@@ -8,6 +8,7 @@ import type { ConditionModule, Outcome } from '../types.js';
 interface Options {
   map: string;
   coded?: boolean;
+  headers?: boolean;
   sections?: string | string[];
   assertion?: Assertion | Assertion[];
 }
@@ -19,6 +20,11 @@ export const mention: ConditionModule<Options> = {
   options: {
     map: { type: 'mentions', required: true, description: 'A mention map named in `mentions` (e.g. etiologies).' },
     coded: { type: 'boolean', description: 'false: the mentioned code is not coded on the encounter; true: it is.' },
+    headers: {
+      type: 'boolean',
+      description:
+        "With `coded`: a category header above an entry's code counts as coding it (K50 for `K50.*`, Z98.8 for Z98.84): the condition is coded, with a code that is not billable, which a header rule reports.",
+    },
     sections: { type: 'enum-list', values: NOTE_SECTIONS, description: 'Only these note sections.' },
     assertion: {
       type: 'enum-list',
@@ -29,6 +35,8 @@ export const mention: ConditionModule<Options> = {
   compile(o, cc) {
     const map = cc.mentions(o.map, [...cc.path, 'map']);
     const partOf = sectionsOption(o.sections, cc.context);
+    if (o.headers !== undefined && o.coded === undefined)
+      cc.error([...cc.path, 'headers'], '`headers` needs `coded`: whether a header counts as coding the condition');
     const wanted = new Set<Assertion>(o.assertion === undefined ? ['affirmed'] : Array.isArray(o.assertion) ? o.assertion : [o.assertion]);
     // The outcome depends only on the encounter: kept for the last one, since its claim lines come
     // one after another and each would read all of its notes again.
@@ -54,7 +62,10 @@ export const mention: ConditionModule<Options> = {
           if (!(m.entry.assertions ?? wanted).has(m.hit.assertion) || !keeps(part, m.hit.index)) continue;
           let isCoded = coded.get(m.entry);
           if (isCoded === undefined) {
-            isCoded = e.diagnoses.some((d) => cc.isCurrent(d) && m.entry.codes.matchesDiagnosis(d.code));
+            const codes = m.entry.codes;
+            isCoded = e.diagnoses.some(
+              (d) => cc.isCurrent(d) && (codes.matchesDiagnosis(d.code) || (o.headers === true && codes.isHeaderOf(d.code))),
+            );
             coded.set(m.entry, isCoded);
           }
           if (o.coded !== undefined && isCoded !== o.coded) continue;
