@@ -10,6 +10,7 @@ import type { ConditionModule, Scope } from '../types.js';
 
 interface Options {
   code?: unknown;
+  except?: unknown;
   within?: string;
   before?: boolean | string;
   after?: boolean;
@@ -23,6 +24,11 @@ export const service: ConditionModule<Options> = {
   description: 'The encounter (or, with `within`, any encounter of the chart in that window) has a matching service.',
   options: {
     code: { type: 'codes', description: 'A codeset name, a code, a pattern, or a list of them.' },
+    except: {
+      type: 'codes',
+      description:
+        'Codes `code` leaves out, written as `code` is (a codeset name, a code, a pattern or a list): a service of the codeset other than those, however the codeset is extended (`{ code: injectable-drug, except: b12-injection }`).',
+    },
     within: {
       type: 'duration',
       description: "Look at every encounter of the chart in this window around the subject's date (180d, 6m, 1y).",
@@ -41,7 +47,10 @@ export const service: ConditionModule<Options> = {
     },
   },
   compile(o, cc) {
-    const codes = o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined;
+    const codes = matcherOf(
+      o.code !== undefined ? cc.codes(o.code, [...cc.path, 'code']) : undefined,
+      o.except !== undefined ? cc.codes(o.except, [...cc.path, 'except']) : undefined,
+    );
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
     const beforeLimit = compileBefore(o.before, cc);
     const wholeChart = within !== undefined || o.sameDay === true || (o.before !== undefined && o.before !== false) || o.after === true;
@@ -119,6 +128,12 @@ export const service: ConditionModule<Options> = {
   },
 };
 
+/** Which service codes count: those of `code` (any, without it) but those of `except`. */
+function matcherOf(codes: CodeMatcher | undefined, except: CodeMatcher | undefined): Pick<CodeMatcher, 'matchesProcedure'> | undefined {
+  if (!except) return codes;
+  return { matchesProcedure: (code: string) => (!codes || codes.matchesProcedure(code)) && !except.matchesProcedure(code) };
+}
+
 interface Pool {
   services: readonly DatedService[];
   /** For the chart's services, in date order: their dates, for binary search. */
@@ -131,7 +146,7 @@ interface Pool {
  * (ChartContext.services()) are in date order, with their dates: a subject's window is then two
  * binary searches, as in `count`.
  */
-function pools(codes: CodeMatcher | undefined, wholeChart: boolean): (scope: Scope) => Pool {
+function pools(codes: Pick<CodeMatcher, 'matchesProcedure'> | undefined, wholeChart: boolean): (scope: Scope) => Pool {
   let lastSource: object | undefined;
   let lastPool: Pool = { services: [] };
   return (scope) => {
