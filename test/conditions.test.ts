@@ -126,6 +126,22 @@ describe('service', () => {
     expect(lint(r, withLab('2026-09-15')).map((f) => f.encounterId)).toEqual(['E2']);
     expect(lint(r, withLab('2026-08-15')).map((f) => f.encounterId)).toEqual([]);
   });
+  test('except: the codes `code` leaves out, in the encounter and across the chart', () => {
+    const drugs = chart(`encounters:
+  - id: E1
+    date: 2026-09-01
+    services: [{ code: J3420 }, { code: "96372" }]
+  - id: E2
+    date: 2026-09-01
+    services: [{ code: J1885 }, { code: J3420 }]
+`);
+    const other = rule('encounter', '{ service: { code: J*, except: b12-injection } }');
+    expect(lint(other, drugs).map((f) => f.encounterId)).toEqual(['E2']);
+    const sameDay = rule('encounter', '{ service: { code: J*, except: [J3420, J1885], sameDay: true } }');
+    expect(lint(sameDay, drugs).map((f) => f.encounterId)).toEqual([]);
+    const any = rule('encounter', '{ service: { except: J* } }');
+    expect(lint(any, drugs).map((f) => f.encounterId)).toEqual(['E1']);
+  });
 });
 
 describe('lab', () => {
