@@ -23,7 +23,7 @@ export const mention: ConditionModule<Options> = {
     headers: {
       type: 'boolean',
       description:
-        "With `coded`: a category header above an entry's code counts as coding it (K50 for `K50.*`, Z98.8 for Z98.84): the condition is coded, with a code that is not billable, which a header rule reports.",
+        "With `coded`: a category header above an entry's code counts as coding it (the three-character category above a subcode pattern, a shorter code above a longer one): the condition is coded, with a code that is not billable, which a header rule reports.",
     },
     sections: { type: 'enum-list', values: NOTE_SECTIONS, description: 'Only these note sections.' },
     assertion: {
