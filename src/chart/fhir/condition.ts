@@ -7,14 +7,18 @@
  * that abated (`abatementDateTime`, `abatementPeriod.start`) on or before the date of an encounter
  * it is placed on is history there: it was no longer present (placeDiagnosis compares the dates).
  * The clinical status is the condition's state when the export was made, so one with no abatement
- * date is read as its verification says for the encounters it is placed on.
+ * date is read as its verification says for the encounters it is placed on. Both statuses are read
+ * from the coding in the HL7 code system R4 binds them to (condition-ver-status,
+ * condition-clinical), wherever it stands in the list: an EHR's local coding often comes first.
+ * A coding with no system is read as the HL7 one; a status coded only in other systems is not
+ * read, with a warning. STU3's plain code (`"verificationStatus": "confirmed"`) is read too.
  */
 import type { Diagnosis, DiagnosisStatus } from '../model.js';
 import { normalizeIcd10, looksLikeIcd10 } from '../normalize.js';
 import type { ConceptMap } from './concept-map.js';
 import type { Context } from './context.js';
-import { codingIn, codings, conceptText, firstDay } from './systems.js';
-import { enteredInError, type Entry } from './types.js';
+import { codingIn, codings, conceptText, firstDay, systemLabel } from './systems.js';
+import { enteredInError, text, type Entry, type Obj } from './types.js';
 import { ownValue } from '../../core/own.js';
 
 /**
@@ -67,23 +71,59 @@ export function codedDiagnosis(concept: unknown, ptr: string, map: ConceptMap): 
  */
 export function conditionDiagnosis(entry: Entry, ctx: Context): DiagnosisDraft | undefined {
   const r = entry.resource;
-  if (enteredInError(r) || verification(r) === 'entered-in-error') return undefined;
+  if (enteredInError(r) || verificationStatus(r) === 'entered-in-error') return undefined;
   const d = codedDiagnosis(r.code, entry.ptr, ctx.map);
   if (!d) {
     ctx.p.add(entry.ptr, 'Condition has no coded `code`: it is left out of the diagnoses.', 'warning');
     return undefined;
   }
   // A verification code is chart text: only the table's own keys ("constructor" is no status).
-  const code = verification(r) ?? 'confirmed';
+  const code = verificationStatus(r, (why) => warnStatus(entry, 'verificationStatus', why, ctx)) ?? 'confirmed';
   const status = ownValue(STATUS, code);
   if (status) d.status = status;
-  const clinical = codings(r.clinicalStatus)[0]?.code;
+  const clinical = clinicalStatus(r, (why) => warnStatus(entry, 'clinicalStatus', why, ctx));
   const abated =
     clinical === 'resolved' || clinical === 'inactive' ? firstDay(r, ['abatementDateTime', 'abatementPeriod.start']) : undefined;
   if (abated && d.status === 'confirmed') d.abated = abated.day;
   return d;
 }
 
-function verification(r: Record<string, unknown>): string | undefined {
-  return codings(r.verificationStatus)[0]?.code;
+export const VER_STATUS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/condition-ver-status';
+export const CLINICAL_SYSTEM = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
+
+/**
+ * A status CodeableConcept's code in `system` (the HL7 code system R4 binds it to), else the code
+ * of a coding with no system; STU3's plain code as written. `unread` hears of a status coded only
+ * in other systems (a local "U" with no HL7 coding beside it).
+ */
+function statusCode(v: unknown, system: string, unread?: (why: string) => void): string | undefined {
+  if (typeof v === 'string') return text(v);
+  const all = codings(v);
+  const bound = all.find((c) => c.system !== undefined && c.system.replace(/\/+$/, '').toLowerCase() === system.toLowerCase());
+  const code = (bound ?? all.find((c) => c.system === undefined))?.code;
+  if (code === undefined && all.length > 0) unread?.(`${systemLabel(all[0]!)} "${all[0]!.code}"`);
+  return code;
+}
+
+/** `verificationStatus`, from its condition-ver-status coding. */
+export function verificationStatus(r: Obj, unread?: (why: string) => void): string | undefined {
+  return statusCode(r.verificationStatus, VER_STATUS_SYSTEM, unread);
+}
+
+/** `clinicalStatus`, from its condition-clinical coding. */
+export function clinicalStatus(r: Obj, unread?: (why: string) => void): string | undefined {
+  return statusCode(r.clinicalStatus, CLINICAL_SYSTEM, unread);
+}
+
+/** Conditions already warned about (one may be read by a claim, a service and its encounter). */
+const WARNED = new WeakMap<Obj, Set<string>>();
+
+function warnStatus(entry: Entry, field: string, found: string, ctx: Context): void {
+  const seen = WARNED.get(entry.resource) ?? new Set<string>();
+  if (seen.has(field)) return;
+  seen.add(field);
+  WARNED.set(entry.resource, seen);
+  const system = field === 'verificationStatus' ? VER_STATUS_SYSTEM : CLINICAL_SYSTEM;
+  const read = field === 'verificationStatus' ? 'the diagnosis is read as confirmed' : 'the condition is read as current';
+  ctx.p.add(`${entry.ptr}/${field}`, `Condition \`${field}\` has no coding in ${system} (only ${found}): ${read}.`, 'warning');
 }

@@ -5,7 +5,7 @@
  * diagnosis coded only in ICD-9-CM is left out with an `info` finding; a Condition entered in
  * error is left out by its status.
  */
-import { conditionDiagnosis, type DiagnosisDraft } from './condition.js';
+import { conditionDiagnosis, verificationStatus, type DiagnosisDraft } from './condition.js';
 import type { Context } from './context.js';
 import { leftOutByStatus, leftOutResource, quoted, several } from './left-out.js';
 import { codings, type Coding } from './systems.js';
@@ -23,7 +23,7 @@ export const ICD9_LEFT_OUT = (n: number): string =>
 /** A Condition as a diagnosis, or undefined, having said why it is left out. */
 export function readCondition(entry: Entry, ctx: Context): DiagnosisDraft | undefined {
   const r = entry.resource;
-  if (enteredInError(r) || codings(r.verificationStatus)[0]?.code === 'entered-in-error') {
+  if (enteredInError(r) || verificationStatus(r) === 'entered-in-error') {
     leftOutByStatus(entry, 'entered-in-error', ctx);
     return undefined;
   }

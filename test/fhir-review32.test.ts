@@ -1,0 +1,122 @@
+/**
+ * The FHIR adapter on the cases of review 32 (a certified coder's FHIR probes): status codings
+ * read from their HL7 code system, documents left out by status, a diagnosis's description from
+ * the coding that gave its code, HTML notes, ChargeItems, administrations not given, Conditions
+ * beside a claim, and dateTimes in other offsets.
+ */
+import { adapt } from '../src/chart/adapt.js';
+import type { Chart } from '../src/chart/model.js';
+
+const VER = 'http://terminology.hl7.org/CodeSystem/condition-ver-status';
+const CLIN = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
+const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
+const HCPCS = 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets';
+// CPT is added with the ChargeItem tests.
+
+/** A collection Bundle of the given resources, with a Patient p1 and an AMB Encounter e1 on 2026-10-02 first. */
+function bundle(...resources: Record<string, unknown>[]): unknown {
+  return {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      { resource: { resourceType: 'Patient', id: 'p1' } },
+      {
+        resource: {
+          resourceType: 'Encounter',
+          id: 'e1',
+          status: 'finished',
+          class: { code: 'AMB' },
+          subject: { reference: 'Patient/p1' },
+          period: { start: '2026-10-02T10:00:00-04:00' },
+        },
+      },
+      ...resources.map((resource) => ({ resource })),
+    ],
+  };
+}
+
+function condition(id: string, code: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    resourceType: 'Condition',
+    id,
+    subject: { reference: 'Patient/p1' },
+    encounter: { reference: 'Encounter/e1' },
+    code: { coding: [{ system: ICD, code }] },
+    ...extra,
+  };
+}
+
+function one(doc: unknown): { chart: Chart; findings: ReturnType<typeof adapt>['findings'] } {
+  const r = adapt(doc);
+  expect(r.charts).toHaveLength(1);
+  return { chart: r.charts[0]!, findings: r.findings };
+}
+
+describe('verificationStatus and clinicalStatus come from the HL7 coding, wherever it stands (P42)', () => {
+  const local = { system: 'urn:oid:1.2.840.114350.1.13.0.1.7.4.698084.10375', code: 'U', display: 'Unconfirmed' };
+
+  test('a local coding first and condition-ver-status "unconfirmed" second: suspected', () => {
+    const { chart, findings } = one(
+      bundle(condition('c1', 'D51.0', { verificationStatus: { coding: [local, { system: VER, code: 'unconfirmed' }] } })),
+    );
+    expect(chart.encounters[0]!.diagnoses[0]).toMatchObject({ code: 'D51.0', status: 'suspected' });
+    expect(findings).toEqual([]);
+  });
+
+  test('a local clinical coding first and condition-clinical "resolved" second: history from the abatement', () => {
+    const { chart } = one(
+      bundle(
+        condition('c1', 'D51.0', {
+          clinicalStatus: {
+            coding: [
+              { system: 'urn:oid:1.2.3', code: 'A' },
+              { system: CLIN, code: 'resolved' },
+            ],
+          },
+          abatementDateTime: '2026-01-01',
+        }),
+      ),
+    );
+    expect(chart.encounters[0]!.diagnoses[0]).toMatchObject({ status: 'history' });
+  });
+
+  test('entered-in-error in the HL7 coding, after a local one, leaves the Condition out', () => {
+    const { chart, findings } = one(
+      bundle(condition('c1', 'D51.0', { verificationStatus: { coding: [local, { system: VER, code: 'entered-in-error' }] } })),
+    );
+    expect(chart.encounters[0]!.diagnoses).toEqual([]);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('left out by its status')]);
+  });
+
+  test('a status coded only in a local system is not read, with a warning at it (once)', () => {
+    const c = condition('c1', 'D51.0', { verificationStatus: { coding: [local] } });
+    const claim = {
+      resourceType: 'Claim',
+      id: 'cl1',
+      status: 'active',
+      use: 'claim',
+      patient: { reference: 'Patient/p1' },
+      diagnosis: [{ sequence: 1, diagnosisReference: { reference: 'Condition/c1' } }],
+      item: [{ sequence: 1, productOrService: { coding: [{ system: HCPCS, code: 'J3420' }] }, encounter: [{ reference: 'Encounter/e1' }] }],
+    };
+    const { chart, findings } = one(bundle(c, claim));
+    expect(chart.encounters[0]!.diagnoses[0]).toMatchObject({ code: 'D51.0', status: 'confirmed' });
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        pointer: '/entry/2/resource/verificationStatus',
+        message: expect.stringContaining(`has no coding in ${VER} (only urn:oid:1.2.840.114350.1.13.0.1.7.4.698084.10375 "U")`),
+      }),
+    ]);
+  });
+
+  test("a coding with no system is read as the HL7 one; STU3's plain code is read", () => {
+    const { chart } = one(
+      bundle(
+        condition('c1', 'D51.0', { verificationStatus: { coding: [{ code: 'provisional' }] } }),
+        condition('c2', 'E53.8', { verificationStatus: 'refuted' }),
+      ),
+    );
+    expect(chart.encounters[0]!.diagnoses.map((d) => d.status)).toEqual(['suspected', 'ruled-out']);
+  });
+});
