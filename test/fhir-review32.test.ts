@@ -120,3 +120,36 @@ describe('verificationStatus and clinicalStatus come from the HL7 coding, wherev
     expect(chart.encounters[0]!.diagnoses.map((d) => d.status)).toEqual(['suspected', 'ruled-out']);
   });
 });
+
+describe('a superseded document is not the record of its encounter (P29)', () => {
+  const note = (id: string, text: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    resourceType: 'DocumentReference',
+    id,
+    status: 'current',
+    subject: { reference: 'Patient/p1' },
+    type: { coding: [{ system: 'http://loinc.org', code: '51847-2' }] },
+    content: [{ attachment: { contentType: 'text/plain', data: Buffer.from(text).toString('base64') } }],
+    context: { encounter: [{ reference: 'Encounter/e1' }] },
+    ...extra,
+  });
+
+  test('status superseded and docStatus entered-in-error are left out with an info, as entered-in-error is', () => {
+    const { chart, findings } = one(
+      bundle(
+        note('n0', 'Assessment: Pernicious anemia.', { status: 'superseded' }),
+        note('n1', 'Assessment: B12 deficiency due to metformin.', {
+          relatesTo: [{ code: 'replaces', target: { reference: 'DocumentReference/n0' } }],
+        }),
+        note('n2', 'Assessment: wrong patient.', { docStatus: 'entered-in-error' }),
+      ),
+    );
+    expect(chart.encounters[0]!.notes.map((n) => n.text)).toEqual(['Assessment: B12 deficiency due to metformin.']);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        message:
+          '2 resources not linted, left out by their status: DocumentReference/n0 (superseded: replaced by another document); DocumentReference/n2 (docStatus entered-in-error).',
+      }),
+    ]);
+  });
+});

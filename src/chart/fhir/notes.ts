@@ -4,7 +4,8 @@
  * the machine), and Composition sections (their XHTML narrative as text). A note goes to the
  * encounter it references, else to the encounter of its date when exactly one is on that day;
  * a note with no encounter to go to, and a document that holds no text b12lint reads (a PDF, an
- * attachment by url), are reported. The section (assessment, plan, ...) comes from the LOINC
+ * attachment by url), are reported, as is a document entered in error or superseded (left out by
+ * its status). The section (assessment, plan, ...) comes from the LOINC
  * document or section code, else the title.
  */
 import type { Note, NoteSection } from '../model.js';
@@ -160,10 +161,24 @@ const UNREAD = (n: number): string =>
 const UNPLACED = (n: number): string =>
   `${several(n, 'document')} not linted, with no encounter to place ${n === 1 ? 'its notes' : 'their notes'} on`;
 
+/**
+ * Why a document is not the record of its encounter, if it is not: entered in error (`status`, or
+ * a DocumentReference's `docStatus`), or a DocumentReference `superseded` (replaced by another
+ * document, whose text is the record).
+ */
+function noteStatus(entry: Entry): string | undefined {
+  const r = entry.resource;
+  if (enteredInError(r)) return 'entered-in-error';
+  if (entry.type !== 'DocumentReference') return undefined;
+  if (r.docStatus === 'entered-in-error') return 'docStatus entered-in-error';
+  return r.status === 'superseded' ? 'superseded: replaced by another document' : undefined;
+}
+
 export function applyNotes(entries: readonly Entry[], encounters: Encounters, ctx: Context): void {
   for (const entry of entries) {
-    if (enteredInError(entry.resource) || entry.resource.docStatus === 'entered-in-error') {
-      leftOutByStatus(entry, 'entered-in-error', ctx);
+    const notCurrent = noteStatus(entry);
+    if (notCurrent !== undefined) {
+      leftOutByStatus(entry, notCurrent, ctx);
       continue;
     }
     const doc = documented(entry, ctx.map.noteSections);
