@@ -153,3 +153,31 @@ describe('a superseded document is not the record of its encounter (P29)', () =>
     ]);
   });
 });
+
+describe("a diagnosis's description is the display of the coding that gave its code (P16)", () => {
+  const snomedPA = { system: 'http://snomed.info/sct', code: '84027009', display: 'Pernicious anemia' };
+  const described = (code: Record<string, unknown>): unknown =>
+    one(bundle(condition('c1', 'x', { code }))).chart.encounters[0]!.diagnoses[0];
+
+  test('SNOMED CT "Pernicious anemia" first and ICD-10-CM D51.9 with no display: D51.9 is not described as pernicious anemia', () => {
+    const d = described({ coding: [snomedPA, { system: ICD, code: 'D51.9' }] });
+    expect(d).toMatchObject({ code: 'D51.9' });
+    expect(d).not.toHaveProperty('description');
+  });
+
+  test("the ICD-10-CM coding's display, else the concept's text", () => {
+    expect(
+      described({ coding: [snomedPA, { system: ICD, code: 'D51.9', display: 'Vitamin B12 deficiency anemia, unspecified' }] }),
+    ).toMatchObject({
+      code: 'D51.9',
+      description: 'Vitamin B12 deficiency anemia, unspecified',
+    });
+    expect(described({ text: 'B12 deficiency anemia', coding: [snomedPA, { system: ICD, code: 'D51.9' }] })).toMatchObject({
+      description: 'B12 deficiency anemia',
+    });
+  });
+
+  test('a SNOMED CT code read through the concept map is described by its own display', () => {
+    expect(described({ coding: [snomedPA] })).toMatchObject({ code: 'D51.0', description: 'Pernicious anemia' });
+  });
+});

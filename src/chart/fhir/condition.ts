@@ -17,8 +17,8 @@ import type { Diagnosis, DiagnosisStatus } from '../model.js';
 import { normalizeIcd10, looksLikeIcd10 } from '../normalize.js';
 import type { ConceptMap } from './concept-map.js';
 import type { Context } from './context.js';
-import { codingIn, codings, conceptText, firstDay, systemLabel } from './systems.js';
-import { enteredInError, text, type Entry, type Obj } from './types.js';
+import { codingIn, codings, firstDay, systemLabel, type Coding } from './systems.js';
+import { enteredInError, isObj, text, type Entry, type Obj } from './types.js';
 import { ownValue } from '../../core/own.js';
 
 /**
@@ -37,21 +37,26 @@ const STATUS: Record<string, DiagnosisStatus> = {
 
 /** The code of a CodeableConcept as a diagnosis, or undefined when it has no coding. */
 export function codedDiagnosis(concept: unknown, ptr: string, map: ConceptMap): DiagnosisDraft | undefined {
-  const description = conceptText(concept);
-  const base = (code: string, codeText: string): DiagnosisDraft => {
+  // The description is the display of the ICD-10-CM coding that gave the code, else the concept's
+  // text; for a code from another system, the concept's text, else that coding's display. Never
+  // another coding's display (a SNOMED CT "Pernicious anemia" beside ICD-10-CM D51.9 would
+  // describe D51.9 as what it is not). With neither, the rules' words name the code.
+  const conceptName = isObj(concept) ? text(concept.text) : undefined;
+  const base = (code: string, codeText: string, from: Coding, icd = false): DiagnosisDraft => {
     const d: DiagnosisDraft = { code, codeText, status: 'confirmed', ptr };
+    const description = icd ? (from.display ?? conceptName) : (conceptName ?? from.display);
     if (description !== undefined) d.description = description;
     return d;
   };
   const icd =
     codingIn(concept, ['icd-10-cm', 'icd-10']) ??
     codings(concept).find((c) => c.system === undefined && looksLikeIcd10(normalizeIcd10(c.code)));
-  if (icd) return base(normalizeIcd10(icd.code), icd.code);
+  if (icd) return base(normalizeIcd10(icd.code), icd.code, icd, true);
   const snomed = codingIn(concept, ['snomed']);
   if (snomed) {
     const target = map.snomed.get(snomed.code);
-    if (!target) return { ...base(snomed.code, snomed.code), system: 'snomed' };
-    const d = base(target.icd10, snomed.code);
+    if (!target) return { ...base(snomed.code, snomed.code, snomed), system: 'snomed' };
+    const d = base(target.icd10, snomed.code, snomed);
     d.mappedFrom = { system: 'SNOMED CT', code: snomed.code };
     if (snomed.display !== undefined) d.mappedFrom.display = snomed.display;
     return d;
@@ -59,7 +64,7 @@ export function codedDiagnosis(concept: unknown, ptr: string, map: ConceptMap): 
   // ICD-9-CM is never read as a diagnosis code (diagnoses.ts says why one is left out).
   const other = codings(concept).find((c) => c.name !== 'icd-9-cm');
   if (!other) return undefined;
-  const d = base(other.code.toUpperCase(), other.code);
+  const d = base(other.code.toUpperCase(), other.code, other);
   const system = other.name ?? other.system;
   if (system !== undefined) d.system = system;
   return d;
