@@ -6,6 +6,7 @@
  */
 import { adapt } from '../src/chart/adapt.js';
 import type { Chart } from '../src/chart/model.js';
+import { stripXhtml } from '../src/chart/fhir/notes.js';
 
 const VER = 'http://terminology.hl7.org/CodeSystem/condition-ver-status';
 const CLIN = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
@@ -179,5 +180,40 @@ describe("a diagnosis's description is the display of the coding that gave its c
 
   test('a SNOMED CT code read through the concept map is described by its own display', () => {
     expect(described({ coding: [snomedPA] })).toMatchObject({ code: 'D51.0', description: 'Pernicious anemia' });
+  });
+});
+
+describe('HTML notes: head, scripts and styles dropped; headings, rows and cells break; entities decoded (P28)', () => {
+  test('an Epic-style progress note: the title does not run onto the heading, and &ndash; is a dash', () => {
+    const html =
+      '<html><head><meta charset="utf-8"><title>Progress note</title><style>p{color:red}</style></head><body>' +
+      '<h2>Assessment</h2><p>Pernicious anemia &ndash; intrinsic factor antibody positive, B12 low.</p>' +
+      '<script>var x = "Pernicious anemia";</script><h2>Plan</h2><p>Cyanocobalamin 1000&nbsp;mcg IM given today.</p></body></html>';
+    expect(stripXhtml(html)).toBe(
+      'Assessment\nPernicious anemia \u2013 intrinsic factor antibody positive, B12 low.\nPlan\nCyanocobalamin 1000 mcg IM given today.',
+    );
+  });
+
+  test('a title with no head ends its line; headings open a line; rows are lines and cells are tabs', () => {
+    expect(
+      stripXhtml(
+        '<title>Note</title>Text<h3>Labs</h3><table><tr><th>Test</th><th>Value</th></tr><tr><td>B12</td><td>150 pg/mL</td></tr></table>After',
+      ),
+    ).toBe('Note\nText\nLabs\nTest\tValue\nB12\t150 pg/mL\nAfter');
+  });
+
+  test('the named entities notes use, numeric ones, and unknown ones kept', () => {
+    expect(
+      stripXhtml(
+        '&ldquo;B12&rdquo; &lsquo;low&rsquo; &mdash; 5&micro;g &plusmn;2 &deg;C 2&times;/wk&hellip; &#181; &#xB5; &Delta;Hgb &bogus; &constructor;',
+      ),
+    ).toBe(
+      '\u201cB12\u201d \u2018low\u2019 \u2014 5\u00b5g \u00b12 \u00b0C 2\u00d7/wk\u2026 \u00b5 \u00b5 \u0394Hgb &bogus; &constructor;',
+    );
+  });
+
+  test('a head whose end tag is left out ends at <body>; a script never closed is kept as text', () => {
+    expect(stripXhtml('<head><title>T</title><body><p>Assessment</p>')).toBe('Assessment');
+    expect(stripXhtml('<p>A</p><script>B')).toBe('A\nB');
   });
 });

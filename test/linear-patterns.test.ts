@@ -38,6 +38,13 @@ test('an XHTML narrative of a million unclosed "<" (or "<br ") is kept as writte
   expect(stripXhtml('a<br/>b<p>c</p><d')).toBe('a\nb c\n<d');
 });
 
+test('an HTML note of a quarter million unclosed <script> (or <head>, or <td) is read in one pass', () => {
+  same(stripXhtml(`${'<script>x'.repeat(MILLION / 8)}`), 'x '.repeat(MILLION / 8).trimEnd());
+  same(stripXhtml(`${'<head>'.repeat(MILLION / 8)}y`), 'y');
+  same(stripXhtml(`${'<td '.repeat(MILLION / 4)}`), '<td '.repeat(MILLION / 4).trimEnd());
+  same(stripXhtml(`${'<style>a</style>'.repeat(MILLION / 16)}z`), 'z');
+});
+
 test('a coding system of a million slashes and a letter is a system b12lint does not know', () => {
   const [c] = codings({ coding: [{ system: `${'/'.repeat(MILLION)}x`, code: 'D51.0' }] });
   expect(c).toMatchObject({ code: 'D51.0' });

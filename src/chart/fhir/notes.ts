@@ -33,7 +33,8 @@ function sectionOf(byLoinc: ReadonlyMap<string, NoteSection>, concept: unknown, 
   return (t !== undefined && SECTION_BY_TITLE.find(([re]) => re.test(t))?.[1]) || 'other';
 }
 
-// A Map, not an object: `&constructor;` in a narrative is no entity.
+// A Map, not an object: `&constructor;` in a narrative is no entity. Named entities are
+// case-sensitive (`&Mu;` is not `&mu;`); one not found as written is looked up in lower case.
 const ENTITIES: ReadonlyMap<string, string> = new Map([
   ['amp', '&'],
   ['lt', '<'],
@@ -41,26 +42,120 @@ const ENTITIES: ReadonlyMap<string, string> = new Map([
   ['quot', '"'],
   ['apos', "'"],
   ['nbsp', ' '],
+  ['ensp', ' '],
+  ['emsp', ' '],
+  ['thinsp', ' '],
+  ['shy', ''],
+  ['ndash', '\u2013'],
+  ['mdash', '\u2014'],
+  ['lsquo', '\u2018'],
+  ['rsquo', '\u2019'],
+  ['sbquo', '\u201a'],
+  ['ldquo', '\u201c'],
+  ['rdquo', '\u201d'],
+  ['bdquo', '\u201e'],
+  ['hellip', '\u2026'],
+  ['bull', '\u2022'],
+  ['middot', '\u00b7'],
+  ['micro', '\u00b5'],
+  ['mu', '\u03bc'],
+  ['deg', '\u00b0'],
+  ['plusmn', '\u00b1'],
+  ['times', '\u00d7'],
+  ['divide', '\u00f7'],
+  ['le', '\u2264'],
+  ['ge', '\u2265'],
+  ['ne', '\u2260'],
+  ['asymp', '\u2248'],
+  ['minus', '\u2212'],
+  ['larr', '\u2190'],
+  ['rarr', '\u2192'],
+  ['uarr', '\u2191'],
+  ['darr', '\u2193'],
+  ['frac12', '\u00bd'],
+  ['frac14', '\u00bc'],
+  ['frac34', '\u00be'],
+  ['sup2', '\u00b2'],
+  ['sup3', '\u00b3'],
+  ['laquo', '\u00ab'],
+  ['raquo', '\u00bb'],
+  ['copy', '\u00a9'],
+  ['reg', '\u00ae'],
+  ['trade', '\u2122'],
+  ['sect', '\u00a7'],
+  ['para', '\u00b6'],
+  ['dagger', '\u2020'],
+  ['Dagger', '\u2021'],
+  ['alpha', '\u03b1'],
+  ['beta', '\u03b2'],
+  ['gamma', '\u03b3'],
+  ['delta', '\u03b4'],
+  ['Delta', '\u0394'],
 ]);
 
+/** Elements dropped with their content: the document's head (its title), scripts and styles. */
+const DROPPED = /<(head|script|style)\b[^>]*(?:>|$)/gi;
+
 /**
- * The text of an XHTML narrative: tags dropped, block ends as line breaks, entities decoded. A
- * `<` that no `>` follows is kept as written; the patterns take it and the rest of the text at
- * once (a pattern that looked for the `>` from each `<` read the text once per `<`).
+ * The HTML without its `<head>`, `<script>` and `<style>` elements, content and all. An element
+ * whose end tag is missing is kept (its text is read, its tags dropped), except a head, which ends
+ * where `<body` starts (HTML lets the end tag be left out). Each search starts where the last
+ * ended, and an element found unclosed is not looked for again: one pass over the text.
+ */
+function dropElements(html: string): string {
+  const unclosed = new Set<string>();
+  let out = '';
+  let from = 0;
+  DROPPED.lastIndex = 0;
+  for (let m = DROPPED.exec(html); m; m = DROPPED.exec(html)) {
+    const name = m[1]!.toLowerCase();
+    if (!m[0].endsWith('>')) break;
+    if (unclosed.has(name)) continue;
+    const end = new RegExp(name === 'head' ? '</head\\b[^>]*(?:>|$)|<body\\b' : `</${name}\\b[^>]*(?:>|$)`, 'gi');
+    end.lastIndex = DROPPED.lastIndex;
+    const close = end.exec(html);
+    if (!close) {
+      unclosed.add(name);
+      continue;
+    }
+    out += `${html.slice(from, m.index)}\n`;
+    from = close[0].toLowerCase().startsWith('<body') ? close.index : end.lastIndex;
+    DROPPED.lastIndex = from;
+  }
+  return from === 0 ? html : out + html.slice(from);
+}
+
+/** Stands for a table cell's start while lines are tidied (removed from the input first): a tab in the text. */
+const CELL = '\u0000';
+
+function entity(m: string, e: string): string {
+  if (e[0] === '#') {
+    const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return Number.isFinite(cp) && cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+  }
+  return ENTITIES.get(e) ?? ENTITIES.get(e.toLowerCase()) ?? m;
+}
+
+/**
+ * The text of an XHTML narrative or an HTML note: the head, scripts and styles dropped with their
+ * content; tags dropped, block ends, headings, table rows and a title's end as line breaks, table
+ * cells as tabs (a template's columns); entities decoded (the named ones notes use, and numeric
+ * ones). A `<` that no `>` follows is kept as written; the patterns take it and the rest of the
+ * text at once (a pattern that looked for the `>` from each `<` read the text once per `<`).
  */
 export function stripXhtml(html: string): string {
-  return html
-    .replace(/<(br|\/p|\/div|\/li|\/tr|\/h[1-6])\b[^>]*(?:>|$)/gi, (m) => (m.endsWith('>') ? '\n' : m))
+  return dropElements(html.replaceAll(CELL, ''))
+    .replace(/<(br|\/p|\/div|\/li|\/?tr|\/?h[1-6]|\/title|\/?table)\b[^>]*(?:>|$)/gi, (m) => (m.endsWith('>') ? '\n' : m))
+    .replace(/<(td|th)\b[^>]*(?:>|$)/gi, (m) => (m.endsWith('>') ? CELL : m))
     .replace(/<[^>]*(?:>|$)/g, (m) => (m.endsWith('>') ? ' ' : m))
-    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') {
-        const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-        return Number.isFinite(cp) && cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
-      }
-      return ENTITIES.get(e.toLowerCase()) ?? m;
-    })
+    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z][a-z0-9]*);/gi, entity)
     .split('\n')
-    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .map((l) =>
+      l
+        .replace(/\s+/g, ' ')
+        .replace(/ ?\u0000[\u0000 ]*/g, '\t')
+        .trim(),
+    )
     .filter((l) => l !== '')
     .join('\n');
 }
