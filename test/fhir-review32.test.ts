@@ -5,6 +5,7 @@
  * beside a claim, and dateTimes in other offsets.
  */
 import { adapt } from '../src/chart/adapt.js';
+import { cliJson } from './helpers/cli.js';
 import type { Chart } from '../src/chart/model.js';
 import { stripXhtml } from '../src/chart/fhir/notes.js';
 
@@ -12,7 +13,7 @@ const VER = 'http://terminology.hl7.org/CodeSystem/condition-ver-status';
 const CLIN = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
 const HCPCS = 'https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets';
-// CPT is added with the ChargeItem tests.
+const CPT = 'http://www.ama-assn.org/go/cpt';
 
 /** A collection Bundle of the given resources, with a Patient p1 and an AMB Encounter e1 on 2026-10-02 first. */
 function bundle(...resources: Record<string, unknown>[]): unknown {
@@ -215,5 +216,115 @@ describe('HTML notes: head, scripts and styles dropped; headings, rows and cells
   test('a head whose end tag is left out ends at <body>; a script never closed is kept as text', () => {
     expect(stripXhtml('<head><title>T</title><body><p>Assessment</p>')).toBe('Assessment');
     expect(stripXhtml('<p>A</p><script>B')).toBe('A\nB');
+  });
+});
+
+describe('a ChargeItem is a billed line, never passed over (P34)', () => {
+  const charge = (id: string, code: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    resourceType: 'ChargeItem',
+    id,
+    status: 'billable',
+    code: { coding: [{ system: code.startsWith('J') ? HCPCS : CPT, code }] },
+    subject: { reference: 'Patient/p1' },
+    context: { reference: 'Encounter/e1' },
+    occurrenceDateTime: '2026-10-02',
+    quantity: { value: 1 },
+    reason: [{ coding: [{ system: ICD, code: 'I10' }] }],
+    ...extra,
+  });
+  const claim = {
+    resourceType: 'Claim',
+    id: 'cl1',
+    status: 'active',
+    use: 'claim',
+    patient: { reference: 'Patient/p1' },
+    diagnosis: [{ sequence: 1, diagnosisCodeableConcept: { coding: [{ system: ICD, code: 'D51.0' }] } }],
+    item: [
+      {
+        sequence: 1,
+        productOrService: { coding: [{ system: HCPCS, code: 'J3420' }] },
+        diagnosisSequence: [1],
+        encounter: [{ reference: 'Encounter/e1' }],
+      },
+    ],
+  };
+  const admin = {
+    resourceType: 'MedicationAdministration',
+    id: 'ma1',
+    status: 'completed',
+    medicationCodeableConcept: { text: 'cyanocobalamin 1000 mcg/mL injection' },
+    subject: { reference: 'Patient/p1' },
+    context: { reference: 'Encounter/e1' },
+    effectiveDateTime: '2026-10-02T09:50:00-04:00',
+    dosage: { dose: { value: 1000, unit: 'mcg' } },
+  };
+
+  test('where no Claim covers the encounter: code, units from quantity, date from occurrence, reasons as pointers', () => {
+    const { chart, findings } = one(bundle(charge('ch1', 'J3420', { quantity: { value: 2 } }), charge('ch2', '96372')));
+    const enc = chart.encounters[0]!;
+    expect(enc.diagnoses.map((d) => d.code)).toEqual(['I10']);
+    expect(enc.services).toEqual([
+      expect.objectContaining({ code: 'J3420', units: 2, dateText: '2026-10-02', ptr: '/entry/2/resource', linked: [enc.diagnoses[0]] }),
+      expect.objectContaining({ code: '96372', units: 1, ptr: '/entry/3/resource', linked: [enc.diagnoses[0]] }),
+    ]);
+    expect(findings).toEqual([]);
+  });
+
+  test('an administration of the same drug lends its dose to the charged line instead of billing a second one', () => {
+    const { chart } = one(bundle(charge('ch1', 'J3420'), admin));
+    expect(chart.encounters[0]!.services).toEqual([expect.objectContaining({ code: 'J3420', dose: { value: 1000, unit: 'mcg' } })]);
+  });
+
+  test("where a Claim covers the encounter, the claim's lines are read and the ChargeItem is named (info)", () => {
+    const { chart, findings } = one(bundle(claim, charge('ch1', 'J3420')));
+    expect(chart.encounters[0]!.services.map((s) => s.ptr)).toEqual(['/entry/2/resource/item/0']);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        message:
+          "1 charge item not linted as a line: a Claim covers its encounter, and the claim's lines are read: ChargeItem/ch1 (J3420 in HCPCS).",
+      }),
+    ]);
+  });
+
+  test('left out by status (aborted, not-billable), a chargemaster code (warning), no encounter to go to (error)', () => {
+    const { chart, findings } = one(
+      bundle(
+        charge('ch1', 'J3420', { status: 'aborted' }),
+        charge('ch2', 'x', { code: { coding: [{ system: 'https://ehr.example.org/cdm', code: 'CDM-88412' }] } }),
+        charge('ch3', '96372', { context: undefined, occurrenceDateTime: '2026-11-05' }),
+      ),
+    );
+    expect(chart.encounters[0]!.services).toEqual([]);
+    expect(findings.map((f) => [f.severity, f.message])).toEqual([
+      ['info', '1 resource not linted, left out by its status: ChargeItem/ch1 (aborted).'],
+      [
+        'warning',
+        '1 charge item not linted, coded in a system b12lint does not know (not HCPCS or CPT): ChargeItem/ch2 (CDM-88412 in https://ehr.example.org/cdm).',
+      ],
+      [
+        'error',
+        '1 service not linted, with no encounter to place it on: ChargeItem/ch3 (96372: it names no encounter, and none is on 2026-11-05).',
+      ],
+    ]);
+  });
+
+  test('a ChargeItem that belongs to no chart is an error counting its service line', () => {
+    const r = adapt(bundle(charge('ch1', 'J3420', { subject: { reference: 'Group/g1' } }), charge('ch2', '96372', { subject: {} })));
+    expect(r.findings.map((f) => [f.severity, f.message])).toEqual([
+      [
+        'error',
+        '2 resources not linted, belonging to no chart, with 2 service lines not read: ChargeItem/ch1 (its `subject` is a Group, not a patient; 1 service line); ChargeItem/ch2 (it names no patient (`subject`); 1 service line).',
+      ],
+    ]);
+  });
+});
+
+describe('end to end: a ChargeItem export with no Claim is linted, not passed (fixtures/fhir/p-0004-chargeitem.json)', () => {
+  test('J3420 charged for hypertension is b12-injection-unsupported-dx; the administration lends its dose', () => {
+    const { code, report } = cliJson(['fixtures/fhir/p-0004-chargeitem.json']);
+    expect(code).toBe(1);
+    const findings = report.results.flatMap((r) => r.findings);
+    expect(findings.map((f) => [f.ruleId, f.pointer])).toEqual([['b12-injection-unsupported-dx', '/entry/3/resource']]);
   });
 });

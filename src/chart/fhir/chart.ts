@@ -1,7 +1,7 @@
 /**
  * One patient's resources become one chart. The order matters: encounters first; then claims
  * (their diagnosis sequence is the encounter's diagnosis order); then the Conditions recorded at
- * an encounter that its claim does not list; then services no claim bills; then notes. Labs
+ * an encounter that its claim does not list; then services no claim bills (ChargeItems first); then notes. Labs
  * (Observations, and the Observations other resources contain, as a claim carries its lines'
  * hemoglobin results) and medications belong to the chart. What the chart leaves out is
  * reported when it is built (left-out.ts).
@@ -70,7 +70,7 @@ export function buildChart(g: PatientGroup, ctx: Context): Chart {
   const medications = of(...MEDICATION_TYPES)
     .filter(medicationCounts)
     .map((entry) => ({ entry, concept: medicationConcept(entry, ctx) }));
-  applyServices(of('Procedure'), medications, encounters, ctx);
+  applyServices(of('Procedure'), medications, encounters, ctx, of('ChargeItem'));
   applyNotes(of(...NOTE_TYPES), encounters, ctx);
   // Problem-list Conditions that no claim or service points to are not in the chart.
   for (const entry of problemList) {

@@ -90,6 +90,7 @@ const READ_TYPES = new Map(
     'Claim',
     'ExplanationOfBenefit',
     'ClaimResponse',
+    'ChargeItem',
     'Condition',
     'Procedure',
     'Observation',

@@ -38,6 +38,7 @@ const KIND: Record<string, EvidenceKind> = {
   Claim: 'service',
   ExplanationOfBenefit: 'service',
   ClaimResponse: 'service',
+  ChargeItem: 'service',
   MedicationAdministration: 'medication',
   MedicationRequest: 'medication',
   MedicationStatement: 'medication',
@@ -161,7 +162,7 @@ export function quoted(code: unknown): string {
  */
 export function billedLines(type: string, resource: Obj, billsDrug: (administration: Obj) => boolean): number | undefined {
   if (type === 'Claim' || type === 'ExplanationOfBenefit') return isObj(resource.item) ? 1 : objects(resource.item).length;
-  if (type === 'Procedure') return procedureCoding(resource.code) ? 1 : undefined;
+  if (type === 'Procedure' || type === 'ChargeItem') return procedureCoding(resource.code) ? 1 : undefined;
   if (type === 'MedicationAdministration') return billsDrug(resource) ? 1 : undefined;
   return undefined;
 }

@@ -1,9 +1,15 @@
 /**
- * Services that no Claim bills: a Procedure coded in HCPCS or CPT (96372), and a
+ * Services that no Claim bills. A ChargeItem coded in HCPCS or CPT (the billable line item an EHR
+ * such as Oracle Health writes before any Claim exists) is a service of its encounter (`context`)
+ * when no Claim covers it: `quantity.value` the units, `occurrence[x]` the date, `reason` the
+ * diagnosis pointers; where ChargeItems bill an encounter, they are its lines, as a claim's are.
+ * Else a Procedure coded in HCPCS or CPT (96372), and a
  * MedicationAdministration coded in HCPCS or recognized as a drug of the concept map (cyanocobalamin
  * as J3420), become services of their encounter when no Claim covers that encounter. Their
  * `reasonReference` and `reasonCode` are the diagnosis pointers. Where a Claim does cover the
- * encounter, the administration only lends its dose to a claim line for the same drug. A
+ * encounter (or ChargeItems bill it), the administration only lends its dose to a line for the
+ * same drug. A ChargeItem on an encounter a Claim covers is reported, not read (the claim's lines
+ * are), as is one not coded in HCPCS or CPT or left out by its status. A
  * Procedure coded otherwise (SNOMED CT) on an encounter no claim covers, and a service with no
  * encounter to go to, are reported.
  */
@@ -16,10 +22,23 @@ import { icd9Only, ICD9_LEFT_OUT, readCondition } from './diagnoses.js';
 import { placeDiagnosis, type EncounterDraft, type Encounters } from './encounter.js';
 import { leftOutByStatus, leftOutResource, quoted, resourceName, several } from './left-out.js';
 import type { MedicationEntry } from './medication.js';
-import { codings, conceptText, firstDay, lineCode, procedureCoding, quantityUnit, systemLabel, type LineCode } from './systems.js';
+import {
+  codings,
+  conceptText,
+  firstDay,
+  lineCode,
+  procedureCoding,
+  quantityUnit,
+  systemLabel,
+  type FhirDay,
+  type LineCode,
+} from './systems.js';
 import { enteredInError, isObj, list, objects, type Entry, type Obj } from './types.js';
 
 const PROCEDURE_NOT_DONE = new Set(['not-done', 'preparation']);
+
+/** ChargeItem statuses that bill nothing: `aborted` (not to be billed), `not-billable`, entered in error. */
+const CHARGE_NOT_BILLED = new Set(['aborted', 'not-billable', 'entered-in-error']);
 
 interface Performed {
   entry: Entry;
@@ -30,6 +49,8 @@ interface Performed {
   dose?: Dose;
   dateFields: readonly string[];
   encounterRef: unknown;
+  /** A ChargeItem: a billed line of its own, with its units. */
+  charge?: { units: number };
 }
 
 /** The HCPCS code a medication concept is billed under, if b12lint can tell. */
@@ -49,6 +70,29 @@ function doseOf(r: Obj): Dose | undefined {
   if (!isObj(dose) || typeof dose.value !== 'number' || !Number.isFinite(dose.value)) return undefined;
   const unit = quantityUnit(dose);
   return unit === undefined ? undefined : { value: dose.value, unit };
+}
+
+/** The ChargeItems that bill, first (their encounters' lines); those left out by status are reported. */
+function charged(charges: readonly Entry[], ctx: Context): Performed[] {
+  const out: Performed[] = [];
+  for (const entry of charges) {
+    const status = String(entry.resource.status);
+    if (CHARGE_NOT_BILLED.has(status)) {
+      leftOutByStatus(entry, status, ctx);
+      continue;
+    }
+    const lc = lineCode(entry.resource.code);
+    const p: Performed = {
+      entry,
+      lineCode: lc,
+      dateFields: ['occurrenceDateTime', 'occurrencePeriod.start', 'occurrencePeriod.end'],
+      encounterRef: entry.resource.context,
+      charge: { units: units(entry.resource, entry.ptr, ctx) },
+    };
+    if (lc.kind === 'procedure') p.billed = { code: normalizeProcedureCode(lc.coding.code), codeText: lc.coding.code };
+    out.push(p);
+  }
+  return out;
 }
 
 function performed(procedures: readonly Entry[], administrations: readonly MedicationEntry[], ctx: Context): Performed[] {
@@ -93,31 +137,61 @@ const UNKNOWN_SYSTEM = (n: number): string =>
   `${several(n, 'procedure')} not linted as ${n === 1 ? 'a service' : 'services'}, coded in a system b12lint does not know (not HCPCS or CPT)`;
 const NO_CODE = (n: number): string => `${several(n, 'procedure')} not linted as ${n === 1 ? 'a service' : 'services'}, with no code`;
 const UNPLACED = (n: number): string => `${several(n, 'service')} not linted, with no encounter to place ${n === 1 ? 'it' : 'them'} on`;
+const CHARGE_NOT_BILLED_CODE = (n: number): string => `${several(n, 'charge item')} not linted, not coded in HCPCS or CPT`;
+const CHARGE_UNKNOWN = (n: number): string =>
+  `${several(n, 'charge item')} not linted, coded in a system b12lint does not know (not HCPCS or CPT)`;
+const CHARGE_NO_CODE = (n: number): string => `${several(n, 'charge item')} not linted, with no code`;
+const CHARGE_CLAIMED = (n: number): string =>
+  `${several(n, 'charge item')} not linted as ${n === 1 ? 'a line' : 'lines'}: a Claim covers ${n === 1 ? 'its encounter' : 'their encounters'}, and the claim's lines are read`;
 
-/** A Procedure not coded in HCPCS or CPT, on an encounter no claim covers. */
+/** A Procedure (or a ChargeItem) not coded in HCPCS or CPT, on an encounter no claim covers. */
 function notBilled(p: Performed, ctx: Context): void {
   const lc = p.lineCode!;
+  const charge = p.charge !== undefined;
   if (lc.kind === 'none') {
-    ctx.leftOut.add('procedure-none', 'warning', NO_CODE, leftOutResource(p.entry));
+    ctx.leftOut.add(charge ? 'charge-none' : 'procedure-none', 'warning', charge ? CHARGE_NO_CODE : NO_CODE, leftOutResource(p.entry));
     return;
   }
   const item = leftOutResource(p.entry, `${quoted(lc.coding.code)} in ${systemLabel(lc.coding)}`, lc.coding.code);
-  if (lc.kind === 'other') ctx.leftOut.add('procedure-other', 'info', NOT_BILLED, item);
-  else ctx.leftOut.add('procedure-unknown', 'warning', UNKNOWN_SYSTEM, item);
+  if (lc.kind === 'other')
+    ctx.leftOut.add(charge ? 'charge-other' : 'procedure-other', 'info', charge ? CHARGE_NOT_BILLED_CODE : NOT_BILLED, item);
+  else ctx.leftOut.add(charge ? 'charge-unknown' : 'procedure-unknown', 'warning', charge ? CHARGE_UNKNOWN : UNKNOWN_SYSTEM, item);
+}
+
+/** A ChargeItem on an encounter a Claim covers: the claim's lines are what is billed. */
+function chargeOnClaim(p: Performed, ctx: Context): void {
+  const lc = p.lineCode!;
+  const item =
+    lc.kind === 'none'
+      ? leftOutResource(p.entry)
+      : leftOutResource(p.entry, `${quoted(lc.coding.code)} in ${systemLabel(lc.coding)}`, lc.coding.code);
+  ctx.leftOut.add('charge-claimed', 'info', CHARGE_CLAIMED, item);
+}
+
+/** A ChargeItem's units: `quantity.value`, 1 when it has no quantity. */
+function units(r: Obj, ptr: string, ctx: Context): number {
+  const q = r.quantity;
+  if (q === undefined || q === null) return 1;
+  const v = isObj(q) ? q.value : undefined;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
+  ctx.p.add(`${ptr}/quantity`, 'ChargeItem quantity must have a positive `value`: the line is read as 1 unit.', 'warning');
+  return 1;
 }
 
 /** The diagnoses a procedure or administration was done for, placed on its encounter. */
 function reasons(entry: Entry, enc: EncounterDraft, ctx: Context): Service['linked'] {
   const r = entry.resource;
-  if (r.reasonReference === undefined && r.reasonCode === undefined) return undefined;
+  // A ChargeItem names its reasons in `reason` (CodeableConcepts), as a Procedure does in `reasonCode`.
+  const reasonCode = entry.type === 'ChargeItem' ? r.reason : r.reasonCode;
+  if (r.reasonReference === undefined && reasonCode === undefined) return undefined;
   const linked: NonNullable<Service['linked']> = [];
   list(r.reasonReference).forEach((ref, i) => {
     const condition = follow(ctx, ref, entry, `${entry.ptr}/reasonReference/${i}`, 'Condition', 'the service is not linked to it');
     const draft = condition ? readCondition(condition, ctx) : undefined;
     if (draft) linked.push(placeDiagnosis(enc, draft));
   });
-  for (const [concept, i] of objects(r.reasonCode)) {
-    const ptr = `${entry.ptr}/reasonCode/${i}`;
+  for (const [concept, i] of objects(reasonCode)) {
+    const ptr = `${entry.ptr}/${entry.type === 'ChargeItem' ? 'reason' : 'reasonCode'}/${i}`;
     const nine = icd9Only(concept);
     if (nine) {
       ctx.leftOut.add('icd-9', 'info', ICD9_LEFT_OUT, {
@@ -165,67 +239,100 @@ class UndosedLines {
   }
 }
 
-/** `administrations`: the medication resources that count (given, not in error), with their concepts. */
+/** A billed service with no encounter to go to: a warning, an error for a ChargeItem (a billed line). */
+function unplaced(
+  p: Performed & { billed: NonNullable<Performed['billed']> },
+  day: FhirDay | undefined,
+  encounters: Encounters,
+  ctx: Context,
+): void {
+  const why = !day
+    ? 'it names no encounter and has no date'
+    : `it names no encounter, and ${encounters.onDayCount(day.day) === 0 ? 'none is' : 'more than one is'} on ${day.text}`;
+  const item = leftOutResource(p.entry, `${quoted(p.billed.codeText)}: ${why}`, p.billed.codeText);
+  if (p.charge) ctx.leftOut.add('charge-unplaced', 'error', UNPLACED, item);
+  else ctx.leftOut.add('service-unplaced', 'warning', UNPLACED, item);
+}
+
+/** Where each kind of resource names its encounter and its code. */
+function fieldsOf(type: string): { encounter: string; code: string } {
+  if (type === 'Procedure') return { encounter: 'encounter', code: 'code' };
+  return { encounter: 'context', code: type === 'ChargeItem' ? 'code' : 'medicationCodeableConcept' };
+}
+
+/**
+ * `charges`: the ChargeItems; `administrations`: the medication resources that count (given, not
+ * in error), with their concepts. ChargeItems are placed first: an encounter they bill takes its
+ * lines from them, and its Procedures and administrations only lend their doses, as on a claim.
+ */
 export function applyServices(
   procedures: readonly Entry[],
   administrations: readonly MedicationEntry[],
   encounters: Encounters,
   ctx: Context,
+  charges: readonly Entry[] = [],
 ): void {
   const undosed = new UndosedLines();
-  for (const p of performed(procedures, administrations, ctx)) {
+  const billedBy = new Set<EncounterDraft>();
+  for (const p of [...charged(charges, ctx), ...performed(procedures, administrations, ctx)]) {
     const day = firstDay(p.entry.resource, p.dateFields);
+    const fields = fieldsOf(p.entry.type);
     const enc =
       p.encounterRef !== undefined
         ? encounters.find(
             p.encounterRef,
             p.entry,
-            `${p.entry.ptr}/${p.entry.type === 'Procedure' ? 'encounter' : 'context'}`,
+            `${p.entry.ptr}/${fields.encounter}`,
             `the ${p.entry.type} is not placed on an encounter`,
           )
         : day && encounters.onDay(day.day);
+    if (p.charge && enc?.claimed) {
+      chargeOnClaim(p, ctx);
+      continue;
+    }
     if (!p.billed) {
-      // Where a claim covers the encounter, the claim's lines are what is billed.
-      if (!enc?.claimed) notBilled(p, ctx);
+      // Where a claim (or a ChargeItem) bills the encounter, its lines are what is billed.
+      if (p.charge || !(enc?.claimed || (enc && billedBy.has(enc)))) notBilled(p, ctx);
       continue;
     }
     if (!enc) {
       // A reference that does not resolve was reported where it stands.
-      if (p.encounterRef === undefined) {
-        const why = !day
-          ? 'it names no encounter and has no date'
-          : `it names no encounter, and ${encounters.onDayCount(day.day) === 0 ? 'none is' : 'more than one is'} on ${day.text}`;
-        ctx.leftOut.add(
-          'service-unplaced',
-          'warning',
-          UNPLACED,
-          leftOutResource(p.entry, `${quoted(p.billed.codeText)}: ${why}`, p.billed.codeText),
-        );
-      }
+      if (p.encounterRef === undefined) unplaced({ ...p, billed: p.billed }, day || undefined, encounters, ctx);
       continue;
     }
-    if (enc.claimed) {
+    if (!p.charge && (enc.claimed || billedBy.has(enc))) {
       // The claim bills it; the administration documents the dose of one billed line: the first
       // line for that drug on that day that has none yet (administrations and lines pair in order).
       const line = p.dose && undosed.first(enc, p.billed.code, day?.day);
       if (line) line.dose = p.dose;
       continue;
     }
-    const read = procedureCodeOf(p.billed.codeText);
-    // At the resource's code (the resource itself stays a service, named once).
-    const at = `${p.entry.ptr}/${p.entry.type === 'Procedure' ? 'code' : 'medicationCodeableConcept'}`;
-    if (read.problem) ctx.p.add(at, read.problem.message(`"${quoted(p.billed.codeText)}"`), read.problem.severity);
-    const svc: Service = {
-      code: read.code,
-      codeText: p.billed.codeText,
-      units: 1,
-      date: day?.day ?? enc.date,
-      dateText: day?.text ?? enc.dateText,
-      ptr: p.entry.ptr,
-    };
-    if (p.dose) svc.dose = p.dose;
-    const linked = reasons(p.entry, enc, ctx);
-    if (linked !== undefined) svc.linked = linked;
-    enc.services.push(svc);
+    if (p.charge) billedBy.add(enc);
+    enc.services.push(serviceOf({ ...p, billed: p.billed }, enc, day || undefined, fields.code, ctx));
   }
+}
+
+/** A billed Procedure, administration or ChargeItem as a service of its encounter. */
+function serviceOf(
+  p: Performed & { billed: NonNullable<Performed['billed']> },
+  enc: EncounterDraft,
+  day: FhirDay | undefined,
+  codeField: string,
+  ctx: Context,
+): Service {
+  const read = procedureCodeOf(p.billed.codeText);
+  // At the resource's code (the resource itself stays a service, named once).
+  if (read.problem) ctx.p.add(`${p.entry.ptr}/${codeField}`, read.problem.message(`"${quoted(p.billed.codeText)}"`), read.problem.severity);
+  const svc: Service = {
+    code: read.code,
+    codeText: p.billed.codeText,
+    units: p.charge?.units ?? 1,
+    date: day?.day ?? enc.date,
+    dateText: day?.text ?? enc.dateText,
+    ptr: p.entry.ptr,
+  };
+  if (p.dose) svc.dose = p.dose;
+  const linked = reasons(p.entry, enc, ctx);
+  if (linked !== undefined) svc.linked = linked;
+  return svc;
 }

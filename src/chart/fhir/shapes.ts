@@ -24,6 +24,7 @@ const LISTS: Readonly<Record<string, readonly string[]>> = {
   MedicationRequest: ['reasonCode', 'reasonReference'],
   MedicationStatement: ['reasonCode', 'reasonReference'],
   Procedure: ['reasonCode', 'reasonReference'],
+  ChargeItem: ['reason'],
 };
 
 /** The lists inside each entry of a claim's `item` (and an EOB's). */
@@ -41,6 +42,7 @@ const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   Condition: ['code'],
   Observation: ['code'],
   Procedure: ['code'],
+  ChargeItem: ['code'],
   MedicationAdministration: ['medicationCodeableConcept'],
   MedicationRequest: ['medicationCodeableConcept'],
   MedicationStatement: ['medicationCodeableConcept'],

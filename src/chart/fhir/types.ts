@@ -56,6 +56,7 @@ export const CHART_TYPES: ReadonlySet<string> = new Set([
   'Claim',
   'ExplanationOfBenefit',
   'ClaimResponse',
+  'ChargeItem',
   'Procedure',
   'Observation',
   'MedicationRequest',
