@@ -328,3 +328,45 @@ describe('end to end: a ChargeItem export with no Claim is linted, not passed (f
     expect(findings.map((f) => [f.ruleId, f.pointer])).toEqual([['b12-injection-unsupported-dx', '/entry/3/resource']]);
   });
 });
+
+describe('a medication not given is named, never dropped in silence (P32)', () => {
+  test('a not-done administration on an encounter a Claim covers: info with its statusReason; on-hold and not-taken too', () => {
+    const claim = {
+      resourceType: 'Claim',
+      id: 'cl1',
+      status: 'active',
+      use: 'claim',
+      patient: { reference: 'Patient/p1' },
+      diagnosis: [{ sequence: 1, diagnosisCodeableConcept: { coding: [{ system: ICD, code: 'D51.0' }] } }],
+      item: [{ sequence: 1, productOrService: { coding: [{ system: HCPCS, code: 'J3420' }] }, encounter: [{ reference: 'Encounter/e1' }] }],
+    };
+    const med = (type: string, id: string, status: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+      resourceType: type,
+      id,
+      status,
+      medicationCodeableConcept: { text: 'cyanocobalamin 1000 mcg/mL injection' },
+      subject: { reference: 'Patient/p1' },
+      ...extra,
+    });
+    const { chart, findings } = one(
+      bundle(
+        claim,
+        med('MedicationAdministration', 'ma1', 'not-done', {
+          context: { reference: 'Encounter/e1' },
+          statusReason: [{ text: 'Patient declined injection today' }],
+        }),
+        med('MedicationAdministration', 'ma2', 'on-hold', { context: { reference: 'Encounter/e1' } }),
+        med('MedicationStatement', 'ms1', 'not-taken'),
+      ),
+    );
+    expect(chart.medications).toEqual([]);
+    expect(chart.encounters[0]!.services).toHaveLength(1);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        message:
+          '3 resources not linted, left out by their status: MedicationAdministration/ma1 (not-done: Patient declined injection today); MedicationAdministration/ma2 (on-hold); MedicationStatement/ms1 (not-taken).',
+      }),
+    ]);
+  });
+});

@@ -15,7 +15,7 @@ import type { Context } from './context.js';
 import { readCondition } from './diagnoses.js';
 import { Encounters, placeDiagnosis } from './encounter.js';
 import { leftOutResource, quoted, several } from './left-out.js';
-import { MEDICATION_TYPES, medicationConcept, medicationCounts, medicationOf } from './medication.js';
+import { MEDICATION_TYPES, medicationConcept, medicationCounts, medicationOf, notGiven } from './medication.js';
 import { applyNotes, NOTE_TYPES } from './notes.js';
 import { labsOf } from './observation.js';
 import { chartIdOf, patientOf, type PatientGroup } from './patient.js';
@@ -67,9 +67,10 @@ export function buildChart(g: PatientGroup, ctx: Context): Chart {
   for (const e of of('Encounter')) encounters.add(e);
   applyClaims(of('Claim', 'ExplanationOfBenefit', 'ClaimResponse'), encounters, ctx);
   const problemList = placeConditions(of('Condition'), encounters, ctx);
-  const medications = of(...MEDICATION_TYPES)
-    .filter(medicationCounts)
-    .map((entry) => ({ entry, concept: medicationConcept(entry, ctx) }));
+  const medicationEntries = of(...MEDICATION_TYPES);
+  // Not given (not-done, on-hold, not-taken) or entered in error: named, not read.
+  for (const entry of medicationEntries) if (!medicationCounts(entry)) notGiven(entry, ctx);
+  const medications = medicationEntries.filter(medicationCounts).map((entry) => ({ entry, concept: medicationConcept(entry, ctx) }));
   applyServices(of('Procedure'), medications, encounters, ctx, of('ChargeItem'));
   applyNotes(of(...NOTE_TYPES), encounters, ctx);
   // Problem-list Conditions that no claim or service points to are not in the chart.

@@ -5,8 +5,9 @@
  */
 import type { Medication } from '../model.js';
 import { follow, type Context } from './context.js';
-import { codingIn, codings, conceptText, firstDay } from './systems.js';
-import { enteredInError, type Entry } from './types.js';
+import { leftOutByStatus } from './left-out.js';
+import { codingIn, codings, conceptText, firstDay, shown } from './systems.js';
+import { enteredInError, list, type Entry } from './types.js';
 import { ownValue } from '../../core/own.js';
 
 export const MEDICATION_TYPES = ['MedicationRequest', 'MedicationStatement', 'MedicationAdministration'] as const;
@@ -38,6 +39,18 @@ export function medicationConcept(entry: Entry, ctx: Context): unknown {
 /** True when the resource records a medication that was (or is to be) given. */
 export function medicationCounts(entry: Entry): boolean {
   return !enteredInError(entry.resource) && !NOT_GIVEN.has(String(entry.resource.status));
+}
+
+/**
+ * A medication resource that does not count, named with its status and why (`statusReason`: "not-done:
+ * Patient declined injection today"), so that an administration not given on an encounter whose
+ * claim bills the drug is in the report, not dropped.
+ */
+export function notGiven(entry: Entry, ctx: Context): void {
+  const r = entry.resource;
+  const reason = conceptText(list(r.statusReason)[0] ?? r.statusReason);
+  const status = shown(String(r.status));
+  leftOutByStatus(entry, reason === undefined ? status : `${status}: ${shown(reason, 80)}`, ctx);
 }
 
 /** A medication resource with the concept it names (read once: its reference is reported once). */
