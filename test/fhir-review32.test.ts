@@ -370,3 +370,98 @@ describe('a medication not given is named, never dropped in silence (P32)', () =
     ]);
   });
 });
+
+describe("where a Claim covers the encounter, only the claim's diagnoses are coded (P09, P13, P45)", () => {
+  const claimOf = (...codes: string[]): Record<string, unknown> => ({
+    resourceType: 'Claim',
+    id: 'cl1',
+    status: 'active',
+    use: 'claim',
+    patient: { reference: 'Patient/p1' },
+    diagnosis: codes.map((code, i) => ({ sequence: i + 1, diagnosisCodeableConcept: { coding: [{ system: ICD, code }] } })),
+    item: [
+      {
+        sequence: 1,
+        productOrService: { coding: [{ system: HCPCS, code: 'J3420' }] },
+        diagnosisSequence: [1],
+        encounter: [{ reference: 'Encounter/e1' }],
+      },
+    ],
+  });
+  const ver = (code: string): Record<string, unknown> => ({ verificationStatus: { coding: [{ system: VER, code }] } });
+  const category = (code: string): Record<string, unknown> => ({
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code }] }],
+  });
+
+  test('a refuted Condition not on the claim is not coded: named (info), no diagnosis of the encounter', () => {
+    const { chart, findings } = one(
+      bundle(claimOf('D51.0'), condition('cd9', 'D62', { ...ver('refuted'), ...category('encounter-diagnosis') })),
+    );
+    expect(chart.encounters[0]!.diagnoses.map((d) => [d.code, d.status])).toEqual([['D51.0', 'confirmed']]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        message:
+          '1 Condition not linted as coded, not on the claim of its encounter (where a claim covers an encounter, its diagnoses are what is coded): Condition/cd9 (D62).',
+      }),
+    ]);
+  });
+
+  test('the claim bills D62 and the Condition for D62 is refuted: the claim’s D62 is ruled out, at the claim', () => {
+    const { chart } = one(bundle(claimOf('D51.0', 'D62'), condition('cd9', 'D62', ver('refuted'))));
+    expect(chart.encounters[0]!.diagnoses.map((d) => [d.code, d.status, d.ptr])).toEqual([
+      ['D51.0', 'confirmed', '/entry/2/resource/diagnosis/0'],
+      ['D62', 'ruled-out', '/entry/2/resource/diagnosis/1'],
+    ]);
+  });
+
+  test('resolved with an abatement date before the visit lends history; provisional lends suspected; confirmed changes nothing', () => {
+    const { chart } = one(
+      bundle(
+        claimOf('D51.0', 'D62', 'E53.8'),
+        condition('c1', 'D51.0'),
+        condition('c2', 'D62', { clinicalStatus: { coding: [{ system: CLIN, code: 'resolved' }] }, abatementDateTime: '2026-05-01' }),
+        condition('c3', 'E53.8', ver('provisional')),
+      ),
+    );
+    expect(chart.encounters[0]!.diagnoses.map((d) => d.status)).toEqual(['confirmed', 'history', 'suspected']);
+  });
+
+  test('a Condition for a billed code entered in error is a warning at the claim’s diagnosis', () => {
+    const { chart, findings } = one(bundle(claimOf('D51.0'), condition('c1', 'D51.0', ver('entered-in-error'))));
+    expect(chart.encounters[0]!.diagnoses.map((d) => d.status)).toEqual(['confirmed']);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        pointer: '/entry/2/resource/diagnosis/0',
+        message:
+          'D51.0 is on the claim of encounter e1, but the Condition recorded for it there (Condition/c1) is entered in error: check that the code is documented.',
+      }),
+    ]);
+  });
+
+  test('a problem-list-item Condition codes no encounter, claimed or not; one also an encounter-diagnosis does', () => {
+    const { chart, findings } = one(
+      bundle(
+        condition('pl1', 'D50.0', category('problem-list-item')),
+        condition('c2', 'D51.0', {
+          category: [...(category('problem-list-item').category as unknown[]), ...(category('encounter-diagnosis').category as unknown[])],
+        }),
+      ),
+    );
+    expect(chart.encounters[0]!.diagnoses.map((d) => d.code)).toEqual(['D51.0']);
+    expect(findings.map((f) => f.message)).toEqual([
+      '1 Condition not linted, of category problem-list-item (a problem-list entry codes no encounter, not even the one it was recorded at): Condition/pl1 (D50.0 in ICD-10-CM).',
+    ]);
+    const claimed = one(bundle(claimOf('D51.0'), condition('pl1', 'D50.0', category('problem-list-item'))));
+    expect(claimed.chart.encounters[0]!.diagnoses.map((d) => d.code)).toEqual(['D51.0']);
+  });
+
+  test('with no Claim, the Conditions of the encounter are its diagnoses, as before', () => {
+    const { chart } = one(bundle(condition('c1', 'D51.0'), condition('c2', 'D62', ver('refuted'))));
+    expect(chart.encounters[0]!.diagnoses.map((d) => [d.code, d.status])).toEqual([
+      ['D51.0', 'confirmed'],
+      ['D62', 'ruled-out'],
+    ]);
+  });
+});

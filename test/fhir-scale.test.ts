@@ -68,10 +68,14 @@ test('2,000 Conditions on one encounter: each is placed by its system and code, 
       coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: `R${String(i % 100).padStart(2, '0')}.${Math.floor(i / 100)}` }],
     },
   }));
-  // The claim points at the first Condition; keep it pointing at one that exists.
+  // The claim lists every Condition (on an encounter a claim covers, the claim's diagnoses are
+  // what is coded): each is placed from the claim, then found by each Condition, to lend its status.
   repeated(b, 'Condition', copies);
   for (const type of ['Claim', 'ExplanationOfBenefit'])
-    (resource(b, type) as { diagnosis: Resource[] }).diagnosis = [{ sequence: 1, diagnosisReference: { reference: 'Condition/CN-0' } }];
+    (resource(b, type) as { diagnosis: Resource[] }).diagnosis = copies.map((c, i) => ({
+      sequence: i + 1,
+      diagnosisReference: { reference: `Condition/${String(c.id)}` },
+    }));
   const { result, looked } = elementsLookedAt(() => adapt(b));
   expect(looked).toBeLessThan(50 * N); // two million
   expect(result.charts[0]!.encounters[0]!.diagnoses).toHaveLength(N);

@@ -151,28 +151,32 @@ export class Encounters {
  */
 const PLACED = new WeakMap<EncounterDraft, Map<string, Diagnosis>>();
 
+/** The encounter's index of diagnoses by system and code, made once it holds more than a few (most encounters are searched). */
+function placedIndex(enc: EncounterDraft): Map<string, Diagnosis> | undefined {
+  let placed = PLACED.get(enc);
+  if (placed || enc.diagnoses.length <= 16) return placed;
+  placed = new Map();
+  for (const d of enc.diagnoses) {
+    const k = placedKey(d.system, d.code);
+    if (!placed.has(k)) placed.set(k, d);
+  }
+  PLACED.set(enc, placed);
+  return placed;
+}
+
+/** The diagnosis already on an encounter with the draft's system and code, if one is. */
+export function placedDiagnosis(enc: EncounterDraft, draft: Pick<DiagnosisDraft, 'code' | 'system'>): Diagnosis | undefined {
+  const placed = placedIndex(enc);
+  if (!placed) return enc.diagnoses.find((d) => d.code === draft.code && d.system === draft.system);
+  return placed.get(placedKey(draft.system, draft.code));
+}
+
 /** Places a diagnosis on an encounter, or returns the one already there with the same code. */
 export function placeDiagnosis(enc: EncounterDraft, draft: DiagnosisDraft): Diagnosis {
-  // A few diagnoses (most encounters) are searched; a map is made for many.
-  if (enc.diagnoses.length <= 16 && !PLACED.has(enc)) {
-    const same = enc.diagnoses.find((d) => d.code === draft.code && d.system === draft.system);
-    if (same) return same;
-    return place(enc, draft);
-  }
-  let placed = PLACED.get(enc);
-  if (!placed) {
-    placed = new Map();
-    for (const d of enc.diagnoses) {
-      const k = placedKey(d.system, d.code);
-      if (!placed.has(k)) placed.set(k, d);
-    }
-    PLACED.set(enc, placed);
-  }
-  const key = placedKey(draft.system, draft.code);
-  const same = placed.get(key);
+  const same = placedDiagnosis(enc, draft);
   if (same) return same;
   const d = place(enc, draft);
-  placed.set(key, d);
+  PLACED.get(enc)?.set(placedKey(draft.system, draft.code), d);
   return d;
 }
 
