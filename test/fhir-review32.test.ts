@@ -465,3 +465,47 @@ describe("where a Claim covers the encounter, only the claim's diagnoses are cod
     ]);
   });
 });
+
+describe('a dateTime written in UTC is read in the local offset of the chart’s encounters (P26)', () => {
+  const encounter = (id: string, start: string): Record<string, unknown> => ({
+    resourceType: 'Encounter',
+    id,
+    status: 'finished',
+    class: { code: 'EMER' },
+    subject: { reference: 'Patient/p1' },
+    period: { start },
+  });
+  const lab = (id: string, effectiveDateTime: string): Record<string, unknown> => ({
+    resourceType: 'Observation',
+    id,
+    status: 'final',
+    subject: { reference: 'Patient/p1' },
+    code: { coding: [{ system: 'http://loinc.org', code: '2132-9' }] },
+    valueQuantity: { value: 150, unit: 'pg/mL' },
+    effectiveDateTime,
+  });
+  const labDays = (...resources: Record<string, unknown>[]): string[] =>
+    one({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [{ resource: { resourceType: 'Patient', id: 'p1' } }, ...resources.map((resource) => ({ resource }))],
+    }).chart.labs.map((l) => l.dateText!);
+
+  test('a lab at 03:10Z, 20 minutes before a visit at 23:30-04:00, is on the day of the visit', () => {
+    expect(labDays(encounter('e1', '2026-10-02T23:30:00-04:00'), lab('o1', '2026-10-03T03:10:00Z'))).toEqual(['2026-10-02']);
+  });
+
+  test('the offset is that of the encounter nearest in time (daylight saving followed); a local offset, a date, or a chart of UTC encounters: as written', () => {
+    expect(
+      labDays(
+        encounter('e1', '2026-10-02T09:00:00-04:00'),
+        encounter('e2', '2026-12-10T09:00:00-05:00'),
+        lab('o1', '2026-12-10T04:30:00Z'), // 23:30 -05:00 on 12-09
+        lab('o2', '2026-10-03T03:30:00+00:00'), // 23:30 -04:00 on 10-02
+        lab('o3', '2026-10-02T23:50:00-07:00'), // written in a local offset: its own day
+        lab('o4', '2026-10-03'),
+      ),
+    ).toEqual(['2026-12-09', '2026-10-02', '2026-10-02', '2026-10-03']);
+    expect(labDays(encounter('e1', '2026-10-02T23:30:00Z'), lab('o1', '2026-10-03T03:10:00Z'))).toEqual(['2026-10-03']);
+  });
+});

@@ -23,8 +23,8 @@ import { applyNotes, NOTE_TYPES } from './notes.js';
 import { labsOf } from './observation.js';
 import { chartIdOf, patientOf, type PatientGroup } from './patient.js';
 import { applyServices } from './services.js';
-import { codings, systemLabel } from './systems.js';
-import { enteredInError, list, type Entry, type Obj } from './types.js';
+import { codings, systemLabel, withLocalOffsets } from './systems.js';
+import { enteredInError, isObj, list, type Entry, type Obj } from './types.js';
 
 const PROBLEM_LIST = (n: number): string =>
   `${several(n, 'Condition')} not linted, naming no encounter (a problem-list entry codes no encounter)`;
@@ -104,7 +104,18 @@ function placeConditions(conditions: readonly Entry[], encounters: Encounters, c
   return problemList;
 }
 
+/**
+ * One patient's chart. A dateTime written in UTC is read in the local offset of the chart's
+ * encounters (systems.ts, fhirDay), so that a lab at 03:10Z is on the day of a visit at 23:30-04:00.
+ */
 export function buildChart(g: PatientGroup, ctx: Context): Chart {
+  const starts = g.entries
+    .filter((e) => e.type === 'Encounter')
+    .map((e) => (isObj(e.resource.period) ? e.resource.period.start : undefined));
+  return withLocalOffsets(starts, () => chartOf(g, ctx));
+}
+
+function chartOf(g: PatientGroup, ctx: Context): Chart {
   const givenId = chartIdOf(g);
   // An id longer than a finding shows is no id (as in native charts): every finding would repeat it.
   const chartId = givenId.length <= MAX_SHOWN ? givenId : '';

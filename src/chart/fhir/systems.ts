@@ -4,7 +4,7 @@
  * (SYSTEMS, below): each system with the URIs and OIDs exports write it under, the Blue Button and
  * CARIN spellings of CMS's claims APIs among them. Adding a spelling is adding a string to the
  * table. FHIR dates and dateTimes are read as calendar days (the date as written, in its own
- * time zone).
+ * time zone; a dateTime in UTC in the local offset of the chart's encounters: fhirDay).
  */
 import { looksLikeProcedureCode, parseDay } from '../normalize.js';
 import { isObj, objects, text, type Obj } from './types.js';
@@ -212,12 +212,83 @@ export interface FhirDay {
   text: string;
 }
 
-/** A FHIR date or dateTime as a calendar day; partial dates (YYYY, YYYY-MM) are not days. */
+/** A dateTime with a time and a time zone, as FHIR requires one with hours and minutes to have. */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** A dateTime's instant (ms since the epoch) and its offset from UTC in minutes. */
+function instantOf(t: string): { instant: number; offset: number } | undefined {
+  const m = DATE_TIME.exec(t);
+  if (!m) return undefined;
+  const offset = m[7] === 'Z' ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
+  const local = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  return Number.isFinite(local) ? { instant: local - offset * 60_000, offset } : undefined;
+}
+
+/**
+ * The local offsets of the chart being built: each of its encounters' `period.start` written with
+ * a time in an offset other than UTC, by instant. Undefined outside a chart, or when none is.
+ */
+let localOffsets: { instant: number; offset: number }[] | undefined;
+
+/**
+ * Runs `build` with the local offsets of a chart's encounters (their `period.start` values), so
+ * that a dateTime written in UTC is read as a day where the patient was seen (fhirDay).
+ */
+export function withLocalOffsets<T>(starts: readonly unknown[], build: () => T): T {
+  const previous = localOffsets;
+  const offsets: { instant: number; offset: number }[] = [];
+  for (const v of starts) {
+    const t = text(v);
+    const at = t === undefined ? undefined : instantOf(t);
+    if (at && at.offset !== 0) offsets.push(at);
+  }
+  offsets.sort((a, b) => a.instant - b.instant);
+  localOffsets = offsets.length > 0 ? offsets : undefined;
+  try {
+    return build();
+  } finally {
+    localOffsets = previous;
+  }
+}
+
+/** The offset of the encounter nearest in time to an instant (found by halving). */
+function localOffsetAt(instant: number, offsets: readonly { instant: number; offset: number }[]): number {
+  let lo = 0;
+  let hi = offsets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid]!.instant < instant) lo = mid + 1;
+    else hi = mid;
+  }
+  const before = offsets[lo - 1];
+  const at = offsets[lo]!;
+  return before && instant - before.instant < at.instant - instant ? before.offset : at.offset;
+}
+
+/**
+ * A FHIR date or dateTime as a calendar day; partial dates (YYYY, YYYY-MM) are not days. The day
+ * of a dateTime is the date as written, in its own offset, except one written in UTC (`Z`,
+ * `+00:00`) in a chart whose encounters are written in a local offset: EHRs write Observations in
+ * UTC and Encounters in local time, and a lab drawn at 23:10 local time (03:10Z the next day) was
+ * drawn the day of a visit at 23:30. Such a dateTime is moved to the offset of the chart's
+ * encounter nearest to it in time (so a daylight-saving change between visits is followed) before
+ * its day is taken. A dateTime in any other offset is local already, and is taken as written.
+ */
 export function fhirDay(v: unknown): FhirDay | undefined {
   const t = text(v);
   if (t === undefined) return undefined;
   const day = parseDay(t, true);
-  return day === undefined ? undefined : { day, text: t.slice(0, 10) };
+  if (day === undefined) return undefined;
+  const offsets = localOffsets;
+  if (offsets && t.length > 10) {
+    const at = instantOf(t);
+    if (at && at.offset === 0) {
+      const local = new Date(at.instant + localOffsetAt(at.instant, offsets) * 60_000).toISOString().slice(0, 10);
+      const localDay = parseDay(local);
+      if (localDay !== undefined) return { day: localDay, text: local };
+    }
+  }
+  return { day, text: t.slice(0, 10) };
 }
 
 /** The first of several FHIR date fields that holds a full date (`effectiveDateTime`, `effectivePeriod.start`, ...). */
