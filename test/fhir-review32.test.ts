@@ -509,3 +509,29 @@ describe('a dateTime written in UTC is read in the local offset of the chart’s
     expect(labDays(encounter('e1', '2026-10-02T23:30:00Z'), lab('o1', '2026-10-03T03:10:00Z'))).toEqual(['2026-10-03']);
   });
 });
+
+describe("a ClinicalImpression is the provider's assessment (P30)", () => {
+  test('its description, summary and findings are assessment notes of its encounter; one entered in error is left out', () => {
+    const { chart, findings } = one(
+      bundle(
+        {
+          resourceType: 'ClinicalImpression',
+          id: 'ci1',
+          status: 'completed',
+          subject: { reference: 'Patient/p1' },
+          encounter: { reference: 'Encounter/e1' },
+          summary: 'Pernicious anemia, intrinsic factor antibody positive, B12 150.',
+          finding: [{ itemCodeableConcept: { text: 'Pernicious anemia' }, basis: 'IF antibody positive' }],
+        },
+        { resourceType: 'ClinicalImpression', id: 'ci2', status: 'entered-in-error', subject: { reference: 'Patient/p1' }, summary: 'x' },
+      ),
+    );
+    expect(chart.encounters[0]!.notes).toEqual([
+      { section: 'assessment', text: 'Pernicious anemia, intrinsic factor antibody positive, B12 150.', ptr: '/entry/2/resource/summary' },
+      { section: 'assessment', text: 'Pernicious anemia: IF antibody positive', ptr: '/entry/2/resource/finding/0' },
+    ]);
+    expect(findings.map((f) => f.message)).toEqual([
+      '1 resource not linted, left out by its status: ClinicalImpression/ci2 (entered-in-error).',
+    ]);
+  });
+});

@@ -45,6 +45,7 @@ const KIND: Record<string, EvidenceKind> = {
   DocumentReference: 'note',
   DiagnosticReport: 'note',
   Composition: 'note',
+  ClinicalImpression: 'note',
   Patient: 'patient',
 };
 

@@ -2,7 +2,8 @@
  * Notes from FHIR: DocumentReference attachments and DiagnosticReport `presentedForm` (text/plain
  * or HTML, inline base64 `data`; an attachment given only by `url` is not fetched: nothing leaves
  * the machine), and Composition sections (their XHTML narrative as text). A note goes to the
- * encounter it references, else to the encounter of its date when exactly one is on that day;
+ * encounter it references (a ClinicalImpression's description, summary and findings are assessment
+ * notes), else to the encounter of its date when exactly one is on that day;
  * a note with no encounter to go to, and a document that holds no text b12lint reads (a PDF, an
  * attachment by url), are reported, as is a document entered in error or superseded (left out by
  * its status). The section (assessment, plan, ...) comes from the LOINC
@@ -244,12 +245,40 @@ function documented(entry: Entry, byLoinc: ReadonlyMap<string, NoteSection>): Do
       if (notes.length === 0) doc.unread = 'no section has text';
       return doc;
     }
+    case 'ClinicalImpression':
+      return impression(entry);
     default:
       return undefined;
   }
 }
 
-export const NOTE_TYPES = ['DocumentReference', 'DiagnosticReport', 'Composition'] as const;
+/**
+ * A ClinicalImpression is the provider's assessment: its `description`, `summary`, and each
+ * finding's text (`itemCodeableConcept`, `basis`) are assessment notes of its `encounter`.
+ */
+function impression(entry: Entry): Documented {
+  const r = entry.resource;
+  const notes: Note[] = [];
+  for (const key of ['description', 'summary']) {
+    const t = text(r[key]);
+    if (t !== undefined) notes.push({ section: 'assessment', text: t, ptr: `${entry.ptr}/${key}` });
+  }
+  for (const [f, i] of objects(r.finding)) {
+    const item = isObj(f.itemCodeableConcept) ? text(f.itemCodeableConcept.text) : undefined;
+    const t = [item, text(f.basis)].filter((x) => x !== undefined).join(': ');
+    if (t !== '') notes.push({ section: 'assessment', text: t, ptr: `${entry.ptr}/finding/${i}` });
+  }
+  const doc: Documented = {
+    notes,
+    encounterRef: r.encounter,
+    encounterPtr: `${entry.ptr}/encounter`,
+    dateFields: ['effectiveDateTime', 'effectivePeriod.start', 'date'],
+  };
+  if (notes.length === 0) doc.unread = 'no description, summary or finding text';
+  return doc;
+}
+
+export const NOTE_TYPES = ['DocumentReference', 'DiagnosticReport', 'Composition', 'ClinicalImpression'] as const;
 
 const UNREAD = (n: number): string =>
   `${several(n, 'document')} not read as ${n === 1 ? 'a note' : 'notes'}, holding no text b12lint reads`;

@@ -65,6 +65,7 @@ export const CHART_TYPES: ReadonlySet<string> = new Set([
   'DocumentReference',
   'DiagnosticReport',
   'Composition',
+  'ClinicalImpression',
 ]);
 
 /** Statuses that mean "this resource does not count" in every resource type b12lint reads. */
