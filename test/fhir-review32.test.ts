@@ -4,6 +4,9 @@
  * the coding that gave its code, HTML notes, ChargeItems, administrations not given, Conditions
  * beside a claim, and dateTimes in other offsets.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { adapt } from '../src/chart/adapt.js';
 import { cliJson } from './helpers/cli.js';
 import type { Chart } from '../src/chart/model.js';
@@ -533,5 +536,65 @@ describe("a ClinicalImpression is the provider's assessment (P30)", () => {
     expect(findings.map((f) => f.message)).toEqual([
       '1 resource not linted, left out by its status: ClinicalImpression/ci2 (entered-in-error).',
     ]);
+  });
+});
+
+describe('a claim line billed as remote (place of service 02 or 10, modifier 95) makes an office encounter a telehealth visit (P25)', () => {
+  const POS = 'https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set';
+  const claimWith = (...lines: Record<string, unknown>[]): Record<string, unknown> => ({
+    resourceType: 'Claim',
+    id: 'cl1',
+    status: 'active',
+    use: 'claim',
+    patient: { reference: 'Patient/p1' },
+    diagnosis: [{ sequence: 1, diagnosisCodeableConcept: { coding: [{ system: ICD, code: 'D51.0' }] } }],
+    item: lines.map((extra, i) => ({
+      sequence: i + 1,
+      productOrService: { coding: [{ system: i === 0 ? HCPCS : CPT, code: i === 0 ? 'J3420' : '96372' }] },
+      diagnosisSequence: [1],
+      encounter: [{ reference: 'Encounter/e1' }],
+      ...extra,
+    })),
+  });
+
+  test('place of service 02 on the drug line: telehealth, with an info at the line that says why', () => {
+    const { chart, findings } = one(bundle(claimWith({ locationCodeableConcept: { coding: [{ system: POS, code: '02' }] } }, {})));
+    expect(chart.encounters[0]!.setting).toBe('telehealth');
+    expect(findings.filter((f) => f.message.includes('bills this line as remote'))).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        pointer: '/entry/2/resource/item/0/locationCodeableConcept',
+        message:
+          'The claim bills this line as remote (place of service 02) on encounter e1, whose class says an office visit: the encounter is read as a telehealth visit.',
+      }),
+    ]);
+  });
+
+  test('modifier 95 on the administration line alone: telehealth too; place of service 11 and no modifier: an office visit', () => {
+    const remote = one(bundle(claimWith({}, { modifier: [{ coding: [{ system: CPT, code: '95' }] }] })));
+    expect(remote.chart.encounters[0]!.setting).toBe('telehealth');
+    expect(remote.findings.map((f) => f.message)).toContain(
+      'The claim bills this line as remote (modifier 95) on encounter e1, whose class says an office visit: the encounter is read as a telehealth visit.',
+    );
+    const office = one(bundle(claimWith({ locationCodeableConcept: { coding: [{ system: POS, code: '11' }] } }, {})));
+    expect(office.chart.encounters[0]!.setting).toBe('outpatient');
+    expect(office.findings.some((f) => f.message.includes('as remote'))).toBe(false);
+  });
+
+  test('end to end: the injection billed remotely is reported on both lines by injection-billed-on-telehealth', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'b12lint-fhir-remote-'));
+    try {
+      const file = join(dir, 'remote.json');
+      const pos = { locationCodeableConcept: { coding: [{ system: POS, code: '02' }] } };
+      writeFileSync(file, JSON.stringify(bundle(claimWith(pos, pos))));
+      const { report } = cliJson(['--no-config-lookup', file]);
+      const findings = report.results.flatMap((r) => r.findings);
+      expect(findings.filter((f) => f.ruleId === 'injection-billed-on-telehealth').map((f) => f.pointer)).toEqual([
+        '/entry/2/resource/item/0',
+        '/entry/2/resource/item/1',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

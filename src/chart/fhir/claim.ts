@@ -223,6 +223,46 @@ const SETTING_BY_PLACE: Record<string, Setting> = {
   '10': 'telehealth',
 };
 
+/**
+ * Modifiers that say a line was given remotely (CPT 95 synchronous telemedicine and 93 audio-only;
+ * HCPCS GT, GQ and FQ).
+ */
+const REMOTE_MODIFIERS = new Set(['95', '93', 'GT', 'GQ', 'FQ']);
+
+/**
+ * A claim line billed as remote (place of service 02 or 10, or a telehealth modifier) on an
+ * encounter whose class says an office visit: the claim is what is billed, so the encounter is
+ * read as a telehealth visit, with an info that says why (the coder sees the export disagree with
+ * itself; the rules then judge an injection billed remotely).
+ */
+function remoteLine(it: Item, enc: EncounterDraft, ctx: Context): void {
+  if (enc.setting !== 'outpatient') return;
+  const place = codings(it.item.locationCodeableConcept).find((c) => c.name === 'place-of-service');
+  const placeCode = place?.code.padStart(2, '0');
+  let why: string | undefined;
+  let at = '';
+  if (placeCode !== undefined && ownValue(SETTING_BY_PLACE, placeCode) === 'telehealth') {
+    why = `place of service ${placeCode}`;
+    at = `${it.ptr}/locationCodeableConcept`;
+  } else {
+    for (const [j, m] of list(it.item.modifier).entries()) {
+      const hit = codings(m).find((c) => REMOTE_MODIFIERS.has(c.code.toUpperCase()));
+      if (hit) {
+        why = `modifier ${quoted(hit.code.toUpperCase())}`;
+        at = `${it.ptr}/modifier/${j}`;
+        break;
+      }
+    }
+  }
+  if (why === undefined) return;
+  enc.setting = 'telehealth';
+  ctx.p.add(
+    at,
+    `The claim bills this line as remote (${why}) on encounter ${quoted(enc.id)}, whose class says an office visit: the encounter is read as a telehealth visit.`,
+    'info',
+  );
+}
+
 /** The setting of the encounter made from a claim that references none. */
 function claimSetting(r: Obj): Setting {
   const types = [r.type, ...list(r.subType), r.subType].flatMap((t) => codings(t)).map((c) => c.code.toLowerCase());
@@ -284,6 +324,7 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): boolean
       continue;
     }
     const enc = itemEncounter.get(it.k) ?? encs[0]!;
+    remoteLine(it, enc, ctx);
     const day = lineDay(it.item) ?? { day: enc.date, text: enc.dateText };
     const read = procedureCodeOf(lc.coding.code);
     // At the line's code (the line itself stays a service: it is named once, as a service).
