@@ -237,12 +237,11 @@ const REMOTE_MODIFIERS = new Set(['95', '93', 'GT', 'GQ', 'FQ']);
  */
 function remoteLine(it: Item, enc: EncounterDraft, ctx: Context): void {
   if (enc.setting !== 'outpatient') return;
-  const place = codings(it.item.locationCodeableConcept).find((c) => c.name === 'place-of-service');
-  const placeCode = place?.code.padStart(2, '0');
+  const place = placeOf(it.item);
   let why: string | undefined;
   let at = '';
-  if (placeCode !== undefined && ownValue(SETTING_BY_PLACE, placeCode) === 'telehealth') {
-    why = `place of service ${placeCode}`;
+  if (place?.setting === 'telehealth') {
+    why = `place of service ${place.code}`;
     at = `${it.ptr}/locationCodeableConcept`;
   } else {
     for (const [j, m] of list(it.item.modifier).entries()) {
@@ -263,17 +262,22 @@ function remoteLine(it: Item, enc: EncounterDraft, ctx: Context): void {
   );
 }
 
+/** A line's place of service (CMS code, two digits) and the setting it names, if the table has it. */
+function placeOf(item: Obj): { code: string; setting: Setting | undefined } | undefined {
+  const place = codings(item.locationCodeableConcept).find((c) => c.name === 'place-of-service');
+  if (!place) return undefined;
+  // A place-of-service code is chart text: only the table's own keys ("constructor" is no place).
+  const code = place.code.padStart(2, '0');
+  return { code, setting: ownValue(SETTING_BY_PLACE, code) };
+}
+
 /** The setting of the encounter made from a claim that references none. */
 function claimSetting(r: Obj): Setting {
   const types = [r.type, ...list(r.subType), r.subType].flatMap((t) => codings(t)).map((c) => c.code.toLowerCase());
   if (types.some((t) => INPATIENT_TYPES.has(t))) return 'inpatient';
   for (const [item] of objects(r.item)) {
-    const place = codings(item.locationCodeableConcept).find((c) => c.name === 'place-of-service');
-    if (place) {
-      // A place-of-service code is chart text: only the table's own keys ("constructor" is no place).
-      const code = place.code.padStart(2, '0');
-      return ownValue(SETTING_BY_PLACE, code) ?? 'outpatient';
-    }
+    const place = placeOf(item);
+    if (place) return place.setting ?? 'outpatient';
   }
   return 'outpatient';
 }
@@ -333,7 +337,7 @@ function applyClaim(entry: Entry, encounters: Encounters, ctx: Context): boolean
     const svc: Service = {
       code: read.code,
       codeText: lc.coding.code,
-      units: units(it.item, it.ptr, ctx),
+      units: lineUnits(it.item, it.ptr, ctx),
       date: day.day,
       dateText: day.text,
       ptr: it.ptr,
@@ -466,12 +470,13 @@ function applyResponse(e: Entry, ctx: Context): void {
   );
 }
 
-function units(item: Obj, ptr: string, ctx: Context): number {
-  const q = item.quantity;
+/** A billed line's units (a claim's item, a ChargeItem): `quantity.value`, 1 when it has no quantity. */
+export function lineUnits(line: Obj, ptr: string, ctx: Context, what = 'Item'): number {
+  const q = line.quantity;
   if (q === undefined || q === null) return 1;
   const v = isObj(q) ? q.value : undefined;
   if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
-  ctx.p.add(`${ptr}/quantity`, 'Item quantity must have a positive `value`: the line is read as 1 unit.', 'warning');
+  ctx.p.add(`${ptr}/quantity`, `${what} quantity must have a positive \`value\`: the line is read as 1 unit.`, 'warning');
   return 1;
 }
 

@@ -15,6 +15,7 @@
  */
 import type { Dose, Service } from '../model.js';
 import { normalizeProcedureCode, procedureCodeOf } from '../normalize.js';
+import { lineUnits } from './claim.js';
 import { drugFor, type ConceptMap } from './concept-map.js';
 import { codedDiagnosis } from './condition.js';
 import { follow, type Context } from './context.js';
@@ -87,7 +88,7 @@ function charged(charges: readonly Entry[], ctx: Context): Performed[] {
       lineCode: lc,
       dateFields: ['occurrenceDateTime', 'occurrencePeriod.start', 'occurrencePeriod.end'],
       encounterRef: entry.resource.context,
-      charge: { units: units(entry.resource, entry.ptr, ctx) },
+      charge: { units: lineUnits(entry.resource, entry.ptr, ctx, 'ChargeItem') },
     };
     if (lc.kind === 'procedure') p.billed = { code: normalizeProcedureCode(lc.coding.code), codeText: lc.coding.code };
     out.push(p);
@@ -166,16 +167,6 @@ function chargeOnClaim(p: Performed, ctx: Context): void {
       ? leftOutResource(p.entry)
       : leftOutResource(p.entry, `${quoted(lc.coding.code)} in ${systemLabel(lc.coding)}`, lc.coding.code);
   ctx.leftOut.add('charge-claimed', 'info', CHARGE_CLAIMED, item);
-}
-
-/** A ChargeItem's units: `quantity.value`, 1 when it has no quantity. */
-function units(r: Obj, ptr: string, ctx: Context): number {
-  const q = r.quantity;
-  if (q === undefined || q === null) return 1;
-  const v = isObj(q) ? q.value : undefined;
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
-  ctx.p.add(`${ptr}/quantity`, 'ChargeItem quantity must have a positive `value`: the line is read as 1 unit.', 'warning');
-  return 1;
 }
 
 /** The diagnoses a procedure or administration was done for, placed on its encounter. */
