@@ -3,8 +3,8 @@
  * context cues. Case-insensitive; any run of spaces or hyphens stands between a phrase's words
  * (a hyphen inside or ending a word is itself: "x-ray" is not "x ray"); a phrase may hold the token
  * `<year>` (a year from 1900 to 2099) and `<date>` (a year with its month before it: "2/2019",
- * "Feb 2019"). One regular expression per list, compiled when the list is
- * made (a short list may compile a second one, see WordList).
+ * "Feb 2019"). One regular expression per list, made when the list is
+ * first searched (a short list may compile a second one, see WordList).
  */
 
 function escapeRe(s: string): string {
@@ -155,6 +155,21 @@ const WORD_CHAR = new RegExp(WORD_CLASS, 'iu'); // `i` as in the patterns: case 
 /** Lists of at least this many phrases find the start of a word in the pattern (WordList). */
 export const LOOKBEHIND_FROM = 32;
 
+/** A WordList's patterns (see there), and what they are made of. */
+interface Patterns {
+  re: RegExp | undefined;
+  /** Whether the pattern checks the start of a word itself (a long list). */
+  starts: boolean;
+  /** A short list's phrases, for its full pattern (`exact`). */
+  phrases: string | undefined;
+  full: RegExp | undefined;
+  /** The phrases, when all are ASCII: the pattern for ASCII text, lower-cased (`asciiPattern`). */
+  asciiPhrases: string | undefined;
+  ascii: RegExp | undefined;
+  /** For ASCII phrases: a letter no phrase holds, which stands for a letter or digit beyond ASCII in a text's shadow (`asciiShadow`). */
+  stand: string | undefined;
+}
+
 /**
  * Whole-word matches of a list of phrases, case-insensitive, left to right, none overlapping:
  * what one search with the pattern "not after a letter or digit, one of the phrases (longest
@@ -188,17 +203,8 @@ export const LOOKBEHIND_FROM = 32;
  * folding at each word of a long note.
  */
 export class WordList {
-  private readonly re: RegExp | undefined;
-  /** Whether the pattern checks the start of a word itself (a long list). */
-  private readonly starts: boolean = false;
-  /** A short list's phrases, for its full pattern (`exact`). */
-  private readonly phrases: string | undefined;
-  private full: RegExp | undefined;
-  /** The phrases, when all are ASCII: the pattern for ASCII text, lower-cased (`asciiPattern`). */
-  private readonly asciiPhrases: string | undefined;
-  private ascii: RegExp | undefined;
-  /** For ASCII phrases: a letter no phrase holds, which stands for a letter or digit beyond ASCII in a text's shadow (`asciiShadow`). */
-  private readonly stand: string | undefined;
+  /** The patterns and what they are made of, made when the list is first searched (`built`). */
+  private made: Patterns | undefined;
 
   /**
    * `lookbehindFrom`: the list length from which the pattern checks the start of a word; `asciiWay`:
@@ -206,36 +212,57 @@ export class WordList {
    */
   constructor(
     readonly terms: readonly string[],
-    lookbehindFrom = LOOKBEHIND_FROM,
-    asciiWay = true,
-  ) {
-    const list = phrasesOf(terms);
-    if (list.length === 0) return;
+    private readonly lookbehindFrom = LOOKBEHIND_FROM,
+    private readonly asciiWay = true,
+  ) {}
+
+  /**
+   * The list's patterns, made when it is first searched, not when it is made: a ruleset's lists
+   * are made when it is compiled, and a run over routine visits searches a few of them (making
+   * them all was about a third of compiling the built-in ruleset, paid by every run, of one chart
+   * too). A phrase's pattern cannot fail: its characters are escaped, and its length is bounded
+   * (MAX_PHRASE_LENGTH).
+   */
+  private built(): Patterns {
+    if (this.made) return this.made;
+    const made: Patterns = {
+      re: undefined,
+      starts: false,
+      phrases: undefined,
+      full: undefined,
+      asciiPhrases: undefined,
+      ascii: undefined,
+      stand: undefined,
+    };
+    this.made = made;
+    const list = phrasesOf(this.terms);
+    if (list.length === 0) return made;
     const phrases = `(?:${list.map(phrasePattern).join('|')})`;
-    if (asciiWay && list.every(isAscii)) {
-      this.asciiPhrases = phrases;
+    if (this.asciiWay && list.every(isAscii)) {
+      made.asciiPhrases = phrases;
       // The letters a phrase can match: its own, and a `<date>` token's month names.
       let used = list.join('').toLowerCase();
       if (used.includes('<date>')) used += MONTH;
-      if (!used.includes(OTHER)) this.stand = [...STAND_INS].find((c) => !used.includes(c));
+      if (!used.includes(OTHER)) made.stand = [...STAND_INS].find((c) => !used.includes(c));
     }
-    this.starts = list.length >= lookbehindFrom;
-    if (this.starts) {
-      this.re = new RegExp(`(?<!${WORD_CLASS})${phrases}${E}`, 'giu');
-      return;
+    made.starts = list.length >= this.lookbehindFrom;
+    if (made.starts) {
+      made.re = new RegExp(`(?<!${WORD_CLASS})${phrases}${E}`, 'giu');
+      return made;
     }
-    this.phrases = phrases;
-    this.re = new RegExp(`${phrases}${E_ASCII}`, 'giu');
+    made.phrases = phrases;
+    made.re = new RegExp(`${phrases}${E_ASCII}`, 'giu');
+    return made;
   }
 
   /** A short list's pattern with the full end of a word. */
-  private exact(): RegExp {
-    return (this.full ??= new RegExp(`${this.phrases!}${E}`, 'giu'));
+  private exact(made: Patterns): RegExp {
+    return (made.full ??= new RegExp(`${made.phrases!}${E}`, 'giu'));
   }
 
   /** The whole search for ASCII phrases in ASCII text, lower-cased: no case folding, no Unicode classes. */
-  private asciiPattern(): RegExp {
-    return (this.ascii ??= new RegExp(`(?<![a-z0-9_])${this.asciiPhrases!}(?![a-z0-9_])`, 'g'));
+  private asciiPattern(made: Patterns): RegExp {
+    return (made.ascii ??= new RegExp(`(?<![a-z0-9_])${made.asciiPhrases!}(?![a-z0-9_])`, 'g'));
   }
 
   /**
@@ -243,32 +270,33 @@ export class WordList {
    * there), left to right, until it returns true.
    */
   scan(text: string, each: (index: number, match: string) => boolean | void): void {
-    if (!this.re) return;
-    let lower = this.asciiPhrases !== undefined ? asciiLowerCase(text) : undefined;
+    const made = this.built();
+    if (!made.re) return;
+    let lower = made.asciiPhrases !== undefined ? asciiLowerCase(text) : undefined;
     // A text beyond ASCII, for ASCII phrases: its shadow, searched the same way (asciiShadow).
-    if (lower === undefined && this.stand !== undefined) lower = asciiShadow(text, this.stand);
+    if (lower === undefined && made.stand !== undefined) lower = asciiShadow(text, made.stand);
     if (lower !== undefined) {
-      const re = this.asciiPattern();
+      const re = this.asciiPattern(made);
       re.lastIndex = 0;
       for (let m = re.exec(lower); m !== null; m = re.exec(lower)) {
         if (each(m.index, text.slice(m.index, m.index + m[0].length)) === true) return;
       }
       return;
     }
-    this.scanFolded(text, each);
+    this.scanFolded(made, text, each);
   }
 
-  private scanFolded(text: string, each: (index: number, match: string) => boolean | void): void {
-    let re = this.re!;
+  private scanFolded(made: Patterns, text: string, each: (index: number, match: string) => boolean | void): void {
+    let re = made.re!;
     re.lastIndex = 0;
     for (;;) {
       const from = re.lastIndex;
       const m = re.exec(text);
       if (m === null) return;
-      if (!this.starts) {
+      if (!made.starts) {
         const end = m.index + m[0].length;
-        if (re === this.re && end < text.length && WORD_CHAR.test(String.fromCodePoint(text.codePointAt(end)!))) {
-          re = this.exact();
+        if (re === made.re && end < text.length && WORD_CHAR.test(String.fromCodePoint(text.codePointAt(end)!))) {
+          re = this.exact(made);
           re.lastIndex = from;
           continue;
         }
