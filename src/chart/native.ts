@@ -31,6 +31,7 @@ import {
 } from './model.js';
 import { normalizeIcd10, parseDay, procedureCodeOf } from './normalize.js';
 import { pushAll } from '../core/arrays.js';
+import { grouped } from '../core/numbers.js';
 
 export interface AdaptResult {
   charts: Chart[];
@@ -53,7 +54,7 @@ function isObj(v: unknown): v is Obj {
 
 /** Why an id over MAX_SHOWN characters is not taken (its size, never its text), and what follows. */
 export function tooLongId(what: string, id: string, then: string): string {
-  return `${what} is ${id.length.toLocaleString('en-US')} characters long, longer than an id can be (at most ${MAX_SHOWN}): ${then}.`;
+  return `${what} is ${grouped(id.length)} characters long, longer than an id can be (at most ${MAX_SHOWN}): ${then}.`;
 }
 
 /** Chart text quoted in a message: at most 30 characters of it. */
@@ -504,8 +505,7 @@ function adaptMedications(raw: unknown[], ptr: string, p: ChartProblems): Medica
  * parses as a bare scalar, whose text the report would carry into every format (security review 27).
  */
 function shapeOf(v: unknown): string {
-  if (typeof v === 'string')
-    return v === '' ? 'an empty string' : `a text of ${v.length.toLocaleString('en-US')} character${v.length === 1 ? '' : 's'}`;
+  if (typeof v === 'string') return v === '' ? 'an empty string' : `a text of ${grouped(v.length)} character${v.length === 1 ? '' : 's'}`;
   if (typeof v === 'number' || typeof v === 'bigint') return 'a number';
   return describe(v); // null, true, false, a list
 }

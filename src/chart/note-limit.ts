@@ -7,6 +7,7 @@
  */
 import { ENGINE_RULES, type UnlocatedFinding } from '../finding.js';
 import type { AdaptResult } from './native.js';
+import { grouped } from '../core/numbers.js';
 
 /** Characters of one note that are read (1 MiB of characters). */
 export const MAX_NOTE_CHARS = 1024 * 1024;
@@ -27,7 +28,7 @@ export function limitNotes(result: AdaptResult, max = MAX_NOTE_CHARS): AdaptResu
         const f: UnlocatedFinding = {
           ruleId: ENGINE_RULES.chartFormat,
           severity: 'error',
-          message: `The note is ${was.toLocaleString('en-US')} characters long: only its first ${cut.toLocaleString('en-US')} are read (at most ${max.toLocaleString('en-US')} of a note); what the rest documents is not linted.`,
+          message: `The note is ${grouped(was)} characters long: only its first ${grouped(cut)} are read (at most ${grouped(max)} of a note); what the rest documents is not linted.`,
           pointer: n.ptr,
           evidence: [],
         };

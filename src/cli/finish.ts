@@ -32,6 +32,7 @@ import { chartSpoolOf, findingsOf, findingsShape, hasSpools, readBackSpools } fr
 import { SEVERITIES, type Finding, type Severity } from '../finding.js';
 import { IoProblem, openOutput, outputError, OutputError, withRegularFile, type OutputFile } from '../core/io.js';
 import type { OutputRecorder, Replayed } from '../run/replay.js';
+import { grouped } from '../core/numbers.js';
 
 export interface FormatTarget {
   name: string;
@@ -319,7 +320,7 @@ function quietHidden(summary: Report['summary'], code: number): QuietHidden {
  */
 function noteWhyItFails(code: number, summary: Report['summary'], o: FinishOptions): void {
   if (code !== 1) return;
-  const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+  const count = (n: number, what: string) => `${grouped(n)} ${what}${n === 1 ? '' : 's'}`;
   if (o.maxWarnings !== undefined && summary.warnings > o.maxWarnings) {
     o.stderr(`b12lint: ${count(summary.warnings, 'warning')}, more than --max-warnings ${o.maxWarnings} allows: the run fails.\n`);
   } else if (o.quiet && summary.errors === 0) {
@@ -350,7 +351,7 @@ export function formatted(name: string, report: Report, options: FormatOptions):
     if (!(err instanceof RangeError) || !/invalid string length/i.test(err.message)) throw err;
     const n = report.summary.errors + report.summary.warnings + report.summary.infos;
     throw new OutputError(
-      `the ${name} report of ${n.toLocaleString('en-US')} findings is longer than the longest text Node.js can hold: ${
+      `the ${name} report of ${grouped(n)} findings is longer than the longest text Node.js can hold: ${
         PIECE_WRITERS.has(name)
           ? 'write it alone to a file (-o), which is written in pieces, or lint fewer files a run (--shard)'
           : 'lint fewer files a run (--shard), report fewer findings (--quiet), or write json, sarif or stylish alone to a file (-o), which is written in pieces'

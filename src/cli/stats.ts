@@ -5,6 +5,7 @@
  */
 import type { ScheduleStats } from '../run/schedule.js';
 import { maxOf } from '../core/arrays.js';
+import { grouped } from '../core/numbers.js';
 
 /**
  * `replay`, for a replayed run: `inPlace`, the report files it left where the last run put them,
@@ -42,7 +43,7 @@ export function formatStats(
   const line = (c: readonly string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join(' | ');
   const out = [line(head), w.map((n, i) => (i === 0 ? `:${'-'.repeat(n - 1)}` : `${'-'.repeat(n - 1)}:`)).join('-|-'), ...cells.map(line)];
   const threads = `${stats.threads > 1 ? `${stats.threads} threads` : 'one thread'}${stats.readAhead ? ' (the files read ahead by another)' : ''}`;
-  const pace = wallMs > 0 ? `, ${Math.round((charts * 1000) / wallMs).toLocaleString('en-US')} charts/s` : '';
+  const pace = wallMs > 0 ? `, ${grouped(Math.round((charts * 1000) / wallMs))} charts/s` : '';
   out.push(
     '',
     `${stats.files} files (${stats.cached} from the cache), ${charts} charts, linted in ${threads}: ${(wallMs / 1000).toFixed(2)} s${pace}; rule time ${total.toFixed(1)} ms`,

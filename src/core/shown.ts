@@ -7,6 +7,7 @@
  * value itself is not changed: rules match and fingerprint it as it is, and the chart-format
  * warning of a long description or code (src/rules/data-quality.ts) says what it is.
  */
+import { grouped } from './numbers.js';
 
 /** The most code points of one chart value a finding shows. */
 export const MAX_SHOWN = 300;
@@ -28,7 +29,7 @@ export function shownValue(text: string): string {
     points++;
     if (points === SHOWN_START + 1) cut = i;
   }
-  const shown = points <= MAX_SHOWN ? text : `${text.slice(0, cut).trimEnd()}… (${points.toLocaleString('en-US')} characters in all)`;
+  const shown = points <= MAX_SHOWN ? text : `${text.slice(0, cut).trimEnd()}… (${grouped(points)} characters in all)`;
   last = { text, shown };
   return shown;
 }
@@ -45,5 +46,5 @@ function isHigh(c: number): boolean {
 export function shownName(name: string): string {
   return /^[\p{L}\p{N}][\p{L}\p{N}._:/@-]{0,79}$/u.test(name)
     ? `"${name}"`
-    : `(a name of ${name.length.toLocaleString('en-US')} characters that is no plain name)`;
+    : `(a name of ${grouped(name.length)} characters that is no plain name)`;
 }

@@ -16,6 +16,7 @@ import { aliasProblem, mayHoldAliases } from './yaml-aliases.js';
 import { addDuplicateKeyErrors, MERGE_KEY } from './yaml-keys.js';
 import { limitedCst, MAX_YAML_DEPTH, type TooDeepDocument } from './yaml-depth.js';
 import { YamlLocator } from './yaml-locate.js';
+import { grouped } from '../core/numbers.js';
 
 export type SourceFormat = 'json' | 'yaml' | 'ndjson';
 
@@ -73,7 +74,7 @@ export class TooManyValues extends Error {
     readonly limit: number,
     readonly what: 'values' | 'YAML tokens',
   ) {
-    super(`more than ${limit.toLocaleString('en-US')} ${what}`);
+    super(`more than ${grouped(limit)} ${what}`);
   }
 }
 
@@ -118,7 +119,7 @@ export function deepJsonProblem(text: string, baseLine = 1): ParseProblem | unde
   if (at < 0) return undefined;
   return {
     ...offsetToPosition(text, at, baseLine),
-    message: `Unreadable JSON: ${TOO_DEEP} (more than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of lists and mappings).`,
+    message: `Unreadable JSON: ${TOO_DEEP} (more than ${grouped(MAX_JSON_DEPTH)} levels of lists and mappings).`,
   };
 }
 
@@ -222,7 +223,7 @@ export function parseJson(text: string, options: ParseOptions = {}): ParsedFile 
         line,
         column: 1 + at - lineStart,
         pointer: `/${index}`,
-        message: `Unreadable JSON: entry ${index + 1} of the list is nested too deeply to be read (more than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels of lists and mappings); it is not linted.`,
+        message: `Unreadable JSON: entry ${index + 1} of the list is nested too deeply to be read (more than ${grouped(MAX_JSON_DEPTH)} levels of lists and mappings); it is not linted.`,
       });
     }
   }
@@ -263,7 +264,7 @@ export function keysGivenTwice(text: string, value: unknown, baseLine = 1): Pars
     // At the last key given twice (its place and its chart), after the hundredth.
     const last = found[found.length - 1]!;
     const at = offsetToPosition(text, last.offset, baseLine);
-    out.push({ ...at, pointer: last.pointer, message: `${more.toLocaleString('en-US')} more keys given twice are not listed.` });
+    out.push({ ...at, pointer: last.pointer, message: `${grouped(more)} more keys given twice are not listed.` });
   }
   return out;
 }

@@ -14,6 +14,7 @@
  * for JSON, and at most the limit and the nodes of the text in values.
  */
 import { isAlias, isCollection, isNode, isPair, type Document } from 'yaml';
+import { grouped } from '../core/numbers.js';
 
 export interface AliasProblem {
   /** Where the alias is, in the text. */
@@ -45,7 +46,7 @@ const CHARS_PER_VALUE = 64;
 
 /** A number of characters as a message gives it: in MB from 1 MB up. */
 function textSize(chars: number): string {
-  return chars >= 1048576 ? `${Math.round(chars / 1048576).toLocaleString('en-US')} MB` : `${chars.toLocaleString('en-US')} characters`;
+  return chars >= 1048576 ? `${grouped(Math.round(chars / 1048576))} MB` : `${grouped(chars)} characters`;
 }
 
 /** What a node stands for, its aliases expanded: values, and characters of scalar text. */
@@ -86,12 +87,12 @@ export function aliasProblem(
       if (++file.aliases > MAX_FILE_ALIASES)
         refuse(
           at,
-          `the file holds more than ${MAX_FILE_ALIASES.toLocaleString('en-US')} aliases, more than charts need and more than b12lint reads in bounded time`,
+          `the file holds more than ${grouped(MAX_FILE_ALIASES)} aliases, more than charts need and more than b12lint reads in bounded time`,
         );
       if (++aliases > MAX_ALIASES)
         refuse(
           at,
-          `the document holds more than ${MAX_ALIASES.toLocaleString('en-US')} aliases, more than a chart needs and more than b12lint reads in bounded time`,
+          `the document holds more than ${grouped(MAX_ALIASES)} aliases, more than a chart needs and more than b12lint reads in bounded time`,
         );
       const target = latest.get(node.source);
       if (target === undefined) return { values: 0, chars: 0 }; // an alias to no anchor: the package refuses it
@@ -99,8 +100,7 @@ export function aliasProblem(
       const size = sizes.get(target) ?? { values: 0, chars: 0 };
       values += size.values;
       chars += size.chars;
-      if (values > limit)
-        refuse(at, `with its aliases, the document stands for more than ${limit.toLocaleString('en-US')} values (an alias bomb)`);
+      if (values > limit) refuse(at, `with its aliases, the document stands for more than ${grouped(limit)} values (an alias bomb)`);
       if (chars > maxChars) refuse(at, `with its aliases, the document stands for more than ${textSize(maxChars)} of text (an alias bomb)`);
       return size;
     }

@@ -15,6 +15,7 @@ import { htmlData, scriptJson, type HtmlData } from './html/data.js';
 import { esc } from './html/escape.js';
 import { STYLE } from './html/style.js';
 import type { FormatOptions, Formatter, Report } from './types.js';
+import { grouped } from '../core/numbers.js';
 
 /** Rules drawn as bars; the rest are summed into one bar. */
 const MAX_RULE_BARS = 20;
@@ -27,7 +28,7 @@ const SCRIPT = CLIENT_SCRIPT;
 const sha256 = (s: string): string => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 const CSP = `default-src 'none'; script-src ${sha256(SCRIPT)}; style-src ${sha256(STYLE)}; base-uri 'none'; form-action 'none'`;
 
-const num = (n: number): string => n.toLocaleString('en-US');
+const num = (n: number): string => grouped(n);
 
 /** Findings per severity for each value of one column of the rows (rule or file index). */
 function tally(data: HtmlData, column: 1 | 2): Map<number, Tally> {

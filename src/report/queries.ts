@@ -12,6 +12,7 @@ import type { Finding, QueryIndicator } from '../finding.js';
 import type { Formatter, Report } from './types.js';
 import { ownValue } from '../core/own.js';
 import { pushAll } from '../core/arrays.js';
+import { grouped } from '../core/numbers.js';
 
 /**
  * Characters a terminal, an editor or a browser would act on: C0 and C1 controls, DEL, bidi
@@ -90,7 +91,7 @@ function draft(d: Draft, n: number, total: number): string[] {
   ];
   if (q.indicators.length) pushAll(lines, q.indicators.map(indicatorLine));
   else lines.push('- None found in the record: do not send this draft without the indicators that support it.');
-  if (q.moreIndicators) lines.push(`- and ${q.moreIndicators.toLocaleString('en-US')} more of the same kinds in the record`);
+  if (q.moreIndicators) lines.push(`- and ${grouped(q.moreIndicators)} more of the same kinds in the record`);
   lines.push('', `**Question:** ${mdText(q.question)}`, '');
   if (q.options.length) {
     pushAll(

@@ -5,6 +5,7 @@ import { lineStart } from '../core/printable.js';
 import type { BaselineSummary, Formatter, QuietHidden, Report } from './types.js';
 import { ownValue } from '../core/own.js';
 import { maxOf, pushAll } from '../core/arrays.js';
+import { grouped } from '../core/numbers.js';
 
 /** How a note's mention is shown when it is not affirmed: "(family history)", "(denied)". */
 const ASSERTION_WORDS: Record<string, string> = {
@@ -17,7 +18,7 @@ const ASSERTION_WORDS: Record<string, string> = {
 
 /** A count and its word, the count with thousands separators ("20,000 charts"). */
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${grouped(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function at(e: { file?: string; line?: number; column?: number }): string {
@@ -27,7 +28,7 @@ function at(e: { file?: string; line?: number; column?: number }): string {
 /** A finding's evidence put into words, one line each, and how many more it has when it has more than it lists. */
 export function evidenceWords(f: Pick<Finding, 'evidence' | 'moreEvidence'>): string[] {
   const words = f.evidence.map(describeEvidence);
-  if (f.moreEvidence) words.push(`and ${f.moreEvidence.toLocaleString('en-US')} more`);
+  if (f.moreEvidence) words.push(`and ${grouped(f.moreEvidence)} more`);
   return words;
 }
 
@@ -68,7 +69,7 @@ export function summaryLine(report: Report, chartsWithFindings?: number, hidden?
   if (total === 0) return `✔ No problems in ${plural(s.charts, 'chart')} (${plural(s.files, 'file')})${known}`;
   const charts =
     chartsWithFindings !== undefined
-      ? ` in ${chartsWithFindings.toLocaleString('en-US')} of ${plural(s.charts, 'chart')}`
+      ? ` in ${grouped(chartsWithFindings)} of ${plural(s.charts, 'chart')}`
       : ` in ${plural(s.charts, 'chart')}`;
   const parts = [plural(s.errors, 'error'), plural(s.warnings, 'warning')];
   if (s.infos > 0) parts.push(plural(s.infos, 'info'));

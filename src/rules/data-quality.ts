@@ -10,6 +10,7 @@ import { ENGINE_RULES, type UnlocatedFinding } from '../finding.js';
 import { loincCheckDigit } from './loinc.js';
 import { MAX_PHRASE_LENGTH, MAX_PHRASE_WORDS, phraseSize, withinLimits } from './words.js';
 import type { CompiledLab } from './labs.js';
+import { grouped } from '../core/numbers.js';
 
 /** A `chart-format` warning of this chart, added to `out`. */
 function adder(chart: Chart, out: UnlocatedFinding[]): (pointer: string, message: string) => void {
@@ -79,7 +80,7 @@ export function diagnosisDataQuality(chart: Chart, out: UnlocatedFinding[]): voi
       if (!codeOut && !descriptionOut) continue;
       const sized = (what: string, text: string): string => {
         const { characters, words } = phraseSize(text);
-        return `${what} has ${characters.toLocaleString('en-US')} characters and ${words.toLocaleString('en-US')} word${words === 1 ? '' : 's'}`;
+        return `${what} has ${grouped(characters)} characters and ${grouped(words)} word${words === 1 ? '' : 's'}`;
       };
       const what = [
         ...(codeOut ? [sized('A diagnosis code as written', codeText)] : []),

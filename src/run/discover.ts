@@ -12,6 +12,7 @@ import { readSideInput, SideInputError } from '../read/bounded.js';
 import { notUtf8Part, readCause } from '../core/io.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { grouped } from '../core/numbers.js';
 
 /** fast-glob, loaded only for folders and globs: a run over named files starts without it. */
 const glob = async (): Promise<typeof import('fast-glob')> => (await import('fast-glob')).default;
@@ -145,7 +146,7 @@ function underFolder(folder: string): (abs: string) => boolean {
 /** The refusal of a cache folder that holds chart files the run was asked to lint. */
 function cacheRefusal(folder: string, hits: readonly string[], cwd: string): NoFilesError {
   const shown = relative(cwd, folder) === '' ? '.' : displayPath(folder, cwd);
-  const more = hits.length > 1 ? ` and ${(hits.length - 1).toLocaleString('en-US')} more` : '';
+  const more = hits.length > 1 ? ` and ${grouped(hits.length - 1)} more` : '';
   return new NoFilesError(
     `the cache folder "${shown}" (--cache-location) holds chart files this run was asked to lint ("${displayPath(hits[0]!, cwd)}"${more}); a run never lints its cache folder: give --cache-location a folder outside the charts' folders`,
   );
@@ -240,7 +241,7 @@ export async function discoverAll(inputs: readonly string[], options: DiscoverOp
 function nothingIn(input: string, links: number): string {
   const none = `no chart files (${CHART_EXTENSIONS.map((e) => `*.${e}`).join(', ')}) found in "${input}"`;
   if (links === 0) return none;
-  return `${none}: ${links === 1 ? 'a symbolic link to a folder is' : `${links.toLocaleString('en-US')} symbolic links to folders are`} not followed in a folder walk; name the folder itself`;
+  return `${none}: ${links === 1 ? 'a symbolic link to a folder is' : `${grouped(links)} symbolic links to folders are`} not followed in a folder walk; name the folder itself`;
 }
 
 const EXTENSIONS: ReadonlySet<string> = new Set(CHART_EXTENSIONS);

@@ -27,6 +27,7 @@ import { readChart, type Prefetched } from './prefetch.js';
 import { findingTexts, quotedStrings, sensitiveStrings, type KnownText } from '../report/redact.js';
 import { addTo, pushAll } from '../core/arrays.js';
 import { readCause } from '../core/io.js';
+import { grouped } from '../core/numbers.js';
 
 export interface LintFileOptions {
   /** Largest file read whole, in bytes. */
@@ -226,7 +227,7 @@ function oversized(chart: Chart): UnlocatedFinding | undefined {
     severity: 'error',
     pointer: over[2],
     evidence: [],
-    message: `The chart was not evaluated: it has ${over[1].toLocaleString('en-US')} ${over[0]}, more than the ${MAX_LIST.toLocaleString('en-US')} b12lint reads in one list.`,
+    message: `The chart was not evaluated: it has ${grouped(over[1])} ${over[0]}, more than the ${grouped(MAX_LIST)} b12lint reads in one list.`,
   };
   if (chart.chartId) f.chartId = chart.chartId;
   return f;
@@ -311,7 +312,7 @@ export function unlistedFinding(budget: Budget, maxFindings: number, last: Posit
   return {
     ...fileFinding(
       ENGINE_RULES.chartFormat,
-      `${budget.unlisted.toLocaleString('en-US')} more findings in this file are not listed: only the first ${maxFindings.toLocaleString('en-US')} are (--max-file-size sets this bound too).`,
+      `${grouped(budget.unlisted)} more findings in this file are not listed: only the first ${grouped(maxFindings)} are (--max-file-size sets this bound too).`,
       last,
     ),
     severity: budget.severity,

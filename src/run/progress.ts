@@ -3,6 +3,7 @@
  * taken a second, so short runs print nothing. One line, redrawn at most ten times a second and
  * cleared at the end, so nothing of it is left in the scrollback or mixed into a report.
  */
+import { grouped } from '../core/numbers.js';
 
 export interface ProgressSink {
   /** Files and charts done so far. */
@@ -33,8 +34,8 @@ export function progressLine(done: number, total: number, charts: number, elapse
   const perSecond = elapsedMs > 0 ? (charts * 1000) / elapsedMs : 0;
   const left = done > 0 ? ((total - done) * elapsedMs) / done / 1000 : NaN;
   return (
-    `[${'='.repeat(filled)}${' '.repeat(BAR - filled)}] ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} files, ` +
-    `${Math.round(perSecond).toLocaleString('en-US')} charts/s${Number.isFinite(left) ? `, ${clock(left)} left` : ''}`
+    `[${'='.repeat(filled)}${' '.repeat(BAR - filled)}] ${grouped(done)}/${grouped(total)} files, ` +
+    `${grouped(Math.round(perSecond))} charts/s${Number.isFinite(left) ? `, ${clock(left)} left` : ''}`
   );
 }
 

@@ -23,6 +23,7 @@ import { medicationCounts } from './medication.js';
 import { drugCode } from './services.js';
 import { containedIdentity, identitiesOf, logicalIdentity, logicalType, patientField, type IdentifierCount } from './patient.js';
 import { CHART_TYPES, isObj, objects, text, type Entry, type Obj } from './types.js';
+import { grouped } from '../../core/numbers.js';
 
 /** Resource types the adapter reads (CHART_TYPES and Patient); the lines of other types about a patient are only counted. */
 const READ_TYPES: ReadonlySet<string> = new Set(['Patient', ...CHART_TYPES]);
@@ -340,7 +341,7 @@ export class BulkIndex {
       const bytes = this.unreadShared.get(key);
       return bytes === undefined
         ? undefined
-        : `${shown(key)} is in this export but too large to read (${bytes.toLocaleString('en-US')} bytes, more than the ${MAX_SHARED_BYTES.toLocaleString('en-US')} a resource that patients share may be)`;
+        : `${shown(key)} is in this export but too large to read (${grouped(bytes)} bytes, more than the ${grouped(MAX_SHARED_BYTES)} a resource that patients share may be)`;
     };
     return { entries, sources, external, notRead, identifierCount: (identity) => this.identifierCount(identity) };
   }
@@ -521,7 +522,7 @@ export class BulkIndex {
               lineNo,
               type,
               id,
-              `is ${line.length.toLocaleString('en-US')} bytes, more than the ${MAX_SHARED_BYTES.toLocaleString('en-US')} a resource that patients share may be: it is not read, and what points to it is not followed`,
+              `is ${grouped(line.length)} bytes, more than the ${grouped(MAX_SHARED_BYTES)} a resource that patients share may be: it is not read, and what points to it is not followed`,
             );
             return;
           }

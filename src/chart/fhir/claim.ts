@@ -31,6 +31,7 @@ import { leftOutByStatus, quoted, reportLeftOut, resourceName, several, type Lef
 import { codings, fhirDay, firstDay, lineCode, looksLikeProcedureCode, systemLabel, type FhirDay } from './systems.js';
 import { isObj, list, objects, text, type Entry, type Obj } from './types.js';
 import { ownValue } from '../../core/own.js';
+import { grouped } from '../../core/numbers.js';
 
 const IGNORED_STATUS = new Set(['entered-in-error', 'cancelled']);
 
@@ -496,7 +497,7 @@ function shortValue(v: unknown): string {
  */
 function tooManyPlaced(entry: Entry, diagnoses: number, encs: number, lines: number, ctx: Context): boolean {
   if (diagnoses * Math.max(encs, 1) <= MAX_CLAIM_PLACEMENTS) return false;
-  const n = (k: number): string => k.toLocaleString('en-US');
+  const n = (k: number): string => grouped(k);
   const what =
     encs > 1
       ? `puts its ${n(diagnoses)} diagnoses on each of the ${n(encs)} encounters its lines reference, more than the ${n(MAX_CLAIM_PLACEMENTS)} diagnoses`

@@ -18,6 +18,7 @@ import { drugCode } from './services.js';
 import { NOTE_TYPES } from './notes.js';
 import { shown } from './systems.js';
 import { pushAll } from '../../core/arrays.js';
+import { grouped } from '../../core/numbers.js';
 
 export function isFhirResource(value: unknown): value is Obj {
   return isObj(value) && typeof value.resourceType === 'string' && value.resourceType !== '';
@@ -184,14 +185,14 @@ function noChart(value: Obj, entries: number): string {
       return `This Bundle holds no chart: its \`entry\` must be a list; found ${describe(value.entry)}: its resources are not read (expected one or more charts).`;
     return entries === 0
       ? 'This Bundle is empty (it holds no resource): expected one or more charts.'
-      : `This Bundle holds no chart: ${entries === 1 ? 'its one resource belongs to no patient' : `none of its ${entries.toLocaleString('en-US')} resources belongs to a patient`} (expected one or more charts).`;
+      : `This Bundle holds no chart: ${entries === 1 ? 'its one resource belongs to no patient' : `none of its ${grouped(entries)} resources belongs to a patient`} (expected one or more charts).`;
   }
   if (READ_TYPES.get(type.toLowerCase()) === type)
     return `This ${type} holds no chart: it belongs to no patient (expected one or more charts).`;
   const inner = nestedResource(value);
   if (inner === undefined) return `This ${type} holds no chart: b12lint does not read its type (expected one or more charts).`;
   if (inner === 'unsearched')
-    return `This ${type} holds no chart: b12lint does not read its type, and it is too large to search whole for a resource it wraps (none is in its first ${MAX_NESTED_VISITS.toLocaleString('en-US')} values), so none is named (expected one or more charts).`;
+    return `This ${type} holds no chart: b12lint does not read its type, and it is too large to search whole for a resource it wraps (none is in its first ${grouped(MAX_NESTED_VISITS)} values), so none is named (expected one or more charts).`;
   return `This ${type} holds no chart: b12lint does not read its type, and the ${shown(inner.type)} it wraps (at \`${shown(inner.ptr)}\`) is not read inside it; lint that ${shown(inner.type)} as a file of its own (expected one or more charts).`;
 }
 

@@ -13,6 +13,7 @@ import type { ChartProblems } from '../native.js';
 import { procedureCoding, shown } from './systems.js';
 import { isObj, objects, text, typedId, type Entry, type Obj } from './types.js';
 import { ownValue } from '../../core/own.js';
+import { grouped } from '../../core/numbers.js';
 
 export interface LeftOutItem {
   /** JSON pointer of the element left out. */
@@ -86,7 +87,7 @@ export function reportLeftOut(
   const f: UnlocatedFinding = {
     ruleId: ENGINE_RULES.chartFormat,
     severity,
-    message: `${what(items.length)}: ${listed.map((it) => it.label).join('; ')}${more > 0 ? `; and ${more.toLocaleString('en-US')} more` : ''}.${hint}`,
+    message: `${what(items.length)}: ${listed.map((it) => it.label).join('; ')}${more > 0 ? `; and ${grouped(more)} more` : ''}.${hint}`,
     pointer: items[0]!.ptr,
     evidence,
   };

@@ -18,6 +18,7 @@ import type { Patient } from '../model.js';
 import { canonicalRef, refText, refType, type ResourceIndex } from './refs.js';
 import { fhirDay, shown } from './systems.js';
 import { CHART_TYPES, isObj, objects, text, typedId, type Entry, type Obj } from './types.js';
+import { grouped } from '../../core/numbers.js';
 
 export interface PatientGroup {
   /** The Patient resource, when the input holds it. */
@@ -100,7 +101,7 @@ export function unresolvedIdentifier(field: string, identity: string, count: num
   const named = `its \`${field}\` names its patient by ${identifierSystem(identity)}`;
   if (count === 0) return `${named}, and no Patient in this ${where} has it`;
   if (count === 1) return `${named}, and the one Patient in this ${where} that has it is not in its chart`;
-  return `${named}, and ${count.toLocaleString('en-US')} Patients in this ${where} have it: it is ambiguous`;
+  return `${named}, and ${grouped(count)} Patients in this ${where} have it: it is ambiguous`;
 }
 
 export function groupByPatient(

@@ -9,6 +9,7 @@ import { formatOf } from '../../read/parse.js';
 import { describeIndicator } from '../queries.js';
 import { evidenceWords } from '../stylish.js';
 import type { FormatOptions, Report } from '../types.js';
+import { grouped } from '../../core/numbers.js';
 
 /**
  * Lines shown above and below a finding's line; none in NDJSON, where each line is another chart
@@ -179,7 +180,7 @@ export function htmlData(report: Report, options: FormatOptions): HtmlData {
           question: f.query.question,
           indicators: [
             ...f.query.indicators.map((i) => `${describeIndicator(i)}${at(i)}`),
-            ...(f.query.moreIndicators ? [`and ${f.query.moreIndicators.toLocaleString('en-US')} more`] : []),
+            ...(f.query.moreIndicators ? [`and ${grouped(f.query.moreIndicators)} more`] : []),
           ],
           options: f.query.options,
         });
