@@ -598,3 +598,72 @@ describe('a claim line billed as remote (place of service 02 or 10, modifier 95)
     }
   });
 });
+
+describe('an administration the patient or a caregiver gave is no dose the practice gave (P40)', () => {
+  const admin = (performer: Record<string, unknown>[] | undefined): Record<string, unknown> => ({
+    resourceType: 'MedicationAdministration',
+    id: 'ma1',
+    status: 'completed',
+    medicationCodeableConcept: { text: 'cyanocobalamin 1000 mcg/mL injection' },
+    subject: { reference: 'Patient/p1' },
+    context: { reference: 'Encounter/e1' },
+    effectiveDateTime: '2026-10-02T10:05:00-04:00',
+    dosage: { dose: { value: 1000, unit: 'mcg' } },
+    ...(performer ? { performer } : {}),
+  });
+  const claim = {
+    resourceType: 'Claim',
+    id: 'cl1',
+    status: 'active',
+    use: 'claim',
+    patient: { reference: 'Patient/p1' },
+    diagnosis: [{ sequence: 1, diagnosisCodeableConcept: { coding: [{ system: ICD, code: 'D51.0' }] } }],
+    item: [{ sequence: 1, productOrService: { coding: [{ system: HCPCS, code: 'J3420' }] }, encounter: [{ reference: 'Encounter/e1' }] }],
+  };
+
+  test('with no Claim: the patient as performer bills no J3420 line; named with an info, and still a medication', () => {
+    const { chart, findings } = one(bundle(admin([{ actor: { reference: 'Patient/p1' } }])));
+    expect(chart.encounters[0]!.services).toEqual([]);
+    expect(chart.medications).toHaveLength(1);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        pointer: '/entry/2/resource',
+        message:
+          '1 administration given by the patient or a caregiver (`performer`), not read as a dose the practice gave: the practice does not bill a drug the patient gives themself, and a line that bills it is to be checked: MedicationAdministration/ma1 (J3420, given by the patient, Patient/p1).',
+      }),
+    ]);
+  });
+
+  test("a Claim's J3420 line takes no dose from it, and a RelatedPerson is a caregiver; a practitioner's administration stays a dose", () => {
+    const caregiver = one(
+      bundle(
+        claim,
+        { resourceType: 'RelatedPerson', id: 'rp1', patient: { reference: 'Patient/p1' } },
+        admin([{ actor: { reference: 'RelatedPerson/rp1' } }]),
+      ),
+    );
+    expect(caregiver.chart.encounters[0]!.services).toEqual([expect.objectContaining({ code: 'J3420' })]);
+    expect(caregiver.chart.encounters[0]!.services[0]!.dose).toBeUndefined();
+    expect(caregiver.findings.map((f) => f.message)).toContainEqual(
+      expect.stringContaining('MedicationAdministration/ma1 (J3420, given by a caregiver, RelatedPerson/rp1)'),
+    );
+    const nurse = one(bundle(claim, admin([{ actor: { reference: 'Practitioner/n1' } }])));
+    expect(nurse.chart.encounters[0]!.services[0]!.dose).toEqual({ value: 1000, unit: 'mcg' });
+    expect(nurse.findings.some((f) => f.message.includes('given by'))).toBe(false);
+  });
+
+  test('end to end: the claimed J3420 keeps its rule finding and the administration is named beside it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'b12lint-fhir-self-'));
+    try {
+      const file = join(dir, 'self.json');
+      writeFileSync(file, JSON.stringify(bundle(claim, admin([{ actor: { reference: 'Patient/p1' } }]))));
+      const { report } = cliJson(['--no-config-lookup', file]);
+      const ids = report.results.flatMap((r) => r.findings).map((f) => f.ruleId);
+      expect(ids).toContain('b12-drug-without-admin');
+      expect(report.results.flatMap((r) => r.findings).filter((f) => f.message.includes('given by the patient'))).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

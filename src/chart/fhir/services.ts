@@ -30,11 +30,13 @@ import {
   lineCode,
   procedureCoding,
   quantityUnit,
+  shown,
   systemLabel,
   type FhirDay,
   type LineCode,
 } from './systems.js';
 import { enteredInError, isObj, list, objects, type Entry, type Obj } from './types.js';
+import { refText, refType } from './refs.js';
 
 const PROCEDURE_NOT_DONE = new Set(['not-done', 'preparation']);
 
@@ -119,6 +121,12 @@ function performed(procedures: readonly Entry[], administrations: readonly Medic
     // An administration of a drug b12lint does not bill is a medication of the chart, not a service.
     const drug = drugCode(concept, ctx.map);
     if (!drug) continue;
+    // Given by the patient or a caregiver: no dose the practice gave, named (the line that bills it is the coder's to check).
+    const by = selfAdministered(entry, ctx);
+    if (by !== undefined) {
+      ctx.leftOut.add('self-administered', 'info', SELF_ADMINISTERED, leftOutResource(entry, `${drug.code}, given by ${by}`, drug.code));
+      continue;
+    }
     const p: Performed = {
       entry,
       billed: drug,
@@ -130,6 +138,24 @@ function performed(procedures: readonly Entry[], administrations: readonly Medic
     out.push(p);
   }
   return out;
+}
+
+const SELF_ADMINISTERED = (n: number): string =>
+  `${several(n, 'administration')} given by the patient or a caregiver (\`performer\`), not read as ${n === 1 ? 'a dose' : 'doses'} the practice gave: the practice does not bill a drug the patient gives themself, and a line that bills ${n === 1 ? 'it' : 'them'} is to be checked`;
+
+/**
+ * Who gave an administration, when its `performer` names the patient or a RelatedPerson (a
+ * caregiver): "the patient (Patient/pt1)". Read from the reference's target, or its written type.
+ */
+function selfAdministered(entry: Entry, ctx: Context): string | undefined {
+  for (const [performer] of objects(entry.resource.performer)) {
+    const written = refText(performer.actor);
+    if (written === undefined) continue;
+    const type = ctx.index.resolve(performer.actor, entry)?.type ?? refType(written);
+    if (type === 'Patient') return `the patient, ${shown(written, 60)}`;
+    if (type === 'RelatedPerson') return `a caregiver, ${shown(written, 60)}`;
+  }
+  return undefined;
 }
 
 const NOT_BILLED = (n: number): string =>
