@@ -187,6 +187,20 @@ const WORDS_BEFORE = 6;
 const WORDS_AFTER = 4;
 const EXCERPT_CHARS = 240;
 
+/** A checkbox and its halves ("[", "]", "[x]", "[ ]" split at the space): no word of their own. */
+const BOX = /^(?:\[[ xX\u2713\u2714]?\]|\[|\])$/;
+
+/**
+ * How many of the words come before the `n`-th that is not a checkbox, so that an excerpt after a
+ * mention shows the box that answers it: "Injection given: [ ] Yes [x] No", not "... [ ] Yes...".
+ */
+function wordsUpTo(words: readonly string[], n: number): number {
+  let counted = 0;
+  let i = 0;
+  for (; i < words.length && counted < n; i++) if (!BOX.test(words[i]!)) counted++;
+  return i;
+}
+
 /**
  * A few words on either side of a match, within its sentence: never the whole note. Enough to
  * show the negation cue ("Denies melena, hematochezia or other bleeding"), no more.
@@ -206,7 +220,7 @@ export function excerpt(text: string, index: number, length: number, start = 0, 
     const k = l.findIndex((w) => /[,;]$/.test(w));
     if (k >= 0 && k < l.length - 1) l = l.slice(k + 1);
   }
-  const r = right.slice(0, WORDS_AFTER);
+  const r = right.slice(0, wordsUpTo(right, WORDS_AFTER));
   const sep = (s: string, atEnd: boolean): string => (atEnd ? (/\s$/.test(s) ? ' ' : '') : /^\s/.test(s) ? ' ' : '');
   const pre = left.length > l.length || (from > start && l.length === left.length && l.length > 0) ? '...' : '';
   const post = right.length > r.length || (to < end && r.length === right.length && r.length > 0) ? '...' : '';
