@@ -667,3 +667,47 @@ describe('an administration the patient or a caregiver gave is no dose the pract
     }
   });
 });
+
+describe('a MedicationDispense is read: a supply handed to the patient is a medication, and one of a billed drug is named (P31)', () => {
+  const dispense = (id: string, status: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    resourceType: 'MedicationDispense',
+    id,
+    status,
+    medicationCodeableConcept: {
+      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1647', display: 'cyanocobalamin' }],
+    },
+    subject: { reference: 'Patient/p1' },
+    context: { reference: 'Encounter/e1' },
+    quantity: { value: 3, unit: 'vial' },
+    whenHandedOver: '2026-10-02T10:30:00-04:00',
+    ...extra,
+  });
+
+  test('a completed dispense of cyanocobalamin on an encounter: a medication of the chart, no billed line, an info with its quantity and day', () => {
+    const { chart, findings } = one(bundle(dispense('md1', 'completed')));
+    expect(chart.medications).toEqual([expect.objectContaining({ name: 'cyanocobalamin', code: '1647', dateText: '2026-10-02' })]);
+    expect(chart.encounters[0]!.services).toEqual([]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        pointer: '/entry/2/resource',
+        message:
+          '1 supply of a drug b12lint bills handed to the patient (MedicationDispense), not read as a dose the practice gave: a supply the patient takes away is not billed as a drug given, and a line that bills it is to be checked: MedicationDispense/md1 (J3420, 3 vial, handed over 2026-10-02).',
+      }),
+    ]);
+  });
+
+  test('a cancelled or declined dispense is left out by its status; a pharmacy dispense of another drug is a medication only', () => {
+    const { chart, findings } = one(
+      bundle(
+        dispense('md1', 'cancelled'),
+        dispense('md2', 'declined'),
+        dispense('md3', 'completed', { medicationCodeableConcept: { text: 'lisinopril 10 mg tablet' }, context: undefined }),
+      ),
+    );
+    expect(chart.medications.map((m) => m.name)).toEqual(['lisinopril 10 mg tablet']);
+    expect(findings.map((f) => f.message)).toEqual([
+      '2 resources not linted, left out by their status: MedicationDispense/md1 (cancelled); MedicationDispense/md2 (declined).',
+    ]);
+  });
+});

@@ -43,6 +43,7 @@ const KIND: Record<string, EvidenceKind> = {
   MedicationAdministration: 'medication',
   MedicationRequest: 'medication',
   MedicationStatement: 'medication',
+  MedicationDispense: 'medication',
   DocumentReference: 'note',
   DiagnosticReport: 'note',
   Composition: 'note',

@@ -1,7 +1,8 @@
 /**
- * Medications from MedicationRequest, MedicationStatement and MedicationAdministration: the
- * medication's name and code (RxNorm first) from `medicationCodeableConcept` or the Medication
- * that `medicationReference` points to (in the input, or contained).
+ * Medications from MedicationRequest, MedicationStatement, MedicationAdministration and
+ * MedicationDispense: the medication's name and code (RxNorm first) from
+ * `medicationCodeableConcept` or the Medication that `medicationReference` points to (in the
+ * input, or contained).
  */
 import type { Medication } from '../model.js';
 import { follow, type Context } from './context.js';
@@ -10,14 +11,17 @@ import { codingIn, codings, conceptText, firstDay, shown } from './systems.js';
 import { enteredInError, list, type Entry } from './types.js';
 import { ownValue } from '../../core/own.js';
 
-export const MEDICATION_TYPES = ['MedicationRequest', 'MedicationStatement', 'MedicationAdministration'] as const;
+export const MEDICATION_TYPES = ['MedicationRequest', 'MedicationStatement', 'MedicationAdministration', 'MedicationDispense'] as const;
 
 const NOT_GIVEN = new Set(['not-done', 'not-taken', 'on-hold']);
+/** A dispense not handed over: still being prepared, cancelled, stopped or declined (on-hold above). */
+const NOT_DISPENSED = new Set(['preparation', 'cancelled', 'stopped', 'declined']);
 
 const DATE_FIELDS: Record<string, readonly string[]> = {
   MedicationRequest: ['authoredOn'],
   MedicationStatement: ['effectiveDateTime', 'effectivePeriod.start', 'dateAsserted'],
   MedicationAdministration: ['effectiveDateTime', 'effectivePeriod.start'],
+  MedicationDispense: ['whenHandedOver', 'whenPrepared'],
 };
 
 /** The CodeableConcept that says which medication a resource is about. */
@@ -38,7 +42,8 @@ export function medicationConcept(entry: Entry, ctx: Context): unknown {
 
 /** True when the resource records a medication that was (or is to be) given. */
 export function medicationCounts(entry: Entry): boolean {
-  return !enteredInError(entry.resource) && !NOT_GIVEN.has(String(entry.resource.status));
+  const status = String(entry.resource.status);
+  return !enteredInError(entry.resource) && !NOT_GIVEN.has(status) && !(entry.type === 'MedicationDispense' && NOT_DISPENSED.has(status));
 }
 
 /**

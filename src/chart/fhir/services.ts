@@ -117,6 +117,10 @@ function performed(procedures: readonly Entry[], administrations: readonly Medic
     out.push(p);
   }
   for (const { entry, concept } of administrations) {
+    if (entry.type === 'MedicationDispense') {
+      dispensed(entry, concept, ctx);
+      continue;
+    }
     if (entry.type !== 'MedicationAdministration') continue;
     // An administration of a drug b12lint does not bill is a medication of the chart, not a service.
     const drug = drugCode(concept, ctx.map);
@@ -156,6 +160,27 @@ function selfAdministered(entry: Entry, ctx: Context): string | undefined {
     if (type === 'RelatedPerson') return `a caregiver, ${shown(written, 60)}`;
   }
   return undefined;
+}
+
+const DISPENSED = (n: number): string =>
+  `${several(n, 'supply', 'supplies')} of a drug b12lint bills handed to the patient (MedicationDispense), not read as ${n === 1 ? 'a dose' : 'doses'} the practice gave: a supply the patient takes away is not billed as a drug given, and a line that bills ${n === 1 ? 'it' : 'them'} is to be checked`;
+
+/**
+ * A MedicationDispense of a drug b12lint bills (cyanocobalamin as J3420): a supply handed to the
+ * patient, which no line bills as a dose given. A medication of the chart, and named, with its
+ * quantity and the day it was handed over, where it names an encounter (`context`).
+ */
+function dispensed(entry: Entry, concept: unknown, ctx: Context): void {
+  const drug = drugCode(concept, ctx.map);
+  if (!drug || entry.resource.context === undefined) return;
+  const q = entry.resource.quantity;
+  const amount =
+    isObj(q) && typeof q.value === 'number' && Number.isFinite(q.value)
+      ? `${q.value}${typeof q.unit === 'string' ? ` ${shown(q.unit, 20)}` : ''}`
+      : undefined;
+  const day = firstDay(entry.resource, ['whenHandedOver', 'whenPrepared']);
+  const detail = [drug.code, amount, day && `handed over ${day.text}`].filter((x) => x !== undefined).join(', ');
+  ctx.leftOut.add('dispensed', 'info', DISPENSED, leftOutResource(entry, detail, drug.code));
 }
 
 const NOT_BILLED = (n: number): string =>

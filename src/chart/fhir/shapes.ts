@@ -46,6 +46,7 @@ const CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   MedicationAdministration: ['medicationCodeableConcept'],
   MedicationRequest: ['medicationCodeableConcept'],
   MedicationStatement: ['medicationCodeableConcept'],
+  MedicationDispense: ['medicationCodeableConcept'],
   Medication: ['code'],
 };
 

@@ -62,6 +62,7 @@ export const CHART_TYPES: ReadonlySet<string> = new Set([
   'MedicationRequest',
   'MedicationStatement',
   'MedicationAdministration',
+  'MedicationDispense',
   'DocumentReference',
   'DiagnosticReport',
   'Composition',
