@@ -711,3 +711,29 @@ describe('a MedicationDispense is read: a supply handed to the patient is a medi
     ]);
   });
 });
+
+describe('an observation stay, a short stay and a pre-admission visit are outpatient, quietly (P24)', () => {
+  const withClass = (code: string): unknown => {
+    const b = bundle() as { entry: { resource: Record<string, unknown> }[] };
+    b.entry[1]!.resource.class = { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code };
+    return b;
+  };
+
+  test.each(['OBSENC', 'SS', 'PRENC'])('class %s: outpatient, with no warning', (code) => {
+    const { chart, findings } = one(withClass(code));
+    expect(chart.encounters[0]!.setting).toBe('outpatient');
+    expect(findings).toEqual([]);
+  });
+
+  test('home health (HH) is still read as outpatient with a warning that names the classes read', () => {
+    const { chart, findings } = one(withClass('HH'));
+    expect(chart.encounters[0]!.setting).toBe('outpatient');
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        message:
+          'Encounter class "HH" is none of AMB, OBSENC, SS, PRENC, IMP, ACUTE, NONAC, EMER, VR: the encounter is read as outpatient.',
+      }),
+    ]);
+  });
+});

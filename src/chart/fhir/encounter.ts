@@ -1,6 +1,6 @@
 /**
- * Encounters from FHIR: `period.start` is the date, `class` the setting (AMB outpatient; IMP,
- * ACUTE, NONAC inpatient; EMER emergency; VR telehealth). A Claim that references no encounter
+ * Encounters from FHIR: `period.start` is the date, `class` the setting (AMB, and OBSENC, SS and
+ * PRENC, outpatient; IMP, ACUTE, NONAC inpatient; EMER emergency; VR telehealth). A Claim that references no encounter
  * becomes an encounter of its own (`Claim/<id>`). Diagnoses are placed on an encounter once per
  * code; the rank is the place in the encounter's list.
  */
@@ -15,6 +15,11 @@ import { enteredInError, isObj, text, type Entry } from './types.js';
 
 const SETTINGS: Record<string, Setting> = {
   AMB: 'outpatient',
+  // A hospital's observation stay, short stay and pre-admission visit are outpatient services
+  // (Medicare bills observation under Part B however long it lasts; a coder's review, rev32 P24).
+  OBSENC: 'outpatient',
+  SS: 'outpatient',
+  PRENC: 'outpatient',
   IMP: 'inpatient',
   ACUTE: 'inpatient',
   NONAC: 'inpatient',
@@ -35,7 +40,7 @@ function settingOf(entry: Entry, ctx: Context): Setting {
   if (setting) return setting;
   ctx.p.add(
     `${entry.ptr}/class`,
-    `Encounter class "${code}" is none of AMB, IMP, ACUTE, NONAC, EMER, VR: the encounter is read as outpatient.`,
+    `Encounter class "${code}" is none of AMB, OBSENC, SS, PRENC, IMP, ACUTE, NONAC, EMER, VR: the encounter is read as outpatient.`,
     'warning',
   );
   return 'outpatient';
