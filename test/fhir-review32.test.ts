@@ -737,3 +737,22 @@ describe('an observation stay, a short stay and a pre-admission visit are outpat
     ]);
   });
 });
+
+describe('a Condition resolved or inactive at export with no abatement date is current, and the coder is told (P14)', () => {
+  test('inactive, no abatement: current on its encounter, with one info at its clinicalStatus; with an abatement date: history, no info', () => {
+    const inactive = { clinicalStatus: { coding: [{ system: CLIN, code: 'inactive' }] } };
+    const current = one(bundle(condition('c1', 'D62', inactive)));
+    expect(current.chart.encounters[0]!.diagnoses[0]).toMatchObject({ code: 'D62', status: 'confirmed' });
+    expect(current.findings).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        pointer: '/entry/2/resource/clinicalStatus',
+        message:
+          'Condition `clinicalStatus` is "inactive" with no abatement date: the diagnosis is read as current on its encounter; if it had ended by then, an abatement date makes it history there.',
+      }),
+    ]);
+    const ended = one(bundle(condition('c1', 'D62', { ...inactive, abatementDateTime: '2026-09-01' })));
+    expect(ended.chart.encounters[0]!.diagnoses[0]).toMatchObject({ code: 'D62', status: 'history' });
+    expect(ended.findings).toEqual([]);
+  });
+});

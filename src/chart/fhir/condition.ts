@@ -90,6 +90,14 @@ export function conditionDiagnosis(entry: Entry, ctx: Context): DiagnosisDraft |
   const abated =
     clinical === 'resolved' || clinical === 'inactive' ? firstDay(r, ['abatementDateTime', 'abatementPeriod.start']) : undefined;
   if (abated && d.status === 'confirmed') d.abated = abated.day;
+  // Ended at export, with no day it ended: current on its encounters, as its verification says;
+  // the coder is told, since the record may say it had ended by then (a coder's review, rev32 P14).
+  if (!abated && d.status === 'confirmed' && (clinical === 'resolved' || clinical === 'inactive') && once(entry, 'no-abatement'))
+    ctx.p.add(
+      `${entry.ptr}/clinicalStatus`,
+      `Condition \`clinicalStatus\` is "${clinical}" with no abatement date: the diagnosis is read as current on its encounter; if it had ended by then, an abatement date makes it history there.`,
+      'info',
+    );
   return d;
 }
 
@@ -123,11 +131,17 @@ export function clinicalStatus(r: Obj, unread?: (why: string) => void): string |
 /** Conditions already warned about (one may be read by a claim, a service and its encounter). */
 const WARNED = new WeakMap<Obj, Set<string>>();
 
-function warnStatus(entry: Entry, field: string, found: string, ctx: Context): void {
+/** True the first time a Condition is asked about `what` (a Condition may be read several times). */
+function once(entry: Entry, what: string): boolean {
   const seen = WARNED.get(entry.resource) ?? new Set<string>();
-  if (seen.has(field)) return;
-  seen.add(field);
+  if (seen.has(what)) return false;
+  seen.add(what);
   WARNED.set(entry.resource, seen);
+  return true;
+}
+
+function warnStatus(entry: Entry, field: string, found: string, ctx: Context): void {
+  if (!once(entry, field)) return;
   const system = field === 'verificationStatus' ? VER_STATUS_SYSTEM : CLINICAL_SYSTEM;
   const read = field === 'verificationStatus' ? 'the diagnosis is read as confirmed' : 'the condition is read as current';
   ctx.p.add(`${entry.ptr}/${field}`, `Condition \`${field}\` has no coding in ${system} (only ${found}): ${read}.`, 'warning');
