@@ -264,6 +264,7 @@ describe('hemoglobin cutoffs by age on the date of the result and by pregnancy (
     expect(fired('b12-anemia-no-anemia-evidence.fires.yaml')).toEqual([
       'NOAN-F-GMDL', // "gm/dL", as many US labs write it
       'NOAN-F-O99012', // anemia complicating pregnancy, second trimester: the 10.5 cutoff
+      'NOAN-F-T2-WEEKS', // the second trimester from the weeks a note gives, in a pregnancy coded Z33.1
       'NOAN-F1',
       'NOAN-F2',
       'NOAN-F3',
