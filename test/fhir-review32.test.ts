@@ -57,6 +57,11 @@ function one(doc: unknown): { chart: Chart; findings: ReturnType<typeof adapt>['
   return { chart: r.charts[0]!, findings: r.findings };
 }
 
+/** The one finding a list holds, with these fields (its severity, pointer and message, as given). */
+function expectOnlyFinding(findings: readonly object[], fields: Record<string, unknown>): void {
+  expect(findings).toEqual([expect.objectContaining(fields)]);
+}
+
 describe('verificationStatus and clinicalStatus come from the HL7 coding, wherever it stands (P42)', () => {
   const local = { system: 'urn:oid:1.2.840.114350.1.13.0.1.7.4.698084.10375', code: 'U', display: 'Unconfirmed' };
 
@@ -106,13 +111,11 @@ describe('verificationStatus and clinicalStatus come from the HL7 coding, wherev
     };
     const { chart, findings } = one(bundle(c, claim));
     expect(chart.encounters[0]!.diagnoses[0]).toMatchObject({ code: 'D51.0', status: 'confirmed' });
-    expect(findings).toEqual([
-      expect.objectContaining({
-        severity: 'warning',
-        pointer: '/entry/2/resource/verificationStatus',
-        message: expect.stringContaining(`has no coding in ${VER} (only urn:oid:1.2.840.114350.1.13.0.1.7.4.698084.10375 "U")`),
-      }),
-    ]);
+    expectOnlyFinding(findings, {
+      severity: 'warning',
+      pointer: '/entry/2/resource/verificationStatus',
+      message: expect.stringContaining(`has no coding in ${VER} (only urn:oid:1.2.840.114350.1.13.0.1.7.4.698084.10375 "U")`),
+    });
   });
 
   test("a coding with no system is read as the HL7 one; STU3's plain code is read", () => {
@@ -149,13 +152,11 @@ describe('a superseded document is not the record of its encounter (P29)', () =>
       ),
     );
     expect(chart.encounters[0]!.notes.map((n) => n.text)).toEqual(['Assessment: B12 deficiency due to metformin.']);
-    expect(findings).toEqual([
-      expect.objectContaining({
-        severity: 'info',
-        message:
-          '2 resources not linted, left out by their status: DocumentReference/n0 (superseded: replaced by another document); DocumentReference/n2 (docStatus entered-in-error).',
-      }),
-    ]);
+    expectOnlyFinding(findings, {
+      severity: 'info',
+      message:
+        '2 resources not linted, left out by their status: DocumentReference/n0 (superseded: replaced by another document); DocumentReference/n2 (docStatus entered-in-error).',
+    });
   });
 });
 
@@ -281,13 +282,11 @@ describe('a ChargeItem is a billed line, never passed over (P34)', () => {
   test("where a Claim covers the encounter, the claim's lines are read and the ChargeItem is named (info)", () => {
     const { chart, findings } = one(bundle(claim, charge('ch1', 'J3420')));
     expect(chart.encounters[0]!.services.map((s) => s.ptr)).toEqual(['/entry/2/resource/item/0']);
-    expect(findings).toEqual([
-      expect.objectContaining({
-        severity: 'info',
-        message:
-          "1 charge item not linted as a line: a Claim covers its encounter, and the claim's lines are read: ChargeItem/ch1 (J3420 in HCPCS).",
-      }),
-    ]);
+    expectOnlyFinding(findings, {
+      severity: 'info',
+      message:
+        "1 charge item not linted as a line: a Claim covers its encounter, and the claim's lines are read: ChargeItem/ch1 (J3420 in HCPCS).",
+    });
   });
 
   test('left out by status (aborted, not-billable), a chargemaster code (warning), no encounter to go to (error)', () => {
@@ -364,13 +363,11 @@ describe('a medication not given is named, never dropped in silence (P32)', () =
     );
     expect(chart.medications).toEqual([]);
     expect(chart.encounters[0]!.services).toHaveLength(1);
-    expect(findings).toEqual([
-      expect.objectContaining({
-        severity: 'info',
-        message:
-          '3 resources not linted, left out by their status: MedicationAdministration/ma1 (not-done: Patient declined injection today); MedicationAdministration/ma2 (on-hold); MedicationStatement/ms1 (not-taken).',
-      }),
-    ]);
+    expectOnlyFinding(findings, {
+      severity: 'info',
+      message:
+        '3 resources not linted, left out by their status: MedicationAdministration/ma1 (not-done: Patient declined injection today); MedicationAdministration/ma2 (on-hold); MedicationStatement/ms1 (not-taken).',
+    });
   });
 });
 
@@ -401,13 +398,11 @@ describe("where a Claim covers the encounter, only the claim's diagnoses are cod
       bundle(claimOf('D51.0'), condition('cd9', 'D62', { ...ver('refuted'), ...category('encounter-diagnosis') })),
     );
     expect(chart.encounters[0]!.diagnoses.map((d) => [d.code, d.status])).toEqual([['D51.0', 'confirmed']]);
-    expect(findings).toEqual([
-      expect.objectContaining({
-        severity: 'info',
-        message:
-          '1 Condition not linted as coded, not on the claim of its encounter (where a claim covers an encounter, its diagnoses are what is coded): Condition/cd9 (D62).',
-      }),
-    ]);
+    expectOnlyFinding(findings, {
+      severity: 'info',
+      message:
+        '1 Condition not linted as coded, not on the claim of its encounter (where a claim covers an encounter, its diagnoses are what is coded): Condition/cd9 (D62).',
+    });
   });
 
   test('the claim bills D62 and the Condition for D62 is refuted: the claim’s D62 is ruled out, at the claim', () => {
@@ -433,14 +428,12 @@ describe("where a Claim covers the encounter, only the claim's diagnoses are cod
   test('a Condition for a billed code entered in error is a warning at the claim’s diagnosis', () => {
     const { chart, findings } = one(bundle(claimOf('D51.0'), condition('c1', 'D51.0', ver('entered-in-error'))));
     expect(chart.encounters[0]!.diagnoses.map((d) => d.status)).toEqual(['confirmed']);
-    expect(findings).toEqual([
-      expect.objectContaining({
-        severity: 'warning',
-        pointer: '/entry/2/resource/diagnosis/0',
-        message:
-          'D51.0 is on the claim of encounter e1, but the Condition recorded for it there (Condition/c1) is entered in error: check that the code is documented.',
-      }),
-    ]);
+    expectOnlyFinding(findings, {
+      severity: 'warning',
+      pointer: '/entry/2/resource/diagnosis/0',
+      message:
+        'D51.0 is on the claim of encounter e1, but the Condition recorded for it there (Condition/c1) is entered in error: check that the code is documented.',
+    });
   });
 
   test('a problem-list-item Condition codes no encounter, claimed or not; one also an encounter-diagnosis does', () => {
@@ -625,14 +618,12 @@ describe('an administration the patient or a caregiver gave is no dose the pract
     const { chart, findings } = one(bundle(admin([{ actor: { reference: 'Patient/p1' } }])));
     expect(chart.encounters[0]!.services).toEqual([]);
     expect(chart.medications).toHaveLength(1);
-    expect(findings).toEqual([
-      expect.objectContaining({
-        severity: 'info',
-        pointer: '/entry/2/resource',
-        message:
-          '1 administration given by the patient or a caregiver (`performer`), not read as a dose the practice gave: the practice does not bill a drug the patient gives themself, and a line that bills it is to be checked: MedicationAdministration/ma1 (J3420, given by the patient, Patient/p1).',
-      }),
-    ]);
+    expectOnlyFinding(findings, {
+      severity: 'info',
+      pointer: '/entry/2/resource',
+      message:
+        '1 administration given by the patient or a caregiver (`performer`), not read as a dose the practice gave: the practice does not bill a drug the patient gives themself, and a line that bills it is to be checked: MedicationAdministration/ma1 (J3420, given by the patient, Patient/p1).',
+    });
   });
 
   test("a Claim's J3420 line takes no dose from it, and a RelatedPerson is a caregiver; a practitioner's administration stays a dose", () => {
@@ -687,14 +678,12 @@ describe('a MedicationDispense is read: a supply handed to the patient is a medi
     const { chart, findings } = one(bundle(dispense('md1', 'completed')));
     expect(chart.medications).toEqual([expect.objectContaining({ name: 'cyanocobalamin', code: '1647', dateText: '2026-10-02' })]);
     expect(chart.encounters[0]!.services).toEqual([]);
-    expect(findings).toEqual([
-      expect.objectContaining({
-        severity: 'info',
-        pointer: '/entry/2/resource',
-        message:
-          '1 supply of a drug b12lint bills handed to the patient (MedicationDispense), not read as a dose the practice gave: a supply the patient takes away is not billed as a drug given, and a line that bills it is to be checked: MedicationDispense/md1 (J3420, 3 vial, handed over 2026-10-02).',
-      }),
-    ]);
+    expectOnlyFinding(findings, {
+      severity: 'info',
+      pointer: '/entry/2/resource',
+      message:
+        '1 supply of a drug b12lint bills handed to the patient (MedicationDispense), not read as a dose the practice gave: a supply the patient takes away is not billed as a drug given, and a line that bills it is to be checked: MedicationDispense/md1 (J3420, 3 vial, handed over 2026-10-02).',
+    });
   });
 
   test('a cancelled or declined dispense is left out by its status; a pharmacy dispense of another drug is a medication only', () => {
@@ -728,13 +717,10 @@ describe('an observation stay, a short stay and a pre-admission visit are outpat
   test('home health (HH) is still read as outpatient with a warning that names the classes read', () => {
     const { chart, findings } = one(withClass('HH'));
     expect(chart.encounters[0]!.setting).toBe('outpatient');
-    expect(findings).toEqual([
-      expect.objectContaining({
-        severity: 'warning',
-        message:
-          'Encounter class "HH" is none of AMB, OBSENC, SS, PRENC, IMP, ACUTE, NONAC, EMER, VR: the encounter is read as outpatient.',
-      }),
-    ]);
+    expectOnlyFinding(findings, {
+      severity: 'warning',
+      message: 'Encounter class "HH" is none of AMB, OBSENC, SS, PRENC, IMP, ACUTE, NONAC, EMER, VR: the encounter is read as outpatient.',
+    });
   });
 });
 
@@ -743,14 +729,12 @@ describe('a Condition resolved or inactive at export with no abatement date is c
     const inactive = { clinicalStatus: { coding: [{ system: CLIN, code: 'inactive' }] } };
     const current = one(bundle(condition('c1', 'D62', inactive)));
     expect(current.chart.encounters[0]!.diagnoses[0]).toMatchObject({ code: 'D62', status: 'confirmed' });
-    expect(current.findings).toEqual([
-      expect.objectContaining({
-        severity: 'info',
-        pointer: '/entry/2/resource/clinicalStatus',
-        message:
-          'Condition `clinicalStatus` is "inactive" with no abatement date: the diagnosis is read as current on its encounter; if it had ended by then, an abatement date makes it history there.',
-      }),
-    ]);
+    expectOnlyFinding(current.findings, {
+      severity: 'info',
+      pointer: '/entry/2/resource/clinicalStatus',
+      message:
+        'Condition `clinicalStatus` is "inactive" with no abatement date: the diagnosis is read as current on its encounter; if it had ended by then, an abatement date makes it history there.',
+    });
     const ended = one(bundle(condition('c1', 'D62', { ...inactive, abatementDateTime: '2026-09-01' })));
     expect(ended.chart.encounters[0]!.diagnoses[0]).toMatchObject({ code: 'D62', status: 'history' });
     expect(ended.findings).toEqual([]);
