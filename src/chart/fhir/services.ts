@@ -84,18 +84,19 @@ function charged(charges: readonly Entry[], ctx: Context): Performed[] {
       leftOutByStatus(entry, status, ctx);
       continue;
     }
-    const lc = lineCode(entry.resource.code);
-    const p: Performed = {
-      entry,
-      lineCode: lc,
-      dateFields: ['occurrenceDateTime', 'occurrencePeriod.start', 'occurrencePeriod.end'],
-      encounterRef: entry.resource.context,
-      charge: { units: lineUnits(entry.resource, entry.ptr, ctx, 'ChargeItem') },
-    };
-    if (lc.kind === 'procedure') p.billed = { code: normalizeProcedureCode(lc.coding.code), codeText: lc.coding.code };
+    const p = coded(entry, ['occurrenceDateTime', 'occurrencePeriod.start', 'occurrencePeriod.end'], entry.resource.context);
+    p.charge = { units: lineUnits(entry.resource, entry.ptr, ctx, 'ChargeItem') };
     out.push(p);
   }
   return out;
+}
+
+/** A Procedure or a ChargeItem as a line: its `code` read, billed when it is in HCPCS or CPT. */
+function coded(entry: Entry, dateFields: readonly string[], encounterRef: unknown): Performed {
+  const lc = lineCode(entry.resource.code);
+  const p: Performed = { entry, lineCode: lc, dateFields, encounterRef };
+  if (lc.kind === 'procedure') p.billed = { code: normalizeProcedureCode(lc.coding.code), codeText: lc.coding.code };
+  return p;
 }
 
 function performed(procedures: readonly Entry[], administrations: readonly MedicationEntry[], ctx: Context): Performed[] {
@@ -106,15 +107,7 @@ function performed(procedures: readonly Entry[], administrations: readonly Medic
       leftOutByStatus(entry, status, ctx);
       continue;
     }
-    const lc = lineCode(entry.resource.code);
-    const p: Performed = {
-      entry,
-      lineCode: lc,
-      dateFields: ['performedDateTime', 'performedPeriod.start'],
-      encounterRef: entry.resource.encounter,
-    };
-    if (lc.kind === 'procedure') p.billed = { code: normalizeProcedureCode(lc.coding.code), codeText: lc.coding.code };
-    out.push(p);
+    out.push(coded(entry, ['performedDateTime', 'performedPeriod.start'], entry.resource.encounter));
   }
   for (const { entry, concept } of administrations) {
     if (entry.type === 'MedicationDispense') {
