@@ -64,6 +64,11 @@ export interface MedicationEntry {
   concept: unknown;
 }
 
+/** The day a medication resource gives (authored, taken, given or handed over), with its text. */
+export function medicationDay(entry: Entry): ReturnType<typeof firstDay> {
+  return firstDay(entry.resource, ownValue(DATE_FIELDS, entry.type) ?? []);
+}
+
 export function medicationOf({ entry, concept }: MedicationEntry): Medication {
   const med: Medication = { ptr: entry.ptr };
   const name = conceptText(concept);
@@ -74,7 +79,7 @@ export function medicationOf({ entry, concept }: MedicationEntry): Medication {
     const system = coding.name ?? coding.system?.toLowerCase();
     if (system !== undefined) med.system = system;
   }
-  const day = firstDay(entry.resource, ownValue(DATE_FIELDS, entry.type) ?? []);
+  const day = medicationDay(entry);
   if (day) {
     med.date = day.day;
     med.dateText = day.text;

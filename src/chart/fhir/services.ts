@@ -22,7 +22,7 @@ import { follow, type Context } from './context.js';
 import { icd9Only, ICD9_LEFT_OUT, readCondition } from './diagnoses.js';
 import { placeDiagnosis, type EncounterDraft, type Encounters } from './encounter.js';
 import { leftOutByStatus, leftOutResource, quoted, resourceName, several } from './left-out.js';
-import type { MedicationEntry } from './medication.js';
+import { medicationDay, type MedicationEntry } from './medication.js';
 import {
   codings,
   conceptText,
@@ -171,7 +171,7 @@ function dispensed(entry: Entry, concept: unknown, ctx: Context): void {
     isObj(q) && typeof q.value === 'number' && Number.isFinite(q.value)
       ? `${q.value}${typeof q.unit === 'string' ? ` ${shown(q.unit, 20)}` : ''}`
       : undefined;
-  const day = firstDay(entry.resource, ['whenHandedOver', 'whenPrepared']);
+  const day = medicationDay(entry);
   const detail = [drug.code, amount, day && `handed over ${day.text}`].filter((x) => x !== undefined).join(', ');
   ctx.leftOut.add('dispensed', 'info', DISPENSED, leftOutResource(entry, detail, drug.code));
 }
