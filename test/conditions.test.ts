@@ -244,6 +244,27 @@ describe('text', () => {
     expect(fires(therapy, c(note('Educated on B12 injections and side effects.')))).toBe(false);
     expect(fires(therapy, c(note('Stable on B12 monthly. Educated on diet.')))).toBe(true);
   });
+  test('alone: a sentence that is only its mention answers the sentence before it, which near and apart read', () => {
+    const r = rule('encounter', '{ text: { terms: [pt refused, "given: no"], alone: true, near: [b12], apart: [level] } }').replace(
+      '"fired {{encounter.id}}"',
+      '"{{text.excerpt}}"',
+    );
+    const note = (text: string): string => `      - { section: plan, text: "${text}" }\n`;
+    expect(lint(r, c(note('B12 1000 mcg IM ordered. Pt refused.'))).map((f) => f.message)).toEqual(['B12 1000 mcg IM ordered. Pt refused']);
+    expect(lint(r, c(note('B12 1000 mcg IM. Given: No.'))).map((f) => f.message)).toEqual(['B12 1000 mcg IM. Given: No']);
+    // The sentence before, past a blank line.
+    expect(fires(r, c(note('B12 1000 mcg IM ordered.\\n\\nPt refused.')))).toBe(true);
+    // Not a mention with words of its own around it: that sentence says what was refused.
+    expect(fires(r, c(note('B12 1000 mcg IM ordered. Pt refused labs.')))).toBe(false);
+    // Not an answer to a sentence that names none of the near words, or one of the apart words.
+    expect(fires(r, c(note('Flu vaccine offered. Pt refused. B12 1000 mcg IM given.')))).toBe(false);
+    expect(fires(r, c(note('B12 level ordered. Pt refused.')))).toBe(false);
+    // Not a first sentence, which answers nothing.
+    expect(fires(r, c(note('Pt refused. B12 1000 mcg IM given.')))).toBe(false);
+    expect(rulesetProblems(rule('encounter', '{ text: { terms: [pt refused], alone: true } }'))).toEqual([
+      expect.stringContaining('`alone` needs `near`'),
+    ]);
+  });
   test("within reads the notes of the window around the subject's date; direction: before or after only on that side", () => {
     const c3 = chart(`encounters:
   - { id: E1, date: 2026-09-01, notes: [{ section: plan, text: Fatigue. }] }

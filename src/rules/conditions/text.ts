@@ -5,7 +5,7 @@ import { ASSERTIONS, type Assertion } from '../context.js';
 import { windowAround, type Direction } from '../duration.js';
 import { noteEvidence } from '../evidence.js';
 import { keeps, sectionsOption } from '../sections.js';
-import type { TermFinder, TermHit } from '../terms.js';
+import { excerpt, type TermFinder, type TermHit } from '../terms.js';
 import type { ConditionModule, EvidenceRef, Outcome, Scope } from '../types.js';
 
 interface Options {
@@ -20,6 +20,7 @@ interface Options {
   near?: unknown;
   apart?: unknown;
   except?: unknown;
+  alone?: boolean;
 }
 
 const NONE: readonly TermHit[] = [];
@@ -38,6 +39,78 @@ function wantedOf(o: Options): Set<Assertion> {
 function overlapsAny(others: readonly TermHit[], h: TermHit): boolean {
   const x = others[firstWhere(others, (o) => o.index + o.length > h.index)];
   return x !== undefined && x.index < h.index + h.length;
+}
+
+/** A letter or a digit, in any script. */
+const WORDY = /[\p{L}\p{N}]/u;
+
+/** Whether a mention is the whole of its sentence, but for punctuation and white space ("Pt refused."). */
+function isWholeSentence(text: string, h: TermHit): boolean {
+  return !WORDY.test(text.slice(h.sentence[0], h.index)) && !WORDY.test(text.slice(h.index + h.length, h.sentence[1]));
+}
+
+/**
+ * The sentence a sentence starting at `start` answers, if one of `nearHits` stands in it: the last
+ * sentence before it with a letter or a digit (blank lines and bare marks between them are passed).
+ */
+function answeredSentence(text: string, nearHits: readonly TermHit[], start: number): readonly [number, number] | undefined {
+  let best: readonly [number, number] | undefined;
+  for (const n of nearHits) {
+    if (n.sentence[1] >= start) break;
+    best = n.sentence;
+  }
+  return best && !WORDY.test(text.slice(best[1], start)) ? best : undefined;
+}
+
+/**
+ * The first of `hits` that `own` keeps and that is the whole of its sentence, answering a sentence
+ * with one of `nearHits` and none of `aside` (`alone: true`); quoted with the sentence it answers:
+ * "...1000 mcg IM ordered. Pt refused", not "Pt refused".
+ */
+function answeringHit(
+  text: string,
+  hits: readonly TermHit[],
+  own: (h: TermHit) => boolean,
+  nearHits: readonly TermHit[],
+  aside: readonly TermHit[],
+): TermHit | undefined {
+  for (const h of hits) {
+    if (!own(h) || !isWholeSentence(text, h)) continue;
+    const answered = answeredSentence(text, nearHits, h.sentence[0]);
+    if (answered === undefined || anyWithin(aside, answered[0], answered[1])) continue;
+    return withExcerpt(h, excerpt(text, h.index, h.length, answered[0], h.sentence[1]));
+  }
+  return undefined;
+}
+
+/** The sentences (by start) of a note that mention one of the words. */
+function sentencesWith(m: TermFinder, note: { text: string; section: string }): Set<number> {
+  return new Set(m.find(note.text, note.section).map((h) => h.sentence[0]));
+}
+
+/** Options that need another, or say the same as another. */
+function checkOptions(o: Options, cc: Parameters<ConditionModule<Options>['compile']>[1]): void {
+  if (o.terms === undefined && o.about === undefined)
+    cc.error(cc.path, '`text` needs `terms`, or `about` to look for the subject diagnosis');
+  if (o.negated !== undefined && o.assertion !== undefined)
+    cc.error([...cc.path, 'negated'], '`negated` and `assertion` say the same thing: keep `assertion`');
+  if (o.direction !== undefined && o.within === undefined)
+    cc.error([...cc.path, 'direction'], '`direction` needs `within`: the window it places');
+  if (o.alone === true && o.near === undefined)
+    cc.error([...cc.path, 'alone'], '`alone` needs `near`: the words the sentence it answers names');
+}
+
+/** A mention quoted otherwise. */
+function withExcerpt(h: TermHit, shown: string): TermHit {
+  return {
+    term: h.term,
+    assertion: h.assertion,
+    negated: h.negated,
+    index: h.index,
+    length: h.length,
+    sentence: h.sentence,
+    excerpt: shown,
+  };
 }
 
 export const text: ConditionModule<Options> = {
@@ -84,6 +157,11 @@ export const text: ConditionModule<Options> = {
       description:
         'Only mentions whose clause (between commas, semicolons, brackets or "and") holds none of these terms ("daily" is a loading schedule only where its clause names no oral route: "vitamin B12 1000 mcg by mouth daily"; "IM weekly x4, then transition to oral B12" is one).',
     },
+    alone: {
+      type: 'boolean',
+      description:
+        'Only mentions that are the whole of their sentence ("Pt refused.", "Given: No."): such a sentence answers the one before it, so `near` (which it needs) and `apart` read that sentence, the last one before it in the note with a letter or a digit ("Cyanocobalamin 1000 mcg IM ordered. Pt refused.").',
+    },
     except: {
       type: 'terms',
       description:
@@ -96,14 +174,10 @@ export const text: ConditionModule<Options> = {
     const apart = o.apart !== undefined ? cc.terms(o.apart, [...cc.path, 'apart']) : undefined;
     const except = o.except !== undefined ? cc.terms(o.except, [...cc.path, 'except']) : undefined;
     const about = o.about !== undefined ? cc.mentions(o.about, [...cc.path, 'about']) : undefined;
-    if (o.terms === undefined && o.about === undefined)
-      cc.error(cc.path, '`text` needs `terms`, or `about` to look for the subject diagnosis');
-    if (o.negated !== undefined && o.assertion !== undefined)
-      cc.error([...cc.path, 'negated'], '`negated` and `assertion` say the same thing: keep `assertion`');
+    checkOptions(o, cc);
+    const alone = o.alone === true;
     const partOf = sectionsOption(o.sections, cc.context);
     const within = o.within !== undefined ? cc.duration(o.within, [...cc.path, 'within']) : undefined;
-    if (o.direction !== undefined && o.within === undefined)
-      cc.error([...cc.path, 'direction'], '`direction` needs `within`: the window it places');
     const direction = o.direction ?? 'around';
     const wanted = wantedOf(o);
     const encountersOf = (scope: Scope): readonly Encounter[] => {
@@ -113,9 +187,6 @@ export const text: ConditionModule<Options> = {
       }
       return o.scope === 'chart' || !scope.encounter ? scope.chart.encounters : [scope.encounter];
     };
-    /** The sentences (by start) of a note that mention one of the words. */
-    const sentencesWith = (m: TermFinder, note: { text: string; section: string }): Set<number> =>
-      new Set(m.find(note.text, note.section).map((h) => h.sentence[0]));
     // The outcome depends only on the notes read and the words looked for: kept for the last of
     // them, since the claim lines of an encounter come one after another and each would read all
     // of its notes again (a thousand lines and a thousand notes took seconds).
@@ -144,18 +215,22 @@ export const text: ConditionModule<Options> = {
           const hits = words.find(note.text, note.section);
           if (hits.length === 0) continue;
           const aboutD = matcher && self ? sentencesWith(self, note) : undefined;
-          const nearBy = near ? sentencesWith(near, note) : undefined;
           const inside = except ? except.find(note.text, note.section) : NONE;
           const aside = apart ? apart.find(note.text, note.section) : NONE;
-          const hit = hits.find(
-            (h) =>
-              wanted.has(h.assertion) &&
-              keeps(part, h.index) &&
-              (!aboutD || aboutD.has(h.sentence[0])) &&
-              (!nearBy || nearBy.has(h.sentence[0])) &&
-              !overlapsAny(inside, h) &&
-              (aside.length === 0 || !anyWithin(aside, ...clauseBounds(note.text, h.sentence, h.index, h.index + h.length))),
-          );
+          const own = (h: TermHit): boolean =>
+            wanted.has(h.assertion) && keeps(part, h.index) && (!aboutD || aboutD.has(h.sentence[0])) && !overlapsAny(inside, h);
+          let hit: TermHit | undefined;
+          if (alone) {
+            hit = answeringHit(note.text, hits, own, near!.find(note.text, note.section), aside);
+          } else {
+            const nearBy = near ? sentencesWith(near, note) : undefined;
+            hit = hits.find(
+              (h) =>
+                own(h) &&
+                (!nearBy || nearBy.has(h.sentence[0])) &&
+                (aside.length === 0 || !anyWithin(aside, ...clauseBounds(note.text, h.sentence, h.index, h.index + h.length))),
+            );
+          }
           if (!hit) continue;
           evidence.push(noteEvidence(note, hit));
           first ??= hit;
