@@ -501,6 +501,17 @@ describe('J3420 lines: re-point instead of code again, the iron pathway, premedi
     expect(lintCatalog('b12-injection-unsupported-dx.quiet.yaml').filter((x) => x.chartId === 'UNSUP-Q-DOCUMENTED-CODED')).toEqual([]);
   });
 
+  test("a deficiency stated against a normal, untreated B12: validated with the provider, not coded on the note's word", () => {
+    const f = one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F-TEACHING-NORMAL-B12');
+    expect(f.message).toContain(
+      "but the chart's latest B12 result, 610 pg/mL on 2026-10-29, is normal with no B12 therapy before it: query the provider whether the patient has the deficiency (clinical validation)",
+    );
+    expect(f.message).not.toContain('needs no question');
+    // The question asked open: no option is supported by a low result.
+    expect(f.query?.options).toEqual([]);
+    expect(f.query?.question).toContain('what condition is the vitamin B12 therapy treating?');
+  });
+
   test('a line with no diagnosis says so, without "none of which"', () => {
     const f = one('b12-injection-unsupported-dx.fires.yaml', 'b12-injection-unsupported-dx', 'UNSUP-F4');
     expect(f.message).toMatch(/^J3420 is linked to no diagnosis\. Link the documented reason/);

@@ -24,7 +24,7 @@ function without(
   kind: 'list' | 'cue',
   name: string,
   entry: string,
-  part?: 'before' | 'after' | 'rightBefore' | 'overlapping' | 'sections' | 'termination',
+  part?: 'before' | 'after' | 'rightBefore' | 'rightAfter' | 'overlapping' | 'sections' | 'termination',
 ): ContextConfig {
   if (kind === 'list') {
     const key = name as 'pseudo' | 'termination' | 'headings';
@@ -62,6 +62,7 @@ function probes(name: string, part: string, cue: string): { text: string; sectio
   }
   if (part === 'sections') return [{ text: `${c}:\nbleeding.` }, { text: 'bleeding.', section: cue }];
   if (part === 'rightBefore') return [{ text: `${c} bleeding.` }];
+  if (part === 'rightAfter') return [{ text: `bleeding ${c}.` }];
   // A cue that begins inside the mention: its first word is the term's last ("bleeding low normal"
   // read with the term "bleeding low").
   if (part === 'overlapping') return [{ text: `bleeding ${c}.`, term: `bleeding ${c.split(' ')[0]}` }];
@@ -72,7 +73,7 @@ function probes(name: string, part: string, cue: string): { text: string; sectio
 
 describe('every cue of the built-in context decides a reading that is different without it', () => {
   for (const name of CUE_CATEGORIES) {
-    for (const part of ['before', 'after', 'rightBefore', 'overlapping', 'sections', 'termination'] as const) {
+    for (const part of ['before', 'after', 'rightBefore', 'rightAfter', 'overlapping', 'sections', 'termination'] as const) {
       const entries = base.categories[name][part] ?? [];
       if (entries.length === 0) continue;
       test.each(entries.map((e) => [e]))(`${name}.${part}: %s`, (cue) => {
@@ -531,6 +532,19 @@ describe('every cue of the built-in context decides a reading that is different 
     expect(
       read(['b12 low'], 'Abnormal: B12 low    Normal: TSH. Abnormal labs: B12 low\tNormal labs: CBC. B12 low  normal folate.'),
     ).toEqual(['B12 low:affirmed', 'B12 low:affirmed', 'B12 low:affirmed']);
+  });
+
+  test('right-after cues qualify only the mention right before them, nothing but spaces between', () => {
+    const read = (terms: string[], text: string): string[] =>
+      new TermMatcher(terms, builtinContext()).find(text, 'assessment').map((h) => `${h.term}:${h.assertion}`);
+    // A coder's review (rev35): a prevention named right after what it prevents.
+    expect(read(['b12 deficiency'], 'S/p sleeve gastrectomy. B12 deficiency prophylaxis per ASMBS guidelines.')).toEqual([
+      'B12 deficiency:hypothetical',
+    ]);
+    expect(read(['b12 deficiency'], 'B12 deficiency surveillance yearly on metformin.')).toEqual(['B12 deficiency:hypothetical']);
+    // Not a mention further before it, nor one across a line's end.
+    expect(read(['hematochezia'], 'Hematochezia on enoxaparin DVT prophylaxis.')).toEqual(['Hematochezia:affirmed']);
+    expect(read(['b12 deficiency'], 'B12 deficiency\nProphylaxis: DVT, enoxaparin.')).toEqual(['B12 deficiency:affirmed']);
   });
 
   test("a template's item answered after its colon, where the answer is whole", () => {

@@ -639,6 +639,11 @@ function rulesetDefs(): Record<string, Schema> {
           description:
             'Cues that qualify only the mention written right after them, nothing but spaces between ("came off" in "came off metformin in May"; "came off aspirin because of melena" leaves the melena as it was).',
         },
+        'right-after': {
+          ...ref('context-list'),
+          description:
+            'Cues that qualify only the mention written right before them, nothing but spaces between ("prophylaxis" in "B12 deficiency prophylaxis"; "hematochezia on enoxaparin DVT prophylaxis" leaves the hematochezia as it was).',
+        },
         overlapping: {
           ...ref('context-list'),
           description:

@@ -280,6 +280,7 @@ function contextConfig(defs: Definitions): ContextConfig {
         before: list(`${c}.before`),
         after: list(`${c}.after`),
         rightBefore: list(`${c}.right-before`),
+        rightAfter: list(`${c}.right-after`),
         overlapping: list(`${c}.overlapping`),
         sections: list(`${c}.sections`),
         termination: list(`${c}.termination`),

@@ -55,6 +55,12 @@ export interface CueLists {
    */
   rightBefore?: readonly string[];
   /**
+   * Cues that qualify only the mention written right before them, nothing but spaces between:
+   * "prophylaxis" after "B12 deficiency" ("B12 deficiency prophylaxis"; "hematochezia on
+   * enoxaparin DVT prophylaxis" leaves the hematochezia as it was).
+   */
+  rightAfter?: readonly string[];
+  /**
    * Cues that begin inside a mention and reread its end: "low normal" after the term "B12 low"
    * ("B12 low normal at 310"; not "B12 deficiency low-normal B12 262").
    */
@@ -193,10 +199,26 @@ interface Role {
   list?: boolean;
   /** A cue that qualifies only the mention it joins (`CueLists.rightBefore`, `CueLists.overlapping`). */
   joined?: boolean;
+  /** An after-cue that qualifies only the mention right before it, nothing but spaces between (`CueLists.rightAfter`). */
+  tight?: boolean;
   /** An after-cue that says what became of a condition (`CueLists.statuses`). */
   status?: boolean;
   /** An after-cue that qualifies only as a clause of its own (`CueLists.alone`). */
   alone?: boolean;
+}
+
+/** Whether two roles of one phrase are the same role (a phrase listed twice keeps one). */
+function sameRole(r: Role, role: Role): boolean {
+  return (
+    r.cat === role.cat &&
+    r.dir === role.dir &&
+    !r.plan === !role.plan &&
+    !r.list === !role.list &&
+    !r.joined === !role.joined &&
+    !r.tight === !role.tight &&
+    !r.status === !role.status &&
+    !r.alone === !role.alone
+  );
 }
 
 interface Cue {
@@ -354,15 +376,7 @@ export class CompiledContext {
         return;
       }
       const list = this.roles.get(key) ?? [];
-      const same = (r: Role): boolean =>
-        r.cat === role.cat &&
-        r.dir === role.dir &&
-        !r.plan === !role.plan &&
-        !r.list === !role.list &&
-        !r.joined === !role.joined &&
-        !r.status === !role.status &&
-        !r.alone === !role.alone;
-      if (!list.some(same)) list.push(role);
+      if (!list.some((r) => sameRole(r, role))) list.push(role);
       this.roles.set(key, list);
     };
     CUE_CATEGORIES.forEach((name, cat) => {
@@ -376,6 +390,7 @@ export class CompiledContext {
         add(p, { cat, dir: Dir.Backward, ...(statuses.has(key) && { status: true }), ...(alone.has(key) && { alone: true }) });
       }
       for (const p of lists.rightBefore ?? []) add(p, { cat, dir: Dir.Forward, joined: true });
+      for (const p of lists.rightAfter ?? []) add(p, { cat, dir: Dir.Backward, tight: true });
       for (const p of lists.overlapping ?? []) add(p, { cat, dir: Dir.Backward, joined: true });
       for (const h of lists.sections) this.headingCat.set(sectionKey(h), cat);
       for (const p of lists.termination) add(p, { cat, dir: Dir.Termination });
@@ -765,8 +780,14 @@ export class CompiledContext {
       for (const role of roles) {
         // A joined cue is written as one phrase, its words one space or hyphen apart: not across a
         // line's end, a column gap or a spaced dash ("B12 low\n- Normal TSH", "B12 low    Normal: TSH").
-        if (role.joined && !ONE_PHRASE.test(match)) continue;
-        raw.push({ start: index, end: index + match.length, role, tight: role.joined === true, joined: role.joined });
+        if ((role.joined || role.tight) && !ONE_PHRASE.test(match)) continue;
+        raw.push({
+          start: index,
+          end: index + match.length,
+          role,
+          tight: role.joined === true || role.tight === true,
+          joined: role.joined,
+        });
       }
     });
     if (marks && marks.length > 0) {

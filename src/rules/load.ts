@@ -437,6 +437,7 @@ function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems
         'before',
         'after',
         'right-before',
+        'right-after',
         'overlapping',
         'sections',
         'termination',
