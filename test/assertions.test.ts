@@ -76,6 +76,19 @@ describe('scope', () => {
     expect(read('No D51.0 or bleeding noted.', 'bleeding')).toEqual(['negated']);
   });
 
+  test('a genus written by its initial does not end the sentence: "H. pylori"; a period after a longer word, or before a short or capitalised word, does', () => {
+    // One sentence: the denial before "H." reaches the gastritis after it (a coder's review, rev35).
+    expect(read('No H. pylori gastritis.', 'gastritis')).toEqual(['negated']);
+    const m = new TermMatcher(['atrophic gastritis'], context);
+    expect(m.find('B12 deficiency anemia due to atrophic gastritis (H. pylori negative). IF Ab negative.')[0]!.excerpt).toBe(
+      'B12 deficiency anemia due to atrophic gastritis (H. pylori negative)',
+    );
+    // Two sentences: a word of two letters after it ("pt"), a capital ending a longer word, or a capital word after it.
+    expect(read('No vitamin D. pt reports bleeding.', 'bleeding')).toEqual(['affirmed']);
+    expect(read('No IgA. bleeding since May.', 'bleeding')).toEqual(['affirmed']);
+    expect(read('No hepatitis B. Bleeding since May.', 'bleeding')).toEqual(['affirmed']);
+  });
+
   test('pseudo-cues negate nothing', () => {
     expect(read('No change in bleeding pattern.', 'bleeding')).toEqual(['affirmed']);
     expect(read('Gram negative rods; bleeding from the line site.', 'bleeding')).toEqual(['affirmed']);

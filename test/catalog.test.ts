@@ -203,6 +203,15 @@ describe('the words providers write, and what each code states', () => {
     expect(f!.message).toContain('query the provider');
   });
 
+  test("another person's condition: a family history for a blood relative's, each code by its kind, none for a spouse's", () => {
+    const [spouse] = find('b12-deficiency-undocumented.fires.yaml', 'b12-deficiency-undocumented', 'B12U-F-SPOUSE');
+    expect(spouse!.message).toContain(
+      "The notes name it as another person's (\"Accompanies her husband, who has B12 deficiency and gets monthly injections\"), not the patient's: a blood relative's is a family history (Z83.2 for a blood disease such as pernicious anemia, Z83.49 for a deficiency without anemia), coded only if the provider documents it so; a spouse's, a partner's or a friend's is not coded.",
+    );
+    const [sister] = find('b12-deficiency-undocumented.fires.yaml', 'b12-deficiency-undocumented', 'B12U-F-SISTER-PA');
+    expect(sister!.message).toContain('The notes name it as another person\'s ("Sister has pernicious anemia on monthly shots")');
+  });
+
   test('E53.8 is never called vitamin B12 deficiency: its message names every deficiency it codes', () => {
     const [f] = find('b12-deficiency-undocumented.fires.yaml', 'b12-deficiency-undocumented', 'B12U-F5');
     expect(f!.message).toContain('a deficiency E53.8 codes (vitamin B12, folate, biotin or pantothenic acid deficiency)');

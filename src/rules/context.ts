@@ -1248,7 +1248,19 @@ function isBoundary(text: string, i: number): boolean {
   const next = text[i + 1];
   const prev = text[i - 1];
   // A period inside a number or a code (D51.0, 1.5) does not end a sentence.
-  return !(next !== undefined && /[0-9A-Za-z]/.test(next) && prev !== undefined && /[0-9A-Za-z]/.test(prev));
+  if (next !== undefined && /[0-9A-Za-z]/.test(next) && prev !== undefined && /[0-9A-Za-z]/.test(prev)) return false;
+  return !initialBefore(text, i);
+}
+
+/**
+ * Whether the period at `i` ends a capital's initial that a word in lower case follows, one space
+ * apart: a genus written by its initial ("H. pylori gastritis", "E. coli", "C. diff"; a coder's
+ * review, rev35, where "H." ended the sentence and cut the cause from a query's quote). Not a
+ * word of two letters after it ("Vitamin D. pt to recheck"), nor a capital that ends a word ("IgA. pt").
+ */
+function initialBefore(text: string, i: number): boolean {
+  if (i < 1 || !/[A-Z]/.test(text[i - 1]!) || (i >= 2 && /[0-9A-Za-z]/.test(text[i - 2]!))) return false;
+  return text[i + 1] === ' ' && /^[a-z]{3}/.test(text.slice(i + 2, i + 5));
 }
 
 /** Sentences end at . ! ? ; or a line break (not a period inside D51.0 or 1.5), and after a heading's colon. */
