@@ -594,7 +594,15 @@ describe('doses written as a volume with its concentration, and the configured i
       'UNITS-F-GIVEN-AT-HER-HOME',
       'UNITS-F-AT-PCP-OFFICE',
       'UNITS-F-MAR-THOUSANDS', // "1,000 mcg/mL injection 1,000 mcg": a thousands separator is no stop
+      'UNITS-F-TWO-LINES-ONE-DOSE', // once, for its two lines
     ]);
+    expect(f[f.length - 1]!.message).toContain(
+      'J3420 is billed with 2 unit(s) on 2 lines of this encounter, but the documented dose of 1000 mcg, written in the notes',
+    );
+    expect(f[f.length - 1]!.message).toContain(
+      'Correct the units: one dose is billed on one line, unless the record documents a dose for each.',
+    );
+    expect(f[f.length - 1]!.pointer).toBe('/encounters/0/services/1');
     expect(f[2]!.message).toBe(
       'J3420 is billed with 2 unit(s), but the documented dose of 1 mL of 1000 mcg/mL (1000 mcg) is 1 unit(s) of J3420 (up to 1000 mcg each). Correct the units.',
     );

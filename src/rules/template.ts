@@ -85,7 +85,7 @@ export const MEMBERS: Readonly<Record<string, readonly string[]>> = {
   medication: ['name', 'term'],
   pair: ['other', 'note', 'until', 'from'],
   mention: ['term', 'excerpt', 'assertion', 'code', 'name', 'note'],
-  dose: ['expected', 'written', 'units', 'amount', 'note', 'per'],
+  dose: ['expected', 'written', 'units', 'lines', 'amount', 'note', 'per'],
   subcodes: ['list'],
   measure: ['amount', 'excerpt', 'term'],
 };

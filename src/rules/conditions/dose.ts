@@ -360,7 +360,7 @@ const HEADING_LINE = 120;
 export const dose: ConditionModule<Options> = {
   kind: 'dose',
   description:
-    "Compares the service's billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. The dose is the line's own, a mass or a volume with its concentration (1 mL of 1000 mcg/mL is 1000 mcg); with `notes`, a line without one takes the first dose the encounter's notes write after one of those words in the same sentence, unless it was taken another way (`except`) or a medication list names it (`listed`). A service without a documented dose never holds.",
+    "Compares the service's billed units with its documented dose in billing units: ceil(dose / per). Holds (with `matches: false`, the default) when they differ. The dose is the line's own, a mass or a volume with its concentration (1 mL of 1000 mcg/mL is 1000 mcg); with `notes`, a line without one takes the first dose the encounter's notes write after one of those words in the same sentence, unless it was taken another way (`except`) or a medication list names it (`listed`); the encounter's lines of that code and date with no dose of their own bill that one dose together (their units summed), asked at the last of them. A service without a documented dose never holds.",
   options: {
     per: { type: 'number', required: true, description: 'The amount one billing unit covers (J3420: 1000).' },
     unit: { type: 'string', required: true, description: 'The unit of `per` (mcg).' },
@@ -466,7 +466,16 @@ export const dose: ConditionModule<Options> = {
       const ug = micrograms(d);
       if (ug === undefined) return null;
       const expected = Math.max(1, Math.ceil(ug / (o.per * perUnit) - 1e-9));
-      if ((s.units === expected) !== wantMatch) return null;
+      // The notes' dose is the visit's: its lines of this code with no dose of their own bill it
+      // together ("Cyanocobalamin 1000 mcg IM given" on two J3420 lines of 1 unit each is 2 units
+      // for a 1,000 mcg dose; a coder's review, rev35): those of its date (a stay's lines are its
+      // days' doses). Compared once, at the last of those lines.
+      const group =
+        fromNote && scope.encounter ? scope.encounter.services.filter((x) => x.code === s.code && x.date === s.date && !x.dose) : [s];
+      if (group[group.length - 1] !== s) return null;
+      let units = 0;
+      for (const x of group) units += x.units;
+      if ((units === expected) !== wantMatch) return null;
       const evidence: EvidenceRef[] = [serviceEvidence(s)];
       if (fromNote) evidence.push(noteEvidence(fromNote.note, fromNote.hit));
       const amount = Math.round((ug / perUnit) * 1000) / 1000;
@@ -475,7 +484,8 @@ export const dose: ConditionModule<Options> = {
         bindings: {
           'dose.expected': expected,
           'dose.written': formatDose(d),
-          'dose.units': s.units,
+          'dose.units': units,
+          'dose.lines': group.length > 1 ? group.length : '',
           'dose.amount': d.concentration ? `${amount} ${o.unit}` : '',
           'dose.note': fromNote ? fromNote.hit.excerpt : '',
           'dose.per': `${o.per} ${o.unit}`,
