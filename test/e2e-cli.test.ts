@@ -456,7 +456,7 @@ describe('subcommands', () => {
     expect(r.stdout).toMatch(
       /^b12-injection-blood-loss-dx +error +B12 injection justified only by an iron-pathway anemia \(blood loss or iron deficiency\)$/m,
     );
-    expect(r.stdout.split('\n').filter((l) => /^[a-z0-9-]+ +(error|warning|info|off) /.test(l))).toHaveLength(34);
+    expect(r.stdout.split('\n').filter((l) => /^[a-z0-9-]+ +(error|warning|info|off) /.test(l))).toHaveLength(35);
     expect(r.stdout).toMatch(/^diagnosis-not-current +warning +A ruled-out or resolved diagnosis is coded as current$/m);
     expect(r.stdout).toMatch(/^b12-drug-code-mismatch +warning +J3420 billed for a B12 other than cyanocobalamin$/m);
     expect(r.stdout).toMatch(/^injection-billed-on-telehealth +warning +An injection billed on a telehealth encounter$/m);
