@@ -541,7 +541,13 @@ describe('every cue of the built-in context decides a reading that is different 
     expect(read(['b12 deficiency'], 'S/p sleeve gastrectomy. B12 deficiency prophylaxis per ASMBS guidelines.')).toEqual([
       'B12 deficiency:hypothetical',
     ]);
-    expect(read(['b12 deficiency'], 'B12 deficiency surveillance yearly on metformin.')).toEqual(['B12 deficiency:hypothetical']);
+    expect(read(['sleeve gastrectomy'], 'Morbid obesity. Sleeve gastrectomy being considered.')).toEqual([
+      'Sleeve gastrectomy:hypothetical',
+    ]);
+    // A second review (rev36): a known condition watched, a replacement weighed, a revision weighed.
+    expect(read(['pernicious anemia'], 'Pernicious anemia surveillance EGD due 2027.')).toEqual(['Pernicious anemia:affirmed']);
+    expect(read(['b12 deficiency'], 'B12 deficiency with oral replacement being considered.')).toEqual(['B12 deficiency:affirmed']);
+    expect(read(['gastric bypass'], 'Gastric bypass revision being considered.')).toEqual(['Gastric bypass:affirmed']);
     // Not a mention further before it, nor one across a line's end.
     expect(read(['hematochezia'], 'Hematochezia on enoxaparin DVT prophylaxis.')).toEqual(['Hematochezia:affirmed']);
     expect(read(['b12 deficiency'], 'B12 deficiency\nProphylaxis: DVT, enoxaparin.')).toEqual(['B12 deficiency:affirmed']);

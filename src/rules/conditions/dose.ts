@@ -1,4 +1,4 @@
-import type { Dose, Note } from '../../chart/model.js';
+import type { Dose, Note, Service } from '../../chart/model.js';
 import { findDose, formatDose } from '../../chart/dose.js';
 import { normalizeUnit } from '../../chart/units.js';
 import { noteEvidence, serviceEvidence } from '../evidence.js';
@@ -357,6 +357,49 @@ function lineEndsInColon(text: string, i: number): boolean {
 /** How long a heading's line may be, in characters. */
 const HEADING_LINE = 120;
 
+/** The lines of a visit that bill the notes' one dose together: their units and their number. */
+interface DoseGroup {
+  units: number;
+  lines: number;
+}
+
+/**
+ * An encounter's lines with no dose of their own, by code and date, each group keyed by its last
+ * line (the one its finding is reported at; the others map to nothing).
+ */
+function notesDoseGroups(services: readonly Service[]): Map<Service, DoseGroup> {
+  const byKey = new Map<string, { last: Service; group: DoseGroup }>();
+  for (const x of services) {
+    if (x.dose) continue;
+    const key = `${x.code}\u0000${x.date}`;
+    const g = byKey.get(key);
+    if (g) {
+      g.last = x;
+      g.group.units += x.units;
+      g.group.lines++;
+    } else byKey.set(key, { last: x, group: { units: x.units, lines: 1 } });
+  }
+  const byLast = new Map<Service, DoseGroup>();
+  for (const { last, group } of byKey.values()) byLast.set(last, group);
+  return byLast;
+}
+
+/**
+ * notesDoseGroups, made once per encounter's lines (a thousand lines cost one pass, not a pass
+ * each): kept for the lines last asked about, since an encounter's lines come one after another.
+ */
+function lastGroups(): (services: readonly Service[]) => Map<Service, DoseGroup> {
+  let last: readonly Service[] | undefined;
+  let groups = new Map<Service, DoseGroup>();
+  return (services) => {
+    if (services !== last) {
+      last = services;
+      groups = notesDoseGroups(services);
+    }
+    return groups;
+  };
+}
+
 export const dose: ConditionModule<Options> = {
   kind: 'dose',
   description:
@@ -445,6 +488,7 @@ export const dose: ConditionModule<Options> = {
     // Kept for the encounter last asked about (its lines come one after another).
     let lastNotes: readonly Note[] | undefined;
     let lastFound: ReturnType<typeof doseInNotes> | null = null;
+    const groupsOf = lastGroups();
     return (scope) => {
       const s = scope.service;
       if (!s || perUnit === undefined) return null;
@@ -470,11 +514,14 @@ export const dose: ConditionModule<Options> = {
       // together ("Cyanocobalamin 1000 mcg IM given" on two J3420 lines of 1 unit each is 2 units
       // for a 1,000 mcg dose; a coder's review, rev35): those of its date (a stay's lines are its
       // days' doses). Compared once, at the last of those lines.
-      const group =
-        fromNote && scope.encounter ? scope.encounter.services.filter((x) => x.code === s.code && x.date === s.date && !x.dose) : [s];
-      if (group[group.length - 1] !== s) return null;
-      let units = 0;
-      for (const x of group) units += x.units;
+      let units = s.units;
+      let lines = 1;
+      if (fromNote && scope.encounter) {
+        const group = groupsOf(scope.encounter.services).get(s);
+        if (!group) return null;
+        units = group.units;
+        lines = group.lines;
+      }
       if ((units === expected) !== wantMatch) return null;
       const evidence: EvidenceRef[] = [serviceEvidence(s)];
       if (fromNote) evidence.push(noteEvidence(fromNote.note, fromNote.hit));
@@ -485,7 +532,7 @@ export const dose: ConditionModule<Options> = {
           'dose.expected': expected,
           'dose.written': formatDose(d),
           'dose.units': units,
-          'dose.lines': group.length > 1 ? group.length : '',
+          'dose.lines': lines > 1 ? lines : '',
           'dose.amount': d.concentration ? `${amount} ${o.unit}` : '',
           'dose.note': fromNote ? fromNote.hit.excerpt : '',
           'dose.per': `${o.per} ${o.unit}`,
