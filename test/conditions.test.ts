@@ -259,6 +259,9 @@ describe('text', () => {
     // Not an answer to a sentence that names none of the near words, or one of the apart words.
     expect(fires(r, c(note('Flu vaccine offered. Pt refused. B12 1000 mcg IM given.')))).toBe(false);
     expect(fires(r, c(note('B12 level ordered. Pt refused.')))).toBe(false);
+    // An answer that opens its sentence before a dash or a colon and its reason; not a reason that names an apart word.
+    expect(fires(r, c(note('B12 1000 mcg IM ordered. Pt refused - states she feels fine.')))).toBe(true);
+    expect(fires(r, c(note('B12 1000 mcg IM ordered. Pt refused - level too high.')))).toBe(false);
     // Not a first sentence, which answers nothing.
     expect(fires(r, c(note('Pt refused. B12 1000 mcg IM given.')))).toBe(false);
     expect(rulesetProblems(rule('encounter', '{ text: { terms: [pt refused], alone: true } }'))).toEqual([

@@ -44,10 +44,18 @@ function overlapsAny(others: readonly TermHit[], h: TermHit): boolean {
 /** A letter or a digit, in any script. */
 const WORDY = /[\p{L}\p{N}]/u;
 
-/** Whether a mention is the whole of its sentence, but for punctuation and white space ("Pt refused."). */
+/**
+ * Whether a mention is the whole of its sentence, but for punctuation and white space ("Pt
+ * refused."), or opens it before a dash or a colon and its reason ("Held - pt febrile").
+ */
 function isWholeSentence(text: string, h: TermHit): boolean {
-  return !WORDY.test(text.slice(h.sentence[0], h.index)) && !WORDY.test(text.slice(h.index + h.length, h.sentence[1]));
+  if (WORDY.test(text.slice(h.sentence[0], h.index))) return false;
+  const rest = text.slice(h.index + h.length, h.sentence[1]);
+  return !WORDY.test(rest) || GIVES_REASON.test(rest);
 }
+
+/** A dash or a colon after an answer, then its reason: "Held - pt febrile, reschedule next week". */
+const GIVES_REASON = /^[ \t]*[-\u2013\u2014:][ \t]/;
 
 /**
  * The sentence a sentence starting at `start` answers, if one of `nearHits` stands in it: the last
@@ -78,6 +86,8 @@ function answeringHit(
     if (!own(h) || !isWholeSentence(text, h)) continue;
     const answered = answeredSentence(text, nearHits, h.sentence[0]);
     if (answered === undefined || anyWithin(aside, answered[0], answered[1])) continue;
+    // Nor a reason that names one of `apart`'s words: "Declined - flu vaccine".
+    if (anyWithin(aside, h.index + h.length, h.sentence[1])) continue;
     return withExcerpt(h, excerpt(text, h.index, h.length, answered[0], h.sentence[1]));
   }
   return undefined;
@@ -160,7 +170,7 @@ export const text: ConditionModule<Options> = {
     alone: {
       type: 'boolean',
       description:
-        'Only mentions that are the whole of their sentence ("Pt refused.", "Given: No."): such a sentence answers the one before it, so `near` (which it needs) and `apart` read that sentence, the last one before it in the note with a letter or a digit ("Cyanocobalamin 1000 mcg IM ordered. Pt refused.").',
+        'Only mentions that are the whole of their sentence ("Pt refused.", "Given: No."), or open it before a dash or a colon and a reason ("Held - pt febrile"): such a sentence answers the one before it, so `near` (which it needs) and `apart` read that sentence, the last one before it in the note with a letter or a digit ("Cyanocobalamin 1000 mcg IM ordered. Pt refused."); `apart` reads the reason too.',
     },
     except: {
       type: 'terms',
