@@ -117,6 +117,50 @@ describe('sections', () => {
   });
 });
 
+describe('the patient named with a relative (`together:` patient cues)', () => {
+  test.each<[string, Assertion]>([
+    ['Both she and her mother have celiac disease.', 'affirmed'],
+    ['Both she and her older sister have celiac disease.', 'affirmed'],
+    ['Celiac disease diagnosed in son first, then in pt.', 'affirmed'],
+    ['Celiac disease in her mother and in pt.', 'affirmed'],
+    ['FH: Both she and her mother have celiac disease.', 'affirmed'],
+    // Whatever else reaches the mention still reads.
+    ['Both she and her mother deny celiac disease.', 'negated'],
+  ])('%s: %s', (text, want) => {
+    expect(read(text, 'celiac disease')).toEqual([want]);
+  });
+
+  test.each([
+    // A family cue that is no relative named beside the patient.
+    'Both she and her mother have a family history of celiac disease.',
+    "Both she and her husband worry about her father's celiac disease.",
+    // The patient named beside another relative than the one who has it.
+    "Celiac disease in mother, then in pt's sister.",
+    // Not every "pt and her" names the patient as one who has it.
+    'Pt and her daughter report the daughter has celiac disease.',
+    'Her mother has celiac disease.',
+    'Pt has a mother with celiac disease.',
+  ])("stays a relative's: %s", (text) => {
+    expect(read(text, 'celiac disease')).toEqual(['family']);
+  });
+});
+
+describe('a date a surgery is booked for, right after its name', () => {
+  test.each<[string, Assertion]>([
+    ['Sleeve gastrectomy scheduled for 12/2026.', 'hypothetical'],
+    ['Sleeve gastrectomy scheduled 01/15/2027 with Dr. Lee.', 'hypothetical'],
+    // Not another surgery's date, nor a schedule with no date.
+    ['Sleeve gastrectomy 2019, revision scheduled for 12/2026.', 'affirmed'],
+    ['Sleeve gastrectomy scheduled for follow-up.', 'affirmed'],
+  ])('%s: %s', (text, want) => {
+    expect(read(text, 'sleeve gastrectomy')).toEqual([want]);
+  });
+
+  test('a condition right before "scheduled for" is not planned', () => {
+    expect(read('Pt with melena scheduled for EGD.', 'melena')).toEqual(['affirmed']);
+  });
+});
+
 describe('precedence when several cues reach one mention', () => {
   test.each<[string, string, Assertion]>([
     ['No family history of pernicious anemia.', 'pernicious anemia', 'family'],

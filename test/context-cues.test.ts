@@ -10,7 +10,7 @@ import { builtinContext } from './helpers/engine.js';
 const base = builtinContext().config;
 const FILLER = ['zeta', 'kappa', 'omicron', 'sigma', 'tau', 'upsilon', 'phi', 'chi'];
 const words = (n: number): string => FILLER.slice(0, n).join(' ');
-const concrete = (cue: string): string => cue.replace(/<year>/g, '2019');
+const concrete = (cue: string): string => cue.replace(/<year>/g, '2019').replace(/<date>/g, '12/2026');
 
 /**
  * The assertion of "bleeding" in a text read with a context; for an overlapping cue's probe, of
@@ -46,7 +46,12 @@ const EXPECTED: Record<Exclude<CueCategory, 'current' | 'patient'>, Assertion> =
 /** Sentences in which an entry should decide the reading: the first that does so counts. */
 function probes(name: string, part: string, cue: string): { text: string; section?: string; term?: string }[] {
   const c = concrete(cue);
-  if (name === 'patient') return [{ text: `Family history: sister healthy.\n${c} bleeding.` }];
+  if (name === 'patient') {
+    // A cue that names the patient with a relative outweighs the relative's cue, before or after it.
+    if ((base.categories.patient.together ?? []).includes(cue))
+      return part === 'before' ? [{ text: `${c} mother have bleeding.` }] : [{ text: `Mother has bleeding ${c}.` }];
+    return [{ text: `Family history: sister healthy.\n${c} bleeding.` }];
+  }
   if (name === 'current') {
     return part === 'before'
       ? [{ text: `History of ${c} bleeding.` }, { text: `Prior ${c} bleeding.` }]

@@ -691,6 +691,11 @@ function rulesetDefs(): Record<string, Schema> {
           description:
             'Of the `after` cues, those that qualify only as a clause of their own, or closing a clause one of `openers` begins ("to confirm": "Pernicious anemia, to confirm.", never "Colonoscopy for hematochezia to confirm the source").',
         },
+        together: {
+          ...ref('context-list'),
+          description:
+            'Of the `patient` cues (`before` or `after`), those that name the patient together with another person ("both she and", "then in pt": "Both she and her mother have celiac disease"): the mention is the patient\'s even where a family cue reaches it too.',
+        },
         conditions: {
           ...ref('context-list'),
           description:

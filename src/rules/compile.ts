@@ -292,6 +292,7 @@ function contextConfig(defs: Definitions): ContextConfig {
         statuses: list(`${c}.statuses`),
         openers: list(`${c}.openers`),
         alone: list(`${c}.alone`),
+        together: list(`${c}.together`),
       },
     ]),
   );

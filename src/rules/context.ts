@@ -92,6 +92,13 @@ export interface CueLists {
    */
   alone?: readonly string[];
   /**
+   * Of the `patient` category's `before:` and `after:` cues, those that name the patient together
+   * with another person ("both she and her mother have celiac disease", "celiac disease in her
+   * son, then in pt"): the mention is the patient's even where a family cue reaches it too. A
+   * word here that is no `before:` or `after:` cue of its category is no cue.
+   */
+  together?: readonly string[];
+  /**
    * Cues written before what they plan ("will start"): a plan's reach ends where it gives its
    * reason (`reasons`), so "will start IM B12 for B12 deficiency" plans the injections, and the
    * deficiency they treat is current.
@@ -188,6 +195,8 @@ const PATIENT = CUE_CATEGORIES.indexOf('patient');
 const CURRENT = CUE_CATEGORIES.indexOf('current');
 const NEGATION = CUE_CATEGORIES.indexOf('negation');
 const HISTORICAL = CUE_CATEGORIES.indexOf('historical');
+/** In a mention's found categories: a patient cue that names the patient with another person reached it (`Cue.together`). */
+const TOGETHER = -2;
 
 interface Role {
   /** Index into CUE_CATEGORIES; for a termination, the category it ends (-1: every category). */
@@ -205,6 +214,28 @@ interface Role {
   status?: boolean;
   /** An after-cue that qualifies only as a clause of its own (`CueLists.alone`). */
   alone?: boolean;
+  /** A patient cue that names the patient with another person: it cancels a family cue (`CueLists.together`). */
+  together?: boolean;
+}
+
+/**
+ * The roles of a category's `before:` and `after:` cues, with what the lists that name some of
+ * them say of those (`lists:`, `statuses:`, `alone:`, `together:`).
+ */
+function beforeAndAfterRoles(lists: CueLists, cat: number): [string, Role][] {
+  const marked = (l: readonly string[] | undefined): ReadonlySet<string> => new Set((l ?? []).map(phraseKey));
+  const [whole, together, statuses, alone] = [marked(lists.lists), marked(lists.together), marked(lists.statuses), marked(lists.alone)];
+  const out: [string, Role][] = [];
+  for (const p of lists.before) {
+    const key = phraseKey(p);
+    out.push([p, { cat, dir: Dir.Forward, ...(whole.has(key) && { list: true }), ...(together.has(key) && { together: true }) }]);
+  }
+  for (const p of lists.after) {
+    const key = phraseKey(p);
+    const role: Role = { cat, dir: Dir.Backward, ...(statuses.has(key) && { status: true }), ...(alone.has(key) && { alone: true }) };
+    out.push([p, together.has(key) ? { ...role, together: true } : role]);
+  }
+  return out;
 }
 
 /** Whether two roles of one phrase are the same role (a phrase listed twice keeps one). */
@@ -217,7 +248,8 @@ function sameRole(r: Role, role: Role): boolean {
     !r.joined === !role.joined &&
     !r.tight === !role.tight &&
     !r.status === !role.status &&
-    !r.alone === !role.alone
+    !r.alone === !role.alone &&
+    !r.together === !role.together
   );
 }
 
@@ -251,6 +283,8 @@ interface Cue {
    * after the colon, not the one it ends.
    */
   heading: boolean;
+  /** A patient cue that names the patient with another person (`Role.together`). */
+  together: boolean;
   /**
    * A cue that ends its line with a colon and governs the list on the next line ("Negative
    * for:\nChest pain, melena or hematochezia."): its scope is past the sentence it stands in.
@@ -381,14 +415,7 @@ export class CompiledContext {
     };
     CUE_CATEGORIES.forEach((name, cat) => {
       const lists = config.categories[name];
-      const whole = new Set((lists.lists ?? []).map(phraseKey));
-      for (const p of lists.before) add(p, whole.has(phraseKey(p)) ? { cat, dir: Dir.Forward, list: true } : { cat, dir: Dir.Forward });
-      const statuses = new Set((lists.statuses ?? []).map(phraseKey));
-      const alone = new Set((lists.alone ?? []).map(phraseKey));
-      for (const p of lists.after) {
-        const key = phraseKey(p);
-        add(p, { cat, dir: Dir.Backward, ...(statuses.has(key) && { status: true }), ...(alone.has(key) && { alone: true }) });
-      }
+      for (const [p, role] of beforeAndAfterRoles(lists, cat)) add(p, role);
       for (const p of lists.rightBefore ?? []) add(p, { cat, dir: Dir.Forward, joined: true });
       for (const p of lists.rightAfter ?? []) add(p, { cat, dir: Dir.Backward, tight: true });
       for (const p of lists.overlapping ?? []) add(p, { cat, dir: Dir.Backward, joined: true });
@@ -504,7 +531,7 @@ export class CompiledContext {
         !c.joined &&
         ((c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) || (c.headFrom <= start && start <= c.headTo))
       ) {
-        found.add(c.cat);
+        found.add(c.together ? TOGETHER : c.cat);
         if (c.cat === NEGATION) deniedAfter = true;
       }
     }
@@ -533,7 +560,7 @@ export class CompiledContext {
         break;
       }
       if (c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start))) {
-        found.add(c.cat);
+        found.add(c.together ? TOGETHER : c.cat);
         if (c.cat === NEGATION) deniedAt = Math.max(deniedAt, c.start);
         else if (c.cat === UNCERTAIN && beginsOwnItem(text, c.start, c.end, start)) doubtedItemAt = Math.max(doubtedItemAt, c.start);
       }
@@ -580,6 +607,13 @@ export class CompiledContext {
   ): Assertion {
     const text = a.text;
     const section = sectionAt(a, start);
+    // The patient named with a relative ("Both she and her mother have celiac disease"): the
+    // patient's, where each family cue that reaches the mention names that relative; not another
+    // family cue ("Both she and her mother have a family history of celiac disease").
+    if (found.delete(TOGETHER)) {
+      if (found.has(FAMILY) && familyNamedWithPatient(a, start, end, sEnd)) found.delete(FAMILY);
+      found.add(PATIENT);
+    }
     // A section gives its assertion, but "Pt has ..." under a family heading is the patient's.
     if (section >= 0 && !(section === FAMILY && found.has(PATIENT))) found.add(section);
     if (found.has(CURRENT)) found.delete(HISTORICAL);
@@ -845,6 +879,7 @@ export class CompiledContext {
         tight: c.tight,
         joined: c.joined === true,
         heading,
+        together: c.role.together === true,
         down: nl !== undefined,
       });
     }
@@ -1220,6 +1255,49 @@ function firstCueAtOrAfter(cues: readonly { start: number }[], index: number): n
     else hi = mid;
   }
   return lo;
+}
+
+/** The most words between a together cue and the relative's cue it names the patient with ("both she and [her] mother"). */
+const TOGETHER_GAP_WORDS = 2;
+
+/**
+ * Whether every family cue of its sentence that reaches the mention at [start, end) stands beside
+ * a together cue that reaches it too, at most TOGETHER_GAP_WORDS words between: "Both she and her
+ * mother have celiac disease", "Celiac disease diagnosed in son first, then in pt". A family cue
+ * from beyond the sentence (a heading) is no relative named beside the patient.
+ */
+function familyNamedWithPatient(a: NoteAnalysis, start: number, end: number, sEnd: number): boolean {
+  const [sStart] = sentenceAt(a, start);
+  const text = a.text;
+  const reaching: Cue[] = [];
+  for (let j = firstCueAtOrAfter(a.cues, sStart); j < a.cues.length && a.cues[j]!.start <= sEnd; j++) {
+    const c = a.cues[j]!;
+    if (c.cat !== FAMILY && !c.together) continue;
+    const forward = c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start));
+    const backward =
+      c.dir === Dir.Backward &&
+      !c.joined &&
+      c.start >= end &&
+      ((c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) || (c.headFrom <= start && start <= c.headTo));
+    if (forward || backward) reaching.push(c);
+  }
+  const together = reaching.filter((c) => c.together);
+  return reaching.every(
+    (f) =>
+      f.together ||
+      together.some((t) =>
+        t.dir === Dir.Forward
+          ? t.end <= f.start && wordsIn(text, t.end, f.start) <= TOGETHER_GAP_WORDS
+          : f.end <= t.start && wordsIn(text, f.end, t.start) <= TOGETHER_GAP_WORDS,
+      ),
+  );
+}
+
+/** How many words text[from, to) holds. */
+function wordsIn(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (isWordChar(text[i]!) && (i === from || !isWordChar(text[i - 1]!))) n++;
+  return n;
 }
 
 /** The sentence around an index: [start, end). */

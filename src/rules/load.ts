@@ -449,6 +449,7 @@ function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems
         'statuses',
         'openers',
         'alone',
+        'together',
       ])
         if (v[part] !== undefined) list(`${name}.${part}`, v[part], [...path, part]);
     }
