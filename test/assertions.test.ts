@@ -145,6 +145,13 @@ describe('the patient named with a relative (`together:` patient cues)', () => {
   });
 });
 
+describe('a drug switched to after one stopped', () => {
+  test('is current, the one stopped past', () => {
+    expect(read('Metformin ER stopped, switched to metformin IR 500 mg BID.', 'metformin')).toEqual(['historical', 'affirmed']);
+    expect(read('Stopped IM injections, switched to oral B12.', 'oral b12')).toEqual(['affirmed']);
+  });
+});
+
 describe('a date a surgery is booked for, right after its name', () => {
   test.each<[string, Assertion]>([
     ['Sleeve gastrectomy scheduled for 12/2026.', 'hypothetical'],
