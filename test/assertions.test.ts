@@ -124,6 +124,7 @@ describe('the patient named with a relative (`together:` patient cues)', () => {
     ['Celiac disease diagnosed in son first, then in pt.', 'affirmed'],
     ['Celiac disease in her mother and in pt.', 'affirmed'],
     ['FH: Both she and her mother have celiac disease.', 'affirmed'],
+    ['Celiac disease dx in son 2019, then in pt 2021 (biopsy-proven).', 'affirmed'],
     // Whatever else reaches the mention still reads.
     ['Both she and her mother deny celiac disease.', 'negated'],
   ])('%s: %s', (text, want) => {
@@ -138,6 +139,9 @@ describe('the patient named with a relative (`together:` patient cues)', () => {
     "Celiac disease in mother, then in pt's sister.",
     // Not every "pt and her" names the patient as one who has it.
     'Pt and her daughter report the daughter has celiac disease.',
+    // The patient's relative ("pt's sister"), and a test, not a condition had (rev38).
+    "Celiac disease in her mother and in pt's sister.",
+    'Both she and her sister were screened for celiac disease in 2025: sister positive, pt negative.',
     'Her mother has celiac disease.',
     'Pt has a mother with celiac disease.',
   ])("stays a relative's: %s", (text) => {

@@ -46,10 +46,15 @@ const EXPECTED: Record<Exclude<CueCategory, 'current' | 'patient'>, Assertion> =
 /** Sentences in which an entry should decide the reading: the first that does so counts. */
 function probes(name: string, part: string, cue: string): { text: string; section?: string; term?: string }[] {
   const c = concrete(cue);
+  // A patient's termination ends a together cue's reach: the relative's cue then decides.
+  if (name === 'patient' && part === 'termination') return [{ text: `Both she and her mother ${c} bleeding.` }];
   if (name === 'patient') {
     // A cue that names the patient with a relative outweighs the relative's cue, before or after it.
     if ((base.categories.patient.together ?? []).includes(cue))
-      return part === 'before' ? [{ text: `${c} mother have bleeding.` }] : [{ text: `Mother has bleeding ${c}.` }];
+      return part === 'before'
+        ? [{ text: `${c} mother have bleeding.` }]
+        : // A status alone in its clause speaks of the clause before ("..., then in pt 2021").
+          [{ text: `Mother has bleeding ${c}.` }, { text: `Bleeding in mother first, ${c}.` }];
     return [{ text: `Family history: sister healthy.\n${c} bleeding.` }];
   }
   if (name === 'current') {
@@ -83,7 +88,11 @@ describe('every cue of the built-in context decides a reading that is different 
       if (entries.length === 0) continue;
       test.each(entries.map((e) => [e]))(`${name}.${part}: %s`, (cue) => {
         const want: Assertion =
-          name === 'current' || name === 'patient' || part === 'termination' ? 'affirmed' : EXPECTED[name as keyof typeof EXPECTED];
+          name === 'patient' && part === 'termination'
+            ? 'family'
+            : name === 'current' || name === 'patient' || part === 'termination'
+              ? 'affirmed'
+              : EXPECTED[name as keyof typeof EXPECTED];
         const smaller = without('cue', name, cue, part);
         const decisive = probes(name, part, cue).find(
           (p) => reading(base, p.text, p.section, p.term) === want && reading(smaller, p.text, p.section, p.term) !== want,

@@ -815,6 +815,8 @@ export class CompiledContext {
         // A joined cue is written as one phrase, its words one space or hyphen apart: not across a
         // line's end, a column gap or a spaced dash ("B12 low\n- Normal TSH", "B12 low    Normal: TSH").
         if ((role.joined || role.tight) && !ONE_PHRASE.test(match)) continue;
+        // "Celiac disease in her mother and in pt's sister": the patient's relative, not the patient.
+        if (role.together && POSSESSIVE.test(text.slice(index + match.length, index + match.length + 2))) continue;
         raw.push({
           start: index,
           end: index + match.length,
@@ -1256,6 +1258,9 @@ function firstCueAtOrAfter(cues: readonly { start: number }[], index: number): n
   }
   return lo;
 }
+
+/** An apostrophe and "s" right after a phrase: a possessive ("pt's sister"). */
+const POSSESSIVE = /^['\u2019]s$/i;
 
 /** The most words between a together cue and the relative's cue it names the patient with ("both she and [her] mother"). */
 const TOGETHER_GAP_WORDS = 2;
