@@ -315,6 +315,18 @@ describe('field', () => {
     ]);
     expect(lint(rule('service', '{ field: { path: code, eq: j3420 } }'), c)).toHaveLength(2);
   });
+
+  test('eq: a text is equal whatever the case, never to a number, nor to a text of another length', () => {
+    const c = chart(
+      'encounters:\n  - id: E1\n    date: 2026-10-01\n    services: [{ code: J3420, units: 1 }, { code: "96372", units: 1 }]\n',
+    );
+    expect(lint(rule('service', '{ field: { path: code, eq: J3420 } }'), c).map((f) => f.pointer)).toEqual(['/encounters/0/services/0']);
+    expect(lint(rule('service', '{ field: { path: code, eq: "96372" } }'), c).map((f) => f.pointer)).toEqual(['/encounters/0/services/1']);
+    expect(lint(rule('service', '{ field: { path: code, eq: J342 } }'), c)).toHaveLength(0);
+    expect(lint(rule('service', '{ field: { path: units, eq: "1" } }'), c)).toHaveLength(0);
+    // A text beyond ASCII is compared as before, case aside.
+    expect(lint(rule('service', '{ field: { path: code, eq: "J3420\u00e9" } }'), c)).toHaveLength(0);
+  });
 });
 
 describe('code', () => {

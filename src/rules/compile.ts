@@ -737,25 +737,36 @@ export function compileCondition(raw: unknown, path: NodePath, src: SourceFile, 
     if (!Array.isArray(body) || body.length === 0) return never;
     const parts = body.map((c, i) => compileCondition(c, [...bpath, i], src, env, on));
     const gate = kind === 'all' ? allOf(parts.map(gateOf)) : anyOf(parts.map(gateOf));
+    // Outcomes are gathered only where two say something: most parts that hold are a `not` (HOLDS,
+    // nothing to merge), and most evaluations of a night's routine visits fail at their first part.
     if (kind === 'all') {
       return withGate((scope) => {
-        const outs: Outcome[] = [];
+        let outs: Outcome[] | undefined;
+        let first: Outcome | undefined;
         for (const part of parts) {
           const o = part(scope);
           if (!o) return null;
-          outs.push(o);
+          if (o === HOLDS) continue;
+          if (!first) first = o;
+          else (outs ??= [first]).push(o);
         }
-        return merge(outs);
+        return outs ? merge(outs) : (first ?? HOLDS);
       }, gate);
     }
     return withGate((scope) => {
       // Every branch that holds contributes its evidence.
-      const outs: Outcome[] = [];
+      let outs: Outcome[] | undefined;
+      let first: Outcome | undefined;
+      let held = false;
       for (const part of parts) {
         const o = part(scope);
-        if (o) outs.push(o);
+        if (!o) continue;
+        held = true;
+        if (o === HOLDS) continue;
+        if (!first) first = o;
+        else (outs ??= [first]).push(o);
       }
-      return outs.length ? merge(outs) : null;
+      return outs ? merge(outs) : (first ?? (held ? HOLDS : null));
     }, gate);
   }
   if (kind === 'not') {
