@@ -114,11 +114,15 @@ function list(obj: Obj, key: string, ptr: string, p: ChartProblems, required = f
 
 /** A key as it may be mistyped: case, spaces, underscores, hyphens and invisible characters aside. */
 function looseKey(k: string): string {
+  // Letters and digits of ASCII only (most keys): NFKC leaves them, and there is nothing to drop.
+  if (PLAIN_KEY.test(k)) return k.toLowerCase();
   return k
     .normalize('NFKC')
     .replace(/[\p{Cf}\p{Z}\s_-]/gu, '')
     .toLowerCase();
 }
+
+const PLAIN_KEY = /^[A-Za-z0-9]*$/;
 
 /**
  * A list key the object lacks, written another way ("Services", "services " with a space,
