@@ -526,11 +526,7 @@ export class CompiledContext {
       }
       // A mark that ends the sentence ("anemia?") stands at its end: only a mark can start there.
       if (c.start > sEnd) break;
-      if (
-        c.dir === Dir.Backward &&
-        !c.joined &&
-        ((c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) || (c.headFrom <= start && start <= c.headTo))
-      ) {
+      if (reachesBack(c, text, start, end)) {
         found.add(c.together ? TOGETHER : c.cat);
         if (c.cat === NEGATION) deniedAfter = true;
       }
@@ -559,7 +555,7 @@ export class CompiledContext {
         if (a.down) continue;
         break;
       }
-      if (c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start))) {
+      if (reachesForward(c, text, start, end)) {
         found.add(c.together ? TOGETHER : c.cat);
         if (c.cat === NEGATION) deniedAt = Math.max(deniedAt, c.start);
         else if (c.cat === UNCERTAIN && beginsOwnItem(text, c.start, c.end, start)) doubtedItemAt = Math.max(doubtedItemAt, c.start);
@@ -1259,6 +1255,23 @@ function firstCueAtOrAfter(cues: readonly { start: number }[], index: number): n
   return lo;
 }
 
+/** Whether a cue written before the mention at [start, end) reaches it ("denies melena"; a tight one only right before it). */
+function reachesForward(c: Cue, text: string, start: number, end: number): boolean {
+  return c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start));
+}
+
+/**
+ * Whether a cue written after the mention at [start, end) reaches back to it ("occult blood was
+ * negative"; a tight one only right after it), or speaks of it as the head of the clause before (a status).
+ */
+function reachesBack(c: Cue, text: string, start: number, end: number): boolean {
+  return (
+    c.dir === Dir.Backward &&
+    !c.joined &&
+    ((c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) || (c.headFrom <= start && start <= c.headTo))
+  );
+}
+
 /** An apostrophe and "s" right after a phrase: a possessive ("pt's sister"). */
 const POSSESSIVE = /^['\u2019]s$/i;
 
@@ -1278,13 +1291,7 @@ function familyNamedWithPatient(a: NoteAnalysis, start: number, end: number, sEn
   for (let j = firstCueAtOrAfter(a.cues, sStart); j < a.cues.length && a.cues[j]!.start <= sEnd; j++) {
     const c = a.cues[j]!;
     if (c.cat !== FAMILY && !c.together) continue;
-    const forward = c.dir === Dir.Forward && c.end <= end && start < c.reach && (!c.tight || spacesOnly(text, c.end, start));
-    const backward =
-      c.dir === Dir.Backward &&
-      !c.joined &&
-      c.start >= end &&
-      ((c.reach <= start && (!c.tight || spacesOnly(text, end, c.start))) || (c.headFrom <= start && start <= c.headTo));
-    if (forward || backward) reaching.push(c);
+    if (reachesForward(c, text, start, end) || (c.start >= end && reachesBack(c, text, start, end))) reaching.push(c);
   }
   const together = reaching.filter((c) => c.together);
   return reaching.every(
