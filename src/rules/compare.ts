@@ -90,3 +90,26 @@ export function compareValue(v: unknown, c: Comparison): boolean {
   }
   return true;
 }
+
+/**
+ * compareValue with its comparison worked out once, for a condition that asks it of every subject
+ * (`field: { path: code, eq: D51.0 }` of every diagnosis of a night's charts). No operator: any
+ * value holds; else a missing one never does. `eq:` an ASCII text alone compares lengths before
+ * case: lower-casing keeps a text's length but for U+0130, whose lower case is no ASCII.
+ */
+export function valueComparer(c: Comparison): (v: unknown) => boolean {
+  const ops = Object.keys(c);
+  if (ops.length === 0) return () => true;
+  const eq = c.eq;
+  if (ops.length === 1 && typeof eq === 'string' && ASCII_ONLY.test(eq)) {
+    const want = eq.toLowerCase();
+    return (v) => {
+      if (v === undefined || v === null || typeof v === 'number') return false; // a number never equals a text
+      const text = String(v);
+      return text.length === want.length && text.toLowerCase() === want;
+    };
+  }
+  return (v) => v !== undefined && compareValue(v, c);
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;

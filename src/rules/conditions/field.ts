@@ -1,6 +1,6 @@
 import { SUBJECT_FIELDS } from '../../chart/model.js';
 import { shownName } from '../../core/shown.js';
-import { compareValue, type Comparison } from '../compare.js';
+import { valueComparer, type Comparison } from '../compare.js';
 import { didYouMean } from '../suggest.js';
 import type { ConditionModule, Scope } from '../types.js';
 
@@ -55,21 +55,12 @@ export const field: ConditionModule<Options> = {
     const path = o.path.split('.');
     const { path: _p, exists, ...cmp } = o;
     // Worked out once: every diagnosis of a night's charts may ask (`field: { path: code, eq: D51.0 }`).
-    const compares = Object.keys(cmp).length > 0;
+    const matches = valueComparer(cmp);
     const name = `field.${o.path}`;
-    // `eq:` an ASCII text and nothing else, as compareValue reads it (case aside; a number never
-    // equals a text): a value of another length cannot be equal, and most are (lower-casing keeps
-    // a text's length but for U+0130, whose lower case is no ASCII).
-    const eqText =
-      Object.keys(cmp).length === 1 && typeof cmp.eq === 'string' && /^[\x00-\x7f]*$/.test(cmp.eq) ? cmp.eq.toLowerCase() : undefined;
     return (scope) => {
       const v = readPath(subjectOf(scope), path);
       if (exists !== undefined && (v !== undefined) !== exists) return null;
-      if (eqText !== undefined) {
-        if (v === undefined || v === null || typeof v === 'number') return null;
-        const text = String(v);
-        if (text.length !== eqText.length || text.toLowerCase() !== eqText) return null;
-      } else if (compares && (v === undefined || !compareValue(v, cmp))) return null;
+      if (!matches(v)) return null;
       return { evidence: [], bindings: { [name]: v } };
     };
   },
