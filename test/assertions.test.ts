@@ -125,6 +125,11 @@ describe('the patient named with a relative (`together:` patient cues)', () => {
     ['Celiac disease in her mother and in pt.', 'affirmed'],
     ['FH: Both she and her mother have celiac disease.', 'affirmed'],
     ['Celiac disease dx in son 2019, then in pt 2021 (biopsy-proven).', 'affirmed'],
+    // A status followed by the means it came about by is still alone in its clause (rev39).
+    ['Celiac disease dx in her mother 2010, then in pt in 2021 by EGD bx.', 'affirmed'],
+    // The patient and a blood relative, "both" after them (rev38).
+    ['Pt and her mother both have celiac disease, pt biopsy-proven 2018.', 'affirmed'],
+    ['She and her sister both have celiac disease.', 'affirmed'],
     // Whatever else reaches the mention still reads.
     ['Both she and her mother deny celiac disease.', 'negated'],
   ])('%s: %s', (text, want) => {
@@ -144,6 +149,11 @@ describe('the patient named with a relative (`together:` patient cues)', () => {
     'Both she and her sister were screened for celiac disease in 2025: sister positive, pt negative.',
     'Her mother has celiac disease.',
     'Pt has a mother with celiac disease.',
+    // "Both" after two relatives, or the patient named with a relative without it.
+    'Her mother and her sister both have celiac disease.',
+    'She and her sister were screened for celiac disease: sister positive, pt negative.',
+    // More than a means after the status: no clause of its own.
+    'Celiac disease dx in her mother 2010, then in pt in 2021 by EGD and small bowel bx with her sister.',
   ])("stays a relative's: %s", (text) => {
     expect(read(text, 'celiac disease')).toEqual(['family']);
   });

@@ -1721,7 +1721,7 @@ const HEAD_WORDS = 2;
  */
 function statusHead(text: string, from: number, end: number, limit: number): [number, number] | undefined {
   const start = clauseStart(text, from, limit, CUE_CLAUSE);
-  if (start <= limit || !spacesOnly(text, start, from) || !columnEndsAfter(text, end, 0)) return undefined;
+  if (start <= limit || !spacesOnly(text, start, from) || !statusEndsClause(text, end)) return undefined;
   let stop = start - 1;
   while (stop > limit && (text[stop - 1] === ' ' || text[stop - 1] === '\t')) stop--;
   const before = clauseStart(text, stop, limit, CUE_CLAUSE);
@@ -1742,6 +1742,21 @@ function statusHead(text: string, from: number, end: number, limit: number): [nu
     }
   }
   return headFrom < 0 ? undefined : [headFrom, headTo];
+}
+
+/** The most words a means may take after a status cue ("then in pt in 2021 by EGD bx"). */
+const MEANS_WORDS = 3;
+
+/**
+ * Whether a status cue ending at `end` ends its clause: nothing after it, or only the means it
+ * came about by ("..., then in pt in 2021 by EGD bx", "Anemia, resolved by transfusion").
+ */
+function statusEndsClause(text: string, end: number): boolean {
+  if (columnEndsAfter(text, end, 0)) return true;
+  const at = skipped(text, end, ' ');
+  const byEnd = at + 2;
+  if (at === end || text.slice(at, byEnd).toLowerCase() !== 'by' || text[byEnd] !== ' ') return false;
+  return columnEndsAfter(text, byEnd, MEANS_WORDS);
 }
 
 /**
