@@ -27,6 +27,10 @@ describe("the coder's review: sentences that were misread", () => {
     ['Fecal occult blood was negative.', 'occult blood', 'negated'],
     // Historical.
     ['History of GI bleed 2019, resolved.', 'GI bleed', 'historical'],
+    // A cue alone in its clause, its date after it (rev39): "- DISCONTINUED 3/2026".
+    ['Med rec: Metformin 1000 mg BID - DISCONTINUED 3/2026 (GI upset).', 'Metformin', 'historical'],
+    ['GI bleed - denied 03/14/2026.', 'GI bleed', 'negated'],
+    ['Metformin 1000 mg BID - discontinued 3/2026 pending labs.', 'Metformin', 'affirmed'],
     ['Patient no longer has melena.', 'melena', 'historical'],
     // Hypothetical.
     ['Rule out GI bleed.', 'GI bleed', 'hypothetical'],

@@ -129,6 +129,19 @@ describe('excerpts', () => {
     // A mention with no cue above it keeps its own excerpt.
     expect(bleeding.find('Denies melena.\nBleeding gums.')[1]).toMatchObject({ negated: false, excerpt: 'Bleeding gums' });
   });
+
+  test('of a mention a cue after it governs beyond its words, show the cue too', () => {
+    const drug = new TermMatcher(['metformin'], builtinContext());
+    expect(drug.find('Med rec: Metformin 1000 mg BID - DISCONTINUED 3/2026 (GI upset). Lisinopril - continue.')[0]).toMatchObject({
+      assertion: 'historical',
+      excerpt: 'Med rec: Metformin 1000 mg BID - ... DISCONTINUED...',
+    });
+    // Within the excerpt's own words, the cue is not repeated.
+    expect(drug.find('Metformin discontinued in 2025 for GI upset, diet only now.')[0]).toMatchObject({
+      assertion: 'historical',
+      excerpt: 'Metformin discontinued in 2025 for...',
+    });
+  });
 });
 
 test('the built-in term lists and cues are written in ASCII: one letter beyond it makes a whole list match by the slower Unicode pattern', async () => {

@@ -10,7 +10,7 @@
  * cue's scope is bounded by a number of words, so a mention looks at a bounded number of cues.
  */
 import { pushAll } from '../core/arrays.js';
-import { foldCase, isWordChar, phraseKey, WordList } from './words.js';
+import { DATE_OR_YEAR, foldCase, isWordChar, phraseKey, WordList } from './words.js';
 import { clauseEnd, clauseStart, CUE_CLAUSE, PLAN_CLAUSE } from './clauses.js';
 
 export const ASSERTIONS = ['affirmed', 'negated', 'possible', 'hypothetical', 'historical', 'family'] as const;
@@ -38,6 +38,8 @@ export interface QuotedCue {
   start: number;
   end: number;
   above: boolean;
+  /** A cue after the mention that reaches back to it ("Metformin 1000 mg BID - DISCONTINUED"). */
+  after?: boolean;
 }
 
 /** When several cues reach one mention, the first of these wins. */
@@ -574,7 +576,7 @@ export class CompiledContext {
    * that reaches it ("Negative for:" over "\nChest pain, melena or hematochezia."), else the
    * nearest cue before it in its own sentence ("Denies fever, chills, ..., melena").
    */
-  quotedCue(a: NoteAnalysis, start: number, assertion: Assertion): QuotedCue | undefined {
+  quotedCue(a: NoteAnalysis, start: number, assertion: Assertion, end = start): QuotedCue | undefined {
     if (assertion === 'affirmed') return undefined;
     const sStart = sentenceAt(a, start)[0];
     const cues = a.cues;
@@ -591,7 +593,21 @@ export class CompiledContext {
       const name = CUE_CATEGORIES[c.cat]!;
       if (name !== 'current' && name !== 'patient' && ASSERTION_OF[name] === assertion) own = { start: c.start, end: c.end, above: false };
     }
-    return own;
+    return own ?? this.cueAfter(a, start, end, assertion);
+  }
+
+  /** The first cue of the mention's sentence after it that reaches back to it with its assertion. */
+  private cueAfter(a: NoteAnalysis, start: number, end: number, assertion: Assertion): QuotedCue | undefined {
+    const sEnd = sentenceAt(a, start)[1];
+    const cues = a.cues;
+    for (let j = firstCueAtOrAfter(cues, end), steps = 0; j < cues.length && steps < this.stepLimit; j++, steps++) {
+      const c = cues[j]!;
+      if (c.start >= sEnd) break;
+      const name = CUE_CATEGORIES[c.cat]!;
+      if (name === 'current' || name === 'patient' || ASSERTION_OF[name] !== assertion) continue;
+      if (reachesBack(c, a.text, start, end)) return { start: c.start, end: c.end, above: false, after: true };
+    }
+    return undefined;
   }
 
   /** The assertion the categories found for a mention at `start` give, with its section's. */
@@ -1699,7 +1715,7 @@ function cueClauseStart(text: string, from: number, end: number, limit: number, 
   // Hematochezia  none".
   // In a template's column, a word or two may follow the cue: "Bleeding    None reported".
   const column = text[start - 1] === '\t' || (text[start - 1] === ' ' && text[start - 2] === ' ');
-  if (!columnEndsAfter(text, end, column ? 2 : 0)) return start;
+  if (!columnEndsAfter(text, pastDate(text, end), column ? 2 : 0)) return start;
   // The clause before, its stop and the white space after that stop aside ("blood #1   Negative").
   let stop = start - 1;
   while (stop > limit && (text[stop - 1] === ' ' || text[stop - 1] === '\t')) stop--;
@@ -1744,14 +1760,24 @@ function statusHead(text: string, from: number, end: number, limit: number): [nu
   return headFrom < 0 ? undefined : [headFrom, headTo];
 }
 
+/** A date or a year, "in" or "on" it, right after a cue: "Metformin 1000 mg BID - discontinued 3/2026". */
+const DATE_AFTER = new RegExp(`^[ \\t]+(?:(?:in|on)[ \\t]+)?${DATE_OR_YEAR}(?![\\p{L}\\p{N}_/])`, 'iu');
+
+/** Where a cue ending at `end` ends, with the date written right after it (DATE_AFTER), if any. */
+function pastDate(text: string, end: number): number {
+  const m = DATE_AFTER.exec(text.slice(end, end + 40));
+  return m ? end + m[0].length : end;
+}
+
 /** The most words a means may take after a status cue ("then in pt in 2021 by EGD bx"). */
 const MEANS_WORDS = 3;
 
 /**
- * Whether a status cue ending at `end` ends its clause: nothing after it, or only the means it
- * came about by ("..., then in pt in 2021 by EGD bx", "Anemia, resolved by transfusion").
+ * Whether a status cue ending at `cueEnd` ends its clause: nothing after it but its date, or the
+ * means it came about by ("..., then in pt in 2021 by EGD bx", "Anemia, resolved by transfusion").
  */
-function statusEndsClause(text: string, end: number): boolean {
+function statusEndsClause(text: string, cueEnd: number): boolean {
+  const end = pastDate(text, cueEnd);
   if (columnEndsAfter(text, end, 0)) return true;
   const at = skipped(text, end, ' ');
   const byEnd = at + 2;

@@ -53,7 +53,9 @@ class Hit implements TermHit {
     if (cue)
       own = cue.above
         ? withCue(this.text, cue.start, this.sentence[0], own)
-        : withSentenceCue(this.text, cue, this.sentence[0], this.index, own);
+        : cue.after
+          ? withCueAfter(this.text, cue, this.index + this.length, this.sentence[1], own)
+          : withSentenceCue(this.text, cue, this.sentence[0], this.index, own);
     return (this.cut = own);
   }
 }
@@ -94,7 +96,7 @@ export class TermMatcher implements TermFinder {
       const end = index + match.length;
       const assertion = this.context.assertion(analysis, index, end);
       // The cue that gives a mention its assertion, for its quote (none for most: they are affirmed).
-      const cue = this.context.quotedCue(analysis, index, assertion);
+      const cue = this.context.quotedCue(analysis, index, assertion, end);
       hits.push(new Hit(text, match, assertion, index, match.length, sentenceAt(analysis, index), cue));
     });
     if (memoSpent(this.memoSize, MEMO_LIMIT, this.memoEmptiedAt)) {
@@ -181,6 +183,25 @@ function withAnswer(text: string, sentenceEnd: number, own: string): string {
     if (kept.length) answer = ` ${kept.slice(0, ANSWER_WORDS).join(' ')}${kept.length > ANSWER_WORDS ? '...' : ''}`;
   }
   return `${own}?${answer}`;
+}
+
+/**
+ * A mention's excerpt with the cue after it that gives its assertion, where the excerpt's words
+ * after the mention stop short of it: "Med rec: Metformin 1000 mg BID - ... DISCONTINUED...", not
+ * "Med rec: Metformin 1000 mg BID -..." (a quote of a stop that shows no stop).
+ */
+function withCueAfter(
+  text: string,
+  { start: cueStart, end: cueEnd }: QuotedCue,
+  mentionEnd: number,
+  sentenceEnd: number,
+  own: string,
+): string {
+  const upTo = text.slice(mentionEnd, cueEnd).split(/\s+/).filter(Boolean);
+  if (wordsUpTo(upTo, WORDS_AFTER) >= upTo.length) return own;
+  const cue = text.slice(cueStart, cueEnd).replace(/\s+/g, ' ');
+  const post = text.slice(cueEnd, sentenceEnd).trim() ? '...' : '';
+  return `${own.replace(/\.\.\.$/, '')} ... ${cue}${post}`;
 }
 
 const WORDS_BEFORE = 6;
