@@ -31,6 +31,12 @@ describe("the coder's review: sentences that were misread", () => {
     ['Med rec: Metformin 1000 mg BID - DISCONTINUED 3/2026 (GI upset).', 'Metformin', 'historical'],
     ['GI bleed - denied 03/14/2026.', 'GI bleed', 'negated'],
     ['Metformin 1000 mg BID - discontinued 3/2026 pending labs.', 'Metformin', 'affirmed'],
+    // Resolved, then back (rev40).
+    [
+      'Iron deficiency anemia - resolved 2023, recurred 10/2026 (ferritin 6, Hgb 9.9), on ferrous sulfate.',
+      'Iron deficiency anemia',
+      'affirmed',
+    ],
     ['Patient no longer has melena.', 'melena', 'historical'],
     // Hypothetical.
     ['Rule out GI bleed.', 'GI bleed', 'hypothetical'],
@@ -134,6 +140,9 @@ describe('the patient named with a relative (`together:` patient cues)', () => {
     // The patient and a blood relative, "both" after them (rev38).
     ['Pt and her mother both have celiac disease, pt biopsy-proven 2018.', 'affirmed'],
     ['She and her sister both have celiac disease.', 'affirmed'],
+    ['Pt and mother both have celiac disease, dx 2018 by biopsy.', 'affirmed'],
+    // The relative first, the patient after it (rev40).
+    ['Her mother and she both have celiac disease; pt on gluten-free diet since 2018.', 'affirmed'],
     // Whatever else reaches the mention still reads.
     ['Both she and her mother deny celiac disease.', 'negated'],
   ])('%s: %s', (text, want) => {
@@ -156,6 +165,8 @@ describe('the patient named with a relative (`together:` patient cues)', () => {
     // "Both" after two relatives, or the patient named with a relative without it.
     'Her mother and her sister both have celiac disease.',
     'She and her sister were screened for celiac disease: sister positive, pt negative.',
+    // The relative a together cue names within it is a family cue too, past the patient's termination (rev40).
+    'Pt and her mother both were tested for celiac disease in 2025: mother positive, pt negative.',
     // More than a means after the status: no clause of its own.
     'Celiac disease dx in her mother 2010, then in pt in 2021 by EGD and small bowel bx with her sister.',
   ])("stays a relative's: %s", (text) => {

@@ -10,7 +10,11 @@ import { builtinContext } from './helpers/engine.js';
 const base = builtinContext().config;
 const FILLER = ['zeta', 'kappa', 'omicron', 'sigma', 'tau', 'upsilon', 'phi', 'chi'];
 const words = (n: number): string => FILLER.slice(0, n).join(' ');
-const concrete = (cue: string): string => cue.replace(/<year>/g, '2019').replace(/<date>/g, '12/2026');
+const concrete = (cue: string): string =>
+  cue
+    .replace(/<year>/g, '2019')
+    .replace(/<date>/g, '12/2026')
+    .replace(/<day>/g, '2/14');
 
 /**
  * The assertion of "bleeding" in a text read with a context; for an overlapping cue's probe, of

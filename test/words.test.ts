@@ -207,6 +207,20 @@ describe('`<date>`: a year with its month written before it; `<year>`: a year al
     expect(phraseKey('In 3/2019')).toBe('in <date>');
     expect(phraseKey('b12 98 in 2019')).toBe('b12 98 in <year>');
   });
+  test('"<day>" is a day with its month and no year, as a number or a name; a year after it is left to the text', () => {
+    const text = 'booked for 2/14; booked for 02/14/27; Booked for Feb 14th; booked for March 3, 2027; booked for 2/14/2027';
+    const expected = [
+      '0:booked for 2/14',
+      '17:booked for 02/14/27',
+      '38:Booked for Feb 14th',
+      '59:booked for March 3',
+      '85:booked for 2/14',
+    ];
+    for (const way of ways) expect(matches(way(['booked for <day>']), text)).toEqual(expected);
+    for (const m of expected) expect(phraseKey(m.slice(m.indexOf(':') + 1))).toBe('booked for <day>');
+    for (const way of ways)
+      expect(matches(way(['booked for <day>']), 'booked for 13/14; booked for 2/145; booked for 2/2019; booked for may')).toEqual([]);
+  });
 });
 
 describe('a short list matches what the one search of a long list does', () => {

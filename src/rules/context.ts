@@ -375,6 +375,8 @@ export function currentChart(): number {
 export class CompiledContext {
   private readonly cues: WordList;
   private readonly roles = new Map<string, Role[]>();
+  /** The family category's `before:` cues, to find the relative a together cue names within it (`relativeIn`). */
+  private readonly relatives: WordList;
   private readonly pseudo = new Set<string>();
   private readonly abbreviations: ReadonlySet<string>;
   private readonly headingWords: WordList;
@@ -461,6 +463,7 @@ export class CompiledContext {
     // A phrase that is both a pseudo-cue and a cue is a pseudo-cue.
     for (const k of this.pseudo) this.roles.delete(k);
     this.cues = new WordList(all);
+    this.relatives = new WordList(config.categories.family.before);
     const headings = [...this.headingCat.keys(), ...config.headings.map(sectionKey)];
     for (const h of config.headings) if (!this.headingCat.has(sectionKey(h))) this.headingCat.set(sectionKey(h), -1);
     this.headingWords = new WordList(headings.map((h) => h.replace(/-/g, ' ')));
@@ -814,9 +817,18 @@ export class CompiledContext {
     return { marks, bounds, rows };
   }
 
-  private read(text: string, section: string): NoteAnalysis {
-    const headings = this.findHeadings(text);
-    const { marks, bounds, rows } = this.marksAndBounds(text, headings.colons);
+  /** The family role of the first relative's cue a phrase holds, if any (a together cue's relative). */
+  private relativeIn(phrase: string): Role | undefined {
+    let found: Role | undefined;
+    this.relatives.scan(phrase, (_, match) => {
+      found = this.roles.get(phraseKey(match))?.find((r) => r.cat === FAMILY && r.dir === Dir.Forward);
+      return found !== undefined;
+    });
+    return found;
+  }
+
+  /** The cues of a text as its phrases match, each with its role (a phrase with several roles: one cue each). */
+  private rawCues(text: string, rows: readonly number[] | undefined): RawCue[] {
     const raw: RawCue[] = [];
     this.cues.scan(text, (index, match) => {
       const roles = this.roles.get(phraseKey(match));
@@ -836,8 +848,22 @@ export class CompiledContext {
           tight: role.joined === true || role.tight === true,
           joined: role.joined,
         });
+        // A together cue that holds its relative ("Pt and her mother both") stands for that
+        // relative's cue too, which its own terminations end: "Pt and her mother both were tested
+        // for celiac disease: mother positive" stays the mother's.
+        if (role.together && role.dir === Dir.Forward) {
+          const relative = this.relativeIn(match);
+          if (relative) raw.push({ start: index, end: index + match.length, role: relative, tight: false, joined: undefined });
+        }
       }
     });
+    return raw;
+  }
+
+  private read(text: string, section: string): NoteAnalysis {
+    const headings = this.findHeadings(text);
+    const { marks, bounds, rows } = this.marksAndBounds(text, headings.colons);
+    const raw = this.rawCues(text, rows);
     if (marks && marks.length > 0) {
       pushAll(raw, marks);
       raw.sort((x, y) => x.start - y.start);
@@ -1313,10 +1339,14 @@ function familyNamedWithPatient(a: NoteAnalysis, start: number, end: number, sEn
   return reaching.every(
     (f) =>
       f.together ||
-      together.some((t) =>
-        t.dir === Dir.Forward
-          ? t.end <= f.start && wordsIn(text, t.end, f.start) <= TOGETHER_GAP_WORDS
-          : f.end <= t.start && wordsIn(text, f.end, t.start) <= TOGETHER_GAP_WORDS,
+      together.some(
+        (t) =>
+          // The relative named inside the together cue ("Pt and her mother both"), before it ("Both
+          // she and her mother") or after it (a backward cue: "in her mother and in pt"; a forward
+          // one: "Her mother and she both have").
+          (t.start <= f.start && f.end <= t.end) ||
+          (t.end <= f.start && t.dir === Dir.Forward && wordsIn(text, t.end, f.start) <= TOGETHER_GAP_WORDS) ||
+          (f.end <= t.start && wordsIn(text, f.end, t.start) <= TOGETHER_GAP_WORDS),
       ),
   );
 }

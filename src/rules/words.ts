@@ -2,8 +2,8 @@
  * Whole-word phrase lists matched in note text: the building block of term lists and of the
  * context cues. Case-insensitive; any run of spaces or hyphens stands between a phrase's words
  * (a hyphen inside or ending a word is itself: "x-ray" is not "x ray"); a phrase may hold the token
- * `<year>` (a year from 1900 to 2099) and `<date>` (a year with its month before it: "2/2019",
- * "Feb 2019"). One regular expression per list, made when the list is
+ * `<year>` (a year from 1900 to 2099), `<date>` (a year with its month before it: "2/2019",
+ * "Feb 2019") and `<day>` (a day with its month, no year: "2/14", "Feb 14"). One regular expression per list, made when the list is
  * first searched (a short list may compile a second one, see WordList).
  */
 
@@ -21,17 +21,24 @@ export const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
 const YEAR = '(?:19|20)\\d\\d';
 const DATE = `(?:${MONTH}\\.?,?[\\s-]+|(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\\d|3[01])/)?)${YEAR}`;
+// `<day>`: a day with its month and no year ("2/14", "02/14/27", "Feb 14", "March 3rd"): a visit
+// booked for a day to come ("RYGB booked for 2/14"; rev38). Where a year follows ("2/14/2027",
+// "Feb 14, 2027"), the day still matches, up to the year.
+const DAY_OF_MONTH = '(?:0?[1-9]|[12]\\d|3[01])';
+const DAY = `(?:(?:0?[1-9]|1[0-2])/${DAY_OF_MONTH}(?:/\\d\\d)?|${MONTH}\\.?[\\s-]+${DAY_OF_MONTH}(?:st|nd|rd|th)?)`;
 // A Map, not an object: a phrase's words are chart text (a diagnosis description), and a word such
 // as "constructor" or "__proto__" must not find what an object inherits.
 const TOKENS: ReadonlyMap<string, string> = new Map([
   ['<year>', YEAR],
   ['<date>', DATE],
+  ['<day>', DAY],
 ]);
 /** A date and a year as `<date>` and `<year>` stand for them, in a text lower-cased (phraseKey). */
 /** A date as `<date>` or `<year>` matches it, as a pattern source (a level's date in `measure`). */
 export const DATE_OR_YEAR = `(?:${DATE}|${YEAR})`;
 const DATE_IN_KEY = new RegExp(`\\b${DATE}\\b`, 'g');
 const YEAR_IN_KEY = new RegExp(`\\b${YEAR}\\b`, 'g');
+const DAY_IN_KEY = new RegExp(`\\b${DAY}\\b`, 'g');
 
 /**
  * A phrase as a pattern: whole words, any run of spaces or hyphens between its words. Hyphens
@@ -54,11 +61,13 @@ function phrasePattern(term: string): string {
   return words.map((w) => TOKENS.get(w) ?? escapeRe(w)).join('[\\s-]+');
 }
 
-/** The key a matched text stands for: lower case, single spaces, dates as `<date>` and years as `<year>`. */
+/** The key a matched text stands for: lower case, single spaces, dates as `<date>`, years as `<year>` and days as `<day>`. */
 export function phraseKey(text: string): string {
   const key = foldCase(text).replace(/[\s-]+/g, ' ');
   // Every cue a note holds is keyed here: most hold no digit, so no year or date to look for.
-  return (HAS_DIGIT.test(key) ? key.replace(DATE_IN_KEY, '<date>').replace(YEAR_IN_KEY, '<year>') : key).trim();
+  return (
+    HAS_DIGIT.test(key) ? key.replace(DATE_IN_KEY, '<date>').replace(YEAR_IN_KEY, '<year>').replace(DAY_IN_KEY, '<day>') : key
+  ).trim();
 }
 
 const HAS_DIGIT = /\d/;
@@ -242,7 +251,7 @@ export class WordList {
       made.asciiPhrases = phrases;
       // The letters a phrase can match: its own, and a `<date>` token's month names.
       let used = list.join('').toLowerCase();
-      if (used.includes('<date>')) used += MONTH;
+      if (used.includes('<date>') || used.includes('<day>')) used += MONTH;
       if (!used.includes(OTHER)) made.stand = [...STAND_INS].find((c) => !used.includes(c));
     }
     made.starts = list.length >= this.lookbehindFrom;
