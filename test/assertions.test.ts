@@ -31,6 +31,8 @@ describe("the coder's review: sentences that were misread", () => {
     ['Med rec: Metformin 1000 mg BID - DISCONTINUED 3/2026 (GI upset).', 'Metformin', 'historical'],
     ['GI bleed - denied 03/14/2026.', 'GI bleed', 'negated'],
     ['Metformin 1000 mg BID - discontinued 3/2026 pending labs.', 'Metformin', 'affirmed'],
+    // A status, its means and their date (rev40).
+    ['Acute blood loss anemia, resolved by transfusion 10/2026.', 'acute blood loss anemia', 'historical'],
     // Resolved, then back (rev40).
     [
       'Iron deficiency anemia - resolved 2023, recurred 10/2026 (ferritin 6, Hgb 9.9), on ferrous sulfate.',
@@ -141,6 +143,14 @@ describe('the patient named with a relative (`together:` patient cues)', () => {
     ['Pt and her mother both have celiac disease, pt biopsy-proven 2018.', 'affirmed'],
     ['She and her sister both have celiac disease.', 'affirmed'],
     ['Pt and mother both have celiac disease, dx 2018 by biopsy.', 'affirmed'],
+    // A word between the pair's start and the relative; a spouse or an in-law "both" too (rev40).
+    ['Pt and her older sister both have celiac disease (sister dx 2015, pt dx 2021 by EGD bx).', 'affirmed'],
+    ['She and her twin sister both have celiac disease (biopsy-proven 2019).', 'affirmed'],
+    ['She and her husband both have celiac disease.', 'affirmed'],
+    ['She and her mother-in-law both have celiac disease.', 'affirmed'],
+    // A means after the status: "by", "per" or "via" and at most four words (rev40).
+    ['Celiac disease dx in her mother 2010, then in pt in 2021 per GI.', 'affirmed'],
+    ['Celiac disease dx in her mother 2010, then in pt in 2021 by EGD with duodenal biopsies.', 'affirmed'],
     // The relative first, the patient after it (rev40).
     ['Her mother and she both have celiac disease; pt on gluten-free diet since 2018.', 'affirmed'],
     // Whatever else reaches the mention still reads.
@@ -162,6 +172,8 @@ describe('the patient named with a relative (`together:` patient cues)', () => {
     'Both she and her sister were screened for celiac disease in 2025: sister positive, pt negative.',
     'Her mother has celiac disease.',
     'Pt has a mother with celiac disease.',
+    // Not one subject: a stop between the pair's start and the relative, or no pair's end.
+    'She and her. Sister both have celiac disease.',
     // "Both" after two relatives, or the patient named with a relative without it.
     'Her mother and her sister both have celiac disease.',
     'She and her sister were screened for celiac disease: sister positive, pt negative.',

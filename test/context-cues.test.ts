@@ -28,7 +28,7 @@ function without(
   kind: 'list' | 'cue',
   name: string,
   entry: string,
-  part?: 'before' | 'after' | 'rightBefore' | 'rightAfter' | 'overlapping' | 'sections' | 'termination',
+  part?: 'before' | 'after' | 'rightBefore' | 'rightAfter' | 'overlapping' | 'sections' | 'termination' | 'pairStarts' | 'pairEnds',
 ): ContextConfig {
   if (kind === 'list') {
     const key = name as 'pseudo' | 'termination' | 'headings';
@@ -52,6 +52,9 @@ function probes(name: string, part: string, cue: string): { text: string; sectio
   const c = concrete(cue);
   // A patient's termination ends a together cue's reach: the relative's cue then decides.
   if (name === 'patient' && part === 'termination') return [{ text: `Both she and her mother ${c} bleeding.` }];
+  // A pair's start and end around a relative's cue: the patient and the relative, one subject.
+  if (part === 'pairStarts') return [{ text: `${c} mother both have bleeding.` }, { text: `${c} older mother both have bleeding.` }];
+  if (part === 'pairEnds') return [{ text: `She and her mother ${c} have bleeding.` }];
   if (name === 'patient') {
     // A cue that names the patient with a relative outweighs the relative's cue, before or after it.
     if ((base.categories.patient.together ?? []).includes(cue))
@@ -87,7 +90,17 @@ function probes(name: string, part: string, cue: string): { text: string; sectio
 
 describe('every cue of the built-in context decides a reading that is different without it', () => {
   for (const name of CUE_CATEGORIES) {
-    for (const part of ['before', 'after', 'rightBefore', 'rightAfter', 'overlapping', 'sections', 'termination'] as const) {
+    for (const part of [
+      'before',
+      'after',
+      'rightBefore',
+      'rightAfter',
+      'overlapping',
+      'sections',
+      'termination',
+      'pairStarts',
+      'pairEnds',
+    ] as const) {
       const entries = base.categories[name][part] ?? [];
       if (entries.length === 0) continue;
       test.each(entries.map((e) => [e]))(`${name}.${part}: %s`, (cue) => {

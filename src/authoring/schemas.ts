@@ -696,6 +696,15 @@ function rulesetDefs(): Record<string, Schema> {
           description:
             'Of the `patient` cues (`before` or `after`), those that name the patient together with another person ("both she and", "then in pt": "Both she and her mother have celiac disease"): the mention is the patient\'s even where a family cue reaches it too.',
         },
+        'pair-starts': {
+          ...ref('context-list'),
+          description:
+            'Words that name the patient right before a relative\'s `family` cue ("she and her", "pt and"; one word may stand between: "she and her older sister"): with one of `pair-ends` right after that cue, the three are a together cue of this category ("Pt and her mother both have celiac disease" is the patient\'s), which the category\'s `termination` ends.',
+        },
+        'pair-ends': {
+          ...ref('context-list'),
+          description: 'The words that close a pair of `pair-starts`, right after the relative\'s cue ("both", "all").',
+        },
         conditions: {
           ...ref('context-list'),
           description:

@@ -293,6 +293,8 @@ function contextConfig(defs: Definitions): ContextConfig {
         openers: list(`${c}.openers`),
         alone: list(`${c}.alone`),
         together: list(`${c}.together`),
+        pairStarts: list(`${c}.pair-starts`),
+        pairEnds: list(`${c}.pair-ends`),
       },
     ]),
   );

@@ -101,6 +101,16 @@ export interface CueLists {
    */
   together?: readonly string[];
   /**
+   * Words that name the patient right before a relative's `family` cue ("she and her", "pt and";
+   * one word may stand between: "she and her older sister"), which, with one of `pair-ends` right
+   * after that cue ("both", "all"), name the patient and the relative as one subject: a together
+   * cue over the three ("Pt and her mother both have celiac disease" is the patient's). The
+   * category's terminations end its reach; the relative's cue stays, with its own.
+   */
+  pairStarts?: readonly string[];
+  /** The words that close such a pair, right after the relative's cue ("both", "all"; `pairStarts`). */
+  pairEnds?: readonly string[];
+  /**
    * Cues written before what they plan ("will start"): a plan's reach ends where it gives its
    * reason (`reasons`), so "will start IM B12 for B12 deficiency" plans the injections, and the
    * deficiency they treat is current.
@@ -190,6 +200,9 @@ const enum Dir {
   Reason,
   /** Keeps a plan of its category open when it stands in the plan's clause (`CueLists.conditions`). */
   Condition,
+  /** Begins or ends a pair of the patient and a relative (`CueLists.pairStarts`, `pairEnds`): no cue of its own. */
+  PairStart,
+  PairEnd,
 }
 
 const FAMILY = CUE_CATEGORIES.indexOf('family');
@@ -375,8 +388,7 @@ export function currentChart(): number {
 export class CompiledContext {
   private readonly cues: WordList;
   private readonly roles = new Map<string, Role[]>();
-  /** The family category's `before:` cues, to find the relative a together cue names within it (`relativeIn`). */
-  private readonly relatives: WordList;
+
   private readonly pseudo = new Set<string>();
   private readonly abbreviations: ReadonlySet<string>;
   private readonly headingWords: WordList;
@@ -428,6 +440,8 @@ export class CompiledContext {
       for (const p of lists.plans ?? []) add(p, { cat, dir: Dir.Forward, plan: true });
       for (const p of lists.reasons ?? []) add(p, { cat, dir: Dir.Reason });
       for (const p of lists.conditions ?? []) add(p, { cat, dir: Dir.Condition });
+      for (const p of lists.pairStarts ?? []) add(p, { cat, dir: Dir.PairStart });
+      for (const p of lists.pairEnds ?? []) add(p, { cat, dir: Dir.PairEnd });
       const openers = (lists.openers ?? []).map((p) => phraseKey(p).split(' ')).filter((w) => w[0] !== '');
       if (openers.length > 0) this.openers.set(cat, openers);
     });
@@ -463,7 +477,6 @@ export class CompiledContext {
     // A phrase that is both a pseudo-cue and a cue is a pseudo-cue.
     for (const k of this.pseudo) this.roles.delete(k);
     this.cues = new WordList(all);
-    this.relatives = new WordList(config.categories.family.before);
     const headings = [...this.headingCat.keys(), ...config.headings.map(sectionKey)];
     for (const h of config.headings) if (!this.headingCat.has(sectionKey(h))) this.headingCat.set(sectionKey(h), -1);
     this.headingWords = new WordList(headings.map((h) => h.replace(/-/g, ' ')));
@@ -817,16 +830,6 @@ export class CompiledContext {
     return { marks, bounds, rows };
   }
 
-  /** The family role of the first relative's cue a phrase holds, if any (a together cue's relative). */
-  private relativeIn(phrase: string): Role | undefined {
-    let found: Role | undefined;
-    this.relatives.scan(phrase, (_, match) => {
-      found = this.roles.get(phraseKey(match))?.find((r) => r.cat === FAMILY && r.dir === Dir.Forward);
-      return found !== undefined;
-    });
-    return found;
-  }
-
   /** The cues of a text as its phrases match, each with its role (a phrase with several roles: one cue each). */
   private rawCues(text: string, rows: readonly number[] | undefined): RawCue[] {
     const raw: RawCue[] = [];
@@ -848,16 +851,11 @@ export class CompiledContext {
           tight: role.joined === true || role.tight === true,
           joined: role.joined,
         });
-        // A together cue that holds its relative ("Pt and her mother both") stands for that
-        // relative's cue too, which its own terminations end: "Pt and her mother both were tested
-        // for celiac disease: mother positive" stays the mother's.
-        if (role.together && role.dir === Dir.Forward) {
-          const relative = this.relativeIn(match);
-          if (relative) raw.push({ start: index, end: index + match.length, role: relative, tight: false, joined: undefined });
-        }
       }
     });
-    return raw;
+    // Most notes hold no pair's start or end: the list as found.
+    if (!raw.some((c) => c.role.dir === Dir.PairStart || c.role.dir === Dir.PairEnd)) return raw;
+    return pairedUp(text, raw);
   }
 
   private read(text: string, section: string): NoteAnalysis {
@@ -1351,6 +1349,35 @@ function familyNamedWithPatient(a: NoteAnalysis, start: number, end: number, sEn
   );
 }
 
+/** The most words between a pair's start and the relative's cue ("she and her [older] sister both"). */
+const PAIR_GAP_WORDS = 1;
+
+/**
+ * The cues with a together cue for each relative's cue that a pair's start and end stand around
+ * ("Pt and her mother both", `CueLists.pairStarts`): from the start to the end, of the start's
+ * category; the starts and ends themselves are no cues.
+ */
+function pairedUp(text: string, raw: readonly RawCue[]): RawCue[] {
+  const out = raw.filter((c) => c.role.dir !== Dir.PairStart && c.role.dir !== Dir.PairEnd);
+  const starts = raw.filter((c) => c.role.dir === Dir.PairStart);
+  const ends = raw.filter((c) => c.role.dir === Dir.PairEnd);
+  let added = false;
+  for (const f of raw) {
+    if (f.role.cat !== FAMILY || f.role.dir !== Dir.Forward) continue;
+    const s = starts.find(
+      (x) => x.end <= f.start && WORDS_ONLY.test(text.slice(x.end, f.start)) && wordsIn(text, x.end, f.start) <= PAIR_GAP_WORDS,
+    );
+    const e = s && ends.find((x) => x.start >= f.end && spacesOnly(text, f.end, x.start) && x.role.cat === s.role.cat);
+    if (!s || !e) continue;
+    out.push({ start: s.start, end: e.end, role: { cat: s.role.cat, dir: Dir.Forward, together: true }, tight: false });
+    added = true;
+  }
+  return added ? out.sort((x, y) => x.start - y.start) : out;
+}
+
+/** Letters, digits and spaces only: no stop or comma between a pair's start and its relative. */
+const WORDS_ONLY = /^[\p{L}\p{N} \t]*$/u;
+
 /** How many words text[from, to) holds. */
 function wordsIn(text: string, from: number, to: number): number {
   let n = 0;
@@ -1799,20 +1826,31 @@ function pastDate(text: string, end: number): number {
   return m ? end + m[0].length : end;
 }
 
-/** The most words a means may take after a status cue ("then in pt in 2021 by EGD bx"). */
-const MEANS_WORDS = 3;
+/** The most words a means may take after a status cue ("then in pt in 2021 by EGD with duodenal biopsies"). */
+const MEANS_WORDS = 4;
+/** The words that begin a means ("by EGD bx", "per GI", "via colonoscopy"). */
+const MEANS = ['by', 'per', 'via'];
 
 /**
  * Whether a status cue ending at `cueEnd` ends its clause: nothing after it but its date, or the
- * means it came about by ("..., then in pt in 2021 by EGD bx", "Anemia, resolved by transfusion").
+ * means it came about by, at most MEANS_WORDS words ("..., then in pt in 2021 by EGD bx", "...
+ * per GI", "Anemia, resolved by transfusion").
  */
 function statusEndsClause(text: string, cueEnd: number): boolean {
   const end = pastDate(text, cueEnd);
   if (columnEndsAfter(text, end, 0)) return true;
   const at = skipped(text, end, ' ');
-  const byEnd = at + 2;
-  if (at === end || text.slice(at, byEnd).toLowerCase() !== 'by' || text[byEnd] !== ' ') return false;
-  return columnEndsAfter(text, byEnd, MEANS_WORDS);
+  const word = wordEnd(text, at);
+  if (at === end || word === undefined || text[word] !== ' ' || !MEANS.includes(text.slice(at, word).toLowerCase())) return false;
+  // The means' words, a date after them too ("resolved by transfusion 10/2026").
+  for (let i = word, w = 0; w <= MEANS_WORDS; w++) {
+    if (columnEndsAfter(text, pastDate(text, i), 0)) return true;
+    const next = skipped(text, i, ' \t');
+    const after = next > i ? wordEnd(text, next) : undefined;
+    if (after === undefined) return false;
+    i = after;
+  }
+  return false;
 }
 
 /**

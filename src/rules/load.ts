@@ -450,6 +450,8 @@ function mergeContext(defs: Definitions, raw: unknown, src: SourceFile, problems
         'openers',
         'alone',
         'together',
+        'pair-starts',
+        'pair-ends',
       ])
         if (v[part] !== undefined) list(`${name}.${part}`, v[part], [...path, part]);
     }
