@@ -31,8 +31,22 @@ describe("the coder's review: sentences that were misread", () => {
     ['Med rec: Metformin 1000 mg BID - DISCONTINUED 3/2026 (GI upset).', 'Metformin', 'historical'],
     ['GI bleed - denied 03/14/2026.', 'GI bleed', 'negated'],
     ['Metformin 1000 mg BID - discontinued 3/2026 pending labs.', 'Metformin', 'affirmed'],
+    // A denial's or a stop's reason or agent after it, at most four words (rev40); a payer's denial is none.
+    ['Metformin 1000 mg BID - discontinued 3/2026 due to diarrhea; A1c 6.3 on diet alone.', 'Metformin', 'historical'],
+    ['Metformin 1000 mg BID - DISCONTINUED 3/2026 by nephrology (eGFR 28).', 'Metformin', 'historical'],
+    ['B12 deficiency, ruled out by normal MMA.', 'B12 deficiency', 'negated'],
+    ['B12 deficiency, likely due to metformin.', 'B12 deficiency', 'affirmed'],
+    ['Iron deficiency anemia, denied by insurance for IV iron.', 'Iron deficiency anemia', 'affirmed'],
+    [
+      'Acute blood loss anemia, resolved by transfusion but Hgb down again to 7.9 today with melena.',
+      'Acute blood loss anemia',
+      'affirmed',
+    ],
     // A status, its means and their date (rev40).
     ['Acute blood loss anemia, resolved by transfusion 10/2026.', 'acute blood loss anemia', 'historical'],
+    // Resolved, then back (rev40): a later status in a clause of its own, however far from the head.
+    ['Iron deficiency anemia, resolved by IV iron 2025, now recurrent with ferritin 6 and Hgb 9.8.', 'Iron deficiency anemia', 'affirmed'],
+    ['Iron deficiency anemia, resolved, B12 deficiency now recurrent.', 'Iron deficiency anemia', 'historical'],
     // Resolved, then back (rev40).
     [
       'Iron deficiency anemia - resolved 2023, recurred 10/2026 (ferritin 6, Hgb 9.9), on ferrous sulfate.',

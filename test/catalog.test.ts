@@ -655,6 +655,7 @@ describe('the rules the coder review added', () => {
       ['NOTCUR-F-HELD-NEVER-RESTARTED', 'warning', '/encounters/0/diagnoses/1'],
       ['NOTCUR-F-HELD-NEVER-RESTARTED-COMMA', 'warning', '/encounters/0/diagnoses/1'],
       ['NOTCUR-F-HELD-PERMANENTLY', 'warning', '/encounters/0/diagnoses/1'],
+      ['NOTCUR-F-MEDREC-REASON', 'warning', '/encounters/0/diagnoses/1'],
     ]);
     expect(f[0]!.message).toBe(
       'D51.0 is on the coded diagnoses of encounter E1, and billed lines point at it (J3420 on 2026-10-20, 96372 on 2026-10-20), but the record marks it ruled out: a condition ruled out is not coded. Take it off the claim and its lines, or query the provider if it is current.',

@@ -533,6 +533,8 @@ export class CompiledContext {
     this.cuesBefore(a, [start, end, sStart], found);
     // Cues after it that reach back to it (a denial there is the item's own: `deniedAfter`).
     let deniedAfter = false;
+    // Where a status cue that speaks of the mention as its clause's head ends (`statusHead`), if one does.
+    let statusAt = -1;
     const k = firstCueAtOrAfter(cues, start + 1);
     for (let j = k, steps = 0; j < cues.length && steps < limit; j++, steps++) {
       const c = cues[j]!;
@@ -547,6 +549,17 @@ export class CompiledContext {
       if (reachesBack(c, text, start, end)) {
         found.add(c.together ? TOGETHER : c.cat);
         if (c.cat === NEGATION) deniedAfter = true;
+        if (c.headFrom >= 0 && c.headFrom <= start && start <= c.headTo) statusAt = c.end;
+      } else if (
+        c.cat === CURRENT &&
+        c.dir === Dir.Backward &&
+        statusAt >= 0 &&
+        c.start >= statusAt &&
+        beginsClause(text, c.start, sStart)
+      ) {
+        // A later status of the condition a status spoke of: "Iron deficiency anemia, resolved by
+        // IV iron 2025, now recurrent with ferritin 6" is current (rev40).
+        found.add(CURRENT);
       }
     }
     return this.settle(found, a, [start, end, sEnd], deniedAfter);
@@ -1520,7 +1533,7 @@ function backwardReach(text: string, c: RawCue, limit: number, ends: Ends, windo
   // An alone-only cue may say how it will be settled: "pending confirmation with IF antibody".
   const end = c.role.alone === true ? tailEnd(text, c.end) : c.end;
   if (opened >= 0) return cueClauseStart(text, opened, end, wordsBackward(text, opened, limit, window), true);
-  const start = cueClauseStart(text, c.start, end, reach, alone);
+  const start = cueClauseStart(text, c.start, end, reach, alone, name !== 'uncertainty');
   // A cue that qualifies only alone, and is not: no scope ("Colonoscopy for hematochezia to confirm").
   return c.role.alone === true && start >= clauseStart(text, c.start, reach, CUE_CLAUSE) ? c.start : start;
 }
@@ -1765,14 +1778,16 @@ function wordsBackward(text: string, from: number, limit: number, n: number): nu
  * clause names a condition and nothing else (bareClause): "Acute blood loss anemia, resolved.",
  * "Hemoccult, negative"; "B12 deficiency anemia, likely dietary" is no such clause.
  */
-function cueClauseStart(text: string, from: number, end: number, limit: number, alone: boolean): number {
+function cueClauseStart(text: string, from: number, end: number, limit: number, alone: boolean, reasons = false): number {
   const start = clauseStart(text, from, limit, CUE_CLAUSE);
   if (!alone || start <= limit || !spacesOnly(text, start, from)) return start;
   // Nothing but the clause's end, or a template's next column, follows the cue: "Melena  none
   // Hematochezia  none".
   // In a template's column, a word or two may follow the cue: "Bleeding    None reported".
   const column = text[start - 1] === '\t' || (text[start - 1] === ' ' && text[start - 2] === ' ');
-  if (!columnEndsAfter(text, pastDate(text, end), column ? 2 : 0)) return start;
+  const after = pastDate(text, end);
+  // A denial or a stop may give its reason or its agent: "- discontinued 3/2026 due to diarrhea".
+  if (!columnEndsAfter(text, after, column ? 2 : 0) && !(reasons && reasonFollows(text, after))) return start;
   // The clause before, its stop and the white space after that stop aside ("blood #1   Negative").
   let stop = start - 1;
   while (stop > limit && (text[stop - 1] === ' ' || text[stop - 1] === '\t')) stop--;
@@ -1824,6 +1839,31 @@ const DATE_AFTER = new RegExp(`^[ \\t]+(?:(?:in|on)[ \\t]+)?${DATE_OR_YEAR}(?![\
 function pastDate(text: string, end: number): number {
   const m = DATE_AFTER.exec(text.slice(end, end + 40));
   return m ? end + m[0].length : end;
+}
+
+/**
+ * The words that give a denial's or a stop's reason or agent, after the cue (and its date): what
+ * follows them to the clause's end belongs to the cue. Not a doubt's: "B12 deficiency, likely due
+ * to metformin" doubts the cause, not the deficiency.
+ */
+const REASONS = /^[ \t]+(?:due to|secondary to|because of|by|per)[ \t]/i;
+
+/** The most words of a reason or an agent after a cue ("due to diarrhea", "by nephrology"). */
+const REASON_WORDS = 4;
+
+/**
+ * Whether a reason or an agent (REASONS) of at most REASON_WORDS words, and nothing else, follows
+ * a cue that ends at `end`: not "resolved by transfusion but Hgb down again to 7.9 today".
+ */
+function reasonFollows(text: string, end: number): boolean {
+  const m = REASONS.exec(text.slice(end, end + 20));
+  return m !== null && columnEndsAfter(text, end + m[0].length - 1, REASON_WORDS);
+}
+
+/** Whether a cue at `at` begins its clause (nothing but spaces between the clause's start and it). */
+function beginsClause(text: string, at: number, limit: number): boolean {
+  const start = clauseStart(text, at, limit, CUE_CLAUSE);
+  return start > limit && spacesOnly(text, start, at);
 }
 
 /** The most words a means may take after a status cue ("then in pt in 2021 by EGD with duodenal biopsies"). */
