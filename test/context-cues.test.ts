@@ -67,7 +67,12 @@ function probes(name: string, part: string, cue: string): { text: string; sectio
   if (name === 'current') {
     return part === 'before'
       ? [{ text: `History of ${c} bleeding.` }, { text: `Prior ${c} bleeding.` }]
-      : [{ text: `History of bleeding, ${c}.` }, { text: `History of bleeding ${c}.` }];
+      : // A cue alone only as a later status: "..., resolved by iron, now recurrent with anemia".
+        [
+          { text: `History of bleeding, ${c}.` },
+          { text: `History of bleeding ${c}.` },
+          { text: `Bleeding, resolved by iron, ${c} with anemia.` },
+        ];
   }
   if (part === 'termination') {
     // A cue of the category, the termination, then the term: the term is out of the cue's scope.

@@ -703,7 +703,8 @@ function rulesetDefs(): Record<string, Schema> {
         },
         'pair-ends': {
           ...ref('context-list'),
-          description: 'The words that close a pair of `pair-starts`, right after the relative\'s cue ("both", "all").',
+          description:
+            'The words that close a pair of `pair-starts`, right after the relative\'s cue, with a verb of having ("both have", "were both", "all had").',
         },
         conditions: {
           ...ref('context-list'),

@@ -108,7 +108,7 @@ export interface CueLists {
    * category's terminations end its reach; the relative's cue stays, with its own.
    */
   pairStarts?: readonly string[];
-  /** The words that close such a pair, right after the relative's cue ("both", "all"; `pairStarts`). */
+  /** The words that close such a pair, right after the relative's cue, with a verb of having ("both have", "were both"; `pairStarts`). */
   pairEnds?: readonly string[];
   /**
    * Cues written before what they plan ("will start"): a plan's reach ends where it gives its
@@ -231,6 +231,8 @@ interface Role {
   alone?: boolean;
   /** A patient cue that names the patient with another person: it cancels a family cue (`CueLists.together`). */
   together?: boolean;
+  /** A together cue made of a pair around its relative's cue (`CueLists.pairStarts`): it names that relative only. */
+  paired?: boolean;
 }
 
 /**
@@ -300,6 +302,8 @@ interface Cue {
   heading: boolean;
   /** A patient cue that names the patient with another person (`Role.together`). */
   together: boolean;
+  /** A together cue made of a pair around its relative's cue (`Role.paired`). */
+  paired: boolean;
   /**
    * A cue that ends its line with a colon and governs the list on the next line ("Negative
    * for:\nChest pain, melena or hematochezia."): its scope is past the sentence it stands in.
@@ -550,13 +554,7 @@ export class CompiledContext {
         found.add(c.together ? TOGETHER : c.cat);
         if (c.cat === NEGATION) deniedAfter = true;
         if (c.headFrom >= 0 && c.headFrom <= start && start <= c.headTo) statusAt = c.end;
-      } else if (
-        c.cat === CURRENT &&
-        c.dir === Dir.Backward &&
-        statusAt >= 0 &&
-        c.start >= statusAt &&
-        beginsClause(text, c.start, sStart)
-      ) {
+      } else if (c.cat === CURRENT && c.dir === Dir.Backward && statusAt >= 0 && c.start >= statusAt && laterStatus(text, c, sStart)) {
         // A later status of the condition a status spoke of: "Iron deficiency anemia, resolved by
         // IV iron 2025, now recurrent with ferritin 6" is current (rev40).
         found.add(CURRENT);
@@ -931,6 +929,7 @@ export class CompiledContext {
         joined: c.joined === true,
         heading,
         together: c.role.together === true,
+        paired: c.role.paired === true,
         down: nl !== undefined,
       });
     }
@@ -1356,8 +1355,10 @@ function familyNamedWithPatient(a: NoteAnalysis, start: number, end: number, sEn
           // she and her mother") or after it (a backward cue: "in her mother and in pt"; a forward
           // one: "Her mother and she both have").
           (t.start <= f.start && f.end <= t.end) ||
-          (t.end <= f.start && t.dir === Dir.Forward && wordsIn(text, t.end, f.start) <= TOGETHER_GAP_WORDS) ||
-          (f.end <= t.start && wordsIn(text, f.end, t.start) <= TOGETHER_GAP_WORDS),
+          // A pair names its own relative only: "She and her sister both have a family history of ...".
+          (!t.paired &&
+            ((t.end <= f.start && t.dir === Dir.Forward && wordsIn(text, t.end, f.start) <= TOGETHER_GAP_WORDS) ||
+              (f.end <= t.start && wordsIn(text, f.end, t.start) <= TOGETHER_GAP_WORDS))),
       ),
   );
 }
@@ -1382,7 +1383,7 @@ function pairedUp(text: string, raw: readonly RawCue[]): RawCue[] {
     );
     const e = s && ends.find((x) => x.start >= f.end && spacesOnly(text, f.end, x.start) && x.role.cat === s.role.cat);
     if (!s || !e) continue;
-    out.push({ start: s.start, end: e.end, role: { cat: s.role.cat, dir: Dir.Forward, together: true }, tight: false });
+    out.push({ start: s.start, end: e.end, role: { cat: s.role.cat, dir: Dir.Forward, together: true, paired: true }, tight: false });
     added = true;
   }
   return added ? out.sort((x, y) => x.start - y.start) : out;
@@ -1526,14 +1527,16 @@ function backwardReach(text: string, c: RawCue, limit: number, ends: Ends, windo
   // doubt: "Acute blood loss anemia, resolved.", "B12 deficiency, likely." ("Vitamin B12
   // deficiency, discussed." is current).
   const name = CUE_CATEGORIES[c.role.cat];
-  if (name === 'current') return reach;
+  // An `alone:` cue of it speaks only as a later status (`laterStatus`): "now recurrent UTIs" is no
+  // status of the anemia before it.
+  if (name === 'current') return c.role.alone === true ? c.start : reach;
   const alone = name === 'negation' || name === 'historical' || name === 'uncertainty';
   // A clause an opener begins and the cue ends stands for the cue alone: read from the opener.
   const opened = alone ? openerAt(text, c.start, limit, ends.openers.get(c.role.cat)) : -1;
   // An alone-only cue may say how it will be settled: "pending confirmation with IF antibody".
   const end = c.role.alone === true ? tailEnd(text, c.end) : c.end;
   if (opened >= 0) return cueClauseStart(text, opened, end, wordsBackward(text, opened, limit, window), true);
-  const start = cueClauseStart(text, c.start, end, reach, alone, name !== 'uncertainty');
+  const start = cueClauseStart(text, c.start, end, reach, alone, name !== 'uncertainty', name === 'historical');
   // A cue that qualifies only alone, and is not: no scope ("Colonoscopy for hematochezia to confirm").
   return c.role.alone === true && start >= clauseStart(text, c.start, reach, CUE_CLAUSE) ? c.start : start;
 }
@@ -1778,15 +1781,18 @@ function wordsBackward(text: string, from: number, limit: number, n: number): nu
  * clause names a condition and nothing else (bareClause): "Acute blood loss anemia, resolved.",
  * "Hemoccult, negative"; "B12 deficiency anemia, likely dietary" is no such clause.
  */
-function cueClauseStart(text: string, from: number, end: number, limit: number, alone: boolean, reasons = false): number {
+function cueClauseStart(text: string, from: number, end: number, limit: number, alone: boolean, dated = false, reasons = false): number {
   const start = clauseStart(text, from, limit, CUE_CLAUSE);
   if (!alone || start <= limit || !spacesOnly(text, start, from)) return start;
   // Nothing but the clause's end, or a template's next column, follows the cue: "Melena  none
   // Hematochezia  none".
   // In a template's column, a word or two may follow the cue: "Bleeding    None reported".
   const column = text[start - 1] === '\t' || (text[start - 1] === ' ' && text[start - 2] === ' ');
-  const after = pastDate(text, end);
-  // A denial or a stop may give its reason or its agent: "- discontinued 3/2026 due to diarrhea".
+  // A stop or a denial may give its date ("- DISCONTINUED 3/2026", "ruled out 2024"), not a doubt
+  // ("Pernicious anemia - suspected 2019, IF ab positive 3/2020" is the work-up's history); a stop
+  // its reason or agent too ("- discontinued 3/2026 due to diarrhea"), not a denial ("Iron
+  // deficiency anemia, denied by BCBS for IV iron" is a payer's).
+  const after = dated ? pastDate(text, end) : end;
   if (!columnEndsAfter(text, after, column ? 2 : 0) && !(reasons && reasonFollows(text, after))) return start;
   // The clause before, its stop and the white space after that stop aside ("blood #1   Negative").
   let stop = start - 1;
@@ -1842,11 +1848,10 @@ function pastDate(text: string, end: number): number {
 }
 
 /**
- * The words that give a denial's or a stop's reason or agent, after the cue (and its date): what
- * follows them to the clause's end belongs to the cue. Not a doubt's: "B12 deficiency, likely due
- * to metformin" doubts the cause, not the deficiency.
+ * The words that give a stop's reason or agent, after the cue (and its date): what follows them,
+ * a few words to the clause's end, belongs to the cue ("- discontinued 3/2026 due to diarrhea").
  */
-const REASONS = /^[ \t]+(?:due to|secondary to|because of|by|per)[ \t]/i;
+const REASONS = /^[ \t]+(?:due to|secondary to|because of|by)[ \t]/i;
 
 /** The most words of a reason or an agent after a cue ("due to diarrhea", "by nephrology"). */
 const REASON_WORDS = 4;
@@ -1860,16 +1865,24 @@ function reasonFollows(text: string, end: number): boolean {
   return m !== null && columnEndsAfter(text, end + m[0].length - 1, REASON_WORDS);
 }
 
-/** Whether a cue at `at` begins its clause (nothing but spaces between the clause's start and it). */
-function beginsClause(text: string, at: number, limit: number): boolean {
-  const start = clauseStart(text, at, limit, CUE_CLAUSE);
-  return start > limit && spacesOnly(text, start, at);
+/**
+ * Whether a cue is a status of its own clause: it begins the clause, and the clause ends after it,
+ * or goes on with a link or a date ("now recurrent with ferritin 6"; not "now recurrent UTIs").
+ */
+function laterStatus(text: string, c: Cue, limit: number): boolean {
+  const start = clauseStart(text, c.start, limit, CUE_CLAUSE);
+  if (start <= limit || !spacesOnly(text, start, c.start)) return false;
+  const after = pastDate(text, c.end);
+  if (after > c.end || columnEndsAfter(text, after, 0)) return true;
+  const next = skipped(text, c.end, ' ');
+  const word = next > c.end ? wordEnd(text, next) : undefined;
+  return word !== undefined && ITEM_LINKS.has(text.slice(next, word).toLowerCase());
 }
 
 /** The most words a means may take after a status cue ("then in pt in 2021 by EGD with duodenal biopsies"). */
 const MEANS_WORDS = 4;
-/** The words that begin a means ("by EGD bx", "per GI", "via colonoscopy"). */
-const MEANS = ['by', 'per', 'via'];
+/** The word that begins a means ("by EGD bx"). Not "per" ("resolved per pt, though ferritin today 8" is a claim). */
+const MEANS = ['by'];
 
 /**
  * Whether a status cue ending at `cueEnd` ends its clause: nothing after it but its date, or the
