@@ -103,9 +103,9 @@ export interface CueLists {
   /**
    * Words that name the patient right before a relative's `family` cue ("she and her", "pt and";
    * one word may stand between: "she and her older sister"), which, with one of `pair-ends` right
-   * after that cue ("both", "all"), name the patient and the relative as one subject: a together
-   * cue over the three ("Pt and her mother both have celiac disease" is the patient's). The
-   * category's terminations end its reach; the relative's cue stays, with its own.
+   * after that cue ("both have", "were both"), name the patient and the relative as one subject: a
+   * together cue over the three ("Pt and her mother both have celiac disease" is the patient's).
+   * The category's terminations end its reach; the relative's cue stays, with its own.
    */
   pairStarts?: readonly string[];
   /** The words that close such a pair, right after the relative's cue, with a verb of having ("both have", "were both"; `pairStarts`). */
@@ -392,7 +392,6 @@ export function currentChart(): number {
 export class CompiledContext {
   private readonly cues: WordList;
   private readonly roles = new Map<string, Role[]>();
-
   private readonly pseudo = new Set<string>();
   private readonly abbreviations: ReadonlySet<string>;
   private readonly headingWords: WordList;
@@ -1886,8 +1885,8 @@ const MEANS = ['by'];
 
 /**
  * Whether a status cue ending at `cueEnd` ends its clause: nothing after it but its date, or the
- * means it came about by, at most MEANS_WORDS words ("..., then in pt in 2021 by EGD bx", "...
- * per GI", "Anemia, resolved by transfusion").
+ * means it came about by, at most MEANS_WORDS words ("..., then in pt in 2021 by EGD bx",
+ * "Anemia, resolved by transfusion 10/2026").
  */
 function statusEndsClause(text: string, cueEnd: number): boolean {
   const end = pastDate(text, cueEnd);

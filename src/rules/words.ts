@@ -3,8 +3,9 @@
  * context cues. Case-insensitive; any run of spaces or hyphens stands between a phrase's words
  * (a hyphen inside or ending a word is itself: "x-ray" is not "x ray"); a phrase may hold the token
  * `<year>` (a year from 1900 to 2099), `<date>` (a year with its month before it: "2/2019",
- * "Feb 2019") and `<day>` (a day with its month, no year: "2/14", "Feb 14"). One regular expression per list, made when the list is
- * first searched (a short list may compile a second one, see WordList).
+ * "Feb 2019") and `<day>` (a day with its month, no year: "2/14", "Feb 14"). One regular
+ * expression per list, made when the list is first searched (a short list may compile a second
+ * one, see WordList).
  */
 
 function escapeRe(s: string): string {
