@@ -1880,8 +1880,8 @@ function laterStatus(text: string, c: Cue, limit: number): boolean {
 
 /** The most words a means may take after a status cue ("then in pt in 2021 by EGD with duodenal biopsies"). */
 const MEANS_WORDS = 4;
-/** The word that begins a means ("by EGD bx"). Not "per" ("resolved per pt, though ferritin today 8" is a claim). */
-const MEANS = ['by'];
+/** The word that begins a means ("by EGD bx"), as REASONS reads one. Not "per" ("resolved per pt, though ferritin today 8" is a claim). */
+const MEANS = /^ +by /i;
 
 /**
  * Whether a status cue ending at `cueEnd` ends its clause: nothing after it but its date, or the
@@ -1891,11 +1891,10 @@ const MEANS = ['by'];
 function statusEndsClause(text: string, cueEnd: number): boolean {
   const end = pastDate(text, cueEnd);
   if (columnEndsAfter(text, end, 0)) return true;
-  const at = skipped(text, end, ' ');
-  const word = wordEnd(text, at);
-  if (at === end || word === undefined || text[word] !== ' ' || !MEANS.includes(text.slice(at, word).toLowerCase())) return false;
+  const means = MEANS.exec(text.slice(end, end + 20));
+  if (!means) return false;
   // The means' words, a date after them too ("resolved by transfusion 10/2026").
-  for (let i = word, w = 0; w <= MEANS_WORDS; w++) {
+  for (let i = end + means[0].length - 1, w = 0; w <= MEANS_WORDS; w++) {
     if (columnEndsAfter(text, pastDate(text, i), 0)) return true;
     const next = skipped(text, i, ' \t');
     const after = next > i ? wordEnd(text, next) : undefined;
